@@ -1,0 +1,101 @@
+# Finds nvcc, cuDNN 9 and cuBLAS and builds the cuda backend library, or explains why not.
+# cuDNN/cuBLAS are searched in CUDNN_ROOT/CUDNN_HOME/CUBLAS_ROOT, the CUDA toolkit, the system
+# folders, and the layout of the Python wheels nvidia-cudnn-cu13 / nvidia-cublas
+# (<site>/nvidia/cudnn, <site>/nvidia/cu13), which ship no unversioned .so links.
+
+function(nutshell_cuda_unavailable why)
+  if(NUTSHELL_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "nutshell: NUTSHELL_CUDA=ON but ${why}")
+  endif()
+  set(NUTSHELL_CUDA_STATUS "not built: ${why}" PARENT_SCOPE)
+endfunction()
+
+include(CheckLanguage)
+if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+  if(DEFINED ENV{NUTSHELL_CUDA_ARCHS} AND NOT "$ENV{NUTSHELL_CUDA_ARCHS}" STREQUAL "")
+    set(CMAKE_CUDA_ARCHITECTURES "$ENV{NUTSHELL_CUDA_ARCHS}")
+  else()
+    # sm_80 and sm_90 as machine code, plus PTX for 90 so newer GPUs JIT it.
+    set(CMAKE_CUDA_ARCHITECTURES "80-real;90")
+  endif()
+endif()
+check_language(CUDA)
+if(NOT CMAKE_CUDA_COMPILER)
+  nutshell_cuda_unavailable("nvcc was not found (put it on PATH or set CUDACXX)")
+  return()
+endif()
+enable_language(CUDA)
+find_package(CUDAToolkit REQUIRED)
+
+# Candidate prefixes, most specific first.
+set(_ns_roots)
+foreach(var CUDNN_ROOT CUDNN_HOME CUBLAS_ROOT CUDA_HOME CUDA_PATH NUTSHELL_NVIDIA_PY)
+  if(DEFINED ENV{${var}} AND NOT "$ENV{${var}}" STREQUAL "")
+    list(APPEND _ns_roots "$ENV{${var}}")
+  endif()
+endforeach()
+# Python wheels: a pip --target folder in the repo (.deps/nvidia-py), then the interpreters' sites.
+list(APPEND _ns_roots "${CMAKE_CURRENT_SOURCE_DIR}/../.deps/nvidia-py")
+find_program(_ns_python NAMES python3 python)
+if(_ns_python)
+  execute_process(COMMAND ${_ns_python} -c "import site,sys; print(';'.join(site.getsitepackages()+[site.getusersitepackages()]))"
+                  OUTPUT_VARIABLE _ns_sites OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  list(APPEND _ns_roots ${_ns_sites})
+endif()
+list(APPEND _ns_roots ${CUDAToolkit_LIBRARY_ROOT} /usr/local/cuda /usr /usr/local)
+
+set(_ns_hint_inc)
+set(_ns_hint_lib)
+foreach(root IN LISTS _ns_roots)
+  foreach(sub "" "nvidia/cudnn" "nvidia/cu13" "nvidia/cublas" "nvidia/cu12")
+    list(APPEND _ns_hint_inc "${root}/${sub}/include")
+    list(APPEND _ns_hint_lib "${root}/${sub}/lib" "${root}/${sub}/lib64" "${root}/${sub}/lib/x86_64-linux-gnu")
+  endforeach()
+endforeach()
+list(APPEND _ns_hint_inc ${CUDAToolkit_INCLUDE_DIRS} /usr/include/x86_64-linux-gnu)
+list(APPEND _ns_hint_lib ${CUDAToolkit_LIBRARY_DIR} /usr/lib/x86_64-linux-gnu)
+
+find_path(CUDNN_INCLUDE_DIR cudnn_version.h HINTS ${_ns_hint_inc} NO_DEFAULT_PATH)
+find_library(CUDNN_LIBRARY NAMES cudnn libcudnn.so.9 HINTS ${_ns_hint_lib} NO_DEFAULT_PATH)
+find_path(CUBLAS_INCLUDE_DIR cublas_v2.h HINTS ${_ns_hint_inc} NO_DEFAULT_PATH)
+find_library(CUBLAS_LIBRARY NAMES cublas libcublas.so.13 libcublas.so.12 HINTS ${_ns_hint_lib} NO_DEFAULT_PATH)
+find_library(CUBLASLT_LIBRARY NAMES cublasLt libcublasLt.so.13 libcublasLt.so.12 HINTS ${_ns_hint_lib} NO_DEFAULT_PATH)
+
+if(NOT CUDNN_INCLUDE_DIR OR NOT CUDNN_LIBRARY)
+  nutshell_cuda_unavailable("cuDNN 9 was not found (set CUDNN_ROOT, or pip install nvidia-cudnn-cu13)")
+  return()
+endif()
+if(NOT CUBLAS_INCLUDE_DIR OR NOT CUBLAS_LIBRARY OR NOT CUBLASLT_LIBRARY)
+  nutshell_cuda_unavailable("cuBLAS was not found (set CUBLAS_ROOT, or pip install nvidia-cublas)")
+  return()
+endif()
+
+file(STRINGS "${CUDNN_INCLUDE_DIR}/cudnn_version.h" _ns_cudnn_ver REGEX "#define CUDNN_(MAJOR|MINOR|PATCHLEVEL) +[0-9]+")
+string(REGEX REPLACE ".*CUDNN_MAJOR +([0-9]+).*CUDNN_MINOR +([0-9]+).*CUDNN_PATCHLEVEL +([0-9]+).*" "\\1.\\2.\\3" NUTSHELL_CUDNN_VERSION "${_ns_cudnn_ver}")
+if(NOT NUTSHELL_CUDNN_VERSION MATCHES "^9\\.")
+  nutshell_cuda_unavailable("cuDNN ${NUTSHELL_CUDNN_VERSION} at ${CUDNN_INCLUDE_DIR} is not cuDNN 9")
+  return()
+endif()
+file(STRINGS "${CUBLAS_INCLUDE_DIR}/cublas_api.h" _ns_cublas_ver REGEX "#define CUBLAS_VER_(MAJOR|MINOR|PATCH) +[0-9]+")
+string(REGEX REPLACE ".*CUBLAS_VER_MAJOR +([0-9]+).*CUBLAS_VER_MINOR +([0-9]+).*CUBLAS_VER_PATCH +([0-9]+).*" "\\1.\\2.\\3" NUTSHELL_CUBLAS_VERSION "${_ns_cublas_ver}")
+set(NUTSHELL_CUDA_VERSION "${CUDAToolkit_VERSION}")
+string(REPLACE ";" "," NUTSHELL_CUDA_ARCHS_STR "${CMAKE_CUDA_ARCHITECTURES}")
+
+file(GLOB NUTSHELL_CUDA_SOURCES CONFIGURE_DEPENDS src/cuda/*.cc src/cuda/*.cu)
+add_library(nutshell_cuda SHARED ${NUTSHELL_CUDA_SOURCES} ${NUTSHELL_CORE_SOURCES} src/gen/cuda_kernels.gen.cc)
+target_include_directories(nutshell_cuda PRIVATE ${CUDNN_INCLUDE_DIR} ${CUBLAS_INCLUDE_DIR} ${CUDAToolkit_INCLUDE_DIRS})
+target_link_libraries(nutshell_cuda PRIVATE CUDA::cudart_static ${CUDNN_LIBRARY} ${CUBLAS_LIBRARY} ${CUBLASLT_LIBRARY})
+set_target_properties(nutshell_cuda PROPERTIES
+  CUDA_SEPARABLE_COMPILATION OFF
+  LIBRARY_OUTPUT_DIRECTORY "${CMAKE_LIBRARY_OUTPUT_DIRECTORY}"
+  INSTALL_RPATH_USE_LINK_PATH ON)
+# The wheels' libraries find each other by RUNPATH; ours finds them where they were at build time.
+get_filename_component(_ns_cudnn_dir "${CUDNN_LIBRARY}" DIRECTORY)
+get_filename_component(_ns_cublas_dir "${CUBLAS_LIBRARY}" DIRECTORY)
+set_property(TARGET nutshell_cuda APPEND PROPERTY BUILD_RPATH "${_ns_cudnn_dir}" "${_ns_cublas_dir}")
+target_compile_options(nutshell_cuda PRIVATE
+  $<$<COMPILE_LANGUAGE:CXX>:-O3 -Wall -Wno-unused-parameter>
+  $<$<COMPILE_LANGUAGE:CUDA>:-O3 --expt-relaxed-constexpr>)
+add_dependencies(nutshell nutshell_cuda)
+set(NUTSHELL_CUDA_COMPILED 1)
+set(NUTSHELL_CUDA_STATUS "built (CUDA ${NUTSHELL_CUDA_VERSION}, cuDNN ${NUTSHELL_CUDNN_VERSION} at ${CUDNN_LIBRARY}, cuBLAS ${NUTSHELL_CUBLAS_VERSION}, archs ${CMAKE_CUDA_ARCHITECTURES})")

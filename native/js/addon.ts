@@ -1,0 +1,61 @@
+// Loads the compiled addon on first use (importing this package never touches native code), and
+// describes its surface. NUTSHELL_ADDON overrides the path (a build in another folder).
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+/** An opaque reference to native storage; each handle holds one reference. */
+export type NativeHandle = { readonly __nativeHandle: unique symbol };
+
+export interface NativeBackendInfo {
+  compiled: boolean;
+  available: boolean;
+  reason: string;
+  deviceCount: number;
+  facts: Record<string, string>;
+}
+
+export interface NativeMemory {
+  liveTensors: number;
+  liveBytes: number;
+  peakBytes: number;
+  reservedBytes: number;
+}
+
+export interface NativeAddon {
+  backends(): { cpu: NativeBackendInfo; cuda: NativeBackendInfo };
+  fromBytes(deviceType: number, deviceIndex: number, bytes: ArrayBufferView): NativeHandle;
+  read(handle: NativeHandle, nbytes: number): Promise<ArrayBuffer>;
+  readSync(handle: NativeHandle, nbytes: number): ArrayBuffer;
+  run(op: number, deviceType: number, deviceIndex: number, inputs: NativeHandle[], meta: Float64Array, attrs: Float64Array): NativeHandle[];
+  release(handle: NativeHandle): void;
+  share(handle: NativeHandle): NativeHandle;
+  transfer(handle: NativeHandle, nbytes: number, deviceType: number, deviceIndex: number): NativeHandle;
+  memory(deviceType: number, deviceIndex: number): NativeMemory;
+  emptyCache(deviceType: number): void;
+  synchronize(deviceType: number, deviceIndex: number): void;
+  setNumThreads(n: number): void;
+  opNames(): string[];
+  hasKernel(op: number, deviceType: number): boolean;
+  opCount: number;
+}
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const addonPath = (): string => process.env.NUTSHELL_ADDON ?? join(packageRoot, 'build', 'Release', 'nutshell.node');
+
+let cached: NativeAddon | undefined;
+
+export function addon(): NativeAddon {
+  if (cached) return cached;
+  const path = addonPath();
+  try {
+    cached = createRequire(import.meta.url)(path) as NativeAddon;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `@nutshell/native: cannot load the addon at ${path} (${why}). ` +
+        'Build it with `npm run build -w @nutshell/native` (needs a C++17 compiler, CMake and oneDNN: apt-get install libdnnl-dev).',
+    );
+  }
+  return cached;
+}

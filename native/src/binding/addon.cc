@@ -1,0 +1,400 @@
+// The only file that speaks Node-API. It converts arguments, calls core/ and the backends, and
+// turns every C++ exception into a JS error in one place (`guarded`). No math, no per-op glue:
+// one `run` serves every op by its generated id.
+#include <napi.h>
+
+#include <dlfcn.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../core/backend.h"
+#include "../cpu/backend.h"
+#include "cuda_loader.h"
+
+namespace nutshell::binding {
+namespace {
+
+using core::Backend;
+using core::DeviceType;
+using core::StoragePtr;
+
+struct State {
+  core::Registry registry;
+  std::unique_ptr<Backend> cpu;
+  CudaLoader cuda;
+};
+
+State& state() {
+  static State* s = [] {
+    auto* st = new State();  // leaked on purpose: queued work may outlive module teardown
+    st->cpu = cpu::make_backend();
+    cpu::register_kernels(st->registry);
+    return st;
+  }();
+  return *s;
+}
+
+Backend& backend_for(DeviceType type) {
+  if (type == DeviceType::cpu) return *state().cpu;
+  Backend* cuda = state().cuda.backend(state().registry);
+  if (!cuda) NS_THROW(device, "cuda backend unavailable: " + state().cuda.reason());
+  return *cuda;
+}
+
+// A JS handle owns one reference to a storage; release() drops it early, GC drops it otherwise.
+struct Handle {
+  StoragePtr storage;
+  int64_t reported_bytes = 0;
+};
+
+void adjust_memory(Napi::Env env, int64_t delta) { Napi::MemoryManagement::AdjustExternalMemory(env, delta); }
+
+Napi::Value wrap_storage(Napi::Env env, StoragePtr storage) {
+  auto* h = new Handle{std::move(storage), 0};
+  h->reported_bytes = static_cast<int64_t>(h->storage->nbytes());
+  adjust_memory(env, h->reported_bytes);
+  return Napi::External<Handle>::New(env, h, [](Napi::Env env, Handle* h) {
+    if (h->reported_bytes) adjust_memory(env, -h->reported_bytes);
+    delete h;
+  });
+}
+
+Handle& unwrap(const Napi::Value& v, const char* what) {
+  if (!v.IsExternal()) NS_THROW(value, std::string(what) + ": expected a tensor handle");
+  Handle* h = v.As<Napi::External<Handle>>().Data();
+  if (!h->storage) NS_THROW(value, std::string(what) + ": tensor has been disposed");
+  return *h;
+}
+
+DeviceType device_type(const Napi::Value& v) {
+  int32_t t = v.As<Napi::Number>().Int32Value();
+  NS_CHECK(t >= 0 && t < core::kDeviceTypeCount, device, "unknown device type " + std::to_string(t));
+  return static_cast<DeviceType>(t);
+}
+
+Napi::Error to_js_error(Napi::Env env, const std::exception& e) {
+  auto err = Napi::Error::New(env, e.what());
+  const auto* ns = dynamic_cast<const core::Error*>(&e);
+  err.Set("nutshellKind", Napi::String::New(env, ns ? core::error_kind_name(ns->kind()) : "BackendError"));
+  return err;
+}
+
+// Every exported function runs inside this: a C++ exception of any kind becomes a JS error.
+template <typename Fn>
+Napi::Value guarded(const Napi::CallbackInfo& info, Fn fn) {
+  try {
+    return fn();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw to_js_error(info.Env(), e);
+  } catch (...) {
+    throw Napi::Error::New(info.Env(), "nutshell: unknown native exception");
+  }
+}
+
+Napi::Object info_object(Napi::Env env, const core::BackendInfo& bi, bool compiled) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("compiled", compiled);
+  o.Set("available", bi.available);
+  o.Set("reason", bi.reason);
+  o.Set("deviceCount", bi.device_count);
+  Napi::Object facts = Napi::Object::New(env);
+  for (const auto& [k, v] : bi.facts) facts.Set(k, v);
+  o.Set("facts", facts);
+  return o;
+}
+
+Napi::Value Backends(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("cpu", info_object(env, state().cpu->info(), true));
+    core::BackendInfo cuda_info;
+    Backend* cuda = state().cuda.backend(state().registry);
+    if (cuda) {
+      cuda_info = cuda->info();
+    } else {
+      cuda_info.available = false;
+      cuda_info.reason = state().cuda.reason();
+    }
+    for (const auto& [k, v] : state().cuda.build_facts()) cuda_info.facts.emplace(k, v);
+    out.Set("cuda", info_object(env, cuda_info, state().cuda.compiled()));
+    return out;
+  });
+}
+
+// fromBytes(deviceType, deviceIndex, bytes: ArrayBufferView) → handle
+Napi::Value FromBytes(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Backend& b = backend_for(device_type(info[0]));
+    int index = info[1].As<Napi::Number>().Int32Value();
+    auto view = info[2].As<Napi::TypedArray>();
+    size_t nbytes = view.ByteLength();
+    auto* src = static_cast<uint8_t*>(view.ArrayBuffer().Data()) + view.ByteOffset();
+    StoragePtr s = b.allocate(index, nbytes);
+    b.write(*s, src, nbytes);
+    return wrap_storage(info.Env(), std::move(s));
+  });
+}
+
+class ReadWorker : public Napi::AsyncWorker {
+ public:
+  ReadWorker(Napi::Env env, Backend& backend, StoragePtr storage, size_t nbytes)
+      : Napi::AsyncWorker(env), backend_(backend), storage_(std::move(storage)), nbytes_(nbytes),
+        deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise promise() { return deferred_.Promise(); }
+  void Execute() override {
+    try {
+      bytes_.resize(nbytes_);
+      backend_.read(storage_, bytes_.data(), nbytes_);
+    } catch (const std::exception& e) {
+      error_ = e.what();
+      const auto* ns = dynamic_cast<const core::Error*>(&e);
+      kind_ = ns ? core::error_kind_name(ns->kind()) : "BackendError";
+    }
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    storage_.reset();
+    if (!error_.empty()) {
+      auto err = Napi::Error::New(env, error_);
+      err.Set("nutshellKind", Napi::String::New(env, kind_));
+      deferred_.Reject(err.Value());
+      return;
+    }
+    auto* holder = new std::vector<uint8_t>(std::move(bytes_));
+    auto buf = Napi::ArrayBuffer::New(env, holder->data(), holder->size(),
+                                      [](Napi::Env, void*, std::vector<uint8_t>* v) { delete v; }, holder);
+    deferred_.Resolve(buf);
+  }
+
+ private:
+  Backend& backend_;
+  StoragePtr storage_;
+  size_t nbytes_;
+  Napi::Promise::Deferred deferred_;
+  std::vector<uint8_t> bytes_;
+  std::string error_, kind_;
+};
+
+size_t checked_nbytes(const Handle& h, const Napi::Value& v) {
+  int64_t n = v.As<Napi::Number>().Int64Value();
+  NS_CHECK(n >= 0 && static_cast<size_t>(n) <= h.storage->nbytes(), value,
+           "read: asked for " + std::to_string(n) + " bytes of a " + std::to_string(h.storage->nbytes()) + "-byte storage");
+  return static_cast<size_t>(n);
+}
+
+// read(handle, nbytes) → Promise<ArrayBuffer>; resolves once the device's stream reaches it.
+Napi::Value Read(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Handle& h = unwrap(info[0], "read");
+    size_t n = checked_nbytes(h, info[1]);
+    auto* worker = new ReadWorker(info.Env(), backend_for(h.storage->device().type), h.storage, n);
+    Napi::Promise p = worker->promise();
+    worker->Queue();
+    return p;
+  });
+}
+
+// readSync(handle, nbytes) → ArrayBuffer; blocks the JS thread (for scripts).
+Napi::Value ReadSync(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Handle& h = unwrap(info[0], "readSync");
+    size_t n = checked_nbytes(h, info[1]);
+    auto buf = Napi::ArrayBuffer::New(info.Env(), n);
+    backend_for(h.storage->device().type).read(h.storage, buf.Data(), n);
+    return buf;
+  });
+}
+
+// Reads [dtype, rank, dims…] for `count` tensors from meta, starting at pos.
+std::vector<core::TensorRef> read_meta(const double* meta, size_t len, size_t& pos, size_t count) {
+  std::vector<core::TensorRef> refs(count);
+  for (auto& r : refs) {
+    NS_CHECK(pos + 2 <= len, value, "run: tensor metadata is truncated");
+    r.dtype = core::dtype_from_int(static_cast<int64_t>(meta[pos++]));
+    auto rank = static_cast<int64_t>(meta[pos++]);
+    NS_CHECK(rank >= 0 && rank <= 16 && pos + rank <= len, value, "run: bad rank " + std::to_string(rank));
+    r.shape.resize(static_cast<size_t>(rank));
+    for (auto& d : r.shape) {
+      d = static_cast<int64_t>(meta[pos++]);
+      NS_CHECK(d >= 0 && d <= (int64_t{1} << 40), value, "run: bad dimension " + std::to_string(d));
+    }
+  }
+  return refs;
+}
+
+// run(opId, deviceType, deviceIndex, inputs: handle[], meta: Float64Array, attrs: Float64Array)
+//   → output handles. meta = [dtype, rank, dims…] per input, then the output count and the same
+//   per output. Shapes are checked on the TS side; here only what keeps memory safe is re-checked.
+Napi::Value Run(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    int32_t op = info[0].As<Napi::Number>().Int32Value();
+    NS_CHECK(op >= 0 && op < core::kOpCount, value, "run: unknown op id " + std::to_string(op));
+    core::OpCall call;
+    call.op = static_cast<core::OpId>(op);
+    call.device = {device_type(info[1]), info[2].As<Napi::Number>().Int32Value()};
+    auto handles = info[3].As<Napi::Array>();
+    auto meta = info[4].As<Napi::Float64Array>();
+    auto attrs = info[5].As<Napi::Float64Array>();
+    const char* name = core::op_name(call.op);
+
+    Backend& b = backend_for(call.device.type);
+    core::Kernel kernel = state().registry.find(call.device.type, call.op);
+    if (!kernel) NS_THROW(backend, std::string(name) + ": no kernel for " + call.device.str());
+
+    size_t pos = 0;
+    call.inputs = read_meta(meta.Data(), meta.ElementLength(), pos, handles.Length());
+    for (uint32_t i = 0; i < handles.Length(); ++i) {
+      Handle& h = unwrap(handles.Get(i), name);
+      auto& ref = call.inputs[i];
+      NS_CHECK(h.storage->device() == call.device, device,
+               std::string(name) + ": input " + std::to_string(i) + " is on " + h.storage->device().str() + ", op runs on " + call.device.str());
+      NS_CHECK(static_cast<size_t>(ref.numel()) * core::dtype_size(ref.dtype) <= h.storage->nbytes(), value,
+               std::string(name) + ": input " + std::to_string(i) + " shape " + core::shape_str(ref.shape) + " exceeds its storage");
+      ref.storage = h.storage;
+    }
+    NS_CHECK(pos < meta.ElementLength(), value, "run: output count missing");
+    auto n_out = static_cast<size_t>(meta[pos++]);
+    NS_CHECK(n_out <= 16, value, "run: too many outputs");
+    call.outputs = read_meta(meta.Data(), meta.ElementLength(), pos, n_out);
+    call.attrs.assign(attrs.Data(), attrs.Data() + attrs.ElementLength());
+
+    Napi::Array out = Napi::Array::New(env, n_out);
+    for (size_t i = 0; i < n_out; ++i) {
+      auto& ref = call.outputs[i];
+      ref.storage = b.allocate(call.device.index, static_cast<size_t>(ref.numel()) * core::dtype_size(ref.dtype));
+      out.Set(static_cast<uint32_t>(i), wrap_storage(env, ref.storage));
+    }
+    try {
+      b.launch(kernel, std::move(call));
+    } catch (const std::exception& e) {
+      std::string msg = e.what();
+      if (msg.rfind(name, 0) != 0) msg = std::string(name) + ": " + msg;
+      const auto* ns = dynamic_cast<const core::Error*>(&e);
+      throw core::Error(ns ? ns->kind() : core::ErrorKind::backend, msg);
+    }
+    return out;
+  });
+}
+
+// release(handle): drops this handle's reference now (dispose); idempotent.
+Napi::Value Release(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    if (!info[0].IsExternal()) NS_THROW(value, "release: expected a tensor handle");
+    Handle* h = info[0].As<Napi::External<Handle>>().Data();
+    if (h->storage) {
+      adjust_memory(info.Env(), -h->reported_bytes);
+      h->reported_bytes = 0;
+      h->storage.reset();
+    }
+    return info.Env().Undefined();
+  });
+}
+
+// share(handle) → a second handle to the same storage (views, tensors saved for backward).
+Napi::Value Share(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Handle& h = unwrap(info[0], "share");
+    auto* copy = new Handle{h.storage, 0};  // bytes are reported once, by the first handle
+    return Napi::External<Handle>::New(info.Env(), copy, [](Napi::Env, Handle* h) { delete h; });
+  });
+}
+
+// transfer(handle, nbytes, deviceType, deviceIndex) → handle on the other device.
+Napi::Value Transfer(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Handle& h = unwrap(info[0], "to");
+    size_t n = checked_nbytes(h, info[1]);
+    Backend& dst = backend_for(device_type(info[2]));
+    int index = info[3].As<Napi::Number>().Int32Value();
+    std::vector<uint8_t> staging(n);
+    backend_for(h.storage->device().type).read(h.storage, staging.data(), n);
+    StoragePtr s = dst.allocate(index, n);
+    dst.write(*s, staging.data(), n);
+    return wrap_storage(info.Env(), std::move(s));
+  });
+}
+
+Napi::Value Memory(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    DeviceType type = device_type(info[0]);
+    Napi::Object o = Napi::Object::New(info.Env());
+    core::MemoryReport r;
+    if (type == DeviceType::cpu || state().cuda.loaded()) r = backend_for(type).memory(info[1].As<Napi::Number>().Int32Value());
+    o.Set("liveTensors", static_cast<double>(r.live_tensors));
+    o.Set("liveBytes", static_cast<double>(r.live_bytes));
+    o.Set("peakBytes", static_cast<double>(r.peak_bytes));
+    o.Set("reservedBytes", static_cast<double>(r.reserved_bytes));
+    return o;
+  });
+}
+
+Napi::Value EmptyCache(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    backend_for(device_type(info[0])).empty_cache();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value Synchronize(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    backend_for(device_type(info[0])).synchronize(info[1].As<Napi::Number>().Int32Value());
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    int n = info[0].As<Napi::Number>().Int32Value();
+    NS_CHECK(n >= 1 && n <= 1024, value, "setNumThreads: expected 1 to 1024 threads, got " + std::to_string(n));
+    state().cpu->set_num_threads(n);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value OpNames(const Napi::CallbackInfo& info) {
+  Napi::Array names = Napi::Array::New(info.Env(), core::kOpCount);
+  for (int i = 0; i < core::kOpCount; ++i) names.Set(static_cast<uint32_t>(i), core::op_name(static_cast<core::OpId>(i)));
+  return names;
+}
+
+// hasKernel(opId, deviceType): whether a backend registered a kernel (drives test skips).
+Napi::Value HasKernel(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    int32_t op = info[0].As<Napi::Number>().Int32Value();
+    NS_CHECK(op >= 0 && op < core::kOpCount, value, "hasKernel: unknown op id");
+    DeviceType type = device_type(info[1]);
+    if (type == DeviceType::cuda && !state().cuda.backend(state().registry)) return Napi::Boolean::New(info.Env(), false);
+    return Napi::Boolean::New(info.Env(), state().registry.find(type, static_cast<core::OpId>(op)) != nullptr);
+  });
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("backends", Napi::Function::New(env, Backends));
+  exports.Set("fromBytes", Napi::Function::New(env, FromBytes));
+  exports.Set("read", Napi::Function::New(env, Read));
+  exports.Set("readSync", Napi::Function::New(env, ReadSync));
+  exports.Set("run", Napi::Function::New(env, Run));
+  exports.Set("release", Napi::Function::New(env, Release));
+  exports.Set("share", Napi::Function::New(env, Share));
+  exports.Set("transfer", Napi::Function::New(env, Transfer));
+  exports.Set("memory", Napi::Function::New(env, Memory));
+  exports.Set("emptyCache", Napi::Function::New(env, EmptyCache));
+  exports.Set("synchronize", Napi::Function::New(env, Synchronize));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
+  exports.Set("opNames", Napi::Function::New(env, OpNames));
+  exports.Set("hasKernel", Napi::Function::New(env, HasKernel));
+  exports.Set("opCount", Napi::Number::New(env, core::kOpCount));
+  return exports;
+}
+
+}  // namespace
+}  // namespace nutshell::binding
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return nutshell::binding::Init(env, exports); }
+NODE_API_MODULE(nutshell, InitModule)

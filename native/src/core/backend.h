@@ -1,0 +1,57 @@
+#pragma once
+// The interface both backends implement. The binding holds one Backend per device type: cpu is
+// built in; cuda, when compiled, lives in its own shared library that is opened on first use.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "op_call.h"
+#include "storage.h"
+
+namespace nutshell::core {
+
+struct BackendInfo {
+  bool available = false;
+  std::string reason;                        // why not available
+  int device_count = 0;
+  std::map<std::string, std::string> facts;  // versions, ISA, threads, device names …
+};
+
+struct MemoryReport {
+  int64_t live_tensors = 0;
+  int64_t live_bytes = 0;
+  int64_t peak_bytes = 0;
+  int64_t reserved_bytes = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual DeviceType type() const = 0;
+  virtual BackendInfo info() = 0;
+  virtual StoragePtr allocate(int index, size_t nbytes) = 0;
+  // Copies host bytes into a storage that no queued work touches yet (a fresh allocation).
+  virtual void write(const Storage& dst, const void* src, size_t nbytes) = 0;
+  // Waits until every op queued before the call has run, then copies the storage out.
+  // Runs off the JS thread (a libuv worker), so it may block.
+  virtual void read(const StoragePtr& src, void* dst, size_t nbytes) = 0;
+  // Queues (or, when cheap and nothing is pending, runs at once) one op on the device's stream.
+  virtual void launch(Kernel kernel, OpCall&& call) = 0;
+  virtual void synchronize(int index) = 0;
+  virtual MemoryReport memory(int index) = 0;
+  virtual void empty_cache() {}
+  virtual void set_num_threads(int) {}
+};
+
+// Kernels by device type and op; an absent entry means "this backend has no such kernel".
+class Registry {
+ public:
+  void add(DeviceType device, OpId op, Kernel kernel) { table_[static_cast<int>(device)][static_cast<int>(op)] = kernel; }
+  Kernel find(DeviceType device, OpId op) const { return table_[static_cast<int>(device)][static_cast<int>(op)]; }
+
+ private:
+  Kernel table_[kDeviceTypeCount][kOpCount] = {};
+};
+
+}  // namespace nutshell::core

@@ -1,0 +1,49 @@
+#pragma once
+// What a kernel sees: its inputs and outputs as dense tensors, its attributes, and its device.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dtype.h"
+#include "error.h"
+#include "shape.h"
+#include "storage.h"
+#include "../gen/ops.gen.h"
+
+namespace nutshell::core {
+
+struct TensorRef {
+  StoragePtr storage;
+  DType dtype = DType::float32;
+  Shape shape;
+
+  int64_t numel() const { return core::numel(shape); }
+  int64_t dim(int i) const { return shape[i < 0 ? static_cast<int>(shape.size()) + i : i]; }
+  int rank() const { return static_cast<int>(shape.size()); }
+  template <typename T>
+  T* data() const { return static_cast<T*>(storage->data()); }
+  void* raw() const { return storage->data(); }
+};
+
+struct OpCall {
+  OpId op;
+  Device device;
+  std::vector<TensorRef> inputs;
+  std::vector<TensorRef> outputs;
+  std::vector<double> attrs;
+  void* backend_context = nullptr;  // the backend's per-device state (streams, handles)
+
+  const TensorRef& in(size_t i) const { return inputs.at(i); }
+  const TensorRef& out(size_t i) const { return outputs.at(i); }
+  AttrReader reader() const { return AttrReader(attrs); }
+};
+
+using Kernel = void (*)(OpCall&);
+
+// Runs one op: inputs poisoned by an earlier failure poison the outputs without running; a kernel
+// that throws poisons its outputs with "op: message" when `rethrow` is false (queued work, reported
+// at the next read), and throws to the caller when true (work run on the calling thread).
+void run_op(Kernel kernel, OpCall& call, bool rethrow);
+
+}  // namespace nutshell::core

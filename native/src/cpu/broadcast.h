@@ -1,0 +1,51 @@
+#pragma once
+// NumPy broadcasting over dense row-major buffers: each operand gets strides aligned to the
+// output's rank (0 along broadcast dims), and work is split over rows of the innermost dim.
+#include <omp.h>
+
+#include <array>
+#include <cstdint>
+
+#include "../core/shape.h"
+
+namespace nutshell::cpu {
+
+// Strides of `in` when read as if broadcast to `out` (same rank or fewer dims, right-aligned).
+inline core::Shape broadcast_strides(const core::Shape& in, const core::Shape& out) {
+  core::Shape strides(out.size(), 0);
+  core::Shape dense = core::contiguous_strides(in);
+  size_t lead = out.size() - in.size();
+  for (size_t i = 0; i < in.size(); ++i) strides[lead + i] = in[i] == 1 ? 0 : dense[i];
+  return strides;
+}
+
+constexpr int64_t kParallelGrain = 1 << 15;  // elements below which threading costs more than it saves
+
+// Calls fn(row_len, out_offset, offsets[N], inner_strides[N]) for every innermost row of `out`.
+template <size_t N, typename Fn>
+void for_each_row(const core::Shape& out, const std::array<core::Shape, N>& strides, Fn&& fn) {
+  int64_t total = core::numel(out);
+  if (total == 0) return;
+  int rank = static_cast<int>(out.size());
+  int64_t inner = rank ? out[rank - 1] : 1;
+  int64_t rows = total / inner;
+  std::array<int64_t, N> inner_strides{};
+  for (size_t k = 0; k < N; ++k) inner_strides[k] = rank ? strides[k][rank - 1] : 0;
+  auto row_offsets = [&](int64_t row, std::array<int64_t, N>& offs) {
+    offs.fill(0);
+    int64_t rem = row;
+    for (int d = rank - 2; d >= 0; --d) {
+      int64_t idx = rem % out[d];
+      rem /= out[d];
+      for (size_t k = 0; k < N; ++k) offs[k] += idx * strides[k][d];
+    }
+  };
+#pragma omp parallel for schedule(static) if (total >= kParallelGrain)
+  for (int64_t row = 0; row < rows; ++row) {
+    std::array<int64_t, N> offs;
+    row_offsets(row, offs);
+    fn(inner, row * inner, offs, inner_strides);
+  }
+}
+
+}  // namespace nutshell::cpu

@@ -1,0 +1,55 @@
+#pragma once
+// The one layer that speaks oneDNN's 2.x API (op descriptors were removed in 3.0): the engine,
+// the stream, wrapping our dense buffers as oneDNN memory, the primitive cache and status
+// translation. Kernel files build their primitives through this header only.
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "../core/op_call.h"
+
+namespace nutshell::cpu::onednn {
+
+dnnl::engine& engine();
+// Each OS thread gets its own oneDNN stream (the worker, and the JS thread for inline tiny ops).
+dnnl::stream& stream();
+
+using dims = dnnl::memory::dims;
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+dt data_type(core::DType t);
+// A memory object over a tensor's dense buffer, described with the plain row-major tag.
+dnnl::memory wrap(const core::TensorRef& t, const dims& shape_override = {});
+dnnl::memory::desc plain_desc(const dims& shape, dt type);
+tag plain_tag(size_t rank);
+
+// Returns `want`-described memory holding `have`'s values: `have` itself when the layouts already
+// agree, else a reorder into a fresh buffer (oneDNN picks blocked layouts for conv weights …).
+dnnl::memory to_layout(const dnnl::memory& have, const dnnl::memory::desc& want);
+// Copies `from` into `to` when their layouts differ (results in a blocked layout → our buffer).
+void reorder_into(const dnnl::memory& from, const dnnl::memory& to);
+
+// Primitives (and their descriptors) are cached by a key string the kernel builds from its
+// shapes and attributes: the first call JITs (milliseconds), later calls reuse.
+template <typename Entry>
+std::shared_ptr<Entry> cached(const std::string& key, const std::function<std::shared_ptr<Entry>()>& make) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::shared_ptr<Entry>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  auto entry = make();
+  cache.emplace(key, entry);
+  return entry;
+}
+
+std::string key_of(const dims& d);
+std::string isa_name();
+std::string version();
+
+}  // namespace nutshell::cpu::onednn

@@ -1,0 +1,102 @@
+#include "stream.h"
+
+#include <omp.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace nutshell::cpu {
+
+namespace {
+int default_threads() {
+  // Note [threads]: OpenMP threads that compete with the JS thread (or test workers) on a small
+  // machine slow ops by orders of magnitude, so the count is chosen, never left to OpenMP.
+  if (const char* env = std::getenv("NUTSHELL_NUM_THREADS")) {
+    int n = std::atoi(env);
+    if (n > 0) return n;
+  }
+  int cores = omp_get_num_procs();
+  return cores > 0 ? cores : 1;
+}
+}  // namespace
+
+Stream::Stream() : threads_(default_threads()) { worker_ = std::thread([this] { loop(); }); }
+
+Stream::~Stream() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  work_ready_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void Stream::apply_threads(int& applied) {
+  int want = threads_.load();
+  if (want != applied) {
+    omp_set_num_threads(want);
+    applied = want;
+  }
+}
+
+void Stream::submit(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(std::move(task));
+    ++submitted_;
+  }
+  work_ready_.notify_one();
+}
+
+bool Stream::run_now_if_idle(const std::function<void()>& task) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (busy_ || !queue_.empty()) return false;
+  busy_ = true;  // keeps the worker from starting anything submitted meanwhile from another thread
+  lock.unlock();
+  apply_threads(inline_threads_applied_);
+  try {
+    task();
+  } catch (...) {
+    finish_inline();
+    throw;
+  }
+  finish_inline();
+  return true;
+}
+
+void Stream::finish_inline() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    busy_ = false;
+  }
+  work_ready_.notify_one();
+  work_done_.notify_all();
+}
+
+void Stream::wait() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  uint64_t target = submitted_;
+  work_done_.wait(lock, [&] { return finished_ >= target && !busy_; });
+}
+
+void Stream::loop() {
+  int applied = 0;
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    work_ready_.wait(lock, [&] { return stopping_ || (!queue_.empty() && !busy_); });
+    if (queue_.empty() && stopping_) return;
+    std::function<void()> task = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    apply_threads(applied);
+    task();  // tasks catch their own errors (core::run_op)
+    task = nullptr;  // drop the references the task held before reporting it finished
+    lock.lock();
+    busy_ = false;
+    ++finished_;
+    work_done_.notify_all();
+  }
+}
+
+}  // namespace nutshell::cpu

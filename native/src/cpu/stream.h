@@ -1,0 +1,42 @@
+#pragma once
+// The cpu "stream": one native worker thread that runs queued ops in order, so the JS thread only
+// validates, allocates and enqueues. oneDNN may use several OpenMP threads inside one op.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace nutshell::cpu {
+
+class Stream {
+ public:
+  Stream();
+  ~Stream();
+  // Runs `task` on the worker after everything queued before it.
+  void submit(std::function<void()> task);
+  // Runs `task` on the calling thread if the stream is idle and returns true; false otherwise.
+  // Lets tiny ops skip the thread hop, which would cost more than the op.
+  bool run_now_if_idle(const std::function<void()>& task);
+  // Blocks until every task submitted before this call has finished.
+  void wait();
+  void set_num_threads(int n) { threads_.store(n); }
+  int num_threads() const { return threads_.load(); }
+
+ private:
+  void loop();
+  void apply_threads(int& applied);
+  void finish_inline();
+  std::mutex mutex_;
+  std::condition_variable work_ready_, work_done_;
+  std::deque<std::function<void()>> queue_;
+  uint64_t submitted_ = 0, finished_ = 0;
+  bool busy_ = false, stopping_ = false;
+  std::atomic<int> threads_;
+  int inline_threads_applied_ = 0;
+  std::thread worker_;
+};
+
+}  // namespace nutshell::cpu

@@ -1,0 +1,173 @@
+// The cuda backend: one DeviceContext per GPU, the caching allocator, host↔device copies, and
+// the entry point the addon looks up after opening this library (binding/cuda_loader.cc).
+#include <cuda_runtime.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../core/backend.h"
+#include "allocator.h"
+#include "check.h"
+#include "context.h"
+
+namespace nutshell::cuda {
+
+void register_kernels(core::Registry& registry);  // generated: gen/cuda_kernels.gen.cc
+
+const char* cublas_status_name(cublasStatus_t s) {
+  switch (s) {
+    case CUBLAS_STATUS_SUCCESS: return "CUBLAS_STATUS_SUCCESS";
+    case CUBLAS_STATUS_NOT_INITIALIZED: return "CUBLAS_STATUS_NOT_INITIALIZED";
+    case CUBLAS_STATUS_ALLOC_FAILED: return "CUBLAS_STATUS_ALLOC_FAILED";
+    case CUBLAS_STATUS_INVALID_VALUE: return "CUBLAS_STATUS_INVALID_VALUE";
+    case CUBLAS_STATUS_ARCH_MISMATCH: return "CUBLAS_STATUS_ARCH_MISMATCH";
+    case CUBLAS_STATUS_MAPPING_ERROR: return "CUBLAS_STATUS_MAPPING_ERROR";
+    case CUBLAS_STATUS_EXECUTION_FAILED: return "CUBLAS_STATUS_EXECUTION_FAILED";
+    case CUBLAS_STATUS_INTERNAL_ERROR: return "CUBLAS_STATUS_INTERNAL_ERROR";
+    case CUBLAS_STATUS_NOT_SUPPORTED: return "CUBLAS_STATUS_NOT_SUPPORTED";
+    case CUBLAS_STATUS_LICENSE_ERROR: return "CUBLAS_STATUS_LICENSE_ERROR";
+  }
+  return "CUBLAS_STATUS_UNKNOWN";
+}
+
+namespace {
+
+std::string version_string(int v, int major_div, int minor_div) {
+  return std::to_string(v / major_div) + "." + std::to_string((v % major_div) / minor_div) + "." + std::to_string(v % minor_div);
+}
+
+class CudaBackend final : public core::Backend {
+ public:
+  explicit CudaBackend(int count) {
+    for (int i = 0; i < count; ++i) {
+      auto ctx = std::make_unique<DeviceContext>();
+      ctx->index = i;
+      NS_CUDA_CHECK(cudaSetDevice(i));
+      NS_CUDA_CHECK(cudaStreamCreateWithFlags(&ctx->stream, cudaStreamNonBlocking));
+      NS_CUDNN_CHECK(cudnnCreate(&ctx->cudnn));
+      NS_CUDNN_CHECK(cudnnSetStream(ctx->cudnn, ctx->stream));
+      NS_CUBLAS_CHECK(cublasCreate(&ctx->cublas));
+      NS_CUBLAS_CHECK(cublasSetStream(ctx->cublas, ctx->stream));
+      allocators_.push_back(std::make_unique<CachingAllocator>(i));
+      ctx->allocator = allocators_.back().get();
+      contexts_.push_back(std::move(ctx));
+    }
+  }
+
+  core::DeviceType type() const override { return core::DeviceType::cuda; }
+
+  core::BackendInfo info() override {
+    core::BackendInfo info;
+    info.available = true;
+    info.device_count = static_cast<int>(contexts_.size());
+    int driver = 0, runtime = 0;
+    cudaDriverGetVersion(&driver);
+    cudaRuntimeGetVersion(&runtime);
+    info.facts["driver"] = version_string(driver, 1000, 10);
+    info.facts["cudaRuntime"] = version_string(runtime, 1000, 10);
+    info.facts["cudnn"] = version_string(static_cast<int>(cudnnGetVersion()), 10000, 100);
+    int cublas_version = 0;
+    if (!contexts_.empty() && cublasGetVersion(contexts_[0]->cublas, &cublas_version) == CUBLAS_STATUS_SUCCESS) {
+      info.facts["cublas"] = version_string(cublas_version, 10000, 100);
+    }
+    for (size_t i = 0; i < contexts_.size(); ++i) {
+      cudaDeviceProp prop{};
+      if (cudaGetDeviceProperties(&prop, static_cast<int>(i)) == cudaSuccess) {
+        info.facts["device" + std::to_string(i)] = std::string(prop.name) + " (sm_" + std::to_string(prop.major) + std::to_string(prop.minor) + ", " +
+                                                   std::to_string(prop.totalGlobalMem >> 20) + " MiB)";
+      }
+    }
+    return info;
+  }
+
+  DeviceContext& ctx(int index) {
+    NS_CHECK(index >= 0 && index < static_cast<int>(contexts_.size()), device,
+             "cuda:" + std::to_string(index) + " does not exist (" + std::to_string(contexts_.size()) + " device(s))");
+    return *contexts_[index];
+  }
+
+  core::StoragePtr allocate(int index, size_t nbytes) override {
+    DeviceContext& c = ctx(index);
+    return std::make_shared<core::Storage>(core::Device{core::DeviceType::cuda, index}, nbytes, c.allocator);
+  }
+
+  void write(const core::Storage& dst, const void* src, size_t nbytes) override {
+    DeviceContext& c = ctx(dst.device().index);
+    NS_CUDA_CHECK(cudaSetDevice(c.index));
+    // Ordered on the stream: a cached block may still be read by work queued before it was freed.
+    NS_CUDA_CHECK(cudaMemcpyAsync(dst.data(), src, nbytes, cudaMemcpyHostToDevice, c.stream));
+    NS_CUDA_CHECK(cudaStreamSynchronize(c.stream));  // `src` is pageable JS memory: finish before returning
+  }
+
+  void read(const core::StoragePtr& src, void* dst, size_t nbytes) override {
+    DeviceContext& c = ctx(src->device().index);
+    NS_CUDA_CHECK(cudaSetDevice(c.index));
+    NS_CUDA_CHECK(cudaMemcpyAsync(dst, src->data(), nbytes, cudaMemcpyDeviceToHost, c.stream));
+    NS_CUDA_CHECK(cudaStreamSynchronize(c.stream));
+    if (auto err = src->error()) NS_THROW(backend, *err);
+  }
+
+  void launch(core::Kernel kernel, core::OpCall&& call) override {
+    DeviceContext& c = ctx(call.device.index);
+    NS_CUDA_CHECK(cudaSetDevice(c.index));
+    call.backend_context = &c;
+    // Kernels enqueue asynchronous work on c.stream and return; launch errors throw here.
+    core::run_op(kernel, call, /*rethrow=*/true);
+  }
+
+  void synchronize(int index) override { NS_CUDA_CHECK(cudaStreamSynchronize(ctx(index).stream)); }
+
+  core::MemoryReport memory(int index) override {
+    core::MemoryReport r;
+    auto& s = ctx(index).allocator->stats();
+    r.live_tensors = s.live_storages.load();
+    r.live_bytes = s.live_bytes.load();
+    r.peak_bytes = s.peak_bytes.load();
+    r.reserved_bytes = s.reserved_bytes.load();
+    return r;
+  }
+
+  void empty_cache() override {
+    for (auto& a : allocators_) a->empty_cache();
+  }
+
+ private:
+  std::vector<std::unique_ptr<CachingAllocator>> allocators_;
+  std::vector<std::unique_ptr<DeviceContext>> contexts_;
+};
+
+}  // namespace
+}  // namespace nutshell::cuda
+
+// Called once by the addon after dlopen. Returns nullptr and sets *error when no GPU can be used.
+extern "C" __attribute__((visibility("default"))) nutshell::core::Backend* nutshell_cuda_create(
+    nutshell::core::Registry* registry, int op_count, std::string* error) {
+  if (op_count != nutshell::core::kOpCount) {
+    *error = "cuda backend was built from another op table (" + std::to_string(nutshell::core::kOpCount) + " ops, addon has " +
+             std::to_string(op_count) + "): rebuild";
+    return nullptr;
+  }
+  int count = 0;  // left untouched by a failing call
+  cudaError_t e = cudaGetDeviceCount(&count);
+  if (e == cudaErrorInsufficientDriver || e == cudaErrorNoDevice || e == cudaErrorInitializationError) {
+    *error = std::string(e == cudaErrorNoDevice ? "no CUDA GPU" : "no CUDA driver") + " (" + cudaGetErrorName(e) + ")";
+    return nullptr;
+  }
+  if (e != cudaSuccess) {
+    *error = std::string("CUDA unavailable (") + cudaGetErrorName(e) + ": " + cudaGetErrorString(e) + ")";
+    return nullptr;
+  }
+  if (count == 0) {
+    *error = "no CUDA GPU";
+    return nullptr;
+  }
+  try {
+    auto* backend = new nutshell::cuda::CudaBackend(count);
+    nutshell::cuda::register_kernels(*registry);
+    return backend;
+  } catch (const std::exception& ex) {
+    *error = std::string("cuda backend failed to initialise: ") + ex.what();
+    return nullptr;
+  }
+}

@@ -1,0 +1,94 @@
+// Tensors from JS data: nested arrays (any depth) or TypedArrays with a shape.
+import { Device, getDefaultDevice } from './device.js';
+import { type AnyTypedArray, type DType, allocTypedArray, checkDType, dtypeOfTypedArray } from './dtype.js';
+import { ShapeError, ValueError, fmtShape } from './errors.js';
+import { fromNative } from './errors.js';
+import { native } from './native.js';
+import { checkShape, numelOf } from './shape.js';
+import { Tensor, type NestedArray } from './tensor.js';
+import type { CreateOptions } from './ops/table/creation.js';
+
+export interface TensorOptions extends CreateOptions {
+  /** Required for flat TypedArrays of rank > 1; inferred from nesting otherwise. */
+  shape?: readonly number[];
+}
+
+function inferNested(data: NestedArray, where: string): { shape: number[]; flat: (number | boolean | bigint)[] } {
+  const shape: number[] = [];
+  let probe: NestedArray = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+  }
+  const flat: (number | boolean | bigint)[] = [];
+  const walk = (v: NestedArray, dim: number, path: string) => {
+    if (dim === shape.length) {
+      if (Array.isArray(v)) throw new ShapeError(`${where}: ragged nested array at ${path} (expected a value, got an array)`);
+      if (typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'bigint') {
+        throw new ValueError(`${where}: element at ${path} expected a number, boolean or bigint, got ${v === null ? 'null' : typeof v}`);
+      }
+      flat.push(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new ShapeError(`${where}: ragged nested array at ${path} (expected length ${shape[dim]}, got ${Array.isArray(v) ? v.length : 'a value'})`);
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, `${path}[${i}]`);
+  };
+  walk(data, 0, 'data');
+  return { shape, flat };
+}
+
+function fill(dtype: DType, values: ArrayLike<number | boolean | bigint>, where: string): AnyTypedArray {
+  const out = allocTypedArray(dtype, values.length);
+  if (dtype === 'int64') {
+    const o = out as BigInt64Array;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      o[i] = typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
+    }
+  } else if (dtype === 'bool') {
+    for (let i = 0; i < values.length; i++) (out as Uint8Array)[i] = values[i] ? 1 : 0;
+  } else {
+    const o = out as Float32Array | Int32Array | Uint8Array;
+    for (let i = 0; i < values.length; i++) o[i] = Number(values[i]);
+  }
+  return out;
+}
+
+/** Makes a tensor from nested arrays or a TypedArray (float32 for JS numbers unless `dtype`). */
+export function tensor(data: NestedArray | AnyTypedArray | number[], options: TensorOptions = {}): Tensor {
+  const where = 'tensor';
+  const device = options.device === undefined ? getDefaultDevice() : Device.of(options.device, where);
+  let shape: number[];
+  let values: AnyTypedArray;
+  let dtype: DType;
+  if (ArrayBuffer.isView(data)) {
+    const own = dtypeOfTypedArray(data);
+    if (!own) throw new ValueError(`${where}: data expected a Float32Array, Int32Array, BigInt64Array or Uint8Array, got ${data.constructor.name}`);
+    dtype = options.dtype === undefined ? own : checkDType(options.dtype, where);
+    shape = options.shape ? checkShape(where, [...options.shape]) : [data.length];
+    if (numelOf(shape) !== data.length) throw new ShapeError(`${where}: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${numelOf(shape)}`);
+    values = dtype === own && dtype !== 'bool' ? data : fill(dtype, data as ArrayLike<number | bigint>, where);
+  } else {
+    const nested = inferNested(data as NestedArray, where);
+    const first = nested.flat[0];
+    const inferred: DType = typeof first === 'boolean' ? 'bool' : typeof first === 'bigint' ? 'int64' : 'float32';
+    dtype = options.dtype === undefined ? inferred : checkDType(options.dtype, where);
+    shape = nested.shape;
+    if (options.shape) {
+      const want = checkShape(where, [...options.shape]);
+      if (numelOf(want) !== nested.flat.length) throw new ShapeError(`${where}: data has ${nested.flat.length} elements but shape ${fmtShape(want)} needs ${numelOf(want)}`);
+      shape = want;
+    }
+    values = fill(dtype, nested.flat, where);
+  }
+  let handle;
+  try {
+    handle = native().fromBytes(device.typeId, device.index, values);
+  } catch (err) {
+    throw fromNative(err);
+  }
+  const t = new Tensor(handle, shape, dtype, device);
+  return options.requiresGrad ? t.requiresGrad_() : t;
+}

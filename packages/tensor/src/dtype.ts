@@ -1,0 +1,56 @@
+import { DTypeError } from './errors.js';
+
+/** Element types; the numbers match native/src/core/dtype.h. */
+export type DType = 'float32' | 'int32' | 'int64' | 'uint8' | 'bool';
+export const dtypes: readonly DType[] = ['float32', 'int32', 'int64', 'uint8', 'bool'];
+
+export type TypedArrayOf<D extends DType> = D extends 'float32'
+  ? Float32Array
+  : D extends 'int32'
+    ? Int32Array
+    : D extends 'int64'
+      ? BigInt64Array
+      : Uint8Array;
+export type AnyTypedArray = Float32Array | Int32Array | BigInt64Array | Uint8Array;
+
+const info = {
+  float32: { id: 0, size: 4, Array: Float32Array },
+  int32: { id: 1, size: 4, Array: Int32Array },
+  int64: { id: 2, size: 8, Array: BigInt64Array },
+  uint8: { id: 3, size: 1, Array: Uint8Array },
+  bool: { id: 4, size: 1, Array: Uint8Array },
+} as const;
+
+export const dtypeId = (d: DType): number => info[d].id;
+export const dtypeSize = (d: DType): number => info[d].size;
+export const isFloating = (d: DType): boolean => d === 'float32';
+export const isIntegral = (d: DType): boolean => d === 'int32' || d === 'int64' || d === 'uint8';
+
+export function checkDType(value: unknown, where: string): DType {
+  if (typeof value === 'string' && value in info) return value as DType;
+  throw new DTypeError(`${where}: expected a dtype (${dtypes.join(', ')}), got ${JSON.stringify(value)}`);
+}
+
+export function typedArrayFor(d: DType, buffer: ArrayBuffer, length?: number): AnyTypedArray {
+  const A = info[d].Array;
+  return new A(buffer, 0, length ?? buffer.byteLength / info[d].size);
+}
+
+export function allocTypedArray(d: DType, length: number): AnyTypedArray {
+  return new info[d].Array(length);
+}
+
+export function dtypeOfTypedArray(a: ArrayBufferView): DType | undefined {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Int32Array) return 'int32';
+  if (a instanceof BigInt64Array) return 'int64';
+  if (a instanceof Uint8Array) return 'uint8';
+  return undefined;
+}
+
+/** The dtype of a result that mixes two inputs (PyTorch's promotion for the dtypes we have). */
+export function promoteTypes(a: DType, b: DType): DType {
+  if (a === b) return a;
+  const rank: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, int64: 3, float32: 4 };
+  return rank[a] >= rank[b] ? a : b;
+}

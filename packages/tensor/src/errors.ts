@@ -1,0 +1,46 @@
+// Every refusal is a NutshellError subclass whose message names the op, the argument, what was
+// expected and what was given, e.g.
+// "conv2d: weight has 3 input channels but input has 1 (input [64,1,28,28], weight [6,3,5,5])".
+
+export class NutshellError extends Error {
+  override name = 'NutshellError';
+}
+export class ShapeError extends NutshellError {
+  override name = 'ShapeError';
+}
+export class DTypeError extends NutshellError {
+  override name = 'DTypeError';
+}
+export class DeviceError extends NutshellError {
+  override name = 'DeviceError';
+}
+export class BackendError extends NutshellError {
+  override name = 'BackendError';
+}
+export class DataError extends NutshellError {
+  override name = 'DataError';
+}
+export class ValueError extends NutshellError {
+  override name = 'ValueError';
+}
+/** Using a tensor after dispose(). */
+export class DisposedError extends NutshellError {
+  override name = 'DisposedError';
+}
+
+const byKind: Record<string, new (message: string) => NutshellError> = {
+  ShapeError, DTypeError, DeviceError, BackendError, DataError, ValueError,
+};
+
+/** Native errors carry `nutshellKind`; give them their JS class (anything else passes through). */
+export function fromNative(err: unknown): unknown {
+  if (err instanceof NutshellError || !(err instanceof Error)) return err;
+  const kind = (err as Error & { nutshellKind?: string }).nutshellKind;
+  if (!kind) return err;
+  const Cls = byKind[kind] ?? BackendError;
+  const mapped = new Cls(err.message);
+  mapped.stack = err.stack;
+  return mapped;
+}
+
+export const fmtShape = (shape: readonly number[]): string => `[${shape.join(',')}]`;

@@ -1,0 +1,14 @@
+import './methods.js';
+
+export { Tensor, type NestedArray } from './tensor.js';
+export { tensor, type TensorOptions } from './creation.js';
+export * from './ops/table/index.js';
+export { apply, applyOn } from './ops/apply.js';
+export { defineOp, opTable, type OpDecl, type Sample, type SampleInput, type TensorMeta, type OpTest } from './ops/declare.js';
+export { Device, getDefaultDevice, setDefaultDevice, type DeviceLike, type DeviceType } from './device.js';
+export { type DType, dtypes, dtypeSize, type AnyTypedArray } from './dtype.js';
+export * from './errors.js';
+export { scope, keep, memory, emptyCache, setNumThreads, type MemoryReport } from './memory.js';
+export { noGrad, isGradEnabled, withGradEnabled } from './autograd/grad-mode.js';
+export { backward, type BackwardOptions } from './autograd/backward.js';
+export { backends, formatBackends, type BackendsReport } from '@nutshell/native';

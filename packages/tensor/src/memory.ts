@@ -1,0 +1,98 @@
+// Deterministic release (DESIGN §5): dispose(), Symbol.dispose, and scope(fn), which disposes
+// every tensor made inside except what fn returns (those move to the enclosing scope). Scopes
+// follow async work through AsyncLocalStorage, so `await` inside a scope is safe.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { native } from './native.js';
+import { Device, type DeviceLike } from './device.js';
+import type { Tensor } from './tensor.js';
+
+interface Scope {
+  tensors: Set<Tensor>;
+}
+
+const current = new AsyncLocalStorage<Scope>();
+
+/** Called by the Tensor constructor. */
+export function track(t: Tensor): void {
+  current.getStore()?.tensors.add(t);
+}
+
+/** Keeps `t` alive past the end of the current scope (it joins no scope). */
+export function keep<T extends Tensor>(t: T): T {
+  current.getStore()?.tensors.delete(t);
+  return t;
+}
+
+function collectTensors(value: unknown, into: Set<Tensor>, seen = new Set<unknown>()): void {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  if ((value as { isTensor?: boolean }).isTensor === true) {
+    into.add(value as Tensor);
+    return;
+  }
+  if (Array.isArray(value)) for (const v of value) collectTensors(v, into, seen);
+  else if (value instanceof Map) for (const v of value.values()) collectTensors(v, into, seen);
+  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collectTensors(v, into, seen);
+}
+
+function close(scope: Scope, result: unknown): void {
+  const kept = new Set<Tensor>();
+  collectTensors(result, kept);
+  const parent = current.getStore();
+  for (const t of scope.tensors) {
+    if (kept.has(t)) parent?.tensors.add(t);
+    else t.dispose();
+  }
+}
+
+/**
+ * Runs fn and disposes every tensor created inside it except those in its result (arrays, plain
+ * objects and Maps are searched). Nests; exception-safe; awaits fn when it returns a promise.
+ */
+export function scope<R>(fn: () => R): R {
+  const s: Scope = { tensors: new Set() };
+  let result: R;
+  try {
+    result = current.run(s, fn);
+  } catch (err) {
+    close(s, undefined);
+    throw err;
+  }
+  if (result instanceof Promise) {
+    return result.then(
+      (v) => {
+        close(s, v);
+        return v;
+      },
+      (err) => {
+        close(s, undefined);
+        throw err;
+      },
+    ) as R;
+  }
+  close(s, result);
+  return result;
+}
+
+export interface MemoryReport {
+  liveTensors: number;
+  liveBytes: number;
+  peakBytes: number;
+  reservedBytes: number;
+}
+
+/** Live tensors and bytes held natively on a device (storages shared by views count once). */
+export function memory(device: DeviceLike = 'cpu'): MemoryReport {
+  const d = Device.of(device, 'memory');
+  return native().memory(d.typeId, d.index);
+}
+
+/** Returns the cuda caching allocator's free blocks to the driver. */
+export function emptyCache(device: DeviceLike = 'cuda'): void {
+  native().emptyCache(Device.of(device, 'emptyCache').typeId);
+}
+
+/** OpenMP threads used by cpu ops (default: NUTSHELL_NUM_THREADS or the core count). */
+export function setNumThreads(n: number): void {
+  native().setNumThreads(n);
+}

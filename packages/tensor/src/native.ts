@@ -1,0 +1,28 @@
+// The tensor package's view of @nutshell/native: the addon, op ids by name, error mapping.
+import { addon, type NativeAddon } from '@nutshell/native';
+import { BackendError } from './errors.js';
+import { opIds } from './gen/op-ids.gen.js';
+
+let checked: NativeAddon | undefined;
+
+/** The addon, checked once against the op table this package was generated with. */
+export function native(): NativeAddon {
+  if (checked) return checked;
+  const a = addon();
+  const names = a.opNames();
+  for (const [name, id] of Object.entries(opIds)) {
+    if (names[id] !== name) {
+      throw new BackendError(
+        `@nutshell/native was built from another op table (op ${id} is '${names[id]}' there, '${name}' here): rebuild it`,
+      );
+    }
+  }
+  checked = a;
+  return a;
+}
+
+export function opId(name: string): number {
+  const id = (opIds as Record<string, number>)[name];
+  if (id === undefined) throw new BackendError(`${name}: not in the generated op ids; run \`npm run gen -w @nutshell/tensor\``);
+  return id;
+}

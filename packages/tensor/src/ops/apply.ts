@@ -1,0 +1,166 @@
+// Note [apply]: every op passes through here. It checks inputs, devices, dtypes and attributes
+// synchronously (so errors surface at the call site, naming the op and argument), computes output
+// shapes, asks the device to allocate and enqueue the kernel, and records a graph node only when
+// grad mode is on and an input requires grad. Profiling and leak accounting belong here too.
+import { GraphNode, type Edge } from '../autograd/node.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import type { Device } from '../device.js';
+import { dtypeId } from '../dtype.js';
+import { DTypeError, DeviceError, ValueError, fromNative } from '../errors.js';
+import { keep as untrack } from '../memory.js';
+import { native, opId } from '../native.js';
+import { Tensor } from '../tensor.js';
+import type { AttrSpec, AttrValue, OpDecl, OutputMeta, TensorMeta } from './declare.js';
+
+const describe = (v: unknown): string =>
+  v === null ? 'null' : v === undefined ? 'undefined' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? (v.constructor?.name ?? 'an object') : `${typeof v} ${String(v)}`;
+
+function resolveAttrs(decl: OpDecl<any>, given: Record<string, AttrValue | undefined>): Record<string, AttrValue> {
+  for (const key of Object.keys(given)) {
+    if (!(key in decl.attrs)) throw new ValueError(`${decl.name}: unknown option '${key}' (options: ${Object.keys(decl.attrs).join(', ') || 'none'})`);
+  }
+  const out: Record<string, AttrValue> = {};
+  for (const [key, spec] of Object.entries(decl.attrs) as [string, AttrSpec][]) {
+    const value = given[key] ?? spec.default;
+    if (value === undefined) throw new ValueError(`${decl.name}: option '${key}' is required`);
+    out[key] = checkAttr(decl.name, key, spec, value);
+  }
+  return out;
+}
+
+function checkAttr(op: string, key: string, spec: AttrSpec, value: AttrValue): AttrValue {
+  const fail = (want: string): never => {
+    throw new ValueError(`${op}: option '${key}' expected ${want}, got ${describe(value)}`);
+  };
+  const isInt = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v);
+  switch (spec.kind) {
+    case 'int':
+      return isInt(value) ? value : fail('an integer');
+    case 'float':
+      return typeof value === 'number' && !Number.isNaN(value) ? value : fail('a number');
+    case 'bool':
+      return typeof value === 'boolean' ? value : fail('a boolean');
+    case 'ints':
+      return Array.isArray(value) && value.every(isInt) ? value : fail('an array of integers');
+    case 'floats':
+      return Array.isArray(value) && value.every((v) => typeof v === 'number') ? value : fail('an array of numbers');
+    default:
+      return typeof value === 'string' && spec.kind.includes(value) ? value : fail(`one of ${spec.kind.map((k) => `'${k}'`).join(', ')}`);
+  }
+}
+
+function encodeAttrs(decl: OpDecl<any>, attrs: Record<string, AttrValue>): Float64Array {
+  const flat: number[] = [];
+  for (const [key, spec] of Object.entries(decl.attrs) as [string, AttrSpec][]) {
+    const v = attrs[key];
+    if (Array.isArray(v)) flat.push(v.length, ...v);
+    else if (typeof v === 'boolean') flat.push(v ? 1 : 0);
+    else if (typeof v === 'string') flat.push((spec.kind as readonly string[]).indexOf(v));
+    else flat.push(v as number);
+  }
+  return Float64Array.from(flat);
+}
+
+function encodeMeta(inputs: readonly TensorMeta[], outputs: readonly OutputMeta[]): Float64Array {
+  let n = 1;
+  for (const t of inputs) n += 2 + t.shape.length;
+  for (const t of outputs) n += 2 + t.shape.length;
+  const meta = new Float64Array(n);
+  let p = 0;
+  const put = (t: TensorMeta) => {
+    meta[p++] = dtypeId(t.dtype);
+    meta[p++] = t.shape.length;
+    for (const d of t.shape) meta[p++] = d;
+  };
+  for (const t of inputs) put(t);
+  meta[p++] = outputs.length;
+  for (const t of outputs) put(t);
+  return meta;
+}
+
+function checkInputs(decl: OpDecl<any>, inputs: readonly unknown[]): Device | undefined {
+  if (inputs.length !== decl.inputs.length) {
+    throw new ValueError(`${decl.name}: expected ${decl.inputs.length} tensor arguments, got ${inputs.length}`);
+  }
+  let device: Device | undefined;
+  let deviceArg = '';
+  for (let i = 0; i < inputs.length; i++) {
+    const spec = decl.inputs[i];
+    const t = inputs[i] as Tensor;
+    if (!(t instanceof Tensor)) throw new ValueError(`${decl.name}: argument '${spec.name}' expected a Tensor, got ${describe(t)}`);
+    t.handle(`${decl.name}: argument '${spec.name}'`);
+    if (!spec.dtypes.includes(t.dtype)) {
+      throw new DTypeError(`${decl.name}: argument '${spec.name}' expected dtype ${spec.dtypes.join(' or ')}, got ${t.dtype}`);
+    }
+    if (device === undefined) {
+      device = t.device;
+      deviceArg = spec.name;
+    } else if (t.device !== device) {
+      throw new DeviceError(`${decl.name}: argument '${spec.name}' is on ${t.device} but '${deviceArg}' is on ${device}; move them with .to()`);
+    }
+  }
+  return device;
+}
+
+/** Shares a tensor's storage under a new handle (views, saved tensors). Not scope-tracked when internal. */
+export function shareStorage(t: Tensor, shape: readonly number[]): Tensor {
+  return new Tensor(native().share(t.handle('share')), shape, t.dtype, t.device);
+}
+
+/** Runs one declared op on tensors; returns its visible outputs. */
+export function apply<A extends Record<string, AttrValue>>(decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A> = {}): Tensor[] {
+  return applyOn(undefined, decl, inputs, attrs);
+}
+
+/** apply() for ops whose device does not follow from their inputs (creation ops). */
+export function applyOn<A extends Record<string, AttrValue>>(
+  on: Device | undefined,
+  decl: OpDecl<A>,
+  inputs: readonly Tensor[],
+  attrs: Partial<A> = {},
+): Tensor[] {
+  const device = checkInputs(decl, inputs) ?? on;
+  if (!device) throw new ValueError(`${decl.name}: has no tensor arguments and no device`);
+  const resolved = resolveAttrs(decl, attrs as Record<string, AttrValue | undefined>) as A;
+  const outMeta = decl.outputs(inputs, resolved);
+
+  let outputs: Tensor[];
+  if (decl.view) {
+    outputs = [shareStorage(inputs[0], outMeta[0].shape)];
+  } else {
+    const handles = inputs.map((t) => t.handle(decl.name));
+    let outHandles;
+    try {
+      outHandles = native().run(opId(decl.name), device.typeId, device.index, handles, encodeMeta(inputs, outMeta), encodeAttrs(decl, resolved));
+    } catch (err) {
+      throw fromNative(err);
+    }
+    outputs = outHandles.map((h, i) => new Tensor(h, outMeta[i].shape, outMeta[i].dtype, device));
+  }
+
+  const visible = decl.visibleOutputs ?? outputs.length;
+  if (decl.grad && isGradEnabled() && inputs.some((t) => t.requiresGrad)) record(decl, inputs, resolved, outputs, visible);
+  else for (let i = visible; i < outputs.length; i++) outputs[i].dispose();
+  return outputs.slice(0, visible);
+}
+
+function record(decl: OpDecl<any>, inputs: readonly Tensor[], attrs: Record<string, AttrValue>, outputs: Tensor[], visible: number): void {
+  const keepInputs = new Set(decl.saves?.inputs ?? []);
+  const keepOutputs = new Set(decl.saves?.outputs ?? []);
+  const internal = (t: Tensor) => untrack(shareStorage(t, t.shape));
+  const savedInputs = inputs.map((t, i) => (keepInputs.has(i) ? internal(t) : null));
+  const savedOutputs = outputs.map((t, i) => (keepOutputs.has(i) ? internal(t) : null));
+  // Hidden outputs (workspaces, reserves) live on only as saved tensors of the node.
+  for (let i = visible; i < outputs.length; i++) outputs[i].dispose();
+  const next: Edge[] = inputs.map((t, i) => {
+    if (!t.requiresGrad || decl.inputs[i].differentiable === false) return null;
+    return t.gradFn ? { node: t.gradFn, index: t.outputIndex } : { leaf: t };
+  });
+  const node = new GraphNode(decl, attrs, inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })), next, visible, savedInputs, savedOutputs);
+  for (let i = 0; i < visible; i++) {
+    if (outputs[i].dtype !== 'float32') continue;
+    outputs[i].gradFn = node;
+    outputs[i].outputIndex = i;
+    outputs[i].setRequiresGrad(true);
+  }
+}

@@ -1,0 +1,147 @@
+import type { NativeHandle } from '@nutshell/native';
+import { Device } from './device.js';
+import { type AnyTypedArray, type DType, dtypeSize, typedArrayFor } from './dtype.js';
+import { DisposedError, ShapeError, ValueError, fromNative, fmtShape } from './errors.js';
+import { track } from './memory.js';
+import { native } from './native.js';
+import type { GraphNode } from './autograd/node.js';
+import { formatTensor } from './format.js';
+
+export type NestedArray = number | boolean | bigint | NestedArray[];
+
+/**
+ * An n-dimensional array on a device. Immutable: ops return new tensors; only `grad` (and
+ * `requiresGrad` on leaves) change. Its storage is dense and row-major.
+ */
+export class Tensor {
+  /** Duck-typing mark, cheaper than instanceof across package copies. */
+  readonly isTensor = true;
+  /** Set by autograd: the node that made this tensor (null for leaves). */
+  gradFn: GraphNode | null = null;
+  /** Which output of gradFn this tensor is. */
+  outputIndex = 0;
+  grad: Tensor | null = null;
+  private _requiresGrad = false;
+  private _handle: NativeHandle | null;
+
+  /** @internal Use the creation functions (tensor, zeros …) or ops. */
+  constructor(handle: NativeHandle, readonly shape: readonly number[], readonly dtype: DType, readonly device: Device) {
+    this._handle = handle;
+    track(this);
+  }
+
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  /** Marks a leaf as needing gradients (in place; returns this). */
+  requiresGrad_(value = true): this {
+    if (this.gradFn && !value) throw new ValueError('requiresGrad_: only leaves can stop requiring grad; use detach()');
+    this._requiresGrad = value;
+    return this;
+  }
+  /** @internal */
+  setRequiresGrad(value: boolean): void {
+    this._requiresGrad = value;
+  }
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get numel(): number {
+    let n = 1;
+    for (const d of this.shape) n *= d;
+    return n;
+  }
+  get nbytes(): number {
+    return this.numel * dtypeSize(this.dtype);
+  }
+  size(dim?: number): number | readonly number[] {
+    if (dim === undefined) return this.shape;
+    return this.shape[dim < 0 ? dim + this.shape.length : dim];
+  }
+  get isDisposed(): boolean {
+    return this._handle === null;
+  }
+
+  /** @internal The native handle; throws if disposed. */
+  handle(where: string): NativeHandle {
+    if (this._handle === null) throw new DisposedError(`${where}: tensor ${fmtShape(this.shape)} ${this.dtype} has been disposed`);
+    return this._handle;
+  }
+
+  /** Releases this tensor's storage reference now (idempotent). */
+  dispose(): void {
+    if (this._handle === null) return;
+    native().release(this._handle);
+    this._handle = null;
+    if (this.grad) {
+      this.grad.dispose();
+      this.grad = null;
+    }
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** The values, once the device's queue reaches this tensor (never blocks the event loop). */
+  async data(): Promise<AnyTypedArray> {
+    const handle = this.handle('data');
+    try {
+      const buf = await native().read(handle, this.nbytes);
+      return typedArrayFor(this.dtype, buf, this.numel);
+    } catch (err) {
+      throw fromNative(err);
+    }
+  }
+  /** Like data(), but blocks until the values are ready (for scripts and tests). */
+  dataSync(): AnyTypedArray {
+    try {
+      return typedArrayFor(this.dtype, native().readSync(this.handle('dataSync'), this.nbytes), this.numel);
+    } catch (err) {
+      throw fromNative(err);
+    }
+  }
+  /** Nested arrays of numbers (booleans for bool). */
+  async array(): Promise<NestedArray> {
+    return nest(await this.data(), this.shape, this.dtype);
+  }
+  arraySync(): NestedArray {
+    return nest(this.dataSync(), this.shape, this.dtype);
+  }
+  /** The single value of a one-element tensor. */
+  async item(): Promise<number> {
+    return itemOf(this, await this.data());
+  }
+  itemSync(): number {
+    return itemOf(this, this.dataSync());
+  }
+
+  toString(): string {
+    return formatTensor(this);
+  }
+}
+
+function itemOf(t: Tensor, values: AnyTypedArray): number {
+  if (t.numel !== 1) throw new ShapeError(`item: expected a tensor with one element, got shape ${fmtShape(t.shape)}`);
+  return Number(values[0]);
+}
+
+function nest(values: AnyTypedArray, shape: readonly number[], dtype: DType): NestedArray {
+  const conv = dtype === 'bool' ? (v: number | bigint) => v !== 0 : (v: number | bigint) => Number(v);
+  if (shape.length === 0) return conv(values[0]) as NestedArray;
+  const build = (dim: number, offset: number): NestedArray[] => {
+    const n = shape[dim];
+    const out: NestedArray[] = new Array(n);
+    if (dim === shape.length - 1) {
+      for (let i = 0; i < n; i++) out[i] = conv(values[offset + i]) as NestedArray;
+      return out;
+    }
+    let stride = 1;
+    for (let d = dim + 1; d < shape.length; d++) stride *= shape[d];
+    for (let i = 0; i < n; i++) out[i] = build(dim + 1, offset + i * stride);
+    return out;
+  };
+  return build(0, 0);
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Runs every workspace's vitest suite through turbo (one package at a time: the machine has two
+// cores and native ops use OpenMP), then sums the per-package JSON reports into the one closing
+// line CI reads: "N passed, N failed, N skipped".
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const workspaces = ['native', ...['packages', 'examples', 'bench'].flatMap((dir) => {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  return dir === 'bench' ? ['bench'] : readdirSync(abs).map((name) => join(dir, name));
+})];
+const reportOf = (ws) => join(root, ws, '.vitest-report.json');
+for (const ws of workspaces) rmSync(reportOf(ws), { force: true });
+
+const extra = process.argv.slice(2);
+const turbo = spawnSync('npx', ['turbo', 'run', 'test', '--concurrency=1', '--continue', ...extra], {
+  cwd: root, stdio: 'inherit', env: { ...process.env, NUTSHELL_NUM_THREADS: process.env.NUTSHELL_NUM_THREADS ?? '1' },
+});
+
+let passed = 0, failed = 0, skipped = 0;
+const rows = [];
+for (const ws of workspaces) {
+  if (!existsSync(reportOf(ws))) continue;
+  const report = JSON.parse(readFileSync(reportOf(ws), 'utf8'));
+  const p = report.numPassedTests ?? 0, f = report.numFailedTests ?? 0;
+  const s = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  // A suite that failed to load has no tests in it but still counts as a failure.
+  const brokenSuites = (report.testResults ?? []).filter((r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0).length;
+  passed += p; failed += f + brokenSuites; skipped += s;
+  rows.push(`${ws.padEnd(32)} ${String(p).padStart(5)} passed ${String(f + brokenSuites).padStart(4)} failed ${String(s).padStart(4)} skipped`);
+}
+console.log('\n' + rows.join('\n'));
+if (turbo.status !== 0 && failed === 0) failed = 1; // turbo failed outside any test (a build, a crash)
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || turbo.status !== 0 ? 1 : 0);
