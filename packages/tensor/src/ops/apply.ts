@@ -15,7 +15,7 @@ import type { AttrSpec, AttrValue, OpDecl, OutputMeta, TensorMeta } from './decl
 const describe = (v: unknown): string =>
   v === null ? 'null' : v === undefined ? 'undefined' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? (v.constructor?.name ?? 'an object') : `${typeof v} ${String(v)}`;
 
-function resolveAttrs(decl: OpDecl<any>, given: Record<string, AttrValue | undefined>): Record<string, AttrValue> {
+export function resolveAttrs(decl: OpDecl<any>, given: Record<string, AttrValue | undefined>): Record<string, AttrValue> {
   for (const key of Object.keys(given)) {
     if (!(key in decl.attrs)) throw new ValueError(`${decl.name}: unknown option '${key}' (options: ${Object.keys(decl.attrs).join(', ') || 'none'})`);
   }

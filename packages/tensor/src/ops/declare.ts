@@ -65,8 +65,17 @@ export interface Sample {
   attrs?: Record<string, AttrValue>;
 }
 
+/** An input the op must refuse: the error class name and a pattern its message must match. */
+export interface BadSample extends Sample {
+  error: 'ShapeError' | 'DTypeError' | 'ValueError' | 'DeviceError';
+  message: RegExp;
+}
+
 export interface OpTest {
   samples: Sample[];
+  bad?: BadSample[];
+  /** Why there are no PyTorch goldens (only for ops PyTorch has no counterpart of). */
+  noGolden?: string;
   /** Absolute/relative tolerance of the finite-difference gradient check (float32). */
   gradTolerance?: number;
   /** Tolerance of golden comparisons with PyTorch. */

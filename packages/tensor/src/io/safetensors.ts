@@ -1,0 +1,150 @@
+// The safetensors format (https://github.com/huggingface/safetensors): 8-byte little-endian header
+// length, a JSON header {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {…}},
+// then the raw little-endian bytes. Files are untrusted: every size and offset is bounded by the
+// file before anything is allocated, and any inconsistency is a DataError naming the field.
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, unlinkSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { type AnyTypedArray, type DType, dtypeSize, typedArrayFor } from '../dtype.js';
+import { DataError } from '../errors.js';
+
+const TO_ST: Record<DType, string> = { float32: 'F32', int32: 'I32', int64: 'I64', uint8: 'U8', bool: 'BOOL' };
+const FROM_ST: Record<string, DType> = { F32: 'float32', I32: 'int32', I64: 'int64', U8: 'uint8', BOOL: 'bool' };
+const MAX_HEADER = 100 * 1024 * 1024; // what the reference implementation accepts
+
+export interface RawTensor {
+  dtype: DType;
+  shape: number[];
+  data: AnyTypedArray;
+}
+
+export interface SafetensorsFile {
+  tensors: Map<string, RawTensor>;
+  metadata: Record<string, string>;
+}
+
+/** Encodes named tensors (sorted by name, as the reference writer does) into one buffer. */
+export function encodeSafetensors(tensors: Iterable<[string, RawTensor]>, metadata: Record<string, string> = {}): Buffer {
+  const entries = [...tensors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const [name, t] of entries) {
+    const nbytes = t.data.byteLength;
+    const want = t.shape.reduce((a, b) => a * b, 1) * dtypeSize(t.dtype);
+    if (nbytes !== want) throw new DataError(`safetensors: tensor '${name}' has ${nbytes} bytes but shape [${t.shape}] ${t.dtype} needs ${want}`);
+    header[name] = { dtype: TO_ST[t.dtype], shape: t.shape, data_offsets: [offset, offset + nbytes] };
+    offset += nbytes;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8); // keeps the data 8-byte aligned
+  const headerBytes = Buffer.from(json, 'utf8');
+  const out = Buffer.alloc(8 + headerBytes.length + offset);
+  out.writeBigUInt64LE(BigInt(headerBytes.length), 0);
+  headerBytes.copy(out, 8);
+  let pos = 8 + headerBytes.length;
+  for (const [, t] of entries) {
+    Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).copy(out, pos);
+    pos += t.data.byteLength;
+  }
+  return out;
+}
+
+/** Decodes a safetensors buffer; `source` names the file in errors. */
+export function decodeSafetensors(buf: Uint8Array, source = 'safetensors'): SafetensorsFile {
+  const fail = (msg: string): never => {
+    throw new DataError(`${source}: ${msg}`);
+  };
+  if (buf.byteLength < 8) fail(`file is ${buf.byteLength} bytes, shorter than the 8-byte header length`);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const headerLen = view.getBigUint64(0, true);
+  if (headerLen > BigInt(Math.min(MAX_HEADER, buf.byteLength - 8))) fail(`header length ${headerLen} exceeds the file (${buf.byteLength} bytes) or the 100 MiB limit`);
+  const hlen = Number(headerLen);
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + 8, hlen).toString('utf8'));
+  } catch (err) {
+    fail(`header is not valid JSON (${(err as Error).message})`);
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('header is not a JSON object');
+  const dataStart = 8 + hlen;
+  const dataLen = buf.byteLength - dataStart;
+  const metadata: Record<string, string> = {};
+  const ranges: [number, number, string][] = [];
+  const tensors = new Map<string, RawTensor>();
+  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) fail('__metadata__ is not an object');
+      for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
+        if (typeof v !== 'string') fail(`__metadata__.${k} is not a string`);
+        metadata[k] = v as string;
+      }
+      continue;
+    }
+    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (e === null || typeof e !== 'object') fail(`tensor '${name}' entry is not an object`);
+    const dtype = typeof e.dtype === 'string' ? FROM_ST[e.dtype] : undefined;
+    if (!dtype) fail(`tensor '${name}' has unsupported dtype ${JSON.stringify(e.dtype)} (supported: ${Object.keys(FROM_ST).join(', ')})`);
+    if (!Array.isArray(e.shape) || e.shape.length > 16 || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      fail(`tensor '${name}' shape ${JSON.stringify(e.shape)} is not a list of at most 16 non-negative integers`);
+    }
+    const shape = e.shape as number[];
+    const offs = e.data_offsets;
+    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isSafeInteger(o) && o >= 0)) {
+      fail(`tensor '${name}' data_offsets ${JSON.stringify(offs)} is not [begin, end]`);
+    }
+    const [begin, end] = offs as [number, number];
+    if (begin > end || end > dataLen) fail(`tensor '${name}' data_offsets [${begin}, ${end}] lie outside the ${dataLen} data bytes`);
+    let numel = shape.includes(0) ? 0 : 1;
+    for (const d of shape) {
+      if (numel * dtypeSize(dtype!) > dataLen) break; // stop before overflow; the check below refuses it
+      numel *= d;
+    }
+    if (numel * dtypeSize(dtype!) !== end - begin) {
+      fail(`tensor '${name}' shape [${shape}] ${dtype} needs ${numel * dtypeSize(dtype!)} bytes but data_offsets span ${end - begin}`);
+    }
+    ranges.push([begin, end, name]);
+    // Copy out: the source buffer may not be aligned for the element type.
+    const copy = new ArrayBuffer(end - begin);
+    new Uint8Array(copy).set(buf.subarray(dataStart + begin, dataStart + end));
+    tensors.set(name, { dtype: dtype!, shape, data: typedArrayFor(dtype!, copy) });
+  }
+  ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  for (let i = 1; i < ranges.length; i++) {
+    if (ranges[i][0] < ranges[i - 1][1]) fail(`tensors '${ranges[i - 1][2]}' and '${ranges[i][2]}' overlap in the data section`);
+  }
+  return { tensors, metadata };
+}
+
+/** Writes a file atomically: a temp file beside it, fsync, rename (a crash leaves the old file). */
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    let written = 0;
+    while (written < bytes.byteLength) written += writeSync(fd, bytes, written, bytes.byteLength - written);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {}
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+  try {
+    const dirFd = openSync(dirname(path), 'r');
+    fsyncSync(dirFd);
+    closeSync(dirFd);
+  } catch {} // some filesystems refuse fsync on directories
+}
+
+export function readSafetensorsFile(path: string): SafetensorsFile {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (err) {
+    throw new DataError(`${path}: cannot read (${(err as Error).message})`);
+  }
+  return decodeSafetensors(buf, path);
+}
