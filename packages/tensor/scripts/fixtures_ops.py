@@ -14,36 +14,15 @@ import os
 import sys
 
 import torch
-import torch.nn.functional as F
 from safetensors.torch import save_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 OUT_DIR = os.path.join(HERE, "..", "test", "fixtures", "ops")
 DTYPES = {"float32": torch.float32, "int32": torch.int32, "int64": torch.int64, "uint8": torch.uint8, "bool": torch.bool}
 
 
-def dims(a):
-    return tuple(a["dims"]) if a["dims"] else None
-
-
-def reduce_all(fn):
-    """Calls a torch reduction over the sample's dims (all when empty)."""
-    def run(x, a):
-        d = dims(a)
-        return [fn(x[0]) if d is None and not a["keepdim"] else fn(x[0], dim=d if d is not None else tuple(range(x[0].dim())), keepdim=a["keepdim"])]
-    return run
-
-
-# One entry per op (or per `torch` name in the declaration): inputs, attrs -> list of outputs.
-TORCH = {
-    "add": lambda x, a: [x[0] + x[1]],
-    "mul": lambda x, a: [x[0] * x[1]],
-    "sum": reduce_all(torch.sum),
-    "cast": lambda x, a: [x[0].to(DTYPES[a["dtype"]])],
-    "fill": lambda x, a: [torch.full(a["shape"], a["value"], dtype=DTYPES[a["dtype"]])],
-    "expand": lambda x, a: [x[0].expand(*a["shape"])],
-    "reshape": lambda x, a: [x[0].reshape(a["shape"])],
-}
+from torch_refs import TORCH  # noqa: E402  (one module per op family, merged in torch_refs/__init__.py)
 
 
 def main():
