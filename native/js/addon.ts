@@ -27,7 +27,8 @@ export interface NativeAddon {
   fromBytes(deviceType: number, deviceIndex: number, bytes: ArrayBufferView): NativeHandle;
   read(handle: NativeHandle, nbytes: number): Promise<ArrayBuffer>;
   readSync(handle: NativeHandle, nbytes: number): ArrayBuffer;
-  run(op: number, deviceType: number, deviceIndex: number, inputs: NativeHandle[], meta: Float64Array, attrs: Float64Array): NativeHandle[];
+  /** Output handles; an output aliased to an input (aliases[i] = input index) is written in place and has no handle. */
+  run(op: number, deviceType: number, deviceIndex: number, inputs: NativeHandle[], meta: Float64Array, attrs: Float64Array, aliases?: Int32Array): (NativeHandle | undefined)[];
   release(handle: NativeHandle): void;
   share(handle: NativeHandle): NativeHandle;
   transfer(handle: NativeHandle, nbytes: number, deviceType: number, deviceIndex: number): NativeHandle;

@@ -227,7 +227,7 @@ std::vector<core::TensorRef> read_meta(const double* meta, size_t len, size_t& p
   return refs;
 }
 
-// run(opId, deviceType, deviceIndex, inputs: handle[], meta: Float64Array, attrs: Float64Array)
+// run(opId, deviceType, deviceIndex, inputs: handle[], meta: Float64Array, attrs: Float64Array, aliases?: Int32Array)
 //   → output handles. meta = [dtype, rank, dims…] per input, then the output count and the same
 //   per output. Shapes are checked on the TS side; here only what keeps memory safe is re-checked.
 Napi::Value Run(const Napi::CallbackInfo& info) {
@@ -264,10 +264,24 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     call.outputs = read_meta(meta.Data(), meta.ElementLength(), pos, n_out);
     call.attrs.assign(attrs.Data(), attrs.Data() + attrs.ElementLength());
 
+    // aliases[i] >= 0: output i is written in place into that input's storage (optimiser
+    // updates, copies into parameters); no new storage or handle is made for it.
+    Napi::Int32Array aliases;
+    if (info.Length() > 6 && info[6].IsTypedArray()) aliases = info[6].As<Napi::Int32Array>();
     Napi::Array out = Napi::Array::New(env, n_out);
     for (size_t i = 0; i < n_out; ++i) {
       auto& ref = call.outputs[i];
-      ref.storage = b.allocate(call.device.index, static_cast<size_t>(ref.numel()) * core::dtype_size(ref.dtype));
+      size_t nbytes = static_cast<size_t>(ref.numel()) * core::dtype_size(ref.dtype);
+      int32_t alias = !aliases.IsEmpty() && i < aliases.ElementLength() ? aliases[i] : -1;
+      if (alias >= 0) {
+        NS_CHECK(static_cast<size_t>(alias) < call.inputs.size(), value, std::string(name) + ": in-place alias out of range");
+        const auto& src = call.inputs[static_cast<size_t>(alias)];
+        NS_CHECK(src.dtype == ref.dtype && nbytes <= src.storage->nbytes(), value,
+                 std::string(name) + ": in-place output " + std::to_string(i) + " does not fit input " + std::to_string(alias));
+        ref.storage = src.storage;
+        continue;
+      }
+      ref.storage = b.allocate(call.device.index, nbytes);
       out.Set(static_cast<uint32_t>(i), wrap_storage(env, ref.storage));
     }
     try {

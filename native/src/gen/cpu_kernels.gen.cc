@@ -7,6 +7,7 @@ namespace nutshell::cpu {
 void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::add, &add);
   registry.add(core::DeviceType::cpu, core::OpId::cast, &cast);
+  registry.add(core::DeviceType::cpu, core::OpId::copyInto, &copyInto);
   registry.add(core::DeviceType::cpu, core::OpId::expand, &expand);
   registry.add(core::DeviceType::cpu, core::OpId::fill, &fill);
   registry.add(core::DeviceType::cpu, core::OpId::mul, &mul);

@@ -5,6 +5,7 @@
 namespace nutshell::cpu {
 void add(core::OpCall& call);
 void cast(core::OpCall& call);
+void copyInto(core::OpCall& call);
 void expand(core::OpCall& call);
 void fill(core::OpCall& call);
 void mul(core::OpCall& call);

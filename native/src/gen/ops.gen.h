@@ -10,17 +10,19 @@ namespace nutshell::core {
 enum class OpId : int32_t {
   add = 0,
   cast = 1,
-  expand = 2,
-  fill = 3,
-  mul = 4,
-  sum = 5,
+  copyInto = 2,
+  expand = 3,
+  fill = 4,
+  mul = 5,
+  sum = 6,
 };
-constexpr int kOpCount = 6;
+constexpr int kOpCount = 7;
 
 inline const char* op_name(OpId id) {
   static const char* const names[] = {
       "add",
       "cast",
+      "copyInto",
       "expand",
       "fill",
       "mul",

@@ -24,10 +24,32 @@ export class Tensor {
   private _requiresGrad = false;
   private _handle: NativeHandle | null;
 
+  private _device: Device;
+
   /** @internal Use the creation functions (tensor, zeros …) or ops. */
-  constructor(handle: NativeHandle, readonly shape: readonly number[], readonly dtype: DType, readonly device: Device) {
+  constructor(handle: NativeHandle, readonly shape: readonly number[], readonly dtype: DType, device: Device) {
     this._handle = handle;
+    this._device = device;
     track(this);
+  }
+
+  get device(): Device {
+    return this._device;
+  }
+
+  /**
+   * @internal Takes over `other`'s storage (same shape and dtype; any device), leaving `other`
+   * disposed. Lets Module.to(device) move a parameter while optimisers keep referencing it.
+   */
+  adoptStorage(other: Tensor): void {
+    if (other.dtype !== this.dtype || other.shape.length !== this.shape.length || other.shape.some((d, i) => d !== this.shape[i])) {
+      throw new ShapeError(`adoptStorage: ${fmtShape(other.shape)} ${other.dtype} cannot replace ${fmtShape(this.shape)} ${this.dtype}`);
+    }
+    const handle = other.handle('adoptStorage');
+    if (this._handle) native().release(this._handle);
+    this._handle = handle;
+    this._device = other._device;
+    other._handle = null;
   }
 
   get requiresGrad(): boolean {

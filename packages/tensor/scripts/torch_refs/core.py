@@ -12,3 +12,12 @@ TORCH = {
     "expand": lambda x, a: [x[0].expand(*a["shape"])],
     "reshape": lambda x, a: [x[0].reshape(a["shape"])],
 }
+
+
+def _copy_into(x, a):
+    out = x[0].detach().clone()
+    out.copy_(x[1])
+    return [out]
+
+
+TORCH["copyInto"] = _copy_into

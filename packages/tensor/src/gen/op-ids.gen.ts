@@ -2,8 +2,9 @@
 export const opIds = {
   add: 0,
   cast: 1,
-  expand: 2,
-  fill: 3,
-  mul: 4,
-  sum: 5,
+  copyInto: 2,
+  expand: 3,
+  fill: 4,
+  mul: 5,
+  sum: 6,
 } as const;

@@ -102,6 +102,18 @@ function checkInputs(decl: OpDecl<any>, inputs: readonly unknown[]): Device | un
   return device;
 }
 
+function inplaceAliases(decl: OpDecl<any>, inputs: readonly Tensor[], outMeta: readonly OutputMeta[]): Int32Array {
+  const aliases = new Int32Array(outMeta.length).fill(-1);
+  for (const [out, inp] of Object.entries(decl.inplace!)) {
+    const t = inputs[inp];
+    if (t.requiresGrad && isGradEnabled()) {
+      throw new ValueError(`${decl.name}: argument '${decl.inputs[inp].name}' requires grad and is updated in place; run it inside noGrad()`);
+    }
+    aliases[Number(out)] = inp;
+  }
+  return aliases;
+}
+
 /** Shares a tensor's storage under a new handle (views, saved tensors). Not scope-tracked when internal. */
 export function shareStorage(t: Tensor, shape: readonly number[]): Tensor {
   return new Tensor(native().share(t.handle('share')), shape, t.dtype, t.device);
@@ -129,13 +141,14 @@ export function applyOn<A extends Record<string, AttrValue>>(
     outputs = [shareStorage(inputs[0], outMeta[0].shape)];
   } else {
     const handles = inputs.map((t) => t.handle(decl.name));
+    const aliases = decl.inplace ? inplaceAliases(decl, inputs, outMeta) : undefined;
     let outHandles;
     try {
-      outHandles = native().run(opId(decl.name), device.typeId, device.index, handles, encodeMeta(inputs, outMeta), encodeAttrs(decl, resolved));
+      outHandles = native().run(opId(decl.name), device.typeId, device.index, handles, encodeMeta(inputs, outMeta), encodeAttrs(decl, resolved), aliases);
     } catch (err) {
       throw fromNative(err);
     }
-    outputs = outHandles.map((h, i) => new Tensor(h, outMeta[i].shape, outMeta[i].dtype, device));
+    outputs = outHandles.map((h, i) => (h === undefined ? inputs[aliases![i]] : new Tensor(h, outMeta[i].shape, outMeta[i].dtype, device)));
   }
 
   const visible = decl.visibleOutputs ?? outputs.length;

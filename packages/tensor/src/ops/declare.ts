@@ -93,6 +93,12 @@ export interface OpDecl<A extends Record<string, AttrValue> = Record<string, Att
   /** How many leading outputs the user sees; the rest are hidden state for backward. */
   visibleOutputs?: number;
   backends: readonly ('cpu' | 'cuda')[];
+  /**
+   * Outputs written in place into an input's storage: output index → input index. Only for
+   * updates outside autograd (optimiser steps, loading weights); refused while the input
+   * requires grad and grad mode is on. The op returns the input tensor itself for those outputs.
+   */
+  inplace?: Readonly<Record<number, number>>;
   /** A view: the output shares input 0's storage (same dense order, new shape); no kernel runs. */
   view?: boolean;
   /** Gradients of the inputs, composed of other ops. Absent: not differentiable. */
