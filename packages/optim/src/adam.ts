@@ -1,0 +1,54 @@
+import { adamStep, type Tensor } from '@nutshell/tensor';
+import { Optimizer, checkRange, type ParamsArg } from './optimizer.js';
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  amsgrad?: boolean;
+  maximize?: boolean;
+}
+
+type Resolved = Required<AdamOptions> & { lr: number };
+
+abstract class AdamBase extends Optimizer<Resolved> {
+  protected abstract readonly decoupled: boolean;
+  protected validate(o: Resolved): void {
+    const name = this.constructor.name;
+    checkRange(name, 'lr', o.lr, o.lr >= 0, 'lr >= 0');
+    checkRange(name, 'eps', o.eps, o.eps >= 0, 'eps >= 0');
+    checkRange(name, 'betas[0]', o.betas[0], o.betas[0] >= 0 && o.betas[0] < 1, '0 <= beta1 < 1');
+    checkRange(name, 'betas[1]', o.betas[1], o.betas[1] >= 0 && o.betas[1] < 1, '0 <= beta2 < 1');
+    checkRange(name, 'weightDecay', o.weightDecay, o.weightDecay >= 0, 'weightDecay >= 0');
+  }
+  protected update(p: Tensor, grad: Tensor, st: Record<string, Tensor | number>, o: Resolved): void {
+    if (st.step === undefined) {
+      st.step = 0;
+      st.expAvg = this.stateTensor(p);
+      st.expAvgSq = this.stateTensor(p);
+      if (o.amsgrad) st.maxExpAvgSq = this.stateTensor(p);
+    }
+    st.step = (st.step as number) + 1;
+    adamStep(p, grad, st.expAvg as Tensor, st.expAvgSq as Tensor, o.amsgrad ? (st.maxExpAvgSq as Tensor) : null, {
+      lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay,
+      decoupled: this.decoupled, amsgrad: o.amsgrad, maximize: o.maximize, step: st.step,
+    });
+  }
+}
+
+/** Adam (torch.optim.Adam): L2 weight decay added to the gradient. */
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+  constructor(params: ParamsArg<AdamOptions>, options: AdamOptions = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
+  }
+}
+
+/** AdamW (torch.optim.AdamW): decoupled weight decay, default 0.01. */
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+  constructor(params: ParamsArg<AdamOptions>, options: AdamOptions = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...options });
+  }
+}

@@ -1,0 +1,36 @@
+// Gradient clipping in place, like torch.nn.utils.clip_grad_norm_ / clip_grad_value_. The total
+// norm stays a tensor (no device sync): the scale is min(1, maxNorm / (norm + 1e-6)) applied to
+// every gradient, as PyTorch does.
+import { ValueError, abs, clamp, copyInto, div, keep, max, mul, noGrad, pow, scope, stack, sum, tensor, type Tensor } from '@nutshell/tensor';
+
+const gradsOf = (params: Iterable<Tensor> | Tensor): Tensor[] =>
+  [...(params && (params as Tensor).isTensor ? [params as Tensor] : (params as Iterable<Tensor>))].map((p) => p.grad).filter((g): g is Tensor => g !== null);
+
+/** Scales gradients so their joint norm is at most maxNorm; returns the norm before clipping. */
+export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, options: { normType?: number; errorIfNonfinite?: boolean } = {}): Tensor {
+  const normType = options.normType ?? 2;
+  if (!(maxNorm >= 0)) throw new ValueError(`clipGradNorm: maxNorm expected a number >= 0, got ${maxNorm}`);
+  if (!(normType > 0)) throw new ValueError(`clipGradNorm: normType expected a positive number or Infinity, got ${normType}`);
+  const grads = gradsOf(params);
+  if (grads.length === 0) return keep(tensor(0));
+  return noGrad(() =>
+    scope(() => {
+      const norms = grads.map((g) => (normType === Infinity ? max(abs(g)) : pow(sum(pow(abs(g), normType)), 1 / normType)));
+      const total = normType === Infinity ? max(stack(norms)) : pow(sum(stack(norms)), 1 / normType);
+      if (options.errorIfNonfinite && !Number.isFinite(total.itemSync())) {
+        throw new ValueError(`clipGradNorm: the total norm of order ${normType} is non-finite; set errorIfNonfinite: false to clip anyway`);
+      }
+      const scale = clamp(div(maxNorm, add1e6(total)), { max: 1 });
+      for (const g of grads) copyInto(g, mul(g, scale));
+      return total;
+    }),
+  );
+}
+
+const add1e6 = (t: Tensor): Tensor => t.add(1e-6);
+
+/** Clamps every gradient element to [-clipValue, clipValue]. */
+export function clipGradValue(params: Iterable<Tensor> | Tensor, clipValue: number): void {
+  if (!(clipValue >= 0)) throw new ValueError(`clipGradValue: clipValue expected a number >= 0, got ${clipValue}`);
+  noGrad(() => scope(() => gradsOf(params).forEach((g) => copyInto(g, clamp(g, { min: -clipValue, max: clipValue })))));
+}

@@ -1,0 +1,10 @@
+export { Optimizer, type ParamGroup, type ParamsArg, type OptimizerState } from './optimizer.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export { Adam, AdamW, type AdamOptions } from './adam.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export { Adagrad, type AdagradOptions } from './adagrad.js';
+export { LRScheduler } from './schedulers/lr-scheduler.js';
+export { StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR } from './schedulers/basic.js';
+export { OneCycleLR, type OneCycleOptions } from './schedulers/one-cycle.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/plateau.js';
+export { clipGradNorm, clipGradValue } from './clip.js';

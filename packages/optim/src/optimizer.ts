@@ -1,0 +1,129 @@
+// Note [optimisers]: PyTorch's design — param groups with their own options, per-parameter state,
+// step() applying one fused in-place kernel per parameter (ops/table/optim.ts in the tensor
+// package), stateDict()/loadStateDict() keyed by parameter index so training resumes exactly.
+import { ValueError, copyInto, fullLike, keep, noGrad, zerosLike, type Tensor } from '@nutshell/tensor';
+
+export interface ParamGroup<O> {
+  params: Tensor[];
+  options: O;
+}
+
+export type ParamsArg<O> = Iterable<Tensor> | { params: Iterable<Tensor>; [option: string]: unknown }[];
+
+export interface OptimizerState {
+  state: Record<number, Record<string, Tensor | number>>;
+  paramGroups: (Record<string, unknown> & { params: number[] })[];
+}
+
+export abstract class Optimizer<O extends { lr: number }> {
+  readonly paramGroups: ParamGroup<O>[] = [];
+  /** Per-parameter state (momentum buffers, moments, step counts). */
+  readonly state = new Map<Tensor, Record<string, Tensor | number>>();
+
+  protected constructor(params: ParamsArg<O>, readonly defaults: O) {
+    const list = [...(params as Iterable<unknown>)];
+    if (list.length === 0) throw new ValueError(`${this.constructor.name}: got an empty parameter list`);
+    const grouped = (list[0] as { params?: unknown }).params !== undefined;
+    const groups = grouped ? (list as { params: Iterable<Tensor> }[]) : [{ params: list as Tensor[] }];
+    const seen = new Set<Tensor>();
+    for (const g of groups) {
+      const { params: ps, ...rest } = g as { params: Iterable<Tensor> };
+      const tensors = [...ps];
+      for (const p of tensors) {
+        if (!p?.isTensor) throw new ValueError(`${this.constructor.name}: params must be tensors, got ${typeof p}`);
+        if (p.dtype !== 'float32') throw new ValueError(`${this.constructor.name}: can only optimise float32 tensors, got ${p.dtype}`);
+        if (seen.has(p)) throw new ValueError(`${this.constructor.name}: a parameter appears in more than one group`);
+        seen.add(p);
+      }
+      const options = { ...defaults, ...rest } as O;
+      this.validate(options);
+      this.paramGroups.push({ params: tensors, options });
+    }
+  }
+
+  /** Throws a ValueError for options out of range (each optimiser checks its own). */
+  protected abstract validate(options: O): void;
+  /** Updates one parameter that has a gradient. */
+  protected abstract update(p: Tensor, grad: Tensor, state: Record<string, Tensor | number>, options: O): void;
+
+  /** One optimisation step over every parameter with a gradient. */
+  step(): void {
+    noGrad(() => {
+      for (const group of this.paramGroups) {
+        for (const p of group.params) {
+          if (!p.grad) continue;
+          let st = this.state.get(p);
+          if (!st) this.state.set(p, (st = {}));
+          this.update(p, p.grad, st, group.options);
+        }
+      }
+    });
+  }
+
+  /** Clears gradients: disposes them (setToNone, the default) or writes zeros. */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (!p.grad) continue;
+        if (options.setToNone ?? true) {
+          p.grad.dispose();
+          p.grad = null;
+        } else {
+          noGrad(() => {
+            const z = zerosLike(p.grad!);
+            copyInto(p.grad!, z);
+            z.dispose();
+          });
+        }
+      }
+    }
+  }
+
+  /** A state tensor like p filled with `fill`, kept out of any scope (it lives with the optimiser). */
+  protected stateTensor(p: Tensor, fill = 0): Tensor {
+    return keep(fullLike(p, fill));
+  }
+
+  /** State and options by parameter index (PyTorch's layout), for checkpoints. */
+  stateDict(): OptimizerState {
+    const index = new Map<Tensor, number>();
+    let i = 0;
+    const paramGroups = this.paramGroups.map((g) => ({ ...(g.options as object), params: g.params.map((p) => (index.set(p, i), i++)) }));
+    const state: OptimizerState['state'] = {};
+    for (const [p, st] of this.state) state[index.get(p)!] = { ...st };
+    return { state, paramGroups };
+  }
+
+  loadStateDict(saved: OptimizerState): void {
+    if (saved.paramGroups.length !== this.paramGroups.length) {
+      throw new ValueError(`loadStateDict: the saved state has ${saved.paramGroups.length} param groups, this optimiser has ${this.paramGroups.length}`);
+    }
+    const params: Tensor[] = [];
+    saved.paramGroups.forEach((g, k) => {
+      const mine = this.paramGroups[k];
+      if (g.params.length !== mine.params.length) throw new ValueError(`loadStateDict: group ${k} has ${g.params.length} params saved, ${mine.params.length} here`);
+      const { params: _, ...options } = g;
+      mine.options = { ...mine.options, ...options } as O;
+      params.push(...mine.params);
+    });
+    for (const [idx, st] of Object.entries(saved.state)) {
+      const p = params[Number(idx)];
+      const copy: Record<string, Tensor | number> = {};
+      for (const [k, v] of Object.entries(st)) {
+        if (typeof v === 'number') copy[k] = v;
+        else {
+          const t = this.stateTensor(p);
+          noGrad(() => copyInto(t, v.device === t.device ? v : v.to(t.device)));
+          copy[k] = t;
+        }
+      }
+      const old = this.state.get(p);
+      if (old) for (const v of Object.values(old)) if (typeof v !== 'number') v.dispose();
+      this.state.set(p, copy);
+    }
+  }
+}
+
+export function checkRange(op: string, name: string, value: number, ok: boolean, expected: string): void {
+  if (typeof value !== 'number' || Number.isNaN(value) || !ok) throw new ValueError(`${op}: ${name} expected ${expected}, got ${value}`);
+}

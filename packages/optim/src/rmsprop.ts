@@ -1,0 +1,36 @@
+import { rmspropStep, type Tensor } from '@nutshell/tensor';
+import { Optimizer, checkRange, type ParamsArg } from './optimizer.js';
+
+export interface RMSpropOptions {
+  lr?: number;
+  alpha?: number;
+  eps?: number;
+  weightDecay?: number;
+  momentum?: number;
+  centered?: boolean;
+  maximize?: boolean;
+}
+
+/** RMSprop (torch.optim.RMSprop), optionally centered and with momentum. */
+export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
+  constructor(params: ParamsArg<RMSpropOptions>, options: RMSpropOptions = {}) {
+    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options });
+  }
+  protected validate(o: Required<RMSpropOptions>): void {
+    checkRange('RMSprop', 'lr', o.lr, o.lr >= 0, 'lr >= 0');
+    checkRange('RMSprop', 'alpha', o.alpha, o.alpha >= 0, 'alpha >= 0');
+    checkRange('RMSprop', 'eps', o.eps, o.eps >= 0, 'eps >= 0');
+    checkRange('RMSprop', 'momentum', o.momentum, o.momentum >= 0, 'momentum >= 0');
+    checkRange('RMSprop', 'weightDecay', o.weightDecay, o.weightDecay >= 0, 'weightDecay >= 0');
+  }
+  protected update(p: Tensor, grad: Tensor, st: Record<string, Tensor | number>, o: Required<RMSpropOptions>): void {
+    if (st.step === undefined) {
+      st.step = 0;
+      st.squareAvg = this.stateTensor(p);
+      if (o.momentum > 0) st.momentumBuffer = this.stateTensor(p);
+      if (o.centered) st.gradAvg = this.stateTensor(p);
+    }
+    st.step = (st.step as number) + 1;
+    rmspropStep(p, grad, st.squareAvg as Tensor, o.centered ? (st.gradAvg as Tensor) : null, o.momentum > 0 ? (st.momentumBuffer as Tensor) : null, o);
+  }
+}

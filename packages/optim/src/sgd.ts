@@ -1,0 +1,30 @@
+import { sgdStep, type Tensor } from '@nutshell/tensor';
+import { Optimizer, checkRange, type ParamsArg } from './optimizer.js';
+
+export interface SGDOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number;
+  nesterov?: boolean;
+  maximize?: boolean;
+}
+
+/** Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (torch.optim.SGD). */
+export class SGD extends Optimizer<Required<SGDOptions>> {
+  constructor(params: ParamsArg<SGDOptions>, options: SGDOptions) {
+    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
+  }
+  protected validate(o: Required<SGDOptions>): void {
+    checkRange('SGD', 'lr', o.lr, o.lr >= 0, 'lr >= 0');
+    checkRange('SGD', 'momentum', o.momentum, o.momentum >= 0, 'momentum >= 0');
+    checkRange('SGD', 'weightDecay', o.weightDecay, o.weightDecay >= 0, 'weightDecay >= 0');
+    checkRange('SGD', 'dampening', o.dampening, !o.nesterov || (o.momentum > 0 && o.dampening === 0), 'momentum > 0 and dampening 0 with nesterov');
+  }
+  protected update(p: Tensor, grad: Tensor, st: Record<string, Tensor | number>, o: Required<SGDOptions>): void {
+    let buf = st.momentumBuffer as Tensor | undefined;
+    const firstStep = o.momentum !== 0 && !buf;
+    if (firstStep) buf = st.momentumBuffer = this.stateTensor(p);
+    sgdStep(p, grad, o.momentum !== 0 ? buf! : null, { ...o, firstStep });
+  }
+}

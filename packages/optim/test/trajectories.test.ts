@@ -1,0 +1,124 @@
+// 20 steps of every optimiser and schedule against PyTorch (test/fixtures/optim.safetensors,
+// written by scripts/fixtures_optim.py; its metadata holds the configurations).
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readSafetensorsFile, scope, tensor, type Tensor } from '@nutshell/tensor';
+import { expectClose } from '@nutshell/tensor/testing';
+import * as optim from '../src/index.js';
+
+const file = readSafetensorsFile(fileURLToPath(new URL('./fixtures/optim.safetensors', import.meta.url)));
+const raw = (k: string) => {
+  const t = file.tensors.get(k);
+  if (!t) throw new Error(`fixture has no ${k}`);
+  return t;
+};
+const camel = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-zA-Z])/g, (_, c: string) => c.toUpperCase()), v]));
+const steps = Number(file.metadata.steps);
+const p0 = raw('p0');
+const grads = raw('grads');
+const slice = (data: Float32Array, t: number, n: number) => data.subarray(t * n, (t + 1) * n);
+
+type Ctor = new (params: Tensor[], options: any) => optim.Optimizer<{ lr: number }>;
+
+describe('optimisers follow PyTorch for 20 steps', () => {
+  for (const [name, [cls, kw]] of Object.entries(JSON.parse(file.metadata.optimisers) as Record<string, [string, Record<string, unknown>]>)) {
+    it(name, () => {
+      const n = 12;
+      const p = tensor(p0.data, { shape: p0.shape, requiresGrad: true });
+      const Opt = (optim as unknown as Record<string, Ctor>)[cls];
+      const opt = new Opt([p], camel(kw));
+      const traj = raw(`${name}/traj`).data as Float32Array;
+      for (let t = 0; t < steps; t++) {
+        p.grad?.dispose();
+        p.grad = tensor(slice(grads.data as Float32Array, t, n).slice(), { shape: [3, 4] });
+        opt.step();
+        expectClose(p.dataSync(), slice(traj, t, n), 1e-5, 1e-4, `${name} step ${t + 1}`);
+      }
+    });
+  }
+});
+
+describe('schedules follow PyTorch for 20 steps', () => {
+  const metrics = raw('plateau_metrics').data as Float32Array;
+  for (const [name, [cls, kw]] of Object.entries(JSON.parse(file.metadata.schedules) as Record<string, [string, Record<string, unknown>]>)) {
+    it(name, () => {
+      const p = tensor(p0.data, { shape: p0.shape, requiresGrad: true });
+      const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+      const Sched = (optim as unknown as Record<string, new (o: unknown, options: unknown) => { step(m?: number): void }>)[cls];
+      const sched = new Sched(opt, camel(kw));
+      const lrs = [opt.paramGroups[0].options.lr];
+      const moms = [opt.paramGroups[0].options.momentum];
+      for (let t = 0; t < steps; t++) {
+        sched.step(metrics[t]);
+        lrs.push(opt.paramGroups[0].options.lr);
+        moms.push(opt.paramGroups[0].options.momentum);
+      }
+      expectClose(lrs, raw(`${name}/lrs`).data as Float32Array, 1e-7, 1e-5, `${name} lr`);
+      expectClose(moms, raw(`${name}/momentum`).data as Float32Array, 1e-7, 1e-5, `${name} momentum`);
+    });
+  }
+});
+
+describe('optimiser behaviour', () => {
+  it('param groups keep their own options', () => {
+    const a = tensor([1, 1], { requiresGrad: true });
+    const b = tensor([1, 1], { requiresGrad: true });
+    const opt = new optim.SGD([{ params: [a] }, { params: [b], lr: 0.5 }], { lr: 0.1 });
+    a.grad = tensor([1, 1]);
+    b.grad = tensor([1, 1]);
+    opt.step();
+    expect(Array.from(a.dataSync())).toEqual([0.9, 0.9].map(Math.fround));
+    expect(Array.from(b.dataSync())).toEqual([0.5, 0.5]);
+  });
+
+  it('stateDict / loadStateDict resumes exactly', () => {
+    const run = (resumeAt: number | null) => {
+      const p = tensor(p0.data, { shape: p0.shape, requiresGrad: true });
+      let opt = new optim.Adam([p], { lr: 0.01, amsgrad: true });
+      for (let t = 0; t < 10; t++) {
+        if (t === resumeAt) {
+          const saved = opt.stateDict();
+          opt = new optim.Adam([p], { lr: 0.5 });
+          opt.loadStateDict(saved);
+        }
+        p.grad?.dispose();
+        p.grad = tensor(slice(grads.data as Float32Array, t, 12).slice(), { shape: [3, 4] });
+        opt.step();
+      }
+      return Array.from(p.dataSync());
+    };
+    expect(run(4)).toEqual(run(null));
+  });
+
+  it('zeroGrad clears or zeroes gradients', () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const opt = new optim.SGD([p], { lr: 0.1 });
+    p.grad = tensor([3, 4]);
+    opt.zeroGrad({ setToNone: false });
+    expect(Array.from(p.grad!.dataSync())).toEqual([0, 0]);
+    opt.zeroGrad();
+    expect(p.grad).toBeNull();
+  });
+
+  it('state lives past the scope a step runs in', () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+    for (let i = 0; i < 3; i++) {
+      scope(() => {
+        p.grad = tensor([1, 1]);
+        opt.step();
+      });
+    }
+    expect((opt.state.get(p)!.momentumBuffer as Tensor).isDisposed).toBe(false);
+  });
+
+  it('refuses bad options naming the optimiser and option', () => {
+    const p = tensor([1], { requiresGrad: true });
+    expect(() => new optim.SGD([p], { lr: -1 })).toThrowError(/SGD: lr expected lr >= 0, got -1/);
+    expect(() => new optim.SGD([p], { lr: 0.1, nesterov: true })).toThrowError(/SGD: dampening expected momentum > 0/);
+    expect(() => new optim.Adam([p], { betas: [1.5, 0.9] })).toThrowError(/Adam: betas\[0\] expected 0 <= beta1 < 1, got 1.5/);
+    expect(() => new optim.Adam([])).toThrowError(/Adam: got an empty parameter list/);
+    expect(() => new optim.SGD([tensor([1], { dtype: 'int32' })], { lr: 1 })).toThrowError(/can only optimise float32 tensors, got int32/);
+    expect(() => new optim.StepLR(new optim.SGD([p], { lr: 1 }), { stepSize: 0 })).toThrowError(/StepLR: stepSize expected a number > 0, got 0/);
+  });
+});
