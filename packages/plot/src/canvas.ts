@@ -1,4 +1,4 @@
-import { type Rgb, WHITE } from './color.js';
+import { type Rgb, TEXT, WHITE } from './color.js';
 import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyph } from './font.js';
 import { encodePng } from './png.js';
 import { PlotError } from './errors.js';
@@ -181,7 +181,7 @@ export class Canvas {
 
   /** Draws `text` in the embedded bitmap font; returns its bounding box. */
   text(text: string, x: number, y: number, style: TextStyle = {}): Rect {
-    const { color = [34, 34, 34], align = 'left', baseline = 'top', rotate = false } = style;
+    const { color = TEXT, align = 'left', baseline = 'top', rotate = false } = style;
     const scale = Math.max(1, Math.round(style.scale ?? 1));
     const { width, height } = Canvas.measureText(text, scale);
     // Offsets along the reading direction (u) and across it (v), before any rotation.

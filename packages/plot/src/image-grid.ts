@@ -1,0 +1,100 @@
+import { Canvas } from './canvas.js';
+import { type Color, type Rgb, TEXT, toRgb } from './color.js';
+import { fit } from './frame.js';
+import { checkImage, isByteData, type RasterImage, toPixels } from './raster.js';
+import { extent } from './extent.js';
+import { PlotError } from './errors.js';
+
+export interface ImageGridOptions {
+  /** Images per row; default ceil(sqrt(n)), a near-square grid. */
+  columns?: number;
+  /** Integer magnification of every image; default makes the largest about 96 pixels (at most 16×). */
+  scale?: number;
+  /**
+   * How values become grey levels. 'each': every image stretched over its own min..max (shows
+   * the pattern of each conv filter); 'all': one min..max for all (shows which filters are
+   * strong); 'none': floats as 0..1 and bytes as 0..255, clamped (for real images). The alpha
+   * of RGBA images is scaled with the colours, so use 'none' for those.
+   */
+  normalize?: 'each' | 'all' | 'none';
+  title?: string;
+  /** A caption under each image (a class name, a prediction). */
+  labels?: string[];
+  /** Pixels between images. */
+  padding?: number;
+  /** Behind and between the images; RGBA images are composited over it. */
+  background?: Color;
+}
+
+/** A grid of small images in one PNG: learned conv filters, a batch of samples with predictions. */
+export function imageGrid(images: RasterImage[], options: ImageGridOptions = {}): Buffer {
+  if (!Array.isArray(images) || images.length === 0) throw new PlotError('imageGrid: images must be a non-empty array');
+  images.forEach((img, i) => checkImage(img, `imageGrid: images[${i}]`));
+  const n = images.length;
+  const { normalize = 'each', title, labels } = options;
+  if (normalize !== 'each' && normalize !== 'all' && normalize !== 'none') {
+    throw new PlotError(`imageGrid: normalize must be 'each', 'all' or 'none', got ${JSON.stringify(normalize)}`);
+  }
+  if (labels !== undefined && (!Array.isArray(labels) || labels.length !== n)) {
+    throw new PlotError(`imageGrid: labels must have one entry per image (${n}), got ${labels?.length}`);
+  }
+  const columns = options.columns ?? Math.ceil(Math.sqrt(n));
+  if (!Number.isInteger(columns) || columns < 1) throw new PlotError(`imageGrid: columns must be a positive integer, got ${columns}`);
+  const maxW = Math.max(...images.map((i) => i.width));
+  const maxH = Math.max(...images.map((i) => i.height));
+  const scale = options.scale ?? Math.max(1, Math.min(16, Math.round(96 / Math.max(maxW, maxH))));
+  if (!Number.isInteger(scale) || scale < 1) throw new PlotError(`imageGrid: scale must be a positive integer, got ${scale}`);
+  const padding = options.padding ?? 4;
+  const background: Rgb = options.background !== undefined ? toRgb(options.background, 'imageGrid: background') : [255, 255, 255];
+
+  const cellW = maxW * scale;
+  const cellH = maxH * scale;
+  // Captions as large as fit about eight characters under an image.
+  const font = cellW >= 8 * 6 * 2 ? 2 : 1;
+  const titleFont = 2;
+  const labelH = labels ? 8 * font + padding : 0;
+  const rows = Math.ceil(n / columns);
+  const gridW = columns * cellW + (columns + 1) * padding;
+  const titleW = title ? Canvas.measureText(title, titleFont).width + 4 * padding : 0;
+  const width = Math.max(gridW, titleW);
+  const top = title ? 8 * titleFont + 3 * padding : 0;
+  const height = top + rows * (cellH + labelH) + (rows + 1) * padding;
+  const canvas = new Canvas(width, height, background);
+  const left = Math.floor((width - gridW) / 2);
+
+  const shared = normalize === 'all' ? sharedRange(images) : undefined;
+  images.forEach((img, i) => {
+    const range = normalize === 'each' ? (extent(img.data) ?? undefined) : normalize === 'all' ? shared : undefined;
+    const pixels = toPixels(img, range ?? (isByteData(img.data) ? [0, 255] : [0, 1]));
+    const col = i % columns;
+    const row = Math.floor(i / columns);
+    // Smaller images sit centred in their cell.
+    const x0 = left + padding + col * (cellW + padding) + Math.floor((cellW - img.width * scale) / 2);
+    const y0 = top + padding + row * (cellH + labelH + padding) + Math.floor((cellH - img.height * scale) / 2);
+    const c = img.channels;
+    for (let y = 0; y < img.height; y++) {
+      for (let x = 0; x < img.width; x++) {
+        const p = (y * img.width + x) * c;
+        const d = pixels.data;
+        const rgb: Rgb = c === 1 ? [d[p], d[p], d[p]] : [d[p], d[p + 1], d[p + 2]];
+        canvas.fillRect(x0 + x * scale, y0 + y * scale, scale, scale, rgb, c === 4 ? d[p + 3] / 255 : 1);
+      }
+    }
+    if (labels) {
+      const cx = left + padding + col * (cellW + padding) + cellW / 2;
+      const ly = top + padding + row * (cellH + labelH + padding) + cellH + Math.ceil(padding / 2);
+      canvas.text(fit(String(labels[i]), cellW, font), cx, ly, { scale: font, align: 'center', color: TEXT });
+    }
+  });
+  if (title) canvas.text(fit(title, width - 2 * padding, titleFont), width / 2, 2 * padding, { scale: titleFont, align: 'center', color: TEXT });
+  return canvas.toPng();
+}
+
+function sharedRange(images: RasterImage[]): [number, number] | undefined {
+  let range: [number, number] | undefined;
+  for (const img of images) {
+    const r = extent(img.data);
+    if (r) range = range ? [Math.min(range[0], r[0]), Math.max(range[1], r[1])] : r;
+  }
+  return range;
+}

@@ -1,0 +1,157 @@
+// Axis ranges and tick values that a person reads easily: steps of 1, 2, 2.5 or 5 times a power
+// of ten ("nice numbers", Heckbert 1990), and on log axes powers of ten, with 2 and 5 (or every
+// integer) added in between when the range spans too few decades to show three ticks.
+
+import { PlotError } from './errors.js';
+
+/** A mapped axis: its range, where to put ticks and what to write at them. */
+export interface Scale {
+  lo: number;
+  hi: number;
+  log: boolean;
+  ticks: number[];
+  labels: string[];
+}
+
+/** The smallest step of the form {1, 2, 2.5, 5} × 10^k that is at least `raw`. */
+export function niceStep(raw: number): number {
+  if (!(raw > 0) || !Number.isFinite(raw)) throw new PlotError(`niceStep: raw step must be positive and finite, got ${raw}`);
+  const exp = Math.floor(Math.log10(raw));
+  const base = 10 ** exp;
+  const f = raw / base;
+  const eps = 1e-9;
+  const nice = f <= 1 + eps ? 1 : f <= 2 + eps ? 2 : f <= 2.5 + eps ? 2.5 : f <= 5 + eps ? 5 : 10;
+  return clean(nice * base);
+}
+
+/**
+ * Tick values covering [min, max] with about `target` ticks; the first and last tick bound the
+ * data, so the axis runs from `ticks[0]` to the last tick. 0..1 gives 0, 0.2, …, 1.
+ */
+export function niceTicks(min: number, max: number, target = 6): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new PlotError(`niceTicks: min and max must be finite, got ${min}, ${max}`);
+  if (min > max) [min, max] = [max, min];
+  if (min === max) {
+    // A flat series still gets an axis: widen by 10% of its value (or by 1 around zero).
+    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
+    min -= pad;
+    max += pad;
+  }
+  const step = niceStep((max - min) / Math.max(1, target - 1));
+  const first = Math.floor(min / step + 1e-9);
+  const last = Math.ceil(max / step - 1e-9);
+  const ticks: number[] = [];
+  for (let i = first; i <= last; i++) ticks.push(clean(i * step));
+  return ticks;
+}
+
+/** Ticks for a log axis over positive [min, max]: 10^k, plus 2·10^k and 5·10^k (or all k·10^k) if needed. */
+export function logTicks(min: number, max: number): number[] {
+  if (!(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) {
+    throw new PlotError(`logTicks: min and max must be positive and finite, got ${min}, ${max}`);
+  }
+  if (min > max) [min, max] = [max, min];
+  const lo = Math.floor(Math.log10(min) + 1e-9);
+  const hi = Math.ceil(Math.log10(max) - 1e-9);
+  const inside = (v: number) => v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9);
+  for (const mantissas of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+    const ticks: number[] = [];
+    // Many decades: label every n-th power so labels do not collide.
+    const every = mantissas.length === 1 ? Math.max(1, Math.ceil((hi - lo) / 8)) : 1;
+    for (let k = lo; k <= hi; k++) {
+      if (mantissas.length === 1 && (k - lo) % every !== 0) continue;
+      for (const m of mantissas) if (inside(clean(m * 10 ** k))) ticks.push(clean(m * 10 ** k));
+    }
+    if (ticks.length >= 3 || mantissas.length === 9) return ticks;
+  }
+  return [];
+}
+
+/** A linear axis whose ends are nice tick values around the data. */
+export function linearScale(min: number, max: number, target = 6): Scale {
+  const ticks = niceTicks(min, max, target);
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
+  return { lo: ticks[0], hi: ticks[ticks.length - 1], log: false, ticks, labels: ticks.map((t) => formatTick(t, step)) };
+}
+
+/**
+ * A linear axis that runs exactly from min to max, with nice ticks inside it. For charts that
+ * pad the data by a known amount (bar charts leave room for value labels) and would waste space
+ * if the ends were rounded out to the next tick.
+ */
+export function innerScale(min: number, max: number, target = 6): Scale {
+  const all = linearScale(min, max, target);
+  const step = all.ticks.length > 1 ? all.ticks[1] - all.ticks[0] : 1;
+  const slack = Math.abs(step) * 1e-9;
+  const keep = all.ticks.map((t, i) => [t, all.labels[i]] as const).filter(([t]) => t >= min - slack && t <= max + slack);
+  const [lo, hi] = min < max ? [min, max] : [all.lo, all.hi];
+  return { lo, hi, log: false, ticks: keep.map(([t]) => t), labels: keep.map(([, l]) => l) };
+}
+
+/** A log axis over the data padded by 5% of its decades on each side, so the ends are not glued to the frame. */
+export function logScale(min: number, max: number): Scale {
+  let a = Math.log10(min);
+  let b = Math.log10(max);
+  const pad = b > a ? (b - a) * 0.05 : 0.5;
+  a -= pad;
+  b += pad;
+  const lo = 10 ** a;
+  const hi = 10 ** b;
+  const ticks = logTicks(lo, hi);
+  return { lo, hi, log: true, ticks, labels: ticks.map(formatNumber) };
+}
+
+/** Where `v` falls between pixel `p0` (at scale.lo) and `p1` (at scale.hi). */
+export function project(scale: Scale, v: number, p0: number, p1: number): number {
+  const f = scale.log
+    ? (Math.log10(v) - Math.log10(scale.lo)) / (Math.log10(scale.hi) - Math.log10(scale.lo))
+    : (v - scale.lo) / (scale.hi - scale.lo);
+  return p0 + f * (p1 - p0);
+}
+
+/**
+ * A tick label with exactly as many decimals as the step needs, so every label on an axis has
+ * the same form (0.0, 0.5, 1.0 rather than 0, 0.5, 1). Very small or large steps use e-notation.
+ */
+export function formatTick(value: number, step: number): string {
+  const magnitude = Math.max(Math.abs(value), Math.abs(step));
+  if (Math.abs(step) < 1e-4 || magnitude >= 1e7) return formatExponent(value, step);
+  return value.toFixed(decimalsOf(step)).replace(/^-(0\.?0*)$/, '$1');
+}
+
+/** A short general-purpose rendering of a number: integers as is, others to 3 significant digits. */
+export function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'inf' : '-inf';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (Number.isInteger(v) && a < 1e7) return String(v);
+  if (a >= 1e-3 && a < 1e7) return String(Number(v.toPrecision(3)));
+  return compactExponent(v.toExponential(2));
+}
+
+function formatExponent(value: number, step: number): string {
+  if (value === 0) return '0';
+  // Enough mantissa digits that neighbouring ticks differ.
+  const digits = Math.max(0, Math.floor(Math.log10(Math.abs(value))) - Math.floor(Math.log10(Math.abs(step))) + 1);
+  return compactExponent(value.toExponential(Math.min(digits, 6)));
+}
+
+// '2.50e-5' → '2.5e-5', '1.00e+6' → '1e6'
+function compactExponent(s: string): string {
+  const [m, e] = s.split('e');
+  const mantissa = m.includes('.') ? m.replace(/0+$/, '').replace(/\.$/, '') : m;
+  return `${mantissa}e${Number(e)}`;
+}
+
+function decimalsOf(step: number): number {
+  for (let d = 0; d < 15; d++) {
+    const scaled = step * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, scaled)) return d;
+  }
+  return 15;
+}
+
+/** Removes binary floating-point noise: 0.1 * 3 → 0.3, and -0 → 0. */
+function clean(v: number): number {
+  return Number(v.toPrecision(12)) + 0;
+}

@@ -1,0 +1,10 @@
+export { SummaryWriter, type SummaryWriterOptions } from './summary-writer.js';
+export { EventFile, eventFileName } from './event-file.js';
+export { crc32c, maskedCrc32c } from './crc32c.js';
+export { frameRecord } from './record.js';
+export { ProtoWriter } from './protobuf.js';
+export { encodeEvent, scalarValue, imageValue, histogramValue, textValue, type HistogramData, type EncodedImage } from './messages.js';
+export { histogram, tensorflowBucketLimits, type Bins } from './histogram.js';
+export { type DataSyncable, type Values } from './values.js';
+export { TensorBoardError } from './errors.js';
+export type { RasterImage } from '@nutshell/plot';

@@ -1,0 +1,137 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { RasterImage } from '@nutshell/plot';
+import { EventFile } from './event-file.js';
+import { type Bins, histogram } from './histogram.js';
+import { toSummaryImage } from './image.js';
+import { encodeEvent, histogramValue, imageValue, scalarValue, textValue } from './messages.js';
+import type { ProtoWriter } from './protobuf.js';
+import { toFloat64, type Values } from './values.js';
+import { TensorBoardError } from './errors.js';
+
+export interface SummaryWriterOptions {
+  /** Appended to the event file's name, as torch's filename_suffix. */
+  filenameSuffix?: string;
+}
+
+/**
+ * Writes TensorBoard event files, with the methods of torch.utils.tensorboard.SummaryWriter:
+ *
+ *   const writer = new SummaryWriter('runs/lenet');
+ *   writer.addScalar('loss/train', loss, step);
+ *   writer.close();
+ *
+ * Then `tensorboard --logdir runs`. Steps are integers (default 0); wall time is now unless given.
+ */
+export class SummaryWriter {
+  readonly logDir: string;
+  private readonly main: EventFile;
+  // addScalars writes each named value to its own run folder, as torch does, so that
+  // TensorBoard draws them as separate runs on one chart.
+  private readonly subRuns = new Map<string, EventFile>();
+
+  constructor(logDir?: string, private readonly options: SummaryWriterOptions = {}) {
+    if (logDir !== undefined && (typeof logDir !== 'string' || logDir === '')) {
+      throw new TensorBoardError(`SummaryWriter: logDir must be a non-empty string, got ${JSON.stringify(logDir)}`);
+    }
+    this.logDir = logDir ?? defaultLogDir();
+    this.main = new EventFile(this.logDir, options.filenameSuffix);
+  }
+
+  /** The path of the main event file. */
+  get path(): string {
+    return this.main.path;
+  }
+
+  addScalar(tag: string, value: number, step?: number, wallTime?: number): void {
+    checkTag(tag, 'addScalar');
+    checkNumber(value, 'addScalar', 'value');
+    this.emit(this.main, scalarValue(tag, value), step, wallTime, 'addScalar');
+  }
+
+  /** Several values on one chart: each name becomes the run `<logDir>/<mainTag>_<name>`, tagged `mainTag`. */
+  addScalars(mainTag: string, values: Record<string, number>, step?: number, wallTime?: number): void {
+    checkTag(mainTag, 'addScalars');
+    if (values === null || typeof values !== 'object') throw new TensorBoardError(`addScalars: values must be an object of name: number, got ${values}`);
+    for (const [name, value] of Object.entries(values)) checkNumber(value, 'addScalars', `values.${name}`);
+    for (const [name, value] of Object.entries(values)) {
+      const dir = join(this.logDir, `${mainTag.replaceAll('/', '_')}_${name}`);
+      let file = this.subRuns.get(dir);
+      if (!file) {
+        this.checkOpen('addScalars');
+        file = new EventFile(dir, this.options.filenameSuffix);
+        this.subRuns.set(dir, file);
+      }
+      this.emit(file, scalarValue(mainTag, value), step, wallTime, 'addScalars');
+    }
+  }
+
+  /**
+   * An image: `{ width, height, channels: 1 | 3 | 4, data, layout? }` with Uint8Array data in
+   * 0..255 or float data in 0..1 (HWC unless layout is 'chw'), or the bytes of a PNG file.
+   */
+  addImage(tag: string, image: RasterImage | Uint8Array, step?: number, wallTime?: number): void {
+    checkTag(tag, 'addImage');
+    this.emit(this.main, imageValue(tag, toSummaryImage(image, 'addImage')), step, wallTime, 'addImage');
+  }
+
+  /**
+   * The distribution of `values` (an array, a typed array, or anything with dataSync() such as a
+   * tensor), in TensorFlow's exponential buckets or in `bins` equal-width bins.
+   */
+  addHistogram(tag: string, values: Values, step?: number, bins: Bins = 'tensorflow', wallTime?: number): void {
+    checkTag(tag, 'addHistogram');
+    const data = toFloat64(values, 'addHistogram');
+    this.emit(this.main, histogramValue(tag, histogram(data, bins, `addHistogram('${tag}')`)), step, wallTime, 'addHistogram');
+  }
+
+  /** Text for the Text tab; TensorBoard renders it as Markdown. */
+  addText(tag: string, text: string, step?: number, wallTime?: number): void {
+    checkTag(tag, 'addText');
+    if (typeof text !== 'string') throw new TensorBoardError(`addText: text must be a string, got ${typeof text}`);
+    this.emit(this.main, textValue(tag, text), step, wallTime, 'addText');
+  }
+
+  /** Forces written records to disk (they reach the file, and TensorBoard, when added). */
+  flush(): void {
+    this.main.flush();
+    for (const f of this.subRuns.values()) f.flush();
+  }
+
+  close(): void {
+    this.main.close();
+    for (const f of this.subRuns.values()) f.close();
+  }
+
+  /** `using writer = new SummaryWriter(dir)` closes it at the end of the block. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  private checkOpen(method: string): void {
+    if (this.main.closed) throw new TensorBoardError(`${method}: this SummaryWriter (${this.logDir}) is closed`);
+  }
+
+  private emit(file: EventFile, value: ProtoWriter, step: number | undefined, wallTime: number | undefined, method: string): void {
+    this.checkOpen(method);
+    if (step !== undefined && !Number.isSafeInteger(step)) throw new TensorBoardError(`${method}: step must be an integer, got ${step}`);
+    if (wallTime !== undefined && !Number.isFinite(wallTime)) throw new TensorBoardError(`${method}: wallTime must be seconds since the epoch, got ${wallTime}`);
+    file.write(encodeEvent({ wallTime: wallTime ?? Date.now() / 1000, step: step ?? 0, summary: [value] }));
+  }
+}
+
+/** runs/<date>_<time>_<host>, as torch's default. */
+function defaultLogDir(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}_${p(d.getHours())}-${p(d.getMinutes())}-${p(d.getSeconds())}`;
+  return join('runs', `${stamp}_${hostname()}`);
+}
+
+function checkTag(tag: unknown, method: string): void {
+  if (typeof tag !== 'string' || tag === '') throw new TensorBoardError(`${method}: tag must be a non-empty string, got ${JSON.stringify(tag)}`);
+}
+
+function checkNumber(value: unknown, method: string, name: string): void {
+  if (typeof value !== 'number') throw new TensorBoardError(`${method}: ${name} must be a number, got ${typeof value}`);
+}
