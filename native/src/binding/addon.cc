@@ -165,6 +165,10 @@ class ReadWorker : public Napi::AsyncWorker {
       deferred_.Reject(err.Value());
       return;
     }
+    if (bytes_.empty()) {  // an external buffer over no memory would come back detached
+      deferred_.Resolve(Napi::ArrayBuffer::New(env, 0));
+      return;
+    }
     auto* holder = new std::vector<uint8_t>(std::move(bytes_));
     auto buf = Napi::ArrayBuffer::New(env, holder->data(), holder->size(),
                                       [](Napi::Env, void*, std::vector<uint8_t>* v) { delete v; }, holder);
@@ -260,7 +264,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     }
     NS_CHECK(pos < meta.ElementLength(), value, "run: output count missing");
     auto n_out = static_cast<size_t>(meta[pos++]);
-    NS_CHECK(n_out <= 16, value, "run: too many outputs");
+    NS_CHECK(n_out <= 256, value, "run: too many outputs");
     call.outputs = read_meta(meta.Data(), meta.ElementLength(), pos, n_out);
     call.attrs.assign(attrs.Data(), attrs.Data() + attrs.ElementLength());
 

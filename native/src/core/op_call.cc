@@ -6,7 +6,7 @@ void run_op(Kernel kernel, OpCall& call, bool rethrow) {
   for (const TensorRef& t : call.inputs) {
     if (auto err = t.storage->error()) {
       for (const TensorRef& o : call.outputs) o.storage->set_error(err);
-      if (rethrow) NS_THROW(backend, *err);
+      if (rethrow) err->raise();
       return;
     }
   }
@@ -14,7 +14,9 @@ void run_op(Kernel kernel, OpCall& call, bool rethrow) {
     kernel(call);
   } catch (const std::exception& e) {
     if (rethrow) throw;
-    auto err = std::make_shared<const std::string>(std::string(op_name(call.op)) + ": " + e.what());
+    const auto* ns = dynamic_cast<const Error*>(&e);
+    auto err = std::make_shared<const KernelError>(
+        KernelError{ns ? ns->kind() : ErrorKind::backend, std::string(op_name(call.op)) + ": " + e.what()});
     for (const TensorRef& o : call.outputs) o.storage->set_error(err);
   }
 }

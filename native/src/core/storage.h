@@ -8,6 +8,7 @@
 #include <string>
 
 #include "device.h"
+#include "error.h"
 
 namespace nutshell::core {
 
@@ -31,6 +32,13 @@ class Allocator {
   MemoryStats stats_;
 };
 
+// What a failed kernel leaves on its outputs: the error's kind and "op: message".
+struct KernelError {
+  ErrorKind kind;
+  std::string message;
+  [[noreturn]] void raise() const { throw Error(kind, message); }
+};
+
 class Storage {
  public:
   Storage(Device device, size_t nbytes, Allocator* allocator);
@@ -43,15 +51,15 @@ class Storage {
   Device device() const { return device_; }
 
   // A kernel that failed marks its outputs: reading them (or using them) reports the op's error.
-  void set_error(std::shared_ptr<const std::string> error) { std::atomic_store(&error_, std::move(error)); }
-  std::shared_ptr<const std::string> error() const { return std::atomic_load(&error_); }
+  void set_error(std::shared_ptr<const KernelError> error) { std::atomic_store(&error_, std::move(error)); }
+  std::shared_ptr<const KernelError> error() const { return std::atomic_load(&error_); }
 
  private:
   Device device_;
   size_t nbytes_;
   Allocator* allocator_;
   void* data_ = nullptr;
-  std::shared_ptr<const std::string> error_;
+  std::shared_ptr<const KernelError> error_;
 };
 
 using StoragePtr = std::shared_ptr<Storage>;

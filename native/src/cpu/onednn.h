@@ -36,11 +36,13 @@ void reorder_into(const dnnl::memory& from, const dnnl::memory& to);
 
 // Primitives (and their descriptors) are cached by a key string the kernel builds from its
 // shapes and attributes: the first call JITs (milliseconds), later calls reuse.
+// Note [per-thread primitives]: oneDNN 2.6 keeps a primitive's library-managed scratchpad in the
+// creating thread's storage, so a primitive made on one thread and run on another crashes. Ops
+// run on the stream's worker, or inline on the JS thread when tiny (Note [inline tiny ops]), so
+// each thread keeps its own cache: at most two JIT compilations per key, never a shared one.
 template <typename Entry>
 std::shared_ptr<Entry> cached(const std::string& key, const std::function<std::shared_ptr<Entry>()>& make) {
-  static std::mutex mutex;
-  static std::unordered_map<std::string, std::shared_ptr<Entry>> cache;
-  std::lock_guard<std::mutex> lock(mutex);
+  thread_local std::unordered_map<std::string, std::shared_ptr<Entry>> cache;
   auto it = cache.find(key);
   if (it != cache.end()) return it->second;
   auto entry = make();

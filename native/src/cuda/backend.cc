@@ -105,7 +105,7 @@ class CudaBackend final : public core::Backend {
     NS_CUDA_CHECK(cudaSetDevice(c.index));
     NS_CUDA_CHECK(cudaMemcpyAsync(dst, src->data(), nbytes, cudaMemcpyDeviceToHost, c.stream));
     NS_CUDA_CHECK(cudaStreamSynchronize(c.stream));
-    if (auto err = src->error()) NS_THROW(backend, *err);
+    if (auto err = src->error()) err->raise();
   }
 
   void launch(core::Kernel kernel, core::OpCall&& call) override {

@@ -8,28 +8,481 @@
 namespace nutshell::core {
 
 enum class OpId : int32_t {
-  add = 0,
-  cast = 1,
-  copyInto = 2,
-  expand = 3,
-  fill = 4,
-  mul = 5,
-  sum = 6,
+  abs = 0,
+  adagradStep = 1,
+  adamStep = 2,
+  adaptiveAvgPool2d = 3,
+  adaptiveAvgPool2dBackward = 4,
+  add = 5,
+  arange = 6,
+  argmax = 7,
+  argmin = 8,
+  avgPool2d = 9,
+  avgPool2dBackward = 10,
+  batchNorm = 11,
+  batchNormBackward = 12,
+  bernoulli = 13,
+  binaryCrossEntropy = 14,
+  binaryCrossEntropyBackward = 15,
+  binaryCrossEntropyWithLogits = 16,
+  binaryCrossEntropyWithLogitsBackward = 17,
+  cast = 18,
+  cat = 19,
+  chunk = 20,
+  clamp = 21,
+  conv2d = 22,
+  conv2dBackwardData = 23,
+  conv2dBackwardWeights = 24,
+  copyInto = 25,
+  crossEntropy = 26,
+  crossEntropyBackward = 27,
+  div = 28,
+  dropout = 29,
+  dropoutBackward = 30,
+  elu = 31,
+  eluBackward = 32,
+  embedding = 33,
+  embeddingBackward = 34,
+  eq = 35,
+  evenlyDistributeBackward = 36,
+  exp = 37,
+  expand = 38,
+  eye = 39,
+  fill = 40,
+  gather = 41,
+  ge = 42,
+  gelu = 43,
+  geluBackward = 44,
+  gru = 45,
+  gruBackward = 46,
+  gt = 47,
+  indexSelect = 48,
+  indexSelectBackward = 49,
+  l1Loss = 50,
+  l1LossBackward = 51,
+  layerNorm = 52,
+  layerNormBackward = 53,
+  le = 54,
+  leakyRelu = 55,
+  leakyReluBackward = 56,
+  linear = 57,
+  linspace = 58,
+  log = 59,
+  logSoftmax = 60,
+  logSoftmaxBackward = 61,
+  logicalAnd = 62,
+  logicalNot = 63,
+  logicalOr = 64,
+  logsumexp = 65,
+  logsumexpBackward = 66,
+  lstm = 67,
+  lstmBackward = 68,
+  lt = 69,
+  matmul = 70,
+  max = 71,
+  maxDim = 72,
+  maxPool2d = 73,
+  maxPool2dBackward = 74,
+  maximum = 75,
+  mean = 76,
+  min = 77,
+  minDim = 78,
+  minimum = 79,
+  mseLoss = 80,
+  mseLossBackward = 81,
+  mul = 82,
+  narrow = 83,
+  ne = 84,
+  neg = 85,
+  nllLoss = 86,
+  nllLossBackward = 87,
+  pad = 88,
+  padBackward = 89,
+  permute = 90,
+  pow = 91,
+  powScalar = 92,
+  rand = 93,
+  randint = 94,
+  randn = 95,
+  relu = 96,
+  reluBackward = 97,
+  rmspropStep = 98,
+  rnn = 99,
+  rnnBackward = 100,
+  rnnWorkspaceSize = 101,
+  rsqrt = 102,
+  scatterAdd = 103,
+  sgdStep = 104,
+  sigmoid = 105,
+  sigmoidBackward = 106,
+  sign = 107,
+  slice = 108,
+  sliceBackward = 109,
+  softmax = 110,
+  softmaxBackward = 111,
+  softplus = 112,
+  softplusBackward = 113,
+  split = 114,
+  sqrt = 115,
+  stack = 116,
+  std = 117,
+  sub = 118,
+  sum = 119,
+  tanh = 120,
+  tanhBackward = 121,
+  transpose = 122,
+  valueSelectingReductionBackward = 123,
+  var = 124,
+  where = 125,
 };
-constexpr int kOpCount = 7;
+constexpr int kOpCount = 126;
 
 inline const char* op_name(OpId id) {
   static const char* const names[] = {
+      "abs",
+      "adagradStep",
+      "adamStep",
+      "adaptiveAvgPool2d",
+      "adaptiveAvgPool2dBackward",
       "add",
+      "arange",
+      "argmax",
+      "argmin",
+      "avgPool2d",
+      "avgPool2dBackward",
+      "batchNorm",
+      "batchNormBackward",
+      "bernoulli",
+      "binaryCrossEntropy",
+      "binaryCrossEntropyBackward",
+      "binaryCrossEntropyWithLogits",
+      "binaryCrossEntropyWithLogitsBackward",
       "cast",
+      "cat",
+      "chunk",
+      "clamp",
+      "conv2d",
+      "conv2dBackwardData",
+      "conv2dBackwardWeights",
       "copyInto",
+      "crossEntropy",
+      "crossEntropyBackward",
+      "div",
+      "dropout",
+      "dropoutBackward",
+      "elu",
+      "eluBackward",
+      "embedding",
+      "embeddingBackward",
+      "eq",
+      "evenlyDistributeBackward",
+      "exp",
       "expand",
+      "eye",
       "fill",
+      "gather",
+      "ge",
+      "gelu",
+      "geluBackward",
+      "gru",
+      "gruBackward",
+      "gt",
+      "indexSelect",
+      "indexSelectBackward",
+      "l1Loss",
+      "l1LossBackward",
+      "layerNorm",
+      "layerNormBackward",
+      "le",
+      "leakyRelu",
+      "leakyReluBackward",
+      "linear",
+      "linspace",
+      "log",
+      "logSoftmax",
+      "logSoftmaxBackward",
+      "logicalAnd",
+      "logicalNot",
+      "logicalOr",
+      "logsumexp",
+      "logsumexpBackward",
+      "lstm",
+      "lstmBackward",
+      "lt",
+      "matmul",
+      "max",
+      "maxDim",
+      "maxPool2d",
+      "maxPool2dBackward",
+      "maximum",
+      "mean",
+      "min",
+      "minDim",
+      "minimum",
+      "mseLoss",
+      "mseLossBackward",
       "mul",
+      "narrow",
+      "ne",
+      "neg",
+      "nllLoss",
+      "nllLossBackward",
+      "pad",
+      "padBackward",
+      "permute",
+      "pow",
+      "powScalar",
+      "rand",
+      "randint",
+      "randn",
+      "relu",
+      "reluBackward",
+      "rmspropStep",
+      "rnn",
+      "rnnBackward",
+      "rnnWorkspaceSize",
+      "rsqrt",
+      "scatterAdd",
+      "sgdStep",
+      "sigmoid",
+      "sigmoidBackward",
+      "sign",
+      "slice",
+      "sliceBackward",
+      "softmax",
+      "softmaxBackward",
+      "softplus",
+      "softplusBackward",
+      "split",
+      "sqrt",
+      "stack",
+      "std",
+      "sub",
       "sum",
+      "tanh",
+      "tanhBackward",
+      "transpose",
+      "valueSelectingReductionBackward",
+      "var",
+      "where",
   };
   return names[static_cast<int>(id)];
 }
+
+struct AdagradStepAttrs {
+  double lr;
+  double lrDecay;
+  double weightDecay;
+  double eps;
+  bool maximize;
+  int64_t step;
+  static AdagradStepAttrs decode(AttrReader r) {
+    AdagradStepAttrs a;
+    a.lr = r.real();
+    a.lrDecay = r.real();
+    a.weightDecay = r.real();
+    a.eps = r.real();
+    a.maximize = r.boolean();
+    a.step = r.integer();
+    return a;
+  }
+};
+
+struct AdamStepAttrs {
+  double lr;
+  double beta1;
+  double beta2;
+  double eps;
+  double weightDecay;
+  bool decoupled;
+  bool amsgrad;
+  bool maximize;
+  int64_t step;
+  static AdamStepAttrs decode(AttrReader r) {
+    AdamStepAttrs a;
+    a.lr = r.real();
+    a.beta1 = r.real();
+    a.beta2 = r.real();
+    a.eps = r.real();
+    a.weightDecay = r.real();
+    a.decoupled = r.boolean();
+    a.amsgrad = r.boolean();
+    a.maximize = r.boolean();
+    a.step = r.integer();
+    return a;
+  }
+};
+
+struct AdaptiveAvgPool2dAttrs {
+  std::vector<int64_t> outputSize;
+  static AdaptiveAvgPool2dAttrs decode(AttrReader r) {
+    AdaptiveAvgPool2dAttrs a;
+    a.outputSize = r.integers();
+    return a;
+  }
+};
+
+struct AdaptiveAvgPool2dBackwardAttrs {
+  std::vector<int64_t> inputShape;
+  static AdaptiveAvgPool2dBackwardAttrs decode(AttrReader r) {
+    AdaptiveAvgPool2dBackwardAttrs a;
+    a.inputShape = r.integers();
+    return a;
+  }
+};
+
+struct ArangeAttrs {
+  enum class Dtype : int32_t { float32, int32, int64, uint8 };
+  double start;
+  double end;
+  double step;
+  Dtype dtype;
+  static ArangeAttrs decode(AttrReader r) {
+    ArangeAttrs a;
+    a.start = r.real();
+    a.end = r.real();
+    a.step = r.real();
+    a.dtype = static_cast<Dtype>(r.enumeration(4));
+    return a;
+  }
+};
+
+struct ArgmaxAttrs {
+  std::vector<int64_t> dims;
+  bool keepdim;
+  static ArgmaxAttrs decode(AttrReader r) {
+    ArgmaxAttrs a;
+    a.dims = r.integers();
+    a.keepdim = r.boolean();
+    return a;
+  }
+};
+
+struct ArgminAttrs {
+  std::vector<int64_t> dims;
+  bool keepdim;
+  static ArgminAttrs decode(AttrReader r) {
+    ArgminAttrs a;
+    a.dims = r.integers();
+    a.keepdim = r.boolean();
+    return a;
+  }
+};
+
+struct AvgPool2dAttrs {
+  std::vector<int64_t> kernelSize;
+  std::vector<int64_t> stride;
+  std::vector<int64_t> padding;
+  bool ceilMode;
+  bool countIncludePad;
+  static AvgPool2dAttrs decode(AttrReader r) {
+    AvgPool2dAttrs a;
+    a.kernelSize = r.integers();
+    a.stride = r.integers();
+    a.padding = r.integers();
+    a.ceilMode = r.boolean();
+    a.countIncludePad = r.boolean();
+    return a;
+  }
+};
+
+struct AvgPool2dBackwardAttrs {
+  std::vector<int64_t> inputShape;
+  std::vector<int64_t> kernelSize;
+  std::vector<int64_t> stride;
+  std::vector<int64_t> padding;
+  bool ceilMode;
+  bool countIncludePad;
+  static AvgPool2dBackwardAttrs decode(AttrReader r) {
+    AvgPool2dBackwardAttrs a;
+    a.inputShape = r.integers();
+    a.kernelSize = r.integers();
+    a.stride = r.integers();
+    a.padding = r.integers();
+    a.ceilMode = r.boolean();
+    a.countIncludePad = r.boolean();
+    return a;
+  }
+};
+
+struct BatchNormAttrs {
+  bool training;
+  double momentum;
+  double eps;
+  static BatchNormAttrs decode(AttrReader r) {
+    BatchNormAttrs a;
+    a.training = r.boolean();
+    a.momentum = r.real();
+    a.eps = r.real();
+    return a;
+  }
+};
+
+struct BatchNormBackwardAttrs {
+  bool training;
+  double eps;
+  static BatchNormBackwardAttrs decode(AttrReader r) {
+    BatchNormBackwardAttrs a;
+    a.training = r.boolean();
+    a.eps = r.real();
+    return a;
+  }
+};
+
+struct BernoulliAttrs {
+  int64_t seed;
+  int64_t offset;
+  static BernoulliAttrs decode(AttrReader r) {
+    BernoulliAttrs a;
+    a.seed = r.integer();
+    a.offset = r.integer();
+    return a;
+  }
+};
+
+struct BinaryCrossEntropyAttrs {
+  enum class Reduction : int32_t { none, mean, sum };
+  Reduction reduction;
+  static BinaryCrossEntropyAttrs decode(AttrReader r) {
+    BinaryCrossEntropyAttrs a;
+    a.reduction = static_cast<Reduction>(r.enumeration(3));
+    return a;
+  }
+};
+
+struct BinaryCrossEntropyBackwardAttrs {
+  enum class Reduction : int32_t { none, mean, sum };
+  Reduction reduction;
+  bool targetGrad;
+  static BinaryCrossEntropyBackwardAttrs decode(AttrReader r) {
+    BinaryCrossEntropyBackwardAttrs a;
+    a.reduction = static_cast<Reduction>(r.enumeration(3));
+    a.targetGrad = r.boolean();
+    return a;
+  }
+};
+
+struct BinaryCrossEntropyWithLogitsAttrs {
+  enum class Reduction : int32_t { none, mean, sum };
+  Reduction reduction;
+  static BinaryCrossEntropyWithLogitsAttrs decode(AttrReader r) {
+    BinaryCrossEntropyWithLogitsAttrs a;
+    a.reduction = static_cast<Reduction>(r.enumeration(3));
+    return a;
+  }
+};
+
+struct BinaryCrossEntropyWithLogitsBackwardAttrs {
+  enum class Reduction : int32_t { none, mean, sum };
+  Reduction reduction;
+  bool targetGrad;
+  static BinaryCrossEntropyWithLogitsBackwardAttrs decode(AttrReader r) {
+    BinaryCrossEntropyWithLogitsBackwardAttrs a;
+    a.reduction = static_cast<Reduction>(r.enumeration(3));
+    a.targetGrad = r.boolean();
+    return a;
+  }
+};
 
 struct CastAttrs {
   enum class Dtype : int32_t { float32, int32, int64, uint8, bool_ };
@@ -41,11 +494,204 @@ struct CastAttrs {
   }
 };
 
+struct CatAttrs {
+  int64_t dim;
+  static CatAttrs decode(AttrReader r) {
+    CatAttrs a;
+    a.dim = r.integer();
+    return a;
+  }
+};
+
+struct ChunkAttrs {
+  int64_t chunks;
+  int64_t dim;
+  static ChunkAttrs decode(AttrReader r) {
+    ChunkAttrs a;
+    a.chunks = r.integer();
+    a.dim = r.integer();
+    return a;
+  }
+};
+
+struct ClampAttrs {
+  double min;
+  double max;
+  static ClampAttrs decode(AttrReader r) {
+    ClampAttrs a;
+    a.min = r.real();
+    a.max = r.real();
+    return a;
+  }
+};
+
+struct Conv2dAttrs {
+  enum class Algo : int32_t { auto_, heuristic, implicitGemm, implicitPrecompGemm, gemm, direct, fft, fftTiling, winograd, winogradNonfused };
+  std::vector<int64_t> stride;
+  std::vector<int64_t> padding;
+  std::vector<int64_t> dilation;
+  int64_t groups;
+  Algo algo;
+  static Conv2dAttrs decode(AttrReader r) {
+    Conv2dAttrs a;
+    a.stride = r.integers();
+    a.padding = r.integers();
+    a.dilation = r.integers();
+    a.groups = r.integer();
+    a.algo = static_cast<Algo>(r.enumeration(10));
+    return a;
+  }
+};
+
+struct Conv2dBackwardDataAttrs {
+  enum class Algo : int32_t { auto_, heuristic, implicitGemm, implicitPrecompGemm, gemm, direct, fft, fftTiling, winograd, winogradNonfused };
+  std::vector<int64_t> inputShape;
+  std::vector<int64_t> stride;
+  std::vector<int64_t> padding;
+  std::vector<int64_t> dilation;
+  int64_t groups;
+  Algo algo;
+  static Conv2dBackwardDataAttrs decode(AttrReader r) {
+    Conv2dBackwardDataAttrs a;
+    a.inputShape = r.integers();
+    a.stride = r.integers();
+    a.padding = r.integers();
+    a.dilation = r.integers();
+    a.groups = r.integer();
+    a.algo = static_cast<Algo>(r.enumeration(10));
+    return a;
+  }
+};
+
+struct Conv2dBackwardWeightsAttrs {
+  enum class Algo : int32_t { auto_, heuristic, implicitGemm, implicitPrecompGemm, gemm, direct, fft, fftTiling, winograd, winogradNonfused };
+  std::vector<int64_t> weightShape;
+  std::vector<int64_t> stride;
+  std::vector<int64_t> padding;
+  std::vector<int64_t> dilation;
+  int64_t groups;
+  Algo algo;
+  static Conv2dBackwardWeightsAttrs decode(AttrReader r) {
+    Conv2dBackwardWeightsAttrs a;
+    a.weightShape = r.integers();
+    a.stride = r.integers();
+    a.padding = r.integers();
+    a.dilation = r.integers();
+    a.groups = r.integer();
+    a.algo = static_cast<Algo>(r.enumeration(10));
+    return a;
+  }
+};
+
+struct CrossEntropyAttrs {
+  enum class Reduction : int32_t { none, mean, sum };
+  int64_t ignoreIndex;
+  double labelSmoothing;
+  Reduction reduction;
+  static CrossEntropyAttrs decode(AttrReader r) {
+    CrossEntropyAttrs a;
+    a.ignoreIndex = r.integer();
+    a.labelSmoothing = r.real();
+    a.reduction = static_cast<Reduction>(r.enumeration(3));
+    return a;
+  }
+};
+
+struct CrossEntropyBackwardAttrs {
+  enum class Reduction : int32_t { none, mean, sum };
+  int64_t ignoreIndex;
+  double labelSmoothing;
+  Reduction reduction;
+  bool targetGrad;
+  static CrossEntropyBackwardAttrs decode(AttrReader r) {
+    CrossEntropyBackwardAttrs a;
+    a.ignoreIndex = r.integer();
+    a.labelSmoothing = r.real();
+    a.reduction = static_cast<Reduction>(r.enumeration(3));
+    a.targetGrad = r.boolean();
+    return a;
+  }
+};
+
+struct DropoutAttrs {
+  double p;
+  int64_t seed;
+  int64_t offset;
+  static DropoutAttrs decode(AttrReader r) {
+    DropoutAttrs a;
+    a.p = r.real();
+    a.seed = r.integer();
+    a.offset = r.integer();
+    return a;
+  }
+};
+
+struct DropoutBackwardAttrs {
+  double scale;
+  static DropoutBackwardAttrs decode(AttrReader r) {
+    DropoutBackwardAttrs a;
+    a.scale = r.real();
+    return a;
+  }
+};
+
+struct EluAttrs {
+  double alpha;
+  static EluAttrs decode(AttrReader r) {
+    EluAttrs a;
+    a.alpha = r.real();
+    return a;
+  }
+};
+
+struct EluBackwardAttrs {
+  double alpha;
+  static EluBackwardAttrs decode(AttrReader r) {
+    EluBackwardAttrs a;
+    a.alpha = r.real();
+    return a;
+  }
+};
+
+struct EmbeddingAttrs {
+  int64_t paddingIdx;
+  static EmbeddingAttrs decode(AttrReader r) {
+    EmbeddingAttrs a;
+    a.paddingIdx = r.integer();
+    return a;
+  }
+};
+
+struct EmbeddingBackwardAttrs {
+  int64_t numWeights;
+  int64_t paddingIdx;
+  static EmbeddingBackwardAttrs decode(AttrReader r) {
+    EmbeddingBackwardAttrs a;
+    a.numWeights = r.integer();
+    a.paddingIdx = r.integer();
+    return a;
+  }
+};
+
 struct ExpandAttrs {
   std::vector<int64_t> shape;
   static ExpandAttrs decode(AttrReader r) {
     ExpandAttrs a;
     a.shape = r.integers();
+    return a;
+  }
+};
+
+struct EyeAttrs {
+  enum class Dtype : int32_t { float32, int32, int64, uint8, bool_ };
+  int64_t n;
+  int64_t m;
+  Dtype dtype;
+  static EyeAttrs decode(AttrReader r) {
+    EyeAttrs a;
+    a.n = r.integer();
+    a.m = r.integer();
+    a.dtype = static_cast<Dtype>(r.enumeration(5));
     return a;
   }
 };
@@ -64,12 +710,733 @@ struct FillAttrs {
   }
 };
 
+struct GatherAttrs {
+  int64_t dim;
+  static GatherAttrs decode(AttrReader r) {
+    GatherAttrs a;
+    a.dim = r.integer();
+    return a;
+  }
+};
+
+struct GeluAttrs {
+  enum class Approximate : int32_t { none, tanh };
+  Approximate approximate;
+  static GeluAttrs decode(AttrReader r) {
+    GeluAttrs a;
+    a.approximate = static_cast<Approximate>(r.enumeration(2));
+    return a;
+  }
+};
+
+struct GeluBackwardAttrs {
+  enum class Approximate : int32_t { none, tanh };
+  Approximate approximate;
+  static GeluBackwardAttrs decode(AttrReader r) {
+    GeluBackwardAttrs a;
+    a.approximate = static_cast<Approximate>(r.enumeration(2));
+    return a;
+  }
+};
+
+struct GruAttrs {
+  int64_t layer;
+  bool bidirectional;
+  bool batchFirst;
+  bool hasBiases;
+  int64_t workspaceBytes;
+  static GruAttrs decode(AttrReader r) {
+    GruAttrs a;
+    a.layer = r.integer();
+    a.bidirectional = r.boolean();
+    a.batchFirst = r.boolean();
+    a.hasBiases = r.boolean();
+    a.workspaceBytes = r.integer();
+    return a;
+  }
+};
+
+struct GruBackwardAttrs {
+  int64_t layer;
+  bool bidirectional;
+  bool batchFirst;
+  bool hasBiases;
+  static GruBackwardAttrs decode(AttrReader r) {
+    GruBackwardAttrs a;
+    a.layer = r.integer();
+    a.bidirectional = r.boolean();
+    a.batchFirst = r.boolean();
+    a.hasBiases = r.boolean();
+    return a;
+  }
+};
+
+struct IndexSelectAttrs {
+  int64_t dim;
+  static IndexSelectAttrs decode(AttrReader r) {
+    IndexSelectAttrs a;
+    a.dim = r.integer();
+    return a;
+  }
+};
+
+struct IndexSelectBackwardAttrs {
+  int64_t dim;
+  std::vector<int64_t> inputShape;
+  static IndexSelectBackwardAttrs decode(AttrReader r) {
+    IndexSelectBackwardAttrs a;
+    a.dim = r.integer();
+    a.inputShape = r.integers();
+    return a;
+  }
+};
+
+struct L1LossAttrs {
+  enum class Reduction : int32_t { none, mean, sum };
+  Reduction reduction;
+  static L1LossAttrs decode(AttrReader r) {
+    L1LossAttrs a;
+    a.reduction = static_cast<Reduction>(r.enumeration(3));
+    return a;
+  }
+};
+
+struct L1LossBackwardAttrs {
+  enum class Reduction : int32_t { none, mean, sum };
+  Reduction reduction;
+  static L1LossBackwardAttrs decode(AttrReader r) {
+    L1LossBackwardAttrs a;
+    a.reduction = static_cast<Reduction>(r.enumeration(3));
+    return a;
+  }
+};
+
+struct LayerNormAttrs {
+  std::vector<int64_t> normalizedShape;
+  double eps;
+  static LayerNormAttrs decode(AttrReader r) {
+    LayerNormAttrs a;
+    a.normalizedShape = r.integers();
+    a.eps = r.real();
+    return a;
+  }
+};
+
+struct LayerNormBackwardAttrs {
+  std::vector<int64_t> normalizedShape;
+  double eps;
+  static LayerNormBackwardAttrs decode(AttrReader r) {
+    LayerNormBackwardAttrs a;
+    a.normalizedShape = r.integers();
+    a.eps = r.real();
+    return a;
+  }
+};
+
+struct LeakyReluAttrs {
+  double negativeSlope;
+  static LeakyReluAttrs decode(AttrReader r) {
+    LeakyReluAttrs a;
+    a.negativeSlope = r.real();
+    return a;
+  }
+};
+
+struct LeakyReluBackwardAttrs {
+  double negativeSlope;
+  static LeakyReluBackwardAttrs decode(AttrReader r) {
+    LeakyReluBackwardAttrs a;
+    a.negativeSlope = r.real();
+    return a;
+  }
+};
+
+struct LinspaceAttrs {
+  enum class Dtype : int32_t { float32, int32, int64, uint8 };
+  double start;
+  double end;
+  int64_t steps;
+  Dtype dtype;
+  static LinspaceAttrs decode(AttrReader r) {
+    LinspaceAttrs a;
+    a.start = r.real();
+    a.end = r.real();
+    a.steps = r.integer();
+    a.dtype = static_cast<Dtype>(r.enumeration(4));
+    return a;
+  }
+};
+
+struct LogSoftmaxAttrs {
+  int64_t dim;
+  static LogSoftmaxAttrs decode(AttrReader r) {
+    LogSoftmaxAttrs a;
+    a.dim = r.integer();
+    return a;
+  }
+};
+
+struct LogSoftmaxBackwardAttrs {
+  int64_t dim;
+  static LogSoftmaxBackwardAttrs decode(AttrReader r) {
+    LogSoftmaxBackwardAttrs a;
+    a.dim = r.integer();
+    return a;
+  }
+};
+
+struct LogsumexpAttrs {
+  std::vector<int64_t> dims;
+  bool keepdim;
+  static LogsumexpAttrs decode(AttrReader r) {
+    LogsumexpAttrs a;
+    a.dims = r.integers();
+    a.keepdim = r.boolean();
+    return a;
+  }
+};
+
+struct LogsumexpBackwardAttrs {
+  std::vector<int64_t> dims;
+  bool keepdim;
+  static LogsumexpBackwardAttrs decode(AttrReader r) {
+    LogsumexpBackwardAttrs a;
+    a.dims = r.integers();
+    a.keepdim = r.boolean();
+    return a;
+  }
+};
+
+struct LstmAttrs {
+  int64_t layer;
+  bool bidirectional;
+  bool batchFirst;
+  bool hasBiases;
+  int64_t workspaceBytes;
+  static LstmAttrs decode(AttrReader r) {
+    LstmAttrs a;
+    a.layer = r.integer();
+    a.bidirectional = r.boolean();
+    a.batchFirst = r.boolean();
+    a.hasBiases = r.boolean();
+    a.workspaceBytes = r.integer();
+    return a;
+  }
+};
+
+struct LstmBackwardAttrs {
+  int64_t layer;
+  bool bidirectional;
+  bool batchFirst;
+  bool hasBiases;
+  static LstmBackwardAttrs decode(AttrReader r) {
+    LstmBackwardAttrs a;
+    a.layer = r.integer();
+    a.bidirectional = r.boolean();
+    a.batchFirst = r.boolean();
+    a.hasBiases = r.boolean();
+    return a;
+  }
+};
+
+struct MatmulAttrs {
+  bool transA;
+  bool transB;
+  static MatmulAttrs decode(AttrReader r) {
+    MatmulAttrs a;
+    a.transA = r.boolean();
+    a.transB = r.boolean();
+    return a;
+  }
+};
+
+struct MaxDimAttrs {
+  int64_t dim;
+  bool keepdim;
+  static MaxDimAttrs decode(AttrReader r) {
+    MaxDimAttrs a;
+    a.dim = r.integer();
+    a.keepdim = r.boolean();
+    return a;
+  }
+};
+
+struct MaxPool2dAttrs {
+  std::vector<int64_t> kernelSize;
+  std::vector<int64_t> stride;
+  std::vector<int64_t> padding;
+  std::vector<int64_t> dilation;
+  bool ceilMode;
+  static MaxPool2dAttrs decode(AttrReader r) {
+    MaxPool2dAttrs a;
+    a.kernelSize = r.integers();
+    a.stride = r.integers();
+    a.padding = r.integers();
+    a.dilation = r.integers();
+    a.ceilMode = r.boolean();
+    return a;
+  }
+};
+
+struct MaxPool2dBackwardAttrs {
+  std::vector<int64_t> inputShape;
+  std::vector<int64_t> kernelSize;
+  std::vector<int64_t> stride;
+  std::vector<int64_t> padding;
+  std::vector<int64_t> dilation;
+  bool ceilMode;
+  static MaxPool2dBackwardAttrs decode(AttrReader r) {
+    MaxPool2dBackwardAttrs a;
+    a.inputShape = r.integers();
+    a.kernelSize = r.integers();
+    a.stride = r.integers();
+    a.padding = r.integers();
+    a.dilation = r.integers();
+    a.ceilMode = r.boolean();
+    return a;
+  }
+};
+
+struct MeanAttrs {
+  std::vector<int64_t> dims;
+  bool keepdim;
+  static MeanAttrs decode(AttrReader r) {
+    MeanAttrs a;
+    a.dims = r.integers();
+    a.keepdim = r.boolean();
+    return a;
+  }
+};
+
+struct MinDimAttrs {
+  int64_t dim;
+  bool keepdim;
+  static MinDimAttrs decode(AttrReader r) {
+    MinDimAttrs a;
+    a.dim = r.integer();
+    a.keepdim = r.boolean();
+    return a;
+  }
+};
+
+struct MseLossAttrs {
+  enum class Reduction : int32_t { none, mean, sum };
+  Reduction reduction;
+  static MseLossAttrs decode(AttrReader r) {
+    MseLossAttrs a;
+    a.reduction = static_cast<Reduction>(r.enumeration(3));
+    return a;
+  }
+};
+
+struct MseLossBackwardAttrs {
+  enum class Reduction : int32_t { none, mean, sum };
+  Reduction reduction;
+  static MseLossBackwardAttrs decode(AttrReader r) {
+    MseLossBackwardAttrs a;
+    a.reduction = static_cast<Reduction>(r.enumeration(3));
+    return a;
+  }
+};
+
+struct NarrowAttrs {
+  int64_t dim;
+  int64_t start;
+  int64_t length;
+  static NarrowAttrs decode(AttrReader r) {
+    NarrowAttrs a;
+    a.dim = r.integer();
+    a.start = r.integer();
+    a.length = r.integer();
+    return a;
+  }
+};
+
+struct NllLossAttrs {
+  enum class Reduction : int32_t { none, mean, sum };
+  int64_t ignoreIndex;
+  Reduction reduction;
+  static NllLossAttrs decode(AttrReader r) {
+    NllLossAttrs a;
+    a.ignoreIndex = r.integer();
+    a.reduction = static_cast<Reduction>(r.enumeration(3));
+    return a;
+  }
+};
+
+struct NllLossBackwardAttrs {
+  enum class Reduction : int32_t { none, mean, sum };
+  int64_t ignoreIndex;
+  Reduction reduction;
+  std::vector<int64_t> inputShape;
+  static NllLossBackwardAttrs decode(AttrReader r) {
+    NllLossBackwardAttrs a;
+    a.ignoreIndex = r.integer();
+    a.reduction = static_cast<Reduction>(r.enumeration(3));
+    a.inputShape = r.integers();
+    return a;
+  }
+};
+
+struct PadAttrs {
+  enum class Mode : int32_t { constant, reflect, replicate };
+  std::vector<int64_t> pads;
+  Mode mode;
+  double value;
+  static PadAttrs decode(AttrReader r) {
+    PadAttrs a;
+    a.pads = r.integers();
+    a.mode = static_cast<Mode>(r.enumeration(3));
+    a.value = r.real();
+    return a;
+  }
+};
+
+struct PadBackwardAttrs {
+  enum class Mode : int32_t { reflect, replicate };
+  std::vector<int64_t> pads;
+  Mode mode;
+  static PadBackwardAttrs decode(AttrReader r) {
+    PadBackwardAttrs a;
+    a.pads = r.integers();
+    a.mode = static_cast<Mode>(r.enumeration(2));
+    return a;
+  }
+};
+
+struct PermuteAttrs {
+  std::vector<int64_t> dims;
+  static PermuteAttrs decode(AttrReader r) {
+    PermuteAttrs a;
+    a.dims = r.integers();
+    return a;
+  }
+};
+
+struct PowScalarAttrs {
+  double exponent;
+  static PowScalarAttrs decode(AttrReader r) {
+    PowScalarAttrs a;
+    a.exponent = r.real();
+    return a;
+  }
+};
+
+struct RandAttrs {
+  std::vector<int64_t> shape;
+  double low;
+  double high;
+  int64_t seed;
+  int64_t offset;
+  static RandAttrs decode(AttrReader r) {
+    RandAttrs a;
+    a.shape = r.integers();
+    a.low = r.real();
+    a.high = r.real();
+    a.seed = r.integer();
+    a.offset = r.integer();
+    return a;
+  }
+};
+
+struct RandintAttrs {
+  enum class Dtype : int32_t { float32, int32, int64, uint8, bool_ };
+  std::vector<int64_t> shape;
+  int64_t low;
+  int64_t high;
+  Dtype dtype;
+  int64_t seed;
+  int64_t offset;
+  static RandintAttrs decode(AttrReader r) {
+    RandintAttrs a;
+    a.shape = r.integers();
+    a.low = r.integer();
+    a.high = r.integer();
+    a.dtype = static_cast<Dtype>(r.enumeration(5));
+    a.seed = r.integer();
+    a.offset = r.integer();
+    return a;
+  }
+};
+
+struct RandnAttrs {
+  std::vector<int64_t> shape;
+  double mean;
+  double std;
+  int64_t seed;
+  int64_t offset;
+  static RandnAttrs decode(AttrReader r) {
+    RandnAttrs a;
+    a.shape = r.integers();
+    a.mean = r.real();
+    a.std = r.real();
+    a.seed = r.integer();
+    a.offset = r.integer();
+    return a;
+  }
+};
+
+struct RmspropStepAttrs {
+  double lr;
+  double alpha;
+  double eps;
+  double weightDecay;
+  double momentum;
+  bool centered;
+  bool maximize;
+  static RmspropStepAttrs decode(AttrReader r) {
+    RmspropStepAttrs a;
+    a.lr = r.real();
+    a.alpha = r.real();
+    a.eps = r.real();
+    a.weightDecay = r.real();
+    a.momentum = r.real();
+    a.centered = r.boolean();
+    a.maximize = r.boolean();
+    return a;
+  }
+};
+
+struct RnnAttrs {
+  enum class Nonlinearity : int32_t { tanh, relu };
+  int64_t layer;
+  bool bidirectional;
+  bool batchFirst;
+  bool hasBiases;
+  int64_t workspaceBytes;
+  Nonlinearity nonlinearity;
+  static RnnAttrs decode(AttrReader r) {
+    RnnAttrs a;
+    a.layer = r.integer();
+    a.bidirectional = r.boolean();
+    a.batchFirst = r.boolean();
+    a.hasBiases = r.boolean();
+    a.workspaceBytes = r.integer();
+    a.nonlinearity = static_cast<Nonlinearity>(r.enumeration(2));
+    return a;
+  }
+};
+
+struct RnnBackwardAttrs {
+  enum class Nonlinearity : int32_t { tanh, relu };
+  int64_t layer;
+  bool bidirectional;
+  bool batchFirst;
+  bool hasBiases;
+  Nonlinearity nonlinearity;
+  static RnnBackwardAttrs decode(AttrReader r) {
+    RnnBackwardAttrs a;
+    a.layer = r.integer();
+    a.bidirectional = r.boolean();
+    a.batchFirst = r.boolean();
+    a.hasBiases = r.boolean();
+    a.nonlinearity = static_cast<Nonlinearity>(r.enumeration(2));
+    return a;
+  }
+};
+
+struct RnnWorkspaceSizeAttrs {
+  enum class Mode : int32_t { lstm, gru, rnnTanh, rnnRelu };
+  Mode mode;
+  int64_t seqLength;
+  int64_t batch;
+  int64_t inputSize;
+  int64_t hiddenSize;
+  bool bidirectional;
+  bool batchFirst;
+  static RnnWorkspaceSizeAttrs decode(AttrReader r) {
+    RnnWorkspaceSizeAttrs a;
+    a.mode = static_cast<Mode>(r.enumeration(4));
+    a.seqLength = r.integer();
+    a.batch = r.integer();
+    a.inputSize = r.integer();
+    a.hiddenSize = r.integer();
+    a.bidirectional = r.boolean();
+    a.batchFirst = r.boolean();
+    return a;
+  }
+};
+
+struct ScatterAddAttrs {
+  int64_t dim;
+  static ScatterAddAttrs decode(AttrReader r) {
+    ScatterAddAttrs a;
+    a.dim = r.integer();
+    return a;
+  }
+};
+
+struct SgdStepAttrs {
+  double lr;
+  double momentum;
+  double dampening;
+  double weightDecay;
+  bool nesterov;
+  bool maximize;
+  bool firstStep;
+  static SgdStepAttrs decode(AttrReader r) {
+    SgdStepAttrs a;
+    a.lr = r.real();
+    a.momentum = r.real();
+    a.dampening = r.real();
+    a.weightDecay = r.real();
+    a.nesterov = r.boolean();
+    a.maximize = r.boolean();
+    a.firstStep = r.boolean();
+    return a;
+  }
+};
+
+struct SliceAttrs {
+  int64_t dim;
+  int64_t start;
+  int64_t end;
+  int64_t step;
+  static SliceAttrs decode(AttrReader r) {
+    SliceAttrs a;
+    a.dim = r.integer();
+    a.start = r.integer();
+    a.end = r.integer();
+    a.step = r.integer();
+    return a;
+  }
+};
+
+struct SliceBackwardAttrs {
+  std::vector<int64_t> inputShape;
+  int64_t dim;
+  int64_t start;
+  int64_t end;
+  int64_t step;
+  static SliceBackwardAttrs decode(AttrReader r) {
+    SliceBackwardAttrs a;
+    a.inputShape = r.integers();
+    a.dim = r.integer();
+    a.start = r.integer();
+    a.end = r.integer();
+    a.step = r.integer();
+    return a;
+  }
+};
+
+struct SoftmaxAttrs {
+  int64_t dim;
+  static SoftmaxAttrs decode(AttrReader r) {
+    SoftmaxAttrs a;
+    a.dim = r.integer();
+    return a;
+  }
+};
+
+struct SoftmaxBackwardAttrs {
+  int64_t dim;
+  static SoftmaxBackwardAttrs decode(AttrReader r) {
+    SoftmaxBackwardAttrs a;
+    a.dim = r.integer();
+    return a;
+  }
+};
+
+struct SoftplusAttrs {
+  double beta;
+  double threshold;
+  static SoftplusAttrs decode(AttrReader r) {
+    SoftplusAttrs a;
+    a.beta = r.real();
+    a.threshold = r.real();
+    return a;
+  }
+};
+
+struct SoftplusBackwardAttrs {
+  double beta;
+  double threshold;
+  static SoftplusBackwardAttrs decode(AttrReader r) {
+    SoftplusBackwardAttrs a;
+    a.beta = r.real();
+    a.threshold = r.real();
+    return a;
+  }
+};
+
+struct SplitAttrs {
+  int64_t splitSize;
+  std::vector<int64_t> sections;
+  int64_t dim;
+  static SplitAttrs decode(AttrReader r) {
+    SplitAttrs a;
+    a.splitSize = r.integer();
+    a.sections = r.integers();
+    a.dim = r.integer();
+    return a;
+  }
+};
+
+struct StackAttrs {
+  int64_t dim;
+  static StackAttrs decode(AttrReader r) {
+    StackAttrs a;
+    a.dim = r.integer();
+    return a;
+  }
+};
+
+struct StdAttrs {
+  std::vector<int64_t> dims;
+  double correction;
+  bool keepdim;
+  static StdAttrs decode(AttrReader r) {
+    StdAttrs a;
+    a.dims = r.integers();
+    a.correction = r.real();
+    a.keepdim = r.boolean();
+    return a;
+  }
+};
+
 struct SumAttrs {
   std::vector<int64_t> dims;
   bool keepdim;
   static SumAttrs decode(AttrReader r) {
     SumAttrs a;
     a.dims = r.integers();
+    a.keepdim = r.boolean();
+    return a;
+  }
+};
+
+struct TransposeAttrs {
+  int64_t dim0;
+  int64_t dim1;
+  static TransposeAttrs decode(AttrReader r) {
+    TransposeAttrs a;
+    a.dim0 = r.integer();
+    a.dim1 = r.integer();
+    return a;
+  }
+};
+
+struct ValueSelectingReductionBackwardAttrs {
+  int64_t dim;
+  std::vector<int64_t> sizes;
+  bool keepdim;
+  static ValueSelectingReductionBackwardAttrs decode(AttrReader r) {
+    ValueSelectingReductionBackwardAttrs a;
+    a.dim = r.integer();
+    a.sizes = r.integers();
+    a.keepdim = r.boolean();
+    return a;
+  }
+};
+
+struct VarAttrs {
+  std::vector<int64_t> dims;
+  double correction;
+  bool keepdim;
+  static VarAttrs decode(AttrReader r) {
+    VarAttrs a;
+    a.dims = r.integers();
+    a.correction = r.real();
     a.keepdim = r.boolean();
     return a;
   }

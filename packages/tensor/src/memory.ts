@@ -81,11 +81,20 @@ export interface MemoryReport {
   reservedBytes: number;
 }
 
-/** Live tensors and bytes held natively on a device (storages shared by views count once). */
+/**
+ * Live tensors and bytes held natively on a device (storages shared by views count once). Waits
+ * for queued ops first: until they run they hold their tensors, and the count would depend on
+ * timing.
+ */
 export function memory(device: DeviceLike = 'cpu'): MemoryReport {
   const d = Device.of(device, 'memory');
-  return native().memory(d.typeId, d.index);
+  const n = native();
+  if (d.type === 'cpu' || cudaAvailable()) n.synchronize(d.typeId, d.index);
+  return n.memory(d.typeId, d.index);
 }
+
+let cudaAvailability: boolean | undefined;
+const cudaAvailable = (): boolean => (cudaAvailability ??= native().backends().cuda.available);
 
 /** Returns the cuda caching allocator's free blocks to the driver. */
 export function emptyCache(device: DeviceLike = 'cuda'): void {

@@ -68,3 +68,168 @@ proto.detach = function () {
 proto.backward = function (grad, options) {
   backward(this, grad, options);
 };
+
+// ---- random (ops/table/random.ts) ----
+declare module './tensor.js' {
+  interface Tensor {
+    /** 1 with probability this[i], else 0 (this holds probabilities in [0, 1]). */
+    bernoulli(options?: { generator?: ops.Generator }): Tensor;
+  }
+}
+proto.bernoulli = function (options) {
+  return ops.bernoulli(this, options);
+};
+
+// ---- elementwise math, comparisons, activations (ops/table/{binary,unary,compare,activation}.ts) ----
+declare module './tensor.js' {
+  interface Tensor {
+    sub(other: ops.Operand): Tensor;
+    div(other: ops.Operand): Tensor;
+    pow(exponent: ops.Operand): Tensor;
+    minimum(other: ops.Operand): Tensor;
+    maximum(other: ops.Operand): Tensor;
+    neg(): Tensor;
+    exp(): Tensor;
+    log(): Tensor;
+    sqrt(): Tensor;
+    rsqrt(): Tensor;
+    abs(): Tensor;
+    sign(): Tensor;
+    clamp(options: ops.ClampOptions): Tensor;
+    eq(other: ops.Operand): Tensor;
+    ne(other: ops.Operand): Tensor;
+    lt(other: ops.Operand): Tensor;
+    le(other: ops.Operand): Tensor;
+    gt(other: ops.Operand): Tensor;
+    ge(other: ops.Operand): Tensor;
+    relu(): Tensor;
+    sigmoid(): Tensor;
+    tanh(): Tensor;
+  }
+}
+
+for (const name of ['sub', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const) {
+  const fn = ops[name];
+  proto[name] = function (this: Tensor, other: ops.Operand) {
+    return fn(this, other);
+  };
+}
+for (const name of ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'relu', 'sigmoid', 'tanh'] as const) {
+  const fn = ops[name];
+  proto[name] = function (this: Tensor) {
+    return fn(this);
+  };
+}
+proto.clamp = function (options) {
+  return ops.clamp(this, options);
+};
+
+// ---- shape, indexing, matmul (ops/table/shape.ts, index-ops.ts, linalg.ts) ----
+declare module './tensor.js' {
+  interface Tensor {
+    /** Dims reordered: result dim i is this tensor's dim dims[i] (a dense copy). */
+    permute(dims: readonly number[]): Tensor;
+    transpose(dim0: number, dim1: number): Tensor;
+    /** Matrix transpose; 0-D and 1-D tensors are returned as they are. */
+    t(): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+    squeeze(dim?: number | readonly number[]): Tensor;
+    unsqueeze(dim: number): Tensor;
+    /** This tensor (storage is always dense). */
+    contiguous(): Tensor;
+    narrow(dim: number, start: number, length: number): Tensor;
+    indexSelect(dim: number, index: Tensor): Tensor;
+    gather(dim: number, index: Tensor): Tensor;
+    matmul(other: Tensor): Tensor;
+    split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    chunk(chunks: number, dim?: number): Tensor[];
+  }
+}
+proto.permute = function (dims) {
+  return ops.permute(this, dims);
+};
+proto.transpose = function (dim0, dim1) {
+  return ops.transpose(this, dim0, dim1);
+};
+proto.t = function () {
+  return ops.t(this);
+};
+proto.flatten = function (startDim, endDim) {
+  return ops.flatten(this, startDim, endDim);
+};
+proto.squeeze = function (dim) {
+  return ops.squeeze(this, dim);
+};
+proto.unsqueeze = function (dim) {
+  return ops.unsqueeze(this, dim);
+};
+proto.contiguous = function () {
+  return ops.contiguous(this);
+};
+proto.narrow = function (dim, start, length) {
+  return ops.narrow(this, dim, start, length);
+};
+proto.indexSelect = function (dim, index) {
+  return ops.indexSelect(this, dim, index);
+};
+proto.gather = function (dim, index) {
+  return ops.gather(this, dim, index);
+};
+proto.matmul = function (other) {
+  return ops.matmul(this, other);
+};
+proto.split = function (sizeOrSections, dim) {
+  return ops.split(this, sizeOrSections, dim);
+};
+proto.chunk = function (chunks, dim) {
+  return ops.chunk(this, chunks, dim);
+};
+
+// ---- reductions, softmax (ops/table/reduce.ts, softmax.ts) ----
+declare module './tensor.js' {
+  interface Tensor {
+    mean(options?: ops.ReduceOptions): Tensor;
+    /** Variance (correction 1 by default, like PyTorch). */
+    var(options?: ops.VarianceOptions): Tensor;
+    std(options?: ops.VarianceOptions): Tensor;
+    /** The largest element, or the largest along `dim` (values only). */
+    max(options?: ops.DimOptions): Tensor;
+    min(options?: ops.DimOptions): Tensor;
+    /** int64 index of the first largest element (flat when no dim is given). */
+    argmax(options?: ops.DimOptions): Tensor;
+    argmin(options?: ops.DimOptions): Tensor;
+    logsumexp(options?: ops.ReduceOptions): Tensor;
+    softmax(dim: number): Tensor;
+    logSoftmax(dim: number): Tensor;
+  }
+}
+proto.mean = function (options) {
+  return ops.mean(this, options);
+};
+proto.var = function (options) {
+  return ops.variance(this, options);
+};
+proto.std = function (options) {
+  return ops.std(this, options);
+};
+proto.max = function (options) {
+  return ops.max(this, options);
+};
+proto.min = function (options) {
+  return ops.min(this, options);
+};
+proto.argmax = function (options) {
+  return ops.argmax(this, options);
+};
+proto.argmin = function (options) {
+  return ops.argmin(this, options);
+};
+proto.logsumexp = function (options) {
+  return ops.logsumexp(this, options);
+};
+proto.softmax = function (dim) {
+  return ops.softmax(this, dim);
+};
+proto.logSoftmax = function (dim) {
+  return ops.logSoftmax(this, dim);
+};

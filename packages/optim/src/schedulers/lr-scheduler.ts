@@ -16,7 +16,7 @@ export abstract class LRScheduler {
       if (lastEpoch === -1) o.initialLr = o.lr;
       else if (o.initialLr === undefined) throw new ValueError(`${this.constructor.name}: resuming (lastEpoch ${lastEpoch}) needs initialLr in every param group`);
     }
-    this.baseLrs = optimizer.paramGroups.map((g) => (g.options as { initialLr: number }).initialLr);
+    this.baseLrs = optimizer.paramGroups.map((g) => (g.options as unknown as { initialLr: number }).initialLr);
     this.lastEpoch = lastEpoch;
   }
 

@@ -66,7 +66,7 @@ export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions =
       }
       if (node.released) throw new ValueError(`backward: the graph through ${node.name} was already freed; use {retainGraph: true}`);
       const inputGrads = scope(() =>
-        node.decl.grad!({ inputs: node.savedInputs, outputs: node.savedOutputs, inputMeta: node.inputMeta, attrs: node.attrs, grads }),
+        node.decl.grad!({ inputs: node.savedInputs, outputs: node.savedOutputs, inputMeta: node.inputMeta, attrs: node.attrs, grads, needsGrad: node.next.map((e) => e !== null) }),
       );
       for (let i = 0; i < node.next.length; i++) {
         const edge = node.next[i];

@@ -10,7 +10,7 @@ import { DTypeError, DeviceError, ValueError, fromNative } from '../errors.js';
 import { keep as untrack } from '../memory.js';
 import { native, opId } from '../native.js';
 import { Tensor } from '../tensor.js';
-import type { AttrSpec, AttrValue, OpDecl, OutputMeta, TensorMeta } from './declare.js';
+import { inputSpec, type AttrSpec, type AttrValue, type OpDecl, type OutputMeta, type TensorMeta } from './declare.js';
 
 const describe = (v: unknown): string =>
   v === null ? 'null' : v === undefined ? 'undefined' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? (v.constructor?.name ?? 'an object') : `${typeof v} ${String(v)}`;
@@ -79,13 +79,14 @@ function encodeMeta(inputs: readonly TensorMeta[], outputs: readonly OutputMeta[
 }
 
 function checkInputs(decl: OpDecl<any>, inputs: readonly unknown[]): Device | undefined {
-  if (inputs.length !== decl.inputs.length) {
-    throw new ValueError(`${decl.name}: expected ${decl.inputs.length} tensor arguments, got ${inputs.length}`);
+  const variadic = decl.inputs[decl.inputs.length - 1]?.variadic === true;
+  if (variadic ? inputs.length < decl.inputs.length : inputs.length !== decl.inputs.length) {
+    throw new ValueError(`${decl.name}: expected ${variadic ? 'at least ' : ''}${decl.inputs.length} tensor arguments, got ${inputs.length}`);
   }
   let device: Device | undefined;
   let deviceArg = '';
   for (let i = 0; i < inputs.length; i++) {
-    const spec = decl.inputs[i];
+    const spec = inputSpec(decl, i);
     const t = inputs[i] as Tensor;
     if (!(t instanceof Tensor)) throw new ValueError(`${decl.name}: argument '${spec.name}' expected a Tensor, got ${describe(t)}`);
     t.handle(`${decl.name}: argument '${spec.name}'`);
@@ -166,7 +167,7 @@ function record(decl: OpDecl<any>, inputs: readonly Tensor[], attrs: Record<stri
   // Hidden outputs (workspaces, reserves) live on only as saved tensors of the node.
   for (let i = visible; i < outputs.length; i++) outputs[i].dispose();
   const next: Edge[] = inputs.map((t, i) => {
-    if (!t.requiresGrad || decl.inputs[i].differentiable === false) return null;
+    if (!t.requiresGrad || inputSpec(decl, i).differentiable === false) return null;
     return t.gradFn ? { node: t.gradFn, index: t.outputIndex } : { leaf: t };
   });
   const node = new GraphNode(decl, attrs, inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })), next, visible, savedInputs, savedOutputs);

@@ -25,6 +25,13 @@ export interface InputSpec {
   dtypes: DTypeSet;
   /** When false, backward never produces a gradient for it (indices, masks). */
   differentiable?: boolean;
+  /** Only on the last input: it takes one or more tensors (cat, stack), each checked against this spec. */
+  variadic?: boolean;
+}
+
+/** The spec of tensor argument i (a variadic last input serves every position from its own on). */
+export function inputSpec(decl: { inputs: readonly InputSpec[] }, i: number): InputSpec {
+  return decl.inputs[Math.min(i, decl.inputs.length - 1)];
 }
 
 /** What an output rule sees of an input: enough to compute shapes, nothing to read values. */
@@ -47,6 +54,8 @@ export interface GradContext<A> {
   attrs: A;
   /** Gradient for each visible output (null where nothing flowed back). */
   grads: (Tensor | null)[];
+  /** Which inputs need a gradient (PyTorch's output_mask): rules may skip work for the rest. */
+  needsGrad: boolean[];
 }
 
 /** One input of a test sample: a shape and how to fill it (seeded). */

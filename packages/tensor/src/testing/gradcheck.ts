@@ -3,7 +3,7 @@
 //   (L(x + εv) − L(x − εv)) / 2ε  ≈  ⟨∂L/∂x, v⟩,   L = Σ u ⊙ op(x).
 // Summing over all elements averages float32 rounding away; samples avoid kinks.
 import { apply } from '../ops/apply.js';
-import type { OpDecl } from '../ops/declare.js';
+import { inputSpec, type OpDecl } from '../ops/declare.js';
 import { tensor } from '../creation.js';
 import { scope } from '../memory.js';
 import { noGrad } from '../autograd/grad-mode.js';
@@ -63,7 +63,7 @@ export function gradcheck(decl: OpDecl<any>, sample: ConcreteSample, tolerance =
           const allowed = tolerance * (1 + Math.abs(analytic) + Math.abs(numeric));
           if (!(err <= allowed)) {
             ok = false;
-            details.push(`input ${i} ('${decl.inputs[i].name}') direction ${trial}: numeric ${numeric.toFixed(6)} vs analytic ${analytic.toFixed(6)}`);
+            details.push(`input ${i} ('${inputSpec(decl, i).name}') direction ${trial}: numeric ${numeric.toFixed(6)} vs analytic ${analytic.toFixed(6)}`);
           }
         }
       });

@@ -1,5 +1,6 @@
 import { Device, getDefaultDevice, type DeviceLike } from '../../device.js';
 import { checkDType, dtypes, type DType } from '../../dtype.js';
+import { ValueError } from '../../errors.js';
 import { checkShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { applyOn } from '../apply.js';
@@ -34,3 +35,161 @@ const likeOptions = (t: Tensor, options: CreateOptions): CreateOptions => ({ dty
 export const fullLike = (t: Tensor, value: number, options: CreateOptions = {}): Tensor => full(t.shape, value, likeOptions(t, options));
 export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => full(t.shape, 0, likeOptions(t, options));
 export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => full(t.shape, 1, likeOptions(t, options));
+
+// ---------------------------------------------------------------------------------------------
+// arange, linspace, eye: made on the device from their attributes alone, with PyTorch's rules.
+
+const RANGE_DTYPES = ['float32', 'int32', 'int64', 'uint8'] as const;
+
+/**
+ * arange's length, as PyTorch computes it: ceil((end − start) / step) in double, except for int64,
+ * where start, end and step are first truncated to integers and the length is
+ * (end − start + step − sign(step)) / step in integers. Integer dtypes step by trunc(step).
+ */
+export function arangeLength(start: number, end: number, step: number, dtype: string): number {
+  const integral = dtype !== 'float32';
+  const xs = integral ? Math.trunc(start) : start;
+  const xe = integral ? Math.trunc(end) : end;
+  const xst = integral ? Math.trunc(step) : step;
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new ValueError(`arange: start and end expected finite numbers, got ${start} -> ${end}`);
+  if (!(xst > 0 || xst < 0)) throw new ValueError(`arange: step expected a nonzero number${integral && step !== 0 ? ` (${dtype} ranges step by trunc(step))` : ''}, got ${step}`);
+  if (!((xst > 0 && xe >= xs) || (xst < 0 && xe <= xs))) {
+    throw new ValueError(`arange: end expected to lie on the side of start that step ${step} points to, got start ${start}, end ${end}`);
+  }
+  const sign = xst > 0 ? 1 : -1;
+  const size = dtype === 'int64' ? Math.trunc((xe - xs + xst - sign) / xst) : Math.ceil((end - start) / step);
+  if (!(size >= 0 && size <= 2 ** 40)) throw new ValueError(`arange: ${size} elements is too many (start ${start}, end ${end}, step ${step})`);
+  return size;
+}
+
+export const arangeOp = defineOp<{ start: number; end: number; step: number; dtype: string }>({
+  name: 'arange',
+  inputs: [],
+  attrs: { start: { kind: 'float', default: 0 }, end: { kind: 'float' }, step: { kind: 'float', default: 1 }, dtype: { kind: RANGE_DTYPES } },
+  outputs: (_, a) => [{ shape: [arangeLength(a.start, a.end, a.step, a.dtype)], dtype: a.dtype as DType }],
+  backends: ['cpu'],
+  test: {
+    samples: [
+      { name: 'int64', inputs: [], attrs: { start: 0, end: 5, step: 1, dtype: 'int64' } },
+      { name: 'float-step', inputs: [], attrs: { start: 0, end: 1, step: 0.1, dtype: 'float32' } },
+      { name: 'negative-step', inputs: [], attrs: { start: 5, end: -3, step: -1.5, dtype: 'float32' } },
+      { name: 'int64-fractional', inputs: [], attrs: { start: -2.7, end: 6.2, step: 3, dtype: 'int64' } },
+      { name: 'int32-fractional', inputs: [], attrs: { start: 0.5, end: 7.5, step: 2, dtype: 'int32' } },
+      { name: 'uint8', inputs: [], attrs: { start: 250, end: 256, step: 1, dtype: 'uint8' } },
+      { name: 'size-one', inputs: [], attrs: { start: 0, end: 1, step: 5, dtype: 'float32' } },
+      { name: 'empty', inputs: [], attrs: { start: 3, end: 3, step: 1, dtype: 'int64' } },
+      { name: 'long', inputs: [], attrs: { start: -1000, end: 1000, step: 0.25, dtype: 'float32' } },
+    ],
+    bad: [
+      { name: 'zero step', inputs: [], attrs: { end: 3, step: 0, dtype: 'float32' }, error: 'ValueError', message: /arange: step expected a nonzero number, got 0/ },
+      { name: 'step truncated to zero', inputs: [], attrs: { end: 3, step: 0.5, dtype: 'int64' }, error: 'ValueError', message: /arange: step expected a nonzero number \(int64 ranges step by trunc\(step\)\), got 0.5/ },
+      { name: 'wrong direction', inputs: [], attrs: { start: 0, end: 3, step: -1, dtype: 'float32' }, error: 'ValueError', message: /arange: end expected to lie on the side of start that step -1 points to, got start 0, end 3/ },
+      { name: 'infinite end', inputs: [], attrs: { end: Infinity, dtype: 'float32' }, error: 'ValueError', message: /arange: start and end expected finite numbers, got 0 -> Infinity/ },
+      { name: 'bool dtype', inputs: [], attrs: { end: 3, dtype: 'bool' }, error: 'ValueError', message: /arange: option 'dtype' expected one of 'float32', 'int32', 'int64', 'uint8', got string bool/ },
+    ],
+  },
+});
+
+/**
+ * Values from start (default 0) up to but excluding end, `step` apart: arange(end) or
+ * arange(start, end, step?). Like PyTorch, the dtype is int64 when start, end and step are all
+ * integers and float32 otherwise, unless `dtype` says.
+ */
+export function arange(end: number, options?: CreateOptions): Tensor;
+export function arange(start: number, end: number, options?: CreateOptions): Tensor;
+export function arange(start: number, end: number, step?: number, options?: CreateOptions): Tensor;
+export function arange(a: number, b?: number | CreateOptions, c?: number | CreateOptions, d?: CreateOptions): Tensor {
+  let start = 0;
+  let end = a;
+  let step = 1;
+  let options: CreateOptions = {};
+  if (typeof b === 'number') {
+    start = a;
+    end = b;
+    if (typeof c === 'number') {
+      step = c;
+      options = d ?? {};
+    } else options = c ?? {};
+  } else options = b ?? {};
+  for (const [name, v] of [['start', start], ['end', end], ['step', step]] as const) {
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError(`arange: ${name} expected a number, got ${typeof v === 'number' ? v : typeof v}`);
+  }
+  const inferred: DType = [start, end, step].every(Number.isInteger) ? 'int64' : 'float32';
+  const dtype = checkDType(options.dtype ?? inferred, 'arange');
+  const device = options.device === undefined ? getDefaultDevice() : Device.of(options.device, 'arange');
+  const t = applyOn(device, arangeOp, [], { start, end, step, dtype })[0];
+  return options.requiresGrad ? t.requiresGrad_() : t;
+}
+
+export const linspaceOp = defineOp<{ start: number; end: number; steps: number; dtype: string }>({
+  name: 'linspace',
+  inputs: [],
+  attrs: { start: { kind: 'float' }, end: { kind: 'float' }, steps: { kind: 'int' }, dtype: { kind: RANGE_DTYPES, default: 'float32' } },
+  outputs: (_, a) => {
+    if (a.steps < 0) throw new ValueError(`linspace: steps expected a non-negative integer, got ${a.steps}`);
+    return [{ shape: checkShape('linspace', [a.steps]), dtype: a.dtype as DType }];
+  },
+  backends: ['cpu'],
+  test: {
+    samples: [
+      { name: 'unit', inputs: [], attrs: { start: 0, end: 1, steps: 5 } },
+      { name: 'reverse', inputs: [], attrs: { start: 3, end: -2, steps: 7 } },
+      { name: 'odd-count', inputs: [], attrs: { start: -1, end: 1, steps: 11 } },
+      { name: 'one-step', inputs: [], attrs: { start: 2.5, end: 9, steps: 1 } },
+      { name: 'empty', inputs: [], attrs: { start: 0, end: 1, steps: 0 } },
+      { name: 'int64', inputs: [], attrs: { start: -3, end: 10, steps: 6, dtype: 'int64' } },
+      { name: 'int32', inputs: [], attrs: { start: 0, end: 7, steps: 4, dtype: 'int32' } },
+      { name: 'uint8', inputs: [], attrs: { start: 0, end: 255, steps: 5, dtype: 'uint8' } },
+      { name: 'long', inputs: [], attrs: { start: -3.5, end: 12.25, steps: 1001 } },
+    ],
+    bad: [
+      { name: 'negative steps', inputs: [], attrs: { start: 0, end: 1, steps: -1 }, error: 'ValueError', message: /linspace: steps expected a non-negative integer, got -1/ },
+      { name: 'fractional steps', inputs: [], attrs: { start: 0, end: 1, steps: 2.5 }, error: 'ValueError', message: /linspace: option 'steps' expected an integer, got number 2.5/ },
+    ],
+  },
+});
+
+/** `steps` values evenly spaced from start to end, both included (float32 unless `dtype`). */
+export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
+  const dtype = checkDType(options.dtype ?? 'float32', 'linspace');
+  const device = options.device === undefined ? getDefaultDevice() : Device.of(options.device, 'linspace');
+  const t = applyOn(device, linspaceOp, [], { start, end, steps, dtype })[0];
+  return options.requiresGrad ? t.requiresGrad_() : t;
+}
+
+export const eyeOp = defineOp<{ n: number; m: number; dtype: string }>({
+  name: 'eye',
+  inputs: [],
+  attrs: { n: { kind: 'int' }, m: { kind: 'int' }, dtype: { kind: dtypes, default: 'float32' } },
+  outputs: (_, a) => {
+    if (a.n < 0) throw new ValueError(`eye: n expected a non-negative integer, got ${a.n}`);
+    if (a.m < 0) throw new ValueError(`eye: m expected a non-negative integer, got ${a.m}`);
+    return [{ shape: checkShape('eye', [a.n, a.m]), dtype: a.dtype as DType }];
+  },
+  backends: ['cpu'],
+  test: {
+    samples: [
+      { name: 'square', inputs: [], attrs: { n: 3, m: 3 } },
+      { name: 'wide-int64', inputs: [], attrs: { n: 2, m: 4, dtype: 'int64' } },
+      { name: 'tall-bool', inputs: [], attrs: { n: 4, m: 2, dtype: 'bool' } },
+      { name: 'size-one', inputs: [], attrs: { n: 1, m: 1 } },
+      { name: 'empty', inputs: [], attrs: { n: 0, m: 3 } },
+    ],
+    bad: [
+      { name: 'negative n', inputs: [], attrs: { n: -1, m: 2 }, error: 'ValueError', message: /eye: n expected a non-negative integer, got -1/ },
+      { name: 'negative m', inputs: [], attrs: { n: 2, m: -2 }, error: 'ValueError', message: /eye: m expected a non-negative integer, got -2/ },
+    ],
+  },
+});
+
+/** An n×m matrix (m defaults to n) with ones on the diagonal. */
+export function eye(n: number, m?: number | CreateOptions, options: CreateOptions = {}): Tensor {
+  if (typeof m === 'object' && m !== null) {
+    options = m;
+    m = undefined;
+  }
+  const dtype = checkDType(options.dtype ?? 'float32', 'eye');
+  const device = options.device === undefined ? getDefaultDevice() : Device.of(options.device, 'eye');
+  const t = applyOn(device, eyeOp, [], { n, m: m ?? n, dtype })[0];
+  return options.requiresGrad ? t.requiresGrad_() : t;
+}

@@ -1,7 +1,12 @@
-import { normDims, reducedShape } from '../../shape.js';
+// Reductions: sum, mean, var, std, max/min, argmax/argmin, logsumexp, and the backward ops that
+// send a selected value's gradient back (valueSelectingReductionBackward for max/min over a dim,
+// evenlyDistributeBackward for max/min over everything), PyTorch's semantics throughout.
+import { ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { normDim, normDims, numelOf, reducedShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
-import { defineOp, NUMERIC, type Sample } from '../declare.js';
+import { defineOp, FLOAT, NUMERIC, type BadSample, type Sample } from '../declare.js';
+import { add, mul } from './binary.js';
 import { expand, reshape } from './shape.js';
 
 export interface ReduceOptions {
@@ -20,11 +25,39 @@ export const reduceSamples: Sample[] = [
   { name: 'size-one', inputs: [{ shape: [1, 5, 1] }], attrs: { dims: [1], keepdim: true } },
 ];
 
+// More layouts for the float reductions: a middle dim with a wide inner block (the column path
+// runs blocks of 64 outputs), reduced dims split by a kept one, and empty tensors.
+const moreReduceSamples: Sample[] = [
+  { name: 'middle-wide', inputs: [{ shape: [2, 3, 70] }], attrs: { dims: [1], keepdim: false } },
+  { name: 'outer-and-inner', inputs: [{ shape: [3, 2, 2, 3] }], attrs: { dims: [0, 3], keepdim: true } },
+  { name: 'scalar', inputs: [{ shape: [] }], attrs: { dims: [], keepdim: false } },
+  { name: 'empty-kept', inputs: [{ shape: [0, 3] }], attrs: { dims: [1], keepdim: false } },
+];
+/** A reduction over an empty dim: NaN for mean/var/std (0/0), −inf for logsumexp. */
+const emptyReducedSample: Sample = { name: 'empty-reduced', inputs: [{ shape: [2, 0], noGrad: true }], attrs: { dims: [1], keepdim: false } };
+
+/** Refusals shared by the reductions over a set of dims. */
+const reduceBad = (op: string): BadSample[] => [
+  {
+    name: 'dim out of range', inputs: [{ shape: [2, 3] }], attrs: { dims: [2] },
+    error: 'ShapeError', message: new RegExp(`${op}: dim 2 is out of range for a tensor of rank 2 \\(expected -2 to 1\\)`),
+  },
+  {
+    name: 'repeated dim', inputs: [{ shape: [2, 3] }], attrs: { dims: [1, -1] },
+    error: 'ValueError', message: new RegExp(`${op}: dims \\[1,-1\\] name a dimension twice`),
+  },
+];
+
 /** Shape of a reduction's result, and the dims it reduces (normalised). */
 export function reduction(op: string, shape: readonly number[], dims: readonly number[], keepdim: boolean) {
   const d = normDims(op, dims, shape.length);
   return { dims: d, shape: reducedShape(shape, d, keepdim) };
 }
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** How many elements each output of a reduction over `dims` combines. */
+const reducedCount = (shape: readonly number[], dims: readonly number[]): number => numelOf(dims.map((d) => shape[d]));
 
 /** Broadcasts a reduced gradient back over the reduced dims. */
 export function unreduce(g: Tensor, inputShape: readonly number[], dims: readonly number[]): Tensor {
@@ -32,17 +65,392 @@ export function unreduce(g: Tensor, inputShape: readonly number[], dims: readonl
   return expand(reshape(g, kept), inputShape);
 }
 
-export const sumOp = defineOp<{ dims: readonly number[]; keepdim: boolean }>({
+type ReduceAttrs = { dims: readonly number[]; keepdim: boolean };
+const reduceAttrs = { dims: { kind: 'ints', default: [] }, keepdim: { kind: 'bool', default: false } } as const;
+
+export const sumOp = defineOp<ReduceAttrs>({
   name: 'sum',
   inputs: [{ name: 'input', dtypes: NUMERIC }],
-  attrs: { dims: { kind: 'ints', default: [] }, keepdim: { kind: 'bool', default: false } },
+  attrs: reduceAttrs,
   outputs: ([x], a) => [{ shape: reduction('sum', x.shape, a.dims, a.keepdim).shape, dtype: x.dtype === 'float32' ? 'float32' : 'int64' }],
   backends: ['cpu'],
   grad: ({ grads: [g], inputMeta: [x], attrs }) => [unreduce(g!, x.shape, reduction('sum', x.shape, attrs.dims, attrs.keepdim).dims)],
-  test: { samples: reduceSamples },
+  test: { samples: reduceSamples, bad: reduceBad('sum') },
 });
 
 /** Sum over `dim` (all dims when omitted); integer inputs sum to int64 as in PyTorch. */
 export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
   return apply(sumOp, [x], { dims: dimsOf(options), keepdim: options.keepdim ?? false })[0];
+}
+
+export const meanOp = defineOp<ReduceAttrs>({
+  name: 'mean',
+  inputs: [{ name: 'input', dtypes: FLOAT }],
+  attrs: reduceAttrs,
+  outputs: ([x], a) => [{ shape: reduction('mean', x.shape, a.dims, a.keepdim).shape, dtype: 'float32' }],
+  backends: ['cpu'],
+  grad: ({ grads: [g], inputMeta: [x], attrs }) => {
+    const { dims } = reduction('mean', x.shape, attrs.dims, attrs.keepdim);
+    return [unreduce(mul(g!, 1 / reducedCount(x.shape, dims)), x.shape, dims)];
+  },
+  test: { samples: [...reduceSamples, ...moreReduceSamples, emptyReducedSample], bad: reduceBad('mean') },
+});
+
+/** Mean over `dim` (all dims when omitted); float32 only, as in PyTorch. An empty reduction is NaN. */
+export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
+  return apply(meanOp, [x], { dims: dimsOf(options), keepdim: options.keepdim ?? false })[0];
+}
+
+// ---- var, std ----
+
+type VarAttrs = { dims: readonly number[]; correction: number; keepdim: boolean };
+const varAttrs = { dims: { kind: 'ints', default: [] }, correction: { kind: 'float', default: 1 }, keepdim: { kind: 'bool', default: false } } as const;
+
+const varSamples: Sample[] = [
+  ...reduceSamples,
+  ...moreReduceSamples.filter((s) => s.name !== 'scalar'),
+  { name: 'population', inputs: [{ shape: [4, 5] }], attrs: { dims: [1], correction: 0 } },
+  { name: 'correction-2', inputs: [{ shape: [3, 6] }], attrs: { dims: [], correction: 2, keepdim: true } },
+  { name: 'one-element-nan', inputs: [{ shape: [3, 1], noGrad: true }], attrs: { dims: [1] } },
+  emptyReducedSample,
+];
+
+/**
+ * d var / dx = g · 2 (x − mean) / (n − correction) (PyTorch's var_backward; unlike the forward,
+ * which divides by max(0, n − correction), the gradient uses n − correction as it is).
+ */
+function varGrad(g: Tensor, x: Tensor, dims: readonly number[], correction: number): Tensor {
+  const n = reducedCount(x.shape, dims);
+  const centred = add(x, mul(mean(x, { dim: dims, keepdim: true }), -1));
+  return mul(centred, unreduce(mul(g, 2 / (n - correction)), x.shape, dims));
+}
+
+export const varOp = defineOp<VarAttrs>({
+  name: 'var',
+  inputs: [{ name: 'input', dtypes: FLOAT }],
+  attrs: varAttrs,
+  outputs: ([x], a) => [{ shape: reduction('var', x.shape, a.dims, a.keepdim).shape, dtype: 'float32' }],
+  backends: ['cpu'],
+  saves: { inputs: [0] },
+  grad: ({ grads: [g], inputs: [x], attrs }) => [varGrad(g!, x!, reduction('var', x!.shape, attrs.dims, attrs.keepdim).dims, attrs.correction)],
+  test: { samples: varSamples, bad: reduceBad('var') },
+});
+
+export interface VarianceOptions extends ReduceOptions {
+  /** Subtracted from the element count in the divisor: 1 (default) is Bessel's correction, 0 the population variance. */
+  correction?: number;
+}
+
+const varianceAttrs = (o: VarianceOptions) => ({ dims: dimsOf(o), correction: o.correction ?? 1, keepdim: o.keepdim ?? false });
+
+/** Variance over `dim` (all dims when omitted), divided by max(0, n − correction) like PyTorch. */
+export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
+  return apply(varOp, [x], varianceAttrs(options))[0];
+}
+export { variance as var };
+
+export const stdOp = defineOp<VarAttrs>({
+  name: 'std',
+  inputs: [{ name: 'input', dtypes: FLOAT }],
+  attrs: varAttrs,
+  outputs: ([x], a) => {
+    const { shape } = reduction('std', x.shape, a.dims, a.keepdim);
+    return [{ shape, dtype: 'float32' }, { shape: [...shape], dtype: 'float32' }];
+  },
+  // Hidden: 1 / ((n − correction)·std), 0 where std is 0, written by the kernel for backward.
+  visibleOutputs: 1,
+  backends: ['cpu'],
+  saves: { inputs: [0], outputs: [1] },
+  // PyTorch's std_backward: var_backward(g / 2std) with 0 where std is 0, i.e.
+  // g · (x − mean) / ((n − correction)·std).
+  grad: ({ grads: [g], inputs: [x], outputs: [, factor], attrs }) => {
+    const { dims } = reduction('std', x!.shape, attrs.dims, attrs.keepdim);
+    const centred = add(x!, mul(mean(x!, { dim: dims, keepdim: true }), -1));
+    return [mul(centred, unreduce(mul(g!, factor!), x!.shape, dims))];
+  },
+  test: { samples: varSamples, bad: reduceBad('std') },
+});
+
+/** Standard deviation over `dim` (all dims when omitted): sqrt(var), same options. */
+export function std(x: Tensor, options: VarianceOptions = {}): Tensor {
+  return apply(stdOp, [x], varianceAttrs(options))[0];
+}
+
+// ---- logsumexp ----
+
+export const logsumexpOp = defineOp<ReduceAttrs>({
+  name: 'logsumexp',
+  inputs: [{ name: 'input', dtypes: FLOAT }],
+  attrs: reduceAttrs,
+  outputs: ([x], a) => [{ shape: reduction('logsumexp', x.shape, a.dims, a.keepdim).shape, dtype: 'float32' }],
+  backends: ['cpu'],
+  saves: { inputs: [0], outputs: [0] },
+  grad: ({ grads: [g], inputs: [x], outputs: [y], attrs }) => [logsumexpBackward(g!, x!, y!, attrs)],
+  test: {
+    samples: [
+      ...reduceSamples,
+      ...moreReduceSamples,
+      emptyReducedSample,
+      { name: 'large-values', inputs: [{ shape: [2, 3], fill: [1000, 1001, 999, -1000, -1002, -1001] }], attrs: { dims: [1], keepdim: false } },
+    ],
+    bad: reduceBad('logsumexp'),
+  },
+});
+
+export const logsumexpBackwardOp = defineOp<ReduceAttrs>({
+  name: 'logsumexpBackward',
+  inputs: [
+    { name: 'grad', dtypes: FLOAT },
+    { name: 'input', dtypes: FLOAT },
+    { name: 'result', dtypes: FLOAT },
+  ],
+  attrs: reduceAttrs,
+  outputs: ([g, x, y], a) => {
+    const op = 'logsumexpBackward';
+    const { shape } = reduction(op, x.shape, a.dims, a.keepdim);
+    if (!sameShape(g.shape, shape)) throw new ShapeError(`${op}: grad has shape ${fmtShape(g.shape)} but reducing ${fmtShape(x.shape)} gives ${fmtShape(shape)}`);
+    if (!sameShape(y.shape, shape)) throw new ShapeError(`${op}: result has shape ${fmtShape(y.shape)} but reducing ${fmtShape(x.shape)} gives ${fmtShape(shape)}`);
+    return [{ shape: [...x.shape], dtype: 'float32' }];
+  },
+  backends: ['cpu'],
+  test: {
+    samples: [
+      { name: 'all', inputs: [{ shape: [] }, { shape: [3, 4] }, { shape: [] }] },
+      { name: 'last-keepdim', inputs: [{ shape: [2, 3, 1] }, { shape: [2, 3, 4] }, { shape: [2, 3, 1] }], attrs: { dims: [-1], keepdim: true } },
+      { name: 'middle-wide', inputs: [{ shape: [2, 70] }, { shape: [2, 3, 70] }, { shape: [2, 70] }], attrs: { dims: [1] } },
+      { name: 'two-dims', inputs: [{ shape: [3] }, { shape: [2, 3, 4] }, { shape: [3] }], attrs: { dims: [0, 2] } },
+    ],
+    bad: [
+      {
+        name: 'grad shape', inputs: [{ shape: [4] }, { shape: [3, 4] }, { shape: [3] }], attrs: { dims: [1] },
+        error: 'ShapeError', message: /logsumexpBackward: grad has shape \[4\] but reducing \[3,4\] gives \[3\]/,
+      },
+    ],
+  },
+});
+
+/** Gradient of logsumexp's input: grad · exp(input − result), broadcast over the reduced dims. */
+export function logsumexpBackward(grad: Tensor, input: Tensor, result: Tensor, options: { dims: readonly number[]; keepdim: boolean }): Tensor {
+  return apply(logsumexpBackwardOp, [grad, input, result], { dims: options.dims, keepdim: options.keepdim })[0];
+}
+
+/** log Σ exp(x) over `dim` (all dims when omitted), stably (shifted by the max); −inf when empty. */
+export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
+  return apply(logsumexpOp, [x], { dims: dimsOf(options), keepdim: options.keepdim ?? false })[0];
+}
+
+// ---- max, min (values), argmax, argmin ----
+
+const extremeSamples: Sample[] = [
+  { name: 'matrix', inputs: [{ shape: [3, 4] }] },
+  { name: 'vector', inputs: [{ shape: [7] }] },
+  { name: 'scalar', inputs: [{ shape: [] }] },
+  { name: 'int64', inputs: [{ shape: [2, 3], dtype: 'int64', fill: 'int:-50:50' }] },
+];
+
+/** PyTorch's max()/min() without a dim: the gradient is shared by every element equal to the result. */
+function extremeAllOp(name: 'max' | 'min') {
+  return defineOp({
+    name,
+    inputs: [{ name: 'input', dtypes: NUMERIC }],
+    attrs: {},
+    outputs: ([x]) => {
+      if (numelOf(x.shape) === 0) throw new ValueError(`${name}: cannot reduce an empty tensor ${fmtShape(x.shape)} (${name} has no identity); pass a dim`);
+      return [{ shape: [], dtype: x.dtype }];
+    },
+    backends: ['cpu'],
+    saves: { inputs: [0], outputs: [0] },
+    grad: ({ grads: [g], inputs: [x], outputs: [v] }) => [evenlyDistributeBackward(g!, x!, v!)],
+    test: {
+      samples: extremeSamples,
+      bad: [{ name: 'empty', inputs: [{ shape: [0, 3] }], error: 'ValueError', message: new RegExp(`${name}: cannot reduce an empty tensor \\[0,3\\]`) }],
+    },
+  });
+}
+export const maxOp = extremeAllOp('max');
+export const minOp = extremeAllOp('min');
+
+type DimAttrs = { dim: number; keepdim: boolean };
+
+function dimReduction(op: string, shape: readonly number[], dim: number, keepdim: boolean): number[] {
+  const d = normDim(op, dim, shape.length);
+  if (shape.length > 0 && shape[d] === 0) {
+    throw new ValueError(`${op}: cannot reduce dim ${dim} of size 0 (input ${fmtShape(shape)}); it has no identity`);
+  }
+  return reducedShape(shape, shape.length ? [d] : [], keepdim);
+}
+
+const dimSamples: Sample[] = [
+  { name: 'rows', inputs: [{ shape: [3, 4] }], attrs: { dim: 1 } },
+  { name: 'cols-keepdim', inputs: [{ shape: [3, 4] }], attrs: { dim: 0, keepdim: true } },
+  { name: 'middle', inputs: [{ shape: [2, 3, 4] }], attrs: { dim: -2 } },
+  { name: 'size-one', inputs: [{ shape: [2, 1, 3] }], attrs: { dim: 1 } },
+  { name: 'empty-batch', inputs: [{ shape: [0, 4] }], attrs: { dim: 1 } },
+  { name: 'scalar', inputs: [{ shape: [] }], attrs: { dim: 0 } },
+  { name: 'ties', inputs: [{ shape: [2, 4], fill: [1, 3, 3, -1, 2, 2, 0, 2], noGrad: true }], attrs: { dim: 1 } },
+  { name: 'int32', inputs: [{ shape: [3, 3], dtype: 'int32', fill: 'int:-5:5' }], attrs: { dim: 0 } },
+];
+
+/** max/min over one dim: values and the index of the first extreme element (NaN counts as extreme). */
+function extremeDimOp(name: 'maxDim' | 'minDim') {
+  return defineOp<DimAttrs>({
+    name,
+    inputs: [{ name: 'input', dtypes: NUMERIC }],
+    attrs: { dim: { kind: 'int' }, keepdim: { kind: 'bool', default: false } },
+    outputs: ([x], a) => {
+      const shape = dimReduction(name, x.shape, a.dim, a.keepdim);
+      return [{ shape, dtype: x.dtype }, { shape: [...shape], dtype: 'int64' }];
+    },
+    backends: ['cpu'],
+    saves: { outputs: [1] },
+    grad: ({ grads: [g], outputs: [, indices], inputMeta: [x], attrs }) => [
+      valueSelectingReductionBackward(g!, indices!, { dim: attrs.dim, sizes: x.shape, keepdim: attrs.keepdim }),
+    ],
+    test: {
+      samples: dimSamples,
+      bad: [
+        { name: 'dim out of range', inputs: [{ shape: [2, 3] }], attrs: { dim: 2 }, error: 'ShapeError', message: new RegExp(`${name}: dim 2 is out of range for a tensor of rank 2`) },
+        { name: 'empty dim', inputs: [{ shape: [2, 0] }], attrs: { dim: 1 }, error: 'ValueError', message: new RegExp(`${name}: cannot reduce dim 1 of size 0`) },
+      ],
+    },
+  });
+}
+export const maxDimOp = extremeDimOp('maxDim');
+export const minDimOp = extremeDimOp('minDim');
+
+export interface DimOptions {
+  /** The dimension to reduce; all elements when omitted. */
+  dim?: number;
+  keepdim?: boolean;
+}
+
+function extreme(all: typeof maxOp, byDim: typeof maxDimOp, x: Tensor, options: DimOptions): Tensor {
+  if (options.dim === undefined) {
+    const v = apply(all, [x])[0];
+    return options.keepdim ? reshape(v, x.shape.map(() => 1)) : v;
+  }
+  const [values, indices] = apply(byDim, [x], { dim: options.dim, keepdim: options.keepdim ?? false });
+  indices.dispose();
+  return values;
+}
+
+/**
+ * The largest element (NaN wins), or the largest along `dim`. Gradients: along a dim, to the
+ * first maximal element; over everything, shared evenly by all maximal elements (as PyTorch).
+ */
+export const max = (x: Tensor, options: DimOptions = {}): Tensor => extreme(maxOp, maxDimOp, x, options);
+/** The smallest element (NaN wins), or the smallest along `dim`; gradients as for max. */
+export const min = (x: Tensor, options: DimOptions = {}): Tensor => extreme(minOp, minDimOp, x, options);
+
+function argOp(name: 'argmax' | 'argmin') {
+  return defineOp<ReduceAttrs>({
+    name,
+    inputs: [{ name: 'input', dtypes: NUMERIC }],
+    attrs: reduceAttrs,
+    outputs: ([x], a) => {
+      if (a.dims.length > 1) throw new ValueError(`${name}: expected at most one dim, got [${a.dims.join(',')}]`);
+      if (a.dims.length === 0) {
+        if (numelOf(x.shape) === 0) throw new ValueError(`${name}: cannot reduce an empty tensor ${fmtShape(x.shape)}; pass a dim`);
+        return [{ shape: a.keepdim ? x.shape.map(() => 1) : [], dtype: 'int64' }];
+      }
+      return [{ shape: dimReduction(name, x.shape, a.dims[0], a.keepdim), dtype: 'int64' }];
+    },
+    backends: ['cpu'],
+    test: {
+      samples: [
+        { name: 'all', inputs: [{ shape: [3, 4] }] },
+        { name: 'all-keepdim', inputs: [{ shape: [2, 3] }], attrs: { keepdim: true } },
+        { name: 'rows', inputs: [{ shape: [3, 4] }], attrs: { dims: [1] } },
+        { name: 'middle-keepdim', inputs: [{ shape: [2, 3, 4] }], attrs: { dims: [1], keepdim: true } },
+        { name: 'wide-columns', inputs: [{ shape: [3, 70] }], attrs: { dims: [0] } },
+        { name: 'ties-first', inputs: [{ shape: [2, 4], fill: [1, 3, 3, -1, 2, 2, 0, 2] }], attrs: { dims: [1] } },
+        { name: 'ties-all', inputs: [{ shape: [2, 3], fill: [0, 5, 1, 5, -2, 5] }] },
+        { name: 'empty-batch', inputs: [{ shape: [0, 3] }], attrs: { dims: [1] } },
+        { name: 'uint8', inputs: [{ shape: [4, 3], dtype: 'uint8', fill: 'int:0:4' }], attrs: { dims: [0] } },
+      ],
+      bad: [
+        { name: 'two dims', inputs: [{ shape: [2, 3] }], attrs: { dims: [0, 1] }, error: 'ValueError', message: new RegExp(`${name}: expected at most one dim, got \\[0,1\\]`) },
+        { name: 'empty', inputs: [{ shape: [0] }], error: 'ValueError', message: new RegExp(`${name}: cannot reduce an empty tensor \\[0\\]`) },
+        { name: 'empty dim', inputs: [{ shape: [3, 0] }], attrs: { dims: [1] }, error: 'ValueError', message: new RegExp(`${name}: cannot reduce dim 1 of size 0`) },
+      ],
+    },
+  });
+}
+export const argmaxOp = argOp('argmax');
+export const argminOp = argOp('argmin');
+
+const argAttrs = (o: DimOptions) => ({ dims: o.dim === undefined ? [] : [o.dim], keepdim: o.keepdim ?? false });
+/** Index (int64) of the first largest element, flat when no dim is given; NaN counts as largest. */
+export const argmax = (x: Tensor, options: DimOptions = {}): Tensor => apply(argmaxOp, [x], argAttrs(options))[0];
+/** Index (int64) of the first smallest element, flat when no dim is given; NaN counts as smallest. */
+export const argmin = (x: Tensor, options: DimOptions = {}): Tensor => apply(argminOp, [x], argAttrs(options))[0];
+
+// ---- backward ops of max/min ----
+
+export const valueSelectingReductionBackwardOp = defineOp<{ dim: number; sizes: readonly number[]; keepdim: boolean }>({
+  name: 'valueSelectingReductionBackward',
+  inputs: [{ name: 'grad', dtypes: FLOAT }, { name: 'indices', dtypes: ['int64'], differentiable: false }],
+  attrs: { dim: { kind: 'int' }, sizes: { kind: 'ints' }, keepdim: { kind: 'bool', default: false } },
+  outputs: ([g, idx], a) => {
+    const op = 'valueSelectingReductionBackward';
+    const d = normDim(op, a.dim, a.sizes.length);
+    const want = reducedShape(a.sizes, a.sizes.length ? [d] : [], a.keepdim);
+    const same = (s: readonly number[]) => s.length === want.length && s.every((v, i) => v === want[i]);
+    if (!same(g.shape)) throw new ShapeError(`${op}: grad has shape ${fmtShape(g.shape)} but an input of ${fmtShape(a.sizes)} reduced over dim ${a.dim} gives ${fmtShape(want)}`);
+    if (!same(idx.shape)) throw new ShapeError(`${op}: indices have shape ${fmtShape(idx.shape)} but grad has ${fmtShape(g.shape)}`);
+    return [{ shape: [...a.sizes], dtype: 'float32' }];
+  },
+  backends: ['cpu'],
+  test: {
+    samples: [
+      { name: 'middle', inputs: [{ shape: [2, 4] }, { shape: [2, 4], dtype: 'int64', fill: 'int:0:3' }], attrs: { dim: 1, sizes: [2, 3, 4] } },
+      { name: 'keepdim', inputs: [{ shape: [1, 3] }, { shape: [1, 3], dtype: 'int64', fill: 'int:0:4' }], attrs: { dim: 0, sizes: [4, 3], keepdim: true } },
+      { name: 'last', inputs: [{ shape: [3] }, { shape: [3], dtype: 'int64', fill: 'int:0:5' }], attrs: { dim: -1, sizes: [3, 5] } },
+      { name: 'scalar', inputs: [{ shape: [] }, { shape: [], dtype: 'int64', fill: [0] }], attrs: { dim: 0, sizes: [] } },
+    ],
+    bad: [
+      {
+        name: 'index out of range', inputs: [{ shape: [2] }, { shape: [2], dtype: 'int64', fill: [0, 3] }], attrs: { dim: 1, sizes: [2, 3] },
+        error: 'ValueError', message: /valueSelectingReductionBackward: indices\[1\] = 3 is out of range for dimension 1 of size 3/,
+      },
+      {
+        name: 'grad shape', inputs: [{ shape: [3] }, { shape: [3], dtype: 'int64', fill: [0, 0, 0] }], attrs: { dim: 1, sizes: [2, 3] },
+        error: 'ShapeError', message: /valueSelectingReductionBackward: grad has shape \[3\] but an input of \[2,3\] reduced over dim 1 gives \[2\]/,
+      },
+    ],
+  },
+});
+
+/** Gradient of max/min over `dim`: grad goes to the position each index names, zeros elsewhere. */
+export function valueSelectingReductionBackward(grad: Tensor, indices: Tensor, options: { dim: number; sizes: readonly number[]; keepdim?: boolean }): Tensor {
+  return apply(valueSelectingReductionBackwardOp, [grad, indices], { dim: options.dim, sizes: options.sizes, keepdim: options.keepdim ?? false })[0];
+}
+
+export const evenlyDistributeBackwardOp = defineOp({
+  name: 'evenlyDistributeBackward',
+  inputs: [
+    { name: 'grad', dtypes: FLOAT },
+    { name: 'input', dtypes: FLOAT, differentiable: false },
+    { name: 'value', dtypes: FLOAT, differentiable: false },
+  ],
+  attrs: {},
+  outputs: ([g, x, v]) => {
+    const op = 'evenlyDistributeBackward';
+    if (numelOf(g.shape) !== 1) throw new ShapeError(`${op}: grad must have one element, got shape ${fmtShape(g.shape)}`);
+    if (numelOf(v.shape) !== 1) throw new ShapeError(`${op}: value must have one element, got shape ${fmtShape(v.shape)}`);
+    return [{ shape: [...x.shape], dtype: 'float32' }];
+  },
+  backends: ['cpu'],
+  test: {
+    samples: [
+      { name: 'ties', inputs: [{ shape: [] }, { shape: [2, 3], fill: [1, 3, 3, 0, 2, 3] }, { shape: [], fill: [3] }] },
+      { name: 'single', inputs: [{ shape: [] }, { shape: [4], fill: [1, -2, 0.5, 0] }, { shape: [], fill: [-2] }] },
+    ],
+    bad: [{ name: 'grad not scalar', inputs: [{ shape: [2] }, { shape: [2] }, { shape: [] }], error: 'ShapeError', message: /evenlyDistributeBackward: grad must have one element, got shape \[2\]/ }],
+  },
+});
+
+/** Gradient of a full max/min: grad / k to each of the k elements equal to value (NaN matches NaN). */
+export function evenlyDistributeBackward(grad: Tensor, input: Tensor, value: Tensor): Tensor {
+  return apply(evenlyDistributeBackwardOp, [grad, input, value])[0];
 }

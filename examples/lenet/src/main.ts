@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// npm start -- [--epochs 8] [--batch-size 64] [--lr 0.002] [--device cpu|cuda] [--data DIR] [--subset N] [--algo NAME]
+import { chooseDevice, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
+import type { ConvAlgo } from '@nutshell/nn';
+import { trainLeNet } from './train.js';
+
+const flags = parseFlags('LeNet-5 on Fashion-MNIST', {
+  epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, device: { type: 'string' },
+  data: { type: 'string' }, subset: { type: 'string' }, algo: { type: 'string' }, seed: { type: 'string' },
+}, {
+  epochs: 'passes over the 60,000 training images', 'batch-size': 'images per step', lr: 'Adam learning rate (cosine-annealed)',
+  device: "cpu, cuda or cuda:N (default: cuda when available)", data: 'folder with the Fashion-MNIST IDX files', subset: 'train on the first N images only',
+  algo: 'convolution algorithm (auto, heuristic, direct, winograd; on cuda also gemm, fft, fftTiling …)', seed: 'random seed',
+});
+const device = chooseDevice(flags.device as string | undefined);
+const runDir = runFolder('lenet');
+console.log(`device ${device}; writing to ${runDir}`);
+const result = await trainLeNet({
+  epochs: intFlag(flags.epochs, 'epochs', 8),
+  batchSize: intFlag(flags['batch-size'], 'batch-size', 64),
+  lr: floatFlag(flags.lr, 'lr', 2e-3),
+  data: flags.data as string | undefined,
+  subset: flags.subset === undefined ? undefined : intFlag(flags.subset, 'subset', 0),
+  algo: flags.algo as ConvAlgo | undefined,
+  seed: flags.seed === undefined ? undefined : Number(flags.seed),
+  runDir,
+});
+console.log(`\ntest accuracy ${(100 * result.testAccuracy).toFixed(2)}% after ${result.history.epoch.length} epochs in ${result.seconds.toFixed(1)} s`);
+console.log('wrote:\n  ' + result.files.join('\n  '));
+console.log(`TensorBoard: tensorboard --logdir ${runDir}/tensorboard`);

@@ -1,0 +1,182 @@
+// Activations and their backward ops through oneDNN's eltwise forward/backward primitives
+// (relu, leaky relu, elu, logistic, tanh, gelu erf/tanh), cached per (algorithm, alpha, beta,
+// size). Elementwise functions ignore shape, so every tensor is a 1-D buffer here. softplus wraps
+// oneDNN's soft_relu in two vectorised passes (2.6's soft_relu has no beta and no threshold).
+#include <cmath>
+#include <cstring>
+
+#include "../gen/cpu_kernels.gen.h"
+#include "broadcast.h"
+#include "onednn.h"
+
+namespace nutshell::cpu {
+
+namespace eltwise {
+
+namespace {
+
+struct Forward {
+  dnnl::eltwise_forward prim;
+};
+struct Backward {
+  dnnl::eltwise_backward prim;
+};
+
+std::string bits(float v) {
+  uint32_t u;
+  std::memcpy(&u, &v, sizeof u);
+  return std::to_string(u);
+}
+
+std::string key(const char* kind, dnnl::algorithm alg, float alpha, float beta, int64_t n) {
+  return std::string(kind) + ":" + std::to_string(static_cast<int>(alg)) + ":" + bits(alpha) + ":" + bits(beta) + ":" + std::to_string(n);
+}
+
+dnnl::memory::desc desc_of(int64_t n) { return onednn::plain_desc({n}, onednn::dt::f32); }
+
+dnnl::memory memory_of(const dnnl::memory::desc& d, const float* p) {
+  return dnnl::memory(d, onednn::engine(), const_cast<float*>(p));
+}
+
+// forward_training: the backward primitive takes this descriptor as its hint.
+dnnl::eltwise_forward::primitive_desc forward_pd(dnnl::algorithm alg, float alpha, float beta, const dnnl::memory::desc& md) {
+  return {dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training, alg, md, alpha, beta), onednn::engine()};
+}
+
+bool uses_dst(dnnl::algorithm alg) {
+  return alg == dnnl::algorithm::eltwise_logistic_use_dst_for_bwd || alg == dnnl::algorithm::eltwise_tanh_use_dst_for_bwd ||
+         alg == dnnl::algorithm::eltwise_relu_use_dst_for_bwd || alg == dnnl::algorithm::eltwise_elu_use_dst_for_bwd ||
+         alg == dnnl::algorithm::eltwise_sqrt_use_dst_for_bwd || alg == dnnl::algorithm::eltwise_exp_use_dst_for_bwd ||
+         alg == dnnl::algorithm::eltwise_clip_v2_use_dst_for_bwd;
+}
+
+}  // namespace
+
+void forward(dnnl::algorithm alg, float alpha, float beta, const float* src, float* dst, int64_t n) {
+  if (n == 0) return;
+  auto md = desc_of(n);
+  auto entry = onednn::cached<Forward>(key("fwd", alg, alpha, beta, n), [&] {
+    return std::make_shared<Forward>(Forward{dnnl::eltwise_forward(forward_pd(alg, alpha, beta, md))});
+  });
+  auto& s = onednn::stream();
+  entry->prim.execute(s, {{DNNL_ARG_SRC, memory_of(md, src)}, {DNNL_ARG_DST, memory_of(md, dst)}});
+  s.wait();
+}
+
+// `data` is the forward's source, or its result for the *_use_dst_for_bwd algorithms.
+void backward(dnnl::algorithm alg, float alpha, float beta, const float* data, const float* diff_dst, float* diff_src, int64_t n) {
+  if (n == 0) return;
+  auto md = desc_of(n);
+  auto entry = onednn::cached<Backward>(key("bwd", alg, alpha, beta, n), [&] {
+    dnnl::eltwise_backward::primitive_desc pd(dnnl::eltwise_backward::desc(alg, md, md, alpha, beta), onednn::engine(),
+                                              forward_pd(alg, alpha, beta, md));
+    return std::make_shared<Backward>(Backward{dnnl::eltwise_backward(pd)});
+  });
+  auto& s = onednn::stream();
+  entry->prim.execute(s, {{uses_dst(alg) ? DNNL_ARG_DST : DNNL_ARG_SRC, memory_of(md, data)},
+                          {DNNL_ARG_DIFF_DST, memory_of(md, diff_dst)},
+                          {DNNL_ARG_DIFF_SRC, memory_of(md, diff_src)}});
+  s.wait();
+}
+
+}  // namespace eltwise
+
+namespace {
+
+using core::OpCall;
+using dnnl::algorithm;
+
+void run_forward(const OpCall& call, algorithm alg, float alpha = 0.f, float beta = 0.f) {
+  eltwise::forward(alg, alpha, beta, call.in(0).data<float>(), call.out(0).data<float>(), call.out(0).numel());
+}
+
+// Backward ops take (grad, data): data is the forward's input, or its output for *_use_dst_*.
+void run_backward(const OpCall& call, algorithm alg, float alpha = 0.f, float beta = 0.f) {
+  eltwise::backward(alg, alpha, beta, call.in(1).data<float>(), call.in(0).data<float>(), call.out(0).data<float>(), call.out(0).numel());
+}
+
+algorithm gelu_algorithm(core::GeluAttrs::Approximate a) {
+  return a == core::GeluAttrs::Approximate::tanh ? algorithm::eltwise_gelu_tanh : algorithm::eltwise_gelu_erf;
+}
+
+}  // namespace
+
+void relu(OpCall& call) { run_forward(call, algorithm::eltwise_relu); }
+
+void reluBackward(OpCall& call) { run_backward(call, algorithm::eltwise_relu); }
+
+void leakyRelu(OpCall& call) {
+  run_forward(call, algorithm::eltwise_relu, static_cast<float>(core::LeakyReluAttrs::decode(call.reader()).negativeSlope));
+}
+
+void leakyReluBackward(OpCall& call) {
+  run_backward(call, algorithm::eltwise_relu, static_cast<float>(core::LeakyReluBackwardAttrs::decode(call.reader()).negativeSlope));
+}
+
+void elu(OpCall& call) { run_forward(call, algorithm::eltwise_elu, static_cast<float>(core::EluAttrs::decode(call.reader()).alpha)); }
+
+void eluBackward(OpCall& call) {
+  run_backward(call, algorithm::eltwise_elu, static_cast<float>(core::EluBackwardAttrs::decode(call.reader()).alpha));
+}
+
+void sigmoid(OpCall& call) { run_forward(call, algorithm::eltwise_logistic_use_dst_for_bwd); }
+
+void sigmoidBackward(OpCall& call) { run_backward(call, algorithm::eltwise_logistic_use_dst_for_bwd); }
+
+void tanh(OpCall& call) { run_forward(call, algorithm::eltwise_tanh_use_dst_for_bwd); }
+
+void tanhBackward(OpCall& call) { run_backward(call, algorithm::eltwise_tanh_use_dst_for_bwd); }
+
+void gelu(OpCall& call) { run_forward(call, gelu_algorithm(core::GeluAttrs::decode(call.reader()).approximate)); }
+
+void geluBackward(OpCall& call) {
+  auto a = core::GeluBackwardAttrs::decode(call.reader());
+  run_backward(call, a.approximate == core::GeluBackwardAttrs::Approximate::tanh ? algorithm::eltwise_gelu_tanh : algorithm::eltwise_gelu_erf);
+}
+
+// PyTorch: x if beta·x > threshold else log1p(exp(beta·x)) / beta, in float32. Vectorised passes
+// instead of a scalar libm loop (10-30x slower): z = beta·x into the output (skipped for beta 1),
+// oneDNN's soft_relu (log(1 + e^z); 2.6's has no beta and no threshold), then the threshold select
+// and the 1/beta scale. Differs from PyTorch only for thresholds above 88, where PyTorch's e^z
+// overflows to inf and soft_relu returns z.
+void softplus(OpCall& call) {
+  auto a = core::SoftplusAttrs::decode(call.reader());
+  const float* x = call.in(0).data<float>();
+  float* y = call.out(0).data<float>();
+  const float beta = static_cast<float>(a.beta), threshold = static_cast<float>(a.threshold);
+  int64_t n = call.out(0).numel();
+  if (n == 0) return;
+  const float* z = x;
+  if (beta != 1.f) {
+#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
+    for (int64_t i = 0; i < n; ++i) y[i] = x[i] * beta;
+    z = y;
+  }
+  eltwise::forward(algorithm::eltwise_soft_relu, 0.f, 0.f, z, y, n);
+#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
+  for (int64_t i = 0; i < n; ++i) y[i] = x[i] * beta > threshold ? x[i] : y[i] / beta;
+}
+
+// PyTorch: grad if beta·x > threshold else grad·e/(e + 1), e = exp(beta·x), i.e. grad·σ(beta·x):
+// oneDNN's logistic of z = beta·x, then the select (PyTorch's inf/inf = NaN for z > 88 under a
+// threshold above 88 becomes grad here).
+void softplusBackward(OpCall& call) {
+  auto a = core::SoftplusBackwardAttrs::decode(call.reader());
+  const float* g = call.in(0).data<float>();
+  const float* x = call.in(1).data<float>();
+  float* dx = call.out(0).data<float>();
+  const float beta = static_cast<float>(a.beta), threshold = static_cast<float>(a.threshold);
+  int64_t n = call.out(0).numel();
+  if (n == 0) return;
+  const float* z = x;
+  if (beta != 1.f) {
+#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
+    for (int64_t i = 0; i < n; ++i) dx[i] = x[i] * beta;
+    z = dx;
+  }
+  eltwise::forward(algorithm::eltwise_logistic, 0.f, 0.f, z, dx, n);
+#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
+  for (int64_t i = 0; i < n; ++i) dx[i] = x[i] * beta > threshold ? g[i] : g[i] * dx[i];
+}
+
+}  // namespace nutshell::cpu

@@ -1,0 +1,291 @@
+// Convolution through oneDNN (2.x op descriptors, engine/stream/caching from cpu/onednn.h):
+// forward, backward data and backward weights. Source, weights and destination are described
+// with format_tag::any so oneDNN picks its fastest layouts (nChw16c and blocked weights on
+// AVX-512); our dense NCHW buffers are reordered into what the primitive descriptor asks for and
+// results reordered back (through a reusable scratch: Note [reorder scratch]). Primitives are
+// cached by a key of shapes and attributes, together with the buffer the reordered weights live
+// in (refilled on every call: a weight tensor's values are not a function of its shape, and
+// optimiser steps update parameters in place).
+#include <oneapi/dnnl/dnnl_debug.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+
+#include "../gen/cpu_kernels.gen.h"
+#include "broadcast.h"
+#include "onednn.h"
+
+namespace nutshell::cpu {
+
+namespace {
+
+using core::OpCall;
+using core::TensorRef;
+using dnnl::algorithm;
+namespace dn = onednn;
+
+// The conv ops' attribute structs have the same fields, and their Algo enums list the same
+// names in the same order (one TS constant, convAlgos, declares them), so the index names the
+// algorithm for all three.
+constexpr const char* kAlgoNames[] = {"auto", "heuristic", "implicitGemm", "implicitPrecompGemm", "gemm",
+                                      "direct", "fft", "fftTiling", "winograd", "winogradNonfused"};
+constexpr int kAlgoCount = static_cast<int>(sizeof(kAlgoNames) / sizeof(kAlgoNames[0]));
+
+algorithm cpu_algorithm(int index) {
+  NS_CHECK(index >= 0 && index < kAlgoCount, value, "algo index " + std::to_string(index) + " out of range");
+  switch (index) {
+    case 0:  // auto: oneDNN picks among its implementations (it measures nothing; cuDNN's 'auto' does)
+    case 1:  // heuristic
+      return algorithm::convolution_auto;
+    case 5:
+      return algorithm::convolution_direct;
+    case 8:
+      return algorithm::convolution_winograd;
+    default:
+      break;
+  }
+  NS_THROW(value, std::string("algo '") + kAlgoNames[index] + "' is not available on cpu; cpu supports 'auto', 'heuristic', 'direct', 'winograd'");
+}
+
+// One convolution in oneDNN's terms (dilation counts the gaps: PyTorch's dilation − 1).
+struct Conv {
+  dn::dims src, wei, dst, strides, dilates, pad_l, pad_r;
+  int algo = 0;
+  algorithm alg = algorithm::convolution_auto;
+  std::string key;
+  std::string text;  // shapes, for messages
+};
+
+template <typename Attrs>
+Conv describe(const Attrs& a, const core::Shape& x, const core::Shape& w, const core::Shape& y) {
+  NS_CHECK(x.size() == 4 && w.size() == 4 && y.size() == 4, shape, "expected 4-d input, weight and output");
+  NS_CHECK(a.stride.size() == 2 && a.dilation.size() == 2 && (a.padding.size() == 2 || a.padding.size() == 4) && a.groups >= 1,
+           value, "malformed convolution attributes");
+  Conv c;
+  int64_t g = a.groups;
+  c.src = {x[0], x[1], x[2], x[3]};
+  c.dst = {y[0], y[1], y[2], y[3]};
+  // Our [O, C/g, kH, kW] buffer is oneDNN's grouped goihw [g, O/g, C/g, kH, kW], unchanged.
+  c.wei = g == 1 ? dn::dims{w[0], w[1], w[2], w[3]} : dn::dims{g, w[0] / g, w[1], w[2], w[3]};
+  c.strides = {a.stride[0], a.stride[1]};
+  c.dilates = {a.dilation[0] - 1, a.dilation[1] - 1};
+  c.pad_l = {a.padding[0], a.padding[1]};
+  c.pad_r = a.padding.size() == 4 ? dn::dims{a.padding[2], a.padding[3]} : dn::dims{a.padding[0], a.padding[1]};
+  c.algo = static_cast<int>(a.algo);
+  c.alg = cpu_algorithm(c.algo);
+  c.key = dn::key_of(c.src) + "|" + dn::key_of(c.wei) + "|" + dn::key_of(c.dst) + "|" + dn::key_of(c.strides) + dn::key_of(c.dilates) +
+          dn::key_of(c.pad_l) + dn::key_of(c.pad_r) + "|" + std::to_string(c.algo);
+  c.text = "input " + core::shape_str(x) + ", weight " + core::shape_str(w) + ", output " + core::shape_str(y);
+  return c;
+}
+
+// Note [reorder scratch]: a big temporary freed after every op comes back from the allocator as
+// fresh pages (glibc hands a thread arena's free top back to the kernel), and first-touching
+// 25 MB costs ~15 ms, more than a JIT batch-norm kernel takes. Reorder targets therefore live in
+// a per-thread, grow-only scratch (kernels on one thread never overlap); a few slots because one
+// call holds up to three at once (two inputs, one result). It keeps the largest size used.
+// (The same helper belongs in onednn.h once other families want it.)
+class Scratch {
+ public:
+  ~Scratch() {
+    for (Slot& s : slots_) std::free(s.ptr);
+  }
+  void* get(int i, size_t nbytes) {
+    Slot& s = slots_[i];
+    if (s.size < nbytes) {
+      std::free(s.ptr);
+      s.ptr = std::aligned_alloc(64, (nbytes + 63) / 64 * 64);
+      s.size = s.ptr ? nbytes : 0;
+      NS_CHECK(s.ptr, backend, "cpu: out of memory allocating " + std::to_string(nbytes) + " bytes of reorder scratch");
+    }
+    return s.ptr;
+  }
+
+ private:
+  struct Slot {
+    void* ptr = nullptr;
+    size_t size = 0;
+  };
+  Slot slots_[3];
+};
+
+dnnl::memory scratch_memory(const dnnl::memory::desc& want, int slot) {
+  thread_local Scratch scratch;
+  return dnnl::memory(want, dn::engine(), scratch.get(slot, want.get_size()));
+}
+
+// `user` in the layout `want`: itself when it already is, else a reorder into scratch `slot`.
+dnnl::memory in_layout(const dnnl::memory& user, const dnnl::memory::desc& want, int slot) {
+  if (user.get_desc() == want) return user;
+  dnnl::memory out = scratch_memory(want, slot);
+  dn::reorder_into(user, out);
+  return out;
+}
+
+// Where a primitive writes a result: the user's buffer when the layouts agree, else scratch
+// `slot` (reordered into the user's buffer afterwards).
+dnnl::memory dst_for(const dnnl::memory& user, const dnnl::memory::desc& want, int slot) {
+  return user.get_desc() == want ? user : scratch_memory(want, slot);
+}
+
+dnnl::memory::desc any(const dn::dims& d) { return dnnl::memory::desc(d, dn::dt::f32, dn::tag::any); }
+
+// Primitive descriptor creation with oneDNN's status turned into our errors: an algorithm that
+// has no implementation for these shapes is the caller's choice to revisit (ValueError).
+template <typename Make>
+auto make_pd(const Conv& c, const char* what, Make make) -> decltype(make()) {
+  try {
+    return make();
+  } catch (const dnnl::error& e) {
+    if (e.status == dnnl_unimplemented && c.alg == algorithm::convolution_winograd) {
+      NS_THROW(value, "algo 'winograd' is not available for these shapes on this cpu (" + c.text +
+                          "); oneDNN has winograd kernels only for some 3x3, stride-1, undilated, ungrouped convolutions on AVX-512; use 'auto'");
+    }
+    NS_THROW(backend, std::string("oneDNN could not create a ") + what + " (" + c.text + "): " + e.what() + " [" + dnnl_status2str(e.status) + "]");
+  }
+}
+
+// `user` in the layout `want`: the user buffer itself when it already is, else reordered into
+// `slot` (allocated on first use and kept with the cached primitive).
+dnnl::memory weights_in(const dnnl::memory& user, const dnnl::memory::desc& want, dnnl::memory& slot) {
+  if (user.get_desc() == want) return user;
+  if (!slot) slot = dnnl::memory(want, dn::engine());
+  dn::reorder_into(user, slot);
+  return slot;
+}
+
+
+void execute(dnnl::primitive& prim, const std::unordered_map<int, dnnl::memory>& args, const Conv& c, const char* what) {
+  try {
+    prim.execute(dn::stream(), args);
+    dn::stream().wait();
+  } catch (const dnnl::error& e) {
+    NS_THROW(backend, std::string("oneDNN ") + what + " failed (" + c.text + "): " + e.what() + " [" + dnnl_status2str(e.status) + "]");
+  }
+}
+
+void zero(const TensorRef& t) {
+  if (t.numel()) std::memset(t.raw(), 0, static_cast<size_t>(t.numel()) * sizeof(float));
+}
+
+struct Forward {
+  dnnl::convolution_forward::primitive_desc pd;
+  dnnl::convolution_forward prim;
+  dnnl::memory weights;
+};
+
+dnnl::convolution_forward::primitive_desc forward_pd(const Conv& c, bool with_bias) {
+  return make_pd(c, "convolution forward", [&] {
+    auto pk = dnnl::prop_kind::forward_training;
+    auto d = with_bias ? dnnl::convolution_forward::desc(pk, c.alg, any(c.src), any(c.wei), dn::plain_desc({c.dst[1]}, dn::dt::f32), any(c.dst), c.strides,
+                                                         c.dilates, c.pad_l, c.pad_r)
+                       : dnnl::convolution_forward::desc(pk, c.alg, any(c.src), any(c.wei), any(c.dst), c.strides, c.dilates, c.pad_l, c.pad_r);
+    return dnnl::convolution_forward::primitive_desc(d, dn::engine());
+  });
+}
+
+struct BackwardData {
+  dnnl::convolution_backward_data::primitive_desc pd;
+  dnnl::convolution_backward_data prim;
+  dnnl::memory weights;
+};
+
+struct BackwardWeights {
+  dnnl::convolution_backward_weights::primitive_desc pd;
+  dnnl::convolution_backward_weights prim;
+};
+
+}  // namespace
+
+void conv2d(OpCall& call) {
+  auto a = core::Conv2dAttrs::decode(call.reader());
+  const TensorRef& x = call.in(0);
+  const TensorRef& w = call.in(1);
+  const TensorRef& b = call.in(2);
+  const TensorRef& y = call.out(0);
+  Conv c = describe(a, x.shape, w.shape, y.shape);
+  if (y.numel() == 0) return;
+  bool with_bias = b.numel() > 0;
+  if (x.numel() == 0 || w.numel() == 0) {  // no input channels: the output is the bias
+    float* out = y.data<float>();
+    int64_t channels = y.shape[1], plane = y.shape[2] * y.shape[3];
+    for (int64_t i = 0; i < y.numel(); ++i) out[i] = with_bias ? b.data<float>()[(i / plane) % channels] : 0.0f;
+    return;
+  }
+  auto entry = dn::cached<Forward>("conv2d|" + c.key + (with_bias ? "|bias" : ""), [&] {
+    auto e = std::make_shared<Forward>();
+    e->pd = forward_pd(c, with_bias);
+    e->prim = dnnl::convolution_forward(e->pd);
+    return e;
+  });
+  std::unordered_map<int, dnnl::memory> args;
+  args[DNNL_ARG_SRC] = in_layout(dn::wrap(x), entry->pd.src_desc(), 0);
+  args[DNNL_ARG_WEIGHTS] = weights_in(dn::wrap(w, c.wei), entry->pd.weights_desc(), entry->weights);
+  if (with_bias) args[DNNL_ARG_BIAS] = dn::wrap(b);
+  dnnl::memory user = dn::wrap(y);
+  dnnl::memory dst = dst_for(user, entry->pd.dst_desc(), 2);
+  args[DNNL_ARG_DST] = dst;
+  execute(entry->prim, args, c, "convolution forward");
+  dn::reorder_into(dst, user);
+}
+
+void conv2dBackwardData(OpCall& call) {
+  auto a = core::Conv2dBackwardDataAttrs::decode(call.reader());
+  const TensorRef& gy = call.in(0);
+  const TensorRef& w = call.in(1);
+  const TensorRef& dx = call.out(0);
+  Conv c = describe(a, dx.shape, w.shape, gy.shape);
+  if (dx.numel() == 0) return;
+  if (gy.numel() == 0 || w.numel() == 0) return zero(dx);
+  auto entry = dn::cached<BackwardData>("conv2dBackwardData|" + c.key, [&] {
+    auto hint = forward_pd(c, false);
+    auto e = std::make_shared<BackwardData>();
+    e->pd = make_pd(c, "convolution backward data", [&] {
+      dnnl::convolution_backward_data::desc d(c.alg, any(c.src), any(c.wei), any(c.dst), c.strides, c.dilates, c.pad_l, c.pad_r);
+      return dnnl::convolution_backward_data::primitive_desc(d, dn::engine(), hint);
+    });
+    e->prim = dnnl::convolution_backward_data(e->pd);
+    return e;
+  });
+  std::unordered_map<int, dnnl::memory> args;
+  args[DNNL_ARG_DIFF_DST] = in_layout(dn::wrap(gy), entry->pd.diff_dst_desc(), 0);
+  args[DNNL_ARG_WEIGHTS] = weights_in(dn::wrap(w, c.wei), entry->pd.weights_desc(), entry->weights);
+  dnnl::memory user = dn::wrap(dx);
+  dnnl::memory diff_src = dst_for(user, entry->pd.diff_src_desc(), 2);
+  args[DNNL_ARG_DIFF_SRC] = diff_src;
+  execute(entry->prim, args, c, "convolution backward data");
+  dn::reorder_into(diff_src, user);
+}
+
+void conv2dBackwardWeights(OpCall& call) {
+  auto a = core::Conv2dBackwardWeightsAttrs::decode(call.reader());
+  const TensorRef& gy = call.in(0);
+  const TensorRef& x = call.in(1);
+  const TensorRef& dw = call.out(0);
+  Conv c = describe(a, x.shape, dw.shape, gy.shape);
+  if (dw.numel() == 0) return;
+  if (gy.numel() == 0 || x.numel() == 0) return zero(dw);  // an empty batch contributes nothing
+  auto entry = dn::cached<BackwardWeights>("conv2dBackwardWeights|" + c.key, [&] {
+    auto hint = forward_pd(c, false);
+    auto e = std::make_shared<BackwardWeights>();
+    e->pd = make_pd(c, "convolution backward weights", [&] {
+      dnnl::convolution_backward_weights::desc d(c.alg, any(c.src), any(c.wei), any(c.dst), c.strides, c.dilates, c.pad_l, c.pad_r);
+      return dnnl::convolution_backward_weights::primitive_desc(d, dn::engine(), hint);
+    });
+    e->prim = dnnl::convolution_backward_weights(e->pd);
+    return e;
+  });
+  std::unordered_map<int, dnnl::memory> args;
+  args[DNNL_ARG_SRC] = in_layout(dn::wrap(x), entry->pd.src_desc(), 0);
+  args[DNNL_ARG_DIFF_DST] = in_layout(dn::wrap(gy), entry->pd.diff_dst_desc(), 1);
+  dnnl::memory user = dn::wrap(dw, c.wei);
+  dnnl::memory diff_w = dst_for(user, entry->pd.diff_weights_desc(), 2);
+  args[DNNL_ARG_DIFF_WEIGHTS] = diff_w;
+  execute(entry->prim, args, c, "convolution backward weights");
+  dn::reorder_into(diff_w, user);
+}
+
+}  // namespace nutshell::cpu

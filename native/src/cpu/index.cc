@@ -1,0 +1,278 @@
+// Indexing kernels: indexSelect, gather, scatterAdd, embedding, and the backward ops that
+// accumulate (indexSelectBackward, embeddingBackward). oneDNN 2.6 has no gather primitive, so
+// these are loops. Index values are only known here: each kernel checks them before writing and
+// refuses out-of-range ones with the op's name, the argument and the bound (Note [index checks]).
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "../gen/cpu_kernels.gen.h"
+#include "broadcast.h"
+
+namespace nutshell::cpu {
+
+namespace {
+
+using core::OpCall;
+using core::Shape;
+using core::TensorRef;
+
+int64_t norm_dim(int64_t dim, int64_t rank) {
+  int64_t r = std::max<int64_t>(rank, 1);
+  NS_CHECK(dim >= -r && dim < r, shape, "dim " + std::to_string(dim) + " out of range for rank " + std::to_string(rank));
+  return dim < 0 ? dim + r : dim;
+}
+
+// Note [index checks]: PyTorch refuses negative and too-large indices in these ops (no
+// wrap-around); so do we, before touching the output, so a refused call writes nothing. A tiny op
+// runs inline and throws at the call; a queued one poisons its outputs and the error surfaces at
+// the next read, naming the op.
+// Messages leave out the op's name: the binding (inline) and core::run_op (queued) prefix it.
+template <typename I>
+void check_indices(const I* idx, int64_t n, int64_t bound, const char* arg, int64_t dim) {
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t v = static_cast<int64_t>(idx[i]);
+    if (v < 0 || v >= bound) {
+      NS_THROW(value, std::string(arg) + " value " + std::to_string(v) + " is out of range for dimension " + std::to_string(dim) +
+                          " with size " + std::to_string(bound) + " (expected 0 to " + std::to_string(bound - 1) + ")");
+    }
+  }
+}
+
+template <typename Fn>
+void with_index_type(const TensorRef& index, Fn&& fn) {
+  if (index.dtype == core::DType::int64) fn(index.data<int64_t>());
+  else if (index.dtype == core::DType::int32) fn(index.data<int32_t>());
+  else NS_THROW(dtype, std::string("index expected int32 or int64, got ") + core::dtype_name(index.dtype));
+}
+
+// Copying kernels only move elements: dispatch on their size.
+template <typename Fn>
+void with_element(size_t esize, Fn&& fn) {
+  switch (esize) {
+    case 1: return fn(uint8_t{});
+    case 4: return fn(uint32_t{});
+    case 8: return fn(uint64_t{});
+  }
+  NS_THROW(dtype, "unsupported element size " + std::to_string(esize));
+}
+
+struct Blocks {
+  int64_t outer = 1, n = 1, inner = 1;
+};
+
+// Views `shape` as [outer, shape[dim], inner].
+Blocks blocks_of(const Shape& shape, int64_t dim) {
+  Blocks b;
+  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
+    if (d < dim) b.outer *= shape[d];
+    else if (d > dim) b.inner *= shape[d];
+  }
+  b.n = shape.empty() ? 1 : shape[dim];
+  return b;
+}
+
+// Work over (outer, inner chunk) pairs is independent for accumulating kernels whose collisions
+// only happen along `dim`: each pair walks dim in order, so sums are deterministic.
+constexpr int64_t kInnerChunk = 256;
+
+// Shape-generic walk for gather/scatterAdd: calls fn(index_pos, input_base, src_pos) for each
+// element of `index`, where input_base is the element's offset in `input` minus its dim term.
+template <typename Fn>
+void for_each_index_element(const Shape& index_shape, const Shape& input_strides, const Shape& src_strides, int64_t dim, Fn&& fn) {
+  int64_t total = core::numel(index_shape);
+  if (total == 0) return;
+  int rank = static_cast<int>(index_shape.size());
+  if (rank == 0) {
+    fn(0, 0, 0);
+    return;
+  }
+  Blocks b = blocks_of(index_shape, dim);
+  int64_t chunks = (b.inner + kInnerChunk - 1) / kInnerChunk;
+  int64_t jobs = b.outer * chunks;
+  // Index dims never exceed the input's (or src's), so equal inner block sizes mean equal inner
+  // shapes: the inner offset is then the position itself.
+  bool in_dense = input_strides[dim] == b.inner, src_dense = src_strides[dim] == b.inner;
+#pragma omp parallel for schedule(static) if (total >= kParallelGrain)
+  for (int64_t job = 0; job < jobs; ++job) {
+    int64_t o = job / chunks, c = job % chunks;
+    int64_t t0 = c * kInnerChunk, t1 = std::min(b.inner, t0 + kInnerChunk);
+    // Offsets of the outer coordinate o (dims < dim) in input and src.
+    int64_t in_o = 0, src_o = 0, rem = o;
+    for (int d = static_cast<int>(dim) - 1; d >= 0; --d) {
+      int64_t i = rem % index_shape[d];
+      rem /= index_shape[d];
+      in_o += i * input_strides[d];
+      src_o += i * src_strides[d];
+    }
+    for (int64_t j = 0; j < b.n; ++j) {
+      for (int64_t t = t0; t < t1; ++t) {
+        int64_t in_t = t, src_t = t;
+        if (!(in_dense && src_dense)) {
+          in_t = src_t = 0;
+          for (int64_t d = rank - 1, r = t; d > dim; --d) {
+            int64_t i = r % index_shape[d];
+            r /= index_shape[d];
+            in_t += i * input_strides[d];
+            src_t += i * src_strides[d];
+          }
+        }
+        int64_t pos = (o * b.n + j) * b.inner + t;
+        fn(pos, in_o + in_t, src_o + j * src_strides[dim] + src_t);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void indexSelect(OpCall& call) {
+  auto a = core::IndexSelectAttrs::decode(call.reader());
+  const auto& in = call.in(0);
+  const auto& index = call.in(1);
+  const auto& out = call.out(0);
+  int64_t dim = norm_dim(a.dim, in.rank());
+  Blocks src = blocks_of(in.shape, dim);
+  int64_t k = index.numel();
+  size_t es = core::dtype_size(in.dtype);
+  with_index_type(index, [&](auto* idx) {
+    check_indices(idx, k, src.n, "index", dim);
+    const char* s = static_cast<const char*>(in.raw());
+    char* d = static_cast<char*>(out.raw());
+    size_t row = static_cast<size_t>(src.inner) * es;
+    int64_t jobs = src.outer * k;
+#pragma omp parallel for schedule(static) if (out.numel() >= kParallelGrain)
+    for (int64_t job = 0; job < jobs; ++job) {
+      int64_t o = job / k, j = job % k;
+      std::memcpy(d + static_cast<size_t>(job) * row, s + static_cast<size_t>(o * src.n + static_cast<int64_t>(idx[j])) * row, row);
+    }
+  });
+}
+
+void indexSelectBackward(OpCall& call) {
+  auto a = core::IndexSelectBackwardAttrs::decode(call.reader());
+  const auto& g = call.in(0);
+  const auto& index = call.in(1);
+  const auto& out = call.out(0);
+  int64_t dim = norm_dim(a.dim, out.rank());
+  Blocks dst = blocks_of(out.shape, dim);
+  int64_t k = index.numel();
+  with_index_type(index, [&](auto* idx) {
+    check_indices(idx, k, dst.n, "index", dim);
+    const float* gs = g.data<float>();
+    float* d = out.data<float>();
+    std::fill(d, d + out.numel(), 0.0f);
+    int64_t chunks = (dst.inner + kInnerChunk - 1) / kInnerChunk;
+    int64_t jobs = dst.outer * chunks;
+#pragma omp parallel for schedule(static) if (g.numel() >= kParallelGrain)
+    for (int64_t job = 0; job < jobs; ++job) {
+      int64_t o = job / chunks, c = job % chunks;
+      int64_t t0 = c * kInnerChunk, t1 = std::min(dst.inner, t0 + kInnerChunk);
+      for (int64_t j = 0; j < k; ++j) {
+        const float* s = gs + (o * k + j) * dst.inner;
+        float* dd = d + (o * dst.n + static_cast<int64_t>(idx[j])) * dst.inner;
+        for (int64_t t = t0; t < t1; ++t) dd[t] += s[t];
+      }
+    }
+  });
+}
+
+void gather(OpCall& call) {
+  auto a = core::GatherAttrs::decode(call.reader());
+  const auto& in = call.in(0);
+  const auto& index = call.in(1);
+  const auto& out = call.out(0);
+  int64_t dim = norm_dim(a.dim, in.rank());
+  Shape in_strides = core::contiguous_strides(in.shape);
+  if (in_strides.empty()) in_strides = {1};
+  int64_t bound = in.rank() ? in.shape[dim] : 1;
+  with_index_type(index, [&](auto* idx) {
+    check_indices(idx, index.numel(), bound, "index", dim);
+    with_element(core::dtype_size(in.dtype), [&](auto tag) {
+      using T = decltype(tag);
+      const T* s = static_cast<const T*>(in.raw());
+      T* d = static_cast<T*>(out.raw());
+      // src_pos is unused here (out is dense over index's shape, like pos).
+      for_each_index_element(index.shape, in_strides, in_strides, dim, [&](int64_t pos, int64_t base, int64_t) {
+        d[pos] = s[base + static_cast<int64_t>(idx[pos]) * in_strides[dim]];
+      });
+    });
+  });
+}
+
+void scatterAdd(OpCall& call) {
+  auto a = core::ScatterAddAttrs::decode(call.reader());
+  const auto& in = call.in(0);
+  const auto& index = call.in(1);
+  const auto& src = call.in(2);
+  const auto& out = call.out(0);
+  int64_t dim = norm_dim(a.dim, in.rank());
+  Shape out_strides = core::contiguous_strides(out.shape);
+  Shape src_strides = core::contiguous_strides(src.shape);
+  if (out_strides.empty()) out_strides = {1};
+  if (src_strides.empty()) src_strides = {1};
+  int64_t bound = in.rank() ? in.shape[dim] : 1;
+  with_index_type(index, [&](auto* idx) {
+    check_indices(idx, index.numel(), bound, "index", dim);
+    std::memcpy(out.raw(), in.raw(), static_cast<size_t>(in.numel()) * core::dtype_size(in.dtype));
+    core::dispatch_dtype(in.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      const T* s = src.data<T>();
+      T* d = out.data<T>();
+      // Only elements that differ in their dim coordinate can collide; the walk keeps those in one
+      // job, in order.
+      for_each_index_element(index.shape, out_strides, src_strides, dim, [&](int64_t pos, int64_t base, int64_t spos) {
+        T& slot = d[base + static_cast<int64_t>(idx[pos]) * out_strides[dim]];
+        slot = static_cast<T>(slot + s[spos]);
+      });
+    });
+  });
+}
+
+void embedding(OpCall& call) {
+  const auto& indices = call.in(0);
+  const auto& weight = call.in(1);
+  const auto& out = call.out(0);
+  int64_t rows = weight.shape[0], width = weight.shape[1];
+  int64_t n = indices.numel();
+  size_t row = static_cast<size_t>(width) * core::dtype_size(weight.dtype);
+  with_index_type(indices, [&](auto* idx) {
+    check_indices(idx, n, rows, "indices", 0);
+    const char* s = static_cast<const char*>(weight.raw());
+    char* d = static_cast<char*>(out.raw());
+#pragma omp parallel for schedule(static) if (out.numel() >= kParallelGrain)
+    for (int64_t i = 0; i < n; ++i) std::memcpy(d + static_cast<size_t>(i) * row, s + static_cast<size_t>(idx[i]) * row, row);
+  });
+}
+
+void embeddingBackward(OpCall& call) {
+  auto a = core::EmbeddingBackwardAttrs::decode(call.reader());
+  const auto& g = call.in(0);
+  const auto& indices = call.in(1);
+  const auto& out = call.out(0);
+  int64_t rows = out.shape[0], width = out.shape[1];
+  int64_t n = indices.numel();
+  with_index_type(indices, [&](auto* idx) {
+    check_indices(idx, n, rows, "indices", 0);
+    const float* gs = g.data<float>();
+    float* d = out.data<float>();
+    std::fill(d, d + out.numel(), 0.0f);
+    // Threads split the columns: every thread reads all indices, rows accumulate without races and
+    // in index order (deterministic, like PyTorch's CPU kernel).
+    int64_t chunks = (width + kInnerChunk - 1) / kInnerChunk;
+#pragma omp parallel for schedule(static) if (g.numel() >= kParallelGrain)
+    for (int64_t c = 0; c < chunks; ++c) {
+      int64_t t0 = c * kInnerChunk, t1 = std::min(width, t0 + kInnerChunk);
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t r = static_cast<int64_t>(idx[i]);
+        if (r == a.paddingIdx) continue;
+        const float* s = gs + i * width;
+        float* dd = d + r * width;
+        for (int64_t t = t0; t < t1; ++t) dd[t] += s[t];
+      }
+    }
+  });
+}
+
+}  // namespace nutshell::cpu

@@ -1,0 +1,203 @@
+// Elementwise math of one tensor: neg, abs, sign, exp, log, sqrt, rsqrt, logicalNot, clamp and
+// powScalar. Transcendental float32 functions go through oneDNN's eltwise primitive (JIT-ed
+// vector code, ~10x faster than a scalar libm loop: the addon is built for x86-64-v2 with math
+// errno on, so the compiler does not vectorise std::exp/std::sqrt); the rest are plain loops
+// that the compiler vectorises, OpenMP-parallel above kParallelGrain elements.
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include "../gen/cpu_kernels.gen.h"
+#include "broadcast.h"
+#include "onednn.h"
+
+namespace nutshell::cpu {
+
+namespace eltwise {
+// Defined in activation.cc, the file that builds oneDNN eltwise primitives.
+void forward(dnnl::algorithm alg, float alpha, float beta, const float* src, float* dst, int64_t n);
+}  // namespace eltwise
+
+namespace {
+
+using core::DType;
+using core::OpCall;
+
+// out[i] = f(in[i]) with input type I and output type O.
+template <typename I, typename O, typename F>
+void map(const core::TensorRef& in, const core::TensorRef& out, F f) {
+  const I* src = in.data<I>();
+  O* dst = out.data<O>();
+  int64_t n = out.numel();
+#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
+  for (int64_t i = 0; i < n; ++i) dst[i] = f(src[i]);
+}
+
+// Same dtype in and out; f's result is cast back (uint8 wraps as in PyTorch).
+template <typename F>
+void same_type(const OpCall& call, F f) {
+  core::dispatch_dtype(call.in(0).dtype, [&](auto tag) {
+    using T = decltype(tag);
+    map<T, T>(call.in(0), call.out(0), [&](T x) { return static_cast<T>(f(x)); });
+  });
+}
+
+// A float32 result from any input dtype through one oneDNN eltwise algorithm: float input is
+// read in place, others are converted into the output first and transformed there.
+void float_eltwise(const OpCall& call, dnnl::algorithm alg, float alpha = 0.f, float beta = 0.f) {
+  const auto& in = call.in(0);
+  const auto& out = call.out(0);
+  int64_t n = out.numel();
+  if (n == 0) return;
+  const float* src = in.data<float>();
+  if (in.dtype != DType::float32) {
+    core::dispatch_dtype(in.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      map<T, float>(in, out, [](T x) { return static_cast<float>(x); });
+    });
+    src = out.data<float>();
+  }
+  eltwise::forward(alg, alpha, beta, src, out.data<float>(), n);
+}
+
+template <typename T>
+T abs_of(T x) {
+  if constexpr (std::is_floating_point_v<T>) return std::fabs(x);
+  else if constexpr (std::is_unsigned_v<T>) return x;
+  else return x < 0 ? static_cast<T>(0 - static_cast<std::make_unsigned_t<T>>(x)) : x;  // wraps at the minimum
+}
+
+// Clamps in float32 (NaN stays NaN; min > max gives max everywhere, as in PyTorch).
+inline float clamp_float(float x, float lo, float hi) {
+  float r = x < lo ? lo : x;
+  r = r > hi ? hi : r;
+  return x != x ? x : r;
+}
+
+}  // namespace
+
+void neg(OpCall& call) {
+  same_type(call, [](auto x) { return -x; });
+}
+
+void abs(OpCall& call) {
+  same_type(call, [](auto x) { return abs_of(x); });
+}
+
+// (0 < x) - (x < 0): 0 for ±0 and for NaN, as in PyTorch.
+void sign(OpCall& call) {
+  same_type(call, [](auto x) {
+    using T = decltype(x);
+    return static_cast<int>(T(0) < x) - static_cast<int>(x < T(0));
+  });
+}
+
+void logicalNot(OpCall& call) {
+  core::dispatch_dtype(call.in(0).dtype, [&](auto tag) {
+    using T = decltype(tag);
+    map<T, uint8_t>(call.in(0), call.out(0), [](T x) { return static_cast<uint8_t>(x == T(0)); });
+  });
+}
+
+void exp(OpCall& call) {
+  float_eltwise(call, dnnl::algorithm::eltwise_exp);
+}
+
+void log(OpCall& call) {
+  float_eltwise(call, dnnl::algorithm::eltwise_log);
+}
+
+void sqrt(OpCall& call) {
+  float_eltwise(call, dnnl::algorithm::eltwise_sqrt);
+}
+
+// 1/sqrt(x): oneDNN's sqrt, then a vectorised reciprocal in place (oneDNN's pow(x, -0.5) runs
+// its reference path, 30x slower).
+void rsqrt(OpCall& call) {
+  float_eltwise(call, dnnl::algorithm::eltwise_sqrt);
+  float* p = call.out(0).data<float>();
+  int64_t n = call.out(0).numel();
+#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
+  for (int64_t i = 0; i < n; ++i) p[i] = 1.0f / p[i];
+}
+
+// Bounds are ±infinity when absent. An integer input keeps its dtype when both bounds are
+// integers (they are converted to its type, wrapping like PyTorch's scalar conversion), and is
+// clamped in float32 otherwise (the declaration then made the output float32).
+void clamp(OpCall& call) {
+  auto a = core::ClampAttrs::decode(call.reader());
+  const auto& in = call.in(0);
+  const auto& out = call.out(0);
+  if (out.dtype == DType::float32) {
+    float lo = static_cast<float>(a.min), hi = static_cast<float>(a.max);
+    core::dispatch_dtype(in.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      map<T, float>(in, out, [=](T x) { return clamp_float(static_cast<float>(x), lo, hi); });
+    });
+    return;
+  }
+  core::dispatch_dtype(in.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    bool has_lo = std::isfinite(a.min), has_hi = std::isfinite(a.max);
+    T lo = has_lo ? static_cast<T>(static_cast<int64_t>(a.min)) : std::numeric_limits<T>::lowest();
+    T hi = has_hi ? static_cast<T>(static_cast<int64_t>(a.max)) : std::numeric_limits<T>::max();
+    map<T, T>(in, out, [=](T x) {
+      T r = x < lo ? lo : x;
+      return r > hi ? hi : r;
+    });
+  });
+}
+
+// x ** exponent for a number exponent. Float32: PyTorch's special cases (exact squares and
+// cubes, reciprocals, square roots), std::pow otherwise. Integers: integer power for a
+// non-negative integral exponent (the declaration refuses negative ones), float32 otherwise.
+void powScalar(OpCall& call) {
+  double e = core::PowScalarAttrs::decode(call.reader()).exponent;
+  const auto& in = call.in(0);
+  const auto& out = call.out(0);
+  int64_t n = out.numel();
+  if (n == 0) return;
+  if (out.dtype != DType::float32) {
+    core::dispatch_dtype(in.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (std::is_integral_v<T>) {
+        using U = std::make_unsigned_t<T>;  // overflow wraps instead of being undefined
+        auto k = static_cast<uint64_t>(e);
+        map<T, T>(in, out, [=](T x) {
+          U result = 1, b = static_cast<U>(x);
+          for (uint64_t j = k; j != 0; j /= 2) {
+            if (j & 1) result = static_cast<U>(result * b);
+            b = static_cast<U>(b * b);
+          }
+          return static_cast<T>(result);
+        });
+      }
+    });
+    return;
+  }
+  if (in.dtype != DType::float32) {
+    core::dispatch_dtype(in.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      float ef = static_cast<float>(e);
+      map<T, float>(in, out, [=](T x) { return std::pow(static_cast<float>(x), ef); });
+    });
+    return;
+  }
+  const float* src = in.data<float>();
+  float* dst = out.data<float>();
+  if (e == 0.5) return eltwise::forward(dnnl::algorithm::eltwise_sqrt, 0.f, 0.f, src, dst, n);
+  if (e == -0.5) {
+    eltwise::forward(dnnl::algorithm::eltwise_sqrt, 0.f, 0.f, src, dst, n);
+    return map<float, float>(out, out, [](float s) { return 1.0f / s; });
+  }
+  if (e == 0.0) return map<float, float>(in, out, [](float) { return 1.0f; });
+  if (e == 1.0) return map<float, float>(in, out, [](float x) { return x; });
+  if (e == 2.0) return map<float, float>(in, out, [](float x) { return x * x; });
+  if (e == 3.0) return map<float, float>(in, out, [](float x) { return x * x * x; });
+  if (e == -1.0) return map<float, float>(in, out, [](float x) { return 1.0f / x; });
+  if (e == -2.0) return map<float, float>(in, out, [](float x) { return 1.0f / (x * x); });
+  float ef = static_cast<float>(e);
+  map<float, float>(in, out, [=](float x) { return std::pow(x, ef); });
+}
+
+}  // namespace nutshell::cpu

@@ -1,0 +1,384 @@
+#pragma once
+// Note [vectorised exp/log]: libm's expf/logf are calls, and GCC will not vectorise a loop around
+// them (nor if-convert the selects of a branch-free version under -ftrapping-math), so these are
+// written with GCC/Clang vector extensions and exposed as array functions. Each array function
+// is compiled three times — 4 lanes (the build's baseline, SSE), 8 (AVX2) and 16 (AVX-512) —
+// and picks the widest the CPU has at run time: the addon is built for x86-64-v2, so without
+// this the exp-heavy kernels (softmax over a strided dim, logsumexp, losses) would run at a
+// quarter of the machine's width. Cephes' single-precision polynomials: within 1 ulp of the true
+// value over the normal range, as close as PyTorch's (Sleef) versions. exp returns 0 below
+// −87.33 (where the result would be subnormal) and +inf above 88.37 (instead of the last ~3e38
+// of float range); all propagate NaN. The kernels mostly call them on arguments shifted by a
+// maximum, which stay ≤ 0.
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+
+namespace nutshell::cpu::vmath {
+
+typedef float f4 __attribute__((vector_size(16)));
+typedef int32_t i4 __attribute__((vector_size(16)));
+typedef float f8 __attribute__((vector_size(32)));
+typedef int32_t i8 __attribute__((vector_size(32)));
+typedef float f16 __attribute__((vector_size(64)));
+typedef int32_t i16 __attribute__((vector_size(64)));
+
+template <typename V>
+struct lanes;
+template <>
+struct lanes<f4> {
+  static constexpr int n = 4;
+  typedef i4 I;
+};
+template <>
+struct lanes<f8> {
+  static constexpr int n = 8;
+  typedef i8 I;
+};
+template <>
+struct lanes<f16> {
+  static constexpr int n = 16;
+  typedef i16 I;
+};
+
+#define NS_VMATH_INLINE inline __attribute__((always_inline))
+
+// Helpers take and give vectors by reference: a wider-than-baseline vector passed or returned by
+// value makes GCC warn (-Wpsabi) about an ABI no call here ever uses, since all are inlined.
+
+template <typename V>
+NS_VMATH_INLINE void load(V& v, const float* p) {
+  std::memcpy(&v, p, sizeof v);
+}
+
+template <typename V>
+NS_VMATH_INLINE void store(float* p, const V& v) {
+  std::memcpy(p, &v, sizeof v);
+}
+
+template <typename V>
+NS_VMATH_INLINE void exp_inplace(V& x) {
+  typedef typename lanes<V>::I I;
+  const V lo = V{} - 87.33654f, hi = V{} + 88.37626f;  // hi = 127.5·ln 2 keeps 2^k normal
+  V c = x < lo ? lo : x;
+  c = c > hi ? hi : c;
+  // k = floor(c / ln 2 + 1/2): truncate, then step down where truncation went up.
+  const V t = c * 1.44269504088896341f + 0.5f;
+  I ki = __builtin_convertvector(t, I);
+  ki = ki + (__builtin_convertvector(ki, V) > t);  // a true comparison is −1
+  const V k = __builtin_convertvector(ki, V);
+  V r = c - k * 0.693359375f;
+  r = r - k * -2.12194440e-4f;
+  V p = V{} + 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const V scale = (V)((ki + 127) << 23);
+  const V y = (p * r * r + r + 1.f) * scale;
+  V out = x < lo ? V{} : y;
+  out = x > hi ? V{} + std::numeric_limits<float>::infinity() : out;
+  x = x != x ? x : out;
+}
+
+// Natural log: −inf at 0, NaN below 0 and for NaN, +inf at +inf; subnormals are scaled first.
+template <typename V>
+NS_VMATH_INLINE void log_inplace(V& x) {
+  typedef typename lanes<V>::I I;
+  // −1 where subnormal (or ≤ 0, fixed at the end); compared as integers, which GCC keeps in
+  // vector registers (a float compare feeding integer arithmetic got scalarised).
+  const I sub = (I)x < 0x00800000;
+  const V xs = sub ? x * 8388608.f : x;  // 2^23
+  const I bits = (I)xs;
+  I e = ((bits >> 23) & 0xff) - 126 + (sub & -23);
+  V m = (V)((bits & 0x007fffff) | 0x3f000000);  // x = m·2^e, m in [0.5, 1)
+  const I low = m < 0.707106781186547524f;
+  e = e + low;
+  m = low ? m + m - 1.f : m - 1.f;
+  const V z = m * m;
+  V y = V{} + 7.0376836292e-2f;
+  y = y * m - 1.1514610310e-1f;
+  y = y * m + 1.1676998740e-1f;
+  y = y * m - 1.2420140846e-1f;
+  y = y * m + 1.4249322787e-1f;
+  y = y * m - 1.6668057665e-1f;
+  y = y * m + 2.0000714765e-1f;
+  y = y * m - 2.4999993993e-1f;
+  y = y * m + 3.3333331174e-1f;
+  y = y * m * z;
+  const V fe = __builtin_convertvector(e, V);
+  y = y + fe * -2.12194440e-4f;
+  y = y + z * -0.5f;
+  V r = m + y + fe * 0.693359375f;
+  // Special inputs, one select each (GCC scalarises comparisons combined with |): +inf, ±0,
+  // below zero (sign bit set), NaN (exponent all ones with a mantissa).
+  const I xb = (I)x;
+  const I mag = xb & 0x7fffffff;
+  const V inf = V{} + std::numeric_limits<float>::infinity();
+  const V nan = V{} + std::numeric_limits<float>::quiet_NaN();
+  r = xb == 0x7f800000 ? inf : r;
+  r = xb < 0 ? nan : r;
+  r = mag == 0 ? -inf : r;
+  x = mag > 0x7f800000 ? nan : r;
+}
+
+// log(1 + x) for x ≥ −1, accurate for tiny x: log(u)·x/(u − 1) with u = 1 + x undoes the
+// rounding of u (Goldberg's trick).
+template <typename V>
+NS_VMATH_INLINE void log1p_inplace(V& x) {
+  const V u = 1.f + x;
+  const V d = u - 1.f;
+  V lu = u;
+  log_inplace(lu);
+  const V r = lu * (x / (d == 0.f ? V{} + 1.f : d));
+  x = d == 0.f ? x : u == std::numeric_limits<float>::infinity() ? u : r;
+}
+
+// σ(x) = 1 / (1 + exp(−x)), from exp(−|x|) so that it never overflows.
+template <typename V>
+NS_VMATH_INLINE void sigmoid_inplace(V& x) {
+  V e = x < 0.f ? x : -x;
+  exp_inplace(e);
+  const V r = 1.f / (1.f + e);
+  x = x < 0.f ? e * r : r;
+}
+
+template <void (*F)(f4&)>
+inline float scalar(float v) {
+  f4 x = f4{} + v;
+  F(x);
+  return x[0];
+}
+
+inline float exp(float x) { return scalar<exp_inplace<f4>>(x); }
+inline float log(float x) { return scalar<log_inplace<f4>>(x); }
+inline float log1p(float x) { return scalar<log1p_inplace<f4>>(x); }
+
+namespace impl {
+
+// y = f(x) over n floats (in place allowed), f transforming a vector in place; the tail goes
+// through a padded vector.
+template <typename V, typename F>
+NS_VMATH_INLINE void map(const float* x, float* y, int64_t n, F f) {
+  constexpr int W = lanes<V>::n;
+  int64_t i = 0;
+  V v;
+  for (; i + W <= n; i += W) {
+    load(v, x + i);
+    f(v);
+    store(y + i, v);
+  }
+  if (i < n) {
+    float buf[W] = {};
+    std::memcpy(buf, x + i, sizeof(float) * static_cast<size_t>(n - i));
+    load(v, buf);
+    f(v);
+    store(buf, v);
+    std::memcpy(y + i, buf, sizeof(float) * static_cast<size_t>(n - i));
+  }
+}
+
+// Σ f(x[i]) in float lanes per block of 256 and in double across blocks, f transforming a
+// vector in place; the tail is padded with `pad`, for which f must give 0. With y set, also
+// stores f(x) there.
+template <typename V, typename F>
+NS_VMATH_INLINE double block_sum(const float* x, int64_t n, float pad, float* y, F f) {
+  constexpr int W = lanes<V>::n;
+  double total = 0;
+  int64_t i = 0;
+  V v;
+  while (i < n) {
+    const int64_t end = i + 256 < n ? i + 256 : n;
+    V acc = V{};
+    for (; i + W <= end; i += W) {
+      load(v, x + i);
+      f(v);
+      if (y) store(y + i, v);
+      acc += v;
+    }
+    if (i < end) {  // only in the last block
+      float buf[W];
+      for (int k = 0; k < W; ++k) buf[k] = k < end - i ? x[i + k] : pad;
+      load(v, buf);
+      f(v);
+      store(buf, v);
+      if (y) std::memcpy(y + i, buf, sizeof(float) * static_cast<size_t>(end - i));
+      acc += v;
+      i = end;
+    }
+    for (int k = 0; k < W; ++k) total += acc[k];
+  }
+  return total;
+}
+
+template <typename V>
+NS_VMATH_INLINE double exp_sum(const float* x, float shift, float* y, int64_t n) {
+  return block_sum<V>(x, n, -std::numeric_limits<float>::infinity(), y, [shift](V& v) {
+    v -= shift;
+    exp_inplace(v);
+  });
+}
+
+template <typename V>
+NS_VMATH_INLINE double sum_sq_dev(const float* x, float mean, int64_t n) {
+  return block_sum<V>(x, n, mean, nullptr, [mean](V& v) {
+    v -= mean;
+    v *= v;
+  });
+}
+
+template <typename V>
+NS_VMATH_INLINE double sum(const float* x, int64_t n) {
+  return block_sum<V>(x, n, 0.f, nullptr, [](V&) {});
+}
+
+// max over n floats of sign·x (sign ±1: max, or −min), NaN if any is NaN, −inf for n = 0.
+template <typename V>
+NS_VMATH_INLINE float signed_max(const float* x, int64_t n, float sign) {
+  typedef typename lanes<V>::I I;
+  constexpr int W = lanes<V>::n;
+  V m = V{} - std::numeric_limits<float>::infinity();
+  I nan = I{};
+  int64_t i = 0;
+  V v;
+  for (; i + W <= n; i += W) {
+    load(v, x + i);
+    v *= sign;
+    nan |= v != v;
+    m = v > m ? v : m;
+  }
+  float r = -std::numeric_limits<float>::infinity();
+  bool any_nan = false;
+  for (int k = 0; k < W; ++k) {
+    r = m[k] > r ? m[k] : r;
+    any_nan |= nan[k] != 0;
+  }
+  for (; i < n; ++i) {
+    const float s = x[i] * sign;
+    any_nan |= s != s;
+    r = s > r ? s : r;
+  }
+  return any_nan ? std::numeric_limits<float>::quiet_NaN() : r;
+}
+
+template <typename V>
+NS_VMATH_INLINE void strided_max_exp_sum(const float* x, int64_t classes, int64_t stride, int64_t len, float* m, float* s, float* e) {
+  typedef typename lanes<V>::I I;
+  constexpr int W = lanes<V>::n;
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  int64_t j = 0;
+  V v;
+  for (; j + W <= len; j += W) {
+    V mv = V{} - kInf;
+    I nan = I{};
+    for (int64_t c = 0; c < classes; ++c) {
+      load(v, x + c * stride + j);
+      nan |= v != v;
+      mv = v > mv ? v : mv;
+    }
+    mv = nan ? V{} + std::numeric_limits<float>::quiet_NaN() : mv;
+    V sv = V{};
+    for (int64_t c = 0; c < classes; ++c) {
+      load(v, x + c * stride + j);
+      v -= mv;
+      exp_inplace(v);
+      sv += v;
+      if (e) store(e + c * stride + j, v);
+    }
+    store(m + j, mv);
+    store(s + j, sv);
+  }
+  for (; j < len; ++j) {  // fewer than W positions left
+    float mj = -kInf;
+    bool nan = false;
+    for (int64_t c = 0; c < classes; ++c) {
+      const float xc = x[c * stride + j];
+      nan |= xc != xc;
+      mj = xc > mj ? xc : mj;
+    }
+    if (nan) mj = std::numeric_limits<float>::quiet_NaN();
+    float sj = 0;
+    for (int64_t c = 0; c < classes; ++c) {
+      f4 ev = f4{} + (x[c * stride + j] - mj);
+      exp_inplace(ev);
+      sj += ev[0];
+      if (e) e[c * stride + j] = ev[0];
+    }
+    m[j] = mj;
+    s[j] = sj;
+  }
+}
+
+// One function per width and entry point, compiled for its instruction set.
+#define NS_VMATH_WIDTHS(name, ret, params, args)                                              \
+  inline ret name##_4 params { return name<f4> args; }                                         \
+  __attribute__((target("avx2,fma"))) inline ret name##_8 params { return name<f8> args; }     \
+  __attribute__((target("avx512f,avx512dq"))) inline ret name##_16 params { return name<f16> args; }
+
+template <typename V>
+NS_VMATH_INLINE void exp_n(const float* x, float* y, int64_t n) {
+  map<V>(x, y, n, [](V& v) { exp_inplace(v); });
+}
+template <typename V>
+NS_VMATH_INLINE void log_n(const float* x, float* y, int64_t n) {
+  map<V>(x, y, n, [](V& v) { log_inplace(v); });
+}
+template <typename V>
+NS_VMATH_INLINE void log1p_n(const float* x, float* y, int64_t n) {
+  map<V>(x, y, n, [](V& v) { log1p_inplace(v); });
+}
+template <typename V>
+NS_VMATH_INLINE void sigmoid_n(const float* x, float* y, int64_t n) {
+  map<V>(x, y, n, [](V& v) { sigmoid_inplace(v); });
+}
+
+NS_VMATH_WIDTHS(exp_n, void, (const float* x, float* y, int64_t n), (x, y, n))
+NS_VMATH_WIDTHS(log_n, void, (const float* x, float* y, int64_t n), (x, y, n))
+NS_VMATH_WIDTHS(log1p_n, void, (const float* x, float* y, int64_t n), (x, y, n))
+NS_VMATH_WIDTHS(sigmoid_n, void, (const float* x, float* y, int64_t n), (x, y, n))
+NS_VMATH_WIDTHS(exp_sum, double, (const float* x, float shift, float* y, int64_t n), (x, shift, y, n))
+NS_VMATH_WIDTHS(sum_sq_dev, double, (const float* x, float mean, int64_t n), (x, mean, n))
+NS_VMATH_WIDTHS(sum, double, (const float* x, int64_t n), (x, n))
+NS_VMATH_WIDTHS(signed_max, float, (const float* x, int64_t n, float sign), (x, n, sign))
+NS_VMATH_WIDTHS(strided_max_exp_sum, void, (const float* x, int64_t classes, int64_t stride, int64_t len, float* m, float* s, float* e),
+                (x, classes, stride, len, m, s, e))
+
+// 16, 8 or 4: the widest vector the CPU runs.
+inline int width() {
+  static const int w = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") ? 16
+                       : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")       ? 8
+                                                                                              : 4;
+  return w;
+}
+
+}  // namespace impl
+
+#define NS_VMATH_DISPATCH(name, args) \
+  (impl::width() == 16 ? impl::name##_16 args : impl::width() == 8 ? impl::name##_8 args : impl::name##_4 args)
+
+inline void exp(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(exp_n, (x, y, n)); }
+inline void log(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(log_n, (x, y, n)); }
+inline void log1p(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(log1p_n, (x, y, n)); }
+inline void sigmoid(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(sigmoid_n, (x, y, n)); }
+
+// y[i] = exp(x[i] − shift) (y may be null); returns their sum, in float lanes per block of 256
+// and in double across blocks.
+inline double exp_sum(const float* x, float shift, float* y, int64_t n) { return NS_VMATH_DISPATCH(exp_sum, (x, shift, y, n)); }
+// Σ (x[i] − mean)², summed likewise.
+inline double sum_sq_dev(const float* x, float mean, int64_t n) { return NS_VMATH_DISPATCH(sum_sq_dev, (x, mean, n)); }
+// Σ x[i], summed likewise.
+inline double sum(const float* x, int64_t n) { return NS_VMATH_DISPATCH(sum, (x, n)); }
+// The largest / smallest of n floats (NaN if any is NaN); −inf / +inf for n = 0.
+inline float max(const float* x, int64_t n) { return NS_VMATH_DISPATCH(signed_max, (x, n, 1.f)); }
+inline float min(const float* x, int64_t n) { return -NS_VMATH_DISPATCH(signed_max, (x, n, -1.f)); }
+
+// For classes strided by `stride` (x[c·stride + j]) and len adjacent positions j: m[j] = the max
+// over the classes (NaN if any is NaN) and s[j] = Σ_c exp(x − m); with e set, also writes each
+// exp at e[c·stride + j]. Vectors run along j, which is contiguous.
+inline void strided_max_exp_sum(const float* x, int64_t classes, int64_t stride, int64_t len, float* m, float* s, float* e) {
+  NS_VMATH_DISPATCH(strided_max_exp_sum, (x, classes, stride, len, m, s, e));
+}
+
+}  // namespace nutshell::cpu::vmath

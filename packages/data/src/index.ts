@@ -1,0 +1,28 @@
+export { type Dataset, type SampleOf } from './dataset.js';
+export { type NDArray, type SampleData, ndarray } from './ndarray.js';
+export { Rng, rngFor, sampleRng, permutation } from './rng.js';
+export { type WorkerSpec, type WorkerBuildable, build as buildFromSpec } from './worker-spec.js';
+
+export { TensorDataset, type Column, type Rows } from './datasets/tensor-dataset.js';
+export { Subset } from './datasets/subset.js';
+export { ConcatDataset } from './datasets/concat.js';
+export { randomSplit, type RandomSplitOptions } from './datasets/random-split.js';
+export { IdxImageDataset, type IdxImageOptions, type ImageSample } from './datasets/idx-image-dataset.js';
+export { FashionMNIST } from './datasets/fashion-mnist.js';
+export { MNIST } from './datasets/mnist.js';
+export { CharDataset, type CharDatasetOptions, type CharSample } from './datasets/char-dataset.js';
+
+export { DataLoader, type DataLoaderOptions } from './loader/data-loader.js';
+export { collate, toTensors, type Batch } from './collate/to-tensors.js';
+export { stack, type Stacked, type StackedArray, type StackedDType } from './collate/stack.js';
+
+export { readIdx, decodeIdx } from './idx/read.js';
+export { writeIdx, encodeIdx, type IdxSource, type WriteIdxOptions } from './idx/write.js';
+export { type IdxArray, type IdxDType } from './idx/format.js';
+
+export { type Transform, defineTransform } from './transforms/transform.js';
+export { compose } from './transforms/compose.js';
+export { toFloat } from './transforms/to-float.js';
+export { normalize } from './transforms/normalize.js';
+export { randomCrop, type RandomCropOptions } from './transforms/random-crop.js';
+export { randomHorizontalFlip } from './transforms/random-horizontal-flip.js';

@@ -1,0 +1,176 @@
+// Batches of a dataset as an async iterable: seeded shuffling, batches prepared ahead of the
+// consumer (on this thread between its awaits, or in worker threads), and a clean stop on
+// `break`, on error, or on an AbortSignal, with every worker gone by the time the loop exits.
+import { ValueError } from '@nutshell/tensor/errors';
+import { type Batch, toTensors } from '../collate/to-tensors.js';
+import { collate as defaultCollate } from '../collate/to-tensors.js';
+import type { Stacked } from '../collate/stack.js';
+import { checkDataset, type Dataset } from '../dataset.js';
+import { STREAM_SHUFFLE, permutation, rngFor } from '../rng.js';
+import type { WorkerSpec } from '../worker-spec.js';
+import { type BatchSource, MainThreadSource } from './batch-source.js';
+import { WorkerPool, liveWorkerCount } from './worker-pool.js';
+
+export interface DataLoaderOptions<T, B> {
+  /** Samples per batch (default 1). */
+  batchSize?: number;
+  /** Visit samples in a seeded random order, a new one each epoch (default false). */
+  shuffle?: boolean;
+  /** Seeds the shuffle and every sample's rng (default 0): the same seed, the same batches. */
+  seed?: number;
+  /** Leave out a last batch smaller than batchSize (default false). */
+  dropLast?: boolean;
+  /** Makes a batch from samples (default: stack into tensors, see `collate`). Runs on this thread. */
+  collate?: (samples: T[]) => B;
+  /** Batches prepared ahead of the one being consumed (default 2; with workers, at least `workers`). */
+  prefetch?: number;
+  /** Worker threads that make samples (default 0: this thread). The dataset needs workerSpec(). */
+  workers?: number;
+  /** Stops iteration: the loop ends (without an error) and workers are terminated. */
+  signal?: AbortSignal;
+}
+
+const ABORTED = Symbol('aborted');
+
+function nonNegativeInt(where: string, name: string, value: unknown, min = 0): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new ValueError(`${where}: ${name} expected ${min === 0 ? 'a non-negative' : 'a positive'} integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Resolves to ABORTED when the signal fires; `off` removes the listener. */
+function whenAborted(signal: AbortSignal | undefined): { promise: Promise<typeof ABORTED>; off(): void } {
+  if (!signal) return { promise: new Promise(() => {}), off() {} };
+  let off = () => {};
+  const promise = new Promise<typeof ABORTED>((resolve) => {
+    const on = () => resolve(ABORTED);
+    signal.addEventListener('abort', on, { once: true });
+    off = () => signal.removeEventListener('abort', on);
+  });
+  return { promise, off: () => off() };
+}
+
+export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly dropLast: boolean;
+  readonly prefetch: number;
+  readonly workers: number;
+  private readonly collateFn: ((samples: T[]) => B) | undefined;
+  private readonly signal: AbortSignal | undefined;
+  private readonly spec: WorkerSpec | undefined;
+  private nextEpoch = 0;
+  private pools = new Set<WorkerPool>();
+
+  constructor(readonly dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
+    const where = 'DataLoader';
+    checkDataset(where, dataset);
+    this.batchSize = nonNegativeInt(where, 'batchSize', options.batchSize ?? 1, 1);
+    this.prefetch = nonNegativeInt(where, 'prefetch', options.prefetch ?? 2);
+    this.workers = nonNegativeInt(where, 'workers', options.workers ?? 0);
+    this.seed = nonNegativeInt(where, 'seed', options.seed ?? 0);
+    this.shuffle = Boolean(options.shuffle);
+    this.dropLast = Boolean(options.dropLast);
+    if (options.collate !== undefined && typeof options.collate !== 'function') {
+      throw new ValueError(`${where}: collate expected a function, got ${typeof options.collate}`);
+    }
+    this.collateFn = options.collate === (defaultCollate as unknown) ? undefined : options.collate;
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new ValueError(`${where}: signal expected an AbortSignal`);
+    this.signal = options.signal;
+    if (this.workers > 0) {
+      if (typeof dataset.workerSpec !== 'function') {
+        throw new ValueError(
+          `${where}: workers: ${this.workers} needs a dataset that can be re-created in a worker (a workerSpec() method); ` +
+            `${dataset.constructor?.name ?? 'this dataset'} has none, so use workers: 0 or give it one (see the README)`,
+        );
+      }
+      this.spec = dataset.workerSpec(); // asked now so that a transform without one fails here
+    }
+  }
+
+  /** Batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** The epoch the next iteration runs (it counts up from 0 with each iteration). */
+  get epoch(): number {
+    return this.nextEpoch;
+  }
+  /** Sets the epoch of the next iteration (its shuffle and sample rngs follow from seed + epoch). */
+  setEpoch(epoch: number): void {
+    this.nextEpoch = nonNegativeInt('DataLoader.setEpoch', 'epoch', epoch);
+  }
+
+  /** This loader's worker threads now running (0 whenever no iteration is in progress). */
+  get liveWorkers(): number {
+    let n = 0;
+    for (const p of this.pools) n += p.live;
+    return n;
+  }
+  /** Worker threads of every loader now running. */
+  static get liveWorkers(): number {
+    return liveWorkerCount();
+  }
+
+  /** The sample order of an epoch. */
+  order(epoch: number): Int32Array {
+    const n = this.dataset.length;
+    if (this.shuffle) return permutation(n, rngFor(STREAM_SHUFFLE, this.seed, epoch));
+    return Int32Array.from({ length: n }, (_, i) => i);
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<B, void, undefined> {
+    const epoch = this.nextEpoch++;
+    return this.run(epoch);
+  }
+
+  private openSource(batches: number): BatchSource {
+    const mode = this.collateFn ? 'samples' : 'stack';
+    if (this.workers === 0 || batches === 0) return new MainThreadSource(this.dataset, this.seed, mode, this.prefetch > 0);
+    const pool = new WorkerPool(Math.min(this.workers, batches), { spec: this.spec!, seed: this.seed, mode });
+    this.pools.add(pool);
+    return pool;
+  }
+
+  private finish(payload: unknown): B {
+    return this.collateFn ? this.collateFn(payload as T[]) : (toTensors(payload as Stacked) as B);
+  }
+
+  private async *run(epoch: number): AsyncGenerator<B, void, undefined> {
+    if (this.signal?.aborted) return;
+    const batches = this.length;
+    const order = this.order(epoch);
+    const source = this.openSource(batches);
+    const ahead = this.workers > 0 ? Math.max(this.prefetch, this.workers) : this.prefetch;
+    const queue: Promise<unknown>[] = [];
+    let requested = 0;
+    // Asks for batches until `size` are queued.
+    const fill = (size: number) => {
+      while (requested < batches && queue.length < size) {
+        const k = requested++;
+        const p = source.request(k, order.subarray(k * this.batchSize, Math.min((k + 1) * this.batchSize, order.length)), epoch);
+        p.catch(() => {}); // a batch abandoned unread must not be an unhandled rejection
+        queue.push(p);
+      }
+    };
+    const aborted = whenAborted(this.signal);
+    try {
+      for (let k = 0; k < batches; k++) {
+        if (this.signal?.aborted) return;
+        fill(ahead + 1); // the batch about to be consumed, and `ahead` more
+        const payload = await Promise.race([queue.shift()!, aborted.promise]);
+        if (payload === ABORTED) return;
+        fill(ahead); // prepared while the consumer works on this one
+        yield this.finish(payload);
+      }
+    } finally {
+      aborted.off();
+      await source.close();
+      if (source instanceof WorkerPool) this.pools.delete(source);
+    }
+  }
+}

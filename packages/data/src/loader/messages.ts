@@ -1,0 +1,42 @@
+// What the loader and its worker threads say to each other. Errors cross as plain data and are
+// rebuilt as the same nutshell error class on the main thread.
+import { DTypeError, DataError, NutshellError, ShapeError, ValueError } from '@nutshell/tensor/errors';
+import type { WorkerSpec } from '../worker-spec.js';
+
+/** Worker's input, once: how to make the dataset, and how to hand batches back. */
+export interface WorkerInit {
+  readonly spec: WorkerSpec;
+  readonly seed: number;
+  /** 'stack': the default collate's first half runs in the worker; 'samples': samples come back as they are. */
+  readonly mode: 'stack' | 'samples';
+}
+
+export interface BatchRequest {
+  readonly id: number;
+  readonly epoch: number;
+  readonly indices: Int32Array;
+}
+
+export interface SerialisedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+export type BatchReply =
+  | { readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: SerialisedError };
+
+export function serialiseError(err: unknown): SerialisedError {
+  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
+  return { name: 'Error', message: String(err) };
+}
+
+const classes: Record<string, new (message: string) => Error> = { DataError, ValueError, ShapeError, DTypeError, NutshellError };
+
+export function reviveError(e: SerialisedError, where: string): Error {
+  const Cls = classes[e.name] ?? Error;
+  const err = new Cls(`${e.message} [${where}]`);
+  if (e.stack) err.stack = `${err.name}: ${err.message}\n    --- in ${where} ---\n${e.stack.split('\n').slice(1).join('\n')}`;
+  return err;
+}

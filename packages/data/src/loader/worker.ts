@@ -1,0 +1,29 @@
+// The body of a DataLoader worker thread: rebuilds the dataset from its spec, then for each
+// request makes the samples (with the same per-sample rng the main thread would use), stacks
+// them, and transfers the result's buffers back.
+import { parentPort, workerData } from 'node:worker_threads';
+import { buffersOf, detach, stack } from '../collate/stack.js';
+import type { Dataset } from '../dataset.js';
+import { sampleRng } from '../rng.js';
+import { build } from '../worker-spec.js';
+import { type BatchReply, type BatchRequest, type WorkerInit, serialiseError } from './messages.js';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const dataset = build(init.spec) as Promise<Dataset<unknown>>;
+dataset.catch(() => {}); // reported with each request instead
+
+port.on('message', async (req: BatchRequest) => {
+  let reply: BatchReply;
+  let transfer: ArrayBuffer[] = [];
+  try {
+    const ds = await dataset;
+    const samples = Array.from(req.indices, (i) => ds.get(i, sampleRng(init.seed, req.epoch, i)));
+    const result = init.mode === 'stack' ? stack(samples) : detach(samples);
+    transfer = buffersOf(result);
+    reply = { id: req.id, ok: true, result };
+  } catch (err) {
+    reply = { id: req.id, ok: false, error: serialiseError(err) };
+  }
+  port.postMessage(reply, transfer);
+});

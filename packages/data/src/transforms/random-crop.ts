@@ -1,0 +1,53 @@
+// Pads a CHW image by `padding` on every side (with `fill`), then cuts a size[0]×size[1] window at
+// a random position: the usual small-shift augmentation for MNIST-sized images.
+import { ShapeError, ValueError } from '@nutshell/tensor/errors';
+import type { SampleData } from '../ndarray.js';
+import { chw } from './check.js';
+import { type Transform, defineTransform } from './transform.js';
+
+export interface RandomCropOptions {
+  /** Pixels added on each side before cropping (default 0). */
+  padding?: number;
+  /** Value of the padding (default 0). */
+  fill?: number;
+}
+
+export function randomCrop(size: number | readonly [number, number], options: RandomCropOptions = {}): Transform {
+  const [ch, cw] = typeof size === 'number' ? [size, size] : size;
+  const padding = options.padding ?? 0;
+  const fill = options.fill ?? 0;
+  for (const [name, v] of [['size', ch], ['size', cw], ['padding', padding]] as const) {
+    if (!Number.isInteger(v) || v < (name === 'size' ? 1 : 0)) {
+      throw new ValueError(`randomCrop: ${name} expected a ${name === 'size' ? 'positive' : 'non-negative'} integer, got ${JSON.stringify(name === 'size' ? size : padding)}`);
+    }
+  }
+  if (typeof fill !== 'number' || !Number.isFinite(fill)) throw new ValueError(`randomCrop: fill expected a finite number, got ${fill}`);
+  return defineTransform(
+    (x, rng) => {
+      const [c, h, w] = chw('randomCrop', x);
+      const ph = h + 2 * padding;
+      const pw = w + 2 * padding;
+      if (ch > ph || cw > pw) throw new ShapeError(`randomCrop: crop ${ch}x${cw} is larger than the padded image ${ph}x${pw} (image [${x.shape.join(',')}], padding ${padding})`);
+      // Offsets into the padded image, drawn in a fixed order (top, then left).
+      const top = rng.int(ph - ch + 1) - padding;
+      const left = rng.int(pw - cw + 1) - padding;
+      const src = x.data;
+      const out = new (src.constructor as new (n: number) => SampleData)(c * ch * cw);
+      if (fill !== 0) (out as Float32Array).fill(fill);
+      // Columns of the window that fall inside the source image.
+      const c0 = Math.max(0, -left);
+      const c1 = Math.min(cw, w - left);
+      for (let k = 0; k < c; k++) {
+        for (let r = 0; r < ch; r++) {
+          const y = top + r;
+          if (y < 0 || y >= h || c1 <= c0) continue;
+          const from = (k * h + y) * w + left;
+          const to = (k * ch + r) * cw;
+          (out as Float32Array).set((src as Float32Array).subarray(from + c0, from + c1), to + c0);
+        }
+      }
+      return { data: out, shape: [c, ch, cw] };
+    },
+    { module: import.meta.url, name: 'randomCrop', args: [typeof size === 'number' ? size : [...size], { padding, fill }] },
+  );
+}

@@ -1,0 +1,85 @@
+// Transforms: exact results on small images, and the same result for the same rng stream.
+import { describe, expect, it } from 'vitest';
+import { DTypeError, ShapeError, ValueError } from '@nutshell/tensor';
+import { compose, normalize, randomCrop, randomHorizontalFlip, rngFor, sampleRng, toFloat, type NDArray } from '@nutshell/data';
+
+/** A [c, h, w] uint8 image whose pixel values are 1 + their flat index. */
+const image = (c: number, h: number, w: number): NDArray<Uint8Array> => ({ data: Uint8Array.from({ length: c * h * w }, (_, i) => i + 1), shape: [c, h, w] });
+const list = (x: NDArray) => Array.from(x.data as ArrayLike<number>);
+
+describe('transforms', () => {
+  it('toFloat scales uint8 to [0, 1] and passes float32 through', () => {
+    const out = toFloat()({ data: new Uint8Array([0, 51, 255]), shape: [1, 1, 3] }, rngFor(0));
+    expect(out.data).toBeInstanceOf(Float32Array);
+    expect(list(out)).toEqual([0, 0.2, 1].map(Math.fround));
+    const f = { data: new Float32Array([0.5]), shape: [1, 1, 1] };
+    expect(toFloat()(f, rngFor(0))).toBe(f);
+    expect(() => toFloat()({ data: new Int32Array(1), shape: [1, 1, 1] }, rngFor(0))).toThrow(DTypeError);
+  });
+
+  it('normalize uses per-channel mean and std', () => {
+    const x = { data: new Float32Array([1, 2, 3, 4]), shape: [2, 1, 2] };
+    expect(list(normalize([1, 2], [1, 0.5])(x, rngFor(0)))).toEqual([0, 1, 2, 4]);
+    expect(list(normalize(1, 2)(x, rngFor(0)))).toEqual([0, 0.5, 1, 1.5]);
+    expect(() => normalize(0, 1)(image(1, 1, 1), rngFor(0))).toThrow(/expected float32 values, got Uint8Array; put toFloat\(\) before it/);
+    expect(() => normalize([0, 0, 0], [1, 1, 1])(x, rngFor(0))).toThrow(/mean has 3 values but the image has 2 channels/);
+    expect(() => normalize(0, 0)).toThrow(ValueError);
+  });
+
+  it('randomHorizontalFlip mirrors each row, or leaves the image alone', () => {
+    const x = image(2, 2, 3);
+    expect(list(randomHorizontalFlip(1)(x, rngFor(0)))).toEqual([3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10]);
+    expect(randomHorizontalFlip(0)(x, rngFor(0))).toBe(x);
+    expect(list(x)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1)); // input untouched
+    expect(() => randomHorizontalFlip(2)).toThrow(/p expected a probability/);
+  });
+
+  it('randomCrop cuts a window of the padded image', () => {
+    const x = image(1, 3, 3); // 1 2 3 / 4 5 6 / 7 8 9
+    // No padding, crop 3: the only window is the image itself.
+    expect(list(randomCrop(3)(x, rngFor(0)))).toEqual(list(x));
+    // Padding 1, crop 5: the only window is the padded image.
+    expect(list(randomCrop(5, { padding: 1 })(x, rngFor(0)))).toEqual([
+      0, 0, 0, 0, 0,
+      0, 1, 2, 3, 0,
+      0, 4, 5, 6, 0,
+      0, 7, 8, 9, 0,
+      0, 0, 0, 0, 0,
+    ]);
+    // Every 2x2 window with padding 1 is one of the 16 offsets; check all against a direct pad.
+    const padded = (r: number, c: number) => (r < 1 || r > 3 || c < 1 || c > 3 ? 9 : x.data[(r - 1) * 3 + (c - 1)]);
+    const seen = new Set<string>();
+    for (let k = 0; k < 200; k++) {
+      const out = randomCrop([2, 2], { padding: 1, fill: 9 })(x, rngFor(k));
+      expect(out.shape).toEqual([1, 2, 2]);
+      const v = list(out);
+      const match = [0, 1, 2, 3].flatMap((t) => [0, 1, 2, 3].map((l) => [t, l])).find(([t, l]) =>
+        v.join() === [padded(t, l), padded(t, l + 1), padded(t + 1, l), padded(t + 1, l + 1)].join());
+      expect(match).toBeDefined();
+      seen.add(match!.join());
+    }
+    expect(seen.size).toBe(16);
+    expect(() => randomCrop(4)(x, rngFor(0))).toThrow(ShapeError);
+    expect(() => randomCrop(0)).toThrow(/size expected a positive integer/);
+    expect(() => randomCrop(3)({ data: new Uint8Array(9), shape: [3, 3] }, rngFor(0))).toThrow(/shape \[C, H, W\], got \[3,3\]/);
+  });
+
+  it('are deterministic for a seed, and vary with it', () => {
+    const t = compose(toFloat(), randomCrop(24, { padding: 4 }), randomHorizontalFlip(), normalize(0.5, 0.25));
+    const x = image(3, 28, 28);
+    const a = list(t(x, sampleRng(7, 0, 5)));
+    expect(list(t(x, sampleRng(7, 0, 5)))).toEqual(a);
+    const others = [sampleRng(7, 1, 5), sampleRng(7, 0, 6), sampleRng(8, 0, 5)].map((r) => list(t(x, r)).join());
+    expect(others.filter((o) => o !== a.join()).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('describe themselves for workers', () => {
+    const t = compose(randomCrop(28, { padding: 2 }), randomHorizontalFlip(0.25));
+    const spec = t.workerSpec!();
+    expect(spec.name).toBe('compose');
+    expect(spec.args).toEqual([
+      { $spec: expect.objectContaining({ name: 'randomCrop', args: [28, { padding: 2, fill: 0 }] }) },
+      { $spec: expect.objectContaining({ name: 'randomHorizontalFlip', args: [0.25] }) },
+    ]);
+  });
+});

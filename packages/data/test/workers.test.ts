@@ -1,0 +1,144 @@
+// DataLoader with worker threads: the same batches as without workers (shuffle and random
+// transforms included), errors carried back with their class, and no worker left running after
+// an epoch ends, is abandoned (break), or is aborted.
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DataError, ValueError, type Tensor } from '@nutshell/tensor';
+import {
+  DataLoader, FashionMNIST, TensorDataset, compose, normalize, randomCrop, randomHorizontalFlip, randomSplit, type Dataset,
+} from '@nutshell/data';
+import { ExitingDataset, FlakyDataset } from './fixtures/flaky-dataset.mjs';
+import { stringify } from './helpers.js';
+
+const haveFashion = existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz');
+
+/** A batch's values as a string, its tensors disposed. */
+function snapshot(batch: Record<string, Tensor> | Tensor[]): string {
+  const out = Object.entries(batch).map(([k, t]) => [k, t.shape, t.dtype, Array.from(t.dataSync() as ArrayLike<number | bigint>)]);
+  Object.values(batch).forEach((t) => t.dispose());
+  return stringify(out);
+}
+
+async function firstBatches(loader: DataLoader<unknown, Record<string, Tensor> | Tensor[]>, n: number): Promise<string[]> {
+  const out: string[] = [];
+  for await (const b of loader) {
+    out.push(snapshot(b));
+    if (out.length === n) break;
+  }
+  return out;
+}
+
+describe.skipIf(!haveFashion)('workers on Fashion-MNIST', () => {
+  const transform = compose(randomCrop(28, { padding: 3 }), randomHorizontalFlip(0.5), normalize(0.286, 0.353));
+  const ds = new FashionMNIST({ train: false, subset: 512, transform });
+
+  it('2 workers yield the same batches as none (shuffle, crop, flip, normalize)', async () => {
+    const opts = { batchSize: 64, shuffle: true, seed: 9 };
+    const without = await firstBatches(new DataLoader(ds, opts), 8);
+    const loader = new DataLoader(ds, { ...opts, workers: 2 });
+    const withWorkers = await firstBatches(loader, 8);
+    expect(withWorkers).toHaveLength(8);
+    expect(withWorkers).toEqual(without);
+    expect(loader.liveWorkers).toBe(0);
+    expect(DataLoader.liveWorkers).toBe(0);
+  });
+
+  it('the second epoch matches too, and differs from the first', async () => {
+    const a = new DataLoader(ds, { batchSize: 128, shuffle: true, seed: 2 });
+    const b = new DataLoader(ds, { batchSize: 128, shuffle: true, seed: 2, workers: 2, prefetch: 4 });
+    const [a0, b0] = [await firstBatches(a, 1), await firstBatches(b, 1)];
+    const [a1, b1] = [await firstBatches(a, 2), await firstBatches(b, 2)];
+    expect(b0).toEqual(a0);
+    expect(b1).toEqual(a1);
+    expect(a1[0]).not.toEqual(a0[0]);
+  });
+
+  it('a loader abandoned with break leaves no worker running', async () => {
+    const loader = new DataLoader(ds, { batchSize: 32, workers: 2, prefetch: 6 });
+    for await (const batch of loader) {
+      expect(loader.liveWorkers).toBe(2);
+      snapshot(batch);
+      break;
+    }
+    expect(loader.liveWorkers).toBe(0);
+    expect(DataLoader.liveWorkers).toBe(0);
+  });
+
+  it('an aborted loader ends its loop and leaves no worker running', async () => {
+    const controller = new AbortController();
+    const loader = new DataLoader(ds, { batchSize: 32, workers: 2, signal: controller.signal });
+    let n = 0;
+    for await (const batch of loader) {
+      snapshot(batch);
+      if (++n === 2) controller.abort();
+    }
+    expect(n).toBe(2);
+    expect(DataLoader.liveWorkers).toBe(0);
+  });
+
+  it('an abort while the first batch is still being made stops at once', async () => {
+    const controller = new AbortController();
+    const loader = new DataLoader(ds, { batchSize: 64, workers: 2, signal: controller.signal });
+    const it = loader[Symbol.asyncIterator]();
+    const first = it.next();
+    controller.abort();
+    expect(await first).toEqual({ done: true, value: undefined });
+    expect(DataLoader.liveWorkers).toBe(0);
+  });
+});
+
+describe('workers with other datasets', () => {
+  const table = new TensorDataset(
+    { data: Float32Array.from({ length: 200 }, (_, i) => i / 10), shape: [100, 2] },
+    Int32Array.from({ length: 100 }, (_, i) => i % 7),
+  );
+
+  it('re-create a split TensorDataset (Subset of TensorDataset) in the workers', async () => {
+    const [train] = randomSplit(table, [0.8, 0.2], { seed: 4 });
+    const opts = { batchSize: 16, shuffle: true, seed: 1 };
+    const without = await firstBatches(new DataLoader(train, opts), 5);
+    expect(await firstBatches(new DataLoader(train, { ...opts, workers: 2 }), 5)).toEqual(without);
+  });
+
+  it('run a user dataset from its own module, and a custom collate on this thread', async () => {
+    const collate = (samples: { x: Float32Array; label: number }[]) => samples.map((s) => `${s.x[1]}:${s.label}`).join(' ');
+    const opts = { batchSize: 3, collate };
+    const want: string[] = [];
+    for await (const b of new DataLoader(new FlakyDataset(7, -1), opts)) want.push(b);
+    const got: string[] = [];
+    for await (const b of new DataLoader(new FlakyDataset(7, -1), { ...opts, workers: 2 })) got.push(b);
+    expect(got).toEqual(want);
+    expect(got[0]).toBe('0:0 2:1 4:2');
+  });
+
+  it("carry a worker's error back with its class, and stop the workers", async () => {
+    const loader = new DataLoader(new FlakyDataset(20, 9), { batchSize: 4, workers: 2 });
+    const run = async () => {
+      for await (const b of loader) snapshot(b);
+    };
+    await expect(run()).rejects.toThrow(DataError);
+    await expect(run()).rejects.toThrow(/FlakyDataset: sample 9 is unreadable \[DataLoader worker 0\]/);
+    expect(DataLoader.liveWorkers).toBe(0);
+  });
+
+  it('report a worker that dies, and stop the others', async () => {
+    const loader = new DataLoader(new ExitingDataset(40, 13), { batchSize: 4, workers: 2 });
+    const run = async () => {
+      for await (const b of loader) snapshot(b);
+    };
+    await expect(run()).rejects.toThrow(/DataLoader worker 1 exited unexpectedly \(code 3\)/);
+    expect(DataLoader.liveWorkers).toBe(0);
+  });
+
+  it('refuse a dataset or transform that cannot be re-created in a worker', () => {
+    const plain: Dataset<number> = { length: 4, get: (i) => i };
+    expect(() => new DataLoader(plain, { workers: 2 })).toThrow(ValueError);
+    expect(() => new DataLoader(plain, { workers: 2 })).toThrow(/needs a dataset that can be re-created in a worker/);
+    const lambda = compose(randomHorizontalFlip(), (x) => x);
+    expect(() => new DataLoader(randomSplit(table, [1])[0], { workers: 1 })).not.toThrow();
+    if (haveFashion) {
+      const ds = new FashionMNIST({ train: false, subset: 8, transform: lambda });
+      expect(() => new DataLoader(ds, { workers: 2 })).toThrow(/compose: its transforms\[1\] has no workerSpec\(\)/);
+    }
+  });
+});

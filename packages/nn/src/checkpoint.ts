@@ -1,0 +1,31 @@
+// Checkpoints are safetensors files with PyTorch's key names, written atomically (temp file,
+// fsync, rename), so weights move between PyTorch and nutshell both ways and a crash during save
+// leaves the previous file intact.
+import { DataError, encodeSafetensors, readSafetensorsFile, tensor, writeFileAtomic, type DeviceLike, type RawTensor, type Tensor } from '@nutshell/tensor';
+import { Module } from './module.js';
+
+export type StateDict = Map<string, Tensor>;
+
+/** Saves a state dict (or a module's) as safetensors. Reads every tensor without blocking the event loop. */
+export async function save(state: StateDict | Module, path: string, metadata: Record<string, string> = {}): Promise<void> {
+  const dict = state instanceof Module ? state.stateDict() : state;
+  const entries: [string, RawTensor][] = [];
+  for (const [name, t] of dict) {
+    if (t.isDisposed) throw new DataError(`save: tensor '${name}' has been disposed`);
+    entries.push([name, { dtype: t.dtype, shape: [...t.shape], data: await t.data() }]);
+  }
+  writeFileAtomic(path, encodeSafetensors(entries, { format: 'pt', ...metadata }));
+}
+
+/** Loads a safetensors file into tensors on `device` (default cpu). Hostile files are a DataError. */
+export function load(path: string, options: { device?: DeviceLike } = {}): StateDict {
+  const file = readSafetensorsFile(path);
+  const out: StateDict = new Map();
+  for (const [name, raw] of file.tensors) out.set(name, tensor(raw.data, { shape: raw.shape, dtype: raw.dtype, device: options.device }));
+  return out;
+}
+
+/** The metadata block of a safetensors file. */
+export function loadMetadata(path: string): Record<string, string> {
+  return readSafetensorsFile(path).metadata;
+}

@@ -1,0 +1,15 @@
+export { Module } from './module.js';
+export { Parameter, isParameter } from './parameter.js';
+export { Sequential, ModuleList, ModuleDict, Identity } from './containers.js';
+export { Linear } from './layers/linear.js';
+export { Conv2d, Conv1d, type Conv2dOptions, type Conv1dOptions, type ConvAlgo } from './layers/conv.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './layers/pool.js';
+export { ReLU, LeakyReLU, ELU, GELU, Softplus, Sigmoid, Tanh, Softmax, LogSoftmax, Flatten } from './layers/activation.js';
+export { Dropout } from './layers/dropout.js';
+export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions } from './layers/norm.js';
+export { Embedding } from './layers/embedding.js';
+export { RNN, LSTM, GRU, type RNNOptions } from './layers/rnn.js';
+export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, type Reduction, type CrossEntropyOptions } from './losses/index.js';
+export * as init from './init.js';
+export { save, load, loadMetadata, type StateDict } from './checkpoint.js';
+export { summary, type ModelSummary, type LayerSummary } from './summary.js';

@@ -1,0 +1,90 @@
+import { conv1d, conv2d, zeros, type Tensor } from '@nutshell/tensor';
+import { ValueError } from '@nutshell/tensor';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import * as init from '../init.js';
+
+type Pair = number | [number, number];
+const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
+
+export type ConvAlgo = 'auto' | 'heuristic' | 'implicitGemm' | 'implicitPrecompGemm' | 'gemm' | 'direct' | 'fft' | 'fftTiling' | 'winograd' | 'winogradNonfused';
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: Pair | 'same' | 'valid';
+  dilation?: Pair;
+  groups?: number;
+  bias?: boolean;
+  /** Convolution algorithm: cuDNN's on cuda ('auto' measures and caches the fastest). */
+  algo?: ConvAlgo;
+}
+
+/** 2-D convolution over [N, C, H, W]; weight [out, in/groups, kH, kW] as PyTorch. */
+export class Conv2d extends Module {
+  weight: Tensor;
+  bias: Tensor | null;
+  readonly kernelSize: [number, number];
+
+  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, readonly options: Conv2dOptions = {}) {
+    super();
+    const groups = options.groups ?? 1;
+    if (inChannels % groups || outChannels % groups) {
+      throw new ValueError(`Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups})`);
+    }
+    this.kernelSize = pair(kernelSize);
+    this.weight = Parameter(zeros([outChannels, inChannels / groups, ...this.kernelSize]));
+    this.bias = options.bias ?? true ? Parameter(zeros([outChannels])) : null;
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    init.kaimingUniform(this.weight, { a: Math.sqrt(5) });
+    if (this.bias) {
+      const { fanIn } = init.fans(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      init.uniform(this.bias, -bound, bound);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    const { bias: _, ...options } = this.options;
+    return conv2d(x, this.weight, this.bias, options);
+  }
+
+  protected override extraRepr(): string {
+    const o = this.options;
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}]${o.stride ? `, stride=${o.stride}` : ''}${o.padding ? `, padding=${o.padding}` : ''}${o.algo ? `, algo=${o.algo}` : ''}`;
+  }
+}
+
+export interface Conv1dOptions {
+  stride?: number;
+  padding?: number | 'same' | 'valid';
+  dilation?: number;
+  groups?: number;
+  bias?: boolean;
+  algo?: ConvAlgo;
+}
+
+/** 1-D convolution over [N, C, L]; weight [out, in/groups, k]. */
+export class Conv1d extends Module {
+  weight: Tensor;
+  bias: Tensor | null;
+
+  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly options: Conv1dOptions = {}) {
+    super();
+    const groups = options.groups ?? 1;
+    this.weight = Parameter(zeros([outChannels, inChannels / groups, kernelSize]));
+    this.bias = options.bias ?? true ? Parameter(zeros([outChannels])) : null;
+    init.kaimingUniform(this.weight, { a: Math.sqrt(5) });
+    if (this.bias) {
+      const bound = 1 / Math.sqrt(init.fans(this.weight).fanIn);
+      init.uniform(this.bias, -bound, bound);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    const { bias: _, ...options } = this.options;
+    return conv1d(x, this.weight, this.bias, options);
+  }
+}

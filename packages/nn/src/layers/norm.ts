@@ -1,0 +1,94 @@
+import { batchNorm, layerNorm, ones, zeros, ValueError, type Tensor } from '@nutshell/tensor';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+
+export interface BatchNormOptions {
+  eps?: number;
+  momentum?: number;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+/**
+ * Batch normalisation over the channel dim. Running statistics are buffers (`running_mean`,
+ * `running_var`, `num_batches_tracked` as in PyTorch's state dicts); training replaces them with
+ * the updated values the batchNorm op returns (tensors are immutable).
+ */
+abstract class BatchNormBase extends Module {
+  weight: Tensor | null;
+  bias: Tensor | null;
+  declare running_mean: Tensor | null;
+  declare running_var: Tensor | null;
+  declare num_batches_tracked: Tensor | null;
+  readonly eps: number;
+  readonly momentum: number;
+
+  protected abstract readonly ranks: number[];
+
+  constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
+    super();
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum ?? 0.1;
+    const affine = options.affine ?? true;
+    this.weight = affine ? Parameter(ones([numFeatures])) : null;
+    this.bias = affine ? Parameter(zeros([numFeatures])) : null;
+    const track = options.trackRunningStats ?? true;
+    this.registerBuffer('running_mean', track ? zeros([numFeatures]) : null);
+    this.registerBuffer('running_var', track ? ones([numFeatures]) : null);
+    this.registerBuffer('num_batches_tracked', track ? zeros([], { dtype: 'int64' }) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!this.ranks.includes(x.ndim)) {
+      throw new ValueError(`${this.constructor.name}: expected a ${this.ranks.join('-D or ')}-D input, got shape [${x.shape}]`);
+    }
+    const useBatchStats = this.training || !this.running_mean;
+    const { output, runningMean, runningVar } = batchNorm(x, this.running_mean, this.running_var, this.weight, this.bias, {
+      training: useBatchStats,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
+    if (this.training && this.running_mean && runningMean && runningVar) {
+      // Write the new statistics into the existing buffers so stateDict() and to() keep working.
+      this.swapStats(runningMean, runningVar);
+    }
+    return output;
+  }
+
+  private swapStats(mean: Tensor, variance: Tensor): void {
+    this.running_mean!.adoptStorage(mean);
+    this.running_var!.adoptStorage(variance);
+    const n = this.num_batches_tracked!;
+    n.adoptStorage(n.add(1));
+  }
+
+  protected override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}`;
+  }
+}
+
+/** Over [N, C] or [N, C, L]. */
+export class BatchNorm1d extends BatchNormBase {
+  protected readonly ranks = [2, 3];
+}
+/** Over [N, C, H, W]. */
+export class BatchNorm2d extends BatchNormBase {
+  protected readonly ranks = [4];
+}
+
+export class LayerNorm extends Module {
+  weight: Tensor | null;
+  bias: Tensor | null;
+  readonly normalizedShape: number[];
+
+  constructor(normalizedShape: number | number[], readonly options: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+    const affine = options.elementwiseAffine ?? true;
+    this.weight = affine ? Parameter(ones(this.normalizedShape)) : null;
+    this.bias = affine && (options.bias ?? true) ? Parameter(zeros(this.normalizedShape)) : null;
+  }
+  forward(x: Tensor): Tensor {
+    return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.options.eps ?? 1e-5);
+  }
+}

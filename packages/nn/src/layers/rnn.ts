@@ -1,0 +1,107 @@
+// RNN, LSTM and GRU modules over the tensor package's fused ops (oneDNN on cpu, cuDNN on cuda).
+// Parameters carry PyTorch's names and layouts (weight_ih_l0, weight_hh_l0_reverse …, gates
+// i,f,g,o / r,z,n), so stateDicts move between the two frameworks unchanged.
+import { gru, lstm, rnn, zeros, ValueError, type Tensor } from '@nutshell/tensor';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import * as init from '../init.js';
+
+export interface RNNOptions {
+  numLayers?: number;
+  bias?: boolean;
+  batchFirst?: boolean;
+  dropout?: number;
+  bidirectional?: boolean;
+}
+
+type Kind = 'lstm' | 'gru' | 'rnnTanh' | 'rnnRelu';
+const GATES: Record<Kind, number> = { lstm: 4, gru: 3, rnnTanh: 1, rnnRelu: 1 };
+
+abstract class RNNBase extends Module {
+  readonly numLayers: number;
+  readonly bidirectional: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bias: boolean;
+
+  protected constructor(protected readonly kind: Kind, readonly inputSize: number, readonly hiddenSize: number, options: RNNOptions) {
+    super();
+    this.numLayers = options.numLayers ?? 1;
+    this.bidirectional = options.bidirectional ?? false;
+    this.batchFirst = options.batchFirst ?? false;
+    this.dropout = options.dropout ?? 0;
+    this.bias = options.bias ?? true;
+    if (!(Number.isInteger(this.numLayers) && this.numLayers >= 1)) throw new ValueError(`${this.constructor.name}: numLayers expected a positive integer, got ${this.numLayers}`);
+    if (!(this.dropout >= 0 && this.dropout <= 1)) throw new ValueError(`${this.constructor.name}: dropout expected a probability, got ${this.dropout}`);
+    const gates = GATES[kind] * hiddenSize;
+    const dirs = this.bidirectional ? 2 : 1;
+    const self = this as unknown as Record<string, Tensor>;
+    for (let l = 0; l < this.numLayers; l++) {
+      for (let d = 0; d < dirs; d++) {
+        const suffix = `l${l}${d === 1 ? '_reverse' : ''}`;
+        const inSize = l === 0 ? inputSize : hiddenSize * dirs;
+        self[`weight_ih_${suffix}`] = Parameter(zeros([gates, inSize]));
+        self[`weight_hh_${suffix}`] = Parameter(zeros([gates, hiddenSize]));
+        if (this.bias) {
+          self[`bias_ih_${suffix}`] = Parameter(zeros([gates]));
+          self[`bias_hh_${suffix}`] = Parameter(zeros([gates]));
+        }
+      }
+    }
+    this.resetParameters();
+  }
+
+  /** U(−1/√H, 1/√H) for every weight and bias, as PyTorch. */
+  resetParameters(): void {
+    const k = 1 / Math.sqrt(this.hiddenSize);
+    for (const [, p] of this.namedParameters()) init.uniform(p, -k, k);
+  }
+
+  /** The flat weights by PyTorch name, in PyTorch's order. */
+  protected weights(): Record<string, Tensor> {
+    return Object.fromEntries(this.namedParameters());
+  }
+
+  protected options() {
+    return {
+      hiddenSize: this.hiddenSize,
+      numLayers: this.numLayers,
+      bidirectional: this.bidirectional,
+      batchFirst: this.batchFirst,
+      dropout: this.dropout,
+      training: this.training,
+    };
+  }
+
+  protected override extraRepr(): string {
+    return `${this.inputSize}, ${this.hiddenSize}${this.numLayers > 1 ? `, numLayers=${this.numLayers}` : ''}${this.batchFirst ? ', batchFirst=true' : ''}${this.bidirectional ? ', bidirectional=true' : ''}`;
+  }
+}
+
+export class LSTM extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+    super('lstm', inputSize, hiddenSize, options);
+  }
+  /** → { output, h, c }; state = { h0, c0 } optional. */
+  forward(x: Tensor, state: { h0?: Tensor; c0?: Tensor } = {}): { output: Tensor; h: Tensor; c: Tensor } {
+    return lstm(x, this.weights(), { ...this.options(), h0: state.h0, c0: state.c0 });
+  }
+}
+
+export class GRU extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+    super('gru', inputSize, hiddenSize, options);
+  }
+  forward(x: Tensor, state: { h0?: Tensor } = {}): { output: Tensor; h: Tensor } {
+    return gru(x, this.weights(), { ...this.options(), h0: state.h0 });
+  }
+}
+
+export class RNN extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
+    super(options.nonlinearity === 'relu' ? 'rnnRelu' : 'rnnTanh', inputSize, hiddenSize, options);
+  }
+  forward(x: Tensor, state: { h0?: Tensor } = {}): { output: Tensor; h: Tensor } {
+    return rnn(x, this.weights(), { ...this.options(), h0: state.h0, nonlinearity: this.kind === 'rnnRelu' ? 'relu' : 'tanh' });
+  }
+}

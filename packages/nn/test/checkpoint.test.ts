@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DataError, copyInto, decodeSafetensors, encodeSafetensors, noGrad, readSafetensorsFile, scope, tensor } from '@nutshell/tensor';
+import { expectClose, seededRandom } from '@nutshell/tensor/testing';
+import { Linear, load, loadMetadata, save } from '../src/index.js';
+import { SmallCNN } from './models.js';
+
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const tmp = () => mkdtempSync(join(tmpdir(), 'nutshell-ckpt-'));
+
+describe('safetensors checkpoints', () => {
+  it('round-trip every dtype with metadata', async () => {
+    const dir = tmp();
+    const state = new Map([
+      ['f', tensor([[1.5, -2], [3, 4]])],
+      ['i', tensor([1, -2, 3], { dtype: 'int32' })],
+      ['l', tensor([5n, -6n])],
+      ['u', tensor([7, 8], { dtype: 'uint8' })],
+      ['b', tensor([true, false, true])],
+      ['empty', tensor([], { shape: [0, 3] })],
+    ]);
+    await save(state, join(dir, 'c.safetensors'), { note: 'hi' });
+    const back = load(join(dir, 'c.safetensors'));
+    for (const [k, v] of state) {
+      expect(back.get(k)!.shape).toEqual(v.shape);
+      expect(back.get(k)!.dtype).toBe(v.dtype);
+      expect(back.get(k)!.arraySync()).toEqual(v.arraySync());
+    }
+    expect(loadMetadata(join(dir, 'c.safetensors'))).toMatchObject({ note: 'hi', format: 'pt' });
+  });
+
+  it('a checkpoint written by PyTorch loads and gives the same outputs', () => {
+    const model = new SmallCNN().eval();
+    model.loadStateDict(load(join(fixtures, 'written-by-pytorch.safetensors')));
+    const io = readSafetensorsFile(join(fixtures, 'written-by-pytorch.io.safetensors')).tensors;
+    const out = scope(() => noGrad(() => model.forward(tensor(io.get('input')!.data, { shape: io.get('input')!.shape })).dataSync()));
+    expectClose(out, io.get('output')!.data, 1e-5, 1e-4, 'outputs');
+  });
+
+  it('writes the checkpoint PyTorch reads back (scripts/fixtures_nn.py checks it)', async () => {
+    // Deterministic weights so the committed file only changes when the format does.
+    const model = new SmallCNN().eval();
+    const rand = seededRandom(7);
+    noGrad(() =>
+      scope(() => {
+        for (const p of model.parameters()) copyInto(p, tensor(Float32Array.from({ length: p.numel }, () => rand() - 0.5), { shape: p.shape }));
+      }),
+    );
+    const input = Float32Array.from({ length: 2 * 144 }, () => rand());
+    const output = scope(() => noGrad(() => model.forward(tensor(input, { shape: [2, 1, 12, 12] })).dataSync() as Float32Array));
+    const path = join(fixtures, 'written-by-nutshell.safetensors');
+    await save(model, path);
+    writeFileSync(join(fixtures, 'written-by-nutshell.io.safetensors'), encodeSafetensors([
+      ['input', { dtype: 'float32', shape: [2, 1, 12, 12], data: input }],
+      ['output', { dtype: 'float32', shape: [2, 5], data: output }],
+    ]));
+    const keys = [...readSafetensorsFile(path).tensors.keys()].sort();
+    expect(keys).toEqual([...model.stateDict().keys()].sort());
+  });
+
+  it('fuzz: thousands of mutated files are refused with a DataError or load consistently', () => {
+    const good = encodeSafetensors([
+      ['a', { dtype: 'float32', shape: [3, 4], data: new Float32Array(12).fill(1) }],
+      ['b', { dtype: 'int64', shape: [2], data: new BigInt64Array([1n, 2n]) }],
+      ['c', { dtype: 'uint8', shape: [5], data: new Uint8Array(5) }],
+    ], { k: 'v' });
+    const rand = seededRandom(99);
+    let refused = 0, loaded = 0;
+    const mutations: ((b: Buffer) => Buffer)[] = [
+      (b) => { const c = Buffer.from(b); c[Math.floor(rand() * c.length)] = Math.floor(rand() * 256); return c; },
+      (b) => b.subarray(0, Math.floor(rand() * b.length)),
+      (b) => { const c = Buffer.from(b); c.writeBigUInt64LE(BigInt(Math.floor(rand() * 2 ** 40)), 0); return c; },
+      (b) => { const c = Buffer.from(b); const i = 8 + Math.floor(rand() * Number(c.readBigUInt64LE(0))); c[i] = '0123456789[]{},:"'.charCodeAt(Math.floor(rand() * 17)); return c; },
+      (b) => Buffer.concat([b, Buffer.alloc(Math.floor(rand() * 64))]),
+      (b) => { const header = JSON.parse(b.subarray(8, 8 + Number(b.readBigUInt64LE(0))).toString()); header.a.shape = [Math.floor(rand() * 2 ** 31), 3]; const h = Buffer.from(JSON.stringify(header)); const len = Buffer.alloc(8); len.writeBigUInt64LE(BigInt(h.length)); return Buffer.concat([len, h, b.subarray(8 + Number(b.readBigUInt64LE(0)))]); },
+      (b) => { const header = JSON.parse(b.subarray(8, 8 + Number(b.readBigUInt64LE(0))).toString()); header.b.data_offsets = [0, 16]; const h = Buffer.from(JSON.stringify(header)); const len = Buffer.alloc(8); len.writeBigUInt64LE(BigInt(h.length)); return Buffer.concat([len, h, b.subarray(8 + Number(b.readBigUInt64LE(0)))]); },
+      (b) => { const header = JSON.parse(b.subarray(8, 8 + Number(b.readBigUInt64LE(0))).toString()); header.c.dtype = ['F16', 'Q8', 'F64', 7][Math.floor(rand() * 4)]; const h = Buffer.from(JSON.stringify(header)); const len = Buffer.alloc(8); len.writeBigUInt64LE(BigInt(h.length)); return Buffer.concat([len, h, b.subarray(8 + Number(b.readBigUInt64LE(0)))]); },
+    ];
+    for (let i = 0; i < 4000; i++) {
+      const bad = mutations[i % mutations.length](good);
+      try {
+        const f = decodeSafetensors(bad, 'fuzz');
+        for (const [, t] of f.tensors) expect(t.data.byteLength).toBe(t.shape.reduce((a, b) => a * b, 1) * ({ float32: 4, int32: 4, int64: 8, uint8: 1, bool: 1 }[t.dtype]));
+        loaded++;
+      } catch (err) {
+        expect(err).toBeInstanceOf(DataError);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(1000);
+    expect(loaded).toBeGreaterThan(10);
+  });
+
+  it('names the file and the field when refusing', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'x.safetensors'), Buffer.from([1, 2, 3]));
+    expect(() => load(join(dir, 'x.safetensors'))).toThrowError(/x\.safetensors: file is 3 bytes, shorter than the 8-byte header length/);
+    expect(() => load(join(dir, 'missing.safetensors'))).toThrowError(DataError);
+  });
+
+  it('atomic save: a process killed in the middle of save leaves the previous checkpoint intact', async () => {
+    const dir = tmp();
+    const path = join(dir, 'model.safetensors');
+    const first = new Linear(512, 512);
+    await save(first, path);
+    const before = readFileSync(path);
+    // A child saves a large checkpoint over and over; we kill it at an arbitrary moment.
+    const script = `
+      import { Linear, save } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const m = new Linear(2048, 2048);
+      process.send('ready');
+      for (;;) await save(m, ${JSON.stringify(path)});
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    await new Promise<void>((resolve) => child.once('message', () => resolve()));
+    await new Promise((r) => setTimeout(r, 150));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const after = readFileSync(path);
+    const file = decodeSafetensors(after, path); // whole and valid: either the old or a complete new one
+    expect([...file.tensors.keys()].sort()).toEqual(['bias', 'weight']);
+    expect(after.length === before.length || file.tensors.get('weight')!.shape[0] === 2048).toBe(true);
+    expect(existsSync(path)).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp')).length).toBeLessThanOrEqual(1);
+  });
+});

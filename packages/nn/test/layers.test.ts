@@ -1,0 +1,61 @@
+// Every layer and loss against PyTorch (fixtures from scripts/fixtures_nn.py): forward outputs,
+// input and parameter gradients, and running statistics after a training-mode forward.
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readSafetensorsFile, scope, tensor, type RawTensor, type Tensor } from '@nutshell/tensor';
+import { expectClose } from '@nutshell/tensor/testing';
+import * as nn from '../src/index.js';
+
+const dir = fileURLToPath(new URL('./fixtures/layers/', import.meta.url));
+const toTensor = (r: RawTensor, requiresGrad = false) => tensor(r.data, { shape: r.shape, dtype: r.dtype, requiresGrad: requiresGrad && r.dtype === 'float32' });
+
+function outputsOf(out: unknown): Tensor[] {
+  if ((out as Tensor).isTensor) return [out as Tensor];
+  const o = out as { output: Tensor; h: Tensor; c?: Tensor };
+  return o.c ? [o.output, o.h, o.c] : [o.output, o.h];
+}
+
+describe('layers and losses match PyTorch', () => {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort()) {
+    const name = file.replace('.safetensors', '');
+    it(name, () => {
+      const { tensors, metadata } = readSafetensorsFile(dir + file);
+      const spec = JSON.parse(metadata.spec) as { cls: string; args: unknown[] };
+      const evalMode = JSON.parse(metadata.eval) as boolean;
+      scope(() => {
+        const Cls = (nn as unknown as Record<string, new (...a: unknown[]) => nn.Module>)[spec.cls];
+        expect(Cls, spec.cls).toBeDefined();
+        const layer = new Cls(...spec.args);
+        const params = new Map([...tensors].filter(([k]) => k.startsWith('param.')).map(([k, v]) => [k.slice(6), toTensor(v)]));
+        layer.loadStateDict(params);
+        layer.train(!evalMode);
+        const inputs = [...tensors].filter(([k]) => k.startsWith('input.')).sort().map(([, v]) => toTensor(v, true));
+        const outs = outputsOf(layer.forward(...inputs));
+        outs.forEach((o, j) => {
+          const want = tensors.get(`output.${j}`)!;
+          expect(o.shape, `output ${j} shape`).toEqual(want.shape);
+          expectClose(o.dataSync(), want.data, 1e-4, 1e-4, `output ${j}`);
+        });
+        const withGrad = outs.map((o, j) => [o, tensors.get(`upstream.${j}`)] as const).filter(([o, u]) => u && o.requiresGrad);
+        withGrad.forEach(([o, u], k) => o.backward(toTensor(u!), { retainGraph: k < withGrad.length - 1 }));
+        inputs.forEach((x, i) => {
+          const want = tensors.get(`grad.input.${i}`);
+          if (!want) return;
+          expect(x.grad, `gradient of input ${i}`).not.toBeNull();
+          expectClose(x.grad!.dataSync(), want.data, 1e-4, 1e-3, `gradient of input ${i}`);
+        });
+        for (const [k, p] of layer.namedParameters()) {
+          const want = tensors.get(`grad.param.${k}`);
+          if (!want) continue;
+          expect(p.grad, `gradient of ${k}`).not.toBeNull();
+          expectClose(p.grad!.dataSync(), want.data, 1e-4, 1e-3, `gradient of ${k}`);
+        }
+        for (const [k, b] of layer.namedBuffers()) {
+          const want = tensors.get(`buffer_after.${k}`);
+          if (want) expectClose(b.dataSync(), want.data, 1e-5, 1e-4, `buffer ${k} after the step`);
+        }
+      });
+    });
+  }
+});

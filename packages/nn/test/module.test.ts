@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { ones, scope, sum, tensor, type Tensor } from '@nutshell/tensor';
+import { BatchNorm2d, Conv2d, Identity, LSTM, Linear, Module, ModuleDict, ModuleList, ReLU, Sequential, summary } from '../src/index.js';
+
+class Net extends Module {
+  conv1 = new Conv2d(1, 4, 3);
+  bn = new BatchNorm2d(4);
+  blocks = new ModuleList([new Linear(4, 4), new Linear(4, 2)]);
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+}
+
+describe('Module', () => {
+  it('registers parameters, buffers and submodules by assignment with PyTorch names', () => {
+    const net = new Net();
+    expect([...net.namedParameters()].map(([k]) => k)).toEqual([
+      'conv1.weight', 'conv1.bias', 'bn.weight', 'bn.bias', 'blocks.0.weight', 'blocks.0.bias', 'blocks.1.weight', 'blocks.1.bias',
+    ]);
+    expect([...net.stateDict().keys()]).toEqual([
+      'conv1.weight', 'conv1.bias', 'bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var', 'bn.num_batches_tracked',
+      'blocks.0.weight', 'blocks.0.bias', 'blocks.1.weight', 'blocks.1.bias',
+    ]);
+    expect([...net.children()].length).toBe(3);
+    expect([...net.modules()].length).toBe(6);
+  });
+
+  it('LSTM parameters carry PyTorch names and shapes', () => {
+    const lstm = new LSTM(3, 5, { numLayers: 2, bidirectional: true });
+    const shapes = Object.fromEntries([...lstm.namedParameters()].map(([k, p]) => [k, p.shape]));
+    expect(Object.keys(shapes)).toEqual([
+      'weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', 'weight_ih_l0_reverse', 'weight_hh_l0_reverse', 'bias_ih_l0_reverse', 'bias_hh_l0_reverse',
+      'weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1', 'weight_ih_l1_reverse', 'weight_hh_l1_reverse', 'bias_ih_l1_reverse', 'bias_hh_l1_reverse',
+    ]);
+    expect(shapes.weight_ih_l0).toEqual([20, 3]);
+    expect(shapes.weight_ih_l1).toEqual([20, 10]);
+    expect(shapes.weight_hh_l1_reverse).toEqual([20, 5]);
+  });
+
+  it('train()/eval() reach every submodule', () => {
+    const net = new Net().eval();
+    expect([...net.modules()].every((m) => !m.training)).toBe(true);
+    net.train();
+    expect(net.bn.training).toBe(true);
+  });
+
+  it('loadStateDict copies into the existing tensors, strictly by default', () => {
+    const a = new Linear(3, 2);
+    const b = new Linear(3, 2);
+    const weightBefore = b.weight;
+    b.loadStateDict(a.stateDict());
+    expect(b.weight).toBe(weightBefore);
+    expect(Array.from(b.weight.dataSync())).toEqual(Array.from(a.weight.dataSync()));
+    expect(() => b.loadStateDict(new Map([['weight', a.weight]]))).toThrowError(/loadStateDict: missing keys: bias/);
+    expect(() => b.loadStateDict(new Map([['weight', ones([2, 4])], ['bias', a.bias!]]))).toThrowError(/'weight' has shape \[2,4\] in the state dict but \[2,3\] in the model/);
+    const r = b.loadStateDict(new Map([['weight', a.weight], ['extra', a.weight]]), { strict: false });
+    expect(r).toEqual({ missingKeys: ['bias'], unexpectedKeys: ['extra'] });
+  });
+
+  it('freezing: a frozen module gets no gradients and its parameters do not move', async () => {
+    const { SGD } = await import('@nutshell/optim');
+    const frozen = new Linear(3, 3);
+    const head = new Linear(3, 1);
+    frozen.requiresGrad_(false);
+    const before = Array.from(frozen.weight.dataSync());
+    const opt = new SGD([...frozen.parameters(), ...head.parameters()], { lr: 0.5 });
+    scope(() => {
+      sum(head.forward(frozen.forward(tensor([[1, 2, 3]])))).backward();
+      opt.step();
+    });
+    expect(frozen.weight.grad).toBeNull();
+    expect(head.weight.grad).not.toBeNull();
+    expect(Array.from(frozen.weight.dataSync())).toEqual(before);
+  });
+
+  it('containers: Sequential chains, ModuleDict names, Identity passes through', () => {
+    const seq = new Sequential(new Linear(2, 3), new ReLU(), new Linear(3, 1));
+    expect([...seq.stateDict().keys()]).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+    const out = scope(() => seq.forward(tensor([[1, 2]])).dataSync());
+    expect(out.length).toBe(1);
+    const dict = new ModuleDict({ enc: new Linear(2, 2), dec: new Identity() });
+    expect(dict.keys()).toEqual(['enc', 'dec']);
+    expect([...dict.stateDict().keys()]).toEqual(['enc.weight', 'enc.bias']);
+  });
+
+  it('summary prints each layer with output shape and parameter count', () => {
+    const seq = new Sequential(new Conv2d(1, 6, 5, { padding: 2 }), new ReLU());
+    const s = summary(seq, [1, 1, 28, 28]);
+    expect(s.totalParams).toBe(6 * 25 + 6);
+    expect(s.layers[0]).toMatchObject({ name: '0', type: 'Conv2d', outputShape: [1, 6, 28, 28], params: 156 });
+    expect(s.text).toContain('Total params: 156');
+  });
+
+  it('default initialisation follows PyTorch: Linear weight within ±1/sqrt(fanIn)', () => {
+    const l = new Linear(100, 50);
+    const w = l.weight.dataSync() as Float32Array;
+    const bound = 1 / Math.sqrt(100);
+    expect(Math.max(...w)).toBeLessThanOrEqual(bound);
+    expect(Math.min(...w)).toBeGreaterThanOrEqual(-bound);
+    expect(Math.max(...w)).toBeGreaterThan(bound * 0.9);
+  });
+});

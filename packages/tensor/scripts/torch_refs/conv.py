@@ -1,0 +1,43 @@
+"""References for convolution: conv2d and its backward-data / backward-weights ops.
+
+padding is [h, w] (symmetric) or [top, left, bottom, right]; an empty bias ([0]) means none.
+The backward ops are computed by autograd through the forward with create_graph, so their own
+gradients (double backward) come out too.
+"""
+import torch
+import torch.nn.functional as F
+
+
+def _conv(inp, w, b, a):
+    p = a["padding"]
+    if len(p) == 4:
+        top, left, bottom, right = p
+        inp = F.pad(inp, (left, right, top, bottom))
+        p = (0, 0)
+    return F.conv2d(inp, w, b if b is not None and b.numel() else None,
+                    stride=a["stride"], padding=tuple(p), dilation=a["dilation"], groups=a["groups"])
+
+
+def conv2d(x, a):
+    return [_conv(x[0], x[1], x[2], a)]
+
+
+def conv2d_backward_data(x, a):
+    gy, w = x
+    inp = torch.zeros(a["inputShape"], requires_grad=True)
+    (gx,) = torch.autograd.grad(_conv(inp, w, None, a), inp, gy, create_graph=True)
+    return [gx]
+
+
+def conv2d_backward_weights(x, a):
+    gy, inp = x
+    w = torch.zeros(a["weightShape"], requires_grad=True)
+    (gw,) = torch.autograd.grad(_conv(inp, w, None, a), w, gy, create_graph=True)
+    return [gw]
+
+
+TORCH = {
+    "conv2d": conv2d,
+    "conv2dBackwardData": conv2d_backward_data,
+    "conv2dBackwardWeights": conv2d_backward_weights,
+}

@@ -1,0 +1,59 @@
+"""References for elementwise math, comparisons, where and activations (and their backward ops)."""
+import torch
+import torch.nn.functional as F
+
+A = torch.ops.aten
+
+
+def clamp(x, a):
+    # Absent bounds are ±Infinity on the TS side, which JSON turns into null.
+    lo, hi = a["min"], a["max"]
+    if lo is None and hi is None:
+        return [x[0].clone()]
+    return [torch.clamp(x[0], min=lo, max=hi)]
+
+
+TORCH = {
+    # binary (NumPy broadcasting)
+    "sub": lambda x, a: [x[0] - x[1]],
+    "div": lambda x, a: [torch.div(x[0], x[1])],
+    "pow": lambda x, a: [torch.pow(x[0], x[1])],
+    "maximum": lambda x, a: [torch.maximum(x[0], x[1])],
+    "minimum": lambda x, a: [torch.minimum(x[0], x[1])],
+    "where": lambda x, a: [torch.where(x[0], x[1], x[2])],
+    # comparisons and logic
+    "eq": lambda x, a: [torch.eq(x[0], x[1])],
+    "ne": lambda x, a: [torch.ne(x[0], x[1])],
+    "lt": lambda x, a: [torch.lt(x[0], x[1])],
+    "le": lambda x, a: [torch.le(x[0], x[1])],
+    "gt": lambda x, a: [torch.gt(x[0], x[1])],
+    "ge": lambda x, a: [torch.ge(x[0], x[1])],
+    "logicalAnd": lambda x, a: [torch.logical_and(x[0], x[1])],
+    "logicalOr": lambda x, a: [torch.logical_or(x[0], x[1])],
+    "logicalNot": lambda x, a: [torch.logical_not(x[0])],
+    # unary math
+    "neg": lambda x, a: [torch.neg(x[0])],
+    "abs": lambda x, a: [torch.abs(x[0])],
+    "sign": lambda x, a: [torch.sign(x[0])],
+    "exp": lambda x, a: [torch.exp(x[0])],
+    "log": lambda x, a: [torch.log(x[0])],
+    "sqrt": lambda x, a: [torch.sqrt(x[0])],
+    "rsqrt": lambda x, a: [torch.rsqrt(x[0])],
+    "clamp": clamp,
+    "powScalar": lambda x, a: [torch.pow(x[0], a["exponent"])],
+    # activations and their backward ops (aten's own backward functions, double-differentiable)
+    "relu": lambda x, a: [F.relu(x[0])],
+    "reluBackward": lambda x, a: [A.threshold_backward(x[0], x[1], 0)],
+    "leakyRelu": lambda x, a: [F.leaky_relu(x[0], a["negativeSlope"])],
+    "leakyReluBackward": lambda x, a: [A.leaky_relu_backward(x[0], x[1], a["negativeSlope"], False)],
+    "elu": lambda x, a: [F.elu(x[0], a["alpha"])],
+    "eluBackward": lambda x, a: [A.elu_backward(x[0], a["alpha"], 1, 1, False, x[1])],
+    "sigmoid": lambda x, a: [torch.sigmoid(x[0])],
+    "sigmoidBackward": lambda x, a: [A.sigmoid_backward(x[0], x[1])],
+    "tanh": lambda x, a: [torch.tanh(x[0])],
+    "tanhBackward": lambda x, a: [A.tanh_backward(x[0], x[1])],
+    "gelu": lambda x, a: [F.gelu(x[0], approximate=a["approximate"])],
+    "geluBackward": lambda x, a: [A.gelu_backward(x[0], x[1], approximate=a["approximate"])],
+    "softplus": lambda x, a: [F.softplus(x[0], a["beta"], a["threshold"])],
+    "softplusBackward": lambda x, a: [A.softplus_backward(x[0], x[1], a["beta"], a["threshold"])],
+}

@@ -1,0 +1,355 @@
+// Convolution: conv2d and its two fused backward ops (cuDNN's words: backward data, backward
+// weights), each a declared op with its own kernel; conv1d is a view onto conv2d (H = 1).
+// cpu runs them through oneDNN (native/src/cpu/conv.cc).
+//
+// Note [absent optional inputs]: op inputs are always tensors, so an optional one (conv's bias,
+// batch norm's running stats and affine parameters, layer norm's weight and bias) is passed as
+// an empty tensor of shape [0]. The user functions do that; kernels and gradients treat
+// numel 0 as "not given" (a [0] bias of a conv with 0 output channels means the same thing).
+import { full } from './creation.js';
+import { ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { scope } from '../../memory.js';
+import type { Tensor } from '../../tensor.js';
+import { apply } from '../apply.js';
+import { defineOp, FLOAT, type BadSample, type Sample, type TensorMeta } from '../declare.js';
+import { sum } from './reduce.js';
+import { reshape } from './shape.js';
+
+/** cuDNN's forward algorithm names; cpu (oneDNN) runs auto/heuristic, direct and winograd. */
+export const convAlgos = ['auto', 'heuristic', 'implicitGemm', 'implicitPrecompGemm', 'gemm', 'direct', 'fft', 'fftTiling', 'winograd', 'winogradNonfused'] as const;
+export type ConvAlgo = (typeof convAlgos)[number];
+const cpuConvAlgos: readonly ConvAlgo[] = ['auto', 'heuristic', 'direct', 'winograd'];
+
+/** Attributes shared by the three convolution ops. padding: [h, w] or [top, left, bottom, right]. */
+export type Conv2dAttrs = {
+  stride: readonly number[];
+  padding: readonly number[];
+  dilation: readonly number[];
+  groups: number;
+  algo: string;
+};
+
+const convAttrSpecs = {
+  stride: { kind: 'ints', default: [1, 1] },
+  padding: { kind: 'ints', default: [0, 0] },
+  dilation: { kind: 'ints', default: [1, 1] },
+  groups: { kind: 'int', default: 1 },
+  algo: { kind: convAlgos, default: 'auto' },
+} as const;
+
+/** Everything a convolution's shapes say, checked once for the op and its backward ops. */
+interface ConvGeometry {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  o: number;
+  kh: number;
+  kw: number;
+  oh: number;
+  ow: number;
+  /** [top, left, bottom, right] */
+  pad: [number, number, number, number];
+}
+
+function checkPair(op: string, name: string, v: readonly number[], min: number): void {
+  if (v.length !== 2 || !v.every((d) => Number.isSafeInteger(d) && d >= min)) {
+    throw new ValueError(`${op}: option '${name}' expected 2 integers >= ${min}, got [${v.join(',')}]`);
+  }
+}
+
+/** Validates a convolution of `input` [N,C,H,W] by `weight` [O,C/groups,kH,kW]; returns its geometry. */
+function convGeometry(op: string, input: readonly number[], weight: readonly number[], a: Conv2dAttrs): ConvGeometry {
+  if (input.length !== 4) throw new ShapeError(`${op}: input expected 4 dimensions [N,C,H,W], got ${fmtShape(input)}`);
+  if (weight.length !== 4) throw new ShapeError(`${op}: weight expected 4 dimensions [O,C/groups,kH,kW], got ${fmtShape(weight)}`);
+  checkPair(op, 'stride', a.stride, 1);
+  checkPair(op, 'dilation', a.dilation, 1);
+  if (!(a.padding.length === 2 || a.padding.length === 4) || !a.padding.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new ValueError(`${op}: option 'padding' expected [h, w] or [top, left, bottom, right] of integers >= 0, got [${a.padding.join(',')}]`);
+  }
+  if (!(a.groups >= 1)) throw new ValueError(`${op}: option 'groups' expected an integer >= 1, got ${a.groups}`);
+  const [n, c, h, w] = input;
+  const [o, cg, kh, kw] = weight;
+  const shapes = `(input ${fmtShape(input)}, weight ${fmtShape(weight)})`;
+  if (kh < 1 || kw < 1) throw new ShapeError(`${op}: weight expected a kernel of at least 1x1, got ${kh}x${kw} ${shapes}`);
+  if (o % a.groups !== 0) throw new ShapeError(`${op}: weight has ${o} output channels, not divisible by groups ${a.groups} ${shapes}`);
+  if (cg * a.groups !== c) {
+    throw new ShapeError(
+      a.groups === 1
+        ? `${op}: weight has ${cg} input channels but input has ${c} ${shapes}`
+        : `${op}: weight has ${cg} input channels per group (${a.groups} groups: ${cg * a.groups}) but input has ${c} ${shapes}`,
+    );
+  }
+  const pad: [number, number, number, number] = a.padding.length === 2 ? [a.padding[0], a.padding[1], a.padding[0], a.padding[1]] : [a.padding[0], a.padding[1], a.padding[2], a.padding[3]];
+  const ekh = a.dilation[0] * (kh - 1) + 1;
+  const ekw = a.dilation[1] * (kw - 1) + 1;
+  const ph = h + pad[0] + pad[2];
+  const pw = w + pad[1] + pad[3];
+  if (ekh > ph || ekw > pw) {
+    throw new ShapeError(`${op}: kernel ${ekh}x${ekw} (dilated) is larger than the padded input ${ph}x${pw} ${shapes}`);
+  }
+  return { n, c, h, w, o, kh, kw, oh: Math.floor((ph - ekh) / a.stride[0]) + 1, ow: Math.floor((pw - ekw) / a.stride[1]) + 1, pad };
+}
+
+function checkFourInts(op: string, name: string, v: readonly number[]): void {
+  if (v.length !== 4 || !v.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new ValueError(`${op}: option '${name}' expected 4 non-negative integers, got [${v.join(',')}]`);
+  }
+}
+
+function expectShape(op: string, arg: string, got: readonly number[], want: readonly number[], why: string): void {
+  if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
+    throw new ShapeError(`${op}: ${arg} expected shape ${fmtShape(want)} (${why}), got ${fmtShape(got)}`);
+  }
+}
+
+const hasBias = (m: TensorMeta | Tensor | null | undefined) => m !== null && m !== undefined && m.shape[0] !== 0;
+
+const convSamples: Sample[] = [
+  { name: 'basic', inputs: [{ shape: [2, 3, 5, 5] }, { shape: [4, 3, 3, 3] }, { shape: [4] }] },
+  { name: 'no-bias', inputs: [{ shape: [1, 2, 4, 5] }, { shape: [3, 2, 2, 3] }, { shape: [0], noGrad: true }] },
+  { name: 'stride-padding', inputs: [{ shape: [2, 2, 7, 6] }, { shape: [3, 2, 3, 3] }, { shape: [3] }], attrs: { stride: [2, 2], padding: [1, 1] } },
+  { name: 'asymmetric', inputs: [{ shape: [1, 2, 6, 5] }, { shape: [2, 2, 2, 3] }, { shape: [2] }], attrs: { stride: [2, 1], padding: [0, 1, 1, 2] } },
+  { name: 'dilation', inputs: [{ shape: [1, 2, 7, 7] }, { shape: [2, 2, 3, 3] }, { shape: [2] }], attrs: { dilation: [2, 2], padding: [2, 2] } },
+  { name: 'groups', inputs: [{ shape: [2, 4, 5, 5] }, { shape: [6, 2, 3, 3] }, { shape: [6] }], attrs: { groups: 2, padding: [1, 1] } },
+  { name: 'depthwise', inputs: [{ shape: [1, 3, 4, 4] }, { shape: [3, 1, 3, 3] }, { shape: [3] }], attrs: { groups: 3, padding: [1, 1] } },
+  { name: 'one-by-one', inputs: [{ shape: [2, 3, 3, 4] }, { shape: [5, 3, 1, 1] }, { shape: [5] }] },
+  { name: 'size-one', inputs: [{ shape: [1, 1, 1, 1] }, { shape: [1, 1, 1, 1] }, { shape: [1] }] },
+  { name: 'direct', inputs: [{ shape: [2, 3, 6, 6] }, { shape: [4, 3, 3, 3] }, { shape: [4] }], attrs: { algo: 'direct', padding: [1, 1] } },
+  { name: 'empty-batch', inputs: [{ shape: [0, 2, 4, 4] }, { shape: [3, 2, 3, 3] }, { shape: [3] }] },
+];
+
+const convBad: BadSample[] = [
+  {
+    name: 'channel mismatch',
+    inputs: [{ shape: [2, 1, 6, 6] }, { shape: [6, 3, 5, 5] }, { shape: [6] }],
+    error: 'ShapeError',
+    message: /^conv2d: weight has 3 input channels but input has 1 \(input \[2,1,6,6\], weight \[6,3,5,5\]\)$/,
+  },
+  { name: 'input rank', inputs: [{ shape: [3, 5, 5] }, { shape: [2, 3, 3, 3] }, { shape: [2] }], error: 'ShapeError', message: /conv2d: input expected 4 dimensions \[N,C,H,W\], got \[3,5,5\]/ },
+  { name: 'weight rank', inputs: [{ shape: [1, 3, 5, 5] }, { shape: [2, 3, 3] }, { shape: [2] }], error: 'ShapeError', message: /conv2d: weight expected 4 dimensions/ },
+  { name: 'bias shape', inputs: [{ shape: [1, 3, 5, 5] }, { shape: [2, 3, 3, 3] }, { shape: [3] }], error: 'ShapeError', message: /conv2d: bias expected shape \[2\] \(one per output channel\) or \[0\] \(none\), got \[3\]/ },
+  { name: 'groups do not divide', inputs: [{ shape: [1, 4, 5, 5] }, { shape: [3, 2, 3, 3] }, { shape: [3] }], attrs: { groups: 2 }, error: 'ShapeError', message: /conv2d: weight has 3 output channels, not divisible by groups 2/ },
+  { name: 'groups channel mismatch', inputs: [{ shape: [1, 4, 5, 5] }, { shape: [4, 1, 3, 3] }, { shape: [4] }], attrs: { groups: 2 }, error: 'ShapeError', message: /conv2d: weight has 1 input channels per group \(2 groups: 2\) but input has 4/ },
+  { name: 'kernel larger than input', inputs: [{ shape: [1, 3, 2, 2] }, { shape: [4, 3, 3, 3] }, { shape: [4] }], error: 'ShapeError', message: /conv2d: kernel 3x3 \(dilated\) is larger than the padded input 2x2/ },
+  { name: 'zero stride', inputs: [{ shape: [1, 1, 4, 4] }, { shape: [1, 1, 3, 3] }, { shape: [1] }], attrs: { stride: [0, 1] }, error: 'ValueError', message: /conv2d: option 'stride' expected 2 integers >= 1, got \[0,1\]/ },
+  { name: 'bad padding', inputs: [{ shape: [1, 1, 4, 4] }, { shape: [1, 1, 3, 3] }, { shape: [1] }], attrs: { padding: [1, 1, 1] }, error: 'ValueError', message: /conv2d: option 'padding' expected \[h, w\] or \[top, left, bottom, right\]/ },
+  { name: 'zero groups', inputs: [{ shape: [1, 1, 4, 4] }, { shape: [1, 1, 3, 3] }, { shape: [1] }], attrs: { groups: 0 }, error: 'ValueError', message: /conv2d: option 'groups' expected an integer >= 1, got 0/ },
+  // Kernel-side refusals (small tensors run inline, so they surface at the call).
+  { name: 'fft on cpu', inputs: [{ shape: [1, 1, 4, 4] }, { shape: [1, 1, 3, 3] }, { shape: [1] }], attrs: { algo: 'fft' }, error: 'ValueError', message: /conv2d: algo 'fft' is not available on cpu; cpu supports 'auto', 'heuristic', 'direct', 'winograd'/ },
+  { name: 'winograd 5x5', inputs: [{ shape: [1, 16, 8, 8] }, { shape: [16, 16, 5, 5] }, { shape: [16] }], attrs: { algo: 'winograd' }, error: 'ValueError', message: /conv2d: algo 'winograd' is not available for these shapes on this cpu/ },
+];
+
+export const conv2dOp = defineOp<Conv2dAttrs>({
+  name: 'conv2d',
+  inputs: [
+    { name: 'input', dtypes: FLOAT },
+    { name: 'weight', dtypes: FLOAT },
+    { name: 'bias', dtypes: FLOAT },
+  ],
+  attrs: convAttrSpecs,
+  outputs: ([x, w, b], a) => {
+    const g = convGeometry('conv2d', x.shape, w.shape, a);
+    if (b.shape.length !== 1 || (b.shape[0] !== 0 && b.shape[0] !== g.o)) {
+      throw new ShapeError(`conv2d: bias expected shape [${g.o}] (one per output channel) or [0] (none), got ${fmtShape(b.shape)}`);
+    }
+    return [{ shape: [g.n, g.o, g.oh, g.ow], dtype: x.dtype }];
+  },
+  backends: ['cpu'],
+  saves: { inputs: [0, 1] },
+  // A first layer's input needs no gradient: skipping backward-data there saves most of its cost.
+  grad: ({ grads: [g], inputs: [x, w], inputMeta, attrs, needsGrad }) => [
+    needsGrad[0] ? conv2dBackwardData(g!, w!, inputMeta[0].shape, attrs) : null,
+    needsGrad[1] ? conv2dBackwardWeights(g!, x!, inputMeta[1].shape, attrs) : null,
+    needsGrad[2] && hasBias(inputMeta[2]) ? sum(g!, { dim: [0, 2, 3] }) : null,
+  ],
+  test: { samples: convSamples, bad: convBad },
+});
+
+/** Attributes of the backward-data op: the forward's, plus the input shape it reconstructs. */
+export type Conv2dBackwardDataAttrs = Conv2dAttrs & { inputShape: readonly number[] };
+export type Conv2dBackwardWeightsAttrs = Conv2dAttrs & { weightShape: readonly number[] };
+
+// Backward samples: the forward's shapes, given as (gradOutput, weight) or (gradOutput, input).
+const backwardCases: { name: string; x: number[]; w: number[]; y: number[]; attrs?: Partial<Conv2dAttrs> }[] = [
+  { name: 'basic', x: [2, 3, 5, 5], w: [4, 3, 3, 3], y: [2, 4, 3, 3] },
+  { name: 'stride-leftover', x: [1, 2, 6, 7], w: [3, 2, 3, 3], y: [1, 3, 2, 3], attrs: { stride: [2, 2] } },
+  { name: 'asymmetric', x: [1, 2, 6, 5], w: [2, 2, 2, 3], y: [1, 2, 3, 6], attrs: { stride: [2, 1], padding: [0, 1, 1, 2] } },
+  { name: 'dilation-groups', x: [1, 4, 7, 7], w: [4, 2, 3, 3], y: [1, 4, 7, 7], attrs: { dilation: [2, 2], padding: [2, 2], groups: 2 } },
+  { name: 'size-one', x: [1, 1, 1, 1], w: [1, 1, 1, 1], y: [1, 1, 1, 1] },
+  { name: 'empty-batch', x: [0, 2, 4, 4], w: [3, 2, 3, 3], y: [0, 3, 2, 2] },
+];
+
+export const conv2dBackwardDataOp = defineOp<Conv2dBackwardDataAttrs>({
+  name: 'conv2dBackwardData',
+  inputs: [
+    { name: 'gradOutput', dtypes: FLOAT },
+    { name: 'weight', dtypes: FLOAT },
+  ],
+  attrs: { inputShape: { kind: 'ints' }, ...convAttrSpecs },
+  outputs: ([gy, w], a) => {
+    if (a.inputShape.length !== 4) throw new ValueError(`conv2dBackwardData: option 'inputShape' expected [N,C,H,W], got [${a.inputShape.join(',')}]`);
+    const g = convGeometry('conv2dBackwardData', a.inputShape, w.shape, a);
+    expectShape('conv2dBackwardData', 'gradOutput', gy.shape, [g.n, g.o, g.oh, g.ow], 'the convolution output');
+    return [{ shape: [...a.inputShape], dtype: gy.dtype }];
+  },
+  backends: ['cpu'],
+  saves: { inputs: [0, 1] },
+  // Linear in each argument: its adjoints are the forward convolution and backward weights.
+  grad: ({ grads: [u], inputs: [gy, w], inputMeta, attrs }) => [
+    conv2dNoBias(u!, w!, attrs),
+    conv2dBackwardWeights(gy!, u!, inputMeta[1].shape, attrs),
+  ],
+  test: {
+    samples: backwardCases.map((c) => ({ name: c.name, inputs: [{ shape: c.y }, { shape: c.w }], attrs: { inputShape: c.x, ...c.attrs } })),
+    bad: [
+      { name: 'gradOutput shape', inputs: [{ shape: [2, 4, 2, 3] }, { shape: [4, 3, 3, 3] }], attrs: { inputShape: [2, 3, 5, 5] }, error: 'ShapeError', message: /conv2dBackwardData: gradOutput expected shape \[2,4,3,3\] \(the convolution output\), got \[2,4,2,3\]/ },
+      { name: 'inputShape rank', inputs: [{ shape: [2, 4, 3, 3] }, { shape: [4, 3, 3, 3] }], attrs: { inputShape: [3, 5, 5] }, error: 'ValueError', message: /conv2dBackwardData: option 'inputShape' expected \[N,C,H,W\], got \[3,5,5\]/ },
+    ],
+  },
+});
+
+export const conv2dBackwardWeightsOp = defineOp<Conv2dBackwardWeightsAttrs>({
+  name: 'conv2dBackwardWeights',
+  inputs: [
+    { name: 'gradOutput', dtypes: FLOAT },
+    { name: 'input', dtypes: FLOAT },
+  ],
+  attrs: { weightShape: { kind: 'ints' }, ...convAttrSpecs },
+  outputs: ([gy, x], a) => {
+    if (a.weightShape.length !== 4) throw new ValueError(`conv2dBackwardWeights: option 'weightShape' expected [O,C/groups,kH,kW], got [${a.weightShape.join(',')}]`);
+    const g = convGeometry('conv2dBackwardWeights', x.shape, a.weightShape, a);
+    expectShape('conv2dBackwardWeights', 'gradOutput', gy.shape, [g.n, g.o, g.oh, g.ow], 'the convolution output');
+    return [{ shape: [...a.weightShape], dtype: gy.dtype }];
+  },
+  backends: ['cpu'],
+  saves: { inputs: [0, 1] },
+  grad: ({ grads: [v], inputs: [gy, x], inputMeta, attrs }) => [
+    conv2dNoBias(x!, v!, attrs),
+    conv2dBackwardData(gy!, v!, inputMeta[1].shape, attrs),
+  ],
+  test: {
+    samples: backwardCases.map((c) => ({ name: c.name, inputs: [{ shape: c.y }, { shape: c.x }], attrs: { weightShape: c.w, ...c.attrs } })),
+    bad: [
+      { name: 'gradOutput shape', inputs: [{ shape: [2, 4, 3, 2] }, { shape: [2, 3, 5, 5] }], attrs: { weightShape: [4, 3, 3, 3] }, error: 'ShapeError', message: /conv2dBackwardWeights: gradOutput expected shape \[2,4,3,3\] \(the convolution output\), got \[2,4,3,2\]/ },
+      { name: 'weightShape channels', inputs: [{ shape: [2, 4, 3, 3] }, { shape: [2, 3, 5, 5] }], attrs: { weightShape: [4, 2, 3, 3] }, error: 'ShapeError', message: /conv2dBackwardWeights: weight has 2 input channels but input has 3/ },
+    ],
+  },
+});
+
+function convAttrsOf(a: Conv2dAttrs): Conv2dAttrs {
+  return { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups, algo: a.algo };
+}
+
+function conv2dNoBias(x: Tensor, w: Tensor, a: Conv2dAttrs): Tensor {
+  return scope(() => apply(conv2dOp, [x, w, full([0], 0, { device: x.device })], convAttrsOf(a))[0]);
+}
+
+/** Gradient of a convolution's input: the transposed convolution of `gradOutput` by `weight`. */
+export function conv2dBackwardData(gradOutput: Tensor, weight: Tensor, inputShape: readonly number[], attrs: Conv2dAttrs): Tensor {
+  return apply(conv2dBackwardDataOp, [gradOutput, weight], { ...convAttrsOf(attrs), inputShape: [...inputShape] })[0];
+}
+
+/** Gradient of a convolution's weight: `gradOutput` correlated with `input`. */
+export function conv2dBackwardWeights(gradOutput: Tensor, input: Tensor, weightShape: readonly number[], attrs: Conv2dAttrs): Tensor {
+  return apply(conv2dBackwardWeightsOp, [gradOutput, input], { ...convAttrsOf(attrs), weightShape: [...weightShape] })[0];
+}
+
+export type Size2d = number | readonly [number, number];
+
+export interface Conv2dOptions {
+  stride?: Size2d;
+  /** A number, [h, w], [top, left, bottom, right], 'valid' (none) or 'same' (output size = input size; stride 1 only). */
+  padding?: Size2d | readonly [number, number, number, number] | 'same' | 'valid';
+  dilation?: Size2d;
+  groups?: number;
+  /** cuDNN's algorithm names; cpu supports 'auto', 'heuristic', 'direct' and 'winograd'. */
+  algo?: ConvAlgo;
+}
+
+function pairOf(op: string, name: string, v: unknown, fallback: number): number[] {
+  if (v === undefined) return [fallback, fallback];
+  if (typeof v === 'number') return [v, v];
+  if (Array.isArray(v) && v.length === 2 && v.every((d) => typeof d === 'number')) return [...v];
+  throw new ValueError(`${op}: option '${name}' expected a number or [h, w], got ${JSON.stringify(v)}`);
+}
+
+function resolveConvOptions(op: string, x: Tensor, w: Tensor, o: Conv2dOptions): Conv2dAttrs {
+  const stride = pairOf(op, 'stride', o.stride, 1);
+  const dilation = pairOf(op, 'dilation', o.dilation, 1);
+  let padding: number[];
+  if (o.padding === 'valid') padding = [0, 0];
+  else if (o.padding === 'same') {
+    if (stride.some((s) => s !== 1)) throw new ValueError(`${op}: padding 'same' is not supported for strided convolutions (stride [${stride.join(',')}])`);
+    if (w.shape.length !== 4) throw new ShapeError(`${op}: weight expected 4 dimensions [O,C/groups,kH,kW], got ${fmtShape(w.shape)}`);
+    // PyTorch's rule: total d·(k−1), the odd one extra at the bottom/right.
+    const total = [dilation[0] * (w.shape[2] - 1), dilation[1] * (w.shape[3] - 1)];
+    padding = [Math.floor(total[0] / 2), Math.floor(total[1] / 2), total[0] - Math.floor(total[0] / 2), total[1] - Math.floor(total[1] / 2)];
+  } else if (Array.isArray(o.padding) && o.padding.length === 4) padding = [...o.padding];
+  else padding = pairOf(op, 'padding', o.padding, 0);
+  const algo = o.algo ?? 'auto';
+  if (x?.device?.type === 'cpu' && convAlgos.includes(algo) && !cpuConvAlgos.includes(algo)) {
+    throw new ValueError(`${op}: algo '${algo}' is not available on cpu; cpu supports ${cpuConvAlgos.map((a) => `'${a}'`).join(', ')}`);
+  }
+  return { stride, padding, dilation, groups: o.groups ?? 1, algo };
+}
+
+/**
+ * 2-d convolution (cross-correlation, like PyTorch): input [N,C,H,W] (or unbatched [C,H,W]),
+ * weight [O,C/groups,kH,kW], optional bias [O]. Output [N,O,H',W'].
+ */
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  return scope(() => {
+    const unbatched = input?.isTensor && input.shape.length === 3;
+    const x = unbatched ? reshape(input, [1, ...input.shape]) : input;
+    const attrs = resolveConvOptions('conv2d', x, weight, options);
+    const b = bias ?? full([0], 0, { device: x?.device });
+    const y = apply(conv2dOp, [x, weight, b], attrs)[0];
+    return unbatched ? reshape(y, y.shape.slice(1)) : y;
+  });
+}
+
+export interface Conv1dOptions {
+  stride?: number;
+  /** A number, [left, right], 'valid' or 'same'. */
+  padding?: number | readonly [number, number] | 'same' | 'valid';
+  dilation?: number;
+  groups?: number;
+  algo?: ConvAlgo;
+}
+
+function scalarOf(op: string, name: string, v: unknown, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'number') return v[0];
+  throw new ValueError(`${op}: option '${name}' expected a number, got ${JSON.stringify(v)}`);
+}
+
+/**
+ * 1-d convolution: input [N,C,L] (or [C,L]), weight [O,C/groups,k], optional bias [O]; runs as
+ * conv2d on [N,C,1,L] views (no copies), so it shares conv2d's kernels and gradients.
+ */
+export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
+  return scope(() => {
+    if (!input?.isTensor || !weight?.isTensor) throw new ValueError('conv1d: expected input and weight tensors');
+    if (input.shape.length !== 2 && input.shape.length !== 3) throw new ShapeError(`conv1d: input expected [N,C,L] or [C,L], got ${fmtShape(input.shape)}`);
+    if (weight.shape.length !== 3) throw new ShapeError(`conv1d: weight expected 3 dimensions [O,C/groups,k], got ${fmtShape(weight.shape)}`);
+    const unbatched = input.shape.length === 2;
+    const [n, c, l] = unbatched ? [1, ...input.shape] : input.shape;
+    const x = reshape(input, [n, c, 1, l]);
+    const w = reshape(weight, [weight.shape[0], weight.shape[1], 1, weight.shape[2]]);
+    const p = options.padding;
+    let padding: Conv2dOptions['padding'];
+    if (p === 'same' || p === 'valid') padding = p;
+    else if (Array.isArray(p) && p.length === 2) padding = [0, p[0], 0, p[1]];
+    else padding = [0, scalarOf('conv1d', 'padding', p, 0)];
+    const y = conv2d(x, w, bias, {
+      stride: [1, scalarOf('conv1d', 'stride', options.stride, 1)],
+      dilation: [1, scalarOf('conv1d', 'dilation', options.dilation, 1)],
+      padding,
+      groups: options.groups,
+      algo: options.algo,
+    });
+    return reshape(y, unbatched ? [y.shape[1], y.shape[3]] : [y.shape[0], y.shape[1], y.shape[3]]);
+  });
+}

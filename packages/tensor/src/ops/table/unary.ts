@@ -1,0 +1,263 @@
+// Elementwise math of one tensor: neg, abs, sign, exp, log, sqrt, rsqrt, clamp, powScalar.
+// exp/log/sqrt/rsqrt give float32 for any input dtype (as PyTorch does for integer tensors).
+// See Note [helpers are function declarations] in binary.ts.
+import { isFloating, type DType } from '../../dtype.js';
+import { ValueError } from '../../errors.js';
+import type { Tensor } from '../../tensor.js';
+import { apply } from '../apply.js';
+import { ALL, defineOp, NUMERIC, type Sample, type SampleInput, type TensorMeta } from '../declare.js';
+import { div, mul, spaced, where } from './binary.js';
+import { ge, le, logicalAnd } from './compare.js';
+import { zerosLike } from './creation.js';
+
+/** @internal One-input samples: several ranks, a 0-dim scalar, size-1 and empty dims. */
+export function unarySamples(fill?: (shape: number[]) => Partial<SampleInput>, attrs?: Sample['attrs']): Sample[] {
+  const cases: [string, number[]][] = [
+    ['matrix', [3, 4]],
+    ['rank3', [2, 1, 3]],
+    ['scalar', []],
+    ['size-one', [1, 1]],
+    ['empty', [0, 2]],
+  ];
+  return cases.map(([name, shape]) => ({ name, inputs: [{ shape, ...fill?.(shape) }], ...(attrs ? { attrs } : {}) }));
+}
+
+const same = ([x]: readonly TensorMeta[]) => [{ shape: [...x.shape], dtype: x.dtype }];
+const toFloat = ([x]: readonly TensorMeta[]) => [{ shape: [...x.shape], dtype: 'float32' as DType }];
+const positive = () => ({ fill: 'positive' as const });
+
+export const negOp = defineOp({
+  name: 'neg',
+  inputs: [{ name: 'input', dtypes: NUMERIC }],
+  attrs: {},
+  outputs: same,
+  backends: ['cpu'],
+  grad: ({ grads: [g] }) => [neg(g!)],
+  test: {
+    samples: [
+      ...unarySamples(),
+      { name: 'int', inputs: [{ shape: [2, 3], dtype: 'int64', fill: 'int:-5:5' }] },
+      { name: 'uint8-wraps', inputs: [{ shape: [3], dtype: 'uint8', fill: [0, 1, 255] }] },
+    ],
+  },
+});
+
+export const absOp = defineOp({
+  name: 'abs',
+  inputs: [{ name: 'input', dtypes: NUMERIC }],
+  attrs: {},
+  outputs: same,
+  backends: ['cpu'],
+  saves: { inputs: [0] },
+  grad: ({ grads: [g], inputs: [x] }) => [mul(g!, sign(x!))],
+  test: {
+    samples: [
+      ...unarySamples((s) => ({ fill: spaced(s) })),
+      { name: 'zero', inputs: [{ shape: [3], fill: [0, -0, 1] }] },
+      { name: 'int', inputs: [{ shape: [2, 3], dtype: 'int32', fill: 'int:-5:5' }] },
+    ],
+  },
+});
+
+export const signOp = defineOp({
+  name: 'sign',
+  inputs: [{ name: 'input', dtypes: ALL }],
+  attrs: {},
+  outputs: same,
+  backends: ['cpu'],
+  grad: ({ grads: [g] }) => [zerosLike(g!)],
+  test: {
+    samples: [
+      ...unarySamples((s) => ({ fill: spaced(s) })),
+      { name: 'zero', inputs: [{ shape: [3], fill: [0, -3, 2], noGrad: true }] },
+      { name: 'int', inputs: [{ shape: [2, 3], dtype: 'int32', fill: 'int:-5:5' }] },
+      { name: 'bool', inputs: [{ shape: [2], dtype: 'bool', fill: [0, 1] }] },
+    ],
+  },
+});
+
+export const expOp = defineOp({
+  name: 'exp',
+  inputs: [{ name: 'input', dtypes: ALL }],
+  attrs: {},
+  outputs: toFloat,
+  backends: ['cpu'],
+  saves: { outputs: [0] },
+  grad: ({ grads: [g], outputs: [y] }) => [mul(g!, y!)],
+  test: {
+    samples: [
+      ...unarySamples(),
+      { name: 'extremes', inputs: [{ shape: [6], fill: [-100, -10, 0, 10, 88, 100], noGrad: true }] },
+      { name: 'int', inputs: [{ shape: [2, 2], dtype: 'int32', fill: 'int:-3:4' }] },
+      { name: 'bool', inputs: [{ shape: [2], dtype: 'bool', fill: [0, 1] }] },
+    ],
+  },
+});
+
+export const logOp = defineOp({
+  name: 'log',
+  inputs: [{ name: 'input', dtypes: ALL }],
+  attrs: {},
+  outputs: toFloat,
+  backends: ['cpu'],
+  saves: { inputs: [0] },
+  grad: ({ grads: [g], inputs: [x] }) => [div(g!, x!)],
+  test: {
+    samples: [
+      ...unarySamples(positive),
+      { name: 'extremes', inputs: [{ shape: [5], fill: [0, -1, 1e-30, 1, 1e30], noGrad: true }] },
+      { name: 'int', inputs: [{ shape: [2, 2], dtype: 'int64', fill: 'int:1:9' }] },
+    ],
+  },
+});
+
+export const sqrtOp = defineOp({
+  name: 'sqrt',
+  inputs: [{ name: 'input', dtypes: ALL }],
+  attrs: {},
+  outputs: toFloat,
+  backends: ['cpu'],
+  saves: { outputs: [0] },
+  grad: ({ grads: [g], outputs: [y] }) => [div(g!, mul(y!, 2))],
+  test: {
+    samples: [
+      ...unarySamples(positive),
+      { name: 'extremes', inputs: [{ shape: [4], fill: [0, -1, 4, 1e30], noGrad: true }] },
+      { name: 'int', inputs: [{ shape: [2, 2], dtype: 'int32', fill: 'int:0:9' }] },
+    ],
+  },
+});
+
+export const rsqrtOp = defineOp({
+  name: 'rsqrt',
+  inputs: [{ name: 'input', dtypes: ALL }],
+  attrs: {},
+  outputs: toFloat,
+  backends: ['cpu'],
+  saves: { outputs: [0] },
+  // PyTorch: -0.5 · grad · result³.
+  grad: ({ grads: [g], outputs: [y] }) => [mul(mul(g!, powScalar(y!, 3)), -0.5)],
+  test: {
+    samples: [
+      ...unarySamples(positive),
+      { name: 'extremes', inputs: [{ shape: [4], fill: [0, -1, 4, 1e-30], noGrad: true }] },
+      { name: 'int', inputs: [{ shape: [2, 2], dtype: 'int32', fill: 'int:1:9' }] },
+    ],
+  },
+});
+
+// An integer input stays integral only when both bounds are integers (absent bounds are ±∞).
+const clampKeepsInt = (a: { min: number; max: number }) => [a.min, a.max].every((b) => !Number.isFinite(b) || Number.isInteger(b));
+
+export const clampOp = defineOp<{ min: number; max: number }>({
+  name: 'clamp',
+  inputs: [{ name: 'input', dtypes: NUMERIC }],
+  attrs: { min: { kind: 'float', default: -Infinity }, max: { kind: 'float', default: Infinity } },
+  outputs: ([x], a) => [{ shape: [...x.shape], dtype: isFloating(x.dtype) || clampKeepsInt(a) ? x.dtype : 'float32' }],
+  backends: ['cpu'],
+  saves: { inputs: [0] },
+  // PyTorch: the gradient passes where min ≤ x ≤ max (bounds included), 0 elsewhere.
+  grad: ({ grads: [g], inputs: [x], attrs: { min, max } }) => {
+    const inside =
+      min === -Infinity ? le(x!, max) : max === Infinity ? ge(x!, min) : logicalAnd(ge(x!, min), le(x!, max));
+    return [where(inside, g!, 0)];
+  },
+  test: {
+    samples: [
+      ...unarySamples((s) => ({ fill: spaced(s) }), { min: -0.5, max: 0.5 }),
+      { name: 'min-only', inputs: [{ shape: [3, 4], fill: spaced([3, 4]) }], attrs: { min: 0 } },
+      { name: 'max-only', inputs: [{ shape: [3, 4], fill: spaced([3, 4]) }], attrs: { max: -0.2 } },
+      { name: 'min-above-max', inputs: [{ shape: [2, 3], fill: spaced([2, 3]) }], attrs: { min: 0.5, max: -0.5 } },
+      { name: 'on-bounds', inputs: [{ shape: [4], fill: [-1, 1, 0, 2], noGrad: true }], attrs: { min: -1, max: 1 } },
+      { name: 'int', inputs: [{ shape: [2, 3], dtype: 'int32', fill: 'int:-5:5' }], attrs: { min: -2, max: 3 } },
+      { name: 'int-fractional-bound', inputs: [{ shape: [2, 3], dtype: 'int64', fill: 'int:-5:5' }], attrs: { min: -1.5 } },
+    ],
+  },
+});
+
+export const powScalarOp = defineOp<{ exponent: number }>({
+  name: 'powScalar',
+  inputs: [{ name: 'input', dtypes: NUMERIC }],
+  attrs: { exponent: { kind: 'float' } },
+  outputs: ([x], { exponent }) => {
+    if (!isFloating(x.dtype) && Number.isInteger(exponent) && exponent < 0) {
+      throw new ValueError(`powScalar: integers to negative integer powers are not allowed (input ${x.dtype}, exponent ${exponent})`);
+    }
+    return [{ shape: [...x.shape], dtype: isFloating(x.dtype) || Number.isInteger(exponent) ? x.dtype : 'float32' }];
+  },
+  backends: ['cpu'],
+  saves: { inputs: [0] },
+  // PyTorch: exponent · x^(exponent − 1), and exactly 0 for exponent 0.
+  grad: ({ grads: [g], inputs: [x], attrs: { exponent } }) => [
+    exponent === 0 ? zerosLike(g!) : mul(g!, mul(powScalar(x!, exponent - 1), exponent)),
+  ],
+  test: {
+    samples: [
+      ...unarySamples(undefined, { exponent: 2 }),
+      { name: 'cube', inputs: [{ shape: [3, 4] }], attrs: { exponent: 3 } },
+      { name: 'sqrt', inputs: [{ shape: [3, 4], fill: 'positive' }], attrs: { exponent: 0.5 } },
+      { name: 'rsqrt', inputs: [{ shape: [3, 4], fill: 'positive' }], attrs: { exponent: -0.5 } },
+      { name: 'reciprocal', inputs: [{ shape: [3, 4], fill: 'positive' }], attrs: { exponent: -1 } },
+      { name: 'inverse-square', inputs: [{ shape: [3, 4], fill: 'positive' }], attrs: { exponent: -2 } },
+      { name: 'general', inputs: [{ shape: [3, 4], fill: 'positive' }], attrs: { exponent: 1.7 } },
+      { name: 'zero', inputs: [{ shape: [2, 3] }], attrs: { exponent: 0 } },
+      { name: 'one', inputs: [{ shape: [2, 3] }], attrs: { exponent: 1 } },
+      { name: 'int', inputs: [{ shape: [2, 3], dtype: 'int32', fill: 'int:-4:5' }], attrs: { exponent: 3 } },
+      { name: 'int-fractional', inputs: [{ shape: [2, 3], dtype: 'int64', fill: 'int:0:9' }], attrs: { exponent: 0.5 } },
+    ],
+    bad: [
+      {
+        name: 'an integer input with a negative integer exponent',
+        inputs: [{ shape: [2], dtype: 'int32', fill: 'int:1:3' }],
+        attrs: { exponent: -1 },
+        error: 'ValueError',
+        message: /^powScalar: integers to negative integer powers are not allowed \(input int32, exponent -1\)/,
+      },
+    ],
+  },
+});
+
+/** -x. */
+export function neg(x: Tensor): Tensor {
+  return apply(negOp, [x])[0];
+}
+/** |x|. */
+export function abs(x: Tensor): Tensor {
+  return apply(absOp, [x])[0];
+}
+/** -1, 0 or 1 by the sign of x (0 for NaN, as in PyTorch). */
+export function sign(x: Tensor): Tensor {
+  return apply(signOp, [x])[0];
+}
+/** e^x (float32). */
+export function exp(x: Tensor): Tensor {
+  return apply(expOp, [x])[0];
+}
+/** Natural logarithm (float32; -Infinity at 0, NaN below). */
+export function log(x: Tensor): Tensor {
+  return apply(logOp, [x])[0];
+}
+/** Square root (float32). */
+export function sqrt(x: Tensor): Tensor {
+  return apply(sqrtOp, [x])[0];
+}
+/** 1/sqrt(x) (float32). */
+export function rsqrt(x: Tensor): Tensor {
+  return apply(rsqrtOp, [x])[0];
+}
+
+export interface ClampOptions {
+  min?: number;
+  max?: number;
+}
+
+/** Limits x to [min, max] (either may be omitted, not both); min > max gives max everywhere. */
+export function clamp(x: Tensor, options: ClampOptions = {}): Tensor {
+  if (options.min === undefined && options.max === undefined) throw new ValueError("clamp: at least one of 'min' or 'max' must be given");
+  return apply(clampOp, [x], { min: options.min, max: options.max })[0];
+}
+
+/** x ** exponent for a number exponent (see pow() in binary.ts for tensor exponents). */
+export function powScalar(x: Tensor, exponent: number): Tensor {
+  return apply(powScalarOp, [x], { exponent })[0];
+}
