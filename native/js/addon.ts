@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-/** An opaque reference to native storage; each handle holds one reference. */
-export type NativeHandle = { readonly __nativeHandle: unique symbol };
+/** A slot in the addon's handle table holding one storage reference (release it exactly once). */
+export type NativeHandle = number & { readonly __nativeHandle: unique symbol };
 
 export interface NativeBackendInfo {
   compiled: boolean;
@@ -36,6 +36,8 @@ export interface NativeAddon {
   emptyCache(deviceType: number): void;
   synchronize(deviceType: number, deviceIndex: number): void;
   setNumThreads(n: number): void;
+  /** Backend-specific settings and queries that are not ops: JSON in, JSON out. */
+  control(deviceType: number, name: string, argsJson: string): string;
   opNames(): string[];
   hasKernel(op: number, deviceType: number): boolean;
   opCount: number;

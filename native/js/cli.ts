@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // `npx nutshell info`: what was built and what can run here.
+// `npx nutshell doctor`: what this machine has for building and running it, and what to do.
+import { doctor } from './doctor.js';
 import { backends, formatBackends } from './info.js';
 
 const [command = 'info', ...rest] = process.argv.slice(2);
@@ -8,7 +10,13 @@ switch (command) {
     if (rest.includes('--json')) console.log(JSON.stringify(backends(), null, 2));
     else console.log(formatBackends());
     break;
+  case 'doctor': {
+    const { text, exitCode } = doctor();
+    console.log(text);
+    process.exitCode = exitCode;
+    break;
+  }
   default:
-    console.error(`nutshell: unknown command '${command}'. Commands: info [--json]`);
+    console.error(`nutshell: unknown command '${command}'. Commands: info [--json], doctor`);
     process.exit(2);
 }

@@ -43,30 +43,72 @@ Backend& backend_for(DeviceType type) {
   return *cuda;
 }
 
-// A JS handle owns one reference to a storage; release() drops it early, GC drops it otherwise.
+// Note [handles]: a JS tensor refers to its storage by a small integer, a slot in this table
+// holding one reference. release() empties the slot at once (dispose); a JS FinalizationRegistry
+// releases tensors that were never disposed. Integers rather than N-API Externals because
+// Node defers External finalizers to a later turn of the event loop: a synchronous training loop
+// would pile up millions of them (RSS grew ~8 KB per step), while disposed tensors here leave
+// nothing behind.
 struct Handle {
   StoragePtr storage;
-  int64_t reported_bytes = 0;
+  int64_t reported_bytes = 0;  // what this slot told V8 it holds (AdjustExternalMemory)
 };
 
-void adjust_memory(Napi::Env env, int64_t delta) { Napi::MemoryManagement::AdjustExternalMemory(env, delta); }
+class HandleTable {
+ public:
+  uint32_t add(Napi::Env env, StoragePtr storage, bool report) {
+    int64_t bytes = report ? static_cast<int64_t>(storage->nbytes()) : 0;
+    if (bytes) Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+    uint32_t id;
+    if (!free_.empty()) {
+      id = free_.back();
+      free_.pop_back();
+      slots_[id] = Handle{std::move(storage), bytes};
+    } else {
+      id = static_cast<uint32_t>(slots_.size());
+      slots_.push_back(Handle{std::move(storage), bytes});
+    }
+    return id;
+  }
+  Handle& get(const Napi::Value& v, const std::string& what) {
+    Handle* h = find(v, what);
+    if (!h->storage) NS_THROW(value, what + ": tensor has been disposed");
+    return *h;
+  }
+  // Idempotent: releasing an empty slot does nothing.
+  void release(Napi::Env env, const Napi::Value& v) {
+    Handle* h = find(v, "release");
+    if (!h->storage) return;
+    if (h->reported_bytes) Napi::MemoryManagement::AdjustExternalMemory(env, -h->reported_bytes);
+    h->storage.reset();
+    h->reported_bytes = 0;
+    free_.push_back(static_cast<uint32_t>(h - slots_.data()));
+  }
+
+ private:
+  Handle* find(const Napi::Value& v, const std::string& what) {
+    if (!v.IsNumber()) NS_THROW(value, what + ": expected a tensor handle");
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (!(d >= 0 && d < static_cast<double>(slots_.size())) || d != static_cast<double>(static_cast<uint32_t>(d))) {
+      NS_THROW(value, what + ": not a tensor handle");
+    }
+    return &slots_[static_cast<size_t>(d)];
+  }
+  std::vector<Handle> slots_;
+  std::vector<uint32_t> free_;
+};
+
+// Only the JS thread touches the table.
+HandleTable& handles() {
+  static HandleTable* table = new HandleTable();
+  return *table;
+}
 
 Napi::Value wrap_storage(Napi::Env env, StoragePtr storage) {
-  auto* h = new Handle{std::move(storage), 0};
-  h->reported_bytes = static_cast<int64_t>(h->storage->nbytes());
-  adjust_memory(env, h->reported_bytes);
-  return Napi::External<Handle>::New(env, h, [](Napi::Env env, Handle* h) {
-    if (h->reported_bytes) adjust_memory(env, -h->reported_bytes);
-    delete h;
-  });
+  return Napi::Number::New(env, handles().add(env, std::move(storage), true));
 }
 
-Handle& unwrap(const Napi::Value& v, const char* what) {
-  if (!v.IsExternal()) NS_THROW(value, std::string(what) + ": expected a tensor handle");
-  Handle* h = v.As<Napi::External<Handle>>().Data();
-  if (!h->storage) NS_THROW(value, std::string(what) + ": tensor has been disposed");
-  return *h;
-}
+Handle& unwrap(const Napi::Value& v, const char* what) { return handles().get(v, what); }
 
 DeviceType device_type(const Napi::Value& v) {
   int32_t t = v.As<Napi::Number>().Int32Value();
@@ -242,7 +284,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     core::OpCall call;
     call.op = static_cast<core::OpId>(op);
     call.device = {device_type(info[1]), info[2].As<Napi::Number>().Int32Value()};
-    auto handles = info[3].As<Napi::Array>();
+    auto input_handles = info[3].As<Napi::Array>();
     auto meta = info[4].As<Napi::Float64Array>();
     auto attrs = info[5].As<Napi::Float64Array>();
     const char* name = core::op_name(call.op);
@@ -252,9 +294,9 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     if (!kernel) NS_THROW(backend, std::string(name) + ": no kernel for " + call.device.str());
 
     size_t pos = 0;
-    call.inputs = read_meta(meta.Data(), meta.ElementLength(), pos, handles.Length());
-    for (uint32_t i = 0; i < handles.Length(); ++i) {
-      Handle& h = unwrap(handles.Get(i), name);
+    call.inputs = read_meta(meta.Data(), meta.ElementLength(), pos, input_handles.Length());
+    for (uint32_t i = 0; i < input_handles.Length(); ++i) {
+      Handle& h = unwrap(input_handles.Get(i), name);
       auto& ref = call.inputs[i];
       NS_CHECK(h.storage->device() == call.device, device,
                std::string(name) + ": input " + std::to_string(i) + " is on " + h.storage->device().str() + ", op runs on " + call.device.str());
@@ -303,13 +345,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
 // release(handle): drops this handle's reference now (dispose); idempotent.
 Napi::Value Release(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    if (!info[0].IsExternal()) NS_THROW(value, "release: expected a tensor handle");
-    Handle* h = info[0].As<Napi::External<Handle>>().Data();
-    if (h->storage) {
-      adjust_memory(info.Env(), -h->reported_bytes);
-      h->reported_bytes = 0;
-      h->storage.reset();
-    }
+    handles().release(info.Env(), info[0]);
     return info.Env().Undefined();
   });
 }
@@ -318,8 +354,8 @@ Napi::Value Release(const Napi::CallbackInfo& info) {
 Napi::Value Share(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Handle& h = unwrap(info[0], "share");
-    auto* copy = new Handle{h.storage, 0};  // bytes are reported once, by the first handle
-    return Napi::External<Handle>::New(info.Env(), copy, [](Napi::Env, Handle* h) { delete h; });
+    StoragePtr storage = h.storage;  // copy first: add() may grow the table and move h
+    return Napi::Number::New(info.Env(), handles().add(info.Env(), std::move(storage), false));  // bytes are reported once
   });
 }
 
@@ -375,6 +411,15 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   });
 }
 
+// control(deviceType, name, argsJson) → resultJson (see core::Backend::control).
+Napi::Value Control(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Backend& b = backend_for(device_type(info[0]));
+    std::string result = b.control(info[1].As<Napi::String>().Utf8Value(), info[2].As<Napi::String>().Utf8Value());
+    return Napi::String::New(info.Env(), result);
+  });
+}
+
 Napi::Value OpNames(const Napi::CallbackInfo& info) {
   Napi::Array names = Napi::Array::New(info.Env(), core::kOpCount);
   for (int i = 0; i < core::kOpCount; ++i) names.Set(static_cast<uint32_t>(i), core::op_name(static_cast<core::OpId>(i)));
@@ -405,6 +450,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("emptyCache", Napi::Function::New(env, EmptyCache));
   exports.Set("synchronize", Napi::Function::New(env, Synchronize));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
+  exports.Set("control", Napi::Function::New(env, Control));
   exports.Set("opNames", Napi::Function::New(env, OpNames));
   exports.Set("hasKernel", Napi::Function::New(env, HasKernel));
   exports.Set("opCount", Napi::Number::New(env, core::kOpCount));

@@ -9,6 +9,18 @@ import { formatTensor } from './format.js';
 
 export type NestedArray = number | boolean | bigint | NestedArray[];
 
+/** The part of a tensor the GC backstop needs: its handle (null once released). */
+interface Slot {
+  handle: NativeHandle | null;
+}
+
+// The backstop for tensors that were never disposed: when a Tensor is garbage-collected, its
+// handle is released. dispose() unregisters, so disposed tensors leave nothing to finalise
+// (Note [handles] in native/src/binding/addon.cc).
+const backstop = new FinalizationRegistry<Slot>((slot) => {
+  if (slot.handle !== null) native().release(slot.handle);
+});
+
 /**
  * An n-dimensional array on a device. Immutable: ops return new tensors; only `grad` (and
  * `requiresGrad` on leaves) change. Its storage is dense and row-major.
@@ -22,14 +34,15 @@ export class Tensor {
   outputIndex = 0;
   grad: Tensor | null = null;
   private _requiresGrad = false;
-  private _handle: NativeHandle | null;
+  private readonly _slot: Slot;
 
   private _device: Device;
 
   /** @internal Use the creation functions (tensor, zeros …) or ops. */
   constructor(handle: NativeHandle, readonly shape: readonly number[], readonly dtype: DType, device: Device) {
-    this._handle = handle;
+    this._slot = { handle };
     this._device = device;
+    backstop.register(this, this._slot, this);
     track(this);
   }
 
@@ -46,10 +59,11 @@ export class Tensor {
       throw new ShapeError(`adoptStorage: ${fmtShape(other.shape)} ${other.dtype} cannot replace ${fmtShape(this.shape)} ${this.dtype}`);
     }
     const handle = other.handle('adoptStorage');
-    if (this._handle) native().release(this._handle);
-    this._handle = handle;
+    if (this._slot.handle !== null) native().release(this._slot.handle);
+    this._slot.handle = handle;
     this._device = other._device;
-    other._handle = null;
+    other._slot.handle = null;
+    backstop.unregister(other);
   }
 
   get requiresGrad(): boolean {
@@ -84,20 +98,22 @@ export class Tensor {
     return this.shape[dim < 0 ? dim + this.shape.length : dim];
   }
   get isDisposed(): boolean {
-    return this._handle === null;
+    return this._slot.handle === null;
   }
 
   /** @internal The native handle; throws if disposed. */
   handle(where: string): NativeHandle {
-    if (this._handle === null) throw new DisposedError(`${where}: tensor ${fmtShape(this.shape)} ${this.dtype} has been disposed`);
-    return this._handle;
+    const handle = this._slot.handle;
+    if (handle === null) throw new DisposedError(`${where}: tensor ${fmtShape(this.shape)} ${this.dtype} has been disposed`);
+    return handle;
   }
 
   /** Releases this tensor's storage reference now (idempotent). */
   dispose(): void {
-    if (this._handle === null) return;
-    native().release(this._handle);
-    this._handle = null;
+    if (this._slot.handle === null) return;
+    native().release(this._slot.handle);
+    this._slot.handle = null;
+    backstop.unregister(this);
     if (this.grad) {
       this.grad.dispose();
       this.grad = null;
@@ -110,6 +126,7 @@ export class Tensor {
   /** The values, once the device's queue reaches this tensor (never blocks the event loop). */
   async data(): Promise<AnyTypedArray> {
     const handle = this.handle('data');
+    checkReadable(this, 'data');
     try {
       const buf = await native().read(handle, this.nbytes);
       return typedArrayFor(this.dtype, buf, this.numel);
@@ -119,6 +136,7 @@ export class Tensor {
   }
   /** Like data(), but blocks until the values are ready (for scripts and tests). */
   dataSync(): AnyTypedArray {
+    checkReadable(this, 'dataSync');
     try {
       return typedArrayFor(this.dtype, native().readSync(this.handle('dataSync'), this.nbytes), this.numel);
     } catch (err) {
@@ -143,6 +161,11 @@ export class Tensor {
   toString(): string {
     return formatTensor(this);
   }
+}
+
+// A TypedArray holds at most 2^32 − 1 elements in Node 20.
+function checkReadable(t: Tensor, where: string): void {
+  if (t.numel > 2 ** 32 - 1) throw new ValueError(`${where}: tensor ${fmtShape(t.shape)} has ${t.numel} elements, more than a TypedArray can hold (2^32 − 1); read it in slices`);
 }
 
 function itemOf(t: Tensor, values: AnyTypedArray): number {

@@ -5,7 +5,8 @@
 import { GraphNode, type Edge } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { Device } from '../device.js';
-import { dtypeId } from '../dtype.js';
+import { totalmem } from 'node:os';
+import { dtypeId, dtypeSize } from '../dtype.js';
 import { DTypeError, DeviceError, ValueError, fromNative } from '../errors.js';
 import { keep as untrack } from '../memory.js';
 import { native, opId } from '../native.js';
@@ -115,6 +116,18 @@ function inplaceAliases(decl: OpDecl<any>, inputs: readonly Tensor[], outMeta: r
   return aliases;
 }
 
+// An output larger than the machine's memory would be granted by overcommit and then thrash or
+// get the process killed when written: refuse it at the call site instead.
+const hostMemory = totalmem();
+function checkFits(op: string, outMeta: readonly OutputMeta[]): void {
+  for (const o of outMeta) {
+    const bytes = o.shape.reduce((a, b) => a * b, 1) * dtypeSize(o.dtype);
+    if (bytes > hostMemory) {
+      throw new ValueError(`${op}: output [${o.shape.join(',')}] ${o.dtype} would need ${bytes} bytes, more than this machine's ${hostMemory} bytes of memory`);
+    }
+  }
+}
+
 /** Shares a tensor's storage under a new handle (views, saved tensors). Not scope-tracked when internal. */
 export function shareStorage(t: Tensor, shape: readonly number[]): Tensor {
   return new Tensor(native().share(t.handle('share')), shape, t.dtype, t.device);
@@ -136,6 +149,7 @@ export function applyOn<A extends Record<string, AttrValue>>(
   if (!device) throw new ValueError(`${decl.name}: has no tensor arguments and no device`);
   const resolved = resolveAttrs(decl, attrs as Record<string, AttrValue | undefined>) as A;
   const outMeta = decl.outputs(inputs, resolved);
+  if (device.type === 'cpu') checkFits(decl.name, outMeta);
 
   let outputs: Tensor[];
   if (decl.view) {

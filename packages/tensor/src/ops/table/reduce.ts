@@ -5,7 +5,7 @@ import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { normDim, normDims, numelOf, reducedShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
-import { defineOp, FLOAT, NUMERIC, type BadSample, type Sample } from '../declare.js';
+import { ALL, defineOp, FLOAT, NUMERIC, type BadSample, type Sample } from '../declare.js';
 import { add, mul } from './binary.js';
 import { expand, reshape } from './shape.js';
 
@@ -70,15 +70,22 @@ const reduceAttrs = { dims: { kind: 'ints', default: [] }, keepdim: { kind: 'boo
 
 export const sumOp = defineOp<ReduceAttrs>({
   name: 'sum',
-  inputs: [{ name: 'input', dtypes: NUMERIC }],
+  inputs: [{ name: 'input', dtypes: ALL }],
   attrs: reduceAttrs,
   outputs: ([x], a) => [{ shape: reduction('sum', x.shape, a.dims, a.keepdim).shape, dtype: x.dtype === 'float32' ? 'float32' : 'int64' }],
   backends: ['cpu'],
   grad: ({ grads: [g], inputMeta: [x], attrs }) => [unreduce(g!, x.shape, reduction('sum', x.shape, attrs.dims, attrs.keepdim).dims)],
-  test: { samples: reduceSamples, bad: reduceBad('sum') },
+  test: {
+    samples: [
+      ...reduceSamples,
+      { name: 'bool-count', inputs: [{ shape: [2, 3], dtype: 'bool', fill: [1, 0, 1, 1, 1, 0] }], attrs: { dims: [1], keepdim: false } },
+      { name: 'int32-to-int64', inputs: [{ shape: [4], dtype: 'int32', fill: 'int:-50:50' }], attrs: { dims: [], keepdim: false } },
+    ],
+    bad: reduceBad('sum'),
+  },
 });
 
-/** Sum over `dim` (all dims when omitted); integer inputs sum to int64 as in PyTorch. */
+/** Sum over `dim` (all dims when omitted); integer and bool inputs sum to int64 as in PyTorch. */
 export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
   return apply(sumOp, [x], { dims: dimsOf(options), keepdim: options.keepdim ?? false })[0];
 }
