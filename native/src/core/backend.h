@@ -42,6 +42,12 @@ class Backend {
   virtual MemoryReport memory(int index) = 0;
   virtual void empty_cache() {}
   virtual void set_num_threads(int) {}
+  // Backend-specific settings and queries that are not ops (cuDNN algorithm lists, determinism,
+  // workspace limits …): a name and JSON arguments in, JSON out. One entry point keeps the
+  // binding small; unknown names are an error naming the backend.
+  virtual std::string control(const std::string& name, const std::string& args_json) {
+    NS_THROW(value, std::string(type() == DeviceType::cpu ? "cpu" : "cuda") + " backend has no control '" + name + "'");
+  }
 };
 
 // Kernels by device type and op; an absent entry means "this backend has no such kernel".
