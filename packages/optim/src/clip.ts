@@ -16,7 +16,7 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
   return noGrad(() =>
     scope(() => {
       const norms = grads.map((g) => (normType === Infinity ? max(abs(g)) : pow(sum(pow(abs(g), normType)), 1 / normType)));
-      const total = normType === Infinity ? max(stack(norms)) : pow(sum(stack(norms)), 1 / normType);
+      const total = normType === Infinity ? max(stack(norms)) : pow(sum(pow(stack(norms), normType)), 1 / normType);
       if (options.errorIfNonfinite && !Number.isFinite(total.itemSync())) {
         throw new ValueError(`clipGradNorm: the total norm of order ${normType} is non-finite; set errorIfNonfinite: false to clip anyway`);
       }

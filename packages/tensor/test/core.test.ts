@@ -117,3 +117,15 @@ describe('event loop', () => {
     expect(ticks).toBeGreaterThan(5);
   });
 });
+
+describe('explicit resource management', () => {
+  it('`using` disposes a tensor at the end of its block', () => {
+    const before = memory().liveTensors;
+    {
+      using t = ones([10]);
+      expect(t.isDisposed).toBe(false);
+      expect(memory().liveTensors).toBe(before + 1);
+    }
+    expect(memory().liveTensors).toBe(before);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { manualSeed, matmul, scope, transpose, zeros } from '@nutshell/tensor';
+import { init } from '../src/index.js';
+
+const stats = (v: Float32Array) => {
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length;
+  return { mean, std: Math.sqrt(variance), min: Math.min(...v), max: Math.max(...v) };
+};
+
+describe('init', () => {
+  it('fills in place with the documented distributions', () => {
+    manualSeed(3);
+    const w = zeros([256, 128]);
+    expect(init.xavierUniform(w)).toBe(w);
+    const a = Math.sqrt(6 / (256 + 128));
+    let s = stats(w.dataSync() as Float32Array);
+    expect(s.max).toBeLessThanOrEqual(a);
+    expect(s.min).toBeGreaterThanOrEqual(-a);
+    expect(s.std).toBeCloseTo(a / Math.sqrt(3), 2);
+    init.kaimingNormal(w, { nonlinearity: 'relu' });
+    s = stats(w.dataSync() as Float32Array);
+    expect(s.std).toBeCloseTo(Math.sqrt(2 / 128), 2);
+    init.constant(w, 0.25);
+    expect(stats(w.dataSync() as Float32Array)).toMatchObject({ min: 0.25, max: 0.25 });
+  });
+
+  it('orthogonal gives orthonormal rows (wide) or columns (tall)', () => {
+    for (const shape of [[4, 9], [9, 4]]) {
+      const w = init.orthogonal(zeros(shape));
+      const gram = scope(() => {
+        const g = shape[0] <= shape[1] ? matmul(w, transpose(w, 0, 1)) : matmul(transpose(w, 0, 1), w);
+        return Array.from(g.dataSync() as Float32Array);
+      });
+      const n = Math.min(...shape);
+      gram.forEach((v, i) => expect(v).toBeCloseTo(Math.floor(i / n) === i % n ? 1 : 0, 4));
+    }
+  });
+
+  it('calculateGain matches PyTorch', () => {
+    expect(init.calculateGain('relu')).toBeCloseTo(Math.SQRT2);
+    expect(init.calculateGain('tanh')).toBeCloseTo(5 / 3);
+    expect(init.calculateGain('leakyRelu', 0.2)).toBeCloseTo(Math.sqrt(2 / 1.04));
+  });
+
+  it('refuses fans of a 1-D tensor', () => {
+    expect(() => init.xavierUniform(zeros([5]))).toThrowError(/init: fan in and fan out need a tensor of at least 2 dimensions/);
+  });
+});
