@@ -65,18 +65,24 @@ bool Stream::run_now_if_idle(const std::function<void()>& task) {
 }
 
 void Stream::finish_inline() {
+  bool queued, waited;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     busy_ = false;
+    queued = !queue_.empty();
+    waited = waiters_ > 0;
   }
-  work_ready_.notify_one();
-  work_done_.notify_all();
+  // Wake threads only when someone waits: a futex wake per tiny op cost more than the op.
+  if (queued) work_ready_.notify_one();
+  if (waited) work_done_.notify_all();
 }
 
 void Stream::wait() {
   std::unique_lock<std::mutex> lock(mutex_);
   uint64_t target = submitted_;
+  ++waiters_;
   work_done_.wait(lock, [&] { return finished_ >= target && !busy_; });
+  --waiters_;
 }
 
 void Stream::loop() {
@@ -95,7 +101,7 @@ void Stream::loop() {
     lock.lock();
     busy_ = false;
     ++finished_;
-    work_done_.notify_all();
+    if (waiters_ > 0) work_done_.notify_all();
   }
 }
 

@@ -33,6 +33,7 @@ class Stream {
   std::condition_variable work_ready_, work_done_;
   std::deque<std::function<void()>> queue_;
   uint64_t submitted_ = 0, finished_ = 0;
+  int waiters_ = 0;  // threads blocked in wait()
   bool busy_ = false, stopping_ = false;
   std::atomic<int> threads_;
   int inline_threads_applied_ = 0;
