@@ -57,7 +57,8 @@ export function addon(): NativeAddon {
     const why = err instanceof Error ? err.message : String(err);
     throw new Error(
       `@nutshell/native: cannot load the addon at ${path} (${why}). ` +
-        'Build it with `npm run build -w @nutshell/native` (needs a C++17 compiler, CMake and oneDNN: apt-get install libdnnl-dev).',
+        'Build it with `npm rebuild @nutshell/native` (in the nutshell repo: `npm run build`); it needs a C++17 compiler, CMake and ' +
+          'oneDNN (apt-get install libdnnl-dev). `npx nutshell doctor` says what is missing.',
     );
   }
   return cached;

@@ -90,7 +90,7 @@ message(STATUS "NS_OPENMP=\${OpenMP_CXX_FOUND}|\${OpenMP_CXX_VERSION}")
 `;
 
 /** Configures a throwaway CMake project that asks for what CMakeLists.txt asks for. */
-function probe(cmake: string, generator: string): { compiler: Check; onednn: Check; openmp: Check } {
+function probe(cmake: string, generator: string): { compiler: Check; onednn: Check; openmp?: Check } {
   const dir = mkdtempSync(join(tmpdir(), 'nutshell-probe-'));
   try {
     writeFileSync(join(dir, 'CMakeLists.txt'), PROBE);
@@ -105,8 +105,7 @@ function probe(cmake: string, generator: string): { compiler: Check; onednn: Che
           : `CMake could not configure a test project: ${r.out.trim().split('\n').slice(-3).join(' ')}`;
       return {
         compiler: { name: 'C++17 compiler', ok: false, detail: why, fix: HOW_TO.compiler },
-        onednn: oneDnnByFiles(),
-        openmp: { name: 'OpenMP', ok: false, detail: 'not checked (needs a working C++ compiler)', fix: HOW_TO.compiler },
+        onednn: oneDnnByFiles(), // OpenMP is a property of the compiler: nothing to say without one
       };
     }
     const cxx17 = field('NS_CXX17') === '1';
@@ -169,7 +168,8 @@ export function buildChecks(): Check[] {
   const tool = buildToolCheck();
   if (cmake.ok && tool.ok) {
     const p = probe(cmake.path!, tool.generator!);
-    checks.push(p.compiler, cmake, tool, p.onednn, p.openmp);
+    checks.push(p.compiler, cmake, tool, p.onednn);
+    if (p.openmp) checks.push(p.openmp);
   } else {
     checks.push(compilerByPath(), cmake, tool, oneDnnByFiles());
   }
@@ -268,7 +268,7 @@ export function missingPrerequisitesMessage(missing: Check[]): string {
     '@nutshell/native: cannot build the native addon; missing:',
     ...missing.map((c) => `  ✗ ${c.name.padEnd(width)}  ${c.detail}\n      → ${c.fix ?? ''}`),
     `  (optional) the cuda backend is built too when it finds ${HOW_TO.cudaInfo}; NUTSHELL_CUDA=OFF skips it.`,
-    'Then run `npm rebuild @nutshell/native`; `npx nutshell doctor` checks everything.',
+    'Then install again (`npm install`; where @nutshell/native is already installed: `npm rebuild @nutshell/native`).',
   ].join('\n');
 }
 
