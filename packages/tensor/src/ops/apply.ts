@@ -16,12 +16,27 @@ import { inputSpec, type AttrSpec, type AttrValue, type OpDecl, type OutputMeta,
 const describe = (v: unknown): string =>
   v === null ? 'null' : v === undefined ? 'undefined' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? (v.constructor?.name ?? 'an object') : `${typeof v} ${String(v)}`;
 
+// Attribute specs as entries, computed once per declaration (apply runs for every op call).
+const attrEntries = new WeakMap<OpDecl<any>, [string, AttrSpec][]>();
+function entriesOf(decl: OpDecl<any>): [string, AttrSpec][] {
+  let e = attrEntries.get(decl);
+  if (!e) attrEntries.set(decl, (e = Object.entries(decl.attrs) as [string, AttrSpec][]));
+  return e;
+}
+const NO_ATTRS: Record<string, AttrValue> = Object.freeze({}) as Record<string, AttrValue>;
+const NO_VALUES = new Float64Array(0);
+
 export function resolveAttrs(decl: OpDecl<any>, given: Record<string, AttrValue | undefined>): Record<string, AttrValue> {
+  const entries = entriesOf(decl);
+  if (entries.length === 0) {
+    for (const key in given) throw new ValueError(`${decl.name}: unknown option '${key}' (options: none)`);
+    return NO_ATTRS;
+  }
   for (const key of Object.keys(given)) {
     if (!(key in decl.attrs)) throw new ValueError(`${decl.name}: unknown option '${key}' (options: ${Object.keys(decl.attrs).join(', ') || 'none'})`);
   }
   const out: Record<string, AttrValue> = {};
-  for (const [key, spec] of Object.entries(decl.attrs) as [string, AttrSpec][]) {
+  for (const [key, spec] of entries) {
     const value = given[key] ?? spec.default;
     if (value === undefined) throw new ValueError(`${decl.name}: option '${key}' is required`);
     out[key] = checkAttr(decl.name, key, spec, value);
@@ -51,8 +66,10 @@ function checkAttr(op: string, key: string, spec: AttrSpec, value: AttrValue): A
 }
 
 function encodeAttrs(decl: OpDecl<any>, attrs: Record<string, AttrValue>): Float64Array {
+  const entries = entriesOf(decl);
+  if (entries.length === 0) return NO_VALUES;
   const flat: number[] = [];
-  for (const [key, spec] of Object.entries(decl.attrs) as [string, AttrSpec][]) {
+  for (const [key, spec] of entries) {
     const v = attrs[key];
     if (Array.isArray(v)) flat.push(v.length, ...v);
     else if (typeof v === 'boolean') flat.push(v ? 1 : 0);
