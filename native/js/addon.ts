@@ -51,6 +51,10 @@ let cached: NativeAddon | undefined;
 export function addon(): NativeAddon {
   if (cached) return cached;
   const path = addonPath();
+  // OpenMP threads that spin while idle starve the JS thread and other processes on small
+  // machines (a loaded 2-core machine ran a LeNet step 6× slower): sleep instead, unless the user
+  // chose otherwise. libgomp reads this when the addon loads it, so it is set first.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
     cached = createRequire(import.meta.url)(path) as NativeAddon;
   } catch (err) {

@@ -53,7 +53,12 @@ bool Stream::run_now_if_idle(const std::function<void()>& task) {
   if (busy_ || !queue_.empty()) return false;
   busy_ = true;  // keeps the worker from starting anything submitted meanwhile from another thread
   lock.unlock();
-  apply_threads(inline_threads_applied_);
+  // Inline ops are tiny: one thread, so the JS thread never starts an OpenMP team of its own
+  // beside the worker's (two spinning teams on two cores starve each other).
+  if (inline_threads_applied_ != 1) {
+    omp_set_num_threads(1);
+    inline_threads_applied_ = 1;
+  }
   try {
     task();
   } catch (...) {

@@ -1,0 +1,138 @@
+"""PyTorch (and NumPy) side of the ops and overhead suites. Reads a request on stdin:
+{"threads": n, "workloads": [{"id", "kind", "spec": {warmup, reps, inner}, ...shape}]}
+and prints {"versions", "results": {id: {"samples": [ms...], "checksum": {...}} | {"error"}}}.
+Inputs come from det() (bench/src/nut.ts makes the same values), so checksums of outputs and
+gradients can be compared with nutshell's."""
+import os
+import sys
+import traceback
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import checksum, det, measure, read_request, reply, setup_threads, versions  # noqa: E402
+
+
+def conv(torch, w, backward):
+    F = torch.nn.functional
+    pad, k = w["pad"], w["k"]
+    oh, ow = w["h"] + 2 * pad - k + 1, w["w"] + 2 * pad - k + 1
+    x = det(torch, [w["n"], w["c"], w["h"], w["w"]], 0.37, 1.0, backward)
+    wt = det(torch, [w["o"], w["c"], k, k], 0.11, 0.1, backward)
+    b = det(torch, [w["o"]], 0.23, 1.0, backward)
+    if not backward:
+        def fn():
+            with torch.no_grad():
+                return F.conv2d(x, wt, b, padding=pad)
+        return fn, lambda: {"y": checksum(fn())}
+    gy = det(torch, [w["n"], w["o"], oh, ow], 0.53)
+
+    def fn():
+        x.grad = None; wt.grad = None; b.grad = None  # assign, never accumulate (as nutshell's side)
+        F.conv2d(x, wt, b, padding=pad).backward(gy)
+
+    def check():
+        fn()
+        return {"dx": checksum(x.grad), "dw": checksum(wt.grad), "db": checksum(b.grad)}
+    return fn, check
+
+
+def maxpool(torch, w, backward):
+    F = torch.nn.functional
+    k, s = w["k"], w["stride"]
+    x = det(torch, [w["n"], w["c"], w["h"], w["w"]], 0.37, 1.0, backward)
+    if not backward:
+        def fn():
+            with torch.no_grad():
+                return F.max_pool2d(x, k, s)
+        return fn, lambda: {"y": checksum(fn())}
+    gy = det(torch, [w["n"], w["c"], (w["h"] - k) // s + 1, (w["w"] - k) // s + 1], 0.53)
+
+    def fn():
+        x.grad = None
+        F.max_pool2d(x, k, s).backward(gy)
+    return fn, lambda: (fn(), {"dx": checksum(x.grad)})[1]
+
+
+def lstm(torch, w, backward):
+    I, H = w["input"], w["hidden"]
+    m = torch.nn.LSTM(I, H)
+    with torch.no_grad():
+        m.weight_ih_l0.copy_(det(torch, [4 * H, I], 0.11, 0.1))
+        m.weight_hh_l0.copy_(det(torch, [4 * H, H], 0.13, 0.1))
+        m.bias_ih_l0.copy_(det(torch, [4 * H], 0.17, 0.1))
+        m.bias_hh_l0.copy_(det(torch, [4 * H], 0.19, 0.1))
+    x = det(torch, [w["seq"], w["batch"], I], 0.37, 1.0, backward)
+    if not backward:
+        def fn():
+            with torch.no_grad():
+                return m(x)[0]
+        return fn, lambda: {"y": checksum(fn())}
+    gy = det(torch, [w["seq"], w["batch"], H], 0.53)
+    params = list(m.parameters())
+
+    def fn():
+        x.grad = None
+        for p in params:
+            p.grad = None
+        m(x)[0].backward(gy)
+
+    def check():
+        fn()
+        return {"dx": checksum(x.grad), "dw_ih": checksum(m.weight_ih_l0.grad), "dw_hh": checksum(m.weight_hh_l0.grad), "db_ih": checksum(m.bias_ih_l0.grad)}
+    return fn, check
+
+
+def matmul(torch, w, impl):
+    a = det(torch, [w["m"], w["k"]], 0.37)
+    b = det(torch, [w["k"], w["n"]], 0.11)
+    if impl == "numpy":
+        import numpy
+        an, bn = a.numpy(), b.numpy()
+        return (lambda: numpy.matmul(an, bn)), lambda: {"y": checksum(torch.from_numpy(numpy.matmul(an, bn)))}
+    fn = lambda: torch.matmul(a, b)  # noqa: E731
+    return fn, lambda: {"y": checksum(fn())}
+
+
+def tiny_add(torch):
+    a = torch.tensor([1.0])
+    b = torch.tensor([2.0])
+    fn = lambda: torch.add(a, b)  # noqa: E731
+    return fn, lambda: {"y": checksum(fn())}
+
+
+def tiny_autograd(torch):
+    a = torch.tensor([1.5], requires_grad=True)
+    b = torch.tensor([0.5], requires_grad=True)
+
+    def fn():
+        a.grad = None; b.grad = None
+        torch.add(torch.mul(a, b), b).sum().backward()
+    return fn, lambda: (fn(), {"da": checksum(a.grad), "db": checksum(b.grad)})[1]
+
+
+def build(torch, w):
+    k = w["kind"]
+    if k == "conv": return conv(torch, w, w["backward"])
+    if k == "maxpool": return maxpool(torch, w, w["backward"])
+    if k == "lstm": return lstm(torch, w, w["backward"])
+    if k == "matmul": return matmul(torch, w, w.get("impl", "torch"))
+    if k == "add": return tiny_add(torch)
+    if k == "autograd": return tiny_autograd(torch)
+    raise ValueError(f"unknown workload kind {k}")
+
+
+def main():
+    req = read_request()
+    torch = setup_threads(req["threads"])
+    results = {}
+    for w in req["workloads"]:
+        try:
+            fn, check = build(torch, w)
+            samples = measure(fn, w["spec"])
+            results[w["id"]] = {"samples": samples, "checksum": check() if check else None}
+        except Exception as e:  # one failing workload must not lose the others
+            results[w["id"]] = {"error": f"{type(e).__name__}: {e}", "trace": traceback.format_exc(limit=3)}
+    reply({"versions": versions(), "results": results})
+
+
+if __name__ == "__main__":
+    main()

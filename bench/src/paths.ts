@@ -1,0 +1,34 @@
+// Where the bench's pieces live, wherever it runs from (src/ under vitest, dist/ under node).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** bench/ */
+export const benchRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const peersDir = join(benchRoot, 'peers');
+export const modelsDir = join(peersDir, 'models');
+export const pythonDir = join(benchRoot, 'python');
+export const resultsDir = join(benchRoot, 'results');
+export const torchPython = process.env.TORCH_PYTHON ?? '/opt/torch-venv/bin/python';
+export const fashionDir = process.env.NUTSHELL_DATA ? join(process.env.NUTSHELL_DATA, 'fashion-mnist') : '/usr/share/datasets/fashion-mnist';
+export const fashionDirs = [fashionDir, '/usr/share/datasets/fashion-mnist'];
+
+export function findFashion(): string | undefined {
+  return fashionDirs.find((d) => existsSync(join(d, 'train-images-idx3-ubyte.gz')) || existsSync(join(d, 'train-images-idx3-ubyte')));
+}
+
+/** Text for the char-LSTM: the machine's license texts (plain English, always installed on Debian). */
+export const charTextFiles = ['GPL-3', 'Apache-2.0', 'LGPL-3', 'MPL-2.0', 'Artistic'].map((f) => join('/usr/share/common-licenses', f)).filter((f) => existsSync(f));
+
+export interface Shapes {
+  conv: { name: string; label: string; n: number; c: number; o: number; h: number; w: number; k: number; pad: number }[];
+  maxpool: { name: string; label: string; n: number; c: number; h: number; w: number; k: number; stride: number };
+  lstm: { seq: number; batch: number; input: number; hidden: number };
+  matmul: { m: number; k: number; n: number };
+  peak: { m: number; k: number; n: number };
+  lenet: { batch: number; lr: number; momentum: number; testBatch: number };
+  charLstm: { seq: number; batch: number; embed: number; hidden: number };
+  inception: { n: number; c: number; h: number; w: number };
+}
+
+export const shapes: Shapes = JSON.parse(readFileSync(join(benchRoot, 'shapes.json'), 'utf8'));

@@ -1,0 +1,87 @@
+// Training and memory: LeNet epochs on Fashion-MNIST (images/s, epoch time, peak RSS), char-LSTM
+// steps, Inception-block steps. Each side runs every task in a process of its own.
+import { loadavg } from 'node:os';
+import { charTextFiles, findFashion, shapes } from '../paths.js';
+import { runNodeChild } from '../peers/node-child.js';
+import { runPython } from '../peers/torch.js';
+import { quickSpec, timingFromSamples, type TimingSpec } from '../timing.js';
+import { OpMissing } from '../nut.js';
+import { attempt, failedRow, NotApplicable, type Context, type RowBase } from '../suite.js';
+import type { Impl, Row } from '../results.js';
+
+interface TaskReply {
+  samples?: number[];
+  epochMs?: number;
+  steps?: number;
+  images?: number;
+  peakRssMiB?: number;
+  baselineRssMiB?: number;
+  firstLoss?: number;
+  lastLoss?: number;
+  error?: string;
+  missing?: string;
+  [k: string]: unknown;
+}
+
+async function runTask(impl: Impl, req: Record<string, unknown> & { threads: number }): Promise<TaskReply> {
+  const reply = impl === 'nutshell' ? await runNodeChild<TaskReply>(req) : await runPython<TaskReply>('train.py', req);
+  if (reply.missing) throw new OpMissing(reply.missing);
+  if (reply.error) throw new Error(reply.error);
+  return reply;
+}
+
+function implsOf(ctx: Context): Impl[] {
+  return ctx.opts.peers.includes('torch') ? ['nutshell', 'torch'] : ['nutshell'];
+}
+
+export async function runTraining(ctx: Context): Promise<void> {
+  const { quick } = ctx.opts;
+  const want = (id: string) => !ctx.opts.filter || id.includes(ctx.opts.filter);
+  const data = findFashion();
+
+  // LeNet epoch: the epoch row (wall time), the step row (median step), the memory row.
+  if (want('train.lenet') || want('memory.lenet')) {
+    const l = shapes.lenet;
+    const images = quick ? 6400 : 60000;
+    const steps = Math.floor(images / l.batch);
+    const epochBase: RowBase = { suite: 'training', workload: 'train.lenet.epoch', label: `LeNet epoch, Fashion-MNIST ${steps * l.batch} images, batch ${l.batch}`, items: { count: steps * l.batch, unit: 'images' } };
+    const stepBase: RowBase = { suite: 'training', workload: 'train.lenet.step', label: `LeNet training step, batch ${l.batch}`, items: { count: l.batch, unit: 'images' } };
+    const memBase: RowBase = { suite: 'memory', workload: 'memory.lenet.peakRss', label: `LeNet epoch peak RSS (${steps * l.batch} images)` };
+    for (const impl of implsOf(ctx)) {
+      ctx.log(`[training] LeNet epoch, ${impl}, ${ctx.threads} thread(s)`);
+      const load1 = Math.round(loadavg()[0] * 100) / 100;
+      try {
+        if (!data) throw new NotApplicable('Fashion-MNIST not found (apt-get install dataset-fashion-mnist)');
+        const r = await runTask(impl, { task: 'lenet-epoch', threads: ctx.threads, data, images, batch: l.batch, lr: l.lr, momentum: l.momentum, warmupSteps: quick ? 5 : 10 });
+        const stepTiming = timingFromSamples(r.samples!, { warmup: quick ? 5 : 10, reps: r.samples!.length, inner: 1 });
+        const loss = { firstLoss: r.firstLoss, lastLoss: r.lastLoss };
+        push(ctx, { ...epochBase, threads: ctx.threads, impl, status: 'ok', value: r.epochMs, unit: 'ms', extra: { medianStepMs: stepTiming.median, ...loss, load1 } });
+        push(ctx, { ...stepBase, threads: ctx.threads, impl, status: 'ok', value: stepTiming.median, unit: 'ms', timing: stepTiming, extra: { load1 } });
+        push(ctx, { ...memBase, threads: ctx.threads, impl, status: 'ok', value: r.peakRssMiB, unit: 'MiB', extra: { baselineRssMiB: r.baselineRssMiB, growthMiB: r.peakRssMiB! - r.baselineRssMiB!, load1 } });
+      } catch (err) {
+        for (const b of [epochBase, stepBase, memBase]) push(ctx, failedRow(b, ctx.threads, impl, err));
+      }
+    }
+  }
+
+  const stepTask = async (id: string, label: string, task: string, spec: TimingSpec, params: Record<string, unknown>, unit: { count: number; unit: string }) => {
+    if (!want(id)) return;
+    const s = quickSpec(spec, quick);
+    for (const impl of implsOf(ctx)) {
+      await attempt(ctx, { suite: 'training', workload: id, label, items: unit }, impl, async () => {
+        const load1 = Math.round(loadavg()[0] * 100) / 100;
+        const r = await runTask(impl, { task, threads: ctx.threads, spec: s, ...params });
+        return { timing: timingFromSamples(r.samples!, s), extra: { load1 } };
+      });
+    }
+  };
+  const c = shapes.charLstm;
+  await stepTask('train.charlstm.step', `char-LSTM step, seq ${c.seq} batch ${c.batch} hidden ${c.hidden} (Adam)`, 'charlstm', { warmup: 3, reps: 30, inner: 1 }, { ...c, files: charTextFiles }, { count: 1, unit: 'steps' });
+  const i = shapes.inception;
+  await stepTask('train.inception.step', `Inception (3a) block step, N=${i.n} ${i.c}ch ${i.h}x${i.w} (SGD)`, 'inception', { warmup: 2, reps: 10, inner: 1 }, i, { count: i.n, unit: 'images' });
+}
+
+function push(ctx: Context, row: Row): void {
+  ctx.rows.push(row);
+  ctx.log(`  ${row.label.padEnd(44)} ${row.impl.padEnd(9)} ${row.status === 'ok' ? `${row.value!.toPrecision(4)} ${row.unit}` : `${row.status}: ${row.reason}`}`);
+}
