@@ -96,6 +96,8 @@ set_property(TARGET nutshell_cuda APPEND PROPERTY BUILD_RPATH "${_ns_cudnn_dir}"
 target_compile_options(nutshell_cuda PRIVATE
   $<$<COMPILE_LANGUAGE:CXX>:-O3 -Wall -Wno-unused-parameter>
   $<$<COMPILE_LANGUAGE:CUDA>:-O3 --expt-relaxed-constexpr>)
+# A declared cuda kernel that no file defines must fail the link, not the dlopen on a GPU machine.
+target_link_options(nutshell_cuda PRIVATE -Wl,-z,defs)
 add_dependencies(nutshell nutshell_cuda)
 set(NUTSHELL_CUDA_COMPILED 1)
 set(NUTSHELL_CUDA_STATUS "built (CUDA ${NUTSHELL_CUDA_VERSION}, cuDNN ${NUTSHELL_CUDNN_VERSION} at ${CUDNN_LIBRARY}, cuBLAS ${NUTSHELL_CUBLAS_VERSION}, archs ${CMAKE_CUDA_ARCHITECTURES})")

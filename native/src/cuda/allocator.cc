@@ -55,25 +55,39 @@ void* CachingAllocator::allocate(size_t nbytes) {
   return p;
 }
 
+// Note [stream-ordered reuse]: every op, copy and workspace of a device is enqueued on that
+// device's one stream, so a block given back while queued kernels still use it can only be
+// handed out again to work enqueued after them: reuse needs no synchronisation. This holds as
+// long as nothing touches device memory outside that stream (no cudaMemset/cudaMemcpy without
+// Async, no other streams). Blocks may be given back from any thread, including CUDA's host-
+// function thread (a kernel error check dropping its references): deallocate makes no CUDA call.
 void CachingAllocator::deallocate(void* ptr, size_t nbytes) {
-  // Single-stream design: work that used the block was queued earlier on the same stream, so a
-  // later reuse is ordered after it.
   std::lock_guard<std::mutex> lock(mutex_);
   free_[round_size(nbytes)].push_back(ptr);
   cached_bytes_ += round_size(nbytes);
 }
 
+// Cached blocks may still be read or written by queued kernels (see above): returning them to
+// the driver waits for the device first. The lists are taken out under the lock and the wait
+// happens outside it, since the work being waited for may itself give blocks back.
 void CachingAllocator::empty_cache() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::map<size_t, std::vector<void*>> taken;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    taken.swap(free_);
+    cached_bytes_ = 0;
+  }
+  if (taken.empty()) return;
   cudaSetDevice(device_);
-  for (auto& [size, blocks] : free_) {
+  cudaDeviceSynchronize();
+  (void)cudaGetLastError();
+  for (auto& [size, blocks] : taken) {
     for (void* p : blocks) {
       cudaFree(p);
       stats().reserved_bytes.fetch_sub(static_cast<int64_t>(size));
     }
-    blocks.clear();
   }
-  cached_bytes_ = 0;
+  (void)cudaGetLastError();
 }
 
 }  // namespace nutshell::cuda

@@ -2,7 +2,10 @@
 // the entry point the addon looks up after opening this library (binding/cuda_loader.cc).
 #include <cuda_runtime.h>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -10,6 +13,7 @@
 #include "allocator.h"
 #include "check.h"
 #include "context.h"
+#include "conv_algos.h"
 
 namespace nutshell::cuda {
 
@@ -33,6 +37,73 @@ const char* cublas_status_name(cublasStatus_t s) {
 
 namespace {
 
+// Note [pinned staging]: a device-to-host copy into pageable memory (a JS ArrayBuffer) is staged
+// by the driver through its own small pinned buffer, synchronously. Reads instead copy into a
+// pinned buffer of ours in chunks and memcpy each chunk out while the next one is in flight (two
+// halves, each with an event). Waiting is on events created with cudaEventBlockingSync, so the
+// reading thread (a libuv worker for `await t.data()`) sleeps instead of spinning a core. One
+// buffer per device, reused by every read (a mutex serialises concurrent reads of one device);
+// if pinned memory cannot be had, reads fall back to the pageable copy.
+class ReadStaging {
+ public:
+  static constexpr size_t kChunk = size_t{4} << 20;  // bytes per half
+
+  ReadStaging() = default;
+  ~ReadStaging() {
+    for (cudaEvent_t e : events_)
+      if (e) cudaEventDestroy(e);
+    if (buffer_) cudaFreeHost(buffer_);
+  }
+
+  // Copies nbytes of src (on `stream`) into dst once every op queued before it has run.
+  void read(cudaStream_t stream, const void* src, void* dst, size_t nbytes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ensure_events();
+    if (nbytes == 0 || !ensure_buffer()) {
+      if (nbytes) NS_CUDA_CHECK(cudaMemcpyAsync(dst, src, nbytes, cudaMemcpyDeviceToHost, stream));
+      NS_CUDA_CHECK(cudaEventRecord(events_[0], stream));
+      NS_CUDA_CHECK(cudaEventSynchronize(events_[0]));
+      return;
+    }
+    const size_t chunks = (nbytes + kChunk - 1) / kChunk;
+    auto half = [&](size_t k) { return static_cast<char*>(buffer_) + (k % 2) * kChunk; };
+    auto length = [&](size_t k) { return std::min(kChunk, nbytes - k * kChunk); };
+    auto issue = [&](size_t k) {
+      NS_CUDA_CHECK(cudaMemcpyAsync(half(k), static_cast<const char*>(src) + k * kChunk, length(k), cudaMemcpyDeviceToHost, stream));
+      NS_CUDA_CHECK(cudaEventRecord(events_[k % 2], stream));
+    };
+    issue(0);
+    if (chunks > 1) issue(1);
+    for (size_t k = 0; k < chunks; ++k) {
+      NS_CUDA_CHECK(cudaEventSynchronize(events_[k % 2]));
+      std::memcpy(static_cast<char*>(dst) + k * kChunk, half(k), length(k));
+      if (k + 2 < chunks) issue(k + 2);  // this half has been emptied: refill it
+    }
+  }
+
+ private:
+  void ensure_events() {
+    for (cudaEvent_t& e : events_) {
+      if (!e) NS_CUDA_CHECK(cudaEventCreateWithFlags(&e, cudaEventDisableTiming | cudaEventBlockingSync));
+    }
+  }
+  bool ensure_buffer() {
+    if (!buffer_ && !pinned_failed_) {
+      if (cudaHostAlloc(&buffer_, 2 * kChunk, cudaHostAllocDefault) != cudaSuccess) {
+        (void)cudaGetLastError();
+        buffer_ = nullptr;
+        pinned_failed_ = true;
+      }
+    }
+    return buffer_ != nullptr;
+  }
+
+  std::mutex mutex_;
+  void* buffer_ = nullptr;
+  bool pinned_failed_ = false;
+  cudaEvent_t events_[2] = {nullptr, nullptr};
+};
+
 std::string version_string(int v, int major_div, int minor_div) {
   return std::to_string(v / major_div) + "." + std::to_string((v % major_div) / minor_div) + "." + std::to_string(v % minor_div);
 }
@@ -50,6 +121,7 @@ class CudaBackend final : public core::Backend {
       NS_CUBLAS_CHECK(cublasCreate(&ctx->cublas));
       NS_CUBLAS_CHECK(cublasSetStream(ctx->cublas, ctx->stream));
       allocators_.push_back(std::make_unique<CachingAllocator>(i));
+      staging_.push_back(std::make_unique<ReadStaging>());
       ctx->allocator = allocators_.back().get();
       contexts_.push_back(std::move(ctx));
     }
@@ -100,11 +172,13 @@ class CudaBackend final : public core::Backend {
     NS_CUDA_CHECK(cudaStreamSynchronize(c.stream));  // `src` is pageable JS memory: finish before returning
   }
 
+  // Runs on a libuv worker (await t.data()) or, for dataSync(), on the JS thread; either way it
+  // may block (Note [pinned staging]). A kernel error reported on the stream before the copy
+  // (Note [device-side errors] in common.cuh) has marked the storage by the time the copy is done.
   void read(const core::StoragePtr& src, void* dst, size_t nbytes) override {
     DeviceContext& c = ctx(src->device().index);
     NS_CUDA_CHECK(cudaSetDevice(c.index));
-    NS_CUDA_CHECK(cudaMemcpyAsync(dst, src->data(), nbytes, cudaMemcpyDeviceToHost, c.stream));
-    NS_CUDA_CHECK(cudaStreamSynchronize(c.stream));
+    staging_[static_cast<size_t>(c.index)]->read(c.stream, src->data(), dst, nbytes);
     if (auto err = src->error()) err->raise();
   }
 
@@ -132,9 +206,16 @@ class CudaBackend final : public core::Backend {
     for (auto& a : allocators_) a->empty_cache();
   }
 
+  // Settings and queries that are not ops (determinism, conv workspace limit, the cuDNN
+  // algorithm report and cache): all logic lives in conv_algos.cc.
+  std::string control(const std::string& name, const std::string& args_json) override {
+    return cuda_control(name, args_json, [this](int i) -> DeviceContext& { return ctx(i); }, static_cast<int>(contexts_.size()));
+  }
+
  private:
   std::vector<std::unique_ptr<CachingAllocator>> allocators_;
   std::vector<std::unique_ptr<DeviceContext>> contexts_;
+  std::vector<std::unique_ptr<ReadStaging>> staging_;  // per device (Note [pinned staging])
 };
 
 }  // namespace

@@ -13,3 +13,4 @@ export { scope, keep, memory, emptyCache, setNumThreads, type MemoryReport } fro
 export { noGrad, isGradEnabled, withGradEnabled } from './autograd/grad-mode.js';
 export { backward, type BackwardOptions } from './autograd/backward.js';
 export { backends, formatBackends, type BackendsReport } from '@nutshell/native';
+export * from './cuda-controls.js';

@@ -72,6 +72,8 @@ export interface Sample {
   name: string;
   inputs: SampleInput[];
   attrs?: Record<string, AttrValue>;
+  /** Why this sample is not compared across backends (e.g. an algorithm only cpu has). */
+  noParity?: string;
 }
 
 /** An input the op must refuse: the error class name and a pattern its message must match. */
@@ -89,6 +91,8 @@ export interface OpTest {
   gradTolerance?: number;
   /** Tolerance of golden comparisons with PyTorch. */
   goldenTolerance?: number;
+  /** Why the op's outputs may differ between backends by design (e.g. backend-specific sizes). */
+  noParity?: string;
   /** The name of the PyTorch reference in scripts/fixtures/ops.py (defaults to the op name). */
   torch?: string;
 }

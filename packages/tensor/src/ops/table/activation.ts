@@ -66,7 +66,7 @@ export const reluOp = defineOp({
   inputs: ONE,
   attrs: {},
   outputs: sameShape,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0] },
   grad: ({ grads: [g], inputs: [x] }) => [reluBackward(g!, x!)],
   test: {
@@ -79,7 +79,7 @@ export const reluBackwardOp = defineOp({
   inputs: GRAD_INPUT,
   attrs: {},
   outputs: backwardOutputs('reluBackward', 'input'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [1] },
   grad: ({ grads: [gg], inputs: [, x] }) => [reluBackward(gg!, x!), zerosLike(x!)],
   test: { samples: backwardSamples(kinkFree), bad: backwardBad('reluBackward', 'input') },
@@ -92,7 +92,7 @@ export const leakyReluOp = defineOp<{ negativeSlope: number }>({
   inputs: ONE,
   attrs: { negativeSlope: { kind: 'float', default: 0.01 } },
   outputs: sameShape,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0] },
   grad: ({ grads: [g], inputs: [x], attrs }) => [leakyReluBackward(g!, x!, attrs.negativeSlope)],
   test: {
@@ -109,7 +109,7 @@ export const leakyReluBackwardOp = defineOp<{ negativeSlope: number }>({
   inputs: GRAD_INPUT,
   attrs: { negativeSlope: { kind: 'float', default: 0.01 } },
   outputs: backwardOutputs('leakyReluBackward', 'input'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [1] },
   grad: ({ grads: [gg], inputs: [, x], attrs }) => [leakyReluBackward(gg!, x!, attrs.negativeSlope), zerosLike(x!)],
   test: {
@@ -125,7 +125,7 @@ export const eluOp = defineOp<{ alpha: number }>({
   inputs: ONE,
   attrs: { alpha: { kind: 'float', default: 1 } },
   outputs: sameShape,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0] },
   grad: ({ grads: [g], inputs: [x], attrs }) => [eluBackward(g!, x!, attrs.alpha)],
   test: {
@@ -141,7 +141,7 @@ export const eluBackwardOp = defineOp<{ alpha: number }>({
   inputs: GRAD_INPUT,
   attrs: { alpha: { kind: 'float', default: 1 } },
   outputs: backwardOutputs('eluBackward', 'input'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1] },
   // d/dx of grad·(x > 0 ? 1 : α·e^x) is grad·α·e^x on the negative side.
   grad: ({ grads: [gg], inputs: [g, x], attrs: { alpha } }) => [
@@ -161,7 +161,7 @@ export const sigmoidOp = defineOp({
   inputs: ONE,
   attrs: {},
   outputs: sameShape,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { outputs: [0] },
   grad: ({ grads: [g], outputs: [y] }) => [sigmoidBackward(g!, y!)],
   test: { samples: activationSamples(undefined, undefined, true) },
@@ -172,7 +172,7 @@ export const sigmoidBackwardOp = defineOp({
   inputs: GRAD_OUTPUT,
   attrs: {},
   outputs: backwardOutputs('sigmoidBackward', 'output'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1] },
   // grad·y·(1 − y): d/dy = grad·(1 − 2y).
   grad: ({ grads: [gg], inputs: [g, y] }) => [sigmoidBackward(gg!, y!), mul(mul(gg!, g!), add(mul(y!, -2), 1))],
@@ -186,7 +186,7 @@ export const tanhOp = defineOp({
   inputs: ONE,
   attrs: {},
   outputs: sameShape,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { outputs: [0] },
   grad: ({ grads: [g], outputs: [y] }) => [tanhBackward(g!, y!)],
   test: { samples: activationSamples(undefined, undefined, true) },
@@ -197,7 +197,7 @@ export const tanhBackwardOp = defineOp({
   inputs: GRAD_OUTPUT,
   attrs: {},
   outputs: backwardOutputs('tanhBackward', 'output'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1] },
   // grad·(1 − y²): d/dy = −2·grad·y.
   grad: ({ grads: [gg], inputs: [g, y] }) => [tanhBackward(gg!, y!), mul(mul(gg!, g!), mul(y!, -2))],
@@ -222,7 +222,7 @@ export const geluOp = defineOp<{ approximate: string }>({
   inputs: ONE,
   attrs: { approximate: { kind: APPROXIMATE, default: 'none' } },
   outputs: sameShape,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0] },
   grad: ({ grads: [g], inputs: [x], attrs }) => [geluBackward(g!, x!, attrs.approximate as GeluApproximate)],
   test: {
@@ -258,7 +258,7 @@ export const geluBackwardOp = defineOp<{ approximate: string }>({
   inputs: GRAD_INPUT,
   attrs: { approximate: { kind: APPROXIMATE, default: 'none' } },
   outputs: backwardOutputs('geluBackward', 'input'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1] },
   grad: ({ grads: [gg], inputs: [g, x], attrs }) => [
     geluBackward(gg!, x!, attrs.approximate as GeluApproximate),
@@ -277,7 +277,7 @@ export const softplusOp = defineOp<{ beta: number; threshold: number }>({
   inputs: ONE,
   attrs: { beta: { kind: 'float', default: 1 }, threshold: { kind: 'float', default: 20 } },
   outputs: sameShape,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0] },
   grad: ({ grads: [g], inputs: [x], attrs }) => [softplusBackward(g!, x!, attrs.beta, attrs.threshold)],
   test: {
@@ -295,7 +295,7 @@ export const softplusBackwardOp = defineOp<{ beta: number; threshold: number }>(
   inputs: GRAD_INPUT,
   attrs: { beta: { kind: 'float', default: 1 }, threshold: { kind: 'float', default: 20 } },
   outputs: backwardOutputs('softplusBackward', 'input'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1] },
   // grad·σ(βx) below the threshold: d/dx = grad·β·σ(βx)·(1 − σ(βx)), 0 above it.
   grad: ({ grads: [gg], inputs: [g, x], attrs: { beta, threshold } }) => {

@@ -85,7 +85,7 @@ export const addOp = defineOp({
   inputs: INPUTS,
   attrs: {},
   outputs: binaryOutputs('add'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g] }) => [g, g],
   test: { samples: binarySamples(), bad: binaryBad('add') },
 });
@@ -95,7 +95,7 @@ export const subOp = defineOp({
   inputs: INPUTS,
   attrs: {},
   outputs: binaryOutputs('sub'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g] }) => [g, neg(g!)],
   test: {
     samples: [
@@ -111,7 +111,7 @@ export const mulOp = defineOp({
   inputs: INPUTS,
   attrs: {},
   outputs: binaryOutputs('mul'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1] },
   grad: ({ grads: [g], inputs: [a, b] }) => [mul(g!, b!), mul(g!, a!)],
   test: { samples: binarySamples(), bad: binaryBad('mul') },
@@ -123,7 +123,7 @@ export const divOp = defineOp({
   attrs: {},
   // True division: integer inputs give float32, as in PyTorch.
   outputs: binaryOutputs('div', () => 'float32'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1] },
   grad: ({ grads: [g], inputs: [a, b] }) => [div(g!, b!), neg(div(mul(g!, a!), mul(b!, b!)))],
   test: {
@@ -141,7 +141,7 @@ export const powOp = defineOp({
   inputs: INPUTS,
   attrs: {},
   outputs: binaryOutputs('pow'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1], outputs: [0] },
   // PyTorch's rules: no gradient through a zero exponent, and none to the exponent at base 0
   // (where result·log(base) would be 0·−∞).
@@ -183,7 +183,7 @@ export const maximumOp = defineOp({
   inputs: INPUTS,
   attrs: {},
   outputs: binaryOutputs('maximum'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1] },
   grad: ({ grads: [g], inputs: [a, b] }) => minMaxGrads(g!, a!, b!, true),
   test: { samples: minMaxSamples(), bad: binaryBad('maximum') },
@@ -194,7 +194,7 @@ export const minimumOp = defineOp({
   inputs: INPUTS,
   attrs: {},
   outputs: binaryOutputs('minimum'),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1] },
   grad: ({ grads: [g], inputs: [a, b] }) => minMaxGrads(g!, a!, b!, false),
   test: { samples: minMaxSamples(), bad: binaryBad('minimum') },
@@ -212,7 +212,7 @@ export const whereOp = defineOp({
     sameDTypes('where', [a, b], ['input', 'other']);
     return [{ shape: broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape), dtype: a.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0] },
   grad: ({ grads: [g], inputs: [c] }) => [null, where(c!, g!, 0), where(c!, 0, g!)],
   test: {

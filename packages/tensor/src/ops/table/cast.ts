@@ -8,7 +8,7 @@ export const castOp = defineOp<{ dtype: string }>({
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: { dtype: { kind: dtypes } },
   outputs: ([x], a) => [{ shape: [...x.shape], dtype: a.dtype as DType }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   // Only float→float carries a gradient; apply records none for integer outputs.
   grad: ({ grads: [g], inputMeta: [x] }) => [x.dtype === 'float32' ? cast(g!, 'float32') : null],
   test: {

@@ -21,7 +21,7 @@ function predicateOp(name: string): OpDecl<{}> {
     inputs: [{ name: 'input', dtypes: ALL }, { name: 'other', dtypes: ALL }],
     attrs: {},
     outputs: binaryOutputs(name, () => 'bool'),
-    backends: ['cpu'],
+    backends: ['cpu', 'cuda'],
     test: { samples: compareSamples(), bad: binaryBad(name) },
   });
 }
@@ -40,7 +40,7 @@ export const logicalNotOp = defineOp({
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: {},
   outputs: ([x]) => [{ shape: [...x.shape], dtype: 'bool' }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [
       { name: 'float', inputs: [{ shape: [2, 3], fill: [0, 1, -2, 0.5, 0, 1e-30] }] },

@@ -12,7 +12,7 @@ export const fillOp = defineOp<{ shape: readonly number[]; value: number; dtype:
   inputs: [],
   attrs: { shape: { kind: 'ints' }, value: { kind: 'float' }, dtype: { kind: dtypes } },
   outputs: (_, a) => [{ shape: checkShape('fill', a.shape), dtype: a.dtype as DType }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: { samples: [{ name: 'matrix', inputs: [], attrs: { shape: [2, 3], value: 1.5, dtype: 'float32' } }] },
 });
 
@@ -67,7 +67,7 @@ export const arangeOp = defineOp<{ start: number; end: number; step: number; dty
   inputs: [],
   attrs: { start: { kind: 'float', default: 0 }, end: { kind: 'float' }, step: { kind: 'float', default: 1 }, dtype: { kind: RANGE_DTYPES } },
   outputs: (_, a) => [{ shape: [arangeLength(a.start, a.end, a.step, a.dtype)], dtype: a.dtype as DType }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [
       { name: 'int64', inputs: [], attrs: { start: 0, end: 5, step: 1, dtype: 'int64' } },
@@ -129,7 +129,7 @@ export const linspaceOp = defineOp<{ start: number; end: number; steps: number; 
     if (a.steps < 0) throw new ValueError(`linspace: steps expected a non-negative integer, got ${a.steps}`);
     return [{ shape: checkShape('linspace', [a.steps]), dtype: a.dtype as DType }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [
       { name: 'unit', inputs: [], attrs: { start: 0, end: 1, steps: 5 } },
@@ -166,7 +166,7 @@ export const eyeOp = defineOp<{ n: number; m: number; dtype: string }>({
     if (a.m < 0) throw new ValueError(`eye: m expected a non-negative integer, got ${a.m}`);
     return [{ shape: checkShape('eye', [a.n, a.m]), dtype: a.dtype as DType }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [
       { name: 'square', inputs: [], attrs: { n: 3, m: 3 } },

@@ -30,7 +30,7 @@ export const indexSelectOp = defineOp<{ dim: number }>({
   inputs: [{ name: 'input', dtypes: ALL }, { name: 'index', dtypes: INDEX, differentiable: false }],
   attrs: { dim: { kind: 'int' } },
   outputs: ([x, index], a) => [{ shape: indexSelectShape('indexSelect', x.shape, index.shape, a.dim).shape, dtype: x.dtype }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [1] },
   grad: ({ grads: [g], inputs: [, index], inputMeta: [x], attrs }) => [indexSelectBackward(g!, index!, attrs.dim, x.shape), null],
   test: {
@@ -71,7 +71,7 @@ export const indexSelectBackwardOp = defineOp<{ dim: number; inputShape: readonl
     }
     return [{ shape: [...shape], dtype: g.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [1] },
   grad: ({ grads: [gg], inputs: [, index], attrs }) => [indexSelect(gg!, attrs.dim, index!), null],
   test: {
@@ -115,7 +115,7 @@ export const gatherOp = defineOp<{ dim: number }>({
     checkIndexFits('gather', x.shape, index.shape, a.dim, 'input');
     return [{ shape: [...index.shape], dtype: x.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [1] },
   grad: ({ grads: [g], inputs: [, index], inputMeta: [x], attrs }) => [scatterAdd(zeros(x.shape, { device: g!.device }), attrs.dim, index!, g!), null],
   test: {
@@ -162,7 +162,7 @@ export const scatterAddOp = defineOp<{ dim: number }>({
     scatterAddShape(x, index, src, a.dim);
     return [{ shape: [...x.shape], dtype: x.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [1] },
   grad: ({ grads: [g], inputs: [, index], inputMeta: [, , src], attrs, needsGrad }) => {
     if (!needsGrad[2]) return [g, null, null];
@@ -216,7 +216,7 @@ export const embeddingOp = defineOp<{ paddingIdx: number }>({
     checkEmbedding('embedding', indices, weight.shape, a.paddingIdx);
     return [{ shape: [...indices.shape, weight.shape[1]], dtype: weight.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0] },
   grad: ({ grads: [g], inputs: [indices], inputMeta: [, weight], attrs }) => [null, embeddingBackward(g!, indices!, weight.shape[0], attrs.paddingIdx)],
   test: {
@@ -271,7 +271,7 @@ export const embeddingBackwardOp = defineOp<{ numWeights: number; paddingIdx: nu
     checkEmbedding('embeddingBackward', indices, [a.numWeights, width], a.paddingIdx);
     return [{ shape: [a.numWeights, width], dtype: g.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   // Not differentiable again: double backward through embedding is not supported.
   test: {
     samples: [

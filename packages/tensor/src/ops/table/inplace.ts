@@ -17,7 +17,7 @@ export const copyIntoOp = defineOp({
     return [{ shape: [...dst.shape], dtype: dst.dtype }];
   },
   inplace: { 0: 0 },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [
       { name: 'same-dtype', inputs: [{ shape: [2, 3] }, { shape: [2, 3] }] },

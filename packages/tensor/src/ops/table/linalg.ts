@@ -37,7 +37,7 @@ export const matmulOp = defineOp<{ transA: boolean; transB: boolean }>({
   // Internal: read an operand's last two dims swapped (backward uses it; matmul() never sets it).
   attrs: { transA: { kind: 'bool', default: false }, transB: { kind: 'bool', default: false } },
   outputs: ([a, b], { transA, transB }) => [{ shape: matmulShape(a.shape, b.shape, transA, transB), dtype: a.dtype }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1] },
   grad: ({ grads: [g], inputs: [a, b], attrs: { transA, transB }, needsGrad }): (Tensor | null)[] => {
     // Vectors become one-row (a) / one-column (b) matrices, so every product below is batched
@@ -120,7 +120,7 @@ export const linearOp = defineOp({
   inputs: [{ name: 'input', dtypes: FLOAT }, { name: 'weight', dtypes: FLOAT }, { name: 'bias', dtypes: FLOAT }],
   attrs: {},
   outputs: ([x, w, b]) => [{ shape: linearShape(x.shape, w.shape, b.shape), dtype: x.dtype }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1] },
   grad: ({ grads: [g], inputs: [x, w], needsGrad }) => {
     const [outF, inF] = w!.shape;

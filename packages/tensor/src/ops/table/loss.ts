@@ -173,7 +173,7 @@ export const crossEntropyOp = defineOp<CrossEntropyAttrs>({
   ],
   attrs: crossEntropyAttrs,
   outputs: ([x, t, w], a) => [{ shape: crossEntropyLoss('crossEntropy', x, t, w, a), dtype: 'float32' }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1, 2] },
   grad: ({ grads: [g], inputs: [x, t, w], attrs, needsGrad }) => {
     const targetGrad = needsGrad[1] && t!.dtype === 'float32';
@@ -211,7 +211,7 @@ export const crossEntropyBackwardOp = defineOp<CrossEntropyAttrs & { targetGrad:
       { shape: t.dtype === 'float32' && a.targetGrad ? [...t.shape] : [0], dtype: 'float32' },
     ];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [
       ...withGrad(crossEntropySamples),
@@ -256,7 +256,7 @@ export const nllLossOp = defineOp<NllAttrs>({
   ],
   attrs: { ignoreIndex: { kind: 'int', default: -100 }, reduction: reductionAttr },
   outputs: ([x, t, w], a) => [{ shape: classLoss('nllLoss', x, t, w, a.reduction, false), dtype: 'float32' }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [1, 2] },
   grad: ({ grads: [g], inputs: [, t, w], inputMeta: [x], attrs }) => [
     apply(nllLossBackwardOp, [g!, t!, w!], { ...attrs, inputShape: x.shape })[0],
@@ -293,7 +293,7 @@ export const nllLossBackwardOp = defineOp<NllAttrs & { inputShape: readonly numb
     checkGrad('nllLossBackward', g, classLoss('nllLossBackward', x, t, w, a.reduction, false));
     return [{ shape: [...a.inputShape], dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [1, 2] },
   // Linear in grad, and its adjoint is nllLoss itself.
   grad: ({ grads: [u], inputs: [, t, w], attrs }) => [nllLoss(u!, t!, { weight: w!, ignoreIndex: attrs.ignoreIndex, reduction: attrs.reduction }), null, null],
@@ -351,7 +351,7 @@ function elementwiseLoss(name: 'mseLoss' | 'l1Loss', backwardGrad: (ctx: Backwar
       checkGrad(backwardName, g, a.reduction === 'none' ? x.shape : []);
       return [{ shape: [...x.shape], dtype: 'float32' }];
     },
-    backends: ['cpu'],
+    backends: ['cpu', 'cuda'],
     saves: { inputs: [0, 1, 2] },
     grad: ({ grads: [u], inputs: [g, x, t], attrs }): (Tensor | null)[] => backwardGrad({ u: u!, g: g!, x: x!, t: t!, reduction: attrs.reduction, backward }),
     test: {
@@ -367,7 +367,7 @@ function elementwiseLoss(name: 'mseLoss' | 'l1Loss', backwardGrad: (ctx: Backwar
       checkSame(name, x, t, `; ${name}() broadcasts them first`);
       return [{ shape: a.reduction === 'none' ? [...x.shape] : [], dtype: 'float32' }];
     },
-    backends: ['cpu'],
+    backends: ['cpu', 'cuda'],
     saves: { inputs: [0, 1] },
     grad: ({ grads: [g], inputs: [x, t], attrs, needsGrad }) => {
       const gx = apply(backward, [g!, x!, t!], attrs)[0];
@@ -440,7 +440,7 @@ export const binaryCrossEntropyBackwardOp = defineOp<TargetGradAttrs>({
     checkGrad(op, g, a.reduction === 'none' ? x.shape : []);
     return [{ shape: [...x.shape], dtype: 'float32' }, { shape: a.targetGrad ? [...t.shape] : [0], dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [
       { name: 'mean', inputs: [input([]), probInput([3, 4]), probInput([3, 4], 1), none] },
@@ -465,7 +465,7 @@ export const binaryCrossEntropyOp = defineOp<RedAttrs>({
     checkOptional('binaryCrossEntropy', 'weight', w, x);
     return [{ shape: a.reduction === 'none' ? [...x.shape] : [], dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1, 2] },
   grad: ({ grads: [g], inputs: [x, t, w], attrs, needsGrad }) => {
     const [gx, gt] = apply(binaryCrossEntropyBackwardOp, [g!, x!, t!, w!], { ...attrs, targetGrad: needsGrad[1] });
@@ -506,7 +506,7 @@ export const binaryCrossEntropyWithLogitsBackwardOp = defineOp<TargetGradAttrs>(
     checkGrad(op, g, a.reduction === 'none' ? x.shape : []);
     return [{ shape: [...x.shape], dtype: 'float32' }, { shape: a.targetGrad ? [...t.shape] : [0], dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [
       { name: 'mean', inputs: [input([]), input([3, 4]), probInput([3, 4]), none, none] },
@@ -534,7 +534,7 @@ export const binaryCrossEntropyWithLogitsOp = defineOp<RedAttrs>({
     checkOptional(op, 'posWeight', pw, x);
     return [{ shape: a.reduction === 'none' ? [...x.shape] : [], dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1, 2, 3] },
   grad: ({ grads: [g], inputs: [x, t, w, pw], attrs, needsGrad }) => {
     const [gx, gt] = apply(binaryCrossEntropyWithLogitsBackwardOp, [g!, x!, t!, w!, pw!], { ...attrs, targetGrad: needsGrad[1] });

@@ -77,7 +77,7 @@ export const batchNormOp = defineOp<BatchNormAttrs>({
     ];
   },
   visibleOutputs: 3,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1, 2, 3], outputs: [3, 4] },
   grad: ({ grads: [gy, gm, gv], inputs: [x, rm, rv, w], outputs: [, , , mean, variance], inputMeta, attrs }) => {
     const shape = inputMeta[0].shape;
@@ -203,7 +203,7 @@ export const batchNormBackwardOp = defineOp<{ training: boolean; eps: number }>(
       { shape: [c], dtype: x.dtype },
     ];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   // Not differentiable itself (no double backward through batch norm yet).
   test: {
     samples: [
@@ -306,7 +306,7 @@ export const layerNormOp = defineOp<LayerNormAttrs>({
     ];
   },
   visibleOutputs: 1,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1], outputs: [1, 2] },
   grad: ({ grads: [gy], inputs: [x, w], outputs: [, mean, variance], inputMeta, attrs }) => {
     const [gx, gw, gb] = apply(layerNormBackwardOp, [gy!, x!, w!, mean!, variance!], { normalizedShape: attrs.normalizedShape, eps: attrs.eps });
@@ -357,7 +357,7 @@ export const layerNormBackwardOp = defineOp<LayerNormAttrs>({
       { shape: [...a.normalizedShape], dtype: x.dtype },
     ];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   // Not differentiable itself (no double backward through layer norm yet).
   test: {
     samples: [

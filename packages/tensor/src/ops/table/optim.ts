@@ -37,7 +37,7 @@ export const sgdStepOp = defineOp<{ lr: number; momentum: number; dampening: num
   },
   outputs: sameShapes('sgdStep', ['param', 'grad', 'momentumBuffer']),
   inplace: { 0: 0, 1: 2 },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: samples(3, [
       { lr: 0.1 },
@@ -59,7 +59,7 @@ export const adamStepOp = defineOp<{ lr: number; beta1: number; beta2: number; e
   },
   outputs: sameShapes('adamStep', ['param', 'grad', 'expAvg', 'expAvgSq', 'maxExpAvgSq']),
   inplace: { 0: 0, 1: 2, 2: 3, 3: 4 },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: samples(5, [
       { lr: 0.01, step: 1 },
@@ -78,7 +78,7 @@ export const rmspropStepOp = defineOp<{ lr: number; alpha: number; eps: number; 
   },
   outputs: sameShapes('rmspropStep', ['param', 'grad', 'squareAvg', 'gradAvg', 'momentumBuffer']),
   inplace: { 0: 0, 1: 2, 2: 3, 3: 4 },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [
       { name: 'plain', inputs: [{ shape: [3, 4] }, { shape: [3, 4] }, { shape: [3, 4], fill: 'positive' }, { shape: [3, 4], fill: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] }, { shape: [3, 4] }], attrs: { lr: 0.01 } },
@@ -96,7 +96,7 @@ export const adagradStepOp = defineOp<{ lr: number; lrDecay: number; weightDecay
   },
   outputs: sameShapes('adagradStep', ['param', 'grad', 'stateSum']),
   inplace: { 0: 0, 1: 2 },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [
       { name: 'plain', inputs: [{ shape: [3, 4] }, { shape: [3, 4] }, { shape: [3, 4], fill: 'positive' }], attrs: { lr: 0.1, step: 1 } },

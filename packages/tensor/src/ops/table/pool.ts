@@ -139,7 +139,7 @@ export const maxPool2dOp = defineOp<MaxPool2dAttrs>({
     ];
   },
   visibleOutputs: 1,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { outputs: [1] },
   grad: ({ grads: [g], outputs: [, ws], inputMeta: [x], attrs }) => [maxPool2dBackward(g!, ws!, x.shape, attrs)],
   test: { samples: maxPoolSamples, bad: [...poolBad('maxPool2d'), { name: 'zero dilation', inputs: [{ shape: [1, 1, 5, 5] }], attrs: { kernelSize: [2, 2], dilation: [0, 1] }, error: 'ValueError', message: /^maxPool2d: option 'dilation' expected 2 integers >= 1/ }] },
@@ -198,7 +198,7 @@ export const maxPool2dBackwardOp = defineOp<MaxPool2dAttrs & { inputShape: reado
     if (ws.dtype !== want) throw new DTypeError(`maxPool2dBackward: workspace expected dtype ${want} for a ${a.kernelSize.join('x')} window, got ${ws.dtype}`);
     return [{ shape: [...a.inputShape], dtype: gy.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   // Not differentiable itself: its derivative would gather through the workspace (no op yet).
   test: {
     samples: maxPoolBackwardCases.map((c, k) => {
@@ -247,7 +247,7 @@ export const avgPool2dOp = defineOp<AvgPool2dAttrs>({
     const g = poolGeometry('avgPool2d', x.shape, a, [1, 1]);
     return [{ shape: [g.n, g.c, g.oh, g.ow], dtype: x.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], inputMeta: [x], attrs }) => [avgPool2dBackward(g!, x.shape, attrs)],
   test: { samples: avgPoolCases, bad: poolBad('avgPool2d') },
 });
@@ -262,7 +262,7 @@ export const avgPool2dBackwardOp = defineOp<AvgPool2dAttrs & { inputShape: reado
     expectShape('avgPool2dBackward', 'gradOutput', gy.shape, [g.n, g.c, g.oh, g.ow]);
     return [{ shape: [...a.inputShape], dtype: gy.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   // Linear: its adjoint is the average pooling itself.
   grad: ({ grads: [u], attrs: { kernelSize, stride, padding, ceilMode, countIncludePad } }) => [apply(avgPool2dOp, [u!], { kernelSize, stride, padding, ceilMode, countIncludePad })[0]],
   test: {
@@ -296,7 +296,7 @@ export const adaptiveAvgPool2dOp = defineOp<{ outputSize: readonly number[] }>({
   inputs: [{ name: 'input', dtypes: FLOAT }],
   attrs: { outputSize: { kind: 'ints' } },
   outputs: ([x], a) => [{ shape: adaptiveOutputs('adaptiveAvgPool2d', x.shape, a.outputSize), dtype: x.dtype }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], inputMeta: [x] }) => [adaptiveAvgPool2dBackward(g!, x.shape)],
   test: {
     samples: adaptiveCases,
@@ -320,7 +320,7 @@ export const adaptiveAvgPool2dBackwardOp = defineOp<{ inputShape: readonly numbe
     }
     return [{ shape: [...a.inputShape], dtype: gy.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [u], inputMeta: [gy] }) => [apply(adaptiveAvgPool2dOp, [u!], { outputSize: [gy.shape[2], gy.shape[3]] })[0]],
   test: {
     samples: adaptiveCases.map((s) => ({ name: s.name, inputs: [{ shape: adaptiveOutputs('sample', s.inputs[0].shape, s.attrs!.outputSize as number[]) }], attrs: { inputShape: s.inputs[0].shape } })),

@@ -150,7 +150,7 @@ export const randOp = defineOp<{ shape: readonly number[]; low: number; high: nu
     }
     return [{ shape: checkShape('rand', [...a.shape]), dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     noGolden: NO_GOLDEN,
     samples: [
@@ -175,7 +175,7 @@ export const randnOp = defineOp<{ shape: readonly number[]; mean: number; std: n
     if (!(a.std >= 0) || !Number.isFinite(a.std)) throw new ValueError(`randn: std expected a finite number >= 0, got ${a.std}`);
     return [{ shape: checkShape('randn', [...a.shape]), dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     noGolden: NO_GOLDEN,
     samples: [
@@ -219,7 +219,7 @@ export const randintOp = defineOp<{ shape: readonly number[]; low: number; high:
     }
     return [{ shape: checkShape('randint', [...a.shape]), dtype: a.dtype as DType }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     noGolden: NO_GOLDEN,
     samples: [
@@ -246,7 +246,7 @@ export const bernoulliOp = defineOp<Seeded>({
     checkSeeded('bernoulli', a);
     return [{ shape: [...p.shape], dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     noGolden: NO_GOLDEN,
     samples: [
@@ -278,7 +278,7 @@ export const dropoutBackwardOp = defineOp<{ scale: number }>({
     }
     return [{ shape: [...g.shape], dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [1] },
   // Linear in grad: its gradient is the same masking again.
   grad: ({ grads: [gg], inputs: [, mask], attrs }) => [dropoutBackward(gg!, mask!, attrs.scale), null],
@@ -314,7 +314,7 @@ export const dropoutOp = defineOp<{ p: number } & Seeded>({
     return [{ shape: [...x.shape], dtype: 'float32' }, { shape: [...x.shape], dtype: 'bool' }];
   },
   visibleOutputs: 1,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { outputs: [1] },
   grad: ({ grads: [g], outputs: [, mask], attrs }) => [dropoutBackward(g!, mask!, dropoutScale(attrs.p))],
   test: {

@@ -73,7 +73,7 @@ export const sumOp = defineOp<ReduceAttrs>({
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: reduceAttrs,
   outputs: ([x], a) => [{ shape: reduction('sum', x.shape, a.dims, a.keepdim).shape, dtype: x.dtype === 'float32' ? 'float32' : 'int64' }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], inputMeta: [x], attrs }) => [unreduce(g!, x.shape, reduction('sum', x.shape, attrs.dims, attrs.keepdim).dims)],
   test: {
     samples: [
@@ -95,7 +95,7 @@ export const meanOp = defineOp<ReduceAttrs>({
   inputs: [{ name: 'input', dtypes: FLOAT }],
   attrs: reduceAttrs,
   outputs: ([x], a) => [{ shape: reduction('mean', x.shape, a.dims, a.keepdim).shape, dtype: 'float32' }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], inputMeta: [x], attrs }) => {
     const { dims } = reduction('mean', x.shape, attrs.dims, attrs.keepdim);
     return [unreduce(mul(g!, 1 / reducedCount(x.shape, dims)), x.shape, dims)];
@@ -137,7 +137,7 @@ export const varOp = defineOp<VarAttrs>({
   inputs: [{ name: 'input', dtypes: FLOAT }],
   attrs: varAttrs,
   outputs: ([x], a) => [{ shape: reduction('var', x.shape, a.dims, a.keepdim).shape, dtype: 'float32' }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0] },
   grad: ({ grads: [g], inputs: [x], attrs }) => [varGrad(g!, x!, reduction('var', x!.shape, attrs.dims, attrs.keepdim).dims, attrs.correction)],
   test: { samples: varSamples, bad: reduceBad('var') },
@@ -166,7 +166,7 @@ export const stdOp = defineOp<VarAttrs>({
   },
   // Hidden: 1 / ((n − correction)·std), 0 where std is 0, written by the kernel for backward.
   visibleOutputs: 1,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0], outputs: [1] },
   // PyTorch's std_backward: var_backward(g / 2std) with 0 where std is 0, i.e.
   // g · (x − mean) / ((n − correction)·std).
@@ -190,7 +190,7 @@ export const logsumexpOp = defineOp<ReduceAttrs>({
   inputs: [{ name: 'input', dtypes: FLOAT }],
   attrs: reduceAttrs,
   outputs: ([x], a) => [{ shape: reduction('logsumexp', x.shape, a.dims, a.keepdim).shape, dtype: 'float32' }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0], outputs: [0] },
   grad: ({ grads: [g], inputs: [x], outputs: [y], attrs }) => [logsumexpBackward(g!, x!, y!, attrs)],
   test: {
@@ -219,7 +219,7 @@ export const logsumexpBackwardOp = defineOp<ReduceAttrs>({
     if (!sameShape(y.shape, shape)) throw new ShapeError(`${op}: result has shape ${fmtShape(y.shape)} but reducing ${fmtShape(x.shape)} gives ${fmtShape(shape)}`);
     return [{ shape: [...x.shape], dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [
       { name: 'all', inputs: [{ shape: [] }, { shape: [3, 4] }, { shape: [] }] },
@@ -265,7 +265,7 @@ function extremeAllOp(name: 'max' | 'min') {
       if (numelOf(x.shape) === 0) throw new ValueError(`${name}: cannot reduce an empty tensor ${fmtShape(x.shape)} (${name} has no identity); pass a dim`);
       return [{ shape: [], dtype: x.dtype }];
     },
-    backends: ['cpu'],
+    backends: ['cpu', 'cuda'],
     saves: { inputs: [0], outputs: [0] },
     grad: ({ grads: [g], inputs: [x], outputs: [v] }) => [evenlyDistributeBackward(g!, x!, v!)],
     test: {
@@ -308,7 +308,7 @@ function extremeDimOp(name: 'maxDim' | 'minDim') {
       const shape = dimReduction(name, x.shape, a.dim, a.keepdim);
       return [{ shape, dtype: x.dtype }, { shape: [...shape], dtype: 'int64' }];
     },
-    backends: ['cpu'],
+    backends: ['cpu', 'cuda'],
     saves: { outputs: [1] },
     grad: ({ grads: [g], outputs: [, indices], inputMeta: [x], attrs }) => [
       valueSelectingReductionBackward(g!, indices!, { dim: attrs.dim, sizes: x.shape, keepdim: attrs.keepdim }),
@@ -362,7 +362,7 @@ function argOp(name: 'argmax' | 'argmin') {
       }
       return [{ shape: dimReduction(name, x.shape, a.dims[0], a.keepdim), dtype: 'int64' }];
     },
-    backends: ['cpu'],
+    backends: ['cpu', 'cuda'],
     test: {
       samples: [
         { name: 'all', inputs: [{ shape: [3, 4] }] },
@@ -407,7 +407,7 @@ export const valueSelectingReductionBackwardOp = defineOp<{ dim: number; sizes: 
     if (!same(idx.shape)) throw new ShapeError(`${op}: indices have shape ${fmtShape(idx.shape)} but grad has ${fmtShape(g.shape)}`);
     return [{ shape: [...a.sizes], dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [
       { name: 'middle', inputs: [{ shape: [2, 4] }, { shape: [2, 4], dtype: 'int64', fill: 'int:0:3' }], attrs: { dim: 1, sizes: [2, 3, 4] } },
@@ -447,7 +447,7 @@ export const evenlyDistributeBackwardOp = defineOp({
     if (numelOf(v.shape) !== 1) throw new ShapeError(`${op}: value must have one element, got shape ${fmtShape(v.shape)}`);
     return [{ shape: [...x.shape], dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [
       { name: 'ties', inputs: [{ shape: [] }, { shape: [2, 3], fill: [1, 3, 3, 0, 2, 3] }, { shape: [], fill: [3] }] },

@@ -292,7 +292,7 @@ export const lstmOp = defineOp<ForwardAttrs>({
   attrs: forwardAttrSpecs,
   outputs: (ins, a) => forwardOutputs('lstm', LSTM, ins, a),
   visibleOutputs: 3,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: all(11), outputs: all(4) },
   grad: layerGrad(() => lstmBackwardOp),
   test: { samples: forwardSamples(LSTM), bad: forwardBad(LSTM) },
@@ -304,7 +304,7 @@ export const gruOp = defineOp<ForwardAttrs>({
   attrs: forwardAttrSpecs,
   outputs: (ins, a) => forwardOutputs('gru', GRU, ins, a),
   visibleOutputs: 2,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: all(10), outputs: all(3) },
   grad: layerGrad(() => gruBackwardOp),
   test: { samples: forwardSamples(GRU), bad: forwardBad(GRU) },
@@ -316,7 +316,7 @@ export const rnnOp = defineOp<ForwardAttrs & { nonlinearity: string }>({
   attrs: { ...forwardAttrSpecs, nonlinearity: { kind: NONLINEARITIES, default: 'tanh' } },
   outputs: (ins, a) => forwardOutputs('rnn', RNN, ins, a),
   visibleOutputs: 2,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: all(10), outputs: all(3) },
   grad: layerGrad(() => rnnBackwardOp, (a) => ({ nonlinearity: a.nonlinearity })),
   test: {
@@ -339,7 +339,7 @@ export const lstmBackwardOp = defineOp<LayerAttrs>({
   inputs: backwardInputs(LSTM),
   attrs: layerAttrSpecs,
   outputs: (ins, a) => backwardOutputs('lstmBackward', LSTM, ins, a),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: { samples: backwardSamples(LSTM), bad: backwardBad(LSTM) },
 });
 
@@ -348,7 +348,7 @@ export const gruBackwardOp = defineOp<LayerAttrs>({
   inputs: backwardInputs(GRU),
   attrs: layerAttrSpecs,
   outputs: (ins, a) => backwardOutputs('gruBackward', GRU, ins, a),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: { samples: backwardSamples(GRU), bad: backwardBad(GRU) },
 });
 
@@ -357,7 +357,7 @@ export const rnnBackwardOp = defineOp<LayerAttrs & { nonlinearity: string }>({
   inputs: backwardInputs(RNN),
   attrs: { ...layerAttrSpecs, nonlinearity: { kind: NONLINEARITIES, default: 'tanh' } },
   outputs: (ins, a) => backwardOutputs('rnnBackward', RNN, ins, a),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     samples: [...backwardSamples(RNN), ...backwardSamples(RNN, { nonlinearity: 'relu' }).map((s) => ({ ...s, name: `relu-${s.name}` }))],
     bad: backwardBad(RNN),
@@ -387,9 +387,10 @@ export const rnnWorkspaceSizeOp = defineOp<WorkspaceAttrs>({
     if (a.batch < 0) throw new ValueError(`rnnWorkspaceSize: option 'batch' expected a non-negative integer, got ${a.batch}`);
     return [{ shape: [], dtype: 'int64' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   test: {
     noGolden: 'the size of a oneDNN buffer; PyTorch has no counterpart (test/rnn.test.ts checks that the forward accepts it)',
+    noParity: "each backend reports its own library's workspace size (oneDNN's vs cuDNN's reserve)",
     samples: MODES.map((mode) => ({ name: mode, inputs: [], attrs: { mode, seqLength: 5, batch: 3, inputSize: 4, hiddenSize: 6, bidirectional: true } })),
     bad: [
       { name: 'zero-length', inputs: [], attrs: { mode: 'lstm', seqLength: 0, batch: 1, inputSize: 1, hiddenSize: 1 }, error: 'ValueError', message: /^rnnWorkspaceSize: option 'seqLength' expected a positive integer, got 0/ },

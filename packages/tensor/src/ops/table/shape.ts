@@ -31,7 +31,7 @@ export const reshapeOp = defineOp<{ shape: readonly number[] }>({
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: { shape: { kind: 'ints' } },
   outputs: ([x], a) => [{ shape: inferShape('reshape', a.shape, numelOf(x.shape)), dtype: x.dtype }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   view: true,
   grad: ({ grads: [g], inputMeta: [x] }) => [reshape(g!, x.shape)],
   test: {
@@ -61,7 +61,7 @@ export const expandOp = defineOp<{ shape: readonly number[] }>({
     if (out.some((d, i) => d !== target[i])) throw new ShapeError(`expand: cannot expand ${fmtShape(x.shape)} to ${fmtShape(a.shape)}`);
     return [{ shape: out, dtype: x.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], inputMeta: [x] }) => [g], // reduced to x's shape by the engine
   test: {
     samples: [
@@ -111,7 +111,7 @@ export const permuteOp = defineOp<{ dims: readonly number[] }>({
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: { dims: { kind: 'ints' } },
   outputs: ([x], a) => [{ shape: permutation('permute', a.dims, x.shape.length).map((d) => x.shape[d]), dtype: x.dtype }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], inputMeta: [x], attrs }) => {
     const p = permutation('permute', attrs.dims, x.shape.length);
     const inverse = new Array<number>(p.length);
@@ -154,7 +154,7 @@ export const transposeOp = defineOp<{ dim0: number; dim1: number }>({
     if (shape.length) [shape[d0], shape[d1]] = [shape[d1], shape[d0]];
     return [{ shape, dtype: x.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], attrs }) => [transpose(g!, attrs.dim0, attrs.dim1)],
   test: {
     samples: [
@@ -208,7 +208,7 @@ export const flattenOp = defineOp<{ startDim: number; endDim: number }>({
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: { startDim: { kind: 'int', default: 0 }, endDim: { kind: 'int', default: -1 } },
   outputs: ([x], a) => [{ shape: flattenShape(x.shape, a.startDim, a.endDim), dtype: x.dtype }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   view: true,
   grad: ({ grads: [g], inputMeta: [x] }) => [reshape(g!, x.shape)],
   test: {
@@ -244,7 +244,7 @@ export const squeezeOp = defineOp<{ dims: readonly number[] }>({
   // Empty dims: every size-1 dim (torch.squeeze(x) without dim).
   attrs: { dims: { kind: 'ints', default: [] } },
   outputs: ([x], a) => [{ shape: squeezeShape(x.shape, a.dims), dtype: x.dtype }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   view: true,
   grad: ({ grads: [g], inputMeta: [x] }) => [reshape(g!, x.shape)],
   test: {
@@ -279,7 +279,7 @@ export const unsqueezeOp = defineOp<{ dim: number }>({
     const d = normDim('unsqueeze', a.dim, x.shape.length + 1);
     return [{ shape: [...x.shape.slice(0, d), 1, ...x.shape.slice(d)], dtype: x.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   view: true,
   grad: ({ grads: [g], inputMeta: [x] }) => [reshape(g!, x.shape)],
   test: {
@@ -324,7 +324,7 @@ export const narrowOp = defineOp<{ dim: number; start: number; length: number }>
     shape[r.dim] = a.length;
     return [{ shape, dtype: x.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], inputMeta: [x], attrs }) => {
     const r = narrowRange(x.shape, attrs.dim, attrs.start, attrs.length);
     return [sliceBackward(g!, x.shape, r.dim, r.start, r.end, 1)];
@@ -376,7 +376,7 @@ export const sliceOp = defineOp<{ dim: number; start: number; end: number; step:
     shape[r.dim] = r.length;
     return [{ shape, dtype: x.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], inputMeta: [x], attrs }) => [sliceBackward(g!, x.shape, attrs.dim, attrs.start, attrs.end, attrs.step)],
   test: {
     samples: [
@@ -415,7 +415,7 @@ export const sliceBackwardOp = defineOp<{ inputShape: readonly number[]; dim: nu
     if (!sameShape(want, g.shape)) throw new ShapeError(`sliceBackward: grad expected shape ${fmtShape(want)} (the slice of ${fmtShape(shape)}), got ${fmtShape(g.shape)}`);
     return [{ shape: [...shape], dtype: g.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], attrs }) => [slice(g!, attrs.dim, attrs.start, attrs.end, attrs.step)],
   test: {
     samples: [
@@ -485,7 +485,7 @@ export const catOp = defineOp<{ dim: number }>({
   inputs: [{ name: 'tensors', dtypes: ALL, variadic: true }],
   attrs: { dim: { kind: 'int', default: 0 } },
   outputs: (xs, a) => [{ shape: catShape(xs, a.dim).shape, dtype: xs[0].dtype }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], inputMeta, attrs }) => {
     const { dim } = catShape(inputMeta, attrs.dim);
     const used = inputMeta.filter((x) => !isLegacyEmpty(x.shape) || inputMeta.every((y) => isLegacyEmpty(y.shape)));
@@ -537,7 +537,7 @@ export const stackOp = defineOp<{ dim: number }>({
   inputs: [{ name: 'tensors', dtypes: ALL, variadic: true }],
   attrs: { dim: { kind: 'int', default: 0 } },
   outputs: (xs, a) => [{ shape: stackShape(xs, a.dim).shape, dtype: xs[0].dtype }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], inputMeta, attrs }) => {
     const { dim } = stackShape(inputMeta, attrs.dim);
     return split(g!, inputMeta.map(() => 1), dim).map((p, i) => reshape(p, inputMeta[i].shape));
@@ -618,7 +618,7 @@ export const splitOp = defineOp<{ splitSize: number; sections: readonly number[]
     const { dim, sizes } = splitSizes('split', x.shape, a.dim, a.splitSize, a.sections);
     return piecesOf('split', x, dim, sizes);
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads, inputMeta: [x], attrs }) => {
     const { dim, sizes } = splitSizes('split', x.shape, attrs.dim, attrs.splitSize, attrs.sections);
     return [joinPieces(grads, x, dim, sizes, grads.find((g) => g !== null)!)];
@@ -697,7 +697,7 @@ export const chunkOp = defineOp<{ chunks: number; dim: number }>({
     const { dim, sizes } = chunkSizes(x.shape, a.dim, a.chunks);
     return piecesOf('chunk', x, dim, sizes);
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads, inputMeta: [x], attrs }) => {
     const { dim, sizes } = chunkSizes(x.shape, attrs.dim, attrs.chunks);
     return [joinPieces(grads, x, dim, sizes, grads.find((g) => g !== null)!)];
@@ -759,7 +759,7 @@ export const padOp = defineOp<{ pads: readonly number[]; mode: PadMode; value: n
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: { pads: { kind: 'ints' }, mode: { kind: PAD_MODES, default: 'constant' }, value: { kind: 'float', default: 0 } },
   outputs: ([x], a) => [{ shape: paddedShape('pad', x.shape, a.pads, a.mode), dtype: x.dtype }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], attrs }) =>
     attrs.mode === 'constant' ? [pad(g!, attrs.pads.map((p) => -p))] : [padBackward(g!, attrs.pads, attrs.mode)],
   test: {
@@ -818,7 +818,7 @@ export const padBackwardOp = defineOp<{ pads: readonly number[]; mode: 'reflect'
     if (!sameShape(again, g.shape)) throw new ShapeError(`padBackward: grad ${fmtShape(g.shape)} is not a padded shape for pads ${fmtShape(a.pads)}`);
     return [{ shape, dtype: g.dtype }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], attrs }) => [pad(g!, attrs.pads, { mode: attrs.mode })],
   test: {
     samples: [

@@ -54,7 +54,7 @@ export const softmaxOp = defineOp<DimAttr>({
     normDim('softmax', a.dim, x.shape.length);
     return [{ shape: [...x.shape], dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { outputs: [0] },
   grad: ({ grads: [g], outputs: [y], attrs }) => [softmaxBackward(g!, y!, attrs.dim)],
   test: { samples, bad: [dimBad('softmax', 1)] },
@@ -65,7 +65,7 @@ export const softmaxBackwardOp = defineOp<DimAttr>({
   inputs: [{ name: 'grad', dtypes: FLOAT }, { name: 'output', dtypes: FLOAT }],
   attrs: { dim: { kind: 'int' } },
   outputs: sameShape('softmaxBackward', ['grad', 'output']),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1] },
   // dx = y ⊙ (g − Σ g⊙y). With upstream u:  ∂/∂g = softmaxBackward(u, y);
   // ∂/∂y = u ⊙ (g − Σ g⊙y) − g ⊙ Σ u⊙y.
@@ -85,7 +85,7 @@ export const logSoftmaxOp = defineOp<DimAttr>({
     normDim('logSoftmax', a.dim, x.shape.length);
     return [{ shape: [...x.shape], dtype: 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { outputs: [0] },
   grad: ({ grads: [g], outputs: [y], attrs }) => [logSoftmaxBackward(g!, y!, attrs.dim)],
   test: { samples, bad: [dimBad('logSoftmax', 1)] },
@@ -96,7 +96,7 @@ export const logSoftmaxBackwardOp = defineOp<DimAttr>({
   inputs: [{ name: 'grad', dtypes: FLOAT }, { name: 'output', dtypes: FLOAT }],
   attrs: { dim: { kind: 'int' } },
   outputs: sameShape('logSoftmaxBackward', ['grad', 'output']),
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1] },
   // dx = g − exp(y) ⊙ Σ g. With upstream u:  ∂/∂g = u − Σ u⊙exp(y);  ∂/∂y = −u ⊙ exp(y) ⊙ Σ g.
   grad: ({ grads: [u], inputs: [g, y], attrs: { dim } }) => {

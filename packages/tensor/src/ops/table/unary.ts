@@ -31,7 +31,7 @@ export const negOp = defineOp({
   inputs: [{ name: 'input', dtypes: NUMERIC }],
   attrs: {},
   outputs: same,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g] }) => [neg(g!)],
   test: {
     samples: [
@@ -47,7 +47,7 @@ export const absOp = defineOp({
   inputs: [{ name: 'input', dtypes: NUMERIC }],
   attrs: {},
   outputs: same,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0] },
   grad: ({ grads: [g], inputs: [x] }) => [mul(g!, sign(x!))],
   test: {
@@ -64,7 +64,7 @@ export const signOp = defineOp({
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: {},
   outputs: same,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   grad: ({ grads: [g] }) => [zerosLike(g!)],
   test: {
     samples: [
@@ -81,7 +81,7 @@ export const expOp = defineOp({
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: {},
   outputs: toFloat,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { outputs: [0] },
   grad: ({ grads: [g], outputs: [y] }) => [mul(g!, y!)],
   test: {
@@ -99,7 +99,7 @@ export const logOp = defineOp({
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: {},
   outputs: toFloat,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0] },
   grad: ({ grads: [g], inputs: [x] }) => [div(g!, x!)],
   test: {
@@ -116,7 +116,7 @@ export const sqrtOp = defineOp({
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: {},
   outputs: toFloat,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { outputs: [0] },
   grad: ({ grads: [g], outputs: [y] }) => [div(g!, mul(y!, 2))],
   test: {
@@ -133,7 +133,7 @@ export const rsqrtOp = defineOp({
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: {},
   outputs: toFloat,
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { outputs: [0] },
   // PyTorch: -0.5 · grad · result³.
   grad: ({ grads: [g], outputs: [y] }) => [mul(mul(g!, powScalar(y!, 3)), -0.5)],
@@ -154,7 +154,7 @@ export const clampOp = defineOp<{ min: number; max: number }>({
   inputs: [{ name: 'input', dtypes: NUMERIC }],
   attrs: { min: { kind: 'float', default: -Infinity }, max: { kind: 'float', default: Infinity } },
   outputs: ([x], a) => [{ shape: [...x.shape], dtype: isFloating(x.dtype) || clampKeepsInt(a) ? x.dtype : 'float32' }],
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0] },
   // PyTorch: the gradient passes where min ≤ x ≤ max (bounds included), 0 elsewhere.
   grad: ({ grads: [g], inputs: [x], attrs: { min, max } }) => {
@@ -185,7 +185,7 @@ export const powScalarOp = defineOp<{ exponent: number }>({
     }
     return [{ shape: [...x.shape], dtype: isFloating(x.dtype) || Number.isInteger(exponent) ? x.dtype : 'float32' }];
   },
-  backends: ['cpu'],
+  backends: ['cpu', 'cuda'],
   saves: { inputs: [0] },
   // PyTorch: exponent · x^(exponent − 1), and exactly 0 for exponent 0.
   grad: ({ grads: [g], inputs: [x], attrs: { exponent } }) => [

@@ -1,0 +1,171 @@
+#pragma once
+// What every kernel family of ours shares: launch shapes for grid-stride loops, temporary device
+// memory from the caching allocator, vector loads, deterministic block sums, and the reporting of
+// errors that only the device can see (Note [device-side errors]).
+//
+// Kernels (__global__) see raw pointers, sizes and plain structs passed by value; the host-side
+// wrappers that decode an OpCall live in each family's .cu file.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "../core/op_call.h"
+#include "allocator.h"
+#include "check.h"
+#include "context.h"
+
+namespace nutshell::cuda {
+
+constexpr int kThreads = 256;
+// Grid-stride loops cover any element count; more blocks than this only add scheduling overhead.
+constexpr int64_t kMaxBlocks = int64_t{1} << 16;
+
+__host__ __device__ inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Blocks for n work items at `threads` per block (at least 1, at most kMaxBlocks).
+inline unsigned blocks_for(int64_t n, int threads = kThreads) {
+  return static_cast<unsigned>(std::clamp<int64_t>(ceil_div(n, threads), 1, kMaxBlocks));
+}
+
+// The number of streaming multiprocessors of a device (cached; sizes the splits of reductions).
+int sm_count(int device);
+
+// Our own launches report configuration errors at once (with the launch's name); faults inside
+// a kernel surface at the next synchronisation.
+#define NS_LAUNCH_CHECK() NS_CUDA_CHECK(cudaGetLastError())
+
+// Grid-stride loop over [0, n) with 64-bit indices.
+#define NS_GRID_LOOP(i, n)                                                                        \
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x, _ns_step =        \
+           static_cast<int64_t>(gridDim.x) * blockDim.x;                                          \
+       i < (n); i += _ns_step)
+
+// Temporary device memory for one op (a workspace, partial results), from the caching allocator.
+// Given back at scope exit, before the kernels that use it have run: safe because every op of a
+// device is enqueued on its one stream (Note [stream-ordered reuse] in allocator.cc).
+class Workspace {
+ public:
+  Workspace(DeviceContext& ctx, size_t nbytes) : allocator_(ctx.allocator), nbytes_(nbytes) {
+    if (nbytes_) ptr_ = allocator_->allocate(nbytes_);
+  }
+  ~Workspace() {
+    if (ptr_) allocator_->deallocate(ptr_, nbytes_);
+  }
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+  template <typename T>
+  T* as() const { return static_cast<T*>(ptr_); }
+
+ private:
+  CachingAllocator* allocator_;
+  size_t nbytes_;
+  void* ptr_ = nullptr;
+};
+
+// V elements of T loaded or stored as one access (storage pointers come from whole cudaMalloc
+// blocks, 256-byte aligned, so dense tensors may be read this way from their first element).
+template <int V, typename T>
+struct alignas(sizeof(T) * V) Vec {
+  T v[V];
+};
+
+inline bool aligned_for(const void* p, size_t bytes) { return reinterpret_cast<uintptr_t>(p) % bytes == 0; }
+
+// Sums one value per thread over a block in a fixed tree (deterministic: the same inputs give the
+// same bits on every run). `scratch` holds blockDim.x values; the result is valid in thread 0.
+// blockDim.x must be a power of two.
+template <typename T>
+__device__ __forceinline__ T block_sum(T v, T* scratch) {
+  scratch[threadIdx.x] = v;
+  __syncthreads();
+  for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
+    if (threadIdx.x < s) scratch[threadIdx.x] += scratch[threadIdx.x + s];
+    __syncthreads();
+  }
+  T r = scratch[0];
+  __syncthreads();
+  return r;
+}
+
+// Note [device-side errors]: some preconditions depend on values that live on the device (class
+// targets, indices, probabilities). The cpu kernels refuse them before writing; a cuda kernel
+// cannot throw, so it records the first offending position in a small device buffer (atomicMin,
+// so "first" is the smallest position, as on cpu) and skips the unsafe write. After its kernels
+// the op enqueues (1) a one-thread kernel that copies that position and the offending value into
+// a slot of pinned host memory mapped into the device (plain stores: no atomics on host memory),
+// and (2) a host function (cudaLaunchHostFunc) that, when the stream reaches it, formats the same
+// message the cpu kernel throws and marks the op's outputs with "op: message". Reading an output
+// (await t.data(), dataSync) then rejects with that error, as a queued cpu op's would. Deviation
+// from cpu: an op enqueued on a marked output *before* the stream reached the check does not
+// inherit the mark (its own outputs read without error); a later launch on a marked tensor
+// refuses at the call.
+struct ErrorSlot {
+  unsigned long long first;  // smallest offending position; kNoError when none
+  long long ivalue;          // the offending value, as an integer and as a double
+  double fvalue;
+};
+constexpr unsigned long long kNoError = ULLONG_MAX;
+
+__device__ __forceinline__ void report_position(ErrorSlot* slot, int64_t pos) {
+  atomicMin(&slot->first, static_cast<unsigned long long>(pos));
+}
+
+// Formats the message (without the op's name) from the offending position and value.
+using ErrorFormatter = std::function<std::string(int64_t pos, long long ivalue, double fvalue)>;
+
+class ErrorReporter {
+ public:
+  // Takes a host slot and a device buffer (set to "no error") for one op on ctx's stream.
+  ErrorReporter(DeviceContext& ctx, const core::OpCall& call);
+  ~ErrorReporter();  // gives the slot back if finish() was never reached (a launch threw)
+  ErrorReporter(const ErrorReporter&) = delete;
+  ErrorReporter& operator=(const ErrorReporter&) = delete;
+
+  // The device buffer kernels report to (report_position).
+  ErrorSlot* slot() const { return device_.as<ErrorSlot>(); }
+  // After the op's kernels: copies the first offending position and values[position] to the host
+  // slot, then marks the outputs when the stream gets there. `values` is the array the positions
+  // index (targets, indices, inputs).
+  template <typename T>
+  void finish(const T* values, ErrorFormatter format);
+
+ private:
+  void enqueue_fetch(const void* values, int kind);
+  void enqueue_check(ErrorFormatter format);
+  DeviceContext& ctx_;
+  const core::OpCall& call_;
+  Workspace device_;
+  ErrorSlot* host_slot_ = nullptr;    // pinned, mapped
+  ErrorSlot* mapped_slot_ = nullptr;  // its address on the device
+  bool handed_off_ = false;
+};
+
+// Element kinds the fetch kernel understands.
+enum FetchKind { kFetchI32 = 0, kFetchI64 = 1, kFetchF32 = 2 };
+template <typename T>
+constexpr int fetch_kind() {
+  if constexpr (std::is_same_v<T, int32_t>) return kFetchI32;
+  else if constexpr (std::is_same_v<T, int64_t>) return kFetchI64;
+  else return kFetchF32;
+}
+
+template <typename T>
+void ErrorReporter::finish(const T* values, ErrorFormatter format) {
+  static_assert(std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t> || std::is_same_v<T, float>, "fetch: unsupported type");
+  enqueue_fetch(values, fetch_kind<T>());
+  enqueue_check(std::move(format));
+}
+
+// Calls fn(T{}) with the C++ type of an index tensor (int32 or int64).
+template <typename Fn>
+void dispatch_index(core::DType t, Fn&& fn) {
+  if (t == core::DType::int64) return fn(int64_t{});
+  if (t == core::DType::int32) return fn(int32_t{});
+  NS_THROW(dtype, std::string("index expected int32 or int64, got ") + core::dtype_name(t));
+}
+
+}  // namespace nutshell::cuda

@@ -1,0 +1,441 @@
+// Indexing kernels: indexSelect, gather, scatterAdd, embedding, and the accumulating backward ops
+// indexSelectBackward and embeddingBackward (cpu/index.cc's semantics). Index values live on the
+// device: an out-of-range one is skipped (never written through) and reported with cpu's message
+// when the op's output is read (Note [device-side errors] in common.cuh).
+//
+// Note [deterministic index accumulation]: the backward ops sum gradients of repeated indices.
+// Instead of atomics (whose order, and so whose float rounding, changes run to run), the indices
+// are sorted with their positions (CUB's radix sort, which is stable), each destination row
+// finds its run of positions by binary search, and one thread per destination element adds its
+// contributions in position order — exactly cpu's order, so the results are bit-identical to it.
+#define CCCL_DISABLE_NVTX
+#include <cub/device/device_radix_sort.cuh>
+
+#include <algorithm>
+#include <string>
+
+#include "../gen/cuda_kernels.gen.h"
+#include "elementwise.cuh"
+
+namespace nutshell::cuda {
+
+namespace {
+
+using core::OpCall;
+using core::Shape;
+using core::TensorRef;
+
+int64_t norm_dim(int64_t dim, int64_t rank) {
+  int64_t r = std::max<int64_t>(rank, 1);
+  NS_CHECK(dim >= -r && dim < r, shape, "dim " + std::to_string(dim) + " out of range for rank " + std::to_string(rank));
+  return dim < 0 ? dim + r : dim;
+}
+
+// cpu's check_indices message.
+ErrorFormatter range_message(const char* arg, int64_t dim, int64_t bound) {
+  std::string a = arg;
+  return [a, dim, bound](int64_t, long long v, double) {
+    return a + " value " + std::to_string(v) + " is out of range for dimension " + std::to_string(dim) + " with size " + std::to_string(bound) +
+           " (expected 0 to " + std::to_string(bound - 1) + ")";
+  };
+}
+
+struct Blocks {
+  int64_t outer = 1, n = 1, inner = 1;
+};
+
+// Views `shape` as [outer, shape[dim], inner].
+Blocks blocks_of(const Shape& shape, int64_t dim) {
+  Blocks b;
+  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
+    if (d < dim) b.outer *= shape[d];
+    else if (d > dim) b.inner *= shape[d];
+  }
+  b.n = shape.empty() ? 1 : shape[dim];
+  return b;
+}
+
+// Copying kernels only move elements: dispatch on their size.
+template <typename Fn>
+void with_element(size_t esize, Fn&& fn) {
+  switch (esize) {
+    case 1: return fn(uint8_t{});
+    case 4: return fn(uint32_t{});
+    case 8: return fn(uint64_t{});
+  }
+  NS_THROW(dtype, "unsupported element size " + std::to_string(esize));
+}
+
+// ---- indexSelect ----
+
+template <typename T, typename I>
+__global__ void index_select_kernel(int64_t total, int64_t k, int64_t n, int64_t inner, const T* __restrict__ src, const I* __restrict__ idx,
+                                    T* __restrict__ dst, ErrorSlot* slot) {
+  NS_GRID_LOOP(q, total) {
+    const int64_t t = q % inner, j = (q / inner) % k, o = q / (inner * k);
+    const int64_t r = static_cast<int64_t>(idx[j]);
+    if (r < 0 || r >= n) {
+      report_position(slot, j);
+      continue;
+    }
+    dst[q] = src[(o * n + r) * inner + t];
+  }
+}
+
+// ---- sorted runs (Note [deterministic index accumulation]) ----
+
+__global__ void iota_kernel(int64_t n, int32_t* __restrict__ out) {
+  NS_GRID_LOOP(i, n) out[i] = static_cast<int32_t>(i);
+}
+
+template <typename I>
+__global__ void check_range_kernel(int64_t n, const I* __restrict__ idx, int64_t bound, ErrorSlot* slot) {
+  NS_GRID_LOOP(i, n) {
+    const int64_t v = static_cast<int64_t>(idx[i]);
+    if (v < 0 || v >= bound) report_position(slot, i);
+  }
+}
+
+// begin[r], end[r]: the run of key r in the sorted keys.
+template <typename I>
+__global__ void runs_kernel(int64_t rows, const I* __restrict__ keys, int64_t n, int32_t* __restrict__ begin, int32_t* __restrict__ end) {
+  NS_GRID_LOOP(r, rows) {
+    int64_t lo = 0, hi = n;  // first key >= r
+    while (lo < hi) {
+      const int64_t mid = (lo + hi) / 2;
+      if (static_cast<int64_t>(keys[mid]) < r) lo = mid + 1;
+      else hi = mid;
+    }
+    int64_t lo2 = lo, hi2 = n;  // first key > r
+    while (lo2 < hi2) {
+      const int64_t mid = (lo2 + hi2) / 2;
+      if (static_cast<int64_t>(keys[mid]) <= r) lo2 = mid + 1;
+      else hi2 = mid;
+    }
+    begin[r] = static_cast<int32_t>(lo);
+    end[r] = static_cast<int32_t>(lo2);
+  }
+}
+
+// The positions of each index value, in position order: after this, positions[begin[r] … end[r])
+// are the j with idx[j] == r, ascending. Out-of-range values are reported and belong to no run.
+struct SortedRuns {
+  SortedRuns(DeviceContext& ctx, int64_t n, int64_t rows) : positions_ws(ctx, static_cast<size_t>(n) * 4), begin_ws(ctx, static_cast<size_t>(rows) * 4),
+                                                          end_ws(ctx, static_cast<size_t>(rows) * 4) {}
+  Workspace positions_ws, begin_ws, end_ws;
+  int32_t* positions() const { return positions_ws.as<int32_t>(); }
+  int32_t* begin() const { return begin_ws.as<int32_t>(); }
+  int32_t* end() const { return end_ws.as<int32_t>(); }
+};
+
+template <typename I>
+void sort_runs(DeviceContext& ctx, const I* idx, int64_t n, int64_t rows, SortedRuns& runs, ErrorSlot* slot) {
+  NS_CHECK(n < (int64_t{1} << 31), value, "more than 2^31 - 1 indices (" + std::to_string(n) + ")");
+  cudaStream_t stream = ctx.stream;
+  check_range_kernel<I><<<blocks_for(n), kThreads, 0, stream>>>(n, idx, rows, slot);
+  NS_LAUNCH_CHECK();
+  Workspace keys_out(ctx, static_cast<size_t>(n) * sizeof(I)), iota(ctx, static_cast<size_t>(n) * 4);
+  iota_kernel<<<blocks_for(n), kThreads, 0, stream>>>(n, iota.as<int32_t>());
+  NS_LAUNCH_CHECK();
+  size_t temp_bytes = 0;
+  const int count = static_cast<int>(n);
+  NS_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(nullptr, temp_bytes, idx, keys_out.as<I>(), iota.as<int32_t>(),
+                                                runs.positions(), count, 0, static_cast<int>(sizeof(I) * 8), stream));
+  Workspace temp(ctx, std::max<size_t>(temp_bytes, 1));
+  NS_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(temp.as<void>(), temp_bytes, idx, keys_out.as<I>(), iota.as<int32_t>(),
+                                                runs.positions(), count, 0, static_cast<int>(sizeof(I) * 8), stream));
+  if (rows > 0) {
+    runs_kernel<I><<<blocks_for(rows), kThreads, 0, stream>>>(rows, keys_out.as<I>(), n, runs.begin(),
+                                                              runs.end());
+    NS_LAUNCH_CHECK();
+  }
+}
+
+// out[o, r, t] = Σ over the run of r, in order, of g[o, j, t] (zero for an empty run).
+__global__ void gather_runs_kernel(int64_t total, int64_t rows, int64_t k, int64_t inner, const float* __restrict__ g,
+                                   const int32_t* __restrict__ positions, const int32_t* __restrict__ begin, const int32_t* __restrict__ end,
+                                   int64_t skip_row, float* __restrict__ dst) {
+  NS_GRID_LOOP(q, total) {
+    const int64_t t = q % inner, r = (q / inner) % rows, o = q / (inner * rows);
+    float acc = 0.f;
+    if (r != skip_row) {
+      const float* base = g + o * k * inner + t;
+      for (int32_t p = begin[r], e = end[r]; p < e; ++p) acc += base[static_cast<int64_t>(positions[p]) * inner];
+    }
+    dst[q] = acc;
+  }
+}
+
+// ---- gather, scatterAdd ----
+
+struct IndexGeometry {
+  int rank = 0;
+  int dim = 0;
+  int64_t index_shape[kMaxDims] = {};
+  int64_t a_strides[kMaxDims] = {};  // gather: input; scatterAdd: output
+  int64_t b_strides[kMaxDims] = {};  // scatterAdd: src
+};
+
+// Offsets in a and b of index element `pos`, leaving out the dim term.
+__device__ __forceinline__ void index_offsets(const IndexGeometry& g, int64_t pos, int64_t& a, int64_t& b) {
+  a = 0;
+  b = 0;
+  for (int d = g.rank - 1; d >= 0; --d) {
+    const int64_t c = pos % g.index_shape[d];
+    pos /= g.index_shape[d];
+    if (d == g.dim) continue;
+    a += c * g.a_strides[d];
+    b += c * g.b_strides[d];
+  }
+}
+
+template <typename T, typename I>
+__global__ void gather_kernel(int64_t n, IndexGeometry geo, int64_t bound, const T* __restrict__ src, const I* __restrict__ idx, T* __restrict__ dst,
+                              ErrorSlot* slot) {
+  NS_GRID_LOOP(pos, n) {
+    const int64_t v = static_cast<int64_t>(idx[pos]);
+    if (v < 0 || v >= bound) {
+      report_position(slot, pos);
+      continue;
+    }
+    int64_t a, b;
+    index_offsets(geo, pos, a, b);
+    dst[pos] = src[a + v * geo.a_strides[geo.dim]];
+  }
+}
+
+// One thread per index line along dim (index positions that differ only in their dim
+// coordinate: the only ones that can hit the same output element), walking it in order.
+template <typename T, typename I>
+__global__ void scatter_add_kernel(int64_t lines, int64_t len, int64_t inner, IndexGeometry geo, int64_t bound, const T* __restrict__ src,
+                                   const I* __restrict__ idx, T* __restrict__ dst, ErrorSlot* slot) {
+  using U = typename WrapType<T>::type;
+  NS_GRID_LOOP(line, lines) {
+    const int64_t o = line / inner, t = line % inner;
+    const int64_t first = o * len * inner + t;  // the line's position with dim coordinate 0
+    int64_t a, b;
+    index_offsets(geo, first, a, b);
+    for (int64_t j = 0; j < len; ++j) {
+      const int64_t pos = first + j * inner;
+      const int64_t v = static_cast<int64_t>(idx[pos]);
+      if (v < 0 || v >= bound) {
+        report_position(slot, pos);
+        continue;
+      }
+      T& slot_ref = dst[a + v * geo.a_strides[geo.dim]];
+      slot_ref = static_cast<T>(static_cast<U>(slot_ref) + static_cast<U>(src[b + j * geo.b_strides[geo.dim]]));
+    }
+  }
+}
+
+// ---- embedding ----
+
+template <typename T, typename I>
+__global__ void embedding_kernel(int64_t total, int64_t width, int64_t rows, const T* __restrict__ weight, const I* __restrict__ idx,
+                                 T* __restrict__ dst, ErrorSlot* slot) {
+  NS_GRID_LOOP(q, total) {
+    const int64_t i = q / width, t = q % width;
+    const int64_t r = static_cast<int64_t>(idx[i]);
+    if (r < 0 || r >= rows) {
+      report_position(slot, i);
+      continue;
+    }
+    dst[q] = weight[r * width + t];
+  }
+}
+
+IndexGeometry geometry(const Shape& index_shape, const Shape& a_strides, const Shape& b_strides, int64_t dim) {
+  IndexGeometry g;
+  NS_CHECK(index_shape.size() <= static_cast<size_t>(kMaxDims), shape, "index rank exceeds " + std::to_string(kMaxDims));
+  g.rank = static_cast<int>(index_shape.size());
+  g.dim = static_cast<int>(dim);
+  for (int d = 0; d < g.rank; ++d) {
+    g.index_shape[d] = index_shape[d];
+    g.a_strides[d] = a_strides[d];
+    g.b_strides[d] = b_strides[d];
+  }
+  if (g.rank == 0) {  // a 0-D index: one element, "dim 0" of stride 1
+    g.a_strides[0] = 1;
+    g.b_strides[0] = 1;
+  }
+  return g;
+}
+
+}  // namespace
+
+void indexSelect(OpCall& call) {
+  auto a = core::IndexSelectAttrs::decode(call.reader());
+  const auto& in = call.in(0);
+  const auto& index = call.in(1);
+  const auto& out = call.out(0);
+  const int64_t dim = norm_dim(a.dim, in.rank());
+  const Blocks src = blocks_of(in.shape, dim);
+  const int64_t k = index.numel(), total = out.numel();
+  if (total == 0 && k == 0) return;
+  DeviceContext& ctx = context_of(call);
+  ErrorReporter errors(ctx, call);
+  dispatch_index(index.dtype, [&](auto itag) {
+    using I = decltype(itag);
+    if (total == 0) {  // nothing to copy, but the indices are still checked (as on cpu)
+      check_range_kernel<I><<<blocks_for(k), kThreads, 0, ctx.stream>>>(k, index.data<I>(), src.n, errors.slot());
+      NS_LAUNCH_CHECK();
+    } else {
+      with_element(core::dtype_size(in.dtype), [&](auto etag) {
+        using T = decltype(etag);
+        index_select_kernel<T, I><<<blocks_for(total), kThreads, 0, ctx.stream>>>(total, k, src.n, src.inner, static_cast<const T*>(in.raw()),
+                                                                                   index.data<I>(), static_cast<T*>(out.raw()), errors.slot());
+        NS_LAUNCH_CHECK();
+      });
+    }
+    errors.finish(index.data<I>(), range_message("index", dim, src.n));
+  });
+}
+
+void indexSelectBackward(OpCall& call) {
+  auto a = core::IndexSelectBackwardAttrs::decode(call.reader());
+  const auto& g = call.in(0);
+  const auto& index = call.in(1);
+  const auto& out = call.out(0);
+  const int64_t dim = norm_dim(a.dim, out.rank());
+  const Blocks dst = blocks_of(out.shape, dim);
+  const int64_t k = index.numel(), total = out.numel();
+  DeviceContext& ctx = context_of(call);
+  if (total == 0 && k == 0) return;
+  ErrorReporter errors(ctx, call);
+  dispatch_index(index.dtype, [&](auto itag) {
+    using I = decltype(itag);
+    if (k == 0) {
+      NS_CUDA_CHECK(cudaMemsetAsync(out.raw(), 0, static_cast<size_t>(total) * sizeof(float), ctx.stream));
+    } else {
+      SortedRuns runs(ctx, k, dst.n);
+      sort_runs<I>(ctx, index.data<I>(), k, dst.n, runs, errors.slot());
+      if (total > 0) {
+        gather_runs_kernel<<<blocks_for(total), kThreads, 0, ctx.stream>>>(total, dst.n, k, dst.inner, g.data<float>(), runs.positions(), runs.begin(),
+                                                                             runs.end(), -1, out.data<float>());
+        NS_LAUNCH_CHECK();
+      }
+    }
+    errors.finish(index.data<I>(), range_message("index", dim, dst.n));
+  });
+}
+
+void gather(OpCall& call) {
+  auto a = core::GatherAttrs::decode(call.reader());
+  const auto& in = call.in(0);
+  const auto& index = call.in(1);
+  const auto& out = call.out(0);
+  const int64_t dim = norm_dim(a.dim, in.rank());
+  const int64_t n = index.numel();
+  if (n == 0) return;
+  Shape in_strides = core::contiguous_strides(in.shape);
+  if (in_strides.empty()) in_strides = {1};
+  const int64_t bound = in.rank() ? in.shape[dim] : 1;
+  // Index dims never exceed the input's: the input's strides serve for the index's coordinates.
+  Shape padded_strides = in_strides;
+  padded_strides.resize(std::max<size_t>(index.shape.size(), 1), 0);
+  const IndexGeometry geo = geometry(index.shape, padded_strides, padded_strides, dim);
+  DeviceContext& ctx = context_of(call);
+  ErrorReporter errors(ctx, call);
+  dispatch_index(index.dtype, [&](auto itag) {
+    using I = decltype(itag);
+    with_element(core::dtype_size(in.dtype), [&](auto etag) {
+      using T = decltype(etag);
+      gather_kernel<T, I><<<blocks_for(n), kThreads, 0, ctx.stream>>>(n, geo, bound, static_cast<const T*>(in.raw()), index.data<I>(),
+                                                                      static_cast<T*>(out.raw()), errors.slot());
+      NS_LAUNCH_CHECK();
+    });
+    errors.finish(index.data<I>(), range_message("index", dim, bound));
+  });
+}
+
+void scatterAdd(OpCall& call) {
+  auto a = core::ScatterAddAttrs::decode(call.reader());
+  const auto& in = call.in(0);
+  const auto& index = call.in(1);
+  const auto& src = call.in(2);
+  const auto& out = call.out(0);
+  const int64_t dim = norm_dim(a.dim, in.rank());
+  DeviceContext& ctx = context_of(call);
+  const size_t nbytes = static_cast<size_t>(in.numel()) * core::dtype_size(in.dtype);
+  if (nbytes) NS_CUDA_CHECK(cudaMemcpyAsync(out.raw(), in.raw(), nbytes, cudaMemcpyDeviceToDevice, ctx.stream));
+  const int64_t n = index.numel();
+  if (n == 0) return;
+  Shape out_strides = core::contiguous_strides(out.shape);
+  Shape src_strides = core::contiguous_strides(src.shape);
+  if (out_strides.empty()) out_strides = {1};
+  if (src_strides.empty()) src_strides = {1};
+  const size_t rank = std::max<size_t>(index.shape.size(), 1);
+  out_strides.resize(rank, 0);
+  src_strides.resize(rank, 0);
+  const IndexGeometry geo = geometry(index.shape, out_strides, src_strides, dim);
+  const int64_t bound = in.rank() ? in.shape[dim] : 1;
+  const Blocks b = blocks_of(index.shape, dim);
+  const int64_t lines = b.outer * b.inner;
+  ErrorReporter errors(ctx, call);
+  dispatch_index(index.dtype, [&](auto itag) {
+    using I = decltype(itag);
+    core::dispatch_dtype(in.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      scatter_add_kernel<T, I><<<blocks_for(lines), kThreads, 0, ctx.stream>>>(lines, b.n, b.inner, geo, bound, src.data<T>(), index.data<I>(),
+                                                                               out.data<T>(), errors.slot());
+      NS_LAUNCH_CHECK();
+    });
+    errors.finish(index.data<I>(), range_message("index", dim, bound));
+  });
+}
+
+void embedding(OpCall& call) {
+  const auto& indices = call.in(0);
+  const auto& weight = call.in(1);
+  const auto& out = call.out(0);
+  const int64_t rows = weight.shape[0], width = weight.shape[1];
+  const int64_t n = indices.numel(), total = out.numel();
+  if (n == 0) return;
+  DeviceContext& ctx = context_of(call);
+  ErrorReporter errors(ctx, call);
+  dispatch_index(indices.dtype, [&](auto itag) {
+    using I = decltype(itag);
+    if (total == 0) {
+      check_range_kernel<I><<<blocks_for(n), kThreads, 0, ctx.stream>>>(n, indices.data<I>(), rows, errors.slot());
+      NS_LAUNCH_CHECK();
+    } else {
+      with_element(core::dtype_size(weight.dtype), [&](auto etag) {
+        using T = decltype(etag);
+        embedding_kernel<T, I><<<blocks_for(total), kThreads, 0, ctx.stream>>>(total, width, rows, static_cast<const T*>(weight.raw()),
+                                                                               indices.data<I>(), static_cast<T*>(out.raw()), errors.slot());
+        NS_LAUNCH_CHECK();
+      });
+    }
+    errors.finish(indices.data<I>(), range_message("indices", 0, rows));
+  });
+}
+
+void embeddingBackward(OpCall& call) {
+  auto a = core::EmbeddingBackwardAttrs::decode(call.reader());
+  const auto& g = call.in(0);
+  const auto& indices = call.in(1);
+  const auto& out = call.out(0);
+  const int64_t rows = out.shape[0], width = out.shape[1];
+  const int64_t n = indices.numel(), total = out.numel();
+  if (total == 0 && n == 0) return;
+  DeviceContext& ctx = context_of(call);
+  ErrorReporter errors(ctx, call);
+  dispatch_index(indices.dtype, [&](auto itag) {
+    using I = decltype(itag);
+    if (n == 0) {
+      NS_CUDA_CHECK(cudaMemsetAsync(out.raw(), 0, static_cast<size_t>(total) * sizeof(float), ctx.stream));
+    } else {
+      SortedRuns runs(ctx, n, rows);
+      sort_runs<I>(ctx, indices.data<I>(), n, rows, runs, errors.slot());
+      if (total > 0) {
+        // out is [1, rows, width] over g [1, n, width]: the same gather as indexSelectBackward.
+        gather_runs_kernel<<<blocks_for(total), kThreads, 0, ctx.stream>>>(total, rows, n, width, g.data<float>(), runs.positions(), runs.begin(),
+                                                                             runs.end(), a.paddingIdx, out.data<float>());
+        NS_LAUNCH_CHECK();
+      }
+    }
+    errors.finish(indices.data<I>(), range_message("indices", 0, rows));
+  });
+}
+
+}  // namespace nutshell::cuda

@@ -1,0 +1,150 @@
+// Pooling on cuda.
+//
+// Note [cuda max pool workspace]: maxPool2d's hidden output is, on both backends, the dense
+// [N,C,H',W'] tensor of window-argmax indices (kh·kW + kw; uint8 up to 255 window elements,
+// int32 beyond) that Note [max pool workspace] in cpu/pool.cc describes. cuDNN's max pooling
+// keeps no indices (its backward re-reads x and y to find the maxima) and has no dilation, so
+// cuda runs our kernels (pool_kernels.cu) and keeps the declaration as it is: the workspace means
+// the same on both devices, maxPool2dBackward's samples (given workspaces) test both, and a
+// tensor moved between devices stays valid. The backward kernel gathers per input element in a
+// fixed order (deterministic, no atomics).
+//
+// Average pooling forward runs on cuDNN when cuDNN's floor-mode output size is the op's (it has
+// no ceil mode and only symmetric padding); a window that ceil mode adds, with PyTorch's divisor
+// rule (the correction cpu applies to oneDNN's result), runs our kernel. Adaptive average pooling
+// is cuDNN's average pooling when the windows are uniform (H divisible by H', W by W'), our kernel
+// otherwise. The backward ops always run our gather kernels: cudnnPoolingBackward wants the
+// forward's x and y, which the backward ops do not receive (and need not: average pooling's
+// gradient depends on neither), and passing stand-in buffers would rest on cuDNN not reading them.
+#include "../gen/cuda_kernels.gen.h"
+#include "check.h"
+#include "context.h"
+#include "cudnn_layer.h"
+#include "pool_kernels.cuh"
+
+namespace nutshell::cuda {
+
+namespace {
+
+using core::OpCall;
+using core::TensorRef;
+
+// x: the input [N,C,H,W]; y: the output [N,C,H',W'].
+dnn::PoolGeom geometry(const core::Shape& x, const core::Shape& y, const std::vector<int64_t>& kernel, const std::vector<int64_t>& stride,
+                       const std::vector<int64_t>& padding, const std::vector<int64_t>& dilation) {
+  NS_CHECK(x.size() == 4 && y.size() == 4, shape, "expected 4-d input and output");
+  NS_CHECK(kernel.size() == 2 && (stride.empty() || stride.size() == 2) && padding.size() == 2 && dilation.size() == 2, value,
+           "malformed pooling attributes");
+  dnn::PoolGeom g;
+  g.planes = x[0] * x[1];
+  g.h = x[2], g.w = x[3], g.oh = y[2], g.ow = y[3];
+  g.kh = kernel[0], g.kw = kernel[1];
+  g.sh = stride.empty() ? kernel[0] : stride[0];
+  g.sw = stride.empty() ? kernel[1] : stride[1];
+  g.ph = padding[0], g.pw = padding[1];
+  g.dh = dilation[0], g.dw = dilation[1];
+  NS_CHECK(g.kh >= 1 && g.kw >= 1 && g.sh >= 1 && g.sw >= 1 && g.dh >= 1 && g.dw >= 1 && g.ph >= 0 && g.pw >= 0, value,
+           "malformed pooling attributes");
+  return g;
+}
+
+dnn::PoolShape cudnn_shape(const core::Shape& x, const dnn::PoolGeom& g) {
+  dnn::PoolShape s;
+  s.n = x[0], s.c = x[1], s.h = g.h, s.w = g.w, s.oh = g.oh, s.ow = g.ow;
+  s.kh = g.kh, s.kw = g.kw, s.stride_h = g.sh, s.stride_w = g.sw, s.pad_h = g.ph, s.pad_w = g.pw;
+  return s;
+}
+
+void zero(const TensorRef& t, cudaStream_t stream) {
+  if (t.numel()) NS_CUDA_CHECK(cudaMemsetAsync(t.raw(), 0, static_cast<size_t>(t.numel()) * core::dtype_size(t.dtype), stream));
+}
+
+bool workspace_is_u8(const TensorRef& ws) {
+  NS_CHECK(ws.dtype == core::DType::uint8 || ws.dtype == core::DType::int32, dtype,
+           std::string("max-pool workspace expected uint8 or int32, got ") + core::dtype_name(ws.dtype));
+  return ws.dtype == core::DType::uint8;
+}
+
+// Adaptive windows are uniform when the sizes divide: plain average pooling, kernel = stride.
+bool uniform(int64_t h, int64_t w, int64_t oh, int64_t ow) { return oh > 0 && ow > 0 && h % oh == 0 && w % ow == 0; }
+
+dnn::PoolShape uniform_shape(const core::Shape& x, const core::Shape& y) {
+  dnn::PoolShape s;
+  s.n = x[0], s.c = x[1], s.h = x[2], s.w = x[3], s.oh = y[2], s.ow = y[3];
+  s.kh = s.stride_h = x[2] / y[2];
+  s.kw = s.stride_w = x[3] / y[3];
+  return s;
+}
+
+}  // namespace
+
+void maxPool2d(OpCall& call) {
+  auto a = core::MaxPool2dAttrs::decode(call.reader());
+  const TensorRef& x = call.in(0);
+  const TensorRef& y = call.out(0);
+  const TensorRef& ws = call.out(1);
+  if (y.numel() == 0) return;
+  dnn::PoolGeom g = geometry(x.shape, y.shape, a.kernelSize, a.stride, a.padding, a.dilation);
+  NS_CHECK(ws.shape == y.shape, shape, "workspace " + core::shape_str(ws.shape) + " does not match the output " + core::shape_str(y.shape));
+  NS_CUDA_CHECK(dnn::max_pool2d_forward(x.data<float>(), y.data<float>(), ws.raw(), workspace_is_u8(ws), g, context_of(call).stream));
+}
+
+void maxPool2dBackward(OpCall& call) {
+  auto a = core::MaxPool2dBackwardAttrs::decode(call.reader());
+  const TensorRef& gy = call.in(0);
+  const TensorRef& ws = call.in(1);
+  const TensorRef& dx = call.out(0);
+  if (dx.numel() == 0) return;
+  DeviceContext& ctx = context_of(call);
+  if (gy.numel() == 0) return zero(dx, ctx.stream);
+  dnn::PoolGeom g = geometry(dx.shape, gy.shape, a.kernelSize, a.stride, a.padding, a.dilation);
+  NS_CHECK(ws.shape == gy.shape, shape, "workspace " + core::shape_str(ws.shape) + " does not match gradOutput " + core::shape_str(gy.shape));
+  NS_CUDA_CHECK(dnn::max_pool2d_backward(gy.data<float>(), ws.raw(), workspace_is_u8(ws), dx.data<float>(), g, ctx.stream));
+}
+
+void avgPool2d(OpCall& call) {
+  auto a = core::AvgPool2dAttrs::decode(call.reader());
+  const TensorRef& x = call.in(0);
+  const TensorRef& y = call.out(0);
+  if (y.numel() == 0) return;
+  DeviceContext& ctx = context_of(call);
+  dnn::PoolGeom g = geometry(x.shape, y.shape, a.kernelSize, a.stride, a.padding, {1, 1});
+  dnn::PoolShape s = cudnn_shape(x.shape, g);
+  if (dnn::cudnn_pool_expressible(s)) return dnn::avg_pool_forward(ctx.cudnn, s, a.countIncludePad, x.data<float>(), y.data<float>());
+  NS_CUDA_CHECK(dnn::avg_pool2d_forward(x.data<float>(), y.data<float>(), g, a.countIncludePad, ctx.stream));
+}
+
+void avgPool2dBackward(OpCall& call) {
+  auto a = core::AvgPool2dBackwardAttrs::decode(call.reader());
+  const TensorRef& gy = call.in(0);
+  const TensorRef& dx = call.out(0);
+  if (dx.numel() == 0) return;
+  DeviceContext& ctx = context_of(call);
+  if (gy.numel() == 0) return zero(dx, ctx.stream);
+  dnn::PoolGeom g = geometry(dx.shape, gy.shape, a.kernelSize, a.stride, a.padding, {1, 1});
+  NS_CUDA_CHECK(dnn::avg_pool2d_backward(gy.data<float>(), dx.data<float>(), g, a.countIncludePad, ctx.stream));
+}
+
+void adaptiveAvgPool2d(OpCall& call) {
+  const TensorRef& x = call.in(0);
+  const TensorRef& y = call.out(0);
+  if (y.numel() == 0) return;
+  NS_CHECK(x.rank() == 4 && y.rank() == 4, shape, "expected 4-d input and output");
+  DeviceContext& ctx = context_of(call);
+  const int64_t h = x.shape[2], w = x.shape[3], oh = y.shape[2], ow = y.shape[3];
+  if (uniform(h, w, oh, ow)) return dnn::avg_pool_forward(ctx.cudnn, uniform_shape(x.shape, y.shape), false, x.data<float>(), y.data<float>());
+  NS_CUDA_CHECK(dnn::adaptive_avg_pool2d_forward(x.data<float>(), y.data<float>(), x.shape[0] * x.shape[1], h, w, oh, ow, ctx.stream));
+}
+
+void adaptiveAvgPool2dBackward(OpCall& call) {
+  const TensorRef& gy = call.in(0);
+  const TensorRef& dx = call.out(0);
+  if (dx.numel() == 0) return;
+  NS_CHECK(gy.rank() == 4 && dx.rank() == 4, shape, "expected 4-d gradOutput and result");
+  DeviceContext& ctx = context_of(call);
+  if (gy.numel() == 0) return zero(dx, ctx.stream);
+  const int64_t h = dx.shape[2], w = dx.shape[3], oh = gy.shape[2], ow = gy.shape[3];
+  NS_CUDA_CHECK(dnn::adaptive_avg_pool2d_backward(gy.data<float>(), dx.data<float>(), dx.shape[0] * dx.shape[1], h, w, oh, ow, ctx.stream));
+}
+
+}  // namespace nutshell::cuda

@@ -1,0 +1,233 @@
+#include "pool_kernels.cuh"
+
+#include <math.h>
+
+namespace nutshell::cuda::dnn {
+
+namespace {
+
+constexpr int kThreads = 256;
+
+inline unsigned blocks_for(int64_t n) {
+  int64_t b = (n + kThreads - 1) / kThreads;
+  return static_cast<unsigned>(b < 1 ? 1 : (b > 65535 ? 65535 : b));
+}
+
+#define NS_GRID_STRIDE(i, n) \
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); i += static_cast<int64_t>(blockDim.x) * gridDim.x)
+
+template <typename I>
+__global__ void max_forward_kernel(const float* __restrict__ x, float* __restrict__ y, I* __restrict__ idx, PoolGeom g, int64_t total) {
+  NS_GRID_STRIDE(o, total) {
+    const int64_t j = o % g.ow;
+    const int64_t t = o / g.ow;
+    const int64_t i = t % g.oh;
+    const int64_t plane = t / g.oh;
+    const float* xp = x + plane * g.h * g.w;
+    const int64_t h0 = i * g.sh - g.ph, w0 = j * g.sw - g.pw;
+    float best = -INFINITY;
+    int64_t arg = -1;
+    for (int64_t u = 0; u < g.kh; ++u) {
+      const int64_t ih = h0 + u * g.dh;
+      if (ih < 0 || ih >= g.h) continue;
+      for (int64_t v = 0; v < g.kw; ++v) {
+        const int64_t iw = w0 + v * g.dw;
+        if (iw < 0 || iw >= g.w) continue;
+        const float val = xp[ih * g.w + iw];
+        // The first maximum wins ties; NaN propagates (PyTorch's rule).
+        if (arg < 0 || val > best || isnan(val)) {
+          best = val;
+          arg = u * g.kw + v;
+        }
+      }
+    }
+    y[o] = best;
+    idx[o] = static_cast<I>(arg < 0 ? 0 : arg);
+  }
+}
+
+template <typename I>
+__global__ void max_backward_kernel(const float* __restrict__ dy, const I* __restrict__ idx, float* __restrict__ dx, PoolGeom g, int64_t total) {
+  NS_GRID_STRIDE(e, total) {
+    const int64_t iw = e % g.w;
+    const int64_t t = e / g.w;
+    const int64_t ih = t % g.h;
+    const int64_t plane = t / g.h;
+    const int64_t base = plane * g.oh * g.ow;
+    float acc = 0.0f;
+    for (int64_t u = 0; u < g.kh; ++u) {
+      const int64_t th = ih + g.ph - u * g.dh;  // = i·sh for the output row i whose window row u is ih
+      if (th < 0 || th % g.sh != 0) continue;
+      const int64_t i = th / g.sh;
+      if (i >= g.oh) continue;
+      for (int64_t v = 0; v < g.kw; ++v) {
+        const int64_t tw = iw + g.pw - v * g.dw;
+        if (tw < 0 || tw % g.sw != 0) continue;
+        const int64_t j = tw / g.sw;
+        if (j >= g.ow) continue;
+        const int64_t o = base + i * g.ow + j;
+        if (static_cast<int64_t>(idx[o]) == u * g.kw + v) acc += dy[o];
+      }
+    }
+    dx[e] = acc;
+  }
+}
+
+struct Window {
+  int64_t start, end, size;  // clipped [start, end), unclipped size for include-pad divisors
+};
+
+__device__ inline Window avg_window(int64_t i, int64_t s, int64_t p, int64_t k, int64_t in) {
+  int64_t start = i * s - p;
+  int64_t end = start + k < in + p ? start + k : in + p;
+  const int64_t size = end - start;
+  if (start < 0) start = 0;
+  if (end > in) end = in;
+  return {start, end, size};
+}
+
+__device__ inline float avg_divisor(const Window& a, const Window& b, bool include_pad) {
+  const int64_t d = include_pad ? a.size * b.size : (a.end - a.start) * (b.end - b.start);
+  return static_cast<float>(d);
+}
+
+__global__ void avg_forward_kernel(const float* __restrict__ x, float* __restrict__ y, PoolGeom g, bool include_pad, int64_t total) {
+  NS_GRID_STRIDE(o, total) {
+    const int64_t j = o % g.ow;
+    const int64_t t = o / g.ow;
+    const int64_t i = t % g.oh;
+    const int64_t plane = t / g.oh;
+    const Window wh = avg_window(i, g.sh, g.ph, g.kh, g.h);
+    const Window ww = avg_window(j, g.sw, g.pw, g.kw, g.w);
+    const float* xp = x + plane * g.h * g.w;
+    float acc = 0.0f;
+    for (int64_t r = wh.start; r < wh.end; ++r)
+      for (int64_t c = ww.start; c < ww.end; ++c) acc += xp[r * g.w + c];
+    const float d = avg_divisor(wh, ww, include_pad);
+    y[o] = d > 0.0f ? acc / d : 0.0f;
+  }
+}
+
+__global__ void avg_backward_kernel(const float* __restrict__ dy, float* __restrict__ dx, PoolGeom g, bool include_pad, int64_t total) {
+  NS_GRID_STRIDE(e, total) {
+    const int64_t iw = e % g.w;
+    const int64_t t = e / g.w;
+    const int64_t ih = t % g.h;
+    const int64_t plane = t / g.h;
+    // Output rows whose window [i·sh − ph, i·sh − ph + kh) holds ih.
+    const int64_t lo_h = ih + g.ph - g.kh + 1, lo_w = iw + g.pw - g.kw + 1;
+    const int64_t i0 = lo_h <= 0 ? 0 : (lo_h + g.sh - 1) / g.sh;
+    const int64_t j0 = lo_w <= 0 ? 0 : (lo_w + g.sw - 1) / g.sw;
+    int64_t i1 = (ih + g.ph) / g.sh, j1 = (iw + g.pw) / g.sw;
+    if (i1 > g.oh - 1) i1 = g.oh - 1;
+    if (j1 > g.ow - 1) j1 = g.ow - 1;
+    const float* gp = dy + plane * g.oh * g.ow;
+    float acc = 0.0f;
+    for (int64_t i = i0; i <= i1; ++i) {
+      const Window wh = avg_window(i, g.sh, g.ph, g.kh, g.h);
+      for (int64_t j = j0; j <= j1; ++j) {
+        const Window ww = avg_window(j, g.sw, g.pw, g.kw, g.w);
+        const float d = avg_divisor(wh, ww, include_pad);
+        if (d > 0.0f) acc += gp[i * g.ow + j] / d;
+      }
+    }
+    dx[e] = acc;
+  }
+}
+
+__device__ inline int64_t adaptive_start(int64_t i, int64_t out, int64_t in) { return (i * in) / out; }
+__device__ inline int64_t adaptive_end(int64_t i, int64_t out, int64_t in) { return ((i + 1) * in + out - 1) / out; }
+
+__global__ void adaptive_forward_kernel(const float* __restrict__ x, float* __restrict__ y, int64_t h, int64_t w, int64_t oh, int64_t ow,
+                                        int64_t total) {
+  NS_GRID_STRIDE(o, total) {
+    const int64_t j = o % ow;
+    const int64_t t = o / ow;
+    const int64_t i = t % oh;
+    const int64_t plane = t / oh;
+    const int64_t h0 = adaptive_start(i, oh, h), h1 = adaptive_end(i, oh, h);
+    const int64_t w0 = adaptive_start(j, ow, w), w1 = adaptive_end(j, ow, w);
+    const float* xp = x + plane * h * w;
+    float acc = 0.0f;
+    for (int64_t r = h0; r < h1; ++r)
+      for (int64_t c = w0; c < w1; ++c) acc += xp[r * w + c];
+    y[o] = acc / static_cast<float>((h1 - h0) * (w1 - w0));
+  }
+}
+
+__global__ void adaptive_backward_kernel(const float* __restrict__ dy, float* __restrict__ dx, int64_t h, int64_t w, int64_t oh, int64_t ow,
+                                         int64_t total) {
+  NS_GRID_STRIDE(e, total) {
+    const int64_t iw = e % w;
+    const int64_t t = e / w;
+    const int64_t ih = t % h;
+    const int64_t plane = t / h;
+    // Windows holding ih: i from floor(ih·oh/h) up to ceil((ih+1)·oh/h) − 1 (checked again below).
+    const int64_t i0 = (ih * oh) / h, j0 = (iw * ow) / w;
+    int64_t i1 = ((ih + 1) * oh + h - 1) / h - 1, j1 = ((iw + 1) * ow + w - 1) / w - 1;
+    if (i1 > oh - 1) i1 = oh - 1;
+    if (j1 > ow - 1) j1 = ow - 1;
+    const float* gp = dy + plane * oh * ow;
+    float acc = 0.0f;
+    for (int64_t i = i0; i <= i1; ++i) {
+      const int64_t h0 = adaptive_start(i, oh, h), h1 = adaptive_end(i, oh, h);
+      if (ih < h0 || ih >= h1) continue;
+      for (int64_t j = j0; j <= j1; ++j) {
+        const int64_t w0 = adaptive_start(j, ow, w), w1 = adaptive_end(j, ow, w);
+        if (iw < w0 || iw >= w1) continue;
+        acc += gp[i * ow + j] / static_cast<float>((h1 - h0) * (w1 - w0));
+      }
+    }
+    dx[e] = acc;
+  }
+}
+
+}  // namespace
+
+cudaError_t max_pool2d_forward(const float* x, float* y, void* idx, bool idx_u8, const PoolGeom& g, cudaStream_t stream) {
+  const int64_t total = g.planes * g.oh * g.ow;
+  if (total <= 0) return cudaSuccess;
+  if (idx_u8) max_forward_kernel<uint8_t><<<blocks_for(total), kThreads, 0, stream>>>(x, y, static_cast<uint8_t*>(idx), g, total);
+  else max_forward_kernel<int32_t><<<blocks_for(total), kThreads, 0, stream>>>(x, y, static_cast<int32_t*>(idx), g, total);
+  return cudaGetLastError();
+}
+
+cudaError_t max_pool2d_backward(const float* dy, const void* idx, bool idx_u8, float* dx, const PoolGeom& g, cudaStream_t stream) {
+  const int64_t total = g.planes * g.h * g.w;
+  if (total <= 0) return cudaSuccess;
+  if (idx_u8) max_backward_kernel<uint8_t><<<blocks_for(total), kThreads, 0, stream>>>(dy, static_cast<const uint8_t*>(idx), dx, g, total);
+  else max_backward_kernel<int32_t><<<blocks_for(total), kThreads, 0, stream>>>(dy, static_cast<const int32_t*>(idx), dx, g, total);
+  return cudaGetLastError();
+}
+
+cudaError_t avg_pool2d_forward(const float* x, float* y, const PoolGeom& g, bool include_pad, cudaStream_t stream) {
+  const int64_t total = g.planes * g.oh * g.ow;
+  if (total <= 0) return cudaSuccess;
+  avg_forward_kernel<<<blocks_for(total), kThreads, 0, stream>>>(x, y, g, include_pad, total);
+  return cudaGetLastError();
+}
+
+cudaError_t avg_pool2d_backward(const float* dy, float* dx, const PoolGeom& g, bool include_pad, cudaStream_t stream) {
+  const int64_t total = g.planes * g.h * g.w;
+  if (total <= 0) return cudaSuccess;
+  avg_backward_kernel<<<blocks_for(total), kThreads, 0, stream>>>(dy, dx, g, include_pad, total);
+  return cudaGetLastError();
+}
+
+cudaError_t adaptive_avg_pool2d_forward(const float* x, float* y, int64_t planes, int64_t h, int64_t w, int64_t oh, int64_t ow,
+                                        cudaStream_t stream) {
+  const int64_t total = planes * oh * ow;
+  if (total <= 0 || h <= 0 || w <= 0) return cudaSuccess;
+  adaptive_forward_kernel<<<blocks_for(total), kThreads, 0, stream>>>(x, y, h, w, oh, ow, total);
+  return cudaGetLastError();
+}
+
+cudaError_t adaptive_avg_pool2d_backward(const float* dy, float* dx, int64_t planes, int64_t h, int64_t w, int64_t oh, int64_t ow,
+                                         cudaStream_t stream) {
+  const int64_t total = planes * h * w;
+  if (total <= 0 || oh <= 0 || ow <= 0) return cudaSuccess;
+  adaptive_backward_kernel<<<blocks_for(total), kThreads, 0, stream>>>(dy, dx, h, w, oh, ow, total);
+  return cudaGetLastError();
+}
+
+}  // namespace nutshell::cuda::dnn

@@ -1,0 +1,222 @@
+// Elementwise math of one tensor: neg, abs, sign, exp, log, sqrt, rsqrt, logicalNot, clamp and
+// powScalar, with cpu/unary.cc's types and special cases. Transcendentals use CUDA's
+// full-precision libdevice functions (expf, logf, powf: within 2 ulp; sqrtf correctly rounded),
+// so results may differ from oneDNN's in the last bit or two.
+#include <cmath>
+#include <limits>
+
+#include "../gen/cuda_kernels.gen.h"
+#include "elementwise.cuh"
+
+namespace nutshell::cuda {
+
+namespace {
+
+using core::DType;
+using core::OpCall;
+
+// out = f(in) with the input's and output's element types.
+template <typename F>
+void map_typed(const OpCall& call, F f) {
+  const auto& in = call.in(0);
+  const auto& out = call.out(0);
+  cudaStream_t stream = context_of(call).stream;
+  core::dispatch_dtype(in.dtype, [&](auto in_tag) {
+    using I = decltype(in_tag);
+    core::dispatch_dtype(out.dtype, [&](auto out_tag) {
+      using O = decltype(out_tag);
+      if constexpr (F::template accepts<I, O>()) launch_map1(stream, out.numel(), out.data<O>(), in.data<I>(), f);
+      else NS_THROW(dtype, std::string("unsupported dtypes ") + core::dtype_name(in.dtype) + " -> " + core::dtype_name(out.dtype));
+    });
+  });
+}
+
+// Functors declare which (input, output) type pairs they serve; the dtype rules themselves are
+// the declarations' (ops/table/unary.ts).
+template <bool kFloatOut>
+struct Rule {
+  template <typename I, typename O>
+  static constexpr bool accepts() {
+    if constexpr (kFloatOut) return std::is_same_v<O, float>;
+    else return std::is_same_v<I, O>;
+  }
+};
+
+struct NegF : Rule<false> {
+  template <typename T>
+  __device__ T operator()(T x) const { return static_cast<T>(-x); }
+};
+
+struct AbsF : Rule<false> {
+  template <typename T>
+  __device__ T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return fabsf(x);
+    else if constexpr (std::is_unsigned_v<T>) return x;
+    else return x < 0 ? static_cast<T>(0 - static_cast<std::make_unsigned_t<T>>(x)) : x;  // wraps at the minimum
+  }
+};
+
+// (0 < x) - (x < 0): 0 for ±0 and for NaN, as in PyTorch.
+struct SignF : Rule<false> {
+  template <typename T>
+  __device__ T operator()(T x) const {
+    if constexpr (std::is_unsigned_v<T>) return static_cast<T>(x != 0);
+    else return static_cast<T>(static_cast<int>(T(0) < x) - static_cast<int>(x < T(0)));
+  }
+};
+
+struct ExpF : Rule<true> {
+  template <typename I>
+  __device__ float operator()(I x) const { return expf(static_cast<float>(x)); }
+};
+struct LogF : Rule<true> {
+  template <typename I>
+  __device__ float operator()(I x) const { return logf(static_cast<float>(x)); }
+};
+struct SqrtF : Rule<true> {
+  template <typename I>
+  __device__ float operator()(I x) const { return sqrtf(static_cast<float>(x)); }
+};
+// 1/sqrt(x) rounded twice, like cpu (rsqrtf is only within 2 ulp).
+struct RsqrtF : Rule<true> {
+  template <typename I>
+  __device__ float operator()(I x) const { return 1.0f / sqrtf(static_cast<float>(x)); }
+};
+
+struct LogicalNotF {
+  template <typename I, typename O>
+  static constexpr bool accepts() { return std::is_same_v<O, uint8_t>; }
+  template <typename I>
+  __device__ uint8_t operator()(I x) const { return static_cast<uint8_t>(x == I(0)); }
+};
+
+// Clamps in float32: NaN stays NaN; min > max gives max everywhere, as in PyTorch.
+struct ClampFloatF : Rule<true> {
+  float lo, hi;
+  template <typename I>
+  __device__ float operator()(I v) const {
+    const float x = static_cast<float>(v);
+    float r = x < lo ? lo : x;
+    r = r > hi ? hi : r;
+    return x != x ? x : r;
+  }
+};
+
+template <typename T>
+struct ClampIntF {
+  T lo, hi;
+  __device__ T operator()(T x) const {
+    T r = x < lo ? lo : x;
+    return r > hi ? hi : r;
+  }
+};
+
+// x^k for a non-negative integer k, in the unsigned type (overflow wraps).
+template <typename T>
+struct IntPowF {
+  uint64_t k;
+  __device__ T operator()(T x) const {
+    using U = std::make_unsigned_t<T>;
+    U result = 1, b = static_cast<U>(x);
+    for (uint64_t j = k; j != 0; j /= 2) {
+      if (j & 1) result = static_cast<U>(result * b);
+      b = static_cast<U>(b * b);
+    }
+    return static_cast<T>(result);
+  }
+};
+
+struct PowFloatF : Rule<true> {
+  float e;
+  template <typename I>
+  __device__ float operator()(I x) const { return powf(static_cast<float>(x), e); }
+};
+
+// PyTorch's special cases of a float32 power (cpu/unary.cc's powScalar).
+struct PowSpecialF {
+  int which;  // 0: x^0, 1: x, 2: x², 3: x³, 4: 1/x, 5: 1/x², 6: sqrt, 7: 1/sqrt
+  __device__ float operator()(float x) const {
+    switch (which) {
+      case 0: return 1.0f;
+      case 1: return x;
+      case 2: return x * x;
+      case 3: return x * x * x;
+      case 4: return 1.0f / x;
+      case 5: return 1.0f / (x * x);
+      case 6: return sqrtf(x);
+      default: return 1.0f / sqrtf(x);
+    }
+  }
+};
+
+}  // namespace
+
+void neg(OpCall& call) { map_typed(call, NegF{}); }
+void abs(OpCall& call) { map_typed(call, AbsF{}); }
+void sign(OpCall& call) { map_typed(call, SignF{}); }
+void exp(OpCall& call) { map_typed(call, ExpF{}); }
+void log(OpCall& call) { map_typed(call, LogF{}); }
+void sqrt(OpCall& call) { map_typed(call, SqrtF{}); }
+void rsqrt(OpCall& call) { map_typed(call, RsqrtF{}); }
+void logicalNot(OpCall& call) { map_typed(call, LogicalNotF{}); }
+
+// Bounds are ±infinity when absent. An integer input keeps its dtype when both bounds are
+// integers (converted to its type, wrapping like PyTorch's scalar conversion), and is clamped in
+// float32 otherwise (the declaration then made the output float32).
+void clamp(OpCall& call) {
+  auto a = core::ClampAttrs::decode(call.reader());
+  const auto& in = call.in(0);
+  const auto& out = call.out(0);
+  if (out.dtype == DType::float32) {
+    map_typed(call, ClampFloatF{{}, static_cast<float>(a.min), static_cast<float>(a.max)});
+    return;
+  }
+  cudaStream_t stream = context_of(call).stream;
+  core::dispatch_dtype(in.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_integral_v<T>) {
+      const bool has_lo = std::isfinite(a.min), has_hi = std::isfinite(a.max);
+      const T lo = has_lo ? static_cast<T>(static_cast<int64_t>(a.min)) : std::numeric_limits<T>::lowest();
+      const T hi = has_hi ? static_cast<T>(static_cast<int64_t>(a.max)) : std::numeric_limits<T>::max();
+      launch_map1(stream, out.numel(), out.data<T>(), in.data<T>(), ClampIntF<T>{lo, hi});
+    }
+  });
+}
+
+// x ** exponent for a number exponent: integers keep their type for a non-negative integral
+// exponent (the declaration refuses negative ones) and become float32 otherwise; float32 takes
+// PyTorch's special cases, powf otherwise.
+void powScalar(OpCall& call) {
+  const double e = core::PowScalarAttrs::decode(call.reader()).exponent;
+  const auto& in = call.in(0);
+  const auto& out = call.out(0);
+  const int64_t n = out.numel();
+  if (n == 0) return;
+  cudaStream_t stream = context_of(call).stream;
+  if (out.dtype != DType::float32) {
+    core::dispatch_dtype(in.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (std::is_integral_v<T>) {
+        launch_map1(stream, n, out.data<T>(), in.data<T>(), IntPowF<T>{static_cast<uint64_t>(e)});
+      }
+    });
+    return;
+  }
+  if (in.dtype != DType::float32) {
+    map_typed(call, PowFloatF{{}, static_cast<float>(e)});
+    return;
+  }
+  int which = -1;
+  if (e == 0.0) which = 0;
+  else if (e == 1.0) which = 1;
+  else if (e == 2.0) which = 2;
+  else if (e == 3.0) which = 3;
+  else if (e == -1.0) which = 4;
+  else if (e == -2.0) which = 5;
+  else if (e == 0.5) which = 6;
+  else if (e == -0.5) which = 7;
+  if (which >= 0) launch_map1(stream, n, out.data<float>(), in.data<float>(), PowSpecialF{which});
+  else launch_map1(stream, n, out.data<float>(), in.data<float>(), PowFloatF{{}, static_cast<float>(e)});
+}
+
+}  // namespace nutshell::cuda

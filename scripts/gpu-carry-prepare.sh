@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Prepares .device-carry/ (git-ignored) for scripts/gpu-test on a CUDA machine that has no network
+# and no Node.js: the working tree travels there, plus what this folder holds:
+#   node.xz               this machine's node binary (xz -6)
+#   node_modules.tar.xz   node-api-headers and node-addon-api (to build the addon with plain CMake)
+#                         and vitest with its dependency closure (to run the op-table test)
+#   dist.tar.xz           the built TypeScript of native, tensor, nn, optim, data (dist/ is ignored)
+#   onednn.tar.xz         oneDNN 2.x (headers, CMake config, library) and the OpenCL loader it links,
+#                         for machines without libdnnl-dev (the cpu backend is always built)
+# Run it from any directory after `npm ci`; it rebuilds the TypeScript dists first. It fails when
+# the carry plus the working tree would exceed the device tool's budget (NUTSHELL_CARRY_LIMIT_MIB,
+# default 60).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+OUT=.device-carry
+LIMIT_MIB=${NUTSHELL_CARRY_LIMIT_MIB:-60}
+mkdir -p "$OUT"
+say() { echo "gpu-carry-prepare: $*"; }
+
+command -v node >/dev/null || { say "node is required here"; exit 1; }
+[ -d node_modules/vitest ] || { say "node_modules/vitest missing: run npm ci first"; exit 1; }
+
+# 1. TypeScript builds (what gpu-parity.mjs imports; vitest compiles the tests' sources itself).
+PACKAGES=(native packages/tensor packages/optim packages/nn packages/data)
+for p in "${PACKAGES[@]}"; do
+  say "tsc -p $p"
+  npx --no-install tsc -p "$p/tsconfig.json"
+done
+tar -cJf "$OUT/dist.tar.xz" $(for p in "${PACKAGES[@]}"; do echo "$p/dist"; done)
+
+# 2. node itself.
+NODE_BIN=$(readlink -f "$(command -v node)")
+say "node $(node --version) from $NODE_BIN"
+xz -6 -T1 < "$NODE_BIN" > "$OUT/node.xz"
+
+# 3. node_modules: the addon's build headers and vitest's dependency closure (following
+#    dependencies and installed optionalDependencies, as node resolves them from each package;
+#    optional peers such as @types/node or jsdom are left out).
+node - "$ROOT" > "$OUT/node_modules.list" <<'EOF'
+const fs = require('fs');
+const path = require('path');
+const root = process.argv[2];
+const seen = new Set();
+function resolveFrom(name, from) {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const p = path.join(dir, 'node_modules', name);
+    if (fs.existsSync(path.join(p, 'package.json'))) return p;
+    if (dir === path.dirname(dir)) return null;
+  }
+}
+function walk(name, from, optional) {
+  const p = resolveFrom(name, from);
+  if (!p) {
+    if (optional) return;
+    throw new Error(`cannot resolve ${name} from ${from}`);
+  }
+  const real = fs.realpathSync(p);
+  if (seen.has(p)) return;
+  seen.add(p);
+  const pj = JSON.parse(fs.readFileSync(path.join(real, 'package.json'), 'utf8'));
+  for (const d of Object.keys(pj.dependencies ?? {})) walk(d, real, false);
+  for (const d of Object.keys(pj.optionalDependencies ?? {})) walk(d, real, true);
+}
+for (const top of ['node-api-headers', 'node-addon-api', 'vitest']) walk(top, root, false);
+const rel = [...seen].map((p) => path.relative(root, p)).filter((p) => !p.startsWith('..') && !p.includes('@nutshell'));
+console.log(rel.sort().join('\n'));
+EOF
+say "$(wc -l < "$OUT/node_modules.list") packages from node_modules"
+tar -cf - -T "$OUT/node_modules.list" | xz -6 -T1 > "$OUT/node_modules.tar.xz"
+
+# 4. oneDNN (Debian's libdnnl-dev layout: include/, lib/<triplet>/{libdnnl.so*, cmake/dnnl}).
+DNNL_CONFIG=$(ls /usr/lib/*/cmake/dnnl/dnnl-config.cmake 2>/dev/null | head -1 || true)
+if [ -n "$DNNL_CONFIG" ]; then
+  LIBDIR=$(dirname "$(dirname "$(dirname "$DNNL_CONFIG")")")   # /usr/lib/<triplet>
+  TRIPLET=$(basename "$LIBDIR")
+  STAGE=$(mktemp -d)
+  mkdir -p "$STAGE/onednn/include" "$STAGE/onednn/lib/$TRIPLET"
+  cp -a /usr/include/oneapi "$STAGE/onednn/include/"
+  cp -a /usr/include/dnnl*.h /usr/include/dnnl*.hpp "$STAGE/onednn/include/" 2>/dev/null || true
+  [ -d /usr/include/CL ] && cp -a /usr/include/CL "$STAGE/onednn/include/"
+  cp -a "$LIBDIR"/libdnnl.so* "$STAGE/onednn/lib/$TRIPLET/"
+  mkdir -p "$STAGE/onednn/lib/$TRIPLET/cmake"
+  cp -a "$LIBDIR/cmake/dnnl" "$STAGE/onednn/lib/$TRIPLET/cmake/"
+  OPENCL=$(ls "$LIBDIR"/libOpenCL.so.1* /lib/"$TRIPLET"/libOpenCL.so.1* 2>/dev/null | head -1 || true)
+  if [ -n "$OPENCL" ]; then
+    cp -aL "$OPENCL" "$STAGE/onednn/lib/$TRIPLET/libOpenCL.so.1"
+    ln -sf libOpenCL.so.1 "$STAGE/onednn/lib/$TRIPLET/libOpenCL.so"
+  fi
+  tar -C "$STAGE" -cf - onednn | xz -6 -T1 > "$OUT/onednn.tar.xz"
+  rm -rf "$STAGE"
+  say "oneDNN from $LIBDIR"
+else
+  say "oneDNN's CMake config not found: the device must have oneDNN installed"
+  rm -f "$OUT/onednn.tar.xz"
+fi
+
+# 5. Sizes: the carry plus the working tree (tracked and unignored files) must fit.
+carry_bytes=$(du -cb "$OUT"/node.xz "$OUT"/*.tar.xz | tail -1 | cut -f1)
+tree_bytes=$( (git ls-files -z; git ls-files -z --others --exclude-standard) | xargs -0 du -cb 2>/dev/null | awk '$2 == "total" { s += $1 } END { print s + 0 }')
+total=$((carry_bytes + tree_bytes))
+{
+  echo "prepared $(date -u +%FT%TZ) on $(uname -m), node $(node --version)"
+  du -b "$OUT"/node.xz "$OUT"/*.tar.xz
+  echo "carry $((carry_bytes / 1048576)) MiB + working tree $((tree_bytes / 1048576)) MiB = $((total / 1048576)) MiB (limit $LIMIT_MIB MiB)"
+} | tee "$OUT/MANIFEST"
+if [ "$total" -gt $((LIMIT_MIB * 1048576)) ]; then
+  say "too large"
+  exit 1
+fi
+say "ready: carry .device-carry to the device and run scripts/gpu-test there"
