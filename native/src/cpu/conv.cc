@@ -82,54 +82,10 @@ Conv describe(const Attrs& a, const core::Shape& x, const core::Shape& w, const 
   return c;
 }
 
-// Note [reorder scratch]: a big temporary freed after every op comes back from the allocator as
-// fresh pages (glibc hands a thread arena's free top back to the kernel), and first-touching
-// 25 MB costs ~15 ms, more than a JIT batch-norm kernel takes. Reorder targets therefore live in
-// a per-thread, grow-only scratch (kernels on one thread never overlap); a few slots because one
-// call holds up to three at once (two inputs, one result). It keeps the largest size used.
-// (The same helper belongs in onednn.h once other families want it.)
-class Scratch {
- public:
-  ~Scratch() {
-    for (Slot& s : slots_) std::free(s.ptr);
-  }
-  void* get(int i, size_t nbytes) {
-    Slot& s = slots_[i];
-    if (s.size < nbytes) {
-      std::free(s.ptr);
-      s.ptr = std::aligned_alloc(64, (nbytes + 63) / 64 * 64);
-      s.size = s.ptr ? nbytes : 0;
-      NS_CHECK(s.ptr, backend, "cpu: out of memory allocating " + std::to_string(nbytes) + " bytes of reorder scratch");
-    }
-    return s.ptr;
-  }
-
- private:
-  struct Slot {
-    void* ptr = nullptr;
-    size_t size = 0;
-  };
-  Slot slots_[3];
-};
-
-dnnl::memory scratch_memory(const dnnl::memory::desc& want, int slot) {
-  thread_local Scratch scratch;
-  return dnnl::memory(want, dn::engine(), scratch.get(slot, want.get_size()));
-}
-
-// `user` in the layout `want`: itself when it already is, else a reorder into scratch `slot`.
-dnnl::memory in_layout(const dnnl::memory& user, const dnnl::memory::desc& want, int slot) {
-  if (user.get_desc() == want) return user;
-  dnnl::memory out = scratch_memory(want, slot);
-  dn::reorder_into(user, out);
-  return out;
-}
-
-// Where a primitive writes a result: the user's buffer when the layouts agree, else scratch
-// `slot` (reordered into the user's buffer afterwards).
-dnnl::memory dst_for(const dnnl::memory& user, const dnnl::memory::desc& want, int slot) {
-  return user.get_desc() == want ? user : scratch_memory(want, slot);
-}
+// Reorder targets come from the per-thread scratch of onednn.h (Note [reorder scratch]).
+using onednn::dst_for;
+using onednn::in_layout;
+using onednn::scratch_memory;
 
 dnnl::memory::desc any(const dn::dims& d) { return dnnl::memory::desc(d, dn::dt::f32, dn::tag::any); }
 

@@ -41,50 +41,10 @@ void run(dnnl::primitive& prim, const std::unordered_map<int, dnnl::memory>& arg
 
 dn::dims dims_of(const core::Shape& s) { return dn::dims(s.begin(), s.end()); }
 
-// Reorder targets live in a per-thread grow-only scratch: see Note [reorder scratch] in conv.cc
-// (a copy of its few lines; both would move to onednn.h).
-class Scratch {
- public:
-  ~Scratch() {
-    for (Slot& s : slots_) std::free(s.ptr);
-  }
-  void* get(int i, size_t nbytes) {
-    Slot& s = slots_[i];
-    if (s.size < nbytes) {
-      std::free(s.ptr);
-      s.ptr = std::aligned_alloc(64, (nbytes + 63) / 64 * 64);
-      s.size = s.ptr ? nbytes : 0;
-      NS_CHECK(s.ptr, backend, "cpu: out of memory allocating " + std::to_string(nbytes) + " bytes of reorder scratch");
-    }
-    return s.ptr;
-  }
-
- private:
-  struct Slot {
-    void* ptr = nullptr;
-    size_t size = 0;
-  };
-  Slot slots_[3];
-};
-
-dnnl::memory scratch_memory(const dnnl::memory::desc& want, int slot) {
-  thread_local Scratch scratch;
-  return dnnl::memory(want, dn::engine(), scratch.get(slot, want.get_size()));
-}
-
-// `user` in the layout `want`: itself when it already is, else a reorder into scratch `slot`.
-dnnl::memory in_layout(const dnnl::memory& user, const dnnl::memory::desc& want, int slot) {
-  if (user.get_desc() == want) return user;
-  dnnl::memory out = scratch_memory(want, slot);
-  dn::reorder_into(user, out);
-  return out;
-}
-
-// Where a primitive writes a result: the user's buffer when the layouts agree, else scratch
-// `slot` (reordered into the user's buffer afterwards).
-dnnl::memory dst_for(const dnnl::memory& user, const dnnl::memory::desc& want, int slot) {
-  return user.get_desc() == want ? user : scratch_memory(want, slot);
-}
+// Reorder targets come from the per-thread scratch of onednn.h (Note [reorder scratch]).
+using onednn::dst_for;
+using onednn::in_layout;
+using onednn::scratch_memory;
 
 // A vector of n copies of `value`, living in `scratch`.
 dnnl::memory filled(int64_t n, float value, std::vector<float>& scratch) {

@@ -1,5 +1,7 @@
 #include "onednn.h"
 
+#include <cstdlib>
+
 namespace nutshell::cpu::onednn {
 
 dnnl::engine& engine() {
@@ -53,6 +55,50 @@ dnnl::memory to_layout(const dnnl::memory& have, const dnnl::memory::desc& want)
 void reorder_into(const dnnl::memory& from, const dnnl::memory& to) {
   if (from.get_desc() == to.get_desc() && from.get_data_handle() == to.get_data_handle()) return;
   dnnl::reorder(from, to).execute(stream(), const_cast<dnnl::memory&>(from), const_cast<dnnl::memory&>(to));
+}
+
+namespace {
+class Scratch {
+ public:
+  ~Scratch() {
+    for (Slot& s : slots_) std::free(s.ptr);
+  }
+  void* get(int i, size_t nbytes) {
+    NS_CHECK(i >= 0 && i < kSlots, backend, "cpu: reorder scratch slot out of range");
+    Slot& s = slots_[i];
+    if (s.size < nbytes) {
+      std::free(s.ptr);
+      s.ptr = std::aligned_alloc(64, (nbytes + 63) / 64 * 64);
+      s.size = s.ptr ? nbytes : 0;
+      NS_CHECK(s.ptr, backend, "cpu: out of memory allocating " + std::to_string(nbytes) + " bytes of reorder scratch");
+    }
+    return s.ptr;
+  }
+
+ private:
+  static constexpr int kSlots = 3;
+  struct Slot {
+    void* ptr = nullptr;
+    size_t size = 0;
+  };
+  Slot slots_[kSlots];
+};
+}  // namespace
+
+dnnl::memory scratch_memory(const dnnl::memory::desc& want, int slot) {
+  thread_local Scratch scratch;
+  return dnnl::memory(want, engine(), scratch.get(slot, want.get_size()));
+}
+
+dnnl::memory in_layout(const dnnl::memory& user, const dnnl::memory::desc& want, int slot) {
+  if (user.get_desc() == want) return user;
+  dnnl::memory out = scratch_memory(want, slot);
+  reorder_into(user, out);
+  return out;
+}
+
+dnnl::memory dst_for(const dnnl::memory& user, const dnnl::memory::desc& want, int slot) {
+  return user.get_desc() == want ? user : scratch_memory(want, slot);
 }
 
 std::string key_of(const dims& d) {

@@ -50,6 +50,17 @@ std::shared_ptr<Entry> cached(const std::string& key, const std::function<std::s
   return entry;
 }
 
+// Note [reorder scratch]: a big temporary freed after every op comes back from the allocator as
+// fresh pages, and first-touching 25 MB costs ~15 ms, more than a JIT batch-norm kernel takes.
+// Reorder targets therefore live in a per-thread, grow-only scratch (kernels on one thread never
+// overlap) with a few slots, because one call holds up to three at once (two inputs, one result).
+dnnl::memory scratch_memory(const dnnl::memory::desc& want, int slot);
+// `user` in the layout `want`: itself when it already is, else a reorder into scratch `slot`.
+dnnl::memory in_layout(const dnnl::memory& user, const dnnl::memory::desc& want, int slot);
+// Where a primitive writes a result: the user's buffer when the layouts agree, else scratch
+// `slot` (reordered into the user's buffer afterwards).
+dnnl::memory dst_for(const dnnl::memory& user, const dnnl::memory::desc& want, int slot);
+
 std::string key_of(const dims& d);
 std::string isa_name();
 std::string version();
