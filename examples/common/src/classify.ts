@@ -27,11 +27,21 @@ export async function trainEpoch(
   model: Module,
   batches: AsyncIterable<Batch> & { length: number },
   optimizer: StepOptimizer,
-  options: { label?: string; syncEvery?: number; afterStep?: () => void; quiet?: boolean } = {},
+  options: {
+    label?: string;
+    /** Steps enqueued between reads of the metrics (default 20). Every enqueued step holds its
+     * activations until the device has run it, so big models want a small value. */
+    syncEvery?: number;
+    /** Steps per point of stepLosses (default: syncEvery). */
+    window?: number;
+    afterStep?: () => void;
+    quiet?: boolean;
+  } = {},
 ): Promise<EpochResult> {
   model.train();
   const bar = options.quiet ? null : new ProgressBar({ total: batches.length, label: options.label, unit: 'img' });
   const syncEvery = options.syncEvery ?? 20;
+  const window = options.window ?? syncEvery;
   let lossSum = 0, correct = 0, seen = 0, windowLoss = 0, windowSteps = 0;
   const stepLosses: number[] = [];
   const pending: { loss: Tensor; correct: Tensor; n: number }[] = [];
@@ -64,10 +74,10 @@ export async function trainEpoch(
     batch.label.dispose();
     pending.push({ ...kept, n });
     seen += n;
-    if (pending.length >= syncEvery) {
-      await drain();
+    if (pending.length >= syncEvery) await drain();
+    if (windowSteps >= window) {
       stepLosses.push(windowLoss / windowSteps);
-      bar?.tick(0, { loss: windowLoss / windowSteps, acc: correct / seen });
+      if (bar) Object.assign(bar.metrics, { loss: windowLoss / windowSteps, acc: correct / seen }); // shown with the next tick (tick() would count a step)
       windowLoss = windowSteps = 0;
     }
     bar?.tick(n);

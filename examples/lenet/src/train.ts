@@ -9,6 +9,7 @@ import { Adam, CosineAnnealingLR } from '@nutshell/optim';
 import { manualSeed } from '@nutshell/tensor';
 import { SummaryWriter } from '@nutshell/tensorboard';
 import { LeNet } from './model.js';
+export { LeNet } from './model.js';
 
 export interface LeNetOptions {
   epochs?: number;

@@ -33,7 +33,8 @@ class Stream {
   std::condition_variable work_ready_, work_done_;
   std::deque<std::function<void()>> queue_;
   uint64_t submitted_ = 0, finished_ = 0;
-  int waiters_ = 0;  // threads blocked in wait()
+  int waiters_ = 0;  // threads blocked in wait() or in submit()
+  static constexpr size_t kMaxQueued = 128;
   bool busy_ = false, stopping_ = false;
   std::atomic<int> threads_;
   int inline_threads_applied_ = 0;

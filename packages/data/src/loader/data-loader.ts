@@ -162,7 +162,10 @@ export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
       for (let k = 0; k < batches; k++) {
         if (this.signal?.aborted) return;
         fill(ahead + 1); // the batch about to be consumed, and `ahead` more
-        const payload = await Promise.race([queue.shift()!, aborted.promise]);
+        // Race only when there is a signal: a race against a promise that never settles keeps
+        // every batch it saw alive until the epoch ends (~200 KB a batch).
+        const next = queue.shift()!;
+        const payload = this.signal ? await Promise.race([next, aborted.promise]) : await next;
         if (payload === ABORTED) return;
         fill(ahead); // prepared while the consumer works on this one
         yield this.finish(payload);

@@ -28,6 +28,7 @@ import { Tensor } from '../../tensor.js';
 import { apply, applyOn } from '../apply.js';
 import { defineOp, FLOAT, type BadSample, type InputSpec, type OpDecl, type OutputMeta, type Sample, type SampleInput, type TensorMeta } from '../declare.js';
 import { zeros, zerosLike } from './creation.js';
+import { dropout } from './random.js';
 import { reshape } from './shape.js';
 
 // ---- cells and their shapes ----
@@ -418,6 +419,10 @@ export interface RnnOptions {
   hasBiases?: boolean;
   /** Initial hidden state [numLayers·directions, batch, hidden]; zeros when omitted. */
   h0?: Tensor | null;
+  /** Dropout on the outputs of every layer but the last, while training (torch's `dropout`). */
+  dropout?: number;
+  /** Whether dropout applies (a module's `training`); default true. */
+  training?: boolean;
 }
 export interface LstmOptions extends RnnOptions {
   /** Initial cell state, shaped like h0; zeros when omitted. */
@@ -548,6 +553,8 @@ function runStack(
   };
   const h0 = initial(o.h0, 'h0');
   const c0 = cell.hasC ? initial(o.c0, 'c0') : null;
+  const p = o.dropout ?? 0;
+  if (!(p >= 0 && p <= 1)) throw new ValueError(`${name}: dropout expected a probability in [0, 1], got ${p}`);
   return scope(() => {
     const empty = zeros([0], { device: x.device });
     const state = (t: Tensor | null) => (t ? reshape(t, [L * D, N, H]) : zeros([L * D, N, H], { device: x.device }));
@@ -565,6 +572,7 @@ function runStack(
       const outs = apply(op as typeof rnnOp, inputs, attrs as never);
       [y, h] = outs;
       if (c) c = outs[2];
+      if (l < L - 1 && p > 0 && (o.training ?? true)) y = dropout(y, p, true);
     }
     if (unbatched) return { output: reshape(y, [T, D * H]), h: reshape(h, stateShape), c: c ? reshape(c, stateShape) : null };
     return { output: y, h, c };
