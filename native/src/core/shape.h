@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "error.h"
+
 namespace nutshell::core {
 
 using Shape = std::vector<int64_t>;
@@ -26,6 +28,34 @@ inline std::string shape_str(const Shape& s) {
   std::string out = "[";
   for (size_t i = 0; i < s.size(); ++i) out += (i ? "," : "") + std::to_string(s[i]);
   return out + "]";
+}
+
+// A possibly negative dim, checked against a rank (a scalar counts as rank 1, as in PyTorch).
+inline int64_t norm_dim(int64_t dim, int64_t rank) {
+  int64_t r = rank < 1 ? 1 : rank;
+  NS_CHECK(dim >= -r && dim < r, shape, "dim " + std::to_string(dim) + " out of range for rank " + std::to_string(rank));
+  return dim < 0 ? dim + r : dim;
+}
+
+// `shape` viewed as [outer, shape[dim], inner]: how the index and reduction kernels walk a dim.
+struct Blocks {
+  int64_t outer = 1, n = 1, inner = 1;
+};
+inline Blocks blocks_of(const Shape& shape, int64_t dim) {
+  Blocks b;
+  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
+    if (d < dim) b.outer *= shape[d];
+    else if (d > dim) b.inner *= shape[d];
+  }
+  b.n = shape.empty() ? 1 : shape[dim];
+  return b;
+}
+
+// The message for an index value outside [0, bound) — the same on every backend. It leaves out
+// the op's name, which the binding and core::run_op add.
+inline std::string index_out_of_range(const std::string& arg, int64_t value, int64_t dim, int64_t bound) {
+  return arg + " value " + std::to_string(value) + " is out of range for dimension " + std::to_string(dim) + " with size " +
+         std::to_string(bound) + " (expected 0 to " + std::to_string(bound - 1) + ")";
 }
 
 }  // namespace nutshell::core

@@ -18,11 +18,7 @@ using core::OpCall;
 using core::Shape;
 using core::TensorRef;
 
-int64_t norm_dim(int64_t dim, int64_t rank) {
-  int64_t r = std::max<int64_t>(rank, 1);
-  NS_CHECK(dim >= -r && dim < r, shape, "dim " + std::to_string(dim) + " out of range for rank " + std::to_string(rank));
-  return dim < 0 ? dim + r : dim;
-}
+using core::norm_dim;
 
 // Note [index checks]: PyTorch refuses negative and too-large indices in these ops (no
 // wrap-around); so do we, before touching the output, so a refused call writes nothing. A tiny op
@@ -34,8 +30,7 @@ void check_indices(const I* idx, int64_t n, int64_t bound, const char* arg, int6
   for (int64_t i = 0; i < n; ++i) {
     int64_t v = static_cast<int64_t>(idx[i]);
     if (v < 0 || v >= bound) {
-      NS_THROW(value, std::string(arg) + " value " + std::to_string(v) + " is out of range for dimension " + std::to_string(dim) +
-                          " with size " + std::to_string(bound) + " (expected 0 to " + std::to_string(bound - 1) + ")");
+      NS_THROW(value, core::index_out_of_range(arg, v, dim, bound));
     }
   }
 }
@@ -58,20 +53,8 @@ void with_element(size_t esize, Fn&& fn) {
   NS_THROW(dtype, "unsupported element size " + std::to_string(esize));
 }
 
-struct Blocks {
-  int64_t outer = 1, n = 1, inner = 1;
-};
-
-// Views `shape` as [outer, shape[dim], inner].
-Blocks blocks_of(const Shape& shape, int64_t dim) {
-  Blocks b;
-  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
-    if (d < dim) b.outer *= shape[d];
-    else if (d > dim) b.inner *= shape[d];
-  }
-  b.n = shape.empty() ? 1 : shape[dim];
-  return b;
-}
+using core::Blocks;
+using core::blocks_of;
 
 // Work over (outer, inner chunk) pairs is independent for accumulating kernels whose collisions
 // only happen along `dim`: each pair walks dim in order, so sums are deterministic.

@@ -25,35 +25,16 @@ using core::OpCall;
 using core::Shape;
 using core::TensorRef;
 
-int64_t norm_dim(int64_t dim, int64_t rank) {
-  int64_t r = std::max<int64_t>(rank, 1);
-  NS_CHECK(dim >= -r && dim < r, shape, "dim " + std::to_string(dim) + " out of range for rank " + std::to_string(rank));
-  return dim < 0 ? dim + r : dim;
-}
+using core::norm_dim;
 
 // cpu's check_indices message.
 ErrorFormatter range_message(const char* arg, int64_t dim, int64_t bound) {
   std::string a = arg;
-  return [a, dim, bound](int64_t, long long v, double) {
-    return a + " value " + std::to_string(v) + " is out of range for dimension " + std::to_string(dim) + " with size " + std::to_string(bound) +
-           " (expected 0 to " + std::to_string(bound - 1) + ")";
-  };
+  return [a, dim, bound](int64_t, long long v, double) { return core::index_out_of_range(a, v, dim, bound); };
 }
 
-struct Blocks {
-  int64_t outer = 1, n = 1, inner = 1;
-};
-
-// Views `shape` as [outer, shape[dim], inner].
-Blocks blocks_of(const Shape& shape, int64_t dim) {
-  Blocks b;
-  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
-    if (d < dim) b.outer *= shape[d];
-    else if (d > dim) b.inner *= shape[d];
-  }
-  b.n = shape.empty() ? 1 : shape[dim];
-  return b;
-}
+using core::Blocks;
+using core::blocks_of;
 
 // Copying kernels only move elements: dispatch on their size.
 template <typename Fn>

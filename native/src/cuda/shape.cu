@@ -125,11 +125,7 @@ size_t esize_of(const TensorRef& t) { return core::dtype_size(t.dtype); }
 char* bytes(const TensorRef& t) { return static_cast<char*>(t.raw()); }
 cudaStream_t stream_of(const OpCall& call) { return context_of(call).stream; }
 
-int64_t norm_dim(int64_t dim, int64_t rank) {
-  int64_t r = std::max<int64_t>(rank, 1);
-  NS_CHECK(dim >= -r && dim < r, shape, "dim " + std::to_string(dim) + " out of range for rank " + std::to_string(rank));
-  return dim < 0 ? dim + r : dim;
-}
+using core::norm_dim;
 
 // out = in permuted: out dim d is in dim perm[d].
 void permute_copy(cudaStream_t stream, const TensorRef& in, const TensorRef& out, const std::vector<int64_t>& perm) {
