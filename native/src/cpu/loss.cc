@@ -481,9 +481,10 @@ void mseLoss(OpCall& call) {
   });
 }
 
+// d(loss)/d(input) of a pointwise loss: the upstream scale (reduction-aware) times dloss(x, y).
 // inputs: grad, input, target → grad of input (the target's is its negation).
-void mseLossBackward(OpCall& call) {
-  const Reduction r = reduction_of(core::MseLossBackwardAttrs::decode(call.reader()).reduction);
+template <typename DLoss>
+void pointwise_loss_backward(OpCall& call, Reduction r, DLoss dloss) {
   const GradScale gs = elementwise_scale(call, r);
   const float* x = call.in(1).data<float>();
   const float* y = call.in(2).data<float>();
@@ -494,8 +495,13 @@ void mseLossBackward(OpCall& call) {
     const float* xs = x + i0;
     const float* ys = y + i0;
     float* os = o + i0;
-    for (int64_t j = 0; j < len; ++j) os[j] = 2.f * (xs[j] - ys[j]) * sc[j];
+    for (int64_t j = 0; j < len; ++j) os[j] = dloss(xs[j], ys[j]) * sc[j];
   });
+}
+
+void mseLossBackward(OpCall& call) {
+  const Reduction r = reduction_of(core::MseLossBackwardAttrs::decode(call.reader()).reduction);
+  pointwise_loss_backward(call, r, [](float x, float y) { return 2.f * (x - y); });
 }
 
 void l1Loss(OpCall& call) {
@@ -509,20 +515,9 @@ void l1Loss(OpCall& call) {
 
 void l1LossBackward(OpCall& call) {
   const Reduction r = reduction_of(core::L1LossBackwardAttrs::decode(call.reader()).reduction);
-  const GradScale gs = elementwise_scale(call, r);
-  const float* x = call.in(1).data<float>();
-  const float* y = call.in(2).data<float>();
-  float* o = call.out(0).data<float>();
-  chunked(call.out(0).numel(), [&](int64_t i0, int64_t len) {
-    alignas(16) float sc[kChunk];
-    gs.fill(sc, i0, len, nullptr);
-    const float* xs = x + i0;
-    const float* ys = y + i0;
-    float* os = o + i0;
-    for (int64_t j = 0; j < len; ++j) {
-      const float d = xs[j] - ys[j];
-      os[j] = static_cast<float>((d > 0) - (d < 0)) * sc[j];  // sign(0) = 0, as PyTorch
-    }
+  pointwise_loss_backward(call, r, [](float x, float y) {
+    const float d = x - y;
+    return static_cast<float>((d > 0) - (d < 0));  // sign(0) = 0, as PyTorch
   });
 }
 
