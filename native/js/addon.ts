@@ -53,8 +53,9 @@ export function addon(): NativeAddon {
   const path = addonPath();
   // OpenMP threads that spin while idle starve the JS thread and other processes on small
   // machines (a loaded 2-core machine ran a LeNet step 6× slower): sleep instead, unless the user
-  // chose otherwise. libgomp reads this when the addon loads it, so it is set first.
-  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  // chose otherwise (a wait policy, or a spin count of their own). libgomp reads this when the
+  // addon loads it, so it is set first.
+  if (process.env.GOMP_SPINCOUNT === undefined) process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
     cached = createRequire(import.meta.url)(path) as NativeAddon;
   } catch (err) {

@@ -2,7 +2,7 @@
 
 namespace nutshell::core {
 
-void run_op(Kernel kernel, OpCall& call, bool rethrow) {
+void run_op(Kernel kernel, OpCall& call, bool rethrow, OpProfile* profile) {
   for (const TensorRef& t : call.inputs) {
     if (auto err = t.storage->error()) {
       for (const TensorRef& o : call.outputs) o.storage->set_error(err);
@@ -11,7 +11,7 @@ void run_op(Kernel kernel, OpCall& call, bool rethrow) {
     }
   }
   try {
-    kernel(call);
+    profiled(profile, call.op, [&] { kernel(call); });
   } catch (const std::exception& e) {
     if (rethrow) throw;
     const auto* ns = dynamic_cast<const Error*>(&e);

@@ -7,6 +7,7 @@
 
 #include "dtype.h"
 #include "error.h"
+#include "op_profile.h"
 #include "shape.h"
 #include "storage.h"
 #include "../gen/ops.gen.h"
@@ -44,6 +45,7 @@ using Kernel = void (*)(OpCall&);
 // Runs one op: inputs poisoned by an earlier failure poison the outputs without running; a kernel
 // that throws poisons its outputs with "op: message" when `rethrow` is false (queued work, reported
 // at the next read), and throws to the caller when true (work run on the calling thread).
-void run_op(Kernel kernel, OpCall& call, bool rethrow);
+// `profile`, when given and switched on, receives the kernel's time.
+void run_op(Kernel kernel, OpCall& call, bool rethrow, OpProfile* profile = nullptr);
 
 }  // namespace nutshell::core

@@ -122,11 +122,11 @@ class CpuBackend final : public core::Backend {
     for (const auto& t : call.inputs) touched += t.numel();
     for (const auto& t : call.outputs) touched += t.numel();
     if (touched <= kInlineElementBudget) {
-      bool ran = stream_.run_now_if_idle([&] { core::run_op(kernel, call, /*rethrow=*/true); });
+      bool ran = stream_.run_now_if_idle([&] { core::run_op(kernel, call, /*rethrow=*/true, &profile_); });
       if (ran) return;
     }
     auto shared = std::make_shared<core::OpCall>(std::move(call));
-    stream_.submit([kernel, shared] { core::run_op(kernel, *shared, /*rethrow=*/false); });
+    stream_.submit([this, kernel, shared] { core::run_op(kernel, *shared, /*rethrow=*/false, &profile_); });
   }
 
   void synchronize(int) override { stream_.wait(); }
@@ -144,8 +144,18 @@ class CpuBackend final : public core::Backend {
   void set_num_threads(int n) override { stream_.set_num_threads(n); }
   void empty_cache() override { allocator_.empty_cache(); }
 
+  // profileStart / profileStop / profileRead / profileReset: per-op kernel time (core/op_profile.h).
+  std::string control(const std::string& name, const std::string&) override {
+    if (name == "profileStart") profile_.set_enabled(true);
+    else if (name == "profileStop") profile_.set_enabled(false);
+    else if (name == "profileReset") profile_.reset();
+    else if (name != "profileRead") NS_THROW(value, "cpu backend has no control '" + name + "' (controls: profileStart, profileStop, profileRead, profileReset)");
+    return profile_.json();
+  }
+
  private:
   HostAllocator allocator_;
+  core::OpProfile profile_;  // before stream_: queued tasks use it until the worker has joined
   Stream stream_;
 };
 

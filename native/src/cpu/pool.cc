@@ -195,20 +195,55 @@ void maxPool2d(OpCall& call) {
 namespace {
 
 // Every workspace index must name a window element that lies inside the input (the forward
-// never picks padding). Returns the first offending output position, or -1.
+// never picks padding). Returns the first offending output position, or -1. It runs over every
+// output of every backward, so it is kept cheap: where a whole window lies inside the input
+// (all but the borders) an index is valid iff it is below the window size, a test that
+// vectorises; border positions check the element's coordinates, from a table (no divisions).
 template <typename I>
 int64_t check_workspace(const I* idx, const Pool& p) {
-  int64_t kh = p.kernel[0], kw = p.kernel[1], total = p.n * p.c * p.oh * p.ow, plane = p.oh * p.ow;
-  int64_t bad = total;
-#pragma omp parallel for schedule(static) reduction(min : bad) if (total >= kParallelGrain)
-  for (int64_t o = 0; o < total; ++o) {
-    int64_t v = static_cast<int64_t>(idx[o]);
-    int64_t i = (o % plane) / p.ow, j = o % p.ow;
-    int64_t ih = i * p.strides[0] - p.pad_l[0] + (v / kw) * (p.dilates[0] + 1);
-    int64_t iw = j * p.strides[1] - p.pad_l[1] + (v % kw) * (p.dilates[1] + 1);
-    if (v < 0 || v >= kh * kw || ih < 0 || ih >= p.h || iw < 0 || iw >= p.w) bad = std::min(bad, o);
+  const int64_t kh = p.kernel[0], kw = p.kernel[1], window = kh * kw, planes = p.n * p.c, plane = p.oh * p.ow;
+  const int64_t span_h = (kh - 1) * (p.dilates[0] + 1), span_w = (kw - 1) * (p.dilates[1] + 1);
+  std::vector<int64_t> dh(static_cast<size_t>(window)), dw(static_cast<size_t>(window));
+  for (int64_t v = 0; v < window; ++v) {
+    dh[static_cast<size_t>(v)] = (v / kw) * (p.dilates[0] + 1);
+    dw[static_cast<size_t>(v)] = (v % kw) * (p.dilates[1] + 1);
   }
-  return bad == total ? -1 : bad;
+  // Output columns [j_lo, j_hi) have their whole window inside the input's width.
+  int64_t j_lo = 0, j_hi = 0;
+  for (int64_t j = 0; j < p.ow; ++j) {
+    const int64_t w0 = j * p.strides[1] - p.pad_l[1];
+    if (w0 >= 0 && w0 + span_w < p.w) {
+      if (j_hi == 0) j_lo = j;
+      j_hi = j + 1;
+    }
+  }
+  const auto valid = [&](int64_t v, int64_t i, int64_t j) {
+    if (v < 0 || v >= window) return false;
+    const int64_t ih = i * p.strides[0] - p.pad_l[0] + dh[static_cast<size_t>(v)];
+    const int64_t iw = j * p.strides[1] - p.pad_l[1] + dw[static_cast<size_t>(v)];
+    return ih >= 0 && ih < p.h && iw >= 0 && iw < p.w;
+  };
+  int64_t bad = planes * plane;
+#pragma omp parallel for schedule(static) reduction(min : bad) if (planes * plane >= kParallelGrain)
+  for (int64_t q = 0; q < planes; ++q) {
+    for (int64_t i = 0; i < p.oh; ++i) {
+      const I* row = idx + q * plane + i * p.ow;
+      const int64_t h0 = i * p.strides[0] - p.pad_l[0];
+      const bool inside_h = h0 >= 0 && h0 + span_h < p.h;
+      int64_t fast_lo = inside_h ? j_lo : 0, fast_hi = inside_h ? j_hi : 0;
+      bool fast_ok = true;
+      for (int64_t j = fast_lo; j < fast_hi; ++j) fast_ok &= static_cast<uint64_t>(static_cast<int64_t>(row[j])) < static_cast<uint64_t>(window);
+      if (!fast_ok) fast_lo = fast_hi = 0;  // find the first offender the slow way
+      for (int64_t j = 0; j < p.ow; ++j) {
+        if (j == fast_lo && fast_hi > fast_lo) j = fast_hi;
+        if (j < p.ow && !valid(static_cast<int64_t>(row[j]), i, j)) {
+          bad = std::min(bad, q * plane + i * p.ow + j);
+          break;
+        }
+      }
+    }
+  }
+  return bad == planes * plane ? -1 : bad;
 }
 
 }  // namespace

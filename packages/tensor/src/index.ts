@@ -14,3 +14,4 @@ export { noGrad, isGradEnabled, withGradEnabled } from './autograd/grad-mode.js'
 export { backward, type BackwardOptions } from './autograd/backward.js';
 export { backends, formatBackends, type BackendsReport } from '@nutshell/native';
 export * from './cuda-controls.js';
+export { profile, formatProfile, type OpProfileRow, type ProfileReport } from './profile.js';

@@ -9,6 +9,7 @@ import { totalmem } from 'node:os';
 import { dtypeId, dtypeSize } from '../dtype.js';
 import { DTypeError, DeviceError, ValueError, fromNative } from '../errors.js';
 import { keep as untrack } from '../memory.js';
+import { opCallTimes } from '../profile.js';
 import { native, opId } from '../native.js';
 import { Tensor } from '../tensor.js';
 import { inputSpec, type AttrSpec, type AttrValue, type OpDecl, type OutputMeta, type TensorMeta } from './declare.js';
@@ -162,6 +163,20 @@ export function applyOn<A extends Record<string, AttrValue>>(
   inputs: readonly Tensor[],
   attrs: Partial<A> = {},
 ): Tensor[] {
+  const times = opCallTimes();
+  if (times === null) return run(on, decl, inputs, attrs);
+  const start = performance.now();
+  try {
+    return run(on, decl, inputs, attrs);
+  } finally {
+    const t = times.get(decl.name) ?? { calls: 0, ms: 0 };
+    t.calls++;
+    t.ms += performance.now() - start;
+    times.set(decl.name, t);
+  }
+}
+
+function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A>): Tensor[] {
   const device = checkInputs(decl, inputs) ?? on;
   if (!device) throw new ValueError(`${decl.name}: has no tensor arguments and no device`);
   const resolved = resolveAttrs(decl, attrs as Record<string, AttrValue | undefined>) as A;

@@ -1,0 +1,89 @@
+// profile(fn): where the time of a piece of work goes, per op. Two clocks per op: the kernel's
+// time on the device's stream (native, core/op_profile.h) and the time the JS thread spent inside
+// the op call (validation, shape rules, allocation, enqueueing — and the kernel itself when a tiny
+// op ran inline). A kernel number far below its call number means the op is overhead-bound.
+import { ValueError } from './errors.js';
+import { native } from './native.js';
+import { tensor } from './creation.js';
+
+export interface OpProfileRow {
+  op: string;
+  calls: number;
+  /** Time the kernels of this op ran on the cpu stream, ms. */
+  kernelMs: number;
+  /** Time the JS thread spent inside calls of this op, ms. */
+  callMs: number;
+}
+
+export interface ProfileReport<R> {
+  result: R;
+  /** Wall time of the profiled work, including waiting for its queued kernels, ms. */
+  wallMs: number;
+  /** One row per op that ran, most kernel time first. */
+  ops: OpProfileRow[];
+  /** The rows as an aligned text table with totals. */
+  table(): string;
+}
+
+const CPU = 0;
+let callTimes: Map<string, { calls: number; ms: number }> | null = null;
+
+/** apply's hook: null unless a profile is running (so an unprofiled op pays one null check). */
+export function opCallTimes(): Map<string, { calls: number; ms: number }> | null {
+  return callTimes;
+}
+
+function control(name: string): { ops: { op: string; calls: number; ns: number }[] } {
+  return JSON.parse(native().control(CPU, name, '{}'));
+}
+
+/** Runs fn (sync or async) with per-op timing on; waits for its queued kernels before reporting. */
+export async function profile<R>(fn: () => R | Promise<R>): Promise<ProfileReport<Awaited<R>>> {
+  if (callTimes) throw new ValueError('profile: a profile is already running (profiles do not nest)');
+  const calls = new Map<string, { calls: number; ms: number }>();
+  await drainCpuStream();
+  control('profileReset');
+  control('profileStart');
+  callTimes = calls;
+  const start = performance.now();
+  let result: Awaited<R>;
+  try {
+    result = await fn();
+    await drainCpuStream();
+  } finally {
+    callTimes = null;
+    control('profileStop');
+  }
+  const wallMs = performance.now() - start;
+  const rows = new Map<string, OpProfileRow>();
+  for (const [op, c] of calls) rows.set(op, { op, calls: c.calls, kernelMs: 0, callMs: c.ms });
+  for (const k of control('profileRead').ops) {
+    const row = rows.get(k.op) ?? { op: k.op, calls: k.calls, kernelMs: 0, callMs: 0 };
+    row.kernelMs = k.ns / 1e6;
+    rows.set(k.op, row);
+  }
+  const ops = [...rows.values()].sort((a, b) => b.kernelMs - a.kernelMs || b.callMs - a.callMs);
+  return { result, wallMs, ops, table: () => formatProfile(ops, wallMs) };
+}
+
+// A read waits for everything queued before it, off the JS thread.
+async function drainCpuStream(): Promise<void> {
+  const probe = tensor(new Float32Array(1));
+  try {
+    await probe.data();
+  } finally {
+    probe.dispose();
+  }
+}
+
+export function formatProfile(ops: readonly OpProfileRow[], wallMs: number): string {
+  const ms = (v: number) => v.toFixed(v < 10 ? 3 : 1);
+  const kernel = ops.reduce((a, r) => a + r.kernelMs, 0);
+  const call = ops.reduce((a, r) => a + r.callMs, 0);
+  const lines: string[][] = [['op', 'calls', 'kernel ms', 'call ms', 'kernel µs/call', 'call µs/call']];
+  for (const r of ops) lines.push([r.op, String(r.calls), ms(r.kernelMs), ms(r.callMs), (1e3 * r.kernelMs / r.calls).toFixed(1), (1e3 * r.callMs / r.calls).toFixed(1)]);
+  lines.push(['total', String(ops.reduce((a, r) => a + r.calls, 0)), ms(kernel), ms(call), '', '']);
+  const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
+  const text = lines.map((l) => l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+  return [...text, `wall ${ms(wallMs)} ms (kernels ${((100 * kernel) / wallMs).toFixed(0)}% of it)`].join('\n');
+}

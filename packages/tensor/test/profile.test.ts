@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { add, conv2d, matmul, profile, randn, sum, tensor, ValueError } from '../src/index.js';
+
+describe('profile', () => {
+  it('counts each op with its kernel time and its call time, and only inside the profile', async () => {
+    const x = randn([8, 3, 16, 16]);
+    const w = randn([4, 3, 3, 3]);
+    const before = add(x, x); // outside: not counted
+    const rep = await profile(async () => {
+      let last = 0;
+      for (let i = 0; i < 3; i++) last = await sum(conv2d(x, w)).item();
+      return last;
+    });
+    expect(typeof rep.result).toBe('number');
+    const byOp = new Map(rep.ops.map((r) => [r.op, r]));
+    expect(byOp.get('conv2d')?.calls).toBe(3);
+    expect(byOp.get('sum')?.calls).toBe(3);
+    expect(byOp.has('add')).toBe(false);
+    for (const r of rep.ops) {
+      expect(r.kernelMs).toBeGreaterThan(0);
+      expect(r.callMs).toBeGreaterThan(0);
+    }
+    expect(rep.wallMs).toBeGreaterThanOrEqual(Math.max(...rep.ops.map((r) => r.kernelMs)));
+    const table = rep.table();
+    expect(table).toMatch(/^op\s+calls\s+kernel ms/);
+    expect(table).toContain('conv2d');
+    expect(table).toMatch(new RegExp(`\\ntotal\\s+${rep.ops.reduce((a, r) => a + r.calls, 0)}\\s`));
+    expect(table).toMatch(/wall [\d.]+ ms/);
+    before.dispose();
+  });
+
+  it('takes synchronous work, and a second profile starts from zero', async () => {
+    const a = tensor([[1, 2], [3, 4]]);
+    const first = await profile(() => matmul(a, a));
+    expect(first.ops.find((r) => r.op === 'matmul')?.calls).toBe(1);
+    const second = await profile(() => [matmul(a, a), matmul(a, a)]);
+    expect(second.ops.find((r) => r.op === 'matmul')?.calls).toBe(2);
+    expect(await second.result[1].array()).toEqual([[7, 10], [15, 22]]);
+  });
+
+  it('refuses nesting, and stops when the work throws', async () => {
+    await expect(profile(() => profile(() => 1))).rejects.toThrow(ValueError);
+    await expect(profile(() => { throw new Error('boom'); })).rejects.toThrow('boom');
+    const after = await profile(() => add(tensor([1]), tensor([2])));
+    expect(after.ops.map((r) => r.op)).toEqual(['add']);
+  });
+});
