@@ -14,6 +14,8 @@ import { renderCharts } from './charts.js';
 import { peersStatus, peerVersion } from './peers/load.js';
 import type { Context } from './suite.js';
 
+const OMP_KEYS = ['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT', 'OMP_PROC_BIND', 'ONEDNN_MAX_CPU_ISA'] as const;
+
 async function main(): Promise<void> {
   let opts: Options;
   try {
@@ -37,6 +39,10 @@ async function main(): Promise<void> {
     console.log('bench: peers not set up yet; running scripts/setup-peers.sh (once)');
     spawnSync('bash', [join(benchRoot, 'scripts', 'setup-peers.sh')], { stdio: 'inherit' });
   }
+  // Loading the addon sets nutshell's OpenMP default (OMP_WAIT_POLICY=PASSIVE, unless the user
+  // chose) in this process's environment; the peers' child processes must not inherit it, so each
+  // implementation runs with its own defaults, as a user gets it out of the box.
+  const userOmp = Object.fromEntries(OMP_KEYS.map((k) => [k, process.env[k]]));
   // Imported here so that --help and argument errors work without the native addon.
   const nut = await import('./nut.js');
   const { opCases, overheadCases, cudaCases } = await import('./suites/cases.js');
@@ -51,6 +57,10 @@ async function main(): Promise<void> {
   } catch (err) {
     console.error(`bench: nutshell does not load: ${(err as Error).message}`);
     process.exit(1);
+  }
+  for (const [k, v] of Object.entries(userOmp)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   }
   const cuda = nut.cudaAvailable() ? String((nut.T.backends().cuda.facts as Record<string, unknown>).device ?? 'gpu') : undefined;
   const pyVersions: Record<string, string> = {};
@@ -80,11 +90,11 @@ async function main(): Promise<void> {
   }
   notes.push(`tfjs rows are measured at 1 thread only (its cpu backend is plain JavaScript and the wasm backend runs single-threaded in Node); tfjs computes NHWC.`);
   notes.push(`nutshell conv/pool/LSTM forward+backward rows go through autograd (gradients for input, weight and bias), as PyTorch's rows do; gradients are assigned, not accumulated, on both sides.`);
-  const ompEnv = ['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT', 'OMP_PROC_BIND', 'ONEDNN_MAX_CPU_ISA'].filter((k) => process.env[k]);
+  const ompEnv = OMP_KEYS.filter((k) => userOmp[k]);
   notes.push(
     ompEnv.length
-      ? `environment for every implementation: ${ompEnv.map((k) => `${k}=${process.env[k]}`).join(', ')}`
-      : 'OpenMP settings left at their defaults (no OMP_WAIT_POLICY / GOMP_SPINCOUNT): figures are what a user gets out of the box.',
+      ? `environment for every implementation: ${ompEnv.map((k) => `${k}=${userOmp[k]}`).join(', ')}`
+      : 'OpenMP settings left at each implementation\'s defaults, as a user gets them out of the box: nutshell\'s idle OpenMP threads sleep (it sets OMP_WAIT_POLICY=PASSIVE when unset), PyTorch\'s libgomp spins a while before sleeping.',
   );
   const peers = peersStatus();
   if (peers['@tensorflow/tfjs-node']) notes.push(`@tensorflow/tfjs-node: ${(peers['@tensorflow/tfjs-node'] as { status: string }).status}`);

@@ -27,8 +27,13 @@ export interface NativeAddon {
   fromBytes(deviceType: number, deviceIndex: number, bytes: ArrayBufferView): NativeHandle;
   read(handle: NativeHandle, nbytes: number): Promise<ArrayBuffer>;
   readSync(handle: NativeHandle, nbytes: number): ArrayBuffer;
-  /** Output handles; an output aliased to an input (aliases[i] = input index) is written in place and has no handle. */
-  run(op: number, deviceType: number, deviceIndex: number, inputs: NativeHandle[], meta: Float64Array, attrs: Float64Array, aliases?: Int32Array): (NativeHandle | undefined)[];
+  /**
+   * Runs one op. `packed` holds the input handles, then the tensor metadata ([dtype, rank, dims…]
+   * per input, the output count, the same per output), then the attributes; it may be longer
+   * than what the counts cover. Returns the output count and writes the output handles over
+   * packed[0…] (-1 for an output aliased to an input: aliases[i] = input index, written in place).
+   */
+  run(op: number, deviceType: number, deviceIndex: number, packed: Float64Array, inputCount: number, metaLength: number, attrsLength: number, aliases?: Int32Array): number;
   release(handle: NativeHandle): void;
   share(handle: NativeHandle): NativeHandle;
   transfer(handle: NativeHandle, nbytes: number, deviceType: number, deviceIndex: number): NativeHandle;

@@ -75,11 +75,15 @@ describe('native failures become JS errors', () => {
 
   it('an unknown op id, a bad dtype, a shape bigger than its storage', () => {
     const h = a.fromBytes(0, 0, f32([1, 2]));
-    const none = new Float64Array(0);
-    expect(() => a.run(-1, 0, 0, [h], Float64Array.from([0, 1, 2, 0]), none)).toThrowError(/unknown op id/);
-    expect(() => a.run(0, 0, 0, [h], Float64Array.from([9, 1, 2, 0]), none)).toThrowError(/unknown dtype/);
-    expect(() => a.run(0, 0, 0, [h, h], Float64Array.from([0, 1, 100, 0, 1, 100, 1, 0, 1, 100]), none)).toThrowError(/exceeds its storage/);
-    expect(() => a.run(0, 0, 0, [h], Float64Array.from([0]), none)).toThrowError(/truncated/);
+    // packed = [handles…][meta…][attrs…]
+    const run = (op: number, handles: number[], meta: number[]) => a.run(op, 0, 0, Float64Array.from([...handles, ...meta]), handles.length, meta.length, 0);
+    expect(() => run(-1, [h], [0, 1, 2, 0])).toThrowError(/unknown op id/);
+    expect(() => run(0, [h], [9, 1, 2, 0])).toThrowError(/unknown dtype/);
+    expect(() => run(0, [h, h], [0, 1, 100, 0, 1, 100, 1, 0, 1, 100])).toThrowError(/exceeds its storage/);
+    expect(() => run(0, [h], [0])).toThrowError(/truncated/);
+    expect(() => a.run(0, 0, 0, new Float64Array(2), 1, 5, 0)).toThrowError(/counts exceed the packed buffer/);
+    expect(() => a.run(0, 0, 0, [h] as unknown as Float64Array, 1, 0, 0)).toThrowError(/expected a Float64Array/);
+    expect(() => run(0, [h + 1000], [0, 1, 2, 1, 0, 1, 2])).toThrowError(/not a tensor handle/);
   });
 
   it('a wrong device type, a cuda request without cuda', () => {

@@ -70,14 +70,22 @@ class HandleTable {
     }
     return id;
   }
-  Handle& get(const Napi::Value& v, const std::string& what) {
-    Handle* h = find(v, what);
-    if (!h->storage) NS_THROW(value, what + ": tensor has been disposed");
+  Handle& get(const Napi::Value& v, const char* what) {
+    if (!v.IsNumber()) NS_THROW(value, std::string(what) + ": expected a tensor handle");
+    return get(v.As<Napi::Number>().DoubleValue(), what);
+  }
+  Handle& get(double id, const char* what) {
+    Handle* h = find(id, what);
+    if (!h->storage) NS_THROW(value, std::string(what) + ": tensor has been disposed");
     return *h;
   }
   // Idempotent: releasing an empty slot does nothing.
   void release(Napi::Env env, const Napi::Value& v) {
-    Handle* h = find(v, "release");
+    if (!v.IsNumber()) NS_THROW(value, "release: expected a tensor handle");
+    release(env, v.As<Napi::Number>().DoubleValue());
+  }
+  void release(Napi::Env env, double id) {
+    Handle* h = find(id, "release");
     if (!h->storage) return;
     if (h->reported_bytes) Napi::MemoryManagement::AdjustExternalMemory(env, -h->reported_bytes);
     h->storage.reset();
@@ -86,11 +94,9 @@ class HandleTable {
   }
 
  private:
-  Handle* find(const Napi::Value& v, const std::string& what) {
-    if (!v.IsNumber()) NS_THROW(value, what + ": expected a tensor handle");
-    double d = v.As<Napi::Number>().DoubleValue();
+  Handle* find(double d, const char* what) {
     if (!(d >= 0 && d < static_cast<double>(slots_.size())) || d != static_cast<double>(static_cast<uint32_t>(d))) {
-      NS_THROW(value, what + ": not a tensor handle");
+      NS_THROW(value, std::string(what) + ": not a tensor handle");
     }
     return &slots_[static_cast<size_t>(d)];
   }
@@ -273,9 +279,14 @@ std::vector<core::TensorRef> read_meta(const double* meta, size_t len, size_t& p
   return refs;
 }
 
-// run(opId, deviceType, deviceIndex, inputs: handle[], meta: Float64Array, attrs: Float64Array, aliases?: Int32Array)
-//   → output handles. meta = [dtype, rank, dims…] per input, then the output count and the same
-//   per output. Shapes are checked on the TS side; here only what keeps memory safe is re-checked.
+// run(opId, deviceType, deviceIndex, packed: Float64Array, inputCount, metaLength, attrsLength,
+//     aliases?: Int32Array) → output count.
+// packed = [input handles…][meta…][attrs…]: meta = [dtype, rank, dims…] per input, then the
+// output count and the same per output. The output handles are written back into packed[0…]
+// (-1 for an output aliased to an input). Note [one buffer per call]: a Float64Array of more
+// than 64 bytes costs V8 a backing-store allocation (~1 µs, as much as a tiny op), and every
+// array element read through N-API another call; TS reuses one buffer for every op instead.
+// Shapes are checked on the TS side; here only what keeps memory safe is re-checked.
 Napi::Value Run(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
@@ -284,9 +295,17 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     core::OpCall call;
     call.op = static_cast<core::OpId>(op);
     call.device = {device_type(info[1]), info[2].As<Napi::Number>().Int32Value()};
-    auto input_handles = info[3].As<Napi::Array>();
-    auto meta = info[4].As<Napi::Float64Array>();
-    auto attrs = info[5].As<Napi::Float64Array>();
+    NS_CHECK(info[3].IsTypedArray() && info[3].As<Napi::TypedArray>().TypedArrayType() == napi_float64_array, value,
+             "run: expected a Float64Array of handles, metadata and attributes");
+    auto packed = info[3].As<Napi::Float64Array>();
+    const int64_t n_in = info[4].As<Napi::Number>().Int64Value();
+    const int64_t meta_len = info[5].As<Napi::Number>().Int64Value();
+    const int64_t attrs_len = info[6].As<Napi::Number>().Int64Value();
+    NS_CHECK(n_in >= 0 && n_in <= 4096 && meta_len >= 0 && attrs_len >= 0 &&
+                 n_in + meta_len + attrs_len <= static_cast<int64_t>(packed.ElementLength()),
+             value, "run: counts exceed the packed buffer");
+    double* data = packed.Data();
+    const double* meta = data + n_in;
     const char* name = core::op_name(call.op);
 
     Backend& b = backend_for(call.device.type);
@@ -294,27 +313,28 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     if (!kernel) NS_THROW(backend, std::string(name) + ": no kernel for " + call.device.str());
 
     size_t pos = 0;
-    call.inputs = read_meta(meta.Data(), meta.ElementLength(), pos, input_handles.Length());
-    for (uint32_t i = 0; i < input_handles.Length(); ++i) {
-      Handle& h = unwrap(input_handles.Get(i), name);
-      auto& ref = call.inputs[i];
+    call.inputs = read_meta(meta, static_cast<size_t>(meta_len), pos, static_cast<size_t>(n_in));
+    for (int64_t i = 0; i < n_in; ++i) {
+      Handle& h = handles().get(data[i], name);
+      auto& ref = call.inputs[static_cast<size_t>(i)];
       NS_CHECK(h.storage->device() == call.device, device,
                std::string(name) + ": input " + std::to_string(i) + " is on " + h.storage->device().str() + ", op runs on " + call.device.str());
       NS_CHECK(static_cast<size_t>(ref.numel()) * core::dtype_size(ref.dtype) <= h.storage->nbytes(), value,
                std::string(name) + ": input " + std::to_string(i) + " shape " + core::shape_str(ref.shape) + " exceeds its storage");
       ref.storage = h.storage;
     }
-    NS_CHECK(pos < meta.ElementLength(), value, "run: output count missing");
+    NS_CHECK(pos < static_cast<size_t>(meta_len), value, "run: output count missing");
     auto n_out = static_cast<size_t>(meta[pos++]);
-    NS_CHECK(n_out <= 256, value, "run: too many outputs");
-    call.outputs = read_meta(meta.Data(), meta.ElementLength(), pos, n_out);
-    call.attrs.assign(attrs.Data(), attrs.Data() + attrs.ElementLength());
+    NS_CHECK(n_out <= 256 && static_cast<int64_t>(n_out) <= n_in + meta_len + attrs_len, value, "run: too many outputs");
+    call.outputs = read_meta(meta, static_cast<size_t>(meta_len), pos, n_out);
+    const double* attrs = data + n_in + meta_len;
+    call.attrs.assign(attrs, attrs + attrs_len);
 
     // aliases[i] >= 0: output i is written in place into that input's storage (optimiser
     // updates, copies into parameters); no new storage or handle is made for it.
     Napi::Int32Array aliases;
-    if (info.Length() > 6 && info[6].IsTypedArray()) aliases = info[6].As<Napi::Int32Array>();
-    Napi::Array out = Napi::Array::New(env, n_out);
+    if (info.Length() > 7 && info[7].IsTypedArray()) aliases = info[7].As<Napi::Int32Array>();
+    std::vector<double> out_handles(n_out, -1.0);
     for (size_t i = 0; i < n_out; ++i) {
       auto& ref = call.outputs[i];
       size_t nbytes = static_cast<size_t>(ref.numel()) * core::dtype_size(ref.dtype);
@@ -328,17 +348,21 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
         continue;
       }
       ref.storage = b.allocate(call.device.index, nbytes);
-      out.Set(static_cast<uint32_t>(i), wrap_storage(env, ref.storage));
+      out_handles[i] = handles().add(env, ref.storage, true);
     }
     try {
       b.launch(kernel, std::move(call));
     } catch (const std::exception& e) {
+      // The outputs' handles were never returned: release them, or they would leak.
+      for (double h : out_handles)
+        if (h >= 0) handles().release(env, h);
       std::string msg = e.what();
       if (msg.rfind(name, 0) != 0) msg = std::string(name) + ": " + msg;
       const auto* ns = dynamic_cast<const core::Error*>(&e);
       throw core::Error(ns ? ns->kind() : core::ErrorKind::backend, msg);
     }
-    return out;
+    std::copy(out_handles.begin(), out_handles.end(), data);
+    return Napi::Number::New(env, static_cast<double>(n_out));
   });
 }
 

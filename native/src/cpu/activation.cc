@@ -148,13 +148,15 @@ void softplus(OpCall& call) {
   if (n == 0) return;
   const float* z = x;
   if (beta != 1.f) {
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-    for (int64_t i = 0; i < n; ++i) y[i] = x[i] * beta;
+    NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+      for (int64_t i = 0; i < n; ++i) y[i] = x[i] * beta;
+    );
     z = y;
   }
   eltwise::forward(algorithm::eltwise_soft_relu, 0.f, 0.f, z, y, n);
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-  for (int64_t i = 0; i < n; ++i) y[i] = x[i] * beta > threshold ? x[i] : y[i] / beta;
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) y[i] = x[i] * beta > threshold ? x[i] : y[i] / beta;
+  );
 }
 
 // PyTorch: grad if beta·x > threshold else grad·e/(e + 1), e = exp(beta·x), i.e. grad·σ(beta·x):
@@ -170,13 +172,15 @@ void softplusBackward(OpCall& call) {
   if (n == 0) return;
   const float* z = x;
   if (beta != 1.f) {
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-    for (int64_t i = 0; i < n; ++i) dx[i] = x[i] * beta;
+    NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+      for (int64_t i = 0; i < n; ++i) dx[i] = x[i] * beta;
+    );
     z = dx;
   }
   eltwise::forward(algorithm::eltwise_logistic, 0.f, 0.f, z, dx, n);
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-  for (int64_t i = 0; i < n; ++i) dx[i] = x[i] * beta > threshold ? g[i] : g[i] * dx[i];
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) dx[i] = x[i] * beta > threshold ? g[i] : g[i] * dx[i];
+  );
 }
 
 }  // namespace nutshell::cpu

@@ -21,6 +21,19 @@ inline core::Shape broadcast_strides(const core::Shape& in, const core::Shape& o
 
 constexpr int64_t kParallelGrain = 1 << 15;  // elements below which threading costs more than it saves
 
+// Note [small loops skip OpenMP]: libgomp makes a futex syscall for every parallel region it
+// enters, even one that an if() clause keeps on one thread — about a microsecond, as much as a
+// tiny op's whole kernel. So a loop runs under `pragma` (an OpenMP directive, as a string) only
+// when `cond` holds, and as a plain loop otherwise, without entering OpenMP at all.
+#define NS_PARALLEL_IF(cond, pragma, ...) \
+  do {                                    \
+    if (cond) {                           \
+      _Pragma(pragma) __VA_ARGS__         \
+    } else {                              \
+      __VA_ARGS__                         \
+    }                                     \
+  } while (0)
+
 // Calls fn(row_len, out_offset, offsets[N], inner_strides[N]) for every innermost row of `out`.
 template <size_t N, typename Fn>
 void for_each_row(const core::Shape& out, const std::array<core::Shape, N>& strides, Fn&& fn) {
@@ -40,12 +53,13 @@ void for_each_row(const core::Shape& out, const std::array<core::Shape, N>& stri
       for (size_t k = 0; k < N; ++k) offs[k] += idx * strides[k][d];
     }
   };
-#pragma omp parallel for schedule(static) if (total >= kParallelGrain)
-  for (int64_t row = 0; row < rows; ++row) {
-    std::array<int64_t, N> offs;
-    row_offsets(row, offs);
-    fn(inner, row * inner, offs, inner_strides);
-  }
+  NS_PARALLEL_IF(total >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t row = 0; row < rows; ++row) {
+      std::array<int64_t, N> offs;
+      row_offsets(row, offs);
+      fn(inner, row * inner, offs, inner_strides);
+    }
+  );
 }
 
 }  // namespace nutshell::cpu

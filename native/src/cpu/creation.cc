@@ -24,12 +24,14 @@ void arange(OpCall& call) {
     T* o = out.data<T>();
     if constexpr (std::is_floating_point_v<T>) {
       const double start = a.start, step = a.step;
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(start + step * static_cast<double>(i));
+      NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+        for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(start + step * static_cast<double>(i));
+      );
     } else {
       const int64_t start = static_cast<int64_t>(a.start), step = static_cast<int64_t>(a.step);
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(start + step * i);
+      NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+        for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(start + step * i);
+      );
     }
   });
 }
@@ -51,11 +53,12 @@ void linspace(OpCall& call) {
     }
     const Step step = (static_cast<Step>(end) - static_cast<Step>(start)) / static_cast<Step>(steps - 1);
     const int64_t halfway = steps / 2;
-#pragma omp parallel for schedule(static) if (steps >= kParallelGrain)
-    for (int64_t i = 0; i < steps; ++i) {
-      o[i] = i < halfway ? static_cast<T>(start + step * static_cast<Step>(i))
-                         : static_cast<T>(end - step * static_cast<Step>(steps - i - 1));
-    }
+    NS_PARALLEL_IF(steps >= kParallelGrain, "omp parallel for schedule(static)",
+      for (int64_t i = 0; i < steps; ++i) {
+        o[i] = i < halfway ? static_cast<T>(start + step * static_cast<Step>(i))
+                           : static_cast<T>(end - step * static_cast<Step>(steps - i - 1));
+      }
+    );
   });
 }
 

@@ -29,20 +29,23 @@ void binary_typed(const OpCall& call, F f) {
   int64_t n = out.numel();
   if (n == 0) return;
   if (a.shape == out.shape && b.shape == out.shape) {
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-    for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[i]);
+    NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+      for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[i]);
+    );
     return;
   }
   if (a.shape == out.shape && b.numel() == 1) {
     const T s = pb[0];
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-    for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], s);
+    NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+      for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], s);
+    );
     return;
   }
   if (b.shape == out.shape && a.numel() == 1) {
     const T s = pa[0];
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-    for (int64_t i = 0; i < n; ++i) po[i] = f(s, pb[i]);
+    NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+      for (int64_t i = 0; i < n; ++i) po[i] = f(s, pb[i]);
+    );
     return;
   }
   std::array<Shape, 2> strides{broadcast_strides(a.shape, out.shape), broadcast_strides(b.shape, out.shape)};
@@ -186,29 +189,32 @@ void where(OpCall& call) {
     const T* pb = b.data<T>();
     T* po = out.data<T>();
     if (c.shape == out.shape && a.shape == out.shape && b.shape == out.shape) {
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-      for (int64_t i = 0; i < n; ++i) {
-        const T x = pa[i], y = pb[i];
-        po[i] = pc[i] != 0 ? x : y;
-      }
+      NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+        for (int64_t i = 0; i < n; ++i) {
+          const T x = pa[i], y = pb[i];
+          po[i] = pc[i] != 0 ? x : y;
+        }
+      );
       return;
     }
     if (c.shape == out.shape && a.shape == out.shape && b.numel() == 1) {
       const T s = pb[0];
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-      for (int64_t i = 0; i < n; ++i) {
-        const T x = pa[i];
-        po[i] = pc[i] != 0 ? x : s;
-      }
+      NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+        for (int64_t i = 0; i < n; ++i) {
+          const T x = pa[i];
+          po[i] = pc[i] != 0 ? x : s;
+        }
+      );
       return;
     }
     if (c.shape == out.shape && b.shape == out.shape && a.numel() == 1) {
       const T s = pa[0];
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-      for (int64_t i = 0; i < n; ++i) {
-        const T y = pb[i];
-        po[i] = pc[i] != 0 ? s : y;
-      }
+      NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+        for (int64_t i = 0; i < n; ++i) {
+          const T y = pb[i];
+          po[i] = pc[i] != 0 ? s : y;
+        }
+      );
       return;
     }
     std::array<Shape, 3> strides{broadcast_strides(c.shape, out.shape), broadcast_strides(a.shape, out.shape),
@@ -236,8 +242,9 @@ void cast(OpCall& call) {
       if (to_bool) {
         for (int64_t i = 0; i < n; ++i) dst[i] = src[i] != I(0) ? 1 : 0;
       } else {
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-        for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<O>(src[i]);
+        NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+          for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<O>(src[i]);
+        );
       }
     });
   });

@@ -77,35 +77,36 @@ void for_each_index_element(const Shape& index_shape, const Shape& input_strides
   // Index dims never exceed the input's (or src's), so equal inner block sizes mean equal inner
   // shapes: the inner offset is then the position itself.
   bool in_dense = input_strides[dim] == b.inner, src_dense = src_strides[dim] == b.inner;
-#pragma omp parallel for schedule(static) if (total >= kParallelGrain)
-  for (int64_t job = 0; job < jobs; ++job) {
-    int64_t o = job / chunks, c = job % chunks;
-    int64_t t0 = c * kInnerChunk, t1 = std::min(b.inner, t0 + kInnerChunk);
-    // Offsets of the outer coordinate o (dims < dim) in input and src.
-    int64_t in_o = 0, src_o = 0, rem = o;
-    for (int d = static_cast<int>(dim) - 1; d >= 0; --d) {
-      int64_t i = rem % index_shape[d];
-      rem /= index_shape[d];
-      in_o += i * input_strides[d];
-      src_o += i * src_strides[d];
-    }
-    for (int64_t j = 0; j < b.n; ++j) {
-      for (int64_t t = t0; t < t1; ++t) {
-        int64_t in_t = t, src_t = t;
-        if (!(in_dense && src_dense)) {
-          in_t = src_t = 0;
-          for (int64_t d = rank - 1, r = t; d > dim; --d) {
-            int64_t i = r % index_shape[d];
-            r /= index_shape[d];
-            in_t += i * input_strides[d];
-            src_t += i * src_strides[d];
+  NS_PARALLEL_IF(total >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t job = 0; job < jobs; ++job) {
+      int64_t o = job / chunks, c = job % chunks;
+      int64_t t0 = c * kInnerChunk, t1 = std::min(b.inner, t0 + kInnerChunk);
+      // Offsets of the outer coordinate o (dims < dim) in input and src.
+      int64_t in_o = 0, src_o = 0, rem = o;
+      for (int d = static_cast<int>(dim) - 1; d >= 0; --d) {
+        int64_t i = rem % index_shape[d];
+        rem /= index_shape[d];
+        in_o += i * input_strides[d];
+        src_o += i * src_strides[d];
+      }
+      for (int64_t j = 0; j < b.n; ++j) {
+        for (int64_t t = t0; t < t1; ++t) {
+          int64_t in_t = t, src_t = t;
+          if (!(in_dense && src_dense)) {
+            in_t = src_t = 0;
+            for (int64_t d = rank - 1, r = t; d > dim; --d) {
+              int64_t i = r % index_shape[d];
+              r /= index_shape[d];
+              in_t += i * input_strides[d];
+              src_t += i * src_strides[d];
+            }
           }
+          int64_t pos = (o * b.n + j) * b.inner + t;
+          fn(pos, in_o + in_t, src_o + j * src_strides[dim] + src_t);
         }
-        int64_t pos = (o * b.n + j) * b.inner + t;
-        fn(pos, in_o + in_t, src_o + j * src_strides[dim] + src_t);
       }
     }
-  }
+  );
 }
 
 }  // namespace
@@ -125,11 +126,12 @@ void indexSelect(OpCall& call) {
     char* d = static_cast<char*>(out.raw());
     size_t row = static_cast<size_t>(src.inner) * es;
     int64_t jobs = src.outer * k;
-#pragma omp parallel for schedule(static) if (out.numel() >= kParallelGrain)
-    for (int64_t job = 0; job < jobs; ++job) {
-      int64_t o = job / k, j = job % k;
-      std::memcpy(d + static_cast<size_t>(job) * row, s + static_cast<size_t>(o * src.n + static_cast<int64_t>(idx[j])) * row, row);
-    }
+    NS_PARALLEL_IF(out.numel() >= kParallelGrain, "omp parallel for schedule(static)",
+      for (int64_t job = 0; job < jobs; ++job) {
+        int64_t o = job / k, j = job % k;
+        std::memcpy(d + static_cast<size_t>(job) * row, s + static_cast<size_t>(o * src.n + static_cast<int64_t>(idx[j])) * row, row);
+      }
+    );
   });
 }
 
@@ -148,16 +150,17 @@ void indexSelectBackward(OpCall& call) {
     std::fill(d, d + out.numel(), 0.0f);
     int64_t chunks = (dst.inner + kInnerChunk - 1) / kInnerChunk;
     int64_t jobs = dst.outer * chunks;
-#pragma omp parallel for schedule(static) if (g.numel() >= kParallelGrain)
-    for (int64_t job = 0; job < jobs; ++job) {
-      int64_t o = job / chunks, c = job % chunks;
-      int64_t t0 = c * kInnerChunk, t1 = std::min(dst.inner, t0 + kInnerChunk);
-      for (int64_t j = 0; j < k; ++j) {
-        const float* s = gs + (o * k + j) * dst.inner;
-        float* dd = d + (o * dst.n + static_cast<int64_t>(idx[j])) * dst.inner;
-        for (int64_t t = t0; t < t1; ++t) dd[t] += s[t];
+    NS_PARALLEL_IF(g.numel() >= kParallelGrain, "omp parallel for schedule(static)",
+      for (int64_t job = 0; job < jobs; ++job) {
+        int64_t o = job / chunks, c = job % chunks;
+        int64_t t0 = c * kInnerChunk, t1 = std::min(dst.inner, t0 + kInnerChunk);
+        for (int64_t j = 0; j < k; ++j) {
+          const float* s = gs + (o * k + j) * dst.inner;
+          float* dd = d + (o * dst.n + static_cast<int64_t>(idx[j])) * dst.inner;
+          for (int64_t t = t0; t < t1; ++t) dd[t] += s[t];
+        }
       }
-    }
+    );
   });
 }
 
@@ -224,8 +227,9 @@ void embedding(OpCall& call) {
     check_indices(idx, n, rows, "indices", 0);
     const char* s = static_cast<const char*>(weight.raw());
     char* d = static_cast<char*>(out.raw());
-#pragma omp parallel for schedule(static) if (out.numel() >= kParallelGrain)
-    for (int64_t i = 0; i < n; ++i) std::memcpy(d + static_cast<size_t>(i) * row, s + static_cast<size_t>(idx[i]) * row, row);
+    NS_PARALLEL_IF(out.numel() >= kParallelGrain, "omp parallel for schedule(static)",
+      for (int64_t i = 0; i < n; ++i) std::memcpy(d + static_cast<size_t>(i) * row, s + static_cast<size_t>(idx[i]) * row, row);
+    );
   });
 }
 
@@ -244,17 +248,18 @@ void embeddingBackward(OpCall& call) {
     // Threads split the columns: every thread reads all indices, rows accumulate without races and
     // in index order (deterministic, like PyTorch's CPU kernel).
     int64_t chunks = (width + kInnerChunk - 1) / kInnerChunk;
-#pragma omp parallel for schedule(static) if (g.numel() >= kParallelGrain)
-    for (int64_t c = 0; c < chunks; ++c) {
-      int64_t t0 = c * kInnerChunk, t1 = std::min(width, t0 + kInnerChunk);
-      for (int64_t i = 0; i < n; ++i) {
-        int64_t r = static_cast<int64_t>(idx[i]);
-        if (r == a.paddingIdx) continue;
-        const float* s = gs + i * width;
-        float* dd = d + r * width;
-        for (int64_t t = t0; t < t1; ++t) dd[t] += s[t];
+    NS_PARALLEL_IF(g.numel() >= kParallelGrain, "omp parallel for schedule(static)",
+      for (int64_t c = 0; c < chunks; ++c) {
+        int64_t t0 = c * kInnerChunk, t1 = std::min(width, t0 + kInnerChunk);
+        for (int64_t i = 0; i < n; ++i) {
+          int64_t r = static_cast<int64_t>(idx[i]);
+          if (r == a.paddingIdx) continue;
+          const float* s = gs + i * width;
+          float* dd = d + r * width;
+          for (int64_t t = t0; t < t1; ++t) dd[t] += s[t];
+        }
       }
-    }
+    );
   });
 }
 

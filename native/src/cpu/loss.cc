@@ -170,50 +170,18 @@ void cross_entropy_index(const OpCall& call, const CrossEntropyArgs& a) {
   int64_t first_bad = P;
   double total = 0, wtotal = 0;
   if (I == 1) {
-#pragma omp parallel for reduction(+ : total, wtotal) reduction(min : first_bad) schedule(static) if (P * C >= kParallelGrain)
-    for (int64_t p = 0; p < P; ++p) {
-      const int64_t tp = t[p];
-      float loss = 0;
-      if (tp != a.ignore) {
-        if (tp < 0 || tp >= C) {
-          first_bad = std::min(first_bad, p);
-        } else {
-          const float* x = a.x + p * C;
-          const MaxSum ms = class_max_sum(x, C, 1, nullptr);
-          const double wt = a.weight(tp);
-          const double l = index_loss(a, ms.max + std::log(ms.sum), wt, x[tp], a.eps > 0 ? weighted_row_sum(x, a.w, C) : 0.0);
-          loss = static_cast<float>(l);
-          total += l;
-          wtotal += wt;
-        }
-      }
-      if (none) out[p] = loss;
-    }
-  } else {
-    const int64_t blocks = (I + kBlock - 1) / kBlock;
-#pragma omp parallel for reduction(+ : total, wtotal) reduction(min : first_bad) schedule(static) if (P * C >= kParallelGrain)
-    for (int64_t nb = 0; nb < N * blocks; ++nb) {
-      const int64_t n = nb / blocks, i0 = (nb % blocks) * kBlock, len = std::min(kBlock, I - i0);
-      const float* x = a.x + n * C * I + i0;
-      alignas(16) float m[kBlock], s[kBlock];
-      double wx[kBlock] = {};
-      vmath::strided_max_exp_sum(x, C, I, len, m, s, nullptr);
-      vmath::log(s, s, len);
-      if (a.eps > 0) {
-        for (int64_t c = 0; c < C; ++c) {
-          const double wc = a.weight(c);
-          for (int64_t j = 0; j < len; ++j) wx[j] += wc * x[c * I + j];
-        }
-      }
-      for (int64_t j = 0; j < len; ++j) {
-        const int64_t p = n * I + i0 + j, tp = t[p];
+    NS_PARALLEL_IF(P * C >= kParallelGrain, "omp parallel for reduction(+ : total, wtotal) reduction(min : first_bad) schedule(static)",
+      for (int64_t p = 0; p < P; ++p) {
+        const int64_t tp = t[p];
         float loss = 0;
         if (tp != a.ignore) {
           if (tp < 0 || tp >= C) {
             first_bad = std::min(first_bad, p);
           } else {
+            const float* x = a.x + p * C;
+            const MaxSum ms = class_max_sum(x, C, 1, nullptr);
             const double wt = a.weight(tp);
-            const double l = index_loss(a, static_cast<double>(m[j]) + s[j], wt, x[tp * I + j], wx[j]);
+            const double l = index_loss(a, ms.max + std::log(ms.sum), wt, x[tp], a.eps > 0 ? weighted_row_sum(x, a.w, C) : 0.0);
             loss = static_cast<float>(l);
             total += l;
             wtotal += wt;
@@ -221,7 +189,41 @@ void cross_entropy_index(const OpCall& call, const CrossEntropyArgs& a) {
         }
         if (none) out[p] = loss;
       }
-    }
+    );
+  } else {
+    const int64_t blocks = (I + kBlock - 1) / kBlock;
+    NS_PARALLEL_IF(P * C >= kParallelGrain, "omp parallel for reduction(+ : total, wtotal) reduction(min : first_bad) schedule(static)",
+      for (int64_t nb = 0; nb < N * blocks; ++nb) {
+        const int64_t n = nb / blocks, i0 = (nb % blocks) * kBlock, len = std::min(kBlock, I - i0);
+        const float* x = a.x + n * C * I + i0;
+        alignas(16) float m[kBlock], s[kBlock];
+        double wx[kBlock] = {};
+        vmath::strided_max_exp_sum(x, C, I, len, m, s, nullptr);
+        vmath::log(s, s, len);
+        if (a.eps > 0) {
+          for (int64_t c = 0; c < C; ++c) {
+            const double wc = a.weight(c);
+            for (int64_t j = 0; j < len; ++j) wx[j] += wc * x[c * I + j];
+          }
+        }
+        for (int64_t j = 0; j < len; ++j) {
+          const int64_t p = n * I + i0 + j, tp = t[p];
+          float loss = 0;
+          if (tp != a.ignore) {
+            if (tp < 0 || tp >= C) {
+              first_bad = std::min(first_bad, p);
+            } else {
+              const double wt = a.weight(tp);
+              const double l = index_loss(a, static_cast<double>(m[j]) + s[j], wt, x[tp * I + j], wx[j]);
+              loss = static_cast<float>(l);
+              total += l;
+              wtotal += wt;
+            }
+          }
+          if (none) out[p] = loss;
+        }
+      }
+    );
   }
   throw_bad_target(first_bad, P, t, C, a.ignore);
   write_reduced(call, a.r, total, wtotal);
@@ -234,18 +236,19 @@ void cross_entropy_probs(const OpCall& call, const CrossEntropyArgs& a) {
   float* out = call.out(0).data<float>();
   const bool none = a.r == Reduction::none;
   double total = 0;
-#pragma omp parallel for reduction(+ : total) schedule(static) if (P * C >= kParallelGrain)
-  for (int64_t p = 0; p < P; ++p) {
-    const int64_t off = (p / I) * C * I + p % I;
-    const float* x = a.x + off;
-    const float* qp = q + off;
-    const MaxSum ms = class_max_sum(x, C, I, nullptr);
-    const double lse = ms.max + std::log(ms.sum);
-    double l = 0;
-    for (int64_t c = 0; c < C; ++c) l += a.weight(c) * (qp[c * I] * a.keep() + a.spread()) * (lse - x[c * I]);
-    total += l;
-    if (none) out[p] = static_cast<float>(l);
-  }
+  NS_PARALLEL_IF(P * C >= kParallelGrain, "omp parallel for reduction(+ : total) schedule(static)",
+    for (int64_t p = 0; p < P; ++p) {
+      const int64_t off = (p / I) * C * I + p % I;
+      const float* x = a.x + off;
+      const float* qp = q + off;
+      const MaxSum ms = class_max_sum(x, C, I, nullptr);
+      const double lse = ms.max + std::log(ms.sum);
+      double l = 0;
+      for (int64_t c = 0; c < C; ++c) l += a.weight(c) * (qp[c * I] * a.keep() + a.spread()) * (lse - x[c * I]);
+      total += l;
+      if (none) out[p] = static_cast<float>(l);
+    }
+  );
   write_reduced(call, a.r, total, static_cast<double>(P));
 }
 
@@ -267,61 +270,63 @@ void cross_entropy_index_backward(const OpCall& call, const CrossEntropyArgs& a)
   const GradScale gs{call.in(0).data<float>(), a.r, a.r == Reduction::mean ? target_weight(t, P, a.w, C, a.ignore) : 1.0};
   int64_t first_bad = P;
   if (I == 1) {
-#pragma omp parallel for reduction(min : first_bad) schedule(static) if (P * C >= kParallelGrain)
-    for (int64_t p = 0; p < P; ++p) {
-      const int64_t tp = t[p];
-      float* o = gx + p * C;
-      if (tp == a.ignore || tp < 0 || tp >= C) {
-        if (tp != a.ignore) first_bad = std::min(first_bad, p);
-        std::memset(o, 0, sizeof(float) * static_cast<size_t>(C));
-        continue;
-      }
-      const double g = gs.at(p), wt = a.weight(tp);
-      const MaxSum ms = class_max_sum(a.x + p * C, C, 1, o);
-      const float A = static_cast<float>(g / ms.sum * (a.keep() * wt + a.spread() * a.wsum));
-      if (a.eps > 0) {
-        const float B = static_cast<float>(g * a.spread());
-        if (a.w) for (int64_t c = 0; c < C; ++c) o[c] = A * o[c] - B * a.w[c];
-        else for (int64_t c = 0; c < C; ++c) o[c] = A * o[c] - B;
-      } else {
-        for (int64_t c = 0; c < C; ++c) o[c] *= A;
-      }
-      o[tp] -= static_cast<float>(g * a.keep() * wt);
-    }
-  } else {
-    const int64_t blocks = (I + kBlock - 1) / kBlock;
-#pragma omp parallel for reduction(min : first_bad) schedule(static) if (P * C >= kParallelGrain)
-    for (int64_t nb = 0; nb < N * blocks; ++nb) {
-      const int64_t n = nb / blocks, i0 = (nb % blocks) * kBlock, len = std::min(kBlock, I - i0);
-      const int64_t base = n * C * I + i0;
-      float* o = gx + base;
-      alignas(16) float m[kBlock], s[kBlock], A[kBlock], B[kBlock], T[kBlock];
-      int64_t tj[kBlock];
-      vmath::strided_max_exp_sum(a.x + base, C, I, len, m, s, o);
-      for (int64_t j = 0; j < len; ++j) {
-        const int64_t p = n * I + i0 + j, tp = t[p];
-        tj[j] = -1;
-        A[j] = B[j] = T[j] = 0.f;
-        if (tp == a.ignore) continue;
-        if (tp < 0 || tp >= C) {
-          first_bad = std::min(first_bad, p);
+    NS_PARALLEL_IF(P * C >= kParallelGrain, "omp parallel for reduction(min : first_bad) schedule(static)",
+      for (int64_t p = 0; p < P; ++p) {
+        const int64_t tp = t[p];
+        float* o = gx + p * C;
+        if (tp == a.ignore || tp < 0 || tp >= C) {
+          if (tp != a.ignore) first_bad = std::min(first_bad, p);
+          std::memset(o, 0, sizeof(float) * static_cast<size_t>(C));
           continue;
         }
         const double g = gs.at(p), wt = a.weight(tp);
-        tj[j] = tp;
-        A[j] = static_cast<float>(g / s[j] * (a.keep() * wt + a.spread() * a.wsum));
-        B[j] = static_cast<float>(g * a.spread());
-        T[j] = static_cast<float>(g * a.keep() * wt);
+        const MaxSum ms = class_max_sum(a.x + p * C, C, 1, o);
+        const float A = static_cast<float>(g / ms.sum * (a.keep() * wt + a.spread() * a.wsum));
+        if (a.eps > 0) {
+          const float B = static_cast<float>(g * a.spread());
+          if (a.w) for (int64_t c = 0; c < C; ++c) o[c] = A * o[c] - B * a.w[c];
+          else for (int64_t c = 0; c < C; ++c) o[c] = A * o[c] - B;
+        } else {
+          for (int64_t c = 0; c < C; ++c) o[c] *= A;
+        }
+        o[tp] -= static_cast<float>(g * a.keep() * wt);
       }
-      for (int64_t c = 0; c < C; ++c) {
-        const float wc = static_cast<float>(a.weight(c));
-        float* oc = o + c * I;
-        for (int64_t j = 0; j < len; ++j) oc[j] = A[j] * oc[j] - B[j] * wc;
+    );
+  } else {
+    const int64_t blocks = (I + kBlock - 1) / kBlock;
+    NS_PARALLEL_IF(P * C >= kParallelGrain, "omp parallel for reduction(min : first_bad) schedule(static)",
+      for (int64_t nb = 0; nb < N * blocks; ++nb) {
+        const int64_t n = nb / blocks, i0 = (nb % blocks) * kBlock, len = std::min(kBlock, I - i0);
+        const int64_t base = n * C * I + i0;
+        float* o = gx + base;
+        alignas(16) float m[kBlock], s[kBlock], A[kBlock], B[kBlock], T[kBlock];
+        int64_t tj[kBlock];
+        vmath::strided_max_exp_sum(a.x + base, C, I, len, m, s, o);
+        for (int64_t j = 0; j < len; ++j) {
+          const int64_t p = n * I + i0 + j, tp = t[p];
+          tj[j] = -1;
+          A[j] = B[j] = T[j] = 0.f;
+          if (tp == a.ignore) continue;
+          if (tp < 0 || tp >= C) {
+            first_bad = std::min(first_bad, p);
+            continue;
+          }
+          const double g = gs.at(p), wt = a.weight(tp);
+          tj[j] = tp;
+          A[j] = static_cast<float>(g / s[j] * (a.keep() * wt + a.spread() * a.wsum));
+          B[j] = static_cast<float>(g * a.spread());
+          T[j] = static_cast<float>(g * a.keep() * wt);
+        }
+        for (int64_t c = 0; c < C; ++c) {
+          const float wc = static_cast<float>(a.weight(c));
+          float* oc = o + c * I;
+          for (int64_t j = 0; j < len; ++j) oc[j] = A[j] * oc[j] - B[j] * wc;
+        }
+        for (int64_t j = 0; j < len; ++j) {
+          if (tj[j] >= 0) o[tj[j] * I + j] -= T[j];
+        }
       }
-      for (int64_t j = 0; j < len; ++j) {
-        if (tj[j] >= 0) o[tj[j] * I + j] -= T[j];
-      }
-    }
+    );
   }
   throw_bad_target(first_bad, P, t, C, a.ignore);
 }
@@ -333,24 +338,25 @@ void cross_entropy_probs_backward(const OpCall& call, const CrossEntropyArgs& a)
   float* gx = call.out(0).data<float>();
   float* gq = call.out(1).numel() ? call.out(1).data<float>() : nullptr;  // empty: not wanted
   const GradScale gs{call.in(0).data<float>(), a.r, static_cast<double>(P)};
-#pragma omp parallel for schedule(static) if (P * C >= kParallelGrain)
-  for (int64_t p = 0; p < P; ++p) {
-    const int64_t off = (p / I) * C * I + p % I;
-    const float* x = a.x + off;
-    const float* qp = q + off;
-    float* o = gx + off;
-    const double g = gs.at(p);
-    const MaxSum ms = class_max_sum(x, C, I, o);
-    const double lse = ms.max + std::log(ms.sum), inv = 1.0 / ms.sum;
-    double S = 0;
-    for (int64_t c = 0; c < C; ++c) S += a.weight(c) * (qp[c * I] * a.keep() + a.spread());
-    for (int64_t c = 0; c < C; ++c) {
-      o[c * I] = static_cast<float>(g * (o[c * I] * inv * S - a.weight(c) * (qp[c * I] * a.keep() + a.spread())));
+  NS_PARALLEL_IF(P * C >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t p = 0; p < P; ++p) {
+      const int64_t off = (p / I) * C * I + p % I;
+      const float* x = a.x + off;
+      const float* qp = q + off;
+      float* o = gx + off;
+      const double g = gs.at(p);
+      const MaxSum ms = class_max_sum(x, C, I, o);
+      const double lse = ms.max + std::log(ms.sum), inv = 1.0 / ms.sum;
+      double S = 0;
+      for (int64_t c = 0; c < C; ++c) S += a.weight(c) * (qp[c * I] * a.keep() + a.spread());
+      for (int64_t c = 0; c < C; ++c) {
+        o[c * I] = static_cast<float>(g * (o[c * I] * inv * S - a.weight(c) * (qp[c * I] * a.keep() + a.spread())));
+      }
+      if (gq) {
+        for (int64_t c = 0; c < C; ++c) gq[off + c * I] = static_cast<float>(g * a.keep() * a.weight(c) * (lse - x[c * I]));
+      }
     }
-    if (gq) {
-      for (int64_t c = 0; c < C; ++c) gq[off + c * I] = static_cast<float>(g * a.keep() * a.weight(c) * (lse - x[c * I]));
-    }
-  }
+  );
 }
 
 }  // namespace
@@ -384,22 +390,23 @@ void nllLoss(OpCall& call) {
   const int64_t P = L.positions(), C = L.C, I = L.I;
   int64_t first_bad = P;
   double total = 0, wtotal = 0;
-#pragma omp parallel for reduction(+ : total, wtotal) reduction(min : first_bad) schedule(static) if (P >= kParallelGrain)
-  for (int64_t p = 0; p < P; ++p) {
-    const int64_t tp = t[p];
-    float loss = 0;
-    if (tp != attrs.ignoreIndex) {
-      if (tp < 0 || tp >= C) {
-        first_bad = std::min(first_bad, p);
-      } else {
-        const float wt = w ? w[tp] : 1.f;
-        loss = -wt * x[((p / I) * C + tp) * I + p % I];
-        total += loss;
-        wtotal += wt;
+  NS_PARALLEL_IF(P >= kParallelGrain, "omp parallel for reduction(+ : total, wtotal) reduction(min : first_bad) schedule(static)",
+    for (int64_t p = 0; p < P; ++p) {
+      const int64_t tp = t[p];
+      float loss = 0;
+      if (tp != attrs.ignoreIndex) {
+        if (tp < 0 || tp >= C) {
+          first_bad = std::min(first_bad, p);
+        } else {
+          const float wt = w ? w[tp] : 1.f;
+          loss = -wt * x[((p / I) * C + tp) * I + p % I];
+          total += loss;
+          wtotal += wt;
+        }
       }
+      if (r == Reduction::none) out[p] = loss;
     }
-    if (r == Reduction::none) out[p] = loss;
-  }
+  );
   throw_bad_target(first_bad, P, t, C, attrs.ignoreIndex);
   write_reduced(call, r, total, wtotal);
 }
@@ -417,16 +424,17 @@ void nllLossBackward(OpCall& call) {
   std::memset(o, 0, sizeof(float) * static_cast<size_t>(gx.numel()));
   GradScale gs{call.in(0).data<float>(), r, r == Reduction::mean ? target_weight(t, P, w, C, attrs.ignoreIndex) : 1.0};
   int64_t first_bad = P;
-#pragma omp parallel for reduction(min : first_bad) schedule(static) if (P >= kParallelGrain)
-  for (int64_t p = 0; p < P; ++p) {
-    const int64_t tp = t[p];
-    if (tp == attrs.ignoreIndex) continue;
-    if (tp < 0 || tp >= C) {
-      first_bad = std::min(first_bad, p);
-      continue;
+  NS_PARALLEL_IF(P >= kParallelGrain, "omp parallel for reduction(min : first_bad) schedule(static)",
+    for (int64_t p = 0; p < P; ++p) {
+      const int64_t tp = t[p];
+      if (tp == attrs.ignoreIndex) continue;
+      if (tp < 0 || tp >= C) {
+        first_bad = std::min(first_bad, p);
+        continue;
+      }
+      o[((p / I) * C + tp) * I + p % I] = -(w ? w[tp] : 1.f) * gs.at(p);
     }
-    o[((p / I) * C + tp) * I + p % I] = -(w ? w[tp] : 1.f) * gs.at(p);
-  }
+  );
   throw_bad_target(first_bad, P, t, C, attrs.ignoreIndex);
 }
 
@@ -444,14 +452,15 @@ void chunked_loss(const OpCall& call, Reduction r, F fill) {
   float* out = call.out(0).data<float>();
   const int64_t chunks = (n + kChunk - 1) / kChunk;
   double total = 0;
-#pragma omp parallel for reduction(+ : total) schedule(static) if (n >= kParallelGrain)
-  for (int64_t k = 0; k < chunks; ++k) {
-    const int64_t i0 = k * kChunk, len = std::min(kChunk, n - i0);
-    alignas(16) float buf[kChunk];
-    float* l = r == Reduction::none ? out + i0 : buf;
-    fill(i0, len, l);
-    if (r != Reduction::none) total += vmath::sum(l, len);
-  }
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for reduction(+ : total) schedule(static)",
+    for (int64_t k = 0; k < chunks; ++k) {
+      const int64_t i0 = k * kChunk, len = std::min(kChunk, n - i0);
+      alignas(16) float buf[kChunk];
+      float* l = r == Reduction::none ? out + i0 : buf;
+      fill(i0, len, l);
+      if (r != Reduction::none) total += vmath::sum(l, len);
+    }
+  );
   write_reduced(call, r, total, static_cast<double>(n));
 }
 
@@ -459,8 +468,9 @@ void chunked_loss(const OpCall& call, Reduction r, F fill) {
 template <typename F>
 void chunked(int64_t n, F body) {
   const int64_t chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for schedule(static) if (n >= kParallelGrain)
-  for (int64_t k = 0; k < chunks; ++k) body(k * kChunk, std::min(kChunk, n - k * kChunk));
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t k = 0; k < chunks; ++k) body(k * kChunk, std::min(kChunk, n - k * kChunk));
+  );
 }
 
 GradScale elementwise_scale(const OpCall& call, Reduction r) {
@@ -529,10 +539,11 @@ void binaryCrossEntropy(OpCall& call) {
   const float* w = call.in(2).numel() ? call.in(2).data<float>() : nullptr;
   const int64_t n = call.in(0).numel();
   int64_t first_bad = n;
-#pragma omp parallel for reduction(min : first_bad) schedule(static) if (n >= kParallelGrain)
-  for (int64_t i = 0; i < n; ++i) {
-    if (!(x[i] >= 0.f && x[i] <= 1.f)) first_bad = std::min(first_bad, i);
-  }
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for reduction(min : first_bad) schedule(static)",
+    for (int64_t i = 0; i < n; ++i) {
+      if (!(x[i] >= 0.f && x[i] <= 1.f)) first_bad = std::min(first_bad, i);
+    }
+  );
   NS_CHECK(first_bad == n, value,
            "input[" + std::to_string(first_bad) + "] = " + std::to_string(first_bad < n ? x[first_bad] : 0.f) +
                " is not a probability (all elements of input should be between 0 and 1)");

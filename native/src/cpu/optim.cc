@@ -15,15 +15,16 @@ void sgdStep(core::OpCall& call) {
   const int64_t n = call.out(0).numel();
   const float lr = static_cast<float>(a.lr), wd = static_cast<float>(a.weightDecay), mom = static_cast<float>(a.momentum);
   const float damp = static_cast<float>(a.dampening), sign = a.maximize ? -1.f : 1.f;
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-  for (int64_t i = 0; i < n; ++i) {
-    float d = sign * g[i] + wd * p[i];
-    if (buf) {
-      buf[i] = a.firstStep ? d : mom * buf[i] + (1.f - damp) * d;
-      d = a.nesterov ? d + mom * buf[i] : buf[i];
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) {
+      float d = sign * g[i] + wd * p[i];
+      if (buf) {
+        buf[i] = a.firstStep ? d : mom * buf[i] + (1.f - damp) * d;
+        d = a.nesterov ? d + mom * buf[i] : buf[i];
+      }
+      p[i] -= lr * d;
     }
-    p[i] -= lr * d;
-  }
+  );
 }
 
 void adamStep(core::OpCall& call) {
@@ -39,20 +40,21 @@ void adamStep(core::OpCall& call) {
   const float step_size = static_cast<float>(a.lr / bc1), bc2_sqrt = static_cast<float>(std::sqrt(bc2));
   const float b1 = static_cast<float>(a.beta1), b2 = static_cast<float>(a.beta2), eps = static_cast<float>(a.eps);
   const float wd = static_cast<float>(a.weightDecay), lr = static_cast<float>(a.lr), sign = a.maximize ? -1.f : 1.f;
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-  for (int64_t i = 0; i < n; ++i) {
-    float d = sign * g[i];
-    if (a.decoupled) p[i] *= 1.f - lr * wd;  // AdamW
-    else d += wd * p[i];
-    m[i] = b1 * m[i] + (1.f - b1) * d;
-    v[i] = b2 * v[i] + (1.f - b2) * d * d;
-    float second = v[i];
-    if (vmax) {
-      vmax[i] = std::max(vmax[i], v[i]);
-      second = vmax[i];
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) {
+      float d = sign * g[i];
+      if (a.decoupled) p[i] *= 1.f - lr * wd;  // AdamW
+      else d += wd * p[i];
+      m[i] = b1 * m[i] + (1.f - b1) * d;
+      v[i] = b2 * v[i] + (1.f - b2) * d * d;
+      float second = v[i];
+      if (vmax) {
+        vmax[i] = std::max(vmax[i], v[i]);
+        second = vmax[i];
+      }
+      p[i] -= step_size * m[i] / (std::sqrt(second) / bc2_sqrt + eps);
     }
-    p[i] -= step_size * m[i] / (std::sqrt(second) / bc2_sqrt + eps);
-  }
+  );
 }
 
 void rmspropStep(core::OpCall& call) {
@@ -65,24 +67,25 @@ void rmspropStep(core::OpCall& call) {
   const int64_t n = call.out(0).numel();
   const float alpha = static_cast<float>(a.alpha), eps = static_cast<float>(a.eps), lr = static_cast<float>(a.lr);
   const float wd = static_cast<float>(a.weightDecay), mom = static_cast<float>(a.momentum), sign = a.maximize ? -1.f : 1.f;
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-  for (int64_t i = 0; i < n; ++i) {
-    float d = sign * g[i] + wd * p[i];
-    sq[i] = alpha * sq[i] + (1.f - alpha) * d * d;
-    float avg;
-    if (gavg) {
-      gavg[i] = alpha * gavg[i] + (1.f - alpha) * d;
-      avg = std::sqrt(sq[i] - gavg[i] * gavg[i]) + eps;
-    } else {
-      avg = std::sqrt(sq[i]) + eps;
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) {
+      float d = sign * g[i] + wd * p[i];
+      sq[i] = alpha * sq[i] + (1.f - alpha) * d * d;
+      float avg;
+      if (gavg) {
+        gavg[i] = alpha * gavg[i] + (1.f - alpha) * d;
+        avg = std::sqrt(sq[i] - gavg[i] * gavg[i]) + eps;
+      } else {
+        avg = std::sqrt(sq[i]) + eps;
+      }
+      if (buf) {
+        buf[i] = mom * buf[i] + d / avg;
+        p[i] -= lr * buf[i];
+      } else {
+        p[i] -= lr * d / avg;
+      }
     }
-    if (buf) {
-      buf[i] = mom * buf[i] + d / avg;
-      p[i] -= lr * buf[i];
-    } else {
-      p[i] -= lr * d / avg;
-    }
-  }
+  );
 }
 
 void adagradStep(core::OpCall& call) {
@@ -93,12 +96,13 @@ void adagradStep(core::OpCall& call) {
   const int64_t n = call.out(0).numel();
   const float clr = static_cast<float>(a.lr / (1.0 + static_cast<double>(a.step - 1) * a.lrDecay));
   const float wd = static_cast<float>(a.weightDecay), eps = static_cast<float>(a.eps), sign = a.maximize ? -1.f : 1.f;
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-  for (int64_t i = 0; i < n; ++i) {
-    float d = sign * g[i] + wd * p[i];
-    sum[i] += d * d;
-    p[i] -= clr * d / (std::sqrt(sum[i]) + eps);
-  }
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) {
+      float d = sign * g[i] + wd * p[i];
+      sum[i] += d * d;
+      p[i] -= clr * d / (std::sqrt(sum[i]) + eps);
+    }
+  );
 }
 
 }  // namespace nutshell::cpu

@@ -159,15 +159,16 @@ Divisors include_pad_divisors(const Pool& p) {
 
 void scale_planes(float* dst, const float* src, const Pool& p, const Divisors& d) {
   int64_t planes = p.n * p.c, plane = p.oh * p.ow;
-#pragma omp parallel for schedule(static) if (planes * plane >= kParallelGrain)
-  for (int64_t q = 0; q < planes; ++q) {
-    for (int64_t i = 0; i < p.oh; ++i) {
-      for (int64_t j = 0; j < p.ow; ++j) {
-        int64_t o = q * plane + i * p.ow + j;
-        dst[o] = src[o] * d.h[i] * d.w[j];
+  NS_PARALLEL_IF(planes * plane >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t q = 0; q < planes; ++q) {
+      for (int64_t i = 0; i < p.oh; ++i) {
+        for (int64_t j = 0; j < p.ow; ++j) {
+          int64_t o = q * plane + i * p.ow + j;
+          dst[o] = src[o] * d.h[i] * d.w[j];
+        }
       }
     }
-  }
+  );
 }
 
 // PyTorch's adaptive windows: [floor(i·in/out), ceil((i+1)·in/out)).
@@ -224,25 +225,26 @@ int64_t check_workspace(const I* idx, const Pool& p) {
     return ih >= 0 && ih < p.h && iw >= 0 && iw < p.w;
   };
   int64_t bad = planes * plane;
-#pragma omp parallel for schedule(static) reduction(min : bad) if (planes * plane >= kParallelGrain)
-  for (int64_t q = 0; q < planes; ++q) {
-    for (int64_t i = 0; i < p.oh; ++i) {
-      const I* row = idx + q * plane + i * p.ow;
-      const int64_t h0 = i * p.strides[0] - p.pad_l[0];
-      const bool inside_h = h0 >= 0 && h0 + span_h < p.h;
-      int64_t fast_lo = inside_h ? j_lo : 0, fast_hi = inside_h ? j_hi : 0;
-      bool fast_ok = true;
-      for (int64_t j = fast_lo; j < fast_hi; ++j) fast_ok &= static_cast<uint64_t>(static_cast<int64_t>(row[j])) < static_cast<uint64_t>(window);
-      if (!fast_ok) fast_lo = fast_hi = 0;  // find the first offender the slow way
-      for (int64_t j = 0; j < p.ow; ++j) {
-        if (j == fast_lo && fast_hi > fast_lo) j = fast_hi;
-        if (j < p.ow && !valid(static_cast<int64_t>(row[j]), i, j)) {
-          bad = std::min(bad, q * plane + i * p.ow + j);
-          break;
+  NS_PARALLEL_IF(planes * plane >= kParallelGrain, "omp parallel for schedule(static) reduction(min : bad)",
+    for (int64_t q = 0; q < planes; ++q) {
+      for (int64_t i = 0; i < p.oh; ++i) {
+        const I* row = idx + q * plane + i * p.ow;
+        const int64_t h0 = i * p.strides[0] - p.pad_l[0];
+        const bool inside_h = h0 >= 0 && h0 + span_h < p.h;
+        int64_t fast_lo = inside_h ? j_lo : 0, fast_hi = inside_h ? j_hi : 0;
+        bool fast_ok = true;
+        for (int64_t j = fast_lo; j < fast_hi; ++j) fast_ok &= static_cast<uint64_t>(static_cast<int64_t>(row[j])) < static_cast<uint64_t>(window);
+        if (!fast_ok) fast_lo = fast_hi = 0;  // find the first offender the slow way
+        for (int64_t j = 0; j < p.ow; ++j) {
+          if (j == fast_lo && fast_hi > fast_lo) j = fast_hi;
+          if (j < p.ow && !valid(static_cast<int64_t>(row[j]), i, j)) {
+            bad = std::min(bad, q * plane + i * p.ow + j);
+            break;
+          }
         }
       }
     }
-  }
+  );
   return bad == planes * plane ? -1 : bad;
 }
 
@@ -333,21 +335,22 @@ void adaptiveAvgPool2d(OpCall& call) {
   }
   const float* src = x.data<float>();
   float* dst = y.data<float>();
-#pragma omp parallel for schedule(static) if (x.numel() >= kParallelGrain)
-  for (int64_t q = 0; q < planes; ++q) {
-    const float* in = src + q * h * w;
-    float* out = dst + q * oh * ow;
-    for (int64_t i = 0; i < oh; ++i) {
-      int64_t h0 = start_index(i, oh, h), h1 = end_index(i, oh, h);
-      for (int64_t j = 0; j < ow; ++j) {
-        int64_t w0 = start_index(j, ow, w), w1 = end_index(j, ow, w);
-        float acc = 0.0f;
-        for (int64_t r = h0; r < h1; ++r)
-          for (int64_t s = w0; s < w1; ++s) acc += in[r * w + s];
-        out[i * ow + j] = acc / static_cast<float>((h1 - h0) * (w1 - w0));
+  NS_PARALLEL_IF(x.numel() >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t q = 0; q < planes; ++q) {
+      const float* in = src + q * h * w;
+      float* out = dst + q * oh * ow;
+      for (int64_t i = 0; i < oh; ++i) {
+        int64_t h0 = start_index(i, oh, h), h1 = end_index(i, oh, h);
+        for (int64_t j = 0; j < ow; ++j) {
+          int64_t w0 = start_index(j, ow, w), w1 = end_index(j, ow, w);
+          float acc = 0.0f;
+          for (int64_t r = h0; r < h1; ++r)
+            for (int64_t s = w0; s < w1; ++s) acc += in[r * w + s];
+          out[i * ow + j] = acc / static_cast<float>((h1 - h0) * (w1 - w0));
+        }
       }
     }
-  }
+  );
 }
 
 void adaptiveAvgPool2dBackward(OpCall& call) {
@@ -366,20 +369,21 @@ void adaptiveAvgPool2dBackward(OpCall& call) {
   const float* src = gy.data<float>();
   float* dst = dx.data<float>();
   // Windows overlap when the sizes do not divide; each plane accumulates on one thread.
-#pragma omp parallel for schedule(static) if (dx.numel() >= kParallelGrain)
-  for (int64_t q = 0; q < planes; ++q) {
-    const float* g = src + q * oh * ow;
-    float* out = dst + q * h * w;
-    for (int64_t i = 0; i < oh; ++i) {
-      int64_t h0 = start_index(i, oh, h), h1 = end_index(i, oh, h);
-      for (int64_t j = 0; j < ow; ++j) {
-        int64_t w0 = start_index(j, ow, w), w1 = end_index(j, ow, w);
-        float share = g[i * ow + j] / static_cast<float>((h1 - h0) * (w1 - w0));
-        for (int64_t r = h0; r < h1; ++r)
-          for (int64_t s = w0; s < w1; ++s) out[r * w + s] += share;
+  NS_PARALLEL_IF(dx.numel() >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t q = 0; q < planes; ++q) {
+      const float* g = src + q * oh * ow;
+      float* out = dst + q * h * w;
+      for (int64_t i = 0; i < oh; ++i) {
+        int64_t h0 = start_index(i, oh, h), h1 = end_index(i, oh, h);
+        for (int64_t j = 0; j < ow; ++j) {
+          int64_t w0 = start_index(j, ow, w), w1 = end_index(j, ow, w);
+          float share = g[i * ow + j] / static_cast<float>((h1 - h0) * (w1 - w0));
+          for (int64_t r = h0; r < h1; ++r)
+            for (int64_t s = w0; s < w1; ++s) out[r * w + s] += share;
+        }
       }
     }
-  }
+  );
 }
 
 }  // namespace nutshell::cpu

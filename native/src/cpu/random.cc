@@ -169,8 +169,9 @@ void fill_draws(uint64_t seed, uint64_t first, int64_t count, uint32_t* out) {
 template <typename Fn>
 void for_chunks(int64_t n, Fn&& fn) {
   const int64_t chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for schedule(static) if (n >= kParallelGrain)
-  for (int64_t c = 0; c < chunks; ++c) fn(c * kChunk, std::min(n, (c + 1) * kChunk));
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t c = 0; c < chunks; ++c) fn(c * kChunk, std::min(n, (c + 1) * kChunk));
+  );
 }
 
 uint64_t seed_of(int64_t seed) {
@@ -305,8 +306,9 @@ void dropoutBackward(OpCall& call) {
   float* out = call.out(0).data<float>();
   const float scale = static_cast<float>(a.scale);
   const int64_t n = call.out(0).numel();
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-  for (int64_t i = 0; i < n; ++i) out[i] = g[i] * static_cast<float>(mask[i]) * scale;
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) out[i] = g[i] * static_cast<float>(mask[i]) * scale;
+  );
 }
 
 }  // namespace nutshell::cpu

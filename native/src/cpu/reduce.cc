@@ -174,39 +174,42 @@ void run_reduce(const ReducePlan& p, const T* x, R& op) {
     return;
   }
   if (p.simple && p.inner == 1) {
-#pragma omp parallel for schedule(static) if (total >= kParallelGrain)
-    for (int64_t o = 0; o < p.outer; ++o) {
-      Acc a = op.init(o);
-      reduce_run(op, a, x + o * p.red, p.red, 0);
-      op.finish(o, a);
-    }
+    NS_PARALLEL_IF(total >= kParallelGrain, "omp parallel for schedule(static)",
+      for (int64_t o = 0; o < p.outer; ++o) {
+        Acc a = op.init(o);
+        reduce_run(op, a, x + o * p.red, p.red, 0);
+        op.finish(o, a);
+      }
+    );
     return;
   }
   if (p.simple) {
     const int64_t blocks = (p.inner + kColumnBlock - 1) / kColumnBlock;
-#pragma omp parallel for schedule(static) if (total >= kParallelGrain)
-    for (int64_t ob = 0; ob < p.outer * blocks; ++ob) {
-      const int64_t o = ob / blocks, i0 = (ob % blocks) * kColumnBlock;
-      const int64_t len = std::min(kColumnBlock, p.inner - i0);
-      Acc acc[kColumnBlock];
-      for (int64_t j = 0; j < len; ++j) acc[j] = op.init(o * p.inner + i0 + j);
-      for (int64_t r = 0; r < p.red; ++r) {
-        const T* col = x + (o * p.red + r) * p.inner + i0;
-        if constexpr (has_cols<R, T>::value) op.cols(acc, col, len, r);
-        else for (int64_t j = 0; j < len; ++j) op.step(acc[j], col[j], r);
+    NS_PARALLEL_IF(total >= kParallelGrain, "omp parallel for schedule(static)",
+      for (int64_t ob = 0; ob < p.outer * blocks; ++ob) {
+        const int64_t o = ob / blocks, i0 = (ob % blocks) * kColumnBlock;
+        const int64_t len = std::min(kColumnBlock, p.inner - i0);
+        Acc acc[kColumnBlock];
+        for (int64_t j = 0; j < len; ++j) acc[j] = op.init(o * p.inner + i0 + j);
+        for (int64_t r = 0; r < p.red; ++r) {
+          const T* col = x + (o * p.red + r) * p.inner + i0;
+          if constexpr (has_cols<R, T>::value) op.cols(acc, col, len, r);
+          else for (int64_t j = 0; j < len; ++j) op.step(acc[j], col[j], r);
+        }
+        for (int64_t j = 0; j < len; ++j) op.finish(o * p.inner + i0 + j, acc[j]);
       }
-      for (int64_t j = 0; j < len; ++j) op.finish(o * p.inner + i0 + j, acc[j]);
-    }
+    );
     return;
   }
   const int64_t rows = static_cast<int64_t>(p.red_off.size());
-#pragma omp parallel for schedule(static) if (total >= kParallelGrain)
-  for (int64_t o = 0; o < n_out; ++o) {
-    const T* base = x + p.kept_off[static_cast<size_t>(o)];
-    Acc a = op.init(o);
-    for (int64_t r = 0; r < rows; ++r) reduce_run(op, a, base + p.red_off[static_cast<size_t>(r)], p.row, r * p.row);
-    op.finish(o, a);
-  }
+  NS_PARALLEL_IF(total >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t o = 0; o < n_out; ++o) {
+      const T* base = x + p.kept_off[static_cast<size_t>(o)];
+      Acc a = op.init(o);
+      for (int64_t r = 0; r < rows; ++r) reduce_run(op, a, base + p.red_off[static_cast<size_t>(r)], p.row, r * p.row);
+      op.finish(o, a);
+    }
+  );
 }
 
 // ---- reducers ----
@@ -479,27 +482,29 @@ void logsumexpBackward(OpCall& call) {
   if (total == 0) return;
   if (p.simple) {
     const int64_t R = p.red, I = p.inner;
-#pragma omp parallel for schedule(static) if (total >= kParallelGrain)
-    for (int64_t o = 0; o < p.outer; ++o) {
-      for (int64_t r = 0; r < R; ++r) {
-        const int64_t base = (o * R + r) * I;
-        const float* go = g + o * I;
-        const float* ro = res + o * I;
-        for (int64_t i = 0; i < I; ++i) dst[base + i] = x[base + i] - ro[i];
-        vmath::exp(dst + base, dst + base, I);
-        for (int64_t i = 0; i < I; ++i) dst[base + i] *= go[i];
+    NS_PARALLEL_IF(total >= kParallelGrain, "omp parallel for schedule(static)",
+      for (int64_t o = 0; o < p.outer; ++o) {
+        for (int64_t r = 0; r < R; ++r) {
+          const int64_t base = (o * R + r) * I;
+          const float* go = g + o * I;
+          const float* ro = res + o * I;
+          for (int64_t i = 0; i < I; ++i) dst[base + i] = x[base + i] - ro[i];
+          vmath::exp(dst + base, dst + base, I);
+          for (int64_t i = 0; i < I; ++i) dst[base + i] *= go[i];
+        }
       }
-    }
+    );
     return;
   }
   const int64_t n_out = p.n_out(), n_red = p.n_red();
-#pragma omp parallel for schedule(static) if (total >= kParallelGrain)
-  for (int64_t o = 0; o < n_out; ++o) {
-    for (int64_t r = 0; r < n_red; ++r) {
-      const int64_t k = p.offset(o, r);
-      dst[k] = g[o] * vmath::exp(x[k] - res[o]);
+  NS_PARALLEL_IF(total >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t o = 0; o < n_out; ++o) {
+      for (int64_t r = 0; r < n_red; ++r) {
+        const int64_t k = p.offset(o, r);
+        dst[k] = g[o] * vmath::exp(x[k] - res[o]);
+      }
     }
-  }
+  );
 }
 
 // grad [outer, inner] (the reduced shape), indices likewise → gradient of the input
@@ -519,16 +524,17 @@ void valueSelectingReductionBackward(OpCall& call) {
   const int64_t n = out.numel(), m = outer * inner;
   std::memset(dst, 0, sizeof(float) * static_cast<size_t>(n));
   std::atomic<int64_t> bad{-1};
-#pragma omp parallel for schedule(static) if (n >= kParallelGrain)
-  for (int64_t k = 0; k < m; ++k) {
-    const int64_t j = ix[k];
-    if (j < 0 || j >= size) {
-      bad.store(k);
-      continue;
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t k = 0; k < m; ++k) {
+      const int64_t j = ix[k];
+      if (j < 0 || j >= size) {
+        bad.store(k);
+        continue;
+      }
+      const int64_t o = k / inner, i = k % inner;
+      dst[(o * size + j) * inner + i] = src[k];
     }
-    const int64_t o = k / inner, i = k % inner;
-    dst[(o * size + j) * inner + i] = src[k];
-  }
+  );
   if (bad.load() >= 0) {
     NS_THROW(value, "indices[" + std::to_string(bad.load()) + "] = " + std::to_string(ix[bad.load()]) + " is out of range for dimension " +
                         std::to_string(dim) + " of size " + std::to_string(size));
@@ -547,11 +553,13 @@ void evenlyDistributeBackward(OpCall& call) {
   const bool v_nan = std::isnan(v);
   auto hit = [&](float e) { return v_nan ? std::isnan(e) : e == v; };
   int64_t count = 0;
-#pragma omp parallel for simd reduction(+ : count) schedule(static) if (n >= kParallelGrain)
-  for (int64_t i = 0; i < n; ++i) count += hit(x[i]) ? 1 : 0;
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd reduction(+ : count) schedule(static)",
+    for (int64_t i = 0; i < n; ++i) count += hit(x[i]) ? 1 : 0;
+  );
   const float share = g / static_cast<float>(count);
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-  for (int64_t i = 0; i < n; ++i) dst[i] = hit(x[i]) ? share : 0.f;
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) dst[i] = hit(x[i]) ? share : 0.f;
+  );
 }
 
 }  // namespace nutshell::cpu

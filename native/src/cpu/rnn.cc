@@ -205,18 +205,19 @@ void pack_weight(const float* src, const Layer& L, int64_t rows, int64_t d, cons
   const int64_t GH = L.gates() * L.H;
   const int64_t* perm = gate_perm(L.cell);
   const int64_t tiles_r = (GH + kTile - 1) / kTile, tiles_c = (rows + kTile - 1) / kTile;
-#pragma omp parallel for collapse(2) schedule(static) if (GH * rows >= kParallelGrain)
-  for (int64_t tr = 0; tr < tiles_r; ++tr) {
-    for (int64_t tc = 0; tc < tiles_c; ++tc) {
-      const int64_t r_end = std::min(GH, (tr + 1) * kTile), c_end = std::min(rows, (tc + 1) * kTile);
-      for (int64_t r = tr * kTile; r < r_end; ++r) {
-        const int64_t g = r / L.H, o = r % L.H;
-        const float* from = src + (perm[g] * L.H + o) * rows;
-        float* to = dst + d * s.dir + g * s.gate + o * s.out;
-        for (int64_t c = tc * kTile; c < c_end; ++c) to[c * s.row] = from[c];
+  NS_PARALLEL_IF(GH * rows >= kParallelGrain, "omp parallel for collapse(2) schedule(static)",
+    for (int64_t tr = 0; tr < tiles_r; ++tr) {
+      for (int64_t tc = 0; tc < tiles_c; ++tc) {
+        const int64_t r_end = std::min(GH, (tr + 1) * kTile), c_end = std::min(rows, (tc + 1) * kTile);
+        for (int64_t r = tr * kTile; r < r_end; ++r) {
+          const int64_t g = r / L.H, o = r % L.H;
+          const float* from = src + (perm[g] * L.H + o) * rows;
+          float* to = dst + d * s.dir + g * s.gate + o * s.out;
+          for (int64_t c = tc * kTile; c < c_end; ++c) to[c * s.row] = from[c];
+        }
       }
     }
-  }
+  );
 }
 
 // The inverse: oneDNN (diff) weights with strides `s` → PyTorch's [G·H, rows] of direction d.
@@ -224,18 +225,19 @@ void unpack_weight(const float* src, const Layer& L, int64_t rows, int64_t d, co
   const int64_t GH = L.gates() * L.H;
   const int64_t* perm = gate_perm(L.cell);
   const int64_t tiles_r = (GH + kTile - 1) / kTile, tiles_c = (rows + kTile - 1) / kTile;
-#pragma omp parallel for collapse(2) schedule(static) if (GH * rows >= kParallelGrain)
-  for (int64_t tr = 0; tr < tiles_r; ++tr) {
-    for (int64_t tc = 0; tc < tiles_c; ++tc) {
-      const int64_t r_end = std::min(GH, (tr + 1) * kTile), c_end = std::min(rows, (tc + 1) * kTile);
-      for (int64_t r = tr * kTile; r < r_end; ++r) {
-        const int64_t g = r / L.H, o = r % L.H;
-        float* to = dst + (perm[g] * L.H + o) * rows;
-        const float* from = src + d * s.dir + g * s.gate + o * s.out;
-        for (int64_t c = tc * kTile; c < c_end; ++c) to[c] = from[c * s.row];
+  NS_PARALLEL_IF(GH * rows >= kParallelGrain, "omp parallel for collapse(2) schedule(static)",
+    for (int64_t tr = 0; tr < tiles_r; ++tr) {
+      for (int64_t tc = 0; tc < tiles_c; ++tc) {
+        const int64_t r_end = std::min(GH, (tr + 1) * kTile), c_end = std::min(rows, (tc + 1) * kTile);
+        for (int64_t r = tr * kTile; r < r_end; ++r) {
+          const int64_t g = r / L.H, o = r % L.H;
+          float* to = dst + (perm[g] * L.H + o) * rows;
+          const float* from = src + d * s.dir + g * s.gate + o * s.out;
+          for (int64_t c = tc * kTile; c < c_end; ++c) to[c] = from[c * s.row];
+        }
       }
     }
-  }
+  );
 }
 
 // Weight slot k (0 w_ih, 1 w_hh, 2 b_ih, 3 b_hh) of direction d.

@@ -92,19 +92,20 @@ void strided_copy_typed(const T* src, T* dst, const Shape& shape, const Shape& s
     int64_t tr = (rows + kTile - 1) / kTile, tc = (cols + kTile - 1) / kTile;
     int64_t src_col = l.src[last], dst_row = l.dst[tdim];
     int64_t jobs = n_outer * tr * tc;
-#pragma omp parallel for schedule(static) if (parallel)
-    for (int64_t job = 0; job < jobs; ++job) {
-      int64_t o = job / (tr * tc), t = job % (tr * tc);
-      int64_t r0 = (t / tc) * kTile, c0 = (t % tc) * kTile;
-      int64_t r1 = std::min(rows, r0 + kTile), c1 = std::min(cols, c0 + kTile);
-      int64_t so, doff;
-      offsets_of(o, l, outer, so, doff);
-      for (int64_t r = r0; r < r1; ++r) {
-        const T* s = src + so + r;
-        T* dd = dst + doff + r * dst_row;
-        for (int64_t c = c0; c < c1; ++c) dd[c] = s[c * src_col];
+    NS_PARALLEL_IF(parallel, "omp parallel for schedule(static)",
+      for (int64_t job = 0; job < jobs; ++job) {
+        int64_t o = job / (tr * tc), t = job % (tr * tc);
+        int64_t r0 = (t / tc) * kTile, c0 = (t % tc) * kTile;
+        int64_t r1 = std::min(rows, r0 + kTile), c1 = std::min(cols, c0 + kTile);
+        int64_t so, doff;
+        offsets_of(o, l, outer, so, doff);
+        for (int64_t r = r0; r < r1; ++r) {
+          const T* s = src + so + r;
+          T* dd = dst + doff + r * dst_row;
+          for (int64_t c = c0; c < c1; ++c) dd[c] = s[c * src_col];
+        }
       }
-    }
+    );
     return;
   }
 
@@ -112,18 +113,19 @@ void strided_copy_typed(const T* src, T* dst, const Shape& shape, const Shape& s
   for (int d = 0; d < last; ++d) outer.push_back(d);
   int64_t rows = total / inner;
   int64_t ss = l.src[last], ds = l.dst[last];
-#pragma omp parallel for schedule(static) if (parallel)
-  for (int64_t row = 0; row < rows; ++row) {
-    int64_t so, doff;
-    offsets_of(row, l, outer, so, doff);
-    const T* s = src + so;
-    T* dd = dst + doff;
-    if (ss == 1 && ds == 1) {
-      std::memcpy(dd, s, sizeof(T) * inner);
-    } else {
-      for (int64_t i = 0; i < inner; ++i) dd[i * ds] = s[i * ss];
+  NS_PARALLEL_IF(parallel, "omp parallel for schedule(static)",
+    for (int64_t row = 0; row < rows; ++row) {
+      int64_t so, doff;
+      offsets_of(row, l, outer, so, doff);
+      const T* s = src + so;
+      T* dd = dst + doff;
+      if (ss == 1 && ds == 1) {
+        std::memcpy(dd, s, sizeof(T) * inner);
+      } else {
+        for (int64_t i = 0; i < inner; ++i) dd[i * ds] = s[i * ss];
+      }
     }
-  }
+  );
 }
 
 // Dispatches on the element size: copies never look at values.
@@ -265,21 +267,22 @@ void for_each_pad_row(const PadPlan& p, bool whole_rows, Fn&& fn) {
   }
   int64_t per_block = rows / blocks;
   Shape in_strides = core::contiguous_strides(p.in_shape);
-#pragma omp parallel for schedule(static) if (total >= kParallelGrain)
-  for (int64_t b = 0; b < blocks; ++b) {
-    for (int64_t row = b * per_block; row < (b + 1) * per_block; ++row) {
-      int64_t rem = row, in_off = 0;
-      bool outside = false;
-      for (int d = last - 1; d >= 0; --d) {
-        int64_t j = rem % p.out_shape[d];
-        rem /= p.out_shape[d];
-        int64_t i = p.maps[d][static_cast<size_t>(j)];
-        if (i < 0) outside = true;
-        else in_off += i * in_strides[d];
+  NS_PARALLEL_IF(total >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t b = 0; b < blocks; ++b) {
+      for (int64_t row = b * per_block; row < (b + 1) * per_block; ++row) {
+        int64_t rem = row, in_off = 0;
+        bool outside = false;
+        for (int d = last - 1; d >= 0; --d) {
+          int64_t j = rem % p.out_shape[d];
+          rem /= p.out_shape[d];
+          int64_t i = p.maps[d][static_cast<size_t>(j)];
+          if (i < 0) outside = true;
+          else in_off += i * in_strides[d];
+        }
+        fn(row * inner, outside ? -1 : in_off);
       }
-      fn(row * inner, outside ? -1 : in_off);
     }
-  }
+  );
 }
 
 template <typename T>

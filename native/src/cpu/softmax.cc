@@ -98,11 +98,12 @@ template <typename Body>
 void for_blocks(const Layout& l, Body body) {
   const int64_t blocks = (l.inner + kBlock - 1) / kBlock;
   const int64_t total = l.outer * l.size * l.inner;
-#pragma omp parallel for schedule(static) if (total >= kParallelGrain)
-  for (int64_t ob = 0; ob < l.outer * blocks; ++ob) {
-    const int64_t o = ob / blocks, i0 = (ob % blocks) * kBlock;
-    body(o * l.size * l.inner + i0, std::min(kBlock, l.inner - i0));
-  }
+  NS_PARALLEL_IF(total >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t ob = 0; ob < l.outer * blocks; ++ob) {
+      const int64_t o = ob / blocks, i0 = (ob % blocks) * kBlock;
+      body(o * l.size * l.inner + i0, std::min(kBlock, l.inner - i0));
+    }
+  );
 }
 
 void loop_softmax(const float* x, float* y, const Layout& l, bool log) {

@@ -29,8 +29,9 @@ void map(const core::TensorRef& in, const core::TensorRef& out, F f) {
   const I* src = in.data<I>();
   O* dst = out.data<O>();
   int64_t n = out.numel();
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-  for (int64_t i = 0; i < n; ++i) dst[i] = f(src[i]);
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) dst[i] = f(src[i]);
+  );
 }
 
 // Same dtype in and out; f's result is cast back (uint8 wraps as in PyTorch).
@@ -117,8 +118,9 @@ void rsqrt(OpCall& call) {
   float_eltwise(call, dnnl::algorithm::eltwise_sqrt);
   float* p = call.out(0).data<float>();
   int64_t n = call.out(0).numel();
-#pragma omp parallel for simd schedule(static) if (n >= kParallelGrain)
-  for (int64_t i = 0; i < n; ++i) p[i] = 1.0f / p[i];
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) p[i] = 1.0f / p[i];
+  );
 }
 
 // Bounds are ±infinity when absent. An integer input keeps its dtype when both bounds are

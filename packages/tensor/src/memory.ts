@@ -12,14 +12,22 @@ interface Scope {
 
 const current = new AsyncLocalStorage<Scope>();
 
-/** Called by the Tensor constructor. */
-export function track(t: Tensor): void {
-  current.getStore()?.tensors.add(t);
+/**
+ * Called by the Tensor constructor; true when a scope took the tensor. Note [backstop]: a tensor
+ * inside a scope is disposed by the scope or leaves it through keep() or the scope's result, so
+ * only then does it need the FinalizationRegistry backstop (registering costs more than a tiny
+ * op's kernel, and most tensors of a training step never leave their scope).
+ */
+export function track(t: Tensor): boolean {
+  const s = current.getStore();
+  if (!s) return false;
+  s.tensors.add(t);
+  return true;
 }
 
 /** Keeps `t` alive past the end of the current scope (it joins no scope). */
 export function keep<T extends Tensor>(t: T): T {
-  current.getStore()?.tensors.delete(t);
+  if (current.getStore()?.tensors.delete(t)) t.registerBackstop();
   return t;
 }
 
@@ -40,8 +48,9 @@ function close(scope: Scope, result: unknown): void {
   collectTensors(result, kept);
   const parent = current.getStore();
   for (const t of scope.tensors) {
-    if (kept.has(t)) parent?.tensors.add(t);
-    else t.dispose();
+    if (!kept.has(t)) t.dispose();
+    else if (parent) parent.tensors.add(t);
+    else t.registerBackstop();
   }
 }
 

@@ -35,6 +35,7 @@ export class Tensor {
   grad: Tensor | null = null;
   private _requiresGrad = false;
   private readonly _slot: Slot;
+  private _registered = false;
 
   private _device: Device;
 
@@ -42,8 +43,14 @@ export class Tensor {
   constructor(handle: NativeHandle, readonly shape: readonly number[], readonly dtype: DType, device: Device) {
     this._slot = { handle };
     this._device = device;
+    if (!track(this)) this.registerBackstop();
+  }
+
+  /** @internal Puts the tensor under the GC backstop (Note [backstop] in memory.ts). */
+  registerBackstop(): void {
+    if (this._registered || this._slot.handle === null) return;
     backstop.register(this, this._slot, this);
-    track(this);
+    this._registered = true;
   }
 
   get device(): Device {
@@ -63,7 +70,8 @@ export class Tensor {
     this._slot.handle = handle;
     this._device = other._device;
     other._slot.handle = null;
-    backstop.unregister(other);
+    if (other._registered) backstop.unregister(other);
+    other._registered = false;
   }
 
   get requiresGrad(): boolean {
@@ -113,7 +121,8 @@ export class Tensor {
     if (this._slot.handle === null) return;
     native().release(this._slot.handle);
     this._slot.handle = null;
-    backstop.unregister(this);
+    if (this._registered) backstop.unregister(this);
+    this._registered = false;
     if (this.grad) {
       this.grad.dispose();
       this.grad = null;

@@ -15,7 +15,8 @@ def sgd_step(x, a):
     if a["momentum"] != 0 and not a["firstStep"]:
         opt.state[p]["momentum_buffer"] = x[2].detach().clone()
     opt.step()
-    buf = opt.state[p].get("momentum_buffer") if a["momentum"] != 0 else x[1]
+    # State a step does not use (no momentum) is left as it was.
+    buf = opt.state[p].get("momentum_buffer") if a["momentum"] != 0 else x[2]
     return [p.detach(), buf.detach()]
 
 
@@ -31,7 +32,7 @@ def adam_step(x, a):
     if a["amsgrad"]:
         st["max_exp_avg_sq"] = x[4].detach().clone()
     opt.step()
-    vmax = st["max_exp_avg_sq"] if a["amsgrad"] else x[1]
+    vmax = st["max_exp_avg_sq"] if a["amsgrad"] else x[4]
     return [p.detach(), st["exp_avg"], st["exp_avg_sq"], vmax]
 
 
@@ -47,7 +48,7 @@ def rmsprop_step(x, a):
     if a["centered"]:
         st["grad_avg"] = x[3].detach().clone()
     opt.step()
-    return [p.detach(), st["square_avg"], st["grad_avg"] if a["centered"] else x[1], st["momentum_buffer"] if a["momentum"] > 0 else x[1]]
+    return [p.detach(), st["square_avg"], st["grad_avg"] if a["centered"] else x[3], st["momentum_buffer"] if a["momentum"] > 0 else x[4]]
 
 
 def adagrad_step(x, a):

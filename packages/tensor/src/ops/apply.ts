@@ -4,6 +4,7 @@
 // grad mode is on and an input requires grad. Profiling and leak accounting belong here too.
 import { GraphNode, type Edge } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
+import type { NativeHandle } from '@nutshell/native';
 import type { Device } from '../device.js';
 import { totalmem } from 'node:os';
 import { dtypeId, dtypeSize } from '../dtype.js';
@@ -25,7 +26,6 @@ function entriesOf(decl: OpDecl<any>): [string, AttrSpec][] {
   return e;
 }
 const NO_ATTRS: Record<string, AttrValue> = Object.freeze({}) as Record<string, AttrValue>;
-const NO_VALUES = new Float64Array(0);
 
 export function resolveAttrs(decl: OpDecl<any>, given: Record<string, AttrValue | undefined>): Record<string, AttrValue> {
   const entries = entriesOf(decl);
@@ -66,35 +66,47 @@ function checkAttr(op: string, key: string, spec: AttrSpec, value: AttrValue): A
   }
 }
 
-function encodeAttrs(decl: OpDecl<any>, attrs: Record<string, AttrValue>): Float64Array {
-  const entries = entriesOf(decl);
-  if (entries.length === 0) return NO_VALUES;
-  const flat: number[] = [];
-  for (const [key, spec] of entries) {
-    const v = attrs[key];
-    if (Array.isArray(v)) flat.push(v.length, ...v);
-    else if (typeof v === 'boolean') flat.push(v ? 1 : 0);
-    else if (typeof v === 'string') flat.push((spec.kind as readonly string[]).indexOf(v));
-    else flat.push(v as number);
-  }
-  return Float64Array.from(flat);
+// Note [one buffer per call] (native/src/binding/addon.cc): handles, metadata and attributes of
+// every op go to native code in one reused Float64Array, which grows when an op needs more.
+let packed = new Float64Array(1024);
+
+function ensure(n: number): Float64Array {
+  if (n > packed.length) packed = new Float64Array(Math.max(n, 2 * packed.length));
+  return packed;
 }
 
-function encodeMeta(inputs: readonly TensorMeta[], outputs: readonly OutputMeta[]): Float64Array {
-  let n = 1;
-  for (const t of inputs) n += 2 + t.shape.length;
-  for (const t of outputs) n += 2 + t.shape.length;
-  const meta = new Float64Array(n);
+/** Writes [handles…][meta…][attrs…] into the packed buffer; returns [metaLength, attrsLength]. */
+function pack(decl: OpDecl<any>, inputs: readonly Tensor[], outputs: readonly OutputMeta[], attrs: Record<string, AttrValue>): [number, number] {
+  const entries = entriesOf(decl);
+  let metaLength = 1;
+  for (const t of inputs) metaLength += 2 + t.shape.length;
+  for (const t of outputs) metaLength += 2 + t.shape.length;
+  let attrsLength = 0;
+  for (const [key] of entries) {
+    const v = attrs[key];
+    attrsLength += Array.isArray(v) ? 1 + v.length : 1;
+  }
+  const buf = ensure(inputs.length + metaLength + attrsLength);
   let p = 0;
+  for (const t of inputs) buf[p++] = t.handle(decl.name);
   const put = (t: TensorMeta) => {
-    meta[p++] = dtypeId(t.dtype);
-    meta[p++] = t.shape.length;
-    for (const d of t.shape) meta[p++] = d;
+    buf[p++] = dtypeId(t.dtype);
+    buf[p++] = t.shape.length;
+    for (const d of t.shape) buf[p++] = d;
   };
   for (const t of inputs) put(t);
-  meta[p++] = outputs.length;
+  buf[p++] = outputs.length;
   for (const t of outputs) put(t);
-  return meta;
+  for (const [key, spec] of entries) {
+    const v = attrs[key];
+    if (Array.isArray(v)) {
+      buf[p++] = v.length;
+      for (const x of v) buf[p++] = x;
+    } else if (typeof v === 'boolean') buf[p++] = v ? 1 : 0;
+    else if (typeof v === 'string') buf[p++] = (spec.kind as readonly string[]).indexOf(v);
+    else buf[p++] = v as number;
+  }
+  return [metaLength, attrsLength];
 }
 
 function checkInputs(decl: OpDecl<any>, inputs: readonly unknown[]): Device | undefined {
@@ -108,7 +120,7 @@ function checkInputs(decl: OpDecl<any>, inputs: readonly unknown[]): Device | un
     const spec = inputSpec(decl, i);
     const t = inputs[i] as Tensor;
     if (!(t instanceof Tensor)) throw new ValueError(`${decl.name}: argument '${spec.name}' expected a Tensor, got ${describe(t)}`);
-    t.handle(`${decl.name}: argument '${spec.name}'`);
+    if (t.isDisposed) t.handle(`${decl.name}: argument '${spec.name}'`); // throws DisposedError naming the argument
     if (!spec.dtypes.includes(t.dtype)) {
       throw new DTypeError(`${decl.name}: argument '${spec.name}' expected dtype ${spec.dtypes.join(' or ')}, got ${t.dtype}`);
     }
@@ -187,21 +199,25 @@ function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: 
   if (decl.view) {
     outputs = [shareStorage(inputs[0], outMeta[0].shape)];
   } else {
-    const handles = inputs.map((t) => t.handle(decl.name));
     const aliases = decl.inplace ? inplaceAliases(decl, inputs, outMeta) : undefined;
-    let outHandles;
+    const [metaLength, attrsLength] = pack(decl, inputs, outMeta, resolved);
     try {
-      outHandles = native().run(opId(decl.name), device.typeId, device.index, handles, encodeMeta(inputs, outMeta), encodeAttrs(decl, resolved), aliases);
+      native().run(opId(decl.name), device.typeId, device.index, packed, inputs.length, metaLength, attrsLength, aliases);
     } catch (err) {
       throw fromNative(err);
     }
-    outputs = outHandles.map((h, i) => (h === undefined ? inputs[aliases![i]] : new Tensor(h, outMeta[i].shape, outMeta[i].dtype, device)));
+    outputs = new Array<Tensor>(outMeta.length);
+    for (let i = 0; i < outMeta.length; i++) {
+      const h = packed[i];
+      outputs[i] = h < 0 ? inputs[aliases![i]] : new Tensor(h as unknown as NativeHandle, outMeta[i].shape, outMeta[i].dtype, device);
+    }
   }
 
   const visible = decl.visibleOutputs ?? outputs.length;
   if (decl.grad && isGradEnabled() && inputs.some((t) => t.requiresGrad)) record(decl, inputs, resolved, outputs, visible);
   else for (let i = visible; i < outputs.length; i++) outputs[i].dispose();
-  return outputs.slice(0, visible);
+  if (visible < outputs.length) outputs.length = visible;
+  return outputs;
 }
 
 function record(decl: OpDecl<any>, inputs: readonly Tensor[], attrs: Record<string, AttrValue>, outputs: Tensor[], visible: number): void {
