@@ -88,6 +88,17 @@ class HostAllocator final : public core::Allocator {
 // because nothing is queued ahead of it.
 constexpr int64_t kInlineElementBudget = 1 << 14;
 
+// Note [threads per op]: with OMP_WAIT_POLICY=PASSIVE (our default, see native/js/addon.ts) idle
+// OpenMP threads sleep, and waking them for an op costs tens of microseconds — more than a
+// second core saves on anything smaller than about a million elements (a LeNet step at batch 64
+// ran 20 % slower on two threads than on one). Under passive waiting such ops run on the worker
+// alone; when threads spin (ACTIVE, or a GOMP_SPINCOUNT of the user's) every op gets them all.
+int64_t parallel_work_threshold() {
+  const char* policy = std::getenv("OMP_WAIT_POLICY");
+  const bool passive = policy && (std::strcmp(policy, "PASSIVE") == 0 || std::strcmp(policy, "passive") == 0);
+  return passive && !std::getenv("GOMP_SPINCOUNT") ? int64_t{1} << 20 : 0;
+}
+
 class CpuBackend final : public core::Backend {
  public:
   core::DeviceType type() const override { return core::DeviceType::cpu; }
@@ -126,7 +137,7 @@ class CpuBackend final : public core::Backend {
       if (ran) return;
     }
     auto shared = std::make_shared<core::OpCall>(std::move(call));
-    stream_.submit([this, kernel, shared] { core::run_op(kernel, *shared, /*rethrow=*/false, &profile_); });
+    stream_.submit([this, kernel, shared] { core::run_op(kernel, *shared, /*rethrow=*/false, &profile_); }, touched >= parallel_work_);
   }
 
   void synchronize(int) override { stream_.wait(); }
@@ -155,6 +166,7 @@ class CpuBackend final : public core::Backend {
 
  private:
   HostAllocator allocator_;
+  const int64_t parallel_work_ = parallel_work_threshold();  // elements touched (Note [threads per op])
   core::OpProfile profile_;  // before stream_: queued tasks use it until the worker has joined
   Stream stream_;
 };

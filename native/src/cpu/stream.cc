@@ -31,15 +31,15 @@ Stream::~Stream() {
   if (worker_.joinable()) worker_.join();
 }
 
-void Stream::apply_threads(int& applied) {
-  int want = threads_.load();
+void Stream::apply_threads(int& applied, bool parallel) {
+  int want = parallel ? threads_.load() : 1;
   if (want != applied) {
     omp_set_num_threads(want);
     applied = want;
   }
 }
 
-void Stream::submit(std::function<void()> task) {
+void Stream::submit(std::function<void()> task, bool parallel) {
   {
     std::unique_lock<std::mutex> lock(mutex_);
     // Note [queue bound]: every queued op holds its outputs, so a JS thread running far ahead
@@ -51,7 +51,7 @@ void Stream::submit(std::function<void()> task) {
       work_done_.wait(lock, [&] { return queue_.size() < kMaxQueued / 2; });
       --waiters_;
     }
-    queue_.push_back(std::move(task));
+    queue_.push_back({std::move(task), parallel});
     ++submitted_;
   }
   work_ready_.notify_one();
@@ -105,11 +105,12 @@ void Stream::loop() {
   for (;;) {
     work_ready_.wait(lock, [&] { return stopping_ || (!queue_.empty() && !busy_); });
     if (queue_.empty() && stopping_) return;
-    std::function<void()> task = std::move(queue_.front());
+    Queued next = std::move(queue_.front());
     queue_.pop_front();
+    std::function<void()> task = std::move(next.task);
     busy_ = true;
     lock.unlock();
-    apply_threads(applied);
+    apply_threads(applied, next.parallel);
     task();  // tasks catch their own errors (core::run_op)
     task = nullptr;  // drop the references the task held before reporting it finished
     lock.lock();

@@ -15,8 +15,9 @@ class Stream {
  public:
   Stream();
   ~Stream();
-  // Runs `task` on the worker after everything queued before it.
-  void submit(std::function<void()> task);
+  // Runs `task` on the worker after everything queued before it, with all of the stream's
+  // threads when `parallel`, else with one (Note [threads per op] in backend.cc).
+  void submit(std::function<void()> task, bool parallel = true);
   // Runs `task` on the calling thread if the stream is idle and returns true; false otherwise.
   // Lets tiny ops skip the thread hop, which would cost more than the op.
   bool run_now_if_idle(const std::function<void()>& task);
@@ -27,11 +28,15 @@ class Stream {
 
  private:
   void loop();
-  void apply_threads(int& applied);
+  void apply_threads(int& applied, bool parallel);
   void finish_inline();
   std::mutex mutex_;
   std::condition_variable work_ready_, work_done_;
-  std::deque<std::function<void()>> queue_;
+  struct Queued {
+    std::function<void()> task;
+    bool parallel;
+  };
+  std::deque<Queued> queue_;
   uint64_t submitted_ = 0, finished_ = 0;
   int waiters_ = 0;  // threads blocked in wait() or in submit()
   static constexpr size_t kMaxQueued = 128;
