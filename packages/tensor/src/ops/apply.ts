@@ -220,12 +220,14 @@ function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: 
   return outputs;
 }
 
+const NONE_SAVED: readonly number[] = [];
+
 function record(decl: OpDecl<any>, inputs: readonly Tensor[], attrs: Record<string, AttrValue>, outputs: Tensor[], visible: number): void {
-  const keepInputs = new Set(decl.saves?.inputs ?? []);
-  const keepOutputs = new Set(decl.saves?.outputs ?? []);
+  const keepInputs = decl.saves?.inputs ?? NONE_SAVED;
+  const keepOutputs = decl.saves?.outputs ?? NONE_SAVED;
   const internal = (t: Tensor) => untrack(shareStorage(t, t.shape));
-  const savedInputs = inputs.map((t, i) => (keepInputs.has(i) ? internal(t) : null));
-  const savedOutputs = outputs.map((t, i) => (keepOutputs.has(i) ? internal(t) : null));
+  const savedInputs = inputs.map((t, i) => (keepInputs.includes(i) ? internal(t) : null));
+  const savedOutputs = outputs.map((t, i) => (keepOutputs.includes(i) ? internal(t) : null));
   // Hidden outputs (workspaces, reserves) live on only as saved tensors of the node.
   for (let i = visible; i < outputs.length; i++) outputs[i].dispose();
   const next: Edge[] = inputs.map((t, i) => {
