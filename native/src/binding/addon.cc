@@ -335,28 +335,28 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     Napi::Int32Array aliases;
     if (info.Length() > 7 && info[7].IsTypedArray()) aliases = info[7].As<Napi::Int32Array>();
     std::vector<double> out_handles(n_out, -1.0);
-    for (size_t i = 0; i < n_out; ++i) {
-      auto& ref = call.outputs[i];
-      size_t nbytes = static_cast<size_t>(ref.numel()) * core::dtype_size(ref.dtype);
-      int32_t alias = !aliases.IsEmpty() && i < aliases.ElementLength() ? aliases[i] : -1;
-      if (alias >= 0) {
-        NS_CHECK(static_cast<size_t>(alias) < call.inputs.size(), value, std::string(name) + ": in-place alias out of range");
-        const auto& src = call.inputs[static_cast<size_t>(alias)];
-        NS_CHECK(src.dtype == ref.dtype && nbytes <= src.storage->nbytes(), value,
-                 std::string(name) + ": in-place output " + std::to_string(i) + " does not fit input " + std::to_string(alias));
-        ref.storage = src.storage;
-        continue;
-      }
-      ref.storage = b.allocate(call.device.index, nbytes);
-      out_handles[i] = handles().add(env, ref.storage, true);
-    }
     try {
+      for (size_t i = 0; i < n_out; ++i) {
+        auto& ref = call.outputs[i];
+        size_t nbytes = static_cast<size_t>(ref.numel()) * core::dtype_size(ref.dtype);
+        int32_t alias = !aliases.IsEmpty() && i < aliases.ElementLength() ? aliases[i] : -1;
+        if (alias >= 0) {
+          NS_CHECK(static_cast<size_t>(alias) < call.inputs.size(), value, "in-place alias out of range");
+          const auto& src = call.inputs[static_cast<size_t>(alias)];
+          NS_CHECK(src.dtype == ref.dtype && nbytes <= src.storage->nbytes(), value,
+                   "in-place output " + std::to_string(i) + " does not fit input " + std::to_string(alias));
+          ref.storage = src.storage;
+          continue;
+        }
+        ref.storage = b.allocate(call.device.index, nbytes);
+        out_handles[i] = handles().add(env, ref.storage, true);
+      }
       b.launch(kernel, std::move(call));
     } catch (const std::exception& e) {
       // The outputs' handles were never returned: release them, or they would leak.
       for (double h : out_handles)
         if (h >= 0) handles().release(env, h);
-      std::string msg = e.what();
+      std::string msg = e.what();  // errors name the op, allocation failures (out of memory) too
       if (msg.rfind(name, 0) != 0) msg = std::string(name) + ": " + msg;
       const auto* ns = dynamic_cast<const core::Error*>(&e);
       throw core::Error(ns ? ns->kind() : core::ErrorKind::backend, msg);

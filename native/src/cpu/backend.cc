@@ -89,14 +89,47 @@ class HostAllocator final : public core::Allocator {
 constexpr int64_t kInlineElementBudget = 1 << 14;
 
 // Note [threads per op]: with OMP_WAIT_POLICY=PASSIVE (our default, see native/js/addon.ts) idle
-// OpenMP threads sleep, and waking them for an op costs tens of microseconds — more than a
-// second core saves on anything smaller than about a million elements (a LeNet step at batch 64
-// ran 20 % slower on two threads than on one). Under passive waiting such ops run on the worker
-// alone; when threads spin (ACTIVE, or a GOMP_SPINCOUNT of the user's) every op gets them all.
-int64_t parallel_work_threshold() {
+// OpenMP threads sleep, and waking them costs tens of microseconds per op — more than a second
+// core saves on a short op (a LeNet step at batch 64 ran 20 % slower on two threads than on one),
+// while long ops (an LSTM layer, a ResNet convolution) still gain nearly 2x. So under passive
+// waiting an op runs on the worker alone unless its work is large: convolutions and matrix
+// products by their multiply-adds, recurrent layers always, everything else by the elements it
+// touches. The rule depends on shapes only, so results are the same run after run (a timing-based
+// choice would change reduction orders from one run to the next). When threads spin (ACTIVE, or
+// a GOMP_SPINCOUNT of the user's) waking is cheap and every op gets them all.
+bool passive_waiting() {
   const char* policy = std::getenv("OMP_WAIT_POLICY");
   const bool passive = policy && (std::strcmp(policy, "PASSIVE") == 0 || std::strcmp(policy, "passive") == 0);
-  return passive && !std::getenv("GOMP_SPINCOUNT") ? int64_t{1} << 20 : 0;
+  return passive && !std::getenv("GOMP_SPINCOUNT");
+}
+
+constexpr double kParallelMultiplyAdds = 64e6;    // ~1 ms on one core
+constexpr int64_t kParallelElements = int64_t{1} << 20;
+
+bool worth_all_threads(const core::OpCall& call, int64_t touched) {
+  using core::OpId;
+  // Multiply-adds per output element times outputs: a weight's elements per output channel.
+  auto per_channel = [](const core::TensorRef& w) { return w.rank() > 0 && w.dim(0) > 0 ? static_cast<double>(w.numel()) / w.dim(0) : 0.0; };
+  switch (call.op) {
+    case OpId::conv2d:  // output elements × (C/g·kH·kW)
+      return static_cast<double>(call.out(0).numel()) * per_channel(call.in(1)) >= kParallelMultiplyAdds;
+    case OpId::conv2dBackwardData:  // gradOutput elements × (C/g·kH·kW)
+      return static_cast<double>(call.in(0).numel()) * per_channel(call.in(1)) >= kParallelMultiplyAdds;
+    case OpId::conv2dBackwardWeights:
+      return static_cast<double>(call.in(0).numel()) * per_channel(call.out(0)) >= kParallelMultiplyAdds;
+    case OpId::matmul:
+    case OpId::linear:
+      return call.in(0).rank() > 0 && static_cast<double>(call.out(0).numel()) * call.in(0).dim(-1) >= kParallelMultiplyAdds;
+    case OpId::lstm:
+    case OpId::lstmBackward:
+    case OpId::gru:
+    case OpId::gruBackward:
+    case OpId::rnn:
+    case OpId::rnnBackward:
+      return true;
+    default:
+      return touched >= kParallelElements;
+  }
 }
 
 class CpuBackend final : public core::Backend {
@@ -137,7 +170,8 @@ class CpuBackend final : public core::Backend {
       if (ran) return;
     }
     auto shared = std::make_shared<core::OpCall>(std::move(call));
-    stream_.submit([this, kernel, shared] { core::run_op(kernel, *shared, /*rethrow=*/false, &profile_); }, touched >= parallel_work_);
+    const bool parallel = !passive_ || worth_all_threads(*shared, touched);
+    stream_.submit([this, kernel, shared] { core::run_op(kernel, *shared, /*rethrow=*/false, &profile_); }, parallel);
   }
 
   void synchronize(int) override { stream_.wait(); }
@@ -166,7 +200,7 @@ class CpuBackend final : public core::Backend {
 
  private:
   HostAllocator allocator_;
-  const int64_t parallel_work_ = parallel_work_threshold();  // elements touched (Note [threads per op])
+  const bool passive_ = passive_waiting();  // Note [threads per op]
   core::OpProfile profile_;  // before stream_: queued tasks use it until the worker has joined
   Stream stream_;
 };
