@@ -58,7 +58,7 @@ class HandleTable {
  public:
   uint32_t add(Napi::Env env, StoragePtr storage, bool report) {
     int64_t bytes = report ? static_cast<int64_t>(storage->nbytes()) : 0;
-    if (bytes) Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+    adjust(env, bytes);
     uint32_t id;
     if (!free_.empty()) {
       id = free_.back();
@@ -87,7 +87,7 @@ class HandleTable {
   void release(Napi::Env env, double id) {
     Handle* h = find(id, "release");
     if (!h->storage) return;
-    if (h->reported_bytes) Napi::MemoryManagement::AdjustExternalMemory(env, -h->reported_bytes);
+    adjust(env, -h->reported_bytes);
     h->storage.reset();
     h->reported_bytes = 0;
     free_.push_back(static_cast<uint32_t>(h - slots_.data()));
@@ -100,6 +100,17 @@ class HandleTable {
     }
     return &slots_[static_cast<size_t>(d)];
   }
+  // Tells V8 what native memory the handles hold, in steps of at least kReportStep: a call per
+  // tensor cost a tenth of a tiny op, and V8 only needs the total roughly.
+  void adjust(Napi::Env env, int64_t delta) {
+    unreported_ += delta;
+    if (unreported_ >= kReportStep || unreported_ <= -kReportStep) {
+      Napi::MemoryManagement::AdjustExternalMemory(env, unreported_);
+      unreported_ = 0;
+    }
+  }
+  static constexpr int64_t kReportStep = int64_t{1} << 20;
+  int64_t unreported_ = 0;
   std::vector<Handle> slots_;
   std::vector<uint32_t> free_;
 };

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -200,8 +201,12 @@ WStrides weight_strides(const memory::desc& md) {
 
 constexpr int64_t kTile = 32;
 
-// PyTorch's [G·H, rows] weight of direction d → oneDNN weights with strides `s` (tiled transpose).
-void pack_weight(const float* src, const Layer& L, int64_t rows, int64_t d, const WStrides& s, float* dst) {
+// Copies between PyTorch's [G·H, rows] weight of direction d (`torch`) and oneDNN (diff) weights
+// with strides `s` (`dnnl`), towards oneDNN when `to_dnnl`, else back: a tiled transpose with the
+// gate permutation.
+template <bool to_dnnl>
+void copy_weight(std::conditional_t<to_dnnl, const float*, float*> torch, const Layer& L, int64_t rows, int64_t d, const WStrides& s,
+                 std::conditional_t<to_dnnl, float*, const float*> dnnl) {
   const int64_t GH = L.gates() * L.H;
   const int64_t* perm = gate_perm(L.cell);
   const int64_t tiles_r = (GH + kTile - 1) / kTile, tiles_c = (rows + kTile - 1) / kTile;
@@ -211,29 +216,12 @@ void pack_weight(const float* src, const Layer& L, int64_t rows, int64_t d, cons
         const int64_t r_end = std::min(GH, (tr + 1) * kTile), c_end = std::min(rows, (tc + 1) * kTile);
         for (int64_t r = tr * kTile; r < r_end; ++r) {
           const int64_t g = r / L.H, o = r % L.H;
-          const float* from = src + (perm[g] * L.H + o) * rows;
-          float* to = dst + d * s.dir + g * s.gate + o * s.out;
-          for (int64_t c = tc * kTile; c < c_end; ++c) to[c * s.row] = from[c];
-        }
-      }
-    }
-  );
-}
-
-// The inverse: oneDNN (diff) weights with strides `s` → PyTorch's [G·H, rows] of direction d.
-void unpack_weight(const float* src, const Layer& L, int64_t rows, int64_t d, const WStrides& s, float* dst) {
-  const int64_t GH = L.gates() * L.H;
-  const int64_t* perm = gate_perm(L.cell);
-  const int64_t tiles_r = (GH + kTile - 1) / kTile, tiles_c = (rows + kTile - 1) / kTile;
-  NS_PARALLEL_IF(GH * rows >= kParallelGrain, "omp parallel for collapse(2) schedule(static)",
-    for (int64_t tr = 0; tr < tiles_r; ++tr) {
-      for (int64_t tc = 0; tc < tiles_c; ++tc) {
-        const int64_t r_end = std::min(GH, (tr + 1) * kTile), c_end = std::min(rows, (tc + 1) * kTile);
-        for (int64_t r = tr * kTile; r < r_end; ++r) {
-          const int64_t g = r / L.H, o = r % L.H;
-          float* to = dst + (perm[g] * L.H + o) * rows;
-          const float* from = src + d * s.dir + g * s.gate + o * s.out;
-          for (int64_t c = tc * kTile; c < c_end; ++c) to[c] = from[c * s.row];
+          auto row = torch + (perm[g] * L.H + o) * rows;
+          auto col = dnnl + d * s.dir + g * s.gate + o * s.out;
+          for (int64_t c = tc * kTile; c < c_end; ++c) {
+            if constexpr (to_dnnl) col[c * s.row] = row[c];
+            else row[c] = col[c * s.row];
+          }
         }
       }
     }
@@ -251,7 +239,7 @@ memory pack_weights(const OpCall& call, const Layer& L, int slot, const memory::
   if (!is_plain(md)) plain = memory::desc({1, L.D, rows, L.gates(), L.H}, dt::f32, tag::ldigo);
   memory out(plain, onednn::engine());
   const WStrides s = weight_strides(plain);
-  for (int64_t d = 0; d < L.D; ++d) pack_weight(weight_in(call, L, d, slot).data<float>(), L, rows, d, s, static_cast<float*>(out.get_data_handle()));
+  for (int64_t d = 0; d < L.D; ++d) copy_weight<true>(weight_in(call, L, d, slot).data<float>(), L, rows, d, s, static_cast<float*>(out.get_data_handle()));
   return is_plain(md) ? out : onednn::to_layout(out, md);
 }
 
@@ -458,7 +446,7 @@ void backward(OpCall& call, const Layer& L) {
     }
     const WStrides s = weight_strides(plain.get_desc());
     for (int64_t d = 0; d < L.D; ++d)
-      unpack_weight(static_cast<const float*>(plain.get_data_handle()), L, rows, d, s, call.out(base + 4 * d + slot).data<float>());
+      copy_weight<false>(call.out(base + 4 * d + slot).data<float>(), L, rows, d, s, static_cast<const float*>(plain.get_data_handle()));
   };
   unpack(dwl, 0, L.C);
   unpack(dwi, 1, L.H);
