@@ -306,16 +306,20 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     core::OpCall call;
     call.op = static_cast<core::OpId>(op);
     call.device = {device_type(info[1]), info[2].As<Napi::Number>().Int32Value()};
-    NS_CHECK(info[3].IsTypedArray() && info[3].As<Napi::TypedArray>().TypedArrayType() == napi_float64_array, value,
-             "run: expected a Float64Array of handles, metadata and attributes");
-    auto packed = info[3].As<Napi::Float64Array>();
+    // One query for type, length and data (node-addon-api's checked accessors make three).
+    napi_typedarray_type type = napi_int8_array;
+    size_t length = 0;
+    void* raw = nullptr;
+    bool is_typed = false;
+    napi_is_typedarray(env, info[3], &is_typed);
+    if (is_typed) napi_get_typedarray_info(env, info[3], &type, &length, &raw, nullptr, nullptr);
+    NS_CHECK(is_typed && type == napi_float64_array, value, "run: expected a Float64Array of handles, metadata and attributes");
     const int64_t n_in = info[4].As<Napi::Number>().Int64Value();
     const int64_t meta_len = info[5].As<Napi::Number>().Int64Value();
     const int64_t attrs_len = info[6].As<Napi::Number>().Int64Value();
-    NS_CHECK(n_in >= 0 && n_in <= 4096 && meta_len >= 0 && attrs_len >= 0 &&
-                 n_in + meta_len + attrs_len <= static_cast<int64_t>(packed.ElementLength()),
-             value, "run: counts exceed the packed buffer");
-    double* data = packed.Data();
+    NS_CHECK(n_in >= 0 && n_in <= 4096 && meta_len >= 0 && attrs_len >= 0 && n_in + meta_len + attrs_len <= static_cast<int64_t>(length), value,
+             "run: counts exceed the packed buffer");
+    double* data = static_cast<double*>(raw);
     const double* meta = data + n_in;
     const char* name = core::op_name(call.op);
 

@@ -18,13 +18,18 @@ import { inputSpec, type AttrSpec, type AttrValue, type OpDecl, type OutputMeta,
 const describe = (v: unknown): string =>
   v === null ? 'null' : v === undefined ? 'undefined' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? (v.constructor?.name ?? 'an object') : `${typeof v} ${String(v)}`;
 
-// Attribute specs as entries, computed once per declaration (apply runs for every op call).
-const attrEntries = new WeakMap<OpDecl<any>, [string, AttrSpec][]>();
-function entriesOf(decl: OpDecl<any>): [string, AttrSpec][] {
-  let e = attrEntries.get(decl);
-  if (!e) attrEntries.set(decl, (e = Object.entries(decl.attrs) as [string, AttrSpec][]));
-  return e;
+// What apply needs of a declaration on every call, worked out once per declaration.
+interface DeclInfo {
+  entries: [string, AttrSpec][];
+  id: number | undefined; // native op id (views have none)
 }
+const declInfo = new WeakMap<OpDecl<any>, DeclInfo>();
+function infoOf(decl: OpDecl<any>): DeclInfo {
+  let i = declInfo.get(decl);
+  if (!i) declInfo.set(decl, (i = { entries: Object.entries(decl.attrs) as [string, AttrSpec][], id: decl.view ? undefined : opId(decl.name) }));
+  return i;
+}
+const entriesOf = (decl: OpDecl<any>): [string, AttrSpec][] => infoOf(decl).entries;
 const NO_ATTRS: Record<string, AttrValue> = Object.freeze({}) as Record<string, AttrValue>;
 
 export function resolveAttrs(decl: OpDecl<any>, given: Record<string, AttrValue | undefined>): Record<string, AttrValue> {
@@ -202,7 +207,7 @@ function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: 
     const aliases = decl.inplace ? inplaceAliases(decl, inputs, outMeta) : undefined;
     const [metaLength, attrsLength] = pack(decl, inputs, outMeta, resolved);
     try {
-      native().run(opId(decl.name), device.typeId, device.index, packed, inputs.length, metaLength, attrsLength, aliases);
+      native().run(infoOf(decl).id!, device.typeId, device.index, packed, inputs.length, metaLength, attrsLength, aliases);
     } catch (err) {
       throw fromNative(err);
     }
