@@ -1,6 +1,6 @@
 // Memory stays flat over a long training-like loop, and seeded runs repeat bit for bit.
 import { expect, it } from 'vitest';
-import { crossEntropy, linear, manualSeed, memory, noGrad, randn, randint, relu, scope, copyInto, keep, type Tensor } from '../src/index.js';
+import { conv2d, crossEntropy, linear, manualSeed, memory, noGrad, randn, randint, relu, scope, copyInto, keep, setNumThreads, type Tensor } from '../src/index.js';
 
 function makeParams(): Tensor[] {
   return [randn([16, 8]), randn([16]), randn([4, 16]), randn([4])].map((t) => keep(t.mul(0.3)).requiresGrad_());
@@ -51,3 +51,34 @@ it('a seeded run is bit-identical twice', () => {
   };
   expect(run()).toEqual(run());
 });
+
+// Note [threads per op] (native/src/cpu/backend.cc): the threads an op gets follow from its
+// shapes alone, so reduction orders, and with them the bits, repeat from run to run — here with
+// a convolution big enough to get both threads beside ops small enough to run on one.
+it('a seeded conv run on two threads is bit-identical twice', () => {
+  setNumThreads(2);
+  try {
+    const run = () => {
+      manualSeed(7);
+      const w = keep(randn([32, 16, 3, 3]).mul(0.1)).requiresGrad_();
+      const x = randn([16, 16, 32, 32]);
+      const out: number[][] = [];
+      for (let step = 0; step < 4; step++) {
+        scope(() => {
+          const loss = relu(conv2d(x, w, null, { padding: 1 })).mean();
+          loss.backward();
+          out.push([loss.itemSync(), ...Array.from(w.grad!.dataSync()).slice(0, 64)]);
+          noGrad(() => copyInto(w, w.sub(w.grad!.mul(0.1))));
+          w.grad!.dispose();
+          w.grad = null;
+        });
+      }
+      w.dispose();
+      x.dispose();
+      return out;
+    };
+    expect(run()).toEqual(run());
+  } finally {
+    setNumThreads(1);
+  }
+}, 60_000);
