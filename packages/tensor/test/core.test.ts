@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, backends, memory, mul, ones, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
+import { add, backends, cat, memory, mul, ones, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
 
 describe('creation and reading', () => {
   it('makes tensors from nested arrays and TypedArrays and reads them back', async () => {
@@ -24,6 +24,16 @@ describe('creation and reading', () => {
 });
 
 describe('ops end to end', () => {
+  it('an op with more arguments than the reused call buffer holds grows it (Note [one buffer per call])', async () => {
+    const parts = Array.from({ length: 600 }, (_, i) => tensor([[i, i + 0.5]]));
+    const c = cat(parts, 0);
+    expect(c.shape).toEqual([600, 2]);
+    const d = await c.data();
+    expect([d[0], d[1], d[1198], d[1199]]).toEqual([0, 0.5, 599, 599.5]);
+    expect(await add(tensor([1]), tensor([2])).item()).toBe(3); // and small ops still read it right
+    for (const t of [...parts, c]) t.dispose();
+  });
+
   it('add, mul, sum with broadcasting and autograd', async () => {
     const a = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
     const b = tensor([10, 20, 30], { requiresGrad: true });
