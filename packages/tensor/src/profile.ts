@@ -1,7 +1,9 @@
 // profile(fn): where the time of a piece of work goes, per op. Two clocks per op: the kernel's
 // time on the device's stream (native, core/op_profile.h) and the time the JS thread spent inside
 // the op call (validation, shape rules, allocation, enqueueing — and the kernel itself when a tiny
-// op ran inline). A kernel number far below its call number means the op is overhead-bound.
+// op ran inline, or the wait for queue space when 128 ops were already queued: Note [queue
+// bound]). A call number far above the kernel number on an op that never queues behind others
+// means the op is overhead-bound.
 import { ValueError } from './errors.js';
 import { native } from './native.js';
 import { tensor } from './creation.js';
