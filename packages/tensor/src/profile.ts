@@ -39,7 +39,10 @@ function control(name: string): { ops: { op: string; calls: number; ns: number }
   return JSON.parse(native().control(CPU, name, '{}'));
 }
 
-/** Runs fn (sync or async) with per-op timing on; waits for its queued kernels before reporting. */
+/**
+ * Runs fn (sync or async) with per-op timing on; waits for its queued kernels before reporting.
+ * Timing is process-wide while fn runs: ops that other code runs meanwhile are counted too.
+ */
 export async function profile<R>(fn: () => R | Promise<R>): Promise<ProfileReport<Awaited<R>>> {
   if (callTimes) throw new ValueError('profile: a profile is already running (profiles do not nest)');
   const calls = new Map<string, { calls: number; ms: number }>();
