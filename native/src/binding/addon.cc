@@ -115,17 +115,15 @@ class HandleTable {
   std::vector<uint32_t> free_;
 };
 
-// Only the JS thread touches the table.
-HandleTable& handles() {
-  static HandleTable* table = new HandleTable();
-  return *table;
-}
+// One table per JS environment (the main thread, each worker_thread that loads the addon):
+// handles are that environment's integers, and only its own thread touches its table.
+HandleTable& handles(Napi::Env env) { return *env.GetInstanceData<HandleTable>(); }
 
 Napi::Value wrap_storage(Napi::Env env, StoragePtr storage) {
-  return Napi::Number::New(env, handles().add(env, std::move(storage), true));
+  return Napi::Number::New(env, handles(env).add(env, std::move(storage), true));
 }
 
-Handle& unwrap(const Napi::Value& v, const char* what) { return handles().get(v, what); }
+Handle& unwrap(const Napi::Value& v, const char* what) { return handles(v.Env()).get(v, what); }
 
 DeviceType device_type(const Napi::Value& v) {
   int32_t t = v.As<Napi::Number>().Int32Value();
@@ -330,7 +328,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     size_t pos = 0;
     call.inputs = read_meta(meta, static_cast<size_t>(meta_len), pos, static_cast<size_t>(n_in));
     for (int64_t i = 0; i < n_in; ++i) {
-      Handle& h = handles().get(data[i], name);
+      Handle& h = handles(env).get(data[i], name);
       auto& ref = call.inputs[static_cast<size_t>(i)];
       NS_CHECK(h.storage->device() == call.device, device,
                std::string(name) + ": input " + std::to_string(i) + " is on " + h.storage->device().str() + ", op runs on " + call.device.str());
@@ -364,13 +362,13 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
           continue;
         }
         ref.storage = b.allocate(call.device.index, nbytes);
-        out_handles[i] = handles().add(env, ref.storage, true);
+        out_handles[i] = handles(env).add(env, ref.storage, true);
       }
       b.launch(kernel, std::move(call));
     } catch (const std::exception& e) {
       // The outputs' handles were never returned: release them, or they would leak.
       for (double h : out_handles)
-        if (h >= 0) handles().release(env, h);
+        if (h >= 0) handles(env).release(env, h);
       std::string msg = e.what();  // errors name the op, allocation failures (out of memory) too
       if (msg.rfind(name, 0) != 0) msg = std::string(name) + ": " + msg;
       const auto* ns = dynamic_cast<const core::Error*>(&e);
@@ -384,7 +382,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
 // release(handle): drops this handle's reference now (dispose); idempotent.
 Napi::Value Release(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    handles().release(info.Env(), info[0]);
+    handles(info.Env()).release(info.Env(), info[0]);
     return info.Env().Undefined();
   });
 }
@@ -394,7 +392,7 @@ Napi::Value Share(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Handle& h = unwrap(info[0], "share");
     StoragePtr storage = h.storage;  // copy first: add() may grow the table and move h
-    return Napi::Number::New(info.Env(), handles().add(info.Env(), std::move(storage), false));  // bytes are reported once
+    return Napi::Number::New(info.Env(), handles(info.Env()).add(info.Env(), std::move(storage), false));  // bytes are reported once
   });
 }
 
@@ -477,6 +475,7 @@ Napi::Value HasKernel(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new HandleTable());  // freed by Node when this environment ends
   exports.Set("backends", Napi::Function::New(env, Backends));
   exports.Set("fromBytes", Napi::Function::New(env, FromBytes));
   exports.Set("read", Napi::Function::New(env, Read));
