@@ -64,9 +64,11 @@ bool Stream::run_now_if_idle(const std::function<void()>& task) {
   lock.unlock();
   // Inline ops are tiny: one thread, so the JS thread never starts an OpenMP team of its own
   // beside the worker's (two spinning teams on two cores starve each other).
-  if (inline_threads_applied_ != 1) {
+  // Per calling thread: the main JS thread and every worker_thread keep their own OpenMP setting.
+  thread_local bool one_thread = false;
+  if (!one_thread) {
     omp_set_num_threads(1);
-    inline_threads_applied_ = 1;
+    one_thread = true;
   }
   try {
     task();

@@ -42,7 +42,6 @@ class Stream {
   static constexpr size_t kMaxQueued = 128;
   bool busy_ = false, stopping_ = false;
   std::atomic<int> threads_;
-  int inline_threads_applied_ = 0;
   std::thread worker_;
 };
 
