@@ -1,5 +1,5 @@
 // Tensors from JS data: nested arrays (any depth) or TypedArrays with a shape.
-import { Device, getDefaultDevice } from './device.js';
+import { Device, getDefaultDevice, type DeviceLike } from './device.js';
 import { type AnyTypedArray, type DType, allocTypedArray, checkDType, dtypeOfTypedArray } from './dtype.js';
 import { ShapeError, ValueError, fmtShape } from './errors.js';
 import { fromNative } from './errors.js';
@@ -91,4 +91,14 @@ export function tensor(data: NestedArray | AnyTypedArray | number[], options: Te
   }
   const t = new Tensor(handle, shape, dtype, device);
   return options.requiresGrad ? t.requiresGrad_() : t;
+}
+
+const NO_VALUES = new Float32Array(0);
+
+/**
+ * @internal An empty [0] float32 tensor standing for an absent optional input (conv bias, loss
+ * weights, RNN biases): made from no bytes, so it costs no op and never waits for the queue.
+ */
+export function absent(device?: DeviceLike, dtype: DType = 'float32'): Tensor {
+  return tensor(NO_VALUES, { device, dtype });
 }

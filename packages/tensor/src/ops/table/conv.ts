@@ -6,7 +6,7 @@
 // batch norm's running stats and affine parameters, layer norm's weight and bias) is passed as
 // an empty tensor of shape [0]. The user functions do that; kernels and gradients treat
 // numel 0 as "not given" (a [0] bias of a conv with 0 output channels means the same thing).
-import { full } from './creation.js';
+
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
@@ -14,6 +14,7 @@ import { apply } from '../apply.js';
 import { defineOp, FLOAT, type BadSample, type Sample, type TensorMeta } from '../declare.js';
 import { sum } from './reduce.js';
 import { reshape } from './shape.js';
+import { absent } from '../../creation.js';
 
 /** cuDNN's forward algorithm names; cpu (oneDNN) runs auto/heuristic, direct and winograd. */
 export const convAlgos = ['auto', 'heuristic', 'implicitGemm', 'implicitPrecompGemm', 'gemm', 'direct', 'fft', 'fftTiling', 'winograd', 'winogradNonfused'] as const;
@@ -242,7 +243,7 @@ function convAttrsOf(a: Conv2dAttrs): Conv2dAttrs {
 }
 
 function conv2dNoBias(x: Tensor, w: Tensor, a: Conv2dAttrs): Tensor {
-  return scope(() => apply(conv2dOp, [x, w, full([0], 0, { device: x.device })], convAttrsOf(a))[0]);
+  return scope(() => apply(conv2dOp, [x, w, absent(x.device)], convAttrsOf(a))[0]);
 }
 
 /** Gradient of a convolution's input: the transposed convolution of `gradOutput` by `weight`. */
@@ -303,7 +304,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
     const unbatched = input?.isTensor && input.shape.length === 3;
     const x = unbatched ? reshape(input, [1, ...input.shape]) : input;
     const attrs = resolveConvOptions('conv2d', x, weight, options);
-    const b = bias ?? full([0], 0, { device: x?.device });
+    const b = bias ?? absent(x?.device);
     const y = apply(conv2dOp, [x, weight, b], attrs)[0];
     return unbatched ? reshape(y, y.shape.slice(1)) : y;
   });

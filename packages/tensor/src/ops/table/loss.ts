@@ -9,9 +9,10 @@ import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { defineOp, FLOAT, type BadSample, type OpDecl, type Sample, type SampleInput, type TensorMeta } from '../declare.js';
 import { add, mul } from './binary.js';
-import { onesLike, zeros, zerosLike } from './creation.js';
+import { onesLike, zerosLike } from './creation.js';
 import { sum } from './reduce.js';
 import { expand } from './shape.js';
+import { absent } from '../../creation.js';
 
 export const REDUCTIONS = ['none', 'mean', 'sum'] as const;
 export type Reduction = (typeof REDUCTIONS)[number];
@@ -25,7 +26,7 @@ const reductionAttr = { kind: REDUCTIONS, default: 'mean' } as const;
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** The empty tensor that stands for "no weight" (kernels read an empty weight as all ones). */
-const noWeight = (like: Tensor): Tensor => (like?.isTensor ? zeros([0], { device: like.device }) : like);
+const noWeight = (like: Tensor): Tensor => (like?.isTensor ? absent(like.device) : like);
 
 // ---- shape rules ----
 

@@ -16,8 +16,9 @@ import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { defineOp, FLOAT, type TensorMeta } from '../declare.js';
 import { add, mul } from './binary.js';
-import { full } from './creation.js';
+
 import { expand, reshape } from './shape.js';
+import { absent } from '../../creation.js';
 
 const given = (t: TensorMeta | null | undefined): boolean => t !== null && t !== undefined && t.shape[0] !== 0;
 
@@ -254,7 +255,7 @@ export function batchNorm(
 ): BatchNormResult {
   const training = options.training ?? false;
   return scope(() => {
-    const none = () => full([0], 0, { device: input?.device });
+    const none = () => absent(input?.device);
     const [output, m, v] = apply(batchNormOp, [input, runningMean ?? none(), runningVar ?? none(), weight ?? none(), bias ?? none()], {
       training,
       momentum: options.momentum ?? 0.1,
@@ -375,7 +376,7 @@ export const layerNormBackwardOp = defineOp<LayerNormAttrs>({
 /** Layer normalisation over the trailing `normalizedShape` dims, like torch.nn.functional.layer_norm. */
 export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
   return scope(() => {
-    const none = () => full([0], 0, { device: input?.device });
+    const none = () => absent(input?.device);
     const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     return apply(layerNormOp, [input, weight ?? none(), bias ?? none()], { normalizedShape: ns, eps })[0];
   });

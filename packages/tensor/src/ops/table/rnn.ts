@@ -30,6 +30,7 @@ import { defineOp, FLOAT, type BadSample, type InputSpec, type OpDecl, type Outp
 import { zeros, zerosLike } from './creation.js';
 import { dropout } from './random.js';
 import { reshape } from './shape.js';
+import { absent } from '../../creation.js';
 
 // ---- cells and their shapes ----
 
@@ -556,7 +557,7 @@ function runStack(
   const p = o.dropout ?? 0;
   if (!(p >= 0 && p <= 1)) throw new ValueError(`${name}: dropout expected a probability in [0, 1], got ${p}`);
   return scope(() => {
-    const empty = zeros([0], { device: x.device });
+    const empty = absent(x.device);
     const state = (t: Tensor | null) => (t ? reshape(t, [L * D, N, H]) : zeros([L * D, N, H], { device: x.device }));
     let y = unbatched ? reshape(x, [T, 1, x.shape[1]]) : x;
     let h = state(h0);

@@ -10,6 +10,7 @@ import { ALL, defineOp, NUMERIC, type TensorMeta } from '../declare.js';
 import { cast } from './cast.js';
 import { full } from './creation.js';
 import { sum } from './reduce.js';
+import { absent } from '../../creation.js';
 
 /** Resolves one -1 in a requested shape against a numel. */
 export function inferShape(op: string, shape: readonly number[], numel: number): number[] {
@@ -492,7 +493,7 @@ export const catOp = defineOp<{ dim: number }>({
     const parts = split(g!, used.map((x) => x.shape[dim] ?? 0), dim);
     let k = 0;
     // Skipped legacy-empty inputs get an empty gradient, as in PyTorch.
-    return inputMeta.map((x) => (used.includes(x) ? parts[k++] : full([0], 0, { dtype: g!.dtype, device: g!.device })));
+    return inputMeta.map((x) => (used.includes(x) ? parts[k++] : absent(g!.device, g!.dtype)));
   },
   test: {
     samples: [
