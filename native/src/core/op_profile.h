@@ -20,11 +20,14 @@ class OpProfile {
     calls_[static_cast<size_t>(op)].fetch_add(1, std::memory_order_relaxed);
     ns_[static_cast<size_t>(op)].fetch_add(ns, std::memory_order_relaxed);
   }
+  // Time the calling thread waited for queue space before it could enqueue op (Note [queue bound]).
+  void add_wait(OpId op, int64_t ns) { wait_ns_[static_cast<size_t>(op)].fetch_add(ns, std::memory_order_relaxed); }
   void reset() {
     for (auto& c : calls_) c.store(0, std::memory_order_relaxed);
     for (auto& n : ns_) n.store(0, std::memory_order_relaxed);
+    for (auto& n : wait_ns_) n.store(0, std::memory_order_relaxed);
   }
-  // {"ops":[{"op":"conv2d","calls":3,"ns":123456},…]}, ops that ran at least once.
+  // {"ops":[{"op":"conv2d","calls":3,"ns":123456,"waitNs":0},…]}, ops that ran at least once.
   std::string json() const {
     std::string out = "{\"ops\":[";
     bool first = true;
@@ -34,7 +37,8 @@ class OpProfile {
       if (!first) out += ',';
       first = false;
       out += "{\"op\":\"" + std::string(op_name(static_cast<OpId>(i))) + "\",\"calls\":" + std::to_string(calls) +
-             ",\"ns\":" + std::to_string(ns_[static_cast<size_t>(i)].load(std::memory_order_relaxed)) + "}";
+             ",\"ns\":" + std::to_string(ns_[static_cast<size_t>(i)].load(std::memory_order_relaxed)) +
+             ",\"waitNs\":" + std::to_string(wait_ns_[static_cast<size_t>(i)].load(std::memory_order_relaxed)) + "}";
     }
     return out + "]}";
   }
@@ -43,6 +47,7 @@ class OpProfile {
   std::atomic<bool> enabled_{false};
   std::array<std::atomic<int64_t>, kOpCount> calls_{};
   std::array<std::atomic<int64_t>, kOpCount> ns_{};
+  std::array<std::atomic<int64_t>, kOpCount> wait_ns_{};
 };
 
 // Times `body` into `profile` when it is on.

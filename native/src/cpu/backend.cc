@@ -171,7 +171,8 @@ class CpuBackend final : public core::Backend {
     }
     auto shared = std::make_shared<core::OpCall>(std::move(call));
     const bool parallel = !passive_ || worth_all_threads(*shared, touched);
-    stream_.submit([this, kernel, shared] { core::run_op(kernel, *shared, /*rethrow=*/false, &profile_); }, parallel);
+    const int64_t waited_ns = stream_.submit([this, kernel, shared] { core::run_op(kernel, *shared, /*rethrow=*/false, &profile_); }, parallel);
+    if (waited_ns > 0 && profile_.enabled()) profile_.add_wait(shared->op, waited_ns);
   }
 
   void synchronize(int) override { stream_.wait(); }

@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <string>
 
@@ -39,7 +40,8 @@ void Stream::apply_threads(int& applied, bool parallel) {
   }
 }
 
-void Stream::submit(std::function<void()> task, bool parallel) {
+int64_t Stream::submit(std::function<void()> task, bool parallel) {
+  int64_t waited_ns = 0;
   {
     std::unique_lock<std::mutex> lock(mutex_);
     // Note [queue bound]: every queued op holds its outputs, so a JS thread running far ahead
@@ -47,14 +49,17 @@ void Stream::submit(std::function<void()> task, bool parallel) {
     // the inception example. Past kMaxQueued ops the caller waits until half have run — it was
     // going to wait for them anyway, and a single long op never blocks it.
     if (queue_.size() >= kMaxQueued) {
+      const auto start = std::chrono::steady_clock::now();
       ++waiters_;
       work_done_.wait(lock, [&] { return queue_.size() < kMaxQueued / 2; });
       --waiters_;
+      waited_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
     }
     queue_.push_back({std::move(task), parallel});
     ++submitted_;
   }
   work_ready_.notify_one();
+  return waited_ns;
 }
 
 bool Stream::run_now_if_idle(const std::function<void()>& task) {

@@ -17,7 +17,8 @@ class Stream {
   ~Stream();
   // Runs `task` on the worker after everything queued before it, with all of the stream's
   // threads when `parallel`, else with one (Note [threads per op] in backend.cc).
-  void submit(std::function<void()> task, bool parallel = true);
+  // Returns how long the caller waited for queue space (Note [queue bound]), in nanoseconds.
+  int64_t submit(std::function<void()> task, bool parallel = true);
   // Runs `task` on the calling thread if the stream is idle and returns true; false otherwise.
   // Lets tiny ops skip the thread hop, which would cost more than the op.
   bool run_now_if_idle(const std::function<void()>& task);

@@ -1,9 +1,9 @@
 // profile(fn): where the time of a piece of work goes, per op. Two clocks per op: the kernel's
 // time on the device's stream (native, core/op_profile.h) and the time the JS thread spent inside
 // the op call (validation, shape rules, allocation, enqueueing — and the kernel itself when a tiny
-// op ran inline, or the wait for queue space when 128 ops were already queued: Note [queue
-// bound]). A call number far above the kernel number on an op that never queues behind others
-// means the op is overhead-bound.
+// op ran inline), with the time it waited for queue space when 128 ops were already queued
+// (Note [queue bound]) counted apart. A call number far above the kernel number means the op is
+// overhead-bound; a large wait means the JS thread is far ahead of the device, as it should be.
 import { ValueError } from './errors.js';
 import { native } from './native.js';
 import { tensor } from './creation.js';
@@ -13,8 +13,10 @@ export interface OpProfileRow {
   calls: number;
   /** Time the kernels of this op ran on the cpu stream, ms. */
   kernelMs: number;
-  /** Time the JS thread spent inside calls of this op, ms. */
+  /** Time the JS thread spent inside calls of this op, waits for queue space excluded, ms. */
   callMs: number;
+  /** Time calls of this op waited for queue space (the device was busy with earlier ops), ms. */
+  waitMs: number;
 }
 
 export interface ProfileReport<R> {
@@ -35,7 +37,7 @@ export function opCallTimes(): Map<string, { calls: number; ms: number }> | null
   return callTimes;
 }
 
-function control(name: string): { ops: { op: string; calls: number; ns: number }[] } {
+function control(name: string): { ops: { op: string; calls: number; ns: number; waitNs: number }[] } {
   return JSON.parse(native().control(CPU, name, '{}'));
 }
 
@@ -61,10 +63,12 @@ export async function profile<R>(fn: () => R | Promise<R>): Promise<ProfileRepor
   }
   const wallMs = performance.now() - start;
   const rows = new Map<string, OpProfileRow>();
-  for (const [op, c] of calls) rows.set(op, { op, calls: c.calls, kernelMs: 0, callMs: c.ms });
+  for (const [op, c] of calls) rows.set(op, { op, calls: c.calls, kernelMs: 0, callMs: c.ms, waitMs: 0 });
   for (const k of control('profileRead').ops) {
-    const row = rows.get(k.op) ?? { op: k.op, calls: k.calls, kernelMs: 0, callMs: 0 };
+    const row = rows.get(k.op) ?? { op: k.op, calls: k.calls, kernelMs: 0, callMs: 0, waitMs: 0 };
     row.kernelMs = k.ns / 1e6;
+    row.waitMs = k.waitNs / 1e6;
+    row.callMs = Math.max(0, row.callMs - row.waitMs);
     rows.set(k.op, row);
   }
   const ops = [...rows.values()].sort((a, b) => b.kernelMs - a.kernelMs || b.callMs - a.callMs);
@@ -85,9 +89,12 @@ export function formatProfile(ops: readonly OpProfileRow[], wallMs: number): str
   const ms = (v: number) => v.toFixed(v < 10 ? 3 : 1);
   const kernel = ops.reduce((a, r) => a + r.kernelMs, 0);
   const call = ops.reduce((a, r) => a + r.callMs, 0);
-  const lines: string[][] = [['op', 'calls', 'kernel ms', 'call ms', 'kernel µs/call', 'call µs/call']];
-  for (const r of ops) lines.push([r.op, String(r.calls), ms(r.kernelMs), ms(r.callMs), (1e3 * r.kernelMs / r.calls).toFixed(1), (1e3 * r.callMs / r.calls).toFixed(1)]);
-  lines.push(['total', String(ops.reduce((a, r) => a + r.calls, 0)), ms(kernel), ms(call), '', '']);
+  const wait = ops.reduce((a, r) => a + r.waitMs, 0);
+  const lines: string[][] = [['op', 'calls', 'kernel ms', 'call ms', 'queue wait ms', 'kernel µs/call', 'call µs/call']];
+  for (const r of ops) {
+    lines.push([r.op, String(r.calls), ms(r.kernelMs), ms(r.callMs), ms(r.waitMs), (1e3 * r.kernelMs / r.calls).toFixed(1), (1e3 * r.callMs / r.calls).toFixed(1)]);
+  }
+  lines.push(['total', String(ops.reduce((a, r) => a + r.calls, 0)), ms(kernel), ms(call), ms(wait), '', '']);
   const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
   const text = lines.map((l) => l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
   return [...text, `wall ${ms(wallMs)} ms (kernels ${((100 * kernel) / wallMs).toFixed(0)}% of it)`].join('\n');

@@ -22,7 +22,7 @@ describe('profile', () => {
     }
     expect(rep.wallMs).toBeGreaterThanOrEqual(Math.max(...rep.ops.map((r) => r.kernelMs)));
     const table = rep.table();
-    expect(table).toMatch(/^op\s+calls\s+kernel ms/);
+    expect(table).toMatch(/^op\s+calls\s+kernel ms\s+call ms\s+queue wait ms/);
     expect(table).toContain('conv2d');
     expect(table).toMatch(new RegExp(`\\ntotal\\s+${rep.ops.reduce((a, r) => a + r.calls, 0)}\\s`));
     expect(table).toMatch(/wall [\d.]+ ms/);
@@ -36,6 +36,16 @@ describe('profile', () => {
     const second = await profile(() => [matmul(a, a), matmul(a, a)]);
     expect(second.ops.find((r) => r.op === 'matmul')?.calls).toBe(2);
     expect(await second.result[1].array()).toEqual([[7, 10], [15, 22]]);
+  });
+
+  it('counts the waits for queue space apart from the call time', async () => {
+    const a = randn([192, 192]);
+    const rep = await profile(() => Array.from({ length: 300 }, () => matmul(a, a)));
+    const mm = rep.ops.find((r) => r.op === 'matmul')!;
+    expect(mm.calls).toBe(300);
+    expect(mm.waitMs).toBeGreaterThan(0); // 300 ops outran the 128-op queue
+    expect(mm.callMs).toBeLessThan(mm.kernelMs); // the JS thread mostly waited; the device worked
+    for (const t of [a, ...rep.result]) t.dispose();
   });
 
   it('refuses nesting, and stops when the work throws', async () => {
