@@ -51,6 +51,57 @@ inline Blocks blocks_of(const Shape& shape, int64_t dim) {
   return b;
 }
 
+// Note [reduction runs]: the dims of `shape` as runs of one kind (kept or reduced), size-1 dims
+// dropped and neighbours of one kind merged, each with its size and its innermost stride; no
+// dims means all. Both backends plan their reductions from these. A scalar has no runs: reduced
+// over dim 0 or -1 it is itself.
+struct ReduceRun {
+  int64_t size;
+  bool reduced;
+  int64_t stride;
+};
+inline std::vector<ReduceRun> reduce_runs(const Shape& shape, const std::vector<int64_t>& dims) {
+  const int rank = static_cast<int>(shape.size());
+  std::vector<ReduceRun> runs;
+  if (rank == 0) return runs;
+  std::vector<bool> reduced(static_cast<size_t>(rank), dims.empty());
+  for (int64_t d : dims) {
+    int64_t k = d < 0 ? d + rank : d;
+    NS_CHECK(k >= 0 && k < rank, shape, "dim " + std::to_string(d) + " is out of range for rank " + std::to_string(rank));
+    reduced[static_cast<size_t>(k)] = true;
+  }
+  const Shape strides = contiguous_strides(shape);
+  for (int d = 0; d < rank; ++d) {
+    if (shape[d] == 1) continue;
+    const bool r = reduced[static_cast<size_t>(d)];
+    if (!runs.empty() && runs.back().reduced == r) {
+      runs.back().size *= shape[d];
+      runs.back().stride = strides[d];
+    } else {
+      runs.push_back({shape[d], r, strides[d]});
+    }
+  }
+  return runs;
+}
+
+// When the reduced runs form at most one block, the input as [outer, red, inner]; false otherwise.
+inline bool as_one_block(const std::vector<ReduceRun>& runs, int64_t& outer, int64_t& red, int64_t& inner) {
+  int reduced_runs = 0;
+  for (const auto& r : runs) reduced_runs += r.reduced;
+  if (reduced_runs > 1) return false;
+  outer = red = inner = 1;
+  bool seen = false;
+  for (const auto& r : runs) {
+    if (r.reduced) {
+      red = r.size;
+      seen = true;
+    } else {
+      (seen ? inner : outer) *= r.size;
+    }
+  }
+  return true;
+}
+
 // The message for an index value outside [0, bound) — the same on every backend. It leaves out
 // the op's name, which the binding and core::run_op add.
 inline std::string index_out_of_range(const std::string& arg, int64_t value, int64_t dim, int64_t bound) {

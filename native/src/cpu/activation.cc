@@ -134,6 +134,18 @@ void geluBackward(OpCall& call) {
   run_backward(call, a.approximate == core::GeluBackwardAttrs::Approximate::tanh ? algorithm::eltwise_gelu_tanh : algorithm::eltwise_gelu_erf);
 }
 
+// z = beta·x for softplus and its backward: written into `out` (which the next pass overwrites),
+// or x itself when beta is 1.
+namespace {
+const float* scaled_by(const float* x, float beta, float* out, int64_t n) {
+  if (beta == 1.f) return x;
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) out[i] = x[i] * beta;
+  );
+  return out;
+}
+}  // namespace
+
 // PyTorch: x if beta·x > threshold else log1p(exp(beta·x)) / beta, in float32. Vectorised passes
 // instead of a scalar libm loop (10-30x slower): z = beta·x into the output (skipped for beta 1),
 // oneDNN's soft_relu (log(1 + e^z); 2.6's has no beta and no threshold), then the threshold select
@@ -146,14 +158,7 @@ void softplus(OpCall& call) {
   const float beta = static_cast<float>(a.beta), threshold = static_cast<float>(a.threshold);
   int64_t n = call.out(0).numel();
   if (n == 0) return;
-  const float* z = x;
-  if (beta != 1.f) {
-    NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
-      for (int64_t i = 0; i < n; ++i) y[i] = x[i] * beta;
-    );
-    z = y;
-  }
-  eltwise::forward(algorithm::eltwise_soft_relu, 0.f, 0.f, z, y, n);
+  eltwise::forward(algorithm::eltwise_soft_relu, 0.f, 0.f, scaled_by(x, beta, y, n), y, n);
   NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
     for (int64_t i = 0; i < n; ++i) y[i] = x[i] * beta > threshold ? x[i] : y[i] / beta;
   );
@@ -170,14 +175,7 @@ void softplusBackward(OpCall& call) {
   const float beta = static_cast<float>(a.beta), threshold = static_cast<float>(a.threshold);
   int64_t n = call.out(0).numel();
   if (n == 0) return;
-  const float* z = x;
-  if (beta != 1.f) {
-    NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
-      for (int64_t i = 0; i < n; ++i) dx[i] = x[i] * beta;
-    );
-    z = dx;
-  }
-  eltwise::forward(algorithm::eltwise_logistic, 0.f, 0.f, z, dx, n);
+  eltwise::forward(algorithm::eltwise_logistic, 0.f, 0.f, scaled_by(x, beta, dx, n), dx, n);
   NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
     for (int64_t i = 0; i < n; ++i) dx[i] = x[i] * beta > threshold ? g[i] : g[i] * dx[i];
   );

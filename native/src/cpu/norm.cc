@@ -286,18 +286,12 @@ dnnl::layer_normalization_forward::primitive_desc ln_forward_pd(int64_t rows, in
   }
 }
 
-int64_t product(const std::vector<int64_t>& v) {
-  int64_t p = 1;
-  for (int64_t d : v) p *= d;
-  return p;
-}
-
 }  // namespace
 
 void layerNorm(OpCall& call) {
   auto a = core::LayerNormAttrs::decode(call.reader());
   const TensorRef& x = call.in(0);
-  int64_t d = product(a.normalizedShape);
+  int64_t d = core::numel(a.normalizedShape);
   NS_CHECK(d > 0, value, "normalizedShape must not contain 0");
   int64_t rows = x.numel() / d;
   if (rows == 0) return;
@@ -324,7 +318,7 @@ void layerNormBackward(OpCall& call) {
   auto a = core::LayerNormBackwardAttrs::decode(call.reader());
   const TensorRef& gy = call.in(0);
   const TensorRef& x = call.in(1);
-  int64_t d = product(a.normalizedShape);
+  int64_t d = core::numel(a.normalizedShape);
   NS_CHECK(d > 0, value, "normalizedShape must not contain 0");
   int64_t rows = x.numel() / d;
   if (rows == 0) {

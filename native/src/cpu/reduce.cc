@@ -62,48 +62,9 @@ std::vector<int64_t> offsets_of(const std::vector<std::pair<int64_t, int64_t>>& 
 }
 
 ReducePlan plan_reduction(const Shape& shape, const std::vector<int64_t>& dims) {
-  const int rank = static_cast<int>(shape.size());
-  if (rank == 0) return ReducePlan{};  // a scalar "reduced" over dim 0 or -1 is itself
-  std::vector<bool> reduced(static_cast<size_t>(rank), dims.empty());
-  for (int64_t d : dims) {
-    int64_t k = d < 0 ? d + rank : d;
-    NS_CHECK(k >= 0 && k < rank, shape, "dim " + std::to_string(d) + " is out of range for rank " + std::to_string(rank));
-    reduced[static_cast<size_t>(k)] = true;
-  }
-  // (size, reduced, stride) runs after dropping size-1 dims and merging neighbours of one kind.
-  struct Run {
-    int64_t size;
-    bool reduced;
-    int64_t stride;
-  };
-  std::vector<Run> runs;
-  Shape strides = core::contiguous_strides(shape);
-  for (int d = 0; d < rank; ++d) {
-    if (shape[d] == 1) continue;
-    if (!runs.empty() && runs.back().reduced == reduced[d]) {
-      runs.back().size *= shape[d];
-      runs.back().stride = strides[d];
-    } else {
-      runs.push_back({shape[d], reduced[d], strides[d]});
-    }
-  }
+  const std::vector<core::ReduceRun> runs = core::reduce_runs(shape, dims);  // Note [reduction runs]
   ReducePlan p;
-  int reduced_runs = 0;
-  for (const auto& r : runs) reduced_runs += r.reduced;
-  if (reduced_runs <= 1) {
-    bool seen = false;
-    for (const auto& r : runs) {
-      if (r.reduced) {
-        p.red = r.size;
-        seen = true;
-      } else if (seen) {
-        p.inner *= r.size;
-      } else {
-        p.outer *= r.size;
-      }
-    }
-    return p;
-  }
+  if (core::as_one_block(runs, p.outer, p.red, p.inner)) return p;
   p.simple = false;
   std::vector<std::pair<int64_t, int64_t>> kept, red;
   for (const auto& r : runs) (r.reduced ? red : kept).push_back({r.size, r.stride});

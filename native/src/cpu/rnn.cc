@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "../core/rnn_layer.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
 #include "onednn.h"
@@ -42,64 +43,21 @@ using onednn::dt;
 using onednn::tag;
 using Args = std::unordered_map<int, memory>;
 
-enum class Cell { lstm, gru, rnn_tanh, rnn_relu };
+using Cell = core::RnnCell;
+using Layer = core::RnnLayer;
+constexpr auto layer_of = core::rnn_layer_of;
 
-// One layer's problem: what the op's attributes and input shapes say.
-struct Layer {
-  Cell cell = Cell::lstm;
-  int64_t T = 0, N = 0, C = 0, H = 0, D = 1;  // steps, batch, input features, hidden, directions
-  int64_t layer = 0;                          // which D rows of the [S, N, H] states are ours
-  bool batch_first = false;
-  bool has_bias = true;
-
-  int64_t gates() const { return cell == Cell::lstm ? 4 : cell == Cell::gru ? 3 : 1; }
-  int64_t bias_gates() const { return cell == Cell::gru ? 4 : gates(); }
-  bool has_c() const { return cell == Cell::lstm; }
-  // Inputs before the 8 weight slots: input, hx (, cx).
-  size_t weight_base() const { return has_c() ? 3 : 2; }
-  // Offset (elements) of our rows in an [S, N, H] state tensor, and their count.
-  int64_t state_offset() const { return layer * D * N * H; }
-  int64_t state_size() const { return D * N * H; }
-  std::string key(bool training) const {
-    return "rnn:" + std::to_string(static_cast<int>(cell)) + ":" + onednn::key_of({T, N, C, H, D}) + (batch_first ? "bf:" : "tf:") +
-           (training ? "train" : "infer");
-  }
-};
+// The primitive cache key of a layer's shapes.
+std::string layer_key(const Layer& L, bool training) {
+  return "rnn:" + std::to_string(static_cast<int>(L.cell)) + ":" + onednn::key_of({L.T, L.N, L.C, L.H, L.D}) + (L.batch_first ? "bf:" : "tf:") +
+         (training ? "train" : "infer");
+}
 
 // oneDNN gate g reads PyTorch gate gate_perm(cell)[g] (see Note [rnn weight layouts]).
 const int64_t* gate_perm(Cell cell) {
   static const int64_t identity[4] = {0, 1, 2, 3};
   static const int64_t gru[3] = {1, 0, 2};
   return cell == Cell::gru ? gru : identity;
-}
-
-Layer layer_of(const OpCall& call, Cell cell, int64_t layer, bool bidirectional, bool batch_first, bool has_bias) {
-  Layer L;
-  L.cell = cell;
-  const auto& x = call.in(0);
-  NS_CHECK(x.rank() == 3, shape, "input expected 3 dimensions, got " + core::shape_str(x.shape));
-  L.T = batch_first ? x.shape[1] : x.shape[0];
-  L.N = batch_first ? x.shape[0] : x.shape[1];
-  L.C = x.shape[2];
-  L.D = bidirectional ? 2 : 1;
-  L.layer = layer;
-  L.batch_first = batch_first;
-  L.has_bias = has_bias;
-  const auto& w_hh = call.in(L.weight_base() + 1);
-  NS_CHECK(w_hh.rank() == 2, shape, "weightHh expected 2 dimensions, got " + core::shape_str(w_hh.shape));
-  L.H = w_hh.shape[1];
-  NS_CHECK(w_hh.shape[0] == L.gates() * L.H, shape, "weightHh expected " + std::to_string(L.gates() * L.H) + " rows, got " + core::shape_str(w_hh.shape));
-  const auto& hx = call.in(1);
-  NS_CHECK(hx.rank() == 3 && hx.shape[0] >= (layer + 1) * L.D && hx.shape[1] == L.N && hx.shape[2] == L.H, shape,
-           "hx " + core::shape_str(hx.shape) + " does not hold layer " + std::to_string(layer) + "'s states");
-  // The TS declaration checked every shape; these few keep memory safe whoever calls.
-  const int64_t GH = L.gates() * L.H;
-  for (int64_t d = 0; d < L.D; ++d) {
-    const size_t w = L.weight_base() + 4 * d;
-    NS_CHECK(call.in(w).numel() == GH * L.C && call.in(w + 1).numel() == GH * L.H, shape, "weights do not match input and hidden sizes");
-    NS_CHECK(!has_bias || (call.in(w + 2).numel() == GH && call.in(w + 3).numel() == GH), shape, "biases do not match the hidden size");
-  }
-  return L;
 }
 
 // ---- descriptors and primitives ----
@@ -181,7 +139,7 @@ std::shared_ptr<Prims> make_prims(const Layer& L, bool training) {
 }
 
 std::shared_ptr<Prims> prims_for(const Layer& L, bool training) {
-  return onednn::cached<Prims>(L.key(training), [&] { return make_prims(L, training); });
+  return onednn::cached<Prims>(layer_key(L, training), [&] { return make_prims(L, training); });
 }
 
 // ---- layout conversions (Note [rnn weight layouts]) ----

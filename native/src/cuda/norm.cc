@@ -56,12 +56,6 @@ BnDims bn_dims(const TensorRef& x) {
   return d;
 }
 
-int64_t product(const std::vector<int64_t>& v) {
-  int64_t p = 1;
-  for (int64_t d : v) p *= d;
-  return p;
-}
-
 }  // namespace
 
 void batchNorm(OpCall& call) {
@@ -142,7 +136,7 @@ void layerNorm(OpCall& call) {
   const TensorRef& x = call.in(0);
   const TensorRef& w = call.in(1);
   const TensorRef& b = call.in(2);
-  const int64_t d = product(a.normalizedShape);
+  const int64_t d = core::numel(a.normalizedShape);
   NS_CHECK(d > 0, value, "normalizedShape must not contain 0");
   const int64_t rows = x.numel() / d;
   if (rows == 0) return;
@@ -160,7 +154,7 @@ void layerNormBackward(OpCall& call) {
   const TensorRef& mean = call.in(3);
   const TensorRef& var = call.in(4);
   DeviceContext& ctx = context_of(call);
-  const int64_t d = product(a.normalizedShape);
+  const int64_t d = core::numel(a.normalizedShape);
   NS_CHECK(d > 0, value, "normalizedShape must not contain 0");
   const int64_t rows = x.numel() / d;
   if (rows == 0) {

@@ -45,50 +45,10 @@ struct ReducePlan {
 };
 
 ReducePlan plan_reduction(const Shape& shape, const std::vector<int64_t>& dims) {
-  const int rank = static_cast<int>(shape.size());
+  const std::vector<core::ReduceRun> runs = core::reduce_runs(shape, dims);  // Note [reduction runs]
   ReducePlan p;
-  if (rank == 0) return p;  // a scalar "reduced" over dim 0 or -1 is itself
-  std::vector<bool> reduced(static_cast<size_t>(rank), dims.empty());
-  for (int64_t d : dims) {
-    int64_t k = d < 0 ? d + rank : d;
-    NS_CHECK(k >= 0 && k < rank, shape, "dim " + std::to_string(d) + " is out of range for rank " + std::to_string(rank));
-    reduced[static_cast<size_t>(k)] = true;
-  }
-  struct Run {
-    int64_t size;
-    bool reduced;
-    int64_t stride;
-  };
-  std::vector<Run> runs;
-  Shape strides = core::contiguous_strides(shape);
-  p.n_out = 1;
-  p.n_red = 1;
-  for (int d = 0; d < rank; ++d) {
-    (reduced[static_cast<size_t>(d)] ? p.n_red : p.n_out) *= shape[d];
-    if (shape[d] == 1) continue;
-    if (!runs.empty() && runs.back().reduced == reduced[static_cast<size_t>(d)]) {
-      runs.back().size *= shape[d];
-      runs.back().stride = strides[d];
-    } else {
-      runs.push_back({shape[d], reduced[static_cast<size_t>(d)], strides[d]});
-    }
-  }
-  int reduced_runs = 0;
-  for (const auto& r : runs) reduced_runs += r.reduced;
-  if (reduced_runs <= 1) {
-    bool seen = false;
-    for (const auto& r : runs) {
-      if (r.reduced) {
-        p.red = r.size;
-        seen = true;
-      } else if (seen) {
-        p.inner *= r.size;
-      } else {
-        p.outer *= r.size;
-      }
-    }
-    return p;
-  }
+  for (const auto& r : runs) (r.reduced ? p.n_red : p.n_out) *= r.size;
+  if (core::as_one_block(runs, p.outer, p.red, p.inner)) return p;
   p.simple = false;
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& r : runs) {

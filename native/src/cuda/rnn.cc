@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/rnn_layer.h"
 #include "../gen/cuda_kernels.gen.h"
 #include "check.h"
 #include "context.h"
@@ -47,52 +48,9 @@ namespace {
 using core::OpCall;
 using core::TensorRef;
 
-enum class Cell { lstm, gru, rnn_tanh, rnn_relu };
-
-// One layer's problem, from the op's attributes and input shapes.
-struct Layer {
-  Cell cell = Cell::lstm;
-  int64_t T = 0, N = 0, C = 0, H = 0, D = 1;
-  int64_t layer = 0;
-  bool batch_first = false;
-  bool has_bias = true;
-
-  int64_t gates() const { return cell == Cell::lstm ? 4 : cell == Cell::gru ? 3 : 1; }
-  bool has_c() const { return cell == Cell::lstm; }
-  size_t weight_base() const { return has_c() ? 3 : 2; }
-  int64_t state_offset() const { return layer * D * N * H; }
-};
-
-Layer layer_of(const OpCall& call, Cell cell, int64_t layer, bool bidirectional, bool batch_first, bool has_bias) {
-  Layer L;
-  L.cell = cell;
-  const TensorRef& x = call.in(0);
-  NS_CHECK(x.rank() == 3, shape, "input expected 3 dimensions, got " + core::shape_str(x.shape));
-  L.T = batch_first ? x.shape[1] : x.shape[0];
-  L.N = batch_first ? x.shape[0] : x.shape[1];
-  L.C = x.shape[2];
-  L.D = bidirectional ? 2 : 1;
-  L.layer = layer;
-  L.batch_first = batch_first;
-  L.has_bias = has_bias;
-  const TensorRef& w_hh = call.in(L.weight_base() + 1);
-  NS_CHECK(w_hh.rank() == 2, shape, "weightHh expected 2 dimensions, got " + core::shape_str(w_hh.shape));
-  L.H = w_hh.shape[1];
-  NS_CHECK(L.T > 0 && L.C > 0 && L.H > 0 && w_hh.shape[0] == L.gates() * L.H, shape,
-           "weightHh expected " + std::to_string(L.gates() * L.H) + " rows, got " + core::shape_str(w_hh.shape));
-  const TensorRef& hx = call.in(1);
-  NS_CHECK(layer >= 0 && hx.rank() == 3 && hx.shape[0] >= (layer + 1) * L.D && hx.shape[1] == L.N && hx.shape[2] == L.H, shape,
-           "hx " + core::shape_str(hx.shape) + " does not hold layer " + std::to_string(layer) + "'s states");
-  // The TS declaration checked every shape; these keep memory safe whoever calls.
-  const int64_t GH = L.gates() * L.H;
-  for (int64_t d = 0; d < L.D; ++d) {
-    const size_t w = L.weight_base() + 4 * d;
-    NS_CHECK(call.in(w).numel() == GH * L.C && call.in(w + 1).numel() == GH * L.H, shape, "weights do not match input and hidden sizes");
-    NS_CHECK(!has_bias || (call.in(w + 2).numel() == GH && call.in(w + 3).numel() == GH), shape, "biases do not match the hidden size");
-  }
-  if (L.has_c()) NS_CHECK(call.in(2).shape == hx.shape, shape, "cx expected the shape of hx");
-  return L;
-}
+using Cell = core::RnnCell;
+using Layer = core::RnnLayer;
+constexpr auto layer_of = core::rnn_layer_of;
 
 // ---- the per-shape plan ----
 
