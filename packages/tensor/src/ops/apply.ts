@@ -29,11 +29,13 @@ function infoOf(decl: OpDecl<any>): DeclInfo {
   if (!i) declInfo.set(decl, (i = { entries: Object.entries(decl.attrs) as [string, AttrSpec][], id: decl.view ? undefined : opId(decl.name) }));
   return i;
 }
-const entriesOf = (decl: OpDecl<any>): [string, AttrSpec][] => infoOf(decl).entries;
 const NO_ATTRS: Record<string, AttrValue> = Object.freeze({}) as Record<string, AttrValue>;
 
 export function resolveAttrs(decl: OpDecl<any>, given: Record<string, AttrValue | undefined>): Record<string, AttrValue> {
-  const entries = entriesOf(decl);
+  return resolveWith(infoOf(decl).entries, decl, given);
+}
+
+function resolveWith(entries: [string, AttrSpec][], decl: OpDecl<any>, given: Record<string, AttrValue | undefined>): Record<string, AttrValue> {
   if (entries.length === 0) {
     for (const key in given) throw new ValueError(`${decl.name}: unknown option '${key}' (options: none)`);
     return NO_ATTRS;
@@ -81,8 +83,7 @@ function ensure(n: number): Float64Array {
 }
 
 /** Writes [handles…][meta…][attrs…] into the packed buffer; returns [metaLength, attrsLength]. */
-function pack(decl: OpDecl<any>, inputs: readonly Tensor[], outputs: readonly OutputMeta[], attrs: Record<string, AttrValue>): [number, number] {
-  const entries = entriesOf(decl);
+function pack(entries: [string, AttrSpec][], decl: OpDecl<any>, inputs: readonly Tensor[], outputs: readonly OutputMeta[], attrs: Record<string, AttrValue>): [number, number] {
   let metaLength = 1;
   for (const t of inputs) metaLength += 2 + t.shape.length;
   for (const t of outputs) metaLength += 2 + t.shape.length;
@@ -196,7 +197,8 @@ export function applyOn<A extends Record<string, AttrValue>>(
 function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A>): Tensor[] {
   const device = checkInputs(decl, inputs) ?? on;
   if (!device) throw new ValueError(`${decl.name}: has no tensor arguments and no device`);
-  const resolved = resolveAttrs(decl, attrs as Record<string, AttrValue | undefined>) as A;
+  const info = infoOf(decl);
+  const resolved = resolveWith(info.entries, decl, attrs as Record<string, AttrValue | undefined>) as A;
   const outMeta = decl.outputs(inputs, resolved);
   if (device.type === 'cpu') checkFits(decl.name, outMeta);
 
@@ -205,9 +207,9 @@ function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: 
     outputs = [shareStorage(inputs[0], outMeta[0].shape)];
   } else {
     const aliases = decl.inplace ? inplaceAliases(decl, inputs, outMeta) : undefined;
-    const [metaLength, attrsLength] = pack(decl, inputs, outMeta, resolved);
+    const [metaLength, attrsLength] = pack(info.entries, decl, inputs, outMeta, resolved);
     try {
-      native().run(infoOf(decl).id!, device.typeId, device.index, packed, inputs.length, metaLength, attrsLength, aliases);
+      native().run(info.id!, device.typeId, device.index, packed, inputs.length, metaLength, attrsLength, aliases);
     } catch (err) {
       throw fromNative(err);
     }
