@@ -145,6 +145,25 @@ NS_VMATH_INLINE void sigmoid_inplace(V& x) {
   x = x < 0.f ? e * r : r;
 }
 
+// tanh, Cephes' tanhf: an odd polynomial below |x| = 0.625 (where 1 − 2/(e^{2|x|} + 1) would lose
+// digits to cancellation), that form above it; ±1 for large |x|, NaN propagates.
+template <typename V>
+NS_VMATH_INLINE void tanh_inplace(V& x) {
+  const V a = x < 0.f ? -x : x;
+  const V z = x * x;
+  V p = V{} - 5.70498872745e-3f;
+  p = p * z + 2.06390887954e-2f;
+  p = p * z - 5.37397155531e-2f;
+  p = p * z + 1.33314422036e-1f;
+  p = p * z - 3.33332819422e-1f;
+  const V small = p * z * x + x;
+  V e = a * 2.f;
+  exp_inplace(e);
+  V big = 1.f - 2.f / (e + 1.f);
+  big = x < 0.f ? -big : big;
+  x = a < 0.625f ? small : big;
+}
+
 template <void (*F)(f4&)>
 inline float scalar(float v) {
   f4 x = f4{} + v;
@@ -337,6 +356,12 @@ NS_VMATH_INLINE void sigmoid_n(const float* x, float* y, int64_t n) {
 NS_VMATH_WIDTHS(exp_n, void, (const float* x, float* y, int64_t n), (x, y, n))
 NS_VMATH_WIDTHS(log_n, void, (const float* x, float* y, int64_t n), (x, y, n))
 NS_VMATH_WIDTHS(log1p_n, void, (const float* x, float* y, int64_t n), (x, y, n))
+template <typename V>
+NS_VMATH_INLINE void tanh_n(const float* x, float* y, int64_t n) {
+  map<V>(x, y, n, [](V& v) { tanh_inplace(v); });
+}
+
+NS_VMATH_WIDTHS(tanh_n, void, (const float* x, float* y, int64_t n), (x, y, n))
 NS_VMATH_WIDTHS(sigmoid_n, void, (const float* x, float* y, int64_t n), (x, y, n))
 NS_VMATH_WIDTHS(exp_sum, double, (const float* x, float shift, float* y, int64_t n), (x, shift, y, n))
 NS_VMATH_WIDTHS(sum_sq_dev, double, (const float* x, float mean, int64_t n), (x, mean, n))
@@ -362,6 +387,7 @@ inline void exp(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(exp_n, 
 inline void log(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(log_n, (x, y, n)); }
 inline void log1p(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(log1p_n, (x, y, n)); }
 inline void sigmoid(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(sigmoid_n, (x, y, n)); }
+inline void tanh(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(tanh_n, (x, y, n)); }
 
 // y[i] = exp(x[i] − shift) (y may be null); returns their sum, in float lanes per block of 256
 // and in double across blocks.

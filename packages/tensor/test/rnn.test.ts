@@ -18,6 +18,7 @@ import {
   rnnWorkspaceSizeOp,
   applyOn,
   scope,
+  setNumThreads,
   sum,
   tensor,
   zeros,
@@ -131,7 +132,7 @@ describe('rnn stacks match torch.nn.LSTM / GRU / RNN', () => {
 describe('rnn workspace (Note [rnn workspace])', () => {
   const c = cases.find((k) => k.name === 'lstm-one-layer-with-states')!;
 
-  it('training keeps the oneDNN workspace for backward; a direct op call recomputes; both agree', () => {
+  it('training keeps the workspace for backward; a direct op call recomputes; both agree', () => {
     scope(() => {
       const viaApi = inputsOf(c);
       const out = runCase(c, viaApi);
@@ -177,11 +178,11 @@ describe('rnn workspace (Note [rnn workspace])', () => {
       const empty = zeros([0]);
       const slots = ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'].map((k) => inputs.get(k)!);
       const args = [inputs.get('x')!, inputs.get('h0')!, inputs.get('c0')!, ...slots, empty, empty, empty, empty];
-      expect(() => apply(lstmOp, args, { workspaceBytes: 16 })[0].dataSync()).toThrow(/lstm: workspaceBytes is 16 but oneDNN needs \d+/);
+      expect(() => apply(lstmOp, args, { workspaceBytes: 16 })[0].dataSync()).toThrow(/lstm: workspaceBytes is 16 but the layer needs \d+/);
       const [y, h, cc] = noGrad(() => apply(lstmOp, args));
       const ups = [y, h, cc].map((t) => zeros(t.shape));
       expect(() => apply(lstmBackwardOp, [...args, y, h, cc, zeros([16], { dtype: 'uint8' }), ...ups])[0].dataSync()).toThrow(
-        /lstmBackward: workspace holds 16 bytes but oneDNN needs \d+/,
+        /lstmBackward: workspace holds 16 bytes but the layer needs \d+/,
       );
     });
   });
@@ -232,6 +233,46 @@ describe('rnn stack gradient check', () => {
           );
         }
       });
+    });
+  }
+});
+
+describe('rnn threads (Note [rnn threads])', () => {
+  // Big enough that each layer splits its hidden units across threads (130: the last thread owns
+  // fewer); the single-thread run is the one the PyTorch fixtures check.
+  for (const cell of ['lstm', 'gru', 'rnn'] as const) {
+    it(`${cell}: 2 threads give 1 thread's output and gradients`, () => {
+      const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+      const [T, N, I, H] = [3, 32, 8, 130];
+      const rand = seededRandom(hashString(`rnn-threads/${cell}`));
+      const shapes: Record<string, number[]> = { x: [N, T, I], h0: [4, N, H], ...(cell === 'lstm' ? { c0: [4, N, H] } : {}) };
+      for (let l = 0; l < 2; l++) {
+        for (const s of ['', '_reverse']) {
+          shapes[`weight_ih_l${l}${s}`] = [G * H, l === 0 ? I : 2 * H];
+          shapes[`weight_hh_l${l}${s}`] = [G * H, H];
+          shapes[`bias_ih_l${l}${s}`] = [G * H];
+          shapes[`bias_hh_l${l}${s}`] = [G * H];
+        }
+      }
+      const values = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => normal(rand) * 0.2)]));
+      const run = (threads: number) =>
+        scope(() => {
+          setNumThreads(threads);
+          const t = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tensor(v, { shape: shapes[k], requiresGrad: true })]));
+          const { x, h0, c0, ...weights } = t;
+          const opts = { numLayers: 2, bidirectional: true, batchFirst: true, h0 };
+          const r = cell === 'lstm' ? lstm(x, weights, { ...opts, c0 }) : cell === 'gru' ? gru(x, weights, opts) : rnn(x, weights, opts);
+          sum(mul(r.output, r.output)).add(sum(r.h)).backward();
+          return { output: r.output.dataSync(), grads: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.grad!.dataSync()])) };
+        });
+      try {
+        const one = run(1);
+        const two = run(2);
+        expectClose(two.output, one.output, 1e-5, 1e-5, 'output');
+        for (const k of Object.keys(one.grads)) expectClose(two.grads[k], one.grads[k], 1e-4, 1e-4, `gradient of ${k}`);
+      } finally {
+        setNumThreads(1);
+      }
     });
   }
 });

@@ -1,4 +1,4 @@
-// RNN, LSTM and GRU modules over the tensor package's fused ops (oneDNN on cpu, cuDNN on cuda).
+// RNN, LSTM and GRU modules over the tensor package's fused ops (oneDNN's sgemm and our cells on cpu, cuDNN on cuda).
 // Parameters carry PyTorch's names and layouts (weight_ih_l0, weight_hh_l0_reverse …, gates
 // i,f,g,o / r,z,n), so stateDicts move between the two frameworks unchanged.
 import { gru, lstm, rnn, zeros, ValueError, type Tensor } from '@nutshell/tensor';

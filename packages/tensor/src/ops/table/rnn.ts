@@ -1,13 +1,14 @@
 // Fused recurrent networks: LSTM, GRU and the Elman RNN (tanh or relu), with PyTorch's formulas,
-// weight layouts and parameter names; on cpu through oneDNN's RNN primitives (native/src/cpu/rnn.cc).
+// weight layouts and parameter names; on cpu on oneDNN's sgemm with our cells (native/src/cpu/rnn.cc,
+// Note [rnn on sgemm]), on cuda through cuDNN's RNN API.
 //
 // Note [rnn layer ops]: a declared op runs ONE layer, both directions at once when bidirectional
-// (oneDNN's bidirectional_concat). The op's inputs are fixed (apply() has no variadic inputs): the
+// (outputs concatenated per step, as PyTorch's). The op's inputs are fixed (apply() has no variadic inputs): the
 // input, the states, then 8 weight slots in PyTorch's layout — weightIh [G·H, C], weightHh [G·H, H],
 // biasIh [G·H], biasHh [G·H], and the same for the reverse direction. Slots that do not apply (no
 // biases, one direction) hold empty [0] tensors. Stacked layers are composed by the functional
 // lstm()/gru()/rnn() below, one op per layer: layer 0 reads I features and the others D·H, so one
-// oneDNN primitive could not run them all anyway.
+// cuDNN call could not run them all anyway.
 //
 // Note [rnn state threading]: the states hx (and cx) are the whole [L·D, N, H] tensors of the stack;
 // the op with option `layer` reads rows layer·D … layer·D+D-1 as its initial states and returns the
@@ -15,8 +16,8 @@
 // this way yields PyTorch's h_n/c_n with no slicing or concatenation op, and backward passes the
 // other rows' gradients straight through.
 //
-// Note [rnn workspace]: oneDNN's training forward writes a workspace (gates and states of every
-// step) that its backward reads. Only the primitive knows its size, and apply() sizes outputs before
+// Note [rnn workspace]: the training forward writes a workspace (gates and states of every step)
+// that its backward reads. Only the backend knows its size (ours on cpu, cuDNN's reserve on cuda), and apply() sizes outputs before
 // any kernel runs, so the functional API asks once per shape (rnnWorkspaceSize, read synchronously,
 // cached) and passes it as `workspaceBytes`, which sizes the hidden workspace output. With
 // workspaceBytes 0 (inference, or a direct call of the op) the forward keeps nothing and backward
@@ -391,8 +392,8 @@ export const rnnWorkspaceSizeOp = defineOp<WorkspaceAttrs>({
   },
   backends: ['cpu', 'cuda'],
   test: {
-    noGolden: 'the size of a oneDNN buffer; PyTorch has no counterpart (test/rnn.test.ts checks that the forward accepts it)',
-    noParity: "each backend reports its own library's workspace size (oneDNN's vs cuDNN's reserve)",
+    noGolden: 'the size of a backend buffer; PyTorch has no counterpart (test/rnn.test.ts checks that the forward accepts it)',
+    noParity: "each backend reports its own workspace size (the cpu cells' planes vs cuDNN's reserve)",
     samples: MODES.map((mode) => ({ name: mode, inputs: [], attrs: { mode, seqLength: 5, batch: 3, inputSize: 4, hiddenSize: 6, bidirectional: true } })),
     bad: [
       { name: 'zero-length', inputs: [], attrs: { mode: 'lstm', seqLength: 0, batch: 1, inputSize: 1, hiddenSize: 1 }, error: 'ValueError', message: /^rnnWorkspaceSize: option 'seqLength' expected a positive integer, got 0/ },
