@@ -25,8 +25,9 @@
 // Note [rnn workspace]: the training forward keeps, per direction, planes of R = T·N rows in the
 // input's row order (time- or batch-major): the activated gates [R, G·H], per-cell extras [R, H]
 // (LSTM: tanh(c_t) and c_{t−1}; GRU: W_hn·h + b_hn, which the reset gate scaled) and h_{t−1}
-// [R, H]. rnnWorkspaceSize reports their bytes; with workspaceBytes 0 the forward writes them to a
-// per-thread buffer instead, and backward then recomputes the forward first.
+// [R, H]. rnnWorkspaceSize reports their bytes. With workspaceBytes 0 (inference) the forward keeps
+// two steps of planes in a per-thread buffer, which stays in cache, and a backward given no
+// workspace recomputes the full planes first.
 #include <omp.h>
 
 #include <algorithm>
@@ -55,15 +56,13 @@ constexpr auto layer_of = core::rnn_layer_of;
 
 // ---- sizes and row order ----
 
-// Extra [R, H] planes a cell keeps beside the gates and h_{t−1} (Note [rnn workspace]).
+// Extra [·, H] planes a cell keeps beside the gates and h_{t−1} (Note [rnn workspace]).
 int64_t extra_planes(Cell cell) { return cell == Cell::lstm ? 2 : cell == Cell::gru ? 1 : 0; }
 
-// Floats of workspace per direction.
-int64_t floats_per_direction(const Layer& L) {
-  return L.T * L.N * (L.gates() * L.H + (extra_planes(L.cell) + 1) * L.H);
-}
+// Floats of one direction's planes of `rows` rows.
+int64_t plane_floats(const Layer& L, int64_t rows) { return rows * (L.gates() * L.H + (extra_planes(L.cell) + 1) * L.H); }
 
-int64_t workspace_bytes(const Layer& L) { return L.D * floats_per_direction(L) * static_cast<int64_t>(sizeof(float)); }
+int64_t workspace_bytes(const Layer& L) { return L.D * plane_floats(L, L.T * L.N) * static_cast<int64_t>(sizeof(float)); }
 
 // Rows of step t are base(t) + n·stride, n < N: the input's own order, so the input, the output
 // and every per-row buffer share one row index.
@@ -75,18 +74,26 @@ struct Rows {
   int64_t count() const { return T * N; }
 };
 
-// The workspace planes of one direction.
+// The planes of one direction. Training keeps a row per input row (backward reads them all);
+// inference keeps two steps' worth (compact), the step at work and the next one's h_{t−1} and
+// c_{t−1}: 2·N rows that stay in cache instead of T·N written out to memory.
 struct Planes {
-  float* gates;  // [R, G·H], activated
-  float* extra;  // extra_planes × [R, H]
-  float* hprev;  // [R, H]
-  Planes(float* base, const Layer& L) {
-    const int64_t R = L.T * L.N;
+  float* gates;  // [rows, G·H], activated
+  float* extra;  // extra_planes × [rows, H]
+  float* hprev;  // [rows, H]
+  int64_t plane_rows;
+  Rows rows;
+  bool compact;
+  Planes(float* base, const Layer& L, bool compact_) : rows{L.T, L.N, L.batch_first}, compact(compact_) {
+    plane_rows = compact ? 2 * L.N : L.T * L.N;
     gates = base;
-    extra = gates + R * L.gates() * L.H;
-    hprev = extra + extra_planes(L.cell) * R * L.H;
+    extra = gates + plane_rows * L.gates() * L.H;
+    hprev = extra + extra_planes(L.cell) * plane_rows * L.H;
   }
-  float* extra_plane(int64_t k, const Layer& L) const { return extra + k * L.T * L.N * L.H; }
+  float* extra_plane(int64_t k, const Layer& L) const { return extra + k * plane_rows * L.H; }
+  // First row of step t, the i-th the direction processes, and the row stride between batch rows.
+  int64_t base(int64_t i, int64_t t) const { return compact ? (i % 2) * rows.N : rows.base(t); }
+  int64_t stride() const { return compact ? 1 : rows.stride(); }
 };
 
 // ---- the GEMM ----
@@ -147,10 +154,10 @@ void transpose_rows(const float* w, const Partition& p, int k, float* transposed
   for (int64_t g = 0; g < p.G; ++g) {
     const float* src = w + (g * H + j0) * H;  // u rows of H
     float* dst = transposed + p.col0(k) + g * u;  // H rows, u columns, row stride G·H
-    for (int64_t jt = 0; jt < u; jt += kTile)
-      for (int64_t it = 0; it < H; it += kTile)
-        for (int64_t j = jt; j < std::min(u, jt + kTile); ++j)
-          for (int64_t i = it; i < std::min(H, it + kTile); ++i) dst[i * GH + j] = src[j * H + i];
+    for (int64_t it = 0; it < H; it += kTile)
+      for (int64_t jt = 0; jt < u; jt += kTile)
+        for (int64_t i = it; i < std::min(H, it + kTile); ++i)
+          for (int64_t j = jt; j < std::min(u, jt + kTile); ++j) dst[i * GH + j] = src[j * H + i];
   }
 }
 
@@ -246,23 +253,27 @@ struct CellRow {
 
 NS_WIDE_LOOPS void lstm_cell(const CellRow& r) {
   const int64_t u = r.u, H = r.H;
-  const float *__restrict gx = r.gx, *__restrict gh = r.gh, *__restrict b_ih = r.b_ih, *__restrict b_hh = r.b_hh;
-  float* __restrict a = r.gates;
-  for (int64_t g = 0; g < 4; ++g)
+  const float *gx = r.gx, *gh = r.gh, *b_ih = r.b_ih, *b_hh = r.b_hh;
+  float* a = r.gates;
+  for (int64_t g = 0; g < 4; ++g) {
+#pragma GCC ivdep
     for (int64_t j = 0; j < u; ++j) a[g * H + j] = gx[g * u + j] + gh[g * u + j] + b_ih[g * H + j] + b_hh[g * H + j];
+  }
   vmath::sigmoid(a, a, u);
   vmath::sigmoid(a + H, a + H, u);
   vmath::tanh(a + 2 * H, a + 2 * H, u);
   vmath::sigmoid(a + 3 * H, a + 3 * H, u);
   // c_prev is the c_{t−1} plane's row itself (the previous step wrote it there).
-  const float *__restrict i = a, *__restrict f = a + H, *__restrict gg = a + 2 * H, *__restrict o = a + 3 * H, *__restrict c_prev = r.c_prev;
-  float *__restrict tanh_c = r.extra[0], *__restrict c_next = r.c_next, *__restrict h = r.h, *__restrict h_next = r.h_next;
+  const float *i = a, *f = a + H, *gg = a + 2 * H, *o = a + 3 * H, *c_prev = r.c_prev;
+  float *tanh_c = r.extra[0], *c_next = r.c_next, *h = r.h, *h_next = r.h_next;
+#pragma GCC ivdep
   for (int64_t j = 0; j < u; ++j) {
     const float c = f[j] * c_prev[j] + i[j] * gg[j];
     c_next[j] = c;
     tanh_c[j] = c;
   }
   vmath::tanh(tanh_c, tanh_c, u);
+#pragma GCC ivdep
   for (int64_t j = 0; j < u; ++j) {
     const float v = o[j] * tanh_c[j];
     h[j] = v;
@@ -272,8 +283,9 @@ NS_WIDE_LOOPS void lstm_cell(const CellRow& r) {
 
 NS_WIDE_LOOPS void gru_cell(const CellRow& r) {
   const int64_t u = r.u, H = r.H;
-  const float *__restrict gx = r.gx, *__restrict gh = r.gh, *__restrict b_ih = r.b_ih, *__restrict b_hh = r.b_hh, *__restrict hprev = r.hprev;
-  float *__restrict rg = r.gates, *__restrict z = r.gates + H, *__restrict n = r.gates + 2 * H, *__restrict gh_n = r.extra[0];
+  const float *gx = r.gx, *gh = r.gh, *b_ih = r.b_ih, *b_hh = r.b_hh, *hprev = r.hprev;
+  float *rg = r.gates, *z = r.gates + H, *n = r.gates + 2 * H, *gh_n = r.extra[0];
+#pragma GCC ivdep
   for (int64_t j = 0; j < u; ++j) {
     rg[j] = gx[j] + gh[j] + b_ih[j] + b_hh[j];
     z[j] = gx[u + j] + gh[u + j] + b_ih[H + j] + b_hh[H + j];
@@ -281,9 +293,11 @@ NS_WIDE_LOOPS void gru_cell(const CellRow& r) {
   }
   vmath::sigmoid(rg, rg, u);
   vmath::sigmoid(z, z, u);
+#pragma GCC ivdep
   for (int64_t j = 0; j < u; ++j) n[j] = gx[2 * u + j] + b_ih[2 * H + j] + rg[j] * gh_n[j];
   vmath::tanh(n, n, u);
-  float *__restrict h = r.h, *__restrict h_next = r.h_next;
+  float *h = r.h, *h_next = r.h_next;
+#pragma GCC ivdep
   for (int64_t j = 0; j < u; ++j) {
     const float v = (1.0f - z[j]) * n[j] + z[j] * hprev[j];
     h[j] = v;
@@ -293,15 +307,18 @@ NS_WIDE_LOOPS void gru_cell(const CellRow& r) {
 
 NS_WIDE_LOOPS void elman_cell(const CellRow& r, bool relu) {
   const int64_t u = r.u;
-  const float *__restrict gx = r.gx, *__restrict gh = r.gh, *__restrict b_ih = r.b_ih, *__restrict b_hh = r.b_hh;
-  float* __restrict a = r.gates;
+  const float *gx = r.gx, *gh = r.gh, *b_ih = r.b_ih, *b_hh = r.b_hh;
+  float* a = r.gates;
+#pragma GCC ivdep
   for (int64_t j = 0; j < u; ++j) a[j] = gx[j] + gh[j] + b_ih[j] + b_hh[j];
   if (relu) {
+  #pragma GCC ivdep
     for (int64_t j = 0; j < u; ++j) a[j] = a[j] > 0.0f ? a[j] : (a[j] != a[j] ? a[j] : 0.0f);
   } else {
     vmath::tanh(a, a, u);
   }
-  float *__restrict h = r.h, *__restrict h_next = r.h_next;
+  float *h = r.h, *h_next = r.h_next;
+#pragma GCC ivdep
   for (int64_t j = 0; j < u; ++j) {
     h[j] = a[j];
     h_next[j] = a[j];
@@ -321,13 +338,20 @@ void cell_forward(Cell cell, const CellRow& r) {
 
 // Allocated on the calling thread (scratch is per thread) and shared by the team.
 struct Buffers {
-  float *gx = nullptr, *gh = nullptr;    // permuted gate pre-activations: [R, G·H] input part, [N, G·H] one step's hidden part
+  float *gx = nullptr, *gh = nullptr;    // permuted gate pre-activations: input part of one chunk of steps, hidden part of one step [N, G·H]
   float *w_ih = nullptr, *w_hh = nullptr;  // permuted weight copies of the direction at work (W_hh transposed in forward)
   float *dgx = nullptr, *dgh = nullptr;  // permuted gate gradients [R, G·H] (dgh is dgx but for the GRU)
   float *dh = nullptr, *dc = nullptr;    // [N, H] recurrent gradients
   float* zeros = nullptr;                // [G·H], the biases of a layer without them
   float* ones = nullptr;                 // [R], for column sums
 };
+
+// Steps whose input projection one GEMM computes. Projecting the whole sequence up front left a
+// T·N·G·H buffer to stream back from memory, one step at a time: the cell's loads of it were a
+// third of the forward's non-GEMM time. Chunks of ~128 rows stay in L2 between the GEMM and the
+// cells. Batch-first rows of one step are strided by T, so there a chunk is one step.
+constexpr int64_t kInputChunkRows = 128;
+int64_t input_chunk_steps(const Layer& L) { return L.batch_first ? 1 : std::max<int64_t>(1, std::min(L.T, kInputChunkRows / std::max<int64_t>(1, L.N))); }
 
 Buffers buffers_for(const Layer& L, bool backward) {
   const int64_t GH = L.gates() * L.H, R = L.T * L.N;
@@ -337,7 +361,7 @@ Buffers buffers_for(const Layer& L, bool backward) {
   b.zeros = scratch(Scratch::zeros, GH);
   std::fill(b.zeros, b.zeros + GH, 0.0f);
   if (!backward) {
-    b.gx = scratch(Scratch::gx, R * GH);
+    b.gx = scratch(Scratch::gx, input_chunk_steps(L) * L.N * GH);
     b.gh = scratch(Scratch::gh, L.N * GH);
   } else {
     b.dgx = scratch(Scratch::dgx, R * GH);
@@ -370,6 +394,7 @@ struct ForwardIo {
   const float *hx, *cx;            // [D, N, H]
   float *hy, *cy;                  // [D, N, H]
   float* workspace;                // D plane sets (Note [rnn workspace])
+  bool compact = false;            // inference: two steps of planes per direction
   std::vector<Weights> weights;    // per direction
 };
 
@@ -378,42 +403,53 @@ bool forward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& b
   const Rows rows{L.T, L.N, L.batch_first};
   const int64_t H = L.H, GH = L.gates() * H, DH = L.D * H, N = L.N, s = rows.stride();
   const int64_t j0 = p.j0(k), u = p.count(k), col0 = p.col0(k);
-  const Planes planes(io.workspace + d * floats_per_direction(L), L);
+  const Planes planes(io.workspace + d * plane_floats(L, io.compact ? 2 * L.N : rows.count()), L, io.compact);
+  const int64_t ps = planes.stride();
   const Weights& W = io.weights[d];
   const bool lstm = L.cell == Cell::lstm, reverse = d == 1;
   float* c_plane = lstm ? planes.extra_plane(1, L) : nullptr;
   if (u > 0) {
     permute_rows(W.w_ih, L.C, p, k, b.w_ih);
     transpose_rows(W.w_hh, p, k, b.w_hh);
-    // The whole sequence through this thread's gate columns at once.
-    gemm(false, true, rows.count(), L.gates() * u, L.C, io.x, L.C, b.w_ih + col0 * L.C, L.C, 0.0f, b.gx + col0, GH);
-    const int64_t first = rows.base(reverse ? L.T - 1 : 0);
+    const int64_t first = planes.base(0, reverse ? L.T - 1 : 0);
     for (int64_t n = 0; n < N; ++n) {
-      std::memcpy(planes.hprev + (first + n * s) * H + j0, io.hx + (d * N + n) * H + j0, sizeof(float) * u);
-      if (lstm) std::memcpy(c_plane + (first + n * s) * H + j0, io.cx + (d * N + n) * H + j0, sizeof(float) * u);
+      std::memcpy(planes.hprev + (first + n * ps) * H + j0, io.hx + (d * N + n) * H + j0, sizeof(float) * u);
+      if (lstm) std::memcpy(c_plane + (first + n * ps) * H + j0, io.cx + (d * N + n) * H + j0, sizeof(float) * u);
     }
   }
   if (!barrier.wait()) return false;  // h_{−1} complete
+  const int64_t chunk = input_chunk_steps(L);
+  int64_t chunk_lo = 0;  // the lowest step of the chunk in gx
   for (int64_t i = 0; i < L.T; ++i) {
     const int64_t t = reverse ? L.T - 1 - i : i, next = reverse ? t - 1 : t + 1;
     const bool has_next = i + 1 < L.T;
+    if (u > 0 && i % chunk == 0) {
+      // The input projection of the next `steps` steps, through this thread's gate columns.
+      const int64_t steps = std::min(chunk, L.T - i);
+      chunk_lo = reverse ? t - steps + 1 : t;
+      if (L.batch_first) gemm(false, true, N, L.gates() * u, L.C, io.x + t * L.C, L.T * L.C, b.w_ih + col0 * L.C, L.C, 0.0f, b.gx + col0, GH);
+      else gemm(false, true, steps * N, L.gates() * u, L.C, io.x + chunk_lo * N * L.C, L.C, b.w_ih + col0 * L.C, L.C, 0.0f, b.gx + col0, GH);
+    }
     if (u > 0) {
-      gemm(false, false, N, L.gates() * u, H, planes.hprev + rows.base(t) * H, s * H, b.w_hh + col0, GH, 0.0f, b.gh + col0, GH);
+      const int64_t pb = planes.base(i, t), pb_next = planes.base(i + 1, next);
+      gemm(false, false, N, L.gates() * u, H, planes.hprev + pb * H, ps * H, b.w_hh + col0, GH, 0.0f, b.gh + col0, GH);
       for (int64_t n = 0; n < N; ++n) {
-        const int64_t r = rows.base(t) + n * s, rn = has_next ? rows.base(next) + n * s : -1;
+        // r: the row in the input and output; q, qn: this and the next step's plane rows.
+        const int64_t r = rows.base(t) + n * s, q = pb + n * ps, qn = pb_next + n * ps;
+        const int64_t gx_row = L.batch_first ? n : (t - chunk_lo) * N + n;
         CellRow c;
-        c.gx = b.gx + r * GH + col0;
+        c.gx = b.gx + gx_row * GH + col0;
         c.gh = b.gh + n * GH + col0;
         c.b_ih = W.b_ih + j0;
         c.b_hh = W.b_hh + j0;
-        c.hprev = planes.hprev + r * H + j0;
-        c.gates = planes.gates + r * GH + j0;
-        for (int64_t e = 0; e < extra_planes(L.cell); ++e) c.extra[e] = planes.extra_plane(e, L) + r * H + j0;
+        c.hprev = planes.hprev + q * H + j0;
+        c.gates = planes.gates + q * GH + j0;
+        for (int64_t e = 0; e < extra_planes(L.cell); ++e) c.extra[e] = planes.extra_plane(e, L) + q * H + j0;
         c.h = io.y + r * DH + d * H + j0;
-        c.h_next = has_next ? planes.hprev + rn * H + j0 : io.hy + (d * N + n) * H + j0;
+        c.h_next = has_next ? planes.hprev + qn * H + j0 : io.hy + (d * N + n) * H + j0;
         if (lstm) {
-          c.c_prev = c_plane + r * H + j0;
-          c.c_next = has_next ? c_plane + rn * H + j0 : io.cy + (d * N + n) * H + j0;
+          c.c_prev = c_plane + q * H + j0;
+          c.c_next = has_next ? c_plane + qn * H + j0 : io.cy + (d * N + n) * H + j0;
         }
         c.u = u;
         c.H = H;
@@ -445,13 +481,15 @@ struct GradRow {
   int64_t u, H;
 };
 
-// The pointers of a row never overlap: restrict lets GCC vectorise without runtime alias checks
-// (with a dozen streams it otherwise falls back to scalar code).
+// The pointers of a row never overlap: ivdep lets GCC vectorise without runtime alias checks
+// (with a dozen streams it otherwise falls back to scalar code; GCC 12 also refuses these loops
+// when the pointers are __restrict-qualified, "no vectype for stmt").
 NS_WIDE_LOOPS void lstm_cell_backward(const GradRow& r) {
   const int64_t u = r.u, H = r.H;
-  const float *__restrict i = r.gates, *__restrict f = r.gates + H, *__restrict g = r.gates + 2 * H, *__restrict o = r.gates + 3 * H;
-  const float *__restrict tanh_c = r.extra[0], *__restrict c_prev = r.extra[1], *__restrict dy = r.dy, *__restrict dh_in = r.dh;
-  float *__restrict dc_io = r.dc, *__restrict di = r.dgx, *__restrict df = r.dgx + u, *__restrict dg = r.dgx + 2 * u, *__restrict d_o = r.dgx + 3 * u;
+  const float *i = r.gates, *f = r.gates + H, *g = r.gates + 2 * H, *o = r.gates + 3 * H;
+  const float *tanh_c = r.extra[0], *c_prev = r.extra[1], *dy = r.dy, *dh_in = r.dh;
+  float *dc_io = r.dc, *di = r.dgx, *df = r.dgx + u, *dg = r.dgx + 2 * u, *d_o = r.dgx + 3 * u;
+#pragma GCC ivdep
   for (int64_t j = 0; j < u; ++j) {
     const float dh = dy[j] + dh_in[j], tc = tanh_c[j];
     const float dc = dc_io[j] + dh * o[j] * (1.0f - tc * tc);
@@ -465,9 +503,10 @@ NS_WIDE_LOOPS void lstm_cell_backward(const GradRow& r) {
 
 NS_WIDE_LOOPS void gru_cell_backward(const GradRow& r) {
   const int64_t u = r.u, H = r.H;
-  const float *__restrict rg = r.gates, *__restrict z = r.gates + H, *__restrict n = r.gates + 2 * H, *__restrict gh_n = r.extra[0];
-  const float *__restrict dy = r.dy, *__restrict hprev = r.hprev;
-  float *__restrict dh_io = r.dh, *__restrict dgx = r.dgx, *__restrict dgh = r.dgh;
+  const float *rg = r.gates, *z = r.gates + H, *n = r.gates + 2 * H, *gh_n = r.extra[0];
+  const float *dy = r.dy, *hprev = r.hprev;
+  float *dh_io = r.dh, *dgx = r.dgx, *dgh = r.dgh;
+#pragma GCC ivdep
   for (int64_t j = 0; j < u; ++j) {
     const float dh = dy[j] + dh_io[j];
     const float dn = dh * (1.0f - z[j]) * (1.0f - n[j] * n[j]);
@@ -484,8 +523,9 @@ NS_WIDE_LOOPS void gru_cell_backward(const GradRow& r) {
 }
 
 NS_WIDE_LOOPS void elman_cell_backward(const GradRow& r, bool relu) {
-  const float *__restrict h = r.gates, *__restrict dy = r.dy, *__restrict dh_in = r.dh;
-  float* __restrict d = r.dgx;
+  const float *h = r.gates, *dy = r.dy, *dh_in = r.dh;
+  float* d = r.dgx;
+#pragma GCC ivdep
   for (int64_t j = 0; j < r.u; ++j) {
     const float dh = dy[j] + dh_in[j];
     d[j] = relu ? (h[j] > 0.0f ? dh : 0.0f) : dh * (1.0f - h[j] * h[j]);
@@ -518,7 +558,7 @@ bool backward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& 
   const Rows rows{L.T, L.N, L.batch_first};
   const int64_t H = L.H, G = L.gates(), GH = G * H, DH = L.D * H, N = L.N, R = rows.count(), s = rows.stride();
   const int64_t j0 = p.j0(k), u = p.count(k), col0 = p.col0(k);
-  const Planes planes(const_cast<float*>(io.workspace) + d * floats_per_direction(L), L);
+  const Planes planes(const_cast<float*>(io.workspace) + d * plane_floats(L, R), L, /*compact=*/false);
   const Weights& W = io.weights[d];
   const bool lstm = L.cell == Cell::lstm, gru = L.cell == Cell::gru, reverse = d == 1;
   // Recurrent gradient of h_{t−1}: dG_t·W_hh, plus (GRU) the direct term the cell left in dh.
@@ -608,10 +648,11 @@ void forward(OpCall& call, const Layer& L, int64_t workspace_bytes_asked) {
              "workspaceBytes is " + std::to_string(ws.numel()) + " but the layer needs " + std::to_string(need) + " (ask rnnWorkspaceSize)");
     workspace = static_cast<float*>(ws.raw());
   } else {
-    workspace = scratch(Scratch::workspace, need / static_cast<int64_t>(sizeof(float)));
+    workspace = scratch(Scratch::workspace, L.D * plane_floats(L, 2 * L.N));
   }
   const Buffers b = buffers_for(L, /*backward=*/false);
   ForwardIo io;
+  io.compact = workspace_bytes_asked == 0;
   io.x = call.in(0).data<float>();
   io.y = call.out(0).data<float>();
   io.hx = state_rows(call.in(1), L);

@@ -45,7 +45,9 @@ class SpinBarrier {
 #endif
   }
 
-  static constexpr int kSpinsBeforeYield = 1 << 16;  // ~1 ms of pauses
+  // ~100 µs of pauses, then yield: with more runnable threads than cores (the JS thread beside a
+  // full team) the partner may be off its core, and only giving ours up lets it run.
+  static constexpr int kSpinsBeforeYield = 1 << 12;
   const int threads_;
   std::atomic<int> arrived_{0};
   std::atomic<int> generation_{0};
