@@ -277,6 +277,36 @@ describe('rnn threads (Note [rnn threads])', () => {
   }
 });
 
+describe('rnn input chunks (Note [rnn on sgemm])', () => {
+  // Time-major input is projected a few steps at a time (here 4 steps of 32 rows, so 9 steps end
+  // in a partial chunk, in both directions); batch-first one step at a time. Both must agree.
+  it('time-major gives batch-first’s output and gradients', () => {
+    scope(() => {
+      const [T, N, I, H] = [9, 32, 8, 16];
+      const rand = seededRandom(hashString('rnn-chunks'));
+      const values = (n: number) => Float32Array.from({ length: n }, () => normal(rand) * 0.3);
+      const shapes: Record<string, number[]> = {};
+      for (const s of ['', '_reverse']) Object.assign(shapes, { [`weight_ih_l0${s}`]: [4 * H, I], [`weight_hh_l0${s}`]: [4 * H, H], [`bias_ih_l0${s}`]: [4 * H], [`bias_hh_l0${s}`]: [4 * H] });
+      const w = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, values(s.reduce((a, b) => a * b, 1))]));
+      const xb = values(N * T * I);
+      const run = (batchFirst: boolean) => {
+        const weights = Object.fromEntries(Object.entries(w).map(([k, v]) => [k, tensor(v, { shape: shapes[k], requiresGrad: true })]));
+        const xbf = tensor(xb, { shape: [N, T, I] });
+        const x = (batchFirst ? xbf : xbf.transpose(0, 1).contiguous()).detach().requiresGrad_();
+        const r = lstm(x, weights, { bidirectional: true, batchFirst });
+        const out = batchFirst ? r.output : r.output.transpose(0, 1);
+        sum(mul(out, out)).add(sum(r.h)).backward();
+        return { out: out.contiguous().dataSync(), dx: (batchFirst ? x.grad! : x.grad!.transpose(0, 1)).contiguous().dataSync(), weights };
+      };
+      const bf = run(true);
+      const tm = run(false);
+      expectClose(tm.out, bf.out, 1e-5, 1e-5, 'output');
+      expectClose(tm.dx, bf.dx, 1e-5, 1e-5, 'gradient of x');
+      for (const k of Object.keys(w)) expectClose(tm.weights[k].grad!.dataSync(), bf.weights[k].grad!.dataSync(), 1e-4, 1e-4, `gradient of ${k}`);
+    });
+  });
+});
+
 describe('rnn refusals', () => {
   const c = cases.find((k) => k.name === 'lstm-two-layers-bidirectional')!;
   const weights = () => Object.fromEntries(c.params.map((p) => [p, leaf(c, p, false)]));
