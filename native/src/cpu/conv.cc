@@ -1,4 +1,5 @@
-// Convolution through oneDNN (2.x op descriptors, engine/stream/caching from cpu/onednn.h):
+// Convolution through oneDNN (2.x op descriptors, engine/stream/caching from cpu/onednn.h), but
+// for first layers on few input channels (Note [narrow-input convolution], narrow_conv.h):
 // forward, backward data and backward weights. Source, weights and destination are described
 // with format_tag::any so oneDNN picks its fastest layouts (nChw16c and blocked weights on
 // AVX-512); our dense NCHW buffers are reordered into what the primitive descriptor asks for and
@@ -16,6 +17,7 @@
 
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
+#include "narrow_conv.h"
 #include "onednn.h"
 
 namespace nutshell::cpu {
@@ -170,6 +172,12 @@ void conv2d(OpCall& call) {
     int64_t channels = y.shape[1], plane = y.shape[2] * y.shape[3];
     for (int64_t i = 0; i < y.numel(); ++i) out[i] = with_bias ? b.data<float>()[(i / plane) % channels] : 0.0f;
     return;
+  }
+  const bool algo_open = c.algo == 0 || c.algo == 1;  // 'auto' or 'heuristic': ours to choose
+  const int64_t stride[2] = {a.stride[0], a.stride[1]}, dilation[2] = {a.dilation[0], a.dilation[1]};
+  if (algo_open && narrow_conv_fits(x.shape[1], a.groups, stride, dilation, y.shape[3])) {
+    NarrowConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3], c.pad_l[0], c.pad_l[1], y.shape[2], y.shape[3]};
+    return narrow_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, y.data<float>());
   }
   auto entry = dn::cached<Forward>("conv2d|" + c.key + (with_bias ? "|bias" : ""), [&] {
     auto e = std::make_shared<Forward>();

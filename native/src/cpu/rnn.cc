@@ -43,6 +43,7 @@
 #include "onednn.h"
 #include "spin_barrier.h"
 #include "vmath.h"
+#include "wide_loops.h"
 
 namespace nutshell::cpu {
 
@@ -230,13 +231,7 @@ void run_team(const Layer& L, Body&& body) {
 
 // ---- forward cells: one row, thread k's u units ----
 
-// The cells' loops are plain C++ that GCC vectorises; compiled per instruction set and picked at
-// load time, so they run as wide as the machine (the addon's baseline is x86-64-v2, 4 lanes).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define NS_WIDE_LOOPS __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define NS_WIDE_LOOPS
-#endif
+// The cells' loops are plain C++ that GCC vectorises (NS_WIDE_LOOPS, wide_loops.h).
 
 // Pointers of one row for thread k: gx/gh in the permuted block (gate g at g·u), the rest natural.
 struct CellRow {

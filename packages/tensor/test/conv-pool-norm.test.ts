@@ -14,11 +14,12 @@ import {
   maxPool2d,
   memory,
   scope,
+  setNumThreads,
   sum,
   tensor,
   type Tensor,
 } from '../src/index.js';
-import { expectClose } from '../src/testing/index.js';
+import { expectClose, hashString, normal, seededRandom } from '../src/testing/index.js';
 
 const seq = (shape: number[], a = 0.37, b = 0.1, requiresGrad = false): Tensor =>
   tensor(Array.from({ length: shape.reduce((p, d) => p * d, 1) }, (_, i) => Math.sin(a * i + b)), { shape, requiresGrad });
@@ -119,6 +120,34 @@ describe('conv2d options', () => {
     expect(r.runningMean).toBeNull();
     expect(memory().liveTensors).toBe(before);
     for (const t of [x, w, w1, x1, x3]) t.dispose();
+  });
+});
+
+describe('narrow-input convolution (Note [narrow-input convolution])', () => {
+  // Big enough (over 64M multiply-adds) that the op runs on every thread even with passive
+  // waiting; 10 output channels make two blocks, so a sample's blocks may land on two threads.
+  it('gives the same output on 2 threads as on 1, and agrees with oneDNN', () => {
+    const rand = seededRandom(hashString('narrow-conv-threads'));
+    const values = (n: number) => Float32Array.from({ length: n }, () => normal(rand));
+    const [N, O] = [600, 10];
+    const x = tensor(values(N * 28 * 28), { shape: [N, 1, 28, 28] });
+    const w = tensor(values(O * 25), { shape: [O, 1, 5, 5] });
+    const b = tensor(values(O), { shape: [O] });
+    try {
+      const run = (threads: number, algo: 'auto' | 'direct') =>
+        scope(() => {
+          setNumThreads(threads);
+          return conv2d(x, w, b, { padding: 2, algo }).dataSync();
+        });
+      const one = run(1, 'auto');
+      const two = run(2, 'auto');
+      // Each output is one thread's, summed in one order: bit for bit the same.
+      expect(two.findIndex((v, i) => v !== one[i])).toBe(-1);
+      expectClose(one, run(1, 'direct'), 1e-4, 1e-4, 'ours vs oneDNN direct');
+    } finally {
+      setNumThreads(1);
+      for (const t of [x, w, b]) t.dispose();
+    }
   });
 });
 

@@ -118,6 +118,12 @@ const convSamples: Sample[] = [
   { name: 'size-one', inputs: [{ shape: [1, 1, 1, 1] }, { shape: [1, 1, 1, 1] }, { shape: [1] }] },
   { name: 'direct', inputs: [{ shape: [2, 3, 6, 6] }, { shape: [4, 3, 3, 3] }, { shape: [4] }], attrs: { algo: 'direct', padding: [1, 1] }, noParity: "cuDNN has no 'direct' algorithm for these shapes (refused on cuda by design)" },
   { name: 'empty-batch', inputs: [{ shape: [0, 2, 4, 4] }, { shape: [3, 2, 3, 3] }, { shape: [3] }] },
+  // Note [narrow-input convolution] (native/src/cpu/narrow_conv.h): rows of 16 or more outputs on at
+  // most 4 input channels run our kernel on cpu: two overlapping vectors per row, a full pair plus
+  // an overlapping tail, output channels split into uneven blocks, asymmetric padding, no bias.
+  { name: 'narrow-grayscale', inputs: [{ shape: [2, 1, 18, 20] }, { shape: [6, 1, 5, 5] }, { shape: [6] }], attrs: { padding: [2, 2] } },
+  { name: 'narrow-rgb-asymmetric', inputs: [{ shape: [2, 3, 5, 33] }, { shape: [10, 3, 3, 2] }, { shape: [10] }], attrs: { padding: [1, 0, 2, 1] } },
+  { name: 'narrow-no-bias', inputs: [{ shape: [1, 4, 2, 48] }, { shape: [17, 4, 1, 3] }, { shape: [0], noGrad: true }] },
 ];
 
 const convBad: BadSample[] = [

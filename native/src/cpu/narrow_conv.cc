@@ -1,0 +1,139 @@
+// The narrow-input convolution of Note [narrow-input convolution] (narrow_conv.h).
+#include "narrow_conv.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "wide_loops.h"
+
+namespace nutshell::cpu {
+
+namespace {
+
+constexpr int kLanes = 16;        // outputs per vector (one AVX-512 register; two AVX2 ones)
+constexpr int kMaxBlock = 8;      // output channels per block: 8 × 2 accumulators + inputs fit 32 registers
+constexpr int64_t kMaxInputChannels = 4;
+
+typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
+typedef float UnalignedVec __attribute__((vector_size(kLanes * sizeof(float)), aligned(sizeof(float))));
+
+struct Plane {
+  const NarrowConv& g;
+  int64_t padded_h, padded_w;
+  const float* x;     // this sample's zero-padded input, C planes of padded_h × padded_w
+  const float* w;     // this block's weights, [C][kH][kW][ob]
+  const float* bias;  // this block's bias (or null)
+  float* y;           // this block's first output plane
+};
+
+// One output row of OB channels: NV vectors starting at columns col[0..NV). Two vectors may
+// overlap (the row's last one is placed to end at the row's end), which rewrites equal values.
+template <int OB, int NV>
+inline __attribute__((always_inline)) void row_block(const Plane& p, int64_t row, const int64_t (&col)[2]) {
+  const NarrowConv& g = p.g;
+  Vec acc[NV][OB];
+  for (int o = 0; o < OB; ++o) {
+    Vec b = Vec{} + (p.bias ? p.bias[o] : 0.0f);
+    for (int v = 0; v < NV; ++v) acc[v][o] = b;
+  }
+  for (int64_t c = 0; c < g.c; ++c) {
+    for (int64_t i = 0; i < g.kh; ++i) {
+      const float* in = p.x + (c * p.padded_h + row + i) * p.padded_w;
+      const float* wr = p.w + (c * g.kh + i) * g.kw * OB;
+      for (int64_t j = 0; j < g.kw; ++j) {
+        Vec xs[NV];
+        for (int v = 0; v < NV; ++v) xs[v] = *reinterpret_cast<const UnalignedVec*>(in + col[v] + j);
+        for (int o = 0; o < OB; ++o) {
+          const float s = wr[j * OB + o];
+          for (int v = 0; v < NV; ++v) acc[v][o] += xs[v] * s;
+        }
+      }
+    }
+  }
+  const int64_t plane = g.oh * g.ow;
+  for (int o = 0; o < OB; ++o) {
+    for (int v = 0; v < NV; ++v) *reinterpret_cast<UnalignedVec*>(p.y + o * plane + row * g.ow + col[v]) = acc[v][o];
+  }
+}
+
+template <int OB>
+inline __attribute__((always_inline)) void plane_block(const Plane& p) {
+  const int64_t ow = p.g.ow;
+  for (int64_t row = 0; row < p.g.oh; ++row) {
+    int64_t c0 = 0;
+    for (; c0 + 2 * kLanes <= ow; c0 += 2 * kLanes) row_block<OB, 2>(p, row, {c0, c0 + kLanes});
+    if (ow - c0 > kLanes) {
+      row_block<OB, 2>(p, row, {c0, ow - kLanes});
+    } else if (c0 < ow) {
+      row_block<OB, 1>(p, row, {ow - kLanes, ow - kLanes});  // ow >= kLanes (narrow_conv_fits)
+    }
+  }
+}
+
+NS_WIDE_LOOPS void run_plane(int ob, const Plane& p) {
+  switch (ob) {
+    case 1: return plane_block<1>(p);
+    case 2: return plane_block<2>(p);
+    case 3: return plane_block<3>(p);
+    case 4: return plane_block<4>(p);
+    case 5: return plane_block<5>(p);
+    case 6: return plane_block<6>(p);
+    case 7: return plane_block<7>(p);
+    default: return plane_block<8>(p);
+  }
+}
+
+}  // namespace
+
+bool narrow_conv_fits(int64_t in_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2], int64_t out_width) {
+  return groups == 1 && in_channels >= 1 && in_channels <= kMaxInputChannels && stride[0] == 1 && stride[1] == 1 && dilation[0] == 1 &&
+         dilation[1] == 1 && out_width >= kLanes;
+}
+
+void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, const float* bias, float* y) {
+  const int64_t taps = g.c * g.kh * g.kw;
+  // Output channels in blocks of at most kMaxBlock, sizes differing by at most one.
+  const int64_t blocks = (g.o + kMaxBlock - 1) / kMaxBlock;
+  auto block_start = [&](int64_t b) { return b * g.o / blocks; };
+  // Weights repacked per block as [C][kH][kW][ob], so one tap's channel weights sit together.
+  std::vector<float> packed(static_cast<size_t>(g.o * taps));
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t o0 = block_start(b), ob = block_start(b + 1) - o0;
+    float* dst = packed.data() + o0 * taps;
+    for (int64_t t = 0; t < taps; ++t) {
+      for (int64_t o = 0; o < ob; ++o) dst[t * ob + o] = w[(o0 + o) * taps + t];
+    }
+  }
+  const int64_t padded_h = g.oh + g.kh - 1, padded_w = g.ow + g.kw - 1;
+  const int64_t padded = g.c * padded_h * padded_w;
+  const int threads = omp_get_max_threads();
+  // Per-thread padded copies of one sample, allocated here: nothing inside the region throws.
+  std::vector<float> scratch(static_cast<size_t>(padded * threads));
+  std::vector<int64_t> holds(static_cast<size_t>(threads), -1);  // the sample in each thread's scratch
+  const int64_t tasks = g.n * blocks;
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && tasks > 1)
+  for (int64_t task = 0; task < tasks; ++task) {
+    const int64_t n = task / blocks, b = task % blocks;
+    const int t = omp_get_thread_num();
+    float* xp = scratch.data() + padded * t;
+    // Blocks of one sample are consecutive tasks, so a thread pads each of its samples once.
+    if (holds[t] != n) {
+      holds[t] = n;
+      std::memset(xp, 0, static_cast<size_t>(padded) * sizeof(float));
+      for (int64_t c = 0; c < g.c; ++c) {
+        for (int64_t r = 0; r < g.h; ++r) {
+          std::memcpy(xp + (c * padded_h + r + g.pad_top) * padded_w + g.pad_left, x + ((n * g.c + c) * g.h + r) * g.w,
+                      static_cast<size_t>(g.w) * sizeof(float));
+        }
+      }
+    }
+    const int64_t o0 = block_start(b), ob = block_start(b + 1) - o0;
+    Plane p{g, padded_h, padded_w, xp, packed.data() + o0 * taps, bias ? bias + o0 : nullptr, y + (n * g.o + o0) * g.oh * g.ow};
+    run_plane(static_cast<int>(ob), p);
+  }
+}
+
+}  // namespace nutshell::cpu

@@ -1,0 +1,29 @@
+#pragma once
+// Note [narrow-input convolution]: oneDNN's convolutions vectorise over channels, 16 at a time
+// on AVX-512, so a first layer on grayscale or RGB images (1–4 input channels) fills a few lanes
+// of each vector, and our NCHW tensors are reordered to and from its blocked layouts around the
+// call. Measured on one core (bench shapes, reorders included): LeNet's conv1 (1→6, 5×5, 28×28)
+// ran at 10–14 GMAC/s, 3→64 3×3 on 32×32 at 21. The kernel here vectorises along the output row
+// instead (16 outputs per vector, up to 8 output channels × 2 vectors of accumulators in
+// registers, each input vector loaded once per tap and used by every channel), reads and writes
+// NCHW as it is, and runs those shapes at 35–50 GMAC/s. It takes only what it is fast for:
+// stride 1, no dilation, one group, at most 4 input channels, output rows at least 16 wide.
+#include <cstdint>
+
+namespace nutshell::cpu {
+
+struct NarrowConv {
+  int64_t n, c, h, w;              // input [N, C, H, W]
+  int64_t o, kh, kw;               // weight [O, C, kH, kW]
+  int64_t pad_top, pad_left;       // zero padding before the first row / column
+  int64_t oh, ow;                  // output [N, O, oH, oW]; stride 1, so the padded input is
+                                   // (oH + kH − 1) × (oW + kW − 1)
+};
+
+// Whether the narrow-input kernel should run this convolution: the shape rule of the note.
+bool narrow_conv_fits(int64_t in_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2], int64_t out_width);
+
+// y = conv(x, w) + bias (bias may be null); threads from the caller's OpenMP setting.
+void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, const float* bias, float* y);
+
+}  // namespace nutshell::cpu
