@@ -52,12 +52,13 @@ export const LENET_SHAPES: Record<string, number[]> = {
 
 export const LENET_OPS = ['conv2d', 'relu', 'maxPool2d', 'reshape', 'crossEntropy'];
 
+// The convolutions' relu runs fused (conv2d's `activation`, as ONNX Runtime fuses Conv+Relu).
 export function lenetForward(p: Params, x: Tensor): Tensor {
   const conv2d = op('conv2d');
   const relu = op('relu');
   const maxPool2d = op('maxPool2d');
-  let y = maxPool2d(relu(conv2d(x, p['conv1.weight'], p['conv1.bias'], { padding: 2 })), 2);
-  y = maxPool2d(relu(conv2d(y, p['conv2.weight'], p['conv2.bias'])), 2);
+  let y = maxPool2d(conv2d(x, p['conv1.weight'], p['conv1.bias'], { padding: 2, activation: 'relu' }), 2);
+  y = maxPool2d(conv2d(y, p['conv2.weight'], p['conv2.bias'], { activation: 'relu' }), 2);
   y = T.reshape(y, [y.shape[0], -1]);
   y = relu(linear(y, p['fc1.weight'], p['fc1.bias']));
   y = relu(linear(y, p['fc2.weight'], p['fc2.bias']));

@@ -1,9 +1,10 @@
-// Convolution through oneDNN (2.x op descriptors, engine/stream/caching from cpu/onednn.h), but
-// for first layers on few input channels (Note [narrow-input convolution], narrow_conv.h):
-// forward, backward data and backward weights. Source, weights and destination are described
-// with format_tag::any so oneDNN picks its fastest layouts (nChw16c and blocked weights on
-// AVX-512); our dense NCHW buffers are reordered into what the primitive descriptor asks for and
-// results reordered back (through a reusable scratch: Note [reorder scratch]). Primitives are
+// Convolution through oneDNN (2.x op descriptors, engine/stream/caching from cpu/onednn.h):
+// forward, backward data and backward weights; the forward of first layers on few input
+// channels runs our kernel instead (Note [narrow-input convolution], narrow_conv.h). Source,
+// weights and destination are described with format_tag::any so oneDNN picks its fastest layouts
+// (nChw16c and blocked weights on AVX-512); our dense NCHW buffers are reordered into what the
+// primitive descriptor asks for and results reordered back (through a reusable scratch: Note
+// [reorder scratch]). Primitives are
 // cached by a key of shapes and attributes, together with the buffer the reordered weights live
 // in (refilled on every call: a weight tensor's values are not a function of its shape, and
 // optimiser steps update parameters in place).
@@ -135,13 +136,21 @@ struct Forward {
   dnnl::memory weights;
 };
 
-dnnl::convolution_forward::primitive_desc forward_pd(const Conv& c, bool with_bias) {
+// `relu`: the fused activation as a oneDNN post-op (Note [fused conv activation] in
+// packages/tensor/src/ops/table/conv.ts).
+dnnl::convolution_forward::primitive_desc forward_pd(const Conv& c, bool with_bias, bool relu = false) {
   return make_pd(c, "convolution forward", [&] {
     auto pk = dnnl::prop_kind::forward_training;
     auto d = with_bias ? dnnl::convolution_forward::desc(pk, c.alg, any(c.src), any(c.wei), dn::plain_desc({c.dst[1]}, dn::dt::f32), any(c.dst), c.strides,
                                                          c.dilates, c.pad_l, c.pad_r)
                        : dnnl::convolution_forward::desc(pk, c.alg, any(c.src), any(c.wei), any(c.dst), c.strides, c.dilates, c.pad_l, c.pad_r);
-    return dnnl::convolution_forward::primitive_desc(d, dn::engine());
+    dnnl::primitive_attr attr;
+    if (relu) {
+      dnnl::post_ops ops;
+      ops.append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
+      attr.set_post_ops(ops);
+    }
+    return dnnl::convolution_forward::primitive_desc(d, attr, dn::engine());
   });
 }
 
@@ -167,21 +176,25 @@ void conv2d(OpCall& call) {
   Conv c = describe(a, x.shape, w.shape, y.shape);
   if (y.numel() == 0) return;
   bool with_bias = b.numel() > 0;
+  const bool relu = a.activation == core::Conv2dAttrs::Activation::relu;
   if (x.numel() == 0 || w.numel() == 0) {  // no input channels: the output is the bias
     float* out = y.data<float>();
     int64_t channels = y.shape[1], plane = y.shape[2] * y.shape[3];
-    for (int64_t i = 0; i < y.numel(); ++i) out[i] = with_bias ? b.data<float>()[(i / plane) % channels] : 0.0f;
+    for (int64_t i = 0; i < y.numel(); ++i) {
+      float v = with_bias ? b.data<float>()[(i / plane) % channels] : 0.0f;
+      out[i] = relu ? std::max(v, 0.0f) : v;
+    }
     return;
   }
   const bool algo_open = c.algo == 0 || c.algo == 1;  // 'auto' or 'heuristic': ours to choose
   const int64_t stride[2] = {a.stride[0], a.stride[1]}, dilation[2] = {a.dilation[0], a.dilation[1]};
   if (algo_open && narrow_conv_fits(x.shape[1], a.groups, stride, dilation, y.shape[3])) {
     NarrowConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3], c.pad_l[0], c.pad_l[1], y.shape[2], y.shape[3]};
-    return narrow_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, y.data<float>());
+    return narrow_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, relu, y.data<float>());
   }
-  auto entry = dn::cached<Forward>("conv2d|" + c.key + (with_bias ? "|bias" : ""), [&] {
+  auto entry = dn::cached<Forward>("conv2d|" + c.key + (with_bias ? "|bias" : "") + (relu ? "|relu" : ""), [&] {
     auto e = std::make_shared<Forward>();
-    e->pd = forward_pd(c, with_bias);
+    e->pd = forward_pd(c, with_bias, relu);
     e->prim = dnnl::convolution_forward(e->pd);
     return e;
   });

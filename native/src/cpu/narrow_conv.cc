@@ -26,6 +26,7 @@ struct Plane {
   const float* x;     // this sample's zero-padded input, C planes of padded_h × padded_w
   const float* w;     // this block's weights, [C][kH][kW][ob]
   const float* bias;  // this block's bias (or null)
+  bool relu;          // max(·, 0) on the way out
   float* y;           // this block's first output plane
 };
 
@@ -54,6 +55,11 @@ inline __attribute__((always_inline)) void row_block(const Plane& p, int64_t row
     }
   }
   const int64_t plane = g.oh * g.ow;
+  if (p.relu) {
+    for (int o = 0; o < OB; ++o) {
+      for (int v = 0; v < NV; ++v) acc[v][o] = acc[v][o] < 0.0f ? Vec{} : acc[v][o];  // NaN stays NaN, as in relu
+    }
+  }
   for (int o = 0; o < OB; ++o) {
     for (int v = 0; v < NV; ++v) *reinterpret_cast<UnalignedVec*>(p.y + o * plane + row * g.ow + col[v]) = acc[v][o];
   }
@@ -93,7 +99,7 @@ bool narrow_conv_fits(int64_t in_channels, int64_t groups, const int64_t stride[
          dilation[1] == 1 && out_width >= kLanes;
 }
 
-void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, const float* bias, float* y) {
+void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
   const int64_t taps = g.c * g.kh * g.kw;
   // Output channels in blocks of at most kMaxBlock, sizes differing by at most one.
   const int64_t blocks = (g.o + kMaxBlock - 1) / kMaxBlock;
@@ -131,7 +137,7 @@ void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, co
       }
     }
     const int64_t o0 = block_start(b), ob = block_start(b + 1) - o0;
-    Plane p{g, padded_h, padded_w, xp, packed.data() + o0 * taps, bias ? bias + o0 : nullptr, y + (n * g.o + o0) * g.oh * g.ow};
+    Plane p{g, padded_h, padded_w, xp, packed.data() + o0 * taps, bias ? bias + o0 : nullptr, relu, y + (n * g.o + o0) * g.oh * g.ow};
     run_plane(static_cast<int>(ob), p);
   }
 }

@@ -23,7 +23,8 @@ struct NarrowConv {
 // Whether the narrow-input kernel should run this convolution: the shape rule of the note.
 bool narrow_conv_fits(int64_t in_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2], int64_t out_width);
 
-// y = conv(x, w) + bias (bias may be null); threads from the caller's OpenMP setting.
-void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, const float* bias, float* y);
+// y = conv(x, w) + bias (bias may be null), then max(y, 0) when `relu`; threads from the
+// caller's OpenMP setting.
+void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, const float* bias, bool relu, float* y);
 
 }  // namespace nutshell::cpu

@@ -54,9 +54,15 @@ void conv2d(OpCall& call) {
   if (y.numel() == 0) return;
   DeviceContext& ctx = context_of(call);
   const bool with_bias = b.numel() > 0;
+  // Note [fused conv activation]: relu in place once the output (and bias) is there; cuDNN
+  // allows an activation's input and output to be the same buffer.
+  const bool relu = a.activation == core::Conv2dAttrs::Activation::relu;
+  auto activate = [&] {
+    if (relu) dnn::activation_forward(ctx.cudnn, dnn::Activation::relu, 0.0, y.data<float>(), y.data<float>(), y.numel());
+  };
   if (x.numel() == 0 || w.numel() == 0) {  // no input channels: the output is the bias
     NS_CUDA_CHECK(dnn::fill_channels(y.data<float>(), with_bias ? b.data<float>() : nullptr, y.shape[0], y.shape[1], y.shape[2] * y.shape[3], ctx.stream));
-    return;
+    return activate();
   }
   const ConvSetup s = conv_setup(x.shape, w.shape, y.shape, a.stride, a.padding, a.dilation, a.groups);
   NS_CHECK(!with_bias || b.numel() == s.shape.o, shape, "bias expected one value per output channel (" + s.geom.text() + ")");
@@ -65,6 +71,7 @@ void conv2d(OpCall& call) {
   dnn::ConvPlan plan(s.shape);
   run(ctx, s, plan, ConvDir::forward, static_cast<int>(a.algo), xin, w.raw(), y.raw());
   if (with_bias) plan.add_bias(ctx.cudnn, b.raw(), y.raw());
+  activate();
 }
 
 void conv2dBackwardData(OpCall& call) {

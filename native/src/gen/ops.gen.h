@@ -527,11 +527,13 @@ struct ClampAttrs {
 
 struct Conv2dAttrs {
   enum class Algo : int32_t { auto_, heuristic, implicitGemm, implicitPrecompGemm, gemm, direct, fft, fftTiling, winograd, winogradNonfused };
+  enum class Activation : int32_t { none, relu };
   std::vector<int64_t> stride;
   std::vector<int64_t> padding;
   std::vector<int64_t> dilation;
   int64_t groups;
   Algo algo;
+  Activation activation;
   static Conv2dAttrs decode(AttrReader r) {
     Conv2dAttrs a;
     a.stride = r.integers();
@@ -539,6 +541,7 @@ struct Conv2dAttrs {
     a.dilation = r.integers();
     a.groups = r.integer();
     a.algo = static_cast<Algo>(r.enumeration(10));
+    a.activation = static_cast<Activation>(r.enumeration(2));
     return a;
   }
 };

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readSafetensorsFile, scope, tensor, type RawTensor, type Tensor } from '@nutshell/tensor';
+import { readSafetensorsFile, relu, scope, tensor, type RawTensor, type Tensor } from '@nutshell/tensor';
 import { expectClose } from '@nutshell/tensor/testing';
 import * as nn from '../src/index.js';
 
@@ -55,6 +55,36 @@ describe('layers and losses match PyTorch', () => {
           const want = tensors.get(`buffer_after.${k}`);
           if (want) expectClose(b.dataSync(), want.data, 1e-5, 1e-4, `buffer ${k} after the step`);
         }
+      });
+    });
+  }
+});
+
+describe("Conv2d activation 'relu' (Note [fused conv activation])", () => {
+  // PyTorch's Conv2d has no activation, so the reference is our own unfused relu(conv(x)): both
+  // the oneDNN path (8 input channels) and the narrow-input kernel (1 channel, rows of 20).
+  for (const [cin, width] of [
+    [8, 9],
+    [1, 20],
+  ]) {
+    it(`equals relu after the plain layer, forward and backward (${cin} input channels)`, () => {
+      scope(() => {
+        const plain = new nn.Conv2d(cin, 5, 3, { padding: 1 });
+        const fused = new nn.Conv2d(cin, 5, 3, { padding: 1, activation: 'relu' });
+        fused.loadStateDict(new Map(plain.namedParameters()));
+        const values = Array.from({ length: 2 * cin * 7 * width }, (_, i) => Math.sin(0.37 * i + 0.1));
+        const xa = tensor(values, { shape: [2, cin, 7, width], requiresGrad: true });
+        const xb = tensor(values, { shape: [2, cin, 7, width], requiresGrad: true });
+        const ya = relu(plain.forward(xa));
+        const yb = fused.forward(xb);
+        expect(yb.dataSync().some((v) => v === 0)).toBe(true); // the relu did clip something
+        expectClose(yb.dataSync(), ya.dataSync(), 1e-6, 1e-6, 'output');
+        const up = tensor(Array.from({ length: ya.numel }, (_, i) => Math.cos(0.21 * i)), { shape: ya.shape });
+        ya.backward(up);
+        yb.backward(up);
+        expectClose(xb.grad!.dataSync(), xa.grad!.dataSync(), 1e-5, 1e-5, 'input gradient');
+        expectClose(fused.weight.grad!.dataSync(), plain.weight.grad!.dataSync(), 1e-5, 1e-5, 'weight gradient');
+        expectClose(fused.bias!.grad!.dataSync(), plain.bias!.grad!.dataSync(), 1e-5, 1e-5, 'bias gradient');
       });
     });
   }

@@ -17,6 +17,11 @@ export interface Conv2dOptions {
   bias?: boolean;
   /** Convolution algorithm: cuDNN's on cuda ('auto' measures and caches the fastest). */
   algo?: ConvAlgo;
+  /**
+   * 'relu' applies relu to the output inside the convolution's kernel, like tfjs/Keras layers'
+   * `activation` (one pass over the output instead of three); default 'none'.
+   */
+  activation?: 'none' | 'relu';
 }
 
 /** 2-D convolution over [N, C, H, W]; weight [out, in/groups, kH, kW] as PyTorch. */
@@ -53,7 +58,7 @@ export class Conv2d extends Module {
 
   protected override extraRepr(): string {
     const o = this.options;
-    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}]${o.stride ? `, stride=${o.stride}` : ''}${o.padding ? `, padding=${o.padding}` : ''}${o.algo ? `, algo=${o.algo}` : ''}`;
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}]${o.stride ? `, stride=${o.stride}` : ''}${o.padding ? `, padding=${o.padding}` : ''}${o.algo ? `, algo=${o.algo}` : ''}${o.activation && o.activation !== 'none' ? `, activation=${o.activation}` : ''}`;
   }
 }
 
@@ -64,6 +69,8 @@ export interface Conv1dOptions {
   groups?: number;
   bias?: boolean;
   algo?: ConvAlgo;
+  /** As Conv2d's. */
+  activation?: 'none' | 'relu';
 }
 
 /** 1-D convolution over [N, C, L]; weight [out, in/groups, k]. */

@@ -19,7 +19,8 @@ def _conv(inp, w, b, a):
 
 
 def conv2d(x, a):
-    return [_conv(x[0], x[1], x[2], a)]
+    y = _conv(x[0], x[1], x[2], a)
+    return [F.relu(y) if a.get("activation") == "relu" else y]
 
 
 def conv2d_backward_data(x, a):

@@ -231,7 +231,8 @@ const NONE_SAVED: readonly number[] = [];
 
 function record(decl: OpDecl<any>, inputs: readonly Tensor[], attrs: Record<string, AttrValue>, outputs: Tensor[], visible: number): void {
   const keepInputs = decl.saves?.inputs ?? NONE_SAVED;
-  const keepOutputs = decl.saves?.outputs ?? NONE_SAVED;
+  const saved = decl.saves?.outputs ?? NONE_SAVED;
+  const keepOutputs = typeof saved === 'function' ? saved(attrs) : saved;
   const internal = (t: Tensor) => untrack(shareStorage(t, t.shape));
   const savedInputs = inputs.map((t, i) => (keepInputs.includes(i) ? internal(t) : null));
   const savedOutputs = outputs.map((t, i) => (keepOutputs.includes(i) ? internal(t) : null));

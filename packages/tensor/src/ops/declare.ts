@@ -117,7 +117,7 @@ export interface OpDecl<A extends Record<string, AttrValue> = Record<string, Att
   /** Gradients of the inputs, composed of other ops. Absent: not differentiable. */
   grad?: (ctx: GradContext<A>) => (Tensor | null)[];
   /** Which inputs/outputs backward reads; only those are kept alive by the graph. */
-  saves?: { inputs?: readonly number[]; outputs?: readonly number[] };
+  saves?: { inputs?: readonly number[]; outputs?: readonly number[] | ((attrs: A) => readonly number[]) };
   test?: OpTest;
 }
 

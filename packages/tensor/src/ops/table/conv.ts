@@ -12,6 +12,7 @@ import { scope } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { defineOp, FLOAT, type BadSample, type Sample, type TensorMeta } from '../declare.js';
+import { reluBackward } from './activation.js';
 import { sum } from './reduce.js';
 import { reshape } from './shape.js';
 import { absent } from '../../creation.js';
@@ -21,6 +22,16 @@ export const convAlgos = ['auto', 'heuristic', 'implicitGemm', 'implicitPrecompG
 export type ConvAlgo = (typeof convAlgos)[number];
 const cpuConvAlgos: readonly ConvAlgo[] = ['auto', 'heuristic', 'direct', 'winograd'];
 
+/**
+ * Note [fused conv activation]: conv2d's `activation` applies relu to its output in the same
+ * kernel (a oneDNN post-op on cpu, in place after bias on cuda), the way tfjs/Keras layers take
+ * `activation: 'relu'` and ONNX Runtime fuses Conv+Relu: a first layer's output is read and
+ * written once instead of three times. Backward masks the gradient by the saved output
+ * (relu(z) > 0 exactly where z > 0), then runs the plain convolution's backward ops.
+ */
+export const convActivations = ['none', 'relu'] as const;
+export type ConvActivation = (typeof convActivations)[number];
+
 /** Attributes shared by the three convolution ops. padding: [h, w] or [top, left, bottom, right]. */
 export type Conv2dAttrs = {
   stride: readonly number[];
@@ -29,6 +40,9 @@ export type Conv2dAttrs = {
   groups: number;
   algo: string;
 };
+
+/** conv2d's own attributes: the shared ones and the fused activation. */
+export type Conv2dOpAttrs = Conv2dAttrs & { activation: string };
 
 const convAttrSpecs = {
   stride: { kind: 'ints', default: [1, 1] },
@@ -124,7 +138,27 @@ const convSamples: Sample[] = [
   { name: 'narrow-grayscale', inputs: [{ shape: [2, 1, 18, 20] }, { shape: [6, 1, 5, 5] }, { shape: [6] }], attrs: { padding: [2, 2] } },
   { name: 'narrow-rgb-asymmetric', inputs: [{ shape: [2, 3, 5, 33] }, { shape: [10, 3, 3, 2] }, { shape: [10] }], attrs: { padding: [1, 0, 2, 1] } },
   { name: 'narrow-no-bias', inputs: [{ shape: [1, 4, 2, 48] }, { shape: [17, 4, 1, 3] }, { shape: [0], noGrad: true }] },
+  // Note [fused conv activation]: through oneDNN's post-op, through our narrow-input kernel.
+  reluSample('relu', [2, 3, 6, 7], [4, 3, 3, 3], { stride: [2, 1], padding: [1, 1] }),
+  reluSample('narrow-relu', [2, 1, 6, 20], [5, 1, 3, 3], { padding: [1, 1] }),
 ];
+
+// A fused-relu sample away from relu's kink, so finite differences see one side of it: positive
+// inputs, and output channels whose weights are all positive (outputs > 0.4, kept) or all
+// negative (outputs < −0.4, clipped to 0 with no gradient).
+function reluSample(name: string, x: number[], w: number[], attrs: Partial<Conv2dAttrs>): Sample {
+  const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+  const perChannel = count(w) / w[0];
+  return {
+    name,
+    inputs: [
+      { shape: x, fill: Array.from({ length: count(x) }, (_, i) => 0.5 + ((i * 7) % 10) / 10) },
+      { shape: w, fill: Array.from({ length: count(w) }, (_, i) => (Math.floor(i / perChannel) % 2 ? -1 : 1) * (0.2 + ((i * 3) % 5) / 10)) },
+      { shape: [w[0]], fill: Array.from({ length: w[0] }, (_, o) => (o % 2 ? -0.1 : 0.1)) },
+    ],
+    attrs: { ...attrs, activation: 'relu' },
+  };
+}
 
 const convBad: BadSample[] = [
   {
@@ -147,14 +181,14 @@ const convBad: BadSample[] = [
   { name: 'winograd 5x5', inputs: [{ shape: [1, 16, 8, 8] }, { shape: [16, 16, 5, 5] }, { shape: [16] }], attrs: { algo: 'winograd' }, error: 'ValueError', message: /conv2d: algo 'winograd' is not available for these shapes on this cpu/ },
 ];
 
-export const conv2dOp = defineOp<Conv2dAttrs>({
+export const conv2dOp = defineOp<Conv2dOpAttrs>({
   name: 'conv2d',
   inputs: [
     { name: 'input', dtypes: FLOAT },
     { name: 'weight', dtypes: FLOAT },
     { name: 'bias', dtypes: FLOAT },
   ],
-  attrs: convAttrSpecs,
+  attrs: { ...convAttrSpecs, activation: { kind: convActivations, default: 'none' } },
   outputs: ([x, w, b], a) => {
     const g = convGeometry('conv2d', x.shape, w.shape, a);
     if (b.shape.length !== 1 || (b.shape[0] !== 0 && b.shape[0] !== g.o)) {
@@ -163,13 +197,16 @@ export const conv2dOp = defineOp<Conv2dAttrs>({
     return [{ shape: [g.n, g.o, g.oh, g.ow], dtype: x.dtype }];
   },
   backends: ['cpu', 'cuda'],
-  saves: { inputs: [0, 1] },
+  saves: { inputs: [0, 1], outputs: (a) => (a.activation === 'relu' ? [0] : []) },
   // A first layer's input needs no gradient: skipping backward-data there saves most of its cost.
-  grad: ({ grads: [g], inputs: [x, w], inputMeta, attrs, needsGrad }) => [
-    needsGrad[0] ? conv2dBackwardData(g!, w!, inputMeta[0].shape, attrs) : null,
-    needsGrad[1] ? conv2dBackwardWeights(g!, x!, inputMeta[1].shape, attrs) : null,
-    needsGrad[2] && hasBias(inputMeta[2]) ? sum(g!, { dim: [0, 2, 3] }) : null,
-  ],
+  grad: ({ grads: [g], inputs: [x, w], outputs: [y], inputMeta, attrs, needsGrad }) => {
+    const gz = attrs.activation === 'relu' ? reluBackward(g!, y!) : g!; // Note [fused conv activation]
+    return [
+      needsGrad[0] ? conv2dBackwardData(gz, w!, inputMeta[0].shape, attrs) : null,
+      needsGrad[1] ? conv2dBackwardWeights(gz, x!, inputMeta[1].shape, attrs) : null,
+      needsGrad[2] && hasBias(inputMeta[2]) ? sum(gz, { dim: [0, 2, 3] }) : null,
+    ];
+  },
   test: { samples: convSamples, bad: convBad },
 });
 
@@ -272,6 +309,8 @@ export interface Conv2dOptions {
   groups?: number;
   /** cuDNN's algorithm names; cpu supports 'auto', 'heuristic', 'direct' and 'winograd'. */
   algo?: ConvAlgo;
+  /** Applied to the output in the same kernel (Note [fused conv activation]); default 'none'. */
+  activation?: ConvActivation;
 }
 
 function pairOf(op: string, name: string, v: unknown, fallback: number): number[] {
@@ -309,7 +348,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   return scope(() => {
     const unbatched = input?.isTensor && input.shape.length === 3;
     const x = unbatched ? reshape(input, [1, ...input.shape]) : input;
-    const attrs = resolveConvOptions('conv2d', x, weight, options);
+    const attrs = { ...resolveConvOptions('conv2d', x, weight, options), activation: options.activation ?? 'none' };
     const b = bias ?? absent(x?.device);
     const y = apply(conv2dOp, [x, weight, b], attrs)[0];
     return unbatched ? reshape(y, y.shape.slice(1)) : y;
@@ -323,6 +362,7 @@ export interface Conv1dOptions {
   dilation?: number;
   groups?: number;
   algo?: ConvAlgo;
+  activation?: ConvActivation;
 }
 
 function scalarOf(op: string, name: string, v: unknown, fallback: number): number {
@@ -356,6 +396,7 @@ export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
       padding,
       groups: options.groups,
       algo: options.algo,
+      activation: options.activation,
     });
     return reshape(y, unbatched ? [y.shape[1], y.shape[3]] : [y.shape[0], y.shape[1], y.shape[3]]);
   });
