@@ -7,18 +7,25 @@
 #include <cstring>
 #include <vector>
 
-#include "wide_loops.h"
+#include "broadcast.h"
+#include "onednn.h"
 
 namespace nutshell::cpu {
 
 namespace {
 
-constexpr int kLanes = 16;        // outputs per vector (one AVX-512 register; two AVX2 ones)
-constexpr int kMaxBlock = 8;      // output channels per block: 8 × 2 accumulators + inputs fit 32 registers
+constexpr int64_t kMinRow = 16;  // output columns: two AVX2 vectors, one AVX-512 vector
 constexpr int64_t kMaxInputChannels = 4;
 
-typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
-typedef float UnalignedVec __attribute__((vector_size(kLanes * sizeof(float)), aligned(sizeof(float))));
+// The kernel is compiled twice, for the register file it runs in: L lanes per vector and up to
+// B output channels per block, so B × 2 accumulators and the inputs fit the registers (AVX-512:
+// 16 lanes, 32 registers, B = 8; AVX2: 8 lanes, 16 registers, B = 4). Vectors wider than the
+// registers would spill every accumulator: measured 40x slower than oneDNN on AVX2.
+template <int L>
+struct Lanes {
+  typedef float Vec __attribute__((vector_size(L * sizeof(float))));
+  typedef float UnalignedVec __attribute__((vector_size(L * sizeof(float)), aligned(sizeof(float))));
+};
 
 struct Plane {
   const NarrowConv& g;
@@ -32,8 +39,10 @@ struct Plane {
 
 // One output row of OB channels: NV vectors starting at columns col[0..NV). Two vectors may
 // overlap (the row's last one is placed to end at the row's end), which rewrites equal values.
-template <int OB, int NV>
+template <int L, int OB, int NV>
 inline __attribute__((always_inline)) void row_block(const Plane& p, int64_t row, const int64_t (&col)[2]) {
+  using Vec = typename Lanes<L>::Vec;
+  using UnalignedVec = typename Lanes<L>::UnalignedVec;
   const NarrowConv& g = p.g;
   Vec acc[NV][OB];
   for (int o = 0; o < OB; ++o) {
@@ -65,44 +74,69 @@ inline __attribute__((always_inline)) void row_block(const Plane& p, int64_t row
   }
 }
 
-template <int OB>
+template <int L, int OB>
 inline __attribute__((always_inline)) void plane_block(const Plane& p) {
   const int64_t ow = p.g.ow;
   for (int64_t row = 0; row < p.g.oh; ++row) {
     int64_t c0 = 0;
-    for (; c0 + 2 * kLanes <= ow; c0 += 2 * kLanes) row_block<OB, 2>(p, row, {c0, c0 + kLanes});
-    if (ow - c0 > kLanes) {
-      row_block<OB, 2>(p, row, {c0, ow - kLanes});
+    for (; c0 + 2 * L <= ow; c0 += 2 * L) row_block<L, OB, 2>(p, row, {c0, c0 + L});
+    if (ow - c0 > L) {
+      row_block<L, OB, 2>(p, row, {c0, ow - L});
     } else if (c0 < ow) {
-      row_block<OB, 1>(p, row, {ow - kLanes, ow - kLanes});  // ow >= kLanes (narrow_conv_fits)
+      row_block<L, OB, 1>(p, row, {ow - L, ow - L});  // ow >= kMinRow >= L (narrow_conv_fits)
     }
   }
 }
 
-NS_WIDE_LOOPS void run_plane(int ob, const Plane& p) {
+__attribute__((target("avx512f"))) void plane_avx512(int ob, const Plane& p) {
   switch (ob) {
-    case 1: return plane_block<1>(p);
-    case 2: return plane_block<2>(p);
-    case 3: return plane_block<3>(p);
-    case 4: return plane_block<4>(p);
-    case 5: return plane_block<5>(p);
-    case 6: return plane_block<6>(p);
-    case 7: return plane_block<7>(p);
-    default: return plane_block<8>(p);
+    case 1: return plane_block<16, 1>(p);
+    case 2: return plane_block<16, 2>(p);
+    case 3: return plane_block<16, 3>(p);
+    case 4: return plane_block<16, 4>(p);
+    case 5: return plane_block<16, 5>(p);
+    case 6: return plane_block<16, 6>(p);
+    case 7: return plane_block<16, 7>(p);
+    default: return plane_block<16, 8>(p);
   }
+}
+
+__attribute__((target("avx2,fma"))) void plane_avx2(int ob, const Plane& p) {
+  switch (ob) {
+    case 1: return plane_block<8, 1>(p);
+    case 2: return plane_block<8, 2>(p);
+    case 3: return plane_block<8, 3>(p);
+    default: return plane_block<8, 4>(p);
+  }
+}
+
+// 512 or 256 (vector bits), or 0: the instruction set oneDNN runs with, so ONEDNN_MAX_CPU_ISA
+// limits this kernel too (and lets a test run the AVX2 build on an AVX-512 machine).
+int vector_bits() {
+  static const int bits = [] {
+    const dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
+    if (isa == dnnl_cpu_isa_avx512_core || isa == dnnl_cpu_isa_avx512_core_vnni || isa == dnnl_cpu_isa_avx512_core_bf16 ||
+        isa == dnnl_cpu_isa_avx512_core_amx) {
+      return 512;
+    }
+    return isa == dnnl_cpu_isa_avx2 || isa == dnnl_cpu_isa_avx2_vnni ? 256 : 0;
+  }();
+  return bits;
 }
 
 }  // namespace
 
 bool narrow_conv_fits(int64_t in_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2], int64_t out_width) {
-  return groups == 1 && in_channels >= 1 && in_channels <= kMaxInputChannels && stride[0] == 1 && stride[1] == 1 && dilation[0] == 1 &&
-         dilation[1] == 1 && out_width >= kLanes;
+  return vector_bits() > 0 && groups == 1 && in_channels >= 1 && in_channels <= kMaxInputChannels && stride[0] == 1 && stride[1] == 1 &&
+         dilation[0] == 1 && dilation[1] == 1 && out_width >= kMinRow;
 }
 
 void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
   const int64_t taps = g.c * g.kh * g.kw;
-  // Output channels in blocks of at most kMaxBlock, sizes differing by at most one.
-  const int64_t blocks = (g.o + kMaxBlock - 1) / kMaxBlock;
+  const bool wide = vector_bits() == 512;
+  // Output channels in blocks of at most 8 (AVX-512) or 4 (AVX2), sizes differing by at most one.
+  const int64_t max_block = wide ? 8 : 4;
+  const int64_t blocks = (g.o + max_block - 1) / max_block;
   auto block_start = [&](int64_t b) { return b * g.o / blocks; };
   // Weights repacked per block as [C][kH][kW][ob], so one tap's channel weights sit together.
   std::vector<float> packed(static_cast<size_t>(g.o * taps));
@@ -115,12 +149,12 @@ void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, co
   }
   const int64_t padded_h = g.oh + g.kh - 1, padded_w = g.ow + g.kw - 1;
   const int64_t padded = g.c * padded_h * padded_w;
-  const int threads = omp_get_max_threads();
+  const int64_t tasks = g.n * blocks;
+  const int threads = tasks > 1 ? omp_get_max_threads() : 1;
   // Per-thread padded copies of one sample, allocated here: nothing inside the region throws.
   std::vector<float> scratch(static_cast<size_t>(padded * threads));
   std::vector<int64_t> holds(static_cast<size_t>(threads), -1);  // the sample in each thread's scratch
-  const int64_t tasks = g.n * blocks;
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && tasks > 1)
+  NS_PARALLEL_IF(threads > 1, "omp parallel for schedule(static) num_threads(threads)",
   for (int64_t task = 0; task < tasks; ++task) {
     const int64_t n = task / blocks, b = task % blocks;
     const int t = omp_get_thread_num();
@@ -138,8 +172,12 @@ void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, co
     }
     const int64_t o0 = block_start(b), ob = block_start(b + 1) - o0;
     Plane p{g, padded_h, padded_w, xp, packed.data() + o0 * taps, bias ? bias + o0 : nullptr, relu, y + (n * g.o + o0) * g.oh * g.ow};
-    run_plane(static_cast<int>(ob), p);
-  }
+    if (wide) {
+      plane_avx512(static_cast<int>(ob), p);
+    } else {
+      plane_avx2(static_cast<int>(ob), p);
+    }
+  });
 }
 
 }  // namespace nutshell::cpu

@@ -4,10 +4,12 @@
 // of each vector, and our NCHW tensors are reordered to and from its blocked layouts around the
 // call. Measured on one core (bench shapes, reorders included): LeNet's conv1 (1→6, 5×5, 28×28)
 // ran at 10–14 GMAC/s, 3→64 3×3 on 32×32 at 21. The kernel here vectorises along the output row
-// instead (16 outputs per vector, up to 8 output channels × 2 vectors of accumulators in
-// registers, each input vector loaded once per tap and used by every channel), reads and writes
-// NCHW as it is, and runs those shapes at 35–50 GMAC/s. It takes only what it is fast for:
-// stride 1, no dilation, one group, at most 4 input channels, output rows at least 16 wide.
+// instead (16 outputs per AVX-512 vector, up to 8 output channels × 2 vectors of accumulators in
+// registers, each input vector loaded once per tap and used by every channel; half that on
+// AVX2), reads and writes NCHW as it is, and runs those shapes at 35–50 GMAC/s (AVX2 build with
+// ONEDNN_MAX_CPU_ISA=AVX2: 28–44 against oneDNN's 13–32). It takes only what it is fast for:
+// stride 1, no dilation, one group, at most 4 input channels, output rows at least 16 wide, on
+// AVX2 or AVX-512 (the instruction set oneDNN runs with).
 #include <cstdint>
 
 namespace nutshell::cpu {

@@ -2,6 +2,7 @@
 // (option parsing, unbatched inputs, conv1d as a view onto conv2d, 'same' padding, batchNorm's
 // running statistics, no leaked intermediates). Expected values come from PyTorch 2.13 (the
 // snippet that made them is in the comment above `torchValues`), on inputs sin(a·i + b).
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
   adaptiveAvgPool2d,
@@ -148,6 +149,31 @@ describe('narrow-input convolution (Note [narrow-input convolution])', () => {
       setNumThreads(1);
       for (const t of [x, w, b]) t.dispose();
     }
+  });
+});
+
+describe('narrow-input convolution on AVX2 (Note [narrow-input convolution])', () => {
+  // The kernel follows oneDNN's instruction set, so ONEDNN_MAX_CPU_ISA=AVX2 runs its AVX2 build
+  // (8 lanes, blocks of 4 channels) on an AVX-512 machine too; it is chosen once per process.
+  const isa = backends().cpu.facts.isa ?? '';
+  it.skipIf(!/^avx(2|512)/.test(isa))(`agrees with oneDNN in a process limited to AVX2 (this cpu: ${isa})`, () => {
+    const script = `
+      import { conv2d, tensor, backends } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const values = (n, a) => Float32Array.from({ length: n }, (_, i) => Math.sin(a * i + 0.1));
+      const x = tensor(values(3 * 2 * 9 * 37, 0.37), { shape: [3, 2, 9, 37] });
+      const w = tensor(values(7 * 2 * 3 * 4, 0.53), { shape: [7, 2, 3, 4] });
+      const b = tensor(values(7, 1.1), { shape: [7] });
+      const ours = conv2d(x, w, b, { padding: [1, 2], activation: 'relu' }).dataSync();
+      const ref = conv2d(x, w, b, { padding: [1, 2], algo: 'direct', activation: 'relu' }).dataSync();
+      let diff = 0;
+      for (let i = 0; i < ours.length; i++) diff = Math.max(diff, Math.abs(ours[i] - ref[i]));
+      console.log(JSON.stringify({ isa: backends().cpu.facts.isa, diff, n: ours.length }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ONEDNN_MAX_CPU_ISA: 'AVX2' }, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { isa: string; diff: number; n: number };
+    expect(out.isa).toBe('avx2');
+    expect(out.n).toBe(3 * 7 * 9 * 38);
+    expect(out.diff).toBeLessThan(1e-4);
   });
 });
 
