@@ -126,9 +126,9 @@ int vector_bits() {
 
 }  // namespace
 
-bool narrow_conv_fits(int64_t in_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2], int64_t out_width) {
-  return vector_bits() > 0 && groups == 1 && in_channels >= 1 && in_channels <= kMaxInputChannels && stride[0] == 1 && stride[1] == 1 &&
-         dilation[0] == 1 && dilation[1] == 1 && out_width >= kMinRow;
+bool narrow_conv_fits(int64_t narrow_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2], int64_t image_width) {
+  return vector_bits() > 0 && groups == 1 && narrow_channels >= 1 && narrow_channels <= kMaxInputChannels && stride[0] == 1 &&
+         stride[1] == 1 && dilation[0] == 1 && dilation[1] == 1 && image_width >= kMinRow;
 }
 
 void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, const float* bias, bool relu, float* y) {

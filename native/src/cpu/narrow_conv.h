@@ -22,8 +22,12 @@ struct NarrowConv {
                                    // (oH + kH − 1) × (oW + kW − 1)
 };
 
-// Whether the narrow-input kernel should run this convolution: the shape rule of the note.
-bool narrow_conv_fits(int64_t in_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2], int64_t out_width);
+// Whether the narrow-input kernel should run a convolution with `narrow_channels` on its image
+// side (the forward's input channels; for backward data, the input gradient's): the shape rule
+// of the note. Backward data runs the kernel as the full correlation of gradOutput with the
+// flipped weights, which oneDNN vectorises over those same few channels. image_width: the rows
+// the kernel writes (the output; for backward data, the input gradient).
+bool narrow_conv_fits(int64_t narrow_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2], int64_t image_width);
 
 // y = conv(x, w) + bias (bias may be null), then max(y, 0) when `relu`; threads from the
 // caller's OpenMP setting.

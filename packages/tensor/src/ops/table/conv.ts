@@ -222,6 +222,9 @@ const backwardCases: { name: string; x: number[]; w: number[]; y: number[]; attr
   { name: 'dilation-groups', x: [1, 4, 7, 7], w: [4, 2, 3, 3], y: [1, 4, 7, 7], attrs: { dilation: [2, 2], padding: [2, 2], groups: 2 } },
   { name: 'size-one', x: [1, 1, 1, 1], w: [1, 1, 1, 1], y: [1, 1, 1, 1] },
   { name: 'empty-batch', x: [0, 2, 4, 4], w: [3, 2, 3, 3], y: [0, 3, 2, 2] },
+  // Backward data onto at most 4 channels, rows of 16 or more: our narrow-input kernel on cpu.
+  { name: 'narrow-grayscale', x: [2, 1, 5, 20], w: [6, 1, 5, 5], y: [2, 6, 5, 20], attrs: { padding: [2, 2] } },
+  { name: 'narrow-rgb-asymmetric', x: [1, 3, 6, 17], w: [5, 3, 3, 2], y: [1, 5, 7, 17], attrs: { padding: [1, 0, 2, 1] } },
 ];
 
 export const conv2dBackwardDataOp = defineOp<Conv2dBackwardDataAttrs>({
