@@ -266,6 +266,11 @@ void conv2dBackwardWeights(OpCall& call) {
   Conv c = describe(a, x.shape, dw.shape, gy.shape);
   if (dw.numel() == 0) return;
   if (gy.numel() == 0 || x.numel() == 0) return zero(dw);  // an empty batch contributes nothing
+  const int64_t stride[2] = {a.stride[0], a.stride[1]}, dilation[2] = {a.dilation[0], a.dilation[1]};
+  if ((c.algo == 0 || c.algo == 1) && narrow_conv_grad_fits(x.shape[1], a.groups, stride, dilation, gy.shape[3], dw.shape[3])) {
+    NarrowConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], dw.shape[0], dw.shape[2], dw.shape[3], c.pad_l[0], c.pad_l[1], gy.shape[2], gy.shape[3]};
+    return narrow_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>());
+  }
   auto entry = dn::cached<BackwardWeights>("conv2dBackwardWeights|" + c.key, [&] {
     auto hint = forward_pd(c, false);
     auto e = std::make_shared<BackwardWeights>();

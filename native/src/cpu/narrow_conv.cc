@@ -110,6 +110,101 @@ __attribute__((target("avx2,fma"))) void plane_avx2(int ob, const Plane& p) {
   }
 }
 
+// Grow-only per-thread buffers for the padded copies: a fresh megabyte from the allocator comes
+// back as new pages, and faulting them in cost as much as the weight gradient's arithmetic.
+float* reuse_buffer(int slot, size_t floats) {
+  thread_local std::vector<float> buffers[2];
+  std::vector<float>& b = buffers[slot];
+  if (b.size() < floats) b.resize(floats);
+  return b.data();
+}
+
+// ---- weight gradient ----
+
+// dW for output channels [o0, o0 + OB) and one (c, kernel row i): Σ over samples, rows and
+// columns of gy[o][r][s] · x[c][r + i][s + j], each of the OB × kW sums kept as a vector of
+// partial sums along the row (s in chunks of L), then summed across lanes. gy's rows are copied
+// zero-extended to whole vectors, so the last chunk adds zeros instead of needing a scalar tail.
+struct GradTask {
+  const NarrowConv& g;
+  int64_t padded_h, padded_w;  // x planes: oH + kH − 1 rows of row + kW − 1 columns
+  int64_t row;                 // gy rows: oW rounded up to whole vectors
+  const float* xp;             // all samples, zero-padded: [N][C][padded_h][padded_w]
+  const float* gy;             // zero-extended rows: [N][O][oH][row]
+  float* dw;                   // [O][C][kH][kW]
+};
+
+// KW is a template argument so that the OB × KW accumulators are registers, not an array.
+template <int L, int OB, int KW>
+inline __attribute__((always_inline)) void grad_block(const GradTask& t, int64_t o0, int64_t c, int64_t i) {
+  using Vec = typename Lanes<L>::Vec;
+  using UnalignedVec = typename Lanes<L>::UnalignedVec;
+  const NarrowConv& g = t.g;
+  Vec acc[OB][KW];
+  for (int o = 0; o < OB; ++o) {
+    for (int j = 0; j < KW; ++j) acc[o][j] = Vec{};
+  }
+  const int64_t plane = g.oh * t.row;
+  for (int64_t n = 0; n < g.n; ++n) {
+    const float* gy_n = t.gy + (n * g.o + o0) * plane;
+    const float* x_c = t.xp + (n * g.c + c) * t.padded_h * t.padded_w;
+    for (int64_t r = 0; r < g.oh; ++r) {
+      const float* xr = x_c + (r + i) * t.padded_w;
+      const float* gr = gy_n + r * t.row;
+      for (int64_t s0 = 0; s0 < t.row; s0 += L) {
+        Vec gv[OB];
+        for (int o = 0; o < OB; ++o) gv[o] = *reinterpret_cast<const UnalignedVec*>(gr + o * plane + s0);
+        for (int j = 0; j < KW; ++j) {
+          Vec xv = *reinterpret_cast<const UnalignedVec*>(xr + s0 + j);
+          // In a register: GCC would otherwise fold the (unaligned, line-splitting) load into
+          // each of the OB multiply-adds and load it OB times, which made the loop load-bound.
+          asm("" : "+v"(xv));
+          for (int o = 0; o < OB; ++o) acc[o][j] += gv[o] * xv;
+        }
+      }
+    }
+  }
+  for (int o = 0; o < OB; ++o) {
+    float* out = t.dw + (((o0 + o) * g.c + c) * g.kh + i) * KW;
+    for (int j = 0; j < KW; ++j) {
+      float sum = 0.0f;
+      for (int l = 0; l < L; ++l) sum += acc[o][j][l];
+      out[j] = sum;
+    }
+  }
+}
+
+constexpr int64_t kMaxGradKw = 7;
+
+template <int L, int OB>
+inline __attribute__((always_inline)) void grad_kw(const GradTask& t, int64_t o0, int64_t c, int64_t i) {
+  switch (t.g.kw) {
+    case 1: return grad_block<L, OB, 1>(t, o0, c, i);
+    case 2: return grad_block<L, OB, 2>(t, o0, c, i);
+    case 3: return grad_block<L, OB, 3>(t, o0, c, i);
+    case 4: return grad_block<L, OB, 4>(t, o0, c, i);
+    case 5: return grad_block<L, OB, 5>(t, o0, c, i);
+    case 6: return grad_block<L, OB, 6>(t, o0, c, i);
+    default: return grad_block<L, OB, 7>(t, o0, c, i);  // kw <= kMaxGradKw (narrow_conv_grad_fits)
+  }
+}
+
+__attribute__((target("avx512f"))) void grad_avx512(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
+  switch (ob) {
+    case 1: return grad_kw<16, 1>(t, o0, c, i);
+    case 2: return grad_kw<16, 2>(t, o0, c, i);
+    case 3: return grad_kw<16, 3>(t, o0, c, i);
+    default: return grad_kw<16, 4>(t, o0, c, i);
+  }
+}
+
+__attribute__((target("avx2,fma"))) void grad_avx2(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
+  switch (ob) {
+    case 1: return grad_kw<8, 1>(t, o0, c, i);
+    default: return grad_kw<8, 2>(t, o0, c, i);
+  }
+}
+
 // 512 or 256 (vector bits), or 0: the instruction set oneDNN runs with, so ONEDNN_MAX_CPU_ISA
 // limits this kernel too (and lets a test run the AVX2 build on an AVX-512 machine).
 int vector_bits() {
@@ -176,6 +271,55 @@ void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, co
       plane_avx512(static_cast<int>(ob), p);
     } else {
       plane_avx2(static_cast<int>(ob), p);
+    }
+  });
+}
+
+bool narrow_conv_grad_fits(int64_t in_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2], int64_t out_width,
+                           int64_t kernel_width) {
+  return narrow_conv_fits(in_channels, groups, stride, dilation, out_width) && kernel_width <= kMaxGradKw;
+}
+
+void narrow_conv_weight_grad(const NarrowConv& g, const float* x, const float* gy, float* dw) {
+  const bool wide = vector_bits() == 512;
+  const int64_t lanes = wide ? 16 : 8;
+  const int64_t row = (g.ow + lanes - 1) / lanes * lanes;
+  const int64_t padded_h = g.oh + g.kh - 1, padded_w = row + g.kw - 1;
+  const int64_t padded = padded_h * padded_w;
+  // Every sample zero-padded (and gy's rows zero-extended) once up front; the tasks below each
+  // read all of them.
+  float* xp = reuse_buffer(0, static_cast<size_t>(g.n * g.c * padded));
+  float* gyp = reuse_buffer(1, static_cast<size_t>(g.n * g.o * g.oh * row));
+  const int64_t planes = g.n * g.c, gy_rows = g.n * g.o * g.oh;
+  NS_PARALLEL_IF(planes * padded >= kParallelGrain, "omp parallel for schedule(static)",
+  for (int64_t q = 0; q < planes; ++q) {
+    float* dst = xp + q * padded;
+    std::memset(dst, 0, static_cast<size_t>(padded) * sizeof(float));
+    for (int64_t r = 0; r < g.h; ++r) {
+      std::memcpy(dst + (r + g.pad_top) * padded_w + g.pad_left, x + (q * g.h + r) * g.w, static_cast<size_t>(g.w) * sizeof(float));
+    }
+  });
+  NS_PARALLEL_IF(gy_rows * row >= kParallelGrain, "omp parallel for schedule(static)",
+  for (int64_t q = 0; q < gy_rows; ++q) {
+    float* dst = gyp + q * row;
+    std::memcpy(dst, gy + q * g.ow, static_cast<size_t>(g.ow) * sizeof(float));
+    std::memset(dst + g.ow, 0, static_cast<size_t>(row - g.ow) * sizeof(float));
+  });
+  const int64_t max_block = wide ? 4 : 2;
+  const int64_t blocks = (g.o + max_block - 1) / max_block;
+  auto block_start = [&](int64_t b) { return b * g.o / blocks; };
+  GradTask t{g, padded_h, padded_w, row, xp, gyp, dw};
+  // One task per (channel block, input channel, kernel row): each writes its own dW entries.
+  const int64_t tasks = blocks * g.c * g.kh;
+  const int threads = tasks > 1 ? omp_get_max_threads() : 1;
+  NS_PARALLEL_IF(threads > 1, "omp parallel for schedule(dynamic) num_threads(threads)",
+  for (int64_t task = 0; task < tasks; ++task) {
+    const int64_t b = task / (g.c * g.kh), c = task / g.kh % g.c, i = task % g.kh;
+    const int64_t o0 = block_start(b), ob = block_start(b + 1) - o0;
+    if (wide) {
+      grad_avx512(static_cast<int>(ob), t, o0, c, i);
+    } else {
+      grad_avx2(static_cast<int>(ob), t, o0, c, i);
     }
   });
 }

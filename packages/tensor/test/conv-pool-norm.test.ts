@@ -127,24 +127,30 @@ describe('conv2d options', () => {
 describe('narrow-input convolution (Note [narrow-input convolution])', () => {
   // Big enough (over 64M multiply-adds) that the op runs on every thread even with passive
   // waiting; 10 output channels make two blocks, so a sample's blocks may land on two threads.
-  it('gives the same output on 2 threads as on 1, and agrees with oneDNN', () => {
+  it('gives the same output and weight gradient on 2 threads as on 1, and agrees with oneDNN', () => {
     const rand = seededRandom(hashString('narrow-conv-threads'));
     const values = (n: number) => Float32Array.from({ length: n }, () => normal(rand));
     const [N, O] = [600, 10];
     const x = tensor(values(N * 28 * 28), { shape: [N, 1, 28, 28] });
-    const w = tensor(values(O * 25), { shape: [O, 1, 5, 5] });
+    const w = tensor(values(O * 25), { shape: [O, 1, 5, 5], requiresGrad: true });
     const b = tensor(values(O), { shape: [O] });
     try {
       const run = (threads: number, algo: 'auto' | 'direct') =>
         scope(() => {
           setNumThreads(threads);
-          return conv2d(x, w, b, { padding: 2, algo }).dataSync();
+          w.grad = null;
+          const y = conv2d(x, w, b, { padding: 2, algo });
+          sum(y).backward();
+          return { y: y.dataSync(), dw: w.grad!.dataSync() };
         });
       const one = run(1, 'auto');
       const two = run(2, 'auto');
-      // Each output is one thread's, summed in one order: bit for bit the same.
-      expect(two.findIndex((v, i) => v !== one[i])).toBe(-1);
-      expectClose(one, run(1, 'direct'), 1e-4, 1e-4, 'ours vs oneDNN direct');
+      // Each output and each weight's gradient is one thread's, summed in one order: bit for bit.
+      expect(two.y.findIndex((v, i) => v !== one.y[i])).toBe(-1);
+      expect(two.dw.findIndex((v, i) => v !== one.dw[i])).toBe(-1);
+      const ref = run(1, 'direct');
+      expectClose(one.y, ref.y, 1e-4, 1e-4, 'ours vs oneDNN direct');
+      expectClose(one.dw, ref.dw, 1e-2, 1e-3, 'weight gradient, ours vs oneDNN direct (sums of 470k products)');
     } finally {
       setNumThreads(1);
       for (const t of [x, w, b]) t.dispose();
@@ -156,18 +162,23 @@ describe('narrow-input convolution on AVX2 (Note [narrow-input convolution])', (
   // The kernel follows oneDNN's instruction set, so ONEDNN_MAX_CPU_ISA=AVX2 runs its AVX2 build
   // (8 lanes, blocks of 4 channels) on an AVX-512 machine too; it is chosen once per process.
   const isa = backends().cpu.facts.isa ?? '';
-  it.skipIf(!/^avx(2|512)/.test(isa))(`agrees with oneDNN in a process limited to AVX2 (this cpu: ${isa})`, () => {
+  it.skipIf(!/^avx(2|512)/.test(isa))(`agrees with oneDNN, forward and backward, in a process limited to AVX2 (this cpu: ${isa})`, () => {
     const script = `
-      import { conv2d, tensor, backends } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      import { conv2d, tensor, backends, sum, mul } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
       const values = (n, a) => Float32Array.from({ length: n }, (_, i) => Math.sin(a * i + 0.1));
-      const x = tensor(values(3 * 2 * 9 * 37, 0.37), { shape: [3, 2, 9, 37] });
-      const w = tensor(values(7 * 2 * 3 * 4, 0.53), { shape: [7, 2, 3, 4] });
-      const b = tensor(values(7, 1.1), { shape: [7] });
-      const ours = conv2d(x, w, b, { padding: [1, 2], activation: 'relu' }).dataSync();
-      const ref = conv2d(x, w, b, { padding: [1, 2], algo: 'direct', activation: 'relu' }).dataSync();
+      // Forward, input gradient and weight gradient: all three run the narrow kernel with 'auto'.
+      const run = (algo) => {
+        const x = tensor(values(3 * 2 * 9 * 37, 0.37), { shape: [3, 2, 9, 37], requiresGrad: true });
+        const w = tensor(values(7 * 2 * 3 * 4, 0.53), { shape: [7, 2, 3, 4], requiresGrad: true });
+        const b = tensor(values(7, 1.1), { shape: [7] });
+        const y = conv2d(x, w, b, { padding: [1, 2], activation: 'relu', algo });
+        sum(mul(y, y)).backward();
+        return [y.dataSync(), x.grad.dataSync(), w.grad.dataSync()];
+      };
+      const ours = run('auto'), ref = run('direct');
       let diff = 0;
-      for (let i = 0; i < ours.length; i++) diff = Math.max(diff, Math.abs(ours[i] - ref[i]));
-      console.log(JSON.stringify({ isa: backends().cpu.facts.isa, diff, n: ours.length }));`;
+      ours.forEach((a, k) => a.forEach((v, i) => { diff = Math.max(diff, Math.abs(v - ref[k][i]) / (1 + Math.abs(ref[k][i]))); }));
+      console.log(JSON.stringify({ isa: backends().cpu.facts.isa, diff, n: ours[0].length }));`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ONEDNN_MAX_CPU_ISA: 'AVX2' }, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { isa: string; diff: number; n: number };
