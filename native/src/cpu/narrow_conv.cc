@@ -9,6 +9,7 @@
 
 #include "broadcast.h"
 #include "onednn.h"
+#include "vec.h"
 
 namespace nutshell::cpu {
 
@@ -17,15 +18,10 @@ namespace {
 constexpr int64_t kMinRow = 16;  // output columns: two AVX2 vectors, one AVX-512 vector
 constexpr int64_t kMaxInputChannels = 4;
 
-// The kernel is compiled twice, for the register file it runs in: L lanes per vector and up to
-// B output channels per block, so B × 2 accumulators and the inputs fit the registers (AVX-512:
-// 16 lanes, 32 registers, B = 8; AVX2: 8 lanes, 16 registers, B = 4). Vectors wider than the
-// registers would spill every accumulator: measured 40x slower than oneDNN on AVX2.
-template <int L>
-struct Lanes {
-  typedef float Vec __attribute__((vector_size(L * sizeof(float))));
-  typedef float UnalignedVec __attribute__((vector_size(L * sizeof(float)), aligned(sizeof(float))));
-};
+// The kernel is compiled twice, for the register file it runs in: L lanes per vector (vec.h)
+// and up to B output channels per block, so B × 2 accumulators and the inputs fit the registers
+// (AVX-512: 16 lanes, 32 registers, B = 8; AVX2: 8 lanes, 16 registers, B = 4). Vectors wider
+// than the registers would spill every accumulator: measured 40x slower than oneDNN on AVX2.
 
 struct Plane {
   const NarrowConv& g;
@@ -88,7 +84,7 @@ inline __attribute__((always_inline)) void plane_block(const Plane& p) {
   }
 }
 
-__attribute__((target("avx512f"))) void plane_avx512(int ob, const Plane& p) {
+NS_TARGET_AVX512 void plane_avx512(int ob, const Plane& p) {
   switch (ob) {
     case 1: return plane_block<16, 1>(p);
     case 2: return plane_block<16, 2>(p);
@@ -101,7 +97,7 @@ __attribute__((target("avx512f"))) void plane_avx512(int ob, const Plane& p) {
   }
 }
 
-__attribute__((target("avx2,fma"))) void plane_avx2(int ob, const Plane& p) {
+NS_TARGET_AVX2 void plane_avx2(int ob, const Plane& p) {
   switch (ob) {
     case 1: return plane_block<8, 1>(p);
     case 2: return plane_block<8, 2>(p);
@@ -189,7 +185,7 @@ inline __attribute__((always_inline)) void grad_kw(const GradTask& t, int64_t o0
   }
 }
 
-__attribute__((target("avx512f"))) void grad_avx512(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
+NS_TARGET_AVX512 void grad_avx512(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
   switch (ob) {
     case 1: return grad_kw<16, 1>(t, o0, c, i);
     case 2: return grad_kw<16, 2>(t, o0, c, i);
@@ -198,37 +194,23 @@ __attribute__((target("avx512f"))) void grad_avx512(int ob, const GradTask& t, i
   }
 }
 
-__attribute__((target("avx2,fma"))) void grad_avx2(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
+NS_TARGET_AVX2 void grad_avx2(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
   switch (ob) {
     case 1: return grad_kw<8, 1>(t, o0, c, i);
     default: return grad_kw<8, 2>(t, o0, c, i);
   }
 }
 
-// 512 or 256 (vector bits), or 0: the instruction set oneDNN runs with, so ONEDNN_MAX_CPU_ISA
-// limits this kernel too (and lets a test run the AVX2 build on an AVX-512 machine).
-int vector_bits() {
-  static const int bits = [] {
-    const dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
-    if (isa == dnnl_cpu_isa_avx512_core || isa == dnnl_cpu_isa_avx512_core_vnni || isa == dnnl_cpu_isa_avx512_core_bf16 ||
-        isa == dnnl_cpu_isa_avx512_core_amx) {
-      return 512;
-    }
-    return isa == dnnl_cpu_isa_avx2 || isa == dnnl_cpu_isa_avx2_vnni ? 256 : 0;
-  }();
-  return bits;
-}
-
 }  // namespace
 
 bool narrow_conv_fits(int64_t narrow_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2], int64_t image_width) {
-  return vector_bits() > 0 && groups == 1 && narrow_channels >= 1 && narrow_channels <= kMaxInputChannels && stride[0] == 1 &&
+  return onednn::vector_bits() > 0 && groups == 1 && narrow_channels >= 1 && narrow_channels <= kMaxInputChannels && stride[0] == 1 &&
          stride[1] == 1 && dilation[0] == 1 && dilation[1] == 1 && image_width >= kMinRow;
 }
 
 void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
   const int64_t taps = g.c * g.kh * g.kw;
-  const bool wide = vector_bits() == 512;
+  const bool wide = onednn::vector_bits() == 512;
   // Output channels in blocks of at most 8 (AVX-512) or 4 (AVX2), sizes differing by at most one.
   const int64_t max_block = wide ? 8 : 4;
   const int64_t blocks = (g.o + max_block - 1) / max_block;
@@ -281,7 +263,7 @@ bool narrow_conv_grad_fits(int64_t in_channels, int64_t groups, const int64_t st
 }
 
 void narrow_conv_weight_grad(const NarrowConv& g, const float* x, const float* gy, float* dw) {
-  const bool wide = vector_bits() == 512;
+  const bool wide = onednn::vector_bits() == 512;
   const int64_t lanes = wide ? 16 : 8;
   const int64_t row = (g.ow + lanes - 1) / lanes * lanes;
   const int64_t padded_h = g.oh + g.kh - 1, padded_w = row + g.kw - 1;

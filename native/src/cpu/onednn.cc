@@ -121,6 +121,24 @@ std::string isa_name() {
   }
 }
 
+int vector_bits() {
+  static const int bits = [] {
+    switch (dnnl_get_effective_cpu_isa()) {
+      case dnnl_cpu_isa_avx512_core:
+      case dnnl_cpu_isa_avx512_core_vnni:
+      case dnnl_cpu_isa_avx512_core_bf16:
+      case dnnl_cpu_isa_avx512_core_amx:
+        return 512;
+      case dnnl_cpu_isa_avx2:
+      case dnnl_cpu_isa_avx2_vnni:
+        return 256;
+      default:
+        return 0;
+    }
+  }();
+  return bits;
+}
+
 std::string version() {
   const dnnl_version_t* v = dnnl_version();
   return std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);

@@ -63,6 +63,9 @@ dnnl::memory dst_for(const dnnl::memory& user, const dnnl::memory::desc& want, i
 
 std::string key_of(const dims& d);
 std::string isa_name();
+// 512 (AVX-512), 256 (AVX2) or 0: the vector width of the instruction set oneDNN runs with, which
+// our own vector kernels follow, so ONEDNN_MAX_CPU_ISA limits them too.
+int vector_bits();
 std::string version();
 
 }  // namespace nutshell::cpu::onednn

@@ -19,6 +19,7 @@
 
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
+#include "max_pool_2x2.h"
 #include "onednn.h"
 
 namespace nutshell::cpu {
@@ -63,6 +64,12 @@ Pool describe(const core::Shape& x, const core::Shape& y, const std::vector<int6
           dn::key_of(p.pad_l) + dn::key_of(p.pad_r);
   p.text = "input " + core::shape_str(x) + ", output " + core::shape_str(y);
   return p;
+}
+
+// The case of Note [2x2 max pooling] (oneDNN's dilation counts gaps: 0 is none).
+bool two_by_two(const Pool& p) {
+  const int64_t dilation[2] = {p.dilates[0] + 1, p.dilates[1] + 1};
+  return max_pool_2x2_fits(p.h, p.w, p.oh, p.ow, p.kernel.data(), p.strides.data(), p.pad_l.data(), dilation) && p.pad_r[0] == 0 && p.pad_r[1] == 0;
 }
 
 [[noreturn]] void fail(const Pool& p, const std::string& what, const dnnl::error& e) {
@@ -184,6 +191,9 @@ void maxPool2d(OpCall& call) {
   const TensorRef& ws = call.out(1);
   if (y.numel() == 0) return;
   Pool p = describe(x.shape, y.shape, a.kernelSize, a.stride, a.padding, a.dilation);
+  if (ws.dtype == core::DType::uint8 && two_by_two(p)) {  // Note [2x2 max pooling]
+    return max_pool_2x2_forward(x.data<float>(), y.data<float>(), ws.data<uint8_t>(), p.n * p.c, p.h, p.w);
+  }
   auto entry = forward("maxPool2d", p, algorithm::pooling_max, dnnl::prop_kind::forward_training);
   dnnl::memory::desc ours = dn::plain_desc(p.dst(), dn::data_type(ws.dtype));
   NS_CHECK(entry->pd.workspace_desc() == ours, backend,
@@ -259,12 +269,17 @@ void maxPool2dBackward(OpCall& call) {
   Pool p = describe(dx.shape, gy.shape, a.kernelSize, a.stride, a.padding, a.dilation);
   if (gy.numel() == 0) return zero(dx);
   NS_CHECK(ws.shape == gy.shape, shape, "workspace " + core::shape_str(ws.shape) + " does not match gradOutput " + core::shape_str(gy.shape));
-  int64_t bad = ws.dtype == core::DType::uint8 ? check_workspace(ws.data<uint8_t>(), p) : check_workspace(ws.data<int32_t>(), p);
+  // Note [2x2 max pooling]: every window lies inside the input, so indices 0–3 are the valid ones.
+  const bool by_us = ws.dtype == core::DType::uint8 && two_by_two(p);
+  int64_t bad = by_us ? max_pool_2x2_backward(gy.data<float>(), ws.data<uint8_t>(), dx.data<float>(), p.n * p.c, p.h, p.w)
+                : ws.dtype == core::DType::uint8 ? check_workspace(ws.data<uint8_t>(), p)
+                                                 : check_workspace(ws.data<int32_t>(), p);
   if (bad >= 0) {
     int64_t v = ws.dtype == core::DType::uint8 ? ws.data<uint8_t>()[bad] : ws.data<int32_t>()[bad];
     NS_THROW(value, "workspace holds window index " + std::to_string(v) + " at element " + std::to_string(bad) +
                         ", which is not an input position of that window; pass the workspace maxPool2d made with the same options (" + p.text + ")");
   }
+  if (by_us) return;
   auto entry = backward("maxPool2dBackward", p, algorithm::pooling_max);
   dnnl::memory::desc ours = dn::plain_desc(p.dst(), dn::data_type(ws.dtype));
   NS_CHECK(entry->pd.workspace_desc() == ours, backend, "oneDNN asked for a max-pool workspace other than the one given (" + p.text + ")");

@@ -14,6 +14,7 @@ import {
   layerNorm,
   maxPool2d,
   memory,
+  mul,
   scope,
   setNumThreads,
   sum,
@@ -158,13 +159,14 @@ describe('narrow-input convolution (Note [narrow-input convolution])', () => {
   });
 });
 
-describe('narrow-input convolution on AVX2 (Note [narrow-input convolution])', () => {
-  // The kernel follows oneDNN's instruction set, so ONEDNN_MAX_CPU_ISA=AVX2 runs its AVX2 build
-  // (8 lanes, blocks of 4 channels) on an AVX-512 machine too; it is chosen once per process.
+describe('our AVX2 kernels (Notes [narrow-input convolution], [2x2 max pooling])', () => {
+  // The kernels follow oneDNN's instruction set, so ONEDNN_MAX_CPU_ISA=AVX2 runs their AVX2 builds
+  // (8 lanes; the convolution in blocks of 4 channels) on an AVX-512 machine too; the choice is
+  // made once per process.
   const isa = backends().cpu.facts.isa ?? '';
-  it.skipIf(!/^avx(2|512)/.test(isa))(`agrees with oneDNN, forward and backward, in a process limited to AVX2 (this cpu: ${isa})`, () => {
+  it.skipIf(!/^avx(2|512)/.test(isa))(`agree with oneDNN, forward and backward, in a process limited to AVX2 (this cpu: ${isa})`, () => {
     const script = `
-      import { conv2d, tensor, backends, sum, mul } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      import { conv2d, maxPool2d, tensor, backends, sum, mul } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
       const values = (n, a) => Float32Array.from({ length: n }, (_, i) => Math.sin(a * i + 0.1));
       // Forward, input gradient and weight gradient: all three run the narrow kernel with 'auto'.
       const run = (algo) => {
@@ -175,7 +177,17 @@ describe('narrow-input convolution on AVX2 (Note [narrow-input convolution])', (
         sum(mul(y, y)).backward();
         return [y.dataSync(), x.grad.dataSync(), w.grad.dataSync()];
       };
-      const ours = run('auto'), ref = run('direct');
+      // 2x2 max pooling (Note [2x2 max pooling]) against oneDNN's, which an odd width selects.
+      const pool = (extra) => {
+        const rows = values(2 * 3 * 6 * 36, 0.29), w = 36 + extra;
+        const data = new Float32Array(2 * 3 * 6 * w);
+        for (let r = 0; r < 2 * 3 * 6; r++) data.set(rows.subarray(r * 36, r * 36 + 36), r * w);
+        const x = tensor(data, { shape: [2, 3, 6, w], requiresGrad: true });
+        const p = maxPool2d(x, 2);
+        sum(mul(p, p)).backward();
+        return [p.dataSync(), x.grad.dataSync().filter((_, i) => i % w < 36)];
+      };
+      const ours = [...run('auto'), ...pool(0)], ref = [...run('direct'), ...pool(1)];
       let diff = 0;
       ours.forEach((a, k) => a.forEach((v, i) => { diff = Math.max(diff, Math.abs(v - ref[k][i]) / (1 + Math.abs(ref[k][i]))); }));
       console.log(JSON.stringify({ isa: backends().cpu.facts.isa, diff, n: ours[0].length }));`;
@@ -185,6 +197,39 @@ describe('narrow-input convolution on AVX2 (Note [narrow-input convolution])', (
     expect(out.isa).toBe('avx2');
     expect(out.n).toBe(3 * 7 * 9 * 38);
     expect(out.diff).toBeLessThan(1e-4);
+  });
+});
+
+describe('2x2 max pooling (Note [2x2 max pooling])', () => {
+  // Over 1M elements, so two threads split the rows even with passive waiting. An extra input
+  // column (dropped by the floor) sends the same pooling to oneDNN, the reference.
+  it('gives the same output and gradient on 2 threads as on 1, and agrees with oneDNN', () => {
+    const rand = seededRandom(hashString('max-pool-2x2'));
+    const [N, C, H, W] = [400, 6, 28, 28];
+    const even = Float32Array.from({ length: N * C * H * W }, () => normal(rand));
+    const odd = new Float32Array(N * C * H * (W + 1));
+    for (let r = 0; r < N * C * H; r++) odd.set(even.subarray(r * W, (r + 1) * W), r * (W + 1));
+    const run = (threads: number, values: Float32Array, w: number) =>
+      scope(() => {
+        setNumThreads(threads);
+        const x = tensor(values, { shape: [N, C, H, w], requiresGrad: true });
+        const y = maxPool2d(x, 2);
+        sum(mul(y, y)).backward();
+        return { y: y.dataSync(), dx: x.grad!.dataSync() };
+      });
+    try {
+      const one = run(1, even, W);
+      const two = run(2, even, W);
+      expect(two.y.findIndex((v, i) => v !== one.y[i])).toBe(-1);
+      expect(two.dx.findIndex((v, i) => v !== one.dx[i])).toBe(-1);
+      const ref = run(1, odd, W + 1);
+      expect(ref.y.findIndex((v, i) => v !== one.y[i])).toBe(-1);
+      const refDx = new Float32Array(one.dx.length);
+      for (let r = 0; r < N * C * H; r++) refDx.set(ref.dx.subarray(r * (W + 1), r * (W + 1) + W), r * W);
+      expect(refDx.findIndex((v, i) => v !== one.dx[i])).toBe(-1);
+    } finally {
+      setNumThreads(1);
+    }
   });
 });
 

@@ -115,6 +115,11 @@ const maxPoolSamples: Sample[] = [
   { name: 'size-one', inputs: [spread([1, 1, 1, 1], 5)], attrs: { kernelSize: [1, 1] } },
   { name: 'global-16', inputs: [spread([1, 2, 16, 16], 6)], attrs: { kernelSize: [16, 16] } },
   { name: 'empty-batch', inputs: [{ shape: [0, 2, 4, 4] }], attrs: { kernelSize: [2, 2] } },
+  // Note [2x2 max pooling] (native/src/cpu/max_pool_2x2.h): rows of 20 outputs (a full vector
+  // and an overlapping one), rows of 6 (vectors running on into the next rows, and the last rows
+  // one by one), explicit stride and ceil mode that change nothing on even sizes.
+  { name: '2x2-wide', inputs: [spread([1, 2, 4, 40], 7)], attrs: { kernelSize: [2, 2] } },
+  { name: '2x2-rows', inputs: [spread([3, 2, 8, 12], 8)], attrs: { kernelSize: [2, 2], stride: [2, 2], ceilMode: true } },
 ];
 
 const poolBad = (op: string, extra: Record<string, unknown> = {}) => [
@@ -179,6 +184,8 @@ const maxPoolBackwardCases: { name: string; x: number[]; attrs: Partial<MaxPool2
   { name: 'rect-dilation', x: [1, 2, 7, 6], attrs: { kernelSize: [2, 3], stride: [1, 2], dilation: [2, 1] } },
   { name: 'ceil-mode', x: [1, 1, 5, 6], attrs: { kernelSize: [2, 2], ceilMode: true } },
   { name: 'global-16', x: [1, 2, 16, 16], attrs: { kernelSize: [16, 16] } },
+  { name: '2x2-wide', x: [1, 2, 4, 40], attrs: { kernelSize: [2, 2] } },
+  { name: '2x2-rows', x: [3, 2, 8, 12], attrs: { kernelSize: [2, 2] } },
 ];
 
 export const maxPool2dBackwardOp = defineOp<MaxPool2dAttrs & { inputShape: readonly number[] }>({
@@ -237,6 +244,11 @@ const avgPoolCases: Sample[] = [
   { name: 'rect', inputs: [{ shape: [2, 1, 5, 7] }], attrs: { kernelSize: [2, 3], stride: [1, 2] } },
   { name: 'size-one', inputs: [{ shape: [1, 1, 1, 1] }], attrs: { kernelSize: [1, 1] } },
   { name: 'empty-batch', inputs: [{ shape: [0, 2, 4, 4] }], attrs: { kernelSize: [2, 2] } },
+  // Note [2x2 max pooling] (native/src/cpu/max_pool_2x2.h): rows of 20 outputs (a full vector
+  // and an overlapping one), rows of 6 (vectors running on into the next rows, and the last rows
+  // one by one), explicit stride and ceil mode that change nothing on even sizes.
+  { name: '2x2-wide', inputs: [spread([1, 2, 4, 40], 7)], attrs: { kernelSize: [2, 2] } },
+  { name: '2x2-rows', inputs: [spread([3, 2, 8, 12], 8)], attrs: { kernelSize: [2, 2], stride: [2, 2], ceilMode: true } },
 ];
 
 export const avgPool2dOp = defineOp<AvgPool2dAttrs>({
