@@ -9,102 +9,18 @@
 
 #include "broadcast.h"
 #include "onednn.h"
-#include "vec.h"
+#include "isa/narrow_conv_kernels.h"
 
 namespace nutshell::cpu {
 
 namespace {
 
+using narrow::GradTask;
+using narrow::kMaxGradKw;
+using narrow::Plane;
+
 constexpr int64_t kMinRow = 16;  // output columns: two AVX2 vectors, one AVX-512 vector
 constexpr int64_t kMaxInputChannels = 4;
-
-// The kernel is compiled twice, for the register file it runs in: L lanes per vector (vec.h)
-// and up to B output channels per block, so B × 2 accumulators and the inputs fit the registers
-// (AVX-512: 16 lanes, 32 registers, B = 8; AVX2: 8 lanes, 16 registers, B = 4). Vectors wider
-// than the registers would spill every accumulator: measured 40x slower than oneDNN on AVX2.
-
-struct Plane {
-  const NarrowConv& g;
-  int64_t padded_h, padded_w;
-  const float* x;     // this sample's zero-padded input, C planes of padded_h × padded_w
-  const float* w;     // this block's weights, [C][kH][kW][ob]
-  const float* bias;  // this block's bias (or null)
-  bool relu;          // max(·, 0) on the way out
-  float* y;           // this block's first output plane
-};
-
-// One output row of OB channels: NV vectors starting at columns col[0..NV). Two vectors may
-// overlap (the row's last one is placed to end at the row's end), which rewrites equal values.
-template <int L, int OB, int NV>
-inline __attribute__((always_inline)) void row_block(const Plane& p, int64_t row, const int64_t (&col)[2]) {
-  using Vec = typename Lanes<L>::Vec;
-  using UnalignedVec = typename Lanes<L>::UnalignedVec;
-  const NarrowConv& g = p.g;
-  Vec acc[NV][OB];
-  for (int o = 0; o < OB; ++o) {
-    Vec b = Vec{} + (p.bias ? p.bias[o] : 0.0f);
-    for (int v = 0; v < NV; ++v) acc[v][o] = b;
-  }
-  for (int64_t c = 0; c < g.c; ++c) {
-    for (int64_t i = 0; i < g.kh; ++i) {
-      const float* in = p.x + (c * p.padded_h + row + i) * p.padded_w;
-      const float* wr = p.w + (c * g.kh + i) * g.kw * OB;
-      for (int64_t j = 0; j < g.kw; ++j) {
-        Vec xs[NV];
-        for (int v = 0; v < NV; ++v) xs[v] = *reinterpret_cast<const UnalignedVec*>(in + col[v] + j);
-        for (int o = 0; o < OB; ++o) {
-          const float s = wr[j * OB + o];
-          for (int v = 0; v < NV; ++v) acc[v][o] += xs[v] * s;
-        }
-      }
-    }
-  }
-  const int64_t plane = g.oh * g.ow;
-  if (p.relu) {
-    for (int o = 0; o < OB; ++o) {
-      for (int v = 0; v < NV; ++v) acc[v][o] = acc[v][o] < 0.0f ? Vec{} : acc[v][o];  // NaN stays NaN, as in relu
-    }
-  }
-  for (int o = 0; o < OB; ++o) {
-    for (int v = 0; v < NV; ++v) *reinterpret_cast<UnalignedVec*>(p.y + o * plane + row * g.ow + col[v]) = acc[v][o];
-  }
-}
-
-template <int L, int OB>
-inline __attribute__((always_inline)) void plane_block(const Plane& p) {
-  const int64_t ow = p.g.ow;
-  for (int64_t row = 0; row < p.g.oh; ++row) {
-    int64_t c0 = 0;
-    for (; c0 + 2 * L <= ow; c0 += 2 * L) row_block<L, OB, 2>(p, row, {c0, c0 + L});
-    if (ow - c0 > L) {
-      row_block<L, OB, 2>(p, row, {c0, ow - L});
-    } else if (c0 < ow) {
-      row_block<L, OB, 1>(p, row, {ow - L, ow - L});  // ow >= kMinRow >= L (narrow_conv_fits)
-    }
-  }
-}
-
-NS_TARGET_AVX512 void plane_avx512(int ob, const Plane& p) {
-  switch (ob) {
-    case 1: return plane_block<16, 1>(p);
-    case 2: return plane_block<16, 2>(p);
-    case 3: return plane_block<16, 3>(p);
-    case 4: return plane_block<16, 4>(p);
-    case 5: return plane_block<16, 5>(p);
-    case 6: return plane_block<16, 6>(p);
-    case 7: return plane_block<16, 7>(p);
-    default: return plane_block<16, 8>(p);
-  }
-}
-
-NS_TARGET_AVX2 void plane_avx2(int ob, const Plane& p) {
-  switch (ob) {
-    case 1: return plane_block<8, 1>(p);
-    case 2: return plane_block<8, 2>(p);
-    case 3: return plane_block<8, 3>(p);
-    default: return plane_block<8, 4>(p);
-  }
-}
 
 // Grow-only per-thread buffers for the padded copies: a fresh megabyte from the allocator comes
 // back as new pages, and faulting them in cost as much as the weight gradient's arithmetic.
@@ -113,92 +29,6 @@ float* reuse_buffer(int slot, size_t floats) {
   std::vector<float>& b = buffers[slot];
   if (b.size() < floats) b.resize(floats);
   return b.data();
-}
-
-// ---- weight gradient ----
-
-// dW for output channels [o0, o0 + OB) and one (c, kernel row i): Σ over samples, rows and
-// columns of gy[o][r][s] · x[c][r + i][s + j], each of the OB × kW sums kept as a vector of
-// partial sums along the row (s in chunks of L), then summed across lanes. gy's rows are copied
-// zero-extended to whole vectors, so the last chunk adds zeros instead of needing a scalar tail.
-struct GradTask {
-  const NarrowConv& g;
-  int64_t padded_h, padded_w;  // x planes: oH + kH − 1 rows of row + kW − 1 columns
-  int64_t row;                 // gy rows: oW rounded up to whole vectors
-  const float* xp;             // all samples, zero-padded: [N][C][padded_h][padded_w]
-  const float* gy;             // zero-extended rows: [N][O][oH][row]
-  float* dw;                   // [O][C][kH][kW]
-};
-
-// KW is a template argument so that the OB × KW accumulators are registers, not an array.
-template <int L, int OB, int KW>
-inline __attribute__((always_inline)) void grad_block(const GradTask& t, int64_t o0, int64_t c, int64_t i) {
-  using Vec = typename Lanes<L>::Vec;
-  using UnalignedVec = typename Lanes<L>::UnalignedVec;
-  const NarrowConv& g = t.g;
-  Vec acc[OB][KW];
-  for (int o = 0; o < OB; ++o) {
-    for (int j = 0; j < KW; ++j) acc[o][j] = Vec{};
-  }
-  const int64_t plane = g.oh * t.row;
-  for (int64_t n = 0; n < g.n; ++n) {
-    const float* gy_n = t.gy + (n * g.o + o0) * plane;
-    const float* x_c = t.xp + (n * g.c + c) * t.padded_h * t.padded_w;
-    for (int64_t r = 0; r < g.oh; ++r) {
-      const float* xr = x_c + (r + i) * t.padded_w;
-      const float* gr = gy_n + r * t.row;
-      for (int64_t s0 = 0; s0 < t.row; s0 += L) {
-        Vec gv[OB];
-        for (int o = 0; o < OB; ++o) gv[o] = *reinterpret_cast<const UnalignedVec*>(gr + o * plane + s0);
-        for (int j = 0; j < KW; ++j) {
-          Vec xv = *reinterpret_cast<const UnalignedVec*>(xr + s0 + j);
-          // In a register: GCC would otherwise fold the (unaligned, line-splitting) load into
-          // each of the OB multiply-adds and load it OB times, which made the loop load-bound.
-          asm("" : "+v"(xv));
-          for (int o = 0; o < OB; ++o) acc[o][j] += gv[o] * xv;
-        }
-      }
-    }
-  }
-  for (int o = 0; o < OB; ++o) {
-    float* out = t.dw + (((o0 + o) * g.c + c) * g.kh + i) * KW;
-    for (int j = 0; j < KW; ++j) {
-      float sum = 0.0f;
-      for (int l = 0; l < L; ++l) sum += acc[o][j][l];
-      out[j] = sum;
-    }
-  }
-}
-
-constexpr int64_t kMaxGradKw = 7;
-
-template <int L, int OB>
-inline __attribute__((always_inline)) void grad_kw(const GradTask& t, int64_t o0, int64_t c, int64_t i) {
-  switch (t.g.kw) {
-    case 1: return grad_block<L, OB, 1>(t, o0, c, i);
-    case 2: return grad_block<L, OB, 2>(t, o0, c, i);
-    case 3: return grad_block<L, OB, 3>(t, o0, c, i);
-    case 4: return grad_block<L, OB, 4>(t, o0, c, i);
-    case 5: return grad_block<L, OB, 5>(t, o0, c, i);
-    case 6: return grad_block<L, OB, 6>(t, o0, c, i);
-    default: return grad_block<L, OB, 7>(t, o0, c, i);  // kw <= kMaxGradKw (narrow_conv_grad_fits)
-  }
-}
-
-NS_TARGET_AVX512 void grad_avx512(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
-  switch (ob) {
-    case 1: return grad_kw<16, 1>(t, o0, c, i);
-    case 2: return grad_kw<16, 2>(t, o0, c, i);
-    case 3: return grad_kw<16, 3>(t, o0, c, i);
-    default: return grad_kw<16, 4>(t, o0, c, i);
-  }
-}
-
-NS_TARGET_AVX2 void grad_avx2(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
-  switch (ob) {
-    case 1: return grad_kw<8, 1>(t, o0, c, i);
-    default: return grad_kw<8, 2>(t, o0, c, i);
-  }
 }
 
 }  // namespace
@@ -250,9 +80,9 @@ void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, co
     const int64_t o0 = block_start(b), ob = block_start(b + 1) - o0;
     Plane p{g, padded_h, padded_w, xp, packed.data() + o0 * taps, bias ? bias + o0 : nullptr, relu, y + (n * g.o + o0) * g.oh * g.ow};
     if (wide) {
-      plane_avx512(static_cast<int>(ob), p);
+      narrow::plane_avx512(static_cast<int>(ob), p);
     } else {
-      plane_avx2(static_cast<int>(ob), p);
+      narrow::plane_avx2(static_cast<int>(ob), p);
     }
   });
 }
@@ -299,9 +129,9 @@ void narrow_conv_weight_grad(const NarrowConv& g, const float* x, const float* g
     const int64_t b = task / (g.c * g.kh), c = task / g.kh % g.c, i = task % g.kh;
     const int64_t o0 = block_start(b), ob = block_start(b + 1) - o0;
     if (wide) {
-      grad_avx512(static_cast<int>(ob), t, o0, c, i);
+      narrow::grad_avx512(static_cast<int>(ob), t, o0, c, i);
     } else {
-      grad_avx2(static_cast<int>(ob), t, o0, c, i);
+      narrow::grad_avx2(static_cast<int>(ob), t, o0, c, i);
     }
   });
 }

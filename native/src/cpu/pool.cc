@@ -1,7 +1,8 @@
 // Pooling through oneDNN's pooling_v2 (it has dilation) on our dense NCHW buffers, which its
 // kernels take as they are (no reorders): max pooling with the workspace as the op's hidden
 // output, average pooling, and adaptive average pooling (oneDNN when the windows are uniform,
-// a loop with PyTorch's start/end index rule otherwise).
+// a loop with PyTorch's start/end index rule otherwise). 2×2 max pooling with stride 2 on even
+// sizes runs our kernel instead (Note [2x2 max pooling], max_pool_2x2.h), same workspace.
 //
 // Note [max pool workspace]: oneDNN's max-pool workspace for a dense NCHW destination is a dense
 // tensor of the destination's shape holding, per output, the index of the maximum inside its

@@ -42,18 +42,18 @@ struct Masks<8> {
 };
 
 template <int L>
-inline typename Lanes<L>::Vec load(const float* p) {
+inline __attribute__((always_inline)) typename Lanes<L>::Vec load(const float* p) {
   return *reinterpret_cast<const typename Lanes<L>::UnalignedVec*>(p);
 }
 template <int L>
-inline void store(float* p, typename Lanes<L>::Vec v) {
+inline __attribute__((always_inline)) void store(float* p, typename Lanes<L>::Vec v) {
   *reinterpret_cast<typename Lanes<L>::UnalignedVec*>(p) = v;
 }
 
 // PyTorch's rule, corner by corner in window order: a larger value or a NaN takes the place.
 // Selections are written as bit masks: GCC 12 turned the vector `?:` into scalar code here.
 template <int L>
-inline void pick(typename Lanes<L>::Vec& m, typename Lanes<L>::Ints& k, typename Lanes<L>::Vec v, int corner) {
+inline __attribute__((always_inline)) void pick(typename Lanes<L>::Vec& m, typename Lanes<L>::Ints& k, typename Lanes<L>::Vec v, int corner) {
   using Ints = typename Lanes<L>::Ints;
   using Vec = typename Lanes<L>::Vec;
   const Ints take = (v > m) | (v != v);
@@ -63,7 +63,7 @@ inline void pick(typename Lanes<L>::Vec& m, typename Lanes<L>::Ints& k, typename
 
 // L outputs of one row from the input rows `top` and `bottom` (2L values each).
 template <int L>
-inline void forward_chunk(const float* top, const float* bottom, float* y, uint8_t* ws) {
+inline __attribute__((always_inline)) void forward_chunk(const float* top, const float* bottom, float* y, uint8_t* ws) {
   using M = Masks<L>;
   const auto a0 = load<L>(top), a1 = load<L>(top + L), b0 = load<L>(bottom), b1 = load<L>(bottom + L);
   auto m = __builtin_shuffle(a0, a1, M::even);
@@ -90,7 +90,7 @@ inline void forward_scalar(const float* top, const float* bottom, float* y, uint
 
 // Output rows [r0, r1) of `rows` (each row R reads input rows 2R and 2R + 1 of the flat view).
 template <int L>
-inline void forward_rows(const float* x, float* y, uint8_t* ws, int64_t r0, int64_t r1, int64_t rows, int64_t w) {
+inline __attribute__((always_inline)) void forward_rows(const float* x, float* y, uint8_t* ws, int64_t r0, int64_t r1, int64_t rows, int64_t w) {
   const int64_t ow = w / 2;
   for (int64_t r = r0; r < r1; ++r) {
     const float* top = x + r * 2 * w;
@@ -111,7 +111,7 @@ inline void forward_rows(const float* x, float* y, uint8_t* ws, int64_t r0, int6
 
 // L outputs' gradients into their 2×2 blocks; `bad` collects indices outside 0–3.
 template <int L>
-inline void backward_chunk(const float* g, const uint8_t* ws, float* top, float* bottom, typename Lanes<L>::Ints& bad) {
+inline __attribute__((always_inline)) void backward_chunk(const float* g, const uint8_t* ws, float* top, float* bottom, typename Lanes<L>::Ints& bad) {
   using M = Masks<L>;
   using Ints = typename Lanes<L>::Ints;
   using Vec = typename Lanes<L>::Vec;
@@ -139,7 +139,7 @@ inline bool backward_scalar(const float* g, const uint8_t* ws, float* top, float
 }
 
 template <int L>
-inline bool backward_rows(const float* gy, const uint8_t* ws, float* dx, int64_t r0, int64_t r1, int64_t rows, int64_t w) {
+inline __attribute__((always_inline)) bool backward_rows(const float* gy, const uint8_t* ws, float* dx, int64_t r0, int64_t r1, int64_t rows, int64_t w) {
   const int64_t ow = w / 2;
   typename Lanes<L>::Ints bad{};
   bool bad_scalar = false;
