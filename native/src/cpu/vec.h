@@ -1,13 +1,9 @@
 #pragma once
-// GCC vector types of L float lanes, for kernels compiled once per register width (functions
-// with __attribute__((target("avx512f"))) use L = 16, target("avx2,fma") L = 8): the arithmetic
-// is written once, with operators, and the compiler emits that instruction set's code.
+// GCC vector types of L float lanes, for kernels written once as templates and compiled once per
+// instruction set in cpu/isa/ (files *_avx512.cc use L = 16, *_avx2.cc L = 8; CMake gives each
+// its ISA's flags): the arithmetic is written with operators and the compiler emits that
+// instruction set's code.
 #include <cstdint>
-
-// The two instruction sets these kernels are built for, as oneDNN names them: avx512_core (F,
-// CD, BW, DQ, VL: without DQ, GCC turns a vector comparison's mask into scalar code) and AVX2.
-#define NS_TARGET_AVX512 __attribute__((target("avx512f,avx512cd,avx512bw,avx512dq,avx512vl")))
-#define NS_TARGET_AVX2 __attribute__((target("avx2,fma")))
 
 namespace nutshell::cpu {
 
