@@ -1,13 +1,12 @@
 // Convolution through oneDNN (2.x op descriptors, engine/stream/caching from cpu/onednn.h):
-// forward, backward data and backward weights; the forward of first layers on few input
-// channels runs our kernel instead (Note [narrow-input convolution], narrow_conv.h). Source,
-// weights and destination are described with format_tag::any so oneDNN picks its fastest layouts
-// (nChw16c and blocked weights on AVX-512); our dense NCHW buffers are reordered into what the
-// primitive descriptor asks for and results reordered back (through a reusable scratch: Note
-// [reorder scratch]). Primitives are
-// cached by a key of shapes and attributes, together with the buffer the reordered weights live
-// in (refilled on every call: a weight tensor's values are not a function of its shape, and
-// optimiser steps update parameters in place).
+// forward, backward data and backward weights; first layers on few input channels run our
+// kernels instead (Note [narrow-input convolution], narrow_conv.h). Source, weights and
+// destination are described with format_tag::any so oneDNN picks its fastest layouts (nChw16c
+// and blocked weights on AVX-512); our dense NCHW buffers are reordered into what the primitive
+// descriptor asks for and results reordered back (through a reusable scratch: Note [reorder
+// scratch]). Primitives are cached by a key of shapes and attributes, together with the buffer
+// the reordered weights live in (refilled on every call: a weight tensor's values are not a
+// function of its shape, and optimiser steps update parameters in place).
 #include <oneapi/dnnl/dnnl_debug.h>
 
 #include <algorithm>
@@ -56,6 +55,7 @@ algorithm cpu_algorithm(int index) {
 // One convolution in oneDNN's terms (dilation counts the gaps: PyTorch's dilation − 1).
 struct Conv {
   dn::dims src, wei, dst, strides, dilates, pad_l, pad_r;
+  int64_t groups = 1;
   int algo = 0;
   algorithm alg = algorithm::convolution_auto;
   std::string key;
@@ -77,12 +77,21 @@ Conv describe(const Attrs& a, const core::Shape& x, const core::Shape& w, const 
   c.dilates = {a.dilation[0] - 1, a.dilation[1] - 1};
   c.pad_l = {a.padding[0], a.padding[1]};
   c.pad_r = a.padding.size() == 4 ? dn::dims{a.padding[2], a.padding[3]} : dn::dims{a.padding[0], a.padding[1]};
+  c.groups = g;
   c.algo = static_cast<int>(a.algo);
   c.alg = cpu_algorithm(c.algo);
   c.key = dn::key_of(c.src) + "|" + dn::key_of(c.wei) + "|" + dn::key_of(c.dst) + "|" + dn::key_of(c.strides) + dn::key_of(c.dilates) +
           dn::key_of(c.pad_l) + dn::key_of(c.pad_r) + "|" + std::to_string(c.algo);
   c.text = "input " + core::shape_str(x) + ", weight " + core::shape_str(w) + ", output " + core::shape_str(y);
   return c;
+}
+
+// Whether our narrow-input kernels take `c` (Note [narrow-input convolution]): 'auto' or
+// 'heuristic' leave the choice to us; `channels` are the few on the image side, `width` the rows
+// the kernel writes.
+bool narrow(const Conv& c, int64_t channels, int64_t width) {
+  const int64_t stride[2] = {c.strides[0], c.strides[1]}, dilation[2] = {c.dilates[0] + 1, c.dilates[1] + 1};
+  return (c.algo == 0 || c.algo == 1) && narrow_conv_fits(channels, c.groups, stride, dilation, width);
 }
 
 // Reorder targets come from the per-thread scratch of onednn.h (Note [reorder scratch]).
@@ -186,9 +195,7 @@ void conv2d(OpCall& call) {
     }
     return;
   }
-  const bool algo_open = c.algo == 0 || c.algo == 1;  // 'auto' or 'heuristic': ours to choose
-  const int64_t stride[2] = {a.stride[0], a.stride[1]}, dilation[2] = {a.dilation[0], a.dilation[1]};
-  if (algo_open && narrow_conv_fits(x.shape[1], a.groups, stride, dilation, y.shape[3])) {
+  if (narrow(c, x.shape[1], y.shape[3])) {
     NarrowConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3], c.pad_l[0], c.pad_l[1], y.shape[2], y.shape[3]};
     return narrow_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, relu, y.data<float>());
   }
@@ -220,11 +227,8 @@ void conv2dBackwardData(OpCall& call) {
   // A first layer's input gradient is the full correlation of gradOutput with the flipped
   // weights: a forward convolution onto the few input channels, which our kernel runs (oneDNN
   // vectorises over those channels: LeNet's conv1 took 5.2 ms at batch 64).
-  const int64_t stride[2] = {a.stride[0], a.stride[1]}, dilation[2] = {a.dilation[0], a.dilation[1]};
   const int64_t kh = w.shape[2], kw = w.shape[3];
-  const bool open_algo = c.algo == 0 || c.algo == 1;
-  if (open_algo && narrow_conv_fits(dx.shape[1], a.groups, stride, dilation, dx.shape[3]) && c.pad_l[0] < kh && c.pad_l[1] < kw &&
-      c.pad_r[0] < kh && c.pad_r[1] < kw) {
+  if (narrow(c, dx.shape[1], dx.shape[3]) && c.pad_l[0] < kh && c.pad_l[1] < kw && c.pad_r[0] < kh && c.pad_r[1] < kw) {
     const int64_t o = w.shape[0], ch = w.shape[1];
     std::vector<float> flipped(static_cast<size_t>(w.numel()));  // [C][O][kH][kW], taps reversed
     const float* wsrc = w.data<float>();
@@ -266,8 +270,7 @@ void conv2dBackwardWeights(OpCall& call) {
   Conv c = describe(a, x.shape, dw.shape, gy.shape);
   if (dw.numel() == 0) return;
   if (gy.numel() == 0 || x.numel() == 0) return zero(dw);  // an empty batch contributes nothing
-  const int64_t stride[2] = {a.stride[0], a.stride[1]}, dilation[2] = {a.dilation[0], a.dilation[1]};
-  if ((c.algo == 0 || c.algo == 1) && narrow_conv_grad_fits(x.shape[1], a.groups, stride, dilation, gy.shape[3], dw.shape[3])) {
+  if (narrow(c, x.shape[1], gy.shape[3]) && dw.shape[3] <= narrow_conv_grad_max_kernel_width) {
     NarrowConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], dw.shape[0], dw.shape[2], dw.shape[3], c.pad_l[0], c.pad_l[1], gy.shape[2], gy.shape[3]};
     return narrow_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>());
   }

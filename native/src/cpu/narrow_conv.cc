@@ -16,7 +16,6 @@ namespace nutshell::cpu {
 namespace {
 
 using narrow::GradTask;
-using narrow::kMaxGradKw;
 using narrow::Plane;
 
 constexpr int64_t kMinRow = 16;  // output columns: two AVX2 vectors, one AVX-512 vector
@@ -85,11 +84,6 @@ void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, co
       narrow::plane_avx2(static_cast<int>(ob), p);
     }
   });
-}
-
-bool narrow_conv_grad_fits(int64_t in_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2], int64_t out_width,
-                           int64_t kernel_width) {
-  return narrow_conv_fits(in_channels, groups, stride, dilation, out_width) && kernel_width <= kMaxGradKw;
 }
 
 void narrow_conv_weight_grad(const NarrowConv& g, const float* x, const float* gy, float* dw) {

@@ -33,10 +33,10 @@ bool narrow_conv_fits(int64_t narrow_channels, int64_t groups, const int64_t str
 // caller's OpenMP setting.
 void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, const float* bias, bool relu, float* y);
 
-// The weight gradient of a convolution the forward kernel takes (and kernels at most 7 wide):
-// dW = Σ gy · x over samples and positions, vectorised along the output row in the same way.
-bool narrow_conv_grad_fits(int64_t in_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2], int64_t out_width,
-                           int64_t kernel_width);
+// The weight gradient of a convolution the forward kernel takes, for kernels at most this wide
+// (its accumulators are registers): dW = Σ gy · x over samples and positions, vectorised along
+// the output row in the same way.
+constexpr int64_t narrow_conv_grad_max_kernel_width = 7;
 void narrow_conv_weight_grad(const NarrowConv& g, const float* x, const float* gy, float* dw);
 
 }  // namespace nutshell::cpu

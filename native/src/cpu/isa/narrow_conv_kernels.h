@@ -37,8 +37,6 @@ struct GradTask {
   float* dw;                   // [O][C][kH][kW]
 };
 
-constexpr int64_t kMaxGradKw = 7;
-
 // Entry points, one per instruction set: ob output channels (≤ 8 on AVX-512, ≤ 4 on AVX2) of one
 // sample's plane; the weight gradient of channels [o0, o0 + ob) for input channel c and kernel row i.
 void plane_avx512(int ob, const Plane& p);
@@ -150,7 +148,7 @@ inline __attribute__((always_inline)) void grad_kw(const GradTask& t, int64_t o0
     case 4: return grad_block<L, OB, 4>(t, o0, c, i);
     case 5: return grad_block<L, OB, 5>(t, o0, c, i);
     case 6: return grad_block<L, OB, 6>(t, o0, c, i);
-    default: return grad_block<L, OB, 7>(t, o0, c, i);  // kw <= kMaxGradKw (narrow_conv_grad_fits)
+    default: return grad_block<L, OB, 7>(t, o0, c, i);  // kw <= narrow_conv_grad_max_kernel_width
   }
 }
 
