@@ -127,6 +127,7 @@ export class Tensor {
       this.grad.dispose();
       this.grad = null;
     }
+    this.gradFn?.letGo(); // Note [graph lifetime] in autograd/node.ts
   }
   [Symbol.dispose](): void {
     this.dispose();

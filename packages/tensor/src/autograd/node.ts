@@ -4,9 +4,19 @@ import type { Tensor } from '../tensor.js';
 /** Where a gradient goes: the node that produced an input (and which of its outputs), or a leaf. */
 export type Edge = { node: GraphNode; index: number } | { leaf: Tensor } | null;
 
-/** One recorded op: what backward needs from it, and where its inputs came from. */
+/**
+ * One recorded op: what backward needs from it, and where its inputs came from.
+ *
+ * Note [graph lifetime]: a node counts who can still reach it — its live visible outputs and the
+ * edges of later nodes — and frees what it saved once none can (an output disposed without a
+ * backward, as in an evaluation loop that forgot noGrad), then lets go of the nodes its inputs
+ * came from. Without this the saved tensors (an LSTM's workspace: megabytes per call) waited
+ * for the garbage collector, which does not see native memory. backward releases the nodes it
+ * walks itself, in its own order, so release() alone does not cascade.
+ */
 export class GraphNode {
   released = false;
+  private holders = 0;
   constructor(
     readonly decl: OpDecl<any>,
     readonly attrs: Record<string, AttrValue>,
@@ -20,6 +30,18 @@ export class GraphNode {
 
   get name(): string {
     return this.decl.name;
+  }
+
+  /** A live output or a later node's edge now reaches this node. */
+  hold(): void {
+    this.holders++;
+  }
+
+  /** One holder let go; with none left nothing can run backward through here (Note [graph lifetime]). */
+  letGo(): void {
+    if (--this.holders > 0 || this.released) return;
+    this.release();
+    for (const e of this.next) if (e && 'node' in e) e.node.letGo();
   }
 
   /** Frees what was saved for backward. */

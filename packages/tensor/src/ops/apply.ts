@@ -243,10 +243,12 @@ function record(decl: OpDecl<any>, inputs: readonly Tensor[], attrs: Record<stri
     return t.gradFn ? { node: t.gradFn, index: t.outputIndex } : { leaf: t };
   });
   const node = new GraphNode(decl, attrs, inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })), next, visible, savedInputs, savedOutputs);
+  for (const e of next) if (e && 'node' in e) e.node.hold(); // Note [graph lifetime]
   for (let i = 0; i < visible; i++) {
     if (outputs[i].dtype !== 'float32') continue;
     outputs[i].gradFn = node;
     outputs[i].outputIndex = i;
     outputs[i].setRequiresGrad(true);
+    node.hold();
   }
 }
