@@ -3,8 +3,6 @@
 
 #include <omp.h>
 
-#include <cstring>
-
 #include "broadcast.h"
 #include "isa/max_pool_2x2_rows.h"
 #include "onednn.h"

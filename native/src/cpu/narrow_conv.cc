@@ -21,14 +21,37 @@ using narrow::Plane;
 constexpr int64_t kMinRow = 16;  // output columns: two AVX2 vectors, one AVX-512 vector
 constexpr int64_t kMaxInputChannels = 4;
 
-// Grow-only per-thread buffers for the padded copies: a fresh megabyte from the allocator comes
-// back as new pages, and faulting them in cost as much as the weight gradient's arithmetic.
-float* reuse_buffer(int slot, size_t floats) {
-  thread_local std::vector<float> buffers[2];
+// Grow-only buffers of the thread that runs the op (the workers of its OpenMP region share them):
+// a fresh megabyte from the allocator comes back as new pages, and faulting them in cost as much
+// as the weight gradient's arithmetic. Allocated before any parallel region, so nothing inside
+// one throws.
+enum Slot { kPadded, kPacked, kSlots };
+float* reuse_buffer(Slot slot, size_t floats) {
+  thread_local std::vector<float> buffers[kSlots];
   std::vector<float>& b = buffers[slot];
   if (b.size() < floats) b.resize(floats);
   return b.data();
 }
+
+// `planes` planes of h × w from `src` into `dst`'s zero-filled planes of padded_h × padded_w, each
+// placed `top` rows and `left` columns in.
+void pad_planes(float* dst, const float* src, int64_t planes, int64_t h, int64_t w, int64_t padded_h, int64_t padded_w, int64_t top,
+                int64_t left) {
+  const int64_t padded = padded_h * padded_w;
+  for (int64_t q = 0; q < planes; ++q) {
+    float* d = dst + q * padded;
+    std::memset(d, 0, static_cast<size_t>(padded) * sizeof(float));
+    for (int64_t r = 0; r < h; ++r) std::memcpy(d + (r + top) * padded_w + left, src + (q * h + r) * w, static_cast<size_t>(w) * sizeof(float));
+  }
+}
+
+// Output channels in `count` blocks of at most `max` channels, sizes differing by at most one.
+struct ChannelBlocks {
+  int64_t o, count;
+  ChannelBlocks(int64_t channels, int64_t max) : o(channels), count((channels + max - 1) / max) {}
+  int64_t start(int64_t b) const { return b * o / count; }
+  int64_t size(int64_t b) const { return start(b + 1) - start(b); }
+};
 
 }  // namespace
 
@@ -40,44 +63,35 @@ bool narrow_conv_fits(int64_t narrow_channels, int64_t groups, const int64_t str
 void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
   const int64_t taps = g.c * g.kh * g.kw;
   const bool wide = onednn::vector_bits() == 512;
-  // Output channels in blocks of at most 8 (AVX-512) or 4 (AVX2), sizes differing by at most one.
-  const int64_t max_block = wide ? 8 : 4;
-  const int64_t blocks = (g.o + max_block - 1) / max_block;
-  auto block_start = [&](int64_t b) { return b * g.o / blocks; };
+  const ChannelBlocks blocks(g.o, wide ? 8 : 4);
   // Weights repacked per block as [C][kH][kW][ob], so one tap's channel weights sit together.
-  std::vector<float> packed(static_cast<size_t>(g.o * taps));
-  for (int64_t b = 0; b < blocks; ++b) {
-    const int64_t o0 = block_start(b), ob = block_start(b + 1) - o0;
-    float* dst = packed.data() + o0 * taps;
+  float* packed = reuse_buffer(kPacked, static_cast<size_t>(g.o * taps));
+  for (int64_t b = 0; b < blocks.count; ++b) {
+    const int64_t o0 = blocks.start(b), ob = blocks.size(b);
+    float* dst = packed + o0 * taps;
     for (int64_t t = 0; t < taps; ++t) {
       for (int64_t o = 0; o < ob; ++o) dst[t * ob + o] = w[(o0 + o) * taps + t];
     }
   }
   const int64_t padded_h = g.oh + g.kh - 1, padded_w = g.ow + g.kw - 1;
   const int64_t padded = g.c * padded_h * padded_w;
-  const int64_t tasks = g.n * blocks;
+  const int64_t tasks = g.n * blocks.count;
   const int threads = tasks > 1 ? omp_get_max_threads() : 1;
-  // Per-thread padded copies of one sample, allocated here: nothing inside the region throws.
-  std::vector<float> scratch(static_cast<size_t>(padded * threads));
+  // Per-thread padded copies of one sample.
+  float* scratch = reuse_buffer(kPadded, static_cast<size_t>(padded * threads));
   std::vector<int64_t> holds(static_cast<size_t>(threads), -1);  // the sample in each thread's scratch
   NS_PARALLEL_IF(threads > 1, "omp parallel for schedule(static) num_threads(threads)",
   for (int64_t task = 0; task < tasks; ++task) {
-    const int64_t n = task / blocks, b = task % blocks;
+    const int64_t n = task / blocks.count, b = task % blocks.count;
     const int t = omp_get_thread_num();
-    float* xp = scratch.data() + padded * t;
+    float* xp = scratch + padded * t;
     // Blocks of one sample are consecutive tasks, so a thread pads each of its samples once.
     if (holds[t] != n) {
       holds[t] = n;
-      std::memset(xp, 0, static_cast<size_t>(padded) * sizeof(float));
-      for (int64_t c = 0; c < g.c; ++c) {
-        for (int64_t r = 0; r < g.h; ++r) {
-          std::memcpy(xp + (c * padded_h + r + g.pad_top) * padded_w + g.pad_left, x + ((n * g.c + c) * g.h + r) * g.w,
-                      static_cast<size_t>(g.w) * sizeof(float));
-        }
-      }
+      pad_planes(xp, x + n * g.c * g.h * g.w, g.c, g.h, g.w, padded_h, padded_w, g.pad_top, g.pad_left);
     }
-    const int64_t o0 = block_start(b), ob = block_start(b + 1) - o0;
-    Plane p{g, padded_h, padded_w, xp, packed.data() + o0 * taps, bias ? bias + o0 : nullptr, relu, y + (n * g.o + o0) * g.oh * g.ow};
+    const int64_t o0 = blocks.start(b), ob = blocks.size(b);
+    Plane p{g, padded_h, padded_w, xp, packed + o0 * taps, bias ? bias + o0 : nullptr, relu, y + (n * g.o + o0) * g.oh * g.ow};
     if (wide) {
       narrow::plane_avx512(static_cast<int>(ob), p);
     } else {
@@ -94,34 +108,25 @@ void narrow_conv_weight_grad(const NarrowConv& g, const float* x, const float* g
   const int64_t padded = padded_h * padded_w;
   // Every sample zero-padded (and gy's rows zero-extended) once up front; the tasks below each
   // read all of them.
-  float* xp = reuse_buffer(0, static_cast<size_t>(g.n * g.c * padded));
-  float* gyp = reuse_buffer(1, static_cast<size_t>(g.n * g.o * g.oh * row));
+  float* xp = reuse_buffer(kPadded, static_cast<size_t>(g.n * g.c * padded));
+  float* gyp = reuse_buffer(kPacked, static_cast<size_t>(g.n * g.o * g.oh * row));
   const int64_t planes = g.n * g.c, gy_rows = g.n * g.o * g.oh;
   NS_PARALLEL_IF(planes * padded >= kParallelGrain, "omp parallel for schedule(static)",
-  for (int64_t q = 0; q < planes; ++q) {
-    float* dst = xp + q * padded;
-    std::memset(dst, 0, static_cast<size_t>(padded) * sizeof(float));
-    for (int64_t r = 0; r < g.h; ++r) {
-      std::memcpy(dst + (r + g.pad_top) * padded_w + g.pad_left, x + (q * g.h + r) * g.w, static_cast<size_t>(g.w) * sizeof(float));
-    }
-  });
+  for (int64_t q = 0; q < planes; ++q) pad_planes(xp + q * padded, x + q * g.h * g.w, 1, g.h, g.w, padded_h, padded_w, g.pad_top, g.pad_left);
+  );
+  // gy's rows as planes of one row, placed at the start of rows widened to whole vectors.
   NS_PARALLEL_IF(gy_rows * row >= kParallelGrain, "omp parallel for schedule(static)",
-  for (int64_t q = 0; q < gy_rows; ++q) {
-    float* dst = gyp + q * row;
-    std::memcpy(dst, gy + q * g.ow, static_cast<size_t>(g.ow) * sizeof(float));
-    std::memset(dst + g.ow, 0, static_cast<size_t>(row - g.ow) * sizeof(float));
-  });
-  const int64_t max_block = wide ? 4 : 2;
-  const int64_t blocks = (g.o + max_block - 1) / max_block;
-  auto block_start = [&](int64_t b) { return b * g.o / blocks; };
+  for (int64_t q = 0; q < gy_rows; ++q) pad_planes(gyp + q * row, gy + q * g.ow, 1, 1, g.ow, 1, row, 0, 0);
+  );
+  const ChannelBlocks blocks(g.o, wide ? 4 : 2);
   GradTask t{g, padded_h, padded_w, row, xp, gyp, dw};
   // One task per (channel block, input channel, kernel row): each writes its own dW entries.
-  const int64_t tasks = blocks * g.c * g.kh;
+  const int64_t tasks = blocks.count * g.c * g.kh;
   const int threads = tasks > 1 ? omp_get_max_threads() : 1;
   NS_PARALLEL_IF(threads > 1, "omp parallel for schedule(dynamic) num_threads(threads)",
   for (int64_t task = 0; task < tasks; ++task) {
     const int64_t b = task / (g.c * g.kh), c = task / g.kh % g.c, i = task % g.kh;
-    const int64_t o0 = block_start(b), ob = block_start(b + 1) - o0;
+    const int64_t o0 = blocks.start(b), ob = blocks.size(b);
     if (wide) {
       narrow::grad_avx512(static_cast<int>(ob), t, o0, c, i);
     } else {

@@ -1,5 +1,5 @@
 // Note [2x2 max pooling] compiled for AVX2 (8 lanes); see max_pool_2x2_rows.h.
-#define NS_POOL2X2_LANES 8
+#define NS_POOL2X2_KERNELS
 #include "max_pool_2x2_rows.h"
 
 namespace nutshell::cpu::pool2x2 {

@@ -1,5 +1,5 @@
 // Note [2x2 max pooling] compiled for AVX-512 (16 lanes); see max_pool_2x2_rows.h.
-#define NS_POOL2X2_LANES 16
+#define NS_POOL2X2_KERNELS
 #include "max_pool_2x2_rows.h"
 
 namespace nutshell::cpu::pool2x2 {

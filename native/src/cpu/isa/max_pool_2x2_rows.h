@@ -17,7 +17,7 @@ void forward_rows_avx2(const float* x, float* y, uint8_t* ws, int64_t r0, int64_
 bool backward_rows_avx512(const float* gy, const uint8_t* ws, float* dx, int64_t r0, int64_t r1, int64_t rows, int64_t w);
 bool backward_rows_avx2(const float* gy, const uint8_t* ws, float* dx, int64_t r0, int64_t r1, int64_t rows, int64_t w);
 
-#ifdef NS_POOL2X2_LANES
+#ifdef NS_POOL2X2_KERNELS
 namespace {
 
 // Shuffle masks over a pair of vectors (lanes 0..L−1 of the first, L..2L−1 of the second):

@@ -98,7 +98,6 @@ inline __attribute__((always_inline)) void plane_block(const Plane& p) {
   }
 }
 
-
 // KW is a template argument so that the OB × KW accumulators are registers, not an array.
 template <int L, int OB, int KW>
 inline __attribute__((always_inline)) void grad_block(const GradTask& t, int64_t o0, int64_t c, int64_t i) {
@@ -151,7 +150,6 @@ inline __attribute__((always_inline)) void grad_kw(const GradTask& t, int64_t o0
     default: return grad_block<L, OB, 7>(t, o0, c, i);  // kw <= narrow_conv_grad_max_kernel_width
   }
 }
-
 
 }  // namespace
 #endif
