@@ -67,10 +67,11 @@ Pool describe(const core::Shape& x, const core::Shape& y, const std::vector<int6
   return p;
 }
 
-// The case of Note [2x2 max pooling] (oneDNN's dilation counts gaps: 0 is none).
+// The case of Note [2x2 max pooling] (oneDNN's dilation counts gaps: 0 is none). With no
+// padding before and oH = H/2, describe() derived no padding after either.
 bool two_by_two(const Pool& p) {
   const int64_t dilation[2] = {p.dilates[0] + 1, p.dilates[1] + 1};
-  return max_pool_2x2_fits(p.h, p.w, p.oh, p.ow, p.kernel.data(), p.strides.data(), p.pad_l.data(), dilation) && p.pad_r[0] == 0 && p.pad_r[1] == 0;
+  return max_pool_2x2_fits(p.h, p.w, p.oh, p.ow, p.kernel.data(), p.strides.data(), p.pad_l.data(), dilation);
 }
 
 [[noreturn]] void fail(const Pool& p, const std::string& what, const dnnl::error& e) {
