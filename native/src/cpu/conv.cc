@@ -17,6 +17,8 @@
 
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
+#include "batch_lane_conv.h"
+#include "conv_scratch.h"
 #include "narrow_conv.h"
 #include "onednn.h"
 
@@ -92,6 +94,12 @@ Conv describe(const Attrs& a, const core::Shape& x, const core::Shape& w, const 
 bool narrow(const Conv& c, int64_t channels, int64_t width) {
   const int64_t stride[2] = {c.strides[0], c.strides[1]}, dilation[2] = {c.dilates[0] + 1, c.dilates[1] + 1};
   return (c.algo == 0 || c.algo == 1) && narrow_conv_fits(channels, c.groups, stride, dilation, width);
+}
+
+// Whether the batch-lane kernel takes `c` (Note [batch-lane convolution]), which writes `channels`.
+bool batch_lane(const Conv& c, int64_t channels) {
+  const int64_t stride[2] = {c.strides[0], c.strides[1]}, dilation[2] = {c.dilates[0] + 1, c.dilates[1] + 1};
+  return (c.algo == 0 || c.algo == 1) && batch_lane_conv_fits(c.src[0], channels, c.groups, stride, dilation);
 }
 
 // Reorder targets come from the per-thread scratch of onednn.h (Note [reorder scratch]).
@@ -199,6 +207,10 @@ void conv2d(OpCall& call) {
     NarrowConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3], c.pad_l[0], c.pad_l[1], y.shape[2], y.shape[3]};
     return narrow_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, relu, y.data<float>());
   }
+  if (batch_lane(c, y.shape[1])) {
+    LaneConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3], c.pad_l[0], c.pad_l[1], y.shape[2], y.shape[3]};
+    return batch_lane_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, relu, y.data<float>());
+  }
   auto entry = dn::cached<Forward>("conv2d|" + c.key + (with_bias ? "|bias" : "") + (relu ? "|relu" : ""), [&] {
     auto e = std::make_shared<Forward>();
     e->pd = forward_pd(c, with_bias, relu);
@@ -224,23 +236,23 @@ void conv2dBackwardData(OpCall& call) {
   Conv c = describe(a, dx.shape, w.shape, gy.shape);
   if (dx.numel() == 0) return;
   if (gy.numel() == 0 || w.numel() == 0) return zero(dx);
-  // A first layer's input gradient is the full correlation of gradOutput with the flipped
-  // weights: a forward convolution onto the few input channels, which our kernel runs (oneDNN
-  // vectorises over those channels: LeNet's conv1 took 5.2 ms at batch 64).
+  // The input gradient is the full correlation of gradOutput with the flipped weights: a forward
+  // convolution onto the input's channels, which our kernels run where those are few (oneDNN
+  // vectorises over them: LeNet's conv1 took 5.2 ms at batch 64, conv2's 16 → 6 ran 37 % of its
+  // lanes).
   const int64_t kh = w.shape[2], kw = w.shape[3];
-  if (narrow(c, dx.shape[1], dx.shape[3]) && c.pad_l[0] < kh && c.pad_l[1] < kw && c.pad_r[0] < kh && c.pad_r[1] < kw) {
+  const bool padding_within_kernel = c.pad_l[0] < kh && c.pad_l[1] < kw && c.pad_r[0] < kh && c.pad_r[1] < kw;
+  const bool use_narrow = padding_within_kernel && narrow(c, dx.shape[1], dx.shape[3]);
+  if (use_narrow || (padding_within_kernel && batch_lane(c, dx.shape[1]))) {
     const int64_t o = w.shape[0], ch = w.shape[1];
-    std::vector<float> flipped(static_cast<size_t>(w.numel()));  // [C][O][kH][kW], taps reversed
-    const float* wsrc = w.data<float>();
-    for (int64_t oc = 0; oc < o; ++oc) {
-      for (int64_t cc = 0; cc < ch; ++cc) {
-        for (int64_t i = 0; i < kh; ++i) {
-          for (int64_t j = 0; j < kw; ++j) flipped[((cc * o + oc) * kh + kh - 1 - i) * kw + kw - 1 - j] = wsrc[((oc * ch + cc) * kh + i) * kw + j];
-        }
-      }
+    std::vector<float> flipped(static_cast<size_t>(w.numel()));
+    flip_conv_weights(w.data<float>(), o, ch, kh, kw, flipped.data());
+    if (use_narrow) {
+      NarrowConv g{gy.shape[0], o, gy.shape[2], gy.shape[3], ch, kh, kw, kh - 1 - c.pad_l[0], kw - 1 - c.pad_l[1], dx.shape[2], dx.shape[3]};
+      return narrow_conv_forward(g, gy.data<float>(), flipped.data(), nullptr, false, dx.data<float>());
     }
-    NarrowConv g{gy.shape[0], o, gy.shape[2], gy.shape[3], ch, kh, kw, kh - 1 - c.pad_l[0], kw - 1 - c.pad_l[1], dx.shape[2], dx.shape[3]};
-    return narrow_conv_forward(g, gy.data<float>(), flipped.data(), nullptr, false, dx.data<float>());
+    LaneConv g{gy.shape[0], o, gy.shape[2], gy.shape[3], ch, kh, kw, kh - 1 - c.pad_l[0], kw - 1 - c.pad_l[1], dx.shape[2], dx.shape[3]};
+    return batch_lane_conv_forward(g, gy.data<float>(), flipped.data(), nullptr, false, dx.data<float>());
   }
   auto entry = dn::cached<BackwardData>("conv2dBackwardData|" + c.key, [&] {
     auto hint = forward_pd(c, false);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "broadcast.h"
+#include "conv_scratch.h"
 #include "onednn.h"
 #include "isa/narrow_conv_kernels.h"
 
@@ -21,17 +22,7 @@ using narrow::Plane;
 constexpr int64_t kMinRow = 16;  // output columns: two AVX2 vectors, one AVX-512 vector
 constexpr int64_t kMaxInputChannels = 4;
 
-// Grow-only buffers of the thread that runs the op (the workers of its OpenMP region share them):
-// a fresh megabyte from the allocator comes back as new pages, and faulting them in cost as much
-// as the weight gradient's arithmetic. Allocated before any parallel region, so nothing inside
-// one throws.
-enum Slot { kPadded, kPacked, kSlots };
-float* reuse_buffer(Slot slot, size_t floats) {
-  thread_local std::vector<float> buffers[kSlots];
-  std::vector<float>& b = buffers[slot];
-  if (b.size() < floats) b.resize(floats);
-  return b.data();
-}
+constexpr ConvScratch kPadded = ConvScratch::first, kPacked = ConvScratch::second;
 
 // `planes` planes of h × w from `src` into `dst`'s zero-filled planes of padded_h × padded_w, each
 // placed `top` rows and `left` columns in.
@@ -45,14 +36,6 @@ void pad_planes(float* dst, const float* src, int64_t planes, int64_t h, int64_t
   }
 }
 
-// Output channels in `count` blocks of at most `max` channels, sizes differing by at most one.
-struct ChannelBlocks {
-  int64_t o, count;
-  ChannelBlocks(int64_t channels, int64_t max) : o(channels), count((channels + max - 1) / max) {}
-  int64_t start(int64_t b) const { return b * o / count; }
-  int64_t size(int64_t b) const { return start(b + 1) - start(b); }
-};
-
 }  // namespace
 
 bool narrow_conv_fits(int64_t narrow_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2], int64_t image_width) {
@@ -64,21 +47,14 @@ void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, co
   const int64_t taps = g.c * g.kh * g.kw;
   const bool wide = onednn::vector_bits() == 512;
   const ChannelBlocks blocks(g.o, wide ? 8 : 4);
-  // Weights repacked per block as [C][kH][kW][ob], so one tap's channel weights sit together.
-  float* packed = reuse_buffer(kPacked, static_cast<size_t>(g.o * taps));
-  for (int64_t b = 0; b < blocks.count; ++b) {
-    const int64_t o0 = blocks.start(b), ob = blocks.size(b);
-    float* dst = packed + o0 * taps;
-    for (int64_t t = 0; t < taps; ++t) {
-      for (int64_t o = 0; o < ob; ++o) dst[t * ob + o] = w[(o0 + o) * taps + t];
-    }
-  }
+  float* packed = conv_scratch(kPacked, static_cast<size_t>(g.o * taps));
+  pack_weight_blocks(w, blocks, taps, packed);
   const int64_t padded_h = g.oh + g.kh - 1, padded_w = g.ow + g.kw - 1;
   const int64_t padded = g.c * padded_h * padded_w;
   const int64_t tasks = g.n * blocks.count;
   const int threads = tasks > 1 ? omp_get_max_threads() : 1;
   // Per-thread padded copies of one sample.
-  float* scratch = reuse_buffer(kPadded, static_cast<size_t>(padded * threads));
+  float* scratch = conv_scratch(kPadded, static_cast<size_t>(padded * threads));
   std::vector<int64_t> holds(static_cast<size_t>(threads), -1);  // the sample in each thread's scratch
   NS_PARALLEL_IF(threads > 1, "omp parallel for schedule(static) num_threads(threads)",
   for (int64_t task = 0; task < tasks; ++task) {
@@ -108,8 +84,8 @@ void narrow_conv_weight_grad(const NarrowConv& g, const float* x, const float* g
   const int64_t padded = padded_h * padded_w;
   // Every sample zero-padded (and gy's rows zero-extended) once up front; the tasks below each
   // read all of them.
-  float* xp = reuse_buffer(kPadded, static_cast<size_t>(g.n * g.c * padded));
-  float* gyp = reuse_buffer(kPacked, static_cast<size_t>(g.n * g.o * g.oh * row));
+  float* xp = conv_scratch(kPadded, static_cast<size_t>(g.n * g.c * padded));
+  float* gyp = conv_scratch(kPacked, static_cast<size_t>(g.n * g.o * g.oh * row));
   const int64_t planes = g.n * g.c, gy_rows = g.n * g.o * g.oh;
   NS_PARALLEL_IF(planes * padded >= kParallelGrain, "omp parallel for schedule(static)",
   for (int64_t q = 0; q < planes; ++q) pad_planes(xp + q * padded, x + q * g.h * g.w, 1, g.h, g.w, padded_h, padded_w, g.pad_top, g.pad_left);

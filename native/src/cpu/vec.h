@@ -4,6 +4,7 @@
 // its ISA's flags): the arithmetic is written with operators and the compiler emits that
 // instruction set's code.
 #include <cstdint>
+#include <utility>
 
 namespace nutshell::cpu {
 
@@ -14,5 +15,29 @@ struct Lanes {
   typedef int32_t Ints __attribute__((vector_size(L * sizeof(int32_t))));
   typedef uint8_t Bytes __attribute__((vector_size(L), aligned(1)));
 };
+
+// Rows r[0..L) of an L × L tile transposed in registers: log2(L) rounds of interleaving row i with
+// row i + L/2 (each a two-source permute on AVX-512), after which row i holds column i.
+template <int L, int... I>
+inline typename Lanes<L>::Vec interleave_low(typename Lanes<L>::Vec a, typename Lanes<L>::Vec b, std::integer_sequence<int, I...>) {
+  return __builtin_shufflevector(a, b, ((I & 1) ? L + I / 2 : I / 2)...);
+}
+template <int L, int... I>
+inline typename Lanes<L>::Vec interleave_high(typename Lanes<L>::Vec a, typename Lanes<L>::Vec b, std::integer_sequence<int, I...>) {
+  return __builtin_shufflevector(a, b, ((I & 1) ? L + L / 2 + I / 2 : L / 2 + I / 2)...);
+}
+template <int L>
+inline __attribute__((always_inline)) void transpose_tile(typename Lanes<L>::Vec (&r)[L]) {
+  using Vec = typename Lanes<L>::Vec;
+  constexpr auto lanes = std::make_integer_sequence<int, L>{};
+  for (int round = 1; round < L; round *= 2) {
+    Vec t[L];
+    for (int i = 0; i < L / 2; ++i) {
+      t[2 * i] = interleave_low<L>(r[i], r[i + L / 2], lanes);
+      t[2 * i + 1] = interleave_high<L>(r[i], r[i + L / 2], lanes);
+    }
+    for (int i = 0; i < L; ++i) r[i] = t[i];
+  }
+}
 
 }  // namespace nutshell::cpu

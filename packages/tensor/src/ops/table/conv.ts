@@ -138,9 +138,14 @@ const convSamples: Sample[] = [
   { name: 'narrow-grayscale', inputs: [{ shape: [2, 1, 18, 20] }, { shape: [6, 1, 5, 5] }, { shape: [6] }], attrs: { padding: [2, 2] } },
   { name: 'narrow-rgb-asymmetric', inputs: [{ shape: [2, 3, 5, 33] }, { shape: [10, 3, 3, 2] }, { shape: [10] }], attrs: { padding: [1, 0, 2, 1] } },
   { name: 'narrow-no-bias', inputs: [{ shape: [1, 4, 2, 48] }, { shape: [17, 4, 1, 3] }, { shape: [0], noGrad: true }] },
-  // Note [fused conv activation]: through oneDNN's post-op, through our narrow-input kernel.
+  // Note [batch-lane convolution] (native/src/cpu/batch_lane_conv.h): a vector or more of samples
+  // writing fewer channels than a vector has lanes runs our kernel on cpu; 17 samples leave 15
+  // lanes of zeros (AVX-512), narrow rows (under 16) keep the narrow-input kernel out.
+  { name: 'batch-lane', inputs: [{ shape: [17, 5, 6, 7] }, { shape: [3, 5, 3, 4] }, { shape: [3] }], attrs: { padding: [1, 0, 2, 1] } },
+  // Note [fused conv activation]: through oneDNN's post-op, through our narrow-input and batch-lane kernels.
   reluSample('relu', [2, 3, 6, 7], [4, 3, 3, 3], { stride: [2, 1], padding: [1, 1] }),
   reluSample('narrow-relu', [2, 1, 6, 20], [5, 1, 3, 3], { padding: [1, 1] }),
+  reluSample('batch-lane-relu', [16, 6, 5, 5], [4, 6, 3, 3], { padding: [1, 1] }),
 ];
 
 // A fused-relu sample away from relu's kink, so finite differences see one side of it: positive
@@ -225,6 +230,10 @@ const backwardCases: { name: string; x: number[]; w: number[]; y: number[]; attr
   // Backward data onto at most 4 channels, rows of 16 or more: our narrow-input kernel on cpu.
   { name: 'narrow-grayscale', x: [2, 1, 5, 20], w: [6, 1, 5, 5], y: [2, 6, 5, 20], attrs: { padding: [2, 2] } },
   { name: 'narrow-rgb-asymmetric', x: [1, 3, 6, 17], w: [5, 3, 3, 2], y: [1, 5, 7, 17], attrs: { padding: [1, 0, 2, 1] } },
+  // Backward data of a vector or more of samples onto few channels: our batch-lane kernel on cpu
+  // (LeNet's conv2 at a smaller batch; taps that fall on padding skipped at every edge).
+  { name: 'batch-lane', x: [20, 6, 10, 10], w: [16, 6, 5, 5], y: [20, 16, 6, 6] },
+  { name: 'batch-lane-asymmetric', x: [16, 3, 5, 9], w: [4, 3, 3, 2], y: [16, 4, 6, 9], attrs: { padding: [1, 0, 2, 1] } },
 ];
 
 export const conv2dBackwardDataOp = defineOp<Conv2dBackwardDataAttrs>({

@@ -1,0 +1,68 @@
+// The batch-lane convolution of Note [batch-lane convolution] (batch_lane_conv.h).
+#include "batch_lane_conv.h"
+
+#include <omp.h>
+
+#include <algorithm>
+
+#include "broadcast.h"
+#include "conv_scratch.h"
+#include "onednn.h"
+#include "isa/batch_lane_conv_kernels.h"
+
+namespace nutshell::cpu {
+
+namespace {
+
+constexpr ConvScratch kInput = ConvScratch::first, kWeights = ConvScratch::second, kOutput = ConvScratch::third;
+
+}  // namespace
+
+// oneDNN fills every lane once a convolution writes a whole vector of channels (16 on AVX-512, 8
+// on AVX2); below that, samples fill them better, given a vector of them.
+bool batch_lane_conv_fits(int64_t batch, int64_t written_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2]) {
+  const int bits = onednn::vector_bits();
+  const int64_t lanes = bits / 32;
+  return bits > 0 && groups == 1 && written_channels >= 1 && written_channels < lanes && batch >= lanes && stride[0] == 1 && stride[1] == 1 &&
+         dilation[0] == 1 && dilation[1] == 1;
+}
+
+void batch_lane_conv_forward(const LaneConv& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
+  const bool wide = onednn::vector_bits() == 512;
+  const int64_t lanes_per_vector = wide ? 16 : 8;
+  const int64_t lanes = (g.n + lanes_per_vector - 1) / lanes_per_vector * lanes_per_vector;
+  const int64_t taps = g.c * g.kh * g.kw, in_pixels = g.c * g.h * g.w, out_pixels = g.o * g.oh * g.ow;
+  const ChannelBlocks blocks(g.o, wide ? 6 : 3);
+  float* xt = conv_scratch(kInput, static_cast<size_t>(in_pixels * lanes));
+  float* packed = conv_scratch(kWeights, static_cast<size_t>(g.o * taps));
+  float* yt = conv_scratch(kOutput, static_cast<size_t>(out_pixels * lanes));
+  if (wide) {
+    batch_lane::to_lanes_avx512(x, g.n, in_pixels, lanes, xt);
+  } else {
+    batch_lane::to_lanes_avx2(x, g.n, in_pixels, lanes, xt);
+  }
+  pack_weight_blocks(w, blocks, taps, packed);
+  // Tasks: (channel block, band of output rows), enough bands for every thread.
+  const int threads = omp_get_max_threads();
+  const int64_t bands = threads > 1 ? std::min<int64_t>(g.oh, (threads * 2 + blocks.count - 1) / blocks.count) : 1;
+  const int64_t tasks = blocks.count * bands;
+  NS_PARALLEL_IF(threads > 1 && tasks > 1, "omp parallel for schedule(dynamic)",
+  for (int64_t task = 0; task < tasks; ++task) {
+    const int64_t b = task / bands, band = task % bands;
+    const int64_t o0 = blocks.start(b), ob = blocks.size(b);
+    const int64_t r0 = band * g.oh / bands, r1 = (band + 1) * g.oh / bands;
+    batch_lane::Task t{g, lanes, xt, packed + o0 * taps, bias ? bias + o0 : nullptr, relu, yt + o0 * g.oh * g.ow * lanes};
+    if (wide) {
+      batch_lane::rows_avx512(static_cast<int>(ob), t, r0, r1);
+    } else {
+      batch_lane::rows_avx2(static_cast<int>(ob), t, r0, r1);
+    }
+  });
+  if (wide) {
+    batch_lane::from_lanes_avx512(yt, g.n, out_pixels, lanes, y);
+  } else {
+    batch_lane::from_lanes_avx2(yt, g.n, out_pixels, lanes, y);
+  }
+}
+
+}  // namespace nutshell::cpu
