@@ -16,6 +16,12 @@ namespace {
 
 constexpr ConvScratch kInput = ConvScratch::first, kWeights = ConvScratch::second, kOutput = ConvScratch::third;
 
+// Floats per pixel: the batch rounded up to whole vectors.
+int64_t lanes_for(int64_t batch, bool wide) {
+  const int64_t per_vector = wide ? 16 : 8;
+  return (batch + per_vector - 1) / per_vector * per_vector;
+}
+
 }  // namespace
 
 // oneDNN fills every lane once a convolution writes a whole vector of channels (16 on AVX-512, 8
@@ -29,18 +35,13 @@ bool batch_lane_conv_fits(int64_t batch, int64_t written_channels, int64_t group
 
 void batch_lane_conv_forward(const LaneConv& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
   const bool wide = onednn::vector_bits() == 512;
-  const int64_t lanes_per_vector = wide ? 16 : 8;
-  const int64_t lanes = (g.n + lanes_per_vector - 1) / lanes_per_vector * lanes_per_vector;
+  const int64_t lanes = lanes_for(g.n, wide);
   const int64_t taps = g.c * g.kh * g.kw, in_pixels = g.c * g.h * g.w, out_pixels = g.o * g.oh * g.ow;
   const ChannelBlocks blocks(g.o, wide ? 6 : 3);
   float* xt = conv_scratch(kInput, static_cast<size_t>(in_pixels * lanes));
   float* packed = conv_scratch(kWeights, static_cast<size_t>(g.o * taps));
   float* yt = conv_scratch(kOutput, static_cast<size_t>(out_pixels * lanes));
-  if (wide) {
-    batch_lane::to_lanes_avx512(x, g.n, in_pixels, lanes, xt);
-  } else {
-    batch_lane::to_lanes_avx2(x, g.n, in_pixels, lanes, xt);
-  }
+  (wide ? batch_lane::to_lanes_avx512 : batch_lane::to_lanes_avx2)(x, g.n, in_pixels, lanes, xt);
   pack_weight_blocks(w, blocks, taps, packed);
   // Tasks: (channel block, band of output rows), enough bands for every thread.
   const int threads = omp_get_max_threads();
@@ -52,17 +53,29 @@ void batch_lane_conv_forward(const LaneConv& g, const float* x, const float* w, 
     const int64_t o0 = blocks.start(b), ob = blocks.size(b);
     const int64_t r0 = band * g.oh / bands, r1 = (band + 1) * g.oh / bands;
     batch_lane::Task t{g, lanes, xt, packed + o0 * taps, bias ? bias + o0 : nullptr, relu, yt + o0 * g.oh * g.ow * lanes};
-    if (wide) {
-      batch_lane::rows_avx512(static_cast<int>(ob), t, r0, r1);
-    } else {
-      batch_lane::rows_avx2(static_cast<int>(ob), t, r0, r1);
-    }
+    (wide ? batch_lane::rows_avx512 : batch_lane::rows_avx2)(static_cast<int>(ob), t, r0, r1);
   });
-  if (wide) {
-    batch_lane::from_lanes_avx512(yt, g.n, out_pixels, lanes, y);
-  } else {
-    batch_lane::from_lanes_avx2(yt, g.n, out_pixels, lanes, y);
-  }
+  (wide ? batch_lane::from_lanes_avx512 : batch_lane::from_lanes_avx2)(yt, g.n, out_pixels, lanes, y);
+}
+
+void batch_lane_conv_weight_grad(const LaneConv& g, const float* x, const float* gy, float* dw) {
+  const bool wide = onednn::vector_bits() == 512;
+  const int64_t lanes = lanes_for(g.n, wide);
+  const int64_t in_pixels = g.c * g.h * g.w, out_pixels = g.o * g.oh * g.ow;
+  float* xt = conv_scratch(kInput, static_cast<size_t>(in_pixels * lanes));
+  float* gyt = conv_scratch(kOutput, static_cast<size_t>(out_pixels * lanes));
+  (wide ? batch_lane::to_lanes_avx512 : batch_lane::to_lanes_avx2)(x, g.n, in_pixels, lanes, xt);
+  (wide ? batch_lane::to_lanes_avx512 : batch_lane::to_lanes_avx2)(gy, g.n, out_pixels, lanes, gyt);
+  const ChannelBlocks blocks(g.o, wide ? 4 : 2);
+  batch_lane::GradTask t{g, lanes, xt, gyt, dw};
+  // One task per (channel block, input channel, kernel row): each writes its own dW entries.
+  const int64_t tasks = blocks.count * g.c * g.kh;
+  const int threads = omp_get_max_threads();
+  NS_PARALLEL_IF(threads > 1 && tasks > 1, "omp parallel for schedule(dynamic)",
+  for (int64_t task = 0; task < tasks; ++task) {
+    const int64_t b = task / (g.c * g.kh), c = task / g.kh % g.c, i = task % g.kh;
+    (wide ? batch_lane::grad_avx512 : batch_lane::grad_avx2)(static_cast<int>(blocks.size(b)), t, blocks.start(b), c, i);
+  });
 }
 
 }  // namespace nutshell::cpu

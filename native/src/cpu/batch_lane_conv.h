@@ -29,4 +29,9 @@ bool batch_lane_conv_fits(int64_t batch, int64_t written_channels, int64_t group
 // caller's OpenMP setting.
 void batch_lane_conv_forward(const LaneConv& g, const float* x, const float* w, const float* bias, bool relu, float* y);
 
+// The weight gradient of a convolution whose input channels fit the rule: dW = Σ gy · x over
+// samples and pixels, kernels at most this wide (the accumulators are registers).
+constexpr int64_t batch_lane_conv_grad_max_kernel_width = 7;
+void batch_lane_conv_weight_grad(const LaneConv& g, const float* x, const float* gy, float* dw);
+
 }  // namespace nutshell::cpu

@@ -286,6 +286,10 @@ void conv2dBackwardWeights(OpCall& call) {
     NarrowConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], dw.shape[0], dw.shape[2], dw.shape[3], c.pad_l[0], c.pad_l[1], gy.shape[2], gy.shape[3]};
     return narrow_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>());
   }
+  if (batch_lane(c, x.shape[1]) && dw.shape[3] <= batch_lane_conv_grad_max_kernel_width) {
+    LaneConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], dw.shape[0], dw.shape[2], dw.shape[3], c.pad_l[0], c.pad_l[1], gy.shape[2], gy.shape[3]};
+    return batch_lane_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>());
+  }
   auto entry = dn::cached<BackwardWeights>("conv2dBackwardWeights|" + c.key, [&] {
     auto hint = forward_pd(c, false);
     auto e = std::make_shared<BackwardWeights>();

@@ -13,6 +13,13 @@ void rows_avx2(int ob, const Task& t, int64_t r0, int64_t r1) {
   }
 }
 
+void grad_avx2(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
+  switch (ob) {
+    case 1: return grad_kw<8, 1>(t, o0, c, i);
+    default: return grad_kw<8, 2>(t, o0, c, i);
+  }
+}
+
 void to_lanes_avx2(const float* src, int64_t rows, int64_t cols, int64_t lanes, float* dst) { to_lanes<8>(src, rows, cols, lanes, dst); }
 void from_lanes_avx2(const float* src, int64_t rows, int64_t cols, int64_t lanes, float* dst) { from_lanes<8>(src, rows, cols, lanes, dst); }
 

@@ -16,6 +16,15 @@ void rows_avx512(int ob, const Task& t, int64_t r0, int64_t r1) {
   }
 }
 
+void grad_avx512(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
+  switch (ob) {
+    case 1: return grad_kw<16, 1>(t, o0, c, i);
+    case 2: return grad_kw<16, 2>(t, o0, c, i);
+    case 3: return grad_kw<16, 3>(t, o0, c, i);
+    default: return grad_kw<16, 4>(t, o0, c, i);
+  }
+}
+
 void to_lanes_avx512(const float* src, int64_t rows, int64_t cols, int64_t lanes, float* dst) { to_lanes<16>(src, rows, cols, lanes, dst); }
 void from_lanes_avx512(const float* src, int64_t rows, int64_t cols, int64_t lanes, float* dst) { from_lanes<16>(src, rows, cols, lanes, dst); }
 

@@ -22,10 +22,25 @@ struct Task {
   float* y;           // this block's output, [ob][oH][oW][lanes]
 };
 
+// The weight gradient for output channels [o0, o0 + ob), one input channel c and kernel row i:
+// dW[o][c][i][j] = Σ over samples and output pixels of gy · x at the tap's offset, one vector of
+// partial sums (across samples) per weight, summed across lanes at the end. Lanes past the batch
+// hold zeros in both operands.
+struct GradTask {
+  const LaneConv& g;  // the forward convolution's geometry
+  int64_t lanes;
+  const float* x;     // [C][H][W][lanes]
+  const float* gy;    // [O][oH][oW][lanes]
+  float* dw;          // [O][C][kH][kW]
+};
+
 // Entry points, one per instruction set: ob output channels (≤ 6 on AVX-512, ≤ 3 on AVX2), output
 // rows [r0, r1).
 void rows_avx512(int ob, const Task& t, int64_t r0, int64_t r1);
 void rows_avx2(int ob, const Task& t, int64_t r0, int64_t r1);
+// Weight gradients for ob ≤ 4 (AVX-512) or ≤ 2 (AVX2) output channels.
+void grad_avx512(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i);
+void grad_avx2(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i);
 
 // src [rows][cols] (a row per sample) into dst [cols][lanes] (column p of sample n at
 // p·lanes + n, lanes from rows up zero), and back; lanes is a whole number of vectors ≥ rows.
@@ -93,6 +108,60 @@ inline __attribute__((always_inline)) void rows(const Task& t, int64_t r0, int64
         default: if constexpr (MaxNV > 3) pixel<L, OB, 3>(t, r, s, v0 * L); break;
       }
     }
+  }
+}
+
+// KW is a template argument so that the OB × KW accumulators are registers, not an array.
+template <int L, int OB, int KW>
+inline __attribute__((always_inline)) void grad_block(const GradTask& t, int64_t o0, int64_t c, int64_t i) {
+  using Vec = typename Lanes<L>::Vec;
+  using UnalignedVec = typename Lanes<L>::UnalignedVec;
+  const LaneConv& g = t.g;
+  Vec acc[OB][KW];
+  for (int o = 0; o < OB; ++o) {
+    for (int j = 0; j < KW; ++j) acc[o][j] = Vec{};
+  }
+  // Output rows whose tap row i lands inside the input.
+  const int64_t r0 = std::max<int64_t>(0, g.pad_top - i), r1 = std::min(g.oh, g.h + g.pad_top - i);
+  const int64_t gy_plane = g.oh * g.ow * t.lanes;
+  for (int64_t r = r0; r < r1; ++r) {
+    const float* xr = t.x + (c * g.h + r + i - g.pad_top) * g.w * t.lanes;
+    const float* gr = t.gy + (o0 * g.oh + r) * g.ow * t.lanes;
+    for (int64_t s = 0; s < g.ow; ++s) {
+      const int64_t j0 = std::max<int64_t>(0, g.pad_left - s), j1 = std::min<int64_t>(KW, g.w + g.pad_left - s);
+      const float* xs = xr + (s - g.pad_left) * t.lanes;
+      for (int64_t n0 = 0; n0 < t.lanes; n0 += L) {
+        Vec gv[OB];
+        for (int o = 0; o < OB; ++o) gv[o] = *reinterpret_cast<const UnalignedVec*>(gr + o * gy_plane + s * t.lanes + n0);
+        for (int j = 0; j < KW; ++j) {
+          if (j < j0 || j >= j1) continue;
+          Vec xv = *reinterpret_cast<const UnalignedVec*>(xs + j * t.lanes + n0);
+          asm("" : "+v"(xv));  // one load, kept in a register for the OB multiply-adds (narrow_conv_kernels.h)
+          for (int o = 0; o < OB; ++o) acc[o][j] += gv[o] * xv;
+        }
+      }
+    }
+  }
+  for (int o = 0; o < OB; ++o) {
+    float* out = t.dw + (((o0 + o) * g.c + c) * g.kh + i) * KW;
+    for (int j = 0; j < KW; ++j) {
+      float sum = 0.0f;
+      for (int l = 0; l < L; ++l) sum += acc[o][j][l];
+      out[j] = sum;
+    }
+  }
+}
+
+template <int L, int OB>
+inline __attribute__((always_inline)) void grad_kw(const GradTask& t, int64_t o0, int64_t c, int64_t i) {
+  switch (t.g.kw) {
+    case 1: return grad_block<L, OB, 1>(t, o0, c, i);
+    case 2: return grad_block<L, OB, 2>(t, o0, c, i);
+    case 3: return grad_block<L, OB, 3>(t, o0, c, i);
+    case 4: return grad_block<L, OB, 4>(t, o0, c, i);
+    case 5: return grad_block<L, OB, 5>(t, o0, c, i);
+    case 6: return grad_block<L, OB, 6>(t, o0, c, i);
+    default: return grad_block<L, OB, 7>(t, o0, c, i);  // kw <= batch_lane_conv_grad_max_kernel_width
   }
 }
 
