@@ -160,14 +160,15 @@ describe('narrow-input convolution (Note [narrow-input convolution])', () => {
 });
 
 describe('batch-lane convolution (Note [batch-lane convolution])', () => {
-  // Over 64M multiply-adds each way, so forward (6 output channels) and input gradient (12 input
-  // channels) run on every thread even with passive waiting; 48 samples are 3 AVX-512 vectors.
-  it('gives the same output and input gradient on 2 threads as on 1, and agrees with oneDNN', () => {
+  // Over 64M multiply-adds each way, so forward (6 output channels), input and weight gradients
+  // (12 input channels) run on every thread even with passive waiting; 48 samples are 3 AVX-512
+  // vectors.
+  it('gives the same output and gradients on 2 threads as on 1, and agrees with oneDNN', () => {
     const rand = seededRandom(hashString('batch-lane-conv-threads'));
     const values = (n: number) => Float32Array.from({ length: n }, () => normal(rand));
     const [N, C, O] = [48, 12, 6];
     const x = tensor(values(N * C * 28 * 28), { shape: [N, C, 28, 28], requiresGrad: true });
-    const w = tensor(values(O * C * 25), { shape: [O, C, 5, 5] });
+    const w = tensor(values(O * C * 25), { shape: [O, C, 5, 5], requiresGrad: true });
     const b = tensor(values(O), { shape: [O] });
     const up = tensor(values(N * O * 28 * 28), { shape: [N, O, 28, 28] });
     try {
@@ -175,17 +176,20 @@ describe('batch-lane convolution (Note [batch-lane convolution])', () => {
         scope(() => {
           setNumThreads(threads);
           x.grad = null;
+          w.grad = null;
           const y = conv2d(x, w, b, { padding: 2, activation: 'relu', algo });
           sum(mul(y, up)).backward();
-          return { y: y.dataSync(), dx: x.grad!.dataSync() };
+          return { y: y.dataSync(), dx: x.grad!.dataSync(), dw: w.grad!.dataSync() };
         });
       const one = run(1, 'auto');
       const two = run(2, 'auto');
       expect(two.y.findIndex((v, i) => v !== one.y[i])).toBe(-1);
       expect(two.dx.findIndex((v, i) => v !== one.dx[i])).toBe(-1);
+      expect(two.dw.findIndex((v, i) => v !== one.dw[i])).toBe(-1);
       const ref = run(1, 'direct');
       expectClose(one.y, ref.y, 1e-4, 1e-4, 'ours vs oneDNN direct');
       expectClose(one.dx, ref.dx, 1e-4, 1e-4, 'input gradient, ours vs oneDNN direct');
+      expectClose(one.dw, ref.dw, 1e-2, 1e-3, 'weight gradient, ours vs oneDNN direct (sums of 38k products)');
     } finally {
       setNumThreads(1);
       for (const t of [x, w, b, up]) t.dispose();
@@ -211,15 +215,15 @@ describe('our AVX2 kernels (Notes [narrow-input convolution], [batch-lane convol
         sum(mul(y, y)).backward();
         return [y.dataSync(), x.grad.dataSync(), w.grad.dataSync()];
       };
-      // Batch-lane forward and input gradient: 9 samples (two 8-lane vectors, 7 lanes of zeros)
+      // Batch-lane forward and gradients: 9 samples (two 8-lane vectors, 7 lanes of zeros)
       // writing 3 and 5 channels, rows too narrow for the narrow kernel.
       const lanes = (algo) => {
         const x = tensor(values(9 * 5 * 6 * 7, 0.41), { shape: [9, 5, 6, 7], requiresGrad: true });
-        const w = tensor(values(3 * 5 * 3 * 4, 0.23), { shape: [3, 5, 3, 4] });
+        const w = tensor(values(3 * 5 * 3 * 4, 0.23), { shape: [3, 5, 3, 4], requiresGrad: true });
         const b = tensor(values(3, 0.7), { shape: [3] });
         const y = conv2d(x, w, b, { padding: [1, 0, 2, 1], activation: 'relu', algo });
         sum(mul(y, y)).backward();
-        return [y.dataSync(), x.grad.dataSync()];
+        return [y.dataSync(), x.grad.dataSync(), w.grad.dataSync()];
       };
       // 2x2 max pooling (Note [2x2 max pooling]) against oneDNN's, which an odd width selects.
       const pool = (extra) => {
