@@ -21,6 +21,25 @@ const backstop = new FinalizationRegistry<Slot>((slot) => {
   if (slot.handle !== null) native().release(slot.handle);
 });
 
+// Note [deferred backstop]: registering with the FinalizationRegistry (and unregistering on
+// dispose) cost a fifth of a tiny op outside a scope, yet most such tensors are disposed within
+// the same synchronous stretch of code (`c?.dispose(); c = add(a, b)`). So a tensor joins a
+// pending list and is registered at the next microtask checkpoint, or when the list grows long;
+// one disposed by then is skipped and never touches the registry. Nothing is lost by the delay:
+// finalisers run only once the event loop turns, which comes after the checkpoint.
+const enum Backstop {
+  none,
+  pending,
+  registered,
+}
+const pending: Tensor[] = [];
+const kMaxPending = 4096;
+
+function registerPending(): void {
+  for (const t of pending) t.registerNow();
+  pending.length = 0;
+}
+
 /**
  * An n-dimensional array on a device. Immutable: ops return new tensors; only `grad` (and
  * `requiresGrad` on leaves) change. Its storage is dense and row-major.
@@ -35,7 +54,7 @@ export class Tensor {
   grad: Tensor | null = null;
   private _requiresGrad = false;
   private readonly _slot: Slot;
-  private _registered = false;
+  private _backstop = Backstop.none;
 
   private _device: Device;
 
@@ -48,9 +67,28 @@ export class Tensor {
 
   /** @internal Puts the tensor under the GC backstop (Note [backstop] in memory.ts). */
   registerBackstop(): void {
-    if (this._registered || this._slot.handle === null) return;
+    if (this._backstop !== Backstop.none || this._slot.handle === null) return;
+    this._backstop = Backstop.pending;
+    pending.push(this);
+    if (pending.length === 1) queueMicrotask(registerPending);
+    else if (pending.length >= kMaxPending) registerPending();
+  }
+
+  /** Called once the handle is gone: a pending tensor is skipped when the list is registered. */
+  private leaveBackstop(): void {
+    if (this._backstop === Backstop.registered) backstop.unregister(this);
+    this._backstop = Backstop.none;
+  }
+
+  /** @internal Registers a pending tensor still alive (Note [deferred backstop]). */
+  registerNow(): void {
+    if (this._backstop !== Backstop.pending) return;
+    if (this._slot.handle === null) {
+      this._backstop = Backstop.none;
+      return;
+    }
     backstop.register(this, this._slot, this);
-    this._registered = true;
+    this._backstop = Backstop.registered;
   }
 
   get device(): Device {
@@ -70,8 +108,7 @@ export class Tensor {
     this._slot.handle = handle;
     this._device = other._device;
     other._slot.handle = null;
-    if (other._registered) backstop.unregister(other);
-    other._registered = false;
+    other.leaveBackstop();
   }
 
   get requiresGrad(): boolean {
@@ -121,8 +158,7 @@ export class Tensor {
     if (this._slot.handle === null) return;
     native().release(this._slot.handle);
     this._slot.handle = null;
-    if (this._registered) backstop.unregister(this);
-    this._registered = false;
+    this.leaveBackstop();
     if (this.grad) {
       this.grad.dispose();
       this.grad = null;
