@@ -22,6 +22,22 @@ int64_t lanes_for(int64_t batch, bool wide) {
   return (batch + per_vector - 1) / per_vector * per_vector;
 }
 
+// Samples [N][cols] to lanes [cols][lanes] (or back), in column ranges over the threads when big.
+void transpose(bool to_lanes, bool wide, const float* src, int64_t n, int64_t cols, int64_t lanes, float* dst) {
+  const int threads = n * cols >= kParallelGrain ? omp_get_max_threads() : 1;
+  const int64_t step = std::max<int64_t>(16, (cols / threads + 15) / 16 * 16);  // whole tiles per part
+  const int64_t parts = (cols + step - 1) / step;
+  NS_PARALLEL_IF(threads > 1 && parts > 1, "omp parallel for schedule(static)",
+  for (int64_t part = 0; part < parts; ++part) {
+    const int64_t p0 = part * step, count = std::min(cols, p0 + step) - p0;
+    if (to_lanes) {
+      (wide ? batch_lane::to_lanes_avx512 : batch_lane::to_lanes_avx2)(src + p0, n, count, cols, lanes, dst + p0 * lanes);
+    } else {
+      (wide ? batch_lane::from_lanes_avx512 : batch_lane::from_lanes_avx2)(src + p0 * lanes, n, count, cols, lanes, dst + p0);
+    }
+  });
+}
+
 }  // namespace
 
 // oneDNN fills every lane once a convolution writes a whole vector of channels (16 on AVX-512, 8
@@ -41,7 +57,7 @@ void batch_lane_conv_forward(const LaneConv& g, const float* x, const float* w, 
   float* xt = conv_scratch(kInput, static_cast<size_t>(in_pixels * lanes));
   float* packed = conv_scratch(kWeights, static_cast<size_t>(g.o * taps));
   float* yt = conv_scratch(kOutput, static_cast<size_t>(out_pixels * lanes));
-  (wide ? batch_lane::to_lanes_avx512 : batch_lane::to_lanes_avx2)(x, g.n, in_pixels, lanes, xt);
+  transpose(true, wide, x, g.n, in_pixels, lanes, xt);
   pack_weight_blocks(w, blocks, taps, packed);
   // Tasks: (channel block, band of output rows), enough bands for every thread.
   const int threads = omp_get_max_threads();
@@ -55,7 +71,7 @@ void batch_lane_conv_forward(const LaneConv& g, const float* x, const float* w, 
     batch_lane::Task t{g, lanes, xt, packed + o0 * taps, bias ? bias + o0 : nullptr, relu, yt + o0 * g.oh * g.ow * lanes};
     (wide ? batch_lane::rows_avx512 : batch_lane::rows_avx2)(static_cast<int>(ob), t, r0, r1);
   });
-  (wide ? batch_lane::from_lanes_avx512 : batch_lane::from_lanes_avx2)(yt, g.n, out_pixels, lanes, y);
+  transpose(false, wide, yt, g.n, out_pixels, lanes, y);
 }
 
 void batch_lane_conv_weight_grad(const LaneConv& g, const float* x, const float* gy, float* dw) {
@@ -64,8 +80,8 @@ void batch_lane_conv_weight_grad(const LaneConv& g, const float* x, const float*
   const int64_t in_pixels = g.c * g.h * g.w, out_pixels = g.o * g.oh * g.ow;
   float* xt = conv_scratch(kInput, static_cast<size_t>(in_pixels * lanes));
   float* gyt = conv_scratch(kOutput, static_cast<size_t>(out_pixels * lanes));
-  (wide ? batch_lane::to_lanes_avx512 : batch_lane::to_lanes_avx2)(x, g.n, in_pixels, lanes, xt);
-  (wide ? batch_lane::to_lanes_avx512 : batch_lane::to_lanes_avx2)(gy, g.n, out_pixels, lanes, gyt);
+  transpose(true, wide, x, g.n, in_pixels, lanes, xt);
+  transpose(true, wide, gy, g.n, out_pixels, lanes, gyt);
   const ChannelBlocks blocks(g.o, wide ? 4 : 2);
   batch_lane::GradTask t{g, lanes, xt, gyt, dw};
   // One task per (channel block, input channel, kernel row): each writes its own dW entries.

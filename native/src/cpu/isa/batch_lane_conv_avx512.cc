@@ -25,7 +25,11 @@ void grad_avx512(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
   }
 }
 
-void to_lanes_avx512(const float* src, int64_t rows, int64_t cols, int64_t lanes, float* dst) { to_lanes<16>(src, rows, cols, lanes, dst); }
-void from_lanes_avx512(const float* src, int64_t rows, int64_t cols, int64_t lanes, float* dst) { from_lanes<16>(src, rows, cols, lanes, dst); }
+void to_lanes_avx512(const float* src, int64_t rows, int64_t cols, int64_t stride, int64_t lanes, float* dst) {
+  to_lanes<16>(src, rows, cols, stride, lanes, dst);
+}
+void from_lanes_avx512(const float* src, int64_t rows, int64_t cols, int64_t stride, int64_t lanes, float* dst) {
+  from_lanes<16>(src, rows, cols, stride, lanes, dst);
+}
 
 }  // namespace nutshell::cpu::batch_lane

@@ -42,12 +42,13 @@ void rows_avx2(int ob, const Task& t, int64_t r0, int64_t r1);
 void grad_avx512(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i);
 void grad_avx2(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i);
 
-// src [rows][cols] (a row per sample) into dst [cols][lanes] (column p of sample n at
-// p·lanes + n, lanes from rows up zero), and back; lanes is a whole number of vectors ≥ rows.
-void to_lanes_avx512(const float* src, int64_t rows, int64_t cols, int64_t lanes, float* dst);
-void to_lanes_avx2(const float* src, int64_t rows, int64_t cols, int64_t lanes, float* dst);
-void from_lanes_avx512(const float* src, int64_t rows, int64_t cols, int64_t lanes, float* dst);
-void from_lanes_avx2(const float* src, int64_t rows, int64_t cols, int64_t lanes, float* dst);
+// `cols` columns of src's rows (a row per sample, `stride` floats apart) into dst [cols][lanes]
+// (column p of sample n at p·lanes + n, lanes from rows up zero), and back; lanes is a whole
+// number of vectors ≥ rows.
+void to_lanes_avx512(const float* src, int64_t rows, int64_t cols, int64_t stride, int64_t lanes, float* dst);
+void to_lanes_avx2(const float* src, int64_t rows, int64_t cols, int64_t stride, int64_t lanes, float* dst);
+void from_lanes_avx512(const float* src, int64_t rows, int64_t cols, int64_t stride, int64_t lanes, float* dst);
+void from_lanes_avx2(const float* src, int64_t rows, int64_t cols, int64_t stride, int64_t lanes, float* dst);
 
 #ifdef NS_BATCH_LANE_CONV_KERNELS
 namespace {
@@ -168,25 +169,25 @@ inline __attribute__((always_inline)) void grad_kw(const GradTask& t, int64_t o0
 // Tiles of L samples × L columns through registers (transpose_tile, vec.h); the last columns,
 // fewer than a tile, one by one. Rows past the batch read as zeros.
 template <int L>
-void to_lanes(const float* src, int64_t rows, int64_t cols, int64_t lanes, float* dst) {
+void to_lanes(const float* src, int64_t rows, int64_t cols, int64_t stride, int64_t lanes, float* dst) {
   using Vec = typename Lanes<L>::Vec;
   using UnalignedVec = typename Lanes<L>::UnalignedVec;
   const int64_t whole = cols / L * L;
   for (int64_t n0 = 0; n0 < lanes; n0 += L) {
     for (int64_t p0 = 0; p0 < whole; p0 += L) {
       Vec r[L];
-      for (int i = 0; i < L; ++i) r[i] = n0 + i < rows ? *reinterpret_cast<const UnalignedVec*>(src + (n0 + i) * cols + p0) : Vec{};
+      for (int i = 0; i < L; ++i) r[i] = n0 + i < rows ? *reinterpret_cast<const UnalignedVec*>(src + (n0 + i) * stride + p0) : Vec{};
       transpose_tile<L>(r);
       for (int j = 0; j < L; ++j) *reinterpret_cast<UnalignedVec*>(dst + (p0 + j) * lanes + n0) = r[j];
     }
     for (int64_t p = whole; p < cols; ++p) {
-      for (int64_t n = n0; n < n0 + L; ++n) dst[p * lanes + n] = n < rows ? src[n * cols + p] : 0.0f;
+      for (int64_t n = n0; n < n0 + L; ++n) dst[p * lanes + n] = n < rows ? src[n * stride + p] : 0.0f;
     }
   }
 }
 
 template <int L>
-void from_lanes(const float* src, int64_t rows, int64_t cols, int64_t lanes, float* dst) {
+void from_lanes(const float* src, int64_t rows, int64_t cols, int64_t stride, int64_t lanes, float* dst) {
   using Vec = typename Lanes<L>::Vec;
   using UnalignedVec = typename Lanes<L>::UnalignedVec;
   const int64_t whole = cols / L * L;
@@ -195,10 +196,10 @@ void from_lanes(const float* src, int64_t rows, int64_t cols, int64_t lanes, flo
       Vec r[L];
       for (int j = 0; j < L; ++j) r[j] = *reinterpret_cast<const UnalignedVec*>(src + (p0 + j) * lanes + n0);
       transpose_tile<L>(r);
-      for (int i = 0; i < L && n0 + i < rows; ++i) *reinterpret_cast<UnalignedVec*>(dst + (n0 + i) * cols + p0) = r[i];
+      for (int i = 0; i < L && n0 + i < rows; ++i) *reinterpret_cast<UnalignedVec*>(dst + (n0 + i) * stride + p0) = r[i];
     }
     for (int64_t n = n0; n < std::min(rows, n0 + L); ++n) {
-      for (int64_t p = whole; p < cols; ++p) dst[n * cols + p] = src[p * lanes + n];
+      for (int64_t p = whole; p < cols; ++p) dst[n * stride + p] = src[p * lanes + n];
     }
   }
 }
