@@ -25,9 +25,9 @@ const cpuConvAlgos: readonly ConvAlgo[] = ['auto', 'heuristic', 'direct', 'winog
 /**
  * Note [fused conv activation]: conv2d's `activation` applies relu to its output in the same
  * kernel (a oneDNN post-op or our kernels' store on cpu, in place after bias on cuda), the way
- * tfjs/Keras layers take `activation: 'relu'` and ONNX Runtime fuses Conv+Relu: a first layer's output is read and
- * written once instead of three times. Backward masks the gradient by the saved output
- * (relu(z) > 0 exactly where z > 0), then runs the plain convolution's backward ops.
+ * tfjs/Keras layers take `activation: 'relu'` and ONNX Runtime fuses Conv+Relu: a first layer's
+ * output is read and written once instead of three times. Backward masks the gradient by the
+ * saved output (relu(z) > 0 exactly where z > 0), then runs the plain convolution's backward ops.
  */
 export const convActivations = ['none', 'relu'] as const;
 export type ConvActivation = (typeof convActivations)[number];
