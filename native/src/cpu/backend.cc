@@ -11,6 +11,7 @@
 
 #include "onednn.h"
 #include "stream.h"
+#include "thread_scratch.h"
 
 namespace nutshell::cpu {
 
@@ -175,7 +176,12 @@ class CpuBackend final : public core::Backend {
     }
     auto shared = std::make_shared<core::OpCall>(std::move(call));
     const bool parallel = !passive_ || worth_all_threads(*shared, touched);
-    const int64_t waited_ns = stream_.submit([this, kernel, shared] { core::run_op(kernel, *shared, /*rethrow=*/false, &profile_); }, parallel);
+    const int64_t waited_ns = stream_.submit(
+        [this, kernel, shared] {
+          core::run_op(kernel, *shared, /*rethrow=*/false, &profile_);
+          trim_thread_scratch();  // Note [thread scratch]
+        },
+        parallel);
     if (waited_ns > 0 && profile_.enabled()) profile_.add_wait(shared->op, waited_ns);
   }
 

@@ -6,15 +6,16 @@
 #include <algorithm>
 
 #include "broadcast.h"
-#include "conv_scratch.h"
+#include "conv_blocks.h"
 #include "onednn.h"
+#include "thread_scratch.h"
 #include "isa/batch_lane_conv_kernels.h"
 
 namespace nutshell::cpu {
 
 namespace {
 
-constexpr ConvScratch kInput = ConvScratch::first, kWeights = ConvScratch::second, kOutput = ConvScratch::third;
+constexpr Scratch kInput = Scratch::conv_first, kWeights = Scratch::conv_second, kOutput = Scratch::conv_third;
 
 // Floats per pixel: the batch rounded up to whole vectors.
 int64_t lanes_for(int64_t batch, bool wide) {
@@ -54,9 +55,9 @@ void batch_lane_conv_forward(const LaneConv& g, const float* x, const float* w, 
   const int64_t lanes = lanes_for(g.n, wide);
   const int64_t taps = g.c * g.kh * g.kw, in_pixels = g.c * g.h * g.w, out_pixels = g.o * g.oh * g.ow;
   const ChannelBlocks blocks(g.o, wide ? 6 : 3);
-  float* xt = conv_scratch(kInput, static_cast<size_t>(in_pixels * lanes));
-  float* packed = conv_scratch(kWeights, static_cast<size_t>(g.o * taps));
-  float* yt = conv_scratch(kOutput, static_cast<size_t>(out_pixels * lanes));
+  float* xt = thread_scratch_floats(kInput, in_pixels * lanes);
+  float* packed = thread_scratch_floats(kWeights, g.o * taps);
+  float* yt = thread_scratch_floats(kOutput, out_pixels * lanes);
   transpose(true, wide, x, g.n, in_pixels, lanes, xt);
   pack_weight_blocks(w, blocks, taps, packed);
   // Tasks: (channel block, band of output rows), enough bands for every thread.
@@ -78,8 +79,8 @@ void batch_lane_conv_weight_grad(const LaneConv& g, const float* x, const float*
   const bool wide = onednn::vector_bits() == 512;
   const int64_t lanes = lanes_for(g.n, wide);
   const int64_t in_pixels = g.c * g.h * g.w, out_pixels = g.o * g.oh * g.ow;
-  float* xt = conv_scratch(kInput, static_cast<size_t>(in_pixels * lanes));
-  float* gyt = conv_scratch(kOutput, static_cast<size_t>(out_pixels * lanes));
+  float* xt = thread_scratch_floats(kInput, in_pixels * lanes);
+  float* gyt = thread_scratch_floats(kOutput, out_pixels * lanes);
   transpose(true, wide, x, g.n, in_pixels, lanes, xt);
   transpose(true, wide, gy, g.n, out_pixels, lanes, gyt);
   const ChannelBlocks blocks(g.o, wide ? 4 : 2);

@@ -18,7 +18,7 @@
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
 #include "batch_lane_conv.h"
-#include "conv_scratch.h"
+#include "conv_blocks.h"
 #include "narrow_conv.h"
 #include "onednn.h"
 
@@ -102,7 +102,7 @@ bool batch_lane(const Conv& c, int64_t channels) {
   return (c.algo == 0 || c.algo == 1) && batch_lane_conv_fits(c.src[0], channels, c.groups, stride, dilation);
 }
 
-// Reorder targets come from the per-thread scratch of onednn.h (Note [reorder scratch]).
+// Reorder targets come from the thread's scratch (onednn.h, Note [thread scratch]).
 using onednn::dst_for;
 using onednn::in_layout;
 using onednn::scratch_memory;

@@ -8,8 +8,9 @@
 #include <vector>
 
 #include "broadcast.h"
-#include "conv_scratch.h"
+#include "conv_blocks.h"
 #include "onednn.h"
+#include "thread_scratch.h"
 #include "isa/narrow_conv_kernels.h"
 
 namespace nutshell::cpu {
@@ -22,7 +23,7 @@ using narrow::Plane;
 constexpr int64_t kMinRow = 16;  // output columns: two AVX2 vectors, one AVX-512 vector
 constexpr int64_t kMaxInputChannels = 4;
 
-constexpr ConvScratch kPadded = ConvScratch::first, kPacked = ConvScratch::second;
+constexpr Scratch kPadded = Scratch::conv_first, kPacked = Scratch::conv_second;
 
 // `planes` planes of h × w from `src` into `dst`'s zero-filled planes of padded_h × padded_w, each
 // placed `top` rows and `left` columns in.
@@ -47,14 +48,14 @@ void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, co
   const int64_t taps = g.c * g.kh * g.kw;
   const bool wide = onednn::vector_bits() == 512;
   const ChannelBlocks blocks(g.o, wide ? 8 : 4);
-  float* packed = conv_scratch(kPacked, static_cast<size_t>(g.o * taps));
+  float* packed = thread_scratch_floats(kPacked, g.o * taps);
   pack_weight_blocks(w, blocks, taps, packed);
   const int64_t padded_h = g.oh + g.kh - 1, padded_w = g.ow + g.kw - 1;
   const int64_t padded = g.c * padded_h * padded_w;
   const int64_t tasks = g.n * blocks.count;
   const int threads = tasks > 1 ? omp_get_max_threads() : 1;
   // Per-thread padded copies of one sample.
-  float* scratch = conv_scratch(kPadded, static_cast<size_t>(padded * threads));
+  float* scratch = thread_scratch_floats(kPadded, padded * threads);
   std::vector<int64_t> holds(static_cast<size_t>(threads), -1);  // the sample in each thread's scratch
   NS_PARALLEL_IF(threads > 1, "omp parallel for schedule(static) num_threads(threads)",
   for (int64_t task = 0; task < tasks; ++task) {
@@ -84,8 +85,8 @@ void narrow_conv_weight_grad(const NarrowConv& g, const float* x, const float* g
   const int64_t padded = padded_h * padded_w;
   // Every sample zero-padded (and gy's rows zero-extended) once up front; the tasks below each
   // read all of them.
-  float* xp = conv_scratch(kPadded, static_cast<size_t>(g.n * g.c * padded));
-  float* gyp = conv_scratch(kPacked, static_cast<size_t>(g.n * g.o * g.oh * row));
+  float* xp = thread_scratch_floats(kPadded, g.n * g.c * padded);
+  float* gyp = thread_scratch_floats(kPacked, g.n * g.o * g.oh * row);
   const int64_t planes = g.n * g.c, gy_rows = g.n * g.o * g.oh;
   NS_PARALLEL_IF(planes * padded >= kParallelGrain, "omp parallel for schedule(static)",
   for (int64_t q = 0; q < planes; ++q) pad_planes(xp + q * padded, x + q * g.h * g.w, 1, g.h, g.w, padded_h, padded_w, g.pad_top, g.pad_left);

@@ -41,7 +41,7 @@ void run(dnnl::primitive& prim, const std::unordered_map<int, dnnl::memory>& arg
 
 dn::dims dims_of(const core::Shape& s) { return dn::dims(s.begin(), s.end()); }
 
-// Reorder targets come from the per-thread scratch of onednn.h (Note [reorder scratch]).
+// Reorder targets come from the thread's scratch (onednn.h, Note [thread scratch]).
 using onednn::dst_for;
 using onednn::in_layout;
 using onednn::scratch_memory;

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "thread_scratch.h"
+
 namespace nutshell::cpu::onednn {
 
 dnnl::engine& engine() {
@@ -57,37 +59,10 @@ void reorder_into(const dnnl::memory& from, const dnnl::memory& to) {
   dnnl::reorder(from, to).execute(stream(), const_cast<dnnl::memory&>(from), const_cast<dnnl::memory&>(to));
 }
 
-namespace {
-class Scratch {
- public:
-  ~Scratch() {
-    for (Slot& s : slots_) std::free(s.ptr);
-  }
-  void* get(int i, size_t nbytes) {
-    NS_CHECK(i >= 0 && i < kSlots, backend, "cpu: reorder scratch slot out of range");
-    Slot& s = slots_[i];
-    if (s.size < nbytes) {
-      std::free(s.ptr);
-      s.ptr = std::aligned_alloc(64, (nbytes + 63) / 64 * 64);
-      s.size = s.ptr ? nbytes : 0;
-      NS_CHECK(s.ptr, backend, "cpu: out of memory allocating " + std::to_string(nbytes) + " bytes of reorder scratch");
-    }
-    return s.ptr;
-  }
-
- private:
-  static constexpr int kSlots = 3;
-  struct Slot {
-    void* ptr = nullptr;
-    size_t size = 0;
-  };
-  Slot slots_[kSlots];
-};
-}  // namespace
-
 dnnl::memory scratch_memory(const dnnl::memory::desc& want, int slot) {
-  thread_local Scratch scratch;
-  return dnnl::memory(want, engine(), scratch.get(slot, want.get_size()));
+  NS_CHECK(slot >= 0 && slot < 3, backend, "cpu: reorder scratch slot out of range");
+  const Scratch which = static_cast<Scratch>(static_cast<int>(Scratch::reorder_first) + slot);
+  return dnnl::memory(want, engine(), thread_scratch(which, want.get_size()));
 }
 
 dnnl::memory in_layout(const dnnl::memory& user, const dnnl::memory::desc& want, int slot) {

@@ -50,10 +50,8 @@ std::shared_ptr<Entry> cached(const std::string& key, const std::function<std::s
   return entry;
 }
 
-// Note [reorder scratch]: a big temporary freed after every op comes back from the allocator as
-// fresh pages, and first-touching 25 MB costs ~15 ms, more than a JIT batch-norm kernel takes.
-// Reorder targets therefore live in a per-thread, grow-only scratch (kernels on one thread never
-// overlap) with a few slots, because one call holds up to three at once (two inputs, one result).
+// Reorder targets live in the thread's scratch (Note [thread scratch] in thread_scratch.h), three
+// slots because one call holds up to three at once (two inputs, one result).
 dnnl::memory scratch_memory(const dnnl::memory::desc& want, int slot);
 // `user` in the layout `want`: itself when it already is, else a reorder into scratch `slot`.
 dnnl::memory in_layout(const dnnl::memory& user, const dnnl::memory::desc& want, int slot);

@@ -42,6 +42,7 @@
 #include "../gen/cpu_kernels.gen.h"
 #include "onednn.h"
 #include "spin_barrier.h"
+#include "thread_scratch.h"
 #include "vmath.h"
 #include "wide_loops.h"
 
@@ -164,29 +165,8 @@ void transpose_rows(const float* w, const Partition& p, int k, float* transposed
 
 // ---- scratch ----
 
-// Per-thread, grow-only buffers for the calling thread's op (a thread runs one op at a time; the
-// layer's team shares the caller's buffers). A fresh allocation per call would page-fault megabytes
-// every step.
-enum class Scratch { gx, gh, w_ih, w_hh, workspace, recompute_outputs, dgx, dgh, dh, dc, zeros, ones, kCount };
-
-float* scratch(Scratch which, int64_t floats) {
-  struct Slot {
-    float* data = nullptr;
-    int64_t floats = 0;
-    ~Slot() { std::free(data); }
-  };
-  thread_local Slot slots[static_cast<int>(Scratch::kCount)];
-  Slot& s = slots[static_cast<int>(which)];
-  if (floats > s.floats) {
-    const size_t bytes = (static_cast<size_t>(floats) * sizeof(float) + 4095) / 4096 * 4096;
-    auto* p = static_cast<float*>(std::aligned_alloc(4096, bytes));
-    if (!p) NS_THROW(backend, "cpu: out of memory allocating a " + std::to_string(bytes) + "-byte RNN buffer");
-    std::free(s.data);
-    s.data = p;
-    s.floats = static_cast<int64_t>(bytes / sizeof(float));
-  }
-  return s.data;
-}
+// Buffers come from the calling thread's scratch (Note [thread scratch]); the layer's team shares
+// them.
 
 // Runs body(k, partition, barrier) on the layer's threads, one OpenMP region; the first error wins
 // and is rethrown on the calling thread. Should OpenMP grant fewer threads than asked (a nested
@@ -351,19 +331,19 @@ int64_t input_chunk_steps(const Layer& L) { return L.batch_first ? 1 : std::max<
 Buffers buffers_for(const Layer& L, bool backward) {
   const int64_t GH = L.gates() * L.H, R = L.T * L.N;
   Buffers b;
-  b.w_ih = scratch(Scratch::w_ih, GH * L.C);
-  b.w_hh = scratch(Scratch::w_hh, GH * L.H);
-  b.zeros = scratch(Scratch::zeros, GH);
+  b.w_ih = thread_scratch_floats(Scratch::rnn_w_ih, GH * L.C);
+  b.w_hh = thread_scratch_floats(Scratch::rnn_w_hh, GH * L.H);
+  b.zeros = thread_scratch_floats(Scratch::rnn_zeros, GH);
   std::fill(b.zeros, b.zeros + GH, 0.0f);
   if (!backward) {
-    b.gx = scratch(Scratch::gx, input_chunk_steps(L) * L.N * GH);
-    b.gh = scratch(Scratch::gh, L.N * GH);
+    b.gx = thread_scratch_floats(Scratch::rnn_gx, input_chunk_steps(L) * L.N * GH);
+    b.gh = thread_scratch_floats(Scratch::rnn_gh, L.N * GH);
   } else {
-    b.dgx = scratch(Scratch::dgx, R * GH);
-    b.dgh = L.cell == Cell::gru ? scratch(Scratch::dgh, R * GH) : b.dgx;
-    b.dh = scratch(Scratch::dh, L.N * L.H);
-    b.dc = scratch(Scratch::dc, L.N * L.H);
-    b.ones = scratch(Scratch::ones, R);
+    b.dgx = thread_scratch_floats(Scratch::rnn_dgx, R * GH);
+    b.dgh = L.cell == Cell::gru ? thread_scratch_floats(Scratch::rnn_dgh, R * GH) : b.dgx;
+    b.dh = thread_scratch_floats(Scratch::rnn_dh, L.N * L.H);
+    b.dc = thread_scratch_floats(Scratch::rnn_dc, L.N * L.H);
+    b.ones = thread_scratch_floats(Scratch::rnn_ones, R);
     std::fill(b.ones, b.ones + R, 1.0f);
   }
   return b;
@@ -643,7 +623,7 @@ void forward(OpCall& call, const Layer& L, int64_t workspace_bytes_asked) {
              "workspaceBytes is " + std::to_string(ws.numel()) + " but the layer needs " + std::to_string(need) + " (ask rnnWorkspaceSize)");
     workspace = static_cast<float*>(ws.raw());
   } else {
-    workspace = scratch(Scratch::workspace, L.D * plane_floats(L, 2 * L.N));
+    workspace = thread_scratch_floats(Scratch::rnn_workspace, L.D * plane_floats(L, 2 * L.N));
   }
   const Buffers b = buffers_for(L, /*backward=*/false);
   ForwardIo io;
@@ -684,8 +664,8 @@ void backward(OpCall& call, const Layer& L) {
     // No workspace was kept (the forward ran for inference): recompute it (Note [rnn workspace]),
     // its outputs into scratch.
     const int64_t R = L.T * L.N, states = L.D * L.N * L.H;
-    float* ws = scratch(Scratch::workspace, need / static_cast<int64_t>(sizeof(float)));
-    float* outputs = scratch(Scratch::recompute_outputs, R * L.D * L.H + 2 * states);
+    float* ws = thread_scratch_floats(Scratch::rnn_workspace, need / static_cast<int64_t>(sizeof(float)));
+    float* outputs = thread_scratch_floats(Scratch::rnn_recompute_outputs, R * L.D * L.H + 2 * states);
     const Buffers fb = buffers_for(L, /*backward=*/false);
     ForwardIo io;
     io.x = call.in(0).data<float>();

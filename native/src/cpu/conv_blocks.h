@@ -1,16 +1,10 @@
 #pragma once
-// Helpers shared by our convolution kernels (narrow_conv.cc, batch_lane_conv.cc).
+// Blocking and weight layouts shared by our convolution kernels (narrow_conv.cc,
+// batch_lane_conv.cc, conv.cc).
 #include <cstddef>
 #include <cstdint>
 
 namespace nutshell::cpu {
-
-// Grow-only buffers of the thread that runs the op (the workers of its OpenMP region share
-// them): a fresh megabyte from the allocator comes back as new pages, and faulting them in cost
-// as much as the narrow weight gradient's arithmetic. Allocate before any parallel region, so
-// nothing inside one throws. Slots are per thread and an op uses each at most once at a time.
-enum class ConvScratch { first, second, third, count };
-float* conv_scratch(ConvScratch slot, size_t floats);
 
 // Output channels in `count` blocks of at most `max` channels, sizes differing by at most one.
 struct ChannelBlocks {

@@ -1,15 +1,6 @@
-#include "conv_scratch.h"
-
-#include <vector>
+#include "conv_blocks.h"
 
 namespace nutshell::cpu {
-
-float* conv_scratch(ConvScratch slot, size_t floats) {
-  thread_local std::vector<float> buffers[static_cast<int>(ConvScratch::count)];
-  std::vector<float>& b = buffers[static_cast<int>(slot)];
-  if (b.size() < floats) b.resize(floats);
-  return b.data();
-}
 
 void pack_weight_blocks(const float* w, const ChannelBlocks& blocks, int64_t taps, float* packed) {
   for (int64_t b = 0; b < blocks.count; ++b) {
