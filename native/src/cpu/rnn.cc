@@ -10,8 +10,9 @@
 // sequence (X·W_ihᵀ), then each step multiplies the previous hidden state by W_hhᵀ and runs the
 // cell's pointwise math; backward walks the steps in reverse for the gate gradients and finishes
 // with three big GEMMs (dW_ih = dGᵀ·X, dW_hh = dGᵀ·H_prev, dX = dG·W_ih). Weights stay in PyTorch's
-// [G·H, in] layout with PyTorch's gate order (LSTM i,f,g,o; GRU r,z,n); nothing is repacked per
-// library.
+// [G·H, in] layout with PyTorch's gate order (LSTM i,f,g,o; GRU r,z,n); only the forward's step
+// product packs this thread's W_hhᵀ once per call for oneDNN's matmul (Note [packed matmul]:
+// 2–3% of the bench LSTM's forward on one core).
 //
 // Note [rnn threads]: T steps of one small GEMM each are too short for a parallel region per
 // GEMM (a passive OpenMP team wakes with a syscall per region). One region runs the whole layer:
@@ -41,6 +42,7 @@
 #include "../core/rnn_layer.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "onednn.h"
+#include "packed_matmul.h"
 #include "spin_barrier.h"
 #include "thread_scratch.h"
 #include "vmath.h"
@@ -145,22 +147,6 @@ void permute_rows(const float* w, int64_t width, const Partition& p, int k, floa
   const int64_t j0 = p.j0(k), u = p.count(k);
   for (int64_t g = 0; g < p.G; ++g)
     std::memcpy(permuted + (p.col0(k) + g * u) * width, w + (g * p.H + j0) * width, sizeof(float) * u * width);
-}
-
-// Thread k's rows of W_hh [G·H, H] transposed into its columns of a [H, G·H] copy (same block
-// order as permute_rows): the step GEMM then reads B untransposed, ~7% faster in oneDNN's sgemm
-// for these shapes than reading W_hhᵀ through strides.
-void transpose_rows(const float* w, const Partition& p, int k, float* transposed) {
-  constexpr int64_t kTile = 32;
-  const int64_t j0 = p.j0(k), u = p.count(k), H = p.H, GH = p.G * p.H;
-  for (int64_t g = 0; g < p.G; ++g) {
-    const float* src = w + (g * H + j0) * H;  // u rows of H
-    float* dst = transposed + p.col0(k) + g * u;  // H rows, u columns, row stride G·H
-    for (int64_t it = 0; it < H; it += kTile)
-      for (int64_t jt = 0; jt < u; jt += kTile)
-        for (int64_t i = it; i < std::min(H, it + kTile); ++i)
-          for (int64_t j = jt; j < std::min(u, jt + kTile); ++j) dst[i * GH + j] = src[j * H + i];
-  }
 }
 
 // ---- scratch ----
@@ -314,7 +300,7 @@ void cell_forward(Cell cell, const CellRow& r) {
 // Allocated on the calling thread (scratch is per thread) and shared by the team.
 struct Buffers {
   float *gx = nullptr, *gh = nullptr;    // permuted gate pre-activations: input part of one chunk of steps, hidden part of one step [N, G·H]
-  float *w_ih = nullptr, *w_hh = nullptr;  // permuted weight copies of the direction at work (W_hh transposed in forward)
+  float *w_ih = nullptr, *w_hh = nullptr;  // permuted weight copies of the direction at work
   float *dgx = nullptr, *dgh = nullptr;  // permuted gate gradients [R, G·H] (dgh is dgx but for the GRU)
   float *dh = nullptr, *dc = nullptr;    // [N, H] recurrent gradients
   float* zeros = nullptr;                // [G·H], the biases of a layer without them
@@ -383,9 +369,12 @@ bool forward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& b
   const Weights& W = io.weights[d];
   const bool lstm = L.cell == Cell::lstm, reverse = d == 1;
   float* c_plane = lstm ? planes.extra_plane(1, L) : nullptr;
+  PackedMatmul* step = nullptr;  // h_{t−1}·W_hhᵀ for this thread's gate columns (Note [packed matmul])
   if (u > 0) {
     permute_rows(W.w_ih, L.C, p, k, b.w_ih);
-    transpose_rows(W.w_hh, p, k, b.w_hh);
+    permute_rows(W.w_hh, H, p, k, b.w_hh);
+    step = &PackedMatmul::on_this_thread(N, H, L.gates() * u, ps * H, GH);
+    step->pack(b.w_hh + col0 * H, 1, H);  // W_hhᵀ: the permuted rows read across
     const int64_t first = planes.base(0, reverse ? L.T - 1 : 0);
     for (int64_t n = 0; n < N; ++n) {
       std::memcpy(planes.hprev + (first + n * ps) * H + j0, io.hx + (d * N + n) * H + j0, sizeof(float) * u);
@@ -407,7 +396,7 @@ bool forward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& b
     }
     if (u > 0) {
       const int64_t pb = planes.base(i, t), pb_next = planes.base(i + 1, next);
-      gemm(false, false, N, L.gates() * u, H, planes.hprev + pb * H, ps * H, b.w_hh + col0, GH, 0.0f, b.gh + col0, GH);
+      step->run(planes.hprev + pb * H, b.gh + col0);
       for (int64_t n = 0; n < N; ++n) {
         // r: the row in the input and output; q, qn: this and the next step's plane rows.
         const int64_t r = rows.base(t) + n * s, q = pb + n * ps, qn = pb_next + n * ps;
