@@ -16,8 +16,8 @@
 #include <unordered_map>
 
 #include "../gen/cpu_kernels.gen.h"
-#include "broadcast.h"
 #include "batch_lane_conv.h"
+#include "broadcast.h"
 #include "conv_blocks.h"
 #include "narrow_conv.h"
 #include "onednn.h"
