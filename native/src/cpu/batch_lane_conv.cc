@@ -43,11 +43,12 @@ void transpose(bool to_lanes, bool wide, const float* src, int64_t n, int64_t co
 
 // oneDNN fills every lane once a convolution writes a whole vector of channels (16 on AVX-512, 8
 // on AVX2); below that, samples fill them better, given a vector of them.
-bool batch_lane_conv_fits(int64_t batch, int64_t written_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2]) {
+bool batch_lane_conv_fits(int64_t batch, int64_t written_channels, int64_t kh, int64_t kw, int64_t groups, const int64_t stride[2],
+                          const int64_t dilation[2]) {
   const int bits = onednn::vector_bits();
   const int64_t lanes = bits / 32;
-  return bits > 0 && groups == 1 && written_channels >= 1 && written_channels < lanes && batch >= lanes && stride[0] == 1 && stride[1] == 1 &&
-         dilation[0] == 1 && dilation[1] == 1;
+  return bits > 0 && groups == 1 && written_channels >= 1 && written_channels < lanes && batch >= lanes && kh * kw > 1 && stride[0] == 1 &&
+         stride[1] == 1 && dilation[0] == 1 && dilation[1] == 1;
 }
 
 void batch_lane_conv_forward(const LaneConv& g, const float* x, const float* w, const float* bias, bool relu, float* y) {

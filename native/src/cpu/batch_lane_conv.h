@@ -22,8 +22,12 @@ struct LaneConv {
 };
 
 // Whether the batch-lane kernel should run a correlation of `batch` samples that writes
-// `written_channels` (the forward's output channels; for backward data, the input gradient's).
-bool batch_lane_conv_fits(int64_t batch, int64_t written_channels, int64_t groups, const int64_t stride[2], const int64_t dilation[2]);
+// `written_channels` (the forward's output channels; for backward data, the input gradient's)
+// with a kh × kw kernel. 1×1 kernels stay out: with one tap per channel, each tap reads a plane
+// H·W·N floats away from the last (a 1×1 192 → 8 at 28×28 ran 1.6x slower than oneDNN), and
+// they run as a matmul anyway (Note [1x1 convolution as matmul]).
+bool batch_lane_conv_fits(int64_t batch, int64_t written_channels, int64_t kh, int64_t kw, int64_t groups, const int64_t stride[2],
+                          const int64_t dilation[2]);
 
 // y = correlation(x, w) + bias (bias may be null), then max(y, 0) when `relu`; threads from the
 // caller's OpenMP setting.

@@ -1,12 +1,15 @@
 // Convolution through oneDNN (2.x op descriptors, engine/stream/caching from cpu/onednn.h):
-// forward, backward data and backward weights; first layers on few input channels run our
-// kernels instead (Note [narrow-input convolution], narrow_conv.h). Source, weights and
-// destination are described with format_tag::any so oneDNN picks its fastest layouts (nChw16c
-// and blocked weights on AVX-512); our dense NCHW buffers are reordered into what the primitive
-// descriptor asks for and results reordered back (through a reusable scratch: Note [reorder
-// scratch]). Primitives are cached by a key of shapes and attributes, together with the buffer
-// the reordered weights live in (refilled on every call: a weight tensor's values are not a
-// function of its shape, and optimiser steps update parameters in place).
+// forward, backward data and backward weights. Some shapes run elsewhere: first layers on few
+// input channels our narrow kernels (Note [narrow-input convolution], narrow_conv.h), few
+// channels on a vector of samples the batch-lane kernels (Note [batch-lane convolution],
+// batch_lane_conv.h), 1×1 convolutions a matmul (Note [1x1 convolution as matmul],
+// pointwise_conv.h). For the rest, source, weights and destination are described with
+// format_tag::any so oneDNN picks its fastest layouts (nChw16c and blocked weights on AVX-512);
+// our dense NCHW buffers are reordered into what the primitive descriptor asks for and results
+// reordered back (through the thread's scratch: Note [thread scratch]). Primitives are cached by a
+// key of shapes and attributes, together with the buffer the reordered weights live in (refilled
+// on every call: a weight tensor's values are not a function of its shape, and optimiser steps
+// update parameters in place).
 #include <oneapi/dnnl/dnnl_debug.h>
 
 #include <algorithm>
@@ -21,6 +24,7 @@
 #include "conv_blocks.h"
 #include "narrow_conv.h"
 #include "onednn.h"
+#include "pointwise_conv.h"
 
 namespace nutshell::cpu {
 
@@ -99,7 +103,18 @@ bool narrow(const Conv& c, int64_t channels, int64_t width) {
 // Whether the batch-lane kernel takes `c` (Note [batch-lane convolution]), which writes `channels`.
 bool batch_lane(const Conv& c, int64_t channels) {
   const int64_t stride[2] = {c.strides[0], c.strides[1]}, dilation[2] = {c.dilates[0] + 1, c.dilates[1] + 1};
-  return (c.algo == 0 || c.algo == 1) && batch_lane_conv_fits(c.src[0], channels, c.groups, stride, dilation);
+  const int64_t kh = c.wei[c.wei.size() - 2], kw = c.wei.back();
+  return (c.algo == 0 || c.algo == 1) && batch_lane_conv_fits(c.src[0], channels, kh, kw, c.groups, stride, dilation);
+}
+
+// Whether `c` is a 1×1 convolution that runs as a matmul (Note [1x1 convolution as matmul]), and
+// its geometry.
+bool pointwise(const Conv& c, PointwiseConv& g) {
+  const int64_t stride[2] = {c.strides[0], c.strides[1]}, dilation[2] = {c.dilates[0] + 1, c.dilates[1] + 1};
+  const int64_t padding[4] = {c.pad_l[0], c.pad_l[1], c.pad_r[0], c.pad_r[1]};
+  const int64_t kh = c.wei[c.wei.size() - 2], kw = c.wei.back();
+  g = PointwiseConv{c.src[0], c.src[1], c.dst[1], c.dst[2] * c.dst[3]};
+  return (c.algo == 0 || c.algo == 1) && pointwise_conv_fits(kh, kw, stride, dilation, padding, c.groups, g.pixels);
 }
 
 // Reorder targets come from the thread's scratch (onednn.h, Note [thread scratch]).
@@ -211,6 +226,9 @@ void conv2d(OpCall& call) {
     LaneConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3], c.pad_l[0], c.pad_l[1], y.shape[2], y.shape[3]};
     return batch_lane_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, relu, y.data<float>());
   }
+  if (PointwiseConv g; pointwise(c, g)) {
+    return pointwise_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, relu, y.data<float>());
+  }
   auto entry = dn::cached<Forward>("conv2d|" + c.key + (with_bias ? "|bias" : "") + (relu ? "|relu" : ""), [&] {
     auto e = std::make_shared<Forward>();
     e->pd = forward_pd(c, with_bias, relu);
@@ -254,6 +272,7 @@ void conv2dBackwardData(OpCall& call) {
     LaneConv g{gy.shape[0], o, gy.shape[2], gy.shape[3], ch, kh, kw, kh - 1 - c.pad_l[0], kw - 1 - c.pad_l[1], dx.shape[2], dx.shape[3]};
     return batch_lane_conv_forward(g, gy.data<float>(), flipped.data(), nullptr, false, dx.data<float>());
   }
+  if (PointwiseConv g; pointwise(c, g)) return pointwise_conv_backward_data(g, gy.data<float>(), w.data<float>(), dx.data<float>());
   auto entry = dn::cached<BackwardData>("conv2dBackwardData|" + c.key, [&] {
     auto hint = forward_pd(c, false);
     auto e = std::make_shared<BackwardData>();
@@ -290,6 +309,7 @@ void conv2dBackwardWeights(OpCall& call) {
     LaneConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], dw.shape[0], dw.shape[2], dw.shape[3], c.pad_l[0], c.pad_l[1], gy.shape[2], gy.shape[3]};
     return batch_lane_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>());
   }
+  if (PointwiseConv g; pointwise(c, g)) return pointwise_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>());
   auto entry = dn::cached<BackwardWeights>("conv2dBackwardWeights|" + c.key, [&] {
     auto hint = forward_pd(c, false);
     auto e = std::make_shared<BackwardWeights>();

@@ -197,6 +197,40 @@ describe('batch-lane convolution (Note [batch-lane convolution])', () => {
   });
 });
 
+describe('1x1 convolution as matmul (Note [1x1 convolution as matmul])', () => {
+  // 100M multiply-adds each way, so the matmuls run on both threads even with passive waiting.
+  it('agrees with oneDNN convolution on 1 and 2 threads: output, input and weight gradients', () => {
+    const rand = seededRandom(hashString('pointwise-conv'));
+    const values = (n: number) => Float32Array.from({ length: n }, () => normal(rand));
+    const [N, C, O, S] = [32, 64, 48, 32];
+    const x = tensor(values(N * C * S * S), { shape: [N, C, S, S], requiresGrad: true });
+    const w = tensor(values(O * C), { shape: [O, C, 1, 1], requiresGrad: true });
+    const b = tensor(values(O), { shape: [O] });
+    const up = tensor(values(N * O * S * S), { shape: [N, O, S, S] });
+    try {
+      const run = (threads: number, algo: 'auto' | 'direct') =>
+        scope(() => {
+          setNumThreads(threads);
+          x.grad = null;
+          w.grad = null;
+          const y = conv2d(x, w, b, { activation: 'relu', algo });
+          sum(mul(y, up)).backward();
+          return { y: y.dataSync(), dx: x.grad!.dataSync(), dw: w.grad!.dataSync() };
+        });
+      const ref = run(1, 'direct');
+      for (const threads of [1, 2]) {
+        const ours = run(threads, 'auto');
+        expectClose(ours.y, ref.y, 1e-4, 1e-4, `output, ${threads} thread(s)`);
+        expectClose(ours.dx, ref.dx, 1e-4, 1e-4, `input gradient, ${threads} thread(s)`);
+        expectClose(ours.dw, ref.dw, 1e-2, 1e-3, `weight gradient, ${threads} thread(s) (sums of 33k products)`);
+      }
+    } finally {
+      setNumThreads(1);
+      for (const t of [x, w, b, up]) t.dispose();
+    }
+  });
+});
+
 describe('our AVX2 kernels (Notes [narrow-input convolution], [batch-lane convolution], [2x2 max pooling])', () => {
   // The kernels follow oneDNN's instruction set, so ONEDNN_MAX_CPU_ISA=AVX2 runs their AVX2 builds
   // (8 lanes; the convolution in blocks of 4 channels) on an AVX-512 machine too; the choice is

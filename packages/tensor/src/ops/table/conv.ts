@@ -142,10 +142,16 @@ const convSamples: Sample[] = [
   // writing fewer channels than a vector has lanes runs our kernel on cpu; 17 samples leave 15
   // lanes of zeros (AVX-512), narrow rows (under 16) keep the narrow-input kernel out.
   { name: 'batch-lane', inputs: [{ shape: [17, 5, 6, 7] }, { shape: [3, 5, 3, 4] }, { shape: [3] }], attrs: { padding: [1, 0, 2, 1] } },
-  // Note [fused conv activation]: through oneDNN's post-op, through our narrow-input and batch-lane kernels.
+  // Note [1x1 convolution as matmul] (native/src/cpu/pointwise_conv.h): 1×1 on 128 pixels or more
+  // runs as a matmul on cpu, bias as a per-row matmul bias.
+  { name: 'pointwise', inputs: [{ shape: [2, 5, 8, 16] }, { shape: [3, 5, 1, 1] }, { shape: [3] }] },
+  { name: 'pointwise-no-bias', inputs: [{ shape: [1, 3, 16, 9] }, { shape: [2, 3, 1, 1] }, { shape: [0], noGrad: true }] },
+  // Note [fused conv activation]: through oneDNN's post-op, through our narrow-input and batch-lane
+  // kernels, through the matmul's post-op.
   reluSample('relu', [2, 3, 6, 7], [4, 3, 3, 3], { stride: [2, 1], padding: [1, 1] }),
   reluSample('narrow-relu', [2, 1, 6, 20], [5, 1, 3, 3], { padding: [1, 1] }),
   reluSample('batch-lane-relu', [16, 6, 5, 5], [4, 6, 3, 3], { padding: [1, 1] }),
+  reluSample('pointwise-relu', [2, 5, 8, 16], [3, 5, 1, 1], {}),
 ];
 
 // A fused-relu sample away from relu's kink, so finite differences see one side of it: positive
@@ -234,6 +240,8 @@ const backwardCases: { name: string; x: number[]; w: number[]; y: number[]; attr
   // (LeNet's conv2 at a smaller batch; taps that fall on padding skipped at every edge).
   { name: 'batch-lane', x: [20, 6, 10, 10], w: [16, 6, 5, 5], y: [20, 16, 6, 6] },
   { name: 'batch-lane-asymmetric', x: [16, 3, 5, 9], w: [4, 3, 3, 2], y: [16, 4, 6, 9], attrs: { padding: [1, 0, 2, 1] } },
+  // 1×1 on 128 pixels or more: a matmul on cpu (Note [1x1 convolution as matmul]).
+  { name: 'pointwise', x: [3, 6, 8, 17], w: [4, 6, 1, 1], y: [3, 4, 8, 17] },
 ];
 
 export const conv2dBackwardDataOp = defineOp<Conv2dBackwardDataAttrs>({
