@@ -226,8 +226,8 @@ void conv2d(OpCall& call) {
     LaneConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3], c.pad_l[0], c.pad_l[1], y.shape[2], y.shape[3]};
     return batch_lane_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, relu, y.data<float>());
   }
-  if (PointwiseConv g; pointwise(c, g)) {
-    return pointwise_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, relu, y.data<float>());
+  if (PointwiseConv g; pointwise(c, g) && pointwise_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, relu, y.data<float>())) {
+    return;
   }
   auto entry = dn::cached<Forward>("conv2d|" + c.key + (with_bias ? "|bias" : "") + (relu ? "|relu" : ""), [&] {
     auto e = std::make_shared<Forward>();
@@ -272,7 +272,7 @@ void conv2dBackwardData(OpCall& call) {
     LaneConv g{gy.shape[0], o, gy.shape[2], gy.shape[3], ch, kh, kw, kh - 1 - c.pad_l[0], kw - 1 - c.pad_l[1], dx.shape[2], dx.shape[3]};
     return batch_lane_conv_forward(g, gy.data<float>(), flipped.data(), nullptr, false, dx.data<float>());
   }
-  if (PointwiseConv g; pointwise(c, g)) return pointwise_conv_backward_data(g, gy.data<float>(), w.data<float>(), dx.data<float>());
+  if (PointwiseConv g; pointwise(c, g) && pointwise_conv_backward_data(g, gy.data<float>(), w.data<float>(), dx.data<float>())) return;
   auto entry = dn::cached<BackwardData>("conv2dBackwardData|" + c.key, [&] {
     auto hint = forward_pd(c, false);
     auto e = std::make_shared<BackwardData>();
@@ -309,7 +309,7 @@ void conv2dBackwardWeights(OpCall& call) {
     LaneConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], dw.shape[0], dw.shape[2], dw.shape[3], c.pad_l[0], c.pad_l[1], gy.shape[2], gy.shape[3]};
     return batch_lane_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>());
   }
-  if (PointwiseConv g; pointwise(c, g)) return pointwise_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>());
+  if (PointwiseConv g; pointwise(c, g) && pointwise_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>())) return;
   auto entry = dn::cached<BackwardWeights>("conv2dBackwardWeights|" + c.key, [&] {
     auto hint = forward_pd(c, false);
     auto e = std::make_shared<BackwardWeights>();

@@ -4,8 +4,8 @@
 #include <oneapi/dnnl/dnnl_debug.h>
 
 #include <string>
-#include <unordered_map>
 
+#include "broadcast.h"
 #include "onednn.h"
 #include "thread_scratch.h"
 
@@ -19,12 +19,13 @@ constexpr int64_t kMinPixels = 128;
 
 struct Entry {
   dnnl::matmul prim;
+  bool reference;  // oneDNN found only its reference implementation
 };
 
-// dst = src·weights (+ bias) with relu as a post-op; every operand a 3-d [batch, rows, cols] view
-// with explicit strides, batch 1 broadcasting.
+// dst = src·weights, then relu as a post-op; every operand a 3-d [batch, rows, cols] view with
+// explicit strides, batch 1 broadcasting.
 struct Product {
-  dnnl::memory::desc src, weights, dst, bias;
+  dnnl::memory::desc src, weights, dst;
   bool relu = false;
   std::string key;
 };
@@ -33,7 +34,9 @@ dnnl::memory::desc view(int64_t batch, int64_t rows, int64_t cols, dn::dims stri
   return dnnl::memory::desc({batch, rows, cols}, dn::dt::f32, strides);
 }
 
-void run(const Product& p, const char* what, const float* src, const float* weights, const float* bias, float* dst) {
+// Runs the product and returns true, or returns false without running it when oneDNN would use
+// a reference implementation (the caller's convolution is faster than that).
+bool run(const Product& p, const char* what, const float* src, const float* weights, float* dst) {
   try {
     auto entry = dn::cached<Entry>(p.key, [&] {
       dnnl::primitive_attr attr;
@@ -42,16 +45,17 @@ void run(const Product& p, const char* what, const float* src, const float* weig
         ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
         attr.set_post_ops(ops);
       }
-      auto desc = bias ? dnnl::matmul::desc(p.src, p.weights, p.bias, p.dst) : dnnl::matmul::desc(p.src, p.weights, p.dst);
-      return std::make_shared<Entry>(Entry{dnnl::matmul(dnnl::matmul::primitive_desc(desc, attr, dn::engine()))});
+      dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(p.src, p.weights, p.dst), attr, dn::engine());
+      const bool reference = std::string(pd.impl_info_str()).rfind("ref", 0) == 0;
+      return std::make_shared<Entry>(Entry{dnnl::matmul(pd), reference});
     });
+    if (entry->reference) return false;
     auto& eng = dn::engine();
-    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, dnnl::memory(p.src, eng, const_cast<float*>(src))},
-                                               {DNNL_ARG_WEIGHTS, dnnl::memory(p.weights, eng, const_cast<float*>(weights))},
-                                               {DNNL_ARG_DST, dnnl::memory(p.dst, eng, dst)}};
-    if (bias) args.emplace(DNNL_ARG_BIAS, dnnl::memory(p.bias, eng, const_cast<float*>(bias)));
-    entry->prim.execute(dn::stream(), args);
+    entry->prim.execute(dn::stream(), {{DNNL_ARG_SRC, dnnl::memory(p.src, eng, const_cast<float*>(src))},
+                                       {DNNL_ARG_WEIGHTS, dnnl::memory(p.weights, eng, const_cast<float*>(weights))},
+                                       {DNNL_ARG_DST, dnnl::memory(p.dst, eng, dst)}});
     dn::stream().wait();
+    return true;
   } catch (const dnnl::error& e) {
     NS_THROW(backend, std::string("oneDNN matmul for a 1x1 convolution's ") + what + " failed: " + e.what() + " [" + dnnl_status2str(e.status) + "]");
   }
@@ -69,27 +73,41 @@ bool pointwise_conv_fits(int64_t kh, int64_t kw, const int64_t stride[2], const 
          padding[2] == 0 && padding[3] == 0 && groups == 1 && pixels >= kMinPixels;
 }
 
-void pointwise_conv_forward(const PointwiseConv& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
+bool pointwise_conv_forward(const PointwiseConv& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
   Product p;
   p.src = view(1, g.o, g.c, {g.o * g.c, g.c, 1});                     // W, shared by every sample
   p.weights = view(g.n, g.c, g.pixels, {g.c * g.pixels, g.pixels, 1});  // X[n]
   p.dst = view(g.n, g.o, g.pixels, {g.o * g.pixels, g.pixels, 1});
-  p.bias = view(1, g.o, 1, {g.o, 1, 1});                               // one value per output row
-  p.relu = relu;
-  p.key = shape_key("forward", g) + (bias ? "|bias" : "") + (relu ? "|relu" : "");
-  run(p, "forward", w, x, bias, y);
+  // A bias per output row sends oneDNN 2.6's matmul to its reference code (5 s for Inception's
+  // 1×1), so bias and the relu after it are one pass over the output instead.
+  p.relu = relu && !bias;
+  p.key = shape_key("forward", g) + (p.relu ? "|relu" : "");
+  if (!run(p, "forward", w, x, y)) return false;
+  if (bias) {
+    const int64_t rows = g.n * g.o;
+    NS_PARALLEL_IF(rows * g.pixels >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t r = 0; r < rows; ++r) {
+      const float b = bias[r % g.o];
+      float* row = y + r * g.pixels;
+      for (int64_t i = 0; i < g.pixels; ++i) {
+        const float v = row[i] + b;
+        row[i] = relu && v < 0.0f ? 0.0f : v;  // NaN stays NaN, as in relu
+      }
+    });
+  }
+  return true;
 }
 
-void pointwise_conv_backward_data(const PointwiseConv& g, const float* gy, const float* w, float* dx) {
+bool pointwise_conv_backward_data(const PointwiseConv& g, const float* gy, const float* w, float* dx) {
   Product p;
   p.src = view(1, g.c, g.o, {g.o * g.c, 1, g.c});                        // Wᵀ, read through strides
   p.weights = view(g.n, g.o, g.pixels, {g.o * g.pixels, g.pixels, 1});  // dY[n]
   p.dst = view(g.n, g.c, g.pixels, {g.c * g.pixels, g.pixels, 1});
   p.key = shape_key("backward data", g);
-  run(p, "input gradient", w, gy, nullptr, dx);
+  return run(p, "input gradient", w, gy, dx);
 }
 
-void pointwise_conv_weight_grad(const PointwiseConv& g, const float* x, const float* gy, float* dw) {
+bool pointwise_conv_weight_grad(const PointwiseConv& g, const float* x, const float* gy, float* dw) {
   // Per-sample products into scratch, then summed in sample order (the same sums on any number
   // of threads).
   const int64_t oc = g.o * g.c;
@@ -99,12 +117,13 @@ void pointwise_conv_weight_grad(const PointwiseConv& g, const float* x, const fl
   p.weights = view(g.n, g.pixels, g.c, {g.c * g.pixels, 1, g.pixels});  // X[n]ᵀ, through strides
   p.dst = view(g.n, g.o, g.c, {oc, g.c, 1});
   p.key = shape_key("backward weights", g);
-  run(p, "weight gradient", gy, x, nullptr, per_sample);
+  if (!run(p, "weight gradient", gy, x, per_sample)) return false;
   for (int64_t i = 0; i < oc; ++i) dw[i] = per_sample[i];
   for (int64_t n = 1; n < g.n; ++n) {
     const float* s = per_sample + n * oc;
     for (int64_t i = 0; i < oc; ++i) dw[i] += s[i];
   }
+  return true;
 }
 
 }  // namespace nutshell::cpu

@@ -19,11 +19,13 @@ struct PointwiseConv {
 bool pointwise_conv_fits(int64_t kh, int64_t kw, const int64_t stride[2], const int64_t dilation[2], const int64_t padding[4], int64_t groups,
                          int64_t pixels);
 
+// Each returns false, having written nothing, where oneDNN's matmul would run its reference code
+// (the caller then runs the convolution).
 // y = W·x (+ bias per output channel), then max(y, 0) when `relu`.
-void pointwise_conv_forward(const PointwiseConv& g, const float* x, const float* w, const float* bias, bool relu, float* y);
+bool pointwise_conv_forward(const PointwiseConv& g, const float* x, const float* w, const float* bias, bool relu, float* y);
 // dx = Wᵀ·gy.
-void pointwise_conv_backward_data(const PointwiseConv& g, const float* gy, const float* w, float* dx);
+bool pointwise_conv_backward_data(const PointwiseConv& g, const float* gy, const float* w, float* dx);
 // dw = Σₙ gy[n]·x[n]ᵀ.
-void pointwise_conv_weight_grad(const PointwiseConv& g, const float* x, const float* gy, float* dw);
+bool pointwise_conv_weight_grad(const PointwiseConv& g, const float* x, const float* gy, float* dw);
 
 }  // namespace nutshell::cpu
