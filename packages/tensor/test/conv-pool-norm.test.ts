@@ -217,6 +217,9 @@ describe('1x1 convolution as matmul (Note [1x1 convolution as matmul])', () => {
           sum(mul(y, up)).backward();
           return { y: y.dataSync(), dx: x.grad!.dataSync(), dw: w.grad!.dataSync() };
         });
+      // Without a bias the relu runs as the matmul's post-op.
+      const noBias = (algo: 'auto' | 'direct') => scope(() => conv2d(x, w, undefined, { activation: 'relu', algo }).dataSync());
+      expectClose(noBias('auto'), noBias('direct'), 1e-4, 1e-4, 'output without bias (relu as a post-op)');
       const ref = run(1, 'direct');
       for (const threads of [1, 2]) {
         const ours = run(threads, 'auto');
