@@ -4,6 +4,7 @@
 // its ISA's flags): the arithmetic is written with operators and the compiler emits that
 // instruction set's code.
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 namespace nutshell::cpu {
@@ -15,6 +16,33 @@ struct Lanes {
   typedef int32_t Ints __attribute__((vector_size(L * sizeof(int32_t))));
   typedef uint8_t Bytes __attribute__((vector_size(L), aligned(1)));
 };
+
+// Calls f(std::integral_constant<int, K>{}) with K = n for 1 ≤ n < Max and K = Max above: a
+// run-time count (channels in a block, a kernel's width) turned into the template argument a
+// register-blocked loop needs, so its accumulators are registers rather than an array.
+template <int Max, int K = 1, typename F>
+inline __attribute__((always_inline)) void with_constant(int64_t n, F&& f) {
+  if constexpr (K >= Max) {
+    f(std::integral_constant<int, Max>{});
+  } else if (n <= K) {
+    f(std::integral_constant<int, K>{});
+  } else {
+    with_constant<Max, K + 1>(n, f);
+  }
+}
+
+// out[o·stride + j] = the sum of acc[o][j]'s lanes: a weight gradient kept as vectors of partial
+// sums, written out.
+template <int L, int OB, int KW>
+inline __attribute__((always_inline)) void store_lane_sums(const typename Lanes<L>::Vec (&acc)[OB][KW], float* out, int64_t stride) {
+  for (int o = 0; o < OB; ++o) {
+    for (int j = 0; j < KW; ++j) {
+      float sum = 0.0f;
+      for (int l = 0; l < L; ++l) sum += acc[o][j][l];
+      out[o * stride + j] = sum;
+    }
+  }
+}
 
 // Rows r[0..L) of an L × L tile transposed in registers: log2(L) rounds of interleaving row i with
 // row i + L/2 (each a two-source permute on AVX-512), after which row i holds column i.

@@ -102,12 +102,7 @@ inline __attribute__((always_inline)) void rows(const Task& t, int64_t r0, int64
     for (int64_t s = 0; s < t.g.ow; ++s) {
       int64_t v0 = 0;
       for (; v0 + MaxNV <= vectors; v0 += MaxNV) pixel<L, OB, MaxNV>(t, r, s, v0 * L);
-      switch (vectors - v0) {
-        case 0: break;
-        case 1: pixel<L, OB, 1>(t, r, s, v0 * L); break;
-        case 2: if constexpr (MaxNV > 2) pixel<L, OB, 2>(t, r, s, v0 * L); break;
-        default: if constexpr (MaxNV > 3) pixel<L, OB, 3>(t, r, s, v0 * L); break;
-      }
+      if (v0 < vectors) with_constant<MaxNV - 1>(vectors - v0, [&](auto nv) { pixel<L, OB, decltype(nv)::value>(t, r, s, v0 * L); });
     }
   }
 }
@@ -143,27 +138,21 @@ inline __attribute__((always_inline)) void grad_block(const GradTask& t, int64_t
       }
     }
   }
-  for (int o = 0; o < OB; ++o) {
-    float* out = t.dw + (((o0 + o) * g.c + c) * g.kh + i) * KW;
-    for (int j = 0; j < KW; ++j) {
-      float sum = 0.0f;
-      for (int l = 0; l < L; ++l) sum += acc[o][j][l];
-      out[j] = sum;
-    }
-  }
+  store_lane_sums<L, OB, KW>(acc, t.dw + ((o0 * g.c + c) * g.kh + i) * KW, g.c * g.kh * KW);
 }
 
-template <int L, int OB>
-inline __attribute__((always_inline)) void grad_kw(const GradTask& t, int64_t o0, int64_t c, int64_t i) {
-  switch (t.g.kw) {
-    case 1: return grad_block<L, OB, 1>(t, o0, c, i);
-    case 2: return grad_block<L, OB, 2>(t, o0, c, i);
-    case 3: return grad_block<L, OB, 3>(t, o0, c, i);
-    case 4: return grad_block<L, OB, 4>(t, o0, c, i);
-    case 5: return grad_block<L, OB, 5>(t, o0, c, i);
-    case 6: return grad_block<L, OB, 6>(t, o0, c, i);
-    default: return grad_block<L, OB, 7>(t, o0, c, i);  // kw <= batch_lane_conv_grad_max_kernel_width
-  }
+// Blocks of up to MaxOB output channels, kernels up to batch_lane_conv_grad_max_kernel_width wide.
+template <int L, int MaxOB>
+void grad(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
+  with_constant<MaxOB>(ob, [&](auto ob_) {
+    with_constant<batch_lane_conv_grad_max_kernel_width>(t.g.kw, [&](auto kw) { grad_block<L, decltype(ob_)::value, decltype(kw)::value>(t, o0, c, i); });
+  });
+}
+
+// Blocks of up to MaxOB output channels, samples MaxNV vectors at a time.
+template <int L, int MaxOB, int MaxNV>
+void rows_of(int ob, const Task& t, int64_t r0, int64_t r1) {
+  with_constant<MaxOB>(ob, [&](auto ob_) { rows<L, decltype(ob_)::value, MaxNV>(t, r0, r1); });
 }
 
 // Tiles of L samples × L columns through registers (transpose_tile, vec.h); the last columns,

@@ -4,20 +4,7 @@
 
 namespace nutshell::cpu::narrow {
 
-void plane_avx2(int ob, const Plane& p) {
-  switch (ob) {
-    case 1: return plane_block<8, 1>(p);
-    case 2: return plane_block<8, 2>(p);
-    case 3: return plane_block<8, 3>(p);
-    default: return plane_block<8, 4>(p);
-  }
-}
-
-void grad_avx2(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
-  switch (ob) {
-    case 1: return grad_kw<8, 1>(t, o0, c, i);
-    default: return grad_kw<8, 2>(t, o0, c, i);
-  }
-}
+void plane_avx2(int ob, const Plane& p) { plane<8, 4>(ob, p); }
+void grad_avx2(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) { grad<8, 2>(ob, t, o0, c, i); }
 
 }  // namespace nutshell::cpu::narrow

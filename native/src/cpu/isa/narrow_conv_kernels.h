@@ -128,27 +128,20 @@ inline __attribute__((always_inline)) void grad_block(const GradTask& t, int64_t
       }
     }
   }
-  for (int o = 0; o < OB; ++o) {
-    float* out = t.dw + (((o0 + o) * g.c + c) * g.kh + i) * KW;
-    for (int j = 0; j < KW; ++j) {
-      float sum = 0.0f;
-      for (int l = 0; l < L; ++l) sum += acc[o][j][l];
-      out[j] = sum;
-    }
-  }
+  store_lane_sums<L, OB, KW>(acc, t.dw + ((o0 * g.c + c) * g.kh + i) * KW, g.c * g.kh * KW);
 }
 
-template <int L, int OB>
-inline __attribute__((always_inline)) void grad_kw(const GradTask& t, int64_t o0, int64_t c, int64_t i) {
-  switch (t.g.kw) {
-    case 1: return grad_block<L, OB, 1>(t, o0, c, i);
-    case 2: return grad_block<L, OB, 2>(t, o0, c, i);
-    case 3: return grad_block<L, OB, 3>(t, o0, c, i);
-    case 4: return grad_block<L, OB, 4>(t, o0, c, i);
-    case 5: return grad_block<L, OB, 5>(t, o0, c, i);
-    case 6: return grad_block<L, OB, 6>(t, o0, c, i);
-    default: return grad_block<L, OB, 7>(t, o0, c, i);  // kw <= narrow_conv_grad_max_kernel_width
-  }
+// Blocks of up to MaxOB output channels: one sample's plane; the weight gradient for kernels up
+// to narrow_conv_grad_max_kernel_width wide.
+template <int L, int MaxOB>
+void plane(int ob, const Plane& p) {
+  with_constant<MaxOB>(ob, [&](auto ob_) { plane_block<L, decltype(ob_)::value>(p); });
+}
+template <int L, int MaxOB>
+void grad(int ob, const GradTask& t, int64_t o0, int64_t c, int64_t i) {
+  with_constant<MaxOB>(ob, [&](auto ob_) {
+    with_constant<narrow_conv_grad_max_kernel_width>(t.g.kw, [&](auto kw) { grad_block<L, decltype(ob_)::value, decltype(kw)::value>(t, o0, c, i); });
+  });
 }
 
 }  // namespace
