@@ -51,7 +51,7 @@ bool batch_lane_conv_fits(int64_t batch, int64_t written_channels, int64_t kh, i
          stride[1] == 1 && dilation[0] == 1 && dilation[1] == 1;
 }
 
-void batch_lane_conv_forward(const LaneConv& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
+void batch_lane_conv_forward(const ConvShape& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
   const bool wide = onednn::vector_bits() == 512;
   const int64_t lanes = lanes_for(g.n, wide);
   const int64_t taps = g.c * g.kh * g.kw, in_pixels = g.c * g.h * g.w, out_pixels = g.o * g.oh * g.ow;
@@ -76,7 +76,7 @@ void batch_lane_conv_forward(const LaneConv& g, const float* x, const float* w, 
   transpose(false, wide, yt, g.n, out_pixels, lanes, y);
 }
 
-void batch_lane_conv_weight_grad(const LaneConv& g, const float* x, const float* gy, float* dw) {
+void batch_lane_conv_weight_grad(const ConvShape& g, const float* x, const float* gy, float* dw) {
   const bool wide = onednn::vector_bits() == 512;
   const int64_t lanes = lanes_for(g.n, wide);
   const int64_t in_pixels = g.c * g.h * g.w, out_pixels = g.o * g.oh * g.ow;

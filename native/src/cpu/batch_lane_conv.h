@@ -11,15 +11,9 @@
 // of samples; the channel rule is in batch_lane_conv_fits.
 #include <cstdint>
 
-namespace nutshell::cpu {
+#include "conv_blocks.h"
 
-struct LaneConv {
-  int64_t n;                   // samples
-  int64_t c, h, w;             // input [N, C, H, W]
-  int64_t o, kh, kw;           // weight [O, C, kH, kW]
-  int64_t pad_top, pad_left;   // zero padding before the first row / column
-  int64_t oh, ow;              // output [N, O, oH, oW] (stride 1)
-};
+namespace nutshell::cpu {
 
 // Whether the batch-lane kernel should run a correlation of `batch` samples that writes
 // `written_channels` (the forward's output channels; for backward data, the input gradient's)
@@ -31,11 +25,11 @@ bool batch_lane_conv_fits(int64_t batch, int64_t written_channels, int64_t kh, i
 
 // y = correlation(x, w) + bias (bias may be null), then max(y, 0) when `relu`; threads from the
 // caller's OpenMP setting.
-void batch_lane_conv_forward(const LaneConv& g, const float* x, const float* w, const float* bias, bool relu, float* y);
+void batch_lane_conv_forward(const ConvShape& g, const float* x, const float* w, const float* bias, bool relu, float* y);
 
 // The weight gradient of a convolution whose input channels fit the rule: dW = Σ gy · x over
 // samples and pixels, kernels at most this wide (the accumulators are registers).
 constexpr int64_t batch_lane_conv_grad_max_kernel_width = 7;
-void batch_lane_conv_weight_grad(const LaneConv& g, const float* x, const float* gy, float* dw);
+void batch_lane_conv_weight_grad(const ConvShape& g, const float* x, const float* gy, float* dw);
 
 }  // namespace nutshell::cpu

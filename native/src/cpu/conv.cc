@@ -25,6 +25,7 @@
 #include "narrow_conv.h"
 #include "onednn.h"
 #include "pointwise_conv.h"
+#include "thread_scratch.h"
 
 namespace nutshell::cpu {
 
@@ -115,6 +116,12 @@ bool pointwise(const Conv& c, PointwiseConv& g) {
   const int64_t kh = c.wei[c.wei.size() - 2], kw = c.wei.back();
   g = PointwiseConv{c.src[0], c.src[1], c.dst[1], c.dst[2] * c.dst[3]};
   return (c.algo == 0 || c.algo == 1) && pointwise_conv_fits(kh, kw, stride, dilation, padding, c.groups, g.pixels);
+}
+
+// The correlation our kernels run: `in` [N, C, H, W] onto `out` [N, O, oH, oW] through an
+// O × C × kH × kW kernel, padded by `top` rows and `left` columns first.
+ConvShape correlation(const core::Shape& in, int64_t o, int64_t kh, int64_t kw, int64_t top, int64_t left, const core::Shape& out) {
+  return ConvShape{in[0], in[1], in[2], in[3], o, kh, kw, top, left, out[2], out[3]};
 }
 
 // Reorder targets come from the thread's scratch (onednn.h, Note [thread scratch]).
@@ -218,17 +225,11 @@ void conv2d(OpCall& call) {
     }
     return;
   }
-  if (narrow(c, x.shape[1], y.shape[3])) {
-    NarrowConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3], c.pad_l[0], c.pad_l[1], y.shape[2], y.shape[3]};
-    return narrow_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, relu, y.data<float>());
-  }
-  if (batch_lane(c, y.shape[1])) {
-    LaneConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3], c.pad_l[0], c.pad_l[1], y.shape[2], y.shape[3]};
-    return batch_lane_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, relu, y.data<float>());
-  }
-  if (PointwiseConv g; pointwise(c, g) && pointwise_conv_forward(g, x.data<float>(), w.data<float>(), with_bias ? b.data<float>() : nullptr, relu, y.data<float>())) {
-    return;
-  }
+  const ConvShape forward = correlation(x.shape, w.shape[0], w.shape[2], w.shape[3], c.pad_l[0], c.pad_l[1], y.shape);
+  const float* bias = with_bias ? b.data<float>() : nullptr;
+  if (narrow(c, x.shape[1], y.shape[3])) return narrow_conv_forward(forward, x.data<float>(), w.data<float>(), bias, relu, y.data<float>());
+  if (batch_lane(c, y.shape[1])) return batch_lane_conv_forward(forward, x.data<float>(), w.data<float>(), bias, relu, y.data<float>());
+  if (PointwiseConv g; pointwise(c, g) && pointwise_conv_forward(g, x.data<float>(), w.data<float>(), bias, relu, y.data<float>())) return;
   auto entry = dn::cached<Forward>("conv2d|" + c.key + (with_bias ? "|bias" : "") + (relu ? "|relu" : ""), [&] {
     auto e = std::make_shared<Forward>();
     e->pd = forward_pd(c, with_bias, relu);
@@ -262,15 +263,11 @@ void conv2dBackwardData(OpCall& call) {
   const bool padding_within_kernel = c.pad_l[0] < kh && c.pad_l[1] < kw && c.pad_r[0] < kh && c.pad_r[1] < kw;
   const bool use_narrow = padding_within_kernel && narrow(c, dx.shape[1], dx.shape[3]);
   if (use_narrow || (padding_within_kernel && batch_lane(c, dx.shape[1]))) {
-    const int64_t o = w.shape[0], ch = w.shape[1];
-    std::vector<float> flipped(static_cast<size_t>(w.numel()));
-    flip_conv_weights(w.data<float>(), o, ch, kh, kw, flipped.data());
-    if (use_narrow) {
-      NarrowConv g{gy.shape[0], o, gy.shape[2], gy.shape[3], ch, kh, kw, kh - 1 - c.pad_l[0], kw - 1 - c.pad_l[1], dx.shape[2], dx.shape[3]};
-      return narrow_conv_forward(g, gy.data<float>(), flipped.data(), nullptr, false, dx.data<float>());
-    }
-    LaneConv g{gy.shape[0], o, gy.shape[2], gy.shape[3], ch, kh, kw, kh - 1 - c.pad_l[0], kw - 1 - c.pad_l[1], dx.shape[2], dx.shape[3]};
-    return batch_lane_conv_forward(g, gy.data<float>(), flipped.data(), nullptr, false, dx.data<float>());
+    const int64_t ch = w.shape[1];
+    float* flipped = thread_scratch_floats(Scratch::conv_flipped_weights, w.numel());
+    flip_conv_weights(w.data<float>(), w.shape[0], ch, kh, kw, flipped);
+    const ConvShape full = correlation(gy.shape, ch, kh, kw, kh - 1 - c.pad_l[0], kw - 1 - c.pad_l[1], dx.shape);
+    return (use_narrow ? narrow_conv_forward : batch_lane_conv_forward)(full, gy.data<float>(), flipped, nullptr, false, dx.data<float>());
   }
   if (PointwiseConv g; pointwise(c, g) && pointwise_conv_backward_data(g, gy.data<float>(), w.data<float>(), dx.data<float>())) return;
   auto entry = dn::cached<BackwardData>("conv2dBackwardData|" + c.key, [&] {
@@ -301,13 +298,12 @@ void conv2dBackwardWeights(OpCall& call) {
   Conv c = describe(a, x.shape, dw.shape, gy.shape);
   if (dw.numel() == 0) return;
   if (gy.numel() == 0 || x.numel() == 0) return zero(dw);  // an empty batch contributes nothing
-  if (narrow(c, x.shape[1], gy.shape[3]) && dw.shape[3] <= narrow_conv_grad_max_kernel_width) {
-    NarrowConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], dw.shape[0], dw.shape[2], dw.shape[3], c.pad_l[0], c.pad_l[1], gy.shape[2], gy.shape[3]};
-    return narrow_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>());
+  const ConvShape forward = correlation(x.shape, dw.shape[0], dw.shape[2], dw.shape[3], c.pad_l[0], c.pad_l[1], gy.shape);
+  if (narrow(c, x.shape[1], gy.shape[3]) && forward.kw <= narrow_conv_grad_max_kernel_width) {
+    return narrow_conv_weight_grad(forward, x.data<float>(), gy.data<float>(), dw.data<float>());
   }
-  if (batch_lane(c, x.shape[1]) && dw.shape[3] <= batch_lane_conv_grad_max_kernel_width) {
-    LaneConv g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], dw.shape[0], dw.shape[2], dw.shape[3], c.pad_l[0], c.pad_l[1], gy.shape[2], gy.shape[3]};
-    return batch_lane_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>());
+  if (batch_lane(c, x.shape[1]) && forward.kw <= batch_lane_conv_grad_max_kernel_width) {
+    return batch_lane_conv_weight_grad(forward, x.data<float>(), gy.data<float>(), dw.data<float>());
   }
   if (PointwiseConv g; pointwise(c, g) && pointwise_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>())) return;
   auto entry = dn::cached<BackwardWeights>("conv2dBackwardWeights|" + c.key, [&] {

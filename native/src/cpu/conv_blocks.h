@@ -1,10 +1,20 @@
 #pragma once
-// Blocking and weight layouts shared by our convolution kernels (narrow_conv.cc,
+// Geometry, blocking and weight layouts shared by our convolution kernels (narrow_conv.cc,
 // batch_lane_conv.cc, conv.cc).
 #include <cstddef>
 #include <cstdint>
 
 namespace nutshell::cpu {
+
+// A stride-1, undilated, ungrouped correlation as our kernels run it (a convolution's forward, or
+// its input gradient as the full correlation of gradOutput with the flipped weights).
+struct ConvShape {
+  int64_t n, c, h, w;         // input [N, C, H, W]
+  int64_t o, kh, kw;          // weight [O, C, kH, kW]
+  int64_t pad_top, pad_left;  // zero padding before the first row / column
+  int64_t oh, ow;             // output [N, O, oH, oW]; stride 1, so the padded input is
+                              // (oH + kH − 1) × (oW + kW − 1)
+};
 
 // Output channels in `count` blocks of at most `max` channels, sizes differing by at most one.
 struct ChannelBlocks {

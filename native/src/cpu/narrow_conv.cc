@@ -44,7 +44,7 @@ bool narrow_conv_fits(int64_t narrow_channels, int64_t groups, const int64_t str
          stride[1] == 1 && dilation[0] == 1 && dilation[1] == 1 && image_width >= kMinRow;
 }
 
-void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
+void narrow_conv_forward(const ConvShape& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
   const int64_t taps = g.c * g.kh * g.kw;
   const bool wide = onednn::vector_bits() == 512;
   const ChannelBlocks blocks(g.o, wide ? 8 : 4);
@@ -77,7 +77,7 @@ void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, co
   });
 }
 
-void narrow_conv_weight_grad(const NarrowConv& g, const float* x, const float* gy, float* dw) {
+void narrow_conv_weight_grad(const ConvShape& g, const float* x, const float* gy, float* dw) {
   const bool wide = onednn::vector_bits() == 512;
   const int64_t lanes = wide ? 16 : 8;
   const int64_t row = (g.ow + lanes - 1) / lanes * lanes;

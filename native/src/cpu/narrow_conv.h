@@ -12,15 +12,9 @@
 // AVX2 or AVX-512 (the instruction set oneDNN runs with).
 #include <cstdint>
 
-namespace nutshell::cpu {
+#include "conv_blocks.h"
 
-struct NarrowConv {
-  int64_t n, c, h, w;              // input [N, C, H, W]
-  int64_t o, kh, kw;               // weight [O, C, kH, kW]
-  int64_t pad_top, pad_left;       // zero padding before the first row / column
-  int64_t oh, ow;                  // output [N, O, oH, oW]; stride 1, so the padded input is
-                                   // (oH + kH − 1) × (oW + kW − 1)
-};
+namespace nutshell::cpu {
 
 // Whether the narrow-input kernel should run a convolution with `narrow_channels` on its image
 // side (the forward's input channels; for backward data, the input gradient's): the shape rule
@@ -31,12 +25,12 @@ bool narrow_conv_fits(int64_t narrow_channels, int64_t groups, const int64_t str
 
 // y = conv(x, w) + bias (bias may be null), then max(y, 0) when `relu`; threads from the
 // caller's OpenMP setting.
-void narrow_conv_forward(const NarrowConv& g, const float* x, const float* w, const float* bias, bool relu, float* y);
+void narrow_conv_forward(const ConvShape& g, const float* x, const float* w, const float* bias, bool relu, float* y);
 
 // The weight gradient of a convolution the forward kernel takes, for kernels at most this wide
 // (its accumulators are registers): dW = Σ gy · x over samples and positions, vectorised along
 // the output row in the same way.
 constexpr int64_t narrow_conv_grad_max_kernel_width = 7;
-void narrow_conv_weight_grad(const NarrowConv& g, const float* x, const float* gy, float* dw);
+void narrow_conv_weight_grad(const ConvShape& g, const float* x, const float* gy, float* dw);
 
 }  // namespace nutshell::cpu

@@ -17,7 +17,8 @@ namespace nutshell::cpu {
 // Which buffer: each user names its own, so the buffers one op holds at once never collide.
 enum class Scratch {
   reorder_first, reorder_second, reorder_third,  // onednn.h: an op's reordered operands and result
-  conv_first, conv_second, conv_third,           // narrow_conv.cc, batch_lane_conv.cc
+  conv_first, conv_second, conv_third,           // narrow_conv.cc, batch_lane_conv.cc, pointwise_conv.cc
+  conv_flipped_weights,                          // conv.cc: the input gradient's correlation weights
   rnn_gx, rnn_gh, rnn_w_ih, rnn_w_hh, rnn_workspace, rnn_recompute_outputs, rnn_dgx, rnn_dgh, rnn_dh, rnn_dc, rnn_zeros, rnn_ones,
   count
 };

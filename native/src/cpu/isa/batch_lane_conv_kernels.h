@@ -13,7 +13,7 @@ namespace nutshell::cpu::batch_lane {
 // One block of output channels over a range of output rows. Lanes run over samples: `lanes`
 // floats per pixel (the batch rounded up to whole vectors).
 struct Task {
-  const LaneConv& g;
+  const ConvShape& g;
   int64_t lanes;
   const float* x;     // input, [C][H][W][lanes]
   const float* w;     // this block's weights, [C][kH][kW][ob]
@@ -27,7 +27,7 @@ struct Task {
 // partial sums (across samples) per weight, summed across lanes at the end. Lanes past the batch
 // hold zeros in both operands.
 struct GradTask {
-  const LaneConv& g;  // the forward convolution's geometry
+  const ConvShape& g;  // the forward convolution's geometry
   int64_t lanes;
   const float* x;     // [C][H][W][lanes]
   const float* gy;    // [O][oH][oW][lanes]
@@ -60,7 +60,7 @@ template <int L, int OB, int NV>
 inline __attribute__((always_inline)) void pixel(const Task& t, int64_t r, int64_t s, int64_t n0) {
   using Vec = typename Lanes<L>::Vec;
   using UnalignedVec = typename Lanes<L>::UnalignedVec;
-  const LaneConv& g = t.g;
+  const ConvShape& g = t.g;
   Vec acc[OB][NV];
   for (int o = 0; o < OB; ++o) {
     const Vec b = Vec{} + (t.bias ? t.bias[o] : 0.0f);
@@ -112,7 +112,7 @@ template <int L, int OB, int KW>
 inline __attribute__((always_inline)) void grad_block(const GradTask& t, int64_t o0, int64_t c, int64_t i) {
   using Vec = typename Lanes<L>::Vec;
   using UnalignedVec = typename Lanes<L>::UnalignedVec;
-  const LaneConv& g = t.g;
+  const ConvShape& g = t.g;
   Vec acc[OB][KW];
   for (int o = 0; o < OB; ++o) {
     for (int j = 0; j < KW; ++j) acc[o][j] = Vec{};

@@ -15,7 +15,7 @@ namespace nutshell::cpu::narrow {
 // than the registers would spill every accumulator: measured 40x slower than oneDNN on AVX2.
 
 struct Plane {
-  const NarrowConv& g;
+  const ConvShape& g;
   int64_t padded_h, padded_w;
   const float* x;     // this sample's zero-padded input, C planes of padded_h × padded_w
   const float* w;     // this block's weights, [C][kH][kW][ob]
@@ -29,7 +29,7 @@ struct Plane {
 // partial sums along the row (s in chunks of L), then summed across lanes. gy's rows are copied
 // zero-extended to whole vectors, so the last chunk adds zeros instead of needing a scalar tail.
 struct GradTask {
-  const NarrowConv& g;
+  const ConvShape& g;
   int64_t padded_h, padded_w;  // x planes: oH + kH − 1 rows of row + kW − 1 columns
   int64_t row;                 // gy rows: oW rounded up to whole vectors
   const float* xp;             // all samples, zero-padded: [N][C][padded_h][padded_w]
@@ -53,7 +53,7 @@ template <int L, int OB, int NV>
 inline __attribute__((always_inline)) void row_block(const Plane& p, int64_t row, const int64_t (&col)[2]) {
   using Vec = typename Lanes<L>::Vec;
   using UnalignedVec = typename Lanes<L>::UnalignedVec;
-  const NarrowConv& g = p.g;
+  const ConvShape& g = p.g;
   Vec acc[NV][OB];
   for (int o = 0; o < OB; ++o) {
     Vec b = Vec{} + (p.bias ? p.bias[o] : 0.0f);
@@ -103,7 +103,7 @@ template <int L, int OB, int KW>
 inline __attribute__((always_inline)) void grad_block(const GradTask& t, int64_t o0, int64_t c, int64_t i) {
   using Vec = typename Lanes<L>::Vec;
   using UnalignedVec = typename Lanes<L>::UnalignedVec;
-  const NarrowConv& g = t.g;
+  const ConvShape& g = t.g;
   Vec acc[OB][KW];
   for (int o = 0; o < OB; ++o) {
     for (int j = 0; j < KW; ++j) acc[o][j] = Vec{};
