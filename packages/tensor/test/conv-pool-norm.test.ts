@@ -26,6 +26,24 @@ import { expectClose, hashString, normal, seededRandom } from '../src/testing/in
 const seq = (shape: number[], a = 0.37, b = 0.1, requiresGrad = false): Tensor =>
   tensor(Array.from({ length: shape.reduce((p, d) => p * d, 1) }, (_, i) => Math.sin(a * i + b)), { shape, requiresGrad });
 
+// Standard-normal values of `shape` from `rand`.
+const randomTensor = (rand: () => number, shape: number[], requiresGrad = false): Tensor =>
+  tensor(Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => normal(rand)), { shape, requiresGrad });
+
+// The parity runs of our cpu convolution kernels: conv2d's output and the gradients of
+// Σ y·up (Σ y without `up`) on `threads` threads, with `algo` ('direct' forces oneDNN's).
+function convWithGradients(x: Tensor, w: Tensor, b: Tensor | undefined, up: Tensor | null, options: Parameters<typeof conv2d>[3], threads: number) {
+  return scope(() => {
+    setNumThreads(threads);
+    x.grad = null;
+    w.grad = null;
+    const y = conv2d(x, w, b, options);
+    sum(up ? mul(y, up) : y).backward();
+    return { y: y.dataSync(), dx: x.grad?.dataSync(), dw: w.grad!.dataSync() };
+  });
+}
+const firstDifference = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.prototype.findIndex.call(a, (v: number, i: number) => v !== b[i]);
+
 // import torch.nn.functional as F; seq(n, a, b) = [sin(a*i + b) for i in range(n)] as float32
 // conv1d: F.conv1d(x[2,3,7], w[4,3,3](.53,.2), b[4](1.1,.3), padding='same', dilation=2), upstream seq(.71,.4)
 // conv1dStride: F.conv1d(x[1,4,9], w[2,2,3](.53,.2), stride=2, padding=1, groups=2)
@@ -130,25 +148,17 @@ describe('narrow-input convolution (Note [narrow-input convolution])', () => {
   // waiting; 10 output channels make two blocks, so a sample's blocks may land on two threads.
   it('gives the same output and weight gradient on 2 threads as on 1, and agrees with oneDNN', () => {
     const rand = seededRandom(hashString('narrow-conv-threads'));
-    const values = (n: number) => Float32Array.from({ length: n }, () => normal(rand));
     const [N, O] = [600, 10];
-    const x = tensor(values(N * 28 * 28), { shape: [N, 1, 28, 28] });
-    const w = tensor(values(O * 25), { shape: [O, 1, 5, 5], requiresGrad: true });
-    const b = tensor(values(O), { shape: [O] });
+    const x = randomTensor(rand, [N, 1, 28, 28]);
+    const w = randomTensor(rand, [O, 1, 5, 5], true);
+    const b = randomTensor(rand, [O]);
     try {
-      const run = (threads: number, algo: 'auto' | 'direct') =>
-        scope(() => {
-          setNumThreads(threads);
-          w.grad = null;
-          const y = conv2d(x, w, b, { padding: 2, algo });
-          sum(y).backward();
-          return { y: y.dataSync(), dw: w.grad!.dataSync() };
-        });
+      const run = (threads: number, algo: 'auto' | 'direct') => convWithGradients(x, w, b, null, { padding: 2, algo }, threads);
       const one = run(1, 'auto');
       const two = run(2, 'auto');
       // Each output and each weight's gradient is one thread's, summed in one order: bit for bit.
-      expect(two.y.findIndex((v, i) => v !== one.y[i])).toBe(-1);
-      expect(two.dw.findIndex((v, i) => v !== one.dw[i])).toBe(-1);
+      expect(firstDifference(two.y, one.y)).toBe(-1);
+      expect(firstDifference(two.dw, one.dw)).toBe(-1);
       const ref = run(1, 'direct');
       expectClose(one.y, ref.y, 1e-4, 1e-4, 'ours vs oneDNN direct');
       expectClose(one.dw, ref.dw, 1e-2, 1e-3, 'weight gradient, ours vs oneDNN direct (sums of 470k products)');
@@ -165,30 +175,21 @@ describe('batch-lane convolution (Note [batch-lane convolution])', () => {
   // vectors.
   it('gives the same output and gradients on 2 threads as on 1, and agrees with oneDNN', () => {
     const rand = seededRandom(hashString('batch-lane-conv-threads'));
-    const values = (n: number) => Float32Array.from({ length: n }, () => normal(rand));
     const [N, C, O] = [48, 12, 6];
-    const x = tensor(values(N * C * 28 * 28), { shape: [N, C, 28, 28], requiresGrad: true });
-    const w = tensor(values(O * C * 25), { shape: [O, C, 5, 5], requiresGrad: true });
-    const b = tensor(values(O), { shape: [O] });
-    const up = tensor(values(N * O * 28 * 28), { shape: [N, O, 28, 28] });
+    const x = randomTensor(rand, [N, C, 28, 28], true);
+    const w = randomTensor(rand, [O, C, 5, 5], true);
+    const b = randomTensor(rand, [O]);
+    const up = randomTensor(rand, [N, O, 28, 28]);
     try {
-      const run = (threads: number, algo: 'auto' | 'direct') =>
-        scope(() => {
-          setNumThreads(threads);
-          x.grad = null;
-          w.grad = null;
-          const y = conv2d(x, w, b, { padding: 2, activation: 'relu', algo });
-          sum(mul(y, up)).backward();
-          return { y: y.dataSync(), dx: x.grad!.dataSync(), dw: w.grad!.dataSync() };
-        });
+      const run = (threads: number, algo: 'auto' | 'direct') => convWithGradients(x, w, b, up, { padding: 2, activation: 'relu', algo }, threads);
       const one = run(1, 'auto');
       const two = run(2, 'auto');
-      expect(two.y.findIndex((v, i) => v !== one.y[i])).toBe(-1);
-      expect(two.dx.findIndex((v, i) => v !== one.dx[i])).toBe(-1);
-      expect(two.dw.findIndex((v, i) => v !== one.dw[i])).toBe(-1);
+      expect(firstDifference(two.y, one.y)).toBe(-1);
+      expect(firstDifference(two.dx!, one.dx!)).toBe(-1);
+      expect(firstDifference(two.dw, one.dw)).toBe(-1);
       const ref = run(1, 'direct');
       expectClose(one.y, ref.y, 1e-4, 1e-4, 'ours vs oneDNN direct');
-      expectClose(one.dx, ref.dx, 1e-4, 1e-4, 'input gradient, ours vs oneDNN direct');
+      expectClose(one.dx!, ref.dx!, 1e-4, 1e-4, 'input gradient, ours vs oneDNN direct');
       expectClose(one.dw, ref.dw, 1e-2, 1e-3, 'weight gradient, ours vs oneDNN direct (sums of 38k products)');
     } finally {
       setNumThreads(1);
@@ -201,22 +202,13 @@ describe('1x1 convolution as matmul (Note [1x1 convolution as matmul])', () => {
   // 100M multiply-adds each way, so the matmuls run on both threads even with passive waiting.
   it('agrees with oneDNN convolution on 1 and 2 threads: output, input and weight gradients', () => {
     const rand = seededRandom(hashString('pointwise-conv'));
-    const values = (n: number) => Float32Array.from({ length: n }, () => normal(rand));
     const [N, C, O, S] = [32, 64, 48, 32];
-    const x = tensor(values(N * C * S * S), { shape: [N, C, S, S], requiresGrad: true });
-    const w = tensor(values(O * C), { shape: [O, C, 1, 1], requiresGrad: true });
-    const b = tensor(values(O), { shape: [O] });
-    const up = tensor(values(N * O * S * S), { shape: [N, O, S, S] });
+    const x = randomTensor(rand, [N, C, S, S], true);
+    const w = randomTensor(rand, [O, C, 1, 1], true);
+    const b = randomTensor(rand, [O]);
+    const up = randomTensor(rand, [N, O, S, S]);
     try {
-      const run = (threads: number, algo: 'auto' | 'direct') =>
-        scope(() => {
-          setNumThreads(threads);
-          x.grad = null;
-          w.grad = null;
-          const y = conv2d(x, w, b, { activation: 'relu', algo });
-          sum(mul(y, up)).backward();
-          return { y: y.dataSync(), dx: x.grad!.dataSync(), dw: w.grad!.dataSync() };
-        });
+      const run = (threads: number, algo: 'auto' | 'direct') => convWithGradients(x, w, b, up, { activation: 'relu', algo }, threads);
       // Without a bias the relu runs as the matmul's post-op.
       const noBias = (algo: 'auto' | 'direct') => scope(() => conv2d(x, w, undefined, { activation: 'relu', algo }).dataSync());
       expectClose(noBias('auto'), noBias('direct'), 1e-4, 1e-4, 'output without bias (relu as a post-op)');
@@ -224,7 +216,7 @@ describe('1x1 convolution as matmul (Note [1x1 convolution as matmul])', () => {
       for (const threads of [1, 2]) {
         const ours = run(threads, 'auto');
         expectClose(ours.y, ref.y, 1e-4, 1e-4, `output, ${threads} thread(s)`);
-        expectClose(ours.dx, ref.dx, 1e-4, 1e-4, `input gradient, ${threads} thread(s)`);
+        expectClose(ours.dx!, ref.dx!, 1e-4, 1e-4, `input gradient, ${threads} thread(s)`);
         expectClose(ours.dw, ref.dw, 1e-2, 1e-3, `weight gradient, ${threads} thread(s) (sums of 33k products)`);
       }
     } finally {
