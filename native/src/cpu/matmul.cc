@@ -19,6 +19,7 @@
 
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
+#include "matmul.h"
 #include "onednn.h"
 
 namespace nutshell::cpu {
@@ -29,21 +30,26 @@ using core::OpCall;
 using core::Shape;
 namespace dn = onednn;
 
-// One product C[b] = op(A[b])·op(B[b]) (+ bias) over merged batch dims.
-struct Problem {
-  dn::dims batch, a_batch, b_batch;   // merged batch dims of C, A and B (1 where broadcast)
-  dn::dims a_stride, b_stride;        // element strides of those batch dims in A and B
-  int64_t m = 0, n = 0, k = 0;
-  bool trans_a = false, trans_b = false;
-  bool bias = false;
-};
-
 struct Entry {
   dnnl::matmul prim;
+  bool reference;  // oneDNN found only its reference implementation
 };
 
-// Collapses the broadcast batch shapes of A and B (dense, each with an m·k / k·n block below).
-void set_batches(Problem& p, const Shape& a_batch, const Shape& b_batch) {
+dn::dims concat_dims(const dn::dims& head, std::initializer_list<int64_t> tail) {
+  dn::dims d = head;
+  d.insert(d.end(), tail);
+  return d;
+}
+
+std::string key_of(const MatmulProblem& p) {
+  return "mm:" + dn::key_of(p.batch) + "|" + dn::key_of(p.a_batch) + "|" + dn::key_of(p.b_batch) + "|" + dn::key_of(p.a_stride) + "|" +
+         dn::key_of(p.b_stride) + "|" + std::to_string(p.m) + "," + std::to_string(p.n) + "," + std::to_string(p.k) + "," +
+         std::to_string(p.trans_a) + std::to_string(p.trans_b) + std::to_string(p.bias) + std::to_string(p.relu);
+}
+
+}  // namespace
+
+void set_batches(MatmulProblem& p, const Shape& a_batch, const Shape& b_batch) {
   size_t rank = std::max(a_batch.size(), b_batch.size());
   struct Dim {
     int64_t size;
@@ -81,27 +87,14 @@ void set_batches(Problem& p, const Shape& a_batch, const Shape& b_batch) {
   }
 }
 
-dn::dims concat_dims(const dn::dims& head, std::initializer_list<int64_t> tail) {
-  dn::dims d = head;
-  d.insert(d.end(), tail);
-  return d;
-}
-
-std::string key_of(const Problem& p) {
-  return "mm:" + dn::key_of(p.batch) + "|" + dn::key_of(p.a_batch) + "|" + dn::key_of(p.b_batch) + "|" + dn::key_of(p.a_stride) + "|" +
-         dn::key_of(p.b_stride) + "|" + std::to_string(p.m) + "," + std::to_string(p.n) + "," + std::to_string(p.k) + "," +
-         std::to_string(p.trans_a) + std::to_string(p.trans_b) + std::to_string(p.bias);
-}
-
-// c = op(a)·op(b) (+ bias broadcast over rows), all f32; c is dense [batch…, m, n].
-void run(const Problem& p, const float* a, const float* b, const float* bias, float* c) {
+bool run_matmul(const MatmulProblem& p, const float* a, const float* b, const float* bias, float* c, bool reference_ok) {
   int64_t batch = 1;
   for (auto d : p.batch) batch *= d;
-  if (batch == 0 || p.m == 0 || p.n == 0) return;
+  if (batch == 0 || p.m == 0 || p.n == 0) return true;
   if (p.k == 0) {  // oneDNN 2.6 divides by k (SIGFPE): the empty sum is 0
     for (int64_t i = 0; i < batch * p.m; ++i)
-      for (int64_t j = 0; j < p.n; ++j) c[i * p.n + j] = bias ? bias[j] : 0.0f;
-    return;
+      for (int64_t j = 0; j < p.n; ++j) c[i * p.n + j] = p.relu ? std::max(bias ? bias[j] : 0.0f, 0.0f) : (bias ? bias[j] : 0.0f);
+    return true;
   }
   size_t r = p.batch.size();
   NS_CHECK(r + 2 <= DNNL_MAX_NDIMS, shape,
@@ -120,9 +113,17 @@ void run(const Problem& p, const float* a, const float* b, const float* bias, fl
   dnnl::memory::desc bias_md = p.bias ? dn::plain_desc(bias_dims, dn::dt::f32) : dnnl::memory::desc();
   auto entry = dn::cached<Entry>(key_of(p), [&] {
     dnnl::matmul::desc desc = p.bias ? dnnl::matmul::desc(a_md, b_md, bias_md, c_md) : dnnl::matmul::desc(a_md, b_md, c_md);
-    dnnl::matmul::primitive_desc pd(desc, dn::engine());
-    return std::make_shared<Entry>(Entry{dnnl::matmul(pd)});
+    dnnl::primitive_attr attr;
+    if (p.relu) {
+      dnnl::post_ops ops;
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+      attr.set_post_ops(ops);
+    }
+    dnnl::matmul::primitive_desc pd(desc, attr, dn::engine());
+    const bool reference = std::string(pd.impl_info_str()).rfind("ref", 0) == 0;
+    return std::make_shared<Entry>(Entry{dnnl::matmul(pd), reference});
   });
+  if (entry->reference && !reference_ok) return false;
   auto& eng = dn::engine();
   dnnl::memory am(a_md, eng, const_cast<float*>(a));
   dnnl::memory bm(b_md, eng, const_cast<float*>(b));
@@ -131,15 +132,14 @@ void run(const Problem& p, const float* a, const float* b, const float* bias, fl
   if (p.bias) args.emplace(DNNL_ARG_BIAS, dnnl::memory(bias_md, eng, const_cast<float*>(bias)));
   entry->prim.execute(dn::stream(), args);
   dn::stream().wait();
+  return true;
 }
-
-}  // namespace
 
 void matmul(OpCall& call) {
   auto attrs = core::MatmulAttrs::decode(call.reader());
   const auto& a = call.in(0);
   const auto& b = call.in(1);
-  Problem p;
+  MatmulProblem p;
   p.trans_a = attrs.transA;
   p.trans_b = attrs.transB;
   NS_CHECK(a.rank() >= 1 && b.rank() >= 1, shape, "both arguments need at least 1 dimension");
@@ -154,21 +154,21 @@ void matmul(OpCall& call) {
   Shape a_batch(a.shape.begin(), a.shape.end() - std::min(ra, 2));
   Shape b_batch(b.shape.begin(), b.shape.end() - std::min(rb, 2));
   set_batches(p, a_batch, b_batch);
-  run(p, a.data<float>(), b.data<float>(), nullptr, call.out(0).data<float>());
+  run_matmul(p, a.data<float>(), b.data<float>(), nullptr, call.out(0).data<float>());
 }
 
 void linear(OpCall& call) {
   const auto& x = call.in(0);
   const auto& w = call.in(1);
   const auto& bias = call.in(2);
-  Problem p;
+  MatmulProblem p;
   p.k = w.shape[1];
   p.n = w.shape[0];
   p.m = p.n ? call.out(0).numel() / p.n : 0;  // rows: x's leading dims, flattened
   p.trans_b = true;  // W is [out, in]: read as Wᵀ through strides
   p.bias = true;
   set_batches(p, {}, {});
-  run(p, x.data<float>(), w.data<float>(), bias.data<float>(), call.out(0).data<float>());
+  run_matmul(p, x.data<float>(), w.data<float>(), bias.data<float>(), call.out(0).data<float>());
 }
 
 }  // namespace nutshell::cpu

@@ -1,68 +1,24 @@
 // Note [1x1 convolution as matmul] (pointwise_conv.h).
 #include "pointwise_conv.h"
 
-#include <oneapi/dnnl/dnnl_debug.h>
-
-#include <string>
-
 #include "broadcast.h"
-#include "onednn.h"
+#include "matmul.h"
 #include "thread_scratch.h"
 
 namespace nutshell::cpu {
 
 namespace {
 
-namespace dn = onednn;
-
 constexpr int64_t kMinPixels = 128;
 
-struct Entry {
-  dnnl::matmul prim;
-  bool reference;  // oneDNN found only its reference implementation
-};
-
-// dst = src·weights, then relu as a post-op; every operand a 3-d [batch, rows, cols] view with
-// explicit strides, batch 1 broadcasting.
-struct Product {
-  dnnl::memory::desc src, weights, dst;
-  bool relu = false;
-  std::string key;
-};
-
-dnnl::memory::desc view(int64_t batch, int64_t rows, int64_t cols, dn::dims strides) {
-  return dnnl::memory::desc({batch, rows, cols}, dn::dt::f32, strides);
-}
-
-// Runs the product and returns true, or returns false without running it when oneDNN would use
-// a reference implementation (the caller's convolution is faster than that).
-bool run(const Product& p, const char* what, const float* src, const float* weights, float* dst) {
-  try {
-    auto entry = dn::cached<Entry>(p.key, [&] {
-      dnnl::primitive_attr attr;
-      if (p.relu) {
-        dnnl::post_ops ops;
-        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-        attr.set_post_ops(ops);
-      }
-      dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(p.src, p.weights, p.dst), attr, dn::engine());
-      const bool reference = std::string(pd.impl_info_str()).rfind("ref", 0) == 0;
-      return std::make_shared<Entry>(Entry{dnnl::matmul(pd), reference});
-    });
-    if (entry->reference) return false;
-    auto& eng = dn::engine();
-    entry->prim.execute(dn::stream(), {{DNNL_ARG_SRC, dnnl::memory(p.src, eng, const_cast<float*>(src))},
-                                       {DNNL_ARG_WEIGHTS, dnnl::memory(p.weights, eng, const_cast<float*>(weights))},
-                                       {DNNL_ARG_DST, dnnl::memory(p.dst, eng, dst)}});
-    dn::stream().wait();
-    return true;
-  } catch (const dnnl::error& e) {
-    NS_THROW(backend, std::string("oneDNN matmul for a 1x1 convolution's ") + what + " failed: " + e.what() + " [" + dnnl_status2str(e.status) + "]");
-  }
-}
-
-std::string shape_key(const char* what, const PointwiseConv& g) {
-  return std::string("pointwise|") + what + "|" + dn::key_of({g.n, g.c, g.o, g.pixels});
+// An m×k by k×n product over `samples`; an operand not per sample is one matrix for all of them.
+MatmulProblem product(int64_t samples, bool a_per_sample, bool b_per_sample, int64_t m, int64_t k, int64_t n) {
+  MatmulProblem p;
+  p.m = m;
+  p.k = k;
+  p.n = n;
+  set_batches(p, a_per_sample ? core::Shape{samples} : core::Shape{}, b_per_sample ? core::Shape{samples} : core::Shape{});
+  return p;
 }
 
 }  // namespace
@@ -74,15 +30,11 @@ bool pointwise_conv_fits(int64_t kh, int64_t kw, const int64_t stride[2], const 
 }
 
 bool pointwise_conv_forward(const PointwiseConv& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
-  Product p;
-  p.src = view(1, g.o, g.c, {g.o * g.c, g.c, 1});                     // W, shared by every sample
-  p.weights = view(g.n, g.c, g.pixels, {g.c * g.pixels, g.pixels, 1});  // X[n]
-  p.dst = view(g.n, g.o, g.pixels, {g.o * g.pixels, g.pixels, 1});
+  MatmulProblem p = product(g.n, false, true, g.o, g.c, g.pixels);  // W·X[n]
   // A bias per output row sends oneDNN 2.6's matmul to its reference code (5 s for Inception's
   // 1×1), so bias and the relu after it are one pass over the output instead.
   p.relu = relu && !bias;
-  p.key = shape_key("forward", g) + (p.relu ? "|relu" : "");
-  if (!run(p, "forward", w, x, y)) return false;
+  if (!run_matmul(p, w, x, nullptr, y, /*reference_ok=*/false)) return false;
   if (bias) {
     const int64_t rows = g.n * g.o;
     NS_PARALLEL_IF(rows * g.pixels >= kParallelGrain, "omp parallel for schedule(static)",
@@ -99,12 +51,9 @@ bool pointwise_conv_forward(const PointwiseConv& g, const float* x, const float*
 }
 
 bool pointwise_conv_backward_data(const PointwiseConv& g, const float* gy, const float* w, float* dx) {
-  Product p;
-  p.src = view(1, g.c, g.o, {g.o * g.c, 1, g.c});                        // Wᵀ, read through strides
-  p.weights = view(g.n, g.o, g.pixels, {g.o * g.pixels, g.pixels, 1});  // dY[n]
-  p.dst = view(g.n, g.c, g.pixels, {g.c * g.pixels, g.pixels, 1});
-  p.key = shape_key("backward data", g);
-  return run(p, "input gradient", w, gy, dx);
+  MatmulProblem p = product(g.n, false, true, g.c, g.o, g.pixels);  // Wᵀ·dY[n]
+  p.trans_a = true;
+  return run_matmul(p, w, gy, nullptr, dx, /*reference_ok=*/false);
 }
 
 bool pointwise_conv_weight_grad(const PointwiseConv& g, const float* x, const float* gy, float* dw) {
@@ -112,12 +61,9 @@ bool pointwise_conv_weight_grad(const PointwiseConv& g, const float* x, const fl
   // of threads).
   const int64_t oc = g.o * g.c;
   float* per_sample = thread_scratch_floats(Scratch::conv_first, g.n * oc);
-  Product p;
-  p.src = view(g.n, g.o, g.pixels, {g.o * g.pixels, g.pixels, 1});  // dY[n]
-  p.weights = view(g.n, g.pixels, g.c, {g.c * g.pixels, 1, g.pixels});  // X[n]ᵀ, through strides
-  p.dst = view(g.n, g.o, g.c, {oc, g.c, 1});
-  p.key = shape_key("backward weights", g);
-  if (!run(p, "weight gradient", gy, x, per_sample)) return false;
+  MatmulProblem p = product(g.n, true, true, g.o, g.pixels, g.c);  // dY[n]·X[n]ᵀ
+  p.trans_b = true;
+  if (!run_matmul(p, gy, x, nullptr, per_sample, /*reference_ok=*/false)) return false;
   for (int64_t i = 0; i < oc; ++i) dw[i] = per_sample[i];
   for (int64_t n = 1; n < g.n; ++n) {
     const float* s = per_sample + n * oc;
