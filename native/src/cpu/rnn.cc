@@ -149,11 +149,6 @@ void permute_rows(const float* w, int64_t width, const Partition& p, int k, floa
     std::memcpy(permuted + (p.col0(k) + g * u) * width, w + (g * p.H + j0) * width, sizeof(float) * u * width);
 }
 
-// ---- scratch ----
-
-// Buffers come from the calling thread's scratch (Note [thread scratch]); the layer's team shares
-// them.
-
 // Runs body(k, partition, barrier) on the layer's threads, one OpenMP region; the first error wins
 // and is rethrown on the calling thread. Should OpenMP grant fewer threads than asked (a nested
 // or limited runtime), the layer runs on one thread instead of waiting at a barrier for threads
@@ -297,7 +292,7 @@ void cell_forward(Cell cell, const CellRow& r) {
 
 // ---- the layer's buffers ----
 
-// Allocated on the calling thread (scratch is per thread) and shared by the team.
+// From the calling thread's scratch (Note [thread scratch]), shared by the layer's team.
 struct Buffers {
   float *gx = nullptr, *gh = nullptr;    // permuted gate pre-activations: input part of one chunk of steps, hidden part of one step [N, G·H]
   float *w_ih = nullptr, *w_hh = nullptr;  // permuted weight copies of the direction at work
