@@ -18,7 +18,7 @@
 // GEMM (a passive OpenMP team wakes with a syscall per region). One region runs the whole layer:
 // thread k owns hidden units [j0, j1) and computes every gate's columns for them (the rows of W_ih
 // and W_hh for those units copied once per call into a per-thread block, so one sgemm per step
-// serves all gates), then the cell for those units; the threads meet once per step at a spin
+// serves all gates; on one thread that block is the weight itself), then the cell for those units; the threads meet once per step at a spin
 // barrier (Note [spin barrier]) because the next step reads all of h. Backward is partitioned the
 // same way (dh_prev = dG·W_hh by columns) and dX by rows. The partition depends only on the
 // shapes and the thread count, so results repeat bit for bit.
@@ -149,6 +149,14 @@ void permute_rows(const float* w, int64_t width, const Partition& p, int k, floa
     std::memcpy(permuted + (p.col0(k) + g * u) * width, w + (g * p.H + j0) * width, sizeof(float) * u * width);
 }
 
+// The weights in the permuted layout: thread k's rows copied into `buffer`, or, on one thread,
+// where the permutation is the identity, the weight itself.
+const float* permuted(const float* w, int64_t width, const Partition& p, int k, float* buffer) {
+  if (p.threads == 1) return w;
+  permute_rows(w, width, p, k, buffer);
+  return buffer;
+}
+
 // Runs body(k, partition, barrier) on the layer's threads, one OpenMP region; the first error wins
 // and is rethrown on the calling thread. Should OpenMP grant fewer threads than asked (a nested
 // or limited runtime), the layer runs on one thread instead of waiting at a barrier for threads
@@ -192,7 +200,7 @@ void run_team(const Layer& L, Body&& body) {
 
 // ---- forward cells: one row, thread k's u units ----
 
-// The cells' loops are plain C++ that GCC vectorises (NS_WIDE_LOOPS, wide_loops.h).
+// The other cells' loops are plain C++ that GCC vectorises (NS_WIDE_LOOPS, wide_loops.h).
 
 // Pointers of one row for thread k: gx/gh in the permuted block (gate g at g·u), the rest natural.
 struct CellRow {
@@ -207,34 +215,52 @@ struct CellRow {
   int64_t u, H;
 };
 
-NS_WIDE_LOOPS void lstm_cell(const CellRow& r) {
+// The LSTM cell runs five transcendentals per unit, the most work of the forward outside its
+// GEMMs: one pass over vectors of units keeps the four gates in registers from the pre-activation
+// sums to h, where separate loops per function made five passes over the row (7% of the cell's
+// time on the bench LSTM). Compiled per vector width like vmath's functions.
+template <typename V>
+NS_VMATH_INLINE void lstm_cell_vectors(const CellRow& r) {
+  using vmath::load_first, vmath::store_first;
+  constexpr int64_t W = vmath::lanes<V>::n;
   const int64_t u = r.u, H = r.H;
-  const float *gx = r.gx, *gh = r.gh, *b_ih = r.b_ih, *b_hh = r.b_hh;
-  float* a = r.gates;
-  for (int64_t g = 0; g < 4; ++g) {
-#pragma GCC ivdep
-    for (int64_t j = 0; j < u; ++j) a[g * H + j] = gx[g * u + j] + gh[g * u + j] + b_ih[g * H + j] + b_hh[g * H + j];
+  for (int64_t j = 0; j < u; j += W) {
+    const int64_t m = std::min(W, u - j);
+    V a[4];
+    for (int64_t g = 0; g < 4; ++g) {
+      V x, h, b_ih, b_hh;
+      load_first(x, r.gx + g * u + j, m);
+      load_first(h, r.gh + g * u + j, m);
+      load_first(b_ih, r.b_ih + g * H + j, m);
+      load_first(b_hh, r.b_hh + g * H + j, m);
+      a[g] = x + h + b_ih + b_hh;
+    }
+    vmath::sigmoid_inplace(a[0]);  // i
+    vmath::sigmoid_inplace(a[1]);  // f
+    vmath::tanh_inplace(a[2]);     // g
+    vmath::sigmoid_inplace(a[3]);  // o
+    for (int64_t g = 0; g < 4; ++g) store_first(r.gates + g * H + j, a[g], m);
+    // c_prev is the c_{t−1} plane's row itself (the previous step wrote it there).
+    V c;
+    load_first(c, r.c_prev + j, m);
+    c = a[1] * c + a[0] * a[2];
+    store_first(r.c_next + j, c, m);
+    vmath::tanh_inplace(c);
+    store_first(r.extra[0] + j, c, m);
+    const V h = a[3] * c;
+    store_first(r.h + j, h, m);
+    store_first(r.h_next + j, h, m);
   }
-  vmath::sigmoid(a, a, u);
-  vmath::sigmoid(a + H, a + H, u);
-  vmath::tanh(a + 2 * H, a + 2 * H, u);
-  vmath::sigmoid(a + 3 * H, a + 3 * H, u);
-  // c_prev is the c_{t−1} plane's row itself (the previous step wrote it there).
-  const float *i = a, *f = a + H, *gg = a + 2 * H, *o = a + 3 * H, *c_prev = r.c_prev;
-  float *tanh_c = r.extra[0], *c_next = r.c_next, *h = r.h, *h_next = r.h_next;
-#pragma GCC ivdep
-  for (int64_t j = 0; j < u; ++j) {
-    const float c = f[j] * c_prev[j] + i[j] * gg[j];
-    c_next[j] = c;
-    tanh_c[j] = c;
-  }
-  vmath::tanh(tanh_c, tanh_c, u);
-#pragma GCC ivdep
-  for (int64_t j = 0; j < u; ++j) {
-    const float v = o[j] * tanh_c[j];
-    h[j] = v;
-    h_next[j] = v;
-  }
+}
+
+using vmath::f4, vmath::f8, vmath::f16;
+NS_VMATH_WIDTHS(lstm_cell_vectors, void, (const CellRow& r), (r))
+
+void lstm_cell(const CellRow& r) {
+  const int width = vmath::impl::width();
+  if (width == 16) lstm_cell_vectors_16(r);
+  else if (width == 8) lstm_cell_vectors_8(r);
+  else lstm_cell_vectors_4(r);
 }
 
 NS_WIDE_LOOPS void gru_cell(const CellRow& r) {
@@ -365,11 +391,12 @@ bool forward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& b
   const bool lstm = L.cell == Cell::lstm, reverse = d == 1;
   float* c_plane = lstm ? planes.extra_plane(1, L) : nullptr;
   PackedMatmul* step = nullptr;  // h_{t−1}·W_hhᵀ for this thread's gate columns (Note [packed matmul])
+  const float* w_ih = nullptr;  // permuted (Note [rnn threads])
   if (u > 0) {
-    permute_rows(W.w_ih, L.C, p, k, b.w_ih);
-    permute_rows(W.w_hh, H, p, k, b.w_hh);
+    w_ih = permuted(W.w_ih, L.C, p, k, b.w_ih);
+    const float* w_hh = permuted(W.w_hh, H, p, k, b.w_hh);
     step = &PackedMatmul::on_this_thread(N, H, L.gates() * u, ps * H, GH);
-    step->pack(b.w_hh + col0 * H, 1, H);  // W_hhᵀ: the permuted rows read across
+    step->pack(w_hh + col0 * H, 1, H);  // W_hhᵀ: the permuted rows read across
     const int64_t first = planes.base(0, reverse ? L.T - 1 : 0);
     for (int64_t n = 0; n < N; ++n) {
       std::memcpy(planes.hprev + (first + n * ps) * H + j0, io.hx + (d * N + n) * H + j0, sizeof(float) * u);
@@ -386,8 +413,8 @@ bool forward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& b
       // The input projection of the next `steps` steps, through this thread's gate columns.
       const int64_t steps = std::min(chunk, L.T - i);
       chunk_lo = reverse ? t - steps + 1 : t;
-      if (L.batch_first) gemm(false, true, N, L.gates() * u, L.C, io.x + t * L.C, L.T * L.C, b.w_ih + col0 * L.C, L.C, 0.0f, b.gx + col0, GH);
-      else gemm(false, true, steps * N, L.gates() * u, L.C, io.x + chunk_lo * N * L.C, L.C, b.w_ih + col0 * L.C, L.C, 0.0f, b.gx + col0, GH);
+      if (L.batch_first) gemm(false, true, N, L.gates() * u, L.C, io.x + t * L.C, L.T * L.C, w_ih + col0 * L.C, L.C, 0.0f, b.gx + col0, GH);
+      else gemm(false, true, steps * N, L.gates() * u, L.C, io.x + chunk_lo * N * L.C, L.C, w_ih + col0 * L.C, L.C, 0.0f, b.gx + col0, GH);
     }
     if (u > 0) {
       const int64_t pb = planes.base(i, t), pb_next = planes.base(i + 1, next);
@@ -522,9 +549,10 @@ bool backward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& 
   const bool lstm = L.cell == Cell::lstm, gru = L.cell == Cell::gru, reverse = d == 1;
   // Recurrent gradient of h_{t−1}: dG_t·W_hh, plus (GRU) the direct term the cell left in dh.
   const float beta = gru ? 1.0f : 0.0f;
+  // Permuted (Note [rnn threads]); every thread reads all rows, after the first barrier.
+  const float* w_ih = permuted(W.w_ih, L.C, p, k, b.w_ih);
+  const float* w_hh = permuted(W.w_hh, H, p, k, b.w_hh);
   if (u > 0) {
-    permute_rows(W.w_ih, L.C, p, k, b.w_ih);
-    permute_rows(W.w_hh, H, p, k, b.w_hh);
     for (int64_t n = 0; n < N; ++n) {
       std::memcpy(b.dh + n * H + j0, io.dhy + (d * N + n) * H + j0, sizeof(float) * u);
       if (lstm) std::memcpy(b.dc + n * H + j0, io.dcy + (d * N + n) * H + j0, sizeof(float) * u);
@@ -535,7 +563,7 @@ bool backward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& 
     const int64_t t = reverse ? i : L.T - 1 - i;
     if (i > 0) {
       if (!barrier.wait()) return false;  // dG of `later` and the permuted W_hh complete
-      if (u > 0) gemm(false, false, N, u, GH, b.dgh + rows.base(later) * GH, s * GH, b.w_hh + j0, H, beta, b.dh + j0, H);
+      if (u > 0) gemm(false, false, N, u, GH, b.dgh + rows.base(later) * GH, s * GH, w_hh + j0, H, beta, b.dh + j0, H);
     }
     if (u > 0) {
       for (int64_t n = 0; n < N; ++n) {
@@ -558,7 +586,7 @@ bool backward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& 
   }
   if (!barrier.wait()) return false;  // every dG complete
   if (u > 0) {
-    gemm(false, false, N, u, GH, b.dgh + rows.base(later) * GH, s * GH, b.w_hh + j0, H, beta, b.dh + j0, H);
+    gemm(false, false, N, u, GH, b.dgh + rows.base(later) * GH, s * GH, w_hh + j0, H, beta, b.dh + j0, H);
     for (int64_t n = 0; n < N; ++n) {
       std::memcpy(io.dhx + (d * N + n) * H + j0, b.dh + n * H + j0, sizeof(float) * u);
       if (lstm) std::memcpy(io.dcx + (d * N + n) * H + j0, b.dc + n * H + j0, sizeof(float) * u);
@@ -569,14 +597,17 @@ bool backward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& 
       const int64_t block = col0 + g * u, row = g * H + j0;
       gemm(true, false, u, L.C, R, b.dgx + block, GH, io.x, L.C, 0.0f, dw_ih + row * L.C, L.C);
       gemm(true, false, u, H, R, b.dgh + block, GH, planes.hprev, H, 0.0f, dw_hh + row * H, H);
-      // Bias gradients: the column sums, as dGᵀ·1 on the same GEMM.
-      if (db_ih) gemm(true, false, u, 1, R, b.dgx + block, GH, b.ones, 1, 0.0f, db_ih + row, 1);
-      if (db_hh) gemm(true, false, u, 1, R, b.dgh + block, GH, b.ones, 1, 0.0f, db_hh + row, 1);
+      // Bias gradients: the column sums, as dGᵀ·1 on the same GEMM; the two biases enter every
+      // gate alike, so they are equal but for the GRU's n gate.
+      if (!db_ih) continue;
+      gemm(true, false, u, 1, R, b.dgx + block, GH, b.ones, 1, 0.0f, db_ih + row, 1);
+      if (b.dgh == b.dgx) std::memcpy(db_hh + row, db_ih + row, sizeof(float) * u);
+      else gemm(true, false, u, 1, R, b.dgh + block, GH, b.ones, 1, 0.0f, db_hh + row, 1);
     }
   }
   // dX = Σ_d dG_x·W_ih, by rows.
   const int64_t per = (R + p.threads - 1) / p.threads, r0 = std::min(R, k * per), r1 = std::min(R, r0 + per);
-  gemm(false, false, r1 - r0, L.C, GH, b.dgx + r0 * GH, GH, b.w_ih, L.C, d == 0 ? 0.0f : 1.0f, io.dx + r0 * L.C, L.C);
+  gemm(false, false, r1 - r0, L.C, GH, b.dgx + r0 * GH, GH, w_ih, L.C, d == 0 ? 0.0f : 1.0f, io.dx + r0 * L.C, L.C);
   return barrier.wait();  // before the next direction reuses the buffers
 }
 

@@ -14,6 +14,8 @@
 #include <cstring>
 #include <limits>
 
+#include "onednn.h"
+
 
 namespace nutshell::cpu::vmath {
 
@@ -55,6 +57,20 @@ NS_VMATH_INLINE void load(V& v, const float* p) {
 template <typename V>
 NS_VMATH_INLINE void store(float* p, const V& v) {
   std::memcpy(p, &v, sizeof v);
+}
+
+// The first m ≤ lanes floats, for a loop's tail: the rest of the vector is 0 on load, not stored.
+template <typename V>
+NS_VMATH_INLINE void load_first(V& v, const float* p, int64_t m) {
+  if (m == lanes<V>::n) return load(v, p);
+  v = V{};
+  std::memcpy(&v, p, sizeof(float) * static_cast<size_t>(m));
+}
+
+template <typename V>
+NS_VMATH_INLINE void store_first(float* p, const V& v, int64_t m) {
+  if (m == lanes<V>::n) return store(p, v);
+  std::memcpy(p, &v, sizeof(float) * static_cast<size_t>(m));
 }
 
 template <typename V>
@@ -136,17 +152,43 @@ NS_VMATH_INLINE void log1p_inplace(V& x) {
   x = d == 0.f ? x : u == std::numeric_limits<float>::infinity() ? u : r;
 }
 
-// σ(x) = 1 / (1 + exp(−x)), from exp(−|x|) so that it never overflows.
+// a ← e^(−a) for a ≥ 0 (or NaN, which propagates): exp_inplace without the cases a non-positive
+// argument cannot reach, so sigmoid and tanh — an LSTM cell runs five per unit — pay about two
+// thirds of its operations. k = round(−a / ln 2) by the 1.5·2^23 trick (adding it leaves k in
+// the low mantissa bits). a is clamped at 88, where k = −127 makes the scale 0: e^(−88) would be
+// subnormal, and 0 is what exp_inplace gives there too.
+template <typename V>
+NS_VMATH_INLINE void exp_neg_inplace(V& a) {
+  typedef typename lanes<V>::I I;
+  a = a > 88.f ? V{} + 88.f : a;  // NaN compares false and stays
+  const V magic = V{} + 12582912.f;
+  const V na = -a;
+  const V t = na * 1.44269504088896341f + magic;
+  const V k = t - magic;
+  V r = na - k * 0.693359375f;
+  r = r - k * -2.12194440e-4f;
+  V p = V{} + 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const I ki = (I)t - (I)magic;
+  const V scale = (V)((ki + 127) << 23);
+  a = (p * r * r + r + 1.f) * scale;
+}
+
+// σ(x) = 1 / (1 + e^(−x)), from e^(−|x|) so that it never overflows.
 template <typename V>
 NS_VMATH_INLINE void sigmoid_inplace(V& x) {
-  V e = x < 0.f ? x : -x;
-  exp_inplace(e);
+  V e = x < 0.f ? -x : x;
+  exp_neg_inplace(e);
   const V r = 1.f / (1.f + e);
   x = x < 0.f ? e * r : r;
 }
 
-// tanh, Cephes' tanhf: an odd polynomial below |x| = 0.625 (where 1 − 2/(e^{2|x|} + 1) would lose
-// digits to cancellation), that form above it; ±1 for large |x|, NaN propagates.
+// tanh, Cephes' tanhf: an odd polynomial below |x| = 0.625 (where (1 − e^(−2|x|)) / (1 + e^(−2|x|))
+// would lose digits to cancellation), that form above it; ±1 for large |x|, NaN propagates.
 template <typename V>
 NS_VMATH_INLINE void tanh_inplace(V& x) {
   const V a = x < 0.f ? -x : x;
@@ -158,8 +200,8 @@ NS_VMATH_INLINE void tanh_inplace(V& x) {
   p = p * z - 3.33332819422e-1f;
   const V small = p * z * x + x;
   V e = a * 2.f;
-  exp_inplace(e);
-  V big = 1.f - 2.f / (e + 1.f);
+  exp_neg_inplace(e);
+  V big = (1.f - e) / (1.f + e);
   big = x < 0.f ? -big : big;
   x = a < 0.625f ? small : big;
 }
@@ -370,11 +412,13 @@ NS_VMATH_WIDTHS(signed_max, float, (const float* x, int64_t n, float sign), (x, 
 NS_VMATH_WIDTHS(strided_max_exp_sum, void, (const float* x, int64_t classes, int64_t stride, int64_t len, float* m, float* s, float* e),
                 (x, classes, stride, len, m, s, e))
 
-// 16, 8 or 4: the widest vector the CPU runs.
+// 16, 8 or 4: the widest vector the CPU runs, within the instruction set oneDNN was allowed
+// (ONEDNN_MAX_CPU_ISA), like our other kernels: so one variable limits every kernel of the
+// process, and the AVX2 and baseline builds run and are tested on an AVX-512 machine too.
 inline int width() {
-  static const int w = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") ? 16
-                       : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")       ? 8
-                                                                                              : 4;
+  static const int w = onednn::vector_bits() == 512 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") ? 16
+                       : onednn::vector_bits() >= 256 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")  ? 8
+                                                                                                                            : 4;
   return w;
 }
 
