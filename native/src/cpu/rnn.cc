@@ -18,10 +18,11 @@
 // GEMM (a passive OpenMP team wakes with a syscall per region). One region runs the whole layer:
 // thread k owns hidden units [j0, j1) and computes every gate's columns for them (the rows of W_ih
 // and W_hh for those units copied once per call into a per-thread block, so one sgemm per step
-// serves all gates; on one thread that block is the weight itself), then the cell for those units; the threads meet once per step at a spin
-// barrier (Note [spin barrier]) because the next step reads all of h. Backward is partitioned the
-// same way (dh_prev = dG·W_hh by columns) and dX by rows. The partition depends only on the
-// shapes and the thread count, so results repeat bit for bit.
+// serves all gates; on one thread that block is the weight itself), then the cell for those
+// units; the threads meet once per step at a spin barrier (Note [spin barrier]) because the next
+// step reads all of h. Backward is partitioned the same way (dh_prev = dG·W_hh by columns) and
+// dX by rows. The partition depends only on the shapes and the thread count, so results repeat
+// bit for bit.
 //
 // Note [rnn workspace]: the training forward keeps, per direction, planes of R = T·N rows in the
 // input's row order (time- or batch-major): the activated gates [R, G·H], per-cell extras [R, H]
