@@ -55,11 +55,18 @@ endforeach()
 list(APPEND _ns_hint_inc ${CUDAToolkit_INCLUDE_DIRS} /usr/include/x86_64-linux-gnu)
 list(APPEND _ns_hint_lib ${CUDAToolkit_LIBRARY_DIR} /usr/lib/x86_64-linux-gnu)
 
+# Each library is looked for first beside the headers found (a wheel's include/ and lib/), then
+# folder by folder in the order above (NAMES_PER_DIR): CMake's default, name by name across every
+# folder, would take an unversioned libcublas.so from /usr/local/cuda before the wheel's
+# libcublas.so.13 (the wheels ship versioned names only), pairing one cuBLAS's headers with
+# another's library.
 find_path(CUDNN_INCLUDE_DIR cudnn_version.h HINTS ${_ns_hint_inc} NO_DEFAULT_PATH)
-find_library(CUDNN_LIBRARY NAMES cudnn libcudnn.so.9 HINTS ${_ns_hint_lib} NO_DEFAULT_PATH)
 find_path(CUBLAS_INCLUDE_DIR cublas_v2.h HINTS ${_ns_hint_inc} NO_DEFAULT_PATH)
-find_library(CUBLAS_LIBRARY NAMES cublas libcublas.so.13 libcublas.so.12 HINTS ${_ns_hint_lib} NO_DEFAULT_PATH)
-find_library(CUBLASLT_LIBRARY NAMES cublasLt libcublasLt.so.13 libcublasLt.so.12 HINTS ${_ns_hint_lib} NO_DEFAULT_PATH)
+set(_ns_cudnn_lib_hints "${CUDNN_INCLUDE_DIR}/../lib" "${CUDNN_INCLUDE_DIR}/../lib64" ${_ns_hint_lib})
+set(_ns_cublas_lib_hints "${CUBLAS_INCLUDE_DIR}/../lib" "${CUBLAS_INCLUDE_DIR}/../lib64" ${_ns_hint_lib})
+find_library(CUDNN_LIBRARY NAMES libcudnn.so.9 cudnn NAMES_PER_DIR HINTS ${_ns_cudnn_lib_hints} NO_DEFAULT_PATH)
+find_library(CUBLAS_LIBRARY NAMES libcublas.so.13 libcublas.so.12 cublas NAMES_PER_DIR HINTS ${_ns_cublas_lib_hints} NO_DEFAULT_PATH)
+find_library(CUBLASLT_LIBRARY NAMES libcublasLt.so.13 libcublasLt.so.12 cublasLt NAMES_PER_DIR HINTS ${_ns_cublas_lib_hints} NO_DEFAULT_PATH)
 
 if(NOT CUDNN_INCLUDE_DIR OR NOT CUDNN_LIBRARY)
   nutshell_cuda_unavailable("cuDNN 9 was not found (set CUDNN_ROOT, or pip install nvidia-cudnn-cu13)")

@@ -35,6 +35,14 @@ const char* cublas_status_name(cublasStatus_t s) {
   return "CUBLAS_STATUS_UNKNOWN";
 }
 
+std::string cudnn_status_text(cudnnStatus_t s) {
+  std::string text = cudnnGetErrorString(s);
+  char detail[512] = {};
+  cudnnGetLastErrorString(detail, sizeof detail);
+  if (detail[0]) text += std::string(" — cuDNN: ") + detail;
+  return text;
+}
+
 namespace {
 
 // Note [pinned staging]: a device-to-host copy into pageable memory (a JS ArrayBuffer) is staged
@@ -89,7 +97,7 @@ class ReadStaging {
   }
   bool ensure_buffer() {
     if (!buffer_ && !pinned_failed_) {
-      if (cudaHostAlloc(&buffer_, 2 * kChunk, cudaHostAllocDefault) != cudaSuccess) {
+      if (cudaHostAlloc(&buffer_, 2 * kChunk, cudaHostAllocPortable) != cudaSuccess) {
         (void)cudaGetLastError();
         buffer_ = nullptr;
         pinned_failed_ = true;

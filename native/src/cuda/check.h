@@ -11,6 +11,9 @@
 namespace nutshell::cuda {
 
 const char* cublas_status_name(cublasStatus_t s);
+// cuDNN's status name and, where cuDNN 9 left one on this thread, its own explanation
+// (cudnnGetLastErrorString): "CUDNN_STATUS_BAD_PARAM" alone rarely says which argument.
+std::string cudnn_status_text(cudnnStatus_t s);
 
 #define NS_CUDA_CHECK(expr)                                                                        \
   do {                                                                                             \
@@ -24,7 +27,7 @@ const char* cublas_status_name(cublasStatus_t s);
 #define NS_CUDNN_CHECK(expr)                                                                       \
   do {                                                                                             \
     cudnnStatus_t _s = (expr);                                                                     \
-    if (_s != CUDNN_STATUS_SUCCESS) NS_THROW(backend, std::string(cudnnGetErrorString(_s)) + " (" #expr ")"); \
+    if (_s != CUDNN_STATUS_SUCCESS) NS_THROW(backend, ::nutshell::cuda::cudnn_status_text(_s) + " (" #expr ")"); \
   } while (0)
 
 #define NS_CUBLAS_CHECK(expr)                                                                      \

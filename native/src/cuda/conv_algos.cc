@@ -173,7 +173,8 @@ std::vector<AlgoFacts> facts_for(DeviceContext& ctx, const dnn::ConvPlan& plan, 
   }
   for (const dnn::ConvAlgoInfo& info : infos) {
     // Tensor-op variants do not run here (the descriptors ask for CUDNN_FMA_MATH).
-    if (info.algo < 0 || info.algo >= count || tensor_op(info.math)) continue;
+    // Rows cuDNN marks unsupported carry no determinism to trust: the documented one stands.
+    if (info.status != CUDNN_STATUS_SUCCESS || info.algo < 0 || info.algo >= count || tensor_op(info.math)) continue;
     facts[info.algo].deterministic = info.deterministic;
     facts[info.algo].math = info.math;
   }
@@ -283,17 +284,19 @@ std::string hint_for(int attr, int device) {
   return "";
 }
 
-// cuDNN 9's status codes come in categories (2xxx bad parameter, 3xxx not supported, …): these
-// two mean "this algorithm does not take these shapes".
+// cuDNN 9's status codes come in categories (2xxx bad parameter, 3xxx not supported, …): any
+// "not supported", or the plain bad-parameter code the legacy calls give an algorithm that cannot
+// take these shapes, means "refused". The specific bad-parameter codes (a null or misaligned
+// pointer, a buffer too small) would be our bug, reported as a backend error, not a refusal.
 bool refusal(cudnnStatus_t st) {
-  const int category = CUDNN_STATUS_CATEGORY(static_cast<int>(st));
-  return category == CUDNN_STATUS_NOT_SUPPORTED || category == CUDNN_STATUS_BAD_PARAM;
+  const int code = static_cast<int>(st);
+  return CUDNN_STATUS_CATEGORY(code) == CUDNN_STATUS_NOT_SUPPORTED || code == CUDNN_STATUS_BAD_PARAM || code == 2001 /* INVALID_VALUE */;
 }
 
 [[noreturn]] void throw_unsupported(DeviceContext& ctx, ConvDir dir, int attr, int algo, cudnnStatus_t status, const ConvGeom& geom) {
   std::string hint = hint_for(attr, ctx.index);
   NS_THROW(value, std::string("algo '") + kAttrNames[attr] + "' (" + dnn::conv_algo_name(dir, algo) + ") is not supported by cuDNN for these shapes: " +
-                      cudnnGetErrorString(status) + " (" + geom.text() + ")" + (hint.empty() ? "" : "; " + hint) + "; use 'auto'");
+                      cudnn_status_text(status) + " (" + geom.text() + ")" + (hint.empty() ? "" : "; " + hint) + "; use 'auto'");
 }
 
 ConvChoice explicit_choice(DeviceContext& ctx, const dnn::ConvPlan& plan, ConvDir dir, int attr, const ConvGeom& geom, bool deterministic,
@@ -316,7 +319,7 @@ ConvChoice explicit_choice(DeviceContext& ctx, const dnn::ConvPlan& plan, ConvDi
   cudnnStatus_t st = plan.workspace_size(ctx.cudnn, dir, algo, &ws);
   if (refusal(st)) throw_unsupported(ctx, dir, attr, algo, st, geom);
   if (st != CUDNN_STATUS_SUCCESS) {
-    NS_THROW(backend, std::string(cudnnGetErrorString(st)) + ": cuDNN's workspace query for " + dnn::conv_algo_name(dir, algo) + " failed (" + geom.text() + ")");
+    NS_THROW(backend, cudnn_status_text(st) + ": cuDNN's workspace query for " + dnn::conv_algo_name(dir, algo) + " failed (" + geom.text() + ")");
   }
   if (ws > limit) {
     NS_THROW(value, std::string("algo '") + kAttrNames[attr] + "' (" + dnn::conv_algo_name(dir, algo) + ") needs " + std::to_string(ws) +
@@ -441,7 +444,7 @@ ConvChoice choose_conv_algo(DeviceContext& ctx, const dnn::ConvPlan& plan, ConvD
 void conv_run_failed(DeviceContext& ctx, ConvDir dir, int attr, int algo, cudnnStatus_t status, const ConvGeom& geom) {
   if (attr != kConvAttrAuto && attr != kConvAttrHeuristic && refusal(status))
     throw_unsupported(ctx, dir, attr, algo, status, geom);
-  NS_THROW(backend, std::string(cudnnGetErrorString(status)) + ": " + dir_call(dir) + " with " + dnn::conv_algo_name(dir, algo) + " failed (" +
+  NS_THROW(backend, cudnn_status_text(status) + ": " + dir_call(dir) + " with " + dnn::conv_algo_name(dir, algo) + " failed (" +
                         geom.text() + ")");
 }
 

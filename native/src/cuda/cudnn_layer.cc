@@ -272,7 +272,7 @@ class PoolDesc {
         static_cast<int>(s.stride_w));
     if (st != CUDNN_STATUS_SUCCESS) {
       cudnnDestroyPoolingDescriptor(desc_);
-      NS_THROW(backend, std::string(cudnnGetErrorString(st)) + " (cudnnSetPooling2dDescriptor)");
+      NS_THROW(backend, cudnn_status_text(st) + " (cudnnSetPooling2dDescriptor)");
     }
   }
   ~PoolDesc() { cudnnDestroyPoolingDescriptor(desc_); }
@@ -324,7 +324,7 @@ class ActivationDesc {
     cudnnStatus_t st = cudnnSetActivationDescriptor(desc_, mode, CUDNN_PROPAGATE_NAN, coef);
     if (st != CUDNN_STATUS_SUCCESS) {
       cudnnDestroyActivationDescriptor(desc_);
-      NS_THROW(backend, std::string(cudnnGetErrorString(st)) + " (cudnnSetActivationDescriptor)");
+      NS_THROW(backend, cudnn_status_text(st) + " (cudnnSetActivationDescriptor)");
     }
   }
   ~ActivationDesc() { cudnnDestroyActivationDescriptor(desc_); }

@@ -148,8 +148,11 @@ __global__ void ln_params_final_kernel(const float* __restrict__ partial, float*
 
 __global__ void inv_std_to_var_kernel(const float* __restrict__ inv_std, float* __restrict__ var, int64_t c, float eps) {
   NS_GRID_STRIDE(i, c) {
+    // cuDNN keeps 1/sqrt(var + eps) only; going back cancels when var ≪ eps (a near-constant
+    // channel), where rounding could even make it negative. The backward turns it into inv_std
+    // again, for which that error is small next to eps.
     const float s = inv_std[i];
-    var[i] = 1.0f / (s * s) - eps;
+    var[i] = fmaxf(0.0f, 1.0f / (s * s) - eps);
   }
 }
 

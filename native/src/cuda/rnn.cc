@@ -62,6 +62,22 @@ struct Slot {
 class Plan {
  public:
   Plan(DeviceContext& ctx, const Layer& L) : ctx_(ctx), L_(L) {
+    try {
+      build();
+    } catch (...) {
+      release();  // the destructor does not run for a constructor that throws
+      throw;
+    }
+  }
+
+  ~Plan() { release(); }
+  Plan(const Plan&) = delete;
+  Plan& operator=(const Plan&) = delete;
+
+ private:
+  void build() {
+    DeviceContext& ctx = ctx_;
+    const Layer& L = L_;
     NS_CUDNN_CHECK(cudnnCreateDropoutDescriptor(&dropout_));
     NS_CUDNN_CHECK(cudnnCreateRNNDescriptor(&rnn_));
     NS_CUDNN_CHECK(cudnnCreateRNNDataDescriptor(&x_desc_));
@@ -98,15 +114,17 @@ class Plan {
     locate_weights();
   }
 
-  ~Plan() {
-    cudnnDestroyRNNDataDescriptor(y_desc_);
-    cudnnDestroyRNNDataDescriptor(x_desc_);
-    cudnnDestroyRNNDescriptor(rnn_);
-    cudnnDestroyDropoutDescriptor(dropout_);
+  void release() {
+    if (y_desc_) cudnnDestroyRNNDataDescriptor(y_desc_);
+    if (x_desc_) cudnnDestroyRNNDataDescriptor(x_desc_);
+    if (rnn_) cudnnDestroyRNNDescriptor(rnn_);
+    if (dropout_) cudnnDestroyDropoutDescriptor(dropout_);
+    y_desc_ = x_desc_ = nullptr;
+    rnn_ = nullptr;
+    dropout_ = nullptr;
   }
-  Plan(const Plan&) = delete;
-  Plan& operator=(const Plan&) = delete;
 
+ public:
   size_t weight_bytes() const { return weight_bytes_; }
   size_t reserve_bytes() const { return reserve_; }
 
