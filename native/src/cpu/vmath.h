@@ -16,7 +16,6 @@
 
 #include "onednn.h"
 
-
 namespace nutshell::cpu::vmath {
 
 typedef float f4 __attribute__((vector_size(16)));
@@ -152,11 +151,12 @@ NS_VMATH_INLINE void log1p_inplace(V& x) {
   x = d == 0.f ? x : u == std::numeric_limits<float>::infinity() ? u : r;
 }
 
-// a ← e^(−a) for a ≥ 0 (or NaN, which propagates): exp_inplace without the cases a non-positive
-// argument cannot reach, so sigmoid and tanh — an LSTM cell runs five per unit — pay about two
-// thirds of its operations. k = round(−a / ln 2) by the 1.5·2^23 trick (adding it leaves k in
-// the low mantissa bits). a is clamped at 88, where k = −127 makes the scale 0: e^(−88) would be
-// subnormal, and 0 is what exp_inplace gives there too.
+// a ← e^(−a) for a ≥ 0 (or NaN, which propagates): exp_inplace for the non-positive exponents
+// sigmoid and tanh need, without its overflow and special-value selects, so they pay about two
+// thirds of its operations (an LSTM cell runs five per unit). k = round(−a / ln 2) by the
+// 1.5·2^23 trick: adding it leaves k in the low mantissa bits (which -ffast-math would fold
+// away). a is clamped at 88, where k = −127 makes the scale 0: e^(−88) would be subnormal, and 0
+// is what exp_inplace gives there too.
 template <typename V>
 NS_VMATH_INLINE void exp_neg_inplace(V& a) {
   typedef typename lanes<V>::I I;
