@@ -27,8 +27,8 @@ namespace {
 
 }  // namespace
 
-PackedMatmul& PackedMatmul::on_this_thread(int64_t m, int64_t k, int64_t n, int64_t lda, int64_t ldc) {
-  const std::string key = "packed-matmul|" + dn::key_of({m, k, n, lda, ldc});
+PackedMatmul& PackedMatmul::on_this_thread(const char* use, int64_t m, int64_t k, int64_t n, int64_t lda, int64_t ldc) {
+  const std::string key = std::string("packed-matmul|") + use + "|" + dn::key_of({m, k, n, lda, ldc});
   auto entry = dn::cached<PackedMatmul>(key, [&] {
     auto s = std::make_shared<State>();
     s->m = m;

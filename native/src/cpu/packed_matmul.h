@@ -13,8 +13,9 @@ namespace nutshell::cpu {
 class PackedMatmul {
  public:
   // The calling thread's product for these sizes and row strides (a oneDNN primitive stays on the
-  // thread that made it: Note [per-thread primitives] in onednn.h). A [m, k], C [m, n].
-  static PackedMatmul& on_this_thread(int64_t m, int64_t k, int64_t n, int64_t lda, int64_t ldc);
+  // thread that made it: Note [per-thread primitives] in onednn.h). A [m, k], C [m, n]. `use`
+  // names the B it will hold, so two products of one shape keep their own packed copies.
+  static PackedMatmul& on_this_thread(const char* use, int64_t m, int64_t k, int64_t n, int64_t lda, int64_t ldc);
   // Packs B [k, n]: element (i, j) at b[i·stride_k + j·stride_n] (so a transposed B is packed as
   // it lies).
   void pack(const float* b, int64_t stride_k, int64_t stride_n);

@@ -11,18 +11,27 @@
 // cell's pointwise math; backward walks the steps in reverse for the gate gradients and finishes
 // with three big GEMMs (dW_ih = dGᵀ·X, dW_hh = dGᵀ·H_prev, dX = dG·W_ih). Weights stay in PyTorch's
 // [G·H, in] layout with PyTorch's gate order (LSTM i,f,g,o; GRU r,z,n); only the forward's step
-// product packs this thread's W_hhᵀ once per call for oneDNN's matmul (Note [packed matmul]:
-// 2–3% of the bench LSTM's forward on one core).
+// product (and, with the batch split across threads, its input projection) packs this thread's
+// W_hhᵀ (W_ihᵀ) once per call for oneDNN's matmul (Note [packed matmul]: 2–3% of the bench
+// LSTM's forward on one core).
 //
 // Note [rnn threads]: T steps of one small GEMM each are too short for a parallel region per
-// GEMM (a passive OpenMP team wakes with a syscall per region). One region runs the whole layer:
-// thread k owns hidden units [j0, j1) and computes every gate's columns for them (the rows of W_ih
-// and W_hh for those units copied once per call into a per-thread block, so one sgemm per step
-// serves all gates; on one thread that block is the weight itself), then the cell for those
+// GEMM (a passive OpenMP team wakes with a syscall per region). One region runs the whole layer,
+// split one of two ways. By batch rows, when every thread gets at least 8 and W_hh is small (the
+// bench LSTM: 16 rows each of 32): the sequences are independent, so each thread runs its rows
+// through all units and every step with no meeting at all, its input projection and step
+// products on packed weights (Note [packed matmul]); only the weight gradients, which sum over
+// all rows, wait for every thread once. On the bench LSTM at 2 threads that took the forward from
+// 8.1 to 7.4 ms and forward+backward from 21.8 to 20.8 (fastest runs): a barrier per step had
+// cost 1.2–1.8 ms of waiting on a shared machine, where either core is often a few tens of µs
+// late. Otherwise (small batches, large layers whose W_hh should stay split across cores) by
+// hidden units: thread k owns units [j0, j1) and computes every gate's columns for them (the rows
+// of W_ih and W_hh for those units copied once per call into a per-thread block, so one sgemm per
+// step serves all gates; on one thread that block is the weight itself), then the cell for those
 // units; the threads meet once per step at a spin barrier (Note [spin barrier]) because the next
-// step reads all of h. Backward is partitioned the same way (dh_prev = dG·W_hh by columns) and
-// dX by rows. The partition depends only on the shapes and the thread count, so results repeat
-// bit for bit.
+// step reads all of h. Backward is partitioned the same way (dh_prev = dG·W_hh by rows or by
+// columns) and dX by rows. The partition depends only on the shapes and the thread count, so
+// results repeat bit for bit.
 //
 // Note [rnn workspace]: the training forward keeps, per direction, planes of R = T·N rows in the
 // input's row order (time- or batch-major): the activated gates [R, G·H], per-cell extras [R, H]
@@ -118,26 +127,43 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const flo
 
 struct Partition {
   int threads = 1;
-  int64_t units = 0;  // hidden units per thread (the last may own fewer)
-  int64_t H = 0, G = 0;
-  int64_t j0(int k) const { return std::min(H, k * units); }
-  int64_t count(int k) const { return std::min(H, (k + 1) * units) - j0(k); }
+  bool by_batch = false;  // each thread owns batch rows and all units (Note [rnn threads])
+  int64_t units = 0;      // hidden units per thread (the last may own fewer)
+  int64_t rows = 0;       // by_batch: batch rows per thread (the last may own fewer)
+  int64_t H = 0, G = 0, N = 0;
+  int64_t j0(int k) const { return by_batch ? 0 : std::min(H, k * units); }
+  int64_t count(int k) const { return by_batch ? H : std::min(H, (k + 1) * units) - j0(k); }
   // First column of thread k's block in a permuted [·, G·H] buffer: its G gate blocks of count(k).
   int64_t col0(int k) const { return G * j0(k); }
+  int64_t n0(int k) const { return by_batch ? std::min(N, k * rows) : 0; }
+  int64_t n1(int k) const { return by_batch ? std::min(N, (k + 1) * rows) : N; }
 };
 
 // Per step, multiply-adds below which one thread is faster than a barrier per step.
 constexpr int64_t kThreadedStepMacs = int64_t{1} << 19;
+// Splitting the batch: at least this many rows per thread (the step GEMM's M), and a W_hh small
+// enough that every thread streaming all of it each step costs less than meeting at a barrier
+// (the bench LSTM's is 1 MiB; at 4 MiB and above the unit split keeps a slice per core).
+constexpr int64_t kMinRowsPerThread = 8;
+constexpr int64_t kBatchSplitWeightBytes = int64_t{2} << 20;
 
 Partition partition_for(const Layer& L) {
   Partition p;
   p.H = L.H;
   p.G = L.gates();
+  p.N = L.N;
   const int64_t step_macs = L.N * p.G * L.H * L.H;
-  int threads = step_macs >= kThreadedStepMacs ? omp_get_max_threads() : 1;
+  const int threads = step_macs >= kThreadedStepMacs ? omp_get_max_threads() : 1;
+  if (threads > 1 && L.N >= kMinRowsPerThread * threads && p.G * L.H * L.H * int64_t{sizeof(float)} <= kBatchSplitWeightBytes) {
+    p.by_batch = true;
+    p.units = L.H;
+    p.rows = (L.N + threads - 1) / threads;
+    p.threads = static_cast<int>((L.N + p.rows - 1) / p.rows);
+    return p;
+  }
   // At least 16 units (one AVX-512 vector) per thread.
-  threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, (L.H + 15) / 16)));
-  p.units = (L.H + threads - 1) / threads;
+  const int by_units = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, (L.H + 15) / 16)));
+  p.units = (L.H + by_units - 1) / by_units;
   p.threads = static_cast<int>((L.H + p.units - 1) / p.units);
   return p;
 }
@@ -150,10 +176,10 @@ void permute_rows(const float* w, int64_t width, const Partition& p, int k, floa
     std::memcpy(permuted + (p.col0(k) + g * u) * width, w + (g * p.H + j0) * width, sizeof(float) * u * width);
 }
 
-// The weights in the permuted layout: thread k's rows copied into `buffer`, or, on one thread,
-// where the permutation is the identity, the weight itself.
+// The weights in the permuted layout: thread k's rows copied into `buffer`, or, where the
+// permutation is the identity (one thread, or every thread owning all units), the weight itself.
 const float* permuted(const float* w, int64_t width, const Partition& p, int k, float* buffer) {
-  if (p.threads == 1) return w;
+  if (p.threads == 1 || p.by_batch) return w;
   permute_rows(w, width, p, k, buffer);
   return buffer;
 }
@@ -192,6 +218,7 @@ void run_team(const Layer& L, Body&& body) {
   if (p.threads == 1 || !granted) {
     Partition one = p;
     one.threads = 1;
+    one.by_batch = false;
     one.units = L.H;
     SpinBarrier barrier(1);
     run(one, 0, barrier, error, error_mutex);
@@ -386,45 +413,54 @@ struct ForwardIo {
 bool forward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& barrier, int64_t d, const ForwardIo& io, const Buffers& b) {
   const Rows rows{L.T, L.N, L.batch_first};
   const int64_t H = L.H, GH = L.gates() * H, DH = L.D * H, N = L.N, s = rows.stride();
-  const int64_t j0 = p.j0(k), u = p.count(k), col0 = p.col0(k);
+  const int64_t j0 = p.j0(k), u = p.count(k), col0 = p.col0(k), n0 = p.n0(k), n1 = p.n1(k), nb = n1 - n0;
   const Planes planes(io.workspace + d * plane_floats(L, io.compact ? 2 * L.N : rows.count()), L, io.compact);
   const int64_t ps = planes.stride();
   const Weights& W = io.weights[d];
-  const bool lstm = L.cell == Cell::lstm, reverse = d == 1;
+  const bool lstm = L.cell == Cell::lstm, reverse = d == 1, active = u > 0 && nb > 0;
+  // Threads that own batch rows read only their own rows of h: no meeting per step.
+  auto meet = [&] { return p.by_batch || barrier.wait(); };
   float* c_plane = lstm ? planes.extra_plane(1, L) : nullptr;
-  PackedMatmul* step = nullptr;  // h_{t−1}·W_hhᵀ for this thread's gate columns (Note [packed matmul])
-  const float* w_ih = nullptr;  // permuted (Note [rnn threads])
-  if (u > 0) {
+  PackedMatmul* step = nullptr;   // h_{t−1}·W_hhᵀ for this thread's rows and gate columns (Note [packed matmul])
+  PackedMatmul* input = nullptr;  // by batch: x_t·W_ihᵀ for this thread's rows, step by step
+  const float* w_ih = nullptr;    // permuted (Note [rnn threads])
+  if (active) {
     w_ih = permuted(W.w_ih, L.C, p, k, b.w_ih);
     const float* w_hh = permuted(W.w_hh, H, p, k, b.w_hh);
-    step = &PackedMatmul::on_this_thread(N, H, L.gates() * u, ps * H, GH);
+    step = &PackedMatmul::on_this_thread("rnn-step", nb, H, L.gates() * u, ps * H, GH);
     step->pack(w_hh + col0 * H, 1, H);  // W_hhᵀ: the permuted rows read across
+    if (p.by_batch) {
+      input = &PackedMatmul::on_this_thread("rnn-input", nb, L.C, GH, s * L.C, GH);
+      input->pack(w_ih, 1, L.C);
+    }
     const int64_t first = planes.base(0, reverse ? L.T - 1 : 0);
-    for (int64_t n = 0; n < N; ++n) {
+    for (int64_t n = n0; n < n1; ++n) {
       std::memcpy(planes.hprev + (first + n * ps) * H + j0, io.hx + (d * N + n) * H + j0, sizeof(float) * u);
       if (lstm) std::memcpy(c_plane + (first + n * ps) * H + j0, io.cx + (d * N + n) * H + j0, sizeof(float) * u);
     }
   }
-  if (!barrier.wait()) return false;  // h_{−1} complete
-  const int64_t chunk = input_chunk_steps(L);
+  if (!meet()) return false;  // h_{−1} complete
+  // Rows of a step split by batch are not contiguous across steps: projected one step at a time.
+  const int64_t chunk = p.by_batch ? 1 : input_chunk_steps(L);
   int64_t chunk_lo = 0;  // the lowest step of the chunk in gx
   for (int64_t i = 0; i < L.T; ++i) {
     const int64_t t = reverse ? L.T - 1 - i : i, next = reverse ? t - 1 : t + 1;
     const bool has_next = i + 1 < L.T;
-    if (u > 0 && i % chunk == 0) {
+    if (active && i % chunk == 0) {
       // The input projection of the next `steps` steps, through this thread's gate columns.
       const int64_t steps = std::min(chunk, L.T - i);
       chunk_lo = reverse ? t - steps + 1 : t;
-      if (L.batch_first) gemm(false, true, N, L.gates() * u, L.C, io.x + t * L.C, L.T * L.C, w_ih + col0 * L.C, L.C, 0.0f, b.gx + col0, GH);
+      if (input) input->run(io.x + (rows.base(t) + n0 * s) * L.C, b.gx + n0 * GH);
+      else if (L.batch_first) gemm(false, true, N, L.gates() * u, L.C, io.x + t * L.C, L.T * L.C, w_ih + col0 * L.C, L.C, 0.0f, b.gx + col0, GH);
       else gemm(false, true, steps * N, L.gates() * u, L.C, io.x + chunk_lo * N * L.C, L.C, w_ih + col0 * L.C, L.C, 0.0f, b.gx + col0, GH);
     }
-    if (u > 0) {
+    if (active) {
       const int64_t pb = planes.base(i, t), pb_next = planes.base(i + 1, next);
-      step->run(planes.hprev + pb * H, b.gh + col0);
-      for (int64_t n = 0; n < N; ++n) {
+      step->run(planes.hprev + (pb + n0 * ps) * H, b.gh + n0 * GH + col0);
+      for (int64_t n = n0; n < n1; ++n) {
         // r: the row in the input and output; q, qn: this and the next step's plane rows.
         const int64_t r = rows.base(t) + n * s, q = pb + n * ps, qn = pb_next + n * ps;
-        const int64_t gx_row = L.batch_first ? n : (t - chunk_lo) * N + n;
+        const int64_t gx_row = L.batch_first || input ? n : (t - chunk_lo) * N + n;
         CellRow c;
         c.gx = b.gx + gx_row * GH + col0;
         c.gh = b.gh + n * GH + col0;
@@ -444,7 +480,7 @@ bool forward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& b
         cell_forward(L.cell, c);
       }
     }
-    if (!barrier.wait()) return false;  // h_t complete
+    if (!meet()) return false;  // h_t complete
   }
   return true;
 }
@@ -545,17 +581,20 @@ struct BackwardIo {
 bool backward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& barrier, int64_t d, const BackwardIo& io, const Buffers& b) {
   const Rows rows{L.T, L.N, L.batch_first};
   const int64_t H = L.H, G = L.gates(), GH = G * H, DH = L.D * H, N = L.N, R = rows.count(), s = rows.stride();
-  const int64_t j0 = p.j0(k), u = p.count(k), col0 = p.col0(k);
+  const int64_t j0 = p.j0(k), u = p.count(k), col0 = p.col0(k), n0 = p.n0(k), n1 = p.n1(k), nb = n1 - n0;
   const Planes planes(const_cast<float*>(io.workspace) + d * plane_floats(L, R), L, /*compact=*/false);
   const Weights& W = io.weights[d];
-  const bool lstm = L.cell == Cell::lstm, gru = L.cell == Cell::gru, reverse = d == 1;
+  const bool lstm = L.cell == Cell::lstm, gru = L.cell == Cell::gru, reverse = d == 1, active = u > 0 && nb > 0;
   // Recurrent gradient of h_{t−1}: dG_t·W_hh, plus (GRU) the direct term the cell left in dh.
   const float beta = gru ? 1.0f : 0.0f;
   // Permuted (Note [rnn threads]); every thread reads all rows, after the first barrier.
   const float* w_ih = permuted(W.w_ih, L.C, p, k, b.w_ih);
   const float* w_hh = permuted(W.w_hh, H, p, k, b.w_hh);
-  if (u > 0) {
-    for (int64_t n = 0; n < N; ++n) {
+  auto recurrent = [&](int64_t step) {  // this thread's block of dh from dG of `step`
+    gemm(false, false, nb, u, GH, b.dgh + (rows.base(step) + n0 * s) * GH, s * GH, w_hh + j0, H, beta, b.dh + n0 * H + j0, H);
+  };
+  if (active) {
+    for (int64_t n = n0; n < n1; ++n) {
       std::memcpy(b.dh + n * H + j0, io.dhy + (d * N + n) * H + j0, sizeof(float) * u);
       if (lstm) std::memcpy(b.dc + n * H + j0, io.dcy + (d * N + n) * H + j0, sizeof(float) * u);
     }
@@ -564,11 +603,12 @@ bool backward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& 
   for (int64_t i = 0; i < L.T; ++i) {
     const int64_t t = reverse ? i : L.T - 1 - i;
     if (i > 0) {
-      if (!barrier.wait()) return false;  // dG of `later` and the permuted W_hh complete
-      if (u > 0) gemm(false, false, N, u, GH, b.dgh + rows.base(later) * GH, s * GH, w_hh + j0, H, beta, b.dh + j0, H);
+      // dG of `later` and the permuted W_hh complete (a thread owning batch rows reads its own).
+      if (!p.by_batch && !barrier.wait()) return false;
+      if (active) recurrent(later);
     }
-    if (u > 0) {
-      for (int64_t n = 0; n < N; ++n) {
+    if (active) {
+      for (int64_t n = n0; n < n1; ++n) {
         const int64_t r = rows.base(t) + n * s;
         GradRow g;
         g.dy = io.dy + r * DH + d * H + j0;
@@ -586,26 +626,37 @@ bool backward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& 
     }
     later = t;
   }
-  if (!barrier.wait()) return false;  // every dG complete
-  if (u > 0) {
-    gemm(false, false, N, u, GH, b.dgh + rows.base(later) * GH, s * GH, w_hh + j0, H, beta, b.dh + j0, H);
-    for (int64_t n = 0; n < N; ++n) {
+  // Every dG complete: before the last step's recurrent product when that reads other threads'
+  // columns, else before the weight gradients, which read all rows.
+  if (!p.by_batch && !barrier.wait()) return false;
+  if (active) {
+    recurrent(later);
+    for (int64_t n = n0; n < n1; ++n) {
       std::memcpy(io.dhx + (d * N + n) * H + j0, b.dh + n * H + j0, sizeof(float) * u);
       if (lstm) std::memcpy(io.dcx + (d * N + n) * H + j0, b.dc + n * H + j0, sizeof(float) * u);
     }
-    // This thread's rows of the weight gradients, gate by gate, in PyTorch's layout.
-    float *dw_ih = io.dw[4 * d], *dw_hh = io.dw[4 * d + 1], *db_ih = io.dw[4 * d + 2], *db_hh = io.dw[4 * d + 3];
-    for (int64_t g = 0; g < G; ++g) {
-      const int64_t block = col0 + g * u, row = g * H + j0;
-      gemm(true, false, u, L.C, R, b.dgx + block, GH, io.x, L.C, 0.0f, dw_ih + row * L.C, L.C);
-      gemm(true, false, u, H, R, b.dgh + block, GH, planes.hprev, H, 0.0f, dw_hh + row * H, H);
-      // Bias gradients: the column sums, as dGᵀ·1 on the same GEMM; the two biases enter every
-      // gate alike, so they are equal but for the GRU's n gate.
-      if (!db_ih) continue;
-      gemm(true, false, u, 1, R, b.dgx + block, GH, b.ones, 1, 0.0f, db_ih + row, 1);
-      if (b.dgh == b.dgx) std::memcpy(db_hh + row, db_ih + row, sizeof(float) * u);
-      else gemm(true, false, u, 1, R, b.dgh + block, GH, b.ones, 1, 0.0f, db_hh + row, 1);
-    }
+  }
+  if (p.by_batch && !barrier.wait()) return false;
+  // Weight gradients over all rows, in PyTorch's layout: `count` rows of dW from the dG columns at
+  // `col` (permuted) into rows from `row`.
+  float *dw_ih = io.dw[4 * d], *dw_hh = io.dw[4 * d + 1], *db_ih = io.dw[4 * d + 2], *db_hh = io.dw[4 * d + 3];
+  auto weight_gradients = [&](int64_t col, int64_t row, int64_t count) {
+    if (count <= 0) return;
+    gemm(true, false, count, L.C, R, b.dgx + col, GH, io.x, L.C, 0.0f, dw_ih + row * L.C, L.C);
+    gemm(true, false, count, H, R, b.dgh + col, GH, planes.hprev, H, 0.0f, dw_hh + row * H, H);
+    // Bias gradients: the column sums, as dGᵀ·1 on the same GEMM; the two biases enter every
+    // gate alike, so they are equal but for the GRU's n gate.
+    if (!db_ih) return;
+    gemm(true, false, count, 1, R, b.dgx + col, GH, b.ones, 1, 0.0f, db_ih + row, 1);
+    if (b.dgh == b.dgx) std::memcpy(db_hh + row, db_ih + row, sizeof(float) * count);
+    else gemm(true, false, count, 1, R, b.dgh + col, GH, b.ones, 1, 0.0f, db_hh + row, 1);
+  };
+  if (p.by_batch) {
+    // dG is in PyTorch's gate order: an even share of its rows.
+    const int64_t g0 = GH * k / p.threads, g1 = GH * (k + 1) / p.threads;
+    weight_gradients(g0, g0, g1 - g0);
+  } else if (u > 0) {
+    for (int64_t g = 0; g < G; ++g) weight_gradients(col0 + g * u, g * H + j0, u);  // this thread's units, gate by gate
   }
   // dX = Σ_d dG_x·W_ih, by rows.
   const int64_t per = (R + p.threads - 1) / p.threads, r0 = std::min(R, k * per), r1 = std::min(R, r0 + per);

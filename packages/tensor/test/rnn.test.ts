@@ -238,42 +238,57 @@ describe('rnn stack gradient check', () => {
 });
 
 describe('rnn threads (Note [rnn threads])', () => {
-  // Big enough that each layer splits its hidden units across threads (130: the last thread owns
-  // fewer); the single-thread run is the one the PyTorch fixtures check.
+  // Big enough for two threads. A batch of 33 splits its rows (17 + 16) and every thread runs all
+  // units with no meeting per step; a batch of 5 is too small for that, so the 331 hidden units
+  // split (166 + 165) and the threads meet every step. Both layouts, as the rows of a step are
+  // contiguous in one and strided in the other. The single-thread run is the one the PyTorch
+  // fixtures check.
+  const splits = [
+    { split: 'batch rows', N: 33, H: 130 },
+    { split: 'hidden units', N: 5, H: 331 },
+  ];
   for (const cell of ['lstm', 'gru', 'rnn'] as const) {
-    it(`${cell}: 2 threads give 1 thread's output and gradients`, () => {
-      const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
-      const [T, N, I, H] = [3, 32, 8, 130];
-      const rand = seededRandom(hashString(`rnn-threads/${cell}`));
-      const shapes: Record<string, number[]> = { x: [N, T, I], h0: [4, N, H], ...(cell === 'lstm' ? { c0: [4, N, H] } : {}) };
-      for (let l = 0; l < 2; l++) {
-        for (const s of ['', '_reverse']) {
-          shapes[`weight_ih_l${l}${s}`] = [G * H, l === 0 ? I : 2 * H];
-          shapes[`weight_hh_l${l}${s}`] = [G * H, H];
-          shapes[`bias_ih_l${l}${s}`] = [G * H];
-          shapes[`bias_hh_l${l}${s}`] = [G * H];
-        }
-      }
-      const values = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => normal(rand) * 0.2)]));
-      const run = (threads: number) =>
-        scope(() => {
-          setNumThreads(threads);
-          const t = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tensor(v, { shape: shapes[k], requiresGrad: true })]));
-          const { x, h0, c0, ...weights } = t;
-          const opts = { numLayers: 2, bidirectional: true, batchFirst: true, h0 };
-          const r = cell === 'lstm' ? lstm(x, weights, { ...opts, c0 }) : cell === 'gru' ? gru(x, weights, opts) : rnn(x, weights, opts);
-          sum(mul(r.output, r.output)).add(sum(r.h)).backward();
-          return { output: r.output.dataSync(), grads: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.grad!.dataSync()])) };
+    for (const { split, N, H } of splits) {
+      for (const batchFirst of [true, false]) {
+        it(`${cell}, split by ${split}, ${batchFirst ? 'batch-first' : 'time-major'}: 2 threads give 1 thread's output and gradients`, () => {
+          const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+          const [T, I] = [3, 8];
+          const rand = seededRandom(hashString(`rnn-threads/${cell}/${split}`));
+          const shapes: Record<string, number[]> = {
+            x: batchFirst ? [N, T, I] : [T, N, I],
+            h0: [4, N, H],
+            ...(cell === 'lstm' ? { c0: [4, N, H] } : {}),
+          };
+          for (let l = 0; l < 2; l++) {
+            for (const s of ['', '_reverse']) {
+              shapes[`weight_ih_l${l}${s}`] = [G * H, l === 0 ? I : 2 * H];
+              shapes[`weight_hh_l${l}${s}`] = [G * H, H];
+              shapes[`bias_ih_l${l}${s}`] = [G * H];
+              shapes[`bias_hh_l${l}${s}`] = [G * H];
+            }
+          }
+          const values = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => normal(rand) * 0.2)]));
+          const run = (threads: number) =>
+            scope(() => {
+              setNumThreads(threads);
+              const t = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tensor(v, { shape: shapes[k], requiresGrad: true })]));
+              const { x, h0, c0, ...weights } = t;
+              const opts = { numLayers: 2, bidirectional: true, batchFirst, h0 };
+              const r = cell === 'lstm' ? lstm(x, weights, { ...opts, c0 }) : cell === 'gru' ? gru(x, weights, opts) : rnn(x, weights, opts);
+              sum(mul(r.output, r.output)).add(sum(r.h)).backward();
+              return { output: r.output.dataSync(), grads: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.grad!.dataSync()])) };
+            });
+          try {
+            const one = run(1);
+            const two = run(2);
+            expectClose(two.output, one.output, 1e-5, 1e-5, 'output');
+            for (const k of Object.keys(one.grads)) expectClose(two.grads[k], one.grads[k], 1e-4, 1e-4, `gradient of ${k}`);
+          } finally {
+            setNumThreads(1);
+          }
         });
-      try {
-        const one = run(1);
-        const two = run(2);
-        expectClose(two.output, one.output, 1e-5, 1e-5, 'output');
-        for (const k of Object.keys(one.grads)) expectClose(two.grads[k], one.grads[k], 1e-4, 1e-4, `gradient of ${k}`);
-      } finally {
-        setNumThreads(1);
       }
-    });
+    }
   }
 });
 
