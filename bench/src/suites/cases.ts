@@ -169,7 +169,10 @@ function lstmCase(backward: boolean): OpCase {
     id: `lstm.${backward ? 'fwdbwd' : 'fwd'}`,
     label: `LSTM seq ${s.seq} batch ${s.batch} ${I}->${H} ${backward ? 'fwd+bwd' : 'fwd'}`,
     suite: 'ops',
-    spec: { warmup: 3, reps: 10, inner: 1 },
+    // More runs than the convolutions: a layer's steps meet (or finish) together, so a core lent
+    // to another process for a moment delays the whole call, and on a shared 2-core machine such
+    // moments come in bursts; 20 runs keep the median on the steady ones, on both sides.
+    spec: { warmup: 5, reps: 20, inner: 1 },
     flops,
     py: { kind: 'lstm', backward, ...s },
     nutshell: () => {
