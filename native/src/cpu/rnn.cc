@@ -6,14 +6,13 @@
 // Note [rnn on sgemm]: oneDNN 2.6 (the version Debian ships) runs its RNN primitives on a
 // reference path: measured on the char-LSTM bench shape (T 50, N 32, 128 → 256), forward+backward
 // took 45.6 ms at 1 thread and 36 ms at 2 against PyTorch's 42.7 and 22. So the layer is written
-// here on oneDNN's sgemm, the way PyTorch's cpu LSTM is: one GEMM projects the whole input
-// sequence (X·W_ihᵀ), then each step multiplies the previous hidden state by W_hhᵀ and runs the
-// cell's pointwise math; backward walks the steps in reverse for the gate gradients and finishes
-// with three big GEMMs (dW_ih = dGᵀ·X, dW_hh = dGᵀ·H_prev, dX = dG·W_ih). Weights stay in PyTorch's
-// [G·H, in] layout with PyTorch's gate order (LSTM i,f,g,o; GRU r,z,n); only the forward's step
-// product (and, with the batch split across threads, its input projection) packs this thread's
-// W_hhᵀ (W_ihᵀ) once per call for oneDNN's matmul (Note [packed matmul]: 2–3% of the bench
-// LSTM's forward on one core).
+// here on oneDNN's GEMMs, the way PyTorch's cpu LSTM is: each step projects its input (x_t·W_ihᵀ,
+// Note [rnn input projection]), multiplies the previous hidden state by W_hhᵀ and runs the cell's
+// pointwise math; backward walks the steps in reverse for the gate gradients and finishes with
+// three big sgemms (dW_ih = dGᵀ·X, dW_hh = dGᵀ·H_prev, dX = dG·W_ih). Weights stay in PyTorch's
+// [G·H, in] layout with PyTorch's gate order (LSTM i,f,g,o; GRU r,z,n); the forward's two
+// products pack this thread's W_ihᵀ and W_hhᵀ once per call for oneDNN's matmul (Note [packed
+// matmul]: 2–3% of the bench LSTM's forward on one core, for W_hh).
 //
 // Note [rnn threads]: T steps of one small GEMM each are too short for a parallel region per
 // GEMM (a passive OpenMP team wakes with a syscall per region). One region runs the whole layer,
@@ -26,8 +25,8 @@
 // cost 1.2–1.8 ms of waiting on a shared machine, where either core is often a few tens of µs
 // late. Otherwise (small batches, large layers whose W_hh should stay split across cores) by
 // hidden units: thread k owns units [j0, j1) and computes every gate's columns for them (the rows
-// of W_ih and W_hh for those units copied once per call into a per-thread block, so one sgemm per
-// step serves all gates; on one thread that block is the weight itself), then the cell for those
+// of W_ih and W_hh for those units copied once per call into a per-thread block, so one product
+// per step serves all gates; on one thread that block is the weight itself), then the cell for those
 // units; the threads meet once per step at a spin barrier (Note [spin barrier]) because the next
 // step reads all of h. Backward is partitioned the same way (dh_prev = dG·W_hh by rows or by
 // columns) and dX by rows. The partition depends only on the shapes and the thread count, so
@@ -349,7 +348,7 @@ void cell_forward(Cell cell, const CellRow& r) {
 
 // From the calling thread's scratch (Note [thread scratch]), shared by the layer's team.
 struct Buffers {
-  float *gx = nullptr, *gh = nullptr;    // permuted gate pre-activations: input part of one chunk of steps, hidden part of one step [N, G·H]
+  float *gx = nullptr, *gh = nullptr;    // permuted gate pre-activations of one step [N, G·H]: input part, hidden part
   float *w_ih = nullptr, *w_hh = nullptr;  // permuted weight copies of the direction at work
   float *dgx = nullptr, *dgh = nullptr;  // permuted gate gradients [R, G·H] (dgh is dgx but for the GRU)
   float *dh = nullptr, *dc = nullptr;    // [N, H] recurrent gradients
@@ -357,12 +356,14 @@ struct Buffers {
   float* ones = nullptr;                 // [R], for column sums
 };
 
-// Steps whose input projection one GEMM computes. Projecting the whole sequence up front left a
-// T·N·G·H buffer to stream back from memory, one step at a time: the cell's loads of it were a
-// third of the forward's non-GEMM time. Chunks of ~128 rows stay in L2 between the GEMM and the
-// cells. Batch-first rows of one step are strided by T, so there a chunk is one step.
-constexpr int64_t kInputChunkRows = 128;
-int64_t input_chunk_steps(const Layer& L) { return L.batch_first ? 1 : std::max<int64_t>(1, std::min(L.T, kInputChunkRows / std::max<int64_t>(1, L.N))); }
+// Note [rnn input projection]: x_t·W_ihᵀ is one product per step, on W_ihᵀ packed once per call
+// (Note [packed matmul]), written to a one-step buffer that the cells read from cache. Projecting
+// the whole sequence up front left a T·N·G·H buffer to stream back from memory, one step at a time
+// (the cells' loads of it were a third of the forward's non-GEMM time). Chunks of ~128 rows
+// through sgemm (which repacks W_ih on every call) did as well on the bench LSTM — alone the
+// packed step is faster (113 against 102 GFLOP/s), in the layer its packed W_ih shares the core's
+// L2 with W_hh's — but a thread that owns batch rows has no contiguous chunk to give sgemm
+// (Note [rnn threads]), so one packed step serves both splits.
 
 Buffers buffers_for(const Layer& L, bool backward) {
   const int64_t GH = L.gates() * L.H, R = L.T * L.N;
@@ -372,7 +373,7 @@ Buffers buffers_for(const Layer& L, bool backward) {
   b.zeros = thread_scratch_floats(Scratch::rnn_zeros, GH);
   std::fill(b.zeros, b.zeros + GH, 0.0f);
   if (!backward) {
-    b.gx = thread_scratch_floats(Scratch::rnn_gx, input_chunk_steps(L) * L.N * GH);
+    b.gx = thread_scratch_floats(Scratch::rnn_gx, L.N * GH);
     b.gh = thread_scratch_floats(Scratch::rnn_gh, L.N * GH);
   } else {
     b.dgx = thread_scratch_floats(Scratch::rnn_dgx, R * GH);
@@ -422,17 +423,15 @@ bool forward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& b
   auto meet = [&] { return p.by_batch || barrier.wait(); };
   float* c_plane = lstm ? planes.extra_plane(1, L) : nullptr;
   PackedMatmul* step = nullptr;   // h_{t−1}·W_hhᵀ for this thread's rows and gate columns (Note [packed matmul])
-  PackedMatmul* input = nullptr;  // by batch: x_t·W_ihᵀ for this thread's rows, step by step
-  const float* w_ih = nullptr;    // permuted (Note [rnn threads])
+  PackedMatmul* input = nullptr;  // x_t·W_ihᵀ likewise (Note [rnn input projection])
   if (active) {
-    w_ih = permuted(W.w_ih, L.C, p, k, b.w_ih);
+    const float* w_ih = permuted(W.w_ih, L.C, p, k, b.w_ih);
     const float* w_hh = permuted(W.w_hh, H, p, k, b.w_hh);
+    // The permuted rows read across: W_ihᵀ and W_hhᵀ.
+    input = &PackedMatmul::on_this_thread("rnn-input", nb, L.C, L.gates() * u, s * L.C, GH);
+    input->pack(w_ih + col0 * L.C, 1, L.C);
     step = &PackedMatmul::on_this_thread("rnn-step", nb, H, L.gates() * u, ps * H, GH);
-    step->pack(w_hh + col0 * H, 1, H);  // W_hhᵀ: the permuted rows read across
-    if (p.by_batch) {
-      input = &PackedMatmul::on_this_thread("rnn-input", nb, L.C, GH, s * L.C, GH);
-      input->pack(w_ih, 1, L.C);
-    }
+    step->pack(w_hh + col0 * H, 1, H);
     const int64_t first = planes.base(0, reverse ? L.T - 1 : 0);
     for (int64_t n = n0; n < n1; ++n) {
       std::memcpy(planes.hprev + (first + n * ps) * H + j0, io.hx + (d * N + n) * H + j0, sizeof(float) * u);
@@ -440,29 +439,18 @@ bool forward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& b
     }
   }
   if (!meet()) return false;  // h_{−1} complete
-  // Rows of a step split by batch are not contiguous across steps: projected one step at a time.
-  const int64_t chunk = p.by_batch ? 1 : input_chunk_steps(L);
-  int64_t chunk_lo = 0;  // the lowest step of the chunk in gx
   for (int64_t i = 0; i < L.T; ++i) {
     const int64_t t = reverse ? L.T - 1 - i : i, next = reverse ? t - 1 : t + 1;
     const bool has_next = i + 1 < L.T;
-    if (active && i % chunk == 0) {
-      // The input projection of the next `steps` steps, through this thread's gate columns.
-      const int64_t steps = std::min(chunk, L.T - i);
-      chunk_lo = reverse ? t - steps + 1 : t;
-      if (input) input->run(io.x + (rows.base(t) + n0 * s) * L.C, b.gx + n0 * GH);
-      else if (L.batch_first) gemm(false, true, N, L.gates() * u, L.C, io.x + t * L.C, L.T * L.C, w_ih + col0 * L.C, L.C, 0.0f, b.gx + col0, GH);
-      else gemm(false, true, steps * N, L.gates() * u, L.C, io.x + chunk_lo * N * L.C, L.C, w_ih + col0 * L.C, L.C, 0.0f, b.gx + col0, GH);
-    }
     if (active) {
       const int64_t pb = planes.base(i, t), pb_next = planes.base(i + 1, next);
+      input->run(io.x + (rows.base(t) + n0 * s) * L.C, b.gx + n0 * GH + col0);
       step->run(planes.hprev + (pb + n0 * ps) * H, b.gh + n0 * GH + col0);
       for (int64_t n = n0; n < n1; ++n) {
         // r: the row in the input and output; q, qn: this and the next step's plane rows.
         const int64_t r = rows.base(t) + n * s, q = pb + n * ps, qn = pb_next + n * ps;
-        const int64_t gx_row = L.batch_first || input ? n : (t - chunk_lo) * N + n;
         CellRow c;
-        c.gx = b.gx + gx_row * GH + col0;
+        c.gx = b.gx + n * GH + col0;
         c.gh = b.gh + n * GH + col0;
         c.b_ih = W.b_ih + j0;
         c.b_hh = W.b_hh + j0;

@@ -267,7 +267,11 @@ describe('rnn threads (Note [rnn threads])', () => {
               shapes[`bias_hh_l${l}${s}`] = [G * H];
             }
           }
-          const values = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => normal(rand) * 0.2)]));
+          // Weights at PyTorch's scale (1/√H): larger ones make the recurrence chaotic (gradients
+          // near 100), which magnifies the last-bit differences of GEMMs blocked for another
+          // thread count past any tolerance, where this test looks for a partition's mistakes.
+          const scale = (k: string) => (k.startsWith('weight') ? 1 / Math.sqrt(H) : 0.2);
+          const values = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => normal(rand) * scale(k))]));
           const run = (threads: number) =>
             scope(() => {
               setNumThreads(threads);
@@ -292,9 +296,9 @@ describe('rnn threads (Note [rnn threads])', () => {
   }
 });
 
-describe('rnn input chunks (Note [rnn on sgemm])', () => {
-  // Time-major input is projected a few steps at a time (here 4 steps of 32 rows, so 9 steps end
-  // in a partial chunk, in both directions); batch-first one step at a time. Both must agree.
+describe('rnn layouts (Note [rnn input projection])', () => {
+  // A step's rows are contiguous in time-major input and strided by T in batch-first input; the
+  // projection and the planes read them through that stride, in both directions. Both must agree.
   it('time-major gives batch-first’s output and gradients', () => {
     scope(() => {
       const [T, N, I, H] = [9, 32, 8, 16];
