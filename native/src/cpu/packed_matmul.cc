@@ -13,9 +13,10 @@ namespace dn = onednn;
 
 struct PackedMatmul::State {
   int64_t m, k, n;
+  Scratch packed_in;
   dnnl::matmul::primitive_desc pd;
   dnnl::matmul prim;
-  dnnl::memory a, packed, c;  // a and c point at the caller's buffers on each run
+  dnnl::memory a, packed, c;  // a and c point at the caller's buffers on each run, packed at scratch
 };
 
 namespace {
@@ -27,13 +28,14 @@ namespace {
 
 }  // namespace
 
-PackedMatmul& PackedMatmul::on_this_thread(const char* use, int64_t m, int64_t k, int64_t n, int64_t lda, int64_t ldc) {
-  const std::string key = std::string("packed-matmul|") + use + "|" + dn::key_of({m, k, n, lda, ldc});
+PackedMatmul& PackedMatmul::on_this_thread(Scratch packed_in, int64_t m, int64_t k, int64_t n, int64_t lda, int64_t ldc) {
+  const std::string key = "packed-matmul|" + std::to_string(static_cast<int>(packed_in)) + "|" + dn::key_of({m, k, n, lda, ldc});
   auto entry = dn::cached<PackedMatmul>(key, [&] {
     auto s = std::make_shared<State>();
     s->m = m;
     s->k = k;
     s->n = n;
+    s->packed_in = packed_in;
     try {
       const dnnl::memory::desc a_desc({m, k}, dn::dt::f32, dn::dims{lda, 1});
       const dnnl::memory::desc b_desc({k, n}, dn::dt::f32, dn::tag::any);
@@ -42,7 +44,6 @@ PackedMatmul& PackedMatmul::on_this_thread(const char* use, int64_t m, int64_t k
       s->prim = dnnl::matmul(s->pd);
       s->a = dnnl::memory(a_desc, dn::engine(), DNNL_MEMORY_NONE);
       s->c = dnnl::memory(c_desc, dn::engine(), DNNL_MEMORY_NONE);
-      s->packed = dnnl::memory(s->pd.weights_desc(), dn::engine());
     } catch (const dnnl::error& e) {
       fail(*s, "creation", e);
     }
@@ -55,6 +56,8 @@ void PackedMatmul::pack(const float* b, int64_t stride_k, int64_t stride_n) {
   State& s = *state_;
   try {
     const dnnl::memory::desc plain({s.k, s.n}, dn::dt::f32, dn::dims{stride_k, stride_n});
+    const dnnl::memory::desc packed = s.pd.weights_desc();
+    s.packed = dnnl::memory(packed, dn::engine(), thread_scratch(s.packed_in, packed.get_size()));
     dn::reorder_into(dnnl::memory(plain, dn::engine(), const_cast<float*>(b)), s.packed);
     dn::stream().wait();
   } catch (const dnnl::error& e) {

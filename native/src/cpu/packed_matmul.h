@@ -8,16 +8,20 @@
 #include <cstdint>
 #include <memory>
 
+#include "thread_scratch.h"
+
 namespace nutshell::cpu {
 
 class PackedMatmul {
  public:
   // The calling thread's product for these sizes and row strides (a oneDNN primitive stays on the
-  // thread that made it: Note [per-thread primitives] in onednn.h). A [m, k], C [m, n]. `use`
-  // names the B it will hold, so two products of one shape keep their own packed copies.
-  static PackedMatmul& on_this_thread(const char* use, int64_t m, int64_t k, int64_t n, int64_t lda, int64_t ldc);
+  // thread that made it: Note [per-thread primitives] in onednn.h). A [m, k], C [m, n]. B is
+  // packed into the calling thread's scratch buffer `packed_in` (Note [thread scratch]): products
+  // are cached per shape (a batch-first RNN's row stride is T·C, one per sequence length), and a
+  // packed copy kept in each would pile up weights; the buffer lives as long as the op that packs.
+  static PackedMatmul& on_this_thread(Scratch packed_in, int64_t m, int64_t k, int64_t n, int64_t lda, int64_t ldc);
   // Packs B [k, n]: element (i, j) at b[i·stride_k + j·stride_n] (so a transposed B is packed as
-  // it lies).
+  // it lies). Once per op, before run().
   void pack(const float* b, int64_t stride_k, int64_t stride_n);
   // c = a·B.
   void run(const float* a, float* c);

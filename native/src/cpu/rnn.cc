@@ -428,9 +428,9 @@ bool forward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& b
     const float* w_ih = permuted(W.w_ih, L.C, p, k, b.w_ih);
     const float* w_hh = permuted(W.w_hh, H, p, k, b.w_hh);
     // The permuted rows read across: W_ihᵀ and W_hhᵀ.
-    input = &PackedMatmul::on_this_thread("rnn-input", nb, L.C, L.gates() * u, s * L.C, GH);
+    input = &PackedMatmul::on_this_thread(Scratch::rnn_packed_w_ih, nb, L.C, L.gates() * u, s * L.C, GH);
     input->pack(w_ih + col0 * L.C, 1, L.C);
-    step = &PackedMatmul::on_this_thread("rnn-step", nb, H, L.gates() * u, ps * H, GH);
+    step = &PackedMatmul::on_this_thread(Scratch::rnn_packed_w_hh, nb, H, L.gates() * u, ps * H, GH);
     step->pack(w_hh + col0 * H, 1, H);
     const int64_t first = planes.base(0, reverse ? L.T - 1 : 0);
     for (int64_t n = n0; n < n1; ++n) {
