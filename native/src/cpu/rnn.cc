@@ -23,7 +23,8 @@
 // all rows, wait for every thread once. On the bench LSTM at 2 threads that took the forward from
 // 8.1 to 7.4 ms and forward+backward from 21.8 to 20.8 (fastest runs): a barrier per step had
 // cost 1.2–1.8 ms of waiting on a shared machine, where either core is often a few tens of µs
-// late. Otherwise (small batches, large layers whose W_hh should stay split across cores) by
+// late. (Measured on 2 cores; with many, every core streaming all of W_hh each step leans on the
+// shared L3, which the 2 MiB limit keeps modest.) Otherwise (small batches, large layers whose W_hh should stay split across cores) by
 // hidden units: thread k owns units [j0, j1) and computes every gate's columns for them (the rows
 // of W_ih and W_hh for those units copied once per call into a per-thread block, so one product
 // per step serves all gates; on one thread that block is the weight itself), then the cell for those
