@@ -24,14 +24,14 @@
 // 8.1 to 7.4 ms and forward+backward from 21.8 to 20.8 (fastest runs): a barrier per step had
 // cost 1.2–1.8 ms of waiting on a shared machine, where either core is often a few tens of µs
 // late. (Measured on 2 cores; with many, every core streaming all of W_hh each step leans on the
-// shared L3, which the 2 MiB limit keeps modest.) Otherwise (small batches, large layers whose W_hh should stay split across cores) by
-// hidden units: thread k owns units [j0, j1) and computes every gate's columns for them (the rows
-// of W_ih and W_hh for those units copied once per call into a per-thread block, so one product
-// per step serves all gates; on one thread that block is the weight itself), then the cell for those
-// units; the threads meet once per step at a spin barrier (Note [spin barrier]) because the next
-// step reads all of h. Backward is partitioned the same way (dh_prev = dG·W_hh by rows or by
-// columns) and dX by rows. The partition depends only on the shapes and the thread count, so
-// results repeat bit for bit.
+// shared L3, which the 2 MiB limit keeps modest.) Otherwise (small batches, large layers whose
+// W_hh should stay split across cores) by hidden units: thread k owns units [j0, j1) and computes
+// every gate's columns for them (the rows of W_ih and W_hh for those units copied once per call
+// into a per-thread block, so one product per step serves all gates; on one thread that block is
+// the weight itself), then the cell for those units; the threads meet once per step at a spin
+// barrier (Note [spin barrier]) because the next step reads all of h. Backward is partitioned the
+// same way (dh_prev = dG·W_hh by rows or by columns) and dX by rows. The partition depends only
+// on the shapes and the thread count, so results repeat bit for bit.
 //
 // Note [rnn workspace]: the training forward keeps, per direction, planes of R = T·N rows in the
 // input's row order (time- or batch-major): the activated gates [R, G·H], per-cell extras [R, H]
