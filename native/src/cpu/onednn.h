@@ -5,6 +5,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -40,13 +41,29 @@ void reorder_into(const dnnl::memory& from, const dnnl::memory& to);
 // creating thread's storage, so a primitive made on one thread and run on another crashes. Ops
 // run on the stream's worker, or inline on the JS thread when tiny (Note [inline tiny ops]), so
 // each thread keeps its own cache: at most two JIT compilations per key, never a shared one.
+// The cache keeps the kPrimitiveCacheEntries most recently used entries of each kind per thread
+// (a convolution's primitive holds about 1 MiB of generated code and descriptors, and every batch
+// size is a new key: an inference loop over many batch sizes must not keep them all), far more
+// than one model's layers, so a training loop never evicts what it reuses.
+constexpr size_t kPrimitiveCacheEntries = 512;
+
 template <typename Entry>
 std::shared_ptr<Entry> cached(const std::string& key, const std::function<std::shared_ptr<Entry>()>& make) {
-  thread_local std::unordered_map<std::string, std::shared_ptr<Entry>> cache;
-  auto it = cache.find(key);
-  if (it != cache.end()) return it->second;
+  using Recency = std::list<std::pair<std::string, std::shared_ptr<Entry>>>;  // most recent first
+  thread_local Recency recency;
+  thread_local std::unordered_map<std::string, typename Recency::iterator> index;
+  auto it = index.find(key);
+  if (it != index.end()) {
+    recency.splice(recency.begin(), recency, it->second);
+    return it->second->second;
+  }
   auto entry = make();
-  cache.emplace(key, entry);
+  recency.emplace_front(key, entry);
+  index.emplace(key, recency.begin());
+  if (recency.size() > kPrimitiveCacheEntries) {
+    index.erase(recency.back().first);
+    recency.pop_back();  // a caller still holding the entry keeps it alive until it is done
+  }
   return entry;
 }
 

@@ -386,26 +386,4 @@ describe('rnn memory', () => {
     expect(after.liveBytes).toBe(before.liveBytes);
     for (const t of params.values()) t.dispose();
   });
-
-  it('sequences of many lengths do not each keep packed weights (Note [packed matmul])', () => {
-    // Batch-first rows of a step are T·C apart, so every length is a new cached product; each
-    // kept its own packed W_ih (1 MiB here, per thread) until packed weights moved to the
-    // thread's scratch: 60 lengths grew RSS by 159 MiB at 2 threads, now by what the allocator's
-    // cache of the inputs' sizes and the compiled kernels take (about 40).
-    const [N, I, H] = [32, 256, 256];
-    const rand = seededRandom(hashString('rnn-lengths'));
-    const leaf = (shape: number[]) => tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => normal(rand) * 0.1), { shape });
-    const weights = { weight_ih_l0: leaf([4 * H, I]), weight_hh_l0: leaf([4 * H, H]), bias_ih_l0: leaf([4 * H]), bias_hh_l0: leaf([4 * H]) };
-    const run = (length: number) => scope(() => lstm(leaf([N, length, I]), weights, { batchFirst: true }).output.sum().dataSync());
-    try {
-      setNumThreads(2);
-      for (let length = 1; length <= 5; length++) run(length);
-      const before = process.memoryUsage().rss;
-      for (let length = 6; length <= 65; length++) run(length);
-      expect((process.memoryUsage().rss - before) / 2 ** 20).toBeLessThan(80);
-    } finally {
-      setNumThreads(1);
-      for (const w of Object.values(weights)) w.dispose();
-    }
-  });
 });
