@@ -28,7 +28,7 @@ namespace {
 
 }  // namespace
 
-PackedMatmul& PackedMatmul::on_this_thread(Scratch packed_in, int64_t m, int64_t k, int64_t n, int64_t lda, int64_t ldc) {
+std::shared_ptr<PackedMatmul> PackedMatmul::on_this_thread(Scratch packed_in, int64_t m, int64_t k, int64_t n, int64_t lda, int64_t ldc) {
   const std::string key = "packed-matmul|" + std::to_string(static_cast<int>(packed_in)) + "|" + dn::key_of({m, k, n, lda, ldc});
   auto entry = dn::cached<PackedMatmul>(key, [&] {
     auto s = std::make_shared<State>();
@@ -49,7 +49,7 @@ PackedMatmul& PackedMatmul::on_this_thread(Scratch packed_in, int64_t m, int64_t
     }
     return std::make_shared<PackedMatmul>(s);
   });
-  return *entry;
+  return entry;
 }
 
 void PackedMatmul::pack(const float* b, int64_t stride_k, int64_t stride_n) {

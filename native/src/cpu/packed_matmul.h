@@ -18,10 +18,12 @@ class PackedMatmul {
   // thread that made it: Note [per-thread primitives] in onednn.h). A [m, k], C [m, n]. B is
   // packed into the calling thread's scratch buffer `packed_in` (Note [thread scratch]): products
   // are cached per shape (a batch-first RNN's row stride is T·C, one per sequence length), and a
-  // packed copy kept in each would pile up weights; the buffer lives as long as the op that packs.
-  static PackedMatmul& on_this_thread(Scratch packed_in, int64_t m, int64_t k, int64_t n, int64_t lda, int64_t ldc);
+  // packed copy kept in each would pile up weights. Hold the returned pointer while using it: the
+  // cache may drop its own reference to make room.
+  static std::shared_ptr<PackedMatmul> on_this_thread(Scratch packed_in, int64_t m, int64_t k, int64_t n, int64_t lda, int64_t ldc);
   // Packs B [k, n]: element (i, j) at b[i·stride_k + j·stride_n] (so a transposed B is packed as
-  // it lies). Once per op, before run().
+  // it lies). Before run(), whenever the weights may have changed or another product of the same
+  // scratch buffer ran since (an RNN layer: once per direction of each call).
   void pack(const float* b, int64_t stride_k, int64_t stride_n);
   // c = a·B.
   void run(const float* a, float* c);

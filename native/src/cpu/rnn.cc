@@ -16,22 +16,23 @@
 //
 // Note [rnn threads]: T steps of one small GEMM each are too short for a parallel region per
 // GEMM (a passive OpenMP team wakes with a syscall per region). One region runs the whole layer,
-// split one of two ways. By batch rows, when every thread gets at least 8 and W_hh is small (the
-// bench LSTM: 16 rows each of 32): the sequences are independent, so each thread runs its rows
-// through all units and every step with no meeting at all, its input projection and step
-// products on packed weights (Note [packed matmul]); only the weight gradients, which sum over
-// all rows, wait for every thread once. On the bench LSTM at 2 threads that took the forward from
-// 8.1 to 7.4 ms and forward+backward from 21.8 to 20.8 (fastest runs): a barrier per step had
-// cost 1.2–1.8 ms of waiting on a shared machine, where either core is often a few tens of µs
-// late. (Measured on 2 cores; with many, every core streaming all of W_hh each step leans on the
+// split one of two ways. By batch rows, when every thread gets at least 8 and the weights are
+// small (the bench LSTM: 16 rows each of 32): the sequences are independent, so each thread runs
+// its rows through all units and every step with no meeting at all, its input projection and
+// step products on packed weights (Note [packed matmul]); the threads meet only in backward,
+// before the weight gradients (which sum over all rows) and after dX (before the next direction
+// reuses the gradient buffers). On the bench LSTM at 2 threads that took the forward from 8.1 to
+// 7.4 ms and forward+backward from 21.8 to 20.8 (fastest runs): a barrier per step had cost
+// 1.2–1.8 ms of waiting on a shared machine, where either core is often a few tens of µs late.
+// (Measured on 2 cores; with many, every core streaming all the weights each step leans on the
 // shared L3, which the 2 MiB limit keeps modest.) Otherwise (small batches, large layers whose
-// W_hh should stay split across cores) by hidden units: thread k owns units [j0, j1) and computes
-// every gate's columns for them (the rows of W_ih and W_hh for those units copied once per call
-// into a per-thread block, so one product per step serves all gates; on one thread that block is
-// the weight itself), then the cell for those units; the threads meet once per step at a spin
-// barrier (Note [spin barrier]) because the next step reads all of h. Backward is partitioned the
-// same way (dh_prev = dG·W_hh by rows or by columns) and dX by rows. The partition depends only
-// on the shapes and the thread count, so results repeat bit for bit.
+// weights should stay split across cores) by hidden units: thread k owns units [j0, j1) and
+// computes every gate's columns for them (the rows of W_ih and W_hh for those units copied once
+// per call into a per-thread block, so one product per step serves all gates; on one thread that
+// block is the weight itself), then the cell for those units; the threads meet once per step at
+// a spin barrier (Note [spin barrier]) because the next step reads all of h. Backward is
+// partitioned the same way (dh_prev = dG·W_hh by rows or by columns) and dX by rows. The
+// partition depends only on the shapes and the thread count, so results repeat bit for bit.
 //
 // Note [rnn workspace]: the training forward keeps, per direction, planes of R = T·N rows in the
 // input's row order (time- or batch-major): the activated gates [R, G·H], per-cell extras [R, H]
@@ -141,9 +142,10 @@ struct Partition {
 
 // Per step, multiply-adds below which one thread is faster than a barrier per step.
 constexpr int64_t kThreadedStepMacs = int64_t{1} << 19;
-// Splitting the batch: at least this many rows per thread (the step GEMM's M), and a W_hh small
-// enough that every thread streaming all of it each step costs less than meeting at a barrier
-// (the bench LSTM's is 1 MiB; at 4 MiB and above the unit split keeps a slice per core).
+// Splitting the batch: at least this many rows per thread (the step GEMM's M), and weights small
+// enough that every thread packing all of W_ih and W_hh and streaming them each step costs less
+// than meeting at a barrier (the bench LSTM's are 1.5 MiB; beyond, the unit split keeps a slice
+// per core).
 constexpr int64_t kMinRowsPerThread = 8;
 constexpr int64_t kBatchSplitWeightBytes = int64_t{2} << 20;
 
@@ -154,7 +156,7 @@ Partition partition_for(const Layer& L) {
   p.N = L.N;
   const int64_t step_macs = L.N * p.G * L.H * L.H;
   const int threads = step_macs >= kThreadedStepMacs ? omp_get_max_threads() : 1;
-  if (threads > 1 && L.N >= kMinRowsPerThread * threads && p.G * L.H * L.H * int64_t{sizeof(float)} <= kBatchSplitWeightBytes) {
+  if (threads > 1 && L.N >= kMinRowsPerThread * threads && p.G * L.H * (L.H + L.C) * int64_t{sizeof(float)} <= kBatchSplitWeightBytes) {
     p.by_batch = true;
     p.units = L.H;
     p.rows = (L.N + threads - 1) / threads;
@@ -423,15 +425,15 @@ bool forward_direction(const Layer& L, const Partition& p, int k, SpinBarrier& b
   // Threads that own batch rows read only their own rows of h: no meeting per step.
   auto meet = [&] { return p.by_batch || barrier.wait(); };
   float* c_plane = lstm ? planes.extra_plane(1, L) : nullptr;
-  PackedMatmul* step = nullptr;   // h_{t−1}·W_hhᵀ for this thread's rows and gate columns (Note [packed matmul])
-  PackedMatmul* input = nullptr;  // x_t·W_ihᵀ likewise (Note [rnn input projection])
+  std::shared_ptr<PackedMatmul> step;   // h_{t−1}·W_hhᵀ for this thread's rows and gate columns (Note [packed matmul])
+  std::shared_ptr<PackedMatmul> input;  // x_t·W_ihᵀ likewise (Note [rnn input projection])
   if (active) {
     const float* w_ih = permuted(W.w_ih, L.C, p, k, b.w_ih);
     const float* w_hh = permuted(W.w_hh, H, p, k, b.w_hh);
     // The permuted rows read across: W_ihᵀ and W_hhᵀ.
-    input = &PackedMatmul::on_this_thread(Scratch::rnn_packed_w_ih, nb, L.C, L.gates() * u, s * L.C, GH);
+    input = PackedMatmul::on_this_thread(Scratch::rnn_packed_w_ih, nb, L.C, L.gates() * u, s * L.C, GH);
     input->pack(w_ih + col0 * L.C, 1, L.C);
-    step = &PackedMatmul::on_this_thread(Scratch::rnn_packed_w_hh, nb, H, L.gates() * u, ps * H, GH);
+    step = PackedMatmul::on_this_thread(Scratch::rnn_packed_w_hh, nb, H, L.gates() * u, ps * H, GH);
     step->pack(w_hh + col0 * H, 1, H);
     const int64_t first = planes.base(0, reverse ? L.T - 1 : 0);
     for (int64_t n = n0; n < n1; ++n) {

@@ -25,7 +25,7 @@ enum class Scratch {
   count
 };
 
-// At least `bytes` of the calling thread's buffer `which`, 4096-byte aligned; its contents are
+// At least `bytes` of the calling thread's buffer `which`, 64-byte aligned; its contents are
 // whatever its last user left.
 void* thread_scratch(Scratch which, size_t bytes);
 inline float* thread_scratch_floats(Scratch which, int64_t floats) {

@@ -294,6 +294,36 @@ describe('rnn threads (Note [rnn threads])', () => {
       }
     }
   }
+
+  // Without a graph the forward keeps two steps of planes (Note [rnn workspace]); a backward
+  // given no workspace recomputes them. Both paths, one layer through the op itself.
+  for (const { split, N, H } of splits) {
+    it(`lstm, split by ${split}: inference forward and recomputing backward give 1 thread's values`, () => {
+      const [T, I] = [4, 8];
+      const rand = seededRandom(hashString(`rnn-threads/no-workspace/${split}`));
+      const values = (shape: number[], scale: number) => ({ shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => normal(rand) * scale) });
+      const inputs = [values([T, N, I], 0.5), values([1, N, H], 0.2), values([1, N, H], 0.2), values([4 * H, I], 1 / Math.sqrt(H)), values([4 * H, H], 1 / Math.sqrt(H)), values([4 * H], 0.1), values([4 * H], 0.1)];
+      const run = (threads: number) =>
+        scope(() => {
+          setNumThreads(threads);
+          const leaves = inputs.map((v) => tensor(v.data, { shape: v.shape, requiresGrad: true }));
+          const empty = zeros([0]);
+          const inference = noGrad(() => apply(lstmOp, [...leaves, empty, empty, empty, empty])[0].dataSync());
+          const [y, h, c] = apply(lstmOp, [...leaves, empty, empty, empty, empty]);
+          expect(y.gradFn!.savedOutputs[3]!.shape).toEqual([0]);  // no workspace kept: backward recomputes
+          sum(mul(y, y)).add(sum(h)).add(sum(c)).backward();
+          return { inference, grads: leaves.map((t) => t.grad!.dataSync()) };
+        });
+      try {
+        const one = run(1);
+        const two = run(2);
+        expectClose(two.inference, one.inference, 1e-5, 1e-5, 'inference output');
+        one.grads.forEach((g, i) => expectClose(two.grads[i], g, 1e-4, 1e-4, `gradient of input ${i}`));
+      } finally {
+        setNumThreads(1);
+      }
+    });
+  }
 });
 
 describe('rnn layouts (Note [rnn input projection])', () => {
