@@ -44,6 +44,25 @@ inline __attribute__((always_inline)) void store_lane_sums(const typename Lanes<
   }
 }
 
+// acc[o][j] += gy[o·gy_stride] · x[j·x_step] for taps j in [j0, j1): a weight gradient's
+// products at one output position, L lanes at a time. Each x vector is loaded once and kept in a
+// register for the OB multiply-adds: GCC would otherwise fold the (unaligned, line-splitting) load
+// into each of them and load it OB times, which made the loop load-bound.
+template <int L, int OB, int KW>
+inline __attribute__((always_inline)) void accumulate_taps(typename Lanes<L>::Vec (&acc)[OB][KW], const float* gy, int64_t gy_stride,
+                                                           const float* x, int64_t x_step, int64_t j0 = 0, int64_t j1 = KW) {
+  using Vec = typename Lanes<L>::Vec;
+  using UnalignedVec = typename Lanes<L>::UnalignedVec;
+  Vec gv[OB];
+  for (int o = 0; o < OB; ++o) gv[o] = *reinterpret_cast<const UnalignedVec*>(gy + o * gy_stride);
+  for (int j = 0; j < KW; ++j) {
+    if (j < j0 || j >= j1) continue;
+    Vec xv = *reinterpret_cast<const UnalignedVec*>(x + j * x_step);
+    asm("" : "+v"(xv));
+    for (int o = 0; o < OB; ++o) acc[o][j] += gv[o] * xv;
+  }
+}
+
 // Rows r[0..L) of an L × L tile transposed in registers: log2(L) rounds of interleaving row i with
 // row i + L/2 (each a two-source permute on AVX-512), after which row i holds column i.
 template <int L, int... I>

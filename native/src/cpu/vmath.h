@@ -72,6 +72,23 @@ NS_VMATH_INLINE void store_first(float* p, const V& v, int64_t m) {
   std::memcpy(p, &v, sizeof(float) * static_cast<size_t>(m));
 }
 
+// e^c = 2^k · e^r with r = c − k·ln 2 (in two parts, for precision): Cephes' polynomial for e^r,
+// scaled by 2^k through the exponent bits. k (as float and as integer) is the caller's rounding of
+// c / ln 2; 2^k must be normal or zero (k + 127 in [0, 254]).
+template <typename V>
+NS_VMATH_INLINE void exp_reduced(V& c, const V& k, const typename lanes<V>::I& ki) {
+  V r = c - k * 0.693359375f;
+  r = r - k * -2.12194440e-4f;
+  V p = V{} + 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const V scale = (V)((ki + 127) << 23);
+  c = (p * r * r + r + 1.f) * scale;
+}
+
 template <typename V>
 NS_VMATH_INLINE void exp_inplace(V& x) {
   typedef typename lanes<V>::I I;
@@ -83,16 +100,8 @@ NS_VMATH_INLINE void exp_inplace(V& x) {
   I ki = __builtin_convertvector(t, I);
   ki = ki + (__builtin_convertvector(ki, V) > t);  // a true comparison is −1
   const V k = __builtin_convertvector(ki, V);
-  V r = c - k * 0.693359375f;
-  r = r - k * -2.12194440e-4f;
-  V p = V{} + 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const V scale = (V)((ki + 127) << 23);
-  const V y = (p * r * r + r + 1.f) * scale;
+  V y = c;
+  exp_reduced(y, k, ki);
   V out = x < lo ? V{} : y;
   out = x > hi ? V{} + std::numeric_limits<float>::infinity() : out;
   x = x != x ? x : out;
@@ -162,20 +171,10 @@ NS_VMATH_INLINE void exp_neg_inplace(V& a) {
   typedef typename lanes<V>::I I;
   a = a > 88.f ? V{} + 88.f : a;  // NaN compares false and stays
   const V magic = V{} + 12582912.f;
-  const V na = -a;
-  const V t = na * 1.44269504088896341f + magic;
+  a = -a;
+  const V t = a * 1.44269504088896341f + magic;
   const V k = t - magic;
-  V r = na - k * 0.693359375f;
-  r = r - k * -2.12194440e-4f;
-  V p = V{} + 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const I ki = (I)t - (I)magic;
-  const V scale = (V)((ki + 127) << 23);
-  a = (p * r * r + r + 1.f) * scale;
+  exp_reduced(a, k, (I)t - (I)magic);
 }
 
 // σ(x) = 1 / (1 + e^(−x)), from e^(−|x|) so that it never overflows.

@@ -47,6 +47,20 @@ interface Case {
 
 const fixture = readSafetensorsFile(fileURLToPath(new URL('./fixtures/rnn-modules.safetensors', import.meta.url)));
 const cases: Case[] = JSON.parse(fixture.metadata.cases);
+// PyTorch's parameter names and shapes of a bidirectional stack of `layers` with G gate blocks.
+function bidirectionalWeightShapes(G: number, I: number, H: number, layers: number): Record<string, number[]> {
+  const shapes: Record<string, number[]> = {};
+  for (let l = 0; l < layers; l++) {
+    for (const s of ['', '_reverse']) {
+      shapes[`weight_ih_l${l}${s}`] = [G * H, l === 0 ? I : 2 * H];
+      shapes[`weight_hh_l${l}${s}`] = [G * H, H];
+      shapes[`bias_ih_l${l}${s}`] = [G * H];
+      shapes[`bias_hh_l${l}${s}`] = [G * H];
+    }
+  }
+  return shapes;
+}
+
 const raw = (c: Case, key: string) => {
   const t = fixture.tensors.get(`${c.name}/${key}`);
   if (!t) throw new Error(`fixture ${c.name}/${key} missing`);
@@ -197,15 +211,12 @@ describe('rnn stack gradient check', () => {
         const rand = seededRandom(hashString(`rnn-stack-gradcheck/${cell}`));
         const G = cell === 'lstm' ? 4 : 3;
         const [T, N, I, H] = [3, 2, 3, 2];
-        const shapes: Record<string, number[]> = { x: [N, T, I], h0: [4, N, H], ...(cell === 'lstm' ? { c0: [4, N, H] } : {}) };
-        for (let l = 0; l < 2; l++) {
-          for (const s of ['', '_reverse']) {
-            shapes[`weight_ih_l${l}${s}`] = [G * H, l === 0 ? I : 2 * H];
-            shapes[`weight_hh_l${l}${s}`] = [G * H, H];
-            shapes[`bias_ih_l${l}${s}`] = [G * H];
-            shapes[`bias_hh_l${l}${s}`] = [G * H];
-          }
-        }
+        const shapes: Record<string, number[]> = {
+          x: [N, T, I],
+          h0: [4, N, H],
+          ...(cell === 'lstm' ? { c0: [4, N, H] } : {}),
+          ...bidirectionalWeightShapes(G, I, H, 2),
+        };
         const base = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => normal(rand) * 0.7)]));
         const run = (vals: Record<string, Float32Array>, grad: boolean) => {
           const t = Object.fromEntries(Object.entries(vals).map(([k, v]) => [k, tensor(v, { shape: shapes[k], requiresGrad: grad })]));
@@ -258,15 +269,8 @@ describe('rnn threads (Note [rnn threads])', () => {
             x: batchFirst ? [N, T, I] : [T, N, I],
             h0: [4, N, H],
             ...(cell === 'lstm' ? { c0: [4, N, H] } : {}),
+            ...bidirectionalWeightShapes(G, I, H, 2),
           };
-          for (let l = 0; l < 2; l++) {
-            for (const s of ['', '_reverse']) {
-              shapes[`weight_ih_l${l}${s}`] = [G * H, l === 0 ? I : 2 * H];
-              shapes[`weight_hh_l${l}${s}`] = [G * H, H];
-              shapes[`bias_ih_l${l}${s}`] = [G * H];
-              shapes[`bias_hh_l${l}${s}`] = [G * H];
-            }
-          }
           // Weights at PyTorch's scale (1/√H): larger ones make the recurrence chaotic (gradients
           // near 100), which magnifies the last-bit differences of GEMMs blocked for another
           // thread count past any tolerance, where this test looks for a partition's mistakes.
@@ -334,8 +338,7 @@ describe('rnn layouts (Note [rnn input projection])', () => {
       const [T, N, I, H] = [9, 32, 8, 16];
       const rand = seededRandom(hashString('rnn-chunks'));
       const values = (n: number) => Float32Array.from({ length: n }, () => normal(rand) * 0.3);
-      const shapes: Record<string, number[]> = {};
-      for (const s of ['', '_reverse']) Object.assign(shapes, { [`weight_ih_l0${s}`]: [4 * H, I], [`weight_hh_l0${s}`]: [4 * H, H], [`bias_ih_l0${s}`]: [4 * H], [`bias_hh_l0${s}`]: [4 * H] });
+      const shapes = bidirectionalWeightShapes(4, I, H, 1);
       const w = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, values(s.reduce((a, b) => a * b, 1))]));
       const xb = values(N * T * I);
       const run = (batchFirst: boolean) => {

@@ -110,13 +110,8 @@ inline __attribute__((always_inline)) void rows(const Task& t, int64_t r0, int64
 // KW is a template argument so that the OB × KW accumulators are registers, not an array.
 template <int L, int OB, int KW>
 inline __attribute__((always_inline)) void grad_block(const GradTask& t, int64_t o0, int64_t c, int64_t i) {
-  using Vec = typename Lanes<L>::Vec;
-  using UnalignedVec = typename Lanes<L>::UnalignedVec;
   const ConvShape& g = t.g;
-  Vec acc[OB][KW];
-  for (int o = 0; o < OB; ++o) {
-    for (int j = 0; j < KW; ++j) acc[o][j] = Vec{};
-  }
+  typename Lanes<L>::Vec acc[OB][KW] = {};
   // Output rows whose tap row i lands inside the input.
   const int64_t r0 = std::max<int64_t>(0, g.pad_top - i), r1 = std::min(g.oh, g.h + g.pad_top - i);
   const int64_t gy_plane = g.oh * g.ow * t.lanes;
@@ -126,16 +121,8 @@ inline __attribute__((always_inline)) void grad_block(const GradTask& t, int64_t
     for (int64_t s = 0; s < g.ow; ++s) {
       const int64_t j0 = std::max<int64_t>(0, g.pad_left - s), j1 = std::min<int64_t>(KW, g.w + g.pad_left - s);
       const float* xs = xr + (s - g.pad_left) * t.lanes;
-      for (int64_t n0 = 0; n0 < t.lanes; n0 += L) {
-        Vec gv[OB];
-        for (int o = 0; o < OB; ++o) gv[o] = *reinterpret_cast<const UnalignedVec*>(gr + o * gy_plane + s * t.lanes + n0);
-        for (int j = 0; j < KW; ++j) {
-          if (j < j0 || j >= j1) continue;
-          Vec xv = *reinterpret_cast<const UnalignedVec*>(xs + j * t.lanes + n0);
-          asm("" : "+v"(xv));  // one load, kept in a register for the OB multiply-adds (narrow_conv_kernels.h)
-          for (int o = 0; o < OB; ++o) acc[o][j] += gv[o] * xv;
-        }
-      }
+      for (int64_t n0 = 0; n0 < t.lanes; n0 += L)
+        accumulate_taps<L, OB, KW>(acc, gr + s * t.lanes + n0, gy_plane, xs + n0, t.lanes, j0, j1);
     }
   }
   store_lane_sums<L, OB, KW>(acc, t.dw + ((o0 * g.c + c) * g.kh + i) * KW, g.c * g.kh * KW);

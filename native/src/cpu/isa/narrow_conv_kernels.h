@@ -101,13 +101,8 @@ inline __attribute__((always_inline)) void plane_block(const Plane& p) {
 // KW is a template argument so that the OB × KW accumulators are registers, not an array.
 template <int L, int OB, int KW>
 inline __attribute__((always_inline)) void grad_block(const GradTask& t, int64_t o0, int64_t c, int64_t i) {
-  using Vec = typename Lanes<L>::Vec;
-  using UnalignedVec = typename Lanes<L>::UnalignedVec;
   const ConvShape& g = t.g;
-  Vec acc[OB][KW];
-  for (int o = 0; o < OB; ++o) {
-    for (int j = 0; j < KW; ++j) acc[o][j] = Vec{};
-  }
+  typename Lanes<L>::Vec acc[OB][KW] = {};
   const int64_t plane = g.oh * t.row;
   for (int64_t n = 0; n < g.n; ++n) {
     const float* gy_n = t.gy + (n * g.o + o0) * plane;
@@ -115,17 +110,7 @@ inline __attribute__((always_inline)) void grad_block(const GradTask& t, int64_t
     for (int64_t r = 0; r < g.oh; ++r) {
       const float* xr = x_c + (r + i) * t.padded_w;
       const float* gr = gy_n + r * t.row;
-      for (int64_t s0 = 0; s0 < t.row; s0 += L) {
-        Vec gv[OB];
-        for (int o = 0; o < OB; ++o) gv[o] = *reinterpret_cast<const UnalignedVec*>(gr + o * plane + s0);
-        for (int j = 0; j < KW; ++j) {
-          Vec xv = *reinterpret_cast<const UnalignedVec*>(xr + s0 + j);
-          // In a register: GCC would otherwise fold the (unaligned, line-splitting) load into
-          // each of the OB multiply-adds and load it OB times, which made the loop load-bound.
-          asm("" : "+v"(xv));
-          for (int o = 0; o < OB; ++o) acc[o][j] += gv[o] * xv;
-        }
-      }
+      for (int64_t s0 = 0; s0 < t.row; s0 += L) accumulate_taps<L, OB, KW>(acc, gr + s0, plane, xr + s0, 1);
     }
   }
   store_lane_sums<L, OB, KW>(acc, t.dw + ((o0 * g.c + c) * g.kh + i) * KW, g.c * g.kh * KW);
