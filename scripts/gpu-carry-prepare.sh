@@ -4,7 +4,10 @@
 #   node.xz               this machine's node binary (xz -6)
 #   node_modules.tar.xz   node-api-headers and node-addon-api (to build the addon with plain CMake)
 #                         and vitest with its dependency closure (to run the op-table test)
-#   dist.tar.xz           the built TypeScript of native, tensor, nn, optim, data (dist/ is ignored)
+#   dist.tar.xz           the built TypeScript of native, tensor, nn, optim, data, plot and bench
+#                         (dist/ is ignored)
+#   fashion-mnist/        the first 6,400 Fashion-MNIST training images and labels (IDX, gzipped),
+#                         for the bench's LeNet rows (GPU_TEST_BENCH in scripts/gpu-test)
 #   onednn.tar.xz         oneDNN 2.x (headers, CMake config, library) and the OpenCL loader it links,
 #                         for machines without libdnnl-dev (the cpu backend is always built)
 # Run it from any directory after `npm ci`; it rebuilds the TypeScript dists first. It fails when
@@ -23,19 +26,42 @@ command -v node >/dev/null || { say "node is required here"; exit 1; }
 [ -d node_modules/vitest ] || { say "node_modules/vitest missing: run npm ci first"; exit 1; }
 
 # 1. TypeScript builds (what gpu-parity.mjs imports; vitest compiles the tests' sources itself).
-PACKAGES=(native packages/tensor packages/optim packages/nn packages/data)
+PACKAGES=(native packages/tensor packages/optim packages/nn packages/data packages/plot bench)
 for p in "${PACKAGES[@]}"; do
   say "tsc -p $p"
   npx --no-install tsc -p "$p/tsconfig.json"
 done
 tar -cJf "$OUT/dist.tar.xz" $(for p in "${PACKAGES[@]}"; do echo "$p/dist"; done)
 
-# 2. node itself.
+# 2. A slice of Fashion-MNIST (the bench's --quick LeNet epoch is 6,400 images): the IDX header's
+#    count rewritten, the records cut after it.
+FASHION=/usr/share/datasets/fashion-mnist
+if [ -f "$FASHION/train-images-idx3-ubyte.gz" ]; then
+  mkdir -p "$OUT/fashion-mnist"
+  node - "$FASHION" "$OUT/fashion-mnist" 6400 <<'EOF'
+const fs = require('fs');
+const zlib = require('zlib');
+const [dir, out, n] = [process.argv[2], process.argv[3], Number(process.argv[4])];
+for (const [file, record] of [['train-images-idx3-ubyte.gz', 784], ['train-labels-idx1-ubyte.gz', 1]]) {
+  const idx = zlib.gunzipSync(fs.readFileSync(`${dir}/${file}`));
+  const header = 4 + 4 * idx[3];
+  const head = Buffer.from(idx.subarray(0, header));
+  head.writeUInt32BE(n, 4);
+  fs.writeFileSync(`${out}/${file}`, zlib.gzipSync(Buffer.concat([head, idx.subarray(header, header + n * record)]), { level: 9 }));
+}
+EOF
+  say "Fashion-MNIST: 6400 training images from $FASHION"
+else
+  say "Fashion-MNIST not installed here: the bench's LeNet rows will be n/a on the device"
+  rm -rf "$OUT/fashion-mnist"
+fi
+
+# 3. node itself.
 NODE_BIN=$(readlink -f "$(command -v node)")
 say "node $(node --version) from $NODE_BIN"
 xz -6 -T1 < "$NODE_BIN" > "$OUT/node.xz"
 
-# 3. node_modules: the addon's build headers and vitest's dependency closure (following
+# 4. node_modules: the addon's build headers and vitest's dependency closure (following
 #    dependencies and installed optionalDependencies, as node resolves them from each package;
 #    optional peers such as @types/node or jsdom are left out).
 node - "$ROOT" > "$OUT/node_modules.list" <<'EOF'
@@ -70,7 +96,7 @@ EOF
 say "$(wc -l < "$OUT/node_modules.list") packages from node_modules"
 tar -cf - -T "$OUT/node_modules.list" | xz -6 -T1 > "$OUT/node_modules.tar.xz"
 
-# 4. oneDNN (Debian's libdnnl-dev layout: include/, lib/<triplet>/{libdnnl.so*, cmake/dnnl}).
+# 5. oneDNN (Debian's libdnnl-dev layout: include/, lib/<triplet>/{libdnnl.so*, cmake/dnnl}).
 DNNL_CONFIG=$(ls /usr/lib/*/cmake/dnnl/dnnl-config.cmake 2>/dev/null | head -1 || true)
 if [ -n "$DNNL_CONFIG" ]; then
   LIBDIR=$(dirname "$(dirname "$(dirname "$DNNL_CONFIG")")")   # /usr/lib/<triplet>
@@ -96,13 +122,13 @@ else
   rm -f "$OUT/onednn.tar.xz"
 fi
 
-# 5. Sizes: the carry plus the working tree (tracked and unignored files) must fit.
-carry_bytes=$(du -cb "$OUT"/node.xz "$OUT"/*.tar.xz | tail -1 | cut -f1)
+# 6. Sizes: the carry plus the working tree (tracked and unignored files) must fit.
+carry_bytes=$(du -cb "$OUT"/node.xz "$OUT"/*.tar.xz $(ls "$OUT"/fashion-mnist/*.gz 2>/dev/null) | tail -1 | cut -f1)
 tree_bytes=$( (git ls-files -z; git ls-files -z --others --exclude-standard) | xargs -0 du -cb 2>/dev/null | awk '$2 == "total" { s += $1 } END { print s + 0 }')
 total=$((carry_bytes + tree_bytes))
 {
   echo "prepared $(date -u +%FT%TZ) on $(uname -m), node $(node --version)"
-  du -b "$OUT"/node.xz "$OUT"/*.tar.xz
+  du -b "$OUT"/node.xz "$OUT"/*.tar.xz $(ls "$OUT"/fashion-mnist/*.gz 2>/dev/null)
   echo "carry $((carry_bytes / 1048576)) MiB + working tree $((tree_bytes / 1048576)) MiB = $((total / 1048576)) MiB (limit $LIMIT_MIB MiB)"
 } | tee "$OUT/MANIFEST"
 if [ "$total" -gt $((LIMIT_MIB * 1048576)) ]; then

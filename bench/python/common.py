@@ -19,6 +19,20 @@ def setup_threads(n):
     return torch
 
 
+def use_device(torch, device):
+    """Prepares `device` for timing and returns its synchronize function (None on cpu). On cuda,
+    cuDNN benchmarks its algorithms (cudnn.benchmark, as nutshell's algo 'auto' does) and TF32 is
+    off for convolutions and matmuls: nutshell computes in strict float32 (CUDNN_FMA_MATH), and
+    a ratio should compare the same arithmetic."""
+    if device == "cpu":
+        return None
+    torch.backends.cudnn.benchmark = True
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.cuda.init()
+    return torch.cuda.synchronize
+
+
 def measure(fn, spec, sync=None, after=None):
     start = time.perf_counter()
     r = 0
@@ -59,6 +73,18 @@ def versions():
         "numpy": numpy.__version__,
         "torch_mkldnn": str(torch.backends.mkldnn.is_available()),
         "torch_threads": str(torch.get_num_threads()),
+        **cuda_versions(torch),
+    }
+
+
+def cuda_versions(torch):
+    """The GPU and the CUDA / cuDNN builds PyTorch runs on, once it has used cuda."""
+    if not torch.cuda.is_available() or not torch.cuda.is_initialized():
+        return {}
+    return {
+        "torch_cuda": str(torch.version.cuda),
+        "torch_cudnn": str(torch.backends.cudnn.version()),
+        "torch_gpu": torch.cuda.get_device_name(),
     }
 
 
@@ -71,14 +97,14 @@ def reply(obj):
     sys.stdout.flush()
 
 
-def det(torch, shape, a, scale=1.0, requires_grad=False):
+def det(torch, shape, a, scale=1.0, requires_grad=False, device="cpu"):
     """The twin of bench/src/nut.ts det(): sin((i + 1) * a) * scale in float64, rounded to float32."""
     import numpy as np
     n = 1
     for d in shape:
         n *= d
     v = (np.sin((np.arange(n, dtype=np.float64) + 1) * a) * scale).astype(np.float32)
-    t = torch.from_numpy(v).reshape(shape)
+    t = torch.from_numpy(v).reshape(shape).to(device)
     return t.requires_grad_(True) if requires_grad else t
 
 

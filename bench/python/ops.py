@@ -1,5 +1,5 @@
 """PyTorch (and NumPy) side of the ops and overhead suites. Reads a request on stdin:
-{"threads": n, "workloads": [{"id", "kind", "spec": {warmup, reps, inner}, ...shape}]}
+{"threads": n, "workloads": [{"id", "kind", "device"?, "spec": {warmup, reps, inner}, ...shape}]}
 and prints {"versions", "results": {id: {"samples": [ms...], "checksum": {...}} | {"error"}}}.
 Inputs come from det() (bench/src/nut.ts makes the same values), so checksums of outputs and
 gradients can be compared with nutshell's."""
@@ -8,22 +8,22 @@ import sys
 import traceback
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import checksum, det, measure, read_request, reply, setup_threads, versions  # noqa: E402
+from common import checksum, det, measure, read_request, reply, setup_threads, use_device, versions  # noqa: E402
 
 
-def conv(torch, w, backward):
+def conv(torch, w, backward, dev):
     F = torch.nn.functional
     pad, k = w["pad"], w["k"]
     oh, ow = w["h"] + 2 * pad - k + 1, w["w"] + 2 * pad - k + 1
-    x = det(torch, [w["n"], w["c"], w["h"], w["w"]], 0.37, 1.0, backward)
-    wt = det(torch, [w["o"], w["c"], k, k], 0.11, 0.1, backward)
-    b = det(torch, [w["o"]], 0.23, 1.0, backward)
+    x = det(torch, [w["n"], w["c"], w["h"], w["w"]], 0.37, 1.0, backward, dev)
+    wt = det(torch, [w["o"], w["c"], k, k], 0.11, 0.1, backward, dev)
+    b = det(torch, [w["o"]], 0.23, 1.0, backward, dev)
     if not backward:
         def fn():
             with torch.no_grad():
                 return F.conv2d(x, wt, b, padding=pad)
         return fn, lambda: {"y": checksum(fn())}
-    gy = det(torch, [w["n"], w["o"], oh, ow], 0.53)
+    gy = det(torch, [w["n"], w["o"], oh, ow], 0.53, device=dev)
 
     def fn():
         x.grad = None; wt.grad = None; b.grad = None  # assign, never accumulate (as nutshell's side)
@@ -35,16 +35,16 @@ def conv(torch, w, backward):
     return fn, check
 
 
-def maxpool(torch, w, backward):
+def maxpool(torch, w, backward, dev):
     F = torch.nn.functional
     k, s = w["k"], w["stride"]
-    x = det(torch, [w["n"], w["c"], w["h"], w["w"]], 0.37, 1.0, backward)
+    x = det(torch, [w["n"], w["c"], w["h"], w["w"]], 0.37, 1.0, backward, dev)
     if not backward:
         def fn():
             with torch.no_grad():
                 return F.max_pool2d(x, k, s)
         return fn, lambda: {"y": checksum(fn())}
-    gy = det(torch, [w["n"], w["c"], (w["h"] - k) // s + 1, (w["w"] - k) // s + 1], 0.53)
+    gy = det(torch, [w["n"], w["c"], (w["h"] - k) // s + 1, (w["w"] - k) // s + 1], 0.53, device=dev)
 
     def fn():
         x.grad = None
@@ -52,7 +52,7 @@ def maxpool(torch, w, backward):
     return fn, lambda: (fn(), {"dx": checksum(x.grad)})[1]
 
 
-def lstm(torch, w, backward):
+def lstm(torch, w, backward, dev):
     I, H = w["input"], w["hidden"]
     m = torch.nn.LSTM(I, H)
     with torch.no_grad():
@@ -60,13 +60,14 @@ def lstm(torch, w, backward):
         m.weight_hh_l0.copy_(det(torch, [4 * H, H], 0.13, 0.1))
         m.bias_ih_l0.copy_(det(torch, [4 * H], 0.17, 0.1))
         m.bias_hh_l0.copy_(det(torch, [4 * H], 0.19, 0.1))
-    x = det(torch, [w["seq"], w["batch"], I], 0.37, 1.0, backward)
+    m.to(dev)
+    x = det(torch, [w["seq"], w["batch"], I], 0.37, 1.0, backward, dev)
     if not backward:
         def fn():
             with torch.no_grad():
                 return m(x)[0]
         return fn, lambda: {"y": checksum(fn())}
-    gy = det(torch, [w["seq"], w["batch"], H], 0.53)
+    gy = det(torch, [w["seq"], w["batch"], H], 0.53, device=dev)
     params = list(m.parameters())
 
     def fn():
@@ -81,9 +82,9 @@ def lstm(torch, w, backward):
     return fn, check
 
 
-def matmul(torch, w, impl):
-    a = det(torch, [w["m"], w["k"]], 0.37)
-    b = det(torch, [w["k"], w["n"]], 0.11)
+def matmul(torch, w, impl, dev):
+    a = det(torch, [w["m"], w["k"]], 0.37, device=dev)
+    b = det(torch, [w["k"], w["n"]], 0.11, device=dev)
     if impl == "numpy":
         import numpy
         an, bn = a.numpy(), b.numpy()
@@ -92,16 +93,16 @@ def matmul(torch, w, impl):
     return fn, lambda: {"y": checksum(fn())}
 
 
-def tiny_add(torch):
-    a = torch.tensor([1.0])
-    b = torch.tensor([2.0])
+def tiny_add(torch, dev):
+    a = torch.tensor([1.0], device=dev)
+    b = torch.tensor([2.0], device=dev)
     fn = lambda: torch.add(a, b)  # noqa: E731
     return fn, lambda: {"y": checksum(fn())}
 
 
-def tiny_autograd(torch):
-    a = torch.tensor([1.5], requires_grad=True)
-    b = torch.tensor([0.5], requires_grad=True)
+def tiny_autograd(torch, dev):
+    a = torch.tensor([1.5], requires_grad=True, device=dev)
+    b = torch.tensor([0.5], requires_grad=True, device=dev)
 
     def fn():
         a.grad = None; b.grad = None
@@ -109,14 +110,14 @@ def tiny_autograd(torch):
     return fn, lambda: (fn(), {"da": checksum(a.grad), "db": checksum(b.grad)})[1]
 
 
-def build(torch, w):
+def build(torch, w, dev):
     k = w["kind"]
-    if k == "conv": return conv(torch, w, w["backward"])
-    if k == "maxpool": return maxpool(torch, w, w["backward"])
-    if k == "lstm": return lstm(torch, w, w["backward"])
-    if k == "matmul": return matmul(torch, w, w.get("impl", "torch"))
-    if k == "add": return tiny_add(torch)
-    if k == "autograd": return tiny_autograd(torch)
+    if k == "conv": return conv(torch, w, w["backward"], dev)
+    if k == "maxpool": return maxpool(torch, w, w["backward"], dev)
+    if k == "lstm": return lstm(torch, w, w["backward"], dev)
+    if k == "matmul": return matmul(torch, w, w.get("impl", "torch"), dev)
+    if k == "add": return tiny_add(torch, dev)
+    if k == "autograd": return tiny_autograd(torch, dev)
     raise ValueError(f"unknown workload kind {k}")
 
 
@@ -126,8 +127,10 @@ def main():
     results = {}
     for w in req["workloads"]:
         try:
-            fn, check = build(torch, w)
-            samples = measure(fn, w["spec"])
+            dev = w.get("device", "cpu")
+            sync = use_device(torch, dev)
+            fn, check = build(torch, w, dev)
+            samples = measure(fn, w["spec"], sync)
             results[w["id"]] = {"samples": samples, "checksum": check() if check else None}
         except Exception as e:  # one failing workload must not lose the others
             results[w["id"]] = {"error": f"{type(e).__name__}: {e}", "trace": traceback.format_exc(limit=3)}

@@ -1,14 +1,16 @@
 """PyTorch side of the training, inference and memory suites; one task per process, so that
 peak RSS belongs to that task alone. Request on stdin:
-{"task": "lenet-epoch" | "charlstm" | "inception" | "lenet-infer", "threads": n, ...}
-Reply: {"versions", "samples": [ms...], "epochMs"?, "peakRssMiB", "baselineRssMiB", ...}."""
+{"task": "lenet-epoch" | "charlstm" | "inception" | "lenet-infer", "threads": n, "device"?, ...}
+Reply: {"versions", "samples": [ms...], "epochMs"?, "peakRssMiB", "baselineRssMiB",
+"peakDeviceMiB"? (cuda: torch.cuda.max_memory_allocated), ...}. On cuda the model and each batch
+live on the GPU; batches are gathered on the host and copied per step, as nutshell's side does."""
 import gzip
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import current_rss_mib, max_rss_mib, measure, read_request, reply, setup_threads, versions  # noqa: E402
+from common import current_rss_mib, max_rss_mib, measure, read_request, reply, setup_threads, use_device, versions  # noqa: E402
 
 
 def read_idx(path):
@@ -35,7 +37,8 @@ def lenet_epoch(torch, req):
     from models import LeNet
     torch.manual_seed(0)
     x, y = fashion(torch, req["data"], "train", req["images"])
-    model = LeNet()
+    dev = req.get("device", "cpu")
+    model = LeNet().to(dev)
     opt = torch.optim.SGD(model.parameters(), lr=req["lr"], momentum=req["momentum"])
     loss_fn = torch.nn.CrossEntropyLoss()
     bs = req["batch"]
@@ -43,7 +46,7 @@ def lenet_epoch(torch, req):
     baseline = current_rss_mib()
 
     def step(idx):
-        xb, yb = x[idx], y[idx]
+        xb, yb = x[idx].to(dev), y[idx].to(dev)
         opt.zero_grad()
         loss = loss_fn(model(xb), yb)
         loss.backward()
@@ -96,7 +99,8 @@ def charlstm(torch, req):
     vocab = sorted(set(text))
     lut = {c: i for i, c in enumerate(vocab)}
     ids = torch.tensor([lut[c] for c in text], dtype=torch.int64)
-    model = CharLSTM(len(vocab), req["embed"], req["hidden"])
+    dev = req.get("device", "cpu")
+    model = CharLSTM(len(vocab), req["embed"], req["hidden"]).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     loss_fn = torch.nn.CrossEntropyLoss()
     seq, bs = req["seq"], req["batch"]
@@ -105,7 +109,7 @@ def charlstm(torch, req):
     def fn():
         starts = torch.randint(0, ids.shape[0] - seq - 1, (bs,), generator=g)
         idx = starts[None, :] + torch.arange(seq)[:, None]  # [seq, batch]
-        xb, yb = ids[idx], ids[idx + 1]
+        xb, yb = ids[idx].to(dev), ids[idx + 1].to(dev)
         opt.zero_grad()
         loss = loss_fn(model(xb).reshape(-1, len(vocab)), yb.reshape(-1))
         loss.backward()
@@ -117,10 +121,11 @@ def charlstm(torch, req):
 def inception(torch, req):
     from models import Inception
     torch.manual_seed(0)
-    model = Inception(req["c"])
+    dev = req.get("device", "cpu")
+    model = Inception(req["c"]).to(dev)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    x = torch.randn(req["n"], req["c"], req["h"], req["w"])
-    y = torch.randint(0, 10, (req["n"],))
+    x = torch.randn(req["n"], req["c"], req["h"], req["w"]).to(dev)
+    y = torch.randint(0, 10, (req["n"],)).to(dev)
     loss_fn = torch.nn.CrossEntropyLoss()
 
     def fn():
@@ -138,8 +143,12 @@ TASKS = {"lenet-epoch": lenet_epoch, "lenet-infer": lenet_infer, "charlstm": cha
 def main():
     req = read_request()
     torch = setup_threads(req["threads"])
+    dev = req.get("device", "cpu")
+    use_device(torch, dev)
     out = TASKS[req["task"]](torch, req)
     out["peakRssMiB"] = max_rss_mib()
+    if dev != "cpu":
+        out["peakDeviceMiB"] = torch.cuda.max_memory_allocated() / 2**20
     out["versions"] = versions()
     reply(out)
 

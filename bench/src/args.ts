@@ -5,12 +5,16 @@ export const SUITES = ['ops', 'overhead', 'training', 'inference'] as const;
 export type Suite = (typeof SUITES)[number];
 export const PEERS = ['torch', 'ort', 'tfjs'] as const;
 export type Peer = (typeof PEERS)[number];
+export const DEVICES = ['cpu', 'cuda'] as const;
+export type Device = (typeof DEVICES)[number];
 
 export interface Options {
   suites: Suite[];
   threads: number[];
   quick: boolean;
   peers: Peer[];
+  /** Devices to run on; absent: cpu, and cuda too when a GPU is usable (decided at run time). */
+  devices?: Device[];
   out: string;
   /** Only these workloads (substring match on the workload id), for a focused look. */
   filter?: string;
@@ -23,7 +27,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --suite LIST     suites to run, comma-separated (${SUITES.join(', ')}; default: all)
   --threads LIST   thread counts, comma-separated (default: 1 and the core count)
   --quick          fewer repetitions and shorter epochs (for development)
-  --peers LIST     peers to compare against (${PEERS.join(', ')}; default: all)
+  --peers LIST     peers to compare against (${PEERS.join(', ')}, or none; default: all)
+  --device LIST    where the workloads run (${DEVICES.join(', ')}; default: cpu, and cuda when a
+                   GPU is usable); on cuda PyTorch runs on the GPU too and each suite runs once,
+                   at the largest thread count
   --only TEXT      only workloads whose id contains TEXT
   --out DIR        where results go (default: bench/results)
   --render FILE    rewrite the .md and .png files of a results .json (measures nothing)
@@ -61,8 +68,14 @@ export function parseArgs(argv: readonly string[], defaults: { out: string; core
       case '--quick':
         o.quick = true;
         break;
-      case '--peers':
-        o.peers = list('--peers', value(), PEERS);
+      case '--peers': {
+        const v = value();
+        o.peers = v === 'none' ? [] : list('--peers', v, PEERS);
+        break;
+      }
+      case '--device':
+      case '--devices':
+        o.devices = list('--device', value(), DEVICES);
         break;
       case '--only':
         o.filter = value();

@@ -2,7 +2,7 @@
 // python/train.py) so that peak RSS belongs to that task alone. Request on stdin, one JSON reply
 // on stdout after '@@RESULT@@'.
 import { readFileSync } from 'node:fs';
-import { T, needOps, op, setThreads, synchronize, type Tensor } from './nut.js';
+import { T, needOps, op, setThreads, synchronize, type BenchDevice, type Tensor } from './nut.js';
 import { readFashion } from './idx.js';
 import { CHARLSTM_OPS, INCEPTION_OPS, LENET_OPS, charLstmForward, charLstmShapes, inceptionForward, inceptionShapes, initParams, lenetForward, LENET_SHAPES, loadParams, type Params } from './models.js';
 import { measure, quickSpec, type TimingSpec } from './timing.js';
@@ -12,6 +12,8 @@ import { OpMissing } from './nut.js';
 export interface ChildRequest {
   task: 'ops' | 'lenet-epoch' | 'lenet-infer' | 'charlstm' | 'inception';
   threads: number;
+  /** Where the training tasks run (default cpu); batches are copied from the host each step. */
+  device?: BenchDevice;
   [k: string]: unknown;
 }
 
@@ -36,18 +38,22 @@ function rng(seed: number) {
   };
 }
 
-function labelsTensor(labels: ArrayLike<number>, shape: number[]): Tensor {
+function labelsTensor(labels: ArrayLike<number>, shape: number[], device: BenchDevice): Tensor {
   const out = new BigInt64Array(labels.length);
   for (let i = 0; i < labels.length; i++) out[i] = BigInt(labels[i]);
-  return T.tensor(out, { shape });
+  return T.tensor(out, { shape, device });
 }
+
+/** Peak bytes of tensors on the GPU, for the memory row on cuda (PyTorch: max_memory_allocated). */
+const peakDeviceMiB = (device: BenchDevice) => (device === 'cpu' ? undefined : T.memory(device).peakBytes / 2 ** 20);
 
 async function lenetEpoch(req: ChildRequest) {
   needOps(...LENET_OPS);
   const data = readFashion(String(req.data), 'train', Number(req.images));
   const bs = Number(req.batch);
   const steps = Math.floor(data.count / bs);
-  const params = initParams(LENET_SHAPES);
+  const device = req.device ?? 'cpu';
+  const params = initParams(LENET_SHAPES, 1, device);
   const opt = await optimizer('sgd', params, Number(req.lr), Number(req.momentum));
   const crossEntropy = op('crossEntropy');
   const baseline = rssMiB();
@@ -59,8 +65,8 @@ async function lenetEpoch(req: ChildRequest) {
       xb.set(data.images.subarray(idx[j] * 784, (idx[j] + 1) * 784), j * 784);
       yb[j] = data.labels[idx[j]];
     }
-    const x = T.tensor(xb.slice(), { shape: [bs, 1, 28, 28] });
-    const y = labelsTensor(yb, [bs]);
+    const x = T.tensor(xb.slice(), { shape: [bs, 1, 28, 28], device });
+    const y = labelsTensor(yb, [bs], device);
     opt.zeroGrad();
     const loss = T.scope(() => {
       const l = crossEntropy(lenetForward(params, x), y);
@@ -100,7 +106,8 @@ async function lenetEpoch(req: ChildRequest) {
     baselineRssMiB: baseline,
     firstLoss: losses[0],
     lastLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
-    liveTensorsAfter: T.memory().liveTensors,
+    liveTensorsAfter: T.memory(device).liveTensors,
+    peakDeviceMiB: peakDeviceMiB(device),
   };
 }
 
@@ -113,7 +120,8 @@ async function charLstm(req: ChildRequest) {
   const ids = Int32Array.from(text, (c) => lut.get(c)!);
   const seq = Number(req.seq);
   const bs = Number(req.batch);
-  const params = initParams(charLstmShapes(vocab.length, Number(req.embed), Number(req.hidden)));
+  const device = req.device ?? 'cpu';
+  const params = initParams(charLstmShapes(vocab.length, Number(req.embed), Number(req.hidden)), 1, device);
   const opt = await optimizer('adam', params, 2e-3);
   const crossEntropy = op('crossEntropy');
   const r = rng(1);
@@ -129,8 +137,8 @@ async function charLstm(req: ChildRequest) {
             ys[t * bs + b] = BigInt(ids[start + t + 1]);
           }
         }
-        const x = T.tensor(xs.slice(), { shape: [seq, bs] });
-        const y = T.tensor(ys.slice(), { shape: [seq * bs] });
+        const x = T.tensor(xs.slice(), { shape: [seq, bs], device });
+        const y = T.tensor(ys.slice(), { shape: [seq * bs], device });
         opt.zeroGrad();
         const loss = T.scope(() => {
           const l = crossEntropy(charLstmForward(params, x), y);
@@ -146,20 +154,21 @@ async function charLstm(req: ChildRequest) {
     },
     req.spec as TimingSpec,
   );
-  return { samples: timing.samples, vocab: vocab.length, chars: text.length };
+  return { samples: timing.samples, vocab: vocab.length, chars: text.length, peakDeviceMiB: peakDeviceMiB(device) };
 }
 
 async function inception(req: ChildRequest) {
   needOps(...INCEPTION_OPS);
   const n = Number(req.n);
   const c = Number(req.c);
-  const params = initParams(inceptionShapes(c));
+  const device = req.device ?? 'cpu';
+  const params = initParams(inceptionShapes(c), 1, device);
   const opt = await optimizer('sgd', params, 0.01, 0.9);
   const crossEntropy = op('crossEntropy');
   const xdata = new Float32Array(n * c * Number(req.h) * Number(req.w));
   for (let i = 0; i < xdata.length; i++) xdata[i] = Math.sin(i * 0.37);
-  const x = T.tensor(xdata, { shape: [n, c, Number(req.h), Number(req.w)] });
-  const y = T.tensor(BigInt64Array.from({ length: n }, (_, i) => BigInt(i % 10)), { shape: [n] });
+  const x = T.tensor(xdata, { shape: [n, c, Number(req.h), Number(req.w)], device });
+  const y = T.tensor(BigInt64Array.from({ length: n }, (_, i) => BigInt(i % 10)), { shape: [n], device });
   const timing = await measure(
     {
       run: async () => {
@@ -176,13 +185,13 @@ async function inception(req: ChildRequest) {
     },
     req.spec as TimingSpec,
   );
-  return { samples: timing.samples };
+  return { samples: timing.samples, peakDeviceMiB: peakDeviceMiB(device) };
 }
 
 /** The ops and overhead workloads named in `ids`, each reported as it ends (see runNodeWorkloads). */
 async function ops(req: ChildRequest) {
-  const { opCases, overheadCases, cudaCases } = await import('./suites/cases.js');
-  const all = [...opCases(), ...overheadCases(), ...cudaCases()];
+  const { allCases } = await import('./suites/cases.js');
+  const all = allCases();
   for (const id of req.ids as string[]) {
     process.stdout.write(`\n${MARK.start}${id}\n`);
     const c = all.find((x) => x.id === id);

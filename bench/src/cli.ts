@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run bench -- [--suite ops,overhead,training,inference] [--threads 1,2] [--quick]`
-// Runs the suites once per thread count, every implementation one after the other, and writes
-// results/<date>-<device>.json, .md and the ratio charts (.png).
+// `npm run bench -- [--suite ops,overhead,training,inference] [--threads 1,2] [--device cpu,cuda] [--quick]`
+// Runs the suites once per thread count on cpu (and once more on cuda when a GPU is usable),
+// every implementation one after the other, and writes results/<date>-<device>.json, .md and the
+// ratio charts (.png).
 import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   const userOmp = Object.fromEntries(OMP_KEYS.map((k) => [k, process.env[k]]));
   // Imported here so that --help and argument errors work without the native addon.
   const nut = await import('./nut.js');
-  const { opCases, overheadCases, cudaCases } = await import('./suites/cases.js');
+  const { opCases, overheadCases } = await import('./suites/cases.js');
   const { runOpCases } = await import('./suites/ops.js');
   const { runTraining } = await import('./suites/training.js');
   const { runInference } = await import('./suites/inference.js');
@@ -62,23 +63,35 @@ async function main(): Promise<void> {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  const cuda = nut.cudaAvailable() ? String((nut.T.backends().cuda.facts as Record<string, unknown>).device ?? 'gpu') : undefined;
+  const cudaBackend = nut.T.backends().cuda;
+  const gpu = cudaBackend.available ? String((cudaBackend.facts as Record<string, unknown>).device ?? 'gpu') : undefined;
+  const devices = opts.devices ?? (gpu ? ['cpu', 'cuda'] : ['cpu']);
+  if (devices.includes('cuda') && !gpu) {
+    console.error(`bench: --device cuda, but cuda is unavailable: ${cudaBackend.reason ?? 'not built'}`);
+    process.exit(1);
+  }
   const pyVersions: Record<string, string> = {};
   const rows: Row[] = [];
   const notes: string[] = [];
   const log = (l: string) => console.log(l);
-  console.log(`bench: ${cpuModel()}, ${availableParallelism()} cores; threads ${opts.threads.join(',')}; suites ${opts.suites.join(',')}${opts.quick ? '; quick' : ''}`);
+  console.log(`bench: ${cpuModel()}, ${availableParallelism()} cores${gpu ? `, ${gpu}` : ''}; devices ${devices.join(',')}; threads ${opts.threads.join(',')}; suites ${opts.suites.join(',')}${opts.quick ? '; quick' : ''}`);
   console.log(`bench: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
-  for (const threads of opts.threads) {
-    nut.setThreads(threads);
-    const ctx: Context = { opts, threads, rows, log, notes };
-    for (const suite of opts.suites) {
-      if (suite === 'ops') await runOpCases(ctx, 'ops', cuda ? [...opCases(), ...cudaCases()] : opCases(), pyVersions);
-      if (suite === 'overhead') await runOpCases(ctx, 'overhead', overheadCases(), pyVersions);
-      if (suite === 'training') await runTraining(ctx);
-      if (suite === 'inference') await runInference(ctx, pyVersions);
+  for (const device of devices) {
+    // On cuda the host threads only launch work: one pass, at the largest count.
+    for (const threads of device === 'cpu' ? opts.threads : [Math.max(...opts.threads)]) {
+      nut.setThreads(threads);
+      const ctx: Context = { opts, device, threads, rows, log, notes };
+      for (const suite of opts.suites) {
+        if (suite === 'ops') await runOpCases(ctx, 'ops', opCases(device), pyVersions);
+        if (suite === 'overhead') await runOpCases(ctx, 'overhead', overheadCases(device), pyVersions);
+        if (suite === 'training') await runTraining(ctx);
+        if (suite === 'inference' && device === 'cpu') await runInference(ctx, pyVersions);
+      }
     }
+  }
+  if (devices.includes('cuda')) {
+    notes.push(`cuda rows: ${gpu}, one pass at ${Math.max(...opts.threads)} host threads. Both sides compute in strict float32: nutshell's cuDNN descriptors use CUDNN_FMA_MATH, and PyTorch runs with cudnn.allow_tf32 and cuda.matmul.allow_tf32 off and cudnn.benchmark on (the counterpart of algo 'auto'). Each convolution has one row per cuDNN algorithm (the backward passes use the algorithm of the same kind, Note [conv algorithm names]); PyTorch is compared with 'auto'. The inference suite runs on cpu only (ONNX Runtime for Node has no CUDA provider here).`);
   }
 
   if (pyVersions.torch) versions.torch = pyVersions.torch;
@@ -102,7 +115,8 @@ async function main(): Promise<void> {
   const result: BenchResult = {
     meta: {
       date: new Date().toISOString(),
-      device: deviceSlug(cuda),
+      device: deviceSlug(devices.includes('cuda') ? gpu : undefined),
+      devices,
       cpu: cpuModel(),
       cores: availableParallelism(),
       threads: opts.threads,

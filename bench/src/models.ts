@@ -1,12 +1,12 @@
 // The nutshell twins of python/models.py, written with the functional ops of @nutshell/tensor
 // (looked up by name, so a model whose op has not landed reports which one is missing).
 // Parameters carry PyTorch's names, so lenet.safetensors exported by PyTorch loads as is.
-import { T, op, type Tensor } from './nut.js';
+import { T, op, type BenchDevice, type Tensor } from './nut.js';
 
 export type Params = Record<string, Tensor>;
 
 /** PyTorch's default init for Linear and Conv2d: U(-1/sqrt(fanIn), 1/sqrt(fanIn)), here from a seeded LCG. */
-export function initParams(shapes: Record<string, number[]>, seed = 1): Params {
+export function initParams(shapes: Record<string, number[]>, seed = 1, device: BenchDevice = 'cpu'): Params {
   let s = seed >>> 0;
   const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   const out: Params = {};
@@ -18,7 +18,7 @@ export function initParams(shapes: Record<string, number[]>, seed = 1): Params {
     const n = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(n);
     for (let i = 0; i < n; i++) data[i] = (rand() * 2 - 1) * bound;
-    out[name] = T.tensor(data, { shape, requiresGrad: true });
+    out[name] = T.tensor(data, { shape, requiresGrad: true, device });
   }
   return out;
 }

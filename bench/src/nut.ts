@@ -34,9 +34,13 @@ export function setThreads(n: number): void {
   process.env.NUTSHELL_NUM_THREADS = String(n); // for child processes
 }
 
-/** Waits until the cpu stream has drained (blocking, like torch.cuda.synchronize). */
-export function synchronize(device: T.Tensor['device'] | 'cpu' = 'cpu'): void {
-  const d = device === 'cpu' ? { typeId: 0, index: 0 } : device;
+/** Where a bench workload runs: the cpu suites, or the same workloads on the first GPU. */
+export type BenchDevice = 'cpu' | 'cuda';
+export const BENCH_DEVICES: readonly BenchDevice[] = ['cpu', 'cuda'];
+
+/** Waits until the device's stream has drained (blocking, like torch.cuda.synchronize). */
+export function synchronize(device: BenchDevice | T.Device = 'cpu'): void {
+  const d = typeof device === 'string' ? T.Device.of(device, 'synchronize') : device;
   addon().synchronize(d.typeId, d.index);
 }
 
@@ -51,9 +55,9 @@ export function det(n: number, a: number, scale = 1): Float32Array {
   return out;
 }
 
-export function detTensor(shape: readonly number[], a: number, scale = 1, requiresGrad = false): T.Tensor {
+export function detTensor(shape: readonly number[], a: number, scale = 1, requiresGrad = false, device: BenchDevice = 'cpu'): T.Tensor {
   const n = shape.reduce((x, y) => x * y, 1);
-  return T.tensor(det(n, a, scale), { shape, requiresGrad });
+  return T.tensor(det(n, a, scale), { shape, requiresGrad, device });
 }
 
 /** Sum and sum of absolute values (float64) of a tensor's values: the checksum both sides print. */

@@ -1,5 +1,5 @@
 // Where the bench's pieces live, wherever it runs from (src/ under vitest, dist/ under node).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,8 +17,17 @@ export function findFashion(): string | undefined {
   return fashionDirs.find((d) => existsSync(join(d, 'train-images-idx3-ubyte.gz')) || existsSync(join(d, 'train-images-idx3-ubyte')));
 }
 
-/** Text for the char-LSTM: the machine's license texts (plain English, always installed on Debian). */
-export const charTextFiles = ['GPL-3', 'Apache-2.0', 'LGPL-3', 'MPL-2.0', 'Artistic'].map((f) => join('/usr/share/common-licenses', f)).filter((f) => existsSync(f));
+/**
+ * Text for the char-LSTM: the machine's license texts (plain English, installed on Debian and
+ * Ubuntu); on a machine without them (a bare GPU box), this repository's Markdown.
+ */
+export const charTextFiles = (() => {
+  const licenses = ['GPL-3', 'Apache-2.0', 'LGPL-3', 'MPL-2.0', 'Artistic'].map((f) => join('/usr/share/common-licenses', f)).filter((f) => existsSync(f));
+  if (licenses.length) return licenses;
+  const repo = resolve(benchRoot, '..');
+  const docs = join(repo, 'docs');
+  return [join(repo, 'README.md'), ...(existsSync(docs) ? readdirSync(docs).filter((f) => f.endsWith('.md')).map((f) => join(docs, f)) : [])].filter((f) => existsSync(f));
+})();
 
 export interface Shapes {
   conv: { name: string; label: string; n: number; c: number; o: number; h: number; w: number; k: number; pad: number }[];

@@ -44,6 +44,8 @@ export interface Row {
 export interface Meta {
   date: string;
   device: string;
+  /** Where the workloads ran (absent in results written before the cuda pass existed: cpu). */
+  devices?: string[];
   cpu: string;
   cores: number;
   threads: number[];
@@ -62,6 +64,8 @@ export interface Goal {
   /** nutshell divided by this implementation. */
   against: Impl;
   threshold: number;
+  /** Goals on a GPU (workloads 'cuda.…') are judged only in runs that measured cuda. */
+  device?: 'cuda';
 }
 
 export const GOALS: readonly Goal[] = [
@@ -74,6 +78,9 @@ export const GOALS: readonly Goal[] = [
   { id: 'tiny-autograd', text: 'tiny autograd step / PyTorch ≤ 0.5', workload: 'overhead.autograd', against: 'torch', threshold: 0.5 },
   { id: 'lenet-infer-ort', text: 'LeNet inference (test set) / ONNX Runtime ≤ 1.0', workload: 'infer.lenet.testset', against: 'ort', threshold: 1.0 },
   { id: 'peak-memory', text: 'LeNet epoch peak RSS / PyTorch ≤ 1.0', workload: 'memory.lenet.peakRss', against: 'torch', threshold: 1.0 },
+  { id: 'cuda-lenet-step', text: 'cuda LeNet training step / PyTorch ≤ 1.0', workload: 'cuda.train.lenet.step', against: 'torch', threshold: 1.0, device: 'cuda' },
+  { id: 'cuda-charlstm-step', text: 'cuda char-LSTM training step / PyTorch ≤ 1.0', workload: 'cuda.train.charlstm.step', against: 'torch', threshold: 1.0, device: 'cuda' },
+  { id: 'cuda-inception-step', text: 'cuda Inception block training step / PyTorch ≤ 1.0', workload: 'cuda.train.inception.step', against: 'torch', threshold: 1.0, device: 'cuda' },
 ];
 
 export interface GoalResult {
@@ -112,8 +119,12 @@ export function ratioOf(rows: readonly Row[], workload: string, threads: number,
 
 export function evaluateGoals(rows: readonly Row[], threads: readonly number[], goals: readonly Goal[] = GOALS): GoalResult[] {
   const out: GoalResult[] = [];
+  // A cuda pass runs once, at one thread count: its goals are judged where its rows are; the cpu
+  // goals only in a run that measured cpu.
+  const cudaThreads = threads.filter((t) => rows.some((r) => r.workload.startsWith('cuda.') && r.threads === t));
+  const cpuThreads = rows.some((r) => !r.workload.startsWith('cuda.')) ? threads : [];
   for (const g of goals) {
-    for (const t of threads) {
+    for (const t of g.device === 'cuda' ? cudaThreads : cpuThreads) {
       const ratio = ratioOf(rows, g.workload, t, g.against);
       if (ratio !== undefined) {
         const a = findRow(rows, g.workload, t, 'nutshell')?.timing;
@@ -134,21 +145,26 @@ export function evaluateGoals(rows: readonly Row[], threads: readonly number[], 
 }
 
 /**
- * On cuda: each conv with algo 'auto' within 5% of the best explicit cuDNN algorithm
- * (rows 'cuda.conv.<shape>.<pass>.<algo>').
+ * On cuda, for each conv (rows 'cuda.conv.<shape>.<pass>.<algo>'): 'auto' within 5% of the best
+ * explicit cuDNN algorithm, and no slower than PyTorch with cudnn.benchmark (its row is the auto
+ * row's torch row).
  */
 export function cudaAlgoGoals(rows: readonly Row[], threads: readonly number[]): GoalResult[] {
   const out: GoalResult[] = [];
   const groups = new Set(rows.filter((r) => r.workload.startsWith('cuda.conv.')).map((r) => r.workload.slice(0, r.workload.lastIndexOf('.'))));
   for (const g of groups) {
+    const name = g.replace('cuda.conv.', 'cuda conv ');
     for (const t of threads) {
       const ok = rows.filter((r) => r.workload.startsWith(`${g}.`) && r.threads === t && r.impl === 'nutshell' && r.status === 'ok' && r.value);
       const auto = ok.find((r) => r.workload === `${g}.auto`);
       const explicit = ok.filter((r) => r.workload !== `${g}.auto`);
-      if (!auto || !explicit.length) continue;
-      const best = explicit.reduce((a, b) => (b.value! < a.value! ? b : a));
-      const ratio = auto.value! / best.value!;
-      out.push({ id: `${g}.auto`, text: `${g.replace('cuda.conv.', 'cuda conv ')}: auto / best algorithm (${best.workload.slice(g.length + 1)}) ≤ 1.05`, threads: t, threshold: 1.05, ratio, met: ratio <= 1.05 });
+      if (auto && explicit.length) {
+        const best = explicit.reduce((a, b) => (b.value! < a.value! ? b : a));
+        const ratio = auto.value! / best.value!;
+        out.push({ id: `${g}.auto`, text: `${name}: auto / best algorithm (${best.workload.slice(g.length + 1)}) ≤ 1.05`, threads: t, threshold: 1.05, ratio, met: ratio <= 1.05 });
+      }
+      const vsTorch = ratioOf(rows, `${g}.auto`, t, 'torch');
+      if (vsTorch !== undefined) out.push({ id: `${g}.torch`, text: `${name}: auto / PyTorch (cudnn.benchmark) ≤ 1.0`, threads: t, threshold: 1.0, ratio: vsTorch, met: vsTorch <= 1.0 });
     }
   }
   return out;

@@ -1,13 +1,15 @@
 // What every suite shares: the context it runs in, and turning a measurement (or its absence)
 // into a Row.
 import type { Options } from './args.js';
-import { OpMissing } from './nut.js';
+import { OpMissing, type BenchDevice } from './nut.js';
 import type { Impl, Row } from './results.js';
 import type { Timing } from './timing.js';
 import { PeerUnavailable } from './peers/torch.js';
 
 export interface Context {
   opts: Options;
+  /** Where the workloads of this pass run (PyTorch's included). */
+  device: BenchDevice;
   threads: number;
   rows: Row[];
   log: (line: string) => void;

@@ -11,6 +11,7 @@ describe('parseArgs', () => {
     expect(o.quick).toBe(false);
     expect(o.peers).toEqual(['torch', 'ort', 'tfjs']);
     expect(o.out).toBe('/tmp/r');
+    expect(o.devices).toBeUndefined();
     expect(defaultThreads(1)).toEqual([1]);
     expect(defaultThreads(8)).toEqual([1, 8]);
   });
@@ -24,6 +25,9 @@ describe('parseArgs', () => {
     expect(o.filter).toBe('conv');
     expect(o.out).toBe('x');
     expect(parseArgs(['--suite', 'ops', '--suite', 'training'], d).suites).toEqual(['ops', 'training']);
+    expect(parseArgs(['--device', 'cuda'], d).devices).toEqual(['cuda']);
+    expect(parseArgs(['--peers', 'none'], d).peers).toEqual([]);
+    expect(parseArgs(['--device=cpu,cuda'], d).devices).toEqual(['cpu', 'cuda']);
   });
 
   it('refuses what it does not know', () => {
@@ -32,5 +36,6 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--threads', 'two'], d)).toThrow(/--threads/);
     expect(() => parseArgs(['--fast'], d)).toThrow(/unknown option '--fast'/);
     expect(() => parseArgs(['--out'], d)).toThrow(/--out/);
+    expect(() => parseArgs(['--device', 'gpu'], d)).toThrow(/--device: unknown 'gpu'/);
   });
 });

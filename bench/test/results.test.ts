@@ -53,13 +53,32 @@ describe('ratios and goals', () => {
     expect(at('lenet-epoch', 1).reason).toBe('nutshell not run');
   });
 
-  it('on cuda, auto is judged against the best explicit cuDNN algorithm', () => {
-    const cuda = [row('cuda.conv.a.fwd.auto', 'nutshell', 1.04), row('cuda.conv.a.fwd.fft', 'nutshell', 1.0), row('cuda.conv.a.fwd.gemm', 'nutshell', 3), row('cuda.conv.a.fwd.winograd', 'nutshell', undefined)];
+  it('on cuda, auto is judged against the best explicit cuDNN algorithm and against PyTorch', () => {
+    const cuda = [
+      row('cuda.conv.a.fwd.auto', 'nutshell', 1.04),
+      row('cuda.conv.a.fwd.auto', 'torch', 0.8),
+      row('cuda.conv.a.fwd.fft', 'nutshell', 1.0),
+      row('cuda.conv.a.fwd.gemm', 'nutshell', 3),
+      row('cuda.conv.a.fwd.winograd', 'nutshell', undefined),
+    ];
     const g = evaluateGoals(cuda, [1]).filter((x) => x.id.startsWith('cuda.'));
-    expect(g).toHaveLength(1);
+    expect(g).toHaveLength(2);
     expect(g[0]).toMatchObject({ id: 'cuda.conv.a.fwd.auto', met: true, threshold: 1.05 });
     expect(g[0].text).toContain('(fft)');
     expect(g[0].ratio).toBeCloseTo(1.04);
+    expect(g[1]).toMatchObject({ id: 'cuda.conv.a.fwd.torch', met: false, threshold: 1.0 });
+    expect(g[1].ratio).toBeCloseTo(1.3);
+  });
+
+  it('goals on a GPU are judged only where cuda rows are, at their thread count', () => {
+    expect(evaluateGoals(rows, [1, 2]).filter((x) => x.id.startsWith('cuda-'))).toEqual([]);
+    const cuda = [...rows, row('cuda.train.lenet.step', 'nutshell', 1.5, 2), row('cuda.train.lenet.step', 'torch', 2, 2)];
+    const g = evaluateGoals(cuda, [1, 2]).filter((x) => x.id.startsWith('cuda-'));
+    expect(g.map((x) => [x.id, x.threads])).toEqual([['cuda-lenet-step', 2], ['cuda-charlstm-step', 2], ['cuda-inception-step', 2]]);
+    expect(g[0]).toMatchObject({ met: true, ratio: 0.75 });
+    expect(g[1].reason).toBe('nutshell not run');
+    const cudaOnly = evaluateGoals([row('cuda.train.lenet.step', 'nutshell', 1.5, 2)], [1, 2]);
+    expect(cudaOnly.map((x) => x.id)).toEqual(['cuda-lenet-step', 'cuda-charlstm-step', 'cuda-inception-step']);
   });
 
   it('the measured peak is the best big sgemm at each thread count', () => {

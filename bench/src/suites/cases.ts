@@ -1,7 +1,9 @@
 // The workloads of the ops and overhead suites, each with its nutshell side here and its
-// PyTorch side described for python/ops.py (same shapes, same det() inputs).
+// PyTorch side described for python/ops.py (same shapes, same det() inputs). Each workload is
+// built for a device: on cuda its id starts with 'cuda.', PyTorch runs it on the GPU too, and the
+// convolutions get one row per cuDNN algorithm.
 import { shapes } from '../paths.js';
-import { T, checksum, clearGrad, detTensor, needOps, op, synchronize, type Tensor } from '../nut.js';
+import { T, checksum, clearGrad, detTensor, needOps, op, synchronize, type BenchDevice, type Tensor } from '../nut.js';
 import type { Workload, TimingSpec } from '../timing.js';
 import { NotApplicable } from '../suite.js';
 
@@ -40,68 +42,99 @@ const convFlops = (s: (typeof shapes.conv)[number]) => {
   return 2 * s.n * s.o * oh * ow * s.c * s.k * s.k;
 };
 
-function convCase(s: (typeof shapes.conv)[number], backward: boolean): OpCase {
+/** Workload ids and labels on cuda carry the device (the cpu ones keep their historical ids). */
+const onDevice = (device: BenchDevice, id: string, label: string) => (device === 'cpu' ? { id, label } : { id: `${device}.${id}`, label: `${device} ${label}` });
+
+/**
+ * A forced cuDNN algorithm that cannot run these shapes (FFT's size limits, Winograd on Hopper,
+ * 'direct' almost everywhere) is n/a in the table, not a failure.
+ */
+function unsupportedAsNotApplicable<R>(algo: string, call: () => R): R {
+  try {
+    return call();
+  } catch (err) {
+    if (algo !== 'auto' && /not supported|unsupported|NOT_SUPPORTED/i.test((err as Error).message)) throw new NotApplicable(`algo ${algo}: ${(err as Error).message.slice(0, 120)}`);
+    throw err;
+  }
+}
+
+/** cuDNN's forward algorithms, one row each on cuda, so that the FFT trade-off is visible. */
+export const CUDA_ALGOS = ['auto', 'implicitGemm', 'implicitPrecompGemm', 'gemm', 'direct', 'fft', 'fftTiling', 'winograd', 'winogradNonfused'] as const;
+type ConvAlgo = (typeof CUDA_ALGOS)[number];
+
+/**
+ * One convolution layer, forward or forward+backward. On cpu: compared with PyTorch, ONNX
+ * Runtime and tfjs. On cuda: one case per algorithm (`algo`); 'auto' (measure once per shape,
+ * like cudnn.benchmark) is the row compared with PyTorch under cudnn.benchmark.
+ */
+function convCase(s: (typeof shapes.conv)[number], backward: boolean, device: BenchDevice = 'cpu', algo: ConvAlgo = 'auto'): OpCase {
   const oh = s.h + 2 * s.pad - s.k + 1;
   const ow = s.w + 2 * s.pad - s.k + 1;
   const flops = convFlops(s) * (backward ? 3 : 1);
   const heavy = convFlops(s) > 1e9;
+  const pass = backward ? 'fwdbwd' : 'fwd';
+  const named = device === 'cpu' ? onDevice(device, `conv.${s.name}.${pass}`, `conv ${s.label} ${backward ? 'fwd+bwd' : 'fwd'}`) : onDevice(device, `conv.${s.name}.${pass}.${algo}`, `conv ${s.label} ${backward ? 'fwd+bwd' : 'fwd'} algo=${algo}`);
+  const cpu = device === 'cpu';
   return {
-    id: `conv.${s.name}.${backward ? 'fwdbwd' : 'fwd'}`,
-    label: `conv ${s.label} ${backward ? 'fwd+bwd' : 'fwd'}`,
+    ...named,
     suite: 'ops',
-    spec: { warmup: 3, reps: 10, inner: 1 },
+    spec: cpu ? { warmup: 3, reps: 10, inner: 1 } : { warmup: 3, reps: 20, inner: 5 },
     flops,
     heavy,
-    py: { kind: 'conv', backward, ...s },
+    py: cpu || algo === 'auto' ? { kind: 'conv', backward, device, ...s } : undefined,
     nutshell: () => {
       const conv2d = op('conv2d');
-      const x = detTensor([s.n, s.c, s.h, s.w], 0.37, 1, backward);
-      const w = detTensor([s.o, s.c, s.k, s.k], 0.11, 0.1, backward);
-      const b = detTensor([s.o], 0.23, 1, backward);
+      const x = detTensor([s.n, s.c, s.h, s.w], 0.37, 1, backward, device);
+      const w = detTensor([s.o, s.c, s.k, s.k], 0.11, 0.1, backward, device);
+      const b = detTensor([s.o], 0.23, 1, backward, device);
+      const attrs = cpu ? { padding: s.pad } : { padding: s.pad, algo };
+      const call = () => unsupportedAsNotApplicable(algo, () => conv2d(x, w, b, attrs));
+      const sync = () => synchronize(device);
       if (!backward) {
         let y: Tensor | null = null;
         const run = () => {
           y?.dispose();
-          y = conv2d(x, w, b, { padding: s.pad });
+          y = call();
         };
         return {
-          workload: { run, sync: () => synchronize() },
+          workload: { run, sync },
           check: async () => (run(), { y: await checksum(y!) }),
           dispose: () => [x, w, b, y].forEach((t) => t?.dispose()),
         };
       }
-      const gy = detTensor([s.n, s.o, oh, ow], 0.53);
+      const gy = detTensor([s.n, s.o, oh, ow], 0.53, 1, false, device);
       const run = () => {
         clearGrad(x, w, b);
-        T.scope(() => conv2d(x, w, b, { padding: s.pad }).backward(gy));
+        T.scope(() => call().backward(gy));
       };
       return {
-        workload: { run, sync: () => synchronize() },
+        workload: { run, sync },
         check: async () => (run(), { dx: await checksum(x.grad!), dw: await checksum(w.grad!), db: await checksum(b.grad!) }),
         dispose: () => [x, w, b, gy].forEach((t) => t.dispose()),
       };
     },
-    ort: backward ? undefined : { model: `conv_${s.name}.onnx`, input: () => detF32([s.n, s.c, s.h, s.w], 0.37), dims: [s.n, s.c, s.h, s.w] },
-    tfjs: backward
-      ? undefined
-      : (tf) => {
-          // tfjs computes NHWC (its cpu and wasm kernels have no NCHW convolution).
-          const x = tf.tensor4d(detF32([s.n, s.h, s.w, s.c], 0.37), [s.n, s.h, s.w, s.c]);
-          const f = tf.tensor4d(detF32([s.k, s.k, s.c, s.o], 0.11, 0.1), [s.k, s.k, s.c, s.o]);
-          const b = tf.tensor1d(detF32([s.o], 0.23));
-          const pad = [[0, 0], [s.pad, s.pad], [s.pad, s.pad], [0, 0]];
-          let y: any = null;
-          return {
-            workload: {
-              run: () => {
-                y?.dispose();
-                y = tf.tidy(() => tf.add(tf.conv2d(x, f, 1, s.pad ? pad : 'valid'), b));
+    ort: backward || !cpu ? undefined : { model: `conv_${s.name}.onnx`, input: () => detF32([s.n, s.c, s.h, s.w], 0.37), dims: [s.n, s.c, s.h, s.w] },
+    tfjs:
+      backward || !cpu
+        ? undefined
+        : (tf) => {
+            // tfjs computes NHWC (its cpu and wasm kernels have no NCHW convolution).
+            const x = tf.tensor4d(detF32([s.n, s.h, s.w, s.c], 0.37), [s.n, s.h, s.w, s.c]);
+            const f = tf.tensor4d(detF32([s.k, s.k, s.c, s.o], 0.11, 0.1), [s.k, s.k, s.c, s.o]);
+            const b = tf.tensor1d(detF32([s.o], 0.23));
+            const pad = [[0, 0], [s.pad, s.pad], [s.pad, s.pad], [0, 0]];
+            let y: any = null;
+            return {
+              workload: {
+                run: () => {
+                  y?.dispose();
+                  y = tf.tidy(() => tf.add(tf.conv2d(x, f, 1, s.pad ? pad : 'valid'), b));
+                },
+                sync: () => y.data(),
               },
-              sync: () => y.data(),
-            },
-            dispose: () => [x, f, b, y].forEach((t) => t?.dispose()),
-          };
-        },
+              dispose: () => [x, f, b, y].forEach((t) => t?.dispose()),
+            };
+          },
   };
 }
 
@@ -112,35 +145,35 @@ export function detF32(shape: readonly number[], a: number, scale = 1): Float32A
   return out;
 }
 
-function maxPoolCase(backward: boolean): OpCase {
+function maxPoolCase(backward: boolean, device: BenchDevice = 'cpu'): OpCase {
   const s = shapes.maxpool;
   const oh = Math.floor((s.h - s.k) / s.stride) + 1;
   const ow = Math.floor((s.w - s.k) / s.stride) + 1;
   return {
-    id: `maxpool.${backward ? 'fwdbwd' : 'fwd'}`,
-    label: `${s.label} ${backward ? 'fwd+bwd' : 'fwd'}`,
+    ...onDevice(device, `maxpool.${backward ? 'fwdbwd' : 'fwd'}`, `${s.label} ${backward ? 'fwd+bwd' : 'fwd'}`),
     suite: 'ops',
-    spec: { warmup: 3, reps: 10, inner: 2 },
-    py: { kind: 'maxpool', backward, ...s },
+    spec: { warmup: 3, reps: 10, inner: device === 'cpu' ? 2 : 10 },
+    py: { kind: 'maxpool', backward, device, ...s },
     nutshell: () => {
       const maxPool2d = op('maxPool2d');
-      const x = detTensor([s.n, s.c, s.h, s.w], 0.37, 1, backward);
+      const sync = () => synchronize(device);
+      const x = detTensor([s.n, s.c, s.h, s.w], 0.37, 1, backward, device);
       if (!backward) {
         let y: Tensor | null = null;
         const run = () => {
           y?.dispose();
           y = maxPool2d(x, s.k, { stride: s.stride });
         };
-        return { workload: { run, sync: () => synchronize() }, check: async () => (run(), { y: await checksum(y!) }), dispose: () => [x, y].forEach((t) => t?.dispose()) };
+        return { workload: { run, sync }, check: async () => (run(), { y: await checksum(y!) }), dispose: () => [x, y].forEach((t) => t?.dispose()) };
       }
-      const gy = detTensor([s.n, s.c, oh, ow], 0.53);
+      const gy = detTensor([s.n, s.c, oh, ow], 0.53, 1, false, device);
       const run = () => {
         clearGrad(x);
         T.scope(() => maxPool2d(x, s.k, { stride: s.stride }).backward(gy));
       };
-      return { workload: { run, sync: () => synchronize() }, check: async () => (run(), { dx: await checksum(x.grad!) }), dispose: () => [x, gy].forEach((t) => t.dispose()) };
+      return { workload: { run, sync }, check: async () => (run(), { dx: await checksum(x.grad!) }), dispose: () => [x, gy].forEach((t) => t.dispose()) };
     },
-    tfjs: backward
+    tfjs: backward || device !== 'cpu'
       ? undefined
       : (tf) => {
           const x = tf.tensor4d(detF32([s.n, s.h, s.w, s.c], 0.37), [s.n, s.h, s.w, s.c]);
@@ -159,47 +192,47 @@ function maxPoolCase(backward: boolean): OpCase {
   };
 }
 
-function lstmCase(backward: boolean): OpCase {
+function lstmCase(backward: boolean, device: BenchDevice = 'cpu'): OpCase {
   const s = shapes.lstm;
   const H = s.hidden;
   const I = s.input;
   // Per step: two GEMMs [B, I|H] x [I|H, 4H]; backward is about twice the forward.
   const flops = s.seq * s.batch * 2 * 4 * H * (I + H) * (backward ? 3 : 1);
   return {
-    id: `lstm.${backward ? 'fwdbwd' : 'fwd'}`,
-    label: `LSTM seq ${s.seq} batch ${s.batch} ${I}->${H} ${backward ? 'fwd+bwd' : 'fwd'}`,
+    ...onDevice(device, `lstm.${backward ? 'fwdbwd' : 'fwd'}`, `LSTM seq ${s.seq} batch ${s.batch} ${I}->${H} ${backward ? 'fwd+bwd' : 'fwd'}`),
     suite: 'ops',
     // More runs than the convolutions: a layer's steps meet (or finish) together, so a core lent
     // to another process for a moment delays the whole call, and on a shared 2-core machine such
     // moments come in bursts; 20 runs keep the median on the steady ones, on both sides.
     spec: { warmup: 5, reps: 20, inner: 1 },
     flops,
-    py: { kind: 'lstm', backward, ...s },
+    py: { kind: 'lstm', backward, device, ...s },
     nutshell: () => {
       const lstm = op('lstm');
+      const sync = () => synchronize(device);
       const weights = {
-        weight_ih_l0: detTensor([4 * H, I], 0.11, 0.1, backward),
-        weight_hh_l0: detTensor([4 * H, H], 0.13, 0.1, backward),
-        bias_ih_l0: detTensor([4 * H], 0.17, 0.1, backward),
-        bias_hh_l0: detTensor([4 * H], 0.19, 0.1, backward),
+        weight_ih_l0: detTensor([4 * H, I], 0.11, 0.1, backward, device),
+        weight_hh_l0: detTensor([4 * H, H], 0.13, 0.1, backward, device),
+        bias_ih_l0: detTensor([4 * H], 0.17, 0.1, backward, device),
+        bias_hh_l0: detTensor([4 * H], 0.19, 0.1, backward, device),
       };
       const ws = Object.values(weights);
-      const x = detTensor([s.seq, s.batch, I], 0.37, 1, backward);
+      const x = detTensor([s.seq, s.batch, I], 0.37, 1, backward, device);
       if (!backward) {
         let y: Tensor | null = null;
         const run = () => {
           y?.dispose();
           y = T.scope(() => lstm(x, weights).output);
         };
-        return { workload: { run, sync: () => synchronize() }, check: async () => (run(), { y: await checksum(y!) }), dispose: () => [x, y, ...ws].forEach((t) => t?.dispose()) };
+        return { workload: { run, sync }, check: async () => (run(), { y: await checksum(y!) }), dispose: () => [x, y, ...ws].forEach((t) => t?.dispose()) };
       }
-      const gy = detTensor([s.seq, s.batch, H], 0.53);
+      const gy = detTensor([s.seq, s.batch, H], 0.53, 1, false, device);
       const run = () => {
         clearGrad(x, ...ws);
         T.scope(() => lstm(x, weights).output.backward(gy));
       };
       return {
-        workload: { run, sync: () => synchronize() },
+        workload: { run, sync },
         check: async () => (
           run(),
           { dx: await checksum(x.grad!), dw_ih: await checksum(weights.weight_ih_l0.grad!), dw_hh: await checksum(weights.weight_hh_l0.grad!), db_ih: await checksum(weights.bias_ih_l0.grad!) }
@@ -210,28 +243,28 @@ function lstmCase(backward: boolean): OpCase {
   };
 }
 
-function matmulCase(id: string, label: string, m: number, k: number, n: number, spec: TimingSpec): OpCase {
+function matmulCase(id: string, label: string, m: number, k: number, n: number, spec: TimingSpec, device: BenchDevice = 'cpu'): OpCase {
+  const cpu = device === 'cpu';
   return {
-    id,
-    label,
+    ...onDevice(device, id, label),
     suite: 'ops',
-    spec,
+    spec: cpu ? spec : { ...spec, inner: spec.inner * 20 },
     flops: 2 * m * k * n,
     heavy: true,
-    py: { kind: 'matmul', m, k, n },
-    numpy: true,
+    py: { kind: 'matmul', m, k, n, device },
+    numpy: cpu,
     nutshell: () => {
       const matmul = op('matmul');
-      const a = detTensor([m, k], 0.37);
-      const b = detTensor([k, n], 0.11);
+      const a = detTensor([m, k], 0.37, 1, false, device);
+      const b = detTensor([k, n], 0.11, 1, false, device);
       let y: Tensor | null = null;
       const run = () => {
         y?.dispose();
         y = matmul(a, b);
       };
-      return { workload: { run, sync: () => synchronize() }, check: async () => (run(), { y: await checksum(y!) }), dispose: () => [a, b, y].forEach((t) => t?.dispose()) };
+      return { workload: { run, sync: () => synchronize(device) }, check: async () => (run(), { y: await checksum(y!) }), dispose: () => [a, b, y].forEach((t) => t?.dispose()) };
     },
-    tfjs: (tf) => {
+    tfjs: !cpu ? undefined : (tf) => {
       const a = tf.tensor2d(detF32([m, k], 0.37), [m, k]);
       const b = tf.tensor2d(detF32([k, n], 0.11), [k, n]);
       let y: any = null;
@@ -249,24 +282,23 @@ function matmulCase(id: string, label: string, m: number, k: number, n: number, 
   };
 }
 
-const tinyAdd: OpCase = {
-  id: 'overhead.add',
-  label: 'tiny add (1-element tensors), per op',
+const tinyAdd = (device: BenchDevice = 'cpu'): OpCase => ({
+  ...onDevice(device, 'overhead.add', 'tiny add (1-element tensors), per op'),
   suite: 'overhead',
   spec: { warmup: 3, reps: 15, inner: 2000, warmupMs: 500 },
-  py: { kind: 'add' },
+  py: { kind: 'add', device },
   nutshell: () => {
     needOps('add');
-    const a = T.tensor([1]);
-    const b = T.tensor([2]);
+    const a = T.tensor([1], { device });
+    const b = T.tensor([2], { device });
     let c: Tensor | null = null;
     const run = () => {
       c?.dispose();
       c = T.add(a, b);
     };
-    return { workload: { run, sync: () => synchronize() }, check: async () => (run(), { y: await checksum(c!) }), dispose: () => [a, b, c].forEach((t) => t?.dispose()) };
+    return { workload: { run, sync: () => synchronize(device) }, check: async () => (run(), { y: await checksum(c!) }), dispose: () => [a, b, c].forEach((t) => t?.dispose()) };
   },
-  tfjs: (tf) => {
+  tfjs: device !== 'cpu' ? undefined : (tf) => {
     const a = tf.tensor1d([1]);
     const b = tf.tensor1d([2]);
     let c: any = null;
@@ -281,99 +313,48 @@ const tinyAdd: OpCase = {
       dispose: () => [a, b, c].forEach((t) => t?.dispose()),
     };
   },
-};
+});
 
-function tinyAutograd(): OpCase {
+function tinyAutograd(device: BenchDevice = 'cpu'): OpCase {
   return {
-    id: 'overhead.autograd',
-    label: 'tiny autograd step (mul, add, sum, backward)',
+    ...onDevice(device, 'overhead.autograd', 'tiny autograd step (mul, add, sum, backward)'),
     suite: 'overhead',
     spec: { warmup: 3, reps: 15, inner: 500, warmupMs: 500 },
-    py: { kind: 'autograd' },
+    py: { kind: 'autograd', device },
     nutshell: () => {
       needOps('add', 'mul', 'sum');
-      const a = T.tensor([1.5], { requiresGrad: true });
-      const b = T.tensor([0.5], { requiresGrad: true });
+      const a = T.tensor([1.5], { requiresGrad: true, device });
+      const b = T.tensor([0.5], { requiresGrad: true, device });
       const run = () => {
         clearGrad(a, b);
         T.scope(() => T.sum(T.add(T.mul(a, b), b)).backward());
       };
-      return { workload: { run, sync: () => synchronize() }, check: async () => (run(), { da: await checksum(a.grad!), db: await checksum(b.grad!) }), dispose: () => [a, b].forEach((t) => t.dispose()) };
+      return { workload: { run, sync: () => synchronize(device) }, check: async () => (run(), { da: await checksum(a.grad!), db: await checksum(b.grad!) }), dispose: () => [a, b].forEach((t) => t.dispose()) };
     },
   };
 }
 
-export function opCases(): OpCase[] {
+/** The ops suite on a device; on cuda each convolution has one case per cuDNN algorithm. */
+export function opCases(device: BenchDevice = 'cpu'): OpCase[] {
   const m = shapes.matmul;
   const p = shapes.peak;
+  const convs = device === 'cpu' ? shapes.conv.flatMap((s) => [convCase(s, false), convCase(s, true)]) : shapes.conv.flatMap((s) => [false, true].flatMap((bwd) => CUDA_ALGOS.map((a) => convCase(s, bwd, device, a))));
   return [
-    ...shapes.conv.flatMap((s) => [convCase(s, false), convCase(s, true)]),
-    maxPoolCase(false),
-    maxPoolCase(true),
-    lstmCase(false),
-    lstmCase(true),
-    matmulCase('matmul.1024', `matmul ${m.m}x${m.k} @ ${m.k}x${m.n}`, m.m, m.k, m.n, { warmup: 3, reps: 10, inner: 1 }),
-    matmulCase('peak.sgemm', `peak sgemm ${p.m}x${p.k} @ ${p.k}x${p.n}`, p.m, p.k, p.n, { warmup: 2, reps: 7, inner: 1 }),
+    ...convs,
+    maxPoolCase(false, device),
+    maxPoolCase(true, device),
+    lstmCase(false, device),
+    lstmCase(true, device),
+    matmulCase('matmul.1024', `matmul ${m.m}x${m.k} @ ${m.k}x${m.n}`, m.m, m.k, m.n, { warmup: 3, reps: 10, inner: 1 }, device),
+    matmulCase('peak.sgemm', `peak sgemm ${p.m}x${p.k} @ ${p.k}x${p.n}`, p.m, p.k, p.n, { warmup: 2, reps: 7, inner: 1 }, device),
   ];
 }
 
-export function overheadCases(): OpCase[] {
-  return [tinyAdd, tinyAutograd()];
+export function overheadCases(device: BenchDevice = 'cpu'): OpCase[] {
+  return [tinyAdd(device), tinyAutograd(device)];
 }
+
+/** Every case on every device, for looking one up by id. */
+export const allCases = (): OpCase[] => (['cpu', 'cuda'] as const).flatMap((d) => [...opCases(d), ...overheadCases(d)]);
 
 export { NotApplicable };
-
-/** cuDNN's forward algorithms, one row each, so that the FFT trade-off is visible (cuda only). */
-export const CUDA_ALGOS = ['auto', 'implicitGemm', 'implicitPrecompGemm', 'gemm', 'direct', 'fft', 'fftTiling', 'winograd', 'winogradNonfused'] as const;
-
-function cudaConvCase(s: (typeof shapes.conv)[number], algo: (typeof CUDA_ALGOS)[number], backward: boolean): OpCase {
-  const oh = s.h + 2 * s.pad - s.k + 1;
-  const ow = s.w + 2 * s.pad - s.k + 1;
-  return {
-    id: `cuda.conv.${s.name}.${backward ? 'fwdbwd' : 'fwd'}.${algo}`,
-    label: `cuda conv ${s.label} ${backward ? 'fwd+bwd' : 'fwd'} algo=${algo}`,
-    suite: 'ops',
-    spec: { warmup: 3, reps: 20, inner: 5 },
-    flops: convFlops(s) * (backward ? 3 : 1),
-    nutshell: () => {
-      const conv2d = op('conv2d');
-      const dev = 'cuda';
-      const mk = (shape: number[], a: number, scale = 1) => T.tensor(detF32(shape, a, scale), { shape, device: dev, requiresGrad: backward });
-      const x = mk([s.n, s.c, s.h, s.w], 0.37);
-      const w = mk([s.o, s.c, s.k, s.k], 0.11, 0.1);
-      const b = mk([s.o], 0.23);
-      const sync = () => synchronize(x.device);
-      // An algorithm cuDNN does not offer for these shapes is n/a, not a failure.
-      const call = () => {
-        try {
-          return conv2d(x, w, b, { padding: s.pad, algo });
-        } catch (err) {
-          if (/not supported|unsupported|NOT_SUPPORTED/i.test((err as Error).message)) throw new NotApplicable(`algo ${algo}: ${(err as Error).message.slice(0, 120)}`);
-          throw err;
-        }
-      };
-      if (!backward) {
-        let y: Tensor | null = null;
-        return {
-          workload: { run: () => (y?.dispose(), (y = call())), sync },
-          dispose: () => [x, w, b, y].forEach((t) => t?.dispose()),
-        };
-      }
-      const gy = T.tensor(detF32([s.n, s.o, oh, ow], 0.53), { shape: [s.n, s.o, oh, ow], device: dev });
-      return {
-        workload: {
-          run: () => {
-            clearGrad(x, w, b);
-            T.scope(() => call().backward(gy));
-          },
-          sync,
-        },
-        dispose: () => [x, w, b, gy].forEach((t) => t.dispose()),
-      };
-    },
-  };
-}
-
-export function cudaCases(): OpCase[] {
-  return shapes.conv.flatMap((s) => [false, true].flatMap((bwd) => CUDA_ALGOS.map((a) => cudaConvCase(s, a, bwd))));
-}

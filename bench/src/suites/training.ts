@@ -1,5 +1,6 @@
-// Training and memory: LeNet epochs on Fashion-MNIST (images/s, epoch time, peak RSS), char-LSTM
-// steps, Inception-block steps. Each side runs every task in a process of its own.
+// Training and memory: LeNet epochs on Fashion-MNIST (images/s, epoch time, peak RSS; on cuda
+// the peak bytes of tensors on the GPU instead), char-LSTM steps, Inception-block steps. Each side
+// runs every task in a process of its own, on the context's device.
 import { loadavg } from 'node:os';
 import { charTextFiles, findFashion, shapes } from '../paths.js';
 import { runNodeChild } from '../peers/node-child.js';
@@ -16,6 +17,7 @@ interface TaskReply {
   images?: number;
   peakRssMiB?: number;
   baselineRssMiB?: number;
+  peakDeviceMiB?: number;
   firstLoss?: number;
   lastLoss?: number;
   error?: string;
@@ -36,7 +38,11 @@ function implsOf(ctx: Context): Impl[] {
 
 export async function runTraining(ctx: Context): Promise<void> {
   const { quick } = ctx.opts;
-  const want = (id: string) => !ctx.opts.filter || id.includes(ctx.opts.filter);
+  const { device } = ctx;
+  const cpu = device === 'cpu';
+  // Ids and labels on cuda carry the device (the cpu ones keep their historical ids).
+  const named = (id: string, label: string) => (cpu ? { workload: id, label } : { workload: `${device}.${id}`, label: `${device} ${label}` });
+  const want = (id: string) => !ctx.opts.filter || named(id, '').workload.includes(ctx.opts.filter);
   const data = findFashion();
 
   // LeNet epoch: the epoch row (wall time), the step row (median step), the memory row.
@@ -44,20 +50,23 @@ export async function runTraining(ctx: Context): Promise<void> {
     const l = shapes.lenet;
     const images = quick ? 6400 : 60000;
     const steps = Math.floor(images / l.batch);
-    const epochBase: RowBase = { suite: 'training', workload: 'train.lenet.epoch', label: `LeNet epoch, Fashion-MNIST ${steps * l.batch} images, batch ${l.batch}`, items: { count: steps * l.batch, unit: 'images' } };
-    const stepBase: RowBase = { suite: 'training', workload: 'train.lenet.step', label: `LeNet training step, batch ${l.batch}`, items: { count: l.batch, unit: 'images' } };
-    const memBase: RowBase = { suite: 'memory', workload: 'memory.lenet.peakRss', label: `LeNet epoch peak RSS (${steps * l.batch} images)` };
+    const epochBase: RowBase = { suite: 'training', ...named('train.lenet.epoch', `LeNet epoch, Fashion-MNIST ${steps * l.batch} images, batch ${l.batch}`), items: { count: steps * l.batch, unit: 'images' } };
+    const stepBase: RowBase = { suite: 'training', ...named('train.lenet.step', `LeNet training step, batch ${l.batch}`), items: { count: l.batch, unit: 'images' } };
+    const memBase: RowBase = cpu
+      ? { suite: 'memory', ...named('memory.lenet.peakRss', `LeNet epoch peak RSS (${steps * l.batch} images)`) }
+      : { suite: 'memory', ...named('memory.lenet.peakDevice', `LeNet epoch peak GPU tensor memory (${steps * l.batch} images)`) };
     for (const impl of implsOf(ctx)) {
-      ctx.log(`[training] LeNet epoch, ${impl}, ${ctx.threads} thread(s)`);
+      ctx.log(`[training] LeNet epoch, ${impl}, ${device}, ${ctx.threads} thread(s)`);
       const load1 = Math.round(loadavg()[0] * 100) / 100;
       try {
         if (!data) throw new NotApplicable('Fashion-MNIST not found (apt-get install dataset-fashion-mnist)');
-        const r = await runTask(impl, { task: 'lenet-epoch', threads: ctx.threads, data, images, batch: l.batch, lr: l.lr, momentum: l.momentum, warmupSteps: quick ? 5 : 10 });
+        const r = await runTask(impl, { task: 'lenet-epoch', threads: ctx.threads, device, data, images, batch: l.batch, lr: l.lr, momentum: l.momentum, warmupSteps: quick ? 5 : 10 });
         const stepTiming = timingFromSamples(r.samples!, { warmup: quick ? 5 : 10, reps: r.samples!.length, inner: 1 });
         const loss = { firstLoss: r.firstLoss, lastLoss: r.lastLoss };
         push(ctx, { ...epochBase, threads: ctx.threads, impl, status: 'ok', value: r.epochMs, unit: 'ms', extra: { medianStepMs: stepTiming.median, ...loss, load1 } });
         push(ctx, { ...stepBase, threads: ctx.threads, impl, status: 'ok', value: stepTiming.median, unit: 'ms', timing: stepTiming, extra: { load1 } });
-        push(ctx, { ...memBase, threads: ctx.threads, impl, status: 'ok', value: r.peakRssMiB, unit: 'MiB', extra: { baselineRssMiB: r.baselineRssMiB, growthMiB: r.peakRssMiB! - r.baselineRssMiB!, load1 } });
+        if (cpu) push(ctx, { ...memBase, threads: ctx.threads, impl, status: 'ok', value: r.peakRssMiB, unit: 'MiB', extra: { baselineRssMiB: r.baselineRssMiB, growthMiB: r.peakRssMiB! - r.baselineRssMiB!, load1 } });
+        else push(ctx, { ...memBase, threads: ctx.threads, impl, status: 'ok', value: r.peakDeviceMiB, unit: 'MiB', extra: { peakRssMiB: r.peakRssMiB } });
       } catch (err) {
         for (const b of [epochBase, stepBase, memBase]) push(ctx, failedRow(b, ctx.threads, impl, err));
       }
@@ -68,10 +77,10 @@ export async function runTraining(ctx: Context): Promise<void> {
     if (!want(id)) return;
     const s = quickSpec(spec, quick);
     for (const impl of implsOf(ctx)) {
-      await attempt(ctx, { suite: 'training', workload: id, label, items: unit }, impl, async () => {
+      await attempt(ctx, { suite: 'training', ...named(id, label), items: unit }, impl, async () => {
         const load1 = Math.round(loadavg()[0] * 100) / 100;
-        const r = await runTask(impl, { task, threads: ctx.threads, spec: s, ...params });
-        return { timing: timingFromSamples(r.samples!, s), extra: { load1 } };
+        const r = await runTask(impl, { task, threads: ctx.threads, device, spec: s, ...params });
+        return { timing: timingFromSamples(r.samples!, s), extra: { load1, ...(r.peakDeviceMiB !== undefined ? { peakDeviceMiB: r.peakDeviceMiB } : {}) } };
       });
     }
   };
