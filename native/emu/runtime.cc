@@ -1,0 +1,465 @@
+// The CUDA runtime as the emulated cuda backend sees it (Note [cuda emulation] in ns_emu.h): one
+// device whose memory is the host's, streams on which everything has already happened when the
+// call returns, and kernel launches that run the grid at once on fibers.
+//
+// It checks what a GPU would refuse and a cpu would not notice: launch shapes beyond CUDA's limits,
+// copies whose device side is not inside one live cudaMalloc block (or whose direction is wrong),
+// frees of unknown pointers, and barriers that not every thread reaches. Each becomes the error a
+// real runtime returns (and a line on stderr saying what was wrong), so the backend's own error
+// paths run too.
+#include <cuda_runtime.h>
+#include <ucontext.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <sys/mman.h>
+#include <vector>
+
+#include "ns_emu.h"
+
+namespace ns_emu {
+
+thread_local const Place* current_place = nullptr;
+
+namespace {
+
+thread_local cudaError_t last_error = cudaSuccess;
+
+cudaError_t fail(cudaError_t e, const std::string& why) {
+  std::fprintf(stderr, "cuda-emu: %s\n", why.c_str());
+  last_error = e;
+  return e;
+}
+
+// ---- device memory: host memory, but every block is known, so copies and frees are checked ----
+
+struct Memory {
+  std::mutex mu;
+  std::map<uintptr_t, size_t> device;  // start → bytes
+  std::map<uintptr_t, size_t> pinned;
+  size_t used = 0;
+  size_t capacity = [] {
+    const char* e = std::getenv("NUTSHELL_EMU_MEMORY");
+    return e ? static_cast<size_t>(std::strtoull(e, nullptr, 10)) : size_t{4} << 30;
+  }();
+};
+Memory& memory() {
+  static Memory* m = new Memory;  // never destroyed: frees may come from exit-time destructors
+  return *m;
+}
+
+// The block of `blocks` holding [p, p + n), or false.
+bool inside(const std::map<uintptr_t, size_t>& blocks, const void* p, size_t n) {
+  const auto a = reinterpret_cast<uintptr_t>(p);
+  auto it = blocks.upper_bound(a);
+  if (it == blocks.begin()) return false;
+  --it;
+  return a >= it->first && a + n <= it->first + it->second;
+}
+bool on_device(const void* p, size_t n) {
+  std::lock_guard<std::mutex> lock(memory().mu);
+  return inside(memory().device, p, n);
+}
+
+std::string where(const void* p) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%p", p);
+  return b;
+}
+
+// ---- fibers ----
+
+constexpr int kWarp = 32;
+constexpr size_t kStack = 64 * 1024;
+constexpr int kMaxThreads = 1024;
+
+struct Fiber {
+  ucontext_t ctx;
+  Place place;
+  int barrier = 0;       // block barriers arrived at
+  int warp_barrier = 0;  // warp exchanges arrived at
+  bool waiting = false;
+  bool warp_wait = false;
+  bool done = false;
+};
+
+struct Block {
+  ucontext_t scheduler;
+  std::vector<Fiber> fibers;
+  Body body = nullptr;
+  const void* closure = nullptr;
+  std::vector<unsigned char> dynamic_shared;
+  // Warp exchange slots, double-buffered by the exchange's parity (a lane can be one exchange
+  // ahead of a lane that has not read yet).
+  std::vector<unsigned char> slots;
+  Fiber* running = nullptr;
+  char* stacks = nullptr;
+  int stacks_for = 0;
+};
+thread_local Block* block = nullptr;
+
+constexpr size_t kSlot = 16;
+
+void fiber_main() {
+  Block& b = *block;
+  b.body(b.closure);
+  b.running->done = true;
+  // returning resumes uc_link, the scheduler
+}
+
+void yield() {
+  Block& b = *block;
+  Fiber* f = b.running;
+  swapcontext(&f->ctx, &b.scheduler);
+}
+
+// Runs one block to the end; false when its threads can no longer all make progress.
+bool run_block(Block& b, int n) {
+  int live = n;
+  while (live > 0) {
+    // The lowest barrier any live thread is at: threads waiting there (or below) may go on.
+    int min_barrier = INT32_MAX;
+    std::vector<int> min_warp((n + kWarp - 1) / kWarp, INT32_MAX);
+    for (int i = 0; i < n; i++) {
+      const Fiber& f = b.fibers[i];
+      if (f.done) continue;
+      min_barrier = std::min(min_barrier, f.barrier);
+      min_warp[i / kWarp] = std::min(min_warp[i / kWarp], f.warp_barrier);
+    }
+    bool progressed = false;
+    for (int i = 0; i < n; i++) {
+      Fiber& f = b.fibers[i];
+      if (f.done) continue;
+      if (f.waiting && f.barrier > min_barrier) continue;
+      if (f.warp_wait && f.warp_barrier > min_warp[i / kWarp]) continue;
+      f.waiting = f.warp_wait = false;
+      b.running = &f;
+      current_place = &f.place;
+      swapcontext(&b.scheduler, &f.ctx);
+      progressed = true;
+      if (f.done) live--;
+    }
+    if (!progressed) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void sync_block() {
+  Fiber* f = block->running;
+  f->barrier++;
+  f->waiting = true;
+  yield();
+}
+
+void* dynamic_shared() { return block->dynamic_shared.data(); }
+
+int lane_id() {
+  const Place& p = *current_place;
+  const unsigned linear = p.thread_idx.x + p.block.x * (p.thread_idx.y + p.block.y * p.thread_idx.z);
+  return static_cast<int>(linear % kWarp);
+}
+
+void warp_exchange(const void* mine, void* out, size_t bytes, int src_lane) {
+  Block& b = *block;
+  Fiber* f = b.running;
+  const size_t linear = static_cast<size_t>(f - b.fibers.data());
+  const size_t warp = linear / kWarp;
+  auto slot = [&](int parity, size_t lane) { return b.slots.data() + ((warp * 2 + parity) * kWarp + lane) * kSlot; };
+  const int parity = f->warp_barrier % 2;
+  std::memcpy(slot(parity, linear % kWarp), mine, bytes);
+  f->warp_barrier++;
+  f->warp_wait = true;
+  yield();
+  const size_t src = static_cast<size_t>(src_lane);
+  if (warp * kWarp + src >= b.fibers.size() || b.fibers[warp * kWarp + src].done) {
+    std::memcpy(out, mine, bytes);  // an exited lane: undefined on a GPU; our kernels never do it
+    return;
+  }
+  std::memcpy(out, slot(parity, src), bytes);
+}
+
+void run_grid(const Cfg& cfg, Body body, const void* closure, const char* name) {
+  const dim3 g = cfg.grid, t = cfg.block;
+  const uint64_t threads = uint64_t{t.x} * t.y * t.z;
+  if (threads == 0 || uint64_t{g.x} * g.y * g.z == 0 || threads > kMaxThreads || t.z > 64 || g.y > 65535 || g.z > 65535 ||
+      g.x > 0x7fffffffu) {
+    fail(cudaErrorInvalidConfiguration, std::string(name) + ": invalid launch grid (" + std::to_string(g.x) + "," + std::to_string(g.y) + "," +
+                                            std::to_string(g.z) + ") block (" + std::to_string(t.x) + "," + std::to_string(t.y) + "," +
+                                            std::to_string(t.z) + ")");
+    return;
+  }
+  if (cfg.shmem > 48 * 1024) {
+    fail(cudaErrorInvalidValue, std::string(name) + ": " + std::to_string(cfg.shmem) + " bytes of dynamic shared memory (48 KiB without opting in)");
+    return;
+  }
+  Block* outer = block;
+  const Place* outer_place = current_place;
+  Block b;
+  const int n = static_cast<int>(threads);
+  b.fibers.resize(n);
+  b.body = body;
+  b.closure = closure;
+  b.dynamic_shared.assign(cfg.shmem, 0xcd);  // not zero: a kernel must not rely on it
+  b.slots.assign(((n + kWarp - 1) / kWarp) * 2 * kWarp * kSlot, 0);
+  b.stacks = static_cast<char*>(mmap(nullptr, kStack * n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
+  if (b.stacks == MAP_FAILED) {
+    fail(cudaErrorMemoryAllocation, std::string(name) + ": no memory for the emulator's fiber stacks");
+    return;
+  }
+  block = &b;
+  bool ok = true;
+  for (unsigned bz = 0; bz < g.z && ok; bz++)
+    for (unsigned by = 0; by < g.y && ok; by++)
+      for (unsigned bx = 0; bx < g.x && ok; bx++) {
+        for (int i = 0; i < n; i++) {
+          Fiber& f = b.fibers[i];
+          f = Fiber{};
+          f.place = Place{g, t, uint3{bx, by, bz}, uint3{static_cast<unsigned>(i) % t.x, (static_cast<unsigned>(i) / t.x) % t.y, static_cast<unsigned>(i) / (t.x * t.y)}};
+          getcontext(&f.ctx);
+          f.ctx.uc_stack.ss_sp = b.stacks + kStack * i;
+          f.ctx.uc_stack.ss_size = kStack;
+          f.ctx.uc_link = &b.scheduler;
+          makecontext(&f.ctx, fiber_main, 0);
+        }
+        if (!run_block(b, n)) {
+          fail(cudaErrorLaunchFailure, std::string(name) + ": block (" + std::to_string(bx) + "," + std::to_string(by) + "," + std::to_string(bz) +
+                                           ") deadlocked: some threads wait at a barrier the others never reach");
+          ok = false;
+        }
+      }
+  munmap(b.stacks, kStack * n);
+  block = outer;
+  current_place = outer_place;
+}
+
+}  // namespace ns_emu
+
+using ns_emu::fail;
+using ns_emu::memory;
+using ns_emu::on_device;
+using ns_emu::where;
+
+namespace {
+
+struct EmuStream {
+  int device = 0;
+};
+struct EmuEvent {
+  std::chrono::steady_clock::time_point at;
+  bool recorded = false;
+};
+
+std::string copy_problem(void* dst, const void* src, size_t n, cudaMemcpyKind kind) {
+  const bool dst_dev = on_device(dst, n), src_dev = on_device(src, n);
+  switch (kind) {
+    case cudaMemcpyHostToDevice:
+      if (!dst_dev) return "host→device copy of " + std::to_string(n) + " bytes to " + where(dst) + ", not inside one device block";
+      if (src_dev) return "host→device copy from device memory " + where(src);
+      return "";
+    case cudaMemcpyDeviceToHost:
+      if (!src_dev) return "device→host copy of " + std::to_string(n) + " bytes from " + where(src) + ", not inside one device block";
+      if (dst_dev) return "device→host copy into device memory " + where(dst);
+      return "";
+    case cudaMemcpyDeviceToDevice:
+      if (!dst_dev || !src_dev) return "device→device copy of " + std::to_string(n) + " bytes with a side outside device memory (" + where(src) + " → " + where(dst) + ")";
+      return "";
+    default:
+      return "";  // cudaMemcpyDefault / HostToHost: anything goes
+  }
+}
+
+cudaError_t do_copy(void* dst, const void* src, size_t n, cudaMemcpyKind kind) {
+  if (n == 0) return cudaSuccess;
+  const std::string problem = copy_problem(dst, src, n, kind);
+  if (!problem.empty()) return fail(cudaErrorInvalidValue, problem);
+  std::memmove(dst, src, n);
+  return cudaSuccess;
+}
+
+}  // namespace
+
+extern "C" {
+
+cudaError_t cudaGetDeviceCount(int* count) {
+  const char* e = std::getenv("NUTSHELL_EMU_DEVICES");
+  *count = e ? std::atoi(e) : 1;
+  return cudaSuccess;
+}
+cudaError_t cudaSetDevice(int) { return cudaSuccess; }
+cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int) {
+  std::memset(prop, 0, sizeof *prop);
+  std::snprintf(prop->name, sizeof prop->name, "nutshell cuda emulator (cpu)");
+  prop->totalGlobalMem = memory().capacity;
+  prop->major = 9;
+  prop->minor = 0;
+  prop->multiProcessorCount = 4;
+  prop->warpSize = 32;
+  prop->maxThreadsPerBlock = 1024;
+  prop->sharedMemPerBlock = 48 * 1024;
+  return cudaSuccess;
+}
+cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int) {
+  switch (attr) {
+    case cudaDevAttrComputeCapabilityMajor: *value = 9; break;
+    case cudaDevAttrComputeCapabilityMinor: *value = 0; break;
+    case cudaDevAttrMultiProcessorCount: *value = 4; break;
+    default: *value = 0;
+  }
+  return cudaSuccess;
+}
+cudaError_t cudaDriverGetVersion(int* v) {
+  *v = CUDART_VERSION;
+  return cudaSuccess;
+}
+cudaError_t cudaRuntimeGetVersion(int* v) {
+  *v = CUDART_VERSION;
+  return cudaSuccess;
+}
+cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
+
+cudaError_t cudaMalloc(void** p, size_t n) {
+  auto& m = memory();
+  std::lock_guard<std::mutex> lock(m.mu);
+  const size_t rounded = (std::max<size_t>(n, 1) + 255) / 256 * 256;
+  if (m.used + rounded > m.capacity) {
+    *p = nullptr;
+    ns_emu::last_error = cudaErrorMemoryAllocation;  // not printed: the allocator retries, users see its message
+    return cudaErrorMemoryAllocation;
+  }
+  void* q = std::aligned_alloc(256, rounded);
+  if (!q) return fail(cudaErrorMemoryAllocation, "host out of memory");
+  std::memset(q, 0xcd, rounded);  // garbage, as fresh device memory is: a kernel must not rely on zeros
+  m.device[reinterpret_cast<uintptr_t>(q)] = n;
+  m.used += rounded;
+  *p = q;
+  return cudaSuccess;
+}
+cudaError_t cudaFree(void* p) {
+  if (!p) return cudaSuccess;
+  auto& m = memory();
+  std::lock_guard<std::mutex> lock(m.mu);
+  auto it = m.device.find(reinterpret_cast<uintptr_t>(p));
+  if (it == m.device.end()) return fail(cudaErrorInvalidValue, "cudaFree of " + where(p) + ", not the start of a device block");
+  m.used -= (std::max<size_t>(it->second, 1) + 255) / 256 * 256;
+  m.device.erase(it);
+  std::free(p);
+  return cudaSuccess;
+}
+cudaError_t cudaMemGetInfo(size_t* free_bytes, size_t* total) {
+  auto& m = memory();
+  std::lock_guard<std::mutex> lock(m.mu);
+  *free_bytes = m.capacity - m.used;
+  *total = m.capacity;
+  return cudaSuccess;
+}
+cudaError_t cudaHostAlloc(void** p, size_t n, unsigned int) {
+  void* q = std::aligned_alloc(256, (std::max<size_t>(n, 1) + 255) / 256 * 256);
+  if (!q) return fail(cudaErrorMemoryAllocation, "host out of memory (pinned)");
+  std::lock_guard<std::mutex> lock(memory().mu);
+  memory().pinned[reinterpret_cast<uintptr_t>(q)] = n;
+  *p = q;
+  return cudaSuccess;
+}
+cudaError_t cudaFreeHost(void* p) {
+  if (!p) return cudaSuccess;
+  std::lock_guard<std::mutex> lock(memory().mu);
+  if (!memory().pinned.erase(reinterpret_cast<uintptr_t>(p))) return fail(cudaErrorInvalidValue, "cudaFreeHost of " + where(p) + ", not a pinned block");
+  std::free(p);
+  return cudaSuccess;
+}
+// Mapped pinned memory: on the emulated device the host pointer is the device pointer. Kernels
+// that write through it are not checked against device blocks (they never are).
+cudaError_t cudaHostGetDevicePointer(void** d, void* h, unsigned int) {
+  *d = h;
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemcpy(void* dst, const void* src, size_t n, cudaMemcpyKind kind) { return do_copy(dst, src, n, kind); }
+cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t n, cudaMemcpyKind kind, cudaStream_t) { return do_copy(dst, src, n, kind); }
+cudaError_t cudaMemset(void* p, int v, size_t n) {
+  if (n && !on_device(p, n)) return fail(cudaErrorInvalidValue, "cudaMemset of " + std::to_string(n) + " bytes at " + where(p) + ", not inside one device block");
+  std::memset(p, v, n);
+  return cudaSuccess;
+}
+cudaError_t cudaMemsetAsync(void* p, int v, size_t n, cudaStream_t) { return cudaMemset(p, v, n); }
+
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t* s, unsigned int) {
+  *s = reinterpret_cast<cudaStream_t>(new EmuStream);
+  return cudaSuccess;
+}
+cudaError_t cudaStreamDestroy(cudaStream_t s) {
+  delete reinterpret_cast<EmuStream*>(s);
+  return cudaSuccess;
+}
+cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
+
+cudaError_t cudaEventCreate(cudaEvent_t* e) {
+  *e = reinterpret_cast<cudaEvent_t>(new EmuEvent);
+  return cudaSuccess;
+}
+cudaError_t cudaEventCreateWithFlags(cudaEvent_t* e, unsigned int) { return cudaEventCreate(e); }
+cudaError_t cudaEventDestroy(cudaEvent_t e) {
+  delete reinterpret_cast<EmuEvent*>(e);
+  return cudaSuccess;
+}
+cudaError_t cudaEventRecord(cudaEvent_t e, cudaStream_t) {
+  auto* ev = reinterpret_cast<EmuEvent*>(e);
+  ev->at = std::chrono::steady_clock::now();
+  ev->recorded = true;
+  return cudaSuccess;
+}
+cudaError_t cudaEventSynchronize(cudaEvent_t) { return cudaSuccess; }
+cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t a, cudaEvent_t b) {
+  auto* x = reinterpret_cast<EmuEvent*>(a);
+  auto* y = reinterpret_cast<EmuEvent*>(b);
+  if (!x->recorded || !y->recorded) return fail(cudaErrorInvalidResourceHandle, "cudaEventElapsedTime on an event never recorded");
+  *ms = std::chrono::duration<float, std::milli>(y->at - x->at).count();
+  return cudaSuccess;
+}
+
+cudaError_t cudaLaunchHostFunc(cudaStream_t, cudaHostFn_t fn, void* data) {
+  fn(data);
+  return cudaSuccess;
+}
+
+cudaError_t cudaGetLastError() {
+  const cudaError_t e = ns_emu::last_error;
+  ns_emu::last_error = cudaSuccess;
+  return e;
+}
+cudaError_t cudaPeekAtLastError() { return ns_emu::last_error; }
+
+const char* cudaGetErrorName(cudaError_t e) {
+  switch (e) {
+    case cudaSuccess: return "cudaSuccess";
+    case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
+    case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
+    case cudaErrorInitializationError: return "cudaErrorInitializationError";
+    case cudaErrorInvalidConfiguration: return "cudaErrorInvalidConfiguration";
+    case cudaErrorLaunchFailure: return "cudaErrorLaunchFailure";
+    case cudaErrorInvalidResourceHandle: return "cudaErrorInvalidResourceHandle";
+    case cudaErrorNoDevice: return "cudaErrorNoDevice";
+    case cudaErrorInsufficientDriver: return "cudaErrorInsufficientDriver";
+    default: return "cudaError (emulated)";
+  }
+}
+const char* cudaGetErrorString(cudaError_t e) {
+  switch (e) {
+    case cudaSuccess: return "no error";
+    case cudaErrorInvalidValue: return "invalid argument";
+    case cudaErrorMemoryAllocation: return "out of memory";
+    case cudaErrorInvalidConfiguration: return "invalid configuration argument";
+    case cudaErrorLaunchFailure: return "unspecified launch failure";
+    default: return "emulated cuda error";
+  }
+}
+
+}  // extern "C"
