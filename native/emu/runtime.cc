@@ -8,7 +8,6 @@
 // real runtime returns (and a line on stderr saying what was wrong), so the backend's own error
 // paths run too.
 #include <cuda_runtime.h>
-#include <ucontext.h>
 
 #include <atomic>
 #include <chrono>
@@ -74,13 +73,57 @@ std::string where(const void* p) {
 }
 
 // ---- fibers ----
+//
+// A fiber switch saves the callee-saved registers and the floating-point control words on the
+// old stack and loads them from the new one (the System V x86-64 ABI): ucontext's swapcontext
+// made two system calls per switch and an op's launch took milliseconds.
+
+}  // namespace
+}  // namespace ns_emu
+
+#if !defined(__x86_64__)
+#error "the cuda emulator's fibers are written for x86-64"
+#endif
+
+extern "C" void ns_emu_switch(void** save_sp, void* load_sp);
+asm(R"(
+.text
+.globl ns_emu_switch
+.type ns_emu_switch,@function
+ns_emu_switch:
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  subq $8, %rsp
+  stmxcsr (%rsp)
+  fnstcw 4(%rsp)
+  movq %rsp, (%rdi)
+  movq %rsi, %rsp
+  ldmxcsr (%rsp)
+  fldcw 4(%rsp)
+  addq $8, %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+.size ns_emu_switch, .-ns_emu_switch
+)");
+
+namespace ns_emu {
+namespace {
 
 constexpr int kWarp = 32;
 constexpr size_t kStack = 64 * 1024;
 constexpr int kMaxThreads = 1024;
 
 struct Fiber {
-  ucontext_t ctx;
+  void* sp = nullptr;
   Place place;
   int barrier = 0;       // block barriers arrived at
   int warp_barrier = 0;  // warp exchanges arrived at
@@ -90,7 +133,7 @@ struct Fiber {
 };
 
 struct Block {
-  ucontext_t scheduler;
+  void* scheduler_sp = nullptr;
   std::vector<Fiber> fibers;
   Body body = nullptr;
   const void* closure = nullptr;
@@ -99,33 +142,65 @@ struct Block {
   // ahead of a lane that has not read yet).
   std::vector<unsigned char> slots;
   Fiber* running = nullptr;
-  char* stacks = nullptr;
-  int stacks_for = 0;
 };
 thread_local Block* block = nullptr;
 
 constexpr size_t kSlot = 16;
 
-void fiber_main() {
+// Fiber stacks, kept for the thread's later launches (mapping them per launch cost a page fault
+// per fiber).
+struct Stacks {
+  char* base = nullptr;
+  int count = 0;
+  char* get(int n) {
+    if (n > count) {
+      if (base) munmap(base, kStack * count);
+      base = static_cast<char*>(mmap(nullptr, kStack * n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
+      count = base == MAP_FAILED ? 0 : n;
+      if (base == MAP_FAILED) base = nullptr;
+    }
+    return base;
+  }
+  ~Stacks() {
+    if (base) munmap(base, kStack * count);
+  }
+};
+thread_local Stacks stacks;
+
+[[noreturn]] void fiber_main() {
   Block& b = *block;
   b.body(b.closure);
-  b.running->done = true;
-  // returning resumes uc_link, the scheduler
+  Fiber* f = b.running;
+  f->done = true;
+  ns_emu_switch(&f->sp, b.scheduler_sp);
+  __builtin_unreachable();
+}
+
+// A fresh fiber's stack as ns_emu_switch leaves a suspended one: control words, six registers,
+// and fiber_main as the return address (entered with the stack aligned as after a call).
+void* initial_frame(char* stack_base) {
+  auto* top = reinterpret_cast<uint64_t*>(reinterpret_cast<uintptr_t>(stack_base + kStack) & ~uintptr_t{15});
+  *--top = 0;                                            // the alignment slot of a return address
+  *--top = reinterpret_cast<uint64_t>(&fiber_main);      // ret target
+  for (int r = 0; r < 6; r++) *--top = 0;                // rbp rbx r12 r13 r14 r15
+  *--top = uint64_t{0x1F80} | (uint64_t{0x037F} << 32);  // mxcsr, x87 control word
+  return top;
 }
 
 void yield() {
   Block& b = *block;
   Fiber* f = b.running;
-  swapcontext(&f->ctx, &b.scheduler);
+  ns_emu_switch(&f->sp, b.scheduler_sp);
 }
 
 // Runs one block to the end; false when its threads can no longer all make progress.
 bool run_block(Block& b, int n) {
   int live = n;
+  std::vector<int> min_warp((n + kWarp - 1) / kWarp);
   while (live > 0) {
     // The lowest barrier any live thread is at: threads waiting there (or below) may go on.
     int min_barrier = INT32_MAX;
-    std::vector<int> min_warp((n + kWarp - 1) / kWarp, INT32_MAX);
+    std::fill(min_warp.begin(), min_warp.end(), INT32_MAX);
     for (int i = 0; i < n; i++) {
       const Fiber& f = b.fibers[i];
       if (f.done) continue;
@@ -141,7 +216,7 @@ bool run_block(Block& b, int n) {
       f.waiting = f.warp_wait = false;
       b.running = &f;
       current_place = &f.place;
-      swapcontext(&b.scheduler, &f.ctx);
+      ns_emu_switch(&b.scheduler_sp, f.sp);
       progressed = true;
       if (f.done) live--;
     }
@@ -179,8 +254,9 @@ void warp_exchange(const void* mine, void* out, size_t bytes, int src_lane) {
   f->warp_wait = true;
   yield();
   const size_t src = static_cast<size_t>(src_lane);
-  if (warp * kWarp + src >= b.fibers.size() || b.fibers[warp * kWarp + src].done) {
-    std::memcpy(out, mine, bytes);  // an exited lane: undefined on a GPU; our kernels never do it
+  // A lane that exited before this exchange never wrote its slot: undefined on a GPU.
+  if (warp * kWarp + src >= b.fibers.size() || b.fibers[warp * kWarp + src].warp_barrier < f->warp_barrier) {
+    std::memcpy(out, mine, bytes);
     return;
   }
   std::memcpy(out, slot(parity, src), bytes);
@@ -209,8 +285,8 @@ void run_grid(const Cfg& cfg, Body body, const void* closure, const char* name) 
   b.closure = closure;
   b.dynamic_shared.assign(cfg.shmem, 0xcd);  // not zero: a kernel must not rely on it
   b.slots.assign(((n + kWarp - 1) / kWarp) * 2 * kWarp * kSlot, 0);
-  b.stacks = static_cast<char*>(mmap(nullptr, kStack * n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
-  if (b.stacks == MAP_FAILED) {
+  char* stack_base = stacks.get(n);
+  if (!stack_base) {
     fail(cudaErrorMemoryAllocation, std::string(name) + ": no memory for the emulator's fiber stacks");
     return;
   }
@@ -223,11 +299,7 @@ void run_grid(const Cfg& cfg, Body body, const void* closure, const char* name) 
           Fiber& f = b.fibers[i];
           f = Fiber{};
           f.place = Place{g, t, uint3{bx, by, bz}, uint3{static_cast<unsigned>(i) % t.x, (static_cast<unsigned>(i) / t.x) % t.y, static_cast<unsigned>(i) / (t.x * t.y)}};
-          getcontext(&f.ctx);
-          f.ctx.uc_stack.ss_sp = b.stacks + kStack * i;
-          f.ctx.uc_stack.ss_size = kStack;
-          f.ctx.uc_link = &b.scheduler;
-          makecontext(&f.ctx, fiber_main, 0);
+          f.sp = initial_frame(stack_base + kStack * i);
         }
         if (!run_block(b, n)) {
           fail(cudaErrorLaunchFailure, std::string(name) + ": block (" + std::to_string(bx) + "," + std::to_string(by) + "," + std::to_string(bz) +
@@ -235,7 +307,6 @@ void run_grid(const Cfg& cfg, Body body, const void* closure, const char* name) 
           ok = false;
         }
       }
-  munmap(b.stacks, kStack * n);
   block = outer;
   current_place = outer_place;
 }
