@@ -33,13 +33,13 @@ add_custom_command(
   COMMENT "cuda emulator: stubs for cuDNN and cuBLAS")
 
 file(GLOB _ns_host_sources CONFIGURE_DEPENDS src/cuda/*.cc)
-add_library(nutshell_cuda SHARED ${_ns_host_sources} ${_ns_kernels} "${_ns_emu_out}/stubs.c" "${_ns_emu}/runtime.cc" "${_ns_emu}/libs.cc"
+add_library(nutshell_cuda SHARED ${_ns_host_sources} ${_ns_kernels} "${_ns_emu_out}/stubs.c" "${_ns_emu}/runtime.cc" "${_ns_emu}/libs.cc" "${_ns_emu}/dnn.cc"
             ${NUTSHELL_CORE_SOURCES} src/gen/cuda_kernels.gen.cc)
 target_include_directories(nutshell_cuda PRIVATE "${_ns_emu}/include" "${CMAKE_CURRENT_SOURCE_DIR}/src/cuda" ${CUDNN_INCLUDE_DIR} ${CUBLAS_INCLUDE_DIR}
                            ${CUDAToolkit_INCLUDE_DIRS})
 # The kernels see ns_emu.h first; explicitly rounded arithmetic (__fmul_rn …) must stay unfused.
 set_source_files_properties(${_ns_kernels} PROPERTIES COMPILE_OPTIONS "-include;${_ns_emu}/ns_emu.h;-ffp-contract=off;-Wno-unknown-pragmas")
-target_compile_options(nutshell_cuda PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-O2 -g -Wall -Wno-unused-parameter>)
+target_compile_options(nutshell_cuda PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-O2 -g -Wall -Wno-unused-parameter -Wno-deprecated-declarations>)
 set_target_properties(nutshell_cuda PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${CMAKE_LIBRARY_OUTPUT_DIRECTORY}")
 target_link_options(nutshell_cuda PRIVATE -Wl,-z,defs)
 target_link_libraries(nutshell_cuda PRIVATE Threads::Threads)

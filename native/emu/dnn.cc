@@ -1,0 +1,605 @@
+// The part of cuDNN's legacy API that the cuda backend's cudnn_layer.cc calls, as plain loops for
+// the cuda emulator (Note [cuda emulation] in ns_emu.h): convolution in three directions with an
+// algorithm list shaped like cuDNN's on Hopper, pooling, activations, softmax, batch norm, and
+// adding a bias. What is checked here is our side of the contract: the descriptors we set, the
+// argument order, the workspace we hand over, what we do with "not supported". The numbers a
+// real cuDNN computes are checked on a GPU; the RNN calls stay stubs (gen_stubs.py).
+//
+// The algorithm rules imitate cuDNN 9 on sm_90 where they matter to our code: 'direct' and the
+// fused Winograd are never supported, FFT and FFT tiling only for unit stride and dilation,
+// Winograd non-fused only for 3×3 and 5×5 unit-stride ungrouped filters; backward-data algo 0
+// and backward-filter algos 0 and 3 are non-deterministic; GEMM-like algorithms want a
+// workspace, implicit GEMM none.
+#include <cudnn.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+extern "C" void ns_emu_unsupported(const char* name);
+
+namespace {
+
+struct Tensor4 {
+  int n = 0, c = 0, h = 0, w = 0;
+  int64_t count() const { return int64_t{n} * c * h * w; }
+};
+struct Filter {
+  int k = 0, c = 0, h = 0, w = 0;
+};
+struct Conv {
+  int pad_h = 0, pad_w = 0, u = 1, v = 1, dil_h = 1, dil_w = 1, groups = 1;
+};
+struct Pool {
+  cudnnPoolingMode_t mode = CUDNN_POOLING_MAX;
+  int kh = 1, kw = 1, ph = 0, pw = 0, sh = 1, sw = 1;
+};
+struct Act {
+  cudnnActivationMode_t mode = CUDNN_ACTIVATION_RELU;
+  double coef = 0;
+};
+
+template <typename T, typename D>
+T& of(D d) {
+  return *reinterpret_cast<T*>(d);
+}
+
+// ---- convolution geometry and algorithm rules ----
+
+struct Geom {
+  Tensor4 x, y;
+  Filter f;
+  Conv cv;
+  int out_h() const { return (x.h + 2 * cv.pad_h - cv.dil_h * (f.h - 1) - 1) / cv.u + 1; }
+  int out_w() const { return (x.w + 2 * cv.pad_w - cv.dil_w * (f.w - 1) - 1) / cv.v + 1; }
+  bool unit() const { return cv.u == 1 && cv.v == 1 && cv.dil_h == 1 && cv.dil_w == 1; }
+};
+
+Geom geom(cudnnTensorDescriptor_t x, cudnnFilterDescriptor_t w, cudnnConvolutionDescriptor_t c, cudnnTensorDescriptor_t y) {
+  return Geom{of<Tensor4>(x), of<Tensor4>(y), of<Filter>(w), of<Conv>(c)};
+}
+
+bool shapes_agree(const Geom& g) {
+  return g.x.c == g.f.c * g.cv.groups && g.f.k % g.cv.groups == 0 && g.y.n == g.x.n && g.y.c == g.f.k && g.y.h == g.out_h() && g.y.w == g.out_w();
+}
+
+enum class Kind { implicit_gemm, precomp_gemm, gemm, direct, fft, fft_tiling, winograd, winograd_nonfused, none };
+
+Kind fwd_kind(int a) {
+  switch (a) {
+    case CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM: return Kind::implicit_gemm;
+    case CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM: return Kind::precomp_gemm;
+    case CUDNN_CONVOLUTION_FWD_ALGO_GEMM: return Kind::gemm;
+    case CUDNN_CONVOLUTION_FWD_ALGO_DIRECT: return Kind::direct;
+    case CUDNN_CONVOLUTION_FWD_ALGO_FFT: return Kind::fft;
+    case CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING: return Kind::fft_tiling;
+    case CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD: return Kind::winograd;
+    case CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED: return Kind::winograd_nonfused;
+    default: return Kind::none;
+  }
+}
+Kind bwd_data_kind(int a) {
+  switch (a) {
+    case CUDNN_CONVOLUTION_BWD_DATA_ALGO_0: return Kind::gemm;
+    case CUDNN_CONVOLUTION_BWD_DATA_ALGO_1: return Kind::implicit_gemm;
+    case CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT: return Kind::fft;
+    case CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING: return Kind::fft_tiling;
+    case CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD: return Kind::winograd;
+    case CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD_NONFUSED: return Kind::winograd_nonfused;
+    default: return Kind::none;
+  }
+}
+Kind bwd_filter_kind(int a) {
+  switch (a) {
+    case CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0: return Kind::gemm;
+    case CUDNN_CONVOLUTION_BWD_FILTER_ALGO_1: return Kind::implicit_gemm;
+    case CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT: return Kind::fft;
+    case CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3: return Kind::precomp_gemm;
+    case CUDNN_CONVOLUTION_BWD_FILTER_ALGO_WINOGRAD: return Kind::winograd;
+    case CUDNN_CONVOLUTION_BWD_FILTER_ALGO_WINOGRAD_NONFUSED: return Kind::winograd_nonfused;
+    case CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT_TILING: return Kind::fft_tiling;
+    default: return Kind::none;
+  }
+}
+
+// NOT_SUPPORTED or SUCCESS with the workspace the algorithm wants.
+cudnnStatus_t rule(Kind k, const Geom& g, size_t* bytes) {
+  *bytes = 0;
+  switch (k) {
+    case Kind::implicit_gemm: return CUDNN_STATUS_SUCCESS;
+    case Kind::precomp_gemm: *bytes = sizeof(int) * static_cast<size_t>(g.f.c) * g.f.h * g.f.w; return CUDNN_STATUS_SUCCESS;
+    case Kind::gemm: *bytes = sizeof(float) * static_cast<size_t>(g.x.c) * g.f.h * g.f.w * g.y.h * g.y.w; return CUDNN_STATUS_SUCCESS;
+    case Kind::direct:
+    case Kind::winograd:
+    case Kind::none: return CUDNN_STATUS_NOT_SUPPORTED;
+    case Kind::fft:
+    case Kind::fft_tiling:
+      if (!g.unit() || g.cv.groups != 1) return CUDNN_STATUS_NOT_SUPPORTED;
+      *bytes = sizeof(float) * 2 * static_cast<size_t>(g.x.n + g.f.k) * g.x.c * (g.x.h + 2 * g.cv.pad_h) * (g.x.w + 2 * g.cv.pad_w);
+      return CUDNN_STATUS_SUCCESS;
+    case Kind::winograd_nonfused:
+      if (!g.unit() || g.cv.groups != 1 || g.f.h != g.f.w || (g.f.h != 3 && g.f.h != 5)) return CUDNN_STATUS_NOT_SUPPORTED;
+      *bytes = sizeof(float) * 36 * static_cast<size_t>(g.x.c + g.f.k) * ((g.y.h + 3) / 4) * ((g.y.w + 3) / 4) * g.x.n;
+      return CUDNN_STATUS_SUCCESS;
+  }
+  return CUDNN_STATUS_NOT_SUPPORTED;
+}
+
+// For each (n, k, oy, ox) and tap: the input element it reads, or -1 on the padding.
+template <typename F>
+void for_each_tap(const Geom& g, F f) {
+  const int kpg = g.f.k / g.cv.groups;
+  for (int n = 0; n < g.x.n; n++)
+    for (int k = 0; k < g.f.k; k++) {
+      const int grp = k / kpg;
+      for (int oy = 0; oy < g.y.h; oy++)
+        for (int ox = 0; ox < g.y.w; ox++) {
+          const int64_t yi = ((int64_t{n} * g.y.c + k) * g.y.h + oy) * g.y.w + ox;
+          for (int c = 0; c < g.f.c; c++)
+            for (int r = 0; r < g.f.h; r++) {
+              const int iy = oy * g.cv.u - g.cv.pad_h + r * g.cv.dil_h;
+              if (iy < 0 || iy >= g.x.h) continue;
+              for (int s = 0; s < g.f.w; s++) {
+                const int ix = ox * g.cv.v - g.cv.pad_w + s * g.cv.dil_w;
+                if (ix < 0 || ix >= g.x.w) continue;
+                const int64_t xi = ((int64_t{n} * g.x.c + grp * g.f.c + c) * g.x.h + iy) * g.x.w + ix;
+                const int64_t wi = ((int64_t{k} * g.f.c + c) * g.f.h + r) * g.f.w + s;
+                f(xi, wi, yi);
+              }
+            }
+        }
+    }
+}
+
+// Checks what cuDNN checks before it runs: shapes, algorithm, workspace, beta.
+cudnnStatus_t before_run(const char* name, Kind k, const Geom& g, size_t workspace_bytes, const void* workspace, const void* beta) {
+  if (!shapes_agree(g) || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
+  size_t need = 0;
+  const cudnnStatus_t st = rule(k, g, &need);
+  if (st != CUDNN_STATUS_SUCCESS) {
+    ns_emu_unsupported(name);
+    return st;
+  }
+  if (need > workspace_bytes || (need && !workspace)) return CUDNN_STATUS_BAD_PARAM;
+  return CUDNN_STATUS_SUCCESS;
+}
+
+template <typename Perf, typename Algo>
+void list_algos(const Geom& g, int count, Kind (*kind)(int), bool (*deterministic)(int), int requested, int* returned, Perf* perf) {
+  std::vector<Perf> all;
+  for (int a = 0; a < count; a++) {
+    Perf p{};
+    p.algo = static_cast<Algo>(a);
+    p.status = rule(kind(a), g, &p.memory);
+    p.time = -1;
+    p.determinism = deterministic(a) ? CUDNN_DETERMINISTIC : CUDNN_NON_DETERMINISTIC;
+    p.mathType = CUDNN_FMA_MATH;
+    all.push_back(p);
+  }
+  // cuDNN ranks supported algorithms first; here by workspace, implicit GEMM first.
+  std::stable_sort(all.begin(), all.end(), [](const Perf& a, const Perf& b) {
+    if ((a.status == CUDNN_STATUS_SUCCESS) != (b.status == CUDNN_STATUS_SUCCESS)) return a.status == CUDNN_STATUS_SUCCESS;
+    return a.memory < b.memory;
+  });
+  *returned = std::min<int>(requested, static_cast<int>(all.size()));
+  std::copy(all.begin(), all.begin() + *returned, perf);
+}
+
+bool always(int) { return true; }
+bool bwd_data_deterministic(int a) { return a != CUDNN_CONVOLUTION_BWD_DATA_ALGO_0; }
+bool bwd_filter_deterministic(int a) { return a != CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0 && a != CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3; }
+
+}  // namespace
+
+extern "C" {
+
+// ---- descriptors ----
+
+cudnnStatus_t cudnnCreateTensorDescriptor(cudnnTensorDescriptor_t* d) {
+  *d = reinterpret_cast<cudnnTensorDescriptor_t>(new Tensor4);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnDestroyTensorDescriptor(cudnnTensorDescriptor_t d) {
+  delete reinterpret_cast<Tensor4*>(d);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnSetTensor4dDescriptor(cudnnTensorDescriptor_t d, cudnnTensorFormat_t format, cudnnDataType_t type, int n, int c, int h, int w) {
+  if (format != CUDNN_TENSOR_NCHW || type != CUDNN_DATA_FLOAT || n <= 0 || c <= 0 || h <= 0 || w <= 0) return CUDNN_STATUS_BAD_PARAM;
+  of<Tensor4>(d) = Tensor4{n, c, h, w};
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnCreateFilterDescriptor(cudnnFilterDescriptor_t* d) {
+  *d = reinterpret_cast<cudnnFilterDescriptor_t>(new Filter);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnDestroyFilterDescriptor(cudnnFilterDescriptor_t d) {
+  delete reinterpret_cast<Filter*>(d);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnSetFilter4dDescriptor(cudnnFilterDescriptor_t d, cudnnDataType_t type, cudnnTensorFormat_t format, int k, int c, int h, int w) {
+  if (format != CUDNN_TENSOR_NCHW || type != CUDNN_DATA_FLOAT || k <= 0 || c <= 0 || h <= 0 || w <= 0) return CUDNN_STATUS_BAD_PARAM;
+  of<Filter>(d) = Filter{k, c, h, w};
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnCreateConvolutionDescriptor(cudnnConvolutionDescriptor_t* d) {
+  *d = reinterpret_cast<cudnnConvolutionDescriptor_t>(new Conv);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnDestroyConvolutionDescriptor(cudnnConvolutionDescriptor_t d) {
+  delete reinterpret_cast<Conv*>(d);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnSetConvolution2dDescriptor(cudnnConvolutionDescriptor_t d, int pad_h, int pad_w, int u, int v, int dil_h, int dil_w,
+                                              cudnnConvolutionMode_t mode, cudnnDataType_t type) {
+  if (pad_h < 0 || pad_w < 0 || u <= 0 || v <= 0 || dil_h <= 0 || dil_w <= 0 || mode != CUDNN_CROSS_CORRELATION || type != CUDNN_DATA_FLOAT)
+    return CUDNN_STATUS_BAD_PARAM;
+  Conv& c = of<Conv>(d);
+  c.pad_h = pad_h, c.pad_w = pad_w, c.u = u, c.v = v, c.dil_h = dil_h, c.dil_w = dil_w;
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnSetConvolutionGroupCount(cudnnConvolutionDescriptor_t d, int groups) {
+  if (groups <= 0) return CUDNN_STATUS_BAD_PARAM;
+  of<Conv>(d).groups = groups;
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnSetConvolutionMathType(cudnnConvolutionDescriptor_t, cudnnMathType_t) { return CUDNN_STATUS_SUCCESS; }
+cudnnStatus_t cudnnGetConvolution2dForwardOutputDim(const cudnnConvolutionDescriptor_t c, const cudnnTensorDescriptor_t x,
+                                                    const cudnnFilterDescriptor_t w, int* n, int* k, int* h, int* ww) {
+  Geom g{of<Tensor4>(x), {}, of<Filter>(w), of<Conv>(c)};
+  if (g.x.c != g.f.c * g.cv.groups || g.f.k % g.cv.groups) return CUDNN_STATUS_BAD_PARAM;
+  *n = g.x.n, *k = g.f.k, *h = g.out_h(), *ww = g.out_w();
+  return *h > 0 && *ww > 0 ? CUDNN_STATUS_SUCCESS : CUDNN_STATUS_BAD_PARAM;
+}
+cudnnStatus_t cudnnCreatePoolingDescriptor(cudnnPoolingDescriptor_t* d) {
+  *d = reinterpret_cast<cudnnPoolingDescriptor_t>(new Pool);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnDestroyPoolingDescriptor(cudnnPoolingDescriptor_t d) {
+  delete reinterpret_cast<Pool*>(d);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnSetPooling2dDescriptor(cudnnPoolingDescriptor_t d, cudnnPoolingMode_t mode, cudnnNanPropagation_t, int kh, int kw, int ph, int pw,
+                                          int sh, int sw) {
+  if (kh <= 0 || kw <= 0 || ph < 0 || pw < 0 || sh <= 0 || sw <= 0) return CUDNN_STATUS_BAD_PARAM;
+  of<Pool>(d) = Pool{mode, kh, kw, ph, pw, sh, sw};
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnCreateActivationDescriptor(cudnnActivationDescriptor_t* d) {
+  *d = reinterpret_cast<cudnnActivationDescriptor_t>(new Act);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnDestroyActivationDescriptor(cudnnActivationDescriptor_t d) {
+  delete reinterpret_cast<Act*>(d);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnSetActivationDescriptor(cudnnActivationDescriptor_t d, cudnnActivationMode_t mode, cudnnNanPropagation_t, double coef) {
+  of<Act>(d) = Act{mode, coef};
+  return CUDNN_STATUS_SUCCESS;
+}
+
+// ---- convolution ----
+
+cudnnStatus_t cudnnGetConvolutionForwardWorkspaceSize(cudnnHandle_t, const cudnnTensorDescriptor_t x, const cudnnFilterDescriptor_t w,
+                                                      const cudnnConvolutionDescriptor_t c, const cudnnTensorDescriptor_t y,
+                                                      cudnnConvolutionFwdAlgo_t algo, size_t* bytes) {
+  const Geom g = geom(x, w, c, y);
+  if (!shapes_agree(g)) return CUDNN_STATUS_BAD_PARAM;
+  return rule(fwd_kind(algo), g, bytes);
+}
+cudnnStatus_t cudnnGetConvolutionBackwardDataWorkspaceSize(cudnnHandle_t, const cudnnFilterDescriptor_t w, const cudnnTensorDescriptor_t dy,
+                                                           const cudnnConvolutionDescriptor_t c, const cudnnTensorDescriptor_t dx,
+                                                           cudnnConvolutionBwdDataAlgo_t algo, size_t* bytes) {
+  const Geom g = geom(dx, w, c, dy);
+  if (!shapes_agree(g)) return CUDNN_STATUS_BAD_PARAM;
+  return rule(bwd_data_kind(algo), g, bytes);
+}
+cudnnStatus_t cudnnGetConvolutionBackwardFilterWorkspaceSize(cudnnHandle_t, const cudnnTensorDescriptor_t x, const cudnnTensorDescriptor_t dy,
+                                                             const cudnnConvolutionDescriptor_t c, const cudnnFilterDescriptor_t dw,
+                                                             cudnnConvolutionBwdFilterAlgo_t algo, size_t* bytes) {
+  const Geom g = geom(x, dw, c, dy);
+  if (!shapes_agree(g)) return CUDNN_STATUS_BAD_PARAM;
+  return rule(bwd_filter_kind(algo), g, bytes);
+}
+
+cudnnStatus_t cudnnGetConvolutionForwardAlgorithm_v7(cudnnHandle_t, const cudnnTensorDescriptor_t x, const cudnnFilterDescriptor_t w,
+                                                     const cudnnConvolutionDescriptor_t c, const cudnnTensorDescriptor_t y, const int requested,
+                                                     int* returned, cudnnConvolutionFwdAlgoPerf_t* perf) {
+  list_algos<cudnnConvolutionFwdAlgoPerf_t, cudnnConvolutionFwdAlgo_t>(geom(x, w, c, y), CUDNN_CONVOLUTION_FWD_ALGO_COUNT, fwd_kind, always, requested,
+                                                                       returned, perf);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnGetConvolutionBackwardDataAlgorithm_v7(cudnnHandle_t, const cudnnFilterDescriptor_t w, const cudnnTensorDescriptor_t dy,
+                                                          const cudnnConvolutionDescriptor_t c, const cudnnTensorDescriptor_t dx, const int requested,
+                                                          int* returned, cudnnConvolutionBwdDataAlgoPerf_t* perf) {
+  list_algos<cudnnConvolutionBwdDataAlgoPerf_t, cudnnConvolutionBwdDataAlgo_t>(geom(dx, w, c, dy), CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, bwd_data_kind,
+                                                                               bwd_data_deterministic, requested, returned, perf);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnGetConvolutionBackwardFilterAlgorithm_v7(cudnnHandle_t, const cudnnTensorDescriptor_t x, const cudnnTensorDescriptor_t dy,
+                                                            const cudnnConvolutionDescriptor_t c, const cudnnFilterDescriptor_t dw,
+                                                            const int requested, int* returned, cudnnConvolutionBwdFilterAlgoPerf_t* perf) {
+  list_algos<cudnnConvolutionBwdFilterAlgoPerf_t, cudnnConvolutionBwdFilterAlgo_t>(geom(x, dw, c, dy), CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT,
+                                                                                   bwd_filter_kind, bwd_filter_deterministic, requested, returned, perf);
+  return CUDNN_STATUS_SUCCESS;
+}
+
+cudnnStatus_t cudnnConvolutionForward(cudnnHandle_t, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x, const cudnnFilterDescriptor_t wd,
+                                      const void* w, const cudnnConvolutionDescriptor_t cd, cudnnConvolutionFwdAlgo_t algo, void* ws, size_t ws_bytes,
+                                      const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
+  const Geom g = geom(xd, wd, cd, yd);
+  const cudnnStatus_t st = before_run("cudnnConvolutionForward", fwd_kind(algo), g, ws_bytes, ws, beta);
+  if (st != CUDNN_STATUS_SUCCESS) return st;
+  std::vector<double> acc(static_cast<size_t>(g.y.count()), 0.0);
+  const float* xs = static_cast<const float*>(x);
+  const float* wt = static_cast<const float*>(w);
+  for_each_tap(g, [&](int64_t xi, int64_t wi, int64_t yi) { acc[yi] += static_cast<double>(xs[xi]) * wt[wi]; });
+  const float a = *static_cast<const float*>(alpha);
+  for (size_t i = 0; i < acc.size(); i++) static_cast<float*>(y)[i] = static_cast<float>(a * acc[i]);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnConvolutionBackwardData(cudnnHandle_t, const void* alpha, const cudnnFilterDescriptor_t wd, const void* w,
+                                           const cudnnTensorDescriptor_t dyd, const void* dy, const cudnnConvolutionDescriptor_t cd,
+                                           cudnnConvolutionBwdDataAlgo_t algo, void* ws, size_t ws_bytes, const void* beta,
+                                           const cudnnTensorDescriptor_t dxd, void* dx) {
+  const Geom g = geom(dxd, wd, cd, dyd);
+  const cudnnStatus_t st = before_run("cudnnConvolutionBackwardData", bwd_data_kind(algo), g, ws_bytes, ws, beta);
+  if (st != CUDNN_STATUS_SUCCESS) return st;
+  std::vector<double> acc(static_cast<size_t>(g.x.count()), 0.0);
+  const float* gy = static_cast<const float*>(dy);
+  const float* wt = static_cast<const float*>(w);
+  for_each_tap(g, [&](int64_t xi, int64_t wi, int64_t yi) { acc[xi] += static_cast<double>(gy[yi]) * wt[wi]; });
+  const float a = *static_cast<const float*>(alpha);
+  for (size_t i = 0; i < acc.size(); i++) static_cast<float*>(dx)[i] = static_cast<float>(a * acc[i]);
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnConvolutionBackwardFilter(cudnnHandle_t, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
+                                             const cudnnTensorDescriptor_t dyd, const void* dy, const cudnnConvolutionDescriptor_t cd,
+                                             cudnnConvolutionBwdFilterAlgo_t algo, void* ws, size_t ws_bytes, const void* beta,
+                                             const cudnnFilterDescriptor_t dwd, void* dw) {
+  const Geom g = geom(xd, dwd, cd, dyd);
+  const cudnnStatus_t st = before_run("cudnnConvolutionBackwardFilter", bwd_filter_kind(algo), g, ws_bytes, ws, beta);
+  if (st != CUDNN_STATUS_SUCCESS) return st;
+  std::vector<double> acc(static_cast<size_t>(g.f.k) * g.f.c * g.f.h * g.f.w, 0.0);
+  const float* gy = static_cast<const float*>(dy);
+  const float* xs = static_cast<const float*>(x);
+  for_each_tap(g, [&](int64_t xi, int64_t wi, int64_t yi) { acc[wi] += static_cast<double>(gy[yi]) * xs[xi]; });
+  const float a = *static_cast<const float*>(alpha);
+  for (size_t i = 0; i < acc.size(); i++) static_cast<float*>(dw)[i] = static_cast<float>(a * acc[i]);
+  return CUDNN_STATUS_SUCCESS;
+}
+
+// C = alpha·A + beta·C, A broadcast over C's dimensions of size 1 in A (a bias [1,C,1,1]).
+cudnnStatus_t cudnnAddTensor(cudnnHandle_t, const void* alpha, const cudnnTensorDescriptor_t ad, const void* A, const void* beta,
+                             const cudnnTensorDescriptor_t cd, void* C) {
+  const Tensor4 a = of<Tensor4>(ad), c = of<Tensor4>(cd);
+  auto fits = [](int x, int y) { return x == y || x == 1; };
+  if (!fits(a.n, c.n) || !fits(a.c, c.c) || !fits(a.h, c.h) || !fits(a.w, c.w)) return CUDNN_STATUS_BAD_PARAM;
+  const float al = *static_cast<const float*>(alpha), be = *static_cast<const float*>(beta);
+  const float* as = static_cast<const float*>(A);
+  float* cs = static_cast<float*>(C);
+  for (int n = 0; n < c.n; n++)
+    for (int ch = 0; ch < c.c; ch++)
+      for (int h = 0; h < c.h; h++)
+        for (int w = 0; w < c.w; w++) {
+          const int64_t ai = ((int64_t{a.n == 1 ? 0 : n} * a.c + (a.c == 1 ? 0 : ch)) * a.h + (a.h == 1 ? 0 : h)) * a.w + (a.w == 1 ? 0 : w);
+          float& out = cs[((int64_t{n} * c.c + ch) * c.h + h) * c.w + w];
+          out = al * as[ai] + be * out;
+        }
+  return CUDNN_STATUS_SUCCESS;
+}
+
+// ---- pooling ----
+
+cudnnStatus_t cudnnPoolingForward(cudnnHandle_t, const cudnnPoolingDescriptor_t pd, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
+                                  const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
+  const Pool p = of<Pool>(pd);
+  const Tensor4 xs = of<Tensor4>(xd), ys = of<Tensor4>(yd);
+  if (xs.n != ys.n || xs.c != ys.c || ys.h != (xs.h + 2 * p.ph - p.kh) / p.sh + 1 || ys.w != (xs.w + 2 * p.pw - p.kw) / p.sw + 1 ||
+      *static_cast<const float*>(beta) != 0.0f)
+    return CUDNN_STATUS_BAD_PARAM;
+  const float* in = static_cast<const float*>(x);
+  float* out = static_cast<float*>(y);
+  for (int64_t plane = 0; plane < int64_t{xs.n} * xs.c; plane++)
+    for (int oy = 0; oy < ys.h; oy++)
+      for (int ox = 0; ox < ys.w; ox++) {
+        double sum = 0;
+        float mx = -INFINITY;
+        int inside = 0;
+        for (int r = 0; r < p.kh; r++)
+          for (int s = 0; s < p.kw; s++) {
+            const int iy = oy * p.sh - p.ph + r, ix = ox * p.sw - p.pw + s;
+            if (iy < 0 || iy >= xs.h || ix < 0 || ix >= xs.w) continue;
+            const float v = in[(plane * xs.h + iy) * xs.w + ix];
+            sum += v;
+            mx = std::max(mx, v);
+            inside++;
+          }
+        const int divisor = p.mode == CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING ? p.kh * p.kw : inside;
+        const double v = p.mode == CUDNN_POOLING_MAX || p.mode == CUDNN_POOLING_MAX_DETERMINISTIC ? mx : sum / divisor;
+        out[(plane * ys.h + oy) * ys.w + ox] = static_cast<float>(*static_cast<const float*>(alpha) * v);
+      }
+  return CUDNN_STATUS_SUCCESS;
+}
+
+// ---- activations ----
+
+cudnnStatus_t cudnnActivationForward(cudnnHandle_t, cudnnActivationDescriptor_t ad, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
+                                     const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
+  const Act a = of<Act>(ad);
+  const int64_t n = of<Tensor4>(xd).count();
+  if (n != of<Tensor4>(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
+  const float* in = static_cast<const float*>(x);
+  float* out = static_cast<float*>(y);
+  const float al = *static_cast<const float*>(alpha);
+  for (int64_t i = 0; i < n; i++) {
+    const float v = in[i];
+    float r = 0;
+    switch (a.mode) {
+      case CUDNN_ACTIVATION_RELU: r = v > 0 ? v : (v != v ? v : 0.0f); break;
+      case CUDNN_ACTIVATION_SIGMOID: r = 1.0f / (1.0f + std::exp(-v)); break;
+      case CUDNN_ACTIVATION_TANH: r = std::tanh(v); break;
+      case CUDNN_ACTIVATION_ELU: r = v > 0 ? v : static_cast<float>(a.coef * std::expm1(static_cast<double>(v))); break;
+      default: ns_emu_unsupported("cudnnActivationForward (this mode)"); return CUDNN_STATUS_NOT_SUPPORTED;
+    }
+    out[i] = al * r;
+  }
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnActivationBackward(cudnnHandle_t, cudnnActivationDescriptor_t ad, const void* alpha, const cudnnTensorDescriptor_t yd, const void* y,
+                                      const cudnnTensorDescriptor_t dyd, const void* dy, const cudnnTensorDescriptor_t xd, const void* x,
+                                      const void* beta, const cudnnTensorDescriptor_t dxd, void* dx) {
+  const Act a = of<Act>(ad);
+  const int64_t n = of<Tensor4>(yd).count();
+  if (n != of<Tensor4>(dyd).count() || n != of<Tensor4>(dxd).count() || n != of<Tensor4>(xd).count() || *static_cast<const float*>(beta) != 0.0f)
+    return CUDNN_STATUS_BAD_PARAM;
+  const float* ys = static_cast<const float*>(y);
+  const float* g = static_cast<const float*>(dy);
+  float* out = static_cast<float*>(dx);
+  const float al = *static_cast<const float*>(alpha);
+  for (int64_t i = 0; i < n; i++) {
+    float r = 0;
+    switch (a.mode) {
+      case CUDNN_ACTIVATION_RELU: r = ys[i] > 0 ? g[i] : 0.0f; break;
+      case CUDNN_ACTIVATION_SIGMOID: r = g[i] * ys[i] * (1.0f - ys[i]); break;
+      case CUDNN_ACTIVATION_TANH: r = g[i] * (1.0f - ys[i] * ys[i]); break;
+      default: ns_emu_unsupported("cudnnActivationBackward (this mode)"); return CUDNN_STATUS_NOT_SUPPORTED;
+    }
+    out[i] = al * r;
+  }
+  return CUDNN_STATUS_SUCCESS;
+}
+
+// ---- softmax over the channels of [N, C, H, W] ----
+
+cudnnStatus_t cudnnSoftmaxForward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, cudnnSoftmaxMode_t mode, const void* alpha,
+                                  const cudnnTensorDescriptor_t xd, const void* x, const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
+  const Tensor4 t = of<Tensor4>(xd);
+  if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != of<Tensor4>(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
+  const int64_t inner = int64_t{t.h} * t.w;
+  const float* in = static_cast<const float*>(x);
+  float* out = static_cast<float*>(y);
+  for (int n = 0; n < t.n; n++)
+    for (int64_t i = 0; i < inner; i++) {
+      auto at = [&](int c) { return (int64_t{n} * t.c + c) * inner + i; };
+      float mx = -INFINITY;
+      for (int c = 0; c < t.c; c++) mx = std::max(mx, in[at(c)]);
+      double sum = 0;
+      for (int c = 0; c < t.c; c++) sum += std::exp(static_cast<double>(in[at(c)] - mx));
+      for (int c = 0; c < t.c; c++)
+        out[at(c)] = static_cast<float>(algo == CUDNN_SOFTMAX_LOG ? (in[at(c)] - mx) - std::log(sum) : std::exp(static_cast<double>(in[at(c)] - mx)) / sum);
+    }
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnSoftmaxBackward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, cudnnSoftmaxMode_t mode, const void* alpha,
+                                   const cudnnTensorDescriptor_t yd, const void* y, const cudnnTensorDescriptor_t dyd, const void* dy, const void* beta,
+                                   const cudnnTensorDescriptor_t dxd, void* dx) {
+  const Tensor4 t = of<Tensor4>(yd);
+  if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != of<Tensor4>(dyd).count() || t.count() != of<Tensor4>(dxd).count() ||
+      *static_cast<const float*>(beta) != 0.0f)
+    return CUDNN_STATUS_BAD_PARAM;
+  const int64_t inner = int64_t{t.h} * t.w;
+  const float* ys = static_cast<const float*>(y);
+  const float* g = static_cast<const float*>(dy);
+  float* out = static_cast<float*>(dx);
+  for (int n = 0; n < t.n; n++)
+    for (int64_t i = 0; i < inner; i++) {
+      auto at = [&](int c) { return (int64_t{n} * t.c + c) * inner + i; };
+      double s = 0;
+      for (int c = 0; c < t.c; c++) s += algo == CUDNN_SOFTMAX_LOG ? g[at(c)] : static_cast<double>(g[at(c)]) * ys[at(c)];
+      for (int c = 0; c < t.c; c++)
+        out[at(c)] = static_cast<float>(algo == CUDNN_SOFTMAX_LOG ? g[at(c)] - std::exp(static_cast<double>(ys[at(c)])) * s : ys[at(c)] * (g[at(c)] - s));
+    }
+  return CUDNN_STATUS_SUCCESS;
+}
+
+// ---- batch norm (spatial: statistics per channel of [N, C, H, W]) ----
+
+cudnnStatus_t cudnnBatchNormalizationForwardTraining(cudnnHandle_t, cudnnBatchNormMode_t mode, const void*, const void*, const cudnnTensorDescriptor_t xd,
+                                                     const void* x, const cudnnTensorDescriptor_t, void* y, const cudnnTensorDescriptor_t,
+                                                     const void* scale, const void* bias, double factor, void* running_mean, void* running_var,
+                                                     double eps, void* save_mean, void* save_inv_std) {
+  const Tensor4 t = of<Tensor4>(xd);
+  if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON) return CUDNN_STATUS_BAD_PARAM;
+  const int64_t inner = int64_t{t.h} * t.w, m = inner * t.n;
+  const float* in = static_cast<const float*>(x);
+  float* out = static_cast<float*>(y);
+  for (int c = 0; c < t.c; c++) {
+    double sum = 0, sq = 0;
+    for (int n = 0; n < t.n; n++)
+      for (int64_t i = 0; i < inner; i++) sum += in[(int64_t{n} * t.c + c) * inner + i];
+    const double mean = sum / m;
+    for (int n = 0; n < t.n; n++)
+      for (int64_t i = 0; i < inner; i++) {
+        const double d = in[(int64_t{n} * t.c + c) * inner + i] - mean;
+        sq += d * d;
+      }
+    const double var = sq / m, inv = 1.0 / std::sqrt(var + eps);
+    const float sc = static_cast<const float*>(scale)[c], bi = static_cast<const float*>(bias)[c];
+    for (int n = 0; n < t.n; n++)
+      for (int64_t i = 0; i < inner; i++) {
+        const int64_t k = (int64_t{n} * t.c + c) * inner + i;
+        out[k] = static_cast<float>((in[k] - mean) * inv * sc + bi);
+      }
+    if (running_mean) {
+      float& rm = static_cast<float*>(running_mean)[c];
+      float& rv = static_cast<float*>(running_var)[c];
+      rm = static_cast<float>((1 - factor) * rm + factor * mean);
+      rv = static_cast<float>((1 - factor) * rv + factor * (m > 1 ? var * m / (m - 1) : var));
+    }
+    if (save_mean) static_cast<float*>(save_mean)[c] = static_cast<float>(mean);
+    if (save_inv_std) static_cast<float*>(save_inv_std)[c] = static_cast<float>(inv);
+  }
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnBatchNormalizationForwardInference(cudnnHandle_t, cudnnBatchNormMode_t mode, const void*, const void*, const cudnnTensorDescriptor_t xd,
+                                                      const void* x, const cudnnTensorDescriptor_t, void* y, const cudnnTensorDescriptor_t,
+                                                      const void* scale, const void* bias, const void* mean, const void* var, double eps) {
+  const Tensor4 t = of<Tensor4>(xd);
+  if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON) return CUDNN_STATUS_BAD_PARAM;
+  const int64_t inner = int64_t{t.h} * t.w;
+  for (int n = 0; n < t.n; n++)
+    for (int c = 0; c < t.c; c++) {
+      const double inv = 1.0 / std::sqrt(static_cast<const float*>(var)[c] + eps);
+      for (int64_t i = 0; i < inner; i++) {
+        const int64_t k = (int64_t{n} * t.c + c) * inner + i;
+        static_cast<float*>(y)[k] = static_cast<float>((static_cast<const float*>(x)[k] - static_cast<const float*>(mean)[c]) * inv *
+                                                           static_cast<const float*>(scale)[c] +
+                                                       static_cast<const float*>(bias)[c]);
+      }
+    }
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnBatchNormalizationBackward(cudnnHandle_t, cudnnBatchNormMode_t mode, const void*, const void*, const void*, const void*,
+                                              const cudnnTensorDescriptor_t xd, const void* x, const cudnnTensorDescriptor_t, const void* dy,
+                                              const cudnnTensorDescriptor_t, void* dx, const cudnnTensorDescriptor_t, const void* scale, void* dscale,
+                                              void* dbias, double eps, const void* save_mean, const void* save_inv_std) {
+  const Tensor4 t = of<Tensor4>(xd);
+  if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON || !save_mean || !save_inv_std) return CUDNN_STATUS_BAD_PARAM;
+  const int64_t inner = int64_t{t.h} * t.w, m = inner * t.n;
+  const float* xs = static_cast<const float*>(x);
+  const float* g = static_cast<const float*>(dy);
+  for (int c = 0; c < t.c; c++) {
+    const double mean = static_cast<const float*>(save_mean)[c], inv = static_cast<const float*>(save_inv_std)[c];
+    double sg = 0, sgx = 0;
+    for (int n = 0; n < t.n; n++)
+      for (int64_t i = 0; i < inner; i++) {
+        const int64_t k = (int64_t{n} * t.c + c) * inner + i;
+        sg += g[k];
+        sgx += g[k] * (xs[k] - mean) * inv;
+      }
+    static_cast<float*>(dbias)[c] = static_cast<float>(sg);
+    static_cast<float*>(dscale)[c] = static_cast<float>(sgx);
+    const double sc = static_cast<const float*>(scale)[c];
+    for (int n = 0; n < t.n; n++)
+      for (int64_t i = 0; i < inner; i++) {
+        const int64_t k = (int64_t{n} * t.c + c) * inner + i;
+        const double xhat = (xs[k] - mean) * inv;
+        static_cast<float*>(dx)[k] = static_cast<float>(sc * inv / m * (m * g[k] - sg - xhat * sgx));
+      }
+  }
+  return CUDNN_STATUS_SUCCESS;
+}
+
+}  // extern "C"
