@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every workspace's vitest suite through turbo (one package at a time: the machine has two
-// cores and native ops use OpenMP), then sums the per-package JSON reports into the one closing
-// line CI reads: "N passed, N failed, N skipped".
+// cores and native ops use OpenMP), then the cuda backend's tests on the cuda emulator
+// (scripts/cuda-emu-test), and sums the reports into the one closing line CI reads:
+// "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,15 @@ for (const ws of workspaces) {
   const brokenSuites = (report.testResults ?? []).filter((r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0).length;
   passed += p; failed += f + brokenSuites; skipped += s;
   rows.push(`${ws.padEnd(32)} ${String(p).padStart(5)} passed ${String(f + brokenSuites).padStart(4)} failed ${String(s).padStart(4)} skipped`);
+}
+// The cuda backend on the cuda emulator (scripts/cuda-emu-test; NUTSHELL_SKIP_CUDA_EMU=1 skips it).
+if (!process.env.NUTSHELL_SKIP_CUDA_EMU) {
+  const emu = spawnSync('bash', [join(root, 'scripts', 'cuda-emu-test')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(emu.stdout ?? '');
+  const m = /(\d+) passed, (\d+) failed, (\d+) skipped\s*$/.exec(emu.stdout ?? '');
+  const [p, f, s] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 1, 0];
+  passed += p; failed += f; skipped += s;
+  rows.push(`${'cuda emulator'.padEnd(32)} ${String(p).padStart(5)} passed ${String(f).padStart(4)} failed ${String(s).padStart(4)} skipped`);
 }
 console.log('\n' + rows.join('\n'));
 if (turbo.status !== 0 && failed === 0) failed = 1; // turbo failed outside any test (a build, a crash)
