@@ -27,7 +27,6 @@ if (target === 'cuda' && !cuda.available) {
 }
 console.log(`${target}: ${Object.entries(target === 'cuda' ? cuda.facts : backends().cpu.facts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
-const emulated = target === 'cuda' && cuda.facts.architectures === 'emulated';
 const cpu = Device.of('cpu');
 const gpu = Device.of(target);
 let passed = 0;
@@ -52,11 +51,6 @@ function check(name, fn) {
 const tol = (decl) => decl.test?.goldenTolerance ?? 1e-4;
 for (const decl of opTable) {
   if (!decl.view && !native().hasKernel(opId(decl.name), gpu.typeId)) {
-    // The cuda emulator (native/emu) registers no kernel for what it cannot run (cuDNN's RNN).
-    if (emulated) {
-      if (!only || only.test(decl.name)) console.log(`skip ${decl.name}: no kernel on the cuda emulator`);
-      continue;
-    }
     check(`${decl.name}: has a cuda kernel`, () => {
       throw new Error('no cuda kernel registered');
     });

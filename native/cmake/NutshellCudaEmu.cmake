@@ -1,7 +1,8 @@
 # The cuda backend built for the cuda emulator (NUTSHELL_CUDA=EMULATE; Note [cuda emulation] in
 # emu/ns_emu.h): the same host sources, the kernels rewritten as C++ by emu/cu2cc.py, the CUDA
-# runtime from emu/runtime.cc, cuDNN and cuBLAS from emu/libs.cc and the weak stubs gen_stubs.py
-# writes, the registration of gen_registry.py. Included by NutshellCuda.cmake once the headers are found; a test build, never shipped.
+# runtime from emu/runtime.cc, cuDNN from emu/dnn.cc and emu/rnn.cc, cuBLAS from emu/libs.cc, and
+# weak stubs (gen_stubs.py) for whatever else the sources name. Included by NutshellCuda.cmake
+# once the headers are found; a test build, never shipped.
 enable_language(C)
 find_package(Threads REQUIRED)
 find_package(Python3 COMPONENTS Interpreter REQUIRED)
@@ -32,17 +33,9 @@ add_custom_command(
   DEPENDS ${_ns_cu} ${_ns_cuh} ${_ns_host} "${_ns_emu}/gen_stubs.py"
   COMMENT "cuda emulator: stubs for cuDNN and cuBLAS")
 
-# cuDNN's RNN is not emulated: the kernels of src/cuda/rnn.cc are compiled but not registered.
-add_custom_command(
-  OUTPUT "${_ns_emu_out}/cuda_kernels.emu.cc"
-  COMMAND ${Python3_EXECUTABLE} "${_ns_emu}/gen_registry.py" "${CMAKE_CURRENT_SOURCE_DIR}/src/gen/cuda_kernels.gen.cc" "${_ns_emu_out}/cuda_kernels.emu.cc"
-          "${CMAKE_CURRENT_SOURCE_DIR}/src/cuda/rnn.cc"
-  DEPENDS src/gen/cuda_kernels.gen.cc src/cuda/rnn.cc "${_ns_emu}/gen_registry.py"
-  COMMENT "cuda emulator: kernel registration")
-
 file(GLOB _ns_host_sources CONFIGURE_DEPENDS src/cuda/*.cc)
-add_library(nutshell_cuda SHARED ${_ns_host_sources} ${_ns_kernels} "${_ns_emu_out}/stubs.c" "${_ns_emu}/runtime.cc" "${_ns_emu}/libs.cc" "${_ns_emu}/dnn.cc"
-            ${NUTSHELL_CORE_SOURCES} "${_ns_emu_out}/cuda_kernels.emu.cc")
+add_library(nutshell_cuda SHARED ${_ns_host_sources} ${_ns_kernels} "${_ns_emu_out}/stubs.c" "${_ns_emu}/runtime.cc" "${_ns_emu}/libs.cc" "${_ns_emu}/dnn.cc" "${_ns_emu}/rnn.cc"
+            ${NUTSHELL_CORE_SOURCES} src/gen/cuda_kernels.gen.cc)
 target_include_directories(nutshell_cuda PRIVATE "${_ns_emu}/include" "${CMAKE_CURRENT_SOURCE_DIR}/src/cuda" ${CUDNN_INCLUDE_DIR} ${CUBLAS_INCLUDE_DIR}
                            ${CUDAToolkit_INCLUDE_DIRS})
 # The kernels see ns_emu.h first; explicitly rounded arithmetic (__fmul_rn …) must stay unfused.

@@ -18,12 +18,18 @@
 #include <cstring>
 #include <vector>
 
+#include "descriptors.h"
+
 extern "C" void ns_emu_unsupported(const char* name);
 
 namespace {
 
+// The [N, C, H, W] view of a descriptor (the legacy calls below only see 4-d ones).
 struct Tensor4 {
   int n = 0, c = 0, h = 0, w = 0;
+  Tensor4() = default;
+  Tensor4(int n_, int c_, int h_, int w_) : n(n_), c(c_), h(h_), w(w_) {}
+  Tensor4(const ns_emu::TensorDesc& d) : n(d.n()), c(d.c()), h(d.h()), w(d.w()) {}
   int64_t count() const { return int64_t{n} * c * h * w; }
 };
 struct Filter {
@@ -45,6 +51,8 @@ template <typename T, typename D>
 T& of(D d) {
   return *reinterpret_cast<T*>(d);
 }
+// Tensor descriptors hold an ns_emu::TensorDesc; this is their 4-d view.
+Tensor4 t4(cudnnTensorDescriptor_t d) { return Tensor4(*reinterpret_cast<const ns_emu::TensorDesc*>(d)); }
 
 // ---- convolution geometry and algorithm rules ----
 
@@ -58,7 +66,7 @@ struct Geom {
 };
 
 Geom geom(cudnnTensorDescriptor_t x, cudnnFilterDescriptor_t w, cudnnConvolutionDescriptor_t c, cudnnTensorDescriptor_t y) {
-  return Geom{of<Tensor4>(x), of<Tensor4>(y), of<Filter>(w), of<Conv>(c)};
+  return Geom{t4(x), t4(y), of<Filter>(w), of<Conv>(c)};
 }
 
 bool shapes_agree(const Geom& g) {
@@ -198,16 +206,44 @@ extern "C" {
 // ---- descriptors ----
 
 cudnnStatus_t cudnnCreateTensorDescriptor(cudnnTensorDescriptor_t* d) {
-  *d = reinterpret_cast<cudnnTensorDescriptor_t>(new Tensor4);
+  *d = reinterpret_cast<cudnnTensorDescriptor_t>(new ns_emu::TensorDesc);
   return CUDNN_STATUS_SUCCESS;
 }
 cudnnStatus_t cudnnDestroyTensorDescriptor(cudnnTensorDescriptor_t d) {
-  delete reinterpret_cast<Tensor4*>(d);
+  delete reinterpret_cast<ns_emu::TensorDesc*>(d);
   return CUDNN_STATUS_SUCCESS;
 }
 cudnnStatus_t cudnnSetTensor4dDescriptor(cudnnTensorDescriptor_t d, cudnnTensorFormat_t format, cudnnDataType_t type, int n, int c, int h, int w) {
   if (format != CUDNN_TENSOR_NCHW || type != CUDNN_DATA_FLOAT || n <= 0 || c <= 0 || h <= 0 || w <= 0) return CUDNN_STATUS_BAD_PARAM;
-  of<Tensor4>(d) = Tensor4{n, c, h, w};
+  auto& t = *reinterpret_cast<ns_emu::TensorDesc*>(d);
+  t = ns_emu::TensorDesc{};
+  t.nd = 4;
+  t.dims[0] = n, t.dims[1] = c, t.dims[2] = h, t.dims[3] = w;
+  return CUDNN_STATUS_SUCCESS;
+}
+// Packed strides only (the only kind the backend sets).
+cudnnStatus_t cudnnSetTensorNdDescriptor(cudnnTensorDescriptor_t d, cudnnDataType_t type, int nd, const int dims[], const int strides[]) {
+  if (type != CUDNN_DATA_FLOAT || nd < 3 || nd > 8) return CUDNN_STATUS_BAD_PARAM;
+  int64_t expect = 1;
+  for (int i = nd - 1; i >= 0; i--) {
+    if (dims[i] <= 0 || strides[i] != expect) return CUDNN_STATUS_BAD_PARAM;
+    expect *= dims[i];
+  }
+  auto& t = *reinterpret_cast<ns_emu::TensorDesc*>(d);
+  t = ns_emu::TensorDesc{};
+  t.nd = nd;
+  for (int i = 0; i < nd; i++) t.dims[i] = dims[i];
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnGetTensorNdDescriptor(const cudnnTensorDescriptor_t d, int requested, cudnnDataType_t* type, int* nd, int dims[], int strides[]) {
+  const auto& t = *reinterpret_cast<const ns_emu::TensorDesc*>(d);
+  *type = CUDNN_DATA_FLOAT;
+  *nd = t.nd;
+  int64_t stride = 1;
+  for (int i = t.nd - 1; i >= 0; i--) {
+    if (i < requested) dims[i] = t.dims[i], strides[i] = static_cast<int>(stride);
+    stride *= t.dims[i];
+  }
   return CUDNN_STATUS_SUCCESS;
 }
 cudnnStatus_t cudnnCreateFilterDescriptor(cudnnFilterDescriptor_t* d) {
@@ -247,7 +283,7 @@ cudnnStatus_t cudnnSetConvolutionGroupCount(cudnnConvolutionDescriptor_t d, int 
 cudnnStatus_t cudnnSetConvolutionMathType(cudnnConvolutionDescriptor_t, cudnnMathType_t) { return CUDNN_STATUS_SUCCESS; }
 cudnnStatus_t cudnnGetConvolution2dForwardOutputDim(const cudnnConvolutionDescriptor_t c, const cudnnTensorDescriptor_t x,
                                                     const cudnnFilterDescriptor_t w, int* n, int* k, int* h, int* ww) {
-  Geom g{of<Tensor4>(x), {}, of<Filter>(w), of<Conv>(c)};
+  Geom g{t4(x), {}, of<Filter>(w), of<Conv>(c)};
   if (g.x.c != g.f.c * g.cv.groups || g.f.k % g.cv.groups) return CUDNN_STATUS_BAD_PARAM;
   *n = g.x.n, *k = g.f.k, *h = g.out_h(), *ww = g.out_w();
   return *h > 0 && *ww > 0 ? CUDNN_STATUS_SUCCESS : CUDNN_STATUS_BAD_PARAM;
@@ -373,7 +409,7 @@ cudnnStatus_t cudnnConvolutionBackwardFilter(cudnnHandle_t, const void* alpha, c
 // C = alpha·A + beta·C, A broadcast over C's dimensions of size 1 in A (a bias [1,C,1,1]).
 cudnnStatus_t cudnnAddTensor(cudnnHandle_t, const void* alpha, const cudnnTensorDescriptor_t ad, const void* A, const void* beta,
                              const cudnnTensorDescriptor_t cd, void* C) {
-  const Tensor4 a = of<Tensor4>(ad), c = of<Tensor4>(cd);
+  const Tensor4 a = t4(ad), c = t4(cd);
   auto fits = [](int x, int y) { return x == y || x == 1; };
   if (!fits(a.n, c.n) || !fits(a.c, c.c) || !fits(a.h, c.h) || !fits(a.w, c.w)) return CUDNN_STATUS_BAD_PARAM;
   const float al = *static_cast<const float*>(alpha), be = *static_cast<const float*>(beta);
@@ -395,7 +431,7 @@ cudnnStatus_t cudnnAddTensor(cudnnHandle_t, const void* alpha, const cudnnTensor
 cudnnStatus_t cudnnPoolingForward(cudnnHandle_t, const cudnnPoolingDescriptor_t pd, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
                                   const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
   const Pool p = of<Pool>(pd);
-  const Tensor4 xs = of<Tensor4>(xd), ys = of<Tensor4>(yd);
+  const Tensor4 xs = t4(xd), ys = t4(yd);
   if (xs.n != ys.n || xs.c != ys.c || ys.h != (xs.h + 2 * p.ph - p.kh) / p.sh + 1 || ys.w != (xs.w + 2 * p.pw - p.kw) / p.sw + 1 ||
       *static_cast<const float*>(beta) != 0.0f)
     return CUDNN_STATUS_BAD_PARAM;
@@ -428,8 +464,8 @@ cudnnStatus_t cudnnPoolingForward(cudnnHandle_t, const cudnnPoolingDescriptor_t 
 cudnnStatus_t cudnnActivationForward(cudnnHandle_t, cudnnActivationDescriptor_t ad, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
                                      const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
   const Act a = of<Act>(ad);
-  const int64_t n = of<Tensor4>(xd).count();
-  if (n != of<Tensor4>(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
+  const int64_t n = t4(xd).count();
+  if (n != t4(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
   const float* in = static_cast<const float*>(x);
   float* out = static_cast<float*>(y);
   const float al = *static_cast<const float*>(alpha);
@@ -451,8 +487,8 @@ cudnnStatus_t cudnnActivationBackward(cudnnHandle_t, cudnnActivationDescriptor_t
                                       const cudnnTensorDescriptor_t dyd, const void* dy, const cudnnTensorDescriptor_t xd, const void* x,
                                       const void* beta, const cudnnTensorDescriptor_t dxd, void* dx) {
   const Act a = of<Act>(ad);
-  const int64_t n = of<Tensor4>(yd).count();
-  if (n != of<Tensor4>(dyd).count() || n != of<Tensor4>(dxd).count() || n != of<Tensor4>(xd).count() || *static_cast<const float*>(beta) != 0.0f)
+  const int64_t n = t4(yd).count();
+  if (n != t4(dyd).count() || n != t4(dxd).count() || n != t4(xd).count() || *static_cast<const float*>(beta) != 0.0f)
     return CUDNN_STATUS_BAD_PARAM;
   const float* ys = static_cast<const float*>(y);
   const float* g = static_cast<const float*>(dy);
@@ -475,8 +511,8 @@ cudnnStatus_t cudnnActivationBackward(cudnnHandle_t, cudnnActivationDescriptor_t
 
 cudnnStatus_t cudnnSoftmaxForward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, cudnnSoftmaxMode_t mode, const void* alpha,
                                   const cudnnTensorDescriptor_t xd, const void* x, const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
-  const Tensor4 t = of<Tensor4>(xd);
-  if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != of<Tensor4>(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
+  const Tensor4 t = t4(xd);
+  if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != t4(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
   const int64_t inner = int64_t{t.h} * t.w;
   const float* in = static_cast<const float*>(x);
   float* out = static_cast<float*>(y);
@@ -495,8 +531,8 @@ cudnnStatus_t cudnnSoftmaxForward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, c
 cudnnStatus_t cudnnSoftmaxBackward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, cudnnSoftmaxMode_t mode, const void* alpha,
                                    const cudnnTensorDescriptor_t yd, const void* y, const cudnnTensorDescriptor_t dyd, const void* dy, const void* beta,
                                    const cudnnTensorDescriptor_t dxd, void* dx) {
-  const Tensor4 t = of<Tensor4>(yd);
-  if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != of<Tensor4>(dyd).count() || t.count() != of<Tensor4>(dxd).count() ||
+  const Tensor4 t = t4(yd);
+  if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != t4(dyd).count() || t.count() != t4(dxd).count() ||
       *static_cast<const float*>(beta) != 0.0f)
     return CUDNN_STATUS_BAD_PARAM;
   const int64_t inner = int64_t{t.h} * t.w;
@@ -520,7 +556,7 @@ cudnnStatus_t cudnnBatchNormalizationForwardTraining(cudnnHandle_t, cudnnBatchNo
                                                      const void* x, const cudnnTensorDescriptor_t, void* y, const cudnnTensorDescriptor_t,
                                                      const void* scale, const void* bias, double factor, void* running_mean, void* running_var,
                                                      double eps, void* save_mean, void* save_inv_std) {
-  const Tensor4 t = of<Tensor4>(xd);
+  const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON) return CUDNN_STATUS_BAD_PARAM;
   const int64_t inner = int64_t{t.h} * t.w, m = inner * t.n;
   const float* in = static_cast<const float*>(x);
@@ -556,7 +592,7 @@ cudnnStatus_t cudnnBatchNormalizationForwardTraining(cudnnHandle_t, cudnnBatchNo
 cudnnStatus_t cudnnBatchNormalizationForwardInference(cudnnHandle_t, cudnnBatchNormMode_t mode, const void*, const void*, const cudnnTensorDescriptor_t xd,
                                                       const void* x, const cudnnTensorDescriptor_t, void* y, const cudnnTensorDescriptor_t,
                                                       const void* scale, const void* bias, const void* mean, const void* var, double eps) {
-  const Tensor4 t = of<Tensor4>(xd);
+  const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON) return CUDNN_STATUS_BAD_PARAM;
   const int64_t inner = int64_t{t.h} * t.w;
   for (int n = 0; n < t.n; n++)
@@ -575,7 +611,7 @@ cudnnStatus_t cudnnBatchNormalizationBackward(cudnnHandle_t, cudnnBatchNormMode_
                                               const cudnnTensorDescriptor_t xd, const void* x, const cudnnTensorDescriptor_t, const void* dy,
                                               const cudnnTensorDescriptor_t, void* dx, const cudnnTensorDescriptor_t, const void* scale, void* dscale,
                                               void* dbias, double eps, const void* save_mean, const void* save_inv_std) {
-  const Tensor4 t = of<Tensor4>(xd);
+  const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON || !save_mean || !save_inv_std) return CUDNN_STATUS_BAD_PARAM;
   const int64_t inner = int64_t{t.h} * t.w, m = inner * t.n;
   const float* xs = static_cast<const float*>(x);

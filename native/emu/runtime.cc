@@ -87,7 +87,7 @@ std::string where(const void* p) {
 
 extern "C" void ns_emu_switch(void** save_sp, void* load_sp);
 asm(R"(
-.text
+.pushsection .text
 .globl ns_emu_switch
 .type ns_emu_switch,@function
 ns_emu_switch:
@@ -113,6 +113,7 @@ ns_emu_switch:
   popq %rbp
   ret
 .size ns_emu_switch, .-ns_emu_switch
+.popsection
 )");
 
 namespace ns_emu {
