@@ -64,7 +64,8 @@ async function main(): Promise<void> {
     else process.env[k] = v;
   }
   const cudaBackend = nut.T.backends().cuda;
-  const gpu = cudaBackend.available ? String((cudaBackend.facts as Record<string, unknown>).device ?? 'gpu') : undefined;
+  // The first GPU's name, e.g. 'NVIDIA H100 80GB HBM3' (facts.device0 also says '(sm_90, … MiB)').
+  const gpu = cudaBackend.available ? String((cudaBackend.facts as Record<string, unknown>).device0 ?? 'gpu').replace(/\s*\(.*\)\s*$/, '') : undefined;
   const devices = opts.devices ?? (gpu ? ['cpu', 'cuda'] : ['cpu']);
   if (devices.includes('cuda') && !gpu) {
     console.error(`bench: --device cuda, but cuda is unavailable: ${cudaBackend.reason ?? 'not built'}`);
