@@ -43,6 +43,14 @@ set_source_files_properties(${_ns_kernels} PROPERTIES COMPILE_OPTIONS "-include;
 target_compile_options(nutshell_cuda PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-O2 -g -Wall -Wno-unused-parameter -Wno-deprecated-declarations>)
 set_target_properties(nutshell_cuda PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${CMAKE_LIBRARY_OUTPUT_DIRECTORY}")
 target_link_options(nutshell_cuda PRIVATE -Wl,-z,defs)
+# NUTSHELL_EMU_ASAN=ON: the emulated backend under AddressSanitizer (run node with
+# LD_PRELOAD=$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0): a kernel that reads
+# or writes past its device block stops with the offending line.
+if(NUTSHELL_EMU_ASAN)
+  target_compile_options(nutshell_cuda PRIVATE -fsanitize=address -fno-omit-frame-pointer)
+  target_link_options(nutshell_cuda PRIVATE -fsanitize=address)
+  target_compile_definitions(nutshell_cuda PRIVATE NS_EMU_ASAN=1)
+endif()
 target_link_libraries(nutshell_cuda PRIVATE Threads::Threads)
 add_dependencies(nutshell nutshell_cuda)
 set(NUTSHELL_CUDA_COMPILED 1)

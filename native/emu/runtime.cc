@@ -21,6 +21,9 @@
 #include <vector>
 
 #include "ns_emu.h"
+#if NS_EMU_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace ns_emu {
 
@@ -180,6 +183,10 @@ thread_local Stacks stacks;
 // A fresh fiber's stack as ns_emu_switch leaves a suspended one: control words, six registers,
 // and fiber_main as the return address (entered with the stack aligned as after a call).
 void* initial_frame(char* stack_base) {
+#if NS_EMU_ASAN
+  // A finished fiber never returns from fiber_main: its frame's redzones stay poisoned.
+  __asan_unpoison_memory_region(stack_base, kStack);
+#endif
   auto* top = reinterpret_cast<uint64_t*>(reinterpret_cast<uintptr_t>(stack_base + kStack) & ~uintptr_t{15});
   *--top = 0;                                            // the alignment slot of a return address
   *--top = reinterpret_cast<uint64_t>(&fiber_main);      // ret target
@@ -401,14 +408,19 @@ cudaError_t cudaMalloc(void** p, size_t n) {
   auto& m = memory();
   std::lock_guard<std::mutex> lock(m.mu);
   const size_t rounded = (std::max<size_t>(n, 1) + 255) / 256 * 256;
+#if NS_EMU_ASAN
+  const size_t bytes = std::max<size_t>(n, 1);  // exactly: AddressSanitizer then sees any overrun
+#else
+  const size_t bytes = rounded;
+#endif
   if (m.used + rounded > m.capacity) {
     *p = nullptr;
     ns_emu::last_error = cudaErrorMemoryAllocation;  // not printed: the allocator retries, users see its message
     return cudaErrorMemoryAllocation;
   }
-  void* q = std::aligned_alloc(256, rounded);
-  if (!q) return fail(cudaErrorMemoryAllocation, "host out of memory");
-  std::memset(q, 0xcd, rounded);  // garbage, as fresh device memory is: a kernel must not rely on zeros
+  void* q = nullptr;
+  if (posix_memalign(&q, 256, bytes) != 0) return fail(cudaErrorMemoryAllocation, "host out of memory");
+  std::memset(q, 0xcd, bytes);  // garbage, as fresh device memory is: a kernel must not rely on zeros
   m.device[reinterpret_cast<uintptr_t>(q)] = n;
   m.used += rounded;
   *p = q;
