@@ -270,8 +270,37 @@ void warp_exchange(const void* mine, void* out, size_t bytes, int src_lane) {
   std::memcpy(out, slot(parity, src), bytes);
 }
 
+// NUTSHELL_EMU_LAUNCHES=1: counts launches per kernel and prints them at exit (how many kernels
+// an op or a training step costs, which a GPU pays for in launch latency).
+struct LaunchCounts {
+  std::mutex mu;
+  std::map<std::string, std::pair<long, long>> counts;  // name → launches, threads
+  ~LaunchCounts() {
+    long total = 0;
+    for (const auto& [name, c] : counts) total += c.first;
+    std::fprintf(stderr, "cuda-emu: %ld launches\n", total);
+    for (const auto& [name, c] : counts) std::fprintf(stderr, "cuda-emu: %8ld × %s (%ld threads each on average)\n", c.first, name.c_str(), c.second / c.first);
+  }
+};
+LaunchCounts* launch_counts() {
+  static LaunchCounts* counts = std::getenv("NUTSHELL_EMU_LAUNCHES") ? new LaunchCounts : nullptr;
+  return counts;
+}
+void count_launch(const char* name, uint64_t threads) {
+  static struct Reporter {
+    ~Reporter() { delete launch_counts(); }
+  } reporter;
+  LaunchCounts* c = launch_counts();
+  if (!c) return;
+  std::lock_guard<std::mutex> lock(c->mu);
+  auto& e = c->counts[name];
+  e.first++;
+  e.second += static_cast<long>(threads);
+}
+
 void run_grid(const Cfg& cfg, Body body, const void* closure, const char* name) {
   const dim3 g = cfg.grid, t = cfg.block;
+  count_launch(name, uint64_t{g.x} * g.y * g.z * t.x * t.y * t.z);
   const uint64_t threads = uint64_t{t.x} * t.y * t.z;
   if (threads == 0 || uint64_t{g.x} * g.y * g.z == 0 || threads > kMaxThreads || t.z > 64 || g.y > 65535 || g.z > 65535 ||
       g.x > 0x7fffffffu) {
