@@ -72,9 +72,9 @@ function convCase(s: (typeof shapes.conv)[number], backward: boolean, device: Be
   const ow = s.w + 2 * s.pad - s.k + 1;
   const flops = convFlops(s) * (backward ? 3 : 1);
   const heavy = convFlops(s) > 1e9;
-  const pass = backward ? 'fwdbwd' : 'fwd';
-  const named = device === 'cpu' ? onDevice(device, `conv.${s.name}.${pass}`, `conv ${s.label} ${backward ? 'fwd+bwd' : 'fwd'}`) : onDevice(device, `conv.${s.name}.${pass}.${algo}`, `conv ${s.label} ${backward ? 'fwd+bwd' : 'fwd'} algo=${algo}`);
   const cpu = device === 'cpu';
+  const pass = backward ? 'fwdbwd' : 'fwd';
+  const named = onDevice(device, `conv.${s.name}.${pass}${cpu ? '' : `.${algo}`}`, `conv ${s.label} ${backward ? 'fwd+bwd' : 'fwd'}${cpu ? '' : ` algo=${algo}`}`);
   return {
     ...named,
     suite: 'ops',
