@@ -31,8 +31,10 @@ describe('thread scratch', () => {
       `const y = T.conv2d(x, w, undefined, { padding: 1 });
        y.dataSync();  // the 75 MB result and its 75 MB copy in JS`,
     );
-    // Result and its copy: 2 × 72 MiB; kept scratch would add ~108 MiB more.
-    expect(growthMiB).toBeGreaterThan(130);
+    // Result and its copy: 2 × 72 MiB (148 measured here); kept scratch would add ~108 MiB more.
+    // The lower bound only shows the op ran: one CI run measured 114 (not reproduced; RSS counts
+    // pages, and how many a fresh allocation faults in depends on what the process mapped before).
+    expect(growthMiB).toBeGreaterThan(64);
     expect(growthMiB).toBeLessThan(200);
   });
 
