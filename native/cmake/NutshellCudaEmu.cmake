@@ -59,3 +59,12 @@ set(NUTSHELL_CUDNN_VERSION "emulated")
 set(NUTSHELL_CUBLAS_VERSION "emulated")
 set(NUTSHELL_CUDA_ARCHS_STR "emulated")
 set(NUTSHELL_CUDA_STATUS "emulated on the cpu (emu/; headers of CUDA ${CUDAToolkit_VERSION}, cuDNN at ${CUDNN_INCLUDE_DIR}, cuBLAS at ${CUBLAS_INCLUDE_DIR})")
+
+# The emulator's own checks (emu/selftest.cc), run first by scripts/cuda-emu-test.
+add_executable(nutshell_emu_selftest emu/selftest.cc emu/runtime.cc)
+set_source_files_properties(emu/selftest.cc PROPERTIES COMPILE_OPTIONS "-include;${_ns_emu}/ns_emu.h")
+target_include_directories(nutshell_emu_selftest PRIVATE "${_ns_emu}" ${CUDAToolkit_INCLUDE_DIRS})
+target_compile_options(nutshell_emu_selftest PRIVATE -O2 -Wall -Wno-unused-parameter)
+target_link_libraries(nutshell_emu_selftest PRIVATE Threads::Threads)
+set_target_properties(nutshell_emu_selftest PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_LIBRARY_OUTPUT_DIRECTORY}")
+add_dependencies(nutshell nutshell_emu_selftest)

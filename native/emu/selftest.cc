@@ -1,0 +1,109 @@
+// The cuda emulator's own checks (Note [cuda emulation] in ns_emu.h), run by scripts/cuda-emu-test
+// before anything relies on it: barriers and shared memory, warp shuffles (a lane may already have
+// exited after writing), dynamic shared memory, and the errors a GPU would give — a barrier some
+// threads never reach, a launch beyond CUDA's limits, a copy outside device memory, a bad free.
+// Prints one line per check and "N passed, N failed"; exit 1 on a failure.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace {
+
+int passed = 0, failed = 0;
+
+void check(bool ok, const std::string& what) {
+  (ok ? passed : failed)++;
+  std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
+}
+
+// Sum of 0..blockDim.x-1 through shared memory and a tree of barriers.
+__global__ void block_sum(int* out) {
+  __shared__ int s[256];
+  s[threadIdx.x] = static_cast<int>(threadIdx.x);
+  __syncthreads();
+  for (unsigned half = blockDim.x / 2; half > 0; half /= 2) {
+    if (threadIdx.x < half) s[threadIdx.x] += s[threadIdx.x + half];
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) out[blockIdx.x] = s[0];
+}
+
+// Warp maximum by shuffles down, then broadcast from lane 0 to every lane.
+__global__ void warp_max(const float* in, float* out) {
+  float v = in[threadIdx.x];
+  for (int off = 16; off > 0; off /= 2) {
+    const float o = __shfl_down_sync(0xffffffffu, v, off);
+    v = v > o ? v : o;
+  }
+  out[threadIdx.x] = __shfl_sync(0xffffffffu, v, 0);
+}
+
+__global__ void reverse_dynamic(const int* in, int* out, int n) {
+  int* s = static_cast<int*>(::ns_emu::dynamic_shared());
+  s[threadIdx.x] = in[threadIdx.x];
+  __syncthreads();
+  out[threadIdx.x] = s[n - 1 - threadIdx.x];
+}
+
+// Even lanes wait at the block barrier for odd lanes that wait at a shuffle for the even ones: a
+// hang on a GPU, a failed launch here.
+__global__ void divergent_barrier(int* out) {
+  if (threadIdx.x % 2 == 0) __syncthreads();
+  else out[threadIdx.x] = __shfl_sync(0xffffffffu, static_cast<int>(threadIdx.x), 0);
+}
+
+}  // namespace
+
+int main() {
+  {
+    int* d = nullptr;
+    cudaMalloc(reinterpret_cast<void**>(&d), 3 * sizeof(int));
+    ::ns_emu::launch(::ns_emu::Cfg(3, 256), "block_sum", [&]() { block_sum(d); });
+    int h[3] = {0, 0, 0};
+    cudaMemcpy(h, d, sizeof h, cudaMemcpyDeviceToHost);
+    check(h[0] == 255 * 256 / 2 && h[1] == h[0] && h[2] == h[0] && cudaGetLastError() == cudaSuccess, "barriers and shared memory: a block's tree sum");
+    cudaFree(d);
+  }
+  {
+    float in[64], out[64];
+    for (int i = 0; i < 64; i++) in[i] = static_cast<float>((i * 7) % 32 + (i >= 32 ? 100 : 0));
+    ::ns_emu::launch(::ns_emu::Cfg(1, 64), "warp_max", [&]() { warp_max(in, out); });
+    bool ok = true;
+    for (int i = 0; i < 64; i++) ok = ok && out[i] == (i < 32 ? 31.0f : 131.0f);
+    check(ok, "warp shuffles: every lane gets its own warp's maximum");
+  }
+  {
+    int in[100], out[100];
+    for (int i = 0; i < 100; i++) in[i] = i;
+    ::ns_emu::launch(::ns_emu::Cfg(1, 100, 100 * sizeof(int)), "reverse_dynamic", [&]() { reverse_dynamic(in, out, 100); });
+    bool ok = true;
+    for (int i = 0; i < 100; i++) ok = ok && out[i] == 99 - i;
+    check(ok, "dynamic shared memory");
+  }
+  {
+    int out[64];
+    ::ns_emu::launch(::ns_emu::Cfg(1, 64), "divergent_barrier", [&]() { divergent_barrier(out); });
+    check(cudaGetLastError() == cudaErrorLaunchFailure, "threads waiting for each other at a barrier and a shuffle fail the launch");
+  }
+  {
+    int out[1];
+    ::ns_emu::launch(::ns_emu::Cfg(1, 2048), "too_many_threads", [&]() { out[0] = 0; });
+    check(cudaGetLastError() == cudaErrorInvalidConfiguration, "2048 threads per block is an invalid configuration");
+    ::ns_emu::launch(::ns_emu::Cfg(dim3(1, 70000), 32), "grid_y_too_large", [&]() { out[0] = 0; });
+    check(cudaGetLastError() == cudaErrorInvalidConfiguration, "a grid.y over 65535 is an invalid configuration");
+  }
+  {
+    float host[4] = {1, 2, 3, 4}, other[4];
+    float* d = nullptr;
+    cudaMalloc(reinterpret_cast<void**>(&d), sizeof host);
+    check(cudaMemcpy(d, host, sizeof host, cudaMemcpyHostToDevice) == cudaSuccess, "a host-to-device copy into a device block");
+    check(cudaMemcpy(other, host, sizeof host, cudaMemcpyHostToDevice) == cudaErrorInvalidValue, "a host-to-device copy to host memory is refused");
+    check(cudaMemcpy(host, d, 2 * sizeof host, cudaMemcpyDeviceToHost) == cudaErrorInvalidValue, "a device-to-host copy past the block's end is refused");
+    check(cudaMemset(d + 1, 0, sizeof host) == cudaErrorInvalidValue, "a memset past the block's end is refused");
+    check(cudaFree(d + 1) == cudaErrorInvalidValue, "freeing a pointer inside a block is refused");
+    check(cudaFree(d) == cudaSuccess, "freeing the block");
+    (void)cudaGetLastError();
+  }
+  std::printf("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}
