@@ -1,8 +1,9 @@
-// cuDNN and cuBLAS as far as the cuda emulator goes (Note [cuda emulation] in ns_emu.h): handles,
-// streams, versions and error strings work; cuBLAS's float GEMMs run as plain loops (so matmul and
-// linear, and the row-major ↔ column-major mapping of Note [row-major on cuBLAS], are tested);
-// every other function is a weak stub from gen_stubs.py that creates and destroys descriptors
-// and answers NOT_SUPPORTED for the math, naming itself in cudnnGetLastErrorString.
+// The cuda emulator's cuBLAS and cuDNN odds and ends (Note [cuda emulation] in ns_emu.h): versions
+// and error strings, and cuBLAS's float GEMMs as plain loops (so matmul and linear, and the
+// row-major ↔ column-major mapping of Note [row-major on cuBLAS], are tested). cuDNN's math is in
+// dnn.cc and rnn.cc; every other function the backend names is a weak stub from gen_stubs.py
+// (handles and descriptors created and destroyed, NOT_SUPPORTED for anything else, which
+// cudnnGetLastErrorString below then names).
 #include <cublasLt.h>
 #include <cublas_v2.h>
 #include <cudnn.h>
