@@ -4,10 +4,10 @@
 #   node.xz               this machine's node binary (xz -6)
 #   node_modules.tar.xz   node-api-headers and node-addon-api (to build the addon with plain CMake)
 #                         and vitest with its dependency closure (to run the op-table test)
-#   dist.tar.xz           the built TypeScript of native, tensor, nn, optim, data, plot and bench
-#                         (dist/ is ignored)
-#   fashion-mnist/        the first 6,400 Fashion-MNIST training images and labels (IDX, gzipped),
-#                         for the bench's LeNet rows (GPU_TEST_BENCH in scripts/gpu-test)
+#   dist.tar.xz           the built TypeScript of native, tensor, nn, optim, data, plot,
+#                         tensorboard, examples/common and bench (dist/ is ignored)
+#   fashion-mnist/        the first 6,400 Fashion-MNIST training and 1,000 test images with their
+#                         labels (IDX, gzipped): the bench's LeNet rows and examples/lenet's cuda test
 #   onednn.tar.xz         oneDNN 2.x (headers, CMake config, library) and the OpenCL loader it links,
 #                         for machines without libdnnl-dev (the cpu backend is always built)
 # Run it from any directory after `npm ci`; it rebuilds the TypeScript dists first. It fails when
@@ -26,23 +26,24 @@ command -v node >/dev/null || { say "node is required here"; exit 1; }
 [ -d node_modules/vitest ] || { say "node_modules/vitest missing: run npm ci first"; exit 1; }
 
 # 1. TypeScript builds (what gpu-parity.mjs imports; vitest compiles the tests' sources itself).
-PACKAGES=(native packages/tensor packages/optim packages/nn packages/data packages/plot bench)
+PACKAGES=(native packages/tensor packages/optim packages/nn packages/data packages/plot packages/tensorboard examples/common bench)
 for p in "${PACKAGES[@]}"; do
   say "tsc -p $p"
   npx --no-install tsc -p "$p/tsconfig.json"
 done
 tar -cJf "$OUT/dist.tar.xz" $(for p in "${PACKAGES[@]}"; do echo "$p/dist"; done)
 
-# 2. A slice of Fashion-MNIST (the bench's --quick LeNet epoch is 6,400 images): the IDX header's
-#    count rewritten, the records cut after it.
+# 2. A slice of Fashion-MNIST (the bench's --quick LeNet epoch is 6,400 images; the LeNet cuda test
+#    reads 100 test images): the IDX header's count rewritten, the records cut after it.
 FASHION=/usr/share/datasets/fashion-mnist
 if [ -f "$FASHION/train-images-idx3-ubyte.gz" ]; then
   mkdir -p "$OUT/fashion-mnist"
-  node - "$FASHION" "$OUT/fashion-mnist" 6400 <<'EOF'
+  node - "$FASHION" "$OUT/fashion-mnist" <<'EOF'
 const fs = require('fs');
 const zlib = require('zlib');
-const [dir, out, n] = [process.argv[2], process.argv[3], Number(process.argv[4])];
-for (const [file, record] of [['train-images-idx3-ubyte.gz', 784], ['train-labels-idx1-ubyte.gz', 1]]) {
+const [dir, out] = [process.argv[2], process.argv[3]];
+const slices = [['train-images-idx3-ubyte.gz', 784, 6400], ['train-labels-idx1-ubyte.gz', 1, 6400], ['t10k-images-idx3-ubyte.gz', 784, 1000], ['t10k-labels-idx1-ubyte.gz', 1, 1000]];
+for (const [file, record, n] of slices) {
   const idx = zlib.gunzipSync(fs.readFileSync(`${dir}/${file}`));
   const header = 4 + 4 * idx[3];
   const head = Buffer.from(idx.subarray(0, header));
@@ -50,7 +51,7 @@ for (const [file, record] of [['train-images-idx3-ubyte.gz', 784], ['train-label
   fs.writeFileSync(`${out}/${file}`, zlib.gzipSync(Buffer.concat([head, idx.subarray(header, header + n * record)]), { level: 9 }));
 }
 EOF
-  say "Fashion-MNIST: 6400 training images from $FASHION"
+  say "Fashion-MNIST: 6400 training and 1000 test images from $FASHION"
 else
   say "Fashion-MNIST not installed here: the bench's LeNet rows will be n/a on the device"
   rm -rf "$OUT/fashion-mnist"

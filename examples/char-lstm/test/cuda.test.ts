@@ -9,11 +9,13 @@ import { trainCharLSTM } from '../src/train.js';
 // (dropout masks agree: both devices draw the same Philox numbers). Runs on a GPU and on the cuda
 // emulator (scripts/cuda-emu-test); skipped, saying why, elsewhere.
 const cuda = backends().cuda;
+// A text of its own (a GPU machine may have no /usr/share/common-licenses).
+const text = Array.from({ length: 60 }, (_, i) => `Line ${i}: the quick brown fox jumps over the lazy dog, ${i % 7} times over.\n`).join('');
 const train = async (device: string) => {
   setDefaultDevice(device);
   try {
     return await trainCharLSTM({
-      subset: 3000, epochs: 2, seqLength: 16, batchSize: 8, hidden: 32, embedding: 16, numLayers: 2, lr: 1e-2,
+      text, subset: 3000, epochs: 2, seqLength: 16, batchSize: 8, hidden: 32, embedding: 16, numLayers: 2, lr: 1e-2,
       sampleLength: 20, temperatures: [0.5], runDir: mkdtempSync(join(tmpdir(), `char-lstm-${device}-`)), quiet: true, log: () => {},
     });
   } finally {
