@@ -1,6 +1,9 @@
 #pragma once
-// The cuda emulator's tensor descriptor (Note [cuda emulation] in ns_emu.h), shared by dnn.cc and
-// rnn.cc: what cudnnSetTensor4dDescriptor / cudnnSetTensorNdDescriptor were told.
+// The cuda emulator's descriptors (Note [cuda emulation] in ns_emu.h), shared by dnn.cc and rnn.cc:
+// a cuDNN descriptor handle is a pointer to one of our structs, made and freed by create/destroy;
+// TensorDesc is what cudnnSetTensor4dDescriptor / cudnnSetTensorNdDescriptor were told.
+#include <cudnn.h>
+
 #include <cstdint>
 
 namespace ns_emu {
@@ -18,5 +21,17 @@ struct TensorDesc {
     return k;
   }
 };
+
+template <typename Desc, typename Handle>
+cudnnStatus_t create(Handle* handle) {
+  *handle = reinterpret_cast<Handle>(new Desc);
+  return CUDNN_STATUS_SUCCESS;
+}
+
+template <typename Desc, typename Handle>
+cudnnStatus_t destroy(Handle handle) {
+  delete reinterpret_cast<Desc*>(handle);
+  return CUDNN_STATUS_SUCCESS;
+}
 
 }  // namespace ns_emu

@@ -135,7 +135,14 @@ cudnnStatus_t rule(Kind k, const Geom& g, size_t* bytes) {
   return CUDNN_STATUS_NOT_SUPPORTED;
 }
 
-// For each (n, k, oy, ox) and tap: the input element it reads, or -1 on the padding.
+// One tap of the convolution: the input, weight and output elements it joins (taps on the padding
+// are skipped).
+struct Tap {
+  int64_t x, w, y;
+};
+using Element = int64_t Tap::*;
+
+// Every tap of every output element, in a fixed order.
 template <typename F>
 void for_each_tap(const Geom& g, F f) {
   const int kpg = g.f.k / g.cv.groups;
@@ -154,7 +161,7 @@ void for_each_tap(const Geom& g, F f) {
                 if (ix < 0 || ix >= g.x.w) continue;
                 const int64_t xi = ((int64_t{n} * g.x.c + grp * g.f.c + c) * g.x.h + iy) * g.x.w + ix;
                 const int64_t wi = ((int64_t{k} * g.f.c + c) * g.f.h + r) * g.f.w + s;
-                f(xi, wi, yi);
+                f(Tap{xi, wi, yi});
               }
             }
         }
@@ -171,6 +178,21 @@ cudnnStatus_t before_run(const char* name, Kind k, const Geom& g, size_t workspa
     return st;
   }
   if (need > workspace_bytes || (need && !workspace)) return CUDNN_STATUS_BAD_PARAM;
+  return CUDNN_STATUS_SUCCESS;
+}
+
+// The three directions are one sum over the taps: out[t.*o] = alpha · Σ a[t.*ea] · b[t.*eb]
+// (forward: y from x and w; backward data: x from dy and w; backward filter: w from dy and x).
+cudnnStatus_t convolve(const char* name, Kind kind, const Geom& g, void* ws, size_t ws_bytes, const void* alpha, const void* beta, const void* a,
+                       Element ea, const void* b, Element eb, void* out, Element eo, int64_t out_count) {
+  const cudnnStatus_t st = before_run(name, kind, g, ws_bytes, ws, beta);
+  if (st != CUDNN_STATUS_SUCCESS) return st;
+  std::vector<double> acc(static_cast<size_t>(out_count), 0.0);
+  const float* as = static_cast<const float*>(a);
+  const float* bs = static_cast<const float*>(b);
+  for_each_tap(g, [&](const Tap& t) { acc[t.*eo] += static_cast<double>(as[t.*ea]) * bs[t.*eb]; });
+  const float al = *static_cast<const float*>(alpha);
+  for (size_t i = 0; i < acc.size(); i++) static_cast<float*>(out)[i] = static_cast<float>(al * acc[i]);
   return CUDNN_STATUS_SUCCESS;
 }
 
@@ -205,14 +227,8 @@ extern "C" {
 
 // ---- descriptors ----
 
-cudnnStatus_t cudnnCreateTensorDescriptor(cudnnTensorDescriptor_t* d) {
-  *d = reinterpret_cast<cudnnTensorDescriptor_t>(new ns_emu::TensorDesc);
-  return CUDNN_STATUS_SUCCESS;
-}
-cudnnStatus_t cudnnDestroyTensorDescriptor(cudnnTensorDescriptor_t d) {
-  delete reinterpret_cast<ns_emu::TensorDesc*>(d);
-  return CUDNN_STATUS_SUCCESS;
-}
+cudnnStatus_t cudnnCreateTensorDescriptor(cudnnTensorDescriptor_t* d) { return ns_emu::create<ns_emu::TensorDesc>(d); }
+cudnnStatus_t cudnnDestroyTensorDescriptor(cudnnTensorDescriptor_t d) { return ns_emu::destroy<ns_emu::TensorDesc>(d); }
 cudnnStatus_t cudnnSetTensor4dDescriptor(cudnnTensorDescriptor_t d, cudnnTensorFormat_t format, cudnnDataType_t type, int n, int c, int h, int w) {
   if (format != CUDNN_TENSOR_NCHW || type != CUDNN_DATA_FLOAT || n <= 0 || c <= 0 || h <= 0 || w <= 0) return CUDNN_STATUS_BAD_PARAM;
   auto& t = *reinterpret_cast<ns_emu::TensorDesc*>(d);
@@ -246,27 +262,15 @@ cudnnStatus_t cudnnGetTensorNdDescriptor(const cudnnTensorDescriptor_t d, int re
   }
   return CUDNN_STATUS_SUCCESS;
 }
-cudnnStatus_t cudnnCreateFilterDescriptor(cudnnFilterDescriptor_t* d) {
-  *d = reinterpret_cast<cudnnFilterDescriptor_t>(new Filter);
-  return CUDNN_STATUS_SUCCESS;
-}
-cudnnStatus_t cudnnDestroyFilterDescriptor(cudnnFilterDescriptor_t d) {
-  delete reinterpret_cast<Filter*>(d);
-  return CUDNN_STATUS_SUCCESS;
-}
+cudnnStatus_t cudnnCreateFilterDescriptor(cudnnFilterDescriptor_t* d) { return ns_emu::create<Filter>(d); }
+cudnnStatus_t cudnnDestroyFilterDescriptor(cudnnFilterDescriptor_t d) { return ns_emu::destroy<Filter>(d); }
 cudnnStatus_t cudnnSetFilter4dDescriptor(cudnnFilterDescriptor_t d, cudnnDataType_t type, cudnnTensorFormat_t format, int k, int c, int h, int w) {
   if (format != CUDNN_TENSOR_NCHW || type != CUDNN_DATA_FLOAT || k <= 0 || c <= 0 || h <= 0 || w <= 0) return CUDNN_STATUS_BAD_PARAM;
   of<Filter>(d) = Filter{k, c, h, w};
   return CUDNN_STATUS_SUCCESS;
 }
-cudnnStatus_t cudnnCreateConvolutionDescriptor(cudnnConvolutionDescriptor_t* d) {
-  *d = reinterpret_cast<cudnnConvolutionDescriptor_t>(new Conv);
-  return CUDNN_STATUS_SUCCESS;
-}
-cudnnStatus_t cudnnDestroyConvolutionDescriptor(cudnnConvolutionDescriptor_t d) {
-  delete reinterpret_cast<Conv*>(d);
-  return CUDNN_STATUS_SUCCESS;
-}
+cudnnStatus_t cudnnCreateConvolutionDescriptor(cudnnConvolutionDescriptor_t* d) { return ns_emu::create<Conv>(d); }
+cudnnStatus_t cudnnDestroyConvolutionDescriptor(cudnnConvolutionDescriptor_t d) { return ns_emu::destroy<Conv>(d); }
 cudnnStatus_t cudnnSetConvolution2dDescriptor(cudnnConvolutionDescriptor_t d, int pad_h, int pad_w, int u, int v, int dil_h, int dil_w,
                                               cudnnConvolutionMode_t mode, cudnnDataType_t type) {
   if (pad_h < 0 || pad_w < 0 || u <= 0 || v <= 0 || dil_h <= 0 || dil_w <= 0 || mode != CUDNN_CROSS_CORRELATION || type != CUDNN_DATA_FLOAT)
@@ -288,28 +292,16 @@ cudnnStatus_t cudnnGetConvolution2dForwardOutputDim(const cudnnConvolutionDescri
   *n = g.x.n, *k = g.f.k, *h = g.out_h(), *ww = g.out_w();
   return *h > 0 && *ww > 0 ? CUDNN_STATUS_SUCCESS : CUDNN_STATUS_BAD_PARAM;
 }
-cudnnStatus_t cudnnCreatePoolingDescriptor(cudnnPoolingDescriptor_t* d) {
-  *d = reinterpret_cast<cudnnPoolingDescriptor_t>(new Pool);
-  return CUDNN_STATUS_SUCCESS;
-}
-cudnnStatus_t cudnnDestroyPoolingDescriptor(cudnnPoolingDescriptor_t d) {
-  delete reinterpret_cast<Pool*>(d);
-  return CUDNN_STATUS_SUCCESS;
-}
+cudnnStatus_t cudnnCreatePoolingDescriptor(cudnnPoolingDescriptor_t* d) { return ns_emu::create<Pool>(d); }
+cudnnStatus_t cudnnDestroyPoolingDescriptor(cudnnPoolingDescriptor_t d) { return ns_emu::destroy<Pool>(d); }
 cudnnStatus_t cudnnSetPooling2dDescriptor(cudnnPoolingDescriptor_t d, cudnnPoolingMode_t mode, cudnnNanPropagation_t, int kh, int kw, int ph, int pw,
                                           int sh, int sw) {
   if (kh <= 0 || kw <= 0 || ph < 0 || pw < 0 || sh <= 0 || sw <= 0) return CUDNN_STATUS_BAD_PARAM;
   of<Pool>(d) = Pool{mode, kh, kw, ph, pw, sh, sw};
   return CUDNN_STATUS_SUCCESS;
 }
-cudnnStatus_t cudnnCreateActivationDescriptor(cudnnActivationDescriptor_t* d) {
-  *d = reinterpret_cast<cudnnActivationDescriptor_t>(new Act);
-  return CUDNN_STATUS_SUCCESS;
-}
-cudnnStatus_t cudnnDestroyActivationDescriptor(cudnnActivationDescriptor_t d) {
-  delete reinterpret_cast<Act*>(d);
-  return CUDNN_STATUS_SUCCESS;
-}
+cudnnStatus_t cudnnCreateActivationDescriptor(cudnnActivationDescriptor_t* d) { return ns_emu::create<Act>(d); }
+cudnnStatus_t cudnnDestroyActivationDescriptor(cudnnActivationDescriptor_t d) { return ns_emu::destroy<Act>(d); }
 cudnnStatus_t cudnnSetActivationDescriptor(cudnnActivationDescriptor_t d, cudnnActivationMode_t mode, cudnnNanPropagation_t, double coef) {
   of<Act>(d) = Act{mode, coef};
   return CUDNN_STATUS_SUCCESS;
@@ -365,45 +357,22 @@ cudnnStatus_t cudnnConvolutionForward(cudnnHandle_t, const void* alpha, const cu
                                       const void* w, const cudnnConvolutionDescriptor_t cd, cudnnConvolutionFwdAlgo_t algo, void* ws, size_t ws_bytes,
                                       const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
   const Geom g = geom(xd, wd, cd, yd);
-  const cudnnStatus_t st = before_run("cudnnConvolutionForward", fwd_kind(algo), g, ws_bytes, ws, beta);
-  if (st != CUDNN_STATUS_SUCCESS) return st;
-  std::vector<double> acc(static_cast<size_t>(g.y.count()), 0.0);
-  const float* xs = static_cast<const float*>(x);
-  const float* wt = static_cast<const float*>(w);
-  for_each_tap(g, [&](int64_t xi, int64_t wi, int64_t yi) { acc[yi] += static_cast<double>(xs[xi]) * wt[wi]; });
-  const float a = *static_cast<const float*>(alpha);
-  for (size_t i = 0; i < acc.size(); i++) static_cast<float*>(y)[i] = static_cast<float>(a * acc[i]);
-  return CUDNN_STATUS_SUCCESS;
+  return convolve("cudnnConvolutionForward", fwd_kind(algo), g, ws, ws_bytes, alpha, beta, x, &Tap::x, w, &Tap::w, y, &Tap::y, g.y.count());
 }
 cudnnStatus_t cudnnConvolutionBackwardData(cudnnHandle_t, const void* alpha, const cudnnFilterDescriptor_t wd, const void* w,
                                            const cudnnTensorDescriptor_t dyd, const void* dy, const cudnnConvolutionDescriptor_t cd,
                                            cudnnConvolutionBwdDataAlgo_t algo, void* ws, size_t ws_bytes, const void* beta,
                                            const cudnnTensorDescriptor_t dxd, void* dx) {
   const Geom g = geom(dxd, wd, cd, dyd);
-  const cudnnStatus_t st = before_run("cudnnConvolutionBackwardData", bwd_data_kind(algo), g, ws_bytes, ws, beta);
-  if (st != CUDNN_STATUS_SUCCESS) return st;
-  std::vector<double> acc(static_cast<size_t>(g.x.count()), 0.0);
-  const float* gy = static_cast<const float*>(dy);
-  const float* wt = static_cast<const float*>(w);
-  for_each_tap(g, [&](int64_t xi, int64_t wi, int64_t yi) { acc[xi] += static_cast<double>(gy[yi]) * wt[wi]; });
-  const float a = *static_cast<const float*>(alpha);
-  for (size_t i = 0; i < acc.size(); i++) static_cast<float*>(dx)[i] = static_cast<float>(a * acc[i]);
-  return CUDNN_STATUS_SUCCESS;
+  return convolve("cudnnConvolutionBackwardData", bwd_data_kind(algo), g, ws, ws_bytes, alpha, beta, dy, &Tap::y, w, &Tap::w, dx, &Tap::x, g.x.count());
 }
 cudnnStatus_t cudnnConvolutionBackwardFilter(cudnnHandle_t, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
                                              const cudnnTensorDescriptor_t dyd, const void* dy, const cudnnConvolutionDescriptor_t cd,
                                              cudnnConvolutionBwdFilterAlgo_t algo, void* ws, size_t ws_bytes, const void* beta,
                                              const cudnnFilterDescriptor_t dwd, void* dw) {
   const Geom g = geom(xd, dwd, cd, dyd);
-  const cudnnStatus_t st = before_run("cudnnConvolutionBackwardFilter", bwd_filter_kind(algo), g, ws_bytes, ws, beta);
-  if (st != CUDNN_STATUS_SUCCESS) return st;
-  std::vector<double> acc(static_cast<size_t>(g.f.k) * g.f.c * g.f.h * g.f.w, 0.0);
-  const float* gy = static_cast<const float*>(dy);
-  const float* xs = static_cast<const float*>(x);
-  for_each_tap(g, [&](int64_t xi, int64_t wi, int64_t yi) { acc[wi] += static_cast<double>(gy[yi]) * xs[xi]; });
-  const float a = *static_cast<const float*>(alpha);
-  for (size_t i = 0; i < acc.size(); i++) static_cast<float*>(dw)[i] = static_cast<float>(a * acc[i]);
-  return CUDNN_STATUS_SUCCESS;
+  return convolve("cudnnConvolutionBackwardFilter", bwd_filter_kind(algo), g, ws, ws_bytes, alpha, beta, dy, &Tap::y, x, &Tap::x, dw, &Tap::w,
+                  int64_t{g.f.k} * g.f.c * g.f.h * g.f.w);
 }
 
 // C = alpha·A + beta·C, A broadcast over C's dimensions of size 1 in A (a bias [1,C,1,1]).

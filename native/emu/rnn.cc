@@ -82,22 +82,10 @@ cudnnStatus_t unsupported(const char* what) {
 
 extern "C" {
 
-cudnnStatus_t cudnnCreateRNNDescriptor(cudnnRNNDescriptor_t* d) {
-  *d = reinterpret_cast<cudnnRNNDescriptor_t>(new Rnn);
-  return CUDNN_STATUS_SUCCESS;
-}
-cudnnStatus_t cudnnDestroyRNNDescriptor(cudnnRNNDescriptor_t d) {
-  delete reinterpret_cast<Rnn*>(d);
-  return CUDNN_STATUS_SUCCESS;
-}
-cudnnStatus_t cudnnCreateRNNDataDescriptor(cudnnRNNDataDescriptor_t* d) {
-  *d = reinterpret_cast<cudnnRNNDataDescriptor_t>(new Data);
-  return CUDNN_STATUS_SUCCESS;
-}
-cudnnStatus_t cudnnDestroyRNNDataDescriptor(cudnnRNNDataDescriptor_t d) {
-  delete reinterpret_cast<Data*>(d);
-  return CUDNN_STATUS_SUCCESS;
-}
+cudnnStatus_t cudnnCreateRNNDescriptor(cudnnRNNDescriptor_t* d) { return ns_emu::create<Rnn>(d); }
+cudnnStatus_t cudnnDestroyRNNDescriptor(cudnnRNNDescriptor_t d) { return ns_emu::destroy<Rnn>(d); }
+cudnnStatus_t cudnnCreateRNNDataDescriptor(cudnnRNNDataDescriptor_t* d) { return ns_emu::create<Data>(d); }
+cudnnStatus_t cudnnDestroyRNNDataDescriptor(cudnnRNNDataDescriptor_t d) { return ns_emu::destroy<Data>(d); }
 
 cudnnStatus_t cudnnSetRNNDescriptor_v8(cudnnRNNDescriptor_t d, cudnnRNNAlgo_t algo, cudnnRNNMode_t mode, cudnnRNNBiasMode_t bias, cudnnDirectionMode_t dir,
                                        cudnnRNNInputMode_t input, cudnnDataType_t type, cudnnDataType_t math_prec, cudnnMathType_t, int32_t C, int32_t H,
