@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { summarize } from './vitest-summary.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const workspaces = ['native', ...['packages', 'examples', 'bench'].flatMap((dir) => {
@@ -25,13 +26,9 @@ let passed = 0, failed = 0, skipped = 0;
 const rows = [];
 for (const ws of workspaces) {
   if (!existsSync(reportOf(ws))) continue;
-  const report = JSON.parse(readFileSync(reportOf(ws), 'utf8'));
-  const p = report.numPassedTests ?? 0, f = report.numFailedTests ?? 0;
-  const s = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  // A suite that failed to load has no tests in it but still counts as a failure.
-  const brokenSuites = (report.testResults ?? []).filter((r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0).length;
-  passed += p; failed += f + brokenSuites; skipped += s;
-  rows.push(`${ws.padEnd(32)} ${String(p).padStart(5)} passed ${String(f + brokenSuites).padStart(4)} failed ${String(s).padStart(4)} skipped`);
+  const { passed: p, failed: f, skipped: s } = summarize(JSON.parse(readFileSync(reportOf(ws), 'utf8')));
+  passed += p; failed += f; skipped += s;
+  rows.push(`${ws.padEnd(32)} ${String(p).padStart(5)} passed ${String(f).padStart(4)} failed ${String(s).padStart(4)} skipped`);
 }
 // The cuda backend on the cuda emulator (scripts/cuda-emu-test; NUTSHELL_SKIP_CUDA_EMU=1 skips it).
 if (!process.env.NUTSHELL_SKIP_CUDA_EMU) {
