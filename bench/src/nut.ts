@@ -2,6 +2,7 @@
 // an op that has not landed yet reports "n/a: op X missing" instead of failing to compile.
 import * as T from '@nutshell/tensor';
 import { addon } from '@nutshell/native';
+import type { Device as BenchDevice } from './args.js';
 
 export { T };
 export type Tensor = T.Tensor;
@@ -35,8 +36,7 @@ export function setThreads(n: number): void {
 }
 
 /** Where a bench workload runs: the cpu suites, or the same workloads on the first GPU. */
-export type BenchDevice = 'cpu' | 'cuda';
-export const BENCH_DEVICES: readonly BenchDevice[] = ['cpu', 'cuda'];
+export type { BenchDevice };
 
 /** Waits until the device's stream has drained (blocking, like torch.cuda.synchronize). */
 export function synchronize(device: BenchDevice | T.Device = 'cpu'): void {
@@ -90,11 +90,3 @@ export function nutshellVersions(): Record<string, string> {
   }
   return v;
 }
-
-export const cudaAvailable = (): boolean => {
-  try {
-    return T.backends().cuda.available;
-  } catch {
-    return false;
-  }
-};

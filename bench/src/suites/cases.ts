@@ -2,6 +2,7 @@
 // PyTorch side described for python/ops.py (same shapes, same det() inputs). Each workload is
 // built for a device: on cuda its id starts with 'cuda.', PyTorch runs it on the GPU too, and the
 // convolutions get one row per cuDNN algorithm.
+import { DEVICES } from '../args.js';
 import { shapes } from '../paths.js';
 import { T, checksum, clearGrad, detTensor, needOps, op, synchronize, type BenchDevice, type Tensor } from '../nut.js';
 import type { Workload, TimingSpec } from '../timing.js';
@@ -355,6 +356,6 @@ export function overheadCases(device: BenchDevice = 'cpu'): OpCase[] {
 }
 
 /** Every case on every device, for looking one up by id. */
-export const allCases = (): OpCase[] => (['cpu', 'cuda'] as const).flatMap((d) => [...opCases(d), ...overheadCases(d)]);
+export const allCases = (): OpCase[] => DEVICES.flatMap((d) => [...opCases(d), ...overheadCases(d)]);
 
 export { NotApplicable };
