@@ -100,7 +100,9 @@ const bigReductions = [
   ['sum of 2^22 elements (split rows)', [1 << 22], { dim: undefined }],
   ['sum over a long middle dim', [3, 100000, 5], { dim: 1 }],
   ['sum of short rows', [200000, 7], { dim: 1 }],
-  ['sum over dims 0 and 2 (moved)', [64, 33, 65], { dim: [0, 2] }],
+  ['sum over dims 0 and 2 (straddled, read in place)', [64, 33, 65], { dim: [0, 2] }],
+  ['sum over dims 0, 2 and 3 of a conv gradient (straddled, chunked)', [64, 6, 28, 28], { dim: [0, 2, 3] }],
+  ['sum over dims 0 and 2 of 4 (moved)', [16, 33, 9, 65], { dim: [0, 2] }],
 ];
 for (const [name, shape, opts] of bigReductions) {
   check(`large: ${name}`, () =>

@@ -3,11 +3,17 @@
 // evenlyDistributeBackward — cpu/reduce.cc's semantics (PyTorch's) on the device.
 //
 // Note [cuda reduction plan]: the plan is cpu's (Note [reduction plan] in cpu/reduce.cc): size-1
-// dims dropped, neighbouring dims of one kind merged; when the reduced dims form one block the
-// input is [outer, red, inner], otherwise it is first copied into a workspace with the kept dims
-// in front of the reduced ones (a strided copy), which makes it [n_out, n_red, 1]. Then:
-//   rows    (inner == 1, red > 32): one block per output, threads stride through the row and
-//           merge their accumulators in a fixed tree in shared memory;
+// dims dropped, neighbouring dims of one kind merged. Then the input is read in one of three
+// layouts:
+//   block     the reduced dims form one block: [outer, red, inner], read in place;
+//   straddled reduced, kept, reduced ([A, M, B], a conv bias gradient's sum over N, H, W): M rows
+//             of A·B elements, element r of row m at (r / B)·M·B + m·B + r % B, read in place
+//             (when A·B > 32; shorter rows go the general way);
+//   general   anything else is first copied into a workspace with the kept dims in front of the
+//             reduced ones (a strided copy), which makes it a block [n_out, n_red, 1].
+// The engine then runs one of two kernels:
+//   rows    (inner == 1, red > 32; every straddled plan): one block per output, threads stride
+//           through the row and merge their accumulators in a fixed tree in shared memory;
 //   columns (inner > 1, or short rows): one thread per output walks its column in order
 //           (consecutive threads read consecutive addresses).
 // When there are too few outputs to fill the GPU, the reduced run is cut into G chunks (a second
@@ -36,8 +42,11 @@ using core::Shape;
 
 // ---- the plan ----
 
+enum class Layout { block, straddled, general };
+
 struct ReducePlan {
-  bool simple = true;
+  Layout layout = Layout::block;
+  // block: [outer, red, inner]; straddled: outer = A, red = A·B, inner = B (span of one run)
   int64_t outer = 1, red = 1, inner = 1;
   // general: the input's runs, kept ones first, as a shape and the input's strides for a copy
   Shape perm_shape, perm_strides;
@@ -49,7 +58,14 @@ ReducePlan plan_reduction(const Shape& shape, const std::vector<int64_t>& dims) 
   ReducePlan p;
   for (const auto& r : runs) (r.reduced ? p.n_red : p.n_out) *= r.size;
   if (core::as_one_block(runs, p.outer, p.red, p.inner)) return p;
-  p.simple = false;
+  if (runs.size() == 3 && runs[0].reduced && p.n_red > 32) {  // reduced, kept, reduced
+    p.layout = Layout::straddled;
+    p.outer = runs[0].size;
+    p.red = p.n_red;
+    p.inner = runs[2].size;
+    return p;
+  }
+  p.layout = Layout::general;
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& r : runs) {
       if (r.reduced != (pass == 1)) continue;
@@ -65,18 +81,31 @@ ReducePlan plan_reduction(const Shape& shape, const std::vector<int64_t>& dims) 
 
 // ---- the engine ----
 
+// Row o holds `red` elements; element r is at x[(r / span)·pitch + o·span + r % span] (a plain
+// row: span = red; straddled: span = B, pitch = M·B). The position advances by blockDim.x per
+// step without dividing again.
 template <typename R>
-__global__ void reduce_rows_kernel(R op, const typename R::In* __restrict__ x, int64_t n_out, int64_t red, int64_t chunk,
-                                   typename R::Acc* __restrict__ partial) {
+__global__ void reduce_rows_kernel(R op, const typename R::In* __restrict__ x, int64_t n_out, int64_t red, int64_t span, int64_t pitch,
+                                   int64_t chunk, typename R::Acc* __restrict__ partial) {
   using Acc = typename R::Acc;
   extern __shared__ __align__(16) unsigned char smem_raw[];
   Acc* sm = reinterpret_cast<Acc*>(smem_raw);
   const int64_t g = blockIdx.y;
   const int64_t r0 = g * chunk, r1 = r0 + chunk < red ? r0 + chunk : red;
+  const int64_t step_runs = blockDim.x / span, step_within = blockDim.x % span;
   for (int64_t o = blockIdx.x; o < n_out; o += gridDim.x) {
     Acc a = op.init(o);
-    const typename R::In* row = x + o * red;
-    for (int64_t r = r0 + threadIdx.x; r < r1; r += blockDim.x) op.step(a, row[r], r);
+    const typename R::In* row = x + o * span;
+    int64_t r = r0 + threadIdx.x, run = r / span, within = r % span;
+    for (; r < r1; r += blockDim.x) {
+      op.step(a, row[run * pitch + within], r);
+      run += step_runs;
+      within += step_within;
+      if (within >= span) {
+        within -= span;
+        ++run;
+      }
+    }
     sm[threadIdx.x] = a;
     __syncthreads();
     for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
@@ -123,57 +152,82 @@ unsigned pow2_at_least(int64_t n, unsigned lo, unsigned hi) {
   return t;
 }
 
+// Runs `op` over n_out rows of `red` elements laid out as reduce_rows_kernel reads them.
+template <typename R>
+void run_rows(DeviceContext& ctx, int64_t n_out, int64_t red, int64_t span, int64_t pitch, const typename R::In* x, const R& op) {
+  using Acc = typename R::Acc;
+  const unsigned threads = pow2_at_least(red, 32, 256);
+  const int64_t target_blocks = 4 * sm_count(ctx.index);
+  int64_t chunks = 1;
+  if (n_out < target_blocks) chunks = std::min(ceil_div(target_blocks, n_out), ceil_div(red, int64_t{threads} * 8));
+  chunks = std::clamp<int64_t>(chunks, 1, 65535);
+  const int64_t chunk = ceil_div(red, chunks);
+  chunks = ceil_div(red, chunk);
+  Workspace partial(ctx, chunks > 1 ? static_cast<size_t>(chunks * n_out) * sizeof(Acc) : 0);
+  const dim3 grid(static_cast<unsigned>(std::min<int64_t>(n_out, int64_t{1} << 30)), static_cast<unsigned>(chunks));
+  reduce_rows_kernel<R><<<grid, threads, threads * sizeof(Acc), ctx.stream>>>(op, x, n_out, red, span, pitch, chunk,
+                                                                             chunks > 1 ? partial.as<Acc>() : nullptr);
+  NS_LAUNCH_CHECK();
+  if (chunks > 1) {
+    reduce_merge_kernel<R><<<blocks_for(n_out), kThreads, 0, ctx.stream>>>(op, partial.as<Acc>(), n_out, chunks);
+    NS_LAUNCH_CHECK();
+  }
+}
+
 // Runs `op` over x viewed as [outer, red, inner] (Note [cuda reduction plan]).
 template <typename R>
 void run_reduce(DeviceContext& ctx, int64_t outer, int64_t red, int64_t inner, const typename R::In* x, const R& op) {
   using Acc = typename R::Acc;
   const int64_t n_out = outer * inner;
   if (n_out == 0) return;
-  const int64_t sms = sm_count(ctx.index);
-  cudaStream_t stream = ctx.stream;
-  int64_t chunks = 1, chunk = red;
-  if (inner == 1 && red > 32) {
-    const unsigned threads = pow2_at_least(red, 32, 256);
-    const int64_t target_blocks = 4 * sms;
-    if (n_out < target_blocks) chunks = std::min(ceil_div(target_blocks, n_out), ceil_div(red, int64_t{threads} * 8));
-    chunks = std::clamp<int64_t>(chunks, 1, 65535);
-    chunk = ceil_div(red, chunks);
-    chunks = ceil_div(red, chunk);
-    Workspace partial(ctx, chunks > 1 ? static_cast<size_t>(chunks * n_out) * sizeof(Acc) : 0);
-    const dim3 grid(static_cast<unsigned>(std::min<int64_t>(n_out, int64_t{1} << 30)), static_cast<unsigned>(chunks));
-    reduce_rows_kernel<R><<<grid, threads, threads * sizeof(Acc), stream>>>(op, x, n_out, red, chunk, chunks > 1 ? partial.as<Acc>() : nullptr);
-    NS_LAUNCH_CHECK();
-    if (chunks > 1) {
-      reduce_merge_kernel<R><<<blocks_for(n_out), kThreads, 0, stream>>>(op, partial.as<Acc>(), n_out, chunks);
-      NS_LAUNCH_CHECK();
-    }
-    return;
-  }
-  const int64_t target_threads = sms * 2048;
+  if (inner == 1 && red > 32) return run_rows(ctx, n_out, red, red, 0, x, op);
+  const int64_t target_threads = sm_count(ctx.index) * 2048;
+  int64_t chunks = 1;
   if (n_out < target_threads / 2 && red > 64) chunks = std::min(ceil_div(target_threads, n_out), ceil_div(red, int64_t{64}));
   chunks = std::clamp<int64_t>(chunks, 1, 65535);
-  chunk = red > 0 ? ceil_div(red, chunks) : 0;
+  const int64_t chunk = red > 0 ? ceil_div(red, chunks) : 0;
   chunks = red > 0 ? ceil_div(red, chunk) : 1;
   Workspace partial(ctx, chunks > 1 ? static_cast<size_t>(chunks * n_out) * sizeof(Acc) : 0);
   const dim3 grid(blocks_for(n_out), static_cast<unsigned>(chunks));
-  reduce_cols_kernel<R><<<grid, kThreads, 0, stream>>>(op, x, outer, red, inner, chunk, chunks > 1 ? partial.as<Acc>() : nullptr);
+  reduce_cols_kernel<R><<<grid, kThreads, 0, ctx.stream>>>(op, x, outer, red, inner, chunk, chunks > 1 ? partial.as<Acc>() : nullptr);
   NS_LAUNCH_CHECK();
   if (chunks > 1) {
-    reduce_merge_kernel<R><<<blocks_for(n_out), kThreads, 0, stream>>>(op, partial.as<Acc>(), n_out, chunks);
+    reduce_merge_kernel<R><<<blocks_for(n_out), kThreads, 0, ctx.stream>>>(op, partial.as<Acc>(), n_out, chunks);
     NS_LAUNCH_CHECK();
   }
 }
 
-// Runs `op` over the input of a plan: in place when simple, after bringing the reduced dims
-// together otherwise.
+// The input of a plan, ready to be reduced once or more (variance and logsumexp take two passes):
+// read in place, or from the workspace a general plan copies it into first.
+template <typename T>
+class ReduceSource {
+ public:
+  ReduceSource(DeviceContext& ctx, const ReducePlan& p, const T* x)
+      : ctx_(ctx), p_(p), x_(x), moved_(ctx, p.layout == Layout::general ? static_cast<size_t>(p.n_out * p.n_red) * sizeof(T) : 0) {
+    if (p.layout == Layout::general && p.n_out * p.n_red > 0) {
+      strided_copy(ctx.stream, sizeof(T), x, moved_.as<T>(), p.perm_shape, p.perm_strides, core::contiguous_strides(p.perm_shape));
+      x_ = moved_.as<T>();
+    }
+  }
+
+  template <typename R>
+  void run(const R& op) {
+    if (p_.n_out == 0) return;
+    if (p_.layout == Layout::straddled) return run_rows(ctx_, p_.n_out, p_.red, p_.inner, p_.n_out * p_.inner, x_, op);
+    run_reduce(ctx_, p_.outer, p_.red, p_.inner, x_, op);
+  }
+
+ private:
+  DeviceContext& ctx_;
+  const ReducePlan& p_;
+  const T* x_;
+  Workspace moved_;
+};
+
 template <typename R>
 void reduce_plan(DeviceContext& ctx, const ReducePlan& p, const typename R::In* x, const R& op) {
   if (p.n_out == 0) return;
-  if (p.simple) return run_reduce(ctx, p.outer, p.red, p.inner, x, op);
-  using T = typename R::In;
-  Workspace moved(ctx, static_cast<size_t>(p.n_out * p.n_red) * sizeof(T));
-  strided_copy(ctx.stream, sizeof(T), x, moved.as<T>(), p.perm_shape, p.perm_strides, core::contiguous_strides(p.perm_shape));
-  run_reduce(ctx, p.n_out, p.n_red, 1, moved.as<T>(), op);
+  ReduceSource<typename R::In>(ctx, p, x).run(op);
 }
 
 // ---- reducers ----
@@ -327,18 +381,9 @@ void variance(const OpCall& call, const std::vector<int64_t>& dims, double corre
   if (p.n_out == 0) return;
   const int64_t n = p.n_red;
   Workspace means(ctx, static_cast<size_t>(p.n_out) * sizeof(double));
-  if (p.simple) {
-    run_reduce(ctx, p.outer, p.red, p.inner, in.data<float>(), SumR<float, double>{means.as<double>(), 1.0 / static_cast<double>(n)});
-    run_reduce(ctx, p.outer, p.red, p.inner, in.data<float>(),
-               SquaredDeviationR{means.as<double>(), call.out(0).data<float>(), root ? call.out(1).data<float>() : nullptr,
-                                 static_cast<double>(n) - correction, root});
-    return;
-  }
-  Workspace moved(ctx, static_cast<size_t>(p.n_out * p.n_red) * sizeof(float));
-  strided_copy(ctx.stream, sizeof(float), in.raw(), moved.as<float>(), p.perm_shape, p.perm_strides, core::contiguous_strides(p.perm_shape));
-  run_reduce(ctx, p.n_out, p.n_red, 1, moved.as<float>(), SumR<float, double>{means.as<double>(), 1.0 / static_cast<double>(n)});
-  run_reduce(ctx, p.n_out, p.n_red, 1, moved.as<float>(),
-             SquaredDeviationR{means.as<double>(), call.out(0).data<float>(), root ? call.out(1).data<float>() : nullptr,
+  ReduceSource<float> source(ctx, p, in.data<float>());
+  source.run(SumR<float, double>{means.as<double>(), 1.0 / static_cast<double>(n)});
+  source.run(SquaredDeviationR{means.as<double>(), call.out(0).data<float>(), root ? call.out(1).data<float>() : nullptr,
                                static_cast<double>(n) - correction, root});
 }
 
@@ -402,15 +447,9 @@ void logsumexp(OpCall& call) {
   ReducePlan p = plan_reduction(in.shape, a.dims);
   if (p.n_out == 0) return;
   Workspace shift(ctx, static_cast<size_t>(p.n_out) * sizeof(float));
-  if (p.simple) {
-    run_reduce(ctx, p.outer, p.red, p.inner, in.data<float>(), MaxShiftR{shift.as<float>()});
-    run_reduce(ctx, p.outer, p.red, p.inner, in.data<float>(), SumExpR{shift.as<float>(), call.out(0).data<float>()});
-    return;
-  }
-  Workspace moved(ctx, static_cast<size_t>(p.n_out * p.n_red) * sizeof(float));
-  strided_copy(ctx.stream, sizeof(float), in.raw(), moved.as<float>(), p.perm_shape, p.perm_strides, core::contiguous_strides(p.perm_shape));
-  run_reduce(ctx, p.n_out, p.n_red, 1, moved.as<float>(), MaxShiftR{shift.as<float>()});
-  run_reduce(ctx, p.n_out, p.n_red, 1, moved.as<float>(), SumExpR{shift.as<float>(), call.out(0).data<float>()});
+  ReduceSource<float> source(ctx, p, in.data<float>());
+  source.run(MaxShiftR{shift.as<float>()});
+  source.run(SumExpR{shift.as<float>(), call.out(0).data<float>()});
 }
 
 namespace {

@@ -26,10 +26,14 @@ export const reduceSamples: Sample[] = [
 ];
 
 // More layouts for the float reductions: a middle dim with a wide inner block (the column path
-// runs blocks of 64 outputs), reduced dims split by a kept one, and empty tensors.
+// runs blocks of 64 outputs), reduced dims split by a kept one (short runs are copied together
+// first on cuda; longer ones, like a conv bias gradient's sum over N, H and W, are read in place
+// with runs of 30 and of 3 elements), and empty tensors.
 const moreReduceSamples: Sample[] = [
   { name: 'middle-wide', inputs: [{ shape: [2, 3, 70] }], attrs: { dims: [1], keepdim: false } },
   { name: 'outer-and-inner', inputs: [{ shape: [3, 2, 2, 3] }], attrs: { dims: [0, 3], keepdim: true } },
+  { name: 'bias-gradient', inputs: [{ shape: [4, 3, 5, 6] }], attrs: { dims: [0, 2, 3], keepdim: false } },
+  { name: 'straddled-short-runs', inputs: [{ shape: [40, 2, 3] }], attrs: { dims: [0, 2], keepdim: true } },
   { name: 'scalar', inputs: [{ shape: [] }], attrs: { dims: [], keepdim: false } },
   { name: 'empty-kept', inputs: [{ shape: [0, 3] }], attrs: { dims: [1], keepdim: false } },
 ];
@@ -78,6 +82,7 @@ export const sumOp = defineOp<ReduceAttrs>({
   test: {
     samples: [
       ...reduceSamples,
+      ...moreReduceSamples.filter((s) => s.name === 'bias-gradient' || s.name === 'straddled-short-runs'),
       { name: 'bool-count', inputs: [{ shape: [2, 3], dtype: 'bool', fill: [1, 0, 1, 1, 1, 0] }], attrs: { dims: [1], keepdim: false } },
       { name: 'int32-to-int64', inputs: [{ shape: [4], dtype: 'int32', fill: 'int:-50:50' }], attrs: { dims: [], keepdim: false } },
     ],
