@@ -68,3 +68,12 @@ target_compile_options(nutshell_emu_selftest PRIVATE -O2 -Wall -Wno-unused-param
 target_link_libraries(nutshell_emu_selftest PRIVATE Threads::Threads)
 set_target_properties(nutshell_emu_selftest PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_LIBRARY_OUTPUT_DIRECTORY}")
 add_dependencies(nutshell nutshell_emu_selftest)
+
+# The device-side error queue with the fetch played by hand (emu/device_errors_test.cc), run next.
+add_executable(nutshell_emu_device_errors_test emu/device_errors_test.cc src/cuda/device_errors.cc src/core/storage.cc emu/runtime.cc)
+target_include_directories(nutshell_emu_device_errors_test PRIVATE "${_ns_emu}" "${CMAKE_CURRENT_SOURCE_DIR}/src/cuda" ${CUDNN_INCLUDE_DIR}
+                           ${CUBLAS_INCLUDE_DIR} ${CUDAToolkit_INCLUDE_DIRS})
+target_compile_options(nutshell_emu_device_errors_test PRIVATE -O2 -Wall -Wno-unused-parameter)
+target_link_libraries(nutshell_emu_device_errors_test PRIVATE Threads::Threads)
+set_target_properties(nutshell_emu_device_errors_test PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_LIBRARY_OUTPUT_DIRECTORY}")
+add_dependencies(nutshell nutshell_emu_device_errors_test)

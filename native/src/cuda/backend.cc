@@ -128,6 +128,7 @@ class CudaBackend final : public core::Backend {
       NS_CUDNN_CHECK(cudnnSetStream(ctx->cudnn, ctx->stream));
       NS_CUBLAS_CHECK(cublasCreate(&ctx->cublas));
       NS_CUBLAS_CHECK(cublasSetStream(ctx->cublas, ctx->stream));
+      ctx->errors = std::make_unique<DeviceErrors>(ctx->stream);
       allocators_.push_back(std::make_unique<CachingAllocator>(i));
       staging_.push_back(std::make_unique<ReadStaging>());
       ctx->allocator = allocators_.back().get();
@@ -181,12 +182,14 @@ class CudaBackend final : public core::Backend {
   }
 
   // Runs on a libuv worker (await t.data()) or, for dataSync(), on the JS thread; either way it
-  // may block (Note [pinned staging]). A kernel error reported on the stream before the copy
-  // (Note [device-side errors] in common.cuh) has marked the storage by the time the copy is done.
+  // may block (Note [pinned staging]). Every device-side check enqueued before the copy has been
+  // fetched once it is done, so the storage is marked by then if an op that wrote it failed (Note
+  // [device-side errors] in common.cuh).
   void read(const core::StoragePtr& src, void* dst, size_t nbytes) override {
     DeviceContext& c = ctx(src->device().index);
     NS_CUDA_CHECK(cudaSetDevice(c.index));
     staging_[static_cast<size_t>(c.index)]->read(c.stream, src->data(), dst, nbytes);
+    c.errors->resolve_ready();
     if (auto err = src->error()) err->raise();
   }
 
@@ -194,11 +197,16 @@ class CudaBackend final : public core::Backend {
     DeviceContext& c = ctx(call.device.index);
     NS_CUDA_CHECK(cudaSetDevice(c.index));
     call.backend_context = &c;
+    c.errors->resolve_ready();  // so that an input marked by a finished check is refused
     // Kernels enqueue asynchronous work on c.stream and return; launch errors throw here.
     core::run_op(kernel, call, /*rethrow=*/true);
   }
 
-  void synchronize(int index) override { NS_CUDA_CHECK(cudaStreamSynchronize(ctx(index).stream)); }
+  void synchronize(int index) override {
+    DeviceContext& c = ctx(index);
+    NS_CUDA_CHECK(cudaStreamSynchronize(c.stream));
+    c.errors->resolve_ready();
+  }
 
   core::MemoryReport memory(int index) override {
     core::MemoryReport r;

@@ -1,5 +1,5 @@
-// The pool of error slots (Note [device-side errors] in common.cuh), the fetch kernel and the
-// host function that marks an op's outputs, and the cached multiprocessor counts.
+// The fetch kernel and the reporter of device-side errors (Note [device-side errors] in
+// common.cuh), and the cached multiprocessor counts.
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -24,54 +24,20 @@ int sm_count(int device) {
 
 namespace {
 
-// Slots live in pinned host memory mapped into every device's address space (portable), in
-// chunks that are never freed (a slot is 24 bytes; a few hundred ops are in flight at most).
-class SlotPool {
- public:
-  static SlotPool& instance() {
-    static SlotPool* pool = new SlotPool();  // leaked: host functions may still run at exit
-    return *pool;
-  }
-
-  ErrorSlot* take() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (!free_.empty()) return pop();
-    }
-    // Outside the lock: a pinned allocation may wait for queued work, and the host functions in
-    // that work give slots back (taking the lock).
-    void* p = nullptr;
-    NS_CUDA_CHECK(cudaHostAlloc(&p, kChunk * sizeof(ErrorSlot), cudaHostAllocMapped | cudaHostAllocPortable));
-    auto* slots = static_cast<ErrorSlot*>(p);
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (size_t i = 0; i < kChunk; ++i) free_.push_back(slots + i);
-    return pop();
-  }
-
-  void give_back(ErrorSlot* s) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    free_.push_back(s);
-  }
-
- private:
-  static constexpr size_t kChunk = 1024;
-  ErrorSlot* pop() {
-    ErrorSlot* s = free_.back();
-    free_.pop_back();
-    return s;
-  }
-  std::mutex mutex_;
-  std::vector<ErrorSlot*> free_;
-};
-
-// Copies the first offending position (from the device buffer) and the value there into the host
-// slot. Plain stores to mapped host memory, fenced so that the host function that runs next on
-// the stream sees them.
-__global__ void fetch_value_kernel(const ErrorSlot* dev, ErrorSlot* host, const void* values, int kind) {
+// Copies the first offending position (from the device slot) and the value there into the host
+// slot, resets the device slot for the next op, and raises the host slot's `done` flag last: the
+// system fence orders the plain stores to mapped host memory before it.
+__global__ void fetch_value_kernel(ErrorSlot* dev, ErrorSlot* host, const void* values, int kind) {
   const unsigned long long pos = dev->first;
   host->first = pos;
   if (pos != kNoError) {
     switch (kind) {
+      case kFetchU8: {
+        const uint8_t v = static_cast<const uint8_t*>(values)[pos];
+        host->ivalue = v;
+        host->fvalue = v;
+        break;
+      }
       case kFetchI32: {
         const int32_t v = static_cast<const int32_t*>(values)[pos];
         host->ivalue = v;
@@ -92,77 +58,34 @@ __global__ void fetch_value_kernel(const ErrorSlot* dev, ErrorSlot* host, const 
       }
     }
   }
+  dev->first = kNoError;
   __threadfence_system();
+  *static_cast<volatile unsigned long long*>(&host->done) = 1;
 }
-
-// What the host function needs: the slot, the outputs to mark and how to word the error.
-struct PendingCheck {
-  ErrorSlot* host_slot;
-  std::vector<core::StoragePtr> outputs;
-  std::string op;
-  ErrorFormatter format;
-};
-
-// Runs on a CUDA-owned thread once the stream reaches it: no CUDA calls here. Dropping the
-// storage references may free blocks into the caching allocator, which makes no CUDA call either.
-void CUDART_CB check_slot(void* data) {
-  std::unique_ptr<PendingCheck> p(static_cast<PendingCheck*>(data));
-  const ErrorSlot s = *p->host_slot;
-  SlotPool::instance().give_back(p->host_slot);
-  if (s.first == kNoError) return;
-  std::string message;
-  try {
-    message = p->format(static_cast<int64_t>(s.first), s.ivalue, s.fvalue);
-  } catch (...) {
-    message = "invalid value at position " + std::to_string(s.first);
-  }
-  auto err = std::make_shared<const core::KernelError>(core::KernelError{core::ErrorKind::value, p->op + ": " + message});
-  for (const auto& o : p->outputs) o->set_error(err);
-}
-
-void CUDART_CB release_slot(void* data) { SlotPool::instance().give_back(static_cast<ErrorSlot*>(data)); }
 
 }  // namespace
 
 ErrorReporter::ErrorReporter(DeviceContext& ctx, const core::OpCall& call)
-    : ctx_(ctx), call_(call), device_(ctx, sizeof(ErrorSlot)) {
-  // All bits set: first = kNoError.
-  NS_CUDA_CHECK(cudaMemsetAsync(device_.as<void>(), 0xff, sizeof(ErrorSlot), ctx.stream));
-  host_slot_ = SlotPool::instance().take();
-  host_slot_->first = kNoError;
-  host_slot_->ivalue = 0;
-  host_slot_->fvalue = 0;
-  // With unified addressing (every 64-bit process) pinned host memory is reachable from every
-  // device through its host pointer; ask for the mapping anyway and fall back to that.
-  void* mapped = nullptr;
-  if (cudaHostGetDevicePointer(&mapped, host_slot_, 0) != cudaSuccess) {
-    (void)cudaGetLastError();
-    mapped = host_slot_;
-  }
-  mapped_slot_ = static_cast<ErrorSlot*>(mapped);
+    : ctx_(ctx), call_(call), device_slot_(ctx.errors->device_slot()) {
+  host_slot_ = DeviceErrors::take_host_slot(&mapped_slot_);
 }
 
 ErrorReporter::~ErrorReporter() {
-  if (handed_off_ || !host_slot_) return;
-  // A launch threw after kernels that use the slot may have been queued: give it back only when
-  // the stream gets there (if even that cannot be queued, the slot is leaked, never reused early).
-  (void)cudaLaunchHostFunc(ctx_.stream, release_slot, host_slot_);
-  (void)cudaGetLastError();
+  if (handed_off_) return;
+  // A launch threw: no fetch will read or reset the device slot, and no kernel has the host slot.
+  ctx_.errors->mark_dirty();
+  DeviceErrors::give_back_host_slot(host_slot_);
 }
 
 void ErrorReporter::enqueue_fetch(const void* values, int kind) {
-  fetch_value_kernel<<<1, 1, 0, ctx_.stream>>>(device_.as<ErrorSlot>(), mapped_slot_, values, kind);
+  fetch_value_kernel<<<1, 1, 0, ctx_.stream>>>(device_slot_, mapped_slot_, values, kind);
   NS_LAUNCH_CHECK();
 }
 
 void ErrorReporter::enqueue_check(ErrorFormatter format) {
-  auto* p = new PendingCheck{host_slot_, {}, core::op_name(call_.op), std::move(format)};
-  for (const auto& o : call_.outputs) p->outputs.push_back(o.storage);
-  cudaError_t e = cudaLaunchHostFunc(ctx_.stream, check_slot, p);
-  if (e != cudaSuccess) {
-    delete p;
-    NS_CUDA_CHECK(e);
-  }
+  PendingCheck check{host_slot_, {}, core::op_name(call_.op), std::move(format)};
+  for (const auto& o : call_.outputs) check.outputs.push_back(o.storage);
+  ctx_.errors->add(std::move(check));
   handed_off_ = true;
 }
 

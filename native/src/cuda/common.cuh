@@ -17,6 +17,7 @@
 #include "allocator.h"
 #include "check.h"
 #include "context.h"
+#include "error_reporter.h"
 
 namespace nutshell::cuda {
 
@@ -93,71 +94,22 @@ __device__ __forceinline__ T block_sum(T v, T* scratch) {
 
 // Note [device-side errors]: some preconditions depend on values that live on the device (class
 // targets, indices, probabilities). The cpu kernels refuse them before writing; a cuda kernel
-// cannot throw, so it records the first offending position in a small device buffer (atomicMin,
-// so "first" is the smallest position, as on cpu) and skips the unsafe write. After its kernels
-// the op enqueues (1) a one-thread kernel that copies that position and the offending value into
-// a slot of pinned host memory mapped into the device (plain stores: no atomics on host memory),
-// and (2) a host function (cudaLaunchHostFunc) that, when the stream reaches it, formats the same
+// cannot throw, so it records the first offending position in the GPU's one device slot
+// (atomicMin, so "first" is the smallest position, as on cpu) and skips the unsafe write. After
+// its kernels the op enqueues a one-thread fetch kernel that copies that position and the
+// offending value into a slot of pinned host memory mapped into the device (plain stores: no
+// atomics on host memory), resets the device slot for the next op, and then, after a system
+// fence, sets the host slot's `done` flag. The op's check waits in a queue (DeviceErrors,
+// device_errors.h) that is looked at, without waiting, before every launch on that GPU and after
+// every read and synchronisation: a check whose flag is set formats the same
 // message the cpu kernel throws and marks the op's outputs with "op: message". Reading an output
-// (await t.data(), dataSync) then rejects with that error, as a queued cpu op's would. Deviation
-// from cpu: an op enqueued on a marked output *before* the stream reached the check does not
-// inherit the mark (its own outputs read without error); a later launch on a marked tensor
-// refuses at the call.
-struct ErrorSlot {
-  unsigned long long first;  // smallest offending position; kNoError when none
-  long long ivalue;          // the offending value, as an integer and as a double
-  double fvalue;
-};
-constexpr unsigned long long kNoError = ULLONG_MAX;
-
+// (await t.data(), dataSync) then rejects with that error, as a queued cpu op's would, and a
+// launch that takes a marked tensor refuses at the call. Nothing on the stream waits for the host
+// (a host function per check would stall the GPU at every such op, twice per cross-entropy
+// training step). Deviation from cpu: an op enqueued on an output before its check was seen does
+// not inherit the mark (its own outputs read without error).
 __device__ __forceinline__ void report_position(ErrorSlot* slot, int64_t pos) {
   atomicMin(&slot->first, static_cast<unsigned long long>(pos));
-}
-
-// Formats the message (without the op's name) from the offending position and value.
-using ErrorFormatter = std::function<std::string(int64_t pos, long long ivalue, double fvalue)>;
-
-class ErrorReporter {
- public:
-  // Takes a host slot and a device buffer (set to "no error") for one op on ctx's stream.
-  ErrorReporter(DeviceContext& ctx, const core::OpCall& call);
-  ~ErrorReporter();  // gives the slot back if finish() was never reached (a launch threw)
-  ErrorReporter(const ErrorReporter&) = delete;
-  ErrorReporter& operator=(const ErrorReporter&) = delete;
-
-  // The device buffer kernels report to (report_position).
-  ErrorSlot* slot() const { return device_.as<ErrorSlot>(); }
-  // After the op's kernels: copies the first offending position and values[position] to the host
-  // slot, then marks the outputs when the stream gets there. `values` is the array the positions
-  // index (targets, indices, inputs).
-  template <typename T>
-  void finish(const T* values, ErrorFormatter format);
-
- private:
-  void enqueue_fetch(const void* values, int kind);
-  void enqueue_check(ErrorFormatter format);
-  DeviceContext& ctx_;
-  const core::OpCall& call_;
-  Workspace device_;
-  ErrorSlot* host_slot_ = nullptr;    // pinned, mapped
-  ErrorSlot* mapped_slot_ = nullptr;  // its address on the device
-  bool handed_off_ = false;
-};
-
-// Element kinds the fetch kernel understands.
-enum FetchKind { kFetchI32 = 0, kFetchI64 = 1, kFetchF32 = 2 };
-template <typename T>
-constexpr int fetch_kind() {
-  if constexpr (std::is_same_v<T, int32_t>) return kFetchI32;
-  else if constexpr (std::is_same_v<T, int64_t>) return kFetchI64;
-  else return kFetchF32;
-}
-
-template <typename T>
-void ErrorReporter::finish(const T* values, ErrorFormatter format) {
-  static_assert(std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t> || std::is_same_v<T, float>, "fetch: unsupported type");
-  enqueue_fetch(values, fetch_kind<T>());
-  enqueue_check(std::move(format));
 }
 
 // Calls fn(T{}) with the C++ type of an index tensor (int32 or int64).

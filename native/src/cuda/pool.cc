@@ -7,7 +7,8 @@
 // cuda runs our kernels (pool_kernels.cu) and keeps the declaration as it is: the workspace means
 // the same on both devices, maxPool2dBackward's samples (given workspaces) test both, and a
 // tensor moved between devices stays valid. The backward kernel gathers per input element in a
-// fixed order (deterministic, no atomics).
+// fixed order (deterministic, no atomics on values) and refuses a workspace index that names no
+// input position of its window, as cpu does, through Note [device-side errors] in common.cuh.
 //
 // Average pooling forward runs on cuDNN when cuDNN's floor-mode output size is the op's (it has
 // no ceil mode and only symmetric padding); a window that ceil mode adds, with PyTorch's divisor
@@ -20,6 +21,7 @@
 #include "check.h"
 #include "context.h"
 #include "cudnn_layer.h"
+#include "error_reporter.h"
 #include "pool_kernels.cuh"
 
 namespace nutshell::cuda {
@@ -99,7 +101,17 @@ void maxPool2dBackward(OpCall& call) {
   if (gy.numel() == 0) return zero(dx, ctx.stream);
   dnn::PoolGeom g = geometry(dx.shape, gy.shape, a.kernelSize, a.stride, a.padding, a.dilation);
   NS_CHECK(ws.shape == gy.shape, shape, "workspace " + core::shape_str(ws.shape) + " does not match gradOutput " + core::shape_str(gy.shape));
-  NS_CUDA_CHECK(dnn::max_pool2d_backward(gy.data<float>(), ws.raw(), workspace_is_u8(ws), dx.data<float>(), g, ctx.stream));
+  const bool u8 = workspace_is_u8(ws);
+  ErrorReporter errors(ctx, call);
+  NS_CUDA_CHECK(dnn::max_pool2d_backward(gy.data<float>(), ws.raw(), u8, dx.data<float>(), g, &errors.slot()->first, ctx.stream));
+  // cpu/pool.cc's refusal, word for word.
+  const std::string text = "input " + core::shape_str(dx.shape) + ", output " + core::shape_str(gy.shape);
+  auto message = [text](int64_t pos, long long v, double) {
+    return "workspace holds window index " + std::to_string(v) + " at element " + std::to_string(pos) +
+           ", which is not an input position of that window; pass the workspace maxPool2d made with the same options (" + text + ")";
+  };
+  if (u8) errors.finish(ws.data<uint8_t>(), message);
+  else errors.finish(ws.data<int32_t>(), message);
 }
 
 void avgPool2d(OpCall& call) {

@@ -46,9 +46,19 @@ __global__ void max_forward_kernel(const float* __restrict__ x, float* __restric
   }
 }
 
+// One thread per input element gathers its gradient; the first outputs' threads also check that
+// output's index (an input position of its window), so a bad workspace costs no extra launch.
 template <typename I>
-__global__ void max_backward_kernel(const float* __restrict__ dy, const I* __restrict__ idx, float* __restrict__ dx, PoolGeom g, int64_t total) {
-  NS_GRID_STRIDE(e, total) {
+__global__ void max_backward_kernel(const float* __restrict__ dy, const I* __restrict__ idx, float* __restrict__ dx, PoolGeom g, int64_t total_in,
+                                    int64_t total_out, unsigned long long* bad_position) {
+  NS_GRID_STRIDE(e, total_in > total_out ? total_in : total_out) {
+    if (e < total_out) {
+      const int64_t v = static_cast<int64_t>(idx[e]);
+      const int64_t j = e % g.ow, i = (e / g.ow) % g.oh;
+      const int64_t ih = i * g.sh - g.ph + (v / g.kw) * g.dh, iw = j * g.sw - g.pw + (v % g.kw) * g.dw;
+      if (v < 0 || v >= g.kh * g.kw || ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) atomicMin(bad_position, static_cast<unsigned long long>(e));
+    }
+    if (e >= total_in) continue;
     const int64_t iw = e % g.w;
     const int64_t t = e / g.w;
     const int64_t ih = t % g.h;
@@ -192,11 +202,16 @@ cudaError_t max_pool2d_forward(const float* x, float* y, void* idx, bool idx_u8,
   return cudaGetLastError();
 }
 
-cudaError_t max_pool2d_backward(const float* dy, const void* idx, bool idx_u8, float* dx, const PoolGeom& g, cudaStream_t stream) {
-  const int64_t total = g.planes * g.h * g.w;
-  if (total <= 0) return cudaSuccess;
-  if (idx_u8) max_backward_kernel<uint8_t><<<blocks_for(total), kThreads, 0, stream>>>(dy, static_cast<const uint8_t*>(idx), dx, g, total);
-  else max_backward_kernel<int32_t><<<blocks_for(total), kThreads, 0, stream>>>(dy, static_cast<const int32_t*>(idx), dx, g, total);
+cudaError_t max_pool2d_backward(const float* dy, const void* idx, bool idx_u8, float* dx, const PoolGeom& g, unsigned long long* bad_position,
+                                cudaStream_t stream) {
+  const int64_t total_in = g.planes * g.h * g.w, total_out = g.planes * g.oh * g.ow;
+  if (total_in <= 0) return cudaSuccess;
+  const unsigned blocks = blocks_for(total_in > total_out ? total_in : total_out);
+  if (idx_u8) {
+    max_backward_kernel<uint8_t><<<blocks, kThreads, 0, stream>>>(dy, static_cast<const uint8_t*>(idx), dx, g, total_in, total_out, bad_position);
+  } else {
+    max_backward_kernel<int32_t><<<blocks, kThreads, 0, stream>>>(dy, static_cast<const int32_t*>(idx), dx, g, total_in, total_out, bad_position);
+  }
   return cudaGetLastError();
 }
 

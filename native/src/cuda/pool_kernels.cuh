@@ -19,9 +19,11 @@ struct PoolGeom {
 
 // idx points to uint8 (idx_u8) or int32 indices, one per output.
 cudaError_t max_pool2d_forward(const float* x, float* y, void* idx, bool idx_u8, const PoolGeom& g, cudaStream_t stream);
-// Indices that name no input position of their window (a workspace not made by maxPool2d with
-// these options) contribute nothing: memory stays safe, the cpu backend refuses them instead.
-cudaError_t max_pool2d_backward(const float* dy, const void* idx, bool idx_u8, float* dx, const PoolGeom& g, cudaStream_t stream);
+// An index that names no input position of its window (a workspace not made by maxPool2d with
+// these options) contributes nothing, and the smallest such output position is reported to
+// *bad_position (atomicMin; Note [device-side errors] in common.cuh), as the cpu backend refuses it.
+cudaError_t max_pool2d_backward(const float* dy, const void* idx, bool idx_u8, float* dx, const PoolGeom& g, unsigned long long* bad_position,
+                                cudaStream_t stream);
 
 // PyTorch's average: windows [i·s − p, min(i·s − p + k, in + p)) clipped to the input; the
 // divisor is the unclipped window (include_pad) or the clipped one.

@@ -96,11 +96,23 @@ for (const decl of opTable) {
     }
 
     for (const bad of decl.test?.bad ?? []) {
+      const refusal = expect.objectContaining({ name: bad.error, message: expect.stringMatching(bad.message) });
       it(`refuses ${bad.name}`, () => {
         const [s] = concreteSamples({ ...decl, test: { samples: [bad] } });
         scope(() => {
           const inputs = inputTensors(s, false);
-          expect(() => apply(decl, inputs, s.attrs as never)).toThrowError(expect.objectContaining({ name: bad.error, message: expect.stringMatching(bad.message) }));
+          expect(() => apply(decl, inputs, s.attrs as never)).toThrowError(refusal);
+        });
+      });
+
+      // The same refusal on cuda: at the call, or — for a value only the device sees (a class
+      // target, an index) — when an output is read (Note [device-side errors] in cuda/common.cuh).
+      const skip = cudaSkipReason(decl, { name: '' }) || (bad.noParity ?? '');
+      it.skipIf(skip !== '')(`cuda refuses ${bad.name}${skip ? ` (skipped: ${skip})` : ''}`, () => {
+        const [s] = concreteSamples({ ...decl, test: { samples: [bad] } });
+        scope(() => {
+          const inputs = inputTensors(s, false, 'cuda');
+          expect(() => apply(decl, inputs, s.attrs as never, Device.of('cuda')).forEach((o) => o.dataSync())).toThrowError(refusal);
         });
       });
     }

@@ -188,8 +188,8 @@ const convBad: BadSample[] = [
   { name: 'bad padding', inputs: [{ shape: [1, 1, 4, 4] }, { shape: [1, 1, 3, 3] }, { shape: [1] }], attrs: { padding: [1, 1, 1] }, error: 'ValueError', message: /conv2d: option 'padding' expected \[h, w\] or \[top, left, bottom, right\]/ },
   { name: 'zero groups', inputs: [{ shape: [1, 1, 4, 4] }, { shape: [1, 1, 3, 3] }, { shape: [1] }], attrs: { groups: 0 }, error: 'ValueError', message: /conv2d: option 'groups' expected an integer >= 1, got 0/ },
   // Kernel-side refusals (small tensors run inline, so they surface at the call).
-  { name: 'fft on cpu', inputs: [{ shape: [1, 1, 4, 4] }, { shape: [1, 1, 3, 3] }, { shape: [1] }], attrs: { algo: 'fft' }, error: 'ValueError', message: /conv2d: algo 'fft' is not available on cpu; cpu supports 'auto', 'heuristic', 'direct', 'winograd'/ },
-  { name: 'winograd 5x5', inputs: [{ shape: [1, 16, 8, 8] }, { shape: [16, 16, 5, 5] }, { shape: [16] }], attrs: { algo: 'winograd' }, error: 'ValueError', message: /conv2d: algo 'winograd' is not available for these shapes on this cpu/ },
+  { name: 'fft on cpu', inputs: [{ shape: [1, 1, 4, 4] }, { shape: [1, 1, 3, 3] }, { shape: [1] }], attrs: { algo: 'fft' }, error: 'ValueError', message: /conv2d: algo 'fft' is not available on cpu; cpu supports 'auto', 'heuristic', 'direct', 'winograd'/, noParity: 'a cpu refusal: cuDNN has FFT convolutions' },
+  { name: 'winograd 5x5', inputs: [{ shape: [1, 16, 8, 8] }, { shape: [16, 16, 5, 5] }, { shape: [16] }], attrs: { algo: 'winograd' }, error: 'ValueError', message: /conv2d: algo 'winograd' is not available for these shapes on this cpu/, noParity: "oneDNN's refusal; cuDNN's is worded by cuDNN (cuda-controls.test.ts)" },
 ];
 
 export const conv2dOp = defineOp<Conv2dOpAttrs>({
