@@ -150,7 +150,11 @@ struct ClassArgs {
   const float* w;  // null: unweighted
   double keep, spread, eps;
   int64_t ignore;
+  // Σ_c w_c (label smoothing only): C when unweighted, else summed on the device into *wsum.
+  double unweighted_sum;
+  const double* wsum;
   __device__ double weight(int64_t c) const { return w ? static_cast<double>(w[c]) : 1.0; }
+  __device__ double weight_sum() const { return wsum ? *wsum : unweighted_sum; }
   __device__ const float* row(int64_t p) const { return x + (p / I) * C * I + p % I; }
 };
 
@@ -167,7 +171,7 @@ __device__ __forceinline__ void max_sum(const float* row, int64_t C, int64_t I, 
 
 // loss = (1−ε)·w_t·(lse − x_t) + ε/C·(lse·Σw − Σ_c w_c x_c)
 template <int L>
-__global__ void ce_index_forward(int64_t P, ClassArgs a, const int64_t* __restrict__ t, const double* __restrict__ wsum, bool none,
+__global__ void ce_index_forward(int64_t P, ClassArgs a, const int64_t* __restrict__ t, bool none,
                                  float* __restrict__ out, D2* __restrict__ pairs, ErrorSlot* slot) {
   NS_GROUP_LOOP(L, p, lane, P) {
     const int64_t tp = t[p];
@@ -187,7 +191,7 @@ __global__ void ce_index_forward(int64_t P, ClassArgs a, const int64_t* __restri
           double wx = 0;
           for (int64_t c = lane; c < a.C; c += L) wx += a.weight(c) * row[c * a.I];
           wx = Group<L>::sum(wx);
-          l += a.spread * (lse * *wsum - wx);
+          l += a.spread * (lse * a.weight_sum() - wx);
         }
       }
     }
@@ -227,7 +231,7 @@ __device__ __forceinline__ float grad_at(const float* g, int mode, double diviso
 
 // d loss / dx_c = g·(p_c·((1−ε)·w_t + ε/C·Σw) − ε/C·w_c − [c = t]·(1−ε)·w_t), p = softmax(x).
 template <int L>
-__global__ void ce_index_backward(int64_t P, ClassArgs a, const int64_t* __restrict__ t, const double* __restrict__ wsum, const float* __restrict__ g,
+__global__ void ce_index_backward(int64_t P, ClassArgs a, const int64_t* __restrict__ t, const float* __restrict__ g,
                                   int mode, const double* __restrict__ divisor, float* __restrict__ gx, ErrorSlot* slot) {
   NS_GROUP_LOOP(L, p, lane, P) {
     const int64_t tp = t[p];
@@ -243,7 +247,7 @@ __global__ void ce_index_backward(int64_t P, ClassArgs a, const int64_t* __restr
     float m;
     double s;
     max_sum<L>(row, a.C, a.I, lane, m, s);
-    const float A = static_cast<float>(gd / s * (a.keep * wt + a.spread * *wsum));
+    const float A = static_cast<float>(gd / s * (a.keep * wt + a.spread * a.weight_sum()));
     const float B = static_cast<float>(gd * a.spread);
     const float T = static_cast<float>(gd * a.keep * wt);
     for (int64_t c = lane; c < a.C; c += L) {
@@ -300,13 +304,13 @@ struct TargetWeight {
   }
 };
 
-__global__ void set_double_kernel(double* dst, double v) { *dst = v; }
-
-// The class arguments of a cross-entropy call and Σ_c w_c (C when unweighted) on the device.
+// The class arguments of a cross-entropy call; Σ_c w_c is summed on the device only when class
+// weights and label smoothing both need it.
 struct CrossEntropySetup {
   ClassArgs a;
   Workspace wsum;
-  CrossEntropySetup(DeviceContext& ctx, const OpCall& call, int x_index, int64_t ignore, double eps) : wsum(ctx, sizeof(double)) {
+  CrossEntropySetup(DeviceContext& ctx, const OpCall& call, int x_index, int64_t ignore, double eps)
+      : wsum(ctx, eps > 0 && call.in(x_index + 2).numel() ? sizeof(double) : 0) {
     const ClassLayout L = class_layout(call.in(x_index).shape);
     const auto& w = call.in(x_index + 2);
     a.C = L.C;
@@ -317,9 +321,12 @@ struct CrossEntropySetup {
     a.spread = eps / static_cast<double>(L.C);
     a.eps = eps;
     a.ignore = ignore;
-    if (a.w) weight_sum_kernel<<<1, kThreads, 0, ctx.stream>>>(L.C, a.w, wsum.as<double>());
-    else set_double_kernel<<<1, 1, 0, ctx.stream>>>(wsum.as<double>(), static_cast<double>(L.C));
-    NS_LAUNCH_CHECK();
+    a.unweighted_sum = static_cast<double>(L.C);
+    a.wsum = wsum.as<double>();
+    if (a.wsum) {
+      weight_sum_kernel<<<1, kThreads, 0, ctx.stream>>>(L.C, a.w, wsum.as<double>());
+      NS_LAUNCH_CHECK();
+    }
   }
 };
 
@@ -347,7 +354,7 @@ void crossEntropy(OpCall& call) {
     ErrorReporter errors(ctx, call);
     if (P > 0) {
       by_layout(P, L.I, [&](auto lanes, unsigned grid) {
-        ce_index_forward<decltype(lanes)::value><<<grid, kThreads, 0, ctx.stream>>>(P, setup.a, t, setup.wsum.as<double>(), none, out,
+        ce_index_forward<decltype(lanes)::value><<<grid, kThreads, 0, ctx.stream>>>(P, setup.a, t, none, out,
                                                                                    pairs.as<D2>(), errors.slot());
         NS_LAUNCH_CHECK();
       });
@@ -383,7 +390,7 @@ void crossEntropyBackward(OpCall& call) {
     ErrorReporter errors(ctx, call);
     if (P > 0) {
       by_layout(P, L.I, [&](auto lanes, unsigned grid) {
-        ce_index_backward<decltype(lanes)::value><<<grid, kThreads, 0, ctx.stream>>>(P, setup.a, t, setup.wsum.as<double>(), g, mode,
+        ce_index_backward<decltype(lanes)::value><<<grid, kThreads, 0, ctx.stream>>>(P, setup.a, t, g, mode,
                                                                                     divisor.as<double>(), gx, errors.slot());
         NS_LAUNCH_CHECK();
       });
