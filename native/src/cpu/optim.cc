@@ -1,5 +1,6 @@
 // Fused optimiser updates (PyTorch's single-tensor algorithms, step for step). Each writes the
-// parameter and its state in place; one pass over memory instead of a dozen elementwise ops.
+// parameter and its state in place; one pass over memory instead of a dozen elementwise ops. The
+// foreach ops (Note [foreach steps] in ops/table/optim.ts) run the single kernel per parameter.
 #include <cmath>
 
 #include "../gen/cpu_kernels.gen.h"
@@ -104,5 +105,28 @@ void adagradStep(core::OpCall& call) {
     }
   );
 }
+
+namespace {
+
+// A foreach call holds `k` inputs and `m` outputs per parameter and the single op's attributes.
+void per_parameter(core::OpCall& call, size_t k, size_t m, void (*single)(core::OpCall&)) {
+  core::OpCall one;
+  one.op = call.op;
+  one.device = call.device;
+  one.attrs = call.attrs;
+  one.backend_context = call.backend_context;
+  for (size_t q = 0; q * k < call.inputs.size(); ++q) {
+    one.inputs.assign(call.inputs.begin() + static_cast<std::ptrdiff_t>(q * k), call.inputs.begin() + static_cast<std::ptrdiff_t>((q + 1) * k));
+    one.outputs.assign(call.outputs.begin() + static_cast<std::ptrdiff_t>(q * m), call.outputs.begin() + static_cast<std::ptrdiff_t>((q + 1) * m));
+    single(one);
+  }
+}
+
+}  // namespace
+
+void sgdStepForeach(core::OpCall& call) { per_parameter(call, 3, 2, sgdStep); }
+void adamStepForeach(core::OpCall& call) { per_parameter(call, 5, 4, adamStep); }
+void rmspropStepForeach(core::OpCall& call) { per_parameter(call, 5, 4, rmspropStep); }
+void adagradStepForeach(core::OpCall& call) { per_parameter(call, 3, 2, adagradStep); }
 
 }  // namespace nutshell::cpu

@@ -2,6 +2,12 @@
 // one pass over memory writes the parameter and its state in place (the outputs alias the
 // inputs; a state the update does not use was passed as the gradient and is never written).
 // Scalars derived from the step count are computed on the host in double, as on cpu.
+//
+// Note [multi-tensor launch]: a step op and its foreach form (Note [foreach steps] in
+// ops/table/optim.ts) run the same kernel over a list of parameters: up to kListCapacity of them
+// go to the kernel by value (their pointers, sizes and first blocks; well under the 4 KiB of
+// kernel arguments), each block updating kChunk elements of one parameter, so a whole model's
+// step is one launch where PyTorch's foreach takes several. A single step is a list of one.
 #include <cmath>
 
 #include "../gen/cuda_kernels.gen.h"
@@ -11,136 +17,186 @@ namespace nutshell::cuda {
 
 namespace {
 
-struct SgdArgs {
-  float lr, wd, mom, damp, sign;
-  bool nesterov, first_step;
+constexpr int kListCapacity = 32;
+constexpr int64_t kChunk = 4096;  // elements per block: 16 per thread
+constexpr unsigned kMaxGridBlocks = 0x7fffffff;
+
+// K pointers per parameter: the parameter, its gradient, then its state tensors.
+template <int K>
+struct ParamList {
+  float* ptr[kListCapacity][K];
+  int64_t numel[kListCapacity];
+  unsigned first_block[kListCapacity + 1];
+  int count;
 };
 
-__global__ void sgd_kernel(int64_t n, float* p, const float* g, float* buf, SgdArgs a) {
-  NS_GRID_LOOP(i, n) {
-    float d = a.sign * g[i] + a.wd * p[i];
-    if (buf) {
-      const float b = a.first_step ? d : a.mom * buf[i] + (1.f - a.damp) * d;
-      buf[i] = b;
-      d = a.nesterov ? d + a.mom * b : b;
-    }
-    p[i] -= a.lr * d;
-  }
+template <int K, typename Update>
+__global__ void multi_tensor_kernel(ParamList<K> list, Update update) {
+  int t = 0;
+  while (t + 1 < list.count && blockIdx.x >= list.first_block[t + 1]) ++t;
+  float* q[K];
+  for (int k = 0; k < K; ++k) q[k] = list.ptr[t][k];
+  const int64_t begin = static_cast<int64_t>(blockIdx.x - list.first_block[t]) * kChunk;
+  const int64_t end = begin + kChunk < list.numel[t] ? begin + kChunk : list.numel[t];
+  for (int64_t i = begin + threadIdx.x; i < end; i += blockDim.x) update(q, i);
 }
 
-struct AdamArgs {
-  float step_size, bc2_sqrt, b1, b2, eps, wd, lr, sign;
-  bool decoupled;
+// Runs `update` over every parameter of a call with `k` inputs and `m` outputs per parameter:
+// the parameter and its states are the outputs (written in place), the gradient input 1.
+template <int K, typename Update>
+void launch_steps(const core::OpCall& call, size_t k, size_t m, const Update& update) {
+  static_assert(K >= 2, "a parameter and its gradient at least");
+  cudaStream_t stream = context_of(call).stream;
+  ParamList<K> list{};
+  unsigned blocks = 0;
+  auto flush = [&] {
+    if (list.count == 0) return;
+    list.first_block[list.count] = blocks;
+    multi_tensor_kernel<K, Update><<<blocks, kThreads, 0, stream>>>(list, update);
+    NS_LAUNCH_CHECK();
+    list.count = 0;
+    blocks = 0;
+  };
+  for (size_t q = 0; q * k < call.inputs.size(); ++q) {
+    const int64_t n = call.out(q * m).numel();
+    if (n == 0) continue;
+    const auto need = static_cast<unsigned>(ceil_div(n, kChunk));
+    if (list.count == kListCapacity || need > kMaxGridBlocks - blocks) flush();
+    const int c = list.count++;
+    list.first_block[c] = blocks;
+    list.numel[c] = n;
+    list.ptr[c][0] = call.out(q * m).data<float>();
+    list.ptr[c][1] = call.in(q * k + 1).data<float>();
+    for (int s = 2; s < K; ++s) list.ptr[c][s] = call.out(q * m + static_cast<size_t>(s) - 1).data<float>();
+    blocks += need;
+  }
+  flush();
+}
+
+struct SgdUpdate {
+  float lr, wd, mom, damp, sign;
+  bool use_buf, nesterov, first_step;
+  __device__ void operator()(float* const* q, int64_t i) const {
+    float* p = q[0];
+    const float* g = q[1];
+    float* buf = q[2];
+    float d = sign * g[i] + wd * p[i];
+    if (use_buf) {
+      const float b = first_step ? d : mom * buf[i] + (1.f - damp) * d;
+      buf[i] = b;
+      d = nesterov ? d + mom * b : b;
+    }
+    p[i] -= lr * d;
+  }
 };
 
-__global__ void adam_kernel(int64_t n, float* p, const float* g, float* m, float* v, float* vmax, AdamArgs a) {
-  NS_GRID_LOOP(i, n) {
-    float d = a.sign * g[i];
+struct AdamUpdate {
+  float step_size, bc2_sqrt, b1, b2, eps, wd, lr, sign;
+  bool decoupled, amsgrad;
+  __device__ void operator()(float* const* q, int64_t i) const {
+    float* p = q[0];
+    const float* g = q[1];
+    float *m = q[2], *v = q[3], *vmax = q[4];
+    float d = sign * g[i];
     float pi = p[i];
-    if (a.decoupled) pi *= 1.f - a.lr * a.wd;  // AdamW
-    else d += a.wd * pi;
-    const float mi = a.b1 * m[i] + (1.f - a.b1) * d;
-    const float vi = a.b2 * v[i] + (1.f - a.b2) * d * d;
+    if (decoupled) pi *= 1.f - lr * wd;  // AdamW
+    else d += wd * pi;
+    const float mi = b1 * m[i] + (1.f - b1) * d;
+    const float vi = b2 * v[i] + (1.f - b2) * d * d;
     m[i] = mi;
     v[i] = vi;
     float second = vi;
-    if (vmax) {
+    if (amsgrad) {
       second = vmax[i] < vi ? vi : vmax[i];  // std::max
       vmax[i] = second;
     }
-    p[i] = pi - a.step_size * mi / (sqrtf(second) / a.bc2_sqrt + a.eps);
+    p[i] = pi - step_size * mi / (sqrtf(second) / bc2_sqrt + eps);
   }
-}
-
-struct RmspropArgs {
-  float alpha, eps, lr, wd, mom, sign;
 };
 
-__global__ void rmsprop_kernel(int64_t n, float* p, const float* g, float* sq, float* gavg, float* buf, RmspropArgs a) {
-  NS_GRID_LOOP(i, n) {
-    const float d = a.sign * g[i] + a.wd * p[i];
-    const float s = a.alpha * sq[i] + (1.f - a.alpha) * d * d;
+struct RmspropUpdate {
+  float alpha, eps, lr, wd, mom, sign;
+  bool centered, use_buf;
+  __device__ void operator()(float* const* q, int64_t i) const {
+    float* p = q[0];
+    const float* g = q[1];
+    float *sq = q[2], *gavg = q[3], *buf = q[4];
+    const float d = sign * g[i] + wd * p[i];
+    const float s = alpha * sq[i] + (1.f - alpha) * d * d;
     sq[i] = s;
     float avg;
-    if (gavg) {
-      const float ga = a.alpha * gavg[i] + (1.f - a.alpha) * d;
+    if (centered) {
+      const float ga = alpha * gavg[i] + (1.f - alpha) * d;
       gavg[i] = ga;
-      avg = sqrtf(s - ga * ga) + a.eps;
+      avg = sqrtf(s - ga * ga) + eps;
     } else {
-      avg = sqrtf(s) + a.eps;
+      avg = sqrtf(s) + eps;
     }
-    if (buf) {
-      const float b = a.mom * buf[i] + d / avg;
+    if (use_buf) {
+      const float b = mom * buf[i] + d / avg;
       buf[i] = b;
-      p[i] -= a.lr * b;
+      p[i] -= lr * b;
     } else {
-      p[i] -= a.lr * d / avg;
+      p[i] -= lr * d / avg;
     }
   }
-}
-
-struct AdagradArgs {
-  float clr, wd, eps, sign;
 };
 
-__global__ void adagrad_kernel(int64_t n, float* p, const float* g, float* sum, AdagradArgs a) {
-  NS_GRID_LOOP(i, n) {
-    const float d = a.sign * g[i] + a.wd * p[i];
+struct AdagradUpdate {
+  float clr, wd, eps, sign;
+  __device__ void operator()(float* const* q, int64_t i) const {
+    float* p = q[0];
+    const float* g = q[1];
+    float* sum = q[2];
+    const float d = sign * g[i] + wd * p[i];
     const float s = sum[i] + d * d;
     sum[i] = s;
-    p[i] -= a.clr * d / (sqrtf(s) + a.eps);
+    p[i] -= clr * d / (sqrtf(s) + eps);
   }
+};
+
+// The foreach ops share their single op's attributes (same declaration, same layout).
+void sgd_steps(const core::OpCall& call) {
+  auto a = core::SgdStepAttrs::decode(call.reader());
+  const SgdUpdate update{static_cast<float>(a.lr), static_cast<float>(a.weightDecay), static_cast<float>(a.momentum), static_cast<float>(a.dampening),
+                         a.maximize ? -1.f : 1.f, a.momentum != 0, a.nesterov, a.firstStep};
+  launch_steps<3>(call, 3, 2, update);
+}
+
+void adam_steps(const core::OpCall& call) {
+  auto a = core::AdamStepAttrs::decode(call.reader());
+  const double bc1 = 1.0 - std::pow(a.beta1, static_cast<double>(a.step));
+  const double bc2 = 1.0 - std::pow(a.beta2, static_cast<double>(a.step));
+  const AdamUpdate update{static_cast<float>(a.lr / bc1), static_cast<float>(std::sqrt(bc2)), static_cast<float>(a.beta1), static_cast<float>(a.beta2),
+                          static_cast<float>(a.eps), static_cast<float>(a.weightDecay), static_cast<float>(a.lr), a.maximize ? -1.f : 1.f, a.decoupled,
+                          a.amsgrad};
+  launch_steps<5>(call, 5, 4, update);
+}
+
+void rmsprop_steps(const core::OpCall& call) {
+  auto a = core::RmspropStepAttrs::decode(call.reader());
+  const RmspropUpdate update{static_cast<float>(a.alpha),       static_cast<float>(a.eps),      static_cast<float>(a.lr),
+                             static_cast<float>(a.weightDecay), static_cast<float>(a.momentum), a.maximize ? -1.f : 1.f,
+                             a.centered,                        a.momentum != 0};
+  launch_steps<5>(call, 5, 4, update);
+}
+
+void adagrad_steps(const core::OpCall& call) {
+  auto a = core::AdagradStepAttrs::decode(call.reader());
+  const AdagradUpdate update{static_cast<float>(a.lr / (1.0 + static_cast<double>(a.step - 1) * a.lrDecay)), static_cast<float>(a.weightDecay),
+                             static_cast<float>(a.eps), a.maximize ? -1.f : 1.f};
+  launch_steps<3>(call, 3, 2, update);
 }
 
 }  // namespace
 
-void sgdStep(core::OpCall& call) {
-  auto a = core::SgdStepAttrs::decode(call.reader());
-  const int64_t n = call.out(0).numel();
-  if (n == 0) return;
-  float* buf = a.momentum != 0 ? call.out(1).data<float>() : nullptr;
-  const SgdArgs args{static_cast<float>(a.lr), static_cast<float>(a.weightDecay), static_cast<float>(a.momentum), static_cast<float>(a.dampening),
-                     a.maximize ? -1.f : 1.f, a.nesterov, a.firstStep};
-  sgd_kernel<<<blocks_for(n), kThreads, 0, context_of(call).stream>>>(n, call.out(0).data<float>(), call.in(1).data<float>(), buf, args);
-  NS_LAUNCH_CHECK();
-}
-
-void adamStep(core::OpCall& call) {
-  auto a = core::AdamStepAttrs::decode(call.reader());
-  const int64_t n = call.out(0).numel();
-  if (n == 0) return;
-  const double bc1 = 1.0 - std::pow(a.beta1, static_cast<double>(a.step));
-  const double bc2 = 1.0 - std::pow(a.beta2, static_cast<double>(a.step));
-  const AdamArgs args{static_cast<float>(a.lr / bc1), static_cast<float>(std::sqrt(bc2)), static_cast<float>(a.beta1), static_cast<float>(a.beta2),
-                      static_cast<float>(a.eps), static_cast<float>(a.weightDecay), static_cast<float>(a.lr), a.maximize ? -1.f : 1.f, a.decoupled};
-  float* vmax = a.amsgrad ? call.out(3).data<float>() : nullptr;
-  adam_kernel<<<blocks_for(n), kThreads, 0, context_of(call).stream>>>(n, call.out(0).data<float>(), call.in(1).data<float>(), call.out(1).data<float>(),
-                                                                        call.out(2).data<float>(), vmax, args);
-  NS_LAUNCH_CHECK();
-}
-
-void rmspropStep(core::OpCall& call) {
-  auto a = core::RmspropStepAttrs::decode(call.reader());
-  const int64_t n = call.out(0).numel();
-  if (n == 0) return;
-  float* gavg = a.centered ? call.out(2).data<float>() : nullptr;
-  float* buf = a.momentum != 0 ? call.out(3).data<float>() : nullptr;
-  const RmspropArgs args{static_cast<float>(a.alpha), static_cast<float>(a.eps),      static_cast<float>(a.lr),
-                         static_cast<float>(a.weightDecay), static_cast<float>(a.momentum), a.maximize ? -1.f : 1.f};
-  rmsprop_kernel<<<blocks_for(n), kThreads, 0, context_of(call).stream>>>(n, call.out(0).data<float>(), call.in(1).data<float>(),
-                                                                           call.out(1).data<float>(), gavg, buf, args);
-  NS_LAUNCH_CHECK();
-}
-
-void adagradStep(core::OpCall& call) {
-  auto a = core::AdagradStepAttrs::decode(call.reader());
-  const int64_t n = call.out(0).numel();
-  if (n == 0) return;
-  const AdagradArgs args{static_cast<float>(a.lr / (1.0 + static_cast<double>(a.step - 1) * a.lrDecay)), static_cast<float>(a.weightDecay),
-                         static_cast<float>(a.eps), a.maximize ? -1.f : 1.f};
-  adagrad_kernel<<<blocks_for(n), kThreads, 0, context_of(call).stream>>>(n, call.out(0).data<float>(), call.in(1).data<float>(),
-                                                                           call.out(1).data<float>(), args);
-  NS_LAUNCH_CHECK();
-}
+void sgdStep(core::OpCall& call) { sgd_steps(call); }
+void sgdStepForeach(core::OpCall& call) { sgd_steps(call); }
+void adamStep(core::OpCall& call) { adam_steps(call); }
+void adamStepForeach(core::OpCall& call) { adam_steps(call); }
+void rmspropStep(core::OpCall& call) { rmsprop_steps(call); }
+void rmspropStepForeach(core::OpCall& call) { rmsprop_steps(call); }
+void adagradStep(core::OpCall& call) { adagrad_steps(call); }
+void adagradStepForeach(core::OpCall& call) { adagrad_steps(call); }
 
 }  // namespace nutshell::cuda

@@ -7,7 +7,9 @@ namespace nutshell::cpu {
 void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::abs, &abs);
   registry.add(core::DeviceType::cpu, core::OpId::adagradStep, &adagradStep);
+  registry.add(core::DeviceType::cpu, core::OpId::adagradStepForeach, &adagradStepForeach);
   registry.add(core::DeviceType::cpu, core::OpId::adamStep, &adamStep);
+  registry.add(core::DeviceType::cpu, core::OpId::adamStepForeach, &adamStepForeach);
   registry.add(core::DeviceType::cpu, core::OpId::adaptiveAvgPool2d, &adaptiveAvgPool2d);
   registry.add(core::DeviceType::cpu, core::OpId::adaptiveAvgPool2dBackward, &adaptiveAvgPool2dBackward);
   registry.add(core::DeviceType::cpu, core::OpId::add, &add);
@@ -104,12 +106,14 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::relu, &relu);
   registry.add(core::DeviceType::cpu, core::OpId::reluBackward, &reluBackward);
   registry.add(core::DeviceType::cpu, core::OpId::rmspropStep, &rmspropStep);
+  registry.add(core::DeviceType::cpu, core::OpId::rmspropStepForeach, &rmspropStepForeach);
   registry.add(core::DeviceType::cpu, core::OpId::rnn, &rnn);
   registry.add(core::DeviceType::cpu, core::OpId::rnnBackward, &rnnBackward);
   registry.add(core::DeviceType::cpu, core::OpId::rnnWorkspaceSize, &rnnWorkspaceSize);
   registry.add(core::DeviceType::cpu, core::OpId::rsqrt, &rsqrt);
   registry.add(core::DeviceType::cpu, core::OpId::scatterAdd, &scatterAdd);
   registry.add(core::DeviceType::cpu, core::OpId::sgdStep, &sgdStep);
+  registry.add(core::DeviceType::cpu, core::OpId::sgdStepForeach, &sgdStepForeach);
   registry.add(core::DeviceType::cpu, core::OpId::sigmoid, &sigmoid);
   registry.add(core::DeviceType::cpu, core::OpId::sigmoidBackward, &sigmoidBackward);
   registry.add(core::DeviceType::cpu, core::OpId::sign, &sign);

@@ -7,7 +7,9 @@ namespace nutshell::cuda {
 void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::abs, &abs);
   registry.add(core::DeviceType::cuda, core::OpId::adagradStep, &adagradStep);
+  registry.add(core::DeviceType::cuda, core::OpId::adagradStepForeach, &adagradStepForeach);
   registry.add(core::DeviceType::cuda, core::OpId::adamStep, &adamStep);
+  registry.add(core::DeviceType::cuda, core::OpId::adamStepForeach, &adamStepForeach);
   registry.add(core::DeviceType::cuda, core::OpId::adaptiveAvgPool2d, &adaptiveAvgPool2d);
   registry.add(core::DeviceType::cuda, core::OpId::adaptiveAvgPool2dBackward, &adaptiveAvgPool2dBackward);
   registry.add(core::DeviceType::cuda, core::OpId::add, &add);
@@ -104,12 +106,14 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::relu, &relu);
   registry.add(core::DeviceType::cuda, core::OpId::reluBackward, &reluBackward);
   registry.add(core::DeviceType::cuda, core::OpId::rmspropStep, &rmspropStep);
+  registry.add(core::DeviceType::cuda, core::OpId::rmspropStepForeach, &rmspropStepForeach);
   registry.add(core::DeviceType::cuda, core::OpId::rnn, &rnn);
   registry.add(core::DeviceType::cuda, core::OpId::rnnBackward, &rnnBackward);
   registry.add(core::DeviceType::cuda, core::OpId::rnnWorkspaceSize, &rnnWorkspaceSize);
   registry.add(core::DeviceType::cuda, core::OpId::rsqrt, &rsqrt);
   registry.add(core::DeviceType::cuda, core::OpId::scatterAdd, &scatterAdd);
   registry.add(core::DeviceType::cuda, core::OpId::sgdStep, &sgdStep);
+  registry.add(core::DeviceType::cuda, core::OpId::sgdStepForeach, &sgdStepForeach);
   registry.add(core::DeviceType::cuda, core::OpId::sigmoid, &sigmoid);
   registry.add(core::DeviceType::cuda, core::OpId::sigmoidBackward, &sigmoidBackward);
   registry.add(core::DeviceType::cuda, core::OpId::sign, &sign);

@@ -5,7 +5,9 @@
 namespace nutshell::cuda {
 void abs(core::OpCall& call);
 void adagradStep(core::OpCall& call);
+void adagradStepForeach(core::OpCall& call);
 void adamStep(core::OpCall& call);
+void adamStepForeach(core::OpCall& call);
 void adaptiveAvgPool2d(core::OpCall& call);
 void adaptiveAvgPool2dBackward(core::OpCall& call);
 void add(core::OpCall& call);
@@ -102,12 +104,14 @@ void randn(core::OpCall& call);
 void relu(core::OpCall& call);
 void reluBackward(core::OpCall& call);
 void rmspropStep(core::OpCall& call);
+void rmspropStepForeach(core::OpCall& call);
 void rnn(core::OpCall& call);
 void rnnBackward(core::OpCall& call);
 void rnnWorkspaceSize(core::OpCall& call);
 void rsqrt(core::OpCall& call);
 void scatterAdd(core::OpCall& call);
 void sgdStep(core::OpCall& call);
+void sgdStepForeach(core::OpCall& call);
 void sigmoid(core::OpCall& call);
 void sigmoidBackward(core::OpCall& call);
 void sign(core::OpCall& call);

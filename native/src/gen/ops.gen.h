@@ -10,138 +10,144 @@ namespace nutshell::core {
 enum class OpId : int32_t {
   abs = 0,
   adagradStep = 1,
-  adamStep = 2,
-  adaptiveAvgPool2d = 3,
-  adaptiveAvgPool2dBackward = 4,
-  add = 5,
-  arange = 6,
-  argmax = 7,
-  argmin = 8,
-  avgPool2d = 9,
-  avgPool2dBackward = 10,
-  batchNorm = 11,
-  batchNormBackward = 12,
-  bernoulli = 13,
-  binaryCrossEntropy = 14,
-  binaryCrossEntropyBackward = 15,
-  binaryCrossEntropyWithLogits = 16,
-  binaryCrossEntropyWithLogitsBackward = 17,
-  cast = 18,
-  cat = 19,
-  chunk = 20,
-  clamp = 21,
-  conv2d = 22,
-  conv2dBackwardData = 23,
-  conv2dBackwardWeights = 24,
-  copyInto = 25,
-  crossEntropy = 26,
-  crossEntropyBackward = 27,
-  div = 28,
-  dropout = 29,
-  dropoutBackward = 30,
-  elu = 31,
-  eluBackward = 32,
-  embedding = 33,
-  embeddingBackward = 34,
-  eq = 35,
-  evenlyDistributeBackward = 36,
-  exp = 37,
-  expand = 38,
-  eye = 39,
-  fill = 40,
-  gather = 41,
-  ge = 42,
-  gelu = 43,
-  geluBackward = 44,
-  gru = 45,
-  gruBackward = 46,
-  gt = 47,
-  indexSelect = 48,
-  indexSelectBackward = 49,
-  l1Loss = 50,
-  l1LossBackward = 51,
-  layerNorm = 52,
-  layerNormBackward = 53,
-  le = 54,
-  leakyRelu = 55,
-  leakyReluBackward = 56,
-  linear = 57,
-  linspace = 58,
-  log = 59,
-  logSoftmax = 60,
-  logSoftmaxBackward = 61,
-  logicalAnd = 62,
-  logicalNot = 63,
-  logicalOr = 64,
-  logsumexp = 65,
-  logsumexpBackward = 66,
-  lstm = 67,
-  lstmBackward = 68,
-  lt = 69,
-  matmul = 70,
-  max = 71,
-  maxDim = 72,
-  maxPool2d = 73,
-  maxPool2dBackward = 74,
-  maximum = 75,
-  mean = 76,
-  min = 77,
-  minDim = 78,
-  minimum = 79,
-  mseLoss = 80,
-  mseLossBackward = 81,
-  mul = 82,
-  narrow = 83,
-  ne = 84,
-  neg = 85,
-  nllLoss = 86,
-  nllLossBackward = 87,
-  pad = 88,
-  padBackward = 89,
-  permute = 90,
-  pow = 91,
-  powScalar = 92,
-  rand = 93,
-  randint = 94,
-  randn = 95,
-  relu = 96,
-  reluBackward = 97,
-  rmspropStep = 98,
-  rnn = 99,
-  rnnBackward = 100,
-  rnnWorkspaceSize = 101,
-  rsqrt = 102,
-  scatterAdd = 103,
-  sgdStep = 104,
-  sigmoid = 105,
-  sigmoidBackward = 106,
-  sign = 107,
-  slice = 108,
-  sliceBackward = 109,
-  softmax = 110,
-  softmaxBackward = 111,
-  softplus = 112,
-  softplusBackward = 113,
-  split = 114,
-  sqrt = 115,
-  stack = 116,
-  std = 117,
-  sub = 118,
-  sum = 119,
-  tanh = 120,
-  tanhBackward = 121,
-  transpose = 122,
-  valueSelectingReductionBackward = 123,
-  var = 124,
-  where = 125,
+  adagradStepForeach = 2,
+  adamStep = 3,
+  adamStepForeach = 4,
+  adaptiveAvgPool2d = 5,
+  adaptiveAvgPool2dBackward = 6,
+  add = 7,
+  arange = 8,
+  argmax = 9,
+  argmin = 10,
+  avgPool2d = 11,
+  avgPool2dBackward = 12,
+  batchNorm = 13,
+  batchNormBackward = 14,
+  bernoulli = 15,
+  binaryCrossEntropy = 16,
+  binaryCrossEntropyBackward = 17,
+  binaryCrossEntropyWithLogits = 18,
+  binaryCrossEntropyWithLogitsBackward = 19,
+  cast = 20,
+  cat = 21,
+  chunk = 22,
+  clamp = 23,
+  conv2d = 24,
+  conv2dBackwardData = 25,
+  conv2dBackwardWeights = 26,
+  copyInto = 27,
+  crossEntropy = 28,
+  crossEntropyBackward = 29,
+  div = 30,
+  dropout = 31,
+  dropoutBackward = 32,
+  elu = 33,
+  eluBackward = 34,
+  embedding = 35,
+  embeddingBackward = 36,
+  eq = 37,
+  evenlyDistributeBackward = 38,
+  exp = 39,
+  expand = 40,
+  eye = 41,
+  fill = 42,
+  gather = 43,
+  ge = 44,
+  gelu = 45,
+  geluBackward = 46,
+  gru = 47,
+  gruBackward = 48,
+  gt = 49,
+  indexSelect = 50,
+  indexSelectBackward = 51,
+  l1Loss = 52,
+  l1LossBackward = 53,
+  layerNorm = 54,
+  layerNormBackward = 55,
+  le = 56,
+  leakyRelu = 57,
+  leakyReluBackward = 58,
+  linear = 59,
+  linspace = 60,
+  log = 61,
+  logSoftmax = 62,
+  logSoftmaxBackward = 63,
+  logicalAnd = 64,
+  logicalNot = 65,
+  logicalOr = 66,
+  logsumexp = 67,
+  logsumexpBackward = 68,
+  lstm = 69,
+  lstmBackward = 70,
+  lt = 71,
+  matmul = 72,
+  max = 73,
+  maxDim = 74,
+  maxPool2d = 75,
+  maxPool2dBackward = 76,
+  maximum = 77,
+  mean = 78,
+  min = 79,
+  minDim = 80,
+  minimum = 81,
+  mseLoss = 82,
+  mseLossBackward = 83,
+  mul = 84,
+  narrow = 85,
+  ne = 86,
+  neg = 87,
+  nllLoss = 88,
+  nllLossBackward = 89,
+  pad = 90,
+  padBackward = 91,
+  permute = 92,
+  pow = 93,
+  powScalar = 94,
+  rand = 95,
+  randint = 96,
+  randn = 97,
+  relu = 98,
+  reluBackward = 99,
+  rmspropStep = 100,
+  rmspropStepForeach = 101,
+  rnn = 102,
+  rnnBackward = 103,
+  rnnWorkspaceSize = 104,
+  rsqrt = 105,
+  scatterAdd = 106,
+  sgdStep = 107,
+  sgdStepForeach = 108,
+  sigmoid = 109,
+  sigmoidBackward = 110,
+  sign = 111,
+  slice = 112,
+  sliceBackward = 113,
+  softmax = 114,
+  softmaxBackward = 115,
+  softplus = 116,
+  softplusBackward = 117,
+  split = 118,
+  sqrt = 119,
+  stack = 120,
+  std = 121,
+  sub = 122,
+  sum = 123,
+  tanh = 124,
+  tanhBackward = 125,
+  transpose = 126,
+  valueSelectingReductionBackward = 127,
+  var = 128,
+  where = 129,
 };
-constexpr int kOpCount = 126;
+constexpr int kOpCount = 130;
 
 inline const char* op_name(OpId id) {
   static const char* const names[] = {
       "abs",
       "adagradStep",
+      "adagradStepForeach",
       "adamStep",
+      "adamStepForeach",
       "adaptiveAvgPool2d",
       "adaptiveAvgPool2dBackward",
       "add",
@@ -238,12 +244,14 @@ inline const char* op_name(OpId id) {
       "relu",
       "reluBackward",
       "rmspropStep",
+      "rmspropStepForeach",
       "rnn",
       "rnnBackward",
       "rnnWorkspaceSize",
       "rsqrt",
       "scatterAdd",
       "sgdStep",
+      "sgdStepForeach",
       "sigmoid",
       "sigmoidBackward",
       "sign",
@@ -288,6 +296,25 @@ struct AdagradStepAttrs {
   }
 };
 
+struct AdagradStepForeachAttrs {
+  double lr;
+  double lrDecay;
+  double weightDecay;
+  double eps;
+  bool maximize;
+  int64_t step;
+  static AdagradStepForeachAttrs decode(AttrReader r) {
+    AdagradStepForeachAttrs a;
+    a.lr = r.real();
+    a.lrDecay = r.real();
+    a.weightDecay = r.real();
+    a.eps = r.real();
+    a.maximize = r.boolean();
+    a.step = r.integer();
+    return a;
+  }
+};
+
 struct AdamStepAttrs {
   double lr;
   double beta1;
@@ -300,6 +327,31 @@ struct AdamStepAttrs {
   int64_t step;
   static AdamStepAttrs decode(AttrReader r) {
     AdamStepAttrs a;
+    a.lr = r.real();
+    a.beta1 = r.real();
+    a.beta2 = r.real();
+    a.eps = r.real();
+    a.weightDecay = r.real();
+    a.decoupled = r.boolean();
+    a.amsgrad = r.boolean();
+    a.maximize = r.boolean();
+    a.step = r.integer();
+    return a;
+  }
+};
+
+struct AdamStepForeachAttrs {
+  double lr;
+  double beta1;
+  double beta2;
+  double eps;
+  double weightDecay;
+  bool decoupled;
+  bool amsgrad;
+  bool maximize;
+  int64_t step;
+  static AdamStepForeachAttrs decode(AttrReader r) {
+    AdamStepForeachAttrs a;
     a.lr = r.real();
     a.beta1 = r.real();
     a.beta2 = r.real();
@@ -1200,6 +1252,27 @@ struct RmspropStepAttrs {
   }
 };
 
+struct RmspropStepForeachAttrs {
+  double lr;
+  double alpha;
+  double eps;
+  double weightDecay;
+  double momentum;
+  bool centered;
+  bool maximize;
+  static RmspropStepForeachAttrs decode(AttrReader r) {
+    RmspropStepForeachAttrs a;
+    a.lr = r.real();
+    a.alpha = r.real();
+    a.eps = r.real();
+    a.weightDecay = r.real();
+    a.momentum = r.real();
+    a.centered = r.boolean();
+    a.maximize = r.boolean();
+    return a;
+  }
+};
+
 struct RnnAttrs {
   enum class Nonlinearity : int32_t { tanh, relu };
   int64_t layer;
@@ -1279,6 +1352,27 @@ struct SgdStepAttrs {
   bool firstStep;
   static SgdStepAttrs decode(AttrReader r) {
     SgdStepAttrs a;
+    a.lr = r.real();
+    a.momentum = r.real();
+    a.dampening = r.real();
+    a.weightDecay = r.real();
+    a.nesterov = r.boolean();
+    a.maximize = r.boolean();
+    a.firstStep = r.boolean();
+    return a;
+  }
+};
+
+struct SgdStepForeachAttrs {
+  double lr;
+  double momentum;
+  double dampening;
+  double weightDecay;
+  bool nesterov;
+  bool maximize;
+  bool firstStep;
+  static SgdStepForeachAttrs decode(AttrReader r) {
+    SgdStepForeachAttrs a;
     a.lr = r.real();
     a.momentum = r.real();
     a.dampening = r.real();

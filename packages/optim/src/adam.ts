@@ -1,5 +1,5 @@
-import { adamStep, type Tensor } from '@nutshell/tensor';
-import { Optimizer, checkRange, type ParamsArg } from './optimizer.js';
+import { adamStep, adamStepForeach, type Tensor } from '@nutshell/tensor';
+import { Optimizer, checkRange, type ParamsArg, type PreparedStep, type StepOps } from './optimizer.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -8,6 +8,8 @@ export interface AdamOptions {
   weightDecay?: number;
   amsgrad?: boolean;
   maximize?: boolean;
+  /** One foreach call per group and device (default), or one op per parameter. */
+  foreach?: boolean;
 }
 
 type Resolved = Required<AdamOptions> & { lr: number };
@@ -22,7 +24,11 @@ abstract class AdamBase extends Optimizer<Resolved> {
     checkRange(name, 'betas[1]', o.betas[1], o.betas[1] >= 0 && o.betas[1] < 1, '0 <= beta2 < 1');
     checkRange(name, 'weightDecay', o.weightDecay, o.weightDecay >= 0, 'weightDecay >= 0');
   }
-  protected update(p: Tensor, grad: Tensor, st: Record<string, Tensor | number>, o: Resolved): void {
+  protected readonly stepOps: StepOps = {
+    single: ([p, g, m, v, vmax], attrs) => adamStep(p!, g!, m!, v!, vmax, attrs),
+    foreach: (list, attrs) => adamStepForeach(list as [Tensor, Tensor, Tensor, Tensor, Tensor | null][], attrs),
+  };
+  protected prepare(p: Tensor, grad: Tensor, st: Record<string, Tensor | number>, o: Resolved): PreparedStep {
     if (st.step === undefined) {
       st.step = 0;
       st.expAvg = this.stateTensor(p);
@@ -30,10 +36,14 @@ abstract class AdamBase extends Optimizer<Resolved> {
       if (o.amsgrad) st.maxExpAvgSq = this.stateTensor(p);
     }
     st.step = (st.step as number) + 1;
-    adamStep(p, grad, st.expAvg as Tensor, st.expAvgSq as Tensor, o.amsgrad ? (st.maxExpAvgSq as Tensor) : null, {
-      lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay,
-      decoupled: this.decoupled, amsgrad: o.amsgrad, maximize: o.maximize, step: st.step,
-    });
+    return {
+      tensors: [p, grad, st.expAvg as Tensor, st.expAvgSq as Tensor, o.amsgrad ? (st.maxExpAvgSq as Tensor) : null],
+      attrs: {
+        lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay,
+        decoupled: this.decoupled, amsgrad: o.amsgrad, maximize: o.maximize, step: st.step,
+      },
+      key: String(st.step),
+    };
   }
 }
 
@@ -41,7 +51,7 @@ abstract class AdamBase extends Optimizer<Resolved> {
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
   constructor(params: ParamsArg<AdamOptions>, options: AdamOptions = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, foreach: true, ...options });
   }
 }
 
@@ -49,6 +59,6 @@ export class Adam extends AdamBase {
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
   constructor(params: ParamsArg<AdamOptions>, options: AdamOptions = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...options });
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, foreach: true, ...options });
   }
 }

@@ -1,4 +1,4 @@
-export { Optimizer, type ParamGroup, type ParamsArg, type OptimizerState } from './optimizer.js';
+export { Optimizer, type ParamGroup, type ParamsArg, type OptimizerState, type PreparedStep, type StepOps } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';

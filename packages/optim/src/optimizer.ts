@@ -1,11 +1,26 @@
 // Note [optimisers]: PyTorch's design — param groups with their own options, per-parameter state,
-// step() applying one fused in-place kernel per parameter (ops/table/optim.ts in the tensor
-// package), stateDict()/loadStateDict() keyed by parameter index so training resumes exactly.
+// step() applying fused in-place kernels (ops/table/optim.ts in the tensor package): by default
+// one foreach call per group and device (Note [foreach steps]; one kernel launch on cuda), or with
+// `foreach: false` one call per parameter — the same arithmetic, the same bits.
+// stateDict()/loadStateDict() are keyed by parameter index so training resumes exactly.
 import { ValueError, copyInto, fullLike, keep, noGrad, zerosLike, type Tensor } from '@nutshell/tensor';
 
 export interface ParamGroup<O> {
   params: Tensor[];
   options: O;
+}
+
+/** One parameter's update, ready for its step op (Optimizer.prepare). */
+export interface PreparedStep {
+  tensors: readonly (Tensor | null)[];
+  attrs: object;
+  key: string;
+}
+
+/** A step op in its two forms: one parameter, or many in one call (Note [foreach steps]). */
+export interface StepOps {
+  single(tensors: readonly (Tensor | null)[], attrs: object): void;
+  foreach(tensors: readonly (readonly (Tensor | null)[])[], attrs: object): void;
 }
 
 export type ParamsArg<O> = Iterable<Tensor> | { params: Iterable<Tensor>; [option: string]: unknown }[];
@@ -43,18 +58,39 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   /** Throws a ValueError for options out of range (each optimiser checks its own). */
   protected abstract validate(options: O): void;
-  /** Updates one parameter that has a gradient. */
-  protected abstract update(p: Tensor, grad: Tensor, state: Record<string, Tensor | number>, options: O): void;
+  /**
+   * Readies one parameter's update (creating its state on the first step): the step op's tensors,
+   * its attributes, and a key that differs wherever those attributes differ between parameters
+   * of one group (a first step, a step count), so equal keys can share one foreach call.
+   */
+  protected abstract prepare(p: Tensor, grad: Tensor, state: Record<string, Tensor | number>, options: O): PreparedStep;
+  /** The step op, single and foreach. */
+  protected abstract readonly stepOps: StepOps;
 
   /** One optimisation step over every parameter with a gradient. */
   step(): void {
     noGrad(() => {
       for (const group of this.paramGroups) {
+        const buckets = new Map<string, PreparedStep[]>();
         for (const p of group.params) {
           if (!p.grad) continue;
           let st = this.state.get(p);
           if (!st) this.state.set(p, (st = {}));
-          this.update(p, p.grad, st, group.options);
+          const prepared = this.prepare(p, p.grad, st, group.options);
+          if ((group.options as { foreach?: boolean }).foreach === false) {
+            this.stepOps.single(prepared.tensors, prepared.attrs);
+            continue;
+          }
+          const key = `${p.device}|${prepared.key}`;
+          const bucket = buckets.get(key);
+          if (bucket) bucket.push(prepared);
+          else buckets.set(key, [prepared]);
+        }
+        for (const bucket of buckets.values()) {
+          this.stepOps.foreach(
+            bucket.map((b) => b.tensors),
+            bucket[0].attrs,
+          );
         }
       }
     });

@@ -1,5 +1,5 @@
-import { sgdStep, type Tensor } from '@nutshell/tensor';
-import { Optimizer, checkRange, type ParamsArg } from './optimizer.js';
+import { sgdStep, sgdStepForeach, type Tensor } from '@nutshell/tensor';
+import { Optimizer, checkRange, type ParamsArg, type PreparedStep, type StepOps } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -8,12 +8,14 @@ export interface SGDOptions {
   weightDecay?: number;
   nesterov?: boolean;
   maximize?: boolean;
+  /** One foreach call per group and device (default), or one op per parameter. */
+  foreach?: boolean;
 }
 
 /** Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (torch.optim.SGD). */
 export class SGD extends Optimizer<Required<SGDOptions>> {
   constructor(params: ParamsArg<SGDOptions>, options: SGDOptions) {
-    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
+    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, foreach: true, ...options });
   }
   protected validate(o: Required<SGDOptions>): void {
     checkRange('SGD', 'lr', o.lr, o.lr >= 0, 'lr >= 0');
@@ -21,10 +23,15 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
     checkRange('SGD', 'weightDecay', o.weightDecay, o.weightDecay >= 0, 'weightDecay >= 0');
     checkRange('SGD', 'dampening', o.dampening, !o.nesterov || (o.momentum > 0 && o.dampening === 0), 'momentum > 0 and dampening 0 with nesterov');
   }
-  protected update(p: Tensor, grad: Tensor, st: Record<string, Tensor | number>, o: Required<SGDOptions>): void {
+  protected readonly stepOps: StepOps = {
+    single: ([p, g, buf], attrs) => sgdStep(p!, g!, buf, attrs),
+    foreach: (list, attrs) => sgdStepForeach(list as [Tensor, Tensor, Tensor | null][], attrs),
+  };
+  protected prepare(p: Tensor, grad: Tensor, st: Record<string, Tensor | number>, o: Required<SGDOptions>): PreparedStep {
     let buf = st.momentumBuffer as Tensor | undefined;
     const firstStep = o.momentum !== 0 && !buf;
     if (firstStep) buf = st.momentumBuffer = this.stateTensor(p);
-    sgdStep(p, grad, o.momentum !== 0 ? buf! : null, { ...o, firstStep });
+    const { foreach: _, ...attrs } = o;
+    return { tensors: [p, grad, o.momentum !== 0 ? buf! : null], attrs: { ...attrs, firstStep }, key: firstStep ? 'first' : '' };
   }
 }

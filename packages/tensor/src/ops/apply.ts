@@ -142,10 +142,11 @@ function checkInputs(decl: OpDecl<any>, inputs: readonly unknown[]): Device | un
 
 function inplaceAliases(decl: OpDecl<any>, inputs: readonly Tensor[], outMeta: readonly OutputMeta[]): Int32Array {
   const aliases = new Int32Array(outMeta.length).fill(-1);
-  for (const [out, inp] of Object.entries(decl.inplace!)) {
+  const map = typeof decl.inplace === 'function' ? decl.inplace(inputs.length) : decl.inplace!;
+  for (const [out, inp] of Object.entries(map)) {
     const t = inputs[inp];
     if (t.requiresGrad && isGradEnabled()) {
-      throw new ValueError(`${decl.name}: argument '${decl.inputs[inp].name}' requires grad and is updated in place; run it inside noGrad()`);
+      throw new ValueError(`${decl.name}: argument '${inputSpec(decl, inp).name}' requires grad and is updated in place; run it inside noGrad()`);
     }
     aliases[Number(out)] = inp;
   }

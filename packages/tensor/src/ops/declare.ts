@@ -110,8 +110,9 @@ export interface OpDecl<A extends Record<string, AttrValue> = Record<string, Att
    * Outputs written in place into an input's storage: output index → input index. Only for
    * updates outside autograd (optimiser steps, loading weights); refused while the input
    * requires grad and grad mode is on. The op returns the input tensor itself for those outputs.
+   * A function of the input count for a variadic op (the foreach optimiser steps).
    */
-  inplace?: Readonly<Record<number, number>>;
+  inplace?: Readonly<Record<number, number>> | ((inputCount: number) => Readonly<Record<number, number>>);
   /** A view: the output shares input 0's storage (same dense order, new shape); no kernel runs. */
   view?: boolean;
   /** Gradients of the inputs, composed of other ops. Absent: not differentiable. */

@@ -1,23 +1,23 @@
 // Fused optimiser updates, written in place into the parameter and its state tensors (the
 // optim package calls these; they are ops so every backend gets one kernel each).
-import { ShapeError, fmtShape } from '../../errors.js';
+import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
-import { defineOp, FLOAT, type OpDecl, type Sample, type TensorMeta } from '../declare.js';
+import { defineOp, FLOAT, type AttrValue, type OpDecl, type Sample, type TensorMeta } from '../declare.js';
 
-function sameShapes(op: string, names: readonly string[]) {
-  return (inputs: readonly TensorMeta[]) => {
-    const [p] = inputs;
-    inputs.forEach((t, i) => {
-      if (t.shape.length !== p.shape.length || t.shape.some((d, k) => d !== p.shape[k])) {
-        throw new ShapeError(`${op}: ${names[i]} has shape ${fmtShape(t.shape)} but param has ${fmtShape(p.shape)}`);
-      }
-    });
-    // Every input but the gradient is written in place, in input order.
-    return inputs.filter((_, i) => i !== 1).map((t) => ({ shape: [...t.shape], dtype: t.dtype }));
-  };
+// The outputs of a step op: every input but the gradient, written in place, in input order, after
+// checking that they have the param's shape (`where` names the parameter in a foreach call).
+function stepOutputs(op: string, names: readonly string[], inputs: readonly TensorMeta[], where = '') {
+  const [p] = inputs;
+  inputs.forEach((t, i) => {
+    if (t.shape.length !== p.shape.length || t.shape.some((d, k) => d !== p.shape[k])) {
+      throw new ShapeError(`${op}: ${where}${names[i]} has shape ${fmtShape(t.shape)} but param has ${fmtShape(p.shape)}`);
+    }
+  });
+  return inputs.filter((_, i) => i !== 1).map((t) => ({ shape: [...t.shape], dtype: t.dtype }));
 }
+const sameShapes = (op: string, names: readonly string[]) => (inputs: readonly TensorMeta[]) => stepOutputs(op, names, inputs);
 
 const stateInput = (name: string) => ({ name, dtypes: FLOAT, differentiable: false });
 const samples = (n: number, extra: Record<string, number | boolean>[]): Sample[] =>
@@ -105,6 +105,72 @@ export const adagradStepOp = defineOp<{ lr: number; lrDecay: number; weightDecay
   },
 });
 
+// Note [foreach steps]: PyTorch's multi-tensor ("foreach") optimiser steps. `<step>Foreach` takes
+// the single op's inputs for every parameter one after another (param, grad, state…, param, grad,
+// state…) with one set of attributes, and writes what the single op writes, parameter by
+// parameter: one call per param group instead of one per parameter, and on cuda one kernel launch
+// for the whole list. The arithmetic is the single op's, so both give the same bits.
+function foreachOf<A extends Record<string, AttrValue>>(single: OpDecl<A>, names: readonly string[], samples: Sample[]): OpDecl<A> {
+  const name = `${single.name}Foreach`;
+  const k = single.inputs.length;
+  const singleInplace = single.inplace as Readonly<Record<number, number>>;
+  const perParam = Object.keys(singleInplace).length;
+  return defineOp<A>({
+    name,
+    inputs: [{ name: 'tensors', dtypes: FLOAT, differentiable: false, variadic: true }],
+    attrs: single.attrs,
+    outputs: (inputs) => {
+      if (inputs.length % k !== 0) {
+        throw new ValueError(`${name}: expected ${k} tensors per parameter (${names.join(', ')}), got ${inputs.length} tensors`);
+      }
+      const out = [];
+      for (let q = 0; q * k < inputs.length; q++) out.push(...stepOutputs(name, names, inputs.slice(q * k, (q + 1) * k), `parameter ${q}: `));
+      return out;
+    },
+    inplace: (count) => {
+      const map: Record<number, number> = {};
+      for (let q = 0; q * k < count; q++) {
+        for (const [out, inp] of Object.entries(singleInplace)) map[q * perParam + Number(out)] = q * k + inp;
+      }
+      return map;
+    },
+    backends: single.backends,
+    test: {
+      samples,
+      bad: [
+        { name: 'a missing state tensor', inputs: Array.from({ length: k + 1 }, () => ({ shape: [2] })), attrs: samples[0].attrs, error: 'ValueError', message: new RegExp(`^${name}: expected ${k} tensors per parameter \\(${names.join(', ')}\\), got ${k + 1} tensors`) },
+        { name: 'mismatched second parameter', inputs: [...Array.from({ length: k }, () => ({ shape: [2] })), { shape: [3] }, ...Array.from({ length: k - 1 }, () => ({ shape: [2] }))], attrs: samples[0].attrs, error: 'ShapeError', message: new RegExp(`^${name}: parameter 1: ${names[1]} has shape \\[2\\] but param has \\[3\\]`) },
+      ],
+    },
+  });
+}
+
+// Three parameters of different sizes (one long enough to span several cuda blocks); `fill` gives
+// each role's values (second moments positive).
+type Fill = 'normal' | 'positive' | 'uniform';
+const foreachSamples = (fills: readonly Fill[], attrs: Record<string, number | boolean>[]): Sample[] =>
+  attrs.map((a, c) => ({
+    name: `case${c}`,
+    inputs: [[3, 4], [5], [2, 3000]].flatMap((shape) => fills.map((fill) => ({ shape, fill }))),
+    attrs: a,
+  }));
+
+export const sgdStepForeachOp = foreachOf(sgdStepOp, ['param', 'grad', 'momentumBuffer'], foreachSamples(['normal', 'normal', 'normal'], [
+  { lr: 0.1, momentum: 0.9, weightDecay: 0.01 },
+  { lr: 0.05, momentum: 0.9, nesterov: true, maximize: true, firstStep: true },
+  { lr: 0.1 },
+]));
+export const adamStepForeachOp = foreachOf(adamStepOp, ['param', 'grad', 'expAvg', 'expAvgSq', 'maxExpAvgSq'], foreachSamples(['normal', 'normal', 'normal', 'positive', 'positive'], [
+  { lr: 0.01, step: 3, weightDecay: 0.1, amsgrad: true },
+  { lr: 0.01, step: 1, weightDecay: 0.1, decoupled: true, maximize: true },
+]));
+export const rmspropStepForeachOp = foreachOf(rmspropStepOp, ['param', 'grad', 'squareAvg', 'gradAvg', 'momentumBuffer'], foreachSamples(['normal', 'normal', 'positive', 'uniform', 'normal'], [
+  { lr: 0.01, momentum: 0.9, weightDecay: 0.01 },
+]));
+export const adagradStepForeachOp = foreachOf(adagradStepOp, ['param', 'grad', 'stateSum'], foreachSamples(['normal', 'normal', 'positive'], [
+  { lr: 0.1, step: 4, lrDecay: 0.1, weightDecay: 0.01 },
+]));
+
 type StepOptions<D> = D extends OpDecl<infer A> ? Partial<A> : never;
 export type SgdStepOptions = StepOptions<typeof sgdStepOp>;
 export type AdamStepOptions = StepOptions<typeof adamStepOp>;
@@ -129,4 +195,25 @@ export function rmspropStep(param: Tensor, grad: Tensor, squareAvg: Tensor, grad
 /** Adagrad in place: param and stateSum. */
 export function adagradStep(param: Tensor, grad: Tensor, stateSum: Tensor, options: AdagradStepOptions): void {
   noGrad(() => apply(adagradStepOp, [param, grad, stateSum], options));
+}
+
+// The foreach forms (Note [foreach steps]): one entry per parameter, in the single op's order.
+const foreach = (decl: OpDecl<any>, tensors: Tensor[], options: object): void => {
+  if (tensors.length > 0) noGrad(() => apply(decl, tensors, options));
+};
+/** sgdStep over many parameters in one call: [param, grad, momentumBuffer | null] each. */
+export function sgdStepForeach(params: readonly (readonly [Tensor, Tensor, Tensor | null])[], options: SgdStepOptions): void {
+  foreach(sgdStepForeachOp, params.flatMap(([p, g, b]) => [p, g, b ?? g]), options);
+}
+/** adamStep over many parameters in one call: [param, grad, expAvg, expAvgSq, maxExpAvgSq | null] each. */
+export function adamStepForeach(params: readonly (readonly [Tensor, Tensor, Tensor, Tensor, Tensor | null])[], options: AdamStepOptions): void {
+  foreach(adamStepForeachOp, params.flatMap(([p, g, m, v, vmax]) => [p, g, m, v, vmax ?? g]), options);
+}
+/** rmspropStep over many parameters in one call: [param, grad, squareAvg, gradAvg | null, momentumBuffer | null] each. */
+export function rmspropStepForeach(params: readonly (readonly [Tensor, Tensor, Tensor, Tensor | null, Tensor | null])[], options: RmspropStepOptions): void {
+  foreach(rmspropStepForeachOp, params.flatMap(([p, g, sq, ga, b]) => [p, g, sq, ga ?? g, b ?? g]), options);
+}
+/** adagradStep over many parameters in one call: [param, grad, stateSum] each. */
+export function adagradStepForeach(params: readonly (readonly [Tensor, Tensor, Tensor])[], options: AdagradStepOptions): void {
+  foreach(adagradStepForeachOp, params.flat(), options);
 }
