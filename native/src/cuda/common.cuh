@@ -98,16 +98,16 @@ __device__ __forceinline__ T block_sum(T v, T* scratch) {
 // (atomicMin, so "first" is the smallest position, as on cpu) and skips the unsafe write. After
 // its kernels the op enqueues a one-thread fetch kernel that copies that position and the
 // offending value into a slot of pinned host memory mapped into the device (plain stores: no
-// atomics on host memory), resets the device slot for the next op, and then, after a system
-// fence, sets the host slot's `done` flag. The op's check waits in a queue (DeviceErrors,
+// atomics on host memory), resets the device slot for the next op, and then, after a system fence,
+// sets the host slot's `done` flag. The op's check waits in a queue (DeviceErrors,
 // device_errors.h) that is looked at, without waiting, before every launch on that GPU and after
-// every read and synchronisation: a check whose flag is set formats the same
-// message the cpu kernel throws and marks the op's outputs with "op: message". Reading an output
-// (await t.data(), dataSync) then rejects with that error, as a queued cpu op's would, and a
-// launch that takes a marked tensor refuses at the call. Nothing on the stream waits for the host
-// (a host function per check would stall the GPU at every such op, twice per cross-entropy
-// training step). Deviation from cpu: an op enqueued on an output before its check was seen does
-// not inherit the mark (its own outputs read without error).
+// every read and synchronisation: a check whose flag is set formats the same message the cpu
+// kernel throws and marks the op's outputs with "op: message". Reading an output (await t.data(),
+// dataSync) then rejects with that error, as a queued cpu op's would, and a launch that takes a
+// marked tensor refuses at the call. Nothing on the stream waits for the host (a host function per
+// check would stall the GPU at every such op, twice per cross-entropy training step). Deviation
+// from cpu: an op enqueued on an output before its check was seen does not inherit the mark (its
+// own outputs read without error).
 __device__ __forceinline__ void report_position(ErrorSlot* slot, int64_t pos) {
   atomicMin(&slot->first, static_cast<unsigned long long>(pos));
 }
