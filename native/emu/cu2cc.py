@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Rewrites the cuda backend's .cu/.cuh files as C++ for the cuda emulator (Note [cuda emulation]
 in ns_emu.h): `k<<<grid, block, shmem, stream>>>(args);` becomes
-`::ns_emu::launch(::ns_emu::Cfg(grid, block, shmem, stream), "k", [&]() { k(args); });`,
+`::ns_emu::launch(::ns_emu::Cfg(grid, block, shmem, stream), "k", [=](auto&&... a) { k(a...); }, args);`
+(the arguments are evaluated and copied at the launch, as CUDA does),
 `extern __shared__ T name[];` becomes a pointer to the launch's dynamic shared memory, and
 includes that leave the folder (`../core/…`) become absolute. Line numbers are kept, so compiler
 messages point at the original lines.
@@ -67,7 +68,8 @@ def rewrite_launches(text, path):
         args = text[paren + 1:close]
         name = re.sub(r"\s+", " ", callee)
         out.append(text[pos:start])
-        out.append(f'::ns_emu::launch(::ns_emu::Cfg({cfg}), "{name}", [&]() {{ {callee}({args}); }})')
+        sep = ", " if args.strip() else ""
+        out.append(f'::ns_emu::launch(::ns_emu::Cfg({cfg}), "{name}", [=](auto&&... a) {{ {callee}(a...); }}{sep}{args})')
         pos = close + 1
 
 

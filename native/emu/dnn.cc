@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "descriptors.h"
+#include "streams.h"
 
 extern "C" void ns_emu_unsupported(const char* name);
 
@@ -185,6 +186,7 @@ cudnnStatus_t before_run(const char* name, Kind k, const Geom& g, size_t workspa
 // (forward: y from x and w; backward data: x from dy and w; backward filter: w from dy and x).
 cudnnStatus_t convolve(const char* name, Kind kind, const Geom& g, void* ws, size_t ws_bytes, const void* alpha, const void* beta, const void* a,
                        Element ea, const void* b, Element eb, void* out, Element eo, int64_t out_count) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const cudnnStatus_t st = before_run(name, kind, g, ws_bytes, ws, beta);
   if (st != CUDNN_STATUS_SUCCESS) return st;
   std::vector<double> acc(static_cast<size_t>(out_count), 0.0);
@@ -378,6 +380,7 @@ cudnnStatus_t cudnnConvolutionBackwardFilter(cudnnHandle_t, const void* alpha, c
 // C = alpha·A + beta·C, A broadcast over C's dimensions of size 1 in A (a bias [1,C,1,1]).
 cudnnStatus_t cudnnAddTensor(cudnnHandle_t, const void* alpha, const cudnnTensorDescriptor_t ad, const void* A, const void* beta,
                              const cudnnTensorDescriptor_t cd, void* C) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 a = t4(ad), c = t4(cd);
   auto fits = [](int x, int y) { return x == y || x == 1; };
   if (!fits(a.n, c.n) || !fits(a.c, c.c) || !fits(a.h, c.h) || !fits(a.w, c.w)) return CUDNN_STATUS_BAD_PARAM;
@@ -399,6 +402,7 @@ cudnnStatus_t cudnnAddTensor(cudnnHandle_t, const void* alpha, const cudnnTensor
 
 cudnnStatus_t cudnnPoolingForward(cudnnHandle_t, const cudnnPoolingDescriptor_t pd, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
                                   const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Pool p = of<Pool>(pd);
   const Tensor4 xs = t4(xd), ys = t4(yd);
   if (xs.n != ys.n || xs.c != ys.c || ys.h != (xs.h + 2 * p.ph - p.kh) / p.sh + 1 || ys.w != (xs.w + 2 * p.pw - p.kw) / p.sw + 1 ||
@@ -432,6 +436,7 @@ cudnnStatus_t cudnnPoolingForward(cudnnHandle_t, const cudnnPoolingDescriptor_t 
 
 cudnnStatus_t cudnnActivationForward(cudnnHandle_t, cudnnActivationDescriptor_t ad, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
                                      const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Act a = of<Act>(ad);
   const int64_t n = t4(xd).count();
   if (n != t4(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
@@ -455,6 +460,7 @@ cudnnStatus_t cudnnActivationForward(cudnnHandle_t, cudnnActivationDescriptor_t 
 cudnnStatus_t cudnnActivationBackward(cudnnHandle_t, cudnnActivationDescriptor_t ad, const void* alpha, const cudnnTensorDescriptor_t yd, const void* y,
                                       const cudnnTensorDescriptor_t dyd, const void* dy, const cudnnTensorDescriptor_t xd, const void* x,
                                       const void* beta, const cudnnTensorDescriptor_t dxd, void* dx) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Act a = of<Act>(ad);
   const int64_t n = t4(yd).count();
   if (n != t4(dyd).count() || n != t4(dxd).count() || n != t4(xd).count() || *static_cast<const float*>(beta) != 0.0f)
@@ -480,6 +486,7 @@ cudnnStatus_t cudnnActivationBackward(cudnnHandle_t, cudnnActivationDescriptor_t
 
 cudnnStatus_t cudnnSoftmaxForward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, cudnnSoftmaxMode_t mode, const void* alpha,
                                   const cudnnTensorDescriptor_t xd, const void* x, const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != t4(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
   const int64_t inner = int64_t{t.h} * t.w;
@@ -500,6 +507,7 @@ cudnnStatus_t cudnnSoftmaxForward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, c
 cudnnStatus_t cudnnSoftmaxBackward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, cudnnSoftmaxMode_t mode, const void* alpha,
                                    const cudnnTensorDescriptor_t yd, const void* y, const cudnnTensorDescriptor_t dyd, const void* dy, const void* beta,
                                    const cudnnTensorDescriptor_t dxd, void* dx) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(yd);
   if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != t4(dyd).count() || t.count() != t4(dxd).count() ||
       *static_cast<const float*>(beta) != 0.0f)
@@ -525,6 +533,7 @@ cudnnStatus_t cudnnBatchNormalizationForwardTraining(cudnnHandle_t, cudnnBatchNo
                                                      const void* x, const cudnnTensorDescriptor_t, void* y, const cudnnTensorDescriptor_t,
                                                      const void* scale, const void* bias, double factor, void* running_mean, void* running_var,
                                                      double eps, void* save_mean, void* save_inv_std) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON) return CUDNN_STATUS_BAD_PARAM;
   const int64_t inner = int64_t{t.h} * t.w, m = inner * t.n;
@@ -561,6 +570,7 @@ cudnnStatus_t cudnnBatchNormalizationForwardTraining(cudnnHandle_t, cudnnBatchNo
 cudnnStatus_t cudnnBatchNormalizationForwardInference(cudnnHandle_t, cudnnBatchNormMode_t mode, const void*, const void*, const cudnnTensorDescriptor_t xd,
                                                       const void* x, const cudnnTensorDescriptor_t, void* y, const cudnnTensorDescriptor_t,
                                                       const void* scale, const void* bias, const void* mean, const void* var, double eps) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON) return CUDNN_STATUS_BAD_PARAM;
   const int64_t inner = int64_t{t.h} * t.w;
@@ -580,6 +590,7 @@ cudnnStatus_t cudnnBatchNormalizationBackward(cudnnHandle_t, cudnnBatchNormMode_
                                               const cudnnTensorDescriptor_t xd, const void* x, const cudnnTensorDescriptor_t, const void* dy,
                                               const cudnnTensorDescriptor_t, void* dx, const cudnnTensorDescriptor_t, const void* scale, void* dscale,
                                               void* dbias, double eps, const void* save_mean, const void* save_inv_std) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON || !save_mean || !save_inv_std) return CUDNN_STATUS_BAD_PARAM;
   const int64_t inner = int64_t{t.h} * t.w, m = inner * t.n;

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <string>
 
+#include "streams.h"
+
 namespace {
 thread_local std::string last_unsupported;
 }
@@ -52,6 +54,7 @@ namespace {
 // Column-major C[m×n] = alpha·op(A)·op(B) + beta·C, as cuBLAS defines it.
 cublasStatus_t gemm(cublasOperation_t ta, cublasOperation_t tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
                     const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   if (m < 0 || n < 0 || k < 0) return CUBLAS_STATUS_INVALID_VALUE;
   const bool at = ta != CUBLAS_OP_N, bt = tb != CUBLAS_OP_N;
   if (lda < std::max<int64_t>(1, at ? k : m) || ldb < std::max<int64_t>(1, bt ? n : k) || ldc < std::max<int64_t>(1, m)) {

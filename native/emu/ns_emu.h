@@ -4,13 +4,23 @@
 // tested on a machine without a GPU (NUTSHELL_CUDA=EMULATE, scripts/cuda-emu-test).
 //
 // This header is force-included into every kernel file after emu/cu2cc.py has rewritten its
-// launches (`k<<<grid, block, shmem, stream>>>(args)` becomes ns_emu::launch(...)). A launch runs
-// the whole grid before it returns, block after block, each thread of a block a fiber on the
-// calling thread: __syncthreads and warp shuffles switch fibers until every live thread of the
+// launches (`k<<<grid, block, shmem, stream>>>(args)` becomes ns_emu::launch(...)). A launch
+// evaluates its arguments then, as CUDA does, and runs the grid block after block, each thread of
+// a block a fiber: __syncthreads and warp shuffles switch fibers until every live thread of the
 // block (or warp) has arrived, so shared memory and barriers mean what they mean on a GPU, and a
 // barrier that some threads never reach is reported as a failed launch instead of hanging.
-// Shared memory is `static` (blocks never run at once); atomics are plain operations (fibers only
-// switch at barriers). cuDNN and cuBLAS are not emulated beyond what emu/libs.cc says.
+// Shared memory is `static` per thread (blocks of one stream never run at once); atomics are plain
+// operations (fibers only switch at barriers).
+//
+// Streams are asynchronous, as on a GPU: each stream the backend creates has a worker thread that
+// runs its launches, copies, memsets, event records and host functions in order, while the
+// calling thread goes on; cudaStreamSynchronize, cudaEventSynchronize/Query, cudaDeviceSynchronize
+// and cudaFree wait for them, and the blocking cudaMemcpy and cudaMemset do not (the backend's
+// streams are non-blocking). So a host read of memory a queued kernel writes, without waiting for
+// it, sees stale data here as it would on a GPU. The null stream and NUTSHELL_EMU_SYNC=1 run
+// everything at the call. cuDNN and cuBLAS (emu/dnn.cc, rnn.cc, libs.cc) wait for every stream and
+// compute at the call, in stream order with what came before; they are not emulated beyond what
+// emu/libs.cc says.
 #include <cuda_runtime.h>
 #include <math.h>  // the float overloads of exp, log … in the global namespace, as device code has them
 
@@ -19,7 +29,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <memory>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 #undef __global__
 #undef __device__
@@ -35,7 +49,8 @@ namespace ns_emu {
 struct Cfg {
   dim3 grid, block;
   size_t shmem;
-  Cfg(dim3 g, dim3 b, size_t s = 0, cudaStream_t = nullptr) : grid(g), block(b), shmem(s) {}
+  cudaStream_t stream;
+  Cfg(dim3 g, dim3 b, size_t s = 0, cudaStream_t st = nullptr) : grid(g), block(b), shmem(s), stream(st) {}
 };
 
 // Where each fiber is: the launch's shape, this block, this thread.
@@ -46,12 +61,15 @@ struct Place {
 };
 extern thread_local const Place* current_place;
 
-using Body = void (*)(const void*);
-void run_grid(const Cfg& cfg, Body body, const void* closure, const char* name);
+// Checks the launch shape (a bad one fails at the call, as on a GPU) and runs `body` on every
+// thread of the grid, at once or on cfg.stream's worker.
+void run_grid(const Cfg& cfg, const char* name, std::function<void()> body);
 
-template <typename F>
-void launch(const Cfg& cfg, const char* name, const F& f) {
-  run_grid(cfg, [](const void* p) { (*static_cast<const F*>(p))(); }, &f, name);
+// `kernel` is a callable that forwards to the kernel; `args` are copied now.
+template <typename K, typename... A>
+void launch(const Cfg& cfg, const char* name, K kernel, A&&... args) {
+  auto values = std::make_shared<std::tuple<std::decay_t<A>...>>(std::forward<A>(args)...);
+  run_grid(cfg, name, [kernel, values] { std::apply(kernel, *values); });
 }
 
 void sync_block();
@@ -86,8 +104,9 @@ inline T __shfl_sync(unsigned, T v, int src_lane, int width = 32) {
   return out;
 }
 
-inline void __threadfence_system() {}
-inline void __threadfence() {}
+// Kernels now run on stream workers while the host reads what they write (a mapped flag).
+inline void __threadfence_system() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+inline void __threadfence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 
 template <typename T>
 inline T atomicAdd(T* p, T v) {

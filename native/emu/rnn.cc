@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "descriptors.h"
+#include "streams.h"
 
 extern "C" void ns_emu_unsupported(const char* name);
 
@@ -159,6 +160,7 @@ cudnnStatus_t cudnnRNNForward(cudnnHandle_t, cudnnRNNDescriptor_t rd, cudnnForwa
                               cudnnRNNDataDescriptor_t yd, void* yv, cudnnTensorDescriptor_t, const void* hxv, void* hyv, cudnnTensorDescriptor_t,
                               const void* cxv, void* cyv, size_t weight_bytes, const void* wv, size_t work_bytes, void* work, size_t reserve_bytes,
                               void* reserve) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Rnn& r = rnn_of(rd);
   const Data& x = data_of(xd);
   const Data& yl = data_of(yd);
@@ -242,6 +244,7 @@ cudnnStatus_t cudnnRNNBackwardData_v8(cudnnHandle_t, cudnnRNNDescriptor_t rd, co
                                       cudnnRNNDataDescriptor_t xd, void* dxv, cudnnTensorDescriptor_t, const void* hxv, const void* dhyv, void* dhxv,
                                       cudnnTensorDescriptor_t, const void* cxv, const void* dcyv, void* dcxv, size_t, const void* wv, size_t work_bytes,
                                       void* work, size_t reserve_bytes, void* reserve) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Rnn& r = rnn_of(rd);
   const Data& x = data_of(xd);
   const Data& yl = data_of(yd);
@@ -328,6 +331,7 @@ cudnnStatus_t cudnnRNNBackwardData_v8(cudnnHandle_t, cudnnRNNDescriptor_t rd, co
 cudnnStatus_t cudnnRNNBackwardWeights_v8(cudnnHandle_t, cudnnRNNDescriptor_t rd, cudnnWgradMode_t add, const int32_t[], cudnnRNNDataDescriptor_t xd,
                                          const void* xv, cudnnTensorDescriptor_t, const void* hxv, cudnnRNNDataDescriptor_t, const void*, size_t,
                                          void* dwv, size_t work_bytes, void* work, size_t reserve_bytes, void* reserve) {
+  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Rnn& r = rnn_of(rd);
   const Data& x = data_of(xd);
   if (!runnable(r, x)) return unsupported("cudnnRNNBackwardWeights_v8 (this configuration)");

@@ -1,6 +1,6 @@
 // The CUDA runtime as the emulated cuda backend sees it (Note [cuda emulation] in ns_emu.h): one
-// device whose memory is the host's, streams on which everything has already happened when the
-// call returns, and kernel launches that run the grid at once on fibers.
+// device whose memory is the host's, streams with a worker thread each that runs their work in
+// order while the caller goes on, and kernel launches that run the grid on fibers.
 //
 // It checks what a GPU would refuse and a cpu would not notice: launch shapes beyond CUDA's limits,
 // copies whose device side is not inside one live cudaMalloc block (or whose direction is wrong),
@@ -11,11 +11,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <thread>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <sys/mman.h>
 #include <vector>
@@ -67,6 +71,10 @@ bool inside(const std::map<uintptr_t, size_t>& blocks, const void* p, size_t n) 
 bool on_device(const void* p, size_t n) {
   std::lock_guard<std::mutex> lock(memory().mu);
   return inside(memory().device, p, n);
+}
+bool pinned(const void* p, size_t n) {
+  std::lock_guard<std::mutex> lock(memory().mu);
+  return inside(memory().pinned, p, n);
 }
 
 std::string where(const void* p) {
@@ -139,8 +147,7 @@ struct Fiber {
 struct Block {
   void* scheduler_sp = nullptr;
   std::vector<Fiber> fibers;
-  Body body = nullptr;
-  const void* closure = nullptr;
+  const std::function<void()>* body = nullptr;
   std::vector<unsigned char> dynamic_shared;
   // Warp exchange slots, double-buffered by the exchange's parity (a lane can be one exchange
   // ahead of a lane that has not read yet).
@@ -173,7 +180,7 @@ thread_local Stacks stacks;
 
 [[noreturn]] void fiber_main() {
   Block& b = *block;
-  b.body(b.closure);
+  (*b.body)();
   Fiber* f = b.running;
   f->done = true;
   ns_emu_switch(&f->sp, b.scheduler_sp);
@@ -298,40 +305,41 @@ void count_launch(const char* name, uint64_t threads) {
   e.second += static_cast<long>(threads);
 }
 
-void run_grid(const Cfg& cfg, Body body, const void* closure, const char* name) {
+namespace {
+
+// A launch shape CUDA refuses at the call: fails it (cudaSuccess when it is fine).
+cudaError_t check_launch(const Cfg& cfg, const char* name) {
   const dim3 g = cfg.grid, t = cfg.block;
-  count_launch(name, uint64_t{g.x} * g.y * g.z * t.x * t.y * t.z);
   const uint64_t threads = uint64_t{t.x} * t.y * t.z;
-  if (threads == 0 || uint64_t{g.x} * g.y * g.z == 0 || threads > kMaxThreads || t.z > 64 || g.y > 65535 || g.z > 65535 ||
-      g.x > 0x7fffffffu) {
-    fail(cudaErrorInvalidConfiguration, std::string(name) + ": invalid launch grid (" + std::to_string(g.x) + "," + std::to_string(g.y) + "," +
-                                            std::to_string(g.z) + ") block (" + std::to_string(t.x) + "," + std::to_string(t.y) + "," +
-                                            std::to_string(t.z) + ")");
-    return;
+  if (threads == 0 || uint64_t{g.x} * g.y * g.z == 0 || threads > kMaxThreads || t.z > 64 || g.y > 65535 || g.z > 65535 || g.x > 0x7fffffffu) {
+    return fail(cudaErrorInvalidConfiguration, std::string(name) + ": invalid launch grid (" + std::to_string(g.x) + "," + std::to_string(g.y) + "," +
+                                                   std::to_string(g.z) + ") block (" + std::to_string(t.x) + "," + std::to_string(t.y) + "," +
+                                                   std::to_string(t.z) + ")");
   }
   if (cfg.shmem > 48 * 1024) {
-    fail(cudaErrorInvalidValue, std::string(name) + ": " + std::to_string(cfg.shmem) + " bytes of dynamic shared memory (48 KiB without opting in)");
-    return;
+    return fail(cudaErrorInvalidValue, std::string(name) + ": " + std::to_string(cfg.shmem) + " bytes of dynamic shared memory (48 KiB without opting in)");
   }
+  return cudaSuccess;
+}
+
+// Runs every block of a checked launch on this thread; the error of a failed run, else cudaSuccess.
+cudaError_t execute_grid(const Cfg& cfg, const std::function<void()>& body, const char* name) {
+  const dim3 g = cfg.grid, t = cfg.block;
   Block* outer = block;
   const Place* outer_place = current_place;
   Block b;
-  const int n = static_cast<int>(threads);
+  const int n = static_cast<int>(uint64_t{t.x} * t.y * t.z);
   b.fibers.resize(n);
-  b.body = body;
-  b.closure = closure;
+  b.body = &body;
   b.dynamic_shared.assign(cfg.shmem, 0xcd);  // not zero: a kernel must not rely on it
   b.slots.assign(((n + kWarp - 1) / kWarp) * 2 * kWarp * kSlot, 0);
   char* stack_base = stacks.get(n);
-  if (!stack_base) {
-    fail(cudaErrorMemoryAllocation, std::string(name) + ": no memory for the emulator's fiber stacks");
-    return;
-  }
+  if (!stack_base) return fail(cudaErrorMemoryAllocation, std::string(name) + ": no memory for the emulator's fiber stacks");
   block = &b;
-  bool ok = true;
-  for (unsigned bz = 0; bz < g.z && ok; bz++)
-    for (unsigned by = 0; by < g.y && ok; by++)
-      for (unsigned bx = 0; bx < g.x && ok; bx++) {
+  cudaError_t result = cudaSuccess;
+  for (unsigned bz = 0; bz < g.z && result == cudaSuccess; bz++)
+    for (unsigned by = 0; by < g.y && result == cudaSuccess; by++)
+      for (unsigned bx = 0; bx < g.x && result == cudaSuccess; bx++) {
         for (int i = 0; i < n; i++) {
           Fiber& f = b.fibers[i];
           f = Fiber{};
@@ -339,13 +347,110 @@ void run_grid(const Cfg& cfg, Body body, const void* closure, const char* name) 
           f.sp = initial_frame(stack_base + kStack * i);
         }
         if (!run_block(b, n)) {
-          fail(cudaErrorLaunchFailure, std::string(name) + ": block (" + std::to_string(bx) + "," + std::to_string(by) + "," + std::to_string(bz) +
-                                           ") deadlocked: some threads wait at a barrier the others never reach");
-          ok = false;
+          result = fail(cudaErrorLaunchFailure, std::string(name) + ": block (" + std::to_string(bx) + "," + std::to_string(by) + "," +
+                                                    std::to_string(bz) + ") deadlocked: some threads wait at a barrier the others never reach");
         }
       }
   block = outer;
   current_place = outer_place;
+  return result;
+}
+
+// ---- streams: a worker thread each, running its work in order ----
+
+bool synchronous() {
+  static const bool sync = std::getenv("NUTSHELL_EMU_SYNC") != nullptr;
+  return sync;
+}
+
+struct Stream {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::function<cudaError_t()>> work;
+  bool busy = false, stopping = false;
+  cudaError_t failed = cudaSuccess;  // the first failure of queued work, reported when waited for
+  std::thread worker;
+
+  Stream() { worker = std::thread([this] { loop(); }); }
+  ~Stream() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stopping = true;
+    }
+    cv.notify_all();
+    worker.join();
+  }
+  void loop() {
+    std::unique_lock<std::mutex> lock(mu);
+    for (;;) {
+      cv.wait(lock, [&] { return stopping || !work.empty(); });
+      if (work.empty()) return;
+      auto task = std::move(work.front());
+      work.pop_front();
+      busy = true;
+      lock.unlock();
+      const cudaError_t e = task();
+      lock.lock();
+      busy = false;
+      if (e != cudaSuccess && failed == cudaSuccess) failed = e;
+      cv.notify_all();
+    }
+  }
+  void submit(std::function<cudaError_t()> task) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      work.push_back(std::move(task));
+    }
+    cv.notify_all();
+  }
+  // Waits until everything queued so far has run; the first failure among it, once.
+  cudaError_t drain() {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return work.empty() && !busy; });
+    const cudaError_t e = failed;
+    failed = cudaSuccess;
+    return e;
+  }
+};
+
+struct Streams {
+  std::mutex mu;
+  std::set<Stream*> live;
+};
+Streams& streams() {
+  static Streams* s = new Streams;  // never destroyed: streams may be destroyed at exit
+  return *s;
+}
+
+// Runs `task` now (the null stream, or NUTSHELL_EMU_SYNC=1) or queues it on `stream`.
+cudaError_t on_stream(cudaStream_t stream, std::function<cudaError_t()> task) {
+  if (!stream || synchronous()) return task();
+  reinterpret_cast<Stream*>(stream)->submit(std::move(task));
+  return cudaSuccess;
+}
+
+}  // namespace
+
+cudaError_t wait_all_streams() {
+  std::vector<Stream*> all;
+  {
+    std::lock_guard<std::mutex> lock(streams().mu);
+    all.assign(streams().live.begin(), streams().live.end());
+  }
+  cudaError_t first = cudaSuccess;
+  for (Stream* s : all) {
+    const cudaError_t e = s->drain();
+    if (first == cudaSuccess) first = e;
+  }
+  return first;
+}
+
+void run_grid(const Cfg& cfg, const char* name, std::function<void()> body) {
+  const dim3 g = cfg.grid, t = cfg.block;
+  count_launch(name, uint64_t{g.x} * g.y * g.z * t.x * t.y * t.z);
+  if (check_launch(cfg, name) != cudaSuccess) return;
+  const cudaError_t e = on_stream(cfg.stream, [cfg, name, body = std::move(body)] { return execute_grid(cfg, body, name); });
+  if (e != cudaSuccess) last_error = e;
 }
 
 }  // namespace ns_emu
@@ -353,17 +458,19 @@ void run_grid(const Cfg& cfg, Body body, const void* closure, const char* name) 
 using ns_emu::fail;
 using ns_emu::memory;
 using ns_emu::on_device;
+using ns_emu::pinned;
 using ns_emu::where;
 
 namespace {
 
-struct EmuStream {
-  int device = 0;
-};
+// An event completes when its stream runs the record; waiting is on one condition variable for
+// all events (they are few and waits are short).
 struct EmuEvent {
   std::chrono::steady_clock::time_point at;
-  bool recorded = false;
+  uint64_t recorded = 0, completed = 0;  // records asked for, records run
 };
+std::mutex event_mu;
+std::condition_variable event_cv;
 
 std::string copy_problem(void* dst, const void* src, size_t n, cudaMemcpyKind kind) {
   const bool dst_dev = on_device(dst, n), src_dev = on_device(src, n);
@@ -431,7 +538,7 @@ cudaError_t cudaRuntimeGetVersion(int* v) {
   *v = CUDART_VERSION;
   return cudaSuccess;
 }
-cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
+cudaError_t cudaDeviceSynchronize() { return ns_emu::wait_all_streams(); }
 
 cudaError_t cudaMalloc(void** p, size_t n) {
   auto& m = memory();
@@ -457,6 +564,7 @@ cudaError_t cudaMalloc(void** p, size_t n) {
 }
 cudaError_t cudaFree(void* p) {
   if (!p) return cudaSuccess;
+  ns_emu::wait_all_streams();  // cudaFree synchronises the device: queued work may still use the block
   auto& m = memory();
   std::lock_guard<std::mutex> lock(m.mu);
   auto it = m.device.find(reinterpret_cast<uintptr_t>(p));
@@ -483,6 +591,7 @@ cudaError_t cudaHostAlloc(void** p, size_t n, unsigned int) {
 }
 cudaError_t cudaFreeHost(void* p) {
   if (!p) return cudaSuccess;
+  ns_emu::wait_all_streams();
   std::lock_guard<std::mutex> lock(memory().mu);
   if (!memory().pinned.erase(reinterpret_cast<uintptr_t>(p))) return fail(cudaErrorInvalidValue, "cudaFreeHost of " + where(p) + ", not a pinned block");
   std::free(p);
@@ -495,24 +604,64 @@ cudaError_t cudaHostGetDevicePointer(void** d, void* h, unsigned int) {
   return cudaSuccess;
 }
 
+// The blocking copy and memset run at the call: they do not wait for the backend's non-blocking
+// streams, as on a GPU.
 cudaError_t cudaMemcpy(void* dst, const void* src, size_t n, cudaMemcpyKind kind) { return do_copy(dst, src, n, kind); }
-cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t n, cudaMemcpyKind kind, cudaStream_t) { return do_copy(dst, src, n, kind); }
+// As CUDA documents for pageable host memory: a host-to-device copy takes the source before it
+// returns (the caller may reuse it at once), and a device-to-host copy returns only once done.
+// Pinned memory on either side makes the copy fully asynchronous.
+cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t n, cudaMemcpyKind kind, cudaStream_t stream) {
+  if (n == 0) return cudaSuccess;
+  const std::string problem = copy_problem(dst, src, n, kind);
+  if (!problem.empty()) return fail(cudaErrorInvalidValue, problem);
+  if (kind == cudaMemcpyHostToDevice && !pinned(src, n)) {
+    auto taken = std::make_shared<std::vector<unsigned char>>(static_cast<const unsigned char*>(src), static_cast<const unsigned char*>(src) + n);
+    return ns_emu::on_stream(stream, [dst, taken] {
+      std::memcpy(dst, taken->data(), taken->size());
+      return cudaSuccess;
+    });
+  }
+  if (kind == cudaMemcpyDeviceToHost && !pinned(dst, n)) {
+    const cudaError_t e = stream ? reinterpret_cast<ns_emu::Stream*>(stream)->drain() : cudaSuccess;
+    if (e != cudaSuccess) return e;
+    std::memmove(dst, src, n);
+    return cudaSuccess;
+  }
+  return ns_emu::on_stream(stream, [dst, src, n] {
+    std::memmove(dst, src, n);
+    return cudaSuccess;
+  });
+}
 cudaError_t cudaMemset(void* p, int v, size_t n) {
   if (n && !on_device(p, n)) return fail(cudaErrorInvalidValue, "cudaMemset of " + std::to_string(n) + " bytes at " + where(p) + ", not inside one device block");
   std::memset(p, v, n);
   return cudaSuccess;
 }
-cudaError_t cudaMemsetAsync(void* p, int v, size_t n, cudaStream_t) { return cudaMemset(p, v, n); }
+cudaError_t cudaMemsetAsync(void* p, int v, size_t n, cudaStream_t stream) {
+  if (n && !on_device(p, n)) return fail(cudaErrorInvalidValue, "cudaMemsetAsync of " + std::to_string(n) + " bytes at " + where(p) + ", not inside one device block");
+  return ns_emu::on_stream(stream, [p, v, n] {
+    std::memset(p, v, n);
+    return cudaSuccess;
+  });
+}
 
 cudaError_t cudaStreamCreateWithFlags(cudaStream_t* s, unsigned int) {
-  *s = reinterpret_cast<cudaStream_t>(new EmuStream);
+  auto* stream = new ns_emu::Stream;
+  std::lock_guard<std::mutex> lock(ns_emu::streams().mu);
+  ns_emu::streams().live.insert(stream);
+  *s = reinterpret_cast<cudaStream_t>(stream);
   return cudaSuccess;
 }
 cudaError_t cudaStreamDestroy(cudaStream_t s) {
-  delete reinterpret_cast<EmuStream*>(s);
+  auto* stream = reinterpret_cast<ns_emu::Stream*>(s);
+  {
+    std::lock_guard<std::mutex> lock(ns_emu::streams().mu);
+    ns_emu::streams().live.erase(stream);
+  }
+  delete stream;  // runs what is queued, then stops its worker
   return cudaSuccess;
 }
-cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
+cudaError_t cudaStreamSynchronize(cudaStream_t s) { return s ? reinterpret_cast<ns_emu::Stream*>(s)->drain() : cudaSuccess; }
 
 cudaError_t cudaEventCreate(cudaEvent_t* e) {
   *e = reinterpret_cast<cudaEvent_t>(new EmuEvent);
@@ -523,24 +672,49 @@ cudaError_t cudaEventDestroy(cudaEvent_t e) {
   delete reinterpret_cast<EmuEvent*>(e);
   return cudaSuccess;
 }
-cudaError_t cudaEventRecord(cudaEvent_t e, cudaStream_t) {
+cudaError_t cudaEventRecord(cudaEvent_t e, cudaStream_t stream) {
   auto* ev = reinterpret_cast<EmuEvent*>(e);
-  ev->at = std::chrono::steady_clock::now();
-  ev->recorded = true;
+  uint64_t target;
+  {
+    std::lock_guard<std::mutex> lock(event_mu);
+    target = ++ev->recorded;
+  }
+  return ns_emu::on_stream(stream, [ev, target] {
+    {
+      std::lock_guard<std::mutex> lock(event_mu);
+      ev->at = std::chrono::steady_clock::now();
+      ev->completed = std::max(ev->completed, target);
+    }
+    event_cv.notify_all();
+    return cudaSuccess;
+  });
+}
+cudaError_t cudaEventQuery(cudaEvent_t e) {
+  auto* ev = reinterpret_cast<EmuEvent*>(e);
+  std::lock_guard<std::mutex> lock(event_mu);
+  return ev->completed >= ev->recorded ? cudaSuccess : cudaErrorNotReady;
+}
+cudaError_t cudaEventSynchronize(cudaEvent_t e) {
+  auto* ev = reinterpret_cast<EmuEvent*>(e);
+  std::unique_lock<std::mutex> lock(event_mu);
+  event_cv.wait(lock, [&] { return ev->completed >= ev->recorded; });
   return cudaSuccess;
 }
-cudaError_t cudaEventSynchronize(cudaEvent_t) { return cudaSuccess; }
 cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t a, cudaEvent_t b) {
   auto* x = reinterpret_cast<EmuEvent*>(a);
   auto* y = reinterpret_cast<EmuEvent*>(b);
-  if (!x->recorded || !y->recorded) return fail(cudaErrorInvalidResourceHandle, "cudaEventElapsedTime on an event never recorded");
+  std::lock_guard<std::mutex> lock(event_mu);
+  if (x->completed == 0 || y->completed == 0) return fail(cudaErrorInvalidResourceHandle, "cudaEventElapsedTime on an event never recorded");
+  if (x->completed < x->recorded || y->completed < y->recorded) return cudaErrorNotReady;
   *ms = std::chrono::duration<float, std::milli>(y->at - x->at).count();
   return cudaSuccess;
 }
 
-cudaError_t cudaLaunchHostFunc(cudaStream_t, cudaHostFn_t fn, void* data) {
-  fn(data);
-  return cudaSuccess;
+cudaError_t cudaLaunchHostFunc(cudaStream_t stream, cudaHostFn_t fn, void* data) {
+  return ns_emu::on_stream(stream, [fn, data] {
+    fn(data);
+    return cudaSuccess;
+  });
 }
 
 cudaError_t cudaGetLastError() {

@@ -1,9 +1,11 @@
 // The cuda emulator's own checks (Note [cuda emulation] in ns_emu.h), run by scripts/cuda-emu-test
 // before anything relies on it: barriers and shared memory, warp shuffles (a lane may already have
-// exited after writing), dynamic shared memory, and the errors a GPU would give — a barrier some
-// threads never reach, a launch beyond CUDA's limits, a copy outside device memory, a bad free.
+// exited after writing), dynamic shared memory, the errors a GPU would give — a barrier some
+// threads never reach, a launch beyond CUDA's limits, a copy outside device memory, a bad free —
+// and streams that run their work after the call returns, in order, with events that say so.
 // Prints one line per check and "N passed, N failed"; exit 1 on a failure.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -51,6 +53,15 @@ __global__ void divergent_barrier(int* out) {
   if (threadIdx.x % 2 == 0) __syncthreads();
   else out[threadIdx.x] = __shfl_sync(0xffffffffu, static_cast<int>(threadIdx.x), 0);
 }
+
+// Waits until the host raises *go, then writes `value`: work the host can hold back.
+__global__ void wait_then_write(const volatile int* go, int* out, int value) {
+  while (!*go) {
+  }
+  *out = value;
+}
+
+__global__ void overwrite(int* out, int value) { *out = value; }
 
 }  // namespace
 
@@ -103,6 +114,31 @@ int main() {
     check(cudaFree(d + 1) == cudaErrorInvalidValue, "freeing a pointer inside a block is refused");
     check(cudaFree(d) == cudaSuccess, "freeing the block");
     (void)cudaGetLastError();
+  }
+  if (std::getenv("NUTSHELL_EMU_SYNC")) {
+    std::printf("skip streams: NUTSHELL_EMU_SYNC=1 runs every stream's work at the call\n");
+  } else {
+    cudaStream_t stream = nullptr;
+    cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking);
+    cudaEvent_t done = nullptr;
+    cudaEventCreate(&done);
+    volatile int go = 0;
+    int* d = nullptr;
+    cudaMalloc(reinterpret_cast<void**>(&d), sizeof(int));
+    cudaMemset(d, 0, sizeof(int));
+    ::ns_emu::launch(::ns_emu::Cfg(1, 1, 0, stream), "wait_then_write", [](auto&&... a) { wait_then_write(a...); }, &go, d, 7);
+    ::ns_emu::launch(::ns_emu::Cfg(1, 1, 0, stream), "overwrite", [](auto&&... a) { overwrite(a...); }, d, 8);
+    cudaEventRecord(done, stream);
+    int h = -1;
+    cudaMemcpy(&h, d, sizeof h, cudaMemcpyDeviceToHost);  // blocking, but not for a non-blocking stream
+    check(h == 0 && cudaEventQuery(done) == cudaErrorNotReady, "a stream's work runs after the call returns; a blocking copy does not wait for it");
+    go = 1;
+    check(cudaEventSynchronize(done) == cudaSuccess && cudaEventQuery(done) == cudaSuccess, "an event completes when its stream reaches it");
+    cudaMemcpy(&h, d, sizeof h, cudaMemcpyDeviceToHost);
+    check(h == 8, "a stream runs its work in order");
+    cudaFree(d);
+    cudaEventDestroy(done);
+    cudaStreamDestroy(stream);
   }
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
