@@ -197,6 +197,29 @@ check('errors: an out-of-range class target is reported with the op name when re
     if (!/crossEntropy: target 7 at position 2 is out of range for 3 classes/.test(message)) throw new Error(`got "${message}"`);
   }),
 );
+check('errors: once a check has been seen, an op on the marked output refuses at the call; a good op after it runs', () =>
+  scope(() => {
+    const x = T.randn([4, 3], { device: target, generator: gen(1) });
+    let loss = null;
+    try {
+      loss = T.nllLoss(T.logSoftmax(x, 1), tensor([0, 5, 1, 2], { dtype: 'int64', device: target }));
+      loss.dataSync();
+    } catch {
+      // the read reports it on cuda (checked above for crossEntropy); cpu refuses at the call
+    }
+    if (loss) {
+      let message = '';
+      try {
+        T.mul(loss, 2);
+      } catch (err) {
+        message = err.message;
+      }
+      if (!/^mul: nllLoss: target 5 at position 1 is out of range/.test(message)) throw new Error(`got "${message}"`);
+    }
+    const fine = T.nllLoss(T.logSoftmax(x, 1), tensor([0, 2, 1, 2], { dtype: 'int64', device: target }));
+    if (!Number.isFinite(fine.dataSync()[0])) throw new Error('a good nllLoss after a refused one did not run');
+  }),
+);
 check('memory: 200 steps of a small loop keep cuda memory flat', () => {
   const before = T.memory(target).liveBytes;
   for (let i = 0; i < 200; i++) {
