@@ -40,8 +40,8 @@ void fetch(cuda::ErrorSlot* host, unsigned long long first, long long value) {
   __atomic_store_n(&host->done, 1ull, __ATOMIC_RELEASE);
 }
 
-cuda::PendingCheck pending(cuda::ErrorSlot* host, const std::string& op, const std::vector<core::StoragePtr>& outputs) {
-  cuda::PendingCheck p{host, {}, op, [](int64_t pos, long long v, double) {
+cuda::PendingCheck pending(cuda::HostSlot slot, const std::string& op, const std::vector<core::StoragePtr>& outputs) {
+  cuda::PendingCheck p{slot, {}, op, [](int64_t pos, long long v, double) {
                          return "target " + std::to_string(v) + " at position " + std::to_string(pos) + " is out of range";
                        }};
   for (const auto& o : outputs) p.outputs.push_back(o);
@@ -70,34 +70,33 @@ int main() {
     cudaStreamSynchronize(stream);
     check(device_first(dev) == cuda::kNoError, "the device slot starts as \"no error\"");
 
-    cuda::ErrorSlot* mapped = nullptr;
-    cuda::ErrorSlot* a = cuda::DeviceErrors::take_host_slot(&mapped);
-    check(a->done == 0 && a->first == cuda::kNoError && mapped != nullptr, "a host slot is taken as \"not done\", with its device address");
+    const cuda::HostSlot a = cuda::DeviceErrors::take_host_slot();
+    check(a.host->done == 0 && a.host->first == cuda::kNoError && a.device != nullptr, "a host slot is taken as \"not done\", with its device address");
     auto out_a = storage();
     errors.add(pending(a, "crossEntropy", {out_a}));
     errors.resolve_ready();
     check(error_of(out_a).empty(), "a check whose fetch has not run stays pending; its output is not marked");
 
-    cuda::ErrorSlot* b = cuda::DeviceErrors::take_host_slot(&mapped);
+    const cuda::HostSlot b = cuda::DeviceErrors::take_host_slot();
     auto out_b = storage();
     errors.add(pending(b, "gather", {out_b}));
-    fetch(b, 2, 7);  // cannot happen on one stream, but the queue must not skip ahead
+    fetch(b.host, 2, 7);  // cannot happen on one stream, but the queue must not skip ahead
     errors.resolve_ready();
     check(error_of(out_b).empty(), "checks resolve in order: a later one waits for an earlier one");
 
-    fetch(a, cuda::kNoError, 0);
+    fetch(a.host, cuda::kNoError, 0);
     errors.resolve_ready();
     check(error_of(out_a).empty(), "a fetch that found nothing marks nothing");
     check(error_of(out_b) == "gather: target 7 at position 2 is out of range", "a fetch that found an error marks the output with \"op: message\"");
 
-    cuda::ErrorSlot* c = cuda::DeviceErrors::take_host_slot(&mapped);
-    check(c == a || c == b, "resolved checks give their host slots back");
+    const cuda::HostSlot c = cuda::DeviceErrors::take_host_slot();
+    check(c.host == a.host || c.host == b.host, "resolved checks give their host slots back");
     auto kept = storage();
     {
       auto dropped = storage();
       errors.add(pending(c, "nllLoss", {dropped, kept}));
     }
-    fetch(c, 0, -3);
+    fetch(c.host, 0, -3);
     errors.resolve_ready();
     check(error_of(kept) == "nllLoss: target -3 at position 0 is out of range", "an output disposed before its check is skipped; the others are marked");
 

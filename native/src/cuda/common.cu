@@ -67,7 +67,7 @@ __global__ void fetch_value_kernel(ErrorSlot* dev, ErrorSlot* host, const void* 
 
 ErrorReporter::ErrorReporter(DeviceContext& ctx, const core::OpCall& call)
     : ctx_(ctx), call_(call), device_slot_(ctx.errors->device_slot()) {
-  host_slot_ = DeviceErrors::take_host_slot(&mapped_slot_);
+  host_slot_ = DeviceErrors::take_host_slot();
 }
 
 ErrorReporter::~ErrorReporter() {
@@ -78,7 +78,7 @@ ErrorReporter::~ErrorReporter() {
 }
 
 void ErrorReporter::enqueue_fetch(const void* values, int kind) {
-  fetch_value_kernel<<<1, 1, 0, ctx_.stream>>>(device_slot_, mapped_slot_, values, kind);
+  fetch_value_kernel<<<1, 1, 0, ctx_.stream>>>(device_slot_, host_slot_.device, values, kind);
   NS_LAUNCH_CHECK();
 }
 

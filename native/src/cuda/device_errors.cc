@@ -11,7 +11,8 @@ namespace nutshell::cuda {
 namespace {
 
 // Slots live in pinned host memory mapped into every device's address space (portable), in
-// chunks that are never freed (a slot is 32 bytes; a few hundred ops are in flight at most).
+// chunks that are never freed (a slot is 32 bytes; a few hundred ops are in flight at most). Each
+// slot is kept with its device address, asked for once per chunk.
 class SlotPool {
  public:
   static SlotPool& instance() {
@@ -19,40 +20,48 @@ class SlotPool {
     return *pool;
   }
 
-  ErrorSlot* take() {
+  HostSlot take() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (!free_.empty()) return pop();
     }
     void* p = nullptr;  // outside the lock: a pinned allocation may wait for the device
     NS_CUDA_CHECK(cudaHostAlloc(&p, kChunk * sizeof(ErrorSlot), cudaHostAllocMapped | cudaHostAllocPortable));
-    auto* slots = static_cast<ErrorSlot*>(p);
+    // With unified addressing (every 64-bit process) pinned host memory is reachable from every
+    // device through its host pointer; ask for the mapping anyway and fall back to that.
+    void* mapped = nullptr;
+    if (cudaHostGetDevicePointer(&mapped, p, 0) != cudaSuccess) {
+      (void)cudaGetLastError();
+      mapped = p;
+    }
+    auto* host = static_cast<ErrorSlot*>(p);
+    auto* device = static_cast<ErrorSlot*>(mapped);
     std::lock_guard<std::mutex> lock(mutex_);
-    for (size_t i = 0; i < kChunk; ++i) free_.push_back(slots + i);
+    for (size_t i = 0; i < kChunk; ++i) free_.push_back({host + i, device + i});
     return pop();
   }
 
-  void give_back(ErrorSlot* s) {
+  void give_back(HostSlot s) {
     std::lock_guard<std::mutex> lock(mutex_);
     free_.push_back(s);
   }
 
  private:
   static constexpr size_t kChunk = 1024;
-  ErrorSlot* pop() {
-    ErrorSlot* s = free_.back();
+  HostSlot pop() {
+    HostSlot s = free_.back();
     free_.pop_back();
     return s;
   }
   std::mutex mutex_;
-  std::vector<ErrorSlot*> free_;
+  std::vector<HostSlot> free_;
 };
 
 bool fetched(const ErrorSlot* s) { return __atomic_load_n(&s->done, __ATOMIC_ACQUIRE) != 0; }
 
 // Marks the outputs that are still alive with "op: message" when the fetch found an error.
 void conclude(const PendingCheck& p) {
-  const ErrorSlot& s = *p.host_slot;
+  const ErrorSlot& s = *p.slot.host;
   if (s.first == kNoError) return;
   std::string message;
   try {
@@ -88,24 +97,16 @@ void DeviceErrors::mark_dirty() {
   dirty_ = true;
 }
 
-ErrorSlot* DeviceErrors::take_host_slot(ErrorSlot** mapped) {
-  ErrorSlot* slot = SlotPool::instance().take();
-  slot->first = kNoError;
-  slot->ivalue = 0;
-  slot->fvalue = 0;
-  __atomic_store_n(&slot->done, 0ull, __ATOMIC_RELEASE);
-  // With unified addressing (every 64-bit process) pinned host memory is reachable from every
-  // device through its host pointer; ask for the mapping anyway and fall back to that.
-  void* device_view = nullptr;
-  if (cudaHostGetDevicePointer(&device_view, slot, 0) != cudaSuccess) {
-    (void)cudaGetLastError();
-    device_view = slot;
-  }
-  *mapped = static_cast<ErrorSlot*>(device_view);
+HostSlot DeviceErrors::take_host_slot() {
+  const HostSlot slot = SlotPool::instance().take();
+  slot.host->first = kNoError;
+  slot.host->ivalue = 0;
+  slot.host->fvalue = 0;
+  __atomic_store_n(&slot.host->done, 0ull, __ATOMIC_RELEASE);
   return slot;
 }
 
-void DeviceErrors::give_back_host_slot(ErrorSlot* slot) { SlotPool::instance().give_back(slot); }
+void DeviceErrors::give_back_host_slot(HostSlot slot) { SlotPool::instance().give_back(slot); }
 
 void DeviceErrors::add(PendingCheck check) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -119,7 +120,7 @@ void DeviceErrors::resolve_ready() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     // Fetches run in stream order, so the filled slots are a prefix of the queue.
-    while (!pending_.empty() && fetched(pending_.front().host_slot)) {
+    while (!pending_.empty() && fetched(pending_.front().slot.host)) {
       ready.push_back(std::move(pending_.front()));
       pending_.pop_front();
     }
@@ -127,7 +128,7 @@ void DeviceErrors::resolve_ready() {
   }
   for (const PendingCheck& p : ready) {
     conclude(p);
-    SlotPool::instance().give_back(p.host_slot);
+    SlotPool::instance().give_back(p.slot);
   }
 }
 

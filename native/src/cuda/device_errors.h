@@ -26,12 +26,18 @@ struct ErrorSlot {
 };
 constexpr unsigned long long kNoError = ULLONG_MAX;
 
+// A pinned host slot and its address on the device.
+struct HostSlot {
+  ErrorSlot* host;
+  ErrorSlot* device;
+};
+
 // Formats the message (without the op's name) from the offending position and value.
 using ErrorFormatter = std::function<std::string(int64_t pos, long long ivalue, double fvalue)>;
 
 // One op's check: its filled-in host slot decides whether its outputs get marked.
 struct PendingCheck {
-  ErrorSlot* host_slot;  // pinned, mapped
+  HostSlot slot;
   std::vector<std::weak_ptr<core::Storage>> outputs;  // weak: a disposed output is not kept alive
   std::string op;
   ErrorFormatter format;
@@ -49,9 +55,9 @@ class DeviceErrors {
   ErrorSlot* device_slot();
   // A failed op's kernels may have reported without the fetch that resets the slot.
   void mark_dirty();
-  // A pinned host slot set to "not done", and its address on the device.
-  static ErrorSlot* take_host_slot(ErrorSlot** mapped);
-  static void give_back_host_slot(ErrorSlot* slot);
+  // A pinned host slot set to "not done".
+  static HostSlot take_host_slot();
+  static void give_back_host_slot(HostSlot slot);
   // After the op's fetch kernel was enqueued.
   void add(PendingCheck check);
   // Marks the outputs of every check whose fetch has run, in order; never waits. Called before

@@ -33,8 +33,7 @@ class ErrorReporter {
   DeviceContext& ctx_;
   const core::OpCall& call_;
   ErrorSlot* device_slot_ = nullptr;
-  ErrorSlot* host_slot_ = nullptr;    // pinned, mapped
-  ErrorSlot* mapped_slot_ = nullptr;  // its address on the device
+  HostSlot host_slot_{};
   bool handed_off_ = false;
 };
 
