@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../core/backend.h"
+#include "../core/op_profile.h"
 #include "allocator.h"
 #include "check.h"
 #include "context.h"
@@ -112,6 +113,85 @@ class ReadStaging {
   cudaEvent_t events_[2] = {nullptr, nullptr};
 };
 
+// Note [cuda op profile]: while a profile runs (tensor's `profile()`), each op's work on its
+// device's stream is bracketed by two timing events; profileRead turns the pairs whose stop has
+// been reached into kernel time per op: the stream's time between them, which is the op's kernels
+// plus any gap the host left inside the op (what a user can act on). Nothing waits: profile()
+// reads a tensor of each device first, off the JS thread, so every pair has finished by then.
+// Events are pooled per device and cost two records per op, only while profiling.
+class OpTimings {
+ public:
+  ~OpTimings() {
+    for (auto& p : pending_) release(p.pair);
+    for (auto& e : free_) {
+      cudaEventDestroy(e.start);
+      cudaEventDestroy(e.stop);
+    }
+  }
+
+  // Records the start of an op on `stream`.
+  void begin(cudaStream_t stream) {
+    open_ = take();
+    NS_CUDA_CHECK(cudaEventRecord(open_.start, stream));
+  }
+  // Records its end; a launch that threw gives the pair back uncounted.
+  void end(core::OpId op, cudaStream_t stream, bool launched) {
+    if (!launched) {
+      release(open_);
+      return;
+    }
+    NS_CUDA_CHECK(cudaEventRecord(open_.stop, stream));
+    pending_.push_back({op, open_});
+  }
+  // Adds every finished pair to `profile`; unfinished ones wait for the next read.
+  void collect(core::OpProfile& profile) {
+    size_t kept = 0;
+    for (auto& p : pending_) {
+      float ms = 0;
+      if (cudaEventQuery(p.pair.stop) != cudaSuccess || cudaEventElapsedTime(&ms, p.pair.start, p.pair.stop) != cudaSuccess) {
+        (void)cudaGetLastError();
+        pending_[kept++] = p;
+        continue;
+      }
+      profile.add(p.op, static_cast<int64_t>(static_cast<double>(ms) * 1e6));
+      release(p.pair);
+    }
+    pending_.resize(kept);
+  }
+  void clear() {
+    for (auto& p : pending_) release(p.pair);
+    pending_.clear();
+  }
+
+ private:
+  struct Pair {
+    cudaEvent_t start, stop;
+  };
+  struct Pending {
+    core::OpId op;
+    Pair pair;
+  };
+  Pair take() {
+    if (!free_.empty()) {
+      Pair p = free_.back();
+      free_.pop_back();
+      return p;
+    }
+    Pair p{};
+    NS_CUDA_CHECK(cudaEventCreate(&p.start));
+    if (cudaEventCreate(&p.stop) != cudaSuccess) {
+      cudaEventDestroy(p.start);
+      NS_CUDA_CHECK(cudaGetLastError());
+    }
+    return p;
+  }
+  void release(Pair p) { free_.push_back(p); }
+
+  Pair open_{};
+  std::vector<Pending> pending_;
+  std::vector<Pair> free_;
+};
+
 std::string version_string(int v, int major_div, int minor_div) {
   return std::to_string(v / major_div) + "." + std::to_string((v % major_div) / minor_div) + "." + std::to_string(v % minor_div);
 }
@@ -131,6 +211,7 @@ class CudaBackend final : public core::Backend {
       ctx->errors = std::make_unique<DeviceErrors>(ctx->stream);
       allocators_.push_back(std::make_unique<CachingAllocator>(i));
       staging_.push_back(std::make_unique<ReadStaging>());
+      timings_.push_back(std::make_unique<OpTimings>());
       ctx->allocator = allocators_.back().get();
       contexts_.push_back(std::move(ctx));
     }
@@ -199,7 +280,17 @@ class CudaBackend final : public core::Backend {
     call.backend_context = &c;
     c.errors->resolve_ready();  // so that an input marked by a finished check is refused
     // Kernels enqueue asynchronous work on c.stream and return; launch errors throw here.
-    core::run_op(kernel, call, /*rethrow=*/true);
+    if (!profile_.enabled()) return core::run_op(kernel, call, /*rethrow=*/true);
+    OpTimings& timings = *timings_[static_cast<size_t>(c.index)];  // Note [cuda op profile]
+    const core::OpId op = call.op;
+    timings.begin(c.stream);
+    try {
+      core::run_op(kernel, call, /*rethrow=*/true);
+    } catch (...) {
+      timings.end(op, c.stream, false);
+      throw;
+    }
+    timings.end(op, c.stream, true);
   }
 
   void synchronize(int index) override {
@@ -224,7 +315,19 @@ class CudaBackend final : public core::Backend {
 
   // Settings and queries that are not ops (determinism, conv workspace limit, the cuDNN
   // algorithm report and cache): all logic lives in conv_algos.cc.
+  // profileStart / profileStop / profileRead / profileReset (Note [cuda op profile]), as on cpu.
   std::string control(const std::string& name, const std::string& args_json) override {
+    if (name == "profileStart" || name == "profileStop" || name == "profileReset" || name == "profileRead") {
+      if (name == "profileStart") profile_.set_enabled(true);
+      if (name == "profileStop") profile_.set_enabled(false);
+      for (size_t i = 0; i < timings_.size(); ++i) {
+        NS_CUDA_CHECK(cudaSetDevice(static_cast<int>(i)));
+        if (name == "profileReset") timings_[i]->clear();
+        else timings_[i]->collect(profile_);
+      }
+      if (name == "profileReset") profile_.reset();
+      return profile_.json();
+    }
     return cuda_control(name, args_json, [this](int i) -> DeviceContext& { return ctx(i); }, static_cast<int>(contexts_.size()));
   }
 
@@ -232,6 +335,8 @@ class CudaBackend final : public core::Backend {
   std::vector<std::unique_ptr<CachingAllocator>> allocators_;
   std::vector<std::unique_ptr<DeviceContext>> contexts_;
   std::vector<std::unique_ptr<ReadStaging>> staging_;  // per device (Note [pinned staging])
+  std::vector<std::unique_ptr<OpTimings>> timings_;    // per device (Note [cuda op profile])
+  core::OpProfile profile_;
 };
 
 }  // namespace

@@ -86,12 +86,7 @@ export abstract class Optimizer<O extends { lr: number }> {
           if (bucket) bucket.push(prepared);
           else buckets.set(key, [prepared]);
         }
-        for (const bucket of buckets.values()) {
-          this.stepOps.foreach(
-            bucket.map((b) => b.tensors),
-            bucket[0].attrs,
-          );
-        }
+        for (const bucket of buckets.values()) this.stepOps.foreach(bucket.map((b) => b.tensors), bucket[0].attrs);
       }
     });
   }

@@ -3,10 +3,9 @@
 // cache of 'auto'/'heuristic' choices. They reach native code through Backend::control (JSON in,
 // JSON out; native/src/cuda/conv_algos.cc, Note [conv algorithm policy]). Arguments are checked
 // here, on every machine, before anything asks for the cuda backend.
-import { backends } from '@nutshell/native';
 import { Device, type DeviceLike } from './device.js';
 import { DeviceError, ShapeError, ValueError, fmtShape, fromNative } from './errors.js';
-import { native } from './native.js';
+import { cudaAvailable, native } from './native.js';
 import type { ConvAlgo } from './ops/table/conv.js';
 import { Tensor } from './tensor.js';
 
@@ -22,7 +21,6 @@ function control<T>(name: string, args: Record<string, unknown>): T {
   return JSON.parse(text) as T;
 }
 
-const cudaAvailable = (): boolean => backends().cuda.available;
 
 // Settings given before (or without) a GPU are kept here, so scripts can set them
 // unconditionally; with a GPU the native side holds them.

@@ -2,7 +2,7 @@
 // every tensor made inside except what fn returns (those move to the enclosing scope). Scopes
 // follow async work through AsyncLocalStorage, so `await` inside a scope is safe.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { native } from './native.js';
+import { cudaAvailable, native } from './native.js';
 import { Device, type DeviceLike } from './device.js';
 import type { Tensor } from './tensor.js';
 
@@ -102,8 +102,6 @@ export function memory(device: DeviceLike = 'cpu'): MemoryReport {
   return n.memory(d.typeId, d.index);
 }
 
-let cudaAvailability: boolean | undefined;
-const cudaAvailable = (): boolean => (cudaAvailability ??= native().backends().cuda.available);
 
 /** Returns the cuda caching allocator's free blocks to the driver. */
 export function emptyCache(device: DeviceLike = 'cuda'): void {

@@ -26,3 +26,9 @@ export function opId(name: string): number {
   if (id === undefined) throw new BackendError(`${name}: not in the generated op ids; run \`npm run gen -w @nutshell/tensor\``);
   return id;
 }
+
+let cudaAvailability: boolean | undefined;
+/** Whether the cuda backend can run here (asked once: loading it is not free). */
+export function cudaAvailable(): boolean {
+  return (cudaAvailability ??= native().backends().cuda.available);
+}

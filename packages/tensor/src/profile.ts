@@ -1,17 +1,19 @@
 // profile(fn): where the time of a piece of work goes, per op. Two clocks per op: the kernel's
-// time on the device's stream (native, core/op_profile.h) and the time the JS thread spent inside
-// the op call (validation, shape rules, allocation, enqueueing — and the kernel itself when a tiny
-// op ran inline), with the time it waited for queue space when 128 ops were already queued
-// (Note [queue bound]) counted apart. A call number far above the kernel number means the op is
-// overhead-bound; a large wait means the JS thread is far ahead of the device, as it should be.
+// time on the device's stream (native: core/op_profile.h on cpu; on cuda the stream time between
+// two events around the op, Note [cuda op profile] in cuda/backend.cc) and the time the JS thread
+// spent inside the op call (validation, shape rules, allocation, enqueueing — and the kernel
+// itself when a tiny op ran inline), with the time it waited for queue space when 128 ops were
+// already queued (Note [queue bound]) counted apart. A call number far above the kernel number
+// means the op is overhead-bound; a large wait means the JS thread is far ahead of the device, as
+// it should be.
 import { ValueError } from './errors.js';
-import { native } from './native.js';
+import { cudaAvailable, native } from './native.js';
 import { tensor } from './creation.js';
 
 export interface OpProfileRow {
   op: string;
   calls: number;
-  /** Time the kernels of this op ran on the cpu stream, ms. */
+  /** Time the kernels of this op ran on their device's stream (cpu and cuda together), ms. */
   kernelMs: number;
   /** Time the JS thread spent inside calls of this op, waits for queue space excluded, ms. */
   callMs: number;
@@ -30,6 +32,7 @@ export interface ProfileReport<R> {
 }
 
 const CPU = 0;
+const CUDA = 1;
 let callTimes: Map<string, { calls: number; ms: number }> | null = null;
 
 /** apply's hook: null unless a profile is running (so an unprofiled op pays one null check). */
@@ -37,8 +40,11 @@ export function opCallTimes(): Map<string, { calls: number; ms: number }> | null
   return callTimes;
 }
 
-function control(name: string): { ops: { op: string; calls: number; ns: number; waitNs: number }[] } {
-  return JSON.parse(native().control(CPU, name, '{}'));
+type Kernels = { ops: { op: string; calls: number; ns: number; waitNs: number }[] };
+// The backends whose kernels are timed: cpu, and cuda where it can run.
+const timedBackends = (): number[] => (cudaAvailable() ? [CPU, CUDA] : [CPU]);
+function control(name: string): Kernels['ops'] {
+  return timedBackends().flatMap((type) => (JSON.parse(native().control(type, name, '{}')) as Kernels).ops);
 }
 
 /**
@@ -48,7 +54,7 @@ function control(name: string): { ops: { op: string; calls: number; ns: number; 
 export async function profile<R>(fn: () => R | Promise<R>): Promise<ProfileReport<Awaited<R>>> {
   if (callTimes) throw new ValueError('profile: a profile is already running (profiles do not nest)');
   const calls = new Map<string, { calls: number; ms: number }>();
-  await drainCpuStream();
+  await drainStreams();
   control('profileReset');
   control('profileStart');
   callTimes = calls;
@@ -56,7 +62,7 @@ export async function profile<R>(fn: () => R | Promise<R>): Promise<ProfileRepor
   let result: Awaited<R>;
   try {
     result = await fn();
-    await drainCpuStream();
+    await drainStreams();
   } finally {
     callTimes = null;
     control('profileStop');
@@ -64,24 +70,32 @@ export async function profile<R>(fn: () => R | Promise<R>): Promise<ProfileRepor
   const wallMs = performance.now() - start;
   const rows = new Map<string, OpProfileRow>();
   for (const [op, c] of calls) rows.set(op, { op, calls: c.calls, kernelMs: 0, callMs: c.ms, waitMs: 0 });
-  for (const k of control('profileRead').ops) {
-    const row = rows.get(k.op) ?? { op: k.op, calls: k.calls, kernelMs: 0, callMs: 0, waitMs: 0 };
+  const kernelNs = new Map<string, { calls: number; ns: number; waitNs: number }>();
+  for (const k of control('profileRead')) {
+    const sum = kernelNs.get(k.op) ?? { calls: 0, ns: 0, waitNs: 0 };
+    kernelNs.set(k.op, { calls: sum.calls + k.calls, ns: sum.ns + k.ns, waitNs: sum.waitNs + k.waitNs });
+  }
+  for (const [op, k] of kernelNs) {
+    const row = rows.get(op) ?? { op, calls: k.calls, kernelMs: 0, callMs: 0, waitMs: 0 };
     row.kernelMs = k.ns / 1e6;
     row.waitMs = k.waitNs / 1e6;
     row.callMs = Math.max(0, row.callMs - row.waitMs);
-    rows.set(k.op, row);
+    rows.set(op, row);
   }
   const ops = [...rows.values()].sort((a, b) => b.kernelMs - a.kernelMs || b.callMs - a.callMs);
   return { result, wallMs, ops, table: () => formatProfile(ops, wallMs) };
 }
 
-// A read waits for everything queued before it, off the JS thread.
-async function drainCpuStream(): Promise<void> {
-  const probe = tensor(new Float32Array(1));
-  try {
-    await probe.data();
-  } finally {
-    probe.dispose();
+// A read waits for everything queued before it on that device, off the JS thread.
+async function drainStreams(): Promise<void> {
+  const gpus = cudaAvailable() ? native().backends().cuda.deviceCount : 0;
+  for (const device of ['cpu', ...Array.from({ length: gpus }, (_, i) => `cuda:${i}`)]) {
+    const probe = tensor(new Float32Array(1), { device });
+    try {
+      await probe.data();
+    } finally {
+      probe.dispose();
+    }
   }
 }
 

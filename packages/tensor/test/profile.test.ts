@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { add, conv2d, matmul, profile, randn, sum, tensor, ValueError } from '../src/index.js';
+import { add, backends, conv2d, matmul, profile, randn, sum, tensor, ValueError } from '../src/index.js';
+
+const cuda = backends().cuda;
 
 describe('profile', () => {
   it('counts each op with its kernel time and its call time, and only inside the profile', async () => {
@@ -53,5 +55,29 @@ describe('profile', () => {
     await expect(profile(() => { throw new Error('boom'); })).rejects.toThrow('boom');
     const after = await profile(() => add(tensor([1]), tensor([2])));
     expect(after.ops.map((r) => r.op)).toEqual(['add']);
+  });
+
+  // Note [cuda op profile]: the stream time between two events around each op's work.
+  it.skipIf(!cuda.available)(`times cuda ops on their stream, with cpu ops beside them${cuda.available ? '' : ` (skipped: cuda unavailable: ${cuda.reason})`}`, async () => {
+    const x = randn([8, 3, 16, 16], { device: 'cuda' });
+    const w = randn([4, 3, 3, 3], { device: 'cuda' });
+    const c = randn([64, 64]);
+    const rep = await profile(async () => {
+      for (let i = 0; i < 3; i++) {
+        conv2d(x, w).dispose();
+        matmul(c, c).dispose();
+      }
+      return sum(conv2d(x, w)).item();
+    });
+    const byOp = new Map(rep.ops.map((r) => [r.op, r]));
+    expect(byOp.get('conv2d')?.calls).toBe(4);
+    expect(byOp.get('matmul')?.calls).toBe(3);
+    for (const op of ['conv2d', 'matmul', 'sum']) {
+      expect(byOp.get(op)?.kernelMs, op).toBeGreaterThan(0);
+    }
+    const again = await profile(() => add(x, x).dispose());
+    expect(again.ops.map((r) => r.op)).toEqual(['add']); // a new profile starts from zero on cuda too
+    x.dispose();
+    w.dispose();
   });
 });
