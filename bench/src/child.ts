@@ -98,7 +98,7 @@ async function lenetEpoch(req: ChildRequest) {
   }
   const epochMs = performance.now() - t0;
   const tail = losses.slice(-10);
-  return {
+  const result = {
     samples,
     epochMs,
     steps,
@@ -109,7 +109,18 @@ async function lenetEpoch(req: ChildRequest) {
     liveTensorsAfter: T.memory(device).liveTensors,
     peakDeviceMiB: peakDeviceMiB(device),
   };
+  // Where a step's time goes: a few more steps under profile() (per op, kernel time on the
+  // device's stream and time in the call on the JS thread), per step.
+  const profiledSteps = Math.min(PROFILED_STEPS, steps);
+  const rep = await T.profile(async () => {
+    for (let s = 0; s < profiledSteps; s++) await step(perm.slice(s * bs, (s + 1) * bs));
+  });
+  const perStep = (ms: number) => (1000 * ms) / profiledSteps;
+  const stepProfile = rep.ops.map((o) => ({ op: o.op, calls: o.calls / profiledSteps, kernelUs: perStep(o.kernelMs), callUs: perStep(o.callMs) }));
+  return { ...result, stepProfile, profiledStepMs: rep.wallMs / profiledSteps };
 }
+
+const PROFILED_STEPS = 20;
 
 async function charLstm(req: ChildRequest) {
   needOps(...CHARLSTM_OPS);

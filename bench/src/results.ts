@@ -295,6 +295,37 @@ const SUITE_TITLES: Record<string, string> = {
   memory: 'Memory',
 };
 
+/** One op of a profiled training step (tensor's profile(), per step). */
+export interface StepProfileRow {
+  op: string;
+  calls: number;
+  kernelUs: number;
+  callUs: number;
+}
+
+/**
+ * The profiled steps of each run as tables: per op, kernel time on the device's stream and time
+ * in the call on the JS thread, per step, the ops with the most kernel time first (at most 12).
+ */
+export function stepProfileText(rows: readonly Row[]): string {
+  const out: string[] = [];
+  for (const r of rows) {
+    const ops = r.extra!.stepProfile as StepProfileRow[];
+    const stepMs = r.extra!.profiledStepMs as number;
+    out.push(`${r.label} (${IMPL_NAMES[r.impl]}, ${r.threads}t): ${fmtNumber(stepMs)} ms per profiled step`, '');
+    const shown = ops.slice(0, 12);
+    const rest = ops.slice(12);
+    const lines = shown.map((o) => [o.op, fmtNumber(o.calls), fmtNumber(o.kernelUs), fmtNumber(o.callUs)]);
+    if (rest.length) {
+      const sum = (f: (o: StepProfileRow) => number) => rest.reduce((a, o) => a + f(o), 0);
+      lines.push([`${rest.length} more ops`, fmtNumber(sum((o) => o.calls)), fmtNumber(sum((o) => o.kernelUs)), fmtNumber(sum((o) => o.callUs))]);
+    }
+    out.push(formatTable(['op', 'calls', 'kernel µs', 'call µs'], lines, ['l', 'r', 'r', 'r']), '');
+  }
+  out.push('Kernel µs: the op\'s time on its device\'s stream (on cuda, between two events around its work); call µs: the JS thread inside the op call. Per step, from profile() over 20 steps after the epoch.');
+  return out.join('\n');
+}
+
 export function toMarkdown(result: BenchResult): string {
   const { rows, goals } = result;
   const meta = { ...result.meta };
@@ -318,8 +349,10 @@ export function toMarkdown(result: BenchResult): string {
   const peak = peakGflops(rows);
   if (peak.size) out.push('GFLOP/s count the direct algorithm\'s operations (2·N·O·H·W·C·k² per convolution, three times that with backward), so an implementation that uses Winograd or FFT can exceed the sgemm peak.', '');
   if (peak.size) out.push('Measured peak (best big sgemm): ' + [...peak].map(([t, p]) => `${fmtNumber(p.gflops)} GFLOP/s at ${t} thread${t === 1 ? '' : 's'} (${IMPL_NAMES[p.impl]})`).join('; ') + '.', '');
+  const profiles = rows.filter((r) => Array.isArray(r.extra?.stepProfile));
+  if (profiles.length) out.push('## Where a step\'s time goes', '', stepProfileText(profiles), '');
   // The per-output differences and the load stay in the JSON; the Markdown keeps the summary.
-  const detail = (r: Row) => Object.entries(r.extra ?? {}).filter(([k]) => k !== 'load1' && k !== 'relDiffVsTorch');
+  const detail = (r: Row) => Object.entries(r.extra ?? {}).filter(([k]) => k !== 'load1' && k !== 'relDiffVsTorch' && k !== 'stepProfile' && k !== 'profiledStepMs');
   const extras = rows.filter((r) => detail(r).length);
   if (extras.length) {
     out.push('## Checks and details', '');

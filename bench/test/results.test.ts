@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evaluateGoals, peakGflops, ratioOf, resultStem, suiteTable, toMarkdown, writeResults, type BenchResult, type Row } from '../src/results.js';
+import { evaluateGoals, peakGflops, ratioOf, resultStem, stepProfileText, suiteTable, toMarkdown, writeResults, type BenchResult, type Row, type StepProfileRow } from '../src/results.js';
 import { renderCharts } from '../src/charts.js';
 import { timingFromSamples } from '../src/timing.js';
 
@@ -116,6 +116,20 @@ describe('markdown', () => {
     expect(md).toContain('## Overhead');
     expect(md).toContain('- a note');
     expect(resultStem(result.meta)).toBe('2026-11-22-cpu-test-2c');
+  });
+
+  it("a profiled training step becomes a table of its ops, the rest summed, and stays out of the details", () => {
+    const ops: StepProfileRow[] = Array.from({ length: 14 }, (_, i) => ({ op: `op${i}`, calls: 1, kernelUs: 100 - i, callUs: 5 }));
+    const epoch: Row = { ...row('train.lenet.epoch', 'nutshell', 3000), suite: 'training', label: 'LeNet epoch', extra: { medianStepMs: 3.1, stepProfile: ops, profiledStepMs: 3.2 } };
+    const text = stepProfileText([epoch]);
+    expect(text).toContain('LeNet epoch (nutshell, 1t): 3.20 ms per profiled step');
+    expect(text).toMatch(/\| op0 +\| +1.00 \| +100 \| +5.00 \|/);
+    expect(text).toContain('| 2 more ops');
+    expect(text).not.toContain('op12 ');
+    const md = toMarkdown({ ...result, rows: [...rows, epoch] });
+    expect(md).toContain("## Where a step's time goes");
+    expect(md).toContain('medianStepMs 3.10');
+    expect(md).not.toContain('stepProfile');
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-results-'));

@@ -8,7 +8,7 @@ import { runPython } from '../peers/torch.js';
 import { quickSpec, timingFromSamples, type TimingSpec } from '../timing.js';
 import { OpMissing } from '../nut.js';
 import { attempt, failedRow, NotApplicable, type Context, type RowBase } from '../suite.js';
-import type { Impl, Row } from '../results.js';
+import type { Impl, Row, StepProfileRow } from '../results.js';
 
 interface TaskReply {
   samples?: number[];
@@ -20,6 +20,8 @@ interface TaskReply {
   peakDeviceMiB?: number;
   firstLoss?: number;
   lastLoss?: number;
+  stepProfile?: StepProfileRow[];
+  profiledStepMs?: number;
   error?: string;
   missing?: string;
   [k: string]: unknown;
@@ -63,7 +65,8 @@ export async function runTraining(ctx: Context): Promise<void> {
         const r = await runTask(impl, { task: 'lenet-epoch', threads: ctx.threads, device, data, images, batch: l.batch, lr: l.lr, momentum: l.momentum, warmupSteps: quick ? 5 : 10 });
         const stepTiming = timingFromSamples(r.samples!, { warmup: quick ? 5 : 10, reps: r.samples!.length, inner: 1 });
         const loss = { firstLoss: r.firstLoss, lastLoss: r.lastLoss };
-        push(ctx, { ...epochBase, threads: ctx.threads, impl, status: 'ok', value: r.epochMs, unit: 'ms', extra: { medianStepMs: stepTiming.median, ...loss, load1 } });
+        const profiled = r.stepProfile ? { stepProfile: r.stepProfile, profiledStepMs: r.profiledStepMs } : {};
+        push(ctx, { ...epochBase, threads: ctx.threads, impl, status: 'ok', value: r.epochMs, unit: 'ms', extra: { medianStepMs: stepTiming.median, ...loss, load1, ...profiled } });
         push(ctx, { ...stepBase, threads: ctx.threads, impl, status: 'ok', value: stepTiming.median, unit: 'ms', timing: stepTiming, extra: { load1 } });
         if (cpu) push(ctx, { ...memBase, threads: ctx.threads, impl, status: 'ok', value: r.peakRssMiB, unit: 'MiB', extra: { baselineRssMiB: r.baselineRssMiB, growthMiB: r.peakRssMiB! - r.baselineRssMiB!, load1 } });
         else push(ctx, { ...memBase, threads: ctx.threads, impl, status: 'ok', value: r.peakDeviceMiB, unit: 'MiB', extra: { peakRssMiB: r.peakRssMiB } });
