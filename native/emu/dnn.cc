@@ -189,6 +189,9 @@ cudnnStatus_t convolve(const char* name, Kind kind, const Geom& g, void* ws, siz
   ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const cudnnStatus_t st = before_run(name, kind, g, ws_bytes, ws, beta);
   if (st != CUDNN_STATUS_SUCCESS) return st;
+  auto bytes = [&](Element e) { return 4 * static_cast<size_t>(e == &Tap::x ? g.x.count() : e == &Tap::y ? g.y.count() : int64_t{g.f.k} * g.f.c * g.f.h * g.f.w); };
+  if (!ns_emu::device_spans(name, {{"first operand", a, bytes(ea)}, {"second operand", b, bytes(eb)}, {"output", out, bytes(eo)}, {"workspace", ws, ws ? ws_bytes : 0}}))
+    return CUDNN_STATUS_EXECUTION_FAILED;
   std::vector<double> acc(static_cast<size_t>(out_count), 0.0);
   const float* as = static_cast<const float*>(a);
   const float* bs = static_cast<const float*>(b);
@@ -384,6 +387,8 @@ cudnnStatus_t cudnnAddTensor(cudnnHandle_t, const void* alpha, const cudnnTensor
   const Tensor4 a = t4(ad), c = t4(cd);
   auto fits = [](int x, int y) { return x == y || x == 1; };
   if (!fits(a.n, c.n) || !fits(a.c, c.c) || !fits(a.h, c.h) || !fits(a.w, c.w)) return CUDNN_STATUS_BAD_PARAM;
+  if (!ns_emu::device_spans("cudnnAddTensor", {{"A", A, 4 * static_cast<size_t>(a.count())}, {"C", C, 4 * static_cast<size_t>(c.count())}}))
+    return CUDNN_STATUS_EXECUTION_FAILED;
   const float al = *static_cast<const float*>(alpha), be = *static_cast<const float*>(beta);
   const float* as = static_cast<const float*>(A);
   float* cs = static_cast<float*>(C);
@@ -408,6 +413,8 @@ cudnnStatus_t cudnnPoolingForward(cudnnHandle_t, const cudnnPoolingDescriptor_t 
   if (xs.n != ys.n || xs.c != ys.c || ys.h != (xs.h + 2 * p.ph - p.kh) / p.sh + 1 || ys.w != (xs.w + 2 * p.pw - p.kw) / p.sw + 1 ||
       *static_cast<const float*>(beta) != 0.0f)
     return CUDNN_STATUS_BAD_PARAM;
+  if (!ns_emu::device_spans("cudnnPoolingForward", {{"x", x, 4 * static_cast<size_t>(xs.count())}, {"y", y, 4 * static_cast<size_t>(ys.count())}}))
+    return CUDNN_STATUS_EXECUTION_FAILED;
   const float* in = static_cast<const float*>(x);
   float* out = static_cast<float*>(y);
   for (int64_t plane = 0; plane < int64_t{xs.n} * xs.c; plane++)
@@ -440,6 +447,8 @@ cudnnStatus_t cudnnActivationForward(cudnnHandle_t, cudnnActivationDescriptor_t 
   const Act a = of<Act>(ad);
   const int64_t n = t4(xd).count();
   if (n != t4(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
+  if (!ns_emu::device_spans("cudnnActivationForward", {{"x", x, 4 * static_cast<size_t>(n)}, {"y", y, 4 * static_cast<size_t>(n)}}))
+    return CUDNN_STATUS_EXECUTION_FAILED;
   const float* in = static_cast<const float*>(x);
   float* out = static_cast<float*>(y);
   const float al = *static_cast<const float*>(alpha);
@@ -465,6 +474,8 @@ cudnnStatus_t cudnnActivationBackward(cudnnHandle_t, cudnnActivationDescriptor_t
   const int64_t n = t4(yd).count();
   if (n != t4(dyd).count() || n != t4(dxd).count() || n != t4(xd).count() || *static_cast<const float*>(beta) != 0.0f)
     return CUDNN_STATUS_BAD_PARAM;
+  const size_t nb = 4 * static_cast<size_t>(n);
+  if (!ns_emu::device_spans("cudnnActivationBackward", {{"y", y, nb}, {"dy", dy, nb}, {"dx", dx, nb}})) return CUDNN_STATUS_EXECUTION_FAILED;
   const float* ys = static_cast<const float*>(y);
   const float* g = static_cast<const float*>(dy);
   float* out = static_cast<float*>(dx);
@@ -489,6 +500,8 @@ cudnnStatus_t cudnnSoftmaxForward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, c
   ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != t4(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
+  if (!ns_emu::device_spans("cudnnSoftmaxForward", {{"x", x, 4 * static_cast<size_t>(t.count())}, {"y", y, 4 * static_cast<size_t>(t.count())}}))
+    return CUDNN_STATUS_EXECUTION_FAILED;
   const int64_t inner = int64_t{t.h} * t.w;
   const float* in = static_cast<const float*>(x);
   float* out = static_cast<float*>(y);
@@ -512,6 +525,8 @@ cudnnStatus_t cudnnSoftmaxBackward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, 
   if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != t4(dyd).count() || t.count() != t4(dxd).count() ||
       *static_cast<const float*>(beta) != 0.0f)
     return CUDNN_STATUS_BAD_PARAM;
+  const size_t tb = 4 * static_cast<size_t>(t.count());
+  if (!ns_emu::device_spans("cudnnSoftmaxBackward", {{"y", y, tb}, {"dy", dy, tb}, {"dx", dx, tb}})) return CUDNN_STATUS_EXECUTION_FAILED;
   const int64_t inner = int64_t{t.h} * t.w;
   const float* ys = static_cast<const float*>(y);
   const float* g = static_cast<const float*>(dy);
@@ -536,6 +551,12 @@ cudnnStatus_t cudnnBatchNormalizationForwardTraining(cudnnHandle_t, cudnnBatchNo
   ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON) return CUDNN_STATUS_BAD_PARAM;
+  const size_t xb = 4 * static_cast<size_t>(t.count()), cb = 4 * static_cast<size_t>(t.c);
+  if (!ns_emu::device_spans("cudnnBatchNormalizationForwardTraining",
+                            {{"x", x, xb}, {"y", y, xb}, {"scale", scale, cb}, {"bias", bias, cb}, {"running mean", running_mean, running_mean ? cb : 0},
+                             {"running var", running_var, running_mean ? cb : 0}, {"saved mean", save_mean, save_mean ? cb : 0},
+                             {"saved inverse std", save_inv_std, save_inv_std ? cb : 0}}))
+    return CUDNN_STATUS_EXECUTION_FAILED;
   const int64_t inner = int64_t{t.h} * t.w, m = inner * t.n;
   const float* in = static_cast<const float*>(x);
   float* out = static_cast<float*>(y);
@@ -573,6 +594,10 @@ cudnnStatus_t cudnnBatchNormalizationForwardInference(cudnnHandle_t, cudnnBatchN
   ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON) return CUDNN_STATUS_BAD_PARAM;
+  const size_t xb = 4 * static_cast<size_t>(t.count()), cb = 4 * static_cast<size_t>(t.c);
+  if (!ns_emu::device_spans("cudnnBatchNormalizationForwardInference",
+                            {{"x", x, xb}, {"y", y, xb}, {"scale", scale, cb}, {"bias", bias, cb}, {"mean", mean, cb}, {"var", var, cb}}))
+    return CUDNN_STATUS_EXECUTION_FAILED;
   const int64_t inner = int64_t{t.h} * t.w;
   for (int n = 0; n < t.n; n++)
     for (int c = 0; c < t.c; c++) {
@@ -593,6 +618,10 @@ cudnnStatus_t cudnnBatchNormalizationBackward(cudnnHandle_t, cudnnBatchNormMode_
   ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON || !save_mean || !save_inv_std) return CUDNN_STATUS_BAD_PARAM;
+  const size_t xb = 4 * static_cast<size_t>(t.count()), cb = 4 * static_cast<size_t>(t.c);
+  if (!ns_emu::device_spans("cudnnBatchNormalizationBackward", {{"x", x, xb}, {"dy", dy, xb}, {"dx", dx, xb}, {"scale", scale, cb}, {"dscale", dscale, cb},
+                                                                {"dbias", dbias, cb}, {"saved mean", save_mean, cb}, {"saved inverse std", save_inv_std, cb}}))
+    return CUDNN_STATUS_EXECUTION_FAILED;
   const int64_t inner = int64_t{t.h} * t.w, m = inner * t.n;
   const float* xs = static_cast<const float*>(x);
   const float* g = static_cast<const float*>(dy);

@@ -63,6 +63,12 @@ cublasStatus_t gemm(cublasOperation_t ta, cublasOperation_t tb, int64_t m, int64
                  static_cast<long long>(ldb), static_cast<long long>(ldc));
     return CUBLAS_STATUS_INVALID_VALUE;
   }
+  // Column-major extents: the last column's start plus its rows (nothing when empty).
+  auto extent = [](int64_t rows, int64_t cols, int64_t ld) { return rows > 0 && cols > 0 ? 4 * static_cast<size_t>((cols - 1) * ld + rows) : size_t{0}; };
+  if (!ns_emu::device_spans("cublasSgemm", {{"A", a, k > 0 ? extent(at ? k : m, at ? m : k, lda) : 0},
+                                            {"B", b, k > 0 ? extent(bt ? n : k, bt ? k : n, ldb) : 0},
+                                            {"C", c, extent(m, n, ldc)}}))
+    return CUBLAS_STATUS_EXECUTION_FAILED;
   for (int64_t j = 0; j < n; j++)
     for (int64_t i = 0; i < m; i++) {
       double s = 0;

@@ -156,7 +156,7 @@ cudnnStatus_t cudnnGetRNNWeightParams(cudnnHandle_t, cudnnRNNDescriptor_t d, int
   return CUDNN_STATUS_SUCCESS;
 }
 
-cudnnStatus_t cudnnRNNForward(cudnnHandle_t, cudnnRNNDescriptor_t rd, cudnnForwardMode_t mode, const int32_t[], cudnnRNNDataDescriptor_t xd, const void* xv,
+cudnnStatus_t cudnnRNNForward(cudnnHandle_t, cudnnRNNDescriptor_t rd, cudnnForwardMode_t mode, const int32_t dev_seq_lengths[], cudnnRNNDataDescriptor_t xd, const void* xv,
                               cudnnRNNDataDescriptor_t yd, void* yv, cudnnTensorDescriptor_t, const void* hxv, void* hyv, cudnnTensorDescriptor_t,
                               const void* cxv, void* cyv, size_t weight_bytes, const void* wv, size_t work_bytes, void* work, size_t reserve_bytes,
                               void* reserve) {
@@ -170,6 +170,12 @@ cudnnStatus_t cudnnRNNForward(cudnnHandle_t, cudnnRNNDescriptor_t rd, cudnnForwa
   if (yl.V != r.D * r.H || yl.T != x.T || yl.N != x.N || weight_bytes < sizeof(float) * static_cast<size_t>(r.D * r.layer_floats()) ||
       (training && (reserve_bytes < sizeof(float) * static_cast<size_t>(L.reserve_floats()) || !reserve)))
     return CUDNN_STATUS_BAD_PARAM;
+  const size_t state = 4 * static_cast<size_t>(r.D) * x.N * r.H;
+  if (!ns_emu::device_spans("cudnnRNNForward", {{"devSeqLengths", dev_seq_lengths, 4 * static_cast<size_t>(x.N)}, {"x", xv, 4 * static_cast<size_t>(x.T) * x.N * x.V},
+                                                {"y", yv, 4 * static_cast<size_t>(yl.T) * yl.N * yl.V}, {"hx", hxv, hxv ? state : 0}, {"hy", hyv, hyv ? state : 0},
+                                                {"cx", cxv, cxv ? state : 0}, {"cy", cyv, cyv ? state : 0}, {"weights", wv, weight_bytes},
+                                                {"workspace", work, work ? work_bytes : 0}, {"reserve", reserve, training ? reserve_bytes : 0}}))
+    return CUDNN_STATUS_EXECUTION_FAILED;
   const float* X = static_cast<const float*>(xv);
   float* Y = static_cast<float*>(yv);
   const float* W = static_cast<const float*>(wv);
@@ -240,9 +246,9 @@ cudnnStatus_t cudnnRNNForward(cudnnHandle_t, cudnnRNNDescriptor_t rd, cudnnForwa
   return CUDNN_STATUS_SUCCESS;
 }
 
-cudnnStatus_t cudnnRNNBackwardData_v8(cudnnHandle_t, cudnnRNNDescriptor_t rd, const int32_t[], cudnnRNNDataDescriptor_t yd, const void*, const void* dyv,
+cudnnStatus_t cudnnRNNBackwardData_v8(cudnnHandle_t, cudnnRNNDescriptor_t rd, const int32_t dev_seq_lengths[], cudnnRNNDataDescriptor_t yd, const void*, const void* dyv,
                                       cudnnRNNDataDescriptor_t xd, void* dxv, cudnnTensorDescriptor_t, const void* hxv, const void* dhyv, void* dhxv,
-                                      cudnnTensorDescriptor_t, const void* cxv, const void* dcyv, void* dcxv, size_t, const void* wv, size_t work_bytes,
+                                      cudnnTensorDescriptor_t, const void* cxv, const void* dcyv, void* dcxv, size_t weight_bytes, const void* wv, size_t work_bytes,
                                       void* work, size_t reserve_bytes, void* reserve) {
   ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Rnn& r = rnn_of(rd);
@@ -253,6 +259,13 @@ cudnnStatus_t cudnnRNNBackwardData_v8(cudnnHandle_t, cudnnRNNDescriptor_t rd, co
   if (work_bytes < sizeof(float) * static_cast<size_t>(L.work_floats()) || reserve_bytes < sizeof(float) * static_cast<size_t>(L.reserve_floats()) ||
       !work || !reserve)
     return CUDNN_STATUS_BAD_PARAM;
+  const size_t state = 4 * static_cast<size_t>(r.D) * x.N * r.H;
+  if (!ns_emu::device_spans("cudnnRNNBackwardData_v8",
+                            {{"devSeqLengths", dev_seq_lengths, 4 * static_cast<size_t>(x.N)}, {"dy", dyv, 4 * static_cast<size_t>(yl.T) * yl.N * yl.V},
+                             {"dx", dxv, 4 * static_cast<size_t>(x.T) * x.N * x.V}, {"hx", hxv, hxv ? state : 0}, {"dhy", dhyv, dhyv ? state : 0},
+                             {"dhx", dhxv, dhxv ? state : 0}, {"cx", cxv, cxv ? state : 0}, {"dcy", dcyv, dcyv ? state : 0}, {"dcx", dcxv, dcxv ? state : 0},
+                             {"weights", wv, weight_bytes}, {"workspace", work, work_bytes}, {"reserve", reserve, reserve_bytes}}))
+    return CUDNN_STATUS_EXECUTION_FAILED;
   const float* dY = static_cast<const float*>(dyv);
   const float* W = static_cast<const float*>(wv);
   const float* hx = static_cast<const float*>(hxv);
@@ -328,9 +341,9 @@ cudnnStatus_t cudnnRNNBackwardData_v8(cudnnHandle_t, cudnnRNNDescriptor_t rd, co
   return CUDNN_STATUS_SUCCESS;
 }
 
-cudnnStatus_t cudnnRNNBackwardWeights_v8(cudnnHandle_t, cudnnRNNDescriptor_t rd, cudnnWgradMode_t add, const int32_t[], cudnnRNNDataDescriptor_t xd,
-                                         const void* xv, cudnnTensorDescriptor_t, const void* hxv, cudnnRNNDataDescriptor_t, const void*, size_t,
-                                         void* dwv, size_t work_bytes, void* work, size_t reserve_bytes, void* reserve) {
+cudnnStatus_t cudnnRNNBackwardWeights_v8(cudnnHandle_t, cudnnRNNDescriptor_t rd, cudnnWgradMode_t add, const int32_t dev_seq_lengths[],
+                                         cudnnRNNDataDescriptor_t xd, const void* xv, cudnnTensorDescriptor_t, const void* hxv, cudnnRNNDataDescriptor_t,
+                                         const void*, size_t weight_bytes, void* dwv, size_t work_bytes, void* work, size_t reserve_bytes, void* reserve) {
   ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Rnn& r = rnn_of(rd);
   const Data& x = data_of(xd);
@@ -339,6 +352,11 @@ cudnnStatus_t cudnnRNNBackwardWeights_v8(cudnnHandle_t, cudnnRNNDescriptor_t rd,
   const Layout L{r, x.T, x.N};
   if (work_bytes < sizeof(float) * static_cast<size_t>(L.work_floats()) || reserve_bytes < sizeof(float) * static_cast<size_t>(L.reserve_floats()))
     return CUDNN_STATUS_BAD_PARAM;
+  if (!ns_emu::device_spans("cudnnRNNBackwardWeights_v8",
+                            {{"devSeqLengths", dev_seq_lengths, 4 * static_cast<size_t>(x.N)}, {"x", xv, 4 * static_cast<size_t>(x.T) * x.N * x.V},
+                             {"hx", hxv, hxv ? 4 * static_cast<size_t>(r.D) * x.N * r.H : 0}, {"dweights", dwv, weight_bytes}, {"workspace", work, work_bytes},
+                             {"reserve", reserve, reserve_bytes}}))
+    return CUDNN_STATUS_EXECUTION_FAILED;
   const float* X = static_cast<const float*>(xv);
   const float* hx = static_cast<const float*>(hxv);
   const float* Rs = static_cast<const float*>(reserve);

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "ns_emu.h"
+#include "streams.h"
 #if NS_EMU_ASAN
 #include <sanitizer/asan_interface.h>
 #endif
@@ -443,6 +444,15 @@ cudaError_t wait_all_streams() {
     if (first == cudaSuccess) first = e;
   }
   return first;
+}
+
+bool device_spans(const char* call, std::initializer_list<Span> spans) {
+  for (const Span& s : spans) {
+    if (s.bytes == 0 || on_device(s.p, s.bytes) || pinned(s.p, s.bytes)) continue;
+    std::fprintf(stderr, "cuda-emu: %s: %s (%zu bytes at %p) is not inside one device block\n", call, s.what, s.bytes, s.p);
+    return false;
+  }
+  return true;
 }
 
 void run_grid(const Cfg& cfg, const char* name, std::function<void()> body) {
