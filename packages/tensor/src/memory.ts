@@ -2,7 +2,7 @@
 // every tensor made inside except what fn returns (those move to the enclosing scope). Scopes
 // follow async work through AsyncLocalStorage, so `await` inside a scope is safe.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { cudaAvailable, native } from './native.js';
+import { native } from './native.js';
 import { Device, type DeviceLike } from './device.js';
 import type { Tensor } from './tensor.js';
 
@@ -91,14 +91,16 @@ export interface MemoryReport {
 }
 
 /**
- * Live tensors and bytes held natively on a device (storages shared by views count once). Waits
- * for queued ops first: until they run they hold their tensors, and the count would depend on
- * timing.
+ * Live tensors and bytes held natively on a device (storages shared by views count once). On cpu
+ * it waits for queued ops first: until they run they hold their tensors, and the count would
+ * depend on timing. A cuda op lets go of its tensors once its kernels are enqueued (the caching
+ * allocator reuses memory in stream order), so on cuda the count is exact at once and nothing
+ * waits for the GPU: a training loop may log it every step without stalling the stream.
  */
 export function memory(device: DeviceLike = 'cpu'): MemoryReport {
   const d = Device.of(device, 'memory');
   const n = native();
-  if (d.type === 'cpu' || cudaAvailable()) n.synchronize(d.typeId, d.index);
+  if (d.type === 'cpu') n.synchronize(d.typeId, d.index);
   return n.memory(d.typeId, d.index);
 }
 
