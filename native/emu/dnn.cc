@@ -184,20 +184,21 @@ cudnnStatus_t before_run(const char* name, Kind k, const Geom& g, size_t workspa
 
 // The three directions are one sum over the taps: out[t.*o] = alpha · Σ a[t.*ea] · b[t.*eb]
 // (forward: y from x and w; backward data: x from dy and w; backward filter: w from dy and x).
-cudnnStatus_t convolve(const char* name, Kind kind, const Geom& g, void* ws, size_t ws_bytes, const void* alpha, const void* beta, const void* a,
-                       Element ea, const void* b, Element eb, void* out, Element eo, int64_t out_count) {
-  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
+cudnnStatus_t convolve(cudaStream_t stream, const char* name, Kind kind, const Geom& g, void* ws, size_t ws_bytes, const void* alpha, const void* beta,
+                       const void* a, Element ea, const void* b, Element eb, void* out, Element eo, int64_t out_count) {
   const cudnnStatus_t st = before_run(name, kind, g, ws_bytes, ws, beta);
   if (st != CUDNN_STATUS_SUCCESS) return st;
   auto bytes = [&](Element e) { return 4 * static_cast<size_t>(e == &Tap::x ? g.x.count() : e == &Tap::y ? g.y.count() : int64_t{g.f.k} * g.f.c * g.f.h * g.f.w); };
   if (!ns_emu::device_spans(name, {{"first operand", a, bytes(ea)}, {"second operand", b, bytes(eb)}, {"output", out, bytes(eo)}, {"workspace", ws, ws ? ws_bytes : 0}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
-  std::vector<double> acc(static_cast<size_t>(out_count), 0.0);
-  const float* as = static_cast<const float*>(a);
-  const float* bs = static_cast<const float*>(b);
-  for_each_tap(g, [&](const Tap& t) { acc[t.*eo] += static_cast<double>(as[t.*ea]) * bs[t.*eb]; });
   const float al = *static_cast<const float*>(alpha);
-  for (size_t i = 0; i < acc.size(); i++) static_cast<float*>(out)[i] = static_cast<float>(al * acc[i]);
+  ns_emu::library_work(stream, name, [=] {
+    std::vector<double> acc(static_cast<size_t>(out_count), 0.0);
+    const float* as = static_cast<const float*>(a);
+    const float* bs = static_cast<const float*>(b);
+    for_each_tap(g, [&](const Tap& t) { acc[t.*eo] += static_cast<double>(as[t.*ea]) * bs[t.*eb]; });
+    for (size_t i = 0; i < acc.size(); i++) static_cast<float*>(out)[i] = static_cast<float>(al * acc[i]);
+  });
   return CUDNN_STATUS_SUCCESS;
 }
 
@@ -358,32 +359,31 @@ cudnnStatus_t cudnnGetConvolutionBackwardFilterAlgorithm_v7(cudnnHandle_t, const
   return CUDNN_STATUS_SUCCESS;
 }
 
-cudnnStatus_t cudnnConvolutionForward(cudnnHandle_t, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x, const cudnnFilterDescriptor_t wd,
+cudnnStatus_t cudnnConvolutionForward(cudnnHandle_t h, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x, const cudnnFilterDescriptor_t wd,
                                       const void* w, const cudnnConvolutionDescriptor_t cd, cudnnConvolutionFwdAlgo_t algo, void* ws, size_t ws_bytes,
                                       const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
   const Geom g = geom(xd, wd, cd, yd);
-  return convolve("cudnnConvolutionForward", fwd_kind(algo), g, ws, ws_bytes, alpha, beta, x, &Tap::x, w, &Tap::w, y, &Tap::y, g.y.count());
+  return convolve(ns_emu::stream_of(h), "cudnnConvolutionForward", fwd_kind(algo), g, ws, ws_bytes, alpha, beta, x, &Tap::x, w, &Tap::w, y, &Tap::y, g.y.count());
 }
-cudnnStatus_t cudnnConvolutionBackwardData(cudnnHandle_t, const void* alpha, const cudnnFilterDescriptor_t wd, const void* w,
+cudnnStatus_t cudnnConvolutionBackwardData(cudnnHandle_t h, const void* alpha, const cudnnFilterDescriptor_t wd, const void* w,
                                            const cudnnTensorDescriptor_t dyd, const void* dy, const cudnnConvolutionDescriptor_t cd,
                                            cudnnConvolutionBwdDataAlgo_t algo, void* ws, size_t ws_bytes, const void* beta,
                                            const cudnnTensorDescriptor_t dxd, void* dx) {
   const Geom g = geom(dxd, wd, cd, dyd);
-  return convolve("cudnnConvolutionBackwardData", bwd_data_kind(algo), g, ws, ws_bytes, alpha, beta, dy, &Tap::y, w, &Tap::w, dx, &Tap::x, g.x.count());
+  return convolve(ns_emu::stream_of(h), "cudnnConvolutionBackwardData", bwd_data_kind(algo), g, ws, ws_bytes, alpha, beta, dy, &Tap::y, w, &Tap::w, dx, &Tap::x, g.x.count());
 }
-cudnnStatus_t cudnnConvolutionBackwardFilter(cudnnHandle_t, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
+cudnnStatus_t cudnnConvolutionBackwardFilter(cudnnHandle_t h, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
                                              const cudnnTensorDescriptor_t dyd, const void* dy, const cudnnConvolutionDescriptor_t cd,
                                              cudnnConvolutionBwdFilterAlgo_t algo, void* ws, size_t ws_bytes, const void* beta,
                                              const cudnnFilterDescriptor_t dwd, void* dw) {
   const Geom g = geom(xd, dwd, cd, dyd);
-  return convolve("cudnnConvolutionBackwardFilter", bwd_filter_kind(algo), g, ws, ws_bytes, alpha, beta, dy, &Tap::y, x, &Tap::x, dw, &Tap::w,
+  return convolve(ns_emu::stream_of(h), "cudnnConvolutionBackwardFilter", bwd_filter_kind(algo), g, ws, ws_bytes, alpha, beta, dy, &Tap::y, x, &Tap::x, dw, &Tap::w,
                   int64_t{g.f.k} * g.f.c * g.f.h * g.f.w);
 }
 
 // C = alpha·A + beta·C, A broadcast over C's dimensions of size 1 in A (a bias [1,C,1,1]).
-cudnnStatus_t cudnnAddTensor(cudnnHandle_t, const void* alpha, const cudnnTensorDescriptor_t ad, const void* A, const void* beta,
+cudnnStatus_t cudnnAddTensor(cudnnHandle_t h, const void* alpha, const cudnnTensorDescriptor_t ad, const void* A, const void* beta,
                              const cudnnTensorDescriptor_t cd, void* C) {
-  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 a = t4(ad), c = t4(cd);
   auto fits = [](int x, int y) { return x == y || x == 1; };
   if (!fits(a.n, c.n) || !fits(a.c, c.c) || !fits(a.h, c.h) || !fits(a.w, c.w)) return CUDNN_STATUS_BAD_PARAM;
@@ -392,22 +392,23 @@ cudnnStatus_t cudnnAddTensor(cudnnHandle_t, const void* alpha, const cudnnTensor
   const float al = *static_cast<const float*>(alpha), be = *static_cast<const float*>(beta);
   const float* as = static_cast<const float*>(A);
   float* cs = static_cast<float*>(C);
-  for (int n = 0; n < c.n; n++)
-    for (int ch = 0; ch < c.c; ch++)
-      for (int h = 0; h < c.h; h++)
-        for (int w = 0; w < c.w; w++) {
-          const int64_t ai = ((int64_t{a.n == 1 ? 0 : n} * a.c + (a.c == 1 ? 0 : ch)) * a.h + (a.h == 1 ? 0 : h)) * a.w + (a.w == 1 ? 0 : w);
-          float& out = cs[((int64_t{n} * c.c + ch) * c.h + h) * c.w + w];
-          out = al * as[ai] + be * out;
-        }
+  ns_emu::library_work(ns_emu::stream_of(h), "cudnnAddTensor", [=] {
+    for (int n = 0; n < c.n; n++)
+      for (int ch = 0; ch < c.c; ch++)
+        for (int y = 0; y < c.h; y++)
+          for (int x = 0; x < c.w; x++) {
+            const int64_t ai = ((int64_t{a.n == 1 ? 0 : n} * a.c + (a.c == 1 ? 0 : ch)) * a.h + (a.h == 1 ? 0 : y)) * a.w + (a.w == 1 ? 0 : x);
+            float& out = cs[((int64_t{n} * c.c + ch) * c.h + y) * c.w + x];
+            out = al * as[ai] + be * out;
+          }
+  });
   return CUDNN_STATUS_SUCCESS;
 }
 
 // ---- pooling ----
 
-cudnnStatus_t cudnnPoolingForward(cudnnHandle_t, const cudnnPoolingDescriptor_t pd, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
+cudnnStatus_t cudnnPoolingForward(cudnnHandle_t h, const cudnnPoolingDescriptor_t pd, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
                                   const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
-  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Pool p = of<Pool>(pd);
   const Tensor4 xs = t4(xd), ys = t4(yd);
   if (xs.n != ys.n || xs.c != ys.c || ys.h != (xs.h + 2 * p.ph - p.kh) / p.sh + 1 || ys.w != (xs.w + 2 * p.pw - p.kw) / p.sw + 1 ||
@@ -417,79 +418,90 @@ cudnnStatus_t cudnnPoolingForward(cudnnHandle_t, const cudnnPoolingDescriptor_t 
     return CUDNN_STATUS_EXECUTION_FAILED;
   const float* in = static_cast<const float*>(x);
   float* out = static_cast<float*>(y);
-  for (int64_t plane = 0; plane < int64_t{xs.n} * xs.c; plane++)
-    for (int oy = 0; oy < ys.h; oy++)
-      for (int ox = 0; ox < ys.w; ox++) {
-        double sum = 0;
-        float mx = -INFINITY;
-        int inside = 0;
-        for (int r = 0; r < p.kh; r++)
-          for (int s = 0; s < p.kw; s++) {
-            const int iy = oy * p.sh - p.ph + r, ix = ox * p.sw - p.pw + s;
-            if (iy < 0 || iy >= xs.h || ix < 0 || ix >= xs.w) continue;
-            const float v = in[(plane * xs.h + iy) * xs.w + ix];
-            sum += v;
-            mx = std::max(mx, v);
-            inside++;
-          }
-        const int divisor = p.mode == CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING ? p.kh * p.kw : inside;
-        const double v = p.mode == CUDNN_POOLING_MAX || p.mode == CUDNN_POOLING_MAX_DETERMINISTIC ? mx : sum / divisor;
-        out[(plane * ys.h + oy) * ys.w + ox] = static_cast<float>(*static_cast<const float*>(alpha) * v);
-      }
+  const float al = *static_cast<const float*>(alpha);
+  ns_emu::library_work(ns_emu::stream_of(h), "cudnnPoolingForward", [=] {
+    for (int64_t plane = 0; plane < int64_t{xs.n} * xs.c; plane++)
+      for (int oy = 0; oy < ys.h; oy++)
+        for (int ox = 0; ox < ys.w; ox++) {
+          double sum = 0;
+          float mx = -INFINITY;
+          int inside = 0;
+          for (int r = 0; r < p.kh; r++)
+            for (int s = 0; s < p.kw; s++) {
+              const int iy = oy * p.sh - p.ph + r, ix = ox * p.sw - p.pw + s;
+              if (iy < 0 || iy >= xs.h || ix < 0 || ix >= xs.w) continue;
+              const float v = in[(plane * xs.h + iy) * xs.w + ix];
+              sum += v;
+              mx = std::max(mx, v);
+              inside++;
+            }
+          const int divisor = p.mode == CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING ? p.kh * p.kw : inside;
+          const double v = p.mode == CUDNN_POOLING_MAX || p.mode == CUDNN_POOLING_MAX_DETERMINISTIC ? mx : sum / divisor;
+          out[(plane * ys.h + oy) * ys.w + ox] = static_cast<float>(al * v);
+        }
+  });
   return CUDNN_STATUS_SUCCESS;
 }
 
 // ---- activations ----
 
-cudnnStatus_t cudnnActivationForward(cudnnHandle_t, cudnnActivationDescriptor_t ad, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
+cudnnStatus_t cudnnActivationForward(cudnnHandle_t h, cudnnActivationDescriptor_t ad, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
                                      const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
-  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Act a = of<Act>(ad);
   const int64_t n = t4(xd).count();
   if (n != t4(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
   if (!ns_emu::device_spans("cudnnActivationForward", {{"x", x, 4 * static_cast<size_t>(n)}, {"y", y, 4 * static_cast<size_t>(n)}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
+  if (a.mode != CUDNN_ACTIVATION_RELU && a.mode != CUDNN_ACTIVATION_SIGMOID && a.mode != CUDNN_ACTIVATION_TANH && a.mode != CUDNN_ACTIVATION_ELU) {
+    ns_emu_unsupported("cudnnActivationForward (this mode)");
+    return CUDNN_STATUS_NOT_SUPPORTED;
+  }
   const float* in = static_cast<const float*>(x);
   float* out = static_cast<float*>(y);
   const float al = *static_cast<const float*>(alpha);
-  for (int64_t i = 0; i < n; i++) {
-    const float v = in[i];
-    float r = 0;
-    switch (a.mode) {
-      case CUDNN_ACTIVATION_RELU: r = v > 0 ? v : (v != v ? v : 0.0f); break;
-      case CUDNN_ACTIVATION_SIGMOID: r = 1.0f / (1.0f + std::exp(-v)); break;
-      case CUDNN_ACTIVATION_TANH: r = std::tanh(v); break;
-      case CUDNN_ACTIVATION_ELU: r = v > 0 ? v : static_cast<float>(a.coef * std::expm1(static_cast<double>(v))); break;
-      default: ns_emu_unsupported("cudnnActivationForward (this mode)"); return CUDNN_STATUS_NOT_SUPPORTED;
+  ns_emu::library_work(ns_emu::stream_of(h), "cudnnActivationForward", [=] {
+    for (int64_t i = 0; i < n; i++) {
+      const float v = in[i];
+      float r = 0;
+      switch (a.mode) {
+        case CUDNN_ACTIVATION_RELU: r = v > 0 ? v : (v != v ? v : 0.0f); break;
+        case CUDNN_ACTIVATION_SIGMOID: r = 1.0f / (1.0f + std::exp(-v)); break;
+        case CUDNN_ACTIVATION_TANH: r = std::tanh(v); break;
+        default: r = v > 0 ? v : static_cast<float>(a.coef * std::expm1(static_cast<double>(v))); break;  // ELU
+      }
+      out[i] = al * r;
     }
-    out[i] = al * r;
-  }
+  });
   return CUDNN_STATUS_SUCCESS;
 }
-cudnnStatus_t cudnnActivationBackward(cudnnHandle_t, cudnnActivationDescriptor_t ad, const void* alpha, const cudnnTensorDescriptor_t yd, const void* y,
+cudnnStatus_t cudnnActivationBackward(cudnnHandle_t h, cudnnActivationDescriptor_t ad, const void* alpha, const cudnnTensorDescriptor_t yd, const void* y,
                                       const cudnnTensorDescriptor_t dyd, const void* dy, const cudnnTensorDescriptor_t xd, const void* x,
                                       const void* beta, const cudnnTensorDescriptor_t dxd, void* dx) {
-  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Act a = of<Act>(ad);
   const int64_t n = t4(yd).count();
   if (n != t4(dyd).count() || n != t4(dxd).count() || n != t4(xd).count() || *static_cast<const float*>(beta) != 0.0f)
     return CUDNN_STATUS_BAD_PARAM;
   const size_t nb = 4 * static_cast<size_t>(n);
   if (!ns_emu::device_spans("cudnnActivationBackward", {{"y", y, nb}, {"dy", dy, nb}, {"dx", dx, nb}})) return CUDNN_STATUS_EXECUTION_FAILED;
+  if (a.mode != CUDNN_ACTIVATION_RELU && a.mode != CUDNN_ACTIVATION_SIGMOID && a.mode != CUDNN_ACTIVATION_TANH) {
+    ns_emu_unsupported("cudnnActivationBackward (this mode)");
+    return CUDNN_STATUS_NOT_SUPPORTED;
+  }
   const float* ys = static_cast<const float*>(y);
   const float* g = static_cast<const float*>(dy);
   float* out = static_cast<float*>(dx);
   const float al = *static_cast<const float*>(alpha);
-  for (int64_t i = 0; i < n; i++) {
-    float r = 0;
-    switch (a.mode) {
-      case CUDNN_ACTIVATION_RELU: r = ys[i] > 0 ? g[i] : 0.0f; break;
-      case CUDNN_ACTIVATION_SIGMOID: r = g[i] * ys[i] * (1.0f - ys[i]); break;
-      case CUDNN_ACTIVATION_TANH: r = g[i] * (1.0f - ys[i] * ys[i]); break;
-      default: ns_emu_unsupported("cudnnActivationBackward (this mode)"); return CUDNN_STATUS_NOT_SUPPORTED;
+  ns_emu::library_work(ns_emu::stream_of(h), "cudnnActivationBackward", [=] {
+    for (int64_t i = 0; i < n; i++) {
+      float r = 0;
+      switch (a.mode) {
+        case CUDNN_ACTIVATION_RELU: r = ys[i] > 0 ? g[i] : 0.0f; break;
+        case CUDNN_ACTIVATION_SIGMOID: r = g[i] * ys[i] * (1.0f - ys[i]); break;
+        default: r = g[i] * (1.0f - ys[i] * ys[i]); break;  // tanh
+      }
+      out[i] = al * r;
     }
-    out[i] = al * r;
-  }
+  });
   return CUDNN_STATUS_SUCCESS;
 }
 

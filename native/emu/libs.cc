@@ -20,9 +20,16 @@ thread_local std::string last_unsupported;
 }
 
 extern "C" void ns_emu_unsupported(const char* name) { last_unsupported = name; }
-// Descriptors and handles are opaque to their users: any distinct non-null pointer serves.
-extern "C" void* ns_emu_new_handle() { return new char[64]; }
-extern "C" void ns_emu_free_handle(void* p) { delete[] static_cast<char*>(p); }
+// Descriptors and handles are opaque to their users: any distinct non-null pointer serves; a
+// handle keeps the stream its calls are ordered on.
+namespace {
+struct Handle {
+  cudaStream_t stream = nullptr;
+};
+}  // namespace
+extern "C" void* ns_emu_new_handle() { return new Handle(); }
+extern "C" void ns_emu_free_handle(void* p) { delete static_cast<Handle*>(p); }
+cudaStream_t ns_emu::stream_of(const void* handle) { return handle ? static_cast<const Handle*>(handle)->stream : nullptr; }
 
 extern "C" {
 
@@ -42,6 +49,23 @@ void cudnnGetLastErrorString(char* message, size_t max) {
   last_unsupported.clear();
 }
 
+cudnnStatus_t cudnnSetStream(cudnnHandle_t h, cudaStream_t s) {
+  reinterpret_cast<Handle*>(h)->stream = s;
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnGetStream(cudnnHandle_t h, cudaStream_t* s) {
+  *s = reinterpret_cast<Handle*>(h)->stream;
+  return CUDNN_STATUS_SUCCESS;
+}
+cublasStatus_t cublasSetStream_v2(cublasHandle_t h, cudaStream_t s) {
+  reinterpret_cast<Handle*>(h)->stream = s;
+  return CUBLAS_STATUS_SUCCESS;
+}
+cublasStatus_t cublasGetStream_v2(cublasHandle_t h, cudaStream_t* s) {
+  *s = reinterpret_cast<Handle*>(h)->stream;
+  return CUBLAS_STATUS_SUCCESS;
+}
+
 cublasStatus_t cublasGetVersion_v2(cublasHandle_t, int* version) {
   *version = CUBLAS_VERSION;
   return CUBLAS_STATUS_SUCCESS;
@@ -52,9 +76,8 @@ cublasStatus_t cublasGetVersion_v2(cublasHandle_t, int* version) {
 namespace {
 
 // Column-major C[m×n] = alpha·op(A)·op(B) + beta·C, as cuBLAS defines it.
-cublasStatus_t gemm(cublasOperation_t ta, cublasOperation_t tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
-                    const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
-  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
+cublasStatus_t gemm(cudaStream_t stream, cublasOperation_t ta, cublasOperation_t tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                    int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
   if (m < 0 || n < 0 || k < 0) return CUBLAS_STATUS_INVALID_VALUE;
   const bool at = ta != CUBLAS_OP_N, bt = tb != CUBLAS_OP_N;
   if (lda < std::max<int64_t>(1, at ? k : m) || ldb < std::max<int64_t>(1, bt ? n : k) || ldc < std::max<int64_t>(1, m)) {
@@ -69,13 +92,15 @@ cublasStatus_t gemm(cublasOperation_t ta, cublasOperation_t tb, int64_t m, int64
                                             {"B", b, k > 0 ? extent(bt ? n : k, bt ? k : n, ldb) : 0},
                                             {"C", c, extent(m, n, ldc)}}))
     return CUBLAS_STATUS_EXECUTION_FAILED;
-  for (int64_t j = 0; j < n; j++)
-    for (int64_t i = 0; i < m; i++) {
-      double s = 0;
-      for (int64_t p = 0; p < k; p++) s += static_cast<double>(at ? a[p + i * lda] : a[i + p * lda]) * (bt ? b[j + p * ldb] : b[p + j * ldb]);
-      float& out = c[i + j * ldc];
-      out = static_cast<float>(alpha * s + (beta == 0.0f ? 0.0 : static_cast<double>(beta) * out));
-    }
+  ns_emu::library_work(stream, "cublasSgemm", [=] {
+    for (int64_t j = 0; j < n; j++)
+      for (int64_t i = 0; i < m; i++) {
+        double s = 0;
+        for (int64_t p = 0; p < k; p++) s += static_cast<double>(at ? a[p + i * lda] : a[i + p * lda]) * (bt ? b[j + p * ldb] : b[p + j * ldb]);
+        float& out = c[i + j * ldc];
+        out = static_cast<float>(alpha * s + (beta == 0.0f ? 0.0 : static_cast<double>(beta) * out));
+      }
+  });
   return CUBLAS_STATUS_SUCCESS;
 }
 
@@ -83,16 +108,16 @@ cublasStatus_t gemm(cublasOperation_t ta, cublasOperation_t tb, int64_t m, int64
 
 extern "C" {
 
-cublasStatus_t cublasSgemm_v2_64(cublasHandle_t, cublasOperation_t ta, cublasOperation_t tb, int64_t m, int64_t n, int64_t k, const float* alpha,
+cublasStatus_t cublasSgemm_v2_64(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb, int64_t m, int64_t n, int64_t k, const float* alpha,
                                  const float* a, int64_t lda, const float* b, int64_t ldb, const float* beta, float* c, int64_t ldc) {
-  return gemm(ta, tb, m, n, k, *alpha, a, lda, b, ldb, *beta, c, ldc);
+  return gemm(ns_emu::stream_of(h), ta, tb, m, n, k, *alpha, a, lda, b, ldb, *beta, c, ldc);
 }
 
-cublasStatus_t cublasSgemmStridedBatched_64(cublasHandle_t, cublasOperation_t ta, cublasOperation_t tb, int64_t m, int64_t n, int64_t k,
+cublasStatus_t cublasSgemmStridedBatched_64(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb, int64_t m, int64_t n, int64_t k,
                                             const float* alpha, const float* a, int64_t lda, long long int sa, const float* b, int64_t ldb,
                                             long long int sb, const float* beta, float* c, int64_t ldc, long long int sc, int64_t batches) {
   for (int64_t i = 0; i < batches; i++) {
-    const cublasStatus_t s = gemm(ta, tb, m, n, k, *alpha, a + i * sa, lda, b + i * sb, ldb, *beta, c + i * sc, ldc);
+    const cublasStatus_t s = gemm(ns_emu::stream_of(h), ta, tb, m, n, k, *alpha, a + i * sa, lda, b + i * sb, ldb, *beta, c + i * sc, ldc);
     if (s != CUBLAS_STATUS_SUCCESS) return s;
   }
   return CUBLAS_STATUS_SUCCESS;

@@ -446,6 +446,14 @@ cudaError_t wait_all_streams() {
   return first;
 }
 
+void library_work(cudaStream_t stream, const char* name, std::function<void()> work) {
+  count_launch(name, 1);
+  on_stream(stream, [work = std::move(work)] {
+    work();
+    return cudaSuccess;
+  });
+}
+
 bool device_spans(const char* call, std::initializer_list<Span> spans) {
   for (const Span& s : spans) {
     if (s.bytes == 0 || on_device(s.p, s.bytes) || pinned(s.p, s.bytes)) continue;

@@ -1,16 +1,24 @@
 #pragma once
 // What the emulated cuDNN and cuBLAS (dnn.cc, rnn.cc, libs.cc) need of the emulated runtime
-// (Note [cuda emulation] in ns_emu.h): they compute at the call, so each first waits for the work
-// every stream has queued (runtime.cc), which keeps them in stream order with it; and each checks
-// that the memory it is given is the GPU's, as a GPU would fault on a host pointer.
+// (Note [cuda emulation] in ns_emu.h): convolution, GEMM, bias addition, activations and pooling
+// run on their handle's stream like kernels (library_work); the others wait for the work every
+// stream has queued and compute at the call, which keeps them in stream order with it. Each call
+// checks that the memory it is given is the GPU's, as a GPU would fault on a host pointer.
 #include <cuda_runtime.h>
 
 #include <cstddef>
+#include <functional>
 #include <initializer_list>
 
 namespace ns_emu {
 
 cudaError_t wait_all_streams();
+
+// The stream a cuDNN or cuBLAS handle was given (cudnnSetStream / cublasSetStream; null before).
+cudaStream_t stream_of(const void* handle);
+// Runs a call's computation in order on `stream` (its checks done at the call, as the real
+// libraries do), behind the host like a kernel.
+void library_work(cudaStream_t stream, const char* name, std::function<void()> work);
 
 // An argument's memory: `bytes` from `p` (0: not used by this call).
 struct Span {
