@@ -1,5 +1,7 @@
-"""References for the fused optimiser steps: one torch.optim step with the state set as given; the
-foreach ops are one step of one optimiser over every parameter with PyTorch's foreach=True."""
+"""References for the fused optimiser steps: one torch.optim step with the state set as given. The
+single ops step one parameter; the foreach ops step every parameter of the call with one optimiser
+and PyTorch's foreach=True. Each optimiser is three pieces: how to make it, how to load one
+parameter's state from the op's inputs, and which tensors the op returns."""
 import torch
 
 
@@ -9,134 +11,79 @@ def _param(x):
     return p
 
 
-def sgd_step(x, a):
-    p = _param(x)
-    opt = torch.optim.SGD([p], lr=a["lr"], momentum=a["momentum"], dampening=a["dampening"],
-                          weight_decay=a["weightDecay"], nesterov=a["nesterov"], maximize=a["maximize"])
-    if a["momentum"] != 0 and not a["firstStep"]:
-        opt.state[p]["momentum_buffer"] = x[2].detach().clone()
-    opt.step()
-    # State a step does not use (no momentum) is left as it was.
-    buf = opt.state[p].get("momentum_buffer") if a["momentum"] != 0 else x[2]
-    return [p.detach(), buf.detach()]
-
-
-def adam_step(x, a):
-    p = _param(x)
-    cls = torch.optim.AdamW if a["decoupled"] else torch.optim.Adam
-    opt = cls([p], lr=a["lr"], betas=(a["beta1"], a["beta2"]), eps=a["eps"], weight_decay=a["weightDecay"],
-              amsgrad=a["amsgrad"], maximize=a["maximize"])
-    st = opt.state[p]
-    st["step"] = torch.tensor(float(a["step"] - 1))
-    st["exp_avg"] = x[2].detach().clone()
-    st["exp_avg_sq"] = x[3].detach().clone()
-    if a["amsgrad"]:
-        st["max_exp_avg_sq"] = x[4].detach().clone()
-    opt.step()
-    vmax = st["max_exp_avg_sq"] if a["amsgrad"] else x[4]
-    return [p.detach(), st["exp_avg"], st["exp_avg_sq"], vmax]
-
-
-def rmsprop_step(x, a):
-    p = _param(x)
-    opt = torch.optim.RMSprop([p], lr=a["lr"], alpha=a["alpha"], eps=a["eps"], weight_decay=a["weightDecay"],
-                              momentum=a["momentum"], centered=a["centered"], maximize=a["maximize"])
-    st = opt.state[p]
-    st["step"] = torch.tensor(0.0)
-    st["square_avg"] = x[2].detach().clone()
-    if a["momentum"] > 0:
-        st["momentum_buffer"] = x[4].detach().clone()
-    if a["centered"]:
-        st["grad_avg"] = x[3].detach().clone()
-    opt.step()
-    return [p.detach(), st["square_avg"], st["grad_avg"] if a["centered"] else x[3], st["momentum_buffer"] if a["momentum"] > 0 else x[4]]
-
-
-def adagrad_step(x, a):
-    p = _param(x)
-    opt = torch.optim.Adagrad([p], lr=a["lr"], lr_decay=a["lrDecay"], weight_decay=a["weightDecay"], eps=a["eps"], maximize=a["maximize"])
-    st = opt.state[p]
-    st["step"] = torch.tensor(float(a["step"] - 1))
-    st["sum"] = x[2].detach().clone()
-    opt.step()
-    return [p.detach(), st["sum"]]
-
-
-def _groups(x, k):
-    return [x[i:i + k] for i in range(0, len(x), k)]
-
-
-def sgd_step_foreach(x, a):
-    groups = _groups(x, 3)
-    params = [_param(g) for g in groups]
-    opt = torch.optim.SGD(params, lr=a["lr"], momentum=a["momentum"], dampening=a["dampening"],
-                          weight_decay=a["weightDecay"], nesterov=a["nesterov"], maximize=a["maximize"], foreach=True)
-    if a["momentum"] != 0 and not a["firstStep"]:
+def _references(k, make, load, read):
+    """The single and foreach references of a step op with k inputs per parameter."""
+    def run(x, a, foreach):
+        groups = [x[i:i + k] for i in range(0, len(x), k)]
+        params = [_param(g) for g in groups]
+        opt = make(params, a, foreach)
         for p, g in zip(params, groups):
-            opt.state[p]["momentum_buffer"] = g[2].detach().clone()
-    opt.step()
-    out = []
-    for p, g in zip(params, groups):
-        out += [p.detach(), (opt.state[p]["momentum_buffer"] if a["momentum"] != 0 else g[2]).detach()]
-    return out
+            load(opt.state[p], [t.detach().clone() for t in g], a)
+        opt.step()
+        return [t.detach() for p, g in zip(params, groups) for t in read(opt.state[p], p, g, a)]
+    return (lambda x, a: run(x, a, False)), (lambda x, a: run(x, a, True))
 
 
-def adam_step_foreach(x, a):
-    groups = _groups(x, 5)
-    params = [_param(g) for g in groups]
-    cls = torch.optim.AdamW if a["decoupled"] else torch.optim.Adam
-    opt = cls(params, lr=a["lr"], betas=(a["beta1"], a["beta2"]), eps=a["eps"], weight_decay=a["weightDecay"],
-              amsgrad=a["amsgrad"], maximize=a["maximize"], foreach=True)
-    for p, g in zip(params, groups):
-        st = opt.state[p]
-        st["step"] = torch.tensor(float(a["step"] - 1))
-        st["exp_avg"] = g[2].detach().clone()
-        st["exp_avg_sq"] = g[3].detach().clone()
-        if a["amsgrad"]:
-            st["max_exp_avg_sq"] = g[4].detach().clone()
-    opt.step()
-    out = []
-    for p, g in zip(params, groups):
-        st = opt.state[p]
-        out += [p.detach(), st["exp_avg"], st["exp_avg_sq"], st["max_exp_avg_sq"] if a["amsgrad"] else g[4]]
-    return out
+# State a step does not use (no momentum, no amsgrad …) is returned as it was given.
+
+def _sgd_load(st, g, a):
+    if a["momentum"] != 0 and not a["firstStep"]:
+        st["momentum_buffer"] = g[2]
 
 
-def rmsprop_step_foreach(x, a):
-    groups = _groups(x, 5)
-    params = [_param(g) for g in groups]
-    opt = torch.optim.RMSprop(params, lr=a["lr"], alpha=a["alpha"], eps=a["eps"], weight_decay=a["weightDecay"],
-                              momentum=a["momentum"], centered=a["centered"], maximize=a["maximize"], foreach=True)
-    for p, g in zip(params, groups):
-        st = opt.state[p]
-        st["step"] = torch.tensor(0.0)
-        st["square_avg"] = g[2].detach().clone()
-        if a["momentum"] > 0:
-            st["momentum_buffer"] = g[4].detach().clone()
-        if a["centered"]:
-            st["grad_avg"] = g[3].detach().clone()
-    opt.step()
-    out = []
-    for p, g in zip(params, groups):
-        st = opt.state[p]
-        out += [p.detach(), st["square_avg"], st["grad_avg"] if a["centered"] else g[3], st["momentum_buffer"] if a["momentum"] > 0 else g[4]]
-    return out
+sgd_step, sgd_step_foreach = _references(
+    3,
+    lambda ps, a, fe: torch.optim.SGD(ps, lr=a["lr"], momentum=a["momentum"], dampening=a["dampening"], weight_decay=a["weightDecay"],
+                                      nesterov=a["nesterov"], maximize=a["maximize"], foreach=fe),
+    _sgd_load,
+    lambda st, p, g, a: [p, st["momentum_buffer"] if a["momentum"] != 0 else g[2]])
 
 
-def adagrad_step_foreach(x, a):
-    groups = _groups(x, 3)
-    params = [_param(g) for g in groups]
-    opt = torch.optim.Adagrad(params, lr=a["lr"], lr_decay=a["lrDecay"], weight_decay=a["weightDecay"], eps=a["eps"],
-                              maximize=a["maximize"], foreach=True)
-    for p, g in zip(params, groups):
-        st = opt.state[p]
-        st["step"] = torch.tensor(float(a["step"] - 1))
-        st["sum"] = g[2].detach().clone()
-    opt.step()
-    out = []
-    for p in params:
-        out += [p.detach(), opt.state[p]["sum"]]
-    return out
+def _adam_load(st, g, a):
+    st["step"] = torch.tensor(float(a["step"] - 1))
+    st["exp_avg"] = g[2]
+    st["exp_avg_sq"] = g[3]
+    if a["amsgrad"]:
+        st["max_exp_avg_sq"] = g[4]
+
+
+adam_step, adam_step_foreach = _references(
+    5,
+    lambda ps, a, fe: (torch.optim.AdamW if a["decoupled"] else torch.optim.Adam)(
+        ps, lr=a["lr"], betas=(a["beta1"], a["beta2"]), eps=a["eps"], weight_decay=a["weightDecay"], amsgrad=a["amsgrad"],
+        maximize=a["maximize"], foreach=fe),
+    _adam_load,
+    lambda st, p, g, a: [p, st["exp_avg"], st["exp_avg_sq"], st["max_exp_avg_sq"] if a["amsgrad"] else g[4]])
+
+
+def _rmsprop_load(st, g, a):
+    st["step"] = torch.tensor(0.0)
+    st["square_avg"] = g[2]
+    if a["momentum"] > 0:
+        st["momentum_buffer"] = g[4]
+    if a["centered"]:
+        st["grad_avg"] = g[3]
+
+
+rmsprop_step, rmsprop_step_foreach = _references(
+    5,
+    lambda ps, a, fe: torch.optim.RMSprop(ps, lr=a["lr"], alpha=a["alpha"], eps=a["eps"], weight_decay=a["weightDecay"], momentum=a["momentum"],
+                                          centered=a["centered"], maximize=a["maximize"], foreach=fe),
+    _rmsprop_load,
+    lambda st, p, g, a: [p, st["square_avg"], st["grad_avg"] if a["centered"] else g[3], st["momentum_buffer"] if a["momentum"] > 0 else g[4]])
+
+
+def _adagrad_load(st, g, a):
+    st["step"] = torch.tensor(float(a["step"] - 1))
+    st["sum"] = g[2]
+
+
+adagrad_step, adagrad_step_foreach = _references(
+    3,
+    lambda ps, a, fe: torch.optim.Adagrad(ps, lr=a["lr"], lr_decay=a["lrDecay"], weight_decay=a["weightDecay"], eps=a["eps"],
+                                          maximize=a["maximize"], foreach=fe),
+    _adagrad_load,
+    lambda st, p, g, a: [p, st["sum"]])
 
 
 TORCH = {"sgdStep": sgd_step, "adamStep": adam_step, "rmspropStep": rmsprop_step, "adagradStep": adagrad_step,
