@@ -188,7 +188,7 @@ cudnnStatus_t convolve(cudaStream_t stream, const char* name, Kind kind, const G
                        const void* a, Element ea, const void* b, Element eb, void* out, Element eo, int64_t out_count) {
   const cudnnStatus_t st = before_run(name, kind, g, ws_bytes, ws, beta);
   if (st != CUDNN_STATUS_SUCCESS) return st;
-  auto bytes = [&](Element e) { return 4 * static_cast<size_t>(e == &Tap::x ? g.x.count() : e == &Tap::y ? g.y.count() : int64_t{g.f.k} * g.f.c * g.f.h * g.f.w); };
+  auto bytes = [&](Element e) { return ns_emu::words(e == &Tap::x ? g.x.count() : e == &Tap::y ? g.y.count() : int64_t{g.f.k} * g.f.c * g.f.h * g.f.w); };
   if (!ns_emu::device_spans(name, {{"first operand", a, bytes(ea)}, {"second operand", b, bytes(eb)}, {"output", out, bytes(eo)}, {"workspace", ws, ws ? ws_bytes : 0}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
   const float al = *static_cast<const float*>(alpha);
@@ -201,6 +201,9 @@ cudnnStatus_t convolve(cudaStream_t stream, const char* name, Kind kind, const G
   });
   return CUDNN_STATUS_SUCCESS;
 }
+
+// What cuDNN's Get*WorkspaceSize answers: the bytes `k` needs, or why it cannot run.
+cudnnStatus_t workspace_size(Kind k, const Geom& g, size_t* bytes) { return shapes_agree(g) ? rule(k, g, bytes) : CUDNN_STATUS_BAD_PARAM; }
 
 template <typename Perf, typename Algo>
 void list_algos(const Geom& g, int count, Kind (*kind)(int), bool (*deterministic)(int), int requested, int* returned, Perf* perf) {
@@ -318,23 +321,17 @@ cudnnStatus_t cudnnSetActivationDescriptor(cudnnActivationDescriptor_t d, cudnnA
 cudnnStatus_t cudnnGetConvolutionForwardWorkspaceSize(cudnnHandle_t, const cudnnTensorDescriptor_t x, const cudnnFilterDescriptor_t w,
                                                       const cudnnConvolutionDescriptor_t c, const cudnnTensorDescriptor_t y,
                                                       cudnnConvolutionFwdAlgo_t algo, size_t* bytes) {
-  const Geom g = geom(x, w, c, y);
-  if (!shapes_agree(g)) return CUDNN_STATUS_BAD_PARAM;
-  return rule(fwd_kind(algo), g, bytes);
+  return workspace_size(fwd_kind(algo), geom(x, w, c, y), bytes);
 }
 cudnnStatus_t cudnnGetConvolutionBackwardDataWorkspaceSize(cudnnHandle_t, const cudnnFilterDescriptor_t w, const cudnnTensorDescriptor_t dy,
                                                            const cudnnConvolutionDescriptor_t c, const cudnnTensorDescriptor_t dx,
                                                            cudnnConvolutionBwdDataAlgo_t algo, size_t* bytes) {
-  const Geom g = geom(dx, w, c, dy);
-  if (!shapes_agree(g)) return CUDNN_STATUS_BAD_PARAM;
-  return rule(bwd_data_kind(algo), g, bytes);
+  return workspace_size(bwd_data_kind(algo), geom(dx, w, c, dy), bytes);
 }
 cudnnStatus_t cudnnGetConvolutionBackwardFilterWorkspaceSize(cudnnHandle_t, const cudnnTensorDescriptor_t x, const cudnnTensorDescriptor_t dy,
                                                              const cudnnConvolutionDescriptor_t c, const cudnnFilterDescriptor_t dw,
                                                              cudnnConvolutionBwdFilterAlgo_t algo, size_t* bytes) {
-  const Geom g = geom(x, dw, c, dy);
-  if (!shapes_agree(g)) return CUDNN_STATUS_BAD_PARAM;
-  return rule(bwd_filter_kind(algo), g, bytes);
+  return workspace_size(bwd_filter_kind(algo), geom(x, dw, c, dy), bytes);
 }
 
 cudnnStatus_t cudnnGetConvolutionForwardAlgorithm_v7(cudnnHandle_t, const cudnnTensorDescriptor_t x, const cudnnFilterDescriptor_t w,
@@ -387,7 +384,7 @@ cudnnStatus_t cudnnAddTensor(cudnnHandle_t h, const void* alpha, const cudnnTens
   const Tensor4 a = t4(ad), c = t4(cd);
   auto fits = [](int x, int y) { return x == y || x == 1; };
   if (!fits(a.n, c.n) || !fits(a.c, c.c) || !fits(a.h, c.h) || !fits(a.w, c.w)) return CUDNN_STATUS_BAD_PARAM;
-  if (!ns_emu::device_spans("cudnnAddTensor", {{"A", A, 4 * static_cast<size_t>(a.count())}, {"C", C, 4 * static_cast<size_t>(c.count())}}))
+  if (!ns_emu::device_spans("cudnnAddTensor", {{"A", A, ns_emu::words(a.count())}, {"C", C, ns_emu::words(c.count())}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
   const float al = *static_cast<const float*>(alpha), be = *static_cast<const float*>(beta);
   const float* as = static_cast<const float*>(A);
@@ -414,7 +411,7 @@ cudnnStatus_t cudnnPoolingForward(cudnnHandle_t h, const cudnnPoolingDescriptor_
   if (xs.n != ys.n || xs.c != ys.c || ys.h != (xs.h + 2 * p.ph - p.kh) / p.sh + 1 || ys.w != (xs.w + 2 * p.pw - p.kw) / p.sw + 1 ||
       *static_cast<const float*>(beta) != 0.0f)
     return CUDNN_STATUS_BAD_PARAM;
-  if (!ns_emu::device_spans("cudnnPoolingForward", {{"x", x, 4 * static_cast<size_t>(xs.count())}, {"y", y, 4 * static_cast<size_t>(ys.count())}}))
+  if (!ns_emu::device_spans("cudnnPoolingForward", {{"x", x, ns_emu::words(xs.count())}, {"y", y, ns_emu::words(ys.count())}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
   const float* in = static_cast<const float*>(x);
   float* out = static_cast<float*>(y);
@@ -450,7 +447,7 @@ cudnnStatus_t cudnnActivationForward(cudnnHandle_t h, cudnnActivationDescriptor_
   const Act a = of<Act>(ad);
   const int64_t n = t4(xd).count();
   if (n != t4(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
-  if (!ns_emu::device_spans("cudnnActivationForward", {{"x", x, 4 * static_cast<size_t>(n)}, {"y", y, 4 * static_cast<size_t>(n)}}))
+  if (!ns_emu::device_spans("cudnnActivationForward", {{"x", x, ns_emu::words(n)}, {"y", y, ns_emu::words(n)}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
   if (a.mode != CUDNN_ACTIVATION_RELU && a.mode != CUDNN_ACTIVATION_SIGMOID && a.mode != CUDNN_ACTIVATION_TANH && a.mode != CUDNN_ACTIVATION_ELU) {
     ns_emu_unsupported("cudnnActivationForward (this mode)");
@@ -481,7 +478,7 @@ cudnnStatus_t cudnnActivationBackward(cudnnHandle_t h, cudnnActivationDescriptor
   const int64_t n = t4(yd).count();
   if (n != t4(dyd).count() || n != t4(dxd).count() || n != t4(xd).count() || *static_cast<const float*>(beta) != 0.0f)
     return CUDNN_STATUS_BAD_PARAM;
-  const size_t nb = 4 * static_cast<size_t>(n);
+  const size_t nb = ns_emu::words(n);
   if (!ns_emu::device_spans("cudnnActivationBackward", {{"y", y, nb}, {"dy", dy, nb}, {"dx", dx, nb}})) return CUDNN_STATUS_EXECUTION_FAILED;
   if (a.mode != CUDNN_ACTIVATION_RELU && a.mode != CUDNN_ACTIVATION_SIGMOID && a.mode != CUDNN_ACTIVATION_TANH) {
     ns_emu_unsupported("cudnnActivationBackward (this mode)");
@@ -512,7 +509,7 @@ cudnnStatus_t cudnnSoftmaxForward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, c
   ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != t4(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
-  if (!ns_emu::device_spans("cudnnSoftmaxForward", {{"x", x, 4 * static_cast<size_t>(t.count())}, {"y", y, 4 * static_cast<size_t>(t.count())}}))
+  if (!ns_emu::device_spans("cudnnSoftmaxForward", {{"x", x, ns_emu::words(t.count())}, {"y", y, ns_emu::words(t.count())}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
   const int64_t inner = int64_t{t.h} * t.w;
   const float* in = static_cast<const float*>(x);
@@ -537,7 +534,7 @@ cudnnStatus_t cudnnSoftmaxBackward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, 
   if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != t4(dyd).count() || t.count() != t4(dxd).count() ||
       *static_cast<const float*>(beta) != 0.0f)
     return CUDNN_STATUS_BAD_PARAM;
-  const size_t tb = 4 * static_cast<size_t>(t.count());
+  const size_t tb = ns_emu::words(t.count());
   if (!ns_emu::device_spans("cudnnSoftmaxBackward", {{"y", y, tb}, {"dy", dy, tb}, {"dx", dx, tb}})) return CUDNN_STATUS_EXECUTION_FAILED;
   const int64_t inner = int64_t{t.h} * t.w;
   const float* ys = static_cast<const float*>(y);
@@ -563,7 +560,7 @@ cudnnStatus_t cudnnBatchNormalizationForwardTraining(cudnnHandle_t, cudnnBatchNo
   ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON) return CUDNN_STATUS_BAD_PARAM;
-  const size_t xb = 4 * static_cast<size_t>(t.count()), cb = 4 * static_cast<size_t>(t.c);
+  const size_t xb = ns_emu::words(t.count()), cb = ns_emu::words(t.c);
   if (!ns_emu::device_spans("cudnnBatchNormalizationForwardTraining",
                             {{"x", x, xb}, {"y", y, xb}, {"scale", scale, cb}, {"bias", bias, cb}, {"running mean", running_mean, running_mean ? cb : 0},
                              {"running var", running_var, running_mean ? cb : 0}, {"saved mean", save_mean, save_mean ? cb : 0},
@@ -606,7 +603,7 @@ cudnnStatus_t cudnnBatchNormalizationForwardInference(cudnnHandle_t, cudnnBatchN
   ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON) return CUDNN_STATUS_BAD_PARAM;
-  const size_t xb = 4 * static_cast<size_t>(t.count()), cb = 4 * static_cast<size_t>(t.c);
+  const size_t xb = ns_emu::words(t.count()), cb = ns_emu::words(t.c);
   if (!ns_emu::device_spans("cudnnBatchNormalizationForwardInference",
                             {{"x", x, xb}, {"y", y, xb}, {"scale", scale, cb}, {"bias", bias, cb}, {"mean", mean, cb}, {"var", var, cb}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
@@ -630,7 +627,7 @@ cudnnStatus_t cudnnBatchNormalizationBackward(cudnnHandle_t, cudnnBatchNormMode_
   ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON || !save_mean || !save_inv_std) return CUDNN_STATUS_BAD_PARAM;
-  const size_t xb = 4 * static_cast<size_t>(t.count()), cb = 4 * static_cast<size_t>(t.c);
+  const size_t xb = ns_emu::words(t.count()), cb = ns_emu::words(t.c);
   if (!ns_emu::device_spans("cudnnBatchNormalizationBackward", {{"x", x, xb}, {"dy", dy, xb}, {"dx", dx, xb}, {"scale", scale, cb}, {"dscale", dscale, cb},
                                                                 {"dbias", dbias, cb}, {"saved mean", save_mean, cb}, {"saved inverse std", save_inv_std, cb}}))
     return CUDNN_STATUS_EXECUTION_FAILED;

@@ -87,7 +87,7 @@ cublasStatus_t gemm(cudaStream_t stream, cublasOperation_t ta, cublasOperation_t
     return CUBLAS_STATUS_INVALID_VALUE;
   }
   // Column-major extents: the last column's start plus its rows (nothing when empty).
-  auto extent = [](int64_t rows, int64_t cols, int64_t ld) { return rows > 0 && cols > 0 ? 4 * static_cast<size_t>((cols - 1) * ld + rows) : size_t{0}; };
+  auto extent = [](int64_t rows, int64_t cols, int64_t ld) { return rows > 0 && cols > 0 ? ns_emu::words((cols - 1) * ld + rows) : size_t{0}; };
   if (!ns_emu::device_spans("cublasSgemm", {{"A", a, k > 0 ? extent(at ? k : m, at ? m : k, lda) : 0},
                                             {"B", b, k > 0 ? extent(bt ? n : k, bt ? k : n, ldb) : 0},
                                             {"C", c, extent(m, n, ldc)}}))

@@ -74,6 +74,10 @@ int position(int d, int s, int T) { return d == 0 ? s : T - 1 - s; }
 
 bool runnable(const Rnn& r, const Data& x) { return r.ok && x.full && x.V == r.C; }
 
+// Bytes of one hidden or cell state [D, N, H], and of an input or output sequence.
+size_t state_bytes(const Rnn& r, const Data& x) { return ns_emu::words(int64_t{r.D} * x.N * r.H); }
+size_t sequence_bytes(const Data& d) { return ns_emu::words(int64_t{d.T} * d.N * d.V); }
+
 cudnnStatus_t unsupported(const char* what) {
   ns_emu_unsupported(what);
   return CUDNN_STATUS_NOT_SUPPORTED;
@@ -170,9 +174,9 @@ cudnnStatus_t cudnnRNNForward(cudnnHandle_t, cudnnRNNDescriptor_t rd, cudnnForwa
   if (yl.V != r.D * r.H || yl.T != x.T || yl.N != x.N || weight_bytes < sizeof(float) * static_cast<size_t>(r.D * r.layer_floats()) ||
       (training && (reserve_bytes < sizeof(float) * static_cast<size_t>(L.reserve_floats()) || !reserve)))
     return CUDNN_STATUS_BAD_PARAM;
-  const size_t state = 4 * static_cast<size_t>(r.D) * x.N * r.H;
-  if (!ns_emu::device_spans("cudnnRNNForward", {{"devSeqLengths", dev_seq_lengths, 4 * static_cast<size_t>(x.N)}, {"x", xv, 4 * static_cast<size_t>(x.T) * x.N * x.V},
-                                                {"y", yv, 4 * static_cast<size_t>(yl.T) * yl.N * yl.V}, {"hx", hxv, hxv ? state : 0}, {"hy", hyv, hyv ? state : 0},
+  const size_t state = state_bytes(r, x);
+  if (!ns_emu::device_spans("cudnnRNNForward", {{"devSeqLengths", dev_seq_lengths, ns_emu::words(x.N)}, {"x", xv, sequence_bytes(x)},
+                                                {"y", yv, sequence_bytes(yl)}, {"hx", hxv, hxv ? state : 0}, {"hy", hyv, hyv ? state : 0},
                                                 {"cx", cxv, cxv ? state : 0}, {"cy", cyv, cyv ? state : 0}, {"weights", wv, weight_bytes},
                                                 {"workspace", work, work ? work_bytes : 0}, {"reserve", reserve, training ? reserve_bytes : 0}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
@@ -259,10 +263,10 @@ cudnnStatus_t cudnnRNNBackwardData_v8(cudnnHandle_t, cudnnRNNDescriptor_t rd, co
   if (work_bytes < sizeof(float) * static_cast<size_t>(L.work_floats()) || reserve_bytes < sizeof(float) * static_cast<size_t>(L.reserve_floats()) ||
       !work || !reserve)
     return CUDNN_STATUS_BAD_PARAM;
-  const size_t state = 4 * static_cast<size_t>(r.D) * x.N * r.H;
+  const size_t state = state_bytes(r, x);
   if (!ns_emu::device_spans("cudnnRNNBackwardData_v8",
-                            {{"devSeqLengths", dev_seq_lengths, 4 * static_cast<size_t>(x.N)}, {"dy", dyv, 4 * static_cast<size_t>(yl.T) * yl.N * yl.V},
-                             {"dx", dxv, 4 * static_cast<size_t>(x.T) * x.N * x.V}, {"hx", hxv, hxv ? state : 0}, {"dhy", dhyv, dhyv ? state : 0},
+                            {{"devSeqLengths", dev_seq_lengths, ns_emu::words(x.N)}, {"dy", dyv, sequence_bytes(yl)},
+                             {"dx", dxv, sequence_bytes(x)}, {"hx", hxv, hxv ? state : 0}, {"dhy", dhyv, dhyv ? state : 0},
                              {"dhx", dhxv, dhxv ? state : 0}, {"cx", cxv, cxv ? state : 0}, {"dcy", dcyv, dcyv ? state : 0}, {"dcx", dcxv, dcxv ? state : 0},
                              {"weights", wv, weight_bytes}, {"workspace", work, work_bytes}, {"reserve", reserve, reserve_bytes}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
@@ -353,8 +357,8 @@ cudnnStatus_t cudnnRNNBackwardWeights_v8(cudnnHandle_t, cudnnRNNDescriptor_t rd,
   if (work_bytes < sizeof(float) * static_cast<size_t>(L.work_floats()) || reserve_bytes < sizeof(float) * static_cast<size_t>(L.reserve_floats()))
     return CUDNN_STATUS_BAD_PARAM;
   if (!ns_emu::device_spans("cudnnRNNBackwardWeights_v8",
-                            {{"devSeqLengths", dev_seq_lengths, 4 * static_cast<size_t>(x.N)}, {"x", xv, 4 * static_cast<size_t>(x.T) * x.N * x.V},
-                             {"hx", hxv, hxv ? 4 * static_cast<size_t>(r.D) * x.N * r.H : 0}, {"dweights", dwv, weight_bytes}, {"workspace", work, work_bytes},
+                            {{"devSeqLengths", dev_seq_lengths, ns_emu::words(x.N)}, {"x", xv, sequence_bytes(x)},
+                             {"hx", hxv, hxv ? state_bytes(r, x) : 0}, {"dweights", dwv, weight_bytes}, {"workspace", work, work_bytes},
                              {"reserve", reserve, reserve_bytes}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
   const float* X = static_cast<const float*>(xv);

@@ -20,6 +20,9 @@ cudaStream_t stream_of(const void* handle);
 // libraries do), behind the host like a kernel.
 void library_work(cudaStream_t stream, const char* name, std::function<void()> work);
 
+// The bytes of n four-byte elements (float32 tensors, int32 sequence lengths).
+inline size_t words(long long n) { return 4 * static_cast<size_t>(n); }
+
 // An argument's memory: `bytes` from `p` (0: not used by this call).
 struct Span {
   const char* what;
