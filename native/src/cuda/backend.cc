@@ -179,10 +179,9 @@ class OpTimings {
     }
     Pair p{};
     NS_CUDA_CHECK(cudaEventCreate(&p.start));
-    if (cudaEventCreate(&p.stop) != cudaSuccess) {
-      cudaEventDestroy(p.start);
-      NS_CUDA_CHECK(cudaGetLastError());
-    }
+    const cudaError_t e = cudaEventCreate(&p.stop);
+    if (e != cudaSuccess) cudaEventDestroy(p.start);
+    NS_CUDA_CHECK(e);
     return p;
   }
   void release(Pair p) { free_.push_back(p); }

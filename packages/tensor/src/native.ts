@@ -27,8 +27,13 @@ export function opId(name: string): number {
   return id;
 }
 
-let cudaAvailability: boolean | undefined;
-/** Whether the cuda backend can run here (asked once: loading it is not free). */
-export function cudaAvailable(): boolean {
-  return (cudaAvailability ??= native().backends().cuda.available);
+let cudaDevices: number | undefined;
+/** GPUs the cuda backend can run on here, 0 when it cannot run (asked once: loading it is not free). */
+export function cudaDeviceCount(): number {
+  if (cudaDevices === undefined) {
+    const cuda = native().backends().cuda;
+    cudaDevices = cuda.available ? cuda.deviceCount : 0;
+  }
+  return cudaDevices;
 }
+export const cudaAvailable = (): boolean => cudaDeviceCount() > 0;

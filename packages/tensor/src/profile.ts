@@ -7,7 +7,7 @@
 // means the op is overhead-bound; a large wait means the JS thread is far ahead of the device, as
 // it should be.
 import { ValueError } from './errors.js';
-import { cudaAvailable, native } from './native.js';
+import { cudaAvailable, cudaDeviceCount, native } from './native.js';
 import { tensor } from './creation.js';
 
 export interface OpProfileRow {
@@ -88,8 +88,7 @@ export async function profile<R>(fn: () => R | Promise<R>): Promise<ProfileRepor
 
 // A read waits for everything queued before it on that device, off the JS thread.
 async function drainStreams(): Promise<void> {
-  const gpus = cudaAvailable() ? native().backends().cuda.deviceCount : 0;
-  for (const device of ['cpu', ...Array.from({ length: gpus }, (_, i) => `cuda:${i}`)]) {
+  for (const device of ['cpu', ...Array.from({ length: cudaDeviceCount() }, (_, i) => `cuda:${i}`)]) {
     const probe = tensor(new Float32Array(1), { device });
     try {
       await probe.data();
