@@ -61,10 +61,11 @@ set(NUTSHELL_CUDA_ARCHS_STR "emulated")
 set(NUTSHELL_CUDA_STATUS "emulated on the cpu (emu/; headers of CUDA ${CUDAToolkit_VERSION}, cuDNN at ${CUDNN_INCLUDE_DIR}, cuBLAS at ${CUBLAS_INCLUDE_DIR})")
 
 # The emulator's own checks (emu/selftest.cc), run first by scripts/cuda-emu-test.
-add_executable(nutshell_emu_selftest emu/selftest.cc emu/runtime.cc)
+add_executable(nutshell_emu_selftest emu/selftest.cc emu/runtime.cc emu/libs.cc emu/dnn.cc emu/rnn.cc "${_ns_emu_out}/stubs.c")
 set_source_files_properties(emu/selftest.cc PROPERTIES COMPILE_OPTIONS "-include;${_ns_emu}/ns_emu.h")
-target_include_directories(nutshell_emu_selftest PRIVATE "${_ns_emu}" ${CUDAToolkit_INCLUDE_DIRS})
-target_compile_options(nutshell_emu_selftest PRIVATE -O2 -Wall -Wno-unused-parameter)
+target_include_directories(nutshell_emu_selftest PRIVATE "${_ns_emu}" "${_ns_emu}/include" ${CUDNN_INCLUDE_DIR} ${CUBLAS_INCLUDE_DIR}
+                           ${CUDAToolkit_INCLUDE_DIRS})
+target_compile_options(nutshell_emu_selftest PRIVATE -O2 -Wall -Wno-unused-parameter -Wno-deprecated-declarations)
 target_link_libraries(nutshell_emu_selftest PRIVATE Threads::Threads)
 set_target_properties(nutshell_emu_selftest PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_LIBRARY_OUTPUT_DIRECTORY}")
 add_dependencies(nutshell nutshell_emu_selftest)

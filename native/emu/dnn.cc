@@ -1,9 +1,9 @@
 // The part of cuDNN's legacy API that the cuda backend's cudnn_layer.cc calls, as plain loops for
 // the cuda emulator (Note [cuda emulation] in ns_emu.h): convolution in three directions with an
 // algorithm list shaped like cuDNN's on Hopper, pooling, activations, softmax, batch norm, and
-// adding a bias. What is checked here is our side of the contract: the descriptors we set, the
-// argument order, the workspace we hand over, what we do with "not supported". The numbers a
-// real cuDNN computes are checked on a GPU; the RNN calls stay stubs (gen_stubs.py).
+// adding a bias (the RNN calls are in rnn.cc). What is checked here is our side of the contract:
+// the descriptors we set, the argument order, the workspace we hand over, what we do with "not
+// supported". The numbers a real cuDNN computes are checked on a GPU.
 //
 // The algorithm rules imitate cuDNN 9 on sm_90 where they matter to our code: 'direct' and the
 // fused Winograd are never supported, FFT and FFT tiling only for unit stride and dilation,
@@ -504,60 +504,63 @@ cudnnStatus_t cudnnActivationBackward(cudnnHandle_t h, cudnnActivationDescriptor
 
 // ---- softmax over the channels of [N, C, H, W] ----
 
-cudnnStatus_t cudnnSoftmaxForward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, cudnnSoftmaxMode_t mode, const void* alpha,
+cudnnStatus_t cudnnSoftmaxForward(cudnnHandle_t h, cudnnSoftmaxAlgorithm_t algo, cudnnSoftmaxMode_t mode, const void* alpha,
                                   const cudnnTensorDescriptor_t xd, const void* x, const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
-  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != t4(yd).count() || *static_cast<const float*>(beta) != 0.0f) return CUDNN_STATUS_BAD_PARAM;
   if (!ns_emu::device_spans("cudnnSoftmaxForward", {{"x", x, ns_emu::words(t.count())}, {"y", y, ns_emu::words(t.count())}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
-  const int64_t inner = int64_t{t.h} * t.w;
-  const float* in = static_cast<const float*>(x);
-  float* out = static_cast<float*>(y);
-  for (int n = 0; n < t.n; n++)
-    for (int64_t i = 0; i < inner; i++) {
-      auto at = [&](int c) { return (int64_t{n} * t.c + c) * inner + i; };
-      float mx = -INFINITY;
-      for (int c = 0; c < t.c; c++) mx = std::max(mx, in[at(c)]);
-      double sum = 0;
-      for (int c = 0; c < t.c; c++) sum += std::exp(static_cast<double>(in[at(c)] - mx));
-      for (int c = 0; c < t.c; c++)
-        out[at(c)] = static_cast<float>(algo == CUDNN_SOFTMAX_LOG ? (in[at(c)] - mx) - std::log(sum) : std::exp(static_cast<double>(in[at(c)] - mx)) / sum);
-    }
+  const float al = *static_cast<const float*>(alpha);
+  ns_emu::library_work(ns_emu::stream_of(h), "cudnnSoftmaxForward", [=] {
+    const int64_t inner = int64_t{t.h} * t.w;
+    const float* in = static_cast<const float*>(x);
+    float* out = static_cast<float*>(y);
+    for (int n = 0; n < t.n; n++)
+      for (int64_t i = 0; i < inner; i++) {
+        auto at = [&](int c) { return (int64_t{n} * t.c + c) * inner + i; };
+        float mx = -INFINITY;
+        for (int c = 0; c < t.c; c++) mx = std::max(mx, in[at(c)]);
+        double sum = 0;
+        for (int c = 0; c < t.c; c++) sum += std::exp(static_cast<double>(in[at(c)] - mx));
+        for (int c = 0; c < t.c; c++)
+          out[at(c)] = al * static_cast<float>(algo == CUDNN_SOFTMAX_LOG ? (in[at(c)] - mx) - std::log(sum) : std::exp(static_cast<double>(in[at(c)] - mx)) / sum);
+      }
+  });
   return CUDNN_STATUS_SUCCESS;
 }
-cudnnStatus_t cudnnSoftmaxBackward(cudnnHandle_t, cudnnSoftmaxAlgorithm_t algo, cudnnSoftmaxMode_t mode, const void* alpha,
+cudnnStatus_t cudnnSoftmaxBackward(cudnnHandle_t h, cudnnSoftmaxAlgorithm_t algo, cudnnSoftmaxMode_t mode, const void* alpha,
                                    const cudnnTensorDescriptor_t yd, const void* y, const cudnnTensorDescriptor_t dyd, const void* dy, const void* beta,
                                    const cudnnTensorDescriptor_t dxd, void* dx) {
-  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(yd);
   if (mode != CUDNN_SOFTMAX_MODE_CHANNEL || t.count() != t4(dyd).count() || t.count() != t4(dxd).count() ||
       *static_cast<const float*>(beta) != 0.0f)
     return CUDNN_STATUS_BAD_PARAM;
   const size_t tb = ns_emu::words(t.count());
   if (!ns_emu::device_spans("cudnnSoftmaxBackward", {{"y", y, tb}, {"dy", dy, tb}, {"dx", dx, tb}})) return CUDNN_STATUS_EXECUTION_FAILED;
-  const int64_t inner = int64_t{t.h} * t.w;
-  const float* ys = static_cast<const float*>(y);
-  const float* g = static_cast<const float*>(dy);
-  float* out = static_cast<float*>(dx);
-  for (int n = 0; n < t.n; n++)
-    for (int64_t i = 0; i < inner; i++) {
-      auto at = [&](int c) { return (int64_t{n} * t.c + c) * inner + i; };
-      double s = 0;
-      for (int c = 0; c < t.c; c++) s += algo == CUDNN_SOFTMAX_LOG ? g[at(c)] : static_cast<double>(g[at(c)]) * ys[at(c)];
-      for (int c = 0; c < t.c; c++)
-        out[at(c)] = static_cast<float>(algo == CUDNN_SOFTMAX_LOG ? g[at(c)] - std::exp(static_cast<double>(ys[at(c)])) * s : ys[at(c)] * (g[at(c)] - s));
-    }
+  const float al = *static_cast<const float*>(alpha);
+  ns_emu::library_work(ns_emu::stream_of(h), "cudnnSoftmaxBackward", [=] {
+    const int64_t inner = int64_t{t.h} * t.w;
+    const float* ys = static_cast<const float*>(y);
+    const float* g = static_cast<const float*>(dy);
+    float* out = static_cast<float*>(dx);
+    for (int n = 0; n < t.n; n++)
+      for (int64_t i = 0; i < inner; i++) {
+        auto at = [&](int c) { return (int64_t{n} * t.c + c) * inner + i; };
+        double s = 0;
+        for (int c = 0; c < t.c; c++) s += algo == CUDNN_SOFTMAX_LOG ? g[at(c)] : static_cast<double>(g[at(c)]) * ys[at(c)];
+        for (int c = 0; c < t.c; c++)
+          out[at(c)] = al * static_cast<float>(algo == CUDNN_SOFTMAX_LOG ? g[at(c)] - std::exp(static_cast<double>(ys[at(c)])) * s : ys[at(c)] * (g[at(c)] - s));
+      }
+  });
   return CUDNN_STATUS_SUCCESS;
 }
 
 // ---- batch norm (spatial: statistics per channel of [N, C, H, W]) ----
 
-cudnnStatus_t cudnnBatchNormalizationForwardTraining(cudnnHandle_t, cudnnBatchNormMode_t mode, const void*, const void*, const cudnnTensorDescriptor_t xd,
+cudnnStatus_t cudnnBatchNormalizationForwardTraining(cudnnHandle_t h, cudnnBatchNormMode_t mode, const void*, const void*, const cudnnTensorDescriptor_t xd,
                                                      const void* x, const cudnnTensorDescriptor_t, void* y, const cudnnTensorDescriptor_t,
                                                      const void* scale, const void* bias, double factor, void* running_mean, void* running_var,
                                                      double eps, void* save_mean, void* save_inv_std) {
-  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON) return CUDNN_STATUS_BAD_PARAM;
   const size_t xb = ns_emu::words(t.count()), cb = ns_emu::words(t.c);
@@ -566,93 +569,97 @@ cudnnStatus_t cudnnBatchNormalizationForwardTraining(cudnnHandle_t, cudnnBatchNo
                              {"running var", running_var, running_mean ? cb : 0}, {"saved mean", save_mean, save_mean ? cb : 0},
                              {"saved inverse std", save_inv_std, save_inv_std ? cb : 0}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
-  const int64_t inner = int64_t{t.h} * t.w, m = inner * t.n;
-  const float* in = static_cast<const float*>(x);
-  float* out = static_cast<float*>(y);
-  for (int c = 0; c < t.c; c++) {
-    double sum = 0, sq = 0;
-    for (int n = 0; n < t.n; n++)
-      for (int64_t i = 0; i < inner; i++) sum += in[(int64_t{n} * t.c + c) * inner + i];
-    const double mean = sum / m;
-    for (int n = 0; n < t.n; n++)
-      for (int64_t i = 0; i < inner; i++) {
-        const double d = in[(int64_t{n} * t.c + c) * inner + i] - mean;
-        sq += d * d;
+  ns_emu::library_work(ns_emu::stream_of(h), "cudnnBatchNormalizationForwardTraining", [=] {
+    const int64_t inner = int64_t{t.h} * t.w, m = inner * t.n;
+    const float* in = static_cast<const float*>(x);
+    float* out = static_cast<float*>(y);
+    for (int c = 0; c < t.c; c++) {
+      double sum = 0, sq = 0;
+      for (int n = 0; n < t.n; n++)
+        for (int64_t i = 0; i < inner; i++) sum += in[(int64_t{n} * t.c + c) * inner + i];
+      const double mean = sum / m;
+      for (int n = 0; n < t.n; n++)
+        for (int64_t i = 0; i < inner; i++) {
+          const double d = in[(int64_t{n} * t.c + c) * inner + i] - mean;
+          sq += d * d;
+        }
+      const double var = sq / m, inv = 1.0 / std::sqrt(var + eps);
+      const float sc = static_cast<const float*>(scale)[c], bi = static_cast<const float*>(bias)[c];
+      for (int n = 0; n < t.n; n++)
+        for (int64_t i = 0; i < inner; i++) {
+          const int64_t k = (int64_t{n} * t.c + c) * inner + i;
+          out[k] = static_cast<float>((in[k] - mean) * inv * sc + bi);
+        }
+      if (running_mean) {
+        float& rm = static_cast<float*>(running_mean)[c];
+        float& rv = static_cast<float*>(running_var)[c];
+        rm = static_cast<float>((1 - factor) * rm + factor * mean);
+        rv = static_cast<float>((1 - factor) * rv + factor * (m > 1 ? var * m / (m - 1) : var));
       }
-    const double var = sq / m, inv = 1.0 / std::sqrt(var + eps);
-    const float sc = static_cast<const float*>(scale)[c], bi = static_cast<const float*>(bias)[c];
-    for (int n = 0; n < t.n; n++)
-      for (int64_t i = 0; i < inner; i++) {
-        const int64_t k = (int64_t{n} * t.c + c) * inner + i;
-        out[k] = static_cast<float>((in[k] - mean) * inv * sc + bi);
-      }
-    if (running_mean) {
-      float& rm = static_cast<float*>(running_mean)[c];
-      float& rv = static_cast<float*>(running_var)[c];
-      rm = static_cast<float>((1 - factor) * rm + factor * mean);
-      rv = static_cast<float>((1 - factor) * rv + factor * (m > 1 ? var * m / (m - 1) : var));
+      if (save_mean) static_cast<float*>(save_mean)[c] = static_cast<float>(mean);
+      if (save_inv_std) static_cast<float*>(save_inv_std)[c] = static_cast<float>(inv);
     }
-    if (save_mean) static_cast<float*>(save_mean)[c] = static_cast<float>(mean);
-    if (save_inv_std) static_cast<float*>(save_inv_std)[c] = static_cast<float>(inv);
-  }
+  });
   return CUDNN_STATUS_SUCCESS;
 }
-cudnnStatus_t cudnnBatchNormalizationForwardInference(cudnnHandle_t, cudnnBatchNormMode_t mode, const void*, const void*, const cudnnTensorDescriptor_t xd,
+cudnnStatus_t cudnnBatchNormalizationForwardInference(cudnnHandle_t h, cudnnBatchNormMode_t mode, const void*, const void*, const cudnnTensorDescriptor_t xd,
                                                       const void* x, const cudnnTensorDescriptor_t, void* y, const cudnnTensorDescriptor_t,
                                                       const void* scale, const void* bias, const void* mean, const void* var, double eps) {
-  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON) return CUDNN_STATUS_BAD_PARAM;
   const size_t xb = ns_emu::words(t.count()), cb = ns_emu::words(t.c);
   if (!ns_emu::device_spans("cudnnBatchNormalizationForwardInference",
                             {{"x", x, xb}, {"y", y, xb}, {"scale", scale, cb}, {"bias", bias, cb}, {"mean", mean, cb}, {"var", var, cb}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
-  const int64_t inner = int64_t{t.h} * t.w;
-  for (int n = 0; n < t.n; n++)
-    for (int c = 0; c < t.c; c++) {
-      const double inv = 1.0 / std::sqrt(static_cast<const float*>(var)[c] + eps);
-      for (int64_t i = 0; i < inner; i++) {
-        const int64_t k = (int64_t{n} * t.c + c) * inner + i;
-        static_cast<float*>(y)[k] = static_cast<float>((static_cast<const float*>(x)[k] - static_cast<const float*>(mean)[c]) * inv *
-                                                           static_cast<const float*>(scale)[c] +
-                                                       static_cast<const float*>(bias)[c]);
+  ns_emu::library_work(ns_emu::stream_of(h), "cudnnBatchNormalizationForwardInference", [=] {
+    const int64_t inner = int64_t{t.h} * t.w;
+    for (int n = 0; n < t.n; n++)
+      for (int c = 0; c < t.c; c++) {
+        const double inv = 1.0 / std::sqrt(static_cast<const float*>(var)[c] + eps);
+        for (int64_t i = 0; i < inner; i++) {
+          const int64_t k = (int64_t{n} * t.c + c) * inner + i;
+          static_cast<float*>(y)[k] = static_cast<float>((static_cast<const float*>(x)[k] - static_cast<const float*>(mean)[c]) * inv *
+                                                             static_cast<const float*>(scale)[c] +
+                                                         static_cast<const float*>(bias)[c]);
+        }
       }
-    }
+  });
   return CUDNN_STATUS_SUCCESS;
 }
-cudnnStatus_t cudnnBatchNormalizationBackward(cudnnHandle_t, cudnnBatchNormMode_t mode, const void*, const void*, const void*, const void*,
+cudnnStatus_t cudnnBatchNormalizationBackward(cudnnHandle_t h, cudnnBatchNormMode_t mode, const void*, const void*, const void*, const void*,
                                               const cudnnTensorDescriptor_t xd, const void* x, const cudnnTensorDescriptor_t, const void* dy,
                                               const cudnnTensorDescriptor_t, void* dx, const cudnnTensorDescriptor_t, const void* scale, void* dscale,
                                               void* dbias, double eps, const void* save_mean, const void* save_inv_std) {
-  ns_emu::wait_all_streams();  // in stream order with the queued work (streams.h)
   const Tensor4 t = t4(xd);
   if (mode != CUDNN_BATCHNORM_SPATIAL || eps < CUDNN_BN_MIN_EPSILON || !save_mean || !save_inv_std) return CUDNN_STATUS_BAD_PARAM;
   const size_t xb = ns_emu::words(t.count()), cb = ns_emu::words(t.c);
   if (!ns_emu::device_spans("cudnnBatchNormalizationBackward", {{"x", x, xb}, {"dy", dy, xb}, {"dx", dx, xb}, {"scale", scale, cb}, {"dscale", dscale, cb},
                                                                 {"dbias", dbias, cb}, {"saved mean", save_mean, cb}, {"saved inverse std", save_inv_std, cb}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
-  const int64_t inner = int64_t{t.h} * t.w, m = inner * t.n;
-  const float* xs = static_cast<const float*>(x);
-  const float* g = static_cast<const float*>(dy);
-  for (int c = 0; c < t.c; c++) {
-    const double mean = static_cast<const float*>(save_mean)[c], inv = static_cast<const float*>(save_inv_std)[c];
-    double sg = 0, sgx = 0;
-    for (int n = 0; n < t.n; n++)
-      for (int64_t i = 0; i < inner; i++) {
-        const int64_t k = (int64_t{n} * t.c + c) * inner + i;
-        sg += g[k];
-        sgx += g[k] * (xs[k] - mean) * inv;
-      }
-    static_cast<float*>(dbias)[c] = static_cast<float>(sg);
-    static_cast<float*>(dscale)[c] = static_cast<float>(sgx);
-    const double sc = static_cast<const float*>(scale)[c];
-    for (int n = 0; n < t.n; n++)
-      for (int64_t i = 0; i < inner; i++) {
-        const int64_t k = (int64_t{n} * t.c + c) * inner + i;
-        const double xhat = (xs[k] - mean) * inv;
-        static_cast<float*>(dx)[k] = static_cast<float>(sc * inv / m * (m * g[k] - sg - xhat * sgx));
-      }
-  }
+  ns_emu::library_work(ns_emu::stream_of(h), "cudnnBatchNormalizationBackward", [=] {
+    const int64_t inner = int64_t{t.h} * t.w, m = inner * t.n;
+    const float* xs = static_cast<const float*>(x);
+    const float* g = static_cast<const float*>(dy);
+    for (int c = 0; c < t.c; c++) {
+      const double mean = static_cast<const float*>(save_mean)[c], inv = static_cast<const float*>(save_inv_std)[c];
+      double sg = 0, sgx = 0;
+      for (int n = 0; n < t.n; n++)
+        for (int64_t i = 0; i < inner; i++) {
+          const int64_t k = (int64_t{n} * t.c + c) * inner + i;
+          sg += g[k];
+          sgx += g[k] * (xs[k] - mean) * inv;
+        }
+      static_cast<float*>(dbias)[c] = static_cast<float>(sg);
+      static_cast<float*>(dscale)[c] = static_cast<float>(sgx);
+      const double sc = static_cast<const float*>(scale)[c];
+      for (int n = 0; n < t.n; n++)
+        for (int64_t i = 0; i < inner; i++) {
+          const int64_t k = (int64_t{n} * t.c + c) * inner + i;
+          const double xhat = (xs[k] - mean) * inv;
+          static_cast<float*>(dx)[k] = static_cast<float>(sc * inv / m * (m * g[k] - sg - xhat * sgx));
+        }
+    }
+  });
   return CUDNN_STATUS_SUCCESS;
 }
 

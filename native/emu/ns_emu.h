@@ -18,9 +18,9 @@
 // and cudaFree wait for them, and the blocking cudaMemcpy and cudaMemset do not (the backend's
 // streams are non-blocking). So a host read of memory a queued kernel writes, without waiting for
 // it, sees stale data here as it would on a GPU. The null stream and NUTSHELL_EMU_SYNC=1 run
-// everything at the call. cuDNN and cuBLAS (emu/dnn.cc, rnn.cc, libs.cc; streams.h says which
-// calls run on their handle's stream and which wait and compute at the call) are not emulated
-// beyond what emu/libs.cc says.
+// everything at the call. cuDNN and cuBLAS (emu/dnn.cc, rnn.cc, libs.cc) check their arguments at
+// the call and compute on their handle's stream (streams.h); they are not emulated beyond what
+// emu/libs.cc says.
 #include <cuda_runtime.h>
 #include <math.h>  // the float overloads of exp, log … in the global namespace, as device code has them
 

@@ -446,12 +446,22 @@ cudaError_t wait_all_streams() {
   return first;
 }
 
+namespace {
+thread_local cudaError_t library_fault_now = cudaSuccess;  // set by library_fault during a library call's work
+}
+
 void library_work(cudaStream_t stream, const char* name, std::function<void()> work) {
   count_launch(name, 1);
-  on_stream(stream, [work = std::move(work)] {
+  const cudaError_t e = on_stream(stream, [work = std::move(work)] {
+    library_fault_now = cudaSuccess;
     work();
-    return cudaSuccess;
+    return library_fault_now;
   });
+  if (e != cudaSuccess) last_error = e;
+}
+
+void library_fault(const std::string& why) {
+  if (library_fault_now == cudaSuccess) library_fault_now = fail(cudaErrorLaunchFailure, why);
 }
 
 bool device_spans(const char* call, std::initializer_list<Span> spans) {

@@ -2,8 +2,12 @@
 // before anything relies on it: barriers and shared memory, warp shuffles (a lane may already have
 // exited after writing), dynamic shared memory, the errors a GPU would give — a barrier some
 // threads never reach, a launch beyond CUDA's limits, a copy outside device memory, a bad free —
-// and streams that run their work after the call returns, in order, with events that say so.
+// and streams that run their work after the call returns, in order, with events that say so; the
+// emulated cuDNN's calls run on those streams too, reading device memory only when they run.
 // Prints one line per check and "N passed, N failed"; exit 1 on a failure.
+#include <cudnn.h>
+
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -62,6 +66,70 @@ __global__ void wait_then_write(const volatile int* go, int* out, int value) {
 }
 
 __global__ void overwrite(int* out, int value) { *out = value; }
+
+__global__ void wait_then_write_float(const volatile int* go, float* out, float value) {
+  while (!*go) {
+  }
+  *out = value;
+}
+
+// What a cuDNN call runs with: a handle on a non-blocking stream, float [1, C, 1, 1] descriptors.
+struct Library {
+  cudaStream_t stream = nullptr;
+  cudnnHandle_t dnn = nullptr;
+  Library() {
+    cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking);
+    cudnnCreate(&dnn);
+    cudnnSetStream(dnn, stream);
+  }
+  ~Library() { cudaStreamDestroy(stream); }  // (the handle stays: the backend never destroys one, so no stub does)
+  static cudnnTensorDescriptor_t channels(int c) {
+    cudnnTensorDescriptor_t d = nullptr;
+    cudnnCreateTensorDescriptor(&d);
+    cudnnSetTensor4dDescriptor(d, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, c, 1, 1);
+    return d;
+  }
+};
+
+// An LSTM over T steps of one sequence (C = H = 1, inference), devSeqLengths filled with
+// `lengths` on the stream before the call (`after` false) or after it; what the stream reports.
+cudaError_t lstm_with_lengths_written(bool after) {
+  const int T = 2;
+  Library lib;
+  cudnnRNNDescriptor_t rnn = nullptr;
+  cudnnRNNDataDescriptor_t xd = nullptr, yd = nullptr;
+  cudnnCreateRNNDescriptor(&rnn);
+  cudnnSetRNNDescriptor_v8(rnn, CUDNN_RNN_ALGO_STANDARD, CUDNN_LSTM, CUDNN_RNN_DOUBLE_BIAS, CUDNN_UNIDIRECTIONAL, CUDNN_LINEAR_INPUT, CUDNN_DATA_FLOAT,
+                           CUDNN_DATA_FLOAT, CUDNN_DEFAULT_MATH, 1, 1, 1, 1, nullptr, CUDNN_RNN_PADDED_IO_ENABLED);
+  const int lengths[1] = {T};
+  for (cudnnRNNDataDescriptor_t* d : {&xd, &yd}) {
+    cudnnCreateRNNDataDescriptor(d);
+    cudnnSetRNNDataDescriptor(*d, CUDNN_DATA_FLOAT, CUDNN_RNN_DATA_LAYOUT_SEQ_MAJOR_UNPACKED, T, 1, 1, lengths, nullptr);
+  }
+  size_t weight_bytes = 0;
+  cudnnGetRNNWeightSpaceSize(lib.dnn, rnn, &weight_bytes);
+  float *x = nullptr, *y = nullptr, *w = nullptr;
+  int* dev_lengths = nullptr;
+  cudaMalloc(reinterpret_cast<void**>(&x), T * sizeof(float));
+  cudaMalloc(reinterpret_cast<void**>(&y), T * sizeof(float));
+  cudaMalloc(reinterpret_cast<void**>(&w), weight_bytes);
+  cudaMalloc(reinterpret_cast<void**>(&dev_lengths), sizeof(int));
+  cudaMemset(x, 0, T * sizeof(float));
+  cudaMemset(w, 0, weight_bytes);
+  cudaMemset(dev_lengths, 0, sizeof(int));
+  auto write_lengths = [&] { ::ns_emu::launch(::ns_emu::Cfg(1, 1, 0, lib.stream), "overwrite", [](auto&&... a) { overwrite(a...); }, dev_lengths, T); };
+  if (!after) write_lengths();
+  const cudnnStatus_t st = cudnnRNNForward(lib.dnn, rnn, CUDNN_FWD_MODE_INFERENCE, dev_lengths, xd, x, yd, y, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                           nullptr, weight_bytes, w, 0, nullptr, 0, nullptr);
+  if (after) write_lengths();
+  const cudaError_t e = st == CUDNN_STATUS_SUCCESS ? cudaStreamSynchronize(lib.stream) : cudaErrorUnknown;
+  for (void* p : {static_cast<void*>(x), static_cast<void*>(y), static_cast<void*>(w), static_cast<void*>(dev_lengths)}) cudaFree(p);
+  cudnnDestroyRNNDataDescriptor(xd);
+  cudnnDestroyRNNDataDescriptor(yd);
+  cudnnDestroyRNNDescriptor(rnn);
+  (void)cudaGetLastError();
+  return e;
+}
 
 }  // namespace
 
@@ -139,6 +207,31 @@ int main() {
     cudaFree(d);
     cudaEventDestroy(done);
     cudaStreamDestroy(stream);
+  }
+  if (!std::getenv("NUTSHELL_EMU_SYNC")) {
+    // softmax([0, log 3]) = [1/4, 3/4]; over the input as it was at the call, [1/2, 1/2].
+    Library lib;
+    const cudnnTensorDescriptor_t desc = Library::channels(2);
+    volatile int go = 0;
+    float *x = nullptr, *y = nullptr;
+    cudaMalloc(reinterpret_cast<void**>(&x), 2 * sizeof(float));
+    cudaMalloc(reinterpret_cast<void**>(&y), 2 * sizeof(float));
+    cudaMemset(x, 0, 2 * sizeof(float));
+    ::ns_emu::launch(::ns_emu::Cfg(1, 1, 0, lib.stream), "wait_then_write_float", [](auto&&... a) { wait_then_write_float(a...); }, &go, x + 1,
+                     std::log(3.0f));
+    const float one = 1, zero = 0;
+    const cudnnStatus_t st = cudnnSoftmaxForward(lib.dnn, CUDNN_SOFTMAX_ACCURATE, CUDNN_SOFTMAX_MODE_CHANNEL, &one, desc, x, &zero, desc, y);
+    go = 1;
+    float h[2] = {0, 0};
+    cudaStreamSynchronize(lib.stream);
+    cudaMemcpy(h, y, sizeof h, cudaMemcpyDeviceToHost);
+    check(st == CUDNN_STATUS_SUCCESS && std::fabs(h[0] - 0.25f) < 1e-6f && std::fabs(h[1] - 0.75f) < 1e-6f,
+          "a cuDNN call runs on its handle's stream, after the work queued before it");
+    cudaFree(x);
+    cudaFree(y);
+    cudnnDestroyTensorDescriptor(desc);
+    check(lstm_with_lengths_written(false) == cudaSuccess, "cudnnRNNForward runs with devSeqLengths written before it on its stream");
+    check(lstm_with_lengths_written(true) == cudaErrorLaunchFailure, "cudnnRNNForward fails when devSeqLengths is written only after it");
   }
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
