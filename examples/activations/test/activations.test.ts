@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { pngSize } from '@nutshell/example-common';
+import { pngSize, temporaryRunDir } from '@nutshell/example-common/testing';
 import { compareActivations } from '../src/train.js';
 
 it('trains the MLP with sigmoid, tanh and ReLU units; ReLU learns fastest', async () => {
-  const runDir = mkdtempSync(join(tmpdir(), 'activations-'));
+  const runDir = temporaryRunDir('activations');
   const r = await compareActivations({ epochs: 1, subset: 4000, batchSize: 20, runDir, quiet: true, log: () => {} });
   expect(r.runs.map((x) => x.activation)).toEqual(['sigmoid', 'tanh', 'relu']);
   const by = Object.fromEntries(r.runs.map((x) => [x.activation, x]));

@@ -1,9 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { pngSize, temporaryRunDir } from '@nutshell/example-common/testing';
 import { Rng } from '@nutshell/data';
-import { pngSize } from '@nutshell/example-common';
 import { loadMetadata } from '@nutshell/nn';
 import { licenceText, sampleIndex, trainCharLSTM } from '../src/train.js';
 
@@ -17,7 +16,7 @@ it('samples indices in proportion to their probabilities', () => {
 });
 
 it('learns the licence texts: bits per character fall, and it writes curves, samples and checkpoint', async () => {
-  const runDir = mkdtempSync(join(tmpdir(), 'char-lstm-'));
+  const runDir = temporaryRunDir('char-lstm');
   const r = await trainCharLSTM({
     subset: 24000, epochs: 6, seqLength: 32, batchSize: 16, hidden: 96, embedding: 32, numLayers: 2, lr: 1e-2,
     sampleLength: 60, temperatures: [0.5, 1], runDir, quiet: true, log: () => {},

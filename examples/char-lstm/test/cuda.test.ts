@@ -1,7 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { temporaryRunDir } from '@nutshell/example-common/testing';
 import { backends, setDefaultDevice } from '@nutshell/tensor';
 import { trainCharLSTM } from '../src/train.js';
 
@@ -16,7 +15,7 @@ const train = async (device: string) => {
   try {
     return await trainCharLSTM({
       text, subset: 3000, epochs: 2, seqLength: 16, batchSize: 8, hidden: 32, embedding: 16, numLayers: 2, lr: 1e-2,
-      sampleLength: 20, temperatures: [0.5], runDir: mkdtempSync(join(tmpdir(), `char-lstm-${device}-`)), quiet: true, log: () => {},
+      sampleLength: 20, temperatures: [0.5], runDir: temporaryRunDir(`char-lstm-${device}`), quiet: true, log: () => {},
     });
   } finally {
     setDefaultDevice('cpu');

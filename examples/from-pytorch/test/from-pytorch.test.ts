@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { pngSize } from '@nutshell/example-common';
+import { pngSize, temporaryRunDir } from '@nutshell/example-common/testing';
 import { FIXTURE, evaluatePyTorchCheckpoint } from '../src/evaluate.js';
 
 it('the committed PyTorch checkpoint is there, with its metadata', () => {
@@ -11,7 +10,7 @@ it('the committed PyTorch checkpoint is there, with its metadata', () => {
 });
 
 it('evaluates PyTorch-trained LeNet weights in nutshell: same logits, same predictions, same accuracy', async () => {
-  const runDir = mkdtempSync(join(tmpdir(), 'from-pytorch-'));
+  const runDir = temporaryRunDir('from-pytorch');
   const r = await evaluatePyTorchCheckpoint({ subset: 2000, batchSize: 500, runDir, quiet: true, log: () => {} });
   expect(r.parameterNames).toEqual(['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias', 'fc3.weight', 'fc3.bias']);
   expect(r.metadata.framework).toMatch(/^pytorch /);

@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { pngSize } from '@nutshell/example-common';
+import { pngSize, temporaryRunDir } from '@nutshell/example-common/testing';
 import { load } from '@nutshell/nn';
 import { randn, scope } from '@nutshell/tensor';
 import { Inception, trainInception } from '../src/train.js';
@@ -15,7 +14,7 @@ it('an Inception module keeps height and width and concatenates its four branche
 });
 
 it('learns Fashion-MNIST on a subset and writes curves, confusion matrix and checkpoint', async () => {
-  const runDir = mkdtempSync(join(tmpdir(), 'inception-'));
+  const runDir = temporaryRunDir('inception');
   const r = await trainInception({ epochs: 1, subset: 2400, batchSize: 32, runDir, quiet: true, log: () => {} });
   expect(r.trainLoss.length).toBeGreaterThanOrEqual(3);
   expect(r.trainLoss.at(-1)!).toBeLessThan(r.trainLoss[0] * 0.7);

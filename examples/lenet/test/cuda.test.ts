@@ -1,7 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { temporaryRunDir } from '@nutshell/example-common/testing';
 import { backends, setDefaultDevice } from '@nutshell/tensor';
 import { trainLeNet } from '../src/train.js';
 
@@ -12,7 +10,7 @@ const cuda = backends().cuda;
 const train = async (device: string) => {
   setDefaultDevice(device);
   try {
-    return await trainLeNet({ epochs: 1, subset: 600, batchSize: 50, seed: 3, runDir: mkdtempSync(join(tmpdir(), `lenet-${device}-`)), quiet: true, log: () => {} });
+    return await trainLeNet({ epochs: 1, subset: 600, batchSize: 50, seed: 3, runDir: temporaryRunDir(`lenet-${device}`), quiet: true, log: () => {} });
   } finally {
     setDefaultDevice('cpu');
   }

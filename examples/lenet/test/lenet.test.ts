@@ -1,13 +1,12 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { pngSize } from '@nutshell/example-common';
+import { pngSize, temporaryRunDir } from '@nutshell/example-common/testing';
 import { load } from '@nutshell/nn';
 import { trainLeNet } from '../src/train.js';
 
 it('learns Fashion-MNIST on a subset and writes its checkpoint and pictures', async () => {
-  const runDir = mkdtempSync(join(tmpdir(), 'lenet-'));
+  const runDir = temporaryRunDir('lenet');
   const r = await trainLeNet({ epochs: 2, subset: 3000, batchSize: 50, runDir, quiet: true, log: () => {} });
   expect(r.trainLoss.length).toBeGreaterThan(2);
   expect(r.trainLoss.at(-1)!).toBeLessThan(r.trainLoss[0] * 0.7);

@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { pngSize } from '@nutshell/example-common';
+import { pngSize, temporaryRunDir } from '@nutshell/example-common/testing';
 import { trainLogisticRegression } from '../src/train.js';
 
 it('learns Fashion-MNIST on a subset and writes curves, confusion matrix and templates', async () => {
-  const runDir = mkdtempSync(join(tmpdir(), 'logreg-'));
+  const runDir = temporaryRunDir('logreg');
   const r = await trainLogisticRegression({ epochs: 2, subset: 3000, batchSize: 50, runDir, quiet: true, log: () => {} });
   expect(r.trainLoss.length).toBeGreaterThan(2);
   expect(r.trainLoss.at(-1)!).toBeLessThan(r.trainLoss[0] * 0.7);

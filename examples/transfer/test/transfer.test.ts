@@ -1,9 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { pngSize, temporaryRunDir } from '@nutshell/example-common/testing';
 import { FashionMNIST } from '@nutshell/data';
-import { pngSize } from '@nutshell/example-common';
 import { byClass, trainTransfer } from '../src/train.js';
 
 it('byClass keeps the wanted classes, relabelled from 0, and draws a fixed number per class', () => {
@@ -18,7 +17,7 @@ it('byClass keeps the wanted classes, relabelled from 0, and draws a fixed numbe
 });
 
 it('fine-tunes a new last layer on frozen pretrained features, and trains the same CNN from scratch, on a few examples', async () => {
-  const runDir = mkdtempSync(join(tmpdir(), 'transfer-'));
+  const runDir = temporaryRunDir('transfer');
   const r = await trainTransfer({ subset: 6000, pretrainEpochs: 2, shots: 10, epochs: 8, runDir, quiet: true, log: () => {} });
   expect(r.pretrainAccuracy).toBeGreaterThan(0.6); // 5 classes: chance is 0.2
   expect(r.transfer.accuracy).toHaveLength(9); // before training, then after each of 8 epochs

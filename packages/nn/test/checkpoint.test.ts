@@ -1,16 +1,24 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DataError, copyInto, decodeSafetensors, encodeSafetensors, noGrad, readSafetensorsFile, scope, tensor } from '@nutshell/tensor';
 import { expectClose, seededRandom } from '@nutshell/tensor/testing';
 import { Linear, load, loadMetadata, save } from '../src/index.js';
 import { SmallCNN } from './models.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const tmp = () => mkdtempSync(join(tmpdir(), 'nutshell-ckpt-'));
+const dirs: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nutshell-ckpt-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('safetensors checkpoints', () => {
   it('round-trip every dtype with metadata', async () => {
