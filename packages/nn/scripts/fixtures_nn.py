@@ -78,6 +78,17 @@ LOSSES = [
 ]
 
 
+def later_cases():
+    """Layers added after the fixtures above were made: built from their own seed (main calls
+    this last), so adding one leaves every earlier fixture's values as they were."""
+    torch.manual_seed(2)
+    return [
+        ("conv_transpose2d", nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1), {"cls": "ConvTranspose2d", "args": [4, 3, 3, {"stride": 2, "padding": 1, "outputPadding": 1}]}, [randn(2, 4, 5, 4)], {}),
+        ("conv_transpose2d_groups_dilation", nn.ConvTranspose2d(4, 6, (3, 2), groups=2, dilation=2, bias=False), {"cls": "ConvTranspose2d", "args": [4, 6, [3, 2], {"groups": 2, "dilation": 2, "bias": False}]}, [randn(1, 4, 4, 5)], {}),
+        ("conv_transpose1d", nn.ConvTranspose1d(3, 5, 4, stride=2, padding=1), {"cls": "ConvTranspose1d", "args": [3, 5, 4, {"stride": 2, "padding": 1}]}, [randn(2, 3, 7)], {}),
+    ]
+
+
 def flat_outputs(out):
     if isinstance(out, tuple):  # RNNs: (output, h) or (output, (h, c))
         o, state = out
@@ -193,6 +204,8 @@ def main():
         err = (got - io["output"]).abs().max().item()
         assert err < 1e-4, f"nutshell checkpoint gives different outputs in PyTorch (max error {err})"
         print(f"checked: a checkpoint written by nutshell loads in PyTorch and matches (max error {err:.2e})")
+    for name, module, spec, inputs, opts in later_cases():
+        record(name, module, spec, inputs, eval_mode=opts.get("eval", False))
     print("wrote nn fixtures")
 
 

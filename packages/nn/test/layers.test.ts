@@ -89,3 +89,21 @@ describe("Conv2d activation 'relu' (Note [fused conv activation])", () => {
     });
   }
 });
+
+describe('ConvTranspose2d', () => {
+  it('undoes a strided convolution’s downsampling: [N,16,4,4] → [N,8,8,8] (a DCGAN generator block)', () => {
+    scope(() => {
+      const up = new nn.ConvTranspose2d(16, 8, 4, { stride: 2, padding: 1 });
+      expect([...up.namedParameters()].map(([k, p]) => [k, p.shape])).toEqual([
+        ['weight', [16, 8, 4, 4]],
+        ['bias', [8]],
+      ]);
+      expect(up.forward(tensor(new Float32Array(2 * 16 * 16), { shape: [2, 16, 4, 4] })).shape).toEqual([2, 8, 8, 8]);
+    });
+  });
+
+  it('refuses channel counts that groups does not divide', () => {
+    expect(() => new nn.ConvTranspose2d(6, 4, 3, { groups: 4 })).toThrow(/^ConvTranspose2d: inChannels \(6\) and outChannels \(4\) must be divisible by groups \(4\)$/);
+    expect(() => new nn.ConvTranspose1d(4, 6, 3, { groups: 0 })).toThrow(/^ConvTranspose1d: inChannels \(4\) and outChannels \(6\) must be divisible by groups \(0\)$/);
+  });
+});

@@ -24,6 +24,26 @@ export interface Conv2dOptions {
   activation?: 'none' | 'relu';
 }
 
+/**
+ * PyTorch's initialisation of every convolution (transposed ones too): weight Kaiming-uniform with
+ * a = √5, bias uniform in ±1/√fanIn, fanIn from the weight's second dimension and kernel.
+ */
+export function resetConvParameters(weight: Tensor, bias: Tensor | null): void {
+  init.kaimingUniform(weight, { a: Math.sqrt(5) });
+  if (bias) {
+    const { fanIn } = init.fans(weight);
+    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+    init.uniform(bias, -bound, bound);
+  }
+}
+
+/** Refuses channel counts that `groups` does not divide (a layer's constructor). */
+export function checkGroups(layer: string, inChannels: number, outChannels: number, groups: number): void {
+  if (!(Number.isSafeInteger(groups) && groups >= 1) || inChannels % groups || outChannels % groups) {
+    throw new ValueError(`${layer}: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups})`);
+  }
+}
+
 /** 2-D convolution over [N, C, H, W]; weight [out, in/groups, kH, kW] as PyTorch. */
 export class Conv2d extends Module {
   weight: Tensor;
@@ -33,9 +53,7 @@ export class Conv2d extends Module {
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, readonly options: Conv2dOptions = {}) {
     super();
     const groups = options.groups ?? 1;
-    if (inChannels % groups || outChannels % groups) {
-      throw new ValueError(`Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups})`);
-    }
+    checkGroups('Conv2d', inChannels, outChannels, groups);
     this.kernelSize = pair(kernelSize);
     this.weight = Parameter(zeros([outChannels, inChannels / groups, ...this.kernelSize]));
     this.bias = options.bias ?? true ? Parameter(zeros([outChannels])) : null;
@@ -43,12 +61,7 @@ export class Conv2d extends Module {
   }
 
   resetParameters(): void {
-    init.kaimingUniform(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const { fanIn } = init.fans(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      init.uniform(this.bias, -bound, bound);
-    }
+    resetConvParameters(this.weight, this.bias);
   }
 
   forward(x: Tensor): Tensor {
@@ -81,13 +94,14 @@ export class Conv1d extends Module {
   constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly options: Conv1dOptions = {}) {
     super();
     const groups = options.groups ?? 1;
+    checkGroups('Conv1d', inChannels, outChannels, groups);
     this.weight = Parameter(zeros([outChannels, inChannels / groups, kernelSize]));
     this.bias = options.bias ?? true ? Parameter(zeros([outChannels])) : null;
-    init.kaimingUniform(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const bound = 1 / Math.sqrt(init.fans(this.weight).fanIn);
-      init.uniform(this.bias, -bound, bound);
-    }
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    resetConvParameters(this.weight, this.bias);
   }
 
   forward(x: Tensor): Tensor {

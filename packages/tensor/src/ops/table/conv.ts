@@ -1,5 +1,6 @@
 // Convolution: conv2d and its two fused backward ops (cuDNN's words: backward data, backward
-// weights), each a declared op with its own kernel; conv1d is a view onto conv2d (H = 1).
+// weights), each a declared op with its own kernel; conv1d is a view onto conv2d (H = 1), and the
+// transposed convolutions are backward data (plus a bias) under PyTorch's names and options.
 // cpu runs them through oneDNN (native/src/cpu/conv.cc).
 //
 // Note [absent optional inputs]: op inputs are always tensors, so an optional one (conv's bias,
@@ -13,6 +14,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { defineOp, FLOAT, type BadSample, type Sample, type TensorMeta } from '../declare.js';
 import { reluBackward } from './activation.js';
+import { add } from './binary.js';
 import { sum } from './reduce.js';
 import { reshape } from './shape.js';
 import { absent } from '../../creation.js';
@@ -417,6 +419,92 @@ export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
       groups: options.groups,
       algo: options.algo,
       activation: options.activation,
+    });
+    return reshape(y, unbatched ? [y.shape[1], y.shape[3]] : [y.shape[0], y.shape[1], y.shape[3]]);
+  });
+}
+
+export interface ConvTranspose2dOptions {
+  stride?: Size2d;
+  /** The padding of the convolution this transposes: a number, [h, w] or [top, left, bottom, right]. */
+  padding?: Size2d | readonly [number, number, number, number];
+  /** Added to the bottom/right of the output, to pick among the sizes a strided convolution maps onto one; smaller than the stride. */
+  outputPadding?: Size2d;
+  dilation?: Size2d;
+  groups?: number;
+  /** As conv2d's; runs the backward-data algorithms of cuDNN on cuda. */
+  algo?: ConvAlgo;
+}
+
+/**
+ * 2-d transposed convolution (PyTorch's conv_transpose2d, a.k.a. deconvolution): input
+ * [N,C_in,H,W] (or [C_in,H,W]), weight [C_in,C_out/groups,kH,kW], optional bias [C_out]. Output
+ * [N,C_out,H',W'] with H' = (H−1)·stride − padding_top − padding_bottom + dilation·(kH−1) +
+ * outputPadding + 1. It is the gradient of a convolution with respect to its input, so it runs
+ * conv2dBackwardData (oneDNN / cuDNN) and inherits that op's gradients.
+ */
+export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose2dOptions = {}): Tensor {
+  const op = 'convTranspose2d';
+  return scope(() => {
+    if (!input?.isTensor || !weight?.isTensor) throw new ValueError(`${op}: expected input and weight tensors`);
+    if (input.shape.length !== 3 && input.shape.length !== 4) throw new ShapeError(`${op}: input expected [N,C_in,H,W] or [C_in,H,W], got ${fmtShape(input.shape)}`);
+    if (weight.shape.length !== 4) throw new ShapeError(`${op}: weight expected 4 dimensions [C_in,C_out/groups,kH,kW], got ${fmtShape(weight.shape)}`);
+    if (typeof options.padding === 'string') throw new ValueError(`${op}: option 'padding' expected numbers, got '${options.padding}'`);
+    const unbatched = input.shape.length === 3;
+    const x = unbatched ? reshape(input, [1, ...input.shape]) : input;
+    const attrs = resolveConvOptions(op, x, weight, options);
+    const [n, cin, h, w] = x.shape;
+    const [wIn, outPerGroup, kh, kw] = weight.shape;
+    const shapes = `(input ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)})`;
+    if (wIn !== cin) throw new ShapeError(`${op}: weight has ${wIn} input channels but input has ${cin} ${shapes}`);
+    if (!(attrs.groups >= 1) || cin % attrs.groups !== 0) throw new ShapeError(`${op}: input has ${cin} channels, not divisible by groups ${attrs.groups} ${shapes}`);
+    const outputPadding = pairOf(op, 'outputPadding', options.outputPadding, 0);
+    if (!outputPadding.every((p, i) => Number.isSafeInteger(p) && p >= 0 && p < attrs.stride[i])) {
+      throw new ValueError(`${op}: option 'outputPadding' expected integers >= 0 and smaller than the stride [${attrs.stride.join(',')}], got [${outputPadding.join(',')}]`);
+    }
+    const p = attrs.padding.length === 2 ? [attrs.padding[0], attrs.padding[1], attrs.padding[0], attrs.padding[1]] : attrs.padding;
+    const outH = (h - 1) * attrs.stride[0] - p[0] - p[2] + attrs.dilation[0] * (kh - 1) + outputPadding[0] + 1;
+    const outW = (w - 1) * attrs.stride[1] - p[1] - p[3] + attrs.dilation[1] * (kw - 1) + outputPadding[1] + 1;
+    if (outH < 1 || outW < 1) throw new ShapeError(`${op}: the padding leaves an output of ${outH}x${outW} ${shapes}`);
+    const cout = outPerGroup * attrs.groups;
+    let y = conv2dBackwardData(x, weight, [n, cout, outH, outW], attrs);
+    if (bias) {
+      if (!bias.isTensor || bias.shape.length !== 1 || bias.shape[0] !== cout) {
+        throw new ShapeError(`${op}: bias expected shape [${cout}] (one per output channel), got ${bias?.isTensor ? fmtShape(bias.shape) : String(bias)}`);
+      }
+      y = add(y, reshape(bias, [1, cout, 1, 1]));
+    }
+    return unbatched ? reshape(y, y.shape.slice(1)) : y;
+  });
+}
+
+export interface ConvTranspose1dOptions {
+  stride?: number;
+  /** A number or [left, right]. */
+  padding?: number | readonly [number, number];
+  outputPadding?: number;
+  dilation?: number;
+  groups?: number;
+  algo?: ConvAlgo;
+}
+
+/** 1-d transposed convolution: input [N,C_in,L] (or [C_in,L]), weight [C_in,C_out/groups,k]; convTranspose2d on [N,C,1,L] views. */
+export function convTranspose1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose1dOptions = {}): Tensor {
+  const op = 'convTranspose1d';
+  return scope(() => {
+    if (!input?.isTensor || !weight?.isTensor) throw new ValueError(`${op}: expected input and weight tensors`);
+    if (input.shape.length !== 2 && input.shape.length !== 3) throw new ShapeError(`${op}: input expected [N,C_in,L] or [C_in,L], got ${fmtShape(input.shape)}`);
+    if (weight.shape.length !== 3) throw new ShapeError(`${op}: weight expected 3 dimensions [C_in,C_out/groups,k], got ${fmtShape(weight.shape)}`);
+    const unbatched = input.shape.length === 2;
+    const [n, c, l] = unbatched ? [1, ...input.shape] : input.shape;
+    const p = options.padding;
+    const y = convTranspose2d(reshape(input, [n, c, 1, l]), reshape(weight, [weight.shape[0], weight.shape[1], 1, weight.shape[2]]), bias, {
+      stride: [1, scalarOf(op, 'stride', options.stride, 1)],
+      padding: Array.isArray(p) && p.length === 2 ? [0, p[0], 0, p[1]] : [0, scalarOf(op, 'padding', p, 0)],
+      outputPadding: [0, scalarOf(op, 'outputPadding', options.outputPadding, 0)],
+      dilation: [1, scalarOf(op, 'dilation', options.dilation, 1)],
+      groups: options.groups,
+      algo: options.algo,
     });
     return reshape(y, unbatched ? [y.shape[1], y.shape[3]] : [y.shape[0], y.shape[1], y.shape[3]]);
   });
