@@ -86,6 +86,8 @@ def later_cases():
         ("conv_transpose2d", nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1), {"cls": "ConvTranspose2d", "args": [4, 3, 3, {"stride": 2, "padding": 1, "outputPadding": 1}]}, [randn(2, 4, 5, 4)], {}),
         ("conv_transpose2d_groups_dilation", nn.ConvTranspose2d(4, 6, (3, 2), groups=2, dilation=2, bias=False), {"cls": "ConvTranspose2d", "args": [4, 6, [3, 2], {"groups": 2, "dilation": 2, "bias": False}]}, [randn(1, 4, 4, 5)], {}),
         ("conv_transpose1d", nn.ConvTranspose1d(3, 5, 4, stride=2, padding=1), {"cls": "ConvTranspose1d", "args": [3, 5, 4, {"stride": 2, "padding": 1}]}, [randn(2, 3, 7)], {}),
+        ("upsample_bilinear", nn.Upsample(scale_factor=2, mode="bilinear"), {"cls": "Upsample", "args": [{"scaleFactor": 2, "mode": "bilinear"}]}, [randn(2, 3, 4, 5)], {}),
+        ("upsample_nearest_size", nn.Upsample(size=(5, 3)), {"cls": "Upsample", "args": [{"size": [5, 3]}]}, [randn(1, 2, 3, 2)], {}),
     ]
 
 

@@ -4,6 +4,7 @@ export { Sequential, ModuleList, ModuleDict, Identity } from './containers.js';
 export { Linear } from './layers/linear.js';
 export { Conv2d, Conv1d, type Conv2dOptions, type Conv1dOptions, type ConvAlgo } from './layers/conv.js';
 export { ConvTranspose2d, ConvTranspose1d, type ConvTranspose2dOptions, type ConvTranspose1dOptions } from './layers/conv-transpose.js';
+export { Upsample } from './layers/upsample.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './layers/pool.js';
 export { ReLU, LeakyReLU, ELU, GELU, Softplus, Sigmoid, Tanh, Softmax, LogSoftmax, Flatten } from './layers/activation.js';
 export { Dropout } from './layers/dropout.js';

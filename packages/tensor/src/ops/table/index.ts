@@ -5,6 +5,7 @@ export * from './compare.js';
 export * from './unary.js';
 export * from './cast.js';
 export * from './conv.js';
+export * from './interpolate.js';
 export * from './inplace.js';
 export * from './norm.js';
 export * from './optim.js';

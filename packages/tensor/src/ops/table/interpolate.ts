@@ -1,0 +1,115 @@
+// Resizing: PyTorch's F.interpolate (and nn.Upsample) over the last one or two dimensions. No
+// kernel of its own: 'nearest' picks rows and columns with indexSelect, 'linear'/'bilinear' is
+// separable, so each axis is a matmul by a small interpolation matrix (oneDNN / cuBLAS), and
+// 'area' is adaptive average pooling. Gradients come from those ops.
+
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { scope } from '../../memory.js';
+import { tensor } from '../../creation.js';
+import type { Tensor } from '../../tensor.js';
+import { indexSelect } from './index-ops.js';
+import { matmul } from './linalg.js';
+import { adaptiveAvgPool2d } from './pool.js';
+import { reshape, transpose } from './shape.js';
+
+export const interpolateModes = ['nearest', 'linear', 'bilinear', 'area'] as const;
+export type InterpolateMode = (typeof interpolateModes)[number];
+
+export interface InterpolateOptions {
+  /** The output's spatial size: L for [N,C,L], [H, W] (or one number for both) for [N,C,H,W]. */
+  size?: number | readonly number[];
+  /** Multiplies each spatial size (rounded down); the source coordinates use 1/scaleFactor, as PyTorch. */
+  scaleFactor?: number | readonly number[];
+  /** 'nearest' (default), 'linear' (3-d input), 'bilinear' (4-d input), 'area' (adaptive average). */
+  mode?: InterpolateMode;
+  /** Linear modes only: corner pixels' centres map onto each other (PyTorch's align_corners). */
+  alignCorners?: boolean;
+}
+
+/** Per spatial axis: the output size and the source step (input/output, or 1/scaleFactor). */
+interface Axis {
+  inSize: number;
+  outSize: number;
+  scale: number;
+}
+
+function spatialAxes(op: string, spatial: readonly number[], o: InterpolateOptions): Axis[] {
+  const k = spatial.length;
+  const list = (name: string, v: number | readonly number[]): number[] => {
+    const a = typeof v === 'number' ? Array<number>(k).fill(v) : [...v];
+    if (a.length !== k) throw new ValueError(`${op}: option '${name}' expected ${k === 1 ? 'a number' : `a number or ${k} numbers`} for ${k} spatial dimension${k > 1 ? 's' : ''}, got [${a.join(',')}]`);
+    return a;
+  };
+  if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new ValueError(`${op}: expected exactly one of the options 'size' and 'scaleFactor'`);
+  if (o.size !== undefined) {
+    const size = list('size', o.size);
+    if (!size.every((s) => Number.isSafeInteger(s) && s >= 1)) throw new ValueError(`${op}: option 'size' expected integers >= 1, got [${size.join(',')}]`);
+    return spatial.map((inSize, i) => ({ inSize, outSize: size[i], scale: inSize / size[i] }));
+  }
+  const factor = list('scaleFactor', o.scaleFactor!);
+  if (!factor.every((f) => Number.isFinite(f) && f > 0)) throw new ValueError(`${op}: option 'scaleFactor' expected positive numbers, got [${factor.join(',')}]`);
+  const axes = spatial.map((inSize, i) => ({ inSize, outSize: Math.floor(inSize * factor[i]), scale: 1 / factor[i] }));
+  if (axes.some((a) => a.outSize < 1)) throw new ValueError(`${op}: scaleFactor [${factor.join(',')}] leaves an empty output from ${fmtShape(spatial)}`);
+  return axes;
+}
+
+// PyTorch's source index of output position d for 'nearest': floor(d·scale), clamped.
+function nearestIndex(a: Axis): Int32Array {
+  return Int32Array.from({ length: a.outSize }, (_, d) => Math.min(Math.floor(d * a.scale), a.inSize - 1));
+}
+
+// The [outSize, inSize] matrix of linear interpolation along one axis (PyTorch's coordinates:
+// half-pixel centres clamped at 0, or aligned corners).
+function linearMatrix(a: Axis, alignCorners: boolean): Float32Array {
+  const m = new Float32Array(a.outSize * a.inSize);
+  for (let d = 0; d < a.outSize; d++) {
+    const src = alignCorners
+      ? a.outSize > 1 ? (d * (a.inSize - 1)) / (a.outSize - 1) : 0
+      : Math.max((d + 0.5) * a.scale - 0.5, 0);
+    const i0 = Math.min(Math.floor(src), a.inSize - 1);
+    const i1 = Math.min(i0 + 1, a.inSize - 1);
+    const t = src - i0;
+    m[d * a.inSize + i0] += 1 - t;
+    m[d * a.inSize + i1] += t;
+  }
+  return m;
+}
+
+/**
+ * Resizes [N,C,L] or [N,C,H,W] (PyTorch's F.interpolate): 'nearest' (default) or 'area' on
+ * either, 'linear' on [N,C,L], 'bilinear' on [N,C,H,W], by `size` or `scaleFactor`.
+ */
+export function interpolate(input: Tensor, options: InterpolateOptions): Tensor {
+  const op = 'interpolate';
+  return scope(() => {
+    if (!input?.isTensor) throw new ValueError(`${op}: expected a tensor input`);
+    if (input.dtype !== 'float32') throw new DTypeError(`${op}: input expected float32, got ${input.dtype}`);
+    const mode = options.mode ?? 'nearest';
+    if (!interpolateModes.includes(mode)) throw new ValueError(`${op}: option 'mode' expected one of ${interpolateModes.map((m) => `'${m}'`).join(', ')}, got '${mode}'`);
+    const rank = input.shape.length;
+    if (rank !== 3 && rank !== 4) throw new ShapeError(`${op}: input expected [N,C,L] or [N,C,H,W], got ${fmtShape(input.shape)}`);
+    if ((mode === 'linear' && rank !== 3) || (mode === 'bilinear' && rank !== 4)) {
+      throw new ShapeError(`${op}: mode '${mode}' expected ${mode === 'linear' ? '[N,C,L]' : '[N,C,H,W]'} input, got ${fmtShape(input.shape)}`);
+    }
+    const linearMode = mode === 'linear' || mode === 'bilinear';
+    if (options.alignCorners !== undefined && !linearMode) throw new ValueError(`${op}: option 'alignCorners' applies to the modes 'linear' and 'bilinear' only, not '${mode}'`);
+    const axes = spatialAxes(op, input.shape.slice(2), options);
+    if (mode === 'area') {
+      const x4 = rank === 3 ? reshape(input, [input.shape[0], input.shape[1], 1, input.shape[2]]) : input;
+      const y = adaptiveAvgPool2d(x4, rank === 3 ? [1, axes[0].outSize] : [axes[0].outSize, axes[1].outSize]);
+      return rank === 3 ? reshape(y, [y.shape[0], y.shape[1], y.shape[3]]) : y;
+    }
+    let y = input;
+    axes.forEach((a, i) => {
+      const dim = 2 + i;
+      if (mode === 'nearest') {
+        y = indexSelect(y, dim, tensor(nearestIndex(a), { dtype: 'int32', device: input.device }));
+        return;
+      }
+      // out = M·x along `dim`: the last axis as x·Mᵀ, the one before as M·x over the batch.
+      const m = tensor(linearMatrix(a, options.alignCorners ?? false), { shape: [a.outSize, a.inSize], device: input.device });
+      y = dim === rank - 1 ? matmul(y, transpose(m, 0, 1)) : matmul(m, y);
+    });
+    return y;
+  });
+}
