@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch trajectories for @nutshell/optim's tests: 20 steps of every optimiser configuration on a
-fixed parameter with a fixed sequence of gradients, and 20 steps of every lr schedule.
+fixed parameter with a fixed sequence of gradients, and 20 steps of every lr schedule driving
+SGD with momentum on the same gradients.
 
     /opt/torch-venv/bin/python scripts/fixtures_optim.py   (npm run fixtures -w @nutshell/optim)
 
@@ -59,9 +60,11 @@ def main():
         p = torch.nn.Parameter(p0.clone())
         opt = torch.optim.SGD([p], lr=0.1, momentum=0.9)
         sched = getattr(torch.optim.lr_scheduler, cls)(opt, **kw)
-        lrs, moms = [opt.param_groups[0]["lr"]], [opt.param_groups[0]["momentum"]]
+        lrs, moms, traj = [opt.param_groups[0]["lr"]], [opt.param_groups[0]["momentum"]], []
         for t in range(STEPS):
+            p.grad = grads[t].clone()
             opt.step()
+            traj.append(p.detach().clone())
             if cls == "ReduceLROnPlateau":
                 sched.step(PLATEAU_METRICS[t])
             else:
@@ -70,6 +73,7 @@ def main():
             moms.append(opt.param_groups[0]["momentum"])
         out[f"{name}/lrs"] = torch.tensor(lrs, dtype=torch.float64).float()
         out[f"{name}/momentum"] = torch.tensor(moms, dtype=torch.float64).float()
+        out[f"{name}/traj"] = torch.stack(traj)
     path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "optim.safetensors")
     meta = {"optimisers": json.dumps(OPTIMISERS), "schedules": json.dumps(SCHEDULES), "steps": str(STEPS), "torch": torch.__version__}
     save_file({k: v.contiguous() for k, v in out.items()}, path, metadata=meta)

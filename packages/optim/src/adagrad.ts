@@ -15,7 +15,7 @@ export interface AdagradOptions {
 /** Adagrad (torch.optim.Adagrad). */
 export class Adagrad extends Optimizer<Required<AdagradOptions>> {
   constructor(params: ParamsArg<AdagradOptions>, options: AdagradOptions = {}) {
-    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, foreach: true, ...options });
+    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, foreach: true }, options);
   }
   protected validate(o: Required<AdagradOptions>): void {
     checkRange('Adagrad', 'lr', o.lr, o.lr >= 0, 'lr >= 0');

@@ -35,7 +35,19 @@ export abstract class Optimizer<O extends { lr: number }> {
   /** Per-parameter state (momentum buffers, moments, step counts). */
   readonly state = new Map<Tensor, Record<string, Tensor | number>>();
 
-  protected constructor(params: ParamsArg<O>, readonly defaults: O) {
+  readonly defaults: O;
+
+  /**
+   * `defaults`: every option the optimiser takes, with its default (lr may be left out, as SGD
+   * has none); `options`: the caller's, refused when it names an option the optimiser does not
+   * take (a param group may carry extra keys, as in PyTorch: they are ignored).
+   */
+  protected constructor(params: ParamsArg<O>, defaults: Omit<O, 'lr'> & { lr?: number }, options: object) {
+    const known = new Set(['lr', ...Object.keys(defaults)]);
+    for (const key of Object.keys(options)) {
+      if (!known.has(key)) throw new ValueError(`${this.constructor.name}: unknown option '${key}' (it takes ${[...known].map((k) => `'${k}'`).join(', ')})`);
+    }
+    this.defaults = { ...defaults, ...options } as O;
     const list = [...(params as Iterable<unknown>)];
     if (list.length === 0) throw new ValueError(`${this.constructor.name}: got an empty parameter list`);
     const grouped = (list[0] as { params?: unknown }).params !== undefined;
@@ -50,7 +62,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         if (seen.has(p)) throw new ValueError(`${this.constructor.name}: a parameter appears in more than one group`);
         seen.add(p);
       }
-      const options = { ...defaults, ...rest } as O;
+      const options = { ...this.defaults, ...rest } as O;
       this.validate(options);
       this.paramGroups.push({ params: tensors, options });
     }

@@ -16,7 +16,7 @@ export interface RMSpropOptions {
 /** RMSprop (torch.optim.RMSprop), optionally centered and with momentum. */
 export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
   constructor(params: ParamsArg<RMSpropOptions>, options: RMSpropOptions = {}) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, foreach: true, ...options });
+    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, foreach: true }, options);
   }
   protected validate(o: Required<RMSpropOptions>): void {
     checkRange('RMSprop', 'lr', o.lr, o.lr >= 0, 'lr >= 0');
@@ -37,10 +37,10 @@ export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
       if (o.centered) st.gradAvg = this.stateTensor(p);
     }
     st.step = (st.step as number) + 1;
-    const { foreach: _, ...attrs } = o;
     return {
       tensors: [p, grad, st.squareAvg as Tensor, o.centered ? (st.gradAvg as Tensor) : null, o.momentum > 0 ? (st.momentumBuffer as Tensor) : null],
-      attrs,
+      // By name: a group also holds what schedulers and callers add to it.
+      attrs: { lr: o.lr, alpha: o.alpha, eps: o.eps, weightDecay: o.weightDecay, momentum: o.momentum, centered: o.centered, maximize: o.maximize },
       key: '',
     };
   }

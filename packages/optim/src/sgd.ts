@@ -15,7 +15,7 @@ export interface SGDOptions {
 /** Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (torch.optim.SGD). */
 export class SGD extends Optimizer<Required<SGDOptions>> {
   constructor(params: ParamsArg<SGDOptions>, options: SGDOptions) {
-    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, foreach: true, ...options });
+    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, foreach: true }, options);
   }
   protected validate(o: Required<SGDOptions>): void {
     checkRange('SGD', 'lr', o.lr, o.lr >= 0, 'lr >= 0');
@@ -31,7 +31,8 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
     let buf = st.momentumBuffer as Tensor | undefined;
     const firstStep = o.momentum !== 0 && !buf;
     if (firstStep) buf = st.momentumBuffer = this.stateTensor(p);
-    const { foreach: _, ...attrs } = o;
-    return { tensors: [p, grad, o.momentum !== 0 ? buf! : null], attrs: { ...attrs, firstStep }, key: firstStep ? 'first' : '' };
+    // The step op's attributes by name: a group also holds what schedulers and callers add to it.
+    const attrs = { lr: o.lr, momentum: o.momentum, dampening: o.dampening, weightDecay: o.weightDecay, nesterov: o.nesterov, maximize: o.maximize, firstStep };
+    return { tensors: [p, grad, o.momentum !== 0 ? buf! : null], attrs, key: firstStep ? 'first' : '' };
   }
 }

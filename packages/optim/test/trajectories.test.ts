@@ -38,7 +38,7 @@ describe('optimisers follow PyTorch for 20 steps', () => {
   }
 });
 
-describe('schedules follow PyTorch for 20 steps', () => {
+describe('schedules follow PyTorch for 20 steps, driving SGD with momentum', () => {
   const metrics = raw('plateau_metrics').data as Float32Array;
   for (const [name, [cls, kw]] of Object.entries(JSON.parse(file.metadata.schedules) as Record<string, [string, Record<string, unknown>]>)) {
     it(name, () => {
@@ -48,7 +48,12 @@ describe('schedules follow PyTorch for 20 steps', () => {
       const sched = new Sched(opt, camel(kw));
       const lrs = [opt.paramGroups[0].options.lr];
       const moms = [opt.paramGroups[0].options.momentum];
+      const traj = raw(`${name}/traj`).data as Float32Array;
       for (let t = 0; t < steps; t++) {
+        p.grad?.dispose();
+        p.grad = tensor(slice(grads.data as Float32Array, t, 12).slice(), { shape: [3, 4] });
+        opt.step();
+        expectClose(p.dataSync(), slice(traj, t, 12), 1e-5, 1e-4, `${name} step ${t + 1}`);
         sched.step(metrics[t]);
         lrs.push(opt.paramGroups[0].options.lr);
         moms.push(opt.paramGroups[0].options.momentum);
@@ -120,5 +125,35 @@ describe('optimiser behaviour', () => {
     expect(() => new optim.Adam([])).toThrowError(/Adam: got an empty parameter list/);
     expect(() => new optim.SGD([tensor([1], { dtype: 'int32' })], { lr: 1 })).toThrowError(/can only optimise float32 tensors, got int32/);
     expect(() => new optim.StepLR(new optim.SGD([p], { lr: 1 }), { stepSize: 0 })).toThrowError(/StepLR: stepSize expected a number > 0, got 0/);
+    expect(() => new optim.SGD([p], {} as never)).toThrowError(/SGD: lr expected lr >= 0, got undefined/);
+    expect(() => new optim.Adam([p], { beta: [0.9, 0.99] } as never)).toThrowError(/^Adam: unknown option 'beta' \(it takes 'lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'foreach'\)$/);
   });
+
+  // What a scheduler adds to each group (initialLr), and keys a caller adds to a group (a name),
+  // must not reach the step ops, whichever optimiser and form runs them.
+  for (const [name, make] of [
+    ['SGD', (ps: unknown) => new optim.SGD(ps as Tensor[], { lr: 0.1, momentum: 0.9 })],
+    ['Adam', (ps: unknown) => new optim.Adam(ps as Tensor[], { lr: 0.1 })],
+    ['AdamW', (ps: unknown) => new optim.AdamW(ps as Tensor[], { lr: 0.1 })],
+    ['RMSprop', (ps: unknown) => new optim.RMSprop(ps as Tensor[], { lr: 0.1, momentum: 0.5, centered: true })],
+    ['Adagrad', (ps: unknown) => new optim.Adagrad(ps as Tensor[], { lr: 0.1 })],
+  ] as const) {
+    for (const foreach of [true, false]) {
+      it(`${name} (foreach ${foreach}) steps under a scheduler, with extra keys in a param group`, () => {
+        const a = tensor([1, 2], { requiresGrad: true });
+        const b = tensor([3], { requiresGrad: true });
+        const opt = make([{ params: [a], name: 'backbone', foreach }, { params: [b], name: 'head', lr: 0.01, foreach }]);
+        const sched = new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 });
+        for (let t = 0; t < 3; t++) {
+          a.grad = tensor([1, -1]);
+          b.grad = tensor([1]);
+          opt.step();
+          sched.step();
+        }
+        expect(opt.paramGroups.map((g) => g.options.lr)).toEqual([0.1 / 8, 0.01 / 8]);
+        expect(a.dataSync()[0]).toBeLessThan(1);
+        expect(b.dataSync()[0]).toBeLessThan(3);
+      });
+    }
+  }
 });
