@@ -1,13 +1,15 @@
-// Activations and their backward ops through oneDNN's eltwise forward/backward primitives
-// (relu, leaky relu, elu, logistic, tanh, gelu erf/tanh), cached per (algorithm, alpha, beta,
-// size). Elementwise functions ignore shape, so every tensor is a 1-D buffer here. softplus wraps
-// oneDNN's soft_relu in two vectorised passes (2.6's soft_relu has no beta and no threshold).
+// Activations and their backward ops, mostly through oneDNN's eltwise forward/backward primitives
+// (leaky relu, logistic, tanh, gelu erf/tanh; every backward), cached per (algorithm, alpha, beta,
+// size). Elementwise functions ignore shape, so every tensor is a 1-D buffer here. relu (NaN kept),
+// elu (an accurate e^x − 1) and softplus (an accurate log(1 + e^z), beta and threshold) are our
+// own vectorised loops (vmath.h), where oneDNN 2.x's differ from PyTorch.
 #include <cmath>
 #include <cstring>
 
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
 #include "onednn.h"
+#include "vmath.h"
 
 namespace nutshell::cpu {
 
@@ -101,7 +103,16 @@ algorithm gelu_algorithm(core::GeluAttrs::Approximate a) {
 
 }  // namespace
 
-void relu(OpCall& call) { run_forward(call, algorithm::eltwise_relu); }
+// max(x, 0) with NaN kept, as PyTorch's relu (oneDNN's relu, a vector max, turns NaN into 0 and
+// would hide a diverging network).
+void relu(OpCall& call) {
+  const float* x = call.in(0).data<float>();
+  float* y = call.out(0).data<float>();
+  const int64_t n = call.out(0).numel();
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) y[i] = x[i] <= 0.f ? 0.f : x[i];
+  );
+}
 
 void reluBackward(OpCall& call) { run_backward(call, algorithm::eltwise_relu); }
 
@@ -113,7 +124,18 @@ void leakyReluBackward(OpCall& call) {
   run_backward(call, algorithm::eltwise_relu, static_cast<float>(core::LeakyReluBackwardAttrs::decode(call.reader()).negativeSlope));
 }
 
-void elu(OpCall& call) { run_forward(call, algorithm::eltwise_elu, static_cast<float>(core::EluAttrs::decode(call.reader()).alpha)); }
+// x if x > 0, else alpha·(e^x − 1) through an accurate expm1 (oneDNN's e^x − 1 cancels near 0:
+// elu(−1e-4) was 2e-4 off relative).
+void elu(OpCall& call) {
+  const float alpha = static_cast<float>(core::EluAttrs::decode(call.reader()).alpha);
+  const float* x = call.in(0).data<float>();
+  float* y = call.out(0).data<float>();
+  const int64_t n = call.out(0).numel();
+  vmath::blocks(x, y, n, vmath::expm1);
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) y[i] = x[i] > 0.f ? x[i] : alpha * y[i];
+  );
+}
 
 void eluBackward(OpCall& call) {
   run_backward(call, algorithm::eltwise_elu, static_cast<float>(core::EluBackwardAttrs::decode(call.reader()).alpha));
@@ -148,9 +170,9 @@ const float* scaled_by(const float* x, float beta, float* out, int64_t n) {
 
 // PyTorch: x if beta·x > threshold else log1p(exp(beta·x)) / beta, in float32. Vectorised passes
 // instead of a scalar libm loop (10-30x slower): z = beta·x into the output (skipped for beta 1),
-// oneDNN's soft_relu (log(1 + e^z); 2.6's has no beta and no threshold), then the threshold select
-// and the 1/beta scale. Differs from PyTorch only for thresholds above 88, where PyTorch's e^z
-// overflows to inf and soft_relu returns z.
+// log(1 + e^z) as max(z, 0) + log1p(e^−|z|) (vmath.h; oneDNN 2.x's soft_relu went through its
+// inexact log and gave −1.9e-6 at z = −20), then the threshold select and the 1/beta scale.
+// Differs from PyTorch only for thresholds above 88, where PyTorch's e^z overflows to inf.
 void softplus(OpCall& call) {
   auto a = core::SoftplusAttrs::decode(call.reader());
   const float* x = call.in(0).data<float>();
@@ -158,7 +180,7 @@ void softplus(OpCall& call) {
   const float beta = static_cast<float>(a.beta), threshold = static_cast<float>(a.threshold);
   int64_t n = call.out(0).numel();
   if (n == 0) return;
-  eltwise::forward(algorithm::eltwise_soft_relu, 0.f, 0.f, scaled_by(x, beta, y, n), y, n);
+  vmath::blocks(scaled_by(x, beta, y, n), y, n, vmath::softplus);
   NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
     for (int64_t i = 0; i < n; ++i) y[i] = x[i] * beta > threshold ? x[i] : y[i] / beta;
   );

@@ -1,7 +1,8 @@
 // softmax and logSoftmax over one dim, forward and backward.
 //
 // Note [softmax layouts]: the tensor is seen as [outer, size, inner]. When the dim is the last one
-// (inner = 1) oneDNN's (log)softmax forward/backward primitives run it (jit, cached by dims). When
+// (inner = 1) oneDNN's (log)softmax primitives run it (jit, cached by dims), except logSoftmax's
+// forward, a row loop of our own for its accuracy (row_log_softmax). When
 // it is not, oneDNN 2.6 falls back to its reference implementation (`ref:any`, measured 50×
 // slower than PyTorch on [32,64,32,32] over dim 1), so a loop does it instead: blocks of 64
 // adjacent inner positions advance together through the classes, so every access is contiguous
@@ -113,10 +114,9 @@ void loop_softmax(const float* x, float* y, const Layout& l, bool log) {
     float* yb = y + base;
     vmath::strided_max_exp_sum(xb, l.size, l.inner, len, m, s, log ? nullptr : yb);
     if (log) {
-      vmath::log(s, s, len);
-      for (int64_t j = 0; j < len; ++j) m[j] += s[j];  // log Σ exp x
+      vmath::log(s, s, len);  // log Σ exp(x − m)
       for (int64_t c = 0; c < l.size; ++c) {
-        for (int64_t j = 0; j < len; ++j) yb[c * l.inner + j] = xb[c * l.inner + j] - m[j];
+        for (int64_t j = 0; j < len; ++j) yb[c * l.inner + j] = (xb[c * l.inner + j] - m[j]) - s[j];
       }
     } else {
       for (int64_t j = 0; j < len; ++j) s[j] = 1.f / s[j];
@@ -125,6 +125,23 @@ void loop_softmax(const float* x, float* y, const Layout& l, bool log) {
       }
     }
   });
+}
+
+// logSoftmax over contiguous rows: (x − m) − log Σ exp(x − m), m the row's max (subtracted
+// first, as PyTorch does: x − (m + log Σ) rounds the sum to m's precision), through vmath
+// (oneDNN 2.x's logsoftmax goes through its inexact log: logSoftmax([20, 0])[0] came out
+// +1.4e-6, a positive log-probability).
+void row_log_softmax(const float* x, float* y, const Layout& l) {
+  const int64_t rows = l.outer, n = l.size;
+  NS_PARALLEL_IF(rows * n >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* xr = x + r * n;
+      float* yr = y + r * n;
+      const float m = vmath::max(xr, n);
+      const float log_sum = vmath::log(static_cast<float>(vmath::exp_sum(xr, m, nullptr, n)));
+      for (int64_t j = 0; j < n; ++j) yr[j] = (xr[j] - m) - log_sum;
+    }
+  );
 }
 
 // softmax: dx = y ⊙ (g − Σ g⊙y);  logSoftmax: dx = g − exp(y) ⊙ Σ g.
@@ -153,7 +170,8 @@ template <typename Fwd>
 void forward(const OpCall& call, int64_t dim, const char* name, bool log) {
   if (call.in(0).numel() == 0) return;
   const Layout l = softmax_layout(call.in(0).shape, dim);
-  if (l.inner == 1) onednn_forward<Fwd>(call, l, name);
+  if (l.inner == 1 && log) row_log_softmax(call.in(0).data<float>(), call.out(0).data<float>(), l);
+  else if (l.inner == 1) onednn_forward<Fwd>(call, l, name);
   else loop_softmax(call.in(0).data<float>(), call.out(0).data<float>(), l, log);
 }
 

@@ -1,8 +1,9 @@
 // Elementwise math of one tensor: neg, abs, sign, exp, log, sqrt, rsqrt, logicalNot, clamp and
-// powScalar. Transcendental float32 functions go through oneDNN's eltwise primitive (JIT-ed
-// vector code, ~10x faster than a scalar libm loop: the addon is built for x86-64-v2 with math
-// errno on, so the compiler does not vectorise std::exp/std::sqrt); the rest are plain loops
-// that the compiler vectorises, OpenMP-parallel above kParallelGrain elements.
+// powScalar. exp and log run our vectorised Cephes functions (vmath.h, within 1 ulp; oneDNN 2.x's
+// eltwise log is off by up to 1.4e-6 absolute, so log(1) was −1.4e-6), sqrt oneDNN's eltwise
+// primitive (a scalar libm loop is ~10x slower: the addon is built for x86-64-v2 with math errno
+// on, so the compiler does not vectorise std::sqrt); the rest are plain loops that the compiler
+// vectorises, OpenMP-parallel above kParallelGrain elements.
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -10,6 +11,7 @@
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
 #include "onednn.h"
+#include "vmath.h"
 
 namespace nutshell::cpu {
 
@@ -43,22 +45,30 @@ void same_type(const OpCall& call, F f) {
   });
 }
 
-// A float32 result from any input dtype through one oneDNN eltwise algorithm: float input is
-// read in place, others are converted into the output first and transformed there.
-void float_eltwise(const OpCall& call, dnnl::algorithm alg, float alpha = 0.f, float beta = 0.f) {
+// The float32 input of a float function of any dtype: the input itself, or its values converted
+// into the output (transformed there in place).
+const float* float_source(const OpCall& call) {
   const auto& in = call.in(0);
-  const auto& out = call.out(0);
-  int64_t n = out.numel();
+  if (in.dtype == DType::float32) return in.data<float>();
+  core::dispatch_dtype(in.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    map<T, float>(in, call.out(0), [](T x) { return static_cast<float>(x); });
+  });
+  return call.out(0).data<float>();
+}
+
+// A float32 result from any input dtype through one oneDNN eltwise algorithm.
+void float_eltwise(const OpCall& call, dnnl::algorithm alg, float alpha = 0.f, float beta = 0.f) {
+  int64_t n = call.out(0).numel();
   if (n == 0) return;
-  const float* src = in.data<float>();
-  if (in.dtype != DType::float32) {
-    core::dispatch_dtype(in.dtype, [&](auto tag) {
-      using T = decltype(tag);
-      map<T, float>(in, out, [](T x) { return static_cast<float>(x); });
-    });
-    src = out.data<float>();
-  }
-  eltwise::forward(alg, alpha, beta, src, out.data<float>(), n);
+  eltwise::forward(alg, alpha, beta, float_source(call), call.out(0).data<float>(), n);
+}
+
+// A float32 result from any input dtype through one of vmath's array functions.
+void float_vmath(const OpCall& call, void (*f)(const float*, float*, int64_t)) {
+  int64_t n = call.out(0).numel();
+  if (n == 0) return;
+  vmath::blocks(float_source(call), call.out(0).data<float>(), n, f);
 }
 
 template <typename T>
@@ -101,11 +111,11 @@ void logicalNot(OpCall& call) {
 }
 
 void exp(OpCall& call) {
-  float_eltwise(call, dnnl::algorithm::eltwise_exp);
+  float_vmath(call, vmath::exp);
 }
 
 void log(OpCall& call) {
-  float_eltwise(call, dnnl::algorithm::eltwise_log);
+  float_vmath(call, vmath::log);
 }
 
 void sqrt(OpCall& call) {

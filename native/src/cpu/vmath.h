@@ -10,10 +10,12 @@
 // −87.33 (where the result would be subnormal) and +inf above 88.37 (instead of the last ~3e38
 // of float range); all propagate NaN. The kernels mostly call them on arguments shifted by a
 // maximum, which stay ≤ 0.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 
+#include "broadcast.h"
 #include "onednn.h"
 
 namespace nutshell::cpu::vmath {
@@ -105,6 +107,12 @@ NS_VMATH_INLINE void exp_inplace(V& x) {
   V out = x < lo ? V{} : y;
   out = x > hi ? V{} + std::numeric_limits<float>::infinity() : out;
   x = x != x ? x : out;
+}
+
+// x ← r, except where x is NaN (which stays).
+template <typename V>
+NS_VMATH_INLINE void x_or_nan(V& x, const V& r) {
+  x = x != x ? x : r;
 }
 
 // Natural log: −inf at 0, NaN below 0 and for NaN, +inf at +inf; subnormals are scaled first.
@@ -203,6 +211,31 @@ NS_VMATH_INLINE void tanh_inplace(V& x) {
   V big = (1.f - e) / (1.f + e);
   big = x < 0.f ? -big : big;
   x = a < 0.625f ? small : big;
+}
+
+// log(1 + e^z) without overflow or cancellation: max(z, 0) + log1p(e^(−|z|)) (softplus).
+template <typename V>
+NS_VMATH_INLINE void softplus_inplace(V& z) {
+  V e = z < 0.f ? -z : z;
+  exp_neg_inplace(e);
+  log1p_inplace(e);
+  x_or_nan(z, (z > 0.f ? z : V{}) + e);
+}
+
+// e^x − 1, accurate near 0: (u − 1)·x / log(u) with u = e^x undoes the rounding of u (Kahan);
+// x where u rounds to 1, −1 where it underflows, +inf where it overflows, NaN propagates.
+template <typename V>
+NS_VMATH_INLINE void expm1_inplace(V& x) {
+  V u = x;
+  exp_inplace(u);
+  V lu = u;
+  log_inplace(lu);
+  const V um1 = u - 1.f;
+  V r = um1 * (x / (lu == 0.f ? V{} + 1.f : lu));
+  r = u == 1.f ? x : r;
+  r = u == 0.f ? V{} - 1.f : r;
+  r = u == std::numeric_limits<float>::infinity() ? u : r;
+  x_or_nan(x, r);
 }
 
 template <void (*F)(f4&)>
@@ -403,6 +436,16 @@ NS_VMATH_INLINE void tanh_n(const float* x, float* y, int64_t n) {
 }
 
 NS_VMATH_WIDTHS(tanh_n, void, (const float* x, float* y, int64_t n), (x, y, n))
+template <typename V>
+NS_VMATH_INLINE void softplus_n(const float* x, float* y, int64_t n) {
+  map<V>(x, y, n, [](V& v) { softplus_inplace(v); });
+}
+template <typename V>
+NS_VMATH_INLINE void expm1_n(const float* x, float* y, int64_t n) {
+  map<V>(x, y, n, [](V& v) { expm1_inplace(v); });
+}
+NS_VMATH_WIDTHS(softplus_n, void, (const float* x, float* y, int64_t n), (x, y, n))
+NS_VMATH_WIDTHS(expm1_n, void, (const float* x, float* y, int64_t n), (x, y, n))
 NS_VMATH_WIDTHS(sigmoid_n, void, (const float* x, float* y, int64_t n), (x, y, n))
 NS_VMATH_WIDTHS(exp_sum, double, (const float* x, float shift, float* y, int64_t n), (x, shift, y, n))
 NS_VMATH_WIDTHS(sum_sq_dev, double, (const float* x, float mean, int64_t n), (x, mean, n))
@@ -431,6 +474,19 @@ inline void log(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(log_n, 
 inline void log1p(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(log1p_n, (x, y, n)); }
 inline void sigmoid(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(sigmoid_n, (x, y, n)); }
 inline void tanh(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(tanh_n, (x, y, n)); }
+inline void softplus(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(softplus_n, (x, y, n)); }
+inline void expm1(const float* x, float* y, int64_t n) { NS_VMATH_DISPATCH(expm1_n, (x, y, n)); }
+
+// f(x + b, y + b, len) over blocks of n floats, spread over the threads above kParallelGrain
+// elements (the array functions above are single-threaded).
+template <typename F>
+inline void blocks(const float* x, float* y, int64_t n, F f) {
+  constexpr int64_t kBlock = 8192;
+  const int64_t count = (n + kBlock - 1) / kBlock;
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t b = 0; b < count; ++b) f(x + b * kBlock, y + b * kBlock, std::min(kBlock, n - b * kBlock));
+  );
+}
 
 // y[i] = exp(x[i] − shift) (y may be null); returns their sum, in float lanes per block of 256
 // and in double across blocks.

@@ -1,8 +1,9 @@
 // Activations on cuda: cuDNN's activation forward/backward where it has the function (relu,
-// sigmoid, tanh, elu forward; relu, sigmoid and tanh backward), our kernels for the rest
-// (activation_kernels.cu: leaky relu, gelu, softplus, and elu's backward, which cuDNN computes
-// from the forward's output while our op receives its input). Same semantics as
-// cpu/activation.cc: the backward ops take (grad, input), or (grad, output) for sigmoid and tanh.
+// sigmoid, tanh; NaN propagated, as PyTorch's relu keeps it), our kernels for the rest
+// (activation_kernels.cu: elu forward, with expm1 near 0; leaky relu, gelu, softplus; elu's
+// backward, which cuDNN computes from the forward's output while our op receives its input).
+// Same semantics as cpu/activation.cc: the backward ops take (grad, input), or (grad, output)
+// for sigmoid and tanh.
 #include "../gen/cuda_kernels.gen.h"
 #include "activation_kernels.cuh"
 #include "check.h"
@@ -19,17 +20,17 @@ const float* in(const OpCall& call, size_t i) { return call.in(i).data<float>();
 float* out(const OpCall& call) { return call.out(0).data<float>(); }
 int64_t count(const OpCall& call) { return call.out(0).numel(); }
 
-void cudnn_forward(OpCall& call, dnn::Activation a, double coef = 0.0) {
+void cudnn_forward(OpCall& call, dnn::Activation a) {
   if (count(call) == 0) return;
   DeviceContext& ctx = context_of(call);
-  dnn::activation_forward(ctx.cudnn, a, coef, in(call, 0), out(call), count(call));
+  dnn::activation_forward(ctx.cudnn, a, in(call, 0), out(call), count(call));
 }
 
 // inputs (grad, data): data is the forward's output (sigmoid, tanh) or input (relu).
 void cudnn_backward(OpCall& call, dnn::Activation a) {
   if (count(call) == 0) return;
   DeviceContext& ctx = context_of(call);
-  dnn::activation_backward(ctx.cudnn, a, 0.0, in(call, 1), in(call, 0), out(call), count(call));
+  dnn::activation_backward(ctx.cudnn, a, in(call, 1), in(call, 0), out(call), count(call));
 }
 
 }  // namespace
@@ -44,7 +45,10 @@ void sigmoidBackward(OpCall& call) { cudnn_backward(call, dnn::Activation::sigmo
 void tanh(OpCall& call) { cudnn_forward(call, dnn::Activation::tanh); }
 void tanhBackward(OpCall& call) { cudnn_backward(call, dnn::Activation::tanh); }
 
-void elu(OpCall& call) { cudnn_forward(call, dnn::Activation::elu, core::EluAttrs::decode(call.reader()).alpha); }
+void elu(OpCall& call) {
+  auto a = core::EluAttrs::decode(call.reader());
+  NS_CUDA_CHECK(dnn::elu_forward(in(call, 0), out(call), count(call), static_cast<float>(a.alpha), context_of(call).stream));
+}
 
 void eluBackward(OpCall& call) {
   auto a = core::EluBackwardAttrs::decode(call.reader());

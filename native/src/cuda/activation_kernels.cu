@@ -29,6 +29,14 @@ __device__ inline float sigmoid(float z) {
   return e / (1.0f + e);
 }
 
+// e^v − 1 through expm1f below 0: accurate near 0, where e^v − 1 cancels.
+__global__ void elu_kernel(const float* __restrict__ x, float* __restrict__ y, int64_t n, float alpha) {
+  NS_GRID_STRIDE(i, n) {
+    const float v = x[i];
+    y[i] = v > 0.0f ? v : alpha * expm1f(v);
+  }
+}
+
 __global__ void leaky_relu_kernel(const float* __restrict__ x, float* __restrict__ y, int64_t n, float slope) {
   NS_GRID_STRIDE(i, n) {
     const float v = x[i];
@@ -94,6 +102,12 @@ __global__ void softplus_backward_kernel(const float* __restrict__ g, const floa
 }
 
 }  // namespace
+
+cudaError_t elu_forward(const float* x, float* y, int64_t n, float alpha, cudaStream_t stream) {
+  if (n <= 0) return cudaSuccess;
+  elu_kernel<<<blocks_for(n), kThreads, 0, stream>>>(x, y, n, alpha);
+  return cudaGetLastError();
+}
 
 cudaError_t leaky_relu_forward(const float* x, float* y, int64_t n, float slope, cudaStream_t stream) {
   if (n <= 0) return cudaSuccess;

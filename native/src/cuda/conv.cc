@@ -58,7 +58,7 @@ void conv2d(OpCall& call) {
   // allows an activation's input and output to be the same buffer.
   const bool relu = a.activation == core::Conv2dAttrs::Activation::relu;
   auto activate = [&] {
-    if (relu) dnn::activation_forward(ctx.cudnn, dnn::Activation::relu, 0.0, y.data<float>(), y.data<float>(), y.numel());
+    if (relu) dnn::activation_forward(ctx.cudnn, dnn::Activation::relu, y.data<float>(), y.data<float>(), y.numel());
   };
   if (x.numel() == 0 || w.numel() == 0) {  // no input channels: the output is the bias
     NS_CUDA_CHECK(dnn::fill_channels(y.data<float>(), with_bias ? b.data<float>() : nullptr, y.shape[0], y.shape[1], y.shape[2] * y.shape[3], ctx.stream));

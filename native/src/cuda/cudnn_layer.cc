@@ -312,16 +312,15 @@ constexpr int64_t kFlatChunk = int64_t{1} << 30;
 
 class ActivationDesc {
  public:
-  ActivationDesc(Activation a, double coef) {
+  explicit ActivationDesc(Activation a) {
     NS_CUDNN_CHECK(cudnnCreateActivationDescriptor(&desc_));
     cudnnActivationMode_t mode = CUDNN_ACTIVATION_RELU;
     switch (a) {
       case Activation::relu: mode = CUDNN_ACTIVATION_RELU; break;
       case Activation::sigmoid: mode = CUDNN_ACTIVATION_SIGMOID; break;
       case Activation::tanh: mode = CUDNN_ACTIVATION_TANH; break;
-      case Activation::elu: mode = CUDNN_ACTIVATION_ELU; break;
     }
-    cudnnStatus_t st = cudnnSetActivationDescriptor(desc_, mode, CUDNN_PROPAGATE_NAN, coef);
+    cudnnStatus_t st = cudnnSetActivationDescriptor(desc_, mode, CUDNN_PROPAGATE_NAN, 0.0);
     if (st != CUDNN_STATUS_SUCCESS) {
       cudnnDestroyActivationDescriptor(desc_);
       NS_THROW(backend, cudnn_status_text(st) + " (cudnnSetActivationDescriptor)");
@@ -336,9 +335,9 @@ class ActivationDesc {
 
 }  // namespace
 
-void activation_forward(cudnnHandle_t h, Activation a, double coef, const float* x, float* y, int64_t n) {
+void activation_forward(cudnnHandle_t h, Activation a, const float* x, float* y, int64_t n) {
   if (n <= 0) return;
-  ActivationDesc ad(a, coef);
+  ActivationDesc ad(a);
   TensorDesc td;
   for (int64_t off = 0; off < n; off += kFlatChunk) {
     int64_t len = std::min(kFlatChunk, n - off);
@@ -347,9 +346,9 @@ void activation_forward(cudnnHandle_t h, Activation a, double coef, const float*
   }
 }
 
-void activation_backward(cudnnHandle_t h, Activation a, double coef, const float* y, const float* dy, float* dx, int64_t n) {
+void activation_backward(cudnnHandle_t h, Activation a, const float* y, const float* dy, float* dx, int64_t n) {
   if (n <= 0) return;
-  ActivationDesc ad(a, coef);
+  ActivationDesc ad(a);
   TensorDesc td;
   for (int64_t off = 0; off < n; off += kFlatChunk) {
     int64_t len = std::min(kFlatChunk, n - off);

@@ -139,11 +139,12 @@ void avg_pool_forward(cudnnHandle_t h, const PoolShape& s, bool include_pad, con
 
 // ---- activations (elementwise over n floats) ----
 
-enum class Activation { relu, sigmoid, tanh, elu };
-void activation_forward(cudnnHandle_t h, Activation a, double coef, const float* x, float* y, int64_t n);
-// cuDNN differentiates relu, sigmoid, tanh and elu through the forward's output y (x is not
+// NaN propagates (CUDNN_PROPAGATE_NAN): relu keeps it, as PyTorch's does.
+enum class Activation { relu, sigmoid, tanh };
+void activation_forward(cudnnHandle_t h, Activation a, const float* x, float* y, int64_t n);
+// cuDNN differentiates relu, sigmoid and tanh through the forward's output y (x is not
 // read); relu callers may pass the input for y (relu(x) > 0 exactly where x > 0).
-void activation_backward(cudnnHandle_t h, Activation a, double coef, const float* y, const float* dy, float* dx, int64_t n);
+void activation_backward(cudnnHandle_t h, Activation a, const float* y, const float* dy, float* dx, int64_t n);
 
 // ---- softmax over the middle dim of [outer, size, inner] ----
 
