@@ -1,4 +1,5 @@
-// Tensor methods, PyTorch style (x.add(y), x.sum({dim: 1}) …), delegating to the op functions.
+// Tensor methods, PyTorch style (x.add(y), x.sum(1), x.sum({ dim: 1, keepdim: true }) …), delegating
+// to the op functions.
 import { backward, type BackwardOptions } from './autograd/backward.js';
 import { Device, type DeviceLike } from './device.js';
 import type { DType } from './dtype.js';
@@ -11,7 +12,8 @@ declare module './tensor.js' {
   interface Tensor {
     add(other: ops.Operand): Tensor;
     mul(other: ops.Operand): Tensor;
-    sum(options?: ops.ReduceOptions): Tensor;
+    /** Sum over all elements, a dim, a list of dims, or { dim, keepdim }. */
+    sum(dims?: ops.ReduceArg): Tensor;
     reshape(shape: readonly number[]): Tensor;
     view(shape: readonly number[]): Tensor;
     expand(shape: readonly number[]): Tensor;
@@ -188,17 +190,17 @@ proto.chunk = function (chunks, dim) {
 // ---- reductions, softmax (ops/table/reduce.ts, softmax.ts) ----
 declare module './tensor.js' {
   interface Tensor {
-    mean(options?: ops.ReduceOptions): Tensor;
+    mean(dims?: ops.ReduceArg): Tensor;
     /** Variance (correction 1 by default, like PyTorch). */
-    var(options?: ops.VarianceOptions): Tensor;
-    std(options?: ops.VarianceOptions): Tensor;
+    var(dims?: ops.ReduceArg<ops.VarianceOptions>): Tensor;
+    std(dims?: ops.ReduceArg<ops.VarianceOptions>): Tensor;
     /** The largest element, or the largest along `dim` (values only). */
-    max(options?: ops.DimOptions): Tensor;
-    min(options?: ops.DimOptions): Tensor;
+    max(dim?: ops.DimArg): Tensor;
+    min(dim?: ops.DimArg): Tensor;
     /** int64 index of the first largest element (flat when no dim is given). */
-    argmax(options?: ops.DimOptions): Tensor;
-    argmin(options?: ops.DimOptions): Tensor;
-    logsumexp(options?: ops.ReduceOptions): Tensor;
+    argmax(dim?: ops.DimArg): Tensor;
+    argmin(dim?: ops.DimArg): Tensor;
+    logsumexp(dims?: ops.ReduceArg): Tensor;
     softmax(dim: number): Tensor;
     logSoftmax(dim: number): Tensor;
   }

@@ -2,6 +2,7 @@
 // send a selected value's gradient back (valueSelectingReductionBackward for max/min over a dim,
 // evenlyDistributeBackward for max/min over everything), PyTorch's semantics throughout.
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { checkOptions } from '../../options.js';
 import { normDim, normDims, numelOf, reducedShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
@@ -16,6 +17,20 @@ export interface ReduceOptions {
 }
 
 const dimsOf = (o: ReduceOptions): readonly number[] => (o.dim === undefined ? [] : typeof o.dim === 'number' ? [o.dim] : o.dim);
+
+/** A reduction's dims as its options, or alone (PyTorch's x.sum(1), x.sum([0, 2])). */
+export type ReduceArg<O extends ReduceOptions = ReduceOptions> = O | number | readonly number[];
+
+/** The options object of a reduction's argument, its keys checked against `known`. */
+function reduceOptions<O extends object>(fn: string, arg: O | number | readonly number[] | undefined | null, known: readonly string[]): O {
+  if (arg === undefined || arg === null) return {} as O;
+  if (typeof arg === 'number' || Array.isArray(arg)) return { dim: arg } as O;
+  if (typeof arg !== 'object') throw new ValueError(`${fn}: expected a dim, a list of dims or an options object, got ${typeof arg}`);
+  checkOptions(fn, arg, known);
+  return arg as O;
+}
+const REDUCE_KEYS = ['dim', 'keepdim'] as const;
+const VARIANCE_KEYS = ['dim', 'keepdim', 'correction'] as const;
 
 export const reduceSamples: Sample[] = [
   { name: 'all', inputs: [{ shape: [3, 4] }], attrs: { dims: [], keepdim: false } },
@@ -91,7 +106,8 @@ export const sumOp = defineOp<ReduceAttrs>({
 });
 
 /** Sum over `dim` (all dims when omitted); integer and bool inputs sum to int64 as in PyTorch. */
-export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
+export function sum(x: Tensor, dims?: ReduceArg): Tensor {
+  const options = reduceOptions<ReduceOptions>('sum', dims, REDUCE_KEYS);
   return apply(sumOp, [x], { dims: dimsOf(options), keepdim: options.keepdim ?? false })[0];
 }
 
@@ -109,7 +125,8 @@ export const meanOp = defineOp<ReduceAttrs>({
 });
 
 /** Mean over `dim` (all dims when omitted); float32 only, as in PyTorch. An empty reduction is NaN. */
-export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
+export function mean(x: Tensor, dims?: ReduceArg): Tensor {
+  const options = reduceOptions<ReduceOptions>('mean', dims, REDUCE_KEYS);
   return apply(meanOp, [x], { dims: dimsOf(options), keepdim: options.keepdim ?? false })[0];
 }
 
@@ -156,8 +173,8 @@ export interface VarianceOptions extends ReduceOptions {
 const varianceAttrs = (o: VarianceOptions) => ({ dims: dimsOf(o), correction: o.correction ?? 1, keepdim: o.keepdim ?? false });
 
 /** Variance over `dim` (all dims when omitted), divided by max(0, n − correction) like PyTorch. */
-export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
-  return apply(varOp, [x], varianceAttrs(options))[0];
+export function variance(x: Tensor, dims?: ReduceArg<VarianceOptions>): Tensor {
+  return apply(varOp, [x], varianceAttrs(reduceOptions<VarianceOptions>('var', dims, VARIANCE_KEYS)))[0];
 }
 export { variance as var };
 
@@ -184,8 +201,8 @@ export const stdOp = defineOp<VarAttrs>({
 });
 
 /** Standard deviation over `dim` (all dims when omitted): sqrt(var), same options. */
-export function std(x: Tensor, options: VarianceOptions = {}): Tensor {
-  return apply(stdOp, [x], varianceAttrs(options))[0];
+export function std(x: Tensor, dims?: ReduceArg<VarianceOptions>): Tensor {
+  return apply(stdOp, [x], varianceAttrs(reduceOptions<VarianceOptions>('std', dims, VARIANCE_KEYS)))[0];
 }
 
 // ---- logsumexp ----
@@ -247,7 +264,8 @@ export function logsumexpBackward(grad: Tensor, input: Tensor, result: Tensor, o
 }
 
 /** log Σ exp(x) over `dim` (all dims when omitted), stably (shifted by the max); −inf when empty. */
-export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
+export function logsumexp(x: Tensor, dims?: ReduceArg): Tensor {
+  const options = reduceOptions<ReduceOptions>('logsumexp', dims, REDUCE_KEYS);
   return apply(logsumexpOp, [x], { dims: dimsOf(options), keepdim: options.keepdim ?? false })[0];
 }
 
@@ -336,7 +354,19 @@ export interface DimOptions {
   keepdim?: boolean;
 }
 
-function extreme(all: typeof maxOp, byDim: typeof maxDimOp, x: Tensor, options: DimOptions): Tensor {
+/** A one-dim reduction's options, or its dim alone (PyTorch's x.max(1)). */
+export type DimArg = DimOptions | number;
+
+function dimOptions(fn: string, arg: DimArg | undefined | null): DimOptions {
+  if (arg === undefined || arg === null) return {};
+  if (typeof arg === 'number') return { dim: arg };
+  if (typeof arg !== 'object' || Array.isArray(arg)) throw new ValueError(`${fn}: expected a dim or an options object, got ${Array.isArray(arg) ? 'an array' : typeof arg}`);
+  checkOptions(fn, arg, REDUCE_KEYS);
+  return arg;
+}
+
+function extreme(fn: string, all: typeof maxOp, byDim: typeof maxDimOp, x: Tensor, arg: DimArg | undefined): Tensor {
+  const options = dimOptions(fn, arg);
   if (options.dim === undefined) {
     const v = apply(all, [x])[0];
     return options.keepdim ? reshape(v, x.shape.map(() => 1)) : v;
@@ -350,9 +380,9 @@ function extreme(all: typeof maxOp, byDim: typeof maxDimOp, x: Tensor, options: 
  * The largest element (NaN wins), or the largest along `dim`. Gradients: along a dim, to the
  * first maximal element; over everything, shared evenly by all maximal elements (as PyTorch).
  */
-export const max = (x: Tensor, options: DimOptions = {}): Tensor => extreme(maxOp, maxDimOp, x, options);
+export const max = (x: Tensor, dim?: DimArg): Tensor => extreme('max', maxOp, maxDimOp, x, dim);
 /** The smallest element (NaN wins), or the smallest along `dim`; gradients as for max. */
-export const min = (x: Tensor, options: DimOptions = {}): Tensor => extreme(minOp, minDimOp, x, options);
+export const min = (x: Tensor, dim?: DimArg): Tensor => extreme('min', minOp, minDimOp, x, dim);
 
 function argOp(name: 'argmax' | 'argmin') {
   return defineOp<ReduceAttrs>({
@@ -391,11 +421,14 @@ function argOp(name: 'argmax' | 'argmin') {
 export const argmaxOp = argOp('argmax');
 export const argminOp = argOp('argmin');
 
-const argAttrs = (o: DimOptions) => ({ dims: o.dim === undefined ? [] : [o.dim], keepdim: o.keepdim ?? false });
+const argAttrs = (fn: string, arg: DimArg | undefined) => {
+  const o = dimOptions(fn, arg);
+  return { dims: o.dim === undefined ? [] : [o.dim], keepdim: o.keepdim ?? false };
+};
 /** Index (int64) of the first largest element, flat when no dim is given; NaN counts as largest. */
-export const argmax = (x: Tensor, options: DimOptions = {}): Tensor => apply(argmaxOp, [x], argAttrs(options))[0];
+export const argmax = (x: Tensor, dim?: DimArg): Tensor => apply(argmaxOp, [x], argAttrs('argmax', dim))[0];
 /** Index (int64) of the first smallest element, flat when no dim is given; NaN counts as smallest. */
-export const argmin = (x: Tensor, options: DimOptions = {}): Tensor => apply(argminOp, [x], argAttrs(options))[0];
+export const argmin = (x: Tensor, dim?: DimArg): Tensor => apply(argminOp, [x], argAttrs('argmin', dim))[0];
 
 // ---- backward ops of max/min ----
 

@@ -1,0 +1,21 @@
+// Options objects of the user functions, checked the way PyTorch checks keyword arguments: a key
+// the function does not take is an error naming it (a misspelt `keepDim` would otherwise be
+// ignored and the result silently wrong).
+import { ValueError } from './errors.js';
+
+/** What PyTorch users write that is spelt differently here. */
+const renamed: Record<string, string> = {
+  keepDim: "'keepdim'",
+  axis: "'dim'",
+  dims: "'dim'",
+  unbiased: "'correction' (unbiased: false is correction: 0)",
+};
+
+/** Throws a ValueError when `options` has a key outside `known`. */
+export function checkOptions(fn: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const hint = renamed[key] && !known.includes(key) ? `; did you mean ${renamed[key]}?` : '';
+    throw new ValueError(`${fn}: unknown option '${key}' (it takes ${known.map((k) => `'${k}'`).join(', ')})${hint}`);
+  }
+}

@@ -1,0 +1,47 @@
+// The reductions' arguments: a dim or a list of dims alone, as PyTorch takes them (x.sum(1)), or
+// an options object whose keys are checked — found by a user trial, where sum(x, 1) and a
+// misspelt keepDim silently reduced over everything.
+import { describe, expect, it } from 'vitest';
+import { argmax, argmin, logsumexp, max, mean, min, scope, std, sum, tensor, variance } from '../src/index.js';
+
+const x = () => tensor([[1, 5, 3], [4, 2, 6]]);
+const values = (t: { dataSync(): ArrayLike<number | bigint> }) => Array.from(t.dataSync(), Number);
+
+describe('reduction arguments', () => {
+  it('take a dim or a list of dims alone, as functions and as methods', () => {
+    scope(() => {
+      expect(values(sum(x(), 1))).toEqual([9, 12]);
+      expect(values(x().sum(0))).toEqual([5, 7, 9]);
+      expect(values(sum(x(), [0, 1]))).toEqual([21]);
+      expect(values(mean(x(), -1))).toEqual([3, 4]);
+      expect(values(variance(x(), 1))).toEqual([4, 4]);
+      expect(values(x().std(0))).toEqual([3, 3, 3].map((v) => Math.fround(Math.sqrt(v * v / 2))));
+      expect(values(logsumexp(tensor([[0, 0], [1, 1]]), 1))).toEqual([Math.log(2), 1 + Math.log(2)].map(Math.fround));
+      expect(values(max(x(), 1))).toEqual([5, 6]);
+      expect(values(x().min(0))).toEqual([1, 2, 3]);
+      expect(values(argmax(x(), 1))).toEqual([1, 2]);
+      expect(values(argmin(x(), 0))).toEqual([0, 1, 0]);
+    });
+  });
+
+  it('keep taking options objects', () => {
+    scope(() => {
+      expect(sum(x(), { dim: 1, keepdim: true }).shape).toEqual([2, 1]);
+      expect(values(std(x(), { dim: 1, correction: 0 }))).toEqual([2, 2].map((v) => Math.fround(Math.sqrt((v * v * 2) / 3))));
+      expect(max(x(), { dim: 0, keepdim: true }).shape).toEqual([1, 3]);
+      expect(values(sum(x()))).toEqual([21]);
+    });
+  });
+
+  it('refuse options they do not take, pointing at PyTorch spellings', () => {
+    scope(() => {
+      expect(() => sum(x(), { dim: 1, keepDim: true } as never)).toThrow(/^sum: unknown option 'keepDim' \(it takes 'dim', 'keepdim'\); did you mean 'keepdim'\?$/);
+      expect(() => sum(x(), { axis: 1 } as never)).toThrow(/^sum: unknown option 'axis' .*did you mean 'dim'\?$/);
+      expect(() => mean(x(), { dims: [1] } as never)).toThrow(/^mean: unknown option 'dims'/);
+      expect(() => std(x(), { unbiased: false } as never)).toThrow(/^std: unknown option 'unbiased' \(it takes 'dim', 'keepdim', 'correction'\); did you mean 'correction' \(unbiased: false is correction: 0\)\?$/);
+      expect(() => max(x(), [0, 1] as never)).toThrow(/^max: expected a dim or an options object, got an array$/);
+      expect(() => argmax(x(), { dim: 0, keep: true } as never)).toThrow(/^argmax: unknown option 'keep'/);
+      expect(() => sum(x(), '1' as never)).toThrow(/^sum: expected a dim, a list of dims or an options object, got string$/);
+    });
+  });
+});
