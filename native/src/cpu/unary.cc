@@ -78,10 +78,13 @@ T abs_of(T x) {
   else return x < 0 ? static_cast<T>(0 - static_cast<std::make_unsigned_t<T>>(x)) : x;  // wraps at the minimum
 }
 
-// Clamps in float32 (NaN stays NaN; min > max gives max everywhere, as in PyTorch).
+// Clamps in float32 (NaN stays NaN, a NaN bound makes every result NaN; min > max gives max
+// everywhere, as in PyTorch).
 inline float clamp_float(float x, float lo, float hi) {
   float r = x < lo ? lo : x;
   r = r > hi ? hi : r;
+  r = lo != lo ? lo : r;
+  r = hi != hi ? hi : r;
   return x != x ? x : r;
 }
 

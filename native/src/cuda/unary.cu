@@ -90,7 +90,8 @@ struct LogicalNotF {
   __device__ uint8_t operator()(I x) const { return static_cast<uint8_t>(x == I(0)); }
 };
 
-// Clamps in float32: NaN stays NaN; min > max gives max everywhere, as in PyTorch.
+// Clamps in float32: NaN stays NaN, a NaN bound makes every result NaN; min > max gives max
+// everywhere, as in PyTorch.
 struct ClampFloatF : Rule<true> {
   float lo, hi;
   template <typename I>
@@ -98,6 +99,8 @@ struct ClampFloatF : Rule<true> {
     const float x = static_cast<float>(v);
     float r = x < lo ? lo : x;
     r = r > hi ? hi : r;
+    r = lo != lo ? lo : r;
+    r = hi != hi ? hi : r;
     return x != x ? x : r;
   }
 };

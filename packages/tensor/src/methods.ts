@@ -97,7 +97,8 @@ declare module './tensor.js' {
     rsqrt(): Tensor;
     abs(): Tensor;
     sign(): Tensor;
-    clamp(options: ops.ClampOptions): Tensor;
+    /** clamp({ min, max }) or clamp(min, max), null for an absent bound. */
+    clamp(minOrOptions: ops.ClampOptions | number | null, max?: number | null): Tensor;
     eq(other: ops.Operand): Tensor;
     ne(other: ops.Operand): Tensor;
     lt(other: ops.Operand): Tensor;
@@ -122,8 +123,8 @@ for (const name of ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'relu',
     return fn(this);
   };
 }
-proto.clamp = function (options) {
-  return ops.clamp(this, options);
+proto.clamp = function (minOrOptions, max) {
+  return ops.clamp(this, minOrOptions, max);
 };
 
 // ---- shape, indexing, matmul (ops/table/shape.ts, index-ops.ts, linalg.ts) ----

@@ -2,10 +2,24 @@
 // an options object whose keys are checked — found by a user trial, where sum(x, 1) and a
 // misspelt keepDim silently reduced over everything.
 import { describe, expect, it } from 'vitest';
-import { argmax, argmin, logsumexp, max, mean, min, scope, std, sum, tensor, variance } from '../src/index.js';
+import { argmax, argmin, clamp, logsumexp, max, mean, min, scope, std, sum, tensor, variance } from '../src/index.js';
 
 const x = () => tensor([[1, 5, 3], [4, 2, 6]]);
 const values = (t: { dataSync(): ArrayLike<number | bigint> }) => Array.from(t.dataSync(), Number);
+
+describe('clamp arguments', () => {
+  it('takes (min, max) as PyTorch does, null for an absent bound, or an options object', () => {
+    scope(() => {
+      const t = tensor([-2, 0.5, 3]);
+      expect(values(clamp(t, 0, 1))).toEqual([0, 0.5, 1]);
+      expect(values(t.clamp(null, 1))).toEqual([-2, 0.5, 1]);
+      expect(values(clamp(t, 0))).toEqual([0, 0.5, 3]);
+      expect(values(clamp(t, { max: 0 }))).toEqual([-2, 0, 0]);
+      expect(() => clamp(t, { mn: 0 } as never)).toThrow(/^clamp: unknown option 'mn' \(it takes 'min', 'max'\)$/);
+      expect(() => clamp(t, null, null)).toThrow(/^clamp: at least one of 'min' or 'max' must be given$/);
+    });
+  });
+});
 
 describe('reduction arguments', () => {
   it('take a dim or a list of dims alone, as functions and as methods', () => {

@@ -4,7 +4,7 @@
 // so logSoftmax gave positive log-probabilities and softplus(−20) was negative), its elu lost
 // digits near 0, and its relu turned NaN into 0.
 import { describe, expect, it } from 'vitest';
-import { backends, elu, exp, gelu, leakyRelu, log, logSoftmax, relu, scope, sigmoid, softmax, softplus, tanh, tensor, type Tensor } from '../src/index.js';
+import { add, backends, clamp, elu, exp, full, gelu, leakyRelu, log, logSoftmax, mul, pad, pow, relu, scope, sigmoid, softmax, softplus, tanh, tensor, type Tensor } from '../src/index.js';
 
 const cuda = backends().cuda;
 const devices = ['cpu', ...(cuda.available ? ['cuda'] : [])];
@@ -69,6 +69,20 @@ for (const device of devices) {
       ['relu', relu], ['leakyRelu', (x) => leakyRelu(x, 0.1)], ['elu', (x) => elu(x)], ['gelu', (x) => gelu(x)], ['softplus', (x) => softplus(x)],
       ['sigmoid', sigmoid], ['tanh', tanh], ['exp', exp], ['log', log], ['softmax', (x) => softmax(x, 0)], ['logSoftmax', (x) => logSoftmax(x, 0)],
     ];
+    it('is a value scalars and bounds may take (add, mul, full, pad, clamp, pow)', () => {
+      scope(() => {
+        const x = tensor([1, 2, 3], { device });
+        const allNaN = (t: Tensor) => Array.from(t.dataSync()).every(Number.isNaN);
+        expect(allNaN(add(x, Number.NaN))).toBe(true);
+        expect(allNaN(mul(tensor([1, 2], { dtype: 'int32', device }), Number.NaN))).toBe(true);
+        expect(allNaN(full([2], Number.NaN, { device }))).toBe(true);
+        expect(Array.from(pad(x, [1, 1], { value: Number.NaN }).dataSync()).map(Number.isNaN)).toEqual([true, false, false, false, true]);
+        expect(allNaN(clamp(x, Number.NaN, null))).toBe(true); // PyTorch: a NaN bound gives NaN
+        expect(allNaN(clamp(tensor([1, 2], { dtype: 'int32', device }), { max: Number.NaN }))).toBe(true);
+        expect(Array.from(pow(x, Number.NaN).dataSync())).toEqual([1, Number.NaN, Number.NaN]); // 1^NaN = 1
+      });
+    });
+
     for (const [name, f] of ops) {
       it(`${name} keeps NaN (small and large tensors)`, () => {
         scope(() => {

@@ -61,7 +61,7 @@ function checkAttr(op: string, key: string, spec: AttrSpec, value: AttrValue): A
     case 'int':
       return isInt(value) ? value : fail('an integer');
     case 'float':
-      return typeof value === 'number' && !Number.isNaN(value) ? value : fail('a number');
+      return typeof value === 'number' && (spec.nan || !Number.isNaN(value)) ? value : fail('a number');
     case 'bool':
       return typeof value === 'boolean' ? value : fail('a boolean');
     case 'ints':

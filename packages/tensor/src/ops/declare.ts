@@ -12,6 +12,8 @@ export interface AttrSpec {
   kind: AttrKind;
   /** Absent means required. */
   default?: AttrValue;
+  /** A float that is a value the op computes with (a fill, a bound), so NaN is one too; other floats refuse NaN. */
+  nan?: true;
 }
 
 export type DTypeSet = readonly DType[];

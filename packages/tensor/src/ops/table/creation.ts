@@ -10,7 +10,7 @@ import { ALL, defineOp } from '../declare.js';
 export const fillOp = defineOp<{ shape: readonly number[]; value: number; dtype: string }>({
   name: 'fill',
   inputs: [],
-  attrs: { shape: { kind: 'ints' }, value: { kind: 'float' }, dtype: { kind: dtypes } },
+  attrs: { shape: { kind: 'ints' }, value: { kind: 'float', nan: true }, dtype: { kind: dtypes } },
   outputs: (_, a) => [{ shape: checkShape('fill', a.shape), dtype: a.dtype as DType }],
   backends: ['cpu', 'cuda'],
   test: { samples: [{ name: 'matrix', inputs: [], attrs: { shape: [2, 3], value: 1.5, dtype: 'float32' } }] },

@@ -758,7 +758,7 @@ function paddedShape(op: string, shape: readonly number[], pads: readonly number
 export const padOp = defineOp<{ pads: readonly number[]; mode: PadMode; value: number }>({
   name: 'pad',
   inputs: [{ name: 'input', dtypes: ALL }],
-  attrs: { pads: { kind: 'ints' }, mode: { kind: PAD_MODES, default: 'constant' }, value: { kind: 'float', default: 0 } },
+  attrs: { pads: { kind: 'ints' }, mode: { kind: PAD_MODES, default: 'constant' }, value: { kind: 'float', default: 0, nan: true } },
   outputs: ([x], a) => [{ shape: paddedShape('pad', x.shape, a.pads, a.mode), dtype: x.dtype }],
   backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], attrs }) =>

@@ -3,6 +3,7 @@
 // See Note [helpers are function declarations] in binary.ts.
 import { isFloating, type DType } from '../../dtype.js';
 import { ValueError } from '../../errors.js';
+import { checkOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { ALL, defineOp, NUMERIC, type Sample, type SampleInput, type TensorMeta } from '../declare.js';
@@ -146,13 +147,14 @@ export const rsqrtOp = defineOp({
   },
 });
 
-// An integer input stays integral only when both bounds are integers (absent bounds are ±∞).
-const clampKeepsInt = (a: { min: number; max: number }) => [a.min, a.max].every((b) => !Number.isFinite(b) || Number.isInteger(b));
+// An integer input stays integral only when both bounds are integers (absent bounds are ±∞; NaN
+// is a float bound, as PyTorch's type promotion sees it).
+const clampKeepsInt = (a: { min: number; max: number }) => [a.min, a.max].every((b) => Math.abs(b) === Infinity || Number.isInteger(b));
 
 export const clampOp = defineOp<{ min: number; max: number }>({
   name: 'clamp',
   inputs: [{ name: 'input', dtypes: NUMERIC }],
-  attrs: { min: { kind: 'float', default: -Infinity }, max: { kind: 'float', default: Infinity } },
+  attrs: { min: { kind: 'float', default: -Infinity, nan: true }, max: { kind: 'float', default: Infinity, nan: true } },
   outputs: ([x], a) => [{ shape: [...x.shape], dtype: isFloating(x.dtype) || clampKeepsInt(a) ? x.dtype : 'float32' }],
   backends: ['cpu', 'cuda'],
   saves: { inputs: [0] },
@@ -178,7 +180,7 @@ export const clampOp = defineOp<{ min: number; max: number }>({
 export const powScalarOp = defineOp<{ exponent: number }>({
   name: 'powScalar',
   inputs: [{ name: 'input', dtypes: NUMERIC }],
-  attrs: { exponent: { kind: 'float' } },
+  attrs: { exponent: { kind: 'float', nan: true } },
   outputs: ([x], { exponent }) => {
     if (!isFloating(x.dtype) && Number.isInteger(exponent) && exponent < 0) {
       throw new ValueError(`powScalar: integers to negative integer powers are not allowed (input ${x.dtype}, exponent ${exponent})`);
@@ -251,8 +253,19 @@ export interface ClampOptions {
   max?: number;
 }
 
-/** Limits x to [min, max] (either may be omitted, not both); min > max gives max everywhere. */
-export function clamp(x: Tensor, options: ClampOptions = {}): Tensor {
+/**
+ * Limits x to [min, max] (either may be omitted, not both): clamp(x, { min, max }) or, as in
+ * PyTorch, clamp(x, min, max) with null for an absent bound. min > max gives max everywhere; a
+ * NaN bound gives NaN.
+ */
+export function clamp(x: Tensor, minOrOptions: ClampOptions | number | null = {}, max?: number | null): Tensor {
+  let options: ClampOptions;
+  if (typeof minOrOptions === 'number' || minOrOptions === null || max !== undefined) {
+    options = { min: (minOrOptions as number | null) ?? undefined, max: max ?? undefined };
+  } else {
+    checkOptions('clamp', minOrOptions, ['min', 'max']);
+    options = minOrOptions;
+  }
   if (options.min === undefined && options.max === undefined) throw new ValueError("clamp: at least one of 'min' or 'max' must be given");
   return apply(clampOp, [x], { min: options.min, max: options.max })[0];
 }
