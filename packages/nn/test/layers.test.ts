@@ -107,3 +107,24 @@ describe('ConvTranspose2d', () => {
     expect(() => new nn.ConvTranspose1d(4, 6, 3, { groups: 0 })).toThrow(/^ConvTranspose1d: inChannels \(4\) and outChannels \(6\) must be divisible by groups \(0\)$/);
   });
 });
+
+describe('layer arguments (found by a user trial)', () => {
+  it('refuse options a layer does not take, as PyTorch refuses unknown keyword arguments', () => {
+    expect(() => new nn.Conv2d(1, 2, 3, { pading: 1 } as never)).toThrow(/^Conv2d: unknown option 'pading' \(it takes 'stride', 'padding', /);
+    expect(() => new nn.Linear(2, 3, { bais: false } as never)).toThrow(/^Linear: unknown option 'bais' \(it takes 'bias'\)$/);
+    expect(() => new nn.LSTM(2, 3, { batch_first: true } as never)).toThrow(/^LSTM: unknown option 'batch_first'/);
+    expect(() => new nn.BatchNorm2d(3, { momentum: null } as never)).toThrow(/^BatchNorm2d: momentum null \(PyTorch's cumulative average\) is not supported/);
+    expect(() => new nn.CrossEntropyLoss({ ignore_index: 1 } as never).forward(tensor([[1, 2]]), tensor([0n]))).toThrow(/^crossEntropy: unknown option 'ignore_index'/);
+  });
+
+  it('blame the input, not the weights, when its width is wrong', () => {
+    scope(() => {
+      expect(() => new nn.LSTM(3, 4).forward(tensor(new Float32Array(2 * 1 * 4), { shape: [2, 1, 4] }))).toThrow(
+        /^lstm: input has 4 features \(its last dimension\) but weight_ih_l0 \[16,3\] expects 3 \(the layer's inputSize\)$/,
+      );
+      expect(() => new nn.BatchNorm2d(3).forward(tensor(new Float32Array(2 * 4), { shape: [2, 4, 1, 1] }))).toThrow(
+        /^BatchNorm2d: input has 4 channels \(dim 1 of \[2,4,1,1\]\) but the layer normalises 3 \(numFeatures\)$/,
+      );
+    });
+  });
+});

@@ -59,6 +59,7 @@ export abstract class Optimizer<O extends { lr: number }> {
       for (const p of tensors) {
         if (!p?.isTensor) throw new ValueError(`${this.constructor.name}: params must be tensors, got ${typeof p}`);
         if (p.dtype !== 'float32') throw new ValueError(`${this.constructor.name}: can only optimise float32 tensors, got ${p.dtype}`);
+        if (!p.isLeaf) throw new ValueError(`${this.constructor.name}: can only optimise leaf tensors, got one computed by an op (pass the leaf, or x.detach().requiresGrad_())`);
         if (seen.has(p)) throw new ValueError(`${this.constructor.name}: a parameter appears in more than one group`);
         seen.add(p);
       }

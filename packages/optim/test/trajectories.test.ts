@@ -124,6 +124,7 @@ describe('optimiser behaviour', () => {
     expect(() => new optim.Adam([p], { betas: [1.5, 0.9] })).toThrowError(/Adam: betas\[0\] expected 0 <= beta1 < 1, got 1.5/);
     expect(() => new optim.Adam([])).toThrowError(/Adam: got an empty parameter list/);
     expect(() => new optim.SGD([tensor([1], { dtype: 'int32' })], { lr: 1 })).toThrowError(/can only optimise float32 tensors, got int32/);
+    expect(() => new optim.SGD([p.mul(2)], { lr: 1 })).toThrowError(/^SGD: can only optimise leaf tensors, got one computed by an op/);
     expect(() => new optim.StepLR(new optim.SGD([p], { lr: 1 }), { stepSize: 0 })).toThrowError(/StepLR: stepSize expected a number > 0, got 0/);
     expect(() => new optim.SGD([p], {} as never)).toThrowError(/SGD: lr expected lr >= 0, got undefined/);
     expect(() => new optim.Adam([p], { beta: [0.9, 0.99] } as never)).toThrowError(/^Adam: unknown option 'beta' \(it takes 'lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'foreach'\)$/);

@@ -1,6 +1,6 @@
 // Tensors from JS data: nested arrays (any depth) or TypedArrays with a shape.
 import { Device, getDefaultDevice, type DeviceLike } from './device.js';
-import { type AnyTypedArray, type DType, allocTypedArray, checkDType, dtypeOfTypedArray } from './dtype.js';
+import { type AnyTypedArray, type DType, allocTypedArray, checkDType, dtypeOfTypedArray, dtypeToHold } from './dtype.js';
 import { ShapeError, ValueError, fmtShape } from './errors.js';
 import { fromNative } from './errors.js';
 import { native } from './native.js';
@@ -39,37 +39,59 @@ function inferNested(data: NestedArray, where: string): { shape: number[]; flat:
   return { shape, flat };
 }
 
+// The integer range of each integer dtype: a value outside it (or not finite) is refused, as
+// PyTorch refuses torch.tensor([300], dtype=torch.uint8), rather than wrapped.
+const INT_RANGE: Partial<Record<DType, [number, number]>> = { int32: [-(2 ** 31), 2 ** 31 - 1], uint8: [0, 255] };
+const INT64_RANGE: [bigint, bigint] = [-(2n ** 63n), 2n ** 63n - 1n];
+
+function overflow(where: string, dtype: DType, i: number, v: number | boolean | bigint): never {
+  throw new ValueError(`${where}: element ${i} (${v}) cannot be converted to ${dtype} without overflow`);
+}
+
 function fill(dtype: DType, values: ArrayLike<number | boolean | bigint>, where: string): AnyTypedArray {
   const out = allocTypedArray(dtype, values.length);
   if (dtype === 'int64') {
     const o = out as BigInt64Array;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      o[i] = typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
+      if (typeof v !== 'bigint' && !Number.isFinite(Number(v))) overflow(where, dtype, i, v);
+      const b = typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
+      if (b < INT64_RANGE[0] || b > INT64_RANGE[1]) overflow(where, dtype, i, v);
+      o[i] = b;
     }
   } else if (dtype === 'bool') {
     for (let i = 0; i < values.length; i++) (out as Uint8Array)[i] = values[i] ? 1 : 0;
   } else {
     const o = out as Float32Array | Int32Array | Uint8Array;
-    for (let i = 0; i < values.length; i++) o[i] = Number(values[i]);
+    const range = INT_RANGE[dtype];
+    for (let i = 0; i < values.length; i++) {
+      const v = Number(values[i]);
+      if (range && !(Math.trunc(v) >= range[0] && Math.trunc(v) <= range[1])) overflow(where, dtype, i, values[i]);
+      o[i] = v;
+    }
   }
   return out;
 }
 
 /** Makes a tensor from nested arrays or a TypedArray (float32 for JS numbers unless `dtype`). */
-export function tensor(data: NestedArray | AnyTypedArray | number[], options: TensorOptions = {}): Tensor {
+export function tensor(data: NestedArray | ArrayBufferView | number[], options: TensorOptions = {}): Tensor {
   const where = 'tensor';
   const device = options.device === undefined ? getDefaultDevice() : Device.of(options.device, where);
   let shape: number[];
   let values: AnyTypedArray;
   let dtype: DType;
+  if ((data as unknown as Tensor)?.isTensor) {
+    throw new ValueError(`${where}: data is already a Tensor; use it as it is, or x.to(device), x.cast(dtype), x.detach()`);
+  }
   if (ArrayBuffer.isView(data)) {
     const own = dtypeOfTypedArray(data);
-    if (!own) throw new ValueError(`${where}: data expected a Float32Array, Int32Array, BigInt64Array or Uint8Array, got ${data.constructor.name}`);
-    dtype = options.dtype === undefined ? own : checkDType(options.dtype, where);
-    shape = options.shape ? checkShape(where, [...options.shape]) : [data.length];
-    if (numelOf(shape) !== data.length) throw new ShapeError(`${where}: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${numelOf(shape)}`);
-    values = dtype === own && dtype !== 'bool' ? data : fill(dtype, data as ArrayLike<number | bigint>, where);
+    const held = own ?? dtypeToHold(data);
+    if (!held) throw new ValueError(`${where}: data expected a TypedArray, got ${data.constructor.name}`);
+    const array = data as unknown as ArrayLike<number | bigint>;
+    dtype = options.dtype === undefined ? held : checkDType(options.dtype, where);
+    shape = options.shape ? checkShape(where, [...options.shape]) : [array.length];
+    if (numelOf(shape) !== array.length) throw new ShapeError(`${where}: data has ${array.length} elements but shape ${fmtShape(shape)} needs ${numelOf(shape)}`);
+    values = dtype === own && dtype !== 'bool' ? (data as AnyTypedArray) : fill(dtype, array, where);
   } else {
     const nested = inferNested(data as NestedArray, where);
     const first = nested.flat[0];

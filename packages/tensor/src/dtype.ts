@@ -48,6 +48,19 @@ export function dtypeOfTypedArray(a: ArrayBufferView): DType | undefined {
   return undefined;
 }
 
+/**
+ * The dtype that holds a TypedArray we have no dtype of, its values converted: float64 data as
+ * float32 (as tfjs stores it), narrower integers as int32, uint32 and uint64 as int64, clamped
+ * bytes as uint8. undefined for other views (DataView).
+ */
+export function dtypeToHold(a: ArrayBufferView): DType | undefined {
+  if (a instanceof Float64Array) return 'float32';
+  if (a instanceof Int8Array || a instanceof Int16Array || a instanceof Uint16Array) return 'int32';
+  if (a instanceof Uint32Array || a instanceof BigUint64Array) return 'int64';
+  if (a instanceof Uint8ClampedArray) return 'uint8';
+  return undefined;
+}
+
 /** The dtype of a result that mixes two inputs (PyTorch's promotion for the dtypes we have). */
 export function promoteTypes(a: DType, b: DType): DType {
   if (a === b) return a;

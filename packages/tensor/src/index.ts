@@ -15,3 +15,4 @@ export { backward, type BackwardOptions } from './autograd/backward.js';
 export { backends, formatBackends, type BackendsReport } from '@nutshell/native';
 export * from './cuda-controls.js';
 export { profile, formatProfile, type OpProfileRow, type ProfileReport } from './profile.js';
+export { checkOptions } from './options.js';

@@ -117,6 +117,7 @@ export class Tensor {
   /** Marks a leaf as needing gradients (in place; returns this). */
   requiresGrad_(value = true): this {
     if (this.gradFn && !value) throw new ValueError('requiresGrad_: only leaves can stop requiring grad; use detach()');
+    if (value && this.dtype !== 'float32') throw new ValueError(`requiresGrad_: only float32 tensors can require gradients, got ${this.dtype}`);
     this._requiresGrad = value;
     return this;
   }
@@ -140,6 +141,9 @@ export class Tensor {
   }
   size(dim?: number): number | readonly number[] {
     if (dim === undefined) return this.shape;
+    if (!Number.isInteger(dim) || dim < -this.shape.length || dim >= this.shape.length) {
+      throw new ShapeError(`size: dim ${dim} is out of range for a tensor of rank ${this.shape.length} (expected ${-this.shape.length} to ${this.shape.length - 1})`);
+    }
     return this.shape[dim < 0 ? dim + this.shape.length : dim];
   }
   get isDisposed(): boolean {

@@ -23,6 +23,35 @@ describe('creation and reading', () => {
   });
 });
 
+describe('creation from JS data (found by a user trial)', () => {
+  it('takes every TypedArray, in the dtype that holds its values', () => {
+    scope(() => {
+      const dtypeAndValues = (t: Tensor) => [t.dtype, Array.from(t.dataSync(), Number)];
+      expect(dtypeAndValues(tensor(new Float64Array([1.5, -2])))).toEqual(['float32', [1.5, -2]]);
+      expect(dtypeAndValues(tensor(new Int16Array([1, -2])))).toEqual(['int32', [1, -2]]);
+      expect(dtypeAndValues(tensor(new Uint32Array([4e9])))).toEqual(['int64', [4e9]]);
+      expect(dtypeAndValues(tensor(new Uint8ClampedArray([7])))).toEqual(['uint8', [7]]);
+    });
+  });
+
+  it('refuses values out of an integer dtype’s range instead of wrapping them', () => {
+    expect(() => tensor([300], { dtype: 'uint8' })).toThrow(/^tensor: element 0 \(300\) cannot be converted to uint8 without overflow$/);
+    expect(() => tensor([1, 2 ** 31], { dtype: 'int32' })).toThrow(/^tensor: element 1 \(2147483648\) cannot be converted to int32 without overflow$/);
+    expect(() => tensor([Number.NaN], { dtype: 'int64' })).toThrow(/cannot be converted to int64 without overflow/);
+    expect(() => tensor(new BigUint64Array([2n ** 64n - 1n]))).toThrow(/cannot be converted to int64 without overflow/);
+    expect(Array.from(tensor([1.7, -1.7], { dtype: 'int32' }).dataSync())).toEqual([1, -1]); // truncation, as PyTorch
+  });
+
+  it('refuses a tensor as data, gradients on integers, and a size() dim out of range', () => {
+    scope(() => {
+      expect(() => tensor(tensor([1]) as never)).toThrow(/^tensor: data is already a Tensor/);
+      expect(() => tensor([1], { dtype: 'int32', requiresGrad: true })).toThrow(/^requiresGrad_: only float32 tensors can require gradients, got int32$/);
+      expect(() => tensor([[1, 2]]).size(2)).toThrow(/^size: dim 2 is out of range for a tensor of rank 2 \(expected -2 to 1\)$/);
+      expect(tensor([[1, 2]]).size(-1)).toBe(2);
+    });
+  });
+});
+
 describe('ops end to end', () => {
   it('an op with more arguments than the reused call buffer holds grows it (Note [one buffer per call])', async () => {
     const parts = Array.from({ length: 600 }, (_, i) => tensor([[i, i + 0.5]]));

@@ -22,7 +22,7 @@ const script = `
     out.push(r.output, x.grad, w.weight_ih_l0.grad, w.weight_hh_l0.grad, w.bias_hh_l0.grad);
   }
   const z = leaf([6, 45], 0.71, 6);
-  out.push(softmax(z, 1), logSoftmax(z, 0), logsumexp(z, { dims: [1] }));
+  out.push(softmax(z, 1), logSoftmax(z, 0), logsumexp(z, { dim: [1] }));
   console.log(JSON.stringify({ isa: backends().cpu.facts.isa, arrays: out.map((t) => Array.from(t.dataSync())) }));`;
 
 function runLimited(isa?: string): { isa: string; arrays: number[][] } {

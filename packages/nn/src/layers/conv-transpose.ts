@@ -1,4 +1,4 @@
-import { convTranspose1d, convTranspose2d, zeros, type Tensor } from '@nutshell/tensor';
+import { checkOptions, convTranspose1d, convTranspose2d, zeros, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { checkGroups, resetConvParameters, type ConvAlgo } from './conv.js';
@@ -30,6 +30,7 @@ export class ConvTranspose2d extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, readonly options: ConvTranspose2dOptions = {}) {
     super();
+    checkOptions('ConvTranspose2d', options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias', 'algo']);
     const groups = options.groups ?? 1;
     checkGroups('ConvTranspose2d', inChannels, outChannels, groups);
     this.kernelSize = pair(kernelSize);
@@ -70,6 +71,7 @@ export class ConvTranspose1d extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly options: ConvTranspose1dOptions = {}) {
     super();
+    checkOptions('ConvTranspose1d', options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias', 'algo']);
     const groups = options.groups ?? 1;
     checkGroups('ConvTranspose1d', inChannels, outChannels, groups);
     this.weight = Parameter(zeros([inChannels, outChannels / groups, kernelSize]));

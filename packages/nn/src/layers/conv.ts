@@ -1,4 +1,4 @@
-import { conv1d, conv2d, zeros, type Tensor } from '@nutshell/tensor';
+import { checkOptions, conv1d, conv2d, zeros, type Tensor } from '@nutshell/tensor';
 import { ValueError } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -52,6 +52,7 @@ export class Conv2d extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, readonly options: Conv2dOptions = {}) {
     super();
+    checkOptions('Conv2d', options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'algo', 'activation']);
     const groups = options.groups ?? 1;
     checkGroups('Conv2d', inChannels, outChannels, groups);
     this.kernelSize = pair(kernelSize);
@@ -93,6 +94,7 @@ export class Conv1d extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly options: Conv1dOptions = {}) {
     super();
+    checkOptions('Conv1d', options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'algo', 'activation']);
     const groups = options.groups ?? 1;
     checkGroups('Conv1d', inChannels, outChannels, groups);
     this.weight = Parameter(zeros([outChannels, inChannels / groups, kernelSize]));

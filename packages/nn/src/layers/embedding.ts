@@ -1,4 +1,4 @@
-import { embedding, tensor, zeros, ValueError, copyInto, noGrad, scope, type Tensor } from '@nutshell/tensor';
+import { checkOptions, embedding, tensor, zeros, ValueError, copyInto, noGrad, scope, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
@@ -10,6 +10,7 @@ export class Embedding extends Module {
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: { paddingIdx?: number } = {}) {
     super();
+    checkOptions('Embedding', options, ['paddingIdx']);
     let pad = options.paddingIdx;
     if (pad !== undefined) {
       if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings) {

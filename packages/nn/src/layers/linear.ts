@@ -1,4 +1,4 @@
-import { linear, zeros, type Tensor } from '@nutshell/tensor';
+import { checkOptions, linear, zeros, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
@@ -10,6 +10,7 @@ export class Linear extends Module {
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: { bias?: boolean } = {}) {
     super();
+    checkOptions('Linear', options, ['bias']);
     this.weight = Parameter(zeros([outFeatures, inFeatures]));
     this.bias = options.bias ?? true ? Parameter(zeros([outFeatures])) : null;
     this.resetParameters();

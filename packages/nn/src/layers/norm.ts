@@ -1,4 +1,4 @@
-import { batchNorm, layerNorm, ones, zeros, ValueError, type Tensor } from '@nutshell/tensor';
+import { checkOptions, batchNorm, layerNorm, ones, zeros, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 
@@ -27,6 +27,8 @@ abstract class BatchNormBase extends Module {
 
   constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options, ['eps', 'momentum', 'affine', 'trackRunningStats']);
+    if (options.momentum === null) throw new ValueError(`${this.constructor.name}: momentum null (PyTorch's cumulative average) is not supported; give a number in [0, 1]`);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
     const affine = options.affine ?? true;
@@ -41,6 +43,9 @@ abstract class BatchNormBase extends Module {
   forward(x: Tensor): Tensor {
     if (!this.ranks.includes(x.ndim)) {
       throw new ValueError(`${this.constructor.name}: expected a ${this.ranks.join('-D or ')}-D input, got shape [${x.shape}]`);
+    }
+    if (x.shape[1] !== this.numFeatures) {
+      throw new ValueError(`${this.constructor.name}: input has ${x.shape[1]} channels (dim 1 of [${x.shape}]) but the layer normalises ${this.numFeatures} (numFeatures)`);
     }
     const useBatchStats = this.training || !this.running_mean;
     const { output, runningMean, runningVar } = batchNorm(x, this.running_mean, this.running_var, this.weight, this.bias, {
@@ -83,6 +88,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | number[], readonly options: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {}) {
     super();
+    checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine', 'bias']);
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
     const affine = options.elementwiseAffine ?? true;
     this.weight = affine ? Parameter(ones(this.normalizedShape)) : null;

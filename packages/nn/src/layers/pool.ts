@@ -1,4 +1,4 @@
-import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Tensor } from '@nutshell/tensor';
+import { checkOptions, adaptiveAvgPool2d, avgPool2d, maxPool2d, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 
 type Pair = number | [number, number];
@@ -12,6 +12,7 @@ export interface MaxPool2dOptions {
 export class MaxPool2d extends Module {
   constructor(readonly kernelSize: Pair, readonly options: MaxPool2dOptions = {}) {
     super();
+    checkOptions('MaxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
   }
   forward(x: Tensor): Tensor {
     return maxPool2d(x, this.kernelSize, this.options);
@@ -30,6 +31,7 @@ export interface AvgPool2dOptions {
 export class AvgPool2d extends Module {
   constructor(readonly kernelSize: Pair, readonly options: AvgPool2dOptions = {}) {
     super();
+    checkOptions('AvgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
   }
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, this.options);

@@ -1,7 +1,7 @@
 // RNN, LSTM and GRU modules over the tensor package's fused ops (oneDNN's sgemm and our cells on cpu, cuDNN on cuda).
 // Parameters carry PyTorch's names and layouts (weight_ih_l0, weight_hh_l0_reverse …, gates
 // i,f,g,o / r,z,n), so stateDicts move between the two frameworks unchanged.
-import { gru, lstm, rnn, zeros, ValueError, type Tensor } from '@nutshell/tensor';
+import { checkOptions, gru, lstm, rnn, zeros, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
@@ -26,6 +26,7 @@ abstract class RNNBase extends Module {
 
   protected constructor(protected readonly kind: Kind, readonly inputSize: number, readonly hiddenSize: number, options: RNNOptions) {
     super();
+    checkOptions(this.constructor.name, options, ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', ...(kind.startsWith('rnn') ? ['nonlinearity'] : [])]);
     this.numLayers = options.numLayers ?? 1;
     this.bidirectional = options.bidirectional ?? false;
     this.batchFirst = options.batchFirst ?? false;

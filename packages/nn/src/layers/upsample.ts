@@ -1,10 +1,11 @@
-import { ValueError, interpolate, type InterpolateOptions, type Tensor } from '@nutshell/tensor';
+import { checkOptions, ValueError, interpolate, type InterpolateOptions, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 
 /** Resizes [N,C,L] or [N,C,H,W] (PyTorch's nn.Upsample): `interpolate` with fixed options. */
 export class Upsample extends Module {
   constructor(readonly options: InterpolateOptions) {
     super();
+    checkOptions('Upsample', options, ['size', 'scaleFactor', 'mode', 'alignCorners']);
     if ((options.size === undefined) === (options.scaleFactor === undefined)) throw new ValueError("Upsample: expected exactly one of the options 'size' and 'scaleFactor'");
   }
 

@@ -11,9 +11,16 @@ import type { Tensor } from '../tensor.js';
 import type { ConcreteSample } from './samples.js';
 import { hashString, normal, seededRandom } from './rng.js';
 
+// A sample's values for its dtype: int32 and uint8 ones wrapped as C's conversions wrap them
+// (the fixtures were made that way; tensor() refuses values out of a dtype's range).
+const wrapped = (values: readonly number[], dtype: string): readonly number[] | Int32Array | Uint8Array =>
+  dtype === 'uint8' ? Uint8Array.from(values, Math.trunc) : dtype === 'int32' ? Int32Array.from(values, Math.trunc) : values;
+
 export function inputTensors(sample: ConcreteSample, requiresGrad: boolean, device = 'cpu'): Tensor[] {
   return sample.inputs.map((inp) =>
-    tensor(inp.values, { shape: inp.shape, dtype: inp.dtype, device, requiresGrad: requiresGrad && !inp.noGrad && inp.dtype === 'float32' }),
+    tensor(wrapped(inp.values, inp.dtype) as number[], {
+      shape: inp.shape, dtype: inp.dtype, device, requiresGrad: requiresGrad && !inp.noGrad && inp.dtype === 'float32',
+    }),
   );
 }
 

@@ -5,6 +5,7 @@
 
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
+import { checkOptions } from '../../options.js';
 import { tensor } from '../../creation.js';
 import type { Tensor } from '../../tensor.js';
 import { indexSelect } from './index-ops.js';
@@ -83,6 +84,7 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
   const op = 'interpolate';
   return scope(() => {
     if (!input?.isTensor) throw new ValueError(`${op}: expected a tensor input`);
+    checkOptions(op, options, ['size', 'scaleFactor', 'mode', 'alignCorners']);
     if (input.dtype !== 'float32') throw new DTypeError(`${op}: input expected float32, got ${input.dtype}`);
     const mode = options.mode ?? 'nearest';
     if (!interpolateModes.includes(mode)) throw new ValueError(`${op}: option 'mode' expected one of ${interpolateModes.map((m) => `'${m}'`).join(', ')}, got '${mode}'`);

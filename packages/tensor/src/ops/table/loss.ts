@@ -3,6 +3,7 @@
 // binaryCrossEntropy and binaryCrossEntropyWithLogits. Each is one fused kernel forward and one
 // backward op; optional weights travel as an empty tensor when absent.
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { checkOptions } from '../../options.js';
 import { scope } from '../../memory.js';
 import { broadcastShapes, numelOf } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
@@ -240,6 +241,7 @@ export interface CrossEntropyOptions extends LossOptions {
  * next read of a result.
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  checkOptions('crossEntropy', options, ['weight', 'reduction', 'ignoreIndex', 'labelSmoothing']);
   const { weight, reduction = 'mean', ignoreIndex = -100, labelSmoothing = 0 } = options;
   return scope(() => apply(crossEntropyOp, [input, target, weight ?? noWeight(input)], { reduction, ignoreIndex, labelSmoothing })[0]);
 }
@@ -319,6 +321,7 @@ export interface NllLossOptions extends LossOptions {
 
 /** Negative log-likelihood of log-probabilities `input` ([C], [N,C] or [N,C,d1,…]) at int64 class indices, as torch's nll_loss. */
 export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
+  checkOptions('nllLoss', options, ['weight', 'reduction', 'ignoreIndex']);
   const { weight, reduction = 'mean', ignoreIndex = -100 } = options;
   return scope(() => apply(nllLossOp, [input, target, weight ?? noWeight(input)], { reduction, ignoreIndex })[0]);
 }
@@ -404,7 +407,9 @@ export const l1LossOp = l1.forward;
 export const l1LossBackwardOp = l1.backward;
 
 /** Broadcasts input and target to one shape (as PyTorch's mse_loss/l1_loss do), then runs the loss. */
-function pairLoss(op: typeof mseLossOp, name: string, x: Tensor, t: Tensor, reduction: Reduction): Tensor {
+function pairLoss(op: typeof mseLossOp, name: string, x: Tensor, t: Tensor, options: LossOptions): Tensor {
+  checkOptions(name, options, ['reduction']);
+  const reduction = options.reduction ?? 'mean';
   return scope(() => {
     if (x?.isTensor && t?.isTensor && !sameShape(x.shape, t.shape)) {
       const shape = broadcastShapes(name, x.shape, t.shape);
@@ -415,9 +420,9 @@ function pairLoss(op: typeof mseLossOp, name: string, x: Tensor, t: Tensor, redu
 }
 
 /** Mean squared error (x − t)², input and target broadcast together, as torch's mse_loss. */
-export const mseLoss = (input: Tensor, target: Tensor, options: LossOptions = {}): Tensor => pairLoss(mseLossOp, 'mseLoss', input, target, options.reduction ?? 'mean');
+export const mseLoss = (input: Tensor, target: Tensor, options: LossOptions = {}): Tensor => pairLoss(mseLossOp, 'mseLoss', input, target, options);
 /** Mean absolute error |x − t| (gradient sign(x − t), 0 at x = t), as torch's l1_loss. */
-export const l1Loss = (input: Tensor, target: Tensor, options: LossOptions = {}): Tensor => pairLoss(l1LossOp, 'l1Loss', input, target, options.reduction ?? 'mean');
+export const l1Loss = (input: Tensor, target: Tensor, options: LossOptions = {}): Tensor => pairLoss(l1LossOp, 'l1Loss', input, target, options);
 
 // ---- binaryCrossEntropy, binaryCrossEntropyWithLogits ----
 
@@ -574,6 +579,7 @@ export interface BinaryCrossEntropyOptions extends LossOptions {
 /** Binary cross entropy of probabilities `input` (all in [0, 1], else a ValueError from the kernel) against `target`, as torch's binary_cross_entropy (log clamped at −100). */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BinaryCrossEntropyOptions = {}): Tensor {
   const op = 'binaryCrossEntropy';
+  checkOptions(op, options, ['weight', 'reduction']);
   return scope(() => apply(binaryCrossEntropyOp, [input, target, broadcastWeight(op, 'weight', options.weight, input)], { reduction: options.reduction ?? 'mean' })[0]);
 }
 
@@ -585,6 +591,7 @@ export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyO
 /** Sigmoid + binary cross entropy in one stable step, as torch's binary_cross_entropy_with_logits. */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BinaryCrossEntropyWithLogitsOptions = {}): Tensor {
   const op = 'binaryCrossEntropyWithLogits';
+  checkOptions(op, options, ['weight', 'posWeight', 'reduction']);
   return scope(() =>
     apply(
       binaryCrossEntropyWithLogitsOp,

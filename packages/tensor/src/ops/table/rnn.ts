@@ -498,6 +498,10 @@ function resolveWeights(op: string, cell: Cell, weights: RnnWeights, inputSize: 
         const name = paramName(k, l, d);
         const t = byName.get(name)!;
         const want = k === 0 ? [GH, l === 0 ? inputSize : D * H] : k === 1 ? [GH, H] : [GH];
+        if (l === 0 && k === 0 && t.shape.length === 2 && t.shape[0] === GH && t.shape[1] !== inputSize) {
+          // The weights fit each other: it is the input that has the wrong width.
+          throw new ShapeError(`${op}: input has ${inputSize} features (its last dimension) but ${name} ${fmtShape(t.shape)} expects ${t.shape[1]} (the layer's inputSize)`);
+        }
         if (!sameShape(t.shape, want)) throw new ShapeError(`${op}: ${name} expected shape ${fmtShape(want)}, got ${fmtShape(t.shape)}`);
         row[4 * d + k] = t;
       }
