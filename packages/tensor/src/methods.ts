@@ -65,7 +65,9 @@ proto.cuda = function (index = 0) {
   return this.to(`cuda:${index}`);
 };
 proto.detach = function () {
-  return new Tensor(native().share(this.handle('detach')), this.shape, this.dtype, this.device);
+  const t = new Tensor(native().share(this.handle('detach')), this.shape, this.dtype, this.device);
+  t.version = this.version; // the same storage (Note [version counter])
+  return t;
 };
 proto.backward = function (grad, options) {
   backward(this, grad, options);

@@ -52,6 +52,12 @@ export class Tensor {
   /** Which output of gradFn this tensor is. */
   outputIndex = 0;
   grad: Tensor | null = null;
+  /**
+   * @internal Note [version counter]: in-place writes to this tensor's storage so far, one
+   * counter shared by every tensor that shares the storage (views, detach(), saved tensors). A
+   * graph node records it for what it saves; backward refuses a saved tensor written since.
+   */
+  version: { n: number } = { n: 0 };
   private _requiresGrad = false;
   private readonly _slot: Slot;
   private _backstop = Backstop.none;
@@ -107,6 +113,7 @@ export class Tensor {
     if (this._slot.handle !== null) native().release(this._slot.handle);
     this._slot.handle = handle;
     this._device = other._device;
+    this.version = other.version;
     other._slot.handle = null;
     other.leaveBackstop();
   }

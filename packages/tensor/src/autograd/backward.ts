@@ -65,6 +65,7 @@ export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions =
         continue;
       }
       if (node.released) throw new ValueError(`backward: the graph through ${node.name} was already freed; use {retainGraph: true}`);
+      node.checkSavedVersions();
       const inputGrads = scope(() =>
         node.decl.grad!({ inputs: node.savedInputs, outputs: node.savedOutputs, inputMeta: node.inputMeta, attrs: node.attrs, grads, needsGrad: node.next.map((e) => e !== null) }),
       );

@@ -1,4 +1,5 @@
 import type { AttrValue, OpDecl, TensorMeta } from '../ops/declare.js';
+import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 
 /** Where a gradient goes: the node that produced an input (and which of its outputs), or a leaf. */
@@ -26,7 +27,21 @@ export class GraphNode {
     /** Saved tensors hold their own storage references (shared, not copied). */
     readonly savedInputs: (Tensor | null)[],
     readonly savedOutputs: (Tensor | null)[],
+    /** The version (Note [version counter]) of each saved tensor when saved: inputs, then outputs. */
+    private readonly savedVersions: readonly number[],
   ) {}
+
+  /** Throws when a saved tensor was written in place after this op used it (PyTorch refuses it too). */
+  checkSavedVersions(): void {
+    const saved = [...this.savedInputs.map((t, i) => [t, `input ${i}`] as const), ...this.savedOutputs.map((t, i) => [t, `output ${i}`] as const)];
+    saved.forEach(([t, what], k) => {
+      if (!t || t.version.n === this.savedVersions[k]) return;
+      throw new ValueError(
+        `backward: ${what} of ${this.name} ([${t.shape.join(',')}] ${t.dtype}) was modified in place after ${this.name} used it ` +
+          `(version ${t.version.n}, saved at version ${this.savedVersions[k]}), so its gradient would be wrong; modify it after backward, or a copy of it`,
+      );
+    });
+  }
 
   get name(): string {
     return this.decl.name;
