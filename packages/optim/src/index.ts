@@ -8,3 +8,4 @@ export { StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR } from 
 export { OneCycleLR, type OneCycleOptions } from './schedulers/one-cycle.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/plateau.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
+export { saveOptimizer, loadOptimizer } from './checkpoint.js';
