@@ -3,7 +3,7 @@
 // one foreach call per group and device (Note [foreach steps]; one kernel launch on cuda), or with
 // `foreach: false` one call per parameter — the same arithmetic, the same bits.
 // stateDict()/loadStateDict() are keyed by parameter index so training resumes exactly.
-import { ValueError, copyInto, fullLike, keep, noGrad, zerosLike, type Tensor } from '@nutshell/tensor';
+import { ValueError, checkOptions, copyInto, fullLike, keep, noGrad, zerosLike, type Tensor } from '@nutshell/tensor';
 
 export interface ParamGroup<O> {
   params: Tensor[];
@@ -43,10 +43,7 @@ export abstract class Optimizer<O extends { lr: number }> {
    * take (a param group may carry extra keys, as in PyTorch: they are ignored).
    */
   protected constructor(params: ParamsArg<O>, defaults: Omit<O, 'lr'> & { lr?: number }, options: object) {
-    const known = new Set(['lr', ...Object.keys(defaults)]);
-    for (const key of Object.keys(options)) {
-      if (!known.has(key)) throw new ValueError(`${this.constructor.name}: unknown option '${key}' (it takes ${[...known].map((k) => `'${k}'`).join(', ')})`);
-    }
+    checkOptions(this.constructor.name, options, ['lr', ...Object.keys(defaults).filter((k) => k !== 'lr')]);
     this.defaults = { ...defaults, ...options } as O;
     const list = [...(params as Iterable<unknown>)];
     if (list.length === 0) throw new ValueError(`${this.constructor.name}: got an empty parameter list`);
