@@ -74,6 +74,12 @@ NS_VMATH_INLINE void store_first(float* p, const V& v, int64_t m) {
   std::memcpy(p, &v, sizeof(float) * static_cast<size_t>(m));
 }
 
+// x ← r, except where x is NaN (which stays).
+template <typename V>
+NS_VMATH_INLINE void x_or_nan(V& x, const V& r) {
+  x = x != x ? x : r;
+}
+
 // e^c = 2^k · e^r with r = c − k·ln 2 (in two parts, for precision): Cephes' polynomial for e^r,
 // scaled by 2^k through the exponent bits. k (as float and as integer) is the caller's rounding of
 // c / ln 2; 2^k must be normal or zero (k + 127 in [0, 254]).
@@ -106,13 +112,7 @@ NS_VMATH_INLINE void exp_inplace(V& x) {
   exp_reduced(y, k, ki);
   V out = x < lo ? V{} : y;
   out = x > hi ? V{} + std::numeric_limits<float>::infinity() : out;
-  x = x != x ? x : out;
-}
-
-// x ← r, except where x is NaN (which stays).
-template <typename V>
-NS_VMATH_INLINE void x_or_nan(V& x, const V& r) {
-  x = x != x ? x : r;
+  x_or_nan(x, out);
 }
 
 // Natural log: −inf at 0, NaN below 0 and for NaN, +inf at +inf; subnormals are scaled first.
