@@ -11,7 +11,7 @@ export * from './errors.js';
 export { encodeSafetensors, decodeSafetensors, readSafetensorsFile, writeFileAtomic, type RawTensor, type SafetensorsFile } from './io/safetensors.js';
 export { scope, keep, memory, emptyCache, setNumThreads, type MemoryReport } from './memory.js';
 export { noGrad, isGradEnabled, withGradEnabled } from './autograd/grad-mode.js';
-export { backward, type BackwardOptions } from './autograd/backward.js';
+export { backward, grad, type BackwardOptions, type GradOptions } from './autograd/backward.js';
 export { backends, formatBackends, type BackendsReport } from '@nutshell/native';
 export * from './cuda-controls.js';
 export { profile, formatProfile, type OpProfileRow, type ProfileReport } from './profile.js';

@@ -51,6 +51,8 @@ export class Tensor {
   gradFn: GraphNode | null = null;
   /** Which output of gradFn this tensor is. */
   outputIndex = 0;
+  /** @internal A share standing for a leaf in a graph of gradients (Note [create graph]): gradients flowing into it go to that leaf. */
+  gradLeaf: Tensor | null = null;
   grad: Tensor | null = null;
   /**
    * @internal Note [version counter]: in-place writes to this tensor's storage so far, one

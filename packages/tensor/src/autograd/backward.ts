@@ -1,17 +1,24 @@
 // Note [backward]: reverse-mode over the recorded graph. Nodes run in reverse topological order;
 // each node's rule (ops composed in its declaration) runs in a scope so temporaries die at once;
 // gradients of broadcast inputs are summed back to the input's shape here, in one place; leaf
-// gradients accumulate into `.grad` (kept out of any user scope); saved tensors are released
-// after the node ran unless retainGraph.
+// gradients accumulate into `.grad` (kept out of any user scope) or, for grad(), are handed back;
+// saved tensors are released after the node ran unless retainGraph. With createGraph the rules
+// record a graph of their own (Note [create graph] in grad-mode.ts).
 import { ValueError } from '../errors.js';
 import { keep, scope } from '../memory.js';
 import type { Tensor } from '../tensor.js';
-import { noGrad } from './grad-mode.js';
+import { creatingGraphDuring, noGrad } from './grad-mode.js';
 import type { GraphNode } from './node.js';
 import { addGrads, onesLike, shareOf, sumToShape } from './grad-ops.js';
 
 export interface BackwardOptions {
+  /** Keep the graph for another backward through it (default: createGraph). */
   retainGraph?: boolean;
+  /**
+   * Record the gradient computation itself, so that the gradients have a graph and can be
+   * differentiated again (PyTorch's create_graph: gradient penalties, Hessian-vector products).
+   */
+  createGraph?: boolean;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -41,15 +48,82 @@ function topoOrder(root: GraphNode): GraphNode[] {
   return order.reverse(); // root first
 }
 
-export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions = {}): void {
-  if (!root.requiresGrad) throw new ValueError('backward: tensor does not require grad (no op that made it had an input with requiresGrad)');
-  if (!grad && root.numel !== 1) throw new ValueError(`backward: grad can be implied only for one-element outputs, got shape [${root.shape.join(',')}]`);
-  if (grad && !sameShape(grad.shape, root.shape)) throw new ValueError(`backward: grad shape [${grad.shape.join(',')}] does not match tensor shape [${root.shape.join(',')}]`);
+function checkRoot(op: string, root: Tensor, grad: Tensor | undefined): void {
+  if (!root?.isTensor) throw new ValueError(`${op}: expected a tensor, got ${root === null ? 'null' : typeof root}`);
+  if (!root.requiresGrad) throw new ValueError(`${op}: tensor does not require grad (no op that made it had an input with requiresGrad)`);
+  if (!grad && root.numel !== 1) throw new ValueError(`${op}: grad can be implied only for one-element outputs, got shape [${root.shape.join(',')}]`);
+  if (grad && !sameShape(grad.shape, root.shape)) throw new ValueError(`${op}: grad shape [${grad.shape.join(',')}] does not match tensor shape [${root.shape.join(',')}]`);
+}
 
-  noGrad(() => {
+/**
+ * Where the engine delivers gradients that reach a leaf (accumulate into .grad, or hand to grad())
+ * and which non-leaf outputs' total gradients it hands over.
+ */
+interface Sink {
+  leaf(leaf: Tensor, g: Tensor): void;
+  /** The total gradient of output `index` of `node`, before the node's rule runs; null: not wanted. */
+  wants(node: GraphNode, index: number): ((g: Tensor) => void) | null;
+}
+
+/** Gradients of `root` (seeded by `grad`, or 1) with respect to every leaf it depends on, accumulated into their .grad. */
+export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions = {}): void {
+  checkRoot('backward', root, grad);
+  run(root, grad, options, { leaf: accumulateLeaf, wants: () => null });
+}
+
+export interface GradOptions extends BackwardOptions {
+  /** The gradient of `output` to start from (needed unless it has one element). */
+  gradOutput?: Tensor;
+  /** An input the output does not depend on gets null instead of an error. */
+  allowUnused?: boolean;
+}
+
+/**
+ * The gradients of `output` with respect to `inputs` (leaves or intermediate tensors), returned
+ * instead of accumulated into .grad (PyTorch's torch.autograd.grad). With createGraph they have a
+ * graph of their own: grad(sum(mul(g, g)), …) or g.backward() differentiates them again.
+ */
+export function grad(output: Tensor, inputs: readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  checkRoot('grad', output, options.gradOutput);
+  inputs.forEach((t, i) => {
+    if (!t?.isTensor) throw new ValueError(`grad: inputs[${i}] expected a tensor, got ${t === null ? 'null' : typeof t}`);
+    if (!t.requiresGrad) throw new ValueError(`grad: inputs[${i}] does not require grad`);
+  });
+  const results: (Tensor | null)[] = inputs.map(() => null);
+  const add = (i: number, g: Tensor) => {
+    results[i] = results[i] ? addGrads(results[i]!, g) : g;
+  };
+  const leafOf = (t: Tensor) => t.gradLeaf ?? t;
+  run(output, options.gradOutput, options, {
+    leaf: (leaf, g) => {
+      const hits = inputs.flatMap((t, i) => (!t.gradFn && leafOf(t) === leaf ? [i] : []));
+      hits.forEach((i, k) => add(i, k === hits.length - 1 ? g : shareOf(g)));
+      if (hits.length === 0) g.dispose();
+    },
+    wants: (node, index) => {
+      const hits = inputs.flatMap((t, i) => (t.gradFn === node && t.outputIndex === index ? [i] : []));
+      return hits.length ? (g) => hits.forEach((i) => add(i, shareOf(g))) : null;
+    },
+  });
+  if (!options.allowUnused) {
+    const unused = results.findIndex((r) => r === null);
+    if (unused >= 0) {
+      for (const r of results) r?.dispose();
+      throw new ValueError(`grad: output does not depend on inputs[${unused}] (allowUnused: true gives null for it)`);
+    }
+  }
+  return results;
+}
+
+function run(root: Tensor, grad: Tensor | undefined, options: BackwardOptions, sink: Sink): void {
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  // Note [create graph]: the rules run with grad mode on and record what they compute.
+  const during = createGraph ? creatingGraphDuring : noGrad;
+  during(() => {
     const seed = grad ? shareOf(grad) : onesLike(root);
     if (!root.gradFn) {
-      accumulateLeaf(root, seed);
+      sink.leaf(root.gradLeaf ?? root, seed);
       return;
     }
     const rootNode = root.gradFn;
@@ -60,15 +134,20 @@ export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions =
     for (const node of topoOrder(rootNode)) {
       const grads = pending.get(node);
       pending.delete(node);
+      grads?.forEach((g, i) => {
+        const take = g && sink.wants(node, i);
+        if (take) take(g!);
+      });
       if (!grads || grads.every((g) => g === null)) {
-        if (!options.retainGraph) node.release();
+        if (!retainGraph) node.release();
         continue;
       }
       if (node.released) throw new ValueError(`backward: the graph through ${node.name} was already freed; use {retainGraph: true}`);
       node.checkSavedVersions();
-      const inputGrads = scope(() =>
-        node.decl.grad!({ inputs: node.savedInputs, outputs: node.savedOutputs, inputMeta: node.inputMeta, attrs: node.attrs, grads, needsGrad: node.next.map((e) => e !== null) }),
-      );
+      const inputGrads = scope(() => {
+        const saved = node.unpackSaved(createGraph);
+        return node.decl.grad!({ inputs: saved.inputs, outputs: saved.outputs, inputMeta: node.inputMeta, attrs: node.attrs, grads, needsGrad: node.next.map((e) => e !== null) });
+      });
       for (let i = 0; i < node.next.length; i++) {
         const edge = node.next[i];
         const g = inputGrads[i] ?? null;
@@ -76,7 +155,7 @@ export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions =
         // Each destination gets a reference of its own: the rule may return one tensor for
         // several inputs, or pass an incoming gradient straight through.
         const placed = sameShape(g.shape, node.inputMeta[i].shape) ? shareOf(g) : sumToShape(g, node.inputMeta[i].shape, node.name);
-        if ('leaf' in edge) accumulateLeaf(edge.leaf, placed);
+        if ('leaf' in edge) sink.leaf(edge.leaf, placed);
         else {
           let slots = pending.get(edge.node);
           if (!slots) {
@@ -89,7 +168,7 @@ export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions =
       }
       for (const g of grads) g?.dispose();
       for (const g of inputGrads) g?.dispose();
-      if (!options.retainGraph) node.release();
+      if (!retainGraph) node.release();
     }
   });
 }

@@ -14,3 +14,17 @@ export function noGrad<R>(fn: () => R): R {
 export function withGradEnabled<R>(enabled: boolean, fn: () => R): R {
   return mode.run(enabled, fn);
 }
+
+// Note [create graph]: while a backward with createGraph runs, the gradient rules record a graph
+// of their own (grad mode on); an op with no gradient rule of its own would cut that graph
+// silently, so it is refused then (apply.ts). Backward is synchronous: a depth counter suffices.
+let creatingGraph = 0;
+export const isCreatingGraph = (): boolean => creatingGraph > 0;
+export function creatingGraphDuring<R>(fn: () => R): R {
+  creatingGraph++;
+  try {
+    return withGradEnabled(true, fn);
+  } finally {
+    creatingGraph--;
+  }
+}

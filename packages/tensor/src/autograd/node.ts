@@ -1,5 +1,7 @@
 import type { AttrValue, OpDecl, TensorMeta } from '../ops/declare.js';
 import { ValueError } from '../errors.js';
+import { shareStorage } from '../ops/apply.js';
+import { asAutogradAlias } from './grad-ops.js';
 import type { Tensor } from '../tensor.js';
 
 /** Where a gradient goes: the node that produced an input (and which of its outputs), or a leaf. */
@@ -27,9 +29,31 @@ export class GraphNode {
     /** Saved tensors hold their own storage references (shared, not copied). */
     readonly savedInputs: (Tensor | null)[],
     readonly savedOutputs: (Tensor | null)[],
+    /** Which outputs carry this node as their gradFn (float32 ones). */
+    private readonly gradOutputs: readonly boolean[],
     /** The version (Note [version counter]) of each saved tensor when saved: inputs, then outputs. */
     private readonly savedVersions: readonly number[],
   ) {}
+
+  /**
+   * The saved tensors as the gradient rule sees them. For a graph of the gradients (Note [create
+   * graph]) each is a share that stands for what it was in the graph — the input's node output or
+   * leaf, this node's own output — so the rule's ops record edges back into the graph; made in
+   * the caller's scope, they let go of their nodes when it ends.
+   */
+  unpackSaved(createGraph: boolean): { inputs: (Tensor | null)[]; outputs: (Tensor | null)[] } {
+    if (!createGraph) return { inputs: this.savedInputs, outputs: this.savedOutputs };
+    const alias = (t: Tensor | null, origin: Edge): Tensor | null => {
+      if (!t || !origin) return t;
+      const s = shareStorage(t, t.shape);
+      asAutogradAlias(s, origin);
+      return s;
+    };
+    return {
+      inputs: this.savedInputs.map((t, i) => alias(t, this.next[i])),
+      outputs: this.savedOutputs.map((t, i) => alias(t, i < this.visibleOutputs && this.gradOutputs[i] ? { node: this, index: i } : null)),
+    };
+  }
 
   /** Throws when a saved tensor was written in place after this op used it (PyTorch refuses it too). */
   checkSavedVersions(): void {

@@ -3,7 +3,7 @@
 // shapes, asks the device to allocate and enqueue the kernel, and records a graph node only when
 // grad mode is on and an input requires grad. Profiling and leak accounting belong here too.
 import { GraphNode, type Edge } from '../autograd/node.js';
-import { isGradEnabled } from '../autograd/grad-mode.js';
+import { isCreatingGraph, isGradEnabled } from '../autograd/grad-mode.js';
 import type { NativeHandle } from '@nutshell/native';
 import type { Device } from '../device.js';
 import { totalmem } from 'node:os';
@@ -225,6 +225,10 @@ function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: 
   }
 
   const visible = decl.visibleOutputs ?? outputs.length;
+  if (!decl.grad && isCreatingGraph() && inputs.some((t) => t.requiresGrad) && outputs.some((t) => t.dtype === 'float32')) {
+    for (const t of outputs) t.dispose();
+    throw new ValueError(`backward: ${decl.name} has no gradient of its own, so a graph of the gradients through it cannot be created (createGraph: second derivatives through this op are not supported)`);
+  }
   if (decl.grad && isGradEnabled() && inputs.some((t) => t.requiresGrad)) record(decl, inputs, resolved, outputs, visible);
   else for (let i = visible; i < outputs.length; i++) outputs[i].dispose();
   if (visible < outputs.length) outputs.length = visible;
@@ -245,9 +249,9 @@ function record(decl: OpDecl<any>, inputs: readonly Tensor[], attrs: Record<stri
   for (let i = visible; i < outputs.length; i++) outputs[i].dispose();
   const next: Edge[] = inputs.map((t, i) => {
     if (!t.requiresGrad || inputSpec(decl, i).differentiable === false) return null;
-    return t.gradFn ? { node: t.gradFn, index: t.outputIndex } : { leaf: t };
+    return t.gradFn ? { node: t.gradFn, index: t.outputIndex } : { leaf: t.gradLeaf ?? t };
   });
-  const node = new GraphNode(decl, attrs, inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })), next, visible, savedInputs, savedOutputs, [
+  const node = new GraphNode(decl, attrs, inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })), next, visible, savedInputs, savedOutputs, outputs.map((t) => t.dtype === 'float32'), [
     ...savedInputs.map(versionOf),
     ...savedOutputs.map(versionOf),
   ]);
