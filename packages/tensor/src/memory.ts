@@ -8,6 +8,12 @@ import type { Tensor } from './tensor.js';
 
 interface Scope {
   tensors: Set<Tensor>;
+  /**
+   * Set when the scope ends. Work it started and did not await (a timer, a promise left running)
+   * still sees it as the current scope; what that work makes must not join a scope nobody will
+   * close again, so it goes to the GC backstop instead.
+   */
+  closed: boolean;
 }
 
 const current = new AsyncLocalStorage<Scope>();
@@ -20,14 +26,15 @@ const current = new AsyncLocalStorage<Scope>();
  */
 export function track(t: Tensor): boolean {
   const s = current.getStore();
-  if (!s) return false;
+  if (!s || s.closed) return false;
   s.tensors.add(t);
   return true;
 }
 
 /** Keeps `t` alive past the end of the current scope (it joins no scope). */
 export function keep<T extends Tensor>(t: T): T {
-  if (current.getStore()?.tensors.delete(t)) t.registerBackstop();
+  const s = current.getStore();
+  if (s && !s.closed && s.tensors.delete(t)) t.registerBackstop();
   return t;
 }
 
@@ -44,14 +51,16 @@ function collectTensors(value: unknown, into: Set<Tensor>, seen = new Set<unknow
 }
 
 function close(scope: Scope, result: unknown): void {
+  scope.closed = true;
   const kept = new Set<Tensor>();
   collectTensors(result, kept);
   const parent = current.getStore();
   for (const t of scope.tensors) {
     if (!kept.has(t)) t.dispose();
-    else if (parent) parent.tensors.add(t);
+    else if (parent && !parent.closed) parent.tensors.add(t);
     else t.registerBackstop();
   }
+  scope.tensors.clear();
 }
 
 /**
@@ -59,7 +68,7 @@ function close(scope: Scope, result: unknown): void {
  * objects and Maps are searched). Nests; exception-safe; awaits fn when it returns a promise.
  */
 export function scope<R>(fn: () => R): R {
-  const s: Scope = { tensors: new Set() };
+  const s: Scope = { tensors: new Set(), closed: false };
   let result: R;
   try {
     result = current.run(s, fn);

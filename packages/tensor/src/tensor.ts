@@ -18,8 +18,26 @@ interface Slot {
 // handle is released. dispose() unregisters, so disposed tensors leave nothing to finalise
 // (Note [handles] in native/src/binding/addon.cc).
 const backstop = new FinalizationRegistry<Slot>((slot) => {
+  awaitingCollection--;
   if (slot.handle !== null) native().release(slot.handle);
 });
+
+// Note [backstop pressure]: finalisers run only when the event loop turns, so a synchronous loop
+// that neither disposes nor scopes its tensors grows without bound (a user trial saw 3.8 GB after
+// 20k steps). The collector cannot be made to run from here; what can be done is to say so, once,
+// when the registered tensors pass a count no training step holds on purpose.
+let awaitingCollection = 0;
+const kPressureWarning = 100_000;
+let warned = false;
+function noteRegistered(): void {
+  if (++awaitingCollection < kPressureWarning || warned) return;
+  warned = true;
+  process.emitWarning(
+    `${awaitingCollection} tensors were neither disposed nor made in a scope(); the garbage collector frees them only when the event loop turns, ` +
+      'and never in a synchronous loop. Wrap each step in scope(() => …), dispose() what you no longer need, or await between steps.',
+    { code: 'NUTSHELL_BACKSTOP_PRESSURE' },
+  );
+}
 
 // Note [deferred backstop]: registering with the FinalizationRegistry (and unregistering on
 // dispose) cost a fifth of a tiny op outside a scope, yet most such tensors are disposed within
@@ -84,7 +102,7 @@ export class Tensor {
 
   /** Called once the handle is gone: a pending tensor is skipped when the list is registered. */
   private leaveBackstop(): void {
-    if (this._backstop === Backstop.registered) backstop.unregister(this);
+    if (this._backstop === Backstop.registered && backstop.unregister(this)) awaitingCollection--;
     this._backstop = Backstop.none;
   }
 
@@ -97,6 +115,7 @@ export class Tensor {
     }
     backstop.register(this, this._slot, this);
     this._backstop = Backstop.registered;
+    noteRegistered();
   }
 
   get device(): Device {

@@ -33,4 +33,36 @@ describe('GC backstop', () => {
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
     expect(out).toEqual({ afterRegistered: 0, afterPending: 0, afterDisposed: 0 });
   });
+
+  it('takes what work left running by a finished scope makes (a timer, an un-awaited promise)', () => {
+    // AsyncLocalStorage hands such work the closed scope; its tensors must not join it (nothing
+    // would ever dispose them) but go to the backstop (found by a user trial).
+    const script = `
+      import { scope, memory, add, tensor } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const settle = async () => { for (let i = 0; i < 20; i++) { gc(); await new Promise((r) => setTimeout(r, 5)); } };
+      const a = tensor([1]);
+      await settle();
+      const base = memory().liveTensors;
+      scope(() => { setTimeout(() => { for (let i = 0; i < 1000; i++) add(a, a); }, 1); });
+      await scope(async () => { (async () => { await new Promise((r) => setTimeout(r, 2)); for (let i = 0; i < 500; i++) add(a, a); })(); });
+      await new Promise((r) => setTimeout(r, 20));
+      await settle();
+      console.log(JSON.stringify({ left: memory().liveTensors - base }));`;
+    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { env: process.env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({ left: 0 });
+  });
+
+  it('warns once when a synchronous loop leaves more tensors to the collector than any step holds (Note [backstop pressure])', () => {
+    const run = (body: string) =>
+      spawnSync(process.execPath, ['--input-type=module', '-e', `
+        import { scope, add, tensor } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+        const a = tensor([1]);
+        for (let i = 0; i < 101000; i++) ${body};`], { env: process.env, encoding: 'utf8' });
+    const leaky = run('add(a, a)');
+    expect(leaky.status, leaky.stderr).toBe(0);
+    expect(leaky.stderr.match(/NUTSHELL_BACKSTOP_PRESSURE/g)).toHaveLength(1);
+    const scoped = run('scope(() => { add(add(a, a), a); })');
+    expect(scoped.stderr).not.toMatch(/NUTSHELL_BACKSTOP_PRESSURE/);
+  });
 });
