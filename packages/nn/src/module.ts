@@ -29,8 +29,14 @@ export abstract class Module {
     yield [prefix, this];
     for (const [k, m] of this.namedChildren()) yield* m.namedModules(prefix ? `${prefix}.${k}` : k);
   }
+  /** Every module of the tree once, this one first (a module registered under two names too, as PyTorch's modules()). */
   *modules(): Generator<Module> {
-    for (const [, m] of this.namedModules()) yield m;
+    const seen = new Set<Module>();
+    for (const [, m] of this.namedModules()) {
+      if (seen.has(m)) continue;
+      seen.add(m);
+      yield m;
+    }
   }
 
   /** This module's own parameters (not its children's), in definition order. */
@@ -72,9 +78,11 @@ export abstract class Module {
     return this.train(false);
   }
 
-  /** Applies fn to every submodule (children first) and to this one. */
-  apply(fn: (m: Module) => void): this {
-    for (const c of this.children()) c.apply(fn);
+  /** Applies fn to every submodule (children first) and to this one, each module once. */
+  apply(fn: (m: Module) => void, visited = new Set<Module>()): this {
+    if (visited.has(this)) return this;
+    visited.add(this);
+    for (const c of this.children()) c.apply(fn, visited);
     fn(this);
     return this;
   }

@@ -24,28 +24,40 @@ const shapeOf = (v: unknown): number[] | null => {
   return null;
 };
 
+/**
+ * Runs the model once on zeros of `inputShape` in eval mode and without gradients (so batch norm's
+ * running statistics and dropout are untouched), then puts every module's mode and `forward`
+ * back as they were.
+ */
 export function summary(model: Module, inputShape: readonly number[]): ModelSummary {
   const layers: LayerSummary[] = [];
   const restore: (() => void)[] = [];
+  const seen = new Set<Module>([model]);
   for (const [name, m] of model.namedModules()) {
-    if (m === model) continue;
+    if (seen.has(m)) continue; // the model itself, or a module registered under a second name
+    seen.add(m);
     const own = [...m.namedParameters()].filter(([k]) => !k.includes('.')).reduce((n, [, p]) => n + p.numel, 0);
     const entry: LayerSummary = { name, type: m.constructor.name, outputShape: null, params: own };
     layers.push(entry);
     const original = m.forward;
+    const ownForward = Object.getOwnPropertyDescriptor(m, 'forward'); // an arrow-function field, a patched forward
     m.forward = (...args: unknown[]) => {
       const out = original.apply(m, args);
       entry.outputShape = shapeOf(out);
       return out;
     };
     restore.push(() => {
-      delete (m as { forward?: unknown }).forward; // back to the prototype's method
+      if (ownForward) Object.defineProperty(m, 'forward', ownForward);
+      else delete (m as { forward?: unknown }).forward; // back to the prototype's method
     });
   }
+  const modes = [...model.modules()].map((m) => [m, m.training] as const);
   try {
+    model.eval();
     noGrad(() => scope(() => void model.forward(zeros(inputShape))));
   } finally {
     restore.forEach((r) => r());
+    for (const [m, training] of modes) m.training = training;
   }
   const params = [...model.parameters()];
   const totalParams = params.reduce((n, p) => n + p.numel, 0);

@@ -91,6 +91,37 @@ describe('Module', () => {
     expect(s.text).toContain('Total params: 156');
   });
 
+  it('summary leaves the model as it was: batch norm statistics, modes, own forwards (found by a user trial)', () => {
+    scope(() => {
+      class Block extends Module {
+        fc = new Linear(4, 4);
+        forward = (x: Tensor): Tensor => this.fc.forward(x).relu(); // an arrow-function field
+      }
+      const bn = new BatchNorm2d(2);
+      const frozen = new Linear(4, 4).eval();
+      const model = new Sequential(new Conv2d(1, 2, 3), bn);
+      const before = Array.from(bn.running_var!.dataSync());
+      summary(model, [2, 1, 5, 5]);
+      expect(Array.from(bn.running_var!.dataSync())).toEqual(before);
+      expect(Number(bn.num_batches_tracked!.dataSync()[0])).toBe(0);
+      expect(model.training && bn.training).toBe(true);
+      const outer = new Sequential(new Block(), frozen);
+      summary(outer, [3, 4]);
+      expect(outer.forward(ones([3, 4])).shape).toEqual([3, 4]); // Block's own forward is back
+      expect(frozen.training).toBe(false); // a module in eval mode stays so
+    });
+  });
+
+  it('visits a module registered under two names once (modules, apply, summary), as PyTorch does', () => {
+    const shared = new Linear(2, 2);
+    const model = new Sequential(shared, new ReLU(), shared);
+    expect([...model.modules()]).toHaveLength(3);
+    let visits = 0;
+    model.apply((m) => void (m === shared && visits++));
+    expect(visits).toBe(1);
+    expect(summary(model, [1, 2]).layers.map((l) => l.name)).toEqual(['0', '1']);
+  });
+
   it('default initialisation follows PyTorch: Linear weight within ±1/sqrt(fanIn)', () => {
     const l = new Linear(100, 50);
     const w = l.weight.dataSync() as Float32Array;
