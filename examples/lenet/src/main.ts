@@ -3,18 +3,21 @@
 import { chooseDevice, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
 import { writeFileSync } from 'node:fs';
 import type { ConvAlgo } from '@nutshell/nn';
-import { profile } from '@nutshell/tensor';
+import { convAlgos, profile } from '@nutshell/tensor';
 import { trainLeNet } from './train.js';
 
 const flags = parseFlags('LeNet-5 on Fashion-MNIST', {
   epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, device: { type: 'string' },
   data: { type: 'string' }, subset: { type: 'string' }, algo: { type: 'string' }, seed: { type: 'string' }, profile: { type: 'boolean' },
 }, {
-  epochs: 'passes over the 60,000 training images', 'batch-size': 'images per step', lr: 'Adam learning rate (cosine-annealed)',
+  epochs: 'passes over the 60,000 training images (default 8)', 'batch-size': 'images per step (default 64)', lr: 'Adam learning rate, cosine-annealed (default 0.002)',
   device: "cpu, cuda or cuda:N (default: cuda when available)", data: 'folder with the Fashion-MNIST IDX files', subset: 'train on the first N images only',
-  algo: 'convolution algorithm (auto, heuristic, direct, winograd; on cuda also gemm, fft, fftTiling …)', seed: 'random seed',
+  algo: 'convolution algorithm (default auto; heuristic, direct, winograd; on cuda also gemm, fft, fftTiling …)', seed: 'random seed (default 0)',
   profile: 'time every op (kernel and call) and print where the time went; also writes profile.txt',
 });
+if (flags.algo !== undefined && !(convAlgos as readonly string[]).includes(flags.algo as string)) {
+  throw new Error(`--algo expected one of ${convAlgos.join(', ')}, got ${flags.algo}`);
+}
 const device = chooseDevice(flags.device as string | undefined);
 const runDir = runFolder('lenet');
 console.log(`device ${device}; writing to ${runDir}`);

@@ -39,7 +39,8 @@ export function fromNative(err: unknown): unknown {
   if (!kind) return err;
   const Cls = byKind[kind] ?? BackendError;
   const mapped = new Cls(err.message);
-  mapped.stack = err.stack;
+  // The native error's frames, under the class's name (its stack began "Error: ").
+  mapped.stack = err.stack?.replace(/^Error(?=: )/, mapped.name);
   return mapped;
 }
 

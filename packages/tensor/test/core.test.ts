@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, backends, cat, memory, mul, ones, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
+import { add, backends, cat, crossEntropy, memory, mul, ones, randn, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
 
 describe('creation and reading', () => {
   it('makes tensors from nested arrays and TypedArrays and reads them back', async () => {
@@ -131,6 +131,19 @@ describe('bad input', () => {
     t.dispose();
     expect(() => t.dataSync()).toThrowError(/dataSync: tensor \[1\] float32 has been disposed/);
     expect(() => add(t, t)).toThrowError(/add: argument 'input'.*disposed/);
+  });
+
+  it('an error raised in native code prints under its class name (its stack says ValueError, not Error)', () => {
+    scope(() => {
+      let caught: Error | undefined;
+      try {
+        crossEntropy(randn([2, 3]), tensor([0n, 7n]));
+      } catch (e) {
+        caught = e as Error;
+      }
+      expect(caught?.name).toBe('ValueError');
+      expect(caught?.stack?.split('\n')[0]).toMatch(/^ValueError: crossEntropy: target 7 at position 1 is out of range/);
+    });
   });
 
   it('a cuda tensor on a machine without cuda is a DeviceError that says why', () => {

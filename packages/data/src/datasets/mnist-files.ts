@@ -1,6 +1,6 @@
 // Where MNIST-style IDX files are looked for, and the message when they are not there.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DataError } from '@nutshell/tensor/errors';
 
 /** How one MNIST-style dataset is found and named. */
@@ -36,11 +36,14 @@ export function fileNames(split: Split, part: Part): string[] {
 /** The first folder holding both files of a split, with their paths. */
 export function locate(source: IdxImageSource, root: string | undefined, split: Split): { root: string; images: string; labels: string } {
   const roots = candidateRoots(source, root);
+  const halves: string[] = [];
   for (const dir of roots) {
     const images = fileNames(split, 'images-idx3').map((f) => join(dir, f)).find((p) => existsSync(p));
     const labels = fileNames(split, 'labels-idx1').map((f) => join(dir, f)).find((p) => existsSync(p));
     if (images && labels) return { root: dir, images, labels };
+    if (images || labels) halves.push(`${dir} has ${basename((images ?? labels)!)} but no ${images ? 'labels' : 'images'} file (${fileNames(split, images ? 'labels-idx1' : 'images-idx3')[0]})`);
   }
+  if (halves.length) throw new DataError(`${source.name}: ${halves.join('; ')}. ${source.howToGet}`);
   const wanted = [...fileNames(split, 'images-idx3').slice(0, 2), ...fileNames(split, 'labels-idx1').slice(0, 2)].join(', ');
   throw new DataError(
     `${source.name}: cannot find the ${split === 'train' ? 'training' : 'test'} files (${wanted}); looked in ${roots.join(', ')}. ${source.howToGet}`,

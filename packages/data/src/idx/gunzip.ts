@@ -5,7 +5,7 @@
 import { constants, gunzipSync } from 'node:zlib';
 import { constants as bufferConstants } from 'node:buffer';
 import { DataError } from '@nutshell/tensor/errors';
-import { type IdxHeader, parseHeader, sizeMismatch } from './header.js';
+import { type IdxHeader, fmtDims, parseHeader, sizeMismatch } from './header.js';
 
 /** Deflate's best case is about 1032:1; no honest .gz file inflates to more than this. */
 const MAX_RATIO = 1032;
@@ -56,7 +56,7 @@ export function gunzipIdx(gz: Uint8Array, file: string): { header: IdxHeader; by
   const most = gz.length * MAX_RATIO + 1024;
   if (total > most) {
     throw new DataError(
-      `readIdx: ${file}: dims [${header.shape.join(', ')}] of ${header.dtype} need ${header.dataBytes} bytes of data but a ` +
+      `readIdx: ${file}: dims ${fmtDims(header.shape)} of ${header.dtype} need ${header.dataBytes} bytes of data but a ` +
         `${gz.length}-byte gzip file inflates to at most ${most} (a header that overstates its size)`,
     );
   }
@@ -64,12 +64,12 @@ export function gunzipIdx(gz: Uint8Array, file: string): { header: IdxHeader; by
   const isize = gz.length >= 18 ? new DataView(gz.buffer, gz.byteOffset + gz.length - 4, 4).getUint32(0, true) : undefined;
   if (isize !== undefined && isize !== total % 2 ** 32) {
     throw new DataError(
-      `readIdx: ${file}: dims [${header.shape.join(', ')}] of ${header.dtype} make a ${total}-byte file but the gzip trailer ` +
+      `readIdx: ${file}: dims ${fmtDims(header.shape)} of ${header.dtype} make a ${total}-byte file but the gzip trailer ` +
         `(ISIZE) says it inflates to ${isize} bytes (a truncated or damaged file, or a header that lies about its size)`,
     );
   }
   if (total > bufferConstants.MAX_LENGTH) {
-    throw new DataError(`readIdx: ${file}: dims [${header.shape.join(', ')}] of ${header.dtype} need ${header.dataBytes} bytes, more than one buffer can hold`);
+    throw new DataError(`readIdx: ${file}: dims ${fmtDims(header.shape)} of ${header.dtype} need ${header.dataBytes} bytes, more than one buffer can hold`);
   }
   let bytes: Buffer;
   try {
@@ -77,7 +77,7 @@ export function gunzipIdx(gz: Uint8Array, file: string): { header: IdxHeader; by
   } catch (err) {
     if ((err as ZlibError).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new DataError(
-        `readIdx: ${file}: gzip data inflates to more than the ${total} bytes its header's dims [${header.shape.join(', ')}] ` +
+        `readIdx: ${file}: gzip data inflates to more than the ${total} bytes its header's dims ${fmtDims(header.shape)} ` +
           `call for (a header that understates its size, or a gzip bomb); stopped at the header's size`,
       );
     }

@@ -3,6 +3,10 @@
 import { DataError } from '@nutshell/tensor/errors';
 import { type IdxDType, hex, idxTypeByCode, idxTypes, knownCodes } from './format.js';
 
+/** A header's dims in a message: a corrupt one may claim up to 255 of them. */
+export const fmtDims = (shape: readonly number[]): string =>
+  shape.length <= 6 ? `[${shape.join(', ')}]` : `[${shape.slice(0, 4).join(', ')}, … ${shape.length} dims]`;
+
 export interface IdxHeader {
   readonly dtype: IdxDType;
   readonly shape: number[];
@@ -44,14 +48,14 @@ export function parseHeader(bytes: Uint8Array, file: string, complete: boolean):
   }
   const dataBytes = count * idxTypes[dtype].size;
   if (!Number.isSafeInteger(dataBytes)) {
-    throw new DataError(`readIdx: ${file}: dims [${shape.join(', ')}] of ${dtype} come to ${dataBytes} bytes, more than any file can hold`);
+    throw new DataError(`readIdx: ${file}: dims ${fmtDims(shape)} of ${dtype} come to ${dataBytes} bytes, more than any file can hold`);
   }
   return { dtype, shape, headerBytes, dataBytes };
 }
 
 /** The refusal for a file whose size disagrees with its header's dims. */
 export function sizeMismatch(file: string, header: IdxHeader, have: number, where: string): DataError {
-  const claim = `dims [${header.shape.join(', ')}] of ${header.dtype} need ${header.dataBytes} bytes of data`;
+  const claim = `dims ${fmtDims(header.shape)} of ${header.dtype} need ${header.dataBytes} bytes of data`;
   return have < header.dataBytes
     ? new DataError(`readIdx: ${file}: ${claim} but ${where} has only ${have} (truncated, or a header that overstates its size)`)
     : new DataError(`readIdx: ${file}: ${claim} but ${where} has ${have} (${have - header.dataBytes} bytes the header does not account for)`);
