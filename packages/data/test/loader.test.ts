@@ -154,3 +154,16 @@ it('batches made with the default collate are identical as strings', async () =>
   const [a] = await all(new DataLoader(ds, { batchSize: 3 }));
   expect(stringify(Array.from(a[0].dataSync() as Float32Array))).toBe('[1,2,3]');
 });
+
+describe('options (found by a user trial: a misspelt batchSize gave batches of 1)', () => {
+  it('are refused when a loader, dataset, transform or split does not take them', async () => {
+    const { CharDataset, FashionMNIST, randomCrop, randomSplit } = await import('@nutshell/data');
+    const data = new TensorDataset(new Float32Array([1, 2, 3, 4]));
+    expect(() => new DataLoader(data, { batchsize: 4 } as never)).toThrow(/^DataLoader: unknown option 'batchsize' \(it takes 'batchSize', 'shuffle', /);
+    expect(() => new FashionMNIST({ trian: false } as never)).toThrow(/^FashionMNIST: unknown option 'trian'/);
+    expect(() => new FashionMNIST({ train: 'no' } as never)).toThrow(/^FashionMNIST: train expected a boolean, got "no"$/);
+    expect(() => new CharDataset({ text: 'abc', seqLength: 2, levle: 'byte' } as never)).toThrow(/^CharDataset: unknown option 'levle'/);
+    expect(() => randomCrop(2, { pading: 1 } as never)).toThrow(/^randomCrop: unknown option 'pading'/);
+    expect(() => randomSplit(data, [1, 3], { sed: 1 } as never)).toThrow(/^randomSplit: unknown option 'sed' \(it takes 'seed'\)$/);
+  });
+});

@@ -6,6 +6,7 @@ import { DataError, ValueError } from '@nutshell/tensor/errors';
 import { checkIndex, type Dataset } from '../dataset.js';
 import type { NDArray } from '../ndarray.js';
 import type { WorkerSpec } from '../worker-spec.js';
+import { checkOptions } from '@nutshell/tensor/options';
 
 export interface CharDatasetOptions {
   /** The text itself … */
@@ -37,6 +38,7 @@ export class CharDataset implements Dataset<CharSample> {
 
   constructor(options: CharDatasetOptions) {
     const where = 'CharDataset';
+    checkOptions(where, options ?? {}, ['text', 'path', 'seqLength', 'level', 'stride']);
     const { seqLength, level = 'char', stride = 1 } = options ?? ({} as CharDatasetOptions);
     if ((options?.text === undefined) === (options?.path === undefined)) throw new ValueError(`${where}: expected exactly one of text or path`);
     if (!Number.isInteger(seqLength) || seqLength < 1) throw new ValueError(`${where}: seqLength expected a positive integer, got ${seqLength}`);

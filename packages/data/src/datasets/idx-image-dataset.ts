@@ -9,6 +9,7 @@ import { type Rng, sampleRng } from '../rng.js';
 import type { Transform } from '../transforms/transform.js';
 import { specArg, type WorkerSpec } from '../worker-spec.js';
 import { type IdxImageSource, locate } from './mnist-files.js';
+import { checkOptions } from '@nutshell/tensor/options';
 
 export interface IdxImageOptions {
   /** The folder with the IDX files (default: $NUTSHELL_DATA/<name>, $NUTSHELL_DATA, then the system folder). */
@@ -53,6 +54,8 @@ export abstract class IdxImageDataset implements Dataset<ImageSample> {
 
   protected constructor(source: IdxImageSource, classCount: number, options: IdxImageOptions) {
     const where = source.name;
+    checkOptions(where, options, ['root', 'train', 'format', 'transform', 'subset']);
+    if (typeof (options.train ?? true) !== 'boolean') throw new ValueError(`${where}: train expected a boolean, got ${JSON.stringify(options.train)}`);
     const { train = true, format = 'float32', transform, subset } = options;
     if (format !== 'uint8' && format !== 'float32') throw new ValueError(`${where}: format expected 'uint8' or 'float32', got ${JSON.stringify(format)}`);
     if (transform !== undefined && typeof transform !== 'function') throw new ValueError(`${where}: transform expected a function, got ${typeof transform}`);

@@ -5,6 +5,7 @@ import { ValueError } from '@nutshell/tensor/errors';
 import { checkDataset, type Dataset } from '../dataset.js';
 import { STREAM_SPLIT, permutation, rngFor } from '../rng.js';
 import { Subset } from './subset.js';
+import { checkOptions } from '@nutshell/tensor/options';
 
 export interface RandomSplitOptions {
   /** Seed of the permutation (default 0): the same seed gives the same split. */
@@ -32,6 +33,7 @@ function countsOf(lengths: readonly number[], n: number): number[] {
 
 export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], options: RandomSplitOptions = {}): Subset<T>[] {
   checkDataset('randomSplit', dataset);
+  checkOptions('randomSplit', options, ['seed']);
   const seed = options.seed ?? 0;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new ValueError(`randomSplit: seed expected a non-negative integer, got ${seed}`);
   const counts = countsOf(lengths, dataset.length);

@@ -10,6 +10,7 @@ import { STREAM_SHUFFLE, permutation, rngFor } from '../rng.js';
 import type { WorkerSpec } from '../worker-spec.js';
 import { type BatchSource, MainThreadSource } from './batch-source.js';
 import { WorkerPool, liveWorkerCount } from './worker-pool.js';
+import { checkOptions } from '@nutshell/tensor/options';
 
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1). */
@@ -66,6 +67,7 @@ export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
 
   constructor(readonly dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const where = 'DataLoader';
+    checkOptions(where, options, ['batchSize', 'shuffle', 'seed', 'dropLast', 'collate', 'prefetch', 'workers', 'signal']);
     checkDataset(where, dataset);
     this.batchSize = nonNegativeInt(where, 'batchSize', options.batchSize ?? 1, 1);
     this.prefetch = nonNegativeInt(where, 'prefetch', options.prefetch ?? 2);

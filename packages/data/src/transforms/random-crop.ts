@@ -4,6 +4,7 @@ import { ShapeError, ValueError } from '@nutshell/tensor/errors';
 import type { SampleData } from '../ndarray.js';
 import { chw } from './check.js';
 import { type Transform, defineTransform } from './transform.js';
+import { checkOptions } from '@nutshell/tensor/options';
 
 export interface RandomCropOptions {
   /** Pixels added on each side before cropping (default 0). */
@@ -13,6 +14,7 @@ export interface RandomCropOptions {
 }
 
 export function randomCrop(size: number | readonly [number, number], options: RandomCropOptions = {}): Transform {
+  checkOptions('randomCrop', options, ['padding', 'fill']);
   const [ch, cw] = typeof size === 'number' ? [size, size] : size;
   const padding = options.padding ?? 0;
   const fill = options.fill ?? 0;
