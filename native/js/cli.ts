@@ -4,6 +4,10 @@
 import { doctor } from './doctor.js';
 import { backends, formatBackends } from './info.js';
 
+const USAGE = `usage: nutshell <command>
+  info [--json]   what was built (cpu and cuda backends, versions) and what can run here
+  doctor          compiler, CMake, oneDNN, nvcc, cuDNN, cuBLAS, driver and GPU: one line each with what to do`;
+
 const [command = 'info', ...rest] = process.argv.slice(2);
 switch (command) {
   case 'info':
@@ -16,7 +20,12 @@ switch (command) {
     process.exitCode = exitCode;
     break;
   }
+  case '--help':
+  case '-h':
+  case 'help':
+    console.log(USAGE);
+    break;
   default:
-    console.error(`nutshell: unknown command '${command}'. Commands: info [--json], doctor`);
+    console.error(`nutshell: unknown command '${command}'\n${USAGE}`);
     process.exit(2);
 }

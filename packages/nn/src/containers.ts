@@ -1,10 +1,14 @@
+import { ValueError } from '@nutshell/tensor';
 import { Module } from './module.js';
 
 /** Modules applied in order; children are named "0", "1", … as in PyTorch. */
 export class Sequential extends Module {
   constructor(...modules: Module[]) {
     super();
-    modules.forEach((m, i) => ((this as unknown as Record<string, Module>)[String(i)] = m));
+    modules.forEach((m, i) => {
+      if (!(m instanceof Module)) throw new ValueError(`Sequential: argument ${i} expected a Module, got ${m === null ? 'null' : typeof m === 'object' ? (m as object).constructor?.name ?? 'an object' : JSON.stringify(m)}`);
+      (this as unknown as Record<string, Module>)[String(i)] = m;
+    });
   }
   get length(): number {
     return [...this.children()].length;

@@ -143,6 +143,7 @@ export abstract class Module {
       for (const [k, dst] of own) {
         const src = given.get(k);
         if (!src) continue;
+        if (!src.isTensor) throw new ValueError(`loadStateDict: '${k}' expected a Tensor, got ${Array.isArray(src) ? 'an array' : typeof src}`);
         if (src.shape.length !== dst.shape.length || src.shape.some((d, i) => d !== dst.shape[i])) {
           throw new ShapeError(`loadStateDict: '${k}' has shape ${fmtShape(src.shape)} in the state dict but ${fmtShape(dst.shape)} in the model`);
         }

@@ -131,3 +131,10 @@ describe('Module', () => {
     expect(Math.max(...w)).toBeGreaterThan(bound * 0.9);
   });
 });
+
+describe('container and state dict arguments (found by a user trial)', () => {
+  it('Sequential takes modules only; loadStateDict takes tensors only', () => {
+    expect(() => new Sequential(new Linear(4, 3), 'relu' as never)).toThrow(/^Sequential: argument 1 expected a Module, got "relu"$/);
+    expect(() => new Linear(1, 1).loadStateDict({ weight: [[1]] } as never, { strict: false })).toThrow(/^loadStateDict: 'weight' expected a Tensor, got an array$/);
+  });
+});
