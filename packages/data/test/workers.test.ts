@@ -53,6 +53,21 @@ describe.skipIf(!haveFashion)('workers on Fashion-MNIST', () => {
     expect(a1[0]).not.toEqual(a0[0]);
   });
 
+  it('persistentWorkers keeps the workers between epochs, gives the same batches, and close() ends them', async () => {
+    const opts = { batchSize: 128, shuffle: true, seed: 2, workers: 2 };
+    const fresh = new DataLoader(ds, opts);
+    const kept = new DataLoader(ds, { ...opts, persistentWorkers: true });
+    for (let epoch = 0; epoch < 3; epoch++) {
+      const [a, b] = [await firstBatches(fresh, 4), await firstBatches(kept, 4)];
+      expect(b, `epoch ${epoch}`).toEqual(a);
+      expect(kept.liveWorkers).toBe(2); // still there for the next epoch (an early break too)
+      expect(fresh.liveWorkers).toBe(0);
+    }
+    await kept.close();
+    expect(kept.liveWorkers).toBe(0);
+    expect(DataLoader.liveWorkers).toBe(0);
+  });
+
   it('a loader abandoned with break leaves no worker running', async () => {
     const loader = new DataLoader(ds, { batchSize: 32, workers: 2, prefetch: 6 });
     for await (const batch of loader) {

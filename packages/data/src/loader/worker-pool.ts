@@ -41,6 +41,11 @@ export class WorkerPool implements BatchSource {
     return this.liveHere;
   }
 
+  /** Whether a worker failed or exited, so the pool cannot serve every batch. */
+  get failed(): boolean {
+    return this.closing || this.slots.some((s) => s.failure !== undefined);
+  }
+
   private spawn(index: number, init: WorkerInit): Slot {
     const where = `DataLoader worker ${index}`;
     const worker = new Worker(workerUrl, { workerData: init, name: where });
