@@ -64,7 +64,8 @@ export function addon(): NativeAddon {
   try {
     cached = createRequire(import.meta.url)(path) as NativeAddon;
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    // Node's message ends in a "Require stack:" list of this package's own files.
+    const why = (err instanceof Error ? err.message : String(err)).split('\nRequire stack:')[0].trim();
     throw new Error(
       `@nutshell/native: cannot load the addon at ${path} (${why}). ` +
         'Build it with `npm rebuild @nutshell/native` (in the nutshell repo: `npm run build`); it needs a C++17 compiler, CMake and ' +

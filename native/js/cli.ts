@@ -2,7 +2,7 @@
 // `npx nutshell info`: what was built and what can run here.
 // `npx nutshell doctor`: what this machine has for building and running it, and what to do.
 import { doctor } from './doctor.js';
-import { backends, formatBackends } from './info.js';
+import { backends, formatBackends, version } from './info.js';
 
 const USAGE = `usage: nutshell <command>
   info [--json]   what was built (cpu and cuda backends, versions) and what can run here
@@ -10,10 +10,18 @@ const USAGE = `usage: nutshell <command>
 
 const [command = 'info', ...rest] = process.argv.slice(2);
 switch (command) {
-  case 'info':
-    if (rest.includes('--json')) console.log(JSON.stringify(backends(), null, 2));
-    else console.log(formatBackends());
+  case 'info': {
+    let report;
+    try {
+      report = backends();
+    } catch (err) {
+      // No addon to ask (not built, or built for another Node): say so, as doctor does.
+      console.error(`nutshell ${version}\ncpu   not loadable: ${(err as Error).message}`);
+      process.exit(1);
+    }
+    console.log(rest.includes('--json') ? JSON.stringify(report, null, 2) : formatBackends(report));
     break;
+  }
   case 'doctor': {
     const { text, exitCode } = doctor();
     console.log(text);

@@ -31,7 +31,8 @@ bool CudaLoader::compiled() const { return NUTSHELL_CUDA_COMPILED != 0; }
 core::Backend* CudaLoader::backend(core::Registry& registry) {
   std::call_once(once_, [&] {
     if (!compiled()) {
-      reason_ = "not compiled (built without CUDA; set NUTSHELL_CUDA=ON with nvcc and cuDNN present)";
+      // What CMake found missing, and what to do (info prints "not compiled: " before it).
+      reason_ = std::string(NUTSHELL_CUDA_WHY_NOT) + "; after fixing that, `npm rebuild @nutshell/native` builds it";
       return;
     }
     std::string path = addon_directory() + "/" + NUTSHELL_CUDA_LIBRARY;

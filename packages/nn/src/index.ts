@@ -1,3 +1,6 @@
+/// <reference types="node" preserve="true" />
+// The declarations use Node.js types (Buffer, Symbol.dispose): consumers need @types/node, which
+// TypeScript 6+ loads only when a file asks for it, as this line does.
 export { Module } from './module.js';
 export { Parameter, isParameter } from './parameter.js';
 export { Sequential, ModuleList, ModuleDict, Identity } from './containers.js';

@@ -1,3 +1,6 @@
+/// <reference types="node" preserve="true" />
+// The declarations use Node.js types (Buffer, Symbol.dispose): consumers need @types/node, which
+// TypeScript 6+ loads only when a file asks for it, as this line does.
 export { Optimizer, type ParamGroup, type ParamsArg, type OptimizerState, type PreparedStep, type StepOps } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';

@@ -1,3 +1,6 @@
+/// <reference types="node" preserve="true" />
+// The declarations use Node.js types (Buffer, Symbol.dispose): consumers need @types/node, which
+// TypeScript 6+ loads only when a file asks for it, as this line does.
 export { lineChart, type LineChartOptions, type LineSeries } from './line-chart.js';
 export { barChart, type BarChartOptions } from './bar-chart.js';
 export { heatmap, type HeatmapOptions } from './heatmap.js';
