@@ -115,8 +115,11 @@ export function project(scale: Scale, v: number, p0: number, p1: number): number
  */
 export function formatTick(value: number, step: number): string {
   const magnitude = Math.max(Math.abs(value), Math.abs(step));
-  if (Math.abs(step) < 1e-4 || magnitude >= 1e7) return formatExponent(value, step);
-  return value.toFixed(decimalsOf(step)).replace(/^-(0\.?0*)$/, '$1');
+  // Fixed notation while it stays short: 0.9996 rather than 9.996e-1, and 1.0000000002 over a
+  // narrow range, where a mantissa of 6 digits would print the same label on every tick.
+  const decimals = decimalsOf(step);
+  if (magnitude < 1e-4 || magnitude >= 1e7 || decimals > 12) return formatExponent(value, step);
+  return value.toFixed(decimals).replace(/^-(0\.?0*)$/, '$1');
 }
 
 /** A short general-purpose rendering of a number: integers as is, others to 3 significant digits. */
@@ -143,10 +146,13 @@ function compactExponent(s: string): string {
   return `${mantissa}e${Number(e)}`;
 }
 
+// The decimals that show a step: the first d where step·10^d is a whole number, not 0 (a tiny
+// step such as 1e-9 used to pass at d = 0, its distance from 0 being under the tolerance).
 function decimalsOf(step: number): number {
   for (let d = 0; d < 15; d++) {
-    const scaled = step * 10 ** d;
-    if (Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, scaled)) return d;
+    const scaled = Math.abs(step) * 10 ** d;
+    const whole = Math.round(scaled);
+    if (whole !== 0 && Math.abs(scaled - whole) < 1e-6 * scaled) return d;
   }
   return 15;
 }

@@ -64,6 +64,10 @@ describe('labels', () => {
     expect(formatTick(3e7, 1e7)).toBe('3e7');
     expect(formatTick(-0, 0.5)).toBe('0.0');
   });
+  it('keeps neighbouring labels apart over a narrow range, in fixed notation near 1 (found by a user trial)', () => {
+    expect(linearScale(1, 1 + 5e-9).labels).toEqual(['0.999999999', '1.000000000', '1.000000001', '1.000000002', '1.000000003', '1.000000004', '1.000000005']);
+    expect(linearScale(0.999, 0.9999).labels).toEqual(['0.9990', '0.9992', '0.9994', '0.9996', '0.9998', '1.0000']);
+  });
   it('formats general numbers briefly', () => {
     expect(formatNumber(950)).toBe('950');
     expect(formatNumber(0.98765)).toBe('0.988');
