@@ -1,4 +1,4 @@
-import { ValueError } from '@nutshell/tensor';
+import { ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from './module.js';
 
 /** Modules applied in order; children are named "0", "1", … as in PyTorch. */
@@ -16,9 +16,11 @@ export class Sequential extends Module {
   at(i: number): Module {
     return [...this.children()][i < 0 ? i + this.length : i];
   }
-  forward(x: any): any {
-    for (const m of this.children()) x = m.forward(x);
-    return x;
+  /** Each module's output is the next one's input; typed for tensors, so model.forward(x) is a Tensor. */
+  forward(x: Tensor): Tensor {
+    let y: unknown = x;
+    for (const m of this.children()) y = m.forward(y);
+    return y as Tensor;
   }
 }
 
