@@ -88,6 +88,11 @@ def later_cases():
         ("conv_transpose1d", nn.ConvTranspose1d(3, 5, 4, stride=2, padding=1), {"cls": "ConvTranspose1d", "args": [3, 5, 4, {"stride": 2, "padding": 1}]}, [randn(2, 3, 7)], {}),
         ("upsample_bilinear", nn.Upsample(scale_factor=2, mode="bilinear"), {"cls": "Upsample", "args": [{"scaleFactor": 2, "mode": "bilinear"}]}, [randn(2, 3, 4, 5)], {}),
         ("upsample_nearest_size", nn.Upsample(size=(5, 3)), {"cls": "Upsample", "args": [{"size": [5, 3]}]}, [randn(1, 2, 3, 2)], {}),
+        ("silu", nn.SiLU(), {"cls": "SiLU", "args": []}, [randn(3, 4)], {}),
+        ("mish", nn.Mish(), {"cls": "Mish", "args": []}, [randn(3, 4)], {}),
+        ("hardswish", nn.Hardswish(), {"cls": "Hardswish", "args": []}, [randn(3, 4) * 3], {}),
+        ("glu", nn.GLU(1), {"cls": "GLU", "args": [1]}, [randn(3, 4)], {}),
+        ("prelu_channels", nn.PReLU(3, init=0.1), {"cls": "PReLU", "args": [3, 0.1]}, [randn(2, 3, 4)], {}),
     ]
 
 

@@ -10,6 +10,7 @@ export { ConvTranspose2d, ConvTranspose1d, type ConvTranspose2dOptions, type Con
 export { Upsample } from './layers/upsample.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './layers/pool.js';
 export { ReLU, LeakyReLU, ELU, GELU, Softplus, Sigmoid, Tanh, Softmax, LogSoftmax, Flatten } from './layers/activation.js';
+export { SiLU, Mish, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, SELU, Softsign, Hardtanh, CELU, GLU, PReLU } from './layers/composed-activation.js';
 export { Dropout } from './layers/dropout.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions } from './layers/norm.js';
 export { Embedding } from './layers/embedding.js';

@@ -6,6 +6,8 @@ export * from './unary.js';
 export * from './cast.js';
 export * from './conv.js';
 export * from './interpolate.js';
+export * from './composed-activations.js';
+export * from './composed-ops.js';
 export * from './inplace.js';
 export * from './norm.js';
 export * from './optim.js';

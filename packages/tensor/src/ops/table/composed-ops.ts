@@ -1,0 +1,148 @@
+// Tensor functions PyTorch users reach for, composed of declared ops (no kernel of their own, so
+// both devices run them and the differentiable ones get their gradients from their parts): clone,
+// square, outer, oneHot, maskedFill, tril, triu, flip, repeat, cumsum, isnan, isfinite, any, all.
+
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { normDim } from '../../shape.js';
+import { scope } from '../../memory.js';
+import type { Tensor } from '../../tensor.js';
+import { add, mul, sub, where } from './binary.js';
+import { cast } from './cast.js';
+import { eq, ge, gt, le, logicalAnd, ne } from './compare.js';
+import { arange, full } from './creation.js';
+import { indexSelect } from './index-ops.js';
+import { sum, type ReduceArg } from './reduce.js';
+import { contiguous, expand, narrow, pad, reshape, transpose, unsqueeze } from './shape.js';
+
+const isFloat = (t: Tensor) => t.dtype === 'float32';
+
+function tensorArg(fn: string, name: string, t: unknown): asserts t is Tensor {
+  if (!(t as Tensor)?.isTensor) throw new ValueError(`${fn}: ${name} expected a tensor, got ${t === null ? 'null' : typeof t}`);
+}
+
+/** A copy with its own storage, in the graph as x is (PyTorch's clone). */
+export function clone(x: Tensor): Tensor {
+  tensorArg('clone', 'input', x);
+  return x.dtype === 'bool' ? logicalAnd(x, x) : mul(x, 1);
+}
+
+/** x·x. */
+export const square = (x: Tensor): Tensor => mul(x, x);
+
+/** a ⊗ b: [n] and [m] give [n, m]. */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  tensorArg('outer', 'input', a);
+  tensorArg('outer', 'vec2', b);
+  if (a.shape.length !== 1 || b.shape.length !== 1) throw new ShapeError(`outer: expected two 1-d tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  return scope(() => mul(unsqueeze(a, 1), unsqueeze(b, 0)));
+}
+
+/**
+ * int64 one-hot rows: indices of any shape give shape + [numClasses]. numClasses −1 (the default)
+ * takes the largest index + 1, which reads the indices (a sync), as PyTorch does.
+ */
+export function oneHot(indices: Tensor, numClasses = -1): Tensor {
+  tensorArg('oneHot', 'indices', indices);
+  if (indices.dtype !== 'int64' && indices.dtype !== 'int32') throw new DTypeError(`oneHot: indices expected int64 or int32, got ${indices.dtype}`);
+  return scope(() => {
+    const values = indices.numel ? Array.from(indices.dataSync() as ArrayLike<number | bigint>, Number) : [];
+    const lowest = values.reduce((m, v) => Math.min(m, v), Infinity);
+    const highest = values.reduce((m, v) => Math.max(m, v), -Infinity);
+    const classes = numClasses === -1 ? Math.max(highest + 1, 0) : numClasses;
+    if (!Number.isSafeInteger(classes) || classes < 0) throw new ValueError(`oneHot: numClasses expected a non-negative integer or -1, got ${numClasses}`);
+    if (lowest < 0 || highest >= classes) throw new ValueError(`oneHot: indices expected 0 to ${classes - 1}, got values from ${lowest} to ${highest}`);
+    const classIds = arange(classes, { dtype: indices.dtype, device: indices.device });
+    return cast(eq(unsqueeze(indices, -1), classIds), 'int64');
+  });
+}
+
+/** x with `value` where `mask` (bool, broadcast to x) is true; x's dtype. */
+export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  tensorArg('maskedFill', 'input', x);
+  tensorArg('maskedFill', 'mask', mask);
+  if (mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask expected bool, got ${mask.dtype}`);
+  return scope(() => where(mask, full([], value, { dtype: x.dtype, device: x.device }), x));
+}
+
+// Keeps the elements of the last two dims whose column − row passes `keep`, zeroes the rest.
+function triangle(fn: string, x: Tensor, diagonal: number, keep: (offset: Tensor) => Tensor): Tensor {
+  tensorArg(fn, 'input', x);
+  if (x.shape.length < 2) throw new ShapeError(`${fn}: input expected at least 2 dimensions, got ${fmtShape(x.shape)}`);
+  if (!Number.isSafeInteger(diagonal)) throw new ValueError(`${fn}: diagonal expected an integer, got ${diagonal}`);
+  return scope(() => {
+    const [h, w] = x.shape.slice(-2);
+    const rows = unsqueeze(arange(h, { dtype: 'int64', device: x.device }), 1);
+    const cols = unsqueeze(arange(w, { dtype: 'int64', device: x.device }), 0);
+    return where(keep(sub(sub(cols, rows), diagonal)), x, full([], 0, { dtype: x.dtype, device: x.device }));
+  });
+}
+
+/** The lower triangle of the last two dims (column − row ≤ diagonal), zeros above. */
+export const tril = (x: Tensor, diagonal = 0): Tensor => triangle('tril', x, diagonal, (o) => le(o, 0));
+/** The upper triangle of the last two dims (column − row ≥ diagonal), zeros below. */
+export const triu = (x: Tensor, diagonal = 0): Tensor => triangle('triu', x, diagonal, (o) => ge(o, 0));
+
+/** x with the order of `dims` reversed. */
+export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
+  tensorArg('flip', 'input', x);
+  const list = (typeof dims === 'number' ? [dims] : [...dims]).map((d) => normDim('flip', d, x.shape.length, 'dims'));
+  if (new Set(list).size !== list.length) throw new ValueError(`flip: dims [${list.join(',')}] name a dimension twice`);
+  return scope(() =>
+    list.reduce((y, d) => (y.shape[d] <= 1 ? y : indexSelect(y, d, arange(y.shape[d] - 1, -1, -1, { dtype: 'int64', device: x.device }))), x),
+  );
+}
+
+/** x tiled `sizes` times along each dim (PyTorch's repeat; sizes may add leading dims). */
+export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
+  tensorArg('repeat', 'input', x);
+  if (sizes.length < x.shape.length) throw new ValueError(`repeat: sizes expected at least ${x.shape.length} numbers (one per dim of ${fmtShape(x.shape)}), got [${sizes.join(',')}]`);
+  if (!sizes.every((s) => Number.isSafeInteger(s) && s >= 0)) throw new ValueError(`repeat: sizes expected non-negative integers, got [${sizes.join(',')}]`);
+  return scope(() => {
+    const shape = [...sizes.slice(0, sizes.length - x.shape.length).map(() => 1), ...x.shape];
+    // [1, s0, 1, s1, …] broadcast to [r0, s0, r1, s1, …], then merged pairwise.
+    const spread = reshape(x, shape.flatMap((s) => [1, s]));
+    const tiled = contiguous(expand(spread, shape.flatMap((s, i) => [sizes[i], s])));
+    return reshape(tiled, shape.map((s, i) => s * sizes[i]));
+  });
+}
+
+/**
+ * Running sums along `dim` (dtype kept): log₂(n) rounds of adding the tensor shifted by 1, 2,
+ * 4 … (Hillis–Steele), each a pad, a narrow and an add, so gradients come from those ops.
+ */
+export function cumsum(x: Tensor, dim: number): Tensor {
+  tensorArg('cumsum', 'input', x);
+  if (x.dtype === 'bool') throw new DTypeError('cumsum: input expected a numeric dtype, got bool');
+  const d = normDim('cumsum', dim, x.shape.length);
+  if (x.shape.length === 0) return clone(x);
+  return scope(() => {
+    const last = x.shape.length - 1;
+    let y = d === last ? x : transpose(x, d, last);
+    const n = y.shape[last];
+    for (let shift = 1; shift < n; shift *= 2) y = add(y, narrow(pad(y, [shift, 0]), last, 0, n));
+    return d === last ? y : contiguous(transpose(y, d, last));
+  });
+}
+
+/** Where x is NaN (bool). */
+export function isnan(x: Tensor): Tensor {
+  tensorArg('isnan', 'input', x);
+  return isFloat(x) ? ne(x, x) : full(x.shape, 0, { dtype: 'bool', device: x.device });
+}
+
+/** Where x is neither ±inf nor NaN (bool). */
+export function isfinite(x: Tensor): Tensor {
+  tensorArg('isfinite', 'input', x);
+  return isFloat(x) ? scope(() => eq(mul(x, 0), 0)) : full(x.shape, 1, { dtype: 'bool', device: x.device });
+}
+
+const nonzeroCount = (fn: string, x: Tensor, dims: ReduceArg | undefined, zero: boolean): Tensor => {
+  tensorArg(fn, 'input', x);
+  return sum(zero ? eq(x, 0) : ne(x, 0), dims);
+};
+
+/** Whether any element (over `dim`, or all) is nonzero (bool). */
+export const any = (x: Tensor, dims?: ReduceArg): Tensor => scope(() => gt(nonzeroCount('any', x, dims, false), 0));
+/** Whether every element (over `dim`, or all) is nonzero (bool). */
+export const all = (x: Tensor, dims?: ReduceArg): Tensor => scope(() => eq(nonzeroCount('all', x, dims, true), 0));
+
