@@ -12,7 +12,11 @@ const runFolders: string[] = [];
  * An example's CLI reports a failure as one line (`NUTSHELL_DEBUG=1` for the stack) and removes
  * the run folder it made if nothing was written there.
  */
+let reporting = false;
+
 function reportFailures(name: string): void {
+  if (reporting) return; // once per process, however many times the flags are parsed
+  reporting = true;
   const fail = (err: unknown) => {
     const e = err as Error;
     console.error(`${name}: ${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`);

@@ -1,9 +1,10 @@
-// Elementwise math of one tensor: neg, abs, sign, exp, log, sqrt, rsqrt, logicalNot, clamp and
-// powScalar. exp and log run our vectorised Cephes functions (vmath.h, within 1 ulp; oneDNN 2.x's
-// eltwise log is off by up to 1.4e-6 absolute, so log(1) was −1.4e-6), sqrt oneDNN's eltwise
-// primitive (a scalar libm loop is ~10x slower: the addon is built for x86-64-v2 with math errno
-// on, so the compiler does not vectorise std::sqrt); the rest are plain loops that the compiler
-// vectorises, OpenMP-parallel above kParallelGrain elements.
+// Elementwise math of one tensor: neg, abs, sign, exp, log, sin, cos, floor, ceil, round, sqrt,
+// rsqrt, logicalNot, clamp and powScalar. exp and log run our vectorised Cephes functions (vmath.h,
+// within 1 ulp; oneDNN 2.x's eltwise log is off by up to 1.4e-6 absolute, so log(1) was −1.4e-6),
+// sqrt oneDNN's eltwise primitive (a scalar libm loop is ~10x slower: the addon is built for
+// x86-64-v2 with math errno on, so the compiler does not vectorise std::sqrt), sin and cos libm's
+// one element at a time; the rest are plain loops that the compiler vectorises, OpenMP-parallel
+// above kParallelGrain elements.
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -119,6 +120,53 @@ void exp(OpCall& call) {
 
 void log(OpCall& call) {
   float_vmath(call, vmath::log);
+}
+
+namespace {
+
+// sin and cos through libm's single-precision functions (correctly reduced for large arguments,
+// within 1 ulp), one element at a time: no vector library of ours covers them.
+template <float (*F)(float)>
+void float_libm(const OpCall& call) {
+  core::dispatch_dtype(call.in(0).dtype, [&](auto tag) {
+    using T = decltype(tag);
+    map<T, float>(call.in(0), call.out(0), [](T x) { return F(static_cast<float>(x)); });
+  });
+}
+
+float sin_of(float x) { return std::sin(x); }
+float cos_of(float x) { return std::cos(x); }
+
+// floor, ceil, round (halves to even, the default rounding mode, as torch.round): floats only;
+// an integer is its own result.
+template <typename F>
+void rounding(const OpCall& call, F f) {
+  same_type(call, [&](auto x) {
+    if constexpr (std::is_floating_point_v<decltype(x)>) return f(x);
+    else return x;
+  });
+}
+
+}  // namespace
+
+void sin(OpCall& call) {
+  float_libm<sin_of>(call);
+}
+
+void cos(OpCall& call) {
+  float_libm<cos_of>(call);
+}
+
+void floor(OpCall& call) {
+  rounding(call, [](float x) { return std::floor(x); });
+}
+
+void ceil(OpCall& call) {
+  rounding(call, [](float x) { return std::ceil(x); });
+}
+
+void round(OpCall& call) {
+  rounding(call, [](float x) { return std::nearbyint(x); });
 }
 
 void sqrt(OpCall& call) {

@@ -1,7 +1,8 @@
-// Elementwise math of one tensor: neg, abs, sign, exp, log, sqrt, rsqrt, logicalNot, clamp and
-// powScalar, with cpu/unary.cc's types and special cases. Transcendentals use CUDA's
-// full-precision libdevice functions (expf, logf, powf: within 2 ulp; sqrtf correctly rounded),
-// so results may differ from oneDNN's in the last bit or two.
+// Elementwise math of one tensor: neg, abs, sign, exp, log, sin, cos, floor, ceil, round, sqrt,
+// rsqrt, logicalNot, clamp and powScalar, with cpu/unary.cc's types and special cases.
+// Transcendentals use CUDA's full-precision libdevice functions (expf, logf, sinf, cosf, powf:
+// within 2 ulp; sqrtf correctly rounded), so results may differ from oneDNN's in the last bit or
+// two.
 #include <cmath>
 #include <limits>
 
@@ -72,6 +73,23 @@ struct ExpF : Rule<true> {
 struct LogF : Rule<true> {
   template <typename I>
   __device__ float operator()(I x) const { return logf(static_cast<float>(x)); }
+};
+struct SinF : Rule<true> {
+  template <typename I>
+  __device__ float operator()(I x) const { return sinf(static_cast<float>(x)); }
+};
+struct CosF : Rule<true> {
+  template <typename I>
+  __device__ float operator()(I x) const { return cosf(static_cast<float>(x)); }
+};
+// floor, ceil, round (rintf: halves to even, as torch.round) on floats; integers pass unchanged.
+template <int kMode>
+struct RoundingF : Rule<false> {
+  template <typename T>
+  __device__ T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return kMode == 0 ? floorf(x) : kMode == 1 ? ceilf(x) : rintf(x);
+    else return x;
+  }
 };
 struct SqrtF : Rule<true> {
   template <typename I>
@@ -159,6 +177,11 @@ void abs(OpCall& call) { map_typed(call, AbsF{}); }
 void sign(OpCall& call) { map_typed(call, SignF{}); }
 void exp(OpCall& call) { map_typed(call, ExpF{}); }
 void log(OpCall& call) { map_typed(call, LogF{}); }
+void sin(OpCall& call) { map_typed(call, SinF{}); }
+void cos(OpCall& call) { map_typed(call, CosF{}); }
+void floor(OpCall& call) { map_typed(call, RoundingF<0>{}); }
+void ceil(OpCall& call) { map_typed(call, RoundingF<1>{}); }
+void round(OpCall& call) { map_typed(call, RoundingF<2>{}); }
 void sqrt(OpCall& call) { map_typed(call, SqrtF{}); }
 void rsqrt(OpCall& call) { map_typed(call, RsqrtF{}); }
 void logicalNot(OpCall& call) { map_typed(call, LogicalNotF{}); }

@@ -27,12 +27,14 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::binaryCrossEntropyWithLogitsBackward, &binaryCrossEntropyWithLogitsBackward);
   registry.add(core::DeviceType::cpu, core::OpId::cast, &cast);
   registry.add(core::DeviceType::cpu, core::OpId::cat, &cat);
+  registry.add(core::DeviceType::cpu, core::OpId::ceil, &ceil);
   registry.add(core::DeviceType::cpu, core::OpId::chunk, &chunk);
   registry.add(core::DeviceType::cpu, core::OpId::clamp, &clamp);
   registry.add(core::DeviceType::cpu, core::OpId::conv2d, &conv2d);
   registry.add(core::DeviceType::cpu, core::OpId::conv2dBackwardData, &conv2dBackwardData);
   registry.add(core::DeviceType::cpu, core::OpId::conv2dBackwardWeights, &conv2dBackwardWeights);
   registry.add(core::DeviceType::cpu, core::OpId::copyInto, &copyInto);
+  registry.add(core::DeviceType::cpu, core::OpId::cos, &cos);
   registry.add(core::DeviceType::cpu, core::OpId::crossEntropy, &crossEntropy);
   registry.add(core::DeviceType::cpu, core::OpId::crossEntropyBackward, &crossEntropyBackward);
   registry.add(core::DeviceType::cpu, core::OpId::div, &div);
@@ -48,6 +50,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::expand, &expand);
   registry.add(core::DeviceType::cpu, core::OpId::eye, &eye);
   registry.add(core::DeviceType::cpu, core::OpId::fill, &fill);
+  registry.add(core::DeviceType::cpu, core::OpId::floor, &floor);
   registry.add(core::DeviceType::cpu, core::OpId::gather, &gather);
   registry.add(core::DeviceType::cpu, core::OpId::ge, &ge);
   registry.add(core::DeviceType::cpu, core::OpId::gelu, &gelu);
@@ -110,6 +113,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::rnn, &rnn);
   registry.add(core::DeviceType::cpu, core::OpId::rnnBackward, &rnnBackward);
   registry.add(core::DeviceType::cpu, core::OpId::rnnWorkspaceSize, &rnnWorkspaceSize);
+  registry.add(core::DeviceType::cpu, core::OpId::round, &round);
   registry.add(core::DeviceType::cpu, core::OpId::rsqrt, &rsqrt);
   registry.add(core::DeviceType::cpu, core::OpId::scatterAdd, &scatterAdd);
   registry.add(core::DeviceType::cpu, core::OpId::sgdStep, &sgdStep);
@@ -117,6 +121,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::sigmoid, &sigmoid);
   registry.add(core::DeviceType::cpu, core::OpId::sigmoidBackward, &sigmoidBackward);
   registry.add(core::DeviceType::cpu, core::OpId::sign, &sign);
+  registry.add(core::DeviceType::cpu, core::OpId::sin, &sin);
   registry.add(core::DeviceType::cpu, core::OpId::slice, &slice);
   registry.add(core::DeviceType::cpu, core::OpId::sliceBackward, &sliceBackward);
   registry.add(core::DeviceType::cpu, core::OpId::softmax, &softmax);

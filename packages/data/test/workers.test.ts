@@ -68,6 +68,21 @@ describe.skipIf(!haveFashion)('workers on Fashion-MNIST', () => {
     expect(DataLoader.liveWorkers).toBe(0);
   });
 
+  it('close() during an epoch ends the loop with an error instead of leaving it waiting (found by a review)', async () => {
+    const loader = new DataLoader(ds, { batchSize: 32, workers: 2, persistentWorkers: true });
+    let seen = 0;
+    await expect(
+      (async () => {
+        for await (const batch of loader) {
+          snapshot(batch);
+          if (++seen === 2) await loader.close();
+        }
+      })(),
+    ).rejects.toThrow(/worker pool was closed while a batch was being made/);
+    expect(loader.liveWorkers).toBe(0);
+    expect(DataLoader.liveWorkers).toBe(0);
+  });
+
   it('a loader abandoned with break leaves no worker running', async () => {
     const loader = new DataLoader(ds, { batchSize: 32, workers: 2, prefetch: 6 });
     for await (const batch of loader) {

@@ -33,26 +33,26 @@ export function summary(model: Module, inputShape: readonly number[]): ModelSumm
   const layers: LayerSummary[] = [];
   const restore: (() => void)[] = [];
   const seen = new Set<Module>([model]);
-  for (const [name, m] of model.namedModules()) {
-    if (seen.has(m)) continue; // the model itself, or a module registered under a second name
-    seen.add(m);
-    const own = [...m.namedParameters()].filter(([k]) => !k.includes('.')).reduce((n, [, p]) => n + p.numel, 0);
-    const entry: LayerSummary = { name, type: m.constructor.name, outputShape: null, params: own };
-    layers.push(entry);
-    const original = m.forward;
-    const ownForward = Object.getOwnPropertyDescriptor(m, 'forward'); // an arrow-function field, a patched forward
-    m.forward = (...args: unknown[]) => {
-      const out = original.apply(m, args);
-      entry.outputShape = shapeOf(out);
-      return out;
-    };
-    restore.push(() => {
-      if (ownForward) Object.defineProperty(m, 'forward', ownForward);
-      else delete (m as { forward?: unknown }).forward; // back to the prototype's method
-    });
-  }
   const modes = [...model.modules()].map((m) => [m, m.training] as const);
   try {
+    for (const [name, m] of model.namedModules()) {
+      if (seen.has(m)) continue; // the model itself, or a module registered under a second name
+      seen.add(m);
+      const own = [...m.namedParameters()].filter(([k]) => !k.includes('.')).reduce((n, [, p]) => n + p.numel, 0);
+      const entry: LayerSummary = { name, type: m.constructor.name, outputShape: null, params: own };
+      layers.push(entry);
+      const original = m.forward;
+      const ownForward = Object.getOwnPropertyDescriptor(m, 'forward'); // an arrow-function field, a patched forward
+      m.forward = (...args: unknown[]) => {
+        const out = original.apply(m, args);
+        entry.outputShape = shapeOf(out);
+        return out;
+      };
+      restore.push(() => {
+        if (ownForward) Object.defineProperty(m, 'forward', ownForward);
+        else delete (m as { forward?: unknown }).forward; // back to the prototype's method
+      });
+    }
     model.eval();
     noGrad(() => scope(() => void model.forward(zeros(inputShape))));
   } finally {

@@ -38,12 +38,11 @@ export abstract class Optimizer<O extends { lr: number }> {
   readonly defaults: O;
 
   /**
-   * `defaults`: every option the optimiser takes, with its default (lr may be left out, as SGD
-   * has none); `options`: the caller's, refused when it names an option the optimiser does not
+   * `defaults`: every option the optimiser takes, with its default; `options`: the caller's, refused when it names an option the optimiser does not
    * take (a param group may carry extra keys, as in PyTorch: they are ignored).
    */
   protected constructor(params: ParamsArg<O>, defaults: Omit<O, 'lr'> & { lr?: number }, options: object) {
-    checkOptions(this.constructor.name, options, ['lr', ...Object.keys(defaults).filter((k) => k !== 'lr')]);
+    checkOptions(this.constructor.name, options ?? {}, ['lr', ...Object.keys(defaults).filter((k) => k !== 'lr')]);
     this.defaults = { ...defaults, ...options } as O;
     const list = [...(params as Iterable<unknown>)];
     if (list.length === 0) throw new ValueError(`${this.constructor.name}: got an empty parameter list`);

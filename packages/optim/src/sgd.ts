@@ -2,7 +2,8 @@ import { sgdStep, sgdStepForeach, type Tensor } from '@nutshell/tensor';
 import { Optimizer, checkRange, type ParamsArg, type PreparedStep, type StepOps } from './optimizer.js';
 
 export interface SGDOptions {
-  lr: number;
+  /** Default 1e-3, as PyTorch's. */
+  lr?: number;
   momentum?: number;
   dampening?: number;
   weightDecay?: number;
@@ -14,8 +15,8 @@ export interface SGDOptions {
 
 /** Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (torch.optim.SGD). */
 export class SGD extends Optimizer<Required<SGDOptions>> {
-  constructor(params: ParamsArg<SGDOptions>, options: SGDOptions) {
-    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, foreach: true }, options);
+  constructor(params: ParamsArg<SGDOptions>, options: SGDOptions = {}) {
+    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, foreach: true }, options);
   }
   protected validate(o: Required<SGDOptions>): void {
     checkRange('SGD', 'lr', o.lr, o.lr >= 0, 'lr >= 0');

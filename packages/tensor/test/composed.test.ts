@@ -64,9 +64,38 @@ describe('composed functions match PyTorch, forward and backward', () => {
   it('cumsum keeps integers integral and is accurate over 1000 steps', () => {
     scope(() => {
       const ints = cumsum(tensor([[1, 2, 3, 4, 5, 6, 7]], { dtype: 'int32' }), 1);
-      expect(ints.dtype).toBe('int32');
+      expect(ints.dtype).toBe('int64'); // integers sum in int64, as PyTorch's
+      expect(values(cumsum(tensor(new Uint8Array(300).fill(1)), 0)).at(-1)).toBe(300);
+      expect(values(cumsum(tensor([true, true, false]), 0))).toEqual([1, 2, 2]);
       expect(values(ints)).toEqual(torchValues.cumsumInt.y);
       expectClose(cumsum(seq([1000], 0.01, 0.3, 1), 0).dataSync(), torchValues.cumsumLong.y, 1e-4, 1e-4);
+    });
+  });
+});
+
+describe('composed functions at their edges (found by a review)', () => {
+  it('give the flat side\'s gradient at a kink, as PyTorch\'s backward kernels', () => {
+    scope(() => {
+      const grads = (f: (x: Tensor) => Tensor) => {
+        const x = tensor([-3, -1, 0, 1, 3, 6], { requiresGrad: true });
+        T.sum(f(x)).backward();
+        return values(x.grad!);
+      };
+      expect(grads(T.relu6)).toEqual([0, 0, 0, 1, 1, 0]);
+      expect(grads((x) => T.hardtanh(x))).toEqual([0, 0, 1, 0, 0, 0]);
+      expectClose(grads(T.hardswish), [0, 1 / 6, 0.5, 5 / 6, 1, 1], 1e-6, 1e-6, 'hardswish');
+      expectClose(grads(T.hardsigmoid), [0, 1 / 6, 1 / 6, 1 / 6, 0, 0], 1e-6, 1e-6, 'hardsigmoid');
+    });
+  });
+
+  it('return a new tensor even when nothing moves (cumsum over one element, flip of size-1 dims)', () => {
+    scope(() => {
+      const x = tensor([[5]]);
+      for (const y of [cumsum(x, 1), flip(x, [0, 1])]) {
+        expect(y).not.toBe(x);
+        y.dispose();
+        expect(values(x)).toEqual([5]);
+      }
     });
   });
 });

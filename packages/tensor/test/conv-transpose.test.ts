@@ -43,6 +43,23 @@ describe('convTranspose2d', () => {
     });
   });
 
+  it('matches PyTorch with an outputPadding at least the stride but under the dilation (rows of zeros, or padding taken back)', () => {
+    scope(() => {
+      const dilated: Record<string, { shape: number[]; y: number[]; gx: number[]; gw: number[] }> = {"dilatedPad1":{"shape":[1,1,6,6],"y":[1.146843,2.318936,1.358651,2.351965,1.197664,1.095663,0.613104,1.179356,0.364376,0.503325,0.015667,-0.568179,0.708055,0.649996,0.024166,-0.618005,-0.666354,-0.553156,-0.33734,-1.039666,-0.597786,-1.483251,-0.694208,-0.772594,-1.174036,-2.343899,-1.359579,-2.328231,-1.172073,-1.074419,-0.3519,-0.827237,-0.47963,-0.815728,-0.475757,-0.055775],"gx":[-1.487111,-1.315015,0.175756,0.519802,-0.413627,-2.202899,1.967127,2.787564,2.697295,0.640475,1.585672,2.054229,-2.190056,-2.90403,-1.949638,1.03275,0.920764,-1.114697],"gw":[0.721164,1.712453,0.608303,-0.417011,-0.587818,-0.493891,-0.5102,0.040622,0.713647,-0.961659,-1.744244,-0.290859,0.940072,0.987618,0.017429,0.20991,-0.714346,-0.794152]},"dilatedPad0":{"shape":[1,1,8,8],"y":[0.294874,0.681642,1.243403,0.733706,1.267156,0.584452,0.923506,0.0,1.138546,1.146843,2.318936,1.358651,2.351965,1.197664,1.095663,0.0,0.737375,0.613104,1.179356,0.364376,0.503325,0.015667,-0.568179,0.0,0.643985,0.708055,0.649996,0.024166,-0.618005,-0.666354,-0.553156,0.0,0.257367,-0.33734,-1.039666,-0.597786,-1.483251,-0.694208,-0.772594,0.0,-1.163279,-1.174036,-2.343899,-1.359579,-2.328231,-1.172073,-1.074419,0.0,-0.7389,-0.3519,-0.827237,-0.47963,-0.815728,-0.475757,-0.055775,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0],"gx":[0.497238,-0.2164,-0.825458,0.925983,0.397336,-0.323335,1.027917,0.870838,0.292904,-1.03312,-0.669304,0.01797,-0.950171,-1.008558,-0.579534,-0.531873,-0.991857,-0.9725],"gw":[1.810538,3.465452,-0.76934,-2.372694,2.454193,3.110059,-3.501855,-1.716041,2.986269,-2.043368,-3.291317,1.054489,2.092088,-2.636887,-2.884343,3.534662,1.411675,-3.110523]}};
+      for (const [name, padding] of [['dilatedPad1', 1], ['dilatedPad0', 0]] as const) {
+        const want = dilated[name];
+        const x = seq([1, 2, 3, 3], 0.37, 0.1, true);
+        const w = seq([2, 1, 3, 3], 0.53, 0.2, true);
+        const y = convTranspose2d(x, w, null, { stride: 1, padding, outputPadding: 1, dilation: 2 });
+        expect(y.shape, name).toEqual(want.shape);
+        expectClose(y.dataSync(), want.y, 1e-5, 1e-4, `${name} output`);
+        y.backward(seq(want.shape, 0.71, 0.4));
+        expectClose(x.grad!.dataSync(), want.gx, 1e-5, 1e-4, `${name} input grad`);
+        expectClose(w.grad!.dataSync(), want.gw, 1e-5, 1e-4, `${name} weight grad`);
+      }
+    });
+  });
+
   it('takes [top, left, bottom, right] padding: the unpadded output, cropped', () => {
     scope(() => {
       const x = seq([1, 2, 4, 3]);
@@ -61,11 +78,12 @@ describe('convTranspose2d', () => {
       expect(() => convTranspose2d(x, seq([3, 2, 3, 3]))).toThrow(/^convTranspose2d: weight has 3 input channels but input has 4 \(input \[1,4,3,3\], weight \[3,2,3,3\]\)$/);
       expect(() => convTranspose2d(x, seq([4, 2, 3]))).toThrow(/^convTranspose2d: weight expected 4 dimensions \[C_in,C_out\/groups,kH,kW\], got \[4,2,3\]$/);
       expect(() => convTranspose2d(x, seq([4, 2, 3, 3]), null, { stride: 2, outputPadding: 2 })).toThrow(
-        /^convTranspose2d: option 'outputPadding' expected integers >= 0 and smaller than the stride \[2,2\], got \[2,2\]$/,
+        /^convTranspose2d: option 'outputPadding' expected integers >= 0 and smaller than the stride \[2,2\] or the dilation \[1,1\], got \[2,2\]$/,
       );
       expect(() => convTranspose2d(x, seq([4, 2, 3, 3]), seq([3]))).toThrow(/^convTranspose2d: bias expected shape \[2\] \(one per output channel\), got \[3\]$/);
       expect(() => convTranspose2d(x, seq([4, 2, 3, 3]), null, { groups: 3 })).toThrow(/^convTranspose2d: input has 4 channels, not divisible by groups 3/);
       expect(() => convTranspose2d(x, seq([4, 2, 1, 1]), null, { padding: 2 })).toThrow(/^convTranspose2d: the padding leaves an output of -1x-1/);
+      expect(() => convTranspose2d(x, seq([4, 2, 3, 3]), null, { outPadding: 1 } as never)).toThrow(/^convTranspose2d: unknown option 'outPadding'/);
     });
   });
 

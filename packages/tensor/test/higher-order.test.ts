@@ -4,7 +4,7 @@
 // torch.autograd.grad(create_graph=True) on inputs seq(shape, a, b) = sin(a·i + b) (float32).
 import { describe, expect, it } from 'vitest';
 import {
-  backward, conv2d, grad, leakyRelu, linear, maxPool2d, mean, memory, mul, powScalar, scope, sigmoid, softplus, sqrt, sub, sum, tanh, tensor, type Tensor,
+  add, backward, conv2d, copyInto, grad, leakyRelu, linear, maxPool2d, mean, memory, mul, noGrad, powScalar, reshape, scope, sigmoid, softplus, sqrt, sub, sum, tanh, tensor, type Tensor,
 } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
 
@@ -89,6 +89,31 @@ describe('grad()', () => {
       const s = sum(mul(p, p)); // the gradient reaching maxPool2dBackward depends on x
       expect(() => grad(s, [x], { createGraph: true, retainGraph: true })).toThrow(/^backward: maxPool2dBackward has no gradient of its own, so a graph of the gradients through it cannot be created/);
       expect(grad(s, [x])[0]!.shape).toEqual([1, 1, 4, 4]); // first order is fine
+    });
+  });
+
+  it('runs only the part of the graph between the output and the inputs (found by a review)', () => {
+    scope(() => {
+      // Below h: a max pool (no second derivative) and a tensor written in place since.
+      const x = seq([1, 1, 4, 4], 0.37, 0.1, true);
+      const w = tensor([1, 2, 3, 4], { requiresGrad: true });
+      const h = maxPool2d(mul(x, 2), 2);
+      const a = mul(reshape(h, [4]), w);
+      noGrad(() => copyInto(w.detach(), tensor([0, 0, 0, 0])));
+      const [gh] = grad(sum(mul(tanh(h), tanh(h))), [h], { createGraph: true, retainGraph: true });
+      expect(gh!.shape).toEqual([1, 1, 2, 2]);
+      const [ga] = grad(sum(mul(a, a)), [a]);
+      expect(ga!.shape).toEqual([4]);
+    });
+  });
+
+  it('a plain backward leaves .grad outside any graph, even seeded by a tensor that has one', () => {
+    scope(() => {
+      const x = tensor([1, 2, 3], { requiresGrad: true });
+      const v = mul(tensor([1, 1, 1], { requiresGrad: true }), 2);
+      add(x, 1).backward(v);
+      expect(x.grad!.requiresGrad).toBe(false);
+      expect(x.grad!.gradFn).toBeNull();
     });
   });
 

@@ -57,6 +57,13 @@ describe('interpolate', () => {
     });
   });
 
+  it("picks PyTorch's nearest source, computed in float32 (2 → 82: position 41 reads element 0)", () => {
+    scope(() => {
+      const y = interpolate(tensor([0, 1], { shape: [1, 1, 2] }), { size: 82 });
+      expect(y.dataSync()[41]).toBe(0);
+    });
+  });
+
   it('returns a new tensor at the same size and leaves no intermediate behind', () => {
     const before = memory().liveTensors;
     scope(() => {

@@ -63,6 +63,8 @@ interface Sink {
   leaf(leaf: Tensor, g: Tensor): void;
   /** The total gradient of output `index` of `node`, before the node's rule runs; null: not wanted. */
   wants(node: GraphNode, index: number): ((g: Tensor) => void) | null;
+  /** Whether the node's rule must run: some gradient the sink wants flows through it (default: all). */
+  needs?(node: GraphNode): boolean;
 }
 
 /** Gradients of `root` (seeded by `grad`, or 1) with respect to every leaf it depends on, accumulated into their .grad. */
@@ -94,7 +96,29 @@ export function grad(output: Tensor, inputs: readonly Tensor[], options: GradOpt
     results[i] = results[i] ? addGrads(results[i]!, g) : g;
   };
   const leafOf = (t: Tensor) => t.gradLeaf ?? t;
-  run(output, options.gradOutput, options, {
+  // Only the nodes on a path to an input run (PyTorch's exec_info): the rest of the graph may
+  // hold ops without a second derivative, or tensors written since, that these gradients never use.
+  const leaves = new Set(inputs.filter((t) => !t.gradFn).map(leafOf));
+  const owners = new Set(inputs.map((t) => t.gradFn).filter((n): n is GraphNode => n !== null));
+  const memo = new Map<GraphNode, boolean>();
+  const needs = (node: GraphNode): boolean => {
+    let known = memo.get(node);
+    if (known !== undefined) return known;
+    memo.set(node, false); // (a graph has no cycles; this only stops a revisit)
+    known = node.next.some((e) => e !== null && ('leaf' in e ? leaves.has(e.leaf) : owners.has(e.node) || needs(e.node)));
+    memo.set(node, known);
+    return known;
+  };
+  const runOrDispose = (sink: Sink) => {
+    try {
+      run(output, options.gradOutput, options, sink);
+    } catch (err) {
+      for (const r of results) r?.dispose();
+      throw err;
+    }
+  };
+  runOrDispose({
+    needs,
     leaf: (leaf, g) => {
       const hits = inputs.flatMap((t, i) => (!t.gradFn && leafOf(t) === leaf ? [i] : []));
       hits.forEach((i, k) => add(i, k === hits.length - 1 ? g : shareOf(g)));
@@ -131,46 +155,59 @@ function run(root: Tensor, grad: Tensor | undefined, options: BackwardOptions, s
     const pending = new Map<GraphNode, (Tensor | null)[]>();
     pending.set(rootNode, Array.from({ length: rootNode.visibleOutputs }, (_, i) => (i === root.outputIndex ? seed : null)));
 
-    for (const node of topoOrder(rootNode)) {
-      const grads = pending.get(node);
-      pending.delete(node);
-      grads?.forEach((g, i) => {
-        const take = g && sink.wants(node, i);
-        if (take) take(g!);
-      });
-      if (!grads || grads.every((g) => g === null)) {
-        if (!retainGraph) node.release();
-        continue;
-      }
-      if (node.released) throw new ValueError(`backward: the graph through ${node.name} was already freed; use {retainGraph: true}`);
-      node.checkSavedVersions();
-      const inputGrads = scope(() => {
-        const saved = node.unpackSaved(createGraph);
-        return node.decl.grad!({ inputs: saved.inputs, outputs: saved.outputs, inputMeta: node.inputMeta, attrs: node.attrs, grads, needsGrad: node.next.map((e) => e !== null) });
-      });
-      for (let i = 0; i < node.next.length; i++) {
-        const edge = node.next[i];
-        const g = inputGrads[i] ?? null;
-        if (!edge || !g) continue;
-        // Each destination gets a reference of its own: the rule may return one tensor for
-        // several inputs, or pass an incoming gradient straight through.
-        const placed = sameShape(g.shape, node.inputMeta[i].shape) ? shareOf(g) : sumToShape(g, node.inputMeta[i].shape, node.name);
-        if ('leaf' in edge) sink.leaf(edge.leaf, placed);
-        else {
-          let slots = pending.get(edge.node);
-          if (!slots) {
-            slots = new Array(edge.node.visibleOutputs).fill(null);
-            pending.set(edge.node, slots);
-          }
-          const prev = slots[edge.index];
-          slots[edge.index] = prev ? addGrads(prev, placed) : placed;
-        }
-      }
-      for (const g of grads) g?.dispose();
-      for (const g of inputGrads) g?.dispose();
-      if (!retainGraph) node.release();
+    try {
+      walk(rootNode, pending, retainGraph, createGraph, sink);
+    } catch (err) {
+      // A refusal half-way (a tensor written in place, an op with no second derivative): the
+      // gradients still waiting would hold their graphs until the collector found them.
+      for (const slots of pending.values()) for (const g of slots) g?.dispose();
+      throw err;
     }
   });
+}
+
+/** Runs the rules of every node below the root, in reverse topological order (Note [backward]). */
+function walk(rootNode: GraphNode, pending: Map<GraphNode, (Tensor | null)[]>, retainGraph: boolean, createGraph: boolean, sink: Sink): void {
+  for (const node of topoOrder(rootNode)) {
+    const grads = pending.get(node);
+    pending.delete(node);
+    grads?.forEach((g, i) => {
+      const take = g && sink.wants(node, i);
+      if (take) take(g!);
+    });
+    if (!grads || grads.every((g) => g === null) || (sink.needs && !sink.needs(node))) {
+      for (const g of grads ?? []) g?.dispose();
+      if (!retainGraph) node.release();
+      continue;
+    }
+    if (node.released) throw new ValueError(`backward: the graph through ${node.name} was already freed; use {retainGraph: true}`);
+    node.checkSavedVersions();
+    const inputGrads = scope(() => {
+      const saved = node.unpackSaved(createGraph);
+      return node.decl.grad!({ inputs: saved.inputs, outputs: saved.outputs, inputMeta: node.inputMeta, attrs: node.attrs, grads, needsGrad: node.next.map((e) => e !== null) });
+    });
+    for (let i = 0; i < node.next.length; i++) {
+      const edge = node.next[i];
+      const g = inputGrads[i] ?? null;
+      if (!edge || !g) continue;
+      // Each destination gets a reference of its own: the rule may return one tensor for
+      // several inputs, or pass an incoming gradient straight through.
+      const placed = sameShape(g.shape, node.inputMeta[i].shape) ? shareOf(g) : sumToShape(g, node.inputMeta[i].shape, node.name);
+      if ('leaf' in edge) sink.leaf(edge.leaf, placed);
+      else {
+        let slots = pending.get(edge.node);
+        if (!slots) {
+          slots = new Array(edge.node.visibleOutputs).fill(null);
+          pending.set(edge.node, slots);
+        }
+        const prev = slots[edge.index];
+        slots[edge.index] = prev ? addGrads(prev, placed) : placed;
+      }
+    }
+    for (const g of grads) g?.dispose();
+    for (const g of inputGrads) g?.dispose();
+    if (!retainGraph) node.release();
+  }
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {

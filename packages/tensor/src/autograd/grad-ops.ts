@@ -6,15 +6,19 @@ import { onesLike as ones } from '../ops/table/creation.js';
 import { sumToShape as reduceTo } from '../ops/table/shape.js';
 import type { Tensor } from '../tensor.js';
 import type { Edge } from './node.js';
+import { isCreatingGraph } from './grad-mode.js';
 
 export const onesLike = (t: Tensor): Tensor => ones(t);
 /**
- * Another reference to t's storage that is t to autograd too: the same gradFn (held, Note [graph
- * lifetime]) or, for a leaf, gradients accumulate into t (gradLeaf). Without a graph, a plain share.
+ * Another reference to t's storage; while a graph of the gradients is made (Note [create graph]),
+ * t to autograd too: the same gradFn (held, Note [graph lifetime]) or, for a leaf, gradients
+ * accumulate into t (gradLeaf). Otherwise a plain share.
  */
 export function shareOf(t: Tensor): Tensor {
   const s = shareStorage(t, t.shape);
-  if (t.requiresGrad) asAutogradAlias(s, t.gradFn ? { node: t.gradFn, index: t.outputIndex } : { leaf: t.gradLeaf ?? t });
+  // Only a graph of the gradients may link them to the graph (a .grad of a plain backward must
+  // not stand for the tensor its seed came from).
+  if (t.requiresGrad && isCreatingGraph()) asAutogradAlias(s, t.gradFn ? { node: t.gradFn, index: t.outputIndex } : { leaf: t.gradLeaf ?? t });
   return s;
 }
 

@@ -7,9 +7,9 @@ import { scope } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
 import { elu, sigmoid, softplus, tanh } from './activation.js';
 import { add, div, mul, where } from './binary.js';
-import { gt } from './compare.js';
+import { ge, gt, le } from './compare.js';
 import { reshape, chunk } from './shape.js';
-import { abs, clamp, neg } from './unary.js';
+import { abs, neg } from './unary.js';
 
 /** x·σ(x) (SiLU, a.k.a. swish). */
 export const silu = (x: Tensor): Tensor => scope(() => mul(x, sigmoid(x)));
@@ -17,20 +17,24 @@ export const silu = (x: Tensor): Tensor => scope(() => mul(x, sigmoid(x)));
 /** x·tanh(softplus(x)). */
 export const mish = (x: Tensor): Tensor => scope(() => mul(x, tanh(softplus(x))));
 
-/** x clamped to [min, max] (default [−1, 1]). */
+// The piecewise ones pick a branch with where() on strict comparisons, so the gradient at a kink
+// (x = min, x = max) is the flat side's 0, as PyTorch's backward kernels give it (clamp's
+// gradient would pass there).
+
+/** x clamped to [min, max] (default [−1, 1]); gradient 1 strictly inside, 0 elsewhere. */
 export function hardtanh(x: Tensor, min = -1, max = 1): Tensor {
   if (!(min <= max)) throw new ValueError(`hardtanh: min (${min}) expected <= max (${max})`);
-  return clamp(x, min, max);
+  return scope(() => where(le(x, min), min, where(ge(x, max), max, x)));
 }
 
 /** min(max(x, 0), 6). */
-export const relu6 = (x: Tensor): Tensor => clamp(x, 0, 6);
+export const relu6 = (x: Tensor): Tensor => hardtanh(x, 0, 6);
 
-/** relu6(x + 3) / 6, PyTorch's piecewise-linear sigmoid. */
-export const hardsigmoid = (x: Tensor): Tensor => scope(() => div(clamp(add(x, 3), 0, 6), 6));
+/** 0 up to −3, x/6 + 1/2 between, 1 from 3: PyTorch's piecewise-linear sigmoid. */
+export const hardsigmoid = (x: Tensor): Tensor => scope(() => where(le(x, -3), 0, where(ge(x, 3), 1, add(div(x, 6), 0.5))));
 
-/** x·relu6(x + 3) / 6. */
-export const hardswish = (x: Tensor): Tensor => scope(() => mul(x, hardsigmoid(x)));
+/** 0 up to −3, x·(x + 3)/6 between, x from 3. */
+export const hardswish = (x: Tensor): Tensor => scope(() => where(le(x, -3), 0, where(ge(x, 3), x, div(mul(x, add(x, 3)), 6))));
 
 /** log σ(x) = −softplus(−x), accurate for large |x|. */
 export const logSigmoid = (x: Tensor): Tensor => scope(() => neg(softplus(neg(x))));

@@ -87,9 +87,10 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   tensorArg('flip', 'input', x);
   const list = (typeof dims === 'number' ? [dims] : [...dims]).map((d) => normDim('flip', d, x.shape.length, 'dims'));
   if (new Set(list).size !== list.length) throw new ValueError(`flip: dims [${list.join(',')}] name a dimension twice`);
-  return scope(() =>
-    list.reduce((y, d) => (y.shape[d] <= 1 ? y : indexSelect(y, d, arange(y.shape[d] - 1, -1, -1, { dtype: 'int64', device: x.device }))), x),
-  );
+  return scope(() => {
+    const y = list.reduce((y, d) => (y.shape[d] <= 1 ? y : indexSelect(y, d, arange(y.shape[d] - 1, -1, -1, { dtype: 'int64', device: x.device }))), x);
+    return y === x ? clone(x) : y; // always a new tensor: disposing the result must not dispose x
+  });
 }
 
 /** x tiled `sizes` times along each dim (PyTorch's repeat; sizes may add leading dims). */
@@ -107,20 +108,22 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
 }
 
 /**
- * Running sums along `dim` (dtype kept): log₂(n) rounds of adding the tensor shifted by 1, 2,
- * 4 … (Hillis–Steele), each a pad, a narrow and an add, so gradients come from those ops.
+ * Running sums along `dim`: log₂(n) rounds of adding the tensor shifted by 1, 2, 4 …
+ * (Hillis–Steele), each a pad, a narrow and an add, so gradients come from those ops. Integer and
+ * bool inputs sum in int64, as PyTorch's.
  */
 export function cumsum(x: Tensor, dim: number): Tensor {
   tensorArg('cumsum', 'input', x);
-  if (x.dtype === 'bool') throw new DTypeError('cumsum: input expected a numeric dtype, got bool');
   const d = normDim('cumsum', dim, x.shape.length);
-  if (x.shape.length === 0) return clone(x);
   return scope(() => {
-    const last = x.shape.length - 1;
-    let y = d === last ? x : transpose(x, d, last);
+    const wide = isFloat(x) ? x : cast(x, 'int64');
+    if (wide.shape.length === 0) return wide === x ? clone(x) : wide;
+    const last = wide.shape.length - 1;
+    let y = d === last ? wide : transpose(wide, d, last);
     const n = y.shape[last];
     for (let shift = 1; shift < n; shift *= 2) y = add(y, narrow(pad(y, [shift, 0]), last, 0, n));
-    return d === last ? y : contiguous(transpose(y, d, last));
+    if (d !== last) y = contiguous(transpose(y, d, last));
+    return y === x ? clone(x) : y; // always a new tensor: disposing the result must not dispose x
   });
 }
 

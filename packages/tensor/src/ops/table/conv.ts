@@ -9,6 +9,7 @@
 // numel 0 as "not given" (a [0] bias of a conv with 0 output channels means the same thing).
 
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { checkOptions } from '../../options.js';
 import { scope } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
@@ -16,7 +17,7 @@ import { defineOp, FLOAT, type BadSample, type Sample, type TensorMeta } from '.
 import { reluBackward } from './activation.js';
 import { add } from './binary.js';
 import { sum } from './reduce.js';
-import { reshape } from './shape.js';
+import { pad, reshape } from './shape.js';
 import { absent } from '../../creation.js';
 
 /** cuDNN's forward algorithm names; cpu (oneDNN) runs auto/heuristic, direct and winograd. */
@@ -367,6 +368,7 @@ function resolveConvOptions(op: string, x: Tensor, w: Tensor, o: Conv2dOptions):
  * weight [O,C/groups,kH,kW], optional bias [O]. Output [N,O,H',W'].
  */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  checkOptions('conv2d', options, ['stride', 'padding', 'dilation', 'groups', 'algo', 'activation']);
   return scope(() => {
     const unbatched = input?.isTensor && input.shape.length === 3;
     const x = unbatched ? reshape(input, [1, ...input.shape]) : input;
@@ -399,6 +401,7 @@ function scalarOf(op: string, name: string, v: unknown, fallback: number): numbe
  * conv2d on [N,C,1,L] views (no copies), so it shares conv2d's kernels and gradients.
  */
 export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
+  checkOptions('conv1d', options, ['stride', 'padding', 'dilation', 'groups', 'algo', 'activation']);
   return scope(() => {
     if (!input?.isTensor || !weight?.isTensor) throw new ValueError('conv1d: expected input and weight tensors');
     if (input.shape.length !== 2 && input.shape.length !== 3) throw new ShapeError(`conv1d: input expected [N,C,L] or [C,L], got ${fmtShape(input.shape)}`);
@@ -428,7 +431,7 @@ export interface ConvTranspose2dOptions {
   stride?: Size2d;
   /** The padding of the convolution this transposes: a number, [h, w] or [top, left, bottom, right]. */
   padding?: Size2d | readonly [number, number, number, number];
-  /** Added to the bottom/right of the output, to pick among the sizes a strided convolution maps onto one; smaller than the stride. */
+  /** Added to the bottom/right of the output, to pick among the sizes a strided convolution maps onto one; smaller than the stride or the dilation. */
   outputPadding?: Size2d;
   dilation?: Size2d;
   groups?: number;
@@ -449,6 +452,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
     if (!input?.isTensor || !weight?.isTensor) throw new ValueError(`${op}: expected input and weight tensors`);
     if (input.shape.length !== 3 && input.shape.length !== 4) throw new ShapeError(`${op}: input expected [N,C_in,H,W] or [C_in,H,W], got ${fmtShape(input.shape)}`);
     if (weight.shape.length !== 4) throw new ShapeError(`${op}: weight expected 4 dimensions [C_in,C_out/groups,kH,kW], got ${fmtShape(weight.shape)}`);
+    checkOptions(op, options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'algo']);
     if (typeof options.padding === 'string') throw new ValueError(`${op}: option 'padding' expected numbers, got '${options.padding}'`);
     const unbatched = input.shape.length === 3;
     const x = unbatched ? reshape(input, [1, ...input.shape]) : input;
@@ -459,15 +463,23 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
     if (wIn !== cin) throw new ShapeError(`${op}: weight has ${wIn} input channels but input has ${cin} ${shapes}`);
     if (!(attrs.groups >= 1) || cin % attrs.groups !== 0) throw new ShapeError(`${op}: input has ${cin} channels, not divisible by groups ${attrs.groups} ${shapes}`);
     const outputPadding = pairOf(op, 'outputPadding', options.outputPadding, 0);
-    if (!outputPadding.every((p, i) => Number.isSafeInteger(p) && p >= 0 && p < attrs.stride[i])) {
-      throw new ValueError(`${op}: option 'outputPadding' expected integers >= 0 and smaller than the stride [${attrs.stride.join(',')}], got [${outputPadding.join(',')}]`);
+    if (!outputPadding.every((p, i) => Number.isSafeInteger(p) && p >= 0 && (p < attrs.stride[i] || p < attrs.dilation[i]))) {
+      throw new ValueError(
+        `${op}: option 'outputPadding' expected integers >= 0 and smaller than the stride [${attrs.stride.join(',')}] or the dilation [${attrs.dilation.join(',')}], got [${outputPadding.join(',')}]`,
+      );
     }
     const p = attrs.padding.length === 2 ? [attrs.padding[0], attrs.padding[1], attrs.padding[0], attrs.padding[1]] : attrs.padding;
     const outH = (h - 1) * attrs.stride[0] - p[0] - p[2] + attrs.dilation[0] * (kh - 1) + outputPadding[0] + 1;
     const outW = (w - 1) * attrs.stride[1] - p[1] - p[3] + attrs.dilation[1] * (kw - 1) + outputPadding[1] + 1;
     if (outH < 1 || outW < 1) throw new ShapeError(`${op}: the padding leaves an output of ${outH}x${outW} ${shapes}`);
     const cout = outPerGroup * attrs.groups;
-    let y = conv2dBackwardData(x, weight, [n, cout, outH, outW], attrs);
+    // The output padding extends the bottom/right of the full transposed convolution: it takes
+    // back that much of the bottom/right padding (the convolution's crop), and what is left over
+    // (outputPadding beyond that padding) is rows and columns of zeros, which no input reaches.
+    const extra = [Math.max(outputPadding[0] - p[2], 0), Math.max(outputPadding[1] - p[3], 0)];
+    const cropped = { ...attrs, padding: [p[0], p[1], Math.max(p[2] - outputPadding[0], 0), Math.max(p[3] - outputPadding[1], 0)] };
+    let y = conv2dBackwardData(x, weight, [n, cout, outH - extra[0], outW - extra[1]], cropped);
+    if (extra[0] || extra[1]) y = pad(y, [0, extra[1], 0, extra[0]]);
     if (bias) {
       if (!bias.isTensor || bias.shape.length !== 1 || bias.shape[0] !== cout) {
         throw new ShapeError(`${op}: bias expected shape [${cout}] (one per output channel), got ${bias?.isTensor ? fmtShape(bias.shape) : String(bias)}`);
@@ -491,6 +503,7 @@ export interface ConvTranspose1dOptions {
 /** 1-d transposed convolution: input [N,C_in,L] (or [C_in,L]), weight [C_in,C_out/groups,k]; convTranspose2d on [N,C,1,L] views. */
 export function convTranspose1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose1dOptions = {}): Tensor {
   const op = 'convTranspose1d';
+  checkOptions(op, options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'algo']);
   return scope(() => {
     if (!input?.isTensor || !weight?.isTensor) throw new ValueError(`${op}: expected input and weight tensors`);
     if (input.shape.length !== 2 && input.shape.length !== 3) throw new ShapeError(`${op}: input expected [N,C_in,L] or [C_in,L], got ${fmtShape(input.shape)}`);

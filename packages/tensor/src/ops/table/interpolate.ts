@@ -54,9 +54,11 @@ function spatialAxes(op: string, spatial: readonly number[], o: InterpolateOptio
   return axes;
 }
 
-// PyTorch's source index of output position d for 'nearest': floor(d·scale), clamped.
+// PyTorch's source index of output position d for 'nearest': floor(d·scale), clamped, computed
+// in float32 as PyTorch does (in double, 2 → 82 picked a different source at position 41).
 function nearestIndex(a: Axis): Int32Array {
-  return Int32Array.from({ length: a.outSize }, (_, d) => Math.min(Math.floor(d * a.scale), a.inSize - 1));
+  const scale = Math.fround(a.scale);
+  return Int32Array.from({ length: a.outSize }, (_, d) => Math.min(Math.floor(Math.fround(d * scale)), a.inSize - 1));
 }
 
 // The [outSize, inSize] matrix of linear interpolation along one axis (PyTorch's coordinates:

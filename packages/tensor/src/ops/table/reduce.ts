@@ -7,7 +7,9 @@ import { normDim, normDims, numelOf, reducedShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { ALL, defineOp, FLOAT, NUMERIC, type BadSample, type Sample } from '../declare.js';
-import { add, mul } from './binary.js';
+import { add, div, mul, where } from './binary.js';
+import { eq } from './compare.js';
+import { isCreatingGraph } from '../../autograd/grad-mode.js';
 import { expand, reshape } from './shape.js';
 
 export interface ReduceOptions {
@@ -189,13 +191,19 @@ export const stdOp = defineOp<VarAttrs>({
   // Hidden: 1 / ((n − correction)·std), 0 where std is 0, written by the kernel for backward.
   visibleOutputs: 1,
   backends: ['cpu', 'cuda'],
-  saves: { inputs: [0], outputs: [1] },
+  saves: { inputs: [0], outputs: [0, 1] },
   // PyTorch's std_backward: var_backward(g / 2std) with 0 where std is 0, i.e.
-  // g · (x − mean) / ((n − correction)·std).
-  grad: ({ grads: [g], inputs: [x], outputs: [, factor], attrs }) => {
+  // g · (x − mean) / ((n − correction)·std). The kernel's hidden factor has no graph of its own,
+  // so a graph of the gradient (Note [create graph]) computes it from the output instead.
+  grad: ({ grads: [g], inputs: [x], outputs: [y, hidden], attrs }) => {
     const { dims } = reduction('std', x!.shape, attrs.dims, attrs.keepdim);
     const centred = add(x!, mul(mean(x!, { dim: dims, keepdim: true }), -1));
-    return [mul(centred, unreduce(mul(g!, factor!), x!.shape, dims))];
+    const divisor = Math.max(0, reducedCount(x!.shape, dims) - attrs.correction);
+    // (1 over a safe y where y is 0: an infinity in the branch where() leaves out would still
+    // turn its gradient into NaN.)
+    const zero = isCreatingGraph() ? eq(y!, 0) : null;
+    const factor = zero ? where(zero, 0, div(1, mul(where(zero, 1, y!), divisor))) : hidden!;
+    return [mul(centred, unreduce(mul(g!, factor), x!.shape, dims))];
   },
   test: { samples: varSamples, bad: reduceBad('std') },
 });

@@ -1,5 +1,5 @@
-// Elementwise math of one tensor: neg, abs, sign, exp, log, sqrt, rsqrt, clamp, powScalar.
-// exp/log/sqrt/rsqrt give float32 for any input dtype (as PyTorch does for integer tensors).
+// Elementwise math of one tensor: neg, abs, sign, exp, log, sin, cos, floor, ceil, round, sqrt,
+// rsqrt, clamp, powScalar. exp/log/sin/cos/sqrt/rsqrt give float32 for any input dtype (as PyTorch does for integer tensors).
 // See Note [helpers are function declarations] in binary.ts.
 import { isFloating, type DType } from '../../dtype.js';
 import { ValueError } from '../../errors.js';
@@ -111,6 +111,63 @@ export const logOp = defineOp({
     ],
   },
 });
+
+export const sinOp = defineOp({
+  name: 'sin',
+  inputs: [{ name: 'input', dtypes: ALL }],
+  attrs: {},
+  outputs: toFloat,
+  backends: ['cpu', 'cuda'],
+  saves: { inputs: [0] },
+  grad: ({ grads: [g], inputs: [x] }) => [mul(g!, cos(x!))],
+  test: {
+    samples: [
+      ...unarySamples(),
+      { name: 'large', inputs: [{ shape: [5], fill: [-1000, -3.14159265, 0, 100, 12345.678], noGrad: true }] },
+      { name: 'int', inputs: [{ shape: [2, 2], dtype: 'int32', fill: 'int:-3:4' }] },
+    ],
+  },
+});
+
+export const cosOp = defineOp({
+  name: 'cos',
+  inputs: [{ name: 'input', dtypes: ALL }],
+  attrs: {},
+  outputs: toFloat,
+  backends: ['cpu', 'cuda'],
+  saves: { inputs: [0] },
+  grad: ({ grads: [g], inputs: [x] }) => [mul(g!, neg(sin(x!)))],
+  test: {
+    samples: [
+      ...unarySamples(),
+      { name: 'large', inputs: [{ shape: [5], fill: [-1000, -3.14159265, 0, 100, 12345.678], noGrad: true }] },
+      { name: 'int', inputs: [{ shape: [2, 2], dtype: 'int64', fill: 'int:-3:4' }] },
+    ],
+  },
+});
+
+/** floor, ceil, round: the same dtype out; integers pass unchanged; the gradient is 0, as PyTorch's. */
+function roundingOp(name: 'floor' | 'ceil' | 'round') {
+  return defineOp({
+    name,
+    inputs: [{ name: 'input', dtypes: NUMERIC }],
+    attrs: {},
+    outputs: same,
+    backends: ['cpu', 'cuda'],
+    grad: ({ grads: [g] }) => [zerosLike(g!)],
+    test: {
+      samples: [
+        ...unarySamples((s) => ({ fill: spaced(s) })),
+        // Halves: round goes to the even neighbour (2.5 → 2, −0.5 → −0).
+        { name: 'halves', inputs: [{ shape: [8], fill: [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.7, -3.7], noGrad: true }] },
+        { name: 'int', inputs: [{ shape: [2, 3], dtype: 'int32', fill: 'int:-5:5' }] },
+      ],
+    },
+  });
+}
+export const floorOp = roundingOp('floor');
+export const ceilOp = roundingOp('ceil');
+export const roundOp = roundingOp('round');
 
 export const sqrtOp = defineOp({
   name: 'sqrt',
@@ -238,6 +295,26 @@ export function exp(x: Tensor): Tensor {
 /** Natural logarithm (float32; -Infinity at 0, NaN below). */
 export function log(x: Tensor): Tensor {
   return apply(logOp, [x])[0];
+}
+/** Sine (float32; radians). */
+export function sin(x: Tensor): Tensor {
+  return apply(sinOp, [x])[0];
+}
+/** Cosine (float32; radians). */
+export function cos(x: Tensor): Tensor {
+  return apply(cosOp, [x])[0];
+}
+/** The largest integer ≤ x (same dtype). */
+export function floor(x: Tensor): Tensor {
+  return apply(floorOp, [x])[0];
+}
+/** The smallest integer ≥ x (same dtype). */
+export function ceil(x: Tensor): Tensor {
+  return apply(ceilOp, [x])[0];
+}
+/** The nearest integer, halves to the even one (same dtype), as torch.round. */
+export function round(x: Tensor): Tensor {
+  return apply(roundOp, [x])[0];
 }
 /** Square root (float32). */
 export function sqrt(x: Tensor): Tensor {
