@@ -73,6 +73,36 @@ describe('composed functions match PyTorch, forward and backward', () => {
   });
 });
 
+describe('norm matches torch.linalg.vector_norm, forward and backward', () => {
+  const golden: Record<string, { shape: number[]; y: number[]; gx: number[] }> = {"p2all":{"shape":[],"y":[10.6240511],"gx":[0.0197335,0.0895196,0.1471897,0.1849383,0.1976563,0.1836225,0.1447363,0.0862607,0.0161101,-0.0562209,-0.1209427,-0.1692955,-0.1947349,-0.1938178,-0.1666685,-0.1169613,-0.051424,0.0210734,0.0907185,0.1480853,0.1854095,0.1976393,0.1831197,0.1438156]},"p2dim1":{"shape":[2,4],"y":[3.0246854,3.2157006,3.6311481,4.0242248,4.1548657,4.2134409,4.0023284,3.6009405],"gx":[0.0385597,0.3784398,0.5962085,0.4004781,0.3862238,0.7762551,0.5862709,0.1867949,0.0314794,-0.2376711,-0.4898922,-0.3666041,0.0698884,0.504894,0.6311558,0.3901615,0.0184555,-0.054896,-0.3435414,-0.4939856,-0.0665416,-0.514849,-0.6934547,-0.4797424]},"p1keep":{"shape":[1,3,1],"y":[16.900795,14.0173292,16.2783718],"gx":[0.3894183,0.3894183,0.3894183,0.3894183,0.8956987,0.8956987,0.8956987,0.8956987,0.9691091,-0.9691091,-0.9691091,-0.9691091,-0.3894183,-0.3894183,-0.3894183,-0.3894183,-0.8956987,0.8956987,0.8956987,0.8956987,0.9691091,0.9691091,0.9691091,0.9691091]},"pinf":{"shape":[2,4],"y":[2.9998729,2.7868791,2.2339294,2.806848,2.9555333,2.9996152,2.7792466,2.2475231],"gx":[0.0,0.0,0.9691091,0.5741721,0.3894183,0.8956987,0.0,0.0,0.0,-0.0,-0.0,-0.0,0.0982486,0.0,0.0,0.0,0.0,-0.0,-0.0,-0.7914547,-0.0,-0.7231881,-0.998628,-0.0]},"p3":{"shape":[2,3],"y":[3.2956982,3.9469123,2.8758159,4.1803093,2.4368908,4.3292241],"gx":[0.003216,0.0661824,0.1789206,0.2824615,0.5174313,0.4465635,0.277451,0.0985501,0.0070054,-0.0853161,-0.3948155,-0.773616,-0.28701,-0.2843132,-0.2102405,-0.1035366,0.0100779,-0.0016924,-0.0313639,-0.0835723,-0.3055479,-0.347186,-0.2980474,-0.1838346]},"pinfall":{"shape":[],"y":[2.9998729],"gx":[0.0,0.0,0.0,0.0,0.7,0.0,0.0,0.0,0.0,-0.0,-0.0,-0.0,-0.0,-0.0,-0.0,-0.0,-0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]},"zero":{"gx":[0.0,0.0,0.0,0.0,0.0,0.0]}};
+  const cases: [string, T.NormOptions][] = [
+    ['p2all', {}], ['p2dim1', { dim: 1 }], ['p1keep', { p: 1, dim: [0, 2], keepdim: true }],
+    ['pinf', { p: Infinity, dim: 1 }], ['p3', { p: 3, dim: -1 }], ['pinfall', { p: Infinity }],
+  ];
+  for (const [name, options] of cases) {
+    it(`${name}: ${JSON.stringify(options)}`, () => {
+      scope(() => {
+        const want = golden[name];
+        const x = seq([2, 3, 4], 0.37, 0.1, 3, true);
+        const y = T.norm(x, options);
+        expect(y.shape).toEqual(want.shape);
+        expectClose(y.dataSync(), want.y, 1e-5, 1e-4, 'output');
+        y.backward(y.shape.length ? seq([...y.shape], 0.71, 0.4, 1) : tensor(0.7));
+        expectClose(x.grad!.dataSync(), want.gx, 1e-5, 1e-4, 'input grad');
+      });
+    });
+  }
+  it('is 0 with gradient 0 at a zero vector, and refuses a bad order', () => {
+    scope(() => {
+      const x = tensor([[0, 0, 0], [0, 0, 0]], { requiresGrad: true });
+      T.sum(T.norm(x, { dim: 1 })).backward();
+      expect(values(x.grad!)).toEqual(golden.zero.gx);
+      expect(() => T.norm(x, { p: 0 })).toThrow(/^norm: option 'p' expected a number > 0 or Infinity, got 0$/);
+      expect(() => T.norm(x, { ord: 2 } as never)).toThrow(/^norm: unknown option 'ord'/);
+    });
+  });
+});
+
 describe('composed functions at their edges (found by a review)', () => {
   it('give the flat side\'s gradient at a kink, as PyTorch\'s backward kernels', () => {
     scope(() => {

@@ -1,17 +1,20 @@
 // Tensor functions PyTorch users reach for, composed of declared ops (no kernel of their own, so
 // both devices run them and the differentiable ones get their gradients from their parts): clone,
-// square, outer, oneHot, maskedFill, tril, triu, flip, repeat, cumsum, isnan, isfinite, any, all.
+// square, outer, oneHot, maskedFill, tril, triu, flip, repeat, cumsum, norm, isnan, isfinite, any,
+// all.
 
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { normDim } from '../../shape.js';
 import { scope } from '../../memory.js';
+import { checkOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { add, mul, sub, where } from './binary.js';
 import { cast } from './cast.js';
 import { eq, ge, gt, le, logicalAnd, ne } from './compare.js';
 import { arange, full } from './creation.js';
 import { indexSelect } from './index-ops.js';
-import { sum, type ReduceArg } from './reduce.js';
+import { max, sum, type ReduceArg } from './reduce.js';
+import { abs, powScalar, sqrt } from './unary.js';
 import { contiguous, expand, narrow, pad, reshape, transpose, unsqueeze } from './shape.js';
 
 const isFloat = (t: Tensor) => t.dtype === 'float32';
@@ -124,6 +127,41 @@ export function cumsum(x: Tensor, dim: number): Tensor {
     for (let shift = 1; shift < n; shift *= 2) y = add(y, narrow(pad(y, [shift, 0]), last, 0, n));
     if (d !== last) y = contiguous(transpose(y, d, last));
     return y === x ? clone(x) : y; // always a new tensor: disposing the result must not dispose x
+  });
+}
+
+export interface NormOptions {
+  /** The order: any p > 0 (default 2), or Infinity for the largest |x|. */
+  p?: number;
+  /** Dimensions to reduce; all when omitted. */
+  dim?: number | readonly number[];
+  keepdim?: boolean;
+}
+
+/**
+ * (Σ |x|^p)^(1/p) over `dim` (PyTorch's linalg.vector_norm). At a zero vector the value is 0 and
+ * the gradient 0, as PyTorch's (the root is taken of a safe 1 there, so no 0·∞ reaches it).
+ */
+export function norm(x: Tensor, options: NormOptions = {}): Tensor {
+  tensorArg('norm', 'input', x);
+  checkOptions('norm', options, ['p', 'dim', 'keepdim']);
+  if (!isFloat(x)) throw new DTypeError(`norm: input expected float32, got ${x.dtype}`);
+  const p = options.p ?? 2;
+  if (!(p > 0)) throw new ValueError(`norm: option 'p' expected a number > 0 or Infinity, got ${p}`);
+  const keepdim = options.keepdim ?? false;
+  const dims = options.dim === undefined ? [...x.shape.keys()] : (typeof options.dim === 'number' ? [options.dim] : [...options.dim]).map((d) => normDim('norm', d, x.shape.length));
+  return scope(() => {
+    const a = abs(x);
+    if (p === Infinity) {
+      // The largest |x|, one dim at a time (max reduces one), kept until the end.
+      const kept = [...dims].sort((u, v) => v - u).reduce((y, d) => max(y, { dim: d, keepdim: true }), a);
+      return keepdim ? kept : reshape(kept, x.shape.filter((_, i) => !dims.includes(i)));
+    }
+    if (p === 1) return sum(a, { dim: dims, keepdim });
+    const s = sum(p === 2 ? mul(x, x) : powScalar(a, p), { dim: dims, keepdim });
+    const zero = eq(s, 0);
+    const safe = where(zero, 1, s);
+    return where(zero, 0, p === 2 ? sqrt(safe) : powScalar(safe, 1 / p));
   });
 }
 
