@@ -17,9 +17,9 @@ export const silu = (x: Tensor): Tensor => scope(() => mul(x, sigmoid(x)));
 /** x·tanh(softplus(x)). */
 export const mish = (x: Tensor): Tensor => scope(() => mul(x, tanh(softplus(x))));
 
-// The piecewise ones pick a branch with where() on strict comparisons, so the gradient at a kink
-// (x = min, x = max) is the flat side's 0, as PyTorch's backward kernels give it (clamp's
-// gradient would pass there).
+// The piecewise ones pick their branch with where(), the flat one at the kink itself (x ≤ min,
+// x ≥ max), so the gradient there is 0, as PyTorch's backward kernels give it (clamp's gradient
+// would pass there).
 
 /** x clamped to [min, max] (default [−1, 1]); gradient 1 strictly inside, 0 elsewhere. */
 export function hardtanh(x: Tensor, min = -1, max = 1): Tensor {
