@@ -1,7 +1,5 @@
-import { checkOptions, convTranspose1d, convTranspose2d, zeros, type Tensor } from '@nutshell/tensor';
-import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
-import { checkGroups, resetConvParameters, type ConvAlgo } from './conv.js';
+import { convTranspose1d, convTranspose2d, type Tensor } from '@nutshell/tensor';
+import { ConvLayer, type ConvAlgo } from './conv.js';
 
 type Pair = number | [number, number];
 const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
@@ -10,7 +8,7 @@ export interface ConvTranspose2dOptions {
   stride?: Pair;
   /** The padding of the convolution this transposes: a number, [h, w] or [top, left, bottom, right]. */
   padding?: Pair | [number, number, number, number];
-  /** Extra rows/columns at the bottom/right of the output (smaller than the stride). */
+  /** Extra rows/columns at the bottom/right of the output (smaller than the stride or the dilation). */
   outputPadding?: Pair;
   dilation?: Pair;
   groups?: number;
@@ -19,33 +17,22 @@ export interface ConvTranspose2dOptions {
   algo?: ConvAlgo;
 }
 
+const TRANSPOSED_OPTIONS = ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias', 'algo'];
+
 /**
  * 2-D transposed convolution over [N, C, H, W] (PyTorch's ConvTranspose2d: upsampling in
  * decoders, autoencoders, GANs); weight [in, out/groups, kH, kW] and bias [out], as PyTorch.
  */
-export class ConvTranspose2d extends Module {
-  weight: Tensor;
-  bias: Tensor | null;
+export class ConvTranspose2d extends ConvLayer<ConvTranspose2dOptions> {
   readonly kernelSize: [number, number];
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, readonly options: ConvTranspose2dOptions = {}) {
-    super();
-    checkOptions('ConvTranspose2d', options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias', 'algo']);
-    const groups = options.groups ?? 1;
-    checkGroups('ConvTranspose2d', inChannels, outChannels, groups);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: ConvTranspose2dOptions = {}) {
+    super('ConvTranspose2d', inChannels, outChannels, (groups) => [inChannels, outChannels / groups, ...pair(kernelSize)], options, TRANSPOSED_OPTIONS);
     this.kernelSize = pair(kernelSize);
-    this.weight = Parameter(zeros([inChannels, outChannels / groups, ...this.kernelSize]));
-    this.bias = options.bias ?? true ? Parameter(zeros([outChannels])) : null;
-    this.resetParameters();
   }
 
-  resetParameters(): void {
-    resetConvParameters(this.weight, this.bias);
-  }
-
-  forward(x: Tensor): Tensor {
-    const { bias: _, ...options } = this.options;
-    return convTranspose2d(x, this.weight, this.bias, options);
+  protected run(x: Tensor, weight: Tensor, bias: Tensor | null, options: Omit<ConvTranspose2dOptions, 'bias'>): Tensor {
+    return convTranspose2d(x, weight, bias, options);
   }
 
   protected override extraRepr(): string {
@@ -65,26 +52,12 @@ export interface ConvTranspose1dOptions {
 }
 
 /** 1-D transposed convolution over [N, C, L]; weight [in, out/groups, k]. */
-export class ConvTranspose1d extends Module {
-  weight: Tensor;
-  bias: Tensor | null;
-
-  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly options: ConvTranspose1dOptions = {}) {
-    super();
-    checkOptions('ConvTranspose1d', options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias', 'algo']);
-    const groups = options.groups ?? 1;
-    checkGroups('ConvTranspose1d', inChannels, outChannels, groups);
-    this.weight = Parameter(zeros([inChannels, outChannels / groups, kernelSize]));
-    this.bias = options.bias ?? true ? Parameter(zeros([outChannels])) : null;
-    this.resetParameters();
+export class ConvTranspose1d extends ConvLayer<ConvTranspose1dOptions> {
+  constructor(inChannels: number, outChannels: number, readonly kernelSize: number, options: ConvTranspose1dOptions = {}) {
+    super('ConvTranspose1d', inChannels, outChannels, (groups) => [inChannels, outChannels / groups, kernelSize], options, TRANSPOSED_OPTIONS);
   }
 
-  resetParameters(): void {
-    resetConvParameters(this.weight, this.bias);
-  }
-
-  forward(x: Tensor): Tensor {
-    const { bias: _, ...options } = this.options;
-    return convTranspose1d(x, this.weight, this.bias, options);
+  protected run(x: Tensor, weight: Tensor, bias: Tensor | null, options: Omit<ConvTranspose1dOptions, 'bias'>): Tensor {
+    return convTranspose1d(x, weight, bias, options);
   }
 }

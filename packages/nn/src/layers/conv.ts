@@ -24,50 +24,70 @@ export interface Conv2dOptions {
   activation?: 'none' | 'relu';
 }
 
-/**
- * PyTorch's initialisation of every convolution (transposed ones too): weight Kaiming-uniform with
- * a = √5, bias uniform in ±1/√fanIn, fanIn from the weight's second dimension and kernel.
- */
-export function resetConvParameters(weight: Tensor, bias: Tensor | null): void {
-  init.kaimingUniform(weight, { a: Math.sqrt(5) });
-  if (bias) {
-    const { fanIn } = init.fans(weight);
-    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-    init.uniform(bias, -bound, bound);
-  }
-}
-
 /** Refuses channel counts that `groups` does not divide (a layer's constructor). */
-export function checkGroups(layer: string, inChannels: number, outChannels: number, groups: number): void {
+function checkGroups(layer: string, inChannels: number, outChannels: number, groups: number): void {
   if (!(Number.isSafeInteger(groups) && groups >= 1) || inChannels % groups || outChannels % groups) {
     throw new ValueError(`${layer}: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups})`);
   }
 }
 
-/** 2-D convolution over [N, C, H, W]; weight [out, in/groups, kH, kW] as PyTorch. */
-export class Conv2d extends Module {
+/**
+ * What every convolution layer is (transposed ones too): its options checked, a weight whose shape
+ * the layer gives, an optional bias [outChannels], PyTorch's initialisation (weight Kaiming-uniform
+ * with a = √5, bias uniform in ±1/√fanIn); forward hands its options, less `bias`, to `run`.
+ */
+export abstract class ConvLayer<O extends { groups?: number; bias?: boolean }> extends Module {
   weight: Tensor;
   bias: Tensor | null;
-  readonly kernelSize: [number, number];
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, readonly options: Conv2dOptions = {}) {
+  protected constructor(
+    layer: string,
+    readonly inChannels: number,
+    readonly outChannels: number,
+    weightShape: (groups: number) => number[],
+    readonly options: O,
+    optionNames: readonly string[],
+  ) {
     super();
-    checkOptions('Conv2d', options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'algo', 'activation']);
+    checkOptions(layer, options, optionNames);
     const groups = options.groups ?? 1;
-    checkGroups('Conv2d', inChannels, outChannels, groups);
-    this.kernelSize = pair(kernelSize);
-    this.weight = Parameter(zeros([outChannels, inChannels / groups, ...this.kernelSize]));
+    checkGroups(layer, inChannels, outChannels, groups);
+    this.weight = Parameter(zeros(weightShape(groups)));
     this.bias = options.bias ?? true ? Parameter(zeros([outChannels])) : null;
     this.resetParameters();
   }
 
   resetParameters(): void {
-    resetConvParameters(this.weight, this.bias);
+    init.kaimingUniform(this.weight, { a: Math.sqrt(5) });
+    if (this.bias) {
+      const { fanIn } = init.fans(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      init.uniform(this.bias, -bound, bound);
+    }
   }
+
+  /** The functional form: conv2d, conv1d, convTranspose2d … */
+  protected abstract run(x: Tensor, weight: Tensor, bias: Tensor | null, options: Omit<O, 'bias'>): Tensor;
 
   forward(x: Tensor): Tensor {
     const { bias: _, ...options } = this.options;
-    return conv2d(x, this.weight, this.bias, options);
+    return this.run(x, this.weight, this.bias, options);
+  }
+}
+
+const CONV_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'algo', 'activation'];
+
+/** 2-D convolution over [N, C, H, W]; weight [out, in/groups, kH, kW] as PyTorch. */
+export class Conv2d extends ConvLayer<Conv2dOptions> {
+  readonly kernelSize: [number, number];
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dOptions = {}) {
+    super('Conv2d', inChannels, outChannels, (groups) => [outChannels, inChannels / groups, ...pair(kernelSize)], options, CONV_OPTIONS);
+    this.kernelSize = pair(kernelSize);
+  }
+
+  protected run(x: Tensor, weight: Tensor, bias: Tensor | null, options: Omit<Conv2dOptions, 'bias'>): Tensor {
+    return conv2d(x, weight, bias, options);
   }
 
   protected override extraRepr(): string {
@@ -88,26 +108,12 @@ export interface Conv1dOptions {
 }
 
 /** 1-D convolution over [N, C, L]; weight [out, in/groups, k]. */
-export class Conv1d extends Module {
-  weight: Tensor;
-  bias: Tensor | null;
-
-  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly options: Conv1dOptions = {}) {
-    super();
-    checkOptions('Conv1d', options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'algo', 'activation']);
-    const groups = options.groups ?? 1;
-    checkGroups('Conv1d', inChannels, outChannels, groups);
-    this.weight = Parameter(zeros([outChannels, inChannels / groups, kernelSize]));
-    this.bias = options.bias ?? true ? Parameter(zeros([outChannels])) : null;
-    this.resetParameters();
+export class Conv1d extends ConvLayer<Conv1dOptions> {
+  constructor(inChannels: number, outChannels: number, readonly kernelSize: number, options: Conv1dOptions = {}) {
+    super('Conv1d', inChannels, outChannels, (groups) => [outChannels, inChannels / groups, kernelSize], options, CONV_OPTIONS);
   }
 
-  resetParameters(): void {
-    resetConvParameters(this.weight, this.bias);
-  }
-
-  forward(x: Tensor): Tensor {
-    const { bias: _, ...options } = this.options;
-    return conv1d(x, this.weight, this.bias, options);
+  protected run(x: Tensor, weight: Tensor, bias: Tensor | null, options: Omit<Conv1dOptions, 'bias'>): Tensor {
+    return conv1d(x, weight, bias, options);
   }
 }
