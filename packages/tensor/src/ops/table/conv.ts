@@ -397,34 +397,52 @@ function scalarOf(op: string, name: string, v: unknown, fallback: number): numbe
 }
 
 /**
- * 1-d convolution: input [N,C,L] (or [C,L]), weight [O,C/groups,k], optional bias [O]; runs as
- * conv2d on [N,C,1,L] views (no copies), so it shares conv2d's kernels and gradients.
+ * A 1-d convolution run as its 2-d form on [N,C,1,L] views (no copies), so it shares the 2-d
+ * kernels and gradients: checks the ranks (`layout` names the weight's dims), lifts the input, the
+ * weight and the padding (a number or [left, right]; 'same'/'valid' pass), and drops the height.
  */
-export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
-  checkOptions('conv1d', options, ['stride', 'padding', 'dilation', 'groups', 'algo', 'activation']);
+function onRows(
+  op: string,
+  input: Tensor,
+  weight: Tensor,
+  layout: { input: string; weight: string },
+  padding: unknown,
+  run2d: (x: Tensor, w: Tensor, padding: Conv2dOptions['padding']) => Tensor,
+): Tensor {
   return scope(() => {
-    if (!input?.isTensor || !weight?.isTensor) throw new ValueError('conv1d: expected input and weight tensors');
-    if (input.shape.length !== 2 && input.shape.length !== 3) throw new ShapeError(`conv1d: input expected [N,C,L] or [C,L], got ${fmtShape(input.shape)}`);
-    if (weight.shape.length !== 3) throw new ShapeError(`conv1d: weight expected 3 dimensions [O,C/groups,k], got ${fmtShape(weight.shape)}`);
+    if (!input?.isTensor || !weight?.isTensor) throw new ValueError(`${op}: expected input and weight tensors`);
+    if (input.shape.length !== 2 && input.shape.length !== 3) throw new ShapeError(`${op}: input expected ${layout.input}, got ${fmtShape(input.shape)}`);
+    if (weight.shape.length !== 3) throw new ShapeError(`${op}: weight expected 3 dimensions ${layout.weight}, got ${fmtShape(weight.shape)}`);
     const unbatched = input.shape.length === 2;
     const [n, c, l] = unbatched ? [1, ...input.shape] : input.shape;
     const x = reshape(input, [n, c, 1, l]);
     const w = reshape(weight, [weight.shape[0], weight.shape[1], 1, weight.shape[2]]);
-    const p = options.padding;
-    let padding: Conv2dOptions['padding'];
-    if (p === 'same' || p === 'valid') padding = p;
-    else if (Array.isArray(p) && p.length === 2) padding = [0, p[0], 0, p[1]];
-    else padding = [0, scalarOf('conv1d', 'padding', p, 0)];
-    const y = conv2d(x, w, bias, {
-      stride: [1, scalarOf('conv1d', 'stride', options.stride, 1)],
-      dilation: [1, scalarOf('conv1d', 'dilation', options.dilation, 1)],
+    const lifted: Conv2dOptions['padding'] =
+      padding === 'same' || padding === 'valid' ? padding
+      : Array.isArray(padding) && padding.length === 2 ? [0, padding[0], 0, padding[1]]
+      : [0, scalarOf(op, 'padding', padding, 0)];
+    const y = run2d(x, w, lifted);
+    return reshape(y, unbatched ? [y.shape[1], y.shape[3]] : [y.shape[0], y.shape[1], y.shape[3]]);
+  });
+}
+
+/**
+ * 1-d convolution: input [N,C,L] (or [C,L]), weight [O,C/groups,k], optional bias [O]; conv2d
+ * on [N,C,1,L] views (onRows).
+ */
+export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
+  const op = 'conv1d';
+  checkOptions(op, options, ['stride', 'padding', 'dilation', 'groups', 'algo', 'activation']);
+  return onRows(op, input, weight, { input: '[N,C,L] or [C,L]', weight: '[O,C/groups,k]' }, options.padding, (x, w, padding) =>
+    conv2d(x, w, bias, {
+      stride: [1, scalarOf(op, 'stride', options.stride, 1)],
+      dilation: [1, scalarOf(op, 'dilation', options.dilation, 1)],
       padding,
       groups: options.groups,
       algo: options.algo,
       activation: options.activation,
-    });
-    return reshape(y, unbatched ? [y.shape[1], y.shape[3]] : [y.shape[0], y.shape[1], y.shape[3]]);
-  });
+    }),
+  );
 }
 
 export interface ConvTranspose2dOptions {
@@ -500,25 +518,19 @@ export interface ConvTranspose1dOptions {
   algo?: ConvAlgo;
 }
 
-/** 1-d transposed convolution: input [N,C_in,L] (or [C_in,L]), weight [C_in,C_out/groups,k]; convTranspose2d on [N,C,1,L] views. */
+/** 1-d transposed convolution: input [N,C_in,L] (or [C_in,L]), weight [C_in,C_out/groups,k]; convTranspose2d on [N,C,1,L] views (onRows). */
 export function convTranspose1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose1dOptions = {}): Tensor {
   const op = 'convTranspose1d';
   checkOptions(op, options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'algo']);
-  return scope(() => {
-    if (!input?.isTensor || !weight?.isTensor) throw new ValueError(`${op}: expected input and weight tensors`);
-    if (input.shape.length !== 2 && input.shape.length !== 3) throw new ShapeError(`${op}: input expected [N,C_in,L] or [C_in,L], got ${fmtShape(input.shape)}`);
-    if (weight.shape.length !== 3) throw new ShapeError(`${op}: weight expected 3 dimensions [C_in,C_out/groups,k], got ${fmtShape(weight.shape)}`);
-    const unbatched = input.shape.length === 2;
-    const [n, c, l] = unbatched ? [1, ...input.shape] : input.shape;
-    const p = options.padding;
-    const y = convTranspose2d(reshape(input, [n, c, 1, l]), reshape(weight, [weight.shape[0], weight.shape[1], 1, weight.shape[2]]), bias, {
+  if (typeof options.padding === 'string') throw new ValueError(`${op}: option 'padding' expected numbers, got '${options.padding}'`);
+  return onRows(op, input, weight, { input: '[N,C_in,L] or [C_in,L]', weight: '[C_in,C_out/groups,k]' }, options.padding, (x, w, padding) =>
+    convTranspose2d(x, w, bias, {
       stride: [1, scalarOf(op, 'stride', options.stride, 1)],
-      padding: Array.isArray(p) && p.length === 2 ? [0, p[0], 0, p[1]] : [0, scalarOf(op, 'padding', p, 0)],
+      padding: padding as ConvTranspose2dOptions['padding'],
       outputPadding: [0, scalarOf(op, 'outputPadding', options.outputPadding, 0)],
       dilation: [1, scalarOf(op, 'dilation', options.dilation, 1)],
       groups: options.groups,
       algo: options.algo,
-    });
-    return reshape(y, unbatched ? [y.shape[1], y.shape[3]] : [y.shape[0], y.shape[1], y.shape[3]]);
-  });
+    }),
+  );
 }

@@ -112,39 +112,27 @@ export const logOp = defineOp({
   },
 });
 
-export const sinOp = defineOp({
-  name: 'sin',
-  inputs: [{ name: 'input', dtypes: ALL }],
-  attrs: {},
-  outputs: toFloat,
-  backends: ['cpu', 'cuda'],
-  saves: { inputs: [0] },
-  grad: ({ grads: [g], inputs: [x] }) => [mul(g!, cos(x!))],
-  test: {
-    samples: [
-      ...unarySamples(),
-      { name: 'large', inputs: [{ shape: [5], fill: [-1000, -3.14159265, 0, 100, 12345.678], noGrad: true }] },
-      { name: 'int', inputs: [{ shape: [2, 2], dtype: 'int32', fill: 'int:-3:4' }] },
-    ],
-  },
-});
-
-export const cosOp = defineOp({
-  name: 'cos',
-  inputs: [{ name: 'input', dtypes: ALL }],
-  attrs: {},
-  outputs: toFloat,
-  backends: ['cpu', 'cuda'],
-  saves: { inputs: [0] },
-  grad: ({ grads: [g], inputs: [x] }) => [mul(g!, neg(sin(x!)))],
-  test: {
-    samples: [
-      ...unarySamples(),
-      { name: 'large', inputs: [{ shape: [5], fill: [-1000, -3.14159265, 0, 100, 12345.678], noGrad: true }] },
-      { name: 'int', inputs: [{ shape: [2, 2], dtype: 'int64', fill: 'int:-3:4' }] },
-    ],
-  },
-});
+/** sin and cos: float32 out for any input; d/dx of each is the other (negated for cos). */
+function periodicOp(name: 'sin' | 'cos', derivative: (x: Tensor) => Tensor) {
+  return defineOp({
+    name,
+    inputs: [{ name: 'input', dtypes: ALL }],
+    attrs: {},
+    outputs: toFloat,
+    backends: ['cpu', 'cuda'],
+    saves: { inputs: [0] },
+    grad: ({ grads: [g], inputs: [x] }) => [mul(g!, derivative(x!))],
+    test: {
+      samples: [
+        ...unarySamples(),
+        { name: 'large', inputs: [{ shape: [5], fill: [-1000, -3.14159265, 0, 100, 12345.678], noGrad: true }] },
+        { name: 'int', inputs: [{ shape: [2, 2], dtype: name === 'sin' ? 'int32' : 'int64', fill: 'int:-3:4' }] },
+      ],
+    },
+  });
+}
+export const sinOp = periodicOp('sin', (x) => cos(x));
+export const cosOp = periodicOp('cos', (x) => neg(sin(x)));
 
 /** floor, ceil, round: the same dtype out; integers pass unchanged; the gradient is 0, as PyTorch's. */
 function roundingOp(name: 'floor' | 'ceil' | 'round') {
