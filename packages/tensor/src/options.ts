@@ -15,7 +15,7 @@ const renamed: Record<string, string> = {
 export function checkOptions(fn: string, options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const hint = renamed[key] && !known.includes(key) ? `; did you mean ${renamed[key]}?` : '';
+    const hint = renamed[key] ? `; did you mean ${renamed[key]}?` : '';
     throw new ValueError(`${fn}: unknown option '${key}' (it takes ${known.map((k) => `'${k}'`).join(', ')})${hint}`);
   }
 }

@@ -65,6 +65,8 @@ interface Sink {
   wants(node: GraphNode, index: number): ((g: Tensor) => void) | null;
   /** Whether the node's rule must run: some gradient the sink wants flows through it (default: all). */
   needs?(node: GraphNode): boolean;
+  /** Sees the nodes about to be walked (root first), before any runs. */
+  plan?(order: readonly GraphNode[]): void;
 }
 
 /** Gradients of `root` (seeded by `grad`, or 1) with respect to every leaf it depends on, accumulated into their .grad. */
@@ -100,35 +102,31 @@ export function grad(output: Tensor, inputs: readonly Tensor[], options: GradOpt
   // hold ops without a second derivative, or tensors written since, that these gradients never use.
   const leaves = new Set(inputs.filter((t) => !t.gradFn).map(leafOf));
   const owners = new Set(inputs.map((t) => t.gradFn).filter((n): n is GraphNode => n !== null));
-  const memo = new Map<GraphNode, boolean>();
-  const needs = (node: GraphNode): boolean => {
-    let known = memo.get(node);
-    if (known !== undefined) return known;
-    memo.set(node, false); // (a graph has no cycles; this only stops a revisit)
-    known = node.next.some((e) => e !== null && ('leaf' in e ? leaves.has(e.leaf) : owners.has(e.node) || needs(e.node)));
-    memo.set(node, known);
-    return known;
-  };
-  const runOrDispose = (sink: Sink) => {
-    try {
-      run(output, options.gradOutput, options, sink);
-    } catch (err) {
-      for (const r of results) r?.dispose();
-      throw err;
-    }
-  };
-  runOrDispose({
-    needs,
-    leaf: (leaf, g) => {
-      const hits = inputs.flatMap((t, i) => (!t.gradFn && leafOf(t) === leaf ? [i] : []));
-      hits.forEach((i, k) => add(i, k === hits.length - 1 ? g : shareOf(g)));
-      if (hits.length === 0) g.dispose();
-    },
-    wants: (node, index) => {
-      const hits = inputs.flatMap((t, i) => (t.gradFn === node && t.outputIndex === index ? [i] : []));
-      return hits.length ? (g) => hits.forEach((i) => add(i, shareOf(g))) : null;
-    },
-  });
+  const needed = new Set<GraphNode>();
+  try {
+    run(output, options.gradOutput, options, {
+      // Children before parents (the walk's order reversed), so each node's next ones are known.
+      plan: (order) => {
+        for (let k = order.length - 1; k >= 0; k--) {
+          const node = order[k];
+          if (node.next.some((e) => e !== null && ('leaf' in e ? leaves.has(e.leaf) : owners.has(e.node) || needed.has(e.node)))) needed.add(node);
+        }
+      },
+      needs: (node) => needed.has(node),
+      leaf: (leaf, g) => {
+        const hits = inputs.flatMap((t, i) => (!t.gradFn && leafOf(t) === leaf ? [i] : []));
+        hits.forEach((i, k) => add(i, k === hits.length - 1 ? g : shareOf(g)));
+        if (hits.length === 0) g.dispose();
+      },
+      wants: (node, index) => {
+        const hits = inputs.flatMap((t, i) => (t.gradFn === node && t.outputIndex === index ? [i] : []));
+        return hits.length ? (g) => hits.forEach((i) => add(i, shareOf(g))) : null;
+      },
+    });
+  } catch (err) {
+    for (const r of results) r?.dispose();
+    throw err;
+  }
   if (!options.allowUnused) {
     const unused = results.findIndex((r) => r === null);
     if (unused >= 0) {
@@ -168,7 +166,9 @@ function run(root: Tensor, grad: Tensor | undefined, options: BackwardOptions, s
 
 /** Runs the rules of every node below the root, in reverse topological order (Note [backward]). */
 function walk(rootNode: GraphNode, pending: Map<GraphNode, (Tensor | null)[]>, retainGraph: boolean, createGraph: boolean, sink: Sink): void {
-  for (const node of topoOrder(rootNode)) {
+  const order = topoOrder(rootNode);
+  sink.plan?.(order);
+  for (const node of order) {
     const grads = pending.get(node);
     pending.delete(node);
     grads?.forEach((g, i) => {

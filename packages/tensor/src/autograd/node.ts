@@ -29,11 +29,14 @@ export class GraphNode {
     /** Saved tensors hold their own storage references (shared, not copied). */
     readonly savedInputs: (Tensor | null)[],
     readonly savedOutputs: (Tensor | null)[],
-    /** Which outputs carry this node as their gradFn (float32 ones). */
-    private readonly gradOutputs: readonly boolean[],
-    /** The version (Note [version counter]) of each saved tensor when saved: inputs, then outputs. */
-    private readonly savedVersions: readonly number[],
-  ) {}
+  ) {
+    this.inputVersions = savedInputs.map((t) => (t ? t.version.n : 0));
+    this.outputVersions = savedOutputs.map((t) => (t ? t.version.n : 0));
+  }
+
+  /** The version (Note [version counter]) of each saved tensor when it was saved. */
+  private readonly inputVersions: number[];
+  private readonly outputVersions: number[];
 
   /**
    * The saved tensors as the gradient rule sees them. For a graph of the gradients (Note [create
@@ -51,18 +54,23 @@ export class GraphNode {
     };
     return {
       inputs: this.savedInputs.map((t, i) => alias(t, this.next[i])),
-      outputs: this.savedOutputs.map((t, i) => alias(t, i < this.visibleOutputs && this.gradOutputs[i] ? { node: this, index: i } : null)),
+      // A visible float32 output carries this node as its gradFn.
+      outputs: this.savedOutputs.map((t, i) => alias(t, i < this.visibleOutputs && t?.dtype === 'float32' ? { node: this, index: i } : null)),
     };
   }
 
   /** Throws when a saved tensor was written in place after this op used it (PyTorch refuses it too). */
   checkSavedVersions(): void {
-    const saved = [...this.savedInputs.map((t, i) => [t, `input ${i}`] as const), ...this.savedOutputs.map((t, i) => [t, `output ${i}`] as const)];
-    saved.forEach(([t, what], k) => {
-      if (!t || t.version.n === this.savedVersions[k]) return;
+    this.checkVersions('input', this.savedInputs, this.inputVersions);
+    this.checkVersions('output', this.savedOutputs, this.outputVersions);
+  }
+
+  private checkVersions(kind: string, saved: (Tensor | null)[], versions: number[]): void {
+    saved.forEach((t, i) => {
+      if (!t || t.version.n === versions[i]) return;
       throw new ValueError(
-        `backward: ${what} of ${this.name} ([${t.shape.join(',')}] ${t.dtype}) was modified in place after ${this.name} used it ` +
-          `(version ${t.version.n}, saved at version ${this.savedVersions[k]}), so its gradient would be wrong; modify it after backward, or a copy of it`,
+        `backward: ${kind} ${i} of ${this.name} ([${t.shape.join(',')}] ${t.dtype}) was modified in place after ${this.name} used it ` +
+          `(version ${t.version.n}, saved at version ${versions[i]}), so its gradient would be wrong; modify it after backward, or a copy of it`,
       );
     });
   }

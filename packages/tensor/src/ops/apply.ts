@@ -221,7 +221,8 @@ function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: 
       const h = packed[i];
       outputs[i] = h < 0 ? inputs[aliases![i]] : new Tensor(h as unknown as NativeHandle, outMeta[i].shape, outMeta[i].dtype, device);
     }
-    if (aliases) for (const i of new Set(aliases)) if (i >= 0) inputs[i].version.n++; // Note [version counter]
+    // Note [version counter]: each input written in place counts once.
+    if (aliases) aliases.forEach((i, k) => i >= 0 && aliases.indexOf(i) === k && inputs[i].version.n++);
   }
 
   const visible = decl.visibleOutputs ?? outputs.length;
@@ -244,17 +245,13 @@ function record(decl: OpDecl<any>, inputs: readonly Tensor[], attrs: Record<stri
   const internal = (t: Tensor) => untrack(shareStorage(t, t.shape));
   const savedInputs = inputs.map((t, i) => (keepInputs.includes(i) ? internal(t) : null));
   const savedOutputs = outputs.map((t, i) => (keepOutputs.includes(i) ? internal(t) : null));
-  const versionOf = (t: Tensor | null) => (t ? t.version.n : 0);
   // Hidden outputs (workspaces, reserves) live on only as saved tensors of the node.
   for (let i = visible; i < outputs.length; i++) outputs[i].dispose();
   const next: Edge[] = inputs.map((t, i) => {
     if (!t.requiresGrad || inputSpec(decl, i).differentiable === false) return null;
     return t.gradFn ? { node: t.gradFn, index: t.outputIndex } : { leaf: t.gradLeaf ?? t };
   });
-  const node = new GraphNode(decl, attrs, inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })), next, visible, savedInputs, savedOutputs, outputs.map((t) => t.dtype === 'float32'), [
-    ...savedInputs.map(versionOf),
-    ...savedOutputs.map(versionOf),
-  ]);
+  const node = new GraphNode(decl, attrs, inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })), next, visible, savedInputs, savedOutputs);
   for (const e of next) if (e && 'node' in e) e.node.hold(); // Note [graph lifetime]
   for (let i = 0; i < visible; i++) {
     if (outputs[i].dtype !== 'float32') continue;
