@@ -77,7 +77,13 @@ export class Tensor {
    * counter shared by every tensor that shares the storage (views, detach(), saved tensors). A
    * graph node records it for what it saves; backward refuses a saved tensor written since.
    */
-  version: { n: number } = { n: 0 };
+  get version(): { n: number } {
+    return (this._version ??= { n: 0 }); // made when first asked: most tensors are never shared nor written
+  }
+  set version(shared: { n: number }) {
+    this._version = shared;
+  }
+  private _version: { n: number } | undefined;
   private _requiresGrad = false;
   private readonly _slot: Slot;
   private _backstop = Backstop.none;

@@ -4,6 +4,7 @@
 // all.
 
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { isFloating } from '../../dtype.js';
 import { normDim } from '../../shape.js';
 import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
@@ -17,7 +18,6 @@ import { max, sum, type ReduceArg } from './reduce.js';
 import { abs, powScalar, sqrt } from './unary.js';
 import { contiguous, expand, narrow, pad, reshape, transpose, unsqueeze } from './shape.js';
 
-const isFloat = (t: Tensor) => t.dtype === 'float32';
 
 function tensorArg(fn: string, name: string, t: unknown): asserts t is Tensor {
   if (!(t as Tensor)?.isTensor) throw new ValueError(`${fn}: ${name} expected a tensor, got ${t === null ? 'null' : typeof t}`);
@@ -119,7 +119,7 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   tensorArg('cumsum', 'input', x);
   const d = normDim('cumsum', dim, x.shape.length);
   return scope(() => {
-    const wide = isFloat(x) ? x : cast(x, 'int64');
+    const wide = isFloating(x.dtype) ? x : cast(x, 'int64');
     if (wide.shape.length === 0) return wide === x ? clone(x) : wide;
     const last = wide.shape.length - 1;
     let y = d === last ? wide : transpose(wide, d, last);
@@ -145,7 +145,7 @@ export interface NormOptions {
 export function norm(x: Tensor, options: NormOptions = {}): Tensor {
   tensorArg('norm', 'input', x);
   checkOptions('norm', options, ['p', 'dim', 'keepdim']);
-  if (!isFloat(x)) throw new DTypeError(`norm: input expected float32, got ${x.dtype}`);
+  if (!isFloating(x.dtype)) throw new DTypeError(`norm: input expected float32, got ${x.dtype}`);
   const p = options.p ?? 2;
   if (!(p > 0)) throw new ValueError(`norm: option 'p' expected a number > 0 or Infinity, got ${p}`);
   const keepdim = options.keepdim ?? false;
@@ -168,13 +168,13 @@ export function norm(x: Tensor, options: NormOptions = {}): Tensor {
 /** Where x is NaN (bool). */
 export function isnan(x: Tensor): Tensor {
   tensorArg('isnan', 'input', x);
-  return isFloat(x) ? ne(x, x) : full(x.shape, 0, { dtype: 'bool', device: x.device });
+  return isFloating(x.dtype) ? ne(x, x) : full(x.shape, 0, { dtype: 'bool', device: x.device });
 }
 
 /** Where x is neither ±inf nor NaN (bool). */
 export function isfinite(x: Tensor): Tensor {
   tensorArg('isfinite', 'input', x);
-  return isFloat(x) ? scope(() => eq(mul(x, 0), 0)) : full(x.shape, 1, { dtype: 'bool', device: x.device });
+  return isFloating(x.dtype) ? scope(() => eq(mul(x, 0), 0)) : full(x.shape, 1, { dtype: 'bool', device: x.device });
 }
 
 const nonzeroCount = (fn: string, x: Tensor, dims: ReduceArg | undefined, zero: boolean): Tensor => {
