@@ -97,9 +97,9 @@ export class WorkerPool implements BatchSource {
   async close(): Promise<void> {
     this.closing = true;
     // A batch still awaited (DataLoader.close() during an epoch) fails rather than never settling.
-    const closed = new BackendError('DataLoader: the worker pool was closed while a batch was being made (close() during an epoch)');
+    const closed = () => new BackendError('DataLoader: the worker pool was closed while a batch was being made (close() during an epoch)');
     for (const slot of this.slots) {
-      for (const p of slot.pending.values()) p.reject(closed);
+      for (const p of slot.pending.values()) p.reject(closed());
       slot.pending.clear();
       void slot.worker.terminate();
     }
