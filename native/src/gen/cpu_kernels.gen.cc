@@ -128,6 +128,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::softmaxBackward, &softmaxBackward);
   registry.add(core::DeviceType::cpu, core::OpId::softplus, &softplus);
   registry.add(core::DeviceType::cpu, core::OpId::softplusBackward, &softplusBackward);
+  registry.add(core::DeviceType::cpu, core::OpId::sort, &sort);
   registry.add(core::DeviceType::cpu, core::OpId::split, &split);
   registry.add(core::DeviceType::cpu, core::OpId::sqrt, &sqrt);
   registry.add(core::DeviceType::cpu, core::OpId::stack, &stack);

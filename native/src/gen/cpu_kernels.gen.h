@@ -126,6 +126,7 @@ void softmax(core::OpCall& call);
 void softmaxBackward(core::OpCall& call);
 void softplus(core::OpCall& call);
 void softplusBackward(core::OpCall& call);
+void sort(core::OpCall& call);
 void split(core::OpCall& call);
 void sqrt(core::OpCall& call);
 void stack(core::OpCall& call);

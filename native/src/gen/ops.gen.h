@@ -131,20 +131,21 @@ enum class OpId : int32_t {
   softmaxBackward = 120,
   softplus = 121,
   softplusBackward = 122,
-  split = 123,
-  sqrt = 124,
-  stack = 125,
-  std = 126,
-  sub = 127,
-  sum = 128,
-  tanh = 129,
-  tanhBackward = 130,
-  transpose = 131,
-  valueSelectingReductionBackward = 132,
-  var = 133,
-  where = 134,
+  sort = 123,
+  split = 124,
+  sqrt = 125,
+  stack = 126,
+  std = 127,
+  sub = 128,
+  sum = 129,
+  tanh = 130,
+  tanhBackward = 131,
+  transpose = 132,
+  valueSelectingReductionBackward = 133,
+  var = 134,
+  where = 135,
 };
-constexpr int kOpCount = 135;
+constexpr int kOpCount = 136;
 
 inline const char* op_name(OpId id) {
   static const char* const names[] = {
@@ -271,6 +272,7 @@ inline const char* op_name(OpId id) {
       "softmaxBackward",
       "softplus",
       "softplusBackward",
+      "sort",
       "split",
       "sqrt",
       "stack",
@@ -1462,6 +1464,17 @@ struct SoftplusBackwardAttrs {
     SoftplusBackwardAttrs a;
     a.beta = r.real();
     a.threshold = r.real();
+    return a;
+  }
+};
+
+struct SortAttrs {
+  int64_t dim;
+  bool descending;
+  static SortAttrs decode(AttrReader r) {
+    SortAttrs a;
+    a.dim = r.integer();
+    a.descending = r.boolean();
     return a;
   }
 };

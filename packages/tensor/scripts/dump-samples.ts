@@ -6,6 +6,9 @@ import '../src/ops/table/index.js';
 import { resolveAttrs } from '../src/ops/apply.js';
 import { concreteSamples, upstreamValues } from '../src/testing/samples.js';
 
+// JSON has no NaN, ±Infinity or -0: input values carry them as strings Python's float() reads back.
+const exactNumber = (v: number): number | string => (Number.isFinite(v) && !Object.is(v, -0) ? v : Object.is(v, -0) ? '-0' : String(v));
+
 const out = process.argv[2] ?? '/tmp/nutshell-samples.json';
 const only = process.argv.slice(3);
 const ops = opTable
@@ -17,7 +20,8 @@ const ops = opTable
     samples: concreteSamples(decl).map((s) => {
       const attrs = resolveAttrs(decl, s.attrs as never);
       const outs = decl.outputs(s.inputs, attrs as never).slice(0, decl.visibleOutputs ?? undefined);
-      return { ...s, attrs, upstream: outs.map((o) => ({ shape: o.shape, dtype: o.dtype, values: upstreamValues(decl.name, s.name, o.shape) })) };
+      const inputs = s.inputs.map((i) => ({ ...i, values: i.values.map(exactNumber) }));
+      return { ...s, inputs, attrs, upstream: outs.map((o) => ({ shape: o.shape, dtype: o.dtype, values: upstreamValues(decl.name, s.name, o.shape) })) };
     }),
   }));
 writeFileSync(out, JSON.stringify({ ops }));

@@ -41,7 +41,7 @@ def main():
             name = s["name"]
             xs = []
             for i, inp in enumerate(s["inputs"]):
-                t = torch.tensor(inp["values"], dtype=torch.float64).reshape(inp["shape"]).to(DTYPES[inp["dtype"]])
+                t = torch.tensor([float(v) for v in inp["values"]], dtype=torch.float64).reshape(inp["shape"]).to(DTYPES[inp["dtype"]])
                 if inp["dtype"] == "float32" and not inp["noGrad"] and op["hasGrad"]:
                     t.requires_grad_(True)
                 xs.append(t)

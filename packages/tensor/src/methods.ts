@@ -238,3 +238,33 @@ proto.softmax = function (dim) {
 proto.logSoftmax = function (dim) {
   return ops.logSoftmax(this, dim);
 };
+
+// ---- ordering (ops/table/sort.ts) ----
+declare module './tensor.js' {
+  interface Tensor {
+    /** Stable sort along a dim (default the last): { values, indices }. */
+    sort(options?: ops.SortOptions | number): ops.SortResult;
+    argsort(options?: ops.SortOptions | number): Tensor;
+    /** The k largest (or smallest) along a dim, in order: { values, indices }. */
+    topk(k: number, options?: ops.TopkOptions): ops.SortResult;
+    kthvalue(k: number, options?: ops.KthvalueOptions): ops.SortResult;
+    /** The lower median of all elements, or along a dim with indices. */
+    median(): Tensor;
+    median(options: number | (ops.KthvalueOptions & { dim: number })): ops.SortResult;
+  }
+}
+proto.sort = function (options) {
+  return ops.sort(this, options);
+};
+proto.argsort = function (options) {
+  return ops.argsort(this, options);
+};
+proto.topk = function (k, options) {
+  return ops.topk(this, k, options);
+};
+proto.kthvalue = function (k, options) {
+  return ops.kthvalue(this, k, options);
+};
+proto.median = function (this: Tensor, options?: number | (ops.KthvalueOptions & { dim: number })) {
+  return options === undefined ? ops.median(this) : ops.median(this, options);
+} as Tensor['median'];

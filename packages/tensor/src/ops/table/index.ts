@@ -21,3 +21,4 @@ export * from './rnn.js';
 export * from './shape.js';
 export * from './index-ops.js';
 export * from './linalg.js';
+export * from './sort.js';
