@@ -1,7 +1,7 @@
-// sort: every slice along `dim` becomes one contiguous segment of (key, position) pairs
+// sort and topk: every slice along `dim` becomes one contiguous segment of (key, position) pairs
 // (Note [sort keys]); CUB's segmented radix sort orders each segment — stably, so equal keys keep
-// position order, which is cpu's (key, position) order exactly — and a last pass writes values
-// and int64 indices back in the input's layout.
+// position order, which is cpu's (key, position) order exactly — and a last pass writes each
+// segment's first k places (k = n for sort) as values and int64 indices in the input's layout.
 #define CCCL_DISABLE_NVTX
 #include <cub/device/device_segmented_radix_sort.cuh>
 
@@ -35,18 +35,19 @@ __global__ void segment_offsets_kernel(int64_t segments, int64_t n, int32_t* __r
   NS_GRID_LOOP(s, segments + 1) offsets[s] = static_cast<int32_t>(s * n);
 }
 
+// q runs over segments × k; segment s's sorted positions start at s·n.
 template <typename T>
-__global__ void sort_write_kernel(int64_t total, int64_t n, int64_t inner, const T* __restrict__ src, const int32_t* __restrict__ positions,
-                                  T* __restrict__ values, int64_t* __restrict__ indices) {
+__global__ void sort_write_kernel(int64_t total, int64_t n, int64_t k, int64_t inner, const T* __restrict__ src,
+                                  const int32_t* __restrict__ positions, T* __restrict__ values, int64_t* __restrict__ indices) {
   NS_GRID_LOOP(q, total) {
-    const int64_t r = q % n, start = slice_start(q / n, n, inner), from = positions[q];
-    values[start + r * inner] = src[start + from * inner];
-    indices[start + r * inner] = from;
+    const int64_t r = q % k, s = q / k, from = positions[s * n + r], out = slice_start(s, k, inner) + r * inner;
+    values[out] = src[slice_start(s, n, inner) + from * inner];
+    indices[out] = from;
   }
 }
 
 template <typename T>
-void sort_segments(DeviceContext& ctx, const T* src, T* values, int64_t* indices, const core::Blocks& b, bool descending) {
+void sort_segments(DeviceContext& ctx, const T* src, T* values, int64_t* indices, const core::Blocks& b, int64_t k, bool descending) {
   using K = Key<T>;
   const int64_t total = b.outer * b.n * b.inner, segments = b.outer * b.inner;
   NS_CHECK(total < (int64_t{1} << 31), value, "more than 2^31 - 1 elements (" + std::to_string(total) + ")");
@@ -72,23 +73,32 @@ void sort_segments(DeviceContext& ctx, const T* src, T* values, int64_t* indices
                                                            static_cast<int>(sizeof(K) * 8), stream));
     order = sorted_positions.as<int32_t>();
   }
-  sort_write_kernel<T><<<blocks_for(total), kThreads, 0, stream>>>(total, b.n, b.inner, src, order, values, indices);
+  sort_write_kernel<T><<<blocks_for(segments * k), kThreads, 0, stream>>>(segments * k, b.n, k, b.inner, src, order, values, indices);
   NS_LAUNCH_CHECK();
+}
+
+void order_along(const core::OpCall& call, int64_t dim, int64_t k, bool descending) {
+  const auto& in = call.in(0);
+  if (call.out(0).numel() == 0) return;
+  const int64_t rank = static_cast<int64_t>(in.shape.size());
+  const core::Blocks b = core::blocks_of(in.shape, rank == 0 ? 0 : core::norm_dim(dim, rank));
+  DeviceContext& ctx = context_of(call);
+  core::dispatch_dtype(in.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    sort_segments<T>(ctx, in.data<T>(), call.out(0).data<T>(), call.out(1).data<int64_t>(), b, k < 0 ? b.n : k, descending);
+  });
 }
 
 }  // namespace
 
 void sort(core::OpCall& call) {
   auto a = core::SortAttrs::decode(call.reader());
-  const auto& in = call.in(0);
-  if (in.numel() == 0) return;
-  const int64_t rank = static_cast<int64_t>(in.shape.size());
-  const core::Blocks b = core::blocks_of(in.shape, rank == 0 ? 0 : core::norm_dim(a.dim, rank));
-  DeviceContext& ctx = context_of(call);
-  core::dispatch_dtype(in.dtype, [&](auto tag) {
-    using T = decltype(tag);
-    sort_segments<T>(ctx, in.data<T>(), call.out(0).data<T>(), call.out(1).data<int64_t>(), b, a.descending);
-  });
+  order_along(call, a.dim, -1, a.descending);
+}
+
+void topk(core::OpCall& call) {
+  auto a = core::TopkAttrs::decode(call.reader());
+  order_along(call, a.dim, a.k, a.largest);
 }
 
 }  // namespace nutshell::cuda

@@ -135,6 +135,7 @@ void sub(core::OpCall& call);
 void sum(core::OpCall& call);
 void tanh(core::OpCall& call);
 void tanhBackward(core::OpCall& call);
+void topk(core::OpCall& call);
 void transpose(core::OpCall& call);
 void valueSelectingReductionBackward(core::OpCall& call);
 void var(core::OpCall& call);

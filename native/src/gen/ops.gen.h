@@ -140,12 +140,13 @@ enum class OpId : int32_t {
   sum = 129,
   tanh = 130,
   tanhBackward = 131,
-  transpose = 132,
-  valueSelectingReductionBackward = 133,
-  var = 134,
-  where = 135,
+  topk = 132,
+  transpose = 133,
+  valueSelectingReductionBackward = 134,
+  var = 135,
+  where = 136,
 };
-constexpr int kOpCount = 136;
+constexpr int kOpCount = 137;
 
 inline const char* op_name(OpId id) {
   static const char* const names[] = {
@@ -281,6 +282,7 @@ inline const char* op_name(OpId id) {
       "sum",
       "tanh",
       "tanhBackward",
+      "topk",
       "transpose",
       "valueSelectingReductionBackward",
       "var",
@@ -1521,6 +1523,19 @@ struct SumAttrs {
     SumAttrs a;
     a.dims = r.integers();
     a.keepdim = r.boolean();
+    return a;
+  }
+};
+
+struct TopkAttrs {
+  int64_t k;
+  int64_t dim;
+  bool largest;
+  static TopkAttrs decode(AttrReader r) {
+    TopkAttrs a;
+    a.k = r.integer();
+    a.dim = r.integer();
+    a.largest = r.boolean();
     return a;
   }
 };

@@ -132,8 +132,9 @@ export const opIds = {
   sum: 129,
   tanh: 130,
   tanhBackward: 131,
-  transpose: 132,
-  valueSelectingReductionBackward: 133,
-  var: 134,
-  where: 135,
+  topk: 132,
+  transpose: 133,
+  valueSelectingReductionBackward: 134,
+  var: 135,
+  where: 136,
 } as const;

@@ -64,6 +64,48 @@ export const sortOp = defineOp<SortAttrs>({
   },
 });
 
+type TopkAttrs = { k: number; dim: number; largest: boolean };
+
+/** sort's first k places along `dim` (cpu: a partial sort, O(n log k) per slice). */
+export const topkOp = defineOp<TopkAttrs>({
+  name: 'topk',
+  inputs: [{ name: 'input', dtypes: NUMERIC }],
+  attrs: { k: { kind: 'int' }, dim: { kind: 'int', default: -1 }, largest: { kind: 'bool', default: true } },
+  outputs: ([x], a) => {
+    const d = normDim('topk', a.dim, x.shape.length);
+    const n = x.shape.length === 0 ? 1 : x.shape[d];
+    if (a.k < 0 || a.k > n) throw new ShapeError(`topk: k ${a.k} is out of range for dim ${d} of size ${n} (input ${fmtShape(x.shape)}; expected 0 to ${n})`);
+    const shape = x.shape.length === 0 ? [] : x.shape.map((s, i) => (i === d ? a.k : s));
+    return [{ shape, dtype: x.dtype }, { shape: [...shape], dtype: 'int64' }];
+  },
+  backends: ['cpu', 'cuda'],
+  saves: { outputs: [1] },
+  grad: ({ grads: [g], outputs: [, indices], inputMeta: [x], attrs }) => [
+    g ? scatterAdd(zeros(x.shape, { device: g.device }), attrs.dim, indices!, g) : null,
+  ],
+  test: {
+    samples: [
+      { name: 'rows', inputs: [{ shape: [3, 8], fill: spread(24) }], attrs: { k: 3 } },
+      { name: 'smallest-columns', inputs: [{ shape: [5, 3], fill: spread(15) }], attrs: { k: 2, dim: 0, largest: false } },
+      { name: 'middle', inputs: [{ shape: [2, 6, 3], fill: spread(36) }], attrs: { k: 4, dim: 1 } },
+      { name: 'long-rows', inputs: [{ shape: [2, 1500], fill: spread(3000) }], attrs: { k: 5 } },
+      { name: 'all', inputs: [{ shape: [2, 4], fill: spread(8) }], attrs: { k: 4, largest: false } },
+      { name: 'none', inputs: [{ shape: [2, 4] }], attrs: { k: 0 } },
+      { name: 'ties-and-nan', inputs: [{ shape: [2, 5], fill: [2, NaN, 2, 0, 1, 3, 3, -1, 3, -0], noGrad: true }], attrs: { k: 3 } },
+      { name: 'ties-smallest', inputs: [{ shape: [2, 5], fill: [2, NaN, 2, 0, 1, 3, 3, -1, 3, -0], noGrad: true }], attrs: { k: 3, largest: false } },
+      { name: 'scalar', inputs: [{ shape: [] }], attrs: { k: 1 } },
+      { name: 'empty-batch', inputs: [{ shape: [0, 4] }], attrs: { k: 2 } },
+      { name: 'int64', inputs: [{ shape: [3, 6], dtype: 'int64', fill: 'int:-1000:1000' }], attrs: { k: 2 } },
+      { name: 'uint8', inputs: [{ shape: [2, 7], dtype: 'uint8', fill: 'int:0:256' }], attrs: { k: 3, largest: false } },
+    ],
+    bad: [
+      { name: 'k too large', inputs: [{ shape: [2, 3] }], attrs: { k: 4 }, error: 'ShapeError', message: /^topk: k 4 is out of range for dim 1 of size 3 \(input \[2,3\]; expected 0 to 3\)$/ },
+      { name: 'negative k', inputs: [{ shape: [2, 3] }], attrs: { k: -1, dim: 0 }, error: 'ShapeError', message: /^topk: k -1 is out of range for dim 0 of size 2/ },
+      { name: 'dim out of range', inputs: [{ shape: [2, 3] }], attrs: { k: 1, dim: -3 }, error: 'ShapeError', message: /^topk: dim -3 is out of range for a tensor of rank 2/ },
+    ],
+  },
+});
+
 export interface SortOptions {
   /** The dimension to sort along (default -1, the last). */
   dim?: number;
@@ -133,13 +175,9 @@ function checkCount(fn: string, name: string, k: unknown, lo: number, n: number,
  */
 export function topk(x: Tensor, k: number, options: TopkOptions = {}): SortResult {
   checkOptions('topk', options, TOPK_KEYS);
-  const { d, n } = sizeAlong('topk', x, options.dim ?? -1);
-  checkCount('topk', 'k', k, 0, n, x, d);
-  return scope(() => {
-    const sorted = sort(x, { dim: d, descending: options.largest ?? true });
-    if (x.shape.length === 0) return sorted;
-    return { values: narrow(sorted.values, d, 0, k), indices: narrow(sorted.indices, d, 0, k) };
-  });
+  if (!Number.isInteger(k)) throw new ValueError(`topk: k expected an integer, got ${typeof k === 'number' ? k : typeof k}`);
+  const [values, indices] = apply(topkOp, [x], { k, dim: options.dim ?? -1, largest: options.largest ?? true });
+  return { values, indices };
 }
 
 function pickAlong(x: Tensor, d: number, position: number, keepdim: boolean): SortResult {
