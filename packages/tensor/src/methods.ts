@@ -197,9 +197,11 @@ declare module './tensor.js' {
     /** Variance (correction 1 by default, like PyTorch). */
     var(dims?: ops.ReduceArg<ops.VarianceOptions>): Tensor;
     std(dims?: ops.ReduceArg<ops.VarianceOptions>): Tensor;
-    /** The largest element, or the largest along `dim` (values only). */
-    max(dim?: ops.DimArg): Tensor;
-    min(dim?: ops.DimArg): Tensor;
+    /** The largest element, or along a dim (PyTorch's x.max(1)) { values, indices }. */
+    max(options?: { keepdim?: boolean }): Tensor;
+    max(dim: ops.DimSelect): ops.ValuesAndIndices;
+    min(options?: { keepdim?: boolean }): Tensor;
+    min(dim: ops.DimSelect): ops.ValuesAndIndices;
     /** int64 index of the first largest element (flat when no dim is given). */
     argmax(dim?: ops.DimArg): Tensor;
     argmin(dim?: ops.DimArg): Tensor;
@@ -217,12 +219,12 @@ proto.var = function (options) {
 proto.std = function (options) {
   return ops.std(this, options);
 };
-proto.max = function (options) {
-  return ops.max(this, options);
-};
-proto.min = function (options) {
-  return ops.min(this, options);
-};
+proto.max = function (this: Tensor, options?: ops.DimArg) {
+  return ops.max(this, options as never);
+} as Tensor['max'];
+proto.min = function (this: Tensor, options?: ops.DimArg) {
+  return ops.min(this, options as never);
+} as Tensor['min'];
 proto.argmax = function (options) {
   return ops.argmax(this, options);
 };
@@ -243,14 +245,14 @@ proto.logSoftmax = function (dim) {
 declare module './tensor.js' {
   interface Tensor {
     /** Stable sort along a dim (default the last): { values, indices }. */
-    sort(options?: ops.SortOptions | number): ops.SortResult;
+    sort(options?: ops.SortOptions | number): ops.ValuesAndIndices;
     argsort(options?: ops.SortOptions | number): Tensor;
     /** The k largest (or smallest) along a dim, in order: { values, indices }. */
-    topk(k: number, options?: ops.TopkOptions): ops.SortResult;
-    kthvalue(k: number, options?: ops.KthvalueOptions): ops.SortResult;
+    topk(k: number, options?: ops.TopkOptions): ops.ValuesAndIndices;
+    kthvalue(k: number, options?: ops.KthvalueOptions): ops.ValuesAndIndices;
     /** The lower median of all elements, or along a dim with indices. */
     median(): Tensor;
-    median(options: number | (ops.KthvalueOptions & { dim: number })): ops.SortResult;
+    median(options: number | (ops.KthvalueOptions & { dim: number })): ops.ValuesAndIndices;
   }
 }
 proto.sort = function (options) {

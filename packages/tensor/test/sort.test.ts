@@ -3,7 +3,7 @@
 // PyTorch 2.13 (values, indices, gradients on seq inputs as in composed.test.ts), NaN handling,
 // and the refusals. Run on cpu and, where available (a GPU or the emulator), on cuda too.
 import { describe, expect, it } from 'vitest';
-import { argsort, backends, kthvalue, median, scope, sort, tensor, topk, type SortResult, type Tensor } from '../src/index.js';
+import { argsort, backends, kthvalue, median, scope, sort, tensor, topk, type ValuesAndIndices, type Tensor } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
 
 const devices = ['cpu', ...(backends().cuda.available ? ['cuda'] : [])];
@@ -14,7 +14,7 @@ const ints = (t: Tensor) => Array.from(t.dataSync() as BigInt64Array, Number);
 type Golden = { shape?: number[]; y: number[]; i?: number[]; gx?: number[] };
 const torchValues: Record<string, Golden> = {"topk3":{"shape":[3,3],"y":[2.9998729,2.806848,2.7868791,0.2445064,-0.8532771,-1.7751467,2.9996152,2.8139999,2.7792466],"i":[4,3,5,0,1,7,5,4,6],"gx":[0.0,0.0,0.0,0.8956987,0.3894183,0.9691091,0.0,0.0,0.5741721,-0.0982486,0.0,0.0,0.0,0.0,0.0,-0.7231881,0.0,0.0,0.0,0.0,-0.7914547,-0.998628,-0.2017901,0.0]},"topk2small0":{"shape":[2,8],"y":[-0.7804725,-0.8532771,-1.8355737,-2.5694339,-2.9555333,-2.9416151,-2.5295632,-1.7751467,0.2445064,0.3198351,1.3768544,2.2475231,2.8139999,2.7868791,2.1966944,1.3091972],"i":[2,1,1,1,1,1,1,1,1,2,2,2,2,0,0,0],"gx":[0.0,0.0,0.0,0.0,0.0,-0.2037845,-0.792698,-0.9985193,-0.2017901,0.8956987,0.9691091,0.5741721,-0.0982486,-0.7231881,-0.998628,-0.7914547,0.3894183,0.4853948,0.938,0.937292,0.4836131,0.0,0.0,0.0]},"kthvalue3":{"shape":[3],"y":[1.3586589,-2.5694339,1.3768544],"i":[1,3,2],"gx":[0.0,0.3894183,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.8956987,0.0,0.0,0.0,0.0,0.0,0.0,0.9691091,0.0,0.0,0.0,0.0,0.0]},"kthvalueKeep":{"shape":[1,8],"y":[0.2445064,0.3198351,1.3768544,2.2475231,2.8139999,2.7868791,2.1966944,1.3091972],"i":[1,2,2,2,2,0,0,0],"gx":[0.0,0.0,0.0,0.0,0.0,-0.7231881,-0.998628,-0.7914547,0.3894183,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.8956987,0.9691091,0.5741721,-0.0982486,0.0,0.0,0.0]},"median1":{"shape":[3],"y":[2.1966944,-2.5295632,2.1827199],"i":[6,6,7],"gx":[0.0,0.0,0.0,0.0,0.0,0.0,0.3894183,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.8956987,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.9691091]},"median0keep":{"shape":[1,7],"y":[0.2995003,0.2445064,-0.7804725,0.3198351,1.3768544,2.2475231,2.1966944],"i":[0,1,2,2,2,2,0],"gx":[0.3894183,0.0,0.0,0.0,0.0,0.0,-0.998628,0.0,0.8956987,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.9691091,0.5741721,-0.0982486,-0.7231881,0.0]},"medianAll":{"y":[1.3091972],"gx":[0.0,0.0,0.0,0.0,0.0,0.0,0.0,1.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]},"argsort0desc":{"i":[1,1,0,0,0,0,0,1,1,1,2,2,2,2,2]}};
 
-const cases: [string, (x: Tensor) => SortResult, number[]][] = [
+const cases: [string, (x: Tensor) => ValuesAndIndices, number[]][] = [
   ['topk3', (x) => topk(x, 3), [3, 8]],
   ['topk2small0', (x) => topk(x, 2, { dim: 0, largest: false }), [3, 8]],
   ['kthvalue3', (x) => kthvalue(x, 3, { dim: 1 }), [3, 8]],
@@ -92,7 +92,7 @@ for (const device of devices) {
         const x = seq([2, 6], device);
         expect(ints(x.argsort())).toEqual(ints(argsort(x)));
         expect(x.topk(2).values.shape).toEqual([2, 2]);
-        expect(x.kthvalue(1).values.dataSync()).toEqual(x.min(1).dataSync());
+        expect(x.kthvalue(1).values.dataSync()).toEqual(x.min(1).values.dataSync());
         expect(x.median(1).values.shape).toEqual([2]);
         expect(x.median().shape).toEqual([]);
         expect(topk(x, 0).values.shape).toEqual([2, 0]);

@@ -154,7 +154,7 @@ export function norm(x: Tensor, options: NormOptions = {}): Tensor {
     const a = abs(x);
     if (p === Infinity) {
       // The largest |x|, one dim at a time (max reduces one), kept until the end.
-      const kept = [...dims].sort((u, v) => v - u).reduce((y, d) => max(y, { dim: d, keepdim: true }), a);
+      const kept = [...dims].sort((u, v) => v - u).reduce((y, d) => max(y, { dim: d, keepdim: true }).values, a);
       return keepdim ? kept : reshape(kept, x.shape.filter((_, i) => !dims.includes(i)));
     }
     if (p === 1) return sum(a, { dim: dims, keepdim });

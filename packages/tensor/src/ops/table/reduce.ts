@@ -373,24 +373,42 @@ function dimOptions(fn: string, arg: DimArg | undefined | null): DimOptions {
   return arg;
 }
 
-function extreme(fn: string, all: typeof maxOp, byDim: typeof maxDimOp, x: Tensor, arg: DimArg | undefined): Tensor {
+/** A value-selecting function's result along a dim: the values and their int64 indices in it. */
+export interface ValuesAndIndices {
+  values: Tensor;
+  indices: Tensor;
+}
+
+function extreme(fn: string, all: typeof maxOp, byDim: typeof maxDimOp, x: Tensor, arg: DimArg | undefined): Tensor | ValuesAndIndices {
   const options = dimOptions(fn, arg);
   if (options.dim === undefined) {
     const v = apply(all, [x])[0];
     return options.keepdim ? reshape(v, x.shape.map(() => 1)) : v;
   }
   const [values, indices] = apply(byDim, [x], { dim: options.dim, keepdim: options.keepdim ?? false });
-  indices.dispose();
-  return values;
+  return { values, indices };
 }
 
+/** Options of max/min along one dim (PyTorch's torch.max(x, dim, keepdim)). */
+export type DimSelect = number | (DimOptions & { dim: number });
+
 /**
- * The largest element (NaN wins), or the largest along `dim`. Gradients: along a dim, to the
- * first maximal element; over everything, shared evenly by all maximal elements (as PyTorch).
+ * The largest element (NaN wins), a 0-d tensor; along a dim, as PyTorch's torch.max(x, dim),
+ * the largest values and the index (int64) of the first of each: { values, indices }.
+ * Gradients: along a dim, to that first maximal element; over everything, shared evenly by all
+ * maximal elements (as PyTorch).
  */
-export const max = (x: Tensor, dim?: DimArg): Tensor => extreme('max', maxOp, maxDimOp, x, dim);
-/** The smallest element (NaN wins), or the smallest along `dim`; gradients as for max. */
-export const min = (x: Tensor, dim?: DimArg): Tensor => extreme('min', minOp, minDimOp, x, dim);
+export function max(x: Tensor, options?: { keepdim?: boolean }): Tensor;
+export function max(x: Tensor, dim: DimSelect): ValuesAndIndices;
+export function max(x: Tensor, dim?: DimArg): Tensor | ValuesAndIndices {
+  return extreme('max', maxOp, maxDimOp, x, dim);
+}
+/** The smallest element (NaN wins), or along a dim { values, indices }; gradients as for max. */
+export function min(x: Tensor, options?: { keepdim?: boolean }): Tensor;
+export function min(x: Tensor, dim: DimSelect): ValuesAndIndices;
+export function min(x: Tensor, dim?: DimArg): Tensor | ValuesAndIndices {
+  return extreme('min', minOp, minDimOp, x, dim);
+}
 
 function argOp(name: 'argmax' | 'argmin') {
   return defineOp<ReduceAttrs>({

@@ -16,7 +16,7 @@ import { gt } from './compare.js';
 import { isnan } from './composed-ops.js';
 import { zeros } from './creation.js';
 import { gather, scatterAdd } from './index-ops.js';
-import { sum } from './reduce.js';
+import { sum, type ValuesAndIndices } from './reduce.js';
 import { narrow, reshape, squeeze } from './shape.js';
 
 // n distinct values 0.1 apart, shuffled: the gradient check's nudges never reorder them.
@@ -113,12 +113,6 @@ export interface SortOptions {
   descending?: boolean;
 }
 
-/** Sorted values and, for each, its index along `dim` in the input (int64). */
-export interface SortResult {
-  values: Tensor;
-  indices: Tensor;
-}
-
 const SORT_KEYS = ['dim', 'descending'] as const;
 
 function sortOptions(fn: string, arg: SortOptions | number | undefined): Required<SortOptions> {
@@ -133,7 +127,7 @@ function sortOptions(fn: string, arg: SortOptions | number | undefined): Require
  * Sorts along `dim` (default the last), smallest first unless `descending`; stable, so equal
  * elements keep their order. NaN sorts above +inf. Gradients flow to the elements' old places.
  */
-export function sort(x: Tensor, options?: SortOptions | number): SortResult {
+export function sort(x: Tensor, options?: SortOptions | number): ValuesAndIndices {
   const o = sortOptions('sort', options);
   const [values, indices] = apply(sortOp, [x], o);
   return { values, indices };
@@ -173,14 +167,14 @@ function checkCount(fn: string, name: string, k: unknown, lo: number, n: number,
  * The k largest (or smallest) elements along `dim` with their indices, in order; ties keep their
  * input order. tfjs's topk, PyTorch's torch.topk.
  */
-export function topk(x: Tensor, k: number, options: TopkOptions = {}): SortResult {
+export function topk(x: Tensor, k: number, options: TopkOptions = {}): ValuesAndIndices {
   checkOptions('topk', options, TOPK_KEYS);
   if (!Number.isInteger(k)) throw new ValueError(`topk: k expected an integer, got ${typeof k === 'number' ? k : typeof k}`);
   const [values, indices] = apply(topkOp, [x], { k, dim: options.dim ?? -1, largest: options.largest ?? true });
   return { values, indices };
 }
 
-function pickAlong(x: Tensor, d: number, position: number, keepdim: boolean): SortResult {
+function pickAlong(x: Tensor, d: number, position: number, keepdim: boolean): ValuesAndIndices {
   return scope(() => {
     const { values, indices } = sort(x, d);
     if (x.shape.length === 0) return { values, indices };
@@ -196,7 +190,7 @@ export interface KthvalueOptions {
 }
 
 /** The k-th smallest element (k counts from 1) along `dim` and its index (PyTorch's kthvalue). */
-export function kthvalue(x: Tensor, k: number, options: KthvalueOptions = {}): SortResult {
+export function kthvalue(x: Tensor, k: number, options: KthvalueOptions = {}): ValuesAndIndices {
   checkOptions('kthvalue', options, ['dim', 'keepdim']);
   const { d, n } = sizeAlong('kthvalue', x, options.dim ?? -1);
   checkCount('kthvalue', 'k', k, 1, n, x, d);
@@ -208,8 +202,8 @@ export function kthvalue(x: Tensor, k: number, options: KthvalueOptions = {}): S
  * median NaN, at its first NaN. Without a dim: the median of all elements, a 0-d tensor.
  */
 export function median(x: Tensor): Tensor;
-export function median(x: Tensor, options: number | (KthvalueOptions & { dim: number })): SortResult;
-export function median(x: Tensor, options?: number | KthvalueOptions): Tensor | SortResult {
+export function median(x: Tensor, options: number | (KthvalueOptions & { dim: number })): ValuesAndIndices;
+export function median(x: Tensor, options?: number | KthvalueOptions): Tensor | ValuesAndIndices {
   const o = typeof options === 'number' ? { dim: options } : (options ?? {});
   checkOptions('median', o, ['dim', 'keepdim']);
   if (o.dim === undefined) {
@@ -221,7 +215,7 @@ export function median(x: Tensor, options?: number | KthvalueOptions): Tensor | 
   return medianAlong(x, d, o.keepdim ?? false);
 }
 
-function medianAlong(x: Tensor, d: number, keepdim: boolean): SortResult {
+function medianAlong(x: Tensor, d: number, keepdim: boolean): ValuesAndIndices {
   if (!isFloating(x.dtype)) return pickAlong(x, d, ((x.shape[d] ?? 1) - 1) >> 1, keepdim);
   if (x.shape.length === 0) return sort(x, 0);
   const n = x.shape[d];
