@@ -2,8 +2,8 @@
 // to the op functions.
 import { backward, type BackwardOptions } from './autograd/backward.js';
 import { Device, type DeviceLike } from './device.js';
-import type { DType } from './dtype.js';
-import { fromNative } from './errors.js';
+import { dtypes, type DType } from './dtype.js';
+import { fromNative, ValueError } from './errors.js';
 import { native } from './native.js';
 import * as ops from './ops/table/index.js';
 import { Tensor } from './tensor.js';
@@ -18,8 +18,8 @@ declare module './tensor.js' {
     view(shape: readonly number[]): Tensor;
     expand(shape: readonly number[]): Tensor;
     cast(dtype: DType): Tensor;
-    /** A tensor on `device` (this one when already there). */
-    to(device: DeviceLike): Tensor;
+    /** A tensor on `device` (this one when already there), or cast to a dtype (x.to('int64')). */
+    to(deviceOrDType: DeviceLike | DType): Tensor;
     cpu(): Tensor;
     cuda(index?: number): Tensor;
     /** The same values with no history (shares storage). */
@@ -29,6 +29,8 @@ declare module './tensor.js' {
 }
 
 const proto = Tensor.prototype;
+// The class's own members: the arity guard at the end of this file wraps only what is added here.
+const classMembers = new Set(Object.getOwnPropertyNames(proto));
 proto.add = function (other) {
   return ops.add(this, other);
 };
@@ -49,6 +51,8 @@ proto.cast = function (dtype) {
   return ops.cast(this, dtype);
 };
 proto.to = function (spec) {
+  // PyTorch's x.to(torch.int64): a dtype name casts.
+  if (typeof spec === 'string' && (dtypes as readonly string[]).includes(spec)) return ops.cast(this, spec as DType);
   const device = Device.of(spec, 'to');
   if (device === this.device) return this;
   try {
@@ -61,7 +65,8 @@ proto.to = function (spec) {
 proto.cpu = function () {
   return this.to('cpu');
 };
-proto.cuda = function (index = 0) {
+proto.cuda = function (index?: number) {
+  index ??= 0;
   return this.to(`cuda:${index}`);
 };
 proto.detach = function () {
@@ -270,3 +275,22 @@ proto.kthvalue = function (k, options) {
 proto.median = function (this: Tensor, options?: number | (ops.KthvalueOptions & { dim: number })) {
   return options === undefined ? ops.median(this) : ops.median(this, options);
 } as Tensor['median'];
+
+// Note [method arity]: a method given more arguments than it takes refuses them. Ported PyTorch
+// code passes keyword-less extras — x.sum(1, true) for keepdim, x.add(y, 2) for alpha,
+// x.squeeze(0, 1) — that would otherwise be dropped and the result silently wrong. A method's
+// arity is its function's length (no method here uses default or rest parameters).
+for (const name of Object.getOwnPropertyNames(proto)) {
+  const fn = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown; // not through getters
+  if (classMembers.has(name) || typeof fn !== 'function') continue;
+  const most = fn.length;
+  const guarded = function (this: Tensor, ...args: unknown[]) {
+    if (args.length > most) {
+      const takes = most === 0 ? 'no arguments' : `at most ${most} argument${most > 1 ? 's' : ''}`;
+      throw new ValueError(`${name}: takes ${takes}, got ${args.length} (an extra one would be ignored, so it is refused; PyTorch's keyword arguments go in one options object here)`);
+    }
+    return fn.apply(this, args);
+  };
+  Object.defineProperty(guarded, 'name', { value: name });
+  (proto as unknown as Record<string, unknown>)[name] = guarded;
+}

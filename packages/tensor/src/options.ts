@@ -13,6 +13,10 @@ const renamed: Record<string, string> = {
 
 /** Throws a ValueError when `options` has a key outside `known`. */
 export function checkOptions(fn: string, options: object, known: readonly string[]): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    const got = Array.isArray(options) ? 'an array' : typeof options === 'string' ? `string '${options}'` : String(options);
+    throw new ValueError(`${fn}: options expected an object with ${known.map((k) => `'${k}'`).join(', ')}, got ${got}`);
+  }
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
     const hint = renamed[key] ? `; did you mean ${renamed[key]}?` : '';

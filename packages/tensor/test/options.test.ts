@@ -2,7 +2,7 @@
 // an options object whose keys are checked — found by a user trial, where sum(x, 1) and a
 // misspelt keepDim silently reduced over everything.
 import { describe, expect, it } from 'vitest';
-import { argmax, argmin, clamp, logsumexp, max, mean, min, scope, std, sum, tensor, variance } from '../src/index.js';
+import { arange, argmax, argmin, clamp, full, logsumexp, maskedFill, max, mean, min, ones, randn, scope, std, sum, tensor, variance, zeros } from '../src/index.js';
 
 const x = () => tensor([[1, 5, 3], [4, 2, 6]]);
 const values = (t: { dataSync(): ArrayLike<number | bigint> }) => Array.from(t.dataSync(), Number);
@@ -58,6 +58,48 @@ describe('reduction arguments', () => {
       expect(() => max(x(), [0, 1] as never)).toThrow(/^max: expected a dim or an options object, got an array$/);
       expect(() => argmax(x(), { dim: 0, keep: true } as never)).toThrow(/^argmax: unknown option 'keep'/);
       expect(() => sum(x(), '1' as never)).toThrow(/^sum: expected a dim, a list of dims or an options object, got string$/);
+    });
+  });
+});
+
+// Found by a second user trial: PyTorch's extra positional arguments (x.sum(1, True), x.add(y, 2)
+// for alpha, torch.ones(2, 3, dtype) as a string) were dropped without a word.
+describe('extra arguments and misplaced options are refused, not ignored', () => {
+  it('methods given more arguments than they take (Note [method arity])', () => {
+    scope(() => {
+      expect(() => x().sum(1, true as never)).toThrow(/^sum: takes at most 1 argument, got 2 \(an extra one would be ignored, so it is refused/);
+      expect(() => x().mean(-1, { keepdim: true } as never)).toThrow(/^mean: takes at most 1 argument, got 2/);
+      expect(() => x().add(x(), 5 as never)).toThrow(/^add: takes at most 1 argument, got 2/);
+      expect(() => x().squeeze(0, 1 as never)).toThrow(/^squeeze: takes at most 1 argument, got 2/);
+      expect(() => x().neg(1 as never)).toThrow(/^neg: takes no arguments, got 1/);
+      expect(x().sum(1).shape).toEqual([2]);
+      expect(x().clamp(2, 4).shape).toEqual([2, 3]);
+    });
+  });
+
+  it('creation and random functions check their options object', () => {
+    expect(() => ones([2, 3], 'int64' as never)).toThrow(/^ones: options expected an object with 'dtype', 'device', 'requiresGrad', got string 'int64'$/);
+    expect(() => zeros([2], { dtyp: 'int64' } as never)).toThrow(/^zeros: unknown option 'dtyp'/);
+    expect(() => full([2], 1, [] as never)).toThrow(/^full: options expected an object .*got an array$/);
+    expect(() => randn([2], { dtyp: 'float32' } as never)).toThrow(/^randn: unknown option 'dtyp' \(it takes 'dtype', 'device', 'requiresGrad', 'generator'\)$/);
+    expect(() => arange(3, { step: 2 } as never)).toThrow(/^arange: unknown option 'step'/);
+  });
+
+  it('integer fills that overflow, as PyTorch refuses them; fractions truncate', () => {
+    scope(() => {
+      expect(() => maskedFill(tensor([1n, 2n]), tensor([true, false]), -Infinity)).toThrow(/^maskedFill: value -Infinity cannot be converted to int64 without overflow \(expected -2\^63 to 2\^63 - 1\)$/);
+      expect(() => full([2], 300, { dtype: 'uint8' })).toThrow(/^full: value 300 cannot be converted to uint8 without overflow \(expected 0 to 255\)$/);
+      expect(() => full([1], NaN, { dtype: 'int32' })).toThrow(/^full: value NaN cannot be converted to int32/);
+      expect(Array.from(full([2], 2.7, { dtype: 'int32' }).dataSync())).toEqual([2, 2]);
+      expect(Array.from(maskedFill(tensor([1, 2]), tensor([true, false]), -Infinity).dataSync())).toEqual([-Infinity, 2]);
+    });
+  });
+
+  it('to() takes a dtype as PyTorch does (x.to(torch.int64))', () => {
+    scope(() => {
+      const y = tensor([1.5, -2.5]).to('int64');
+      expect(y.dtype).toBe('int64');
+      expect(Array.from(y.dataSync(), Number)).toEqual([1, -2]);
     });
   });
 });

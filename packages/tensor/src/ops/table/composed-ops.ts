@@ -12,7 +12,7 @@ import type { Tensor } from '../../tensor.js';
 import { add, mul, sub, where } from './binary.js';
 import { cast } from './cast.js';
 import { eq, ge, gt, le, logicalAnd, ne } from './compare.js';
-import { arange, full } from './creation.js';
+import { arange, checkFillValue, full } from './creation.js';
 import { indexSelect } from './index-ops.js';
 import { max, sum, type ReduceArg } from './reduce.js';
 import { abs, powScalar, sqrt } from './unary.js';
@@ -64,6 +64,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   tensorArg('maskedFill', 'input', x);
   tensorArg('maskedFill', 'mask', mask);
   if (mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask expected bool, got ${mask.dtype}`);
+  checkFillValue('maskedFill', value, x.dtype);
   return scope(() => where(mask, full([], value, { dtype: x.dtype, device: x.device }), x));
 }
 

@@ -1,6 +1,7 @@
 import { Device, getDefaultDevice, type DeviceLike } from '../../device.js';
 import { checkDType, dtypes, type DType } from '../../dtype.js';
 import { ValueError } from '../../errors.js';
+import { checkOptions } from '../../options.js';
 import { checkShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { applyOn } from '../apply.js';
@@ -22,19 +23,41 @@ export interface CreateOptions {
   requiresGrad?: boolean;
 }
 
-export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
-  const dtype = checkDType(options.dtype ?? 'float32', 'full');
-  const device = options.device === undefined ? getDefaultDevice() : Device.of(options.device, 'full');
-  const t = applyOn(device, fillOp, [], { shape, value, dtype })[0];
-  return options.requiresGrad ? t.requiresGrad_() : t;
-}
-export const zeros = (shape: readonly number[], options?: CreateOptions): Tensor => full(shape, 0, options);
-export const ones = (shape: readonly number[], options?: CreateOptions): Tensor => full(shape, 1, options);
+const CREATE_KEYS = ['dtype', 'device', 'requiresGrad'] as const;
 
-const likeOptions = (t: Tensor, options: CreateOptions): CreateOptions => ({ dtype: t.dtype, device: t.device, ...options });
-export const fullLike = (t: Tensor, value: number, options: CreateOptions = {}): Tensor => full(t.shape, value, likeOptions(t, options));
-export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => full(t.shape, 0, likeOptions(t, options));
-export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => full(t.shape, 1, likeOptions(t, options));
+/** A creation function's options, checked: an object with only the keys it takes (`fn` names it). */
+export function createOptions<O extends object>(fn: string, options: O | undefined, keys: readonly string[] = CREATE_KEYS): O {
+  if (options === undefined) return {} as O;
+  checkOptions(fn, options, keys);
+  return options;
+}
+
+const INT_RANGE: Partial<Record<DType, [number, number]>> = { int32: [-(2 ** 31), 2 ** 31 - 1], int64: [-(2 ** 63), 2 ** 63], uint8: [0, 255] };
+
+/** Refuses a fill value an integer dtype cannot hold (PyTorch: "cannot be converted … without overflow"); fractions truncate. */
+export function checkFillValue(fn: string, value: number, dtype: DType): void {
+  const range = INT_RANGE[dtype];
+  if (range && !(value >= range[0] && value < range[1] + 1)) {
+    const bounds = dtype === 'int64' ? '-2^63 to 2^63 - 1' : `${range[0]} to ${range[1]}`;
+    throw new ValueError(`${fn}: value ${value} cannot be converted to ${dtype} without overflow (expected ${bounds})`);
+  }
+}
+
+function filled(fn: string, shape: readonly number[], value: number, options: CreateOptions | undefined, like?: Tensor): Tensor {
+  const o = createOptions(fn, options);
+  const dtype = checkDType(o.dtype ?? like?.dtype ?? 'float32', fn);
+  checkFillValue(fn, value, dtype);
+  const device = o.device === undefined ? (like?.device ?? getDefaultDevice()) : Device.of(o.device, fn);
+  const t = applyOn(device, fillOp, [], { shape, value, dtype })[0];
+  return o.requiresGrad ? t.requiresGrad_() : t;
+}
+
+export const full = (shape: readonly number[], value: number, options?: CreateOptions): Tensor => filled('full', shape, value, options);
+export const zeros = (shape: readonly number[], options?: CreateOptions): Tensor => filled('zeros', shape, 0, options);
+export const ones = (shape: readonly number[], options?: CreateOptions): Tensor => filled('ones', shape, 1, options);
+export const fullLike = (t: Tensor, value: number, options?: CreateOptions): Tensor => filled('fullLike', t.shape, value, options, t);
+export const zerosLike = (t: Tensor, options?: CreateOptions): Tensor => filled('zerosLike', t.shape, 0, options, t);
+export const onesLike = (t: Tensor, options?: CreateOptions): Tensor => filled('onesLike', t.shape, 1, options, t);
 
 // ---------------------------------------------------------------------------------------------
 // arange, linspace, eye: made on the device from their attributes alone, with PyTorch's rules.
@@ -111,6 +134,7 @@ export function arange(a: number, b?: number | CreateOptions, c?: number | Creat
       options = d ?? {};
     } else options = c ?? {};
   } else options = b ?? {};
+  createOptions('arange', options);
   for (const [name, v] of [['start', start], ['end', end], ['step', step]] as const) {
     if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError(`arange: ${name} expected a number, got ${typeof v === 'number' ? v : typeof v}`);
   }
@@ -151,6 +175,7 @@ export const linspaceOp = defineOp<{ start: number; end: number; steps: number; 
 
 /** `steps` values evenly spaced from start to end, both included (float32 unless `dtype`). */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
+  createOptions('linspace', options);
   const dtype = checkDType(options.dtype ?? 'float32', 'linspace');
   const device = options.device === undefined ? getDefaultDevice() : Device.of(options.device, 'linspace');
   const t = applyOn(device, linspaceOp, [], { start, end, steps, dtype })[0];
@@ -188,6 +213,7 @@ export function eye(n: number, m?: number | CreateOptions, options: CreateOption
     options = m;
     m = undefined;
   }
+  createOptions('eye', options);
   const dtype = checkDType(options.dtype ?? 'float32', 'eye');
   const device = options.device === undefined ? getDefaultDevice() : Device.of(options.device, 'eye');
   const t = applyOn(device, eyeOp, [], { n, m: m ?? n, dtype })[0];

@@ -15,7 +15,7 @@ import { checkShape, numelOf } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply, applyOn } from '../apply.js';
 import { defineOp, FLOAT } from '../declare.js';
-import type { CreateOptions } from './creation.js';
+import { createOptions, type CreateOptions } from './creation.js';
 
 // ---------------------------------------------------------------------------------------------
 // Generator state
@@ -343,6 +343,8 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
+const RANDOM_KEYS = ['dtype', 'device', 'requiresGrad', 'generator'] as const;
+
 function generatorOf(op: string, options: { generator?: Generator }): Generator {
   const g = options.generator ?? defaultGenerator;
   if (!(g instanceof Generator)) throw new ValueError(`${op}: option 'generator' expected a Generator, got ${typeof g}`);
@@ -366,6 +368,7 @@ function randomFloat(
   options: RandomOptions,
   deviceDefault: Device = getDefaultDevice(),
 ): Tensor {
+  createOptions(op, options, RANDOM_KEYS);
   const dtype = checkDType(options.dtype ?? 'float32', op);
   if (dtype !== 'float32') throw new DTypeError(`${op}: dtype expected float32 (a floating dtype), got ${dtype}`);
   const device = options.device === undefined ? deviceDefault : Device.of(options.device, op);
@@ -400,6 +403,7 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 export type RandintOptions = Omit<RandomOptions, 'requiresGrad'>;
 
 function randintOn(op: string, low: number, high: number, shape: readonly number[], options: RandintOptions, dtypeDefault: DType, deviceDefault: Device): Tensor {
+  createOptions(op, options, ['dtype', 'device', 'generator']);
   const dtype = checkDType(options.dtype ?? dtypeDefault, op);
   const device = options.device === undefined ? deviceDefault : Device.of(options.device, op);
   const n = numelOf(checkShape(op, shape));
@@ -439,6 +443,7 @@ export function randintLike(like: Tensor, a: number, b?: number | RandintOptions
 
 /** 1 with probability input[i], else 0 (float32). input must hold probabilities in [0, 1]. */
 export function bernoulli(input: Tensor, options: { generator?: Generator } = {}): Tensor {
+  createOptions('bernoulli', options, ['generator']);
   const n = (input as Tensor | undefined)?.isTensor ? input.numel : 0;
   return generatorOf('bernoulli', options).use(n, (seed, offset) => apply(bernoulliOp, [input], { seed, offset })[0]);
 }
@@ -450,6 +455,7 @@ export function bernoulli(input: Tensor, options: { generator?: Generator } = {}
  */
 export function dropout(input: Tensor, p = 0.5, training = true, options: { generator?: Generator } = {}): Tensor {
   checkP('dropout', p);
+  createOptions('dropout', options, ['generator']);
   if (!training || p === 0) {
     return checkLike('dropout', input); // nothing drawn, like PyTorch
   }
