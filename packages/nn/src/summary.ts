@@ -32,14 +32,17 @@ const shapeOf = (v: unknown): number[] | null => {
 export function summary(model: Module, inputShape: readonly number[]): ModelSummary {
   const layers: LayerSummary[] = [];
   const restore: (() => void)[] = [];
-  const seen = new Set<Module>([model]);
+  const seen = new Set<Module>();
   const modes = [...model.modules()].map((m) => [m, m.training] as const);
   try {
     for (const [name, m] of model.namedModules()) {
-      if (seen.has(m)) continue; // the model itself, or a module registered under a second name
+      if (seen.has(m)) continue; // a module registered under a second name
       seen.add(m);
       const own = [...m.namedParameters()].filter(([k]) => !k.includes('.')).reduce((n, [, p]) => n + p.numel, 0);
-      const entry: LayerSummary = { name, type: m.constructor.name, outputShape: null, params: own };
+      // The model itself has a row only for parameters of its own (a positional embedding, say),
+      // which would otherwise count in the total without appearing anywhere.
+      if (m === model && own === 0) continue;
+      const entry: LayerSummary = { name: m === model ? '(own)' : name, type: m.constructor.name, outputShape: null, params: own };
       layers.push(entry);
       const original = m.forward;
       const ownForward = Object.getOwnPropertyDescriptor(m, 'forward'); // an arrow-function field, a patched forward

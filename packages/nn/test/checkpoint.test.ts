@@ -110,6 +110,15 @@ describe('safetensors checkpoints', () => {
     expect(() => load(join(dir, 'missing.safetensors'))).toThrowError(DataError);
   });
 
+  it("recognises PyTorch's torch.save files and says how to write safetensors instead", () => {
+    const dir = tmp();
+    // torch.save's first bytes (a zip archive since PyTorch 1.6; a pickle before).
+    writeFileSync(join(dir, 'w.pt'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 8, 8, 0, 0, 0, 0]));
+    expect(() => load(join(dir, 'w.pt'))).toThrowError(/w\.pt: this is a zip archive — PyTorch's torch\.save format .*not safetensors; in PyTorch: from safetensors\.torch import save_file; save_file\(model\.state_dict\(\), 'model\.safetensors'\)$/);
+    writeFileSync(join(dir, 'old.pt'), Buffer.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20]));
+    expect(() => load(join(dir, 'old.pt'))).toThrowError(/old\.pt: this is a Python pickle \(torch\.save's legacy format\), not safetensors/);
+  });
+
   it('atomic save: a process killed in the middle of save leaves the previous checkpoint intact', async () => {
     const dir = tmp();
     const path = join(dir, 'model.safetensors');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ones, scope, sum, tensor, type Tensor } from '@nutshell/tensor';
-import { BatchNorm2d, Conv2d, Identity, LSTM, Linear, Module, ModuleDict, ModuleList, ReLU, Sequential, summary } from '../src/index.js';
+import { ones, scope, sum, tensor, zeros, type Tensor } from '@nutshell/tensor';
+import { BatchNorm2d, Conv2d, Identity, LSTM, Linear, Module, ModuleDict, ModuleList, Parameter, ReLU, Sequential, summary } from '../src/index.js';
 
 class Net extends Module {
   conv1 = new Conv2d(1, 4, 3);
@@ -89,6 +89,21 @@ describe('Module', () => {
     expect(s.totalParams).toBe(6 * 25 + 6);
     expect(s.layers[0]).toMatchObject({ name: '0', type: 'Conv2d', outputShape: [1, 6, 28, 28], params: 156 });
     expect(s.text).toContain('Total params: 156');
+  });
+
+  it("summary shows the model's own parameters in a row of their own, and layer reprs show every setting (second user trial)", () => {
+    class WithPosition extends Module {
+      pos = Parameter(zeros([5, 4]));
+      fc = new Linear(4, 2);
+      forward(x: Tensor): Tensor {
+        return this.fc.forward(x.add(this.pos));
+      }
+    }
+    const s = summary(new WithPosition(), [5, 4]);
+    expect(s.layers.map((l) => [l.name, l.params])).toEqual([['(own)', 20], ['fc', 10]]);
+    expect(s.layers[0].outputShape).toEqual([5, 2]);
+    expect(s.totalParams).toBe(30);
+    expect(new LSTM(4, 8, { numLayers: 2, dropout: 0.3, bias: false }).toString()).toBe('LSTM(4, 8, numLayers=2, bias=false, dropout=0.3)');
   });
 
   it('summary leaves the model as it was: batch norm statistics, modes, own forwards (found by a user trial)', () => {

@@ -14,8 +14,9 @@ declare module './tensor.js' {
     mul(other: ops.Operand): Tensor;
     /** Sum over all elements, a dim, a list of dims, or { dim, keepdim }. */
     sum(dims?: ops.ReduceArg): Tensor;
-    reshape(shape: readonly number[]): Tensor;
-    view(shape: readonly number[]): Tensor;
+    /** One dim may be -1 (inferred); x.reshape(-1) flattens. */
+    reshape(shape: readonly number[] | number): Tensor;
+    view(shape: readonly number[] | number): Tensor;
     expand(shape: readonly number[]): Tensor;
     cast(dtype: DType): Tensor;
     /** A tensor on `device` (this one when already there), or cast to a dtype (x.to('int64')). */
@@ -43,7 +44,9 @@ proto.sum = function (options) {
 proto.reshape = function (shape) {
   return ops.reshape(this, shape);
 };
-proto.view = proto.reshape;
+proto.view = function (shape) {
+  return ops.view(this, shape);
+};
 proto.expand = function (shape) {
   return ops.expand(this, shape);
 };

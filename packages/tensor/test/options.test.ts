@@ -95,6 +95,14 @@ describe('extra arguments and misplaced options are refused, not ignored', () =>
     });
   });
 
+  it('reshape and view take one integer as PyTorch does (x.view(-1)), naming themselves when refusing', () => {
+    scope(() => {
+      expect(x().view(-1).shape).toEqual([6]);
+      expect(x().reshape(6).shape).toEqual([6]);
+      expect(() => x().view('6' as never)).toThrow(/^view: shape expected an array of integers \(or one integer, as x\.view\(-1\)\), got string$/);
+    });
+  });
+
   it('to() takes a dtype as PyTorch does (x.to(torch.int64))', () => {
     scope(() => {
       const y = tensor([1.5, -2.5]).to('int64');

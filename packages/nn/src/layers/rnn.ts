@@ -75,7 +75,7 @@ abstract class RNNBase extends Module {
   }
 
   protected override extraRepr(): string {
-    return `${this.inputSize}, ${this.hiddenSize}${this.numLayers > 1 ? `, numLayers=${this.numLayers}` : ''}${this.batchFirst ? ', batchFirst=true' : ''}${this.bidirectional ? ', bidirectional=true' : ''}`;
+    return `${this.inputSize}, ${this.hiddenSize}${this.numLayers > 1 ? `, numLayers=${this.numLayers}` : ''}${this.bias ? '' : ', bias=false'}${this.batchFirst ? ', batchFirst=true' : ''}${this.dropout > 0 ? `, dropout=${this.dropout}` : ''}${this.bidirectional ? ', bidirectional=true' : ''}`;
   }
 }
 

@@ -50,11 +50,25 @@ export function encodeSafetensors(tensors: Iterable<[string, RawTensor]>, metada
 }
 
 /** Decodes a safetensors buffer; `source` names the file in errors. */
+const FROM_PYTORCH = "in PyTorch: from safetensors.torch import save_file; save_file(model.state_dict(), 'model.safetensors')";
+
+/** What a file that is not safetensors is, when its first bytes say so (the usual mix-ups). */
+function foreignFormat(buf: Uint8Array): string | undefined {
+  if (buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04) {
+    return `this is a zip archive — PyTorch's torch.save format (pickled, not readable safely outside Python), not safetensors; ${FROM_PYTORCH}`;
+  }
+  if (buf[0] === 0x80 && buf[1] >= 2 && buf[1] <= 5) return `this is a Python pickle (torch.save's legacy format), not safetensors; ${FROM_PYTORCH}`;
+  if (buf[0] === 0x89 && buf[1] === 0x48 && buf[2] === 0x44 && buf[3] === 0x46) return 'this is an HDF5 file (Keras .h5), not safetensors';
+  return undefined;
+}
+
 export function decodeSafetensors(buf: Uint8Array, source = 'safetensors'): SafetensorsFile {
   const fail = (msg: string): never => {
     throw new DataError(`${source}: ${msg}`);
   };
   if (buf.byteLength < 8) fail(`file is ${buf.byteLength} bytes, shorter than the 8-byte header length`);
+  const notSafetensors = foreignFormat(buf);
+  if (notSafetensors) fail(notSafetensors);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const headerLen = view.getBigUint64(0, true);
   if (headerLen > BigInt(Math.min(MAX_HEADER, buf.byteLength - 8))) fail(`header length ${headerLen} exceeds the file (${buf.byteLength} bytes) or the 100 MiB limit`);

@@ -43,12 +43,16 @@ export const reshapeOp = defineOp<{ shape: readonly number[] }>({
   },
 });
 
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  if (shape.length === x.shape.length && shape.every((d, i) => d === x.shape[i])) return x;
-  return apply(reshapeOp, [x], { shape })[0];
+function reshapeAs(fn: string, x: Tensor, shape: readonly number[] | number): Tensor {
+  const dims = typeof shape === 'number' ? [shape] : shape;
+  if (!Array.isArray(dims)) throw new ValueError(`${fn}: shape expected an array of integers (or one integer, as x.${fn}(-1)), got ${shape === null ? 'null' : typeof shape}`);
+  if (dims.length === x.shape.length && dims.every((d, i) => d === x.shape[i])) return x;
+  return apply(reshapeOp, [x], { shape: dims })[0];
 }
+/** The same elements in `shape` (one dim may be -1: inferred); a single integer is a 1-d shape. */
+export const reshape = (x: Tensor, shape: readonly number[] | number): Tensor => reshapeAs('reshape', x, shape);
 /** PyTorch's view: the same as reshape here, since every tensor is dense. */
-export const view = reshape;
+export const view = (x: Tensor, shape: readonly number[] | number): Tensor => reshapeAs('view', x, shape);
 
 export const expandOp = defineOp<{ shape: readonly number[] }>({
   name: 'expand',
