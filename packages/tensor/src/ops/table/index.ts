@@ -22,3 +22,4 @@ export * from './shape.js';
 export * from './index-ops.js';
 export * from './linalg.js';
 export * from './sort.js';
+export * from './multinomial.js';
