@@ -279,6 +279,163 @@ proto.median = function (this: Tensor, options?: number | (ops.KthvalueOptions &
   return options === undefined ? ops.median(this) : ops.median(this, options);
 } as Tensor['median'];
 
+// ---- composed functions as methods (ops/table/composed-*.ts, multinomial.ts) ----
+declare module './tensor.js' {
+  interface Tensor {
+    clone(): Tensor;
+    square(): Tensor;
+    sin(): Tensor;
+    cos(): Tensor;
+    floor(): Tensor;
+    ceil(): Tensor;
+    round(): Tensor;
+    logicalNot(): Tensor;
+    isnan(): Tensor;
+    isfinite(): Tensor;
+    cumsum(dim: number): Tensor;
+    cumprod(dim: number): Tensor;
+    prod(options?: { dim?: number; keepdim?: boolean } | number): Tensor;
+    any(dims?: ops.ReduceArg): Tensor;
+    all(dims?: ops.ReduceArg): Tensor;
+    norm(options?: ops.NormOptions): Tensor;
+    repeat(sizes: readonly number[]): Tensor;
+    flip(dims: number | readonly number[]): Tensor;
+    tril(diagonal?: number): Tensor;
+    triu(diagonal?: number): Tensor;
+    maskedFill(mask: Tensor, value: number): Tensor;
+    /** PyTorch's x.where(condition, other): x where condition holds, other elsewhere. */
+    where(condition: Tensor, other: ops.Operand): Tensor;
+    select(dim: number, index: number): Tensor;
+    unbind(dim?: number): Tensor[];
+    roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
+    diagonal(offset?: number): Tensor;
+    diag(offset?: number): Tensor;
+    trace(): Tensor;
+    mm(other: Tensor): Tensor;
+    bmm(other: Tensor): Tensor;
+    outer(other: Tensor): Tensor;
+    isclose(other: Tensor, options?: ops.IscloseOptions): Tensor;
+    allclose(other: Tensor, options?: ops.IscloseOptions): boolean;
+    equal(other: Tensor): boolean;
+    multinomial(numSamples: number, options?: ops.MultinomialOptions): Tensor;
+    /** PyTorch's dtype shorthands: float32, int64, int32, bool. */
+    float(): Tensor;
+    long(): Tensor;
+    int(): Tensor;
+    bool(): Tensor;
+    /** Nested arrays of the values (PyTorch's tolist; waits for the data, as arraySync). */
+    tolist(): ReturnType<Tensor['arraySync']>;
+    /** The last two dims swapped (PyTorch's x.mT; x.T for a matrix). */
+    readonly mT: Tensor;
+    /** A matrix transposed, a vector or scalar as it is (PyTorch's x.T for rank ≤ 2). */
+    readonly T: Tensor;
+  }
+}
+for (const name of ['clone', 'square', 'sin', 'cos', 'floor', 'ceil', 'round', 'logicalNot', 'isnan', 'isfinite', 'trace'] as const) {
+  const fn = ops[name] as (x: Tensor) => Tensor;
+  proto[name] = function (this: Tensor) {
+    return fn(this);
+  };
+}
+for (const name of ['mm', 'bmm', 'outer'] as const) {
+  const fn = ops[name];
+  proto[name] = function (this: Tensor, other: Tensor) {
+    return fn(this, other);
+  };
+}
+proto.cumsum = function (dim) {
+  return ops.cumsum(this, dim);
+};
+proto.cumprod = function (dim) {
+  return ops.cumprod(this, dim);
+};
+proto.prod = function (options) {
+  return ops.prod(this, options);
+};
+proto.any = function (dims) {
+  return ops.any(this, dims);
+};
+proto.all = function (dims) {
+  return ops.all(this, dims);
+};
+proto.norm = function (options) {
+  return ops.norm(this, options);
+};
+proto.repeat = function (sizes) {
+  return ops.repeat(this, sizes);
+};
+proto.flip = function (dims) {
+  return ops.flip(this, dims);
+};
+proto.tril = function (diagonal) {
+  return ops.tril(this, diagonal ?? 0);
+};
+proto.triu = function (diagonal) {
+  return ops.triu(this, diagonal ?? 0);
+};
+proto.maskedFill = function (mask, value) {
+  return ops.maskedFill(this, mask, value);
+};
+proto.where = function (condition, other) {
+  return ops.where(condition, this, other);
+};
+proto.select = function (dim, index) {
+  return ops.select(this, dim, index);
+};
+proto.unbind = function (dim) {
+  return ops.unbind(this, dim ?? 0);
+};
+proto.roll = function (shifts, dims) {
+  return ops.roll(this, shifts, dims);
+};
+proto.diagonal = function (offset) {
+  return ops.diagonal(this, offset ?? 0);
+};
+proto.diag = function (offset) {
+  return ops.diag(this, offset ?? 0);
+};
+proto.isclose = function (other, options) {
+  return ops.isclose(this, other, options);
+};
+proto.allclose = function (other, options) {
+  return ops.allclose(this, other, options);
+};
+proto.equal = function (other) {
+  return ops.equal(this, other);
+};
+proto.multinomial = function (numSamples, options) {
+  return ops.multinomial(this, numSamples, options);
+};
+proto.float = function () {
+  return ops.cast(this, 'float32');
+};
+proto.long = function () {
+  return ops.cast(this, 'int64');
+};
+proto.int = function () {
+  return ops.cast(this, 'int32');
+};
+proto.bool = function () {
+  return ops.cast(this, 'bool');
+};
+proto.tolist = function () {
+  return this.arraySync();
+};
+Object.defineProperty(proto, 'mT', {
+  get(this: Tensor) {
+    if (this.ndim < 2) throw new ValueError(`mT: expected at least 2 dimensions, got ${this.ndim}`);
+    return ops.transpose(this, -2, -1);
+  },
+  configurable: true,
+});
+Object.defineProperty(proto, 'T', {
+  get(this: Tensor) {
+    if (this.ndim > 2) throw new ValueError(`T: expected at most 2 dimensions (use mT or permute for more), got ${this.ndim}`);
+    return this.ndim === 2 ? ops.transpose(this, 0, 1) : ops.clone(this);
+  },
+  configurable: true,
+});
+
 // Note [method arity]: a method given more arguments than it takes refuses them. Ported PyTorch
 // code passes keyword-less extras — x.sum(1, true) for keepdim, x.add(y, 2) for alpha,
 // x.squeeze(0, 1) — that would otherwise be dropped and the result silently wrong. A method's

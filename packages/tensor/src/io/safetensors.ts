@@ -54,6 +54,7 @@ const FROM_PYTORCH = "in PyTorch: from safetensors.torch import save_file; save_
 
 /** What a file that is not safetensors is, when its first bytes say so (the usual mix-ups). */
 function foreignFormat(buf: Uint8Array): string | undefined {
+  if (buf[8] === 0x7b) return undefined; // '{' after the 8-byte length: a safetensors header
   if (buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04) {
     return `this is a zip archive — PyTorch's torch.save format (pickled, not readable safely outside Python), not safetensors; ${FROM_PYTORCH}`;
   }

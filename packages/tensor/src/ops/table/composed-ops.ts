@@ -1,7 +1,7 @@
 // Tensor functions PyTorch users reach for, composed of declared ops (no kernel of their own, so
 // both devices run them and the differentiable ones get their gradients from their parts): clone,
-// square, outer, oneHot, maskedFill, tril, triu, flip, repeat, cumsum, norm, isnan, isfinite, any,
-// all.
+// square, outer, oneHot, maskedFill, tril, triu, flip, repeat, cumsum, cumprod, prod, norm, isnan,
+// isfinite, any, all, isclose, allclose, equal.
 
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { isFloating } from '../../dtype.js';
@@ -11,7 +11,7 @@ import { checkOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { add, mul, sub, where } from './binary.js';
 import { cast } from './cast.js';
-import { eq, ge, gt, le, logicalAnd, ne } from './compare.js';
+import { eq, ge, gt, le, logicalAnd, logicalOr, ne } from './compare.js';
 import { arange, checkFillValue, full } from './creation.js';
 import { indexSelect } from './index-ops.js';
 import { max, sum, type ReduceArg } from './reduce.js';
@@ -112,23 +112,70 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
 }
 
 /**
- * Running sums along `dim`: log₂(n) rounds of adding the tensor shifted by 1, 2, 4 …
- * (Hillis–Steele), each a pad, a narrow and an add, so gradients come from those ops. Integer and
- * bool inputs sum in int64, as PyTorch's.
+ * A running combination along `dim`: log₂(n) rounds of combining the tensor with itself shifted
+ * by 1, 2, 4 … and padded with the identity (Hillis–Steele), each a pad, a narrow and an add or
+ * mul, so gradients come from those ops — exact even through zeros, which a division would not be.
+ * Integer and bool inputs run in int64, as PyTorch's.
  */
-export function cumsum(x: Tensor, dim: number): Tensor {
-  tensorArg('cumsum', 'input', x);
-  const d = normDim('cumsum', dim, x.shape.length);
+function scan(fn: string, x: Tensor, dim: number, combine: (a: Tensor, b: Tensor) => Tensor, identity: number): Tensor {
+  tensorArg(fn, 'input', x);
+  const d = normDim(fn, dim, x.shape.length);
   return scope(() => {
     const wide = isFloating(x.dtype) ? x : cast(x, 'int64');
     if (wide.shape.length === 0) return wide === x ? clone(x) : wide;
     const last = wide.shape.length - 1;
     let y = d === last ? wide : transpose(wide, d, last);
     const n = y.shape[last];
-    for (let shift = 1; shift < n; shift *= 2) y = add(y, narrow(pad(y, [shift, 0]), last, 0, n));
+    for (let shift = 1; shift < n; shift *= 2) y = combine(y, narrow(pad(y, [shift, 0], { value: identity }), last, 0, n));
     if (d !== last) y = contiguous(transpose(y, d, last));
     return y === x ? clone(x) : y; // always a new tensor: disposing the result must not dispose x
   });
+}
+
+/** Running sums along `dim` (PyTorch's cumsum). */
+export const cumsum = (x: Tensor, dim: number): Tensor => scan('cumsum', x, dim, add, 0);
+/** Running products along `dim` (PyTorch's cumprod); gradients exact through zeros. */
+export const cumprod = (x: Tensor, dim: number): Tensor => scan('cumprod', x, dim, mul, 1);
+
+/**
+ * The product of the elements over `dim` (all when omitted), as PyTorch's prod: a tree of
+ * pairwise products (halves multiplied, an odd one out padded with 1), so the gradient of an
+ * element is the product of the others even where some are zero. Integers multiply in int64.
+ */
+export function prod(x: Tensor, options?: { dim?: number; keepdim?: boolean } | number): Tensor {
+  tensorArg('prod', 'input', x);
+  const o = typeof options === 'number' ? { dim: options } : (options ?? {});
+  checkOptions('prod', o, ['dim', 'keepdim']);
+  return scope(() => {
+    const wide = isFloating(x.dtype) ? x : cast(x, 'int64');
+    if (o.dim === undefined) {
+      const flat = halvingProduct(reshape(wide, [1, x.numel]), 1);
+      return reshape(flat, o.keepdim ? x.shape.map(() => 1) : []);
+    }
+    const d = normDim('prod', o.dim, x.shape.length);
+    if (x.shape.length === 0) return wide === x ? clone(x) : wide;
+    const kept = halvingProduct(wide, d);
+    return o.keepdim ? kept : reshape(kept, x.shape.filter((_, i) => i !== d));
+  });
+}
+
+// Multiplies the halves of dim d until one element is left (kept as size 1); an empty dim is 1.
+function halvingProduct(x: Tensor, d: number): Tensor {
+  let y = x;
+  if (y.shape[d] === 0) return full(y.shape.map((s, i) => (i === d ? 1 : s)), 1, { dtype: y.dtype, device: y.device });
+  while (y.shape[d] > 1) {
+    if (y.shape[d] % 2 === 1) y = padAlong(y, d, 1);
+    const half = y.shape[d] / 2;
+    y = mul(narrow(y, d, 0, half), narrow(y, d, half, half));
+  }
+  return y === x ? clone(x) : y;
+}
+
+// x with one element of `value` appended along dim d.
+function padAlong(x: Tensor, d: number, value: number): Tensor {
+  const pads = Array<number>(2 * (x.shape.length - d)).fill(0);
+  pads[pads.length - 1] = 1; // pads run from the last dim: (left, right) of dim d are the last pair
+  return pad(x, pads, { value });
 }
 
 export interface NormOptions {
@@ -188,3 +235,46 @@ export const any = (x: Tensor, dims?: ReduceArg): Tensor => scope(() => gt(nonze
 /** Whether every element (over `dim`, or all) is nonzero (bool). */
 export const all = (x: Tensor, dims?: ReduceArg): Tensor => scope(() => eq(nonzeroCount('all', x, dims, true), 0));
 
+
+export interface IscloseOptions {
+  /** Relative tolerance (default 1e-5, PyTorch's). */
+  rtol?: number;
+  /** Absolute tolerance (default 1e-8, PyTorch's). */
+  atol?: number;
+  /** NaN counts as close to NaN (default false). */
+  equalNan?: boolean;
+}
+
+/**
+ * Where |a − b| ≤ atol + rtol·|b| (bool, broadcast), as PyTorch's isclose: equal values
+ * (infinities included) are close, a finite value is never close to an infinite one.
+ */
+export function isclose(a: Tensor, b: Tensor, options: IscloseOptions = {}): Tensor {
+  tensorArg('isclose', 'input', a);
+  tensorArg('isclose', 'other', b);
+  checkOptions('isclose', options, ['rtol', 'atol', 'equalNan']);
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
+  if (!(rtol >= 0) || !(atol >= 0)) throw new ValueError(`isclose: rtol and atol expected numbers >= 0, got rtol ${rtol}, atol ${atol}`);
+  return scope(() => {
+    const within = le(abs(sub(a, b)), add(mul(abs(b), rtol), atol));
+    let close = logicalOr(eq(a, b), logicalAnd(logicalAnd(isfinite(a), isfinite(b)), within));
+    if (equalNan) close = logicalOr(close, logicalAnd(isnan(a), isnan(b)));
+    return close;
+  });
+}
+
+/**
+ * Whether every element of a is close to b's (isclose's rule), as a boolean — like PyTorch's
+ * allclose it reads the answer back, so it waits for the work queued before it.
+ */
+export function allclose(a: Tensor, b: Tensor, options: IscloseOptions = {}): boolean {
+  return scope(() => all(isclose(a, b, options)).dataSync()[0] !== 0);
+}
+
+/** Whether a and b have the same shape and equal elements (PyTorch's equal; reads back, as allclose). */
+export function equal(a: Tensor, b: Tensor): boolean {
+  tensorArg('equal', 'input', a);
+  tensorArg('equal', 'other', b);
+  if (a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) return false;
+  return scope(() => all(eq(a, b)).dataSync()[0] !== 0);
+}

@@ -23,3 +23,4 @@ export * from './index-ops.js';
 export * from './linalg.js';
 export * from './sort.js';
 export * from './multinomial.js';
+export * from './composed-shape.js';
