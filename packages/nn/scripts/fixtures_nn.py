@@ -93,7 +93,60 @@ def later_cases():
         ("hardswish", nn.Hardswish(), {"cls": "Hardswish", "args": []}, [randn(3, 4) * 3], {}),
         ("glu", nn.GLU(1), {"cls": "GLU", "args": [1]}, [randn(3, 4)], {}),
         ("prelu_channels", nn.PReLU(3, init=0.1), {"cls": "PReLU", "args": [3, 0.1]}, [randn(2, 3, 4)], {}),
+        *attention_cases(),
     ]
+
+
+def attention_cases():
+    """MultiheadAttention and the transformer encoder (dropout 0, so training mode is deterministic)."""
+    torch.manual_seed(3)
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0)
+    encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, dim_feedforward=12, dropout=0.0, activation="gelu"), 2, norm=nn.LayerNorm(8), enable_nested_tensor=False)
+    for i, l in enumerate(encoder.layers):  # PyTorch copies the layer: make the two differ
+        with torch.no_grad():
+            l.linear1.weight.add_(0.1 * (i + 1))
+    return [
+        ("multihead_attention", nn.MultiheadAttention(8, 2), {"cls": "MultiheadAttention", "args": [8, 2]}, [randn(5, 3, 8), randn(4, 3, 8), randn(4, 3, 8)], {}),
+        ("multihead_attention_kdim_vdim_batch_first", nn.MultiheadAttention(6, 3, batch_first=True, kdim=4, vdim=5), {"cls": "MultiheadAttention", "args": [6, 3, {"batchFirst": True, "kdim": 4, "vdim": 5}]}, [randn(2, 3, 6), randn(2, 4, 4), randn(2, 4, 5)], {}),
+        ("multihead_attention_no_bias", nn.MultiheadAttention(4, 1, bias=False), {"cls": "MultiheadAttention", "args": [4, 1, {"bias": False}]}, [randn(3, 2, 4), randn(3, 2, 4), randn(3, 2, 4)], {}),
+        ("transformer_encoder_layer", layer, {"cls": "TransformerEncoderLayer", "args": [8, 2, {"dimFeedforward": 16, "dropout": 0}]}, [randn(5, 3, 8)], {}),
+        ("transformer_encoder_layer_prenorm_gelu", nn.TransformerEncoderLayer(8, 4, 12, 0.0, activation="gelu", batch_first=True, norm_first=True), {"cls": "TransformerEncoderLayer", "args": [8, 4, {"dimFeedforward": 12, "dropout": 0, "activation": "gelu", "batchFirst": True, "normFirst": True}]}, [randn(2, 5, 8)], {}),
+        ("transformer_encoder", encoder, {"cls": "TransformerEncoder", "layer": [8, 2, {"dimFeedforward": 12, "dropout": 0, "activation": "gelu"}], "numLayers": 2, "norm": 8}, [randn(4, 2, 8)], {}),
+    ]
+
+
+def attention_mask_fixture():
+    """MultiheadAttention(8, 2) under each kind of mask: one state dict, inputs, and per case the
+    output, the weights and the query's gradient (upstream: ones on the output)."""
+    torch.manual_seed(4)
+    mha = nn.MultiheadAttention(8, 2)
+    q, k, v = randn(3, 2, 8), randn(5, 2, 8), randn(5, 2, 8)
+    bool_mask = torch.tensor([[0, 0, 1, 0, 1], [0, 1, 0, 0, 0], [1, 0, 0, 0, 0]], dtype=torch.bool)
+    padding = torch.tensor([[0, 0, 0, 1, 1], [0, 0, 0, 0, 0]], dtype=torch.bool)
+    float_mask = randn(4, 3, 5)
+    causal = nn.Transformer.generate_square_subsequent_mask(5)
+    t = {f"param.{n}": p.detach().clone() for n, p in mha.state_dict().items()}
+    t.update({"query": q, "key": k, "value": v, "bool_mask": bool_mask, "padding": padding, "float_mask": float_mask})
+    cases = {
+        "bool_mask": dict(attn_mask=bool_mask),
+        "padding": dict(key_padding_mask=padding),
+        "float_mask_per_head": dict(attn_mask=float_mask, average_attn_weights=False),
+        "both": dict(attn_mask=bool_mask, key_padding_mask=padding),
+    }
+    for name, kw in cases.items():
+        x = q.clone().requires_grad_(True)
+        out, w = mha(x, k, v, **kw)
+        out.sum().backward()
+        t[f"{name}.output"], t[f"{name}.weights"], t[f"{name}.grad"] = out.detach(), w.detach(), x.grad.clone()
+    x = k.clone().requires_grad_(True)  # self-attention with the causal mask
+    out, w = mha(x, x, x, attn_mask=causal, is_causal=True)
+    out.sum().backward()
+    t["causal.output"], t["causal.weights"], t["causal.grad"] = out.detach(), w.detach(), x.grad.clone()
+    x = q[:, 0].clone().requires_grad_(True)  # unbatched [L, E]
+    out, w = mha(x, k[:, 0], v[:, 0])
+    out.sum().backward()
+    t["unbatched.output"], t["unbatched.weights"], t["unbatched.grad"] = out.detach(), w.detach(), x.grad.clone()
+    save_file({n: v.contiguous() for n, v in t.items()}, os.path.join(OUT, "attention-masks.safetensors"))
 
 
 def flat_outputs(out):
@@ -213,6 +266,7 @@ def main():
         print(f"checked: a checkpoint written by nutshell loads in PyTorch and matches (max error {err:.2e})")
     for name, module, spec, inputs, opts in later_cases():
         record(name, module, spec, inputs, eval_mode=opts.get("eval", False))
+    attention_mask_fixture()
     print("wrote nn fixtures")
 
 

@@ -161,7 +161,8 @@ export abstract class Module {
     const extra = this.extraRepr();
     if (kids.length === 0) return `${this.constructor.name}(${extra})`;
     const inner = kids.map(([k, m]) => `  (${k}): ${m.toString().split('\n').join('\n  ')}`).join('\n');
-    return `${this.constructor.name}(${extra ? `${extra}\n` : '\n'}${inner}\n)`;
+    // As PyTorch: the settings on their own line above the children.
+    return `${this.constructor.name}(\n${extra ? `  ${extra}\n` : ''}${inner}\n)`;
   }
   protected extraRepr(): string {
     return '';

@@ -12,6 +12,7 @@ const toTensor = (r: RawTensor, requiresGrad = false) => tensor(r.data, { shape:
 
 function outputsOf(out: unknown): Tensor[] {
   if ((out as Tensor).isTensor) return [out as Tensor];
+  if ('weights' in (out as object)) return [(out as nn.MultiheadAttentionResult).output, (out as nn.MultiheadAttentionResult).weights!];
   const o = out as { output: Tensor; h: Tensor; c?: Tensor };
   return o.c ? [o.output, o.h, o.c] : [o.output, o.h];
 }
@@ -21,12 +22,16 @@ describe('layers and losses match PyTorch', () => {
     const name = file.replace('.safetensors', '');
     it(name, () => {
       const { tensors, metadata } = readSafetensorsFile(dir + file);
-      const spec = JSON.parse(metadata.spec) as { cls: string; args: unknown[] };
+      const spec = JSON.parse(metadata.spec) as { cls: string; args: unknown[]; layer?: [number, number, nn.TransformerEncoderLayerOptions]; numLayers?: number; norm?: number };
       const evalMode = JSON.parse(metadata.eval) as boolean;
       scope(() => {
         const Cls = (nn as unknown as Record<string, new (...a: unknown[]) => nn.Module>)[spec.cls];
         expect(Cls, spec.cls).toBeDefined();
-        const layer = new Cls(...spec.args);
+        // A TransformerEncoder is built from a layer and a norm, which JSON cannot carry.
+        const layer =
+          spec.cls === 'TransformerEncoder'
+            ? new nn.TransformerEncoder(new nn.TransformerEncoderLayer(...spec.layer!), spec.numLayers!, { norm: new nn.LayerNorm(spec.norm!) })
+            : new Cls(...spec.args);
         const params = new Map([...tensors].filter(([k]) => k.startsWith('param.')).map(([k, v]) => [k.slice(6), toTensor(v)]));
         layer.loadStateDict(params);
         layer.train(!evalMode);

@@ -97,4 +97,8 @@ export class LayerNorm extends Module {
   forward(x: Tensor): Tensor {
     return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.options.eps ?? 1e-5);
   }
+
+  protected override extraRepr(): string {
+    return `[${this.normalizedShape.join(', ')}], eps=${this.options.eps ?? 1e-5}, elementwiseAffine=${this.weight !== null}`;
+  }
 }

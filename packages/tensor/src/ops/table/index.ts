@@ -24,3 +24,4 @@ export * from './linalg.js';
 export * from './sort.js';
 export * from './multinomial.js';
 export * from './composed-shape.js';
+export * from './attention.js';

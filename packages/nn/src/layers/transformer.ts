@@ -1,0 +1,119 @@
+// PyTorch's nn.TransformerEncoderLayer and nn.TransformerEncoder, with the same submodule names
+// (self_attn, linear1, dropout, linear2, norm1, norm2, dropout1, dropout2; layers.i, norm), so
+// their state dicts load into each other.
+import { add, checkOptions, gelu, relu, ValueError, type Tensor } from '@nutshell/tensor';
+import { ModuleList } from '../containers.js';
+import { Module } from '../module.js';
+import { MultiheadAttention } from './attention.js';
+import { Dropout } from './dropout.js';
+import { Linear } from './linear.js';
+import { LayerNorm } from './norm.js';
+
+export interface TransformerEncoderLayerOptions {
+  /** The feed-forward block's hidden width (default 2048). */
+  dimFeedforward?: number;
+  /** Dropout after attention, inside and after the feed-forward block (default 0.1). */
+  dropout?: number;
+  /** The feed-forward activation (default 'relu'). */
+  activation?: 'relu' | 'gelu';
+  layerNormEps?: number;
+  /** [batch, length, features] (default false: [length, batch, features]). */
+  batchFirst?: boolean;
+  /** Layer norm before attention and feed-forward (pre-norm) instead of after (default false). */
+  normFirst?: boolean;
+  bias?: boolean;
+}
+
+export interface TransformerEncoderCall {
+  /** [L, L] or [N·heads, L, L]: true (or −inf) marks a pair that may not attend. */
+  mask?: Tensor | null;
+  /** [N, L]: true marks padding, which no position attends to. */
+  srcKeyPaddingMask?: Tensor | null;
+  /** Hide the future (when no mask is given). */
+  isCausal?: boolean;
+}
+
+const LAYER_KEYS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'bias'] as const;
+
+/** Self-attention and a feed-forward block, each with a residual connection and layer norm. */
+export class TransformerEncoderLayer extends Module {
+  self_attn: MultiheadAttention;
+  linear1: Linear;
+  dropout: Dropout;
+  linear2: Linear;
+  norm1: LayerNorm;
+  norm2: LayerNorm;
+  dropout1: Dropout;
+  dropout2: Dropout;
+  readonly normFirst: boolean;
+  readonly activation: 'relu' | 'gelu';
+
+  constructor(readonly dModel: number, readonly nhead: number, readonly options: TransformerEncoderLayerOptions = {}) {
+    super();
+    checkOptions('TransformerEncoderLayer', options, LAYER_KEYS);
+    const p = options.dropout ?? 0.1;
+    const bias = options.bias ?? true;
+    const eps = options.layerNormEps ?? 1e-5;
+    this.activation = options.activation ?? 'relu';
+    if (this.activation !== 'relu' && this.activation !== 'gelu') throw new ValueError(`TransformerEncoderLayer: activation expected 'relu' or 'gelu', got '${String(this.activation)}'`);
+    this.normFirst = options.normFirst ?? false;
+    const ff = options.dimFeedforward ?? 2048;
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: options.batchFirst ?? false });
+    this.linear1 = new Linear(dModel, ff, { bias });
+    this.dropout = new Dropout(p);
+    this.linear2 = new Linear(ff, dModel, { bias });
+    this.norm1 = new LayerNorm(dModel, { eps, bias });
+    this.norm2 = new LayerNorm(dModel, { eps, bias });
+    this.dropout1 = new Dropout(p);
+    this.dropout2 = new Dropout(p);
+  }
+
+  forward(src: Tensor, call: TransformerEncoderCall = {}): Tensor {
+    checkOptions('TransformerEncoderLayer.forward', call, ['mask', 'srcKeyPaddingMask', 'isCausal']);
+    const attend = (x: Tensor) =>
+      this.dropout1.forward(
+        this.self_attn.forward(x, x, x, { attnMask: call.mask, keyPaddingMask: call.srcKeyPaddingMask, isCausal: call.isCausal, needWeights: false }).output,
+      );
+    const act = this.activation === 'gelu' ? gelu : relu;
+    const feedForward = (x: Tensor) => this.dropout2.forward(this.linear2.forward(this.dropout.forward(act(this.linear1.forward(x)))));
+    if (this.normFirst) {
+      const x = add(src, attend(this.norm1.forward(src)));
+      return add(x, feedForward(this.norm2.forward(x)));
+    }
+    const x = this.norm1.forward(add(src, attend(src)));
+    return this.norm2.forward(add(x, feedForward(x)));
+  }
+
+  protected override extraRepr(): string {
+    return `dModel=${this.dModel}, nhead=${this.nhead}${this.normFirst ? ', normFirst=true' : ''}`;
+  }
+}
+
+/**
+ * `numLayers` encoder layers in a row, then an optional norm. Like PyTorch it copies the layer it
+ * is given: every layer starts from that layer's weights.
+ */
+export class TransformerEncoder extends Module {
+  layers: ModuleList;
+  norm: Module | null;
+
+  constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, options: { norm?: Module | null } = {}) {
+    super();
+    checkOptions('TransformerEncoder', options, ['norm']);
+    if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new ValueError('TransformerEncoder: encoderLayer expected a TransformerEncoderLayer');
+    if (!Number.isSafeInteger(numLayers) || numLayers < 1) throw new ValueError(`TransformerEncoder: numLayers expected a positive integer, got ${numLayers}`);
+    const copies = Array.from({ length: numLayers }, () => {
+      const copy = new TransformerEncoderLayer(encoderLayer.dModel, encoderLayer.nhead, encoderLayer.options);
+      copy.loadStateDict(encoderLayer.stateDict());
+      return copy;
+    });
+    this.layers = new ModuleList(copies);
+    this.norm = options.norm ?? null;
+  }
+
+  forward(src: Tensor, call: TransformerEncoderCall = {}): Tensor {
+    let x = src;
+    for (const layer of this.layers) x = (layer as TransformerEncoderLayer).forward(x, call);
+    return this.norm ? this.norm.forward(x) : x;
+  }
+}
