@@ -436,6 +436,58 @@ Object.defineProperty(proto, 'T', {
   configurable: true,
 });
 
+// ---- in place (ops/table/inplace.ts: writeBack) ----
+declare module './tensor.js' {
+  interface Tensor {
+    /** x += other, in place (under noGrad when x requires grad); returns x. */
+    add_(other: ops.Operand): Tensor;
+    sub_(other: ops.Operand): Tensor;
+    mul_(other: ops.Operand): Tensor;
+    div_(other: ops.Operand): Tensor;
+    pow_(exponent: ops.Operand): Tensor;
+    neg_(): Tensor;
+    clamp_(minOrOptions: ops.ClampOptions | number | null, max?: number | null): Tensor;
+    maskedFill_(mask: Tensor, value: number): Tensor;
+    zero_(): Tensor;
+    fill_(value: number): Tensor;
+    /** Copies src (broadcast to this shape, cast to this dtype) into this tensor. */
+    copy_(src: Tensor): Tensor;
+    /** Refills with uniform values in [low, high) (default [0, 1)). */
+    uniform_(low?: number, high?: number): Tensor;
+    normal_(mean?: number, std?: number): Tensor;
+  }
+}
+for (const name of ['add', 'sub', 'mul', 'div', 'pow'] as const) {
+  const fn = ops[name];
+  proto[`${name}_`] = function (this: Tensor, other: ops.Operand) {
+    return ops.writeBack(`${name}_`, this, () => fn(this, other));
+  };
+}
+proto.neg_ = function () {
+  return ops.writeBack('neg_', this, () => ops.neg(this));
+};
+proto.clamp_ = function (minOrOptions, max) {
+  return ops.writeBack('clamp_', this, () => ops.clamp(this, minOrOptions, max));
+};
+proto.maskedFill_ = function (mask, value) {
+  return ops.writeBack('maskedFill_', this, () => ops.maskedFill(this, mask, value));
+};
+proto.zero_ = function () {
+  return ops.writeBack('zero_', this, () => ops.zerosLike(this));
+};
+proto.fill_ = function (value) {
+  return ops.writeBack('fill_', this, () => ops.fullLike(this, value));
+};
+proto.copy_ = function (src) {
+  return ops.writeBack('copy_', this, () => ops.cast(ops.expand(src, this.shape), this.dtype));
+};
+proto.uniform_ = function (low, high) {
+  return ops.writeBack('uniform_', this, () => ops.uniform(this.shape, low ?? 0, high ?? 1, { device: this.device }));
+};
+proto.normal_ = function (mean, std) {
+  return ops.writeBack('normal_', this, () => ops.normal(mean ?? 0, std ?? 1, this.shape, { device: this.device }));
+};
+
 // Note [method arity]: a method given more arguments than it takes refuses them. Ported PyTorch
 // code passes keyword-less extras — x.sum(1, true) for keepdim, x.add(y, 2) for alpha,
 // x.squeeze(0, 1) — that would otherwise be dropped and the result silently wrong. A method's

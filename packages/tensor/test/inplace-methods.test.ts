@@ -1,0 +1,71 @@
+// PyTorch's in-place methods (x.add_(y), p.grad.zero_() …; ops/table/inplace.ts writeBack): the
+// values land in the tensor's own storage (views of it see them), the rules PyTorch keeps (no
+// broadcasting the tensor itself, no float into an integer tensor, parameters only under noGrad),
+// and a graph that saved the tensor refuses its backward afterwards.
+import { describe, expect, it } from 'vitest';
+import { manualSeed, noGrad, ones, scope, tensor, zeros } from '../src/index.js';
+
+const values = (t: { dataSync(): ArrayLike<number | bigint> }) => Array.from(t.dataSync(), Number);
+
+describe('in-place methods', () => {
+  it('write into the tensor itself and return it', () => {
+    scope(() => {
+      const x = tensor([1, 2, 3, 4], { shape: [2, 2] });
+      const view = x.reshape([4]);
+      expect(x.add_(1)).toBe(x);
+      expect(values(x)).toEqual([2, 3, 4, 5]);
+      x.mul_(tensor([1, -1])).sub_(0.5).div_(2);
+      expect(values(x)).toEqual([0.75, -1.75, 1.75, -2.75]);
+      x.clamp_(-1, 1).neg_();
+      expect(values(x)).toEqual([-0.75, 1, -1, 1]);
+      x.pow_(2);
+      expect(values(x)).toEqual([0.5625, 1, 1, 1]);
+      x.maskedFill_(x.lt(1), 7);
+      expect(values(x)).toEqual([7, 1, 1, 1]);
+      expect(values(view)).toEqual([7, 1, 1, 1]); // a view shares the storage
+      x.fill_(3);
+      expect(values(x)).toEqual([3, 3, 3, 3]);
+      x.copy_(tensor([1, 2])); // broadcast into the tensor's shape
+      expect(values(x)).toEqual([1, 2, 1, 2]);
+      x.zero_();
+      expect(values(x)).toEqual([0, 0, 0, 0]);
+      const i = zeros([2], { dtype: 'int64' });
+      i.copy_(tensor([1.9, -2.7]));
+      expect(values(i)).toEqual([1, -2]);
+    });
+  });
+
+  it('uniform_ and normal_ refill from the default stream', () => {
+    scope(() => {
+      manualSeed(5);
+      const a = zeros([1000]).uniform_(-2, 2);
+      const v = values(a);
+      expect(Math.min(...v)).toBeGreaterThanOrEqual(-2);
+      expect(Math.max(...v)).toBeLessThan(2);
+      const n = values(zeros([4000]).normal_(3, 0.5));
+      const mean = n.reduce((s, x) => s + x, 0) / n.length;
+      expect(Math.abs(mean - 3)).toBeLessThan(0.05);
+    });
+  });
+
+  it('keep PyTorch rules: parameters under noGrad only, no broadcasting the tensor, no float into integers', () => {
+    scope(() => {
+      const w = ones([2], { requiresGrad: true });
+      expect(() => w.add_(1)).toThrow(/^add_: a tensor that requires grad cannot be changed in place while grad mode is on; do it inside noGrad/);
+      noGrad(() => w.sub_(0.5));
+      expect(values(w)).toEqual([0.5, 0.5]);
+      expect(() => ones([2]).add_(ones([3, 2]))).toThrow(/^add_: the result's shape \[3,2\] does not match the tensor's \[2\]/);
+      expect(() => zeros([2], { dtype: 'int32' }).mul_(1.5)).toThrow(/^mul_: a float32 result cannot be written into a int32 tensor in place$/);
+    });
+  });
+
+  it('a graph that saved the tensor refuses its backward after an in-place change', () => {
+    scope(() => {
+      const w = ones([3], { requiresGrad: true });
+      const x = tensor([1, 2, 3]);
+      const y = w.mul(x).sum(); // saves x
+      x.add_(1);
+      expect(() => y.backward()).toThrow(/modified in place|version/);
+    });
+  });
+});
