@@ -25,3 +25,4 @@ export * from './sort.js';
 export * from './multinomial.js';
 export * from './composed-shape.js';
 export * from './attention.js';
+export * from './einsum.js';
