@@ -25,6 +25,24 @@ describe('init', () => {
     expect(stats(w.dataSync() as Float32Array)).toMatchObject({ min: 0.25, max: 0.25 });
   });
 
+  it('truncNormal keeps to its bounds with the truncated normal moments (torch.nn.init.trunc_normal_)', () => {
+    manualSeed(4);
+    const w = zeros([128, 256]);
+    expect(init.truncNormal(w)).toBe(w);
+    const s = stats(w.dataSync() as Float32Array);
+    expect(s.min).toBeGreaterThanOrEqual(-2);
+    expect(s.max).toBeLessThanOrEqual(2);
+    expect(Math.abs(s.mean)).toBeLessThan(0.02);
+    expect(s.std).toBeCloseTo(0.8796, 2); // sqrt(1 − 4φ(2)/(Φ(2) − Φ(−2)))
+    init.truncNormal(w, 0, 1, 0, Infinity); // the half-normal: mean sqrt(2/π)
+    const h = stats(w.dataSync() as Float32Array);
+    expect(h.min).toBeGreaterThanOrEqual(0);
+    expect(h.mean).toBeCloseTo(Math.sqrt(2 / Math.PI), 2);
+    init.truncNormal(w, 5, 0.02, 4.96, 5.04); // ±2σ around 5
+    expect(stats(w.dataSync() as Float32Array).std).toBeCloseTo(0.02 * 0.8796, 3);
+    expect(() => init.truncNormal(w, 0, 1, 2, -2)).toThrow(/^truncNormal: expected a < b, got a 2, b -2$/);
+  });
+
   it('orthogonal gives orthonormal rows (wide) or columns (tall)', () => {
     for (const shape of [[4, 9], [9, 4]]) {
       const w = init.orthogonal(zeros(shape));
