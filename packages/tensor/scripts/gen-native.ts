@@ -3,13 +3,15 @@
 //   native/src/gen/{cpu,cuda}_kernels.gen.{h,cc}  kernel prototypes + registration: a declared
 //                                      kernel that no backend file defines fails the link
 //   packages/tensor/src/gen/op-ids.gen.ts         the same ids for the TS side
+//   packages/tensor/src/gen/guarded.gen.ts        the public functions behind the arity guard
 // `--check` compares instead of writing (the test suite runs it, so drift fails CI).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { renderGuarded } from './render-guarded.js';
 import { renderNative } from './render-native.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const files = await renderNative();
+const files = { ...(await renderNative()), ...renderGuarded() };
 const check = process.argv.includes('--check');
 let stale = 0;
 for (const [rel, content] of Object.entries(files)) {

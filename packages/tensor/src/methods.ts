@@ -3,6 +3,7 @@
 import { backward, type BackwardOptions } from './autograd/backward.js';
 import { Device, type DeviceLike } from './device.js';
 import { dtypes, type DType } from './dtype.js';
+import { guardArity } from './arity.js';
 import { fromNative, ValueError } from './errors.js';
 import { native } from './native.js';
 import * as ops from './ops/table/index.js';
@@ -30,8 +31,6 @@ declare module './tensor.js' {
 }
 
 const proto = Tensor.prototype;
-// The class's own members: the arity guard at the end of this file wraps only what is added here.
-const classMembers = new Set(Object.getOwnPropertyNames(proto));
 proto.add = function (other) {
   return ops.add(this, other);
 };
@@ -488,21 +487,10 @@ proto.normal_ = function (mean, std) {
   return ops.writeBack('normal_', this, () => ops.normal(mean ?? 0, std ?? 1, this.shape, { device: this.device }));
 };
 
-// Note [method arity]: a method given more arguments than it takes refuses them. Ported PyTorch
-// code passes keyword-less extras — x.sum(1, true) for keepdim, x.add(y, 2) for alpha,
-// x.squeeze(0, 1) — that would otherwise be dropped and the result silently wrong. A method's
-// arity is its function's length (no method here uses default or rest parameters).
+// Every method refuses more arguments than it declares (Note [arity guard] in arity.ts): the ones
+// added here and the class's own.
 for (const name of Object.getOwnPropertyNames(proto)) {
   const fn = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown; // not through getters
-  if (classMembers.has(name) || typeof fn !== 'function') continue;
-  const most = fn.length;
-  const guarded = function (this: Tensor, ...args: unknown[]) {
-    if (args.length > most) {
-      const takes = most === 0 ? 'no arguments' : `at most ${most} argument${most > 1 ? 's' : ''}`;
-      throw new ValueError(`${name}: takes ${takes}, got ${args.length} (an extra one would be ignored, so it is refused; PyTorch's keyword arguments go in one options object here)`);
-    }
-    return fn.apply(this, args);
-  };
-  Object.defineProperty(guarded, 'name', { value: name });
-  (proto as unknown as Record<string, unknown>)[name] = guarded;
+  if (name === 'constructor' || typeof fn !== 'function') continue;
+  (proto as unknown as Record<string, unknown>)[name] = guardArity(name, fn as (...args: unknown[]) => unknown);
 }

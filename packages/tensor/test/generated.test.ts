@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { renderGuarded } from '../scripts/render-guarded.js';
 import { renderNative } from '../scripts/render-native.js';
 import { native } from '../src/native.js';
 import { opIds } from '../src/gen/op-ids.gen.js';
@@ -8,7 +9,7 @@ import { opIds } from '../src/gen/op-ids.gen.js';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 it('the committed native dispatch matches the op table (npm run gen -w @nutshell/tensor)', async () => {
-  for (const [rel, content] of Object.entries(await renderNative())) {
+  for (const [rel, content] of Object.entries({ ...(await renderNative()), ...renderGuarded() })) {
     expect(readFileSync(root + rel, 'utf8'), `${rel} is stale`).toBe(content);
   }
 });

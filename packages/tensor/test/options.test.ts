@@ -2,7 +2,8 @@
 // an options object whose keys are checked — found by a user trial, where sum(x, 1) and a
 // misspelt keepDim silently reduced over everything.
 import { describe, expect, it } from 'vitest';
-import { arange, argmax, argmin, clamp, full, logsumexp, maskedFill, max, mean, min, ones, randn, scope, std, sum, tensor, variance, zeros } from '../src/index.js';
+import { maxArguments } from '../src/arity.js';
+import { arange, argmax, dropout, argmin, clamp, full, logsumexp, maskedFill, max, mean, min, ones, randn, scope, std, sum, tensor, variance, zeros } from '../src/index.js';
 
 const x = () => tensor([[1, 5, 3], [4, 2, 6]]);
 const values = (t: { dataSync(): ArrayLike<number | bigint> }) => Array.from(t.dataSync(), Number);
@@ -65,9 +66,17 @@ describe('reduction arguments', () => {
 // Found by a second user trial: PyTorch's extra positional arguments (x.sum(1, True), x.add(y, 2)
 // for alpha, torch.ones(2, 3, dtype) as a string) were dropped without a word.
 describe('extra arguments and misplaced options are refused, not ignored', () => {
-  it('methods given more arguments than they take (Note [method arity])', () => {
+  it('methods and functions given more arguments than they declare (Note [arity guard])', () => {
     scope(() => {
-      expect(() => x().sum(1, true as never)).toThrow(/^sum: takes at most 1 argument, got 2 \(an extra one would be ignored, so it is refused/);
+      expect(() => x().sum(1, true as never)).toThrow(/^sum: takes at most 1 argument, got 2 \(an extra argument would be ignored, so it is refused; PyTorch's keyword arguments/);
+      expect(() => x().reshape(3, 2 as never)).toThrow(/^reshape: takes at most 1 argument, got 2 \(pass the dims as one array, e\.g\. x\.reshape\(\[4, 3\]\)\)$/);
+      expect(() => x().size(0, 1 as never)).toThrow(/^size: takes at most 1 argument, got 2/);
+      expect(() => (sum as (...a: unknown[]) => unknown)(x(), 1, true)).toThrow(/^sum: takes at most 2 arguments, got 3/);
+      expect(() => (std as (...a: unknown[]) => unknown)(x(), 1, false)).toThrow(/^std: takes at most 2 arguments, got 3/);
+      // Defaults count: dropout(x, p, training, options) takes four.
+      expect(dropout(x(), 0.5, false, {}).shape).toEqual([2, 3]);
+      expect(maxArguments((a: number, b = [1, 2], { c } = { c: ')' }, d?: string) => [a, b, c, d])).toBe(4);
+      expect(maxArguments((...all: number[]) => all)).toBe(Infinity);
       expect(() => x().mean(-1, { keepdim: true } as never)).toThrow(/^mean: takes at most 1 argument, got 2/);
       expect(() => x().add(x(), 5 as never)).toThrow(/^add: takes at most 1 argument, got 2/);
       expect(() => x().squeeze(0, 1 as never)).toThrow(/^squeeze: takes at most 1 argument, got 2/);
