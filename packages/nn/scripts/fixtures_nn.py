@@ -146,6 +146,15 @@ def attention_mask_fixture():
     out, w = mha(x, k[:, 0], v[:, 0])
     out.sum().backward()
     t["unbatched.output"], t["unbatched.weights"], t["unbatched.grad"] = out.detach(), w.detach(), x.grad.clone()
+    # A TransformerEncoderLayer over a batch whose second sequence is all padding: PyTorch's
+    # attention gives such queries zero weights, so output and gradients stay finite.
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0)
+    t.update({f"layer.param.{n}": p.detach().clone() for n, p in layer.state_dict().items()})
+    x = randn(3, 2, 8).requires_grad_(True)
+    all_padding = torch.tensor([[0, 0, 1], [1, 1, 1]], dtype=torch.bool)
+    out = layer(x, src_key_padding_mask=all_padding)
+    out.sum().backward()
+    t.update({"layer.input": x.detach().clone(), "layer.padding": all_padding, "layer.output": out.detach(), "layer.grad": x.grad.clone()})
     save_file({n: v.contiguous() for n, v in t.items()}, os.path.join(OUT, "attention-masks.safetensors"))
 
 

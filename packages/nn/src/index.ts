@@ -20,4 +20,4 @@ export * as init from './init.js';
 export { save, load, loadMetadata, type StateDict } from './checkpoint.js';
 export { summary, type ModelSummary, type LayerSummary } from './summary.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall, type MultiheadAttentionResult } from './layers/attention.js';
-export { TransformerEncoderLayer, TransformerEncoder, type TransformerEncoderLayerOptions, type TransformerEncoderCall } from './layers/transformer.js';
+export { TransformerEncoderLayer, TransformerEncoder, type TransformerEncoderLayerOptions, type TransformerEncoderLayerCall, type TransformerEncoderCall } from './layers/transformer.js';

@@ -61,6 +61,19 @@ describe('MultiheadAttention masks match PyTorch', () => {
     });
   });
 
+  it('a TransformerEncoderLayer over a batch with an all-padding sequence stays finite, as PyTorch', () => {
+    scope(() => {
+      const layerOf = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0 });
+      layerOf.loadStateDict(new Map([...tensors].filter(([k]) => k.startsWith('layer.param.')).map(([k, v]: [string, RawTensor]) => [k.slice(12), tensor(v.data, { shape: v.shape })])));
+      const x = load('layer.input', true);
+      const out = layerOf.forward(x, { srcKeyPaddingMask: load('layer.padding') });
+      expectClose(out.dataSync(), raw('layer.output').data, 1e-5, 1e-4, 'output');
+      out.sum().backward();
+      expectClose(x.grad!.dataSync(), raw('layer.grad').data, 1e-5, 1e-4, 'input gradient');
+      for (const [k, p] of layerOf.namedParameters()) expect(p.grad!.dataSync().every(Number.isFinite), k).toBe(true);
+    });
+  });
+
   it('self-attention when key and value are omitted; no weights when not asked for', () => {
     scope(() => {
       const mha = layer();

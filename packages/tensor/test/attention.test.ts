@@ -36,6 +36,20 @@ for (const device of devices) {
       });
     }
 
+    it('a query with every key masked gets zeros and finite gradients, as PyTorch 2.13', () => {
+      scope(() => {
+        const want = {"y": [0.712302, 0.871603, 0.0, 0.0, 0.670076, 0.560997], "gq": [0.012195, -0.008672, -0.027159, -0.038195, 0.0, 0.0, 0.0, 0.0, 0.052516, 0.03354, 0.005361, -0.024289], "gk": [-0.002954, -0.008004, -0.011971, -0.014317, -0.001477, 0.023467, 0.045235, 0.060881, -0.002637, 0.009201, 0.019794, 0.027708, 0.000406, -0.001416, -0.003046, -0.004264, 0.006662, -0.023248, -0.050012, -0.070007], "gv": [0.296669, 0.640577, 0.058285, 0.001441, -0.027898, -0.20535, -0.008235, -0.060617, -0.027652, -0.20354]};
+        const q = seq([1, 3, 4], 0.37, 0.1, 1, device, true), k = seq([1, 5, 4], 0.53, 0.2, 1, device, true), v = seq([1, 5, 2], 0.29, 0.7, 1, device, true);
+        const mask = tensor([1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1].map(Boolean), { shape: [3, 5], device });
+        const y = scaledDotProductAttention(q, k, v, { attnMask: mask });
+        expectClose(y.dataSync(), want.y, 1e-5, 1e-5, 'output');
+        y.backward(seq([1, 3, 2], 0.71, 0.4, 1, device));
+        expectClose(q.grad!.dataSync(), want.gq, 1e-5, 1e-4, 'query grad');
+        expectClose(k.grad!.dataSync(), want.gk, 1e-5, 1e-4, 'key grad');
+        expectClose(v.grad!.dataSync(), want.gv, 1e-5, 1e-4, 'value grad');
+      });
+    });
+
     it('dropout on the weights draws from the given stream, and only while training', () => {
       scope(() => {
         const q = seq([1, 4, 4], 0.37, 0.1, 1, device), k = seq([1, 4, 4], 0.53, 0.2, 1, device), v = seq([1, 4, 4], 0.29, 0.7, 1, device);
@@ -58,5 +72,7 @@ describe('scaledDotProductAttention refuses, naming the argument', () => {
     expect(() => scaledDotProductAttention(q, k, v, { isCausal: true, attnMask: seq([3, 5], 1, 1) })).toThrow(/^scaledDotProductAttention: pass either attnMask or isCausal, not both \(as PyTorch\)$/);
     expect(() => scaledDotProductAttention(q, k, v, { dropoutP: 2 })).toThrow(/^scaledDotProductAttention: dropoutP expected a probability in \[0, 1\], got 2$/);
     expect(() => scaledDotProductAttention(q, k, v, { causal: true } as never)).toThrow(/^scaledDotProductAttention: unknown option 'causal'/);
+    expect(() => scaledDotProductAttention(q, k, v, { attnMask: tensor([1, 0], { dtype: 'int64' }) })).toThrow(/^scaledDotProductAttention: attnMask expected bool or float32, got int64$/);
+    expect(() => scaledDotProductAttention(q, k, v, { attnMask: seq([4, 5], 1, 1) })).toThrow(/^scaledDotProductAttention: attnMask \[4,5\] does not broadcast to the scores \[\.\.\., 3, 5\] \(query \[2,3,4\], key \[2,5,4\]\)$/);
   });
 });

@@ -56,7 +56,11 @@ export interface MultiheadAttentionCall {
 
 export interface MultiheadAttentionResult {
   output: Tensor;
-  /** The attention weights (after dropout, as PyTorch), or null when needWeights is false. */
+  /**
+   * The attention weights (after dropout, as PyTorch), or null when needWeights is false. A query
+   * whose every key is masked gets zero weights and a zero output (PyTorch's fast path; its
+   * needWeights path gives NaN there).
+   */
   weights: Tensor | null;
 }
 

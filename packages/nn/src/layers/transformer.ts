@@ -24,13 +24,18 @@ export interface TransformerEncoderLayerOptions {
   bias?: boolean;
 }
 
-export interface TransformerEncoderCall {
-  /** [L, L] or [N·heads, L, L]: true (or −inf) marks a pair that may not attend. */
-  mask?: Tensor | null;
+export interface TransformerEncoderLayerCall {
+  /** [L, L] or [N·heads, L, L]: true (or −inf) marks a pair that may not attend (PyTorch's src_mask). */
+  srcMask?: Tensor | null;
   /** [N, L]: true marks padding, which no position attends to. */
   srcKeyPaddingMask?: Tensor | null;
   /** Hide the future (when no mask is given). */
   isCausal?: boolean;
+}
+
+/** TransformerEncoder.forward's options: PyTorch names the attention mask `mask` there. */
+export interface TransformerEncoderCall extends Omit<TransformerEncoderLayerCall, 'srcMask'> {
+  mask?: Tensor | null;
 }
 
 const LAYER_KEYS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'bias'] as const;
@@ -68,11 +73,11 @@ export class TransformerEncoderLayer extends Module {
     this.dropout2 = new Dropout(p);
   }
 
-  forward(src: Tensor, call: TransformerEncoderCall = {}): Tensor {
-    checkOptions('TransformerEncoderLayer.forward', call, ['mask', 'srcKeyPaddingMask', 'isCausal']);
+  forward(src: Tensor, call: TransformerEncoderLayerCall = {}): Tensor {
+    checkOptions('TransformerEncoderLayer.forward', call, ['srcMask', 'srcKeyPaddingMask', 'isCausal']);
     const attend = (x: Tensor) =>
       this.dropout1.forward(
-        this.self_attn.forward(x, x, x, { attnMask: call.mask, keyPaddingMask: call.srcKeyPaddingMask, isCausal: call.isCausal, needWeights: false }).output,
+        this.self_attn.forward(x, x, x, { attnMask: call.srcMask, keyPaddingMask: call.srcKeyPaddingMask, isCausal: call.isCausal, needWeights: false }).output,
       );
     const act = this.activation === 'gelu' ? gelu : relu;
     const feedForward = (x: Tensor) => this.dropout2.forward(this.linear2.forward(this.dropout.forward(act(this.linear1.forward(x)))));
@@ -112,8 +117,10 @@ export class TransformerEncoder extends Module {
   }
 
   forward(src: Tensor, call: TransformerEncoderCall = {}): Tensor {
+    checkOptions('TransformerEncoder.forward', call, ['mask', 'srcKeyPaddingMask', 'isCausal']);
+    const { mask, ...rest } = call;
     let x = src;
-    for (const layer of this.layers) x = (layer as TransformerEncoderLayer).forward(x, call);
+    for (const layer of this.layers) x = (layer as TransformerEncoderLayer).forward(x, { ...rest, srcMask: mask });
     return this.norm ? this.norm.forward(x) : x;
   }
 }

@@ -8,7 +8,8 @@ import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { add, mul, where } from './binary.js';
-import { tril } from './composed-ops.js';
+import { eq } from './compare.js';
+import { all, tril } from './composed-ops.js';
 import { ones } from './creation.js';
 import { matmul } from './linalg.js';
 import { dropout, type Generator } from './random.js';
@@ -57,14 +58,28 @@ export function attentionWeights(q: Tensor, k: Tensor, v: Tensor, options: Atten
   const scale = options.scale ?? 1 / Math.sqrt(E);
   const mask = options.attnMask ?? null;
   if (mask && options.isCausal) throw new ValueError(`${fn}: pass either attnMask or isCausal, not both (as PyTorch)`);
+  if (mask) checkMask(fn, mask, q, k, L, S);
   return scope(() => {
     let scores = mul(matmul(q, transpose(k, -2, -1)), scale);
     if (options.isCausal) scores = where(tril(ones([L, S], { dtype: 'bool', device: q.device })), scores, -Infinity);
     if (mask) scores = mask.dtype === 'bool' ? where(mask, scores, -Infinity) : add(scores, mask);
-    let weights = softmax(scores, -1);
+    // A query that may attend to nothing gets zero weights (PyTorch 2.5+'s choice), not the NaN
+    // of softmax over −inf alone, which would poison every gradient upstream.
+    const blind = mask ? all(eq(scores, -Infinity), { dim: -1, keepdim: true }) : null;
+    let weights = softmax(blind ? where(blind, 0, scores) : scores, -1);
+    if (blind) weights = where(blind, 0, weights);
     if (p > 0 && (options.training ?? true)) weights = dropout(weights, p, true, { generator: options.generator });
     return { output: matmul(weights, v), weights };
   });
+}
+
+function checkMask(fn: string, mask: Tensor, q: Tensor, k: Tensor, L: number, S: number): void {
+  if (!(mask as Tensor | undefined)?.isTensor) throw new ValueError(`${fn}: attnMask expected a tensor, got ${typeof mask}`);
+  if (mask.dtype !== 'bool' && mask.dtype !== 'float32') throw new DTypeError(`${fn}: attnMask expected bool or float32, got ${mask.dtype}`);
+  const [ml, ms] = mask.shape.length >= 2 ? mask.shape.slice(-2) : [1, mask.shape[0] ?? 1];
+  if ((ml !== 1 && ml !== L) || (ms !== 1 && ms !== S)) {
+    throw new ShapeError(`${fn}: attnMask ${fmtShape(mask.shape)} does not broadcast to the scores [..., ${L}, ${S}] (query ${fmtShape(q.shape)}, key ${fmtShape(k.shape)})`);
+  }
 }
 
 /**
