@@ -459,7 +459,7 @@ declare module './tensor.js' {
 for (const name of ['add', 'sub', 'mul', 'div', 'pow'] as const) {
   const fn = ops[name];
   proto[`${name}_`] = function (this: Tensor, other: ops.Operand) {
-    return ops.writeBack(`${name}_`, this, () => fn(this, other));
+    return ops.writeBack(`${name}_`, this, () => fn(this, other), [other]);
   };
 }
 proto.neg_ = function () {
@@ -469,7 +469,7 @@ proto.clamp_ = function (minOrOptions, max) {
   return ops.writeBack('clamp_', this, () => ops.clamp(this, minOrOptions, max));
 };
 proto.maskedFill_ = function (mask, value) {
-  return ops.writeBack('maskedFill_', this, () => ops.maskedFill(this, mask, value));
+  return ops.writeBack('maskedFill_', this, () => ops.maskedFill(this, mask, value), [mask]);
 };
 proto.zero_ = function () {
   return ops.writeBack('zero_', this, () => ops.zerosLike(this));
@@ -478,7 +478,11 @@ proto.fill_ = function (value) {
   return ops.writeBack('fill_', this, () => ops.fullLike(this, value));
 };
 proto.copy_ = function (src) {
-  return ops.writeBack('copy_', this, () => ops.cast(ops.expand(src, this.shape), this.dtype));
+  if (!src?.isTensor) throw new ValueError(`copy_: src expected a tensor, got ${src === null ? 'null' : typeof src}`);
+  if (src.shape.length > this.shape.length || src.shape.some((d, i) => d !== 1 && d !== this.shape[this.shape.length - src.shape.length + i])) {
+    throw new ValueError(`copy_: src [${src.shape.join(',')}] does not broadcast to this tensor's shape [${this.shape.join(',')}]`);
+  }
+  return ops.writeBack('copy_', this, () => ops.cast(ops.expand(src, this.shape), this.dtype), [src]);
 };
 proto.uniform_ = function (low, high) {
   return ops.writeBack('uniform_', this, () => ops.uniform(this.shape, low ?? 0, high ?? 1, { device: this.device }));

@@ -51,11 +51,30 @@ describe('in-place methods', () => {
   it('keep PyTorch rules: parameters under noGrad only, no broadcasting the tensor, no float into integers', () => {
     scope(() => {
       const w = ones([2], { requiresGrad: true });
-      expect(() => w.add_(1)).toThrow(/^add_: a tensor that requires grad cannot be changed in place while grad mode is on; do it inside noGrad/);
+      expect(() => w.add_(1)).toThrow(/^add_: a leaf tensor that requires grad cannot be changed in place while grad mode is on; do it inside noGrad/);
+      expect(() => w.mul(2).mul_(3)).toThrow(/^mul_: in-place changes are not recorded by autograd here, and this tensor is part of a graph; write the result to a new tensor instead \(y = y\.mul\(…\)\)$/);
+      expect(() => zeros([2]).copy_(w.mul(3))).toThrow(/^copy_: the source requires grad, and in-place writes are not recorded by autograd here/);
+      expect(() => zeros([2]).copy_(ones([3]))).toThrow(/^copy_: src \[3\] does not broadcast to this tensor's shape \[2\]$/);
       noGrad(() => w.sub_(0.5));
       expect(values(w)).toEqual([0.5, 0.5]);
       expect(() => ones([2]).add_(ones([3, 2]))).toThrow(/^add_: the result's shape \[3,2\] does not match the tensor's \[2\]/);
       expect(() => zeros([2], { dtype: 'int32' }).mul_(1.5)).toThrow(/^mul_: a float32 result cannot be written into a int32 tensor in place$/);
+    });
+  });
+
+  it("refuse copies that PyTorch would have made views: the write would not reach the original (Note [copies of views])", () => {
+    scope(() => {
+      const x = tensor([1, 2, 3, 4], { shape: [2, 2] });
+      const message = /^zero_: this tensor is a copy made by narrow, select, transpose, permute, expand, split or the like \(views in PyTorch, copies here\)/;
+      expect(() => x.narrow(0, 0, 1).zero_()).toThrow(message);
+      expect(() => x.select(0, 1).fill_(9)).toThrow(/^fill_: this tensor is a copy/);
+      expect(() => x.T.zero_()).toThrow(message);
+      expect(() => x.unbind()[0].zero_()).toThrow(message);
+      expect(() => x.narrow(0, 0, 1).reshape([2]).zero_()).toThrow(message); // a view of the copy
+      expect(values(x.narrow(0, 0, 1).clone().zero_())).toEqual([0, 0]); // an explicit copy is fine
+      expect(values(x)).toEqual([1, 2, 3, 4]);
+      expect(values(x.reshape([4]).add_(1))).toEqual([2, 3, 4, 5]); // a true view writes through
+      expect(values(x)).toEqual([2, 3, 4, 5]);
     });
   });
 

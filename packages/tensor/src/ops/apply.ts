@@ -12,6 +12,7 @@ import { DTypeError, DeviceError, ValueError, fromNative } from '../errors.js';
 import { keep as untrack } from '../memory.js';
 import { opCallTimes } from '../profile.js';
 import { native, opId } from '../native.js';
+import { isViewCopy, markViewCopy } from '../view-copies.js';
 import { Tensor } from '../tensor.js';
 import { inputSpec, type AttrSpec, type AttrValue, type OpDecl, type OutputMeta, type TensorMeta } from './declare.js';
 
@@ -226,6 +227,7 @@ function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: 
   }
 
   const visible = decl.visibleOutputs ?? outputs.length;
+  if (decl.copiesAView || (decl.view && isViewCopy(inputs[0]))) for (let i = 0; i < visible; i++) markViewCopy(outputs[i]);
   if (!decl.grad && isCreatingGraph() && inputs.some((t) => t.requiresGrad) && outputs.some((t) => t.dtype === 'float32')) {
     for (const t of outputs) t.dispose();
     throw new ValueError(`backward: ${decl.name} has no gradient of its own, so a graph of the gradients through it cannot be created (createGraph: second derivatives through this op are not supported)`);

@@ -117,6 +117,8 @@ export interface OpDecl<A extends Record<string, AttrValue> = Record<string, Att
   inplace?: Readonly<Record<number, number>> | ((inputCount: number) => Readonly<Record<number, number>>);
   /** A view: the output shares input 0's storage (same dense order, new shape); no kernel runs. */
   view?: boolean;
+  /** A view in PyTorch, a copy here: in-place writes into the outputs are refused (Note [copies of views]). */
+  copiesAView?: boolean;
   /** Gradients of the inputs, composed of other ops. Absent: not differentiable. */
   grad?: (ctx: GradContext<A>) => (Tensor | null)[];
   /** Which inputs/outputs backward reads; only those are kept alive by the graph. */

@@ -4,6 +4,7 @@ import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { isGradEnabled, noGrad } from '../../autograd/grad-mode.js';
 import { isFloating } from '../../dtype.js';
 import { scope } from '../../memory.js';
+import { isViewCopy } from '../../view-copies.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { ALL, defineOp } from '../declare.js';
@@ -39,15 +40,28 @@ export function copyInto(dst: Tensor, src: Tensor): Tensor {
 /**
  * PyTorch's in-place methods (x.add_(y), x.zero_() …): `result`, computed from x by ordinary ops,
  * is written back into x's storage, which must keep its shape and dtype (a float result is not
- * cast into an integer tensor, as PyTorch refuses it). Refused on a tensor that requires grad
- * while grad mode is on — the same rule as PyTorch's for leaves; here for every tensor, since the
- * write is not recorded — so parameters are changed in place under noGrad, as under
- * torch.no_grad(). A graph that saved x refuses its backward afterwards (version counters).
+ * cast into an integer tensor, as PyTorch refuses it). The write is not recorded by autograd, so
+ * it is refused where PyTorch would record it — on a tensor that requires grad, or from `sources`
+ * that do, while grad mode is on — and on a copy that PyTorch would have made a view (Note
+ * [copies of views]). A graph that saved x refuses its backward afterwards (version counters).
  */
-export function writeBack(op: string, x: Tensor, result: () => Tensor): Tensor {
+export function writeBack(op: string, x: Tensor, result: () => Tensor, sources: readonly unknown[] = []): Tensor {
   if (!x?.isTensor) throw new DTypeError(`${op}: expected a tensor, got ${x === null ? 'null' : typeof x}`);
-  if (x.requiresGrad && isGradEnabled()) {
-    throw new ValueError(`${op}: a tensor that requires grad cannot be changed in place while grad mode is on; do it inside noGrad(() => …), as under PyTorch's torch.no_grad()`);
+  if (isGradEnabled()) {
+    if (x.requiresGrad && x.isLeaf) {
+      throw new ValueError(`${op}: a leaf tensor that requires grad cannot be changed in place while grad mode is on; do it inside noGrad(() => …), as under PyTorch's torch.no_grad()`);
+    }
+    if (x.requiresGrad) {
+      throw new ValueError(`${op}: in-place changes are not recorded by autograd here, and this tensor is part of a graph; write the result to a new tensor instead (y = y.${op.slice(0, -1)}(…))`);
+    }
+    if (sources.some((s) => (s as Tensor | undefined)?.isTensor && (s as Tensor).requiresGrad)) {
+      throw new ValueError(`${op}: the source requires grad, and in-place writes are not recorded by autograd here; use the result as a new tensor instead (e.g. a = src.clone())`);
+    }
+  }
+  if (isViewCopy(x)) {
+    throw new ValueError(
+      `${op}: this tensor is a copy made by narrow, select, transpose, permute, expand, split or the like (views in PyTorch, copies here), so writing into it would not change the tensor it was taken from; write into that tensor instead (maskedFill_, copy_ of a full-size result), or clone() this one to keep the copy`,
+    );
   }
   return noGrad(() =>
     scope(() => {

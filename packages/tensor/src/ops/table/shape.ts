@@ -56,6 +56,7 @@ export const view = (x: Tensor, shape: readonly number[] | number): Tensor => re
 
 export const expandOp = defineOp<{ shape: readonly number[] }>({
   name: 'expand',
+  copiesAView: true,
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: { shape: { kind: 'ints' } },
   outputs: ([x], a) => {
@@ -113,6 +114,7 @@ function permutation(op: string, dims: readonly number[], rank: number): number[
 
 export const permuteOp = defineOp<{ dims: readonly number[] }>({
   name: 'permute',
+  copiesAView: true,
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: { dims: { kind: 'ints' } },
   outputs: ([x], a) => [{ shape: permutation('permute', a.dims, x.shape.length).map((d) => x.shape[d]), dtype: x.dtype }],
@@ -150,6 +152,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 export const transposeOp = defineOp<{ dim0: number; dim1: number }>({
   name: 'transpose',
+  copiesAView: true,
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: { dim0: { kind: 'int' }, dim1: { kind: 'int' } },
   outputs: ([x], a) => {
@@ -321,6 +324,7 @@ function narrowRange(shape: readonly number[], dim: number, start: number, lengt
 
 export const narrowOp = defineOp<{ dim: number; start: number; length: number }>({
   name: 'narrow',
+  copiesAView: true,
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: { dim: { kind: 'int' }, start: { kind: 'int' }, length: { kind: 'int' } },
   outputs: ([x], a) => {
@@ -373,6 +377,7 @@ const SLICE_END = Number.MAX_SAFE_INTEGER;
 
 export const sliceOp = defineOp<{ dim: number; start: number; end: number; step: number }>({
   name: 'slice',
+  copiesAView: true,
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: { dim: { kind: 'int', default: 0 }, start: { kind: 'int', default: 0 }, end: { kind: 'int', default: SLICE_END }, step: { kind: 'int', default: 1 } },
   outputs: ([x], a) => {
@@ -617,6 +622,7 @@ function joinPieces(grads: readonly (Tensor | null)[], x: TensorMeta, dim: numbe
 
 export const splitOp = defineOp<{ splitSize: number; sections: readonly number[]; dim: number }>({
   name: 'split',
+  copiesAView: true,
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: { splitSize: { kind: 'int', default: -1 }, sections: { kind: 'ints', default: [] }, dim: { kind: 'int', default: 0 } },
   outputs: ([x], a) => {
@@ -696,6 +702,7 @@ function chunkSizes(shape: readonly number[], dim: number, chunks: number): { di
 
 export const chunkOp = defineOp<{ chunks: number; dim: number }>({
   name: 'chunk',
+  copiesAView: true,
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: { chunks: { kind: 'int' }, dim: { kind: 'int', default: 0 } },
   outputs: ([x], a) => {
