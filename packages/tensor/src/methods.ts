@@ -4,7 +4,7 @@ import { backward, type BackwardOptions } from './autograd/backward.js';
 import { Device, type DeviceLike } from './device.js';
 import { dtypes, type DType } from './dtype.js';
 import { guardArity } from './arity.js';
-import { fromNative, ValueError } from './errors.js';
+import { DeviceError, fromNative, ValueError } from './errors.js';
 import { native } from './native.js';
 import * as ops from './ops/table/index.js';
 import { Tensor } from './tensor.js';
@@ -55,6 +55,9 @@ proto.cast = function (dtype) {
 proto.to = function (spec) {
   // PyTorch's x.to(torch.int64): a dtype name casts.
   if (typeof spec === 'string' && (dtypes as readonly string[]).includes(spec)) return ops.cast(this, spec as DType);
+  if (typeof spec === 'string' && !/^(cpu|cuda)(:\d+)?$/.test(spec)) {
+    throw new DeviceError(`to: expected a device ('cpu', 'cuda', 'cuda:N') or a dtype (${dtypes.join(', ')}), got '${spec}'`);
+  }
   const device = Device.of(spec, 'to');
   if (device === this.device) return this;
   try {
@@ -258,7 +261,7 @@ declare module './tensor.js' {
     topk(k: number, options?: ops.TopkOptions): ops.ValuesAndIndices;
     kthvalue(k: number, options?: ops.KthvalueOptions): ops.ValuesAndIndices;
     /** The lower median of all elements, or along a dim with indices. */
-    median(): Tensor;
+    median(options?: { keepdim?: boolean }): Tensor;
     median(options: number | (ops.KthvalueOptions & { dim: number })): ops.ValuesAndIndices;
   }
 }
@@ -274,8 +277,8 @@ proto.topk = function (k, options) {
 proto.kthvalue = function (k, options) {
   return ops.kthvalue(this, k, options);
 };
-proto.median = function (this: Tensor, options?: number | (ops.KthvalueOptions & { dim: number })) {
-  return options === undefined ? ops.median(this) : ops.median(this, options);
+proto.median = function (this: Tensor, options?: number | ops.KthvalueOptions) {
+  return ops.median(this, options as never);
 } as Tensor['median'];
 
 // ---- composed functions as methods (ops/table/composed-*.ts, multinomial.ts) ----

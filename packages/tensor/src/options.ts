@@ -13,6 +13,10 @@ const renamed: Record<string, string> = {
 
 /** Throws a ValueError when `options` has a key outside `known`. */
 export function checkOptions(fn: string, options: object, known: readonly string[]): void {
+  if ((options as { isTensor?: boolean } | null)?.isTensor) {
+    const elementwise = fn === 'max' || fn === 'min' ? `; the elementwise ${fn} of two tensors is ${fn === 'max' ? 'maximum' : 'minimum'}(a, b)` : '';
+    throw new ValueError(`${fn}: options expected an object with ${known.map((k) => `'${k}'`).join(', ')}, got a Tensor${elementwise}`);
+  }
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     const got = Array.isArray(options) ? 'an array' : typeof options === 'string' ? `string '${options}'` : String(options);
     throw new ValueError(`${fn}: options expected an object with ${known.map((k) => `'${k}'`).join(', ')}, got ${got}`);

@@ -59,8 +59,9 @@ function registerPending(): void {
 }
 
 /**
- * An n-dimensional array on a device. Immutable: ops return new tensors; only `grad` (and
- * `requiresGrad` on leaves) change. Its storage is dense and row-major.
+ * An n-dimensional array on a device. Ops return new tensors; only the in-place methods
+ * (`add_`, `copy_` …, outside autograd), optimiser steps and `copyInto` write into an existing
+ * one. Its storage is dense and row-major.
  */
 export class Tensor {
   /** Duck-typing mark, cheaper than instanceof across package copies. */
@@ -243,6 +244,16 @@ export class Tensor {
   }
 
   toString(): string {
+    return formatTensor(this);
+  }
+
+  /** The number of dimensions (PyTorch's x.dim()). */
+  dim(): number {
+    return this.shape.length;
+  }
+
+  /** console.log(t) and util.inspect show the values, as toString(). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
     return formatTensor(this);
   }
 }

@@ -47,7 +47,7 @@ describe('einsum', () => {
     expect(() => einsum('ijk->i', a)).toThrow(/^einsum: operand 0 has 2 dims \[2,3\] but subscripts 'ijk' name 3$/);
     expect(() => einsum('ij->iz', a)).toThrow(/^einsum: output subscript 'z' appears in no operand of 'ij->iz'$/);
     expect(() => einsum('ij->ii', a)).toThrow(/^einsum: output subscript 'i' appears twice in 'ij->ii'$/);
-    expect(() => einsum('i1->i', a)).toThrow(/^einsum: operand 0 'i1' has '1'; subscripts are letters a-z, A-Z and '\.\.\.'$/);
+    expect(() => einsum('i1->i', a)).toThrow(/^einsum: equation 'i1->i' has '1'; subscripts are letters a-z, A-Z and '\.\.\.'/);
     expect(() => einsum('ii->i', a)).toThrow(/^einsum: subscript 'i' has size 2 in operand 0 \[2,3\] but 3 in operand 0$/);
     expect(() => einsum('...ij->ij', seq([5, 2, 3], 0.1, 0.1, 'cpu'))).toThrow(/^einsum: the output of '\.\.\.ij->ij' must place '\.\.\.'/);
   });

@@ -1,7 +1,9 @@
 // The reductions' arguments: a dim or a list of dims alone, as PyTorch takes them (x.sum(1)), or
 // an options object whose keys are checked — found by a user trial, where sum(x, 1) and a
 // misspelt keepDim silently reduced over everything.
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import * as T from '../src/index.js';
 import { maxArguments } from '../src/arity.js';
 import { arange, argmax, dropout, argmin, clamp, full, logsumexp, maskedFill, max, mean, min, ones, randn, scope, std, sum, tensor, variance, zeros } from '../src/index.js';
 
@@ -117,6 +119,36 @@ describe('extra arguments and misplaced options are refused, not ignored', () =>
       const y = tensor([1.5, -2.5]).to('int64');
       expect(y.dtype).toBe('int64');
       expect(Array.from(y.dataSync(), Number)).toEqual([1, -2]);
+    });
+  });
+});
+
+// Found by a third user trial: refusals that named an internal op or said too little.
+describe('clearer refusals and small PyTorch conveniences', () => {
+  it('name the function and what it expected', () => {
+    scope(() => {
+      const x = tensor([[3, 1], [2, 4]]);
+      expect(() => max(x, x as never)).toThrow(/^max: options expected an object with 'dim', 'keepdim', got a Tensor; the elementwise max of two tensors is maximum\(a, b\)$/);
+      expect(() => (T.cumprod as (a: unknown) => unknown)(x)).toThrow(/^cumprod: dim expected an integer, got none/);
+      expect(() => T.select(x, 0, 0.5)).toThrow(/^select: index expected an integer, got 0\.5$/);
+      expect(() => T.einsum('ij;jk->ik', x, x)).toThrow(/^einsum: equation 'ij;jk->ik' has ';'/);
+      expect(() => T.einsum('ij,jk->ik', x, x.long())).toThrow(/^einsum: operand 1 expected float32, got int64 \(cast it with \.float\(\)\)$/);
+      expect(() => x.to('float64' as never)).toThrow(/^to: expected a device \('cpu', 'cuda', 'cuda:N'\) or a dtype \(float32, int32, int64, uint8, bool\), got 'float64'$/);
+    });
+  });
+
+  it('sort bools (false first), take PyTorch\'s stable flag, keepdim for the median of everything, diag of bools, dim(), console.log', () => {
+    scope(() => {
+      const b = tensor([true, false, true, false]);
+      const s = T.sort(b, { stable: true });
+      expect(Array.from(s.values.dataSync())).toEqual([0, 0, 1, 1]);
+      expect(s.values.dtype).toBe('bool');
+      expect(values(s.indices)).toEqual([1, 3, 0, 2]);
+      expect(T.median(tensor([[1, 5], [3, 2]]), { keepdim: true }).shape).toEqual([1, 1]);
+      expect(Array.from(T.diag(tensor([true, false])).dataSync())).toEqual([1, 0, 0, 0]);
+      expect(T.diag(tensor([true, false])).dtype).toBe('bool');
+      expect(tensor([[1, 2]]).dim()).toBe(2);
+      expect(inspect(tensor([1.5, 2]))).toBe(tensor([1.5, 2]).toString());
     });
   });
 });

@@ -119,6 +119,7 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
  */
 function scan(fn: string, x: Tensor, dim: number, combine: (a: Tensor, b: Tensor) => Tensor, identity: number): Tensor {
   tensorArg(fn, 'input', x);
+  if (!Number.isSafeInteger(dim)) throw new ValueError(`${fn}: dim expected an integer, got ${dim === undefined ? 'none' : String(dim)} (PyTorch's ${fn} takes a dim too)`);
   const d = normDim(fn, dim, x.shape.length);
   return scope(() => {
     const wide = isFloating(x.dtype) ? x : cast(x, 'int64');

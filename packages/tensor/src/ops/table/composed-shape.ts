@@ -6,6 +6,7 @@ import { normDim } from '../../shape.js';
 import { scope } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
 import { mul } from './binary.js';
+import { cast } from './cast.js';
 import { eye } from './creation.js';
 import { matmul } from './linalg.js';
 import { sum } from './reduce.js';
@@ -17,7 +18,8 @@ function tensorArg(fn: string, name: string, t: unknown): asserts t is Tensor {
 
 function indexAlong(fn: string, x: Tensor, d: number, index: number): number {
   const n = x.shape[d];
-  if (!Number.isSafeInteger(index) || index < -n || index >= n) {
+  if (!Number.isSafeInteger(index)) throw new ValueError(`${fn}: index expected an integer, got ${typeof index === 'number' ? index : typeof index}`);
+  if (index < -n || index >= n) {
     throw new ValueError(`${fn}: index ${index} is out of range for dim ${d} of size ${n} (input ${fmtShape(x.shape)}; expected ${-n} to ${n - 1})`);
   }
   return index < 0 ? index + n : index;
@@ -98,6 +100,7 @@ export function diag(x: Tensor, offset = 0): Tensor {
   if (x.shape.length !== 1) throw new ShapeError(`diag: input expected 1 or 2 dimensions, got ${fmtShape(x.shape)}`);
   if (!Number.isSafeInteger(offset)) throw new ValueError(`diag: offset expected an integer, got ${offset}`);
   const n = x.shape[0];
+  if (x.dtype === 'bool') return scope(() => cast(diag(cast(x, 'uint8'), offset), 'bool'));
   return scope(() => {
     const square = mul(eye(n, { dtype: x.dtype, device: x.device }), unsqueeze(x, 0)); // x on the diagonal
     // Shift into place: offset > 0 puts it above the main diagonal (columns move right).

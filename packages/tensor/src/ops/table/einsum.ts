@@ -5,7 +5,7 @@
 // rows and columns — and the result is summed and permuted into the output's order. Gradients
 // come from those ops. '...' stands for the dims no letter names, broadcast from the right.
 
-import { ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
 import { clone } from './composed-ops.js';
@@ -27,6 +27,8 @@ function parse(equation: string, count: number): { inputs: string[][]; output: s
   const arrow = eq.indexOf('->');
   if (eq.indexOf('->', arrow + 1) >= 0 && arrow >= 0) throw new ValueError(`einsum: equation '${equation}' has more than one '->'`);
   const lhs = arrow >= 0 ? eq.slice(0, arrow) : eq;
+  const stray = /[^a-zA-Z.,]/.exec(lhs + (arrow >= 0 ? eq.slice(arrow + 2) : ''));
+  if (stray) throw new ValueError(`einsum: equation '${equation}' has '${stray[0]}'; subscripts are letters a-z, A-Z and '...', operands are separated by ',' and the output follows '->'`);
   const terms = lhs.split(',');
   if (terms.length !== count) throw new ValueError(`einsum: equation '${equation}' has ${terms.length} operand${terms.length > 1 ? 's' : ''} but ${count} tensor${count === 1 ? ' was' : 's were'} given`);
   const split = (term: string, where: string): string[] => {
@@ -53,6 +55,8 @@ export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[
   const tensors = (operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : operands) as Tensor[];
   tensors.forEach((t, i) => {
     if (!(t as Tensor | undefined)?.isTensor) throw new ValueError(`einsum: operand ${i} expected a tensor, got ${t === null ? 'null' : typeof t}`);
+    // Pairs contract through matmul, which is float32 only here (PyTorch also contracts integers).
+    if (t.dtype !== 'float32') throw new DTypeError(`einsum: operand ${i} expected float32, got ${t.dtype} (cast it with .float())`);
   });
   if (tensors.length === 0) throw new ValueError('einsum: expected at least one operand');
   const { inputs, output } = parse(equation, tensors.length);

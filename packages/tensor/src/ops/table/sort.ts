@@ -111,11 +111,13 @@ export interface SortOptions {
   dim?: number;
   /** Largest first (default false: smallest first). */
   descending?: boolean;
+  /** Accepted for PyTorch's signature: the sort is always stable. */
+  stable?: boolean;
 }
 
-const SORT_KEYS = ['dim', 'descending'] as const;
+const SORT_KEYS = ['dim', 'descending', 'stable'] as const;
 
-function sortOptions(fn: string, arg: SortOptions | number | undefined): Required<SortOptions> {
+function sortOptions(fn: string, arg: SortOptions | number | undefined): { dim: number; descending: boolean } {
   if (arg === undefined || arg === null) return { dim: -1, descending: false };
   if (typeof arg === 'number') return { dim: arg, descending: false };
   if (typeof arg !== 'object' || Array.isArray(arg)) throw new ValueError(`${fn}: expected a dim or an options object, got ${Array.isArray(arg) ? 'an array' : typeof arg}`);
@@ -129,6 +131,13 @@ function sortOptions(fn: string, arg: SortOptions | number | undefined): Require
  */
 export function sort(x: Tensor, options?: SortOptions | number): ValuesAndIndices {
   const o = sortOptions('sort', options);
+  if ((x as Tensor | undefined)?.isTensor && x.dtype === 'bool') {
+    // false before true, as PyTorch sorts bools: through uint8, which the kernels sort.
+    return scope(() => {
+      const [values, indices] = apply(sortOp, [cast(x, 'uint8')], o);
+      return { values: cast(values, 'bool'), indices };
+    });
+  }
   const [values, indices] = apply(sortOp, [x], o);
   return { values, indices };
 }
@@ -201,14 +210,17 @@ export function kthvalue(x: Tensor, k: number, options: KthvalueOptions = {}): V
  * The lower median along `dim` with its index (PyTorch's median(dim)): a slice holding NaN has
  * median NaN, at its first NaN. Without a dim: the median of all elements, a 0-d tensor.
  */
-export function median(x: Tensor): Tensor;
+export function median(x: Tensor, options?: { keepdim?: boolean }): Tensor;
 export function median(x: Tensor, options: number | (KthvalueOptions & { dim: number })): ValuesAndIndices;
 export function median(x: Tensor, options?: number | KthvalueOptions): Tensor | ValuesAndIndices {
   const o = typeof options === 'number' ? { dim: options } : (options ?? {});
   checkOptions('median', o, ['dim', 'keepdim']);
   if (o.dim === undefined) {
     if (x.numel === 0) throw new ValueError(`median: cannot take the median of an empty tensor ${fmtShape(x.shape)}`);
-    return scope(() => medianAlong(reshape(x, [x.numel]), 0, false).values);
+    return scope(() => {
+      const m = medianAlong(reshape(x, [x.numel]), 0, false).values;
+      return o.keepdim ? reshape(m, x.shape.map(() => 1)) : m;
+    });
   }
   const { d, n } = sizeAlong('median', x, o.dim);
   if (n === 0) throw new ValueError(`median: cannot take the median of dim ${d} of size 0 (input ${fmtShape(x.shape)})`);
