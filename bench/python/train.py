@@ -1,6 +1,6 @@
 """PyTorch side of the training, inference and memory suites; one task per process, so that
 peak RSS belongs to that task alone. Request on stdin:
-{"task": "lenet-epoch" | "charlstm" | "inception" | "lenet-infer", "threads": n, "device"?, ...}
+{"task": "lenet-epoch" | "charlstm" | "inception" | "transformer" | "lenet-infer", "threads": n, "device"?, ...}
 Reply: {"versions", "samples": [ms...], "epochMs"?, "peakRssMiB", "baselineRssMiB",
 "peakDeviceMiB"? (cuda: torch.cuda.max_memory_allocated), ...}. On cuda the model and each batch
 live on the GPU; batches are gathered on the host and copied per step, as nutshell's side does."""
@@ -137,7 +137,26 @@ def inception(torch, req):
     return {"samples": measure(fn, req["spec"])}
 
 
-TASKS = {"lenet-epoch": lenet_epoch, "lenet-infer": lenet_infer, "charlstm": charlstm, "inception": inception}
+def transformer(torch, req):
+    """The twin of src/child.ts's transformer task: a pre-norm GELU TransformerEncoderLayer, loss mean(y^2), AdamW."""
+    torch.manual_seed(0)
+    dev = req.get("device", "cpu")
+    n, seq, d, heads = req["n"], req["seq"], req["d"], req["heads"]
+    layer = torch.nn.TransformerEncoderLayer(d, heads, 4 * d, 0.0, activation="gelu", batch_first=True, norm_first=True).to(dev)
+    opt = torch.optim.AdamW(layer.parameters(), lr=1e-3)
+    x = torch.sin(torch.arange(n * seq * d, dtype=torch.float32) * 0.37).reshape(n, seq, d).to(dev)
+
+    def fn():
+        opt.zero_grad()
+        y = layer(x)
+        loss = (y * y).mean()
+        loss.backward()
+        opt.step()
+        loss.item()
+    return {"samples": measure(fn, req["spec"])}
+
+
+TASKS = {"lenet-epoch": lenet_epoch, "lenet-infer": lenet_infer, "charlstm": charlstm, "inception": inception, "transformer": transformer}
 
 
 def main():

@@ -12,7 +12,7 @@ export function chartLabel(workload: string): string {
   const words: Record<string, string> = { fwdbwd: 'f+b', fwd: 'fwd', resnet3x3: 'res3x3', incep1x1: 'inc1x1', incep5x5: 'inc5x5', lenet5x5: 'lenet5x5', lenet5x5b: 'lenet conv2', peakRss: 'RSS', testset: 'infer', 'matmul.1024': 'matmul 1024', 'peak.sgemm': 'sgemm 2048' };
   let w = workload.replace(/^(conv|overhead|train|infer|memory)\./, '');
   for (const [k, v] of Object.entries(words)) w = w.replace(k, v);
-  return w.replace(/^(charlstm|inception)\.step$/, '$1').replace(/\./g, ' ').slice(0, 18);
+  return w.replace(/^(charlstm|inception|transformer)\.step$/, '$1').replace(/\./g, ' ').slice(0, 18);
 }
 
 export function renderCharts(result: BenchResult): Map<string, Uint8Array> {

@@ -10,7 +10,7 @@ import { MARK } from './peers/node-child.js';
 import { OpMissing } from './nut.js';
 
 export interface ChildRequest {
-  task: 'ops' | 'lenet-epoch' | 'lenet-infer' | 'charlstm' | 'inception';
+  task: 'ops' | 'lenet-epoch' | 'lenet-infer' | 'charlstm' | 'inception' | 'transformer';
   threads: number;
   /** Where the training tasks run (default cpu); batches are copied from the host each step. */
   device?: BenchDevice;
@@ -199,6 +199,44 @@ async function inception(req: ChildRequest) {
   return { samples: timing.samples, peakDeviceMiB: peakDeviceMiB(device) };
 }
 
+/**
+ * One training step of a pre-norm TransformerEncoderLayer (GELU, feed-forward 4·d, no dropout)
+ * from @nutshell/nn on [n, seq, d], loss mean(y²), AdamW: attention's batched matmuls, softmax,
+ * layer norms and the optimiser, as python/train.py's twin with torch.nn.TransformerEncoderLayer.
+ */
+async function transformer(req: ChildRequest) {
+  needOps('scaledDotProductAttention', 'layerNorm', 'gelu', 'linear', 'softmax');
+  const nn = await import('@nutshell/nn');
+  const optim = await import('@nutshell/optim');
+  const [n, seq, d, heads] = [Number(req.n), Number(req.seq), Number(req.d), Number(req.heads)];
+  const device = req.device ?? 'cpu';
+  T.manualSeed(0);
+  const layer = new nn.TransformerEncoderLayer(d, heads, { dimFeedforward: 4 * d, dropout: 0, activation: 'gelu', batchFirst: true, normFirst: true });
+  layer.to(device);
+  const opt = new optim.AdamW(layer.parameters(), { lr: 1e-3 });
+  const xdata = new Float32Array(n * seq * d);
+  for (let i = 0; i < xdata.length; i++) xdata[i] = Math.sin(i * 0.37);
+  const x = T.tensor(xdata, { shape: [n, seq, d], device });
+  const timing = await measure(
+    {
+      run: async () => {
+        opt.zeroGrad();
+        const loss = T.scope(() => {
+          const y = layer.forward(x);
+          const l = T.mean(T.mul(y, y));
+          l.backward();
+          return l;
+        });
+        opt.step();
+        await loss.item();
+        loss.dispose();
+      },
+    },
+    req.spec as TimingSpec,
+  );
+  return { samples: timing.samples, peakDeviceMiB: peakDeviceMiB(device) };
+}
+
 /** The ops and overhead workloads named in `ids`, each reported as it ends (see runNodeWorkloads). */
 async function ops(req: ChildRequest) {
   const { allCases } = await import('./suites/cases.js');
@@ -259,7 +297,7 @@ async function lenetInfer(req: ChildRequest) {
   return { samples: timing.samples, maxAbsDiffVsTorchLogits: err };
 }
 
-const TASKS = { ops, 'lenet-epoch': lenetEpoch, 'lenet-infer': lenetInfer, charlstm: charLstm, inception } as const;
+const TASKS = { ops, 'lenet-epoch': lenetEpoch, 'lenet-infer': lenetInfer, charlstm: charLstm, inception, transformer } as const;
 
 async function main() {
   const chunks: Buffer[] = [];

@@ -38,6 +38,7 @@ export interface Shapes {
   lenet: { batch: number; lr: number; momentum: number; testBatch: number };
   charLstm: { seq: number; batch: number; embed: number; hidden: number };
   inception: { n: number; c: number; h: number; w: number };
+  transformer: { n: number; seq: number; d: number; heads: number };
 }
 
 export const shapes: Shapes = JSON.parse(readFileSync(join(benchRoot, 'shapes.json'), 'utf8'));

@@ -91,6 +91,8 @@ export async function runTraining(ctx: Context): Promise<void> {
   await stepTask('train.charlstm.step', `char-LSTM step, seq ${c.seq} batch ${c.batch} hidden ${c.hidden} (Adam)`, 'charlstm', { warmup: 3, reps: 30, inner: 1 }, { ...c, files: charTextFiles }, { count: 1, unit: 'steps' });
   const i = shapes.inception;
   await stepTask('train.inception.step', `Inception (3a) block step, N=${i.n} ${i.c}ch ${i.h}x${i.w} (SGD)`, 'inception', { warmup: 2, reps: 10, inner: 1 }, i, { count: i.n, unit: 'images' });
+  const t = shapes.transformer;
+  await stepTask('train.transformer.step', `Transformer encoder layer step, N=${t.n} seq ${t.seq} d ${t.d} (AdamW)`, 'transformer', { warmup: 2, reps: 10, inner: 1 }, t, { count: t.n, unit: 'sequences' });
 }
 
 function push(ctx: Context, row: Row): void {
