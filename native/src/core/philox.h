@@ -18,13 +18,7 @@
 #include <cmath>
 #include <cstdint>
 
-#ifndef NS_HOST_DEVICE
-#if defined(__CUDACC__)
-#define NS_HOST_DEVICE __host__ __device__ __forceinline__
-#else
-#define NS_HOST_DEVICE inline __attribute__((always_inline))
-#endif
-#endif
+#include "host_device.h"
 
 namespace nutshell::core::philox {
 

@@ -8,7 +8,7 @@ import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
-import { defineOp, NUMERIC } from '../declare.js';
+import { defineOp, NUMERIC, type GradContext } from '../declare.js';
 import { isFloating } from '../../dtype.js';
 import { sub, where } from './binary.js';
 import { cast } from './cast.js';
@@ -22,6 +22,11 @@ import { narrow, reshape, squeeze } from './shape.js';
 // n distinct values 0.1 apart, shuffled: the gradient check's nudges never reorder them.
 const spread = (n: number) => Array.from({ length: n }, (_, i) => ((i * 7919) % n) * 0.1 - n * 0.05);
 
+// Each output element is one input element: the gradient goes back to where it came from.
+function scatterBack({ grads: [g], outputs: [, indices], inputMeta: [x], attrs }: GradContext<{ dim: number }>): (Tensor | null)[] {
+  return [g ? scatterAdd(zeros(x.shape, { device: g.device }), attrs.dim, indices!, g) : null];
+}
+
 type SortAttrs = { dim: number; descending: boolean };
 
 export const sortOp = defineOp<SortAttrs>({
@@ -34,10 +39,7 @@ export const sortOp = defineOp<SortAttrs>({
   },
   backends: ['cpu', 'cuda'],
   saves: { outputs: [1] },
-  // Each output element is one input element: the gradient goes back to where it came from.
-  grad: ({ grads: [g], outputs: [, indices], inputMeta: [x], attrs }) => [
-    g ? scatterAdd(zeros(x.shape, { device: g.device }), attrs.dim, indices!, g) : null,
-  ],
+  grad: scatterBack,
   test: {
     samples: [
       { name: 'rows', inputs: [{ shape: [3, 5] }] },
@@ -80,9 +82,7 @@ export const topkOp = defineOp<TopkAttrs>({
   },
   backends: ['cpu', 'cuda'],
   saves: { outputs: [1] },
-  grad: ({ grads: [g], outputs: [, indices], inputMeta: [x], attrs }) => [
-    g ? scatterAdd(zeros(x.shape, { device: g.device }), attrs.dim, indices!, g) : null,
-  ],
+  grad: scatterBack,
   test: {
     samples: [
       { name: 'rows', inputs: [{ shape: [3, 8], fill: spread(24) }], attrs: { k: 3 } },
