@@ -16,6 +16,7 @@ export { encodeSafetensors, decodeSafetensors, readSafetensorsFile, writeFileAto
 export { scope, keep, memory, emptyCache, setNumThreads, type MemoryReport } from './memory.js';
 export { noGrad, isGradEnabled, withGradEnabled } from './autograd/grad-mode.js';
 export { backward, grad, type BackwardOptions, type GradOptions } from './autograd/backward.js';
+export { type GradHook, type HookHandle } from './autograd/hooks.js';
 export { backends, formatBackends, type BackendsReport } from '@nutshell/native';
 export * from './cuda-controls.js';
 export { profile, formatProfile, type OpProfileRow, type ProfileReport } from './profile.js';

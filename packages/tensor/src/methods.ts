@@ -1,6 +1,7 @@
 // Tensor methods, PyTorch style (x.add(y), x.sum(1), x.sum({ dim: 1, keepdim: true }) …), delegating
 // to the op functions.
 import { backward, type BackwardOptions } from './autograd/backward.js';
+import { registerHook, retainGrad, retainsGrad, type GradHook, type HookHandle } from './autograd/hooks.js';
 import { Device, type DeviceLike } from './device.js';
 import { dtypes, type DType } from './dtype.js';
 import { guardArity } from './arity.js';
@@ -26,7 +27,8 @@ declare module './tensor.js' {
     cuda(index?: number): Tensor;
     /** The same values with no history (shares storage). */
     detach(): Tensor;
-    backward(grad?: Tensor, options?: BackwardOptions): void;
+    /** Gradients into every leaf's .grad; `backward(options)` or `backward(grad, options)`. */
+    backward(gradOrOptions?: Tensor | BackwardOptions | null, options?: BackwardOptions): void;
   }
 }
 
@@ -80,7 +82,12 @@ proto.detach = function () {
   return t;
 };
 proto.backward = function (grad, options) {
-  backward(this, grad, options);
+  // loss.backward({ retainGraph: true }): the options alone, as PyTorch's keyword arguments read.
+  if (grad !== undefined && grad !== null && !(grad as Tensor).isTensor && options === undefined && typeof grad === 'object') {
+    backward(this, undefined, grad as BackwardOptions);
+    return;
+  }
+  backward(this, (grad ?? undefined) as Tensor | undefined, options);
 };
 
 // ---- random (ops/table/random.ts) ----
@@ -493,6 +500,32 @@ proto.uniform_ = function (low, high) {
 proto.normal_ = function (mean, std) {
   return ops.writeBack('normal_', this, () => ops.normal(mean ?? 0, std ?? 1, this.shape, { device: this.device }));
 };
+
+// ---- gradient hooks (autograd/hooks.ts) ----
+declare module './tensor.js' {
+  interface Tensor {
+    /**
+     * Calls `hook(grad)` with this tensor's total gradient in each backward/grad pass; a returned
+     * tensor replaces the gradient (PyTorch's register_hook). `handle.remove()` stops it.
+     */
+    registerHook(hook: GradHook): HookHandle;
+    /** Keeps an intermediate tensor's gradient in its .grad after backward (PyTorch's retain_grad). */
+    retainGrad(): void;
+    readonly retainsGrad: boolean;
+  }
+}
+proto.registerHook = function (hook) {
+  return registerHook(this, hook);
+};
+proto.retainGrad = function () {
+  retainGrad(this);
+};
+Object.defineProperty(proto, 'retainsGrad', {
+  get(this: Tensor) {
+    return retainsGrad(this);
+  },
+  configurable: true,
+});
 
 // Every method refuses more arguments than it declares (Note [arity guard] in arity.ts): the ones
 // added here and the class's own.

@@ -5,11 +5,13 @@
 // saved tensors are released after the node ran unless retainGraph. With createGraph the rules
 // record a graph of their own (Note [create graph] in grad-mode.ts).
 import { ValueError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { keep, scope } from '../memory.js';
 import type { Tensor } from '../tensor.js';
 import { creatingGraphDuring, noGrad } from './grad-mode.js';
 import type { GraphNode } from './node.js';
 import { addGrads, onesLike, shareOf, sumToShape } from './grad-ops.js';
+import { applyHooks } from './hooks.js';
 
 export interface BackwardOptions {
   /** Keep the graph for another backward through it (default: createGraph). */
@@ -51,6 +53,7 @@ function topoOrder(root: GraphNode): GraphNode[] {
 function checkRoot(op: string, root: Tensor, grad: Tensor | undefined): void {
   if (!root?.isTensor) throw new ValueError(`${op}: expected a tensor, got ${root === null ? 'null' : typeof root}`);
   if (!root.requiresGrad) throw new ValueError(`${op}: tensor does not require grad (no op that made it had an input with requiresGrad)`);
+  if (grad !== undefined && grad !== null && !(grad as Tensor).isTensor) throw new ValueError(`${op}: grad expected a tensor, got ${Array.isArray(grad) ? 'an array' : typeof grad}`);
   if (!grad && root.numel !== 1) throw new ValueError(`${op}: grad can be implied only for one-element outputs, got shape [${root.shape.join(',')}]`);
   if (grad && !sameShape(grad.shape, root.shape)) throw new ValueError(`${op}: grad shape [${grad.shape.join(',')}] does not match tensor shape [${root.shape.join(',')}]`);
 }
@@ -72,6 +75,7 @@ interface Sink {
 /** Gradients of `root` (seeded by `grad`, or 1) with respect to every leaf it depends on, accumulated into their .grad. */
 export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions = {}): void {
   checkRoot('backward', root, grad);
+  checkOptions('backward', options, ['retainGraph', 'createGraph']);
   run(root, grad, options, { leaf: accumulateLeaf, wants: () => null });
 }
 
@@ -145,7 +149,8 @@ function run(root: Tensor, grad: Tensor | undefined, options: BackwardOptions, s
   during(() => {
     const seed = grad ? shareOf(grad) : onesLike(root);
     if (!root.gradFn) {
-      sink.leaf(root.gradLeaf ?? root, seed);
+      const leaf = root.gradLeaf ?? root;
+      sink.leaf(leaf, applyHooks(leaf, seed));
       return;
     }
     const rootNode = root.gradFn;
@@ -153,24 +158,33 @@ function run(root: Tensor, grad: Tensor | undefined, options: BackwardOptions, s
     const pending = new Map<GraphNode, (Tensor | null)[]>();
     pending.set(rootNode, Array.from({ length: rootNode.visibleOutputs }, (_, i) => (i === root.outputIndex ? seed : null)));
 
+    // Leaf gradients are summed over the whole walk and delivered at its end, so a leaf's hooks
+    // see its total gradient once (Note [gradient hooks]).
+    const leafGrads = new Map<Tensor, Tensor>();
     try {
-      walk(rootNode, pending, retainGraph, createGraph, sink);
+      walk(rootNode, pending, leafGrads, retainGraph, createGraph, sink);
+      for (const [leaf, g] of leafGrads) {
+        leafGrads.delete(leaf);
+        sink.leaf(leaf, applyHooks(leaf, g));
+      }
     } catch (err) {
       // A refusal half-way (a tensor written in place, an op with no second derivative): the
       // gradients still waiting would hold their graphs until the collector found them.
       for (const slots of pending.values()) for (const g of slots) g?.dispose();
+      for (const g of leafGrads.values()) g.dispose();
       throw err;
     }
   });
 }
 
 /** Runs the rules of every node below the root, in reverse topological order (Note [backward]). */
-function walk(rootNode: GraphNode, pending: Map<GraphNode, (Tensor | null)[]>, retainGraph: boolean, createGraph: boolean, sink: Sink): void {
+function walk(rootNode: GraphNode, pending: Map<GraphNode, (Tensor | null)[]>, leafGrads: Map<Tensor, Tensor>, retainGraph: boolean, createGraph: boolean, sink: Sink): void {
   const order = topoOrder(rootNode);
   sink.plan?.(order);
   for (const node of order) {
     const grads = pending.get(node);
     pending.delete(node);
+    if (grads && node.watched) for (const [i, t] of node.watched) if (grads[i]) grads[i] = applyHooks(t, grads[i]!);
     grads?.forEach((g, i) => {
       const take = g && sink.wants(node, i);
       if (take) take(g!);
@@ -193,8 +207,10 @@ function walk(rootNode: GraphNode, pending: Map<GraphNode, (Tensor | null)[]>, r
       // Each destination gets a reference of its own: the rule may return one tensor for
       // several inputs, or pass an incoming gradient straight through.
       const placed = sameShape(g.shape, node.inputMeta[i].shape) ? shareOf(g) : sumToShape(g, node.inputMeta[i].shape, node.name);
-      if ('leaf' in edge) sink.leaf(edge.leaf, placed);
-      else {
+      if ('leaf' in edge) {
+        const prev = leafGrads.get(edge.leaf);
+        leafGrads.set(edge.leaf, prev ? addGrads(prev, placed) : placed);
+      } else {
         let slots = pending.get(edge.node);
         if (!slots) {
           slots = new Array(edge.node.visibleOutputs).fill(null);

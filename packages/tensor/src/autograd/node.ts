@@ -79,6 +79,13 @@ export class GraphNode {
     return this.decl.name;
   }
 
+  /** Tensors among this node's outputs with gradient hooks or retainGrad (Note [gradient hooks]). */
+  watched: Map<number, Tensor> | null = null;
+
+  watch(index: number, t: Tensor): void {
+    (this.watched ??= new Map()).set(index, t);
+  }
+
   /** A live output or a later node's edge now reaches this node. */
   hold(): void {
     this.holders++;
