@@ -94,6 +94,25 @@ def later_cases():
         ("glu", nn.GLU(1), {"cls": "GLU", "args": [1]}, [randn(3, 4)], {}),
         ("prelu_channels", nn.PReLU(3, init=0.1), {"cls": "PReLU", "args": [3, 0.1]}, [randn(2, 3, 4)], {}),
         *attention_cases(),
+        *norm_and_loss_cases(),
+    ]
+
+
+def norm_and_loss_cases():
+    """GroupNorm and the composed losses (their target gradients too)."""
+    torch.manual_seed(5)
+    gn = nn.GroupNorm(2, 6)
+    with torch.no_grad():
+        gn.weight.copy_(torch.rand(6) + 0.5)
+        gn.bias.copy_(randn(6))
+    log_probs = torch.log_softmax(randn(4, 5), 1)
+    return [
+        ("groupnorm", gn, {"cls": "GroupNorm", "args": [2, 6]}, [randn(3, 6, 4, 5)], {}),
+        ("groupnorm_no_affine_1d", nn.GroupNorm(4, 4, eps=1e-3, affine=False), {"cls": "GroupNorm", "args": [4, 4, {"eps": 1e-3, "affine": False}]}, [randn(5, 4, 7)], {}),
+        ("loss_smoothl1", nn.SmoothL1Loss(beta=0.5), {"cls": "SmoothL1Loss", "args": [{"beta": 0.5}]}, [randn(4, 3), randn(4, 3)], {}),
+        ("loss_huber_sum", nn.HuberLoss(reduction="sum", delta=0.7), {"cls": "HuberLoss", "args": [{"reduction": "sum", "delta": 0.7}]}, [randn(4, 3) * 2, randn(4, 3)], {}),
+        ("loss_kldiv_batchmean", nn.KLDivLoss(reduction="batchmean"), {"cls": "KLDivLoss", "args": [{"reduction": "batchmean"}]}, [log_probs, torch.softmax(randn(4, 5), 1)], {}),
+        ("loss_kldiv_logtarget_none", nn.KLDivLoss(reduction="none", log_target=True), {"cls": "KLDivLoss", "args": [{"reduction": "none", "logTarget": True}]}, [torch.log_softmax(randn(3, 4), 1), torch.log_softmax(randn(3, 4), 1)], {}),
     ]
 
 

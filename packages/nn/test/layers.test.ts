@@ -133,3 +133,18 @@ describe('layer arguments (found by a user trial)', () => {
     });
   });
 });
+
+describe('GroupNorm and the composed losses refuse bad arguments, naming the argument', () => {
+  it('groups, channels, options', () => {
+    expect(() => new nn.GroupNorm(4, 6)).toThrow(/^GroupNorm: numChannels 6 expected a multiple of numGroups 4$/);
+    expect(() => new nn.GroupNorm(2, 6, { elementwiseAffine: false } as never)).toThrow(/^GroupNorm: unknown option 'elementwiseAffine'/);
+    scope(() => {
+      expect(() => new nn.GroupNorm(2, 6).forward(tensor(new Float32Array(8), { shape: [2, 4] }))).toThrow(/^GroupNorm: input expected 6 channels in dim 1, got \[2,4\]$/);
+      const x = tensor([1, 2, 3]);
+      expect(() => new nn.SmoothL1Loss({ beta: -1 }).forward(x, x)).toThrow(/^smoothL1Loss: beta expected a number >= 0, got -1$/);
+      expect(() => new nn.HuberLoss({ delta: 0 }).forward(x, x)).toThrow(/^huberLoss: delta expected a number > 0, got 0$/);
+      expect(() => new nn.KLDivLoss({ reduction: 'avg' as never }).forward(x, x)).toThrow(/^klDiv: reduction expected one of 'none', 'mean', 'batchmean', 'sum', got 'avg'$/);
+      expect(() => new nn.HuberLoss().forward(x, tensor([1, 2, 3], { dtype: 'int32' }))).toThrow(/^huberLoss: target expected float32, got int32$/);
+    });
+  });
+});

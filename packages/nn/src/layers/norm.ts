@@ -1,4 +1,4 @@
-import { checkOptions, batchNorm, layerNorm, ones, zeros, ValueError, type Tensor } from '@nutshell/tensor';
+import { checkOptions, batchNorm, fmtShape, groupNorm, layerNorm, ones, ShapeError, zeros, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 
@@ -100,5 +100,30 @@ export class LayerNorm extends Module {
 
   protected override extraRepr(): string {
     return `[${this.normalizedShape.join(', ')}], eps=${this.options.eps ?? 1e-5}, elementwiseAffine=${this.weight !== null}`;
+  }
+}
+
+/** Group normalisation over [N, C, …] (torch.nn.GroupNorm): weight and bias per channel. */
+export class GroupNorm extends Module {
+  weight: Tensor | null;
+  bias: Tensor | null;
+
+  constructor(readonly numGroups: number, readonly numChannels: number, readonly options: { eps?: number; affine?: boolean } = {}) {
+    super();
+    checkOptions('GroupNorm', options, ['eps', 'affine']);
+    if (!Number.isSafeInteger(numGroups) || numGroups < 1 || numChannels % numGroups !== 0) {
+      throw new ValueError(`GroupNorm: numChannels ${numChannels} expected a multiple of numGroups ${numGroups}`);
+    }
+    const affine = options.affine ?? true;
+    this.weight = affine ? Parameter(ones([numChannels])) : null;
+    this.bias = affine ? Parameter(zeros([numChannels])) : null;
+  }
+  forward(x: Tensor): Tensor {
+    if (x.shape[1] !== this.numChannels) throw new ShapeError(`GroupNorm: input expected ${this.numChannels} channels in dim 1, got ${fmtShape(x.shape)}`);
+    return groupNorm(x, this.numGroups, this.weight, this.bias, this.options.eps ?? 1e-5);
+  }
+
+  protected override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${this.options.eps ?? 1e-5}, affine=${this.weight !== null}`;
   }
 }

@@ -1,6 +1,7 @@
 // Losses as modules (torch.nn.*Loss), over the tensor package's fused loss ops.
 import {
-  binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, l1Loss, mseLoss, nllLoss, type Tensor,
+  binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, smoothL1Loss,
+  type HuberOptions, type KlDivOptions, type SmoothL1Options, type Tensor,
 } from '@nutshell/tensor';
 import { Module } from '../module.js';
 
@@ -65,5 +66,33 @@ export class BCEWithLogitsLoss extends Module {
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropyWithLogits(input, target, this.options);
+  }
+}
+
+export class SmoothL1Loss extends Module {
+  constructor(readonly options: SmoothL1Options = {}) {
+    super();
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return smoothL1Loss(input, target, this.options);
+  }
+}
+
+export class HuberLoss extends Module {
+  constructor(readonly options: HuberOptions = {}) {
+    super();
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return huberLoss(input, target, this.options);
+  }
+}
+
+/** The input holds log-probabilities; reduction 'batchmean' gives the true KL divergence per sample. */
+export class KLDivLoss extends Module {
+  constructor(readonly options: KlDivOptions = {}) {
+    super();
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return klDiv(input, target, this.options);
   }
 }

@@ -26,3 +26,4 @@ export * from './multinomial.js';
 export * from './composed-shape.js';
 export * from './attention.js';
 export * from './einsum.js';
+export * from './composed-losses.js';

@@ -15,7 +15,9 @@ import { scope } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { defineOp, FLOAT, type TensorMeta } from '../declare.js';
-import { add, mul } from './binary.js';
+import { add, mul, sub } from './binary.js';
+import { mean } from './reduce.js';
+import { rsqrt } from './unary.js';
 
 import { expand, reshape } from './shape.js';
 import { absent } from '../../creation.js';
@@ -379,5 +381,35 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
     const none = () => absent(input?.device);
     const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     return apply(layerNormOp, [input, weight ?? none(), bias ?? none()], { normalizedShape: ns, eps })[0];
+  });
+}
+
+/**
+ * Group normalisation (Wu & He 2018), as torch.nn.functional.group_norm: the channels of each
+ * sample in `numGroups` groups, each group normalised over its channels and positions (biased
+ * variance), then a per-channel `weight` and `bias`. Composed (mean, var, arithmetic), so both
+ * devices run it with gradients.
+ */
+export function groupNorm(input: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  if (!(input as Tensor | undefined)?.isTensor) throw new ValueError(`groupNorm: input expected a tensor, got ${input === null ? 'null' : typeof input}`);
+  if (input.shape.length < 2) throw new ShapeError(`groupNorm: input expected [N, C, …], got ${fmtShape(input.shape)}`);
+  const [n, c] = input.shape;
+  if (!Number.isSafeInteger(numGroups) || numGroups < 1 || c % numGroups !== 0) {
+    throw new ValueError(`groupNorm: numGroups expected a positive divisor of the ${c} channels, got ${numGroups}`);
+  }
+  for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
+    if (t && (t.shape.length !== 1 || t.shape[0] !== c)) throw new ShapeError(`groupNorm: ${name} expected [${c}], got ${fmtShape(t.shape)}`);
+  }
+  if (!(eps >= 0)) throw new ValueError(`groupNorm: eps expected a number >= 0, got ${eps}`);
+  return scope(() => {
+    const grouped = reshape(input, [n, numGroups, -1]);
+    const mu = mean(grouped, { dim: 2, keepdim: true });
+    const centred = sub(grouped, mu);
+    const variance = mean(mul(centred, centred), { dim: 2, keepdim: true });
+    let y = reshape(mul(centred, rsqrt(add(variance, eps))), input.shape);
+    const perChannel = [1, c, ...input.shape.slice(2).map(() => 1)];
+    if (weight) y = mul(y, reshape(weight, perChannel));
+    if (bias) y = add(y, reshape(bias, perChannel));
+    return y;
   });
 }
