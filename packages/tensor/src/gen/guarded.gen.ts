@@ -81,11 +81,13 @@ const guarded_gelu: typeof table.gelu = guardArity('gelu', table.gelu);
 const guarded_geluBackward: typeof table.geluBackward = guardArity('geluBackward', table.geluBackward);
 const guarded_getRngState: typeof table.getRngState = guardArity('getRngState', table.getRngState);
 const guarded_glu: typeof table.glu = guardArity('glu', table.glu);
+const guarded_groupNorm: typeof table.groupNorm = guardArity('groupNorm', table.groupNorm);
 const guarded_gru: typeof table.gru = guardArity('gru', table.gru);
 const guarded_gt: typeof table.gt = guardArity('gt', table.gt);
 const guarded_hardsigmoid: typeof table.hardsigmoid = guardArity('hardsigmoid', table.hardsigmoid);
 const guarded_hardswish: typeof table.hardswish = guardArity('hardswish', table.hardswish);
 const guarded_hardtanh: typeof table.hardtanh = guardArity('hardtanh', table.hardtanh);
+const guarded_huberLoss: typeof table.huberLoss = guardArity('huberLoss', table.huberLoss);
 const guarded_indexSelect: typeof table.indexSelect = guardArity('indexSelect', table.indexSelect);
 const guarded_indexSelectBackward: typeof table.indexSelectBackward = guardArity('indexSelectBackward', table.indexSelectBackward);
 const guarded_inferShape: typeof table.inferShape = guardArity('inferShape', table.inferShape);
@@ -94,6 +96,7 @@ const guarded_interpolate: typeof table.interpolate = guardArity('interpolate', 
 const guarded_isclose: typeof table.isclose = guardArity('isclose', table.isclose);
 const guarded_isfinite: typeof table.isfinite = guardArity('isfinite', table.isfinite);
 const guarded_isnan: typeof table.isnan = guardArity('isnan', table.isnan);
+const guarded_klDiv: typeof table.klDiv = guardArity('klDiv', table.klDiv);
 const guarded_kthvalue: typeof table.kthvalue = guardArity('kthvalue', table.kthvalue);
 const guarded_l1Loss: typeof table.l1Loss = guardArity('l1Loss', table.l1Loss);
 const guarded_layerNorm: typeof table.layerNorm = guardArity('layerNorm', table.layerNorm);
@@ -115,6 +118,7 @@ const guarded_lstm: typeof table.lstm = guardArity('lstm', table.lstm);
 const guarded_lt: typeof table.lt = guardArity('lt', table.lt);
 const guarded_manualSeed: typeof table.manualSeed = guardArity('manualSeed', table.manualSeed);
 const guarded_maskedFill: typeof table.maskedFill = guardArity('maskedFill', table.maskedFill);
+const guarded_maskedSelect: typeof table.maskedSelect = guardArity('maskedSelect', table.maskedSelect);
 const guarded_matmul: typeof table.matmul = guardArity('matmul', table.matmul);
 const guarded_max: typeof table.max = guardArity('max', table.max);
 const guarded_maxPool2d: typeof table.maxPool2d = guardArity('maxPool2d', table.maxPool2d);
@@ -133,6 +137,7 @@ const guarded_narrow: typeof table.narrow = guardArity('narrow', table.narrow);
 const guarded_ne: typeof table.ne = guardArity('ne', table.ne);
 const guarded_neg: typeof table.neg = guardArity('neg', table.neg);
 const guarded_nllLoss: typeof table.nllLoss = guardArity('nllLoss', table.nllLoss);
+const guarded_nonzero: typeof table.nonzero = guardArity('nonzero', table.nonzero);
 const guarded_norm: typeof table.norm = guardArity('norm', table.norm);
 const guarded_normal: typeof table.normal = guardArity('normal', table.normal);
 const guarded_oneHot: typeof table.oneHot = guardArity('oneHot', table.oneHot);
@@ -182,6 +187,7 @@ const guarded_silu: typeof table.silu = guardArity('silu', table.silu);
 const guarded_sin: typeof table.sin = guardArity('sin', table.sin);
 const guarded_slice: typeof table.slice = guardArity('slice', table.slice);
 const guarded_sliceBackward: typeof table.sliceBackward = guardArity('sliceBackward', table.sliceBackward);
+const guarded_smoothL1Loss: typeof table.smoothL1Loss = guardArity('smoothL1Loss', table.smoothL1Loss);
 const guarded_softmax: typeof table.softmax = guardArity('softmax', table.softmax);
 const guarded_softmaxBackward: typeof table.softmaxBackward = guardArity('softmaxBackward', table.softmaxBackward);
 const guarded_softplus: typeof table.softplus = guardArity('softplus', table.softplus);
@@ -209,6 +215,7 @@ const guarded_triu: typeof table.triu = guardArity('triu', table.triu);
 const guarded_unarySamples: typeof table.unarySamples = guardArity('unarySamples', table.unarySamples);
 const guarded_unbind: typeof table.unbind = guardArity('unbind', table.unbind);
 const guarded_uniform: typeof table.uniform = guardArity('uniform', table.uniform);
+const guarded_unique: typeof table.unique = guardArity('unique', table.unique);
 const guarded_unreduce: typeof table.unreduce = guardArity('unreduce', table.unreduce);
 const guarded_unsqueeze: typeof table.unsqueeze = guardArity('unsqueeze', table.unsqueeze);
 const guarded_valueSelectingReductionBackward: typeof table.valueSelectingReductionBackward = guardArity('valueSelectingReductionBackward', table.valueSelectingReductionBackward);
@@ -298,11 +305,13 @@ export {
   guarded_geluBackward as geluBackward,
   guarded_getRngState as getRngState,
   guarded_glu as glu,
+  guarded_groupNorm as groupNorm,
   guarded_gru as gru,
   guarded_gt as gt,
   guarded_hardsigmoid as hardsigmoid,
   guarded_hardswish as hardswish,
   guarded_hardtanh as hardtanh,
+  guarded_huberLoss as huberLoss,
   guarded_indexSelect as indexSelect,
   guarded_indexSelectBackward as indexSelectBackward,
   guarded_inferShape as inferShape,
@@ -311,6 +320,7 @@ export {
   guarded_isclose as isclose,
   guarded_isfinite as isfinite,
   guarded_isnan as isnan,
+  guarded_klDiv as klDiv,
   guarded_kthvalue as kthvalue,
   guarded_l1Loss as l1Loss,
   guarded_layerNorm as layerNorm,
@@ -332,6 +342,7 @@ export {
   guarded_lt as lt,
   guarded_manualSeed as manualSeed,
   guarded_maskedFill as maskedFill,
+  guarded_maskedSelect as maskedSelect,
   guarded_matmul as matmul,
   guarded_max as max,
   guarded_maxPool2d as maxPool2d,
@@ -350,6 +361,7 @@ export {
   guarded_ne as ne,
   guarded_neg as neg,
   guarded_nllLoss as nllLoss,
+  guarded_nonzero as nonzero,
   guarded_norm as norm,
   guarded_normal as normal,
   guarded_oneHot as oneHot,
@@ -399,6 +411,7 @@ export {
   guarded_sin as sin,
   guarded_slice as slice,
   guarded_sliceBackward as sliceBackward,
+  guarded_smoothL1Loss as smoothL1Loss,
   guarded_softmax as softmax,
   guarded_softmaxBackward as softmaxBackward,
   guarded_softplus as softplus,
@@ -426,6 +439,7 @@ export {
   guarded_unarySamples as unarySamples,
   guarded_unbind as unbind,
   guarded_uniform as uniform,
+  guarded_unique as unique,
   guarded_unreduce as unreduce,
   guarded_unsqueeze as unsqueeze,
   guarded_valueSelectingReductionBackward as valueSelectingReductionBackward,

@@ -27,3 +27,4 @@ export * from './composed-shape.js';
 export * from './attention.js';
 export * from './einsum.js';
 export * from './composed-losses.js';
+export * from './data-dependent.js';
