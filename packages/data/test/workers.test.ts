@@ -7,7 +7,7 @@ import { DataError, ValueError, type Tensor } from '@nutshell/tensor';
 import {
   DataLoader, FashionMNIST, TensorDataset, compose, normalize, randomCrop, randomHorizontalFlip, randomSplit, type Dataset,
 } from '@nutshell/data';
-import { ExitingDataset, FlakyDataset } from './fixtures/flaky-dataset.mjs';
+import { ExitingDataset, FlakyDataset, SlowDataset } from './fixtures/flaky-dataset.mjs';
 import { stringify } from './helpers.js';
 
 const haveFashion = existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz');
@@ -65,6 +65,22 @@ describe.skipIf(!haveFashion)('workers on Fashion-MNIST', () => {
     }
     await kept.close();
     expect(kept.liveWorkers).toBe(0);
+    expect(DataLoader.liveWorkers).toBe(0);
+  });
+
+  it('persistentWorkers: an epoch left early drops its prefetched batches, so the next epoch does not wait behind them', async () => {
+    const slow = new SlowDataset(40, 20);
+    const loader = new DataLoader(slow, { batchSize: 1, workers: 1, prefetch: 6, persistentWorkers: true });
+    const plain = new DataLoader(slow, { batchSize: 1 });
+    for await (const batch of loader) {
+      snapshot(batch);
+      break; // six more batches were asked for
+    }
+    const [kept, fresh] = [await firstBatches(loader, 3), await firstBatches(plain, 3)];
+    expect(kept).toEqual(fresh);
+    // The worker was making one of them when the loop broke; the others were skipped unmade.
+    expect(loader.skippedBatches).toBeGreaterThanOrEqual(4);
+    await loader.close();
     expect(DataLoader.liveWorkers).toBe(0);
   });
 

@@ -125,6 +125,13 @@ export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
     for (const p of this.pools) n += p.live;
     return n;
   }
+  /** @internal Prefetched batches the kept workers skipped after an epoch was left early. */
+  get skippedBatches(): number {
+    let n = 0;
+    for (const p of this.pools) n += p.skipped;
+    return n;
+  }
+
   /** Worker threads of every loader now running. */
   static get liveWorkers(): number {
     return liveWorkerCount();
@@ -186,6 +193,7 @@ export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
       }
     };
     const aborted = whenAborted(this.signal);
+    let finished = false;
     try {
       for (let k = 0; k < batches; k++) {
         if (this.signal?.aborted) return;
@@ -198,10 +206,12 @@ export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
         fill(ahead); // prepared while the consumer works on this one
         yield this.finish(payload);
       }
+      finished = true;
     } finally {
       aborted.off();
       if (!(source instanceof WorkerPool)) await source.close();
       else if (source !== this.kept || this.signal?.aborted) await this.closePool(source);
+      else if (!finished) source.abandon(); // kept for the next epoch: drop what was prefetched
     }
   }
 }

@@ -9,6 +9,11 @@ export interface WorkerInit {
   readonly seed: number;
   /** 'stack': the default collate's first half runs in the worker; 'samples': samples come back as they are. */
   readonly mode: 'stack' | 'samples';
+  /**
+   * One int32: requests with a smaller id were abandoned (an epoch left early with persistent
+   * workers) and are skipped unmade, so the next epoch's batches do not wait behind them.
+   */
+  readonly abandonedBelow: SharedArrayBuffer;
 }
 
 export interface BatchRequest {
@@ -25,7 +30,8 @@ export interface SerialisedError {
 
 export type BatchReply =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: SerialisedError };
+  | { readonly id: number; readonly ok: false; readonly error: SerialisedError }
+  | { readonly id: number; readonly ok: false; readonly skipped: true };
 
 export function serialiseError(err: unknown): SerialisedError {
   if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };

@@ -31,9 +31,28 @@ export class WorkerPool implements BatchSource {
   private nextId = 0;
   private closing = false;
   private liveHere = 0;
+  private readonly abandonedBelow = new Int32Array(new SharedArrayBuffer(4));
+  /** Requests the workers skipped because they were abandoned (see abandon()). */
+  skipped = 0;
 
-  constructor(count: number, init: WorkerInit) {
-    this.slots = Array.from({ length: count }, (_, i) => this.spawn(i, init));
+  constructor(count: number, init: Omit<WorkerInit, 'abandonedBelow'>) {
+    const withCancel: WorkerInit = { ...init, abandonedBelow: this.abandonedBelow.buffer as SharedArrayBuffer };
+    this.slots = Array.from({ length: count }, (_, i) => this.spawn(i, withCancel));
+  }
+
+  /**
+   * Gives up every request made so far (an epoch left early, its workers kept): the ones still
+   * queued in a worker are skipped unmade, so the next epoch's first batch does not wait for
+   * them; their promises are rejected (nobody awaits them).
+   */
+  abandon(): void {
+    Atomics.store(this.abandonedBelow, 0, this.nextId);
+    const abandoned = () => new BackendError('DataLoader: the batch was abandoned (the epoch ended early)');
+    for (const slot of this.slots) {
+      for (const p of slot.pending.values()) p.reject(abandoned());
+      slot.pending.clear();
+      slot.worker.unref();
+    }
   }
 
   /** Workers of this pool that are still running. */
@@ -60,12 +79,16 @@ export class WorkerPool implements BatchSource {
     this.liveHere++;
     worker.unref();
     worker.on('message', (reply: BatchReply) => {
+      if ('skipped' in reply) {
+        this.skipped++;
+        return;
+      }
       const p = pending.get(reply.id);
       if (!p) return;
       pending.delete(reply.id);
       if (pending.size === 0) worker.unref();
       if (reply.ok) p.resolve(reply.result);
-      else p.reject(reviveError(reply.error, where));
+      else if ('error' in reply) p.reject(reviveError(reply.error, where));
     });
     // An uncaught exception in the worker (not a dataset error: those are replies).
     worker.on('error', (err) => failAll(reviveError({ name: err.name, message: err.message, stack: err.stack }, where)));

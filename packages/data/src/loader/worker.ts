@@ -13,11 +13,18 @@ const port = parentPort!;
 const dataset = build(init.spec) as Promise<Dataset<unknown>>;
 dataset.catch(() => {}); // reported with each request instead
 
+const abandonedBelow = new Int32Array(init.abandonedBelow);
+
 port.on('message', async (req: BatchRequest) => {
   let reply: BatchReply;
   let transfer: ArrayBuffer[] = [];
   try {
     const ds = await dataset;
+    // Checked when the batch would be made (every queued request passes the await above first).
+    if (req.id < Atomics.load(abandonedBelow, 0)) {
+      port.postMessage({ id: req.id, ok: false, skipped: true } satisfies BatchReply);
+      return;
+    }
     const samples = Array.from(req.indices, (i) => ds.get(i, sampleRng(init.seed, req.epoch, i)));
     const result = init.mode === 'stack' ? stack(samples) : detach(samples);
     transfer = buffersOf(result);
