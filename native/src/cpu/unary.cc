@@ -1,4 +1,4 @@
-// Elementwise math of one tensor: neg, abs, sign, exp, log, sin, cos, floor, ceil, round, sqrt,
+// Elementwise math of one tensor: neg, abs, sign, exp, log, sin, cos, floor, ceil, round, trunc, sqrt,
 // rsqrt, logicalNot, clamp and powScalar. exp and log run our vectorised Cephes functions (vmath.h,
 // within 1 ulp; oneDNN 2.x's eltwise log is off by up to 1.4e-6 absolute, so log(1) was −1.4e-6),
 // sqrt oneDNN's eltwise primitive (a scalar libm loop is ~10x slower: the addon is built for
@@ -124,7 +124,7 @@ void log(OpCall& call) {
 
 namespace {
 
-// sin and cos through libm's single-precision functions (correctly reduced for large arguments,
+// sin, cos and the other transcendentals through libm's single-precision functions (correctly reduced for large arguments,
 // within 1 ulp), one element at a time: no vector library of ours covers them.
 template <float (*F)(float)>
 void float_libm(const OpCall& call) {
@@ -136,8 +136,23 @@ void float_libm(const OpCall& call) {
 
 float sin_of(float x) { return std::sin(x); }
 float cos_of(float x) { return std::cos(x); }
+float tan_of(float x) { return std::tan(x); }
+float asin_of(float x) { return std::asin(x); }
+float acos_of(float x) { return std::acos(x); }
+float atan_of(float x) { return std::atan(x); }
+float sinh_of(float x) { return std::sinh(x); }
+float cosh_of(float x) { return std::cosh(x); }
+float asinh_of(float x) { return std::asinh(x); }
+float acosh_of(float x) { return std::acosh(x); }
+float atanh_of(float x) { return std::atanh(x); }
+float log1p_of(float x) { return std::log1p(x); }
+float expm1_of(float x) { return std::expm1(x); }
+float log2_of(float x) { return std::log2(x); }
+float log10_of(float x) { return std::log10(x); }
+float erf_of(float x) { return std::erf(x); }
+float erfc_of(float x) { return std::erfc(x); }
 
-// floor, ceil, round (halves to even, the default rounding mode, as torch.round): floats only;
+// floor, ceil, round (halves to even, the default rounding mode, as torch.round), trunc: floats only;
 // an integer is its own result.
 template <typename F>
 void rounding(const OpCall& call, F f) {
@@ -164,6 +179,26 @@ void floor(OpCall& call) {
 void ceil(OpCall& call) {
   rounding(call, [](float x) { return std::ceil(x); });
 }
+
+void trunc(OpCall& call) {
+  rounding(call, [](float x) { return std::trunc(x); });
+}
+
+void tan(OpCall& call) { float_libm<tan_of>(call); }
+void asin(OpCall& call) { float_libm<asin_of>(call); }
+void acos(OpCall& call) { float_libm<acos_of>(call); }
+void atan(OpCall& call) { float_libm<atan_of>(call); }
+void sinh(OpCall& call) { float_libm<sinh_of>(call); }
+void cosh(OpCall& call) { float_libm<cosh_of>(call); }
+void asinh(OpCall& call) { float_libm<asinh_of>(call); }
+void acosh(OpCall& call) { float_libm<acosh_of>(call); }
+void atanh(OpCall& call) { float_libm<atanh_of>(call); }
+void log1p(OpCall& call) { float_libm<log1p_of>(call); }
+void expm1(OpCall& call) { float_libm<expm1_of>(call); }
+void log2(OpCall& call) { float_libm<log2_of>(call); }
+void log10(OpCall& call) { float_libm<log10_of>(call); }
+void erf(OpCall& call) { float_libm<erf_of>(call); }
+void erfc(OpCall& call) { float_libm<erfc_of>(call); }
 
 void round(OpCall& call) {
   rounding(call, [](float x) { return std::nearbyint(x); });

@@ -82,12 +82,34 @@ struct CosF : Rule<true> {
   template <typename I>
   __device__ float operator()(I x) const { return cosf(static_cast<float>(x)); }
 };
-// floor, ceil, round (rintf: halves to even, as torch.round) on floats; integers pass unchanged.
+// tan … erfc: libdevice's single-precision functions, one functor each.
+#define NS_FLOAT_MATH(Name, fn)                                                \
+  struct Name : Rule<true> {                                                   \
+    template <typename I>                                                      \
+    __device__ float operator()(I x) const { return fn(static_cast<float>(x)); } \
+  };
+NS_FLOAT_MATH(TanF, tanf)
+NS_FLOAT_MATH(AsinF, asinf)
+NS_FLOAT_MATH(AcosF, acosf)
+NS_FLOAT_MATH(AtanF, atanf)
+NS_FLOAT_MATH(SinhF, sinhf)
+NS_FLOAT_MATH(CoshF, coshf)
+NS_FLOAT_MATH(AsinhF, asinhf)
+NS_FLOAT_MATH(AcoshF, acoshf)
+NS_FLOAT_MATH(AtanhF, atanhf)
+NS_FLOAT_MATH(Log1pF, log1pf)
+NS_FLOAT_MATH(Expm1F, expm1f)
+NS_FLOAT_MATH(Log2F, log2f)
+NS_FLOAT_MATH(Log10F, log10f)
+NS_FLOAT_MATH(ErfF, erff)
+NS_FLOAT_MATH(ErfcF, erfcf)
+#undef NS_FLOAT_MATH
+// floor, ceil, round (rintf: halves to even, as torch.round), trunc on floats; integers pass unchanged.
 template <int kMode>
 struct RoundingF : Rule<false> {
   template <typename T>
   __device__ T operator()(T x) const {
-    if constexpr (std::is_floating_point_v<T>) return kMode == 0 ? floorf(x) : kMode == 1 ? ceilf(x) : rintf(x);
+    if constexpr (std::is_floating_point_v<T>) return kMode == 0 ? floorf(x) : kMode == 1 ? ceilf(x) : kMode == 2 ? rintf(x) : truncf(x);
     else return x;
   }
 };
@@ -182,6 +204,22 @@ void cos(OpCall& call) { map_typed(call, CosF{}); }
 void floor(OpCall& call) { map_typed(call, RoundingF<0>{}); }
 void ceil(OpCall& call) { map_typed(call, RoundingF<1>{}); }
 void round(OpCall& call) { map_typed(call, RoundingF<2>{}); }
+void trunc(OpCall& call) { map_typed(call, RoundingF<3>{}); }
+void tan(OpCall& call) { map_typed(call, TanF{}); }
+void asin(OpCall& call) { map_typed(call, AsinF{}); }
+void acos(OpCall& call) { map_typed(call, AcosF{}); }
+void atan(OpCall& call) { map_typed(call, AtanF{}); }
+void sinh(OpCall& call) { map_typed(call, SinhF{}); }
+void cosh(OpCall& call) { map_typed(call, CoshF{}); }
+void asinh(OpCall& call) { map_typed(call, AsinhF{}); }
+void acosh(OpCall& call) { map_typed(call, AcoshF{}); }
+void atanh(OpCall& call) { map_typed(call, AtanhF{}); }
+void log1p(OpCall& call) { map_typed(call, Log1pF{}); }
+void expm1(OpCall& call) { map_typed(call, Expm1F{}); }
+void log2(OpCall& call) { map_typed(call, Log2F{}); }
+void log10(OpCall& call) { map_typed(call, Log10F{}); }
+void erf(OpCall& call) { map_typed(call, ErfF{}); }
+void erfc(OpCall& call) { map_typed(call, ErfcF{}); }
 void sqrt(OpCall& call) { map_typed(call, SqrtF{}); }
 void rsqrt(OpCall& call) { map_typed(call, RsqrtF{}); }
 void logicalNot(OpCall& call) { map_typed(call, LogicalNotF{}); }

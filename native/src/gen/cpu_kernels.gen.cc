@@ -6,6 +6,8 @@ namespace nutshell::cpu {
 
 void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::abs, &abs);
+  registry.add(core::DeviceType::cpu, core::OpId::acos, &acos);
+  registry.add(core::DeviceType::cpu, core::OpId::acosh, &acosh);
   registry.add(core::DeviceType::cpu, core::OpId::adagradStep, &adagradStep);
   registry.add(core::DeviceType::cpu, core::OpId::adagradStepForeach, &adagradStepForeach);
   registry.add(core::DeviceType::cpu, core::OpId::adamStep, &adamStep);
@@ -16,6 +18,10 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::arange, &arange);
   registry.add(core::DeviceType::cpu, core::OpId::argmax, &argmax);
   registry.add(core::DeviceType::cpu, core::OpId::argmin, &argmin);
+  registry.add(core::DeviceType::cpu, core::OpId::asin, &asin);
+  registry.add(core::DeviceType::cpu, core::OpId::asinh, &asinh);
+  registry.add(core::DeviceType::cpu, core::OpId::atan, &atan);
+  registry.add(core::DeviceType::cpu, core::OpId::atanh, &atanh);
   registry.add(core::DeviceType::cpu, core::OpId::avgPool2d, &avgPool2d);
   registry.add(core::DeviceType::cpu, core::OpId::avgPool2dBackward, &avgPool2dBackward);
   registry.add(core::DeviceType::cpu, core::OpId::batchNorm, &batchNorm);
@@ -35,6 +41,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::conv2dBackwardWeights, &conv2dBackwardWeights);
   registry.add(core::DeviceType::cpu, core::OpId::copyInto, &copyInto);
   registry.add(core::DeviceType::cpu, core::OpId::cos, &cos);
+  registry.add(core::DeviceType::cpu, core::OpId::cosh, &cosh);
   registry.add(core::DeviceType::cpu, core::OpId::crossEntropy, &crossEntropy);
   registry.add(core::DeviceType::cpu, core::OpId::crossEntropyBackward, &crossEntropyBackward);
   registry.add(core::DeviceType::cpu, core::OpId::div, &div);
@@ -45,9 +52,12 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::embedding, &embedding);
   registry.add(core::DeviceType::cpu, core::OpId::embeddingBackward, &embeddingBackward);
   registry.add(core::DeviceType::cpu, core::OpId::eq, &eq);
+  registry.add(core::DeviceType::cpu, core::OpId::erf, &erf);
+  registry.add(core::DeviceType::cpu, core::OpId::erfc, &erfc);
   registry.add(core::DeviceType::cpu, core::OpId::evenlyDistributeBackward, &evenlyDistributeBackward);
   registry.add(core::DeviceType::cpu, core::OpId::exp, &exp);
   registry.add(core::DeviceType::cpu, core::OpId::expand, &expand);
+  registry.add(core::DeviceType::cpu, core::OpId::expm1, &expm1);
   registry.add(core::DeviceType::cpu, core::OpId::eye, &eye);
   registry.add(core::DeviceType::cpu, core::OpId::fill, &fill);
   registry.add(core::DeviceType::cpu, core::OpId::floor, &floor);
@@ -70,6 +80,9 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::linear, &linear);
   registry.add(core::DeviceType::cpu, core::OpId::linspace, &linspace);
   registry.add(core::DeviceType::cpu, core::OpId::log, &log);
+  registry.add(core::DeviceType::cpu, core::OpId::log10, &log10);
+  registry.add(core::DeviceType::cpu, core::OpId::log1p, &log1p);
+  registry.add(core::DeviceType::cpu, core::OpId::log2, &log2);
   registry.add(core::DeviceType::cpu, core::OpId::logSoftmax, &logSoftmax);
   registry.add(core::DeviceType::cpu, core::OpId::logSoftmaxBackward, &logSoftmaxBackward);
   registry.add(core::DeviceType::cpu, core::OpId::logicalAnd, &logicalAnd);
@@ -122,6 +135,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::sigmoidBackward, &sigmoidBackward);
   registry.add(core::DeviceType::cpu, core::OpId::sign, &sign);
   registry.add(core::DeviceType::cpu, core::OpId::sin, &sin);
+  registry.add(core::DeviceType::cpu, core::OpId::sinh, &sinh);
   registry.add(core::DeviceType::cpu, core::OpId::slice, &slice);
   registry.add(core::DeviceType::cpu, core::OpId::sliceBackward, &sliceBackward);
   registry.add(core::DeviceType::cpu, core::OpId::softmax, &softmax);
@@ -135,10 +149,12 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::std, &std);
   registry.add(core::DeviceType::cpu, core::OpId::sub, &sub);
   registry.add(core::DeviceType::cpu, core::OpId::sum, &sum);
+  registry.add(core::DeviceType::cpu, core::OpId::tan, &tan);
   registry.add(core::DeviceType::cpu, core::OpId::tanh, &tanh);
   registry.add(core::DeviceType::cpu, core::OpId::tanhBackward, &tanhBackward);
   registry.add(core::DeviceType::cpu, core::OpId::topk, &topk);
   registry.add(core::DeviceType::cpu, core::OpId::transpose, &transpose);
+  registry.add(core::DeviceType::cpu, core::OpId::trunc, &trunc);
   registry.add(core::DeviceType::cpu, core::OpId::valueSelectingReductionBackward, &valueSelectingReductionBackward);
   registry.add(core::DeviceType::cpu, core::OpId::var, &var);
   registry.add(core::DeviceType::cpu, core::OpId::where, &where);

@@ -6,6 +6,8 @@ namespace nutshell::cuda {
 
 void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::abs, &abs);
+  registry.add(core::DeviceType::cuda, core::OpId::acos, &acos);
+  registry.add(core::DeviceType::cuda, core::OpId::acosh, &acosh);
   registry.add(core::DeviceType::cuda, core::OpId::adagradStep, &adagradStep);
   registry.add(core::DeviceType::cuda, core::OpId::adagradStepForeach, &adagradStepForeach);
   registry.add(core::DeviceType::cuda, core::OpId::adamStep, &adamStep);
@@ -16,6 +18,10 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::arange, &arange);
   registry.add(core::DeviceType::cuda, core::OpId::argmax, &argmax);
   registry.add(core::DeviceType::cuda, core::OpId::argmin, &argmin);
+  registry.add(core::DeviceType::cuda, core::OpId::asin, &asin);
+  registry.add(core::DeviceType::cuda, core::OpId::asinh, &asinh);
+  registry.add(core::DeviceType::cuda, core::OpId::atan, &atan);
+  registry.add(core::DeviceType::cuda, core::OpId::atanh, &atanh);
   registry.add(core::DeviceType::cuda, core::OpId::avgPool2d, &avgPool2d);
   registry.add(core::DeviceType::cuda, core::OpId::avgPool2dBackward, &avgPool2dBackward);
   registry.add(core::DeviceType::cuda, core::OpId::batchNorm, &batchNorm);
@@ -35,6 +41,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::conv2dBackwardWeights, &conv2dBackwardWeights);
   registry.add(core::DeviceType::cuda, core::OpId::copyInto, &copyInto);
   registry.add(core::DeviceType::cuda, core::OpId::cos, &cos);
+  registry.add(core::DeviceType::cuda, core::OpId::cosh, &cosh);
   registry.add(core::DeviceType::cuda, core::OpId::crossEntropy, &crossEntropy);
   registry.add(core::DeviceType::cuda, core::OpId::crossEntropyBackward, &crossEntropyBackward);
   registry.add(core::DeviceType::cuda, core::OpId::div, &div);
@@ -45,9 +52,12 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::embedding, &embedding);
   registry.add(core::DeviceType::cuda, core::OpId::embeddingBackward, &embeddingBackward);
   registry.add(core::DeviceType::cuda, core::OpId::eq, &eq);
+  registry.add(core::DeviceType::cuda, core::OpId::erf, &erf);
+  registry.add(core::DeviceType::cuda, core::OpId::erfc, &erfc);
   registry.add(core::DeviceType::cuda, core::OpId::evenlyDistributeBackward, &evenlyDistributeBackward);
   registry.add(core::DeviceType::cuda, core::OpId::exp, &exp);
   registry.add(core::DeviceType::cuda, core::OpId::expand, &expand);
+  registry.add(core::DeviceType::cuda, core::OpId::expm1, &expm1);
   registry.add(core::DeviceType::cuda, core::OpId::eye, &eye);
   registry.add(core::DeviceType::cuda, core::OpId::fill, &fill);
   registry.add(core::DeviceType::cuda, core::OpId::floor, &floor);
@@ -70,6 +80,9 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::linear, &linear);
   registry.add(core::DeviceType::cuda, core::OpId::linspace, &linspace);
   registry.add(core::DeviceType::cuda, core::OpId::log, &log);
+  registry.add(core::DeviceType::cuda, core::OpId::log10, &log10);
+  registry.add(core::DeviceType::cuda, core::OpId::log1p, &log1p);
+  registry.add(core::DeviceType::cuda, core::OpId::log2, &log2);
   registry.add(core::DeviceType::cuda, core::OpId::logSoftmax, &logSoftmax);
   registry.add(core::DeviceType::cuda, core::OpId::logSoftmaxBackward, &logSoftmaxBackward);
   registry.add(core::DeviceType::cuda, core::OpId::logicalAnd, &logicalAnd);
@@ -122,6 +135,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::sigmoidBackward, &sigmoidBackward);
   registry.add(core::DeviceType::cuda, core::OpId::sign, &sign);
   registry.add(core::DeviceType::cuda, core::OpId::sin, &sin);
+  registry.add(core::DeviceType::cuda, core::OpId::sinh, &sinh);
   registry.add(core::DeviceType::cuda, core::OpId::slice, &slice);
   registry.add(core::DeviceType::cuda, core::OpId::sliceBackward, &sliceBackward);
   registry.add(core::DeviceType::cuda, core::OpId::softmax, &softmax);
@@ -135,10 +149,12 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::std, &std);
   registry.add(core::DeviceType::cuda, core::OpId::sub, &sub);
   registry.add(core::DeviceType::cuda, core::OpId::sum, &sum);
+  registry.add(core::DeviceType::cuda, core::OpId::tan, &tan);
   registry.add(core::DeviceType::cuda, core::OpId::tanh, &tanh);
   registry.add(core::DeviceType::cuda, core::OpId::tanhBackward, &tanhBackward);
   registry.add(core::DeviceType::cuda, core::OpId::topk, &topk);
   registry.add(core::DeviceType::cuda, core::OpId::transpose, &transpose);
+  registry.add(core::DeviceType::cuda, core::OpId::trunc, &trunc);
   registry.add(core::DeviceType::cuda, core::OpId::valueSelectingReductionBackward, &valueSelectingReductionBackward);
   registry.add(core::DeviceType::cuda, core::OpId::var, &var);
   registry.add(core::DeviceType::cuda, core::OpId::where, &where);

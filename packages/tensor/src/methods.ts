@@ -298,6 +298,22 @@ declare module './tensor.js' {
     floor(): Tensor;
     ceil(): Tensor;
     round(): Tensor;
+    trunc(): Tensor;
+    tan(): Tensor;
+    asin(): Tensor;
+    acos(): Tensor;
+    atan(): Tensor;
+    sinh(): Tensor;
+    cosh(): Tensor;
+    asinh(): Tensor;
+    acosh(): Tensor;
+    atanh(): Tensor;
+    log1p(): Tensor;
+    expm1(): Tensor;
+    log2(): Tensor;
+    log10(): Tensor;
+    erf(): Tensor;
+    erfc(): Tensor;
     logicalNot(): Tensor;
     isnan(): Tensor;
     isfinite(): Tensor;
@@ -340,7 +356,8 @@ declare module './tensor.js' {
     readonly T: Tensor;
   }
 }
-for (const name of ['clone', 'square', 'sin', 'cos', 'floor', 'ceil', 'round', 'logicalNot', 'isnan', 'isfinite', 'trace'] as const) {
+for (const name of ['clone', 'square', 'sin', 'cos', 'floor', 'ceil', 'round', 'trunc', 'logicalNot', 'isnan', 'isfinite', 'trace',
+  'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'log1p', 'expm1', 'log2', 'log10', 'erf', 'erfc'] as const) {
   const fn = ops[name] as (x: Tensor) => Tensor;
   proto[name] = function (this: Tensor) {
     return fn(this);

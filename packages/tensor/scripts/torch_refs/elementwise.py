@@ -40,6 +40,9 @@ TORCH = {
     "sin": lambda x, a: [torch.sin(x[0])],
     "cos": lambda x, a: [torch.cos(x[0])],
     "floor": lambda x, a: [torch.floor(x[0])],
+    "trunc": lambda x, a: [torch.trunc(x[0])],
+    **{name: (lambda fn: lambda x, a: [fn(x[0])])(getattr(torch, name)) for name in
+       ["tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p", "expm1", "log2", "log10", "erf", "erfc"]},
     "ceil": lambda x, a: [torch.ceil(x[0])],
     "round": lambda x, a: [torch.round(x[0])],
     "sqrt": lambda x, a: [torch.sqrt(x[0])],

@@ -5,6 +5,8 @@ import * as table from '../ops/table/index.js';
 export * from '../ops/table/index.js';
 
 const guarded_abs: typeof table.abs = guardArity('abs', table.abs);
+const guarded_acos: typeof table.acos = guardArity('acos', table.acos);
+const guarded_acosh: typeof table.acosh = guardArity('acosh', table.acosh);
 const guarded_adagradStep: typeof table.adagradStep = guardArity('adagradStep', table.adagradStep);
 const guarded_adagradStepForeach: typeof table.adagradStepForeach = guardArity('adagradStepForeach', table.adagradStepForeach);
 const guarded_adamStep: typeof table.adamStep = guardArity('adamStep', table.adamStep);
@@ -20,6 +22,10 @@ const guarded_arangeLength: typeof table.arangeLength = guardArity('arangeLength
 const guarded_argmax: typeof table.argmax = guardArity('argmax', table.argmax);
 const guarded_argmin: typeof table.argmin = guardArity('argmin', table.argmin);
 const guarded_argsort: typeof table.argsort = guardArity('argsort', table.argsort);
+const guarded_asin: typeof table.asin = guardArity('asin', table.asin);
+const guarded_asinh: typeof table.asinh = guardArity('asinh', table.asinh);
+const guarded_atan: typeof table.atan = guardArity('atan', table.atan);
+const guarded_atanh: typeof table.atanh = guardArity('atanh', table.atanh);
 const guarded_attentionWeights: typeof table.attentionWeights = guardArity('attentionWeights', table.attentionWeights);
 const guarded_avgPool2d: typeof table.avgPool2d = guardArity('avgPool2d', table.avgPool2d);
 const guarded_avgPool2dBackward: typeof table.avgPool2dBackward = guardArity('avgPool2dBackward', table.avgPool2dBackward);
@@ -49,6 +55,7 @@ const guarded_convTranspose1d: typeof table.convTranspose1d = guardArity('convTr
 const guarded_convTranspose2d: typeof table.convTranspose2d = guardArity('convTranspose2d', table.convTranspose2d);
 const guarded_copyInto: typeof table.copyInto = guardArity('copyInto', table.copyInto);
 const guarded_cos: typeof table.cos = guardArity('cos', table.cos);
+const guarded_cosh: typeof table.cosh = guardArity('cosh', table.cosh);
 const guarded_createOptions: typeof table.createOptions = guardArity('createOptions', table.createOptions);
 const guarded_crossEntropy: typeof table.crossEntropy = guardArity('crossEntropy', table.crossEntropy);
 const guarded_cumprod: typeof table.cumprod = guardArity('cumprod', table.cumprod);
@@ -66,9 +73,12 @@ const guarded_embedding: typeof table.embedding = guardArity('embedding', table.
 const guarded_embeddingBackward: typeof table.embeddingBackward = guardArity('embeddingBackward', table.embeddingBackward);
 const guarded_eq: typeof table.eq = guardArity('eq', table.eq);
 const guarded_equal: typeof table.equal = guardArity('equal', table.equal);
+const guarded_erf: typeof table.erf = guardArity('erf', table.erf);
+const guarded_erfc: typeof table.erfc = guardArity('erfc', table.erfc);
 const guarded_evenlyDistributeBackward: typeof table.evenlyDistributeBackward = guardArity('evenlyDistributeBackward', table.evenlyDistributeBackward);
 const guarded_exp: typeof table.exp = guardArity('exp', table.exp);
 const guarded_expand: typeof table.expand = guardArity('expand', table.expand);
+const guarded_expm1: typeof table.expm1 = guardArity('expm1', table.expm1);
 const guarded_eye: typeof table.eye = guardArity('eye', table.eye);
 const guarded_flatten: typeof table.flatten = guardArity('flatten', table.flatten);
 const guarded_flip: typeof table.flip = guardArity('flip', table.flip);
@@ -106,6 +116,9 @@ const guarded_leakyReluBackward: typeof table.leakyReluBackward = guardArity('le
 const guarded_linear: typeof table.linear = guardArity('linear', table.linear);
 const guarded_linspace: typeof table.linspace = guardArity('linspace', table.linspace);
 const guarded_log: typeof table.log = guardArity('log', table.log);
+const guarded_log10: typeof table.log10 = guardArity('log10', table.log10);
+const guarded_log1p: typeof table.log1p = guardArity('log1p', table.log1p);
+const guarded_log2: typeof table.log2 = guardArity('log2', table.log2);
 const guarded_logSigmoid: typeof table.logSigmoid = guardArity('logSigmoid', table.logSigmoid);
 const guarded_logSoftmax: typeof table.logSoftmax = guardArity('logSoftmax', table.logSoftmax);
 const guarded_logSoftmaxBackward: typeof table.logSoftmaxBackward = guardArity('logSoftmaxBackward', table.logSoftmaxBackward);
@@ -185,6 +198,7 @@ const guarded_sigmoidBackward: typeof table.sigmoidBackward = guardArity('sigmoi
 const guarded_sign: typeof table.sign = guardArity('sign', table.sign);
 const guarded_silu: typeof table.silu = guardArity('silu', table.silu);
 const guarded_sin: typeof table.sin = guardArity('sin', table.sin);
+const guarded_sinh: typeof table.sinh = guardArity('sinh', table.sinh);
 const guarded_slice: typeof table.slice = guardArity('slice', table.slice);
 const guarded_sliceBackward: typeof table.sliceBackward = guardArity('sliceBackward', table.sliceBackward);
 const guarded_smoothL1Loss: typeof table.smoothL1Loss = guardArity('smoothL1Loss', table.smoothL1Loss);
@@ -205,6 +219,7 @@ const guarded_sub: typeof table.sub = guardArity('sub', table.sub);
 const guarded_sum: typeof table.sum = guardArity('sum', table.sum);
 const guarded_sumToShape: typeof table.sumToShape = guardArity('sumToShape', table.sumToShape);
 const guarded_t: typeof table.t = guardArity('t', table.t);
+const guarded_tan: typeof table.tan = guardArity('tan', table.tan);
 const guarded_tanh: typeof table.tanh = guardArity('tanh', table.tanh);
 const guarded_tanhBackward: typeof table.tanhBackward = guardArity('tanhBackward', table.tanhBackward);
 const guarded_topk: typeof table.topk = guardArity('topk', table.topk);
@@ -212,6 +227,7 @@ const guarded_trace: typeof table.trace = guardArity('trace', table.trace);
 const guarded_transpose: typeof table.transpose = guardArity('transpose', table.transpose);
 const guarded_tril: typeof table.tril = guardArity('tril', table.tril);
 const guarded_triu: typeof table.triu = guardArity('triu', table.triu);
+const guarded_trunc: typeof table.trunc = guardArity('trunc', table.trunc);
 const guarded_unarySamples: typeof table.unarySamples = guardArity('unarySamples', table.unarySamples);
 const guarded_unbind: typeof table.unbind = guardArity('unbind', table.unbind);
 const guarded_uniform: typeof table.uniform = guardArity('uniform', table.uniform);
@@ -229,6 +245,8 @@ const guarded_zerosLike: typeof table.zerosLike = guardArity('zerosLike', table.
 
 export {
   guarded_abs as abs,
+  guarded_acos as acos,
+  guarded_acosh as acosh,
   guarded_adagradStep as adagradStep,
   guarded_adagradStepForeach as adagradStepForeach,
   guarded_adamStep as adamStep,
@@ -244,6 +262,10 @@ export {
   guarded_argmax as argmax,
   guarded_argmin as argmin,
   guarded_argsort as argsort,
+  guarded_asin as asin,
+  guarded_asinh as asinh,
+  guarded_atan as atan,
+  guarded_atanh as atanh,
   guarded_attentionWeights as attentionWeights,
   guarded_avgPool2d as avgPool2d,
   guarded_avgPool2dBackward as avgPool2dBackward,
@@ -273,6 +295,7 @@ export {
   guarded_convTranspose2d as convTranspose2d,
   guarded_copyInto as copyInto,
   guarded_cos as cos,
+  guarded_cosh as cosh,
   guarded_createOptions as createOptions,
   guarded_crossEntropy as crossEntropy,
   guarded_cumprod as cumprod,
@@ -290,9 +313,12 @@ export {
   guarded_embeddingBackward as embeddingBackward,
   guarded_eq as eq,
   guarded_equal as equal,
+  guarded_erf as erf,
+  guarded_erfc as erfc,
   guarded_evenlyDistributeBackward as evenlyDistributeBackward,
   guarded_exp as exp,
   guarded_expand as expand,
+  guarded_expm1 as expm1,
   guarded_eye as eye,
   guarded_flatten as flatten,
   guarded_flip as flip,
@@ -330,6 +356,9 @@ export {
   guarded_linear as linear,
   guarded_linspace as linspace,
   guarded_log as log,
+  guarded_log10 as log10,
+  guarded_log1p as log1p,
+  guarded_log2 as log2,
   guarded_logSigmoid as logSigmoid,
   guarded_logSoftmax as logSoftmax,
   guarded_logSoftmaxBackward as logSoftmaxBackward,
@@ -409,6 +438,7 @@ export {
   guarded_sign as sign,
   guarded_silu as silu,
   guarded_sin as sin,
+  guarded_sinh as sinh,
   guarded_slice as slice,
   guarded_sliceBackward as sliceBackward,
   guarded_smoothL1Loss as smoothL1Loss,
@@ -429,6 +459,7 @@ export {
   guarded_sum as sum,
   guarded_sumToShape as sumToShape,
   guarded_t as t,
+  guarded_tan as tan,
   guarded_tanh as tanh,
   guarded_tanhBackward as tanhBackward,
   guarded_topk as topk,
@@ -436,6 +467,7 @@ export {
   guarded_transpose as transpose,
   guarded_tril as tril,
   guarded_triu as triu,
+  guarded_trunc as trunc,
   guarded_unarySamples as unarySamples,
   guarded_unbind as unbind,
   guarded_uniform as uniform,

@@ -28,3 +28,4 @@ export * from './attention.js';
 export * from './einsum.js';
 export * from './composed-losses.js';
 export * from './data-dependent.js';
+export * from './math.js';

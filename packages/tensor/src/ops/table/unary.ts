@@ -135,7 +135,7 @@ export const sinOp = periodicOp('sin', (x) => cos(x));
 export const cosOp = periodicOp('cos', (x) => neg(sin(x)));
 
 /** floor, ceil, round: the same dtype out; integers pass unchanged; the gradient is 0, as PyTorch's. */
-function roundingOp(name: 'floor' | 'ceil' | 'round') {
+function roundingOp(name: 'floor' | 'ceil' | 'round' | 'trunc') {
   return defineOp({
     name,
     inputs: [{ name: 'input', dtypes: NUMERIC }],
@@ -156,6 +156,7 @@ function roundingOp(name: 'floor' | 'ceil' | 'round') {
 export const floorOp = roundingOp('floor');
 export const ceilOp = roundingOp('ceil');
 export const roundOp = roundingOp('round');
+export const truncOp = roundingOp('trunc');
 
 export const sqrtOp = defineOp({
   name: 'sqrt',
@@ -303,6 +304,10 @@ export function ceil(x: Tensor): Tensor {
 /** The nearest integer, halves to the even one (same dtype), as torch.round. */
 export function round(x: Tensor): Tensor {
   return apply(roundOp, [x])[0];
+}
+/** x rounded towards zero (same dtype; PyTorch's trunc / fix). */
+export function trunc(x: Tensor): Tensor {
+  return apply(truncOp, [x])[0];
 }
 /** Square root (float32). */
 export function sqrt(x: Tensor): Tensor {
