@@ -1,26 +1,31 @@
+// The step-wise schedulers, each with PyTorch's chainable form (nextLr, from the group's current
+// lr) and closed form (lrAt, from its initial lr): Note [schedulers].
 import { ValueError } from '@nutshell/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { LRScheduler, positive } from './lr-scheduler.js';
+import { LRScheduler, positive, schedulerOptions } from './lr-scheduler.js';
 
 type Opt = Optimizer<{ lr: number }>;
 
 /** lr = initialLr · gamma^⌊epoch / stepSize⌋ */
 export class StepLR extends LRScheduler {
   constructor(optimizer: Opt, readonly options: { stepSize: number; gamma?: number; lastEpoch?: number }) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, schedulerOptions('StepLR', options, ['stepSize', 'gamma']).lastEpoch);
     positive('StepLR', 'stepSize', options.stepSize);
     this.init();
   }
   protected lrAt(base: number, epoch: number): number {
     return base * (this.options.gamma ?? 0.1) ** Math.floor(epoch / this.options.stepSize);
   }
+  protected override nextLr(current: number, _base: number, epoch: number): number {
+    return epoch === 0 || epoch % this.options.stepSize !== 0 ? current : current * (this.options.gamma ?? 0.1);
+  }
 }
 
 /** lr = initialLr · gamma^(number of milestones ≤ epoch) */
 export class MultiStepLR extends LRScheduler {
   constructor(optimizer: Opt, readonly options: { milestones: number[]; gamma?: number; lastEpoch?: number }) {
-    super(optimizer, options.lastEpoch);
-    if (!options.milestones.every((m, i, a) => Number.isInteger(m) && (i === 0 || m >= a[i - 1]))) {
+    super(optimizer, schedulerOptions('MultiStepLR', options, ['milestones', 'gamma']).lastEpoch);
+    if (!Array.isArray(options.milestones) || !options.milestones.every((m, i, a) => Number.isInteger(m) && (i === 0 || m >= a[i - 1]))) {
       throw new ValueError(`MultiStepLR: milestones expected increasing integers, got [${options.milestones}]`);
     }
     this.init();
@@ -28,37 +33,57 @@ export class MultiStepLR extends LRScheduler {
   protected lrAt(base: number, epoch: number): number {
     return base * (this.options.gamma ?? 0.1) ** this.options.milestones.filter((m) => m <= epoch).length;
   }
+  protected override nextLr(current: number, _base: number, epoch: number): number {
+    const hits = this.options.milestones.filter((m) => m === epoch).length; // a repeated milestone counts twice
+    return current * (this.options.gamma ?? 0.1) ** hits;
+  }
 }
 
 /** lr = initialLr · gamma^epoch */
 export class ExponentialLR extends LRScheduler {
   constructor(optimizer: Opt, readonly options: { gamma: number; lastEpoch?: number }) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, schedulerOptions('ExponentialLR', options, ['gamma']).lastEpoch);
     positive('ExponentialLR', 'gamma', options.gamma);
     this.init();
   }
   protected lrAt(base: number, epoch: number): number {
     return base * this.options.gamma ** epoch;
   }
+  protected override nextLr(current: number, _base: number, epoch: number): number {
+    return epoch === 0 ? current : current * this.options.gamma;
+  }
 }
 
 /** lr = etaMin + (initialLr − etaMin)(1 + cos(π·epoch/TMax))/2 */
 export class CosineAnnealingLR extends LRScheduler {
+  private steps = 0;
   constructor(optimizer: Opt, readonly options: { TMax: number; etaMin?: number; lastEpoch?: number }) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, schedulerOptions('CosineAnnealingLR', options, ['TMax', 'etaMin']).lastEpoch);
     positive('CosineAnnealingLR', 'TMax', options.TMax);
     this.init();
+  }
+  override step(): void {
+    this.steps++;
+    super.step();
   }
   protected lrAt(base: number, epoch: number): number {
     const etaMin = this.options.etaMin ?? 0;
     return etaMin + ((base - etaMin) * (1 + Math.cos((Math.PI * epoch) / this.options.TMax))) / 2;
+  }
+  protected override nextLr(current: number, base: number, epoch: number): number {
+    const { TMax } = this.options;
+    const etaMin = this.options.etaMin ?? 0;
+    if (epoch === 0) return current;
+    if (this.steps === 1) return this.lrAt(base, epoch); // the first step of a resumed scheduler
+    if ((epoch - 1 - TMax) % (2 * TMax) === 0) return current + ((base - etaMin) * (1 - Math.cos(Math.PI / TMax))) / 2;
+    return ((1 + Math.cos((Math.PI * epoch) / TMax)) / (1 + Math.cos((Math.PI * (epoch - 1)) / TMax))) * (current - etaMin) + etaMin;
   }
 }
 
 /** Linear ramp of the lr factor from startFactor to endFactor over totalIters steps. */
 export class LinearLR extends LRScheduler {
   constructor(optimizer: Opt, readonly options: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {}) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, schedulerOptions('LinearLR', options, ['startFactor', 'endFactor', 'totalIters']).lastEpoch);
     const start = options.startFactor ?? 1 / 3;
     const end = options.endFactor ?? 1;
     if (!(start > 0 && start <= 1)) throw new ValueError(`LinearLR: startFactor expected a number in (0, 1], got ${start}`);
@@ -71,4 +96,73 @@ export class LinearLR extends LRScheduler {
     const total = this.options.totalIters ?? 5;
     return base * (start + ((end - start) * Math.min(epoch, total)) / total);
   }
+  protected override nextLr(current: number, _base: number, epoch: number): number {
+    const start = this.options.startFactor ?? 1 / 3;
+    const end = this.options.endFactor ?? 1;
+    const total = this.options.totalIters ?? 5;
+    if (epoch === 0) return current * start;
+    if (epoch > total) return current;
+    return current * (1 + (end - start) / (total * start + (epoch - 1) * (end - start)));
+  }
+}
+
+/** lr = initialLr · (1 − min(epoch, totalIters)/totalIters)^power */
+export class PolynomialLR extends LRScheduler {
+  constructor(optimizer: Opt, readonly options: { totalIters?: number; power?: number; lastEpoch?: number } = {}) {
+    super(optimizer, schedulerOptions('PolynomialLR', options, ['totalIters', 'power']).lastEpoch);
+    positive('PolynomialLR', 'totalIters', options.totalIters ?? 5);
+    this.init();
+  }
+  protected lrAt(base: number, epoch: number): number {
+    const total = this.options.totalIters ?? 5;
+    return base * (1 - Math.min(epoch, total) / total) ** (this.options.power ?? 1);
+  }
+  protected override nextLr(current: number, _base: number, epoch: number): number {
+    const total = this.options.totalIters ?? 5;
+    if (epoch === 0 || epoch > total) return current;
+    return current * ((1 - epoch / total) / (1 - (epoch - 1) / total)) ** (this.options.power ?? 1);
+  }
+}
+
+/** lr = initialLr · lrLambda(epoch) (one function for every group, or one per group). */
+export class LambdaLR extends LRScheduler {
+  constructor(optimizer: Opt, readonly options: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[]; lastEpoch?: number }) {
+    super(optimizer, schedulerOptions('LambdaLR', options, ['lrLambda']).lastEpoch);
+    lambdas('LambdaLR', options.lrLambda, optimizer.paramGroups.length);
+    this.init();
+  }
+  protected lrAt(base: number, epoch: number, group: number): number {
+    return base * lambdas('LambdaLR', this.options.lrLambda, this.optimizer.paramGroups.length)[group](epoch);
+  }
+  override stateDict(): Record<string, unknown> {
+    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] }; // functions do not serialise
+  }
+}
+
+/** lr = previous lr · lrLambda(epoch) for epoch > 0. */
+export class MultiplicativeLR extends LRScheduler {
+  constructor(optimizer: Opt, readonly options: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[]; lastEpoch?: number }) {
+    super(optimizer, schedulerOptions('MultiplicativeLR', options, ['lrLambda']).lastEpoch);
+    lambdas('MultiplicativeLR', options.lrLambda, optimizer.paramGroups.length);
+    this.init();
+  }
+  protected lrAt(base: number, epoch: number, group: number): number {
+    let lr = base;
+    for (let e = 1; e <= epoch; e++) lr *= lambdas('MultiplicativeLR', this.options.lrLambda, this.optimizer.paramGroups.length)[group](e);
+    return lr;
+  }
+  protected override nextLr(current: number, _base: number, epoch: number, group: number): number {
+    return epoch > 0 ? current * lambdas('MultiplicativeLR', this.options.lrLambda, this.optimizer.paramGroups.length)[group](epoch) : current;
+  }
+  override stateDict(): Record<string, unknown> {
+    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
+  }
+}
+
+function lambdas(name: string, f: unknown, groups: number): ((epoch: number) => number)[] {
+  const list = Array.isArray(f) ? f : Array<unknown>(groups).fill(f);
+  if (list.length !== groups || !list.every((x) => typeof x === 'function')) {
+    throw new ValueError(`${name}: lrLambda expected a function or one function per param group (${groups}), got ${Array.isArray(f) ? `${f.length} entries` : typeof f}`);
+  }
+  return list as ((epoch: number) => number)[];
 }

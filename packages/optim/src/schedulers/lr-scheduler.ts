@@ -1,7 +1,11 @@
 // Note [schedulers]: PyTorch's protocol. Constructing a scheduler records each group's
-// `initialLr` and applies epoch 0; every step() advances `lastEpoch` and sets each group's lr from
-// a closed form of (initialLr, lastEpoch), so resuming from stateDict() is exact.
-import { ValueError } from '@nutshell/tensor';
+// `initialLr` once (a second scheduler on the same optimizer keeps the first's, as PyTorch's
+// setdefault does) and applies epoch 0; every step() advances `lastEpoch` and sets each group's lr
+// from the lr the group has now — PyTorch's chainable form — so schedulers stepped together
+// compose (warmup × decay), and an lr set by hand between steps carries on. Each scheduler also
+// has its closed form of (initialLr, epoch), which SequentialLR uses when it hands over at a
+// milestone (PyTorch's step(0)).
+import { ValueError, checkOptions } from '@nutshell/tensor';
 import type { Optimizer } from '../optimizer.js';
 
 type AnyOptimizer = Optimizer<{ lr: number }>;
@@ -13,7 +17,7 @@ export abstract class LRScheduler {
   protected constructor(readonly optimizer: AnyOptimizer, lastEpoch = -1) {
     for (const g of optimizer.paramGroups) {
       const o = g.options as { lr: number; initialLr?: number };
-      if (lastEpoch === -1) o.initialLr = o.lr;
+      if (lastEpoch === -1) o.initialLr ??= o.lr;
       else if (o.initialLr === undefined) throw new ValueError(`${this.constructor.name}: resuming (lastEpoch ${lastEpoch}) needs initialLr in every param group`);
     }
     this.baseLrs = optimizer.paramGroups.map((g) => (g.options as unknown as { initialLr: number }).initialLr);
@@ -25,13 +29,27 @@ export abstract class LRScheduler {
     this.step();
   }
 
-  /** The learning rate of each group at `lastEpoch`. */
+  /** The learning rate of a group at `epoch` from its initial lr alone (the closed form). */
   protected abstract lrAt(baseLr: number, epoch: number, group: number): number;
+
+  /** The group's next lr from its current one at `epoch` (the chainable form); the closed form unless a subclass knows better. */
+  protected nextLr(current: number, baseLr: number, epoch: number, group: number): number {
+    void current;
+    return this.lrAt(baseLr, epoch, group);
+  }
 
   step(): void {
     this.lastEpoch += 1;
     this.optimizer.paramGroups.forEach((g, i) => {
-      g.options.lr = this.lrAt(this.baseLrs[i], this.lastEpoch, i);
+      g.options.lr = this.nextLr(g.options.lr, this.baseLrs[i], this.lastEpoch, i);
+    });
+  }
+
+  /** @internal Jumps to `epoch` with the closed form (SequentialLR's hand-over, PyTorch's step(epoch)). */
+  stepTo(epoch: number): void {
+    this.lastEpoch = epoch;
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.options.lr = this.lrAt(this.baseLrs[i], epoch, i);
     });
   }
 
@@ -50,4 +68,11 @@ export abstract class LRScheduler {
 
 export function positive(op: string, name: string, v: number, allowZero = false): void {
   if (typeof v !== 'number' || !(allowZero ? v >= 0 : v > 0)) throw new ValueError(`${op}: ${name} expected a number ${allowZero ? '>= 0' : '> 0'}, got ${v}`);
+}
+
+/** A scheduler's options, checked: an object with only the keys it takes. */
+export function schedulerOptions<O extends object>(name: string, options: O | undefined, keys: readonly string[]): O {
+  if (options === undefined) return {} as O;
+  checkOptions(name, options, [...keys, 'lastEpoch']);
+  return options;
 }

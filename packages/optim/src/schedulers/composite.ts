@@ -1,0 +1,89 @@
+// Schedulers made of schedulers, as PyTorch's: SequentialLR (one after another, handing over at
+// milestones) and ChainedScheduler (all stepped together, their factors composing through the
+// chainable form of Note [schedulers]).
+import { ValueError, checkOptions } from '@nutshell/tensor';
+import type { Optimizer } from '../optimizer.js';
+import { LRScheduler } from './lr-scheduler.js';
+
+type Opt = Optimizer<{ lr: number }>;
+
+function checkSchedulers(name: string, schedulers: unknown, optimizer?: Opt): LRScheduler[] {
+  if (!Array.isArray(schedulers) || schedulers.length === 0 || !schedulers.every((s) => s instanceof LRScheduler)) {
+    throw new ValueError(`${name}: schedulers expected a non-empty array of LR schedulers (ReduceLROnPlateau cannot be chained)`);
+  }
+  const opt = optimizer ?? schedulers[0].optimizer;
+  if (schedulers.some((s) => s.optimizer !== opt)) throw new ValueError(`${name}: every scheduler expected the same optimizer`);
+  return schedulers;
+}
+
+/**
+ * Runs `schedulers[0]` until `milestones[0]`, then `schedulers[1]` from its epoch 0 (its closed
+ * form, as PyTorch's step(0)), and so on: a warmup followed by a decay.
+ */
+export class SequentialLR {
+  lastEpoch: number;
+  readonly schedulers: LRScheduler[];
+  readonly milestones: number[];
+
+  constructor(readonly optimizer: Opt, options: { schedulers: LRScheduler[]; milestones: number[]; lastEpoch?: number }) {
+    checkOptions('SequentialLR', options, ['schedulers', 'milestones', 'lastEpoch']);
+    this.schedulers = checkSchedulers('SequentialLR', options.schedulers, optimizer);
+    const m = options.milestones;
+    if (!Array.isArray(m) || m.length !== this.schedulers.length - 1 || !m.every((x, i) => Number.isInteger(x) && x > 0 && (i === 0 || x > m[i - 1]))) {
+      throw new ValueError(`SequentialLR: milestones expected ${this.schedulers.length - 1} increasing positive integers (one fewer than the schedulers), got ${JSON.stringify(m)}`);
+    }
+    this.milestones = [...m];
+    this.lastEpoch = (options.lastEpoch ?? -1) + 1;
+    // As PyTorch: back to the initial lr, every scheduler one epoch back, then the first one's epoch 0.
+    for (const g of optimizer.paramGroups) g.options.lr = (g.options as { initialLr?: number }).initialLr ?? g.options.lr;
+    for (const s of this.schedulers) s.lastEpoch -= 1;
+    this.schedulers[0].lastEpoch = -1;
+    this.schedulers[0].step();
+  }
+
+  step(): void {
+    this.lastEpoch += 1;
+    const idx = this.milestones.filter((m) => m <= this.lastEpoch).length;
+    const scheduler = this.schedulers[idx];
+    if (idx > 0 && this.milestones[idx - 1] === this.lastEpoch) scheduler.stepTo(0);
+    else scheduler.step();
+  }
+
+  getLastLr(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.options.lr);
+  }
+
+  stateDict(): Record<string, unknown> {
+    return { lastEpoch: this.lastEpoch, milestones: [...this.milestones], schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+  loadStateDict(state: Record<string, unknown>): void {
+    this.lastEpoch = state.lastEpoch as number;
+    (state.schedulers as Record<string, unknown>[]).forEach((s, i) => this.schedulers[i].loadStateDict(s));
+  }
+}
+
+/** Steps every scheduler at each step, in order: their factors multiply (PyTorch's ChainedScheduler). */
+export class ChainedScheduler {
+  readonly schedulers: LRScheduler[];
+  readonly optimizer: Opt;
+
+  constructor(schedulers: LRScheduler[], optimizer?: Opt) {
+    this.schedulers = checkSchedulers('ChainedScheduler', schedulers, optimizer);
+    this.optimizer = optimizer ?? this.schedulers[0].optimizer;
+  }
+
+  step(): void {
+    for (const s of this.schedulers) s.step();
+  }
+
+  getLastLr(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.options.lr);
+  }
+
+  stateDict(): Record<string, unknown> {
+    return { schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+  loadStateDict(state: Record<string, unknown>): void {
+    (state.schedulers as Record<string, unknown>[]).forEach((s, i) => this.schedulers[i].loadStateDict(s));
+  }
+}
