@@ -84,6 +84,21 @@ describe.skipIf(!haveFashion)('workers on Fashion-MNIST', () => {
     expect(DataLoader.liveWorkers).toBe(0);
   });
 
+  it('two iterators of one persistent loader: leaving one early does not cancel the other (fourth user trial)', async () => {
+    const loader = new DataLoader(new SlowDataset(12, 1), { batchSize: 2, workers: 1, prefetch: 3, persistentWorkers: true });
+    const a = loader[Symbol.asyncIterator](), b = loader[Symbol.asyncIterator]();
+    snapshot((await a.next()).value!);
+    snapshot((await b.next()).value!);
+    await a.return(undefined);
+    let rest = 0;
+    for (let r = await b.next(); !r.done; r = await b.next()) {
+      snapshot(r.value);
+      rest++;
+    }
+    expect(rest).toBe(5);
+    await loader.close();
+  });
+
   it('close() during an epoch ends the loop with an error instead of leaving it waiting (found by a review)', async () => {
     const loader = new DataLoader(ds, { batchSize: 32, workers: 2, persistentWorkers: true });
     let seen = 0;

@@ -6,11 +6,19 @@ import { Module } from './module.js';
 
 export type StateDict = Map<string, Tensor>;
 
-/** Saves a state dict (or a module's) as safetensors. Reads every tensor without blocking the event loop. */
-export async function save(state: StateDict | Module, path: string, metadata: Record<string, string> = {}): Promise<void> {
-  const dict = state instanceof Module ? state.stateDict() : state;
+/**
+ * Saves a state dict (a Map, a plain object of tensors, or a module's) as safetensors, creating
+ * the folder if needed. Reads every tensor without blocking the event loop.
+ */
+export async function save(state: StateDict | Record<string, Tensor> | Module, path: string, metadata: Record<string, string> = {}): Promise<void> {
+  const dict: Iterable<[string, Tensor]> =
+    state instanceof Module ? state.stateDict() : state instanceof Map ? state : typeof state === 'object' && state !== null ? Object.entries(state) : [];
+  if (!(state instanceof Module) && !(state instanceof Map) && (typeof state !== 'object' || state === null)) {
+    throw new DataError(`save: expected a module, a Map or an object of tensors, got ${state === null ? 'null' : typeof state}`);
+  }
   const entries: [string, RawTensor][] = [];
   for (const [name, t] of dict) {
+    if (!(t as Tensor | null)?.isTensor) throw new DataError(`save: '${name}' expected a tensor, got ${t === null ? 'null' : typeof t}`);
     if (t.isDisposed) throw new DataError(`save: tensor '${name}' has been disposed`);
     entries.push([name, { dtype: t.dtype, shape: [...t.shape], data: await t.data() }]);
   }

@@ -110,6 +110,15 @@ describe('safetensors checkpoints', () => {
     expect(() => load(join(dir, 'missing.safetensors'))).toThrowError(DataError);
   });
 
+  it('saves a plain object of tensors, into a folder it creates (fourth user trial)', async () => {
+    const path = join(tmp(), 'new', 'folder', 'w.safetensors');
+    await save({ a: tensor([1, 2]), b: tensor([[3]]) }, path);
+    const back = load(path);
+    expect([...back.keys()].sort()).toEqual(['a', 'b']);
+    expect(Array.from(back.get('a')!.dataSync())).toEqual([1, 2]);
+    await expect(save({ a: 3 } as never, path)).rejects.toThrow(/^save: 'a' expected a tensor, got number$/);
+  });
+
   it("recognises PyTorch's torch.save files and says how to write safetensors instead", () => {
     const dir = tmp();
     // torch.save's first bytes (a zip archive since PyTorch 1.6; a pickle before).

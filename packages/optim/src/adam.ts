@@ -1,4 +1,4 @@
-import { adamStep, adamStepForeach, type Tensor } from '@nutshell/tensor';
+import { ValueError, adamStep, adamStepForeach, type Tensor } from '@nutshell/tensor';
 import { Optimizer, checkRange, type ParamsArg, type PreparedStep, type StepOps } from './optimizer.js';
 
 export interface AdamOptions {
@@ -20,6 +20,7 @@ abstract class AdamBase extends Optimizer<Resolved> {
     const name = this.constructor.name;
     checkRange(name, 'lr', o.lr, o.lr >= 0, 'lr >= 0');
     checkRange(name, 'eps', o.eps, o.eps >= 0, 'eps >= 0');
+    if (!Array.isArray(o.betas) || o.betas.length !== 2) throw new ValueError(`${name}: betas expected a pair [beta1, beta2], got ${JSON.stringify(o.betas)}`);
     checkRange(name, 'betas[0]', o.betas[0], o.betas[0] >= 0 && o.betas[0] < 1, '0 <= beta1 < 1');
     checkRange(name, 'betas[1]', o.betas[1], o.betas[1] >= 0 && o.betas[1] < 1, '0 <= beta2 < 1');
     checkRange(name, 'weightDecay', o.weightDecay, o.weightDecay >= 0, 'weightDecay >= 0');

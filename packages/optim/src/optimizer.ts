@@ -44,6 +44,10 @@ export abstract class Optimizer<O extends { lr: number }> {
   protected constructor(params: ParamsArg<O>, defaults: Omit<O, 'lr'> & { lr?: number }, options: object) {
     checkOptions(this.constructor.name, options ?? {}, ['lr', ...Object.keys(defaults).filter((k) => k !== 'lr')]);
     this.defaults = { ...defaults, ...options } as O;
+    if (params === null || typeof params !== 'object' || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      const what = params !== null && typeof params === 'object' && typeof (params as { parameters?: unknown }).parameters === 'function' ? 'a module (pass model.parameters())' : params === null ? 'null' : typeof params;
+      throw new ValueError(`${this.constructor.name}: params expected an iterable of tensors or of param groups, got ${what}`);
+    }
     const list = [...(params as Iterable<unknown>)];
     if (list.length === 0) throw new ValueError(`${this.constructor.name}: got an empty parameter list`);
     const grouped = (list[0] as { params?: unknown }).params !== undefined;
@@ -152,6 +156,9 @@ export abstract class Optimizer<O extends { lr: number }> {
       for (const [k, v] of Object.entries(st)) {
         if (typeof v === 'number') copy[k] = v;
         else {
+          if (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i])) {
+            throw new ValueError(`loadStateDict: state '${k}' of parameter ${idx} has shape [${v.shape.join(',')}] saved but the parameter is [${p.shape.join(',')}] here (a different model?)`);
+          }
           const t = this.stateTensor(p);
           noGrad(() => copyInto(t, v.device === t.device ? v : v.to(t.device)));
           copy[k] = t;

@@ -1,4 +1,4 @@
-import { sgdStep, sgdStepForeach, type Tensor } from '@nutshell/tensor';
+import { ValueError, sgdStep, sgdStepForeach, type Tensor } from '@nutshell/tensor';
 import { Optimizer, checkRange, type ParamsArg, type PreparedStep, type StepOps } from './optimizer.js';
 
 export interface SGDOptions {
@@ -22,7 +22,9 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
     checkRange('SGD', 'lr', o.lr, o.lr >= 0, 'lr >= 0');
     checkRange('SGD', 'momentum', o.momentum, o.momentum >= 0, 'momentum >= 0');
     checkRange('SGD', 'weightDecay', o.weightDecay, o.weightDecay >= 0, 'weightDecay >= 0');
-    checkRange('SGD', 'dampening', o.dampening, !o.nesterov || (o.momentum > 0 && o.dampening === 0), 'momentum > 0 and dampening 0 with nesterov');
+    if (o.nesterov && !(o.momentum > 0 && o.dampening === 0)) {
+      throw new ValueError(`SGD: nesterov expected momentum > 0 and dampening 0, got momentum ${o.momentum}, dampening ${o.dampening}`);
+    }
   }
   protected readonly stepOps: StepOps = {
     single: ([p, g, buf], attrs) => sgdStep(p!, g!, buf, attrs),

@@ -73,3 +73,17 @@ describe('scheduler arguments and ReduceLROnPlateau', () => {
     expect(() => s.step(zeros([2]))).toThrow(/^ReduceLROnPlateau.step: metric expected a number or a one-element tensor, got shape \[2\]$/);
   });
 });
+
+describe('optimiser arguments (fourth user trial)', () => {
+  it('name what is wrong', () => {
+    const p = zeros([2], { requiresGrad: true });
+    const model = { parameters: () => [p] };
+    expect(() => new optim.SGD(model as never)).toThrow(/^SGD: params expected an iterable of tensors or of param groups, got a module \(pass model\.parameters\(\)\)$/);
+    expect(() => new optim.Adam([p], { betas: 0.9 as never })).toThrow(/^Adam: betas expected a pair \[beta1, beta2\], got 0\.9$/);
+    const a = new optim.Adam([p]);
+    const b = new optim.Adam([zeros([3], { requiresGrad: true })]);
+    p.grad = zeros([2]);
+    a.step();
+    expect(() => b.loadStateDict(a.stateDict())).toThrow(/^loadStateDict: state '\w+' of parameter 0 has shape \[2\] saved but the parameter is \[3\] here \(a different model\?\)$/);
+  });
+});

@@ -120,7 +120,7 @@ describe('optimiser behaviour', () => {
   it('refuses bad options naming the optimiser and option', () => {
     const p = tensor([1], { requiresGrad: true });
     expect(() => new optim.SGD([p], { lr: -1 })).toThrowError(/SGD: lr expected lr >= 0, got -1/);
-    expect(() => new optim.SGD([p], { lr: 0.1, nesterov: true })).toThrowError(/SGD: dampening expected momentum > 0/);
+    expect(() => new optim.SGD([p], { lr: 0.1, nesterov: true })).toThrowError(/^SGD: nesterov expected momentum > 0 and dampening 0, got momentum 0, dampening 0$/);
     expect(() => new optim.Adam([p], { betas: [1.5, 0.9] })).toThrowError(/Adam: betas\[0\] expected 0 <= beta1 < 1, got 1.5/);
     expect(() => new optim.Adam([])).toThrowError(/Adam: got an empty parameter list/);
     expect(() => new optim.SGD([tensor([1], { dtype: 'int32' })], { lr: 1 })).toThrowError(/can only optimise float32 tensors, got int32/);

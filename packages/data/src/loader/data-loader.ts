@@ -180,6 +180,7 @@ export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
     const batches = this.length;
     const order = this.order(epoch);
     const source = this.openSource(batches);
+    if (source instanceof WorkerPool) source.activeRuns++;
     const ahead = this.workers > 0 ? Math.max(this.prefetch, this.workers) : this.prefetch;
     const queue: Promise<unknown>[] = [];
     let requested = 0;
@@ -209,9 +210,11 @@ export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
       finished = true;
     } finally {
       aborted.off();
+      if (source instanceof WorkerPool) source.activeRuns--;
       if (!(source instanceof WorkerPool)) await source.close();
       else if (source !== this.kept || this.signal?.aborted) await this.closePool(source);
-      else if (!finished) source.abandon(); // kept for the next epoch: drop what was prefetched
+      // Kept for the next epoch: drop what was prefetched — unless another iterator still reads from it.
+      else if (!finished && source.activeRuns === 0) source.abandon();
     }
   }
 }

@@ -34,6 +34,8 @@ export class WorkerPool implements BatchSource {
   private readonly abandonedBelow = new Int32Array(new SharedArrayBuffer(4));
   /** Requests the workers skipped because they were abandoned (see abandon()). */
   skipped = 0;
+  /** Epochs now iterating over this pool (two iterators of one loader may share it). */
+  activeRuns = 0;
 
   constructor(count: number, init: Omit<WorkerInit, 'abandonedBelow'>) {
     const withCancel: WorkerInit = { ...init, abandonedBelow: this.abandonedBelow.buffer as SharedArrayBuffer };

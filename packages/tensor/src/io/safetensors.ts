@@ -2,7 +2,7 @@
 // length, a JSON header {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {…}},
 // then the raw little-endian bytes. Files are untrusted: every size and offset is bounded by the
 // file before anything is allocated, and any inconsistency is a DataError naming the field.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, unlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { type AnyTypedArray, type DType, dtypeSize, typedArrayFor } from '../dtype.js';
 import { DataError } from '../errors.js';
@@ -132,6 +132,7 @@ export function decodeSafetensors(buf: Uint8Array, source = 'safetensors'): Safe
 
 /** Writes a file atomically: a temp file beside it, fsync, rename (a crash leaves the old file). */
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true }); // as writePng does: a run folder need not exist yet
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(tmp, 'w');
   try {
