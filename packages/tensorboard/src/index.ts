@@ -1,7 +1,7 @@
 /// <reference types="node" preserve="true" />
 // The declarations use Node.js types (Buffer, Symbol.dispose): consumers need @types/node, which
 // TypeScript 6+ loads only when a file asks for it, as this line does.
-export { SummaryWriter, type SummaryWriterOptions } from './summary-writer.js';
+export { SummaryWriter, type SummaryWriterOptions, type ScalarTensor } from './summary-writer.js';
 export { EventFile, eventFileName } from './event-file.js';
 export { crc32c, maskedCrc32c } from './crc32c.js';
 export { frameRecord } from './record.js';

@@ -9,6 +9,13 @@ import type { ProtoWriter } from './protobuf.js';
 import { toFloat64, type Values } from './values.js';
 import { TensorBoardError } from './errors.js';
 
+/** A one-element tensor of @nutshell/tensor (duck-typed: this package does not depend on it). */
+export interface ScalarTensor {
+  readonly isTensor: true;
+  readonly numel: number;
+  itemSync(): number;
+}
+
 export interface SummaryWriterOptions {
   /** Appended to the event file's name, as torch's filename_suffix. */
   filenameSuffix?: string;
@@ -43,10 +50,16 @@ export class SummaryWriter {
     return this.main.path;
   }
 
-  addScalar(tag: string, value: number, step?: number, wallTime?: number): void {
+  /** `value`: a number, or a one-element tensor (read back, waiting for it, as PyTorch's add_scalar does). */
+  addScalar(tag: string, value: number | ScalarTensor, step?: number, wallTime?: number): void {
     checkTag(tag, 'addScalar');
-    checkNumber(value, 'addScalar', 'value');
-    this.emit(this.main, scalarValue(tag, value), step, wallTime, 'addScalar');
+    let v: unknown = value;
+    if (typeof value === 'object' && value !== null && (value as ScalarTensor).isTensor) {
+      if (value.numel !== 1) throw new TensorBoardError(`addScalar: value expected a number or a one-element tensor, got a tensor of ${value.numel} elements`);
+      v = value.itemSync();
+    }
+    checkNumber(v, 'addScalar', 'value');
+    this.emit(this.main, scalarValue(tag, v as number), step, wallTime, 'addScalar');
   }
 
   /** Several values on one chart: each name becomes the run `<logDir>/<mainTag>_<name>`, tagged `mainTag`. */

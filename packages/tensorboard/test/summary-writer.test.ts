@@ -49,6 +49,17 @@ describe('SummaryWriter', () => {
     expect(c.wallTime).toBe(1234.5);
   });
 
+  it('takes a one-element tensor as the value (duck-typed, read with itemSync), as torch does', () => {
+    const dir = newDir();
+    const w = new SummaryWriter(dir);
+    const scalar = { isTensor: true as const, numel: 1, itemSync: () => 0.75 };
+    w.addScalar('loss', scalar, 3);
+    expect(() => w.addScalar('loss', { isTensor: true as const, numel: 4, itemSync: () => 0 }, 4)).toThrow(/^addScalar: value expected a number or a one-element tensor, got a tensor of 4 elements$/);
+    w.close();
+    const [, a] = eventsIn(dir);
+    expect(a.values).toEqual([{ tag: 'loss', simpleValue: 0.75 }]);
+  });
+
   it('records are in the file as soon as they are added, before flush or close', () => {
     const dir = newDir();
     const w = new SummaryWriter(dir);
