@@ -119,6 +119,28 @@ describe('safetensors checkpoints', () => {
     await expect(save({ a: 3 } as never, path)).rejects.toThrow(/^save: 'a' expected a tensor, got number$/);
   });
 
+  it('reads half, bfloat16 and double tensors as float32, as PyTorch and Hugging Face checkpoints often hold them', () => {
+    const half = Buffer.from(new Uint16Array([0x3c00, 0xc000, 0x3800, 0x7bff, 0x0001, 0x7c00, 0x7e00]).buffer); // 1 -2 0.5 65504 2^-24 inf NaN
+    const bf16 = Buffer.from(new Uint16Array(Array.from(new Uint32Array(new Float32Array([1.5, -3.25, 1e30]).buffer), (b) => b >>> 16)).buffer);
+    const f64 = Buffer.from(new Float64Array([0.1, -1e-40, 3]).buffer);
+    const header = {
+      h: { dtype: 'F16', shape: [7], data_offsets: [0, 14] },
+      b: { dtype: 'BF16', shape: [3], data_offsets: [14, 20] },
+      d: { dtype: 'F64', shape: [3], data_offsets: [20, 44] },
+    };
+    const json = Buffer.from(JSON.stringify(header));
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(json.length));
+    const path = join(tmp(), 'mixed.safetensors');
+    writeFileSync(path, Buffer.concat([len, json, half, bf16, f64]));
+    const w = load(path);
+    expect(w.get('h')!.dtype).toBe('float32');
+    expect(Array.from(w.get('h')!.dataSync())).toEqual([1, -2, 0.5, 65504, 2 ** -24, Infinity, NaN]);
+    const bf16Of = (x: number) => new Float32Array(new Uint32Array([new Uint32Array(new Float32Array([x]).buffer)[0] & 0xffff0000]).buffer)[0];
+    expect(Array.from(w.get('b')!.dataSync())).toEqual([1.5, -3.25, bf16Of(1e30)]);
+    expect(Array.from(w.get('d')!.dataSync())).toEqual([Math.fround(0.1), Math.fround(-1e-40), 3]);
+  });
+
   it("recognises PyTorch's torch.save files and says how to write safetensors instead", () => {
     const dir = tmp();
     // torch.save's first bytes (a zip archive since PyTorch 1.6; a pickle before).

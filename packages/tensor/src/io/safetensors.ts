@@ -15,6 +15,32 @@ export interface RawTensor {
   dtype: DType;
   shape: number[];
   data: AnyTypedArray;
+  /** Set when the file held another float type (F16, BF16, F64), converted to float32 on reading. */
+  storedAs?: 'F16' | 'BF16' | 'F64';
+}
+
+// Float types nutshell has no tensors of: read into float32 (exactly for F16 and BF16, rounded to
+// nearest for F64), as PyTorch and Hugging Face checkpoints are often half or bfloat16.
+const WIDENED: Record<string, { size: number; toFloat32: (bytes: DataView, n: number) => Float32Array }> = {
+  F16: { size: 2, toFloat32: (b, n) => Float32Array.from({ length: n }, (_, i) => halfToFloat(b.getUint16(2 * i, true))) },
+  BF16: {
+    size: 2,
+    toFloat32: (b, n) => {
+      const bits = new Uint32Array(n);
+      for (let i = 0; i < n; i++) bits[i] = b.getUint16(2 * i, true) << 16;
+      return new Float32Array(bits.buffer);
+    },
+  },
+  F64: { size: 8, toFloat32: (b, n) => Float32Array.from({ length: n }, (_, i) => b.getFloat64(8 * i, true)) },
+};
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24; // zero and subnormals
+  if (exp === 31) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
 export interface SafetensorsFile {
@@ -97,8 +123,10 @@ export function decodeSafetensors(buf: Uint8Array, source = 'safetensors'): Safe
     }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (e === null || typeof e !== 'object') fail(`tensor '${name}' entry is not an object`);
-    const dtype = typeof e.dtype === 'string' ? FROM_ST[e.dtype] : undefined;
-    if (!dtype) fail(`tensor '${name}' has unsupported dtype ${JSON.stringify(e.dtype)} (supported: ${Object.keys(FROM_ST).join(', ')})`);
+    const widened = typeof e.dtype === 'string' ? WIDENED[e.dtype] : undefined;
+    const dtype = typeof e.dtype === 'string' ? (FROM_ST[e.dtype] ?? (widened ? 'float32' : undefined)) : undefined;
+    if (!dtype) fail(`tensor '${name}' has unsupported dtype ${JSON.stringify(e.dtype)} (supported: ${[...Object.keys(FROM_ST), ...Object.keys(WIDENED)].join(', ')})`);
+    const elementSize = widened?.size ?? dtypeSize(dtype!);
     if (!Array.isArray(e.shape) || e.shape.length > 16 || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       fail(`tensor '${name}' shape ${JSON.stringify(e.shape)} is not a list of at most 16 non-negative integers`);
     }
@@ -111,16 +139,20 @@ export function decodeSafetensors(buf: Uint8Array, source = 'safetensors'): Safe
     if (begin > end || end > dataLen) fail(`tensor '${name}' data_offsets [${begin}, ${end}] lie outside the ${dataLen} data bytes`);
     let numel = shape.includes(0) ? 0 : 1;
     for (const d of shape) {
-      if (numel * dtypeSize(dtype!) > dataLen) break; // stop before overflow; the check below refuses it
+      if (numel * elementSize > dataLen) break; // stop before overflow; the check below refuses it
       numel *= d;
     }
-    if (numel * dtypeSize(dtype!) !== end - begin) {
-      fail(`tensor '${name}' shape [${shape}] ${dtype} needs ${numel * dtypeSize(dtype!)} bytes but data_offsets span ${end - begin}`);
+    if (numel * elementSize !== end - begin) {
+      fail(`tensor '${name}' shape [${shape}] ${e.dtype} needs ${numel * elementSize} bytes but data_offsets span ${end - begin}`);
     }
     ranges.push([begin, end, name]);
     // Copy out: the source buffer may not be aligned for the element type.
     const copy = new ArrayBuffer(end - begin);
     new Uint8Array(copy).set(buf.subarray(dataStart + begin, dataStart + end));
+    if (widened) {
+      tensors.set(name, { dtype: 'float32', shape, data: widened.toFloat32(new DataView(copy), numel), storedAs: e.dtype as RawTensor['storedAs'] });
+      continue;
+    }
     tensors.set(name, { dtype: dtype!, shape, data: typedArrayFor(dtype!, copy) });
   }
   ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
