@@ -34,6 +34,18 @@ export abstract class Optimizer<O extends { lr: number }> {
   readonly paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state (momentum buffers, moments, step counts). */
   readonly state = new Map<Tensor, Record<string, Tensor | number>>();
+  private disposed = false;
+
+  /**
+   * Frees the state tensors (moments, momentum buffers) now instead of at garbage collection —
+   * an optimiser replaced mid-run holds as much memory as the parameters, or twice. It cannot
+   * step afterwards.
+   */
+  dispose(): void {
+    for (const st of this.state.values()) for (const v of Object.values(st)) if (typeof v !== 'number') v.dispose();
+    this.state.clear();
+    this.disposed = true;
+  }
 
   readonly defaults: O;
 
@@ -82,6 +94,7 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   /** One optimisation step over every parameter with a gradient. */
   step(): void {
+    if (this.disposed) throw new ValueError(`${this.constructor.name}: step() after dispose()`);
     noGrad(() => {
       for (const group of this.paramGroups) {
         const buckets = new Map<string, PreparedStep[]>();

@@ -74,7 +74,7 @@ describe('scheduler arguments and ReduceLROnPlateau', () => {
   });
 });
 
-describe('optimiser arguments (fourth user trial)', () => {
+describe('optimiser arguments and dispose (fourth user trial)', () => {
   it('name what is wrong', () => {
     const p = zeros([2], { requiresGrad: true });
     const model = { parameters: () => [p] };
@@ -85,5 +85,18 @@ describe('optimiser arguments (fourth user trial)', () => {
     p.grad = zeros([2]);
     a.step();
     expect(() => b.loadStateDict(a.stateDict())).toThrow(/^loadStateDict: state '\w+' of parameter 0 has shape \[2\] saved but the parameter is \[3\] here \(a different model\?\)$/);
+  });
+
+  it('dispose() frees the state at once and refuses later steps', () => {
+    const p = zeros([2], { requiresGrad: true });
+    const a = new optim.Adam([p]);
+    p.grad = zeros([2]);
+    a.step();
+    const moments = Object.values(a.state.get(p)!).filter((v) => typeof v !== 'number') as { isDisposed: boolean }[];
+    expect(moments.length).toBeGreaterThan(0);
+    a.dispose();
+    expect(moments.every((m) => m.isDisposed)).toBe(true);
+    expect(a.state.size).toBe(0);
+    expect(() => a.step()).toThrow(/^Adam: step\(\) after dispose\(\)$/);
   });
 });
