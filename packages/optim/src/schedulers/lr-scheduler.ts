@@ -33,8 +33,7 @@ export abstract class LRScheduler {
   protected abstract lrAt(baseLr: number, epoch: number, group: number): number;
 
   /** The group's next lr from its current one at `epoch` (the chainable form); the closed form unless a subclass knows better. */
-  protected nextLr(current: number, baseLr: number, epoch: number, group: number): number {
-    void current;
+  protected nextLr(_current: number, baseLr: number, epoch: number, group: number): number {
     return this.lrAt(baseLr, epoch, group);
   }
 
