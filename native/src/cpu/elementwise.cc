@@ -5,6 +5,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "../core/division.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
 
@@ -128,6 +129,45 @@ void pow(OpCall& call) {
     } else {
       binary_typed<T, T>(call, [](T x, T y) { return int_pow<T>(x, y); });
     }
+  });
+}
+
+namespace {
+
+// Note [division rules]: an integer divisor of 0 is refused before anything is written.
+void check_integer_divisor(const core::TensorRef& b) {
+  core::dispatch_dtype(b.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (!std::is_floating_point_v<T>) {
+      const T* d = b.data<T>();
+      for (int64_t i = 0, n = b.numel(); i < n; ++i) {
+        if (d[i] == 0) NS_THROW(value, "integer division by zero");
+      }
+    }
+  });
+}
+
+}  // namespace
+
+void remainder(OpCall& call) {
+  check_integer_divisor(call.in(1));
+  binary(call, [](auto x, auto y) { return core::division::remainder(x, y); });
+}
+
+void fmod(OpCall& call) {
+  check_integer_divisor(call.in(1));
+  binary(call, [](auto x, auto y) { return core::division::fmod(x, y); });
+}
+
+void floorDivide(OpCall& call) {
+  check_integer_divisor(call.in(1));
+  binary(call, [](auto x, auto y) { return core::division::floor_divide(x, y); });
+}
+
+void atan2(OpCall& call) {
+  binary(call, [](auto y, auto x) {
+    if constexpr (std::is_floating_point_v<decltype(y)>) return std::atan2(y, x);
+    else return y;  // the declaration admits float32 only
   });
 }
 

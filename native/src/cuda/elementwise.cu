@@ -4,6 +4,7 @@
 // maximum/minimum.
 #include <cmath>
 
+#include "../core/division.h"
 #include "../gen/cuda_kernels.gen.h"
 #include "elementwise.cuh"
 
@@ -48,6 +49,27 @@ struct MinimumF {
   __device__ T operator()(T x, T y) const { return is_nan_value(x) ? x : (is_nan_value(y) ? y : (x < y ? x : y)); }
 };
 
+// Note [division rules] (core/division.h): an integer divisor of 0 gives 0 here.
+struct RemainderF {
+  template <typename T>
+  __device__ T operator()(T x, T y) const { return core::division::remainder(x, y); }
+};
+struct FmodF {
+  template <typename T>
+  __device__ T operator()(T x, T y) const { return core::division::fmod(x, y); }
+};
+struct FloorDivideF {
+  template <typename T>
+  __device__ T operator()(T x, T y) const { return core::division::floor_divide(x, y); }
+};
+struct Atan2F {
+  template <typename T>
+  __device__ T operator()(T y, T x) const {
+    if constexpr (std::is_floating_point_v<T>) return atan2f(y, x);
+    else return y;  // the declaration admits float32 only
+  }
+};
+
 // Same input and output dtype: inputs 0 and 1 into output 0.
 template <typename F>
 void same_type_binary(const OpCall& call, F f) {
@@ -78,6 +100,10 @@ void sub(OpCall& call) { same_type_binary(call, SubF{}); }
 void mul(OpCall& call) { same_type_binary(call, MulF{}); }
 void pow(OpCall& call) { same_type_binary(call, PowF{}); }
 void maximum(OpCall& call) { same_type_binary(call, MaximumF{}); }
+void remainder(OpCall& call) { same_type_binary(call, RemainderF{}); }
+void fmod(OpCall& call) { same_type_binary(call, FmodF{}); }
+void floorDivide(OpCall& call) { same_type_binary(call, FloorDivideF{}); }
+void atan2(OpCall& call) { same_type_binary(call, Atan2F{}); }
 void minimum(OpCall& call) { same_type_binary(call, MinimumF{}); }
 
 void div(OpCall& call) {

@@ -21,6 +21,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::asin, &asin);
   registry.add(core::DeviceType::cpu, core::OpId::asinh, &asinh);
   registry.add(core::DeviceType::cpu, core::OpId::atan, &atan);
+  registry.add(core::DeviceType::cpu, core::OpId::atan2, &atan2);
   registry.add(core::DeviceType::cpu, core::OpId::atanh, &atanh);
   registry.add(core::DeviceType::cpu, core::OpId::avgPool2d, &avgPool2d);
   registry.add(core::DeviceType::cpu, core::OpId::avgPool2dBackward, &avgPool2dBackward);
@@ -61,6 +62,8 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::eye, &eye);
   registry.add(core::DeviceType::cpu, core::OpId::fill, &fill);
   registry.add(core::DeviceType::cpu, core::OpId::floor, &floor);
+  registry.add(core::DeviceType::cpu, core::OpId::floorDivide, &floorDivide);
+  registry.add(core::DeviceType::cpu, core::OpId::fmod, &fmod);
   registry.add(core::DeviceType::cpu, core::OpId::gather, &gather);
   registry.add(core::DeviceType::cpu, core::OpId::ge, &ge);
   registry.add(core::DeviceType::cpu, core::OpId::gelu, &gelu);
@@ -121,6 +124,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::randn, &randn);
   registry.add(core::DeviceType::cpu, core::OpId::relu, &relu);
   registry.add(core::DeviceType::cpu, core::OpId::reluBackward, &reluBackward);
+  registry.add(core::DeviceType::cpu, core::OpId::remainder, &remainder);
   registry.add(core::DeviceType::cpu, core::OpId::rmspropStep, &rmspropStep);
   registry.add(core::DeviceType::cpu, core::OpId::rmspropStepForeach, &rmspropStepForeach);
   registry.add(core::DeviceType::cpu, core::OpId::rnn, &rnn);

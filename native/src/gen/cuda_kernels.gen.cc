@@ -21,6 +21,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::asin, &asin);
   registry.add(core::DeviceType::cuda, core::OpId::asinh, &asinh);
   registry.add(core::DeviceType::cuda, core::OpId::atan, &atan);
+  registry.add(core::DeviceType::cuda, core::OpId::atan2, &atan2);
   registry.add(core::DeviceType::cuda, core::OpId::atanh, &atanh);
   registry.add(core::DeviceType::cuda, core::OpId::avgPool2d, &avgPool2d);
   registry.add(core::DeviceType::cuda, core::OpId::avgPool2dBackward, &avgPool2dBackward);
@@ -61,6 +62,8 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::eye, &eye);
   registry.add(core::DeviceType::cuda, core::OpId::fill, &fill);
   registry.add(core::DeviceType::cuda, core::OpId::floor, &floor);
+  registry.add(core::DeviceType::cuda, core::OpId::floorDivide, &floorDivide);
+  registry.add(core::DeviceType::cuda, core::OpId::fmod, &fmod);
   registry.add(core::DeviceType::cuda, core::OpId::gather, &gather);
   registry.add(core::DeviceType::cuda, core::OpId::ge, &ge);
   registry.add(core::DeviceType::cuda, core::OpId::gelu, &gelu);
@@ -121,6 +124,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::randn, &randn);
   registry.add(core::DeviceType::cuda, core::OpId::relu, &relu);
   registry.add(core::DeviceType::cuda, core::OpId::reluBackward, &reluBackward);
+  registry.add(core::DeviceType::cuda, core::OpId::remainder, &remainder);
   registry.add(core::DeviceType::cuda, core::OpId::rmspropStep, &rmspropStep);
   registry.add(core::DeviceType::cuda, core::OpId::rmspropStepForeach, &rmspropStepForeach);
   registry.add(core::DeviceType::cuda, core::OpId::rnn, &rnn);

@@ -105,6 +105,12 @@ proto.bernoulli = function (options) {
 declare module './tensor.js' {
   interface Tensor {
     sub(other: ops.Operand): Tensor;
+    /** Python's % (the divisor's sign). */
+    remainder(other: ops.Operand): Tensor;
+    fmod(other: ops.Operand): Tensor;
+    /** Python's // (rounded down, same dtype). */
+    floorDivide(other: ops.Operand): Tensor;
+    atan2(other: ops.Operand): Tensor;
     div(other: ops.Operand): Tensor;
     pow(exponent: ops.Operand): Tensor;
     minimum(other: ops.Operand): Tensor;
@@ -130,7 +136,7 @@ declare module './tensor.js' {
   }
 }
 
-for (const name of ['sub', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const) {
+for (const name of ['sub', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'remainder', 'fmod', 'floorDivide', 'atan2'] as const) {
   const fn = ops[name];
   proto[name] = function (this: Tensor, other: ops.Operand) {
     return fn(this, other);

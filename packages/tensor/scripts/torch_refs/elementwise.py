@@ -41,6 +41,10 @@ TORCH = {
     "cos": lambda x, a: [torch.cos(x[0])],
     "floor": lambda x, a: [torch.floor(x[0])],
     "trunc": lambda x, a: [torch.trunc(x[0])],
+    "remainder": lambda x, a: [torch.remainder(x[0], x[1])],
+    "fmod": lambda x, a: [torch.fmod(x[0], x[1])],
+    "floorDivide": lambda x, a: [torch.floor_divide(x[0], x[1])],
+    "atan2": lambda x, a: [torch.atan2(x[0], x[1])],
     **{name: (lambda fn: lambda x, a: [fn(x[0])])(getattr(torch, name)) for name in
        ["tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p", "expm1", "log2", "log10", "erf", "erfc"]},
     "ceil": lambda x, a: [torch.ceil(x[0])],

@@ -25,6 +25,7 @@ const guarded_argsort: typeof table.argsort = guardArity('argsort', table.argsor
 const guarded_asin: typeof table.asin = guardArity('asin', table.asin);
 const guarded_asinh: typeof table.asinh = guardArity('asinh', table.asinh);
 const guarded_atan: typeof table.atan = guardArity('atan', table.atan);
+const guarded_atan2: typeof table.atan2 = guardArity('atan2', table.atan2);
 const guarded_atanh: typeof table.atanh = guardArity('atanh', table.atanh);
 const guarded_attentionWeights: typeof table.attentionWeights = guardArity('attentionWeights', table.attentionWeights);
 const guarded_avgPool2d: typeof table.avgPool2d = guardArity('avgPool2d', table.avgPool2d);
@@ -83,6 +84,8 @@ const guarded_eye: typeof table.eye = guardArity('eye', table.eye);
 const guarded_flatten: typeof table.flatten = guardArity('flatten', table.flatten);
 const guarded_flip: typeof table.flip = guardArity('flip', table.flip);
 const guarded_floor: typeof table.floor = guardArity('floor', table.floor);
+const guarded_floorDivide: typeof table.floorDivide = guardArity('floorDivide', table.floorDivide);
+const guarded_fmod: typeof table.fmod = guardArity('fmod', table.fmod);
 const guarded_full: typeof table.full = guardArity('full', table.full);
 const guarded_fullLike: typeof table.fullLike = guardArity('fullLike', table.fullLike);
 const guarded_gather: typeof table.gather = guardArity('gather', table.gather);
@@ -176,6 +179,7 @@ const guarded_reduction: typeof table.reduction = guardArity('reduction', table.
 const guarded_relu: typeof table.relu = guardArity('relu', table.relu);
 const guarded_relu6: typeof table.relu6 = guardArity('relu6', table.relu6);
 const guarded_reluBackward: typeof table.reluBackward = guardArity('reluBackward', table.reluBackward);
+const guarded_remainder: typeof table.remainder = guardArity('remainder', table.remainder);
 const guarded_repeat: typeof table.repeat = guardArity('repeat', table.repeat);
 const guarded_reshape: typeof table.reshape = guardArity('reshape', table.reshape);
 const guarded_rmspropStep: typeof table.rmspropStep = guardArity('rmspropStep', table.rmspropStep);
@@ -265,6 +269,7 @@ export {
   guarded_asin as asin,
   guarded_asinh as asinh,
   guarded_atan as atan,
+  guarded_atan2 as atan2,
   guarded_atanh as atanh,
   guarded_attentionWeights as attentionWeights,
   guarded_avgPool2d as avgPool2d,
@@ -323,6 +328,8 @@ export {
   guarded_flatten as flatten,
   guarded_flip as flip,
   guarded_floor as floor,
+  guarded_floorDivide as floorDivide,
+  guarded_fmod as fmod,
   guarded_full as full,
   guarded_fullLike as fullLike,
   guarded_gather as gather,
@@ -416,6 +423,7 @@ export {
   guarded_relu as relu,
   guarded_relu6 as relu6,
   guarded_reluBackward as reluBackward,
+  guarded_remainder as remainder,
   guarded_repeat as repeat,
   guarded_reshape as reshape,
   guarded_rmspropStep as rmspropStep,

@@ -29,3 +29,4 @@ export * from './einsum.js';
 export * from './composed-losses.js';
 export * from './data-dependent.js';
 export * from './math.js';
+export * from './binary-math.js';
