@@ -16,8 +16,17 @@ export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions }
 export { Embedding } from './layers/embedding.js';
 export { RNN, LSTM, GRU, type RNNOptions } from './layers/rnn.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss, HuberLoss, KLDivLoss, type Reduction, type CrossEntropyOptions } from './losses/index.js';
-export * as init from './init.js';
-export { save, load, loadMetadata, type StateDict } from './checkpoint.js';
-export { summary, type ModelSummary, type LayerSummary } from './summary.js';
+// The functions behind the tensor package's arity guard (Note [arity guard] there): PyTorch's
+// kaiming_uniform_(w, a) or clip arguments passed positionally are refused, not dropped.
+import { guardAll } from '@nutshell/tensor';
+import * as initFunctions from './init.js';
+import * as checkpoint from './checkpoint.js';
+import * as summaries from './summary.js';
+export const init = guardAll(initFunctions);
+export const { save, load, loadMetadata } = guardAll(checkpoint);
+export const { summary } = guardAll(summaries);
+export { type StateDict } from './checkpoint.js';
+export { type ModelSummary, type LayerSummary } from './summary.js';
+export { type Nonlinearity, type KaimingOptions } from './init.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall, type MultiheadAttentionResult } from './layers/attention.js';
 export { TransformerEncoderLayer, TransformerEncoder, type TransformerEncoderLayerOptions, type TransformerEncoderLayerCall, type TransformerEncoderCall } from './layers/transformer.js';

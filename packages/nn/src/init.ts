@@ -1,7 +1,7 @@
 // Initialisers (torch.nn.init), writing in place into existing parameters so modules and
 // optimisers keep their references. Random values come from the tensor package's seeded Philox
 // generator: `manualSeed(s)` makes initialisation reproducible.
-import { ShapeError, ValueError, copyInto, full, noGrad, normal as normalTensor, randn, scope, tensor, uniform as uniformTensor, type Tensor } from '@nutshell/tensor';
+import { ShapeError, ValueError, checkOptions, copyInto, full, noGrad, normal as normalTensor, randn, scope, tensor, uniform as uniformTensor, type Tensor } from '@nutshell/tensor';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu';
 
@@ -96,12 +96,18 @@ function kaimingStd(t: Tensor, o: KaimingOptions): number {
   const fan = (o.mode ?? 'fanIn') === 'fanIn' ? fanIn : fanOut;
   return calculateGain(o.nonlinearity ?? 'leakyRelu', o.a ?? 0) / Math.sqrt(fan);
 }
-export function kaimingUniform(t: Tensor, o: KaimingOptions = {}): Tensor {
-  const bound = Math.sqrt(3) * kaimingStd(t, o);
+/** The options, or PyTorch's positional `a` (kaiming_uniform_(w, a=√5)), checked. */
+function kaimingOptions(fn: string, o: KaimingOptions | number): KaimingOptions {
+  const options = typeof o === 'number' ? { a: o } : o;
+  checkOptions(fn, options, ['a', 'mode', 'nonlinearity']);
+  return options;
+}
+export function kaimingUniform(t: Tensor, o: KaimingOptions | number = {}): Tensor {
+  const bound = Math.sqrt(3) * kaimingStd(t, kaimingOptions('kaimingUniform', o));
   return uniform(t, -bound, bound);
 }
-export function kaimingNormal(t: Tensor, o: KaimingOptions = {}): Tensor {
-  return normal(t, 0, kaimingStd(t, o));
+export function kaimingNormal(t: Tensor, o: KaimingOptions | number = {}): Tensor {
+  return normal(t, 0, kaimingStd(t, kaimingOptions('kaimingNormal', o)));
 }
 
 /** A (semi-)orthogonal matrix from the QR decomposition of a normal sample (torch.nn.init.orthogonal_). */

@@ -43,6 +43,16 @@ describe('init', () => {
     expect(() => init.truncNormal(w, 0, 1, 2, -2)).toThrow(/^truncNormal: expected a < b, got a 2, b -2$/);
   });
 
+  it("takes PyTorch's positional a for kaiming, and refuses extra arguments and unknown options", () => {
+    manualSeed(5);
+    const a = init.kaimingUniform(zeros([64, 100]), Math.sqrt(5));
+    const bound = Math.sqrt(3) * Math.sqrt(2 / (1 + 5)) / Math.sqrt(100); // gain for leaky relu with a = √5
+    expect(stats(a.dataSync() as Float32Array).max).toBeLessThanOrEqual(bound);
+    expect(stats(a.dataSync() as Float32Array).max).toBeGreaterThan(0.9 * bound);
+    expect(() => init.kaimingUniform(zeros([2, 2]), { slope: 1 } as never)).toThrow(/^kaimingUniform: unknown option 'slope'/);
+    expect(() => (init.uniform as (...a: unknown[]) => unknown)(zeros([2]), -1, 1, 4)).toThrow(/^uniform: takes at most 3 arguments, got 4/);
+  });
+
   it('orthogonal gives orthonormal rows (wide) or columns (tall)', () => {
     for (const shape of [[4, 9], [9, 4]]) {
       const w = init.orthogonal(zeros(shape));

@@ -1,13 +1,16 @@
 // Gradient clipping in place, like torch.nn.utils.clip_grad_norm_ / clip_grad_value_. The total
 // norm stays a tensor (no device sync): the scale is min(1, maxNorm / (norm + 1e-6)) applied to
 // every gradient, as PyTorch does.
-import { ValueError, abs, clamp, copyInto, div, keep, max, mul, noGrad, pow, scope, stack, sum, tensor, type Tensor } from '@nutshell/tensor';
+import { ValueError, checkOptions, abs, clamp, copyInto, div, keep, max, mul, noGrad, pow, scope, stack, sum, tensor, type Tensor } from '@nutshell/tensor';
 
 const gradsOf = (params: Iterable<Tensor> | Tensor): Tensor[] =>
   [...(params && (params as Tensor).isTensor ? [params as Tensor] : (params as Iterable<Tensor>))].map((p) => p.grad).filter((g): g is Tensor => g !== null);
 
 /** Scales gradients so their joint norm is at most maxNorm; returns the norm before clipping. */
-export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, options: { normType?: number; errorIfNonfinite?: boolean } = {}): Tensor {
+export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, normTypeOrOptions: number | { normType?: number; errorIfNonfinite?: boolean } = {}): Tensor {
+  // A number is PyTorch's positional norm_type.
+  const options = typeof normTypeOrOptions === 'number' ? { normType: normTypeOrOptions } : normTypeOrOptions;
+  checkOptions('clipGradNorm', options, ['normType', 'errorIfNonfinite']);
   const normType = options.normType ?? 2;
   if (!(maxNorm >= 0)) throw new ValueError(`clipGradNorm: maxNorm expected a number >= 0, got ${maxNorm}`);
   if (!(normType > 0)) throw new ValueError(`clipGradNorm: normType expected a positive number or Infinity, got ${normType}`);

@@ -11,5 +11,9 @@ export { StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, Polyno
 export { SequentialLR, ChainedScheduler } from './schedulers/composite.js';
 export { OneCycleLR, type OneCycleOptions } from './schedulers/one-cycle.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/plateau.js';
-export { clipGradNorm, clipGradValue } from './clip.js';
-export { saveOptimizer, loadOptimizer } from './checkpoint.js';
+// Behind the tensor package's arity guard: clipGradNorm(params, 1, Infinity) is refused, not read as the 2-norm.
+import { guardAll } from '@nutshell/tensor';
+import * as clip from './clip.js';
+import * as checkpoint from './checkpoint.js';
+export const { clipGradNorm, clipGradValue } = guardAll(clip);
+export const { saveOptimizer, loadOptimizer } = guardAll(checkpoint);

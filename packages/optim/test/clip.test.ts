@@ -47,3 +47,17 @@ describe('gradient clipping', () => {
     expect(() => clipGradValue([a], -1)).toThrowError(/clipGradValue: clipValue expected a number >= 0, got -1/);
   });
 });
+
+describe("clipGradNorm's norm type (fourth user trial: a positional PyTorch norm_type was read as the 2-norm)", () => {
+  it('takes it as a number, as PyTorch, or in the options; refuses unknown options and extra arguments', () => {
+    const grad = () => {
+      const p = tensor([3, -4], { requiresGrad: true });
+      p.grad = tensor([3, -4]);
+      return p;
+    };
+    expect(clipGradNorm(grad(), 100, Infinity).itemSync()).toBe(4);
+    expect(clipGradNorm(grad(), 100, { normType: 1 }).itemSync()).toBe(7);
+    expect(() => clipGradNorm(grad(), 1, { norm_type: 1 } as never)).toThrow(/^clipGradNorm: unknown option 'norm_type'/);
+    expect(() => (clipGradNorm as (...a: unknown[]) => unknown)(grad(), 1, 2, true)).toThrow(/^clipGradNorm: takes at most 3 arguments, got 4/);
+  });
+});

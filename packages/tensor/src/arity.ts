@@ -66,3 +66,10 @@ export function guardArity<F extends AnyFunction>(name: string, fn: F): F {
 
 /** Whether a function value is a class (called with new; never wrapped). */
 export const isClass = (v: unknown): boolean => typeof v === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(v));
+
+/** Every function of a module namespace behind guardArity (classes and other values as they are): for the other packages' exports. */
+export function guardAll<M extends object>(namespace: M): M {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(namespace)) out[k] = typeof v === 'function' && !isClass(v) ? guardArity(k, v as AnyFunction) : v;
+  return Object.freeze(out) as M;
+}

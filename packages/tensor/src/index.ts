@@ -21,3 +21,4 @@ export { backends, formatBackends, type BackendsReport } from '@nutshell/native'
 export * from './cuda-controls.js';
 export { profile, formatProfile, type OpProfileRow, type ProfileReport } from './profile.js';
 export { checkOptions } from './options.js';
+export { guardArity, guardAll } from './arity.js';
