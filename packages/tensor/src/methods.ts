@@ -8,7 +8,9 @@ import { guardArity } from './arity.js';
 import { DeviceError, fromNative, ValueError } from './errors.js';
 import { native } from './native.js';
 import * as ops from './ops/table/index.js';
+import { broadcastsTo } from './shape.js';
 import { Tensor } from './tensor.js';
+import { tensorArg } from './ops/check-args.js';
 
 declare module './tensor.js' {
   interface Tensor {
@@ -511,8 +513,8 @@ proto.fill_ = function (value) {
   return ops.writeBack('fill_', this, () => ops.fullLike(this, value));
 };
 proto.copy_ = function (src) {
-  if (!src?.isTensor) throw new ValueError(`copy_: src expected a tensor, got ${src === null ? 'null' : typeof src}`);
-  if (src.shape.length > this.shape.length || src.shape.some((d, i) => d !== 1 && d !== this.shape[this.shape.length - src.shape.length + i])) {
+  tensorArg('copy_', 'src', src);
+  if (!broadcastsTo(src.shape, this.shape)) {
     throw new ValueError(`copy_: src [${src.shape.join(',')}] does not broadcast to this tensor's shape [${this.shape.join(',')}]`);
   }
   return ops.writeBack('copy_', this, () => ops.cast(ops.expand(src, this.shape), this.dtype), [src]);

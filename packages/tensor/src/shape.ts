@@ -15,6 +15,11 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
   return out;
 }
 
+/** Whether a tensor of shape `from` broadcasts to exactly `to`, leaving `to` as it is. */
+export function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
+  return from.length <= to.length && from.every((d, i) => d === 1 || d === to[to.length - from.length + i]);
+}
+
 /** Normalises a possibly negative dim against a rank. */
 export function normDim(op: string, dim: number, rank: number, arg = 'dim'): number {
   const r = Math.max(rank, 1);

@@ -126,13 +126,14 @@ export class PolynomialLR extends LRScheduler {
 
 /** lr = initialLr · lrLambda(epoch) (one function for every group, or one per group). */
 export class LambdaLR extends LRScheduler {
+  private readonly fns: ((epoch: number) => number)[];
   constructor(optimizer: Opt, readonly options: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[]; lastEpoch?: number }) {
     super(optimizer, schedulerOptions('LambdaLR', options, ['lrLambda']).lastEpoch);
-    lambdas('LambdaLR', options.lrLambda, optimizer.paramGroups.length);
+    this.fns = lambdas('LambdaLR', options.lrLambda, optimizer.paramGroups.length);
     this.init();
   }
   protected lrAt(base: number, epoch: number, group: number): number {
-    return base * lambdas('LambdaLR', this.options.lrLambda, this.optimizer.paramGroups.length)[group](epoch);
+    return base * this.fns[group](epoch);
   }
   override stateDict(): Record<string, unknown> {
     return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] }; // functions do not serialise
@@ -141,18 +142,19 @@ export class LambdaLR extends LRScheduler {
 
 /** lr = previous lr · lrLambda(epoch) for epoch > 0. */
 export class MultiplicativeLR extends LRScheduler {
+  private readonly fns: ((epoch: number) => number)[];
   constructor(optimizer: Opt, readonly options: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[]; lastEpoch?: number }) {
     super(optimizer, schedulerOptions('MultiplicativeLR', options, ['lrLambda']).lastEpoch);
-    lambdas('MultiplicativeLR', options.lrLambda, optimizer.paramGroups.length);
+    this.fns = lambdas('MultiplicativeLR', options.lrLambda, optimizer.paramGroups.length);
     this.init();
   }
   protected lrAt(base: number, epoch: number, group: number): number {
     let lr = base;
-    for (let e = 1; e <= epoch; e++) lr *= lambdas('MultiplicativeLR', this.options.lrLambda, this.optimizer.paramGroups.length)[group](e);
+    for (let e = 1; e <= epoch; e++) lr *= this.fns[group](e);
     return lr;
   }
   protected override nextLr(current: number, _base: number, epoch: number, group: number): number {
-    return epoch > 0 ? current * lambdas('MultiplicativeLR', this.options.lrLambda, this.optimizer.paramGroups.length)[group](epoch) : current;
+    return epoch > 0 ? current * this.fns[group](epoch) : current;
   }
   override stateDict(): Record<string, unknown> {
     return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };

@@ -66,5 +66,3 @@ export function applyHooks(t: Tensor, g: Tensor): Tensor {
   if (retaining.has(t)) t.grad = keep(t.grad ? addGrads(t.grad, shareOf(current)) : shareOf(current));
   return current;
 }
-
-export const hasHooks = (t: Tensor): boolean => (hooksOf.get(t)?.length ?? 0) > 0 || retaining.has(t);

@@ -15,6 +15,7 @@ import { matmul } from './linalg.js';
 import { dropout, type Generator } from './random.js';
 import { softmax } from './softmax.js';
 import { transpose } from './shape.js';
+import { tensorArg } from '../check-args.js';
 
 export interface AttentionOptions {
   /**
@@ -45,7 +46,7 @@ export function attentionWeights(q: Tensor, k: Tensor, v: Tensor, options: Atten
   const fn = 'scaledDotProductAttention';
   checkOptions(fn, options, ATTENTION_KEYS);
   for (const [name, t] of [['query', q], ['key', k], ['value', v]] as const) {
-    if (!(t as Tensor | undefined)?.isTensor) throw new ValueError(`${fn}: ${name} expected a tensor, got ${t === null ? 'null' : typeof t}`);
+    tensorArg(fn, name, t);
     if (t.dtype !== 'float32') throw new DTypeError(`${fn}: ${name} expected float32, got ${t.dtype}`);
     if (t.shape.length < 2) throw new ShapeError(`${fn}: ${name} expected at least 2 dimensions [..., length, features], got ${fmtShape(t.shape)}`);
   }
@@ -74,7 +75,7 @@ export function attentionWeights(q: Tensor, k: Tensor, v: Tensor, options: Atten
 }
 
 function checkMask(fn: string, mask: Tensor, q: Tensor, k: Tensor, L: number, S: number): void {
-  if (!(mask as Tensor | undefined)?.isTensor) throw new ValueError(`${fn}: attnMask expected a tensor, got ${typeof mask}`);
+  tensorArg(fn, 'attnMask', mask);
   if (mask.dtype !== 'bool' && mask.dtype !== 'float32') throw new DTypeError(`${fn}: attnMask expected bool or float32, got ${mask.dtype}`);
   const [ml, ms] = mask.shape.length >= 2 ? mask.shape.slice(-2) : [1, mask.shape[0] ?? 1];
   if ((ml !== 1 && ml !== L) || (ms !== 1 && ms !== S)) {

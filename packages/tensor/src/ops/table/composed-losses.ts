@@ -10,6 +10,7 @@ import { eq, lt } from './compare.js';
 import { exp, log, abs } from './unary.js';
 import { mean, sum } from './reduce.js';
 import { REDUCTIONS, type LossOptions } from './loss.js';
+import { tensorArg } from '../check-args.js';
 
 type Reduction = (typeof REDUCTIONS)[number];
 
@@ -20,7 +21,7 @@ function reduce(elementwise: Tensor, reduction: Reduction): Tensor {
 
 function pair(fn: string, input: Tensor, target: Tensor): void {
   for (const [name, t] of [['input', input], ['target', target]] as const) {
-    if (!(t as Tensor | undefined)?.isTensor) throw new ValueError(`${fn}: ${name} expected a tensor, got ${t === null ? 'null' : typeof t}`);
+    tensorArg(fn, name, t);
     if (t.dtype !== 'float32') throw new DTypeError(`${fn}: ${name} expected float32, got ${t.dtype}`);
   }
 }

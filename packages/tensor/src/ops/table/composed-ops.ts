@@ -17,11 +17,9 @@ import { indexSelect } from './index-ops.js';
 import { max, sum, type ReduceArg } from './reduce.js';
 import { abs, powScalar, sqrt } from './unary.js';
 import { contiguous, expand, narrow, pad, reshape, transpose, unsqueeze } from './shape.js';
+import { tensorArg } from '../check-args.js';
 
 
-function tensorArg(fn: string, name: string, t: unknown): asserts t is Tensor {
-  if (!(t as Tensor)?.isTensor) throw new ValueError(`${fn}: ${name} expected a tensor, got ${t === null ? 'null' : typeof t}`);
-}
 
 /** A copy with its own storage, in the graph as x is (PyTorch's clone). */
 export function clone(x: Tensor): Tensor {

@@ -11,10 +11,8 @@ import { eye } from './creation.js';
 import { matmul } from './linalg.js';
 import { sum } from './reduce.js';
 import { cat, contiguous, narrow, pad, reshape, squeeze, unsqueeze } from './shape.js';
+import { tensorArg } from '../check-args.js';
 
-function tensorArg(fn: string, name: string, t: unknown): asserts t is Tensor {
-  if (!(t as Tensor)?.isTensor) throw new ValueError(`${fn}: ${name} expected a tensor, got ${t === null ? 'null' : typeof t}`);
-}
 
 function indexAlong(fn: string, x: Tensor, d: number, index: number): number {
   const n = x.shape[d];

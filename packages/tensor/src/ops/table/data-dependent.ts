@@ -3,17 +3,16 @@
 // loop runs on while the device finishes the work queued before them. What they select is then
 // gathered on the device (indexSelect), so maskedSelect's result has a gradient.
 
-import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { DTypeError, ShapeError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
 import { tensor } from '../../creation.js';
 import type { Tensor } from '../../tensor.js';
 import { indexSelect } from './index-ops.js';
 import { expand, reshape } from './shape.js';
+import { tensorArg } from '../check-args.js';
+import { broadcastsTo } from '../../shape.js';
 
-function tensorArg(fn: string, name: string, t: unknown): asserts t is Tensor {
-  if (!(t as Tensor | undefined)?.isTensor) throw new ValueError(`${fn}: ${name} expected a tensor, got ${t === null ? 'null' : typeof t}`);
-}
 
 /** The flat positions of x's nonzero (true) elements, in order. */
 async function nonzeroPositions(x: Tensor): Promise<number[]> {
@@ -44,7 +43,7 @@ export async function maskedSelect(x: Tensor, mask: Tensor): Promise<Tensor> {
   tensorArg('maskedSelect', 'mask', mask);
   if (mask.dtype !== 'bool') throw new DTypeError(`maskedSelect: mask expected bool, got ${mask.dtype}`);
   const full = mask.shape.length === x.shape.length && mask.shape.every((d, i) => d === x.shape[i]);
-  if (!full && (mask.shape.length > x.shape.length || mask.shape.some((d, i) => d !== 1 && d !== x.shape[x.shape.length - mask.shape.length + i]))) {
+  if (!broadcastsTo(mask.shape, x.shape)) {
     throw new ShapeError(`maskedSelect: mask ${fmtShape(mask.shape)} does not broadcast to the input's shape ${fmtShape(x.shape)}`);
   }
   const spread = full ? mask : scope(() => expand(mask, x.shape));

@@ -13,6 +13,7 @@ import { diagonal } from './composed-shape.js';
 import { matmul } from './linalg.js';
 import { sum } from './reduce.js';
 import { contiguous, expand, permute, reshape } from './shape.js';
+import { tensorArg } from '../check-args.js';
 
 /** An operand with one label per dim (labels are single characters; '...' dims get private ones). */
 interface Labelled {
@@ -54,7 +55,7 @@ export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[
   if (typeof equation !== 'string') throw new ValueError(`einsum: equation expected a string, got ${typeof equation}`);
   const tensors = (operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : operands) as Tensor[];
   tensors.forEach((t, i) => {
-    if (!(t as Tensor | undefined)?.isTensor) throw new ValueError(`einsum: operand ${i} expected a tensor, got ${t === null ? 'null' : typeof t}`);
+    tensorArg('einsum', `operand ${i}`, t);
     // Pairs contract through matmul, which is float32 only here (PyTorch also contracts integers).
     if (t.dtype !== 'float32') throw new DTypeError(`einsum: operand ${i} expected float32, got ${t.dtype} (cast it with .float())`);
   });

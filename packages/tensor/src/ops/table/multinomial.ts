@@ -21,6 +21,7 @@ import { sum } from './reduce.js';
 import { narrow, reshape, stack, unsqueeze } from './shape.js';
 import { topk } from './sort.js';
 import { log, neg } from './unary.js';
+import { tensorArg } from '../check-args.js';
 
 export interface MultinomialOptions {
   /** Draw with replacement (default false: each category at most once per row). */
@@ -42,7 +43,7 @@ export interface MultinomialOptions {
  */
 export function multinomial(weights: Tensor, numSamples: number, options: MultinomialOptions = {}): Tensor {
   checkOptions('multinomial', options, ['replacement', 'generator', 'validate']);
-  if (!(weights as Tensor | undefined)?.isTensor) throw new ValueError(`multinomial: input expected a tensor, got ${weights === null ? 'null' : typeof weights}`);
+  tensorArg('multinomial', 'input', weights);
   if (!isFloating(weights.dtype)) throw new ValueError(`multinomial: input expected float32 weights, got ${weights.dtype}`);
   const rank = weights.shape.length;
   if (rank !== 1 && rank !== 2) throw new ShapeError(`multinomial: input expected 1 or 2 dimensions, got ${fmtShape(weights.shape)}`);

@@ -21,6 +21,7 @@ import { rsqrt } from './unary.js';
 
 import { expand, reshape } from './shape.js';
 import { absent } from '../../creation.js';
+import { tensorArg } from '../check-args.js';
 
 const given = (t: TensorMeta | null | undefined): boolean => t !== null && t !== undefined && t.shape[0] !== 0;
 
@@ -391,7 +392,7 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
  * devices run it with gradients.
  */
 export function groupNorm(input: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
-  if (!(input as Tensor | undefined)?.isTensor) throw new ValueError(`groupNorm: input expected a tensor, got ${input === null ? 'null' : typeof input}`);
+  tensorArg('groupNorm', 'input', input);
   if (input.shape.length < 2) throw new ShapeError(`groupNorm: input expected [N, C, …], got ${fmtShape(input.shape)}`);
   const [n, c] = input.shape;
   if (!Number.isSafeInteger(numGroups) || numGroups < 1 || c % numGroups !== 0) {
