@@ -87,6 +87,34 @@ for (const device of devices) {
       });
     });
 
+    it('topk over long slices is exactly the first k of the stable sort (ties, NaN, ±0, ints, both ends, both dims)', () => {
+      scope(() => {
+        // Long slices reach the block-skipping scan; few distinct values make ties everywhere.
+        let state = 12345;
+        const next = () => ((state = (state * 1103515245 + 12345) >>> 0) >>> 8) / (1 << 24);
+        const pool = [NaN, -0, 0, -3, 1, 2.5, -Infinity, Infinity, 7, -7];
+        const floats = Array.from({ length: 3 * 517 }, (_, i) => (i % 37 === 5 ? pool[Math.floor(i / 37) % pool.length] : Math.round(next() * 40 - 20)));
+        const inputs = [
+          tensor(floats, { shape: [3, 517], device }),
+          tensor(floats.map((v) => (Number.isFinite(v) ? v : 9) | 0), { shape: [3, 517], dtype: 'int32', device }),
+        ];
+        for (const rows of inputs) {
+          for (const dim of [1, 0]) {
+            const x = dim === 1 ? rows : rows.mT.contiguous(); // dim 0 is strided: 3 slices interleaved
+            for (const largest of [true, false]) {
+              const sorted = sort(x, { dim, descending: largest });
+              for (const k of [1, 3, 17, 200]) {
+                const top = topk(x, k, { dim, largest });
+                const head = (t: Tensor) => t.narrow(dim, 0, k).contiguous();
+                expect(ints(top.indices), `${x.dtype} dim ${dim} largest ${largest} k ${k}`).toEqual(ints(head(sorted.indices)));
+                expect(Array.from(top.values.dataSync())).toEqual(Array.from(head(sorted.values).dataSync()));
+              }
+            }
+          }
+        }
+      });
+    });
+
     it('methods, 0-d inputs and k = 0', () => {
       scope(() => {
         const x = seq([2, 6], device);
