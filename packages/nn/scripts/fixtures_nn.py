@@ -95,6 +95,27 @@ def later_cases():
         ("prelu_channels", nn.PReLU(3, init=0.1), {"cls": "PReLU", "args": [3, 0.1]}, [randn(2, 3, 4)], {}),
         *attention_cases(),
         *norm_and_loss_cases(),
+        *cell_cases(),
+    ]
+
+
+class LSTMCellHC(nn.LSTMCell):
+    """LSTMCell with its state as two positional inputs, so record() can feed and differentiate them."""
+
+    def forward(self, x, h, c):
+        return super().forward(x, (h, c))
+
+
+def cell_cases():
+    """The recurrent cells, one step; spec 'state' names the inputs nutshell takes as a state object."""
+    torch.manual_seed(6)
+    return [
+        ("lstm_cell", LSTMCellHC(4, 5), {"cls": "LSTMCell", "args": [4, 5], "state": ["h", "c"]}, [randn(3, 4), randn(3, 5), randn(3, 5)], {}),
+        ("lstm_cell_no_bias_zero_state", nn.LSTMCell(3, 4, bias=False), {"cls": "LSTMCell", "args": [3, 4, {"bias": False}]}, [randn(2, 3)], {}),
+        ("gru_cell", nn.GRUCell(4, 6), {"cls": "GRUCell", "args": [4, 6]}, [randn(3, 4), randn(3, 6)], {}),
+        ("gru_cell_unbatched", nn.GRUCell(3, 2), {"cls": "GRUCell", "args": [3, 2]}, [randn(3), randn(2)], {}),
+        ("rnn_cell_relu", nn.RNNCell(4, 3, nonlinearity="relu"), {"cls": "RNNCell", "args": [4, 3, {"nonlinearity": "relu"}]}, [randn(5, 4), randn(5, 3)], {}),
+        ("rnn_cell_tanh_zero_state", nn.RNNCell(2, 3), {"cls": "RNNCell", "args": [2, 3]}, [randn(4, 2)], {}),
     ]
 
 

@@ -15,6 +15,7 @@ export { Dropout } from './layers/dropout.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions } from './layers/norm.js';
 export { Embedding } from './layers/embedding.js';
 export { RNN, LSTM, GRU, type RNNOptions } from './layers/rnn.js';
+export { RNNCell, LSTMCell, GRUCell } from './layers/rnn-cells.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss, HuberLoss, KLDivLoss, type Reduction, type CrossEntropyOptions } from './losses/index.js';
 // The functions behind the tensor package's arity guard (Note [arity guard] there): PyTorch's
 // kaiming_uniform_(w, a) or clip arguments passed positionally are refused, not dropped.

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readSafetensorsFile, relu, scope, tensor, type RawTensor, type Tensor } from '@nutshell/tensor';
+import { readSafetensorsFile, relu, scope, stack, tensor, type RawTensor, type Tensor } from '@nutshell/tensor';
 import { expectClose } from '@nutshell/tensor/testing';
 import * as nn from '../src/index.js';
 
@@ -13,7 +13,8 @@ const toTensor = (r: RawTensor, requiresGrad = false) => tensor(r.data, { shape:
 function outputsOf(out: unknown): Tensor[] {
   if ((out as Tensor).isTensor) return [out as Tensor];
   if ('weights' in (out as object)) return [(out as nn.MultiheadAttentionResult).output, (out as nn.MultiheadAttentionResult).weights!];
-  const o = out as { output: Tensor; h: Tensor; c?: Tensor };
+  const o = out as { output?: Tensor; h: Tensor; c?: Tensor };
+  if (!o.output) return [o.h, o.c!]; // LSTMCell: { h, c }
   return o.c ? [o.output, o.h, o.c] : [o.output, o.h];
 }
 
@@ -22,7 +23,7 @@ describe('layers and losses match PyTorch', () => {
     const name = file.replace('.safetensors', '');
     it(name, () => {
       const { tensors, metadata } = readSafetensorsFile(dir + file);
-      const spec = JSON.parse(metadata.spec) as { cls: string; args: unknown[]; layer?: [number, number, nn.TransformerEncoderLayerOptions]; numLayers?: number; norm?: number };
+      const spec = JSON.parse(metadata.spec) as { cls: string; args: unknown[]; layer?: [number, number, nn.TransformerEncoderLayerOptions]; numLayers?: number; norm?: number; state?: string[] };
       const evalMode = JSON.parse(metadata.eval) as boolean;
       scope(() => {
         const Cls = (nn as unknown as Record<string, new (...a: unknown[]) => nn.Module>)[spec.cls];
@@ -36,7 +37,9 @@ describe('layers and losses match PyTorch', () => {
         layer.loadStateDict(params);
         layer.train(!evalMode);
         const inputs = [...tensors].filter(([k]) => k.startsWith('input.')).sort().map(([, v]) => toTensor(v, true));
-        const outs = outputsOf(layer.forward(...inputs));
+        // spec.state: the inputs after the first are one state object (LSTMCell's { h, c }).
+        const args = spec.state ? [inputs[0], Object.fromEntries(spec.state.map((k, i) => [k, inputs[i + 1]]))] : inputs;
+        const outs = outputsOf(layer.forward(...args));
         outs.forEach((o, j) => {
           const want = tensors.get(`output.${j}`)!;
           expect(o.shape, `output ${j} shape`).toEqual(want.shape);
@@ -145,6 +148,72 @@ describe('GroupNorm and the composed losses refuse bad arguments, naming the arg
       expect(() => new nn.HuberLoss({ delta: 0 }).forward(x, x)).toThrow(/^huberLoss: delta expected a number > 0, got 0$/);
       expect(() => new nn.KLDivLoss({ reduction: 'avg' as never }).forward(x, x)).toThrow(/^klDiv: reduction expected one of 'none', 'mean', 'batchmean', 'sum', got 'avg'$/);
       expect(() => new nn.HuberLoss().forward(x, tensor([1, 2, 3], { dtype: 'int32' }))).toThrow(/^huberLoss: target expected float32, got int32$/);
+    });
+  });
+});
+
+describe('recurrent cells', () => {
+  it('an LSTMCell unrolled over a sequence is the one-layer LSTM with the same weights, gradients included', () => {
+    scope(() => {
+      const cell = new nn.LSTMCell(3, 4);
+      const layer = new nn.LSTM(3, 4);
+      layer.loadStateDict(new Map([...cell.namedParameters()].map(([k, p]) => [`${k}_l0`, p])));
+      const values = Array.from({ length: 5 * 2 * 3 }, (_, i) => Math.sin(0.3 * i));
+      const xs = tensor(values, { shape: [5, 2, 3], requiresGrad: true });
+      const xl = tensor(values, { shape: [5, 2, 3], requiresGrad: true });
+      let state: { h?: Tensor; c?: Tensor } = {};
+      const hs: Tensor[] = [];
+      for (const x of xs.unbind(0)) {
+        state = cell.forward(x, state);
+        hs.push(state.h!);
+      }
+      const whole = layer.forward(xl);
+      expectClose(stack(hs).dataSync(), whole.output.dataSync(), 1e-6, 1e-6, 'outputs');
+      expectClose(state.c!.dataSync(), whole.c.dataSync(), 1e-6, 1e-6, 'final cell state');
+      stack(hs).sum().backward();
+      whole.output.sum().backward();
+      expectClose(xs.grad!.dataSync(), xl.grad!.dataSync(), 1e-5, 1e-5, 'input gradient');
+      expectClose(cell.weight_hh.grad!.dataSync(), (layer as unknown as Record<string, Tensor>).weight_hh_l0.grad!.dataSync(), 1e-5, 1e-5, 'weight_hh gradient');
+    });
+  });
+
+  it('names, shapes and reprs are PyTorch’s', () => {
+    const gru = new nn.GRUCell(3, 5, { bias: false });
+    expect([...gru.namedParameters()].map(([k, p]) => [k, p.shape])).toEqual([
+      ['weight_ih', [15, 3]],
+      ['weight_hh', [15, 5]],
+    ]);
+    expect([...new nn.LSTMCell(2, 3).namedParameters()].map(([k]) => k)).toEqual(['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']);
+    expect(String(gru)).toBe('GRUCell(3, 5, bias=false)');
+    expect(String(new nn.RNNCell(2, 3, { nonlinearity: 'relu' }))).toBe("RNNCell(2, 3, nonlinearity='relu')");
+  });
+
+  it('refuse bad inputs and states, naming the cell and the argument', () => {
+    scope(() => {
+      const cell = new nn.LSTMCell(3, 4);
+      expect(() => cell.forward(tensor(new Float32Array(6), { shape: [2, 3] }), { h: tensor(new Float32Array(4), { shape: [1, 4] }) })).toThrow(
+        /^LSTMCell: h expected shape \[2,4\] \(the input's batch × hiddenSize\), got \[1,4\]$/,
+      );
+      expect(() => cell.forward(tensor(new Float32Array(4), { shape: [2, 2] }))).toThrow(/^LSTMCell: input expected 3 features \(the cell's inputSize\), got \[2,2\]$/);
+      expect(() => cell.forward(tensor(new Float32Array(6), { shape: [1, 2, 3] }))).toThrow(/^LSTMCell: input expected \[batch, 3\] or unbatched \[3\], got \[1,2,3\]$/);
+      expect(() => new nn.GRUCell(0, 2)).toThrow(/^GRUCell: inputSize expected a positive integer, got 0$/);
+      expect(() => new nn.RNNCell(2, 2, { nonlinearity: 'gelu' } as never)).toThrow(/^RNNCell: nonlinearity expected 'tanh' or 'relu', got "gelu"$/);
+      expect(() => new nn.LSTMCell(2, 2, { batchFirst: true } as never)).toThrow(/^LSTMCell: unknown option 'batchFirst'/);
+    });
+  });
+});
+
+describe('recurrent state arguments (found by a user trial: PyTorch forms read as no state)', () => {
+  it('refuse a tuple, a bare tensor or an unknown key instead of starting from zeros', () => {
+    scope(() => {
+      const x = tensor(new Float32Array(12), { shape: [2, 2, 3] });
+      const h = tensor(new Float32Array(8), { shape: [1, 2, 4] });
+      const lstm = new nn.LSTM(3, 4);
+      expect(() => lstm.forward(x, [h, h] as never)).toThrow(/^LSTM: state expected an object \{ h0, c0 \}, got an array \(PyTorch's \(h0, c0\) tuple is \{ h0, c0 \} here\)$/);
+      expect(() => lstm.forward(x, { h, c: h } as never)).toThrow(/^LSTM: state has an unknown entry 'h' \(it takes 'h0', 'c0'\)$/);
+      expect(() => new nn.GRU(3, 4).forward(x, h as never)).toThrow(/^GRU: state expected an object \{ h0 \}, got a Tensor \(pass \{ h0: tensor \}\)$/);
+      expect(() => new nn.RNN(3, 4).forward(x, null as never)).toThrow(/^RNN: state expected an object \{ h0 \}, got null$/);
+      expect(() => new nn.LSTMCell(3, 4).forward(x.select(0, 0), { h0: h } as never)).toThrow(/^LSTMCell: state has an unknown entry 'h0' \(it takes 'h', 'c'\)$/);
     });
   });
 });

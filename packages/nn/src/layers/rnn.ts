@@ -5,6 +5,7 @@ import { checkOptions, gru, lstm, rnn, zeros, ValueError, type Tensor } from '@n
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
+import { checkState } from './recurrent-state.js';
 
 export interface RNNOptions {
   numLayers?: number;
@@ -85,6 +86,7 @@ export class LSTM extends RNNBase {
   }
   /** → { output, h, c }; state = { h0, c0 } optional. */
   forward(x: Tensor, state: { h0?: Tensor; c0?: Tensor } = {}): { output: Tensor; h: Tensor; c: Tensor } {
+    checkState('LSTM', state, ['h0', 'c0']);
     return lstm(x, this.weights(), { ...this.options(), h0: state.h0, c0: state.c0 });
   }
 }
@@ -94,6 +96,7 @@ export class GRU extends RNNBase {
     super('gru', inputSize, hiddenSize, options);
   }
   forward(x: Tensor, state: { h0?: Tensor } = {}): { output: Tensor; h: Tensor } {
+    checkState('GRU', state, ['h0']);
     return gru(x, this.weights(), { ...this.options(), h0: state.h0 });
   }
 }
@@ -103,6 +106,7 @@ export class RNN extends RNNBase {
     super(options.nonlinearity === 'relu' ? 'rnnRelu' : 'rnnTanh', inputSize, hiddenSize, options);
   }
   forward(x: Tensor, state: { h0?: Tensor } = {}): { output: Tensor; h: Tensor } {
+    checkState('RNN', state, ['h0']);
     return rnn(x, this.weights(), { ...this.options(), h0: state.h0, nonlinearity: this.kind === 'rnnRelu' ? 'relu' : 'tanh' });
   }
 }
