@@ -16,6 +16,7 @@ export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions }
 export { Embedding } from './layers/embedding.js';
 export { RNN, LSTM, GRU, type RNNOptions } from './layers/rnn.js';
 export { RNNCell, LSTMCell, GRUCell } from './layers/rnn-cells.js';
+export { PackedSequence, type PadSequenceOptions } from './packed-sequence.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss, HuberLoss, KLDivLoss, type Reduction, type CrossEntropyOptions } from './losses/index.js';
 // The functions behind the tensor package's arity guard (Note [arity guard] there): PyTorch's
 // kaiming_uniform_(w, a) or clip arguments passed positionally are refused, not dropped.
@@ -23,9 +24,16 @@ import { guardAll } from '@nutshell/tensor';
 import * as initFunctions from './init.js';
 import * as checkpoint from './checkpoint.js';
 import * as summaries from './summary.js';
+import * as sequences from './packed-sequence.js';
 export const init = guardAll(initFunctions);
 export const { save, load, loadMetadata } = guardAll(checkpoint);
 export const { summary } = guardAll(summaries);
+export const { padSequence, packPaddedSequence, padPackedSequence, packSequence } = guardAll({
+  padSequence: sequences.padSequence,
+  packPaddedSequence: sequences.packPaddedSequence,
+  padPackedSequence: sequences.padPackedSequence,
+  packSequence: sequences.packSequence,
+});
 export { type StateDict } from './checkpoint.js';
 export { type ModelSummary, type LayerSummary } from './summary.js';
 export { type Nonlinearity, type KaimingOptions } from './init.js';

@@ -6,6 +6,7 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
 import { checkState } from './recurrent-state.js';
+import { PackedSequence, runPacked } from '../packed-sequence.js';
 
 export interface RNNOptions {
   numLayers?: number;
@@ -84,9 +85,15 @@ export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super('lstm', inputSize, hiddenSize, options);
   }
-  /** → { output, h, c }; state = { h0, c0 } optional. */
-  forward(x: Tensor, state: { h0?: Tensor; c0?: Tensor } = {}): { output: Tensor; h: Tensor; c: Tensor } {
+  /** → { output, h, c }; state = { h0, c0 } optional; a PackedSequence in, a PackedSequence out. */
+  forward(x: Tensor, state?: { h0?: Tensor; c0?: Tensor }): { output: Tensor; h: Tensor; c: Tensor };
+  forward(x: PackedSequence, state?: { h0?: Tensor; c0?: Tensor }): { output: PackedSequence; h: Tensor; c: Tensor };
+  forward(x: Tensor | PackedSequence, state: { h0?: Tensor; c0?: Tensor } = {}): { output: Tensor | PackedSequence; h: Tensor; c: Tensor } {
     checkState('LSTM', state, ['h0', 'c0']);
+    if (x instanceof PackedSequence) {
+      const r = runPacked('LSTM', x, state, (seq, s) => lstm(seq, this.weights(), { ...this.options(), batchFirst: false, h0: s.h0, c0: s.c0 }));
+      return { output: r.output, h: r.h, c: r.c! };
+    }
     return lstm(x, this.weights(), { ...this.options(), h0: state.h0, c0: state.c0 });
   }
 }
@@ -95,8 +102,15 @@ export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super('gru', inputSize, hiddenSize, options);
   }
-  forward(x: Tensor, state: { h0?: Tensor } = {}): { output: Tensor; h: Tensor } {
+  /** → { output, h }; state = { h0 } optional; a PackedSequence in, a PackedSequence out. */
+  forward(x: Tensor, state?: { h0?: Tensor }): { output: Tensor; h: Tensor };
+  forward(x: PackedSequence, state?: { h0?: Tensor }): { output: PackedSequence; h: Tensor };
+  forward(x: Tensor | PackedSequence, state: { h0?: Tensor } = {}): { output: Tensor | PackedSequence; h: Tensor } {
     checkState('GRU', state, ['h0']);
+    if (x instanceof PackedSequence) {
+      const r = runPacked('GRU', x, state, (seq, s) => gru(seq, this.weights(), { ...this.options(), batchFirst: false, h0: s.h0 }));
+      return { output: r.output, h: r.h };
+    }
     return gru(x, this.weights(), { ...this.options(), h0: state.h0 });
   }
 }
@@ -105,8 +119,16 @@ export class RNN extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
     super(options.nonlinearity === 'relu' ? 'rnnRelu' : 'rnnTanh', inputSize, hiddenSize, options);
   }
-  forward(x: Tensor, state: { h0?: Tensor } = {}): { output: Tensor; h: Tensor } {
+  /** → { output, h }; state = { h0 } optional; a PackedSequence in, a PackedSequence out. */
+  forward(x: Tensor, state?: { h0?: Tensor }): { output: Tensor; h: Tensor };
+  forward(x: PackedSequence, state?: { h0?: Tensor }): { output: PackedSequence; h: Tensor };
+  forward(x: Tensor | PackedSequence, state: { h0?: Tensor } = {}): { output: Tensor | PackedSequence; h: Tensor } {
     checkState('RNN', state, ['h0']);
-    return rnn(x, this.weights(), { ...this.options(), h0: state.h0, nonlinearity: this.kind === 'rnnRelu' ? 'relu' : 'tanh' });
+    const nonlinearity = this.kind === 'rnnRelu' ? 'relu' : 'tanh';
+    if (x instanceof PackedSequence) {
+      const r = runPacked('RNN', x, state, (seq, s) => rnn(seq, this.weights(), { ...this.options(), batchFirst: false, h0: s.h0, nonlinearity }));
+      return { output: r.output, h: r.h };
+    }
+    return rnn(x, this.weights(), { ...this.options(), h0: state.h0, nonlinearity });
   }
 }
