@@ -2,7 +2,7 @@
 // its own properties in definition order (the order PyTorch registers them in), so assignment is
 // registration: `this.fc = new Linear(4, 2)`, `this.weight = Parameter(randn(...))`. Buffers
 // (running statistics) are tensors named with registerBuffer. stateDict() keys are PyTorch's.
-import { Device, ShapeError, ValueError, copyInto, fmtShape, noGrad, scope, type DeviceLike, type Tensor } from '@nutshell/tensor';
+import { Device, ShapeError, ValueError, copyInto, fmtShape, keep, noGrad, scope, type DeviceLike, type Tensor } from '@nutshell/tensor';
 import { isParameter } from './parameter.js';
 
 const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && (v as { isTensor?: boolean }).isTensor === true;
@@ -10,13 +10,36 @@ const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== nul
 export abstract class Module {
   training = true;
   private readonly _bufferNames = new Set<string>();
+  private readonly _transientBuffers = new Set<string>();
 
   abstract forward(...inputs: any[]): any;
 
-  /** Registers a non-learnable tensor (e.g. running_mean) that is saved in stateDict and moved by to(). */
-  registerBuffer(name: string, value: Tensor | null): void {
+  /**
+   * Registers a non-learnable tensor (e.g. running_mean), moved by to() and, unless `persistent` is
+   * false, saved in stateDict. Like a parameter it outlives the scope it was made in.
+   */
+  registerBuffer(name: string, value: Tensor | null, options: { persistent?: boolean } = {}): void {
+    if (options === null || typeof options !== 'object') throw new ValueError(`registerBuffer: options expected { persistent }, got ${String(options)}`);
+    for (const key of Object.keys(options)) if (key !== 'persistent') throw new ValueError(`registerBuffer: unknown option '${key}' (it takes 'persistent')`);
     this._bufferNames.add(name);
+    if (options.persistent === false) this._transientBuffers.add(name);
+    else this._transientBuffers.delete(name);
+    if (value) keep(value);
     (this as Record<string, unknown>)[name] = value;
+  }
+
+  /**
+   * Releases every parameter, buffer and gradient of the tree now, rather than at garbage
+   * collection; the module is unusable afterwards. `using model = new Net()` calls it at block end.
+   */
+  dispose(): void {
+    for (const t of [...this.parameters(), ...this.buffers()]) {
+      t.grad?.dispose();
+      t.dispose();
+    }
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   *namedChildren(): Generator<[string, Module]> {
@@ -50,9 +73,17 @@ export abstract class Module {
     }
   }
 
-  *namedParameters(prefix = ''): Generator<[string, Tensor]> {
+  /** This module and, with `recurse` (default), every submodule, by path. */
+  private *walk(method: string, prefix: unknown, recurse: unknown): Generator<[string, Module]> {
+    if (typeof prefix !== 'string') throw new ValueError(`${method}: prefix expected a string, got ${prefix === null ? 'null' : typeof prefix} (PyTorch's recurse=False is ${method}('', false))`);
+    if (typeof recurse !== 'boolean') throw new ValueError(`${method}: recurse expected a boolean, got ${typeof recurse}`);
+    if (recurse) yield* this.namedModules(prefix);
+    else yield [prefix, this];
+  }
+
+  *namedParameters(prefix = '', recurse = true): Generator<[string, Tensor]> {
     const seen = new Set<Tensor>();
-    for (const [path, m] of this.namedModules(prefix)) {
+    for (const [path, m] of this.walk('namedParameters', prefix, recurse)) {
       for (const [k, p] of m.ownParameters()) {
         if (seen.has(p)) continue; // shared (tied) parameters are listed once, as in PyTorch
         seen.add(p);
@@ -60,14 +91,14 @@ export abstract class Module {
       }
     }
   }
-  *parameters(): Generator<Tensor> {
-    for (const [, p] of this.namedParameters()) yield p;
+  *parameters(recurse = true): Generator<Tensor> {
+    for (const [, p] of this.namedParameters('', recurse)) yield p;
   }
-  *namedBuffers(prefix = ''): Generator<[string, Tensor]> {
-    for (const [path, m] of this.namedModules(prefix)) for (const [k, b] of m.ownBuffers()) yield [path ? `${path}.${k}` : k, b];
+  *namedBuffers(prefix = '', recurse = true): Generator<[string, Tensor]> {
+    for (const [path, m] of this.walk('namedBuffers', prefix, recurse)) for (const [k, b] of m.ownBuffers()) yield [path ? `${path}.${k}` : k, b];
   }
-  *buffers(): Generator<Tensor> {
-    for (const [, b] of this.namedBuffers()) yield b;
+  *buffers(recurse = true): Generator<Tensor> {
+    for (const [, b] of this.namedBuffers('', recurse)) yield b;
   }
 
   train(mode = true): this {
@@ -120,9 +151,18 @@ export abstract class Module {
     const out = new Map<string, Tensor>();
     for (const [path, m] of this.namedModules()) {
       for (const [k, p] of m.ownParameters()) out.set(path ? `${path}.${k}` : k, p);
-      for (const [k, b] of m.ownBuffers()) out.set(path ? `${path}.${k}` : k, b);
+      for (const [k, b] of m.ownBuffers()) if (!m._transientBuffers.has(k)) out.set(path ? `${path}.${k}` : k, b);
     }
     return out;
+  }
+
+  /**
+   * State-dict keys a checkpoint may lack without being incomplete: BatchNorm's
+   * num_batches_tracked, which older and converted checkpoints omit (PyTorch's BatchNorm fills it
+   * in the same way, keeping the module's own count).
+   */
+  protected optionalStateKeys(): string[] {
+    return [];
   }
 
   /**
@@ -132,21 +172,32 @@ export abstract class Module {
   loadStateDict(state: Map<string, Tensor> | Record<string, Tensor>, options: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
     const given = state instanceof Map ? state : new Map(Object.entries(state));
     const own = this.stateDict();
-    const missingKeys = [...own.keys()].filter((k) => !given.has(k));
+    const optional = new Set<string>();
+    for (const [path, m] of this.namedModules()) for (const k of m.optionalStateKeys()) optional.add(path ? `${path}.${k}` : k);
+    const missingKeys = [...own.keys()].filter((k) => !given.has(k) && !optional.has(k));
     const unexpectedKeys = [...given.keys()].filter((k) => !own.has(k));
     if ((options.strict ?? true) && (missingKeys.length || unexpectedKeys.length)) {
       throw new ValueError(
         `loadStateDict: ${missingKeys.length ? `missing keys: ${missingKeys.join(', ')}` : ''}${missingKeys.length && unexpectedKeys.length ? '; ' : ''}${unexpectedKeys.length ? `unexpected keys: ${unexpectedKeys.join(', ')}` : ''}`,
       );
     }
+    // Every entry is checked before any is copied: a refused load leaves the model as it was,
+    // and the message lists every mismatch, as PyTorch's does.
+    const mismatches: string[] = [];
+    for (const [k, dst] of own) {
+      const src = given.get(k);
+      if (src === undefined) continue;
+      if (src === null || !src.isTensor) throw new ValueError(`loadStateDict: '${k}' expected a Tensor, got ${src === null ? 'null' : Array.isArray(src) ? 'an array' : typeof src}`);
+      if (src.shape.length !== dst.shape.length || src.shape.some((d, i) => d !== dst.shape[i])) {
+        mismatches.push(`'${k}' has shape ${fmtShape(src.shape)} in the state dict but ${fmtShape(dst.shape)} in the model`);
+      }
+    }
+    if (mismatches.length === 1) throw new ShapeError(`loadStateDict: ${mismatches[0]}`);
+    if (mismatches.length > 1) throw new ShapeError(`loadStateDict: ${mismatches.length} shape mismatches: ${mismatches.join('; ')}`);
     noGrad(() => {
       for (const [k, dst] of own) {
         const src = given.get(k);
         if (!src) continue;
-        if (!src.isTensor) throw new ValueError(`loadStateDict: '${k}' expected a Tensor, got ${Array.isArray(src) ? 'an array' : typeof src}`);
-        if (src.shape.length !== dst.shape.length || src.shape.some((d, i) => d !== dst.shape[i])) {
-          throw new ShapeError(`loadStateDict: '${k}' has shape ${fmtShape(src.shape)} in the state dict but ${fmtShape(dst.shape)} in the model`);
-        }
         const moved = src.device === dst.device ? src : src.to(dst.device);
         copyInto(dst, moved);
         if (moved !== src) moved.dispose();

@@ -54,6 +54,25 @@ describe('MultiheadAttention masks match PyTorch', () => {
     }
   });
 
+  it('isCausal beside a key padding mask joins it (found by a user trial: it was dropped)', () => {
+    scope(() => {
+      const mha = layer();
+      const x = load('key');
+      const padding = tensor([false, false, false, true, false, false, false, false, true, true], { shape: [2, 5], dtype: 'bool' });
+      const causal = triu(ones([5, 5], { dtype: 'bool' }), 1);
+      const implicit = mha.forward(x, x, x, { isCausal: true, keyPaddingMask: padding });
+      const explicit = mha.forward(x, x, x, { attnMask: causal, keyPaddingMask: padding });
+      expectClose(implicit.output.dataSync(), explicit.output.dataSync(), 1e-6, 1e-6, 'output');
+      expectClose(implicit.weights!.dataSync(), explicit.weights!.dataSync(), 1e-6, 1e-6, 'weights');
+      const paddedOnly = mha.forward(x, x, x, { keyPaddingMask: padding });
+      expect(Math.max(...Array.from(implicit.output.sub(paddedOnly.output).abs().dataSync()))).toBeGreaterThan(1e-3);
+      const encoder = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0 });
+      const a = encoder.forward(x, { isCausal: true, srcKeyPaddingMask: padding });
+      const b = encoder.forward(x, { srcMask: causal, srcKeyPaddingMask: padding });
+      expectClose(a.dataSync(), b.dataSync(), 1e-6, 1e-6, 'encoder layer');
+    });
+  });
+
   it('unbatched [L, E] inputs', () => {
     check('unbatched', (mha) => {
       const x = load('query').select(1, 0).detach().requiresGrad_();

@@ -153,3 +153,94 @@ describe('container and state dict arguments (found by a user trial)', () => {
     expect(() => new Linear(1, 1).loadStateDict({ weight: [[1]] } as never, { strict: false })).toThrow(/^loadStateDict: 'weight' expected a Tensor, got an array$/);
   });
 });
+
+describe('PyTorch habits from the transfer-learning trial', () => {
+  it('a model built, or given a new head, inside scope() keeps its weights; dispose() releases them', () => {
+    const model = scope(() => new Sequential(new Linear(4, 3), new ReLU()));
+    scope(() => {
+      (model as unknown as Record<string, Module>)['2'] = new Linear(3, 2);
+    });
+    const y = scope(() => model.forward(ones([1, 4])).sum().itemSync());
+    expect(Number.isFinite(y)).toBe(true);
+    const weight = model.at(0) as Linear;
+    model.dispose();
+    expect(weight.weight.isDisposed).toBe(true);
+  });
+
+  it('a checkpoint without num_batches_tracked loads strictly, keeping the count', () => {
+    scope(() => {
+      const bn = new BatchNorm2d(2);
+      const sd = new Map([...bn.stateDict()].filter(([k]) => k !== 'num_batches_tracked'));
+      expect(bn.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+      expect(() => bn.loadStateDict(new Map([...sd].filter(([k]) => k !== 'running_mean')))).toThrow(/^loadStateDict: missing keys: running_mean$/);
+    });
+  });
+
+  it('a refused load lists every shape mismatch and changes nothing', () => {
+    scope(() => {
+      const fc = new Linear(2, 3);
+      const before = Array.from(fc.bias!.dataSync());
+      const sd = new Map([
+        ['weight', zeros([3, 3])],
+        ['bias', zeros([4])],
+      ]);
+      expect(() => fc.loadStateDict(sd)).toThrow(/^loadStateDict: 2 shape mismatches: 'weight' has shape \[3,3\] in the state dict but \[3,2\] in the model; 'bias' has shape \[4\]/);
+      expect(Array.from(fc.bias!.dataSync())).toEqual(before);
+    });
+  });
+
+  it('registerBuffer takes persistent: false (moved by to(), left out of stateDict)', () => {
+    class WithTable extends Module {
+      constructor() {
+        super();
+        this.registerBuffer('table', ones([3]), { persistent: false });
+        this.registerBuffer('kept', zeros([1]));
+      }
+      forward(x: Tensor): Tensor {
+        return x;
+      }
+    }
+    const m = new WithTable();
+    expect([...m.stateDict().keys()]).toEqual(['kept']);
+    expect([...m.namedBuffers()].map(([k]) => k)).toEqual(['table', 'kept']);
+    expect(() => m.registerBuffer('x', null, { persist: false } as never)).toThrow(/^registerBuffer: unknown option 'persist' \(it takes 'persistent'\)$/);
+  });
+
+  it('namedParameters(prefix, recurse) as PyTorch; an options object is refused, not used as a prefix', () => {
+    const net = new Net();
+    expect([...net.namedParameters('', false)]).toEqual([]);
+    expect([...net.conv1.namedParameters('c', false)].map(([k]) => k)).toEqual(['c.weight', 'c.bias']);
+    expect([...net.parameters(false)]).toEqual([]);
+    expect(() => [...net.namedParameters({ recurse: false } as never)]).toThrow(/^namedParameters: prefix expected a string, got object \(PyTorch's recurse=False is namedParameters\('', false\)\)$/);
+  });
+
+  it('requiresGrad is assignable on leaves; requires_grad is refused rather than ignored', () => {
+    scope(() => {
+      const fc = new Linear(2, 2);
+      fc.weight.requiresGrad = false;
+      expect(fc.weight.requiresGrad).toBe(false);
+      expect(() => ((fc.weight as unknown as { requires_grad: boolean }).requires_grad = false)).toThrow(/^requires_grad: this API spells it requiresGrad/);
+      expect(() => (fc.bias! as unknown as { requires_grad: boolean }).requires_grad).toThrow(/requiresGrad/);
+      const y = fc.bias!.mul(2);
+      expect(() => (y.requiresGrad = false)).toThrow(/^requiresGrad_: only leaves can stop requiring grad/);
+    });
+  });
+
+  it('ModuleDict keeps insertion order, refuses names that hide members or hold dots; Sequential takes names and iterates', () => {
+    // A Map keeps the order written; a JavaScript object literal would put '10' first.
+    const d = new ModuleDict(new Map<string, Module>([['b', new Linear(1, 1)], ['10', new Linear(1, 1)], ['a', new Identity()]]));
+    d.set('2', new Linear(1, 1));
+    expect(d.keys()).toEqual(['b', '10', 'a', '2']);
+    expect([...d.namedParameters()].map(([k]) => k)).toEqual(['b.weight', 'b.bias', '10.weight', '10.bias', '2.weight', '2.bias']);
+    expect([...d]).toEqual(d.keys());
+    expect(d.has('a') && !d.has('training')).toBe(true);
+    expect(() => d.set('training', new ReLU())).toThrow(/^ModuleDict: key 'training' would hide the module's own 'training'; choose another name$/);
+    expect(() => d.set('to', new ReLU())).toThrow(/would hide the module's own 'to'/);
+    expect(() => d.set('a.b', new ReLU())).toThrow(/^ModuleDict: key 'a.b' contains '.'/);
+    const named = new Sequential({ fc1: new Linear(2, 3), act: new ReLU(), fc2: new Linear(3, 1) });
+    expect([...named.namedParameters()].map(([k]) => k)).toEqual(['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+    expect([...named].length).toBe(3);
+    named.push(new ReLU());
+    expect(named.length).toBe(4);
+  });
+});

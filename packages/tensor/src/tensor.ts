@@ -149,6 +149,21 @@ export class Tensor {
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
+  /** `t.requiresGrad = false` freezes a leaf, as PyTorch's `t.requires_grad = False` (requiresGrad_'s checks apply). */
+  set requiresGrad(value: boolean) {
+    if (typeof value !== 'boolean') throw new ValueError(`requiresGrad: expected a boolean, got ${typeof value}`);
+    this.requiresGrad_(value);
+  }
+  /**
+   * PyTorch's spelling, which would otherwise read as undefined and, assigned, freeze nothing.
+   * @deprecated refused: use requiresGrad.
+   */
+  get requires_grad(): never {
+    throw new ValueError('requires_grad: this API spells it requiresGrad (t.requiresGrad, t.requiresGrad = false, t.requiresGrad_())');
+  }
+  set requires_grad(_value: unknown) {
+    throw new ValueError('requires_grad: this API spells it requiresGrad (t.requiresGrad = false freezes a leaf)');
+  }
   /** Marks a leaf as needing gradients (in place; returns this). */
   requiresGrad_(value = true): this {
     if (this.gradFn && !value) throw new ValueError('requiresGrad_: only leaves can stop requiring grad; use detach()');

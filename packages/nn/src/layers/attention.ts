@@ -21,6 +21,8 @@ import {
   zeros,
   add,
   fmtShape,
+  full,
+  triu,
   type Tensor,
 } from '@nutshell/tensor';
 import { Module } from '../module.js';
@@ -50,7 +52,7 @@ export interface MultiheadAttentionCall {
   attnMask?: Tensor | null;
   /** Average the returned weights over heads (default true): [N, L, S], else [N, heads, L, S]. */
   averageAttnWeights?: boolean;
-  /** Hide the future: each query sees keys at or before its position (used when attnMask is absent). */
+  /** Hide the future: each query sees keys at or before its position (with keyPaddingMask too; an attnMask given is taken as the causal mask, as PyTorch's hint). */
   isCausal?: boolean;
 }
 
@@ -177,6 +179,8 @@ export class MultiheadAttention extends Module {
         throw new ShapeError(`MultiheadAttention: keyPaddingMask expected ${fmtShape(want)}, got ${fmtShape(m.shape)}`);
       }
       const padding = reshape(m, [N, 1, 1, S]);
+      // isCausal reaches sdpa only when there is no mask; beside a padding mask it must join it.
+      if (!mask && call.isCausal) mask = triu(full([L, S], -Infinity, { device: padding.device }), 1);
       mask = mask ? add(mask, padding) : padding;
     }
     return mask;

@@ -67,6 +67,10 @@ abstract class BatchNormBase extends Module {
     n.adoptStorage(n.add(1));
   }
 
+  protected override optionalStateKeys(): string[] {
+    return ['num_batches_tracked'];
+  }
+
   protected override extraRepr(): string {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}`;
   }
