@@ -16,6 +16,10 @@ type Resolved = Required<AdamOptions> & { lr: number };
 
 abstract class AdamBase extends Optimizer<Resolved> {
   protected abstract readonly decoupled: boolean;
+  /** PyTorch's Adam and AdamW both carry decoupled_weight_decay: inert where it names this class. */
+  protected override inertTorchFlags(): Record<string, readonly unknown[]> {
+    return { ...super.inertTorchFlags(), decoupledWeightDecay: [this.decoupled] };
+  }
   protected validate(o: Resolved): void {
     const name = this.constructor.name;
     checkRange(name, 'lr', o.lr, o.lr >= 0, 'lr >= 0');

@@ -5,9 +5,47 @@
 // stateDict()/loadStateDict() are keyed by parameter index so training resumes exactly.
 import { ValueError, checkOptions, copyInto, fullLike, keep, noGrad, zerosLike, type Tensor } from '@nutshell/tensor';
 
-export interface ParamGroup<O> {
-  params: Tensor[];
-  options: O;
+/**
+ * A param group: its parameters and options. Each option is also a property of the group itself
+ * (`group.lr = 0.01` sets `group.options.lr`), PyTorch's `param_groups[0]['lr']` habit.
+ */
+export type ParamGroup<O> = { params: Tensor[]; options: O } & { [K in keyof O]: O[K] };
+
+/**
+ * PyTorch's optimiser flags this API has no counterpart for: a saved PyTorch state may carry them;
+ * at these values they change nothing, at any other they are refused.
+ */
+const INERT_TORCH_FLAGS: Record<string, readonly unknown[]> = { capturable: [false], differentiable: [false], fused: [false, null], decoupledWeightDecay: [false] };
+/** Keys schedulers keep in a group's options. */
+const SCHEDULER_KEYS = new Set(['initialLr', 'maxLr', 'minLr', 'baseMomentum', 'maxMomentum']);
+
+/**
+ * A param group may carry keys of the user's own, as in PyTorch, but not a misspelled option:
+ * `weight_decay` or `weightdecay` beside weightDecay would silently change nothing.
+ */
+function checkGroupKey(owner: string, key: string, options: readonly string[]): void {
+  if (options.includes(key)) return;
+  const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const near = options.find((o) => o === camel || o.toLowerCase() === key.toLowerCase().replace(/_/g, ''));
+  if (near) throw new ValueError(`${owner}: param group option '${key}' is spelled '${near}' here`);
+}
+
+/** A group object whose options are also its own properties. */
+function makeGroup<O>(params: Tensor[], options: O): ParamGroup<O> {
+  return exposeOptions({ params, options } as ParamGroup<O>);
+}
+
+/** Defines `group[key]` for each option key that has no property yet. */
+function exposeOptions<O>(group: ParamGroup<O>): ParamGroup<O> {
+  for (const key of Object.keys(group.options as object)) {
+    if (key === 'params' || key === 'options' || Object.prototype.hasOwnProperty.call(group, key)) continue;
+    Object.defineProperty(group, key, {
+      get: () => (group.options as Record<string, unknown>)[key],
+      set: (v: unknown) => void ((group.options as Record<string, unknown>)[key] = v),
+      enumerable: false,
+    });
+  }
+  return group;
 }
 
 /** One parameter's update, ready for its step op (Optimizer.prepare). */
@@ -75,10 +113,16 @@ export abstract class Optimizer<O extends { lr: number }> {
         if (seen.has(p)) throw new ValueError(`${this.constructor.name}: a parameter appears in more than one group`);
         seen.add(p);
       }
+      for (const key of Object.keys(rest)) checkGroupKey(this.constructor.name, key, Object.keys(this.defaults));
       const options = { ...this.defaults, ...rest } as O;
       this.validate(options);
-      this.paramGroups.push({ params: tensors, options });
+      this.paramGroups.push(makeGroup(tensors, options));
     }
+  }
+
+  /** PyTorch's flags that a saved state may carry, and the values at which they change nothing here. */
+  protected inertTorchFlags(): Record<string, readonly unknown[]> {
+    return INERT_TORCH_FLAGS;
   }
 
   /** Throws a ValueError for options out of range (each optimiser checks its own). */
@@ -155,13 +199,43 @@ export abstract class Optimizer<O extends { lr: number }> {
     if (saved.paramGroups.length !== this.paramGroups.length) {
       throw new ValueError(`loadStateDict: the saved state has ${saved.paramGroups.length} param groups, this optimiser has ${this.paramGroups.length}`);
     }
+    // Everything is checked before anything changes: a refused load leaves the optimiser as it was.
     const params: Tensor[] = [];
-    saved.paramGroups.forEach((g, k) => {
+    const merged = saved.paramGroups.map((g, k) => {
       const mine = this.paramGroups[k];
-      if (g.params.length !== mine.params.length) throw new ValueError(`loadStateDict: group ${k} has ${g.params.length} params saved, ${mine.params.length} here`);
-      const { params: _, ...options } = g;
-      mine.options = { ...mine.options, ...options } as O;
+      if (!Array.isArray(g.params) || g.params.length !== mine.params.length) throw new ValueError(`loadStateDict: group ${k} has ${g.params?.length} params saved, ${mine.params.length} here`);
+      const options: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(g)) {
+        if (key === 'params') continue;
+        const inert = this.inertTorchFlags()[key];
+        if (inert && !(key in this.defaults)) {
+          if (!inert.includes(value)) throw new ValueError(`loadStateDict: group ${k} has PyTorch's ${key}=${JSON.stringify(value)}, which ${this.constructor.name} here does not support`);
+          continue;
+        }
+        if (!SCHEDULER_KEYS.has(key)) checkGroupKey(`loadStateDict: group ${k}`, key, Object.keys(this.defaults));
+        options[key] = value;
+      }
+      const next = { ...mine.options, ...options } as O;
+      this.validate(next);
       params.push(...mine.params);
+      return next;
+    });
+    for (const [idx, st] of Object.entries(saved.state)) {
+      const p = params[Number(idx)];
+      if (!(Number.isInteger(Number(idx)) && p)) {
+        throw new ValueError(`loadStateDict: state for parameter ${idx}, but this optimiser has ${params.length} parameters (0 to ${params.length - 1})`);
+      }
+      for (const [k, v] of Object.entries(st)) {
+        if (typeof v === 'number') continue;
+        if (!v?.isTensor) throw new ValueError(`loadStateDict: state '${k}' of parameter ${idx} expected a Tensor or a number, got ${v === null ? 'null' : typeof v}`);
+        if (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i])) {
+          throw new ValueError(`loadStateDict: state '${k}' of parameter ${idx} has shape [${v.shape.join(',')}] saved but the parameter is [${p.shape.join(',')}] here (a different model?)`);
+        }
+      }
+    }
+    merged.forEach((options, k) => {
+      this.paramGroups[k].options = options;
+      exposeOptions(this.paramGroups[k]);
     });
     for (const [idx, st] of Object.entries(saved.state)) {
       const p = params[Number(idx)];
@@ -169,9 +243,6 @@ export abstract class Optimizer<O extends { lr: number }> {
       for (const [k, v] of Object.entries(st)) {
         if (typeof v === 'number') copy[k] = v;
         else {
-          if (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i])) {
-            throw new ValueError(`loadStateDict: state '${k}' of parameter ${idx} has shape [${v.shape.join(',')}] saved but the parameter is [${p.shape.join(',')}] here (a different model?)`);
-          }
           const t = this.stateTensor(p);
           noGrad(() => copyInto(t, v.device === t.device ? v : v.to(t.device)));
           copy[k] = t;
