@@ -1,7 +1,7 @@
 // Checkpoints are safetensors files with PyTorch's key names, written atomically (temp file,
 // fsync, rename), so weights move between PyTorch and nutshell both ways and a crash during save
 // leaves the previous file intact.
-import { DataError, encodeSafetensors, readSafetensorsFile, tensor, writeFileAtomic, type DeviceLike, type RawTensor, type Tensor } from '@nutshell/tensor';
+import { DataError, checkSafetensorsMetadata, encodeSafetensors, readSafetensorsFile, tensor, writeFileAtomic, type DeviceLike, type RawTensor, type Tensor } from '@nutshell/tensor';
 import { Module } from './module.js';
 
 export type StateDict = Map<string, Tensor>;
@@ -16,6 +16,7 @@ export async function save(state: StateDict | Record<string, Tensor> | Module, p
   if (!(state instanceof Module) && !(state instanceof Map) && (typeof state !== 'object' || state === null)) {
     throw new DataError(`save: expected a module, a Map or an object of tensors, got ${state === null ? 'null' : typeof state}`);
   }
+  checkSafetensorsMetadata('save', metadata);
   const entries: [string, RawTensor][] = [];
   for (const [name, t] of dict) {
     if (!(t as Tensor | null)?.isTensor) throw new DataError(`save: '${name}' expected a tensor, got ${t === null ? 'null' : typeof t}`);

@@ -119,6 +119,17 @@ describe('safetensors checkpoints', () => {
     await expect(save({ a: 3 } as never, path)).rejects.toThrow(/^save: 'a' expected a tensor, got number$/);
   });
 
+  it('refuses metadata that is not text before writing (a number made a file nobody could read)', async () => {
+    const path = join(tmp(), 'meta.safetensors');
+    await expect(save({ a: tensor([1]) }, path, { epoch: 3 } as never)).rejects.toThrow(
+      /^save: metadata 'epoch' expected a string \(safetensors metadata is text\), got number 3; pass String\(value\) or JSON.stringify\(value\)$/,
+    );
+    expect(existsSync(path)).toBe(false);
+    expect(() => encodeSafetensors([], { nested: { a: 1 } } as never)).toThrow(/^encodeSafetensors: metadata 'nested' expected a string/);
+    await save({ a: tensor([1]) }, path, { epoch: '3' });
+    expect(loadMetadata(path).epoch).toBe('3');
+  });
+
   it('reads half, bfloat16 and double tensors as float32, as PyTorch and Hugging Face checkpoints often hold them', () => {
     const half = Buffer.from(new Uint16Array([0x3c00, 0xc000, 0x3800, 0x7bff, 0x0001, 0x7c00, 0x7e00]).buffer); // 1 -2 0.5 65504 2^-24 inf NaN
     const bf16 = Buffer.from(new Uint16Array(Array.from(new Uint32Array(new Float32Array([1.5, -3.25, 1e30]).buffer), (b) => b >>> 16)).buffer);

@@ -3,7 +3,7 @@
 // atomically, under the names of PyTorch's optimizer.state_dict(): tensors `state.<index>.<name>`
 // (exp_avg, exp_avg_sq, momentum_buffer … and step, a float32 scalar as PyTorch keeps it), the
 // groups as JSON in the metadata entry `param_groups` (snake_case options, `params` as indices).
-import { DataError, ValueError, encodeSafetensors, readSafetensorsFile, tensor, writeFileAtomic, type RawTensor, type Tensor } from '@nutshell/tensor';
+import { DataError, ValueError, checkSafetensorsMetadata, encodeSafetensors, readSafetensorsFile, tensor, writeFileAtomic, type RawTensor, type Tensor } from '@nutshell/tensor';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 
 const toSnake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -11,6 +11,7 @@ const toCamel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUppe
 
 /** Writes `optimizer`'s state to `path` (reads every state tensor without blocking the event loop). */
 export async function saveOptimizer(optimizer: Optimizer<{ lr: number }>, path: string, metadata: Record<string, string> = {}): Promise<void> {
+  checkSafetensorsMetadata('saveOptimizer', metadata);
   const sd = optimizer.stateDict();
   const entries: [string, RawTensor][] = [];
   for (const [index, st] of Object.entries(sd.state)) {

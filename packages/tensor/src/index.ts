@@ -12,7 +12,7 @@ export { defineOp, opTable, type OpDecl, type Sample, type SampleInput, type Ten
 export { Device, getDefaultDevice, setDefaultDevice, type DeviceLike, type DeviceType } from './device.js';
 export { type DType, dtypes, dtypeSize, type AnyTypedArray } from './dtype.js';
 export * from './errors.js';
-export { encodeSafetensors, decodeSafetensors, readSafetensorsFile, writeFileAtomic, type RawTensor, type SafetensorsFile } from './io/safetensors.js';
+export { encodeSafetensors, decodeSafetensors, readSafetensorsFile, writeFileAtomic, checkSafetensorsMetadata, type RawTensor, type SafetensorsFile } from './io/safetensors.js';
 export { scope, keep, memory, emptyCache, setNumThreads, type MemoryReport } from './memory.js';
 export { noGrad, isGradEnabled, withGradEnabled } from './autograd/grad-mode.js';
 export { backward, grad, type BackwardOptions, type GradOptions } from './autograd/backward.js';

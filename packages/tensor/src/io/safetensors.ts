@@ -5,7 +5,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { type AnyTypedArray, type DType, dtypeSize, typedArrayFor } from '../dtype.js';
-import { DataError } from '../errors.js';
+import { DataError, ValueError } from '../errors.js';
 
 const TO_ST: Record<DType, string> = { float32: 'F32', int32: 'I32', int64: 'I64', uint8: 'U8', bool: 'BOOL' };
 const FROM_ST: Record<string, DType> = { F32: 'float32', I32: 'int32', I64: 'int64', U8: 'uint8', BOOL: 'bool' };
@@ -49,7 +49,23 @@ export interface SafetensorsFile {
 }
 
 /** Encodes named tensors (sorted by name, as the reference writer does) into one buffer. */
+/**
+ * Safetensors metadata is text to text: a number or object there would be written, and then
+ * refused by every reader (ours and PyTorch's), so it is refused before anything is written.
+ */
+export function checkSafetensorsMetadata(owner: string, metadata: unknown): void {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata) || (metadata as { isTensor?: boolean }).isTensor) {
+    throw new ValueError(`${owner}: metadata expected an object of strings, got ${metadata === null ? 'null' : Array.isArray(metadata) ? 'an array' : typeof metadata}`);
+  }
+  for (const [k, v] of Object.entries(metadata)) {
+    if (typeof v !== 'string') {
+      throw new ValueError(`${owner}: metadata '${k}' expected a string (safetensors metadata is text), got ${v === null ? 'null' : typeof v} ${typeof v === 'object' ? '' : String(v)}; pass String(value) or JSON.stringify(value)`.replace(' ;', ';'));
+    }
+  }
+}
+
 export function encodeSafetensors(tensors: Iterable<[string, RawTensor]>, metadata: Record<string, string> = {}): Buffer {
+  checkSafetensorsMetadata('encodeSafetensors', metadata);
   const entries = [...tensors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
