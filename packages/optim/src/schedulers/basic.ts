@@ -13,6 +13,9 @@ export class StepLR extends LRScheduler {
     positive('StepLR', 'stepSize', options.stepSize);
     this.init();
   }
+  protected settings(): Record<string, unknown> {
+    return { step_size: this.options.stepSize, gamma: this.options.gamma ?? 0.1 };
+  }
   protected lrAt(base: number, epoch: number): number {
     return base * (this.options.gamma ?? 0.1) ** Math.floor(epoch / this.options.stepSize);
   }
@@ -30,6 +33,9 @@ export class MultiStepLR extends LRScheduler {
     }
     this.init();
   }
+  protected settings(): Record<string, unknown> {
+    return { milestones: [...this.options.milestones], gamma: this.options.gamma ?? 0.1 };
+  }
   protected lrAt(base: number, epoch: number): number {
     return base * (this.options.gamma ?? 0.1) ** this.options.milestones.filter((m) => m <= epoch).length;
   }
@@ -46,6 +52,9 @@ export class ExponentialLR extends LRScheduler {
     positive('ExponentialLR', 'gamma', options.gamma);
     this.init();
   }
+  protected settings(): Record<string, unknown> {
+    return { gamma: this.options.gamma };
+  }
   protected lrAt(base: number, epoch: number): number {
     return base * this.options.gamma ** epoch;
   }
@@ -56,15 +65,13 @@ export class ExponentialLR extends LRScheduler {
 
 /** lr = etaMin + (initialLr − etaMin)(1 + cos(π·epoch/TMax))/2 */
 export class CosineAnnealingLR extends LRScheduler {
-  private steps = 0;
   constructor(optimizer: Opt, readonly options: { TMax: number; etaMin?: number; lastEpoch?: number }) {
     super(optimizer, schedulerOptions('CosineAnnealingLR', options, ['TMax', 'etaMin']).lastEpoch);
     positive('CosineAnnealingLR', 'TMax', options.TMax);
     this.init();
   }
-  override step(): void {
-    this.steps++;
-    super.step();
+  protected settings(): Record<string, unknown> {
+    return { T_max: this.options.TMax, eta_min: this.options.etaMin ?? 0 };
   }
   protected lrAt(base: number, epoch: number): number {
     const etaMin = this.options.etaMin ?? 0;
@@ -74,7 +81,7 @@ export class CosineAnnealingLR extends LRScheduler {
     const { TMax } = this.options;
     const etaMin = this.options.etaMin ?? 0;
     if (epoch === 0) return current;
-    if (this.steps === 1) return this.lrAt(base, epoch); // the first step of a resumed scheduler
+    if (this.stepCount === 1) return this.lrAt(base, epoch); // the first step of a resumed scheduler
     if ((epoch - 1 - TMax) % (2 * TMax) === 0) return current + ((base - etaMin) * (1 - Math.cos(Math.PI / TMax))) / 2;
     return ((1 + Math.cos((Math.PI * epoch) / TMax)) / (1 + Math.cos((Math.PI * (epoch - 1)) / TMax))) * (current - etaMin) + etaMin;
   }
@@ -89,6 +96,9 @@ export class LinearLR extends LRScheduler {
     if (!(start > 0 && start <= 1)) throw new ValueError(`LinearLR: startFactor expected a number in (0, 1], got ${start}`);
     if (!(end >= 0 && end <= 1)) throw new ValueError(`LinearLR: endFactor expected a number in [0, 1], got ${end}`);
     this.init();
+  }
+  protected settings(): Record<string, unknown> {
+    return { start_factor: this.options.startFactor ?? 1 / 3, end_factor: this.options.endFactor ?? 1, total_iters: this.options.totalIters ?? 5 };
   }
   protected lrAt(base: number, epoch: number): number {
     const start = this.options.startFactor ?? 1 / 3;
@@ -113,6 +123,9 @@ export class PolynomialLR extends LRScheduler {
     positive('PolynomialLR', 'totalIters', options.totalIters ?? 5);
     this.init();
   }
+  protected settings(): Record<string, unknown> {
+    return { total_iters: this.options.totalIters ?? 5, power: this.options.power ?? 1 };
+  }
   protected lrAt(base: number, epoch: number): number {
     const total = this.options.totalIters ?? 5;
     return base * (1 - Math.min(epoch, total) / total) ** (this.options.power ?? 1);
@@ -132,11 +145,11 @@ export class LambdaLR extends LRScheduler {
     this.fns = lambdas('LambdaLR', options.lrLambda, optimizer.paramGroups.length);
     this.init();
   }
+  protected settings(): Record<string, unknown> {
+    return {}; // lrLambda functions do not serialise (PyTorch saves lr_lambdas as None)
+  }
   protected lrAt(base: number, epoch: number, group: number): number {
     return base * this.fns[group](epoch);
-  }
-  override stateDict(): Record<string, unknown> {
-    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] }; // functions do not serialise
   }
 }
 
@@ -148,6 +161,9 @@ export class MultiplicativeLR extends LRScheduler {
     this.fns = lambdas('MultiplicativeLR', options.lrLambda, optimizer.paramGroups.length);
     this.init();
   }
+  protected settings(): Record<string, unknown> {
+    return {};
+  }
   protected lrAt(base: number, epoch: number, group: number): number {
     let lr = base;
     for (let e = 1; e <= epoch; e++) lr *= this.fns[group](e);
@@ -155,9 +171,6 @@ export class MultiplicativeLR extends LRScheduler {
   }
   protected override nextLr(current: number, _base: number, epoch: number, group: number): number {
     return epoch > 0 ? current * this.fns[group](epoch) : current;
-  }
-  override stateDict(): Record<string, unknown> {
-    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
   }
 }
 

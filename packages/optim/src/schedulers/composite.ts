@@ -4,6 +4,7 @@
 import { ValueError, checkOptions } from '@nutshell/tensor';
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler } from './lr-scheduler.js';
+import { integerField, loadSchedulerState, type ProgressField } from './scheduler-state.js';
 
 type Opt = Optimizer<{ lr: number }>;
 
@@ -14,6 +15,18 @@ function checkSchedulers(name: string, schedulers: unknown, optimizer?: Opt): LR
   const opt = optimizer ?? schedulers[0].optimizer;
   if (schedulers.some((s) => s.optimizer !== opt)) throw new ValueError(`${name}: every scheduler expected the same optimizer`);
   return schedulers;
+}
+
+/** The composite's `_schedulers` entry: one state per scheduler, each loaded (and checked) by its own. */
+function childStates(owner: string, schedulers: LRScheduler[]): ProgressField {
+  return {
+    check: (value) => {
+      if (!Array.isArray(value) || value.length !== schedulers.length) {
+        throw new ValueError(`${owner}.loadStateDict: _schedulers expected ${schedulers.length} state(s), one per scheduler, got ${Array.isArray(value) ? value.length : typeof value}`);
+      }
+    },
+    restore: (value) => (value as Record<string, unknown>[]).forEach((s, i) => schedulers[i].loadStateDict(s)),
+  };
 }
 
 /**
@@ -53,12 +66,15 @@ export class SequentialLR {
     return this.optimizer.paramGroups.map((g) => g.options.lr);
   }
 
+  /** PyTorch's names (Note [scheduler state]): each scheduler's own state in `_schedulers`. */
   stateDict(): Record<string, unknown> {
-    return { lastEpoch: this.lastEpoch, milestones: [...this.milestones], schedulers: this.schedulers.map((s) => s.stateDict()) };
+    return { last_epoch: this.lastEpoch, _milestones: [...this.milestones], _schedulers: this.schedulers.map((s) => s.stateDict()), _last_lr: this.getLastLr() };
   }
   loadStateDict(state: Record<string, unknown>): void {
-    this.lastEpoch = state.lastEpoch as number;
-    (state.schedulers as Record<string, unknown>[]).forEach((s, i) => this.schedulers[i].loadStateDict(s));
+    loadSchedulerState('SequentialLR', state, {
+      progress: { last_epoch: integerField('SequentialLR', 'last_epoch', 0, (v) => (this.lastEpoch = v)), _schedulers: childStates('SequentialLR', this.schedulers) },
+      settings: { _milestones: [...this.milestones] },
+    });
   }
 }
 
@@ -81,9 +97,9 @@ export class ChainedScheduler {
   }
 
   stateDict(): Record<string, unknown> {
-    return { schedulers: this.schedulers.map((s) => s.stateDict()) };
+    return { _schedulers: this.schedulers.map((s) => s.stateDict()), _last_lr: this.getLastLr() };
   }
   loadStateDict(state: Record<string, unknown>): void {
-    (state.schedulers as Record<string, unknown>[]).forEach((s, i) => this.schedulers[i].loadStateDict(s));
+    loadSchedulerState('ChainedScheduler', state, { progress: { _schedulers: childStates('ChainedScheduler', this.schedulers) }, settings: {} });
   }
 }

@@ -7,12 +7,15 @@
 // milestone (PyTorch's step(0)).
 import { ValueError, checkOptions } from '@nutshell/tensor';
 import type { Optimizer } from '../optimizer.js';
+import { integerField, loadSchedulerState, perGroupField, type ProgressField } from './scheduler-state.js';
 
 type AnyOptimizer = Optimizer<{ lr: number }>;
 
 export abstract class LRScheduler {
   lastEpoch: number;
   readonly baseLrs: number[];
+  /** step() calls, the constructor's first included (PyTorch's _step_count). */
+  protected stepCount = 0;
 
   protected constructor(readonly optimizer: AnyOptimizer, lastEpoch = -1) {
     for (const g of optimizer.paramGroups) {
@@ -38,6 +41,7 @@ export abstract class LRScheduler {
   }
 
   step(): void {
+    this.stepCount += 1;
     this.lastEpoch += 1;
     this.optimizer.paramGroups.forEach((g, i) => {
       g.options.lr = this.nextLr(g.options.lr, this.baseLrs[i], this.lastEpoch, i);
@@ -46,6 +50,7 @@ export abstract class LRScheduler {
 
   /** @internal Jumps to `epoch` with the closed form (SequentialLR's hand-over, PyTorch's step(epoch)). */
   stepTo(epoch: number): void {
+    this.stepCount += 1;
     this.lastEpoch = epoch;
     this.optimizer.paramGroups.forEach((g, i) => {
       g.options.lr = this.lrAt(this.baseLrs[i], epoch, i);
@@ -56,12 +61,25 @@ export abstract class LRScheduler {
     return this.optimizer.paramGroups.map((g) => g.options.lr);
   }
 
+  /** Progress and settings under PyTorch's names (Note [scheduler state]). */
   stateDict(): Record<string, unknown> {
-    const { optimizer: _, ...rest } = this as unknown as Record<string, unknown>;
-    return JSON.parse(JSON.stringify(rest));
+    return { last_epoch: this.lastEpoch, _step_count: this.stepCount, base_lrs: [...this.baseLrs], _last_lr: this.getLastLr(), ...this.settings() };
   }
+  /** Restores the progress of stateDict(), ours or PyTorch's; settings must equal this scheduler's. */
   loadStateDict(state: Record<string, unknown>): void {
-    Object.assign(this, state);
+    loadSchedulerState(this.constructor.name, state, { progress: this.progressFields(), settings: this.settings() });
+  }
+
+  /** The scheduler's settings, defaults resolved, by PyTorch attribute name. */
+  protected abstract settings(): Record<string, unknown>;
+
+  protected progressFields(): Record<string, ProgressField> {
+    const owner = this.constructor.name;
+    return {
+      last_epoch: integerField(owner, 'last_epoch', -1, (v) => (this.lastEpoch = v)),
+      _step_count: integerField(owner, '_step_count', 0, (v) => (this.stepCount = v)),
+      base_lrs: perGroupField(owner, 'base_lrs', this.optimizer.paramGroups.length, (v) => this.baseLrs.splice(0, this.baseLrs.length, ...v)),
+    };
   }
 }
 

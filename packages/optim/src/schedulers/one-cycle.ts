@@ -68,6 +68,21 @@ export class OneCycleLR extends LRScheduler {
     this.init();
   }
 
+  /** PyTorch's total_steps and cycle_momentum, and the rest of the policy under snake_case names. */
+  protected settings(): Record<string, unknown> {
+    const o = this.options;
+    return {
+      total_steps: this.total,
+      cycle_momentum: o.cycleMomentum ?? true,
+      max_lr: this.bounds.map((b) => b.max),
+      pct_start: o.pctStart ?? 0.3,
+      anneal_strategy: o.annealStrategy ?? 'cos',
+      div_factor: o.divFactor ?? 25,
+      final_div_factor: o.finalDivFactor ?? 1e4,
+      three_phase: o.threePhase ?? false,
+    };
+  }
+
   private anneal(start: number, end: number, pct: number): number {
     if ((this.options.annealStrategy ?? 'cos') === 'linear') return (end - start) * pct + start;
     return end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1);

@@ -1,5 +1,6 @@
 import { ValueError, checkOptions, type Tensor } from '@nutshell/tensor';
 import type { Optimizer } from '../optimizer.js';
+import { integerField, loadSchedulerState } from './scheduler-state.js';
 
 export interface ReduceLROnPlateauOptions {
   mode?: 'min' | 'max';
@@ -65,14 +66,42 @@ export class ReduceLROnPlateau {
     return this.optimizer.paramGroups.map((g) => g.options.lr);
   }
 
-  /** Everything a resumed run needs: the best metric, the bad epochs and cooldown left, the epoch. */
+  /** The best metric, bad epochs, cooldown left and epoch, with the settings, under PyTorch's names (Note [scheduler state]). */
   stateDict(): Record<string, unknown> {
-    return { best: this.best, badEpochs: this.badEpochs, cooldownLeft: this.cooldownLeft, lastEpoch: this.lastEpoch, options: { ...this.o } };
+    return { best: this.best, num_bad_epochs: this.badEpochs, cooldown_counter: this.cooldownLeft, last_epoch: this.lastEpoch, _last_lr: this.getLastLr(), ...this.settings() };
   }
   loadStateDict(state: Record<string, unknown>): void {
-    this.best = state.best as number;
-    this.badEpochs = state.badEpochs as number;
-    this.cooldownLeft = state.cooldownLeft as number;
-    this.lastEpoch = state.lastEpoch as number;
+    const owner = 'ReduceLROnPlateau';
+    loadSchedulerState(owner, state, {
+      progress: {
+        best: {
+          check: (v) => {
+            // JSON writes ±Infinity (the best before any metric) as null.
+            if (!(typeof v === 'number' || v === null)) throw new ValueError(`${owner}.loadStateDict: best expected a number, got ${JSON.stringify(v)}`);
+          },
+          restore: (v) => (this.best = v === null ? (this.o.mode === 'min' ? Infinity : -Infinity) : (v as number)),
+        },
+        num_bad_epochs: integerField(owner, 'num_bad_epochs', 0, (v) => (this.badEpochs = v)),
+        cooldown_counter: integerField(owner, 'cooldown_counter', 0, (v) => (this.cooldownLeft = v)),
+        last_epoch: integerField(owner, 'last_epoch', 0, (v) => (this.lastEpoch = v)),
+      },
+      settings: this.settings(),
+    });
+  }
+
+  private settings(): Record<string, unknown> {
+    const groups = this.optimizer.paramGroups.length;
+    const o = this.o;
+    return {
+      factor: o.factor,
+      min_lrs: Array.isArray(o.minLr) ? [...o.minLr] : Array<number>(groups).fill(o.minLr),
+      patience: o.patience,
+      cooldown: o.cooldown,
+      mode: o.mode,
+      threshold: o.threshold,
+      threshold_mode: o.thresholdMode,
+      eps: o.eps,
+      mode_worse: o.mode === 'min' ? Infinity : -Infinity,
+    };
   }
 }

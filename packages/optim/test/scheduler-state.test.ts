@@ -1,0 +1,56 @@
+// Scheduler state dicts under PyTorch's names (Note [scheduler state]): PyTorch 2.13's own
+// state_dict() (as JSON) loads here and the schedule goes on exactly as PyTorch's did; ours has
+// PyTorch's keys; and what does not belong is refused before anything changes.
+import { describe, expect, it } from 'vitest';
+import { zeros } from '@nutshell/tensor';
+import * as optim from '../src/index.js';
+
+// torch.optim.SGD([p], lr=0.1, momentum=0.9) stepped with each scheduler: its state_dict() after
+// a few steps (±inf as null, as JSON writes it) and the lrs of the next steps.
+const torch = {"step": {"state": {"step_size": 2, "gamma": 0.5, "base_lrs": [0.1], "last_epoch": 3, "_step_count": 4, "_is_initial": false, "_get_lr_called_within_step": false, "_last_lr": [0.05]}, "next": [0.025, 0.025, 0.0125, 0.0125]}, "cosine": {"state": {"T_max": 10, "eta_min": 0.01, "base_lrs": [0.1], "last_epoch": 4, "_step_count": 5, "_is_initial": false, "_get_lr_called_within_step": false, "_last_lr": [0.06890576474687264]}, "next": [0.05500000000000001, 0.04109423525312737, 0.028549663646838717, 0.01859423525312737]}, "plateau": {"state": {"factor": 0.5, "default_min_lr": 0, "min_lrs": [0], "patience": 1, "cooldown": 0, "eps": 1e-08, "last_epoch": 4, "_last_lr": [0.05], "mode_worse": null, "mode": "min", "threshold": 0.0001, "threshold_mode": "rel", "best": 4.0, "cooldown_counter": 0, "num_bad_epochs": 0}, "next": [0.05, 0.05, 0.05, 0.025]}};
+
+const sgd = (lr = 0.1) => new optim.SGD([zeros([2], { requiresGrad: true })], { lr, momentum: 0.9 });
+
+describe("PyTorch's scheduler state dicts", () => {
+  it('resume here exactly where PyTorch left off (StepLR, CosineAnnealingLR, ReduceLROnPlateau)', () => {
+    const cases: [keyof typeof torch, (o: optim.SGD) => { step(m?: number): void; loadStateDict(s: Record<string, unknown>): void }, number[]][] = [
+      ['step', (o) => new optim.StepLR(o, { stepSize: 2, gamma: 0.5 }), []],
+      ['cosine', (o) => new optim.CosineAnnealingLR(o, { TMax: 10, etaMin: 0.01 }), []],
+      ['plateau', (o) => new optim.ReduceLROnPlateau(o, { patience: 1, factor: 0.5 }), [4, 3, 3, 3]],
+    ];
+    for (const [name, make, metrics] of cases) {
+      const { state, next } = torch[name];
+      const o = sgd();
+      const s = make(o);
+      s.loadStateDict(state);
+      o.paramGroups[0].lr = state._last_lr[0]; // the optimiser's own state carries its lr
+      const lrs = next.map((_, i) => (s.step(metrics[i]), o.paramGroups[0].lr));
+      lrs.forEach((lr, i) => expect(lr, `${name} step ${i}`).toBeCloseTo(next[i], 12));
+    }
+  });
+
+  it("ours carries PyTorch's keys", () => {
+    const o = sgd();
+    const s = new optim.CosineAnnealingLR(o, { TMax: 10, etaMin: 0.01 });
+    for (let i = 0; i < 4; i++) s.step();
+    expect(Object.keys(s.stateDict()).sort()).toEqual(['T_max', '_last_lr', '_step_count', 'base_lrs', 'eta_min', 'last_epoch']);
+    expect(s.stateDict()).toMatchObject({ last_epoch: 4, _step_count: 5, base_lrs: [0.1] });
+    const p = new optim.ReduceLROnPlateau(sgd(), { patience: 1, factor: 0.5 });
+    expect(Object.keys(p.stateDict()).sort()).toEqual(Object.keys(torch.plateau.state).filter((k) => k !== 'default_min_lr').sort());
+    const seq = new optim.SequentialLR(o, { schedulers: [new optim.LinearLR(o, { totalIters: 2 }), new optim.ExponentialLR(o, { gamma: 0.9 })], milestones: [2] });
+    expect(Object.keys(seq.stateDict()).sort()).toEqual(['_last_lr', '_milestones', '_schedulers', 'last_epoch']);
+  });
+
+  it('refuses what does not belong, changing nothing', () => {
+    const o = sgd();
+    const s = new optim.StepLR(o, { stepSize: 2 });
+    expect(() => s.loadStateDict({ optimizer: null })).toThrow(/^StepLR.loadStateDict: unexpected entry 'optimizer' \(it takes 'last_epoch', '_step_count', 'base_lrs', 'step_size', 'gamma'\)$/);
+    expect(() => s.loadStateDict({ ...torch.step.state })).toThrow(/^StepLR.loadStateDict: gamma is 0.5 in the state but 0.1 here \(construct the scheduler with the saved settings\)$/);
+    expect(() => s.loadStateDict({ last_epoch: 7, base_lrs: [0.1, 0.2] })).toThrow(/^StepLR.loadStateDict: base_lrs expected 1 number\(s\), one per param group, got \[0.1,0.2\]$/);
+    expect(() => s.loadStateDict({ last_epoch: 1.5 })).toThrow(/^StepLR.loadStateDict: last_epoch expected an integer >= -1, got 1.5$/);
+    expect(s.lastEpoch).toBe(0);
+    expect(s.optimizer).toBe(o);
+    const seq = new optim.SequentialLR(o, { schedulers: [new optim.LinearLR(o, { totalIters: 2 }), new optim.ExponentialLR(o, { gamma: 0.9 })], milestones: [2] });
+    expect(() => seq.loadStateDict({ _schedulers: [] })).toThrow(/^SequentialLR.loadStateDict: _schedulers expected 2 state\(s\), one per scheduler, got 0$/);
+  });
+});
