@@ -14,6 +14,25 @@ export abstract class Module {
 
   abstract forward(...inputs: any[]): any;
 
+  constructor() {
+    // Assignment is registration (Note [module registration]), so assigning a plain tensor over
+    // a parameter would silently drop it from parameters(), the state dict and the optimiser
+    // while forward kept using it. Refused, as PyTorch refuses it.
+    return new Proxy(this, {
+      set(target, key, value, receiver) {
+        const old = typeof key === 'string' ? (target as unknown as Record<string, unknown>)[key] : undefined;
+        if (isParameter(old) && value !== null && !isParameter(value)) {
+          const what = isTensor(value) ? 'a plain Tensor' : value === undefined ? 'undefined' : typeof value;
+          throw new ValueError(
+            `${target.constructor.name}: cannot assign ${what} to parameter '${String(key)}' (a Parameter or null expected); ` +
+              `wrap it, this.${String(key)} = Parameter(t), or copy values in with noGrad(() => copyInto(this.${String(key)}, t))`,
+          );
+        }
+        return Reflect.set(target, key, value, receiver);
+      },
+    });
+  }
+
   /**
    * Registers a non-learnable tensor (e.g. running_mean), moved by to() and, unless `persistent` is
    * false, saved in stateDict. Like a parameter it outlives the scope it was made in.

@@ -226,6 +226,17 @@ describe('PyTorch habits from the transfer-learning trial', () => {
     });
   });
 
+  it('assigning a plain tensor over a parameter is refused (it silently left parameters() and the optimiser)', () => {
+    scope(() => {
+      const fc = new Linear(2, 2);
+      expect(() => (fc.weight = ones([2, 2]))).toThrow(/^Linear: cannot assign a plain Tensor to parameter 'weight' \(a Parameter or null expected\); wrap it, this.weight = Parameter\(t\), or copy values in/);
+      fc.weight = Parameter(ones([2, 2]));
+      fc.bias = null;
+      expect([...fc.namedParameters()].map(([k]) => k)).toEqual(['weight']);
+      expect(fc instanceof Linear && fc instanceof Module).toBe(true);
+    });
+  });
+
   it('ModuleDict keeps insertion order, refuses names that hide members or hold dots; Sequential takes names and iterates', () => {
     // A Map keeps the order written; a JavaScript object literal would put '10' first.
     const d = new ModuleDict(new Map<string, Module>([['b', new Linear(1, 1)], ['10', new Linear(1, 1)], ['a', new Identity()]]));
