@@ -3,9 +3,67 @@
 // registration: `this.fc = new Linear(4, 2)`, `this.weight = Parameter(randn(...))`. Buffers
 // (running statistics) are tensors named with registerBuffer. stateDict() keys are PyTorch's.
 import { Device, ShapeError, ValueError, copyInto, fmtShape, keep, noGrad, scope, type DeviceLike, type Tensor } from '@nutshell/tensor';
-import { isParameter } from './parameter.js';
+import { Parameter, isParameter } from './parameter.js';
 
 const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && (v as { isTensor?: boolean }).isTensor === true;
+
+// Assignment is registration (Note [module registration]), so assigning a plain tensor over a
+// parameter would silently drop it from parameters(), the state dict and the optimiser while
+// forward kept using it. Refused, as PyTorch refuses it.
+const registrationGuard: ProxyHandler<Module> = {
+  set(target, key, value, receiver) {
+    const old = typeof key === 'string' ? (target as unknown as Record<string, unknown>)[key] : undefined;
+    if (isParameter(old) && value !== null && !isParameter(value)) {
+      const what = isTensor(value) ? 'a plain Tensor' : value === undefined ? 'undefined' : typeof value;
+      throw new ValueError(
+        `${target.constructor.name}: cannot assign ${what} to parameter '${String(key)}' (a Parameter or null expected); ` +
+          `wrap it, this.${String(key)} = Parameter(t), or copy values in with noGrad(() => copyInto(this.${String(key)}, t))`,
+      );
+    }
+    return Reflect.set(target, key, value, receiver);
+  },
+};
+
+/** Module.clone's walk: modules and tensors copied once each (ties kept), containers rebuilt. */
+function deepCopy(value: unknown, copies: Map<unknown, unknown>): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (copies.has(value)) return copies.get(value);
+  if (isTensor(value)) {
+    const copy = keep(value.detach().clone());
+    if (isParameter(value)) Parameter(copy, value.requiresGrad);
+    copies.set(value, copy);
+    return copy;
+  }
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    copies.set(value, copy);
+    for (const v of value) copy.push(deepCopy(v, copies));
+    return copy;
+  }
+  if (value instanceof Map) {
+    const copy = new Map();
+    copies.set(value, copy);
+    for (const [k, v] of value) copy.set(k, deepCopy(v, copies));
+    return copy;
+  }
+  if (value instanceof Set) {
+    const copy = new Set();
+    copies.set(value, copy);
+    for (const v of value) copy.add(deepCopy(v, copies));
+    return copy;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (!(value instanceof Module) && proto !== Object.prototype && proto !== null) return value; // other objects are shared, not copied
+  const target = Object.create(proto) as object;
+  const copy = value instanceof Module ? new Proxy(target as Module, registrationGuard) : target;
+  copies.set(value, copy);
+  for (const key of Reflect.ownKeys(value)) {
+    const d = Object.getOwnPropertyDescriptor(value, key)!;
+    if ('value' in d) d.value = deepCopy(d.value, copies);
+    Object.defineProperty(target, key, d);
+  }
+  return copy;
+}
 
 export abstract class Module {
   training = true;
@@ -15,22 +73,37 @@ export abstract class Module {
   abstract forward(...inputs: any[]): any;
 
   constructor() {
-    // Assignment is registration (Note [module registration]), so assigning a plain tensor over
-    // a parameter would silently drop it from parameters(), the state dict and the optimiser
-    // while forward kept using it. Refused, as PyTorch refuses it.
-    return new Proxy(this, {
-      set(target, key, value, receiver) {
-        const old = typeof key === 'string' ? (target as unknown as Record<string, unknown>)[key] : undefined;
-        if (isParameter(old) && value !== null && !isParameter(value)) {
-          const what = isTensor(value) ? 'a plain Tensor' : value === undefined ? 'undefined' : typeof value;
-          throw new ValueError(
-            `${target.constructor.name}: cannot assign ${what} to parameter '${String(key)}' (a Parameter or null expected); ` +
-              `wrap it, this.${String(key)} = Parameter(t), or copy values in with noGrad(() => copyInto(this.${String(key)}, t))`,
-          );
-        }
-        return Reflect.set(target, key, value, receiver);
-      },
-    });
+    return new Proxy(this, registrationGuard);
+  }
+
+  /** The submodule at a dotted path ('' is this one), as PyTorch's get_submodule. */
+  getSubmodule(path: string): Module {
+    if (path === '') return this;
+    let m: Module = this;
+    for (const part of path.split('.')) {
+      const next = (m as unknown as Record<string, unknown>)[part];
+      if (!(next instanceof Module)) throw new ValueError(`getSubmodule: ${m.constructor.name} has no submodule '${part}' (path '${path}')`);
+      m = next;
+    }
+    return m;
+  }
+  /** The parameter at a dotted path ('layer1.0.weight'), as PyTorch's get_parameter. */
+  getParameter(path: string): Tensor {
+    const dot = path.lastIndexOf('.');
+    const owner = this.getSubmodule(dot < 0 ? '' : path.slice(0, dot));
+    const p = (owner as unknown as Record<string, unknown>)[path.slice(dot + 1)];
+    if (!isParameter(p)) throw new ValueError(`getParameter: ${owner.constructor.name} has no parameter '${path.slice(dot + 1)}' (path '${path}')`);
+    return p;
+  }
+
+  /**
+   * A deep copy (PyTorch's copy.deepcopy(model)): the same classes and settings, its own copies of
+   * every parameter and buffer (values and requiresGrad; gradients are not copied), tied
+   * parameters still tied — for an EMA or teacher model, or a snapshot. Classes holding #private
+   * fields cannot be copied this way (JavaScript gives no access to them).
+   */
+  clone(): this {
+    return noGrad(() => deepCopy(this, new Map())) as this;
   }
 
   /**

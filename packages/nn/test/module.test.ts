@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ones, scope, sum, tensor, zeros, type Tensor } from '@nutshell/tensor';
-import { BatchNorm2d, Conv2d, Identity, LSTM, Linear, Module, ModuleDict, ModuleList, Parameter, ReLU, Sequential, summary } from '../src/index.js';
+import { copyInto, noGrad, ones, scope, sum, tensor, zeros, type Tensor } from '@nutshell/tensor';
+import { BatchNorm1d, BatchNorm2d, Conv2d, Embedding, Identity, LSTM, Linear, Module, ModuleDict, ModuleList, Parameter, ReLU, Sequential, summary } from '../src/index.js';
 
 class Net extends Module {
   conv1 = new Conv2d(1, 4, 3);
@@ -234,6 +234,43 @@ describe('PyTorch habits from the transfer-learning trial', () => {
       fc.bias = null;
       expect([...fc.namedParameters()].map(([k]) => k)).toEqual(['weight']);
       expect(fc instanceof Linear && fc instanceof Module).toBe(true);
+    });
+  });
+
+  it('clone() deep-copies a model (EMA / teacher): same outputs, own tensors, ties kept', () => {
+    scope(() => {
+      class Tied extends Module {
+        embed = new Embedding(5, 3);
+        lstm = new LSTM(3, 4);
+        bn = new BatchNorm1d(4);
+        head = new Linear(3, 5);
+        constructor() {
+          super();
+          this.head.weight = this.embed.weight;
+        }
+        forward(x: Tensor): Tensor {
+          return this.head.forward(this.embed.forward(x));
+        }
+      }
+      const model = new Tied();
+      model.bn.forward(tensor(Array.from({ length: 8 }, (_, i) => Math.sin(i)), { shape: [2, 4] }));
+      model.eval();
+      const copy = model.clone();
+      expect(copy).toBeInstanceOf(Tied);
+      expect(copy).not.toBe(model);
+      expect(copy.head.weight).toBe(copy.embed.weight);
+      expect(copy.embed.weight).not.toBe(model.embed.weight);
+      expect(copy.training).toBe(false);
+      const x = tensor([1n, 4n], { dtype: 'int64' });
+      expect(Array.from(copy.forward(x).dataSync())).toEqual(Array.from(model.forward(x).dataSync()));
+      expect(Array.from(copy.bn.running_mean!.dataSync())).toEqual(Array.from(model.bn.running_mean!.dataSync()));
+      expect(copy.stateDict().size).toBe(model.stateDict().size);
+      noGrad(() => copyInto(copy.embed.weight, zeros([5, 3])));
+      expect(model.embed.weight.abs().sum().itemSync()).toBeGreaterThan(0);
+      expect(() => (copy.head.weight = ones([5, 3]))).toThrow(/cannot assign a plain Tensor/);
+      expect(model.getParameter('lstm.weight_hh_l0')).toBe(model.lstm.weight_hh_l0);
+      expect(model.getSubmodule('lstm')).toBe(model.lstm);
+      expect(() => model.getSubmodule('lstm.cell')).toThrow(/^getSubmodule: LSTM has no submodule 'cell' \(path 'lstm.cell'\)$/);
     });
   });
 
