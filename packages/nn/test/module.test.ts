@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { copyInto, noGrad, ones, scope, sum, tensor, zeros, type Tensor } from '@nutshell/tensor';
-import { BatchNorm1d, BatchNorm2d, Conv2d, Embedding, Identity, LSTM, Linear, Module, ModuleDict, ModuleList, Parameter, ReLU, Sequential, summary } from '../src/index.js';
+import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, MaxPool2d, Embedding, Identity, LSTM, Linear, Module, ModuleDict, ModuleList, Parameter, ReLU, Sequential, summary } from '../src/index.js';
 
 class Net extends Module {
   conv1 = new Conv2d(1, 4, 3);
@@ -272,6 +272,13 @@ describe('PyTorch habits from the transfer-learning trial', () => {
       expect(model.getSubmodule('lstm')).toBe(model.lstm);
       expect(() => model.getSubmodule('lstm.cell')).toThrow(/^getSubmodule: LSTM has no submodule 'cell' \(path 'lstm.cell'\)$/);
     });
+  });
+
+  it('layer reprs show their settings as PyTorch prints them', () => {
+    expect(String(new Conv2d(3, 8, 3, { bias: false, stride: 2, padding: 1 }))).toBe('Conv2d(3, 8, kernelSize=[3,3], stride=2, padding=1, bias=false)');
+    expect(String(new MaxPool2d(3, { stride: 2, ceilMode: true, padding: 1 }))).toBe('MaxPool2d(kernelSize=3, stride=2, padding=1, dilation=1, ceilMode=true)');
+    expect(String(new AdaptiveAvgPool2d([1, 1]))).toBe('AdaptiveAvgPool2d(outputSize=[1, 1])');
+    expect(String(new AvgPool2d(2))).toBe('AvgPool2d(kernelSize=2, stride=2, padding=0)');
   });
 
   it('ModuleDict keeps insertion order, refuses names that hide members or hold dots; Sequential takes names and iterates', () => {

@@ -92,7 +92,7 @@ export class Conv2d extends ConvLayer<Conv2dOptions> {
 
   protected override extraRepr(): string {
     const o = this.options;
-    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}]${o.stride ? `, stride=${o.stride}` : ''}${o.padding ? `, padding=${o.padding}` : ''}${o.algo ? `, algo=${o.algo}` : ''}${o.activation && o.activation !== 'none' ? `, activation=${o.activation}` : ''}`;
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}]${o.stride ? `, stride=${o.stride}` : ''}${o.padding ? `, padding=${o.padding}` : ''}${o.dilation && o.dilation !== 1 ? `, dilation=${o.dilation}` : ''}${o.groups && o.groups !== 1 ? `, groups=${o.groups}` : ''}${this.bias ? '' : ', bias=false'}${o.algo ? `, algo=${o.algo}` : ''}${o.activation && o.activation !== 'none' ? `, activation=${o.activation}` : ''}`;
   }
 }
 

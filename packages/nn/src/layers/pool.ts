@@ -18,9 +18,13 @@ export class MaxPool2d extends Module {
     return maxPool2d(x, this.kernelSize, this.options);
   }
   protected override extraRepr(): string {
-    return `kernelSize=${this.kernelSize}`;
+    const o = this.options;
+    return `kernelSize=${fmt(this.kernelSize)}, stride=${fmt(o.stride ?? this.kernelSize)}, padding=${fmt(o.padding ?? 0)}, dilation=${fmt(o.dilation ?? 1)}, ceilMode=${o.ceilMode ?? false}`;
   }
 }
+
+/** A size as PyTorch prints it: a number, or a pair in brackets. */
+const fmt = (p: Pair): string => (Array.isArray(p) ? `[${p.join(', ')}]` : String(p));
 
 export interface AvgPool2dOptions {
   stride?: Pair;
@@ -36,6 +40,10 @@ export class AvgPool2d extends Module {
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, this.options);
   }
+  protected override extraRepr(): string {
+    const o = this.options;
+    return `kernelSize=${fmt(this.kernelSize)}, stride=${fmt(o.stride ?? this.kernelSize)}, padding=${fmt(o.padding ?? 0)}${o.ceilMode ? ', ceilMode=true' : ''}${o.countIncludePad === false ? ', countIncludePad=false' : ''}`;
+  }
 }
 
 export class AdaptiveAvgPool2d extends Module {
@@ -44,5 +52,8 @@ export class AdaptiveAvgPool2d extends Module {
   }
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool2d(x, this.outputSize);
+  }
+  protected override extraRepr(): string {
+    return `outputSize=${fmt(this.outputSize)}`;
   }
 }
