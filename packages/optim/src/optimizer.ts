@@ -102,22 +102,35 @@ export abstract class Optimizer<O extends { lr: number }> {
     if (list.length === 0) throw new ValueError(`${this.constructor.name}: got an empty parameter list`);
     const grouped = (list[0] as { params?: unknown }).params !== undefined;
     const groups = grouped ? (list as { params: Iterable<Tensor> }[]) : [{ params: list as Tensor[] }];
-    const seen = new Set<Tensor>();
-    for (const g of groups) {
-      const { params: ps, ...rest } = g as { params: Iterable<Tensor> };
-      const tensors = [...ps];
-      for (const p of tensors) {
-        if (!p?.isTensor) throw new ValueError(`${this.constructor.name}: params must be tensors, got ${typeof p}`);
-        if (p.dtype !== 'float32') throw new ValueError(`${this.constructor.name}: can only optimise float32 tensors, got ${p.dtype}`);
-        if (!p.isLeaf) throw new ValueError(`${this.constructor.name}: can only optimise leaf tensors, got one computed by an op (pass the leaf, or x.detach().requiresGrad_())`);
-        if (seen.has(p)) throw new ValueError(`${this.constructor.name}: a parameter appears in more than one group`);
-        seen.add(p);
-      }
-      for (const key of Object.keys(rest)) checkGroupKey(this.constructor.name, key, Object.keys(this.defaults));
-      const options = { ...this.defaults, ...rest } as O;
-      this.validate(options);
-      this.paramGroups.push(makeGroup(tensors, options));
+    for (const g of groups) this.addGroup(this.constructor.name, g);
+  }
+
+  /**
+   * Adds a param group, its options over the optimiser's defaults (PyTorch's add_param_group):
+   * layers unfrozen part-way through fine-tuning join with their own lr.
+   */
+  addParamGroup(group: { params: Iterable<Tensor>; [option: string]: unknown }): void {
+    if (group === null || typeof group !== 'object' || typeof (group as { params?: Iterable<Tensor> }).params?.[Symbol.iterator] !== 'function') {
+      throw new ValueError(`addParamGroup: expected { params, ...options } with an iterable of tensors, got ${group === null ? 'null' : typeof group}`);
     }
+    this.addGroup('addParamGroup', group);
+  }
+
+  private addGroup(owner: string, group: { params: Iterable<Tensor> }): void {
+    const { params: ps, ...rest } = group;
+    const tensors = [...ps];
+    const seen = new Set(this.paramGroups.flatMap((g) => g.params));
+    for (const p of tensors) {
+      if (!p?.isTensor) throw new ValueError(`${owner}: params must be tensors, got ${typeof p}`);
+      if (p.dtype !== 'float32') throw new ValueError(`${owner}: can only optimise float32 tensors, got ${p.dtype}`);
+      if (!p.isLeaf) throw new ValueError(`${owner}: can only optimise leaf tensors, got one computed by an op (pass the leaf, or x.detach().requiresGrad_())`);
+      if (seen.has(p)) throw new ValueError(`${owner}: a parameter appears in more than one group`);
+      seen.add(p);
+    }
+    for (const key of Object.keys(rest)) checkGroupKey(owner, key, Object.keys(this.defaults));
+    const options = { ...this.defaults, ...rest } as O;
+    this.validate(options);
+    this.paramGroups.push(makeGroup(tensors, options));
   }
 
   /** PyTorch's flags that a saved state may carry, and the values at which they change nothing here. */

@@ -71,3 +71,16 @@ describe('loadStateDict checks before it changes anything', () => {
     expect(opt.paramGroups[0].lr).toBe(0.1);
   });
 });
+
+describe('addParamGroup', () => {
+  it('adds layers unfrozen part-way with their own lr; refuses a parameter already optimised', () => {
+    const [a, b] = params();
+    const opt = new optim.SGD([a], { lr: 0.1 });
+    opt.addParamGroup({ params: [b], lr: 0.5 });
+    expect(opt.paramGroups.map((g) => g.lr)).toEqual([0.1, 0.5]);
+    stepWith(opt, [a, b]);
+    expect(Array.from(b.dataSync())).toEqual([2.5]);
+    expect(() => opt.addParamGroup({ params: [a] })).toThrow(/^addParamGroup: a parameter appears in more than one group$/);
+    expect(() => opt.addParamGroup({ params: [tensor([1], { requiresGrad: true })], weight_decay: 1 })).toThrow(/^addParamGroup: param group option 'weight_decay' is spelled 'weightDecay' here$/);
+  });
+});
