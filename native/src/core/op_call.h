@@ -42,9 +42,14 @@ struct OpCall {
 
 using Kernel = void (*)(OpCall&);
 
-// Runs one op: inputs poisoned by an earlier failure poison the outputs without running; a kernel
-// that throws poisons its outputs with "op: message" when `rethrow` is false (queued work, reported
-// at the next read), and throws to the caller when true (work run on the calling thread).
+// Note [marked inputs]: runs one op. A kernel that throws marks its outputs with "op: message"
+// when `rethrow` is false (queued work, reported at the next read), and throws to the caller when
+// true (work run on the calling thread). An input marked by an earlier failure marks the outputs
+// without running (and throws when `rethrow`), except as the op's declaration says
+// (marked_inputs, generated from OpDecl.markedInputs): copyInto's destination is written whole,
+// so its mark is not taken and a successful copy clears it (reloading weights recovers a model);
+// the optimiser steps skip, leaving parameter and state as they were and unmarked (a failed
+// backward makes no step, as in PyTorch, instead of poisoning the model for every later step).
 // `profile`, when given and switched on, receives the kernel's time.
 void run_op(Kernel kernel, OpCall& call, bool rethrow, OpProfile* profile = nullptr);
 

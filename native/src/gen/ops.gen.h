@@ -331,6 +331,33 @@ inline const char* op_name(OpId id) {
   return names[static_cast<int>(id)];
 }
 
+// How an op meets an input marked by an earlier failure (OpDecl.markedInputs; Note [marked inputs]).
+enum class MarkedInputs { propagate, overwrite, skip_update };
+inline MarkedInputs marked_inputs(OpId id) {
+  switch (id) {
+    case OpId::adagradStep:
+      return MarkedInputs::skip_update;
+    case OpId::adagradStepForeach:
+      return MarkedInputs::skip_update;
+    case OpId::adamStep:
+      return MarkedInputs::skip_update;
+    case OpId::adamStepForeach:
+      return MarkedInputs::skip_update;
+    case OpId::copyInto:
+      return MarkedInputs::overwrite;
+    case OpId::rmspropStep:
+      return MarkedInputs::skip_update;
+    case OpId::rmspropStepForeach:
+      return MarkedInputs::skip_update;
+    case OpId::sgdStep:
+      return MarkedInputs::skip_update;
+    case OpId::sgdStepForeach:
+      return MarkedInputs::skip_update;
+    default:
+      return MarkedInputs::propagate;
+  }
+}
+
 struct AdagradStepAttrs {
   double lr;
   double lrDecay;

@@ -80,6 +80,14 @@ export async function renderNative(): Promise<Record<string, string>> {
     'inline const char* op_name(OpId id) {\n  static const char* const names[] = {\n' +
     ops.map((o) => `      "${o.name}",\n`).join('') +
     '  };\n  return names[static_cast<int>(id)];\n}\n\n' +
+    '// How an op meets an input marked by an earlier failure (OpDecl.markedInputs; Note [marked inputs]).\n' +
+    'enum class MarkedInputs { propagate, overwrite, skip_update };\n' +
+    'inline MarkedInputs marked_inputs(OpId id) {\n  switch (id) {\n' +
+    ops
+      .filter((o) => o.markedInputs)
+      .map((o) => `    case OpId::${o.name}:\n      return MarkedInputs::${o.markedInputs === 'overwrite' ? 'overwrite' : 'skip_update'};\n`)
+      .join('') +
+    '    default:\n      return MarkedInputs::propagate;\n  }\n}\n\n' +
     ops.map(attrStruct).filter(Boolean).join('\n') +
     '\n}  // namespace nutshell::core\n';
   const idsTs =

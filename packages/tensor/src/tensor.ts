@@ -203,7 +203,11 @@ export class Tensor {
   /** @internal The native handle; throws if disposed. */
   handle(where: string): NativeHandle {
     const handle = this._slot.handle;
-    if (handle === null) throw new DisposedError(`${where}: tensor ${fmtShape(this.shape)} ${this.dtype} has been disposed`);
+    if (handle === null) {
+      throw new DisposedError(
+        `${where}: tensor ${fmtShape(this.shape)} ${this.dtype} has been disposed (by dispose(), or by the end of the scope() it was made in: return it from the scope or keep() it to use it after)`,
+      );
+    }
     return handle;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, backends, cat, crossEntropy, memory, mul, ones, randn, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
+import { add, backends, cat, crossEntropy, indexSelect, memory, mul, nonzero, ones, randn, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
 
 describe('creation and reading', () => {
   it('makes tensors from nested arrays and TypedArrays and reads them back', async () => {
@@ -179,5 +179,23 @@ describe('explicit resource management', () => {
       expect(memory().liveTensors).toBe(before + 1);
     }
     expect(memory().liveTensors).toBe(before);
+  });
+});
+
+describe('hints for the usual async and scope slips (found by a user trial)', () => {
+  it('a Promise where a tensor belongs asks whether an await is missing', () => {
+    scope(() => {
+      const x = tensor([1, 2, 3]);
+      const pending = nonzero(x);
+      expect(() => indexSelect(x, 0, pending as never)).toThrow(/^indexSelect: argument 'index' expected a Tensor, got a Promise \(did you forget await\? nonzero, unique, maskedSelect and data\(\) resolve later\)$/);
+    });
+  });
+
+  it('a disposed tensor says a scope may have ended', () => {
+    let kept: Tensor | undefined;
+    scope(() => {
+      kept = tensor([1]);
+    });
+    expect(() => kept!.dataSync()).toThrow(/has been disposed \(by dispose\(\), or by the end of the scope\(\) it was made in: return it from the scope or keep\(\) it to use it after\)$/);
   });
 });

@@ -14,10 +14,21 @@ import { opCallTimes } from '../profile.js';
 import { native, opId } from '../native.js';
 import { isViewCopy, markViewCopy } from '../view-copies.js';
 import { Tensor } from '../tensor.js';
+import { PROMISE_HINT } from './check-args.js';
 import { inputSpec, type AttrSpec, type AttrValue, type OpDecl, type OutputMeta, type TensorMeta } from './declare.js';
 
 const describe = (v: unknown): string =>
-  v === null ? 'null' : v === undefined ? 'undefined' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? (v.constructor?.name ?? 'an object') : `${typeof v} ${String(v)}`;
+  v === null
+    ? 'null'
+    : v === undefined
+      ? 'undefined'
+      : v instanceof Promise
+        ? PROMISE_HINT
+        : Array.isArray(v)
+          ? 'an array'
+          : typeof v === 'object'
+            ? (v.constructor?.name ?? 'an object')
+            : `${typeof v} ${String(v)}`;
 
 // What apply needs of a declaration on every call, worked out once per declaration.
 interface DeclInfo {

@@ -115,6 +115,14 @@ export interface OpDecl<A extends Record<string, AttrValue> = Record<string, Att
    * A function of the input count for a variadic op (the foreach optimiser steps).
    */
   inplace?: Readonly<Record<number, number>> | ((inputCount: number) => Readonly<Record<number, number>>);
+  /**
+   * How an input marked by an earlier failure is met (Note [marked inputs] in core/op_call.h);
+   * default: the outputs take the mark and the kernel does not run. 'overwrite': input 0 is
+   * written whole, never read (copyInto's dst), so its mark is not taken and a successful run
+   * clears it. 'skipUpdate': an in-place update (the optimiser steps) does not run and leaves its
+   * tensors as they were, unmarked — a failed backward makes no step, as in PyTorch.
+   */
+  markedInputs?: 'overwrite' | 'skipUpdate';
   /** A view: the output shares input 0's storage (same dense order, new shape); no kernel runs. */
   view?: boolean;
   /** A view in PyTorch, a copy here: in-place writes into the outputs are refused (Note [copies of views]). */

@@ -20,6 +20,7 @@ export const copyIntoOp = defineOp({
     return [{ shape: [...dst.shape], dtype: dst.dtype }];
   },
   inplace: { 0: 0 },
+  markedInputs: 'overwrite',
   backends: ['cpu', 'cuda'],
   test: {
     samples: [

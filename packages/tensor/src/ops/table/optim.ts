@@ -37,6 +37,7 @@ export const sgdStepOp = defineOp<{ lr: number; momentum: number; dampening: num
   },
   outputs: sameShapes('sgdStep', ['param', 'grad', 'momentumBuffer']),
   inplace: { 0: 0, 1: 2 },
+  markedInputs: 'skipUpdate',
   backends: ['cpu', 'cuda'],
   test: {
     samples: samples(3, [
@@ -59,6 +60,7 @@ export const adamStepOp = defineOp<{ lr: number; beta1: number; beta2: number; e
   },
   outputs: sameShapes('adamStep', ['param', 'grad', 'expAvg', 'expAvgSq', 'maxExpAvgSq']),
   inplace: { 0: 0, 1: 2, 2: 3, 3: 4 },
+  markedInputs: 'skipUpdate',
   backends: ['cpu', 'cuda'],
   test: {
     samples: samples(5, [
@@ -78,6 +80,7 @@ export const rmspropStepOp = defineOp<{ lr: number; alpha: number; eps: number; 
   },
   outputs: sameShapes('rmspropStep', ['param', 'grad', 'squareAvg', 'gradAvg', 'momentumBuffer']),
   inplace: { 0: 0, 1: 2, 2: 3, 3: 4 },
+  markedInputs: 'skipUpdate',
   backends: ['cpu', 'cuda'],
   test: {
     samples: [
@@ -96,6 +99,7 @@ export const adagradStepOp = defineOp<{ lr: number; lrDecay: number; weightDecay
   },
   outputs: sameShapes('adagradStep', ['param', 'grad', 'stateSum']),
   inplace: { 0: 0, 1: 2 },
+  markedInputs: 'skipUpdate',
   backends: ['cpu', 'cuda'],
   test: {
     samples: [
@@ -127,6 +131,7 @@ function foreachOf<A extends Record<string, AttrValue>>(single: OpDecl<A>, names
       for (let q = 0; q * k < inputs.length; q++) out.push(...stepOutputs(name, names, inputs.slice(q * k, (q + 1) * k), `parameter ${q}: `));
       return out;
     },
+    markedInputs: 'skipUpdate',
     inplace: (count) => {
       const map: Record<number, number> = {};
       for (let q = 0; q * k < count; q++) {
