@@ -246,6 +246,138 @@ def packed_fixtures():
         save_file({k: v.contiguous() for k, v in t.items()}, os.path.join(OUT, f"{name}.safetensors"), metadata={"spec": json.dumps(spec), "batchFirst": json.dumps(batch_first)})
 
 
+def pool1d_cases():
+    """1-d pooling (text CNNs): max, average, adaptive average and adaptive max, batched and not."""
+    torch.manual_seed(8)
+    return [
+        ("maxpool1d", nn.MaxPool1d(3), {"cls": "MaxPool1d", "args": [3]}, [randn(2, 4, 10)], {}),
+        ("maxpool1d_stride_pad_dilation_ceil", nn.MaxPool1d(3, stride=2, padding=1, dilation=2, ceil_mode=True), {"cls": "MaxPool1d", "args": [3, {"stride": 2, "padding": 1, "dilation": 2, "ceilMode": True}]}, [randn(2, 3, 11)], {}),
+        ("maxpool1d_unbatched", nn.MaxPool1d(2), {"cls": "MaxPool1d", "args": [2]}, [randn(3, 9)], {}),
+        ("avgpool1d", nn.AvgPool1d(3, stride=2), {"cls": "AvgPool1d", "args": [3, {"stride": 2}]}, [randn(2, 3, 9)], {}),
+        ("avgpool1d_pad_ceil_exclude_pad", nn.AvgPool1d(4, stride=3, padding=2, ceil_mode=True, count_include_pad=False), {"cls": "AvgPool1d", "args": [4, {"stride": 3, "padding": 2, "ceilMode": True, "countIncludePad": False}]}, [randn(2, 2, 10)], {}),
+        ("avgpool1d_pad_unbatched", nn.AvgPool1d(3, stride=1, padding=1), {"cls": "AvgPool1d", "args": [3, {"stride": 1, "padding": 1}]}, [randn(3, 7)], {}),
+        ("adaptiveavgpool1d", nn.AdaptiveAvgPool1d(4), {"cls": "AdaptiveAvgPool1d", "args": [4]}, [randn(2, 3, 10)], {}),
+        ("adaptivemaxpool1d", nn.AdaptiveMaxPool1d(4), {"cls": "AdaptiveMaxPool1d", "args": [4]}, [randn(2, 3, 10)], {}),
+        ("adaptivemaxpool1d_global", nn.AdaptiveMaxPool1d(1), {"cls": "AdaptiveMaxPool1d", "args": [1]}, [randn(2, 5, 7)], {}),
+        ("adaptivemaxpool1d_divisible_unbatched", nn.AdaptiveMaxPool1d(3), {"cls": "AdaptiveMaxPool1d", "args": [3]}, [randn(4, 9)], {}),
+        ("adaptivemaxpool1d_upsample", nn.AdaptiveMaxPool1d(5), {"cls": "AdaptiveMaxPool1d", "args": [5]}, [randn(1, 2, 3)], {}),
+    ]
+
+
+def decoder_fixture():
+    """TransformerDecoderLayer, TransformerDecoder and Transformer with masks: per case the state
+    dict, inputs, masks, output and every gradient (inputs and parameters) for a random upstream.
+    Metadata 'cases' tells the TS test how to build each module and call it."""
+    torch.manual_seed(9)
+    import re
+    snake = lambda k: re.sub("([A-Z])", r"_\1", k).lower()
+    gen = torch.Generator().manual_seed(1)
+    t, specs = {}, {}
+
+    def case(name, module, spec, inputs, masks=None, flags=None, eval_mode=False):
+        masks, flags = masks or {}, flags or {}
+        module.train(not eval_mode)
+        for k, v in module.state_dict().items():
+            t[f"{name}.param.{k}"] = v.detach().clone()
+        xs = []
+        for k, v in inputs.items():
+            t[f"{name}.input.{k}"] = v.clone()
+            xs.append(v.clone().requires_grad_(True))
+        for k, v in masks.items():
+            t[f"{name}.mask.{k}"] = v.clone()
+        out = module(*xs, **{snake(k): v for k, v in {**masks, **flags}.items()})
+        u = torch.randn(out.shape, generator=gen)
+        (out * u).sum().backward()
+        t[f"{name}.output"], t[f"{name}.upstream"] = out.detach().clone(), u
+        for k, x in zip(inputs, xs):
+            t[f"{name}.grad.input.{k}"] = x.grad.clone()
+        for k, p in module.named_parameters():
+            t[f"{name}.grad.param.{k}"] = p.grad.clone()
+        specs[name] = {**spec, "inputs": list(inputs), "masks": list(masks), "flags": flags, "eval": eval_mode}
+
+    causal5 = nn.Transformer.generate_square_subsequent_mask(5)
+    case(
+        "layer_postnorm",
+        nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, dropout=0.0),
+        {"cls": "TransformerDecoderLayer", "args": [8, 2, {"dimFeedforward": 16, "dropout": 0}]},
+        {"tgt": randn(5, 3, 8), "memory": randn(6, 3, 8)},
+        {
+            "tgtMask": causal5,
+            "tgtKeyPaddingMask": torch.tensor([[0, 0, 0, 0, 0], [0, 0, 0, 1, 1], [0, 0, 0, 0, 1]], dtype=torch.bool),
+            "memoryKeyPaddingMask": torch.tensor([[0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 1, 1], [0, 0, 0, 1, 1, 1]], dtype=torch.bool),
+        },
+        {"tgtIsCausal": True},
+    )
+    case(
+        "layer_prenorm_gelu_batchfirst_nobias",
+        nn.TransformerDecoderLayer(8, 4, 12, 0.0, activation="gelu", layer_norm_eps=1e-4, batch_first=True, norm_first=True, bias=False),
+        {"cls": "TransformerDecoderLayer", "args": [8, 4, {"dimFeedforward": 12, "dropout": 0, "activation": "gelu", "layerNormEps": 1e-4, "batchFirst": True, "normFirst": True, "bias": False}]},
+        {"tgt": randn(2, 4, 8), "memory": randn(2, 5, 8)},
+        {
+            "tgtMask": randn(2 * 4, 4, 4),
+            "memoryMask": torch.tensor([[0, 1, 0, 0, 1], [1, 0, 0, 0, 0], [0, 0, 1, 1, 0], [0, 0, 0, 0, 0]], dtype=torch.bool),
+        },
+    )
+    case(
+        "layer_unbatched",
+        nn.TransformerDecoderLayer(8, 2, 16, 0.0),
+        {"cls": "TransformerDecoderLayer", "args": [8, 2, {"dimFeedforward": 16, "dropout": 0}]},
+        {"tgt": randn(4, 8), "memory": randn(5, 8)},
+    )
+    decoder = nn.TransformerDecoder(nn.TransformerDecoderLayer(8, 2, 12, 0.0, activation="gelu"), 2, norm=nn.LayerNorm(8))
+    for i, l in enumerate(decoder.layers):  # PyTorch copies the layer: make the two differ
+        with torch.no_grad():
+            l.linear1.weight.add_(0.1 * (i + 1))
+            l.multihead_attn.in_proj_weight.mul_(1 + 0.2 * i)
+    case(
+        "decoder",
+        decoder,
+        {"cls": "TransformerDecoder", "layer": [8, 2, {"dimFeedforward": 12, "dropout": 0, "activation": "gelu"}], "numLayers": 2, "norm": 8},
+        {"tgt": randn(4, 2, 8), "memory": randn(5, 2, 8)},
+        {"tgtMask": torch.triu(torch.ones(4, 4, dtype=torch.bool), 1), "memoryKeyPaddingMask": torch.tensor([[0, 0, 0, 0, 1], [0, 0, 0, 0, 0]], dtype=torch.bool)},
+        {"tgtIsCausal": True},
+    )
+    padding = torch.tensor([[0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 1, 1]], dtype=torch.bool)
+    case(
+        "transformer",
+        nn.Transformer(d_model=8, nhead=2, num_encoder_layers=2, num_decoder_layers=1, dim_feedforward=16, dropout=0.0),
+        {"cls": "Transformer", "args": [{"dModel": 8, "nhead": 2, "numEncoderLayers": 2, "numDecoderLayers": 1, "dimFeedforward": 16, "dropout": 0}]},
+        {"src": randn(6, 2, 8), "tgt": randn(4, 2, 8)},
+        {"tgtMask": nn.Transformer.generate_square_subsequent_mask(4), "srcKeyPaddingMask": padding, "memoryKeyPaddingMask": padding},
+        {"tgtIsCausal": True},
+    )
+    case(
+        "transformer_eval_prenorm_gelu_batchfirst",
+        nn.Transformer(d_model=8, nhead=4, num_encoder_layers=1, num_decoder_layers=2, dim_feedforward=12, dropout=0.3, activation="gelu", layer_norm_eps=1e-6, batch_first=True, norm_first=True),
+        {"cls": "Transformer", "args": [{"dModel": 8, "nhead": 4, "numEncoderLayers": 1, "numDecoderLayers": 2, "dimFeedforward": 12, "dropout": 0.3, "activation": "gelu", "layerNormEps": 1e-6, "batchFirst": True, "normFirst": True}]},
+        {"src": randn(2, 5, 8), "tgt": randn(2, 3, 8)},
+        {"srcMask": torch.tensor([[0, 1, 0, 0, 0], [0, 0, 1, 0, 1], [1, 0, 0, 0, 0], [0, 0, 0, 0, 1], [0, 1, 1, 0, 0]], dtype=torch.bool), "memoryMask": randn(3, 5)},
+        eval_mode=True,
+    )
+    t["generate_square_subsequent_mask"] = causal5
+    save_file({k: v.contiguous() for k, v in t.items()}, os.path.join(OUT, "transformer-decoder.safetensors"), metadata={"cases": json.dumps(specs)})
+
+
+def embedding_fixture():
+    """Embedding with max_norm: the table before, the lookup, the output, the weight's gradient and
+    the table after (looked-up rows over the norm are rescaled in place), for three norms."""
+    torch.manual_seed(10)
+    t = {}
+    indices = torch.tensor([[1, 3, 3, 0], [7, 1, 2, 9]])
+    for name, kw in {"l2": dict(max_norm=1.0, padding_idx=0), "l1": dict(max_norm=1.5, norm_type=1.0), "inf": dict(max_norm=0.8, norm_type=float("inf"))}.items():
+        layer = nn.Embedding(10, 4, **kw)
+        with torch.no_grad():
+            layer.weight.mul_(torch.rand(10, 1) * 1.5)  # some rows under the norm, some over
+        t[f"{name}.weight"] = layer.weight.detach().clone()
+        out = layer(indices)
+        u = randn(*out.shape)
+        (out * u).sum().backward()
+        t[f"{name}.output"], t[f"{name}.upstream"] = out.detach().clone(), u
+        t[f"{name}.grad"], t[f"{name}.weight_after"] = layer.weight.grad.clone(), layer.weight.detach().clone()
+    t["indices"] = indices
+    save_file({k: v.contiguous() for k, v in t.items()}, os.path.join(OUT, "embedding-max-norm.safetensors"))
+
+
 def flat_outputs(out):
     if isinstance(out, tuple):  # RNNs: (output, h) or (output, (h, c))
         o, state = out
@@ -365,6 +497,10 @@ def main():
         record(name, module, spec, inputs, eval_mode=opts.get("eval", False))
     attention_mask_fixture()
     packed_fixtures()
+    for name, module, spec, inputs, opts in pool1d_cases():
+        record(name, module, spec, inputs, eval_mode=opts.get("eval", False))
+    decoder_fixture()
+    embedding_fixture()
     print("wrote nn fixtures")
 
 

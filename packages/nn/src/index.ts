@@ -9,11 +9,12 @@ export { Conv2d, Conv1d, type Conv2dOptions, type Conv1dOptions, type ConvAlgo }
 export { ConvTranspose2d, ConvTranspose1d, type ConvTranspose2dOptions, type ConvTranspose1dOptions } from './layers/conv-transpose.js';
 export { Upsample } from './layers/upsample.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './layers/pool.js';
+export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type MaxPool1dOptions, type AvgPool1dOptions } from './layers/pool1d.js';
 export { ReLU, LeakyReLU, ELU, GELU, Softplus, Sigmoid, Tanh, Softmax, LogSoftmax, Flatten } from './layers/activation.js';
 export { SiLU, Mish, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, SELU, Softsign, Hardtanh, CELU, GLU, PReLU } from './layers/composed-activation.js';
 export { Dropout } from './layers/dropout.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions } from './layers/norm.js';
-export { Embedding } from './layers/embedding.js';
+export { Embedding, type EmbeddingOptions, type EmbeddingFromPretrainedOptions } from './layers/embedding.js';
 export { RNN, LSTM, GRU, type RNNOptions } from './layers/rnn.js';
 export { RNNCell, LSTMCell, GRUCell } from './layers/rnn-cells.js';
 export { PackedSequence, type PadSequenceOptions } from './packed-sequence.js';
@@ -39,3 +40,13 @@ export { type ModelSummary, type LayerSummary } from './summary.js';
 export { type Nonlinearity, type KaimingOptions } from './init.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall, type MultiheadAttentionResult } from './layers/attention.js';
 export { TransformerEncoderLayer, TransformerEncoder, type TransformerEncoderLayerOptions, type TransformerEncoderLayerCall, type TransformerEncoderCall } from './layers/transformer.js';
+export {
+  TransformerDecoderLayer,
+  TransformerDecoder,
+  Transformer,
+  type TransformerDecoderLayerOptions,
+  type TransformerDecoderLayerCall,
+  type TransformerDecoderCall,
+  type TransformerOptions,
+  type TransformerCall,
+} from './layers/transformer-decoder.js';

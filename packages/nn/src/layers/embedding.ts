@@ -1,16 +1,59 @@
-import { checkOptions, embedding, tensor, zeros, ValueError, copyInto, noGrad, scope, type Tensor } from '@nutshell/tensor';
+import {
+  checkOptions,
+  copyInto,
+  DTypeError,
+  embedding,
+  fmtShape,
+  indexSelect,
+  mul,
+  noGrad,
+  norm,
+  scope,
+  ShapeError,
+  tensor,
+  ValueError,
+  zeros,
+  type Tensor,
+} from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
+
+export interface EmbeddingOptions {
+  /** A row that gets no gradient (zero at initialisation); negative counts from the end. */
+  paddingIdx?: number;
+  /**
+   * Before each lookup, every looked-up row whose normType-norm exceeds maxNorm is rescaled in
+   * place to norm maxNorm (PyTorch's max_norm: scale maxNorm / (norm + 1e-7), under no grad).
+   */
+  maxNorm?: number | null;
+  /** The p of maxNorm's norm (default 2; Infinity for the largest |x|). */
+  normType?: number;
+}
+
+export interface EmbeddingFromPretrainedOptions extends EmbeddingOptions {
+  /** The table is not trained (requiresGrad false) — default true, as PyTorch's. */
+  freeze?: boolean;
+}
+
+const OPTION_KEYS = ['paddingIdx', 'maxNorm', 'normType'] as const;
+
+// Embedding.fromPretrained hands the constructor its weight here (PyTorch's private _weight
+// argument), so no random table is made and thrown away.
+let pretrained: { weight: Tensor; freeze: boolean } | null = null;
 
 /** A lookup table [numEmbeddings, embeddingDim]; N(0, 1) init; the paddingIdx row is zero and gets no gradient. */
 export class Embedding extends Module {
   weight: Tensor;
   readonly paddingIdx: number | undefined;
+  readonly maxNorm: number | null;
+  readonly normType: number;
 
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: { paddingIdx?: number } = {}) {
+  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: EmbeddingOptions = {}) {
     super();
-    checkOptions('Embedding', options, ['paddingIdx']);
+    const given = pretrained;
+    pretrained = null;
+    checkOptions('Embedding', options, OPTION_KEYS);
     let pad = options.paddingIdx;
     if (pad !== undefined) {
       if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings) {
@@ -19,6 +62,17 @@ export class Embedding extends Module {
       if (pad < 0) pad += numEmbeddings;
     }
     this.paddingIdx = pad;
+    this.maxNorm = options.maxNorm ?? null;
+    if (this.maxNorm !== null && !(typeof this.maxNorm === 'number' && this.maxNorm > 0)) {
+      throw new ValueError(`Embedding: maxNorm expected a number > 0 (or null for none), got ${String(this.maxNorm)}`);
+    }
+    this.normType = options.normType ?? 2;
+    if (!(typeof this.normType === 'number' && this.normType > 0)) throw new ValueError(`Embedding: normType expected a number > 0 or Infinity, got ${String(this.normType)}`);
+    if (given) {
+      // As PyTorch's from_pretrained: the given table as is (its padding row is not zeroed).
+      this.weight = Parameter(given.weight, !given.freeze);
+      return;
+    }
     this.weight = Parameter(zeros([numEmbeddings, embeddingDim]));
     init.normal(this.weight);
     if (pad !== undefined) {
@@ -27,10 +81,59 @@ export class Embedding extends Module {
       noGrad(() => scope(() => void copyInto(this.weight, tensor(values, { shape: this.weight.shape, device: this.weight.device }))));
     }
   }
+
+  /**
+   * An Embedding whose table is `embeddings` [numEmbeddings, embeddingDim] (sharing its storage,
+   * as PyTorch's), frozen unless `freeze: false`; as torch.nn.Embedding.from_pretrained.
+   */
+  static fromPretrained(embeddings: Tensor, options: EmbeddingFromPretrainedOptions = {}): Embedding {
+    checkOptions('Embedding.fromPretrained', options, ['freeze', ...OPTION_KEYS]);
+    if (!embeddings?.isTensor) throw new ValueError(`Embedding.fromPretrained: embeddings expected a Tensor, got ${embeddings === null ? 'null' : typeof embeddings}`);
+    if (embeddings.shape.length !== 2) throw new ShapeError(`Embedding.fromPretrained: embeddings expected a 2-D tensor [numEmbeddings, embeddingDim], got ${fmtShape(embeddings.shape)}`);
+    if (embeddings.dtype !== 'float32') throw new DTypeError(`Embedding.fromPretrained: embeddings expected float32, got ${embeddings.dtype}`);
+    const { freeze = true, ...rest } = options;
+    if (typeof freeze !== 'boolean') throw new ValueError(`Embedding.fromPretrained: freeze expected a boolean, got ${String(freeze)}`);
+    pretrained = { weight: embeddings.detach(), freeze };
+    try {
+      return new Embedding(embeddings.shape[0], embeddings.shape[1], rest);
+    } finally {
+      pretrained = null;
+    }
+  }
+
   forward(indices: Tensor): Tensor {
+    if (this.maxNorm !== null) this.renorm(indices, this.maxNorm);
     return embedding(indices, this.weight, { paddingIdx: this.paddingIdx });
   }
+
+  // PyTorch's embedding_renorm_: each distinct looked-up row whose norm exceeds maxNorm is scaled
+  // by maxNorm / (norm + 1e-7), in place and unrecorded. Indices that embedding() will refuse
+  // (wrong dtype, out of range) leave the table alone, so the lookup's own error is the one seen.
+  private renorm(indices: Tensor, maxNorm: number): void {
+    if (!indices?.isTensor || (indices.dtype !== 'int32' && indices.dtype !== 'int64')) return;
+    const n = this.numEmbeddings;
+    const rows = [...new Set(Array.from(indices.dataSync() as ArrayLike<number | bigint>, Number))].sort((a, b) => a - b);
+    if (rows.length === 0 || rows[0] < 0 || rows[rows.length - 1] >= n) return;
+    noGrad(() =>
+      scope(() => {
+        const device = this.weight.device;
+        const picked = indexSelect(this.weight, 0, tensor(Int32Array.from(rows), { device }));
+        const norms = norm(picked, { p: this.normType, dim: 1 }).dataSync() as Float32Array;
+        const scale = new Float32Array(n).fill(1);
+        let any = false;
+        rows.forEach((r, k) => {
+          if (norms[k] > maxNorm) {
+            scale[r] = maxNorm / (norms[k] + 1e-7);
+            any = true;
+          }
+        });
+        // Rows left alone are multiplied by exactly 1: unchanged.
+        if (any) copyInto(this.weight, mul(this.weight, tensor(scale, { shape: [n, 1], device })));
+      }),
+    );
+  }
+
   protected override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== undefined ? `, paddingIdx=${this.paddingIdx}` : ''}`;
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== undefined ? `, paddingIdx=${this.paddingIdx}` : ''}${this.maxNorm !== null ? `, maxNorm=${this.maxNorm}` : ''}${this.normType !== 2 ? `, normType=${this.normType}` : ''}`;
   }
 }

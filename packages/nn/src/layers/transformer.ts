@@ -40,6 +40,36 @@ export interface TransformerEncoderCall extends Omit<TransformerEncoderLayerCall
 
 const LAYER_KEYS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'bias'] as const;
 
+/**
+ * A transformer layer's options (the encoder's and the decoder's are the same), checked against
+ * `layer`'s name and given PyTorch's defaults. Shared with ./transformer-decoder.ts.
+ */
+export function layerSettings(layer: string, options: TransformerEncoderLayerOptions) {
+  checkOptions(layer, options, LAYER_KEYS);
+  const activation = options.activation ?? 'relu';
+  if (activation !== 'relu' && activation !== 'gelu') throw new ValueError(`${layer}: activation expected 'relu' or 'gelu', got '${String(activation)}'`);
+  return {
+    p: options.dropout ?? 0.1,
+    bias: options.bias ?? true,
+    eps: options.layerNormEps ?? 1e-5,
+    activation,
+    normFirst: options.normFirst ?? false,
+    ff: options.dimFeedforward ?? 2048,
+    batchFirst: options.batchFirst ?? false,
+  };
+}
+
+/** linear2(dropout(activation(linear1(x)))): the feed-forward block before its residual dropout. */
+export function feedForwardBlock(layer: { linear1: Linear; dropout: Dropout; linear2: Linear; activation: 'relu' | 'gelu' }, x: Tensor): Tensor {
+  const act = layer.activation === 'gelu' ? gelu : relu;
+  return layer.linear2.forward(layer.dropout.forward(act(layer.linear1.forward(x))));
+}
+
+/** `n` deep copies of `layer` (Module.clone): weights, train/eval mode, frozen parameters — PyTorch's _get_clones. */
+export function copiesOf<T extends Module>(layer: T, n: number): T[] {
+  return Array.from({ length: n }, () => layer.clone());
+}
+
 /** Self-attention and a feed-forward block, each with a residual connection and layer norm. */
 export class TransformerEncoderLayer extends Module {
   self_attn: MultiheadAttention;
@@ -55,15 +85,10 @@ export class TransformerEncoderLayer extends Module {
 
   constructor(readonly dModel: number, readonly nhead: number, readonly options: TransformerEncoderLayerOptions = {}) {
     super();
-    checkOptions('TransformerEncoderLayer', options, LAYER_KEYS);
-    const p = options.dropout ?? 0.1;
-    const bias = options.bias ?? true;
-    const eps = options.layerNormEps ?? 1e-5;
-    this.activation = options.activation ?? 'relu';
-    if (this.activation !== 'relu' && this.activation !== 'gelu') throw new ValueError(`TransformerEncoderLayer: activation expected 'relu' or 'gelu', got '${String(this.activation)}'`);
-    this.normFirst = options.normFirst ?? false;
-    const ff = options.dimFeedforward ?? 2048;
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: options.batchFirst ?? false });
+    const { p, bias, eps, activation, normFirst, ff, batchFirst } = layerSettings('TransformerEncoderLayer', options);
+    this.activation = activation;
+    this.normFirst = normFirst;
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst });
     this.linear1 = new Linear(dModel, ff, { bias });
     this.dropout = new Dropout(p);
     this.linear2 = new Linear(ff, dModel, { bias });
@@ -79,8 +104,7 @@ export class TransformerEncoderLayer extends Module {
       this.dropout1.forward(
         this.self_attn.forward(x, x, x, { attnMask: call.srcMask, keyPaddingMask: call.srcKeyPaddingMask, isCausal: call.isCausal, needWeights: false }).output,
       );
-    const act = this.activation === 'gelu' ? gelu : relu;
-    const feedForward = (x: Tensor) => this.dropout2.forward(this.linear2.forward(this.dropout.forward(act(this.linear1.forward(x)))));
+    const feedForward = (x: Tensor) => this.dropout2.forward(feedForwardBlock(this, x));
     if (this.normFirst) {
       const x = add(src, attend(this.norm1.forward(src)));
       return add(x, feedForward(this.norm2.forward(x)));
@@ -107,12 +131,7 @@ export class TransformerEncoder extends Module {
     checkOptions('TransformerEncoder', options, ['norm']);
     if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new ValueError('TransformerEncoder: encoderLayer expected a TransformerEncoderLayer');
     if (!Number.isSafeInteger(numLayers) || numLayers < 1) throw new ValueError(`TransformerEncoder: numLayers expected a positive integer, got ${numLayers}`);
-    const copies = Array.from({ length: numLayers }, () => {
-      const copy = new TransformerEncoderLayer(encoderLayer.dModel, encoderLayer.nhead, encoderLayer.options);
-      copy.loadStateDict(encoderLayer.stateDict());
-      return copy;
-    });
-    this.layers = new ModuleList(copies);
+    this.layers = new ModuleList(copiesOf(encoderLayer, numLayers));
     this.norm = options.norm ?? null;
   }
 

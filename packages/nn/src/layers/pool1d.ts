@@ -1,0 +1,190 @@
+// PyTorch's 1-d pooling layers (MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d) over
+// [N, C, L] or unbatched [C, L], for text CNNs. The first three run the tensor package's 2-d
+// pooling ops on a [N, C, 1, L] view (so both devices and the fused backward ops serve them); the
+// adaptive max is composed of narrow and max, whose gradient goes to the first maximal element of
+// each window, as PyTorch's adaptive_max_pool1d.
+import {
+  adaptiveAvgPool2d,
+  avgPool2d,
+  cat,
+  checkOptions,
+  fmtShape,
+  max,
+  maxPool2d,
+  narrow,
+  reshape,
+  scope,
+  ShapeError,
+  squeeze,
+  unsqueeze,
+  ValueError,
+  type Tensor,
+} from '@nutshell/tensor';
+import { Module } from '../module.js';
+
+/** A 1-d size: a number, or a one-element array as PyTorch's (k,). */
+type Single = number | readonly [number];
+
+function single(layer: string, name: string, v: unknown, min: number): number {
+  const n = Array.isArray(v) && v.length === 1 ? v[0] : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min) {
+    throw new ValueError(`${layer}: ${name} expected an integer >= ${min} (or [${name}]), got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+/** [N, C, L] or [C, L], with L > 0 (channels may not be 0 either). */
+function checkInput(layer: string, x: Tensor): void {
+  if (!x?.isTensor) throw new ValueError(`${layer}: input expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+  const s = x.shape;
+  if (s.length !== 2 && s.length !== 3) throw new ShapeError(`${layer}: input expected [N, C, L] or unbatched [C, L], got ${fmtShape(s)}`);
+  if (s[s.length - 1] === 0 || s[s.length - 2] === 0) throw new ShapeError(`${layer}: input expected non-zero channels and length, got ${fmtShape(s)}`);
+}
+
+/** Runs a 2-d pooling on x with a height-1 axis inserted before the length, then drops it. */
+function viaPool2d(x: Tensor, pool: (x4: Tensor) => Tensor): Tensor {
+  return scope(() => squeeze(pool(unsqueeze(x, -2)), -2));
+}
+
+export interface MaxPool1dOptions {
+  /** The window step (default kernelSize). */
+  stride?: Single;
+  /** Implicit −∞ padding on both sides, at most half the kernel (default 0). */
+  padding?: Single;
+  /** Spacing between the window's elements (default 1). */
+  dilation?: Single;
+  /** Round the output length up rather than down (default false). */
+  ceilMode?: boolean;
+}
+
+/** The largest value of each window along the length of [N, C, L] (or [C, L]), as torch.nn.MaxPool1d. */
+export class MaxPool1d extends Module {
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly padding: number;
+  readonly dilation: number;
+  readonly ceilMode: boolean;
+
+  constructor(kernelSize: Single, options: MaxPool1dOptions = {}) {
+    super();
+    checkOptions('MaxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
+    this.kernelSize = single('MaxPool1d', 'kernelSize', kernelSize, 1);
+    this.stride = options.stride === undefined || options.stride === null ? this.kernelSize : single('MaxPool1d', 'stride', options.stride, 1);
+    this.padding = single('MaxPool1d', 'padding', options.padding ?? 0, 0);
+    this.dilation = single('MaxPool1d', 'dilation', options.dilation ?? 1, 1);
+    this.ceilMode = options.ceilMode ?? false;
+    if (this.padding > Math.floor(this.kernelSize / 2)) {
+      throw new ValueError(`MaxPool1d: padding ${this.padding} should be at most half of kernelSize ${this.kernelSize}`);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    checkInput('MaxPool1d', x);
+    return viaPool2d(x, (x4) =>
+      maxPool2d(x4, [1, this.kernelSize], { stride: [1, this.stride], padding: [0, this.padding], dilation: [1, this.dilation], ceilMode: this.ceilMode }),
+    );
+  }
+
+  protected override extraRepr(): string {
+    return `kernelSize=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}, dilation=${this.dilation}, ceilMode=${this.ceilMode}`;
+  }
+}
+
+export interface AvgPool1dOptions {
+  /** The window step (default kernelSize). */
+  stride?: Single;
+  /** Implicit zero padding on both sides, at most half the kernel (default 0). */
+  padding?: Single;
+  /** Round the output length up rather than down (default false). */
+  ceilMode?: boolean;
+  /** Whether padded positions count in the divisor (default true, as PyTorch). */
+  countIncludePad?: boolean;
+}
+
+/** The mean of each window along the length of [N, C, L] (or [C, L]), as torch.nn.AvgPool1d. */
+export class AvgPool1d extends Module {
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly padding: number;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+
+  constructor(kernelSize: Single, options: AvgPool1dOptions = {}) {
+    super();
+    checkOptions('AvgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
+    this.kernelSize = single('AvgPool1d', 'kernelSize', kernelSize, 1);
+    this.stride = options.stride === undefined || options.stride === null ? this.kernelSize : single('AvgPool1d', 'stride', options.stride, 1);
+    this.padding = single('AvgPool1d', 'padding', options.padding ?? 0, 0);
+    this.ceilMode = options.ceilMode ?? false;
+    this.countIncludePad = options.countIncludePad ?? true;
+    if (this.padding > Math.floor(this.kernelSize / 2)) {
+      throw new ValueError(`AvgPool1d: padding ${this.padding} should be at most half of kernelSize ${this.kernelSize}`);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    checkInput('AvgPool1d', x);
+    return viaPool2d(x, (x4) =>
+      avgPool2d(x4, [1, this.kernelSize], { stride: [1, this.stride], padding: [0, this.padding], ceilMode: this.ceilMode, countIncludePad: this.countIncludePad }),
+    );
+  }
+
+  protected override extraRepr(): string {
+    return `kernelSize=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}`;
+  }
+}
+
+/** Average pooling to `outputSize` positions, windows [floor(i·L/O), ceil((i+1)·L/O)) as torch.nn.AdaptiveAvgPool1d. */
+export class AdaptiveAvgPool1d extends Module {
+  readonly outputSize: number;
+
+  constructor(outputSize: Single) {
+    super();
+    this.outputSize = single('AdaptiveAvgPool1d', 'outputSize', outputSize, 1);
+  }
+
+  forward(x: Tensor): Tensor {
+    checkInput('AdaptiveAvgPool1d', x);
+    return viaPool2d(x, (x4) => adaptiveAvgPool2d(x4, [1, this.outputSize]));
+  }
+
+  protected override extraRepr(): string {
+    return `outputSize=${this.outputSize}`;
+  }
+}
+
+/**
+ * Max pooling to `outputSize` positions, with AdaptiveAvgPool1d's windows, as
+ * torch.nn.AdaptiveMaxPool1d (`AdaptiveMaxPool1d(1)` is a text CNN's max over time). PyTorch's
+ * returnIndices is not offered.
+ */
+export class AdaptiveMaxPool1d extends Module {
+  readonly outputSize: number;
+
+  constructor(outputSize: Single) {
+    super();
+    this.outputSize = single('AdaptiveMaxPool1d', 'outputSize', outputSize, 1);
+  }
+
+  forward(x: Tensor): Tensor {
+    checkInput('AdaptiveMaxPool1d', x);
+    const d = x.shape.length - 1;
+    const L = x.shape[d];
+    const O = this.outputSize;
+    return scope(() => {
+      // Equal windows side by side: one reduction over a [..., O, L/O] view.
+      if (L % O === 0) return max(reshape(x, [...x.shape.slice(0, d), O, L / O]), { dim: d + 1 }).values;
+      const windows: Tensor[] = [];
+      for (let i = 0; i < O; i++) {
+        const start = Math.floor((i * L) / O);
+        const end = Math.ceil(((i + 1) * L) / O);
+        windows.push(max(narrow(x, d, start, end - start), { dim: d, keepdim: true }).values);
+      }
+      return cat(windows, d);
+    });
+  }
+
+  protected override extraRepr(): string {
+    return `outputSize=${this.outputSize}`;
+  }
+}
