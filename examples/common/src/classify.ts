@@ -22,17 +22,17 @@ export interface EpochResult {
   stepLosses: number[];
 }
 
-/** One training epoch; metrics are read every `syncEvery` steps so the device queue stays full. */
+/** One training epoch; each step reads the metrics of the step `syncEvery` back, so the device queue stays fed and the event loop turns every step. */
 export async function trainEpoch(
   model: Module,
   batches: AsyncIterable<Batch> & { length: number },
   optimizer: StepOptimizer,
   options: {
     label?: string;
-    /** Steps enqueued between reads of the metrics (default 20). Every enqueued step holds its
-     * activations until the device has run it, so big models want a small value. */
+    /** Steps in flight (default 2): each step awaits the metrics of the step this many back.
+     * Every enqueued step holds its activations until the device has run it. */
     syncEvery?: number;
-    /** Steps per point of stepLosses (default: syncEvery). */
+    /** Steps per point of stepLosses (default 20). */
     window?: number;
     afterStep?: () => void;
     quiet?: boolean;
@@ -40,14 +40,16 @@ export async function trainEpoch(
 ): Promise<EpochResult> {
   model.train();
   const bar = options.quiet ? null : new ProgressBar({ total: batches.length, label: options.label, unit: 'img' });
-  const syncEvery = options.syncEvery ?? 20;
-  const window = options.window ?? syncEvery;
+  const syncEvery = options.syncEvery ?? 2;
+  const window = options.window ?? 20;
   let lossSum = 0, correct = 0, seen = 0, windowLoss = 0, windowSteps = 0;
   const stepLosses: number[] = [];
   const pending: { loss: Tensor; correct: Tensor; n: number }[] = [];
   const start = performance.now();
-  const drain = async () => {
-    for (const p of pending) {
+  // Reads the oldest steps' metrics until `keep` remain in flight.
+  const drain = async (keep = 0) => {
+    while (pending.length > keep) {
+      const p = pending.shift()!;
       const l = (await p.loss.item()) * p.n;
       lossSum += l;
       windowLoss += l / p.n;
@@ -56,7 +58,6 @@ export async function trainEpoch(
       p.loss.dispose();
       p.correct.dispose();
     }
-    pending.length = 0;
   };
   for await (const batch of batches) {
     const n = batch.image.shape[0];
@@ -74,7 +75,10 @@ export async function trainEpoch(
     batch.label.dispose();
     pending.push({ ...kept, n });
     seen += n;
-    if (pending.length >= syncEvery) await drain();
+    // Every step awaits the step `syncEvery` back, which has usually finished: the event loop
+    // turns once a step, and the queue holds a few steps' ops, not enough to make the JS thread
+    // wait for space (Note [queue bound] in native/src/cpu/stream.cc).
+    if (pending.length >= syncEvery) await drain(syncEvery - 1);
     if (windowSteps >= window) {
       stepLosses.push(windowLoss / windowSteps);
       if (bar) Object.assign(bar.metrics, { loss: windowLoss / windowSteps, acc: correct / seen }); // shown with the next tick (tick() would count a step)
