@@ -3,12 +3,12 @@
 import { backward, type BackwardOptions } from './autograd/backward.js';
 import { registerHook, retainGrad, retainsGrad, type GradHook, type HookHandle } from './autograd/hooks.js';
 import { Device, type DeviceLike } from './device.js';
-import { dtypes, type DType } from './dtype.js';
+import { checkDType, dtypes, type DType } from './dtype.js';
 import { guardArity } from './arity.js';
-import { DeviceError, fromNative, ValueError } from './errors.js';
+import { DeviceError, fmtShape, fromNative, ShapeError, ValueError } from './errors.js';
 import { native } from './native.js';
 import * as ops from './ops/table/index.js';
-import { broadcastsTo } from './shape.js';
+import { broadcastsTo, checkShape } from './shape.js';
 import { Tensor } from './tensor.js';
 import { tensorArg } from './ops/check-args.js';
 
@@ -335,7 +335,8 @@ declare module './tensor.js' {
     flip(dims: number | readonly number[]): Tensor;
     tril(diagonal?: number): Tensor;
     triu(diagonal?: number): Tensor;
-    maskedFill(mask: Tensor, value: number): Tensor;
+    /** value: a number or a 0-d tensor (whose gradient is the sum over the filled elements). */
+    maskedFill(mask: Tensor, value: number | Tensor): Tensor;
     /** PyTorch's x.where(condition, other): x where condition holds, other elsewhere. */
     where(condition: Tensor, other: ops.Operand): Tensor;
     select(dim: number, index: number): Tensor;
@@ -470,6 +471,114 @@ Object.defineProperty(proto, 'T', {
   configurable: true,
 });
 
+// ---- more composed functions as methods (ops/table/composed-index.ts, composed-shape.ts, composed-ops.ts) ----
+declare module './tensor.js' {
+  interface Tensor {
+    /** PyTorch's x.scatter(dim, index, src) (out of place); src a tensor or a number. */
+    scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
+    /** x.indexAdd(dim, index, source, { alpha }) (out of place). */
+    indexAdd(dim: number, index: Tensor, source: Tensor, options?: ops.IndexAddOptions): Tensor;
+    /** x.indexCopy(dim, index, source) (out of place). */
+    indexCopy(dim: number, index: Tensor, source: Tensor): Tensor;
+    /** Each element (slice along { dim }) repeated in place; flattened without a dim. */
+    repeatInterleave(repeats: number | Tensor, options?: ops.RepeatInterleaveOptions): Tensor;
+    /** The largest values over dims (values only; gradient shared by ties). */
+    amax(dims?: ops.ReduceArg): Tensor;
+    amin(dims?: ops.ReduceArg): Tensor;
+    movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor;
+    moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor;
+    swapaxes(dim0: number, dim1: number): Tensor;
+    swapdims(dim0: number, dim1: number): Tensor;
+    unflatten(dim: number, sizes: readonly number[]): Tensor;
+    /** beta·this + alpha·(mat1 · mat2). */
+    addmm(mat1: Tensor, mat2: Tensor, options?: ops.AddmmOptions): Tensor;
+    /** beta·this + alpha·(batch1 · batch2), batched. */
+    baddbmm(batch1: Tensor, batch2: Tensor, options?: ops.AddmmOptions): Tensor;
+    /** This tensor broadcast to other's shape. */
+    expandAs(other: Tensor): Tensor;
+    /** This tensor reshaped to other's shape. */
+    viewAs(other: Tensor): Tensor;
+    /** This tensor cast to other's dtype (itself when they match). */
+    typeAs(other: Tensor): Tensor;
+    /** Zeros of `shape` with this tensor's dtype and device (unless the options say otherwise). */
+    newZeros(shape: readonly number[] | number, options?: ops.CreateOptions): Tensor;
+    newOnes(shape: readonly number[] | number, options?: ops.CreateOptions): Tensor;
+    newFull(shape: readonly number[] | number, value: number, options?: ops.CreateOptions): Tensor;
+  }
+}
+proto.scatter = function (dim, index, src) {
+  return ops.scatter(this, dim, index, src);
+};
+proto.indexAdd = function (dim, index, source, options) {
+  return ops.indexAdd(this, dim, index, source, options);
+};
+proto.indexCopy = function (dim, index, source) {
+  return ops.indexCopy(this, dim, index, source);
+};
+proto.repeatInterleave = function (repeats, options) {
+  return ops.repeatInterleave(this, repeats, options);
+};
+proto.amax = function (dims) {
+  return ops.amax(this, dims);
+};
+proto.amin = function (dims) {
+  return ops.amin(this, dims);
+};
+proto.movedim = function (source, destination) {
+  return ops.movedim(this, source, destination);
+};
+proto.moveaxis = function (source, destination) {
+  return ops.moveaxis(this, source, destination);
+};
+proto.swapaxes = function (dim0, dim1) {
+  return ops.swapaxes(this, dim0, dim1);
+};
+proto.swapdims = function (dim0, dim1) {
+  return ops.swapdims(this, dim0, dim1);
+};
+proto.unflatten = function (dim, sizes) {
+  return ops.unflatten(this, dim, sizes);
+};
+proto.addmm = function (mat1, mat2, options) {
+  return ops.addmm(this, mat1, mat2, options);
+};
+proto.baddbmm = function (batch1, batch2, options) {
+  return ops.baddbmm(this, batch1, batch2, options);
+};
+proto.expandAs = function (other) {
+  tensorArg('expandAs', 'other', other);
+  if (!broadcastsTo(this.shape, other.shape)) throw new ShapeError(`expandAs: this tensor's shape ${fmtShape(this.shape)} does not broadcast to other's ${fmtShape(other.shape)}`);
+  return ops.expand(this, other.shape);
+};
+proto.viewAs = function (other) {
+  tensorArg('viewAs', 'other', other);
+  if (this.numel !== other.numel) throw new ShapeError(`viewAs: this tensor's shape ${fmtShape(this.shape)} (${this.numel} elements) cannot be viewed as other's ${fmtShape(other.shape)} (${other.numel})`);
+  return ops.view(this, other.shape);
+};
+proto.typeAs = function (other) {
+  tensorArg('typeAs', 'other', other);
+  return ops.cast(this, other.dtype);
+};
+// new_zeros & co: the shape checked and refused under the method's own name, the fill made by full.
+function newFilled(fn: string, like: Tensor, shape: readonly number[] | number, value: number, options: ops.CreateOptions | undefined): Tensor {
+  if (typeof options === 'number') throw new ValueError(`${fn}: pass the shape as one array, e.g. x.${fn}([2, 3]), got a number where the options go`);
+  const o = ops.createOptions(fn, options);
+  const dims = checkShape(fn, typeof shape === 'number' ? [shape] : shape);
+  if (typeof value !== 'number') throw new ValueError(`${fn}: value expected a number, got ${value === null ? 'null' : typeof value}`);
+  const dtype = checkDType(o.dtype ?? like.dtype, fn);
+  ops.checkFillValue(fn, value, dtype);
+  return ops.full(dims, value, { dtype, device: o.device ?? like.device, requiresGrad: o.requiresGrad });
+}
+proto.newZeros = function (shape, options) {
+  return newFilled('newZeros', this, shape, 0, options);
+};
+proto.newOnes = function (shape, options) {
+  return newFilled('newOnes', this, shape, 1, options);
+};
+proto.newFull = function (shape, value, options) {
+  return newFilled('newFull', this, shape, value, options);
+};
+
 // ---- in place (ops/table/inplace.ts: writeBack) ----
 declare module './tensor.js' {
   interface Tensor {
@@ -481,7 +590,7 @@ declare module './tensor.js' {
     pow_(exponent: ops.Operand): Tensor;
     neg_(): Tensor;
     clamp_(minOrOptions: ops.ClampOptions | number | null, max?: number | null): Tensor;
-    maskedFill_(mask: Tensor, value: number): Tensor;
+    maskedFill_(mask: Tensor, value: number | Tensor): Tensor;
     zero_(): Tensor;
     fill_(value: number): Tensor;
     /** Copies src (broadcast to this shape, cast to this dtype) into this tensor. */
@@ -504,7 +613,7 @@ proto.clamp_ = function (minOrOptions, max) {
   return ops.writeBack('clamp_', this, () => ops.clamp(this, minOrOptions, max));
 };
 proto.maskedFill_ = function (mask, value) {
-  return ops.writeBack('maskedFill_', this, () => ops.maskedFill(this, mask, value), [mask]);
+  return ops.writeBack('maskedFill_', this, () => ops.maskedFill(this, mask, value), [mask, value]);
 };
 proto.zero_ = function () {
   return ops.writeBack('zero_', this, () => ops.zerosLike(this));

@@ -14,8 +14,11 @@ const guarded_adamStepForeach: typeof table.adamStepForeach = guardArity('adamSt
 const guarded_adaptiveAvgPool2d: typeof table.adaptiveAvgPool2d = guardArity('adaptiveAvgPool2d', table.adaptiveAvgPool2d);
 const guarded_adaptiveAvgPool2dBackward: typeof table.adaptiveAvgPool2dBackward = guardArity('adaptiveAvgPool2dBackward', table.adaptiveAvgPool2dBackward);
 const guarded_add: typeof table.add = guardArity('add', table.add);
+const guarded_addmm: typeof table.addmm = guardArity('addmm', table.addmm);
 const guarded_all: typeof table.all = guardArity('all', table.all);
 const guarded_allclose: typeof table.allclose = guardArity('allclose', table.allclose);
+const guarded_amax: typeof table.amax = guardArity('amax', table.amax);
+const guarded_amin: typeof table.amin = guardArity('amin', table.amin);
 const guarded_any: typeof table.any = guardArity('any', table.any);
 const guarded_arange: typeof table.arange = guardArity('arange', table.arange);
 const guarded_arangeLength: typeof table.arangeLength = guardArity('arangeLength', table.arangeLength);
@@ -30,6 +33,7 @@ const guarded_atanh: typeof table.atanh = guardArity('atanh', table.atanh);
 const guarded_attentionWeights: typeof table.attentionWeights = guardArity('attentionWeights', table.attentionWeights);
 const guarded_avgPool2d: typeof table.avgPool2d = guardArity('avgPool2d', table.avgPool2d);
 const guarded_avgPool2dBackward: typeof table.avgPool2dBackward = guardArity('avgPool2dBackward', table.avgPool2dBackward);
+const guarded_baddbmm: typeof table.baddbmm = guardArity('baddbmm', table.baddbmm);
 const guarded_batchNorm: typeof table.batchNorm = guardArity('batchNorm', table.batchNorm);
 const guarded_bernoulli: typeof table.bernoulli = guardArity('bernoulli', table.bernoulli);
 const guarded_binary: typeof table.binary = guardArity('binary', table.binary);
@@ -57,6 +61,7 @@ const guarded_convTranspose2d: typeof table.convTranspose2d = guardArity('convTr
 const guarded_copyInto: typeof table.copyInto = guardArity('copyInto', table.copyInto);
 const guarded_cos: typeof table.cos = guardArity('cos', table.cos);
 const guarded_cosh: typeof table.cosh = guardArity('cosh', table.cosh);
+const guarded_cosineSimilarity: typeof table.cosineSimilarity = guardArity('cosineSimilarity', table.cosineSimilarity);
 const guarded_createOptions: typeof table.createOptions = guardArity('createOptions', table.createOptions);
 const guarded_crossEntropy: typeof table.crossEntropy = guardArity('crossEntropy', table.crossEntropy);
 const guarded_cumprod: typeof table.cumprod = guardArity('cumprod', table.cumprod);
@@ -101,6 +106,8 @@ const guarded_hardsigmoid: typeof table.hardsigmoid = guardArity('hardsigmoid', 
 const guarded_hardswish: typeof table.hardswish = guardArity('hardswish', table.hardswish);
 const guarded_hardtanh: typeof table.hardtanh = guardArity('hardtanh', table.hardtanh);
 const guarded_huberLoss: typeof table.huberLoss = guardArity('huberLoss', table.huberLoss);
+const guarded_indexAdd: typeof table.indexAdd = guardArity('indexAdd', table.indexAdd);
+const guarded_indexCopy: typeof table.indexCopy = guardArity('indexCopy', table.indexCopy);
 const guarded_indexSelect: typeof table.indexSelect = guardArity('indexSelect', table.indexSelect);
 const guarded_indexSelectBackward: typeof table.indexSelectBackward = guardArity('indexSelectBackward', table.indexSelectBackward);
 const guarded_inferShape: typeof table.inferShape = guardArity('inferShape', table.inferShape);
@@ -146,6 +153,8 @@ const guarded_min: typeof table.min = guardArity('min', table.min);
 const guarded_minimum: typeof table.minimum = guardArity('minimum', table.minimum);
 const guarded_mish: typeof table.mish = guardArity('mish', table.mish);
 const guarded_mm: typeof table.mm = guardArity('mm', table.mm);
+const guarded_moveaxis: typeof table.moveaxis = guardArity('moveaxis', table.moveaxis);
+const guarded_movedim: typeof table.movedim = guardArity('movedim', table.movedim);
 const guarded_mseLoss: typeof table.mseLoss = guardArity('mseLoss', table.mseLoss);
 const guarded_mul: typeof table.mul = guardArity('mul', table.mul);
 const guarded_multinomial: typeof table.multinomial = guardArity('multinomial', table.multinomial);
@@ -156,12 +165,14 @@ const guarded_nllLoss: typeof table.nllLoss = guardArity('nllLoss', table.nllLos
 const guarded_nonzero: typeof table.nonzero = guardArity('nonzero', table.nonzero);
 const guarded_norm: typeof table.norm = guardArity('norm', table.norm);
 const guarded_normal: typeof table.normal = guardArity('normal', table.normal);
+const guarded_normalize: typeof table.normalize = guardArity('normalize', table.normalize);
 const guarded_oneHot: typeof table.oneHot = guardArity('oneHot', table.oneHot);
 const guarded_ones: typeof table.ones = guardArity('ones', table.ones);
 const guarded_onesLike: typeof table.onesLike = guardArity('onesLike', table.onesLike);
 const guarded_outer: typeof table.outer = guardArity('outer', table.outer);
 const guarded_pad: typeof table.pad = guardArity('pad', table.pad);
 const guarded_padBackward: typeof table.padBackward = guardArity('padBackward', table.padBackward);
+const guarded_pairwiseDistance: typeof table.pairwiseDistance = guardArity('pairwiseDistance', table.pairwiseDistance);
 const guarded_permute: typeof table.permute = guardArity('permute', table.permute);
 const guarded_pow: typeof table.pow = guardArity('pow', table.pow);
 const guarded_powScalar: typeof table.powScalar = guardArity('powScalar', table.powScalar);
@@ -175,12 +186,14 @@ const guarded_randintDrawsPerElement: typeof table.randintDrawsPerElement = guar
 const guarded_randintLike: typeof table.randintLike = guardArity('randintLike', table.randintLike);
 const guarded_randn: typeof table.randn = guardArity('randn', table.randn);
 const guarded_randnLike: typeof table.randnLike = guardArity('randnLike', table.randnLike);
+const guarded_randperm: typeof table.randperm = guardArity('randperm', table.randperm);
 const guarded_reduction: typeof table.reduction = guardArity('reduction', table.reduction);
 const guarded_relu: typeof table.relu = guardArity('relu', table.relu);
 const guarded_relu6: typeof table.relu6 = guardArity('relu6', table.relu6);
 const guarded_reluBackward: typeof table.reluBackward = guardArity('reluBackward', table.reluBackward);
 const guarded_remainder: typeof table.remainder = guardArity('remainder', table.remainder);
 const guarded_repeat: typeof table.repeat = guardArity('repeat', table.repeat);
+const guarded_repeatInterleave: typeof table.repeatInterleave = guardArity('repeatInterleave', table.repeatInterleave);
 const guarded_reshape: typeof table.reshape = guardArity('reshape', table.reshape);
 const guarded_rmspropStep: typeof table.rmspropStep = guardArity('rmspropStep', table.rmspropStep);
 const guarded_rmspropStepForeach: typeof table.rmspropStepForeach = guardArity('rmspropStepForeach', table.rmspropStepForeach);
@@ -190,6 +203,7 @@ const guarded_round: typeof table.round = guardArity('round', table.round);
 const guarded_rsqrt: typeof table.rsqrt = guardArity('rsqrt', table.rsqrt);
 const guarded_sameDTypes: typeof table.sameDTypes = guardArity('sameDTypes', table.sameDTypes);
 const guarded_scaledDotProductAttention: typeof table.scaledDotProductAttention = guardArity('scaledDotProductAttention', table.scaledDotProductAttention);
+const guarded_scatter: typeof table.scatter = guardArity('scatter', table.scatter);
 const guarded_scatterAdd: typeof table.scatterAdd = guardArity('scatterAdd', table.scatterAdd);
 const guarded_seed: typeof table.seed = guardArity('seed', table.seed);
 const guarded_select: typeof table.select = guardArity('select', table.select);
@@ -222,6 +236,8 @@ const guarded_std: typeof table.std = guardArity('std', table.std);
 const guarded_sub: typeof table.sub = guardArity('sub', table.sub);
 const guarded_sum: typeof table.sum = guardArity('sum', table.sum);
 const guarded_sumToShape: typeof table.sumToShape = guardArity('sumToShape', table.sumToShape);
+const guarded_swapaxes: typeof table.swapaxes = guardArity('swapaxes', table.swapaxes);
+const guarded_swapdims: typeof table.swapdims = guardArity('swapdims', table.swapdims);
 const guarded_t: typeof table.t = guardArity('t', table.t);
 const guarded_tan: typeof table.tan = guardArity('tan', table.tan);
 const guarded_tanh: typeof table.tanh = guardArity('tanh', table.tanh);
@@ -234,6 +250,7 @@ const guarded_triu: typeof table.triu = guardArity('triu', table.triu);
 const guarded_trunc: typeof table.trunc = guardArity('trunc', table.trunc);
 const guarded_unarySamples: typeof table.unarySamples = guardArity('unarySamples', table.unarySamples);
 const guarded_unbind: typeof table.unbind = guardArity('unbind', table.unbind);
+const guarded_unflatten: typeof table.unflatten = guardArity('unflatten', table.unflatten);
 const guarded_uniform: typeof table.uniform = guardArity('uniform', table.uniform);
 const guarded_unique: typeof table.unique = guardArity('unique', table.unique);
 const guarded_unreduce: typeof table.unreduce = guardArity('unreduce', table.unreduce);
@@ -258,8 +275,11 @@ export {
   guarded_adaptiveAvgPool2d as adaptiveAvgPool2d,
   guarded_adaptiveAvgPool2dBackward as adaptiveAvgPool2dBackward,
   guarded_add as add,
+  guarded_addmm as addmm,
   guarded_all as all,
   guarded_allclose as allclose,
+  guarded_amax as amax,
+  guarded_amin as amin,
   guarded_any as any,
   guarded_arange as arange,
   guarded_arangeLength as arangeLength,
@@ -274,6 +294,7 @@ export {
   guarded_attentionWeights as attentionWeights,
   guarded_avgPool2d as avgPool2d,
   guarded_avgPool2dBackward as avgPool2dBackward,
+  guarded_baddbmm as baddbmm,
   guarded_batchNorm as batchNorm,
   guarded_bernoulli as bernoulli,
   guarded_binary as binary,
@@ -301,6 +322,7 @@ export {
   guarded_copyInto as copyInto,
   guarded_cos as cos,
   guarded_cosh as cosh,
+  guarded_cosineSimilarity as cosineSimilarity,
   guarded_createOptions as createOptions,
   guarded_crossEntropy as crossEntropy,
   guarded_cumprod as cumprod,
@@ -345,6 +367,8 @@ export {
   guarded_hardswish as hardswish,
   guarded_hardtanh as hardtanh,
   guarded_huberLoss as huberLoss,
+  guarded_indexAdd as indexAdd,
+  guarded_indexCopy as indexCopy,
   guarded_indexSelect as indexSelect,
   guarded_indexSelectBackward as indexSelectBackward,
   guarded_inferShape as inferShape,
@@ -390,6 +414,8 @@ export {
   guarded_minimum as minimum,
   guarded_mish as mish,
   guarded_mm as mm,
+  guarded_moveaxis as moveaxis,
+  guarded_movedim as movedim,
   guarded_mseLoss as mseLoss,
   guarded_mul as mul,
   guarded_multinomial as multinomial,
@@ -400,12 +426,14 @@ export {
   guarded_nonzero as nonzero,
   guarded_norm as norm,
   guarded_normal as normal,
+  guarded_normalize as normalize,
   guarded_oneHot as oneHot,
   guarded_ones as ones,
   guarded_onesLike as onesLike,
   guarded_outer as outer,
   guarded_pad as pad,
   guarded_padBackward as padBackward,
+  guarded_pairwiseDistance as pairwiseDistance,
   guarded_permute as permute,
   guarded_pow as pow,
   guarded_powScalar as powScalar,
@@ -419,12 +447,14 @@ export {
   guarded_randintLike as randintLike,
   guarded_randn as randn,
   guarded_randnLike as randnLike,
+  guarded_randperm as randperm,
   guarded_reduction as reduction,
   guarded_relu as relu,
   guarded_relu6 as relu6,
   guarded_reluBackward as reluBackward,
   guarded_remainder as remainder,
   guarded_repeat as repeat,
+  guarded_repeatInterleave as repeatInterleave,
   guarded_reshape as reshape,
   guarded_rmspropStep as rmspropStep,
   guarded_rmspropStepForeach as rmspropStepForeach,
@@ -434,6 +464,7 @@ export {
   guarded_rsqrt as rsqrt,
   guarded_sameDTypes as sameDTypes,
   guarded_scaledDotProductAttention as scaledDotProductAttention,
+  guarded_scatter as scatter,
   guarded_scatterAdd as scatterAdd,
   guarded_seed as seed,
   guarded_select as select,
@@ -466,6 +497,8 @@ export {
   guarded_sub as sub,
   guarded_sum as sum,
   guarded_sumToShape as sumToShape,
+  guarded_swapaxes as swapaxes,
+  guarded_swapdims as swapdims,
   guarded_t as t,
   guarded_tan as tan,
   guarded_tanh as tanh,
@@ -478,6 +511,7 @@ export {
   guarded_trunc as trunc,
   guarded_unarySamples as unarySamples,
   guarded_unbind as unbind,
+  guarded_unflatten as unflatten,
   guarded_uniform as uniform,
   guarded_unique as unique,
   guarded_unreduce as unreduce,

@@ -5,6 +5,7 @@
 // formulas). See Note [helpers are function declarations] in binary.ts.
 import { ShapeError, fmtShape } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
+import { checkOptions } from '../../options.js';
 import { apply } from '../apply.js';
 import { defineOp, FLOAT, type BadSample, type Sample, type SampleInput, type TensorMeta } from '../declare.js';
 import { add, mul, spaced, sub, where } from './binary.js';
@@ -353,8 +354,15 @@ export function tanh(x: Tensor): Tensor {
 export function tanhBackward(grad: Tensor, output: Tensor): Tensor {
   return apply(tanhBackwardOp, [grad, output])[0];
 }
-/** x·Φ(x) ('none', exact erf form) or its tanh approximation ('tanh'). */
-export function gelu(x: Tensor, approximate: GeluApproximate = 'none'): Tensor {
+/**
+ * x·Φ(x) ('none', exact erf form) or its tanh approximation ('tanh'): gelu(x, 'tanh') or, as
+ * PyTorch's keyword, gelu(x, { approximate: 'tanh' }).
+ */
+export function gelu(x: Tensor, approximate: GeluApproximate | { approximate?: GeluApproximate } = 'none'): Tensor {
+  if (typeof approximate === 'object' && approximate !== null) {
+    checkOptions('gelu', approximate, ['approximate']);
+    return apply(geluOp, [x], { approximate: approximate.approximate ?? 'none' })[0];
+  }
   return apply(geluOp, [x], { approximate })[0];
 }
 export function geluBackward(grad: Tensor, input: Tensor, approximate: GeluApproximate = 'none'): Tensor {

@@ -1,21 +1,23 @@
 // Tensor functions PyTorch users reach for, composed of declared ops (no kernel of their own, so
 // both devices run them and the differentiable ones get their gradients from their parts): clone,
 // square, outer, oneHot, maskedFill, tril, triu, flip, repeat, cumsum, cumprod, prod, norm, isnan,
-// isfinite, any, all, isclose, allclose, equal.
+// isfinite, any, all, isclose, allclose, equal, amax, amin, normalize, cosineSimilarity,
+// pairwiseDistance.
 
-import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { DeviceError, DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { isFloating } from '../../dtype.js';
-import { normDim } from '../../shape.js';
+import { broadcastShapes, normDim, normDims } from '../../shape.js';
 import { scope } from '../../memory.js';
+import { noGrad } from '../../autograd/grad-mode.js';
 import { checkOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
-import { add, mul, sub, where } from './binary.js';
+import { add, div, mul, sub, where } from './binary.js';
 import { cast } from './cast.js';
-import { eq, ge, gt, le, logicalAnd, logicalOr, ne } from './compare.js';
+import { eq, ge, gt, le, logicalAnd, logicalOr, lt, ne } from './compare.js';
 import { arange, checkFillValue, full } from './creation.js';
 import { indexSelect } from './index-ops.js';
-import { max, sum, type ReduceArg } from './reduce.js';
-import { abs, powScalar, sqrt } from './unary.js';
+import { max, min, sum, type ReduceArg, type ReduceOptions } from './reduce.js';
+import { abs, clamp, powScalar, sqrt } from './unary.js';
 import { contiguous, expand, narrow, pad, reshape, transpose, unsqueeze } from './shape.js';
 import { tensorArg } from '../check-args.js';
 
@@ -57,11 +59,24 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   });
 }
 
-/** x with `value` where `mask` (bool, broadcast to x) is true; x's dtype. */
-export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+/**
+ * x with `value` where `mask` (bool, broadcast to x) is true; x's dtype. The value is a number or,
+ * as in PyTorch, a 0-d (or one-element) tensor, cast to x's dtype; a tensor value that requires
+ * grad gets the sum of the output gradient over the filled elements.
+ */
+export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   tensorArg('maskedFill', 'input', x);
   tensorArg('maskedFill', 'mask', mask);
   if (mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask expected bool, got ${mask.dtype}`);
+  if ((value as Tensor | undefined)?.isTensor) {
+    const v = value as Tensor;
+    if (v.numel !== 1) throw new ShapeError(`maskedFill: value expected a number or a 0-d (one-element) tensor, got a tensor of shape ${fmtShape(v.shape)}`);
+    if (v.device !== x.device && v.requiresGrad) {
+      throw new DeviceError(`maskedFill: value expected a tensor on input's device ${x.device} when it requires grad, got one on ${v.device}`);
+    }
+    return scope(() => where(mask, cast(reshape(v.device === x.device ? v : v.to(x.device), []), x.dtype), x));
+  }
+  if (typeof value !== 'number') throw new ValueError(`maskedFill: value expected a number or a 0-d (one-element) tensor, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
   checkFillValue('maskedFill', value, x.dtype);
   return scope(() => where(mask, full([], value, { dtype: x.dtype, device: x.device }), x));
 }
@@ -276,4 +291,142 @@ export function equal(a: Tensor, b: Tensor): boolean {
   tensorArg('equal', 'other', b);
   if (a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) return false;
   return scope(() => all(eq(a, b)).dataSync()[0] !== 0);
+}
+
+// A reduction's dims and keepdim from its argument (a dim, a list of dims or { dim, keepdim }).
+function reduceArg(fn: string, x: Tensor, arg: ReduceArg | undefined): { dims: number[]; keepdim: boolean } {
+  if (arg === undefined || arg === null) return { dims: [...x.shape.keys()], keepdim: false };
+  const o: ReduceOptions = typeof arg === 'number' || Array.isArray(arg) ? { dim: arg as number | readonly number[] } : (arg as ReduceOptions);
+  if (typeof o !== 'object') throw new ValueError(`${fn}: expected a dim, a list of dims or an options object, got ${typeof arg}`);
+  checkOptions(fn, o, ['dim', 'keepdim']);
+  const list = o.dim === undefined ? [] : typeof o.dim === 'number' ? [o.dim] : [...o.dim];
+  return { dims: x.shape.length === 0 ? (list.forEach((d) => normDim(fn, d, 0)), []) : normDims(fn, list, x.shape.length), keepdim: o.keepdim ?? false };
+}
+
+/**
+ * The largest (or smallest) values over dims (PyTorch's amax / amin): a max of one dim at a time,
+ * NaN winning. The gradient is shared evenly by the elements equal to their slice's extreme, as
+ * PyTorch's: it flows through value + Σ (x − x̃)/k over those k elements (x̃ = x detached, so the
+ * forward value is the max itself); a slice whose extreme is ±∞ takes Σ x/k, one that is NaN gets
+ * no gradient.
+ */
+function extremeValues(fn: 'amax' | 'amin', x: Tensor, arg: ReduceArg | undefined): Tensor {
+  tensorArg(fn, 'input', x);
+  const { dims, keepdim } = reduceArg(fn, x, arg);
+  const empty = dims.find((d) => x.shape[d] === 0);
+  if (empty !== undefined) throw new ValueError(`${fn}: cannot reduce dim ${empty} of size 0 (input ${fmtShape(x.shape)}); it has no identity`);
+  const pick = fn === 'amax' ? max : min;
+  return scope(() => {
+    if (x.dtype === 'bool') return cast(extremeValues(fn, cast(x, 'uint8'), { dim: dims, keepdim }), 'bool');
+    const xd = x.requiresGrad ? x.detach() : x;
+    // Kept dims until the end, so the values broadcast against x.
+    const kept = dims.reduce((y, d) => pick(y, { dim: d, keepdim: true }).values, xd);
+    const finish = (y: Tensor) => (keepdim ? y : reshape(y, x.shape.filter((_, i) => !dims.includes(i))));
+    if (!x.requiresGrad || !isFloating(x.dtype)) {
+      const y = finish(kept);
+      return y === x ? clone(x) : y;
+    }
+    const [mask, weight] = noGrad(() => {
+      const m = eq(x, kept);
+      const k = sum(m, { dim: dims, keepdim: true });
+      return [m, div(1, cast(where(eq(k, 0), 1, k), 'float32'))];
+    });
+    const spread = (t: Tensor) => sum(mul(t, weight), { dim: dims, keepdim: true });
+    const finite = add(kept, spread(where(mask, sub(x, xd), 0)));
+    const infinite = spread(where(mask, x, 0));
+    return finish(where(isfinite(kept), finite, where(isnan(kept), kept, infinite)));
+  });
+}
+
+/** The largest values over `dim` (a dim, a list, or all when omitted; `{ dim, keepdim }`), values only (PyTorch's amax). */
+export const amax = (x: Tensor, dims?: ReduceArg): Tensor => extremeValues('amax', x, dims);
+/** The smallest values over `dim` (PyTorch's amin); gradients as amax's. */
+export const amin = (x: Tensor, dims?: ReduceArg): Tensor => extremeValues('amin', x, dims);
+
+function floatInput(fn: string, name: string, x: Tensor): Tensor {
+  tensorArg(fn, name, x);
+  if (x.dtype === 'float32') return x;
+  if (x.dtype === 'bool') throw new DTypeError(`${fn}: ${name} expected a float32 (or integer) tensor, got bool`);
+  return cast(x, 'float32'); // integers as PyTorch's default float
+}
+
+export interface NormalizeOptions {
+  /** The norm's order (default 2; any p > 0, or Infinity). */
+  p?: number;
+  /** The dimension(s) normalised over (default 1). */
+  dim?: number | readonly number[];
+  /** The smallest divisor (default 1e-12). */
+  eps?: number;
+}
+
+/** x / max(‖x‖_p over dim, eps) (PyTorch's F.normalize). */
+export function normalize(x: Tensor, options: NormalizeOptions = {}): Tensor {
+  tensorArg('normalize', 'input', x);
+  checkOptions('normalize', options, ['p', 'dim', 'eps']);
+  const { p = 2, dim = 1, eps = 1e-12 } = options;
+  if (typeof p !== 'number' || !(p > 0)) throw new ValueError(`normalize: option 'p' expected a number > 0 or Infinity, got ${p}`);
+  if (typeof eps !== 'number' || !(eps >= 0)) throw new ValueError(`normalize: option 'eps' expected a number >= 0, got ${eps}`);
+  const dims = (typeof dim === 'number' ? [dim] : [...dim]).map((d) => normDim('normalize', d, x.shape.length));
+  return scope(() => {
+    const xf = floatInput('normalize', 'input', x);
+    return div(xf, clamp(norm(xf, { p, dim: dims, keepdim: true }), { min: eps }));
+  });
+}
+
+// ‖x‖₂ over dim (kept) with eps as its floor: the value clamped, the gradient passed through
+// unclamped, as PyTorch's cosine_similarity does (its clamp_min_ runs under no_grad).
+function flooredNorm(x: Tensor, dim: number, eps: number): Tensor {
+  const n = norm(x, { dim, keepdim: true });
+  const low = noGrad(() => lt(n, eps));
+  return where(low, add(sub(n, n.detach()), eps), n);
+}
+
+export interface CosineSimilarityOptions {
+  /** The dimension the vectors lie along (default 1). */
+  dim?: number;
+  /** The smallest norm (default 1e-8). */
+  eps?: number;
+}
+
+/**
+ * Σ (a/‖a‖)·(b/‖b‖) over dim, a and b broadcast together, each norm floored at eps (PyTorch
+ * 2.x's F.cosine_similarity, which normalises first, so the result stays within [-1, 1]).
+ */
+export function cosineSimilarity(a: Tensor, b: Tensor, options: CosineSimilarityOptions = {}): Tensor {
+  tensorArg('cosineSimilarity', 'x1', a);
+  tensorArg('cosineSimilarity', 'x2', b);
+  checkOptions('cosineSimilarity', options, ['dim', 'eps']);
+  const { dim = 1, eps = 1e-8 } = options;
+  if (typeof eps !== 'number' || !(eps >= 0)) throw new ValueError(`cosineSimilarity: option 'eps' expected a number >= 0, got ${eps}`);
+  const shape = broadcastShapes('cosineSimilarity', a.shape, b.shape);
+  const d = normDim('cosineSimilarity', dim, shape.length);
+  return scope(() => {
+    const x1 = expand(floatInput('cosineSimilarity', 'x1', a), shape);
+    const x2 = expand(floatInput('cosineSimilarity', 'x2', b), shape);
+    return sum(mul(div(x1, flooredNorm(x1, d, eps)), div(x2, flooredNorm(x2, d, eps))), shape.length ? { dim: d } : undefined);
+  });
+}
+
+export interface PairwiseDistanceOptions {
+  /** The norm's order (default 2; any p > 0, or Infinity). */
+  p?: number;
+  /** Added to the difference, as PyTorch's (default 1e-6). */
+  eps?: number;
+  keepdim?: boolean;
+}
+
+/** ‖a − b + eps‖_p over the last dim, a and b broadcast together (PyTorch's F.pairwise_distance). */
+export function pairwiseDistance(a: Tensor, b: Tensor, options: PairwiseDistanceOptions = {}): Tensor {
+  tensorArg('pairwiseDistance', 'x1', a);
+  tensorArg('pairwiseDistance', 'x2', b);
+  checkOptions('pairwiseDistance', options, ['p', 'eps', 'keepdim']);
+  const { p = 2, eps = 1e-6, keepdim = false } = options;
+  if (typeof p !== 'number' || !(p > 0)) throw new ValueError(`pairwiseDistance: option 'p' expected a number > 0 or Infinity, got ${p}`);
+  if (typeof eps !== 'number' || Number.isNaN(eps)) throw new ValueError(`pairwiseDistance: option 'eps' expected a number, got ${eps}`);
+  const shape = broadcastShapes('pairwiseDistance', a.shape, b.shape);
+  return scope(() => {
+    const diff = add(sub(floatInput('pairwiseDistance', 'x1', a), floatInput('pairwiseDistance', 'x2', b)), eps);
+    if (shape.length === 0) return abs(diff);
+    return norm(diff, { p, dim: shape.length - 1, keepdim });
+  });
 }

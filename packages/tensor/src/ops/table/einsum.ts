@@ -3,7 +3,8 @@
 // to right, each pair as one batched matmul (oneDNN / cuBLAS) — shared subscripts still needed
 // later are the batch, shared ones needed no more are summed by the product, the rest are the
 // rows and columns — and the result is summed and permuted into the output's order. Gradients
-// come from those ops. '...' stands for the dims no letter names, broadcast from the right.
+// come from those ops. '...' stands for the dims no letter names, broadcast from the right; an
+// explicit output without '...' sums over them, as PyTorch's ('b...,b...->b').
 
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
@@ -99,7 +100,6 @@ export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[
   const letters = [...total.keys()].filter((l) => l.charCodeAt(0) < ELLIPSIS_BASE);
   const outLabels = output ? output.flatMap((l) => (l === '...' ? ellipsisLabels : [l])) : [...ellipsisLabels, ...letters.filter((l) => total.get(l) === 1).sort()];
   if (output) {
-    if (output.includes('...') === false && ellipsisDims > 0) throw new ValueError(`einsum: the output of '${equation}' must place '...' (the operands have dims it covers)`);
     const seen = new Set<string>();
     for (const l of outLabels) {
       if (seen.has(l)) throw new ValueError(`einsum: output subscript '${l}' appears twice in '${equation}'`);

@@ -24,6 +24,7 @@ export * from './linalg.js';
 export * from './sort.js';
 export * from './multinomial.js';
 export * from './composed-shape.js';
+export * from './composed-index.js';
 export * from './attention.js';
 export * from './einsum.js';
 export * from './composed-losses.js';
