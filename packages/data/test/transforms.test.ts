@@ -34,6 +34,14 @@ describe('transforms', () => {
     expect(() => randomHorizontalFlip(2)).toThrow(/p expected a probability/);
   });
 
+  it('called without an rng (a sample inspected by hand) they draw from a process-wide generator (found by a user trial: they crashed)', () => {
+    const x = image(1, 6, 6);
+    const crops = new Set(Array.from({ length: 20 }, () => list(randomCrop(3)(x)).join(',')));
+    expect(crops.size).toBeGreaterThan(1);
+    expect(randomCrop(3)(x).shape).toEqual([1, 3, 3]);
+    expect(compose(randomHorizontalFlip(), randomCrop(4))(x).shape).toEqual([1, 4, 4]);
+  });
+
   it('randomCrop cuts a window of the padded image', () => {
     const x = image(1, 3, 3); // 1 2 3 / 4 5 6 / 7 8 9
     // No padding, crop 3: the only window is the image itself.

@@ -2,7 +2,7 @@
 // every tensor made inside except what fn returns (those move to the enclosing scope). Scopes
 // follow async work through AsyncLocalStorage, so `await` inside a scope is safe.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { native } from './native.js';
+import { cudaAvailable, native } from './native.js';
 import { Device, type DeviceLike } from './device.js';
 import type { Tensor } from './tensor.js';
 
@@ -114,9 +114,15 @@ export function memory(device: DeviceLike = 'cpu'): MemoryReport {
 }
 
 
-/** Returns the cuda caching allocator's free blocks to the driver. */
+/**
+ * Returns the cuda caching allocator's free blocks to the driver. Where cuda cannot run it has
+ * nothing to return and does nothing, as torch.cuda.empty_cache(), so GPU code runs unchanged on a
+ * cpu machine.
+ */
 export function emptyCache(device: DeviceLike = 'cuda'): void {
-  native().emptyCache(Device.of(device, 'emptyCache').typeId);
+  const d = Device.of(device, 'emptyCache');
+  if (d.type === 'cuda' && !cudaAvailable()) return;
+  native().emptyCache(d.typeId);
 }
 
 /** OpenMP threads used by cpu ops (default: NUTSHELL_NUM_THREADS or the core count). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, backends, cat, crossEntropy, indexSelect, memory, mul, nonzero, ones, randn, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
+import { add, backends, cat, crossEntropy, emptyCache, indexSelect, l1Loss, mseLoss, memory, mul, nonzero, ones, randn, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
 
 describe('creation and reading', () => {
   it('makes tensors from nested arrays and TypedArrays and reads them back', async () => {
@@ -189,6 +189,22 @@ describe('hints for the usual async and scope slips (found by a user trial)', ()
       const pending = nonzero(x);
       expect(() => indexSelect(x, 0, pending as never)).toThrow(/^indexSelect: argument 'index' expected a Tensor, got a Promise \(did you forget await\? nonzero, unique, maskedSelect and data\(\) resolve later\)$/);
     });
+  });
+
+  it('losses refuse a target that would broadcast the input, and say float class indices must be integers', () => {
+    scope(() => {
+      expect(() => mseLoss(tensor([[1], [2], [3], [4]]), tensor([1, 2, 3, 4]))).toThrow(
+        /^mseLoss: target \[4\] would broadcast input \[4,1\] to \[4,4\], comparing every input with every target; give them one shape \(e.g. target.reshape\(\[4,1\]\)\)$/,
+      );
+      expect(() => l1Loss(tensor([1, 2]), tensor([[1], [2]]))).toThrow(/^l1Loss: target \[2,1\] would broadcast input \[2\] to \[2,2\]/);
+      expect(mseLoss(tensor([[1, 2], [3, 4]]), tensor([1, 2])).itemSync()).toBe(2); // a target row for every sample: fine
+      expect(() => crossEntropy(randn([3, 4]), tensor([0, 2, 1]))).toThrow(/; class indices must be int64 or int32 \(tensor\(\[\.\.\.\], \{ dtype: 'int64' \}\)\)$/);
+    });
+  });
+
+  it('emptyCache() does nothing where cuda cannot run, as torch.cuda.empty_cache()', () => {
+    if (backends().cuda.available) return;
+    expect(() => emptyCache()).not.toThrow();
   });
 
   it('a disposed tensor says a scope may have ended', () => {

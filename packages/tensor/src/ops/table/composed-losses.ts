@@ -9,7 +9,7 @@ import { div, mul, sub, where } from './binary.js';
 import { eq, lt } from './compare.js';
 import { exp, log, abs } from './unary.js';
 import { mean, sum } from './reduce.js';
-import { REDUCTIONS, type LossOptions } from './loss.js';
+import { REDUCTIONS, checkTargetBroadcast, type LossOptions } from './loss.js';
 import { tensorArg } from '../check-args.js';
 
 type Reduction = (typeof REDUCTIONS)[number];
@@ -24,6 +24,7 @@ function pair(fn: string, input: Tensor, target: Tensor): void {
     tensorArg(fn, name, t);
     if (t.dtype !== 'float32') throw new DTypeError(`${fn}: ${name} expected float32, got ${t.dtype}`);
   }
+  checkTargetBroadcast(fn, input.shape, target.shape);
 }
 
 function reductionOf(fn: string, r: string | undefined, allowed: readonly string[] = REDUCTIONS): string {

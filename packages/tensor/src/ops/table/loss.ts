@@ -48,7 +48,11 @@ function checkWeight(op: string, w: TensorMeta, C: number): void {
 function classLoss(op: string, x: TensorMeta, t: TensorMeta, w: TensorMeta, reduction: Reduction, probsAllowed: boolean): number[] {
   const { C, positions } = classes(op, x);
   if (t.dtype === 'float32') {
-    if (!sameShape(t.shape, x.shape)) throw new ShapeError(`${op}: target of class probabilities has shape ${fmtShape(t.shape)} but input has ${fmtShape(x.shape)}`);
+    if (!sameShape(t.shape, x.shape)) {
+      // float32 class indices (tensor([0, 2, 1]) is float32) read as probabilities of the wrong shape.
+      const indices = sameShape(t.shape, positions) ? `; class indices must be int64 or int32 (tensor([...], { dtype: 'int64' }))` : '';
+      throw new ShapeError(`${op}: target of class probabilities has shape ${fmtShape(t.shape)} but input has ${fmtShape(x.shape)}${indices}`);
+    }
   } else if (!sameShape(t.shape, positions)) {
     const probs = probsAllowed ? ` or class probabilities of shape ${fmtShape(x.shape)}` : '';
     throw new ShapeError(`${op}: target has shape ${fmtShape(t.shape)} but input ${fmtShape(x.shape)} needs class indices of shape ${fmtShape(positions)}${probs}`);
@@ -406,14 +410,29 @@ const l1 = elementwiseLoss('l1Loss', ({ u, x, t, reduction, backward }) => {
 export const l1LossOp = l1.forward;
 export const l1LossBackwardOp = l1.backward;
 
-/** Broadcasts input and target to one shape (as PyTorch's mse_loss/l1_loss do), then runs the loss. */
+/**
+ * A target may broadcast to the input's shape (a target [C] against input [N, C]) but not make
+ * the input broadcast too: [N, 1] against [N] gives an [N, N] loss, every input against every
+ * target. PyTorch computes that with a warning that it is likely wrong; it always is.
+ */
+export function checkTargetBroadcast(name: string, input: readonly number[], target: readonly number[]): void {
+  const shape = broadcastShapes(name, input, target);
+  if (!sameShape(shape, input)) {
+    throw new ShapeError(
+      `${name}: target ${fmtShape(target)} would broadcast input ${fmtShape(input)} to ${fmtShape(shape)}, comparing every input with every target; give them one shape (e.g. target.reshape(${fmtShape(input)}))`,
+    );
+  }
+}
+
+/**
+ * Broadcasts the target to the input's shape (checkTargetBroadcast), then runs the loss. */
 function pairLoss(op: typeof mseLossOp, name: string, x: Tensor, t: Tensor, options: LossOptions): Tensor {
   checkOptions(name, options, ['reduction']);
   const reduction = options.reduction ?? 'mean';
   return scope(() => {
     if (x?.isTensor && t?.isTensor && !sameShape(x.shape, t.shape)) {
-      const shape = broadcastShapes(name, x.shape, t.shape);
-      return apply(op, [expand(x, shape), expand(t, shape)], { reduction })[0];
+      checkTargetBroadcast(name, x.shape, t.shape);
+      return apply(op, [x, expand(t, x.shape)], { reduction })[0];
     }
     return apply(op, [x, t], { reduction })[0];
   });
