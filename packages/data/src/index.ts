@@ -16,6 +16,7 @@ export { MNIST } from './datasets/mnist.js';
 export { CharDataset, type CharDatasetOptions, type CharSample } from './datasets/char-dataset.js';
 
 export { DataLoader, type DataLoaderOptions } from './loader/data-loader.js';
+export { type Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler } from './samplers.js';
 export { collate, toTensors, type Batch } from './collate/to-tensors.js';
 export { stack, type Stacked, type StackedArray, type StackedDType } from './collate/stack.js';
 

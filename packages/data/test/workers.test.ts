@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DataError, ValueError, type Tensor } from '@nutshell/tensor';
 import {
-  DataLoader, FashionMNIST, TensorDataset, compose, normalize, randomCrop, randomHorizontalFlip, randomSplit, type Dataset,
+  DataLoader, FashionMNIST, TensorDataset, WeightedRandomSampler, compose, normalize, randomCrop, randomHorizontalFlip, randomSplit, type Dataset,
 } from '@nutshell/data';
 import { ExitingDataset, FlakyDataset, SlowDataset } from './fixtures/flaky-dataset.mjs';
 import { stringify } from './helpers.js';
@@ -41,6 +41,14 @@ describe.skipIf(!haveFashion)('workers on Fashion-MNIST', () => {
     expect(withWorkers).toEqual(without);
     expect(loader.liveWorkers).toBe(0);
     expect(DataLoader.liveWorkers).toBe(0);
+  });
+
+  it('a weighted sampler gives the same batches with 2 workers as with none', async () => {
+    const sampler = new WeightedRandomSampler(Array.from({ length: 512 }, (_, i) => 1 + (i % 3)), 256);
+    const without = await firstBatches(new DataLoader(ds, { batchSize: 64, sampler, seed: 4 }), 4);
+    const withWorkers = await firstBatches(new DataLoader(ds, { batchSize: 64, sampler, seed: 4, workers: 2 }), 4);
+    expect(withWorkers).toHaveLength(4);
+    expect(withWorkers).toEqual(without);
   });
 
   it('the second epoch matches too, and differs from the first', async () => {

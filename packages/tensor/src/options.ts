@@ -9,6 +9,8 @@ const renamed: Record<string, string> = {
   axis: "'dim'",
   dims: "'dim'",
   unbiased: "'correction' (unbiased: false is correction: 0)",
+  num_workers: "'workers'",
+  collate_fn: "'collate'",
 };
 
 /** Throws a ValueError when `options` has a key outside `known`. */
@@ -23,7 +25,9 @@ export function checkOptions(fn: string, options: object, known: readonly string
   }
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const hint = renamed[key] ? `; did you mean ${renamed[key]}?` : '';
+    // PyTorch's snake_case keyword for an option spelt in camelCase here (batch_size → batchSize).
+    const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const hint = renamed[key] ? `; did you mean ${renamed[key]}?` : camel !== key && known.includes(camel) ? `; did you mean '${camel}'?` : '';
     throw new ValueError(`${fn}: unknown option '${key}' (it takes ${known.map((k) => `'${k}'`).join(', ')})${hint}`);
   }
 }

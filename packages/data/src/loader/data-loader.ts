@@ -7,7 +7,8 @@ import { type Batch, toTensors } from '../collate/to-tensors.js';
 import { collate as defaultCollate } from '../collate/to-tensors.js';
 import type { Stacked } from '../collate/stack.js';
 import { checkDataset, type Dataset } from '../dataset.js';
-import { STREAM_SHUFFLE, permutation, rngFor } from '../rng.js';
+import { STREAM_SAMPLER, STREAM_SHUFFLE, permutation, rngFor } from '../rng.js';
+import { checkSampler, type Sampler } from '../samplers.js';
 import type { WorkerSpec } from '../worker-spec.js';
 import { type BatchSource, MainThreadSource } from './batch-source.js';
 import { WorkerPool, liveWorkerCount } from './worker-pool.js';
@@ -18,6 +19,12 @@ export interface DataLoaderOptions<T, B> {
   batchSize?: number;
   /** Visit samples in a seeded random order, a new one each epoch (default false). */
   shuffle?: boolean;
+  /**
+   * Chooses each epoch's indices and their order instead of `shuffle` (WeightedRandomSampler to
+   * rebalance classes, SubsetRandomSampler, RandomSampler with replacement …), drawing from the
+   * loader's seeded stream for the epoch.
+   */
+  sampler?: Sampler;
   /** Seeds the shuffle and every sample's rng (default 0): the same seed, the same batches. */
   seed?: number;
   /** Leave out a last batch smaller than batchSize (default false). */
@@ -63,6 +70,7 @@ function whenAborted(signal: AbortSignal | undefined): { promise: Promise<typeof
 export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
   readonly batchSize: number;
   readonly shuffle: boolean;
+  readonly sampler: Sampler | undefined;
   readonly seed: number;
   readonly dropLast: boolean;
   readonly prefetch: number;
@@ -78,13 +86,17 @@ export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
 
   constructor(readonly dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const where = 'DataLoader';
-    checkOptions(where, options, ['batchSize', 'shuffle', 'seed', 'dropLast', 'collate', 'prefetch', 'workers', 'signal', 'persistentWorkers']);
+    checkOptions(where, options, ['batchSize', 'shuffle', 'sampler', 'seed', 'dropLast', 'collate', 'prefetch', 'workers', 'signal', 'persistentWorkers']);
     checkDataset(where, dataset);
     this.batchSize = nonNegativeInt(where, 'batchSize', options.batchSize ?? 1, 1);
     this.prefetch = nonNegativeInt(where, 'prefetch', options.prefetch ?? 2);
     this.workers = nonNegativeInt(where, 'workers', options.workers ?? 0);
     this.seed = nonNegativeInt(where, 'seed', options.seed ?? 0);
     this.shuffle = Boolean(options.shuffle);
+    if (options.sampler !== undefined) {
+      this.sampler = checkSampler(where, options.sampler);
+      if (this.shuffle) throw new ValueError(`${where}: sampler and shuffle: true exclude each other (the sampler decides the order)`);
+    }
     this.dropLast = Boolean(options.dropLast);
     this.persistentWorkers = Boolean(options.persistentWorkers);
     if (options.collate !== undefined && typeof options.collate !== 'function') {
@@ -106,7 +118,7 @@ export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
 
   /** Batches per epoch. */
   get length(): number {
-    const n = this.dataset.length;
+    const n = this.sampler ? this.sampler.length : this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
@@ -140,6 +152,14 @@ export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
   /** The sample order of an epoch. */
   order(epoch: number): Int32Array {
     const n = this.dataset.length;
+    if (this.sampler) {
+      const drawn = this.sampler.indices(rngFor(STREAM_SAMPLER, this.seed, epoch), epoch);
+      if (drawn.length !== this.sampler.length) throw new ValueError(`DataLoader: the sampler drew ${drawn.length} indices for epoch ${epoch} but says its length is ${this.sampler.length}`);
+      for (let i = 0; i < drawn.length; i++) {
+        if (!Number.isInteger(drawn[i]) || drawn[i] < 0 || drawn[i] >= n) throw new ValueError(`DataLoader: the sampler drew index ${drawn[i]} (position ${i}), but the dataset has ${n} samples`);
+      }
+      return Int32Array.from(drawn);
+    }
     if (this.shuffle) return permutation(n, rngFor(STREAM_SHUFFLE, this.seed, epoch));
     return Int32Array.from({ length: n }, (_, i) => i);
   }
