@@ -13,8 +13,18 @@ export interface Dataset<T> {
   workerSpec?(): WorkerSpec;
 }
 
+/**
+ * A dataset whose samples are read asynchronously (a file or a database per sample): a
+ * DataLoader awaits a batch's reads together, on this thread or in its workers.
+ */
+export interface AsyncDataset<T> {
+  readonly length: number;
+  get(index: number, rng?: Rng): Promise<T>;
+  workerSpec?(): WorkerSpec;
+}
+
 /** The type of a dataset's samples. */
-export type SampleOf<D> = D extends Dataset<infer T> ? T : never;
+export type SampleOf<D> = D extends AsyncDataset<infer T> ? T : D extends Dataset<infer T> ? T : never;
 
 export function checkIndex(where: string, index: number, length: number): void {
   if (!Number.isInteger(index) || index < 0 || index >= length) {

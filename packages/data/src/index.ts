@@ -1,7 +1,7 @@
 /// <reference types="node" preserve="true" />
 // The declarations use Node.js types (Buffer, Symbol.dispose): consumers need @types/node, which
 // TypeScript 6+ loads only when a file asks for it, as this line does.
-export { type Dataset, type SampleOf } from './dataset.js';
+export { type Dataset, type AsyncDataset, type SampleOf } from './dataset.js';
 export { type NDArray, type SampleData, ndarray } from './ndarray.js';
 export { Rng, rngFor, sampleRng, permutation } from './rng.js';
 export { type WorkerSpec, type WorkerBuildable, build as buildFromSpec } from './worker-spec.js';

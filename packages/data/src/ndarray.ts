@@ -41,5 +41,7 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (ArrayBuffer.isView(value)) return value.constructor.name;
   if (Array.isArray(value)) return 'an array';
+  if (value instanceof Promise) return 'a Promise';
+  if ((value as { isTensor?: boolean } | undefined)?.isTensor) return 'a Tensor';
   return typeof value;
 }

@@ -80,7 +80,22 @@ function stackScalars(values: unknown[], path: string): StackedArray {
   return { data: out, shape: [values.length], dtype: 'int64' };
 }
 
+// A Tensor sample (what a PyTorch dataset's __getitem__ returns) is stacked by its values, read
+// back synchronously; typed arrays avoid that read and can come from worker threads.
+interface TensorLike {
+  isTensor: true;
+  shape: readonly number[];
+  dataSync(): SampleData;
+}
+const isTensorLike = (v: unknown): v is TensorLike => (v as { isTensor?: boolean } | null)?.isTensor === true;
+
 function stackAt(values: unknown[], path: string): Stacked {
+  if (isTensorLike(values[0])) {
+    values = values.map((v, b) => {
+      if (!isTensorLike(v)) throw new ValueError(`collate: ${path} of sample ${b} is ${describe(v)}, but sample 0 has a Tensor there`);
+      return { data: v.dataSync(), shape: [...v.shape] };
+    });
+  }
   const first = values[0];
   if (isNDArray(first) || (ArrayBuffer.isView(first) && !(first instanceof DataView))) return stackArrays(values, path);
   if (typeof first === 'number' || typeof first === 'bigint' || typeof first === 'boolean') return stackScalars(values, path);

@@ -6,7 +6,7 @@ import { ValueError } from '@nutshell/tensor/errors';
 import { type Batch, toTensors } from '../collate/to-tensors.js';
 import { collate as defaultCollate } from '../collate/to-tensors.js';
 import type { Stacked } from '../collate/stack.js';
-import { checkDataset, type Dataset } from '../dataset.js';
+import { checkDataset, type AsyncDataset, type Dataset } from '../dataset.js';
 import { STREAM_SAMPLER, STREAM_SHUFFLE, permutation, rngFor } from '../rng.js';
 import { checkSampler, type Sampler } from '../samplers.js';
 import type { WorkerSpec } from '../worker-spec.js';
@@ -84,7 +84,12 @@ export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
   /** The pool kept between epochs (persistentWorkers). */
   private kept: WorkerPool | null = null;
 
-  constructor(readonly dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
+  readonly dataset: Dataset<T> | AsyncDataset<T>;
+
+  constructor(dataset: AsyncDataset<T>, options?: DataLoaderOptions<T, B>);
+  constructor(dataset: Dataset<T>, options?: DataLoaderOptions<T, B>);
+  constructor(dataset: Dataset<T> | AsyncDataset<T>, options: DataLoaderOptions<T, B> = {}) {
+    this.dataset = dataset;
     const where = 'DataLoader';
     checkOptions(where, options, ['batchSize', 'shuffle', 'sampler', 'seed', 'dropLast', 'collate', 'prefetch', 'workers', 'signal', 'persistentWorkers']);
     checkDataset(where, dataset);

@@ -25,7 +25,10 @@ port.on('message', async (req: BatchRequest) => {
       port.postMessage({ id: req.id, ok: false, skipped: true } satisfies BatchReply);
       return;
     }
-    const samples = Array.from(req.indices, (i) => ds.get(i, sampleRng(init.seed, req.epoch, i)));
+    const made = Array.from(req.indices, (i) => ds.get(i, sampleRng(init.seed, req.epoch, i)));
+    // An async dataset's reads run together; a synchronous one's batch is made without yielding,
+    // so requests are handled strictly one after another.
+    const samples = made.some((s) => s instanceof Promise) ? await Promise.all(made) : made;
     const result = init.mode === 'stack' ? stack(samples) : detach(samples);
     transfer = buffersOf(result);
     reply = { id: req.id, ok: true, result };
