@@ -217,3 +217,13 @@ describe('recurrent state arguments (found by a user trial: PyTorch forms read a
     });
   });
 });
+
+describe('loss modules check their options when made (found by a user trial)', () => {
+  it('refuse a bad reduction, an unknown option (with its camelCase name) and labelSmoothing out of range', () => {
+    expect(() => new nn.MSELoss({ reduction: 'avg' as never })).toThrow(/^MSELoss: reduction expected one of 'mean', 'sum', 'none', got "avg"$/);
+    expect(() => new nn.CrossEntropyLoss({ label_smoothing: 0.1 } as never)).toThrow(/^CrossEntropyLoss: unknown option 'label_smoothing' .*; did you mean 'labelSmoothing'\?$/);
+    expect(() => new nn.CrossEntropyLoss({ labelSmoothing: 2 })).toThrow(/^CrossEntropyLoss: labelSmoothing expected a number in \[0, 1\], got 2$/);
+    expect(() => new nn.KLDivLoss({ reduction: 'batchmean' })).not.toThrow();
+    expect(() => new nn.HuberLoss({ delta: 1, beta: 1 } as never)).toThrow(/^HuberLoss: unknown option 'beta'/);
+  });
+});

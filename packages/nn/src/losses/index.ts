@@ -1,11 +1,31 @@
 // Losses as modules (torch.nn.*Loss), over the tensor package's fused loss ops.
 import {
-  binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, smoothL1Loss,
+  binaryCrossEntropy, binaryCrossEntropyWithLogits, checkOptions, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, smoothL1Loss, ValueError,
   type HuberOptions, type KlDivOptions, type SmoothL1Options, type Tensor,
 } from '@nutshell/tensor';
 import { Module } from '../module.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
+
+/**
+ * A loss module's options, checked when it is made (as PyTorch's constructors check theirs)
+ * rather than at the first forward, far from the line that wrote `reduction: 'avg'`.
+ */
+abstract class Loss<O extends object> extends Module {
+  protected constructor(readonly options: O, keys: readonly string[], reductions: readonly string[] = ['mean', 'sum', 'none']) {
+    super();
+    const name = this.constructor.name;
+    checkOptions(name, options, keys);
+    const reduction = (options as { reduction?: unknown }).reduction;
+    if (reduction !== undefined && !reductions.includes(reduction as string)) {
+      throw new ValueError(`${name}: reduction expected one of ${reductions.map((r) => `'${r}'`).join(', ')}, got ${JSON.stringify(reduction)}`);
+    }
+    const smoothing = (options as { labelSmoothing?: unknown }).labelSmoothing;
+    if (smoothing !== undefined && !(typeof smoothing === 'number' && smoothing >= 0 && smoothing <= 1)) {
+      throw new ValueError(`${name}: labelSmoothing expected a number in [0, 1], got ${JSON.stringify(smoothing)}`);
+    }
+  }
+}
 
 export interface CrossEntropyOptions {
   weight?: Tensor;
@@ -15,72 +35,72 @@ export interface CrossEntropyOptions {
 }
 
 /** Softmax cross-entropy over logits [N, C, …] with class indices or class probabilities. */
-export class CrossEntropyLoss extends Module {
-  constructor(readonly options: CrossEntropyOptions = {}) {
-    super();
+export class CrossEntropyLoss extends Loss<CrossEntropyOptions> {
+  constructor(options: CrossEntropyOptions = {}) {
+    super(options, ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return crossEntropy(input, target, this.options);
   }
 }
 
-export class NLLLoss extends Module {
-  constructor(readonly options: { weight?: Tensor; ignoreIndex?: number; reduction?: Reduction } = {}) {
-    super();
+export class NLLLoss extends Loss<{ weight?: Tensor; ignoreIndex?: number; reduction?: Reduction }> {
+  constructor(options: { weight?: Tensor; ignoreIndex?: number; reduction?: Reduction } = {}) {
+    super(options, ['weight', 'ignoreIndex', 'reduction']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return nllLoss(input, target, this.options);
   }
 }
 
-export class MSELoss extends Module {
-  constructor(readonly options: { reduction?: Reduction } = {}) {
-    super();
+export class MSELoss extends Loss<{ reduction?: Reduction }> {
+  constructor(options: { reduction?: Reduction } = {}) {
+    super(options, ['reduction']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return mseLoss(input, target, this.options);
   }
 }
 
-export class L1Loss extends Module {
-  constructor(readonly options: { reduction?: Reduction } = {}) {
-    super();
+export class L1Loss extends Loss<{ reduction?: Reduction }> {
+  constructor(options: { reduction?: Reduction } = {}) {
+    super(options, ['reduction']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return l1Loss(input, target, this.options);
   }
 }
 
-export class BCELoss extends Module {
-  constructor(readonly options: { weight?: Tensor; reduction?: Reduction } = {}) {
-    super();
+export class BCELoss extends Loss<{ weight?: Tensor; reduction?: Reduction }> {
+  constructor(options: { weight?: Tensor; reduction?: Reduction } = {}) {
+    super(options, ['weight', 'reduction']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropy(input, target, this.options);
   }
 }
 
-export class BCEWithLogitsLoss extends Module {
-  constructor(readonly options: { weight?: Tensor; posWeight?: Tensor; reduction?: Reduction } = {}) {
-    super();
+export class BCEWithLogitsLoss extends Loss<{ weight?: Tensor; posWeight?: Tensor; reduction?: Reduction }> {
+  constructor(options: { weight?: Tensor; posWeight?: Tensor; reduction?: Reduction } = {}) {
+    super(options, ['weight', 'posWeight', 'reduction']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropyWithLogits(input, target, this.options);
   }
 }
 
-export class SmoothL1Loss extends Module {
-  constructor(readonly options: SmoothL1Options = {}) {
-    super();
+export class SmoothL1Loss extends Loss<SmoothL1Options> {
+  constructor(options: SmoothL1Options = {}) {
+    super(options, ['reduction', 'beta']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return smoothL1Loss(input, target, this.options);
   }
 }
 
-export class HuberLoss extends Module {
-  constructor(readonly options: HuberOptions = {}) {
-    super();
+export class HuberLoss extends Loss<HuberOptions> {
+  constructor(options: HuberOptions = {}) {
+    super(options, ['reduction', 'delta']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return huberLoss(input, target, this.options);
@@ -88,9 +108,9 @@ export class HuberLoss extends Module {
 }
 
 /** The input holds log-probabilities; reduction 'batchmean' gives the true KL divergence per sample. */
-export class KLDivLoss extends Module {
-  constructor(readonly options: KlDivOptions = {}) {
-    super();
+export class KLDivLoss extends Loss<KlDivOptions> {
+  constructor(options: KlDivOptions = {}) {
+    super(options, ['reduction', 'logTarget'], ['mean', 'batchmean', 'sum', 'none']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return klDiv(input, target, this.options);
