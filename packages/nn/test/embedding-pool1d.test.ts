@@ -56,7 +56,7 @@ describe('Embedding maxNorm matches PyTorch (looked-up rows renormalised in plac
     expect(String(new Embedding(10, 4, { paddingIdx: 2 }))).toBe('Embedding(10, 4, paddingIdx=2)');
     expect(() => new Embedding(10, 4, { maxNorm: 0 })).toThrow(/^Embedding: maxNorm expected a number > 0 \(or null for none\), got 0$/);
     expect(() => new Embedding(10, 4, { maxNorm: 1, normType: -2 })).toThrow(/^Embedding: normType expected a number > 0 or Infinity, got -2$/);
-    expect(() => new Embedding(10, 4, { max_norm: 1 } as never)).toThrow(/^Embedding: unknown option 'max_norm' \(it takes 'paddingIdx', 'maxNorm', 'normType'\)$/);
+    expect(() => new Embedding(10, 4, { max_norm: 1 } as never)).toThrow(/^Embedding: unknown option 'max_norm' \(it takes 'paddingIdx', 'maxNorm', 'normType'\); did you mean 'maxNorm'\?$/);
   });
 });
 
@@ -89,7 +89,7 @@ describe('Embedding.fromPretrained', () => {
       expectClose(layer.weight.dataSync(), [0.6, 0.8, 0, 1], 1e-6, 1e-6, 'renormalised row 0');
       expect(() => Embedding.fromPretrained(ones([4]))).toThrow(/^Embedding.fromPretrained: embeddings expected a 2-D tensor \[numEmbeddings, embeddingDim\], got \[4\]$/);
       expect(() => Embedding.fromPretrained(ones([2, 2], { dtype: 'int32' }))).toThrow(/^Embedding.fromPretrained: embeddings expected float32, got int32$/);
-      expect(() => Embedding.fromPretrained(ones([2, 2]), { padding_idx: 0 } as never)).toThrow(/^Embedding.fromPretrained: unknown option 'padding_idx' \(it takes 'freeze', 'paddingIdx', 'maxNorm', 'normType'\)$/);
+      expect(() => Embedding.fromPretrained(ones([2, 2]), { padding_idx: 0 } as never)).toThrow(/^Embedding.fromPretrained: unknown option 'padding_idx' \(it takes 'freeze', 'paddingIdx', 'maxNorm', 'normType'\); did you mean 'paddingIdx'\?$/);
       expect(() => Embedding.fromPretrained(ones([2, 2]), { paddingIdx: 2 })).toThrow(/^Embedding: paddingIdx expected an integer in \[-2, 2\), got 2$/);
       // A refused call leaves no table behind for the next Embedding.
       expect(new Embedding(5, 2).weight.shape).toEqual([5, 2]);
