@@ -4,6 +4,7 @@ import { fit, metricsFor } from './frame.js';
 import { formatNumber, formatTick, niceTicks } from './ticks.js';
 import { extent } from './extent.js';
 import { PlotError } from './errors.js';
+import { isTensorLike, rowsOfTensor, type TensorLike } from './raster.js';
 
 export interface HeatmapOptions {
   title?: string;
@@ -28,7 +29,8 @@ export interface HeatmapOptions {
  * A matrix as coloured cells with a colour bar, e.g. a confusion matrix. The canvas is sized
  * to the grid and its labels. NaN cells are grey and annotated 'NaN'.
  */
-export function heatmap(matrix: ArrayLike<number>[], options: HeatmapOptions = {}): Buffer {
+export function heatmap(values: ArrayLike<number>[] | TensorLike, options: HeatmapOptions = {}): Buffer {
+  const matrix = isTensorLike(values) ? rowsOfTensor(values, 'heatmap') : values;
   const rows = checkMatrix(matrix);
   const cols = matrix[0].length;
   const { title, xLabel, yLabel, colormap: cmap = 'viridis' } = options;

@@ -12,6 +12,6 @@ export { Canvas, type Rect, type Point, type TextStyle } from './canvas.js';
 export { type Color, type Rgb, type ColormapName, PALETTE, colormap, contrastText, toRgb } from './color.js';
 export { GLYPH_WIDTH, GLYPH_HEIGHT, GLYPH_ADVANCE, glyph } from './font.js';
 export { niceStep, niceTicks, logTicks, linearScale, innerScale, logScale, formatTick, formatNumber, type Scale } from './ticks.js';
-export { type RasterImage, checkImage, toPixels } from './raster.js';
+export { type RasterImage, type TensorLike, checkImage, toPixels, imageOfTensor, isTensorLike } from './raster.js';
 export { extent } from './extent.js';
 export { PlotError } from './errors.js';

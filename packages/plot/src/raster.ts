@@ -14,6 +14,35 @@ export interface RasterImage {
   layout?: 'hwc' | 'chw';
 }
 
+/** What plot reads of a @nutshell/tensor Tensor (plot does not depend on the tensor package). */
+export interface TensorLike {
+  readonly isTensor: true;
+  readonly shape: readonly number[];
+  dataSync(): ArrayLike<number | bigint>;
+}
+export const isTensorLike = (v: unknown): v is TensorLike => (v as { isTensor?: unknown } | null)?.isTensor === true;
+
+/**
+ * An image given as a tensor, as PyTorch's add_image takes one: [C, H, W] with C = 1, 3 or 4, or
+ * [H, W]; floats in [0, 1], uint8 in [0, 255]. Its values are read back synchronously.
+ */
+export function imageOfTensor(t: TensorLike, where: string): RasterImage {
+  const s = t.shape;
+  const chw = s.length === 3 && (s[0] === 1 || s[0] === 3 || s[0] === 4);
+  if (!chw && s.length !== 2) throw new PlotError(`${where}: a tensor image expected [C, H, W] (C = 1, 3 or 4) or [H, W], got [${s.join(',')}]`);
+  const data = t.dataSync();
+  const values = data instanceof BigInt64Array ? Float64Array.from(data, Number) : (data as RasterImage['data']);
+  return { width: s[s.length - 1], height: s[s.length - 2], channels: (chw ? s[0] : 1) as 1 | 3 | 4, data: values, layout: 'chw' };
+}
+
+/** The matrix of a 2-D tensor, as rows of numbers. */
+export function rowsOfTensor(t: TensorLike, where: string): number[][] {
+  if (t.shape.length !== 2) throw new PlotError(`${where}: a tensor matrix expected 2 dimensions, got [${t.shape.join(',')}]`);
+  const [rows, cols] = t.shape;
+  const data = Array.from(t.dataSync(), Number);
+  return Array.from({ length: rows }, (_, r) => data.slice(r * cols, (r + 1) * cols));
+}
+
 export function checkImage(image: RasterImage, where: string): void {
   if (typeof image !== 'object' || image === null) throw new PlotError(`${where}: expected an image object, got ${image}`);
   const { width, height, channels, data, layout = 'hwc' } = image;

@@ -117,6 +117,10 @@ describe('heatmap', () => {
   });
   it('refuses ragged matrices and wrong label counts', () => {
     expect(() => heatmap([[1, 2], [3]])).toThrow(/row 1 has 1 values but row 0 has 2/);
+    // A 2-D tensor (a confusion matrix from the tensor package) draws as its rows.
+    const tensorLike = { isTensor: true as const, shape: [2, 2], dataSync: () => BigInt64Array.of(9n, 1n, 0n, 7n) };
+    expect(heatmap(tensorLike).equals(heatmap([[9, 1], [0, 7]]))).toBe(true);
+    expect(() => heatmap({ isTensor: true as const, shape: [4], dataSync: () => new Float32Array(4) })).toThrow(/^heatmap: a tensor matrix expected 2 dimensions, got \[4\]$/);
     expect(() => heatmap([[1]], { rowLabels: ['a', 'b'] })).toThrow(/rowLabels must have 1 entries/);
   });
 });

@@ -1,4 +1,4 @@
-import { checkImage, encodePng, type RasterImage, toPixels } from '@nutshell/plot';
+import { checkImage, encodePng, imageOfTensor, isTensorLike, type RasterImage, type TensorLike, toPixels } from '@nutshell/plot';
 import type { EncodedImage } from './messages.js';
 import { TensorBoardError } from './errors.js';
 
@@ -11,7 +11,13 @@ const COLORSPACE_OF_PNG: Record<number, number> = { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4
  * (bytes 0..255 or floats 0..1, HWC unless layout is 'chw') are encoded with @nutshell/plot's
  * encoder; PNG files pass through after their header is read for the size.
  */
-export function toSummaryImage(image: RasterImage | Uint8Array, where: string): EncodedImage {
+export function toSummaryImage(given: RasterImage | Uint8Array | TensorLike, where: string): EncodedImage {
+  let image: RasterImage | Uint8Array;
+  try {
+    image = isTensorLike(given) ? imageOfTensor(given, where) : given;
+  } catch (err) {
+    throw new TensorBoardError((err as Error).message);
+  }
   if (image instanceof Uint8Array) {
     if (!PNG_SIGNATURE.every((b, i) => image[i] === b) || image.length < 33) {
       throw new TensorBoardError(`${where}: bytes are not a PNG file (only PNG is accepted as pre-encoded image data)`);

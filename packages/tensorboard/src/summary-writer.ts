@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { RasterImage } from '@nutshell/plot';
+import type { RasterImage, TensorLike } from '@nutshell/plot';
 import { EventFile } from './event-file.js';
 import { type Bins, histogram } from './histogram.js';
 import { toSummaryImage } from './image.js';
@@ -83,7 +83,8 @@ export class SummaryWriter {
    * An image: `{ width, height, channels: 1 | 3 | 4, data, layout? }` with Uint8Array data in
    * 0..255 or float data in 0..1 (HWC unless layout is 'chw'), or the bytes of a PNG file.
    */
-  addImage(tag: string, image: RasterImage | Uint8Array, step?: number, wallTime?: number): void {
+  /** `image`: a RasterImage, PNG bytes, or a tensor [C, H, W] / [H, W] (floats in [0, 1]), as PyTorch's add_image. */
+  addImage(tag: string, image: RasterImage | Uint8Array | TensorLike, step?: number, wallTime?: number): void {
     checkTag(tag, 'addImage');
     this.emit(this.main, imageValue(tag, toSummaryImage(image, 'addImage')), step, wallTime, 'addImage');
   }

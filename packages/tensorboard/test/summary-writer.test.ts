@@ -104,6 +104,19 @@ describe('SummaryWriter', () => {
     expect(Buffer.from(b.values[0].image!.png).equals(rgbPng)).toBe(true);
   });
 
+  it('takes a tensor image [C, H, W] or [H, W], as PyTorch add_image (found by a user trial)', () => {
+    const dir = newDir();
+    const w = new SummaryWriter(dir);
+    const tensorLike = (shape: number[], data: Float32Array) => ({ isTensor: true as const, shape, dataSync: () => data });
+    w.addImage('t/rgb', tensorLike([3, 2, 4], new Float32Array(24).fill(0.5)), 0);
+    w.addImage('t/grey', tensorLike([2, 3], Float32Array.of(0, 0.2, 0.4, 0.6, 0.8, 1)), 0);
+    expect(() => w.addImage('t/bad', tensorLike([2, 2, 5], new Float32Array(20)), 0)).toThrow(/^addImage: a tensor image expected \[C, H, W\] \(C = 1, 3 or 4\) or \[H, W\], got \[2,2,5\]$/);
+    w.close();
+    const [, a, b] = eventsIn(dir);
+    expect(a.values[0].image).toMatchObject({ width: 4, height: 2, colorspace: 3 });
+    expect(b.values[0].image).toMatchObject({ width: 3, height: 2, colorspace: 1 });
+  });
+
   it('writes histograms with TensorFlow buckets or fixed bins, from arrays or tensor-likes', () => {
     const dir = newDir();
     const w = new SummaryWriter(dir);
