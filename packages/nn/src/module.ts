@@ -58,11 +58,25 @@ function deepCopy(value: unknown, copies: Map<unknown, unknown>): unknown {
   const copy = value instanceof Module ? new Proxy(target as Module, registrationGuard) : target;
   copies.set(value, copy);
   for (const key of Reflect.ownKeys(value)) {
+    if (key === HOOKS || (key === 'forward' && (value as Module)[HOOKS])) continue; // hooks stay with the original
     const d = Object.getOwnPropertyDescriptor(value, key)!;
     if ('value' in d) d.value = deepCopy(d.value, copies);
     Object.defineProperty(target, key, d);
   }
   return copy;
+}
+
+/** Where a module keeps its forward hooks (a symbol: not a property the registration walk sees). */
+const HOOKS = Symbol('nutshell.forwardHooks');
+
+interface ForwardHooks {
+  pre: ((module: Module, inputs: unknown[]) => unknown[] | void)[];
+  post: ((module: Module, inputs: unknown[], output: unknown) => unknown)[];
+}
+
+/** What a register…Hook call returns. */
+export interface RemovableHandle {
+  remove(): void;
 }
 
 export abstract class Module {
@@ -74,6 +88,62 @@ export abstract class Module {
 
   constructor() {
     return new Proxy(this, registrationGuard);
+  }
+
+  declare [HOOKS]?: ForwardHooks;
+
+  /**
+   * Calls `hook(module, inputs, output)` after each forward; a value it returns replaces the
+   * output (PyTorch's register_forward_hook): intermediate features for transfer learning,
+   * activation statistics. Modules are called through forward(), so the first hook wraps this
+   * module's forward in an own, non-enumerable property. Hooks are not copied by clone().
+   */
+  registerForwardHook(hook: (module: this, inputs: unknown[], output: any) => unknown): RemovableHandle {
+    return this.addHook('post', hook as ForwardHooks['post'][number], 'registerForwardHook');
+  }
+  /** Calls `hook(module, inputs)` before each forward; an array it returns replaces the inputs (PyTorch's register_forward_pre_hook). */
+  registerForwardPreHook(hook: (module: this, inputs: unknown[]) => unknown[] | void): RemovableHandle {
+    return this.addHook('pre', hook as ForwardHooks['pre'][number], 'registerForwardPreHook');
+  }
+
+  private addHook<K extends keyof ForwardHooks>(kind: K, hook: ForwardHooks[K][number], method: string): RemovableHandle {
+    if (typeof hook !== 'function') throw new ValueError(`${method}: hook expected a function, got ${hook === null ? 'null' : typeof hook}`);
+    let hooks = this[HOOKS];
+    if (!hooks) {
+      hooks = { pre: [], post: [] };
+      Object.defineProperty(this, HOOKS, { value: hooks, enumerable: false });
+      const original = this.forward;
+      const self = this;
+      const list = hooks;
+      Object.defineProperty(this, 'forward', {
+        value: function forward(...inputs: unknown[]) {
+          for (const pre of [...list.pre]) {
+            const replaced = pre(self, inputs);
+            if (replaced !== undefined) {
+              if (!Array.isArray(replaced)) throw new ValueError(`${self.constructor.name}: a forward pre-hook expected to return an array of inputs or nothing, got ${typeof replaced}`);
+              inputs = replaced;
+            }
+          }
+          let output = original.apply(self, inputs);
+          for (const post of [...list.post]) {
+            const replaced = post(self, inputs, output);
+            if (replaced !== undefined) output = replaced;
+          }
+          return output;
+        },
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
+    }
+    (hooks[kind] as unknown[]).push(hook);
+    const list = hooks[kind] as unknown[];
+    return {
+      remove: () => {
+        const i = list.indexOf(hook);
+        if (i >= 0) list.splice(i, 1);
+      },
+    };
   }
 
   /** The submodule at a dotted path ('' is this one), as PyTorch's get_submodule. */

@@ -274,6 +274,34 @@ describe('PyTorch habits from the transfer-learning trial', () => {
     });
   });
 
+  it('forward hooks: features out of a submodule, outputs and inputs replaced, handles removed', () => {
+    scope(() => {
+      const model = new Sequential(new Linear(2, 3), new ReLU(), new Linear(3, 1));
+      const seen: Tensor[] = [];
+      const handle = model.at(1).registerForwardHook((_m, _inputs, output) => void seen.push(output));
+      const x = tensor([[1, -2]]);
+      const y = model.forward(x);
+      expect(seen).toHaveLength(1);
+      expect(seen[0].shape).toEqual([1, 3]);
+      const zeroed = model.at(1).registerForwardHook((_m, _inputs, output: Tensor) => output.mul(0));
+      expect(Array.from(model.forward(x).dataSync())).toEqual(Array.from((model.at(2) as Linear).bias!.dataSync()));
+      zeroed.remove();
+      handle.remove();
+      expect(Array.from(model.forward(x).dataSync())).toEqual(Array.from(y.dataSync()));
+      expect(seen).toHaveLength(2);
+      const pre = model.at(0).registerForwardPreHook((_m, [input]) => [(input as Tensor).mul(0)]);
+      expect(Array.from(model.forward(x).dataSync())).toEqual(Array.from(model.forward(zeros([1, 2])).dataSync()));
+      pre.remove();
+      expect([...model.namedParameters()].map(([k]) => k)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+      const copy = model.clone();
+      model.at(1).registerForwardHook(() => {
+        throw new Error('hooks stay with the original');
+      });
+      expect(() => copy.forward(x)).not.toThrow();
+      expect(() => model.at(1).registerForwardHook(3 as never)).toThrow(/^registerForwardHook: hook expected a function, got number$/);
+    });
+  });
+
   it('layer reprs show their settings as PyTorch prints them', () => {
     expect(String(new Conv2d(3, 8, 3, { bias: false, stride: 2, padding: 1 }))).toBe('Conv2d(3, 8, kernelSize=[3,3], stride=2, padding=1, bias=false)');
     expect(String(new MaxPool2d(3, { stride: 2, ceilMode: true, padding: 1 }))).toBe('MaxPool2d(kernelSize=3, stride=2, padding=1, dilation=1, ceilMode=true)');
