@@ -57,3 +57,8 @@ export function checkShape(op: string, shape: unknown, arg = 'shape'): number[] 
   if (numelOf(shape) > 2 ** 40) throw new ShapeError(`${op}: ${arg} ${fmtShape(shape)} has too many elements`);
   return shape;
 }
+
+/** Whether two shapes are the same. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}

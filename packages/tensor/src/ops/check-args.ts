@@ -1,6 +1,7 @@
 // The argument check the user functions composed in TypeScript share: a tensor where one is
 // expected, the refusal naming the function and the argument.
-import { ValueError } from '../errors.js';
+import { ShapeError, ValueError, fmtShape } from '../errors.js';
+import { broadcastShapes, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 /** What a refusal says of a Promise where a tensor belongs: the data-dependent functions are async. */
@@ -8,4 +9,18 @@ export const PROMISE_HINT = 'a Promise (did you forget await? nonzero, unique, m
 
 export function tensorArg(fn: string, name: string, t: unknown): asserts t is Tensor {
   if (!(t as Tensor | null | undefined)?.isTensor) throw new ValueError(`${fn}: ${name} expected a tensor, got ${t === null ? 'null' : t instanceof Promise ? PROMISE_HINT : typeof t}`);
+}
+
+/**
+ * A target may broadcast to the input's shape (a target [C] against input [N, C]) but not make
+ * the input broadcast too: [N, 1] against [N] gives an [N, N] loss, every input against every
+ * target. PyTorch computes that with a warning that it is likely wrong; it always is.
+ */
+export function checkTargetBroadcast(name: string, input: readonly number[], target: readonly number[]): void {
+  const shape = broadcastShapes(name, input, target);
+  if (!sameShape(shape, input)) {
+    throw new ShapeError(
+      `${name}: target ${fmtShape(target)} would broadcast input ${fmtShape(input)} to ${fmtShape(shape)}, comparing every input with every target; give them one shape (e.g. target.reshape(${fmtShape(input)}))`,
+    );
+  }
 }

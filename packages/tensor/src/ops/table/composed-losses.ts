@@ -9,8 +9,8 @@ import { div, mul, sub, where } from './binary.js';
 import { eq, lt } from './compare.js';
 import { exp, log, abs } from './unary.js';
 import { mean, sum } from './reduce.js';
-import { REDUCTIONS, checkTargetBroadcast, type LossOptions } from './loss.js';
-import { tensorArg } from '../check-args.js';
+import { REDUCTIONS, type LossOptions } from './loss.js';
+import { checkTargetBroadcast, tensorArg } from '../check-args.js';
 
 type Reduction = (typeof REDUCTIONS)[number];
 

@@ -5,7 +5,7 @@
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { checkOptions } from '../../options.js';
 import { scope } from '../../memory.js';
-import { broadcastShapes, numelOf } from '../../shape.js';
+import { broadcastShapes, numelOf, sameShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { defineOp, FLOAT, type BadSample, type OpDecl, type Sample, type SampleInput, type TensorMeta } from '../declare.js';
@@ -13,6 +13,7 @@ import { add, mul } from './binary.js';
 import { onesLike, zerosLike } from './creation.js';
 import { sum } from './reduce.js';
 import { expand } from './shape.js';
+import { checkTargetBroadcast } from '../check-args.js';
 import { absent } from '../../creation.js';
 
 export const REDUCTIONS = ['none', 'mean', 'sum'] as const;
@@ -24,7 +25,6 @@ export interface LossOptions {
 }
 
 const reductionAttr = { kind: REDUCTIONS, default: 'mean' } as const;
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** The empty tensor that stands for "no weight" (kernels read an empty weight as all ones). */
 const noWeight = (like: Tensor): Tensor => (like?.isTensor ? absent(like.device) : like);
@@ -409,20 +409,6 @@ const l1 = elementwiseLoss('l1Loss', ({ u, x, t, reduction, backward }) => {
 });
 export const l1LossOp = l1.forward;
 export const l1LossBackwardOp = l1.backward;
-
-/**
- * A target may broadcast to the input's shape (a target [C] against input [N, C]) but not make
- * the input broadcast too: [N, 1] against [N] gives an [N, N] loss, every input against every
- * target. PyTorch computes that with a warning that it is likely wrong; it always is.
- */
-export function checkTargetBroadcast(name: string, input: readonly number[], target: readonly number[]): void {
-  const shape = broadcastShapes(name, input, target);
-  if (!sameShape(shape, input)) {
-    throw new ShapeError(
-      `${name}: target ${fmtShape(target)} would broadcast input ${fmtShape(input)} to ${fmtShape(shape)}, comparing every input with every target; give them one shape (e.g. target.reshape(${fmtShape(input)}))`,
-    );
-  }
-}
 
 /**
  * Broadcasts the target to the input's shape (checkTargetBroadcast), then runs the loss. */

@@ -3,7 +3,7 @@
 // evenlyDistributeBackward for max/min over everything), PyTorch's semantics throughout.
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { checkOptions } from '../../options.js';
-import { normDim, normDims, numelOf, reducedShape } from '../../shape.js';
+import { normDim, normDims, numelOf, reducedShape, sameShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { ALL, defineOp, FLOAT, NUMERIC, type BadSample, type Sample } from '../declare.js';
@@ -75,7 +75,6 @@ export function reduction(op: string, shape: readonly number[], dims: readonly n
   return { dims: d, shape: reducedShape(shape, d, keepdim) };
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** How many elements each output of a reduction over `dims` combines. */
 const reducedCount = (shape: readonly number[], dims: readonly number[]): number => numelOf(dims.map((d) => shape[d]));

@@ -25,6 +25,7 @@
 import { isGradEnabled } from '../../autograd/grad-mode.js';
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
+import { sameShape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { apply, applyOn } from '../apply.js';
 import { defineOp, FLOAT, type BadSample, type InputSpec, type OpDecl, type OutputMeta, type Sample, type SampleInput, type TensorMeta } from '../declare.js';
@@ -78,7 +79,6 @@ interface LayerDims {
   D: number;
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** Checks one layer's inputs (input, states, 8 weight slots) against each other; returns its sizes. */
 function checkLayer(op: string, cell: Cell, ins: readonly TensorMeta[], a: LayerAttrs): LayerDims {
