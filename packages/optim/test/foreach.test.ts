@@ -44,6 +44,12 @@ describe('foreach steps', () => {
       a.forEach((x, i) => expect(Array.from(x), `parameter ${i}`).toEqual(Array.from(b[i])));
     });
 
+    it(`${name}: a model of 150 parameter tensors steps in chunks, as one op per parameter (found by a user trial: it failed)`, () => {
+      const a = trajectory(make, true, 'cpu', 150, 2);
+      const b = trajectory(make, false, 'cpu', 150, 2);
+      a.forEach((x, i) => expect(Array.from(x), `parameter ${i}`).toEqual(Array.from(b[i])));
+    });
+
     it.skipIf(!gpu)(`${name}: on cuda, 40 parameters (two launches of the multi-tensor kernel) match cpu`, () => {
       const onGpu = trajectory(make, true, 'cuda', 40, 3);
       const onCpu = trajectory(make, false, 'cpu', 40, 3);

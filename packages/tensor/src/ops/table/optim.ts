@@ -203,22 +203,30 @@ export function adagradStep(param: Tensor, grad: Tensor, stateSum: Tensor, optio
 }
 
 // The foreach forms (Note [foreach steps]): one entry per parameter, in the single op's order.
-const foreach = (decl: OpDecl<any>, tensors: Tensor[], options: object): void => {
-  if (tensors.length > 0) noGrad(() => apply(decl, tensors, options));
+/**
+ * Parameters per foreach call. One call's outputs are bounded natively (256: a sanity limit on
+ * what an op may return), and cuda's multi-tensor launch takes 32 parameters at a time anyway
+ * (Note [multi-tensor launch]), so a model with hundreds of parameter tensors steps in chunks.
+ */
+const FOREACH_CHUNK = 32;
+const foreach = (decl: OpDecl<any>, perParam: number, tensors: Tensor[], options: object): void => {
+  noGrad(() => {
+    for (let i = 0; i < tensors.length; i += FOREACH_CHUNK * perParam) apply(decl, tensors.slice(i, i + FOREACH_CHUNK * perParam), options);
+  });
 };
 /** sgdStep over many parameters in one call: [param, grad, momentumBuffer | null] each. */
 export function sgdStepForeach(params: readonly (readonly [Tensor, Tensor, Tensor | null])[], options: SgdStepOptions): void {
-  foreach(sgdStepForeachOp, params.flatMap(([p, g, b]) => [p, g, b ?? g]), options);
+  foreach(sgdStepForeachOp, 3, params.flatMap(([p, g, b]) => [p, g, b ?? g]), options);
 }
 /** adamStep over many parameters in one call: [param, grad, expAvg, expAvgSq, maxExpAvgSq | null] each. */
 export function adamStepForeach(params: readonly (readonly [Tensor, Tensor, Tensor, Tensor, Tensor | null])[], options: AdamStepOptions): void {
-  foreach(adamStepForeachOp, params.flatMap(([p, g, m, v, vmax]) => [p, g, m, v, vmax ?? g]), options);
+  foreach(adamStepForeachOp, 5, params.flatMap(([p, g, m, v, vmax]) => [p, g, m, v, vmax ?? g]), options);
 }
 /** rmspropStep over many parameters in one call: [param, grad, squareAvg, gradAvg | null, momentumBuffer | null] each. */
 export function rmspropStepForeach(params: readonly (readonly [Tensor, Tensor, Tensor, Tensor | null, Tensor | null])[], options: RmspropStepOptions): void {
-  foreach(rmspropStepForeachOp, params.flatMap(([p, g, sq, ga, b]) => [p, g, sq, ga ?? g, b ?? g]), options);
+  foreach(rmspropStepForeachOp, 5, params.flatMap(([p, g, sq, ga, b]) => [p, g, sq, ga ?? g, b ?? g]), options);
 }
 /** adagradStep over many parameters in one call: [param, grad, stateSum] each. */
 export function adagradStepForeach(params: readonly (readonly [Tensor, Tensor, Tensor])[], options: AdagradStepOptions): void {
-  foreach(adagradStepForeachOp, params.flat(), options);
+  foreach(adagradStepForeachOp, 3, params.flat(), options);
 }
