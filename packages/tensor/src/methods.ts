@@ -6,6 +6,7 @@ import { Device, type DeviceLike } from './device.js';
 import { checkDType, dtypes, type DType } from './dtype.js';
 import { guardArity } from './arity.js';
 import { DeviceError, fmtShape, fromNative, ShapeError, ValueError } from './errors.js';
+import { checkOptions } from './options.js';
 import { native } from './native.js';
 import * as ops from './ops/table/index.js';
 import { broadcastsTo, checkShape } from './shape.js';
@@ -582,9 +583,14 @@ proto.newFull = function (shape, value, options) {
 // ---- in place (ops/table/inplace.ts: writeBack) ----
 declare module './tensor.js' {
   interface Tensor {
-    /** x += other, in place (under noGrad when x requires grad); returns x. */
-    add_(other: ops.Operand): Tensor;
-    sub_(other: ops.Operand): Tensor;
+    /** x += alpha·other (alpha default 1), in place (under noGrad when x requires grad); returns x. */
+    add_(other: ops.Operand, options?: { alpha?: number }): Tensor;
+    /** x −= alpha·other, in place. */
+    sub_(other: ops.Operand, options?: { alpha?: number }): Tensor;
+    /** x += weight·(end − x), in place: an EMA of weights is ema.lerp_(p, 1 − decay). */
+    lerp_(end: Tensor, weight: number | Tensor): Tensor;
+    /** this + weight·(end − this). */
+    lerp(end: Tensor, weight: number | Tensor): Tensor;
     mul_(other: ops.Operand): Tensor;
     div_(other: ops.Operand): Tensor;
     pow_(exponent: ops.Operand): Tensor;
@@ -600,12 +606,28 @@ declare module './tensor.js' {
     normal_(mean?: number, std?: number): Tensor;
   }
 }
-for (const name of ['add', 'sub', 'mul', 'div', 'pow'] as const) {
+for (const name of ['mul', 'div', 'pow'] as const) {
   const fn = ops[name];
   proto[`${name}_`] = function (this: Tensor, other: ops.Operand) {
     return ops.writeBack(`${name}_`, this, () => fn(this, other), [other]);
   };
 }
+for (const name of ['add', 'sub'] as const) {
+  const fn = ops[name];
+  proto[`${name}_`] = function (this: Tensor, other: ops.Operand, options: { alpha?: number } = {}) {
+    checkOptions(`${name}_`, options, ['alpha']);
+    const alpha = options.alpha ?? 1;
+    if (typeof alpha !== 'number') throw new ValueError(`${name}_: alpha expected a number, got ${typeof alpha}`);
+    const scaled = alpha === 1 ? other : typeof other === 'number' ? other * alpha : ops.mul(other as Tensor, alpha);
+    return ops.writeBack(`${name}_`, this, () => fn(this, scaled), [other]);
+  };
+}
+proto.lerp_ = function (end, weight) {
+  return ops.writeBack('lerp_', this, () => ops.lerp(this, end, weight), [end, weight]);
+};
+proto.lerp = function (end, weight) {
+  return ops.lerp(this, end, weight);
+};
 proto.neg_ = function () {
   return ops.writeBack('neg_', this, () => ops.neg(this));
 };

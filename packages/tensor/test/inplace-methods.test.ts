@@ -3,7 +3,7 @@
 // broadcasting the tensor itself, no float into an integer tensor, parameters only under noGrad),
 // and a graph that saved the tensor refuses its backward afterwards.
 import { describe, expect, it } from 'vitest';
-import { manualSeed, noGrad, ones, scope, tensor, zeros } from '../src/index.js';
+import { lerp, manualSeed, noGrad, ones, scope, tensor, zeros } from '../src/index.js';
 
 const values = (t: { dataSync(): ArrayLike<number | bigint> }) => Array.from(t.dataSync(), Number);
 
@@ -85,6 +85,35 @@ describe('in-place methods', () => {
       const y = w.mul(x).sum(); // saves x
       x.add_(1);
       expect(() => y.backward()).toThrow(/modified in place|version/);
+    });
+  });
+});
+
+describe('add_/sub_ with alpha, and lerp (found by a user trial porting an EMA)', () => {
+  it('ema.mul_(d).add_(p, { alpha: 1 - d }) and ema.lerp_(p, 1 - d) agree with PyTorch’s arithmetic', () => {
+    scope(() => {
+      const p = tensor([1, 2, 3]);
+      const a = tensor([0, 0, 0]);
+      a.mul_(0.9).add_(p, { alpha: 0.1 });
+      const b = tensor([0, 0, 0]).lerp_(p, 0.1);
+      expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()).map((v) => Math.fround(v)));
+      expect(Array.from(tensor([5, 5]).sub_(tensor([1, 2]), { alpha: 2 }).dataSync())).toEqual([3, 1]);
+      expect(Array.from(tensor([5, 5]).add_(1, { alpha: 3 }).dataSync())).toEqual([8, 8]);
+      expect(Array.from(tensor([0, 10]).lerp(tensor([10, 0]), tensor([0.5, 0.25])).dataSync())).toEqual([5, 7.5]);
+      expect(() => tensor([1]).add_(tensor([1]), { alfa: 2 } as never)).toThrow(/^add_: unknown option 'alfa' \(it takes 'alpha'\)$/);
+      expect(() => lerp(tensor([1]), tensor([2]), 'x' as never)).toThrow(/^lerp: weight expected a number or a tensor, got string$/);
+    });
+  });
+
+  it('lerp is differentiable in start, end and a tensor weight', () => {
+    scope(() => {
+      const s = tensor([1, 2], { requiresGrad: true });
+      const e = tensor([3, 6], { requiresGrad: true });
+      const w = tensor([0.25, 0.5], { requiresGrad: true });
+      lerp(s, e, w).sum().backward();
+      expect(Array.from(s.grad!.dataSync())).toEqual([0.75, 0.5]);
+      expect(Array.from(e.grad!.dataSync())).toEqual([0.25, 0.5]);
+      expect(Array.from(w.grad!.dataSync())).toEqual([2, 4]);
     });
   });
 });

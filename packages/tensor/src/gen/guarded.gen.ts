@@ -123,6 +123,7 @@ const guarded_layerNorm: typeof table.layerNorm = guardArity('layerNorm', table.
 const guarded_le: typeof table.le = guardArity('le', table.le);
 const guarded_leakyRelu: typeof table.leakyRelu = guardArity('leakyRelu', table.leakyRelu);
 const guarded_leakyReluBackward: typeof table.leakyReluBackward = guardArity('leakyReluBackward', table.leakyReluBackward);
+const guarded_lerp: typeof table.lerp = guardArity('lerp', table.lerp);
 const guarded_linear: typeof table.linear = guardArity('linear', table.linear);
 const guarded_linspace: typeof table.linspace = guardArity('linspace', table.linspace);
 const guarded_log: typeof table.log = guardArity('log', table.log);
@@ -384,6 +385,7 @@ export {
   guarded_le as le,
   guarded_leakyRelu as leakyRelu,
   guarded_leakyReluBackward as leakyReluBackward,
+  guarded_lerp as lerp,
   guarded_linear as linear,
   guarded_linspace as linspace,
   guarded_log as log,

@@ -32,6 +32,18 @@ export function clone(x: Tensor): Tensor {
 /** x·x. */
 export const square = (x: Tensor): Tensor => mul(x, x);
 
+/**
+ * start + weight·(end − start) (PyTorch's lerp), weight a number or a tensor broadcast with them:
+ * the exponential moving average of weights is ema.lerp_(p, 1 − decay).
+ */
+export function lerp(start: Tensor, end: Tensor, weight: number | Tensor): Tensor {
+  tensorArg('lerp', 'input', start);
+  tensorArg('lerp', 'end', end);
+  if (typeof weight !== 'number' && !(weight as Tensor | null)?.isTensor) throw new ValueError(`lerp: weight expected a number or a tensor, got ${weight === null ? 'null' : typeof weight}`);
+  if (!isFloating(start.dtype) || !isFloating(end.dtype)) throw new DTypeError(`lerp: expected float tensors, got ${start.dtype} and ${end.dtype}`);
+  return scope(() => add(start, mul(sub(end, start), weight)));
+}
+
 /** a ⊗ b: [n] and [m] give [n, m]. */
 export function outer(a: Tensor, b: Tensor): Tensor {
   tensorArg('outer', 'input', a);
