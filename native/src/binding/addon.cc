@@ -214,8 +214,18 @@ class ReadWorker : public Napi::AsyncWorker {
     }
   }
   void OnOK() override {
-    Napi::Env env = Env();
     storage_.reset();
+    try {
+      Settle(Env());
+    } catch (...) {
+      // The environment is going away — a worker_thread terminated while this read waited — so
+      // there is no promise left to settle, and an exception escaping a completion callback
+      // would abort the whole process (found by a user trial: SIGABRT on worker.terminate()).
+    }
+  }
+
+ private:
+  void Settle(Napi::Env env) {
     if (!error_.empty()) {
       auto err = Napi::Error::New(env, error_);
       err.Set("nutshellKind", Napi::String::New(env, kind_));
@@ -226,13 +236,13 @@ class ReadWorker : public Napi::AsyncWorker {
       deferred_.Resolve(Napi::ArrayBuffer::New(env, 0));
       return;
     }
-    auto* holder = new std::vector<uint8_t>(std::move(bytes_));
+    auto holder = std::make_unique<std::vector<uint8_t>>(std::move(bytes_));
     auto buf = Napi::ArrayBuffer::New(env, holder->data(), holder->size(),
-                                      [](Napi::Env, void*, std::vector<uint8_t>* v) { delete v; }, holder);
+                                      [](Napi::Env, void*, std::vector<uint8_t>* v) { delete v; }, holder.get());
+    holder.release();  // the ArrayBuffer's finaliser owns it now
     deferred_.Resolve(buf);
   }
 
- private:
   Backend& backend_;
   StoragePtr storage_;
   size_t nbytes_;

@@ -76,3 +76,26 @@ it('two worker_threads and the main thread compute side by side, each with its o
   expect(w1.results).toEqual(expected[0]);
   expect(w2.results).toEqual(expected[1]);
 }, 60_000);
+
+it('terminating a worker while its read waits on the stream leaves the process running (found by a user trial: it aborted)', async () => {
+  // The read completes after the worker's environment is gone; settling its promise then threw
+  // out of the completion callback, which aborted the whole process.
+  const code = `
+const { parentPort } = require('node:worker_threads');
+(async () => {
+  const T = await import('@nutshell/tensor');
+  const a = T.randn([512, 512]);
+  let y = a;
+  for (let i = 0; i < 30; i++) y = T.matmul(y, a);
+  void y.data();
+  parentPort.postMessage('reading');
+  setInterval(() => {}, 1000);
+})();
+`;
+  for (let k = 0; k < 3; k++) {
+    const w = new Worker(code, { eval: true });
+    await new Promise((resolve) => w.once('message', resolve));
+    await w.terminate();
+  }
+  expect(await sum(tensor([1, 2, 3])).item()).toBe(6);
+});
