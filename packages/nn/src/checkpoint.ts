@@ -1,14 +1,15 @@
 // Checkpoints are safetensors files with PyTorch's key names, written atomically (temp file,
 // fsync, rename), so weights move between PyTorch and nutshell both ways and a crash during save
 // leaves the previous file intact.
-import { DataError, checkSafetensorsMetadata, encodeSafetensors, readSafetensorsFile, tensor, writeFileAtomic, type DeviceLike, type RawTensor, type Tensor } from '@nutshell/tensor';
+import { DataError, checkSafetensorsMetadata, encodeSafetensors, readSafetensorsFile, readTogether, tensor, writeFileAtomic, type DeviceLike, type RawTensor, type Tensor } from '@nutshell/tensor';
 import { Module } from './module.js';
 
 export type StateDict = Map<string, Tensor>;
 
 /**
  * Saves a state dict (a Map, a plain object of tensors, or a module's) as safetensors, creating
- * the folder if needed. Reads every tensor without blocking the event loop.
+ * the folder if needed. The values are those at the call, all of them (readTogether: training
+ * that goes on meanwhile does not reach the file); they are read without blocking the event loop.
  */
 export async function save(state: StateDict | Record<string, Tensor> | Module, path: string, metadata: Record<string, string> = {}): Promise<void> {
   const dict: Iterable<[string, Tensor]> =
@@ -17,12 +18,13 @@ export async function save(state: StateDict | Record<string, Tensor> | Module, p
     throw new DataError(`save: expected a module, a Map or an object of tensors, got ${state === null ? 'null' : typeof state}`);
   }
   checkSafetensorsMetadata('save', metadata);
-  const entries: [string, RawTensor][] = [];
-  for (const [name, t] of dict) {
+  const named = [...dict];
+  for (const [name, t] of named) {
     if (!(t as Tensor | null)?.isTensor) throw new DataError(`save: '${name}' expected a tensor, got ${t === null ? 'null' : typeof t}`);
     if (t.isDisposed) throw new DataError(`save: tensor '${name}' has been disposed`);
-    entries.push([name, { dtype: t.dtype, shape: [...t.shape], data: await t.data() }]);
   }
+  const values = await readTogether(named.map(([, t]) => t));
+  const entries: [string, RawTensor][] = named.map(([name, t], i) => [name, { dtype: t.dtype, shape: [...t.shape], data: values[i] }]);
   writeFileAtomic(path, encodeSafetensors(entries, { format: 'pt', ...metadata }));
 }
 

@@ -3,7 +3,7 @@
 // atomically, under the names of PyTorch's optimizer.state_dict(): tensors `state.<index>.<name>`
 // (exp_avg, exp_avg_sq, momentum_buffer … and step, a float32 scalar as PyTorch keeps it), the
 // groups as JSON in the metadata entry `param_groups` (snake_case options, `params` as indices).
-import { DataError, ValueError, checkSafetensorsMetadata, encodeSafetensors, readSafetensorsFile, tensor, writeFileAtomic, type RawTensor, type Tensor } from '@nutshell/tensor';
+import { DataError, ValueError, checkSafetensorsMetadata, encodeSafetensors, readTogether, readSafetensorsFile, tensor, writeFileAtomic, type RawTensor, type Tensor } from '@nutshell/tensor';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 
 const toSnake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -14,16 +14,20 @@ export async function saveOptimizer(optimizer: Optimizer<{ lr: number }>, path: 
   checkSafetensorsMetadata('saveOptimizer', metadata);
   const sd = optimizer.stateDict();
   const entries: [string, RawTensor][] = [];
+  const pending: [number, Tensor][] = []; // entries whose values are read together, as of this call
   for (const [index, st] of Object.entries(sd.state)) {
     for (const [key, v] of Object.entries(st)) {
       const name = `state.${index}.${toSnake(key)}`;
       if (typeof v === 'number') entries.push([name, { dtype: 'float32', shape: [], data: new Float32Array([v]) }]);
       else {
         if (v.isDisposed) throw new DataError(`saveOptimizer: state tensor '${name}' has been disposed`);
-        entries.push([name, { dtype: v.dtype, shape: [...v.shape], data: await v.data() }]);
+        pending.push([entries.length, v]);
+        entries.push([name, { dtype: v.dtype, shape: [...v.shape], data: new Float32Array(0) }]);
       }
     }
   }
+  const values = await readTogether(pending.map(([, t]) => t));
+  pending.forEach(([at], i) => (entries[at][1] = { ...entries[at][1], data: values[i] }));
   const groups = sd.paramGroups.map((g) => Object.fromEntries(Object.entries(g).map(([k, v]) => [toSnake(k), v])));
   writeFileAtomic(path, encodeSafetensors(entries, { ...metadata, optimizer: optimizer.constructor.name, param_groups: JSON.stringify(groups) }));
 }
