@@ -84,14 +84,18 @@ export function tensor(data: NestedArray | ArrayBufferView | number[], options: 
     throw new ValueError(`${where}: data is already a Tensor; use it as it is, or x.to(device), x.cast(dtype), x.detach()`);
   }
   if (ArrayBuffer.isView(data)) {
-    const own = dtypeOfTypedArray(data);
-    const held = own ?? dtypeToHold(data);
-    if (!held) throw new ValueError(`${where}: data expected a TypedArray, got ${data.constructor.name}`);
-    const array = data as unknown as ArrayLike<number | bigint>;
+    // A transferred (detached) buffer reads as zero elements, and would silently make [0].
+    if (data.byteLength === 0 && isDetached(data.buffer)) throw new ValueError(`${where}: data's buffer has been transferred (detached): it holds nothing any more`);
+    // The addon takes ordinary ArrayBuffers; shared memory is copied first.
+    const view: ArrayBufferView = typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer ? (data as unknown as { slice(): ArrayBufferView }).slice() : data;
+    const own = dtypeOfTypedArray(view);
+    const held = own ?? dtypeToHold(view);
+    if (!held) throw new ValueError(`${where}: data expected a TypedArray, got ${view.constructor.name}`);
+    const array = view as unknown as ArrayLike<number | bigint>;
     dtype = options.dtype === undefined ? held : checkDType(options.dtype, where);
     shape = options.shape ? checkShape(where, [...options.shape]) : [array.length];
     if (numelOf(shape) !== array.length) throw new ShapeError(`${where}: data has ${array.length} elements but shape ${fmtShape(shape)} needs ${numelOf(shape)}`);
-    values = dtype === own && dtype !== 'bool' ? (data as AnyTypedArray) : fill(dtype, array, where);
+    values = dtype === own && dtype !== 'bool' ? (view as AnyTypedArray) : fill(dtype, array, where);
   } else {
     const nested = inferNested(data as NestedArray, where);
     const first = nested.flat[0];
@@ -123,4 +127,14 @@ const NO_VALUES = new Float32Array(0);
  */
 export function absent(device?: DeviceLike, dtype: DType = 'float32'): Tensor {
   return tensor(NO_VALUES, { device, dtype });
+}
+
+/** Whether a buffer was transferred away (ArrayBuffer.prototype.detached is Node 21+; a view over a detached buffer cannot be made). */
+function isDetached(buffer: ArrayBufferLike): boolean {
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
 }

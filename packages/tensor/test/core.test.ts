@@ -198,7 +198,25 @@ describe('hints for the usual async and scope slips (found by a user trial)', ()
       );
       expect(() => l1Loss(tensor([1, 2]), tensor([[1], [2]]))).toThrow(/^l1Loss: target \[2,1\] would broadcast input \[2\] to \[2,2\]/);
       expect(mseLoss(tensor([[1, 2], [3, 4]]), tensor([1, 2])).itemSync()).toBe(2); // a target row for every sample: fine
-      expect(() => crossEntropy(randn([3, 4]), tensor([0, 2, 1]))).toThrow(/; class indices must be int64 or int32 \(tensor\(\[\.\.\.\], \{ dtype: 'int64' \}\)\)$/);
+      expect(() => crossEntropy(randn([3, 4]), tensor([0, 2, 1]))).toThrow(/; class indices must be int64 \(tensor\(\[\.\.\.\], \{ dtype: 'int64' \}\)\)$/);
+    });
+  });
+
+  it('creation functions name themselves when refusing a shape, and say sizes go in one array', () => {
+    expect(() => zeros([2.5, 2])).toThrow(/^zeros: shape expected an array of non-negative integers, got \[2.5,2\]$/);
+    expect(() => zeros(2 as never, 3 as never)).toThrow(/^zeros: shape expected an array of sizes, got 2 \(sizes go in one array: zeros\(\[2, …\]\)\)$/);
+    expect(() => ones([1e9, 1e2])).toThrow(/^ones: output \[1000000000,100\] float32 would need 400000000000 bytes, more than the \d+ bytes of memory this process may use$/);
+  });
+
+  it('data in shared memory is copied; a transferred (detached) buffer is refused, not read as empty', () => {
+    scope(() => {
+      const shared = new Float32Array(new SharedArrayBuffer(12));
+      shared[2] = 5;
+      expect(Array.from(tensor(shared).dataSync())).toEqual([0, 0, 5]);
+      const moved = new Float32Array(4);
+      structuredClone(moved.buffer, { transfer: [moved.buffer] });
+      expect(() => tensor(moved)).toThrow(/^tensor: data's buffer has been transferred \(detached\): it holds nothing any more$/);
+      expect(tensor(new Float32Array(0)).shape).toEqual([0]);
     });
   });
 

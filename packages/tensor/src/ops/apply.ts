@@ -166,13 +166,15 @@ function inplaceAliases(decl: OpDecl<any>, inputs: readonly Tensor[], outMeta: r
 }
 
 // An output larger than the machine's memory would be granted by overcommit and then thrash or
-// get the process killed when written: refuse it at the call site instead.
-const hostMemory = totalmem();
-function checkFits(op: string, outMeta: readonly OutputMeta[]): void {
+// get the process killed when written: refuse it at the call site instead. In a container the
+// limit is the cgroup's, not the host's (process.constrainedMemory; 0 or absent when unlimited).
+const constrained = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.() ?? 0;
+const hostMemory = constrained > 0 && constrained < totalmem() ? constrained : totalmem();
+export function checkFits(op: string, outMeta: readonly OutputMeta[]): void {
   for (const o of outMeta) {
     const bytes = o.shape.reduce((a, b) => a * b, 1) * dtypeSize(o.dtype);
     if (bytes > hostMemory) {
-      throw new ValueError(`${op}: output [${o.shape.join(',')}] ${o.dtype} would need ${bytes} bytes, more than this machine's ${hostMemory} bytes of memory`);
+      throw new ValueError(`${op}: output [${o.shape.join(',')}] ${o.dtype} would need ${bytes} bytes, more than the ${hostMemory} bytes of memory this process may use`);
     }
   }
 }

@@ -1,10 +1,10 @@
 import { Device, getDefaultDevice, type DeviceLike } from '../../device.js';
 import { checkDType, dtypes, type DType } from '../../dtype.js';
-import { ValueError } from '../../errors.js';
+import { ShapeError, ValueError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
 import { checkShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
-import { applyOn } from '../apply.js';
+import { applyOn, checkFits } from '../apply.js';
 import { ALL, defineOp } from '../declare.js';
 
 /** A tensor of `shape` filled with one value, made on the device (no host copy). */
@@ -44,9 +44,12 @@ export function checkFillValue(fn: string, value: number, dtype: DType): void {
 }
 
 function filled(fn: string, shape: readonly number[], value: number, options: CreateOptions | undefined, like?: Tensor): Tensor {
+  if (typeof shape === 'number') throw new ShapeError(`${fn}: shape expected an array of sizes, got ${shape} (sizes go in one array: ${fn}([${shape}, …]))`);
+  checkShape(fn, shape);
   const o = createOptions(fn, options);
   const dtype = checkDType(o.dtype ?? like?.dtype ?? 'float32', fn);
   checkFillValue(fn, value, dtype);
+  checkFits(fn, [{ shape: [...shape], dtype }]); // named for the caller, not the fill op
   const device = o.device === undefined ? (like?.device ?? getDefaultDevice()) : Device.of(o.device, fn);
   const t = applyOn(device, fillOp, [], { shape, value, dtype })[0];
   return o.requiresGrad ? t.requiresGrad_() : t;

@@ -50,7 +50,7 @@ function classLoss(op: string, x: TensorMeta, t: TensorMeta, w: TensorMeta, redu
   if (t.dtype === 'float32') {
     if (!sameShape(t.shape, x.shape)) {
       // float32 class indices (tensor([0, 2, 1]) is float32) read as probabilities of the wrong shape.
-      const indices = sameShape(t.shape, positions) ? `; class indices must be int64 or int32 (tensor([...], { dtype: 'int64' }))` : '';
+      const indices = sameShape(t.shape, positions) ? `; class indices must be int64 (tensor([...], { dtype: 'int64' }))` : '';
       throw new ShapeError(`${op}: target of class probabilities has shape ${fmtShape(t.shape)} but input has ${fmtShape(x.shape)}${indices}`);
     }
   } else if (!sameShape(t.shape, positions)) {
