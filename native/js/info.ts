@@ -10,9 +10,19 @@ export interface BackendsReport {
 
 export const version: string = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')).version;
 
-/** Which backends were compiled, which can run now (and why not), and their library versions. */
+/**
+ * Which backends were compiled, which can run now (and why not), and their library versions.
+ * Where the addon itself cannot load, it says so in each backend's reason instead of throwing,
+ * so a health check can ask.
+ */
 export function backends(): BackendsReport {
-  const b = addon().backends();
+  let b: { cpu: NativeBackendInfo; cuda: NativeBackendInfo };
+  try {
+    b = addon().backends();
+  } catch (err) {
+    const missing: NativeBackendInfo = { compiled: false, available: false, reason: (err as Error).message, deviceCount: 0, facts: {} };
+    return { version, cpu: missing, cuda: { ...missing } };
+  }
   return { version, cpu: b.cpu, cuda: b.cuda };
 }
 

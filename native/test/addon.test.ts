@@ -9,6 +9,14 @@ const a = addon();
 const f32 = (values: number[]) => new Float32Array(values);
 
 describe('backends', () => {
+  it('says why, instead of throwing, when the addon cannot load (a health check can ask)', () => {
+    const script = `import('${new URL('../dist/index.js', import.meta.url).href}').then((m) => { const b = m.backends(); console.log(JSON.stringify([b.cpu.available, b.cuda.available, b.cpu.reason])); })`;
+    const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, NUTSHELL_ADDON: '/nonexistent/nutshell.node' }, encoding: 'utf8' });
+    const [cpu, cuda, reason] = JSON.parse(out) as [boolean, boolean, string];
+    expect([cpu, cuda]).toEqual([false, false]);
+    expect(reason).toMatch(/^@nutshell\/native: cannot load the addon at \/nonexistent\/nutshell.node \(/);
+  });
+
   it('reports cpu available with oneDNN, ISA and threads', () => {
     const b = backends();
     expect(b.version).toMatch(/^\d+\.\d+\.\d+/);

@@ -8,7 +8,12 @@ let checked: NativeAddon | undefined;
 /** The addon, checked once against the op table this package was generated with. */
 export function native(): NativeAddon {
   if (checked) return checked;
-  const a = addon();
+  let a: NativeAddon;
+  try {
+    a = addon();
+  } catch (err) {
+    throw new BackendError((err as Error).message); // one of this package's error classes, like every other failure
+  }
   const names = a.opNames();
   for (const [name, id] of Object.entries(opIds)) {
     if (names[id] !== name) {
