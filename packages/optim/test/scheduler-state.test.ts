@@ -9,6 +9,9 @@ import * as optim from '../src/index.js';
 // a few steps (±inf as null, as JSON writes it) and the lrs of the next steps.
 const torch = {"step": {"state": {"step_size": 2, "gamma": 0.5, "base_lrs": [0.1], "last_epoch": 3, "_step_count": 4, "_is_initial": false, "_get_lr_called_within_step": false, "_last_lr": [0.05]}, "next": [0.025, 0.025, 0.0125, 0.0125]}, "cosine": {"state": {"T_max": 10, "eta_min": 0.01, "base_lrs": [0.1], "last_epoch": 4, "_step_count": 5, "_is_initial": false, "_get_lr_called_within_step": false, "_last_lr": [0.06890576474687264]}, "next": [0.05500000000000001, 0.04109423525312737, 0.028549663646838717, 0.01859423525312737]}, "plateau": {"state": {"factor": 0.5, "default_min_lr": 0, "min_lrs": [0], "patience": 1, "cooldown": 0, "eps": 1e-08, "last_epoch": 4, "_last_lr": [0.05], "mode_worse": null, "mode": "min", "threshold": 0.0001, "threshold_mode": "rel", "best": 4.0, "cooldown_counter": 0, "num_bad_epochs": 0}, "next": [0.05, 0.05, 0.05, 0.025]}};
 
+// MultiStepLR (milestones a Counter, which JSON writes as {"2": 1, "5": 2}) and OneCycleLR (with its derived bookkeeping).
+const torch2 = {"multistep": {"state": {"milestones": {"2": 1, "5": 2}, "gamma": 0.5, "base_lrs": [0.1], "last_epoch": 3, "_step_count": 4, "_is_initial": false, "_get_lr_called_within_step": false, "_last_lr": [0.05]}, "next": [0.05, 0.0125, 0.0125, 0.0125]}, "onecycle": {"state": {"total_steps": 10, "_schedule_phases": [{"end_step": 2.0, "start_lr": "initial_lr", "end_lr": "max_lr", "start_momentum": "max_momentum", "end_momentum": "base_momentum"}, {"end_step": 9, "start_lr": "max_lr", "end_lr": "min_lr", "start_momentum": "base_momentum", "end_momentum": "max_momentum"}], "_anneal_func_type": "cos", "cycle_momentum": true, "use_beta1": false, "base_lrs": [0.02], "last_epoch": 3, "_step_count": 4, "_is_initial": false, "_get_lr_called_within_step": false, "_last_lr": [0.47524231600673683]}, "next": [0.40587282697488153, 0.30563101096814466, 0.19437098903185537, 0.09412917302511849]}};
+
 const sgd = (lr = 0.1) => new optim.SGD([zeros([2], { requiresGrad: true })], { lr, momentum: 0.9 });
 
 describe("PyTorch's scheduler state dicts", () => {
@@ -27,6 +30,28 @@ describe("PyTorch's scheduler state dicts", () => {
       const lrs = next.map((_, i) => (s.step(metrics[i]), o.paramGroups[0].lr));
       lrs.forEach((lr, i) => expect(lr, `${name} step ${i}`).toBeCloseTo(next[i], 12));
     }
+  });
+
+  it('MultiStepLR (milestones as a Counter) and OneCycleLR resume from PyTorch’s state too (found by a user trial)', () => {
+    const cases: [keyof typeof torch2, (o: optim.SGD) => optim.LRScheduler][] = [
+      ['multistep', (o) => new optim.MultiStepLR(o, { milestones: [2, 5, 5], gamma: 0.5 })],
+      ['onecycle', (o) => new optim.OneCycleLR(o, { maxLr: 0.5, totalSteps: 10 })],
+    ];
+    for (const [name, make] of cases) {
+      const { state, next } = torch2[name];
+      const o = sgd();
+      const s = make(o);
+      s.loadStateDict(state);
+      o.paramGroups[0].lr = state._last_lr[0];
+      next.forEach((lr, i) => {
+        s.step();
+        expect(o.paramGroups[0].lr, `${name} step ${i}`).toBeCloseTo(lr, 12);
+      });
+    }
+    const ours = new optim.MultiStepLR(sgd(), { milestones: [2, 5, 5] });
+    expect(ours.stateDict().milestones).toEqual({ 2: 1, 5: 2 });
+    ours.loadStateDict({ milestones: [2, 5, 5], last_epoch: 1 }); // the list form of earlier state dicts
+    expect(ours.lastEpoch).toBe(1);
   });
 
   it("ours carries PyTorch's keys", () => {

@@ -34,10 +34,14 @@ export class MultiStepLR extends LRScheduler {
     this.init();
   }
   protected settings(): Record<string, unknown> {
-    return { milestones: [...this.options.milestones], gamma: this.options.gamma ?? 0.1 };
+    return { milestones: counted(this.options.milestones), gamma: this.options.gamma ?? 0.1 };
   }
   protected lrAt(base: number, epoch: number): number {
     return base * (this.options.gamma ?? 0.1) ** this.options.milestones.filter((m) => m <= epoch).length;
+  }
+  /** Also takes the milestones as a list (earlier state dicts of ours). */
+  override loadStateDict(state: Record<string, unknown>): void {
+    super.loadStateDict(Array.isArray(state.milestones) ? { ...state, milestones: counted(state.milestones as number[]) } : state);
   }
   protected override nextLr(current: number, _base: number, epoch: number): number {
     const hits = this.options.milestones.filter((m) => m === epoch).length; // a repeated milestone counts twice
@@ -172,6 +176,13 @@ export class MultiplicativeLR extends LRScheduler {
   protected override nextLr(current: number, _base: number, epoch: number, group: number): number {
     return epoch > 0 ? current * this.fns[group](epoch) : current;
   }
+}
+
+/** Milestones as PyTorch keeps them, a Counter — milestone → times it occurs — in its JSON form. */
+function counted(milestones: readonly number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of milestones) out[m] = (out[m] ?? 0) + 1;
+  return out;
 }
 
 function lambdas(name: string, f: unknown, groups: number): ((epoch: number) => number)[] {

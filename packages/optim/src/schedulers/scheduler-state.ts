@@ -14,7 +14,11 @@ export function torchName(key: string): string {
 }
 
 /** Keys PyTorch's schedulers save that carry nothing this API uses. */
-const TORCH_BOOKKEEPING = new Set(['verbose', '_get_lr_called_within_step', '_is_initial', '_last_lr', 'lr_lambdas', '_initial_step_count', 'default_min_lr']);
+const TORCH_BOOKKEEPING = new Set([
+  'verbose', '_get_lr_called_within_step', '_is_initial', '_last_lr', 'lr_lambdas', '_initial_step_count', 'default_min_lr',
+  // OneCycleLR's, derived from its settings
+  '_schedule_phases', '_anneal_func_type', 'use_beta1',
+]);
 
 /** One progress field: checked with all the others before any is restored. */
 export interface ProgressField {
