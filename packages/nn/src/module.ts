@@ -148,6 +148,7 @@ export abstract class Module {
 
   /** The submodule at a dotted path ('' is this one), as PyTorch's get_submodule. */
   getSubmodule(path: string): Module {
+    if (typeof path !== 'string') throw new ValueError(`getSubmodule: path expected a dotted string ('encoder.layers.0'), got ${Array.isArray(path) ? 'an array' : typeof path}`);
     if (path === '') return this;
     let m: Module = this;
     for (const part of path.split('.')) {
@@ -159,6 +160,7 @@ export abstract class Module {
   }
   /** The parameter at a dotted path ('layer1.0.weight'), as PyTorch's get_parameter. */
   getParameter(path: string): Tensor {
+    if (typeof path !== 'string') throw new ValueError(`getParameter: path expected a dotted string ('fc.weight'), got ${Array.isArray(path) ? 'an array' : typeof path}`);
     const dot = path.lastIndexOf('.');
     const owner = this.getSubmodule(dot < 0 ? '' : path.slice(0, dot));
     const p = (owner as unknown as Record<string, unknown>)[path.slice(dot + 1)];

@@ -4,7 +4,7 @@
 // unmasked layers and the encoder are in layers.test.ts. Plus the refusals.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ones, readSafetensorsFile, scope, tensor, triu, type RawTensor, type Tensor } from '@nutshell/tensor';
+import { gelu, ones, readSafetensorsFile, scope, tensor, triu, type RawTensor, type Tensor } from '@nutshell/tensor';
 import { expectClose } from '@nutshell/tensor/testing';
 import { MultiheadAttention, TransformerEncoder, TransformerEncoderLayer, type MultiheadAttentionCall } from '../src/index.js';
 
@@ -120,7 +120,16 @@ describe('attention layers refuse bad arguments, naming layer and argument', () 
   });
 
   it('TransformerEncoderLayer and TransformerEncoder', () => {
-    expect(() => new TransformerEncoderLayer(8, 2, { activation: 'tanh' as never })).toThrow(/^TransformerEncoderLayer: activation expected 'relu' or 'gelu', got 'tanh'$/);
+    // A function activation (PyTorch's callable) is the same layer as the name it computes.
+    scope(() => {
+      const named = new TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, activation: 'gelu' });
+      const fn = new TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, activation: (t) => gelu(t) });
+      fn.loadStateDict(named.stateDict());
+      const x = tensor(Array.from({ length: 12 }, (_, i) => Math.sin(i)), { shape: [3, 1, 4] });
+      expect(Array.from(fn.forward(x).dataSync())).toEqual(Array.from(named.forward(x).dataSync()));
+      expect(() => new TransformerEncoder(named, 2, { enableNestedTensor: false, maskCheck: true })).not.toThrow();
+    });
+    expect(() => new TransformerEncoderLayer(8, 2, { activation: 'tanh' as never })).toThrow(/^TransformerEncoderLayer: activation expected 'relu', 'gelu' or a function of a tensor, got 'tanh'$/);
     expect(() => new TransformerEncoder(new TransformerEncoderLayer(8, 2), 0)).toThrow(/^TransformerEncoder: numLayers expected a positive integer, got 0$/);
     const encoder = new TransformerEncoder(new TransformerEncoderLayer(8, 2, { dimFeedforward: 16 }), 3);
     expect([...encoder.stateDict().keys()].filter((k) => k.endsWith('in_proj_weight'))).toEqual(['layers.0.self_attn.in_proj_weight', 'layers.1.self_attn.in_proj_weight', 'layers.2.self_attn.in_proj_weight']);

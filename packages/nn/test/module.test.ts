@@ -271,6 +271,7 @@ describe('PyTorch habits from the transfer-learning trial', () => {
       expect(model.getParameter('lstm.weight_hh_l0')).toBe(model.lstm.weight_hh_l0);
       expect(model.getSubmodule('lstm')).toBe(model.lstm);
       expect(() => model.getSubmodule('lstm.cell')).toThrow(/^getSubmodule: LSTM has no submodule 'cell' \(path 'lstm.cell'\)$/);
+      expect(() => model.getSubmodule(['lstm'] as never)).toThrow(/^getSubmodule: path expected a dotted string \('encoder.layers.0'\), got an array$/);
     });
   });
 

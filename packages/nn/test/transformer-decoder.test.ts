@@ -193,7 +193,7 @@ describe('transformer decoder structure', () => {
 describe('transformer decoder layers refuse bad arguments, naming layer and argument', () => {
   it('constructors', () => {
     expect(() => new TransformerDecoderLayer(10, 3)).toThrow(/^TransformerDecoderLayer: dModel 10 expected a multiple of nhead 3$/);
-    expect(() => new TransformerDecoderLayer(8, 2, { activation: 'tanh' as never })).toThrow(/^TransformerDecoderLayer: activation expected 'relu' or 'gelu', got 'tanh'$/);
+    expect(() => new TransformerDecoderLayer(8, 2, { activation: 'tanh' as never })).toThrow(/^TransformerDecoderLayer: activation expected 'relu', 'gelu' or a function of a tensor, got 'tanh'$/);
     expect(() => new TransformerDecoderLayer(8, 2, { norm_first: true } as never)).toThrow(/^TransformerDecoderLayer: unknown option 'norm_first'/);
     expect(() => new TransformerDecoder(new TransformerEncoderLayer(8, 2) as never, 2)).toThrow(/^TransformerDecoder: decoderLayer expected a TransformerDecoderLayer$/);
     expect(() => new TransformerDecoder(new TransformerDecoderLayer(8, 2, { dimFeedforward: 4 }), 0)).toThrow(/^TransformerDecoder: numLayers expected a positive integer, got 0$/);
@@ -201,7 +201,7 @@ describe('transformer decoder layers refuse bad arguments, naming layer and argu
     expect(() => new Transformer({ d_model: 8 } as never)).toThrow(/^Transformer: unknown option 'd_model'/);
     expect(() => new Transformer({ dModel: 8, nhead: 3 })).toThrow(/^Transformer: dModel 8 expected a multiple of nhead 3$/);
     expect(() => new Transformer({ dModel: 8, nhead: 2, numDecoderLayers: 0 })).toThrow(/^Transformer: numDecoderLayers expected a positive integer, got 0$/);
-    expect(() => new Transformer({ dModel: 8, nhead: 2, activation: 'tanh' as never })).toThrow(/^Transformer: activation expected 'relu' or 'gelu', got 'tanh'$/);
+    expect(() => new Transformer({ dModel: 8, nhead: 2, activation: 'tanh' as never })).toThrow(/^Transformer: activation expected 'relu', 'gelu' or a function of a tensor, got 'tanh'$/);
     expect(() => Transformer.generateSquareSubsequentMask(-1)).toThrow(/^Transformer.generateSquareSubsequentMask: sz expected a non-negative integer, got -1$/);
   });
 

@@ -10,7 +10,7 @@ import { MultiheadAttention } from './attention.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
 import { LayerNorm } from './norm.js';
-import { copiesOf, feedForwardBlock, layerSettings, TransformerEncoder, TransformerEncoderLayer, type TransformerEncoderLayerOptions } from './transformer.js';
+import { copiesOf, feedForwardBlock, layerSettings, TransformerEncoder, TransformerEncoderLayer, type Activation, type TransformerEncoderLayerOptions } from './transformer.js';
 
 /** The decoder layer takes the encoder layer's options (PyTorch's are the same). */
 export type TransformerDecoderLayerOptions = TransformerEncoderLayerOptions;
@@ -72,7 +72,7 @@ export class TransformerDecoderLayer extends Module {
   dropout2: Dropout;
   dropout3: Dropout;
   readonly normFirst: boolean;
-  readonly activation: 'relu' | 'gelu';
+  readonly activation: Activation;
   readonly batchFirst: boolean;
 
   constructor(readonly dModel: number, readonly nhead: number, readonly options: TransformerDecoderLayerOptions = {}) {
@@ -162,8 +162,8 @@ export interface TransformerOptions {
   dimFeedforward?: number;
   /** Dropout in every layer (default 0.1). */
   dropout?: number;
-  /** The feed-forward activation (default 'relu'). */
-  activation?: 'relu' | 'gelu';
+  /** The feed-forward activation (default 'relu'): 'relu', 'gelu' or a function of a tensor. */
+  activation?: Activation;
   /** Used instead of the encoder built from the options; forward gives it (src, { mask, srcKeyPaddingMask, isCausal }). */
   customEncoder?: Module | null;
   /** Used instead of the decoder built from the options; forward gives it (tgt, memory, TransformerDecoderCall). */

@@ -14,8 +14,8 @@ export interface TransformerEncoderLayerOptions {
   dimFeedforward?: number;
   /** Dropout after attention, inside and after the feed-forward block (default 0.1). */
   dropout?: number;
-  /** The feed-forward activation (default 'relu'). */
-  activation?: 'relu' | 'gelu';
+  /** The feed-forward activation (default 'relu'): 'relu', 'gelu' or a function of a tensor, as PyTorch's callable. */
+  activation?: Activation;
   layerNormEps?: number;
   /** [batch, length, features] (default false: [length, batch, features]). */
   batchFirst?: boolean;
@@ -38,6 +38,8 @@ export interface TransformerEncoderCall extends Omit<TransformerEncoderLayerCall
   mask?: Tensor | null;
 }
 
+export type Activation = 'relu' | 'gelu' | ((x: Tensor) => Tensor);
+
 const LAYER_KEYS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'bias'] as const;
 
 /**
@@ -47,7 +49,9 @@ const LAYER_KEYS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', '
 export function layerSettings(layer: string, options: TransformerEncoderLayerOptions) {
   checkOptions(layer, options, LAYER_KEYS);
   const activation = options.activation ?? 'relu';
-  if (activation !== 'relu' && activation !== 'gelu') throw new ValueError(`${layer}: activation expected 'relu' or 'gelu', got '${String(activation)}'`);
+  if (activation !== 'relu' && activation !== 'gelu' && typeof activation !== 'function') {
+    throw new ValueError(`${layer}: activation expected 'relu', 'gelu' or a function of a tensor, got ${typeof activation === 'string' ? `'${activation}'` : typeof activation}`);
+  }
   return {
     p: options.dropout ?? 0.1,
     bias: options.bias ?? true,
@@ -60,8 +64,8 @@ export function layerSettings(layer: string, options: TransformerEncoderLayerOpt
 }
 
 /** linear2(dropout(activation(linear1(x)))): the feed-forward block before its residual dropout. */
-export function feedForwardBlock(layer: { linear1: Linear; dropout: Dropout; linear2: Linear; activation: 'relu' | 'gelu' }, x: Tensor): Tensor {
-  const act = layer.activation === 'gelu' ? gelu : relu;
+export function feedForwardBlock(layer: { linear1: Linear; dropout: Dropout; linear2: Linear; activation: Activation }, x: Tensor): Tensor {
+  const act = typeof layer.activation === 'function' ? layer.activation : layer.activation === 'gelu' ? gelu : relu;
   return layer.linear2.forward(layer.dropout.forward(act(layer.linear1.forward(x))));
 }
 
@@ -81,7 +85,7 @@ export class TransformerEncoderLayer extends Module {
   dropout1: Dropout;
   dropout2: Dropout;
   readonly normFirst: boolean;
-  readonly activation: 'relu' | 'gelu';
+  readonly activation: Activation;
 
   constructor(readonly dModel: number, readonly nhead: number, readonly options: TransformerEncoderLayerOptions = {}) {
     super();
@@ -126,9 +130,10 @@ export class TransformerEncoder extends Module {
   layers: ModuleList;
   norm: Module | null;
 
-  constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, options: { norm?: Module | null } = {}) {
+  /** enableNestedTensor and maskCheck are PyTorch's fast-path switches: taken, and change nothing here. */
+  constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, options: { norm?: Module | null; enableNestedTensor?: boolean; maskCheck?: boolean } = {}) {
     super();
-    checkOptions('TransformerEncoder', options, ['norm']);
+    checkOptions('TransformerEncoder', options, ['norm', 'enableNestedTensor', 'maskCheck']);
     if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new ValueError('TransformerEncoder: encoderLayer expected a TransformerEncoderLayer');
     if (!Number.isSafeInteger(numLayers) || numLayers < 1) throw new ValueError(`TransformerEncoder: numLayers expected a positive integer, got ${numLayers}`);
     this.layers = new ModuleList(copiesOf(encoderLayer, numLayers));
