@@ -1,6 +1,6 @@
 // summary(model, inputShape): runs one forward pass on zeros and prints each layer's output shape
 // and parameter count, like torchinfo / Keras' summary.
-import { noGrad, scope, zeros, type Tensor } from '@nutshell/tensor';
+import { ValueError, checkOptions, noGrad, scope, zeros, type DType, type Tensor } from '@nutshell/tensor';
 import { Module } from './module.js';
 
 export interface LayerSummary {
@@ -24,12 +24,26 @@ const shapeOf = (v: unknown): number[] | null => {
   return null;
 };
 
+type SummaryInput = readonly number[] | readonly (readonly number[])[] | Tensor | readonly Tensor[];
+
+/** The forward's arguments: the tensors given, or zeros of each shape (in `dtypes`, default float32). */
+function inputsOf(input: SummaryInput, dtypes: DType | readonly DType[] | undefined): Tensor[] {
+  const isTensor = (v: unknown): v is Tensor => (v as Tensor | null)?.isTensor === true;
+  if (isTensor(input)) return [input];
+  if (!Array.isArray(input)) throw new ValueError(`summary: input expected a shape, a list of shapes, a tensor or a list of tensors, got ${typeof input}`);
+  if (input.length > 0 && input.every(isTensor)) return [...(input as readonly Tensor[])];
+  const shapes = input.length > 0 && input.every((s) => Array.isArray(s)) ? (input as readonly (readonly number[])[]) : [input as readonly number[]];
+  return shapes.map((shape, i) => zeros(shape, { dtype: (Array.isArray(dtypes) ? dtypes[i] : (dtypes as DType | undefined)) ?? 'float32' }));
+}
+
 /**
- * Runs the model once on zeros of `inputShape` in eval mode and without gradients (so batch norm's
- * running statistics and dropout are untouched), then puts every module's mode and `forward`
- * back as they were.
+ * Runs the model once in eval mode and without gradients (so batch norm's running statistics and
+ * dropout are untouched), then puts every module's mode and `forward` back as they were. `input`:
+ * a shape, or one per forward argument (`[[3, 1, 8], [2, 1, 8]]` for a seq2seq model) made of zeros
+ * in `dtypes` (int64 for token ids; zeros are valid indices), or the tensors themselves.
  */
-export function summary(model: Module, inputShape: readonly number[]): ModelSummary {
+export function summary(model: Module, input: SummaryInput, options: { dtypes?: DType | readonly DType[] } = {}): ModelSummary {
+  checkOptions('summary', options, ['dtypes']);
   const layers: LayerSummary[] = [];
   const restore: (() => void)[] = [];
   const seen = new Set<Module>();
@@ -57,7 +71,7 @@ export function summary(model: Module, inputShape: readonly number[]): ModelSumm
       });
     }
     model.eval();
-    noGrad(() => scope(() => void model.forward(zeros(inputShape))));
+    noGrad(() => scope(() => void model.forward(...inputsOf(input, options.dtypes))));
   } finally {
     restore.forEach((r) => r());
     for (const [m, training] of modes) m.training = training;

@@ -303,6 +303,26 @@ describe('PyTorch habits from the transfer-learning trial', () => {
     });
   });
 
+  it('summary takes one shape per forward argument, token dtypes, or the tensors themselves (found by a user trial)', () => {
+    class TwoInputs extends Module {
+      embed = new Embedding(10, 4);
+      fc = new Linear(4, 2);
+      forward(tokens: Tensor, extra: Tensor): Tensor {
+        return this.fc.forward(this.embed.forward(tokens)).add(extra);
+      }
+    }
+    const model = new TwoInputs();
+    const a = summary(model, [[3, 5], [3, 5, 2]], { dtypes: ['int64', 'float32'] });
+    expect(a.layers.map((l) => [l.name, l.outputShape])).toEqual([
+      ['embed', [3, 5, 4]],
+      ['fc', [3, 5, 2]],
+    ]);
+    const b = scope(() => summary(model, [zeros([1, 2], { dtype: 'int64' }), zeros([1, 2, 2])]));
+    expect(b.layers[1].outputShape).toEqual([1, 2, 2]);
+    expect(summary(new Linear(3, 1), [4, 3]).layers.map((l) => l.outputShape)).toEqual([[4, 1]]);
+    expect(() => summary(model, [[3, 5]], { dtype: 'int64' } as never)).toThrow(/^summary: unknown option 'dtype' \(it takes 'dtypes'\)$/);
+  });
+
   it('layer reprs show their settings as PyTorch prints them', () => {
     expect(String(new Conv2d(3, 8, 3, { bias: false, stride: 2, padding: 1 }))).toBe('Conv2d(3, 8, kernelSize=[3,3], stride=2, padding=1, bias=false)');
     expect(String(new MaxPool2d(3, { stride: 2, ceilMode: true, padding: 1 }))).toBe('MaxPool2d(kernelSize=3, stride=2, padding=1, dilation=1, ceilMode=true)');
