@@ -127,9 +127,9 @@ describe('1-d pooling', () => {
     expect(() => new AdaptiveAvgPool1d(0)).toThrow(/^AdaptiveAvgPool1d: outputSize expected an integer >= 1 \(or \[outputSize\]\), got 0$/);
     expect(() => new AdaptiveMaxPool1d(2.5)).toThrow(/^AdaptiveMaxPool1d: outputSize expected an integer >= 1 \(or \[outputSize\]\), got 2.5$/);
     scope(() => {
-      expect(() => new MaxPool1d(2).forward(ones([1, 2, 3, 4]))).toThrow(/^MaxPool1d: input expected \[N, C, L\] or unbatched \[C, L\], got \[1,2,3,4\]$/);
-      expect(() => new AdaptiveMaxPool1d(2).forward(ones([2, 3, 0]))).toThrow(/^AdaptiveMaxPool1d: input expected non-zero channels and length, got \[2,3,0\]$/);
-      expect(() => new AvgPool1d(2).forward(ones([4]))).toThrow(/^AvgPool1d: input expected \[N, C, L\] or unbatched \[C, L\], got \[4\]$/);
+      expect(() => new MaxPool1d(2).forward(ones([1, 2, 3, 4]))).toThrow(/^maxPool1d: input expected \[N, C, L\] or unbatched \[C, L\], got \[1,2,3,4\]$/);
+      expect(() => new AdaptiveMaxPool1d(2).forward(ones([2, 3, 0]))).toThrow(/^adaptiveMaxPool1d: input expected non-zero channels and length, got \[2,3,0\]$/);
+      expect(() => new AvgPool1d(2).forward(ones([4]))).toThrow(/^avgPool1d: input expected \[N, C, L\] or unbatched \[C, L\], got \[4\]$/);
     });
   });
 });

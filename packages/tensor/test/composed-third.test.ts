@@ -278,3 +278,21 @@ describe('refusals name the function and the argument', () => {
     expect(() => T.einsum('b...,b...->c', x, x)).toThrow(/^einsum: output subscript 'c' appears in no operand of 'b\.\.\.,b\.\.\.->c'$/);
   });
 });
+
+describe('1-d pooling functions (F.max_pool1d …; nn.MaxPool1d … call them and are checked against PyTorch there)', () => {
+  it('pool along the length of [N, C, L] or [C, L], with gradients', () => {
+    scope(() => {
+      const x = tensor([1, 5, 2, 4, 3, 0], { shape: [1, 1, 6], requiresGrad: true });
+      expect(Array.from(T.maxPool1d(x, 2).dataSync())).toEqual([5, 4, 3]);
+      expect(Array.from(T.avgPool1d(x, 3).dataSync())).toEqual([8 / 3, 7 / 3].map(Math.fround));
+      expect(Array.from(T.adaptiveMaxPool1d(x, 1).dataSync())).toEqual([5]);
+      expect(Array.from(T.adaptiveAvgPool1d(x, 2).dataSync())).toEqual([8 / 3, 7 / 3].map(Math.fround));
+      expect(T.maxPool1d(tensor([[1, 2, 3, 4]]), 2, { stride: 1 }).shape).toEqual([1, 3]);
+      T.maxPool1d(x, 2).sum().backward();
+      expect(Array.from(x.grad!.dataSync())).toEqual([0, 1, 0, 1, 1, 0]);
+      expect(() => T.maxPool1d(tensor([1, 2]), 2)).toThrow(/^maxPool1d: input expected \[N, C, L\] or unbatched \[C, L\], got \[2\]$/);
+      expect(() => T.avgPool1d(x, 2, { padding: 2 })).toThrow(/^avgPool1d: padding 2 should be at most half of kernelSize 2$/);
+      expect(() => T.maxPool1d(x, 0)).toThrow(/^maxPool1d: kernelSize expected an integer >= 1/);
+    });
+  });
+});

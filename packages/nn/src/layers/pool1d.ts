@@ -1,25 +1,7 @@
 // PyTorch's 1-d pooling layers (MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d) over
-// [N, C, L] or unbatched [C, L], for text CNNs. The first three run the tensor package's 2-d
-// pooling ops on a [N, C, 1, L] view (so both devices and the fused backward ops serve them); the
-// adaptive max is composed of narrow and max, whose gradient goes to the first maximal element of
-// each window, as PyTorch's adaptive_max_pool1d.
-import {
-  adaptiveAvgPool2d,
-  avgPool2d,
-  cat,
-  checkOptions,
-  fmtShape,
-  max,
-  maxPool2d,
-  narrow,
-  reshape,
-  scope,
-  ShapeError,
-  squeeze,
-  unsqueeze,
-  ValueError,
-  type Tensor,
-} from '@nutshell/tensor';
+// [N, C, L] or unbatched [C, L], for text CNNs: their settings checked when made, the pooling the
+// tensor package's functions (maxPool1d …, on the 2-d ops).
+import { adaptiveAvgPool1d, adaptiveMaxPool1d, avgPool1d, checkOptions, maxPool1d, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 
 /** A 1-d size: a number, or a one-element array as PyTorch's (k,). */
@@ -31,19 +13,6 @@ function single(layer: string, name: string, v: unknown, min: number): number {
     throw new ValueError(`${layer}: ${name} expected an integer >= ${min} (or [${name}]), got ${JSON.stringify(v)}`);
   }
   return n;
-}
-
-/** [N, C, L] or [C, L], with L > 0 (channels may not be 0 either). */
-function checkInput(layer: string, x: Tensor): void {
-  if (!x?.isTensor) throw new ValueError(`${layer}: input expected a Tensor, got ${x === null ? 'null' : typeof x}`);
-  const s = x.shape;
-  if (s.length !== 2 && s.length !== 3) throw new ShapeError(`${layer}: input expected [N, C, L] or unbatched [C, L], got ${fmtShape(s)}`);
-  if (s[s.length - 1] === 0 || s[s.length - 2] === 0) throw new ShapeError(`${layer}: input expected non-zero channels and length, got ${fmtShape(s)}`);
-}
-
-/** Runs a 2-d pooling on x with a height-1 axis inserted before the length, then drops it. */
-function viaPool2d(x: Tensor, pool: (x4: Tensor) => Tensor): Tensor {
-  return scope(() => squeeze(pool(unsqueeze(x, -2)), -2));
 }
 
 export interface MaxPool1dOptions {
@@ -79,10 +48,7 @@ export class MaxPool1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkInput('MaxPool1d', x);
-    return viaPool2d(x, (x4) =>
-      maxPool2d(x4, [1, this.kernelSize], { stride: [1, this.stride], padding: [0, this.padding], dilation: [1, this.dilation], ceilMode: this.ceilMode }),
-    );
+    return maxPool1d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
   }
 
   protected override extraRepr(): string {
@@ -123,10 +89,7 @@ export class AvgPool1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkInput('AvgPool1d', x);
-    return viaPool2d(x, (x4) =>
-      avgPool2d(x4, [1, this.kernelSize], { stride: [1, this.stride], padding: [0, this.padding], ceilMode: this.ceilMode, countIncludePad: this.countIncludePad }),
-    );
+    return avgPool1d(x, this.kernelSize, { stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad });
   }
 
   protected override extraRepr(): string {
@@ -144,8 +107,7 @@ export class AdaptiveAvgPool1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkInput('AdaptiveAvgPool1d', x);
-    return viaPool2d(x, (x4) => adaptiveAvgPool2d(x4, [1, this.outputSize]));
+    return adaptiveAvgPool1d(x, this.outputSize);
   }
 
   protected override extraRepr(): string {
@@ -167,21 +129,7 @@ export class AdaptiveMaxPool1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkInput('AdaptiveMaxPool1d', x);
-    const d = x.shape.length - 1;
-    const L = x.shape[d];
-    const O = this.outputSize;
-    return scope(() => {
-      // Equal windows side by side: one reduction over a [..., O, L/O] view.
-      if (L % O === 0) return max(reshape(x, [...x.shape.slice(0, d), O, L / O]), { dim: d + 1 }).values;
-      const windows: Tensor[] = [];
-      for (let i = 0; i < O; i++) {
-        const start = Math.floor((i * L) / O);
-        const end = Math.ceil(((i + 1) * L) / O);
-        windows.push(max(narrow(x, d, start, end - start), { dim: d, keepdim: true }).values);
-      }
-      return cat(windows, d);
-    });
+    return adaptiveMaxPool1d(x, this.outputSize);
   }
 
   protected override extraRepr(): string {

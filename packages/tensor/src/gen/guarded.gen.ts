@@ -11,8 +11,10 @@ const guarded_adagradStep: typeof table.adagradStep = guardArity('adagradStep', 
 const guarded_adagradStepForeach: typeof table.adagradStepForeach = guardArity('adagradStepForeach', table.adagradStepForeach);
 const guarded_adamStep: typeof table.adamStep = guardArity('adamStep', table.adamStep);
 const guarded_adamStepForeach: typeof table.adamStepForeach = guardArity('adamStepForeach', table.adamStepForeach);
+const guarded_adaptiveAvgPool1d: typeof table.adaptiveAvgPool1d = guardArity('adaptiveAvgPool1d', table.adaptiveAvgPool1d);
 const guarded_adaptiveAvgPool2d: typeof table.adaptiveAvgPool2d = guardArity('adaptiveAvgPool2d', table.adaptiveAvgPool2d);
 const guarded_adaptiveAvgPool2dBackward: typeof table.adaptiveAvgPool2dBackward = guardArity('adaptiveAvgPool2dBackward', table.adaptiveAvgPool2dBackward);
+const guarded_adaptiveMaxPool1d: typeof table.adaptiveMaxPool1d = guardArity('adaptiveMaxPool1d', table.adaptiveMaxPool1d);
 const guarded_add: typeof table.add = guardArity('add', table.add);
 const guarded_addmm: typeof table.addmm = guardArity('addmm', table.addmm);
 const guarded_all: typeof table.all = guardArity('all', table.all);
@@ -31,6 +33,7 @@ const guarded_atan: typeof table.atan = guardArity('atan', table.atan);
 const guarded_atan2: typeof table.atan2 = guardArity('atan2', table.atan2);
 const guarded_atanh: typeof table.atanh = guardArity('atanh', table.atanh);
 const guarded_attentionWeights: typeof table.attentionWeights = guardArity('attentionWeights', table.attentionWeights);
+const guarded_avgPool1d: typeof table.avgPool1d = guardArity('avgPool1d', table.avgPool1d);
 const guarded_avgPool2d: typeof table.avgPool2d = guardArity('avgPool2d', table.avgPool2d);
 const guarded_avgPool2dBackward: typeof table.avgPool2dBackward = guardArity('avgPool2dBackward', table.avgPool2dBackward);
 const guarded_baddbmm: typeof table.baddbmm = guardArity('baddbmm', table.baddbmm);
@@ -145,6 +148,7 @@ const guarded_maskedFill: typeof table.maskedFill = guardArity('maskedFill', tab
 const guarded_maskedSelect: typeof table.maskedSelect = guardArity('maskedSelect', table.maskedSelect);
 const guarded_matmul: typeof table.matmul = guardArity('matmul', table.matmul);
 const guarded_max: typeof table.max = guardArity('max', table.max);
+const guarded_maxPool1d: typeof table.maxPool1d = guardArity('maxPool1d', table.maxPool1d);
 const guarded_maxPool2d: typeof table.maxPool2d = guardArity('maxPool2d', table.maxPool2d);
 const guarded_maxPool2dBackward: typeof table.maxPool2dBackward = guardArity('maxPool2dBackward', table.maxPool2dBackward);
 const guarded_maximum: typeof table.maximum = guardArity('maximum', table.maximum);
@@ -273,8 +277,10 @@ export {
   guarded_adagradStepForeach as adagradStepForeach,
   guarded_adamStep as adamStep,
   guarded_adamStepForeach as adamStepForeach,
+  guarded_adaptiveAvgPool1d as adaptiveAvgPool1d,
   guarded_adaptiveAvgPool2d as adaptiveAvgPool2d,
   guarded_adaptiveAvgPool2dBackward as adaptiveAvgPool2dBackward,
+  guarded_adaptiveMaxPool1d as adaptiveMaxPool1d,
   guarded_add as add,
   guarded_addmm as addmm,
   guarded_all as all,
@@ -293,6 +299,7 @@ export {
   guarded_atan2 as atan2,
   guarded_atanh as atanh,
   guarded_attentionWeights as attentionWeights,
+  guarded_avgPool1d as avgPool1d,
   guarded_avgPool2d as avgPool2d,
   guarded_avgPool2dBackward as avgPool2dBackward,
   guarded_baddbmm as baddbmm,
@@ -407,6 +414,7 @@ export {
   guarded_maskedSelect as maskedSelect,
   guarded_matmul as matmul,
   guarded_max as max,
+  guarded_maxPool1d as maxPool1d,
   guarded_maxPool2d as maxPool2d,
   guarded_maxPool2dBackward as maxPool2dBackward,
   guarded_maximum as maximum,

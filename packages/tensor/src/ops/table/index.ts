@@ -12,6 +12,7 @@ export * from './inplace.js';
 export * from './norm.js';
 export * from './optim.js';
 export * from './pool.js';
+export * from './pool1d.js';
 export * from './creation.js';
 export * from './random.js';
 export * from './reduce.js';
