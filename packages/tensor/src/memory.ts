@@ -4,6 +4,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { cudaAvailable, native } from './native.js';
 import { Device, type DeviceLike } from './device.js';
+import { checkOptions } from './options.js';
 import type { Tensor } from './tensor.js';
 
 interface Scope {
@@ -104,12 +105,15 @@ export interface MemoryReport {
  * it waits for queued ops first: until they run they hold their tensors, and the count would
  * depend on timing. A cuda op lets go of its tensors once its kernels are enqueued (the caching
  * allocator reuses memory in stream order), so on cuda the count is exact at once and nothing
- * waits for the GPU: a training loop may log it every step without stalling the stream.
+ * waits for the GPU: a training loop may log it every step without stalling the stream. On cpu,
+ * `{ wait: false }` reads the counts at once (queued ops' tensors included).
  */
-export function memory(device: DeviceLike = 'cpu'): MemoryReport {
+export function memory(device: DeviceLike = 'cpu', options: { wait?: boolean } = {}): MemoryReport {
+  checkOptions('memory', options, ['wait']);
   const d = Device.of(device, 'memory');
   const n = native();
-  if (d.type === 'cpu') n.synchronize(d.typeId, d.index);
+  // wait: false — a /metrics endpoint beside training: the counts include what queued ops still hold, but nothing stalls.
+  if (d.type === 'cpu' && (options.wait ?? true)) n.synchronize(d.typeId, d.index);
   return n.memory(d.typeId, d.index);
 }
 

@@ -220,6 +220,18 @@ describe('hints for the usual async and scope slips (found by a user trial)', ()
     });
   });
 
+  it('memory({ wait: false }) reads the counts without waiting for queued work', () => {
+    scope(() => {
+      const a = randn([1024, 1024]);
+      for (let k = 0; k < 5; k++) a.matmul(a);
+      const start = performance.now();
+      const now = memory('cpu', { wait: false });
+      expect(performance.now() - start).toBeLessThan(50);
+      expect(now.liveTensors).toBeGreaterThan(0);
+      expect(() => memory('cpu', { sync: false } as never)).toThrow(/^memory: unknown option 'sync' \(it takes 'wait'\)$/);
+    });
+  });
+
   it('emptyCache() does nothing where cuda cannot run, as torch.cuda.empty_cache()', () => {
     if (backends().cuda.available) return;
     expect(() => emptyCache()).not.toThrow();
