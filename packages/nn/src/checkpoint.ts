@@ -1,7 +1,11 @@
 // Checkpoints are safetensors files with PyTorch's key names, written atomically (temp file,
 // fsync, rename), so weights move between PyTorch and nutshell both ways and a crash during save
 // leaves the previous file intact.
-import { DataError, checkSafetensorsMetadata, encodeSafetensors, readSafetensorsFile, readTogether, tensor, writeFileAtomic, type DeviceLike, type RawTensor, type Tensor } from '@nutshell/tensor';
+import { readFile } from 'node:fs/promises';
+import {
+  DataError, checkSafetensorsMetadata, decodeSafetensors, encodeSafetensors, readSafetensorsFile, readTogether, tensor, writeFileAtomic,
+  type DeviceLike, type RawTensor, type SafetensorsFile, type Tensor,
+} from '@nutshell/tensor';
 import { Module } from './module.js';
 
 export type StateDict = Map<string, Tensor>;
@@ -30,9 +34,23 @@ export async function save(state: StateDict | Record<string, Tensor> | Module, p
 
 /** Loads a safetensors file into tensors on `device` (default cpu). Hostile files are a DataError. */
 export function load(path: string, options: { device?: DeviceLike } = {}): StateDict {
-  const file = readSafetensorsFile(path);
+  return toStateDict(readSafetensorsFile(path), options.device);
+}
+
+/** load, with the file read off the JS thread: a service swapping in new weights keeps answering. */
+export async function loadAsync(path: string, options: { device?: DeviceLike } = {}): Promise<StateDict> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch (err) {
+    throw new DataError(`${path}: cannot read (${(err as Error).message})`);
+  }
+  return toStateDict(decodeSafetensors(buf, path), options.device);
+}
+
+function toStateDict(file: SafetensorsFile, device: DeviceLike | undefined): StateDict {
   const out: StateDict = new Map();
-  for (const [name, raw] of file.tensors) out.set(name, tensor(raw.data, { shape: raw.shape, dtype: raw.dtype, device: options.device }));
+  for (const [name, raw] of file.tensors) out.set(name, tensor(raw.data, { shape: raw.shape, dtype: raw.dtype, device }));
   return out;
 }
 

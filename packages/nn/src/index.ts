@@ -27,7 +27,7 @@ import * as checkpoint from './checkpoint.js';
 import * as summaries from './summary.js';
 import * as sequences from './packed-sequence.js';
 export const init = guardAll(initFunctions);
-export const { save, load, loadMetadata } = guardAll(checkpoint);
+export const { save, load, loadAsync, loadMetadata } = guardAll(checkpoint);
 export const { summary } = guardAll(summaries);
 export const { padSequence, packPaddedSequence, padPackedSequence, packSequence } = guardAll({
   padSequence: sequences.padSequence,

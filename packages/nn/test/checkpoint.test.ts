@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError, copyInto, decodeSafetensors, encodeSafetensors, noGrad, readSafetensorsFile, scope, tensor } from '@nutshell/tensor';
 import { expectClose, seededRandom } from '@nutshell/tensor/testing';
-import { Linear, load, loadMetadata, save } from '../src/index.js';
+import { Linear, load, loadAsync, loadMetadata, save } from '../src/index.js';
 import { SmallCNN } from './models.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -128,6 +128,17 @@ describe('safetensors checkpoints', () => {
     expect(() => encodeSafetensors([], { nested: { a: 1 } } as never)).toThrow(/^encodeSafetensors: metadata 'nested' expected a string/);
     await save({ a: tensor([1]) }, path, { epoch: '3' });
     expect(loadMetadata(path).epoch).toBe('3');
+  });
+
+  it('loadAsync reads the file off the JS thread and gives what load gives', async () => {
+    const path = join(tmp(), 'async.safetensors');
+    await save({ a: tensor([1, 2, 3]), b: tensor([[4n]], { dtype: 'int64' }) }, path);
+    const sync = load(path);
+    const later = await loadAsync(path);
+    expect([...later.keys()]).toEqual([...sync.keys()]);
+    expect(Array.from(later.get('a')!.dataSync())).toEqual([1, 2, 3]);
+    expect(later.get('b')!.dtype).toBe('int64');
+    await expect(loadAsync(join(tmp(), 'missing.safetensors'))).rejects.toThrow(DataError);
   });
 
   it('reads half, bfloat16 and double tensors as float32, as PyTorch and Hugging Face checkpoints often hold them', () => {
