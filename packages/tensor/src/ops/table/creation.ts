@@ -49,8 +49,8 @@ function filled(fn: string, shape: readonly number[], value: number, options: Cr
   const o = createOptions(fn, options);
   const dtype = checkDType(o.dtype ?? like?.dtype ?? 'float32', fn);
   checkFillValue(fn, value, dtype);
-  checkFits(fn, [{ shape: [...shape], dtype }]); // named for the caller, not the fill op
   const device = o.device === undefined ? (like?.device ?? getDefaultDevice()) : Device.of(o.device, fn);
+  if (device.type === 'cpu') checkFits(fn, [{ shape: [...shape], dtype }]); // as apply's check, named for the caller (a device's own allocator answers on cuda)
   const t = applyOn(device, fillOp, [], { shape, value, dtype })[0];
   return o.requiresGrad ? t.requiresGrad_() : t;
 }
