@@ -9,7 +9,7 @@
 // computes from the packed form. The groups are ordinary differentiable calls of the fused op, in
 // the order of the batch, so gradients and both devices come with them; with one length the call
 // is the plain one.
-import { cat, checkOptions, fmtShape, indexSelect, narrow, pad, stack, tensor, transpose, where, ShapeError, Tensor, ValueError, scope } from '@nutshell/tensor';
+import { cat, checkOptions, fmtShape, indexSelect, narrow, pad, select, stack, tensor, transpose, where, ShapeError, Tensor, ValueError, scope } from '@nutshell/tensor';
 
 /** A padded batch of sequences and their lengths, as a recurrent layer's input (Note [packed sequences]). */
 export class PackedSequence {
@@ -24,6 +24,34 @@ export class PackedSequence {
   /** PyTorch's batch_sizes: how many sequences are still running at each step. */
   get batchSizes(): number[] {
     return Array.from({ length: this.padded.shape[0] }, (_, t) => this.lengths.filter((l) => l > t).length);
+  }
+
+  /** PyTorch's sorted_indices: the batch by decreasing length (ties keep batch order). */
+  get sortedIndices(): number[] {
+    return this.lengths.map((l, b) => [l, b] as const).sort((x, y) => y[0] - x[0] || x[1] - y[1]).map(([, b]) => b);
+  }
+
+  /** PyTorch's unsorted_indices: where each sequence of the batch sits in sortedIndices. */
+  get unsortedIndices(): number[] {
+    const out = new Array<number>(this.lengths.length);
+    this.sortedIndices.forEach((b, i) => (out[b] = i));
+    return out;
+  }
+
+  /**
+   * PyTorch's packed `data` [Σ lengths, …]: step by step, the sequences still running, in
+   * sortedIndices order — what PyTorch code computes a loss on (`criterion(out.data, target.data)`).
+   * Made from the padded batch on each access (differentiable); read-only here.
+   */
+  get data(): Tensor {
+    const order = this.sortedIndices;
+    const device = this.padded.device;
+    return scope(() =>
+      cat(
+        this.batchSizes.map((n, t) => indexSelect(select(this.padded, 0, t), 0, tensor(order.slice(0, n), { dtype: 'int64', device }))),
+        0,
+      ),
+    );
   }
 
   toString(): string {

@@ -85,6 +85,19 @@ describe('padding utilities', () => {
     });
   });
 
+  it("data, sortedIndices, unsortedIndices and batchSizes are PyTorch's (lengths [3, 5, 1, 5], enforceSorted false)", () => {
+    scope(() => {
+      const x = tensor(Array.from({ length: 6 * 4 }, (_, i) => i), { shape: [6, 4, 1], requiresGrad: true });
+      const p = nn.packPaddedSequence(x, [3, 5, 1, 5], { enforceSorted: false });
+      expect(p.sortedIndices).toEqual([1, 3, 0, 2]);
+      expect(p.unsortedIndices).toEqual([2, 0, 3, 1]);
+      expect(p.batchSizes).toEqual([4, 3, 3, 2, 2]);
+      expect(values(p.data)).toEqual([1, 3, 0, 2, 5, 7, 4, 9, 11, 8, 13, 15, 17, 19]);
+      p.data.sum().backward();
+      expect(values(x.grad!).filter((g) => g === 1).length).toBe(14);
+    });
+  });
+
   it('refuse bad lengths and arguments, naming the function', () => {
     scope(() => {
       const x = tensor(new Float32Array(3 * 2), { shape: [3, 2] });
