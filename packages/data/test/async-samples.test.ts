@@ -38,6 +38,16 @@ describe('Tensor samples', () => {
     });
   });
 
+  it('bool Tensor samples make a bool batch (found by a review: they came out uint8)', async () => {
+    await scope(async () => {
+      const ds = { length: 2, get: (i: number) => ({ m: tensor([i === 0, true], { dtype: 'bool' }) }) };
+      for await (const b of new DataLoader(ds, { batchSize: 2 })) {
+        expect((b as unknown as { m: Tensor }).m.dtype).toBe('bool');
+        expect(values((b as unknown as { m: Tensor }).m)).toEqual([1, 1, 0, 1]);
+      }
+    });
+  });
+
   it('a Promise where a sample belongs says so', async () => {
     const ds = { length: 2, get: (i: number) => ({ x: Promise.resolve(i) }) };
     const loader = new DataLoader(ds as never, { batchSize: 2 });

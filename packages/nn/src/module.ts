@@ -29,6 +29,7 @@ function deepCopy(value: unknown, copies: Map<unknown, unknown>): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (copies.has(value)) return copies.get(value);
   if (isTensor(value)) {
+    if (value.isDisposed) return value; // a dead cache (a forward's last output, say): nothing to copy
     const copy = keep(value.detach().clone());
     if (isParameter(value)) Parameter(copy, value.requiresGrad);
     copies.set(value, copy);
@@ -54,6 +55,14 @@ function deepCopy(value: unknown, copies: Map<unknown, unknown>): unknown {
   }
   const proto = Object.getPrototypeOf(value);
   if (!(value instanceof Module) && proto !== Object.prototype && proto !== null) return value; // other objects are shared, not copied
+  if (value instanceof Module) {
+    // A forward defined as an arrow-function field is bound to the module it was made in: the copy
+    // would run the original's weights (or, hooked, have no forward at all). Refused, not wrong.
+    const hooks = (value as Module)[HOOKS];
+    if (hooks ? hooks.ownForward : Object.prototype.hasOwnProperty.call(value, 'forward')) {
+      throw new ValueError(`clone: ${proto.constructor.name} has forward as an arrow-function field, which stays bound to the original module; define forward as a method to clone it`);
+    }
+  }
   const target = Object.create(proto) as object;
   const copy = value instanceof Module ? new Proxy(target as Module, registrationGuard) : target;
   copies.set(value, copy);
@@ -72,6 +81,8 @@ const HOOKS = Symbol('nutshell.forwardHooks');
 interface ForwardHooks {
   pre: ((module: Module, inputs: unknown[]) => unknown[] | void)[];
   post: ((module: Module, inputs: unknown[], output: unknown) => unknown)[];
+  /** The forward the hooks wrap was the module's own property (an arrow-function field). */
+  ownForward: boolean;
 }
 
 /** What a register…Hook call returns. */
@@ -106,11 +117,11 @@ export abstract class Module {
     return this.addHook('pre', hook as ForwardHooks['pre'][number], 'registerForwardPreHook');
   }
 
-  private addHook<K extends keyof ForwardHooks>(kind: K, hook: ForwardHooks[K][number], method: string): RemovableHandle {
+  private addHook<K extends 'pre' | 'post'>(kind: K, hook: ForwardHooks[K][number], method: string): RemovableHandle {
     if (typeof hook !== 'function') throw new ValueError(`${method}: hook expected a function, got ${hook === null ? 'null' : typeof hook}`);
     let hooks = this[HOOKS];
     if (!hooks) {
-      hooks = { pre: [], post: [] };
+      hooks = { pre: [], post: [], ownForward: Object.prototype.hasOwnProperty.call(this, 'forward') };
       Object.defineProperty(this, HOOKS, { value: hooks, enumerable: false });
       const original = this.forward;
       const self = this;

@@ -275,6 +275,39 @@ describe('PyTorch habits from the transfer-learning trial', () => {
     });
   });
 
+  it('clone refuses a forward defined as an arrow-function field and copies past a dead cached tensor (found by a review)', () => {
+    class Arrow extends Module {
+      fc = new Linear(2, 2);
+      forward = (x: Tensor): Tensor => this.fc.forward(x);
+    }
+    expect(() => new Arrow().clone()).toThrow(/^clone: Arrow has forward as an arrow-function field, which stays bound to the original module; define forward as a method to clone it$/);
+    const hooked = new Arrow();
+    hooked.registerForwardHook(() => undefined);
+    expect(() => hooked.clone()).toThrow(/^clone: Arrow has forward as an arrow-function field/);
+    class Caching extends Module {
+      fc = new Linear(2, 2);
+      last: Tensor | null = null;
+      forward(x: Tensor): Tensor {
+        return (this.last = this.fc.forward(x));
+      }
+    }
+    const caching = new Caching();
+    scope(() => void caching.forward(ones([1, 2]))); // the cached output dies with the scope
+    expect(() => caching.clone()).not.toThrow();
+  });
+
+  it('a tensor of an outer scope made a parameter in an inner one outlives both (found by a review)', () => {
+    const lin = new Linear(2, 2);
+    scope(() => {
+      const w = ones([2, 2]);
+      scope(() => {
+        lin.weight = Parameter(w);
+      });
+    });
+    expect(lin.weight.isDisposed).toBe(false);
+    expect(Array.from(lin.weight.dataSync())).toEqual([1, 1, 1, 1]);
+  });
+
   it('forward hooks: features out of a submodule, outputs and inputs replaced, handles removed', () => {
     scope(() => {
       const model = new Sequential(new Linear(2, 3), new ReLU(), new Linear(3, 1));

@@ -38,8 +38,10 @@ abstract class AdamBase extends Optimizer<Resolved> {
       st.step = 0;
       st.expAvg = this.stateTensor(p);
       st.expAvgSq = this.stateTensor(p);
-      if (o.amsgrad) st.maxExpAvgSq = this.stateTensor(p);
     }
+    // Made when first needed: amsgrad may be switched on part-way (group.amsgrad = true), and the
+    // step op must never be handed a stand-in for it.
+    if (o.amsgrad && st.maxExpAvgSq === undefined) st.maxExpAvgSq = this.stateTensor(p);
     st.step = (st.step as number) + 1;
     return {
       tensors: [p, grad, st.expAvg as Tensor, st.expAvgSq as Tensor, o.amsgrad ? (st.maxExpAvgSq as Tensor) : null],

@@ -33,9 +33,10 @@ export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
     if (st.step === undefined) {
       st.step = 0;
       st.squareAvg = this.stateTensor(p);
-      if (o.momentum > 0) st.momentumBuffer = this.stateTensor(p);
-      if (o.centered) st.gradAvg = this.stateTensor(p);
     }
+    // Made when first needed: momentum or centered may be switched on part-way through training.
+    if (o.momentum > 0 && st.momentumBuffer === undefined) st.momentumBuffer = this.stateTensor(p);
+    if (o.centered && st.gradAvg === undefined) st.gradAvg = this.stateTensor(p);
     st.step = (st.step as number) + 1;
     return {
       tensors: [p, grad, st.squareAvg as Tensor, o.centered ? (st.gradAvg as Tensor) : null, o.momentum > 0 ? (st.momentumBuffer as Tensor) : null],

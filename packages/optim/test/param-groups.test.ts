@@ -84,3 +84,37 @@ describe('addParamGroup', () => {
     expect(() => opt.addParamGroup({ params: [tensor([1], { requiresGrad: true })], weight_decay: 1 })).toThrow(/^addParamGroup: param group option 'weight_decay' is spelled 'weightDecay' here$/);
   });
 });
+
+describe('options switched on part-way, and schedulers beside added groups (found by a review)', () => {
+  it('amsgrad or centered switched on after the first step make their state instead of overwriting the gradient', () => {
+    for (const foreach of [true, false]) {
+      const [a, b] = params();
+      const adam = new optim.Adam([a], { lr: 0.1, foreach });
+      const rms = new optim.RMSprop([b], { lr: 0.1, foreach });
+      stepWith(adam, [a]);
+      stepWith(rms, [b]);
+      adam.paramGroups[0].amsgrad = true;
+      rms.paramGroups[0].centered = true;
+      rms.paramGroups[0].momentum = 0.5;
+      stepWith(adam, [a]);
+      stepWith(rms, [b]);
+      expect(Array.from(a.grad!.dataSync())).toEqual([1, 1]);
+      expect(Array.from(b.grad!.dataSync())).toEqual([1]);
+      expect(Object.keys(adam.state.get(a)!)).toContain('maxExpAvgSq');
+      expect(Object.keys(rms.state.get(b)!)).toEqual(expect.arrayContaining(['gradAvg', 'momentumBuffer']));
+    }
+  });
+
+  it('a group added after a scheduler keeps its own lr, as PyTorch leaves it', () => {
+    const [a, b] = params();
+    const opt = new optim.SGD([a], { lr: 0.1 });
+    const schedules = [
+      new optim.LambdaLR(opt, { lrLambda: (e) => 0.5 ** e }),
+      new optim.CosineAnnealingLR(new optim.SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 }), { TMax: 2 }),
+    ];
+    opt.addParamGroup({ params: [b], lr: 0.3 });
+    for (let k = 0; k < 4; k++) schedules[0].step();
+    expect(opt.paramGroups[1].lr).toBe(0.3);
+    expect(opt.paramGroups[0].lr).toBeCloseTo(0.1 * 0.5 ** 4, 12);
+  });
+});

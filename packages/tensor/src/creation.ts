@@ -87,7 +87,7 @@ export function tensor(data: NestedArray | ArrayBufferView | number[], options: 
     // A transferred (detached) buffer reads as zero elements, and would silently make [0].
     if (data.byteLength === 0 && isDetached(data.buffer)) throw new ValueError(`${where}: data's buffer has been transferred (detached): it holds nothing any more`);
     // The addon takes ordinary ArrayBuffers; shared memory is copied first.
-    const view: ArrayBufferView = typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer ? (data as unknown as { slice(): ArrayBufferView }).slice() : data;
+    const view: ArrayBufferView = typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer ? unshared(data) : data;
     const own = dtypeOfTypedArray(view);
     const held = own ?? dtypeToHold(view);
     if (!held) throw new ValueError(`${where}: data expected a TypedArray, got ${view.constructor.name}`);
@@ -137,4 +137,12 @@ function isDetached(buffer: ArrayBufferLike): boolean {
   } catch {
     return true;
   }
+}
+
+/** A copy of a typed array over shared memory in an ordinary buffer (a Buffer's slice would share it still). */
+function unshared(view: ArrayBufferView): ArrayBufferView {
+  const Ctor = (Buffer.isBuffer(view) ? Uint8Array : view.constructor) as new (n: number) => ArrayBufferView & { set(a: ArrayLike<number | bigint>): void };
+  const copy = new Ctor((view as unknown as ArrayLike<number>).length);
+  copy.set(view as unknown as ArrayLike<number>);
+  return copy;
 }

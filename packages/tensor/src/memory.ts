@@ -29,13 +29,18 @@ export function track(t: Tensor): boolean {
   const s = current.getStore();
   if (!s || s.closed) return false;
   s.tensors.add(t);
+  t.scopeOwner = s;
   return true;
 }
 
-/** Keeps `t` alive past the end of the current scope (it joins no scope). */
+/**
+ * Keeps `t` alive past the end of the scope that holds it — the current one or one outside it, as
+ * for a parameter made from a tensor of an outer scope — so it joins no scope.
+ */
 export function keep<T extends Tensor>(t: T): T {
-  const s = current.getStore();
+  const s = t.scopeOwner as Scope | undefined;
   if (s && !s.closed && s.tensors.delete(t)) t.registerBackstop();
+  t.scopeOwner = undefined;
   return t;
 }
 
@@ -58,8 +63,13 @@ function close(scope: Scope, result: unknown): void {
   const parent = current.getStore();
   for (const t of scope.tensors) {
     if (!kept.has(t)) t.dispose();
-    else if (parent && !parent.closed) parent.tensors.add(t);
-    else t.registerBackstop();
+    else if (parent && !parent.closed) {
+      parent.tensors.add(t);
+      t.scopeOwner = parent;
+    } else {
+      t.scopeOwner = undefined;
+      t.registerBackstop();
+    }
   }
   scope.tensors.clear();
 }

@@ -618,8 +618,9 @@ for (const name of ['add', 'sub'] as const) {
     checkOptions(`${name}_`, options, ['alpha']);
     const alpha = options.alpha ?? 1;
     if (typeof alpha !== 'number') throw new ValueError(`${name}_: alpha expected a number, got ${typeof alpha}`);
-    const scaled = alpha === 1 ? other : typeof other === 'number' ? other * alpha : ops.mul(other as Tensor, alpha);
-    return ops.writeBack(`${name}_`, this, () => fn(this, scaled), [other]);
+    // Scaled inside writeBack's scope, so the temporary is released with it.
+    const scaled = () => (alpha === 1 ? other : typeof other === 'number' ? other * alpha : ops.mul(other as Tensor, alpha));
+    return ops.writeBack(`${name}_`, this, () => fn(this, scaled()), [other]);
   };
 }
 proto.lerp_ = function (end, weight) {

@@ -11,8 +11,11 @@ import { clone } from './ops/table/composed-ops.js';
 
 /** The values of `tensors`, all as of this call (costs one copy of each until the reads finish). */
 export async function readTogether(tensors: readonly Tensor[]): Promise<AnyTypedArray[]> {
-  const copies = noGrad(() => tensors.map((t) => keep(clone(t.detach()))));
+  const copies: Tensor[] = [];
   try {
+    noGrad(() => {
+      for (const t of tensors) copies.push(keep(clone(t.detach())));
+    });
     return await Promise.all(copies.map((c) => c.data()));
   } finally {
     for (const c of copies) c.dispose();

@@ -90,6 +90,8 @@ export class Tensor {
   private _backstop = Backstop.none;
 
   private _device: Device;
+  /** @internal The scope that holds this tensor (memory.ts), so keep() finds it from any depth. */
+  scopeOwner: unknown = undefined;
 
   /** @internal Use the creation functions (tensor, zeros …) or ops. */
   constructor(handle: NativeHandle, readonly shape: readonly number[], readonly dtype: DType, device: Device) {

@@ -213,6 +213,9 @@ describe('hints for the usual async and scope slips (found by a user trial)', ()
       const shared = new Float32Array(new SharedArrayBuffer(12));
       shared[2] = 5;
       expect(Array.from(tensor(shared).dataSync())).toEqual([0, 0, 5]);
+      const bytes = Buffer.from(new SharedArrayBuffer(2)); // a Buffer's slice would still share it
+      bytes[1] = 7;
+      expect(Array.from(tensor(bytes).dataSync())).toEqual([0, 7]);
       const moved = new Float32Array(4);
       structuredClone(moved.buffer, { transfer: [moved.buffer] });
       expect(() => tensor(moved)).toThrow(/^tensor: data's buffer has been transferred \(detached\): it holds nothing any more$/);

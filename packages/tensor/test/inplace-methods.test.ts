@@ -3,7 +3,7 @@
 // broadcasting the tensor itself, no float into an integer tensor, parameters only under noGrad),
 // and a graph that saved the tensor refuses its backward afterwards.
 import { describe, expect, it } from 'vitest';
-import { lerp, manualSeed, noGrad, ones, scope, tensor, zeros } from '../src/index.js';
+import { lerp, manualSeed, memory, noGrad, ones, scope, tensor, zeros } from '../src/index.js';
 
 const values = (t: { dataSync(): ArrayLike<number | bigint> }) => Array.from(t.dataSync(), Number);
 
@@ -103,6 +103,14 @@ describe('add_/sub_ with alpha, and lerp (found by a user trial porting an EMA)'
       expect(() => tensor([1]).add_(tensor([1]), { alfa: 2 } as never)).toThrow(/^add_: unknown option 'alfa' \(it takes 'alpha'\)$/);
       expect(() => lerp(tensor([1]), tensor([2]), 'x' as never)).toThrow(/^lerp: weight expected a number or a tensor, got string$/);
     });
+  });
+
+  it('add_ with alpha leaves no tensor behind (found by a review: one leaked per call)', () => {
+    const ema = zeros([3]);
+    const p = tensor([1, 2, 3]);
+    const before = memory().liveTensors;
+    for (let k = 0; k < 50; k++) ema.add_(p, { alpha: 0.5 });
+    expect(memory().liveTensors).toBe(before);
   });
 
   it('lerp is differentiable in start, end and a tensor weight', () => {

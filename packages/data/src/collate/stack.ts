@@ -85,16 +85,22 @@ function stackScalars(values: unknown[], path: string): StackedArray {
 interface TensorLike {
   isTensor: true;
   shape: readonly number[];
+  dtype: string;
   dataSync(): SampleData;
 }
 const isTensorLike = (v: unknown): v is TensorLike => (v as { isTensor?: boolean } | null)?.isTensor === true;
 
 function stackAt(values: unknown[], path: string): Stacked {
   if (isTensorLike(values[0])) {
-    values = values.map((v, b) => {
+    const bool = values[0].dtype === 'bool'; // its values read back as bytes: the batch stays bool
+    const arrays = values.map((v, b) => {
       if (!isTensorLike(v)) throw new ValueError(`collate: ${path} of sample ${b} is ${describe(v)}, but sample 0 has a Tensor there`);
+      const first = (values[0] as TensorLike).dtype;
+      if ((v.dtype === 'bool') !== bool) throw new ValueError(`collate: ${path} is a ${first} Tensor in sample 0 but a ${v.dtype} Tensor in sample ${b}`);
       return { data: v.dataSync(), shape: [...v.shape] };
     });
+    const stacked = stackArrays(arrays, path);
+    return bool ? { ...stacked, dtype: 'bool' } : stacked;
   }
   const first = values[0];
   if (isNDArray(first) || (ArrayBuffer.isView(first) && !(first instanceof DataView))) return stackArrays(values, path);

@@ -43,16 +43,24 @@ export abstract class LRScheduler {
   step(): void {
     this.stepCount += 1;
     this.lastEpoch += 1;
-    this.optimizer.paramGroups.forEach((g, i) => {
+    this.scheduled().forEach((g, i) => {
       g.options.lr = this.nextLr(g.options.lr, this.baseLrs[i], this.lastEpoch, i);
     });
+  }
+
+  /**
+   * The groups this schedule drives: those there were when it was made. A group added later
+   * (addParamGroup, unfreezing part-way) keeps its own lr, as PyTorch's zip over base_lrs leaves it.
+   */
+  protected scheduled(): { options: { lr: number } }[] {
+    return this.optimizer.paramGroups.slice(0, this.baseLrs.length);
   }
 
   /** @internal Jumps to `epoch` with the closed form (SequentialLR's hand-over, PyTorch's step(epoch)). */
   stepTo(epoch: number): void {
     this.stepCount += 1;
     this.lastEpoch = epoch;
-    this.optimizer.paramGroups.forEach((g, i) => {
+    this.scheduled().forEach((g, i) => {
       g.options.lr = this.lrAt(this.baseLrs[i], epoch, i);
     });
   }

@@ -53,7 +53,7 @@ export class ReduceLROnPlateau {
     }
     if (this.badEpochs > this.o.patience) {
       this.optimizer.paramGroups.forEach((g, i) => {
-        const minLr = Array.isArray(this.o.minLr) ? this.o.minLr[i] : this.o.minLr;
+        const minLr = Array.isArray(this.o.minLr) ? (this.o.minLr[i] ?? 0) : this.o.minLr; // a group added since: no floor given
         const next = Math.max(g.options.lr * this.o.factor, minLr);
         if (g.options.lr - next > this.o.eps) g.options.lr = next;
       });
