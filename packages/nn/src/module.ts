@@ -59,7 +59,7 @@ function deepCopy(value: unknown, copies: Map<unknown, unknown>): unknown {
     // A forward defined as an arrow-function field is bound to the module it was made in: the copy
     // would run the original's weights (or, hooked, have no forward at all). Refused, not wrong.
     const hooks = (value as Module)[HOOKS];
-    if (hooks ? hooks.ownForward : Object.prototype.hasOwnProperty.call(value, 'forward')) {
+    if (hooks ? hooks.ownForward !== undefined : Object.prototype.hasOwnProperty.call(value, 'forward')) {
       throw new ValueError(`clone: ${proto.constructor.name} has forward as an arrow-function field, which stays bound to the original module; define forward as a method to clone it`);
     }
   }
@@ -81,8 +81,8 @@ const HOOKS = Symbol('nutshell.forwardHooks');
 interface ForwardHooks {
   pre: ((module: Module, inputs: unknown[]) => unknown[] | void)[];
   post: ((module: Module, inputs: unknown[], output: unknown) => unknown)[];
-  /** The forward the hooks wrap was the module's own property (an arrow-function field). */
-  ownForward: boolean;
+  /** The module's own `forward` before the hooks wrapped it (an arrow-function field), put back when the last hook goes. */
+  ownForward: PropertyDescriptor | undefined;
 }
 
 /** What a register…Hook call returns. */
@@ -107,7 +107,8 @@ export abstract class Module {
    * Calls `hook(module, inputs, output)` after each forward; a value it returns replaces the
    * output (PyTorch's register_forward_hook): intermediate features for transfer learning,
    * activation statistics. Modules are called through forward(), so the first hook wraps this
-   * module's forward in an own, non-enumerable property. Hooks are not copied by clone().
+   * module's forward in an own, non-enumerable property, and removing the last unwraps it. Hooks
+   * are not copied by clone().
    */
   registerForwardHook(hook: (module: this, inputs: unknown[], output: any) => unknown): RemovableHandle {
     return this.addHook('post', hook as ForwardHooks['post'][number], 'registerForwardHook');
@@ -121,8 +122,8 @@ export abstract class Module {
     if (typeof hook !== 'function') throw new ValueError(`${method}: hook expected a function, got ${hook === null ? 'null' : typeof hook}`);
     let hooks = this[HOOKS];
     if (!hooks) {
-      hooks = { pre: [], post: [], ownForward: Object.prototype.hasOwnProperty.call(this, 'forward') };
-      Object.defineProperty(this, HOOKS, { value: hooks, enumerable: false });
+      hooks = { pre: [], post: [], ownForward: Object.getOwnPropertyDescriptor(this, 'forward') };
+      Object.defineProperty(this, HOOKS, { value: hooks, enumerable: false, configurable: true });
       const original = this.forward;
       const self = this;
       const list = hooks;
@@ -149,10 +150,17 @@ export abstract class Module {
     }
     (hooks[kind] as unknown[]).push(hook);
     const list = hooks[kind] as unknown[];
+    const all = hooks;
     return {
       remove: () => {
         const i = list.indexOf(hook);
         if (i >= 0) list.splice(i, 1);
+        // The last hook gone, the module is as it was: its own forward back, or the prototype's.
+        if (all.pre.length === 0 && all.post.length === 0 && this[HOOKS] === all) {
+          delete this[HOOKS];
+          if (all.ownForward) Object.defineProperty(this, 'forward', all.ownForward);
+          else delete (this as { forward?: unknown }).forward;
+        }
       },
     };
   }

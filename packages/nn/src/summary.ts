@@ -1,7 +1,7 @@
 // summary(model, inputShape): runs one forward pass on zeros and prints each layer's output shape
 // and parameter count, like torchinfo / Keras' summary.
 import { ValueError, checkOptions, noGrad, scope, zeros, type DType, type Tensor } from '@nutshell/tensor';
-import { Module } from './module.js';
+import { Module, type RemovableHandle } from './module.js';
 
 export interface LayerSummary {
   name: string;
@@ -45,7 +45,7 @@ function inputsOf(input: SummaryInput, dtypes: DType | readonly DType[] | undefi
 export function summary(model: Module, input: SummaryInput, options: { dtypes?: DType | readonly DType[] } = {}): ModelSummary {
   checkOptions('summary', options, ['dtypes']);
   const layers: LayerSummary[] = [];
-  const restore: (() => void)[] = [];
+  const handles: RemovableHandle[] = [];
   const seen = new Set<Module>();
   const modes = [...model.modules()].map((m) => [m, m.training] as const);
   try {
@@ -58,22 +58,12 @@ export function summary(model: Module, input: SummaryInput, options: { dtypes?: 
       if (m === model && own === 0) continue;
       const entry: LayerSummary = { name: m === model ? '(own)' : name, type: m.constructor.name, outputShape: null, params: own };
       layers.push(entry);
-      const original = m.forward;
-      const ownForward = Object.getOwnPropertyDescriptor(m, 'forward'); // an arrow-function field, a patched forward
-      m.forward = (...args: unknown[]) => {
-        const out = original.apply(m, args);
-        entry.outputShape = shapeOf(out);
-        return out;
-      };
-      restore.push(() => {
-        if (ownForward) Object.defineProperty(m, 'forward', ownForward);
-        else delete (m as { forward?: unknown }).forward; // back to the prototype's method
-      });
+      handles.push(m.registerForwardHook((_m, _inputs, out) => void (entry.outputShape = shapeOf(out))));
     }
     model.eval();
     noGrad(() => scope(() => void model.forward(...inputsOf(input, options.dtypes))));
   } finally {
-    restore.forEach((r) => r());
+    handles.forEach((h) => h.remove()); // the last hook removed unwraps each forward
     for (const [m, training] of modes) m.training = training;
   }
   const params = [...model.parameters()];

@@ -123,6 +123,7 @@ describe('Module', () => {
       const outer = new Sequential(new Block(), frozen);
       summary(outer, [3, 4]);
       expect(outer.forward(ones([3, 4])).shape).toEqual([3, 4]); // Block's own forward is back
+      expect(Object.getOwnPropertyDescriptor(frozen, 'forward')).toBeUndefined();
       expect(frozen.training).toBe(false); // a module in eval mode stays so
     });
   });
@@ -321,6 +322,7 @@ describe('PyTorch habits from the transfer-learning trial', () => {
       expect(Array.from(model.forward(x).dataSync())).toEqual(Array.from((model.at(2) as Linear).bias!.dataSync()));
       zeroed.remove();
       handle.remove();
+      expect(Object.getOwnPropertyDescriptor(model.at(1), 'forward')).toBeUndefined(); // the last hook gone, unwrapped
       expect(Array.from(model.forward(x).dataSync())).toEqual(Array.from(y.dataSync()));
       expect(seen).toHaveLength(2);
       const pre = model.at(0).registerForwardPreHook((_m, [input]) => [(input as Tensor).mul(0)]);
