@@ -97,21 +97,28 @@ export class AvgPool1d extends Module {
   }
 }
 
-/** Average pooling to `outputSize` positions, windows [floor(i·L/O), ceil((i+1)·L/O)) as torch.nn.AdaptiveAvgPool1d. */
-export class AdaptiveAvgPool1d extends Module {
+/** An adaptive 1-d pooling layer: its output size, checked when made, and the function that pools. */
+abstract class AdaptivePool1d extends Module {
   readonly outputSize: number;
 
-  constructor(outputSize: Single) {
+  protected constructor(outputSize: Single, private readonly pool: (x: Tensor, outputSize: number) => Tensor) {
     super();
-    this.outputSize = single('AdaptiveAvgPool1d', 'outputSize', outputSize, 1);
+    this.outputSize = single(this.constructor.name, 'outputSize', outputSize, 1);
   }
 
   forward(x: Tensor): Tensor {
-    return adaptiveAvgPool1d(x, this.outputSize);
+    return this.pool(x, this.outputSize);
   }
 
   protected override extraRepr(): string {
     return `outputSize=${this.outputSize}`;
+  }
+}
+
+/** Average pooling to `outputSize` positions, windows [floor(i·L/O), ceil((i+1)·L/O)) as torch.nn.AdaptiveAvgPool1d. */
+export class AdaptiveAvgPool1d extends AdaptivePool1d {
+  constructor(outputSize: Single) {
+    super(outputSize, adaptiveAvgPool1d);
   }
 }
 
@@ -120,19 +127,8 @@ export class AdaptiveAvgPool1d extends Module {
  * torch.nn.AdaptiveMaxPool1d (`AdaptiveMaxPool1d(1)` is a text CNN's max over time). PyTorch's
  * returnIndices is not offered.
  */
-export class AdaptiveMaxPool1d extends Module {
-  readonly outputSize: number;
-
+export class AdaptiveMaxPool1d extends AdaptivePool1d {
   constructor(outputSize: Single) {
-    super();
-    this.outputSize = single('AdaptiveMaxPool1d', 'outputSize', outputSize, 1);
-  }
-
-  forward(x: Tensor): Tensor {
-    return adaptiveMaxPool1d(x, this.outputSize);
-  }
-
-  protected override extraRepr(): string {
-    return `outputSize=${this.outputSize}`;
+    super(outputSize, adaptiveMaxPool1d);
   }
 }

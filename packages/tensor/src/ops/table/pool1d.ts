@@ -32,9 +32,14 @@ function checkInput(fn: string, x: Tensor): void {
   if (s[s.length - 1] === 0 || s[s.length - 2] === 0) throw new ShapeError(`${fn}: input expected non-zero channels and length, got ${fmtShape(s)}`);
 }
 
-/** A window's padding: at most half the kernel, as PyTorch requires. */
-function checkPadding(fn: string, padding: number, kernelSize: number): void {
-  if (padding > Math.floor(kernelSize / 2)) throw new ValueError(`${fn}: padding ${padding} should be at most half of kernelSize ${kernelSize}`);
+/** The input checked, and the window: kernel, stride (default the kernel) and padding (at most half the kernel, as PyTorch requires). */
+function windowOf(fn: string, x: Tensor, kernelSize: Size1d, options: { stride?: Size1d | null; padding?: Size1d }) {
+  checkInput(fn, x);
+  const k = size1d(fn, 'kernelSize', kernelSize, 1);
+  const stride = options.stride === undefined || options.stride === null ? k : size1d(fn, 'stride', options.stride, 1);
+  const padding = size1d(fn, 'padding', options.padding ?? 0, 0);
+  if (padding > Math.floor(k / 2)) throw new ValueError(`${fn}: padding ${padding} should be at most half of kernelSize ${k}`);
+  return { k, stride, padding };
 }
 
 /** Runs a 2-d pooling on x with a height-1 axis inserted before the length, then drops it. */
@@ -53,12 +58,8 @@ export interface MaxPool1dOptions {
 /** The largest value of each window along the length (F.max_pool1d). */
 export function maxPool1d(x: Tensor, kernelSize: Size1d, options: MaxPool1dOptions = {}): Tensor {
   checkOptions('maxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
-  checkInput('maxPool1d', x);
-  const k = size1d('maxPool1d', 'kernelSize', kernelSize, 1);
-  const stride = options.stride === undefined || options.stride === null ? k : size1d('maxPool1d', 'stride', options.stride, 1);
-  const padding = size1d('maxPool1d', 'padding', options.padding ?? 0, 0);
+  const { k, stride, padding } = windowOf('maxPool1d', x, kernelSize, options);
   const dilation = size1d('maxPool1d', 'dilation', options.dilation ?? 1, 1);
-  checkPadding('maxPool1d', padding, k);
   return viaPool2d(x, (x4) => maxPool2d(x4, [1, k], { stride: [1, stride], padding: [0, padding], dilation: [1, dilation], ceilMode: options.ceilMode ?? false }));
 }
 
@@ -76,11 +77,7 @@ export interface AvgPool1dOptions {
 /** The mean of each window along the length (F.avg_pool1d). */
 export function avgPool1d(x: Tensor, kernelSize: Size1d, options: AvgPool1dOptions = {}): Tensor {
   checkOptions('avgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
-  checkInput('avgPool1d', x);
-  const k = size1d('avgPool1d', 'kernelSize', kernelSize, 1);
-  const stride = options.stride === undefined || options.stride === null ? k : size1d('avgPool1d', 'stride', options.stride, 1);
-  const padding = size1d('avgPool1d', 'padding', options.padding ?? 0, 0);
-  checkPadding('avgPool1d', padding, k);
+  const { k, stride, padding } = windowOf('avgPool1d', x, kernelSize, options);
   return viaPool2d(x, (x4) =>
     avgPool2d(x4, [1, k], { stride: [1, stride], padding: [0, padding], ceilMode: options.ceilMode ?? false, countIncludePad: options.countIncludePad ?? true }),
   );
