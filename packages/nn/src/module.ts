@@ -2,7 +2,7 @@
 // its own properties in definition order (the order PyTorch registers them in), so assignment is
 // registration: `this.fc = new Linear(4, 2)`, `this.weight = Parameter(randn(...))`. Buffers
 // (running statistics) are tensors named with registerBuffer. stateDict() keys are PyTorch's.
-import { Device, ShapeError, ValueError, copyInto, fmtShape, keep, noGrad, scope, type DeviceLike, type Tensor } from '@nutshell/tensor';
+import { Device, ShapeError, ValueError, copyInto, fmtShape, keep, noGrad, sameShape, scope, type DeviceLike, type Tensor } from '@nutshell/tensor';
 import { Parameter, isParameter } from './parameter.js';
 
 const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && (v as { isTensor?: boolean }).isTensor === true;
@@ -371,7 +371,7 @@ export abstract class Module {
       const src = given.get(k);
       if (src === undefined) continue;
       if (src === null || !src.isTensor) throw new ValueError(`loadStateDict: '${k}' expected a Tensor, got ${src === null ? 'null' : Array.isArray(src) ? 'an array' : typeof src}`);
-      if (src.shape.length !== dst.shape.length || src.shape.some((d, i) => d !== dst.shape[i])) {
+      if (!sameShape(src.shape, dst.shape)) {
         mismatches.push(`'${k}' has shape ${fmtShape(src.shape)} in the state dict but ${fmtShape(dst.shape)} in the model`);
       }
     }

@@ -9,7 +9,7 @@
 // computes from the packed form. The groups are ordinary differentiable calls of the fused op, in
 // the order of the batch, so gradients and both devices come with them; with one length the call
 // is the plain one.
-import { cat, checkOptions, fmtShape, indexSelect, narrow, pad, select, stack, tensor, transpose, where, ShapeError, Tensor, ValueError, scope } from '@nutshell/tensor';
+import { cat, checkOptions, fmtShape, indexSelect, narrow, pad, sameShape, select, stack, tensor, transpose, where, ShapeError, Tensor, ValueError, scope } from '@nutshell/tensor';
 
 /** A padded batch of sequences and their lengths, as a recurrent layer's input (Note [packed sequences]). */
 export class PackedSequence {
@@ -76,7 +76,7 @@ export function padSequence(sequences: readonly Tensor[], options: PadSequenceOp
   sequences.forEach((s, i) => {
     if (!(s instanceof Tensor)) throw new ValueError(`padSequence: sequences[${i}] expected a Tensor, got ${s === null ? 'null' : typeof s}`);
     if (s.shape.length === 0) throw new ShapeError(`padSequence: sequences[${i}] expected at least 1 dimension (its length), got a 0-d tensor`);
-    if (fmtShape(s.shape.slice(1)) !== fmtShape(sequences[0].shape.slice(1))) {
+    if (!sameShape(s.shape.slice(1), sequences[0].shape.slice(1))) {
       throw new ShapeError(`padSequence: sequences[${i}] ${fmtShape(s.shape)} has trailing dimensions unlike sequences[0] ${fmtShape(sequences[0].shape)}`);
     }
   });

@@ -3,7 +3,7 @@
 // one foreach call per group and device (Note [foreach steps]; one kernel launch on cuda), or with
 // `foreach: false` one call per parameter — the same arithmetic, the same bits.
 // stateDict()/loadStateDict() are keyed by parameter index so training resumes exactly.
-import { ValueError, checkOptions, copyInto, fullLike, keep, noGrad, zerosLike, type Tensor } from '@nutshell/tensor';
+import { ValueError, checkOptions, copyInto, fullLike, keep, noGrad, sameShape, zerosLike, type Tensor } from '@nutshell/tensor';
 
 /**
  * A param group: its parameters and options. Each option is also a property of the group itself
@@ -241,7 +241,7 @@ export abstract class Optimizer<O extends { lr: number }> {
       for (const [k, v] of Object.entries(st)) {
         if (typeof v === 'number') continue;
         if (!v?.isTensor) throw new ValueError(`loadStateDict: state '${k}' of parameter ${idx} expected a Tensor or a number, got ${v === null ? 'null' : typeof v}`);
-        if (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i])) {
+        if (!sameShape(v.shape, p.shape)) {
           throw new ValueError(`loadStateDict: state '${k}' of parameter ${idx} has shape [${v.shape.join(',')}] saved but the parameter is [${p.shape.join(',')}] here (a different model?)`);
         }
       }

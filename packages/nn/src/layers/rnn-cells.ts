@@ -2,7 +2,7 @@
 // from the last output. A cell is its recurrent layer run on a one-step sequence, so it shares
 // the fused op (and its gradient, and cuDNN on cuda) instead of repeating the gate arithmetic.
 // Parameters carry PyTorch's names (weight_ih, weight_hh, bias_ih, bias_hh) and layouts.
-import { checkOptions, fmtShape, gru, lstm, reshape, rnn, zeros, ShapeError, Tensor, ValueError } from '@nutshell/tensor';
+import { checkOptions, fmtShape, gru, lstm, reshape, rnn, sameShape, zeros, ShapeError, Tensor, ValueError } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
@@ -61,7 +61,7 @@ abstract class CellBase extends Module {
     for (const [name, t] of Object.entries(states)) {
       if (t === undefined || t === null) continue;
       if (!(t instanceof Tensor)) throw new ValueError(`${kind}: ${name} expected a Tensor, got ${typeof t}`);
-      if (fmtShape(t.shape) !== fmtShape(stateShape)) throw new ShapeError(`${kind}: ${name} expected shape ${fmtShape(stateShape)} (the input's batch × hiddenSize), got ${fmtShape(t.shape)}`);
+      if (!sameShape(t.shape, stateShape)) throw new ShapeError(`${kind}: ${name} expected shape ${fmtShape(stateShape)} (the input's batch × hiddenSize), got ${fmtShape(t.shape)}`);
       initial[name] = reshape(t, [1, ...stateShape]);
     }
     return { sequence: reshape(x, [1, ...x.shape]), initial, unbatched };

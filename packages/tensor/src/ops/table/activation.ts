@@ -3,6 +3,7 @@
 // sigmoid and tanh differentiate through their output (oneDNN's *_use_dst_for_bwd), the others
 // through their input. The backward ops are differentiable too (double backward, PyTorch's
 // formulas). See Note [helpers are function declarations] in binary.ts.
+import { sameShape as equalShapes } from '../../shape.js';
 import { ShapeError, fmtShape } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
 import { checkOptions } from '../../options.js';
@@ -49,7 +50,7 @@ const sameShape = ([x]: readonly TensorMeta[]) => [{ shape: [...x.shape], dtype:
 
 function backwardOutputs(op: string, data: string) {
   return ([g, x]: readonly TensorMeta[]) => {
-    if (g.shape.length !== x.shape.length || g.shape.some((d, i) => d !== x.shape[i])) {
+    if (!equalShapes(g.shape, x.shape)) {
       throw new ShapeError(`${op}: grad ${fmtShape(g.shape)} and ${data} ${fmtShape(x.shape)} must have the same shape`);
     }
     return [{ shape: [...x.shape], dtype: x.dtype }];

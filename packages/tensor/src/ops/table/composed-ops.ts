@@ -6,7 +6,7 @@
 
 import { DeviceError, DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { isFloating } from '../../dtype.js';
-import { broadcastShapes, normDim, normDims } from '../../shape.js';
+import { broadcastShapes, normDim, normDims, sameShape } from '../../shape.js';
 import { scope } from '../../memory.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { checkOptions } from '../../options.js';
@@ -301,7 +301,7 @@ export function allclose(a: Tensor, b: Tensor, options: IscloseOptions = {}): bo
 export function equal(a: Tensor, b: Tensor): boolean {
   tensorArg('equal', 'input', a);
   tensorArg('equal', 'other', b);
-  if (a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) return false;
+  if (!sameShape(a.shape, b.shape)) return false;
   return scope(() => all(eq(a, b)).dataSync()[0] !== 0);
 }
 

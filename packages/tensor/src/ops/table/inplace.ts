@@ -1,5 +1,6 @@
 // In-place writes (Note: tensors are immutable through ordinary ops; these exist for optimiser
 // steps and for loading weights into parameters that an optimiser already references).
+import { sameShape } from '../../shape.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { isGradEnabled, noGrad } from '../../autograd/grad-mode.js';
 import { isFloating } from '../../dtype.js';
@@ -14,7 +15,7 @@ export const copyIntoOp = defineOp({
   inputs: [{ name: 'dst', dtypes: ALL }, { name: 'src', dtypes: ALL }],
   attrs: {},
   outputs: ([dst, src]) => {
-    if (dst.shape.length !== src.shape.length || dst.shape.some((d, i) => d !== src.shape[i])) {
+    if (!sameShape(dst.shape, src.shape)) {
       throw new ShapeError(`copyInto: src shape ${fmtShape(src.shape)} does not match dst shape ${fmtShape(dst.shape)}`);
     }
     return [{ shape: [...dst.shape], dtype: dst.dtype }];
@@ -67,7 +68,7 @@ export function writeBack(op: string, x: Tensor, result: () => Tensor, sources: 
   return noGrad(() =>
     scope(() => {
       const r = result();
-      if (r.shape.length !== x.shape.length || r.shape.some((d, i) => d !== x.shape[i])) {
+      if (!sameShape(r.shape, x.shape)) {
         throw new ShapeError(`${op}: the result's shape ${fmtShape(r.shape)} does not match the tensor's ${fmtShape(x.shape)} (in-place results cannot broadcast the tensor itself)`);
       }
       if (isFloating(r.dtype) && !isFloating(x.dtype)) throw new DTypeError(`${op}: a ${r.dtype} result cannot be written into a ${x.dtype} tensor in place`);

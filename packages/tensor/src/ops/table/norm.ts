@@ -10,6 +10,7 @@
 // function returns them detached; the op itself gives them their true derivative with respect to
 // the input (the gradient check sees every output), which PyTorch, whose running statistics are
 // buffers, never needs.
+import { sameShape } from '../../shape.js';
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
@@ -193,7 +194,7 @@ export const batchNormBackwardOp = defineOp<{ training: boolean; eps: number }>(
   attrs: { training: { kind: 'bool', default: true }, eps: { kind: 'float', default: 1e-5 } },
   outputs: ([gy, x, w, mean, variance], a) => {
     const c = checkBatchInput('batchNormBackward', x);
-    if (gy.shape.length !== x.shape.length || gy.shape.some((d, i) => d !== x.shape[i])) {
+    if (!sameShape(gy.shape, x.shape)) {
       throw new ShapeError(`batchNormBackward: gradOutput expected the input's shape ${fmtShape(x.shape)}, got ${fmtShape(gy.shape)}`);
     }
     checkParam('batchNormBackward', 'weight', w, [c]);
@@ -347,7 +348,7 @@ export const layerNormBackwardOp = defineOp<LayerNormAttrs>({
   attrs: { normalizedShape: { kind: 'ints' }, eps: { kind: 'float', default: 1e-5 } },
   outputs: ([gy, x, w, mean, variance], a) => {
     const rows = layerNormRows('layerNormBackward', x, a.normalizedShape);
-    if (gy.shape.length !== x.shape.length || gy.shape.some((d, i) => d !== x.shape[i])) {
+    if (!sameShape(gy.shape, x.shape)) {
       throw new ShapeError(`layerNormBackward: gradOutput expected the input's shape ${fmtShape(x.shape)}, got ${fmtShape(gy.shape)}`);
     }
     checkParam('layerNormBackward', 'weight', w, a.normalizedShape);

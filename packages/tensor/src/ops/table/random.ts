@@ -11,7 +11,7 @@
 import { Device, getDefaultDevice } from '../../device.js';
 import { checkDType, type DType } from '../../dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
-import { checkShape, numelOf } from '../../shape.js';
+import { checkShape, numelOf, sameShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply, applyOn } from '../apply.js';
 import { defineOp, FLOAT } from '../declare.js';
@@ -273,7 +273,7 @@ export const dropoutBackwardOp = defineOp<{ scale: number }>({
   inputs: [{ name: 'grad', dtypes: FLOAT }, { name: 'mask', dtypes: ['bool'], differentiable: false }],
   attrs: { scale: { kind: 'float' } },
   outputs: ([g, mask]) => {
-    if (g.shape.length !== mask.shape.length || g.shape.some((d, i) => d !== mask.shape[i])) {
+    if (!sameShape(g.shape, mask.shape)) {
       throw new ShapeError(`dropoutBackward: mask shape ${fmtShape(mask.shape)} does not match grad shape ${fmtShape(g.shape)}`);
     }
     return [{ shape: [...g.shape], dtype: 'float32' }];

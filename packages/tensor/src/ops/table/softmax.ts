@@ -1,7 +1,7 @@
 // softmax and logSoftmax over one dim, with their backward ops (oneDNN's (log)softmax forward and
 // backward primitives on cpu); autograd calls the backward ops, whose own gradients are composed.
 import { ShapeError, fmtShape } from '../../errors.js';
-import { normDim } from '../../shape.js';
+import { normDim, sameShape as equalShapes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { defineOp, FLOAT, type Sample, type TensorMeta } from '../declare.js';
@@ -30,7 +30,7 @@ const backwardSamples: Sample[] = samples
 
 function sameShape(op: string, names: [string, string]) {
   return ([a, b]: readonly TensorMeta[], attrs: DimAttr) => {
-    if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
+    if (!equalShapes(a.shape, b.shape)) {
       throw new ShapeError(`${op}: ${names[1]} has shape ${fmtShape(b.shape)} but ${names[0]} has ${fmtShape(a.shape)}`);
     }
     normDim(op, attrs.dim, a.shape.length);
