@@ -8,7 +8,7 @@ import { Module } from '../module.js';
 export type Reduction = 'mean' | 'sum' | 'none';
 
 /**
- * A loss module's options, checked when it is made (as PyTorch's constructors check theirs)
+ * A loss module's options (their keys and reduction; a loss checks its own others), checked when it is made (as PyTorch's constructors check theirs)
  * rather than at the first forward, far from the line that wrote `reduction: 'avg'`.
  */
 abstract class Loss<O extends object> extends Module {
@@ -19,10 +19,6 @@ abstract class Loss<O extends object> extends Module {
     const reduction = (options as { reduction?: unknown }).reduction;
     if (reduction !== undefined && !reductions.includes(reduction as string)) {
       throw new ValueError(`${name}: reduction expected one of ${reductions.map((r) => `'${r}'`).join(', ')}, got ${JSON.stringify(reduction)}`);
-    }
-    const smoothing = (options as { labelSmoothing?: unknown }).labelSmoothing;
-    if (smoothing !== undefined && !(typeof smoothing === 'number' && smoothing >= 0 && smoothing <= 1)) {
-      throw new ValueError(`${name}: labelSmoothing expected a number in [0, 1], got ${JSON.stringify(smoothing)}`);
     }
   }
 }
@@ -38,6 +34,10 @@ export interface CrossEntropyOptions {
 export class CrossEntropyLoss extends Loss<CrossEntropyOptions> {
   constructor(options: CrossEntropyOptions = {}) {
     super(options, ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
+    const smoothing = options.labelSmoothing;
+    if (smoothing !== undefined && !(typeof smoothing === 'number' && smoothing >= 0 && smoothing <= 1)) {
+      throw new ValueError(`CrossEntropyLoss: labelSmoothing expected a number in [0, 1], got ${JSON.stringify(smoothing)}`);
+    }
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return crossEntropy(input, target, this.options);
