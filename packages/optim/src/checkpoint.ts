@@ -5,9 +5,8 @@
 // groups as JSON in the metadata entry `param_groups` (snake_case options, `params` as indices).
 import { DataError, ValueError, checkSafetensorsMetadata, encodeSafetensors, readTogether, readSafetensorsFile, tensor, writeFileAtomic, type RawTensor, type Tensor } from '@nutshell/tensor';
 import type { Optimizer, OptimizerState } from './optimizer.js';
+import { toCamel, toSnake } from './names.js';
 
-const toSnake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const toCamel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Writes `optimizer`'s state to `path` (reads every state tensor without blocking the event loop). */
 export async function saveOptimizer(optimizer: Optimizer<{ lr: number }>, path: string, metadata: Record<string, string> = {}): Promise<void> {

@@ -4,6 +4,7 @@
 // `foreach: false` one call per parameter — the same arithmetic, the same bits.
 // stateDict()/loadStateDict() are keyed by parameter index so training resumes exactly.
 import { ValueError, checkOptions, copyInto, fullLike, keep, noGrad, sameShape, zerosLike, type Tensor } from '@nutshell/tensor';
+import { toCamel } from './names.js';
 
 /**
  * A param group: its parameters and options. Each option is also a property of the group itself
@@ -25,7 +26,7 @@ const SCHEDULER_KEYS = new Set(['initialLr', 'maxLr', 'minLr', 'baseMomentum', '
  */
 function checkGroupKey(owner: string, key: string, options: readonly string[]): void {
   if (options.includes(key)) return;
-  const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const camel = toCamel(key);
   const near = options.find((o) => o === camel || o.toLowerCase() === key.toLowerCase().replace(/_/g, ''));
   if (near) throw new ValueError(`${owner}: param group option '${key}' is spelled '${near}' here`);
 }

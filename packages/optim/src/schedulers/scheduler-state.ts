@@ -7,12 +7,6 @@
 // `{ optimizer: null }` replace the optimizer.
 import { ValueError } from '@nutshell/tensor';
 
-/** PyTorch's spelling of a setting: snake_case, with its own capitals for T_max, T_0, T_mult. */
-export function torchName(key: string): string {
-  if (/^T[A-Z0-9]/.test(key)) return `T_${key.slice(1).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/^_/, '').toLowerCase()}`;
-  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
 /** Keys PyTorch's schedulers save that carry nothing this API uses. */
 const TORCH_BOOKKEEPING = new Set([
   'verbose', '_get_lr_called_within_step', '_is_initial', '_last_lr', 'lr_lambdas', '_initial_step_count', 'default_min_lr',
