@@ -30,7 +30,7 @@ function deepCopy(value: unknown, copies: Map<unknown, unknown>): unknown {
   if (copies.has(value)) return copies.get(value);
   if (isTensor(value)) {
     if (value.isDisposed) return value; // a dead cache (a forward's last output, say): nothing to copy
-    const copy = keep(value.detach().clone());
+    const copy = keep(value.clone()); // under clone()'s noGrad: no graph to detach from
     if (isParameter(value)) Parameter(copy, value.requiresGrad);
     copies.set(value, copy);
     return copy;

@@ -14,7 +14,7 @@ export async function readTogether(tensors: readonly Tensor[]): Promise<AnyTyped
   const copies: Tensor[] = [];
   try {
     noGrad(() => {
-      for (const t of tensors) copies.push(keep(clone(t.detach())));
+      for (const t of tensors) copies.push(keep(clone(t))); // under noGrad: the copies join no graph
     });
     return await Promise.all(copies.map((c) => c.data()));
   } finally {
