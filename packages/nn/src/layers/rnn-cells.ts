@@ -50,13 +50,12 @@ abstract class CellBase extends Module {
    * The input as a one-step sequence, and a state as the layer's [1, batch, hidden] (or
    * [1, hidden] unbatched). Checked here so the messages name the cell and its arguments.
    */
-  protected step(x: Tensor, states: Record<string, Tensor | null | undefined>): { sequence: Tensor; initial: Record<string, Tensor | undefined>; unbatched: boolean } {
+  protected step(x: Tensor, states: Record<string, Tensor | null | undefined>): { sequence: Tensor; initial: Record<string, Tensor | undefined> } {
     const kind = this.kind;
     if (!(x instanceof Tensor)) throw new ValueError(`${kind}: input expected a Tensor, got ${x === null ? 'null' : typeof x}`);
     if (x.shape.length !== 1 && x.shape.length !== 2) throw new ShapeError(`${kind}: input expected [batch, ${this.inputSize}] or unbatched [${this.inputSize}], got ${fmtShape(x.shape)}`);
     if (x.shape[x.shape.length - 1] !== this.inputSize) throw new ShapeError(`${kind}: input expected ${this.inputSize} features (the cell's inputSize), got ${fmtShape(x.shape)}`);
-    const unbatched = x.shape.length === 1;
-    const stateShape = unbatched ? [this.hiddenSize] : [x.shape[0], this.hiddenSize];
+    const stateShape = x.shape.length === 1 ? [this.hiddenSize] : [x.shape[0], this.hiddenSize];
     const initial: Record<string, Tensor | undefined> = {};
     for (const [name, t] of Object.entries(states)) {
       if (t === undefined || t === null) continue;
@@ -64,7 +63,7 @@ abstract class CellBase extends Module {
       if (!sameShape(t.shape, stateShape)) throw new ShapeError(`${kind}: ${name} expected shape ${fmtShape(stateShape)} (the input's batch × hiddenSize), got ${fmtShape(t.shape)}`);
       initial[name] = reshape(t, [1, ...stateShape]);
     }
-    return { sequence: reshape(x, [1, ...x.shape]), initial, unbatched };
+    return { sequence: reshape(x, [1, ...x.shape]), initial };
   }
 
   /** A layer's final state [1, …] as the cell's. */
