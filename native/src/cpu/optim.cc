@@ -1,8 +1,10 @@
-// Fused optimiser updates (PyTorch's single-tensor algorithms, step for step). Each writes the
+// Fused optimiser updates (PyTorch's single-tensor algorithms, step for step; the Adam family,
+// Adamax and Adadelta element by element as core/optim_update.h defines them for both backends). Each writes the
 // parameter and its state in place; one pass over memory instead of a dozen elementwise ops. The
 // foreach ops (Note [foreach steps] in ops/table/optim.ts) run the single kernel per parameter.
 #include <cmath>
 
+#include "../core/optim_update.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
 
@@ -29,32 +31,39 @@ void sgdStep(core::OpCall& call) {
 }
 
 void adamStep(core::OpCall& call) {
-  auto a = core::AdamStepAttrs::decode(call.reader());
+  const core::optim::AdamScalars s = core::optim::adam_scalars(core::AdamStepAttrs::decode(call.reader()));
   float* p = call.out(0).data<float>();
   const float* g = call.in(1).data<float>();
   float* m = call.out(1).data<float>();
   float* v = call.out(2).data<float>();
-  float* vmax = a.amsgrad ? call.out(3).data<float>() : nullptr;
+  float* vmax = s.amsgrad ? call.out(3).data<float>() : nullptr;
   const int64_t n = call.out(0).numel();
-  const double bc1 = 1.0 - std::pow(a.beta1, static_cast<double>(a.step));
-  const double bc2 = 1.0 - std::pow(a.beta2, static_cast<double>(a.step));
-  const float step_size = static_cast<float>(a.lr / bc1), bc2_sqrt = static_cast<float>(std::sqrt(bc2));
-  const float b1 = static_cast<float>(a.beta1), b2 = static_cast<float>(a.beta2), eps = static_cast<float>(a.eps);
-  const float wd = static_cast<float>(a.weightDecay), lr = static_cast<float>(a.lr), sign = a.maximize ? -1.f : 1.f;
   NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
-    for (int64_t i = 0; i < n; ++i) {
-      float d = sign * g[i];
-      if (a.decoupled) p[i] *= 1.f - lr * wd;  // AdamW
-      else d += wd * p[i];
-      m[i] = b1 * m[i] + (1.f - b1) * d;
-      v[i] = b2 * v[i] + (1.f - b2) * d * d;
-      float second = v[i];
-      if (vmax) {
-        vmax[i] = std::max(vmax[i], v[i]);
-        second = vmax[i];
-      }
-      p[i] -= step_size * m[i] / (std::sqrt(second) / bc2_sqrt + eps);
-    }
+    for (int64_t i = 0; i < n; ++i) core::optim::adam_update(s, p[i], g[i], m[i], v[i], vmax ? vmax + i : nullptr);
+  );
+}
+
+void adamaxStep(core::OpCall& call) {
+  const core::optim::AdamaxScalars s = core::optim::adamax_scalars(core::AdamaxStepAttrs::decode(call.reader()));
+  float* p = call.out(0).data<float>();
+  const float* g = call.in(1).data<float>();
+  float* m = call.out(1).data<float>();
+  float* u = call.out(2).data<float>();
+  const int64_t n = call.out(0).numel();
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) core::optim::adamax_update(s, p[i], g[i], m[i], u[i]);
+  );
+}
+
+void adadeltaStep(core::OpCall& call) {
+  const core::optim::AdadeltaScalars s = core::optim::adadelta_scalars(core::AdadeltaStepAttrs::decode(call.reader()));
+  float* p = call.out(0).data<float>();
+  const float* g = call.in(1).data<float>();
+  float* sq = call.out(1).data<float>();
+  float* acc = call.out(2).data<float>();
+  const int64_t n = call.out(0).numel();
+  NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; ++i) core::optim::adadelta_update(s, p[i], g[i], sq[i], acc[i]);
   );
 }
 
@@ -128,5 +137,7 @@ void sgdStepForeach(core::OpCall& call) { per_parameter(call, 3, 2, sgdStep); }
 void adamStepForeach(core::OpCall& call) { per_parameter(call, 5, 4, adamStep); }
 void rmspropStepForeach(core::OpCall& call) { per_parameter(call, 5, 4, rmspropStep); }
 void adagradStepForeach(core::OpCall& call) { per_parameter(call, 3, 2, adagradStep); }
+void adamaxStepForeach(core::OpCall& call) { per_parameter(call, 4, 3, adamaxStep); }
+void adadeltaStepForeach(core::OpCall& call) { per_parameter(call, 4, 3, adadeltaStep); }
 
 }  // namespace nutshell::cpu

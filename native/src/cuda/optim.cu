@@ -10,6 +10,7 @@
 // step is one launch where PyTorch's foreach takes several. A single step is a list of one.
 #include <cmath>
 
+#include "../core/optim_update.h"
 #include "../gen/cuda_kernels.gen.h"
 #include "common.cuh"
 
@@ -91,27 +92,20 @@ struct SgdUpdate {
 };
 
 struct AdamUpdate {
-  float step_size, bc2_sqrt, b1, b2, eps, wd, lr, sign;
-  bool decoupled, amsgrad;
+  core::optim::AdamScalars s;
   __device__ void operator()(float* const* q, int64_t i) const {
-    float* p = q[0];
-    const float* g = q[1];
-    float *m = q[2], *v = q[3], *vmax = q[4];
-    float d = sign * g[i];
-    float pi = p[i];
-    if (decoupled) pi *= 1.f - lr * wd;  // AdamW
-    else d += wd * pi;
-    const float mi = b1 * m[i] + (1.f - b1) * d;
-    const float vi = b2 * v[i] + (1.f - b2) * d * d;
-    m[i] = mi;
-    v[i] = vi;
-    float second = vi;
-    if (amsgrad) {
-      second = vmax[i] < vi ? vi : vmax[i];  // std::max
-      vmax[i] = second;
-    }
-    p[i] = pi - step_size * mi / (sqrtf(second) / bc2_sqrt + eps);
+    core::optim::adam_update(s, q[0][i], q[1][i], q[2][i], q[3][i], s.amsgrad ? q[4] + i : nullptr);
   }
+};
+
+struct AdamaxUpdate {
+  core::optim::AdamaxScalars s;
+  __device__ void operator()(float* const* q, int64_t i) const { core::optim::adamax_update(s, q[0][i], q[1][i], q[2][i], q[3][i]); }
+};
+
+struct AdadeltaUpdate {
+  core::optim::AdadeltaScalars s;
+  __device__ void operator()(float* const* q, int64_t i) const { core::optim::adadelta_update(s, q[0][i], q[1][i], q[2][i], q[3][i]); }
 };
 
 struct RmspropUpdate {
@@ -164,13 +158,15 @@ void sgd_steps(const core::OpCall& call) {
 }
 
 void adam_steps(const core::OpCall& call) {
-  auto a = core::AdamStepAttrs::decode(call.reader());
-  const double bc1 = 1.0 - std::pow(a.beta1, static_cast<double>(a.step));
-  const double bc2 = 1.0 - std::pow(a.beta2, static_cast<double>(a.step));
-  const AdamUpdate update{static_cast<float>(a.lr / bc1), static_cast<float>(std::sqrt(bc2)), static_cast<float>(a.beta1), static_cast<float>(a.beta2),
-                          static_cast<float>(a.eps), static_cast<float>(a.weightDecay), static_cast<float>(a.lr), a.maximize ? -1.f : 1.f, a.decoupled,
-                          a.amsgrad};
-  launch_steps<5>(call, 5, 4, update);
+  launch_steps<5>(call, 5, 4, AdamUpdate{core::optim::adam_scalars(core::AdamStepAttrs::decode(call.reader()))});
+}
+
+void adamax_steps(const core::OpCall& call) {
+  launch_steps<4>(call, 4, 3, AdamaxUpdate{core::optim::adamax_scalars(core::AdamaxStepAttrs::decode(call.reader()))});
+}
+
+void adadelta_steps(const core::OpCall& call) {
+  launch_steps<4>(call, 4, 3, AdadeltaUpdate{core::optim::adadelta_scalars(core::AdadeltaStepAttrs::decode(call.reader()))});
 }
 
 void rmsprop_steps(const core::OpCall& call) {
@@ -198,5 +194,9 @@ void rmspropStep(core::OpCall& call) { rmsprop_steps(call); }
 void rmspropStepForeach(core::OpCall& call) { rmsprop_steps(call); }
 void adagradStep(core::OpCall& call) { adagrad_steps(call); }
 void adagradStepForeach(core::OpCall& call) { adagrad_steps(call); }
+void adamaxStep(core::OpCall& call) { adamax_steps(call); }
+void adamaxStepForeach(core::OpCall& call) { adamax_steps(call); }
+void adadeltaStep(core::OpCall& call) { adadelta_steps(call); }
+void adadeltaStepForeach(core::OpCall& call) { adadelta_steps(call); }
 
 }  // namespace nutshell::cuda

@@ -6,10 +6,14 @@ namespace nutshell::cpu {
 void abs(core::OpCall& call);
 void acos(core::OpCall& call);
 void acosh(core::OpCall& call);
+void adadeltaStep(core::OpCall& call);
+void adadeltaStepForeach(core::OpCall& call);
 void adagradStep(core::OpCall& call);
 void adagradStepForeach(core::OpCall& call);
 void adamStep(core::OpCall& call);
 void adamStepForeach(core::OpCall& call);
+void adamaxStep(core::OpCall& call);
+void adamaxStepForeach(core::OpCall& call);
 void adaptiveAvgPool2d(core::OpCall& call);
 void adaptiveAvgPool2dBackward(core::OpCall& call);
 void add(core::OpCall& call);

@@ -8,10 +8,14 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::abs, &abs);
   registry.add(core::DeviceType::cuda, core::OpId::acos, &acos);
   registry.add(core::DeviceType::cuda, core::OpId::acosh, &acosh);
+  registry.add(core::DeviceType::cuda, core::OpId::adadeltaStep, &adadeltaStep);
+  registry.add(core::DeviceType::cuda, core::OpId::adadeltaStepForeach, &adadeltaStepForeach);
   registry.add(core::DeviceType::cuda, core::OpId::adagradStep, &adagradStep);
   registry.add(core::DeviceType::cuda, core::OpId::adagradStepForeach, &adagradStepForeach);
   registry.add(core::DeviceType::cuda, core::OpId::adamStep, &adamStep);
   registry.add(core::DeviceType::cuda, core::OpId::adamStepForeach, &adamStepForeach);
+  registry.add(core::DeviceType::cuda, core::OpId::adamaxStep, &adamaxStep);
+  registry.add(core::DeviceType::cuda, core::OpId::adamaxStepForeach, &adamaxStepForeach);
   registry.add(core::DeviceType::cuda, core::OpId::adaptiveAvgPool2d, &adaptiveAvgPool2d);
   registry.add(core::DeviceType::cuda, core::OpId::adaptiveAvgPool2dBackward, &adaptiveAvgPool2dBackward);
   registry.add(core::DeviceType::cuda, core::OpId::add, &add);

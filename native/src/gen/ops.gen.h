@@ -11,172 +11,180 @@ enum class OpId : int32_t {
   abs = 0,
   acos = 1,
   acosh = 2,
-  adagradStep = 3,
-  adagradStepForeach = 4,
-  adamStep = 5,
-  adamStepForeach = 6,
-  adaptiveAvgPool2d = 7,
-  adaptiveAvgPool2dBackward = 8,
-  add = 9,
-  arange = 10,
-  argmax = 11,
-  argmin = 12,
-  asin = 13,
-  asinh = 14,
-  atan = 15,
-  atan2 = 16,
-  atanh = 17,
-  avgPool2d = 18,
-  avgPool2dBackward = 19,
-  batchNorm = 20,
-  batchNormBackward = 21,
-  bernoulli = 22,
-  binaryCrossEntropy = 23,
-  binaryCrossEntropyBackward = 24,
-  binaryCrossEntropyWithLogits = 25,
-  binaryCrossEntropyWithLogitsBackward = 26,
-  cast = 27,
-  cat = 28,
-  ceil = 29,
-  chunk = 30,
-  clamp = 31,
-  conv2d = 32,
-  conv2dBackwardData = 33,
-  conv2dBackwardWeights = 34,
-  copyInto = 35,
-  cos = 36,
-  cosh = 37,
-  crossEntropy = 38,
-  crossEntropyBackward = 39,
-  div = 40,
-  dropout = 41,
-  dropoutBackward = 42,
-  elu = 43,
-  eluBackward = 44,
-  embedding = 45,
-  embeddingBackward = 46,
-  eq = 47,
-  erf = 48,
-  erfc = 49,
-  evenlyDistributeBackward = 50,
-  exp = 51,
-  expand = 52,
-  expm1 = 53,
-  eye = 54,
-  fill = 55,
-  floor = 56,
-  floorDivide = 57,
-  fmod = 58,
-  gather = 59,
-  ge = 60,
-  gelu = 61,
-  geluBackward = 62,
-  gru = 63,
-  gruBackward = 64,
-  gt = 65,
-  indexSelect = 66,
-  indexSelectBackward = 67,
-  l1Loss = 68,
-  l1LossBackward = 69,
-  layerNorm = 70,
-  layerNormBackward = 71,
-  le = 72,
-  leakyRelu = 73,
-  leakyReluBackward = 74,
-  linear = 75,
-  linspace = 76,
-  log = 77,
-  log10 = 78,
-  log1p = 79,
-  log2 = 80,
-  logSoftmax = 81,
-  logSoftmaxBackward = 82,
-  logicalAnd = 83,
-  logicalNot = 84,
-  logicalOr = 85,
-  logsumexp = 86,
-  logsumexpBackward = 87,
-  lstm = 88,
-  lstmBackward = 89,
-  lt = 90,
-  matmul = 91,
-  max = 92,
-  maxDim = 93,
-  maxPool2d = 94,
-  maxPool2dBackward = 95,
-  maximum = 96,
-  mean = 97,
-  min = 98,
-  minDim = 99,
-  minimum = 100,
-  mseLoss = 101,
-  mseLossBackward = 102,
-  mul = 103,
-  narrow = 104,
-  ne = 105,
-  neg = 106,
-  nllLoss = 107,
-  nllLossBackward = 108,
-  pad = 109,
-  padBackward = 110,
-  permute = 111,
-  pow = 112,
-  powScalar = 113,
-  rand = 114,
-  randint = 115,
-  randn = 116,
-  relu = 117,
-  reluBackward = 118,
-  remainder = 119,
-  rmspropStep = 120,
-  rmspropStepForeach = 121,
-  rnn = 122,
-  rnnBackward = 123,
-  rnnWorkspaceSize = 124,
-  round = 125,
-  rsqrt = 126,
-  scatterAdd = 127,
-  sgdStep = 128,
-  sgdStepForeach = 129,
-  sigmoid = 130,
-  sigmoidBackward = 131,
-  sign = 132,
-  sin = 133,
-  sinh = 134,
-  slice = 135,
-  sliceBackward = 136,
-  softmax = 137,
-  softmaxBackward = 138,
-  softplus = 139,
-  softplusBackward = 140,
-  sort = 141,
-  split = 142,
-  sqrt = 143,
-  stack = 144,
-  std = 145,
-  sub = 146,
-  sum = 147,
-  tan = 148,
-  tanh = 149,
-  tanhBackward = 150,
-  topk = 151,
-  transpose = 152,
-  trunc = 153,
-  valueSelectingReductionBackward = 154,
-  var = 155,
-  where = 156,
+  adadeltaStep = 3,
+  adadeltaStepForeach = 4,
+  adagradStep = 5,
+  adagradStepForeach = 6,
+  adamStep = 7,
+  adamStepForeach = 8,
+  adamaxStep = 9,
+  adamaxStepForeach = 10,
+  adaptiveAvgPool2d = 11,
+  adaptiveAvgPool2dBackward = 12,
+  add = 13,
+  arange = 14,
+  argmax = 15,
+  argmin = 16,
+  asin = 17,
+  asinh = 18,
+  atan = 19,
+  atan2 = 20,
+  atanh = 21,
+  avgPool2d = 22,
+  avgPool2dBackward = 23,
+  batchNorm = 24,
+  batchNormBackward = 25,
+  bernoulli = 26,
+  binaryCrossEntropy = 27,
+  binaryCrossEntropyBackward = 28,
+  binaryCrossEntropyWithLogits = 29,
+  binaryCrossEntropyWithLogitsBackward = 30,
+  cast = 31,
+  cat = 32,
+  ceil = 33,
+  chunk = 34,
+  clamp = 35,
+  conv2d = 36,
+  conv2dBackwardData = 37,
+  conv2dBackwardWeights = 38,
+  copyInto = 39,
+  cos = 40,
+  cosh = 41,
+  crossEntropy = 42,
+  crossEntropyBackward = 43,
+  div = 44,
+  dropout = 45,
+  dropoutBackward = 46,
+  elu = 47,
+  eluBackward = 48,
+  embedding = 49,
+  embeddingBackward = 50,
+  eq = 51,
+  erf = 52,
+  erfc = 53,
+  evenlyDistributeBackward = 54,
+  exp = 55,
+  expand = 56,
+  expm1 = 57,
+  eye = 58,
+  fill = 59,
+  floor = 60,
+  floorDivide = 61,
+  fmod = 62,
+  gather = 63,
+  ge = 64,
+  gelu = 65,
+  geluBackward = 66,
+  gru = 67,
+  gruBackward = 68,
+  gt = 69,
+  indexSelect = 70,
+  indexSelectBackward = 71,
+  l1Loss = 72,
+  l1LossBackward = 73,
+  layerNorm = 74,
+  layerNormBackward = 75,
+  le = 76,
+  leakyRelu = 77,
+  leakyReluBackward = 78,
+  linear = 79,
+  linspace = 80,
+  log = 81,
+  log10 = 82,
+  log1p = 83,
+  log2 = 84,
+  logSoftmax = 85,
+  logSoftmaxBackward = 86,
+  logicalAnd = 87,
+  logicalNot = 88,
+  logicalOr = 89,
+  logsumexp = 90,
+  logsumexpBackward = 91,
+  lstm = 92,
+  lstmBackward = 93,
+  lt = 94,
+  matmul = 95,
+  max = 96,
+  maxDim = 97,
+  maxPool2d = 98,
+  maxPool2dBackward = 99,
+  maximum = 100,
+  mean = 101,
+  min = 102,
+  minDim = 103,
+  minimum = 104,
+  mseLoss = 105,
+  mseLossBackward = 106,
+  mul = 107,
+  narrow = 108,
+  ne = 109,
+  neg = 110,
+  nllLoss = 111,
+  nllLossBackward = 112,
+  pad = 113,
+  padBackward = 114,
+  permute = 115,
+  pow = 116,
+  powScalar = 117,
+  rand = 118,
+  randint = 119,
+  randn = 120,
+  relu = 121,
+  reluBackward = 122,
+  remainder = 123,
+  rmspropStep = 124,
+  rmspropStepForeach = 125,
+  rnn = 126,
+  rnnBackward = 127,
+  rnnWorkspaceSize = 128,
+  round = 129,
+  rsqrt = 130,
+  scatterAdd = 131,
+  sgdStep = 132,
+  sgdStepForeach = 133,
+  sigmoid = 134,
+  sigmoidBackward = 135,
+  sign = 136,
+  sin = 137,
+  sinh = 138,
+  slice = 139,
+  sliceBackward = 140,
+  softmax = 141,
+  softmaxBackward = 142,
+  softplus = 143,
+  softplusBackward = 144,
+  sort = 145,
+  split = 146,
+  sqrt = 147,
+  stack = 148,
+  std = 149,
+  sub = 150,
+  sum = 151,
+  tan = 152,
+  tanh = 153,
+  tanhBackward = 154,
+  topk = 155,
+  transpose = 156,
+  trunc = 157,
+  valueSelectingReductionBackward = 158,
+  var = 159,
+  where = 160,
 };
-constexpr int kOpCount = 157;
+constexpr int kOpCount = 161;
 
 inline const char* op_name(OpId id) {
   static const char* const names[] = {
       "abs",
       "acos",
       "acosh",
+      "adadeltaStep",
+      "adadeltaStepForeach",
       "adagradStep",
       "adagradStepForeach",
       "adamStep",
       "adamStepForeach",
+      "adamaxStep",
+      "adamaxStepForeach",
       "adaptiveAvgPool2d",
       "adaptiveAvgPool2dBackward",
       "add",
@@ -335,6 +343,10 @@ inline const char* op_name(OpId id) {
 enum class MarkedInputs { propagate, overwrite, skip_update };
 inline MarkedInputs marked_inputs(OpId id) {
   switch (id) {
+    case OpId::adadeltaStep:
+      return MarkedInputs::skip_update;
+    case OpId::adadeltaStepForeach:
+      return MarkedInputs::skip_update;
     case OpId::adagradStep:
       return MarkedInputs::skip_update;
     case OpId::adagradStepForeach:
@@ -342,6 +354,10 @@ inline MarkedInputs marked_inputs(OpId id) {
     case OpId::adamStep:
       return MarkedInputs::skip_update;
     case OpId::adamStepForeach:
+      return MarkedInputs::skip_update;
+    case OpId::adamaxStep:
+      return MarkedInputs::skip_update;
+    case OpId::adamaxStepForeach:
       return MarkedInputs::skip_update;
     case OpId::copyInto:
       return MarkedInputs::overwrite;
@@ -357,6 +373,40 @@ inline MarkedInputs marked_inputs(OpId id) {
       return MarkedInputs::propagate;
   }
 }
+
+struct AdadeltaStepAttrs {
+  double lr;
+  double rho;
+  double eps;
+  double weightDecay;
+  bool maximize;
+  static AdadeltaStepAttrs decode(AttrReader r) {
+    AdadeltaStepAttrs a;
+    a.lr = r.real();
+    a.rho = r.real();
+    a.eps = r.real();
+    a.weightDecay = r.real();
+    a.maximize = r.boolean();
+    return a;
+  }
+};
+
+struct AdadeltaStepForeachAttrs {
+  double lr;
+  double rho;
+  double eps;
+  double weightDecay;
+  bool maximize;
+  static AdadeltaStepForeachAttrs decode(AttrReader r) {
+    AdadeltaStepForeachAttrs a;
+    a.lr = r.real();
+    a.rho = r.real();
+    a.eps = r.real();
+    a.weightDecay = r.real();
+    a.maximize = r.boolean();
+    return a;
+  }
+};
 
 struct AdagradStepAttrs {
   double lr;
@@ -397,6 +447,7 @@ struct AdagradStepForeachAttrs {
 };
 
 struct AdamStepAttrs {
+  enum class Variant : int32_t { adam, nadam, radam };
   double lr;
   double beta1;
   double beta2;
@@ -406,6 +457,9 @@ struct AdamStepAttrs {
   bool amsgrad;
   bool maximize;
   int64_t step;
+  Variant variant;
+  double momentumDecay;
+  double muProduct;
   static AdamStepAttrs decode(AttrReader r) {
     AdamStepAttrs a;
     a.lr = r.real();
@@ -417,11 +471,15 @@ struct AdamStepAttrs {
     a.amsgrad = r.boolean();
     a.maximize = r.boolean();
     a.step = r.integer();
+    a.variant = static_cast<Variant>(r.enumeration(3));
+    a.momentumDecay = r.real();
+    a.muProduct = r.real();
     return a;
   }
 };
 
 struct AdamStepForeachAttrs {
+  enum class Variant : int32_t { adam, nadam, radam };
   double lr;
   double beta1;
   double beta2;
@@ -431,6 +489,9 @@ struct AdamStepForeachAttrs {
   bool amsgrad;
   bool maximize;
   int64_t step;
+  Variant variant;
+  double momentumDecay;
+  double muProduct;
   static AdamStepForeachAttrs decode(AttrReader r) {
     AdamStepForeachAttrs a;
     a.lr = r.real();
@@ -440,6 +501,51 @@ struct AdamStepForeachAttrs {
     a.weightDecay = r.real();
     a.decoupled = r.boolean();
     a.amsgrad = r.boolean();
+    a.maximize = r.boolean();
+    a.step = r.integer();
+    a.variant = static_cast<Variant>(r.enumeration(3));
+    a.momentumDecay = r.real();
+    a.muProduct = r.real();
+    return a;
+  }
+};
+
+struct AdamaxStepAttrs {
+  double lr;
+  double beta1;
+  double beta2;
+  double eps;
+  double weightDecay;
+  bool maximize;
+  int64_t step;
+  static AdamaxStepAttrs decode(AttrReader r) {
+    AdamaxStepAttrs a;
+    a.lr = r.real();
+    a.beta1 = r.real();
+    a.beta2 = r.real();
+    a.eps = r.real();
+    a.weightDecay = r.real();
+    a.maximize = r.boolean();
+    a.step = r.integer();
+    return a;
+  }
+};
+
+struct AdamaxStepForeachAttrs {
+  double lr;
+  double beta1;
+  double beta2;
+  double eps;
+  double weightDecay;
+  bool maximize;
+  int64_t step;
+  static AdamaxStepForeachAttrs decode(AttrReader r) {
+    AdamaxStepForeachAttrs a;
+    a.lr = r.real();
+    a.beta1 = r.real();
+    a.beta2 = r.real();
+    a.eps = r.real();
+    a.weightDecay = r.real();
     a.maximize = r.boolean();
     a.step = r.integer();
     return a;

@@ -28,6 +28,14 @@ OPTIMISERS = {
     "rmsprop_centered_momentum": ("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.9, "weight_decay": 0.01}),
     "adagrad": ("Adagrad", {"lr": 0.1}),
     "adagrad_decay": ("Adagrad", {"lr": 0.1, "lr_decay": 0.05, "weight_decay": 0.01, "initial_accumulator_value": 0.1}),
+    "nadam": ("NAdam", {"lr": 0.01}),
+    "nadam_decoupled": ("NAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True, "momentum_decay": 0.01, "maximize": True}),
+    "radam": ("RAdam", {"lr": 0.01}),
+    "radam_decoupled": ("RAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True, "betas": [0.8, 0.99]}),
+    "adamax": ("Adamax", {"lr": 0.01}),
+    "adamax_wd": ("Adamax", {"lr": 0.02, "weight_decay": 0.1, "betas": [0.8, 0.99], "maximize": True}),
+    "adadelta": ("Adadelta", {}),
+    "adadelta_wd": ("Adadelta", {"lr": 0.5, "rho": 0.95, "weight_decay": 0.01, "maximize": True}),
 }
 SCHEDULES = {
     "step": ("StepLR", {"step_size": 3, "gamma": 0.5}),
@@ -37,6 +45,10 @@ SCHEDULES = {
     "linear": ("LinearLR", {"start_factor": 0.25, "end_factor": 1.0, "total_iters": 6}),
     "onecycle": ("OneCycleLR", {"max_lr": 0.5, "total_steps": STEPS + 1}),
     "onecycle_linear_three_phase": ("OneCycleLR", {"max_lr": 0.3, "total_steps": STEPS + 1, "anneal_strategy": "linear", "three_phase": True}),
+    "warm_restarts": ("CosineAnnealingWarmRestarts", {"T_0": 3, "T_mult": 2, "eta_min": 0.001}),
+    "cyclic": ("CyclicLR", {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 3, "step_size_down": 5}),
+    "cyclic_triangular2": ("CyclicLR", {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 2, "mode": "triangular2", "cycle_momentum": False}),
+    "cyclic_exp_range": ("CyclicLR", {"base_lr": 0.02, "max_lr": 0.2, "step_size_up": 4, "mode": "exp_range", "gamma": 0.9, "base_momentum": 0.7, "max_momentum": 0.95}),
     "plateau": ("ReduceLROnPlateau", {"mode": "min", "factor": 0.5, "patience": 2, "cooldown": 1}),
 }
 PLATEAU_METRICS = [1.0, 0.9, 0.95, 0.96, 0.97, 0.8, 0.81, 0.82, 0.83, 0.84, 0.7, 0.7, 0.7, 0.7, 0.7, 0.6, 0.6, 0.6, 0.6, 0.6]

@@ -8,6 +8,9 @@ import type { Optimizer, OptimizerState } from './optimizer.js';
 import { toCamel, toSnake } from './names.js';
 
 
+/** State kept as numbers here and as 0-d float32 tensors by PyTorch: step counts, NAdam's mu_product. */
+const SCALAR_STATE = new Set(['step', 'muProduct']);
+
 /** Writes `optimizer`'s state to `path` (reads every state tensor without blocking the event loop). */
 export async function saveOptimizer(optimizer: Optimizer<{ lr: number }>, path: string, metadata: Record<string, string> = {}): Promise<void> {
   checkSafetensorsMetadata('saveOptimizer', metadata);
@@ -51,7 +54,7 @@ export function loadOptimizer(optimizer: Optimizer<{ lr: number }>, path: string
       if (!m) throw new DataError(`loadOptimizer: ${path}: unexpected tensor '${name}' (expected state.<index>.<name>)`);
       const key = toCamel(m[2]);
       const entry = (state[Number(m[1])] ??= {});
-      if (key === 'step') entry.step = Number(raw.data[0]);
+      if (SCALAR_STATE.has(key)) entry[key] = Number(raw.data[0]);
       else made.push((entry[key] = tensor(raw.data, { shape: raw.shape, dtype: raw.dtype })));
     }
     optimizer.loadStateDict({

@@ -3,13 +3,16 @@
 // TypeScript 6+ loads only when a file asks for it, as this line does.
 export { Optimizer, type ParamGroup, type ParamsArg, type OptimizerState, type PreparedStep, type StepOps } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
-export { Adam, AdamW, type AdamOptions } from './adam.js';
+export { Adam, AdamW, NAdam, RAdam, type AdamOptions, type NAdamOptions, type RAdamOptions } from './adam.js';
+export { Adamax, type AdamaxOptions } from './adamax.js';
+export { Adadelta, type AdadeltaOptions } from './adadelta.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { LRScheduler } from './schedulers/lr-scheduler.js';
 export { StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, PolynomialLR, LambdaLR, MultiplicativeLR } from './schedulers/basic.js';
 export { SequentialLR, ChainedScheduler } from './schedulers/composite.js';
 export { OneCycleLR, type OneCycleOptions } from './schedulers/one-cycle.js';
+export { CosineAnnealingWarmRestarts, CyclicLR, type CosineAnnealingWarmRestartsOptions, type CyclicLROptions } from './schedulers/cyclic.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/plateau.js';
 // Behind the tensor package's arity guard: clipGradNorm(params, 1, Infinity) is refused, not read as the 2-norm.
 import { guardAll } from '@nutshell/tensor';

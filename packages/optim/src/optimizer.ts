@@ -3,7 +3,7 @@
 // one foreach call per group and device (Note [foreach steps]; one kernel launch on cuda), or with
 // `foreach: false` one call per parameter — the same arithmetic, the same bits.
 // stateDict()/loadStateDict() are keyed by parameter index so training resumes exactly.
-import { ValueError, checkOptions, copyInto, fullLike, keep, noGrad, sameShape, zerosLike, type Tensor } from '@nutshell/tensor';
+import { ValueError, checkOptions, copyInto, fullLike, keep, noGrad, sameShape, withGradEnabled, zerosLike, type Tensor } from '@nutshell/tensor';
 import { toCamel } from './names.js';
 
 /**
@@ -150,9 +150,28 @@ export abstract class Optimizer<O extends { lr: number }> {
   /** The step op, single and foreach. */
   protected abstract readonly stepOps: StepOps;
 
-  /** One optimisation step over every parameter with a gradient. */
-  step(): void {
+  /**
+   * One optimisation step over every parameter with a gradient. A `closure` (PyTorch's form) is
+   * called first, with gradients recorded, to recompute the loss and its gradients; step returns
+   * what it returned.
+   */
+  step(): void;
+  step<T>(closure: () => T): T;
+  step<T>(closure?: () => T): T | undefined {
     if (this.disposed) throw new ValueError(`${this.constructor.name}: step() after dispose()`);
+    let loss: T | undefined;
+    if (closure !== undefined) {
+      if (typeof closure !== 'function') throw new ValueError(`${this.constructor.name}: step expected no argument or a closure, got ${closure === null ? 'null' : typeof closure}`);
+      loss = withGradEnabled(true, closure);
+      if (loss instanceof Promise) {
+        throw new ValueError(`${this.constructor.name}: step's closure returned a Promise; step cannot wait for it (await your async work, then call step())`);
+      }
+    }
+    this.update();
+    return loss;
+  }
+
+  private update(): void {
     noGrad(() => {
       for (const group of this.paramGroups) {
         const buckets = new Map<string, PreparedStep[]>();
@@ -267,6 +286,12 @@ export abstract class Optimizer<O extends { lr: number }> {
       this.state.set(p, copy);
     }
   }
+}
+
+export function checkBetas(op: string, betas: unknown): void {
+  if (!Array.isArray(betas) || betas.length !== 2) throw new ValueError(`${op}: betas expected a pair [beta1, beta2], got ${JSON.stringify(betas)}`);
+  checkRange(op, 'betas[0]', betas[0], betas[0] >= 0 && betas[0] < 1, '0 <= beta1 < 1');
+  checkRange(op, 'betas[1]', betas[1], betas[1] >= 0 && betas[1] < 1, '0 <= beta2 < 1');
 }
 
 export function checkRange(op: string, name: string, value: number, ok: boolean, expected: string): void {

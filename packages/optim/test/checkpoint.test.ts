@@ -18,6 +18,10 @@ const makers: [string, Make, string[]][] = [
   ['SGD', (ps) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true }), ['momentum_buffer']],
   ['RMSprop', (ps) => new optim.RMSprop(ps, { lr: 0.01, centered: true, momentum: 0.5 }), ['grad_avg', 'momentum_buffer', 'square_avg', 'step']],
   ['Adagrad', (ps) => new optim.Adagrad(ps, { lr: 0.1, lrDecay: 0.01 }), ['step', 'sum']],
+  ['NAdam', (ps) => new optim.NAdam(ps, { lr: 0.01, weightDecay: 0.1 }), ['exp_avg', 'exp_avg_sq', 'mu_product', 'step']],
+  ['RAdam', (ps) => new optim.RAdam(ps, { lr: 0.01, decoupledWeightDecay: true, weightDecay: 0.1 }), ['exp_avg', 'exp_avg_sq', 'step']],
+  ['Adamax', (ps) => new optim.Adamax(ps, { lr: 0.01 }), ['exp_avg', 'exp_inf', 'step']],
+  ['Adadelta', (ps) => new optim.Adadelta(ps, { lr: 0.5 }), ['acc_delta', 'square_avg', 'step']],
 ];
 
 describe('saveOptimizer / loadOptimizer', () => {

@@ -13,6 +13,10 @@ const configs: [string, Make][] = [
   ['AdamW', (ps, foreach) => new optim.AdamW(ps, { lr: 0.01, foreach })],
   ['RMSprop centered momentum', (ps, foreach) => new optim.RMSprop(ps, { lr: 0.01, centered: true, momentum: 0.5, foreach })],
   ['Adagrad', (ps, foreach) => new optim.Adagrad(ps, { lr: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1, foreach })],
+  ['NAdam', (ps, foreach) => new optim.NAdam(ps, { lr: 0.01, weightDecay: 0.1, foreach })],
+  ['RAdam decoupled', (ps, foreach) => new optim.RAdam(ps, { lr: 0.01, weightDecay: 0.1, decoupledWeightDecay: true, foreach })],
+  ['Adamax', (ps, foreach) => new optim.Adamax(ps, { lr: 0.01, weightDecay: 0.01, foreach })],
+  ['Adadelta', (ps, foreach) => new optim.Adadelta(ps, { lr: 0.5, weightDecay: 0.01, foreach })],
 ];
 const shapes = [[3, 4], [7], [2, 3, 5], [1], [64, 65]];
 

@@ -2,7 +2,7 @@
 // written by scripts/fixtures_optim.py; its metadata holds the configurations).
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readSafetensorsFile, scope, tensor, type Tensor } from '@nutshell/tensor';
+import { noGrad, readSafetensorsFile, scope, tensor, type Tensor } from '@nutshell/tensor';
 import { expectClose } from '@nutshell/tensor/testing';
 import * as optim from '../src/index.js';
 
@@ -12,7 +12,7 @@ const raw = (k: string) => {
   if (!t) throw new Error(`fixture has no ${k}`);
   return t;
 };
-const camel = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-zA-Z])/g, (_, c: string) => c.toUpperCase()), v]));
+const camel = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase()), v]));
 const steps = Number(file.metadata.steps);
 const p0 = raw('p0');
 const grads = raw('grads');
@@ -54,7 +54,8 @@ describe('schedules follow PyTorch for 20 steps, driving SGD with momentum', () 
         p.grad = tensor(slice(grads.data as Float32Array, t, 12).slice(), { shape: [3, 4] });
         opt.step();
         expectClose(p.dataSync(), slice(traj, t, 12), 1e-5, 1e-4, `${name} step ${t + 1}`);
-        sched.step(metrics[t]);
+        if (cls === 'ReduceLROnPlateau') sched.step(metrics[t]);
+        else sched.step();
         lrs.push(opt.paramGroups[0].options.lr);
         moms.push(opt.paramGroups[0].options.momentum);
       }
@@ -105,6 +106,23 @@ describe('optimiser behaviour', () => {
     expect(p.grad).toBeNull();
   });
 
+  it("step(closure) recomputes the loss with gradients recorded, steps, and returns the closure's value (found by an API review: it was ignored)", () => {
+    const w = tensor([1], { requiresGrad: true });
+    const opt = new optim.SGD([w], { lr: 0.1 });
+    const loss = noGrad(() =>
+      opt.step(() => {
+        opt.zeroGrad();
+        const l = w.mul(w).sum(); // d/dw w² = 2 at w = 1
+        l.backward();
+        return l;
+      }),
+    );
+    expect(loss.dataSync()[0]).toBe(1);
+    expect(w.dataSync()[0]).toBeCloseTo(0.8, 7); // PyTorch: 1 − 0.1·2
+    expect(() => opt.step((async () => 1) as never)).toThrowError(/^SGD: step's closure returned a Promise; step cannot wait for it/);
+    expect(() => opt.step(3 as never)).toThrowError(/^SGD: step expected no argument or a closure, got number$/);
+  });
+
   it('state lives past the scope a step runs in', () => {
     const p = tensor([1, 2], { requiresGrad: true });
     const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
@@ -139,6 +157,10 @@ describe('optimiser behaviour', () => {
     ['AdamW', (ps: unknown) => new optim.AdamW(ps as Tensor[], { lr: 0.1 })],
     ['RMSprop', (ps: unknown) => new optim.RMSprop(ps as Tensor[], { lr: 0.1, momentum: 0.5, centered: true })],
     ['Adagrad', (ps: unknown) => new optim.Adagrad(ps as Tensor[], { lr: 0.1 })],
+    ['NAdam', (ps: unknown) => new optim.NAdam(ps as Tensor[], { lr: 0.1 })],
+    ['RAdam', (ps: unknown) => new optim.RAdam(ps as Tensor[], { lr: 0.1 })],
+    ['Adamax', (ps: unknown) => new optim.Adamax(ps as Tensor[], { lr: 0.1 })],
+    ['Adadelta', (ps: unknown) => new optim.Adadelta(ps as Tensor[], { lr: 0.1 })],
   ] as const) {
     for (const foreach of [true, false]) {
       it(`${name} (foreach ${foreach}) steps under a scheduler, with extra keys in a param group`, () => {

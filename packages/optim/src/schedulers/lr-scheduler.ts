@@ -101,3 +101,24 @@ export function schedulerOptions<O extends object>(name: string, options: O | un
   checkOptions(name, options, [...keys, 'lastEpoch']);
   return options;
 }
+
+/** A setting given once for every param group or as one value per group (PyTorch's _format_param). */
+export function perGroupValues(op: string, name: string, value: number | number[], groups: number): number[] {
+  const list = Array.isArray(value) ? value : Array<number>(groups).fill(value);
+  if (list.length !== groups || !list.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw new ValueError(`${op}: ${name} expected a number or one number per param group (${groups}), got ${JSON.stringify(value)}`);
+  }
+  return [...list];
+}
+
+/** Whether momentum schedules drive Adam's beta1 (the optimiser has betas) rather than momentum. */
+export function usesBeta1(optimizer: AnyOptimizer): boolean {
+  return 'betas' in optimizer.defaults;
+}
+
+/** Sets a group's momentum, or its beta1 where the optimiser has betas (OneCycleLR, CyclicLR). */
+export function setGroupMomentum(optimizer: AnyOptimizer, group: number, value: number): void {
+  const o = optimizer.paramGroups[group].options as { momentum?: number; betas?: [number, number] };
+  if (usesBeta1(optimizer)) o.betas = [value, o.betas![1]];
+  else o.momentum = value;
+}

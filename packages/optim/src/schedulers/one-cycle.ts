@@ -1,6 +1,6 @@
 import { ValueError } from '@nutshell/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { LRScheduler } from './lr-scheduler.js';
+import { LRScheduler, perGroupValues, setGroupMomentum } from './lr-scheduler.js';
 
 export interface OneCycleOptions {
   maxLr: number | number[];
@@ -41,7 +41,7 @@ export class OneCycleLR extends LRScheduler {
     if (!(pct >= 0 && pct <= 1)) throw new ValueError(`OneCycleLR: pctStart expected a number in [0, 1], got ${pct}`);
     const div = options.divFactor ?? 25;
     const finalDiv = options.finalDivFactor ?? 1e4;
-    const maxLrs = optimizer.paramGroups.map((_, i) => (Array.isArray(options.maxLr) ? options.maxLr[i] : options.maxLr));
+    const maxLrs = perGroupValues('OneCycleLR', 'maxLr', options.maxLr, optimizer.paramGroups.length);
     // OneCycle sets the starting lr itself: initialLr = maxLr / divFactor.
     optimizer.paramGroups.forEach((g, i) => {
       g.options.lr = maxLrs[i] / div;
@@ -106,9 +106,6 @@ export class OneCycleLR extends LRScheduler {
 
   private setMomentum(group: number, phase: Phase, pct: number): void {
     const m = { base: this.options.baseMomentum ?? 0.85, max: this.options.maxMomentum ?? 0.95 };
-    const value = this.anneal(m[phase.momentum[0]], m[phase.momentum[1]], pct);
-    const o = this.optimizer.paramGroups[group].options as { momentum?: number; betas?: [number, number] };
-    if (o.betas) o.betas = [value, o.betas[1]];
-    else o.momentum = value;
+    setGroupMomentum(this.optimizer, group, this.anneal(m[phase.momentum[0]], m[phase.momentum[1]], pct));
   }
 }

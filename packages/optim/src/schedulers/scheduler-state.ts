@@ -12,6 +12,8 @@ const TORCH_BOOKKEEPING = new Set([
   'verbose', '_get_lr_called_within_step', '_is_initial', '_last_lr', 'lr_lambdas', '_initial_step_count', 'default_min_lr',
   // OneCycleLR's, derived from its settings
   '_schedule_phases', '_anneal_func_type', 'use_beta1',
+  // CyclicLR's custom scale function, which does not serialise (PyTorch saves None for a plain function)
+  '_scale_fn_custom',
 ]);
 
 /** One progress field: checked with all the others before any is restored. */
@@ -70,5 +72,15 @@ export function perGroupField(owner: string, key: string, groups: number, restor
       }
     },
     restore: (value) => restore([...(value as number[])]),
+  };
+}
+
+/** A progress field holding any finite number (CosineAnnealingWarmRestarts' fractional T_cur). */
+export function numberField(owner: string, key: string, restore: (v: number) => void): ProgressField {
+  return {
+    check: (value) => {
+      if (!(typeof value === 'number' && Number.isFinite(value))) throw new ValueError(`${owner}.loadStateDict: ${key} expected a number, got ${JSON.stringify(value)}`);
+    },
+    restore: (value) => restore(value as number),
   };
 }

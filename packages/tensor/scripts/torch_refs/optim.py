@@ -45,15 +45,54 @@ def _adam_load(st, g, a):
     st["exp_avg_sq"] = g[3]
     if a["amsgrad"]:
         st["max_exp_avg_sq"] = g[4]
+    if a["variant"] == "nadam":
+        # the op's muProduct includes this step's mu; PyTorch's state holds the product before it
+        step = a["step"]
+        mu = a["beta1"] * (1.0 - 0.5 * (0.96 ** (step * a["momentumDecay"])))
+        st["mu_product"] = torch.tensor(a["muProduct"] / mu)
+
+
+def _adam_make(ps, a, fe):
+    common = dict(lr=a["lr"], betas=(a["beta1"], a["beta2"]), eps=a["eps"], weight_decay=a["weightDecay"], maximize=a["maximize"], foreach=fe)
+    if a["variant"] == "nadam":
+        return torch.optim.NAdam(ps, momentum_decay=a["momentumDecay"], decoupled_weight_decay=a["decoupled"], **common)
+    if a["variant"] == "radam":
+        return torch.optim.RAdam(ps, decoupled_weight_decay=a["decoupled"], **common)
+    return (torch.optim.AdamW if a["decoupled"] else torch.optim.Adam)(ps, amsgrad=a["amsgrad"], **common)
 
 
 adam_step, adam_step_foreach = _references(
     5,
-    lambda ps, a, fe: (torch.optim.AdamW if a["decoupled"] else torch.optim.Adam)(
-        ps, lr=a["lr"], betas=(a["beta1"], a["beta2"]), eps=a["eps"], weight_decay=a["weightDecay"], amsgrad=a["amsgrad"],
-        maximize=a["maximize"], foreach=fe),
+    _adam_make,
     _adam_load,
     lambda st, p, g, a: [p, st["exp_avg"], st["exp_avg_sq"], st["max_exp_avg_sq"] if a["amsgrad"] else g[4]])
+
+
+def _adamax_load(st, g, a):
+    st["step"] = torch.tensor(float(a["step"] - 1))
+    st["exp_avg"] = g[2]
+    st["exp_inf"] = g[3]
+
+
+adamax_step, adamax_step_foreach = _references(
+    4,
+    lambda ps, a, fe: torch.optim.Adamax(ps, lr=a["lr"], betas=(a["beta1"], a["beta2"]), eps=a["eps"], weight_decay=a["weightDecay"],
+                                         maximize=a["maximize"], foreach=fe),
+    _adamax_load,
+    lambda st, p, g, a: [p, st["exp_avg"], st["exp_inf"]])
+
+
+def _adadelta_load(st, g, a):
+    st["step"] = torch.tensor(0.0)
+    st["square_avg"] = g[2]
+    st["acc_delta"] = g[3]
+
+
+adadelta_step, adadelta_step_foreach = _references(
+    4,
+    lambda ps, a, fe: torch.optim.Adadelta(ps, lr=a["lr"], rho=a["rho"], eps=a["eps"], weight_decay=a["weightDecay"], maximize=a["maximize"], foreach=fe),
+    _adadelta_load,
+    lambda st, p, g, a: [p, st["square_avg"], st["acc_delta"]])
 
 
 def _rmsprop_load(st, g, a):
@@ -88,4 +127,5 @@ adagrad_step, adagrad_step_foreach = _references(
 
 TORCH = {"sgdStep": sgd_step, "adamStep": adam_step, "rmspropStep": rmsprop_step, "adagradStep": adagrad_step,
          "sgdStepForeach": sgd_step_foreach, "adamStepForeach": adam_step_foreach, "rmspropStepForeach": rmsprop_step_foreach,
-         "adagradStepForeach": adagrad_step_foreach}
+         "adagradStepForeach": adagrad_step_foreach, "adamaxStep": adamax_step, "adamaxStepForeach": adamax_step_foreach,
+         "adadeltaStep": adadelta_step, "adadeltaStepForeach": adadelta_step_foreach}

@@ -7,10 +7,14 @@ export * from '../ops/table/index.js';
 const guarded_abs: typeof table.abs = guardArity('abs', table.abs);
 const guarded_acos: typeof table.acos = guardArity('acos', table.acos);
 const guarded_acosh: typeof table.acosh = guardArity('acosh', table.acosh);
+const guarded_adadeltaStep: typeof table.adadeltaStep = guardArity('adadeltaStep', table.adadeltaStep);
+const guarded_adadeltaStepForeach: typeof table.adadeltaStepForeach = guardArity('adadeltaStepForeach', table.adadeltaStepForeach);
 const guarded_adagradStep: typeof table.adagradStep = guardArity('adagradStep', table.adagradStep);
 const guarded_adagradStepForeach: typeof table.adagradStepForeach = guardArity('adagradStepForeach', table.adagradStepForeach);
 const guarded_adamStep: typeof table.adamStep = guardArity('adamStep', table.adamStep);
 const guarded_adamStepForeach: typeof table.adamStepForeach = guardArity('adamStepForeach', table.adamStepForeach);
+const guarded_adamaxStep: typeof table.adamaxStep = guardArity('adamaxStep', table.adamaxStep);
+const guarded_adamaxStepForeach: typeof table.adamaxStepForeach = guardArity('adamaxStepForeach', table.adamaxStepForeach);
 const guarded_adaptiveAvgPool1d: typeof table.adaptiveAvgPool1d = guardArity('adaptiveAvgPool1d', table.adaptiveAvgPool1d);
 const guarded_adaptiveAvgPool2d: typeof table.adaptiveAvgPool2d = guardArity('adaptiveAvgPool2d', table.adaptiveAvgPool2d);
 const guarded_adaptiveAvgPool2dBackward: typeof table.adaptiveAvgPool2dBackward = guardArity('adaptiveAvgPool2dBackward', table.adaptiveAvgPool2dBackward);
@@ -273,10 +277,14 @@ export {
   guarded_abs as abs,
   guarded_acos as acos,
   guarded_acosh as acosh,
+  guarded_adadeltaStep as adadeltaStep,
+  guarded_adadeltaStepForeach as adadeltaStepForeach,
   guarded_adagradStep as adagradStep,
   guarded_adagradStepForeach as adagradStepForeach,
   guarded_adamStep as adamStep,
   guarded_adamStepForeach as adamStepForeach,
+  guarded_adamaxStep as adamaxStep,
+  guarded_adamaxStepForeach as adamaxStepForeach,
   guarded_adaptiveAvgPool1d as adaptiveAvgPool1d,
   guarded_adaptiveAvgPool2d as adaptiveAvgPool2d,
   guarded_adaptiveAvgPool2dBackward as adaptiveAvgPool2dBackward,

@@ -20,7 +20,7 @@ function stepOutputs(op: string, names: readonly string[], inputs: readonly Tens
 const sameShapes = (op: string, names: readonly string[]) => (inputs: readonly TensorMeta[]) => stepOutputs(op, names, inputs);
 
 const stateInput = (name: string) => ({ name, dtypes: FLOAT, differentiable: false });
-const samples = (n: number, extra: Record<string, number | boolean>[]): Sample[] =>
+const samples = (n: number, extra: Record<string, number | boolean | string>[]): Sample[] =>
   extra.map((attrs, k) => ({
     name: `case${k}`,
     inputs: Array.from({ length: n }, (_, i) => ({ shape: [3, 4], fill: i >= 2 && n > 3 ? ('positive' as const) : ('normal' as const) })),
@@ -50,15 +50,25 @@ export const sgdStepOp = defineOp<{ lr: number; momentum: number; dampening: num
   },
 });
 
-export const adamStepOp = defineOp<{ lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; amsgrad: boolean; maximize: boolean; step: number }>({
+// Note [adam variants]: Adam, NAdam and RAdam keep the same two moments, updated the same way,
+// and differ only in how the parameter moves; one op with a `variant` holds all three. The
+// scalars that depend on the step count (bias corrections, NAdam's momentum schedule, RAdam's
+// rectification) are computed from the attributes in double, once per call, as PyTorch computes
+// them in Python floats. NAdam's running product of momenta (`muProduct`, this step's included)
+// lives with the optimiser, like the step count.
+export const adamStepOp = defineOp<{ lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; amsgrad: boolean; maximize: boolean; step: number; variant: string; momentumDecay: number; muProduct: number }>({
   name: 'adamStep',
   inputs: [stateInput('param'), stateInput('grad'), stateInput('expAvg'), stateInput('expAvgSq'), stateInput('maxExpAvgSq')],
   attrs: {
     lr: { kind: 'float' }, beta1: { kind: 'float', default: 0.9 }, beta2: { kind: 'float', default: 0.999 }, eps: { kind: 'float', default: 1e-8 },
     weightDecay: { kind: 'float', default: 0 }, decoupled: { kind: 'bool', default: false }, amsgrad: { kind: 'bool', default: false },
     maximize: { kind: 'bool', default: false }, step: { kind: 'int' },
+    variant: { kind: ['adam', 'nadam', 'radam'], default: 'adam' }, momentumDecay: { kind: 'float', default: 4e-3 }, muProduct: { kind: 'float', default: 1 },
   },
-  outputs: sameShapes('adamStep', ['param', 'grad', 'expAvg', 'expAvgSq', 'maxExpAvgSq']),
+  outputs: (inputs, a) => {
+    if (a.amsgrad && a.variant !== 'adam') throw new ValueError(`adamStep: amsgrad is Adam's and AdamW's, not ${a.variant}'s`);
+    return stepOutputs('adamStep', ['param', 'grad', 'expAvg', 'expAvgSq', 'maxExpAvgSq'], inputs);
+  },
   inplace: { 0: 0, 1: 2, 2: 3, 3: 4 },
   markedInputs: 'skipUpdate',
   backends: ['cpu', 'cuda'],
@@ -67,6 +77,62 @@ export const adamStepOp = defineOp<{ lr: number; beta1: number; beta2: number; e
       { lr: 0.01, step: 1 },
       { lr: 0.01, step: 3, weightDecay: 0.1, amsgrad: true },
       { lr: 0.01, step: 2, weightDecay: 0.1, decoupled: true, maximize: true },
+      // mu at steps 1..4 with beta1 0.9 and momentumDecay 4e-3: their product is muProduct
+      { lr: 0.01, step: 4, weightDecay: 0.1, variant: 'nadam', muProduct: nadamMuProduct(0.9, 4e-3, 4) },
+      { lr: 0.01, step: 2, weightDecay: 0.1, decoupled: true, maximize: true, variant: 'nadam', muProduct: nadamMuProduct(0.9, 4e-3, 2) },
+      { lr: 0.01, step: 3, variant: 'radam' }, // rho_t <= 5: the unadapted step
+      { lr: 0.01, step: 9, weightDecay: 0.1, variant: 'radam' }, // rho_t > 5: rectified
+      { lr: 0.01, step: 7, weightDecay: 0.1, decoupled: true, maximize: true, variant: 'radam' },
+    ]),
+    bad: [{ name: 'amsgrad with nadam', inputs: [{ shape: [2] }, { shape: [2] }, { shape: [2] }, { shape: [2] }, { shape: [2] }], attrs: { lr: 0.1, step: 1, amsgrad: true, variant: 'nadam' }, error: 'ValueError', message: /^adamStep: amsgrad is Adam's and AdamW's, not nadam's/ }],
+  },
+});
+
+/** NAdam's momentum at `step` (PyTorch's mu_t): beta1 · (1 − ½ · 0.96^(step · momentumDecay)). */
+function nadamMomentum(beta1: number, momentumDecay: number, step: number): number {
+  return beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
+}
+/** The product of NAdam's momenta over steps 1..step (PyTorch's mu_product after that step). */
+function nadamMuProduct(beta1: number, momentumDecay: number, step: number): number {
+  let product = 1;
+  for (let t = 1; t <= step; t++) product *= nadamMomentum(beta1, momentumDecay, t);
+  return product;
+}
+
+export const adamaxStepOp = defineOp<{ lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; maximize: boolean; step: number }>({
+  name: 'adamaxStep',
+  inputs: [stateInput('param'), stateInput('grad'), stateInput('expAvg'), stateInput('expInf')],
+  attrs: {
+    lr: { kind: 'float' }, beta1: { kind: 'float', default: 0.9 }, beta2: { kind: 'float', default: 0.999 }, eps: { kind: 'float', default: 1e-8 },
+    weightDecay: { kind: 'float', default: 0 }, maximize: { kind: 'bool', default: false }, step: { kind: 'int' },
+  },
+  outputs: sameShapes('adamaxStep', ['param', 'grad', 'expAvg', 'expInf']),
+  inplace: { 0: 0, 1: 2, 2: 3 },
+  markedInputs: 'skipUpdate',
+  backends: ['cpu', 'cuda'],
+  test: {
+    samples: samples(4, [
+      { lr: 0.01, step: 1 },
+      { lr: 0.01, step: 5, weightDecay: 0.1, maximize: true },
+    ]),
+  },
+});
+
+export const adadeltaStepOp = defineOp<{ lr: number; rho: number; eps: number; weightDecay: number; maximize: boolean }>({
+  name: 'adadeltaStep',
+  inputs: [stateInput('param'), stateInput('grad'), stateInput('squareAvg'), stateInput('accDelta')],
+  attrs: {
+    lr: { kind: 'float' }, rho: { kind: 'float', default: 0.9 }, eps: { kind: 'float', default: 1e-6 },
+    weightDecay: { kind: 'float', default: 0 }, maximize: { kind: 'bool', default: false },
+  },
+  outputs: sameShapes('adadeltaStep', ['param', 'grad', 'squareAvg', 'accDelta']),
+  inplace: { 0: 0, 1: 2, 2: 3 },
+  markedInputs: 'skipUpdate',
+  backends: ['cpu', 'cuda'],
+  test: {
+    samples: samples(4, [
+      { lr: 1 },
+      { lr: 0.5, rho: 0.95, weightDecay: 0.1, maximize: true },
     ]),
   },
 });
@@ -153,7 +219,7 @@ function foreachOf<A extends Record<string, AttrValue>>(single: OpDecl<A>, names
 // Three parameters of different sizes (one long enough to span several cuda blocks); `fill` gives
 // each role's values (second moments positive).
 type Fill = 'normal' | 'positive' | 'uniform';
-const foreachSamples = (fills: readonly Fill[], attrs: Record<string, number | boolean>[]): Sample[] =>
+const foreachSamples = (fills: readonly Fill[], attrs: Record<string, number | boolean | string>[]): Sample[] =>
   attrs.map((a, c) => ({
     name: `case${c}`,
     inputs: [[3, 4], [5], [2, 3000]].flatMap((shape) => fills.map((fill) => ({ shape, fill }))),
@@ -168,6 +234,14 @@ export const sgdStepForeachOp = foreachOf(sgdStepOp, ['param', 'grad', 'momentum
 export const adamStepForeachOp = foreachOf(adamStepOp, ['param', 'grad', 'expAvg', 'expAvgSq', 'maxExpAvgSq'], foreachSamples(['normal', 'normal', 'normal', 'positive', 'positive'], [
   { lr: 0.01, step: 3, weightDecay: 0.1, amsgrad: true },
   { lr: 0.01, step: 1, weightDecay: 0.1, decoupled: true, maximize: true },
+  { lr: 0.01, step: 3, weightDecay: 0.1, variant: 'nadam', muProduct: nadamMuProduct(0.9, 4e-3, 3) },
+  { lr: 0.01, step: 8, variant: 'radam' },
+]));
+export const adamaxStepForeachOp = foreachOf(adamaxStepOp, ['param', 'grad', 'expAvg', 'expInf'], foreachSamples(['normal', 'normal', 'normal', 'positive'], [
+  { lr: 0.01, step: 3, weightDecay: 0.1 },
+]));
+export const adadeltaStepForeachOp = foreachOf(adadeltaStepOp, ['param', 'grad', 'squareAvg', 'accDelta'], foreachSamples(['normal', 'normal', 'positive', 'positive'], [
+  { lr: 1, weightDecay: 0.01 },
 ]));
 export const rmspropStepForeachOp = foreachOf(rmspropStepOp, ['param', 'grad', 'squareAvg', 'gradAvg', 'momentumBuffer'], foreachSamples(['normal', 'normal', 'positive', 'uniform', 'normal'], [
   { lr: 0.01, momentum: 0.9, weightDecay: 0.01 },
@@ -181,6 +255,8 @@ export type SgdStepOptions = StepOptions<typeof sgdStepOp>;
 export type AdamStepOptions = StepOptions<typeof adamStepOp>;
 export type RmspropStepOptions = StepOptions<typeof rmspropStepOp>;
 export type AdagradStepOptions = StepOptions<typeof adagradStepOp>;
+export type AdamaxStepOptions = StepOptions<typeof adamaxStepOp>;
+export type AdadeltaStepOptions = StepOptions<typeof adadeltaStepOp>;
 
 // State tensors that an update does not use (momentum 0, no amsgrad …) are passed as the
 // gradient, which is never written; the kernels skip them.
@@ -189,7 +265,7 @@ export type AdagradStepOptions = StepOptions<typeof adagradStepOp>;
 export function sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, options: SgdStepOptions): void {
   noGrad(() => apply(sgdStepOp, [param, grad, momentumBuffer ?? grad], options));
 }
-/** Adam / AdamW (decoupled) in place: param, expAvg, expAvgSq (and maxExpAvgSq with amsgrad). */
+/** Adam / AdamW (decoupled), NAdam or RAdam (variant) in place: param, expAvg, expAvgSq (and maxExpAvgSq with amsgrad). */
 export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, maxExpAvgSq: Tensor | null, options: AdamStepOptions): void {
   noGrad(() => apply(adamStepOp, [param, grad, expAvg, expAvgSq, maxExpAvgSq ?? grad], options));
 }
@@ -200,6 +276,14 @@ export function rmspropStep(param: Tensor, grad: Tensor, squareAvg: Tensor, grad
 /** Adagrad in place: param and stateSum. */
 export function adagradStep(param: Tensor, grad: Tensor, stateSum: Tensor, options: AdagradStepOptions): void {
   noGrad(() => apply(adagradStepOp, [param, grad, stateSum], options));
+}
+/** Adamax in place: param, expAvg and expInf. */
+export function adamaxStep(param: Tensor, grad: Tensor, expAvg: Tensor, expInf: Tensor, options: AdamaxStepOptions): void {
+  noGrad(() => apply(adamaxStepOp, [param, grad, expAvg, expInf], options));
+}
+/** Adadelta in place: param, squareAvg and accDelta. */
+export function adadeltaStep(param: Tensor, grad: Tensor, squareAvg: Tensor, accDelta: Tensor, options: AdadeltaStepOptions): void {
+  noGrad(() => apply(adadeltaStepOp, [param, grad, squareAvg, accDelta], options));
 }
 
 // The foreach forms (Note [foreach steps]): one entry per parameter, in the single op's order.
@@ -229,4 +313,12 @@ export function rmspropStepForeach(params: readonly (readonly [Tensor, Tensor, T
 /** adagradStep over many parameters in one call: [param, grad, stateSum] each. */
 export function adagradStepForeach(params: readonly (readonly [Tensor, Tensor, Tensor])[], options: AdagradStepOptions): void {
   foreach(adagradStepForeachOp, 3, params.flat(), options);
+}
+/** adamaxStep over many parameters in one call: [param, grad, expAvg, expInf] each. */
+export function adamaxStepForeach(params: readonly (readonly [Tensor, Tensor, Tensor, Tensor])[], options: AdamaxStepOptions): void {
+  foreach(adamaxStepForeachOp, 4, params.flat(), options);
+}
+/** adadeltaStep over many parameters in one call: [param, grad, squareAvg, accDelta] each. */
+export function adadeltaStepForeach(params: readonly (readonly [Tensor, Tensor, Tensor, Tensor])[], options: AdadeltaStepOptions): void {
+  foreach(adadeltaStepForeachOp, 4, params.flat(), options);
 }
