@@ -12,8 +12,11 @@ namespace nutshell::core::optim {
 
 // Adam, AdamW, NAdam and RAdam after the moments: p += (coef_grad·d + coef_avg·m) / denom, where
 // denom = sqrt(second moment) / div + eps when `adaptive`, else 1 (RAdam's first steps).
+// PyTorch's 1 − beta arrives as its own float (lerp_'s weight, addcmul_'s value: computed in
+// double, rounded once), so it is one here too: 1.f − float(0.999) is off by 1.3e-5 relative, and
+// by 1.4e-3 for beta2 = 0.99999 (found by a user trial).
 struct AdamScalars {
-  float b1, b2, eps, wd, lr, sign;
+  float b1, b2, omb1, omb2, eps, wd, decay, sign;
   bool decoupled, amsgrad, adaptive;
   float div, coef_grad, coef_avg;
 };
@@ -23,9 +26,10 @@ inline AdamScalars adam_scalars(const AdamStepAttrs& a) {
   const double step = static_cast<double>(a.step);
   const double bc1 = 1.0 - std::pow(a.beta1, step);
   const double bc2 = 1.0 - std::pow(a.beta2, step);
-  AdamScalars s{static_cast<float>(a.beta1), static_cast<float>(a.beta2), static_cast<float>(a.eps), static_cast<float>(a.weightDecay),
-                static_cast<float>(a.lr),    a.maximize ? -1.f : 1.f,        a.decoupled,                a.amsgrad,
-                true,                        static_cast<float>(std::sqrt(bc2)), 0.f,                    static_cast<float>(-a.lr / bc1)};
+  AdamScalars s{static_cast<float>(a.beta1), static_cast<float>(a.beta2), static_cast<float>(1.0 - a.beta1), static_cast<float>(1.0 - a.beta2),
+                static_cast<float>(a.eps),   static_cast<float>(a.weightDecay), static_cast<float>(1.0 - a.lr * a.weightDecay), a.maximize ? -1.f : 1.f,
+                a.decoupled,                 a.amsgrad,                       true,                     static_cast<float>(std::sqrt(bc2)),
+                0.f,                         static_cast<float>(-a.lr / bc1)};
   if (a.variant == Variant::nadam) {
     // PyTorch's mu_t and mu_{t+1}; muProduct already holds mu_t.
     const double mu = a.beta1 * (1.0 - 0.5 * std::pow(0.96, step * a.momentumDecay));
@@ -52,10 +56,10 @@ inline AdamScalars adam_scalars(const AdamStepAttrs& a) {
 NS_HOST_DEVICE void adam_update(const AdamScalars& s, float& p, float g, float& m, float& v, float* vmax) {
   float d = s.sign * g;
   float pi = p;
-  if (s.decoupled) pi *= 1.f - s.lr * s.wd;  // AdamW
+  if (s.decoupled) pi *= s.decay;  // AdamW: 1 − lr·wd
   else d += s.wd * pi;
-  const float mi = s.b1 * m + (1.f - s.b1) * d;
-  const float vi = s.b2 * v + (1.f - s.b2) * d * d;
+  const float mi = s.b1 * m + s.omb1 * d;
+  const float vi = s.b2 * v + s.omb2 * d * d;
   m = mi;
   v = vi;
   float second = vi;
@@ -73,17 +77,17 @@ NS_HOST_DEVICE void adam_update(const AdamScalars& s, float& p, float g, float& 
 
 // Adamax: the second moment is an exponentially weighted infinity norm.
 struct AdamaxScalars {
-  float b1, b2, eps, wd, sign, clr;
+  float b1, b2, omb1, eps, wd, sign, clr;
 };
 
 inline AdamaxScalars adamax_scalars(const AdamaxStepAttrs& a) {
-  return {static_cast<float>(a.beta1), static_cast<float>(a.beta2), static_cast<float>(a.eps), static_cast<float>(a.weightDecay),
-          a.maximize ? -1.f : 1.f,     static_cast<float>(a.lr / (1.0 - std::pow(a.beta1, static_cast<double>(a.step))))};
+  return {static_cast<float>(a.beta1),       static_cast<float>(a.beta2), static_cast<float>(1.0 - a.beta1), static_cast<float>(a.eps),
+          static_cast<float>(a.weightDecay), a.maximize ? -1.f : 1.f,     static_cast<float>(a.lr / (1.0 - std::pow(a.beta1, static_cast<double>(a.step))))};
 }
 
 NS_HOST_DEVICE void adamax_update(const AdamaxScalars& s, float& p, float g, float& m, float& u) {
   const float d = s.sign * g + s.wd * p;
-  const float mi = s.b1 * m + (1.f - s.b1) * d;
+  const float mi = s.b1 * m + s.omb1 * d;
   const float decayed = s.b2 * u;
   const float bound = std::fabs(d) + s.eps;
   const float ui = decayed < bound ? bound : decayed;
@@ -94,19 +98,20 @@ NS_HOST_DEVICE void adamax_update(const AdamaxScalars& s, float& p, float g, flo
 
 // Adadelta: steps scaled by the running RMS of earlier steps over that of the gradients.
 struct AdadeltaScalars {
-  float rho, eps, wd, lr, sign;
+  float rho, omrho, eps, wd, lr, sign;
 };
 
 inline AdadeltaScalars adadelta_scalars(const AdadeltaStepAttrs& a) {
-  return {static_cast<float>(a.rho), static_cast<float>(a.eps), static_cast<float>(a.weightDecay), static_cast<float>(a.lr), a.maximize ? -1.f : 1.f};
+  return {static_cast<float>(a.rho), static_cast<float>(1.0 - a.rho), static_cast<float>(a.eps), static_cast<float>(a.weightDecay), static_cast<float>(a.lr),
+          a.maximize ? -1.f : 1.f};
 }
 
 NS_HOST_DEVICE void adadelta_update(const AdadeltaScalars& s, float& p, float g, float& sq, float& acc) {
   const float d = s.sign * g + s.wd * p;
-  const float sqi = s.rho * sq + (1.f - s.rho) * d * d;
+  const float sqi = s.rho * sq + s.omrho * d * d;
   const float delta = std::sqrt(acc + s.eps) / std::sqrt(sqi + s.eps) * d;
   sq = sqi;
-  acc = s.rho * acc + (1.f - s.rho) * delta * delta;
+  acc = s.rho * acc + s.omrho * delta * delta;
   p -= s.lr * delta;
 }
 

@@ -1,12 +1,13 @@
-// Batch and layer normalisation through oneDNN (batch_normalization / layer_normalization,
-// forward and backward). oneDNN 2.6 has separate use_scale / use_shift flags (use_scaleshift,
-// one packed [2, C] tensor, is the older spelling): both are always set, with ones / zeros
-// standing in for an absent weight / bias, so one primitive serves every combination and
-// backward always yields both parameter gradients. Layer norm runs on our buffers as they are;
-// batch norm picks a layout first (Note [batch norm layouts]).
+// Batch normalisation (our kernels: Note [batch norm kernels]) and layer normalisation through
+// oneDNN (layer_normalization, forward and backward). oneDNN 2.6 has separate use_scale /
+// use_shift flags (use_scaleshift, one packed [2, C] tensor, is the older spelling): both are
+// always set, with ones / zeros standing in for an absent weight / bias, so one primitive serves
+// every combination and backward always yields both parameter gradients. Layer norm runs on our
+// buffers as they are.
 #include <oneapi/dnnl/dnnl_debug.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -39,13 +40,6 @@ void run(dnnl::primitive& prim, const std::unordered_map<int, dnnl::memory>& arg
   }
 }
 
-dn::dims dims_of(const core::Shape& s) { return dn::dims(s.begin(), s.end()); }
-
-// Reorder targets come from the thread's scratch (onednn.h, Note [thread scratch]).
-using onednn::dst_for;
-using onednn::in_layout;
-using onednn::scratch_memory;
-
 // A vector of n copies of `value`, living in `scratch`.
 dnnl::memory filled(int64_t n, float value, std::vector<float>& scratch) {
   scratch.assign(static_cast<size_t>(n), value);
@@ -68,78 +62,54 @@ void fill(const TensorRef& t, float v) {
 
 // ---- batch norm ----
 //
-// Note [batch norm layouts]: oneDNN runs batch norm on our plain NCHW layout ("ncsp") with a
-// slow generic loop (3-10x PyTorch's time); its JIT kernels take channel-blocked layouts
-// (nChw16c on AVX-512, nChw8c on AVX2) or channels-last. So every input is seen as 4-d/5-d
-// ([N,C] as [N,C,1,1], whose dense bytes already are channels-last: no copy; [N,C,L] as
-// [N,C,1,L]), and with spatial dims and at least 8 channels the data is reordered to the first
-// blocked layout for which oneDNN has a JIT kernel, and the result reordered back: two cheap
-// passes that buy a much faster kernel. Few channels stay plain (blocking would pad them).
-
-flags bn_flags(bool training) { return flags::use_scale | flags::use_shift | (training ? flags::none : flags::use_global_stats); }
-
-dn::dims bn_dims(const core::Shape& s) {
-  if (s.size() == 2) return {s[0], s[1], 1, 1};
-  if (s.size() == 3) return {s[0], s[1], 1, s[2]};
-  return dims_of(s);
-}
-
-// Our dense buffer as oneDNN sees it.
-dnnl::memory::desc bn_user_desc(const core::Shape& s) {
-  if (s.size() == 2) return dnnl::memory::desc(bn_dims(s), dn::dt::f32, dn::tag::nhwc);
-  return dn::plain_desc(bn_dims(s), dn::dt::f32);
-}
-
-// Layouts to try, fastest first; the last (ours) always works.
-std::vector<dnnl::memory::desc> bn_layouts(const core::Shape& s) {
-  dn::dims d = bn_dims(s);
-  bool five = d.size() == 5;
-  std::vector<dnnl::memory::desc> out;
-  if (s.size() > 2 && s[1] >= 8) {
-    out.emplace_back(d, dn::dt::f32, five ? dn::tag::nCdhw16c : dn::tag::nChw16c);
-    out.emplace_back(d, dn::dt::f32, five ? dn::tag::nCdhw8c : dn::tag::nChw8c);
+// Note [batch norm kernels]: batch norm is ours, not oneDNN's. oneDNN runs our plain NCHW layout
+// with a slow generic loop and its JIT kernels want channel-blocked layouts, so it cost two
+// reorders around the kernel and still took 3-5x PyTorch's time (a user trial's ResNet spent a
+// third of each step there); it also accumulates statistics in float, 4-10x less accurate than
+// PyTorch on inputs with a large mean (a GAN trial). Here each channel is one task: its
+// statistics are summed in double, two passes (mean, then squared deviations), and the output
+// is one pass of y = x·scale + shift with scale = w/√(var + eps) and shift = b − mean·scale, as
+// PyTorch's cpu kernel computes it. The input is seen as [N, C, S] (S = the spatial size; 1 for
+// [N, C]).
+struct ChannelLayout {
+  int64_t n, c, s;
+  // Calls f(begin) for each contiguous run of S elements of channel ch.
+  template <typename F>
+  void each_run(int64_t ch, F f) const {
+    for (int64_t i = 0; i < n; ++i) f((i * c + ch) * s);
   }
-  out.push_back(bn_user_desc(s));
-  return out;
+};
+
+ChannelLayout channel_layout(const core::Shape& shape) {
+  int64_t s = 1;
+  for (size_t d = 2; d < shape.size(); ++d) s *= shape[d];
+  return {shape[0], shape[1], s};
 }
 
-// The first candidate layout whose primitive descriptor oneDNN implements with a JIT kernel;
-// else the plain one (its errors propagate).
-template <typename Make>
-auto first_jit(const std::vector<dnnl::memory::desc>& layouts, Make make) -> decltype(make(layouts.back())) {
-  for (size_t i = 0; i + 1 < layouts.size(); ++i) {
-    try {
-      auto pd = make(layouts[i]);
-      if (std::string(pd.impl_info_str()).find("jit") != std::string::npos) return pd;
-    } catch (const dnnl::error&) {
+// Mean and biased variance of one channel, in double.
+void channel_stats(const ChannelLayout& L, const float* x, int64_t ch, double& mean, double& var) {
+  double sum = 0;
+  L.each_run(ch, [&](int64_t at) {
+    double run = 0;
+    for (int64_t k = 0; k < L.s; ++k) run += x[at + k];
+    sum += run;
+  });
+  const double count = static_cast<double>(L.n * L.s);
+  mean = sum / count;
+  double sq = 0;
+  L.each_run(ch, [&](int64_t at) {
+    double run = 0;
+    for (int64_t k = 0; k < L.s; ++k) {
+      const double d = x[at + k] - mean;
+      run += d * d;
     }
-  }
-  return make(layouts.back());
+    sq += run;
+  });
+  var = sq / count;
 }
 
-struct BnForward {
-  dnnl::batch_normalization_forward::primitive_desc pd;
-  dnnl::batch_normalization_forward prim;
-};
-
-struct BnBackward {
-  dnnl::batch_normalization_backward::primitive_desc pd;
-  dnnl::batch_normalization_backward prim;
-};
-
-// `kind` forward_inference for evaluation, forward_training for training and for the hint that
-// a backward primitive descriptor needs (with the same flags as that backward).
-dnnl::batch_normalization_forward::primitive_desc bn_forward_pd(const dnnl::memory::desc& data, float eps, dnnl::prop_kind kind, bool training) {
-  dnnl::batch_normalization_forward::desc d(kind, data, eps, bn_flags(training));
-  return dnnl::batch_normalization_forward::primitive_desc(d, dn::engine());
-}
-
-std::string bn_key(const core::Shape& shape, double eps, bool training) {
-  return dn::key_of(dims_of(shape)) + "|" + std::to_string(eps) + "|" + (training ? "t" : "e");
-}
-
-dnnl::memory user_memory(const TensorRef& t) { return dnnl::memory(bn_user_desc(t.shape), dn::engine(), t.raw()); }
-
+// Threads over channels when there is enough work to share.
+#define NS_PER_CHANNEL(total, ...) NS_PARALLEL_IF((total) >= kParallelGrain, "omp parallel for schedule(static)", __VA_ARGS__)
 
 }  // namespace
 
@@ -150,12 +120,10 @@ void batchNorm(OpCall& call) {
   const TensorRef& rv = call.in(2);
   const TensorRef& w = call.in(3);
   const TensorRef& b = call.in(4);
-  const TensorRef& y = call.out(0);
   NS_CHECK(x.rank() >= 2 && x.rank() <= 5, shape, "input expected 2 to 5 dimensions, got " + core::shape_str(x.shape));
-  int64_t c = x.shape[1];
-  int64_t count = c ? x.numel() / c : 0;
-  bool with_stats = rm.numel() > 0;
-  float eps = static_cast<float>(a.eps);
+  const ChannelLayout L = channel_layout(x.shape);
+  const int64_t count = L.n * L.s;
+  const bool with_stats = rm.numel() > 0;
   if (!a.training) {
     NS_CHECK(with_stats, value, "runningMean and runningVar are required when training is false");
     copy(rm, call.out(1));
@@ -168,50 +136,47 @@ void batchNorm(OpCall& call) {
     fill(call.out(4), 0.0f);
     return;
   }
-  auto entry = dn::cached<BnForward>("batchNorm|" + bn_key(x.shape, a.eps, a.training), [&] {
-    auto e = std::make_shared<BnForward>();
-    auto kind = a.training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
-    try {
-      e->pd = first_jit(bn_layouts(x.shape), [&](const dnnl::memory::desc& data) { return bn_forward_pd(data, eps, kind, a.training); });
-      e->prim = dnnl::batch_normalization_forward(e->pd);
-    } catch (const dnnl::error& err) {
-      fail("could not create a batch normalization forward primitive", x.shape, err);
+  const float* xs = x.data<float>();
+  float* y = call.out(0).data<float>();
+  const float* ws = w.numel() > 0 ? w.data<float>() : nullptr;
+  const float* bs = b.numel() > 0 ? b.data<float>() : nullptr;
+  float* batch_mean = a.training ? call.out(3).data<float>() : nullptr;
+  float* batch_var = a.training ? call.out(4).data<float>() : nullptr;
+  const float* m0 = with_stats ? rm.data<float>() : nullptr;
+  const float* v0 = with_stats ? rv.data<float>() : nullptr;
+  float* m1 = with_stats ? call.out(1).data<float>() : nullptr;
+  float* v1 = with_stats ? call.out(2).data<float>() : nullptr;
+  const double mom = a.momentum;
+  // Running estimates follow PyTorch: the batch variance enters unbiased (n / (n − 1)).
+  const double unbias = count > 1 ? static_cast<double>(count) / static_cast<double>(count - 1) : 1.0;
+  NS_PER_CHANNEL(x.numel(),
+    for (int64_t ch = 0; ch < L.c; ++ch) {
+      double mean, var;
+      if (a.training) {
+        channel_stats(L, xs, ch, mean, var);
+        batch_mean[ch] = static_cast<float>(mean);
+        batch_var[ch] = static_cast<float>(var);
+        if (with_stats) {
+          m1[ch] = static_cast<float>((1.0 - mom) * m0[ch] + mom * mean);
+          v1[ch] = static_cast<float>((1.0 - mom) * v0[ch] + mom * var * unbias);
+        }
+      } else {
+        mean = m0[ch];
+        var = v0[ch];
+      }
+      // y = (x − m)·scale + shift with m the float nearest the mean: x − m is exact for x near
+      // the mean (Sterbenz), and m's own rounding is folded into shift, in double. Twice as
+      // accurate as x·scale + shift on inputs with a large mean, where x·scale loses the digits.
+      const double inv_std = 1.0 / std::sqrt(var + a.eps);
+      const double scale_d = (ws ? ws[ch] : 1.0) * inv_std;
+      const float m = static_cast<float>(mean);
+      const float scale = static_cast<float>(scale_d);
+      const float shift = static_cast<float>((bs ? bs[ch] : 0.0) + (m - mean) * scale_d);
+      L.each_run(ch, [&](int64_t at) {
+        for (int64_t k = 0; k < L.s; ++k) y[at + k] = (xs[at + k] - m) * scale + shift;
+      });
     }
-    return e;
-  });
-  std::vector<float> ones, zeros;
-  dnnl::memory user_y = user_memory(y);
-  dnnl::memory dst = dst_for(user_y, entry->pd.dst_desc(), 2);
-  std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, in_layout(user_memory(x), entry->pd.src_desc(), 0)},
-      {DNNL_ARG_DST, dst},
-      {DNNL_ARG_SCALE, param(w, c, 1.0f, ones)},
-      {DNNL_ARG_SHIFT, param(b, c, 0.0f, zeros)},
-  };
-  if (a.training) {
-    args[DNNL_ARG_MEAN] = dn::wrap(call.out(3));
-    args[DNNL_ARG_VARIANCE] = dn::wrap(call.out(4));
-  } else {
-    args[DNNL_ARG_MEAN] = dn::wrap(rm);
-    args[DNNL_ARG_VARIANCE] = dn::wrap(rv);
-  }
-  run(entry->prim, args, "batch normalization forward", x.shape);
-  dn::reorder_into(dst, user_y);
-  if (a.training && with_stats) {
-    // Running estimates follow PyTorch: the batch variance enters unbiased (n / (n − 1)).
-    const float* mean = call.out(3).data<float>();
-    const float* var = call.out(4).data<float>();
-    const float* m0 = rm.data<float>();
-    const float* v0 = rv.data<float>();
-    float* m1 = call.out(1).data<float>();
-    float* v1 = call.out(2).data<float>();
-    double mom = a.momentum;
-    double unbias = count > 1 ? static_cast<double>(count) / static_cast<double>(count - 1) : 1.0;
-    for (int64_t i = 0; i < c; ++i) {
-      m1[i] = static_cast<float>((1.0 - mom) * m0[i] + mom * mean[i]);
-      v1[i] = static_cast<float>((1.0 - mom) * v0[i] + mom * var[i] * unbias);
-    }
-  }
+  );
 }
 
 void batchNormBackward(OpCall& call) {
@@ -219,47 +184,61 @@ void batchNormBackward(OpCall& call) {
   const TensorRef& gy = call.in(0);
   const TensorRef& x = call.in(1);
   const TensorRef& w = call.in(2);
-  const TensorRef& mean = call.in(3);
-  const TensorRef& var = call.in(4);
-  const TensorRef& dx = call.out(0);
+  const TensorRef& mean_in = call.in(3);
+  const TensorRef& var_in = call.in(4);
   NS_CHECK(x.rank() >= 2 && x.rank() <= 5, shape, "input expected 2 to 5 dimensions, got " + core::shape_str(x.shape));
-  int64_t c = x.shape[1];
   if (x.numel() == 0) {
     fill(call.out(1), 0.0f);
     fill(call.out(2), 0.0f);
     return;
   }
-  float eps = static_cast<float>(a.eps);
-  auto entry = dn::cached<BnBackward>("batchNormBackward|" + bn_key(x.shape, a.eps, a.training), [&] {
-    auto e = std::make_shared<BnBackward>();
-    try {
-      e->pd = first_jit(bn_layouts(x.shape), [&](const dnnl::memory::desc& data) {
-        auto hint = bn_forward_pd(data, eps, dnnl::prop_kind::forward_training, a.training);
-        dnnl::batch_normalization_backward::desc d(dnnl::prop_kind::backward, data, data, eps, bn_flags(a.training));
-        return dnnl::batch_normalization_backward::primitive_desc(d, dn::engine(), hint);
+  const ChannelLayout L = channel_layout(x.shape);
+  const double count = static_cast<double>(L.n * L.s);
+  const float* g = gy.data<float>();
+  const float* xs = x.data<float>();
+  const float* ws = w.numel() > 0 ? w.data<float>() : nullptr;
+  const float* means = mean_in.data<float>();
+  const float* vars = var_in.data<float>();
+  float* dx = call.out(0).data<float>();
+  float* dw = call.out(1).data<float>();
+  float* db = call.out(2).data<float>();
+  NS_PER_CHANNEL(x.numel(),
+    for (int64_t ch = 0; ch < L.c; ++ch) {
+      const double mean = means[ch];
+      const double inv_std = 1.0 / std::sqrt(static_cast<double>(vars[ch]) + a.eps);
+      // Σ dy and Σ dy·(x − mean), in double.
+      double sum_g = 0, sum_gx = 0;
+      L.each_run(ch, [&](int64_t at) {
+        double rg = 0, rgx = 0;
+        for (int64_t k = 0; k < L.s; ++k) {
+          rg += g[at + k];
+          rgx += g[at + k] * (xs[at + k] - mean);
+        }
+        sum_g += rg;
+        sum_gx += rgx;
       });
-      e->prim = dnnl::batch_normalization_backward(e->pd);
-    } catch (const dnnl::error& err) {
-      fail("could not create a batch normalization backward primitive", x.shape, err);
+      db[ch] = static_cast<float>(sum_g);
+      dw[ch] = static_cast<float>(sum_gx * inv_std);
+      const double gain = (ws ? ws[ch] : 1.0) * inv_std;
+      if (a.training) {
+        // dx = w/σ · (dy − mean(dy) − x̂ · mean(dy·x̂)), x̂ = (x − mean)/σ
+        // x − m as in forward, m's rounding folded into the constant term.
+        const float m = static_cast<float>(mean);
+        const double k_x_d = gain * sum_gx * inv_std * inv_std / count;
+        const float k_g = static_cast<float>(gain);
+        const float k_mean = static_cast<float>(gain * sum_g / count - k_x_d * (mean - m));
+        const float k_x = static_cast<float>(k_x_d);
+        L.each_run(ch, [&](int64_t at) {
+          for (int64_t k = 0; k < L.s; ++k) dx[at + k] = k_g * g[at + k] - k_mean - k_x * (xs[at + k] - m);
+        });
+      } else {
+        const float k_g = static_cast<float>(gain);
+        L.each_run(ch, [&](int64_t at) {
+          for (int64_t k = 0; k < L.s; ++k) dx[at + k] = k_g * g[at + k];
+        });
+      }
     }
-    return e;
-  });
-  // oneDNN's backward with use_shift asks for the shift too (it does not read it): zeros.
-  std::vector<float> ones, zeros;
-  dnnl::memory user_dx = user_memory(dx);
-  dnnl::memory diff_src = dst_for(user_dx, entry->pd.diff_src_desc(), 2);
-  run(entry->prim,
-      {{DNNL_ARG_SRC, in_layout(user_memory(x), entry->pd.src_desc(), 0)},
-       {DNNL_ARG_SHIFT, filled(c, 0.0f, zeros)},
-       {DNNL_ARG_MEAN, dn::wrap(mean)},
-       {DNNL_ARG_VARIANCE, dn::wrap(var)},
-       {DNNL_ARG_DIFF_DST, in_layout(user_memory(gy), entry->pd.diff_dst_desc(), 1)},
-       {DNNL_ARG_SCALE, param(w, c, 1.0f, ones)},
-       {DNNL_ARG_DIFF_SRC, diff_src},
-       {DNNL_ARG_DIFF_SCALE, dn::wrap(call.out(1))},
-       {DNNL_ARG_DIFF_SHIFT, dn::wrap(call.out(2))}},
-      "batch normalization backward", x.shape);
-  dn::reorder_into(diff_src, user_dx);
+  );
 }
 
 // ---- layer norm: the input viewed as [rows, D], D = the product of normalizedShape ----

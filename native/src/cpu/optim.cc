@@ -17,12 +17,12 @@ void sgdStep(core::OpCall& call) {
   float* buf = a.momentum != 0 ? call.out(1).data<float>() : nullptr;
   const int64_t n = call.out(0).numel();
   const float lr = static_cast<float>(a.lr), wd = static_cast<float>(a.weightDecay), mom = static_cast<float>(a.momentum);
-  const float damp = static_cast<float>(a.dampening), sign = a.maximize ? -1.f : 1.f;
+  const float one_minus_damp = static_cast<float>(1.0 - a.dampening), sign = a.maximize ? -1.f : 1.f;  // as PyTorch's alpha: one rounding
   NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
     for (int64_t i = 0; i < n; ++i) {
       float d = sign * g[i] + wd * p[i];
       if (buf) {
-        buf[i] = a.firstStep ? d : mom * buf[i] + (1.f - damp) * d;
+        buf[i] = a.firstStep ? d : mom * buf[i] + one_minus_damp * d;
         d = a.nesterov ? d + mom * buf[i] : buf[i];
       }
       p[i] -= lr * d;
@@ -75,15 +75,15 @@ void rmspropStep(core::OpCall& call) {
   float* gavg = a.centered ? call.out(2).data<float>() : nullptr;
   float* buf = a.momentum != 0 ? call.out(3).data<float>() : nullptr;
   const int64_t n = call.out(0).numel();
-  const float alpha = static_cast<float>(a.alpha), eps = static_cast<float>(a.eps), lr = static_cast<float>(a.lr);
+  const float alpha = static_cast<float>(a.alpha), one_minus_alpha = static_cast<float>(1.0 - a.alpha), eps = static_cast<float>(a.eps), lr = static_cast<float>(a.lr);
   const float wd = static_cast<float>(a.weightDecay), mom = static_cast<float>(a.momentum), sign = a.maximize ? -1.f : 1.f;
   NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
     for (int64_t i = 0; i < n; ++i) {
       float d = sign * g[i] + wd * p[i];
-      sq[i] = alpha * sq[i] + (1.f - alpha) * d * d;
+      sq[i] = alpha * sq[i] + one_minus_alpha * d * d;
       float avg;
       if (gavg) {
-        gavg[i] = alpha * gavg[i] + (1.f - alpha) * d;
+        gavg[i] = alpha * gavg[i] + one_minus_alpha * d;
         avg = std::sqrt(sq[i] - gavg[i] * gavg[i]) + eps;
       } else {
         avg = std::sqrt(sq[i]) + eps;

@@ -75,7 +75,7 @@ void launch_steps(const core::OpCall& call, size_t k, size_t m, const Update& up
 }
 
 struct SgdUpdate {
-  float lr, wd, mom, damp, sign;
+  float lr, wd, mom, one_minus_damp, sign;  // 1 − dampening rounded once, as PyTorch's alpha
   bool use_buf, nesterov, first_step;
   __device__ void operator()(float* const* q, int64_t i) const {
     float* p = q[0];
@@ -83,7 +83,7 @@ struct SgdUpdate {
     float* buf = q[2];
     float d = sign * g[i] + wd * p[i];
     if (use_buf) {
-      const float b = first_step ? d : mom * buf[i] + (1.f - damp) * d;
+      const float b = first_step ? d : mom * buf[i] + one_minus_damp * d;
       buf[i] = b;
       d = nesterov ? d + mom * b : b;
     }
@@ -109,18 +109,18 @@ struct AdadeltaUpdate {
 };
 
 struct RmspropUpdate {
-  float alpha, eps, lr, wd, mom, sign;
+  float alpha, one_minus_alpha, eps, lr, wd, mom, sign;
   bool centered, use_buf;
   __device__ void operator()(float* const* q, int64_t i) const {
     float* p = q[0];
     const float* g = q[1];
     float *sq = q[2], *gavg = q[3], *buf = q[4];
     const float d = sign * g[i] + wd * p[i];
-    const float s = alpha * sq[i] + (1.f - alpha) * d * d;
+    const float s = alpha * sq[i] + one_minus_alpha * d * d;
     sq[i] = s;
     float avg;
     if (centered) {
-      const float ga = alpha * gavg[i] + (1.f - alpha) * d;
+      const float ga = alpha * gavg[i] + one_minus_alpha * d;
       gavg[i] = ga;
       avg = sqrtf(s - ga * ga) + eps;
     } else {
@@ -152,7 +152,7 @@ struct AdagradUpdate {
 // The foreach ops share their single op's attributes (same declaration, same layout).
 void sgd_steps(const core::OpCall& call) {
   auto a = core::SgdStepAttrs::decode(call.reader());
-  const SgdUpdate update{static_cast<float>(a.lr), static_cast<float>(a.weightDecay), static_cast<float>(a.momentum), static_cast<float>(a.dampening),
+  const SgdUpdate update{static_cast<float>(a.lr), static_cast<float>(a.weightDecay), static_cast<float>(a.momentum), static_cast<float>(1.0 - a.dampening),
                          a.maximize ? -1.f : 1.f, a.momentum != 0, a.nesterov, a.firstStep};
   launch_steps<3>(call, 3, 2, update);
 }
@@ -171,7 +171,7 @@ void adadelta_steps(const core::OpCall& call) {
 
 void rmsprop_steps(const core::OpCall& call) {
   auto a = core::RmspropStepAttrs::decode(call.reader());
-  const RmspropUpdate update{static_cast<float>(a.alpha),       static_cast<float>(a.eps),      static_cast<float>(a.lr),
+  const RmspropUpdate update{static_cast<float>(a.alpha),       static_cast<float>(1.0 - a.alpha), static_cast<float>(a.eps), static_cast<float>(a.lr),
                              static_cast<float>(a.weightDecay), static_cast<float>(a.momentum), a.maximize ? -1.f : 1.f,
                              a.centered,                        a.momentum != 0};
   launch_steps<5>(call, 5, 4, update);

@@ -3,21 +3,35 @@
 // generator: `manualSeed(s)` makes initialisation reproducible.
 import { ShapeError, ValueError, checkOptions, copyInto, full, noGrad, normal as normalTensor, randn, scope, tensor, uniform as uniformTensor, type Tensor } from '@nutshell/tensor';
 
-export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu';
+/** A nonlinearity by our name or PyTorch's ('leakyRelu' or 'leaky_relu', 'convTranspose2d' or 'conv_transpose2d'). */
+export type Nonlinearity =
+  | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'convTranspose1d' | 'convTranspose2d' | 'convTranspose3d' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu'
+  | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d' | 'leaky_relu';
+
+const GAIN_ONE = ['linear', 'conv1d', 'conv2d', 'conv3d', 'convTranspose1d', 'convTranspose2d', 'convTranspose3d', 'sigmoid'];
+const NONLINEARITIES = [...GAIN_ONE, 'tanh', 'relu', 'leakyRelu', 'selu'];
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** An option value by our camelCase name or PyTorch's snake_case one, refused when it is neither. */
+function oneOf(fn: string, what: string, value: unknown, allowed: readonly string[]): string {
+  const name = typeof value === 'string' ? camel(value) : value;
+  if (typeof name === 'string' && allowed.includes(name)) return name;
+  throw new ValueError(`${fn}: unknown ${what} ${JSON.stringify(value)} (expected ${allowed.map((a) => `'${a}'`).join(', ')}, or PyTorch's snake_case spelling)`);
+}
 
 /** The recommended gain for a nonlinearity (torch.nn.init.calculate_gain). */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
-  switch (nonlinearity) {
-    case 'linear': case 'conv1d': case 'conv2d': case 'sigmoid': return 1;
+  const name = oneOf('calculateGain', 'nonlinearity', nonlinearity, NONLINEARITIES);
+  if (GAIN_ONE.includes(name)) return 1;
+  switch (name) {
     case 'tanh': return 5 / 3;
     case 'relu': return Math.SQRT2;
     case 'leakyRelu': {
       const slope = param ?? 0.01;
       return Math.sqrt(2 / (1 + slope * slope));
     }
-    case 'selu': return 3 / 4;
   }
-  throw new ValueError(`calculateGain: unknown nonlinearity '${nonlinearity}'`);
+  return 3 / 4; // selu
 }
 
 /** fan_in, fan_out as PyTorch computes them ([out, in, *kernel]). */
@@ -88,12 +102,14 @@ export function xavierNormal(t: Tensor, gain = 1): Tensor {
 export interface KaimingOptions {
   /** Negative slope of the rectifier after this layer (leakyRelu only). */
   a?: number;
-  mode?: 'fanIn' | 'fanOut';
+  /** 'fanIn' (default) or 'fanOut'; PyTorch's 'fan_in' and 'fan_out' are taken too. */
+  mode?: 'fanIn' | 'fanOut' | 'fan_in' | 'fan_out';
   nonlinearity?: Nonlinearity;
 }
-function kaimingStd(t: Tensor, o: KaimingOptions): number {
+function kaimingStd(fn: string, t: Tensor, o: KaimingOptions): number {
   const { fanIn, fanOut } = fans(t);
-  const fan = (o.mode ?? 'fanIn') === 'fanIn' ? fanIn : fanOut;
+  // Checked by name: any other value once fell through to fanOut, PyTorch's 'fan_in' included.
+  const fan = oneOf(fn, 'mode', o.mode ?? 'fanIn', ['fanIn', 'fanOut']) === 'fanIn' ? fanIn : fanOut;
   return calculateGain(o.nonlinearity ?? 'leakyRelu', o.a ?? 0) / Math.sqrt(fan);
 }
 /** The options, or PyTorch's positional `a` (kaiming_uniform_(w, a=√5)), checked. */
@@ -103,11 +119,11 @@ function kaimingOptions(fn: string, o: KaimingOptions | number): KaimingOptions 
   return options;
 }
 export function kaimingUniform(t: Tensor, o: KaimingOptions | number = {}): Tensor {
-  const bound = Math.sqrt(3) * kaimingStd(t, kaimingOptions('kaimingUniform', o));
+  const bound = Math.sqrt(3) * kaimingStd('kaimingUniform', t, kaimingOptions('kaimingUniform', o));
   return uniform(t, -bound, bound);
 }
 export function kaimingNormal(t: Tensor, o: KaimingOptions | number = {}): Tensor {
-  return normal(t, 0, kaimingStd(t, kaimingOptions('kaimingNormal', o)));
+  return normal(t, 0, kaimingStd('kaimingNormal', t, kaimingOptions('kaimingNormal', o)));
 }
 
 /** A (semi-)orthogonal matrix from the QR decomposition of a normal sample (torch.nn.init.orthogonal_). */

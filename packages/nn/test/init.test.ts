@@ -69,6 +69,24 @@ describe('init', () => {
     expect(init.calculateGain('relu')).toBeCloseTo(Math.SQRT2);
     expect(init.calculateGain('tanh')).toBeCloseTo(5 / 3);
     expect(init.calculateGain('leakyRelu', 0.2)).toBeCloseTo(Math.sqrt(2 / 1.04));
+    expect(init.calculateGain('leaky_relu', 0.2)).toBe(init.calculateGain('leakyRelu', 0.2));
+    expect(init.calculateGain('conv_transpose2d')).toBe(1);
+    expect(() => init.calculateGain('lrelu' as never)).toThrowError(/^calculateGain: unknown nonlinearity "lrelu" \(expected 'linear', .*'selu', or PyTorch's snake_case spelling\)$/);
+  });
+
+  it("kaiming's mode takes PyTorch's 'fan_in' / 'fan_out' and refuses anything else (a user trial found 'fan_in' silently read as fan out)", () => {
+    const std = (mode: string) => {
+      const w = zeros([64, 16, 3, 3]);
+      manualSeed(7);
+      init.kaimingNormal(w, { mode: mode as never, nonlinearity: 'relu' });
+      const v = Array.from(w.dataSync() as Float32Array);
+      return Math.sqrt(v.reduce((s, x) => s + x * x, 0) / v.length);
+    };
+    expect(std('fan_in')).toBe(std('fanIn'));
+    expect(std('fan_out')).toBe(std('fanOut'));
+    expect(std('fanIn') / std('fanOut')).toBeCloseTo(2, 1); // fanOut 576 vs fanIn 144: a factor 2 in std
+    expect(() => init.kaimingUniform(zeros([4, 4]), { mode: 'fan-in' as never })).toThrowError(/^kaimingUniform: unknown mode "fan-in" \(expected 'fanIn', 'fanOut', or PyTorch's snake_case spelling\)$/);
+    expect(() => init.kaimingNormal(zeros([4, 4]), { nonlinearity: 'leaky' as never })).toThrowError(/^calculateGain: unknown nonlinearity "leaky"/);
   });
 
   it('refuses fans of a 1-D tensor', () => {

@@ -32,7 +32,7 @@ describe('optimisers follow PyTorch for 20 steps', () => {
         p.grad?.dispose();
         p.grad = tensor(slice(grads.data as Float32Array, t, n).slice(), { shape: [3, 4] });
         opt.step();
-        expectClose(p.dataSync(), slice(traj, t, n), 1e-5, 1e-4, `${name} step ${t + 1}`);
+        expectClose(p.dataSync(), slice(traj, t, n), 1e-6, 1e-5, `${name} step ${t + 1}`);
       }
     });
   }

@@ -5,6 +5,7 @@ import { ShapeError, ValueError, fmtShape } from './errors.js';
 import { fromNative } from './errors.js';
 import { native } from './native.js';
 import { checkShape, numelOf } from './shape.js';
+import { checkOptions } from './options.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import type { CreateOptions } from './ops/table/creation.js';
 
@@ -76,6 +77,7 @@ function fill(dtype: DType, values: ArrayLike<number | boolean | bigint>, where:
 /** Makes a tensor from nested arrays or a TypedArray (float32 for JS numbers unless `dtype`). */
 export function tensor(data: NestedArray | ArrayBufferView | number[], options: TensorOptions = {}): Tensor {
   const where = 'tensor';
+  checkOptions(where, options ?? {}, ['dtype', 'device', 'requiresGrad', 'shape']);
   const device = options.device === undefined ? getDefaultDevice() : Device.of(options.device, where);
   let shape: number[];
   let values: AnyTypedArray;

@@ -96,6 +96,22 @@ describe('extra arguments and misplaced options are refused, not ignored', () =>
     expect(() => arange(3, { step: 2 } as never)).toThrow(/^arange: unknown option 'step'/);
   });
 
+  it('tensor, pad, embedding and the 2-d pools check their options too; dropout takes { training } (found by an API review: all silently ignored)', () => {
+    scope(() => {
+      expect(() => tensor([1], { dtpye: 'int64' } as never)).toThrow(/^tensor: unknown option 'dtpye' \(it takes 'dtype', 'device', 'requiresGrad', 'shape'\)$/);
+      expect(() => T.pad(ones([1, 1, 2]), [1, 1], { val: 3 } as never)).toThrow(/^pad: unknown option 'val' \(it takes 'mode', 'value'\)$/);
+      expect(() => T.embedding(tensor([0n]), ones([2, 2]), { padding_idx: 0 } as never)).toThrow(/^embedding: unknown option 'padding_idx' .*did you mean 'paddingIdx'\?$/);
+      expect(() => T.maxPool2d(ones([1, 1, 4, 4]), 2, { returnIndices: true } as never)).toThrow(/^maxPool2d: unknown option 'returnIndices'/);
+      expect(() => T.avgPool2d(ones([1, 1, 4, 4]), 2, { divisorOverride: 1 } as never)).toThrow(/^avgPool2d: unknown option 'divisorOverride'/);
+      expect(values(dropout(ones([6]), 0.5, { training: false }))).toEqual([1, 1, 1, 1, 1, 1]);
+      const seeded = (training: boolean | object, options?: object) => values(dropout(ones([64]), 0.5, training as never, options as never));
+      expect(seeded({ generator: new T.Generator(3) })).toEqual(seeded(true, { generator: new T.Generator(3) }));
+      expect(() => dropout(ones([2]), 0.5, { trainin: false } as never)).toThrow(/^dropout: unknown option 'trainin' \(it takes 'training', 'generator'\)$/);
+      expect(() => dropout(ones([2]), 0.5, 'no' as never)).toThrow(/^dropout: training expected a boolean \(or an options object\), got string$/);
+      expect(() => T.groupNorm(ones([2, 4, 3]), 2, { eps: 1 } as never)).toThrow(/^groupNorm: weight expected a Tensor or null, got object \(PyTorch's order/);
+    });
+  });
+
   it('integer fills that overflow, as PyTorch refuses them; fractions truncate', () => {
     scope(() => {
       expect(() => maskedFill(tensor([1n, 2n]), tensor([true, false]), -Infinity)).toThrow(/^maskedFill: value -Infinity cannot be converted to int64 without overflow \(expected -2\^63 to 2\^63 - 1\)$/);

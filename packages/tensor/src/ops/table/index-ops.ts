@@ -2,6 +2,7 @@
 // (indexSelectBackward, embeddingBackward). Kernels: native/src/cpu/index.cc. Index values are
 // only seen by the kernel, which refuses out-of-range ones (Note [index checks] there): a tiny op
 // throws at the call, a queued one at the next read; both messages name the op and argument.
+import { checkOptions } from '../../options.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { checkShape, normDim } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
@@ -246,6 +247,7 @@ export interface EmbeddingOptions {
 
 /** Rows of `weight` [numEmbeddings, dim] at `indices`: out shape [...indices.shape, dim] (torch.nn.functional.embedding). */
 export function embedding(indices: Tensor, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
+  checkOptions('embedding', options, ['paddingIdx']);
   let paddingIdx = options.paddingIdx ?? -1;
   if (options.paddingIdx !== undefined && weight?.isTensor && weight.ndim === 2) {
     const rows = weight.shape[0];

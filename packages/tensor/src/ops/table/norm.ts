@@ -400,7 +400,11 @@ export function groupNorm(input: Tensor, numGroups: number, weight?: Tensor | nu
     throw new ValueError(`groupNorm: numGroups expected a positive divisor of the ${c} channels, got ${numGroups}`);
   }
   for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
-    if (t && (t.shape.length !== 1 || t.shape[0] !== c)) throw new ShapeError(`groupNorm: ${name} expected [${c}], got ${fmtShape(t.shape)}`);
+    if (t === null || t === undefined) continue;
+    if (!(t as Tensor).isTensor) {
+      throw new ValueError(`groupNorm: ${name} expected a Tensor or null, got ${Array.isArray(t) ? 'an array' : typeof t} (PyTorch's order: groupNorm(input, numGroups, weight, bias, eps))`);
+    }
+    if (t.shape.length !== 1 || t.shape[0] !== c) throw new ShapeError(`groupNorm: ${name} expected [${c}], got ${fmtShape(t.shape)}`);
   }
   if (!(eps >= 0)) throw new ValueError(`groupNorm: eps expected a number >= 0, got ${eps}`);
   return scope(() => {

@@ -1,5 +1,6 @@
 // Pooling: max (with oneDNN's workspace as a hidden output that its backward op reads), average,
 // and adaptive average; each backward is a declared op of its own. cpu: native/src/cpu/pool.cc.
+import { checkOptions } from '../../options.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
@@ -368,6 +369,7 @@ export interface MaxPool2dOptions {
 
 /** 2-d max pooling over [N,C,H,W] (or [C,H,W]), like torch.nn.functional.max_pool2d. */
 export function maxPool2d(input: Tensor, kernelSize: Size2d, options: MaxPool2dOptions = {}): Tensor {
+  checkOptions('maxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
   const kernel = pairOf('maxPool2d', 'kernelSize', kernelSize, []);
   return pooled(input, (x) =>
     apply(maxPool2dOp, [x], {
@@ -397,6 +399,7 @@ export interface AvgPool2dOptions {
 
 /** 2-d average pooling over [N,C,H,W] (or [C,H,W]), like torch.nn.functional.avg_pool2d. */
 export function avgPool2d(input: Tensor, kernelSize: Size2d, options: AvgPool2dOptions = {}): Tensor {
+  checkOptions('avgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
   const kernel = pairOf('avgPool2d', 'kernelSize', kernelSize, []);
   return pooled(input, (x) =>
     apply(avgPool2dOp, [x], {

@@ -453,9 +453,21 @@ export function bernoulli(input: Tensor, options: { generator?: Generator } = {}
  * identity otherwise (and for p = 0, as in PyTorch, which then returns the input itself).
  * p = 1 gives zeros. The mask comes from the generator's stream and is kept for backward.
  */
-export function dropout(input: Tensor, p = 0.5, training = true, options: { generator?: Generator } = {}): Tensor {
+export function dropout(
+  input: Tensor,
+  p = 0.5,
+  training: boolean | { training?: boolean; generator?: Generator } = true,
+  options: { generator?: Generator } = {},
+): Tensor {
   checkP('dropout', p);
-  createOptions('dropout', options, ['generator']);
+  // F.dropout(x, p, training=False) reads naturally as dropout(x, p, { training: false }): an
+  // options object in training's place is taken as the options, never as a truthy flag.
+  if (typeof training === 'object' && training !== null) {
+    createOptions('dropout', training, ['training', 'generator']);
+    options = training;
+    training = training.training ?? true;
+  } else createOptions('dropout', options, ['generator']);
+  if (typeof training !== 'boolean') throw new ValueError(`dropout: training expected a boolean (or an options object), got ${training === null ? 'null' : typeof training}`);
   if (!training || p === 0) {
     return checkLike('dropout', input); // nothing drawn, like PyTorch
   }

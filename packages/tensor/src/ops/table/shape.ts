@@ -1,5 +1,6 @@
 // Shape ops. Storage is always dense and row-major, so reshape is a view (shares storage) while
 // ops that reorder elements (expand, permute …) produce dense copies.
+import { checkOptions } from '../../options.js';
 import { promoteTypes } from '../../dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
@@ -812,6 +813,7 @@ export interface PadOptions {
  * Constant padding may be negative (crops). Reflect and replicate pad any number of trailing dims.
  */
 export function pad(x: Tensor, pads: readonly number[], options: PadOptions = {}): Tensor {
+  checkOptions('pad', options, ['mode', 'value']);
   return apply(padOp, [x], { pads, mode: options.mode ?? 'constant', value: options.value ?? 0 })[0];
 }
 
