@@ -1,7 +1,7 @@
 import { Canvas } from './canvas.js';
 import { type Color, type Rgb, TEXT, toRgb } from './color.js';
 import { fit } from './frame.js';
-import { checkImage, isByteData, type RasterImage, toPixels } from './raster.js';
+import { checkImage, imageOfTensor, imagesOfBatch, isByteData, isTensorLike, type RasterImage, type TensorLike, toPixels } from './raster.js';
 import { extent } from './extent.js';
 import { PlotError } from './errors.js';
 
@@ -13,10 +13,11 @@ export interface ImageGridOptions {
   /**
    * How values become grey levels. 'each': every image stretched over its own min..max (shows
    * the pattern of each conv filter); 'all': one min..max for all (shows which filters are
-   * strong); 'none': floats as 0..1 and bytes as 0..255, clamped (for real images). The alpha
-   * of RGBA images is scaled with the colours, so use 'none' for those.
+   * strong); 'none': floats as 0..1 and bytes as 0..255, clamped (for real images); [lo, hi]:
+   * lo..hi as black..white, clamped ([-1, 1] for a generator's tanh output). The alpha of RGBA
+   * images is scaled with the colours, so use 'none' for those.
    */
-  normalize?: 'each' | 'all' | 'none';
+  normalize?: 'each' | 'all' | 'none' | readonly [number, number];
   title?: string;
   /** A caption under each image (a class name, a prediction). */
   labels?: string[];
@@ -26,14 +27,33 @@ export interface ImageGridOptions {
   background?: Color;
 }
 
-/** A grid of small images in one PNG: learned conv filters, a batch of samples with predictions. */
-export function imageGrid(images: RasterImage[], options: ImageGridOptions = {}): Buffer {
-  if (!Array.isArray(images) || images.length === 0) throw new PlotError('imageGrid: images must be a non-empty array');
+const OPTIONS = ['columns', 'scale', 'normalize', 'title', 'labels', 'padding', 'background'];
+/** torchvision's make_grid / save_image keywords, spelt differently here. */
+const RENAMED: Record<string, string> = { nrow: 'columns', value_range: 'normalize: [lo, hi]', valueRange: 'normalize: [lo, hi]', pad_value: 'background', padValue: 'background' };
+
+/**
+ * A grid of small images in one PNG: learned conv filters, a batch of samples with predictions.
+ * `images` is a list of images or tensors ([C, H, W] or [H, W]), or one batch tensor [N, C, H, W]
+ * or [N, H, W] (torchvision's make_grid); tensors are read back synchronously.
+ */
+export function imageGrid(input: (RasterImage | TensorLike)[] | TensorLike, options: ImageGridOptions = {}): Buffer {
+  if (options === null || typeof options !== 'object') throw new PlotError(`imageGrid: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  for (const key of Object.keys(options)) {
+    if (!OPTIONS.includes(key)) throw new PlotError(`imageGrid: unknown option '${key}' (it takes ${OPTIONS.map((k) => `'${k}'`).join(', ')})${RENAMED[key] ? `; did you mean ${RENAMED[key]}?` : ''}`);
+  }
+  const images = isTensorLike(input) ? imagesOfBatch(input, 'imageGrid') : input;
+  if (!Array.isArray(images) || images.length === 0) throw new PlotError('imageGrid: images must be a non-empty array or a batch tensor');
+  const rasters = images.map((img, i) => (isTensorLike(img) ? imageOfTensor(img, `imageGrid: images[${i}]`) : img));
+  return gridOf(rasters, options);
+}
+
+function gridOf(images: RasterImage[], options: ImageGridOptions): Buffer {
   images.forEach((img, i) => checkImage(img, `imageGrid: images[${i}]`));
   const n = images.length;
   const { normalize = 'each', title, labels } = options;
-  if (normalize !== 'each' && normalize !== 'all' && normalize !== 'none') {
-    throw new PlotError(`imageGrid: normalize must be 'each', 'all' or 'none', got ${JSON.stringify(normalize)}`);
+  const fixed = Array.isArray(normalize) ? (normalize as readonly number[]) : null;
+  if (fixed ? !(fixed.length === 2 && fixed.every(Number.isFinite) && fixed[1] > fixed[0]) : normalize !== 'each' && normalize !== 'all' && normalize !== 'none') {
+    throw new PlotError(`imageGrid: normalize must be 'each', 'all', 'none' or [lo, hi] with lo < hi, got ${JSON.stringify(normalize)}`);
   }
   if (labels !== undefined && (!Array.isArray(labels) || labels.length !== n)) {
     throw new PlotError(`imageGrid: labels must have one entry per image (${n}), got ${labels?.length}`);
@@ -64,7 +84,7 @@ export function imageGrid(images: RasterImage[], options: ImageGridOptions = {})
 
   const shared = normalize === 'all' ? sharedRange(images) : undefined;
   images.forEach((img, i) => {
-    const range = normalize === 'each' ? (extent(img.data) ?? undefined) : normalize === 'all' ? shared : undefined;
+    const range = fixed ? (fixed as [number, number]) : normalize === 'each' ? (extent(img.data) ?? undefined) : normalize === 'all' ? shared : undefined;
     const pixels = toPixels(img, range ?? (isByteData(img.data) ? [0, 255] : [0, 1]));
     const col = i % columns;
     const row = Math.floor(i / columns);

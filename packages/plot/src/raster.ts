@@ -35,6 +35,23 @@ export function imageOfTensor(t: TensorLike, where: string): RasterImage {
   return { width: s[s.length - 1], height: s[s.length - 2], channels: (chw ? s[0] : 1) as 1 | 3 | 4, data: values, layout: 'chw' };
 }
 
+/** The images of a batch tensor [N, C, H, W] (C = 1, 3 or 4) or [N, H, W], read back at once. */
+export function imagesOfBatch(t: TensorLike, where: string): RasterImage[] {
+  const s = t.shape;
+  const chw = s.length === 4 && (s[1] === 1 || s[1] === 3 || s[1] === 4);
+  if (!chw && s.length !== 3) throw new PlotError(`${where}: a batch tensor expected [N, C, H, W] (C = 1, 3 or 4) or [N, H, W], got [${s.join(',')}]`);
+  const data = t.dataSync();
+  const values = data instanceof BigInt64Array ? Float64Array.from(data, Number) : (data as RasterImage['data'] & ArrayLike<number>);
+  const [height, width] = s.slice(-2);
+  const channels = (chw ? s[1] : 1) as 1 | 3 | 4;
+  const size = channels * height * width;
+  return Array.from({ length: s[0] }, (_, i) => {
+    const at = i * size;
+    const slice = ArrayBuffer.isView(values) ? (values as Float32Array).subarray(at, at + size) : Array.prototype.slice.call(values, at, at + size);
+    return { width, height, channels, data: slice, layout: 'chw' as const };
+  });
+}
+
 /** The matrix of a 2-D tensor, as rows of numbers. */
 export function rowsOfTensor(t: TensorLike, where: string): number[][] {
   if (t.shape.length !== 2) throw new PlotError(`${where}: a tensor matrix expected 2 dimensions, got [${t.shape.join(',')}]`);

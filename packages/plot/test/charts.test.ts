@@ -157,6 +157,21 @@ describe('imageGrid', () => {
     expect(found).toBe(true);
   });
 
+  it("takes a batch tensor [N, C, H, W] or a list of tensors, and a fixed range such as a tanh's [-1, 1] (found by a GAN trial)", () => {
+    // What plot reads of a Tensor: a TensorLike (plot does not depend on the tensor package).
+    const batch = { isTensor: true as const, shape: [2, 1, 1, 2], dataSync: () => Float32Array.of(-1, 1, 0, 0.5) };
+    const png = decodePng(imageGrid(batch, { scale: 1, padding: 0, columns: 2, normalize: [-1, 1] }));
+    expect([png.width, png.height]).toEqual([4, 1]);
+    expect(rgbAt(png, 0, 0)).toEqual([0, 0, 0]);
+    expect(rgbAt(png, 1, 0)).toEqual([255, 255, 255]);
+    expect(rgbAt(png, 2, 0)[0]).toBe(128); // 0 → mid grey
+    const one = { isTensor: true as const, shape: [1, 2], dataSync: () => Float32Array.of(0, 1) };
+    expect(decodePng(imageGrid([one, one], { scale: 1, padding: 0, normalize: 'none' })).width).toBe(4);
+    expect(() => imageGrid(batch, { nrow: 8 } as never)).toThrow(/^imageGrid: unknown option 'nrow' \(it takes 'columns', .*\); did you mean columns\?$/);
+    expect(() => imageGrid(batch, { normalize: [1, -1] })).toThrow(/^imageGrid: normalize must be 'each', 'all', 'none' or \[lo, hi\] with lo < hi, got \[1,-1\]$/);
+    expect(() => imageGrid({ isTensor: true, shape: [2, 2, 2, 2], dataSync: () => new Float32Array(16) })).toThrow(/^imageGrid: a batch tensor expected \[N, C, H, W\] \(C = 1, 3 or 4\) or \[N, H, W\], got \[2,2,2,2\]$/);
+  });
+
   it('refuses images whose data does not match their size', () => {
     expect(() => imageGrid([{ width: 2, height: 2, channels: 3, data: new Uint8Array(5) }])).toThrow(/images\[0\]: data must hold .* = 12 values, got 5/);
     expect(() => imageGrid([])).toThrow(/non-empty/);
