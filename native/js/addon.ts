@@ -39,6 +39,8 @@ export interface NativeAddon {
   transfer(handle: NativeHandle, nbytes: number, deviceType: number, deviceIndex: number): NativeHandle;
   memory(deviceType: number, deviceIndex: number): NativeMemory;
   emptyCache(deviceType: number): void;
+  /** Starts the device's peak over from its live bytes. */
+  resetPeakMemory(deviceType: number, deviceIndex: number): void;
   synchronize(deviceType: number, deviceIndex: number): void;
   setNumThreads(n: number): void;
   /** Backend-specific settings and queries that are not ops: JSON in, JSON out. */

@@ -435,6 +435,14 @@ Napi::Value Memory(const Napi::CallbackInfo& info) {
   });
 }
 
+Napi::Value ResetPeakMemory(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    DeviceType type = device_type(info[0]);
+    if (type == DeviceType::cpu || state().cuda.loaded()) backend_for(type).reset_peak_memory(info[1].As<Napi::Number>().Int32Value());
+    return info.Env().Undefined();
+  });
+}
+
 Napi::Value EmptyCache(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     backend_for(device_type(info[0])).empty_cache();
@@ -496,6 +504,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("transfer", Napi::Function::New(env, Transfer));
   exports.Set("memory", Napi::Function::New(env, Memory));
   exports.Set("emptyCache", Napi::Function::New(env, EmptyCache));
+  exports.Set("resetPeakMemory", Napi::Function::New(env, ResetPeakMemory));
   exports.Set("synchronize", Napi::Function::New(env, Synchronize));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("control", Napi::Function::New(env, Control));

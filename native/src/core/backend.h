@@ -25,6 +25,15 @@ struct MemoryReport {
   int64_t reserved_bytes = 0;
 };
 
+inline MemoryReport report_of(const MemoryStats& s) {
+  MemoryReport r;
+  r.live_tensors = s.live_storages.load();
+  r.live_bytes = s.live_bytes.load();
+  r.peak_bytes = s.peak_bytes.load();
+  r.reserved_bytes = s.reserved_bytes.load();
+  return r;
+}
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -40,6 +49,8 @@ class Backend {
   virtual void launch(Kernel kernel, OpCall&& call) = 0;
   virtual void synchronize(int index) = 0;
   virtual MemoryReport memory(int index) = 0;
+  // Starts the peak over from what is live now (torch.cuda.reset_peak_memory_stats).
+  virtual void reset_peak_memory(int index) = 0;
   virtual void empty_cache() {}
   virtual void set_num_threads(int) {}
   // Backend-specific settings and queries that are not ops (cuDNN algorithm lists, determinism,

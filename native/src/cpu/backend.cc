@@ -187,14 +187,11 @@ class CpuBackend final : public core::Backend {
 
   void synchronize(int) override { stream_.wait(); }
 
-  core::MemoryReport memory(int) override {
-    core::MemoryReport r;
+  core::MemoryReport memory(int) override { return core::report_of(allocator_.stats()); }
+
+  void reset_peak_memory(int) override {
     auto& s = allocator_.stats();
-    r.live_tensors = s.live_storages.load();
-    r.live_bytes = s.live_bytes.load();
-    r.peak_bytes = s.peak_bytes.load();
-    r.reserved_bytes = s.reserved_bytes.load();
-    return r;
+    s.peak_bytes.store(s.live_bytes.load());
   }
 
   void set_num_threads(int n) override { stream_.set_num_threads(n); }

@@ -298,14 +298,11 @@ class CudaBackend final : public core::Backend {
     c.errors->resolve_ready();
   }
 
-  core::MemoryReport memory(int index) override {
-    core::MemoryReport r;
+  core::MemoryReport memory(int index) override { return core::report_of(ctx(index).allocator->stats()); }
+
+  void reset_peak_memory(int index) override {
     auto& s = ctx(index).allocator->stats();
-    r.live_tensors = s.live_storages.load();
-    r.live_bytes = s.live_bytes.load();
-    r.peak_bytes = s.peak_bytes.load();
-    r.reserved_bytes = s.reserved_bytes.load();
-    return r;
+    s.peak_bytes.store(s.live_bytes.load());
   }
 
   void empty_cache() override {

@@ -50,3 +50,36 @@ export {
   type TransformerOptions,
   type TransformerCall,
 } from './layers/transformer-decoder.js';
+
+// Public methods behind the arity guard (Note [arity guard] in the tensor package): PyTorch's
+// conv_transpose(x, output_size) on a layer that takes no second input, or
+// model.train(True, extra), is refused instead of dropped.
+import { guardMethods } from '@nutshell/tensor';
+import { Module as ModuleClass } from './module.js';
+import * as containers from './containers.js';
+import * as linear from './layers/linear.js';
+import * as conv from './layers/conv.js';
+import * as convTranspose from './layers/conv-transpose.js';
+import * as upsample from './layers/upsample.js';
+import * as pool from './layers/pool.js';
+import * as pool1d from './layers/pool1d.js';
+import * as activation from './layers/activation.js';
+import * as composedActivation from './layers/composed-activation.js';
+import * as dropout from './layers/dropout.js';
+import * as norm from './layers/norm.js';
+import * as embedding from './layers/embedding.js';
+import * as rnn from './layers/rnn.js';
+import * as rnnCells from './layers/rnn-cells.js';
+import * as losses from './losses/index.js';
+import * as attention from './layers/attention.js';
+import * as transformer from './layers/transformer.js';
+import * as transformerDecoder from './layers/transformer-decoder.js';
+const isClassValue = (v: unknown): v is abstract new (...args: never[]) => unknown => typeof v === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(v));
+guardMethods(
+  [
+    'forward', 'train', 'eval', 'parameters', 'namedParameters', 'buffers', 'namedBuffers', 'children', 'namedChildren', 'modules', 'namedModules',
+    'stateDict', 'loadStateDict', 'to', 'zeroGrad', 'requiresGrad_', 'apply', 'registerBuffer', 'registerForwardHook', 'registerForwardPreHook',
+    'getSubmodule', 'getParameter', 'clone', 'dispose', 'push', 'at', 'set', 'get', 'has', 'delete', 'keys', 'values', 'items', 'resetParameters',
+  ],
+  [ModuleClass, ...[containers, linear, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, rnn, rnnCells, losses, attention, transformer, transformerDecoder].flatMap((m) => Object.values(m).filter(isClassValue))],
+);

@@ -2,7 +2,7 @@
 // its own properties in definition order (the order PyTorch registers them in), so assignment is
 // registration: `this.fc = new Linear(4, 2)`, `this.weight = Parameter(randn(...))`. Buffers
 // (running statistics) are tensors named with registerBuffer. stateDict() keys are PyTorch's.
-import { Device, ShapeError, ValueError, copyInto, fmtShape, keep, noGrad, sameShape, scope, type DeviceLike, type Tensor } from '@nutshell/tensor';
+import { Device, ShapeError, ValueError, copyInto, fmtShape, keep, noGrad, sameShape, scope, zeroGrads, type DeviceLike, type Tensor, type ZeroGradOptions } from '@nutshell/tensor';
 import { Parameter, isParameter } from './parameter.js';
 
 const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && (v as { isTensor?: boolean }).isTensor === true;
@@ -307,16 +307,9 @@ export abstract class Module {
     return this;
   }
 
-  zeroGrad(options: { setToNone?: boolean } = {}): void {
-    for (const p of this.parameters()) {
-      if (!p.grad) continue;
-      if (options.setToNone ?? true) {
-        p.grad.dispose();
-        p.grad = null;
-      } else {
-        noGrad(() => scope(() => copyInto(p.grad!, p.grad!.mul(0))));
-      }
-    }
+  /** Clears the parameters' gradients (disposed and null by default, or zeros); PyTorch's zero_grad(False) is zeroGrad(false). */
+  zeroGrad(options: ZeroGradOptions | boolean = {}): void {
+    zeroGrads(`${this.constructor.name}.zeroGrad`, this.parameters(), options);
   }
 
   /** Moves parameters and buffers to a device in place (the same Tensor objects stay referenced). */

@@ -1,9 +1,9 @@
 // Every layer and loss against PyTorch (fixtures from scripts/fixtures_nn.py): forward outputs,
 // input and parameter gradients, and running statistics after a training-mode forward.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readSafetensorsFile, relu, scope, stack, tensor, type RawTensor, type Tensor } from '@nutshell/tensor';
+import { arange, copyInto, cos, noGrad, pad, readSafetensorsFile, relu, scope, sin, stack, tensor, type RawTensor, type Tensor } from '@nutshell/tensor';
 import { expectClose } from '@nutshell/tensor/testing';
 import * as nn from '../src/index.js';
 
@@ -110,6 +110,24 @@ describe('ConvTranspose2d', () => {
     });
   });
 
+  it("forward(x, outputSize) picks the output padding, as PyTorch's forward(input, output_size) (a GAN trial found it ignored)", () => {
+    scope(() => {
+      const up = new nn.ConvTranspose2d(4, 2, 3, { stride: 2, padding: 1 });
+      const x = tensor(Array.from({ length: 2 * 4 * 7 * 7 }, (_, i) => Math.sin(i)), { shape: [2, 4, 7, 7] });
+      expect(up.forward(x).shape).toEqual([2, 2, 13, 13]);
+      const sized = up.forward(x, [14, 14]);
+      expect(sized.shape).toEqual([2, 2, 14, 14]);
+      expect(Array.from(sized.dataSync())).toEqual(Array.from(up.forward(x, [2, 2, 14, 14]).dataSync()));
+      const explicit = new nn.ConvTranspose2d(4, 2, 3, { stride: 2, padding: 1, outputPadding: 1 });
+      explicit.loadStateDict(up.stateDict());
+      expect(Array.from(sized.dataSync())).toEqual(Array.from(explicit.forward(x).dataSync()));
+      expect(() => up.forward(x, [15, 14])).toThrow(/^ConvTranspose2d.forward: outputSize \[15,14\] is not reachable from input \[7,7\]: dim 0 expected 13 to 14, got 15$/);
+      const up1 = new nn.ConvTranspose1d(2, 2, 3, { stride: 3 });
+      expect(up1.forward(tensor(new Float32Array(2 * 5), { shape: [1, 2, 5] }), [17]).shape).toEqual([1, 2, 17]);
+      expect(() => (new nn.Conv2d(4, 2, 3).forward as (...a: unknown[]) => Tensor)(x, [5, 5])).toThrow(/^Conv2d.forward: takes at most 1 argument, got 2/);
+    });
+  });
+
   it('refuses channel counts that groups does not divide', () => {
     expect(() => new nn.ConvTranspose2d(6, 4, 3, { groups: 4 })).toThrow(/^ConvTranspose2d: inChannels \(6\) and outChannels \(4\) must be divisible by groups \(4\)$/);
     expect(() => new nn.ConvTranspose1d(4, 6, 3, { groups: 0 })).toThrow(/^ConvTranspose1d: inChannels \(4\) and outChannels \(6\) must be divisible by groups \(0\)$/);
@@ -121,8 +139,16 @@ describe('layer arguments (found by a user trial)', () => {
     expect(() => new nn.Conv2d(1, 2, 3, { pading: 1 } as never)).toThrow(/^Conv2d: unknown option 'pading' \(it takes 'stride', 'padding', /);
     expect(() => new nn.Linear(2, 3, { bais: false } as never)).toThrow(/^Linear: unknown option 'bais' \(it takes 'bias'\)$/);
     expect(() => new nn.LSTM(2, 3, { batch_first: true } as never)).toThrow(/^LSTM: unknown option 'batch_first'/);
-    expect(() => new nn.BatchNorm2d(3, { momentum: null } as never)).toThrow(/^BatchNorm2d: momentum null \(PyTorch's cumulative average\) is not supported/);
+    expect(() => new nn.BatchNorm2d(3, { momentum: 2 })).toThrow(/^BatchNorm2d: momentum expected a number in \[0, 1\] or null \(a cumulative average\), got 2$/);
     expect(() => new nn.CrossEntropyLoss({ ignore_index: 1 } as never)).toThrow(/^CrossEntropyLoss: unknown option 'ignore_index' .*; did you mean 'ignoreIndex'\?$/);
+  });
+
+  it('check positional arguments when the layer is made (a user trial: ELU({ alpha: 2 }) failed only at forward)', () => {
+    expect(() => new nn.ELU({ alpha: 2 } as never)).toThrow(/^ELU: alpha expected a number, got an object \(alpha\); this argument is positional$/);
+    expect(() => new nn.LeakyReLU('0.2' as never)).toThrow(/^LeakyReLU: negativeSlope expected a number, got '0.2'$/);
+    expect(() => new nn.Softmax({ dim: 1 } as never)).toThrow(/^Softmax: dim expected an integer, got an object \(dim\)/);
+    expect(() => new nn.Flatten(1.5)).toThrow(/^Flatten: startDim expected an integer, got 1.5$/);
+    expect(() => (new nn.ReLU().forward as (...a: unknown[]) => unknown)(tensor([1]), true)).toThrow(/^ReLU.forward: takes at most 1 argument, got 2/);
   });
 
   it('blame the input, not the weights, when its width is wrong', () => {
@@ -133,6 +159,66 @@ describe('layer arguments (found by a user trial)', () => {
       expect(() => new nn.BatchNorm2d(3).forward(tensor(new Float32Array(2 * 4), { shape: [2, 4, 1, 1] }))).toThrow(
         /^BatchNorm2d: input has 4 channels \(dim 1 of \[2,4,1,1\]\) but the layer normalises 3 \(numFeatures\)$/,
       );
+    });
+  });
+});
+
+describe("Conv2d paddingMode and pad's circular mode against PyTorch (a ResNet trial found both missing)", () => {
+  const torch = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/padding-mode.json', import.meta.url)), 'utf8')) as Record<string, { y: number[]; shape: number[]; dx: number[]; dw: number[] }> & { 'pad-circular': number[] };
+  for (const mode of ['reflect', 'replicate', 'circular'] as const) {
+    for (const padding of [1, 'same'] as const) {
+      it(`${mode}, padding ${padding}: output, input and weight gradients`, () => {
+        scope(() => {
+          const want = torch[`${mode}-${padding}`];
+          const conv = new nn.Conv2d(2, 3, 3, { padding, paddingMode: mode, dilation: padding === 1 ? 1 : 2 });
+          noGrad(() => {
+            copyInto(conv.weight, cos(arange(3 * 2 * 3 * 3).reshape([3, 2, 3, 3])).mul(0.3));
+            copyInto(conv.bias!, tensor([0.1, -0.2, 0.3]));
+          });
+          const x = sin(arange(2 * 2 * 4 * 5).reshape([2, 2, 4, 5])).requiresGrad_();
+          const y = conv.forward(x);
+          expect(y.shape).toEqual(want.shape);
+          y.mul(cos(y.detach())).sum().backward();
+          expectClose(y.dataSync(), want.y, 1e-5, 1e-5, 'output');
+          expectClose(x.grad!.dataSync(), want.dx, 1e-5, 1e-5, 'input gradient');
+          expectClose(conv.weight.grad!.dataSync(), want.dw, 1e-4, 1e-5, 'weight gradient');
+        });
+      });
+    }
+  }
+
+  it("pad(x, pads, { mode: 'circular' }) wraps around, and refuses more than a dim's size", () => {
+    scope(() => {
+      const x = arange(2 * 3 * 4).reshape([2, 3, 4]);
+      expect(Array.from(pad(x, [1, 2, 3, 0], { mode: 'circular' }).dataSync(), Number)).toEqual(torch['pad-circular']);
+      expect(() => pad(x, [5, 0], { mode: 'circular' })).toThrow(/^pad: circular padding of dim 2 \(size 4\) expected amounts from 0 to 4, got \(5, 0\)$/);
+      expect(() => new nn.Conv2d(1, 1, 3, { paddingMode: 'wrap' as never })).toThrow(/^Conv2d: paddingMode expected one of 'zeros', 'reflect', 'replicate', 'circular', got "wrap"$/);
+    });
+  });
+});
+
+describe('BatchNorm momentum null (found by a ResNet trial: refused before)', () => {
+  it("keeps the cumulative average of the batch statistics, as PyTorch's momentum=None, also after a state dict load", () => {
+    scope(() => {
+      const batch = (k: number) => tensor(Array.from({ length: 4 * 2 * 3 }, (_, i) => Math.sin(i * (k + 1)) * (k + 1) + k), { shape: [4, 2, 3] });
+      const stats = (k: number) => {
+        const v = Array.from(batch(k).dataSync());
+        return [0, 1].map((c) => {
+          const xs = [0, 1, 2, 3].flatMap((n) => v.slice((n * 2 + c) * 3, (n * 2 + c) * 3 + 3));
+          const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+          return { mean, variance: xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) };
+        });
+      };
+      const bn = new nn.BatchNorm1d(2, { momentum: null });
+      for (let k = 0; k < 3; k++) bn.forward(batch(k));
+      const loaded = new nn.BatchNorm1d(2, { momentum: null });
+      loaded.loadStateDict(bn.stateDict());
+      loaded.forward(batch(3));
+      const want = [0, 1].map((c) => [0, 1, 2, 3].map((k) => stats(k)[c]));
+      expectClose(loaded.running_mean!.dataSync(), want.map((s) => s.reduce((a, b) => a + b.mean, 0) / 4), 1e-6, 1e-5, 'running_mean');
+      expectClose(loaded.running_var!.dataSync(), want.map((s) => s.reduce((a, b) => a + b.variance, 0) / 4), 1e-6, 1e-5, 'running_var');
+      expect(Number(loaded.num_batches_tracked!.itemSync())).toBe(4);
+      expect(String(bn)).toContain('momentum=null');
     });
   });
 });

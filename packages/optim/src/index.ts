@@ -20,3 +20,26 @@ import * as clip from './clip.js';
 import * as checkpoint from './checkpoint.js';
 export const { clipGradNorm, clipGradValue } = guardAll(clip);
 export const { saveOptimizer, loadOptimizer } = guardAll(checkpoint);
+
+// Public methods behind the arity guard too: scheduler.step(epoch) beyond what a scheduler
+// takes, or ReduceLROnPlateau.step(metric, epoch, extra), is refused instead of dropped.
+import { guardMethods } from '@nutshell/tensor';
+import * as optimizers from './optimizer.js';
+import * as sgd from './sgd.js';
+import * as adam from './adam.js';
+import * as rmsprop from './rmsprop.js';
+import * as adagrad from './adagrad.js';
+import * as adamax from './adamax.js';
+import * as adadelta from './adadelta.js';
+import * as base from './schedulers/lr-scheduler.js';
+import * as basic from './schedulers/basic.js';
+import * as composite from './schedulers/composite.js';
+import * as oneCycle from './schedulers/one-cycle.js';
+import * as cyclic from './schedulers/cyclic.js';
+import * as plateau from './schedulers/plateau.js';
+guardMethods(
+  ['step', 'zeroGrad', 'stateDict', 'loadStateDict', 'addParamGroup', 'dispose', 'getLastLr'],
+  [optimizers, sgd, adam, rmsprop, adagrad, adamax, adadelta, base, basic, composite, oneCycle, cyclic, plateau].flatMap((m) =>
+    Object.values(m).filter((v): v is abstract new (...args: never[]) => unknown => typeof v === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(v))),
+  ),
+);

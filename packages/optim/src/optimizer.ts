@@ -3,7 +3,7 @@
 // one foreach call per group and device (Note [foreach steps]; one kernel launch on cuda), or with
 // `foreach: false` one call per parameter — the same arithmetic, the same bits.
 // stateDict()/loadStateDict() are keyed by parameter index so training resumes exactly.
-import { ValueError, checkOptions, copyInto, fullLike, keep, noGrad, sameShape, withGradEnabled, zerosLike, type Tensor } from '@nutshell/tensor';
+import { ValueError, checkOptions, copyInto, fullLike, keep, noGrad, sameShape, withGradEnabled, zeroGrads, type Tensor, type ZeroGradOptions } from '@nutshell/tensor';
 import { toCamel } from './names.js';
 
 /**
@@ -194,23 +194,9 @@ export abstract class Optimizer<O extends { lr: number }> {
     });
   }
 
-  /** Clears gradients: disposes them (setToNone, the default) or writes zeros. */
-  zeroGrad(options: { setToNone?: boolean } = {}): void {
-    for (const group of this.paramGroups) {
-      for (const p of group.params) {
-        if (!p.grad) continue;
-        if (options.setToNone ?? true) {
-          p.grad.dispose();
-          p.grad = null;
-        } else {
-          noGrad(() => {
-            const z = zerosLike(p.grad!);
-            copyInto(p.grad!, z);
-            z.dispose();
-          });
-        }
-      }
-    }
+  /** Clears gradients: disposes them (setToNone, the default) or writes zeros; PyTorch's zero_grad(False) is zeroGrad(false). */
+  zeroGrad(options: ZeroGradOptions | boolean = {}): void {
+    zeroGrads(`${this.constructor.name}.zeroGrad`, this.paramGroups.flatMap((g) => g.params), options);
   }
 
   /** A state tensor like p filled with `fill`, kept out of any scope (it lives with the optimiser). */

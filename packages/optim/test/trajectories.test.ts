@@ -123,6 +123,27 @@ describe('optimiser behaviour', () => {
     expect(() => opt.step(3 as never)).toThrowError(/^SGD: step expected no argument or a closure, got number$/);
   });
 
+  it("PyTorch's positional forms: scheduler.step(epoch), plateau.step(metric, epoch), zeroGrad(false); extras refused (found by a VAE trial: all three were ignored)", () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+    const sched = new optim.StepLR(opt, { stepSize: 2, gamma: 0.5 });
+    sched.step(7); // PyTorch: the closed form at epoch 7, 0.1 · 0.5³
+    expect(sched.lastEpoch).toBe(7);
+    expect(opt.paramGroups[0].lr).toBeCloseTo(0.0125, 12);
+    expect(() => sched.step(1.5)).toThrowError(/^StepLR.step: epoch expected an integer >= 0, got 1.5$/);
+    expect(() => (sched.step as (...a: unknown[]) => void)(1, 2)).toThrowError(/^StepLR.step: takes at most 1 argument, got 2/);
+    const plateau = new optim.ReduceLROnPlateau(new optim.SGD([tensor([0], { requiresGrad: true })], { lr: 0.1 }));
+    plateau.step(1.0, 5);
+    expect(plateau.lastEpoch).toBe(5);
+    expect(() => (new optim.ChainedScheduler([sched]).step as (...a: unknown[]) => void)(3)).toThrowError(/^ChainedScheduler.step: takes no arguments, got 1/);
+    p.grad = tensor([Infinity, NaN]);
+    opt.zeroGrad(false);
+    expect(Array.from(p.grad!.dataSync())).toEqual([0, 0]); // written, not multiplied by 0
+    opt.zeroGrad(true);
+    expect(p.grad).toBeNull();
+    expect(() => opt.zeroGrad({ set_to_none: false } as never)).toThrowError(/^SGD.zeroGrad: unknown option 'set_to_none' .*did you mean 'setToNone'\?$/);
+  });
+
   it('state lives past the scope a step runs in', () => {
     const p = tensor([1, 2], { requiresGrad: true });
     const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });

@@ -13,7 +13,7 @@ export { Device, getDefaultDevice, setDefaultDevice, type DeviceLike, type Devic
 export { type DType, dtypes, dtypeSize, type AnyTypedArray } from './dtype.js';
 export * from './errors.js';
 export { encodeSafetensors, decodeSafetensors, readSafetensorsFile, writeFileAtomic, checkSafetensorsMetadata, type RawTensor, type SafetensorsFile } from './io/safetensors.js';
-export { scope, keep, memory, emptyCache, setNumThreads, type MemoryReport } from './memory.js';
+export { scope, keep, memory, emptyCache, resetPeakMemoryStats, setNumThreads, type MemoryReport } from './memory.js';
 export { readTogether } from './read-together.js';
 export { sameShape } from './shape.js';
 export { noGrad, isGradEnabled, withGradEnabled } from './autograd/grad-mode.js';
@@ -24,3 +24,5 @@ export * from './cuda-controls.js';
 export { profile, formatProfile, type OpProfileRow, type ProfileReport } from './profile.js';
 export { checkOptions } from './options.js';
 export { guardArity, guardAll } from './arity.js';
+export { guardMethods } from './guard-methods.js';
+export { zeroGrads, type ZeroGradOptions } from './autograd/zero-grads.js';

@@ -129,6 +129,19 @@ export function memory(device: DeviceLike = 'cpu', options: { wait?: boolean } =
 
 
 /**
+ * Starts peakBytes over from the bytes live now (torch.cuda.reset_peak_memory_stats), to find
+ * the peak of one phase — an epoch, an evaluation. On cpu it waits for queued ops first, as
+ * memory() does. A device without cuda has no peak to reset and does nothing.
+ */
+export function resetPeakMemoryStats(device: DeviceLike = 'cpu'): void {
+  const d = Device.of(device, 'resetPeakMemoryStats');
+  if (d.type === 'cuda' && !cudaAvailable()) return;
+  const n = native();
+  if (d.type === 'cpu') n.synchronize(d.typeId, d.index);
+  n.resetPeakMemory(d.typeId, d.index);
+}
+
+/**
  * Returns the cuda caching allocator's free blocks to the driver. Where cuda cannot run it has
  * nothing to return and does nothing, as torch.cuda.empty_cache(), so GPU code runs unchanged on a
  * cpu machine.

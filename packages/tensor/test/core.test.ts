@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, backends, cat, crossEntropy, emptyCache, indexSelect, l1Loss, mseLoss, memory, mul, nonzero, ones, randn, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
+import { add, backends, cat, crossEntropy, emptyCache, indexSelect, l1Loss, mseLoss, memory, mul, resetPeakMemoryStats, nonzero, ones, randn, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
 
 describe('creation and reading', () => {
   it('makes tensors from nested arrays and TypedArrays and reads them back', async () => {
@@ -117,6 +117,21 @@ describe('memory', () => {
     const after = memory();
     expect(after.liveTensors).toBe(base.liveTensors);
     expect(after.liveBytes).toBe(base.liveBytes);
+  });
+});
+
+describe('peak memory', () => {
+  it('resetPeakMemoryStats starts the peak over from what is live (a VAE trial wanted the peak of one phase)', () => {
+    resetPeakMemoryStats();
+    const start = memory();
+    expect(start.peakBytes).toBe(start.liveBytes);
+    const big = zeros([1 << 20]); // 4 MiB
+    big.dispose();
+    const after = memory();
+    expect(after.peakBytes).toBeGreaterThanOrEqual(start.liveBytes + 4 * (1 << 20));
+    resetPeakMemoryStats('cpu');
+    expect(memory().peakBytes).toBe(memory().liveBytes);
+    expect(() => resetPeakMemoryStats('tpu' as never)).toThrowError(/^resetPeakMemoryStats: expected 'cpu', 'cuda' or 'cuda:N', got "tpu"/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { elu, flatten, gelu, leakyRelu, logSoftmax, relu, sigmoid, softmax, softplus, tanh, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
+import { intArg, numberArg } from './arg-checks.js';
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
@@ -9,6 +10,7 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    numberArg('LeakyReLU', 'negativeSlope', negativeSlope);
   }
   forward(x: Tensor): Tensor {
     return leakyRelu(x, this.negativeSlope);
@@ -20,6 +22,7 @@ export class LeakyReLU extends Module {
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    numberArg('ELU', 'alpha', alpha);
   }
   forward(x: Tensor): Tensor {
     return elu(x, this.alpha);
@@ -36,6 +39,8 @@ export class GELU extends Module {
 export class Softplus extends Module {
   constructor(readonly beta = 1, readonly threshold = 20) {
     super();
+    numberArg('Softplus', 'beta', beta);
+    numberArg('Softplus', 'threshold', threshold);
   }
   forward(x: Tensor): Tensor {
     return softplus(x, this.beta, this.threshold);
@@ -54,6 +59,7 @@ export class Tanh extends Module {
 export class Softmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    intArg('Softmax', 'dim', dim);
   }
   forward(x: Tensor): Tensor {
     return softmax(x, this.dim);
@@ -62,6 +68,7 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    intArg('LogSoftmax', 'dim', dim);
   }
   forward(x: Tensor): Tensor {
     return logSoftmax(x, this.dim);
@@ -71,6 +78,8 @@ export class LogSoftmax extends Module {
 export class Flatten extends Module {
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
+    intArg('Flatten', 'startDim', startDim);
+    intArg('Flatten', 'endDim', endDim);
   }
   forward(x: Tensor): Tensor {
     return flatten(x, this.startDim, this.endDim);

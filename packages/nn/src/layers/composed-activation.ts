@@ -3,6 +3,7 @@
 import { celu, full, glu, hardsigmoid, hardswish, hardtanh, logSigmoid, mish, prelu, relu6, selu, silu, softsign, type Tensor } from '@nutshell/tensor';
 import { ValueError } from '@nutshell/tensor';
 import { Module } from '../module.js';
+import { intArg, numberArg } from './arg-checks.js';
 import { Parameter } from '../parameter.js';
 
 /** A layer applying one function of its input. */
@@ -28,6 +29,8 @@ export const Softsign = stateless('Softsign', softsign);
 export class Hardtanh extends Module {
   constructor(readonly minVal = -1, readonly maxVal = 1) {
     super();
+    numberArg('Hardtanh', 'minVal', minVal);
+    numberArg('Hardtanh', 'maxVal', maxVal);
   }
   forward(x: Tensor): Tensor {
     return hardtanh(x, this.minVal, this.maxVal);
@@ -36,6 +39,7 @@ export class Hardtanh extends Module {
 export class CELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    numberArg('CELU', 'alpha', alpha);
   }
   forward(x: Tensor): Tensor {
     return celu(x, this.alpha);
@@ -44,6 +48,7 @@ export class CELU extends Module {
 export class GLU extends Module {
   constructor(readonly dim = -1) {
     super();
+    intArg('GLU', 'dim', dim);
   }
   forward(x: Tensor): Tensor {
     return glu(x, this.dim);

@@ -1,4 +1,4 @@
-import { convTranspose1d, convTranspose2d, type Tensor } from '@nutshell/tensor';
+import { ShapeError, ValueError, convTranspose1d, convTranspose2d, type Tensor } from '@nutshell/tensor';
 import { ConvLayer, type ConvAlgo } from './conv.js';
 
 type Pair = number | [number, number];
@@ -20,6 +20,37 @@ export interface ConvTranspose2dOptions {
 const TRANSPOSED_OPTIONS = ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias', 'algo'];
 
 /**
+ * The outputPadding that makes a transposed convolution's output `outputSize` (PyTorch's
+ * forward(input, output_size)): given as the spatial sizes, or with N and C in front. Each size
+ * must lie in [smallest, smallest + stride − 1], the sizes the convolution it transposes maps
+ * back to the same input size.
+ */
+function outputPaddingFor(
+  layer: string,
+  x: Tensor,
+  outputSize: readonly number[],
+  stride: number[],
+  padding: number[], // per dim, the two sides summed
+  kernel: number[],
+  dilation: number[],
+): number[] {
+  const k = kernel.length;
+  if (!Array.isArray(outputSize) || (outputSize.length !== k && outputSize.length !== k + 2) || !outputSize.every((v) => Number.isInteger(v))) {
+    throw new ValueError(`${layer}.forward: outputSize expected ${k} (or ${k + 2}, with N and C) integers, got ${JSON.stringify(outputSize)}`);
+  }
+  const want = outputSize.slice(-k);
+  const input = x.shape.slice(-k);
+  return want.map((size, i) => {
+    const smallest = (input[i] - 1) * stride[i] - padding[i] + dilation[i] * (kernel[i] - 1) + 1;
+    const largest = smallest + stride[i] - 1;
+    if (size < smallest || size > largest) {
+      throw new ShapeError(`${layer}.forward: outputSize [${want}] is not reachable from input [${input}]: dim ${i} expected ${smallest} to ${largest}, got ${size}`);
+    }
+    return size - smallest;
+  });
+}
+
+/**
  * 2-D transposed convolution over [N, C, H, W] (PyTorch's ConvTranspose2d: upsampling in
  * decoders, autoencoders, GANs); weight [in, out/groups, kH, kW] and bias [out], as PyTorch.
  */
@@ -33,6 +64,16 @@ export class ConvTranspose2d extends ConvLayer<ConvTranspose2dOptions> {
 
   protected run(x: Tensor, weight: Tensor, bias: Tensor | null, options: Omit<ConvTranspose2dOptions, 'bias'>): Tensor {
     return convTranspose2d(x, weight, bias, options);
+  }
+
+  /** `outputSize` ([H, W] or [N, C, H, W]) picks the outputPadding, as PyTorch's forward(input, output_size). */
+  override forward(x: Tensor, outputSize?: readonly number[]): Tensor {
+    if (outputSize === undefined) return super.forward(x);
+    const { bias: _, ...options } = this.options;
+    const p = options.padding ?? 0;
+    const sides = typeof p === 'number' ? [2 * p, 2 * p] : p.length === 2 ? [2 * p[0], 2 * p[1]] : [p[0] + p[2], p[1] + p[3]];
+    const outputPadding = outputPaddingFor('ConvTranspose2d', x, outputSize, pair(options.stride ?? 1), sides, this.kernelSize, pair(options.dilation ?? 1));
+    return this.run(x, this.weight, this.bias, { ...options, outputPadding: outputPadding as [number, number] });
   }
 
   protected override extraRepr(): string {
@@ -59,5 +100,15 @@ export class ConvTranspose1d extends ConvLayer<ConvTranspose1dOptions> {
 
   protected run(x: Tensor, weight: Tensor, bias: Tensor | null, options: Omit<ConvTranspose1dOptions, 'bias'>): Tensor {
     return convTranspose1d(x, weight, bias, options);
+  }
+
+  /** `outputSize` ([L] or [N, C, L]) picks the outputPadding, as PyTorch's forward(input, output_size). */
+  override forward(x: Tensor, outputSize?: readonly number[]): Tensor {
+    if (outputSize === undefined) return super.forward(x);
+    const { bias: _, ...options } = this.options;
+    const p = options.padding ?? 0;
+    const sides = typeof p === 'number' ? [2 * p] : [p[0] + p[1]];
+    const [outputPadding] = outputPaddingFor('ConvTranspose1d', x, outputSize, [options.stride ?? 1], sides, [this.kernelSize], [options.dilation ?? 1]);
+    return this.run(x, this.weight, this.bias, { ...options, outputPadding });
   }
 }

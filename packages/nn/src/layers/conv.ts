@@ -1,4 +1,4 @@
-import { checkOptions, conv1d, conv2d, zeros, type Tensor } from '@nutshell/tensor';
+import { checkOptions, conv1d, conv2d, pad, zeros, type Tensor } from '@nutshell/tensor';
 import { ValueError } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -22,6 +22,34 @@ export interface Conv2dOptions {
    * `activation` (one pass over the output instead of three); default 'none'.
    */
   activation?: 'none' | 'relu';
+  /** How the padding is filled: 'zeros' (default), or the input 'reflect'ed, 'replicate'd or wrapped ('circular'), as PyTorch's padding_mode. */
+  paddingMode?: PaddingMode;
+}
+
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
+function checkPaddingMode(layer: string, mode: unknown): void {
+  if (mode !== undefined && !PADDING_MODES.includes(mode as PaddingMode)) {
+    throw new ValueError(`${layer}: paddingMode expected one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`);
+  }
+}
+
+/**
+ * A padding mode other than zeros, as PyTorch runs it: the input padded first (pad's amounts,
+ * last dim first; 'same' split as PyTorch splits it, the odd one on the right), then convolved
+ * unpadded.
+ */
+function padForMode(x: Tensor, mode: Exclude<PaddingMode, 'zeros'>, padding: number[] | 'same' | 'valid', kernel: number[], dilation: number[]): Tensor {
+  const pads: number[] = [];
+  for (let d = kernel.length - 1; d >= 0; d--) {
+    if (padding === 'valid') pads.push(0, 0);
+    else if (padding === 'same') {
+      const total = dilation[d] * (kernel[d] - 1);
+      pads.push(Math.floor(total / 2), total - Math.floor(total / 2));
+    } else pads.push(padding[d], padding[d]);
+  }
+  return pad(x, pads, { mode });
 }
 
 /** Refuses channel counts that `groups` does not divide (a layer's constructor). */
@@ -75,7 +103,7 @@ export abstract class ConvLayer<O extends { groups?: number; bias?: boolean }> e
   }
 }
 
-const CONV_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'algo', 'activation'];
+const CONV_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'algo', 'activation', 'paddingMode'];
 
 /** 2-D convolution over [N, C, H, W]; weight [out, in/groups, kH, kW] as PyTorch. */
 export class Conv2d extends ConvLayer<Conv2dOptions> {
@@ -83,16 +111,24 @@ export class Conv2d extends ConvLayer<Conv2dOptions> {
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dOptions = {}) {
     super('Conv2d', inChannels, outChannels, (groups) => [outChannels, inChannels / groups, ...pair(kernelSize)], options, CONV_OPTIONS);
+    checkPaddingMode('Conv2d', options.paddingMode);
     this.kernelSize = pair(kernelSize);
   }
 
-  protected run(x: Tensor, weight: Tensor, bias: Tensor | null, options: Omit<Conv2dOptions, 'bias'>): Tensor {
-    return conv2d(x, weight, bias, options);
+  protected run(x: Tensor, weight: Tensor, bias: Tensor | null, { paddingMode = 'zeros', ...options }: Omit<Conv2dOptions, 'bias'>): Tensor {
+    if (paddingMode === 'zeros') return conv2d(x, weight, bias, options);
+    const p = options.padding ?? 0;
+    const padded = padForMode(x, paddingMode, typeof p === 'string' ? p : pair(p), this.kernelSize, pair(options.dilation ?? 1));
+    try {
+      return conv2d(padded, weight, bias, { ...options, padding: 0 });
+    } finally {
+      padded.dispose();
+    }
   }
 
   protected override extraRepr(): string {
     const o = this.options;
-    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}]${o.stride ? `, stride=${o.stride}` : ''}${o.padding ? `, padding=${o.padding}` : ''}${o.dilation && o.dilation !== 1 ? `, dilation=${o.dilation}` : ''}${o.groups && o.groups !== 1 ? `, groups=${o.groups}` : ''}${this.bias ? '' : ', bias=false'}${o.algo ? `, algo=${o.algo}` : ''}${o.activation && o.activation !== 'none' ? `, activation=${o.activation}` : ''}`;
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}]${o.stride ? `, stride=${o.stride}` : ''}${o.padding ? `, padding=${o.padding}` : ''}${o.dilation && o.dilation !== 1 ? `, dilation=${o.dilation}` : ''}${o.groups && o.groups !== 1 ? `, groups=${o.groups}` : ''}${this.bias ? '' : ', bias=false'}${o.algo ? `, algo=${o.algo}` : ''}${o.activation && o.activation !== 'none' ? `, activation=${o.activation}` : ''}${o.paddingMode && o.paddingMode !== 'zeros' ? `, paddingMode=${o.paddingMode}` : ''}`;
   }
 }
 
@@ -105,15 +141,25 @@ export interface Conv1dOptions {
   algo?: ConvAlgo;
   /** As Conv2d's. */
   activation?: 'none' | 'relu';
+  /** As Conv2d's. */
+  paddingMode?: PaddingMode;
 }
 
 /** 1-D convolution over [N, C, L]; weight [out, in/groups, k]. */
 export class Conv1d extends ConvLayer<Conv1dOptions> {
   constructor(inChannels: number, outChannels: number, readonly kernelSize: number, options: Conv1dOptions = {}) {
     super('Conv1d', inChannels, outChannels, (groups) => [outChannels, inChannels / groups, kernelSize], options, CONV_OPTIONS);
+    checkPaddingMode('Conv1d', options.paddingMode);
   }
 
-  protected run(x: Tensor, weight: Tensor, bias: Tensor | null, options: Omit<Conv1dOptions, 'bias'>): Tensor {
-    return conv1d(x, weight, bias, options);
+  protected run(x: Tensor, weight: Tensor, bias: Tensor | null, { paddingMode = 'zeros', ...options }: Omit<Conv1dOptions, 'bias'>): Tensor {
+    if (paddingMode === 'zeros') return conv1d(x, weight, bias, options);
+    const p = options.padding ?? 0;
+    const padded = padForMode(x, paddingMode, typeof p === 'string' ? p : [p], [this.kernelSize], [options.dilation ?? 1]);
+    try {
+      return conv1d(padded, weight, bias, { ...options, padding: 0 });
+    } finally {
+      padded.dispose();
+    }
   }
 }

@@ -4,7 +4,8 @@ import { Parameter } from '../parameter.js';
 
 export interface BatchNormOptions {
   eps?: number;
-  momentum?: number;
+  /** The running statistics' update factor; null for a cumulative average over every batch so far (PyTorch's momentum=None). */
+  momentum?: number | null;
   affine?: boolean;
   trackRunningStats?: boolean;
 }
@@ -21,16 +22,20 @@ abstract class BatchNormBase extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
   readonly eps: number;
-  readonly momentum: number;
+  readonly momentum: number | null;
+  /** momentum null: the batches counted so far, valid while num_batches_tracked is as we left it. */
+  private counted: { count: number; version: { n: number }; at: number } | null = null;
 
   protected abstract readonly ranks: number[];
 
   constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
     super();
     checkOptions(this.constructor.name, options, ['eps', 'momentum', 'affine', 'trackRunningStats']);
-    if (options.momentum === null) throw new ValueError(`${this.constructor.name}: momentum null (PyTorch's cumulative average) is not supported; give a number in [0, 1]`);
     this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum ?? 0.1;
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    if (this.momentum !== null && !(typeof this.momentum === 'number' && this.momentum >= 0 && this.momentum <= 1)) {
+      throw new ValueError(`${this.constructor.name}: momentum expected a number in [0, 1] or null (a cumulative average), got ${String(this.momentum)}`);
+    }
     const affine = options.affine ?? true;
     this.weight = affine ? Parameter(ones([numFeatures])) : null;
     this.bias = affine ? Parameter(zeros([numFeatures])) : null;
@@ -48,9 +53,10 @@ abstract class BatchNormBase extends Module {
       throw new ValueError(`${this.constructor.name}: input has ${x.shape[1]} channels (dim 1 of [${x.shape}]) but the layer normalises ${this.numFeatures} (numFeatures)`);
     }
     const useBatchStats = this.training || !this.running_mean;
+    const updating = this.training && this.running_mean !== null;
     const { output, runningMean, runningVar } = batchNorm(x, this.running_mean, this.running_var, this.weight, this.bias, {
       training: useBatchStats,
-      momentum: this.momentum,
+      momentum: this.momentum ?? (updating ? 1 / (this.batchesCounted() + 1) : 0),
       eps: this.eps,
     });
     if (this.training && this.running_mean && runningMean && runningVar) {
@@ -64,7 +70,23 @@ abstract class BatchNormBase extends Module {
     this.running_mean!.adoptStorage(mean);
     this.running_var!.adoptStorage(variance);
     const n = this.num_batches_tracked!;
+    const count = this.momentum === null ? this.batchesCounted() + 1 : 0;
     n.adoptStorage(n.add(1));
+    if (this.momentum === null) this.counted = { count, version: n.version, at: n.version.n };
+  }
+
+  /**
+   * num_batches_tracked as a number, for the cumulative average: counted here as batches pass,
+   * and read from the buffer (one synchronous read of a scalar) only when something else wrote
+   * it since — a loaded state dict, a move to another device.
+   */
+  private batchesCounted(): number {
+    const n = this.num_batches_tracked!;
+    const c = this.counted;
+    if (c && c.version === n.version && c.at === n.version.n) return c.count;
+    const count = Number(n.itemSync());
+    this.counted = { count, version: n.version, at: n.version.n };
+    return count;
   }
 
   protected override optionalStateKeys(): string[] {

@@ -40,7 +40,16 @@ export abstract class LRScheduler {
     return this.lrAt(baseLr, epoch, group);
   }
 
-  step(): void {
+  /**
+   * Advances one epoch (chainable form). PyTorch's deprecated step(epoch) jumps to `epoch` with
+   * the closed form, as PyTorch does.
+   */
+  step(epoch?: number): void {
+    if (epoch !== undefined) {
+      if (!Number.isInteger(epoch) || epoch < 0) throw new ValueError(`${this.constructor.name}.step: epoch expected an integer >= 0, got ${epoch}`);
+      this.stepTo(epoch);
+      return;
+    }
     this.stepCount += 1;
     this.lastEpoch += 1;
     this.scheduled().forEach((g, i) => {

@@ -37,12 +37,14 @@ export class ReduceLROnPlateau {
   }
 
   /** `metric`: a number or a one-element tensor (read back, as PyTorch's float(metric)). */
-  step(metric: number | Tensor): void {
+  /** Records the epoch's metric; `epoch` (PyTorch's deprecated argument) sets lastEpoch instead of counting. */
+  step(metric: number | Tensor, epoch?: number): void {
+    if (epoch !== undefined && (!Number.isInteger(epoch) || epoch < 0)) throw new ValueError(`ReduceLROnPlateau.step: epoch expected an integer >= 0, got ${epoch}`);
     if (typeof metric !== 'number') {
       if (!(metric as Tensor | null)?.isTensor || metric.numel !== 1) throw new ValueError(`ReduceLROnPlateau.step: metric expected a number or a one-element tensor, got ${(metric as Tensor | null)?.isTensor ? `shape [${metric.shape.join(',')}]` : typeof metric}`);
       metric = metric.itemSync();
     }
-    this.lastEpoch += 1;
+    this.lastEpoch = epoch ?? this.lastEpoch + 1;
     if (this.better(metric, this.best)) {
       this.best = metric;
       this.badEpochs = 0;

@@ -803,18 +803,41 @@ export const padOp = defineOp<{ pads: readonly number[]; mode: PadMode; value: n
 });
 
 export interface PadOptions {
-  mode?: PadMode;
+  /** 'circular' wraps around (periodic boundaries), composed of narrow and cat. */
+  mode?: PadMode | 'circular';
   /** Fill value of constant padding (default 0). */
   value?: number;
 }
 
 /**
  * torch.nn.functional.pad: `pads` lists (left, right) amounts per dim starting from the last dim.
- * Constant padding may be negative (crops). Reflect and replicate pad any number of trailing dims.
+ * Constant padding may be negative (crops). Reflect, replicate and circular pad any number of
+ * trailing dims.
  */
 export function pad(x: Tensor, pads: readonly number[], options: PadOptions = {}): Tensor {
   checkOptions('pad', options, ['mode', 'value']);
+  if (options.mode === 'circular') return circularPad(x, pads);
   return apply(padOp, [x], { pads, mode: options.mode ?? 'constant', value: options.value ?? 0 })[0];
+}
+
+/** Circular padding: each padded dim gets its last `left` entries in front and first `right` behind (PyTorch's limit: at most the dim's size). */
+function circularPad(x: Tensor, pads: readonly number[]): Tensor {
+  if (!x?.isTensor) throw new ValueError(`pad: input expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+  paddedShape('pad', x.shape, pads, 'constant');
+  return scope(() => {
+    let y = x;
+    for (let k = 0; k < pads.length / 2; k++) {
+      const dim = x.ndim - 1 - k;
+      const [left, right] = [pads[2 * k], pads[2 * k + 1]];
+      const size = x.shape[dim];
+      if (!(Number.isInteger(left) && Number.isInteger(right) && left >= 0 && right >= 0 && left <= size && right <= size)) {
+        throw new ValueError(`pad: circular padding of dim ${dim} (size ${size}) expected amounts from 0 to ${size}, got (${left}, ${right})`);
+      }
+      if (left === 0 && right === 0) continue;
+      y = cat([...(left ? [narrow(y, dim, size - left, left)] : []), y, ...(right ? [narrow(y, dim, 0, right)] : [])], dim);
+    }
+    return y === x ? narrow(x, 0, 0, x.shape[0]) : y;
+  });
 }
 
 export const padBackwardOp = defineOp<{ pads: readonly number[]; mode: 'reflect' | 'replicate' }>({
