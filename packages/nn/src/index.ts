@@ -13,6 +13,28 @@ export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type MaxPoo
 export { ReLU, LeakyReLU, ELU, GELU, Softplus, Sigmoid, Tanh, Softmax, LogSoftmax, Flatten } from './layers/activation.js';
 export { SiLU, Mish, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, SELU, Softsign, Hardtanh, CELU, GLU, PReLU } from './layers/composed-activation.js';
 export { Dropout } from './layers/dropout.js';
+export { Dropout1d, Dropout2d, Dropout3d } from './layers/channel-dropout.js';
+export { RMSNorm, type RMSNormOptions } from './layers/rms-norm.js';
+export { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, type InstanceNormOptions } from './layers/instance-norm.js';
+export { PixelShuffle, PixelUnshuffle } from './layers/pixel-shuffle.js';
+export { Unflatten } from './layers/unflatten.js';
+export {
+  ZeroPad1d,
+  ZeroPad2d,
+  ZeroPad3d,
+  ConstantPad1d,
+  ConstantPad2d,
+  ConstantPad3d,
+  ReflectionPad1d,
+  ReflectionPad2d,
+  ReflectionPad3d,
+  ReplicationPad1d,
+  ReplicationPad2d,
+  ReplicationPad3d,
+  CircularPad1d,
+  CircularPad2d,
+  CircularPad3d,
+} from './layers/padding.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions } from './layers/norm.js';
 export { Embedding, type EmbeddingOptions, type EmbeddingFromPretrainedOptions } from './layers/embedding.js';
 export { RNN, LSTM, GRU, type RNNOptions } from './layers/rnn.js';
@@ -74,6 +96,12 @@ import * as losses from './losses/index.js';
 import * as attention from './layers/attention.js';
 import * as transformer from './layers/transformer.js';
 import * as transformerDecoder from './layers/transformer-decoder.js';
+import * as channelDropout from './layers/channel-dropout.js';
+import * as rmsNorm from './layers/rms-norm.js';
+import * as instanceNorm from './layers/instance-norm.js';
+import * as pixelShuffle from './layers/pixel-shuffle.js';
+import * as unflatten from './layers/unflatten.js';
+import * as padding from './layers/padding.js';
 const isClassValue = (v: unknown): v is abstract new (...args: never[]) => unknown => typeof v === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(v));
 guardMethods(
   [
@@ -81,5 +109,5 @@ guardMethods(
     'stateDict', 'loadStateDict', 'to', 'zeroGrad', 'requiresGrad_', 'apply', 'registerBuffer', 'registerForwardHook', 'registerForwardPreHook',
     'getSubmodule', 'getParameter', 'clone', 'dispose', 'push', 'at', 'set', 'get', 'has', 'delete', 'keys', 'values', 'items', 'resetParameters',
   ],
-  [ModuleClass, ...[containers, linear, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, rnn, rnnCells, losses, attention, transformer, transformerDecoder].flatMap((m) => Object.values(m).filter(isClassValue))],
+  [ModuleClass, ...[containers, linear, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, rnn, rnnCells, losses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding].flatMap((m) => Object.values(m).filter(isClassValue))],
 );

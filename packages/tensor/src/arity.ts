@@ -49,7 +49,7 @@ function tooMany(name: string, most: number, got: number): ValueError {
 }
 
 /** Functions whose PyTorch form takes dims as separate arguments (x.reshape(4, 3)). */
-const SHAPE_TAKERS = new Set(['reshape', 'view', 'permute', 'expand', 'repeat', 'flip', 'zeros', 'ones', 'rand', 'randn']);
+const SHAPE_TAKERS = new Set(['reshape', 'view', 'permute', 'expand', 'repeat', 'flip', 'zeros', 'ones', 'empty', 'rand', 'randn']);
 
 /** `fn` refusing more arguments than it declares (Note [arity guard]); the same function when it takes any number. */
 export function guardArity<F extends AnyFunction>(name: string, fn: F): F {

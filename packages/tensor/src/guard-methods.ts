@@ -1,17 +1,23 @@
 // Note [arity guard] for classes: ported PyTorch code calls methods the PyTorch way —
 // scheduler.step(epoch), zero_grad(False), conv_transpose(x, output_size) — and JavaScript drops
-// what a method does not declare. guardMethods wraps the named public methods each class defines
-// itself (not inherited ones: each class in the list guards its own) so that extra arguments
-// are refused. Internal methods stay unwrapped: an override may declare fewer parameters than
-// its base passes.
+// what a method does not declare. guardMethods wraps the named public methods of each class and
+// its bases so that extra arguments are refused. Internal methods stay unwrapped: an override
+// may declare fewer parameters than its base passes.
 import { guardArity, maxArguments } from './arity.js';
 
 type AnyClass = abstract new (...args: never[]) => unknown;
 
-/** Guards the methods named in `names` that each class's prototype defines itself. */
+/**
+ * Guards the methods named in `names` on each class's prototype chain (its unexported bases
+ * included: BatchNorm1d's forward is its base's), each function once.
+ */
 export function guardMethods(names: readonly string[], classes: readonly AnyClass[]): void {
+  const protos = new Set<Record<string, unknown>>();
   for (const cls of classes) {
-    const proto = cls.prototype as Record<string, unknown>;
+    for (let p = cls.prototype as Record<string, unknown> | null; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) protos.add(p);
+  }
+  for (const proto of protos) {
+    const cls = proto.constructor as AnyClass;
     for (const name of names) {
       const desc = Object.getOwnPropertyDescriptor(proto, name);
       if (!desc) continue;

@@ -125,8 +125,8 @@ declare module './tensor.js' {
     rsqrt(): Tensor;
     abs(): Tensor;
     sign(): Tensor;
-    /** clamp({ min, max }) or clamp(min, max), null for an absent bound. */
-    clamp(minOrOptions: ops.ClampOptions | number | null, max?: number | null): Tensor;
+    /** clamp({ min, max }) or clamp(min, max), null for an absent bound; a bound may be a tensor (broadcast). */
+    clamp(minOrOptions: ops.ClampOptions | number | Tensor | null, max?: number | Tensor | null): Tensor;
     eq(other: ops.Operand): Tensor;
     ne(other: ops.Operand): Tensor;
     lt(other: ops.Operand): Tensor;
@@ -595,7 +595,7 @@ declare module './tensor.js' {
     div_(other: ops.Operand): Tensor;
     pow_(exponent: ops.Operand): Tensor;
     neg_(): Tensor;
-    clamp_(minOrOptions: ops.ClampOptions | number | null, max?: number | null): Tensor;
+    clamp_(minOrOptions: ops.ClampOptions | number | Tensor | null, max?: number | Tensor | null): Tensor;
     maskedFill_(mask: Tensor, value: number | Tensor): Tensor;
     zero_(): Tensor;
     fill_(value: number): Tensor;
@@ -633,7 +633,7 @@ proto.neg_ = function () {
   return ops.writeBack('neg_', this, () => ops.neg(this));
 };
 proto.clamp_ = function (minOrOptions, max) {
-  return ops.writeBack('clamp_', this, () => ops.clamp(this, minOrOptions, max));
+  return ops.writeBack('clamp_', this, () => ops.clamp(this, minOrOptions, max), clampSources(minOrOptions, max));
 };
 proto.maskedFill_ = function (mask, value) {
   return ops.writeBack('maskedFill_', this, () => ops.maskedFill(this, mask, value), [mask, value]);
@@ -657,6 +657,78 @@ proto.uniform_ = function (low, high) {
 proto.normal_ = function (mean, std) {
   return ops.writeBack('normal_', this, () => ops.normal(mean ?? 0, std ?? 1, this.shape, { device: this.device }));
 };
+
+// ---- elementwise spellings PyTorch has (ops/table/composed-elementwise.ts) ----
+declare module './tensor.js' {
+  interface Tensor {
+    /** 1/x (float32 for integer inputs). */
+    reciprocal(): Tensor;
+    isinf(): Tensor;
+    isposinf(): Tensor;
+    isneginf(): Tensor;
+    /** this + value·tensor1·tensor2. */
+    addcmul(tensor1: Tensor, tensor2: Tensor, options?: ops.AddcOptions): Tensor;
+    /** this + value·tensor1/tensor2. */
+    addcdiv(tensor1: Tensor, tensor2: Tensor, options?: ops.AddcOptions): Tensor;
+    /** clamp({ min }); min a number or a tensor. */
+    clampMin(min: number | Tensor): Tensor;
+    /** clamp({ max }); max a number or a tensor. */
+    clampMax(max: number | Tensor): Tensor;
+    /** PyTorch's alias of clamp. */
+    clip(minOrOptions: ops.ClampOptions | number | Tensor | null, max?: number | Tensor | null): Tensor;
+    reciprocal_(): Tensor;
+    /** this += value·tensor1·tensor2, in place (optimiser code: exp_avg_sq.addcmul_(g, g, { value: 1 − β₂ })). */
+    addcmul_(tensor1: Tensor, tensor2: Tensor, options?: ops.AddcOptions): Tensor;
+    addcdiv_(tensor1: Tensor, tensor2: Tensor, options?: ops.AddcOptions): Tensor;
+    clampMin_(min: number | Tensor): Tensor;
+    clampMax_(max: number | Tensor): Tensor;
+    clip_(minOrOptions: ops.ClampOptions | number | Tensor | null, max?: number | Tensor | null): Tensor;
+  }
+}
+for (const name of ['reciprocal', 'isinf', 'isposinf', 'isneginf'] as const) {
+  const fn = ops[name];
+  proto[name] = function (this: Tensor) {
+    return fn(this);
+  };
+}
+proto.addcmul = function (tensor1, tensor2, options) {
+  return ops.addcmul(this, tensor1, tensor2, options);
+};
+proto.addcdiv = function (tensor1, tensor2, options) {
+  return ops.addcdiv(this, tensor1, tensor2, options);
+};
+proto.clampMin = function (min) {
+  return ops.clampMin(this, min);
+};
+proto.clampMax = function (max) {
+  return ops.clampMax(this, max);
+};
+proto.clip = function (minOrOptions, max) {
+  return ops.clip(this, minOrOptions, max);
+};
+proto.reciprocal_ = function () {
+  return ops.writeBack('reciprocal_', this, () => ops.reciprocal(this));
+};
+proto.addcmul_ = function (tensor1, tensor2, options) {
+  return ops.writeBack('addcmul_', this, () => ops.addcmul(this, tensor1, tensor2, options), [tensor1, tensor2]);
+};
+proto.addcdiv_ = function (tensor1, tensor2, options) {
+  return ops.writeBack('addcdiv_', this, () => ops.addcdiv(this, tensor1, tensor2, options), [tensor1, tensor2]);
+};
+proto.clampMin_ = function (min) {
+  return ops.writeBack('clampMin_', this, () => ops.clampMin(this, min), [min]);
+};
+proto.clampMax_ = function (max) {
+  return ops.writeBack('clampMax_', this, () => ops.clampMax(this, max), [max]);
+};
+proto.clip_ = function (minOrOptions, max) {
+  return ops.writeBack('clip_', this, () => ops.clip(this, minOrOptions, max), clampSources(minOrOptions, max));
+};
+// The tensors among clamp's bounds, for writeBack's check that no source requires grad.
+function clampSources(minOrOptions: ops.ClampOptions | number | Tensor | null | undefined, max: unknown): unknown[] {
+  const o = minOrOptions as ops.ClampOptions | null | undefined;
+  return [minOrOptions, max, ...(o && typeof o === 'object' && !(o as unknown as Tensor).isTensor ? [o.min, o.max] : [])];
+}
 
 // ---- gradient hooks (autograd/hooks.ts) ----
 declare module './tensor.js' {

@@ -20,6 +20,8 @@ const guarded_adaptiveAvgPool2d: typeof table.adaptiveAvgPool2d = guardArity('ad
 const guarded_adaptiveAvgPool2dBackward: typeof table.adaptiveAvgPool2dBackward = guardArity('adaptiveAvgPool2dBackward', table.adaptiveAvgPool2dBackward);
 const guarded_adaptiveMaxPool1d: typeof table.adaptiveMaxPool1d = guardArity('adaptiveMaxPool1d', table.adaptiveMaxPool1d);
 const guarded_add: typeof table.add = guardArity('add', table.add);
+const guarded_addcdiv: typeof table.addcdiv = guardArity('addcdiv', table.addcdiv);
+const guarded_addcmul: typeof table.addcmul = guardArity('addcmul', table.addcmul);
 const guarded_addmm: typeof table.addmm = guardArity('addmm', table.addmm);
 const guarded_all: typeof table.all = guardArity('all', table.all);
 const guarded_allclose: typeof table.allclose = guardArity('allclose', table.allclose);
@@ -57,6 +59,9 @@ const guarded_celu: typeof table.celu = guardArity('celu', table.celu);
 const guarded_checkFillValue: typeof table.checkFillValue = guardArity('checkFillValue', table.checkFillValue);
 const guarded_chunk: typeof table.chunk = guardArity('chunk', table.chunk);
 const guarded_clamp: typeof table.clamp = guardArity('clamp', table.clamp);
+const guarded_clampMax: typeof table.clampMax = guardArity('clampMax', table.clampMax);
+const guarded_clampMin: typeof table.clampMin = guardArity('clampMin', table.clampMin);
+const guarded_clip: typeof table.clip = guardArity('clip', table.clip);
 const guarded_clone: typeof table.clone = guardArity('clone', table.clone);
 const guarded_contiguous: typeof table.contiguous = guardArity('contiguous', table.contiguous);
 const guarded_conv1d: typeof table.conv1d = guardArity('conv1d', table.conv1d);
@@ -77,6 +82,9 @@ const guarded_diag: typeof table.diag = guardArity('diag', table.diag);
 const guarded_diagonal: typeof table.diagonal = guardArity('diagonal', table.diagonal);
 const guarded_div: typeof table.div = guardArity('div', table.div);
 const guarded_dropout: typeof table.dropout = guardArity('dropout', table.dropout);
+const guarded_dropout1d: typeof table.dropout1d = guardArity('dropout1d', table.dropout1d);
+const guarded_dropout2d: typeof table.dropout2d = guardArity('dropout2d', table.dropout2d);
+const guarded_dropout3d: typeof table.dropout3d = guardArity('dropout3d', table.dropout3d);
 const guarded_dropoutBackward: typeof table.dropoutBackward = guardArity('dropoutBackward', table.dropoutBackward);
 const guarded_dropoutScale: typeof table.dropoutScale = guardArity('dropoutScale', table.dropoutScale);
 const guarded_einsum: typeof table.einsum = guardArity('einsum', table.einsum);
@@ -84,6 +92,8 @@ const guarded_elu: typeof table.elu = guardArity('elu', table.elu);
 const guarded_eluBackward: typeof table.eluBackward = guardArity('eluBackward', table.eluBackward);
 const guarded_embedding: typeof table.embedding = guardArity('embedding', table.embedding);
 const guarded_embeddingBackward: typeof table.embeddingBackward = guardArity('embeddingBackward', table.embeddingBackward);
+const guarded_empty: typeof table.empty = guardArity('empty', table.empty);
+const guarded_emptyLike: typeof table.emptyLike = guardArity('emptyLike', table.emptyLike);
 const guarded_eq: typeof table.eq = guardArity('eq', table.eq);
 const guarded_equal: typeof table.equal = guardArity('equal', table.equal);
 const guarded_erf: typeof table.erf = guardArity('erf', table.erf);
@@ -119,10 +129,14 @@ const guarded_indexSelect: typeof table.indexSelect = guardArity('indexSelect', 
 const guarded_indexSelectBackward: typeof table.indexSelectBackward = guardArity('indexSelectBackward', table.indexSelectBackward);
 const guarded_inferShape: typeof table.inferShape = guardArity('inferShape', table.inferShape);
 const guarded_initialSeed: typeof table.initialSeed = guardArity('initialSeed', table.initialSeed);
+const guarded_instanceNorm: typeof table.instanceNorm = guardArity('instanceNorm', table.instanceNorm);
 const guarded_interpolate: typeof table.interpolate = guardArity('interpolate', table.interpolate);
 const guarded_isclose: typeof table.isclose = guardArity('isclose', table.isclose);
 const guarded_isfinite: typeof table.isfinite = guardArity('isfinite', table.isfinite);
+const guarded_isinf: typeof table.isinf = guardArity('isinf', table.isinf);
 const guarded_isnan: typeof table.isnan = guardArity('isnan', table.isnan);
+const guarded_isneginf: typeof table.isneginf = guardArity('isneginf', table.isneginf);
+const guarded_isposinf: typeof table.isposinf = guardArity('isposinf', table.isposinf);
 const guarded_klDiv: typeof table.klDiv = guardArity('klDiv', table.klDiv);
 const guarded_kthvalue: typeof table.kthvalue = guardArity('kthvalue', table.kthvalue);
 const guarded_l1Loss: typeof table.l1Loss = guardArity('l1Loss', table.l1Loss);
@@ -158,6 +172,7 @@ const guarded_maxPool2dBackward: typeof table.maxPool2dBackward = guardArity('ma
 const guarded_maximum: typeof table.maximum = guardArity('maximum', table.maximum);
 const guarded_mean: typeof table.mean = guardArity('mean', table.mean);
 const guarded_median: typeof table.median = guardArity('median', table.median);
+const guarded_meshgrid: typeof table.meshgrid = guardArity('meshgrid', table.meshgrid);
 const guarded_min: typeof table.min = guardArity('min', table.min);
 const guarded_minimum: typeof table.minimum = guardArity('minimum', table.minimum);
 const guarded_mish: typeof table.mish = guardArity('mish', table.mish);
@@ -183,6 +198,8 @@ const guarded_pad: typeof table.pad = guardArity('pad', table.pad);
 const guarded_padBackward: typeof table.padBackward = guardArity('padBackward', table.padBackward);
 const guarded_pairwiseDistance: typeof table.pairwiseDistance = guardArity('pairwiseDistance', table.pairwiseDistance);
 const guarded_permute: typeof table.permute = guardArity('permute', table.permute);
+const guarded_pixelShuffle: typeof table.pixelShuffle = guardArity('pixelShuffle', table.pixelShuffle);
+const guarded_pixelUnshuffle: typeof table.pixelUnshuffle = guardArity('pixelUnshuffle', table.pixelUnshuffle);
 const guarded_pow: typeof table.pow = guardArity('pow', table.pow);
 const guarded_powScalar: typeof table.powScalar = guardArity('powScalar', table.powScalar);
 const guarded_prelu: typeof table.prelu = guardArity('prelu', table.prelu);
@@ -196,6 +213,7 @@ const guarded_randintLike: typeof table.randintLike = guardArity('randintLike', 
 const guarded_randn: typeof table.randn = guardArity('randn', table.randn);
 const guarded_randnLike: typeof table.randnLike = guardArity('randnLike', table.randnLike);
 const guarded_randperm: typeof table.randperm = guardArity('randperm', table.randperm);
+const guarded_reciprocal: typeof table.reciprocal = guardArity('reciprocal', table.reciprocal);
 const guarded_reduction: typeof table.reduction = guardArity('reduction', table.reduction);
 const guarded_relu: typeof table.relu = guardArity('relu', table.relu);
 const guarded_relu6: typeof table.relu6 = guardArity('relu6', table.relu6);
@@ -204,6 +222,7 @@ const guarded_remainder: typeof table.remainder = guardArity('remainder', table.
 const guarded_repeat: typeof table.repeat = guardArity('repeat', table.repeat);
 const guarded_repeatInterleave: typeof table.repeatInterleave = guardArity('repeatInterleave', table.repeatInterleave);
 const guarded_reshape: typeof table.reshape = guardArity('reshape', table.reshape);
+const guarded_rmsNorm: typeof table.rmsNorm = guardArity('rmsNorm', table.rmsNorm);
 const guarded_rmspropStep: typeof table.rmspropStep = guardArity('rmspropStep', table.rmspropStep);
 const guarded_rmspropStepForeach: typeof table.rmspropStepForeach = guardArity('rmspropStepForeach', table.rmspropStepForeach);
 const guarded_rnn: typeof table.rnn = guardArity('rnn', table.rnn);
@@ -290,6 +309,8 @@ export {
   guarded_adaptiveAvgPool2dBackward as adaptiveAvgPool2dBackward,
   guarded_adaptiveMaxPool1d as adaptiveMaxPool1d,
   guarded_add as add,
+  guarded_addcdiv as addcdiv,
+  guarded_addcmul as addcmul,
   guarded_addmm as addmm,
   guarded_all as all,
   guarded_allclose as allclose,
@@ -327,6 +348,9 @@ export {
   guarded_checkFillValue as checkFillValue,
   guarded_chunk as chunk,
   guarded_clamp as clamp,
+  guarded_clampMax as clampMax,
+  guarded_clampMin as clampMin,
+  guarded_clip as clip,
   guarded_clone as clone,
   guarded_contiguous as contiguous,
   guarded_conv1d as conv1d,
@@ -347,6 +371,9 @@ export {
   guarded_diagonal as diagonal,
   guarded_div as div,
   guarded_dropout as dropout,
+  guarded_dropout1d as dropout1d,
+  guarded_dropout2d as dropout2d,
+  guarded_dropout3d as dropout3d,
   guarded_dropoutBackward as dropoutBackward,
   guarded_dropoutScale as dropoutScale,
   guarded_einsum as einsum,
@@ -354,6 +381,8 @@ export {
   guarded_eluBackward as eluBackward,
   guarded_embedding as embedding,
   guarded_embeddingBackward as embeddingBackward,
+  guarded_empty as empty,
+  guarded_emptyLike as emptyLike,
   guarded_eq as eq,
   guarded_equal as equal,
   guarded_erf as erf,
@@ -389,10 +418,14 @@ export {
   guarded_indexSelectBackward as indexSelectBackward,
   guarded_inferShape as inferShape,
   guarded_initialSeed as initialSeed,
+  guarded_instanceNorm as instanceNorm,
   guarded_interpolate as interpolate,
   guarded_isclose as isclose,
   guarded_isfinite as isfinite,
+  guarded_isinf as isinf,
   guarded_isnan as isnan,
+  guarded_isneginf as isneginf,
+  guarded_isposinf as isposinf,
   guarded_klDiv as klDiv,
   guarded_kthvalue as kthvalue,
   guarded_l1Loss as l1Loss,
@@ -428,6 +461,7 @@ export {
   guarded_maximum as maximum,
   guarded_mean as mean,
   guarded_median as median,
+  guarded_meshgrid as meshgrid,
   guarded_min as min,
   guarded_minimum as minimum,
   guarded_mish as mish,
@@ -453,6 +487,8 @@ export {
   guarded_padBackward as padBackward,
   guarded_pairwiseDistance as pairwiseDistance,
   guarded_permute as permute,
+  guarded_pixelShuffle as pixelShuffle,
+  guarded_pixelUnshuffle as pixelUnshuffle,
   guarded_pow as pow,
   guarded_powScalar as powScalar,
   guarded_prelu as prelu,
@@ -466,6 +502,7 @@ export {
   guarded_randn as randn,
   guarded_randnLike as randnLike,
   guarded_randperm as randperm,
+  guarded_reciprocal as reciprocal,
   guarded_reduction as reduction,
   guarded_relu as relu,
   guarded_relu6 as relu6,
@@ -474,6 +511,7 @@ export {
   guarded_repeat as repeat,
   guarded_repeatInterleave as repeatInterleave,
   guarded_reshape as reshape,
+  guarded_rmsNorm as rmsNorm,
   guarded_rmspropStep as rmspropStep,
   guarded_rmspropStepForeach as rmspropStepForeach,
   guarded_rnn as rnn,

@@ -32,3 +32,8 @@ export * from './composed-losses.js';
 export * from './data-dependent.js';
 export * from './math.js';
 export * from './binary-math.js';
+export * from './composed-elementwise.js';
+export * from './composed-creation.js';
+export * from './composed-pixel-shuffle.js';
+export * from './composed-dropout.js';
+export * from './composed-norm.js';

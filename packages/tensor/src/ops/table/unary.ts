@@ -3,13 +3,13 @@
 // See Note [helpers are function declarations] in binary.ts.
 import { isFloating, type DType } from '../../dtype.js';
 import { ValueError } from '../../errors.js';
-import { checkOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { ALL, defineOp, NUMERIC, type Sample, type SampleInput, type TensorMeta } from '../declare.js';
 import { div, mul, spaced, where } from './binary.js';
 import { ge, le, logicalAnd } from './compare.js';
 import { zerosLike } from './creation.js';
+import { clampAs } from '../clamp-bounds.js';
 
 /** @internal One-input samples: several ranks, a 0-dim scalar, size-1 and empty dims. */
 export function unarySamples(fill?: (shape: number[]) => Partial<SampleInput>, attrs?: Sample['attrs']): Sample[] {
@@ -319,25 +319,19 @@ export function rsqrt(x: Tensor): Tensor {
 }
 
 export interface ClampOptions {
-  min?: number;
-  max?: number;
+  /** A number, a tensor broadcast with the input (PyTorch's clamp.Tensor), or null/absent for none. */
+  min?: number | Tensor | null;
+  max?: number | Tensor | null;
 }
 
 /**
  * Limits x to [min, max] (either may be omitted, not both): clamp(x, { min, max }) or, as in
  * PyTorch, clamp(x, min, max) with null for an absent bound. min > max gives max everywhere; a
- * NaN bound gives NaN.
+ * NaN bound gives NaN. Number bounds run the clamp op; tensor bounds broadcast with x and get
+ * gradients too (Note [clamp with tensor bounds] in ops/clamp-bounds.ts).
  */
-export function clamp(x: Tensor, minOrOptions: ClampOptions | number | null = {}, max?: number | null): Tensor {
-  let options: ClampOptions;
-  if (typeof minOrOptions === 'number' || minOrOptions === null || max !== undefined) {
-    options = { min: (minOrOptions as number | null) ?? undefined, max: max ?? undefined };
-  } else {
-    checkOptions('clamp', minOrOptions, ['min', 'max']);
-    options = minOrOptions;
-  }
-  if (options.min === undefined && options.max === undefined) throw new ValueError("clamp: at least one of 'min' or 'max' must be given");
-  return apply(clampOp, [x], { min: options.min, max: options.max })[0];
+export function clamp(x: Tensor, minOrOptions: ClampOptions | number | Tensor | null = {}, max?: number | Tensor | null): Tensor {
+  return clampAs('clamp', x, minOrOptions, max);
 }
 
 /** x ** exponent for a number exponent (see pow() in binary.ts for tensor exponents). */
