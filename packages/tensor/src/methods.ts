@@ -601,11 +601,50 @@ declare module './tensor.js' {
     fill_(value: number): Tensor;
     /** Copies src (broadcast to this shape, cast to this dtype) into this tensor. */
     copy_(src: Tensor): Tensor;
-    /** Refills with uniform values in [low, high) (default [0, 1)). */
-    uniform_(low?: number, high?: number): Tensor;
-    normal_(mean?: number, std?: number): Tensor;
+    /** Refills with uniform values in [low, high) (default [0, 1)), from `generator`'s stream if given. */
+    uniform_(low?: number, high?: number, options?: { generator?: ops.Generator }): Tensor;
+    normal_(mean?: number, std?: number, options?: { generator?: ops.Generator }): Tensor;
+    /** The elementwise functions in place (PyTorch's exp_, sigmoid_ …): float results into float tensors. */
+    exp_(): Tensor;
+    log_(): Tensor;
+    sqrt_(): Tensor;
+    rsqrt_(): Tensor;
+    abs_(): Tensor;
+    sign_(): Tensor;
+    square_(): Tensor;
+    sigmoid_(): Tensor;
+    tanh_(): Tensor;
+    relu_(): Tensor;
+    floor_(): Tensor;
+    ceil_(): Tensor;
+    round_(): Tensor;
+    trunc_(): Tensor;
+    sin_(): Tensor;
+    cos_(): Tensor;
+    erf_(): Tensor;
+    /** PyTorch's x[...] (Note [python indexing]): x.index(':', 0) is x[:, 0]. */
+    index(...specs: ops.IndexSpec[]): Tensor;
+    /** PyTorch's x[...] = value, out of place. */
+    indexPut(specs: readonly ops.IndexSpec[], value: Tensor | number): Tensor;
+    /** PyTorch's x[...] = value, in place. */
+    indexPut_(specs: readonly ops.IndexSpec[], value: Tensor | number): Tensor;
   }
 }
+for (const name of ['exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'square', 'sigmoid', 'tanh', 'relu', 'floor', 'ceil', 'round', 'trunc', 'sin', 'cos', 'erf'] as const) {
+  const fn = ops[name] as (x: Tensor) => Tensor;
+  proto[`${name}_`] = function (this: Tensor) {
+    return ops.writeBack(`${name}_`, this, () => fn(this));
+  };
+}
+proto.index = function (...specs) {
+  return ops.index(this, ...specs);
+};
+proto.indexPut = function (specs, value) {
+  return ops.indexPut(this, specs, value);
+};
+proto.indexPut_ = function (specs, value) {
+  return ops.writeBack('indexPut_', this, () => ops.indexPut(this, specs, value), [value]);
+};
 for (const name of ['mul', 'div', 'pow'] as const) {
   const fn = ops[name];
   proto[`${name}_`] = function (this: Tensor, other: ops.Operand) {
@@ -651,11 +690,13 @@ proto.copy_ = function (src) {
   }
   return ops.writeBack('copy_', this, () => ops.cast(ops.expand(src, this.shape), this.dtype), [src]);
 };
-proto.uniform_ = function (low, high) {
-  return ops.writeBack('uniform_', this, () => ops.uniform(this.shape, low ?? 0, high ?? 1, { device: this.device }));
+proto.uniform_ = function (low, high, options = {}) {
+  checkOptions('uniform_', options, ['generator']);
+  return ops.writeBack('uniform_', this, () => ops.uniform(this.shape, low ?? 0, high ?? 1, { device: this.device, generator: options.generator }));
 };
-proto.normal_ = function (mean, std) {
-  return ops.writeBack('normal_', this, () => ops.normal(mean ?? 0, std ?? 1, this.shape, { device: this.device }));
+proto.normal_ = function (mean, std, options = {}) {
+  checkOptions('normal_', options, ['generator']);
+  return ops.writeBack('normal_', this, () => ops.normal(mean ?? 0, std ?? 1, this.shape, { device: this.device, generator: options.generator }));
 };
 
 // ---- elementwise spellings PyTorch has (ops/table/composed-elementwise.ts) ----

@@ -3,7 +3,7 @@
 // broadcasting the tensor itself, no float into an integer tensor, parameters only under noGrad),
 // and a graph that saved the tensor refuses its backward afterwards.
 import { describe, expect, it } from 'vitest';
-import { lerp, manualSeed, memory, noGrad, ones, scope, tensor, zeros } from '../src/index.js';
+import { Generator, lerp, manualSeed, memory, noGrad, ones, scope, tensor, zeros } from '../src/index.js';
 
 const values = (t: { dataSync(): ArrayLike<number | bigint> }) => Array.from(t.dataSync(), Number);
 
@@ -122,6 +122,36 @@ describe('add_/sub_ with alpha, and lerp (found by a user trial porting an EMA)'
       expect(Array.from(s.grad!.dataSync())).toEqual([0.75, 0.5]);
       expect(Array.from(e.grad!.dataSync())).toEqual([0.25, 0.5]);
       expect(Array.from(w.grad!.dataSync())).toEqual([2, 4]);
+    });
+  });
+});
+
+describe('elementwise functions in place, and uniform_/normal_ from a generator (found by a VAE trial)', () => {
+  it('exp_, sigmoid_, relu_ … write the function of the values back', () => {
+    scope(() => {
+      const x = tensor([-1, 0, 2]);
+      const want = (f: (v: number) => number) => [-1, 0, 2].map((v) => Math.fround(f(v)));
+      expect(Array.from(x.clone().exp_().dataSync())).toEqual(Array.from(x.exp().dataSync()));
+      expect(Array.from(x.clone().relu_().dataSync())).toEqual(want((v) => Math.max(v, 0)));
+      expect(Array.from(x.clone().abs_().dataSync())).toEqual(want(Math.abs));
+      expect(Array.from(x.clone().sigmoid_().dataSync())).toEqual(Array.from(x.sigmoid().dataSync()));
+      const y = tensor([0.25, 4]);
+      const same = y.sqrt_();
+      expect(same).toBe(y);
+      expect(Array.from(y.dataSync())).toEqual([0.5, 2]);
+      expect(() => tensor([1n], { dtype: 'int64' }).exp_()).toThrow(/^exp_: a float32 result cannot be written into a int64 tensor in place$/);
+    });
+  });
+
+  it('uniform_ and normal_ take { generator }: the same seed refills the same values', () => {
+    scope(() => {
+      const a = zeros([64]).normal_(0, 1, { generator: new Generator(9) });
+      const b = zeros([64]).normal_(0, 1, { generator: new Generator(9) });
+      expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+      const u = zeros([64]).uniform_(-1, 1, { generator: new Generator(4) });
+      expect(Array.from(u.dataSync())).toEqual(Array.from(zeros([64]).uniform_(-1, 1, { generator: new Generator(4) }).dataSync()));
+      expect(Math.min(...u.dataSync())).toBeGreaterThanOrEqual(-1);
+      expect(() => zeros([2]).normal_(0, 1, { gen: 1 } as never)).toThrow(/^normal_: unknown option 'gen' \(it takes 'generator'\)$/);
     });
   });
 });

@@ -123,8 +123,10 @@ const guarded_hardsigmoid: typeof table.hardsigmoid = guardArity('hardsigmoid', 
 const guarded_hardswish: typeof table.hardswish = guardArity('hardswish', table.hardswish);
 const guarded_hardtanh: typeof table.hardtanh = guardArity('hardtanh', table.hardtanh);
 const guarded_huberLoss: typeof table.huberLoss = guardArity('huberLoss', table.huberLoss);
+const guarded_index: typeof table.index = guardArity('index', table.index);
 const guarded_indexAdd: typeof table.indexAdd = guardArity('indexAdd', table.indexAdd);
 const guarded_indexCopy: typeof table.indexCopy = guardArity('indexCopy', table.indexCopy);
+const guarded_indexPut: typeof table.indexPut = guardArity('indexPut', table.indexPut);
 const guarded_indexSelect: typeof table.indexSelect = guardArity('indexSelect', table.indexSelect);
 const guarded_indexSelectBackward: typeof table.indexSelectBackward = guardArity('indexSelectBackward', table.indexSelectBackward);
 const guarded_inferShape: typeof table.inferShape = guardArity('inferShape', table.inferShape);
@@ -412,8 +414,10 @@ export {
   guarded_hardswish as hardswish,
   guarded_hardtanh as hardtanh,
   guarded_huberLoss as huberLoss,
+  guarded_index as index,
   guarded_indexAdd as indexAdd,
   guarded_indexCopy as indexCopy,
+  guarded_indexPut as indexPut,
   guarded_indexSelect as indexSelect,
   guarded_indexSelectBackward as indexSelectBackward,
   guarded_inferShape as inferShape,

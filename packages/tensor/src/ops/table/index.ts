@@ -26,6 +26,7 @@ export * from './sort.js';
 export * from './multinomial.js';
 export * from './composed-shape.js';
 export * from './composed-index.js';
+export * from './composed-indexing.js';
 export * from './attention.js';
 export * from './einsum.js';
 export * from './composed-losses.js';

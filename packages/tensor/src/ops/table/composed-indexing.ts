@@ -1,0 +1,142 @@
+// Note [python indexing]: PyTorch's x[...] and x[...] = v, spelt index(x, ...specs) and
+// indexPut(x, specs, value), composed of declared ops (both devices, gradients from the parts).
+// A spec per dim, as Python writes them:
+//   2 / -1          select: the dim goes away                      x[2]
+//   '1:3', '::2'    a Python slice (start:stop:step, parts optional) x[1:3], x[::2]
+//   ':'             the whole dim                                  x[:]
+//   null            a new dim of size 1                            x[None]
+//   '...'           as many ':' as the other specs leave           x[..., 0]
+//   [0, 2], Tensor  indices along the dim (int32/int64, any shape) x[[0, 2]], x[idx]
+// One index tensor at most: PyTorch broadcasts several together (x[i, j]), which is gather's job
+// here. A bool mask (x[mask]) has a shape that depends on the values: maskedSelect reads them
+// back and is async, and `where(mask, v, x)` writes through a mask.
+// indexPut writes out of place: the positions are found by indexing an arange of x's flat
+// offsets with the same specs, then indexCopy writes `value` there — the same specs mean the
+// same elements for both functions by construction. Repeated indices get the mean of what is
+// written to them (indexCopy's rule; PyTorch leaves the result undefined).
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { scope } from '../../memory.js';
+import type { Tensor } from '../../tensor.js';
+import { tensor } from '../../creation.js';
+import { indexCopy } from './composed-index.js';
+import { clone } from './composed-ops.js';
+import { select } from './composed-shape.js';
+import { arange, full } from './creation.js';
+import { indexSelect } from './index-ops.js';
+import { expand, reshape, slice, unsqueeze } from './shape.js';
+import { tensorArg } from '../check-args.js';
+
+export type IndexSpec = number | string | null | readonly number[] | Tensor;
+
+type Resolved = { kind: 'select'; index: number } | { kind: 'slice'; start: number; end: number; step: number } | { kind: 'new' } | { kind: 'tensor'; index: Tensor | readonly number[] };
+
+const SLICE = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?$/;
+const END = Number.MAX_SAFE_INTEGER;
+
+function describe(spec: unknown): string {
+  if (spec === undefined) return 'undefined';
+  if ((spec as Tensor)?.isTensor) return `a ${(spec as Tensor).dtype} tensor`;
+  return JSON.stringify(spec);
+}
+
+/** The specs with '...' expanded, each with the input dim it consumes (none for null). */
+function resolve(fn: string, x: Tensor, specs: readonly IndexSpec[]): Resolved[] {
+  const ellipses = specs.filter((s) => s === '...').length;
+  if (ellipses > 1) throw new ValueError(`${fn}: at most one '...' may appear, got ${ellipses}`);
+  const consuming = specs.filter((s) => s !== null && s !== '...').length;
+  if (consuming > x.ndim) throw new ShapeError(`${fn}: ${consuming} indices for a tensor of ${x.ndim} dimensions ${fmtShape(x.shape)}`);
+  const out: Resolved[] = [];
+  let tensors = 0;
+  for (const spec of specs) {
+    if (spec === '...') {
+      for (let k = 0; k < x.ndim - consuming; k++) out.push({ kind: 'slice', start: 0, end: END, step: 1 });
+    } else if (spec === null) out.push({ kind: 'new' });
+    else if (typeof spec === 'number') {
+      if (!Number.isInteger(spec)) throw new ValueError(`${fn}: an index expected an integer, got ${spec}`);
+      out.push({ kind: 'select', index: spec });
+    } else if (typeof spec === 'string') {
+      const m = SLICE.exec(spec);
+      if (!m) throw new ValueError(`${fn}: a string index expected a Python slice such as ':', '1:3' or '::2', or '...', got ${JSON.stringify(spec)}`);
+      const step = m[3] === undefined ? 1 : Number(m[3]);
+      if (step <= 0) throw new ValueError(`${fn}: slice step expected a positive integer (PyTorch has no negative steps; flip reverses), got ${step}`);
+      out.push({ kind: 'slice', start: m[1] === undefined ? 0 : Number(m[1]), end: m[2] === undefined ? END : Number(m[2]), step });
+    } else if (Array.isArray(spec) || (spec as Tensor)?.isTensor) {
+      const t = spec as Tensor;
+      if (t.isTensor && t.dtype === 'bool') {
+        throw new DTypeError(`${fn}: a bool mask selects a number of elements that depends on its values: use await maskedSelect(x, mask) to read them, or where(mask, value, x) to write through it`);
+      }
+      if (t.isTensor && t.dtype !== 'int64' && t.dtype !== 'int32') throw new DTypeError(`${fn}: an index tensor expected int64 or int32, got ${t.dtype}`);
+      if (Array.isArray(spec) && !spec.every((v) => Number.isInteger(v))) throw new ValueError(`${fn}: an index list expected integers, got ${JSON.stringify(spec)}`);
+      if (++tensors > 1) throw new ValueError(`${fn}: one index tensor or list at most (PyTorch broadcasts several together; gather does that here)`);
+      out.push({ kind: 'tensor', index: spec as Tensor | readonly number[] });
+    } else throw new ValueError(`${fn}: an index expected an integer, a slice string, null, '...', an index list or tensor, got ${describe(spec)}`);
+  }
+  return out;
+}
+
+function gathered(x: Tensor, specs: readonly Resolved[]): Tensor {
+  return scope(() => {
+    let y = x;
+    let dim = 0; // the dim of y the next spec applies to
+    for (const s of specs) {
+      if (s.kind === 'new') {
+        y = unsqueeze(y, dim++);
+      } else if (s.kind === 'select') {
+        y = select(y, dim, s.index);
+      } else if (s.kind === 'slice') {
+        if (!(s.start === 0 && s.end === END && s.step === 1)) y = slice(y, dim, s.start, s.end, s.step);
+        dim++;
+      } else {
+        const index = s.index as Tensor;
+        const idx = index.isTensor ? index : tensor(s.index as number[], { dtype: 'int64', device: y.device });
+        const flat = idx.ndim === 1 ? idx : reshape(idx, [-1]);
+        const picked = indexSelect(y, dim, flat);
+        y = idx.ndim === 1 ? picked : reshape(picked, [...y.shape.slice(0, dim), ...idx.shape, ...y.shape.slice(dim + 1)]);
+        dim += idx.ndim;
+      }
+    }
+    return y === x ? clone(x) : y;
+  });
+}
+
+/**
+ * PyTorch's x[...]: one spec per dim — an integer (select), a Python slice string (':', '1:3',
+ * '::2'), null (a new dim), '...', or an index list / int tensor (Note [python indexing]).
+ * index(x, ':', 0) is x[:, 0]; index(x, '...', null) is x[..., None].
+ */
+export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
+  tensorArg('index', 'input', x);
+  if (x.ndim === 0 && specs.some((s) => s !== null && s !== '...')) throw new ShapeError(`index: a 0-d tensor takes only null and '...', got ${specs.map(describe).join(', ')}`);
+  return gathered(x, resolve('index', x, specs));
+}
+
+/**
+ * PyTorch's x[...] = value, out of place: x with the elements `specs` pick (as index() picks
+ * them) replaced by `value` (a number or a tensor broadcast to their shape). Gradients reach x
+ * (but the overwritten elements) and value. x.indexPut_(specs, value) writes in place.
+ */
+export function indexPut(x: Tensor, specs: readonly IndexSpec[], value: Tensor | number): Tensor {
+  tensorArg('indexPut', 'input', x);
+  if (!Array.isArray(specs)) throw new ValueError(`indexPut: specs expected an array of indices (as index() takes them), got ${describe(specs)}`);
+  const resolved = resolve('indexPut', x, specs);
+  return scope(() => {
+    const offsets = reshape(arange(x.numel, { dtype: 'int64', device: x.device }), x.shape);
+    const positions = gathered(offsets, resolved);
+    let v: Tensor;
+    if (typeof value === 'number') v = full(positions.shape, value, { dtype: x.dtype, device: x.device });
+    else {
+      tensorArg('indexPut', 'value', value);
+      if (value.dtype !== x.dtype) throw new DTypeError(`indexPut: value expected ${x.dtype} (the input's dtype), got ${value.dtype}; cast it first`);
+      v = value;
+    }
+    let spread: Tensor;
+    try {
+      spread = expand(v, positions.shape);
+    } catch {
+      throw new ShapeError(`indexPut: value ${fmtShape(v.shape)} cannot be broadcast to the indexed shape ${fmtShape(positions.shape)}`);
+    }
+    if (positions.numel === 0) return clone(x);
+    const flat = indexCopy(reshape(x, [-1]), 0, reshape(positions, [-1]), reshape(spread, [-1]));
+    return reshape(flat, x.shape);
+  });
+}

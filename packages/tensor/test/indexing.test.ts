@@ -1,0 +1,94 @@
+// Note [python indexing]: index(x, ...specs) and indexPut(x, specs, value) against PyTorch's
+// x[...] and x[...] = v (test/fixtures/indexing.json from scripts/fixtures_indexing.py): values
+// and gradients, on both devices where cuda runs. An API review found no way to write x[:, 1:3]
+// or x[:, 0] = v.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { arange, backends, index, indexPut, noGrad, scope, sum, tensor, type IndexSpec, type Tensor } from '../src/index.js';
+import { expectClose } from '../src/testing/index.js';
+
+type Case = { y: number[]; shape?: number[]; up: number[]; dx: number[]; dv?: number[] | null };
+const torch = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/indexing.json', import.meta.url)), 'utf8')) as Record<string, Case>;
+
+const devices = backends().cuda.available ? (['cpu', 'cuda'] as const) : (['cpu'] as const);
+const reads: Record<string, (d: string) => IndexSpec[]> = {
+  sel0: () => [1],
+  neg: () => [-1, ':', -2],
+  slice: () => [':', '1:3'],
+  step: () => ['...', '::2'],
+  newaxis: () => [null, ':', 0, null],
+  ellipsis_last: () => ['...', 1],
+  list: () => [':', [2, 0]],
+  tensor2d: (d) => [':', ':', tensor([[3n, 0n], [1n, 1n]], { dtype: 'int64', device: d })],
+  mixed: () => [0, '1:', [1, 3]],
+  neg_slice: () => [':', '-2:'],
+  clamped: () => [':', '1:10'],
+};
+const writes: Record<string, { specs: IndexSpec[]; value: (d: string) => Tensor | number; shape?: number[] }> = {
+  put_col: { specs: [':', 0], value: (d) => tensor([[-1], [-2]], { device: d }) },
+  put_scalar_slice: { specs: ['...', '1:3'], value: () => 7 },
+  put_list: { specs: [1, [0, 2]], value: (d) => tensor([[9, 8, 7, 6]], { device: d }) },
+  put_step: { specs: [':', ':', '::2'], value: (d) => tensor([5, 4], { device: d }) },
+};
+
+describe('index (x[...]) matches PyTorch, values and gradients', () => {
+  for (const device of devices) {
+    for (const [name, specs] of Object.entries(reads)) {
+      it(`${name} on ${device}`, () => {
+        scope(() => {
+          const want = torch[name];
+          const x = arange(24, { device, dtype: 'float32' }).reshape([2, 3, 4]).requiresGrad_();
+          const y = index(x, ...specs(device));
+          expect(y.shape).toEqual(want.shape);
+          expect(Array.from(y.dataSync())).toEqual(want.y);
+          sum(y.mul(tensor(want.up, { shape: want.shape, device }))).backward();
+          expectClose(x.grad!.dataSync(), want.dx, 1e-6, 1e-6, `${name} gradient`);
+          expect(Array.from(x.detach().index(...specs(device)).dataSync())).toEqual(want.y); // the method
+        });
+      });
+    }
+  }
+});
+
+describe('indexPut (x[...] = value) matches PyTorch, values and gradients to x and value', () => {
+  for (const device of devices) {
+    for (const [name, { specs, value }] of Object.entries(writes)) {
+      it(`${name} on ${device}`, () => {
+        scope(() => {
+          const want = torch[name];
+          const x = arange(24, { device, dtype: 'float32' }).reshape([2, 3, 4]).requiresGrad_();
+          const v0 = value(device);
+          const v = typeof v0 === 'number' ? v0 : v0.requiresGrad_();
+          const y = indexPut(x, specs, v);
+          expect(Array.from(y.dataSync())).toEqual(want.y);
+          sum(y.mul(tensor(want.up, { shape: [2, 3, 4], device }))).backward();
+          expectClose(x.grad!.dataSync(), want.dx, 1e-6, 1e-6, `${name} gradient to x`);
+          if (typeof v !== 'number') expectClose(v.grad!.dataSync(), want.dv!, 1e-6, 1e-6, `${name} gradient to value`);
+          const inPlace = arange(24, { device, dtype: 'float32' }).reshape([2, 3, 4]);
+          noGrad(() => inPlace.indexPut_(specs, typeof v0 === 'number' ? v0 : v0.detach()));
+          expect(Array.from(inPlace.dataSync())).toEqual(want.y);
+        });
+      });
+    }
+  }
+});
+
+describe('index refusals name what to use instead', () => {
+  it('refuses bad specs', () => {
+    scope(() => {
+      const x = arange(24, { dtype: 'float32' }).reshape([2, 3, 4]);
+      expect(() => index(x, 0, 0, 0, 0)).toThrow(/^index: 4 indices for a tensor of 3 dimensions \[2,3,4\]$/);
+      expect(() => index(x, '...', '...')).toThrow(/^index: at most one '\.\.\.' may appear, got 2$/);
+      expect(() => index(x, '1-3')).toThrow(/^index: a string index expected a Python slice such as ':', '1:3' or '::2', or '\.\.\.', got "1-3"$/);
+      expect(() => index(x, '::-1')).toThrow(/^index: slice step expected a positive integer \(PyTorch has no negative steps; flip reverses\), got -1$/);
+      expect(() => index(x, x.gt(3))).toThrow(/^index: a bool mask selects a number of elements that depends on its values: use await maskedSelect\(x, mask\)/);
+      expect(() => index(x, [0], [1])).toThrow(/^index: one index tensor or list at most/);
+      expect(() => index(x, 1.5)).toThrow(/^index: an index expected an integer, got 1.5$/);
+      expect(() => index(x, 5)).toThrow(/select/);
+      expect(() => indexPut(x, [0], tensor([1, 2, 3]))).toThrow(/^indexPut: value \[3\] cannot be broadcast to the indexed shape \[3,4\]$/);
+      expect(() => indexPut(x, [0], tensor([1], { dtype: 'int64' }))).toThrow(/^indexPut: value expected float32 \(the input's dtype\), got int64; cast it first$/);
+      expect(() => indexPut(x, 0 as never, 1)).toThrow(/^indexPut: specs expected an array of indices/);
+    });
+  });
+});
