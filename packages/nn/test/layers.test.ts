@@ -197,6 +197,18 @@ describe("Conv2d paddingMode and pad's circular mode against PyTorch (a ResNet t
   });
 });
 
+describe('AdaptiveMaxPool2d', () => {
+  it('pools to a fixed size over adaptiveMaxPool2d (null keeps a size)', () => {
+    scope(() => {
+      const x = tensor(Array.from({ length: 2 * 3 * 5 * 7 }, (_, i) => Math.sin(i)), { shape: [2, 3, 5, 7] });
+      const pool = new nn.AdaptiveMaxPool2d([2, null]);
+      expect(pool.forward(x).shape).toEqual([2, 3, 2, 7]);
+      expect(Array.from(new nn.AdaptiveMaxPool2d(1).forward(x).dataSync())).toEqual(Array.from(x.amax([2, 3]).dataSync()));
+      expect(String(pool)).toBe('AdaptiveMaxPool2d(outputSize=[2, null])');
+    });
+  });
+});
+
 describe('BatchNorm momentum null (found by a ResNet trial: refused before)', () => {
   it("keeps the cumulative average of the batch statistics, as PyTorch's momentum=None, also after a state dict load", () => {
     scope(() => {

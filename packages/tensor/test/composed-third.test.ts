@@ -296,3 +296,26 @@ describe('1-d pooling functions (F.max_pool1d …; nn.MaxPool1d … call them an
     });
   });
 });
+
+describe("adaptiveMaxPool2d (a ResNet trial found it missing)", () => {
+  // PyTorch 2.13: F.adaptive_max_pool2d of (arange(70) % 5) as [1, 2, 5, 7] (many ties), each
+  // output weighted by 1, 2, 3 … in the backward.
+  const torch = {"a": {"y": [3.0, 4.0, 4.0, 3.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 3.0, 4.0, 4.0, 3.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0], "shape": [1, 2, 3, 4], "dx": [0.0, 0.0, 0.0, 0.0, 3.0, 0.0, 0.0, 0.0, 1.0, 8.0, 0.0, 0.0, 0.0, 4.0, 5.0, 0.0, 0.0, 0.0, 0.0, 15.0, 0.0, 0.0, 0.0, 0.0, 21.0, 0.0, 0.0, 0.0, 0.0, 9.0, 0.0, 0.0, 0.0, 0.0, 12.0, 0.0, 0.0, 0.0, 0.0, 15.0, 0.0, 0.0, 0.0, 13.0, 32.0, 0.0, 0.0, 0.0, 16.0, 17.0, 0.0, 0.0, 0.0, 0.0, 39.0, 0.0, 0.0, 0.0, 0.0, 45.0, 0.0, 0.0, 0.0, 0.0, 21.0, 0.0, 0.0, 0.0, 0.0, 24.0]}, "b": {"y": [4.0, 3.0, 4.0, 3.0, 4.0, 4.0, 3.0, 4.0, 4.0, 3.0, 4.0, 3.0, 4.0, 4.0, 4.0, 3.0, 4.0, 3.0, 4.0, 4.0, 3.0, 4.0, 4.0, 3.0, 4.0, 3.0, 4.0, 4.0], "shape": [1, 2, 2, 7], "dx": [0.0, 0.0, 0.0, 4.0, 5.0, 0.0, 0.0, 0.0, 2.0, 3.0, 0.0, 0.0, 0.0, 7.0, 9.0, 0.0, 0.0, 0.0, 12.0, 19.0, 0.0, 0.0, 0.0, 10.0, 11.0, 0.0, 0.0, 0.0, 0.0, 9.0, 0.0, 0.0, 0.0, 0.0, 14.0, 0.0, 0.0, 0.0, 18.0, 19.0, 0.0, 0.0, 0.0, 16.0, 17.0, 0.0, 0.0, 0.0, 21.0, 37.0, 0.0, 0.0, 0.0, 26.0, 47.0, 0.0, 0.0, 0.0, 24.0, 25.0, 0.0, 0.0, 0.0, 0.0, 23.0, 0.0, 0.0, 0.0, 0.0, 28.0]}, "c": {"y": [4.0, 4.0], "shape": [1, 2, 1, 1], "dx": [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]}} as Record<string, { y: number[]; shape: number[]; dx: number[] }>;
+  const sizes: Record<string, number | [number | null, number | null]> = { a: [3, 4], b: [2, null], c: 1 };
+  for (const [name, size] of Object.entries(sizes)) {
+    it(`outputSize ${JSON.stringify(size)}: values and the gradient to the first maximal element`, () => {
+      T.scope(() => {
+        const x = T.remainder(T.arange(70, { dtype: "float32" }), 5).reshape([1, 2, 5, 7]).requiresGrad_();
+        const y = T.adaptiveMaxPool2d(x, size);
+        expect(y.shape).toEqual(torch[name].shape);
+        expect(Array.from(y.dataSync())).toEqual(torch[name].y);
+        T.sum(T.mul(y, T.arange(1, y.numel + 1, { dtype: "float32" }).reshape(y.shape))).backward();
+        expect(Array.from(x.grad!.dataSync())).toEqual(torch[name].dx);
+      });
+    });
+  }
+  it("refuses bad sizes and inputs", () => {
+    expect(() => T.adaptiveMaxPool2d(T.ones([2, 3]), 1)).toThrow(/^adaptiveMaxPool2d: input expected \[N, C, H, W\] or unbatched \[C, H, W\], got \[2,3\]$/);
+    expect(() => T.adaptiveMaxPool2d(T.ones([1, 2, 3]), [0, 1])).toThrow(/^adaptiveMaxPool2d: outputSize expected a positive integer or \[h, w\]/);
+  });
+});

@@ -1,4 +1,4 @@
-import { checkOptions, adaptiveAvgPool2d, avgPool2d, maxPool2d, type Tensor } from '@nutshell/tensor';
+import { checkOptions, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, maxPool2d, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 
 type Pair = number | [number, number];
@@ -55,5 +55,19 @@ export class AdaptiveAvgPool2d extends Module {
   }
   protected override extraRepr(): string {
     return `outputSize=${fmt(this.outputSize)}`;
+  }
+}
+
+/** Max pooling to a fixed output size (torch.nn.AdaptiveMaxPool2d; null keeps that input size). */
+export class AdaptiveMaxPool2d extends Module {
+  constructor(readonly outputSize: number | [number | null, number | null]) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return adaptiveMaxPool2d(x, this.outputSize);
+  }
+  protected override extraRepr(): string {
+    const o = this.outputSize;
+    return `outputSize=${Array.isArray(o) ? `[${o.map((v) => v ?? 'null').join(', ')}]` : o}`;
   }
 }

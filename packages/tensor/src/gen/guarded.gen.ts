@@ -19,6 +19,7 @@ const guarded_adaptiveAvgPool1d: typeof table.adaptiveAvgPool1d = guardArity('ad
 const guarded_adaptiveAvgPool2d: typeof table.adaptiveAvgPool2d = guardArity('adaptiveAvgPool2d', table.adaptiveAvgPool2d);
 const guarded_adaptiveAvgPool2dBackward: typeof table.adaptiveAvgPool2dBackward = guardArity('adaptiveAvgPool2dBackward', table.adaptiveAvgPool2dBackward);
 const guarded_adaptiveMaxPool1d: typeof table.adaptiveMaxPool1d = guardArity('adaptiveMaxPool1d', table.adaptiveMaxPool1d);
+const guarded_adaptiveMaxPool2d: typeof table.adaptiveMaxPool2d = guardArity('adaptiveMaxPool2d', table.adaptiveMaxPool2d);
 const guarded_add: typeof table.add = guardArity('add', table.add);
 const guarded_addcdiv: typeof table.addcdiv = guardArity('addcdiv', table.addcdiv);
 const guarded_addcmul: typeof table.addcmul = guardArity('addcmul', table.addcmul);
@@ -310,6 +311,7 @@ export {
   guarded_adaptiveAvgPool2d as adaptiveAvgPool2d,
   guarded_adaptiveAvgPool2dBackward as adaptiveAvgPool2dBackward,
   guarded_adaptiveMaxPool1d as adaptiveMaxPool1d,
+  guarded_adaptiveMaxPool2d as adaptiveMaxPool2d,
   guarded_add as add,
   guarded_addcdiv as addcdiv,
   guarded_addcmul as addcmul,

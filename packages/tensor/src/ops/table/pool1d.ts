@@ -2,7 +2,8 @@
 // F.adaptive_max_pool1d) over [N, C, L] or unbatched [C, L], for text CNNs: the first three are
 // the 2-d pooling ops on a [N, C, 1, L] view (both devices, their fused backward ops); the
 // adaptive max is composed of narrow and max, whose gradient goes to the first maximal element of
-// each window, as PyTorch's. nn's MaxPool1d … layers call these.
+// each window, as PyTorch's. nn's MaxPool1d … layers call these. adaptiveMaxPool2d is the
+// adaptive max along the width, then the height.
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
@@ -10,7 +11,7 @@ import type { Tensor } from '../../tensor.js';
 import { tensorArg } from '../check-args.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from './pool.js';
 import { max } from './reduce.js';
-import { cat, narrow, reshape, squeeze, unsqueeze } from './shape.js';
+import { cat, narrow, reshape, squeeze, transpose, unsqueeze } from './shape.js';
 
 /** A 1-d size: a number, or a one-element array as PyTorch's (k,). */
 export type Size1d = number | readonly [number];
@@ -93,7 +94,11 @@ export function adaptiveAvgPool1d(x: Tensor, outputSize: Size1d): Tensor {
 /** Max pooling to `outputSize` positions with adaptiveAvgPool1d's windows (F.adaptive_max_pool1d; `1` is a max over time). */
 export function adaptiveMaxPool1d(x: Tensor, outputSize: Size1d): Tensor {
   checkInput('adaptiveMaxPool1d', x);
-  const O = size1d('adaptiveMaxPool1d', 'outputSize', outputSize, 1);
+  return adaptiveMaxLast(x, size1d('adaptiveMaxPool1d', 'outputSize', outputSize, 1));
+}
+
+/** The adaptive max over the last dim to O positions. */
+function adaptiveMaxLast(x: Tensor, O: number): Tensor {
   const d = x.shape.length - 1;
   const L = x.shape[d];
   return scope(() => {
@@ -107,4 +112,24 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: Size1d): Tensor {
     }
     return cat(windows, d);
   });
+}
+
+/**
+ * Max pooling of [N, C, H, W] or [C, H, W] to `outputSize` (a number, or [h, w] where null keeps
+ * that size), adaptiveAvgPool2d's windows (F.adaptive_max_pool2d). A window's max is the max over
+ * its rows of each row's max, so this is the 1-d pooling along the width, then the height; the
+ * gradient reaches the first maximal element in row-major order, as PyTorch's.
+ */
+export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor {
+  tensorArg('adaptiveMaxPool2d', 'input', x);
+  const s = x.shape;
+  if (s.length !== 3 && s.length !== 4) throw new ShapeError(`adaptiveMaxPool2d: input expected [N, C, H, W] or unbatched [C, H, W], got ${fmtShape(s)}`);
+  if (s.slice(-3).some((d) => d === 0)) throw new ShapeError(`adaptiveMaxPool2d: input expected non-zero channels, height and width, got ${fmtShape(s)}`);
+  const pair = typeof outputSize === 'number' ? [outputSize, outputSize] : Array.isArray(outputSize) && outputSize.length === 2 ? outputSize : null;
+  const size = pair?.map((v, i) => (v === null ? s[s.length - 2 + i] : v));
+  if (!size || !size.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1)) {
+    throw new ValueError(`adaptiveMaxPool2d: outputSize expected a positive integer or [h, w] (null keeps a size), got ${JSON.stringify(outputSize)}`);
+  }
+  const [oh, ow] = size as number[];
+  return scope(() => transpose(adaptiveMaxLast(transpose(adaptiveMaxLast(x, ow), -1, -2), oh), -1, -2));
 }
