@@ -37,6 +37,11 @@ describe('batching and the default collate', () => {
     expect(batch.image.dtype).toBe('uint8');
     expect(batch.label.dtype).toBe('int64');
     expect(Array.from(batch.label.dataSync() as BigInt64Array)).toEqual([1n, 2n, 3n]);
+    // PyTorch's `for x, y in loader`: an object batch destructures as its fields in order (a GAN trial).
+    const [image, label] = batch;
+    expect([image, label]).toEqual([batch.image, batch.label]);
+    expect(Object.keys(batch)).toEqual(['image', 'label']);
+    expect(JSON.stringify(Object.keys({ ...batch }))).toBe('["image","label"]');
     const tuples = collate([[new Float32Array([1, 2]), 5, true], [new Float32Array([3, 4]), 6, false]] as [Float32Array, number, boolean][]);
     expect(tuples[0].shape).toEqual([2, 2]);
     expect(tuples[1].dtype).toBe('int64');

@@ -34,6 +34,10 @@ export class Sequential extends Module {
     (this as unknown as Record<string, Module>)[String(this.length)] = m;
     return this;
   }
+  /** PyTorch's name for push. */
+  append(m: Module): this {
+    return this.push(m);
+  }
   [Symbol.iterator](): Iterator<Module> {
     return this.children();
   }
@@ -72,6 +76,10 @@ export class ModuleList extends Module {
   push(m: Module): this {
     (this as unknown as Record<string, Module>)[String(this.length)] = m;
     return this;
+  }
+  /** PyTorch's name for push. */
+  append(m: Module): this {
+    return this.push(m);
   }
   at(i: number): Module {
     return [...this.children()][i < 0 ? i + this.length : i];

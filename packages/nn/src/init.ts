@@ -35,7 +35,24 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 }
 
 /** fan_in, fan_out as PyTorch computes them ([out, in, *kernel]). */
+/**
+ * The tensor an initialiser fills, checked: PyTorch's `init.normal_(m.weight.data, …)` passes a
+ * function here (a Tensor's `data` is its async read), and a layer made with `bias: false` has a
+ * null bias.
+ */
+function target(fn: string, t: unknown): asserts t is Tensor {
+  if ((t as Tensor | null)?.isTensor) return;
+  const hint =
+    typeof t === 'function'
+      ? ` (a Tensor's .data is its async read method here, not the tensor: pass the parameter itself, ${fn}(m.weight, …))`
+      : t === null || t === undefined
+        ? ' (a layer made with bias: false has a null bias: check it first)'
+        : '';
+  throw new ValueError(`${fn}: expected a Tensor to fill, got ${t === null ? 'null' : typeof t}${hint}`);
+}
+
 export function fans(t: Tensor): { fanIn: number; fanOut: number } {
+  target('fans', t);
   if (t.ndim < 2) throw new ShapeError(`init: fan in and fan out need a tensor of at least 2 dimensions, got shape [${t.shape}]`);
   const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
   return { fanIn: t.shape[1] * receptive, fanOut: t.shape[0] * receptive };
@@ -46,11 +63,26 @@ function fill(t: Tensor, make: () => Tensor): Tensor {
   return t;
 }
 
-export const uniform = (t: Tensor, a = 0, b = 1): Tensor => fill(t, () => uniformTensor(t.shape, a, b, { device: t.device }));
-export const normal = (t: Tensor, mean = 0, std = 1): Tensor => fill(t, () => normalTensor(mean, std, t.shape, { device: t.device }));
-export const constant = (t: Tensor, value: number): Tensor => fill(t, () => full(t.shape, value, { dtype: t.dtype, device: t.device }));
-export const zeros = (t: Tensor): Tensor => constant(t, 0);
-export const ones = (t: Tensor): Tensor => constant(t, 1);
+export function uniform(t: Tensor, a = 0, b = 1): Tensor {
+  target('uniform', t);
+  return fill(t, () => uniformTensor(t.shape, a, b, { device: t.device }));
+}
+export function normal(t: Tensor, mean = 0, std = 1): Tensor {
+  target('normal', t);
+  return fill(t, () => normalTensor(mean, std, t.shape, { device: t.device }));
+}
+export function constant(t: Tensor, value: number): Tensor {
+  target('constant', t);
+  return fill(t, () => full(t.shape, value, { dtype: t.dtype, device: t.device }));
+}
+export function zeros(t: Tensor): Tensor {
+  target('zeros', t);
+  return constant(t, 0);
+}
+export function ones(t: Tensor): Tensor {
+  target('ones', t);
+  return constant(t, 1);
+}
 
 // The standard normal's cdf (erf by Abramowitz & Stegun 7.1.26, |error| < 1.5e-7) and inverse
 // cdf (Acklam's rational approximation, relative error < 1.2e-9): enough for float32 weights.
@@ -79,6 +111,7 @@ function normalQuantile(p: number): number {
  * transform runs on the host (one read of the draws), as initialisation is done once.
  */
 export function truncNormal(t: Tensor, mean = 0, std = 1, a = -2, b = 2): Tensor {
+  target('truncNormal', t);
   if (!(std > 0)) throw new ValueError(`truncNormal: std expected a positive number, got ${std}`);
   if (!(a < b)) throw new ValueError(`truncNormal: expected a < b, got a ${a}, b ${b}`);
   const lo = normalCdf((a - mean) / std), hi = normalCdf((b - mean) / std);
@@ -90,11 +123,13 @@ export function truncNormal(t: Tensor, mean = 0, std = 1, a = -2, b = 2): Tensor
 }
 
 export function xavierUniform(t: Tensor, gain = 1): Tensor {
+  target('xavierUniform', t);
   const { fanIn, fanOut } = fans(t);
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform(t, -a, a);
 }
 export function xavierNormal(t: Tensor, gain = 1): Tensor {
+  target('xavierNormal', t);
   const { fanIn, fanOut } = fans(t);
   return normal(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
 }
@@ -119,15 +154,18 @@ function kaimingOptions(fn: string, o: KaimingOptions | number): KaimingOptions 
   return options;
 }
 export function kaimingUniform(t: Tensor, o: KaimingOptions | number = {}): Tensor {
+  target('kaimingUniform', t);
   const bound = Math.sqrt(3) * kaimingStd('kaimingUniform', t, kaimingOptions('kaimingUniform', o));
   return uniform(t, -bound, bound);
 }
 export function kaimingNormal(t: Tensor, o: KaimingOptions | number = {}): Tensor {
+  target('kaimingNormal', t);
   return normal(t, 0, kaimingStd('kaimingNormal', t, kaimingOptions('kaimingNormal', o)));
 }
 
 /** A (semi-)orthogonal matrix from the QR decomposition of a normal sample (torch.nn.init.orthogonal_). */
 export function orthogonal(t: Tensor, gain = 1): Tensor {
+  target('orthogonal', t);
   if (t.ndim < 2) throw new ShapeError(`orthogonal: expected a tensor of at least 2 dimensions, got shape [${t.shape}]`);
   const rows = t.shape[0];
   const cols = t.numel / rows;
@@ -156,3 +194,19 @@ export function orthogonal(t: Tensor, gain = 1): Tensor {
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[tall ? i * cols + j : j * cols + i] = gain * q[j][i];
   return fill(t, () => tensor(out, { shape: t.shape, device: t.device }));
 }
+
+// PyTorch's names, whose trailing underscore marks an in-place fill (torch.nn.init.normal_ …):
+// the same functions, so ported initialisation code reads as it did.
+export {
+  uniform as uniform_,
+  normal as normal_,
+  constant as constant_,
+  zeros as zeros_,
+  ones as ones_,
+  truncNormal as truncNormal_,
+  xavierUniform as xavierUniform_,
+  xavierNormal as xavierNormal_,
+  kaimingUniform as kaimingUniform_,
+  kaimingNormal as kaimingNormal_,
+  orthogonal as orthogonal_,
+};

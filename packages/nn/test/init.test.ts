@@ -89,6 +89,21 @@ describe('init', () => {
     expect(() => init.kaimingNormal(zeros([4, 4]), { nonlinearity: 'leaky' as never })).toThrowError(/^calculateGain: unknown nonlinearity "leaky"/);
   });
 
+  it("takes PyTorch's trailing-underscore names and names a non-tensor target (a GAN trial porting weights_init)", () => {
+    const w = zeros([8, 4]);
+    manualSeed(3);
+    init.normal_(w, 0, 0.02);
+    const viaAlias = Array.from(w.dataSync() as Float32Array);
+    manualSeed(3);
+    init.normal(w, 0, 0.02);
+    expect(Array.from(w.dataSync() as Float32Array)).toEqual(viaAlias);
+    expect(init.kaimingNormal_).toBeDefined();
+    expect(init.zeros_(w)).toBe(w);
+    expect(() => init.normal(w.data as never, 0, 0.02)).toThrowError(/^normal: expected a Tensor to fill, got function \(a Tensor's \.data is its async read method here, not the tensor: pass the parameter itself, normal\(m\.weight, …\)\)$/);
+    expect(() => init.constant(null as never, 0)).toThrowError(/^constant: expected a Tensor to fill, got null \(a layer made with bias: false has a null bias: check it first\)$/);
+    expect(() => init.xavierUniform(undefined as never)).toThrowError(/^xavierUniform: expected a Tensor to fill, got undefined/);
+  });
+
   it('refuses fans of a 1-D tensor', () => {
     expect(() => init.xavierUniform(zeros([5]))).toThrowError(/init: fan in and fan out need a tensor of at least 2 dimensions/);
   });

@@ -281,5 +281,9 @@ export function checkBetas(op: string, betas: unknown): void {
 }
 
 export function checkRange(op: string, name: string, value: number, ok: boolean, expected: string): void {
-  if (typeof value !== 'number' || Number.isNaN(value) || !ok) throw new ValueError(`${op}: ${name} expected ${expected}, got ${value}`);
+  if (typeof value !== 'number') {
+    // lr: '2e-4' from a command-line flag reads as valid in "got 2e-4": name the type.
+    throw new ValueError(`${op}: ${name} expected a number (${expected}), got ${value === null ? 'null' : typeof value === 'string' ? `the string '${value}'` : typeof value}`);
+  }
+  if (Number.isNaN(value) || !ok) throw new ValueError(`${op}: ${name} expected ${expected}, got ${value}`);
 }

@@ -165,7 +165,8 @@ describe('optimiser behaviour', () => {
     expect(() => new optim.SGD([tensor([1], { dtype: 'int32' })], { lr: 1 })).toThrowError(/can only optimise float32 tensors, got int32/);
     expect(() => new optim.SGD([p.mul(2)], { lr: 1 })).toThrowError(/^SGD: can only optimise leaf tensors, got one computed by an op/);
     expect(() => new optim.StepLR(new optim.SGD([p], { lr: 1 }), { stepSize: 0 })).toThrowError(/StepLR: stepSize expected a number > 0, got 0/);
-    expect(() => new optim.SGD([p], { lr: undefined } as never)).toThrowError(/SGD: lr expected lr >= 0, got undefined/);
+    expect(() => new optim.SGD([p], { lr: undefined } as never)).toThrowError(/^SGD: lr expected a number \(lr >= 0\), got undefined$/);
+    expect(() => new optim.Adam([p], { lr: '2e-4' } as never)).toThrowError(/^Adam: lr expected a number \(lr >= 0\), got the string '2e-4'$/);
     expect(new optim.SGD([p]).paramGroups[0].options.lr).toBe(1e-3); // PyTorch's default
     expect(() => new optim.Adam([p], { beta: [0.9, 0.99] } as never)).toThrowError(/^Adam: unknown option 'beta' \(it takes 'lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'foreach'\)$/);
   });

@@ -112,6 +112,17 @@ describe('extra arguments and misplaced options are refused, not ignored', () =>
     });
   });
 
+  it("cat and stack take PyTorch's dim keyword as { dim } (a GAN trial: 'expected an integer, got Object')", () => {
+    scope(() => {
+      const a = tensor([[1, 2]]);
+      const b = tensor([[3, 4]]);
+      expect(T.cat([a, b], { dim: 1 }).shape).toEqual([1, 4]);
+      expect(T.stack([a, b], { dim: 2 }).shape).toEqual([1, 2, 2]);
+      expect(T.cat([a, b], {}).shape).toEqual([2, 2]);
+      expect(() => T.cat([a, b], { axis: 1 } as never)).toThrow(/^cat: unknown option 'axis' \(it takes 'dim'\); did you mean 'dim'\?$/);
+    });
+  });
+
   it('integer fills that overflow, as PyTorch refuses them; fractions truncate', () => {
     scope(() => {
       expect(() => maskedFill(tensor([1n, 2n]), tensor([true, false]), -Infinity)).toThrow(/^maskedFill: value -Infinity cannot be converted to int64 without overflow \(expected -2\^63 to 2\^63 - 1\)$/);

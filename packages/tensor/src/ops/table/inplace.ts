@@ -57,7 +57,9 @@ export function writeBack(op: string, x: Tensor, result: () => Tensor, sources: 
       throw new ValueError(`${op}: in-place changes are not recorded by autograd here, and this tensor is part of a graph; write the result to a new tensor instead (y = y.${op.slice(0, -1)}(…))`);
     }
     if (sources.some((s) => (s as Tensor | undefined)?.isTensor && (s as Tensor).requiresGrad)) {
-      throw new ValueError(`${op}: the source requires grad, and in-place writes are not recorded by autograd here; use the result as a new tensor instead (e.g. a = src.clone())`);
+      throw new ValueError(
+        `${op}: the source requires grad, and in-place writes are not recorded by autograd here; for an update outside the graph (an EMA, a target network) wrap it in noGrad(() => …), as PyTorch's torch.no_grad(); otherwise use the result as a new tensor (e.g. a = src.clone())`,
+      );
     }
   }
   if (isViewCopy(x)) {

@@ -528,9 +528,16 @@ export const catOp = defineOp<{ dim: number }>({
 });
 
 /** Joins tensors along an existing dim (dtypes are promoted, as in PyTorch). */
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+/** A dim given alone or as PyTorch's keyword, { dim } (cat(ts, { dim: 1 }) as torch.cat(ts, dim=1)). */
+function dimArg(fn: string, dim: number | { dim?: number }): number {
+  if (dim === null || typeof dim !== 'object') return dim;
+  checkOptions(fn, dim, ['dim']);
+  return dim.dim ?? 0;
+}
+
+export function cat(tensors: readonly Tensor[], dim: number | { dim?: number } = 0): Tensor {
   checkTensorList('cat', tensors);
-  return scope(() => apply(catOp, promoteAll(tensors), { dim })[0]);
+  return scope(() => apply(catOp, promoteAll(tensors), { dim: dimArg('cat', dim) })[0]);
 }
 
 function stackShape(xs: readonly TensorMeta[], dim: number): { shape: number[]; dim: number } {
@@ -572,9 +579,9 @@ export const stackOp = defineOp<{ dim: number }>({
 });
 
 /** Joins same-shaped tensors along a new dim (dtypes are promoted, as in PyTorch). */
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+export function stack(tensors: readonly Tensor[], dim: number | { dim?: number } = 0): Tensor {
   checkTensorList('stack', tensors);
-  return scope(() => apply(stackOp, promoteAll(tensors), { dim })[0]);
+  return scope(() => apply(stackOp, promoteAll(tensors), { dim: dimArg('stack', dim) })[0]);
 }
 
 /** Sizes of split's pieces along dim: PyTorch's split (an int size) and split_with_sizes (a list). */
