@@ -1,6 +1,6 @@
-import { checkOptions, fmtShape, instanceNorm, ones, ShapeError, squeeze, unsqueeze, ValueError, zeros, type Tensor } from '@nutshell/tensor';
+import { checkOptions, fmtShape, instanceNorm, ShapeError, squeeze, unsqueeze, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { affineAndStats } from './norm.js';
 
 export interface InstanceNormOptions {
   eps?: number;
@@ -19,8 +19,8 @@ export interface InstanceNormOptions {
  */
 /** @internal Exported for index.ts's guardMethods (its forward), not re-exported. */
 export abstract class InstanceNormBase extends Module {
-  weight: Tensor | null;
-  bias: Tensor | null;
+  weight!: Tensor | null;
+  bias!: Tensor | null;
   declare running_mean: Tensor | null;
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
@@ -40,13 +40,7 @@ export abstract class InstanceNormBase extends Module {
     this.momentum = options.momentum ?? 0.1;
     if (typeof this.eps !== 'number' || !(this.eps >= 0)) throw new ValueError(`${cls}: eps expected a number >= 0, got ${this.eps}`);
     if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1)) throw new ValueError(`${cls}: momentum expected a number in [0, 1], got ${this.momentum}`);
-    const affine = options.affine ?? false;
-    this.weight = affine ? Parameter(ones([numFeatures])) : null;
-    this.bias = affine ? Parameter(zeros([numFeatures])) : null;
-    const track = options.trackRunningStats ?? false;
-    this.registerBuffer('running_mean', track ? zeros([numFeatures]) : null);
-    this.registerBuffer('running_var', track ? ones([numFeatures]) : null);
-    this.registerBuffer('num_batches_tracked', track ? zeros([], { dtype: 'int64' }) : null);
+    affineAndStats(this, numFeatures, options.affine ?? false, options.trackRunningStats ?? false);
   }
 
   forward(x: Tensor): Tensor {

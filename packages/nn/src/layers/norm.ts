@@ -11,13 +11,26 @@ export interface BatchNormOptions {
 }
 
 /**
+ * A normalisation layer's per-channel `weight` and `bias` (ones and zeros, when affine) and its
+ * running statistics (when tracked), under PyTorch's names and in its state-dict order: batch
+ * and instance norm alike.
+ */
+export function affineAndStats(layer: Module & { weight: Tensor | null; bias: Tensor | null }, numFeatures: number, affine: boolean, track: boolean): void {
+  layer.weight = affine ? Parameter(ones([numFeatures])) : null;
+  layer.bias = affine ? Parameter(zeros([numFeatures])) : null;
+  layer.registerBuffer('running_mean', track ? zeros([numFeatures]) : null);
+  layer.registerBuffer('running_var', track ? ones([numFeatures]) : null);
+  layer.registerBuffer('num_batches_tracked', track ? zeros([], { dtype: 'int64' }) : null);
+}
+
+/**
  * Batch normalisation over the channel dim. Running statistics are buffers (`running_mean`,
  * `running_var`, `num_batches_tracked` as in PyTorch's state dicts); training replaces them with
  * the updated values the batchNorm op returns (tensors are immutable).
  */
 abstract class BatchNormBase extends Module {
-  weight: Tensor | null;
-  bias: Tensor | null;
+  weight!: Tensor | null;
+  bias!: Tensor | null;
   declare running_mean: Tensor | null;
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
@@ -36,13 +49,7 @@ abstract class BatchNormBase extends Module {
     if (this.momentum !== null && !(typeof this.momentum === 'number' && this.momentum >= 0 && this.momentum <= 1)) {
       throw new ValueError(`${this.constructor.name}: momentum expected a number in [0, 1] or null (a cumulative average), got ${String(this.momentum)}`);
     }
-    const affine = options.affine ?? true;
-    this.weight = affine ? Parameter(ones([numFeatures])) : null;
-    this.bias = affine ? Parameter(zeros([numFeatures])) : null;
-    const track = options.trackRunningStats ?? true;
-    this.registerBuffer('running_mean', track ? zeros([numFeatures]) : null);
-    this.registerBuffer('running_var', track ? ones([numFeatures]) : null);
-    this.registerBuffer('num_batches_tracked', track ? zeros([], { dtype: 'int64' }) : null);
+    affineAndStats(this, numFeatures, options.affine ?? true, options.trackRunningStats ?? true);
   }
 
   forward(x: Tensor): Tensor {
