@@ -41,6 +41,17 @@ export { RNN, LSTM, GRU, type RNNOptions } from './layers/rnn.js';
 export { RNNCell, LSTMCell, GRUCell } from './layers/rnn-cells.js';
 export { PackedSequence, type PadSequenceOptions } from './packed-sequence.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss, HuberLoss, KLDivLoss, type Reduction, type CrossEntropyOptions } from './losses/index.js';
+export {
+  GaussianNLLLoss,
+  PoissonNLLLoss,
+  MarginRankingLoss,
+  HingeEmbeddingLoss,
+  CosineEmbeddingLoss,
+  TripletMarginLoss,
+  SoftMarginLoss,
+  MultiLabelSoftMarginLoss,
+  MultiMarginLoss,
+} from './losses/more.js';
 // The functions behind the tensor package's arity guard (Note [arity guard] there): PyTorch's
 // kaiming_uniform_(w, a) or clip arguments passed positionally are refused, not dropped.
 import { guardAll } from '@nutshell/tensor';
@@ -93,6 +104,7 @@ import * as embedding from './layers/embedding.js';
 import * as rnn from './layers/rnn.js';
 import * as rnnCells from './layers/rnn-cells.js';
 import * as losses from './losses/index.js';
+import * as moreLosses from './losses/more.js';
 import * as attention from './layers/attention.js';
 import * as transformer from './layers/transformer.js';
 import * as transformerDecoder from './layers/transformer-decoder.js';
@@ -109,5 +121,5 @@ guardMethods(
     'stateDict', 'loadStateDict', 'to', 'zeroGrad', 'requiresGrad_', 'apply', 'registerBuffer', 'registerForwardHook', 'registerForwardPreHook',
     'getSubmodule', 'getParameter', 'clone', 'dispose', 'push', 'at', 'set', 'get', 'has', 'delete', 'keys', 'values', 'items', 'resetParameters',
   ],
-  [ModuleClass, ...[containers, linear, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, rnn, rnnCells, losses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding].flatMap((m) => Object.values(m).filter(isClassValue))],
+  [ModuleClass, ...[containers, linear, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, rnn, rnnCells, losses, moreLosses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding].flatMap((m) => Object.values(m).filter(isClassValue))],
 );

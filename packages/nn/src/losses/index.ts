@@ -1,27 +1,11 @@
 // Losses as modules (torch.nn.*Loss), over the tensor package's fused loss ops.
 import {
-  binaryCrossEntropy, binaryCrossEntropyWithLogits, checkOptions, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, smoothL1Loss, ValueError,
+  binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, smoothL1Loss, ValueError,
   type HuberOptions, type KlDivOptions, type SmoothL1Options, type Tensor,
 } from '@nutshell/tensor';
-import { Module } from '../module.js';
+import { Loss } from './loss.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
-
-/**
- * A loss module's options (their keys and reduction; a loss checks its own others), checked when it is made (as PyTorch's constructors check theirs)
- * rather than at the first forward, far from the line that wrote `reduction: 'avg'`.
- */
-abstract class Loss<O extends object> extends Module {
-  protected constructor(readonly options: O, keys: readonly string[], reductions: readonly string[] = ['mean', 'sum', 'none']) {
-    super();
-    const name = this.constructor.name;
-    checkOptions(name, options, keys);
-    const reduction = (options as { reduction?: unknown }).reduction;
-    if (reduction !== undefined && !reductions.includes(reduction as string)) {
-      throw new ValueError(`${name}: reduction expected one of ${reductions.map((r) => `'${r}'`).join(', ')}, got ${JSON.stringify(reduction)}`);
-    }
-  }
-}
 
 export interface CrossEntropyOptions {
   weight?: Tensor;
@@ -110,7 +94,7 @@ export class HuberLoss extends Loss<HuberOptions> {
 /** The input holds log-probabilities; reduction 'batchmean' gives the true KL divergence per sample. */
 export class KLDivLoss extends Loss<KlDivOptions> {
   constructor(options: KlDivOptions = {}) {
-    super(options, ['reduction', 'logTarget'], ['mean', 'batchmean', 'sum', 'none']);
+    super(options, ['reduction', 'logTarget'], { reduction: [(v) => v === 'mean' || v === 'batchmean' || v === 'sum' || v === 'none', "one of 'mean', 'batchmean', 'sum', 'none'"] });
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return klDiv(input, target, this.options);

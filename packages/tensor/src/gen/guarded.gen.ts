@@ -74,6 +74,7 @@ const guarded_convTranspose2d: typeof table.convTranspose2d = guardArity('convTr
 const guarded_copyInto: typeof table.copyInto = guardArity('copyInto', table.copyInto);
 const guarded_cos: typeof table.cos = guardArity('cos', table.cos);
 const guarded_cosh: typeof table.cosh = guardArity('cosh', table.cosh);
+const guarded_cosineEmbeddingLoss: typeof table.cosineEmbeddingLoss = guardArity('cosineEmbeddingLoss', table.cosineEmbeddingLoss);
 const guarded_cosineSimilarity: typeof table.cosineSimilarity = guardArity('cosineSimilarity', table.cosineSimilarity);
 const guarded_createOptions: typeof table.createOptions = guardArity('createOptions', table.createOptions);
 const guarded_crossEntropy: typeof table.crossEntropy = guardArity('crossEntropy', table.crossEntropy);
@@ -112,6 +113,7 @@ const guarded_fmod: typeof table.fmod = guardArity('fmod', table.fmod);
 const guarded_full: typeof table.full = guardArity('full', table.full);
 const guarded_fullLike: typeof table.fullLike = guardArity('fullLike', table.fullLike);
 const guarded_gather: typeof table.gather = guardArity('gather', table.gather);
+const guarded_gaussianNllLoss: typeof table.gaussianNllLoss = guardArity('gaussianNllLoss', table.gaussianNllLoss);
 const guarded_ge: typeof table.ge = guardArity('ge', table.ge);
 const guarded_gelu: typeof table.gelu = guardArity('gelu', table.gelu);
 const guarded_geluBackward: typeof table.geluBackward = guardArity('geluBackward', table.geluBackward);
@@ -123,6 +125,7 @@ const guarded_gt: typeof table.gt = guardArity('gt', table.gt);
 const guarded_hardsigmoid: typeof table.hardsigmoid = guardArity('hardsigmoid', table.hardsigmoid);
 const guarded_hardswish: typeof table.hardswish = guardArity('hardswish', table.hardswish);
 const guarded_hardtanh: typeof table.hardtanh = guardArity('hardtanh', table.hardtanh);
+const guarded_hingeEmbeddingLoss: typeof table.hingeEmbeddingLoss = guardArity('hingeEmbeddingLoss', table.hingeEmbeddingLoss);
 const guarded_huberLoss: typeof table.huberLoss = guardArity('huberLoss', table.huberLoss);
 const guarded_index: typeof table.index = guardArity('index', table.index);
 const guarded_indexAdd: typeof table.indexAdd = guardArity('indexAdd', table.indexAdd);
@@ -165,6 +168,7 @@ const guarded_logsumexpBackward: typeof table.logsumexpBackward = guardArity('lo
 const guarded_lstm: typeof table.lstm = guardArity('lstm', table.lstm);
 const guarded_lt: typeof table.lt = guardArity('lt', table.lt);
 const guarded_manualSeed: typeof table.manualSeed = guardArity('manualSeed', table.manualSeed);
+const guarded_marginRankingLoss: typeof table.marginRankingLoss = guardArity('marginRankingLoss', table.marginRankingLoss);
 const guarded_maskedFill: typeof table.maskedFill = guardArity('maskedFill', table.maskedFill);
 const guarded_maskedSelect: typeof table.maskedSelect = guardArity('maskedSelect', table.maskedSelect);
 const guarded_matmul: typeof table.matmul = guardArity('matmul', table.matmul);
@@ -184,6 +188,8 @@ const guarded_moveaxis: typeof table.moveaxis = guardArity('moveaxis', table.mov
 const guarded_movedim: typeof table.movedim = guardArity('movedim', table.movedim);
 const guarded_mseLoss: typeof table.mseLoss = guardArity('mseLoss', table.mseLoss);
 const guarded_mul: typeof table.mul = guardArity('mul', table.mul);
+const guarded_multiLabelSoftMarginLoss: typeof table.multiLabelSoftMarginLoss = guardArity('multiLabelSoftMarginLoss', table.multiLabelSoftMarginLoss);
+const guarded_multiMarginLoss: typeof table.multiMarginLoss = guardArity('multiMarginLoss', table.multiMarginLoss);
 const guarded_multinomial: typeof table.multinomial = guardArity('multinomial', table.multinomial);
 const guarded_narrow: typeof table.narrow = guardArity('narrow', table.narrow);
 const guarded_ne: typeof table.ne = guardArity('ne', table.ne);
@@ -203,6 +209,7 @@ const guarded_pairwiseDistance: typeof table.pairwiseDistance = guardArity('pair
 const guarded_permute: typeof table.permute = guardArity('permute', table.permute);
 const guarded_pixelShuffle: typeof table.pixelShuffle = guardArity('pixelShuffle', table.pixelShuffle);
 const guarded_pixelUnshuffle: typeof table.pixelUnshuffle = guardArity('pixelUnshuffle', table.pixelUnshuffle);
+const guarded_poissonNllLoss: typeof table.poissonNllLoss = guardArity('poissonNllLoss', table.poissonNllLoss);
 const guarded_pow: typeof table.pow = guardArity('pow', table.pow);
 const guarded_powScalar: typeof table.powScalar = guardArity('powScalar', table.powScalar);
 const guarded_prelu: typeof table.prelu = guardArity('prelu', table.prelu);
@@ -251,6 +258,7 @@ const guarded_sinh: typeof table.sinh = guardArity('sinh', table.sinh);
 const guarded_slice: typeof table.slice = guardArity('slice', table.slice);
 const guarded_sliceBackward: typeof table.sliceBackward = guardArity('sliceBackward', table.sliceBackward);
 const guarded_smoothL1Loss: typeof table.smoothL1Loss = guardArity('smoothL1Loss', table.smoothL1Loss);
+const guarded_softMarginLoss: typeof table.softMarginLoss = guardArity('softMarginLoss', table.softMarginLoss);
 const guarded_softmax: typeof table.softmax = guardArity('softmax', table.softmax);
 const guarded_softmaxBackward: typeof table.softmaxBackward = guardArity('softmaxBackward', table.softmaxBackward);
 const guarded_softplus: typeof table.softplus = guardArity('softplus', table.softplus);
@@ -277,6 +285,7 @@ const guarded_topk: typeof table.topk = guardArity('topk', table.topk);
 const guarded_trace: typeof table.trace = guardArity('trace', table.trace);
 const guarded_transpose: typeof table.transpose = guardArity('transpose', table.transpose);
 const guarded_tril: typeof table.tril = guardArity('tril', table.tril);
+const guarded_tripletMarginLoss: typeof table.tripletMarginLoss = guardArity('tripletMarginLoss', table.tripletMarginLoss);
 const guarded_triu: typeof table.triu = guardArity('triu', table.triu);
 const guarded_trunc: typeof table.trunc = guardArity('trunc', table.trunc);
 const guarded_unarySamples: typeof table.unarySamples = guardArity('unarySamples', table.unarySamples);
@@ -366,6 +375,7 @@ export {
   guarded_copyInto as copyInto,
   guarded_cos as cos,
   guarded_cosh as cosh,
+  guarded_cosineEmbeddingLoss as cosineEmbeddingLoss,
   guarded_cosineSimilarity as cosineSimilarity,
   guarded_createOptions as createOptions,
   guarded_crossEntropy as crossEntropy,
@@ -404,6 +414,7 @@ export {
   guarded_full as full,
   guarded_fullLike as fullLike,
   guarded_gather as gather,
+  guarded_gaussianNllLoss as gaussianNllLoss,
   guarded_ge as ge,
   guarded_gelu as gelu,
   guarded_geluBackward as geluBackward,
@@ -415,6 +426,7 @@ export {
   guarded_hardsigmoid as hardsigmoid,
   guarded_hardswish as hardswish,
   guarded_hardtanh as hardtanh,
+  guarded_hingeEmbeddingLoss as hingeEmbeddingLoss,
   guarded_huberLoss as huberLoss,
   guarded_index as index,
   guarded_indexAdd as indexAdd,
@@ -457,6 +469,7 @@ export {
   guarded_lstm as lstm,
   guarded_lt as lt,
   guarded_manualSeed as manualSeed,
+  guarded_marginRankingLoss as marginRankingLoss,
   guarded_maskedFill as maskedFill,
   guarded_maskedSelect as maskedSelect,
   guarded_matmul as matmul,
@@ -476,6 +489,8 @@ export {
   guarded_movedim as movedim,
   guarded_mseLoss as mseLoss,
   guarded_mul as mul,
+  guarded_multiLabelSoftMarginLoss as multiLabelSoftMarginLoss,
+  guarded_multiMarginLoss as multiMarginLoss,
   guarded_multinomial as multinomial,
   guarded_narrow as narrow,
   guarded_ne as ne,
@@ -495,6 +510,7 @@ export {
   guarded_permute as permute,
   guarded_pixelShuffle as pixelShuffle,
   guarded_pixelUnshuffle as pixelUnshuffle,
+  guarded_poissonNllLoss as poissonNllLoss,
   guarded_pow as pow,
   guarded_powScalar as powScalar,
   guarded_prelu as prelu,
@@ -543,6 +559,7 @@ export {
   guarded_slice as slice,
   guarded_sliceBackward as sliceBackward,
   guarded_smoothL1Loss as smoothL1Loss,
+  guarded_softMarginLoss as softMarginLoss,
   guarded_softmax as softmax,
   guarded_softmaxBackward as softmaxBackward,
   guarded_softplus as softplus,
@@ -569,6 +586,7 @@ export {
   guarded_trace as trace,
   guarded_transpose as transpose,
   guarded_tril as tril,
+  guarded_tripletMarginLoss as tripletMarginLoss,
   guarded_triu as triu,
   guarded_trunc as trunc,
   guarded_unarySamples as unarySamples,

@@ -38,3 +38,4 @@ export * from './composed-creation.js';
 export * from './composed-pixel-shuffle.js';
 export * from './composed-dropout.js';
 export * from './composed-norm.js';
+export * from './composed-losses-more.js';

@@ -1,0 +1,282 @@
+// The losses of ops/table/composed-losses-more.ts against PyTorch 2.13 — gaussianNllLoss,
+// poissonNllLoss, marginRankingLoss, hingeEmbeddingLoss, cosineEmbeddingLoss, tripletMarginLoss,
+// softMarginLoss, multiLabelSoftMarginLoss, multiMarginLoss, each with reduction 'none', 'mean'
+// and 'sum' and their main options: outputs and input gradients from
+// test/fixtures/losses-more.safetensors (scripts/fixtures_losses_more.py), whose metadata says
+// how to call each case. Then finite-difference gradient checks, where nutshell departs from
+// PyTorch on purpose, and the refusals. Run on cpu and, where available, on cuda.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as T from '../src/index.js';
+import { backends, noGrad, readSafetensorsFile, scope, tensor, type Tensor } from '../src/index.js';
+import { expectClose, hashString, normal, seededRandom } from '../src/testing/index.js';
+
+const devices = ['cpu', ...(backends().cuda.available ? ['cuda'] : [])];
+const { tensors: golden, metadata } = readSafetensorsFile(fileURLToPath(new URL('./fixtures/losses-more.safetensors', import.meta.url)));
+type CaseMeta = { fn: string; args: (string | number)[]; options: Record<string, unknown>; grad: boolean[]; inputs: number };
+const cases = JSON.parse(metadata.cases) as Record<string, CaseMeta>;
+const nums = (t: Tensor | ArrayLike<number | bigint>): number[] => Array.from(((t as Tensor).isTensor ? (t as Tensor).dataSync() : t) as ArrayLike<number | bigint>, Number);
+const load = (key: string, device: string, requiresGrad = false): Tensor => {
+  const r = golden.get(key);
+  if (!r) throw new Error(`fixture has no ${key}`);
+  return tensor(r.data as never, { shape: r.shape, dtype: r.dtype, device, requiresGrad });
+};
+
+const LOSSES = [
+  'gaussianNllLoss', 'poissonNllLoss', 'marginRankingLoss', 'hingeEmbeddingLoss', 'cosineEmbeddingLoss',
+  'tripletMarginLoss', 'softMarginLoss', 'multiLabelSoftMarginLoss', 'multiMarginLoss',
+] as const;
+type LossFn = (...args: unknown[]) => Tensor;
+const lossFn = (name: string): LossFn => (T as unknown as Record<string, LossFn>)[name];
+
+/** The call a case's metadata describes: "t" takes the next input, {input: i} in options is input i. */
+function callCase(m: CaseMeta, xs: Tensor[]): Tensor {
+  let next = 0;
+  const args = m.args.map((a) => (a === 't' ? xs[next++] : a));
+  const options = Object.fromEntries(
+    Object.entries(m.options).map(([k, v]) => [k, v !== null && typeof v === 'object' && 'input' in v ? xs[(v as { input: number }).input] : v]),
+  );
+  return lossFn(m.fn)(...args, options);
+}
+
+describe('the fixture covers every loss and reduction', () => {
+  it('each of the nine losses with none, mean and sum', () => {
+    const seen = new Set(Object.values(cases).map((m) => `${m.fn}/${m.options.reduction as string}`));
+    for (const fn of LOSSES) for (const r of ['none', 'mean', 'sum']) expect(seen.has(`${fn}/${r}`), `${fn} with reduction '${r}'`).toBe(true);
+    expect(new Set(Object.values(cases).map((m) => m.fn))).toEqual(new Set(LOSSES));
+  });
+});
+
+for (const device of devices) {
+  describe(`losses match PyTorch, forward and backward (${device})`, () => {
+    for (const [name, m] of Object.entries(cases)) {
+      it(name, () => {
+        scope(() => {
+          const xs = Array.from({ length: m.inputs }, (_, i) => load(`${name}.input.${i}`, device, m.grad[i]));
+          const out = callCase(m, xs);
+          const want = golden.get(`${name}.output.0`)!;
+          expect(out.shape, 'output shape').toEqual(want.shape);
+          expect(out.dtype).toBe('float32');
+          expect(out.device.type).toBe(device);
+          expectClose(nums(out), nums(want.data as ArrayLike<number>), 1e-5, 1e-5, 'output');
+          T.sum(T.mul(out, load(`${name}.upstream.0`, device))).backward();
+          let checked = 0;
+          xs.forEach((x, i) => {
+            const g = golden.get(`${name}.grad.${i}`);
+            if (!g) return;
+            expect(x.grad, `gradient of input ${i}`).not.toBeNull();
+            expectClose(nums(x.grad!), nums(g.data as ArrayLike<number>), 1e-5, 1e-4, `gradient of input ${i}`);
+            checked++;
+          });
+          expect(checked, 'gradients compared').toBe(m.grad.filter(Boolean).length);
+        });
+      });
+    }
+  });
+}
+
+/**
+ * Note [gradient check] (src/testing/gradcheck.ts) for a composed function: directional finite
+ * differences of L = Σ u ⊙ f(x) against the analytic gradient, every float input at once.
+ */
+function gradcheckFn(name: string, f: (...xs: Tensor[]) => Tensor, inputs: { shape: number[]; values: number[] }[], tolerance = 1e-2, eps = 1e-3): void {
+  scope(() => {
+    const rand = seededRandom(hashString(`losses-more/${name}`));
+    const xs = inputs.map((x) => tensor(x.values, { shape: x.shape, requiresGrad: true }));
+    const y = f(...xs);
+    const u = tensor(Array.from({ length: y.numel }, () => normal(rand)), { shape: y.shape });
+    T.sum(T.mul(y, u)).backward();
+    for (let trial = 0; trial < 3; trial++) {
+      const dirs = inputs.map((x) => x.values.map(() => normal(rand)));
+      const at = (sign: number) =>
+        noGrad(() => T.sum(T.mul(f(...inputs.map((x, i) => tensor(x.values.map((v, k) => v + sign * eps * dirs[i][k]), { shape: x.shape }))), u)).itemSync());
+      const numeric = (at(1) - at(-1)) / (2 * eps);
+      const analytic = xs.reduce((acc, x, i) => acc + nums(x.grad!).reduce((s, g, k) => s + g * dirs[i][k], 0), 0);
+      expect(Math.abs(numeric - analytic), `${name} trial ${trial}: numeric ${numeric} vs analytic ${analytic}`).toBeLessThanOrEqual(tolerance * (1 + Math.abs(numeric) + Math.abs(analytic)));
+    }
+  });
+}
+
+const vals = (shape: number[], f: (i: number) => number) => ({ shape, values: Array.from({ length: shape.reduce((p, d) => p * d, 1) }, (_, i) => f(i)) });
+// Values spread over [-1.5, 1.5], no two alike.
+const spread = (shape: number[], seed = 0) => vals(shape, (i) => ((((i + seed) * 7) % 11) - 5) * 0.3 + 0.05 + 0.01 * seed);
+
+describe('finite-difference gradient checks (every float input)', () => {
+  it('gaussianNllLoss, poissonNllLoss (input, target, var)', () => {
+    gradcheckFn('gaussian', (x, t, v) => T.gaussianNllLoss(x, t, v, { full: true, reduction: 'none' }), [spread([2, 3]), spread([2, 3], 1), vals([2, 1], (i) => 0.5 + i)]);
+    gradcheckFn('poisson', (x, t) => T.poissonNllLoss(x, t, { reduction: 'sum' }), [spread([2, 3]), vals([2, 3], (i) => i * 0.7)]);
+    gradcheckFn('poissonFullRates', (x, t) => T.poissonNllLoss(x, t, { logInput: false, full: true }), [vals([5], (i) => 0.4 + i * 0.3), vals([5], (i) => 0.5 + i * 0.6)]);
+  });
+
+  it('marginRankingLoss, hingeEmbeddingLoss, softMarginLoss (away from the kinks)', () => {
+    const y = vals([6], (i) => (i % 3 ? 1 : -1));
+    gradcheckFn('marginRanking', (a, b) => T.marginRankingLoss(a, b, tensor([1, -1, -1, 1, -1, 1]), { margin: 0.1, reduction: 'none' }), [spread([6]), spread([6], 3)]);
+    gradcheckFn('hinge', (x) => T.hingeEmbeddingLoss(x, tensor(y.values), { margin: 1 }), [spread([6])]);
+    gradcheckFn('softMargin', (x) => T.softMarginLoss(x, tensor(y.values), { reduction: 'sum' }), [spread([6])]);
+  });
+
+  it('cosineEmbeddingLoss, tripletMarginLoss (p = 2, 1, 3; swap)', () => {
+    gradcheckFn('cosine', (a, b) => T.cosineEmbeddingLoss(a, b, tensor([1, -1, 1]), { margin: -0.4, reduction: 'none' }), [spread([3, 4]), spread([3, 4], 2)]);
+    for (const p of [2, 1, 3]) {
+      gradcheckFn(`triplet p=${p}`, (a, q, n) => T.tripletMarginLoss(a, q, n, { p, margin: 3, swap: true, reduction: 'none' }), [spread([3, 4]), spread([3, 4], 4), spread([3, 4], 9)]);
+    }
+  });
+
+  it('multiLabelSoftMarginLoss (input, target, weight), multiMarginLoss (input, weight)', () => {
+    gradcheckFn('multiLabel', (x, t, w) => T.multiLabelSoftMarginLoss(x, t, { weight: w, reduction: 'none' }), [spread([2, 4]), vals([2, 4], (i) => (i * 0.13) % 1), vals([4], (i) => 0.5 + i)]);
+    const y = tensor([2, 0, 3], { dtype: 'int64' });
+    for (const p of [1, 2]) gradcheckFn(`multiMargin p=${p}`, (x, w) => T.multiMarginLoss(x, y, { p, weight: w, margin: 0.75 }), [spread([3, 4]), vals([4], (i) => 0.5 + i)]);
+  });
+});
+
+describe('where nutshell departs from PyTorch on purpose', () => {
+  it("poissonNllLoss with full: the target's gradient is finite where the target is 0 (PyTorch's is NaN)", () => {
+    scope(() => {
+      const x = tensor([0.5, -0.2, 1.0], { requiresGrad: true });
+      const t = tensor([0, 1, 3], { requiresGrad: true });
+      T.poissonNllLoss(x, t, { full: true, reduction: 'sum' }).backward();
+      // d/dt: −x, plus log t + 1/(2t) where t > 1
+      expectClose(nums(t.grad!), [-0.5, 0.2, -1 + Math.log(3) + 1 / 6], 1e-6, 1e-5);
+    });
+  });
+
+  it('softMarginLoss stays finite where −y·x overflows exp (PyTorch: inf)', () => {
+    scope(() => {
+      const x = tensor([200, -300], { requiresGrad: true });
+      const loss = T.softMarginLoss(x, tensor([-1, 1]), { reduction: 'none' });
+      expect(nums(loss)).toEqual([200, 300]);
+      loss.sum().backward();
+      expect(nums(x.grad!)).toEqual([1, -1]);
+    });
+  });
+});
+
+describe('behaviour', () => {
+  it('defaults are PyTorch’s: reduction mean, margins, eps, p', () => {
+    scope(() => {
+      const x = tensor([[0.3, -1.2, 0.8], [1.5, 0.1, -0.4]]);
+      const t = tensor([[0.1, -1, 1], [2, 0.5, 0]]);
+      const same = (a: Tensor, b: Tensor) => expectClose(nums(a), nums(b), 0, 0);
+      same(T.gaussianNllLoss(x, t, T.onesLike(x)), T.gaussianNllLoss(x, t, T.onesLike(x), { full: false, eps: 1e-6, reduction: 'mean' }));
+      same(T.poissonNllLoss(x, t), T.poissonNllLoss(x, t, { logInput: true, full: false, eps: 1e-8, reduction: 'mean' }));
+      const y = tensor([[1, -1, 1], [-1, 1, -1]]);
+      same(T.hingeEmbeddingLoss(x, y), T.hingeEmbeddingLoss(x, y, { margin: 1, reduction: 'mean' }));
+      same(T.marginRankingLoss(x, t, y), T.marginRankingLoss(x, t, y, { margin: 0 }));
+      same(T.cosineEmbeddingLoss(x, t, tensor([1, -1])), T.cosineEmbeddingLoss(x, t, tensor([1, -1]), { margin: 0 }));
+      same(T.tripletMarginLoss(x, t, y), T.tripletMarginLoss(x, t, y, { margin: 1, p: 2, eps: 1e-6, swap: false }));
+      const c = tensor([2, 0], { dtype: 'int64' });
+      same(T.multiMarginLoss(x, c), T.multiMarginLoss(x, c, { p: 1, margin: 1 }));
+      expect(T.softMarginLoss(x, y).shape).toEqual([]);
+      expect(T.multiLabelSoftMarginLoss(x, t, { reduction: 'none' }).shape).toEqual([2]);
+    });
+  });
+
+  it('gaussianNllLoss takes var as a number, the input’s shape, one short, or one dimension of 1', () => {
+    scope(() => {
+      const x = tensor([[0.5, 1.0], [2.0, -1.0]]);
+      const t = T.zerosLike(x);
+      const byNumber = nums(T.gaussianNllLoss(x, t, 2, { reduction: 'none' }));
+      expectClose(byNumber, [0.25, 1, 4, 1].map((d2) => 0.5 * (Math.log(2) + d2 / 2)), 1e-6, 1e-6);
+      expect(nums(T.gaussianNllLoss(x, t, tensor([2, 2]), { reduction: 'none' }))).toEqual(byNumber);
+      expect(nums(T.gaussianNllLoss(x, t, tensor([[2], [2]]), { reduction: 'none' }))).toEqual(byNumber);
+      expect(nums(T.gaussianNllLoss(x, t, tensor([[2, 2]]), { reduction: 'none' }))).toEqual(byNumber);
+      // var 0 is floored at eps
+      expectClose(nums(T.gaussianNllLoss(tensor([1]), tensor([0]), 0, { eps: 0.25, reduction: 'sum' })), [0.5 * (Math.log(0.25) + 4)], 1e-6, 1e-6);
+    });
+  });
+
+  it('multiMarginLoss refuses a class index out of range, naming itself when the gather runs at once', () => {
+    scope(() => {
+      expect(() => T.multiMarginLoss(tensor([[0.1, 0.2, 0.3]]), tensor([3], { dtype: 'int64' })).dataSync()).toThrow(/multiMarginLoss: target holds a class index outside \[0, 3\)|index value 3 is out of range/);
+    });
+  });
+
+  it('empty batches: none gives an empty loss, sum 0', () => {
+    scope(() => {
+      expect(T.multiMarginLoss(T.zeros([0, 3]), tensor([], { dtype: 'int64' }), { reduction: 'none' }).shape).toEqual([0]);
+      expect(nums(T.multiLabelSoftMarginLoss(T.zeros([0, 3]), T.zeros([0, 3]), { reduction: 'sum' }))).toEqual([0]);
+      expect(T.tripletMarginLoss(T.zeros([0, 3]), T.zeros([0, 3]), T.zeros([0, 3]), { reduction: 'none' }).shape).toEqual([0]);
+    });
+  });
+});
+
+describe('refusals name the function, the argument, what was expected and what was given', () => {
+  const x = tensor([[0.5, -1, 2], [0.1, 0.2, 0.3]]);
+  const y = tensor([[1, -1, 1], [-1, 1, -1]]);
+
+  it('tensors, dtypes', () => {
+    expect(() => T.gaussianNllLoss([1, 2] as never, x, 1)).toThrow(/^gaussianNllLoss: input expected a tensor, got object$/);
+    expect(() => T.gaussianNllLoss(x, x, 'one' as never)).toThrow(/^gaussianNllLoss: var expected a tensor, got string$/);
+    expect(() => T.gaussianNllLoss(x, x, x.long())).toThrow(/^gaussianNllLoss: var expected float32, got int64$/);
+    expect(() => T.poissonNllLoss(x, x.long())).toThrow(/^poissonNllLoss: target expected float32, got int64$/);
+    expect(() => T.marginRankingLoss(x.int(), x, y)).toThrow(/^marginRankingLoss: input1 expected float32, got int32$/);
+    expect(() => T.hingeEmbeddingLoss(x, T.gt(y, 0))).toThrow(/^hingeEmbeddingLoss: target expected float32, int64 or int32, got bool$/);
+    expect(() => T.cosineEmbeddingLoss(x, null as never, tensor([1, 1]))).toThrow(/^cosineEmbeddingLoss: input2 expected a tensor, got null$/);
+    expect(() => T.tripletMarginLoss(x, x, x.long())).toThrow(/^tripletMarginLoss: negative expected float32, got int64$/);
+    expect(() => T.softMarginLoss(undefined as never, y)).toThrow(/^softMarginLoss: input expected a tensor, got undefined$/);
+    expect(() => T.multiLabelSoftMarginLoss(x, y, { weight: tensor([1, 2, 3], { dtype: 'int64' }) })).toThrow(/^multiLabelSoftMarginLoss: weight expected float32, got int64$/);
+    expect(() => T.multiMarginLoss(x, tensor([0, 1]))).toThrow(/^multiMarginLoss: target expected int64 class indices, got float32$/);
+    expect(() => T.multiMarginLoss(x, tensor([0, 1], { dtype: 'int32' }))).toThrow(/^multiMarginLoss: target expected int64 class indices, got int32$/);
+  });
+
+  it('shapes', () => {
+    expect(() => T.gaussianNllLoss(x, x, T.ones([3]))).toThrow(/^gaussianNllLoss: var expected the input's shape \[2,3\], that shape without its last dimension \[2\], or it with one dimension of size 1, got \[3\]$/);
+    expect(() => T.gaussianNllLoss(x, x, T.ones([1, 1]))).toThrow(/^gaussianNllLoss: var expected the input's shape \[2,3\]/);
+    expect(() => T.gaussianNllLoss(x, T.ones([2, 1, 3]), 1)).toThrow(/^gaussianNllLoss: target \[2,1,3\] would broadcast input \[2,3\] to \[2,2,3\]/);
+    expect(() => T.poissonNllLoss(x, T.ones([4]))).toThrow(/^poissonNllLoss: shapes \[2,3\] and \[4\] cannot be broadcast/);
+    expect(() => T.marginRankingLoss(x, x, tensor([1, -1, 1]))).toThrow(/^marginRankingLoss: input1, input2, target expected the same number of dimensions, got input1 \[2,3\], input2 \[2,3\], target \[3\]$/);
+    expect(() => T.marginRankingLoss(T.ones([1, 3]), T.ones([1, 3]), y)).toThrow(/^marginRankingLoss: target \[2,3\] expected to broadcast to the inputs' broadcast shape \[1,3\], but would make it \[2,3\]$/);
+    expect(() => T.hingeEmbeddingLoss(T.ones([3]), T.ones([2, 3]))).toThrow(/^hingeEmbeddingLoss: target \[2,3\] would broadcast input \[3\]/);
+    expect(() => T.cosineEmbeddingLoss(x, x, y)).toThrow(/^cosineEmbeddingLoss: target expected 0-d or 1-d \(one label per pair; multi-target is not supported\), got \[2,3\]$/);
+    expect(() => T.cosineEmbeddingLoss(x, x, tensor(1))).toThrow(/^cosineEmbeddingLoss: a 0-d target expects 1-d inputs \[D\], got input1 \[2,3\] and input2 \[2,3\]$/);
+    expect(() => T.cosineEmbeddingLoss(T.ones([3]), T.ones([3]), tensor([1]))).toThrow(/^cosineEmbeddingLoss: a 1-d target expects 2-d inputs \[N, D\], got input1 \[3\] and input2 \[3\]$/);
+    expect(() => T.cosineEmbeddingLoss(x, x, tensor([1, 1, 1]))).toThrow(/^cosineEmbeddingLoss: shapes \[2\] and \[3\] cannot be broadcast/);
+    expect(() => T.cosineEmbeddingLoss(T.ones([1, 3]), T.ones([1, 3]), tensor([1, -1]))).toThrow(/^cosineEmbeddingLoss: target \[2\] expected to broadcast to the number of pairs \[1\], but would make it \[2\]$/);
+    expect(() => T.cosineEmbeddingLoss(x, T.ones([4, 3]), tensor([1, 1]))).toThrow(/^cosineEmbeddingLoss: shapes \[2,3\] and \[4,3\] cannot be broadcast/);
+    expect(() => T.tripletMarginLoss(x, x, T.ones([3]))).toThrow(/^tripletMarginLoss: anchor, positive, negative expected the same number of dimensions, got anchor \[2,3\], positive \[2,3\], negative \[3\]$/);
+    expect(() => T.tripletMarginLoss(x, x, T.ones([2, 4]))).toThrow(/^tripletMarginLoss: shapes \[2,3\] and \[2,4\] cannot be broadcast/);
+    expect(() => T.softMarginLoss(T.ones([3]), T.ones([2, 3]))).toThrow(/^softMarginLoss: target \[2,3\] would broadcast input \[3\]/);
+    expect(() => T.multiLabelSoftMarginLoss(tensor(1), tensor(1))).toThrow(/^multiLabelSoftMarginLoss: input expected at least 1 dimension \(\[C\] or \[N, C\]\), got a scalar$/);
+    expect(() => T.multiLabelSoftMarginLoss(x, y, { weight: T.ones([2, 2, 3]) })).toThrow(/^multiLabelSoftMarginLoss: weight \[2,2,3\] expected to broadcast to input's shape \[2,3\], but would make it \[2,2,3\]$/);
+    expect(() => T.multiMarginLoss(T.ones([2, 3, 4]), tensor([0, 1], { dtype: 'int64' }))).toThrow(/^multiMarginLoss: input expected \[C\] or \[N, C\] with C > 0, got \[2,3,4\]$/);
+    expect(() => T.multiMarginLoss(T.ones([2, 0]), tensor([0, 1], { dtype: 'int64' }))).toThrow(/^multiMarginLoss: input expected \[C\] or \[N, C\] with C > 0, got \[2,0\]$/);
+    expect(() => T.multiMarginLoss(x, tensor([0, 1, 2], { dtype: 'int64' }))).toThrow(/^multiMarginLoss: target expected \[2\] class indices for input \[2,3\], got \[3\]$/);
+    expect(() => T.multiMarginLoss(T.ones([3]), tensor([0, 1], { dtype: 'int64' }))).toThrow(/^multiMarginLoss: target expected a 0-d or one-element class indices for input \[3\], got \[2\]$/);
+    expect(() => T.multiMarginLoss(x, tensor([0, 1], { dtype: 'int64' }), { weight: T.ones([2]) })).toThrow(/^multiMarginLoss: weight expected \[3\] \(one per class\), got \[2\]$/);
+  });
+
+  it('options: unknown keys (PyTorch spellings named), ranges, types, reductions', () => {
+    expect(() => T.gaussianNllLoss(x, x, 1, { reduce: 'sum' } as never)).toThrow(/^gaussianNllLoss: unknown option 'reduce' \(it takes 'full', 'eps', 'reduction'\)$/);
+    expect(() => T.gaussianNllLoss(x, x, -1)).toThrow(/^gaussianNllLoss: var expected a number >= 0 or a tensor, got -1$/);
+    expect(() => T.gaussianNllLoss(x, x, 1, { eps: -1 })).toThrow(/^gaussianNllLoss: option 'eps' expected a finite number >= 0, got -1$/);
+    expect(() => T.gaussianNllLoss(x, x, 1, { full: 1 } as never)).toThrow(/^gaussianNllLoss: option 'full' expected a boolean, got number$/);
+    expect(() => T.poissonNllLoss(x, x, { log_input: false } as never)).toThrow(/^poissonNllLoss: unknown option 'log_input' \(it takes 'logInput', 'full', 'eps', 'reduction'\); did you mean 'logInput'\?$/);
+    expect(() => T.poissonNllLoss(x, x, { eps: Number.NaN })).toThrow(/^poissonNllLoss: option 'eps' expected a finite number >= 0, got NaN$/);
+    expect(() => T.poissonNllLoss(x, x, { reduction: 'avg' } as never)).toThrow(/^poissonNllLoss: reduction expected one of 'none', 'mean', 'sum', got "avg"$/);
+    expect(() => T.marginRankingLoss(x, x, y, { margin: '1' } as never)).toThrow(/^marginRankingLoss: option 'margin' expected a finite number, got string '1'$/);
+    expect(() => T.hingeEmbeddingLoss(x, y, { margin: Infinity })).toThrow(/^hingeEmbeddingLoss: option 'margin' expected a finite number, got Infinity$/);
+    expect(() => T.cosineEmbeddingLoss(x, x, tensor([1, 1]), { margin: 1.5 })).toThrow(/^cosineEmbeddingLoss: option 'margin' expected a number in \[-1, 1\], got 1.5$/);
+    expect(() => T.tripletMarginLoss(x, x, x, { margin: 0 })).toThrow(/^tripletMarginLoss: option 'margin' expected a finite number > 0, got 0$/);
+    expect(() => T.tripletMarginLoss(x, x, x, { p: 0 })).toThrow(/^tripletMarginLoss: option 'p' expected a number > 0 or Infinity, got 0$/);
+    expect(() => T.tripletMarginLoss(x, x, x, { swap: 'yes' } as never)).toThrow(/^tripletMarginLoss: option 'swap' expected a boolean, got string$/);
+    expect(() => T.tripletMarginLoss(x, x, x, { size_average: true } as never)).toThrow(/^tripletMarginLoss: unknown option 'size_average' \(it takes 'margin', 'p', 'eps', 'swap', 'reduction'\)$/);
+    expect(() => T.softMarginLoss(x, y, { margin: 1 } as never)).toThrow(/^softMarginLoss: unknown option 'margin' \(it takes 'reduction'\)$/);
+    expect(() => T.softMarginLoss(x, y, 'sum' as never)).toThrow(/^softMarginLoss: options expected an object with 'reduction', got string 'sum'$/);
+    expect(() => T.multiLabelSoftMarginLoss(x, y, { pos_weight: x } as never)).toThrow(/^multiLabelSoftMarginLoss: unknown option 'pos_weight' \(it takes 'weight', 'reduction'\)$/);
+    expect(() => T.multiMarginLoss(x, tensor([0, 1], { dtype: 'int64' }), { p: 3 })).toThrow(/^multiMarginLoss: option 'p' expected 1 or 2, got 3$/);
+    expect(() => T.multiMarginLoss(x, tensor([0, 1], { dtype: 'int64' }), { reduction: 'batchmean' } as never)).toThrow(/^multiMarginLoss: reduction expected one of 'none', 'mean', 'sum', got "batchmean"$/);
+  });
+
+  it('arity: PyTorch’s positional options are refused', () => {
+    expect(() => (T.tripletMarginLoss as (...a: unknown[]) => Tensor)(x, x, x, {}, 2)).toThrow(/^tripletMarginLoss: takes at most 4 arguments, got 5/);
+    expect(() => (T.hingeEmbeddingLoss as (...a: unknown[]) => Tensor)(x, y, 2)).toThrow(/^hingeEmbeddingLoss: options expected an object with 'margin', 'reduction', got 2$/);
+    expect(() => (T.gaussianNllLoss as (...a: unknown[]) => Tensor)(x, x, 1, {}, true)).toThrow(/^gaussianNllLoss: takes at most 4 arguments, got 5/);
+  });
+
+  it.runIf(backends().cuda.available)('devices', () => {
+    scope(() => {
+      expect(() => T.softMarginLoss(x, y.to('cuda'))).toThrow(/^softMarginLoss: target expected a tensor on input's device cpu, got one on cuda/);
+      expect(() => T.multiMarginLoss(x, tensor([0, 1], { dtype: 'int64' }), { weight: T.ones([3], { device: 'cuda' }) })).toThrow(/^multiMarginLoss: weight expected a tensor on input's device cpu, got one on cuda/);
+    });
+  });
+});
