@@ -52,6 +52,27 @@ def maxpool(torch, w, backward, dev):
     return fn, lambda: (fn(), {"dx": checksum(x.grad)})[1]
 
 
+def batchnorm(torch, w, mode, dev):
+    F = torch.nn.functional
+    c = w["c"]
+    x = det(torch, [w["n"], c, w["h"], w["w"]], 0.41, 1.0, mode == "fwdbwd", dev)
+    rm, rv = torch.zeros(c, device=dev), torch.ones(c, device=dev)
+    wt, b = det(torch, [c], 0.17, 1.0, mode == "fwdbwd", dev), det(torch, [c], 0.23, 0.1, mode == "fwdbwd", dev)
+    if mode != "fwdbwd":
+        training = mode == "train"
+
+        def fn():
+            with torch.no_grad():
+                return F.batch_norm(x, rm, rv, wt, b, training=training, momentum=0.1, eps=1e-5)
+        return fn, lambda: {"y": checksum(fn())}
+    gy = det(torch, [w["n"], c, w["h"], w["w"]], 0.53, device=dev)
+
+    def fn():
+        x.grad = None; wt.grad = None; b.grad = None
+        F.batch_norm(x, rm, rv, wt, b, training=True, momentum=0.1, eps=1e-5).backward(gy)
+    return fn, lambda: (fn(), {"dx": checksum(x.grad), "dw": checksum(wt.grad), "db": checksum(b.grad)})[1]
+
+
 def lstm(torch, w, backward, dev):
     I, H = w["input"], w["hidden"]
     m = torch.nn.LSTM(I, H)
@@ -114,6 +135,7 @@ def build(torch, w, dev):
     k = w["kind"]
     if k == "conv": return conv(torch, w, w["backward"], dev)
     if k == "maxpool": return maxpool(torch, w, w["backward"], dev)
+    if k == "batchnorm": return batchnorm(torch, w, w["mode"], dev)
     if k == "lstm": return lstm(torch, w, w["backward"], dev)
     if k == "matmul": return matmul(torch, w, w.get("impl", "torch"), dev)
     if k == "add": return tiny_add(torch, dev)

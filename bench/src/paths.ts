@@ -32,6 +32,7 @@ export const charTextFiles = (() => {
 export interface Shapes {
   conv: { name: string; label: string; n: number; c: number; o: number; h: number; w: number; k: number; pad: number }[];
   maxpool: { name: string; label: string; n: number; c: number; h: number; w: number; k: number; stride: number };
+  batchnorm: { name: string; label: string; n: number; c: number; h: number; w: number };
   lstm: { seq: number; batch: number; input: number; hidden: number };
   matmul: { m: number; k: number; n: number };
   peak: { m: number; k: number; n: number };

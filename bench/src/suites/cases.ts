@@ -193,6 +193,52 @@ function maxPoolCase(backward: boolean, device: BenchDevice = 'cpu'): OpCase {
   };
 }
 
+/** Batch norm at a ResNet stage's size: training forward (batch statistics), eval forward, training forward+backward. */
+function batchNormCase(mode: 'train' | 'eval' | 'fwdbwd', device: BenchDevice = 'cpu'): OpCase {
+  const s = shapes.batchnorm;
+  const what = { train: 'train fwd', eval: 'eval fwd', fwdbwd: 'train fwd+bwd' }[mode];
+  return {
+    ...onDevice(device, `batchnorm.${mode}`, `${s.label} ${what}`),
+    suite: 'ops',
+    spec: { warmup: 3, reps: 10, inner: device === 'cpu' ? 2 : 10 },
+    py: { kind: 'batchnorm', mode, device, ...s },
+    nutshell: () => {
+      const batchNorm = op('batchNorm');
+      const sync = () => synchronize(device);
+      const grad = mode === 'fwdbwd';
+      const x = detTensor([s.n, s.c, s.h, s.w], 0.41, 1, grad, device);
+      const rm = T.zeros([s.c], { device });
+      const rv = T.ones([s.c], { device });
+      const w = detTensor([s.c], 0.17, 1, grad, device);
+      const b = detTensor([s.c], 0.23, 0.1, grad, device);
+      const own = [x, rm, rv, w, b];
+      if (!grad) {
+        let y: Tensor | null = null;
+        const run = () => {
+          y?.dispose();
+          y = T.noGrad(() => {
+            const r = batchNorm(x, rm, rv, w, b, { training: mode === 'train', momentum: 0.1, eps: 1e-5 });
+            if (r.runningMean !== rm) r.runningMean?.dispose();
+            if (r.runningVar !== rv) r.runningVar?.dispose();
+            return r.output;
+          });
+        };
+        return { workload: { run, sync }, check: async () => (run(), { y: await checksum(y!) }), dispose: () => [...own, y].forEach((t) => t?.dispose()) };
+      }
+      const gy = detTensor([s.n, s.c, s.h, s.w], 0.53, 1, false, device);
+      const run = () => {
+        clearGrad(x, w, b);
+        T.scope(() => batchNorm(x, rm, rv, w, b, { training: true, momentum: 0.1, eps: 1e-5 }).output.backward(gy));
+      };
+      return {
+        workload: { run, sync },
+        check: async () => (run(), { dx: await checksum(x.grad!), dw: await checksum(w.grad!), db: await checksum(b.grad!) }),
+        dispose: () => [...own, gy].forEach((t) => t.dispose()),
+      };
+    },
+  };
+}
+
 function lstmCase(backward: boolean, device: BenchDevice = 'cpu'): OpCase {
   const s = shapes.lstm;
   const H = s.hidden;
@@ -344,6 +390,9 @@ export function opCases(device: BenchDevice = 'cpu'): OpCase[] {
     ...convs,
     maxPoolCase(false, device),
     maxPoolCase(true, device),
+    batchNormCase('train', device),
+    batchNormCase('eval', device),
+    batchNormCase('fwdbwd', device),
     lstmCase(false, device),
     lstmCase(true, device),
     matmulCase('matmul.1024', `matmul ${m.m}x${m.k} @ ${m.k}x${m.n}`, m.m, m.k, m.n, { warmup: 3, reps: 10, inner: 1 }, device),
