@@ -3,29 +3,50 @@
 // atomically, under the names of PyTorch's optimizer.state_dict(): tensors `state.<index>.<name>`
 // (exp_avg, exp_avg_sq, momentum_buffer … and step, a float32 scalar as PyTorch keeps it), the
 // groups as JSON in the metadata entry `param_groups` (snake_case options, `params` as indices).
+// LBFGS's lists of tensors (PyTorch's old_dirs, old_stps, ro) are one tensor per entry,
+// `state.0.old_dirs.<k>`; its counters n_iter and func_evals are int64 scalars.
 import { DataError, ValueError, checkSafetensorsMetadata, encodeSafetensors, readTogether, readSafetensorsFile, tensor, writeFileAtomic, type RawTensor, type Tensor } from '@nutshell/tensor';
 import type { Optimizer, OptimizerState } from './optimizer.js';
+import { LBFGS, type LBFGSStateDict } from './lbfgs.js';
 import { toCamel, toSnake } from './names.js';
 
+/** What saveOptimizer and loadOptimizer take: every Optimizer, and LBFGS (whose step is async). */
+export type AnyOptimizer = Optimizer<{ lr: number }> | LBFGS;
 
-/** State kept as numbers here and as 0-d float32 tensors by PyTorch: step counts, NAdam's mu_product. */
-const SCALAR_STATE = new Set(['step', 'muProduct']);
+/**
+ * State kept as numbers here and as 0-d float32 tensors in the file: step counts, NAdam's
+ * mu_product, LBFGS's t and prev_loss (Python floats in PyTorch), and LBFGS's counters (int64).
+ */
+const SCALAR_STATE = new Set(['step', 'muProduct', 't', 'prevLoss', 'nIter', 'funcEvals']);
+const INTEGER_STATE = new Set(['nIter', 'funcEvals']);
+/** PyTorch's names that are not the snake_case of ours. */
+const TORCH_NAME: Record<string, string> = { hDiag: 'H_diag' };
+const OUR_NAME: Record<string, string> = Object.fromEntries(Object.entries(TORCH_NAME).map(([ours, theirs]) => [theirs, ours]));
+const torchName = (key: string): string => TORCH_NAME[key] ?? toSnake(key);
+const ourName = (name: string): string => OUR_NAME[name] ?? toCamel(name);
+
+type StateValue = Tensor | number | readonly Tensor[] | undefined;
 
 /** Writes `optimizer`'s state to `path` (reads every state tensor without blocking the event loop). */
-export async function saveOptimizer(optimizer: Optimizer<{ lr: number }>, path: string, metadata: Record<string, string> = {}): Promise<void> {
+export async function saveOptimizer(optimizer: AnyOptimizer, path: string, metadata: Record<string, string> = {}): Promise<void> {
   checkSafetensorsMetadata('saveOptimizer', metadata);
-  const sd = optimizer.stateDict();
+  const sd = optimizer.stateDict() as { state: Record<number, Record<string, StateValue>>; paramGroups: Record<string, unknown>[] };
   const entries: [string, RawTensor][] = [];
   const pending: [number, Tensor][] = []; // entries whose values are read together, as of this call
+  const addTensor = (name: string, v: Tensor): void => {
+    if (v.isDisposed) throw new DataError(`saveOptimizer: state tensor '${name}' has been disposed`);
+    pending.push([entries.length, v]);
+    entries.push([name, { dtype: v.dtype, shape: [...v.shape], data: new Float32Array(0) }]);
+  };
   for (const [index, st] of Object.entries(sd.state)) {
     for (const [key, v] of Object.entries(st)) {
-      const name = `state.${index}.${toSnake(key)}`;
-      if (typeof v === 'number') entries.push([name, { dtype: 'float32', shape: [], data: new Float32Array([v]) }]);
-      else {
-        if (v.isDisposed) throw new DataError(`saveOptimizer: state tensor '${name}' has been disposed`);
-        pending.push([entries.length, v]);
-        entries.push([name, { dtype: v.dtype, shape: [...v.shape], data: new Float32Array(0) }]);
-      }
+      const name = `state.${index}.${torchName(key)}`;
+      if (v === undefined) continue;
+      if (typeof v === 'number') {
+        if (INTEGER_STATE.has(key)) entries.push([name, { dtype: 'int64', shape: [], data: new BigInt64Array([BigInt(v)]) }]);
+        else entries.push([name, { dtype: 'float32', shape: [], data: new Float32Array([v]) }]);
+      } else if (Array.isArray(v)) v.forEach((t: Tensor, k: number) => addTensor(`${name}.${k}`, t));
+      else addTensor(name, v as Tensor);
     }
   }
   const values = await readTogether(pending.map(([, t]) => t));
@@ -35,7 +56,7 @@ export async function saveOptimizer(optimizer: Optimizer<{ lr: number }>, path: 
 }
 
 /** Reads a file saveOptimizer wrote (or one laid out the same way) into `optimizer`, which must have the same param groups. */
-export function loadOptimizer(optimizer: Optimizer<{ lr: number }>, path: string): void {
+export function loadOptimizer(optimizer: AnyOptimizer, path: string): void {
   const file = readSafetensorsFile(path);
   const saved = file.metadata.optimizer;
   if (saved && saved !== optimizer.constructor.name) throw new ValueError(`loadOptimizer: ${path} holds ${saved} state, not ${optimizer.constructor.name}'s`);
@@ -46,21 +67,31 @@ export function loadOptimizer(optimizer: Optimizer<{ lr: number }>, path: string
   } catch {
     throw new DataError(`loadOptimizer: ${path}: 'param_groups' metadata is not JSON`);
   }
-  const state: OptimizerState['state'] = {};
+  const state: Record<number, Record<string, Tensor | number | Tensor[]>> = {};
   const made: Tensor[] = [];
   try {
     for (const [name, raw] of file.tensors) {
-      const m = /^state\.(\d+)\.([a-z_]+)$/.exec(name);
-      if (!m) throw new DataError(`loadOptimizer: ${path}: unexpected tensor '${name}' (expected state.<index>.<name>)`);
-      const key = toCamel(m[2]);
+      // state.<index>.<name>, or state.<index>.<name>.<k> for entry k of a list (LBFGS's history)
+      const m = /^state\.(\d+)\.([A-Za-z_]+)(?:\.(\d+))?$/.exec(name);
+      if (!m) throw new DataError(`loadOptimizer: ${path}: unexpected tensor '${name}' (expected state.<index>.<name>, or state.<index>.<name>.<k> for a list)`);
+      const key = ourName(m[2]);
       const entry = (state[Number(m[1])] ??= {});
-      if (SCALAR_STATE.has(key)) entry[key] = Number(raw.data[0]);
-      else made.push((entry[key] = tensor(raw.data, { shape: raw.shape, dtype: raw.dtype })));
+      if (m[3] !== undefined) {
+        const list = entry[key] ?? (entry[key] = []);
+        if (!Array.isArray(list)) throw new DataError(`loadOptimizer: ${path}: '${name}' is an entry of a list, but state.${m[1]}.${m[2]} is not a list`);
+        const t = tensor(raw.data, { shape: raw.shape, dtype: raw.dtype });
+        made.push(t);
+        list[Number(m[3])] = t;
+      } else {
+        if (Array.isArray(entry[key])) throw new DataError(`loadOptimizer: ${path}: '${name}' is both a list and a tensor`);
+        if (SCALAR_STATE.has(key)) entry[key] = Number(raw.data[0]);
+        else made.push((entry[key] = tensor(raw.data, { shape: raw.shape, dtype: raw.dtype })) as Tensor);
+      }
     }
-    optimizer.loadStateDict({
-      state,
-      paramGroups: groups.map((g) => Object.fromEntries(Object.entries(g).map(([k, v]) => [toCamel(k), v]))) as OptimizerState['paramGroups'],
-    });
+    const paramGroups = groups.map((g) => Object.fromEntries(Object.entries(g).map(([k, v]) => [toCamel(k), v])));
+    // Each checks what it is given (an Optimizer refuses a list, LBFGS an entry it does not keep).
+    if (optimizer instanceof LBFGS) optimizer.loadStateDict({ state, paramGroups } as unknown as LBFGSStateDict);
+    else optimizer.loadStateDict({ state, paramGroups } as unknown as OptimizerState);
   } finally {
     for (const t of made) t.dispose(); // loadStateDict copied them into the optimiser's own tensors
   }

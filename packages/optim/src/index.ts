@@ -8,6 +8,7 @@ export { Adamax, type AdamaxOptions } from './adamax.js';
 export { Adadelta, type AdadeltaOptions } from './adadelta.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
+export { LBFGS, type LBFGSOptions, type LBFGSGroupOptions, type LBFGSState, type LBFGSStateDict, type LBFGSClosure } from './lbfgs.js';
 export { LRScheduler } from './schedulers/lr-scheduler.js';
 export { StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, PolynomialLR, LambdaLR, MultiplicativeLR } from './schedulers/basic.js';
 export { SequentialLR, ChainedScheduler } from './schedulers/composite.js';
@@ -31,6 +32,7 @@ import * as rmsprop from './rmsprop.js';
 import * as adagrad from './adagrad.js';
 import * as adamax from './adamax.js';
 import * as adadelta from './adadelta.js';
+import * as lbfgs from './lbfgs.js';
 import * as base from './schedulers/lr-scheduler.js';
 import * as basic from './schedulers/basic.js';
 import * as composite from './schedulers/composite.js';
@@ -39,7 +41,7 @@ import * as cyclic from './schedulers/cyclic.js';
 import * as plateau from './schedulers/plateau.js';
 guardMethods(
   ['step', 'zeroGrad', 'stateDict', 'loadStateDict', 'addParamGroup', 'dispose', 'getLastLr'],
-  [optimizers, sgd, adam, rmsprop, adagrad, adamax, adadelta, base, basic, composite, oneCycle, cyclic, plateau].flatMap((m) =>
+  [optimizers, sgd, adam, rmsprop, adagrad, adamax, adadelta, lbfgs, base, basic, composite, oneCycle, cyclic, plateau].flatMap((m) =>
     Object.values(m).filter((v): v is abstract new (...args: never[]) => unknown => typeof v === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(v))),
   ),
 );
