@@ -9,7 +9,7 @@ export { Adadelta, type AdadeltaOptions } from './adadelta.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { LBFGS, type LBFGSOptions, type LBFGSGroupOptions, type LBFGSState, type LBFGSStateDict, type LBFGSClosure } from './lbfgs.js';
-export { LRScheduler } from './schedulers/lr-scheduler.js';
+export { LRScheduler, type SchedulableOptimizer } from './schedulers/lr-scheduler.js';
 export { StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, PolynomialLR, LambdaLR, MultiplicativeLR } from './schedulers/basic.js';
 export { SequentialLR, ChainedScheduler } from './schedulers/composite.js';
 export { OneCycleLR, type OneCycleOptions } from './schedulers/one-cycle.js';

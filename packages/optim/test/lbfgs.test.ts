@@ -241,6 +241,19 @@ describe('LBFGS.step is async', () => {
   });
 });
 
+describe('LBFGS under a schedule', () => {
+  it('an lr scheduler drives its lr as any optimiser\'s (schedulers take LBFGS)', async () => {
+    const run = fixture.runs.lstsq_wolfe_tolerance_grad;
+    const a = setup(run.problem);
+    const opt = new LBFGS(a.params, camel(run.options));
+    const sched = new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 });
+    const lr0 = opt.paramGroups[0].lr;
+    await scope(() => opt.step(closureFor(opt, a.loss)));
+    sched.step();
+    expect(opt.paramGroups[0].lr).toBe(lr0 * 0.5);
+  });
+});
+
 describe('LBFGS refusals', () => {
   const p = () => tensor([1, 2], { requiresGrad: true });
 

@@ -1,10 +1,9 @@
 // The step-wise schedulers, each with PyTorch's chainable form (nextLr, from the group's current
 // lr) and closed form (lrAt, from its initial lr): Note [schedulers].
 import { ValueError } from '@nutshell/tensor';
-import type { Optimizer } from '../optimizer.js';
-import { LRScheduler, positive, schedulerOptions } from './lr-scheduler.js';
+import { LRScheduler, positive, schedulerOptions, type SchedulableOptimizer } from './lr-scheduler.js';
 
-type Opt = Optimizer<{ lr: number }>;
+type Opt = SchedulableOptimizer;
 
 /** lr = initialLr · gamma^⌊epoch / stepSize⌋ */
 export class StepLR extends LRScheduler {

@@ -2,11 +2,10 @@
 // milestones) and ChainedScheduler (all stepped together, their factors composing through the
 // chainable form of Note [schedulers]).
 import { ValueError, checkOptions } from '@nutshell/tensor';
-import type { Optimizer } from '../optimizer.js';
-import { LRScheduler } from './lr-scheduler.js';
+import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 import { integerField, loadSchedulerState, type ProgressField } from './scheduler-state.js';
 
-type Opt = Optimizer<{ lr: number }>;
+type Opt = SchedulableOptimizer;
 
 function checkSchedulers(name: string, schedulers: unknown, optimizer?: Opt): LRScheduler[] {
   if (!Array.isArray(schedulers) || schedulers.length === 0 || !schedulers.every((s) => s instanceof LRScheduler)) {

@@ -1,11 +1,10 @@
 // Schedules that repeat: cosine annealing with warm restarts (SGDR) and the cyclical learning
 // rate (CLR), each as PyTorch computes it from its initial lrs (closed forms, not chainable).
 import { ValueError } from '@nutshell/tensor';
-import type { Optimizer } from '../optimizer.js';
-import { LRScheduler, perGroupValues, positive, schedulerOptions, setGroupMomentum, usesBeta1 } from './lr-scheduler.js';
+import { LRScheduler, perGroupValues, positive, schedulerOptions, setGroupMomentum, usesBeta1, type SchedulableOptimizer } from './lr-scheduler.js';
 import { numberField } from './scheduler-state.js';
 
-type Opt = Optimizer<{ lr: number }>;
+type Opt = SchedulableOptimizer;
 
 export interface CosineAnnealingWarmRestartsOptions {
   /** Steps (epochs) until the first restart. */

@@ -9,7 +9,9 @@ import { ValueError, checkOptions } from '@nutshell/tensor';
 import type { Optimizer } from '../optimizer.js';
 import { integerField, loadSchedulerState, perGroupField, type ProgressField } from './scheduler-state.js';
 
-type AnyOptimizer = Optimizer<{ lr: number }>;
+/** What a schedule drives: an optimiser's param groups (and its defaults, for beta1 or momentum) — any Optimizer, and LBFGS. */
+export type SchedulableOptimizer = Pick<Optimizer<{ lr: number }>, 'paramGroups' | 'defaults'>;
+type AnyOptimizer = SchedulableOptimizer;
 
 export abstract class LRScheduler {
   lastEpoch: number;

@@ -1,6 +1,5 @@
 import { ValueError } from '@nutshell/tensor';
-import type { Optimizer } from '../optimizer.js';
-import { LRScheduler, perGroupValues, setGroupMomentum } from './lr-scheduler.js';
+import { LRScheduler, perGroupValues, setGroupMomentum, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface OneCycleOptions {
   maxLr: number | number[];
@@ -34,7 +33,7 @@ export class OneCycleLR extends LRScheduler {
   private readonly phases: Phase[];
   private readonly bounds: Bounds[];
 
-  constructor(optimizer: Optimizer<{ lr: number }>, readonly options: OneCycleOptions) {
+  constructor(optimizer: SchedulableOptimizer, readonly options: OneCycleOptions) {
     const total = options.totalSteps ?? (options.epochs ?? 0) * (options.stepsPerEpoch ?? 0);
     if (!(Number.isInteger(total) && total > 0)) throw new ValueError(`OneCycleLR: totalSteps (or epochs × stepsPerEpoch) expected a positive integer, got ${total}`);
     const pct = options.pctStart ?? 0.3;

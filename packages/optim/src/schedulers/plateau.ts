@@ -1,5 +1,5 @@
 import { ValueError, checkOptions, type Tensor } from '@nutshell/tensor';
-import type { Optimizer } from '../optimizer.js';
+import type { SchedulableOptimizer } from './lr-scheduler.js';
 import { integerField, loadSchedulerState } from './scheduler-state.js';
 
 export interface ReduceLROnPlateauOptions {
@@ -21,7 +21,7 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
   private readonly o: Required<ReduceLROnPlateauOptions>;
 
-  constructor(readonly optimizer: Optimizer<{ lr: number }>, options: ReduceLROnPlateauOptions = {}) {
+  constructor(readonly optimizer: SchedulableOptimizer, options: ReduceLROnPlateauOptions = {}) {
     checkOptions('ReduceLROnPlateau', options, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps']);
     this.o = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: 'rel', cooldown: 0, minLr: 0, eps: 1e-8, ...options };
     if (!(this.o.factor < 1 && this.o.factor >= 0)) throw new ValueError(`ReduceLROnPlateau: factor expected a number in [0, 1), got ${this.o.factor}`);
