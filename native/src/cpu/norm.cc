@@ -66,50 +66,49 @@ void fill(const TensorRef& t, float v) {
 // with a slow generic loop and its JIT kernels want channel-blocked layouts, so it cost two
 // reorders around the kernel and still took 3-5x PyTorch's time (a user trial's ResNet spent a
 // third of each step there); it also accumulates statistics in float, 4-10x less accurate than
-// PyTorch on inputs with a large mean (a GAN trial). Here each channel is one task: its
-// statistics are summed in double, two passes (mean, then squared deviations), and the output
-// is one pass of y = x·scale + shift with scale = w/√(var + eps) and shift = b − mean·scale, as
-// PyTorch's cpu kernel computes it. The input is seen as [N, C, S] (S = the spatial size; 1 for
-// [N, C]).
-struct ChannelLayout {
+// PyTorch on inputs with a large mean (a GAN trial). The input is seen as rows [N·C, S] (S the
+// spatial size; 1 for [N, C]), row r in channel r mod C, and every pass walks the rows in memory
+// order, threads splitting the rows: per-row sums in double, combined per channel in row order (so
+// the result does not depend on the thread count), two passes for the statistics (the mean, then
+// the squared deviations), one for the output y = (x − m)·scale + shift, with scale = w/√(var +
+// eps) and shift = b − mean·scale as PyTorch's cpu kernel computes them.
+struct Rows {
   int64_t n, c, s;
-  // Calls f(begin) for each contiguous run of S elements of channel ch.
-  template <typename F>
-  void each_run(int64_t ch, F f) const {
-    for (int64_t i = 0; i < n; ++i) f((i * c + ch) * s);
+  int64_t count() const { return n * c; }
+  // The per-channel totals of per-row values, added in row order.
+  void per_channel(const std::vector<double>& row, std::vector<double>& out) const {
+    out.assign(static_cast<size_t>(c), 0.0);
+    for (int64_t r = 0; r < n * c; ++r) out[static_cast<size_t>(r % c)] += row[static_cast<size_t>(r)];
   }
 };
 
-ChannelLayout channel_layout(const core::Shape& shape) {
+Rows rows_of(const core::Shape& shape) {
   int64_t s = 1;
   for (size_t d = 2; d < shape.size(); ++d) s *= shape[d];
   return {shape[0], shape[1], s};
 }
 
-// Mean and biased variance of one channel, in double.
-void channel_stats(const ChannelLayout& L, const float* x, int64_t ch, double& mean, double& var) {
-  double sum = 0;
-  L.each_run(ch, [&](int64_t at) {
-    double run = 0;
-    for (int64_t k = 0; k < L.s; ++k) run += x[at + k];
-    sum += run;
-  });
-  const double count = static_cast<double>(L.n * L.s);
-  mean = sum / count;
-  double sq = 0;
-  L.each_run(ch, [&](int64_t at) {
-    double run = 0;
-    for (int64_t k = 0; k < L.s; ++k) {
-      const double d = x[at + k] - mean;
-      run += d * d;
-    }
-    sq += run;
-  });
-  var = sq / count;
-}
+// Threads over the rows when there is enough work to share.
+#define NS_PER_ROW(total, ...) NS_PARALLEL_IF((total) >= kParallelGrain, "omp parallel for schedule(static)", __VA_ARGS__)
 
-// Threads over channels when there is enough work to share.
-#define NS_PER_CHANNEL(total, ...) NS_PARALLEL_IF((total) >= kParallelGrain, "omp parallel for schedule(static)", __VA_ARGS__)
+// Per channel: m (the float nearest the mean), scale and shift, so that (x − m)·scale + shift is
+// (x − mean)·w/√(var + eps) + b: x − m is exact for x near the mean (Sterbenz) and m's rounding is
+// folded into shift, in double — twice as accurate as x·scale + shift on inputs with a large mean.
+struct Affine {
+  std::vector<float> m, scale, shift;
+};
+
+Affine affine_of(const std::vector<double>& mean, const std::vector<double>& var, const float* w, const float* b, double eps) {
+  const size_t c = mean.size();
+  Affine a{std::vector<float>(c), std::vector<float>(c), std::vector<float>(c)};
+  for (size_t ch = 0; ch < c; ++ch) {
+    const double scale = (w ? w[ch] : 1.0) / std::sqrt(var[ch] + eps);
+    a.m[ch] = static_cast<float>(mean[ch]);
+    a.scale[ch] = static_cast<float>(scale);
+    a.shift[ch] = static_cast<float>((b ? b[ch] : 0.0) + (a.m[ch] - mean[ch]) * scale);
+  }
+  return a;
+}
 
 }  // namespace
 
@@ -121,8 +120,8 @@ void batchNorm(OpCall& call) {
   const TensorRef& w = call.in(3);
   const TensorRef& b = call.in(4);
   NS_CHECK(x.rank() >= 2 && x.rank() <= 5, shape, "input expected 2 to 5 dimensions, got " + core::shape_str(x.shape));
-  const ChannelLayout L = channel_layout(x.shape);
-  const int64_t count = L.n * L.s;
+  const Rows R = rows_of(x.shape);
+  const int64_t count = R.n * R.s;
   const bool with_stats = rm.numel() > 0;
   if (!a.training) {
     NS_CHECK(with_stats, value, "runningMean and runningVar are required when training is false");
@@ -137,44 +136,62 @@ void batchNorm(OpCall& call) {
     return;
   }
   const float* xs = x.data<float>();
-  float* y = call.out(0).data<float>();
-  const float* ws = w.numel() > 0 ? w.data<float>() : nullptr;
-  const float* bs = b.numel() > 0 ? b.data<float>() : nullptr;
-  float* batch_mean = a.training ? call.out(3).data<float>() : nullptr;
-  float* batch_var = a.training ? call.out(4).data<float>() : nullptr;
-  const float* m0 = with_stats ? rm.data<float>() : nullptr;
-  const float* v0 = with_stats ? rv.data<float>() : nullptr;
-  float* m1 = with_stats ? call.out(1).data<float>() : nullptr;
-  float* v1 = with_stats ? call.out(2).data<float>() : nullptr;
-  const double mom = a.momentum;
-  // Running estimates follow PyTorch: the batch variance enters unbiased (n / (n − 1)).
-  const double unbias = count > 1 ? static_cast<double>(count) / static_cast<double>(count - 1) : 1.0;
-  NS_PER_CHANNEL(x.numel(),
-    for (int64_t ch = 0; ch < L.c; ++ch) {
-      double mean, var;
-      if (a.training) {
-        channel_stats(L, xs, ch, mean, var);
-        batch_mean[ch] = static_cast<float>(mean);
-        batch_var[ch] = static_cast<float>(var);
-        if (with_stats) {
-          m1[ch] = static_cast<float>((1.0 - mom) * m0[ch] + mom * mean);
-          v1[ch] = static_cast<float>((1.0 - mom) * v0[ch] + mom * var * unbias);
-        }
-      } else {
-        mean = m0[ch];
-        var = v0[ch];
+  const int64_t S = R.s, C = R.c;
+  std::vector<double> mean(static_cast<size_t>(C)), var(static_cast<size_t>(C));
+  if (a.training) {
+    std::vector<double> row(static_cast<size_t>(R.count()));
+    NS_PER_ROW(x.numel(),
+      for (int64_t r = 0; r < R.count(); ++r) {
+        const float* p = xs + r * S;
+        double sum = 0;
+        for (int64_t k = 0; k < S; ++k) sum += p[k];
+        row[static_cast<size_t>(r)] = sum;
       }
-      // y = (x − m)·scale + shift with m the float nearest the mean: x − m is exact for x near
-      // the mean (Sterbenz), and m's own rounding is folded into shift, in double. Twice as
-      // accurate as x·scale + shift on inputs with a large mean, where x·scale loses the digits.
-      const double inv_std = 1.0 / std::sqrt(var + a.eps);
-      const double scale_d = (ws ? ws[ch] : 1.0) * inv_std;
-      const float m = static_cast<float>(mean);
-      const float scale = static_cast<float>(scale_d);
-      const float shift = static_cast<float>((bs ? bs[ch] : 0.0) + (m - mean) * scale_d);
-      L.each_run(ch, [&](int64_t at) {
-        for (int64_t k = 0; k < L.s; ++k) y[at + k] = (xs[at + k] - m) * scale + shift;
-      });
+    );
+    R.per_channel(row, mean);
+    for (double& v : mean) v /= static_cast<double>(count);
+    NS_PER_ROW(x.numel(),
+      for (int64_t r = 0; r < R.count(); ++r) {
+        const float* p = xs + r * S;
+        const double mu = mean[static_cast<size_t>(r % C)];
+        double sq = 0;
+        for (int64_t k = 0; k < S; ++k) {
+          const double d = p[k] - mu;
+          sq += d * d;
+        }
+        row[static_cast<size_t>(r)] = sq;
+      }
+    );
+    R.per_channel(row, var);
+    for (double& v : var) v /= static_cast<double>(count);
+    float* batch_mean = call.out(3).data<float>();
+    float* batch_var = call.out(4).data<float>();
+    // Running estimates follow PyTorch: the batch variance enters unbiased (n / (n − 1)).
+    const double mom = a.momentum;
+    const double unbias = count > 1 ? static_cast<double>(count) / static_cast<double>(count - 1) : 1.0;
+    for (int64_t ch = 0; ch < C; ++ch) {
+      batch_mean[ch] = static_cast<float>(mean[static_cast<size_t>(ch)]);
+      batch_var[ch] = static_cast<float>(var[static_cast<size_t>(ch)]);
+      if (with_stats) {
+        call.out(1).data<float>()[ch] = static_cast<float>((1.0 - mom) * rm.data<float>()[ch] + mom * mean[static_cast<size_t>(ch)]);
+        call.out(2).data<float>()[ch] = static_cast<float>((1.0 - mom) * rv.data<float>()[ch] + mom * var[static_cast<size_t>(ch)] * unbias);
+      }
+    }
+  } else {
+    for (int64_t ch = 0; ch < C; ++ch) {
+      mean[static_cast<size_t>(ch)] = rm.data<float>()[ch];
+      var[static_cast<size_t>(ch)] = rv.data<float>()[ch];
+    }
+  }
+  const Affine f = affine_of(mean, var, w.numel() > 0 ? w.data<float>() : nullptr, b.numel() > 0 ? b.data<float>() : nullptr, a.eps);
+  float* y = call.out(0).data<float>();
+  NS_PER_ROW(x.numel(),
+    for (int64_t r = 0; r < R.count(); ++r) {
+      const size_t ch = static_cast<size_t>(r % C);
+      const float m = f.m[ch], scale = f.scale[ch], shift = f.shift[ch];
+      const float* p = xs + r * S;
+      float* q = y + r * S;
+      for (int64_t k = 0; k < S; ++k) q[k] = (p[k] - m) * scale + shift;
     }
   );
 }
@@ -192,50 +209,63 @@ void batchNormBackward(OpCall& call) {
     fill(call.out(2), 0.0f);
     return;
   }
-  const ChannelLayout L = channel_layout(x.shape);
-  const double count = static_cast<double>(L.n * L.s);
+  const Rows R = rows_of(x.shape);
+  const int64_t S = R.s, C = R.c;
+  const double count = static_cast<double>(R.n * S);
   const float* g = gy.data<float>();
   const float* xs = x.data<float>();
   const float* ws = w.numel() > 0 ? w.data<float>() : nullptr;
-  const float* means = mean_in.data<float>();
-  const float* vars = var_in.data<float>();
-  float* dx = call.out(0).data<float>();
+  // Σ dy and Σ dy·(x − mean) per row, in double, then per channel in row order.
+  std::vector<double> row_g(static_cast<size_t>(R.count())), row_gx(static_cast<size_t>(R.count()));
+  NS_PER_ROW(x.numel(),
+    for (int64_t r = 0; r < R.count(); ++r) {
+      const double mu = mean_in.data<float>()[r % C];
+      const float* gp = g + r * S;
+      const float* xp = xs + r * S;
+      double sg = 0, sgx = 0;
+      for (int64_t k = 0; k < S; ++k) {
+        sg += gp[k];
+        sgx += gp[k] * (xp[k] - mu);
+      }
+      row_g[static_cast<size_t>(r)] = sg;
+      row_gx[static_cast<size_t>(r)] = sgx;
+    }
+  );
+  std::vector<double> sum_g, sum_gx;
+  R.per_channel(row_g, sum_g);
+  R.per_channel(row_gx, sum_gx);
+  // dx = w/σ · (dy − mean(dy) − x̂ · mean(dy·x̂)), x̂ = (x − mean)/σ, as k_g·dy − k_c − k_x·(x − m)
+  // with m the float nearest the mean and its rounding folded into k_c (as in forward).
+  std::vector<float> k_g(static_cast<size_t>(C)), k_c(static_cast<size_t>(C)), k_x(static_cast<size_t>(C)), m(static_cast<size_t>(C));
   float* dw = call.out(1).data<float>();
   float* db = call.out(2).data<float>();
-  NS_PER_CHANNEL(x.numel(),
-    for (int64_t ch = 0; ch < L.c; ++ch) {
-      const double mean = means[ch];
-      const double inv_std = 1.0 / std::sqrt(static_cast<double>(vars[ch]) + a.eps);
-      // Σ dy and Σ dy·(x − mean), in double.
-      double sum_g = 0, sum_gx = 0;
-      L.each_run(ch, [&](int64_t at) {
-        double rg = 0, rgx = 0;
-        for (int64_t k = 0; k < L.s; ++k) {
-          rg += g[at + k];
-          rgx += g[at + k] * (xs[at + k] - mean);
-        }
-        sum_g += rg;
-        sum_gx += rgx;
-      });
-      db[ch] = static_cast<float>(sum_g);
-      dw[ch] = static_cast<float>(sum_gx * inv_std);
-      const double gain = (ws ? ws[ch] : 1.0) * inv_std;
+  for (int64_t ch = 0; ch < C; ++ch) {
+    const size_t i = static_cast<size_t>(ch);
+    const double mean = mean_in.data<float>()[ch];
+    const double inv_std = 1.0 / std::sqrt(static_cast<double>(var_in.data<float>()[ch]) + a.eps);
+    const double gain = (ws ? ws[ch] : 1.0) * inv_std;
+    db[ch] = static_cast<float>(sum_g[i]);
+    dw[ch] = static_cast<float>(sum_gx[i] * inv_std);
+    m[i] = static_cast<float>(mean);
+    k_g[i] = static_cast<float>(gain);
+    if (a.training) {
+      const double kx = gain * sum_gx[i] * inv_std * inv_std / count;
+      k_x[i] = static_cast<float>(kx);
+      k_c[i] = static_cast<float>(gain * sum_g[i] / count - kx * (mean - m[i]));
+    }  // else the running statistics are constants: dx = w/σ · dy
+  }
+  float* dx = call.out(0).data<float>();
+  NS_PER_ROW(x.numel(),
+    for (int64_t r = 0; r < R.count(); ++r) {
+      const size_t ch = static_cast<size_t>(r % C);
+      const float kg = k_g[ch], kc = k_c[ch], kx = k_x[ch], mc = m[ch];
+      const float* gp = g + r * S;
+      const float* xp = xs + r * S;
+      float* q = dx + r * S;
       if (a.training) {
-        // dx = w/σ · (dy − mean(dy) − x̂ · mean(dy·x̂)), x̂ = (x − mean)/σ
-        // x − m as in forward, m's rounding folded into the constant term.
-        const float m = static_cast<float>(mean);
-        const double k_x_d = gain * sum_gx * inv_std * inv_std / count;
-        const float k_g = static_cast<float>(gain);
-        const float k_mean = static_cast<float>(gain * sum_g / count - k_x_d * (mean - m));
-        const float k_x = static_cast<float>(k_x_d);
-        L.each_run(ch, [&](int64_t at) {
-          for (int64_t k = 0; k < L.s; ++k) dx[at + k] = k_g * g[at + k] - k_mean - k_x * (xs[at + k] - m);
-        });
+        for (int64_t k = 0; k < S; ++k) q[k] = kg * gp[k] - kc - kx * (xp[k] - mc);
       } else {
-        const float k_g = static_cast<float>(gain);
-        L.each_run(ch, [&](int64_t at) {
-          for (int64_t k = 0; k < L.s; ++k) dx[at + k] = k_g * g[at + k];
-        });
+        for (int64_t k = 0; k < S; ++k) q[k] = kg * gp[k];
       }
     }
   );
