@@ -114,12 +114,11 @@ import * as instanceNorm from './layers/instance-norm.js';
 import * as pixelShuffle from './layers/pixel-shuffle.js';
 import * as unflatten from './layers/unflatten.js';
 import * as padding from './layers/padding.js';
-const isClassValue = (v: unknown): v is abstract new (...args: never[]) => unknown => typeof v === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(v));
 guardMethods(
   [
     'forward', 'train', 'eval', 'parameters', 'namedParameters', 'buffers', 'namedBuffers', 'children', 'namedChildren', 'modules', 'namedModules',
     'stateDict', 'loadStateDict', 'to', 'zeroGrad', 'requiresGrad_', 'apply', 'registerBuffer', 'registerForwardHook', 'registerForwardPreHook',
-    'getSubmodule', 'getParameter', 'clone', 'dispose', 'push', 'at', 'set', 'get', 'has', 'delete', 'keys', 'values', 'items', 'resetParameters',
+    'getSubmodule', 'getParameter', 'clone', 'dispose', 'push', 'append', 'at', 'set', 'get', 'has', 'delete', 'keys', 'values', 'items', 'resetParameters',
   ],
-  [ModuleClass, ...[containers, linear, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, rnn, rnnCells, losses, moreLosses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding].flatMap((m) => Object.values(m).filter(isClassValue))],
+  [ModuleClass, containers, linear, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, rnn, rnnCells, losses, moreLosses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding],
 );

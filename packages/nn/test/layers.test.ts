@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { arange, copyInto, cos, noGrad, pad, readSafetensorsFile, relu, scope, sin, stack, tensor, type RawTensor, type Tensor } from '@nutshell/tensor';
+import { arange, conv2d, copyInto, cos, memory, noGrad, pad, readSafetensorsFile, relu, scope, sin, stack, tensor, type RawTensor, type Tensor } from '@nutshell/tensor';
 import { expectClose } from '@nutshell/tensor/testing';
 import * as nn from '../src/index.js';
 
@@ -194,6 +194,34 @@ describe("Conv2d paddingMode and pad's circular mode against PyTorch (a ResNet t
       expect(() => pad(x, [5, 0], { mode: 'circular' })).toThrow(/^pad: circular padding of dim 2 \(size 4\) expected amounts from 0 to 4, got \(5, 0\)$/);
       expect(() => new nn.Conv2d(1, 1, 3, { paddingMode: 'wrap' as never })).toThrow(/^Conv2d: paddingMode expected one of 'zeros', 'reflect', 'replicate', 'circular', got "wrap"$/);
     });
+  });
+});
+
+describe('fixes from a review of the day', () => {
+  it('loss weights may be null (as before the shared Loss base); Sequential.append refuses extras', () => {
+    expect(() => new nn.CrossEntropyLoss({ weight: null as never })).not.toThrow();
+    expect(() => new nn.BCELoss({ weight: null as never })).not.toThrow();
+    expect(() => (new nn.Sequential().append as (...a: unknown[]) => unknown)(new nn.ReLU(), new nn.ReLU())).toThrow(/^Sequential.append: takes at most 1 argument, got 2/);
+  });
+
+  it("Conv2d's paddingMode takes the asymmetric [top, left, bottom, right] padding", () => {
+    scope(() => {
+      const x = tensor(Array.from({ length: 16 }, (_, i) => i), { shape: [1, 1, 4, 4] });
+      const conv = new nn.Conv2d(1, 1, 3, { padding: [1, 0, 2, 1], paddingMode: 'reflect', bias: false });
+      const y = conv.forward(x);
+      expect(y.shape).toEqual([1, 1, 5, 3]);
+      const want = conv2d(pad(x, [0, 1, 1, 2], { mode: 'reflect' }), conv.weight);
+      expect(Array.from(y.dataSync())).toEqual(Array.from(want.dataSync()));
+    });
+  });
+
+  it('InstanceNorm on unbatched input leaves nothing behind', () => {
+    const norm = new nn.InstanceNorm2d(3, { affine: true });
+    const x = tensor(Array.from({ length: 3 * 4 * 4 }, (_, i) => Math.sin(i)), { shape: [3, 4, 4] });
+    norm.forward(x).dispose();
+    const before = memory().liveTensors;
+    for (let i = 0; i < 5; i++) norm.forward(x).dispose();
+    expect(memory().liveTensors).toBe(before);
   });
 });
 

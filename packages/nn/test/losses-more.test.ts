@@ -72,8 +72,8 @@ describe('options are refused when the module is made', () => {
     expect(() => new nn.TripletMarginLoss({ p: 0 })).toThrow(/^TripletMarginLoss: p expected a number > 0 or Infinity, got 0$/);
     expect(() => new nn.TripletMarginLoss({ swap: 1 } as never)).toThrow(/^TripletMarginLoss: swap expected a boolean, got 1$/);
     expect(() => new nn.MultiMarginLoss({ p: 3 })).toThrow(/^MultiMarginLoss: p expected 1 or 2, got 3$/);
-    expect(() => new nn.MultiMarginLoss({ weight: tensor([1, 2], { dtype: 'int64' }) })).toThrow(/^MultiMarginLoss: weight expected a float32 tensor, got an int64 tensor$/);
-    expect(() => new nn.MultiLabelSoftMarginLoss({ weight: [1, 2] as never })).toThrow(/^MultiLabelSoftMarginLoss: weight expected a float32 tensor, got object$/);
+    expect(() => new nn.MultiMarginLoss({ weight: tensor([1, 2], { dtype: 'int64' }) })).toThrow(/^MultiMarginLoss: weight expected a float32 tensor or null, got an int64 tensor$/);
+    expect(() => new nn.MultiLabelSoftMarginLoss({ weight: [1, 2] as never })).toThrow(/^MultiLabelSoftMarginLoss: weight expected a float32 tensor or null, got object$/);
     expect(() => new nn.TripletMarginLoss({ p: Infinity, margin: 0.5, eps: 0, swap: false, reduction: 'none' })).not.toThrow();
   });
 

@@ -7,11 +7,15 @@ import { guardArity, maxArguments } from './arity.js';
 
 type AnyClass = abstract new (...args: never[]) => unknown;
 
+const isClass = (v: unknown): v is AnyClass => typeof v === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(v));
+
 /**
- * Guards the methods named in `names` on each class's prototype chain (its unexported bases
- * included: BatchNorm1d's forward is its base's), each function once.
+ * Guards the methods named in `names` on the prototype chain (unexported bases included:
+ * BatchNorm1d's forward is its base's) of each class given, or of each class a given module
+ * namespace exports; each function once.
  */
-export function guardMethods(names: readonly string[], classes: readonly AnyClass[]): void {
+export function guardMethods(names: readonly string[], classesOrModules: readonly (AnyClass | object)[]): void {
+  const classes = classesOrModules.flatMap((v) => (isClass(v) ? [v] : Object.values(v).filter(isClass)));
   const protos = new Set<Record<string, unknown>>();
   for (const cls of classes) {
     for (let p = cls.prototype as Record<string, unknown> | null; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) protos.add(p);

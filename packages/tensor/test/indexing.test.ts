@@ -86,6 +86,10 @@ describe('index refusals name what to use instead', () => {
       expect(() => index(x, [0], [1])).toThrow(/^index: one index tensor or list at most/);
       expect(() => index(x, 1.5)).toThrow(/^index: an index expected an integer, got 1.5$/);
       expect(() => index(x, 5)).toThrow(/select/);
+      // Negative entries in an index list or tensor count from the end, as in Python (a review).
+      expect(Array.from(index(x, ':', [-1]).dataSync())).toEqual(Array.from(index(x, ':', [2]).dataSync()));
+      expect(Array.from(index(x, 0, 0, tensor([-1n, 1n], { dtype: 'int64' })).dataSync())).toEqual([3, 1]);
+      expect(() => index(x, ':', [-4])).toThrow(/^index: index -4 is out of range for a dim of size 3 \(expected -3 to 2\)$/);
       expect(() => indexPut(x, [0], tensor([1, 2, 3]))).toThrow(/^indexPut: value \[3\] cannot be broadcast to the indexed shape \[3,4\]$/);
       expect(() => indexPut(x, [0], tensor([1], { dtype: 'int64' }))).toThrow(/^indexPut: value expected float32 \(the input's dtype\), got int64; cast it first$/);
       expect(() => indexPut(x, 0 as never, 1)).toThrow(/^indexPut: specs expected an array of indices/);

@@ -11,7 +11,8 @@ export type ConvAlgo = 'auto' | 'heuristic' | 'implicitGemm' | 'implicitPrecompG
 
 export interface Conv2dOptions {
   stride?: Pair;
-  padding?: Pair | 'same' | 'valid';
+  /** A number, [h, w], [top, left, bottom, right], or 'same' / 'valid'. */
+  padding?: Pair | [number, number, number, number] | 'same' | 'valid';
   dilation?: Pair;
   groups?: number;
   bias?: boolean;
@@ -42,6 +43,11 @@ function checkPaddingMode(layer: string, mode: unknown): void {
  */
 function padForMode(x: Tensor, mode: Exclude<PaddingMode, 'zeros'>, padding: number[] | 'same' | 'valid', kernel: number[], dilation: number[]): Tensor {
   const pads: number[] = [];
+  if (Array.isArray(padding) && padding.length === 2 * kernel.length) {
+    // [top, left, bottom, right] (conv2d's asymmetric form): pad's order is last dim first.
+    for (let d = kernel.length - 1; d >= 0; d--) pads.push(padding[d], padding[d + kernel.length]);
+    return pad(x, pads, { mode });
+  }
   for (let d = kernel.length - 1; d >= 0; d--) {
     if (padding === 'valid') pads.push(0, 0);
     else if (padding === 'same') {
@@ -118,7 +124,7 @@ export class Conv2d extends ConvLayer<Conv2dOptions> {
   protected run(x: Tensor, weight: Tensor, bias: Tensor | null, { paddingMode = 'zeros', ...options }: Omit<Conv2dOptions, 'bias'>): Tensor {
     if (paddingMode === 'zeros') return conv2d(x, weight, bias, options);
     const p = options.padding ?? 0;
-    const padded = padForMode(x, paddingMode, typeof p === 'string' ? p : pair(p), this.kernelSize, pair(options.dilation ?? 1));
+    const padded = padForMode(x, paddingMode, typeof p === 'string' ? p : Array.isArray(p) && p.length === 4 ? [...p] : pair(p as Pair), this.kernelSize, pair(options.dilation ?? 1));
     try {
       return conv2d(padded, weight, bias, { ...options, padding: 0 });
     } finally {

@@ -1,4 +1,4 @@
-import { checkOptions, fmtShape, instanceNorm, ShapeError, squeeze, unsqueeze, ValueError, type Tensor } from '@nutshell/tensor';
+import { checkOptions, fmtShape, instanceNorm, scope, ShapeError, squeeze, unsqueeze, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { affineAndStats } from './norm.js';
 
@@ -57,14 +57,17 @@ export abstract class InstanceNormBase extends Module {
     if (x.shape[channelDim] !== this.numFeatures && (this.weight || this.running_mean)) {
       throw new ValueError(`${cls}: input has ${x.shape[channelDim]} channels (dim ${channelDim} of ${fmtShape(x.shape)}) but the layer normalises ${this.numFeatures} (numFeatures)`);
     }
-    const input = batched ? x : unsqueeze(x, 0);
-    const useInputStats = this.training || !this.running_mean;
-    const r = instanceNorm(input, this.running_mean, this.running_var, this.weight, this.bias, { useInputStats, momentum: this.momentum, eps: this.eps });
-    if (this.training && this.running_mean && r.runningMean && r.runningMean !== this.running_mean) {
-      this.running_mean.adoptStorage(r.runningMean);
-      this.running_var!.adoptStorage(r.runningVar!);
-    }
-    return batched ? r.output : squeeze(r.output, 0);
+    // In a scope: the unbatched input's added dim and the output before it is dropped are freed.
+    return scope(() => {
+      const input = batched ? x : unsqueeze(x, 0);
+      const useInputStats = this.training || !this.running_mean;
+      const r = instanceNorm(input, this.running_mean, this.running_var, this.weight, this.bias, { useInputStats, momentum: this.momentum, eps: this.eps });
+      if (this.training && this.running_mean && r.runningMean && r.runningMean !== this.running_mean) {
+        this.running_mean.adoptStorage(r.runningMean);
+        this.running_var!.adoptStorage(r.runningVar!);
+      }
+      return batched ? r.output : squeeze(r.output, 0);
+    });
   }
 
   protected override optionalStateKeys(): string[] {

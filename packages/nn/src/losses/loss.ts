@@ -14,7 +14,7 @@ const RULES: Record<string, Rule> = {
   logInput: [(v) => typeof v === 'boolean', 'a boolean'],
   swap: [(v) => typeof v === 'boolean', 'a boolean'],
   eps: [(v) => isNumber(v) && v >= 0 && v < Infinity, 'a finite number >= 0'],
-  weight: [(v) => (v as Tensor | null)?.isTensor === true && (v as Tensor).dtype === 'float32', 'a float32 tensor'],
+  weight: [(v) => v === null || ((v as Tensor | null)?.isTensor === true && (v as Tensor).dtype === 'float32'), 'a float32 tensor or null'],
 };
 
 function describe(v: unknown): string {

@@ -6,7 +6,7 @@
 //   ':'             the whole dim                                  x[:]
 //   null            a new dim of size 1                            x[None]
 //   '...'           as many ':' as the other specs leave           x[..., 0]
-//   [0, 2], Tensor  indices along the dim (int32/int64, any shape) x[[0, 2]], x[idx]
+//   [0, -1], Tensor indices along the dim (int32/int64, any shape; negatives from the end) x[[0, -1]], x[idx]
 // One index tensor at most: PyTorch broadcasts several together (x[i, j]), which is gather's job
 // here. A bool mask (x[mask]) has a shape that depends on the values: maskedSelect reads them
 // back and is async, and `where(mask, v, x)` writes through a mask.
@@ -23,6 +23,8 @@ import { clone } from './composed-ops.js';
 import { select } from './composed-shape.js';
 import { arange, full } from './creation.js';
 import { indexSelect } from './index-ops.js';
+import { add, where } from './binary.js';
+import { lt } from './compare.js';
 import { expand, reshape, slice, unsqueeze } from './shape.js';
 import { tensorArg } from '../check-args.js';
 
@@ -87,8 +89,19 @@ function gathered(x: Tensor, specs: readonly Resolved[]): Tensor {
         if (!(s.start === 0 && s.end === END && s.step === 1)) y = slice(y, dim, s.start, s.end, s.step);
         dim++;
       } else {
+        // Negative indices count from the end, as in Python: wrapped here, since indexSelect
+        // takes 0..size−1 only.
+        const size = y.shape[dim];
         const index = s.index as Tensor;
-        const idx = index.isTensor ? index : tensor(s.index as number[], { dtype: 'int64', device: y.device });
+        const idx = index.isTensor
+          ? where(lt(index, 0), add(index, size), index)
+          : tensor(
+              (s.index as number[]).map((i) => {
+                if (i < -size || i >= size) throw new ShapeError(`index: index ${i} is out of range for a dim of size ${size} (expected ${-size} to ${size - 1})`);
+                return i < 0 ? i + size : i;
+              }),
+              { dtype: 'int64', device: y.device },
+            );
         const flat = idx.ndim === 1 ? idx : reshape(idx, [-1]);
         const picked = indexSelect(y, dim, flat);
         y = idx.ndim === 1 ? picked : reshape(picked, [...y.shape.slice(0, dim), ...idx.shape, ...y.shape.slice(dim + 1)]);

@@ -20,6 +20,10 @@ function stepOutputs(op: string, names: readonly string[], inputs: readonly Tens
 const sameShapes = (op: string, names: readonly string[]) => (inputs: readonly TensorMeta[]) => stepOutputs(op, names, inputs);
 
 const stateInput = (name: string) => ({ name, dtypes: FLOAT, differentiable: false });
+/** A step count for bias corrections: the first step is 1 (at 0 they divide by zero). */
+function checkStep(op: string, step: number): void {
+  if (!(Number.isInteger(step) && step >= 1)) throw new ValueError(`${op}: step expected an integer >= 1 (the first step is 1), got ${step}`);
+}
 const samples = (n: number, extra: Record<string, number | boolean | string>[]): Sample[] =>
   extra.map((attrs, k) => ({
     name: `case${k}`,
@@ -67,6 +71,9 @@ export const adamStepOp = defineOp<{ lr: number; beta1: number; beta2: number; e
   },
   outputs: (inputs, a) => {
     if (a.amsgrad && a.variant !== 'adam') throw new ValueError(`adamStep: amsgrad is Adam's and AdamW's, not ${a.variant}'s`);
+    checkStep('adamStep', a.step);
+    // NAdam divides by 1 − muProduct: the product of momenta below 1 that it is.
+    if (a.variant === 'nadam' && !(a.muProduct >= 0 && a.muProduct < 1)) throw new ValueError(`adamStep: muProduct expected a number in [0, 1) for nadam (the product of the momenta so far), got ${a.muProduct}`);
     return stepOutputs('adamStep', ['param', 'grad', 'expAvg', 'expAvgSq', 'maxExpAvgSq'], inputs);
   },
   inplace: { 0: 0, 1: 2, 2: 3, 3: 4 },
@@ -84,7 +91,11 @@ export const adamStepOp = defineOp<{ lr: number; beta1: number; beta2: number; e
       { lr: 0.01, step: 9, weightDecay: 0.1, variant: 'radam' }, // rho_t > 5: rectified
       { lr: 0.01, step: 7, weightDecay: 0.1, decoupled: true, maximize: true, variant: 'radam' },
     ]),
-    bad: [{ name: 'amsgrad with nadam', inputs: [{ shape: [2] }, { shape: [2] }, { shape: [2] }, { shape: [2] }, { shape: [2] }], attrs: { lr: 0.1, step: 1, amsgrad: true, variant: 'nadam' }, error: 'ValueError', message: /^adamStep: amsgrad is Adam's and AdamW's, not nadam's/ }],
+    bad: [
+      { name: 'amsgrad with nadam', inputs: [{ shape: [2] }, { shape: [2] }, { shape: [2] }, { shape: [2] }, { shape: [2] }], attrs: { lr: 0.1, step: 1, amsgrad: true, variant: 'nadam' }, error: 'ValueError', message: /^adamStep: amsgrad is Adam's and AdamW's, not nadam's/ },
+      { name: 'step 0', inputs: [{ shape: [2] }, { shape: [2] }, { shape: [2] }, { shape: [2] }, { shape: [2] }], attrs: { lr: 0.1, step: 0 }, error: 'ValueError', message: /^adamStep: step expected an integer >= 1 \(the first step is 1\), got 0$/ },
+      { name: 'nadam without its momentum product', inputs: [{ shape: [2] }, { shape: [2] }, { shape: [2] }, { shape: [2] }, { shape: [2] }], attrs: { lr: 0.1, step: 1, variant: 'nadam' }, error: 'ValueError', message: /^adamStep: muProduct expected a number in \[0, 1\) for nadam/ },
+    ],
   },
 });
 
@@ -106,7 +117,10 @@ export const adamaxStepOp = defineOp<{ lr: number; beta1: number; beta2: number;
     lr: { kind: 'float' }, beta1: { kind: 'float', default: 0.9 }, beta2: { kind: 'float', default: 0.999 }, eps: { kind: 'float', default: 1e-8 },
     weightDecay: { kind: 'float', default: 0 }, maximize: { kind: 'bool', default: false }, step: { kind: 'int' },
   },
-  outputs: sameShapes('adamaxStep', ['param', 'grad', 'expAvg', 'expInf']),
+  outputs: (inputs, a) => {
+    checkStep('adamaxStep', a.step);
+    return stepOutputs('adamaxStep', ['param', 'grad', 'expAvg', 'expInf'], inputs);
+  },
   inplace: { 0: 0, 1: 2, 2: 3 },
   markedInputs: 'skipUpdate',
   backends: ['cpu', 'cuda'],
@@ -163,7 +177,10 @@ export const adagradStepOp = defineOp<{ lr: number; lrDecay: number; weightDecay
     lr: { kind: 'float' }, lrDecay: { kind: 'float', default: 0 }, weightDecay: { kind: 'float', default: 0 }, eps: { kind: 'float', default: 1e-10 },
     maximize: { kind: 'bool', default: false }, step: { kind: 'int' },
   },
-  outputs: sameShapes('adagradStep', ['param', 'grad', 'stateSum']),
+  outputs: (inputs, a) => {
+    checkStep('adagradStep', a.step);
+    return stepOutputs('adagradStep', ['param', 'grad', 'stateSum'], inputs);
+  },
   inplace: { 0: 0, 1: 2 },
   markedInputs: 'skipUpdate',
   backends: ['cpu', 'cuda'],
@@ -189,10 +206,12 @@ function foreachOf<A extends Record<string, AttrValue>>(single: OpDecl<A>, names
     name,
     inputs: [{ name: 'tensors', dtypes: FLOAT, differentiable: false, variadic: true }],
     attrs: single.attrs,
-    outputs: (inputs) => {
+    outputs: (inputs, attrs) => {
       if (inputs.length % k !== 0) {
         throw new ValueError(`${name}: expected ${k} tensors per parameter (${names.join(', ')}), got ${inputs.length} tensors`);
       }
+      // The single op's checks of the attributes (a step count, NAdam's muProduct), made once.
+      if (inputs.length > 0) single.outputs(inputs.slice(0, k), attrs);
       const out = [];
       for (let q = 0; q * k < inputs.length; q++) out.push(...stepOutputs(name, names, inputs.slice(q * k, (q + 1) * k), `parameter ${q}: `));
       return out;
