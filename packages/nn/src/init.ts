@@ -209,4 +209,10 @@ export {
   kaimingUniform as kaimingUniform_,
   kaimingNormal as kaimingNormal_,
   orthogonal as orthogonal_,
+  // and spelt exactly as PyTorch spells them, for code ported line by line
+  truncNormal as trunc_normal_,
+  xavierUniform as xavier_uniform_,
+  xavierNormal as xavier_normal_,
+  kaimingUniform as kaiming_uniform_,
+  kaimingNormal as kaiming_normal_,
 };

@@ -98,6 +98,8 @@ describe('init', () => {
     init.normal(w, 0, 0.02);
     expect(Array.from(w.dataSync() as Float32Array)).toEqual(viaAlias);
     expect(init.kaimingNormal_).toBeDefined();
+    expect(init.kaiming_normal_).toBeDefined();
+    expect(init.xavier_uniform_).toBeDefined();
     expect(init.zeros_(w)).toBe(w);
     expect(() => init.normal(w.data as never, 0, 0.02)).toThrowError(/^normal: expected a Tensor to fill, got function \(a Tensor's \.data is its async read method here, not the tensor: pass the parameter itself, normal\(m\.weight, …\)\)$/);
     expect(() => init.constant(null as never, 0)).toThrowError(/^constant: expected a Tensor to fill, got null \(a layer made with bias: false has a null bias: check it first\)$/);

@@ -17,6 +17,11 @@ cases = {
   "mixed": lambda t: t[0, 1:, [1, 3]],
   "neg_slice": lambda t: t[:, -2:],
   "clamped": lambda t: t[:, 1:10],
+  "pairs": lambda t: t[torch.tensor([0, 1, 1]), torch.tensor([2, 0, 1])],
+  "pairs_adjacent": lambda t: t[:, [0, 2], [3, 1]],
+  "pairs_split": lambda t: t[[1, 0], :, [3, 1]],
+  "pairs_broadcast": lambda t: t[torch.tensor([[0], [1]]), :, torch.tensor([0, 2, -1])],
+  "rows_labels": lambda t: t[0][torch.arange(3), torch.tensor([1, 3, 0])],
 }
 out = {}
 up_gen = torch.Generator().manual_seed(3)
@@ -31,6 +36,7 @@ puts = {
   "put_scalar_slice": ((Ellipsis, slice(1, 3)), 7.0),
   "put_list": ((1, [0, 2]), torch.tensor([[9., 8., 7., 6.]])),
   "put_step": ((slice(None), slice(None), slice(None, None, 2)), torch.tensor([5., 4.])),
+  "put_pairs": ((torch.tensor([0, 1]), torch.tensor([2, 0])), torch.tensor([[1., 2., 3., 4.]])),
 }
 for k, (idx, v) in puts.items():
     xi = x.clone().requires_grad_()

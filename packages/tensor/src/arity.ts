@@ -44,9 +44,14 @@ function tooMany(name: string, most: number, got: number): ValueError {
   const takes = most === 0 ? 'no arguments' : `at most ${most} argument${most > 1 ? 's' : ''}`;
   const hint = SHAPE_TAKERS.has(name)
     ? `pass the dims as one array, e.g. x.${name}([4, 3])`
-    : "an extra argument would be ignored, so it is refused; PyTorch's keyword arguments (keepdim, descending, unbiased …) go in one options object here";
+    : REDUCERS.has(name)
+      ? `the dim goes inside the options with keepdim and the rest: x.${name}({ dim: 1, keepdim: true })`
+      : "an extra argument would be ignored, so it is refused; PyTorch's keyword arguments (keepdim, descending, unbiased …) go in one options object here";
   return new ValueError(`${name}: takes ${takes}, got ${got} (${hint})`);
 }
+
+/** Reductions: PyTorch's x.sum(1, keepdim=True) is x.sum({ dim: 1, keepdim: true }) here. */
+const REDUCERS = new Set(['sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'std', 'var', 'variance', 'prod', 'amax', 'amin', 'logsumexp', 'median', 'any', 'all', 'norm', 'nansum', 'nanmean']);
 
 /** Functions whose PyTorch form takes dims as separate arguments (x.reshape(4, 3)). */
 const SHAPE_TAKERS = new Set(['reshape', 'view', 'permute', 'expand', 'repeat', 'flip', 'zeros', 'ones', 'empty', 'rand', 'randn']);

@@ -24,12 +24,19 @@ const reads: Record<string, (d: string) => IndexSpec[]> = {
   mixed: () => [0, '1:', [1, 3]],
   neg_slice: () => [':', '-2:'],
   clamped: () => [':', '1:10'],
+  // Several index lists/tensors broadcast together (found by a user trial: x[arange(n), labels]).
+  pairs: (d) => [tensor([0n, 1n, 1n], { dtype: 'int64', device: d }), tensor([2n, 0n, 1n], { dtype: 'int64', device: d })],
+  pairs_adjacent: () => [':', [0, 2], [3, 1]],
+  pairs_split: () => [[1, 0], ':', [3, 1]],
+  pairs_broadcast: (d) => [tensor([[0n], [1n]], { dtype: 'int64', device: d }), ':', tensor([0n, 2n, -1n], { dtype: 'int64', device: d })],
+  rows_labels: (d) => [0, arange(3, { device: d }), tensor([1n, 3n, 0n], { dtype: 'int64', device: d })],
 };
 const writes: Record<string, { specs: IndexSpec[]; value: (d: string) => Tensor | number; shape?: number[] }> = {
   put_col: { specs: [':', 0], value: (d) => tensor([[-1], [-2]], { device: d }) },
   put_scalar_slice: { specs: ['...', '1:3'], value: () => 7 },
   put_list: { specs: [1, [0, 2]], value: (d) => tensor([[9, 8, 7, 6]], { device: d }) },
   put_step: { specs: [':', ':', '::2'], value: (d) => tensor([5, 4], { device: d }) },
+  put_pairs: { specs: [[0, 1], [2, 0]], value: (d) => tensor([[1, 2, 3, 4]], { device: d }) },
 };
 
 describe('index (x[...]) matches PyTorch, values and gradients', () => {
@@ -83,7 +90,6 @@ describe('index refusals name what to use instead', () => {
       expect(() => index(x, '1-3')).toThrow(/^index: a string index expected a Python slice such as ':', '1:3' or '::2', or '\.\.\.', got "1-3"$/);
       expect(() => index(x, '::-1')).toThrow(/^index: slice step expected a positive integer \(PyTorch has no negative steps; flip reverses\), got -1$/);
       expect(() => index(x, x.gt(3))).toThrow(/^index: a bool mask selects a number of elements that depends on its values: use await maskedSelect\(x, mask\)/);
-      expect(() => index(x, [0], [1])).toThrow(/^index: one index tensor or list at most/);
       expect(() => index(x, 1.5)).toThrow(/^index: an index expected an integer, got 1.5$/);
       expect(() => index(x, 5)).toThrow(/select/);
       // Negative entries in an index list or tensor count from the end, as in Python (a review).

@@ -130,6 +130,15 @@ describe('finite-difference gradient checks (every float input)', () => {
 });
 
 describe('where nutshell departs from PyTorch on purpose', () => {
+  it('gaussianNllLoss gives NaN for a negative variance tensor (PyTorch refuses it after reading it back; a user trial got a silent 65,000)', () => {
+    scope(() => {
+      const loss = T.gaussianNllLoss(tensor([0, 1]), tensor([0.5, 1]), tensor([-0.1, 1]), { reduction: 'none' });
+      const [a, b] = nums(loss);
+      expect(a).toBeNaN();
+      expect(b).toBeCloseTo(0, 6); // 0.5·(log 1 + 0²/1)
+    });
+  });
+
   it("poissonNllLoss with full: the target's gradient is finite where the target is 0 (PyTorch's is NaN)", () => {
     scope(() => {
       const x = tensor([0.5, -0.2, 1.0], { requiresGrad: true });

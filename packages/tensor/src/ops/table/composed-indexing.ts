@@ -7,8 +7,9 @@
 //   null            a new dim of size 1                            x[None]
 //   '...'           as many ':' as the other specs leave           x[..., 0]
 //   [0, -1], Tensor indices along the dim (int32/int64, any shape; negatives from the end) x[[0, -1]], x[idx]
-// One index tensor at most: PyTorch broadcasts several together (x[i, j]), which is gather's job
-// here. A bool mask (x[mask]) has a shape that depends on the values: maskedSelect reads them
+// Several index lists/tensors broadcast together, one element per position (x[arange(n), labels]
+// picks one per row); their dims go where the indexed dims were when those are adjacent, else
+// first, as PyTorch places them. A bool mask (x[mask]) has a shape that depends on the values: maskedSelect reads them
 // back and is async, and `where(mask, v, x)` writes through a mask.
 // indexPut writes out of place: the positions are found by indexing an arange of x's flat
 // offsets with the same specs, then indexCopy writes `value` there — the same specs mean the
@@ -16,16 +17,17 @@
 // written to them (indexCopy's rule; PyTorch leaves the result undefined).
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
+import { broadcastShapes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { tensor } from '../../creation.js';
 import { indexCopy } from './composed-index.js';
 import { clone } from './composed-ops.js';
-import { select } from './composed-shape.js';
+import { movedim, select } from './composed-shape.js';
 import { arange, full } from './creation.js';
 import { indexSelect } from './index-ops.js';
-import { add, where } from './binary.js';
 import { lt } from './compare.js';
-import { expand, reshape, slice, unsqueeze } from './shape.js';
+import { expand, permute, reshape, slice, unsqueeze } from './shape.js';
+import { add, mul, where } from './binary.js';
 import { tensorArg } from '../check-args.js';
 
 export type IndexSpec = number | string | null | readonly number[] | Tensor;
@@ -48,7 +50,6 @@ function resolve(fn: string, x: Tensor, specs: readonly IndexSpec[]): Resolved[]
   const consuming = specs.filter((s) => s !== null && s !== '...').length;
   if (consuming > x.ndim) throw new ShapeError(`${fn}: ${consuming} indices for a tensor of ${x.ndim} dimensions ${fmtShape(x.shape)}`);
   const out: Resolved[] = [];
-  let tensors = 0;
   for (const spec of specs) {
     if (spec === '...') {
       for (let k = 0; k < x.ndim - consuming; k++) out.push({ kind: 'slice', start: 0, end: END, step: 1 });
@@ -65,21 +66,35 @@ function resolve(fn: string, x: Tensor, specs: readonly IndexSpec[]): Resolved[]
     } else if (Array.isArray(spec) || (spec as Tensor)?.isTensor) {
       const t = spec as Tensor;
       if (t.isTensor && t.dtype === 'bool') {
-        throw new DTypeError(`${fn}: a bool mask selects a number of elements that depends on its values: use await maskedSelect(x, mask) to read them, or where(mask, value, x) to write through it`);
+        throw new DTypeError(`${fn}: a bool mask selects a number of elements that depends on its values: use await maskedSelect(x, mask) to read them, and where(mask, value, x) or x.maskedFill_(mask, value) to write through it`);
       }
       if (t.isTensor && t.dtype !== 'int64' && t.dtype !== 'int32') throw new DTypeError(`${fn}: an index tensor expected int64 or int32, got ${t.dtype}`);
       if (Array.isArray(spec) && !spec.every((v) => Number.isInteger(v))) throw new ValueError(`${fn}: an index list expected integers, got ${JSON.stringify(spec)}`);
-      if (++tensors > 1) throw new ValueError(`${fn}: one index tensor or list at most (PyTorch broadcasts several together; gather does that here)`);
       out.push({ kind: 'tensor', index: spec as Tensor | readonly number[] });
     } else throw new ValueError(`${fn}: an index expected an integer, a slice string, null, '...', an index list or tensor, got ${describe(spec)}`);
   }
   return out;
 }
 
+/** An index list or tensor along a dim of `size`, as an int tensor with negatives wrapped (Python counts them from the end; indexSelect takes 0..size−1). */
+function wrapped(index: Tensor | readonly number[], size: number, device: Tensor['device']): Tensor {
+  if ((index as Tensor).isTensor) return where(lt(index as Tensor, 0), add(index as Tensor, size), index as Tensor);
+  return tensor(
+    (index as readonly number[]).map((i) => {
+      if (i < -size || i >= size) throw new ShapeError(`index: index ${i} is out of range for a dim of size ${size} (expected ${-size} to ${size - 1})`);
+      return i < 0 ? i + size : i;
+    }),
+    { dtype: 'int64', device },
+  );
+}
+
 function gathered(x: Tensor, specs: readonly Resolved[]): Tensor {
   return scope(() => {
+    // Integers, slices and new dims first (PyTorch applies integers as basic indexing too); the
+    // dims indexed by lists or tensors are kept and remembered by their position in y.
     let y = x;
     let dim = 0; // the dim of y the next spec applies to
+    const advanced: { dim: number; index: Tensor | readonly number[] }[] = [];
     for (const s of specs) {
       if (s.kind === 'new') {
         y = unsqueeze(y, dim++);
@@ -89,26 +104,38 @@ function gathered(x: Tensor, specs: readonly Resolved[]): Tensor {
         if (!(s.start === 0 && s.end === END && s.step === 1)) y = slice(y, dim, s.start, s.end, s.step);
         dim++;
       } else {
-        // Negative indices count from the end, as in Python: wrapped here, since indexSelect
-        // takes 0..size−1 only.
-        const size = y.shape[dim];
-        const index = s.index as Tensor;
-        const idx = index.isTensor
-          ? where(lt(index, 0), add(index, size), index)
-          : tensor(
-              (s.index as number[]).map((i) => {
-                if (i < -size || i >= size) throw new ShapeError(`index: index ${i} is out of range for a dim of size ${size} (expected ${-size} to ${size - 1})`);
-                return i < 0 ? i + size : i;
-              }),
-              { dtype: 'int64', device: y.device },
-            );
-        const flat = idx.ndim === 1 ? idx : reshape(idx, [-1]);
-        const picked = indexSelect(y, dim, flat);
-        y = idx.ndim === 1 ? picked : reshape(picked, [...y.shape.slice(0, dim), ...idx.shape, ...y.shape.slice(dim + 1)]);
-        dim += idx.ndim;
+        advanced.push({ dim: dim++, index: s.index });
       }
     }
-    return y === x ? clone(x) : y;
+    if (advanced.length === 0) return y === x ? clone(x) : y;
+    const idx = advanced.map((a) => wrapped(a.index, y.shape[a.dim], y.device));
+    if (advanced.length === 1) {
+      const d = advanced[0].dim;
+      const [i] = idx;
+      const picked = indexSelect(y, d, i.ndim === 1 ? i : reshape(i, [-1]));
+      return i.ndim === 1 ? picked : reshape(picked, [...y.shape.slice(0, d), ...i.shape, ...y.shape.slice(d + 1)]);
+    }
+    // Several: they broadcast together to one shape B, and pick one element of the indexed dims
+    // per position of B — as a flat index into those dims moved to the front. B takes the place
+    // of the indexed dims when they are adjacent, else it comes first (PyTorch's rule).
+    let B: number[] = [];
+    for (const i of idx) B = broadcastShapes('index', B, i.shape);
+    const dims = advanced.map((a) => a.dim);
+    const sizes = dims.map((d) => y.shape[d]);
+    let flat: Tensor | null = null;
+    let stride = 1;
+    for (let k = dims.length - 1; k >= 0; k--) {
+      const term = mul(expand(idx[k], B), stride);
+      flat = flat ? add(flat, term) : term;
+      stride *= sizes[k];
+    }
+    const rest = y.shape.map((_, d) => d).filter((d) => !dims.includes(d));
+    const front = reshape(permute(y, [...dims, ...rest]), [stride, ...rest.map((d) => y.shape[d])]);
+    const picked = reshape(indexSelect(front, 0, reshape(flat!, [-1])), [...B, ...rest.map((d) => y.shape[d])]);
+    const adjacent = dims.every((d, k) => k === 0 || d === dims[k - 1] + 1);
+    if (!adjacent || dims[0] === 0) return picked;
+    const block = B.map((_, k) => k);
+    return movedim(picked, block, block.map((k) => dims[0] + k));
   });
 }
 

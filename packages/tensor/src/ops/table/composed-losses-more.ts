@@ -145,10 +145,13 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor 
     }
   }
   return scope(() => {
-    let v = typeof variance === 'number' ? fullLike(input, variance) : unsqueezeVar ? unsqueeze(variance, -1) : variance;
-    // The floor in value only: eps + (v − v) keeps v's gradient where v < eps.
-    const low = noGrad(() => lt(v, eps));
-    v = where(low, add(sub(v, v.detach()), eps), v);
+    const raw = typeof variance === 'number' ? fullLike(input, variance) : unsqueezeVar ? unsqueeze(variance, -1) : variance;
+    // The floor in value only: eps + (v − v) keeps v's gradient where v < eps. A negative
+    // variance, which PyTorch refuses after reading it back, gives NaN here (reading it would
+    // block), so a forgotten softplus shows at once instead of as a huge finite loss.
+    const low = noGrad(() => lt(raw, eps));
+    const negative = noGrad(() => lt(raw, 0));
+    const v = where(negative, NaN, where(low, add(sub(raw, raw.detach()), eps), raw));
     const d = sub(input, target);
     let loss = mul(add(log(v), div(mul(d, d), v)), 0.5);
     if (full) loss = add(loss, 0.5 * Math.log(2 * Math.PI));
