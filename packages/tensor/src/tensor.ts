@@ -273,6 +273,19 @@ export class Tensor {
     return this.shape.length;
   }
 
+  /**
+   * Where JavaScript wants a number — `loss > 1`, `Number(t)`, `Math.max(t, …)` — a tensor is
+   * refused: reading its value is an explicit `await t.item()` here (a comparison that silently
+   * read NaN or a string would be wrong with no error, found by a user trial). Strings (template
+   * literals, `'loss ' + t`) still show the values.
+   */
+  [Symbol.toPrimitive](hint: string): string {
+    if (hint === 'number') {
+      throw new ValueError(`Tensor: a ${fmtShape(this.shape)} ${this.dtype} tensor used as a number; read it with await t.item() (t.itemSync() blocks), or compare with tensor ops (t.gt(1))`);
+    }
+    return formatTensor(this);
+  }
+
   /** console.log(t) and util.inspect show the values, as toString(). */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return formatTensor(this);

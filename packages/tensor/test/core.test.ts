@@ -120,6 +120,16 @@ describe('memory', () => {
   });
 });
 
+describe('a tensor is not a number', () => {
+  it('refuses number conversions (loss > 1, Number(t)) but still prints in strings (a user trial)', () => {
+    const t = tensor([0.5]);
+    expect(() => Number(t)).toThrowError(/^Tensor: a \[1\] float32 tensor used as a number; read it with await t\.item\(\)/);
+    expect(() => (t as unknown as number) > 1).toThrowError(/used as a number/);
+    expect(`${t}`).toBe(String(t));
+    expect('loss ' + t).toContain('0.5');
+  });
+});
+
 describe('peak memory', () => {
   it('resetPeakMemoryStats starts the peak over from what is live (a VAE trial wanted the peak of one phase)', () => {
     resetPeakMemoryStats();
