@@ -46,8 +46,7 @@ import {
   type Tensor,
   type ZeroGradOptions,
 } from '@nutshell/tensor';
-import { checkRange, type ParamGroup, type ParamsArg } from './optimizer.js';
-import { toCamel } from './names.js';
+import { SCHEDULER_KEYS, checkGroupKey, checkRange, exposeOptions, type ParamGroup, type ParamsArg } from './optimizer.js';
 
 export interface LBFGSOptions {
   /** Step length (default 1, as PyTorch's). */
@@ -111,9 +110,6 @@ export type LBFGSClosure = () => Tensor | Promise<Tensor>;
 const NAME = 'LBFGS';
 const OPTION_KEYS = ['lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize', 'lineSearchFn'] as const;
 const STATE_KEYS = new Set(['funcEvals', 'nIter', 'd', 't', 'oldDirs', 'oldStps', 'ro', 'hDiag', 'prevFlatGrad', 'prevLoss']);
-/** Keys schedulers keep in a group's options. */
-const SCHEDULER_KEYS = new Set(['initialLr', 'maxLr', 'minLr', 'baseMomentum', 'maxMomentum']);
-
 const f32 = Math.fround;
 
 /** Reads a one-element tensor off the JS thread and disposes it. */
@@ -194,7 +190,7 @@ export class LBFGS {
       if (p.device !== tensors[0].device) throw new ValueError(`${NAME}: all parameters must be on one device (as PyTorch's LBFGS), got ${tensors[0].device} and ${p.device}`);
       seen.add(p);
     }
-    for (const key of Object.keys(rest)) checkGroupKey(NAME, key);
+    for (const key of Object.keys(rest)) checkGroupKey(NAME, key, OPTION_KEYS);
     const merged = { ...this.defaults, ...rest } as LBFGSGroupOptions;
     this.validate(merged);
     this.paramGroups.push(exposeOptions({ params: tensors, options: merged } as ParamGroup<LBFGSGroupOptions>));
@@ -544,7 +540,7 @@ export class LBFGS {
     const options: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(g)) {
       if (key === 'params') continue;
-      if (!SCHEDULER_KEYS.has(key)) checkGroupKey(`${where}: group 0`, key);
+      if (!SCHEDULER_KEYS.has(key)) checkGroupKey(`${where}: group 0`, key, OPTION_KEYS);
       options[key] = value;
     }
     const merged = { ...mine.options, ...options } as LBFGSGroupOptions;
@@ -662,27 +658,6 @@ function checkState(where: string, st: Record<string, unknown>, n: number, histo
   if (lengths[0] !== lengths[1] || lengths[0] !== lengths[2]) throw new ValueError(`${where}: state's history lists differ in length (oldDirs ${lengths[0]}, oldStps ${lengths[1]}, ro ${lengths[2]})`);
   if (lengths[0] > historySize) throw new ValueError(`${where}: state holds ${lengths[0]} history pairs, more than historySize ${historySize}`);
   return state;
-}
-
-/** A group key of the user's own is kept; a misspelt option (max_iter, maxiter) is refused. */
-function checkGroupKey(owner: string, key: string): void {
-  if ((OPTION_KEYS as readonly string[]).includes(key)) return;
-  const camel = toCamel(key);
-  const near = OPTION_KEYS.find((o) => o === camel || o.toLowerCase() === key.toLowerCase().replace(/_/g, ''));
-  if (near) throw new ValueError(`${owner}: param group option '${key}' is spelled '${near}' here`);
-}
-
-/** Defines `group[key]` for each option key that has no property yet (group.lr reads and writes group.options.lr). */
-function exposeOptions<O>(group: ParamGroup<O>): ParamGroup<O> {
-  for (const key of Object.keys(group.options as object)) {
-    if (key === 'params' || key === 'options' || Object.prototype.hasOwnProperty.call(group, key)) continue;
-    Object.defineProperty(group, key, {
-      get: () => (group.options as Record<string, unknown>)[key],
-      set: (v: unknown) => void ((group.options as Record<string, unknown>)[key] = v),
-      enumerable: false,
-    });
-  }
-  return group;
 }
 
 // ---- the strong-Wolfe line search (PyTorch's _strong_wolfe and _cubic_interpolate) ----

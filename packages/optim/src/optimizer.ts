@@ -18,13 +18,13 @@ export type ParamGroup<O> = { params: Tensor[]; options: O } & { [K in keyof O]:
  */
 const INERT_TORCH_FLAGS: Record<string, readonly unknown[]> = { capturable: [false], differentiable: [false], fused: [false, null], decoupledWeightDecay: [false] };
 /** Keys schedulers keep in a group's options. */
-const SCHEDULER_KEYS = new Set(['initialLr', 'maxLr', 'minLr', 'baseMomentum', 'maxMomentum']);
+export const SCHEDULER_KEYS = new Set(['initialLr', 'maxLr', 'minLr', 'baseMomentum', 'maxMomentum']);
 
 /**
  * A param group may carry keys of the user's own, as in PyTorch, but not a misspelled option:
  * `weight_decay` or `weightdecay` beside weightDecay would silently change nothing.
  */
-function checkGroupKey(owner: string, key: string, options: readonly string[]): void {
+export function checkGroupKey(owner: string, key: string, options: readonly string[]): void {
   if (options.includes(key)) return;
   const camel = toCamel(key);
   const near = options.find((o) => o === camel || o.toLowerCase() === key.toLowerCase().replace(/_/g, ''));
@@ -37,7 +37,7 @@ function makeGroup<O>(params: Tensor[], options: O): ParamGroup<O> {
 }
 
 /** Defines `group[key]` for each option key that has no property yet. */
-function exposeOptions<O>(group: ParamGroup<O>): ParamGroup<O> {
+export function exposeOptions<O>(group: ParamGroup<O>): ParamGroup<O> {
   for (const key of Object.keys(group.options as object)) {
     if (key === 'params' || key === 'options' || Object.prototype.hasOwnProperty.call(group, key)) continue;
     Object.defineProperty(group, key, {

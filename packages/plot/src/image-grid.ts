@@ -33,8 +33,8 @@ const RENAMED: Record<string, string> = { nrow: 'columns', value_range: 'normali
 
 /**
  * A grid of small images in one PNG: learned conv filters, a batch of samples with predictions.
- * `images` is a list of images or tensors ([C, H, W] or [H, W]), or one batch tensor [N, C, H, W]
- * or [N, H, W] (torchvision's make_grid); tensors are read back synchronously.
+ * `images` is a list of images or tensors ([C, H, W] or [H, W]), or one tensor as torchvision's
+ * make_grid takes it ([N, C, H, W] a batch, [C, H, W] one image); tensors are read back synchronously.
  */
 export function imageGrid(input: (RasterImage | TensorLike)[] | TensorLike, options: ImageGridOptions = {}): Buffer {
   if (options === null || typeof options !== 'object') throw new PlotError(`imageGrid: options must be an object, got ${options === null ? 'null' : typeof options}`);

@@ -35,15 +35,24 @@ export function imageOfTensor(t: TensorLike, where: string): RasterImage {
   return { width: s[s.length - 1], height: s[s.length - 2], channels: (chw ? s[0] : 1) as 1 | 3 | 4, data: values, layout: 'chw' };
 }
 
-/** The images of a batch tensor [N, C, H, W] (C = 1, 3 or 4) or [N, H, W], read back at once. */
+/**
+ * The images of a tensor as torchvision's make_grid reads one: [N, C, H, W] (C = 1, 3 or 4) a
+ * batch; [C, H, W] or [H, W] one image. Read back at once.
+ */
 export function imagesOfBatch(t: TensorLike, where: string): RasterImage[] {
   const s = t.shape;
+  if (s.length === 2 || s.length === 3) {
+    if (s.length === 3 && !(s[0] === 1 || s[0] === 3 || s[0] === 4)) {
+      throw new PlotError(`${where}: a 3-d tensor is one image [C, H, W] (C = 1, 3 or 4), as make_grid reads it; got [${s.join(',')}] (a batch of grey images is [N, 1, H, W]: x.unsqueeze(1))`);
+    }
+    return [imageOfTensor(t, where)];
+  }
   const chw = s.length === 4 && (s[1] === 1 || s[1] === 3 || s[1] === 4);
-  if (!chw && s.length !== 3) throw new PlotError(`${where}: a batch tensor expected [N, C, H, W] (C = 1, 3 or 4) or [N, H, W], got [${s.join(',')}]`);
+  if (!chw) throw new PlotError(`${where}: a batch tensor expected [N, C, H, W] (C = 1, 3 or 4), got [${s.join(',')}]`);
   const data = t.dataSync();
   const values = data instanceof BigInt64Array ? Float64Array.from(data, Number) : (data as RasterImage['data'] & ArrayLike<number>);
   const [height, width] = s.slice(-2);
-  const channels = (chw ? s[1] : 1) as 1 | 3 | 4;
+  const channels = s[1] as 1 | 3 | 4;
   const size = channels * height * width;
   return Array.from({ length: s[0] }, (_, i) => {
     const at = i * size;

@@ -169,7 +169,11 @@ describe('imageGrid', () => {
     expect(decodePng(imageGrid([one, one], { scale: 1, padding: 0, normalize: 'none' })).width).toBe(4);
     expect(() => imageGrid(batch, { nrow: 8 } as never)).toThrow(/^imageGrid: unknown option 'nrow' \(it takes 'columns', .*\); did you mean columns\?$/);
     expect(() => imageGrid(batch, { normalize: [1, -1] })).toThrow(/^imageGrid: normalize must be 'each', 'all', 'none' or \[lo, hi\] with lo < hi, got \[1,-1\]$/);
-    expect(() => imageGrid({ isTensor: true, shape: [2, 2, 2, 2], dataSync: () => new Float32Array(16) })).toThrow(/^imageGrid: a batch tensor expected \[N, C, H, W\] \(C = 1, 3 or 4\) or \[N, H, W\], got \[2,2,2,2\]$/);
+    expect(() => imageGrid({ isTensor: true, shape: [2, 2, 2, 2], dataSync: () => new Float32Array(16) })).toThrow(/^imageGrid: a batch tensor expected \[N, C, H, W\] \(C = 1, 3 or 4\), got \[2,2,2,2\]$/);
+    // A 3-d tensor is one image, as make_grid reads it (a review found [3, H, W] drawn as three grey tiles).
+    const rgb = { isTensor: true as const, shape: [3, 1, 1], dataSync: () => Float32Array.of(1, 0, 0) };
+    expect(rgbAt(decodePng(imageGrid(rgb, { scale: 1, padding: 0, normalize: 'none' })), 0, 0)).toEqual([255, 0, 0]);
+    expect(() => imageGrid({ isTensor: true, shape: [5, 2, 2], dataSync: () => new Float32Array(20) })).toThrow(/^imageGrid: a 3-d tensor is one image \[C, H, W\] .*x\.unsqueeze\(1\)\)$/);
   });
 
   it('refuses images whose data does not match their size', () => {

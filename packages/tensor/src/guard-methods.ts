@@ -35,6 +35,7 @@ export function guardMethods(names: readonly string[], classesOrModules: readonl
         return fn.apply(this, args);
       };
       Object.defineProperty(guarded, 'name', { value: name });
+      Object.defineProperty(guarded, 'length', { value: fn.length });
       Object.defineProperty(guarded, 'guarded', { value: true });
       Object.defineProperty(proto, name, { ...desc, value: guarded });
     }

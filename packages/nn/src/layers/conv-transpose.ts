@@ -1,8 +1,6 @@
 import { ShapeError, ValueError, convTranspose1d, convTranspose2d, type Tensor } from '@nutshell/tensor';
-import { ConvLayer, type ConvAlgo } from './conv.js';
+import { ConvLayer, pair, type ConvAlgo, type Pair } from './conv.js';
 
-type Pair = number | [number, number];
-const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
 export interface ConvTranspose2dOptions {
   stride?: Pair;

@@ -4,8 +4,8 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
 
-type Pair = number | [number, number];
-const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
+export type Pair = number | [number, number];
+export const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
 export type ConvAlgo = 'auto' | 'heuristic' | 'implicitGemm' | 'implicitPrecompGemm' | 'gemm' | 'direct' | 'fft' | 'fftTiling' | 'winograd' | 'winogradNonfused';
 
