@@ -48,6 +48,7 @@ export {
   HingeEmbeddingLoss,
   CosineEmbeddingLoss,
   TripletMarginLoss,
+  TripletMarginWithDistanceLoss,
   SoftMarginLoss,
   MultiLabelSoftMarginLoss,
   MultiMarginLoss,

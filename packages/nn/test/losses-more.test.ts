@@ -112,3 +112,18 @@ describe('reprs and the arity guard', () => {
     expect(m.training).toBe(false);
   });
 });
+
+describe('TripletMarginWithDistanceLoss', () => {
+  it('is its function with its options; options checked when made', () => {
+    scope(() => {
+      const a = tensor([[0, 1], [1, 0]]);
+      const p = tensor([[0, 0.9], [0.8, 0]]);
+      const n = tensor([[1, 0], [0, 1]]);
+      const cosine = (u: Tensor, v: Tensor) => T.sub(1, T.cosineSimilarity(u, v));
+      const m = new nn.TripletMarginWithDistanceLoss({ distanceFunction: cosine, margin: 0.5 });
+      expect(m.forward(a, p, n).dataSync()[0]).toBe(T.tripletMarginWithDistanceLoss(a, p, n, { distanceFunction: cosine, margin: 0.5 }).dataSync()[0]);
+      expect(() => new nn.TripletMarginWithDistanceLoss({ distanceFunction: 'cosine' as never })).toThrow(/^TripletMarginWithDistanceLoss: distanceFunction expected a function \(a, b\) => distances, or null, got "cosine"$/);
+      expect(() => new nn.TripletMarginWithDistanceLoss({ distance_function: cosine } as never)).toThrow(/^TripletMarginWithDistanceLoss: unknown option 'distance_function'.*did you mean 'distanceFunction'\?$/);
+    });
+  });
+});

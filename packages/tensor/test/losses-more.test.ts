@@ -289,3 +289,55 @@ describe('refusals name the function, the argument, what was expected and what w
     });
   });
 });
+
+describe("cdist and tripletMarginWithDistanceLoss (a user trial porting metric learning)", () => {
+  // PyTorch 2.13: torch.cdist at p 2, 1 and inf (each distance weighted by its index / 10 in the
+  // backward), and F.triplet_margin_with_distance_loss with its default and a cosine distance.
+  const torch = {"cdist_2.0": {"d": [1.8422396183013916, 2.0710368156433105, 2.2474021911621094, 2.3685684204101562, 2.4339964389801025, 1.2033756971359253, 1.5103814601898193, 1.778807282447815, 2.004342794418335, 2.184478282928467, 0.4003736674785614, 0.7443890571594238, 1.0696160793304443, 1.3700088262557983, 1.6414610147476196, 0.4911877512931824, 0.1589467078447342, 0.2141064703464508, 0.5482648611068726, 0.8797567486763], "g1": [-0.25785815715789795, 0.5258431434631348, 0.7973934412002563, -0.21754376590251923, 2.2359039783477783, 2.592864513397217, 1.0644704103469849, 4.383678913116455, 3.7204837799072266, 0.8304803967475891, 1.8340846300125122, 1.0244876146316528], "g2": [0.6019027829170227, 0.48050546646118164, -0.5520243644714355, 1.0525981187820435, 0.18654656410217285, -1.2043983936309814, -0.33562642335891724, -2.782817840576172, -2.458246946334839, -1.0687295198440552, -3.2597784996032715, -2.110457181930542, -1.6696937084197998, -3.603966236114502, -1.8101028203964233]}, "cdist_1.0": {"d": [2.8856732845306396, 3.3372812271118164, 3.6471710205078125, 3.7876603603363037, 3.7462000846862793, 1.9097319841384888, 2.361340045928955, 2.671229600906372, 2.8569343090057373, 3.3339786529541016, 0.5693773031234741, 1.0812116861343384, 1.6511030197143555, 2.1990437507629395, 2.676088333129883, 0.7785820960998535, 0.2376471608877182, 0.3322441577911377, 0.8801848888397217, 1.3572293519973755], "g1": [-1.0, 1.0, 1.0, -0.09999996423721313, 3.5, 3.5, 4.0, 6.0, 6.0, 2.3000001907348633, 2.3000001907348633, 2.3000001907348633], "g2": [3.0, 0.0, 0.0, 1.2000000476837158, -0.20000004768371582, -0.20000004768371582, -2.0, -3.799999952316284, -3.799999952316284, -3.5999999046325684, -4.199999809265137, -4.199999809265137, -3.799999952316284, -4.599999904632568, -4.599999904632568]}, "cdist_inf": {"d": [1.4977984428405762, 1.710440993309021, 1.8515198230743408, 1.9084324836730957, 1.8760955333709717, 1.0158809423446655, 1.2285234928131104, 1.3696022033691406, 1.426514983177185, 1.6579408645629883, 0.33295997977256775, 0.5456024408340454, 0.8043076992034912, 1.091610074043274, 1.3417391777038574, 0.412015438079834, 0.1283864825963974, 0.1704251617193222, 0.45772749185562134, 0.7078567147254944], "g1": [0.0, 0.0, 1.0, 0.0, 0.8999999761581421, 2.5999999046325684, 0.0, 3.9000000953674316, 2.0999999046325684, 0.0, 2.3000001907348633, 0.0], "g2": [0.0, 1.5, -1.5, 0.0, 1.600000023841858, -1.8000000715255737, 0.0, -2.9000000953674316, -0.8999999761581421, 0.0, -3.0999999046325684, -1.100000023841858, 0.0, -4.199999809265137, -0.4000000059604645]}, "triplet_default": {"loss": 0.33193695545196533, "ga": [0.0, 0.0, 0.0, 0.22190862894058228, 0.11582294851541519, -0.14587177336215973, 0.08834444731473923, 0.21163851022720337, 0.09550241380929947, 0.0, 0.0, 0.0], "gp": [0.0, -0.0, -0.0, -0.1186704933643341, -0.21148882806301117, -0.06074363365769386, -0.19158339500427246, -0.11597304791212082, 0.11111278086900711, -0.0, 0.0, 0.0], "gn": [-0.0, 0.0, 0.0, -0.10323812812566757, 0.09566587954759598, 0.2066154032945633, 0.10323894768953323, -0.09566545486450195, -0.20661519467830658, 0.0, -0.0, -0.0]}, "triplet_cosine_swap": {"loss": 0.1658456176519394, "ga": [0.0, 0.0, 0.0, 0.07711388170719147, -0.004741013050079346, -0.10523810237646103, -0.002003028988838196, -0.010102406144142151, -0.03442778438329697, 0.0, 0.0, 0.0], "gp": [0.0, 0.0, 0.0, 0.0055058300495147705, -0.012820720672607422, 0.01694323867559433, -0.06781402230262756, 0.1035408079624176, 0.18465670943260193, 0.0, 0.0, 0.0], "gn": [0.0, 0.0, 0.0, -0.02360040694475174, 0.07334361970424652, 0.10285584628582001, 0.07148300856351852, -0.017953425645828247, -0.06609301269054413, 0.0, 0.0, 0.0]}} as Record<string, Record<string, number[] | number>>;
+  const rows = (n: number, f: (i: number, j: number) => number) => T.tensor(Array.from({ length: n * 3 }, (_, k) => f(Math.floor(k / 3), k % 3)), { shape: [n, 3] });
+  for (const [p, key] of [[2, "cdist_2.0"], [1, "cdist_1.0"], [Infinity, "cdist_inf"]] as const) {
+    it(`cdist p=${p}: distances and gradients`, () => {
+      T.scope(() => {
+        const x1 = rows(4, (i, j) => Math.sin(i * 0.7 + j)).requiresGrad_();
+        const x2 = rows(5, (i, j) => Math.cos(i * 0.3 + j * 1.1)).requiresGrad_();
+        const dist = T.cdist(x1, x2, { p });
+        expect(dist.shape).toEqual([4, 5]);
+        T.sum(T.mul(dist, T.arange(20, { dtype: "float32" }).reshape([4, 5]).div(10))).backward();
+        expectClose(dist.dataSync(), torch[key].d as number[], 1e-5, 1e-5, "distances");
+        expectClose(x1.grad!.dataSync(), torch[key].g1 as number[], 1e-5, 1e-4, "x1 gradient");
+        expectClose(x2.grad!.dataSync(), torch[key].g2 as number[], 1e-5, 1e-4, "x2 gradient");
+      });
+    });
+  }
+  it("cdist refuses mismatched features and batches; a zero distance has a zero gradient", () => {
+    expect(() => T.cdist(T.ones([2, 3]), T.ones([2, 4]))).toThrow(/^cdist: x1 and x2 expected the same number of features \(last dim\), got \[2,3\] and \[2,4\]$/);
+    expect(() => T.cdist(T.ones([3]), T.ones([2, 3]))).toThrow(/^cdist: x1 expected \[\.\.\., rows, features\] \(2 or more dims\), got \[3\]$/);
+    T.scope(() => {
+      const x = T.ones([1, 2]).requiresGrad_();
+      T.sum(T.cdist(x, T.ones([1, 2]))).backward();
+      expect(Array.from(x.grad!.dataSync())).toEqual([0, 0]);
+    });
+  });
+  for (const [name, options] of [["default", {}], ["cosine_swap", { distanceFunction: (u: T.Tensor, v: T.Tensor) => T.sub(1, T.cosineSimilarity(u, v)), swap: true, margin: 0.5 }]] as const) {
+    it(`tripletMarginWithDistanceLoss, ${name}: loss and gradients`, () => {
+      T.scope(() => {
+        const base = rows(4, (i, j) => Math.sin(i * 0.7 + j));
+        const a = base.clone().requiresGrad_();
+        const pos = base.mul(0.5).add(0.1).requiresGrad_();
+        const neg = T.flip(base, [0]).requiresGrad_();
+        const loss = T.tripletMarginWithDistanceLoss(a, pos, neg, options);
+        loss.backward();
+        const want = torch["triplet_" + name];
+        expect(loss.dataSync()[0]).toBeCloseTo(want.loss as number, 5);
+        expectClose(a.grad!.dataSync(), want.ga as number[], 1e-5, 1e-4, "anchor gradient");
+        expectClose(pos.grad!.dataSync(), want.gp as number[], 1e-5, 1e-4, "positive gradient");
+        expectClose(neg.grad!.dataSync(), want.gn as number[], 1e-5, 1e-4, "negative gradient");
+      });
+    });
+  }
+  it("tripletMarginWithDistanceLoss refuses a distance that is not a function or returns no tensor", () => {
+    const x = T.ones([2, 3]);
+    expect(() => T.tripletMarginWithDistanceLoss(x, x, x, { distanceFunction: 3 as never })).toThrow(/^tripletMarginWithDistanceLoss: distanceFunction expected a function/);
+    expect(() => T.tripletMarginWithDistanceLoss(x, x, x, { distanceFunction: () => 1 as never })).toThrow(/^tripletMarginWithDistanceLoss: distanceFunction expected to return a Tensor, got number/);
+  });
+});

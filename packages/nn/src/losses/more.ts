@@ -1,13 +1,13 @@
 // More losses as modules (torch.nn.*Loss), over the tensor package's composed losses
 // (ops/table/composed-losses-more.ts): GaussianNLLLoss, PoissonNLLLoss, MarginRankingLoss,
-// HingeEmbeddingLoss, CosineEmbeddingLoss, TripletMarginLoss, SoftMarginLoss,
+// HingeEmbeddingLoss, CosineEmbeddingLoss, TripletMarginLoss, TripletMarginWithDistanceLoss, SoftMarginLoss,
 // MultiLabelSoftMarginLoss, MultiMarginLoss. Options are checked when the module is made (keys,
 // reduction and each option's type and range), as PyTorch's constructors check theirs.
 import {
   cosineEmbeddingLoss, gaussianNllLoss, hingeEmbeddingLoss, marginRankingLoss, multiLabelSoftMarginLoss, multiMarginLoss,
-  poissonNllLoss, softMarginLoss, tripletMarginLoss,
+  poissonNllLoss, softMarginLoss, tripletMarginLoss, tripletMarginWithDistanceLoss,
   type GaussianNllLossOptions, type LossOptions, type MarginLossOptions, type MultiLabelSoftMarginLossOptions, type MultiMarginLossOptions,
-  type PoissonNllLossOptions, type Tensor, type TripletMarginLossOptions,
+  type PoissonNllLossOptions, type Tensor, type TripletMarginLossOptions, type TripletMarginWithDistanceLossOptions,
 } from '@nutshell/tensor';
 import { Loss, isNumber, type Rule } from './loss.js';
 
@@ -72,6 +72,19 @@ export class TripletMarginLoss extends Loss<TripletMarginLossOptions> {
   }
   forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
     return tripletMarginLoss(anchor, positive, negative, this.options);
+  }
+}
+
+/** The triplet loss with any distance function (default pairwiseDistance); forward(anchor, positive, negative). */
+export class TripletMarginWithDistanceLoss extends Loss<TripletMarginWithDistanceLossOptions> {
+  constructor(options: TripletMarginWithDistanceLossOptions = {}) {
+    super(options, ['distanceFunction', 'margin', 'swap', 'reduction'], {
+      distanceFunction: [(v) => v === null || typeof v === 'function', 'a function (a, b) => distances, or null'],
+      margin: [(v) => isNumber(v) && v > 0 && v < Infinity, 'a finite number > 0'],
+    });
+  }
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return tripletMarginWithDistanceLoss(anchor, positive, negative, this.options);
   }
 }
 

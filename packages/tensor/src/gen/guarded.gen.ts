@@ -55,6 +55,7 @@ const guarded_binarySamples: typeof table.binarySamples = guardArity('binarySamp
 const guarded_bmm: typeof table.bmm = guardArity('bmm', table.bmm);
 const guarded_cast: typeof table.cast = guardArity('cast', table.cast);
 const guarded_cat: typeof table.cat = guardArity('cat', table.cat);
+const guarded_cdist: typeof table.cdist = guardArity('cdist', table.cdist);
 const guarded_ceil: typeof table.ceil = guardArity('ceil', table.ceil);
 const guarded_celu: typeof table.celu = guardArity('celu', table.celu);
 const guarded_checkFillValue: typeof table.checkFillValue = guardArity('checkFillValue', table.checkFillValue);
@@ -286,6 +287,7 @@ const guarded_trace: typeof table.trace = guardArity('trace', table.trace);
 const guarded_transpose: typeof table.transpose = guardArity('transpose', table.transpose);
 const guarded_tril: typeof table.tril = guardArity('tril', table.tril);
 const guarded_tripletMarginLoss: typeof table.tripletMarginLoss = guardArity('tripletMarginLoss', table.tripletMarginLoss);
+const guarded_tripletMarginWithDistanceLoss: typeof table.tripletMarginWithDistanceLoss = guardArity('tripletMarginWithDistanceLoss', table.tripletMarginWithDistanceLoss);
 const guarded_triu: typeof table.triu = guardArity('triu', table.triu);
 const guarded_trunc: typeof table.trunc = guardArity('trunc', table.trunc);
 const guarded_unarySamples: typeof table.unarySamples = guardArity('unarySamples', table.unarySamples);
@@ -356,6 +358,7 @@ export {
   guarded_bmm as bmm,
   guarded_cast as cast,
   guarded_cat as cat,
+  guarded_cdist as cdist,
   guarded_ceil as ceil,
   guarded_celu as celu,
   guarded_checkFillValue as checkFillValue,
@@ -587,6 +590,7 @@ export {
   guarded_transpose as transpose,
   guarded_tril as tril,
   guarded_tripletMarginLoss as tripletMarginLoss,
+  guarded_tripletMarginWithDistanceLoss as tripletMarginWithDistanceLoss,
   guarded_triu as triu,
   guarded_trunc as trunc,
   guarded_unarySamples as unarySamples,

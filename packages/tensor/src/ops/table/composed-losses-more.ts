@@ -329,6 +329,41 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
   });
 }
 
+export interface TripletMarginWithDistanceLossOptions extends LossOptions {
+  /** Distance between two batches of embeddings, one value per row (default pairwiseDistance, p = 2). */
+  distanceFunction?: ((a: Tensor, b: Tensor) => Tensor) | null;
+  /** Must be > 0 (default 1). */
+  margin?: number;
+  swap?: boolean;
+}
+
+/**
+ * PyTorch's triplet_margin_with_distance_loss: max(d(a, p) − d(a, n) + margin, 0) with any
+ * distance function (a cosine distance, a learned metric), swap as tripletMarginLoss's.
+ */
+export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options: TripletMarginWithDistanceLossOptions = {}): Tensor {
+  const fn = 'tripletMarginWithDistanceLoss';
+  floatArg(fn, 'anchor', anchor);
+  floatArg(fn, 'positive', positive);
+  floatArg(fn, 'negative', negative);
+  checkOptions(fn, options, ['distanceFunction', 'margin', 'swap', 'reduction']);
+  const distance = options.distanceFunction ?? ((a: Tensor, b: Tensor) => pairwiseDistance(a, b));
+  if (typeof distance !== 'function') throw new ValueError(`${fn}: distanceFunction expected a function (a, b) => distances, got ${typeof distance}`);
+  const m = numberOption(fn, 'margin', options.margin, 1, (v) => v > 0 && v < Infinity, 'a finite number > 0');
+  const swap = boolOption(fn, 'swap', options.swap, false);
+  const reduction = reductionOf(fn, options.reduction);
+  oneDevice(fn, [['anchor', anchor], ['positive', positive], ['negative', negative]]);
+  return scope(() => {
+    const dPos = distance(anchor, positive);
+    let dNeg = distance(anchor, negative);
+    for (const [name, d] of [['d(anchor, positive)', dPos], ['d(anchor, negative)', dNeg]] as const) {
+      if (!(d as Tensor | undefined)?.isTensor) throw new ValueError(`${fn}: distanceFunction expected to return a Tensor, got ${typeof d} for ${name}`);
+    }
+    if (swap) dNeg = minimum(dNeg, distance(positive, negative));
+    return reduce(clampMin0(sub(add(dPos, m), dNeg)), reduction);
+  });
+}
+
 // ---- softMarginLoss ----
 
 /**

@@ -419,6 +419,31 @@ export function cosineSimilarity(a: Tensor, b: Tensor, options: CosineSimilarity
   });
 }
 
+/**
+ * ‖x1_i − x2_j‖_p for every row i of x1 [..., P, M] and row j of x2 [..., R, M]: [..., P, R]
+ * (torch.cdist; leading batch dims broadcast). The difference of every pair, then its norm, as
+ * PyTorch's exact path computes it (not the |a|² + |b|² − 2a·b shortcut, which loses digits);
+ * the gradient at a zero distance is 0, as PyTorch's.
+ */
+export function cdist(x1: Tensor, x2: Tensor, options: { p?: number } = {}): Tensor {
+  tensorArg('cdist', 'x1', x1);
+  tensorArg('cdist', 'x2', x2);
+  checkOptions('cdist', options, ['p']);
+  const p = options.p ?? 2;
+  if (typeof p !== 'number' || !(p > 0)) throw new ValueError(`cdist: option 'p' expected a number > 0 or Infinity, got ${p}`);
+  for (const [name, t] of [['x1', x1], ['x2', x2]] as const) {
+    if (t.ndim < 2) throw new ShapeError(`cdist: ${name} expected [..., rows, features] (2 or more dims), got ${fmtShape(t.shape)}`);
+  }
+  if (x1.shape[x1.ndim - 1] !== x2.shape[x2.ndim - 1]) {
+    throw new ShapeError(`cdist: x1 and x2 expected the same number of features (last dim), got ${fmtShape(x1.shape)} and ${fmtShape(x2.shape)}`);
+  }
+  broadcastShapes('cdist', x1.shape.slice(0, -2), x2.shape.slice(0, -2));
+  return scope(() => {
+    const diff = sub(unsqueeze(floatInput('cdist', 'x1', x1), -2), unsqueeze(floatInput('cdist', 'x2', x2), -3));
+    return norm(diff, { p, dim: -1 });
+  });
+}
+
 export interface PairwiseDistanceOptions {
   /** The norm's order (default 2; any p > 0, or Infinity). */
   p?: number;
