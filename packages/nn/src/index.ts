@@ -70,6 +70,9 @@ export const { padSequence, packPaddedSequence, padPackedSequence, packSequence 
   packSequence: sequences.packSequence,
 });
 export { type StateDict } from './checkpoint.js';
+export { type SpectralNormOptions } from './spectral-norm.js';
+import * as spectral from './spectral-norm.js';
+export const { spectralNorm, removeSpectralNorm } = guardAll({ spectralNorm: spectral.spectralNorm, removeSpectralNorm: spectral.removeSpectralNorm });
 export { type ModelSummary, type LayerSummary } from './summary.js';
 export { type Nonlinearity, type KaimingOptions } from './init.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall, type MultiheadAttentionResult } from './layers/attention.js';
