@@ -1,6 +1,6 @@
-// The argument check the user functions composed in TypeScript share: a tensor where one is
-// expected, the refusal naming the function and the argument.
-import { ShapeError, ValueError, fmtShape } from '../errors.js';
+// The argument checks the user functions composed in TypeScript share: a tensor (a float32 one)
+// where one is expected, the refusal naming the function and the argument.
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { broadcastShapes, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -9,6 +9,12 @@ export const PROMISE_HINT = 'a Promise (did you forget await? nonzero, unique, m
 
 export function tensorArg(fn: string, name: string, t: unknown): asserts t is Tensor {
   if (!(t as Tensor | null | undefined)?.isTensor) throw new ValueError(`${fn}: ${name} expected a tensor, got ${t === null ? 'null' : t instanceof Promise ? PROMISE_HINT : typeof t}`);
+}
+
+/** A float32 tensor argument. */
+export function floatArg(fn: string, name: string, t: unknown): asserts t is Tensor {
+  tensorArg(fn, name, t);
+  if (t.dtype !== 'float32') throw new DTypeError(`${fn}: ${name} expected float32, got ${t.dtype}`);
 }
 
 /**

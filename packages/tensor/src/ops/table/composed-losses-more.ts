@@ -21,32 +21,15 @@ import { logSigmoid } from './composed-activations.js';
 import { pairwiseDistance } from './composed-ops.js';
 import { arange, fullLike } from './creation.js';
 import { gather } from './index-ops.js';
-import { mean, sum } from './reduce.js';
+import { sum } from './reduce.js';
 import { reshape, unsqueeze } from './shape.js';
 import { clamp, exp, log, sqrt } from './unary.js';
-import { REDUCTIONS, type LossOptions, type Reduction } from './loss.js';
-import { checkTargetBroadcast, tensorArg } from '../check-args.js';
+import { type LossOptions } from './loss.js';
+import { reduceLoss, reductionOf } from '../loss-args.js';
+import { checkTargetBroadcast, floatArg, tensorArg } from '../check-args.js';
 
 // ---- shared checks ----
 
-function reductionOf(fn: string, r: unknown): Reduction {
-  const reduction = r ?? 'mean';
-  if (!(REDUCTIONS as readonly unknown[]).includes(reduction)) {
-    throw new ValueError(`${fn}: reduction expected one of ${REDUCTIONS.map((x) => `'${x}'`).join(', ')}, got ${JSON.stringify(reduction)}`);
-  }
-  return reduction as Reduction;
-}
-
-function reduce(loss: Tensor, reduction: Reduction): Tensor {
-  if (reduction === 'none') return loss;
-  return reduction === 'sum' ? sum(loss) : mean(loss);
-}
-
-/** A float32 tensor argument. */
-function floatArg(fn: string, name: string, t: unknown): asserts t is Tensor {
-  tensorArg(fn, name, t);
-  if (t.dtype !== 'float32') throw new DTypeError(`${fn}: ${name} expected float32, got ${t.dtype}`);
-}
 
 /** A label tensor (±1, or values compared with them): float32, int64 or int32. */
 function labelArg(fn: string, name: string, t: unknown): asserts t is Tensor {
@@ -155,7 +138,7 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor 
     const d = sub(input, target);
     let loss = mul(add(log(v), div(mul(d, d), v)), 0.5);
     if (full) loss = add(loss, 0.5 * Math.log(2 * Math.PI));
-    return reduce(loss, reduction);
+    return reduceLoss(loss, reduction);
   });
 }
 
@@ -197,7 +180,7 @@ export function poissonNllLoss(input: Tensor, target: Tensor, options: PoissonNl
       const stirling = add(sub(mul(t, log(t)), t), mul(log(mul(t, 2 * Math.PI)), 0.5));
       loss = add(loss, where(big, stirling, 0));
     }
-    return reduce(loss, reduction);
+    return reduceLoss(loss, reduction);
   });
 }
 
@@ -224,7 +207,7 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
   oneDevice(fn, args);
   sameRank(fn, args);
   fitsInto(fn, 'target', target.shape, "the inputs' broadcast shape", broadcastShapes(fn, input1.shape, input2.shape));
-  return scope(() => reduce(clampMin0(add(mul(mul(asFloat(target), -1), sub(input1, input2)), m)), reduction));
+  return scope(() => reduceLoss(clampMin0(add(mul(mul(asFloat(target), -1), sub(input1, input2)), m)), reduction));
 }
 
 // ---- hingeEmbeddingLoss ----
@@ -244,7 +227,7 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, options: Margi
   checkTargetBroadcast(fn, input.shape, target.shape);
   return scope(() => {
     const hinge = where(ne(target, 1), clampMin0(sub(m, input)), 0);
-    return reduce(add(hinge, where(ne(target, -1), input, 0)), reduction);
+    return reduceLoss(add(hinge, where(ne(target, -1), input, 0)), reduction);
   });
 }
 
@@ -284,7 +267,7 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
     const cos = div(dot, sqrt(mul(sq1, sq2)));
     const pos = where(eq(target, 1), sub(1, cos), 0);
     const neg = where(eq(target, -1), clampMin0(sub(cos, m)), 0);
-    return reduce(add(pos, neg), reduction);
+    return reduceLoss(add(pos, neg), reduction);
   });
 }
 
@@ -325,7 +308,7 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
     const dPos = pairwiseDistance(anchor, positive, { p, eps });
     let dNeg = pairwiseDistance(anchor, negative, { p, eps });
     if (swap) dNeg = minimum(dNeg, pairwiseDistance(positive, negative, { p, eps }));
-    return reduce(clampMin0(sub(add(dPos, m), dNeg)), reduction);
+    return reduceLoss(clampMin0(sub(add(dPos, m), dNeg)), reduction);
   });
 }
 
@@ -360,7 +343,7 @@ export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, 
       if (!(d as Tensor | undefined)?.isTensor) throw new ValueError(`${fn}: distanceFunction expected to return a Tensor, got ${typeof d} for ${name}`);
     }
     if (swap) dNeg = minimum(dNeg, distance(positive, negative));
-    return reduce(clampMin0(sub(add(dPos, m), dNeg)), reduction);
+    return reduceLoss(clampMin0(sub(add(dPos, m), dNeg)), reduction);
   });
 }
 
@@ -378,7 +361,7 @@ export function softMarginLoss(input: Tensor, target: Tensor, options: LossOptio
   const reduction = reductionOf(fn, options.reduction);
   oneDevice(fn, [['input', input], ['target', target]]);
   checkTargetBroadcast(fn, input.shape, target.shape);
-  return scope(() => reduce(softplus(mul(mul(input, asFloat(target)), -1)), reduction));
+  return scope(() => reduceLoss(softplus(mul(mul(input, asFloat(target)), -1)), reduction));
 }
 
 // ---- multiLabelSoftMarginLoss ----
@@ -412,7 +395,7 @@ export function multiLabelSoftMarginLoss(input: Tensor, target: Tensor, options:
     const y = asFloat(target);
     let loss = mul(add(mul(y, logSigmoid(input)), mul(sub(1, y), logSigmoid(mul(input, -1)))), -1);
     if (weight) loss = mul(loss, weight);
-    return reduce(div(sum(loss, { dim: -1 }), C), reduction);
+    return reduceLoss(div(sum(loss, { dim: -1 }), C), reduction);
   });
 }
 
@@ -476,6 +459,6 @@ export function multiMarginLoss(input: Tensor, target: Tensor, options: MultiMar
     h = where(eq(arange(C, { dtype: 'int64', device: input.device }), ys), 0, h);
     if (weight) h = mul(h, reshape(gather(weight, 0, reshape(target, [rows])), [rows, 1]));
     const loss = div(sum(h, { dim: 1 }), C);
-    return reduce(target.shape.length === 0 ? reshape(loss, []) : loss, reduction);
+    return reduceLoss(target.shape.length === 0 ? reshape(loss, []) : loss, reduction);
   });
 }

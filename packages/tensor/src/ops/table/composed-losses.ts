@@ -1,36 +1,22 @@
 // Losses composed of declared ops (both devices, gradients from the parts, for input and target):
 // smoothL1Loss, huberLoss and klDiv, as torch.nn.functional's.
 
-import { DTypeError, ValueError } from '../../errors.js';
+import { ValueError } from '../../errors.js';
 import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { div, mul, sub, where } from './binary.js';
 import { eq, lt } from './compare.js';
 import { exp, log, abs } from './unary.js';
-import { mean, sum } from './reduce.js';
-import { REDUCTIONS, type LossOptions } from './loss.js';
-import { checkTargetBroadcast, tensorArg } from '../check-args.js';
-
-type Reduction = (typeof REDUCTIONS)[number];
-
-function reduce(elementwise: Tensor, reduction: Reduction): Tensor {
-  if (reduction === 'none') return elementwise;
-  return reduction === 'sum' ? sum(elementwise) : mean(elementwise);
-}
+import { sum } from './reduce.js';
+import { type LossOptions, type Reduction } from './loss.js';
+import { reduceLoss, reductionOf } from '../loss-args.js';
+import { checkTargetBroadcast, floatArg } from '../check-args.js';
 
 function pair(fn: string, input: Tensor, target: Tensor): void {
-  for (const [name, t] of [['input', input], ['target', target]] as const) {
-    tensorArg(fn, name, t);
-    if (t.dtype !== 'float32') throw new DTypeError(`${fn}: ${name} expected float32, got ${t.dtype}`);
-  }
+  floatArg(fn, 'input', input);
+  floatArg(fn, 'target', target);
   checkTargetBroadcast(fn, input.shape, target.shape);
-}
-
-function reductionOf(fn: string, r: string | undefined, allowed: readonly string[] = REDUCTIONS): string {
-  const reduction = r ?? 'mean';
-  if (!allowed.includes(reduction)) throw new ValueError(`${fn}: reduction expected one of ${allowed.map((x) => `'${x}'`).join(', ')}, got '${reduction}'`);
-  return reduction;
 }
 
 // |d| < t: d²/(2t)·scale, else (|d| − t/2)·scale … both losses are this with their own scale.
@@ -53,8 +39,8 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Opt
   pair('smoothL1Loss', input, target);
   const beta = options.beta ?? 1;
   if (!(beta >= 0)) throw new ValueError(`smoothL1Loss: beta expected a number >= 0, got ${beta}`);
-  const reduction = reductionOf('smoothL1Loss', options.reduction) as Reduction;
-  return scope(() => reduce(beta === 0 ? abs(sub(input, target)) : quadraticThenLinear(input, target, beta, false), reduction));
+  const reduction = reductionOf('smoothL1Loss', options.reduction);
+  return scope(() => reduceLoss(beta === 0 ? abs(sub(input, target)) : quadraticThenLinear(input, target, beta, false), reduction));
 }
 
 export interface HuberOptions extends LossOptions {
@@ -68,8 +54,8 @@ export function huberLoss(input: Tensor, target: Tensor, options: HuberOptions =
   pair('huberLoss', input, target);
   const delta = options.delta ?? 1;
   if (!(delta > 0)) throw new ValueError(`huberLoss: delta expected a number > 0, got ${delta}`);
-  const reduction = reductionOf('huberLoss', options.reduction) as Reduction;
-  return scope(() => reduce(quadraticThenLinear(input, target, delta, true), reduction));
+  const reduction = reductionOf('huberLoss', options.reduction);
+  return scope(() => reduceLoss(quadraticThenLinear(input, target, delta, true), reduction));
 }
 
 export interface KlDivOptions {
@@ -86,12 +72,12 @@ export interface KlDivOptions {
 export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {}): Tensor {
   checkOptions('klDiv', options, ['reduction', 'logTarget']);
   pair('klDiv', input, target);
-  const reduction = reductionOf('klDiv', options.reduction, ['none', 'mean', 'batchmean', 'sum']);
+  const reduction = reductionOf<Reduction | 'batchmean'>('klDiv', options.reduction, ['none', 'mean', 'batchmean', 'sum']);
   return scope(() => {
     const pointwise = options.logTarget
       ? mul(exp(target), sub(target, input))
       : where(eq(target, 0), 0, mul(target, sub(log(where(eq(target, 0), 1, target)), input))); // 0·log 0 = 0, as xlogy
     if (reduction === 'batchmean') return div(sum(pointwise), input.shape.length > 0 ? input.shape[0] : 1);
-    return reduce(pointwise, reduction as Reduction);
+    return reduceLoss(pointwise, reduction);
   });
 }

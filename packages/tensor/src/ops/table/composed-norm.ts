@@ -3,12 +3,12 @@
 // returning its updated running statistics as batchNorm does: Note [batch norm running
 // statistics] in norm.ts).
 import { noGrad } from '../../autograd/grad-mode.js';
-import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
 import { sameShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
-import { tensorArg } from '../check-args.js';
+import { floatArg, tensorArg } from '../check-args.js';
 import { add, mul, sub } from './binary.js';
 import { mean } from './reduce.js';
 import { reshape } from './shape.js';
@@ -17,10 +17,6 @@ import { rsqrt } from './unary.js';
 /** float32's machine epsilon, torch.finfo(torch.float32).eps: rmsNorm's eps when none is given, as PyTorch's. */
 const FLOAT32_EPS = 2 ** -23;
 
-function floatInput(fn: string, x: Tensor): void {
-  tensorArg(fn, 'input', x);
-  if (x.dtype !== 'float32') throw new DTypeError(`${fn}: input expected float32, got ${x.dtype}`);
-}
 
 function optionalTensor(fn: string, name: string, t: Tensor | null | undefined, want: readonly number[]): void {
   if (t === null || t === undefined) return;
@@ -34,7 +30,7 @@ function optionalTensor(fn: string, name: string, t: Tensor | null | undefined, 
  * is float32's machine epsilon (2⁻²³), PyTorch's torch.finfo(x.dtype).eps.
  */
 export function rmsNorm(input: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, eps?: number | null): Tensor {
-  floatInput('rmsNorm', input);
+  floatArg('rmsNorm', 'input', input);
   const ns = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? [...normalizedShape] : null;
   if (!ns || ns.length === 0 || !ns.every((d) => Number.isSafeInteger(d) && d >= 1)) {
     throw new ValueError(`rmsNorm: normalizedShape expected a positive integer or a non-empty list of them, got ${Array.isArray(normalizedShape) ? `[${normalizedShape.join(',')}]` : String(normalizedShape)}`);
@@ -87,7 +83,7 @@ export function instanceNorm(
   bias?: Tensor | null,
   options: InstanceNormOptions = {},
 ): InstanceNormResult {
-  floatInput('instanceNorm', input);
+  floatArg('instanceNorm', 'input', input);
   checkOptions('instanceNorm', options, ['useInputStats', 'momentum', 'eps']);
   if (input.shape.length < 3) throw new ShapeError(`instanceNorm: input expected [N, C, …] with at least one spatial dimension, got ${fmtShape(input.shape)}`);
   const [n, c] = input.shape;
