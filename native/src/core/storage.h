@@ -39,14 +39,24 @@ struct KernelError {
   [[noreturn]] void raise() const { throw Error(kind, message); }
 };
 
+// Note [deferred host memory]: a cpu op's outputs are made when it is called but written when the
+// worker reaches it, up to 128 ops later. Taking their bytes at the call held a block for every
+// queued op (a chain of 1M-element ops peaked at 128 × 4 MB, all fresh pages: 1.3 ms per relu
+// instead of 0.23 ms) while the blocks that queued ops free return only as they run. A deferred
+// Storage takes its bytes on first data(), on the thread that runs the op, so it reuses the block
+// the op before it just freed, still in cache. live_bytes counts bytes taken, as PyTorch's
+// memory_allocated does.
 class Storage {
  public:
-  Storage(Device device, size_t nbytes, Allocator* allocator);
+  Storage(Device device, size_t nbytes, Allocator* allocator, bool deferred = false);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
 
-  void* data() const { return data_; }
+  void* data() const {
+    void* p = data_.load(std::memory_order_acquire);
+    return p ? p : materialize();
+  }
   size_t nbytes() const { return nbytes_; }
   Device device() const { return device_; }
 
@@ -58,7 +68,8 @@ class Storage {
   Device device_;
   size_t nbytes_;
   Allocator* allocator_;
-  void* data_ = nullptr;
+  void* materialize() const;
+  mutable std::atomic<void*> data_{nullptr};
   std::shared_ptr<const KernelError> error_;
 };
 

@@ -152,8 +152,9 @@ class CpuBackend final : public core::Backend {
     return info;
   }
 
+  // Note [deferred host memory] (core/storage.h)
   core::StoragePtr allocate(int, size_t nbytes) override {
-    return std::make_shared<core::Storage>(core::Device{core::DeviceType::cpu, 0}, nbytes, &allocator_);
+    return std::make_shared<core::Storage>(core::Device{core::DeviceType::cpu, 0}, nbytes, &allocator_, /*deferred=*/true);
   }
 
   void write(const core::Storage& dst, const void* src, size_t nbytes) override {

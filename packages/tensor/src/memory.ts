@@ -116,7 +116,9 @@ export interface MemoryReport {
  * depend on timing. A cuda op lets go of its tensors once its kernels are enqueued (the caching
  * allocator reuses memory in stream order), so on cuda the count is exact at once and nothing
  * waits for the GPU: a training loop may log it every step without stalling the stream. On cpu,
- * `{ wait: false }` reads the counts at once (queued ops' tensors included).
+ * `{ wait: false }` reads the counts at once: queued ops' inputs included, their outputs not yet
+ * (a cpu op takes its output bytes when it runs: Note [deferred host memory] in
+ * native/src/core/storage.h).
  */
 export function memory(device: DeviceLike = 'cpu', options: { wait?: boolean } = {}): MemoryReport {
   checkOptions('memory', options, ['wait']);

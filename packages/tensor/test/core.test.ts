@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, backends, cat, crossEntropy, emptyCache, indexSelect, l1Loss, mseLoss, memory, mul, resetPeakMemoryStats, nonzero, ones, randn, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
+import { add, backends, cat, crossEntropy, emptyCache, indexSelect, l1Loss, mseLoss, memory, mul, resetPeakMemoryStats, nonzero, ones, randn, relu, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
 
 describe('creation and reading', () => {
   it('makes tensors from nested arrays and TypedArrays and reads them back', async () => {
@@ -142,6 +142,24 @@ describe('peak memory', () => {
     resetPeakMemoryStats('cpu');
     expect(memory().peakBytes).toBe(memory().liveBytes);
     expect(() => resetPeakMemoryStats('tpu' as never)).toThrowError(/^resetPeakMemoryStats: expected 'cpu', 'cuda' or 'cuda:N', got "tpu"/);
+  });
+
+  it('a chain of queued ops holds the blocks it uses, not one per queued op (Note [deferred host memory])', async () => {
+    const x = randn([1 << 20]); // 4 MiB: queued, not inline
+    await x.data();
+    resetPeakMemoryStats();
+    const base = memory().liveBytes;
+    let last = relu(x);
+    for (let i = 0; i < 100; i++) {
+      const next = relu(last);
+      last.dispose();
+      last = next;
+    }
+    expect(memory().liveBytes).toBe(base + 4 * (1 << 20));
+    // Taking bytes at the call held 100 × 4 MiB until the worker caught up.
+    expect(memory().peakBytes).toBeLessThanOrEqual(base + 3 * 4 * (1 << 20));
+    last.dispose();
+    x.dispose();
   });
 });
 
