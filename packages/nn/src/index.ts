@@ -91,7 +91,7 @@ export {
 // Public methods behind the arity guard (Note [arity guard] in the tensor package): PyTorch's
 // conv_transpose(x, output_size) on a layer that takes no second input, or
 // model.train(True, extra), is refused instead of dropped.
-import { guardMethods } from '@nutshell/tensor';
+import { guardMethods, trapPyTorchSpellings } from '@nutshell/tensor';
 import { Module as ModuleClass } from './module.js';
 import * as containers from './containers.js';
 import * as linear from './layers/linear.js';
@@ -118,11 +118,14 @@ import * as instanceNorm from './layers/instance-norm.js';
 import * as pixelShuffle from './layers/pixel-shuffle.js';
 import * as unflatten from './layers/unflatten.js';
 import * as padding from './layers/padding.js';
+const moduleClasses = [ModuleClass, containers, linear, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, rnn, rnnCells, losses, moreLosses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding];
 guardMethods(
   [
     'forward', 'train', 'eval', 'parameters', 'namedParameters', 'buffers', 'namedBuffers', 'children', 'namedChildren', 'modules', 'namedModules',
     'stateDict', 'loadStateDict', 'to', 'zeroGrad', 'requiresGrad_', 'apply', 'registerBuffer', 'registerForwardHook', 'registerForwardPreHook',
     'getSubmodule', 'getParameter', 'clone', 'dispose', 'push', 'append', 'at', 'set', 'get', 'has', 'delete', 'keys', 'values', 'items', 'resetParameters',
   ],
-  [ModuleClass, containers, linear, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, rnn, rnnCells, losses, moreLosses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding],
+  moduleClasses,
 );
+// model.state_dict(), Embedding.from_pretrained(…): refused, naming ours (Note [PyTorch spellings]).
+trapPyTorchSpellings(moduleClasses);

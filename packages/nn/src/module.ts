@@ -12,7 +12,9 @@ const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== nul
 // forward kept using it. Refused, as PyTorch refuses it.
 const registrationGuard: ProxyHandler<Module> = {
   set(target, key, value, receiver) {
-    const old = typeof key === 'string' ? (target as unknown as Record<string, unknown>)[key] : undefined;
+    // The own value only: reading through the prototype would run its getters (a trapped PyTorch spelling refuses).
+    const own = typeof key === 'string' ? Object.getOwnPropertyDescriptor(target, key) : undefined;
+    const old = own && 'value' in own ? own.value : undefined;
     if (isParameter(old) && value !== null && !isParameter(value)) {
       const what = isTensor(value) ? 'a plain Tensor' : value === undefined ? 'undefined' : typeof value;
       throw new ValueError(

@@ -24,7 +24,7 @@ export const { saveOptimizer, loadOptimizer } = guardAll(checkpoint);
 
 // Public methods behind the arity guard too: scheduler.step(epoch) beyond what a scheduler
 // takes, or ReduceLROnPlateau.step(metric, epoch, extra), is refused instead of dropped.
-import { guardMethods } from '@nutshell/tensor';
+import { guardMethods, trapPyTorchSpellings } from '@nutshell/tensor';
 import * as optimizers from './optimizer.js';
 import * as sgd from './sgd.js';
 import * as adam from './adam.js';
@@ -39,7 +39,9 @@ import * as composite from './schedulers/composite.js';
 import * as oneCycle from './schedulers/one-cycle.js';
 import * as cyclic from './schedulers/cyclic.js';
 import * as plateau from './schedulers/plateau.js';
-guardMethods(
-  ['step', 'zeroGrad', 'stateDict', 'loadStateDict', 'addParamGroup', 'dispose', 'getLastLr'],
-  [optimizers, sgd, adam, rmsprop, adagrad, adamax, adadelta, lbfgs, base, basic, composite, oneCycle, cyclic, plateau],
-);
+const optimizerClasses = [optimizers, sgd, adam, rmsprop, adagrad, adamax, adadelta, lbfgs];
+const schedulerClasses = [base, basic, composite, oneCycle, cyclic, plateau];
+guardMethods(['step', 'zeroGrad', 'stateDict', 'loadStateDict', 'addParamGroup', 'dispose', 'getLastLr'], [...optimizerClasses, ...schedulerClasses]);
+// opt.zero_grad(), sched.get_last_lr(), opt.param_groups: refused, naming ours (Note [PyTorch spellings]).
+trapPyTorchSpellings(optimizerClasses, { param_groups: 'paramGroups' });
+trapPyTorchSpellings(schedulerClasses, { last_epoch: 'lastEpoch', base_lrs: 'baseLrs' });

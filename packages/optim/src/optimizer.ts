@@ -4,7 +4,7 @@
 // `foreach: false` one call per parameter — the same arithmetic, the same bits.
 // stateDict()/loadStateDict() are keyed by parameter index so training resumes exactly.
 import { ValueError, checkOptions, copyInto, fullLike, keep, noGrad, sameShape, withGradEnabled, zeroGrads, type Tensor, type ZeroGradOptions } from '@nutshell/tensor';
-import { toCamel } from './names.js';
+import { toCamel, toSnake } from './names.js';
 
 /**
  * A param group: its parameters and options. Each option is also a property of the group itself
@@ -36,7 +36,11 @@ function makeGroup<O>(params: Tensor[], options: O): ParamGroup<O> {
   return exposeOptions({ params, options } as ParamGroup<O>);
 }
 
-/** Defines `group[key]` for each option key that has no property yet. */
+/**
+ * Defines `group[key]` for each option key that has no property yet, and refuses PyTorch's
+ * spelling of it: `group.weight_decay = 0` would otherwise add a key nothing reads, the step
+ * going on with the old value (a user trial).
+ */
 export function exposeOptions<O>(group: ParamGroup<O>): ParamGroup<O> {
   for (const key of Object.keys(group.options as object)) {
     if (key === 'params' || key === 'options' || Object.prototype.hasOwnProperty.call(group, key)) continue;
@@ -45,6 +49,12 @@ export function exposeOptions<O>(group: ParamGroup<O>): ParamGroup<O> {
       set: (v: unknown) => void ((group.options as Record<string, unknown>)[key] = v),
       enumerable: false,
     });
+    const snake = toSnake(key);
+    if (snake === key || Object.prototype.hasOwnProperty.call(group, snake)) continue;
+    const refuse = (): never => {
+      throw new ValueError(`param group option '${snake}' is spelled '${key}' here`);
+    };
+    Object.defineProperty(group, snake, { get: refuse, set: refuse, enumerable: false });
   }
   return group;
 }

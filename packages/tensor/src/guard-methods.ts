@@ -5,9 +5,23 @@
 // may declare fewer parameters than its base passes.
 import { guardArity, maxArguments } from './arity.js';
 
-type AnyClass = abstract new (...args: never[]) => unknown;
+export type AnyClass = abstract new (...args: never[]) => unknown;
 
 const isClass = (v: unknown): v is AnyClass => typeof v === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(v));
+
+/** The classes given, and those each given module namespace exports. */
+export function classesOf(classesOrModules: readonly (AnyClass | object)[]): AnyClass[] {
+  return classesOrModules.flatMap((v) => (isClass(v) ? [v] : Object.values(v).filter(isClass)));
+}
+
+/** Every prototype on the chains of the given classes (unexported bases included), once each. */
+export function prototypesOf(classesOrModules: readonly (AnyClass | object)[]): Set<Record<string, unknown>> {
+  const protos = new Set<Record<string, unknown>>();
+  for (const cls of classesOf(classesOrModules)) {
+    for (let p = cls.prototype as Record<string, unknown> | null; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) protos.add(p);
+  }
+  return protos;
+}
 
 /**
  * Guards the methods named in `names` on the prototype chain (unexported bases included:
@@ -15,12 +29,7 @@ const isClass = (v: unknown): v is AnyClass => typeof v === 'function' && /^clas
  * namespace exports; each function once.
  */
 export function guardMethods(names: readonly string[], classesOrModules: readonly (AnyClass | object)[]): void {
-  const classes = classesOrModules.flatMap((v) => (isClass(v) ? [v] : Object.values(v).filter(isClass)));
-  const protos = new Set<Record<string, unknown>>();
-  for (const cls of classes) {
-    for (let p = cls.prototype as Record<string, unknown> | null; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) protos.add(p);
-  }
-  for (const proto of protos) {
+  for (const proto of prototypesOf(classesOrModules)) {
     const cls = proto.constructor as AnyClass;
     for (const name of names) {
       const desc = Object.getOwnPropertyDescriptor(proto, name);

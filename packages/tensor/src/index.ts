@@ -25,4 +25,5 @@ export { profile, formatProfile, type OpProfileRow, type ProfileReport } from '.
 export { checkOptions } from './options.js';
 export { guardArity, guardAll } from './arity.js';
 export { guardMethods } from './guard-methods.js';
+export { trapPyTorchSpellings } from './pytorch-spellings.js';
 export { zeroGrads, type ZeroGradOptions } from './autograd/zero-grads.js';

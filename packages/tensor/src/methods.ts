@@ -5,6 +5,7 @@ import { registerHook, retainGrad, retainsGrad, type GradHook, type HookHandle }
 import { Device, type DeviceLike } from './device.js';
 import { checkDType, dtypes, type DType } from './dtype.js';
 import { guardArity } from './arity.js';
+import { trapPyTorchSpellings } from './pytorch-spellings.js';
 import { DeviceError, fmtShape, fromNative, ShapeError, ValueError } from './errors.js';
 import { checkOptions } from './options.js';
 import { native } from './native.js';
@@ -804,3 +805,6 @@ for (const name of Object.getOwnPropertyNames(proto)) {
   if (name === 'constructor' || typeof fn !== 'function') continue;
   (proto as unknown as Record<string, unknown>)[name] = guardArity(name, fn as (...args: unknown[]) => unknown);
 }
+
+// x.masked_fill(…), x.grad_fn: refused, naming our spelling (Note [PyTorch spellings]).
+trapPyTorchSpellings([Tensor], { grad_fn: 'gradFn' });

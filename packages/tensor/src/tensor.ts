@@ -6,35 +6,43 @@ import { track } from './memory.js';
 import { native } from './native.js';
 import type { GraphNode } from './autograd/node.js';
 import { formatTensor } from './format.js';
+import { PendingNumber } from './pending-number.js';
 
 export type NestedArray = number | boolean | bigint | NestedArray[];
 
-/** The part of a tensor the GC backstop needs: its handle (null once released). */
+/** The part of a tensor the GC backstop needs: its handle (null once released) and its size. */
 interface Slot {
   handle: NativeHandle | null;
+  bytes: number;
 }
 
 // The backstop for tensors that were never disposed: when a Tensor is garbage-collected, its
 // handle is released. dispose() unregisters, so disposed tensors leave nothing to finalise
 // (Note [handles] in native/src/binding/addon.cc).
 const backstop = new FinalizationRegistry<Slot>((slot) => {
-  awaitingCollection--;
+  awaiting.tensors--;
+  awaiting.bytes -= slot.bytes;
   if (slot.handle !== null) native().release(slot.handle);
 });
 
 // Note [backstop pressure]: finalisers run only when the event loop turns, so a synchronous loop
 // that neither disposes nor scopes its tensors grows without bound (a user trial saw 3.8 GB after
 // 20k steps). The collector cannot be made to run from here; what can be done is to say so, once,
-// when the registered tensors pass a count no training step holds on purpose.
-let awaitingCollection = 0;
-const kPressureWarning = 100_000;
+// when the registered tensors pass a count or a size no training step holds on purpose. The size
+// matters for large tensors: an MLP trial reached 6 GB before its 100k tensors did (views count
+// their storage again, so the bytes are an upper bound).
+const awaiting = { tensors: 0, bytes: 0 };
+const kPressureTensors = 100_000;
+const kPressureBytes = 2 ** 30;
 let warned = false;
-function noteRegistered(): void {
-  if (++awaitingCollection < kPressureWarning || warned) return;
+function noteRegistered(bytes: number): void {
+  awaiting.tensors++;
+  awaiting.bytes += bytes;
+  if (warned || (awaiting.tensors < kPressureTensors && awaiting.bytes < kPressureBytes)) return;
   warned = true;
   process.emitWarning(
-    `${awaitingCollection} tensors were neither disposed nor made in a scope(); the garbage collector frees them only when the event loop turns, ` +
-      'and never in a synchronous loop. Wrap each step in scope(() => …), dispose() what you no longer need, or await between steps.',
+    `${awaiting.tensors} tensors (${(awaiting.bytes / 2 ** 20).toFixed(0)} MiB) were neither disposed nor made in a scope(); the garbage collector frees them only when the event loop turns, ` +
+      'and never in a synchronous loop (itemSync() and dataSync() do not turn it). Wrap each step in scope(() => …), dispose() what you no longer need, or await something each step (await loss.item()).',
     { code: 'NUTSHELL_BACKSTOP_PRESSURE' },
   );
 }
@@ -95,7 +103,7 @@ export class Tensor {
 
   /** @internal Use the creation functions (tensor, zeros …) or ops. */
   constructor(handle: NativeHandle, readonly shape: readonly number[], readonly dtype: DType, device: Device) {
-    this._slot = { handle };
+    this._slot = { handle, bytes: 0 };
     this._device = device;
     if (!track(this)) this.registerBackstop();
   }
@@ -111,7 +119,10 @@ export class Tensor {
 
   /** Called once the handle is gone: a pending tensor is skipped when the list is registered. */
   private leaveBackstop(): void {
-    if (this._backstop === Backstop.registered && backstop.unregister(this)) awaitingCollection--;
+    if (this._backstop === Backstop.registered && backstop.unregister(this)) {
+      awaiting.tensors--;
+      awaiting.bytes -= this._slot.bytes;
+    }
     this._backstop = Backstop.none;
   }
 
@@ -122,9 +133,10 @@ export class Tensor {
       this._backstop = Backstop.none;
       return;
     }
+    this._slot.bytes = this.nbytes;
     backstop.register(this, this._slot, this);
     this._backstop = Backstop.registered;
-    noteRegistered();
+    noteRegistered(this._slot.bytes);
   }
 
   get device(): Device {
@@ -256,9 +268,12 @@ export class Tensor {
   arraySync(): NestedArray {
     return nest(this.dataSync(), this.shape, this.dtype);
   }
-  /** The single value of a one-element tensor. */
-  async item(): Promise<number> {
-    return itemOf(this, await this.data());
+  /** The single value of a one-element tensor (Note [item is a promise]: await it). */
+  item(): Promise<number> {
+    return PendingNumber.of(
+      this.data().then((values) => itemOf(this, values)),
+      'item',
+    );
   }
   itemSync(): number {
     return itemOf(this, this.dataSync());

@@ -65,4 +65,12 @@ describe('GC backstop', () => {
     const scoped = run('scope(() => { add(add(a, a), a); })');
     expect(scoped.stderr).not.toMatch(/NUTSHELL_BACKSTOP_PRESSURE/);
   });
+
+  it('warns by size too: 300 undisposed 4 MiB tensors pass 1 GiB long before 100k tensors', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
+      import { zeros } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      for (let i = 0; i < 300; i++) zeros([1 << 20]);`], { env: process.env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/NUTSHELL_BACKSTOP_PRESSURE.*\d+ tensors \(10\d\d MiB\).*itemSync\(\)/s);
+  });
 });

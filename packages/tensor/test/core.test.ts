@@ -128,6 +128,21 @@ describe('a tensor is not a number', () => {
     expect(`${t}`).toBe(String(t));
     expect('loss ' + t).toContain('0.5');
   });
+
+  it('nor is the promise item() returns (Note [item is a promise]): total += loss.item() built "0[object Promise]"', async () => {
+    const t = tensor([0.5]);
+    let total = 0;
+    expect(() => (total += t.item() as unknown as number)).toThrowError(/^item: returns a Promise, used here as a value; read the number with await t\.item\(\), or t\.itemSync\(\)/);
+    expect(() => (t.item() as unknown as number) < 1).toThrowError(/item: returns a Promise/);
+    expect(() => `${t.item()}`).toThrowError(/item: returns a Promise/);
+    expect(total).toBe(0);
+    // Still an ordinary promise to await and chain; then() hands out plain promises.
+    expect(await t.item()).toBe(0.5);
+    const chained = t.item().then((v) => v * 2);
+    expect(Object.getPrototypeOf(chained)).toBe(Promise.prototype);
+    expect(await chained).toBe(1);
+    await expect(tensor([1, 2]).item()).rejects.toThrowError(/item: expected a tensor with one element, got shape \[2\]/);
+  });
 });
 
 describe('peak memory', () => {

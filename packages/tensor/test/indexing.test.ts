@@ -81,6 +81,17 @@ describe('indexPut (x[...] = value) matches PyTorch, values and gradients to x a
   }
 });
 
+describe('index lists in the forms JavaScript hands out', () => {
+  it('takes integer typed arrays (a Subset\'s indices) and bigints (an int64 read), refusing fractions by kind', async () => {
+    const x = arange(10).mul(2);
+    expect(await index(x, new Int32Array([1, 9, -1])).array()).toEqual([2, 18, 18]);
+    expect(await index(x, [3n, -2n]).array()).toEqual([6, 16]);
+    expect(await index(x, BigInt64Array.from([2n])).array()).toEqual([4]);
+    expect(await indexPut(tensor([0, 0, 0, 0]), [new Uint16Array([1, 3])], 7).array()).toEqual([0, 7, 0, 7]);
+    expect(() => index(x, new Float32Array([1.5]))).toThrowError(/^index: an index list expected integers, got Float32Array \[1\.5\]$/);
+  });
+});
+
 describe('index refusals name what to use instead', () => {
   it('refuses bad specs', () => {
     scope(() => {

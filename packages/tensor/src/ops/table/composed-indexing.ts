@@ -30,7 +30,16 @@ import { expand, permute, reshape, slice, unsqueeze } from './shape.js';
 import { add, mul, where } from './binary.js';
 import { tensorArg } from '../check-args.js';
 
-export type IndexSpec = number | string | null | readonly number[] | Tensor;
+/** An index list: numbers, bigints (what reading an int64 tensor gives) or an integer typed array (a Subset's indices). */
+export type IndexList = readonly (number | bigint)[] | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array;
+export type IndexSpec = number | string | null | IndexList | Tensor;
+
+/** The list as numbers, or null when `spec` is not a list (a typed array of floats is refused by the integer check). */
+function indexList(spec: unknown): number[] | null {
+  if (Array.isArray(spec)) return spec.map((v: unknown) => (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : (v as number)));
+  if (ArrayBuffer.isView(spec) && !(spec instanceof DataView)) return Array.from(spec as unknown as ArrayLike<number | bigint>, Number);
+  return null;
+}
 
 type Resolved = { kind: 'select'; index: number } | { kind: 'slice'; start: number; end: number; step: number } | { kind: 'new' } | { kind: 'tensor'; index: Tensor | readonly number[] };
 
@@ -40,7 +49,8 @@ const END = Number.MAX_SAFE_INTEGER;
 function describe(spec: unknown): string {
   if (spec === undefined) return 'undefined';
   if ((spec as Tensor)?.isTensor) return `a ${(spec as Tensor).dtype} tensor`;
-  return JSON.stringify(spec);
+  if (ArrayBuffer.isView(spec)) return `${spec.constructor.name} [${Array.from(spec as unknown as ArrayLike<unknown>).slice(0, 8).join(', ')}${(spec as unknown as ArrayLike<unknown>).length > 8 ? ', …' : ''}]`;
+  return JSON.stringify(spec, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 }
 
 /** The specs with '...' expanded, each with the input dim it consumes (none for null). */
@@ -63,14 +73,17 @@ function resolve(fn: string, x: Tensor, specs: readonly IndexSpec[]): Resolved[]
       const step = m[3] === undefined ? 1 : Number(m[3]);
       if (step <= 0) throw new ValueError(`${fn}: slice step expected a positive integer (PyTorch has no negative steps; flip reverses), got ${step}`);
       out.push({ kind: 'slice', start: m[1] === undefined ? 0 : Number(m[1]), end: m[2] === undefined ? END : Number(m[2]), step });
-    } else if (Array.isArray(spec) || (spec as Tensor)?.isTensor) {
+    } else if ((spec as Tensor)?.isTensor) {
       const t = spec as Tensor;
-      if (t.isTensor && t.dtype === 'bool') {
+      if (t.dtype === 'bool') {
         throw new DTypeError(`${fn}: a bool mask selects a number of elements that depends on its values: use await maskedSelect(x, mask) to read them, and where(mask, value, x) or x.maskedFill_(mask, value) to write through it`);
       }
-      if (t.isTensor && t.dtype !== 'int64' && t.dtype !== 'int32') throw new DTypeError(`${fn}: an index tensor expected int64 or int32, got ${t.dtype}`);
-      if (Array.isArray(spec) && !spec.every((v) => Number.isInteger(v))) throw new ValueError(`${fn}: an index list expected integers, got ${JSON.stringify(spec)}`);
-      out.push({ kind: 'tensor', index: spec as Tensor | readonly number[] });
+      if (t.dtype !== 'int64' && t.dtype !== 'int32') throw new DTypeError(`${fn}: an index tensor expected int64 or int32, got ${t.dtype}`);
+      out.push({ kind: 'tensor', index: t });
+    } else if (indexList(spec)) {
+      const list = indexList(spec)!;
+      if (!list.every((v) => Number.isInteger(v))) throw new ValueError(`${fn}: an index list expected integers, got ${describe(spec)}`);
+      out.push({ kind: 'tensor', index: list });
     } else throw new ValueError(`${fn}: an index expected an integer, a slice string, null, '...', an index list or tensor, got ${describe(spec)}`);
   }
   return out;

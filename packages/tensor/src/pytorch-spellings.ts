@@ -1,0 +1,47 @@
+// Note [PyTorch spellings]: ported code calls model.state_dict(), opt.zero_grad(),
+// sched.get_last_lr(), x.masked_fill(…), Embedding.from_pretrained(…) — and JavaScript answers
+// "x.state_dict is not a function", or reads opt.param_groups as undefined and goes on (user
+// trials hit each). Every camelCase member of the given classes (prototype chains and statics)
+// gets its snake_case spelling as a getter that refuses, naming ours. Assigning to such a name
+// still works (it becomes an own property), so a subclass's own `this.hidden_size = …` is left
+// alone. Functions of a module namespace (T.no_grad) cannot be trapped this way.
+import { ValueError } from './errors.js';
+import { type AnyClass, classesOf, prototypesOf } from './guard-methods.js';
+
+const snakeOf = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+
+function trap(target: object, owner: string, snake: string, ours: string, isStatic: boolean): void {
+  if (snake in target) return;
+  Object.defineProperty(target, snake, {
+    configurable: true,
+    enumerable: false,
+    get(this: object): never {
+      const cls = isStatic ? owner : (this?.constructor?.name ?? owner);
+      throw new ValueError(`${cls}.${snake}: this API spells it ${ours}`);
+    },
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, snake, { value, writable: true, configurable: true, enumerable: true });
+    },
+  });
+}
+
+/**
+ * Traps the snake_case spelling of every camelCase method and accessor of the given classes (or
+ * of the classes module namespaces export), and `also` on each of their prototypes: PyTorch names
+ * of instance fields, or names that differ by more than case (`{ param_groups: 'paramGroups' }`).
+ */
+export function trapPyTorchSpellings(classesOrModules: readonly (AnyClass | object)[], also: Readonly<Record<string, string>> = {}): void {
+  const camel = (name: string) => /^[a-z][A-Za-z0-9]*[a-z0-9][A-Z]/.test(name);
+  for (const proto of prototypesOf(classesOrModules)) {
+    const owner = (proto.constructor as { name?: string })?.name ?? 'object';
+    for (const name of Object.getOwnPropertyNames(proto)) if (camel(name)) trap(proto, owner, snakeOf(name), name, false);
+    for (const [snake, ours] of Object.entries(also)) trap(proto, owner, snake, ours, false);
+  }
+  for (const cls of classesOf(classesOrModules)) {
+    for (let c: object | null = cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+      for (const name of Object.getOwnPropertyNames(c)) {
+        if (camel(name) && typeof (c as Record<string, unknown>)[name] === 'function') trap(c, (c as { name: string }).name, snakeOf(name), name, true);
+      }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// Note [PyTorch spellings]: snake_case names of our camelCase members are refused, naming ours;
+// assignments to them still make ordinary properties.
+import { describe, expect, it } from 'vitest';
+import { ValueError, randn, trapPyTorchSpellings } from '../src/index.js';
+
+describe('PyTorch spellings', () => {
+  it('x.masked_fill, x.requires_grad_, x.grad_fn, x.is_leaf name the spelling here', () => {
+    const x = randn([2, 2]);
+    const names = (x as unknown) as Record<string, () => unknown>;
+    expect(() => names.masked_fill!(x.gt(0), 1)).toThrowError(/^Tensor\.masked_fill: this API spells it maskedFill$/);
+    expect(() => names.requires_grad_!()).toThrowError(/^Tensor\.requires_grad_: this API spells it requiresGrad_$/);
+    expect(() => names.grad_fn).toThrowError(/spells it gradFn/);
+    expect(() => names.is_leaf).toThrowError(ValueError);
+    // Our own names are untouched, and snake_case names we also have (add_) stay ours.
+    expect(x.maskedFill(x.gt(0), 1).shape).toEqual([2, 2]);
+    expect(typeof names.add_).toBe('function');
+  });
+
+  it('an assignment makes an own property; statics and extra names are trapped; own snake_case members stay', () => {
+    class Base {
+      static fromThing(): Base {
+        return new Base();
+      }
+      paramGroups = [1];
+      stateDict(): number {
+        return 1;
+      }
+      load_it(): number {
+        return 2;
+      }
+    }
+    class Child extends Base {}
+    trapPyTorchSpellings([Child], { param_groups: 'paramGroups' });
+    const c = new Child() as unknown as Record<string, unknown>;
+    expect(() => c.state_dict).toThrowError(/^Child\.state_dict: this API spells it stateDict$/);
+    expect(() => c.param_groups).toThrowError(/^Child\.param_groups: this API spells it paramGroups$/);
+    expect(() => (Child as unknown as Record<string, unknown>).from_thing).toThrowError(/^Base\.from_thing: this API spells it fromThing$/);
+    expect((c.load_it as () => number)()).toBe(2);
+    c.state_dict = 5;
+    expect(c.state_dict).toBe(5);
+    expect(() => (new Child() as unknown as Record<string, unknown>).state_dict).toThrowError(ValueError);
+  });
+});
