@@ -5,7 +5,7 @@
 //   t2dGroups: F.conv_transpose2d(x[1,4,5,5], w[4,1,3,3](.53,.2), None, padding=2, groups=2, dilation=2)
 //   t1d:       F.conv_transpose1d(x[2,3,6], w[3,2,4](.53,.2), b[2](1.1,.3), stride=3, padding=1, output_padding=2), upstream seq(.71,.4)
 import { describe, expect, it } from 'vitest';
-import { convTranspose1d, convTranspose2d, memory, narrow, scope, tensor, type Tensor } from '../src/index.js';
+import { convTranspose1d, convTranspose2d, memory, narrow, profile, randn, scope, tensor, type Tensor } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
 
 const seq = (shape: number[], a = 0.37, b = 0.1, requiresGrad = false): Tensor =>
@@ -70,6 +70,31 @@ describe('convTranspose2d', () => {
       expect(y.shape).toEqual(cropped.shape);
       expectClose(y.dataSync(), cropped.dataSync(), 1e-6, 1e-6);
     });
+  });
+
+  it('of a 1x1 input (a generator from its noise) is one GEMM, with the convolution\'s values and gradients (Note [transposed convolution of one pixel])', async () => {
+    scope(() => {
+      const run = (algo: 'auto' | 'heuristic', shape: number[]) => {
+        const x = seq(shape, 0.37, 0.1, true);
+        const w = seq([5, 3, 4, 2], 0.53, 0.2, true);
+        const b = seq([3], 1.1, 0.3, true);
+        const y = convTranspose2d(x, w, b, { stride: 3, algo });
+        y.backward(seq(y.shape, 0.71, 0.4));
+        return { shape: y.shape, y: y.dataSync(), gx: x.grad!.dataSync(), gw: w.grad!.dataSync(), gb: b.grad!.dataSync() };
+      };
+      for (const shape of [[6, 5, 1, 1], [5, 1, 1]]) {
+        const fast = run('auto', shape);
+        const conv = run('heuristic', shape);
+        expect(fast.shape).toEqual(shape.length === 4 ? [6, 3, 4, 2] : [3, 4, 2]);
+        expect(conv.shape).toEqual(fast.shape);
+        for (const k of ['y', 'gx', 'gw', 'gb'] as const) expectClose(fast[k], conv[k], 1e-5, 1e-5, k);
+      }
+    });
+    const ops = async (options: { padding?: number; algo?: 'heuristic' }) =>
+      (await profile(() => scope(() => void convTranspose2d(randn([2, 5, 1, 1]), randn([5, 3, 4, 4]), null, options).dataSync()))).ops.map((r) => r.op);
+    expect(await ops({})).toEqual(['matmul', 'randn', 'reshape']);
+    expect(await ops({ algo: 'heuristic' })).toContain('conv2dBackwardData');
+    expect(await ops({ padding: 1 })).toContain('conv2dBackwardData');
   });
 
   it('refuses bad arguments, naming the option and what it expected', () => {
