@@ -27,3 +27,4 @@ export { guardArity, guardAll } from './arity.js';
 export { guardMethods } from './guard-methods.js';
 export { trapPyTorchSpellings } from './pytorch-spellings.js';
 export { zeroGrads, type ZeroGradOptions } from './autograd/zero-grads.js';
+export { defineFunction, type FunctionContext, type FunctionSpec, type CustomFunction } from './autograd/function.js';

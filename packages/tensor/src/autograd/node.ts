@@ -65,7 +65,7 @@ export class GraphNode {
     this.checkVersions('output', this.savedOutputs, this.outputVersions);
   }
 
-  private checkVersions(kind: string, saved: (Tensor | null)[], versions: number[]): void {
+  protected checkVersions(kind: string, saved: readonly (Tensor | null)[], versions: readonly number[]): void {
     saved.forEach((t, i) => {
       if (!t || t.version.n === versions[i]) return;
       throw new ValueError(

@@ -262,17 +262,24 @@ function record(decl: OpDecl<any>, inputs: readonly Tensor[], attrs: Record<stri
   const savedOutputs = outputs.map((t, i) => (keepOutputs.includes(i) ? internal(t) : null));
   // Hidden outputs (workspaces, reserves) live on only as saved tensors of the node.
   for (let i = visible; i < outputs.length; i++) outputs[i].dispose();
-  const next: Edge[] = inputs.map((t, i) => {
-    if (!t.requiresGrad || inputSpec(decl, i).differentiable === false) return null;
-    return t.gradFn ? { node: t.gradFn, index: t.outputIndex } : { leaf: t.gradLeaf ?? t };
-  });
-  const node = new GraphNode(decl, attrs, inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })), next, visible, savedInputs, savedOutputs);
-  for (const e of next) if (e && 'node' in e) e.node.hold(); // Note [graph lifetime]
-  for (let i = 0; i < visible; i++) {
-    if (outputs[i].dtype !== 'float32') continue;
-    outputs[i].gradFn = node;
-    outputs[i].outputIndex = i;
-    outputs[i].setRequiresGrad(true);
+  const next: Edge[] = inputs.map((t, i) => (inputSpec(decl, i).differentiable === false ? null : edgeOf(t)));
+  connect(new GraphNode(decl, attrs, inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })), next, visible, savedInputs, savedOutputs), outputs.slice(0, visible));
+}
+
+/** Where a gradient for `t` goes: its node's output, its leaf, or nowhere. */
+export function edgeOf(t: Tensor): Edge {
+  if (!t.requiresGrad) return null;
+  return t.gradFn ? { node: t.gradFn, index: t.outputIndex } : { leaf: t.gradLeaf ?? t };
+}
+
+/** Makes `node` the gradFn of its float32 outputs (null: not differentiable) and holds what it reaches (Note [graph lifetime]). */
+export function connect(node: GraphNode, outputs: readonly (Tensor | null)[]): void {
+  for (const e of node.next) if (e && 'node' in e) e.node.hold();
+  outputs.forEach((t, i) => {
+    if (!t || t.dtype !== 'float32') return;
+    t.gradFn = node;
+    t.outputIndex = i;
+    t.setRequiresGrad(true);
     node.hold();
-  }
+  });
 }
