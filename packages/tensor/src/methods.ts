@@ -6,6 +6,7 @@ import { Device, type DeviceLike } from './device.js';
 import { checkDType, dtypes, type DType } from './dtype.js';
 import { guardArity } from './arity.js';
 import { trapPyTorchSpellings } from './pytorch-spellings.js';
+import { trapDataHabit } from './data-habit.js';
 import { DeviceError, fmtShape, fromNative, ShapeError, ValueError } from './errors.js';
 import { checkOptions } from './options.js';
 import { native } from './native.js';
@@ -808,3 +809,5 @@ for (const name of Object.getOwnPropertyNames(proto)) {
 
 // x.masked_fill(…), x.grad_fn: refused, naming our spelling (Note [PyTorch spellings]).
 trapPyTorchSpellings([Tensor], { grad_fn: 'gradFn' });
+// p.data.mul_(…): refused naming what to write (Note [p.data]).
+trapDataHabit(proto, ['shape', 'dtype', 'grad', 'gradFn']);

@@ -16,6 +16,15 @@ describe('PyTorch spellings', () => {
     expect(typeof names.add_).toBe('function');
   });
 
+  it("p.data.mul_(…), PyTorch's EMA idiom, names what to write (Note [p.data]); data() still reads", async () => {
+    const p = randn([3]);
+    const read = p.data as unknown as Record<string, unknown>;
+    expect(() => read.mul_).toThrowError(/^t\.data\.mul_: data\(\) reads the values here \(await t\.data\(\)\); PyTorch's t\.data is t\.detach\(\), or write in place under noGrad\(\(\) => t\.mul_\(…\)\)$/);
+    expect(() => read.shape).toThrowError(/^t\.data\.shape: .* is t\.detach\(\)$/);
+    expect((await p.data()).length).toBe(3);
+    expect(p.data.name).toBe('data');
+  });
+
   it('an assignment makes an own property; statics and extra names are trapped; own snake_case members stay', () => {
     class Base {
       static fromThing(): Base {
