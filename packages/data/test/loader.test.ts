@@ -67,6 +67,17 @@ describe('batching and the default collate', () => {
     expect(() => new DataLoader({} as Dataset<number>)).toThrow(/expected a dataset/);
   });
 
+  it('a for loop without await is told to await (a user trial: "loader is not a function or its return value is not iterable")', () => {
+    const loader = new DataLoader(range(4), { batchSize: 2 });
+    expect(() => {
+      for (const b of loader as unknown as Iterable<unknown>) void b;
+    }).toThrow(ValueError);
+    expect(() => [...(loader as unknown as Iterable<unknown>)]).toThrow(/^DataLoader: iterate it with for await \(const batch of loader\): batches are made asynchronously$/);
+    // Not a key, and the loader still iterates asynchronously from its first epoch.
+    expect(Object.keys(loader)).not.toContain(String(Symbol.iterator));
+    expect(loader.epoch).toBe(0);
+  });
+
   it('an error in the dataset ends the loop with that error', async () => {
     const bad: Dataset<number> = { length: 6, get: (i) => { if (i === 3) throw new ValueError('bad sample 3'); return i; } };
     await expect(all(new DataLoader(bad, { batchSize: 2 }))).rejects.toThrow('bad sample 3');

@@ -7,15 +7,40 @@ import {
   type DeviceLike, type RawTensor, type SafetensorsFile, type Tensor,
 } from '@nutshell/tensor';
 import { Module } from './module.js';
+import { trackSave } from './pending-saves.js';
+import { describeStateValue, isTensorValue } from './state-values.js';
 
 export type StateDict = Map<string, Tensor>;
+
+/** Why a value that is not a tensor cannot go in the file, and what does (a checkpoint of several parts, an epoch). */
+function notATensor(name: string, v: unknown): string {
+  const got = describeStateValue(v);
+  if (v instanceof Map || (typeof v === 'object' && v !== null && !Array.isArray(v) && !isTensorValue(v) && !got.includes('structuredClone'))) {
+    // PyTorch's torch.save({'model': …, 'optimizer': …, 'epoch': …}) habit: safetensors holds one flat
+    // dict of tensors, so a nested one is refused rather than flattened under names of our own.
+    return (
+      `save: '${name}' expected a tensor, got ${got} (a nested state dict): save each part to its own file ` +
+      `(save(model, path), saveOptimizer(optimizer, path) from @nutshell/optim), or flatten it under a prefix ` +
+      `(Object.fromEntries([...model.stateDict()].map(([k, t]) => ['${name}.' + k, t]))); plain values go in the metadata argument`
+    );
+  }
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint') {
+    return `save: '${name}' expected a tensor, got ${got}: plain values go in the metadata argument, as text (save(state, path, { ${name}: '${String(v)}' }))`;
+  }
+  return `save: '${name}' expected a tensor, got ${got}`;
+}
 
 /**
  * Saves a state dict (a Map, a plain object of tensors, or a module's) as safetensors, creating
  * the folder if needed. The values are those at the call, all of them (readTogether: training
- * that goes on meanwhile does not reach the file); they are read without blocking the event loop.
+ * that goes on meanwhile does not reach the file); they are read without blocking the event loop,
+ * so await it: a process that exits first writes nothing (and says so, Note [pending saves]).
  */
-export async function save(state: StateDict | Record<string, Tensor> | Module, path: string, metadata: Record<string, string> = {}): Promise<void> {
+export function save(state: StateDict | Record<string, Tensor> | Module, path: string, metadata: Record<string, string> = {}): Promise<void> {
+  return trackSave(String(path), () => saveNow(state, path, metadata));
+}
+
+async function saveNow(state: StateDict | Record<string, Tensor> | Module, path: string, metadata: Record<string, string>): Promise<void> {
   const dict: Iterable<[string, Tensor]> =
     state instanceof Module ? state.stateDict() : state instanceof Map ? state : typeof state === 'object' && state !== null ? Object.entries(state) : [];
   if (!(state instanceof Module) && !(state instanceof Map) && (typeof state !== 'object' || state === null)) {
@@ -24,7 +49,7 @@ export async function save(state: StateDict | Record<string, Tensor> | Module, p
   checkSafetensorsMetadata('save', metadata);
   const named = [...dict];
   for (const [name, t] of named) {
-    if (!(t as Tensor | null)?.isTensor) throw new DataError(`save: '${name}' expected a tensor, got ${t === null ? 'null' : typeof t}`);
+    if (!isTensorValue(t)) throw new DataError(notATensor(name, t));
     if (t.isDisposed) throw new DataError(`save: tensor '${name}' has been disposed`);
   }
   const values = await readTogether(named.map(([, t]) => t));

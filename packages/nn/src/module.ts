@@ -4,6 +4,7 @@
 // (running statistics) are tensors named with registerBuffer. stateDict() keys are PyTorch's.
 import { Device, ShapeError, ValueError, copyInto, fmtShape, keep, noGrad, sameShape, scope, zeroGrads, type DeviceLike, type Tensor, type ZeroGradOptions } from '@nutshell/tensor';
 import { Parameter, isParameter } from './parameter.js';
+import { describeStateValue, isTensorValue } from './state-values.js';
 
 const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && (v as { isTensor?: boolean }).isTensor === true;
 
@@ -365,7 +366,7 @@ export abstract class Module {
     for (const [k, dst] of own) {
       const src = given.get(k);
       if (src === undefined) continue;
-      if (src === null || !src.isTensor) throw new ValueError(`loadStateDict: '${k}' expected a Tensor, got ${src === null ? 'null' : Array.isArray(src) ? 'an array' : typeof src}`);
+      if (!isTensorValue(src)) throw new ValueError(`loadStateDict: '${k}' expected a Tensor, got ${describeStateValue(src)}`);
       if (!sameShape(src.shape, dst.shape)) {
         mismatches.push(`'${k}' has shape ${fmtShape(src.shape)} in the state dict but ${fmtShape(dst.shape)} in the model`);
       }

@@ -10,6 +10,7 @@
 // the order of the batch, so gradients and both devices come with them; with one length the call
 // is the plain one.
 import { cat, checkOptions, fmtShape, indexSelect, narrow, pad, sameShape, select, stack, tensor, transpose, where, ShapeError, Tensor, ValueError, scope } from '@nutshell/tensor';
+import { namedTuple, type NamedTuple } from './named-tuple.js';
 
 /** A padded batch of sequences and their lengths, as a recurrent layer's input (Note [packed sequences]). */
 export class PackedSequence {
@@ -90,14 +91,35 @@ export function padSequence(sequences: readonly Tensor[], options: PadSequenceOp
   return stack(padded, options.batchFirst ? 0 : 1);
 }
 
-function lengthsOf(op: string, lengths: readonly number[] | Tensor, batch: number, longest: number): number[] {
-  const list = lengths instanceof Tensor ? Array.from(lengths.dataSync() as ArrayLike<number | bigint>, Number) : lengths;
-  if (!Array.isArray(list) && !(lengths instanceof Tensor)) throw new ValueError(`${op}: lengths expected an array of numbers or a tensor, got ${typeof lengths}`);
+/**
+ * Sequence lengths as PyTorch takes them: a list, a tensor, or what reading an int64 tensor
+ * gives — a BigInt64Array, or bigints in a list ([3n, 2n]) — and any other typed array.
+ */
+export type Lengths = readonly (number | bigint)[] | Tensor | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return `a string ('${v}')`;
+  if (typeof v !== 'object') return typeof v;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null ? 'a plain object' : `a ${proto.constructor.name}`;
+}
+
+function lengthsOf(op: string, lengths: Lengths, batch: number, longest: number): number[] {
+  let list: readonly unknown[];
+  if (lengths instanceof Tensor) list = Array.from(lengths.dataSync() as ArrayLike<number | bigint>);
+  else if (Array.isArray(lengths)) list = lengths;
+  else if (ArrayBuffer.isView(lengths) && !(lengths instanceof DataView)) list = Array.from(lengths as ArrayLike<number | bigint>);
+  else throw new ValueError(`${op}: lengths expected an array of integers, a typed array or a tensor, got ${describe(lengths)}`);
   if (list.length !== batch) throw new ShapeError(`${op}: lengths has ${list.length} entries but the batch has ${batch} sequences`);
-  list.forEach((l, i) => {
-    if (!Number.isInteger(l) || l < 1 || l > longest) throw new ValueError(`${op}: lengths[${i}] expected an integer from 1 to ${longest} (the padded length), got ${l}`);
+  return list.map((l, i) => {
+    // An int64 tensor reads back as bigints; within the padded length they are exact as numbers.
+    const n = typeof l === 'bigint' && l >= 1n && l <= BigInt(longest) ? Number(l) : l;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > longest) {
+      throw new ValueError(`${op}: lengths[${i}] expected an integer from 1 to ${longest} (the padded length), got ${typeof l === 'bigint' ? `${l}n` : typeof l === 'number' ? l : describe(l)}`);
+    }
+    return n;
   });
-  return [...list];
 }
 
 /**
@@ -105,11 +127,14 @@ function lengthsOf(op: string, lengths: readonly number[] | Tensor, batch: numbe
  * and each sequence's length. enforceSorted (default true, as PyTorch) asks for decreasing
  * lengths; false takes them in any order (nothing is reordered here, so it costs nothing).
  */
-export function packPaddedSequence(input: Tensor, lengths: readonly number[] | Tensor, options: { batchFirst?: boolean; enforceSorted?: boolean } = {}): PackedSequence {
+export function packPaddedSequence(input: Tensor, lengths: Lengths, options: { batchFirst?: boolean; enforceSorted?: boolean } = {}): PackedSequence {
   checkOptions('packPaddedSequence', options, ['batchFirst', 'enforceSorted']);
   if (!(input instanceof Tensor)) throw new ValueError(`packPaddedSequence: input expected a Tensor, got ${input === null ? 'null' : typeof input}`);
   if (input.shape.length < 2) throw new ShapeError(`packPaddedSequence: input expected at least 2 dimensions ([T, batch, …] or [batch, T, …] with batchFirst), got ${fmtShape(input.shape)}`);
   const timeMajor = options.batchFirst ? transpose(input, 0, 1) : input;
+  // As PyTorch ("Cannot pack empty tensors"): nothing to run a layer on, and no longest length.
+  if (timeMajor.shape[1] === 0) throw new ShapeError(`packPaddedSequence: cannot pack an empty batch: input ${fmtShape(input.shape)} has no sequences (dim ${options.batchFirst ? 0 : 1})`);
+  if (timeMajor.shape[0] === 0) throw new ShapeError(`packPaddedSequence: cannot pack empty sequences: input ${fmtShape(input.shape)} has a padded length of 0 (dim ${options.batchFirst ? 1 : 0})`);
   const list = lengthsOf('packPaddedSequence', lengths, timeMajor.shape[1], timeMajor.shape[0]);
   if ((options.enforceSorted ?? true) && list.some((l, i) => i > 0 && l > list[i - 1])) {
     throw new ValueError(`packPaddedSequence: lengths expected in decreasing order when enforceSorted is true (pass enforceSorted: false for any order), got [${list.join(', ')}]`);
@@ -121,14 +146,19 @@ export function packPaddedSequence(input: Tensor, lengths: readonly number[] | T
 /** torch.nn.utils.rnn.pack_sequence: a list of [Lᵢ, …] sequences, packed. */
 export function packSequence(sequences: readonly Tensor[], options: { enforceSorted?: boolean } = {}): PackedSequence {
   checkOptions('packSequence', options, ['enforceSorted']);
+  if (Array.isArray(sequences) && sequences.length === 0) throw new ValueError('packSequence: cannot pack an empty batch: sequences is an empty array');
   return packPaddedSequence(padSequence(sequences), sequences.map((s) => s.shape[0]), options);
 }
 
+/** padPackedSequence's result: PyTorch's (padded, lengths), that also reads as { padded, lengths }. */
+export type PaddedResult = NamedTuple<readonly [padded: Tensor, lengths: Tensor], { padded: Tensor; lengths: Tensor }>;
+
 /**
- * torch.nn.utils.rnn.pad_packed_sequence: → { padded [T, batch, …] ([batch, T, …] with batchFirst),
- * lengths (int64) }, paddingValue past each end, T = totalLength when given.
+ * torch.nn.utils.rnn.pad_packed_sequence: → [padded, lengths], also { padded, lengths }: padded
+ * [T, batch, …] ([batch, T, …] with batchFirst), lengths int64; paddingValue past each end,
+ * T = totalLength when given.
  */
-export function padPackedSequence(sequence: PackedSequence, options: { batchFirst?: boolean; paddingValue?: number; totalLength?: number } = {}): { padded: Tensor; lengths: Tensor } {
+export function padPackedSequence(sequence: PackedSequence, options: { batchFirst?: boolean; paddingValue?: number; totalLength?: number } = {}): PaddedResult {
   checkOptions('padPackedSequence', options, ['batchFirst', 'paddingValue', 'totalLength']);
   if (!(sequence instanceof PackedSequence)) throw new ValueError(`padPackedSequence: sequence expected a PackedSequence (from packPaddedSequence or a recurrent layer), got ${sequence === null ? 'null' : typeof sequence}`);
   const { padded: x, lengths } = sequence;
@@ -141,7 +171,9 @@ export function padPackedSequence(sequence: PackedSequence, options: { batchFirs
   );
   let padded = where(within, x, options.paddingValue ?? 0);
   if (total > T) padded = pad(padded, [...new Array<number>(2 * (x.shape.length - 1)).fill(0), 0, total - T], { value: options.paddingValue ?? 0 });
-  return { padded: options.batchFirst ? transpose(padded, 0, 1) : padded, lengths: tensor([...lengths], { dtype: 'int64' }) };
+  const out = options.batchFirst ? transpose(padded, 0, 1) : padded;
+  const counts = tensor([...lengths], { dtype: 'int64' });
+  return namedTuple([out, counts] as const, { padded: out, lengths: counts });
 }
 
 export interface RecurrentResult {

@@ -116,7 +116,49 @@ describe('safetensors checkpoints', () => {
     const back = load(path);
     expect([...back.keys()].sort()).toEqual(['a', 'b']);
     expect(Array.from(back.get('a')!.dataSync())).toEqual([1, 2]);
-    await expect(save({ a: 3 } as never, path)).rejects.toThrow(/^save: 'a' expected a tensor, got number$/);
+    await expect(save({ a: 3 } as never, path)).rejects.toThrow(/^save: 'a' expected a tensor, got a number \(3\): plain values go in the metadata argument, as text \(save\(state, path, \{ a: '3' \}\)\)$/);
+  });
+
+  it("refuses a PyTorch-style nested checkpoint by key, pointing to what works (a user trial: \"'model' expected a tensor, got object\")", async () => {
+    const dir = tmp();
+    const path = join(dir, 'ckpt.safetensors');
+    const m = new Linear(2, 2);
+    const optimizerState = { state: {}, paramGroups: [{ lr: 0.1, params: [0, 1] }] }; // what an optimiser's stateDict() is
+    await expect(save({ model: m.stateDict(), optimizer: optimizerState, epoch: 3 } as never, path)).rejects.toThrow(
+      /^save: 'model' expected a tensor, got a Map \(a nested state dict\): save each part to its own file \(save\(model, path\), saveOptimizer\(optimizer, path\) from @nutshell\/optim\), or flatten it under a prefix \(Object.fromEntries\(\[...model.stateDict\(\)\].map\(\(\[k, t\]\) => \['model.' \+ k, t\]\)\)\); plain values go in the metadata argument$/,
+    );
+    await expect(save({ optimizer: optimizerState } as never, path)).rejects.toThrow(/^save: 'optimizer' expected a tensor, got a plain object \(a nested state dict\)/);
+    await expect(save({ epoch: 3 } as never, path)).rejects.toThrow(/^save: 'epoch' expected a tensor, got a number \(3\): plain values go in the metadata argument, as text \(save\(state, path, \{ epoch: '3' \}\)\)$/);
+    await expect(save(structuredClone(m.stateDict()), path)).rejects.toThrow(/^save: 'weight' expected a tensor, got a plain object \(structuredClone does not copy tensors/);
+    expect(existsSync(path)).toBe(false);
+    // The flattening the message suggests, with the epoch as metadata, is a file PyTorch reads as one dict.
+    await save(Object.fromEntries([...m.stateDict()].map(([k, t]) => ['model.' + k, t])), path, { epoch: '3' });
+    expect([...load(path).keys()].sort()).toEqual(['model.bias', 'model.weight']);
+    expect(loadMetadata(path).epoch).toBe('3');
+  });
+
+  it('says on stderr when the process exits with a save still in flight (a user trial: save(); process.exit(0) wrote nothing, silently)', async () => {
+    const dir = tmp();
+    const run = (body: string) => {
+      const script = `
+        import { Linear, save } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+        const m = new Linear(64, 64);
+        ${body}
+      `;
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      return new Promise<{ code: number | null; stderr: string }>((resolve) => child.once('close', (code) => resolve({ code, stderr })));
+    };
+    const lost = join(dir, 'lost.safetensors');
+    const unawaited = await run(`save(m, ${JSON.stringify(lost)}); save(m, ${JSON.stringify(join(dir, 'lost2.safetensors'))}); process.exit(0);`);
+    expect(unawaited.code).toBe(0);
+    expect(unawaited.stderr).toContain(`(nutshell) Warning: the process exited with 2 save() calls still in flight; not written: ${lost}, ${join(dir, 'lost2.safetensors')}. Await each save before the process ends (await save(model, path)).`);
+    expect(existsSync(lost)).toBe(false);
+    const kept = join(dir, 'kept.safetensors');
+    const awaited = await run(`await save(m, ${JSON.stringify(kept)}); process.exit(0);`);
+    expect(awaited.stderr).not.toContain('still in flight');
+    expect(existsSync(kept)).toBe(true);
   });
 
   it('refuses metadata that is not text before writing (a number made a file nobody could read)', async () => {

@@ -144,11 +144,48 @@ describe('layer arguments (found by a user trial)', () => {
   });
 
   it('check positional arguments when the layer is made (a user trial: ELU({ alpha: 2 }) failed only at forward)', () => {
-    expect(() => new nn.ELU({ alpha: 2 } as never)).toThrow(/^ELU: alpha expected a number, got an object \(alpha\); this argument is positional$/);
+    expect(() => new nn.ELU({ alpha: 2 } as never)).toThrow(/^ELU: alpha is positional: new ELU\(2\)$/);
     expect(() => new nn.LeakyReLU('0.2' as never)).toThrow(/^LeakyReLU: negativeSlope expected a number, got '0.2'$/);
-    expect(() => new nn.Softmax({ dim: 1 } as never)).toThrow(/^Softmax: dim expected an integer, got an object \(dim\)/);
+    expect(() => new nn.Softmax({ dim: 1 } as never)).toThrow(/^Softmax: dim is positional: new Softmax\(1\)$/);
     expect(() => new nn.Flatten(1.5)).toThrow(/^Flatten: startDim expected an integer, got 1.5$/);
     expect(() => (new nn.ReLU().forward as (...a: unknown[]) => unknown)(tensor([1]), true)).toThrow(/^ReLU.forward: takes at most 1 argument, got 2/);
+  });
+
+  it("refuse an options object where the numbers are positional, writing the call that works (a user trial: new Dropout({ p: 0.2 }) said 'got [object Object]')", () => {
+    const refusals: [() => unknown, string][] = [
+      [() => new nn.Dropout({ p: 0.2 } as never), 'Dropout: p is positional: new Dropout(0.2)'],
+      [() => new nn.Dropout2d({ p: 0.3 } as never), 'Dropout2d: p is positional: new Dropout2d(0.3)'],
+      [() => new nn.Linear({ inFeatures: 4, outFeatures: 2, bias: false } as never, undefined as never), 'Linear: inFeatures is positional: new Linear(4, 2, { bias: false })'],
+      [() => new nn.Conv2d(1, 8, { kernelSize: 3, padding: 1 } as never), 'Conv2d: kernelSize is positional: new Conv2d(1, 8, 3, { padding: 1 })'],
+      [() => new nn.ConvTranspose1d({ in_channels: 2 } as never, 1, 1), 'ConvTranspose1d: inChannels is positional: new ConvTranspose1d(inChannels, outChannels, kernelSize, { in_channels: 2 })'],
+      [() => new nn.LSTM({ inputSize: 2, hiddenSize: 3, numLayers: 2 } as never, undefined as never), 'LSTM: inputSize is positional: new LSTM(2, 3, { numLayers: 2 })'],
+      [() => new nn.GRUCell({ inputSize: 2, hiddenSize: 3 } as never, undefined as never), 'GRUCell: inputSize is positional: new GRUCell(2, 3)'],
+      [() => new nn.BatchNorm2d({ numFeatures: 16 } as never), 'BatchNorm2d: numFeatures is positional: new BatchNorm2d(16)'],
+      [() => new nn.InstanceNorm1d({ numFeatures: 4, affine: true } as never), 'InstanceNorm1d: numFeatures is positional: new InstanceNorm1d(4, { affine: true })'],
+      [() => new nn.LayerNorm({ normalizedShape: [4, 4] } as never), 'LayerNorm: normalizedShape is positional: new LayerNorm([4, 4])'],
+      [() => new nn.GroupNorm({ numGroups: 2, numChannels: 4 } as never, undefined as never), 'GroupNorm: numGroups is positional: new GroupNorm(2, 4)'],
+      [() => new nn.RMSNorm({ normalizedShape: 8 } as never), 'RMSNorm: normalizedShape is positional: new RMSNorm(8)'],
+      [() => new nn.Embedding({ numEmbeddings: 10, embeddingDim: 3 } as never, undefined as never), 'Embedding: numEmbeddings is positional: new Embedding(10, 3)'],
+      [() => new nn.MultiheadAttention(8, { numHeads: 2 } as never), 'MultiheadAttention: numHeads is positional: new MultiheadAttention(8, 2)'],
+      [() => new nn.TransformerEncoderLayer({ dModel: 8, nhead: 2 } as never, undefined as never), 'TransformerEncoderLayer: dModel is positional: new TransformerEncoderLayer(8, 2)'],
+      [() => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2), { numLayers: 2 } as never), 'TransformerEncoder: numLayers is positional: new TransformerEncoder(encoderLayer, 2)'],
+      [() => new nn.MaxPool2d({ kernelSize: 2, stride: 2 } as never), 'MaxPool2d: kernelSize is positional: new MaxPool2d(2, { stride: 2 })'],
+      [() => new nn.AvgPool1d({ kernelSize: 3 } as never), 'AvgPool1d: kernelSize is positional: new AvgPool1d(3)'],
+      [() => new nn.AdaptiveAvgPool2d({ outputSize: 1 } as never), 'AdaptiveAvgPool2d: outputSize is positional: new AdaptiveAvgPool2d(1)'],
+      [() => new nn.AdaptiveMaxPool1d({ outputSize: 4 } as never), 'AdaptiveMaxPool1d: outputSize is positional: new AdaptiveMaxPool1d(4)'],
+      [() => new nn.PixelShuffle({ upscaleFactor: 2 } as never), 'PixelShuffle: upscaleFactor is positional: new PixelShuffle(2)'],
+      [() => new nn.ZeroPad2d({ padding: 1 } as never), 'ZeroPad2d: padding is positional: new ZeroPad2d(1)'],
+      [() => new nn.ConstantPad1d({ padding: 2, value: 3.5 } as never, undefined as never), 'ConstantPad1d: padding is positional: new ConstantPad1d(2, 3.5)'],
+      [() => new nn.Unflatten(1, { unflattenedSize: [2, 2] } as never), 'Unflatten: unflattenedSize is positional: new Unflatten(1, [2, 2])'],
+      [() => new nn.LeakyReLU({ negativeSlope: 0.2 } as never), 'LeakyReLU: negativeSlope is positional: new LeakyReLU(0.2)'],
+      [() => new nn.Softplus({ beta: 2 } as never), 'Softplus: beta is positional: new Softplus(2, threshold)'],
+      [() => new nn.Hardtanh(-2, { maxVal: 2 } as never), 'Hardtanh: maxVal is positional: new Hardtanh(-2, 2)'],
+      [() => new nn.GELU({ approximate: 'tanh' } as never), "GELU: approximate is positional: new GELU('tanh')"],
+      [() => new nn.PReLU({ numParameters: 3 } as never), 'PReLU: numParameters is positional: new PReLU(3, init)'],
+    ];
+    for (const [make, message] of refusals) expect(make, message).toThrow(new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    // Not an options object: a tensor or an array where a number goes keeps its own message.
+    expect(() => new nn.Flatten(1.5)).toThrow(/^Flatten: startDim expected an integer, got 1.5$/);
   });
 
   it('blame the input, not the weights, when its width is wrong', () => {

@@ -153,6 +153,22 @@ describe('container and state dict arguments (found by a user trial)', () => {
     expect(() => new Sequential(new Linear(4, 3), 'relu' as never)).toThrow(/^Sequential: argument 1 expected a Module, got "relu"$/);
     expect(() => new Linear(1, 1).loadStateDict({ weight: [[1]] } as never, { strict: false })).toThrow(/^loadStateDict: 'weight' expected a Tensor, got an array$/);
   });
+
+  it('refuses a structuredClone of a state dict by key, saying what copies tensors (a user trial: "src.to is not a function")', () => {
+    scope(() => {
+      const model = new Linear(2, 3);
+      const before = Array.from(model.weight.dataSync());
+      const cloned = structuredClone(model.stateDict());
+      expect(() => model.loadStateDict(cloned)).toThrow(
+        /^loadStateDict: 'weight' expected a Tensor, got a plain object \(structuredClone does not copy tensors: use model.clone\(\) or map each value with t.clone\(\)\)$/,
+      );
+      expect(Array.from(model.weight.dataSync())).toEqual(before); // refused before anything was copied
+      // What the message points to works.
+      const copies = new Map([...model.stateDict()].map(([k, t]) => [k, t.clone()]));
+      expect(model.loadStateDict(copies)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+      expect(() => model.loadStateDict({ weight: { a: 1 }, bias: 3 } as never)).toThrow(/^loadStateDict: 'weight' expected a Tensor, got a plain object$/);
+    });
+  });
 });
 
 describe('PyTorch habits from the transfer-learning trial', () => {

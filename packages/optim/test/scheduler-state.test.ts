@@ -54,6 +54,57 @@ describe("PyTorch's scheduler state dicts", () => {
     expect(ours.lastEpoch).toBe(1);
   });
 
+  it("getLastLr is the last step's lrs (PyTorch's _last_lr), restored from PyTorch's state without the optimiser's (a user trial)", () => {
+    // torch: LambdaLR(SGD(lr=0.1), lambda e: 0.9 ** e) stepped 3 times; its state_dict(), then
+    // load_state_dict into a fresh scheduler: get_last_lr() == [0.0729] while the group's lr is
+    // still 0.1; one step more gives [0.06561].
+    const state = { base_lrs: [0.1], last_epoch: 3, _step_count: 4, _is_initial: false, _get_lr_called_within_step: false, _last_lr: [0.0729], lr_lambdas: [null] };
+    const o = sgd();
+    const s = new optim.LambdaLR(o, { lrLambda: (e) => 0.9 ** e });
+    s.loadStateDict(state);
+    expect(s.getLastLr()).toEqual([0.0729]);
+    expect(o.paramGroups[0].lr).toBe(0.1);
+    s.step();
+    expect(s.getLastLr()[0]).toBeCloseTo(0.06561, 15);
+    expect(s.stateDict()._last_lr).toEqual(s.getLastLr());
+
+    // An lr set by hand since the last step is not the last step's lr (torch: StepLR stepped once, lr set to 0.7 → [0.1]).
+    const o2 = sgd();
+    const step = new optim.StepLR(o2, { stepSize: 2, gamma: 0.5 });
+    step.step();
+    o2.paramGroups[0].lr = 0.7;
+    expect(step.getLastLr()).toEqual([0.1]);
+    expect(() => step.loadStateDict({ _last_lr: [0.1, 0.2] })).toThrow(/^StepLR.loadStateDict: _last_lr expected 1 number\(s\), one per param group, got \[0.1,0.2\]$/);
+
+    // torch: ReduceLROnPlateau(patience=0, factor=0.5) after metrics 1, 2 → [0.05], whatever the group's lr is set to later.
+    const o3 = sgd();
+    const plateau = new optim.ReduceLROnPlateau(o3, { patience: 0, factor: 0.5 });
+    plateau.step(1);
+    plateau.step(2);
+    o3.paramGroups[0].lr = 0.9;
+    expect(plateau.getLastLr()).toEqual([0.05]);
+    const resumed = new optim.ReduceLROnPlateau(sgd(), { patience: 0, factor: 0.5 });
+    resumed.loadStateDict(plateau.stateDict());
+    expect(resumed.getLastLr()).toEqual([0.05]);
+
+    // The composites keep theirs too, and load it.
+    const o4 = sgd();
+    const seq = new optim.SequentialLR(o4, { schedulers: [new optim.LinearLR(o4, { totalIters: 2 }), new optim.ExponentialLR(o4, { gamma: 0.9 })], milestones: [1] });
+    seq.step();
+    const afterStep = seq.getLastLr();
+    o4.paramGroups[0].lr = 0.3;
+    expect(seq.getLastLr()).toEqual(afterStep);
+    seq.loadStateDict({ ...seq.stateDict(), _last_lr: [0.042] });
+    expect(seq.getLastLr()).toEqual([0.042]);
+    const o5 = sgd();
+    const chained = new optim.ChainedScheduler([new optim.StepLR(o5, { stepSize: 1, gamma: 0.5 }), new optim.ExponentialLR(o5, { gamma: 0.9 })]);
+    chained.step();
+    o5.paramGroups[0].lr = 0.3;
+    expect(chained.getLastLr()[0]).toBeCloseTo(0.1 * 0.5 * 0.9, 15);
+    chained.loadStateDict({ ...chained.stateDict(), _last_lr: [0.042] });
+    expect(chained.getLastLr()).toEqual([0.042]);
+  });
+
   it("ours carries PyTorch's keys", () => {
     const o = sgd();
     const s = new optim.CosineAnnealingLR(o, { TMax: 10, etaMin: 0.01 });
@@ -69,7 +120,7 @@ describe("PyTorch's scheduler state dicts", () => {
   it('refuses what does not belong, changing nothing', () => {
     const o = sgd();
     const s = new optim.StepLR(o, { stepSize: 2 });
-    expect(() => s.loadStateDict({ optimizer: null })).toThrow(/^StepLR.loadStateDict: unexpected entry 'optimizer' \(it takes 'last_epoch', '_step_count', 'base_lrs', 'step_size', 'gamma'\)$/);
+    expect(() => s.loadStateDict({ optimizer: null })).toThrow(/^StepLR.loadStateDict: unexpected entry 'optimizer' \(it takes 'last_epoch', '_step_count', 'base_lrs', '_last_lr', 'step_size', 'gamma'\)$/);
     expect(() => s.loadStateDict({ ...torch.step.state })).toThrow(/^StepLR.loadStateDict: gamma is 0.5 in the state but 0.1 here \(construct the scheduler with the saved settings\)$/);
     expect(() => s.loadStateDict({ last_epoch: 7, base_lrs: [0.1, 0.2] })).toThrow(/^StepLR.loadStateDict: base_lrs expected 1 number\(s\), one per param group, got \[0.1,0.2\]$/);
     expect(() => s.loadStateDict({ last_epoch: 1.5 })).toThrow(/^StepLR.loadStateDict: last_epoch expected an integer >= -1, got 1.5$/);

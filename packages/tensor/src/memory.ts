@@ -53,7 +53,10 @@ function collectTensors(value: unknown, into: Set<Tensor>, seen = new Set<unknow
   }
   if (Array.isArray(value)) for (const v of value) collectTensors(v, into, seen);
   else if (value instanceof Map) for (const v of value.values()) collectTensors(v, into, seen);
-  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collectTensors(v, into, seen);
+  else if (value instanceof Set) for (const v of value) collectTensors(v, into, seen);
+  // Instances of classes too (a PackedSequence an LSTM returns held its padded batch, which the
+  // scope disposed); not the bytes of typed arrays and buffers.
+  else if (!ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) for (const v of Object.values(value)) collectTensors(v, into, seen);
 }
 
 function close(scope: Scope, result: unknown): void {
@@ -75,8 +78,8 @@ function close(scope: Scope, result: unknown): void {
 }
 
 /**
- * Runs fn and disposes every tensor created inside it except those in its result (arrays, plain
- * objects and Maps are searched). Nests; exception-safe; awaits fn when it returns a promise.
+ * Runs fn and disposes every tensor created inside it except those in its result (arrays, Maps,
+ * Sets and the own properties of objects, class instances included, are searched). Nests; exception-safe; awaits fn when it returns a promise.
  */
 export function scope<R>(fn: () => R): R {
   const s: Scope = { tensors: new Set(), closed: false };

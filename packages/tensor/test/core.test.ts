@@ -101,6 +101,19 @@ describe('memory', () => {
     expect(memory().liveTensors).toBe(before);
   });
 
+  it('scope keeps tensors held by a returned class instance, Set or Map, and walks no typed array', () => {
+    class Packed {
+      constructor(readonly padded: Tensor, readonly lengths: Int32Array) {}
+    }
+    const before = memory().liveTensors;
+    const { packed, set } = scope(() => ({ packed: new Packed(add(ones([3]), 1), new Int32Array(1 << 20)), set: new Set([ones([2])]), dropped: [ones([1])].length }));
+    expect(packed.padded.isDisposed).toBe(false);
+    expect([...set][0]!.isDisposed).toBe(false);
+    expect(memory().liveTensors).toBe(before + 2);
+    packed.padded.dispose();
+    [...set][0]!.dispose();
+  });
+
   it('a training-like loop keeps memory flat', () => {
     const w = tensor([0.5, -0.5, 0.25], { requiresGrad: true });
     const x = tensor([1, 2, 3]);

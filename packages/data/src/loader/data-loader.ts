@@ -243,3 +243,16 @@ export class DataLoader<T, B = Batch<T>> implements AsyncIterable<B> {
     }
   }
 }
+
+// `for (const batch of loader)` (await forgotten) failed with "loader is not a function or its
+// return value is not iterable", which names neither the loader nor the fix. A synchronous
+// iterator that refuses says both. It is defined on the prototype, not declared in the class, so
+// that TypeScript still rejects the loop at compile time (the type stays AsyncIterable only).
+Object.defineProperty(DataLoader.prototype, Symbol.iterator, {
+  value: function refuseSyncIteration(): never {
+    throw new ValueError('DataLoader: iterate it with for await (const batch of loader): batches are made asynchronously');
+  },
+  enumerable: false,
+  writable: true,
+  configurable: true,
+});

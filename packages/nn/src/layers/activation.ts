@@ -1,6 +1,6 @@
 import { elu, flatten, gelu, leakyRelu, logSoftmax, relu, sigmoid, softmax, softplus, tanh, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
-import { intArg, numberArg } from './arg-checks.js';
+import { intArg, numberArg, positionalArgs } from './arg-checks.js';
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
@@ -10,6 +10,7 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    positionalArgs('LeakyReLU', ['negativeSlope'], [negativeSlope]);
     numberArg('LeakyReLU', 'negativeSlope', negativeSlope);
   }
   forward(x: Tensor): Tensor {
@@ -22,6 +23,7 @@ export class LeakyReLU extends Module {
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    positionalArgs('ELU', ['alpha'], [alpha]);
     numberArg('ELU', 'alpha', alpha);
   }
   forward(x: Tensor): Tensor {
@@ -31,6 +33,7 @@ export class ELU extends Module {
 export class GELU extends Module {
   constructor(readonly approximate: 'none' | 'tanh' = 'none') {
     super();
+    positionalArgs('GELU', ['approximate'], [approximate]);
   }
   forward(x: Tensor): Tensor {
     return gelu(x, this.approximate);
@@ -39,6 +42,7 @@ export class GELU extends Module {
 export class Softplus extends Module {
   constructor(readonly beta = 1, readonly threshold = 20) {
     super();
+    positionalArgs('Softplus', ['beta', 'threshold'], [beta, threshold]);
     numberArg('Softplus', 'beta', beta);
     numberArg('Softplus', 'threshold', threshold);
   }
@@ -59,6 +63,7 @@ export class Tanh extends Module {
 export class Softmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    positionalArgs('Softmax', ['dim'], [dim]);
     intArg('Softmax', 'dim', dim);
   }
   forward(x: Tensor): Tensor {
@@ -68,6 +73,7 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    positionalArgs('LogSoftmax', ['dim'], [dim]);
     intArg('LogSoftmax', 'dim', dim);
   }
   forward(x: Tensor): Tensor {
@@ -78,6 +84,7 @@ export class LogSoftmax extends Module {
 export class Flatten extends Module {
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
+    positionalArgs('Flatten', ['startDim', 'endDim'], [startDim, endDim]);
     intArg('Flatten', 'startDim', startDim);
     intArg('Flatten', 'endDim', endDim);
   }

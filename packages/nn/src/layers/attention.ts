@@ -26,6 +26,7 @@ import {
   type Tensor,
 } from '@nutshell/tensor';
 import { Module } from '../module.js';
+import { positionalArgs } from './arg-checks.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
 import { Linear } from './linear.js';
@@ -83,6 +84,7 @@ export class MultiheadAttention extends Module {
 
   constructor(readonly embedDim: number, readonly numHeads: number, options: MultiheadAttentionOptions = {}) {
     super();
+    positionalArgs('MultiheadAttention', ['embedDim', 'numHeads'], [embedDim, numHeads], true);
     checkOptions('MultiheadAttention', options, ['dropout', 'bias', 'batchFirst', 'kdim', 'vdim']);
     for (const [name, v] of [['embedDim', embedDim], ['numHeads', numHeads]] as const) {
       if (!Number.isSafeInteger(v) || v < 1) throw new ValueError(`MultiheadAttention: ${name} expected a positive integer, got ${v}`);

@@ -1,5 +1,6 @@
 import { dropout1d, dropout2d, dropout3d, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
+import { positionalArgs } from './arg-checks.js';
 
 /** Zeroes whole channels with probability p while training (scaling the rest by 1/(1−p)); identity in eval. */
 /** @internal Exported for index.ts's guardMethods (its forward), not re-exported. */
@@ -7,6 +8,7 @@ export abstract class ChannelDropout extends Module {
   protected abstract drop(x: Tensor, p: number, training: boolean): Tensor;
   constructor(readonly p = 0.5) {
     super();
+    positionalArgs(this.constructor.name, ['p'], [p]);
     if (!(p >= 0 && p <= 1)) throw new ValueError(`${this.constructor.name}: p expected a probability in [0, 1], got ${p}`);
   }
   forward(x: Tensor): Tensor {

@@ -3,7 +3,7 @@
 import { celu, full, glu, hardsigmoid, hardswish, hardtanh, logSigmoid, mish, prelu, relu6, selu, silu, softsign, type Tensor } from '@nutshell/tensor';
 import { ValueError } from '@nutshell/tensor';
 import { Module } from '../module.js';
-import { intArg, numberArg } from './arg-checks.js';
+import { intArg, numberArg, positionalArgs } from './arg-checks.js';
 import { Parameter } from '../parameter.js';
 
 /** A layer applying one function of its input. */
@@ -29,6 +29,7 @@ export const Softsign = stateless('Softsign', softsign);
 export class Hardtanh extends Module {
   constructor(readonly minVal = -1, readonly maxVal = 1) {
     super();
+    positionalArgs('Hardtanh', ['minVal', 'maxVal'], [minVal, maxVal]);
     numberArg('Hardtanh', 'minVal', minVal);
     numberArg('Hardtanh', 'maxVal', maxVal);
   }
@@ -39,6 +40,7 @@ export class Hardtanh extends Module {
 export class CELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    positionalArgs('CELU', ['alpha'], [alpha]);
     numberArg('CELU', 'alpha', alpha);
   }
   forward(x: Tensor): Tensor {
@@ -48,6 +50,7 @@ export class CELU extends Module {
 export class GLU extends Module {
   constructor(readonly dim = -1) {
     super();
+    positionalArgs('GLU', ['dim'], [dim]);
     intArg('GLU', 'dim', dim);
   }
   forward(x: Tensor): Tensor {
@@ -60,6 +63,7 @@ export class PReLU extends Module {
   weight: Tensor;
   constructor(readonly numParameters = 1, init = 0.25) {
     super();
+    positionalArgs('PReLU', ['numParameters', 'init'], [numParameters, init]);
     if (!Number.isSafeInteger(numParameters) || numParameters < 1) throw new ValueError(`PReLU: numParameters expected a positive integer, got ${numParameters}`);
     this.weight = Parameter(full([numParameters], init));
   }

@@ -56,7 +56,7 @@ export class ConvTranspose2d extends ConvLayer<ConvTranspose2dOptions> {
   readonly kernelSize: [number, number];
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: ConvTranspose2dOptions = {}) {
-    super('ConvTranspose2d', inChannels, outChannels, (groups) => [inChannels, outChannels / groups, ...pair(kernelSize)], options, TRANSPOSED_OPTIONS);
+    super('ConvTranspose2d', inChannels, outChannels, kernelSize, (groups) => [inChannels, outChannels / groups, ...pair(kernelSize)], options, TRANSPOSED_OPTIONS);
     this.kernelSize = pair(kernelSize);
   }
 
@@ -93,7 +93,7 @@ export interface ConvTranspose1dOptions {
 /** 1-D transposed convolution over [N, C, L]; weight [in, out/groups, k]. */
 export class ConvTranspose1d extends ConvLayer<ConvTranspose1dOptions> {
   constructor(inChannels: number, outChannels: number, readonly kernelSize: number, options: ConvTranspose1dOptions = {}) {
-    super('ConvTranspose1d', inChannels, outChannels, (groups) => [inChannels, outChannels / groups, kernelSize], options, TRANSPOSED_OPTIONS);
+    super('ConvTranspose1d', inChannels, outChannels, kernelSize, (groups) => [inChannels, outChannels / groups, kernelSize], options, TRANSPOSED_OPTIONS);
   }
 
   protected run(x: Tensor, weight: Tensor, bias: Tensor | null, options: Omit<ConvTranspose1dOptions, 'bias'>): Tensor {

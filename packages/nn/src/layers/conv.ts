@@ -3,6 +3,7 @@ import { ValueError } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
+import { positionalArgs } from './arg-checks.js';
 
 export type Pair = number | [number, number];
 export const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
@@ -78,11 +79,13 @@ export abstract class ConvLayer<O extends { groups?: number; bias?: boolean }> e
     layer: string,
     readonly inChannels: number,
     readonly outChannels: number,
+    kernelSize: unknown,
     weightShape: (groups: number) => number[],
     readonly options: O,
     optionNames: readonly string[],
   ) {
     super();
+    positionalArgs(layer, ['inChannels', 'outChannels', 'kernelSize'], [inChannels, outChannels, kernelSize], true);
     checkOptions(layer, options, optionNames);
     const groups = options.groups ?? 1;
     checkGroups(layer, inChannels, outChannels, groups);
@@ -116,7 +119,7 @@ export class Conv2d extends ConvLayer<Conv2dOptions> {
   readonly kernelSize: [number, number];
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dOptions = {}) {
-    super('Conv2d', inChannels, outChannels, (groups) => [outChannels, inChannels / groups, ...pair(kernelSize)], options, CONV_OPTIONS);
+    super('Conv2d', inChannels, outChannels, kernelSize, (groups) => [outChannels, inChannels / groups, ...pair(kernelSize)], options, CONV_OPTIONS);
     checkPaddingMode('Conv2d', options.paddingMode);
     this.kernelSize = pair(kernelSize);
   }
@@ -154,7 +157,7 @@ export interface Conv1dOptions {
 /** 1-D convolution over [N, C, L]; weight [out, in/groups, k]. */
 export class Conv1d extends ConvLayer<Conv1dOptions> {
   constructor(inChannels: number, outChannels: number, readonly kernelSize: number, options: Conv1dOptions = {}) {
-    super('Conv1d', inChannels, outChannels, (groups) => [outChannels, inChannels / groups, kernelSize], options, CONV_OPTIONS);
+    super('Conv1d', inChannels, outChannels, kernelSize, (groups) => [outChannels, inChannels / groups, kernelSize], options, CONV_OPTIONS);
     checkPaddingMode('Conv1d', options.paddingMode);
   }
 

@@ -16,6 +16,7 @@ import {
   type Tensor,
 } from '@nutshell/tensor';
 import { Module } from '../module.js';
+import { positionalArgs } from './arg-checks.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
 
@@ -53,6 +54,7 @@ export class Embedding extends Module {
     super();
     const given = pretrained;
     pretrained = null;
+    positionalArgs('Embedding', ['numEmbeddings', 'embeddingDim'], [numEmbeddings, embeddingDim], true);
     checkOptions('Embedding', options, OPTION_KEYS);
     let pad = options.paddingIdx;
     if (pad !== undefined) {

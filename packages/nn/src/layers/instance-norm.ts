@@ -1,5 +1,6 @@
 import { checkOptions, fmtShape, instanceNorm, scope, ShapeError, squeeze, unsqueeze, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
+import { positionalArgs } from './arg-checks.js';
 import { affineAndStats } from './norm.js';
 
 export interface InstanceNormOptions {
@@ -33,6 +34,7 @@ export abstract class InstanceNormBase extends Module {
   constructor(readonly numFeatures: number, options: InstanceNormOptions = {}) {
     super();
     const cls = this.constructor.name;
+    positionalArgs(cls, ['numFeatures'], [numFeatures], true);
     checkOptions(cls, options, ['eps', 'momentum', 'affine', 'trackRunningStats']);
     if (!Number.isSafeInteger(numFeatures) || numFeatures < 1) throw new ValueError(`${cls}: numFeatures expected a positive integer, got ${numFeatures}`);
     if (options.momentum === null) throw new ValueError(`${cls}: momentum null (PyTorch's cumulative average) is not supported; give a number in [0, 1]`);

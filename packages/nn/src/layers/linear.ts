@@ -2,6 +2,7 @@ import { checkOptions, linear, zeros, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
+import { positionalArgs } from './arg-checks.js';
 
 /** y = x Wᵀ + b, weight [outFeatures, inFeatures] as PyTorch; PyTorch's default initialisation. */
 export class Linear extends Module {
@@ -10,6 +11,7 @@ export class Linear extends Module {
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: { bias?: boolean } = {}) {
     super();
+    positionalArgs('Linear', ['inFeatures', 'outFeatures'], [inFeatures, outFeatures], true);
     checkOptions('Linear', options, ['bias']);
     this.weight = Parameter(zeros([outFeatures, inFeatures]));
     this.bias = options.bias ?? true ? Parameter(zeros([outFeatures])) : null;

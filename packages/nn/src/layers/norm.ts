@@ -1,5 +1,6 @@
 import { checkOptions, batchNorm, fmtShape, groupNorm, layerNorm, ones, ShapeError, zeros, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
+import { positionalArgs } from './arg-checks.js';
 import { Parameter } from '../parameter.js';
 
 export interface BatchNormOptions {
@@ -43,6 +44,7 @@ abstract class BatchNormBase extends Module {
 
   constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
     super();
+    positionalArgs(this.constructor.name, ['numFeatures'], [numFeatures], true);
     checkOptions(this.constructor.name, options, ['eps', 'momentum', 'affine', 'trackRunningStats']);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
@@ -121,6 +123,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | number[], readonly options: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {}) {
     super();
+    positionalArgs('LayerNorm', ['normalizedShape'], [normalizedShape], true);
     checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine', 'bias']);
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
     const affine = options.elementwiseAffine ?? true;
@@ -143,6 +146,7 @@ export class GroupNorm extends Module {
 
   constructor(readonly numGroups: number, readonly numChannels: number, readonly options: { eps?: number; affine?: boolean } = {}) {
     super();
+    positionalArgs('GroupNorm', ['numGroups', 'numChannels'], [numGroups, numChannels], true);
     checkOptions('GroupNorm', options, ['eps', 'affine']);
     if (!Number.isSafeInteger(numGroups) || numGroups < 1 || numChannels % numGroups !== 0) {
       throw new ValueError(`GroupNorm: numChannels ${numChannels} expected a multiple of numGroups ${numGroups}`);

@@ -5,6 +5,7 @@
 // (left, right, top, bottom), (left, right, top, bottom, front, back).
 import { fmtShape, pad, ShapeError, ValueError, type PadOptions, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
+import { positionalArgs } from './arg-checks.js';
 
 const SIDES = ['left, right', 'left, right, top, bottom', 'left, right, top, bottom, front, back'];
 
@@ -24,6 +25,7 @@ export abstract class PadNd extends Module {
 
   constructor(padding: Padding, protected readonly dims: 1 | 2 | 3, protected readonly mode: NonNullable<PadOptions['mode']>, readonly value = 0) {
     super();
+    positionalArgs(this.constructor.name, ['padding'], [padding]);
     this.padding = sides(this.constructor.name, padding, dims);
   }
 
@@ -44,6 +46,7 @@ abstract class ZeroPadNd extends PadNd {}
 
 abstract class ConstantPadNd extends PadNd {
   constructor(padding: Padding, value: number, dims: 1 | 2 | 3) {
+    positionalArgs(`ConstantPad${dims}d`, ['padding', 'value'], [padding, value]);
     if (typeof value !== 'number') throw new ValueError(`ConstantPad${dims}d: value expected a number, got ${value === undefined ? 'none' : value === null ? 'null' : typeof value}`);
     super(padding, dims, 'constant', value);
   }

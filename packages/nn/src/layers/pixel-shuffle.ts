@@ -1,7 +1,9 @@
 import { pixelShuffle, pixelUnshuffle, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
+import { positionalArgs } from './arg-checks.js';
 
 function checkFactor(cls: string, arg: string, r: number): void {
+  positionalArgs(cls, [arg], [r]);
   if (!Number.isSafeInteger(r) || r < 1) throw new ValueError(`${cls}: ${arg} expected a positive integer, got ${r}`);
 }
 

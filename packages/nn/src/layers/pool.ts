@@ -1,5 +1,6 @@
 import { checkOptions, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, maxPool2d, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
+import { positionalArgs } from './arg-checks.js';
 
 type Pair = number | [number, number];
 
@@ -12,6 +13,7 @@ export interface MaxPool2dOptions {
 export class MaxPool2d extends Module {
   constructor(readonly kernelSize: Pair, readonly options: MaxPool2dOptions = {}) {
     super();
+    positionalArgs('MaxPool2d', ['kernelSize'], [kernelSize], true);
     checkOptions('MaxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
   }
   forward(x: Tensor): Tensor {
@@ -35,6 +37,7 @@ export interface AvgPool2dOptions {
 export class AvgPool2d extends Module {
   constructor(readonly kernelSize: Pair, readonly options: AvgPool2dOptions = {}) {
     super();
+    positionalArgs('AvgPool2d', ['kernelSize'], [kernelSize], true);
     checkOptions('AvgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
   }
   forward(x: Tensor): Tensor {
@@ -49,6 +52,7 @@ export class AvgPool2d extends Module {
 export class AdaptiveAvgPool2d extends Module {
   constructor(readonly outputSize: Pair) {
     super();
+    positionalArgs('AdaptiveAvgPool2d', ['outputSize'], [outputSize]);
   }
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool2d(x, this.outputSize);
@@ -62,6 +66,7 @@ export class AdaptiveAvgPool2d extends Module {
 export class AdaptiveMaxPool2d extends Module {
   constructor(readonly outputSize: number | [number | null, number | null]) {
     super();
+    positionalArgs('AdaptiveMaxPool2d', ['outputSize'], [outputSize]);
   }
   forward(x: Tensor): Tensor {
     return adaptiveMaxPool2d(x, this.outputSize);

@@ -3,6 +3,7 @@
 // tensor package's functions (maxPool1d …, on the 2-d ops).
 import { adaptiveAvgPool1d, adaptiveMaxPool1d, avgPool1d, checkOptions, maxPool1d, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
+import { positionalArgs } from './arg-checks.js';
 
 /** A 1-d size: a number, or a one-element array as PyTorch's (k,). */
 type Single = number | readonly [number];
@@ -36,6 +37,7 @@ export class MaxPool1d extends Module {
 
   constructor(kernelSize: Single, options: MaxPool1dOptions = {}) {
     super();
+    positionalArgs('MaxPool1d', ['kernelSize'], [kernelSize], true);
     checkOptions('MaxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
     this.kernelSize = single('MaxPool1d', 'kernelSize', kernelSize, 1);
     this.stride = options.stride === undefined || options.stride === null ? this.kernelSize : single('MaxPool1d', 'stride', options.stride, 1);
@@ -77,6 +79,7 @@ export class AvgPool1d extends Module {
 
   constructor(kernelSize: Single, options: AvgPool1dOptions = {}) {
     super();
+    positionalArgs('AvgPool1d', ['kernelSize'], [kernelSize], true);
     checkOptions('AvgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
     this.kernelSize = single('AvgPool1d', 'kernelSize', kernelSize, 1);
     this.stride = options.stride === undefined || options.stride === null ? this.kernelSize : single('AvgPool1d', 'stride', options.stride, 1);
@@ -103,6 +106,7 @@ abstract class AdaptivePool1d extends Module {
 
   protected constructor(outputSize: Single, private readonly pool: (x: Tensor, outputSize: number) => Tensor) {
     super();
+    positionalArgs(this.constructor.name, ['outputSize'], [outputSize]);
     this.outputSize = single(this.constructor.name, 'outputSize', outputSize, 1);
   }
 

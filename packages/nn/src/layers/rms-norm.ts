@@ -1,5 +1,6 @@
 import { checkOptions, ones, rmsNorm, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
+import { positionalArgs } from './arg-checks.js';
 import { Parameter } from '../parameter.js';
 
 export interface RMSNormOptions {
@@ -17,6 +18,7 @@ export class RMSNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: RMSNormOptions = {}) {
     super();
+    positionalArgs('RMSNorm', ['normalizedShape'], [normalizedShape], true);
     checkOptions('RMSNorm', options, ['eps', 'elementwiseAffine']);
     const ns = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? [...normalizedShape] : [];
     if (ns.length === 0 || !ns.every((d) => Number.isSafeInteger(d) && d >= 1)) {

@@ -7,6 +7,11 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
 import { checkState } from './recurrent-state.js';
+import { namedTuple, type NamedTuple } from '../named-tuple.js';
+
+/** LSTMCell.forward's result: PyTorch's (h, c), that also reads as { h, c }. */
+export type LSTMCellResult = NamedTuple<readonly [h: Tensor, c: Tensor], { h: Tensor; c: Tensor }>;
+import { positionalArgs } from './arg-checks.js';
 
 type CellKind = 'LSTMCell' | 'GRUCell' | 'RNNCell';
 const GATES: Record<CellKind, number> = { LSTMCell: 4, GRUCell: 3, RNNCell: 1 };
@@ -20,6 +25,7 @@ abstract class CellBase extends Module {
 
   protected constructor(private readonly kind: CellKind, readonly inputSize: number, readonly hiddenSize: number, options: { bias?: boolean }, allowed: string[] = []) {
     super();
+    positionalArgs(kind, ['inputSize', 'hiddenSize'], [inputSize, hiddenSize], true);
     checkOptions(kind, options, ['bias', ...allowed]);
     for (const [name, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize]] as const) {
       if (!(Number.isInteger(v) && v >= 1)) throw new ValueError(`${kind}: ${name} expected a positive integer, got ${String(v)}`);
@@ -81,11 +87,14 @@ export class LSTMCell extends CellBase {
   constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean } = {}) {
     super('LSTMCell', inputSize, hiddenSize, options);
   }
-  forward(x: Tensor, state: { h?: Tensor | null; c?: Tensor | null } = {}): { h: Tensor; c: Tensor } {
+  /** → [h, c] (PyTorch's (h_1, c_1)), also { h, c }. */
+  forward(x: Tensor, state: { h?: Tensor | null; c?: Tensor | null } = {}): LSTMCellResult {
     checkState('LSTMCell', state, ['h', 'c']);
     const { sequence, initial } = this.step(x, { h: state.h, c: state.c });
     const r = lstm(sequence, this.weights(), { h0: initial.h, c0: initial.c });
-    return { h: CellBase.last(r.h), c: CellBase.last(r.c) };
+    const h = CellBase.last(r.h);
+    const c = CellBase.last(r.c);
+    return namedTuple([h, c] as const, { h, c });
   }
 }
 

@@ -7,6 +7,17 @@ import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
 import { checkState } from './recurrent-state.js';
 import { PackedSequence, runPacked } from '../packed-sequence.js';
+import { namedTuple, type NamedTuple } from '../named-tuple.js';
+import { positionalArgs } from './arg-checks.js';
+import { warnDropoutWithOneLayer } from './rnn-dropout-warning.js';
+
+/** LSTM.forward's result, PyTorch's (output, (h_n, c_n)) that also reads as { output, h, c }. */
+export type LSTMResult<O extends Tensor | PackedSequence = Tensor> = NamedTuple<readonly [output: O, state: readonly [h: Tensor, c: Tensor]], { output: O; h: Tensor; c: Tensor }>;
+/** GRU.forward's and RNN.forward's result, PyTorch's (output, h_n) that also reads as { output, h }. */
+export type RecurrentOutput<O extends Tensor | PackedSequence = Tensor> = NamedTuple<readonly [output: O, h: Tensor], { output: O; h: Tensor }>;
+
+const lstmResult = <O extends Tensor | PackedSequence>(output: O, h: Tensor, c: Tensor): LSTMResult<O> => namedTuple([output, [h, c]] as const, { output, h, c });
+const recurrentOutput = <O extends Tensor | PackedSequence>(output: O, h: Tensor): RecurrentOutput<O> => namedTuple([output, h] as const, { output, h });
 
 export interface RNNOptions {
   numLayers?: number;
@@ -28,6 +39,7 @@ abstract class RNNBase extends Module {
 
   protected constructor(protected readonly kind: Kind, readonly inputSize: number, readonly hiddenSize: number, options: RNNOptions) {
     super();
+    positionalArgs(this.constructor.name, ['inputSize', 'hiddenSize'], [inputSize, hiddenSize], true);
     checkOptions(this.constructor.name, options, ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', ...(kind.startsWith('rnn') ? ['nonlinearity'] : [])]);
     this.numLayers = options.numLayers ?? 1;
     this.bidirectional = options.bidirectional ?? false;
@@ -36,6 +48,7 @@ abstract class RNNBase extends Module {
     this.bias = options.bias ?? true;
     if (!(Number.isInteger(this.numLayers) && this.numLayers >= 1)) throw new ValueError(`${this.constructor.name}: numLayers expected a positive integer, got ${this.numLayers}`);
     if (!(this.dropout >= 0 && this.dropout <= 1)) throw new ValueError(`${this.constructor.name}: dropout expected a probability, got ${this.dropout}`);
+    if (this.dropout > 0 && this.numLayers === 1) warnDropoutWithOneLayer(this.dropout);
     const gates = GATES[kind] * hiddenSize;
     const dirs = this.bidirectional ? 2 : 1;
     const self = this as unknown as Record<string, Tensor>;
@@ -85,16 +98,20 @@ export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super('lstm', inputSize, hiddenSize, options);
   }
-  /** → { output, h, c }; state = { h0, c0 } optional; a PackedSequence in, a PackedSequence out. */
-  forward(x: Tensor, state?: { h0?: Tensor; c0?: Tensor }): { output: Tensor; h: Tensor; c: Tensor };
-  forward(x: PackedSequence, state?: { h0?: Tensor; c0?: Tensor }): { output: PackedSequence; h: Tensor; c: Tensor };
-  forward(x: Tensor | PackedSequence, state: { h0?: Tensor; c0?: Tensor } = {}): { output: Tensor | PackedSequence; h: Tensor; c: Tensor } {
+  /**
+   * → [output, [h, c]] (PyTorch's (output, (h_n, c_n))), also { output, h, c }; state = { h0, c0 }
+   * optional; a PackedSequence in, a PackedSequence out.
+   */
+  forward(x: Tensor, state?: { h0?: Tensor; c0?: Tensor }): LSTMResult;
+  forward(x: PackedSequence, state?: { h0?: Tensor; c0?: Tensor }): LSTMResult<PackedSequence>;
+  forward(x: Tensor | PackedSequence, state: { h0?: Tensor; c0?: Tensor } = {}): LSTMResult<Tensor | PackedSequence> {
     checkState('LSTM', state, ['h0', 'c0']);
     if (x instanceof PackedSequence) {
       const r = runPacked('LSTM', x, state, (seq, s) => lstm(seq, this.weights(), { ...this.options(), batchFirst: false, h0: s.h0, c0: s.c0 }));
-      return { output: r.output, h: r.h, c: r.c! };
+      return lstmResult(r.output, r.h, r.c!);
     }
-    return lstm(x, this.weights(), { ...this.options(), h0: state.h0, c0: state.c0 });
+    const r = lstm(x, this.weights(), { ...this.options(), h0: state.h0, c0: state.c0 });
+    return lstmResult(r.output, r.h, r.c);
   }
 }
 
@@ -102,16 +119,17 @@ export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super('gru', inputSize, hiddenSize, options);
   }
-  /** → { output, h }; state = { h0 } optional; a PackedSequence in, a PackedSequence out. */
-  forward(x: Tensor, state?: { h0?: Tensor }): { output: Tensor; h: Tensor };
-  forward(x: PackedSequence, state?: { h0?: Tensor }): { output: PackedSequence; h: Tensor };
-  forward(x: Tensor | PackedSequence, state: { h0?: Tensor } = {}): { output: Tensor | PackedSequence; h: Tensor } {
+  /** → [output, h] (PyTorch's (output, h_n)), also { output, h }; state = { h0 } optional; a PackedSequence in, a PackedSequence out. */
+  forward(x: Tensor, state?: { h0?: Tensor }): RecurrentOutput;
+  forward(x: PackedSequence, state?: { h0?: Tensor }): RecurrentOutput<PackedSequence>;
+  forward(x: Tensor | PackedSequence, state: { h0?: Tensor } = {}): RecurrentOutput<Tensor | PackedSequence> {
     checkState('GRU', state, ['h0']);
     if (x instanceof PackedSequence) {
       const r = runPacked('GRU', x, state, (seq, s) => gru(seq, this.weights(), { ...this.options(), batchFirst: false, h0: s.h0 }));
-      return { output: r.output, h: r.h };
+      return recurrentOutput(r.output, r.h);
     }
-    return gru(x, this.weights(), { ...this.options(), h0: state.h0 });
+    const r = gru(x, this.weights(), { ...this.options(), h0: state.h0 });
+    return recurrentOutput(r.output, r.h);
   }
 }
 
@@ -119,16 +137,17 @@ export class RNN extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
     super(options.nonlinearity === 'relu' ? 'rnnRelu' : 'rnnTanh', inputSize, hiddenSize, options);
   }
-  /** → { output, h }; state = { h0 } optional; a PackedSequence in, a PackedSequence out. */
-  forward(x: Tensor, state?: { h0?: Tensor }): { output: Tensor; h: Tensor };
-  forward(x: PackedSequence, state?: { h0?: Tensor }): { output: PackedSequence; h: Tensor };
-  forward(x: Tensor | PackedSequence, state: { h0?: Tensor } = {}): { output: Tensor | PackedSequence; h: Tensor } {
+  /** → [output, h] (PyTorch's (output, h_n)), also { output, h }; state = { h0 } optional; a PackedSequence in, a PackedSequence out. */
+  forward(x: Tensor, state?: { h0?: Tensor }): RecurrentOutput;
+  forward(x: PackedSequence, state?: { h0?: Tensor }): RecurrentOutput<PackedSequence>;
+  forward(x: Tensor | PackedSequence, state: { h0?: Tensor } = {}): RecurrentOutput<Tensor | PackedSequence> {
     checkState('RNN', state, ['h0']);
     const nonlinearity = this.kind === 'rnnRelu' ? 'relu' : 'tanh';
     if (x instanceof PackedSequence) {
       const r = runPacked('RNN', x, state, (seq, s) => rnn(seq, this.weights(), { ...this.options(), batchFirst: false, h0: s.h0, nonlinearity }));
-      return { output: r.output, h: r.h };
+      return recurrentOutput(r.output, r.h);
     }
-    return rnn(x, this.weights(), { ...this.options(), h0: state.h0, nonlinearity });
+    const r = rnn(x, this.weights(), { ...this.options(), h0: state.h0, nonlinearity });
+    return recurrentOutput(r.output, r.h);
   }
 }

@@ -5,6 +5,7 @@
 import { add, checkOptions, fmtShape, full, ShapeError, triu, ValueError, type DeviceLike, type Tensor } from '@nutshell/tensor';
 import { ModuleList } from '../containers.js';
 import { Module } from '../module.js';
+import { positionalArgs } from './arg-checks.js';
 import * as init from '../init.js';
 import { MultiheadAttention } from './attention.js';
 import { Dropout } from './dropout.js';
@@ -77,6 +78,7 @@ export class TransformerDecoderLayer extends Module {
 
   constructor(readonly dModel: number, readonly nhead: number, readonly options: TransformerDecoderLayerOptions = {}) {
     super();
+    positionalArgs('TransformerDecoderLayer', ['dModel', 'nhead'], [dModel, nhead], true);
     const { p, bias, eps, activation, normFirst, ff, batchFirst } = layerSettings('TransformerDecoderLayer', options);
     checkHeads('TransformerDecoderLayer', dModel, nhead);
     this.activation = activation;
@@ -133,6 +135,7 @@ export class TransformerDecoder extends Module {
 
   constructor(decoderLayer: TransformerDecoderLayer, readonly numLayers: number, options: { norm?: Module | null } = {}) {
     super();
+    positionalArgs('TransformerDecoder', ['decoderLayer', 'numLayers'], [decoderLayer, numLayers], true);
     checkOptions('TransformerDecoder', options, ['norm']);
     if (!(decoderLayer instanceof TransformerDecoderLayer)) throw new ValueError('TransformerDecoder: decoderLayer expected a TransformerDecoderLayer');
     if (!Number.isSafeInteger(numLayers) || numLayers < 1) throw new ValueError(`TransformerDecoder: numLayers expected a positive integer, got ${numLayers}`);

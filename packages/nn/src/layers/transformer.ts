@@ -4,6 +4,7 @@
 import { add, checkOptions, gelu, relu, ValueError, type Tensor } from '@nutshell/tensor';
 import { ModuleList } from '../containers.js';
 import { Module } from '../module.js';
+import { positionalArgs } from './arg-checks.js';
 import { MultiheadAttention } from './attention.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
@@ -89,6 +90,7 @@ export class TransformerEncoderLayer extends Module {
 
   constructor(readonly dModel: number, readonly nhead: number, readonly options: TransformerEncoderLayerOptions = {}) {
     super();
+    positionalArgs('TransformerEncoderLayer', ['dModel', 'nhead'], [dModel, nhead], true);
     const { p, bias, eps, activation, normFirst, ff, batchFirst } = layerSettings('TransformerEncoderLayer', options);
     this.activation = activation;
     this.normFirst = normFirst;
@@ -133,6 +135,7 @@ export class TransformerEncoder extends Module {
   /** enableNestedTensor and maskCheck are PyTorch's fast-path switches: taken, and change nothing here. */
   constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, options: { norm?: Module | null; enableNestedTensor?: boolean; maskCheck?: boolean } = {}) {
     super();
+    positionalArgs('TransformerEncoder', ['encoderLayer', 'numLayers'], [encoderLayer, numLayers], true);
     checkOptions('TransformerEncoder', options, ['norm', 'enableNestedTensor', 'maskCheck']);
     if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new ValueError('TransformerEncoder: encoderLayer expected a TransformerEncoderLayer');
     if (!Number.isSafeInteger(numLayers) || numLayers < 1) throw new ValueError(`TransformerEncoder: numLayers expected a positive integer, got ${numLayers}`);

@@ -3,7 +3,7 @@
 // chainable form of Note [schedulers]).
 import { ValueError, checkOptions } from '@nutshell/tensor';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
-import { integerField, loadSchedulerState, type ProgressField } from './scheduler-state.js';
+import { integerField, loadSchedulerState, perGroupField, type ProgressField } from './scheduler-state.js';
 
 type Opt = SchedulableOptimizer;
 
@@ -36,6 +36,8 @@ export class SequentialLR {
   lastEpoch: number;
   readonly schedulers: LRScheduler[];
   readonly milestones: number[];
+  /** The lrs the last step set (PyTorch's _last_lr). */
+  private lastLrs: number[];
 
   constructor(readonly optimizer: Opt, options: { schedulers: LRScheduler[]; milestones: number[]; lastEpoch?: number }) {
     checkOptions('SequentialLR', options, ['schedulers', 'milestones', 'lastEpoch']);
@@ -51,6 +53,7 @@ export class SequentialLR {
     for (const s of this.schedulers) s.lastEpoch -= 1;
     this.schedulers[0].lastEpoch = -1;
     this.schedulers[0].step();
+    this.lastLrs = this.schedulers[0].getLastLr();
   }
 
   step(): void {
@@ -59,10 +62,12 @@ export class SequentialLR {
     const scheduler = this.schedulers[idx];
     if (idx > 0 && this.milestones[idx - 1] === this.lastEpoch) scheduler.stepTo(0);
     else scheduler.step();
+    this.lastLrs = scheduler.getLastLr();
   }
 
+  /** The lrs the last step set, one per group (PyTorch's get_last_lr(); restored by loadStateDict). */
   getLastLr(): number[] {
-    return this.optimizer.paramGroups.map((g) => g.options.lr);
+    return [...this.lastLrs];
   }
 
   /** PyTorch's names (Note [scheduler state]): each scheduler's own state in `_schedulers`. */
@@ -71,7 +76,11 @@ export class SequentialLR {
   }
   loadStateDict(state: Record<string, unknown>): void {
     loadSchedulerState('SequentialLR', state, {
-      progress: { last_epoch: integerField('SequentialLR', 'last_epoch', 0, (v) => (this.lastEpoch = v)), _schedulers: childStates('SequentialLR', this.schedulers) },
+      progress: {
+        last_epoch: integerField('SequentialLR', 'last_epoch', 0, (v) => (this.lastEpoch = v)),
+        _schedulers: childStates('SequentialLR', this.schedulers),
+        _last_lr: perGroupField('SequentialLR', '_last_lr', this.optimizer.paramGroups.length, (v) => (this.lastLrs = v)),
+      },
       settings: { _milestones: [...this.milestones] },
     });
   }
@@ -81,24 +90,35 @@ export class SequentialLR {
 export class ChainedScheduler {
   readonly schedulers: LRScheduler[];
   readonly optimizer: Opt;
+  /** The lrs the last step set (PyTorch's _last_lr). */
+  private lastLrs: number[];
 
   constructor(schedulers: LRScheduler[], optimizer?: Opt) {
     this.schedulers = checkSchedulers('ChainedScheduler', schedulers, optimizer);
     this.optimizer = optimizer ?? this.schedulers[0].optimizer;
+    this.lastLrs = this.optimizer.paramGroups.map((g) => g.options.lr);
   }
 
   step(): void {
     for (const s of this.schedulers) s.step();
+    this.lastLrs = this.optimizer.paramGroups.map((g) => g.options.lr);
   }
 
+  /** The lrs the last step set, one per group (PyTorch's get_last_lr(); restored by loadStateDict). */
   getLastLr(): number[] {
-    return this.optimizer.paramGroups.map((g) => g.options.lr);
+    return [...this.lastLrs];
   }
 
   stateDict(): Record<string, unknown> {
     return { _schedulers: this.schedulers.map((s) => s.stateDict()), _last_lr: this.getLastLr() };
   }
   loadStateDict(state: Record<string, unknown>): void {
-    loadSchedulerState('ChainedScheduler', state, { progress: { _schedulers: childStates('ChainedScheduler', this.schedulers) }, settings: {} });
+    loadSchedulerState('ChainedScheduler', state, {
+      progress: {
+        _schedulers: childStates('ChainedScheduler', this.schedulers),
+        _last_lr: perGroupField('ChainedScheduler', '_last_lr', this.optimizer.paramGroups.length, (v) => (this.lastLrs = v)),
+      },
+      settings: {},
+    });
   }
 }

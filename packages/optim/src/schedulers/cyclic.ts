@@ -85,6 +85,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     }
     this.lastEpoch = Math.floor(epoch);
     this.scheduled().forEach((g, i) => (g.options.lr = this.lrAt(this.baseLrs[i])));
+    this.recordLastLr();
   }
 
   /** @internal SequentialLR's hand-over: PyTorch's step(epoch). */

@@ -18,6 +18,8 @@ export abstract class LRScheduler {
   readonly baseLrs: number[];
   /** step() calls, the constructor's first included (PyTorch's _step_count). */
   protected stepCount = 0;
+  /** Every group's lr as the last step left it (PyTorch's _last_lr); an lr set by hand since does not change it. */
+  protected lastLrs: number[] = [];
 
   protected constructor(readonly optimizer: AnyOptimizer, lastEpoch = -1) {
     for (const g of optimizer.paramGroups) {
@@ -57,6 +59,12 @@ export abstract class LRScheduler {
     this.scheduled().forEach((g, i) => {
       g.options.lr = this.nextLr(g.options.lr, this.baseLrs[i], this.lastEpoch, i);
     });
+    this.recordLastLr();
+  }
+
+  /** Keeps every group's lr as this step left it, for getLastLr (PyTorch's _last_lr, all groups). */
+  protected recordLastLr(): void {
+    this.lastLrs = this.optimizer.paramGroups.map((g) => g.options.lr);
   }
 
   /**
@@ -74,10 +82,12 @@ export abstract class LRScheduler {
     this.scheduled().forEach((g, i) => {
       g.options.lr = this.lrAt(this.baseLrs[i], epoch, i);
     });
+    this.recordLastLr();
   }
 
+  /** The lrs the last step set, one per group (PyTorch's get_last_lr(); restored by loadStateDict). */
   getLastLr(): number[] {
-    return this.optimizer.paramGroups.map((g) => g.options.lr);
+    return [...this.lastLrs];
   }
 
   /** Progress and settings under PyTorch's names (Note [scheduler state]). */
@@ -98,6 +108,7 @@ export abstract class LRScheduler {
       last_epoch: integerField(owner, 'last_epoch', -1, (v) => (this.lastEpoch = v)),
       _step_count: integerField(owner, '_step_count', 0, (v) => (this.stepCount = v)),
       base_lrs: perGroupField(owner, 'base_lrs', this.optimizer.paramGroups.length, (v) => this.baseLrs.splice(0, this.baseLrs.length, ...v)),
+      _last_lr: perGroupField(owner, '_last_lr', this.optimizer.paramGroups.length, (v) => (this.lastLrs = v)),
     };
   }
 }

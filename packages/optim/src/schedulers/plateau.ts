@@ -1,6 +1,6 @@
 import { ValueError, checkOptions, type Tensor } from '@nutshell/tensor';
 import type { SchedulableOptimizer } from './lr-scheduler.js';
-import { integerField, loadSchedulerState } from './scheduler-state.js';
+import { integerField, loadSchedulerState, perGroupField } from './scheduler-state.js';
 
 export interface ReduceLROnPlateauOptions {
   mode?: 'min' | 'max';
@@ -20,6 +20,8 @@ export class ReduceLROnPlateau {
   private cooldownLeft = 0;
   lastEpoch = 0;
   private readonly o: Required<ReduceLROnPlateauOptions>;
+  /** The lrs as the last step left them (PyTorch's _last_lr). */
+  private lastLrs: number[];
 
   constructor(readonly optimizer: SchedulableOptimizer, options: ReduceLROnPlateauOptions = {}) {
     checkOptions('ReduceLROnPlateau', options, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps']);
@@ -28,6 +30,7 @@ export class ReduceLROnPlateau {
     if (this.o.mode !== 'min' && this.o.mode !== 'max') throw new ValueError(`ReduceLROnPlateau: mode expected 'min' or 'max', got '${String(this.o.mode)}'`);
     if (this.o.thresholdMode !== 'rel' && this.o.thresholdMode !== 'abs') throw new ValueError(`ReduceLROnPlateau: thresholdMode expected 'rel' or 'abs', got '${String(this.o.thresholdMode)}'`);
     this.best = this.o.mode === 'min' ? Infinity : -Infinity;
+    this.lastLrs = optimizer.paramGroups.map((g) => g.options.lr);
   }
 
   private better(a: number, best: number): boolean {
@@ -62,10 +65,12 @@ export class ReduceLROnPlateau {
       this.cooldownLeft = this.o.cooldown;
       this.badEpochs = 0;
     }
+    this.lastLrs = this.optimizer.paramGroups.map((g) => g.options.lr);
   }
 
+  /** The lrs as the last step left them, one per group (PyTorch's get_last_lr(); restored by loadStateDict). */
   getLastLr(): number[] {
-    return this.optimizer.paramGroups.map((g) => g.options.lr);
+    return [...this.lastLrs];
   }
 
   /** The best metric, bad epochs, cooldown left and epoch, with the settings, under PyTorch's names (Note [scheduler state]). */
@@ -86,6 +91,7 @@ export class ReduceLROnPlateau {
         num_bad_epochs: integerField(owner, 'num_bad_epochs', 0, (v) => (this.badEpochs = v)),
         cooldown_counter: integerField(owner, 'cooldown_counter', 0, (v) => (this.cooldownLeft = v)),
         last_epoch: integerField(owner, 'last_epoch', 0, (v) => (this.lastEpoch = v)),
+        _last_lr: perGroupField(owner, '_last_lr', this.optimizer.paramGroups.length, (v) => (this.lastLrs = v)),
       },
       settings: this.settings(),
     });

@@ -1,6 +1,8 @@
 // Note [scheduler state]: a scheduler's stateDict() uses PyTorch's attribute names (last_epoch,
 // base_lrs, _step_count, _last_lr, and its settings in snake_case: step_size, T_max, eta_min …),
-// so the progress of a schedule reads the same in both frameworks. loadStateDict() restores the
+// so the progress of a schedule reads the same in both frameworks. _last_lr is progress too:
+// getLastLr() is the lrs of the last step, as PyTorch's, not the groups' live lrs (which the
+// optimiser's own state restores, or a hand-set lr changes). loadStateDict() restores the
 // progress and checks the rest: settings must equal the scheduler's own (construct it with the
 // saved ones; a changed setting would leave derived values stale), PyTorch bookkeeping keys with
 // no meaning here are accepted and dropped, and anything else is refused — a bare assignment let
@@ -9,7 +11,7 @@ import { ValueError } from '@nutshell/tensor';
 
 /** Keys PyTorch's schedulers save that carry nothing this API uses. */
 const TORCH_BOOKKEEPING = new Set([
-  'verbose', '_get_lr_called_within_step', '_is_initial', '_last_lr', 'lr_lambdas', '_initial_step_count', 'default_min_lr',
+  'verbose', '_get_lr_called_within_step', '_is_initial', 'lr_lambdas', '_initial_step_count', 'default_min_lr',
   // OneCycleLR's, derived from its settings
   '_schedule_phases', '_anneal_func_type', 'use_beta1',
   // CyclicLR's custom scale function, which does not serialise (PyTorch saves None for a plain function)
