@@ -3,11 +3,10 @@
 // leaves the previous file intact.
 import { readFile } from 'node:fs/promises';
 import {
-  DataError, checkSafetensorsMetadata, decodeSafetensors, encodeSafetensors, readSafetensorsFile, readTogether, tensor, writeFileAtomic,
+  DataError, checkSafetensorsMetadata, decodeSafetensors, encodeSafetensors, readSafetensorsFile, readTogether, tensor, trackSave, writeFileAtomic,
   type DeviceLike, type RawTensor, type SafetensorsFile, type Tensor,
 } from '@nutshell/tensor';
 import { Module } from './module.js';
-import { trackSave } from './pending-saves.js';
 import { describeStateValue, isTensorValue } from './state-values.js';
 
 export type StateDict = Map<string, Tensor>;

@@ -153,7 +153,7 @@ describe('safetensors checkpoints', () => {
     const lost = join(dir, 'lost.safetensors');
     const unawaited = await run(`save(m, ${JSON.stringify(lost)}); save(m, ${JSON.stringify(join(dir, 'lost2.safetensors'))}); process.exit(0);`);
     expect(unawaited.code).toBe(0);
-    expect(unawaited.stderr).toContain(`(nutshell) Warning: the process exited with 2 save() calls still in flight; not written: ${lost}, ${join(dir, 'lost2.safetensors')}. Await each save before the process ends (await save(model, path)).`);
+    expect(unawaited.stderr).toContain(`(nutshell) Warning: the process exited with 2 checkpoint saves still in flight; not written: ${lost}, ${join(dir, 'lost2.safetensors')}. Await each save before the process ends (await save(model, path), await saveOptimizer(opt, path)).`);
     expect(existsSync(lost)).toBe(false);
     const kept = join(dir, 'kept.safetensors');
     const awaited = await run(`await save(m, ${JSON.stringify(kept)}); process.exit(0);`);

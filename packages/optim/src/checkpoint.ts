@@ -5,7 +5,7 @@
 // groups as JSON in the metadata entry `param_groups` (snake_case options, `params` as indices).
 // LBFGS's lists of tensors (PyTorch's old_dirs, old_stps, ro) are one tensor per entry,
 // `state.0.old_dirs.<k>`; its counters n_iter and func_evals are int64 scalars.
-import { DataError, ValueError, checkSafetensorsMetadata, encodeSafetensors, readTogether, readSafetensorsFile, tensor, writeFileAtomic, type RawTensor, type Tensor } from '@nutshell/tensor';
+import { DataError, ValueError, checkSafetensorsMetadata, encodeSafetensors, readTogether, readSafetensorsFile, tensor, trackSave, writeFileAtomic, type RawTensor, type Tensor } from '@nutshell/tensor';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { LBFGS, type LBFGSStateDict } from './lbfgs.js';
 import { toCamel, toSnake } from './names.js';
@@ -30,6 +30,10 @@ type StateValue = Tensor | number | readonly Tensor[] | undefined;
 /** Writes `optimizer`'s state to `path` (reads every state tensor without blocking the event loop). */
 export async function saveOptimizer(optimizer: AnyOptimizer, path: string, metadata: Record<string, string> = {}): Promise<void> {
   checkSafetensorsMetadata('saveOptimizer', metadata);
+  return trackSave(String(path), () => saveOptimizerNow(optimizer, path, metadata)); // Note [pending saves]
+}
+
+async function saveOptimizerNow(optimizer: AnyOptimizer, path: string, metadata: Record<string, string>): Promise<void> {
   const sd = optimizer.stateDict() as { state: Record<number, Record<string, StateValue>>; paramGroups: Record<string, unknown>[] };
   const entries: [string, RawTensor][] = [];
   const pending: [number, Tensor][] = []; // entries whose values are read together, as of this call

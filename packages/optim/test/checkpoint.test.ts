@@ -1,6 +1,7 @@
 // Optimiser checkpoints: saved after some steps, loaded into a fresh optimiser, training goes on
 // exactly as if it had never stopped; the file has PyTorch's state_dict names.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,25 @@ const makers: [string, Make, string[]][] = [
 ];
 
 describe('saveOptimizer / loadOptimizer', () => {
+  it('says on stderr when the process exits with a saveOptimizer still in flight (Note [pending saves])', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ns-optim-exit-'));
+    const lost = join(dir, 'opt.safetensors');
+    const script = `
+      import { randn } from '@nutshell/tensor';
+      import { Adam, saveOptimizer } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const p = randn([256]).requiresGrad_();
+      const opt = new Adam([p]);
+      p.grad = randn([256]);
+      opt.step();
+      saveOptimizer(opt, ${JSON.stringify(lost)});
+      process.exit(0);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: new URL('..', import.meta.url).pathname });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`the process exited with 1 checkpoint save still in flight; not written: ${lost}.`);
+    expect(existsSync(lost)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   for (const [name, make, stateNames] of makers) {
     it(`${name}: resumes from the file exactly, with PyTorch's state names`, async () => {
       const run = async (stopAt: number | null) => {

@@ -15,6 +15,7 @@ export * from './errors.js';
 export { encodeSafetensors, decodeSafetensors, readSafetensorsFile, writeFileAtomic, checkSafetensorsMetadata, type RawTensor, type SafetensorsFile } from './io/safetensors.js';
 export { scope, keep, memory, emptyCache, resetPeakMemoryStats, setNumThreads, type MemoryReport } from './memory.js';
 export { readTogether } from './read-together.js';
+export { trackSave } from './io/pending-saves.js';
 export { sameShape } from './shape.js';
 export { noGrad, isGradEnabled, withGradEnabled } from './autograd/grad-mode.js';
 export { backward, grad, type BackwardOptions, type GradOptions } from './autograd/backward.js';

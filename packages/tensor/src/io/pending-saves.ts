@@ -1,4 +1,4 @@
-// Note [pending saves]: save() is async — it reads every tensor off the JS thread before the
+// Note [pending saves]: save() and saveOptimizer() are async — it reads every tensor off the JS thread before the
 // atomic write — so `save(model, path); process.exit(0)` exits before the write and nothing
 // tells the user. The saves in flight are counted here, and a process that exits with some still
 // pending says so on stderr. Written synchronously: at 'exit' no later tick comes, so
@@ -14,8 +14,8 @@ function reportAtExit(): void {
   const paths = [...pending.values()];
   const shown = paths.slice(0, 3).join(', ') + (paths.length > 3 ? `, … (${paths.length - 3} more)` : '');
   const text =
-    `(nutshell) Warning: the process exited with ${paths.length} save() call${paths.length === 1 ? '' : 's'} still in flight; ` +
-    `not written: ${shown}. Await each save before the process ends (await save(model, path)).\n`;
+    `(nutshell) Warning: the process exited with ${paths.length} checkpoint save${paths.length === 1 ? '' : 's'} still in flight; ` +
+    `not written: ${shown}. Await each save before the process ends (await save(model, path), await saveOptimizer(opt, path)).\n`;
   try {
     writeSync(2, text);
   } catch {
