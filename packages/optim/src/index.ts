@@ -15,12 +15,20 @@ export { SequentialLR, ChainedScheduler } from './schedulers/composite.js';
 export { OneCycleLR, type OneCycleOptions } from './schedulers/one-cycle.js';
 export { CosineAnnealingWarmRestarts, CyclicLR, type CosineAnnealingWarmRestartsOptions, type CyclicLROptions } from './schedulers/cyclic.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/plateau.js';
+export { AveragedModel, type AveragedModelOptions, type AveragableModel } from './swa-utils.js';
+export { SWALR, type SWALROptions, type AnnealStrategy } from './swa-utils-swalr.js';
+export { type AvgFn, type MultiAvgFn } from './swa-utils-avg-fns.js';
+export { type BatchNormHost, type UpdateBnOptions } from './swa-utils-update-bn.js';
 // Behind the tensor package's arity guard: clipGradNorm(params, 1, Infinity) is refused, not read as the 2-norm.
 import { guardAll } from '@nutshell/tensor';
 import * as clip from './clip.js';
 import * as checkpoint from './checkpoint.js';
 export const { clipGradNorm, clipGradValue } = guardAll(clip);
 export const { saveOptimizer, loadOptimizer } = guardAll(checkpoint);
+import * as avgFns from './swa-utils-avg-fns.js';
+import * as updateBnFunctions from './swa-utils-update-bn.js';
+export const { getEmaMultiAvgFn, getEmaAvgFn, getSwaMultiAvgFn, getSwaAvgFn } = guardAll(avgFns);
+export const { updateBn } = guardAll(updateBnFunctions);
 
 // Public methods behind the arity guard too: scheduler.step(epoch) beyond what a scheduler
 // takes, or ReduceLROnPlateau.step(metric, epoch, extra), is refused instead of dropped.
@@ -45,3 +53,10 @@ guardMethods(['step', 'zeroGrad', 'stateDict', 'loadStateDict', 'addParamGroup',
 // opt.zero_grad(), sched.get_last_lr(), opt.param_groups: refused, naming ours (Note [PyTorch spellings]).
 trapPyTorchSpellings(optimizerClasses, { param_groups: 'paramGroups' });
 trapPyTorchSpellings(schedulerClasses, { last_epoch: 'lastEpoch', base_lrs: 'baseLrs' });
+// swa_utils: SWALR is a scheduler like the others; AveragedModel's update_parameters, n_averaged … refused, naming ours.
+import * as swalr from './swa-utils-swalr.js';
+import * as averagedModel from './swa-utils.js';
+guardMethods(['step', 'stateDict', 'loadStateDict', 'getLastLr'], [swalr]);
+trapPyTorchSpellings([swalr], { last_epoch: 'lastEpoch', base_lrs: 'baseLrs', anneal_epochs: 'annealEpochs', anneal_strategy: 'annealStrategy' });
+guardMethods(['updateParameters', 'stateDict', 'loadStateDict', 'parameters', 'buffers', 'modules', 'train', 'eval', 'to', 'dispose'], [averagedModel]);
+trapPyTorchSpellings([averagedModel], { n_averaged: 'nAveraged', use_buffers: 'useBuffers', avg_fn: 'avgFn', multi_avg_fn: 'multiAvgFn' });

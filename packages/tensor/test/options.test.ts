@@ -112,6 +112,13 @@ describe('extra arguments and misplaced options are refused, not ignored', () =>
     });
   });
 
+  it("a keyword object where a function takes the value itself says so (softplus(x, { beta: 2 }), a VAE trial)", () => {
+    scope(() => {
+      expect(() => T.softplus(randn([2]), { beta: 2 } as never)).toThrowError(/^softplus: option 'beta' expected a number, got Object; 'beta' is positional here: pass 2 itself where the object went$/);
+      expect(() => T.leakyRelu(randn([2]), { slope: 0.2 } as never)).toThrowError(/'negativeSlope' is positional here: pass the value itself where the object went$/);
+    });
+  });
+
   it("cat and stack take PyTorch's dim keyword as { dim } (a GAN trial: 'expected an integer, got Object')", () => {
     scope(() => {
       const a = tensor([[1, 2]]);

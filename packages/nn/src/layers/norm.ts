@@ -36,7 +36,7 @@ abstract class BatchNormBase extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
   readonly eps: number;
-  readonly momentum: number | null;
+  momentum: number | null;
   /** momentum null: the batches counted so far, valid while num_batches_tracked is as we left it. */
   private counted: { count: number; version: { n: number }; at: number } | null = null;
 

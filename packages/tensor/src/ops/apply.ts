@@ -66,7 +66,10 @@ function resolveWith(entries: [string, AttrSpec][], decl: OpDecl<any>, given: Re
 
 function checkAttr(op: string, key: string, spec: AttrSpec, value: AttrValue): AttrValue {
   const fail = (want: string): never => {
-    throw new ValueError(`${op}: option '${key}' expected ${want}, got ${describe(value)}`);
+    // softplus(x, { beta: 2 }): PyTorch's keyword habit, where the function takes the value itself.
+    const keyword = value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && !Array.isArray(value);
+    const hint = keyword ? `; '${key}' is positional here: pass ${key in (value as object) ? JSON.stringify((value as unknown as Record<string, unknown>)[key]) : 'the value'} itself where the object went` : '';
+    throw new ValueError(`${op}: option '${key}' expected ${want}, got ${describe(value)}${hint}`);
   };
   const isInt = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v);
   switch (spec.kind) {
