@@ -29,3 +29,4 @@ export { guardMethods } from './guard-methods.js';
 export { trapPyTorchSpellings } from './pytorch-spellings.js';
 export { zeroGrads, type ZeroGradOptions } from './autograd/zero-grads.js';
 export { defineFunction, type FunctionContext, type FunctionSpec, type CustomFunction } from './autograd/function.js';
+export { checkpoint } from './autograd/checkpoint.js';

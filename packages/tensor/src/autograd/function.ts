@@ -169,7 +169,7 @@ function checkedGradients(name: string, result: unknown, args: unknown[], inputM
 }
 
 /** A GraphNode that also keeps, checks and frees the intermediates forward saved. */
-class FunctionNode extends GraphNode {
+export class FunctionNode extends GraphNode {
   constructor(decl: OpDecl<any>, inputMeta: { shape: readonly number[]; dtype: Tensor['dtype'] }[], next: ConstructorParameters<typeof GraphNode>[3], visible: number, savedInputs: (Tensor | null)[], savedOutputs: (Tensor | null)[], private readonly others: Tensor[]) {
     super(decl, {}, inputMeta, next, visible, savedInputs, savedOutputs);
     this.otherVersions = others.map((t) => t.version.n);

@@ -18,6 +18,9 @@ export type Edge = { node: GraphNode; index: number } | { leaf: Tensor } | null;
  * walks itself, in its own order, so release() alone does not cascade.
  */
 export class GraphNode {
+  /** Nodes made so far: a node's serial tells work recorded after a point from work before it (checkpoint). */
+  static made = 0;
+  readonly serial = GraphNode.made++;
   released = false;
   private holders = 0;
   constructor(
