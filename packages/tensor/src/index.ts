@@ -30,3 +30,4 @@ export { trapPyTorchSpellings } from './pytorch-spellings.js';
 export { zeroGrads, type ZeroGradOptions } from './autograd/zero-grads.js';
 export { defineFunction, type FunctionContext, type FunctionSpec, type CustomFunction } from './autograd/function.js';
 export { checkpoint } from './autograd/checkpoint.js';
+export * as distributions from './distributions/index.js';

@@ -1,0 +1,110 @@
+// The categorical distribution over the last dim (torch.distributions.Categorical): the index of
+// one of K categories. probs need not sum to 1 (they are divided by their sum); logits are
+// normalised by their logsumexp. batchShape is the parameter's shape without its last dim.
+import type { Device } from '../device.js';
+import { ShapeError, fmtShape } from '../errors.js';
+import { scope } from '../memory.js';
+import { numelOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { div, mul, sub } from '../ops/table/binary.js';
+import { cast } from '../ops/table/cast.js';
+import { ge, gt, logicalNot, logicalOr, lt, ne } from '../ops/table/compare.js';
+import { isfinite } from '../ops/table/composed-ops.js';
+import { zeros } from '../ops/table/creation.js';
+import { gather } from '../ops/table/index-ops.js';
+import { multinomial } from '../ops/table/multinomial.js';
+import { logsumexp, sum } from '../ops/table/reduce.js';
+import { softmax } from '../ops/table/softmax.js';
+import { expand, reshape, squeeze, transpose, unsqueeze } from '../ops/table/shape.js';
+import { clamp, neg, trunc } from '../ops/table/unary.js';
+import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
+import { broadcastAll, checkParam } from './params.js';
+import { probsToLogits } from './logits.js';
+import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
+import { type Violation, checksOf, notNonNegative, notReal, refuseViolations } from './validation.js';
+
+/** float32's lowest finite value: entropy clamps logits of −∞ to it so that 0·log 0 counts 0. */
+const FLOAT32_MIN = -3.4028234663852886e38;
+
+export class Categorical extends Distribution {
+  /** The probabilities over the last dim, normalised to sum to 1. */
+  readonly probs: Tensor;
+  /** The log-probabilities over the last dim (normalised; from probs clamped to [eps, 1 − eps] when probs were given). */
+  readonly logits: Tensor;
+
+  constructor(probs: Tensor, options?: DistributionOptions);
+  constructor(params: ProbsOrLogits<Tensor>);
+  constructor(first: Tensor | ProbsOrLogits<Tensor>, second?: DistributionOptions) {
+    const { given, value, options } = probsOrLogits('Categorical', first, second);
+    const checks = checksOf('Categorical', options.validateArgs);
+    checkParam('Categorical', given, value);
+    if (typeof value === 'number' || value.shape.length === 0 || value.shape[value.shape.length - 1] === 0) {
+      const got = typeof value === 'number' ? 'a number' : fmtShape(value.shape);
+      throw new ShapeError(`Categorical: ${given} expected a tensor of at least 1 dimension with at least one category in the last, got ${got}`);
+    }
+    super(value.shape.slice(0, -1), [], checks);
+    if (checks.tensors) {
+      refuseViolations('Categorical', () =>
+        given === 'probs'
+          ? [
+              { name: 'probs', bad: logicalOr(notNonNegative(value), logicalNot(isfinite(value))), expected: 'finite values >= 0' },
+              { name: 'probs', bad: logicalNot(gt(sum(value, -1), 0)), expected: 'a positive sum over the last dim' },
+            ]
+          : [{ name: 'logits', bad: notReal(value), expected: 'real values (not NaN)' }],
+      );
+    }
+    if (given === 'probs') {
+      this.probs = scope(() => div(value, sum(value, { dim: -1, keepdim: true })));
+      this.logits = scope(() => probsToLogits(this.probs, false));
+    } else {
+      this.logits = scope(() => sub(value, logsumexp(value, { dim: -1, keepdim: true })));
+      this.probs = softmax(this.logits, -1);
+    }
+  }
+
+  get device(): Device {
+    return this.probs.device;
+  }
+
+  /** The number of categories K (the last dim). */
+  get numCategories(): number {
+    return this.probs.shape[this.probs.shape.length - 1];
+  }
+
+  /** Category indices (int64) of shape sampleShape + batchShape, from the generator's stream. */
+  override sample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
+    const { shape, generator } = this.sampleArgs('sample', sampleShape, options);
+    const draws = numelOf(shape.slice(0, shape.length - this.batchShape.length));
+    const rows = numelOf(this.batchShape);
+    if (draws === 0 || rows === 0) return zeros(shape, { dtype: 'int64', device: this.device });
+    return noGrad(() =>
+      scope(() => {
+        // One row of weights per batch element, every draw of it in that row (PyTorch's sample).
+        const perRow = multinomial(reshape(this.probs, [rows, this.numCategories]), draws, { replacement: true, generator, validate: false });
+        return reshape(transpose(perRow, 0, 1), shape);
+      }),
+    );
+  }
+
+  /** The log-probability of category `value` (integers; float values are truncated as PyTorch's .long()). */
+  logProb(value: Tensor | number): Tensor {
+    return scope(() => {
+      const v = this.valueArg('logProb', value);
+      const index = unsqueeze(v.dtype === 'int64' ? v : cast(v, 'int64'), -1);
+      const shape = broadcastAll('Categorical.logProb', [['value', index.shape], ['logits', this.logits.shape]]);
+      const picked = gather(expand(this.logits, shape), -1, expand(index, [...shape.slice(0, -1), 1]));
+      return squeeze(picked, -1);
+    });
+  }
+
+  override entropy(): Tensor {
+    return scope(() => neg(sum(mul(clamp(this.logits, { min: FLOAT32_MIN }), this.probs), -1)));
+  }
+
+  protected override outsideSupport(value: Tensor): Violation[] {
+    const outside = logicalOr(lt(value, 0), ge(value, this.numCategories));
+    const fractional = value.dtype === 'float32' ? ne(value, trunc(value)) : null;
+    return [{ name: 'value', bad: fractional ? logicalOr(outside, fractional) : outside, expected: `category indices in [0, ${this.numCategories})` }];
+  }
+}

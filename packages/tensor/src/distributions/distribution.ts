@@ -1,0 +1,157 @@
+// The base of the distributions (torch.distributions.Distribution): batch and event shapes,
+// the sample shapes derived from them, and the checks every method shares. A distribution holds
+// its parameters as tensors made in the scope it was built in: build it inside the scope that
+// uses it (a scope's result keeps tensors, not class instances).
+import type { Device } from '../device.js';
+import { DeviceError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import { scope } from '../memory.js';
+import { checkOptions } from '../options.js';
+import { checkShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { PROMISE_HINT } from '../ops/check-args.js';
+import { full } from '../ops/table/creation.js';
+import { Generator, defaultGenerator } from '../ops/table/random.js';
+import { sqrt } from '../ops/table/unary.js';
+import { type Checks, type Violation, refuseViolations } from './validation.js';
+
+export interface SampleOptions {
+  /** The stream to draw from (default: the shared default generator, which manualSeed seeds). */
+  generator?: Generator;
+}
+
+export interface DistributionOptions {
+  /** Read tensor parameters (and values given to logProb, cdf) back to check them (Note [distribution argument checks]). */
+  validateArgs?: boolean;
+}
+
+export abstract class Distribution {
+  private readonly _batchShape: readonly number[];
+  private readonly _eventShape: readonly number[];
+  /** What this distribution checks (Note [distribution argument checks]). */
+  protected readonly checks: Checks;
+
+  protected constructor(batchShape: readonly number[], eventShape: readonly number[], checks: Checks) {
+    this._batchShape = Object.freeze([...batchShape]);
+    this._eventShape = Object.freeze([...eventShape]);
+    this.checks = checks;
+  }
+
+  /** The shape of independent, differently parameterised draws. */
+  get batchShape(): number[] {
+    return [...this._batchShape];
+  }
+
+  /** The shape of one draw (dims summed over by logProb): [] for a scalar distribution. */
+  get eventShape(): number[] {
+    return [...this._eventShape];
+  }
+
+  /** Whether rsample gives draws differentiable w.r.t. the parameters. */
+  get hasRsample(): boolean {
+    return false;
+  }
+
+  /** Whether logProb, cdf … read their values back to check them (validateArgs: true). */
+  get validateArgs(): boolean {
+    return this.checks.tensors;
+  }
+
+  abstract get device(): Device;
+
+  /** sampleShape + batchShape + eventShape: the shape sample(sampleShape) returns. */
+  extendedShape(sampleShape: readonly number[] = []): number[] {
+    return [...checkShape(`${this.name}.extendedShape`, sampleShape, 'sampleShape'), ...this._batchShape, ...this._eventShape];
+  }
+
+  /** Draws of shape sampleShape + batchShape + eventShape, without gradients. */
+  sample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
+    this.sampleArgs('sample', sampleShape, options);
+    return noGrad(() => this.rsample(sampleShape, options));
+  }
+
+  /** Reparameterised draws: gradients reach the parameters through them (where hasRsample). */
+  rsample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
+    this.sampleArgs('rsample', sampleShape, options);
+    throw new ValueError(`${this.name}.rsample: ${this.name} has no reparameterised sampler (hasRsample is false); sample() draws without gradients`);
+  }
+
+  /** The log of the density (or mass) at `value`, of shape broadcast(value's batch dims, batchShape). */
+  abstract logProb(value: Tensor | number): Tensor;
+
+  entropy(): Tensor {
+    throw new ValueError(`${this.name}.entropy: not defined for ${this.name}`);
+  }
+
+  cdf(_value: Tensor | number): Tensor {
+    throw new ValueError(`${this.name}.cdf: not defined for ${this.name}`);
+  }
+
+  get mean(): Tensor {
+    throw new ValueError(`${this.name}.mean: not defined for ${this.name}`);
+  }
+
+  get variance(): Tensor {
+    throw new ValueError(`${this.name}.variance: not defined for ${this.name}`);
+  }
+
+  get stddev(): Tensor {
+    return scope(() => sqrt(this.variance));
+  }
+
+  toString(): string {
+    return `${this.name}(batchShape: ${fmtShape(this._batchShape)}, eventShape: ${fmtShape(this._eventShape)})`;
+  }
+
+  /** The class's name, for messages (Independent's shows its base's too). */
+  protected get name(): string {
+    return this.constructor.name;
+  }
+
+  /** Checks a sample call's arguments; returns the draws' shape and the generator. */
+  protected sampleArgs(method: string, sampleShape: unknown, options: SampleOptions): { shape: number[]; generator: Generator } {
+    const where = `${this.name}.${method}`;
+    if (!Array.isArray(sampleShape)) {
+      const hint = typeof sampleShape === 'number' ? ` (write [${sampleShape}], as PyTorch's sample((${sampleShape},)))` : '';
+      throw new ShapeError(`${where}: sampleShape expected an array of non-negative integers, got ${sampleShape === null ? 'null' : typeof sampleShape}${hint}`);
+    }
+    checkOptions(where, options, ['generator']);
+    const generator = options.generator ?? defaultGenerator;
+    if (!(generator instanceof Generator)) throw new ValueError(`${where}: option 'generator' expected a Generator, got ${typeof generator}`);
+    return { shape: this.extendedShape(checkShape(where, sampleShape, 'sampleShape')), generator };
+  }
+
+  /**
+   * A value for logProb or cdf as a tensor on this distribution's device (a number becomes a 0-d
+   * tensor), whose shape ends in eventShape and broadcasts with batchShape (PyTorch's
+   * _validate_sample); with validateArgs, one read checks it lies in the support.
+   */
+  protected valueArg(method: string, value: unknown): Tensor {
+    const where = `${this.name}.${method}`;
+    if (typeof value !== 'number' && !(value as Tensor | null | undefined)?.isTensor) {
+      throw new ValueError(`${where}: value expected a tensor or a number, got ${value === null ? 'null' : value instanceof Promise ? PROMISE_HINT : typeof value}`);
+    }
+    const v = typeof value === 'number' ? full([], value, { device: this.device }) : (value as Tensor);
+    if (v.device !== this.device) throw new DeviceError(`${where}: value expected a tensor on the distribution's device ${this.device}, got one on ${v.device}`);
+    const event = this._eventShape;
+    const tail = v.shape.slice(v.shape.length - event.length);
+    if (v.shape.length < event.length || tail.some((d, i) => d !== event[i])) {
+      throw new ShapeError(`${where}: value ${fmtShape(v.shape)} expected to end in the eventShape ${fmtShape(event)}`);
+    }
+    const expected = [...this._batchShape, ...event];
+    for (let i = 1; i <= Math.min(v.shape.length, expected.length); i++) {
+      const a = v.shape[v.shape.length - i];
+      const b = expected[expected.length - i];
+      if (a !== b && a !== 1 && b !== 1) {
+        throw new ShapeError(`${where}: value ${fmtShape(v.shape)} expected to broadcast with batchShape + eventShape ${fmtShape(expected)}`);
+      }
+    }
+    if (this.checks.tensors) refuseViolations(where, () => this.outsideSupport(v));
+    return v;
+  }
+
+  /** Where `value` lies outside the support (read only with validateArgs). */
+  protected outsideSupport(_value: Tensor): Violation[] {
+    return [];
+  }
+}

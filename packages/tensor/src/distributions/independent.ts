@@ -1,0 +1,83 @@
+// Independent (torch.distributions.Independent): the rightmost `reinterpretedBatchNdims` batch
+// dims of a base distribution read as event dims, so logProb and entropy sum over them. A VAE's
+// diagonal Gaussian posterior is Independent(new Normal(mu, sigma), 1): one log-density per
+// example, not one per latent dimension.
+import type { Device } from '../device.js';
+import { ValueError, fmtShape } from '../errors.js';
+import { scope } from '../memory.js';
+import type { Tensor } from '../tensor.js';
+import { sum } from '../ops/table/reduce.js';
+import { Distribution, type SampleOptions } from './distribution.js';
+
+/** Sums the rightmost `n` dims (none: the tensor itself). */
+export function sumRightmost(x: Tensor, n: number): Tensor {
+  if (n === 0) return x;
+  const rank = x.shape.length;
+  return sum(x, Array.from({ length: n }, (_, i) => rank - n + i));
+}
+
+export class Independent extends Distribution {
+  /** The distribution whose batch dims are reinterpreted (PyTorch's base_dist). */
+  readonly baseDist: Distribution;
+  readonly reinterpretedBatchNdims: number;
+
+  constructor(baseDist: Distribution, reinterpretedBatchNdims: number) {
+    if (!(baseDist instanceof Distribution)) {
+      throw new ValueError(`Independent: baseDist expected a Distribution, got ${baseDist === null ? 'null' : (baseDist as object)?.constructor?.name ?? typeof baseDist}`);
+    }
+    const batch = baseDist.batchShape;
+    const n = reinterpretedBatchNdims;
+    if (!Number.isInteger(n) || n < 0 || n > batch.length) {
+      throw new ValueError(`Independent: reinterpretedBatchNdims expected an integer in [0, ${batch.length}] (the base's batchShape ${fmtShape(batch)}), got ${n}`);
+    }
+    super(batch.slice(0, batch.length - n), [...batch.slice(batch.length - n), ...baseDist.eventShape], { numbers: true, tensors: baseDist.validateArgs });
+    this.baseDist = baseDist;
+    this.reinterpretedBatchNdims = n;
+  }
+
+  get device(): Device {
+    return this.baseDist.device;
+  }
+
+  override get hasRsample(): boolean {
+    return this.baseDist.hasRsample;
+  }
+
+  override sample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
+    this.sampleArgs('sample', sampleShape, options);
+    return this.baseDist.sample(sampleShape, options);
+  }
+
+  override rsample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
+    this.sampleArgs('rsample', sampleShape, options);
+    return this.baseDist.rsample(sampleShape, options);
+  }
+
+  /** The base's logProb summed over the reinterpreted dims (values are checked by the base). */
+  logProb(value: Tensor | number): Tensor {
+    return scope(() => {
+      const v = this.valueArg('logProb', value);
+      return sumRightmost(this.baseDist.logProb(v), this.reinterpretedBatchNdims);
+    });
+  }
+
+  override entropy(): Tensor {
+    return scope(() => sumRightmost(this.baseDist.entropy(), this.reinterpretedBatchNdims));
+  }
+
+  override get mean(): Tensor {
+    return this.baseDist.mean;
+  }
+
+  override get variance(): Tensor {
+    return this.baseDist.variance;
+  }
+
+  override get stddev(): Tensor {
+    return this.baseDist.stddev;
+  }
+
+  override toString(): string {
+    return `Independent(${this.baseDist.toString()}, ${this.reinterpretedBatchNdims})`;
+  }
+}

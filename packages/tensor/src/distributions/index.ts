@@ -1,0 +1,32 @@
+// torch.distributions' essentials, composed of tensor ops (both devices, gradients from the
+// parts): `import { distributions as D } from '@nutshell/tensor'`.
+import { guardArity } from '../arity.js';
+import { guardMethods } from '../guard-methods.js';
+import { trapPyTorchSpellings } from '../pytorch-spellings.js';
+import { Bernoulli } from './bernoulli.js';
+import { Categorical } from './categorical.js';
+import { Distribution } from './distribution.js';
+import { Independent } from './independent.js';
+import { klDivergence as klDivergenceUnguarded, registerKl as registerKlUnguarded } from './kl.js';
+import { Normal } from './normal.js';
+import { Uniform } from './uniform.js';
+import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
+
+export { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
+export { Normal } from './normal.js';
+export { Bernoulli } from './bernoulli.js';
+export { Categorical } from './categorical.js';
+export { Uniform } from './uniform.js';
+export { Independent } from './independent.js';
+export type { Param } from './params.js';
+export type { ProbsOrLogits } from './probs-or-logits.js';
+
+// Note [arity guard]: d.sample([2], true) or d.logProb(x, y) refused rather than dropped.
+export const klDivergence = guardArity('klDivergence', klDivergenceUnguarded);
+export const registerKl = guardArity('registerKl', registerKlUnguarded);
+export const setDefaultValidateArgs = guardArity('setDefaultValidateArgs', setDefaultUnguarded);
+export const getDefaultValidateArgs = guardArity('getDefaultValidateArgs', getDefaultUnguarded);
+const classes = [Distribution, Normal, Bernoulli, Categorical, Uniform, Independent];
+guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'extendedShape'], classes);
+// Note [PyTorch spellings]: d.log_prob(x), d.batch_shape, d.base_dist … refused, naming ours.
+trapPyTorchSpellings(classes, { base_dist: 'baseDist', reinterpreted_batch_ndims: 'reinterpretedBatchNdims' });

@@ -1,0 +1,92 @@
+// The normal distribution N(loc, scale²) (torch.distributions.Normal), with PyTorch's formulas.
+import type { Device } from '../device.js';
+import { scope } from '../memory.js';
+import { checkOptions } from '../options.js';
+import type { Tensor } from '../tensor.js';
+import { add, div, mul, sub } from '../ops/table/binary.js';
+import { square } from '../ops/table/composed-ops.js';
+import { erf } from '../ops/table/math.js';
+import { randn } from '../ops/table/random.js';
+import { log } from '../ops/table/unary.js';
+import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
+import { type Param, broadcastParams } from './params.js';
+import { type Violation, checkNumber, checksOf, notPositive, notReal, refuseViolations } from './validation.js';
+
+const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
+
+export class Normal extends Distribution {
+  /** The mean, broadcast to batchShape. */
+  readonly loc: Tensor;
+  /** The standard deviation (> 0), broadcast to batchShape. */
+  readonly scale: Tensor;
+
+  constructor(loc: Param, scale: Param, options: DistributionOptions = {}) {
+    checkOptions('Normal', options, ['validateArgs']);
+    const checks = checksOf('Normal', options.validateArgs);
+    checkNumber('Normal', 'loc', loc, (v) => !Number.isNaN(v), 'a real number', checks);
+    checkNumber('Normal', 'scale', scale, (v) => v > 0, 'a number > 0', checks);
+    const { tensors, batchShape } = broadcastParams('Normal', [['loc', loc], ['scale', scale]]);
+    super(batchShape, [], checks);
+    [this.loc, this.scale] = tensors;
+    if (checks.tensors) {
+      refuseViolations('Normal', () => [
+        { name: 'loc', bad: notReal(this.loc), expected: 'real values (not NaN)' },
+        { name: 'scale', bad: notPositive(this.scale), expected: 'values > 0' },
+      ]);
+    }
+  }
+
+  get device(): Device {
+    return this.loc.device;
+  }
+
+  override get hasRsample(): boolean {
+    return true;
+  }
+
+  /** loc + ε·scale with ε ~ N(0, 1) from the generator: gradients reach loc and scale. */
+  override rsample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
+    const { shape, generator } = this.sampleArgs('rsample', sampleShape, options);
+    return scope(() => add(this.loc, mul(randn(shape, { device: this.device, generator }), this.scale)));
+  }
+
+  logProb(value: Tensor | number): Tensor {
+    return scope(() => {
+      const v = this.valueArg('logProb', value);
+      const variance = square(this.scale);
+      return sub(sub(div(square(sub(v, this.loc)), mul(variance, -2)), log(this.scale)), LOG_SQRT_2PI);
+    });
+  }
+
+  override cdf(value: Tensor | number): Tensor {
+    return scope(() => {
+      const v = this.valueArg('cdf', value);
+      return mul(add(erf(div(div(sub(v, this.loc), this.scale), Math.SQRT2)), 1), 0.5);
+    });
+  }
+
+  override entropy(): Tensor {
+    return scope(() => add(log(this.scale), 0.5 + 0.5 * Math.log(2 * Math.PI)));
+  }
+
+  override get mean(): Tensor {
+    return this.loc;
+  }
+
+  /** The most likely value: loc. */
+  get mode(): Tensor {
+    return this.loc;
+  }
+
+  override get stddev(): Tensor {
+    return this.scale;
+  }
+
+  override get variance(): Tensor {
+    return square(this.scale);
+  }
+
+  protected override outsideSupport(value: Tensor): Violation[] {
+    return [{ name: 'value', bad: notReal(value), expected: 'real values (not NaN)' }];
+  }
+}
