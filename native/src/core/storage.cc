@@ -15,8 +15,8 @@ void count_taken(MemoryStats& stats, size_t nbytes) {
 
 Storage::Storage(Device device, size_t nbytes, Allocator* allocator, bool deferred)
     : device_(device), nbytes_(nbytes), allocator_(allocator) {
+  if (!deferred) materialize();  // first: a failed allocation throws before anything is counted
   allocator_->stats().live_storages.fetch_add(1);
-  if (!deferred) materialize();
 }
 
 // Two threads may both find no bytes (a worker's kernel and a read on the JS thread after a

@@ -3,18 +3,18 @@
 // leaves the previous file intact.
 import { readFile } from 'node:fs/promises';
 import {
-  DataError, checkSafetensorsMetadata, decodeSafetensors, encodeSafetensors, readSafetensorsFile, readTogether, tensor, trackSave, writeFileAtomic,
+  DataError, checkSafetensorsMetadata, decodeSafetensors, encodeSafetensors, isTensor, readSafetensorsFile, readTogether, tensor, trackSave, writeFileAtomic,
   type DeviceLike, type RawTensor, type SafetensorsFile, type Tensor,
 } from '@nutshell/tensor';
 import { Module } from './module.js';
-import { describeStateValue, isTensorValue } from './state-values.js';
+import { describeStateValue } from './state-values.js';
 
 export type StateDict = Map<string, Tensor>;
 
 /** Why a value that is not a tensor cannot go in the file, and what does (a checkpoint of several parts, an epoch). */
 function notATensor(name: string, v: unknown): string {
   const got = describeStateValue(v);
-  if (v instanceof Map || (typeof v === 'object' && v !== null && !Array.isArray(v) && !isTensorValue(v) && !got.includes('structuredClone'))) {
+  if (v instanceof Map || (typeof v === 'object' && v !== null && !Array.isArray(v) && !isTensor(v) && !got.includes('structuredClone'))) {
     // PyTorch's torch.save({'model': …, 'optimizer': …, 'epoch': …}) habit: safetensors holds one flat
     // dict of tensors, so a nested one is refused rather than flattened under names of our own.
     return (
@@ -48,7 +48,7 @@ async function saveNow(state: StateDict | Record<string, Tensor> | Module, path:
   checkSafetensorsMetadata('save', metadata);
   const named = [...dict];
   for (const [name, t] of named) {
-    if (!isTensorValue(t)) throw new DataError(notATensor(name, t));
+    if (!isTensor(t)) throw new DataError(notATensor(name, t));
     if (t.isDisposed) throw new DataError(`save: tensor '${name}' has been disposed`);
   }
   const values = await readTogether(named.map(([, t]) => t));

@@ -52,6 +52,7 @@ export {
   SoftMarginLoss,
   MultiLabelSoftMarginLoss,
   MultiMarginLoss,
+  CTCLoss,
 } from './losses/more.js';
 // The functions behind the tensor package's arity guard (Note [arity guard] there): PyTorch's
 // kaiming_uniform_(w, a) or clip arguments passed positionally are refused, not dropped.

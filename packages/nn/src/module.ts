@@ -2,11 +2,10 @@
 // its own properties in definition order (the order PyTorch registers them in), so assignment is
 // registration: `this.fc = new Linear(4, 2)`, `this.weight = Parameter(randn(...))`. Buffers
 // (running statistics) are tensors named with registerBuffer. stateDict() keys are PyTorch's.
-import { Device, ShapeError, ValueError, copyInto, fmtShape, keep, noGrad, sameShape, scope, zeroGrads, type DeviceLike, type Tensor, type ZeroGradOptions } from '@nutshell/tensor';
+import { Device, SCOPE_OPAQUE, ShapeError, isTensor, ValueError, copyInto, fmtShape, keep, noGrad, sameShape, scope, zeroGrads, type DeviceLike, type Tensor, type ZeroGradOptions } from '@nutshell/tensor';
 import { Parameter, isParameter } from './parameter.js';
-import { describeStateValue, isTensorValue } from './state-values.js';
+import { describeStateValue } from './state-values.js';
 
-const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && (v as { isTensor?: boolean }).isTensor === true;
 
 // Assignment is registration (Note [module registration]), so assigning a plain tensor over a
 // parameter would silently drop it from parameters(), the state dict and the optimiser while
@@ -103,6 +102,9 @@ export abstract class Module {
   constructor() {
     return new Proxy(this, registrationGuard);
   }
+
+  /** A scope's result search skips modules: parameters and buffers outlive scopes already (Note [module registration]). */
+  declare readonly [SCOPE_OPAQUE]: true;
 
   declare [HOOKS]?: ForwardHooks;
 
@@ -366,7 +368,7 @@ export abstract class Module {
     for (const [k, dst] of own) {
       const src = given.get(k);
       if (src === undefined) continue;
-      if (!isTensorValue(src)) throw new ValueError(`loadStateDict: '${k}' expected a Tensor, got ${describeStateValue(src)}`);
+      if (!isTensor(src)) throw new ValueError(`loadStateDict: '${k}' expected a Tensor, got ${describeStateValue(src)}`);
       if (!sameShape(src.shape, dst.shape)) {
         mismatches.push(`'${k}' has shape ${fmtShape(src.shape)} in the state dict but ${fmtShape(dst.shape)} in the model`);
       }
@@ -398,3 +400,4 @@ export abstract class Module {
     return '';
   }
 }
+Object.defineProperty(Module.prototype, SCOPE_OPAQUE, { value: true });

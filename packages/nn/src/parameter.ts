@@ -1,4 +1,4 @@
-import { keep, type Tensor } from '@nutshell/tensor';
+import { ValueError, isTensor, keep, type Tensor } from '@nutshell/tensor';
 
 const parameters = new WeakSet<Tensor>();
 
@@ -8,6 +8,11 @@ const parameters = new WeakSet<Tensor>();
  * scope(() => …) keeps its weights — and is released by Module.dispose() (or the GC backstop).
  */
 export function Parameter(t: Tensor, requiresGrad = true): Tensor {
+  if (!isTensor(t)) {
+    const got = t === undefined ? 'nothing' : t === null ? 'null' : Array.isArray(t) ? 'an array (make it a tensor first: Parameter(tensor([...])))' : typeof t;
+    throw new ValueError(`Parameter: expected a Tensor, got ${got}`);
+  }
+  if (typeof requiresGrad !== 'boolean') throw new ValueError(`Parameter: requiresGrad expected a boolean, got ${typeof requiresGrad}`);
   parameters.add(t);
   keep(t);
   if (t.isLeaf) t.requiresGrad_(requiresGrad);

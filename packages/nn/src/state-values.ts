@@ -1,16 +1,5 @@
-// What a state dict holds: tensors, checked by name in loadStateDict and save. A structuredClone
-// of a state dict copies each tensor's own fields into a plain object — `isTensor` among them, the
-// methods not — so `isTensor` alone let one through to fail deep inside ("src.to is not a
-// function"). A real tensor's prototype is the Tensor class (of whichever copy of the tensor
-// package made it), never Object's.
-import type { Tensor } from '@nutshell/tensor';
-
-/** Whether `v` is a tensor, not a copy of one's fields. */
-export function isTensorValue(v: unknown): v is Tensor {
-  if (v === null || typeof v !== 'object' || (v as { isTensor?: unknown }).isTensor !== true) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto !== Object.prototype && proto !== null;
-}
+// What a state dict holds: tensors (isTensor from the tensor package refuses a structuredClone'd
+// copy of one), checked by name in loadStateDict and save; this says what was there instead.
 
 /** For "expected a Tensor, got …": what `v` is, with the way out for a cloned tensor. */
 export function describeStateValue(v: unknown): string {

@@ -1,6 +1,6 @@
 // summary(model, inputShape): runs one forward pass on zeros and prints each layer's output shape
 // and parameter count, like torchinfo / Keras' summary.
-import { ValueError, checkOptions, noGrad, scope, zeros, type DType, type Tensor } from '@nutshell/tensor';
+import { ValueError, checkOptions, isTensor, noGrad, scope, zeros, type DType, type Tensor } from '@nutshell/tensor';
 import { Module, type RemovableHandle } from './module.js';
 
 export interface LayerSummary {
@@ -28,7 +28,6 @@ type SummaryInput = readonly number[] | readonly (readonly number[])[] | Tensor 
 
 /** The forward's arguments: the tensors given, or zeros of each shape (in `dtypes`, default float32). */
 function inputsOf(input: SummaryInput, dtypes: DType | readonly DType[] | undefined): Tensor[] {
-  const isTensor = (v: unknown): v is Tensor => (v as Tensor | null)?.isTensor === true;
   if (isTensor(input)) return [input];
   if (!Array.isArray(input)) throw new ValueError(`summary: input expected a shape, a list of shapes, a tensor or a list of tensors, got ${typeof input}`);
   if (input.length > 0 && input.every(isTensor)) return [...(input as readonly Tensor[])];

@@ -27,6 +27,11 @@ describe('each module is its function with its options', () => {
     ['SoftMarginLoss', () => [new nn.SoftMarginLoss({ reduction: 'sum' }).forward(x, labels), T.softMarginLoss(x, labels, { reduction: 'sum' })]],
     ['MultiLabelSoftMarginLoss', () => [new nn.MultiLabelSoftMarginLoss({ weight: w, reduction: 'none' }).forward(x, T.gt(labels, 0).float()), T.multiLabelSoftMarginLoss(x, T.gt(labels, 0).float(), { weight: w, reduction: 'none' })]],
     ['MultiMarginLoss', () => [new nn.MultiMarginLoss({ p: 2, margin: 0.5, weight: w }).forward(x, classes), T.multiMarginLoss(x, classes, { p: 2, margin: 0.5, weight: w })]],
+    ['CTCLoss', () => {
+      const lp = T.logSoftmax(T.reshape(T.cat([x, x2, x3, x, x2]), [5, 3, 4]), 2);
+      const targets = tensor([[1, 2], [3, 0], [2, 2]], { dtype: 'int64' });
+      return [new nn.CTCLoss({ blank: 0, reduction: 'none', zeroInfinity: true }).forward(lp, targets, [5, 4, 5], [2, 1, 2]), T.ctcLoss(lp, targets, [5, 4, 5], [2, 1, 2], { reduction: 'none', zeroInfinity: true })];
+    }],
   ];
   for (const [name, run] of cases) {
     it(name, () => {
@@ -72,6 +77,8 @@ describe('options are refused when the module is made', () => {
     expect(() => new nn.TripletMarginLoss({ p: 0 })).toThrow(/^TripletMarginLoss: p expected a number > 0 or Infinity, got 0$/);
     expect(() => new nn.TripletMarginLoss({ swap: 1 } as never)).toThrow(/^TripletMarginLoss: swap expected a boolean, got 1$/);
     expect(() => new nn.MultiMarginLoss({ p: 3 })).toThrow(/^MultiMarginLoss: p expected 1 or 2, got 3$/);
+    expect(() => new nn.CTCLoss({ blank: -1 })).toThrow(/^CTCLoss: blank expected an integer >= 0, got -1$/);
+    expect(() => new nn.CTCLoss({ zero_infinity: true } as never)).toThrow(/^CTCLoss: unknown option 'zero_infinity'/);
     expect(() => new nn.MultiMarginLoss({ weight: tensor([1, 2], { dtype: 'int64' }) })).toThrow(/^MultiMarginLoss: weight expected a float32 tensor or null, got an int64 tensor$/);
     expect(() => new nn.MultiLabelSoftMarginLoss({ weight: [1, 2] as never })).toThrow(/^MultiLabelSoftMarginLoss: weight expected a float32 tensor or null, got object$/);
     expect(() => new nn.TripletMarginLoss({ p: Infinity, margin: 0.5, eps: 0, swap: false, reduction: 'none' })).not.toThrow();

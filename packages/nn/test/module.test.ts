@@ -149,6 +149,12 @@ describe('Module', () => {
 });
 
 describe('container and state dict arguments (found by a user trial)', () => {
+  it('Parameter refuses what is not a tensor (nn.Parameter() and nn.Parameter([1, 2]) got a raw TypeError or through)', () => {
+    expect(() => (Parameter as (...a: unknown[]) => Tensor)()).toThrowError(/^Parameter: expected a Tensor, got nothing$/);
+    expect(() => Parameter([1, 2] as never)).toThrowError(/^Parameter: expected a Tensor, got an array \(make it a tensor first: Parameter\(tensor\(\[\.\.\.\]\)\)\)$/);
+    expect(() => Parameter(zeros([1]), 'yes' as never)).toThrowError(/^Parameter: requiresGrad expected a boolean, got string$/);
+  });
+
   it('Sequential takes modules only; loadStateDict takes tensors only', () => {
     expect(() => new Sequential(new Linear(4, 3), 'relu' as never)).toThrow(/^Sequential: argument 1 expected a Module, got "relu"$/);
     expect(() => new Linear(1, 1).loadStateDict({ weight: [[1]] } as never, { strict: false })).toThrow(/^loadStateDict: 'weight' expected a Tensor, got an array$/);

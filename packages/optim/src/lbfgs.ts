@@ -41,6 +41,7 @@ import {
   sub,
   sum,
   withGradEnabled,
+  isTensor,
   zeroGrads,
   zeros,
   type Tensor,
@@ -595,7 +596,6 @@ function stateTensors(st: LBFGSState): Tensor[] {
 function checkState(where: string, st: Record<string, unknown>, n: number, historySize: number): LBFGSState {
   if (st === null || typeof st !== 'object') throw new ValueError(`${where}: state of parameter 0 expected an object, got ${describe(st)}`);
   const out: Record<string, unknown> = {};
-  const isTensor = (v: unknown): v is Tensor => (v as Tensor | null)?.isTensor === true;
   const flat = (k: string, v: unknown): Tensor => {
     if (!isTensor(v)) throw new ValueError(`${where}: state '${k}' expected a Tensor, got ${describe(v)}`);
     if (v.dtype !== 'float32' || !sameShape(v.shape, [n])) {

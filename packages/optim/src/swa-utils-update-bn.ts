@@ -8,7 +8,7 @@
 // optim does not depend on nn, so a BatchNorm layer is found by its class names (BatchNorm1d,
 // BatchNorm2d, their base and subclasses: PyTorch's isinstance(m, _BatchNorm)); InstanceNorm,
 // which also keeps running statistics, is left alone, as in PyTorch.
-import { Device, ValueError, checkOptions, noGrad, scope, type DeviceLike, type Tensor } from '@nutshell/tensor';
+import { Device, ValueError, checkOptions, isTensor, noGrad, scope, type DeviceLike, type Tensor } from '@nutshell/tensor';
 
 /** What updateBn needs of a model: nn's Module, or an AveragedModel. */
 export interface BatchNormHost {
@@ -21,6 +21,22 @@ export interface BatchNormHost {
 export interface UpdateBnOptions {
   /** Moves each input there first (default: inputs are used where they are). */
   device?: DeviceLike;
+  /** Picks the model's input from a batch (default: the batch's first element, as below). */
+  input?: (batch: unknown) => unknown;
+}
+
+/**
+ * The model's input in a batch: a tensor is one; an array's first element (`[x, y]`, PyTorch's
+ * rule); a DataLoader's object batch (`{ image, label }`, which iterates its fields in order) its
+ * first field; anything else is passed as it is.
+ */
+function inputOf(batch: unknown): unknown {
+  if (isTensor(batch) || batch === null || typeof batch !== 'object') return batch;
+  if (Array.isArray(batch)) return batch[0];
+  if (typeof (batch as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') {
+    for (const first of batch as Iterable<unknown>) return first;
+  }
+  return batch;
 }
 
 interface BatchNormLike {
@@ -30,7 +46,6 @@ interface BatchNormLike {
   num_batches_tracked: Tensor | null;
 }
 
-const isTensorValue = (v: unknown): v is Tensor => (v as { isTensor?: boolean } | null)?.isTensor === true;
 
 function isBatchNorm(m: object): m is BatchNormLike {
   if (!('momentum' in m && 'running_mean' in m)) return false;
@@ -49,8 +64,9 @@ function resetRunningStats(bn: BatchNormLike): void {
 
 /**
  * Recomputes every BatchNorm layer's running statistics over `loader` (an async iterable of
- * batches, such as a DataLoader, or an iterable): each batch a tensor or an array whose first
- * element is the input (`[x, y]`). `await updateBn(loader, swaModel)` after averaging.
+ * batches, such as a DataLoader, or an iterable): the input is a tensor batch itself, an array's
+ * first element (`[x, y]`), an object batch's first field (`{ image, label }`), or what
+ * `options.input` picks. `await updateBn(loader, swaModel)` after averaging.
  */
 export async function updateBn(loader: AsyncIterable<unknown> | Iterable<unknown>, model: BatchNormHost, options: UpdateBnOptions = {}): Promise<void> {
   const iterable = loader as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
@@ -61,7 +77,9 @@ export async function updateBn(loader: AsyncIterable<unknown> | Iterable<unknown
   if (missing.length > 0) {
     throw new ValueError(`updateBn: model expected a module (with modules(), train(), forward(), as nn's Module or an AveragedModel), got ${model === null ? 'null' : typeof model !== 'object' ? typeof model : `an object without ${missing.join(', ')}`}`);
   }
-  checkOptions('updateBn', options ?? {}, ['device']);
+  checkOptions('updateBn', options ?? {}, ['device', 'input']);
+  if (options?.input !== undefined && typeof options.input !== 'function') throw new ValueError(`updateBn: option 'input' expected a function (batch) => input, got ${typeof options.input}`);
+  const pick = options?.input ?? inputOf;
   const device = options?.device === undefined ? null : Device.of(options.device, 'updateBn: device');
 
   const layers = [...model.modules()].filter(isBatchNorm);
@@ -73,8 +91,8 @@ export async function updateBn(loader: AsyncIterable<unknown> | Iterable<unknown
     model.train(true);
     for (const bn of layers) bn.momentum = null;
     for await (const batch of iterable as AsyncIterable<unknown>) {
-      const input = Array.isArray(batch) ? batch[0] : batch;
-      if (device && !isTensorValue(input)) throw new ValueError(`updateBn: the device option needs each batch's input to be a tensor, got ${input === null ? 'null' : typeof input}`);
+      const input = pick(batch);
+      if (device && !isTensor(input)) throw new ValueError(`updateBn: the device option needs each batch's input to be a tensor, got ${input === null ? 'null' : typeof input}`);
       // The output, and the input's copy on `device`, are released with each batch.
       noGrad(() =>
         scope(() => {

@@ -10,7 +10,7 @@
 //
 // @nutshell/optim depends on @nutshell/tensor alone (package.json), not on @nutshell/nn, so the
 // model is typed by what AveragedModel calls on it (AveragableModel): nn's Module has all of it.
-import { Device, ShapeError, ValueError, checkOptions, copyInto, noGrad, scope, tensor, type DeviceLike, type Tensor } from '@nutshell/tensor';
+import { Device, ShapeError, ValueError, checkOptions, copyInto, isTensor, noGrad, scope, tensor, type DeviceLike, type Tensor } from '@nutshell/tensor';
 import { getSwaMultiAvgFn, type AvgFn, type MultiAvgFn } from './swa-utils-avg-fns.js';
 
 /** What AveragedModel needs of a model (nn's Module: parameters(), buffers(), clone() …), by shape: optim does not depend on nn. */
@@ -52,7 +52,6 @@ function checkModel(where: string, model: unknown): asserts model is AveragableM
   }
 }
 
-const isTensorValue = (v: unknown): v is Tensor => (v as { isTensor?: boolean } | null)?.isTensor === true;
 
 /** Stochastic weight averaging and EMA of a model's weights (PyTorch's AveragedModel): Note [averaged model]. */
 export class AveragedModel<M extends AveragableModel = AveragableModel> {
@@ -124,7 +123,7 @@ export class AveragedModel<M extends AveragableModel = AveragableModel> {
   private averageEach(avgFn: AvgFn, mine: Tensor[], current: Tensor[]): void {
     mine.forEach((a, i) => {
       const next = avgFn(a, current[i], this.averaged);
-      if (!isTensorValue(next)) throw new ValueError(`AveragedModel.updateParameters: avgFn expected to return a tensor, got ${next === null ? 'null' : typeof next}`);
+      if (!isTensor(next)) throw new ValueError(`AveragedModel.updateParameters: avgFn expected to return a tensor, got ${next === null ? 'null' : typeof next}`);
       if (next === a) return; // averaged in place already
       if (next.shape.length !== a.shape.length || next.shape.some((d, k) => d !== a.shape[k])) {
         throw new ShapeError(`AveragedModel.updateParameters: avgFn returned shape [${next.shape}] for a tensor of shape [${a.shape}]`);
@@ -171,9 +170,9 @@ export class AveragedModel<M extends AveragableModel = AveragableModel> {
     const count = given.get('n_averaged');
     let n: number | null = null;
     if (count !== undefined) {
-      n = isTensorValue(count) && count.numel === 1 && count.dtype !== 'float32' ? Number(count.itemSync()) : NaN;
+      n = isTensor(count) && count.numel === 1 && count.dtype !== 'float32' ? Number(count.itemSync()) : NaN;
       if (!(Number.isSafeInteger(n) && n >= 0)) {
-        throw new ValueError(`AveragedModel.loadStateDict: 'n_averaged' expected an integer tensor of one element >= 0, got ${isTensorValue(count) ? `${count.dtype} [${count.shape}]${count.numel === 1 && count.dtype !== 'float32' ? ` = ${n}` : ''}` : typeof count}`);
+        throw new ValueError(`AveragedModel.loadStateDict: 'n_averaged' expected an integer tensor of one element >= 0, got ${isTensor(count) ? `${count.dtype} [${count.shape}]${count.numel === 1 && count.dtype !== 'float32' ? ` = ${n}` : ''}` : typeof count}`);
       }
     }
     if (strict && (n === null || unexpected.length > 0)) {
@@ -231,7 +230,7 @@ function matchTensors(what: string, mine: Tensor[], theirs: Tensor[]): void {
   if (mine.length !== theirs.length) throw new ValueError(`${where}: the model has ${theirs.length} ${what}, the averaged copy ${mine.length} (a different model?)`);
   mine.forEach((a, i) => {
     const t = theirs[i];
-    if (!isTensorValue(t)) throw new ValueError(`${where}: the model's ${what} entry ${i} expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+    if (!isTensor(t)) throw new ValueError(`${where}: the model's ${what} entry ${i} expected a Tensor, got ${t === null ? 'null' : typeof t}`);
     if (t.shape.length !== a.shape.length || t.shape.some((d, k) => d !== a.shape[k])) {
       throw new ShapeError(`${where}: the model's ${what} entry ${i} has shape [${t.shape}], the averaged copy's [${a.shape}] (a different model?)`);
     }

@@ -283,6 +283,29 @@ describe('updateBn recomputes BatchNorm statistics as PyTorch does', () => {
     });
   }
 
+  it("takes a DataLoader's object batches ({ image, label }: the first field) and an input picker (a user trial: the model got the object)", async () => {
+    const c = fixture.update_bn.mlp;
+    const run = async (batches: () => AsyncGenerator<unknown>, options?: { input: (b: unknown) => unknown }) => {
+      const model = models.mlp();
+      model.loadStateDict(toState(c.before));
+      model.eval();
+      await updateBn(batches(), model, options);
+      await expectState(model.stateDict(), c.after, 'mlp');
+    };
+    // An object batch iterates its fields in order, as the data package's collated batches do.
+    const objectBatch = (x: Tensor) => ({ image: x, label: zeros([x.shape[0]]), *[Symbol.iterator]() { yield this.image; yield this.label; } });
+    await run(async function* () {
+      for (const b of c.batches) yield objectBatch(tensor(b.x, { shape: b.shape }));
+    });
+    await run(
+      async function* () {
+        for (const b of c.batches) yield { features: tensor(b.x, { shape: b.shape }) };
+      },
+      { input: (b) => (b as { features: Tensor }).features },
+    );
+    await expect(updateBn([], models.mlp(), { input: 'image' } as never)).rejects.toThrow(/^updateBn: option 'input' expected a function \(batch\) => input, got string$/);
+  });
+
   it('leaves InstanceNorm alone (not a BatchNorm, as in PyTorch) and does nothing without BatchNorm', async () => {
     const norm = new InstanceNorm1d(2, { trackRunningStats: true });
     const model = new Sequential(new Linear(2, 2), norm);
@@ -311,7 +334,7 @@ describe('updateBn recomputes BatchNorm statistics as PyTorch does', () => {
     const model = models.mlp();
     await expect(updateBn(42 as unknown as Tensor[], model)).rejects.toThrow(/^updateBn: loader expected an async iterable of batches \(a DataLoader\) or an iterable, got number$/);
     await expect(updateBn([], {} as unknown as Module)).rejects.toThrow(/^updateBn: model expected a module \(with modules\(\), train\(\), forward\(\), as nn's Module or an AveragedModel\), got an object without modules, train, forward$/);
-    await expect(updateBn([], model, { devcie: 'cpu' } as never)).rejects.toThrow(/^updateBn: unknown option 'devcie' \(it takes 'device'\)$/);
+    await expect(updateBn([], model, { devcie: 'cpu' } as never)).rejects.toThrow(/^updateBn: unknown option 'devcie' \(it takes 'device', 'input'\)$/);
     // The arity guard refuses at the call, before the promise.
     expect(() => (updateBn as (...a: unknown[]) => Promise<void>)([], model, {}, 1)).toThrow(/^updateBn: takes at most 3 arguments, got 4/);
   });

@@ -44,6 +44,12 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
+/**
+ * Marks a class whose instances a scope's result search skips (nn's Module: its parameters and
+ * buffers outlive scopes anyway, and walking a deep model on every step costs time).
+ */
+export const SCOPE_OPAQUE = Symbol.for('nutshell.scopeOpaque');
+
 function collectTensors(value: unknown, into: Set<Tensor>, seen = new Set<unknown>()): void {
   if (value === null || typeof value !== 'object' || seen.has(value)) return;
   seen.add(value);
@@ -51,12 +57,22 @@ function collectTensors(value: unknown, into: Set<Tensor>, seen = new Set<unknow
     into.add(value as Tensor);
     return;
   }
-  if (Array.isArray(value)) for (const v of value) collectTensors(v, into, seen);
-  else if (value instanceof Map) for (const v of value.values()) collectTensors(v, into, seen);
-  else if (value instanceof Set) for (const v of value) collectTensors(v, into, seen);
-  // Instances of classes too (a PackedSequence an LSTM returns held its padded batch, which the
-  // scope disposed); not the bytes of typed arrays and buffers.
-  else if (!ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) for (const v of Object.values(value)) collectTensors(v, into, seen);
+  // Only objects are descended into: a long array of numbers costs a type check per element.
+  const visit = (v: unknown) => {
+    if (v !== null && typeof v === 'object') collectTensors(v, into, seen);
+  };
+  if (Array.isArray(value)) for (const v of value) visit(v);
+  else if (value instanceof Map) for (const v of value.values()) visit(v);
+  else if (value instanceof Set) for (const v of value) visit(v);
+  else if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || (value as Record<symbol, unknown>)[SCOPE_OPAQUE] === true) return;
+  else {
+    // Instances of classes too (a PackedSequence an LSTM returns held its padded batch, which the
+    // scope disposed), through their data properties only: a getter is not run.
+    for (const key of Object.keys(value)) {
+      const d = Object.getOwnPropertyDescriptor(value, key);
+      if (d && 'value' in d) visit(d.value);
+    }
+  }
 }
 
 function close(scope: Scope, result: unknown): void {

@@ -13,15 +13,11 @@ export class PendingNumber extends Promise<number> {
     return Promise;
   }
 
-  static of(value: Promise<number>, where: string): PendingNumber {
-    const p = new PendingNumber((resolve, reject) => value.then(resolve, reject));
-    p.where = where;
-    return p;
+  static of(value: Promise<number>): PendingNumber {
+    return new PendingNumber((resolve, reject) => value.then(resolve, reject));
   }
 
-  private where = 'item';
-
   [Symbol.toPrimitive](): never {
-    throw new ValueError(`${this.where}: returns a Promise, used here as a value; read the number with await t.${this.where}(), or t.itemSync() in a script (it blocks)`);
+    throw new ValueError('item: returns a Promise, used here as a value; read the number with await t.item(), or t.itemSync() in a script (it blocks)');
   }
 }

@@ -74,6 +74,10 @@ function registerPending(): void {
 export class Tensor {
   /** Duck-typing mark, cheaper than instanceof across package copies. */
   readonly isTensor = true;
+  /** @internal Tensors made so far; a tensor's serial tells one made during a call from one made before it (defineFunction, checkpoint). */
+  static made = 0;
+  /** @internal */
+  readonly serial = Tensor.made++;
   /** Set by autograd: the node that made this tensor (null for leaves). */
   gradFn: GraphNode | null = null;
   /** Which output of gradFn this tensor is. */
@@ -270,10 +274,7 @@ export class Tensor {
   }
   /** The single value of a one-element tensor (Note [item is a promise]: await it). */
   item(): Promise<number> {
-    return PendingNumber.of(
-      this.data().then((values) => itemOf(this, values)),
-      'item',
-    );
+    return PendingNumber.of(this.data().then((values) => itemOf(this, values)));
   }
   itemSync(): number {
     return itemOf(this, this.dataSync());

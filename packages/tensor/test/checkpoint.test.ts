@@ -68,6 +68,32 @@ describe('checkpoint', () => {
     });
   });
 
+  it("applies a parameter's hooks once, to its total gradient, and leaves a tensor fn returns from outside alone", () => {
+    scope(() => {
+      const w = param([3, 3]);
+      let calls = 0;
+      w.registerHook((g) => {
+        calls++;
+        return mul(g, 2);
+      });
+      const x = randn([2, 3]);
+      sum(tanh(linear(x, w))).backward();
+      const plain = w.grad!.dataSync();
+      w.grad = null;
+      sum(checkpoint((v: Tensor) => tanh(linear(v, w)), x)).backward();
+      expectClose(w.grad!.dataSync(), plain, 1e-6, 1e-6, 'hooked grad');
+      expect(calls).toBe(2);
+      const mask = randn([2, 3]);
+      const [y, m] = checkpoint((v: Tensor) => [linear(v, w), mask], x);
+      expect(mask.isDisposed).toBe(false);
+      expect(m).not.toBe(mask);
+      sum(y!).backward();
+      expect(() => checkpoint(() => [tanh(w)] as Tensor[], x).length).not.toThrow();
+      const outside = tanh(w);
+      expect(() => checkpoint(() => outside, x)).toThrowError(/^checkpoint: fn returns a tensor computed outside it that requires grad \(made by tanh\)/);
+    });
+  });
+
   it('holds less memory than the plain chain of blocks', () => {
     const ws = Array.from({ length: 6 }, () => keepParam([256, 256]));
     const x = randn([512, 256]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, backends, cat, crossEntropy, emptyCache, indexSelect, l1Loss, mseLoss, memory, mul, resetPeakMemoryStats, nonzero, ones, randn, relu, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
+import { SCOPE_OPAQUE, add, backends, cat, crossEntropy, emptyCache, indexSelect, l1Loss, mseLoss, memory, mul, resetPeakMemoryStats, nonzero, ones, randn, relu, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
 
 describe('creation and reading', () => {
   it('makes tensors from nested arrays and TypedArrays and reads them back', async () => {
@@ -112,6 +112,29 @@ describe('memory', () => {
     expect(memory().liveTensors).toBe(before + 2);
     packed.padded.dispose();
     [...set][0]!.dispose();
+    // Data properties only (a getter is not run), and classes marked opaque are not searched.
+    let ran = false;
+    class Lazy {
+      readonly kept = ones([1]);
+      get heavy(): number {
+        ran = true;
+        return 1;
+      }
+    }
+    Object.defineProperty(Lazy.prototype, 'own', { get: () => (ran = true), enumerable: true });
+    const lazy = scope(() => {
+      const l = new Lazy();
+      Object.defineProperty(l, 'ownGetter', { get: () => (ran = true), enumerable: true });
+      return l;
+    });
+    expect(ran).toBe(false);
+    expect(lazy.kept.isDisposed).toBe(false);
+    lazy.kept.dispose();
+    class Opaque {
+      readonly [SCOPE_OPAQUE] = true;
+      readonly t = ones([1]);
+    }
+    expect(scope(() => new Opaque()).t.isDisposed).toBe(true);
   });
 
   it('a training-like loop keeps memory flat', () => {

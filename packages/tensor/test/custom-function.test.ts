@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { DTypeError, ShapeError, ValueError, argmax, defineFunction, exp, grad, memory, mul, neg, noGrad, ones, randn, round, scope, sum, tensor, type Tensor } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
 
+const expandTo = (v: Tensor) => v.expand([2, 2]);
+
 // A gradient reversal layer (domain-adversarial training): identity forward, −λ·g backward.
 const reverseGrad = defineFunction({
   name: 'reverseGrad',
@@ -89,6 +91,25 @@ describe('defineFunction', () => {
     });
   });
 
+  it('sums a gradient of the broadcast shape down to the input, and leaves a tensor it returns from outside as it was', () => {
+    scope(() => {
+      const x = tensor([1, 2], { requiresGrad: true });
+      const outer = defineFunction({
+        name: 'outer',
+        forward: (_ctx, v: Tensor) => mul(expandTo(v), 1),
+        backward: (_ctx, g) => g, // [2, 2] for a [2] input: PyTorch sums it to [2]
+      });
+      sum(outer(x)).backward();
+      expect(Array.from(x.grad!.dataSync())).toEqual([2, 2]);
+      const p = tensor([3], { requiresGrad: true });
+      const passP = defineFunction({ name: 'passP', forward: () => p, backward: () => [] as never });
+      const q = passP();
+      expect(q).not.toBe(p);
+      expect(p.gradFn).toBeNull();
+      expect(p.isLeaf).toBe(true);
+    });
+  });
+
   it('records nothing under noGrad or without inputs that need gradients', () => {
     scope(() => {
       const x = randn([2], { requiresGrad: true });
@@ -125,7 +146,7 @@ describe('defineFunction', () => {
         sum((defineFunction({ name: 'bad', forward: (_c, v: Tensor) => mul(v, 1), backward: (_c, g) => backward(g) as Tensor }) as unknown as (...a: unknown[]) => Tensor)(...args)).backward();
       expect(() => run((g) => [g, g])).toThrowError(/^bad: backward returned 2 gradients, expected 1 \(one per forward argument, null for those without one\)$/);
       expect(() => run(() => sum(x))).toThrowError(ShapeError);
-      expect(() => run(() => sum(x))).toThrowError(/^bad: backward's gradient 0 expected shape \[2,3\] \(the input's\), got \[\]$/);
+      expect(() => run(() => sum(x))).toThrowError(/^bad: backward's gradient 0 expected shape \[2,3\] \(the input's, or one it broadcasts to\), got \[\]$/);
       expect(() => run(() => 3)).toThrowError(/^bad: backward's gradient 0 expected a Tensor or null, got number$/);
       expect(() => run(() => ones([2, 3], { dtype: 'int32' }))).toThrowError(DTypeError);
       expect(() => run((g) => [g, g], [x, 2])).toThrowError(/^bad: backward returned a gradient for argument 1, which is not a tensor \(expected null\)$/);

@@ -89,6 +89,7 @@ describe('index lists in the forms JavaScript hands out', () => {
     expect(await index(x, BigInt64Array.from([2n])).array()).toEqual([4]);
     expect(await indexPut(tensor([0, 0, 0, 0]), [new Uint16Array([1, 3])], 7).array()).toEqual([0, 7, 0, 7]);
     expect(() => index(x, new Float32Array([1.5]))).toThrowError(/^index: an index list expected integers, got Float32Array \[1\.5\]$/);
+    expect(() => index(x, [2n ** 60n])).toThrowError(/^index: an index list expected integers, got \["1152921504606846976n"\]$/);
   });
 });
 

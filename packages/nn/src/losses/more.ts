@@ -1,9 +1,10 @@
 // More losses as modules (torch.nn.*Loss), over the tensor package's composed losses
 // (ops/table/composed-losses-more.ts): GaussianNLLLoss, PoissonNLLLoss, MarginRankingLoss,
 // HingeEmbeddingLoss, CosineEmbeddingLoss, TripletMarginLoss, TripletMarginWithDistanceLoss, SoftMarginLoss,
-// MultiLabelSoftMarginLoss, MultiMarginLoss. Options are checked when the module is made (keys,
+// MultiLabelSoftMarginLoss, MultiMarginLoss, CTCLoss. Options are checked when the module is made (keys,
 // reduction and each option's type and range), as PyTorch's constructors check theirs.
 import {
+  ctcLoss, type CtcLengths, type CtcLossOptions,
   cosineEmbeddingLoss, gaussianNllLoss, hingeEmbeddingLoss, marginRankingLoss, multiLabelSoftMarginLoss, multiMarginLoss,
   poissonNllLoss, softMarginLoss, tripletMarginLoss, tripletMarginWithDistanceLoss,
   type GaussianNllLossOptions, type LossOptions, type MarginLossOptions, type MultiLabelSoftMarginLossOptions, type MultiMarginLossOptions,
@@ -115,5 +116,21 @@ export class MultiMarginLoss extends Loss<MultiMarginLossOptions> {
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return multiMarginLoss(input, target, this.options);
+  }
+}
+
+/**
+ * Connectionist temporal classification (torch.nn.CTCLoss): forward(logProbs [T, N, C] after
+ * logSoftmax, targets [N, S] or 1-D, inputLengths, targetLengths).
+ */
+export class CTCLoss extends Loss<CtcLossOptions> {
+  constructor(options: CtcLossOptions = {}) {
+    super(options, ['blank', 'reduction', 'zeroInfinity'], {
+      blank: [(v) => Number.isInteger(v) && (v as number) >= 0, 'an integer >= 0'],
+      zeroInfinity: [(v) => typeof v === 'boolean', 'a boolean'],
+    });
+  }
+  forward(logProbs: Tensor, targets: Tensor, inputLengths: CtcLengths, targetLengths: CtcLengths): Tensor {
+    return ctcLoss(logProbs, targets, inputLengths, targetLengths, this.options);
   }
 }

@@ -70,6 +70,8 @@ interface Sink {
   needs?(node: GraphNode): boolean;
   /** Sees the nodes about to be walked (root first), before any runs. */
   plan?(order: readonly GraphNode[]): void;
+  /** Leaf gradients arrive without the leaves' hooks applied (a walk nested in another's rule: the outer walk applies them to the total). */
+  leafHooksOff?: boolean;
 }
 
 /** Gradients of `root` (seeded by `grad`, or 1) with respect to every leaf it depends on, accumulated into their .grad. */
@@ -92,6 +94,18 @@ export interface GradOptions extends BackwardOptions {
  * graph of their own: grad(sum(mul(g, g)), …) or g.backward() differentiates them again.
  */
 export function grad(output: Tensor, inputs: readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  return gradOf(output, inputs, options, true);
+}
+
+/**
+ * @internal grad() for a walk inside another walk's rule (checkpoint's recomputation): the leaves'
+ * hooks are left to the outer walk, which applies them to the leaf's total gradient once.
+ */
+export function gradWithoutLeafHooks(output: Tensor, inputs: readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  return gradOf(output, inputs, options, false);
+}
+
+function gradOf(output: Tensor, inputs: readonly Tensor[], options: GradOptions, leafHooks: boolean): (Tensor | null)[] {
   checkRoot('grad', output, options.gradOutput);
   inputs.forEach((t, i) => {
     if (!t?.isTensor) throw new ValueError(`grad: inputs[${i}] expected a tensor, got ${t === null ? 'null' : typeof t}`);
@@ -109,6 +123,7 @@ export function grad(output: Tensor, inputs: readonly Tensor[], options: GradOpt
   const needed = new Set<GraphNode>();
   try {
     run(output, options.gradOutput, options, {
+      leafHooksOff: !leafHooks,
       // Children before parents (the walk's order reversed), so each node's next ones are known.
       plan: (order) => {
         for (let k = order.length - 1; k >= 0; k--) {
@@ -150,7 +165,7 @@ function run(root: Tensor, grad: Tensor | undefined, options: BackwardOptions, s
     const seed = grad ? shareOf(grad) : onesLike(root);
     if (!root.gradFn) {
       const leaf = root.gradLeaf ?? root;
-      sink.leaf(leaf, applyHooks(leaf, seed));
+      sink.leaf(leaf, sink.leafHooksOff ? seed : applyHooks(leaf, seed));
       return;
     }
     const rootNode = root.gradFn;
@@ -165,7 +180,7 @@ function run(root: Tensor, grad: Tensor | undefined, options: BackwardOptions, s
       walk(rootNode, pending, leafGrads, retainGraph, createGraph, sink);
       for (const [leaf, g] of leafGrads) {
         leafGrads.delete(leaf);
-        sink.leaf(leaf, applyHooks(leaf, g));
+        sink.leaf(leaf, sink.leafHooksOff ? g : applyHooks(leaf, g));
       }
     } catch (err) {
       // A refusal half-way (a tensor written in place, an op with no second derivative): the

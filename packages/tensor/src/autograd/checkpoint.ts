@@ -11,7 +11,8 @@
 // computed outside fn that fn closes over is refused (pass it as an argument): its gradient
 // would otherwise be lost. fn should do the same thing twice: a training-mode BatchNorm inside
 // updates its running statistics again on recomputation, as in PyTorch.
-import { ShapeError, ValueError } from '../errors.js';
+import { ShapeError, ValueError, fmtShape } from '../errors.js';
+import { sameShape } from '../shape.js';
 import { keep, scope } from '../memory.js';
 import { connect, edgeOf, shareStorage } from '../ops/apply.js';
 import type { OpDecl } from '../ops/declare.js';
@@ -19,7 +20,7 @@ import { add, mul } from '../ops/table/binary.js';
 import { getRngState, setRngState } from '../ops/table/random.js';
 import { sum } from '../ops/table/reduce.js';
 import { Tensor } from '../tensor.js';
-import { grad } from './backward.js';
+import { gradWithoutLeafHooks } from './backward.js';
 import { FunctionNode } from './function.js';
 import { isCreatingGraph, isGradEnabled, withGradEnabled } from './grad-mode.js';
 import { GraphNode, type Edge } from './node.js';
@@ -34,7 +35,12 @@ function leavesOf(outputs: readonly Tensor[], since: number, detached: readonly 
   const targets: Target[] = [];
   const seenLeaves = new Set<Tensor>();
   const seenNodes = new Set<GraphNode>();
-  const stack = outputs.map((t) => t.gradFn).filter((n): n is GraphNode => n !== null);
+  const stack: GraphNode[] = [];
+  for (const t of outputs) {
+    if (!t.gradFn) continue;
+    if (t.gradFn.serial < since) throw new ValueError(`checkpoint: fn returns a tensor computed outside it that requires grad (made by ${t.gradFn.name}); pass it to checkpoint as an argument, or return it beside the checkpoint`);
+    stack.push(t.gradFn);
+  }
   const visitLeaf = (leaf: Tensor) => {
     if (seenLeaves.has(leaf)) return;
     seenLeaves.add(leaf);
@@ -70,22 +76,25 @@ export function checkpoint<A extends unknown[], O extends Tensor | Tensor[]>(fn:
   if (!isGradEnabled()) return fn(...args);
   const rng = getRngState();
   const since = GraphNode.made;
+  const madeSince = Tensor.made;
   const detach = (a: unknown) => (a instanceof Tensor ? (a.requiresGrad ? a.detach().requiresGrad_() : a.detach()) : a);
   const detached = args.map(detach);
   // In a scope of its own: the block's intermediates go now, not with the caller's scope.
   const returned = scope(() => fn(...(detached as A)));
   const recorded = asList(returned);
   if (!recorded) throw new ValueError(`checkpoint: fn expected to return a Tensor or a non-empty array of Tensors, got ${returned === null ? 'null' : Array.isArray(returned) ? 'another array' : typeof returned}`);
+  // Only what fn made is disposed here; a tensor it returns from outside (a mask it closes over) stays the caller's.
+  const madeByFn = (t: Tensor) => t.serial >= madeSince;
   let targets: Target[];
   try {
     targets = leavesOf(recorded, since, detached);
   } catch (err) {
-    for (const t of recorded) t.dispose();
+    for (const t of recorded) if (madeByFn(t)) t.dispose();
     throw err;
   }
   // The outputs again, as tensors of their own: disposing the recorded ones lets their graph go.
   const outputs = recorded.map((t) => shareStorage(t, t.shape));
-  for (const t of recorded) t.dispose();
+  for (const t of recorded) if (madeByFn(t)) t.dispose();
   for (const d of detached) if (d instanceof Tensor && !recorded.includes(d)) d.dispose();
   if (targets.length > 0) attach(fn, args, rng, targets, outputs);
   return (returned instanceof Tensor ? outputs[0] : outputs) as O;
@@ -122,17 +131,17 @@ function attach<A extends unknown[]>(fn: (...args: A) => Tensor | Tensor[], args
             const recomputed = asList(fn(...(again as A)));
             if (!recomputed || recomputed.length !== outputs.length) throw new ValueError('checkpoint: fn returned something else when recomputed in backward; it must do the same thing each time');
             recomputed.forEach((t, i) => {
-              if (t.shape.length !== outputs[i].shape.length || t.shape.some((d, k) => d !== outputs[i].shape[k])) {
-                throw new ShapeError(`checkpoint: output ${i} was [${outputs[i].shape.join(',')}] and is [${t.shape.join(',')}] when recomputed; fn must do the same thing each time`);
+              if (!sameShape(t.shape, outputs[i].shape)) {
+                throw new ShapeError(`checkpoint: output ${i} was ${fmtShape(outputs[i].shape)} and is ${fmtShape(t.shape)} when recomputed; fn must do the same thing each time`);
               }
             });
             // One root whose gradient is the vector-Jacobian product of every output with its incoming gradient.
             const reached = recomputed.flatMap((t, i) => (grads[i] && t.requiresGrad ? [{ t, g: grads[i]! }] : []));
             if (reached.length === 0) return targets.map(() => null);
             const wanted = targets.map((t) => targetTensor(t, again));
-            if (reached.length === 1) return grad(reached[0].t, wanted, { gradOutput: reached[0].g, allowUnused: true });
+            if (reached.length === 1) return gradWithoutLeafHooks(reached[0].t, wanted, { gradOutput: reached[0].g, allowUnused: true });
             const root = reached.map(({ t, g }) => sum(mul(t, g))).reduce((a, b) => add(a, b));
-            return grad(root, wanted, { allowUnused: true });
+            return gradWithoutLeafHooks(root, wanted, { allowUnused: true });
           }),
         );
       } finally {

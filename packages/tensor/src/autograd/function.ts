@@ -9,6 +9,7 @@
 // derivatives. Other saved tensors (intermediates) are kept beside the node; through them a
 // second derivative sees constants, as in PyTorch.
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import { sameShape } from '../shape.js';
 import { keep } from '../memory.js';
 import { connect, edgeOf, shareStorage } from '../ops/apply.js';
 import type { OpDecl } from '../ops/declare.js';
@@ -97,14 +98,16 @@ export function defineFunction<A extends unknown[], O extends Tensor | Tensor[]>
   const call = (...args: A): O => {
     const ctx = new Context(name);
     const record = isGradEnabled() && args.some((a) => a instanceof Tensor && a.requiresGrad);
+    const since = Tensor.made;
     const returned = noGrad(() => spec.forward(ctx as unknown as FunctionContext, ...args));
     const single = returned instanceof Tensor;
     const list = single ? [returned] : returned;
     if (!Array.isArray(list) || list.length === 0 || !list.every((t) => t instanceof Tensor)) {
       throw new ValueError(`${name}: forward expected to return a Tensor or a non-empty array of Tensors, got ${describe(returned)}`);
     }
-    // An input returned as it is becomes a tensor of its own, or it would lose its gradFn to this node.
-    const outputs = list.map((t) => (args.includes(t) ? shareStorage(t, t.shape) : t));
+    // A tensor forward did not make (an input, a parameter it closes over) is returned as a tensor
+    // of its own, or it would take this node as its gradFn and stop being what it was.
+    const outputs = list.map((t) => (t.serial < since ? shareStorage(t, t.shape) : t));
     const saved = ctx.takeSaved();
     if (record) attach(spec, ctx, args, outputs, saved);
     return (single ? outputs[0] : outputs) as O;
@@ -160,12 +163,20 @@ function checkedGradients(name: string, result: unknown, args: unknown[], inputM
     if (!(args[i] instanceof Tensor)) throw new ValueError(`${name}: backward returned a gradient for argument ${i}, which is not a tensor (expected null)`);
     if (!needsGrad[i]) return null;
     if (g.dtype !== 'float32') throw new DTypeError(`${name}: backward's gradient ${i} expected float32, got ${g.dtype}`);
+    // A gradient of the broadcast shape is summed down to the input's by the engine, as PyTorch does.
     const want = inputMeta[i].shape;
-    if (g.shape.length !== want.length || g.shape.some((d, k) => d !== want[k])) {
-      throw new ShapeError(`${name}: backward's gradient ${i} expected shape ${fmtShape(want)} (the input's), got ${fmtShape(g.shape)}`);
+    if (!sameShape(g.shape, want) && !broadcastsTo(want, g.shape)) {
+      throw new ShapeError(`${name}: backward's gradient ${i} expected shape ${fmtShape(want)} (the input's, or one it broadcasts to), got ${fmtShape(g.shape)}`);
     }
     return g;
   });
+}
+
+/** Whether `from` broadcasts to exactly `to`. */
+function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
+  if (from.length > to.length) return false;
+  const lead = to.length - from.length;
+  return from.every((d, k) => d === to[lead + k] || d === 1);
 }
 
 /** A GraphNode that also keeps, checks and frees the intermediates forward saved. */

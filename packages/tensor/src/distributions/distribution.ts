@@ -1,7 +1,8 @@
 // The base of the distributions (torch.distributions.Distribution): batch and event shapes,
 // the sample shapes derived from them, and the checks every method shares. A distribution holds
-// its parameters as tensors made in the scope it was built in: build it inside the scope that
-// uses it (a scope's result keeps tensors, not class instances).
+// its parameters as tensors made in the scope it was built in; returned from a scope, it keeps
+// them (the scope searches class instances). mean, mode and stddev may be the distribution's own
+// tensors: dispose the distribution's results only where a method made them.
 import type { Device } from '../device.js';
 import { DeviceError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { scope } from '../memory.js';

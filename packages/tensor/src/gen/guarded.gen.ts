@@ -79,6 +79,7 @@ const guarded_cosineEmbeddingLoss: typeof table.cosineEmbeddingLoss = guardArity
 const guarded_cosineSimilarity: typeof table.cosineSimilarity = guardArity('cosineSimilarity', table.cosineSimilarity);
 const guarded_createOptions: typeof table.createOptions = guardArity('createOptions', table.createOptions);
 const guarded_crossEntropy: typeof table.crossEntropy = guardArity('crossEntropy', table.crossEntropy);
+const guarded_ctcLoss: typeof table.ctcLoss = guardArity('ctcLoss', table.ctcLoss);
 const guarded_cumprod: typeof table.cumprod = guardArity('cumprod', table.cumprod);
 const guarded_cumsum: typeof table.cumsum = guardArity('cumsum', table.cumsum);
 const guarded_diag: typeof table.diag = guardArity('diag', table.diag);
@@ -382,6 +383,7 @@ export {
   guarded_cosineSimilarity as cosineSimilarity,
   guarded_createOptions as createOptions,
   guarded_crossEntropy as crossEntropy,
+  guarded_ctcLoss as ctcLoss,
   guarded_cumprod as cumprod,
   guarded_cumsum as cumsum,
   guarded_diag as diag,

@@ -36,8 +36,10 @@ export type IndexSpec = number | string | null | IndexList | Tensor;
 
 /** The list as numbers, or null when `spec` is not a list (a typed array of floats is refused by the integer check). */
 function indexList(spec: unknown): number[] | null {
-  if (Array.isArray(spec)) return spec.map((v: unknown) => (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : (v as number)));
-  if (ArrayBuffer.isView(spec) && !(spec instanceof DataView)) return Array.from(spec as unknown as ArrayLike<number | bigint>, Number);
+  // A bigint beyond 2^53 would round to another index: it becomes NaN, which the integer check refuses.
+  const asNumber = (v: unknown) => (typeof v !== 'bigint' ? (v as number) : v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : NaN);
+  if (Array.isArray(spec)) return spec.map(asNumber);
+  if (ArrayBuffer.isView(spec) && !(spec instanceof DataView)) return Array.from(spec as unknown as ArrayLike<number | bigint>, asNumber);
   return null;
 }
 
@@ -80,11 +82,12 @@ function resolve(fn: string, x: Tensor, specs: readonly IndexSpec[]): Resolved[]
       }
       if (t.dtype !== 'int64' && t.dtype !== 'int32') throw new DTypeError(`${fn}: an index tensor expected int64 or int32, got ${t.dtype}`);
       out.push({ kind: 'tensor', index: t });
-    } else if (indexList(spec)) {
-      const list = indexList(spec)!;
+    } else {
+      const list = indexList(spec);
+      if (!list) throw new ValueError(`${fn}: an index expected an integer, a slice string, null, '...', an index list or tensor, got ${describe(spec)}`);
       if (!list.every((v) => Number.isInteger(v))) throw new ValueError(`${fn}: an index list expected integers, got ${describe(spec)}`);
       out.push({ kind: 'tensor', index: list });
-    } else throw new ValueError(`${fn}: an index expected an integer, a slice string, null, '...', an index list or tensor, got ${describe(spec)}`);
+    }
   }
   return out;
 }

@@ -1,0 +1,81 @@
+// ctcLoss against PyTorch's F.ctc_loss (fixtures from scripts/fixtures_ctc.py): losses and the
+// gradient to the logits under log_softmax (Note [ctc as ops] in ops/table/composed-ctc.ts).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DTypeError, ShapeError, ValueError, ctcLoss, logSoftmax, memory, randn, scope, sum, tensor, type Tensor } from '../src/index.js';
+import { expectClose } from '../src/testing/index.js';
+
+interface Case {
+  name: string;
+  T: number;
+  N: number;
+  C: number;
+  scale: number;
+  targets: number[] | number[][];
+  inputLengths: number[];
+  targetLengths: number[];
+  options: { blank?: number; reduction?: 'mean' | 'sum' | 'none'; zeroInfinity?: boolean };
+  loss: number[];
+  lossShape: number[];
+  grad: number[];
+}
+// Non-finite values are stored as strings ('inf', 'nan').
+const fixtures = JSON.parse(readFileSync(new URL('./fixtures/ctc.json', import.meta.url), 'utf8'), (_k, v: unknown) => (v === 'inf' ? Infinity : v === 'nan' ? NaN : v)) as { cases: Case[] };
+
+const seq = (shape: number[], scale: number): Tensor =>
+  tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => scale * Math.sin(0.37 * i + 0.1)), { shape, requiresGrad: true });
+
+describe('ctcLoss matches PyTorch', () => {
+  for (const c of fixtures.cases) {
+    it(c.name, () => {
+      scope(() => {
+        const logits = seq([c.T, c.N, c.C], c.scale);
+        const loss = ctcLoss(logSoftmax(logits, 2), tensor(c.targets, { dtype: 'int64' }), c.inputLengths, c.targetLengths, c.options);
+        expect(loss.shape).toEqual(c.lossShape);
+        const got = Array.from(loss.dataSync());
+        c.loss.forEach((want, i) => (Number.isFinite(want) ? expect(got[i]).toBeCloseTo(want, 4) : expect(got[i]).toBe(want)));
+        sum(loss).backward();
+        // PyTorch's gradient of an infinite loss is NaN; ours is 0 (where() sends none through the +∞ branch).
+        expectClose(logits.grad!.dataSync(), c.grad.map((g) => (Number.isNaN(g) ? 0 : g)), 1e-5, 1e-4, 'grad');
+      });
+    });
+  }
+
+  it('takes tensors for the lengths, int32 targets and the unbatched form', () => {
+    scope(() => {
+      const c = fixtures.cases.find((k) => k.name === 'padded none')!;
+      const logits = seq([c.T, c.N, c.C], c.scale);
+      const lp = logSoftmax(logits, 2);
+      const fromTensors = ctcLoss(lp, tensor(c.targets, { dtype: 'int32' }), tensor(c.inputLengths, { dtype: 'int64' }), tensor(c.targetLengths, { dtype: 'int32' }), { reduction: 'none' });
+      expectClose(fromTensors.dataSync(), c.loss, 1e-5, 1e-5, 'tensor lengths');
+      // The first sequence alone, unbatched.
+      const lp0 = logSoftmax(seq([c.T, c.N, c.C], c.scale), 2).narrow(1, 0, 1).reshape([c.T, c.C]);
+      const single = ctcLoss(lp0, tensor((c.targets as number[][])[0]!.slice(0, c.targetLengths[0]), { dtype: 'int64' }), c.inputLengths[0]!, c.targetLengths[0]!, { reduction: 'none' });
+      expect(single.shape).toEqual([]);
+      expect(single.dataSync()[0]).toBeCloseTo(c.loss[0]!, 4);
+    });
+  });
+
+  it('refuses bad arguments by name', () => {
+    scope(() => {
+      const lp = logSoftmax(randn([5, 2, 4]), 2);
+      const tg = tensor([[1, 2], [3, 0]], { dtype: 'int64' });
+      expect(() => ctcLoss(lp, tg, [5, 6], [2, 1])).toThrowError(/^ctcLoss: inputLengths\[1\] expected an integer from 0 to 5, got 6$/);
+      expect(() => ctcLoss(lp, tg, [5, 5], [2])).toThrowError(/^ctcLoss: targetLengths expected 2 lengths \(one per sequence\), got 1$/);
+      expect(() => ctcLoss(lp, tensor([[1.5]]), [5, 5], [1, 1])).toThrowError(DTypeError);
+      expect(() => ctcLoss(lp, tensor([1, 2, 3], { dtype: 'int64' }), [5, 5], tensor([2, 1], { dtype: 'int64' }))).toThrowError(/^ctcLoss: 1-D \(concatenated\) targets need targetLengths as an array of numbers/);
+      expect(() => ctcLoss(lp, tg, [5, 5], [2, 1], { blank: 4 })).toThrowError(/^ctcLoss: blank expected an integer from 0 to 3 \(the classes\), got 4$/);
+      expect(() => ctcLoss(randn([5, 4]), tg, [5], [2])).toThrowError(ShapeError);
+      expect(() => ctcLoss(lp, tg, [5, 5], [2, 1], { blank_index: 0 } as never)).toThrowError(ValueError);
+    });
+  });
+
+  it('leaves nothing behind', () => {
+    const lp = logSoftmax(randn([8, 2, 4]), 2);
+    const tg = tensor([[1, 2], [3, 0]], { dtype: 'int64' });
+    scope(() => ctcLoss(lp, tg, [8, 8], [2, 1]).dataSync());
+    const base = memory().liveTensors;
+    for (let i = 0; i < 5; i++) scope(() => ctcLoss(lp, tg, [8, 8], [2, 1]).dataSync());
+    expect(memory().liveTensors).toBe(base);
+  });
+});
