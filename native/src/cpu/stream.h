@@ -40,7 +40,7 @@ class Stream {
   std::deque<Queued> queue_;
   uint64_t submitted_ = 0, finished_ = 0;
   int waiters_ = 0;  // threads blocked in wait() or in submit()
-  static constexpr size_t kMaxQueued = 128;
+  static constexpr size_t kMaxQueued = 1024;
   bool busy_ = false, stopping_ = false;
   std::atomic<int> threads_;
   std::thread worker_;

@@ -2,7 +2,7 @@
 // time on the device's stream (native: core/op_profile.h on cpu; on cuda the stream time between
 // two events around the op, Note [cuda op profile] in cuda/backend.cc) and the time the JS thread
 // spent inside the op call (validation, shape rules, allocation, enqueueing — and the kernel
-// itself when a tiny op ran inline), with the time it waited for queue space when 128 ops were
+// itself when a tiny op ran inline), with the time it waited for queue space when 1024 ops were
 // already queued (Note [queue bound]) counted apart. A call number far above the kernel number
 // means the op is overhead-bound; a large wait means the JS thread is far ahead of the device, as
 // it should be.

@@ -9,10 +9,17 @@ import { broadcastShapes, numelOf, sameShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { defineOp, FLOAT, type BadSample, type OpDecl, type Sample, type SampleInput, type TensorMeta } from '../declare.js';
-import { add, mul } from './binary.js';
-import { onesLike, zerosLike } from './creation.js';
+import { add, div, mul, sub } from './binary.js';
+import { eq } from './compare.js';
+import { full, onesLike, zerosLike } from './creation.js';
 import { sum } from './reduce.js';
-import { expand } from './shape.js';
+import { expand, reshape } from './shape.js';
+import { maskedFill } from './composed-ops.js';
+import { logSoftmax } from './softmax.js';
+import { neg } from './unary.js';
+import { sigmoid, softplus } from './activation.js';
+import { isCreatingGraph } from '../../autograd/grad-mode.js';
+import { gradByComposition } from '../double-backward.js';
 import { checkTargetBroadcast } from '../check-args.js';
 import { absent } from '../../creation.js';
 
@@ -183,11 +190,47 @@ export const crossEntropyOp = defineOp<CrossEntropyAttrs>({
   saves: { inputs: [0, 1, 2] },
   grad: ({ grads: [g], inputs: [x, t, w], attrs, needsGrad }) => {
     const targetGrad = needsGrad[1] && t!.dtype === 'float32';
+    // crossEntropyBackward has no gradient of its own (Note [double backward by composition]).
+    if (isCreatingGraph()) return gradByComposition([x, t, w], [needsGrad[0], targetGrad, false], ([xs, ts]) => crossEntropyComposed(xs!, ts!, w!, attrs), g!);
     const [gx, gt] = apply(crossEntropyBackwardOp, [g!, x!, t!, w!], { ...attrs, targetGrad });
     return [gx, targetGrad ? gt : null, null];
   },
   test: { samples: crossEntropySamples, bad: crossEntropyBad('crossEntropy') },
 });
+
+/**
+ * crossEntropy as differentiable ops, PyTorch's composition (cross_entropy_loss_label_smoothing,
+ * cross_entropy_loss_prob_target in LossNLL.cpp): nllLoss of logSoftmax for class indices, mixed
+ * with the smoothing term −Σ_c w_c·log p_c / C (0 where ignored; the mean divides it by the same
+ * Σ w_target as nllLoss's mean); −Σ_c w_c·q_c·log p_c for probabilities q (smoothed), the mean
+ * over positions. Used for a graph of the gradients (Note [double backward by composition]).
+ */
+function crossEntropyComposed(x: Tensor, t: Tensor, w: Tensor, a: CrossEntropyAttrs): Tensor {
+  const classDim = x.shape.length === 1 ? 0 : 1;
+  const C = x.shape[classDim];
+  const eps = a.labelSmoothing;
+  const logp = logSoftmax(x, classDim);
+  const weighted = w.numel > 0 ? reshape(w, x.shape.map((d, i) => (i === classDim ? d : 1))) : null;
+  const perClass = (v: Tensor) => (weighted ? mul(v, weighted) : v);
+  if (t.dtype === 'float32') {
+    const q = eps > 0 ? add(mul(t, 1 - eps), eps / C) : t;
+    const loss = neg(sum(perClass(mul(logp, q)), classDim));
+    if (a.reduction === 'none') return loss;
+    return a.reduction === 'sum' ? sum(loss) : div(sum(loss), numelOf(x.shape) / C);
+  }
+  const weight = weighted ? w : undefined;
+  const nll = nllLoss(logp, t, { weight, ignoreIndex: a.ignoreIndex, reduction: a.reduction });
+  if (eps === 0) return nll;
+  const smooth = maskedFill(neg(sum(perClass(logp), classDim)), eq(t, a.ignoreIndex), 0);
+  let reduced = smooth;
+  if (a.reduction === 'sum') reduced = sum(smooth);
+  else if (a.reduction === 'mean') {
+    // Σ w_target over the positions not ignored (their count without weights): nllLoss's sum of −1s.
+    const divisor = nllLoss(full(x.shape, -1, { device: x.device }), t, { weight, ignoreIndex: a.ignoreIndex, reduction: 'sum' });
+    reduced = div(sum(smooth), divisor);
+  }
+  return add(mul(nll, 1 - eps), mul(reduced, eps / C));
+}
 
 /** The loss shape of a crossEntropy sample (to size the grad input of its backward samples). */
 function lossShapeOf(s: Sample, inputs: SampleInput[]): number[] {
@@ -548,6 +591,9 @@ export const binaryCrossEntropyWithLogitsOp = defineOp<RedAttrs>({
   backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1, 2, 3] },
   grad: ({ grads: [g], inputs: [x, t, w, pw], attrs, needsGrad }) => {
+    // binaryCrossEntropyWithLogitsBackward has no gradient of its own: for a graph of the
+    // gradients (Note [create graph]) its formula is written with differentiable ops instead.
+    if (isCreatingGraph()) return [...bceWithLogitsGradComposed(g!, x!, t!, w!, pw!, attrs.reduction, needsGrad), null, null];
     const [gx, gt] = apply(binaryCrossEntropyWithLogitsBackwardOp, [g!, x!, t!, w!, pw!], { ...attrs, targetGrad: needsGrad[1] });
     return [gx, needsGrad[1] ? gt : null, null, null];
   },
@@ -566,6 +612,20 @@ export const binaryCrossEntropyWithLogitsOp = defineOp<RedAttrs>({
     ],
   },
 });
+
+/**
+ * binaryCrossEntropyWithLogits's gradients as differentiable ops (PyTorch's formulas), for a graph
+ * of the gradients. With l = (1 − t)·x + (1 + (pw − 1)·t)·softplus(−x), times w:
+ * ∂l/∂x = (1 + (pw − 1)·t)·σ(x) − pw·t (σ(x) − t without pw), ∂l/∂t = (pw − 1)·softplus(−x) − x.
+ */
+function bceWithLogitsGradComposed(g: Tensor, x: Tensor, t: Tensor, w: Tensor, pw: Tensor, reduction: Reduction, needsGrad: boolean[]): [Tensor | null, Tensor | null] {
+  const s = reduction === 'mean' ? div(g, numelOf(x.shape)) : g;
+  const scaled = (v: Tensor) => mul(w.numel > 0 ? mul(v, w) : v, s);
+  const hasPw = pw.numel > 0;
+  const gx = !needsGrad[0] ? null : scaled(hasPw ? sub(mul(add(mul(t, sub(pw, 1)), 1), sigmoid(x)), mul(pw, t)) : sub(sigmoid(x), t));
+  const gt = !needsGrad[1] ? null : scaled(hasPw ? sub(mul(sub(pw, 1), softplus(neg(x))), x) : neg(x));
+  return [gx, gt];
+}
 
 /** Expands an optional weight to the input's shape (or the empty "none" tensor), naming the op on failure. */
 function broadcastWeight(op: string, name: string, w: Tensor | undefined, x: Tensor): Tensor {

@@ -17,8 +17,10 @@ import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { defineOp, FLOAT, type TensorMeta } from '../declare.js';
 import { add, mul, sub } from './binary.js';
-import { mean } from './reduce.js';
+import { mean, sum } from './reduce.js';
 import { rsqrt } from './unary.js';
+import { isCreatingGraph } from '../../autograd/grad-mode.js';
+import { gradByComposition } from '../double-backward.js';
 
 import { expand, reshape } from './shape.js';
 import { absent } from '../../creation.js';
@@ -84,13 +86,19 @@ export const batchNormOp = defineOp<BatchNormAttrs>({
   visibleOutputs: 3,
   backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1, 2, 3], outputs: [3, 4] },
-  grad: ({ grads: [gy, gm, gv], inputs: [x, rm, rv, w], outputs: [, , , mean, variance], inputMeta, attrs }) => {
+  grad: ({ grads: [gy, gm, gv], inputs: [x, rm, rv, w], outputs: [, , , mean, variance], inputMeta, attrs, needsGrad }) => {
     const shape = inputMeta[0].shape;
     const c = shape[1];
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     let gb: Tensor | null = null;
-    if (gy) {
+    const creating = isCreatingGraph();
+    if (gy && creating) {
+      // batchNormBackward has no gradient of its own (Note [double backward by composition]).
+      // The bias adds to the output: its gradient is gy summed per channel, and the composition leaves it out.
+      [gx, , , gw] = gradByComposition([x, rm, rv, w], needsGrad.slice(0, 4), ([xs, , , ws]) => batchNormComposed(xs!, rm!, rv!, ws!, attrs), gy);
+      gb = needsGrad[4] ? sum(gy, statDims(shape.length)) : null;
+    } else if (gy) {
       const stats = attrs.training ? [mean!, variance!] : [rm!, rv!];
       [gx, gw, gb] = apply(batchNormBackwardOp, [gy, x!, w!, stats[0], stats[1]], { training: attrs.training, eps: attrs.eps });
     }
@@ -103,7 +111,9 @@ export const batchNormOp = defineOp<BatchNormAttrs>({
         gx = gx ? add(gx, term) : term;
       }
       if (gv) {
-        const centred = add(x!, reshape(mul(mean!, -1), cs));
+        // The hidden mean has no graph: a graph of the gradients takes it from x (Note [create graph]).
+        const mu = creating ? meanOver(x!, statDims(shape.length)) : reshape(mean!, cs);
+        const centred = sub(x!, mu);
         const term = mul(centred, reshape(mul(gv, (2 * attrs.momentum) / (n - 1)), cs));
         gx = gx ? add(gx, term) : term;
       }
@@ -182,6 +192,37 @@ export const batchNormOp = defineOp<BatchNormAttrs>({
   },
 });
 
+/** The dims batch norm's statistics reduce: all but the channels. */
+const statDims = (rank: number): number[] => [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
+const meanOver = (x: Tensor, dims: number[]): Tensor => mean(x, { dim: dims, keepdim: true });
+
+/**
+ * (x − μ)·rsqrt(σ² + eps)·weight over the dims `dims` (biased variance), as differentiable ops; an
+ * empty weight is absent. The bias is left out: it changes no gradient but its own, which the
+ * rules take directly. For a graph of the gradients (Note [double backward by composition]).
+ */
+function normalizeComposed(x: Tensor, dims: number[], w: Tensor, paramShape: number[], eps: number, stats?: { mean: Tensor; variance: Tensor }): Tensor {
+  const mu = stats ? stats.mean : meanOver(x, dims);
+  const centred = sub(x, mu);
+  const variance = stats ? stats.variance : meanOver(mul(centred, centred), dims);
+  const y = mul(centred, rsqrt(add(variance, eps)));
+  return w.numel > 0 ? mul(y, reshape(w, paramShape)) : y;
+}
+
+/** batchNorm's normalised output as differentiable ops: batch statistics, or the running ones in eval. */
+function batchNormComposed(x: Tensor, rm: Tensor, rv: Tensor, w: Tensor, a: BatchNormAttrs): Tensor {
+  const cs = channelShape(x.shape[1], x.shape.length);
+  const stats = a.training ? undefined : { mean: reshape(rm, cs), variance: reshape(rv, cs) };
+  return normalizeComposed(x, statDims(x.shape.length), w, cs, a.eps, stats);
+}
+
+/** layerNorm as differentiable ops, over the trailing normalizedShape dims. */
+function layerNormComposed(x: Tensor, w: Tensor, a: LayerNormAttrs): Tensor {
+  const k = a.normalizedShape.length;
+  const dims = Array.from({ length: k }, (_, i) => x.shape.length - k + i);
+  return normalizeComposed(x, dims, w, [...a.normalizedShape], a.eps);
+}
+
 export const batchNormBackwardOp = defineOp<{ training: boolean; eps: number }>({
   name: 'batchNormBackward',
   inputs: [
@@ -209,7 +250,7 @@ export const batchNormBackwardOp = defineOp<{ training: boolean; eps: number }>(
     ];
   },
   backends: ['cpu', 'cuda'],
-  // Not differentiable itself (no double backward through batch norm yet).
+  // Not differentiable itself: a graph of batchNorm's gradients composes it (Note [double backward by composition]).
   test: {
     samples: [
       { name: 'train-2d', inputs: [{ shape: [4, 3] }, { shape: [4, 3] }, { shape: [3] }, { shape: [3] }, { shape: [3], fill: 'positive' }], attrs: { training: true } },
@@ -313,7 +354,14 @@ export const layerNormOp = defineOp<LayerNormAttrs>({
   visibleOutputs: 1,
   backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1], outputs: [1, 2] },
-  grad: ({ grads: [gy], inputs: [x, w], outputs: [, mean, variance], inputMeta, attrs }) => {
+  grad: ({ grads: [gy], inputs: [x, w], outputs: [, mean, variance], inputMeta, attrs, needsGrad }) => {
+    if (isCreatingGraph()) {
+      // layerNormBackward has no gradient of its own (Note [double backward by composition]); the
+      // bias adds to the output, so its gradient is gy summed over the rows.
+      const [gx, gw] = gradByComposition([x, w], needsGrad, ([xs, ws]) => layerNormComposed(xs!, ws!, attrs), gy!);
+      const rows = Array.from({ length: inputMeta[0].shape.length - attrs.normalizedShape.length }, (_, i) => i);
+      return [gx, gw, !needsGrad[2] ? null : rows.length ? sum(gy!, rows) : gy];
+    }
     const [gx, gw, gb] = apply(layerNormBackwardOp, [gy!, x!, w!, mean!, variance!], { normalizedShape: attrs.normalizedShape, eps: attrs.eps });
     return [gx, given(inputMeta[1]) ? gw : null, given(inputMeta[2]) ? gb : null];
   },
@@ -363,7 +411,7 @@ export const layerNormBackwardOp = defineOp<LayerNormAttrs>({
     ];
   },
   backends: ['cpu', 'cuda'],
-  // Not differentiable itself (no double backward through layer norm yet).
+  // Not differentiable itself: a graph of layerNorm's gradients composes it (Note [double backward by composition]).
   test: {
     samples: [
       { name: 'last-dim', inputs: [{ shape: [3, 4] }, { shape: [3, 4] }, { shape: [4] }, { shape: [3] }, { shape: [3], fill: 'positive' }], attrs: { normalizedShape: [4] } },

@@ -8,6 +8,12 @@ import { apply } from '../apply.js';
 import { defineOp, FLOAT, type Sample, type SampleInput } from '../declare.js';
 import type { Size2d } from './conv.js';
 import { reshape } from './shape.js';
+import { add, div, mul, sub } from './binary.js';
+import { cast } from './cast.js';
+import { arange, zeros } from './creation.js';
+import { scatterAdd } from './index-ops.js';
+import { floor } from './unary.js';
+import { isCreatingGraph } from '../../autograd/grad-mode.js';
 
 export type MaxPool2dAttrs = {
   kernelSize: readonly number[];
@@ -147,9 +153,33 @@ export const maxPool2dOp = defineOp<MaxPool2dAttrs>({
   visibleOutputs: 1,
   backends: ['cpu', 'cuda'],
   saves: { outputs: [1] },
-  grad: ({ grads: [g], outputs: [, ws], inputMeta: [x], attrs }) => [maxPool2dBackward(g!, ws!, x.shape, attrs)],
+  // maxPool2dBackward has no gradient of its own: a graph of the gradients (Note [create graph])
+  // scatters g through the workspace's positions with scatterAdd, whose gradient is a gather.
+  grad: ({ grads: [g], outputs: [, ws], inputMeta: [x], attrs }) => [isCreatingGraph() ? maxPoolScatter(g!, ws!, x.shape, attrs) : maxPool2dBackward(g!, ws!, x.shape, attrs)],
   test: { samples: maxPoolSamples, bad: [...poolBad('maxPool2d'), { name: 'zero dilation', inputs: [{ shape: [1, 1, 5, 5] }], attrs: { kernelSize: [2, 2], dilation: [0, 1] }, error: 'ValueError', message: /^maxPool2d: option 'dilation' expected 2 integers >= 1/ }] },
 });
+
+/**
+ * maxPool2dBackward as differentiable ops: each window's index in the workspace (u·kw + v, Note
+ * [max pool workspace] in cpu/pool.cc) becomes the flat input position
+ * (i·sh − ph + u·dh)·W + (j·sw − pw + v·dw), and g is added there (scatterAdd, whose gradient
+ * gathers from the same positions). Positions are computed in float32, exact below 2^24.
+ */
+function maxPoolScatter(g: Tensor, ws: Tensor, inputShape: readonly number[], a: MaxPool2dAttrs): Tensor {
+  const [n, c, h, w] = inputShape;
+  const [oh, ow] = ws.shape.slice(2);
+  const kw = a.kernelSize[1];
+  const [sh, sw] = a.stride.length ? a.stride : a.kernelSize;
+  const index = cast(ws, 'float32');
+  const u = floor(div(index, kw));
+  const v = sub(index, mul(u, kw));
+  const rowStart = reshape(sub(mul(arange(oh, { device: g.device, dtype: 'float32' }), sh), a.padding[0]), [oh, 1]);
+  const colStart = sub(mul(arange(ow, { device: g.device, dtype: 'float32' }), sw), a.padding[1]);
+  const flat = add(mul(add(rowStart, mul(u, a.dilation[0])), w), add(colStart, mul(v, a.dilation[1])));
+  const positions = reshape(cast(flat, 'int64'), [n, c, oh * ow]);
+  const scattered = scatterAdd(zeros([n, c, h * w], { device: g.device }), 2, positions, reshape(g, [n, c, oh * ow]));
+  return reshape(scattered, inputShape);
+}
 
 // A workspace as maxPool2d would make it for `input` (its window indices point inside the
 // input), chosen by a seed instead of by values: maxPool2dBackward's samples.

@@ -7,7 +7,8 @@ import { normDim, normDims, numelOf, reducedShape, sameShape } from '../../shape
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { ALL, defineOp, FLOAT, NUMERIC, type BadSample, type Sample } from '../declare.js';
-import { add, div, mul, where } from './binary.js';
+import { add, div, mul, sub, where } from './binary.js';
+import { exp } from './unary.js';
 import { eq } from './compare.js';
 import { isCreatingGraph } from '../../autograd/grad-mode.js';
 import { expand, reshape } from './shape.js';
@@ -221,7 +222,13 @@ export const logsumexpOp = defineOp<ReduceAttrs>({
   outputs: ([x], a) => [{ shape: reduction('logsumexp', x.shape, a.dims, a.keepdim).shape, dtype: 'float32' }],
   backends: ['cpu', 'cuda'],
   saves: { inputs: [0], outputs: [0] },
-  grad: ({ grads: [g], inputs: [x], outputs: [y], attrs }) => [logsumexpBackward(g!, x!, y!, attrs)],
+  // logsumexpBackward has no gradient of its own: a graph of the gradients (Note [create graph])
+  // writes it as g·exp(x − y), y the saved output standing for its place in the graph.
+  grad: ({ grads: [g], inputs: [x], outputs: [y], attrs }) => {
+    if (!isCreatingGraph()) return [logsumexpBackward(g!, x!, y!, attrs)];
+    const { dims } = reduction('logsumexp', x!.shape, attrs.dims, attrs.keepdim);
+    return [mul(unreduce(g!, x!.shape, dims), exp(sub(x!, unreduce(y!, x!.shape, dims))))];
+  },
   test: {
     samples: [
       ...reduceSamples,
