@@ -302,6 +302,14 @@ export class Tensor {
     return formatTensor(this);
   }
 
+  /**
+   * JSON.stringify(t) (which passes the key) would write the tensor's internals and no value — a
+   * server's response shipped them (a user trial). Refused, naming the read to use.
+   */
+  toJSON(_key?: string): never {
+    throw new ValueError(`Tensor: JSON.stringify got a ${fmtShape(this.shape)} ${this.dtype} tensor; read its values first (await t.array(), or await t.data() for a typed array)`);
+  }
+
   /** console.log(t) and util.inspect show the values, as toString(). */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return formatTensor(this);

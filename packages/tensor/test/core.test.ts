@@ -165,6 +165,10 @@ describe('a tensor is not a number', () => {
     expect('loss ' + t).toContain('0.5');
   });
 
+  it('nor is it JSON: JSON.stringify names the read to use instead of writing the internals (a serving trial)', () => {
+    expect(() => JSON.stringify({ logits: tensor([[1, 2]]) })).toThrowError(/^Tensor: JSON\.stringify got a \[1,2\] float32 tensor; read its values first \(await t\.array\(\)/);
+  });
+
   it('nor is the promise item() returns (Note [item is a promise]): total += loss.item() built "0[object Promise]"', async () => {
     const t = tensor([0.5]);
     let total = 0;
