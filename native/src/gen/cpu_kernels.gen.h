@@ -47,6 +47,8 @@ void cos(core::OpCall& call);
 void cosh(core::OpCall& call);
 void crossEntropy(core::OpCall& call);
 void crossEntropyBackward(core::OpCall& call);
+void ctcLoss(core::OpCall& call);
+void ctcLossBackward(core::OpCall& call);
 void div(core::OpCall& call);
 void dropout(core::OpCall& call);
 void dropoutBackward(core::OpCall& call);

@@ -49,6 +49,8 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::cosh, &cosh);
   registry.add(core::DeviceType::cuda, core::OpId::crossEntropy, &crossEntropy);
   registry.add(core::DeviceType::cuda, core::OpId::crossEntropyBackward, &crossEntropyBackward);
+  registry.add(core::DeviceType::cuda, core::OpId::ctcLoss, &ctcLoss);
+  registry.add(core::DeviceType::cuda, core::OpId::ctcLossBackward, &ctcLossBackward);
   registry.add(core::DeviceType::cuda, core::OpId::div, &div);
   registry.add(core::DeviceType::cuda, core::OpId::dropout, &dropout);
   registry.add(core::DeviceType::cuda, core::OpId::dropoutBackward, &dropoutBackward);

@@ -2,7 +2,7 @@
 // gradient to the logits under log_softmax (Note [ctc as ops] in ops/table/composed-ctc.ts).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DTypeError, ShapeError, ValueError, ctcLoss, logSoftmax, memory, randn, scope, sum, tensor, type Tensor } from '../src/index.js';
+import { DTypeError, ShapeError, ValueError, ctcLoss, grad, logSoftmax, memory, mul, randn, scope, sum, tensor, type Tensor } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
 
 interface Case {
@@ -56,6 +56,20 @@ describe('ctcLoss matches PyTorch', () => {
     });
   });
 
+  it('second derivatives: the recursion written with ops gives the kernels\' first-order gradient, and differentiates again', () => {
+    scope(() => {
+      const c = fixtures.cases.find((k) => k.name === 'padded none')!;
+      const logits = seq([c.T, c.N, c.C], c.scale);
+      const loss = () => sum(ctcLoss(logSoftmax(logits, 2), tensor(c.targets, { dtype: 'int64' }), c.inputLengths, c.targetLengths, { reduction: 'none' }));
+      const [plain] = grad(loss(), [logits]);
+      const [withGraph] = grad(loss(), [logits], { createGraph: true });
+      expectClose(withGraph!.dataSync(), plain!.dataSync(), 1e-5, 1e-4, 'composed first order');
+      const [second] = grad(sum(mul(withGraph!, withGraph!)), [logits]);
+      expect(second!.shape).toEqual([c.T, c.N, c.C]);
+      expect(Array.from(second!.dataSync()).every(Number.isFinite)).toBe(true);
+    });
+  });
+
   it('refuses bad arguments by name', () => {
     scope(() => {
       const lp = logSoftmax(randn([5, 2, 4]), 2);
@@ -67,6 +81,10 @@ describe('ctcLoss matches PyTorch', () => {
       expect(() => ctcLoss(lp, tg, [5, 5], [2, 1], { blank: 4 })).toThrowError(/^ctcLoss: blank expected an integer from 0 to 3 \(the classes\), got 4$/);
       expect(() => ctcLoss(randn([5, 4]), tg, [5], [2])).toThrowError(ShapeError);
       expect(() => ctcLoss(lp, tg, [5, 5], [2, 1], { blank_index: 0 } as never)).toThrowError(ValueError);
+      // Label values live on the device: checked by the kernel, refused at the call or the next read.
+      const read = (t: Tensor) => () => ctcLoss(lp, t, [5, 5], [2, 1], { reduction: 'none' }).dataSync();
+      expect(read(tensor([[1, 4], [3, 0]], { dtype: 'int64' }))).toThrowError(/ctcLoss: target 4 at \[0, 1\] is out of range for 4 classes/);
+      expect(read(tensor([[1, 2], [0, 0]], { dtype: 'int64' }))).toThrowError(/ctcLoss: target 0 at \[1, 0\] is the blank/);
     });
   });
 

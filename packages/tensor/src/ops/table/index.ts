@@ -39,4 +39,4 @@ export * from './composed-pixel-shuffle.js';
 export * from './composed-dropout.js';
 export * from './composed-norm.js';
 export * from './composed-losses-more.js';
-export * from './composed-ctc.js';
+export * from './ctc.js';

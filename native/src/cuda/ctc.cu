@@ -1,0 +1,178 @@
+// The CTC loss and its gradient on the GPU (Note [ctc kernels] in
+// packages/tensor/src/ops/table/ctc.ts): one block per sequence, its threads over the extended
+// states (blank, l1, blank, …, blank), one __syncthreads per time step; α and β in log space,
+// kept in workspaces [N, T, L] of floats and combined in double. A label out of range (or the
+// blank) is reported (Note [device-side errors]) and read as an impossible state.
+#include <cmath>
+#include <string>
+
+#include "../gen/cuda_kernels.gen.h"
+#include "common.cuh"
+
+namespace nutshell::cuda {
+
+namespace {
+
+using core::OpCall;
+
+__device__ __forceinline__ double log_add(double a, double b) {
+  if (a == -INFINITY) return b;
+  if (b == -INFINITY) return a;
+  const double m = a > b ? a : b;
+  return m + ::log1p(::exp(-::fabs(a - b)));  // global: the op kernels exp and log1p live in this namespace
+}
+
+struct CtcArgs {
+  const float* lp;
+  const int64_t* targets;
+  const int64_t* input_lengths;
+  const int64_t* target_lengths;
+  int64_t T, N, C, S, blank;
+
+  __device__ int64_t steps(int64_t n) const {
+    const int64_t v = input_lengths[n];
+    return v < 0 ? 0 : v > T ? T : v;
+  }
+  __device__ int64_t states(int64_t n) const {
+    const int64_t v = target_lengths[n];
+    return 2 * (v < 0 ? 0 : v > S ? S : v) + 1;
+  }
+  // The class of state s, or −1 for a label out of range (or the blank), which no path may use.
+  __device__ int64_t ext(int64_t n, int64_t s) const {
+    if (s % 2 == 0) return blank;
+    const int64_t v = targets[n * S + s / 2];
+    return v >= 0 && v < C && v != blank ? v : -1;
+  }
+  __device__ double emit(int64_t t, int64_t n, int64_t s) const {
+    const int64_t k = ext(n, s);
+    return k < 0 ? -INFINITY : static_cast<double>(lp[(t * N + n) * C + k]);
+  }
+  __device__ bool skips(int64_t n, int64_t s) const { return s >= 2 && s % 2 == 1 && ext(n, s) != ext(n, s - 2); }
+};
+
+// α of sequence blockIdx.x for every step into alpha [N, T, Lmax]; −log p into nll (+∞: no path).
+__global__ void ctc_alpha_kernel(CtcArgs a, int64_t Lmax, float* __restrict__ alpha, float* __restrict__ nll, ErrorSlot* slot) {
+  const int64_t n = blockIdx.x;
+  const int64_t Tn = a.steps(n), L = a.states(n);
+  float* al = alpha + n * a.T * Lmax;
+  for (int64_t k = threadIdx.x; k < (L - 1) / 2; k += blockDim.x) {
+    const int64_t v = a.targets[n * a.S + k];
+    if (v < 0 || v >= a.C || v == a.blank) report_position(slot, n * a.S + k);
+  }
+  if (Tn == 0) {
+    if (threadIdx.x == 0) nll[n] = L == 1 ? 0.f : INFINITY;
+    return;
+  }
+  for (int64_t s = threadIdx.x; s < L; s += blockDim.x) al[s] = s < 2 ? static_cast<float>(a.emit(0, n, s)) : -INFINITY;
+  __syncthreads();
+  for (int64_t t = 1; t < Tn; ++t) {
+    const float* prev = al + (t - 1) * Lmax;
+    float* cur = al + t * Lmax;
+    for (int64_t s = threadIdx.x; s < L; s += blockDim.x) {
+      double v = prev[s];
+      if (s >= 1) v = log_add(v, prev[s - 1]);
+      if (a.skips(n, s)) v = log_add(v, prev[s - 2]);
+      cur[s] = v == -INFINITY ? -INFINITY : static_cast<float>(v + a.emit(t, n, s));
+    }
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) {
+    const float* last = al + (Tn - 1) * Lmax;
+    const double ll = L > 1 ? log_add(last[L - 1], last[L - 2]) : last[0];
+    nll[n] = ll == -INFINITY ? INFINITY : static_cast<float>(-ll);
+  }
+}
+
+// β of sequence blockIdx.x, then −g·exp(log Σ_{s: ext(s) = k} αβ − lp + nll) for each step and class.
+__global__ void ctc_grad_kernel(CtcArgs a, int64_t Lmax, const float* __restrict__ alpha, const float* __restrict__ nll, const float* __restrict__ g,
+                                float* __restrict__ beta, float* __restrict__ out) {
+  const int64_t n = blockIdx.x;
+  const int64_t Tn = a.steps(n), L = a.states(n);
+  const double loss = nll[n];
+  if (Tn == 0 || !(loss < INFINITY) || g[n] == 0.f) return;  // no path (+∞) or no gradient: zeros
+  const float* al = alpha + n * a.T * Lmax;
+  float* be = beta + n * a.T * Lmax;
+  for (int64_t t = Tn - 1; t >= 0; --t) {
+    const float* next = be + (t + 1) * Lmax;
+    float* cur = be + t * Lmax;
+    for (int64_t s = threadIdx.x; s < L; s += blockDim.x) {
+      double v;
+      if (t == Tn - 1) {
+        v = s >= L - 2 ? 0.0 : -INFINITY;  // β ends in the last label or the last blank
+      } else {
+        v = next[s];
+        if (s + 1 < L) v = log_add(v, next[s + 1]);
+        if (s + 2 < L && a.skips(n, s + 2)) v = log_add(v, next[s + 2]);
+      }
+      cur[s] = v == -INFINITY ? -INFINITY : static_cast<float>(v + a.emit(t, n, s));
+    }
+    __syncthreads();
+  }
+  const double gn = g[n];
+  for (int64_t i = threadIdx.x; i < Tn * a.C; i += blockDim.x) {
+    const int64_t t = i / a.C, k = i % a.C;
+    double acc = -INFINITY;
+    for (int64_t s = k == a.blank ? 0 : 1; s < L; s += 2) {  // blanks are the even states, labels the odd
+      if (a.ext(n, s) != k) continue;
+      const float x = al[t * Lmax + s], y = be[t * Lmax + s];
+      if (x == -INFINITY || y == -INFINITY) continue;
+      acc = log_add(acc, static_cast<double>(x) + y);
+    }
+    const int64_t at = (t * a.N + n) * a.C + k;
+    if (acc != -INFINITY) out[at] = static_cast<float>(-gn * ::exp(acc - a.lp[at] + loss));
+  }
+}
+
+CtcArgs args_of(const OpCall& call, int first, int64_t blank) {
+  const auto& lp = call.in(first);
+  return {lp.data<float>(), call.in(first + 1).data<int64_t>(), call.in(first + 2).data<int64_t>(), call.in(first + 3).data<int64_t>(),
+          lp.dim(0), lp.dim(1), lp.dim(2), call.in(first + 1).dim(1), blank};
+}
+
+ErrorFormatter label_message(int64_t S, int64_t C, int64_t blank) {
+  return [S, C, blank](int64_t pos, long long v, double) {
+    return "target " + std::to_string(v) + " at [" + std::to_string(pos / S) + ", " + std::to_string(pos % S) + "] is " +
+           (v == blank ? std::string("the blank") : "out of range for " + std::to_string(C) + " classes");
+  };
+}
+
+// Threads per block: the states of the longest target, rounded up to a warp, at most kThreads.
+unsigned threads_for(int64_t states) { return static_cast<unsigned>(std::min<int64_t>(kThreads, ceil_div(states, 32) * 32)); }
+
+}  // namespace
+
+void ctcLoss(OpCall& call) {
+  auto attrs = core::CtcLossAttrs::decode(call.reader());
+  const CtcArgs a = args_of(call, 0, attrs.blank);
+  DeviceContext& ctx = context_of(call);
+  const int64_t Lmax = 2 * a.S + 1;
+  if (a.N == 0) return;
+  Workspace alpha(ctx, static_cast<size_t>(a.N * std::max<int64_t>(a.T, 1) * Lmax) * sizeof(float));
+  ErrorReporter errors(ctx, call);
+  ctc_alpha_kernel<<<static_cast<unsigned>(a.N), threads_for(Lmax), 0, ctx.stream>>>(a, Lmax, alpha.as<float>(), call.out(0).data<float>(), errors.slot());
+  NS_LAUNCH_CHECK();
+  errors.finish(a.targets, label_message(std::max<int64_t>(a.S, 1), a.C, a.blank));
+}
+
+// inputs: grad [N], then the forward's → gradient [T, N, C] with respect to logProbs.
+void ctcLossBackward(OpCall& call) {
+  auto attrs = core::CtcLossBackwardAttrs::decode(call.reader());
+  const CtcArgs a = args_of(call, 1, attrs.blank);
+  DeviceContext& ctx = context_of(call);
+  const auto& out = call.out(0);
+  if (out.numel() > 0) NS_CUDA_CHECK(cudaMemsetAsync(out.raw(), 0, static_cast<size_t>(out.numel()) * sizeof(float), ctx.stream));
+  if (a.N == 0 || a.T == 0) return;
+  const int64_t Lmax = 2 * a.S + 1;
+  const size_t plane = static_cast<size_t>(a.N * a.T * Lmax) * sizeof(float);
+  Workspace alpha(ctx, plane), beta(ctx, plane), nll(ctx, static_cast<size_t>(a.N) * sizeof(float));
+  ErrorReporter errors(ctx, call);
+  const unsigned threads = threads_for(Lmax);
+  ctc_alpha_kernel<<<static_cast<unsigned>(a.N), threads, 0, ctx.stream>>>(a, Lmax, alpha.as<float>(), nll.as<float>(), errors.slot());
+  NS_LAUNCH_CHECK();
+  ctc_grad_kernel<<<static_cast<unsigned>(a.N), std::max(threads, 128u), 0, ctx.stream>>>(a, Lmax, alpha.as<float>(), nll.as<float>(), call.in(0).data<float>(),
+                                                                                        beta.as<float>(), out.data<float>());
+  NS_LAUNCH_CHECK();
+  errors.finish(a.targets, label_message(std::max<int64_t>(a.S, 1), a.C, a.blank));
+}
+
+}  // namespace nutshell::cuda
