@@ -10,7 +10,7 @@
 //
 // @nutshell/optim depends on @nutshell/tensor alone (package.json), not on @nutshell/nn, so the
 // model is typed by what AveragedModel calls on it (AveragableModel): nn's Module has all of it.
-import { Device, ShapeError, ValueError, checkOptions, copyInto, isTensor, noGrad, scope, tensor, type DeviceLike, type Tensor } from '@nutshell/tensor';
+import { Device, ShapeError, ValueError, checkOptions, copyInto, isTensor, noGrad, sameShape, scope, tensor, type DeviceLike, type Tensor } from '@nutshell/tensor';
 import { getSwaMultiAvgFn, type AvgFn, type MultiAvgFn } from './swa-utils-avg-fns.js';
 
 /** What AveragedModel needs of a model (nn's Module: parameters(), buffers(), clone() …), by shape: optim does not depend on nn. */
@@ -125,7 +125,7 @@ export class AveragedModel<M extends AveragableModel = AveragableModel> {
       const next = avgFn(a, current[i], this.averaged);
       if (!isTensor(next)) throw new ValueError(`AveragedModel.updateParameters: avgFn expected to return a tensor, got ${next === null ? 'null' : typeof next}`);
       if (next === a) return; // averaged in place already
-      if (next.shape.length !== a.shape.length || next.shape.some((d, k) => d !== a.shape[k])) {
+      if (!sameShape(next.shape, a.shape)) {
         throw new ShapeError(`AveragedModel.updateParameters: avgFn returned shape [${next.shape}] for a tensor of shape [${a.shape}]`);
       }
       copyInto(a, next.device === a.device ? next : next.to(a.device));
@@ -231,7 +231,7 @@ function matchTensors(what: string, mine: Tensor[], theirs: Tensor[]): void {
   mine.forEach((a, i) => {
     const t = theirs[i];
     if (!isTensor(t)) throw new ValueError(`${where}: the model's ${what} entry ${i} expected a Tensor, got ${t === null ? 'null' : typeof t}`);
-    if (t.shape.length !== a.shape.length || t.shape.some((d, k) => d !== a.shape[k])) {
+    if (!sameShape(t.shape, a.shape)) {
       throw new ShapeError(`${where}: the model's ${what} entry ${i} has shape [${t.shape}], the averaged copy's [${a.shape}] (a different model?)`);
     }
     if (t.dtype !== a.dtype) throw new ValueError(`${where}: the model's ${what} entry ${i} is ${t.dtype}, the averaged copy's ${a.dtype}`);

@@ -2,7 +2,7 @@
 // milestones) and ChainedScheduler (all stepped together, their factors composing through the
 // chainable form of Note [schedulers]).
 import { ValueError, checkOptions } from '@nutshell/tensor';
-import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+import { LRScheduler, groupLrs, type SchedulableOptimizer } from './lr-scheduler.js';
 import { integerField, loadSchedulerState, perGroupField, type ProgressField } from './scheduler-state.js';
 
 type Opt = SchedulableOptimizer;
@@ -96,12 +96,12 @@ export class ChainedScheduler {
   constructor(schedulers: LRScheduler[], optimizer?: Opt) {
     this.schedulers = checkSchedulers('ChainedScheduler', schedulers, optimizer);
     this.optimizer = optimizer ?? this.schedulers[0].optimizer;
-    this.lastLrs = this.optimizer.paramGroups.map((g) => g.options.lr);
+    this.lastLrs = groupLrs(this.optimizer);
   }
 
   step(): void {
     for (const s of this.schedulers) s.step();
-    this.lastLrs = this.optimizer.paramGroups.map((g) => g.options.lr);
+    this.lastLrs = groupLrs(this.optimizer);
   }
 
   /** The lrs the last step set, one per group (PyTorch's get_last_lr(); restored by loadStateDict). */

@@ -11,6 +11,9 @@ import { integerField, loadSchedulerState, perGroupField, type ProgressField } f
 
 /** What a schedule drives: an optimiser's param groups (and its defaults, for beta1 or momentum) — any Optimizer, and LBFGS. */
 export type SchedulableOptimizer = Pick<Optimizer<{ lr: number }>, 'paramGroups' | 'defaults'>;
+
+/** Every group's lr now, in group order (what PyTorch's _last_lr records after a step). */
+export const groupLrs = (optimizer: SchedulableOptimizer): number[] => optimizer.paramGroups.map((g) => g.options.lr);
 type AnyOptimizer = SchedulableOptimizer;
 
 export abstract class LRScheduler {
@@ -64,7 +67,7 @@ export abstract class LRScheduler {
 
   /** Keeps every group's lr as this step left it, for getLastLr (PyTorch's _last_lr, all groups). */
   protected recordLastLr(): void {
-    this.lastLrs = this.optimizer.paramGroups.map((g) => g.options.lr);
+    this.lastLrs = groupLrs(this.optimizer);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { ValueError, checkOptions, type Tensor } from '@nutshell/tensor';
-import type { SchedulableOptimizer } from './lr-scheduler.js';
+import { groupLrs, type SchedulableOptimizer } from './lr-scheduler.js';
 import { integerField, loadSchedulerState, perGroupField } from './scheduler-state.js';
 
 export interface ReduceLROnPlateauOptions {
@@ -30,7 +30,7 @@ export class ReduceLROnPlateau {
     if (this.o.mode !== 'min' && this.o.mode !== 'max') throw new ValueError(`ReduceLROnPlateau: mode expected 'min' or 'max', got '${String(this.o.mode)}'`);
     if (this.o.thresholdMode !== 'rel' && this.o.thresholdMode !== 'abs') throw new ValueError(`ReduceLROnPlateau: thresholdMode expected 'rel' or 'abs', got '${String(this.o.thresholdMode)}'`);
     this.best = this.o.mode === 'min' ? Infinity : -Infinity;
-    this.lastLrs = optimizer.paramGroups.map((g) => g.options.lr);
+    this.lastLrs = groupLrs(optimizer);
   }
 
   private better(a: number, best: number): boolean {
@@ -65,7 +65,7 @@ export class ReduceLROnPlateau {
       this.cooldownLeft = this.o.cooldown;
       this.badEpochs = 0;
     }
-    this.lastLrs = this.optimizer.paramGroups.map((g) => g.options.lr);
+    this.lastLrs = groupLrs(this.optimizer);
   }
 
   /** The lrs as the last step left them, one per group (PyTorch's get_last_lr(); restored by loadStateDict). */

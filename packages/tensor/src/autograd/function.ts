@@ -9,7 +9,7 @@
 // derivatives. Other saved tensors (intermediates) are kept beside the node; through them a
 // second derivative sees constants, as in PyTorch.
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
-import { sameShape } from '../shape.js';
+import { broadcastsTo, sameShape } from '../shape.js';
 import { keep } from '../memory.js';
 import { connect, edgeOf, shareStorage } from '../ops/apply.js';
 import type { OpDecl } from '../ops/declare.js';
@@ -170,13 +170,6 @@ function checkedGradients(name: string, result: unknown, args: unknown[], inputM
     }
     return g;
   });
-}
-
-/** Whether `from` broadcasts to exactly `to`. */
-function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
-  if (from.length > to.length) return false;
-  const lead = to.length - from.length;
-  return from.every((d, k) => d === to[lead + k] || d === 1);
 }
 
 /** A GraphNode that also keeps, checks and frees the intermediates forward saved. */

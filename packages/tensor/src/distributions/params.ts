@@ -4,6 +4,7 @@
 import { Device, getDefaultDevice } from '../device.js';
 import { DeviceError, DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { scope } from '../memory.js';
+import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { PROMISE_HINT } from '../ops/check-args.js';
 import { full } from '../ops/table/creation.js';
@@ -36,22 +37,12 @@ export function deviceOf(cls: string, params: readonly (readonly [string, Param]
 
 /** The shapes' broadcast, or a ShapeError naming the parameters. */
 export function broadcastAll(cls: string, shapes: readonly (readonly [string, readonly number[]])[]): number[] {
-  let out: number[] = [];
-  for (const [, shape] of shapes) {
-    const n = Math.max(out.length, shape.length);
-    const next = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      const a = out[out.length - n + i] ?? 1;
-      const b = shape[shape.length - n + i] ?? 1;
-      if (a !== b && a !== 1 && b !== 1) {
-        const list = shapes.map(([name, s]) => `${name} ${fmtShape(s)}`).join(', ');
-        throw new ShapeError(`${cls}: ${shapes.map(([name]) => name).join(' and ')} expected shapes that broadcast together, got ${list}`);
-      }
-      next[i] = a === 1 ? b : a;
-    }
-    out = next;
+  try {
+    return shapes.reduce<number[]>((out, [, shape]) => broadcastShapes(cls, out, shape), []);
+  } catch {
+    const list = shapes.map(([name, s]) => `${name} ${fmtShape(s)}`).join(', ');
+    throw new ShapeError(`${cls}: ${shapes.map(([name]) => name).join(' and ')} expected shapes that broadcast together, got ${list}`);
   }
-  return out;
 }
 
 /** The parameters as float32 tensors of their common broadcast shape, on one device. */
