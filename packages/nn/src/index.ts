@@ -2,6 +2,7 @@
 // The declarations use Node.js types (Buffer, Symbol.dispose): consumers need @types/node, which
 // TypeScript 6+ loads only when a file asks for it, as this line does.
 export { Module, type RemovableHandle } from './module.js';
+export { type BackwardHook, type BackwardPreHook } from './backward-hooks.js';
 export { Parameter, isParameter } from './parameter.js';
 export { Sequential, ModuleList, ModuleDict, Identity } from './containers.js';
 export { Linear } from './layers/linear.js';
@@ -123,7 +124,7 @@ const moduleClasses = [ModuleClass, containers, linear, conv, convTranspose, ups
 guardMethods(
   [
     'forward', 'train', 'eval', 'parameters', 'namedParameters', 'buffers', 'namedBuffers', 'children', 'namedChildren', 'modules', 'namedModules',
-    'stateDict', 'loadStateDict', 'to', 'zeroGrad', 'requiresGrad_', 'apply', 'registerBuffer', 'registerForwardHook', 'registerForwardPreHook',
+    'stateDict', 'loadStateDict', 'to', 'zeroGrad', 'requiresGrad_', 'apply', 'registerBuffer', 'registerForwardHook', 'registerForwardPreHook', 'registerFullBackwardHook', 'registerFullBackwardPreHook',
     'getSubmodule', 'getParameter', 'clone', 'dispose', 'push', 'append', 'at', 'set', 'get', 'has', 'delete', 'keys', 'values', 'items', 'resetParameters',
   ],
   moduleClasses,

@@ -5,6 +5,7 @@
 import { Device, SCOPE_OPAQUE, ShapeError, isTensor, ValueError, copyInto, fmtShape, keep, noGrad, sameShape, scope, zeroGrads, type DeviceLike, type Tensor, type ZeroGradOptions } from '@nutshell/tensor';
 import { Parameter, isParameter } from './parameter.js';
 import { describeStateValue } from './state-values.js';
+import { withBackwardHooks, type BackwardHook, type BackwardPreHook } from './backward-hooks.js';
 
 
 // Assignment is registration (Note [module registration]), so assigning a plain tensor over a
@@ -83,6 +84,9 @@ const HOOKS = Symbol('nutshell.forwardHooks');
 interface ForwardHooks {
   pre: ((module: Module, inputs: unknown[]) => unknown[] | void)[];
   post: ((module: Module, inputs: unknown[], output: unknown) => unknown)[];
+  /** Backward hooks run through identities around the forward (Note [module backward hooks]). */
+  backward: BackwardHook<Module>[];
+  backwardPre: BackwardPreHook<Module>[];
   /** The module's own `forward` before the hooks wrapped it (an arrow-function field), put back when the last hook goes. */
   ownForward: PropertyDescriptor | undefined;
 }
@@ -122,12 +126,25 @@ export abstract class Module {
   registerForwardPreHook(hook: (module: this, inputs: unknown[]) => unknown[] | void): RemovableHandle {
     return this.addHook('pre', hook as ForwardHooks['pre'][number], 'registerForwardPreHook');
   }
+  /**
+   * Calls `hook(module, gradInput, gradOutput)` when backward has the gradients of this module's
+   * inputs (one per positional input, null for non-tensors) and outputs; an array it returns
+   * replaces the input gradients (PyTorch's register_full_backward_hook: Grad-CAM, gradient
+   * inspection). The forward must return a tensor or an array of tensors.
+   */
+  registerFullBackwardHook(hook: BackwardHook<this>): RemovableHandle {
+    return this.addHook('backward', hook as unknown as ForwardHooks['backward'][number], 'registerFullBackwardHook');
+  }
+  /** Calls `hook(module, gradOutput)` when backward reaches this module's outputs; an array it returns replaces those gradients (register_full_backward_pre_hook). */
+  registerFullBackwardPreHook(hook: BackwardPreHook<this>): RemovableHandle {
+    return this.addHook('backwardPre', hook as unknown as ForwardHooks['backwardPre'][number], 'registerFullBackwardPreHook');
+  }
 
-  private addHook<K extends 'pre' | 'post'>(kind: K, hook: ForwardHooks[K][number], method: string): RemovableHandle {
+  private addHook<K extends 'pre' | 'post' | 'backward' | 'backwardPre'>(kind: K, hook: ForwardHooks[K][number], method: string): RemovableHandle {
     if (typeof hook !== 'function') throw new ValueError(`${method}: hook expected a function, got ${hook === null ? 'null' : typeof hook}`);
     let hooks = this[HOOKS];
     if (!hooks) {
-      hooks = { pre: [], post: [], ownForward: Object.getOwnPropertyDescriptor(this, 'forward') };
+      hooks = { pre: [], post: [], backward: [], backwardPre: [], ownForward: Object.getOwnPropertyDescriptor(this, 'forward') };
       Object.defineProperty(this, HOOKS, { value: hooks, enumerable: false, configurable: true });
       const original = this.forward;
       const self = this;
@@ -141,7 +158,8 @@ export abstract class Module {
               inputs = replaced;
             }
           }
-          let output = original.apply(self, inputs);
+          const run = (args: unknown[]) => original.apply(self, args);
+          let output = list.backward.length + list.backwardPre.length > 0 ? withBackwardHooks(self, inputs, { full: list.backward, pre: list.backwardPre }, run) : run(inputs);
           for (const post of [...list.post]) {
             const replaced = post(self, inputs, output);
             if (replaced !== undefined) output = replaced;
@@ -161,7 +179,7 @@ export abstract class Module {
         const i = list.indexOf(hook);
         if (i >= 0) list.splice(i, 1);
         // The last hook gone, the module is as it was: its own forward back, or the prototype's.
-        if (all.pre.length === 0 && all.post.length === 0 && this[HOOKS] === all) {
+        if (all.pre.length + all.post.length + all.backward.length + all.backwardPre.length === 0 && this[HOOKS] === all) {
           delete this[HOOKS];
           if (all.ownForward) Object.defineProperty(this, 'forward', all.ownForward);
           else delete (this as { forward?: unknown }).forward;
