@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/ctc_layout.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
 
@@ -30,38 +31,18 @@ inline float log_sum3(float a, float b, float c) {
   return m + std::log(std::exp(a - m) + std::exp(b - m) + std::exp(c - m));
 }
 
-struct Ctc {
-  const float* lp;
-  const int64_t* targets;
-  const int64_t* input_lengths;
-  const int64_t* target_lengths;
-  int64_t T, N, C, S, blank;
-
+struct Ctc : core::CtcLayout {
   Ctc(const OpCall& call, int first, int64_t blank_)
-      : lp(call.in(first).data<float>()),
-        targets(call.in(first + 1).data<int64_t>()),
-        input_lengths(call.in(first + 2).data<int64_t>()),
-        target_lengths(call.in(first + 3).data<int64_t>()),
-        T(call.in(first).dim(0)),
-        N(call.in(first).dim(1)),
-        C(call.in(first).dim(2)),
-        S(call.in(first + 1).dim(1)),
-        blank(blank_) {}
-
-  int64_t steps(int64_t n) const { return std::clamp<int64_t>(input_lengths[n], 0, T); }
-  int64_t states(int64_t n) const { return 2 * std::clamp<int64_t>(target_lengths[n], 0, S) + 1; }
-  int64_t ext(int64_t n, int64_t s) const { return s % 2 == 0 ? blank : targets[n * S + s / 2]; }
-  float emit(int64_t t, int64_t n, int64_t s) const { return lp[(t * N + n) * C + ext(n, s)]; }
-  // State s may be entered from s − 2: a label unlike the label two states back.
-  bool skips(int64_t n, int64_t s) const { return s >= 2 && s % 2 == 1 && ext(n, s) != ext(n, s - 2); }
+      : core::CtcLayout{call.in(first).data<float>(), call.in(first + 1).data<int64_t>(), call.in(first + 2).data<int64_t>(),
+                        call.in(first + 3).data<int64_t>(), call.in(first).dim(0), call.in(first).dim(1), call.in(first).dim(2),
+                        call.in(first + 1).dim(1), blank_} {}
 
   // Labels are read as class indices: one out of range (or the blank) is refused before any use.
   void check_labels() const {
     for (int64_t n = 0; n < N; ++n) {
-      const int64_t len = std::clamp<int64_t>(target_lengths[n], 0, S);
-      for (int64_t k = 0; k < len; ++k) {
+      for (int64_t k = 0; k < labels(n); ++k) {
         const int64_t v = targets[n * S + k];
-        NS_CHECK(v >= 0 && v < C && v != blank, value,
+        NS_CHECK(valid_label(v), value,
                  "target " + std::to_string(v) + " at [" + std::to_string(n) + ", " + std::to_string(k) + "] is " +
                      (v == blank ? "the blank" : "out of range for " + std::to_string(C) + " classes"));
       }

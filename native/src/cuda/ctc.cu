@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "../core/ctc_layout.h"
 #include "../gen/cuda_kernels.gen.h"
 #include "common.cuh"
 
@@ -22,33 +23,7 @@ __device__ __forceinline__ double log_add(double a, double b) {
   return m + ::log1p(::exp(-::fabs(a - b)));  // global: the op kernels exp and log1p live in this namespace
 }
 
-struct CtcArgs {
-  const float* lp;
-  const int64_t* targets;
-  const int64_t* input_lengths;
-  const int64_t* target_lengths;
-  int64_t T, N, C, S, blank;
-
-  __device__ int64_t steps(int64_t n) const {
-    const int64_t v = input_lengths[n];
-    return v < 0 ? 0 : v > T ? T : v;
-  }
-  __device__ int64_t states(int64_t n) const {
-    const int64_t v = target_lengths[n];
-    return 2 * (v < 0 ? 0 : v > S ? S : v) + 1;
-  }
-  // The class of state s, or −1 for a label out of range (or the blank), which no path may use.
-  __device__ int64_t ext(int64_t n, int64_t s) const {
-    if (s % 2 == 0) return blank;
-    const int64_t v = targets[n * S + s / 2];
-    return v >= 0 && v < C && v != blank ? v : -1;
-  }
-  __device__ double emit(int64_t t, int64_t n, int64_t s) const {
-    const int64_t k = ext(n, s);
-    return k < 0 ? -INFINITY : static_cast<double>(lp[(t * N + n) * C + k]);
-  }
-  __device__ bool skips(int64_t n, int64_t s) const { return s >= 2 && s % 2 == 1 && ext(n, s) != ext(n, s - 2); }
-};
+using CtcArgs = core::CtcLayout;
 
 // α of sequence blockIdx.x for every step into alpha [N, T, Lmax]; −log p into nll (+∞: no path).
 __global__ void ctc_alpha_kernel(CtcArgs a, int64_t Lmax, float* __restrict__ alpha, float* __restrict__ nll, ErrorSlot* slot) {
@@ -56,8 +31,7 @@ __global__ void ctc_alpha_kernel(CtcArgs a, int64_t Lmax, float* __restrict__ al
   const int64_t Tn = a.steps(n), L = a.states(n);
   float* al = alpha + n * a.T * Lmax;
   for (int64_t k = threadIdx.x; k < (L - 1) / 2; k += blockDim.x) {
-    const int64_t v = a.targets[n * a.S + k];
-    if (v < 0 || v >= a.C || v == a.blank) report_position(slot, n * a.S + k);
+    if (!a.valid_label(a.targets[n * a.S + k])) report_position(slot, n * a.S + k);
   }
   if (Tn == 0) {
     if (threadIdx.x == 0) nll[n] = L == 1 ? 0.f : INFINITY;

@@ -2,7 +2,7 @@
 // gradient to the logits under log_softmax (Note [ctc as ops] in ops/table/composed-ctc.ts).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DTypeError, ShapeError, ValueError, ctcLoss, grad, logSoftmax, memory, mul, randn, scope, sum, tensor, type Tensor } from '../src/index.js';
+import { DTypeError, ShapeError, ValueError, backends, ctcLoss, grad, logSoftmax, memory, mul, randn, scope, sum, tensor, type Tensor } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
 
 interface Case {
@@ -85,6 +85,25 @@ describe('ctcLoss matches PyTorch', () => {
       const read = (t: Tensor) => () => ctcLoss(lp, t, [5, 5], [2, 1], { reduction: 'none' }).dataSync();
       expect(read(tensor([[1, 4], [3, 0]], { dtype: 'int64' }))).toThrowError(/ctcLoss: target 4 at \[0, 1\] is out of range for 4 classes/);
       expect(read(tensor([[1, 2], [0, 0]], { dtype: 'int64' }))).toThrowError(/ctcLoss: target 0 at \[1, 0\] is the blank/);
+    });
+  });
+
+  it.runIf(backends().cuda.available)('on cuda: the kernels match cpu, and a bad label is refused at the read', () => {
+    scope(() => {
+      const c = fixtures.cases.find((k) => k.name === 'padded none')!;
+      const run = (device: 'cpu' | 'cuda') => {
+        const logits = seq([c.T, c.N, c.C], c.scale).to(device).detach().requiresGrad_();
+        const loss = ctcLoss(logSoftmax(logits, 2), tensor(c.targets, { dtype: 'int64' }).to(device), c.inputLengths, c.targetLengths, { reduction: 'none' });
+        sum(loss).backward();
+        return { loss: loss.to('cpu').dataSync(), grad: logits.grad!.to('cpu').dataSync() };
+      };
+      const cpu = run('cpu');
+      const cuda = run('cuda');
+      expectClose(cuda.loss, cpu.loss, 1e-5, 1e-5, 'loss');
+      expectClose(cuda.grad, cpu.grad, 1e-5, 1e-4, 'grad');
+      const lp = logSoftmax(randn([5, 2, 4]), 2).to('cuda');
+      const bad = ctcLoss(lp, tensor([[1, 4], [3, 0]], { dtype: 'int64' }).to('cuda'), [5, 5], [2, 1], { reduction: 'none' });
+      expect(() => bad.dataSync()).toThrowError(/ctcLoss: target 4 at \[0, 1\] is out of range for 4 classes/);
     });
   });
 
