@@ -32,19 +32,41 @@ inline float log_sum3(float a, float b, float c) {
 }
 
 struct Ctc : core::CtcLayout {
-  Ctc(const OpCall& call, int first, int64_t blank_)
-      : core::CtcLayout{call.in(first).data<float>(), call.in(first + 1).data<int64_t>(), call.in(first + 2).data<int64_t>(),
-                        call.in(first + 3).data<int64_t>(), call.in(first).dim(0), call.in(first).dim(1), call.in(first).dim(2),
-                        call.in(first + 1).dim(1), blank_} {}
+  std::vector<int64_t> starts;
 
-  // Labels are read as class indices: one out of range (or the blank) is refused before any use.
-  void check_labels() const {
+  Ctc(const OpCall& call, int first, int64_t blank_) {
+    const auto& targets_ref = call.in(first + 1);
+    lp = call.in(first).data<float>();
+    targets = targets_ref.data<int64_t>();
+    input_lengths = call.in(first + 2).data<int64_t>();
+    target_lengths = call.in(first + 3).data<int64_t>();
+    T = call.in(first).dim(0);
+    N = call.in(first).dim(1);
+    C = call.in(first).dim(2);
+    concatenated = targets_ref.rank() == 1;
+    S = concatenated ? targets_ref.dim(0) : targets_ref.dim(1);
+    blank = blank_;
+    starts.resize(static_cast<size_t>(N));
+    core::ctc_offsets(target_lengths, N, S, concatenated, starts.data());
+    offsets = starts.data();
+  }
+
+  // Lengths and labels are read as indices: one out of range is refused before any use.
+  void check() const {
     for (int64_t n = 0; n < N; ++n) {
+      NS_CHECK(valid_steps(n), value,
+               "inputLengths[" + std::to_string(n) + "] expected an integer from 0 to " + std::to_string(T) + " (the steps of logProbs), got " +
+                   std::to_string(input_lengths[n]));
+      NS_CHECK(valid_labels(n), value,
+               "targetLengths[" + std::to_string(n) + "] expected " +
+                   (concatenated ? "at most the labels left in the 1-D targets (" + std::to_string(S) + " in all)"
+                                 : "an integer from 0 to " + std::to_string(S) + " (the width of targets)") +
+                   ", got " + std::to_string(target_lengths[n]));
       for (int64_t k = 0; k < labels(n); ++k) {
-        const int64_t v = targets[n * S + k];
+        const int64_t v = label(n, k);
+        const std::string where = concatenated ? "at position " + std::to_string(offsets[n] + k) : "at [" + std::to_string(n) + ", " + std::to_string(k) + "]";
         NS_CHECK(valid_label(v), value,
-                 "target " + std::to_string(v) + " at [" + std::to_string(n) + ", " + std::to_string(k) + "] is " +
-                     (v == blank ? "the blank" : "out of range for " + std::to_string(C) + " classes"));
+                 "target " + std::to_string(v) + " " + where + " is " + (v == blank ? "the blank" : "out of range for " + std::to_string(C) + " classes"));
       }
     }
   }
@@ -75,7 +97,7 @@ struct Ctc : core::CtcLayout {
 void ctcLoss(OpCall& call) {
   auto a = core::CtcLossAttrs::decode(call.reader());
   const Ctc ctc(call, 0, a.blank);
-  ctc.check_labels();
+  ctc.check();
   float* out = call.out(0).data<float>();
   NS_PARALLEL_IF(ctc.N * ctc.T * (2 * ctc.S + 1) >= kParallelGrain, "omp parallel for schedule(dynamic)",
     for (int64_t n = 0; n < ctc.N; ++n) {
@@ -90,7 +112,7 @@ void ctcLossBackward(OpCall& call) {
   auto a = core::CtcLossBackwardAttrs::decode(call.reader());
   const float* g = call.in(0).data<float>();
   const Ctc ctc(call, 1, a.blank);
-  ctc.check_labels();
+  ctc.check();
   float* out = call.out(0).data<float>();
   if (call.out(0).numel()) std::memset(out, 0, static_cast<size_t>(call.out(0).numel()) * sizeof(float));
   const int64_t N = ctc.N, C = ctc.C;

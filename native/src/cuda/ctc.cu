@@ -25,13 +25,21 @@ __device__ __forceinline__ double log_add(double a, double b) {
 
 using CtcArgs = core::CtcLayout;
 
+__global__ void ctc_offsets_kernel(const int64_t* target_lengths, int64_t N, int64_t S, bool concatenated, int64_t* offsets) {
+  core::ctc_offsets(target_lengths, N, S, concatenated, offsets);
+}
+
 // α of sequence blockIdx.x for every step into alpha [N, T, Lmax]; −log p into nll (+∞: no path).
+// A bad input length is reported at position n, a bad target length at N + n, a bad label at
+// 2N + its index in targets: positions in the values the check reads (check_values below).
 __global__ void ctc_alpha_kernel(CtcArgs a, int64_t Lmax, float* __restrict__ alpha, float* __restrict__ nll, ErrorSlot* slot) {
   const int64_t n = blockIdx.x;
   const int64_t Tn = a.steps(n), L = a.states(n);
   float* al = alpha + n * a.T * Lmax;
-  for (int64_t k = threadIdx.x; k < (L - 1) / 2; k += blockDim.x) {
-    if (!a.valid_label(a.targets[n * a.S + k])) report_position(slot, n * a.S + k);
+  if (threadIdx.x == 0 && !a.valid_steps(n)) report_position(slot, n);
+  if (threadIdx.x == 0 && !a.valid_labels(n)) report_position(slot, a.N + n);
+  for (int64_t k = threadIdx.x; k < a.labels(n); k += blockDim.x) {
+    if (!a.valid_label(a.label(n, k))) report_position(slot, 2 * a.N + a.offsets[n] + k);
   }
   if (Tn == 0) {
     if (threadIdx.x == 0) nll[n] = L == 1 ? 0.f : INFINITY;
@@ -97,16 +105,52 @@ __global__ void ctc_grad_kernel(CtcArgs a, int64_t Lmax, const float* __restrict
   }
 }
 
-CtcArgs args_of(const OpCall& call, int first, int64_t blank) {
+// The layout of an op's inputs, with the label offsets computed on the device into `offsets`.
+CtcArgs args_of(const OpCall& call, int first, int64_t blank, DeviceContext& ctx, const Workspace& offsets) {
   const auto& lp = call.in(first);
-  return {lp.data<float>(), call.in(first + 1).data<int64_t>(), call.in(first + 2).data<int64_t>(), call.in(first + 3).data<int64_t>(),
-          lp.dim(0), lp.dim(1), lp.dim(2), call.in(first + 1).dim(1), blank};
+  const auto& targets = call.in(first + 1);
+  const bool concatenated = targets.rank() == 1;
+  const int64_t S = concatenated ? targets.dim(0) : targets.dim(1);
+  CtcArgs a{lp.data<float>(), targets.data<int64_t>(), call.in(first + 2).data<int64_t>(), call.in(first + 3).data<int64_t>(), offsets.as<int64_t>(),
+            lp.dim(0), lp.dim(1), lp.dim(2), S, blank, concatenated};
+  if (a.N > 0) {
+    ctc_offsets_kernel<<<1, 1, 0, ctx.stream>>>(a.target_lengths, a.N, a.S, a.concatenated, offsets.as<int64_t>());
+    NS_LAUNCH_CHECK();
+  }
+  return a;
 }
 
-ErrorFormatter label_message(int64_t S, int64_t C, int64_t blank) {
-  return [S, C, blank](int64_t pos, long long v, double) {
-    return "target " + std::to_string(v) + " at [" + std::to_string(pos / S) + ", " + std::to_string(pos % S) + "] is " +
-           (v == blank ? std::string("the blank") : "out of range for " + std::to_string(C) + " classes");
+// What the check reads at a reported position: inputLengths, targetLengths, then targets.
+class CheckValues {
+ public:
+  CheckValues(DeviceContext& ctx, const CtcArgs& a, int64_t labels)
+      : values_(ctx, static_cast<size_t>(2 * a.N + labels) * sizeof(int64_t)) {
+    int64_t* v = values_.as<int64_t>();
+    const size_t row = static_cast<size_t>(a.N) * sizeof(int64_t);
+    NS_CUDA_CHECK(cudaMemcpyAsync(v, a.input_lengths, row, cudaMemcpyDeviceToDevice, ctx.stream));
+    NS_CUDA_CHECK(cudaMemcpyAsync(v + a.N, a.target_lengths, row, cudaMemcpyDeviceToDevice, ctx.stream));
+    if (labels > 0) NS_CUDA_CHECK(cudaMemcpyAsync(v + 2 * a.N, a.targets, static_cast<size_t>(labels) * sizeof(int64_t), cudaMemcpyDeviceToDevice, ctx.stream));
+  }
+  const int64_t* data() const { return values_.as<int64_t>(); }
+
+ private:
+  Workspace values_;
+};
+
+// The cpu kernel's messages (cpu/ctc.cc), from a reported position.
+ErrorFormatter check_message(const CtcArgs& a) {
+  const int64_t N = a.N, T = a.T, S = a.S, C = a.C, blank = a.blank;
+  const bool concatenated = a.concatenated;
+  return [N, T, S, C, blank, concatenated](int64_t pos, long long v, double) {
+    if (pos < N) return "inputLengths[" + std::to_string(pos) + "] expected an integer from 0 to " + std::to_string(T) + " (the steps of logProbs), got " + std::to_string(v);
+    if (pos < 2 * N) {
+      return "targetLengths[" + std::to_string(pos - N) + "] expected " +
+             (concatenated ? "at most the labels left in the 1-D targets (" + std::to_string(S) + " in all)" : "an integer from 0 to " + std::to_string(S) + " (the width of targets)") +
+             ", got " + std::to_string(v);
+    }
+    const int64_t q = pos - 2 * N;
+    const std::string where = concatenated ? "at position " + std::to_string(q) : "at [" + std::to_string(q / S) + ", " + std::to_string(q % S) + "]";
+    return "target " + std::to_string(v) + " " + where + " is " + (v == blank ? std::string("the blank") : "out of range for " + std::to_string(C) + " classes");
   };
 }
 
@@ -117,28 +161,34 @@ unsigned threads_for(int64_t states) { return static_cast<unsigned>(std::min<int
 
 void ctcLoss(OpCall& call) {
   auto attrs = core::CtcLossAttrs::decode(call.reader());
-  const CtcArgs a = args_of(call, 0, attrs.blank);
   DeviceContext& ctx = context_of(call);
+  const int64_t N = call.in(0).dim(1);
+  if (N == 0) return;
+  Workspace offsets(ctx, static_cast<size_t>(N) * sizeof(int64_t));
+  const CtcArgs a = args_of(call, 0, attrs.blank, ctx, offsets);
   const int64_t Lmax = 2 * a.S + 1;
-  if (a.N == 0) return;
   Workspace alpha(ctx, static_cast<size_t>(a.N * std::max<int64_t>(a.T, 1) * Lmax) * sizeof(float));
+  const CheckValues values(ctx, a, call.in(1).numel());
   ErrorReporter errors(ctx, call);
   ctc_alpha_kernel<<<static_cast<unsigned>(a.N), threads_for(Lmax), 0, ctx.stream>>>(a, Lmax, alpha.as<float>(), call.out(0).data<float>(), errors.slot());
   NS_LAUNCH_CHECK();
-  errors.finish(a.targets, label_message(std::max<int64_t>(a.S, 1), a.C, a.blank));
+  errors.finish(values.data(), check_message(a));
 }
 
 // inputs: grad [N], then the forward's → gradient [T, N, C] with respect to logProbs.
 void ctcLossBackward(OpCall& call) {
   auto attrs = core::CtcLossBackwardAttrs::decode(call.reader());
-  const CtcArgs a = args_of(call, 1, attrs.blank);
   DeviceContext& ctx = context_of(call);
   const auto& out = call.out(0);
   if (out.numel() > 0) NS_CUDA_CHECK(cudaMemsetAsync(out.raw(), 0, static_cast<size_t>(out.numel()) * sizeof(float), ctx.stream));
-  if (a.N == 0 || a.T == 0) return;
+  const int64_t N = call.in(1).dim(1), T = call.in(1).dim(0);
+  if (N == 0 || T == 0) return;
+  Workspace offsets(ctx, static_cast<size_t>(N) * sizeof(int64_t));
+  const CtcArgs a = args_of(call, 1, attrs.blank, ctx, offsets);
   const int64_t Lmax = 2 * a.S + 1;
   const size_t plane = static_cast<size_t>(a.N * a.T * Lmax) * sizeof(float);
   Workspace alpha(ctx, plane), beta(ctx, plane), nll(ctx, static_cast<size_t>(a.N) * sizeof(float));
+  const CheckValues values(ctx, a, call.in(2).numel());
   ErrorReporter errors(ctx, call);
   const unsigned threads = threads_for(Lmax);
   ctc_alpha_kernel<<<static_cast<unsigned>(a.N), threads, 0, ctx.stream>>>(a, Lmax, alpha.as<float>(), nll.as<float>(), errors.slot());
@@ -146,7 +196,7 @@ void ctcLossBackward(OpCall& call) {
   ctc_grad_kernel<<<static_cast<unsigned>(a.N), std::max(threads, 128u), 0, ctx.stream>>>(a, Lmax, alpha.as<float>(), nll.as<float>(), call.in(0).data<float>(),
                                                                                         beta.as<float>(), out.data<float>());
   NS_LAUNCH_CHECK();
-  errors.finish(a.targets, label_message(std::max<int64_t>(a.S, 1), a.C, a.blank));
+  errors.finish(values.data(), check_message(a));
 }
 
 }  // namespace nutshell::cuda

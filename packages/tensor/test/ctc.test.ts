@@ -77,7 +77,17 @@ describe('ctcLoss matches PyTorch', () => {
       expect(() => ctcLoss(lp, tg, [5, 6], [2, 1])).toThrowError(/^ctcLoss: inputLengths\[1\] expected an integer from 0 to 5, got 6$/);
       expect(() => ctcLoss(lp, tg, [5, 5], [2])).toThrowError(/^ctcLoss: targetLengths expected 2 lengths \(one per sequence\), got 1$/);
       expect(() => ctcLoss(lp, tensor([[1.5]]), [5, 5], [1, 1])).toThrowError(DTypeError);
-      expect(() => ctcLoss(lp, tensor([1, 2, 3], { dtype: 'int64' }), [5, 5], tensor([2, 1], { dtype: 'int64' }))).toThrowError(/^ctcLoss: 1-D \(concatenated\) targets need targetLengths as an array of numbers/);
+      // Concatenated targets with lengths as a tensor (what a collate function gives) = the padded form.
+      const viaTensor = ctcLoss(lp, tensor([1, 2, 3], { dtype: 'int64' }), tensor([5, 5], { dtype: 'int64' }), tensor([2, 1], { dtype: 'int64' }), { reduction: 'none' });
+      expectClose(viaTensor.dataSync(), ctcLoss(lp, tg, [5, 5], [2, 1], { reduction: 'none' }).dataSync(), 1e-6, 1e-6, '1-D with tensor lengths');
+      expect(() => ctcLoss(lp, tensor([1, 2], { dtype: 'int64' }), [5, 5], [2, 1])).toThrowError(/^ctcLoss: 1-D targets expected at least 3 labels \(the sum of targetLengths\), got 2$/);
+      // Lengths as bigints (an int64 read) or a BigInt64Array are numbers here; as tensors they are checked by the kernel.
+      expectClose(ctcLoss(lp, tg, [5n, 5n] as never, BigInt64Array.from([2n, 1n]) as never, { reduction: 'none' }).dataSync(), ctcLoss(lp, tg, [5, 5], [2, 1], { reduction: 'none' }).dataSync(), 0, 0, 'bigints');
+      const lengths = (il: number[], tl: number[], targets = tg) => () => ctcLoss(lp, targets, tensor(il, { dtype: 'int64' }), tensor(tl, { dtype: 'int64' }), { reduction: 'none' }).dataSync();
+      expect(lengths([6, 5], [2, 1])).toThrowError(/ctcLoss: inputLengths\[0\] expected an integer from 0 to 5 \(the steps of logProbs\), got 6/);
+      expect(lengths([-3, 5], [2, 1])).toThrowError(/ctcLoss: inputLengths\[0\] expected an integer from 0 to 5 \(the steps of logProbs\), got -3/);
+      expect(lengths([5, 5], [3, 1])).toThrowError(/ctcLoss: targetLengths\[0\] expected an integer from 0 to 2 \(the width of targets\), got 3/);
+      expect(lengths([5, 5], [2, 2], tensor([1, 2, 3], { dtype: 'int64' }))).toThrowError(/ctcLoss: targetLengths\[1\] expected at most the labels left in the 1-D targets \(3 in all\), got 2/);
       expect(() => ctcLoss(lp, tg, [5, 5], [2, 1], { blank: 4 })).toThrowError(/^ctcLoss: blank expected an integer from 0 to 3 \(the classes\), got 4$/);
       expect(() => ctcLoss(randn([5, 4]), tg, [5], [2])).toThrowError(ShapeError);
       expect(() => ctcLoss(lp, tg, [5, 5], [2, 1], { blank_index: 0 } as never)).toThrowError(ValueError);
@@ -104,6 +114,8 @@ describe('ctcLoss matches PyTorch', () => {
       const lp = logSoftmax(randn([5, 2, 4]), 2).to('cuda');
       const bad = ctcLoss(lp, tensor([[1, 4], [3, 0]], { dtype: 'int64' }).to('cuda'), [5, 5], [2, 1], { reduction: 'none' });
       expect(() => bad.dataSync()).toThrowError(/ctcLoss: target 4 at \[0, 1\] is out of range for 4 classes/);
+      const long = ctcLoss(lp, tensor([1, 2, 3], { dtype: 'int64' }).to('cuda'), tensor([5, 6], { dtype: 'int64' }).to('cuda'), tensor([2, 1], { dtype: 'int64' }).to('cuda'), { reduction: 'none' });
+      expect(() => long.dataSync()).toThrowError(/ctcLoss: inputLengths\[1\] expected an integer from 0 to 5 \(the steps of logProbs\), got 6/);
     });
   });
 

@@ -11,14 +11,16 @@ import torch.nn.functional as F
 
 def _nll(lp, targets, input_lengths, target_lengths, blank):
     T, N, C = lp.shape
-    S = targets.shape[1]
+    concatenated = targets.dim() == 1
+    starts = torch.cumsum(target_lengths, 0) - target_lengths
     out = []
     for n in range(N):
         Tn = max(0, min(int(input_lengths[n]), T))
-        Sn = max(0, min(int(target_lengths[n]), S))
+        Sn = int(target_lengths[n])
+        row = targets[int(starts[n]):int(starts[n]) + Sn] if concatenated else targets[n, :Sn]
         ext = [blank]
         for k in range(Sn):
-            ext += [int(targets[n, k]), blank]
+            ext += [int(row[k]), blank]
         L = len(ext)
         x = lp[:, n, :].double()
         if Tn == 0:

@@ -11,9 +11,10 @@
 // what the tests compare. While a graph of the gradients is made (second derivatives), the rule
 // differentiates the same recursion written with ops (Note [double backward by composition]).
 // An alignment that cannot exist (an input shorter than its target needs) gives +∞ (0 with
-// zeroInfinity) and a zero gradient. Label values are checked by the kernels (an error at the
-// next read); lengths given as arrays are checked here, lengths given as tensors are clamped to
-// [0, T] and [0, S] by the kernels, which cannot refuse without a read.
+// zeroInfinity) and a zero gradient. Targets come padded [N, S] or concatenated 1-D, which the
+// kernels index through per-sequence offsets (so the lengths may stay on the device). Lengths
+// given as arrays are checked here; labels and lengths given as tensors are checked by the
+// kernels (core/ctc_layout.h): refused at the call or at the next read, as data errors are.
 
 import { ShapeError, ValueError, DTypeError, DeviceError, fmtShape } from '../../errors.js';
 import { isCreatingGraph } from '../../autograd/grad-mode.js';
@@ -24,7 +25,8 @@ import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { defineOp, FLOAT, type Sample } from '../declare.js';
 import { gradByComposition } from '../double-backward.js';
-import { add, div, mul, where } from './binary.js';
+import { add, div, mul, sub, where } from './binary.js';
+import { cumsum } from './composed-ops.js';
 import { cast } from './cast.js';
 import { gt, lt, ne, logicalAnd } from './compare.js';
 import { isinf } from './composed-elementwise.js';
@@ -54,11 +56,11 @@ type CtcAttrs = { blank: number };
 function ctcShapes(op: string, [lp, tg, il, tl]: readonly { shape: readonly number[] }[]): { T: number; N: number; C: number; S: number } {
   if (lp.shape.length !== 3) throw new ShapeError(`${op}: logProbs expected [T, N, C], got ${fmtShape(lp.shape)}`);
   const [T, N, C] = lp.shape;
-  if (tg.shape.length !== 2 || tg.shape[0] !== N) throw new ShapeError(`${op}: targets expected [${N}, S], got ${fmtShape(tg.shape)}`);
+  if ((tg.shape.length !== 2 || tg.shape[0] !== N) && tg.shape.length !== 1) throw new ShapeError(`${op}: targets expected [${N}, S] or 1-D (concatenated), got ${fmtShape(tg.shape)}`);
   for (const [name, t] of [['inputLengths', il], ['targetLengths', tl]] as const) {
     if (t.shape.length !== 1 || t.shape[0] !== N) throw new ShapeError(`${op}: ${name} expected [${N}], got ${fmtShape(t.shape)}`);
   }
-  return { T, N, C, S: tg.shape[1] };
+  return { T, N, C, S: tg.shape.length === 2 ? tg.shape[1] : tg.shape[0] };
 }
 
 const ctcInputs = [
@@ -71,6 +73,7 @@ const ctcInputs = [
 const ctcSamples: Sample[] = [
   { name: 'batch', inputs: [{ shape: [6, 2, 4] }, { shape: [2, 2], dtype: 'int64', fill: [1, 2, 3, 3] }, { shape: [2], dtype: 'int64', fill: [6, 5] }, { shape: [2], dtype: 'int64', fill: [2, 2] }] },
   { name: 'ragged, blank 3', inputs: [{ shape: [5, 3, 4] }, { shape: [3, 3], dtype: 'int64', fill: [0, 1, 1, 2, 0, 0, 2, 2, 0] }, { shape: [3], dtype: 'int64', fill: [5, 4, 5] }, { shape: [3], dtype: 'int64', fill: [3, 1, 2] }], attrs: { blank: 3 } },
+  { name: 'concatenated', inputs: [{ shape: [6, 2, 4] }, { shape: [5], dtype: 'int64', fill: [1, 2, 2, 3, 1] }, { shape: [2], dtype: 'int64', fill: [6, 4] }, { shape: [2], dtype: 'int64', fill: [3, 2] }] },
   { name: 'empty target', inputs: [{ shape: [4, 2, 3] }, { shape: [2, 1], dtype: 'int64', fill: [1, 0] }, { shape: [2], dtype: 'int64', fill: [4, 3] }, { shape: [2], dtype: 'int64', fill: [1, 0] }] },
 ];
 
@@ -93,7 +96,7 @@ export const ctcLossOp = defineOp<CtcAttrs>({
     samples: ctcSamples,
     goldenTolerance: 1e-4,
     bad: [
-      { name: 'targets rows', inputs: [{ shape: [4, 2, 3] }, { shape: [3, 1], dtype: 'int64', fill: [1, 1, 1] }, { shape: [2], dtype: 'int64', fill: [4, 4] }, { shape: [2], dtype: 'int64', fill: [1, 1] }], error: 'ShapeError', message: /^ctcLoss: targets expected \[2, S\], got \[3,1\]$/ },
+      { name: 'targets rows', inputs: [{ shape: [4, 2, 3] }, { shape: [3, 1], dtype: 'int64', fill: [1, 1, 1] }, { shape: [2], dtype: 'int64', fill: [4, 4] }, { shape: [2], dtype: 'int64', fill: [1, 1] }], error: 'ShapeError', message: /^ctcLoss: targets expected \[2, S\] or 1-D \(concatenated\), got \[3,1\]$/ },
       { name: 'blank', inputs: [{ shape: [4, 1, 3] }, { shape: [1, 1], dtype: 'int64', fill: [1] }, { shape: [1], dtype: 'int64', fill: [4] }, { shape: [1], dtype: 'int64', fill: [1] }], attrs: { blank: 3 }, error: 'ValueError', message: /^ctcLoss: blank expected an integer from 0 to 2/ },
     ],
   },
@@ -124,8 +127,10 @@ function lengthsOf(fn: string, name: string, lengths: unknown, n: number, max: n
     if (t.shape.length !== 1 || t.shape[0] !== n) throw new ShapeError(`${fn}: ${name} expected shape [${n}] (one per sequence), got ${fmtShape(t.shape)}`);
     return { t: cast(t, 'int64'), host: null };
   }
-  if (!Array.isArray(lengths) && !(lengths instanceof Int32Array)) throw new ValueError(`${fn}: ${name} expected an array of integers or an integer tensor, got ${lengths === null ? 'null' : typeof lengths}`);
-  const host = Array.from(lengths as ArrayLike<number>);
+  const isList = Array.isArray(lengths) || (ArrayBuffer.isView(lengths) && !(lengths instanceof DataView));
+  if (!isList) throw new ValueError(`${fn}: ${name} expected an array of integers (numbers, bigints or a typed array) or an integer tensor, got ${lengths === null ? 'null' : typeof lengths}`);
+  // Bigints are what an int64 tensor reads back as; one beyond 2^53 becomes NaN and is refused.
+  const host = Array.from(lengths as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= 0n ? Number(v) : NaN) : v));
   if (host.length !== n) throw new ShapeError(`${fn}: ${name} expected ${n} lengths (one per sequence), got ${host.length}`);
   host.forEach((v, i) => {
     if (!Number.isInteger(v) || v < 0 || v > max) throw new ValueError(`${fn}: ${name}[${i}] expected an integer from 0 to ${max}, got ${v}`);
@@ -133,24 +138,18 @@ function lengthsOf(fn: string, name: string, lengths: unknown, n: number, max: n
   return { t: tensor(host, { dtype: 'int64', device }), host };
 }
 
-/** Targets as [N, S] (padded), from the padded form or the concatenated 1-D one (which needs its lengths as numbers). */
-function paddedTargets(fn: string, targets: Tensor, n: number, targetLengths: number[] | null, device: Tensor['device']): Tensor {
+/**
+ * Targets as the kernels take them: padded [N, S], or concatenated 1-D (PyTorch's other form;
+ * with lengths given as numbers their sum is checked here, otherwise by the kernels).
+ */
+function checkedTargets(fn: string, targets: Tensor, n: number, targetLengths: number[] | null): Tensor {
   if (targets.shape.length === 2) {
     if (targets.shape[0] !== n) throw new ShapeError(`${fn}: targets expected [${n}, S] (one row per sequence) or the 1-D concatenation, got ${fmtShape(targets.shape)}`);
-    return cast(targets, 'int64');
+  } else if (targetLengths) {
+    const total = targetLengths.reduce((a, b) => a + b, 0);
+    if (targets.shape[0] < total) throw new ShapeError(`${fn}: 1-D targets expected at least ${total} labels (the sum of targetLengths), got ${targets.shape[0]}`);
   }
-  if (!targetLengths) throw new ValueError(`${fn}: 1-D (concatenated) targets need targetLengths as an array of numbers, to split them without reading a tensor back; pass targets padded to [N, S] instead`);
-  const total = targetLengths.reduce((a, b) => a + b, 0);
-  if (targets.shape[0] !== total) throw new ShapeError(`${fn}: 1-D targets expected ${total} labels (the sum of targetLengths), got ${targets.shape[0]}`);
-  const width = Math.max(1, ...targetLengths);
-  const at: number[] = [];
-  let offset = 0;
-  for (const len of targetLengths) {
-    for (let k = 0; k < width; k++) at.push(k < len ? offset + k : 0);
-    offset += len;
-  }
-  if (total === 0) return full([n, width], 0, { dtype: 'int64', device });
-  return reshape(gather(cast(targets, 'int64'), 0, tensor(at, { dtype: 'int64', device })), [n, width]);
+  return cast(targets, 'int64');
 }
 
 
@@ -158,9 +157,17 @@ function paddedTargets(fn: string, targets: Tensor, n: number, targetLengths: nu
  * −log p of each sequence, the α recursion written with ops (Note [ctc kernels]: the graph of
  * the gradients for second derivatives): logProbs [T, N, C], targets [N, S], lengths [N] int64.
  */
-function ctcNllComposed(lp: Tensor, padded: Tensor, inputLengths: Tensor, targetLengths: Tensor, blank: number): Tensor {
+function ctcNllComposed(lp: Tensor, targets: Tensor, inputLengths: Tensor, targetLengths: Tensor, blank: number): Tensor {
   const [T, n] = lp.shape;
   const device = lp.device;
+  // 1-D targets as rows [N, M]: sequence n's labels from its offset on (the rest is never read).
+  const M = targets.shape[0];
+  const padded =
+    targets.shape.length === 2
+      ? targets
+      : M === 0
+        ? full([n, 1], blank, { dtype: 'int64', device })
+        : reshape(gather(targets, 0, reshape(clamp(add(unsqueeze(sub(cumsum(targetLengths, 0), targetLengths), 1), unsqueeze(arange(M, { dtype: 'int64', device }), 0)), 0, M - 1), [n * M])), [n, M]);
   const S = padded.shape[1];
   const L = 2 * S + 1;
   // Extended labels [N, L]: blank, l1, blank, l2, …, blank.
@@ -215,10 +222,10 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CtcLeng
     // Unbatched: one length, a number or a 0-d tensor, as PyTorch takes it.
     const one = (v: CtcLengths) => (!unbatched ? v : typeof v === 'number' ? [v] : (v as Tensor).isTensor && (v as Tensor).shape.length === 0 ? reshape(v as Tensor, [1]) : v);
     const inputs = lengthsOf(fn, 'inputLengths', one(inputLengths), n, T, device);
-    const maxTarget = targets.shape.length === 2 ? targets.shape[1] : targets.shape[0];
+    const maxTarget = targets.shape.length === 2 ? targets.shape[1] : targets.shape[0]; // 1-D: each at most all of them
     const tlens = lengthsOf(fn, 'targetLengths', one(targetLengths), n, maxTarget, device);
-    const padded = paddedTargets(fn, unbatched ? unsqueeze(targets, 0) : targets, n, tlens.host, device);
-    const nll = apply(ctcLossOp, [lp, padded, inputs.t, tlens.t], { blank })[0];
+    const checked = checkedTargets(fn, unbatched ? unsqueeze(targets, 0) : targets, n, tlens.host);
+    const nll = apply(ctcLossOp, [lp, checked, inputs.t, tlens.t], { blank })[0];
     // +∞ where no alignment exists; 0 with zeroInfinity (where() sends no gradient through it).
     const losses = zeroInfinity ? where(isinf(nll), 0, nll) : nll;
     const perSequence = unbatched ? reshape(losses, []) : losses;
