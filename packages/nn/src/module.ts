@@ -2,7 +2,7 @@
 // its own properties in definition order (the order PyTorch registers them in), so assignment is
 // registration: `this.fc = new Linear(4, 2)`, `this.weight = Parameter(randn(...))`. Buffers
 // (running statistics) are tensors named with registerBuffer. stateDict() keys are PyTorch's.
-import { Device, SCOPE_OPAQUE, ShapeError, isTensor, ValueError, copyInto, fmtShape, keep, noGrad, sameShape, scope, zeroGrads, type DeviceLike, type Tensor, type ZeroGradOptions } from '@nutshell/tensor';
+import { Device, SCOPE_OPAQUE, ShapeError, ValueError, isTensor, copyInto, fmtShape, keep, noGrad, sameShape, zeroGrads, type DeviceLike, type Tensor, type ZeroGradOptions } from '@nutshell/tensor';
 import { Parameter, isParameter } from './parameter.js';
 import { describeStateValue } from './state-values.js';
 import { withBackwardHooks, type BackwardHook, type BackwardPreHook } from './backward-hooks.js';
