@@ -1,8 +1,9 @@
 // The CTC loss and its gradient on the GPU (Note [ctc kernels] in
 // packages/tensor/src/ops/table/ctc.ts): one block per sequence, its threads over the extended
 // states (blank, l1, blank, …, blank), one __syncthreads per time step; α and β in log space,
-// kept in workspaces [N, T, L] of floats and combined in double. A label out of range (or the
-// blank) is reported (Note [device-side errors]) and read as an impossible state.
+// kept in workspaces of floats (each sequence's planes [T, L] packed) and combined in double. A
+// label out of range (or the blank) is reported (Note [device-side errors]) and read as an
+// impossible state.
 #include <cmath>
 #include <string>
 
@@ -25,17 +26,25 @@ __device__ __forceinline__ double log_add(double a, double b) {
 
 using CtcArgs = core::CtcLayout;
 
-__global__ void ctc_offsets_kernel(const int64_t* target_lengths, int64_t N, int64_t S, bool concatenated, int64_t* offsets) {
-  core::ctc_offsets(target_lengths, N, S, concatenated, offsets);
+// Where each sequence's labels start (core::ctc_offsets), and where its planes of α and β start:
+// packed one after another, T rows of its own states each — concatenated targets may hold many
+// labels in all while each sequence has few, and N × T × (2·all + 1) planes would be huge.
+__global__ void ctc_offsets_kernel(CtcArgs a, int64_t* offsets, int64_t* plane_starts) {
+  core::ctc_offsets(a.target_lengths, a.N, a.S, a.concatenated, offsets);
+  int64_t at = 0;
+  for (int64_t n = 0; n < a.N; ++n) {
+    plane_starts[n] = at;
+    at += a.T * a.states(n);
+  }
 }
 
-// α of sequence blockIdx.x for every step into alpha [N, T, Lmax]; −log p into nll (+∞: no path).
+// α of sequence blockIdx.x for every step into its plane [T, L] of alpha; −log p into nll (+∞: no path).
 // A bad input length is reported at position n, a bad target length at N + n, a bad label at
 // 2N + its index in targets: positions in the values the check reads (check_values below).
-__global__ void ctc_alpha_kernel(CtcArgs a, int64_t Lmax, float* __restrict__ alpha, float* __restrict__ nll, ErrorSlot* slot) {
+__global__ void ctc_alpha_kernel(CtcArgs a, const int64_t* __restrict__ plane_starts, float* __restrict__ alpha, float* __restrict__ nll, ErrorSlot* slot) {
   const int64_t n = blockIdx.x;
   const int64_t Tn = a.steps(n), L = a.states(n);
-  float* al = alpha + n * a.T * Lmax;
+  float* al = alpha + plane_starts[n];
   if (threadIdx.x == 0 && !a.valid_steps(n)) report_position(slot, n);
   if (threadIdx.x == 0 && !a.valid_labels(n)) report_position(slot, a.N + n);
   for (int64_t k = threadIdx.x; k < a.labels(n); k += blockDim.x) {
@@ -48,8 +57,8 @@ __global__ void ctc_alpha_kernel(CtcArgs a, int64_t Lmax, float* __restrict__ al
   for (int64_t s = threadIdx.x; s < L; s += blockDim.x) al[s] = s < 2 ? static_cast<float>(a.emit(0, n, s)) : -INFINITY;
   __syncthreads();
   for (int64_t t = 1; t < Tn; ++t) {
-    const float* prev = al + (t - 1) * Lmax;
-    float* cur = al + t * Lmax;
+    const float* prev = al + (t - 1) * L;
+    float* cur = al + t * L;
     for (int64_t s = threadIdx.x; s < L; s += blockDim.x) {
       double v = prev[s];
       if (s >= 1) v = log_add(v, prev[s - 1]);
@@ -59,24 +68,24 @@ __global__ void ctc_alpha_kernel(CtcArgs a, int64_t Lmax, float* __restrict__ al
     __syncthreads();
   }
   if (threadIdx.x == 0) {
-    const float* last = al + (Tn - 1) * Lmax;
+    const float* last = al + (Tn - 1) * L;
     const double ll = L > 1 ? log_add(last[L - 1], last[L - 2]) : last[0];
     nll[n] = ll == -INFINITY ? INFINITY : static_cast<float>(-ll);
   }
 }
 
 // β of sequence blockIdx.x, then −g·exp(log Σ_{s: ext(s) = k} αβ − lp + nll) for each step and class.
-__global__ void ctc_grad_kernel(CtcArgs a, int64_t Lmax, const float* __restrict__ alpha, const float* __restrict__ nll, const float* __restrict__ g,
+__global__ void ctc_grad_kernel(CtcArgs a, const int64_t* __restrict__ plane_starts, const float* __restrict__ alpha, const float* __restrict__ nll, const float* __restrict__ g,
                                 float* __restrict__ beta, float* __restrict__ out) {
   const int64_t n = blockIdx.x;
   const int64_t Tn = a.steps(n), L = a.states(n);
   const double loss = nll[n];
   if (Tn == 0 || !(loss < INFINITY) || g[n] == 0.f) return;  // no path (+∞) or no gradient: zeros
-  const float* al = alpha + n * a.T * Lmax;
-  float* be = beta + n * a.T * Lmax;
+  const float* al = alpha + plane_starts[n];
+  float* be = beta + plane_starts[n];
   for (int64_t t = Tn - 1; t >= 0; --t) {
-    const float* next = be + (t + 1) * Lmax;
-    float* cur = be + t * Lmax;
+    const float* next = be + (t + 1) * L;
+    float* cur = be + t * L;
     for (int64_t s = threadIdx.x; s < L; s += blockDim.x) {
       double v;
       if (t == Tn - 1) {
@@ -96,7 +105,7 @@ __global__ void ctc_grad_kernel(CtcArgs a, int64_t Lmax, const float* __restrict
     double acc = -INFINITY;
     for (int64_t s = k == a.blank ? 0 : 1; s < L; s += 2) {  // blanks are the even states, labels the odd
       if (a.ext(n, s) != k) continue;
-      const float x = al[t * Lmax + s], y = be[t * Lmax + s];
+      const float x = al[t * L + s], y = be[t * L + s];
       if (x == -INFINITY || y == -INFINITY) continue;
       acc = log_add(acc, static_cast<double>(x) + y);
     }
@@ -114,10 +123,17 @@ CtcArgs args_of(const OpCall& call, int first, int64_t blank, DeviceContext& ctx
   CtcArgs a{lp.data<float>(), targets.data<int64_t>(), call.in(first + 2).data<int64_t>(), call.in(first + 3).data<int64_t>(), offsets.as<int64_t>(),
             lp.dim(0), lp.dim(1), lp.dim(2), S, blank, concatenated};
   if (a.N > 0) {
-    ctc_offsets_kernel<<<1, 1, 0, ctx.stream>>>(a.target_lengths, a.N, a.S, a.concatenated, offsets.as<int64_t>());
+    ctc_offsets_kernel<<<1, 1, 0, ctx.stream>>>(a, offsets.as<int64_t>(), offsets.as<int64_t>() + a.N);
     NS_LAUNCH_CHECK();
   }
   return a;
+}
+
+// Floats the planes of α (or β) need at most: N × T × (2S + 1) padded; concatenated, the states
+// of all sequences together are at most 2·(all labels) + N.
+size_t plane_floats(const CtcArgs& a) {
+  const int64_t states = a.concatenated ? 2 * a.S + a.N : a.N * (2 * a.S + 1);
+  return static_cast<size_t>(std::max<int64_t>(a.T, 1) * states);
 }
 
 // What the check reads at a reported position: inputLengths, targetLengths, then targets.
@@ -164,13 +180,13 @@ void ctcLoss(OpCall& call) {
   DeviceContext& ctx = context_of(call);
   const int64_t N = call.in(0).dim(1);
   if (N == 0) return;
-  Workspace offsets(ctx, static_cast<size_t>(N) * sizeof(int64_t));
+  Workspace offsets(ctx, static_cast<size_t>(2 * N) * sizeof(int64_t));
   const CtcArgs a = args_of(call, 0, attrs.blank, ctx, offsets);
-  const int64_t Lmax = 2 * a.S + 1;
-  Workspace alpha(ctx, static_cast<size_t>(a.N * std::max<int64_t>(a.T, 1) * Lmax) * sizeof(float));
+  const int64_t* plane_starts = offsets.as<int64_t>() + N;
+  Workspace alpha(ctx, plane_floats(a) * sizeof(float));
   const CheckValues values(ctx, a, call.in(1).numel());
   ErrorReporter errors(ctx, call);
-  ctc_alpha_kernel<<<static_cast<unsigned>(a.N), threads_for(Lmax), 0, ctx.stream>>>(a, Lmax, alpha.as<float>(), call.out(0).data<float>(), errors.slot());
+  ctc_alpha_kernel<<<static_cast<unsigned>(a.N), threads_for(2 * a.S + 1), 0, ctx.stream>>>(a, plane_starts, alpha.as<float>(), call.out(0).data<float>(), errors.slot());
   NS_LAUNCH_CHECK();
   errors.finish(values.data(), check_message(a));
 }
@@ -183,17 +199,17 @@ void ctcLossBackward(OpCall& call) {
   if (out.numel() > 0) NS_CUDA_CHECK(cudaMemsetAsync(out.raw(), 0, static_cast<size_t>(out.numel()) * sizeof(float), ctx.stream));
   const int64_t N = call.in(1).dim(1), T = call.in(1).dim(0);
   if (N == 0 || T == 0) return;
-  Workspace offsets(ctx, static_cast<size_t>(N) * sizeof(int64_t));
+  Workspace offsets(ctx, static_cast<size_t>(2 * N) * sizeof(int64_t));
   const CtcArgs a = args_of(call, 1, attrs.blank, ctx, offsets);
-  const int64_t Lmax = 2 * a.S + 1;
-  const size_t plane = static_cast<size_t>(a.N * a.T * Lmax) * sizeof(float);
+  const int64_t* plane_starts = offsets.as<int64_t>() + N;
+  const size_t plane = plane_floats(a) * sizeof(float);
   Workspace alpha(ctx, plane), beta(ctx, plane), nll(ctx, static_cast<size_t>(a.N) * sizeof(float));
   const CheckValues values(ctx, a, call.in(2).numel());
   ErrorReporter errors(ctx, call);
-  const unsigned threads = threads_for(Lmax);
-  ctc_alpha_kernel<<<static_cast<unsigned>(a.N), threads, 0, ctx.stream>>>(a, Lmax, alpha.as<float>(), nll.as<float>(), errors.slot());
+  const unsigned threads = threads_for(2 * a.S + 1);
+  ctc_alpha_kernel<<<static_cast<unsigned>(a.N), threads, 0, ctx.stream>>>(a, plane_starts, alpha.as<float>(), nll.as<float>(), errors.slot());
   NS_LAUNCH_CHECK();
-  ctc_grad_kernel<<<static_cast<unsigned>(a.N), std::max(threads, 128u), 0, ctx.stream>>>(a, Lmax, alpha.as<float>(), nll.as<float>(), call.in(0).data<float>(),
+  ctc_grad_kernel<<<static_cast<unsigned>(a.N), std::max(threads, 128u), 0, ctx.stream>>>(a, plane_starts, alpha.as<float>(), nll.as<float>(), call.in(0).data<float>(),
                                                                                         beta.as<float>(), out.data<float>());
   NS_LAUNCH_CHECK();
   errors.finish(values.data(), check_message(a));
