@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm start -- [--epochs 2] [--batch-size 64] [--lr 0.05] [--hidden 128] [--depth 2] [--init gain|pytorch] [--units sigmoid,tanh,relu] [--device cpu|cuda] [--data DIR] [--subset N] [--seed S]
-import { chooseDevice, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
+import { chooseDevice, dataFlags, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
 import { activations, compareActivations, type Activation, type InitRule } from './train.js';
 
 const flags = parseFlags('sigmoid vs tanh vs ReLU in the same MLP on Fashion-MNIST', {
@@ -28,9 +28,7 @@ const r = await compareActivations({
   depth: intFlag(flags.depth, 'depth', 2),
   init,
   units,
-  data: flags.data as string | undefined,
-  subset: flags.subset === undefined ? undefined : intFlag(flags.subset, 'subset', 0),
-  seed: flags.seed === undefined ? undefined : Number(flags.seed),
+  ...dataFlags(flags),
   runDir,
 });
 console.log('\n' + r.table);

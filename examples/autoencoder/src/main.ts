@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm start -- [--epochs 5] [--batch-size 64] [--lr 0.002] [--latent 16] [--upsampling transposed|bilinear] [--device cpu|cuda] [--data DIR] [--subset N] [--seed S]
-import { chooseDevice, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
+import { chooseDevice, dataFlags, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
 import { trainAutoencoder, type Upsampling } from './train.js';
 
 const flags = parseFlags('a convolutional autoencoder on Fashion-MNIST', {
@@ -23,9 +23,7 @@ const r = await trainAutoencoder({
   lr: floatFlag(flags.lr, 'lr', 2e-3),
   latent: intFlag(flags.latent, 'latent', 16),
   upsampling: upsampling as Upsampling,
-  data: flags.data as string | undefined,
-  subset: flags.subset === undefined ? undefined : intFlag(flags.subset, 'subset', 0),
-  seed: flags.seed === undefined ? undefined : Number(flags.seed),
+  ...dataFlags(flags),
   runDir,
 });
 console.log(`\ntest error ${r.testLoss.toFixed(4)} per pixel (the mean image: ${r.meanImageLoss.toFixed(4)}) after ${r.history.epoch.length} epochs in ${r.seconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(0)} images/s)`);

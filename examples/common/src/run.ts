@@ -105,3 +105,10 @@ export const floatFlag = (v: string | boolean | undefined, name: string, fallbac
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} expected a positive number, got ${v}`);
   return n;
 };
+
+/** --data, --subset and --seed, read the same way by every Fashion-MNIST example (absent: the trainer's defaults). */
+export const dataFlags = (flags: Record<string, string | boolean | undefined>): { data?: string; subset?: number; seed?: number } => ({
+  data: flags.data as string | undefined,
+  subset: flags.subset === undefined ? undefined : intFlag(flags.subset, 'subset', 0),
+  seed: flags.seed === undefined ? undefined : Number(flags.seed),
+});

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm start -- [--epochs 5] [--batch-size 64] [--lr 2e-4] [--latent 64] [--device cpu|cuda] [--data DIR] [--subset N] [--seed S]
-import { chooseDevice, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
+import { chooseDevice, dataFlags, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
 import { trainGan } from './train.js';
 
 const flags = parseFlags('a DCGAN on Fashion-MNIST', {
@@ -20,9 +20,7 @@ const r = await trainGan({
   batchSize: intFlag(flags['batch-size'], 'batch-size', 64),
   lr: floatFlag(flags.lr, 'lr', 2e-4),
   latent: intFlag(flags.latent, 'latent', 64),
-  data: flags.data as string | undefined,
-  subset: flags.subset === undefined ? undefined : intFlag(flags.subset, 'subset', 0),
-  seed: flags.seed === undefined ? undefined : Number(flags.seed),
+  ...dataFlags(flags),
   runDir,
 });
 const h = r.history;

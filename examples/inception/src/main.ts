@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm start -- [--epochs 3] [--batch-size 64] [--lr 0.002] [--device cpu|cuda] [--data DIR] [--subset N] [--algo NAME] [--seed S]
-import { chooseDevice, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
+import { chooseDevice, dataFlags, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
 import type { ConvAlgo } from '@nutshell/nn';
 import { trainInception } from './train.js';
 
@@ -19,10 +19,8 @@ const r = await trainInception({
   epochs: intFlag(flags.epochs, 'epochs', 3),
   batchSize: intFlag(flags['batch-size'], 'batch-size', 64),
   lr: floatFlag(flags.lr, 'lr', 2e-3),
-  data: flags.data as string | undefined,
-  subset: flags.subset === undefined ? undefined : intFlag(flags.subset, 'subset', 0),
+  ...dataFlags(flags),
   algo: flags.algo as ConvAlgo | undefined,
-  seed: flags.seed === undefined ? undefined : Number(flags.seed),
   runDir,
 });
 console.log(`\ntest accuracy ${(100 * r.testAccuracy).toFixed(2)}% (test loss ${r.testLoss.toFixed(4)}) with ${r.parameters} parameters after ${r.history.epoch.length} epochs in ${r.seconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(0)} img/s in the last epoch)`);

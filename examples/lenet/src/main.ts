@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm start -- [--epochs 8] [--batch-size 64] [--lr 0.002] [--device cpu|cuda] [--data DIR] [--subset N] [--algo NAME] [--profile]
-import { chooseDevice, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
+import { chooseDevice, dataFlags, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
 import { writeFileSync } from 'node:fs';
 import type { ConvAlgo } from '@nutshell/nn';
 import { convAlgos, profile } from '@nutshell/tensor';
@@ -25,10 +25,8 @@ const train = () => trainLeNet({
   epochs: intFlag(flags.epochs, 'epochs', 8),
   batchSize: intFlag(flags['batch-size'], 'batch-size', 64),
   lr: floatFlag(flags.lr, 'lr', 2e-3),
-  data: flags.data as string | undefined,
-  subset: flags.subset === undefined ? undefined : intFlag(flags.subset, 'subset', 0),
+  ...dataFlags(flags),
   algo: flags.algo as ConvAlgo | undefined,
-  seed: flags.seed === undefined ? undefined : Number(flags.seed),
   runDir,
 });
 let result;

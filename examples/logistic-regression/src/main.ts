@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm start -- [--epochs 5] [--batch-size 64] [--lr 0.1] [--momentum 0] [--device cpu|cuda] [--data DIR] [--subset N] [--seed S]
-import { chooseDevice, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
+import { chooseDevice, dataFlags, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
 import { trainLogisticRegression } from './train.js';
 
 const flags = parseFlags('multinomial logistic regression on Fashion-MNIST', {
@@ -21,9 +21,7 @@ const r = await trainLogisticRegression({
   lr: floatFlag(flags.lr, 'lr', 0.1),
   momentum: flags.momentum === undefined ? 0 : Number(flags.momentum),
   weightDecay: flags['weight-decay'] === undefined ? 1e-4 : Number(flags['weight-decay']),
-  data: flags.data as string | undefined,
-  subset: flags.subset === undefined ? undefined : intFlag(flags.subset, 'subset', 0),
-  seed: flags.seed === undefined ? undefined : Number(flags.seed),
+  ...dataFlags(flags),
   runDir,
 });
 console.log(`\ntest accuracy ${(100 * r.testAccuracy).toFixed(2)}% (test loss ${r.testLoss.toFixed(4)}) after ${r.history.epoch.length} epochs in ${r.seconds.toFixed(1)} s`);

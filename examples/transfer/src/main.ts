@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm start -- [--shots 10] [--epochs 30] [--pretrain-epochs 2] [--batch-size 64] [--lr 0.002] [--device cpu|cuda] [--data DIR] [--subset N] [--seed S]
-import { chooseDevice, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
+import { chooseDevice, dataFlags, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
 import { trainTransfer } from './train.js';
 
 const flags = parseFlags('transfer learning vs training from scratch on a few Fashion-MNIST images', {
@@ -21,9 +21,7 @@ const r = await trainTransfer({
   pretrainEpochs: intFlag(flags['pretrain-epochs'], 'pretrain-epochs', 2),
   batchSize: intFlag(flags['batch-size'], 'batch-size', 64),
   lr: floatFlag(flags.lr, 'lr', 2e-3),
-  data: flags.data as string | undefined,
-  subset: flags.subset === undefined ? undefined : intFlag(flags.subset, 'subset', 0),
-  seed: flags.seed === undefined ? undefined : Number(flags.seed),
+  ...dataFlags(flags),
   runDir,
 });
 console.log(`\npretrained on classes 0-4: test accuracy ${(100 * r.pretrainAccuracy).toFixed(2)}% (${r.pretrainSeconds.toFixed(1)} s)`);

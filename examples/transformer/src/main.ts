@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm start -- [--epochs 5] [--batch-size 128] [--lr 0.002] [--patch 7] [--dim 64] [--heads 4] [--layers 2] [--device cpu|cuda] [--data DIR] [--subset N] [--seed S]
-import { chooseDevice, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
+import { chooseDevice, dataFlags, floatFlag, intFlag, parseFlags, runFolder } from '@nutshell/example-common';
 import { trainTransformer } from './train.js';
 
 const flags = parseFlags('a small vision transformer on Fashion-MNIST', {
@@ -23,9 +23,7 @@ const r = await trainTransformer({
   dim: intFlag(flags.dim, 'dim', 64),
   heads: intFlag(flags.heads, 'heads', 4),
   layers: intFlag(flags.layers, 'layers', 2),
-  data: flags.data as string | undefined,
-  subset: flags.subset === undefined ? undefined : intFlag(flags.subset, 'subset', 0),
-  seed: flags.seed === undefined ? undefined : Number(flags.seed),
+  ...dataFlags(flags),
   runDir,
 });
 console.log(`\ntest accuracy ${(100 * r.testAccuracy).toFixed(2)}% (test loss ${r.testLoss.toFixed(4)}) with ${r.parameters} parameters after ${r.history.epoch.length} epochs in ${r.seconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(0)} img/s in the last epoch)`);
