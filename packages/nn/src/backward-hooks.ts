@@ -22,6 +22,18 @@ function replaced(owner: string, what: string, given: unknown, current: (Tensor 
   return given as (Tensor | null)[];
 }
 
+/** An identity over tensors whose backward is `backward` (a gradient that did not arrive stays null). */
+function identityWithBackward(name: string, backward: (grads: (Tensor | null)[]) => (Tensor | null)[]) {
+  return defineFunction({
+    name,
+    forward: (ctx, ...xs: Tensor[]) => {
+      ctx.setMaterializeGrads(false);
+      return xs;
+    },
+    backward: (_ctx, ...grads) => backward(grads as (Tensor | null)[]),
+  });
+}
+
 /**
  * Runs `call(inputs)` (the module's forward) with its tensor inputs and outputs passed through
  * identities whose backward runs the hooks (Note [module backward hooks]). The output must be a
@@ -33,29 +45,25 @@ export function withBackwardHooks<M>(module: M, inputs: unknown[], hooks: { full
   const tensorAt = inputs.flatMap((v, i) => (isTensor(v) && v.requiresGrad ? [i] : []));
   const state: { gradOutput: (Tensor | null)[] | null } = { gradOutput: null };
   const own = (gs: (Tensor | null)[]) => gs.map((g) => (g ? keep(g.detach()) : null));
-  const runHooks = (gradInput: (Tensor | null)[]): (Tensor | null)[] => {
-    let current = gradInput;
-    for (const hook of [...hooks.full]) {
-      const r = hook(module, own(current), state.gradOutput ?? []);
-      if (r !== undefined) current = replaced(owner, 'the gradients of the inputs', r, current);
+  // Each hook sees the gradients so far and may replace them (what: the words for them in a refusal).
+  const chain = (list: ((grads: (Tensor | null)[]) => unknown)[], grads: (Tensor | null)[], what: string) => {
+    let current = grads;
+    for (const hook of [...list]) {
+      const r = hook(current);
+      if (r !== undefined) current = replaced(owner, what, r, current);
     }
     return current;
   };
+  const runHooks = (gradInput: (Tensor | null)[]) =>
+    chain(hooks.full.map((h) => (g: (Tensor | null)[]) => h(module, own(g), state.gradOutput ?? [])), gradInput, 'the gradients of the inputs');
   let wrapped = inputs;
   if (tensorAt.length > 0) {
-    const enter = defineFunction({
-      name: `${owner}BackwardHook`,
-      forward: (ctx, ...xs: Tensor[]) => {
-        ctx.setMaterializeGrads(false);
-        return xs;
-      },
-      // The hooks see one gradient per positional input (null for the others), as in PyTorch.
-      backward: (_ctx, ...grads) => {
-        const gradInput: (Tensor | null)[] = inputs.map(() => null);
-        tensorAt.forEach((i, k) => (gradInput[i] = (grads as (Tensor | null)[])[k]));
-        const result = runHooks(gradInput);
-        return tensorAt.map((i) => result[i]);
-      },
+    // The hooks see one gradient per positional input (null for the others), as in PyTorch.
+    const enter = identityWithBackward(`${owner}BackwardHook`, (grads) => {
+      const gradInput: (Tensor | null)[] = inputs.map(() => null);
+      tensorAt.forEach((i, k) => (gradInput[i] = grads[k]));
+      const result = runHooks(gradInput);
+      return tensorAt.map((i) => result[i]);
     });
     const passed = enter(...tensorAt.map((i) => inputs[i] as Tensor));
     wrapped = [...inputs];
@@ -65,23 +73,12 @@ export function withBackwardHooks<M>(module: M, inputs: unknown[], hooks: { full
   const outputs = isTensor(output) ? [output] : Array.isArray(output) && output.length > 0 && output.every(isTensor) && Object.keys(output).length === output.length ? (output as Tensor[]) : null;
   if (!outputs) throw new ValueError(`${owner}: backward hooks need the forward to return a tensor or an array of tensors, got ${Array.isArray(output) ? 'an array with other values or named fields' : typeof output}`);
   if (!outputs.some((t) => t.requiresGrad)) return output;
-  const exit = defineFunction({
-    name: `${owner}BackwardHook`,
-    forward: (ctx, ...ys: Tensor[]) => {
-      ctx.setMaterializeGrads(false);
-      return ys;
-    },
-    backward: (_ctx, ...grads) => {
-      let gradOutput = grads as (Tensor | null)[];
-      for (const pre of [...hooks.pre]) {
-        const r = pre(module, own(gradOutput));
-        if (r !== undefined) gradOutput = replaced(owner, 'the gradients of the outputs', r, gradOutput);
-      }
-      state.gradOutput = own(gradOutput); // held past this rule, whose gradients the engine disposes
-      // No input needs a gradient: the inputs' identity is not in the graph, so the hooks run here.
-      if (tensorAt.length === 0 && hooks.full.length > 0) runHooks(inputs.map(() => null));
-      return gradOutput;
-    },
+  const exit = identityWithBackward(`${owner}BackwardHook`, (grads) => {
+    const gradOutput = chain(hooks.pre.map((h) => (g: (Tensor | null)[]) => h(module, own(g))), grads, 'the gradients of the outputs');
+    state.gradOutput = own(gradOutput); // held past this rule, whose gradients the engine disposes
+    // No input needs a gradient: the inputs' identity is not in the graph, so the hooks run here.
+    if (tensorAt.length === 0 && hooks.full.length > 0) runHooks(inputs.map(() => null));
+    return gradOutput;
   });
   const out = exit(...outputs);
   return isTensor(output) ? out[0] : out;
