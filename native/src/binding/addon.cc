@@ -22,25 +22,16 @@ using core::StoragePtr;
 
 struct State {
   core::Registry registry;
-  std::unique_ptr<Backend> cpu;
   CudaLoader cuda;
 };
 
 State& state() {
   static State* s = [] {
     auto* st = new State();  // leaked on purpose: queued work may outlive module teardown
-    st->cpu = cpu::make_backend();
     cpu::register_kernels(st->registry);
     return st;
   }();
   return *s;
-}
-
-Backend& backend_for(DeviceType type) {
-  if (type == DeviceType::cpu) return *state().cpu;
-  Backend* cuda = state().cuda.backend(state().registry);
-  if (!cuda) NS_THROW(device, "cuda backend unavailable: " + state().cuda.reason());
-  return *cuda;
 }
 
 // Note [handles]: a JS tensor refers to its storage by a small integer, a slot in this table
@@ -115,9 +106,36 @@ class HandleTable {
   std::vector<uint32_t> free_;
 };
 
-// One table per JS environment (the main thread, each worker_thread that loads the addon):
-// handles are that environment's integers, and only its own thread touches its table.
-HandleTable& handles(Napi::Env env) { return *env.GetInstanceData<HandleTable>(); }
+// Note [a stream per environment]: each JS environment (the main thread, each worker_thread
+// that loads the addon) has its own handle table — handles are that environment's integers, and
+// only its own thread touches its table — and its own cpu backend, whose stream runs that
+// environment's ops. Tensors never cross environments, so no op orders against another
+// environment's, and workers compute in parallel: with one stream for the process, two workers
+// took turns on one native thread. The backend is made on the environment's first cpu op (a data
+// loader's worker that never computes starts no thread) and shared with the reads in flight, so
+// it lives until the last of them ends; the cuda backend stays one per process.
+struct EnvState {
+  std::shared_ptr<Backend> cpu;  // declared before the table: the table's storages go first
+  HandleTable table;
+};
+
+EnvState& env_state(Napi::Env env) { return *env.GetInstanceData<EnvState>(); }
+HandleTable& handles(Napi::Env env) { return env_state(env).table; }
+
+// The backend of a device type for this environment, with a reference that keeps it alive
+// (none for cuda: its backend is never destroyed).
+std::shared_ptr<Backend> backend_ref(Napi::Env env, DeviceType type) {
+  if (type == DeviceType::cpu) {
+    EnvState& es = env_state(env);
+    if (!es.cpu) es.cpu = cpu::make_backend();
+    return es.cpu;
+  }
+  Backend* cuda = state().cuda.backend(state().registry);
+  if (!cuda) NS_THROW(device, "cuda backend unavailable: " + state().cuda.reason());
+  return std::shared_ptr<Backend>(std::shared_ptr<Backend>(), cuda);
+}
+
+Backend& backend_for(Napi::Env env, DeviceType type) { return *backend_ref(env, type); }
 
 Napi::Value wrap_storage(Napi::Env env, StoragePtr storage) {
   return Napi::Number::New(env, handles(env).add(env, std::move(storage), true));
@@ -168,7 +186,7 @@ Napi::Value Backends(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
     Napi::Object out = Napi::Object::New(env);
-    out.Set("cpu", info_object(env, state().cpu->info(), true));
+    out.Set("cpu", info_object(env, backend_for(env, DeviceType::cpu).info(), true));
     core::BackendInfo cuda_info;
     Backend* cuda = state().cuda.backend(state().registry);
     if (cuda) {
@@ -186,7 +204,7 @@ Napi::Value Backends(const Napi::CallbackInfo& info) {
 // fromBytes(deviceType, deviceIndex, bytes: ArrayBufferView) → handle
 Napi::Value FromBytes(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    Backend& b = backend_for(device_type(info[0]));
+    Backend& b = backend_for(info.Env(), device_type(info[0]));
     int index = info[1].As<Napi::Number>().Int32Value();
     auto view = info[2].As<Napi::TypedArray>();
     size_t nbytes = view.ByteLength();
@@ -199,14 +217,14 @@ Napi::Value FromBytes(const Napi::CallbackInfo& info) {
 
 class ReadWorker : public Napi::AsyncWorker {
  public:
-  ReadWorker(Napi::Env env, Backend& backend, StoragePtr storage, size_t nbytes)
-      : Napi::AsyncWorker(env), backend_(backend), storage_(std::move(storage)), nbytes_(nbytes),
+  ReadWorker(Napi::Env env, std::shared_ptr<Backend> backend, StoragePtr storage, size_t nbytes)
+      : Napi::AsyncWorker(env), backend_(std::move(backend)), storage_(std::move(storage)), nbytes_(nbytes),
         deferred_(Napi::Promise::Deferred::New(env)) {}
   Napi::Promise promise() { return deferred_.Promise(); }
   void Execute() override {
     try {
       bytes_.resize(nbytes_);
-      backend_.read(storage_, bytes_.data(), nbytes_);
+      backend_->read(storage_, bytes_.data(), nbytes_);
     } catch (const std::exception& e) {
       error_ = e.what();
       const auto* ns = dynamic_cast<const core::Error*>(&e);
@@ -215,6 +233,7 @@ class ReadWorker : public Napi::AsyncWorker {
   }
   void OnOK() override {
     storage_.reset();
+    backend_.reset();
     try {
       Settle(Env());
     } catch (...) {
@@ -243,7 +262,7 @@ class ReadWorker : public Napi::AsyncWorker {
     deferred_.Resolve(buf);
   }
 
-  Backend& backend_;
+  std::shared_ptr<Backend> backend_;  // the reading environment may end while this waits
   StoragePtr storage_;
   size_t nbytes_;
   Napi::Promise::Deferred deferred_;
@@ -263,7 +282,7 @@ Napi::Value Read(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Handle& h = unwrap(info[0], "read");
     size_t n = checked_nbytes(h, info[1]);
-    auto* worker = new ReadWorker(info.Env(), backend_for(h.storage->device().type), h.storage, n);
+    auto* worker = new ReadWorker(info.Env(), backend_ref(info.Env(), h.storage->device().type), h.storage, n);
     Napi::Promise p = worker->promise();
     worker->Queue();
     return p;
@@ -276,7 +295,7 @@ Napi::Value ReadSync(const Napi::CallbackInfo& info) {
     Handle& h = unwrap(info[0], "readSync");
     size_t n = checked_nbytes(h, info[1]);
     auto buf = Napi::ArrayBuffer::New(info.Env(), n);
-    backend_for(h.storage->device().type).read(h.storage, buf.Data(), n);
+    backend_for(info.Env(), h.storage->device().type).read(h.storage, buf.Data(), n);
     return buf;
   });
 }
@@ -331,7 +350,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     const double* meta = data + n_in;
     const char* name = core::op_name(call.op);
 
-    Backend& b = backend_for(call.device.type);
+    Backend& b = backend_for(env, call.device.type);
     core::Kernel kernel = state().registry.find(call.device.type, call.op);
     if (!kernel) NS_THROW(backend, std::string(name) + ": no kernel for " + call.device.str());
 
@@ -411,10 +430,10 @@ Napi::Value Transfer(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Handle& h = unwrap(info[0], "to");
     size_t n = checked_nbytes(h, info[1]);
-    Backend& dst = backend_for(device_type(info[2]));
+    Backend& dst = backend_for(info.Env(), device_type(info[2]));
     int index = info[3].As<Napi::Number>().Int32Value();
     std::vector<uint8_t> staging(n);
-    backend_for(h.storage->device().type).read(h.storage, staging.data(), n);
+    backend_for(info.Env(), h.storage->device().type).read(h.storage, staging.data(), n);
     StoragePtr s = dst.allocate(index, n);
     dst.write(*s, staging.data(), n);
     return wrap_storage(info.Env(), std::move(s));
@@ -426,7 +445,7 @@ Napi::Value Memory(const Napi::CallbackInfo& info) {
     DeviceType type = device_type(info[0]);
     Napi::Object o = Napi::Object::New(info.Env());
     core::MemoryReport r;
-    if (type == DeviceType::cpu || state().cuda.loaded()) r = backend_for(type).memory(info[1].As<Napi::Number>().Int32Value());
+    if (type == DeviceType::cpu || state().cuda.loaded()) r = backend_for(info.Env(), type).memory(info[1].As<Napi::Number>().Int32Value());
     o.Set("liveTensors", static_cast<double>(r.live_tensors));
     o.Set("liveBytes", static_cast<double>(r.live_bytes));
     o.Set("peakBytes", static_cast<double>(r.peak_bytes));
@@ -438,21 +457,21 @@ Napi::Value Memory(const Napi::CallbackInfo& info) {
 Napi::Value ResetPeakMemory(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     DeviceType type = device_type(info[0]);
-    if (type == DeviceType::cpu || state().cuda.loaded()) backend_for(type).reset_peak_memory(info[1].As<Napi::Number>().Int32Value());
+    if (type == DeviceType::cpu || state().cuda.loaded()) backend_for(info.Env(), type).reset_peak_memory(info[1].As<Napi::Number>().Int32Value());
     return info.Env().Undefined();
   });
 }
 
 Napi::Value EmptyCache(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    backend_for(device_type(info[0])).empty_cache();
+    backend_for(info.Env(), device_type(info[0])).empty_cache();
     return info.Env().Undefined();
   });
 }
 
 Napi::Value Synchronize(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    backend_for(device_type(info[0])).synchronize(info[1].As<Napi::Number>().Int32Value());
+    backend_for(info.Env(), device_type(info[0])).synchronize(info[1].As<Napi::Number>().Int32Value());
     return info.Env().Undefined();
   });
 }
@@ -461,7 +480,7 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     int n = info[0].As<Napi::Number>().Int32Value();
     NS_CHECK(n >= 1 && n <= 1024, value, "setNumThreads: expected 1 to 1024 threads, got " + std::to_string(n));
-    state().cpu->set_num_threads(n);
+    backend_for(info.Env(), DeviceType::cpu).set_num_threads(n);  // this environment's stream
     return info.Env().Undefined();
   });
 }
@@ -469,7 +488,7 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
 // control(deviceType, name, argsJson) → resultJson (see core::Backend::control).
 Napi::Value Control(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    Backend& b = backend_for(device_type(info[0]));
+    Backend& b = backend_for(info.Env(), device_type(info[0]));
     std::string result = b.control(info[1].As<Napi::String>().Utf8Value(), info[2].As<Napi::String>().Utf8Value());
     return Napi::String::New(info.Env(), result);
   });
@@ -493,7 +512,7 @@ Napi::Value HasKernel(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  env.SetInstanceData(new HandleTable());  // freed by Node when this environment ends
+  env.SetInstanceData(new EnvState());  // freed by Node when this environment ends
   exports.Set("backends", Napi::Function::New(env, Backends));
   exports.Set("fromBytes", Napi::Function::New(env, FromBytes));
   exports.Set("read", Napi::Function::New(env, Read));

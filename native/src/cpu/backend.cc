@@ -137,6 +137,15 @@ bool worth_all_threads(const core::OpCall& call, int64_t touched) {
   }
 }
 
+// One process-wide host allocator serves every environment's backend: a storage made in any
+// thread gives its bytes back to the same cache, the allocator outlives every storage (it is
+// never destroyed: queued work may outlive module teardown), and memory('cpu') reports the
+// process.
+HostAllocator& host_allocator() {
+  static HostAllocator* allocator = new HostAllocator();
+  return *allocator;
+}
+
 class CpuBackend final : public core::Backend {
  public:
   core::DeviceType type() const override { return core::DeviceType::cpu; }
@@ -208,7 +217,7 @@ class CpuBackend final : public core::Backend {
   }
 
  private:
-  HostAllocator allocator_;
+  HostAllocator& allocator_ = host_allocator();
   const bool passive_ = passive_waiting();  // Note [threads per op]
   core::OpProfile profile_;  // before stream_: queued tasks use it until the worker has joined
   Stream stream_;
@@ -216,6 +225,6 @@ class CpuBackend final : public core::Backend {
 
 }  // namespace
 
-std::unique_ptr<core::Backend> make_backend() { return std::make_unique<CpuBackend>(); }
+std::shared_ptr<core::Backend> make_backend() { return std::make_shared<CpuBackend>(); }
 
 }  // namespace nutshell::cpu

@@ -23,13 +23,20 @@ int default_threads() {
 
 Stream::Stream() : threads_(default_threads()) { worker_ = std::thread([this] { loop(); }); }
 
+// Only the environment that owned the stream is left to see its queued ops, and it is going
+// away (a worker_thread ending): ops not yet started are dropped rather than run, so ending a
+// worker with a full queue does not wait for it. The op running now finishes first.
 Stream::~Stream() {
+  std::deque<Queued> dropped;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
+    dropped.swap(queue_);
+    finished_ += dropped.size();
   }
   work_ready_.notify_all();
   if (worker_.joinable()) worker_.join();
+  dropped.clear();  // after the join, outside the lock: their storages return to the allocator
 }
 
 void Stream::apply_threads(int& applied, bool parallel) {

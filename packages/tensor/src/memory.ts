@@ -173,7 +173,11 @@ export function emptyCache(device: DeviceLike = 'cuda'): void {
   native().emptyCache(d.typeId);
 }
 
-/** OpenMP threads used by cpu ops (default: NUTSHELL_NUM_THREADS or the core count). */
+/**
+ * OpenMP threads used by this thread's cpu ops (default: NUTSHELL_NUM_THREADS or the core count).
+ * Each worker_thread has its own cpu stream and sets its own: workers that run at once should
+ * share the cores out between them.
+ */
 export function setNumThreads(n: number): void {
   native().setNumThreads(n);
 }

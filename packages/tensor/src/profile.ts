@@ -49,7 +49,8 @@ function control(name: string): Kernels['ops'] {
 
 /**
  * Runs fn (sync or async) with per-op timing on; waits for its queued kernels before reporting.
- * Timing is process-wide while fn runs: ops that other code runs meanwhile are counted too.
+ * Counts the ops of this thread's cpu stream (each worker_thread has its own) and of the whole
+ * process on cuda: ops that other code runs meanwhile are counted too.
  */
 export async function profile<R>(fn: () => R | Promise<R>): Promise<ProfileReport<Awaited<R>>> {
   if (callTimes) throw new ValueError('profile: a profile is already running (profiles do not nest)');

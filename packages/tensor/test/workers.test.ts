@@ -1,6 +1,7 @@
 // Tensors in worker_threads: each JS environment that loads the addon has its own handle table
-// (binding/addon.cc), and the cpu stream serves them all, so workers compute beside the main
-// thread without mixing up each other's tensors.
+// and its own cpu stream (Note [a stream per environment] in binding/addon.cc), so workers
+// compute beside the main thread, in parallel, without mixing up each other's tensors.
+import { readdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { expect, it } from 'vitest';
 import { add, manualSeed, matmul, randn, sum, tensor } from '../src/index.js';
@@ -99,3 +100,66 @@ const { parentPort } = require('node:worker_threads');
   }
   expect(await sum(tensor([1, 2, 3])).item()).toBe(6);
 });
+
+it("a worker's queued ops do not hold up the main thread's: each environment has its own stream", async () => {
+  // The worker queues ~1 s of matrix products and says so without waiting for them; the main
+  // thread's read (of an op too large to run inline) must not wait behind them. Afterwards the
+  // worker's own kernel count, read without waiting, shows most of its work still queued. With
+  // one stream for the process, the main read came after all 200.
+  const code = `
+const { parentPort } = require('node:worker_threads');
+(async () => {
+  const T = await import('@nutshell/tensor');
+  const { addon } = await import('@nutshell/native');
+  T.setNumThreads(1);
+  const a = T.randn([384, 384]);
+  addon().control(0, 'profileReset', '{}');
+  addon().control(0, 'profileStart', '{}');
+  const outs = [];
+  for (let i = 0; i < 200; i++) outs.push(T.matmul(a, a));
+  parentPort.postMessage('queued');
+  parentPort.once('message', () => {
+    const ops = JSON.parse(addon().control(0, 'profileRead', '{}')).ops;
+    const done = ops.filter((o) => o.op === 'matmul').reduce((n, o) => n + o.calls, 0);
+    parentPort.postMessage(done);
+    void outs.at(-1).data().then(() => process.exit(0));
+  });
+})();
+`;
+  const w = new Worker(code, { eval: true });
+  await new Promise((resolve) => w.once('message', resolve));
+  const x = randn([256, 256]);
+  const y = add(x, 1);
+  await y.data();
+  w.postMessage('report');
+  const done = await new Promise<number>((resolve) => w.once('message', resolve));
+  x.dispose();
+  y.dispose();
+  expect(done).toBeLessThan(200);
+  await new Promise((resolve) => w.once('exit', resolve));
+}, 60_000);
+
+it("an ended worker's stream thread ends with it (a pool of short-lived workers leaves no threads behind)", async () => {
+  const code = `
+const { parentPort } = require('node:worker_threads');
+(async () => {
+  const T = await import('@nutshell/tensor');
+  const a = T.randn([256, 256]);
+  const outs = [];
+  for (let i = 0; i < 50; i++) outs.push(T.matmul(a, a));  // left queued: dropped when the worker ends
+  parentPort.postMessage(await T.sum(a).item());
+})();
+`;
+  const threads = () => readdirSync('/proc/self/task').length;
+  const runWorker = async () => {
+    const w = new Worker(code, { eval: true });
+    await new Promise((resolve) => w.once('message', resolve));
+    await w.terminate();
+  };
+  await runWorker();  // starts whatever the process keeps (libuv's thread pool)
+  const before = threads();
+  for (let k = 0; k < 8; k++) await runWorker();
+  // Node joins a worker's own threads after terminate() resolves; give them a moment.
+  for (let i = 0; i < 50 && threads() > before; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(threads()).toBeLessThanOrEqual(before);
+}, 60_000);
