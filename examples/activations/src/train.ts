@@ -3,7 +3,7 @@
 // unit's gain, see model.ts) on the same batches (the same loader seed), with plain SGD. Writes one plot of the three training-loss curves, the final test accuracies,
 // and TensorBoard scalars (the three losses overlaid on one chart).
 import { DataLoader, FashionMNIST, normalize } from '@nutshell/data';
-import { fitClassifier, formatTable, writeLines, type Batch, type History } from '@nutshell/example-common';
+import { fitClassifier, formatTable, writeLines, type Batch, type History, type FashionRunOptions } from '@nutshell/example-common';
 import { SGD } from '@nutshell/optim';
 import { barChart, writePng } from '@nutshell/plot';
 import { manualSeed } from '@nutshell/tensor';
@@ -12,7 +12,7 @@ import { MLP, activations, type Activation, type InitRule } from './model.js';
 
 export { MLP, activations, type Activation, type InitRule } from './model.js';
 
-export interface ActivationsOptions {
+export interface ActivationsOptions extends FashionRunOptions {
   epochs?: number;
   batchSize?: number;
   lr?: number;
@@ -23,13 +23,6 @@ export interface ActivationsOptions {
   init?: InitRule;
   /** Which nonlinearities to compare (default all three). */
   units?: readonly Activation[];
-  data?: string;
-  /** Train on the first n training images and test on the first n/6 test images. */
-  subset?: number;
-  seed?: number;
-  runDir: string;
-  quiet?: boolean;
-  log?: (line: string) => void;
 }
 
 export interface ActivationRun {

@@ -3,7 +3,7 @@
 // test images beside their reconstructions, a walk through the code space between two test
 // images, the weights (safetensors, PyTorch's names) and TensorBoard scalars.
 import { DataLoader, FashionMNIST } from '@nutshell/data';
-import { ProgressBar, writeLines } from '@nutshell/example-common';
+import { ProgressBar, writeLines, type FashionRunOptions } from '@nutshell/example-common';
 import { save } from '@nutshell/nn';
 import { Adam } from '@nutshell/optim';
 import { imageGrid, writePng } from '@nutshell/plot';
@@ -13,22 +13,13 @@ import { Autoencoder, type Upsampling } from './model.js';
 
 export { Autoencoder, type Upsampling } from './model.js';
 
-export interface AutoencoderOptions {
+export interface AutoencoderOptions extends FashionRunOptions {
   epochs?: number;
   batchSize?: number;
   lr?: number;
   /** Numbers in the code (default 16). */
   latent?: number;
   upsampling?: Upsampling;
-  /** Data folder (default: the Debian package's, or NUTSHELL_DATA). */
-  data?: string;
-  /** Train on the first n training images and test on the first n/6 test images. */
-  subset?: number;
-  seed?: number;
-  /** Where PNGs, the checkpoint and event files go (created by the caller). */
-  runDir: string;
-  quiet?: boolean;
-  log?: (line: string) => void;
 }
 
 export interface AutoencoderResult {

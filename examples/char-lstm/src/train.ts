@@ -13,7 +13,7 @@
 import { readFileSync, readdirSync, lstatSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CharDataset, DataLoader, Subset } from '@nutshell/data';
-import { ProgressBar, writeLines } from '@nutshell/example-common';
+import { ProgressBar, writeLines, type RunOptions } from '@nutshell/example-common';
 import { save } from '@nutshell/nn';
 import { Adam, CosineAnnealingLR, clipGradNorm } from '@nutshell/optim';
 import { crossEntropy, manualSeed, noGrad, reshape, scope, type Tensor } from '@nutshell/tensor';
@@ -33,7 +33,7 @@ export function licenceText(dir = LICENSES): string {
   return names.map((n) => readFileSync(join(dir, n), 'utf8')).join('\n\n');
 }
 
-export interface CharLSTMTrainOptions {
+export interface CharLSTMTrainOptions extends RunOptions {
   /** The training text (default: the licence texts in /usr/share/common-licenses). */
   text?: string;
   /** Use only the first n characters of the text (for tests and quick runs). */
@@ -58,10 +58,6 @@ export interface CharLSTMTrainOptions {
   sampleLength?: number;
   /** The sampled text starts from this. */
   prompt?: string;
-  seed?: number;
-  runDir: string;
-  quiet?: boolean;
-  log?: (line: string) => void;
 }
 
 export interface CharLSTMResult {

@@ -4,3 +4,4 @@ export { trainEpoch, evaluate, type Batch, type EpochResult, type Evaluation, ty
 export { writeCurves, writeLines, writeConfusion, writeFilters, writeWeightImages, emptyHistory, type History } from './plots.js';
 export { formatTable } from './table.js';
 export { fitClassifier, type FitOptions, type FitResult } from './fit.js';
+export type { RunOptions, FashionRunOptions } from './options.js';

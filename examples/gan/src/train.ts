@@ -5,7 +5,7 @@
 // D's mean outputs on real and fake images, a grid of samples from one fixed noise batch after
 // every epoch, both networks' weights (safetensors, PyTorch's names) and TensorBoard scalars.
 import { DataLoader, FashionMNIST } from '@nutshell/data';
-import { ProgressBar, writeLines } from '@nutshell/example-common';
+import { ProgressBar, writeLines, type FashionRunOptions } from '@nutshell/example-common';
 import { BCEWithLogitsLoss, save } from '@nutshell/nn';
 import { Adam } from '@nutshell/optim';
 import { imageGrid, writePng } from '@nutshell/plot';
@@ -15,22 +15,15 @@ import { dcganInit, Discriminator, Generator } from './model.js';
 
 export { dcganInit, Discriminator, Generator } from './model.js';
 
-export interface GanOptions {
+export interface GanOptions extends FashionRunOptions {
   epochs?: number;
   batchSize?: number;
   /** Both Adams' learning rate (default 2e-4). */
   lr?: number;
   /** Numbers in the generator's noise vector (default 64). */
   latent?: number;
-  /** Data folder (default: the Debian package's, or NUTSHELL_DATA). */
-  data?: string;
   /** Train on the first n training images. */
   subset?: number;
-  seed?: number;
-  /** Where PNGs, the checkpoints and event files go (created by the caller). */
-  runDir: string;
-  quiet?: boolean;
-  log?: (line: string) => void;
 }
 
 /** Means over a stretch of steps: both losses and D's sigmoid output on real and on fake images. */

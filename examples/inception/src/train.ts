@@ -2,7 +2,7 @@
 // trains with Adam and a cosine schedule, evaluates on the test images after every epoch, and
 // writes the curves, the confusion matrix, the stem's filters and TensorBoard scalars.
 import { DataLoader, FashionMNIST, compose, normalize, randomHorizontalFlip } from '@nutshell/data';
-import { fitClassifier, writeConfusion, writeCurves, writeFilters, type Batch, type History } from '@nutshell/example-common';
+import { fitClassifier, writeConfusion, writeCurves, writeFilters, type Batch, type History, type FashionRunOptions } from '@nutshell/example-common';
 import { save, summary, type ConvAlgo } from '@nutshell/nn';
 import { Adam, CosineAnnealingLR } from '@nutshell/optim';
 import { manualSeed } from '@nutshell/tensor';
@@ -11,20 +11,11 @@ import { InceptionNet } from './model.js';
 
 export { ConvBN, Inception, InceptionNet, type InceptionChannels } from './model.js';
 
-export interface InceptionOptions {
+export interface InceptionOptions extends FashionRunOptions {
   epochs?: number;
   batchSize?: number;
   lr?: number;
-  /** Data folder (default: the Debian package's, or NUTSHELL_DATA). */
-  data?: string;
-  /** Train on the first n training images and test on the first n/6 test images. */
-  subset?: number;
   algo?: ConvAlgo;
-  seed?: number;
-  /** Where the checkpoint, PNGs and event files go (created by the caller). */
-  runDir: string;
-  quiet?: boolean;
-  log?: (line: string) => void;
 }
 
 export interface InceptionResult {

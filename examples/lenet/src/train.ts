@@ -3,7 +3,7 @@
 // writes the curves, the learned first-layer filters and the confusion matrix as PNGs, plus
 // TensorBoard event files.
 import { DataLoader, FashionMNIST, compose, normalize, randomHorizontalFlip } from '@nutshell/data';
-import { emptyHistory, evaluate, trainEpoch, writeConfusion, writeCurves, writeFilters, type Batch } from '@nutshell/example-common';
+import { emptyHistory, evaluate, trainEpoch, writeConfusion, writeCurves, writeFilters, type Batch, type FashionRunOptions } from '@nutshell/example-common';
 import { save, summary, type ConvAlgo } from '@nutshell/nn';
 import { Adam, CosineAnnealingLR } from '@nutshell/optim';
 import { manualSeed } from '@nutshell/tensor';
@@ -11,20 +11,11 @@ import { SummaryWriter } from '@nutshell/tensorboard';
 import { LeNet } from './model.js';
 export { LeNet } from './model.js';
 
-export interface LeNetOptions {
+export interface LeNetOptions extends FashionRunOptions {
   epochs?: number;
   batchSize?: number;
   lr?: number;
-  /** Data folder (default: the Debian package's, or NUTSHELL_DATA). */
-  data?: string;
-  /** Train on the first n training images and test on the first n/6 test images. */
-  subset?: number;
   algo?: ConvAlgo;
-  seed?: number;
-  /** Where checkpoint, PNGs and event files go (created by the caller). */
-  runDir: string;
-  quiet?: boolean;
-  log?: (line: string) => void;
 }
 
 export interface LeNetResult {

@@ -3,7 +3,7 @@
 // and the ten learned weight templates, plus TensorBoard scalars.
 import { readFileSync } from 'node:fs';
 import { DataLoader, FashionMNIST } from '@nutshell/data';
-import { fitClassifier, writeConfusion, writeCurves, writeWeightImages, type Batch, type History } from '@nutshell/example-common';
+import { fitClassifier, writeConfusion, writeCurves, writeWeightImages, type Batch, type History, type FashionRunOptions } from '@nutshell/example-common';
 import { SGD } from '@nutshell/optim';
 import { manualSeed } from '@nutshell/tensor';
 import { SummaryWriter } from '@nutshell/tensorboard';
@@ -11,21 +11,12 @@ import { LogisticRegression } from './model.js';
 
 export { LogisticRegression } from './model.js';
 
-export interface LogisticRegressionOptions {
+export interface LogisticRegressionOptions extends FashionRunOptions {
   epochs?: number;
   batchSize?: number;
   lr?: number;
   momentum?: number;
   weightDecay?: number;
-  /** Data folder (default: the Debian package's, or NUTSHELL_DATA). */
-  data?: string;
-  /** Train on the first n training images and test on the first n/6 test images. */
-  subset?: number;
-  seed?: number;
-  /** Where PNGs and event files go (created by the caller). */
-  runDir: string;
-  quiet?: boolean;
-  log?: (line: string) => void;
 }
 
 export interface LogisticRegressionResult {

@@ -6,7 +6,7 @@
 //  3. train the same architecture from scratch on the same few images, the same way;
 // and compare both on the test images of classes 5–9 after every epoch.
 import { DataLoader, FashionMNIST, compose, normalize, randomHorizontalFlip } from '@nutshell/data';
-import { ProgressBar, evaluate, fitClassifier, formatTable, trainEpoch, writeLines, type Batch } from '@nutshell/example-common';
+import { ProgressBar, evaluate, fitClassifier, formatTable, trainEpoch, writeLines, type Batch, type FashionRunOptions } from '@nutshell/example-common';
 import { Linear, type Module } from '@nutshell/nn';
 import { Adam } from '@nutshell/optim';
 import { manualSeed, type Tensor } from '@nutshell/tensor';
@@ -17,7 +17,7 @@ import { SmallCNN } from './model.js';
 export { SmallCNN } from './model.js';
 export { Relabel, byClass } from './data.js';
 
-export interface TransferOptions {
+export interface TransferOptions extends FashionRunOptions {
   /** Labelled training images per class of the new task (default 10). */
   shots?: number;
   /** Pretraining epochs on classes 0–4 (default 2). */
@@ -26,14 +26,8 @@ export interface TransferOptions {
   epochs?: number;
   batchSize?: number;
   lr?: number;
-  /** Data folder (default: the Debian package's, or NUTSHELL_DATA). */
-  data?: string;
   /** Use the first n training images (for pretraining and to draw the few from) and the first n/6 test images. */
   subset?: number;
-  seed?: number;
-  runDir: string;
-  quiet?: boolean;
-  log?: (line: string) => void;
 }
 
 export interface FewShotRun {

@@ -3,7 +3,7 @@
 // curves, the confusion matrix, where the class token looks (attention.png), the weights
 // (safetensors, PyTorch's names) and TensorBoard scalars.
 import { DataLoader, FashionMNIST, normalize } from '@nutshell/data';
-import { fitClassifier, writeConfusion, writeCurves, type Batch, type History } from '@nutshell/example-common';
+import { fitClassifier, writeConfusion, writeCurves, type Batch, type History, type FashionRunOptions } from '@nutshell/example-common';
 import { save, summary } from '@nutshell/nn';
 import { AdamW, OneCycleLR } from '@nutshell/optim';
 import { imageGrid, writePng } from '@nutshell/plot';
@@ -13,21 +13,12 @@ import { VisionTransformer, type ViTOptions } from './model.js';
 
 export { VisionTransformer, type ViTOptions } from './model.js';
 
-export interface TransformerOptions extends ViTOptions {
+export interface TransformerOptions extends FashionRunOptions, ViTOptions {
   epochs?: number;
   batchSize?: number;
   /** The one-cycle schedule's peak learning rate (default 0.002). */
   lr?: number;
   weightDecay?: number;
-  /** Data folder (default: the Debian package's, or NUTSHELL_DATA). */
-  data?: string;
-  /** Train on the first n training images and test on the first n/6 test images. */
-  subset?: number;
-  seed?: number;
-  /** Where the checkpoint, PNGs and event files go (created by the caller). */
-  runDir: string;
-  quiet?: boolean;
-  log?: (line: string) => void;
 }
 
 export interface TransformerResult {
