@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """PyTorch goldens for second derivatives through ops whose gradient is a fused backward op
 (test/double-backward.test.ts; Note [double backward by composition] in src/ops/double-backward.ts):
-crossEntropy, binaryCrossEntropyWithLogits, layerNorm, batchNorm, maxPool2d, logsumexp.
+crossEntropy, binaryCrossEntropy(WithLogits), layerNorm, batchNorm, maxPool2d, logsumexp; and through
+max/min and embedding, whose backward ops have a gradient of their own.
 
     /opt/torch-venv/bin/python scripts/fixtures_double_backward.py
 
@@ -60,6 +61,14 @@ def run_op(op, t, ints, options):
         return F.max_pool2d(t["x"], options["kernelSize"], stride=options.get("stride"), padding=options.get("padding", 0), dilation=options.get("dilation", 1))
     if op == "logsumexp":
         return torch.logsumexp(t["x"], dim=options["dim"], keepdim=options.get("keepdim", False))
+    if op == "bce":
+        return F.binary_cross_entropy(t["x"], t["target"], weight=t.get("weight"), reduction=options.get("reduction", "mean"))
+    if op == "maxDim":
+        return torch.max(t["x"], dim=options["dim"], keepdim=options.get("keepdim", False)).values
+    if op == "minAll":
+        return torch.min(t["x"])
+    if op == "embedding":
+        return F.embedding(torch.tensor(ints["target"], dtype=torch.int64), t["x"], padding_idx=options.get("paddingIdx"))
     raise ValueError(op)
 
 
@@ -155,6 +164,19 @@ case("maxPool2d 2x2", "maxPool2d", {"x": spec([2, 3, 4, 4], 0.61, 0.3, 2.0)}, ["
 case("logsumexp dim", "logsumexp", {"x": spec([3, 5], 0.37, 0.1, 2.0)}, ["x"], options={"dim": [1]})
 case("logsumexp keepdim through tanh", "logsumexp", {"x": spec([2, 3, 4], 0.37, 0.1, 2.0)}, ["x"], options={"dim": [0, 2], "keepdim": True}, pre=True)
 case("logsumexp all", "logsumexp", {"x": spec([3, 4], 0.37, 0.1, 2.0)}, ["x"], options={"dim": [0, 1]})
+
+# binaryCrossEntropy (probabilities in (0.1, 0.9))
+P = lambda shape, a, b: spec(shape, a, b, 0.4, 0.5)
+case("bce weight mean", "bce", {"x": P([3, 4], 0.37, 0.1), "target": P([3, 4], 0.83, 0.9), "weight": spec([3, 4], 0.3, 0.2, 0.5, 1.0)}, ["x", "target"])
+case("bce none", "bce", {"x": P([5], 0.9, 0.1), "target": P([5], 0.83, 0.9)}, ["x"], options={"reduction": "none"})
+case("bce sum", "bce", {"x": P([2, 3], 0.5, 0.3), "target": P([2, 3], 0.61, 0.2)}, ["x", "target"], options={"reduction": "sum"})
+
+# max/min and embedding: their backward ops are linear in the gradient, with a gradient of their own
+case("max over a dim through tanh", "maxDim", {"x": spec([3, 5], 0.37, 0.1, 2.0)}, ["x"], options={"dim": 1}, pre=True)
+case("max over a dim keepdim", "maxDim", {"x": spec([4, 3], 0.61, 0.3, 2.0)}, ["x"], options={"dim": 0, "keepdim": True})
+case("min of everything through tanh", "minAll", {"x": spec([2, 3], 0.37, 0.1, 2.0)}, ["x"], pre=True)
+case("embedding through tanh", "embedding", {"x": spec([5, 3], 0.37, 0.1, 2.0)}, ["x"], {"target": [[1, 3, 3], [0, 4, 1]]}, pre=True)
+case("embedding paddingIdx", "embedding", {"x": spec([4, 2], 0.53, 0.2, 2.0)}, ["x"], {"target": [2, 0, 2, 3, 1]}, {"paddingIdx": 2}, pre=True)
 
 out = pathlib.Path(__file__).resolve().parent.parent / "test" / "fixtures" / "double-backward.json"
 out.write_text(json.dumps({"torch": torch.__version__, "cases": cases}) + "\n")

@@ -1,20 +1,21 @@
 // Second derivatives through ops whose gradient is a fused backward op with no gradient of its own
 // (Note [double backward by composition] in src/ops/double-backward.ts): crossEntropy,
-// binaryCrossEntropyWithLogits, layerNorm, batchNorm, maxPool2d and logsumexp, against PyTorch's
+// binaryCrossEntropy(WithLogits), layerNorm, batchNorm, maxPool2d and logsumexp — and through max/min
+// and embedding, whose backward ops are linear in the gradient and differentiable — against PyTorch's
 // torch.autograd.grad(create_graph=True) — goldens in test/fixtures/double-backward.json
 // (scripts/fixtures_double_backward.py). Inputs are sin sequences made here from the fixture's
 // specs: shift + scale·sin(a·i + b).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  add, batchNorm, binaryCrossEntropyWithLogits, crossEntropy, grad, layerNorm, logsumexp, maxPool2d, memory, mul, profile, scope, sum, tanh, tensor, type Tensor,
+  add, batchNorm, binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, embedding, grad, layerNorm, logsumexp, max, maxPool2d, memory, min, mul, profile, scope, sum, tanh, tensor, type Tensor,
 } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
 
 interface Spec { shape: number[]; a: number; b: number; scale: number; shift: number }
 interface Case {
   name: string;
-  op: 'crossEntropy' | 'bceWithLogits' | 'layerNorm' | 'batchNorm' | 'maxPool2d' | 'logsumexp';
+  op: 'crossEntropy' | 'bceWithLogits' | 'layerNorm' | 'batchNorm' | 'maxPool2d' | 'logsumexp' | 'bce' | 'maxDim' | 'minAll' | 'embedding';
   inputs: Record<string, Spec>;
   ints: { target?: number | number[] | number[][] };
   options: Record<string, any>;
@@ -59,6 +60,14 @@ function runOp(c: Case, t: Record<string, Tensor>): Tensor {
     }
     case 'logsumexp':
       return logsumexp(t.x, o);
+    case 'bce':
+      return binaryCrossEntropy(t.x, t.target, { weight: t.weight, ...o });
+    case 'maxDim':
+      return max(t.x, { dim: o.dim, keepdim: o.keepdim ?? false }).values;
+    case 'minAll':
+      return min(t.x);
+    case 'embedding':
+      return embedding(indices(c.ints.target!), t.x, o);
   }
 }
 

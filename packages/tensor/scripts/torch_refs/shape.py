@@ -28,6 +28,16 @@ def _scatter_add(x, a):
     return [inp.scatter_add(a["dim"], index.long(), src[tuple(slice(0, s) for s in index.shape)])]
 
 
+def _embedding_backward(x, a):
+    # aten.embedding_dense_backward, written with index_add so that torch differentiates it for
+    # every sample (its own double backward fails on an empty batch).
+    grad, indices = x[0], x[1].long()
+    out = torch.zeros(a["numWeights"], grad.shape[-1]).index_add(0, indices.reshape(-1), grad.reshape(indices.numel(), grad.shape[-1]))
+    if a["paddingIdx"] >= 0:
+        out = out * (torch.arange(a["numWeights"]) != a["paddingIdx"]).unsqueeze(1)
+    return [out]
+
+
 TORCH = {
     "permute": lambda x, a: [x[0].permute(tuple(a["dims"]))],
     "transpose": lambda x, a: [x[0].transpose(a["dim0"], a["dim1"])],
@@ -48,5 +58,5 @@ TORCH = {
     "gather": lambda x, a: [torch.gather(x[0], a["dim"], x[1].long())],
     "scatterAdd": _scatter_add,
     "embedding": lambda x, a: [F.embedding(x[0].long(), x[1], padding_idx=None if a["paddingIdx"] < 0 else a["paddingIdx"])],
-    "embeddingBackward": lambda x, a: [torch.ops.aten.embedding_dense_backward(x[0], x[1].long(), a["numWeights"], a["paddingIdx"], False)],
+    "embeddingBackward": _embedding_backward,
 }

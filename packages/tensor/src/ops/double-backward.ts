@@ -1,4 +1,4 @@
-// Note [double backward by composition]: several ops (crossEntropy, layerNorm, batchNorm) take
+// Note [double backward by composition]: several ops (crossEntropy, binaryCrossEntropy, layerNorm, batchNorm) take
 // their gradient from a fused backward op, which has no gradient of its own; a graph of the
 // gradients (Note [create graph] in autograd/grad-mode.ts) through them was refused. Their rules
 // keep the fused op when no graph is made (the fast path, and the only one a plain backward

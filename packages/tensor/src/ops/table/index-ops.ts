@@ -9,7 +9,9 @@ import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { ALL, defineOp, FLOAT, INDEX, NUMERIC, type TensorMeta } from '../declare.js';
 import { zeros } from './creation.js';
-import { pad } from './shape.js';
+import { pad, unsqueeze } from './shape.js';
+import { where } from './binary.js';
+import { eq } from './compare.js';
 
 // ---- indexSelect ----
 
@@ -274,7 +276,12 @@ export const embeddingBackwardOp = defineOp<{ numWeights: number; paddingIdx: nu
     return [{ shape: [a.numWeights, width], dtype: g.dtype }];
   },
   backends: ['cpu', 'cuda'],
-  // Not differentiable again: double backward through embedding is not supported.
+  // Linear in grad: its gradient looks gg's rows up again, none for the padding row.
+  saves: { inputs: [1] },
+  grad: ({ grads: [gg], inputs: [, indices], attrs }) => {
+    const rows = embedding(indices!, gg!);
+    return [attrs.paddingIdx < 0 ? rows : where(unsqueeze(eq(indices!, attrs.paddingIdx), -1), 0, rows), null];
+  },
   test: {
     samples: [
       { name: 'repeated', inputs: [{ shape: [5, 3] }, { shape: [5], dtype: 'int64', fill: [1, 3, 3, 0, 3] }], attrs: { numWeights: 5 } },

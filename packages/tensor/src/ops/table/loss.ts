@@ -16,7 +16,7 @@ import { sum } from './reduce.js';
 import { expand, reshape } from './shape.js';
 import { maskedFill } from './composed-ops.js';
 import { logSoftmax } from './softmax.js';
-import { neg } from './unary.js';
+import { clamp, log, neg } from './unary.js';
 import { sigmoid, softplus } from './activation.js';
 import { isCreatingGraph } from '../../autograd/grad-mode.js';
 import { gradByComposition } from '../double-backward.js';
@@ -230,6 +230,18 @@ function crossEntropyComposed(x: Tensor, t: Tensor, w: Tensor, a: CrossEntropyAt
     reduced = div(sum(smooth), divisor);
   }
   return add(mul(nll, 1 - eps), mul(reduced, eps / C));
+}
+
+/**
+ * binaryCrossEntropy as differentiable ops, PyTorch's formula: −w·(t·log x + (1 − t)·log(1 − x))
+ * with each log clamped at −100 (Note [double backward by composition]).
+ */
+function binaryCrossEntropyComposed(x: Tensor, t: Tensor, w: Tensor, reduction: Reduction): Tensor {
+  const logOf = (v: Tensor) => clamp(log(v), -100);
+  let loss = neg(add(mul(t, logOf(x)), mul(sub(1, t), logOf(sub(1, x)))));
+  if (w.numel > 0) loss = mul(loss, w);
+  if (reduction === 'none') return loss;
+  return reduction === 'sum' ? sum(loss) : div(sum(loss), numelOf(x.shape));
 }
 
 /** The loss shape of a crossEntropy sample (to size the grad input of its backward samples). */
@@ -522,6 +534,8 @@ export const binaryCrossEntropyOp = defineOp<RedAttrs>({
   backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1, 2] },
   grad: ({ grads: [g], inputs: [x, t, w], attrs, needsGrad }) => {
+    // binaryCrossEntropyBackward has no gradient of its own (Note [double backward by composition]).
+    if (isCreatingGraph()) return gradByComposition([x, t, w], [needsGrad[0], needsGrad[1], false], ([xs, ts]) => binaryCrossEntropyComposed(xs!, ts!, w!, attrs.reduction), g!);
     const [gx, gt] = apply(binaryCrossEntropyBackwardOp, [g!, x!, t!, w!], { ...attrs, targetGrad: needsGrad[1] });
     return [gx, needsGrad[1] ? gt : null, null];
   },

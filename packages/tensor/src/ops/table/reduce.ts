@@ -9,9 +9,11 @@ import { apply } from '../apply.js';
 import { ALL, defineOp, FLOAT, NUMERIC, type BadSample, type Sample } from '../declare.js';
 import { add, div, mul, sub, where } from './binary.js';
 import { exp } from './unary.js';
-import { eq } from './compare.js';
+import { eq, logicalAnd, logicalOr, ne } from './compare.js';
+import { gather } from './index-ops.js';
 import { isCreatingGraph } from '../../autograd/grad-mode.js';
-import { expand, reshape } from './shape.js';
+import { expand, reshape, unsqueeze } from './shape.js';
+import { cast } from './cast.js';
 
 export interface ReduceOptions {
   /** Dimensions to reduce; all when omitted. */
@@ -478,6 +480,15 @@ export const valueSelectingReductionBackwardOp = defineOp<{ dim: number; sizes: 
     return [{ shape: [...a.sizes], dtype: 'float32' }];
   },
   backends: ['cpu', 'cuda'],
+  // Linear in grad: its own gradient reads gg back at the selected positions (second derivatives
+  // through max/min over a dim).
+  saves: { inputs: [1] },
+  grad: ({ grads: [gg], inputs: [, indices], attrs }) => {
+    if (attrs.sizes.length === 0) return [gg!];
+    const d = normDim('valueSelectingReductionBackward', attrs.dim, attrs.sizes.length);
+    const picked = gather(gg!, d, attrs.keepdim ? indices! : unsqueeze(indices!, d));
+    return [attrs.keepdim ? picked : reshape(picked, indices!.shape), null];
+  },
   test: {
     samples: [
       { name: 'middle', inputs: [{ shape: [2, 4] }, { shape: [2, 4], dtype: 'int64', fill: 'int:0:3' }], attrs: { dim: 1, sizes: [2, 3, 4] } },
@@ -518,10 +529,17 @@ export const evenlyDistributeBackwardOp = defineOp({
     return [{ shape: [...x.shape], dtype: 'float32' }];
   },
   backends: ['cpu', 'cuda'],
+  // Linear in grad: its gradient is the mean of gg over the elements that shared it.
+  saves: { inputs: [1, 2] },
+  grad: ({ grads: [gg], inputs: [, x, v], inputMeta: [g] }) => {
+    const hit = cast(logicalOr(eq(x!, v!), logicalAnd(ne(x!, x!), ne(v!, v!))), 'float32');
+    return [reshape(div(sum(mul(gg!, hit)), sum(hit)), g.shape), null, null];
+  },
   test: {
     samples: [
-      { name: 'ties', inputs: [{ shape: [] }, { shape: [2, 3], fill: [1, 3, 3, 0, 2, 3] }, { shape: [], fill: [3] }] },
-      { name: 'single', inputs: [{ shape: [] }, { shape: [4], fill: [1, -2, 0.5, 0] }, { shape: [], fill: [-2] }] },
+      // input and value choose where the gradient goes: no gradient of their own.
+      { name: 'ties', inputs: [{ shape: [] }, { shape: [2, 3], fill: [1, 3, 3, 0, 2, 3], noGrad: true }, { shape: [], fill: [3], noGrad: true }] },
+      { name: 'single', inputs: [{ shape: [] }, { shape: [4], fill: [1, -2, 0.5, 0], noGrad: true }, { shape: [], fill: [-2], noGrad: true }] },
     ],
     bad: [{ name: 'grad not scalar', inputs: [{ shape: [2] }, { shape: [2] }, { shape: [] }], error: 'ShapeError', message: /evenlyDistributeBackward: grad must have one element, got shape \[2\]/ }],
   },
