@@ -1,17 +1,109 @@
 import { ValueError, type Tensor } from '@nutshell/tensor';
-import { Module } from './module.js';
+import { AFTER_DELETE, Module } from './module.js';
+
+// Sequential and ModuleList name their modules "0", "1", … and keep the numbers contiguous, as
+// PyTorch does: `delete seq[1]` (PyTorch's `del seq[1]`), pop and insert renumber the rest, so
+// push never lands on a name still in use and the state-dict keys stay those of the same model
+// built in PyTorch.
+
+const INDEX_KEY = /^(0|[1-9][0-9]*)$/;
+let renumbering = false;
+
+/** The list operations Sequential and ModuleList share (PyTorch's append, extend, insert, pop, slicing). */
+abstract class IndexedModules extends Module {
+  /** The number of modules. */
+  get length(): number {
+    return [...this.children()].length;
+  }
+  /** The module at index i (negative counts from the end; undefined past either end, as Array's at). */
+  at(i: number): Module {
+    return [...this.children()][i < 0 ? i + this.length : i];
+  }
+  /** Appends a module under the next index, as PyTorch's append. */
+  push(m: Module): this {
+    checkModule(`${this.constructor.name}.push`, m);
+    (this as unknown as Record<string, Module>)[String(this.length)] = m;
+    return this;
+  }
+  /** PyTorch's name for push. */
+  append(m: Module): this {
+    return this.push(m);
+  }
+  /** Appends each module in order. */
+  extend(modules: Iterable<Module>): this {
+    for (const m of modules) this.push(m);
+    return this;
+  }
+  /** Puts m before the module at index (negative counts from the end; length appends), renumbering those after it. */
+  insert(index: number, m: Module): this {
+    const name = `${this.constructor.name}.insert`;
+    checkModule(name, m);
+    const modules = this.numbered(name);
+    const n = modules.length;
+    if (!Number.isInteger(index) || index < -n || index > n) throw new ValueError(`${name}: index expected an integer from ${-n} to ${n}, got ${index}`);
+    const at = index < 0 ? index + n : index;
+    modules.splice(at, 0, m);
+    this.renumber(modules);
+    return this;
+  }
+  /** Removes and returns the module at index (default: the last), renumbering those after it. */
+  pop(index = -1): Module {
+    const name = `${this.constructor.name}.pop`;
+    const entries = [...this.namedChildren()];
+    const n = entries.length;
+    if (!Number.isInteger(index) || index < -n || index >= n) throw new ValueError(`${name}: index expected an integer from ${-n} to ${n - 1}, got ${index}`);
+    const at = index < 0 ? index + n : index;
+    delete (this as unknown as Record<string, Module>)[entries[at][0]]; // renumbers (Note above)
+    return entries[at][1];
+  }
+  /** A new container of the same kind holding modules [start, end) (PyTorch's seq[a:b]); the modules are shared, not copied. */
+  slice(start?: number, end?: number): this {
+    return this.sameKind([...this.children()].slice(start, end));
+  }
+  [Symbol.iterator](): Iterator<Module> {
+    return this.children();
+  }
+
+  protected abstract sameKind(modules: Module[]): this;
+
+  /** Called by the registration guard after `delete container[key]`: closes the gap. */
+  [AFTER_DELETE](key: string): void {
+    if (renumbering || !INDEX_KEY.test(key)) return;
+    this.renumber([...this.namedChildren()].filter(([k]) => INDEX_KEY.test(k)).map(([, m]) => m));
+  }
+
+  private renumber(modules: Module[]): void {
+    const self = this as unknown as Record<string, Module>;
+    renumbering = true;
+    try {
+      for (const [k] of [...this.namedChildren()]) if (INDEX_KEY.test(k)) delete self[k];
+      modules.forEach((m, i) => (self[String(i)] = m));
+    } finally {
+      renumbering = false;
+    }
+  }
+  private numbered(name: string): Module[] {
+    const entries = [...this.namedChildren()];
+    const named = entries.filter(([k]) => !INDEX_KEY.test(k)).map(([k]) => k);
+    if (named.length) throw new ValueError(`${name}: works on numbered modules, but these have names (${named.join(', ')}); build a new ${this.constructor.name} instead`);
+    return entries.map(([, m]) => m);
+  }
+}
 
 /**
  * Modules applied in order; children are named "0", "1", … as in PyTorch, or by the keys of one
  * record given instead (PyTorch's Sequential(OrderedDict(...))).
  */
-export class Sequential extends Module {
+export class Sequential extends IndexedModules {
   constructor(...modules: Module[] | [Record<string, Module>]) {
     super();
     const first = modules[0] as unknown;
     if (modules.length === 1 && first !== null && typeof first === 'object' && !(first instanceof Module) && !Array.isArray(first)) {
       for (const [k, m] of Object.entries(first as Record<string, Module>)) {
         if (!(m instanceof Module)) throw new ValueError(`Sequential: entry '${k}' expected a Module, got ${describe(m)}`);
+        // JavaScript lists integer-like keys before all others, whatever order they were written
+        // in, so such a key would silently change the order the modules run in.
+        if (INDEX_KEY.test(k)) throw new ValueError(`Sequential: entry '${k}' has an integer-like name, which JavaScript orders before the other names (the modules would run out of order); name it (e.g. 'layer${k}') or pass the modules positionally`);
         checkChildName('Sequential', this, k);
         (this as unknown as Record<string, Module>)[k] = m;
       }
@@ -22,24 +114,8 @@ export class Sequential extends Module {
       (this as unknown as Record<string, Module>)[String(i)] = m;
     });
   }
-  get length(): number {
-    return [...this.children()].length;
-  }
-  at(i: number): Module {
-    return [...this.children()][i < 0 ? i + this.length : i];
-  }
-  /** Appends a module under the next index, as PyTorch's append. */
-  push(m: Module): this {
-    if (!(m instanceof Module)) throw new ValueError(`Sequential.push: expected a Module, got ${describe(m)}`);
-    (this as unknown as Record<string, Module>)[String(this.length)] = m;
-    return this;
-  }
-  /** PyTorch's name for push. */
-  append(m: Module): this {
-    return this.push(m);
-  }
-  [Symbol.iterator](): Iterator<Module> {
-    return this.children();
+  protected sameKind(modules: Module[]): this {
+    return new Sequential(...modules) as this;
   }
   /** Each module's output is the next one's input; typed for tensors, so model.forward(x) is a Tensor. */
   forward(x: Tensor): Tensor {
@@ -49,8 +125,12 @@ export class Sequential extends Module {
   }
 }
 
+function checkModule(name: string, m: unknown): void {
+  if (!(m instanceof Module)) throw new ValueError(`${name}: expected a Module, got ${describe(m)}`);
+}
+
 function describe(m: unknown): string {
-  return m === null ? 'null' : typeof m === 'object' ? ((m as object).constructor?.name ?? 'an object') : JSON.stringify(m);
+  return m === null ? 'null' : typeof m === 'object' ? ((m as object).constructor?.name ?? 'an object') : typeof m === 'function' ? `the function ${m.name || '(anonymous)'}` : JSON.stringify(m);
 }
 
 /**
@@ -65,27 +145,13 @@ function checkChildName(owner: string, parent: Module, key: string): void {
 }
 
 /** A list of modules whose parameters are registered ("0", "1", …); it has no forward of its own. */
-export class ModuleList extends Module {
-  constructor(modules: Module[] = []) {
+export class ModuleList extends IndexedModules {
+  constructor(modules: Iterable<Module> = []) {
     super();
-    for (const m of modules) this.push(m);
+    this.extend(modules);
   }
-  get length(): number {
-    return [...this.children()].length;
-  }
-  push(m: Module): this {
-    (this as unknown as Record<string, Module>)[String(this.length)] = m;
-    return this;
-  }
-  /** PyTorch's name for push. */
-  append(m: Module): this {
-    return this.push(m);
-  }
-  at(i: number): Module {
-    return [...this.children()][i < 0 ? i + this.length : i];
-  }
-  [Symbol.iterator](): Iterator<Module> {
-    return this.children();
+  protected sameKind(modules: Module[]): this {
+    return new ModuleList(modules) as this;
   }
   forward(): never {
     throw new Error('ModuleList has no forward: iterate over it');

@@ -23,9 +23,23 @@ const registrationGuard: ProxyHandler<Module> = {
           `wrap it, this.${String(key)} = Parameter(t), or copy values in with noGrad(() => copyInto(this.${String(key)}, t))`,
       );
     }
+    // The same slip for a submodule (a function, `relu`, where `new ReLU()` was meant) would drop
+    // the layer from forward without a word. null or undefined removes it, as PyTorch's None.
+    if (old instanceof Module && value !== null && value !== undefined && !(value instanceof Module)) {
+      const what = typeof value === 'function' ? `the function ${value.name || '(anonymous)'}` : isTensor(value) ? 'a Tensor' : typeof value;
+      throw new ValueError(`${target.constructor.name}: cannot assign ${what} as submodule '${String(key)}' (a Module, or null to remove it, expected)`);
+    }
     return Reflect.set(target, key, value, receiver);
   },
+  deleteProperty(target, key) {
+    const deleted = Reflect.deleteProperty(target, key);
+    if (deleted && typeof key === 'string') (target as unknown as { [AFTER_DELETE]?: (key: string) => void })[AFTER_DELETE]?.(key);
+    return deleted;
+  },
 };
+
+/** A container's reaction to `delete module[key]` (Sequential and ModuleList renumber). */
+export const AFTER_DELETE = Symbol('nutshell.afterDelete');
 
 /** Module.clone's walk: modules and tensors copied once each (ties kept), containers rebuilt. */
 function deepCopy(value: unknown, copies: Map<unknown, unknown>): unknown {
@@ -254,18 +268,25 @@ export abstract class Module {
   *children(): Generator<Module> {
     for (const [, m] of this.namedChildren()) yield m;
   }
-  *namedModules(prefix = ''): Generator<[string, Module]> {
+  /**
+   * This module and every submodule, by path. A module registered under two names is listed (and
+   * walked into) once, at its first name, as PyTorch's named_modules; `removeDuplicate: false`
+   * lists every name.
+   */
+  *namedModules(prefix = '', removeDuplicate = true): Generator<[string, Module]> {
+    yield* this.walkModules(prefix, removeDuplicate ? new Set<Module>() : null);
+  }
+  private *walkModules(prefix: string, seen: Set<Module> | null): Generator<[string, Module]> {
+    if (seen) {
+      if (seen.has(this)) return;
+      seen.add(this);
+    }
     yield [prefix, this];
-    for (const [k, m] of this.namedChildren()) yield* m.namedModules(prefix ? `${prefix}.${k}` : k);
+    for (const [k, m] of this.namedChildren()) yield* m.walkModules(prefix ? `${prefix}.${k}` : k, seen);
   }
   /** Every module of the tree once, this one first (a module registered under two names too, as PyTorch's modules()). */
   *modules(): Generator<Module> {
-    const seen = new Set<Module>();
-    for (const [, m] of this.namedModules()) {
-      if (seen.has(m)) continue;
-      seen.add(m);
-      yield m;
-    }
+    for (const [, m] of this.namedModules()) yield m;
   }
 
   /** This module's own parameters (not its children's), in definition order. */
@@ -301,7 +322,14 @@ export abstract class Module {
     for (const [, p] of this.namedParameters('', recurse)) yield p;
   }
   *namedBuffers(prefix = '', recurse = true): Generator<[string, Tensor]> {
-    for (const [path, m] of this.walk('namedBuffers', prefix, recurse)) for (const [k, b] of m.ownBuffers()) yield [path ? `${path}.${k}` : k, b];
+    const seen = new Set<Tensor>();
+    for (const [path, m] of this.walk('namedBuffers', prefix, recurse)) {
+      for (const [k, b] of m.ownBuffers()) {
+        if (seen.has(b)) continue; // a shared module's buffers are listed once, as in PyTorch
+        seen.add(b);
+        yield [path ? `${path}.${k}` : k, b];
+      }
+    }
   }
   *buffers(recurse = true): Generator<Tensor> {
     for (const [, b] of this.namedBuffers('', recurse)) yield b;
@@ -348,7 +376,8 @@ export abstract class Module {
   /** Parameters then buffers of every module, keyed like PyTorch (`conv1.weight`, `bn.running_mean`). */
   stateDict(): Map<string, Tensor> {
     const out = new Map<string, Tensor>();
-    for (const [path, m] of this.namedModules()) {
+    // Every name of a shared module has its keys, as in PyTorch's state_dict.
+    for (const [path, m] of this.namedModules('', false)) {
       for (const [k, p] of m.ownParameters()) out.set(path ? `${path}.${k}` : k, p);
       for (const [k, b] of m.ownBuffers()) if (!m._transientBuffers.has(k)) out.set(path ? `${path}.${k}` : k, b);
     }
@@ -372,7 +401,7 @@ export abstract class Module {
     const given = state instanceof Map ? state : new Map(Object.entries(state));
     const own = this.stateDict();
     const optional = new Set<string>();
-    for (const [path, m] of this.namedModules()) for (const k of m.optionalStateKeys()) optional.add(path ? `${path}.${k}` : k);
+    for (const [path, m] of this.namedModules('', false)) for (const k of m.optionalStateKeys()) optional.add(path ? `${path}.${k}` : k);
     const missingKeys = [...own.keys()].filter((k) => !given.has(k) && !optional.has(k));
     const unexpectedKeys = [...given.keys()].filter((k) => !own.has(k));
     if ((options.strict ?? true) && (missingKeys.length || unexpectedKeys.length)) {

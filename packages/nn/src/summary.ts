@@ -45,12 +45,9 @@ export function summary(model: Module, input: SummaryInput, options: { dtypes?: 
   checkOptions('summary', options, ['dtypes']);
   const layers: LayerSummary[] = [];
   const handles: RemovableHandle[] = [];
-  const seen = new Set<Module>();
   const modes = [...model.modules()].map((m) => [m, m.training] as const);
   try {
-    for (const [name, m] of model.namedModules()) {
-      if (seen.has(m)) continue; // a module registered under a second name
-      seen.add(m);
+    for (const [name, m] of model.namedModules()) { // a module registered under two names comes once
       const own = [...m.namedParameters()].filter(([k]) => !k.includes('.')).reduce((n, [, p]) => n + p.numel, 0);
       // The model itself has a row only for parameters of its own (a positional embedding, say),
       // which would otherwise count in the total without appearing anywhere.

@@ -161,6 +161,18 @@ describe('where nutshell departs from PyTorch on purpose', () => {
 });
 
 describe('behaviour', () => {
+  it('crossEntropy and nllLoss take uint8 class labels (IDX bytes as read), as PyTorch’s nll_loss does', () => {
+    scope(() => {
+      const x = tensor([[0.3, -1.2, 0.8], [1.5, 0.1, -0.4]], { requiresGrad: true });
+      const bytes = tensor([2, 0], { dtype: 'uint8' });
+      const longs = tensor([2, 0], { dtype: 'int64' });
+      expectClose(nums(T.crossEntropy(x, bytes)), nums(T.crossEntropy(x, longs)), 0, 0);
+      expectClose(nums(T.nllLoss(T.logSoftmax(x, 1), bytes, { reduction: 'none' })), nums(T.nllLoss(T.logSoftmax(x, 1), longs, { reduction: 'none' })), 0, 0);
+      T.crossEntropy(x, bytes).backward();
+      expect(x.grad!.shape).toEqual([2, 3]);
+    });
+  });
+
   it('defaults are PyTorch’s: reduction mean, margins, eps, p', () => {
     scope(() => {
       const x = tensor([[0.3, -1.2, 0.8], [1.5, 0.1, -0.4]]);

@@ -58,6 +58,21 @@ export function huberLoss(input: Tensor, target: Tensor, options: HuberOptions =
   return scope(() => reduceLoss(quadraticThenLinear(input, target, delta, true), reduction));
 }
 
+/** The code of klDiv's warning about reduction 'mean', for `process.on('warning')` filters and --disable-warning. */
+export const KL_DIV_MEAN_WARNING = 'NUTSHELL_KL_DIV_MEAN';
+let warnedKlDivMean = false;
+
+// PyTorch's warning, once per process: 'mean' (the default) divides by the number of classes too,
+// so a distillation loss copied without reduction: 'batchmean' is C times too small.
+function warnKlDivMean(): void {
+  if (warnedKlDivMean) return;
+  warnedKlDivMean = true;
+  process.emitWarning(
+    "klDiv: reduction 'mean' divides the total loss by both the batch size and the support size; 'batchmean' divides only by the batch size, and aligns with the KL divergence's definition",
+    { code: KL_DIV_MEAN_WARNING },
+  );
+}
+
 export interface KlDivOptions {
   /** 'mean' (default: over every element, as PyTorch), 'batchmean' (sum / batch size: the true KL), 'sum', 'none'. */
   reduction?: 'mean' | 'batchmean' | 'sum' | 'none';
@@ -73,6 +88,7 @@ export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {})
   checkOptions('klDiv', options, ['reduction', 'logTarget']);
   pair('klDiv', input, target);
   const reduction = reductionOf<Reduction | 'batchmean'>('klDiv', options.reduction, ['none', 'mean', 'batchmean', 'sum']);
+  if (reduction === 'mean') warnKlDivMean();
   return scope(() => {
     const pointwise = options.logTarget
       ? mul(exp(target), sub(target, input))

@@ -10,6 +10,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { defineOp, FLOAT, type BadSample, type OpDecl, type Sample, type SampleInput, type TensorMeta } from '../declare.js';
 import { add, div, mul, sub } from './binary.js';
+import { cast } from './cast.js';
 import { eq } from './compare.js';
 import { full, onesLike, zerosLike } from './creation.js';
 import { sum } from './reduce.js';
@@ -302,7 +303,7 @@ export interface CrossEntropyOptions extends LossOptions {
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkOptions('crossEntropy', options, ['weight', 'reduction', 'ignoreIndex', 'labelSmoothing']);
   const { weight, reduction = 'mean', ignoreIndex = -100, labelSmoothing = 0 } = options;
-  return scope(() => apply(crossEntropyOp, [input, target, weight ?? noWeight(input)], { reduction, ignoreIndex, labelSmoothing })[0]);
+  return scope(() => apply(crossEntropyOp, [input, classIndices(target), weight ?? noWeight(input)], { reduction, ignoreIndex, labelSmoothing })[0]);
 }
 
 // ---- nllLoss ----
@@ -382,7 +383,12 @@ export interface NllLossOptions extends LossOptions {
 export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
   checkOptions('nllLoss', options, ['weight', 'reduction', 'ignoreIndex']);
   const { weight, reduction = 'mean', ignoreIndex = -100 } = options;
-  return scope(() => apply(nllLossOp, [input, target, weight ?? noWeight(input)], { reduction, ignoreIndex })[0]);
+  return scope(() => apply(nllLossOp, [input, classIndices(target), weight ?? noWeight(input)], { reduction, ignoreIndex })[0]);
+}
+
+/** Class indices as the kernels take them: PyTorch's nll_loss also takes uint8 labels (IDX bytes as read), widened here. */
+function classIndices(target: Tensor): Tensor {
+  return (target as Tensor | null)?.isTensor && target.dtype === 'uint8' ? cast(target, 'int64') : target;
 }
 
 // ---- mseLoss, l1Loss ----
