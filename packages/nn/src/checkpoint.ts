@@ -3,7 +3,7 @@
 // leaves the previous file intact.
 import { readFile } from 'node:fs/promises';
 import {
-  DataError, checkSafetensorsMetadata, decodeSafetensors, encodeSafetensors, isTensor, readSafetensorsFile, readTogether, tensor, trackSave, writeFileAtomic,
+  DataError, ValueError, checkOptions, checkSafetensorsMetadata, decodeSafetensors, encodeSafetensors, isTensor, readSafetensorsFile, readTogether, tensor, trackSave, writeFileAtomic,
   type DeviceLike, type RawTensor, type SafetensorsFile, type Tensor,
 } from '@nutshell/tensor';
 import { Module } from './module.js';
@@ -29,17 +29,32 @@ function notATensor(name: string, v: unknown): string {
   return `save: '${name}' expected a tensor, got ${got}`;
 }
 
+export interface SaveOptions {
+  /**
+   * Store the float32 tensors as 'float16' (PyTorch's .half()) or 'bfloat16', rounded to nearest
+   * even: half the file, for serving or sharing; loading widens them back to float32 (exactly).
+   * Integer tensors (BatchNorm's num_batches_tracked) stay as they are. Default: float32.
+   */
+  dtype?: 'float32' | 'float16' | 'bfloat16';
+}
+
+const STORED_AS = { float32: undefined, float16: 'F16', bfloat16: 'BF16' } as const;
+
 /**
  * Saves a state dict (a Map, a plain object of tensors, or a module's) as safetensors, creating
  * the folder if needed. The values are those at the call, all of them (readTogether: training
  * that goes on meanwhile does not reach the file); they are read without blocking the event loop,
  * so await it: a process that exits first writes nothing (and says so, Note [pending saves]).
  */
-export function save(state: StateDict | Record<string, Tensor> | Module, path: string, metadata: Record<string, string> = {}): Promise<void> {
-  return trackSave(String(path), () => saveNow(state, path, metadata));
+export function save(state: StateDict | Record<string, Tensor> | Module, path: string, metadata: Record<string, string> = {}, options: SaveOptions = {}): Promise<void> {
+  return trackSave(String(path), () => saveNow(state, path, metadata, options));
 }
 
-async function saveNow(state: StateDict | Record<string, Tensor> | Module, path: string, metadata: Record<string, string>): Promise<void> {
+async function saveNow(state: StateDict | Record<string, Tensor> | Module, path: string, metadata: Record<string, string>, options: SaveOptions): Promise<void> {
+  checkOptions('save', options, ['dtype']);
+  const dtype = options.dtype ?? 'float32';
+  if (!Object.hasOwn(STORED_AS, dtype)) throw new ValueError(`save: dtype expected 'float32', 'float16' or 'bfloat16', got ${JSON.stringify(dtype)}`);
+  const storedAs = STORED_AS[dtype];
   const dict: Iterable<[string, Tensor]> =
     state instanceof Module ? state.stateDict() : state instanceof Map ? state : typeof state === 'object' && state !== null ? Object.entries(state) : [];
   if (!(state instanceof Module) && !(state instanceof Map) && (typeof state !== 'object' || state === null)) {
@@ -52,7 +67,10 @@ async function saveNow(state: StateDict | Record<string, Tensor> | Module, path:
     if (t.isDisposed) throw new DataError(`save: tensor '${name}' has been disposed`);
   }
   const values = await readTogether(named.map(([, t]) => t));
-  const entries: [string, RawTensor][] = named.map(([name, t], i) => [name, { dtype: t.dtype, shape: [...t.shape], data: values[i] }]);
+  const entries: [string, RawTensor][] = named.map(([name, t], i) => [
+    name,
+    { dtype: t.dtype, shape: [...t.shape], data: values[i], ...(storedAs && t.dtype === 'float32' ? { storedAs } : {}) },
+  ]);
   writeFileAtomic(path, encodeSafetensors(entries, { format: 'pt', ...metadata }));
 }
 

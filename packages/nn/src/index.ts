@@ -71,7 +71,7 @@ export const { padSequence, packPaddedSequence, padPackedSequence, packSequence 
   padPackedSequence: sequences.padPackedSequence,
   packSequence: sequences.packSequence,
 });
-export { type StateDict } from './checkpoint.js';
+export { type StateDict, type SaveOptions } from './checkpoint.js';
 export { type SpectralNormOptions } from './spectral-norm.js';
 import * as spectral from './spectral-norm.js';
 export const { spectralNorm, removeSpectralNorm } = guardAll({ spectralNorm: spectral.spectralNorm, removeSpectralNorm: spectral.removeSpectralNorm });

@@ -240,3 +240,51 @@ describe('safetensors checkpoints', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp')).length).toBeLessThanOrEqual(1);
   });
 });
+
+describe('saving in half precision (found by a user trial: a student could not be shipped as float16)', () => {
+  // Values and the bits PyTorch gives them: torch.tensor(values).half() / .bfloat16(), viewed as int16
+  // (ties to even, overflow to inf, subnormals, values too small for either).
+  const values = [1 / 3, 0.1, -2.5, 65504, 65519, 65520, 1e-8, 6e-8, 5.960464477539063e-8, 2.98023223876953125e-8, 1.0009765625, 1.00048828125, 1.00146484375, Infinity, -Infinity, -0, 3e38, 1.00390625, 1.005859375, 1e-40];
+  const torchHalf = [13653, 11878, 49408, 31743, 31743, 31744, 0, 1, 1, 0, 15361, 15360, 15362, 31744, 64512, 32768, 31744, 15364, 15366, 0];
+  const torchBf16 = [16043, 15821, 49184, 18304, 18304, 18304, 12844, 13185, 13184, 13056, 16256, 16256, 16256, 32640, 65408, 32768, 32610, 16256, 16257, 1];
+  const rawBits = (file: Buffer, name: string) => {
+    const hlen = Number(file.readBigUInt64LE(0));
+    const entry = JSON.parse(file.subarray(8, 8 + hlen).toString())[name];
+    const [begin, end] = entry.data_offsets;
+    const data = file.subarray(8 + hlen + begin, 8 + hlen + end);
+    return { dtype: entry.dtype, bits: Array.from({ length: data.length / 2 }, (_, i) => data.readUInt16LE(2 * i)) };
+  };
+
+  it("dtype 'float16' and 'bfloat16' round as PyTorch, keep integer tensors, and load back widened", async () => {
+    const dir = tmp();
+    const x = tensor(values);
+    const count = tensor([7], { dtype: 'int64' });
+    for (const [dtype, st, want] of [['float16', 'F16', torchHalf], ['bfloat16', 'BF16', torchBf16]] as const) {
+      const path = join(dir, `${dtype}.safetensors`);
+      await save({ x, count, nan: tensor([NaN]) }, path, { note: 'half' }, { dtype });
+      const file = readFileSync(path);
+      expect(rawBits(file, 'x')).toEqual({ dtype: st, bits: want });
+      expect(rawBits(file, 'count').dtype).toBe('I64');
+      const back = load(path);
+      expect(Number.isNaN(back.get('nan')!.dataSync()[0])).toBe(true);
+      expect(back.get('count')!.dataSync()).toEqual(BigInt64Array.from([7n]));
+      const decoded = decodeSafetensors(file);
+      expect(decoded.tensors.get('x')!.storedAs).toBe(st);
+      expect(decoded.metadata.note).toBe('half');
+    }
+  });
+
+  it('a model saved as float16 takes half the bytes and loads into the same model', async () => {
+    const dir = tmp();
+    const model = new Linear(64, 32);
+    await save(model, join(dir, 'f32.safetensors'));
+    await save(model, join(dir, 'f16.safetensors'), {}, { dtype: 'float16' });
+    const f32 = readFileSync(join(dir, 'f32.safetensors')).length;
+    const f16 = readFileSync(join(dir, 'f16.safetensors')).length;
+    expect(f16).toBeLessThan(f32 * 0.52);
+    const copy = new Linear(64, 32);
+    copy.loadStateDict(load(join(dir, 'f16.safetensors')));
+    expectClose(copy.weight.dataSync(), model.weight.dataSync(), 1e-3, 1e-3);
+    await expect(save(model, join(dir, 'x.safetensors'), {}, { dtype: 'half' as never })).rejects.toThrow(/^save: dtype expected 'float32', 'float16' or 'bfloat16', got "half"$/);
+  });
+});

@@ -15,8 +15,52 @@ export interface RawTensor {
   dtype: DType;
   shape: number[];
   data: AnyTypedArray;
-  /** Set when the file held another float type (F16, BF16, F64), converted to float32 on reading. */
+  /**
+   * Reading: set when the file held another float type (F16, BF16, F64), converted to float32.
+   * Writing: F16 or BF16 stores a float32 tensor in half the bytes, rounded to nearest even.
+   */
   storedAs?: 'F16' | 'BF16' | 'F64';
+}
+
+// float32 → 16-bit floats on writing, rounded to nearest even as PyTorch's .half() / .bfloat16()
+// (overflow gives ±inf, NaN stays NaN).
+const NARROWED: Record<'F16' | 'BF16', (bits: number) => number> = {
+  F16: floatBitsToHalf,
+  BF16: (x) => (((x >>> 23) & 0xff) === 0xff && x & 0x7fffff ? (x >>> 16) | 0x40 : (x + 0x7fff + ((x >>> 16) & 1)) >>> 16),
+};
+
+function floatBitsToHalf(x: number): number {
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  let shift = 13;
+  let h: number;
+  if (e <= 0) {
+    if (e < -10) return sign; // below half the smallest subnormal: ±0
+    mant |= 0x800000; // the implicit 1, shifted into a subnormal
+    shift = 14 - e;
+    h = 0;
+  } else {
+    h = e << 10;
+  }
+  const kept = mant >>> shift;
+  const rest = mant & ((1 << shift) - 1);
+  const halfway = 1 << (shift - 1);
+  h += kept;
+  if (rest > halfway || (rest === halfway && (kept & 1))) h++; // a carry into the exponent is right (up to ±inf)
+  return sign | h;
+}
+
+function narrowed(name: string, t: RawTensor): Uint16Array {
+  if (t.dtype !== 'float32') throw new ValueError(`safetensors: tensor '${name}' is ${t.dtype}; only float32 tensors can be stored as ${t.storedAs}`);
+  const bits = new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length);
+  const narrow = NARROWED[t.storedAs as 'F16' | 'BF16'];
+  const out = new Uint16Array(bits.length);
+  for (let i = 0; i < bits.length; i++) out[i] = narrow(bits[i]);
+  return out;
 }
 
 // Float types nutshell has no tensors of: read into float32 (exactly for F16 and BF16, rounded to
@@ -70,12 +114,15 @@ export function encodeSafetensors(tensors: Iterable<[string, RawTensor]>, metada
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
+  const bytes: ArrayBufferView[] = [];
   for (const [name, t] of entries) {
-    const nbytes = t.data.byteLength;
     const want = t.shape.reduce((a, b) => a * b, 1) * dtypeSize(t.dtype);
-    if (nbytes !== want) throw new DataError(`safetensors: tensor '${name}' has ${nbytes} bytes but shape [${t.shape}] ${t.dtype} needs ${want}`);
-    header[name] = { dtype: TO_ST[t.dtype], shape: t.shape, data_offsets: [offset, offset + nbytes] };
-    offset += nbytes;
+    if (t.data.byteLength !== want) throw new DataError(`safetensors: tensor '${name}' has ${t.data.byteLength} bytes but shape [${t.shape}] ${t.dtype} needs ${want}`);
+    const narrow = t.storedAs === 'F16' || t.storedAs === 'BF16';
+    const data = narrow ? narrowed(name, t) : t.data;
+    bytes.push(data);
+    header[name] = { dtype: narrow ? t.storedAs : TO_ST[t.dtype], shape: t.shape, data_offsets: [offset, offset + data.byteLength] };
+    offset += data.byteLength;
   }
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - (json.length % 8)) % 8); // keeps the data 8-byte aligned
@@ -84,9 +131,9 @@ export function encodeSafetensors(tensors: Iterable<[string, RawTensor]>, metada
   out.writeBigUInt64LE(BigInt(headerBytes.length), 0);
   headerBytes.copy(out, 8);
   let pos = 8 + headerBytes.length;
-  for (const [, t] of entries) {
-    Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).copy(out, pos);
-    pos += t.data.byteLength;
+  for (const data of bytes) {
+    Buffer.from(data.buffer, data.byteOffset, data.byteLength).copy(out, pos);
+    pos += data.byteLength;
   }
   return out;
 }
