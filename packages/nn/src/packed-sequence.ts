@@ -10,7 +10,7 @@
 // the order of the batch, so gradients and both devices come with them; with one length the call
 // is the plain one.
 import { cat, checkOptions, fmtShape, indexSelect, narrow, pad, sameShape, select, stack, tensor, transpose, where, ShapeError, Tensor, ValueError, scope } from '@nutshell/tensor';
-import { namedTuple, type NamedTuple } from './named-tuple.js';
+import { namedTuple, type NamedTuple } from '@nutshell/tensor';
 
 /** A padded batch of sequences and their lengths, as a recurrent layer's input (Note [packed sequences]). */
 export class PackedSequence {

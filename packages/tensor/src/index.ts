@@ -32,3 +32,4 @@ export { zeroGrads, type ZeroGradOptions } from './autograd/zero-grads.js';
 export { defineFunction, type FunctionContext, type FunctionSpec, type CustomFunction } from './autograd/function.js';
 export { checkpoint } from './autograd/checkpoint.js';
 export * as distributions from './distributions/index.js';
+export { namedTuple, type NamedTuple } from './named-tuple.js';

@@ -149,3 +149,24 @@ describe('ordering functions refuse bad arguments, naming function and argument'
     expect(() => sort(x, [0] as never)).toThrow(/^sort: expected a dim or an options object, got an array$/);
   });
 });
+
+describe('(values, indices) results read by position too, as PyTorch’s tuples (found by a user trial: q.max(1)[0] was undefined)', () => {
+  it('max, min, sort, topk, kthvalue and median along a dim destructure and index', () => {
+    scope(() => {
+      const q = tensor([[1, 5, 2], [7, 0, 3]]);
+      const [v, i] = q.max(1);
+      expect(Array.from(v.dataSync())).toEqual([5, 7]);
+      expect(Array.from(i.dataSync())).toEqual([1n, 0n]);
+      expect(Array.from(q.max(1)[0].dataSync())).toEqual([5, 7]); // the DQN target's q.max(1)[0]
+      expect(Array.from(q.min({ dim: 1 })[1].dataSync())).toEqual([0n, 1n]);
+      for (const r of [q.sort(1), q.topk(2), q.kthvalue(1, { dim: 1 }), q.median({ dim: 1 })]) {
+        expect(r).toHaveLength(2);
+        expect(r[0]).toBe(r.values);
+        expect(r[1]).toBe(r.indices);
+      }
+      const { values, indices } = q.max(0);
+      expect(Array.from(values.dataSync())).toEqual([7, 5, 3]);
+      expect(indices.dtype).toBe('int64');
+    });
+  });
+});

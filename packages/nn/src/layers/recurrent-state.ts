@@ -1,7 +1,7 @@
 // The state argument of the recurrent layers and LSTMCell is an object ({ h0, c0 }, { h, c }).
 // PyTorch passes a tuple or a bare tensor there; either would otherwise read as "no state" and
 // start silently from zeros, so they are refused with the form this API takes. LSTMCell's own
-// result ([h, c] that also has fields h and c, named-tuple.ts) is taken as it is, so a loop can
+// result ([h, c] that also has fields h and c, namedTuple from @nutshell/tensor) is taken as it is, so a loop can
 // hand one step's result to the next: `state = cell.forward(x, state)`.
 import { ValueError } from '@nutshell/tensor';
 

@@ -7,7 +7,7 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
 import { checkState } from './recurrent-state.js';
-import { namedTuple, type NamedTuple } from '../named-tuple.js';
+import { namedTuple, type NamedTuple } from '@nutshell/tensor';
 
 /** LSTMCell.forward's result: PyTorch's (h, c), that also reads as { h, c }. */
 export type LSTMCellResult = NamedTuple<readonly [h: Tensor, c: Tensor], { h: Tensor; c: Tensor }>;

@@ -7,7 +7,7 @@ import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
 import { checkState } from './recurrent-state.js';
 import { PackedSequence, runPacked } from '../packed-sequence.js';
-import { namedTuple, type NamedTuple } from '../named-tuple.js';
+import { namedTuple, type NamedTuple } from '@nutshell/tensor';
 import { positionalArgs } from './arg-checks.js';
 import { warnDropoutWithOneLayer } from './rnn-dropout-warning.js';
 

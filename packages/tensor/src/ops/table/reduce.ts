@@ -3,6 +3,7 @@
 // evenlyDistributeBackward for max/min over everything), PyTorch's semantics throughout.
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { checkOptions } from '../../options.js';
+import { namedTuple, type NamedTuple } from '../../named-tuple.js';
 import { normDim, normDims, numelOf, reducedShape, sameShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
@@ -381,11 +382,13 @@ function dimOptions(fn: string, arg: DimArg | undefined | null): DimOptions {
   return arg;
 }
 
-/** A value-selecting function's result along a dim: the values and their int64 indices in it. */
-export interface ValuesAndIndices {
-  values: Tensor;
-  indices: Tensor;
-}
+/**
+ * A value-selecting function's result along a dim: the values and their int64 indices in it, by
+ * name or by position as PyTorch's (values, indices) tuple: `x.max(1)[0]`, `const [v, i] = …`.
+ */
+export type ValuesAndIndices = NamedTuple<readonly [values: Tensor, indices: Tensor], { values: Tensor; indices: Tensor }>;
+
+export const valuesAndIndices = (values: Tensor, indices: Tensor): ValuesAndIndices => namedTuple([values, indices], { values, indices });
 
 function extreme(fn: string, all: typeof maxOp, byDim: typeof maxDimOp, x: Tensor, arg: DimArg | undefined): Tensor | ValuesAndIndices {
   const options = dimOptions(fn, arg);
@@ -394,7 +397,7 @@ function extreme(fn: string, all: typeof maxOp, byDim: typeof maxDimOp, x: Tenso
     return options.keepdim ? reshape(v, x.shape.map(() => 1)) : v;
   }
   const [values, indices] = apply(byDim, [x], { dim: options.dim, keepdim: options.keepdim ?? false });
-  return { values, indices };
+  return valuesAndIndices(values, indices);
 }
 
 /** Options of max/min along one dim (PyTorch's torch.max(x, dim, keepdim)). */

@@ -16,7 +16,7 @@ import { gt } from './compare.js';
 import { isnan } from './composed-ops.js';
 import { zeros } from './creation.js';
 import { gather, scatterAdd } from './index-ops.js';
-import { sum, type ValuesAndIndices } from './reduce.js';
+import { sum, valuesAndIndices, type ValuesAndIndices } from './reduce.js';
 import { narrow, reshape, squeeze } from './shape.js';
 
 // n distinct values 0.1 apart, shuffled: the gradient check's nudges never reorder them.
@@ -135,11 +135,11 @@ export function sort(x: Tensor, options?: SortOptions | number): ValuesAndIndice
     // false before true, as PyTorch sorts bools: through uint8, which the kernels sort.
     return scope(() => {
       const [values, indices] = apply(sortOp, [cast(x, 'uint8')], o);
-      return { values: cast(values, 'bool'), indices };
+      return valuesAndIndices(cast(values, 'bool'), indices);
     });
   }
   const [values, indices] = apply(sortOp, [x], o);
-  return { values, indices };
+  return valuesAndIndices(values, indices);
 }
 
 /** The indices (int64) that sort `x` along `dim` (PyTorch's argsort; stable). */
@@ -180,15 +180,15 @@ export function topk(x: Tensor, k: number, options: TopkOptions = {}): ValuesAnd
   checkOptions('topk', options, TOPK_KEYS);
   if (!Number.isInteger(k)) throw new ValueError(`topk: k expected an integer, got ${typeof k === 'number' ? k : typeof k}`);
   const [values, indices] = apply(topkOp, [x], { k, dim: options.dim ?? -1, largest: options.largest ?? true });
-  return { values, indices };
+  return valuesAndIndices(values, indices);
 }
 
 function pickAlong(x: Tensor, d: number, position: number, keepdim: boolean): ValuesAndIndices {
   return scope(() => {
     const { values, indices } = sort(x, d);
-    if (x.shape.length === 0) return { values, indices };
+    if (x.shape.length === 0) return valuesAndIndices(values, indices);
     const pick = (t: Tensor) => (keepdim ? narrow(t, d, position, 1) : squeeze(narrow(t, d, position, 1), d));
-    return { values: pick(values), indices: pick(indices) };
+    return valuesAndIndices(pick(values), pick(indices));
   });
 }
 
@@ -237,6 +237,6 @@ function medianAlong(x: Tensor, d: number, keepdim: boolean): ValuesAndIndices {
     const nans = sum(cast(isnan(x), 'int64'), { dim: d, keepdim: true });
     const at = where(gt(nans, 0), sub(n, nans), (n - 1) >> 1);
     const pick = (t: Tensor) => (keepdim ? gather(t, d, at) : squeeze(gather(t, d, at), d));
-    return { values: pick(values), indices: pick(indices) };
+    return valuesAndIndices(pick(values), pick(indices));
   });
 }

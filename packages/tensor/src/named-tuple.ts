@@ -1,5 +1,6 @@
-// Results that destructure the PyTorch way and still read by name: `const [out, [h, c]] =
-// lstm.forward(x)` as well as `const { output, h, c } = …`. A result is an array carrying named
+// Results that destructure the PyTorch way and still read by name: `const [values, indices] =
+// x.max(1)`, `x.max(1)[0]` and `const [out, [h, c]] = lstm.forward(x)` (nn) as well as
+// `const { values, indices } = …`. A result is an array carrying named
 // fields, as a RegExp match is. TypeScript types a destructured position only from a tuple type;
 // a plain object typed as a tuple (the data package's object batches iterate their fields, but
 // they are all tensors) would type-check `result.map(…)` and `result[0]` and fail when run, so
