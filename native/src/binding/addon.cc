@@ -277,12 +277,40 @@ size_t checked_nbytes(const Handle& h, const Napi::Value& v) {
   return static_cast<size_t>(n);
 }
 
+// Note [reads of finished values]: an asynchronous read waits for the stream on the thread pool,
+// and the hop there and back costs ~0.1 ms — more than a training step's `await loss.item()` or
+// a policy's action read needs when the op has long finished (a user trial: an RL action step
+// at 4× PyTorch's time). When nothing is queued ahead and the value is small, it is copied at
+// once and the promise is settled already: the event loop is not held any longer than by the
+// call itself. Bigger values still go through the thread pool, as copying them is real work.
+constexpr size_t kImmediateReadBytes = 64 * 1024;
+
+Napi::Value settled_read(Napi::Env env, const std::shared_ptr<Backend>& backend, const StoragePtr& storage, size_t n) {
+  auto deferred = Napi::Promise::Deferred::New(env);
+  auto buf = Napi::ArrayBuffer::New(env, n);
+  try {
+    if (!backend->read_if_ready(storage, buf.Data(), n)) return Napi::Value();
+    deferred.Resolve(buf);
+  } catch (const std::exception& e) {
+    auto err = Napi::Error::New(env, e.what());
+    const auto* ns = dynamic_cast<const core::Error*>(&e);
+    err.Set("nutshellKind", Napi::String::New(env, ns ? core::error_kind_name(ns->kind()) : "BackendError"));
+    deferred.Reject(err.Value());
+  }
+  return deferred.Promise();
+}
+
 // read(handle, nbytes) → Promise<ArrayBuffer>; resolves once the device's stream reaches it.
 Napi::Value Read(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Handle& h = unwrap(info[0], "read");
     size_t n = checked_nbytes(h, info[1]);
-    auto* worker = new ReadWorker(info.Env(), backend_ref(info.Env(), h.storage->device().type), h.storage, n);
+    auto backend = backend_ref(info.Env(), h.storage->device().type);
+    if (n <= kImmediateReadBytes) {
+      Napi::Value settled = settled_read(info.Env(), backend, h.storage, n);
+      if (!settled.IsEmpty()) return settled;
+    }
+    auto* worker = new ReadWorker(info.Env(), std::move(backend), h.storage, n);
     Napi::Promise p = worker->promise();
     worker->Queue();
     return p;

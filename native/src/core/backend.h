@@ -45,6 +45,10 @@ class Backend {
   // Waits until every op queued before the call has run, then copies the storage out.
   // Runs off the JS thread (a libuv worker), so it may block.
   virtual void read(const StoragePtr& src, void* dst, size_t nbytes) = 0;
+  // Copies like read() and returns true when that needs no waiting (nothing queued that could
+  // write src); false, touching nothing, otherwise. Lets an asynchronous read of a value already
+  // computed skip the thread hop (Note [reads of finished values] in binding/addon.cc).
+  virtual bool read_if_ready(const StoragePtr&, void*, size_t) { return false; }
   // Queues (or, when cheap and nothing is pending, runs at once) one op on the device's stream.
   virtual void launch(Kernel kernel, OpCall&& call) = 0;
   virtual void synchronize(int index) = 0;

@@ -176,6 +176,13 @@ class CpuBackend final : public core::Backend {
     if (nbytes) std::memcpy(dst, src->data(), nbytes);
   }
 
+  bool read_if_ready(const core::StoragePtr& src, void* dst, size_t nbytes) override {
+    if (!stream_.idle()) return false;
+    if (auto err = src->error()) err->raise();
+    if (nbytes) std::memcpy(dst, src->data(), nbytes);
+    return true;
+  }
+
   void launch(core::Kernel kernel, core::OpCall&& call) override {
     int64_t touched = 0;
     for (const auto& t : call.inputs) touched += t.numel();

@@ -118,6 +118,11 @@ void Stream::wait() {
   --waiters_;
 }
 
+bool Stream::idle() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return !busy_ && queue_.empty();
+}
+
 void Stream::loop() {
   int applied = 0;
   std::unique_lock<std::mutex> lock(mutex_);

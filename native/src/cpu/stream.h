@@ -24,6 +24,8 @@ class Stream {
   bool run_now_if_idle(const std::function<void()>& task);
   // Blocks until every task submitted before this call has finished.
   void wait();
+  // Whether nothing is queued or running (only the submitting thread can change that).
+  bool idle();
   void set_num_threads(int n) { threads_.store(n); }
   int num_threads() const { return threads_.load(); }
 

@@ -23,6 +23,38 @@ describe('creation and reading', () => {
   });
 });
 
+describe('reads of finished values (Note [reads of finished values])', () => {
+  // Settled within microtasks: no turn of the event loop, so no trip through the thread pool
+  // (a user trial's RL action step cost 4× PyTorch's on that hop).
+  const settlesInMicrotasks = async (p: Promise<unknown>) => {
+    let settled = false;
+    p.then(() => (settled = true), () => (settled = true));
+    for (let i = 0; i < 20 && !settled; i++) await Promise.resolve();
+    return settled;
+  };
+
+  it('a small value already computed settles at once, with its value or its kernel error', async () => {
+    const y = sum(mul(tensor([1, 2, 3]), 2));
+    expect(await settlesInMicrotasks(y.item())).toBe(true);
+    expect(await y.item()).toBe(12);
+    // Too large to run inline, the bad op marks its (one-element) output instead of throwing at
+    // the call; a read of a later op waits until it has run.
+    const n = 4096;
+    const bad = crossEntropy(zeros([n, 10]), tensor(Array.from({ length: n }, (_, i) => BigInt(i === 7 ? 12 : i % 10)), { dtype: 'int64' }));
+    await add(ones([512, 512]), 1).data();
+    const read = bad.data();
+    expect(await settlesInMicrotasks(read)).toBe(true);
+    await expect(read).rejects.toThrow(/out of range/);
+  });
+
+  it('a large value still goes through the thread pool, and the value is right', async () => {
+    const big = add(ones([512, 512]), 1);
+    const read = big.data();
+    expect(await settlesInMicrotasks(read)).toBe(false);
+    expect((await read)[512 * 512 - 1]).toBe(2);
+  });
+});
+
 describe('creation from JS data (found by a user trial)', () => {
   it('takes every TypedArray, in the dtype that holds its values', () => {
     scope(() => {
