@@ -36,6 +36,8 @@ export interface NativeAddon {
   run(op: number, deviceType: number, deviceIndex: number, packed: Float64Array, inputCount: number, metaLength: number, attrsLength: number, aliases?: Int32Array): number;
   release(handle: NativeHandle): void;
   share(handle: NativeHandle): NativeHandle;
+  /** Tells V8 the bytes the handle holds, for a tensor left to the garbage collector (Note [external memory]); idempotent. */
+  reportExternal(handle: NativeHandle): void;
   transfer(handle: NativeHandle, nbytes: number, deviceType: number, deviceIndex: number): NativeHandle;
   memory(deviceType: number, deviceIndex: number): NativeMemory;
   emptyCache(deviceType: number): void;

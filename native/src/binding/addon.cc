@@ -40,26 +40,39 @@ State& state() {
 // Node defers External finalizers to a later turn of the event loop: a synchronous training loop
 // would pile up millions of them (RSS grew ~8 KB per step), while disposed tensors here leave
 // nothing behind.
+//
+// Note [external memory]: V8 is told what native memory a handle holds (AdjustExternalMemory)
+// only for tensors left to the collector — those that join the FinalizationRegistry backstop
+// (reportExternal, from Tensor.registerNow) — since for them the memory is a reason to collect.
+// Told at creation, every step's activations counted as growth though scope() freed them at
+// once, and V8 ran a full collection nearly every step (10-26 ms each, up to 730 ms with a large
+// application heap in a user trial: training 2.5× slower).
 struct Handle {
   StoragePtr storage;
   int64_t reported_bytes = 0;  // what this slot told V8 it holds (AdjustExternalMemory)
+  bool reportable = false;     // a share (a view, a saved tensor) leaves its storage to the original
 };
 
 class HandleTable {
  public:
-  uint32_t add(Napi::Env env, StoragePtr storage, bool report) {
-    int64_t bytes = report ? static_cast<int64_t>(storage->nbytes()) : 0;
-    adjust(env, bytes);
+  uint32_t add(StoragePtr storage, bool reportable) {
     uint32_t id;
     if (!free_.empty()) {
       id = free_.back();
       free_.pop_back();
-      slots_[id] = Handle{std::move(storage), bytes};
+      slots_[id] = Handle{std::move(storage), 0, reportable};
     } else {
       id = static_cast<uint32_t>(slots_.size());
-      slots_.push_back(Handle{std::move(storage), bytes});
+      slots_.push_back(Handle{std::move(storage), 0, reportable});
     }
     return id;
+  }
+  // Note [external memory]: once per handle, for a tensor left to the collector.
+  void report(Napi::Env env, const Napi::Value& v) {
+    Handle& h = get(v, "reportExternal");
+    if (!h.reportable || h.reported_bytes) return;
+    h.reported_bytes = static_cast<int64_t>(h.storage->nbytes());
+    adjust(env, h.reported_bytes);
   }
   Handle& get(const Napi::Value& v, const char* what) {
     if (!v.IsNumber()) NS_THROW(value, std::string(what) + ": expected a tensor handle");
@@ -138,7 +151,7 @@ std::shared_ptr<Backend> backend_ref(Napi::Env env, DeviceType type) {
 Backend& backend_for(Napi::Env env, DeviceType type) { return *backend_ref(env, type); }
 
 Napi::Value wrap_storage(Napi::Env env, StoragePtr storage) {
-  return Napi::Number::New(env, handles(env).add(env, std::move(storage), true));
+  return Napi::Number::New(env, handles(env).add(std::move(storage), true));
 }
 
 Handle& unwrap(const Napi::Value& v, const char* what) { return handles(v.Env()).get(v, what); }
@@ -419,7 +432,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
           continue;
         }
         ref.storage = b.allocate(call.device.index, nbytes);
-        out_handles[i] = handles(env).add(env, ref.storage, true);
+        out_handles[i] = handles(env).add(ref.storage, true);
       }
       b.launch(kernel, std::move(call));
     } catch (const std::exception& e) {
@@ -444,12 +457,20 @@ Napi::Value Release(const Napi::CallbackInfo& info) {
   });
 }
 
+// reportExternal(handle): tells V8 the handle's bytes (Note [external memory]); idempotent.
+Napi::Value ReportExternal(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    handles(info.Env()).report(info.Env(), info[0]);
+    return info.Env().Undefined();
+  });
+}
+
 // share(handle) → a second handle to the same storage (views, tensors saved for backward).
 Napi::Value Share(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Handle& h = unwrap(info[0], "share");
     StoragePtr storage = h.storage;  // copy first: add() may grow the table and move h
-    return Napi::Number::New(info.Env(), handles(info.Env()).add(info.Env(), std::move(storage), false));  // bytes are reported once
+    return Napi::Number::New(info.Env(), handles(info.Env()).add(std::move(storage), false));  // bytes are reported once
   });
 }
 
@@ -548,6 +569,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("run", Napi::Function::New(env, Run));
   exports.Set("release", Napi::Function::New(env, Release));
   exports.Set("share", Napi::Function::New(env, Share));
+  exports.Set("reportExternal", Napi::Function::New(env, ReportExternal));
   exports.Set("transfer", Napi::Function::New(env, Transfer));
   exports.Set("memory", Napi::Function::New(env, Memory));
   exports.Set("emptyCache", Napi::Function::New(env, EmptyCache));

@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -20,7 +22,11 @@ namespace {
 // Note [host caching allocator]: fresh pages cost a page fault per 4 KiB (≈1,000 faults for a
 // 4 MB tensor, more than the op that fills it), so freed blocks are kept in size classes
 // (powers of two and their halfway points) and reused. What the cache holds is capped, and
-// emptyCache() returns it to the system.
+// emptyCache() returns it to the system. A block not reused within kIdleNs goes back to the
+// system too: a training step reuses its blocks every step, while a one-off peak (an eval pass
+// in one scope, a long decode) left ~1 GB cached for the rest of a run in a user trial, where
+// PyTorch's malloc had returned it. Idle blocks are looked for on allocations and frees, at most
+// every quarter of kIdleNs.
 class HostAllocator final : public core::Allocator {
  public:
   ~HostAllocator() override { empty_cache(); }
@@ -37,9 +43,10 @@ class HostAllocator final : public core::Allocator {
     size_t cls = size_class(nbytes);
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      release_idle(now_ns());
       auto it = free_.find(cls);
       if (it != free_.end() && !it->second.empty()) {
-        void* p = it->second.back();
+        void* p = it->second.back().ptr;
         it->second.pop_back();
         cached_ -= cls;
         return p;
@@ -57,31 +64,61 @@ class HostAllocator final : public core::Allocator {
 
   void deallocate(void* ptr, size_t nbytes) override {
     size_t cls = size_class(nbytes);
+    const int64_t now = now_ns();
     std::lock_guard<std::mutex> lock(mutex_);
+    release_idle(now);
     if (cached_ + cls > kCacheLimit) {
       std::free(ptr);
       stats().reserved_bytes.fetch_sub(static_cast<int64_t>(cls));
       return;
     }
-    free_[cls].push_back(ptr);
+    free_[cls].push_back({ptr, now});
     cached_ += cls;
   }
 
   void empty_cache() {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto& [cls, blocks] : free_) {
-      for (void* p : blocks) std::free(p);
+      for (const Block& b : blocks) std::free(b.ptr);
       stats().reserved_bytes.fetch_sub(static_cast<int64_t>(cls * blocks.size()));
       blocks.clear();
     }
     cached_ = 0;
   }
 
+  // How long a freed block may wait for reuse (tests shorten it through control()).
+  void set_idle_ns(int64_t ns) { idle_ns_.store(ns); }
+
  private:
+  struct Block {
+    void* ptr;
+    int64_t freed_ns;
+  };
+  static int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  }
+  // Under mutex_. Each class's blocks are in the order they were freed, oldest first.
+  void release_idle(int64_t now) {
+    const int64_t idle = idle_ns_.load();
+    if (now - last_scan_ns_ < idle / 4) return;
+    last_scan_ns_ = now;
+    for (auto& [cls, blocks] : free_) {
+      size_t old = 0;
+      while (old < blocks.size() && now - blocks[old].freed_ns > idle) std::free(blocks[old++].ptr);
+      if (!old) continue;
+      blocks.erase(blocks.begin(), blocks.begin() + static_cast<std::ptrdiff_t>(old));
+      cached_ -= cls * old;
+      stats().reserved_bytes.fetch_sub(static_cast<int64_t>(cls * old));
+    }
+  }
+
   static constexpr size_t kCacheLimit = size_t{1} << 30;
+  static constexpr int64_t kIdleNs = 5'000'000'000;
   std::mutex mutex_;
-  std::map<size_t, std::vector<void*>> free_;
+  std::map<size_t, std::vector<Block>> free_;
   size_t cached_ = 0;
+  std::atomic<int64_t> idle_ns_{kIdleNs};
+  int64_t last_scan_ns_ = 0;
 };
 
 // Note [inline tiny ops]: a thread hop costs microseconds, more than a tiny op itself. When the
@@ -215,11 +252,20 @@ class CpuBackend final : public core::Backend {
   void empty_cache() override { allocator_.empty_cache(); }
 
   // profileStart / profileStop / profileRead / profileReset: per-op kernel time (core/op_profile.h).
-  std::string control(const std::string& name, const std::string&) override {
+  std::string control(const std::string& name, const std::string& args) override {
     if (name == "profileStart") profile_.set_enabled(true);
     else if (name == "profileStop") profile_.set_enabled(false);
     else if (name == "profileReset") profile_.reset();
-    else if (name != "profileRead") NS_THROW(value, "cpu backend has no control '" + name + "' (controls: profileStart, profileStop, profileRead, profileReset)");
+    else if (name == "cacheIdleMs") {
+      // {"ms": N}: how long a freed block is kept for reuse (Note [host caching allocator]).
+      const auto at = args.find(':');
+      NS_CHECK(at != std::string::npos, value, "cacheIdleMs expects {\"ms\": N}");
+      const double ms = std::strtod(args.c_str() + at + 1, nullptr);
+      NS_CHECK(ms > 0, value, "cacheIdleMs expects a positive number of milliseconds");
+      allocator_.set_idle_ns(static_cast<int64_t>(ms * 1e6));
+      return "{}";
+    }
+    else if (name != "profileRead") NS_THROW(value, "cpu backend has no control '" + name + "' (controls: profileStart, profileStop, profileRead, profileReset, cacheIdleMs)");
     return profile_.json();
   }
 

@@ -140,6 +140,7 @@ export class Tensor {
     this._slot.bytes = this.nbytes;
     backstop.register(this, this._slot, this);
     this._backstop = Backstop.registered;
+    native().reportExternal(this._slot.handle); // Note [external memory] in binding/addon.cc
     noteRegistered(this._slot.bytes);
   }
 

@@ -121,6 +121,23 @@ describe('ops end to end', () => {
 });
 
 describe('memory', () => {
+  it('the cpu cache gives back blocks not reused for a while (Note [host caching allocator])', async () => {
+    const { addon } = await import('@nutshell/native');
+    addon().control(0, 'cacheIdleMs', '{"ms": 100}');
+    try {
+      await scope(async () => {
+        const big = add(ones([16 * 2 ** 18]), 1); // 16 MiB, cached when freed
+        await big.data();
+      });
+      const held = memory().reservedBytes;
+      await new Promise((r) => setTimeout(r, 300));
+      await add(ones([8]), 1).data(); // an allocation looks for idle blocks
+      expect(held - memory().reservedBytes).toBeGreaterThanOrEqual(16 * 2 ** 20);
+    } finally {
+      addon().control(0, 'cacheIdleMs', '{"ms": 5000}');
+    }
+  });
+
   it('scope disposes what it does not return, and memory() sees it', () => {
     const before = memory().liveTensors;
     const kept = scope(() => {
