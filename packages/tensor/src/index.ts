@@ -14,7 +14,7 @@ export { Device, getDefaultDevice, setDefaultDevice, type DeviceLike, type Devic
 export { type DType, dtypes, dtypeSize, type AnyTypedArray } from './dtype.js';
 export * from './errors.js';
 export { encodeSafetensors, decodeSafetensors, readSafetensorsFile, writeFileAtomic, checkSafetensorsMetadata, type RawTensor, type SafetensorsFile } from './io/safetensors.js';
-export { scope, keep, memory, emptyCache, resetPeakMemoryStats, setNumThreads, SCOPE_OPAQUE, type MemoryReport } from './memory.js';
+export { scope, keep, memory, emptyCache, resetPeakMemoryStats, setNumThreads, getNumThreads, SCOPE_OPAQUE, type MemoryReport } from './memory.js';
 export { readTogether } from './read-together.js';
 export { trackSave } from './io/pending-saves.js';
 export { sameShape } from './shape.js';

@@ -181,3 +181,8 @@ export function emptyCache(device: DeviceLike = 'cuda'): void {
 export function setNumThreads(n: number): void {
   native().setNumThreads(n);
 }
+
+/** The OpenMP threads this thread's cpu ops use (torch.get_num_threads). */
+export function getNumThreads(): number {
+  return Number(native().backends().cpu.facts.threads);
+}

@@ -234,8 +234,8 @@ declare module './tensor.js' {
     argmax(dim?: ops.DimArg): Tensor;
     argmin(dim?: ops.DimArg): Tensor;
     logsumexp(dims?: ops.ReduceArg): Tensor;
-    softmax(dim: number): Tensor;
-    logSoftmax(dim: number): Tensor;
+    softmax(dim: ops.SoftmaxDim): Tensor;
+    logSoftmax(dim: ops.SoftmaxDim): Tensor;
   }
 }
 proto.mean = function (options) {
@@ -808,6 +808,11 @@ for (const name of Object.getOwnPropertyNames(proto)) {
 }
 
 // x.masked_fill(…), x.grad_fn: refused, naming our spelling (Note [PyTorch spellings]).
-trapPyTorchSpellings([Tensor], { grad_fn: 'gradFn' });
+// numpy() and double() differ by more than case: the message names what to write instead.
+trapPyTorchSpellings([Tensor], {
+  grad_fn: 'gradFn',
+  numpy: 'await x.data() (a typed array) or await x.array() (nested arrays)',
+  double: 'float(): tensors compute in float32 here (there is no float64)',
+});
 // p.data.mul_(…): refused naming what to write (Note [p.data]).
 trapDataHabit(proto, ['shape', 'dtype', 'grad', 'gradFn']);

@@ -1,9 +1,26 @@
 // Note [PyTorch spellings]: snake_case names of our camelCase members are refused, naming ours;
 // assignments to them still make ordinary properties.
 import { describe, expect, it } from 'vitest';
-import { Tensor, ValueError, randn, trapPyTorchSpellings } from '../src/index.js';
+import { Tensor, ValueError, getNumThreads, logSoftmax, randn, setNumThreads, softmax, trapPyTorchSpellings } from '../src/index.js';
 
 describe('PyTorch spellings', () => {
+  it('x.numpy() and x.double() name what to write (found by user trials: a bare TypeError)', () => {
+    const x = randn([2]);
+    expect(() => (x as unknown as { numpy(): void }).numpy()).toThrow(/^Tensor\.numpy: this API spells it await x\.data\(\) \(a typed array\) or await x\.array\(\)/);
+    expect(() => (x as unknown as { double(): void }).double()).toThrow(/^Tensor\.double: this API spells it float\(\): tensors compute in float32 here/);
+  });
+
+  it("softmax and logSoftmax take PyTorch's dim keyword as { dim } too; getNumThreads reads setNumThreads", () => {
+    const x = randn([2, 3]);
+    expect(Array.from(softmax(x, { dim: 1 }).dataSync())).toEqual(Array.from(x.softmax(1).dataSync()));
+    expect(Array.from(x.logSoftmax({ dim: 0 }).dataSync())).toEqual(Array.from(logSoftmax(x, 0).dataSync()));
+    expect(() => softmax(x, { axis: 1 } as never)).toThrow(/^softmax: /);
+    const before = getNumThreads();
+    setNumThreads(2);
+    expect(getNumThreads()).toBe(2);
+    setNumThreads(before);
+  });
+
   it('x.masked_fill, x.requires_grad_, x.grad_fn, x.is_leaf name the spelling here', () => {
     const x = randn([2, 2]);
     const names = (x as unknown) as Record<string, () => unknown>;

@@ -4,6 +4,7 @@ import { ShapeError, fmtShape } from '../../errors.js';
 import { normDim, sameShape as equalShapes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
+import { checkOptions } from '../../options.js';
 import { defineOp, FLOAT, type Sample, type TensorMeta } from '../declare.js';
 import { add, mul } from './binary.js';
 import { sum } from './reduce.js';
@@ -106,14 +107,23 @@ export const logSoftmaxBackwardOp = defineOp<DimAttr>({
   test: { samples: backwardSamples, bad: [dimBad('logSoftmaxBackward', 2)] },
 });
 
+/** The dim along which softmax normalises: a number, or PyTorch's keyword as `{ dim }`. */
+export type SoftmaxDim = number | { dim: number };
+
+function softmaxDim(fn: string, dim: SoftmaxDim): number {
+  if (typeof dim !== 'object' || dim === null) return dim;
+  checkOptions(fn, dim, ['dim']);
+  return dim.dim;
+}
+
 /** exp(x) / Σ exp(x) along `dim` (computed stably). */
-export function softmax(x: Tensor, dim: number): Tensor {
-  return apply(softmaxOp, [x], { dim })[0];
+export function softmax(x: Tensor, dim: SoftmaxDim): Tensor {
+  return apply(softmaxOp, [x], { dim: softmaxDim('softmax', dim) })[0];
 }
 
 /** x − log Σ exp(x) along `dim`: log(softmax(x)), without its underflow. */
-export function logSoftmax(x: Tensor, dim: number): Tensor {
-  return apply(logSoftmaxOp, [x], { dim })[0];
+export function logSoftmax(x: Tensor, dim: SoftmaxDim): Tensor {
+  return apply(logSoftmaxOp, [x], { dim: softmaxDim('logSoftmax', dim) })[0];
 }
 
 /** Gradient of softmax's input from the gradient of its output and the output itself. */
