@@ -773,6 +773,42 @@ function clampSources(minOrOptions: ops.ClampOptions | number | Tensor | null | 
   return [minOrOptions, max, ...(o && typeof o === 'object' && !(o as unknown as Tensor).isTensor ? [o.min, o.max] : [])];
 }
 
+// ---- sequences and order statistics (ops/table/composed-sequences.ts) ----
+declare module './tensor.js' {
+  interface Tensor {
+    /** Windows of `size` along `dim`, `step` apart, as a new last dim (PyTorch's Tensor.unfold; a copy). */
+    unfold(dim: number, size: number, step: number): Tensor;
+    /** The n-th forward difference along a dim (torch.diff). */
+    diff(options?: ops.DiffOptions): Tensor;
+    /** The q-th quantiles over a dim or all elements; q's dim first when q is a list. */
+    quantile(q: number | readonly number[] | Tensor, options?: ops.QuantileOptions | number): Tensor;
+    /** quantile ignoring NaN. */
+    nanquantile(q: number | readonly number[] | Tensor, options?: ops.QuantileOptions | number): Tensor;
+    /** Sum over a dim, a list of dims, or { dim, keepdim }, NaN counted as 0. */
+    nansum(dims?: ops.ReduceArg): Tensor;
+    /** Mean of the elements that are not NaN, over a dim, a list of dims, or { dim, keepdim }. */
+    nanmean(dims?: ops.ReduceArg): Tensor;
+  }
+}
+proto.unfold = function (dim, size, step) {
+  return ops.unfold(this, dim, size, step);
+};
+proto.diff = function (options) {
+  return ops.diff(this, options);
+};
+proto.quantile = function (q, options) {
+  return ops.quantile(this, q, options);
+};
+proto.nanquantile = function (q, options) {
+  return ops.nanquantile(this, q, options);
+};
+proto.nansum = function (dims) {
+  return ops.nansum(this, dims);
+};
+proto.nanmean = function (dims) {
+  return ops.nanmean(this, dims);
+};
+
 // ---- gradient hooks (autograd/hooks.ts) ----
 declare module './tensor.js' {
   interface Tensor {

@@ -53,6 +53,7 @@ const guarded_binaryCrossEntropyWithLogits: typeof table.binaryCrossEntropyWithL
 const guarded_binaryOutputs: typeof table.binaryOutputs = guardArity('binaryOutputs', table.binaryOutputs);
 const guarded_binarySamples: typeof table.binarySamples = guardArity('binarySamples', table.binarySamples);
 const guarded_bmm: typeof table.bmm = guardArity('bmm', table.bmm);
+const guarded_bucketize: typeof table.bucketize = guardArity('bucketize', table.bucketize);
 const guarded_cast: typeof table.cast = guardArity('cast', table.cast);
 const guarded_cat: typeof table.cat = guardArity('cat', table.cat);
 const guarded_cdist: typeof table.cdist = guardArity('cdist', table.cdist);
@@ -84,6 +85,7 @@ const guarded_cumprod: typeof table.cumprod = guardArity('cumprod', table.cumpro
 const guarded_cumsum: typeof table.cumsum = guardArity('cumsum', table.cumsum);
 const guarded_diag: typeof table.diag = guardArity('diag', table.diag);
 const guarded_diagonal: typeof table.diagonal = guardArity('diagonal', table.diagonal);
+const guarded_diff: typeof table.diff = guardArity('diff', table.diff);
 const guarded_div: typeof table.div = guardArity('div', table.div);
 const guarded_dropout: typeof table.dropout = guardArity('dropout', table.dropout);
 const guarded_dropout1d: typeof table.dropout1d = guardArity('dropout1d', table.dropout1d);
@@ -193,6 +195,9 @@ const guarded_mul: typeof table.mul = guardArity('mul', table.mul);
 const guarded_multiLabelSoftMarginLoss: typeof table.multiLabelSoftMarginLoss = guardArity('multiLabelSoftMarginLoss', table.multiLabelSoftMarginLoss);
 const guarded_multiMarginLoss: typeof table.multiMarginLoss = guardArity('multiMarginLoss', table.multiMarginLoss);
 const guarded_multinomial: typeof table.multinomial = guardArity('multinomial', table.multinomial);
+const guarded_nanmean: typeof table.nanmean = guardArity('nanmean', table.nanmean);
+const guarded_nanquantile: typeof table.nanquantile = guardArity('nanquantile', table.nanquantile);
+const guarded_nansum: typeof table.nansum = guardArity('nansum', table.nansum);
 const guarded_narrow: typeof table.narrow = guardArity('narrow', table.narrow);
 const guarded_ne: typeof table.ne = guardArity('ne', table.ne);
 const guarded_neg: typeof table.neg = guardArity('neg', table.neg);
@@ -217,6 +222,7 @@ const guarded_powScalar: typeof table.powScalar = guardArity('powScalar', table.
 const guarded_prelu: typeof table.prelu = guardArity('prelu', table.prelu);
 const guarded_prod: typeof table.prod = guardArity('prod', table.prod);
 const guarded_promoted: typeof table.promoted = guardArity('promoted', table.promoted);
+const guarded_quantile: typeof table.quantile = guardArity('quantile', table.quantile);
 const guarded_rand: typeof table.rand = guardArity('rand', table.rand);
 const guarded_randLike: typeof table.randLike = guardArity('randLike', table.randLike);
 const guarded_randint: typeof table.randint = guardArity('randint', table.randint);
@@ -245,6 +251,7 @@ const guarded_sameDTypes: typeof table.sameDTypes = guardArity('sameDTypes', tab
 const guarded_scaledDotProductAttention: typeof table.scaledDotProductAttention = guardArity('scaledDotProductAttention', table.scaledDotProductAttention);
 const guarded_scatter: typeof table.scatter = guardArity('scatter', table.scatter);
 const guarded_scatterAdd: typeof table.scatterAdd = guardArity('scatterAdd', table.scatterAdd);
+const guarded_searchsorted: typeof table.searchsorted = guardArity('searchsorted', table.searchsorted);
 const guarded_seed: typeof table.seed = guardArity('seed', table.seed);
 const guarded_select: typeof table.select = guardArity('select', table.select);
 const guarded_selu: typeof table.selu = guardArity('selu', table.selu);
@@ -294,11 +301,13 @@ const guarded_trunc: typeof table.trunc = guardArity('trunc', table.trunc);
 const guarded_unarySamples: typeof table.unarySamples = guardArity('unarySamples', table.unarySamples);
 const guarded_unbind: typeof table.unbind = guardArity('unbind', table.unbind);
 const guarded_unflatten: typeof table.unflatten = guardArity('unflatten', table.unflatten);
+const guarded_unfold: typeof table.unfold = guardArity('unfold', table.unfold);
 const guarded_uniform: typeof table.uniform = guardArity('uniform', table.uniform);
 const guarded_unique: typeof table.unique = guardArity('unique', table.unique);
 const guarded_unreduce: typeof table.unreduce = guardArity('unreduce', table.unreduce);
 const guarded_unsqueeze: typeof table.unsqueeze = guardArity('unsqueeze', table.unsqueeze);
 const guarded_valueSelectingReductionBackward: typeof table.valueSelectingReductionBackward = guardArity('valueSelectingReductionBackward', table.valueSelectingReductionBackward);
+const guarded_valuesAndIndices: typeof table.valuesAndIndices = guardArity('valuesAndIndices', table.valuesAndIndices);
 const guarded_var: typeof table.var = guardArity('var', table.var);
 const guarded_variance: typeof table.variance = guardArity('variance', table.variance);
 const guarded_view: typeof table.view = guardArity('view', table.view);
@@ -357,6 +366,7 @@ export {
   guarded_binaryOutputs as binaryOutputs,
   guarded_binarySamples as binarySamples,
   guarded_bmm as bmm,
+  guarded_bucketize as bucketize,
   guarded_cast as cast,
   guarded_cat as cat,
   guarded_cdist as cdist,
@@ -388,6 +398,7 @@ export {
   guarded_cumsum as cumsum,
   guarded_diag as diag,
   guarded_diagonal as diagonal,
+  guarded_diff as diff,
   guarded_div as div,
   guarded_dropout as dropout,
   guarded_dropout1d as dropout1d,
@@ -497,6 +508,9 @@ export {
   guarded_multiLabelSoftMarginLoss as multiLabelSoftMarginLoss,
   guarded_multiMarginLoss as multiMarginLoss,
   guarded_multinomial as multinomial,
+  guarded_nanmean as nanmean,
+  guarded_nanquantile as nanquantile,
+  guarded_nansum as nansum,
   guarded_narrow as narrow,
   guarded_ne as ne,
   guarded_neg as neg,
@@ -521,6 +535,7 @@ export {
   guarded_prelu as prelu,
   guarded_prod as prod,
   guarded_promoted as promoted,
+  guarded_quantile as quantile,
   guarded_rand as rand,
   guarded_randLike as randLike,
   guarded_randint as randint,
@@ -549,6 +564,7 @@ export {
   guarded_scaledDotProductAttention as scaledDotProductAttention,
   guarded_scatter as scatter,
   guarded_scatterAdd as scatterAdd,
+  guarded_searchsorted as searchsorted,
   guarded_seed as seed,
   guarded_select as select,
   guarded_selu as selu,
@@ -598,11 +614,13 @@ export {
   guarded_unarySamples as unarySamples,
   guarded_unbind as unbind,
   guarded_unflatten as unflatten,
+  guarded_unfold as unfold,
   guarded_uniform as uniform,
   guarded_unique as unique,
   guarded_unreduce as unreduce,
   guarded_unsqueeze as unsqueeze,
   guarded_valueSelectingReductionBackward as valueSelectingReductionBackward,
+  guarded_valuesAndIndices as valuesAndIndices,
   guarded_var as var,
   guarded_variance as variance,
   guarded_view as view,

@@ -40,3 +40,4 @@ export * from './composed-dropout.js';
 export * from './composed-norm.js';
 export * from './composed-losses-more.js';
 export * from './ctc.js';
+export * from './composed-sequences.js';
