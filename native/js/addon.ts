@@ -27,6 +27,8 @@ export interface NativeAddon {
   fromBytes(deviceType: number, deviceIndex: number, bytes: ArrayBufferView): NativeHandle;
   read(handle: NativeHandle, nbytes: number): Promise<ArrayBuffer>;
   readSync(handle: NativeHandle, nbytes: number): ArrayBuffer;
+  /** The bytes at once when no queued op can still write them and they are small; undefined otherwise (Note [reads of finished values]). */
+  readIfReady(handle: NativeHandle, nbytes: number): ArrayBuffer | undefined;
   /**
    * Runs one op. `packed` holds the input handles, then the tensor metadata ([dtype, rank, dims…]
    * per input, the output count, the same per output), then the attributes; it may be longer

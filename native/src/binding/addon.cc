@@ -293,24 +293,22 @@ size_t checked_nbytes(const Handle& h, const Napi::Value& v) {
 // Note [reads of finished values]: an asynchronous read waits for the stream on the thread pool,
 // and the hop there and back costs ~0.1 ms — more than a training step's `await loss.item()` or
 // a policy's action read needs when the op has long finished (a user trial: an RL action step
-// at 4× PyTorch's time). When nothing is queued ahead and the value is small, it is copied at
-// once and the promise is settled already: the event loop is not held any longer than by the
-// call itself. Bigger values still go through the thread pool, as copying them is real work.
+// at 4× PyTorch's time). readIfReady copies a value at once when nothing is queued ahead of it,
+// and says so; the JS side decides when to ask (tensor.ts: small values, and only while the
+// event loop has turned lately — a loop of reads that never waited would never let it turn).
 constexpr size_t kImmediateReadBytes = 64 * 1024;
 
-Napi::Value settled_read(Napi::Env env, const std::shared_ptr<Backend>& backend, const StoragePtr& storage, size_t n) {
-  auto deferred = Napi::Promise::Deferred::New(env);
-  auto buf = Napi::ArrayBuffer::New(env, n);
-  try {
-    if (!backend->read_if_ready(storage, buf.Data(), n)) return Napi::Value();
-    deferred.Resolve(buf);
-  } catch (const std::exception& e) {
-    auto err = Napi::Error::New(env, e.what());
-    const auto* ns = dynamic_cast<const core::Error*>(&e);
-    err.Set("nutshellKind", Napi::String::New(env, ns ? core::error_kind_name(ns->kind()) : "BackendError"));
-    deferred.Reject(err.Value());
-  }
-  return deferred.Promise();
+// readIfReady(handle, nbytes) → ArrayBuffer, or undefined when the value must be waited for (or
+// is too big to copy on the JS thread). A kernel error marked on it is thrown.
+Napi::Value ReadIfReady(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Handle& h = unwrap(info[0], "read");
+    size_t n = checked_nbytes(h, info[1]);
+    if (n > kImmediateReadBytes) return info.Env().Undefined();
+    auto buf = Napi::ArrayBuffer::New(info.Env(), n);
+    if (!backend_for(info.Env(), h.storage->device().type).read_if_ready(h.storage, buf.Data(), n)) return info.Env().Undefined();
+    return buf;
+  });
 }
 
 // read(handle, nbytes) → Promise<ArrayBuffer>; resolves once the device's stream reaches it.
@@ -319,10 +317,6 @@ Napi::Value Read(const Napi::CallbackInfo& info) {
     Handle& h = unwrap(info[0], "read");
     size_t n = checked_nbytes(h, info[1]);
     auto backend = backend_ref(info.Env(), h.storage->device().type);
-    if (n <= kImmediateReadBytes) {
-      Napi::Value settled = settled_read(info.Env(), backend, h.storage, n);
-      if (!settled.IsEmpty()) return settled;
-    }
     auto* worker = new ReadWorker(info.Env(), std::move(backend), h.storage, n);
     Napi::Promise p = worker->promise();
     worker->Queue();
@@ -566,6 +560,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("fromBytes", Napi::Function::New(env, FromBytes));
   exports.Set("read", Napi::Function::New(env, Read));
   exports.Set("readSync", Napi::Function::New(env, ReadSync));
+  exports.Set("readIfReady", Napi::Function::New(env, ReadIfReady));
   exports.Set("run", Napi::Function::New(env, Run));
   exports.Set("release", Napi::Function::New(env, Release));
   exports.Set("share", Napi::Function::New(env, Share));

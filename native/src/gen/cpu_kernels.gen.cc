@@ -115,6 +115,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::mseLoss, &mseLoss);
   registry.add(core::DeviceType::cpu, core::OpId::mseLossBackward, &mseLossBackward);
   registry.add(core::DeviceType::cpu, core::OpId::mul, &mul);
+  registry.add(core::DeviceType::cpu, core::OpId::multinomial, &multinomial);
   registry.add(core::DeviceType::cpu, core::OpId::narrow, &narrow);
   registry.add(core::DeviceType::cpu, core::OpId::ne, &ne);
   registry.add(core::DeviceType::cpu, core::OpId::neg, &neg);

@@ -115,6 +115,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::mseLoss, &mseLoss);
   registry.add(core::DeviceType::cuda, core::OpId::mseLossBackward, &mseLossBackward);
   registry.add(core::DeviceType::cuda, core::OpId::mul, &mul);
+  registry.add(core::DeviceType::cuda, core::OpId::multinomial, &multinomial);
   registry.add(core::DeviceType::cuda, core::OpId::narrow, &narrow);
   registry.add(core::DeviceType::cuda, core::OpId::ne, &ne);
   registry.add(core::DeviceType::cuda, core::OpId::neg, &neg);

@@ -113,6 +113,7 @@ void minimum(core::OpCall& call);
 void mseLoss(core::OpCall& call);
 void mseLossBackward(core::OpCall& call);
 void mul(core::OpCall& call);
+void multinomial(core::OpCall& call);
 void narrow(core::OpCall& call);
 void ne(core::OpCall& call);
 void neg(core::OpCall& call);

@@ -33,8 +33,11 @@ describe('reads of finished values (Note [reads of finished values])', () => {
     return settled;
   };
 
+  const turn = () => new Promise((r) => setImmediate(r));
+
   it('a small value already computed settles at once, with its value or its kernel error', async () => {
     const y = sum(mul(tensor([1, 2, 3]), 2));
+    await turn();
     expect(await settlesInMicrotasks(y.item())).toBe(true);
     expect(await y.item()).toBe(12);
     // Too large to run inline, the bad op marks its (one-element) output instead of throwing at
@@ -42,9 +45,25 @@ describe('reads of finished values (Note [reads of finished values])', () => {
     const n = 4096;
     const bad = crossEntropy(zeros([n, 10]), tensor(Array.from({ length: n }, (_, i) => BigInt(i === 7 ? 12 : i % 10)), { dtype: 'int64' }));
     await add(ones([512, 512]), 1).data();
+    await turn();
     const read = bad.data();
     expect(await settlesInMicrotasks(read)).toBe(true);
     await expect(read).rejects.toThrow(/out of range/);
+  });
+
+  it('reads at once give the event loop a turn at least every 16 reads (an L-BFGS step never yielded)', async () => {
+    const y = sum(tensor([1, 2, 3]));
+    let turns = 0;
+    let running = true;
+    const tick = () => {
+      turns++;
+      if (running) setImmediate(tick);
+    };
+    await turn();
+    setImmediate(tick);
+    for (let i = 0; i < 320; i++) await y.item();
+    running = false;
+    expect(turns).toBeGreaterThanOrEqual(320 / 17);
   });
 
   it('a large value still goes through the thread pool, and the value is right', async () => {

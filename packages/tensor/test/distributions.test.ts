@@ -211,6 +211,19 @@ describe('sampling', () => {
     });
   });
 
+  it('Categorical.sample of NaN logits (a diverged policy) is an error, not action 0 forever (found by a user trial)', async () => {
+    const c = new D.Categorical({ logits: tensor([[NaN, NaN]]) });
+    expect(() => c.sample()).toThrow(/^multinomial: weights expected finite non-negative numbers, got nan at row 0, category 0$/);
+    // Queued behind other work, the error comes at the read instead, at no wait of its own.
+    const busy = T.add(T.ones([1024, 1024]), 1);
+    const big = new D.Categorical({ logits: T.where(T.eq(T.arange(4000).reshape([8, 500]), 1234), NaN, T.zeros([8, 500])) });
+    const drawn = big.sample();
+    await expect(drawn.data()).rejects.toThrow(/got nan at row 2, category 0$/); // softmax spreads the NaN over the row
+    busy.dispose();
+    // validateArgs: false skips it, as PyTorch's validate_args=False does.
+    expect(new D.Categorical({ logits: tensor([[NaN, NaN]]), validateArgs: false }).sample().shape).toEqual([1]);
+  });
+
   it('a seed repeats the draws, through manualSeed or a Generator', () => {
     scope(() => {
       const dists = [new D.Normal(T.zeros([3]), 1), new D.Uniform(0, 1), new D.Bernoulli(T.full([5], 0.5)), new D.Categorical(T.ones([2, 6]))];

@@ -3,7 +3,7 @@
 // errors over many seeded draws), the sampling rules, that a seed gives the same samples on every
 // device, and the refusals.
 import { describe, expect, it } from 'vitest';
-import { backends, Generator, multinomial, scope, tensor, type Tensor } from '../src/index.js';
+import { add, backends, Generator, multinomial, ones, scope, tensor, type Tensor } from '../src/index.js';
 
 const devices = ['cpu', ...(backends().cuda.available ? ['cuda'] : [])];
 const ints = (t: Tensor) => Array.from(t.dataSync() as BigInt64Array, Number);
@@ -78,16 +78,26 @@ if (devices.includes('cuda')) {
 
 describe('multinomial refuses', () => {
   it('bad weights, shapes and counts, naming the argument', () => {
-    expect(() => multinomial(tensor([1, -1]), 1)).toThrow(/^multinomial: weights expected finite non-negative numbers, got a negative, infinite or NaN value$/);
-    expect(() => multinomial(tensor([1, NaN]), 1)).toThrow(/got a negative, infinite or NaN value/);
-    expect(() => multinomial(tensor([1, Infinity]), 1)).toThrow(/got a negative, infinite or NaN value/);
-    expect(() => multinomial(tensor([[1, 1], [0, 0]]), 1)).toThrow(/^multinomial: a row of weights sums to 0 \(no category can be drawn\)$/);
-    expect(() => multinomial(tensor([0, 1, 0]), 2)).toThrow(/^multinomial: a row has fewer than 2 categories of positive weight, too few to draw 2 without replacement$/);
+    // Small weights are checked as the op runs inline: at the call.
+    expect(() => multinomial(tensor([1, -1]), 1)).toThrow(/^multinomial: weights expected finite non-negative numbers, got -1 at row 0, category 1$/);
+    expect(() => multinomial(tensor([1, NaN]), 1)).toThrow(/got nan at row 0, category 1$/);
+    expect(() => multinomial(tensor([[1, 1], [Infinity, 1]]), 1)).toThrow(/got inf at row 1, category 0$/);
+    expect(() => multinomial(tensor([[1, 1], [0, 0]]), 1)).toThrow(/^multinomial: row 1 of the weights sums to 0 \(no category can be drawn\)$/);
+    expect(() => multinomial(tensor([0, 1, 0]), 2)).toThrow(/^multinomial: row 0 has fewer than 2 categories of positive weight, too few to draw 2 without replacement$/);
     expect(() => multinomial(tensor([1, 1]), 3)).toThrow(/^multinomial: cannot draw 3 samples without replacement from 2 categories \(pass \{ replacement: true \}\)$/);
     expect(() => multinomial(tensor([1, 1]), 0)).toThrow(/^multinomial: numSamples expected a positive integer, got 0$/);
     expect(() => multinomial(tensor([[[1]]]), 1)).toThrow(/^multinomial: input expected 1 or 2 dimensions, got \[1,1,1\]$/);
     expect(() => multinomial(tensor([1, 2], { dtype: 'int32' }), 1)).toThrow(/^multinomial: input expected float32 weights, got int32$/);
     expect(() => multinomial(tensor([1, 2]), 1, { replace: true } as never)).toThrow(/^multinomial: unknown option 'replace'/);
-    expect(multinomial(tensor([1, -1]), 1, { validate: false }).shape).toEqual([1]); // unchecked: no read, no error
+    expect(multinomial(tensor([1, -1]), 1, { validate: false }).shape).toEqual([1]); // unchecked: no error
+  });
+
+  it('checks on the device without waiting: queued bad weights make the samples fail at their read (Note [weights checked on the device])', async () => {
+    // Behind a large op the check is queued, so the call returns; the read rejects.
+    const busy = add(ones([1024, 1024]), 1);
+    const w = tensor(Array.from({ length: 2000 }, (_, i) => (i === 1234 ? NaN : 1)), { shape: [4, 500] });
+    const drawn = multinomial(w, 3, { replacement: true });
+    await expect(drawn.data()).rejects.toThrow(/^multinomial: weights expected finite non-negative numbers, got nan at row 2, category 234$/);
+    busy.dispose();
   });
 });

@@ -81,7 +81,9 @@ export class Categorical extends Distribution {
     return noGrad(() =>
       scope(() => {
         // One row of weights per batch element, every draw of it in that row (PyTorch's sample).
-        const perRow = multinomial(reshape(this.probs, [rows, this.numCategories]), draws, { replacement: true, generator, validate: false });
+        // The weights are checked on the device at no wait (Note [weights checked on the device]):
+        // probabilities gone NaN (a diverged policy) fail the sample's read, unless validateArgs is false.
+        const perRow = multinomial(reshape(this.probs, [rows, this.numCategories]), draws, { replacement: true, generator, validate: this.checks.numbers });
         return reshape(transpose(perRow, 0, 1), shape);
       }),
     );

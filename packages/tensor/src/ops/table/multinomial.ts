@@ -12,16 +12,18 @@ import { isFloating } from '../../dtype.js';
 import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
-import { div, minimum, sub } from './binary.js';
+import { add, div, minimum, sub } from './binary.js';
 import { cast } from './cast.js';
-import { gt, logicalNot, logicalOr, lt } from './compare.js';
-import { cumsum, isfinite } from './composed-ops.js';
+import { lt } from './compare.js';
+import { cumsum } from './composed-ops.js';
 import { rand, type Generator } from './random.js';
 import { sum } from './reduce.js';
-import { narrow, reshape, stack, unsqueeze } from './shape.js';
+import { narrow, reshape, unsqueeze } from './shape.js';
 import { topk } from './sort.js';
 import { log, neg } from './unary.js';
 import { tensorArg } from '../check-args.js';
+import { apply } from '../apply.js';
+import { defineOp, FLOAT } from '../declare.js';
 
 export interface MultinomialOptions {
   /** Draw with replacement (default false: each category at most once per row). */
@@ -29,12 +31,45 @@ export interface MultinomialOptions {
   /** The stream to draw from (default: the shared default generator). */
   generator?: Generator;
   /**
-   * Check the weights first (default true): one read of two counts from the device, which waits
-   * for the work queued before it. false skips the wait on a hot path; bad weights then give
-   * meaningless indices instead of an error.
+   * Check the weights (default true), on the device beside the draw (Note [weights checked on the
+   * device]): bad weights make the samples an error, thrown at the call or at their read. false
+   * skips the check; bad weights then give meaningless indices.
    */
   validate?: boolean;
 }
+
+// Note [weights checked on the device]: the weights were checked by reading two counts back,
+// which waited for the queue on the JS thread at every call (and Categorical.sample skipped it,
+// so a policy whose logits became NaN kept drawing action 0 in a user trial). The multinomial op
+// (a check only; the draw is composed) scans them where they are: its kernel fails on the first bad weight (negative, infinite, NaN)
+// or row with too few positive weights, which marks its one-element output; the samples are
+// made to depend on that output (plus a zero), so they carry the error to their read — as a
+// gather's out-of-range index does — and a draw never waits.
+export const multinomialCheckOp = defineOp<{ needed: number }>({
+  name: 'multinomial',
+  inputs: [{ name: 'weights', dtypes: FLOAT }],
+  attrs: { needed: { kind: 'int' } },
+  outputs: ([w], a) => {
+    if (w.shape.length !== 2) throw new ShapeError(`multinomial: weights expected [rows, categories], got ${fmtShape(w.shape)}`);
+    if (!(a.needed >= 1)) throw new ValueError(`multinomial: needed expected a positive integer, got ${a.needed}`);
+    return [{ shape: [], dtype: 'int64' }];
+  },
+  backends: ['cpu', 'cuda'],
+  test: {
+    noGolden: 'a check of torch.multinomial\'s arguments: its output is always 0, its errors are what is tested',
+    samples: [
+      { name: 'fine', inputs: [{ shape: [2, 3], fill: [0.2, 0, 1, 3, 3, 0.5] }], attrs: { needed: 2 } },
+      { name: 'one row', inputs: [{ shape: [1, 4], fill: [0, 0, 1e-30, 0] }], attrs: { needed: 1 } },
+    ],
+    bad: [
+      { name: 'NaN', inputs: [{ shape: [2, 2], fill: [1, 1, NaN, 1] }], attrs: { needed: 1 }, error: 'ValueError', message: /^multinomial: weights expected finite non-negative numbers, got nan at row 1, category 0$/ },
+      { name: 'negative', inputs: [{ shape: [1, 3], fill: [1, -0.5, 1] }], attrs: { needed: 1 }, error: 'ValueError', message: /^multinomial: weights expected finite non-negative numbers, got -0\.5 at row 0, category 1$/ },
+      { name: 'infinite', inputs: [{ shape: [1, 2], fill: [Infinity, 1] }], attrs: { needed: 1 }, error: 'ValueError', message: /^multinomial: weights expected finite non-negative numbers, got inf at row 0, category 0$/ },
+      { name: 'zero row', inputs: [{ shape: [2, 2], fill: [1, 1, 0, 0] }], attrs: { needed: 1 }, error: 'ValueError', message: /^multinomial: row 1 of the weights sums to 0 \(no category can be drawn\)$/ },
+      { name: 'too few', inputs: [{ shape: [1, 3], fill: [1, 0, 0] }], attrs: { needed: 2 }, error: 'ValueError', message: /^multinomial: row 0 has fewer than 2 categories of positive weight, too few to draw 2 without replacement$/ },
+    ],
+  },
+});
 
 /**
  * `numSamples` category indices (int64) per row of `weights` ([n] or [rows, n], non-negative,
@@ -56,26 +91,11 @@ export function multinomial(weights: Tensor, numSamples: number, options: Multin
   }
   return scope(() => {
     const w = rank === 1 ? unsqueeze(weights, 0) : weights;
-    if (options.validate ?? true) checkWeights(w, replacement ? 1 : numSamples);
     const rows = w.shape[0];
-    const out = replacement ? withReplacement(w, rows, n, numSamples, options.generator) : withoutReplacement(w, rows, n, numSamples, options.generator);
+    let out = replacement ? withReplacement(w, rows, n, numSamples, options.generator) : withoutReplacement(w, rows, n, numSamples, options.generator);
+    if (options.validate ?? true) out = add(out, apply(multinomialCheckOp, [w], { needed: replacement ? 1 : numSamples })[0]);
     return rank === 1 ? reshape(out, [numSamples]) : out;
   });
-}
-
-// One read from the device: the count of bad weights and of rows with too few positive ones.
-function checkWeights(w: Tensor, needed: number): void {
-  const bad = sum(cast(logicalOr(lt(w, 0), logicalNot(isfinite(w))), 'int64'));
-  const tooFew = sum(cast(lt(sum(cast(gt(w, 0), 'int64'), 1), needed), 'int64'));
-  const [badCount, fewRows] = Array.from(stack([bad, tooFew]).dataSync() as BigInt64Array, Number);
-  if (badCount > 0) throw new ValueError('multinomial: weights expected finite non-negative numbers, got a negative, infinite or NaN value');
-  if (fewRows > 0) {
-    throw new ValueError(
-      needed === 1
-        ? 'multinomial: a row of weights sums to 0 (no category can be drawn)'
-        : `multinomial: a row has fewer than ${needed} categories of positive weight, too few to draw ${needed} without replacement`,
-    );
-  }
 }
 
 function withReplacement(w: Tensor, rows: number, n: number, k: number, generator?: Generator): Tensor {
