@@ -6,6 +6,7 @@ export { type BackwardHook, type BackwardPreHook } from './backward-hooks.js';
 export { Parameter, isParameter } from './parameter.js';
 export { Sequential, ModuleList, ModuleDict, Identity } from './containers.js';
 export { Linear } from './layers/linear.js';
+export { Bilinear } from './layers/bilinear.js';
 export { Conv2d, Conv1d, type Conv2dOptions, type Conv1dOptions, type ConvAlgo } from './layers/conv.js';
 export { ConvTranspose2d, ConvTranspose1d, type ConvTranspose2dOptions, type ConvTranspose1dOptions } from './layers/conv-transpose.js';
 export { Upsample } from './layers/upsample.js';
@@ -65,16 +66,23 @@ import * as sequences from './packed-sequence.js';
 export const init = guardAll(initFunctions);
 export const { save, load, loadAsync, loadMetadata } = guardAll(checkpoint);
 export const { summary } = guardAll(summaries);
-export const { padSequence, packPaddedSequence, padPackedSequence, packSequence } = guardAll({
+export const { padSequence, packPaddedSequence, padPackedSequence, packSequence, unpadSequence, unpackSequence } = guardAll({
   padSequence: sequences.padSequence,
   packPaddedSequence: sequences.packPaddedSequence,
   padPackedSequence: sequences.padPackedSequence,
   packSequence: sequences.packSequence,
+  unpadSequence: sequences.unpadSequence,
+  unpackSequence: sequences.unpackSequence,
 });
 export { type StateDict, type SaveOptions } from './checkpoint.js';
 export { type SpectralNormOptions } from './spectral-norm.js';
 import * as spectral from './spectral-norm.js';
 export const { spectralNorm, removeSpectralNorm } = guardAll({ spectralNorm: spectral.spectralNorm, removeSpectralNorm: spectral.removeSpectralNorm });
+export { type WeightNormOptions } from './weight-norm.js';
+import * as weightNorms from './weight-norm.js';
+export const { weightNorm, removeWeightNorm } = guardAll({ weightNorm: weightNorms.weightNorm, removeWeightNorm: weightNorms.removeWeightNorm });
+import * as bilinearLayer from './layers/bilinear.js';
+export const { bilinear } = guardAll({ bilinear: bilinearLayer.bilinear });
 export { type ModelSummary, type LayerSummary } from './summary.js';
 export { type Nonlinearity, type KaimingOptions } from './init.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall, type MultiheadAttentionResult } from './layers/attention.js';
@@ -120,7 +128,7 @@ import * as instanceNorm from './layers/instance-norm.js';
 import * as pixelShuffle from './layers/pixel-shuffle.js';
 import * as unflatten from './layers/unflatten.js';
 import * as padding from './layers/padding.js';
-const moduleClasses = [ModuleClass, containers, linear, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, rnn, rnnCells, losses, moreLosses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding];
+const moduleClasses = [ModuleClass, containers, linear, bilinearLayer, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, rnn, rnnCells, losses, moreLosses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding];
 guardMethods(
   [
     'forward', 'train', 'eval', 'parameters', 'namedParameters', 'buffers', 'namedBuffers', 'children', 'namedChildren', 'modules', 'namedModules',

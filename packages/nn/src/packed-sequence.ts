@@ -1,5 +1,6 @@
 // Variable-length sequences for the recurrent layers: PyTorch's torch.nn.utils.rnn functions
-// (padSequence, packPaddedSequence, padPackedSequence, packSequence) and PackedSequence.
+// (padSequence, packPaddedSequence, padPackedSequence, packSequence, unpadSequence,
+// unpackSequence) and PackedSequence.
 //
 // Note [packed sequences]: a PackedSequence here keeps the padded batch (time-major, trimmed to
 // the longest sequence) and the lengths, not PyTorch's interleaved `data`. A recurrent layer given
@@ -105,7 +106,7 @@ function describe(v: unknown): string {
   return proto === Object.prototype || proto === null ? 'a plain object' : `a ${proto.constructor.name}`;
 }
 
-function lengthsOf(op: string, lengths: Lengths, batch: number, longest: number): number[] {
+function lengthsOf(op: string, lengths: Lengths, batch: number, longest: number, least = 1): number[] {
   let list: readonly unknown[];
   if (lengths instanceof Tensor) list = Array.from(lengths.dataSync() as ArrayLike<number | bigint>);
   else if (Array.isArray(lengths)) list = lengths;
@@ -114,9 +115,9 @@ function lengthsOf(op: string, lengths: Lengths, batch: number, longest: number)
   if (list.length !== batch) throw new ShapeError(`${op}: lengths has ${list.length} entries but the batch has ${batch} sequences`);
   return list.map((l, i) => {
     // An int64 tensor reads back as bigints; within the padded length they are exact as numbers.
-    const n = typeof l === 'bigint' && l >= 1n && l <= BigInt(longest) ? Number(l) : l;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > longest) {
-      throw new ValueError(`${op}: lengths[${i}] expected an integer from 1 to ${longest} (the padded length), got ${typeof l === 'bigint' ? `${l}n` : typeof l === 'number' ? l : describe(l)}`);
+    const n = typeof l === 'bigint' && l >= BigInt(least) && l <= BigInt(longest) ? Number(l) : l;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < least || n > longest) {
+      throw new ValueError(`${op}: lengths[${i}] expected an integer from ${least} to ${longest} (the padded length), got ${typeof l === 'bigint' ? `${l}n` : typeof l === 'number' ? l : describe(l)}`);
     }
     return n;
   });
@@ -174,6 +175,31 @@ export function padPackedSequence(sequence: PackedSequence, options: { batchFirs
   const out = options.batchFirst ? transpose(padded, 0, 1) : padded;
   const counts = tensor([...lengths], { dtype: 'int64' });
   return namedTuple([out, counts] as const, { padded: out, lengths: counts });
+}
+
+/**
+ * torch.nn.utils.rnn.unpad_sequence: the padded batch `padded` [T, batch, …] ([batch, T, …] with
+ * batchFirst) back to its sequences, each [lengthᵢ, …], in batch order — padSequence undone.
+ * Lengths as packPaddedSequence takes them, from 0 (an empty sequence, as PyTorch's mask gives)
+ * to T. Each sequence is a differentiable slice of `padded`; unlike PyTorch's, `padded` itself is
+ * left as it is (PyTorch transposes it in place when batch_first is False).
+ */
+export function unpadSequence(padded: Tensor, lengths: Lengths, options: { batchFirst?: boolean } = {}): Tensor[] {
+  checkOptions('unpadSequence', options, ['batchFirst']);
+  if (!(padded instanceof Tensor)) throw new ValueError(`unpadSequence: padded expected a Tensor, got ${Array.isArray(padded) ? 'an array' : describe(padded)}`);
+  if (padded.shape.length < 2) throw new ShapeError(`unpadSequence: padded expected at least 2 dimensions ([T, batch, …] or [batch, T, …] with batchFirst), got ${fmtShape(padded.shape)}`);
+  const [batchDim, timeDim] = options.batchFirst ? [0, 1] : [1, 0];
+  const list = lengthsOf('unpadSequence', lengths, padded.shape[batchDim], padded.shape[timeDim], 0);
+  return list.map((length, b) => scope(() => narrow(select(padded, batchDim, b), 0, 0, length)));
+}
+
+/**
+ * torch.nn.utils.rnn.unpack_sequence: a PackedSequence (packSequence's, or a recurrent layer's
+ * output) back to its sequences, each [lengthᵢ, …], in batch order — packSequence undone.
+ */
+export function unpackSequence(sequence: PackedSequence): Tensor[] {
+  if (!(sequence instanceof PackedSequence)) throw new ValueError(`unpackSequence: sequence expected a PackedSequence (from packSequence, packPaddedSequence or a recurrent layer), got ${describe(sequence)}`);
+  return sequence.lengths.map((length, b) => scope(() => narrow(select(sequence.padded, 1, b), 0, 0, length)));
 }
 
 export interface RecurrentResult {

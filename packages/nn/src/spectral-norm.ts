@@ -4,10 +4,11 @@
 // sets `<name>` (a plain tensor, not a parameter) to W / σ(W), σ estimated as uᵀ·W·v. In training
 // the hook first runs nPowerIterations steps of the iteration, writing u and v in place without
 // recording them; σ's gradient flows through W only, as PyTorch's clones of u and v make it. The
-// state dict therefore has PyTorch's keys (weight_orig, weight_u, weight_v) and loads there.
+// state dict therefore has PyTorch's keys (weight_orig, weight_u, weight_v) and loads there. The
+// hook and removal are weightNorm's too (Note [weight reparametrisations] in weight-reparam.ts).
 import { ValueError, checkOptions, clone, copyInto, div, keep, matmul, movedim, noGrad, normalize, randn, reshape, scope, sum, mul, transpose, type Tensor } from '@nutshell/tensor';
-import type { Module, RemovableHandle } from './module.js';
-import { Parameter, isParameter } from './parameter.js';
+import type { Module } from './module.js';
+import { attachReparametrisation, detachReparametrisation, parameterToReparametrise } from './weight-reparam.js';
 
 export interface SpectralNormOptions {
   /** The parameter to normalise (default 'weight'). */
@@ -19,23 +20,20 @@ export interface SpectralNormOptions {
   dim?: number;
 }
 
-interface Attached {
-  name: string;
-  dim: number;
-  eps: number;
-  handle: RemovableHandle;
-}
-
-const attached = new WeakMap<Module, Map<string, Attached>>();
-
 /** The weight as the matrix whose largest singular value is σ: its `dim` first, the rest flattened. */
 function matrixOf(w: Tensor, dim: number): Tensor {
   const first = dim === 0 ? w : movedim(w, dim, 0);
   return reshape(first, [first.shape[0], -1]);
 }
 
-/** W / σ(W) from the module's `<name>_orig`, `<name>_u`, `<name>_v`; the iteration first when `iterate`. */
-function normalised(module: Module, a: Attached, iterations: number): Tensor {
+interface Settings {
+  name: string;
+  dim: number;
+  eps: number;
+}
+
+/** W / σ(W) from the module's `<name>_orig`, `<name>_u`, `<name>_v`; `iterations` steps of the iteration first. */
+function normalised(module: Module, a: Settings, iterations: number): Tensor {
   const m = module as unknown as Record<string, Tensor>;
   const weight = m[`${a.name}_orig`];
   const u = m[`${a.name}_u`];
@@ -67,10 +65,7 @@ function normalised(module: Module, a: Attached, iterations: number): Tensor {
 export function spectralNorm<M extends Module>(module: M, options: SpectralNormOptions = {}): M {
   checkOptions('spectralNorm', options, ['name', 'nPowerIterations', 'eps', 'dim']);
   const name = options.name ?? 'weight';
-  const m = module as unknown as Record<string, unknown>;
-  const weight = m[name];
-  if (!isParameter(weight)) throw new ValueError(`spectralNorm: ${module.constructor.name} has no parameter '${name}'`);
-  if (attached.get(module)?.has(name)) throw new ValueError(`spectralNorm: ${module.constructor.name}.${name} already has spectral norm`);
+  const weight = parameterToReparametrise('spectralNorm', module, name);
   const iterations = options.nPowerIterations ?? 1;
   if (!(Number.isInteger(iterations) && iterations > 0)) throw new ValueError(`spectralNorm: nPowerIterations expected a positive integer, got ${iterations}`);
   const eps = options.eps ?? 1e-12;
@@ -78,23 +73,33 @@ export function spectralNorm<M extends Module>(module: M, options: SpectralNormO
   const transposed = /^ConvTranspose[123]d$/.test(module.constructor.name);
   const dim = options.dim ?? (transposed ? 1 : 0);
   if (!(Number.isInteger(dim) && dim >= -weight.ndim && dim < weight.ndim)) throw new ValueError(`spectralNorm: dim expected an integer in [${-weight.ndim}, ${weight.ndim - 1}], got ${dim}`);
-  const a: Attached = { name, dim: dim < 0 ? dim + weight.ndim : dim, eps, handle: undefined as unknown as RemovableHandle };
+  const a: Settings = { name, dim: dim < 0 ? dim + weight.ndim : dim, eps };
   const [h, w] = noGrad(() => scope(() => matrixOf(weight, a.dim).shape));
   const start = (n: number) => noGrad(() => scope(() => keep(normalize(randn([n], { device: weight.device }), { dim: 0, eps }))));
+  const m = module as unknown as Record<string, unknown>;
   delete m[name];
   m[`${name}_orig`] = weight;
   module.registerBuffer(`${name}_u`, start(h));
   module.registerBuffer(`${name}_v`, start(w));
-  m[name] = noGrad(() => weight.detach()); // until the first forward, as PyTorch's weight.data
-  a.handle = module.registerForwardPreHook((mod) => {
-    const r = mod as unknown as Record<string, unknown>;
-    const previous = r[name];
-    r[name] = normalised(mod, a, mod.training ? iterations : 0);
-    // The last forward's W/σ: a graph that saved it keeps its own hold on it.
-    (previous as Tensor | undefined)?.dispose();
-  });
-  if (!attached.has(module)) attached.set(module, new Map());
-  attached.get(module)!.set(name, a);
+  attachReparametrisation(
+    module,
+    {
+      kind: 'spectral norm',
+      name,
+      compute: (mod, training) => normalised(mod, a, training ? iterations : 0),
+      dropPieces: (mod) => {
+        const r = mod as unknown as Record<string, unknown>;
+        for (const key of [`${name}_u`, `${name}_v`]) {
+          (r[key] as Tensor).dispose();
+          mod.registerBuffer(key, null);
+          delete r[key];
+        }
+        // The original parameter is left as it is (an optimiser may still hold it), as PyTorch leaves it.
+        delete r[`${name}_orig`];
+      },
+    },
+    noGrad(() => weight.detach()), // until the first forward, as PyTorch's weight.data
+  );
   return module;
 }
 
@@ -103,21 +108,6 @@ export function spectralNorm<M extends Module>(module: M, options: SpectralNormO
  * W / σ(W) as last estimated, and the buffers gone.
  */
 export function removeSpectralNorm<M extends Module>(module: M, name = 'weight'): M {
-  const a = attached.get(module)?.get(name);
-  if (!a) throw new ValueError(`removeSpectralNorm: ${module.constructor.name}.${name} has no spectral norm`);
-  a.handle.remove();
-  const m = module as unknown as Record<string, unknown>;
-  const w = noGrad(() => normalised(module, a, 0));
-  (m[name] as Tensor | undefined)?.dispose();
-  for (const key of [`${name}_u`, `${name}_v`]) {
-    (m[key] as Tensor).dispose();
-    module.registerBuffer(key, null);
-    delete m[key];
-  }
-  // The original parameter is left as it is (an optimiser may still hold it), as PyTorch leaves it.
-  delete m[`${name}_orig`];
-  delete m[name];
-  m[name] = Parameter(w);
-  attached.get(module)!.delete(name);
+  detachReparametrisation('removeSpectralNorm', module, name, 'spectral norm');
   return module;
 }

@@ -12,6 +12,7 @@ export { LBFGS, type LBFGSOptions, type LBFGSGroupOptions, type LBFGSState, type
 export { LRScheduler, type SchedulableOptimizer } from './schedulers/lr-scheduler.js';
 export { StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, PolynomialLR, LambdaLR, MultiplicativeLR } from './schedulers/basic.js';
 export { SequentialLR, ChainedScheduler } from './schedulers/composite.js';
+export { ConstantLR, type ConstantLROptions } from './schedulers/constant-lr.js';
 export { OneCycleLR, type OneCycleOptions } from './schedulers/one-cycle.js';
 export { CosineAnnealingWarmRestarts, CyclicLR, type CosineAnnealingWarmRestartsOptions, type CyclicLROptions } from './schedulers/cyclic.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/plateau.js';
@@ -47,8 +48,9 @@ import * as composite from './schedulers/composite.js';
 import * as oneCycle from './schedulers/one-cycle.js';
 import * as cyclic from './schedulers/cyclic.js';
 import * as plateau from './schedulers/plateau.js';
+import * as constantLr from './schedulers/constant-lr.js';
 const optimizerClasses = [optimizers, sgd, adam, rmsprop, adagrad, adamax, adadelta, lbfgs];
-const schedulerClasses = [base, basic, composite, oneCycle, cyclic, plateau];
+const schedulerClasses = [base, basic, constantLr, composite, oneCycle, cyclic, plateau];
 guardMethods(['step', 'zeroGrad', 'stateDict', 'loadStateDict', 'addParamGroup', 'dispose', 'getLastLr'], [...optimizerClasses, ...schedulerClasses]);
 // opt.zero_grad(), sched.get_last_lr(), opt.param_groups: refused, naming ours (Note [PyTorch spellings]).
 trapPyTorchSpellings(optimizerClasses, { param_groups: 'paramGroups' });
