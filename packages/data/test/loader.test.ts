@@ -55,6 +55,19 @@ describe('batching and the default collate', () => {
     expect(() => collate([[1, 2], [1]])).toThrow(/sample of sample 1 is a 1-tuple, but sample 0 has a 2-tuple/);
   });
 
+  it('a number that is not an integer names its dataset index and how to give floats (found by a user trial: a regression target failed mid-epoch)', async () => {
+    const sales = { length: 16, get: (i: number) => [Float32Array.of(i), i === 11 ? 2.5 : i % 5] as [Float32Array, number] };
+    const seen: number[] = [];
+    await expect(
+      (async () => {
+        for await (const [, y] of new DataLoader(sales, { batchSize: 4 })) seen.push(y.shape[0]);
+      })(),
+    ).rejects.toThrow(/^collate: sample\[1\] of sample 3 \(dataset index 11\) is 2\.5; numbers are stacked as int64 labels, so they must be integers .* Float32Array\.of\(y\) \(batched \[B, 1\]\)/);
+    expect(seen).toEqual([4, 4]);
+    const floats = { length: 4, get: (i: number) => ({ data: Float32Array.of(i / 2), shape: [] }) };
+    for await (const y of new DataLoader(floats, { batchSize: 4 })) expect([y.dtype, y.shape]).toEqual(['float32', [4]]);
+  });
+
   it('a custom collate gets the samples', async () => {
     const loader = new DataLoader(range(5), { batchSize: 2, collate: (s: number[]) => s.join('+') });
     expect(await all(loader)).toEqual(['0+1', '2+3', '4']);

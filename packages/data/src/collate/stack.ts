@@ -73,7 +73,8 @@ function stackScalars(values: unknown[], path: string): StackedArray {
     else {
       throw new ValueError(
         `collate: ${path} of sample ${b} is ${typeof v === 'number' ? v : describe(v)}; numbers are stacked as int64 labels, ` +
-          `so they must be integers (give float values as { data: Float32Array, shape: [] })`,
+          `so they must be integers — JavaScript cannot tell 2.0 from 2, so a float value (a regression target) must say so in every ` +
+          `sample: Float32Array.of(y) (batched [B, 1]) or { data: Float32Array.of(y), shape: [] } (batched [B])`,
       );
     }
   });
@@ -131,9 +132,15 @@ function stackAt(values: unknown[], path: string): Stacked {
 }
 
 /** Stacks samples into typed arrays [B, ...] of the same structure (tuples, objects). */
-export function stack(samples: readonly unknown[]): Stacked {
+export function stack(samples: readonly unknown[], indices?: ArrayLike<number>): Stacked {
   if (!Array.isArray(samples) || samples.length === 0) throw new ValueError('collate: expected a non-empty array of samples');
-  return stackAt(samples as unknown[], 'sample');
+  try {
+    return stackAt(samples as unknown[], 'sample');
+  } catch (err) {
+    // "sample 3" is a place in the batch; the loader knows which dataset item that was.
+    if (indices && err instanceof Error) err.message = err.message.replace(/\bsample (\d+)\b/g, (m, b: string) => `${m} (dataset index ${indices[Number(b)]})`);
+    throw err;
+  }
 }
 
 /** The buffers of a stacked batch's arrays, to transfer (each stacked array owns its own). */

@@ -22,7 +22,7 @@ export class MainThreadSource implements BatchSource {
 
   private make(indices: Int32Array, epoch: number): unknown {
     const samples = Array.from(indices, (i) => this.dataset.get(i, sampleRng(this.seed, epoch, i)));
-    const finish = (made: unknown[]) => (this.mode === 'stack' ? stack(made) : made);
+    const finish = (made: unknown[]) => (this.mode === 'stack' ? stack(made, indices) : made);
     // An async get (a file or database read per sample): the batch's reads run concurrently.
     return samples.some((s) => s instanceof Promise) ? Promise.all(samples).then(finish) : finish(samples);
   }

@@ -29,7 +29,7 @@ port.on('message', async (req: BatchRequest) => {
     // An async dataset's reads run together; a synchronous one's batch is made without yielding,
     // so requests are handled strictly one after another.
     const samples = made.some((s) => s instanceof Promise) ? await Promise.all(made) : made;
-    const result = init.mode === 'stack' ? stack(samples) : detach(samples);
+    const result = init.mode === 'stack' ? stack(samples, req.indices) : detach(samples);
     transfer = buffersOf(result);
     reply = { id: req.id, ok: true, result };
   } catch (err) {
