@@ -67,6 +67,11 @@ describe('transforms', () => {
       seen.add(match!.join());
     }
     expect(seen.size).toBe(16);
+    // An int64 mask padded with an ignore label, cropped with the image's seed (found by a user trial: a raw TypeError).
+    const mask = { data: BigInt64Array.from({ length: 9 }, (_, i) => BigInt(i)), shape: [1, 3, 3] };
+    const cropped = randomCrop([2, 2], { padding: 1, fill: 255 })(mask, rngFor(0));
+    const sameWindow = randomCrop([2, 2], { padding: 1, fill: 255 })({ data: Float32Array.from({ length: 9 }, (_, i) => i), shape: [1, 3, 3] }, rngFor(0));
+    expect(Array.from(cropped.data as BigInt64Array, Number)).toEqual(Array.from(sameWindow.data as Float32Array));
     expect(() => randomCrop(4)(x, rngFor(0))).toThrow(ShapeError);
     expect(() => randomCrop(0)).toThrow(/size expected a positive integer/);
     expect(() => randomCrop(3)({ data: new Uint8Array(9), shape: [3, 3] }, rngFor(0))).toThrow(/shape \[C, H, W\], got \[3,3\]/);

@@ -35,7 +35,8 @@ export function randomCrop(size: number | readonly [number, number], options: Ra
       const left = rng.int(pw - cw + 1) - padding;
       const src = x.data;
       const out = new (src.constructor as new (n: number) => SampleData)(c * ch * cw);
-      if (fill !== 0) (out as Float32Array).fill(fill);
+      // An int64 mask (BigInt64Array) takes its fill as a bigint: masks are padded with an ignore label (255).
+      if (fill !== 0) (out as Float32Array).fill((out instanceof BigInt64Array ? BigInt(Math.trunc(fill)) : fill) as number);
       // Columns of the window that fall inside the source image.
       const c0 = Math.max(0, -left);
       const c1 = Math.min(cw, w - left);
