@@ -17,21 +17,34 @@ export interface ModelSummary {
   text: string;
 }
 
+// The shape a row shows: a tensor's, a PackedSequence's packed data, or the first of a tuple
+// (a recurrent layer's [output, h]) or of an { output } result, looked into in turn.
 const shapeOf = (v: unknown): number[] | null => {
-  if (v && typeof v === 'object' && (v as Tensor).isTensor) return [...(v as Tensor).shape];
-  if (Array.isArray(v) && v[0]?.isTensor) return [...v[0].shape];
-  if (v && typeof v === 'object' && (v as { output?: Tensor }).output?.isTensor) return [...(v as { output: Tensor }).output.shape];
+  if (!v || typeof v !== 'object') return null;
+  if ((v as Tensor).isTensor) return [...(v as Tensor).shape];
+  if ((v as { data?: Tensor }).data?.isTensor && (v as { batchSizes?: unknown }).batchSizes) return [...(v as { data: Tensor }).data.shape];
+  if (Array.isArray(v)) return shapeOf(v[0]);
+  if ('output' in v) return shapeOf((v as { output: unknown }).output);
   return null;
 };
 
-type SummaryInput = readonly number[] | readonly (readonly number[])[] | Tensor | readonly Tensor[];
+type SummaryInput = readonly number[] | readonly (readonly number[])[] | Tensor | readonly unknown[];
 
-/** The forward's arguments: the tensors given, or zeros of each shape (in `dtypes`, default float32). */
-function inputsOf(input: SummaryInput, dtypes: DType | readonly DType[] | undefined): Tensor[] {
+/**
+ * The forward's arguments: the tensors given — with any other arguments beside them passed as
+ * they are (lengths, options: torchinfo's input_data) — or zeros of each shape (in `dtypes`,
+ * default float32).
+ */
+function inputsOf(input: SummaryInput, dtypes: DType | readonly DType[] | undefined): unknown[] {
   if (isTensor(input)) return [input];
-  if (!Array.isArray(input)) throw new ValueError(`summary: input expected a shape, a list of shapes, a tensor or a list of tensors, got ${typeof input}`);
-  if (input.length > 0 && input.every(isTensor)) return [...(input as readonly Tensor[])];
+  if (!Array.isArray(input)) throw new ValueError(`summary: input expected a shape, a list of shapes, a tensor or a list of arguments with tensors among them, got ${typeof input}`);
+  if (input.some(isTensor)) return [...input];
   const shapes = input.length > 0 && input.every((s) => Array.isArray(s)) ? (input as readonly (readonly number[])[]) : [input as readonly number[]];
+  shapes.forEach((shape, i) => {
+    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw new ValueError(`summary: shape ${i} expected non-negative integers, got [${shape.map((d) => (typeof d === 'number' ? d : typeof d)).join(', ')}]; to pass other arguments, give the forward's arguments with tensors among them`);
+    }
+  });
   return shapes.map((shape, i) => zeros(shape, { dtype: (Array.isArray(dtypes) ? dtypes[i] : (dtypes as DType | undefined)) ?? 'float32' }));
 }
 

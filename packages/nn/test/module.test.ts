@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { copyInto, noGrad, ones, scope, sum, tensor, zeros, type Tensor } from '@nutshell/tensor';
-import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, MaxPool2d, Embedding, Identity, LSTM, Linear, Module, ModuleDict, ModuleList, Parameter, ReLU, Sequential, summary } from '../src/index.js';
+import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, GRU, MaxPool2d, Embedding, Identity, LSTM, Linear, Module, ModuleDict, ModuleList, Parameter, ReLU, Sequential, packPaddedSequence, summary } from '../src/index.js';
 
 class Net extends Module {
   conv1 = new Conv2d(1, 4, 3);
@@ -104,6 +104,20 @@ describe('Module', () => {
     expect(s.layers[0].outputShape).toEqual([5, 2]);
     expect(s.totalParams).toBe(30);
     expect(new LSTM(4, 8, { numLayers: 2, dropout: 0.3, bias: false }).toString()).toBe('LSTM(4, 8, numLayers=2, bias=false, dropout=0.3)');
+  });
+
+  it('summary passes arguments that are not tensors as given (lengths), and shows packed and tuple outputs (found by a user trial)', () => {
+    class Encoder extends Module {
+      emb = new Embedding(10, 4, { paddingIdx: 0 });
+      rnn = new GRU(4, 5, { batchFirst: true });
+      forward(src: Tensor, lengths: number[]): Tensor {
+        return this.rnn.forward(packPaddedSequence(this.emb.forward(src), lengths, { batchFirst: true, enforceSorted: false })).h;
+      }
+    }
+    const src = tensor([[1, 2, 3], [4, 0, 0]], { dtype: 'int64' });
+    const s = summary(new Encoder(), [src, [3, 1]]);
+    expect(s.layers.map((l) => [l.name, l.outputShape])).toEqual([['emb', [2, 3, 4]], ['rnn', [4, 5]]]);
+    expect(() => summary(new Encoder(), [[2, 3], ['x' as never]])).toThrow(/^summary: shape 1 expected non-negative integers, got \[string\]; to pass other arguments, give the forward's arguments with tensors among them$/);
   });
 
   it('summary leaves the model as it was: batch norm statistics, modes, own forwards (found by a user trial)', () => {
