@@ -59,6 +59,7 @@ export {
 // The functions behind the tensor package's arity guard (Note [arity guard] there): PyTorch's
 // kaiming_uniform_(w, a) or clip arguments passed positionally are refused, not dropped.
 import { guardAll } from '@nutshell/tensor';
+import * as paramVector from './param-vector.js';
 import * as initFunctions from './init.js';
 import * as checkpoint from './checkpoint.js';
 import * as summaries from './summary.js';
@@ -83,6 +84,7 @@ import * as weightNorms from './weight-norm.js';
 export const { weightNorm, removeWeightNorm } = guardAll({ weightNorm: weightNorms.weightNorm, removeWeightNorm: weightNorms.removeWeightNorm });
 import * as bilinearLayer from './layers/bilinear.js';
 export const { bilinear } = guardAll({ bilinear: bilinearLayer.bilinear });
+export const { parametersToVector, vectorToParameters } = guardAll(paramVector);
 export { type ModelSummary, type LayerSummary } from './summary.js';
 export { type Nonlinearity, type KaimingOptions } from './init.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall, type MultiheadAttentionResult } from './layers/attention.js';

@@ -14,25 +14,29 @@ export interface TensorOptions extends CreateOptions {
   shape?: readonly number[];
 }
 
+// A level of nesting: an array, or a typed array as a row (rows of Float32Array, as an RL replay
+// buffer or a CSV reader keeps them).
+const isLevel = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+
 function inferNested(data: NestedArray, where: string): { shape: number[]; flat: (number | boolean | bigint)[] } {
   const shape: number[] = [];
-  let probe: NestedArray = data;
-  while (Array.isArray(probe)) {
+  let probe: unknown = data;
+  while (isLevel(probe)) {
     shape.push(probe.length);
     probe = probe[0];
   }
   const flat: (number | boolean | bigint)[] = [];
-  const walk = (v: NestedArray, dim: number, path: string) => {
+  const walk = (v: unknown, dim: number, path: string) => {
     if (dim === shape.length) {
-      if (Array.isArray(v)) throw new ShapeError(`${where}: ragged nested array at ${path} (expected a value, got an array)`);
+      if (isLevel(v)) throw new ShapeError(`${where}: ragged nested array at ${path} (expected a value, got an array)`);
       if (typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'bigint') {
         throw new ValueError(`${where}: element at ${path} expected a number, boolean or bigint, got ${v === null ? 'null' : typeof v}`);
       }
       flat.push(v);
       return;
     }
-    if (!Array.isArray(v) || v.length !== shape[dim]) {
-      throw new ShapeError(`${where}: ragged nested array at ${path} (expected length ${shape[dim]}, got ${Array.isArray(v) ? v.length : 'a value'})`);
+    if (!isLevel(v) || v.length !== shape[dim]) {
+      throw new ShapeError(`${where}: ragged nested array at ${path} (expected length ${shape[dim]}, got ${isLevel(v) ? v.length : 'a value'})`);
     }
     for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, `${path}[${i}]`);
   };

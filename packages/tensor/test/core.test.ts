@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCOPE_OPAQUE, add, backends, cat, crossEntropy, emptyCache, indexSelect, l1Loss, mseLoss, memory, mul, resetPeakMemoryStats, nonzero, ones, randn, relu, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
+import { SCOPE_OPAQUE, noGrad, add, backends, cat, crossEntropy, emptyCache, indexSelect, l1Loss, mseLoss, memory, mul, resetPeakMemoryStats, nonzero, ones, randn, relu, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
 
 describe('creation and reading', () => {
   it('makes tensors from nested arrays and TypedArrays and reads them back', async () => {
@@ -75,6 +75,16 @@ describe('reads of finished values (Note [reads of finished values])', () => {
 });
 
 describe('creation from JS data (found by a user trial)', () => {
+  it('takes rows that are typed arrays (a replay buffer of Float32Array states)', () => {
+    const t = tensor([Float32Array.of(1, 2), Float32Array.of(3, 4), [5, 6]]);
+    expect([t.shape, Array.from(t.dataSync())]).toEqual([[3, 2], [1, 2, 3, 4, 5, 6]]);
+    expect(() => tensor([Float32Array.of(1, 2), Float32Array.of(3)])).toThrow(/^tensor: ragged nested array at data\[1\] \(expected length 2, got 1\)$/);
+  });
+
+  it("noGrad without a function says what to write (PyTorch's with-block)", () => {
+    expect(() => (noGrad as (f?: unknown) => unknown)()).toThrow(/^noGrad: expected the code to run as a function, noGrad\(\(\) => …\) \(PyTorch's with-block\), got nothing$/);
+  });
+
   it('takes every TypedArray, in the dtype that holds its values', () => {
     scope(() => {
       const dtypeAndValues = (t: Tensor) => [t.dtype, Array.from(t.dataSync(), Number)];

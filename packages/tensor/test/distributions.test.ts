@@ -200,6 +200,11 @@ describe('sampling', () => {
     });
   });
 
+  it('Categorical.mode is the most likely category, the first of equals (a greedy action)', () => {
+    const c = new D.Categorical({ logits: tensor([[1, 3, 3], [0, -1, -2]]) });
+    expect(Array.from(c.mode.dataSync(), Number)).toEqual([1, 0]);
+  });
+
   it('Categorical draws each category as often as its probability, per batch row', () => {
     scope(() => {
       const c = new D.Categorical(tensor([[1, 2, 7, 0], [0, 0, 0, 1]]));

@@ -1,3 +1,4 @@
+import { ValueError } from '../errors.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 // Grad mode follows async work (AsyncLocalStorage), so an awaited noGrad block stays gradless.
@@ -7,12 +8,21 @@ export const isGradEnabled = (): boolean => mode.getStore() ?? true;
 
 /** Runs fn without recording a graph (inference, optimiser updates). */
 export function noGrad<R>(fn: () => R): R {
+  checkRunnable('noGrad', fn);
   return mode.run(false, fn);
 }
 
 /** Runs fn with graph recording on or off. */
 export function withGradEnabled<R>(enabled: boolean, fn: () => R): R {
+  checkRunnable('withGradEnabled', fn);
   return mode.run(enabled, fn);
+}
+
+// PyTorch's `with torch.no_grad():` has no JavaScript form: the block is a function given here.
+function checkRunnable(name: string, fn: unknown): void {
+  if (typeof fn !== 'function') {
+    throw new ValueError(`${name}: expected the code to run as a function, ${name}(() => …) (PyTorch's with-block), got ${fn === null ? 'null' : fn === undefined ? 'nothing' : typeof fn}`);
+  }
 }
 
 // Note [create graph]: while a backward with createGraph runs, the gradient rules record a graph

@@ -11,6 +11,7 @@ import { div, mul, sub } from '../ops/table/binary.js';
 import { cast } from '../ops/table/cast.js';
 import { ge, gt, logicalNot, logicalOr, lt, ne } from '../ops/table/compare.js';
 import { isfinite } from '../ops/table/composed-ops.js';
+import { argmax } from '../ops/table/reduce.js';
 import { zeros } from '../ops/table/creation.js';
 import { gather } from '../ops/table/index-ops.js';
 import { multinomial } from '../ops/table/multinomial.js';
@@ -65,6 +66,11 @@ export class Categorical extends Distribution {
 
   get device(): Device {
     return this.probs.device;
+  }
+
+  /** The most likely category (int64; the first of equals), PyTorch's Categorical.mode: a greedy policy's action. */
+  get mode(): Tensor {
+    return argmax(this.probs, -1);
   }
 
   /** The number of categories K (the last dim). */
