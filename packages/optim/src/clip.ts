@@ -1,7 +1,7 @@
 // Gradient clipping in place, like torch.nn.utils.clip_grad_norm_ / clip_grad_value_. The total
 // norm stays a tensor (no device sync): the scale is min(1, maxNorm / (norm + 1e-6)) applied to
 // every gradient, as PyTorch does.
-import { ValueError, checkOptions, abs, clamp, copyInto, div, keep, max, mul, noGrad, pow, scope, stack, sum, tensor, type Tensor } from '@nutshell/tensor';
+import { ValueError, checkOptions, abs, clamp, copyInto, div, keep, max, mul, noGrad, pow, scope, sqrt, stack, sum, tensor, type Tensor } from '@nutshell/tensor';
 
 const gradsOf = (params: Iterable<Tensor> | Tensor): Tensor[] =>
   [...(params && (params as Tensor).isTensor ? [params as Tensor] : (params as Iterable<Tensor>))].map((p) => p.grad).filter((g): g is Tensor => g !== null);
@@ -18,8 +18,16 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
   if (grads.length === 0) return keep(tensor(0));
   return noGrad(() =>
     scope(() => {
-      const norms = grads.map((g) => (normType === Infinity ? max(abs(g)) : pow(sum(pow(abs(g), normType)), 1 / normType)));
-      const total = normType === Infinity ? max(stack(norms)) : pow(sum(pow(stack(norms), normType)), 1 / normType);
+      // Each gradient's Σ|g|^p, then the p-th root of their sum: the norm of the per-gradient
+      // norms PyTorch takes, with two roots and powers fewer per gradient (a small policy's
+      // clipping cost 2× PyTorch's in a user trial); p = 2 as g·g, p = 1 as |g|.
+      const powered = (g: Tensor) => (normType === 2 ? mul(g, g) : normType === 1 ? abs(g) : pow(abs(g), normType));
+      const total =
+        normType === Infinity
+          ? max(stack(grads.map((g) => max(abs(g)))))
+          : normType === 2
+            ? sqrt(sum(stack(grads.map((g) => sum(powered(g))))))
+            : pow(sum(stack(grads.map((g) => sum(powered(g))))), 1 / normType);
       if (options.errorIfNonfinite && !Number.isFinite(total.itemSync())) {
         throw new ValueError(`clipGradNorm: the total norm of order ${normType} is non-finite; set errorIfNonfinite: false to clip anyway`);
       }
