@@ -6,6 +6,7 @@ import { Device, SCOPE_OPAQUE, ShapeError, ValueError, isTensor, copyInto, fmtSh
 import { Parameter, isParameter } from './parameter.js';
 import { describeStateValue } from './state-values.js';
 import { withBackwardHooks, type BackwardHook, type BackwardPreHook } from './backward-hooks.js';
+import { copyReparametrisations } from './weight-reparam.js';
 
 
 // Assignment is registration (Note [module registration]), so assigning a plain tensor over a
@@ -131,7 +132,7 @@ export abstract class Module {
    * output (PyTorch's register_forward_hook): intermediate features for transfer learning,
    * activation statistics. Modules are called through forward(), so the first hook wraps this
    * module's forward in an own, non-enumerable property, and removing the last unwraps it. Hooks
-   * are not copied by clone().
+   * are not copied by clone() (weight and spectral norm's are: they make the weight).
    */
   registerForwardHook(hook: (module: this, inputs: unknown[], output: any) => unknown): RemovableHandle {
     return this.addHook('post', hook as ForwardHooks['post'][number], 'registerForwardHook');
@@ -231,7 +232,10 @@ export abstract class Module {
    * fields cannot be copied this way (JavaScript gives no access to them).
    */
   clone(): this {
-    return noGrad(() => deepCopy(this, new Map())) as this;
+    const copies = new Map<unknown, unknown>();
+    const copy = noGrad(() => deepCopy(this, copies)) as this;
+    for (const [from, to] of copies) if (from instanceof Module) copyReparametrisations(from, to as Module);
+    return copy;
   }
 
   /**

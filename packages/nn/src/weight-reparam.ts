@@ -79,3 +79,13 @@ export function detachReparametrisation(fn: string, module: Module, name: string
   m[name] = Parameter(w);
   attached.get(module)!.delete(name);
 }
+
+/**
+ * Gives `copy` (a clone of `original`) the same reparametrisations, on its own pieces: without
+ * its pre-hook a cloned weight-normed module kept the weight of the moment it was cloned
+ * (AveragedModel's EMA copies were stale). Forward hooks in general are not copied by clone();
+ * these are part of what the weight is.
+ */
+export function copyReparametrisations(original: Module, copy: Module): void {
+  for (const { r } of attached.get(original)?.values() ?? []) attachReparametrisation(copy, r, fields(copy)[r.name] as Tensor);
+}

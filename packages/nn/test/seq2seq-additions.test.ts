@@ -206,3 +206,20 @@ describe('unpadSequence and unpackSequence', () => {
     });
   });
 });
+
+describe('clone() of a reparametrised module (found while adding weight norm: the clone kept a stale weight)', () => {
+  it('the clone recomputes its weight from its own pieces, as the original does from its own', () => {
+    scope(() => {
+      const original = nn.weightNorm(new nn.Linear(3, 2));
+      const copy = original.clone();
+      const x = tensor([[1, 2, 3]]);
+      expectClose(copy.forward(x).dataSync(), original.forward(x).dataSync(), 1e-6, 1e-6);
+      noGrad(() => copyInto((copy as unknown as Record<string, Tensor>).weight_g, (copy as unknown as Record<string, Tensor>).weight_g.mul(2)));
+      const [a, b] = [original.forward(x).dataSync(), copy.forward(x).dataSync()];
+      const bias = Array.from(original.bias!.dataSync());
+      expectClose(Array.from(b, (v, i) => v - bias[i]), Array.from(a, (v, i) => 2 * (v - bias[i])), 1e-5, 1e-5);
+      const sn = nn.spectralNorm(new nn.Linear(3, 2)).clone();
+      expect(() => nn.removeSpectralNorm(sn)).not.toThrow();
+    });
+  });
+});
