@@ -101,7 +101,7 @@ describe('extra arguments and misplaced options are refused, not ignored', () =>
       expect(() => tensor([1], { dtpye: 'int64' } as never)).toThrow(/^tensor: unknown option 'dtpye' \(it takes 'dtype', 'device', 'requiresGrad', 'shape'\)$/);
       expect(() => T.pad(ones([1, 1, 2]), [1, 1], { val: 3 } as never)).toThrow(/^pad: unknown option 'val' \(it takes 'mode', 'value'\)$/);
       expect(() => T.embedding(tensor([0n]), ones([2, 2]), { padding_idx: 0 } as never)).toThrow(/^embedding: unknown option 'padding_idx' .*did you mean 'paddingIdx'\?$/);
-      expect(() => T.maxPool2d(ones([1, 1, 4, 4]), 2, { returnIndices: true } as never)).toThrow(/^maxPool2d: unknown option 'returnIndices'/);
+      expect(() => T.maxPool2d(ones([1, 1, 4, 4]), 2, { return_indices: true } as never)).toThrow(/^maxPool2d: unknown option 'return_indices' .*did you mean 'returnIndices'\?$/);
       expect(() => T.avgPool2d(ones([1, 1, 4, 4]), 2, { divisorOverride: 1 } as never)).toThrow(/^avgPool2d: unknown option 'divisorOverride'/);
       expect(values(dropout(ones([6]), 0.5, { training: false }))).toEqual([1, 1, 1, 1, 1, 1]);
       const seeded = (training: boolean | object, options?: object) => values(dropout(ones([64]), 0.5, training as never, options as never));

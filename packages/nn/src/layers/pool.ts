@@ -1,4 +1,4 @@
-import { checkOptions, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, maxPool2d, type Tensor } from '@nutshell/tensor';
+import { checkOptions, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, maxPool2d, maxUnpool2d, ValueError, type MaxPoolWithIndices, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { positionalArgs } from './arg-checks.js';
 
@@ -9,19 +9,49 @@ export interface MaxPool2dOptions {
   padding?: Pair;
   dilation?: Pair;
   ceilMode?: boolean;
+  /** forward returns { output, indices } (also [output, indices]) for MaxUnpool2d, as PyTorch's return_indices. */
+  returnIndices?: boolean;
 }
-export class MaxPool2d extends Module {
-  constructor(readonly kernelSize: Pair, readonly options: MaxPool2dOptions = {}) {
+/** 2-d max pooling (torch.nn.MaxPool2d); with `returnIndices: true` forward returns { output, indices }. */
+export class MaxPool2d<R extends boolean = false> extends Module {
+  constructor(readonly kernelSize: Pair, readonly options: MaxPool2dOptions & { returnIndices?: R } = {}) {
     super();
     positionalArgs('MaxPool2d', ['kernelSize'], [kernelSize], true);
-    checkOptions('MaxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
+    checkOptions('MaxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
+    const r = options.returnIndices;
+    if (r !== undefined && typeof r !== 'boolean') throw new ValueError(`MaxPool2d: option 'returnIndices' expected a boolean, got ${JSON.stringify(r)}`);
   }
-  forward(x: Tensor): Tensor {
-    return maxPool2d(x, this.kernelSize, this.options);
+  forward(x: Tensor): R extends true ? MaxPoolWithIndices : Tensor {
+    return maxPool2d(x, this.kernelSize, this.options) as R extends true ? MaxPoolWithIndices : Tensor;
   }
   protected override extraRepr(): string {
     const o = this.options;
-    return `kernelSize=${fmt(this.kernelSize)}, stride=${fmt(o.stride ?? this.kernelSize)}, padding=${fmt(o.padding ?? 0)}, dilation=${fmt(o.dilation ?? 1)}, ceilMode=${o.ceilMode ?? false}`;
+    return `kernelSize=${fmt(this.kernelSize)}, stride=${fmt(o.stride ?? this.kernelSize)}, padding=${fmt(o.padding ?? 0)}, dilation=${fmt(o.dilation ?? 1)}, ceilMode=${o.ceilMode ?? false}${o.returnIndices ? ', returnIndices=true' : ''}`;
+  }
+}
+
+export interface MaxUnpool2dOptions {
+  /** Defaults to kernelSize. */
+  stride?: Pair;
+  padding?: Pair;
+}
+/**
+ * The partial inverse of MaxPool2d (torch.nn.MaxUnpool2d): forward(x, indices, { outputSize })
+ * writes x into zeros at the indices MaxPool2d({ returnIndices: true }) gave (maxUnpool2d).
+ */
+export class MaxUnpool2d extends Module {
+  constructor(readonly kernelSize: Pair, readonly options: MaxUnpool2dOptions = {}) {
+    super();
+    positionalArgs('MaxUnpool2d', ['kernelSize'], [kernelSize], true);
+    checkOptions('MaxUnpool2d', options, ['stride', 'padding']);
+  }
+  forward(x: Tensor, indices: Tensor, options: { outputSize?: readonly number[] | null } = {}): Tensor {
+    checkOptions('MaxUnpool2d.forward', options, ['outputSize']);
+    return maxUnpool2d(x, indices, this.kernelSize, { ...this.options, outputSize: options.outputSize });
+  }
+  protected override extraRepr(): string {
+    const o = this.options;
+    return `kernelSize=${fmt(this.kernelSize)}, stride=${fmt(o.stride ?? this.kernelSize)}, padding=${fmt(o.padding ?? 0)}`;
   }
 }
 

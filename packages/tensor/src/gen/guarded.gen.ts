@@ -24,6 +24,7 @@ const guarded_add: typeof table.add = guardArity('add', table.add);
 const guarded_addcdiv: typeof table.addcdiv = guardArity('addcdiv', table.addcdiv);
 const guarded_addcmul: typeof table.addcmul = guardArity('addcmul', table.addcmul);
 const guarded_addmm: typeof table.addmm = guardArity('addmm', table.addmm);
+const guarded_affineGrid: typeof table.affineGrid = guardArity('affineGrid', table.affineGrid);
 const guarded_all: typeof table.all = guardArity('all', table.all);
 const guarded_allclose: typeof table.allclose = guardArity('allclose', table.allclose);
 const guarded_amax: typeof table.amax = guardArity('amax', table.amax);
@@ -52,6 +53,7 @@ const guarded_binaryCrossEntropy: typeof table.binaryCrossEntropy = guardArity('
 const guarded_binaryCrossEntropyWithLogits: typeof table.binaryCrossEntropyWithLogits = guardArity('binaryCrossEntropyWithLogits', table.binaryCrossEntropyWithLogits);
 const guarded_binaryOutputs: typeof table.binaryOutputs = guardArity('binaryOutputs', table.binaryOutputs);
 const guarded_binarySamples: typeof table.binarySamples = guardArity('binarySamples', table.binarySamples);
+const guarded_bincount: typeof table.bincount = guardArity('bincount', table.bincount);
 const guarded_bmm: typeof table.bmm = guardArity('bmm', table.bmm);
 const guarded_bucketize: typeof table.bucketize = guardArity('bucketize', table.bucketize);
 const guarded_cast: typeof table.cast = guardArity('cast', table.cast);
@@ -123,6 +125,7 @@ const guarded_gelu: typeof table.gelu = guardArity('gelu', table.gelu);
 const guarded_geluBackward: typeof table.geluBackward = guardArity('geluBackward', table.geluBackward);
 const guarded_getRngState: typeof table.getRngState = guardArity('getRngState', table.getRngState);
 const guarded_glu: typeof table.glu = guardArity('glu', table.glu);
+const guarded_gridSample: typeof table.gridSample = guardArity('gridSample', table.gridSample);
 const guarded_groupNorm: typeof table.groupNorm = guardArity('groupNorm', table.groupNorm);
 const guarded_gru: typeof table.gru = guardArity('gru', table.gru);
 const guarded_gt: typeof table.gt = guardArity('gt', table.gt);
@@ -180,6 +183,8 @@ const guarded_max: typeof table.max = guardArity('max', table.max);
 const guarded_maxPool1d: typeof table.maxPool1d = guardArity('maxPool1d', table.maxPool1d);
 const guarded_maxPool2d: typeof table.maxPool2d = guardArity('maxPool2d', table.maxPool2d);
 const guarded_maxPool2dBackward: typeof table.maxPool2dBackward = guardArity('maxPool2dBackward', table.maxPool2dBackward);
+const guarded_maxPool2dWithIndices: typeof table.maxPool2dWithIndices = guardArity('maxPool2dWithIndices', table.maxPool2dWithIndices);
+const guarded_maxUnpool2d: typeof table.maxUnpool2d = guardArity('maxUnpool2d', table.maxUnpool2d);
 const guarded_maximum: typeof table.maximum = guardArity('maximum', table.maximum);
 const guarded_mean: typeof table.mean = guardArity('mean', table.mean);
 const guarded_median: typeof table.median = guardArity('median', table.median);
@@ -337,6 +342,7 @@ export {
   guarded_addcdiv as addcdiv,
   guarded_addcmul as addcmul,
   guarded_addmm as addmm,
+  guarded_affineGrid as affineGrid,
   guarded_all as all,
   guarded_allclose as allclose,
   guarded_amax as amax,
@@ -365,6 +371,7 @@ export {
   guarded_binaryCrossEntropyWithLogits as binaryCrossEntropyWithLogits,
   guarded_binaryOutputs as binaryOutputs,
   guarded_binarySamples as binarySamples,
+  guarded_bincount as bincount,
   guarded_bmm as bmm,
   guarded_bucketize as bucketize,
   guarded_cast as cast,
@@ -436,6 +443,7 @@ export {
   guarded_geluBackward as geluBackward,
   guarded_getRngState as getRngState,
   guarded_glu as glu,
+  guarded_gridSample as gridSample,
   guarded_groupNorm as groupNorm,
   guarded_gru as gru,
   guarded_gt as gt,
@@ -493,6 +501,8 @@ export {
   guarded_maxPool1d as maxPool1d,
   guarded_maxPool2d as maxPool2d,
   guarded_maxPool2dBackward as maxPool2dBackward,
+  guarded_maxPool2dWithIndices as maxPool2dWithIndices,
+  guarded_maxUnpool2d as maxUnpool2d,
   guarded_maximum as maximum,
   guarded_mean as mean,
   guarded_median as median,

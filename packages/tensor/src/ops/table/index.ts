@@ -41,3 +41,5 @@ export * from './composed-norm.js';
 export * from './composed-losses-more.js';
 export * from './ctc.js';
 export * from './composed-sequences.js';
+export * from './composed-grid-sample.js';
+export * from './composed-unpool.js';

@@ -14,6 +14,7 @@ import { arange, zeros } from './creation.js';
 import { scatterAdd } from './index-ops.js';
 import { floor } from './unary.js';
 import { isCreatingGraph } from '../../autograd/grad-mode.js';
+import { maxPool2dWithIndices, type MaxPoolWithIndices } from './composed-unpool.js';
 
 export type MaxPool2dAttrs = {
   kernelSize: readonly number[];
@@ -395,21 +396,32 @@ export interface MaxPool2dOptions {
   padding?: Size2d;
   dilation?: Size2d;
   ceilMode?: boolean;
+  /** Also return PyTorch's indices (int64 h·W + w of each maximum in its plane): { output, indices }, or [output, indices]. */
+  returnIndices?: boolean;
 }
 
-/** 2-d max pooling over [N,C,H,W] (or [C,H,W]), like torch.nn.functional.max_pool2d. */
-export function maxPool2d(input: Tensor, kernelSize: Size2d, options: MaxPool2dOptions = {}): Tensor {
-  checkOptions('maxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
+/**
+ * 2-d max pooling over [N,C,H,W] (or [C,H,W]), like torch.nn.functional.max_pool2d; with
+ * `returnIndices: true`, { output, indices } (also [output, indices]) with PyTorch's indices and
+ * tie rule (Note [max pool indices] in composed-unpool.ts), for maxUnpool2d.
+ */
+export function maxPool2d(input: Tensor, kernelSize: Size2d, options: MaxPool2dOptions & { returnIndices: true }): MaxPoolWithIndices;
+export function maxPool2d(input: Tensor, kernelSize: Size2d, options?: MaxPool2dOptions & { returnIndices?: false }): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: Size2d, options?: MaxPool2dOptions): Tensor | MaxPoolWithIndices;
+export function maxPool2d(input: Tensor, kernelSize: Size2d, options: MaxPool2dOptions = {}): Tensor | MaxPoolWithIndices {
+  checkOptions('maxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
+  const returnIndices = options.returnIndices ?? false;
+  if (typeof returnIndices !== 'boolean') throw new ValueError(`maxPool2d: option 'returnIndices' expected a boolean, got ${JSON.stringify(returnIndices)}`);
   const kernel = pairOf('maxPool2d', 'kernelSize', kernelSize, []);
-  return pooled(input, (x) =>
-    apply(maxPool2dOp, [x], {
-      kernelSize: kernel,
-      stride: pairOf('maxPool2d', 'stride', options.stride, kernel),
-      padding: pairOf('maxPool2d', 'padding', options.padding, [0, 0]),
-      dilation: pairOf('maxPool2d', 'dilation', options.dilation, [1, 1]),
-      ceilMode: options.ceilMode ?? false,
-    })[0],
-  );
+  const attrs = {
+    kernelSize: kernel,
+    stride: pairOf('maxPool2d', 'stride', options.stride, kernel),
+    padding: pairOf('maxPool2d', 'padding', options.padding, [0, 0]),
+    dilation: pairOf('maxPool2d', 'dilation', options.dilation, [1, 1]),
+    ceilMode: options.ceilMode ?? false,
+  };
+  if (returnIndices) return maxPool2dWithIndices(input, (x) => apply(maxPool2dOp, [x], attrs)[0], attrs);
+  return pooled(input, (x) => apply(maxPool2dOp, [x], attrs)[0]);
 }
 
 /** The gradient of maxPool2d's input from its output gradient and its hidden workspace. */

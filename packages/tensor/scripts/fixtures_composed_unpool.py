@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""PyTorch golden values for max_pool2d's indices, max_unpool2d and bincount
+(test/composed-unpool.test.ts, src/ops/table/composed-unpool.ts).
+
+    /opt/torch-venv/bin/python scripts/fixtures_composed_unpool.py
+
+Writes test/fixtures/composed-unpool.safetensors: per case `<case>.input.<i>`, `<case>.output.<j>`,
+the upstream gradients `<case>.upstream.<j>` (float outputs that require grad) and the input
+gradients `<case>.grad.<i>`; metadata `cases` is JSON {case: {"inputs": n, "grad": [...],
+"outputs": m}}. The TS test pairs each case name with the nutshell call.
+"""
+import json
+import os
+
+import torch
+import torch.nn.functional as F
+from safetensors.torch import save_file
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "test", "fixtures", "composed-unpool.safetensors")
+torch.manual_seed(0)
+inf, nan = float("inf"), float("nan")
+
+
+def randn(*shape):
+    return torch.randn(*shape)
+
+
+def ties(*shape, levels=3):
+    """Small integers: windows with several equal maxima."""
+    return torch.randint(0, levels, shape).float()
+
+
+def specials(*shape):
+    """Ties, -inf (whole windows of it, next to the padding) and NaN (several in some windows)."""
+    x = ties(*shape)
+    flat = x.view(-1)
+    n = flat.numel()
+    g = torch.Generator().manual_seed(3)
+    pick = torch.randperm(n, generator=g)
+    flat[pick[: n // 6]] = nan
+    flat[pick[n // 6: n // 3]] = -inf
+    x[..., :2, :2] = -inf  # a top-left corner of -inf: padded windows of nothing else
+    return x
+
+
+def pool(k, **kw):
+    return lambda x: list(F.max_pool2d(x, k, return_indices=True, **kw))
+
+
+def pool_indices(x, k, **kw):
+    return F.max_pool2d(x, k, return_indices=True, **kw)[1]
+
+
+# max_unpool2d's inputs: values x and the indices a pooling of `source` gave.
+def unpool_inputs(shape, k, **kw):
+    src = ties(*shape, levels=4)
+    idx = pool_indices(src, k, **kw)
+    return [randn(*idx.shape), idx]
+
+
+def roundtrip(k, **kw):
+    def f(x):
+        y, i = F.max_pool2d(x, k, return_indices=True, **kw)
+        return F.max_unpool2d(y, i, k, stride=kw.get("stride"), padding=kw.get("padding", 0), output_size=x.shape[-2:])
+    return f
+
+
+# (case, function of the inputs → tensor or list of tensors, inputs, which inputs get gradients)
+CASES = [
+    ("poolBasic", pool(2), [randn(2, 3, 6, 8)], [True]),
+    ("poolTies", pool(2), [ties(1, 2, 6, 6)], [True]),
+    ("poolOverlapPadding", pool(3, stride=2, padding=1), [ties(2, 2, 7, 7)], [True]),
+    ("poolStrideOne", pool(3, stride=1, padding=1), [ties(1, 2, 5, 6)], [True]),
+    ("poolRectDilation", pool((2, 3), stride=(1, 2), dilation=(2, 1)), [ties(1, 2, 7, 8)], [True]),
+    ("poolDilationPadding", pool(3, stride=2, padding=1, dilation=2), [ties(1, 1, 9, 8)], [True]),
+    ("poolCeilMode", pool(2, ceil_mode=True), [ties(1, 2, 5, 7)], [True]),
+    ("poolCeilOverlap", pool(3, stride=2, padding=1, ceil_mode=True), [ties(1, 1, 6, 8)], [True]),
+    ("poolRectPadding", pool((3, 2), stride=(2, 1), padding=(1, 0)), [randn(2, 1, 6, 5)], [True]),
+    ("poolSpecials", pool(2), [specials(2, 2, 6, 6)], [False]),
+    ("poolSpecialsPadded", pool(3, stride=2, padding=1), [specials(1, 3, 7, 7)], [False]),
+    ("poolNaNWindows", pool(2), [torch.tensor([[[[nan, 5.0, 1.0, nan], [nan, 1.0, nan, nan], [-inf, -inf, 2.0, 2.0], [-inf, -inf, 2.0, nan]]]])], [False]),
+    ("poolUnbatched", pool(2, stride=1), [ties(3, 4, 5)], [True]),
+    ("poolGlobal", pool(16), [randn(1, 2, 16, 16)], [True]),
+    ("poolEmptyBatch", pool(2), [randn(0, 2, 4, 4)], [False]),
+    ("unpoolBasic", lambda x, i: F.max_unpool2d(x, i, 2), unpool_inputs((2, 3, 6, 8), 2), [True, False]),
+    ("unpoolStridePadding", lambda x, i: F.max_unpool2d(x, i, 3, stride=2, padding=1), unpool_inputs((1, 2, 7, 7), 3, stride=2, padding=1), [True, False]),
+    ("unpoolOverlap", lambda x, i: F.max_unpool2d(x, i, 3, stride=1, padding=1), unpool_inputs((1, 2, 5, 6), 3, stride=1, padding=1), [True, False]),
+    ("unpoolRect", lambda x, i: F.max_unpool2d(x, i, (3, 2), stride=(2, 1), padding=(1, 0)), unpool_inputs((2, 1, 6, 5), (3, 2), stride=(2, 1), padding=(1, 0)), [True, False]),
+    ("unpoolOutputSize", lambda x, i: F.max_unpool2d(x, i, 2, output_size=[7, 9]), unpool_inputs((1, 2, 7, 9), 2), [True, False]),
+    ("unpoolOutputSizeFull", lambda x, i: F.max_unpool2d(x, i, 3, stride=2, output_size=[2, 2, 8, 6]), unpool_inputs((2, 2, 8, 6), 3, stride=2), [True, False]),
+    ("unpoolUnbatched", lambda x, i: F.max_unpool2d(x, i, 2), unpool_inputs((3, 4, 6), 2), [True, False]),
+    # Repeated indices (as overlapping windows give them) write equal values: the value, exactly;
+    # each write gets the whole gradient there. (Unequal values at one index: undefined in PyTorch.)
+    ("unpoolRepeated", lambda x, i: F.max_unpool2d(x, i, 3, stride=1, padding=1), [torch.tensor([[[[0.1, -0.7, 0.1], [1.3, 0.1, -0.7]]]]), torch.tensor([[[[4, 0, 4], [5, 4, 0]]]])], [True, False]),
+    ("roundTrip", roundtrip(2), [randn(2, 3, 6, 8)], [True]),
+    ("roundTripOverlap", roundtrip(3, stride=2, padding=1), [ties(1, 2, 7, 7)], [True]),
+    ("roundTripOdd", roundtrip(2), [randn(1, 2, 5, 7)], [True]),
+    ("bincount", torch.bincount, [torch.tensor([1, 3, 3, 0, 7, 3])], [False]),
+    ("bincountMinlength", lambda x: torch.bincount(x, minlength=12), [torch.tensor([1, 3, 3, 0, 7, 3])], [False]),
+    ("bincountMinlengthSmall", lambda x: torch.bincount(x, minlength=2), [torch.tensor([4, 4, 2], dtype=torch.int32)], [False]),
+    ("bincountWeights", lambda x, w: torch.bincount(x, weights=w), [torch.tensor([2, 0, 2, 5, 0]), randn(5)], [False, False]),
+    ("bincountWeightsMinlength", lambda x, w: torch.bincount(x, weights=w, minlength=9), [torch.tensor([2, 0, 2, 5, 0], dtype=torch.int32), randn(5)], [False, False]),
+    ("bincountUint8", torch.bincount, [torch.tensor([255, 0, 3, 3], dtype=torch.uint8)], [False]),
+    ("bincountLarge", torch.bincount, [torch.randint(0, 50, (1000,))], [False]),
+    ("bincountEmpty", lambda x: torch.bincount(x, minlength=4), [torch.tensor([], dtype=torch.int64)], [False]),
+    ("bincountEmptyWeights", lambda x, w: torch.bincount(x, weights=w, minlength=3), [torch.tensor([], dtype=torch.int64), torch.tensor([])], [False, False]),
+    ("bincountEmptyNoMinlength", torch.bincount, [torch.tensor([], dtype=torch.int64)], [False]),
+]
+
+
+def main():
+    t, meta = {}, {}
+    gen = torch.Generator().manual_seed(1)
+    for name, fn, inputs, grads in CASES:
+        xs = [x.clone().requires_grad_(g) for x, g in zip(inputs, grads)]
+        out = fn(*xs)
+        outs = out if isinstance(out, (list, tuple)) else [out]
+        loss = None
+        for i, x in enumerate(inputs):
+            t[f"{name}.input.{i}"] = x.clone()
+        for j, o in enumerate(outs):
+            t[f"{name}.output.{j}"] = o.detach().clone().contiguous()
+            if o.requires_grad:
+                u = torch.randn(o.shape, generator=gen)
+                t[f"{name}.upstream.{j}"] = u
+                loss = (o * u).sum() if loss is None else loss + (o * u).sum()
+        if loss is not None:
+            loss.backward()
+        for i, x in enumerate(xs):
+            if x.grad is not None:
+                t[f"{name}.grad.{i}"] = x.grad.clone()
+        meta[name] = {"inputs": len(inputs), "grad": grads, "outputs": len(outs)}
+    save_file({k: v.contiguous() for k, v in t.items()}, OUT, metadata={"cases": json.dumps(meta)})
+    print(f"wrote {len(CASES)} cases to {os.path.relpath(OUT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+// affineGrid and gridSample (ops/table/composed-grid-sample.ts) against PyTorch 2.13's
+// F.affine_grid and F.grid_sample: outputs and every input's gradient from
+// test/fixtures/composed-grid-sample.safetensors (scripts/fixtures_composed_grid_sample.py) —
+// every mode × paddingMode × alignCorners on a batch of non-square images with grids reaching
+// outside [-1, 1], nearest at exact half pixels, exact borders, one-pixel axes, non-finite grid
+// values, affineGrid alone and feeding gridSample. Then finite-difference gradient checks,
+// hand-computed values, empty shapes and the refusals. Run on cpu and, where available, on cuda.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as T from '../src/index.js';
+import { backends, noGrad, readSafetensorsFile, scope, tensor, type Tensor } from '../src/index.js';
+import { expectClose, hashString, normal, seededRandom } from '../src/testing/index.js';
+
+const devices = ['cpu', ...(backends().cuda.available ? ['cuda'] : [])];
+const { tensors: golden, metadata } = readSafetensorsFile(fileURLToPath(new URL('./fixtures/composed-grid-sample.safetensors', import.meta.url)));
+const caseMeta = JSON.parse(metadata.cases) as Record<string, { inputs: number; grad: boolean[]; outputs: number }>;
+const nums = (t: Tensor | ArrayLike<number | bigint>): number[] => Array.from(((t as Tensor).isTensor ? (t as Tensor).dataSync() : t) as ArrayLike<number | bigint>, Number);
+const load = (key: string, device: string, requiresGrad = false): Tensor => {
+  const r = golden.get(key);
+  if (!r) throw new Error(`fixture has no ${key}`);
+  return tensor(r.data as never, { shape: r.shape, dtype: r.dtype, device, requiresGrad });
+};
+
+type Call = (...xs: Tensor[]) => Tensor;
+const calls: Record<string, Call> = {};
+const modes = ['bilinear', 'nearest'] as const;
+const paddings = ['zeros', 'border', 'reflection'] as const;
+const tag = (align: boolean) => (align ? 'aligned' : 'edges');
+for (const mode of modes) {
+  for (const paddingMode of paddings) {
+    for (const alignCorners of [false, true]) {
+      // The defaults spelt out only where they differ, so the defaults are exercised too.
+      const options = { ...(mode !== 'bilinear' && { mode }), ...(paddingMode !== 'zeros' && { paddingMode }), ...(alignCorners && { alignCorners }) };
+      calls[`${mode}_${paddingMode}_${tag(alignCorners)}`] = (x, g) => T.gridSample(x, g, options);
+    }
+    calls[`nonFinite_${mode}_${paddingMode}`] = (x, g) => T.gridSample(x, g, { mode, paddingMode, alignCorners: false });
+  }
+}
+for (const alignCorners of [false, true]) {
+  calls[`nearestHalves_${tag(alignCorners)}`] = (x, g) => T.gridSample(x, g, { mode: 'nearest', alignCorners });
+  for (const paddingMode of paddings) {
+    calls[`exactEdges_${paddingMode}_${tag(alignCorners)}`] = (x, g) => T.gridSample(x, g, { paddingMode, alignCorners });
+    calls[`onePixel_${paddingMode}_${tag(alignCorners)}`] = (x, g) => T.gridSample(x, g, { mode: 'bilinear', paddingMode, alignCorners });
+  }
+  calls[`affineGrid_${tag(alignCorners)}`] = (theta) => T.affineGrid(theta, [2, 3, 4, 5], { alignCorners });
+  calls[`affineGridOnePixel_${tag(alignCorners)}`] = (theta) => T.affineGrid(theta, [1, 2, 1, 3], { alignCorners });
+  calls[`affineGridLong_${tag(alignCorners)}`] = (theta) => T.affineGrid(theta, [1, 1, 11, 20], alignCorners ? { alignCorners } : undefined);
+  calls[`spatialTransformer_${tag(alignCorners)}`] = (x, theta) => T.gridSample(x, T.affineGrid(theta, x.shape, { alignCorners }), { alignCorners });
+}
+calls.bilinearLarger = (x, g) => T.gridSample(x, g, { paddingMode: 'reflection' });
+calls.bilinearOnePoint = (x, g) => T.gridSample(x, g, { paddingMode: 'border', alignCorners: true });
+
+describe('the fixture and the calls name the same cases', () => {
+  it('every case has a call and every call a case', () => {
+    expect(Object.keys(calls).sort()).toEqual(Object.keys(caseMeta).sort());
+  });
+});
+
+for (const device of devices) {
+  describe(`affineGrid and gridSample match PyTorch, forward and backward (${device})`, () => {
+    for (const [name, call] of Object.entries(calls)) {
+      it(name, () => {
+        scope(() => {
+          const m = caseMeta[name];
+          const xs = Array.from({ length: m.inputs }, (_, i) => load(`${name}.input.${i}`, device, m.grad[i]));
+          const o = call(...xs);
+          const want = golden.get(`${name}.output.0`)!;
+          expect(o.shape, 'output shape').toEqual(want.shape);
+          expect(o.dtype, 'output dtype').toBe(want.dtype);
+          expectClose(nums(o), nums(want.data as ArrayLike<number>), 1e-5, 1e-5, 'output');
+          if (golden.has(`${name}.upstream.0`)) T.sum(T.mul(o, load(`${name}.upstream.0`, device))).backward();
+          xs.forEach((x, i) => {
+            const g = golden.get(`${name}.grad.${i}`);
+            if (!g) return;
+            expect(x.grad, `gradient of input ${i}`).not.toBeNull();
+            expectClose(nums(x.grad!), nums(g.data as ArrayLike<number>), 1e-4, 1e-4, `gradient of input ${i}`);
+          });
+        });
+      });
+    }
+  });
+}
+
+/**
+ * Note [gradient check] (src/testing/gradcheck.ts) for a composed function: directional finite
+ * differences of L = Σ u ⊙ f(x) against the analytic gradient, every input at once.
+ */
+function gradcheckFn(name: string, f: (...xs: Tensor[]) => Tensor, inputs: { shape: number[]; values: number[] }[], eps = 1e-2, tolerance = 1e-2): void {
+  scope(() => {
+    const rand = seededRandom(hashString(`composed-grid-sample/${name}`));
+    const xs = inputs.map((x) => tensor(x.values, { shape: x.shape, requiresGrad: true }));
+    const y = f(...xs);
+    const u = tensor(Array.from({ length: y.numel }, () => normal(rand)), { shape: y.shape });
+    T.sum(T.mul(y, u)).backward();
+    for (let trial = 0; trial < 3; trial++) {
+      const dirs = inputs.map((x) => x.values.map(() => normal(rand)));
+      const at = (sign: number) =>
+        noGrad(() => T.sum(T.mul(f(...inputs.map((x, i) => tensor(x.values.map((v, k) => v + sign * eps * dirs[i][k]), { shape: x.shape }))), u)).itemSync());
+      const numeric = (at(1) - at(-1)) / (2 * eps);
+      const analytic = xs.reduce((acc, x, i) => acc + nums(x.grad!).reduce((s, g, k) => s + g * dirs[i][k], 0), 0);
+      expect(Math.abs(numeric - analytic), `${name} trial ${trial}: numeric ${numeric} vs analytic ${analytic}`).toBeLessThanOrEqual(tolerance * (1 + Math.abs(numeric) + Math.abs(analytic)));
+    }
+  });
+}
+
+const spaced = (shape: number[]): { shape: number[]; values: number[] } => {
+  const n = shape.reduce((p, d) => p * d, 1);
+  return { shape, values: Array.from({ length: n }, (_, i) => (((i * 7) % 11) - 5) * 0.3 + 0.05) };
+};
+
+// A grid [N, H_out, W_out, 2] whose pixel coordinates (as gridSample unnormalises them) have
+// fractional parts 0.2, 0.3, 0.7 or 0.8, inside the image and up to 1.5 images outside: a step of
+// a few hundredths of a pixel crosses no pixel boundary, border or reflection point (those lie on
+// integers and, without alignCorners, on halves).
+function offBoundaryGrid(shape: [number, number, number], h: number, w: number, alignCorners: boolean): { shape: number[]; values: number[] } {
+  const rand = seededRandom(hashString(`grid/${shape.join(',')}/${h}x${w}/${alignCorners}`));
+  const fracs = [0.2, 0.3, 0.7, 0.8];
+  const coord = (size: number) => {
+    const c = Math.floor((rand() * 4 - 1.5) * size) + fracs[Math.floor(rand() * 4)];
+    return alignCorners ? (size > 1 ? (2 * c) / (size - 1) - 1 : 0) : (2 * c + 1) / size - 1;
+  };
+  const values: number[] = [];
+  for (let k = 0; k < shape[0] * shape[1] * shape[2]; k++) values.push(coord(w), coord(h));
+  return { shape: [...shape, 2], values };
+}
+
+describe('finite-difference gradient checks', () => {
+  for (const paddingMode of paddings) {
+    for (const alignCorners of [false, true]) {
+      it(`bilinear, ${paddingMode}, alignCorners ${alignCorners}: input and grid`, () => {
+        const grid = offBoundaryGrid([2, 3, 4], 3, 5, alignCorners);
+        // eps 2e-3 in grid units moves a point at most a few hundredths of a pixel.
+        gradcheckFn(`bilinear/${paddingMode}/${alignCorners}`, (x, g) => T.gridSample(x, g, { paddingMode, alignCorners }), [spaced([2, 2, 3, 5]), grid], 2e-3, 2e-2);
+      });
+    }
+  }
+
+  it('nearest: input (the grid held fixed)', () => {
+    const grid = offBoundaryGrid([2, 3, 4], 4, 3, false);
+    const g = tensor(grid.values, { shape: grid.shape });
+    for (const paddingMode of paddings) gradcheckFn(`nearest/${paddingMode}`, (x) => T.gridSample(x, g, { mode: 'nearest', paddingMode }), [spaced([2, 3, 4, 3])]);
+  });
+
+  it('affineGrid: theta (linear), both alignments', () => {
+    for (const alignCorners of [false, true]) gradcheckFn(`affineGrid/${alignCorners}`, (theta) => T.affineGrid(theta, [2, 1, 3, 4], { alignCorners }), [spaced([2, 2, 3])]);
+  });
+});
+
+for (const device of devices) {
+  describe(`hand-computed values and shapes (${device})`, () => {
+    it('the identity affine grid samples the image back; a half-pixel shift averages neighbours', () => {
+      scope(() => {
+        const x = tensor([[[[1, 2, 3], [4, 5, 6]]]], { device });
+        const identity = tensor([[[1, 0, 0], [0, 1, 0]]], { device });
+        for (const alignCorners of [false, true]) {
+          const grid = T.affineGrid(identity, [1, 1, 2, 3], { alignCorners });
+          expect(grid.shape).toEqual([1, 2, 3, 2]);
+          expectClose(nums(T.gridSample(x, grid, { alignCorners })), [1, 2, 3, 4, 5, 6], 1e-6, 1e-6);
+          expect(nums(T.gridSample(x, grid, { mode: 'nearest', alignCorners }))).toEqual([1, 2, 3, 4, 5, 6]);
+        }
+        // Without alignCorners, -1 and 1 are the outer edges: x pixel centres at -2/3, 0, 2/3.
+        expectClose(nums(T.affineGrid(identity, [1, 1, 1, 3])), [-2 / 3, 0, 0, 0, 2 / 3, 0], 1e-6, 1e-7);
+        // Half a pixel right of the first centre (x = -1/3) on row 0: (1 + 2) / 2.
+        const half = tensor([[[[-1 / 3, -0.5]]]], { device });
+        expectClose(nums(T.gridSample(x, half)), [1.5], 1e-5, 1e-5);
+        // Past the right edge: zeros, the border pixel, or the reflection.
+        const out = tensor([[[[2, -0.5]]]], { device }); // pixel x = (2 + 1)·3/2 − 0.5 = 4, row 0
+        expect(nums(T.gridSample(x, out))).toEqual([0]);
+        expect(nums(T.gridSample(x, out, { paddingMode: 'border' }))).toEqual([3]);
+        // Reflected about the right edge 2.5: 4 → 1.
+        expect(nums(T.gridSample(x, out, { paddingMode: 'reflection' }))).toEqual([2]);
+      });
+    });
+
+    it('empty batch, channels or output; a channel count of one', () => {
+      scope(() => {
+        expect(T.gridSample(T.zeros([0, 2, 3, 4], { device }), T.zeros([0, 2, 2, 2], { device })).shape).toEqual([0, 2, 2, 2]);
+        expect(T.gridSample(T.zeros([1, 0, 3, 4], { device }), T.zeros([1, 2, 2, 2], { device })).shape).toEqual([1, 0, 2, 2]);
+        expect(T.gridSample(T.ones([1, 2, 3, 4], { device }), T.zeros([1, 0, 2, 2], { device }), { mode: 'nearest' }).shape).toEqual([1, 2, 0, 2]);
+        expect(nums(T.gridSample(T.ones([1, 1, 3, 4], { device }), T.zeros([1, 2, 2, 2], { device })))).toEqual([1, 1, 1, 1]);
+      });
+    });
+
+    it('nearest gives the grid a zero gradient (as PyTorch), the input its picks', () => {
+      scope(() => {
+        const x = tensor([[[[1, 2], [3, 4]]]], { device, requiresGrad: true });
+        const g = tensor([[[[-0.5, -0.5], [0.5, 0.5], [0.6, -0.4]]]], { device, requiresGrad: true });
+        const y = T.gridSample(x, g, { mode: 'nearest' });
+        expect(nums(y)).toEqual([1, 4, 2]);
+        T.sum(y).backward();
+        expect(nums(x.grad!)).toEqual([1, 1, 0, 1]);
+        expect(nums(g.grad!)).toEqual([0, 0, 0, 0, 0, 0]);
+      });
+    });
+  });
+}
+
+describe('refusals name the function, the argument, expected and got', () => {
+  const x = T.zeros([2, 3, 4, 5]);
+  const g = T.zeros([2, 3, 3, 2]);
+  it('gridSample', () => {
+    expect(() => T.gridSample([1] as never, g)).toThrow(/^gridSample: input expected a tensor, got object$/);
+    expect(() => T.gridSample(x, null as never)).toThrow(/^gridSample: grid expected a tensor, got null$/);
+    expect(() => T.gridSample(tensor([[[[1]]]], { dtype: 'int32' }), g)).toThrow(T.DTypeError);
+    expect(() => T.gridSample(tensor([[[[1]]]], { dtype: 'int32' }), g)).toThrow(/^gridSample: input expected float32, got int32$/);
+    expect(() => T.gridSample(x, tensor([[[[1, 2]]]], { dtype: 'int64' }))).toThrow(/^gridSample: grid expected float32, got int64$/);
+    expect(() => T.gridSample(T.zeros([3, 4, 5]), g)).toThrow(T.ShapeError);
+    expect(() => T.gridSample(T.zeros([3, 4, 5]), g)).toThrow(/^gridSample: input expected \[N, C, H_in, W_in\] \(4-D\), got \[3,4,5\]$/);
+    expect(() => T.gridSample(T.zeros([2, 3, 4, 5, 6]), g)).toThrow(/^gridSample: input expected \[N, C, H_in, W_in\] \(4-D\), got \[2,3,4,5,6\] \(volumetric 5-D input is not supported\)$/);
+    expect(() => T.gridSample(x, T.zeros([2, 3, 3, 3]))).toThrow(/^gridSample: grid expected \[N, H_out, W_out, 2\], got \[2,3,3,3\]$/);
+    expect(() => T.gridSample(x, T.zeros([2, 3, 2]))).toThrow(/^gridSample: grid expected \[N, H_out, W_out, 2\], got \[2,3,2\]$/);
+    expect(() => T.gridSample(x, T.zeros([1, 3, 3, 2]))).toThrow(/^gridSample: grid expected input's batch size 2 in dimension 0, got 1 \(input \[2,3,4,5\], grid \[1,3,3,2\]\)$/);
+    expect(() => T.gridSample(T.zeros([2, 3, 0, 5]), g)).toThrow(/^gridSample: input expected non-empty spatial dimensions H_in, W_in, got \[2,3,0,5\]$/);
+    expect(() => T.gridSample(x, g, { mode: 'bicubic' } as never)).toThrow(/^gridSample: option 'mode' expected 'bilinear', 'nearest', got 'bicubic' \('bicubic' is not supported\)$/);
+    expect(() => T.gridSample(x, g, { mode: 'linear' } as never)).toThrow(/^gridSample: option 'mode' expected 'bilinear', 'nearest', got 'linear'$/);
+    expect(() => T.gridSample(x, g, { paddingMode: 'reflect' } as never)).toThrow(/^gridSample: option 'paddingMode' expected 'zeros', 'border', 'reflection', got 'reflect'$/);
+    expect(() => T.gridSample(x, g, { alignCorners: 1 } as never)).toThrow(/^gridSample: option 'alignCorners' expected a boolean, got number$/);
+    expect(() => T.gridSample(x, g, { padding_mode: 'border' } as never)).toThrow(/^gridSample: unknown option 'padding_mode' \(it takes 'mode', 'paddingMode', 'alignCorners'\); did you mean 'paddingMode'\?$/);
+    expect(() => T.gridSample(x, g, 'bilinear' as never)).toThrow(/^gridSample: options expected an object with 'mode', 'paddingMode', 'alignCorners', got string 'bilinear'$/);
+    expect(() => T.gridSample(x, g, {}, 1 as never)).toThrow(/^gridSample: takes at most 3 arguments, got 4/);
+    if (backends().cuda.available) {
+      expect(() => T.gridSample(x, T.zeros([2, 3, 3, 2], { device: 'cuda' }))).toThrow(/^gridSample: grid expected a tensor on input's device cpu, got one on cuda/);
+    }
+  });
+
+  it('affineGrid', () => {
+    const theta = T.zeros([2, 2, 3]);
+    expect(() => T.affineGrid(3 as never, [2, 1, 2, 2])).toThrow(/^affineGrid: theta expected a tensor, got number$/);
+    expect(() => T.affineGrid(tensor([[[1, 0, 0], [0, 1, 0]]], { dtype: 'int32' }), [1, 1, 2, 2])).toThrow(/^affineGrid: theta expected float32, got int32$/);
+    expect(() => T.affineGrid(theta, 4 as never)).toThrow(/^affineGrid: size expected an array \[N, C, H, W\], got number$/);
+    expect(() => T.affineGrid(theta, [2, 1, 4])).toThrow(T.ValueError);
+    expect(() => T.affineGrid(theta, [2, 1, 4])).toThrow(/^affineGrid: size expected \[N, C, H, W\] \(4 positive integers\), got \[2,1,4\]$/);
+    expect(() => T.affineGrid(theta, [2, 1, 0, 4])).toThrow(/^affineGrid: size expected \[N, C, H, W\] \(4 positive integers\), got \[2,1,0,4\]$/);
+    expect(() => T.affineGrid(theta, [2, 1, 2.5, 4])).toThrow(/^affineGrid: size expected \[N, C, H, W\] \(4 positive integers\), got \[2,1,2.5,4\]$/);
+    expect(() => T.affineGrid(theta, [2, 1, 2, 3, 4])).toThrow(/^affineGrid: size expected \[N, C, H, W\] \(4 numbers\), got \[2,1,2,3,4\] \(3-D grids for \[N, C, D, H, W\] are not supported\)$/);
+    expect(() => T.affineGrid(theta, [3, 1, 2, 2])).toThrow(T.ShapeError);
+    expect(() => T.affineGrid(theta, [3, 1, 2, 2])).toThrow(/^affineGrid: theta expected \[N, 2, 3\] = \[3,2,3\] for size \[3,1,2,2\], got \[2,2,3\]$/);
+    expect(() => T.affineGrid(T.zeros([2, 3, 3]), [2, 1, 2, 2])).toThrow(/^affineGrid: theta expected \[N, 2, 3\] = \[2,2,3\] for size \[2,1,2,2\], got \[2,3,3\]$/);
+    expect(() => T.affineGrid(theta, [2, 1, 2, 2], { align_corners: true } as never)).toThrow(/^affineGrid: unknown option 'align_corners' \(it takes 'alignCorners'\); did you mean 'alignCorners'\?$/);
+    expect(() => T.affineGrid(theta, [2, 1, 2, 2], { alignCorners: 'yes' } as never)).toThrow(/^affineGrid: option 'alignCorners' expected a boolean, got string$/);
+    expect(() => T.affineGrid(theta, [2, 1, 2, 2], {}, 1 as never)).toThrow(/^affineGrid: takes at most 3 arguments, got 4/);
+  });
+});
