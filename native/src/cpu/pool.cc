@@ -13,7 +13,9 @@
 #include <oneapi/dnnl/dnnl_debug.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -186,6 +188,119 @@ inline int64_t end_index(int64_t i, int64_t out, int64_t in) { return ((i + 1) *
 
 }  // namespace
 
+namespace {
+
+// Where a window's element v lies (window index kh·kW + kw, as the workspace holds it): inside the
+// input or in the padding.
+struct WindowGeometry {
+  explicit WindowGeometry(const Pool& p) : p(p), window(p.kernel[0] * p.kernel[1]), dh(static_cast<size_t>(window)), dw(static_cast<size_t>(window)) {
+    for (int64_t v = 0; v < window; ++v) {
+      dh[static_cast<size_t>(v)] = (v / p.kernel[1]) * (p.dilates[0] + 1);
+      dw[static_cast<size_t>(v)] = (v % p.kernel[1]) * (p.dilates[1] + 1);
+    }
+  }
+  // Whether element v of output (i, j)'s window is an input position.
+  bool inside(int64_t v, int64_t i, int64_t j) const {
+    if (v < 0 || v >= window) return false;
+    const int64_t ih = i * p.strides[0] - p.pad_l[0] + dh[static_cast<size_t>(v)];
+    const int64_t iw = j * p.strides[1] - p.pad_l[1] + dw[static_cast<size_t>(v)];
+    return ih >= 0 && ih < p.h && iw >= 0 && iw < p.w;
+  }
+  const Pool& p;
+  const int64_t window;
+  std::vector<int64_t> dh, dw;
+};
+
+// Every workspace index must name a window element that lies inside the input (the forward
+// never picks padding). Returns the first offending output position, or -1. It runs over every
+// output of every backward, so it is kept cheap: where a whole window lies inside the input
+// (all but the borders) an index is valid iff it is below the window size, a test that
+// vectorises; border positions check the element's coordinates, from a table (no divisions).
+template <typename I>
+int64_t check_workspace(const I* idx, const Pool& p) {
+  const WindowGeometry g(p);
+  const int64_t window = g.window, planes = p.n * p.c, plane = p.oh * p.ow;
+  const int64_t span_h = (p.kernel[0] - 1) * (p.dilates[0] + 1), span_w = (p.kernel[1] - 1) * (p.dilates[1] + 1);
+  // Output columns [j_lo, j_hi) have their whole window inside the input's width.
+  int64_t j_lo = 0, j_hi = 0;
+  for (int64_t j = 0; j < p.ow; ++j) {
+    const int64_t w0 = j * p.strides[1] - p.pad_l[1];
+    if (w0 >= 0 && w0 + span_w < p.w) {
+      if (j_hi == 0) j_lo = j;
+      j_hi = j + 1;
+    }
+  }
+  int64_t bad = planes * plane;
+  NS_PARALLEL_IF(planes * plane >= kParallelGrain, "omp parallel for schedule(static) reduction(min : bad)",
+    for (int64_t q = 0; q < planes; ++q) {
+      for (int64_t i = 0; i < p.oh; ++i) {
+        const I* row = idx + q * plane + i * p.ow;
+        const int64_t h0 = i * p.strides[0] - p.pad_l[0];
+        const bool inside_h = h0 >= 0 && h0 + span_h < p.h;
+        int64_t fast_lo = inside_h ? j_lo : 0, fast_hi = inside_h ? j_hi : 0;
+        bool fast_ok = true;
+        for (int64_t j = fast_lo; j < fast_hi; ++j) fast_ok &= static_cast<uint64_t>(static_cast<int64_t>(row[j])) < static_cast<uint64_t>(window);
+        if (!fast_ok) fast_lo = fast_hi = 0;  // find the first offender the slow way
+        for (int64_t j = 0; j < p.ow; ++j) {
+          if (j == fast_lo && fast_hi > fast_lo) j = fast_hi;
+          if (j < p.ow && !g.inside(static_cast<int64_t>(row[j]), i, j)) {
+            bad = std::min(bad, q * plane + i * p.ow + j);
+            break;
+          }
+        }
+      }
+    }
+  );
+  return bad == planes * plane ? -1 : bad;
+}
+
+// Note [all -inf windows]: oneDNN starts a window's maximum at the lowest finite float, so a window
+// of -inf gave -3.4e38, and one reaching into the padding "picked" a padded element, whose
+// workspace the backward then refused (found by a helper building maxPool2d's returnIndices).
+// PyTorch starts at -inf with the first element inside the input. Outputs at the lowest float or
+// with a padded pick are rare (never in ordinary use), so those windows are done again PyTorch's
+// way after the fact: the first maximum inside the input, a NaN always.
+template <typename I>
+void mend_lowest_windows(const float* x, float* y, I* idx, const Pool& p) {
+  const WindowGeometry g(p);
+  const int64_t plane = p.oh * p.ow;
+  const float lowest = std::numeric_limits<float>::lowest();
+  for (int64_t q = 0; q < p.n * p.c; ++q) {
+    const float* xq = x + q * p.h * p.w;
+    for (int64_t i = 0; i < p.oh; ++i) {
+      for (int64_t j = 0; j < p.ow; ++j) {
+        const int64_t at = q * plane + i * p.ow + j;
+        if (y[at] != lowest && g.inside(static_cast<int64_t>(idx[at]), i, j)) continue;
+        float best = -std::numeric_limits<float>::infinity();
+        int64_t pick = -1;
+        for (int64_t v = 0; v < g.window; ++v) {
+          if (!g.inside(v, i, j)) continue;
+          const float e = xq[(i * p.strides[0] - p.pad_l[0] + g.dh[static_cast<size_t>(v)]) * p.w + j * p.strides[1] - p.pad_l[1] + g.dw[static_cast<size_t>(v)]];
+          if (pick < 0) pick = v;
+          if (e > best || std::isnan(e)) {
+            best = e;
+            pick = v;
+            if (std::isnan(e)) break;
+          }
+        }
+        y[at] = best;
+        idx[at] = static_cast<I>(pick < 0 ? 0 : pick);
+      }
+    }
+  }
+}
+
+template <typename I>
+void mend_if_needed(const float* x, float* y, I* idx, const Pool& p) {
+  const float lowest = std::numeric_limits<float>::lowest();
+  const int64_t n = p.n * p.c * p.oh * p.ow;
+  bool any_lowest = false;
+  for (int64_t k = 0; k < n; ++k) any_lowest |= y[k] == lowest;
+  if (any_lowest || check_workspace(idx, p) >= 0) mend_lowest_windows(x, y, idx, p);
+}
+
+}  // namespace
+
 void maxPool2d(OpCall& call) {
   auto a = core::MaxPool2dAttrs::decode(call.reader());
   const TensorRef& x = call.in(0);
@@ -203,64 +318,10 @@ void maxPool2d(OpCall& call) {
                " indices this op declares (" + p.text + ")");
   run(p, entry->prim, {{DNNL_ARG_SRC, dn::wrap(x)}, {DNNL_ARG_DST, dn::wrap(y)}, {DNNL_ARG_WORKSPACE, dnnl::memory(ours, dn::engine(), ws.raw())}},
       "max pooling forward");
+  // Note [all -inf windows]
+  if (ws.dtype == core::DType::uint8) mend_if_needed(x.data<float>(), y.data<float>(), ws.data<uint8_t>(), p);
+  else mend_if_needed(x.data<float>(), y.data<float>(), ws.data<int32_t>(), p);
 }
-
-namespace {
-
-// Every workspace index must name a window element that lies inside the input (the forward
-// never picks padding). Returns the first offending output position, or -1. It runs over every
-// output of every backward, so it is kept cheap: where a whole window lies inside the input
-// (all but the borders) an index is valid iff it is below the window size, a test that
-// vectorises; border positions check the element's coordinates, from a table (no divisions).
-template <typename I>
-int64_t check_workspace(const I* idx, const Pool& p) {
-  const int64_t kh = p.kernel[0], kw = p.kernel[1], window = kh * kw, planes = p.n * p.c, plane = p.oh * p.ow;
-  const int64_t span_h = (kh - 1) * (p.dilates[0] + 1), span_w = (kw - 1) * (p.dilates[1] + 1);
-  std::vector<int64_t> dh(static_cast<size_t>(window)), dw(static_cast<size_t>(window));
-  for (int64_t v = 0; v < window; ++v) {
-    dh[static_cast<size_t>(v)] = (v / kw) * (p.dilates[0] + 1);
-    dw[static_cast<size_t>(v)] = (v % kw) * (p.dilates[1] + 1);
-  }
-  // Output columns [j_lo, j_hi) have their whole window inside the input's width.
-  int64_t j_lo = 0, j_hi = 0;
-  for (int64_t j = 0; j < p.ow; ++j) {
-    const int64_t w0 = j * p.strides[1] - p.pad_l[1];
-    if (w0 >= 0 && w0 + span_w < p.w) {
-      if (j_hi == 0) j_lo = j;
-      j_hi = j + 1;
-    }
-  }
-  const auto valid = [&](int64_t v, int64_t i, int64_t j) {
-    if (v < 0 || v >= window) return false;
-    const int64_t ih = i * p.strides[0] - p.pad_l[0] + dh[static_cast<size_t>(v)];
-    const int64_t iw = j * p.strides[1] - p.pad_l[1] + dw[static_cast<size_t>(v)];
-    return ih >= 0 && ih < p.h && iw >= 0 && iw < p.w;
-  };
-  int64_t bad = planes * plane;
-  NS_PARALLEL_IF(planes * plane >= kParallelGrain, "omp parallel for schedule(static) reduction(min : bad)",
-    for (int64_t q = 0; q < planes; ++q) {
-      for (int64_t i = 0; i < p.oh; ++i) {
-        const I* row = idx + q * plane + i * p.ow;
-        const int64_t h0 = i * p.strides[0] - p.pad_l[0];
-        const bool inside_h = h0 >= 0 && h0 + span_h < p.h;
-        int64_t fast_lo = inside_h ? j_lo : 0, fast_hi = inside_h ? j_hi : 0;
-        bool fast_ok = true;
-        for (int64_t j = fast_lo; j < fast_hi; ++j) fast_ok &= static_cast<uint64_t>(static_cast<int64_t>(row[j])) < static_cast<uint64_t>(window);
-        if (!fast_ok) fast_lo = fast_hi = 0;  // find the first offender the slow way
-        for (int64_t j = 0; j < p.ow; ++j) {
-          if (j == fast_lo && fast_hi > fast_lo) j = fast_hi;
-          if (j < p.ow && !valid(static_cast<int64_t>(row[j]), i, j)) {
-            bad = std::min(bad, q * plane + i * p.ow + j);
-            break;
-          }
-        }
-      }
-    }
-  );
-  return bad == planes * plane ? -1 : bad;
-}
-
-}  // namespace
 
 void maxPool2dBackward(OpCall& call) {
   auto a = core::MaxPool2dBackwardAttrs::decode(call.reader());

@@ -393,3 +393,30 @@ describe('batch norm accuracy (Note [batch norm kernels])', () => {
     expect(bwd).toBeLessThan(1e-6);
   });
 });
+
+describe('max pooling of -inf windows (Note [all -inf windows] in cpu/pool.cc)', () => {
+  it('gives -inf and routes the gradient as PyTorch does, also where a window reaches into the padding', () => {
+    T.scope(() => {
+      // Mostly -inf (masked scores), some finite, kernel 3 with padding: whole windows of -inf,
+      // at the border too. The returnIndices path follows PyTorch's kernel rule for rule.
+      const rnd = seededRandom(7);
+      const values = Array.from({ length: 2 * 3 * 7 * 6 }, () => (rnd() < 0.8 ? -Infinity : normal(rnd)));
+      const x = T.tensor(values, { shape: [2, 3, 7, 6], requiresGrad: true });
+      const options = { stride: 2, padding: 1 };
+      const y = T.maxPool2d(x, 3, options);
+      const { output, indices } = T.maxPool2d(x.detach(), 3, { ...options, returnIndices: true });
+      expect(Array.from(y.dataSync())).toEqual(Array.from(output.dataSync()));
+      expect(Array.from(y.dataSync()).some((v) => v === -Infinity)).toBe(true);
+      const w = T.tensor(Array.from({ length: y.numel }, (_, i) => i + 1), { shape: y.shape });
+      T.sum(T.mul(T.where(T.isinf(y), 0, y), w)).backward();
+      // The gradient each output sends lands at its PyTorch index (h·W + w in its plane).
+      const expected = new Float32Array(x.numel);
+      const idx = Array.from(indices.dataSync(), Number);
+      const out = Array.from(output.dataSync());
+      idx.forEach((k, o) => {
+        if (out[o] !== -Infinity) expected[Math.floor(o / (y.shape[2] * y.shape[3])) * 42 + k] += o + 1;
+      });
+      expect(Array.from(x.grad!.dataSync())).toEqual(Array.from(expected));
+    });
+  });
+});
