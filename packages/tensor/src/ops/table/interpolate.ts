@@ -13,7 +13,7 @@ import { matmul } from './linalg.js';
 import { adaptiveAvgPool2d } from './pool.js';
 import { reshape, transpose } from './shape.js';
 
-export const interpolateModes = ['nearest', 'linear', 'bilinear', 'area'] as const;
+export const interpolateModes = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area'] as const;
 export type InterpolateMode = (typeof interpolateModes)[number];
 
 export interface InterpolateOptions {
@@ -21,9 +21,13 @@ export interface InterpolateOptions {
   size?: number | readonly number[];
   /** Multiplies each spatial size (rounded down); the source coordinates use 1/scaleFactor, as PyTorch. */
   scaleFactor?: number | readonly number[];
-  /** 'nearest' (default), 'linear' (3-d input), 'bilinear' (4-d input), 'area' (adaptive average). */
+  /**
+   * 'nearest' (default; PyTorch's, which reads floor(d·scale)), 'nearest-exact' (the nearest pixel
+   * centre), 'linear' (3-d input), 'bilinear', 'bicubic' (4-d input), 'area' (adaptive average).
+   * The nearest modes also take integer and bool inputs (label masks).
+   */
   mode?: InterpolateMode;
-  /** Linear modes only: corner pixels' centres map onto each other (PyTorch's align_corners). */
+  /** Linear and cubic modes only: corner pixels' centres map onto each other (PyTorch's align_corners). */
   alignCorners?: boolean;
 }
 
@@ -55,10 +59,32 @@ function spatialAxes(op: string, spatial: readonly number[], o: InterpolateOptio
 }
 
 // PyTorch's source index of output position d for 'nearest': floor(d·scale), clamped, computed
-// in float32 as PyTorch does (in double, 2 → 82 picked a different source at position 41).
-function nearestIndex(a: Axis): Int32Array {
+// in float32 as PyTorch does (in double, 2 → 82 picked a different source at position 41);
+// 'nearest-exact' takes the pixel centre, floor((d + 0.5)·scale).
+function nearestIndex(a: Axis, exact: boolean): Int32Array {
   const scale = Math.fround(a.scale);
-  return Int32Array.from({ length: a.outSize }, (_, d) => Math.min(Math.floor(Math.fround(d * scale)), a.inSize - 1));
+  return Int32Array.from({ length: a.outSize }, (_, d) => Math.min(Math.floor(Math.fround((exact ? d + 0.5 : d) * scale)), a.inSize - 1));
+}
+
+// The [outSize, inSize] matrix of bicubic interpolation along one axis: Keys' cubic convolution
+// with A = -0.75 over four taps, taps past the edges clamped onto it (their weights add up), and
+// PyTorch's source coordinate, which for cubic is not clamped at 0.
+function cubicMatrix(a: Axis, alignCorners: boolean): Float32Array {
+  const A = -0.75;
+  const near = (x: number) => ((A + 2) * x - (A + 3)) * x * x + 1; // |x| ≤ 1
+  const far = (x: number) => ((A * x - 5 * A) * x + 8 * A) * x - 4 * A; // 1 < |x| < 2
+  const m = new Float32Array(a.outSize * a.inSize);
+  for (let d = 0; d < a.outSize; d++) {
+    const src = alignCorners ? (a.outSize > 1 ? (d * (a.inSize - 1)) / (a.outSize - 1) : 0) : (d + 0.5) * a.scale - 0.5;
+    const i = Math.floor(src);
+    const t = src - i;
+    const weights = [far(t + 1), near(t), near(1 - t), far(2 - t)];
+    weights.forEach((w, k) => {
+      const at = Math.min(Math.max(i - 1 + k, 0), a.inSize - 1);
+      m[d * a.inSize + at] += w;
+    });
+  }
+  return m;
 }
 
 // The [outSize, inSize] matrix of linear interpolation along one axis (PyTorch's coordinates:
@@ -79,24 +105,26 @@ function linearMatrix(a: Axis, alignCorners: boolean): Float32Array {
 }
 
 /**
- * Resizes [N,C,L] or [N,C,H,W] (PyTorch's F.interpolate): 'nearest' (default) or 'area' on
- * either, 'linear' on [N,C,L], 'bilinear' on [N,C,H,W], by `size` or `scaleFactor`.
+ * Resizes [N,C,L] or [N,C,H,W] (PyTorch's F.interpolate): 'nearest' (default), 'nearest-exact' or
+ * 'area' on either, 'linear' on [N,C,L], 'bilinear' and 'bicubic' on [N,C,H,W], by `size` or
+ * `scaleFactor`.
  */
 export function interpolate(input: Tensor, options: InterpolateOptions): Tensor {
   const op = 'interpolate';
   return scope(() => {
     if (!input?.isTensor) throw new ValueError(`${op}: expected a tensor input`);
     checkOptions(op, options, ['size', 'scaleFactor', 'mode', 'alignCorners']);
-    if (input.dtype !== 'float32') throw new DTypeError(`${op}: input expected float32, got ${input.dtype}`);
     const mode = options.mode ?? 'nearest';
     if (!interpolateModes.includes(mode)) throw new ValueError(`${op}: option 'mode' expected one of ${interpolateModes.map((m) => `'${m}'`).join(', ')}, got '${mode}'`);
+    const nearestMode = mode === 'nearest' || mode === 'nearest-exact';
+    if (input.dtype !== 'float32' && !nearestMode) throw new DTypeError(`${op}: input expected float32 for mode '${mode}' (the nearest modes take any dtype), got ${input.dtype}`);
     const rank = input.shape.length;
     if (rank !== 3 && rank !== 4) throw new ShapeError(`${op}: input expected [N,C,L] or [N,C,H,W], got ${fmtShape(input.shape)}`);
-    if ((mode === 'linear' && rank !== 3) || (mode === 'bilinear' && rank !== 4)) {
+    if ((mode === 'linear' && rank !== 3) || ((mode === 'bilinear' || mode === 'bicubic') && rank !== 4)) {
       throw new ShapeError(`${op}: mode '${mode}' expected ${mode === 'linear' ? '[N,C,L]' : '[N,C,H,W]'} input, got ${fmtShape(input.shape)}`);
     }
-    const linearMode = mode === 'linear' || mode === 'bilinear';
-    if (options.alignCorners !== undefined && !linearMode) throw new ValueError(`${op}: option 'alignCorners' applies to the modes 'linear' and 'bilinear' only, not '${mode}'`);
+    const matrixMode = mode === 'linear' || mode === 'bilinear' || mode === 'bicubic';
+    if (options.alignCorners !== undefined && !matrixMode) throw new ValueError(`${op}: option 'alignCorners' applies to the modes 'linear', 'bilinear' and 'bicubic' only, not '${mode}'`);
     const axes = spatialAxes(op, input.shape.slice(2), options);
     if (mode === 'area') {
       const x4 = rank === 3 ? reshape(input, [input.shape[0], input.shape[1], 1, input.shape[2]]) : input;
@@ -106,12 +134,13 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
     let y = input;
     axes.forEach((a, i) => {
       const dim = 2 + i;
-      if (mode === 'nearest') {
-        y = indexSelect(y, dim, tensor(nearestIndex(a), { dtype: 'int32', device: input.device }));
+      if (nearestMode) {
+        y = indexSelect(y, dim, tensor(nearestIndex(a, mode === 'nearest-exact'), { dtype: 'int32', device: input.device }));
         return;
       }
       // out = M·x along `dim`: the last axis as x·Mᵀ, the one before as M·x over the batch.
-      const m = tensor(linearMatrix(a, options.alignCorners ?? false), { shape: [a.outSize, a.inSize], device: input.device });
+      const weights = mode === 'bicubic' ? cubicMatrix(a, options.alignCorners ?? false) : linearMatrix(a, options.alignCorners ?? false);
+      const m = tensor(weights, { shape: [a.outSize, a.inSize], device: input.device });
       y = dim === rank - 1 ? matmul(y, transpose(m, 0, 1)) : matmul(m, y);
     });
     return y;
