@@ -1,7 +1,8 @@
 import { Canvas } from './canvas.js';
-import { type Color, type Rgb, TEXT, toRgb } from './color.js';
+import { BLACK, MISSING, type Color, type Rgb, TEXT, seriesColor, toRgb } from './color.js';
 import { fit } from './frame.js';
 import { checkImage, imageOfTensor, imagesOfBatch, isByteData, isTensorLike, type RasterImage, type TensorLike, toPixels } from './raster.js';
+import type { PixelBuffer } from './png.js';
 import { extent } from './extent.js';
 import { PlotError } from './errors.js';
 
@@ -15,9 +16,11 @@ export interface ImageGridOptions {
    * the pattern of each conv filter); 'all': one min..max for all (shows which filters are
    * strong); 'none': floats as 0..1 and bytes as 0..255, clamped (for real images); [lo, hi]:
    * lo..hi as black..white, clamped ([-1, 1] for a generator's tanh output). The alpha of RGBA
-   * images is scaled with the colours, so use 'none' for those.
+   * images is scaled with the colours, so use 'none' for those. 'classes': one-channel images of
+   * class indices (segmentation masks and predictions), 0 black (background), 1, 2 … the series
+   * colours in turn, anything else (an ignore label such as 255) grey.
    */
-  normalize?: 'each' | 'all' | 'none' | readonly [number, number];
+  normalize?: 'each' | 'all' | 'none' | 'classes' | readonly [number, number];
   title?: string;
   /** A caption under each image (a class name, a prediction). */
   labels?: string[];
@@ -52,8 +55,13 @@ function gridOf(images: RasterImage[], options: ImageGridOptions): Buffer {
   const n = images.length;
   const { normalize = 'each', title, labels } = options;
   const fixed = Array.isArray(normalize) ? (normalize as readonly number[]) : null;
-  if (fixed ? !(fixed.length === 2 && fixed.every(Number.isFinite) && fixed[1] > fixed[0]) : normalize !== 'each' && normalize !== 'all' && normalize !== 'none') {
-    throw new PlotError(`imageGrid: normalize must be 'each', 'all', 'none' or [lo, hi] with lo < hi, got ${JSON.stringify(normalize)}`);
+  if (fixed ? !(fixed.length === 2 && fixed.every(Number.isFinite) && fixed[1] > fixed[0]) : normalize !== 'each' && normalize !== 'all' && normalize !== 'none' && normalize !== 'classes') {
+    throw new PlotError(`imageGrid: normalize must be 'each', 'all', 'none', 'classes' or [lo, hi] with lo < hi, got ${JSON.stringify(normalize)}`);
+  }
+  if (normalize === 'classes') {
+    images.forEach((img, i) => {
+      if (img.channels !== 1) throw new PlotError(`imageGrid: normalize 'classes' takes one-channel images of class indices, but images[${i}] has ${img.channels} channels`);
+    });
   }
   if (labels !== undefined && (!Array.isArray(labels) || labels.length !== n)) {
     throw new PlotError(`imageGrid: labels must have one entry per image (${n}), got ${labels?.length}`);
@@ -85,13 +93,13 @@ function gridOf(images: RasterImage[], options: ImageGridOptions): Buffer {
   const shared = normalize === 'all' ? sharedRange(images) : undefined;
   images.forEach((img, i) => {
     const range = fixed ? (fixed as [number, number]) : normalize === 'each' ? (extent(img.data) ?? undefined) : normalize === 'all' ? shared : undefined;
-    const pixels = toPixels(img, range ?? (isByteData(img.data) ? [0, 255] : [0, 1]));
+    const pixels = normalize === 'classes' ? classPixels(img) : toPixels(img, range ?? (isByteData(img.data) ? [0, 255] : [0, 1]));
     const col = i % columns;
     const row = Math.floor(i / columns);
     // Smaller images sit centred in their cell.
     const x0 = left + padding + col * (cellW + padding) + Math.floor((cellW - img.width * scale) / 2);
     const y0 = top + padding + row * (cellH + labelH + padding) + Math.floor((cellH - img.height * scale) / 2);
-    const c = img.channels;
+    const c = pixels.channels;
     for (let y = 0; y < img.height; y++) {
       for (let x = 0; x < img.width; x++) {
         const p = (y * img.width + x) * c;
@@ -108,6 +116,18 @@ function gridOf(images: RasterImage[], options: ImageGridOptions): Buffer {
   });
   if (title) canvas.text(fit(title, width - 2 * padding, titleFont), width / 2, 2 * padding, { scale: titleFont, align: 'center', color: TEXT });
   return canvas.toPng();
+}
+
+// Class indices as colours (normalize: 'classes'): 0 black, k ≥ 1 the k-th series colour, other values grey.
+function classPixels(img: RasterImage): PixelBuffer {
+  const n = img.width * img.height;
+  const out = new Uint8Array(n * 3);
+  for (let p = 0; p < n; p++) {
+    const v = Number(img.data[p]);
+    const rgb: Rgb = v === 0 ? BLACK : Number.isInteger(v) && v > 0 && v < 255 ? seriesColor(v - 1) : MISSING;
+    out.set(rgb, p * 3);
+  }
+  return { width: img.width, height: img.height, channels: 3, data: out };
 }
 
 function sharedRange(images: RasterImage[]): [number, number] | undefined {

@@ -148,6 +148,13 @@ describe('imageGrid', () => {
     expect(rgbAt(none, 1, 0)).toEqual([200, 100, 50]);
   });
 
+  it("'classes' colours a mask's class indices: 0 black, k the k-th series colour, an ignore label grey (found by a segmentation trial)", () => {
+    const mask = { width: 4, height: 1, channels: 1 as const, data: Float32Array.of(0, 1, 2, 255) };
+    const png = decodePng(imageGrid([mask], { scale: 1, padding: 0, normalize: 'classes' }));
+    expect([rgbAt(png, 0, 0), rgbAt(png, 1, 0), rgbAt(png, 2, 0), rgbAt(png, 3, 0)]).toEqual([[0, 0, 0], [0x1f, 0x77, 0xb4], [0xff, 0x7f, 0x0e], [200, 200, 200]]);
+    expect(() => imageGrid([{ width: 1, height: 1, channels: 3 as const, data: Uint8Array.of(1, 2, 3) }], { normalize: 'classes' })).toThrow(/^imageGrid: normalize 'classes' takes one-channel images of class indices, but images\[0\] has 3 channels$/);
+  });
+
   it('reads planar (chw) data and writes a title and captions', () => {
     const chw = { width: 2, height: 1, channels: 3 as const, layout: 'chw' as const, data: Uint8Array.of(10, 200, 20, 100, 30, 50) };
     const png = decodePng(imageGrid([chw, chw], { scale: 40, normalize: 'none', title: 'samples', labels: ['cat', 'dog'], columns: 2 }));
@@ -168,7 +175,7 @@ describe('imageGrid', () => {
     const one = { isTensor: true as const, shape: [1, 2], dataSync: () => Float32Array.of(0, 1) };
     expect(decodePng(imageGrid([one, one], { scale: 1, padding: 0, normalize: 'none' })).width).toBe(4);
     expect(() => imageGrid(batch, { nrow: 8 } as never)).toThrow(/^imageGrid: unknown option 'nrow' \(it takes 'columns', .*\); did you mean columns\?$/);
-    expect(() => imageGrid(batch, { normalize: [1, -1] })).toThrow(/^imageGrid: normalize must be 'each', 'all', 'none' or \[lo, hi\] with lo < hi, got \[1,-1\]$/);
+    expect(() => imageGrid(batch, { normalize: [1, -1] })).toThrow(/^imageGrid: normalize must be 'each', 'all', 'none', 'classes' or \[lo, hi\] with lo < hi, got \[1,-1\]$/);
     expect(() => imageGrid({ isTensor: true, shape: [2, 2, 2, 2], dataSync: () => new Float32Array(16) })).toThrow(/^imageGrid: a batch tensor expected \[N, C, H, W\] \(C = 1, 3 or 4\), got \[2,2,2,2\]$/);
     // A 3-d tensor is one image, as make_grid reads it (a review found [3, H, W] drawn as three grey tiles).
     const rgb = { isTensor: true as const, shape: [3, 1, 1], dataSync: () => Float32Array.of(1, 0, 0) };
