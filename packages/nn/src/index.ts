@@ -1,7 +1,7 @@
 /// <reference types="node" preserve="true" />
 // The declarations use Node.js types (Buffer, Symbol.dispose): consumers need @types/node, which
 // TypeScript 6+ loads only when a file asks for it, as this line does.
-export { Module, type RemovableHandle } from './module.js';
+export { Module, MODULE_ARRAY_WARNING, type RemovableHandle } from './module.js';
 export { type BackwardHook, type BackwardPreHook } from './backward-hooks.js';
 export { Parameter, isParameter } from './parameter.js';
 export { Sequential, ModuleList, ModuleDict, Identity } from './containers.js';

@@ -39,6 +39,23 @@ const registrationGuard: ProxyHandler<Module> = {
   },
 };
 
+/** The code of the warning about an array of modules, for `process.on('warning')` filters and --disable-warning. */
+export const MODULE_ARRAY_WARNING = 'NUTSHELL_MODULE_ARRAY';
+const warnedArrays = new Set<string>();
+
+// A plain array of modules is not registered (as a Python list is not in PyTorch): its modules'
+// parameters are missing from parameters(), the optimiser and the state dict, and training
+// silently leaves them alone (a user trial). Said once per class and field.
+function warnModuleArray(module: Module, key: string): void {
+  const where = `${module.constructor.name}.${key}`;
+  if (warnedArrays.has(where)) return;
+  warnedArrays.add(where);
+  process.emitWarning(
+    `${where} is an array of modules, which registers none of them: their parameters are not in parameters(), the optimiser or the state dict. Use new ModuleList([...]) (or Sequential) to register them`,
+    { code: MODULE_ARRAY_WARNING },
+  );
+}
+
 /** A container's reaction to `delete module[key]` (Sequential and ModuleList renumber). */
 export const AFTER_DELETE = Symbol('nutshell.afterDelete');
 
@@ -267,7 +284,16 @@ export abstract class Module {
   }
 
   *namedChildren(): Generator<[string, Module]> {
-    for (const [k, v] of Object.entries(this)) if (v instanceof Module) yield [k, v];
+    let arrays: [string, unknown[]][] | undefined;
+    for (const [k, v] of Object.entries(this)) {
+      if (v instanceof Module) yield [k, v];
+      else if (Array.isArray(v) && v[0] instanceof Module) (arrays ??= []).push([k, v]);
+    }
+    // An array that only refers to children registered under names of their own is fine (fc1, fc2 … and layers = [fc1, fc2]).
+    for (const [k, list] of arrays ?? []) {
+      const own = new Set(Object.values(this));
+      if (list.some((m) => m instanceof Module && !own.has(m))) warnModuleArray(this, k);
+    }
   }
   *children(): Generator<Module> {
     for (const [, m] of this.namedChildren()) yield m;

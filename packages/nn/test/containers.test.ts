@@ -3,7 +3,7 @@
 // it, integer-like record keys ran out of order, shared modules were walked twice).
 import { describe, expect, it } from 'vitest';
 import { ones } from '@nutshell/tensor';
-import { BatchNorm1d, Identity, Linear, Module, ModuleList, ReLU, Sequential, Tanh } from '../src/index.js';
+import { BatchNorm1d, Identity, Linear, MODULE_ARRAY_WARNING, Module, ModuleList, ReLU, Sequential, Tanh } from '../src/index.js';
 
 const names = (m: Module) => [...m.namedChildren()].map(([k, c]) => `${k}:${c.constructor.name}`);
 
@@ -99,5 +99,38 @@ describe('a module registered under two names', () => {
     expect([...model.namedModules('', false)].map(([k]) => k)).toEqual(['', 'a', 'bn', 'b', 'bn2']);
     expect([...model.namedBuffers()].map(([k]) => k)).toEqual(['bn.running_mean', 'bn.running_var', 'bn.num_batches_tracked']);
     expect([...model.stateDict().keys()].filter((k) => k.startsWith('bn2.'))).toHaveLength(5);
+  });
+});
+
+describe('a plain array of modules', () => {
+  it('warns once that its modules are not registered, naming ModuleList (as a Python list, but silent there)', async () => {
+    const warnings: Error[] = [];
+    const listen = (w: Error) => warnings.push(w);
+    process.on('warning', listen);
+    try {
+      class Net extends Module {
+        layers = [new Linear(2, 2), new Linear(2, 2)];
+        forward(x: never) {
+          return x;
+        }
+      }
+      class Referring extends Module {
+        fc1 = new Linear(2, 2);
+        fc2 = new Linear(2, 2);
+        layers = [this.fc1, this.fc2]; // references to registered children: no warning
+        forward(x: never) {
+          return x;
+        }
+      }
+      expect([...new Referring().parameters()]).toHaveLength(4);
+      const net = new Net();
+      expect([...net.parameters()]).toHaveLength(0);
+      [...new Net().parameters()];
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.map((w) => (w as Error & { code?: string }).code)).toEqual([MODULE_ARRAY_WARNING]);
+      expect(warnings[0].message).toMatch(/^Net\.layers is an array of modules, which registers none of them: .* Use new ModuleList\(\[\.\.\.\]\)/);
+    } finally {
+      process.off('warning', listen);
+    }
   });
 });
