@@ -7,24 +7,21 @@ axes, non-finite grid values, and affine_grid feeding grid_sample.
 
     /opt/torch-venv/bin/python scripts/fixtures_composed_grid_sample.py
 
-Writes test/fixtures/composed-grid-sample.safetensors in the layout of
-scripts/fixtures_composed_fourth.py: per case `<case>.input.<i>`, `<case>.output.<j>`, the upstream
-gradients `<case>.upstream.<j>` and the input gradients `<case>.grad.<i>`; metadata `cases` is
-JSON {case: {"inputs": n, "grad": [...], "outputs": m}}. The TS test pairs each case name with
-the nutshell call.
+Writes test/fixtures/composed-grid-sample.safetensors in the layout of scripts/golden_cases.py,
+which records the cases: per case `<case>.input.<i>`, `<case>.output.<j>`, the upstream gradients
+`<case>.upstream.<j>` and the input gradients `<case>.grad.<i>`; metadata `cases` is JSON
+{case: {"inputs": n, "grad": [...], "outputs": m}}. The TS test pairs each case name with the
+nutshell call.
 """
-import json
-import os
 import warnings
 
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "test", "fixtures", "composed-grid-sample.safetensors")
+from golden_cases import fixture_path, inf, nan, write_cases
+
+OUT = fixture_path("composed-grid-sample")
 torch.manual_seed(0)
-inf, nan = float("inf"), float("nan")
 warnings.filterwarnings("ignore")
 
 
@@ -105,31 +102,5 @@ for align in [False, True]:
     CASES.append((f"spatialTransformer_{tag}", transformer(align), [torch.randn(2, 3, 5, 6), rot], [True, True]))
 
 
-def main():
-    t, meta = {}, {}
-    gen = torch.Generator().manual_seed(1)
-    for name, fn, inputs, grads in CASES:
-        xs = [x.clone().requires_grad_(g) for x, g in zip(inputs, grads)]
-        out = fn(*xs)
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        loss = None
-        for i, x in enumerate(inputs):
-            t[f"{name}.input.{i}"] = x.clone()
-        for j, o in enumerate(outs):
-            t[f"{name}.output.{j}"] = o.detach().clone().contiguous()
-            if o.requires_grad:
-                u = torch.randn(o.shape, generator=gen)
-                t[f"{name}.upstream.{j}"] = u
-                loss = (o * u).sum() if loss is None else loss + (o * u).sum()
-        if loss is not None:
-            loss.backward()
-        for i, x in enumerate(xs):
-            if x.grad is not None:
-                t[f"{name}.grad.{i}"] = x.grad.clone()
-        meta[name] = {"inputs": len(inputs), "grad": grads, "outputs": len(outs)}
-    save_file({k: v.contiguous() for k, v in t.items()}, OUT, metadata={"cases": json.dumps(meta)})
-    print(f"wrote {len(CASES)} cases to {os.path.relpath(OUT)}")
-
-
 if __name__ == "__main__":
-    main()
+    write_cases(CASES, OUT)

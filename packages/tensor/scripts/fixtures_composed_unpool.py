@@ -8,22 +8,15 @@ Writes test/fixtures/composed-unpool.safetensors: per case `<case>.input.<i>`, `
 the upstream gradients `<case>.upstream.<j>` (float outputs that require grad) and the input
 gradients `<case>.grad.<i>`; metadata `cases` is JSON {case: {"inputs": n, "grad": [...],
 "outputs": m}}. The TS test pairs each case name with the nutshell call.
+scripts/golden_cases.py records the cases (test/golden-cases.ts reads them).
 """
-import json
-import os
-
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "test", "fixtures", "composed-unpool.safetensors")
+from golden_cases import fixture_path, inf, nan, randn, write_cases
+
+OUT = fixture_path("composed-unpool")
 torch.manual_seed(0)
-inf, nan = float("inf"), float("nan")
-
-
-def randn(*shape):
-    return torch.randn(*shape)
 
 
 def ties(*shape, levels=3):
@@ -109,31 +102,5 @@ CASES = [
 ]
 
 
-def main():
-    t, meta = {}, {}
-    gen = torch.Generator().manual_seed(1)
-    for name, fn, inputs, grads in CASES:
-        xs = [x.clone().requires_grad_(g) for x, g in zip(inputs, grads)]
-        out = fn(*xs)
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        loss = None
-        for i, x in enumerate(inputs):
-            t[f"{name}.input.{i}"] = x.clone()
-        for j, o in enumerate(outs):
-            t[f"{name}.output.{j}"] = o.detach().clone().contiguous()
-            if o.requires_grad:
-                u = torch.randn(o.shape, generator=gen)
-                t[f"{name}.upstream.{j}"] = u
-                loss = (o * u).sum() if loss is None else loss + (o * u).sum()
-        if loss is not None:
-            loss.backward()
-        for i, x in enumerate(xs):
-            if x.grad is not None:
-                t[f"{name}.grad.{i}"] = x.grad.clone()
-        meta[name] = {"inputs": len(inputs), "grad": grads, "outputs": len(outs)}
-    save_file({k: v.contiguous() for k, v in t.items()}, OUT, metadata={"cases": json.dumps(meta)})
-    print(f"wrote {len(CASES)} cases to {os.path.relpath(OUT)}")
-
-
 if __name__ == "__main__":
-    main()
+    write_cases(CASES, OUT)

@@ -8,27 +8,22 @@ multilabel_soft_margin_loss, multi_margin_loss, each with reduction 'none', 'mea
 
 Writes test/fixtures/losses-more.safetensors: per case `<case>.input.<i>`, `<case>.output.0`, the
 upstream gradient `<case>.upstream.0` and the input gradients `<case>.grad.<i>` (for the inputs
-the case differentiates). Metadata `cases` is JSON {case: {fn, args, options, grad}}: `fn` the
+the case differentiates), recorded by scripts/golden_cases.py. Metadata `cases` is JSON {case: {fn, args, options, grad}}: `fn` the
 nutshell function, `args` its positional arguments ("t" for the next input tensor, or a number),
 `options` its options object with nutshell's names (a value {"input": i} is input tensor i),
 `grad` which inputs are differentiated. The TS test makes each call from this alone.
 """
-import json
 import math
 import os
 
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "test", "fixtures", "losses-more.safetensors")
+from golden_cases import fixture_path, randn, record_case, save_cases, upstream_generator
+
+OUT = fixture_path("losses-more")
 torch.manual_seed(0)
 REDUCTIONS = ["none", "mean", "sum"]
-
-
-def randn(*shape):
-    return torch.randn(*shape)
 
 
 def signs(*shape):
@@ -145,27 +140,18 @@ def swap_inputs():
 
 def main():
     t, meta = {}, {}
-    gen = torch.Generator().manual_seed(1)
+    gen = upstream_generator()
     for variant, fn_name, call, inputs, grads, args, options in VARIANTS:
         if inputs is None:
             inputs = swap_inputs()
         for reduction in REDUCTIONS:
             name = f"{variant}_{reduction}"
-            xs = [x.clone().requires_grad_(g) for x, g in zip(inputs, grads)]
-            out = call(*xs, reduction)
-            for i, x in enumerate(inputs):
-                t[f"{name}.input.{i}"] = x.clone()
-            t[f"{name}.output.0"] = out.detach().clone().contiguous()
-            u = torch.randn(out.shape, generator=gen)
-            t[f"{name}.upstream.0"] = u
-            (out * u).sum().backward()
-            for i, x in enumerate(xs):
-                if x.grad is not None:
-                    t[f"{name}.grad.{i}"] = x.grad.clone()
+            record_case(t, name, lambda *xs: call(*xs, reduction), inputs, grads, gen)
+            assert f"{name}.upstream.0" in t, f"{name}: the loss does not require grad"
             meta[name] = {"fn": fn_name, "args": args, "options": {**options, "reduction": reduction}, "grad": grads, "inputs": len(inputs)}
     for k, v in t.items():
         assert torch.isfinite(v).all() if v.is_floating_point() else True, f"{k} is not finite"
-    save_file({k: v.contiguous() for k, v in t.items()}, OUT, metadata={"cases": json.dumps(meta)})
+    save_cases(t, meta, OUT)
     print(f"wrote {len(meta)} cases to {os.path.relpath(OUT)}")
 
 

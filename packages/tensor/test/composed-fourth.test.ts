@@ -5,24 +5,15 @@
 // test/fixtures/composed-fourth.safetensors (scripts/fixtures_composed_fourth.py). Then
 // finite-difference gradient checks, channel-wise dropout (masks, scaling, seeds), empty, the
 // methods and in-place forms, and the refusals. Run on cpu and, where available, on cuda.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as T from '../src/index.js';
-import { backends, Generator, manualSeed, noGrad, readSafetensorsFile, scope, tensor, type Tensor } from '../src/index.js';
+import { Generator, manualSeed, noGrad, scope, tensor, type Tensor } from '../src/index.js';
 import { expectClose, hashString, normal, seededRandom } from '../src/testing/index.js';
+import { describeGoldenCases, devices, type GoldenCall, nums, readGoldenFixture } from './golden-cases.js';
 
-const devices = ['cpu', ...(backends().cuda.available ? ['cuda'] : [])];
-const { tensors: golden, metadata } = readSafetensorsFile(fileURLToPath(new URL('./fixtures/composed-fourth.safetensors', import.meta.url)));
-const caseMeta = JSON.parse(metadata.cases) as Record<string, { inputs: number; grad: boolean[]; outputs: number }>;
-const nums = (t: Tensor | ArrayLike<number | bigint>): number[] => Array.from(((t as Tensor).isTensor ? (t as Tensor).dataSync() : t) as ArrayLike<number | bigint>, Number);
-const load = (key: string, device: string, requiresGrad = false): Tensor => {
-  const r = golden.get(key);
-  if (!r) throw new Error(`fixture has no ${key}`);
-  return tensor(r.data as never, { shape: r.shape, dtype: r.dtype, device, requiresGrad });
-};
+const fx = readGoldenFixture('composed-fourth');
 
-type Call = (...xs: Tensor[]) => Tensor | Tensor[];
-const calls: Record<string, Call> = {
+const calls: Record<string, GoldenCall> = {
   isinf: (x) => T.isinf(x),
   isposinf: (x) => x.isposinf(),
   isneginf: (x) => T.isneginf(x),
@@ -63,45 +54,7 @@ const calls: Record<string, Call> = {
   instanceNormRunning: (x, rm, rv) => T.instanceNorm(x, rm, rv, null, null, { useInputStats: false, eps: 1e-3 }).output,
 };
 
-describe('the fixture and the calls name the same cases', () => {
-  it('every case has a call and every call a case', () => {
-    expect(Object.keys(calls).sort()).toEqual(Object.keys(caseMeta).sort());
-  });
-});
-
-for (const device of devices) {
-  describe(`fourth composed functions match PyTorch, forward and backward (${device})`, () => {
-    for (const [name, call] of Object.entries(calls)) {
-      it(name, () => {
-        scope(() => {
-          const m = caseMeta[name];
-          const xs = Array.from({ length: m.inputs }, (_, i) => load(`${name}.input.${i}`, device, m.grad[i]));
-          const out = call(...xs);
-          const outs = Array.isArray(out) ? out : [out];
-          expect(outs.length).toBe(m.outputs);
-          let loss: Tensor | null = null;
-          outs.forEach((o, j) => {
-            const want = golden.get(`${name}.output.${j}`)!;
-            expect(o.shape, `output ${j} shape`).toEqual(want.shape);
-            expect(o.dtype, `output ${j} dtype`).toBe(want.dtype);
-            expectClose(nums(o), nums(want.data as ArrayLike<number>), 1e-5, 1e-5, `output ${j}`);
-            if (golden.has(`${name}.upstream.${j}`)) {
-              const term = T.sum(T.mul(o, load(`${name}.upstream.${j}`, device)));
-              loss = loss ? T.add(loss, term) : term;
-            }
-          });
-          if (loss) (loss as Tensor).backward();
-          xs.forEach((x, i) => {
-            const want = golden.get(`${name}.grad.${i}`);
-            if (!want) return;
-            expect(x.grad, `gradient of input ${i}`).not.toBeNull();
-            expectClose(nums(x.grad!), nums(want.data as ArrayLike<number>), 1e-5, 1e-4, `gradient of input ${i}`);
-          });
-        });
-      });
-    }
-  });
-}
+describeGoldenCases(fx, calls, (device) => `fourth composed functions match PyTorch, forward and backward (${device})`, { output: [1e-5, 1e-5], grad: [1e-5, 1e-4] });
 
 /**
  * Note [gradient check] (src/testing/gradcheck.ts) for a composed function: directional finite

@@ -5,24 +5,15 @@
 // outside [-1, 1], nearest at exact half pixels, exact borders, one-pixel axes, non-finite grid
 // values, affineGrid alone and feeding gridSample. Then finite-difference gradient checks,
 // hand-computed values, empty shapes and the refusals. Run on cpu and, where available, on cuda.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as T from '../src/index.js';
-import { backends, noGrad, readSafetensorsFile, scope, tensor, type Tensor } from '../src/index.js';
+import { backends, noGrad, scope, tensor, type Tensor } from '../src/index.js';
 import { expectClose, hashString, normal, seededRandom } from '../src/testing/index.js';
+import { describeGoldenCases, devices, type GoldenCall, nums, readGoldenFixture } from './golden-cases.js';
 
-const devices = ['cpu', ...(backends().cuda.available ? ['cuda'] : [])];
-const { tensors: golden, metadata } = readSafetensorsFile(fileURLToPath(new URL('./fixtures/composed-grid-sample.safetensors', import.meta.url)));
-const caseMeta = JSON.parse(metadata.cases) as Record<string, { inputs: number; grad: boolean[]; outputs: number }>;
-const nums = (t: Tensor | ArrayLike<number | bigint>): number[] => Array.from(((t as Tensor).isTensor ? (t as Tensor).dataSync() : t) as ArrayLike<number | bigint>, Number);
-const load = (key: string, device: string, requiresGrad = false): Tensor => {
-  const r = golden.get(key);
-  if (!r) throw new Error(`fixture has no ${key}`);
-  return tensor(r.data as never, { shape: r.shape, dtype: r.dtype, device, requiresGrad });
-};
+const fx = readGoldenFixture('composed-grid-sample');
 
-type Call = (...xs: Tensor[]) => Tensor;
-const calls: Record<string, Call> = {};
+const calls: Record<string, GoldenCall> = {};
 const modes = ['bilinear', 'nearest'] as const;
 const paddings = ['zeros', 'border', 'reflection'] as const;
 const tag = (align: boolean) => (align ? 'aligned' : 'edges');
@@ -50,36 +41,7 @@ for (const alignCorners of [false, true]) {
 calls.bilinearLarger = (x, g) => T.gridSample(x, g, { paddingMode: 'reflection' });
 calls.bilinearOnePoint = (x, g) => T.gridSample(x, g, { paddingMode: 'border', alignCorners: true });
 
-describe('the fixture and the calls name the same cases', () => {
-  it('every case has a call and every call a case', () => {
-    expect(Object.keys(calls).sort()).toEqual(Object.keys(caseMeta).sort());
-  });
-});
-
-for (const device of devices) {
-  describe(`affineGrid and gridSample match PyTorch, forward and backward (${device})`, () => {
-    for (const [name, call] of Object.entries(calls)) {
-      it(name, () => {
-        scope(() => {
-          const m = caseMeta[name];
-          const xs = Array.from({ length: m.inputs }, (_, i) => load(`${name}.input.${i}`, device, m.grad[i]));
-          const o = call(...xs);
-          const want = golden.get(`${name}.output.0`)!;
-          expect(o.shape, 'output shape').toEqual(want.shape);
-          expect(o.dtype, 'output dtype').toBe(want.dtype);
-          expectClose(nums(o), nums(want.data as ArrayLike<number>), 1e-5, 1e-5, 'output');
-          if (golden.has(`${name}.upstream.0`)) T.sum(T.mul(o, load(`${name}.upstream.0`, device))).backward();
-          xs.forEach((x, i) => {
-            const g = golden.get(`${name}.grad.${i}`);
-            if (!g) return;
-            expect(x.grad, `gradient of input ${i}`).not.toBeNull();
-            expectClose(nums(x.grad!), nums(g.data as ArrayLike<number>), 1e-4, 1e-4, `gradient of input ${i}`);
-          });
-        });
-      });
-    }
-  });
-}
+describeGoldenCases(fx, calls, (device) => `affineGrid and gridSample match PyTorch, forward and backward (${device})`, { output: [1e-5, 1e-5], grad: [1e-4, 1e-4] });
 
 /**
  * Note [gradient check] (src/testing/gradcheck.ts) for a composed function: directional finite

@@ -3,25 +3,16 @@
 // gradient, from test/fixtures/composed-sequences.safetensors (scripts/fixtures_composed_sequences.py).
 // Then finite-difference gradient checks, the methods, how unfold is built, and the refusals.
 // Run on cpu and, where available, on cuda.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as T from '../src/index.js';
-import { backends, noGrad, readSafetensorsFile, scope, tensor, type Tensor } from '../src/index.js';
+import { noGrad, scope, tensor, type Tensor } from '../src/index.js';
 import { expectClose, hashString, normal, seededRandom } from '../src/testing/index.js';
+import { describeGoldenCases, type GoldenCall, nums, readGoldenFixture } from './golden-cases.js';
 
-const devices = ['cpu', ...(backends().cuda.available ? ['cuda'] : [])];
-const { tensors: golden, metadata } = readSafetensorsFile(fileURLToPath(new URL('./fixtures/composed-sequences.safetensors', import.meta.url)));
-const caseMeta = JSON.parse(metadata.cases) as Record<string, { inputs: number; grad: boolean[]; outputs: number }>;
-const nums = (t: Tensor | ArrayLike<number | bigint>): number[] => Array.from(((t as Tensor).isTensor ? (t as Tensor).dataSync() : t) as ArrayLike<number | bigint>, Number);
-const load = (key: string, device: string, requiresGrad = false): Tensor => {
-  const r = golden.get(key);
-  if (!r) throw new Error(`fixture has no ${key}`);
-  return tensor(r.data as never, { shape: r.shape, dtype: r.dtype, device, requiresGrad });
-};
+const fx = readGoldenFixture('composed-sequences');
 
 const QS = [0, 0.33, 0.5, 0.9, 1];
-type Call = (...xs: Tensor[]) => Tensor | Tensor[];
-const calls: Record<string, Call> = {
+const calls: Record<string, GoldenCall> = {
   unfoldLast: (x) => x.unfold(-1, 3, 2),
   unfoldMiddle: (x) => T.unfold(x, 1, 4, 1),
   unfoldFirstGaps: (x) => T.unfold(x, 0, 2, 3),
@@ -107,47 +98,7 @@ const calls: Record<string, Call> = {
   bucketizeInt: (x, b) => T.bucketize(x, b),
 };
 
-describe('the fixture and the calls name the same cases', () => {
-  it('every case has a call and every call a case', () => {
-    expect(Object.keys(calls).sort()).toEqual(Object.keys(caseMeta).sort());
-  });
-});
-
-for (const device of devices) {
-  describe(`sequence functions match PyTorch, forward and backward (${device})`, () => {
-    for (const [name, call] of Object.entries(calls)) {
-      it(name, () => {
-        scope(() => {
-          const m = caseMeta[name];
-          const xs = Array.from({ length: m.inputs }, (_, i) => load(`${name}.input.${i}`, device, m.grad[i]));
-          const out = call(...xs);
-          const outs = Array.isArray(out) ? out : [out];
-          expect(outs.length).toBe(m.outputs);
-          let loss: Tensor | null = null;
-          outs.forEach((o, j) => {
-            const want = golden.get(`${name}.output.${j}`)!;
-            expect(o.shape, `output ${j} shape`).toEqual(want.shape);
-            expect(o.dtype, `output ${j} dtype`).toBe(want.dtype);
-            expectClose(nums(o), nums(want.data as ArrayLike<number>), 1e-5, 1e-5, `output ${j}`);
-            if (golden.has(`${name}.upstream.${j}`)) {
-              const term = T.sum(T.mul(o, load(`${name}.upstream.${j}`, device)));
-              loss = loss ? T.add(loss, term) : term;
-            } else {
-              expect(o.requiresGrad, `output ${j} requires grad only where PyTorch's does`).toBe(false);
-            }
-          });
-          if (loss) (loss as Tensor).backward();
-          xs.forEach((x, i) => {
-            const want = golden.get(`${name}.grad.${i}`);
-            if (!want) return;
-            const got = x.grad ? nums(x.grad) : Array<number>(x.numel).fill(0);
-            expectClose(got, nums(want.data as ArrayLike<number>), 1e-5, 1e-4, `gradient of input ${i}`);
-          });
-        });
-      });
-    }
-  });
-}
+describeGoldenCases(fx, calls, (device) => `sequence functions match PyTorch, forward and backward (${device})`, { output: [1e-5, 1e-5], grad: [1e-5, 1e-4], strictRequiresGrad: true, zeroUnreached: true });
 
 /**
  * Note [gradient check] (src/testing/gradcheck.ts) for a composed function: directional finite

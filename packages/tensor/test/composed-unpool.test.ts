@@ -3,23 +3,14 @@
 // input's gradient, from test/fixtures/composed-unpool.safetensors
 // (scripts/fixtures_composed_unpool.py). Then the tuple and named forms, a second derivative,
 // finite-difference checks, and the refusals. Run on cpu and, where available, on cuda.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as T from '../src/index.js';
-import { backends, grad, noGrad, readSafetensorsFile, scope, tensor, type Tensor } from '../src/index.js';
-import { hashString, normal, seededRandom, expectClose } from '../src/testing/index.js';
+import { grad, noGrad, scope, tensor, type Tensor } from '../src/index.js';
+import { hashString, normal, seededRandom } from '../src/testing/index.js';
+import { type AsyncGoldenCall, describeGoldenCases, nums, readGoldenFixture } from './golden-cases.js';
 
-const devices = ['cpu', ...(backends().cuda.available ? ['cuda'] : [])];
-const { tensors: golden, metadata } = readSafetensorsFile(fileURLToPath(new URL('./fixtures/composed-unpool.safetensors', import.meta.url)));
-const caseMeta = JSON.parse(metadata.cases) as Record<string, { inputs: number; grad: boolean[]; outputs: number }>;
-const nums = (t: Tensor | ArrayLike<number | bigint>): number[] => Array.from(((t as Tensor).isTensor ? (t as Tensor).dataSync() : t) as ArrayLike<number | bigint>, Number);
-const load = (key: string, device: string, requiresGrad = false): Tensor => {
-  const r = golden.get(key);
-  if (!r) throw new Error(`fixture has no ${key}`);
-  return tensor(r.data as never, { shape: r.shape, dtype: r.dtype, device, requiresGrad });
-};
+const fx = readGoldenFixture('composed-unpool');
 
-type Call = (...xs: Tensor[]) => Tensor | Tensor[] | Promise<Tensor>;
 const pool = (k: T.Size2d, o: Omit<T.MaxPool2dOptions, 'returnIndices'> = {}) => (x: Tensor) => {
   const r = T.maxPool2d(x, k, { ...o, returnIndices: true });
   return [r.output, r.indices];
@@ -28,7 +19,7 @@ const roundTrip = (k: number, o: { stride?: number; padding?: number } = {}) => 
   const [y, i] = T.maxPool2d(x, k, { ...o, returnIndices: true });
   return T.maxUnpool2d(y, i, k, { ...o, outputSize: x.shape.slice(-2) });
 };
-const calls: Record<string, Call> = {
+const calls: Record<string, AsyncGoldenCall> = {
   poolBasic: pool(2),
   poolTies: pool(2),
   poolOverlapPadding: pool(3, { stride: 2, padding: 1 }),
@@ -67,46 +58,9 @@ const calls: Record<string, Call> = {
   bincountEmptyNoMinlength: (x) => T.bincount(x),
 };
 
-describe('the fixture and the calls name the same cases', () => {
-  it('every case has a call and every call a case', () => {
-    expect(Object.keys(calls).sort()).toEqual(Object.keys(caseMeta).sort());
-  });
-});
-
-for (const device of devices) {
-  describe(`maxPool2d indices, maxUnpool2d and bincount match PyTorch, forward and backward (${device})`, () => {
-    for (const [name, call] of Object.entries(calls)) {
-      it(name, async () => {
-        const m = caseMeta[name];
-        const xs = Array.from({ length: m.inputs }, (_, i) => load(`${name}.input.${i}`, device, m.grad[i]));
-        const out = await call(...xs);
-        const outs = Array.isArray(out) ? out : [out];
-        expect(outs.length).toBe(m.outputs);
-        scope(() => {
-          let loss: Tensor | null = null;
-          outs.forEach((o, j) => {
-            const want = golden.get(`${name}.output.${j}`)!;
-            expect(o.shape, `output ${j} shape`).toEqual(want.shape);
-            expect(o.dtype, `output ${j} dtype`).toBe(want.dtype);
-            // Values are picked and placed, never computed: exact (NaN where NaN).
-            expectClose(nums(o), nums(want.data as ArrayLike<number>), 0, 0, `output ${j}`);
-            if (golden.has(`${name}.upstream.${j}`)) {
-              const term = T.sum(T.mul(o, load(`${name}.upstream.${j}`, device)));
-              loss = loss ? T.add(loss, term) : term;
-            }
-          });
-          if (loss) (loss as Tensor).backward();
-          xs.forEach((x, i) => {
-            const want = golden.get(`${name}.grad.${i}`);
-            if (!want) return;
-            expect(x.grad, `gradient of input ${i}`).not.toBeNull();
-            expectClose(nums(x.grad!), nums(want.data as ArrayLike<number>), 1e-6, 1e-5, `gradient of input ${i}`);
-          });
-        });
-      });
-    }
-  });
-}
+// Values are picked and placed, never computed: exact (NaN where NaN). bincount is async: the
+// calls are awaited.
+describeGoldenCases(fx, calls, (device) => `maxPool2d indices, maxUnpool2d and bincount match PyTorch, forward and backward (${device})`, { output: [0, 0], grad: [1e-6, 1e-5], async: true });
 
 describe('maxPool2d with returnIndices', () => {
   it('reads as { output, indices } and as [output, indices]; without it maxPool2d is unchanged', () => {

@@ -5,22 +5,15 @@
 // test/fixtures/losses-more.safetensors (scripts/fixtures_losses_more.py), whose metadata says
 // how to call each case. Then finite-difference gradient checks, where nutshell departs from
 // PyTorch on purpose, and the refusals. Run on cpu and, where available, on cuda.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as T from '../src/index.js';
-import { backends, noGrad, readSafetensorsFile, scope, tensor, type Tensor } from '../src/index.js';
+import { backends, noGrad, scope, tensor, type Tensor } from '../src/index.js';
 import { expectClose, hashString, normal, seededRandom } from '../src/testing/index.js';
+import { devices, nums, readGoldenFixture } from './golden-cases.js';
 
-const devices = ['cpu', ...(backends().cuda.available ? ['cuda'] : [])];
-const { tensors: golden, metadata } = readSafetensorsFile(fileURLToPath(new URL('./fixtures/losses-more.safetensors', import.meta.url)));
 type CaseMeta = { fn: string; args: (string | number)[]; options: Record<string, unknown>; grad: boolean[]; inputs: number };
-const cases = JSON.parse(metadata.cases) as Record<string, CaseMeta>;
-const nums = (t: Tensor | ArrayLike<number | bigint>): number[] => Array.from(((t as Tensor).isTensor ? (t as Tensor).dataSync() : t) as ArrayLike<number | bigint>, Number);
-const load = (key: string, device: string, requiresGrad = false): Tensor => {
-  const r = golden.get(key);
-  if (!r) throw new Error(`fixture has no ${key}`);
-  return tensor(r.data as never, { shape: r.shape, dtype: r.dtype, device, requiresGrad });
-};
+// The metadata names the call itself (callCase), so the comparison below is this file's own.
+const { golden, cases, load } = readGoldenFixture<CaseMeta>('losses-more');
 
 const LOSSES = [
   'gaussianNllLoss', 'poissonNllLoss', 'marginRankingLoss', 'hingeEmbeddingLoss', 'cosineEmbeddingLoss',
