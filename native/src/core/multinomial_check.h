@@ -16,7 +16,7 @@ namespace nutshell::core {
 NS_HOST_DEVICE bool bad_weight(float w) { return !(w >= 0.0f) || w == INFINITY; }
 
 inline std::string multinomial_message(int64_t pos, int64_t categories, int64_t needed, double weight) {
-  const int64_t row = pos / categories, col = pos % categories;
+  const int64_t row = categories > 0 ? pos / categories : 0, col = categories > 0 ? pos % categories : 0;
   std::ostringstream s;
   if (!(weight >= 0.0) || std::isinf(weight)) {
     s << "weights expected finite non-negative numbers, got ";

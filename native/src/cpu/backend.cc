@@ -261,7 +261,7 @@ class CpuBackend final : public core::Backend {
       const auto at = args.find(':');
       NS_CHECK(at != std::string::npos, value, "cacheIdleMs expects {\"ms\": N}");
       const double ms = std::strtod(args.c_str() + at + 1, nullptr);
-      NS_CHECK(ms > 0, value, "cacheIdleMs expects a positive number of milliseconds");
+      NS_CHECK(ms > 0 && ms <= 1e9, value, "cacheIdleMs expects a number of milliseconds from 0 to 1e9");
       allocator_.set_idle_ns(static_cast<int64_t>(ms * 1e6));
       return "{}";
     }

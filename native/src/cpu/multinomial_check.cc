@@ -13,6 +13,7 @@ void multinomial(OpCall& call) {
   const int64_t rows = w.dim(0), n = w.dim(1);
   const float* p = w.data<float>();
   call.out(0).data<int64_t>()[0] = 0;
+  if (rows == 0 || n == 0) return;  // refused before it gets here (no category); as cuda does
   for (int64_t r = 0; r < rows; ++r) {
     int64_t positive = 0;
     for (int64_t k = 0; k < n; ++k) {

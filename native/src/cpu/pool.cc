@@ -259,7 +259,7 @@ int64_t check_workspace(const I* idx, const Pool& p) {
 // workspace the backward then refused (found by a helper building maxPool2d's returnIndices).
 // PyTorch starts at -inf with the first element inside the input. Outputs at the lowest float or
 // with a padded pick are rare (never in ordinary use), so those windows are done again PyTorch's
-// way after the fact: the first maximum inside the input, a NaN always.
+// way after the fact: the first maximum inside the input, or the last NaN.
 template <typename I>
 void mend_lowest_windows(const float* x, float* y, I* idx, const Pool& p) {
   const WindowGeometry g(p);
@@ -277,10 +277,9 @@ void mend_lowest_windows(const float* x, float* y, I* idx, const Pool& p) {
           if (!g.inside(v, i, j)) continue;
           const float e = xq[(i * p.strides[0] - p.pad_l[0] + g.dh[static_cast<size_t>(v)]) * p.w + j * p.strides[1] - p.pad_l[1] + g.dw[static_cast<size_t>(v)]];
           if (pick < 0) pick = v;
-          if (e > best || std::isnan(e)) {
+          if (e > best || std::isnan(e)) {  // every NaN takes over: the last one wins, as in PyTorch
             best = e;
             pick = v;
-            if (std::isnan(e)) break;
           }
         }
         y[at] = best;

@@ -50,7 +50,7 @@ export const multinomialCheckOp = defineOp<{ needed: number }>({
   inputs: [{ name: 'weights', dtypes: FLOAT }],
   attrs: { needed: { kind: 'int' } },
   outputs: ([w], a) => {
-    if (w.shape.length !== 2) throw new ShapeError(`multinomial: weights expected [rows, categories], got ${fmtShape(w.shape)}`);
+    if (w.shape.length !== 2 || w.shape[1] === 0) throw new ShapeError(`multinomial: weights expected [rows, categories] with at least one category, got ${fmtShape(w.shape)}`);
     if (!(a.needed >= 1)) throw new ValueError(`multinomial: needed expected a positive integer, got ${a.needed}`);
     return [{ shape: [], dtype: 'int64' }];
   },
@@ -62,6 +62,7 @@ export const multinomialCheckOp = defineOp<{ needed: number }>({
       { name: 'one row', inputs: [{ shape: [1, 4], fill: [0, 0, 1e-30, 0] }], attrs: { needed: 1 } },
     ],
     bad: [
+      { name: 'no categories', inputs: [{ shape: [2, 0] }], attrs: { needed: 1 }, error: 'ShapeError', message: /^multinomial: weights expected \[rows, categories\] with at least one category, got \[2,0\]$/ },
       { name: 'NaN', inputs: [{ shape: [2, 2], fill: [1, 1, NaN, 1] }], attrs: { needed: 1 }, error: 'ValueError', message: /^multinomial: weights expected finite non-negative numbers, got nan at row 1, category 0$/ },
       { name: 'negative', inputs: [{ shape: [1, 3], fill: [1, -0.5, 1] }], attrs: { needed: 1 }, error: 'ValueError', message: /^multinomial: weights expected finite non-negative numbers, got -0\.5 at row 0, category 1$/ },
       { name: 'infinite', inputs: [{ shape: [1, 2], fill: [Infinity, 1] }], attrs: { needed: 1 }, error: 'ValueError', message: /^multinomial: weights expected finite non-negative numbers, got inf at row 0, category 0$/ },
