@@ -21,7 +21,9 @@ int default_threads() {
 }
 }  // namespace
 
-Stream::Stream() : threads_(default_threads()) { worker_ = std::thread([this] { loop(); }); }
+// The thread starts with the first queued op: an environment that only makes tensors from data,
+// or runs tiny ops inline (a data loader's worker), never starts one.
+Stream::Stream() : threads_(default_threads()) {}
 
 // Only the environment that owned the stream is left to see its queued ops, and it is going
 // away (a worker_thread ending): ops not yet started are dropped rather than run, so ending a
@@ -67,6 +69,7 @@ int64_t Stream::submit(std::function<void()> task, bool parallel) {
       --waiters_;
       waited_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
     }
+    if (!worker_.joinable()) worker_ = std::thread([this] { loop(); });
     queue_.push_back({std::move(task), parallel});
     ++submitted_;
   }
