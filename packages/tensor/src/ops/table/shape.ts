@@ -704,7 +704,12 @@ function chunkSizes(shape: readonly number[], dim: number, chunks: number): { di
   const d = normDim('chunk', dim, shape.length);
   const n = shape[d];
   const size = Math.ceil(n / chunks);
-  if (n === 0) return { dim: d, sizes: new Array(chunks).fill(0) };
+  // An empty dim gives `chunks` empty pieces, as PyTorch's (1e15 of them is refused here, not a
+  // RangeError: found by the fuzz test).
+  if (n === 0) {
+    if (chunks > 2 ** 20) throw new ValueError(`chunk: chunks expected at most ${2 ** 20} pieces of an empty dim, got ${chunks}`);
+    return { dim: d, sizes: new Array(chunks).fill(0) };
+  }
   return splitSizes('chunk', shape, d, size, []);
 }
 
