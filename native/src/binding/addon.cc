@@ -5,6 +5,7 @@
 
 #include <dlfcn.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -128,8 +129,16 @@ class HandleTable {
 // loader's worker that never computes starts no thread) and shared with the reads in flight, so
 // it lives until the last of them ends; the cuda backend stays one per process.
 struct EnvState {
-  std::shared_ptr<Backend> cpu;  // declared before the table: the table's storages go first
+  // Note [reads as stream tasks]: how a read done on the stream comes back to this thread.
+  Napi::ThreadSafeFunction reads;
+  int pending_reads = 0;
+  std::shared_ptr<Backend> cpu;
   HandleTable table;
+  // The stream first (its thread joined, reads not yet run dropped), then the function it called.
+  ~EnvState() {
+    cpu.reset();
+    if (reads) reads.Release();
+  }
 };
 
 EnvState& env_state(Napi::Env env) { return *env.GetInstanceData<EnvState>(); }
@@ -228,6 +237,31 @@ Napi::Value FromBytes(const Napi::CallbackInfo& info) {
   });
 }
 
+// Resolves a read's promise with its bytes (an ArrayBuffer that owns them), or rejects it with
+// the error the read met, carrying its kind.
+void settle_read(Napi::Env env, Napi::Promise::Deferred& deferred, std::vector<uint8_t>&& bytes, const std::string& error, const std::string& kind) {
+  if (!error.empty()) {
+    auto err = Napi::Error::New(env, error);
+    err.Set("nutshellKind", Napi::String::New(env, kind));
+    deferred.Reject(err.Value());
+    return;
+  }
+  if (bytes.empty()) {  // an external buffer over no memory would come back detached
+    deferred.Resolve(Napi::ArrayBuffer::New(env, 0));
+    return;
+  }
+  auto holder = std::make_unique<std::vector<uint8_t>>(std::move(bytes));
+  auto buf = Napi::ArrayBuffer::New(env, holder->data(), holder->size(),
+                                    [](Napi::Env, void*, std::vector<uint8_t>* v) { delete v; }, holder.get());
+  holder.release();  // the ArrayBuffer's finaliser owns it now
+  deferred.Resolve(buf);
+}
+
+std::string error_kind_of(const std::exception& e) {
+  const auto* ns = dynamic_cast<const core::Error*>(&e);
+  return ns ? core::error_kind_name(ns->kind()) : "BackendError";
+}
+
 class ReadWorker : public Napi::AsyncWorker {
  public:
   ReadWorker(Napi::Env env, std::shared_ptr<Backend> backend, StoragePtr storage, size_t nbytes)
@@ -240,15 +274,14 @@ class ReadWorker : public Napi::AsyncWorker {
       backend_->read(storage_, bytes_.data(), nbytes_);
     } catch (const std::exception& e) {
       error_ = e.what();
-      const auto* ns = dynamic_cast<const core::Error*>(&e);
-      kind_ = ns ? core::error_kind_name(ns->kind()) : "BackendError";
+      kind_ = error_kind_of(e);
     }
   }
   void OnOK() override {
     storage_.reset();
     backend_.reset();
     try {
-      Settle(Env());
+      settle_read(Env(), deferred_, std::move(bytes_), error_, kind_);
     } catch (...) {
       // The environment is going away — a worker_thread terminated while this read waited — so
       // there is no promise left to settle, and an exception escaping a completion callback
@@ -257,24 +290,6 @@ class ReadWorker : public Napi::AsyncWorker {
   }
 
  private:
-  void Settle(Napi::Env env) {
-    if (!error_.empty()) {
-      auto err = Napi::Error::New(env, error_);
-      err.Set("nutshellKind", Napi::String::New(env, kind_));
-      deferred_.Reject(err.Value());
-      return;
-    }
-    if (bytes_.empty()) {  // an external buffer over no memory would come back detached
-      deferred_.Resolve(Napi::ArrayBuffer::New(env, 0));
-      return;
-    }
-    auto holder = std::make_unique<std::vector<uint8_t>>(std::move(bytes_));
-    auto buf = Napi::ArrayBuffer::New(env, holder->data(), holder->size(),
-                                      [](Napi::Env, void*, std::vector<uint8_t>* v) { delete v; }, holder.get());
-    holder.release();  // the ArrayBuffer's finaliser owns it now
-    deferred_.Resolve(buf);
-  }
-
   std::shared_ptr<Backend> backend_;  // the reading environment may end while this waits
   StoragePtr storage_;
   size_t nbytes_;
@@ -311,12 +326,70 @@ Napi::Value ReadIfReady(const Napi::CallbackInfo& info) {
   });
 }
 
+// Note [reads as stream tasks]: a cpu read is a task on the environment's stream — it copies the
+// bytes when the stream reaches it and hands them back through a thread-safe function — rather
+// than a thread-pool job that waits for the stream. A job waiting held one of libuv's four
+// threads for as long as the queue ran (several workers reading starved fs, zlib and crypto),
+// and Node waits for thread-pool jobs before an ending environment's cleanup, so a worker with
+// a read outstanding could not be terminated before its whole queue had run (up to 8 s in a
+// review). A stream task is dropped with the rest of the queue, and the function's handle does
+// not hold the teardown up. The function keeps the event loop alive only while reads are
+// pending, as the jobs did. cuda reads still wait on the thread pool (cudaStreamSynchronize).
+struct StreamRead {
+  Napi::Promise::Deferred deferred;
+  StoragePtr storage;
+  size_t nbytes;
+  std::vector<uint8_t> bytes;
+  std::string error, kind;
+};
+
+// On the JS thread; env is null when the function is being finalised (the environment is ending).
+void deliver_read(Napi::Env env, Napi::Function, std::shared_ptr<StreamRead>* raw) {
+  std::unique_ptr<std::shared_ptr<StreamRead>> hold(raw);
+  if (env == nullptr) return;
+  EnvState& es = env_state(env);
+  if (--es.pending_reads == 0) es.reads.Unref(env);
+  StreamRead& r = **raw;
+  try {
+    settle_read(env, r.deferred, std::move(r.bytes), r.error, r.kind);
+  } catch (...) {
+    // The environment is going away: there is no promise left to settle (see ReadWorker::OnOK).
+  }
+}
+
+Napi::Value read_on_stream(Napi::Env env, Backend& backend, StoragePtr storage, size_t n) {
+  EnvState& es = env_state(env);
+  if (!es.reads) {
+    es.reads = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}), "nutshell.read", 0, 1);
+    es.reads.Unref(env);
+  }
+  auto read = std::make_shared<StreamRead>(StreamRead{Napi::Promise::Deferred::New(env), std::move(storage), n, {}, {}, {}});
+  Napi::Promise promise = read->deferred.Promise();
+  Napi::ThreadSafeFunction back = es.reads;
+  backend.enqueue_host_task([read, back]() mutable {
+    try {
+      read->bytes.resize(read->nbytes);
+      if (auto err = read->storage->error()) err->raise();
+      if (read->nbytes) std::memcpy(read->bytes.data(), read->storage->data(), read->nbytes);
+    } catch (const std::exception& e) {
+      read->error = e.what();
+      read->kind = error_kind_of(e);
+    }
+    read->storage.reset();
+    auto* handed = new std::shared_ptr<StreamRead>(read);
+    if (back.NonBlockingCall(handed, deliver_read) != napi_ok) delete handed;  // the environment is ending
+  });
+  if (es.pending_reads++ == 0) es.reads.Ref(env);
+  return promise;
+}
+
 // read(handle, nbytes) → Promise<ArrayBuffer>; resolves once the device's stream reaches it.
 Napi::Value Read(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Handle& h = unwrap(info[0], "read");
     size_t n = checked_nbytes(h, info[1]);
     auto backend = backend_ref(info.Env(), h.storage->device().type);
+    if (h.storage->device().type == DeviceType::cpu) return read_on_stream(info.Env(), *backend, h.storage, n);
     auto* worker = new ReadWorker(info.Env(), std::move(backend), h.storage, n);
     Napi::Promise p = worker->promise();
     worker->Queue();

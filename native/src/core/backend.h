@@ -45,6 +45,10 @@ class Backend {
   // Waits until every op queued before the call has run, then copies the storage out.
   // Runs off the JS thread (a libuv worker), so it may block.
   virtual void read(const StoragePtr& src, void* dst, size_t nbytes) = 0;
+  // Runs `task` off the JS thread after everything queued before it on this device's stream and
+  // returns true; false when the backend has no host-side stream to run it on (cuda: its reads
+  // wait on the thread pool). Note [reads as stream tasks] in binding/addon.cc.
+  virtual bool enqueue_host_task(std::function<void()>) { return false; }
   // Copies like read() and returns true when that needs no waiting (nothing queued that could
   // write src); false, touching nothing, otherwise. Lets an asynchronous read of a value already
   // computed skip the thread hop (Note [reads of finished values] in binding/addon.cc).

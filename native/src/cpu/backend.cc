@@ -213,6 +213,11 @@ class CpuBackend final : public core::Backend {
     if (nbytes) std::memcpy(dst, src->data(), nbytes);
   }
 
+  bool enqueue_host_task(std::function<void()> task) override {
+    stream_.submit(std::move(task), /*parallel=*/false);
+    return true;
+  }
+
   bool read_if_ready(const core::StoragePtr& src, void* dst, size_t nbytes) override {
     if (!stream_.idle()) return false;
     if (auto err = src->error()) err->raise();
