@@ -809,6 +809,17 @@ proto.nanmean = function (dims) {
   return ops.nanmean(this, dims);
 };
 
+// ---- value replacement (ops/table/composed-values.ts) ----
+declare module './tensor.js' {
+  interface Tensor {
+    /** NaN, +∞ and −∞ replaced by finite numbers (PyTorch's Tensor.nan_to_num). */
+    nanToNum(options?: ops.NanToNumOptions): Tensor;
+  }
+}
+proto.nanToNum = function (options) {
+  return ops.nanToNum(this, options);
+};
+
 // ---- gradient hooks (autograd/hooks.ts) ----
 declare module './tensor.js' {
   interface Tensor {

@@ -146,6 +146,7 @@ const guarded_instanceNorm: typeof table.instanceNorm = guardArity('instanceNorm
 const guarded_interpolate: typeof table.interpolate = guardArity('interpolate', table.interpolate);
 const guarded_isclose: typeof table.isclose = guardArity('isclose', table.isclose);
 const guarded_isfinite: typeof table.isfinite = guardArity('isfinite', table.isfinite);
+const guarded_isin: typeof table.isin = guardArity('isin', table.isin);
 const guarded_isinf: typeof table.isinf = guardArity('isinf', table.isinf);
 const guarded_isnan: typeof table.isnan = guardArity('isnan', table.isnan);
 const guarded_isneginf: typeof table.isneginf = guardArity('isneginf', table.isneginf);
@@ -200,6 +201,7 @@ const guarded_mul: typeof table.mul = guardArity('mul', table.mul);
 const guarded_multiLabelSoftMarginLoss: typeof table.multiLabelSoftMarginLoss = guardArity('multiLabelSoftMarginLoss', table.multiLabelSoftMarginLoss);
 const guarded_multiMarginLoss: typeof table.multiMarginLoss = guardArity('multiMarginLoss', table.multiMarginLoss);
 const guarded_multinomial: typeof table.multinomial = guardArity('multinomial', table.multinomial);
+const guarded_nanToNum: typeof table.nanToNum = guardArity('nanToNum', table.nanToNum);
 const guarded_nanmean: typeof table.nanmean = guardArity('nanmean', table.nanmean);
 const guarded_nanquantile: typeof table.nanquantile = guardArity('nanquantile', table.nanquantile);
 const guarded_nansum: typeof table.nansum = guardArity('nansum', table.nansum);
@@ -464,6 +466,7 @@ export {
   guarded_interpolate as interpolate,
   guarded_isclose as isclose,
   guarded_isfinite as isfinite,
+  guarded_isin as isin,
   guarded_isinf as isinf,
   guarded_isnan as isnan,
   guarded_isneginf as isneginf,
@@ -518,6 +521,7 @@ export {
   guarded_multiLabelSoftMarginLoss as multiLabelSoftMarginLoss,
   guarded_multiMarginLoss as multiMarginLoss,
   guarded_multinomial as multinomial,
+  guarded_nanToNum as nanToNum,
   guarded_nanmean as nanmean,
   guarded_nanquantile as nanquantile,
   guarded_nansum as nansum,

@@ -43,3 +43,4 @@ export * from './ctc.js';
 export * from './composed-sequences.js';
 export * from './composed-grid-sample.js';
 export * from './composed-unpool.js';
+export * from './composed-values.js';
