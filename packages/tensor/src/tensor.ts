@@ -190,6 +190,8 @@ export class Tensor {
     this.version = other.version;
     other._slot.handle = null;
     other.leaveBackstop();
+    // Note [external memory]: a tensor left to the collector tells V8 of its new storage too.
+    if (this._backstop === Backstop.registered) native().reportExternal(handle);
   }
 
   get requiresGrad(): boolean {
