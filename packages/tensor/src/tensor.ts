@@ -131,6 +131,8 @@ export class Tensor {
   private _device: Device;
   /** @internal The scope that holds this tensor (memory.ts), so keep() finds it from any depth. */
   scopeOwner: unknown = undefined;
+  /** @internal Note [copies of views] (view-copies.ts): a dense copy of what PyTorch returns as a view. */
+  viewCopy = false;
 
   /** @internal Use the creation functions (tensor, zeros …) or ops. */
   constructor(handle: NativeHandle, readonly shape: readonly number[], readonly dtype: DType, device: Device) {

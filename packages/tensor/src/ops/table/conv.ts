@@ -89,14 +89,14 @@ function convGeometry(op: string, input: readonly number[], weight: readonly num
   if (!(a.groups >= 1)) throw new ValueError(`${op}: option 'groups' expected an integer >= 1, got ${a.groups}`);
   const [n, c, h, w] = input;
   const [o, cg, kh, kw] = weight;
-  const shapes = `(input ${fmtShape(input)}, weight ${fmtShape(weight)})`;
-  if (kh < 1 || kw < 1) throw new ShapeError(`${op}: weight expected a kernel of at least 1x1, got ${kh}x${kw} ${shapes}`);
-  if (o % a.groups !== 0) throw new ShapeError(`${op}: weight has ${o} output channels, not divisible by groups ${a.groups} ${shapes}`);
+  const shapes = () => `(input ${fmtShape(input)}, weight ${fmtShape(weight)})`;
+  if (kh < 1 || kw < 1) throw new ShapeError(`${op}: weight expected a kernel of at least 1x1, got ${kh}x${kw} ${shapes()}`);
+  if (o % a.groups !== 0) throw new ShapeError(`${op}: weight has ${o} output channels, not divisible by groups ${a.groups} ${shapes()}`);
   if (cg * a.groups !== c) {
     throw new ShapeError(
       a.groups === 1
-        ? `${op}: weight has ${cg} input channels but input has ${c} ${shapes}`
-        : `${op}: weight has ${cg} input channels per group (${a.groups} groups: ${cg * a.groups}) but input has ${c} ${shapes}`,
+        ? `${op}: weight has ${cg} input channels but input has ${c} ${shapes()}`
+        : `${op}: weight has ${cg} input channels per group (${a.groups} groups: ${cg * a.groups}) but input has ${c} ${shapes()}`,
     );
   }
   const pad: [number, number, number, number] = a.padding.length === 2 ? [a.padding[0], a.padding[1], a.padding[0], a.padding[1]] : [a.padding[0], a.padding[1], a.padding[2], a.padding[3]];
@@ -105,7 +105,7 @@ function convGeometry(op: string, input: readonly number[], weight: readonly num
   const ph = h + pad[0] + pad[2];
   const pw = w + pad[1] + pad[3];
   if (ekh > ph || ekw > pw) {
-    throw new ShapeError(`${op}: kernel ${ekh}x${ekw} (dilated) is larger than the padded input ${ph}x${pw} ${shapes}`);
+    throw new ShapeError(`${op}: kernel ${ekh}x${ekw} (dilated) is larger than the padded input ${ph}x${pw} ${shapes()}`);
   }
   return { n, c, h, w, o, kh, kw, oh: Math.floor((ph - ekh) / a.stride[0]) + 1, ow: Math.floor((pw - ekw) / a.stride[1]) + 1, pad };
 }
@@ -478,9 +478,9 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
     const attrs = resolveConvOptions(op, x, weight, options);
     const [n, cin, h, w] = x.shape;
     const [wIn, outPerGroup, kh, kw] = weight.shape;
-    const shapes = `(input ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)})`;
-    if (wIn !== cin) throw new ShapeError(`${op}: weight has ${wIn} input channels but input has ${cin} ${shapes}`);
-    if (!(attrs.groups >= 1) || cin % attrs.groups !== 0) throw new ShapeError(`${op}: input has ${cin} channels, not divisible by groups ${attrs.groups} ${shapes}`);
+    const shapes = () => `(input ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)})`;
+    if (wIn !== cin) throw new ShapeError(`${op}: weight has ${wIn} input channels but input has ${cin} ${shapes()}`);
+    if (!(attrs.groups >= 1) || cin % attrs.groups !== 0) throw new ShapeError(`${op}: input has ${cin} channels, not divisible by groups ${attrs.groups} ${shapes()}`);
     const outputPadding = pairOf(op, 'outputPadding', options.outputPadding, 0);
     if (!outputPadding.every((p, i) => Number.isSafeInteger(p) && p >= 0 && (p < attrs.stride[i] || p < attrs.dilation[i]))) {
       throw new ValueError(
@@ -490,7 +490,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
     const p = attrs.padding.length === 2 ? [attrs.padding[0], attrs.padding[1], attrs.padding[0], attrs.padding[1]] : attrs.padding;
     const outH = (h - 1) * attrs.stride[0] - p[0] - p[2] + attrs.dilation[0] * (kh - 1) + outputPadding[0] + 1;
     const outW = (w - 1) * attrs.stride[1] - p[1] - p[3] + attrs.dilation[1] * (kw - 1) + outputPadding[1] + 1;
-    if (outH < 1 || outW < 1) throw new ShapeError(`${op}: the padding leaves an output of ${outH}x${outW} ${shapes}`);
+    if (outH < 1 || outW < 1) throw new ShapeError(`${op}: the padding leaves an output of ${outH}x${outW} ${shapes()}`);
     const cout = outPerGroup * attrs.groups;
     // The output padding extends the bottom/right of the full transposed convolution: it takes
     // back that much of the bottom/right padding (the convolution's crop), and what is left over

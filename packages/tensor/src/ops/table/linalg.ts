@@ -12,21 +12,21 @@ import { reshape } from './shape.js';
 
 /** matmul's result shape; op(A) is A with its last two dims swapped when transA (and B alike). */
 function matmulShape(a: readonly number[], b: readonly number[], transA: boolean, transB: boolean): number[] {
-  const shapes = `(input ${fmtShape(a)}, other ${fmtShape(b)})`;
-  if (a.length === 0 || b.length === 0) throw new ShapeError(`matmul: both arguments need at least 1 dimension ${shapes}`);
-  if ((transA && a.length < 2) || (transB && b.length < 2)) throw new ShapeError(`matmul: a transposed argument needs at least 2 dimensions ${shapes}`);
+  const shapes = () => `(input ${fmtShape(a)}, other ${fmtShape(b)})`; // formatted only to refuse: this runs on every matmul
+  if (a.length === 0 || b.length === 0) throw new ShapeError(`matmul: both arguments need at least 1 dimension ${shapes()}`);
+  if ((transA && a.length < 2) || (transB && b.length < 2)) throw new ShapeError(`matmul: a transposed argument needs at least 2 dimensions ${shapes()}`);
   const ra = a.length;
   const rb = b.length;
   const m = ra === 1 ? 1 : transA ? a[ra - 1] : a[ra - 2];
   const k = ra === 1 ? a[0] : transA ? a[ra - 2] : a[ra - 1];
   const kb = rb === 1 ? b[0] : transB ? b[rb - 1] : b[rb - 2];
   const n = rb === 1 ? 1 : transB ? b[rb - 2] : b[rb - 1];
-  if (k !== kb) throw new ShapeError(`matmul: input and other cannot be multiplied: inner dimensions ${k} and ${kb} differ ${shapes}`);
+  if (k !== kb) throw new ShapeError(`matmul: input and other cannot be multiplied: inner dimensions ${k} and ${kb} differ ${shapes()}`);
   let batch: number[];
   try {
     batch = broadcastShapes('matmul', a.slice(0, Math.max(ra - 2, 0)), b.slice(0, Math.max(rb - 2, 0)));
   } catch {
-    throw new ShapeError(`matmul: batch dimensions ${fmtShape(a.slice(0, -2))} and ${fmtShape(b.slice(0, -2))} cannot be broadcast ${shapes}`);
+    throw new ShapeError(`matmul: batch dimensions ${fmtShape(a.slice(0, -2))} and ${fmtShape(b.slice(0, -2))} cannot be broadcast ${shapes()}`);
   }
   return [...batch, ...(ra > 1 ? [m] : []), ...(rb > 1 ? [n] : [])];
 }
@@ -107,11 +107,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 }
 
 function linearShape(x: readonly number[], w: readonly number[], bias: readonly number[] | null): number[] {
-  const shapes = `(input ${fmtShape(x)}, weight ${fmtShape(w)}${bias ? `, bias ${fmtShape(bias)}` : ''})`;
-  if (w.length !== 2) throw new ShapeError(`linear: weight expected a 2-D tensor [outFeatures, inFeatures] ${shapes}`);
-  if (x.length === 0) throw new ShapeError(`linear: input expected at least 1 dimension ${shapes}`);
-  if (x[x.length - 1] !== w[1]) throw new ShapeError(`linear: input has ${x[x.length - 1]} features in its last dimension but weight expects ${w[1]} ${shapes}`);
-  if (bias && (bias.length !== 1 || bias[0] !== w[0])) throw new ShapeError(`linear: bias expected shape [${w[0]}] ${shapes}`);
+  const shapes = () => `(input ${fmtShape(x)}, weight ${fmtShape(w)}${bias ? `, bias ${fmtShape(bias)}` : ''})`;
+  if (w.length !== 2) throw new ShapeError(`linear: weight expected a 2-D tensor [outFeatures, inFeatures] ${shapes()}`);
+  if (x.length === 0) throw new ShapeError(`linear: input expected at least 1 dimension ${shapes()}`);
+  if (x[x.length - 1] !== w[1]) throw new ShapeError(`linear: input has ${x[x.length - 1]} features in its last dimension but weight expects ${w[1]} ${shapes()}`);
+  if (bias && (bias.length !== 1 || bias[0] !== w[0])) throw new ShapeError(`linear: bias expected shape [${w[0]}] ${shapes()}`);
   return [...x.slice(0, -1), w[0]];
 }
 
