@@ -203,3 +203,28 @@ describe('refusals name the function, the argument, expected and got', () => {
     expect(() => T.affineGrid(theta, [2, 1, 2, 2], {}, 1 as never)).toThrow(/^affineGrid: takes at most 3 arguments, got 4/);
   });
 });
+
+describe('gridSample in training loops (found by a user trial)', () => {
+  it('a NaN or ∞ at pixel 0 does not reach points outside the image (zeros padding gives 0 there, as PyTorch)', () => {
+    scope(() => {
+      const input = tensor([[[[NaN, 1], [2, 3]]]]);
+      const grid = tensor([[[[5, 5], [-3, 0.9], [0, 0]]]]);
+      expect(nums(T.gridSample(input, grid, { alignCorners: true }))).toEqual([0, NaN, NaN]);
+      expect(nums(T.gridSample(input, grid, { alignCorners: true, mode: 'nearest' }))).toEqual([0, 0, NaN]);
+    });
+  });
+
+  it('leaves nothing outside the scope of a step whose grid needs a gradient (an STN leaked 4 tensors a step)', async () => {
+    const x = T.randn([2, 1, 5, 5]);
+    const theta = T.tensor([[[1, 0.1, 0], [-0.1, 1, 0]], [[1, 0, 0.1], [0, 1, 0]]], { requiresGrad: true });
+    const before = T.memory('cpu').liveTensors;
+    for (const mode of ['bilinear', 'nearest'] as const) {
+      for (let s = 0; s < 10; s++) {
+        scope(() => T.gridSample(x, T.affineGrid(theta, [2, 1, 5, 5]), { mode }).sum().backward());
+        theta.grad?.dispose();
+        theta.grad = null;
+      }
+    }
+    expect(T.memory('cpu').liveTensors).toBe(before);
+  });
+});

@@ -1,7 +1,7 @@
 // Note [graph lifetime] (src/autograd/node.ts): a graph nobody can reach any more frees what it
 // saved at once, not when the garbage collector runs.
 import { describe, expect, it } from 'vitest';
-import { conv2d, lstm, matmul, memory, relu, scope, sum, tensor, tanh } from '../src/index.js';
+import { cast, conv2d, lstm, matmul, memory, relu, scope, sum, tensor, tanh } from '../src/index.js';
 
 const values = (n: number, a: number) => Array.from({ length: n }, (_, i) => Math.sin(a * i + 0.1));
 
@@ -50,4 +50,14 @@ describe('graph lifetime (Note [graph lifetime])', () => {
     expect(memory().liveTensors).toBe(before);
     for (const t of [w, x]) t.dispose();
   });
+
+  it('an op whose outputs are all integers records no node: cast(graph output, int) leaves nothing behind a scope', () => {
+    // Such a node held the graph below it with nothing holding the node, so that graph's saved
+    // tensors waited for the garbage collector (found through gridSample's index arithmetic).
+    const x = tensor([0.5, -1.5, 2.5], { requiresGrad: true });
+    const before = memory().liveTensors;
+    for (let i = 0; i < 5; i++) scope(() => void cast(matmul(x.reshape([1, 3]), x.reshape([3, 1])), 'int32'));
+    expect(memory().liveTensors).toBe(before);
+  });
 });
+

@@ -248,7 +248,12 @@ function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: 
     for (const t of outputs) t.dispose();
     throw new ValueError(`backward: ${decl.name} has no gradient of its own, so a graph of the gradients through it cannot be created (createGraph: second derivatives through this op are not supported)`);
   }
-  if (decl.grad && isGradEnabled() && inputs.some((t) => t.requiresGrad)) record(decl, inputs, resolved, outputs, visible);
+  // Only a float output can carry a gradient: a node for an op whose outputs are all integers
+  // (cast(y, 'int32'), an argmax) would hold the graph below it with nothing holding the node, so
+  // that graph's saved tensors waited for the garbage collector (found by a user trial: 4
+  // tensors a step escaped scope() in gridSample's index arithmetic).
+  const differentiableOut = outputs.some((t, i) => i < visible && t.dtype === 'float32');
+  if (decl.grad && isGradEnabled() && differentiableOut && inputs.some((t) => t.requiresGrad)) record(decl, inputs, resolved, outputs, visible);
   else for (let i = visible; i < outputs.length; i++) outputs[i].dispose();
   if (visible < outputs.length) outputs.length = visible;
   return outputs;

@@ -13,6 +13,7 @@
 // nearest rounds half to even (std::nearbyint), which `round` does.
 import { DeviceError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
+import { noGrad } from '../../autograd/grad-mode.js';
 import { checkOptions } from '../../options.js';
 import { tensor } from '../../creation.js';
 import type { Tensor } from '../../tensor.js';
@@ -204,13 +205,14 @@ export function gridSample(input: Tensor, grid: Tensor, options: GridSampleOptio
     }
     const index: Tensor[] = [];
     const weights: Tensor[] = [];
+    const insides: Tensor[] = [];
     for (const { cx, cy, weight } of corners) {
       // NaN and ±∞ fail the comparisons, so they are outside too.
       const inside = logicalAnd(logicalAnd(ge(cx, 0), le(cx, wIn - 1)), logicalAnd(ge(cy, 0), le(cy, hIn - 1)));
+      insides.push(inside);
       // Row and column as int32 before the flat offset: a float offset is exact only to 2²⁴.
-      const row = cast(where(inside, cy, 0), 'int32');
-      const col = cast(where(inside, cx, 0), 'int32');
-      index.push(add(mul(row, wIn), col));
+      // Indices carry no gradient: computed without a graph.
+      index.push(noGrad(() => add(mul(cast(where(inside, cy, 0), 'int32'), wIn), cast(where(inside, cx, 0), 'int32'))));
       if (weight) {
         weights.push(mul(weight, cast(inside, 'float32')));
       } else {
@@ -223,7 +225,11 @@ export function gridSample(input: Tensor, grid: Tensor, options: GridSampleOptio
     const idx = expand(cat(index, 2), [n, c, k * p]);
     const picked = reshape(gather(reshape(input, [n, c, hIn * wIn]), 2, idx), [n, c, k, p]);
     const w = reshape(cat(weights, 1), [n, 1, k, p]);
-    const out = k === 1 ? mul(picked, w) : sum(mul(picked, w), 2);
+    // A corner outside reads pixel 0 with weight 0; its value is masked to 0 first, so a NaN or ∞
+    // at pixel 0 does not reach points outside the image (PyTorch gives 0 there; a NaN grid
+    // coordinate still gives NaN through its weight, as PyTorch's).
+    const terms = mul(where(reshape(cat(insides, 1), [n, 1, k, p]), picked, 0), w);
+    const out = k === 1 ? terms : sum(terms, 2);
     return reshape(out, [n, c, hOut, wOut]);
   });
 }
