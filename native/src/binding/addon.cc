@@ -347,13 +347,14 @@ struct StreamRead {
 void deliver_read(Napi::Env env, Napi::Function, std::shared_ptr<StreamRead>* raw) {
   std::unique_ptr<std::shared_ptr<StreamRead>> hold(raw);
   if (env == nullptr) return;
-  EnvState& es = env_state(env);
-  if (--es.pending_reads == 0) es.reads.Unref(env);
-  StreamRead& r = **raw;
   try {
+    EnvState& es = env_state(env);
+    if (--es.pending_reads == 0) es.reads.Unref(env);
+    StreamRead& r = **raw;
     settle_read(env, r.deferred, std::move(r.bytes), r.error, r.kind);
   } catch (...) {
-    // The environment is going away: there is no promise left to settle (see ReadWorker::OnOK).
+    // The environment is going away: there is no promise left to settle, and an exception
+    // escaping this callback would end the process (see ReadWorker::OnOK).
   }
 }
 

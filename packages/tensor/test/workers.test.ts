@@ -186,3 +186,21 @@ const { parentPort } = require('node:worker_threads');
   await w.terminate();
   expect(performance.now() - start).toBeLessThan(2500);
 }, 60_000);
+
+it('terminating workers in the middle of their read loops never takes the process down (found by a user trial: SIGABRT within ~100)', async () => {
+  const code = `
+const { parentPort } = require('node:worker_threads');
+import('@nutshell/tensor').then(async (T) => {
+  T.setNumThreads(1);
+  const x = T.randn([8, 64]);
+  parentPort.postMessage('ready');
+  for (let i = 0; ; i++) { const y = x.relu().sum(1); if (i % 2) await y.array(); else y.dataSync(); y.dispose(); }
+});`;
+  for (let i = 0; i < 25; i++) {
+    const w = new Worker(code, { eval: true });
+    await new Promise((resolve) => w.once('message', resolve));
+    await new Promise((resolve) => setTimeout(resolve, (i % 5) + 1));
+    await w.terminate();
+  }
+  expect(await sum(tensor([1, 2, 3])).item()).toBe(6);
+}, 120_000);
