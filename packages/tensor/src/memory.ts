@@ -81,8 +81,12 @@ function close(scope: Scope, result: unknown): void {
   collectTensors(result, kept);
   const parent = current.getStore();
   for (const t of scope.tensors) {
-    if (!kept.has(t)) t.dispose();
-    else if (parent && !parent.closed) {
+    if (!kept.has(t)) {
+      // A disposed tensor disposes its .grad, unless that is what the scope returns (a retained
+      // gradient of an intermediate: found by a user trial).
+      if (t.grad && kept.has(t.grad)) t.grad = null;
+      t.dispose();
+    } else if (parent && !parent.closed) {
       parent.tensors.add(t);
       t.scopeOwner = parent;
     } else {

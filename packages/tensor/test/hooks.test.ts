@@ -76,4 +76,17 @@ describe('gradient hooks and retainGrad', () => {
       expect(() => (x.registerHook as (h: unknown) => unknown)(42)).toThrow(/^registerHook: hook expected a function, got number$/);
     });
   });
+
+  it("a retained gradient returned from the scope that made its tensor survives it (found by a user trial: it came back disposed)", async () => {
+    const w = tensor([1, 2, 3, 4, 5, 6], { requiresGrad: true });
+    const g = scope(() => {
+      const theta = w.mul(2).view([2, 3]);
+      theta.retainGrad();
+      theta.sum().backward();
+      return theta.grad!;
+    });
+    expect(await g.array()).toEqual([[1, 1, 1], [1, 1, 1]]);
+    g.dispose();
+  });
 });
+
