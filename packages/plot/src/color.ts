@@ -20,6 +20,16 @@ export const PALETTE: readonly Rgb[] = [
   '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
 ].map((c) => parseHex(c));
 
+/**
+ * Colours of class indices in masks (imageGrid's normalize: 'classes'): matplotlib's "tab20"
+ * without its two greys — grey is for ignored pixels — so 18 classes get colours of their own;
+ * more reuse them in turn.
+ */
+export const CLASS_PALETTE: readonly Rgb[] = [
+  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf',
+  '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#dbdb8d', '#9edae5',
+].map((c) => parseHex(c));
+
 export function seriesColor(index: number): Rgb {
   return PALETTE[index % PALETTE.length];
 }

@@ -1,5 +1,5 @@
 import { Canvas } from './canvas.js';
-import { BLACK, MISSING, type Color, type Rgb, TEXT, seriesColor, toRgb } from './color.js';
+import { BLACK, CLASS_PALETTE, MISSING, type Color, type Rgb, TEXT, toRgb } from './color.js';
 import { fit } from './frame.js';
 import { checkImage, imageOfTensor, imagesOfBatch, isByteData, isTensorLike, type RasterImage, type TensorLike, toPixels } from './raster.js';
 import type { PixelBuffer } from './png.js';
@@ -17,8 +17,8 @@ export interface ImageGridOptions {
    * strong); 'none': floats as 0..1 and bytes as 0..255, clamped (for real images); [lo, hi]:
    * lo..hi as black..white, clamped ([-1, 1] for a generator's tanh output). The alpha of RGBA
    * images is scaled with the colours, so use 'none' for those. 'classes': one-channel images of
-   * class indices (segmentation masks and predictions), 0 black (background), 1, 2 … the series
-   * colours in turn, anything else (an ignore label such as 255) grey.
+   * class indices (segmentation masks and predictions), 0 black (background), 1 … 18 colours of
+   * their own (CLASS_PALETTE, reused beyond), anything else (an ignore label such as 255) grey.
    */
   normalize?: 'each' | 'all' | 'none' | 'classes' | readonly [number, number];
   title?: string;
@@ -118,13 +118,13 @@ function gridOf(images: RasterImage[], options: ImageGridOptions): Buffer {
   return canvas.toPng();
 }
 
-// Class indices as colours (normalize: 'classes'): 0 black, k ≥ 1 the k-th series colour, other values grey.
+// Class indices as colours (normalize: 'classes'): 0 black, k ≥ 1 the k-th class colour, other values grey.
 function classPixels(img: RasterImage): PixelBuffer {
   const n = img.width * img.height;
   const out = new Uint8Array(n * 3);
   for (let p = 0; p < n; p++) {
     const v = Number(img.data[p]);
-    const rgb: Rgb = v === 0 ? BLACK : Number.isInteger(v) && v > 0 && v < 255 ? seriesColor(v - 1) : MISSING;
+    const rgb: Rgb = v === 0 ? BLACK : Number.isInteger(v) && v > 0 && v < 255 ? CLASS_PALETTE[(v - 1) % CLASS_PALETTE.length] : MISSING;
     out.set(rgb, p * 3);
   }
   return { width: img.width, height: img.height, channels: 3, data: out };

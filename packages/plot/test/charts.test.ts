@@ -148,10 +148,14 @@ describe('imageGrid', () => {
     expect(rgbAt(none, 1, 0)).toEqual([200, 100, 50]);
   });
 
-  it("'classes' colours a mask's class indices: 0 black, k the k-th series colour, an ignore label grey (found by a segmentation trial)", () => {
+  it("'classes' colours a mask's class indices: 0 black, k the k-th class colour (no grey among them), an ignore label grey (found by segmentation trials)", () => {
     const mask = { width: 4, height: 1, channels: 1 as const, data: Float32Array.of(0, 1, 2, 255) };
     const png = decodePng(imageGrid([mask], { scale: 1, padding: 0, normalize: 'classes' }));
     expect([rgbAt(png, 0, 0), rgbAt(png, 1, 0), rgbAt(png, 2, 0), rgbAt(png, 3, 0)]).toEqual([[0, 0, 0], [0x1f, 0x77, 0xb4], [0xff, 0x7f, 0x0e], [200, 200, 200]]);
+    // Class 8 is not grey (tab10's eighth is), and class 19 reuses class 1's colour.
+    const many = decodePng(imageGrid([{ width: 2, height: 1, channels: 1 as const, data: Float32Array.of(8, 19) }], { scale: 1, padding: 0, normalize: 'classes' }));
+    expect(rgbAt(many, 0, 0)).toEqual([0xbc, 0xbd, 0x22]);
+    expect(rgbAt(many, 1, 0)).toEqual([0x1f, 0x77, 0xb4]);
     expect(() => imageGrid([{ width: 1, height: 1, channels: 3 as const, data: Uint8Array.of(1, 2, 3) }], { normalize: 'classes' })).toThrow(/^imageGrid: normalize 'classes' takes one-channel images of class indices, but images\[0\] has 3 channels$/);
   });
 

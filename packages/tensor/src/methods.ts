@@ -135,13 +135,15 @@ declare module './tensor.js' {
     le(other: ops.Operand): Tensor;
     gt(other: ops.Operand): Tensor;
     ge(other: ops.Operand): Tensor;
+    logicalAnd(other: ops.Operand): Tensor;
+    logicalOr(other: ops.Operand): Tensor;
     relu(): Tensor;
     sigmoid(): Tensor;
     tanh(): Tensor;
   }
 }
 
-for (const name of ['sub', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'remainder', 'fmod', 'floorDivide', 'atan2'] as const) {
+for (const name of ['sub', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'remainder', 'fmod', 'floorDivide', 'atan2'] as const) {
   const fn = ops[name];
   proto[name] = function (this: Tensor, other: ops.Operand) {
     return fn(this, other);
