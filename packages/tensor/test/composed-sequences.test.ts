@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as T from '../src/index.js';
 import { noGrad, scope, tensor, type Tensor } from '../src/index.js';
 import { expectClose, hashString, normal, seededRandom } from '../src/testing/index.js';
-import { describeGoldenCases, type GoldenCall, nums, readGoldenFixture } from './golden-cases.js';
+import { describeGoldenCases, type GoldenCall, checkGradFn, type GradInput, nums, readGoldenFixture } from './golden-cases.js';
 
 const fx = readGoldenFixture('composed-sequences');
 
@@ -105,23 +105,8 @@ describeGoldenCases(fx, calls, (device) => `sequence functions match PyTorch, fo
  * differences of L = Σ u ⊙ f(x) against the analytic gradient, every float input at once. NaN
  * inputs stay NaN when nudged (their direction is 0).
  */
-function gradcheckFn(name: string, f: (...xs: Tensor[]) => Tensor, inputs: { shape: number[]; values: number[] }[], tolerance = 1e-2, eps = 1e-2): void {
-  scope(() => {
-    const rand = seededRandom(hashString(`composed-sequences/${name}`));
-    const xs = inputs.map((x) => tensor(x.values, { shape: x.shape, requiresGrad: true }));
-    const y = f(...xs);
-    const u = tensor(Array.from({ length: y.numel }, () => normal(rand)), { shape: y.shape });
-    T.sum(T.mul(y, u)).backward();
-    for (let trial = 0; trial < 3; trial++) {
-      const dirs = inputs.map((x) => x.values.map((v) => (Number.isNaN(v) ? 0 : normal(rand))));
-      const at = (sign: number) =>
-        noGrad(() => T.sum(T.mul(f(...inputs.map((x, i) => tensor(x.values.map((v, k) => v + sign * eps * dirs[i][k]), { shape: x.shape }))), u)).itemSync());
-      const numeric = (at(1) - at(-1)) / (2 * eps);
-      const analytic = xs.reduce((acc, x, i) => acc + nums(x.grad!).reduce((s, g, k) => s + (dirs[i][k] === 0 ? 0 : g * dirs[i][k]), 0), 0);
-      expect(Math.abs(numeric - analytic), `${name} trial ${trial}: numeric ${numeric} vs analytic ${analytic}`).toBeLessThanOrEqual(tolerance * (1 + Math.abs(numeric) + Math.abs(analytic)));
-    }
-  });
-}
+const gradcheckFn = (name: string, f: (...xs: Tensor[]) => Tensor, inputs: GradInput[], tolerance = 1e-2, eps = 1e-2): void =>
+  checkGradFn(`composed-sequences/${name}`, f, inputs, { tolerance, eps });
 
 // Distinct values of `shape` 0.3 apart, shuffled (7919 is prime: i ↦ 7919·i mod n is a permutation), so no nudge reorders them.
 const spacedValues = (shape: number[], offset = 0.05): { shape: number[]; values: number[] } => {

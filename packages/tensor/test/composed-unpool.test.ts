@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as T from '../src/index.js';
 import { grad, noGrad, scope, tensor, type Tensor } from '../src/index.js';
 import { hashString, normal, seededRandom } from '../src/testing/index.js';
-import { type AsyncGoldenCall, describeGoldenCases, nums, readGoldenFixture } from './golden-cases.js';
+import { type AsyncGoldenCall, describeGoldenCases, checkGradFn, type GradInput, nums, readGoldenFixture } from './golden-cases.js';
 
 const fx = readGoldenFixture('composed-unpool');
 
@@ -102,23 +102,11 @@ describe('maxPool2d with returnIndices', () => {
 
 // Note [gradient check] (src/testing/gradcheck.ts): directional finite differences of
 // L = Σ u ⊙ f(x) against the analytic gradient. Inputs spaced apart, so no tie moves.
+// Values of `shape` (−n/2 … n/2 in steps of 0.1, shuffled), checked as one input.
 function gradcheckFn(name: string, f: (x: Tensor) => Tensor, shape: number[], tolerance = 1e-2, eps = 1e-2): void {
-  scope(() => {
-    const rand = seededRandom(hashString(`composed-unpool/${name}`));
-    const n = shape.reduce((p, d) => p * d, 1);
-    const values = Array.from({ length: n }, (_, i) => (((i * 37) % n) - n / 2) * 0.1);
-    const x = tensor(values, { shape, requiresGrad: true });
-    const y = f(x);
-    const u = tensor(Array.from({ length: y.numel }, () => normal(rand)), { shape: y.shape });
-    T.sum(T.mul(y, u)).backward();
-    for (let trial = 0; trial < 3; trial++) {
-      const dir = values.map(() => normal(rand));
-      const at = (sign: number) => noGrad(() => T.sum(T.mul(f(tensor(values.map((v, k) => v + sign * eps * dir[k]), { shape })), u)).itemSync());
-      const numeric = (at(1) - at(-1)) / (2 * eps);
-      const analytic = nums(x.grad!).reduce((s, g, k) => s + g * dir[k], 0);
-      expect(Math.abs(numeric - analytic), `${name} trial ${trial}: numeric ${numeric} vs analytic ${analytic}`).toBeLessThanOrEqual(tolerance * (1 + Math.abs(numeric) + Math.abs(analytic)));
-    }
-  });
+  const n = shape.reduce((p, d) => p * d, 1);
+  const values = Array.from({ length: n }, (_, i) => (((i * 37) % n) - n / 2) * 0.1);
+  checkGradFn(`composed-unpool/${name}`, (x) => f(x), [{ shape, values }], { tolerance, eps });
 }
 
 describe('finite-difference gradient checks', () => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as T from '../src/index.js';
 import { backends, noGrad, scope, tensor, type Tensor } from '../src/index.js';
 import { expectClose, hashString, normal, seededRandom } from '../src/testing/index.js';
-import { devices, nums, readGoldenFixture } from './golden-cases.js';
+import { devices, checkGradFn, type GradInput, nums, readGoldenFixture } from './golden-cases.js';
 
 type CaseMeta = { fn: string; args: (string | number)[]; options: Record<string, unknown>; grad: boolean[]; inputs: number };
 // The metadata names the call itself (callCase), so the comparison below is this file's own.
@@ -72,23 +72,8 @@ for (const device of devices) {
  * Note [gradient check] (src/testing/gradcheck.ts) for a composed function: directional finite
  * differences of L = Σ u ⊙ f(x) against the analytic gradient, every float input at once.
  */
-function gradcheckFn(name: string, f: (...xs: Tensor[]) => Tensor, inputs: { shape: number[]; values: number[] }[], tolerance = 1e-2, eps = 1e-3): void {
-  scope(() => {
-    const rand = seededRandom(hashString(`losses-more/${name}`));
-    const xs = inputs.map((x) => tensor(x.values, { shape: x.shape, requiresGrad: true }));
-    const y = f(...xs);
-    const u = tensor(Array.from({ length: y.numel }, () => normal(rand)), { shape: y.shape });
-    T.sum(T.mul(y, u)).backward();
-    for (let trial = 0; trial < 3; trial++) {
-      const dirs = inputs.map((x) => x.values.map(() => normal(rand)));
-      const at = (sign: number) =>
-        noGrad(() => T.sum(T.mul(f(...inputs.map((x, i) => tensor(x.values.map((v, k) => v + sign * eps * dirs[i][k]), { shape: x.shape }))), u)).itemSync());
-      const numeric = (at(1) - at(-1)) / (2 * eps);
-      const analytic = xs.reduce((acc, x, i) => acc + nums(x.grad!).reduce((s, g, k) => s + g * dirs[i][k], 0), 0);
-      expect(Math.abs(numeric - analytic), `${name} trial ${trial}: numeric ${numeric} vs analytic ${analytic}`).toBeLessThanOrEqual(tolerance * (1 + Math.abs(numeric) + Math.abs(analytic)));
-    }
-  });
-}
+const gradcheckFn = (name: string, f: (...xs: Tensor[]) => Tensor, inputs: GradInput[], tolerance = 1e-2, eps = 1e-3): void =>
+  checkGradFn(`losses-more/${name}`, f, inputs, { tolerance, eps });
 
 const vals = (shape: number[], f: (i: number) => number) => ({ shape, values: Array.from({ length: shape.reduce((p, d) => p * d, 1) }, (_, i) => f(i)) });
 // Values spread over [-1.5, 1.5], no two alike.
