@@ -305,8 +305,8 @@ size_t checked_nbytes(const Handle& h, const Napi::Value& v) {
   return static_cast<size_t>(n);
 }
 
-// Note [reads of finished values]: an asynchronous read waits for the stream on the thread pool,
-// and the hop there and back costs ~0.1 ms — more than a training step's `await loss.item()` or
+// Note [reads of finished values]: an asynchronous read is a hop to another thread and back (the
+// stream's, Note [reads as stream tasks]; the thread pool's before), ~0.05–0.1 ms — more than a training step's `await loss.item()` or
 // a policy's action read needs when the op has long finished (a user trial: an RL action step
 // at 4× PyTorch's time). readIfReady copies a value at once when nothing is queued ahead of it,
 // and says so; the JS side decides when to ask (tensor.ts: small values, and only while the
