@@ -194,6 +194,17 @@ export function apply<A extends Record<string, AttrValue>>(decl: OpDecl<A>, inpu
   return applyOn(undefined, decl, inputs, attrs);
 }
 
+/**
+ * What apply() checks and the outputs it would make, without running the op: for a composition
+ * that needs only an op's output shape (and its refusals), not its values.
+ */
+export function outputsOf<A extends Record<string, AttrValue>>(decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A> = {}): OutputMeta[] {
+  const device = checkInputs(decl, inputs);
+  const outMeta = decl.outputs(inputs, resolveWith(infoOf(decl).entries, decl, attrs as Record<string, AttrValue | undefined>) as A);
+  if (device?.type === 'cpu') checkFits(decl.name, outMeta);
+  return outMeta;
+}
+
 /** apply() for ops whose device does not follow from their inputs (creation ops). */
 export function applyOn<A extends Record<string, AttrValue>>(
   on: Device | undefined,

@@ -5,7 +5,6 @@
 // - bincount: async, like data-dependent.ts's functions: the length depends on the values, so the
 //   smallest and largest are read back (off the JS thread), then the counts are a scatterAdd.
 import { defineFunction } from '../../autograd/function.js';
-import { noGrad } from '../../autograd/grad-mode.js';
 import { isFloating } from '../../dtype.js';
 import { DeviceError, DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
@@ -56,27 +55,25 @@ export interface MaxPoolWindows {
  */
 
 /**
- * maxPool2d's `returnIndices` path: `pool` runs the native maxPool2d on a 4-d input. Takes
- * [N, C, H, W] or unbatched [C, H, W] (as maxPool2d does).
+ * maxPool2d's `returnIndices` path: `pooledShape` gives maxPool2d's output shape for a 4-d input
+ * (and its refusals) without running it. Takes [N, C, H, W] or unbatched [C, H, W] (as maxPool2d does).
  */
-export function maxPool2dWithIndices(input: Tensor, pool: (x4: Tensor) => Tensor, windows: MaxPoolWindows): MaxPoolWithIndices {
+export function maxPool2dWithIndices(input: Tensor, pooledShape: (x4: Tensor) => readonly number[], windows: MaxPoolWindows): MaxPoolWithIndices {
   const [output, indices] = scope(() => {
     const unbatched = input?.isTensor && input.shape.length === 3;
     const x = unbatched ? reshape(input, [1, ...input.shape]) : input;
-    const pooled = noGrad(() => pool(x));
-    const idx = poolIndices(x, pooled, windows);
+    const [oh, ow] = pooledShape(x).slice(2);
+    const idx = poolIndices(x, oh, ow, windows);
     const [n, c, h, w] = x.shape;
-    const [oh, ow] = pooled.shape.slice(2);
     const out = reshape(gather(reshape(x, [n, c, h * w]), 2, reshape(idx, [n, c, oh * ow])), [n, c, oh, ow]);
     return unbatched ? [reshape(out, out.shape.slice(1)), reshape(idx, idx.shape.slice(1))] : [out, idx];
   });
   return namedTuple([output, indices] as [Tensor, Tensor], { output, indices });
 }
 
-/** PyTorch's max-pool indices (int64, the pooled shape) of x [N, C, H, W] whose pooled maxima are `m` (Note [max pool indices]). */
-function poolIndices(x: Tensor, m: Tensor, a: MaxPoolWindows): Tensor {
+/** PyTorch's max-pool indices (int64, [N, C, oh, ow]) of x [N, C, H, W] (Note [max pool indices]). */
+function poolIndices(x: Tensor, oh: number, ow: number, a: MaxPoolWindows): Tensor {
   const [n, c, h, w] = x.shape;
-  const [oh, ow] = m.shape.slice(2);
   const [kh, kw] = a.kernelSize;
   const [sh, sw] = a.stride;
   const [ph, pw] = a.padding;

@@ -4,7 +4,7 @@ import { checkOptions } from '../../options.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
-import { apply } from '../apply.js';
+import { apply, outputsOf } from '../apply.js';
 import { defineOp, FLOAT, type Sample, type SampleInput } from '../declare.js';
 import type { Size2d } from './conv.js';
 import { reshape } from './shape.js';
@@ -420,7 +420,8 @@ export function maxPool2d(input: Tensor, kernelSize: Size2d, options: MaxPool2dO
     dilation: pairOf('maxPool2d', 'dilation', options.dilation, [1, 1]),
     ceilMode: options.ceilMode ?? false,
   };
-  if (returnIndices) return maxPool2dWithIndices(input, (x) => apply(maxPool2dOp, [x], attrs)[0], attrs);
+  // The indices come from the input's windows; the op is asked only for its checks and output shape.
+  if (returnIndices) return maxPool2dWithIndices(input, (x) => outputsOf(maxPool2dOp, [x], attrs)[0].shape, attrs);
   return pooled(input, (x) => apply(maxPool2dOp, [x], attrs)[0]);
 }
 
