@@ -125,14 +125,14 @@ class HandleTable {
 // only its own thread touches its table — and its own cpu backend, whose stream runs that
 // environment's ops. Tensors never cross environments, so no op orders against another
 // environment's, and workers compute in parallel: with one stream for the process, two workers
-// took turns on one native thread. The backend is made on the environment's first cpu op (a data
-// loader's worker that never computes starts no thread) and shared with the reads in flight, so
-// it lives until the last of them ends; the cuda backend stays one per process.
+// took turns on one native thread. The backend is made on the environment's first cpu call and
+// its stream's thread on the first queued op (a data loader's worker that never computes starts
+// none); it ends with the environment. The cuda backend stays one per process.
 struct EnvState {
   // Note [reads as stream tasks]: how a read done on the stream comes back to this thread.
   Napi::ThreadSafeFunction reads;
   int pending_reads = 0;
-  std::shared_ptr<Backend> cpu;
+  std::unique_ptr<Backend> cpu;
   HandleTable table;
   // The stream first (its thread joined, reads not yet run dropped), then the function it called.
   ~EnvState() {
@@ -144,20 +144,18 @@ struct EnvState {
 EnvState& env_state(Napi::Env env) { return *env.GetInstanceData<EnvState>(); }
 HandleTable& handles(Napi::Env env) { return env_state(env).table; }
 
-// The backend of a device type for this environment, with a reference that keeps it alive
-// (none for cuda: its backend is never destroyed).
-std::shared_ptr<Backend> backend_ref(Napi::Env env, DeviceType type) {
+// The backend of a device type for this environment (the cpu one made on first use; the cuda one
+// is the process's and never destroyed).
+Backend& backend_for(Napi::Env env, DeviceType type) {
   if (type == DeviceType::cpu) {
     EnvState& es = env_state(env);
     if (!es.cpu) es.cpu = cpu::make_backend();
-    return es.cpu;
+    return *es.cpu;
   }
   Backend* cuda = state().cuda.backend(state().registry);
   if (!cuda) NS_THROW(device, "cuda backend unavailable: " + state().cuda.reason());
-  return std::shared_ptr<Backend>(std::shared_ptr<Backend>(), cuda);
+  return *cuda;
 }
-
-Backend& backend_for(Napi::Env env, DeviceType type) { return *backend_ref(env, type); }
 
 Napi::Value wrap_storage(Napi::Env env, StoragePtr storage) {
   return Napi::Number::New(env, handles(env).add(std::move(storage), true));
@@ -264,14 +262,14 @@ std::string error_kind_of(const std::exception& e) {
 
 class ReadWorker : public Napi::AsyncWorker {
  public:
-  ReadWorker(Napi::Env env, std::shared_ptr<Backend> backend, StoragePtr storage, size_t nbytes)
-      : Napi::AsyncWorker(env), backend_(std::move(backend)), storage_(std::move(storage)), nbytes_(nbytes),
+  ReadWorker(Napi::Env env, Backend& backend, StoragePtr storage, size_t nbytes)
+      : Napi::AsyncWorker(env), backend_(backend), storage_(std::move(storage)), nbytes_(nbytes),
         deferred_(Napi::Promise::Deferred::New(env)) {}
   Napi::Promise promise() { return deferred_.Promise(); }
   void Execute() override {
     try {
       bytes_.resize(nbytes_);
-      backend_->read(storage_, bytes_.data(), nbytes_);
+      backend_.read(storage_, bytes_.data(), nbytes_);
     } catch (const std::exception& e) {
       error_ = e.what();
       kind_ = error_kind_of(e);
@@ -279,7 +277,6 @@ class ReadWorker : public Napi::AsyncWorker {
   }
   void OnOK() override {
     storage_.reset();
-    backend_.reset();
     try {
       settle_read(Env(), deferred_, std::move(bytes_), error_, kind_);
     } catch (...) {
@@ -290,7 +287,7 @@ class ReadWorker : public Napi::AsyncWorker {
   }
 
  private:
-  std::shared_ptr<Backend> backend_;  // the reading environment may end while this waits
+  Backend& backend_;  // cuda's: the process's, never destroyed (cpu reads are stream tasks)
   StoragePtr storage_;
   size_t nbytes_;
   Napi::Promise::Deferred deferred_;
@@ -389,9 +386,9 @@ Napi::Value Read(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Handle& h = unwrap(info[0], "read");
     size_t n = checked_nbytes(h, info[1]);
-    auto backend = backend_ref(info.Env(), h.storage->device().type);
-    if (h.storage->device().type == DeviceType::cpu) return read_on_stream(info.Env(), *backend, h.storage, n);
-    auto* worker = new ReadWorker(info.Env(), std::move(backend), h.storage, n);
+    Backend& backend = backend_for(info.Env(), h.storage->device().type);
+    if (h.storage->device().type == DeviceType::cpu) return read_on_stream(info.Env(), backend, h.storage, n);
+    auto* worker = new ReadWorker(info.Env(), backend, h.storage, n);
     Napi::Promise p = worker->promise();
     worker->Queue();
     return p;

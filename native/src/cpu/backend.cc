@@ -283,6 +283,6 @@ class CpuBackend final : public core::Backend {
 
 }  // namespace
 
-std::shared_ptr<core::Backend> make_backend() { return std::make_shared<CpuBackend>(); }
+std::unique_ptr<core::Backend> make_backend() { return std::make_unique<CpuBackend>(); }
 
 }  // namespace nutshell::cpu

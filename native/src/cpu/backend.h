@@ -7,7 +7,7 @@ namespace nutshell::cpu {
 
 // A backend with a stream of its own (Note [a stream per environment] in binding/addon.cc); all of
 // them share one host allocator.
-std::shared_ptr<core::Backend> make_backend();
+std::unique_ptr<core::Backend> make_backend();
 // Generated from the op table (gen/cpu_kernels.gen.cc): one line per op that declares cpu.
 void register_kernels(core::Registry& registry);
 

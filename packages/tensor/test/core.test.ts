@@ -66,7 +66,7 @@ describe('reads of finished values (Note [reads of finished values])', () => {
     setImmediate(tick);
     for (let i = 0; i < 320; i++) await y.item();
     running = false;
-    expect(turns).toBeGreaterThanOrEqual(320 / 17);
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(320 / 17) - 1); // a turn per 17 reads, give or take the first and last
   });
 
   it('a large value still goes through the thread pool, and the value is right', async () => {
