@@ -67,31 +67,27 @@ function registerPending(): void {
 }
 
 // Note [reads of finished values] (binding/addon.cc): a value whose ops have all run is copied
-// at the read instead of through the thread pool (an RL action step: 31 → 11 µs). Such a read
-// settles without the event loop turning, so a loop of them would starve timers and sockets
-// (an L-BFGS step of tiny ops never yielded): a run of such reads starts a setImmediate that
-// marks the next turn, and until it fires at most kAtOnceReads reads, within kAtOnceMs, settle
-// at once. Past that a read waits its turn as before, and the loop turns.
-const kAtOnceReads = 16;
-const kAtOnceMs = 1;
-let atOnceSinceTurn = 0;
+// at the read instead of through the stream (an RL action step: 70–90 → 12–16 µs). Such a read
+// settles without the event loop turning — and so, in effect, can a run of stream reads: Node
+// delivers a thread-safe function's calls in one batch while more keep arriving, so a loop of
+// small reads whose ops finish at once never left that batch (an L-BFGS step of tiny ops saw one
+// turn in CI). So a read that comes before the event loop has turned since the previous one
+// first waits for that turn (a setImmediate, microseconds): the loop turns at least once between
+// any two reads.
 let turnPending = false;
-let runStart = 0;
 function markTurn(): void {
   turnPending = false;
 }
-function mayReadAtOnce(): boolean {
-  if (!turnPending) {
+/** Whether the event loop has turned since the last read; either way, the next turn is watched for. */
+function turnedSinceLastRead(): boolean {
+  const turned = !turnPending;
+  if (turned) {
     turnPending = true;
     setImmediate(markTurn).unref();
-    atOnceSinceTurn = 0;
-    runStart = performance.now();
   }
-  return atOnceSinceTurn < kAtOnceReads && performance.now() - runStart < kAtOnceMs;
+  return turned;
 }
-function readAtOnce(): void {
-  atOnceSinceTurn++;
-}
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * An n-dimensional array on a device. Ops return new tensors; only the in-place methods
@@ -282,9 +278,11 @@ export class Tensor {
     const handle = this.handle('data');
     checkReadable(this, 'data');
     try {
-      const ready = mayReadAtOnce() ? native().readIfReady(handle, this.nbytes) : undefined;
-      if (ready) readAtOnce();
-      const buf = ready ?? (await native().read(handle, this.nbytes));
+      if (!turnedSinceLastRead()) {
+        await nextTurn();
+        turnedSinceLastRead(); // watches for the turn after this read
+      }
+      const buf = native().readIfReady(handle, this.nbytes) ?? (await native().read(handle, this.nbytes));
       return typedArrayFor(this.dtype, buf, this.numel);
     } catch (err) {
       throw fromNative(err);
