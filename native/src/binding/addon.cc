@@ -144,12 +144,23 @@ struct EnvState {
 EnvState& env_state(Napi::Env env) { return *env.GetInstanceData<EnvState>(); }
 HandleTable& handles(Napi::Env env) { return env_state(env).table; }
 
+// Note [waits a terminated worker leaves] (cpu/stream.cc): N-API has no "is this environment
+// stopping" query, but every call that may run JavaScript refuses once it is (the environment can
+// no longer call into JS: napi_pending_exception, or napi_cannot_run_js for newer module
+// versions); coercing a boolean is such a call, with no effect otherwise. Only ever asked on the
+// environment's own JS thread, blocked in a wait inside a call from JS (so a handle scope is open).
+bool environment_stopping(napi_env env) {
+  napi_value value, coerced;
+  if (napi_get_boolean(env, true, &value) != napi_ok) return true;
+  return napi_coerce_to_bool(env, value, &coerced) != napi_ok;
+}
+
 // The backend of a device type for this environment (the cpu one made on first use; the cuda one
 // is the process's and never destroyed).
 Backend& backend_for(Napi::Env env, DeviceType type) {
   if (type == DeviceType::cpu) {
     EnvState& es = env_state(env);
-    if (!es.cpu) es.cpu = cpu::make_backend();
+    if (!es.cpu) es.cpu = cpu::make_backend([e = napi_env(env)] { return environment_stopping(e); });
     return *es.cpu;
   }
   Backend* cuda = state().cuda.backend(state().registry);

@@ -185,6 +185,7 @@ HostAllocator& host_allocator() {
 
 class CpuBackend final : public core::Backend {
  public:
+  explicit CpuBackend(std::function<bool()> stop_waiting) { stream_.set_stop_waiting(std::move(stop_waiting)); }
   core::DeviceType type() const override { return core::DeviceType::cpu; }
 
   core::BackendInfo info() override {
@@ -283,6 +284,8 @@ class CpuBackend final : public core::Backend {
 
 }  // namespace
 
-std::unique_ptr<core::Backend> make_backend() { return std::make_unique<CpuBackend>(); }
+std::unique_ptr<core::Backend> make_backend(std::function<bool()> stop_waiting) {
+  return std::make_unique<CpuBackend>(std::move(stop_waiting));
+}
 
 }  // namespace nutshell::cpu

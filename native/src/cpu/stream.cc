@@ -1,5 +1,7 @@
 #include "stream.h"
 
+#include "../core/error.h"
+
 #include <omp.h>
 
 #include <chrono>
@@ -49,6 +51,25 @@ void Stream::apply_threads(int& applied, bool parallel) {
   }
 }
 
+// Note [waits a terminated worker leaves]: worker.terminate() stops a worker_thread's JavaScript
+// when it next runs, which a JS thread blocked here never does: waiting for queue space or for a
+// dataSync() read held terminate() until half (or all) of a 1024-op queue had run (a loop of
+// 320×320 matmuls: 2.6 s and 1.5 s). So when the environment can say it is stopping, the wait
+// wakes every 10 ms to ask, and throws once it is: nothing reads the error (the environment runs
+// no more JavaScript), its teardown then drops the queue (~Stream).
+template <typename Done>
+void Stream::wait_until(std::unique_lock<std::mutex>& lock, Done done) {
+  ++waiters_;
+  struct Leave {
+    int& waiters;
+    ~Leave() { --waiters; }
+  } leave{waiters_};
+  if (!stop_waiting_) return work_done_.wait(lock, done);
+  while (!work_done_.wait_for(lock, std::chrono::milliseconds(10), done)) {
+    if (stop_waiting_()) NS_THROW(backend, "the environment is stopping (worker terminated): its queued ops will not run");
+  }
+}
+
 int64_t Stream::submit(std::function<void()> task, bool parallel) {
   int64_t waited_ns = 0;
   {
@@ -64,9 +85,7 @@ int64_t Stream::submit(std::function<void()> task, bool parallel) {
     // wait for them anyway, and a single long op never blocks it.
     if (queue_.size() >= kMaxQueued) {
       const auto start = std::chrono::steady_clock::now();
-      ++waiters_;
-      work_done_.wait(lock, [&] { return queue_.size() < kMaxQueued / 2; });
-      --waiters_;
+      wait_until(lock, [&] { return queue_.size() < kMaxQueued / 2; });
       waited_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
     }
     if (!worker_.joinable()) worker_ = std::thread([this] { loop(); });
@@ -116,10 +135,10 @@ void Stream::finish_inline() {
 void Stream::wait() {
   std::unique_lock<std::mutex> lock(mutex_);
   uint64_t target = submitted_;
-  ++waiters_;
-  work_done_.wait(lock, [&] { return finished_ >= target && !busy_; });
-  --waiters_;
+  wait_until(lock, [&] { return finished_ >= target && !busy_; });
 }
+
+
 
 bool Stream::idle() {
   std::lock_guard<std::mutex> lock(mutex_);

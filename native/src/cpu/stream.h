@@ -27,12 +27,18 @@ class Stream {
   // Whether nothing is queued or running (only the submitting thread can change that).
   bool idle();
   void set_num_threads(int n) { threads_.store(n); }
+  // Note [waits a terminated worker leaves]: asked every few milliseconds while the JS thread
+  // waits (for queue space or the queue's end); when it says true the wait throws instead.
+  void set_stop_waiting(std::function<bool()> stop_waiting) { stop_waiting_ = std::move(stop_waiting); }
   int num_threads() const { return threads_.load(); }
 
  private:
   void loop();
   void apply_threads(int& applied, bool parallel);
   void finish_inline();
+  template <typename Done>
+  void wait_until(std::unique_lock<std::mutex>& lock, Done done);
+  std::function<bool()> stop_waiting_;
   std::mutex mutex_;
   std::condition_variable work_ready_, work_done_;
   struct Queued {

@@ -204,3 +204,29 @@ import('@nutshell/tensor').then(async (T) => {
   }
   expect(await sum(tensor([1, 2, 3])).item()).toBe(6);
 }, 120_000);
+
+it('terminate() ends a worker blocked waiting for queue space or in dataSync() without running its queue (Note [waits a terminated worker leaves])', async () => {
+  // 320×320 matmuls at one thread, a few ms each: a worker that queues 5000 without awaiting
+  // blocks for queue space; one that reads 900 of them with dataSync() blocks for all 900.
+  // Before, terminate() waited for 512 (2.6 s) or all of them (1.5 s).
+  const blocked = (tail: string) => `
+const { parentPort } = require('node:worker_threads');
+(async () => {
+  const T = await import('@nutshell/tensor');
+  T.setNumThreads(1);
+  const a = T.randn([320, 320]);
+  parentPort.postMessage('ready');
+  let x = a;
+  ${tail}
+})();
+`;
+  for (const tail of ['for (let i = 0; i < 5000; i++) x = T.matmul(x, a);', 'for (let i = 0; i < 900; i++) x = T.matmul(x, a); x.dataSync();']) {
+    const w = new Worker(blocked(tail), { eval: true });
+    await new Promise((resolve) => w.once('message', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const start = performance.now();
+    await w.terminate();
+    expect(performance.now() - start).toBeLessThan(700);
+  }
+  expect(await sum(tensor([1, 2, 3])).item()).toBe(6);
+}, 60_000);
