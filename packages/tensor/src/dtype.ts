@@ -26,9 +26,33 @@ export const dtypeSize = (d: DType): number => info[d].size;
 export const isFloating = (d: DType): boolean => d === 'float32';
 export const isIntegral = (d: DType): boolean => d === 'int32' || d === 'int64' || d === 'uint8';
 
+// PyTorch's names of dtypes that are ours under another name, and of those we lack.
+const pytorchNames: Readonly<Record<string, string>> = {
+  long: "PyTorch's torch.long is 'int64' here",
+  int: "PyTorch's torch.int is 'int32' here",
+  float: "PyTorch's torch.float is 'float32' here",
+  float64: 'tensors compute in float32 here (there is no float64)',
+  double: 'tensors compute in float32 here (there is no float64)',
+  float16: "there are no float16 tensors (float16 and bfloat16 are formats of saved checkpoints: nn's save(…, { dtype }))",
+  half: "there are no float16 tensors (float16 and bfloat16 are formats of saved checkpoints: nn's save(…, { dtype }))",
+  bfloat16: "there are no bfloat16 tensors (float16 and bfloat16 are formats of saved checkpoints: nn's save(…, { dtype }))",
+  int8: 'there is no int8 dtype (uint8, int32 and int64 are)',
+  int16: 'there is no int16 dtype (int32 and int64 are)',
+};
+
+/** What PyTorch's name of a dtype is here, or that we lack it; undefined for other values. */
+export const pytorchDTypeHint = (value: unknown): string | undefined =>
+  typeof value === 'string' ? pytorchNames[value.replace(/^torch\./, '')] : undefined;
+
+/** The refusal of something that is not one of our dtypes, with a hint for PyTorch's names. */
+export function notADType(where: string, value: unknown, expected = `a dtype (${dtypes.join(', ')})`): DTypeError {
+  const hint = pytorchDTypeHint(value);
+  return new DTypeError(`${where}: expected ${expected}, got ${JSON.stringify(value)}${hint ? `: ${hint}` : ''}`);
+}
+
 export function checkDType(value: unknown, where: string): DType {
   if (typeof value === 'string' && value in info) return value as DType;
-  throw new DTypeError(`${where}: expected a dtype (${dtypes.join(', ')}), got ${JSON.stringify(value)}`);
+  throw notADType(where, value);
 }
 
 export function typedArrayFor(d: DType, buffer: ArrayBuffer, length?: number): AnyTypedArray {

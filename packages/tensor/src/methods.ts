@@ -3,7 +3,7 @@
 import { backward, type BackwardOptions } from './autograd/backward.js';
 import { registerHook, retainGrad, retainsGrad, type GradHook, type HookHandle } from './autograd/hooks.js';
 import { Device, type DeviceLike } from './device.js';
-import { checkDType, dtypes, type DType } from './dtype.js';
+import { checkDType, dtypes, notADType, pytorchDTypeHint, type DType } from './dtype.js';
 import { guardArity } from './arity.js';
 import { trapPyTorchSpellings } from './pytorch-spellings.js';
 import { trapDataHabit } from './data-habit.js';
@@ -63,7 +63,9 @@ proto.to = function (spec) {
   // PyTorch's x.to(torch.int64): a dtype name casts.
   if (typeof spec === 'string' && (dtypes as readonly string[]).includes(spec)) return ops.cast(this, spec as DType);
   if (typeof spec === 'string' && !/^(cpu|cuda)(:\d+)?$/.test(spec)) {
-    throw new DeviceError(`to: expected a device ('cpu', 'cuda', 'cuda:N') or a dtype (${dtypes.join(', ')}), got '${spec}'`);
+    const expected = `a device ('cpu', 'cuda', 'cuda:N') or a dtype (${dtypes.join(', ')})`;
+    if (pytorchDTypeHint(spec)) throw notADType('to', spec, expected);
+    throw new DeviceError(`to: expected ${expected}, got '${spec}'`);
   }
   const device = Device.of(spec, 'to');
   if (device === this.device) return this;
@@ -862,6 +864,11 @@ trapPyTorchSpellings([Tensor], {
   grad_fn: 'gradFn',
   numpy: 'await x.data() (a typed array) or await x.array() (nested arrays)',
   double: 'float(): tensors compute in float32 here (there is no float64)',
+  half: "float(): there are no float16 tensors (float16 and bfloat16 are formats of saved checkpoints: nn's save(…, { dtype }))",
+  bfloat16: "float(): there are no bfloat16 tensors (float16 and bfloat16 are formats of saved checkpoints: nn's save(…, { dtype }))",
+  type: 'x.dtype to read it, x.to(dtype) to cast',
+  stride: 'nothing: tensors are contiguous here (views that PyTorch shares are copies), so strides follow from the shape',
+  nelement: 'numel (a property: x.numel)',
 });
 // p.data.mul_(…): refused naming what to write (Note [p.data]).
 trapDataHabit(proto, ['shape', 'dtype', 'grad', 'gradFn']);

@@ -167,7 +167,11 @@ describe('clearer refusals and small PyTorch conveniences', () => {
       expect(() => T.select(x, 0, 0.5)).toThrow(/^select: index expected an integer, got 0\.5$/);
       expect(() => T.einsum('ij;jk->ik', x, x)).toThrow(/^einsum: equation 'ij;jk->ik' has ';'/);
       expect(() => T.einsum('ij,jk->ik', x, x.long())).toThrow(/^einsum: operand 1 expected float32, got int64 \(cast it with \.float\(\)\)$/);
-      expect(() => x.to('float64' as never)).toThrow(/^to: expected a device \('cpu', 'cuda', 'cuda:N'\) or a dtype \(float32, int32, int64, uint8, bool\), got 'float64'$/);
+      expect(() => x.to('float64' as never)).toThrow(/^to: expected a device \('cpu', 'cuda', 'cuda:N'\) or a dtype \(float32, int32, int64, uint8, bool\), got "float64": tensors compute in float32 here \(there is no float64\)$/);
+      expect(() => x.to('long' as never)).toThrow(/got "long": PyTorch's torch.long is 'int64' here$/);
+      expect(() => x.to('gpu' as never)).toThrow(T.DeviceError);
+      expect(() => zeros([2], { dtype: 'float16' as never })).toThrow(/^zeros: expected a dtype .*got "float16": there are no float16 tensors/);
+      expect(() => (x as never as { half(): void }).half()).toThrow(/Tensor.half: this API spells it float\(\)/);
     });
   });
 
