@@ -225,7 +225,7 @@ export function norm(x: Tensor, options: NormOptions = {}): Tensor {
   const keepdim = options.keepdim ?? false;
   const dims = options.dim === undefined ? [...x.shape.keys()] : (typeof options.dim === 'number' ? [options.dim] : [...options.dim]).map((d) => normDim('norm', d, x.shape.length));
   return scope(() => {
-    const a = abs(x);
+    const a = p === 2 ? x : abs(x);
     if (p === Infinity) {
       // The largest |x|, one dim at a time (max reduces one), kept until the end.
       const kept = [...dims].sort((u, v) => v - u).reduce((y, d) => max(y, { dim: d, keepdim: true }).values, a);
@@ -355,7 +355,8 @@ export const amax = (x: Tensor, dims?: ReduceArg): Tensor => extremeValues('amax
 /** The smallest values over `dim` (PyTorch's amin); gradients as amax's. */
 export const amin = (x: Tensor, dims?: ReduceArg): Tensor => extremeValues('amin', x, dims);
 
-function floatInput(fn: string, name: string, x: Tensor): Tensor {
+/** x as float32 (integers cast, as PyTorch computes them in its default float), bool refused. */
+export function floatInput(fn: string, name: string, x: Tensor): Tensor {
   tensorArg(fn, name, x);
   if (x.dtype === 'float32') return x;
   if (x.dtype === 'bool') throw new DTypeError(`${fn}: ${name} expected a float32 (or integer) tensor, got bool`);
@@ -416,31 +417,6 @@ export function cosineSimilarity(a: Tensor, b: Tensor, options: CosineSimilarity
     const x1 = expand(floatInput('cosineSimilarity', 'x1', a), shape);
     const x2 = expand(floatInput('cosineSimilarity', 'x2', b), shape);
     return sum(mul(div(x1, flooredNorm(x1, d, eps)), div(x2, flooredNorm(x2, d, eps))), shape.length ? { dim: d } : undefined);
-  });
-}
-
-/**
- * ‖x1_i − x2_j‖_p for every row i of x1 [..., P, M] and row j of x2 [..., R, M]: [..., P, R]
- * (torch.cdist; leading batch dims broadcast). The difference of every pair, then its norm, as
- * PyTorch's exact path computes it (not the |a|² + |b|² − 2a·b shortcut, which loses digits);
- * the gradient at a zero distance is 0, as PyTorch's.
- */
-export function cdist(x1: Tensor, x2: Tensor, options: { p?: number } = {}): Tensor {
-  tensorArg('cdist', 'x1', x1);
-  tensorArg('cdist', 'x2', x2);
-  checkOptions('cdist', options, ['p']);
-  const p = options.p ?? 2;
-  if (typeof p !== 'number' || !(p > 0)) throw new ValueError(`cdist: option 'p' expected a number > 0 or Infinity, got ${p}`);
-  for (const [name, t] of [['x1', x1], ['x2', x2]] as const) {
-    if (t.ndim < 2) throw new ShapeError(`cdist: ${name} expected [..., rows, features] (2 or more dims), got ${fmtShape(t.shape)}`);
-  }
-  if (x1.shape[x1.ndim - 1] !== x2.shape[x2.ndim - 1]) {
-    throw new ShapeError(`cdist: x1 and x2 expected the same number of features (last dim), got ${fmtShape(x1.shape)} and ${fmtShape(x2.shape)}`);
-  }
-  broadcastShapes('cdist', x1.shape.slice(0, -2), x2.shape.slice(0, -2));
-  return scope(() => {
-    const diff = sub(unsqueeze(floatInput('cdist', 'x1', x1), -2), unsqueeze(floatInput('cdist', 'x2', x2), -3));
-    return norm(diff, { p, dim: -1 });
   });
 }
 

@@ -8,6 +8,7 @@ export * from './conv.js';
 export * from './interpolate.js';
 export * from './composed-activations.js';
 export * from './composed-ops.js';
+export * from './cdist.js';
 export * from './inplace.js';
 export * from './norm.js';
 export * from './optim.js';
