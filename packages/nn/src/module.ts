@@ -434,13 +434,9 @@ export abstract class Module {
     for (const [path, m] of this.namedModules('', false)) for (const k of m.optionalStateKeys()) optional.add(path ? `${path}.${k}` : k);
     const missingKeys = [...own.keys()].filter((k) => !given.has(k) && !optional.has(k));
     const unexpectedKeys = [...given.keys()].filter((k) => !own.has(k));
-    if ((options.strict ?? true) && (missingKeys.length || unexpectedKeys.length)) {
-      throw new ValueError(
-        `loadStateDict: ${missingKeys.length ? `missing keys: ${missingKeys.join(', ')}` : ''}${missingKeys.length && unexpectedKeys.length ? '; ' : ''}${unexpectedKeys.length ? `unexpected keys: ${unexpectedKeys.join(', ')}` : ''}`,
-      );
-    }
     // Every entry is checked before any is copied: a refused load leaves the model as it was,
-    // and the message lists every mismatch, as PyTorch's does.
+    // and one message lists every problem — keys and shapes together, as PyTorch's does (a
+    // user saw only the missing key, then the three shape mismatches on the next try).
     const mismatches: string[] = [];
     for (const [k, dst] of own) {
       const src = given.get(k);
@@ -450,8 +446,15 @@ export abstract class Module {
         mismatches.push(`'${k}' has shape ${fmtShape(src.shape)} in the state dict but ${fmtShape(dst.shape)} in the model`);
       }
     }
-    if (mismatches.length === 1) throw new ShapeError(`loadStateDict: ${mismatches[0]}`);
-    if (mismatches.length > 1) throw new ShapeError(`loadStateDict: ${mismatches.length} shape mismatches: ${mismatches.join('; ')}`);
+    const shapes = mismatches.length === 1 ? mismatches[0] : mismatches.length > 1 ? `${mismatches.length} shape mismatches: ${mismatches.join('; ')}` : '';
+    if ((options.strict ?? true) && (missingKeys.length || unexpectedKeys.length)) {
+      const parts = [missingKeys.length ? `missing keys: ${missingKeys.join(', ')}` : '', unexpectedKeys.length ? `unexpected keys: ${unexpectedKeys.join(', ')}` : '', shapes].filter(Boolean);
+      // Object.entries(model.stateDict()) of the Map stateDict() returns is [], so a snapshot made
+      // that way is an empty object.
+      const emptyHint = given.size === 0 && !(state instanceof Map) ? ' (the state is an empty object: stateDict() returns a Map, which Object.entries() sees as empty; keep the Map, or new Map(model.stateDict()))' : '';
+      throw new ValueError(`loadStateDict: ${parts.join('; ')}${emptyHint}`);
+    }
+    if (shapes) throw new ShapeError(`loadStateDict: ${shapes}`);
     noGrad(() => {
       for (const [k, dst] of own) {
         const src = given.get(k);

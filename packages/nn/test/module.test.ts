@@ -55,6 +55,12 @@ describe('Module', () => {
     expect(() => b.loadStateDict(new Map([['weight', ones([2, 4])], ['bias', a.bias!]]))).toThrowError(/'weight' has shape \[2,4\] in the state dict but \[2,3\] in the model/);
     const r = b.loadStateDict(new Map([['weight', a.weight], ['extra', a.weight]]), { strict: false });
     expect(r).toEqual({ missingKeys: ['bias'], unexpectedKeys: ['extra'] });
+    // Keys and shapes in one message (a user saw the missing key, then the mismatch on the next try).
+    expect(() => b.loadStateDict(new Map([['weight', ones([2, 4])], ['extra', a.weight]]))).toThrowError(
+      /^loadStateDict: missing keys: bias; unexpected keys: extra; 'weight' has shape \[2,4\] in the state dict but \[2,3\] in the model$/,
+    );
+    // Object.entries of the Map stateDict() returns is empty: the message says so.
+    expect(() => b.loadStateDict(Object.fromEntries(Object.entries(a.stateDict())))).toThrowError(/the state is an empty object: stateDict\(\) returns a Map/);
   });
 
   it('freezing: a frozen module gets no gradients and its parameters do not move', async () => {

@@ -25,6 +25,7 @@ import { guardAll } from '@nutshell/tensor';
 import * as clip from './clip.js';
 import * as checkpoint from './checkpoint.js';
 export const { clipGradNorm, clipGradValue } = guardAll(clip);
+export { SPENT_PARAMETERS_WARNING } from './clip.js';
 export const { saveOptimizer, loadOptimizer } = guardAll(checkpoint);
 import * as avgFns from './swa-utils-avg-fns.js';
 import * as updateBnFunctions from './swa-utils-update-bn.js';

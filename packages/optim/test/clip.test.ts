@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@nutshell/tensor';
 import { expectClose } from '@nutshell/tensor/testing';
-import { clipGradNorm, clipGradValue } from '../src/index.js';
+import { clipGradNorm, clipGradValue, SPENT_PARAMETERS_WARNING } from '../src/index.js';
 
 const withGrad = (values: number[], grad: number[]) => {
   const p = tensor(values, { requiresGrad: true });
@@ -59,5 +59,31 @@ describe("clipGradNorm's norm type (fourth user trial: a positional PyTorch norm
     expect(clipGradNorm(grad(), 100, { normType: 1 }).itemSync()).toBe(7);
     expect(() => clipGradNorm(grad(), 1, { norm_type: 1 } as never)).toThrow(/^clipGradNorm: unknown option 'norm_type'/);
     expect(() => (clipGradNorm as (...a: unknown[]) => unknown)(grad(), 1, 2, true)).toThrow(/^clipGradNorm: takes at most 3 arguments, got 4/);
+  });
+});
+
+describe('a spent iterator of parameters (a user trial: the optimiser used model.parameters() up, the clipping saw nothing)', () => {
+  it('clipGradNorm warns once that it got an iterator with no parameters', async () => {
+    const warnings: { code?: string; message: string }[] = [];
+    const listen = (w: Error & { code?: string }) => warnings.push(w);
+    process.on('warning', listen);
+    try {
+      const w = tensor([3, 4], { requiresGrad: true });
+      w.sum().mul(100).backward();
+      function* parameters() {
+        yield w;
+      }
+      const it = parameters();
+      expect([...it]).toHaveLength(1); // the optimiser's turn
+      expect(clipGradNorm(it, 1).itemSync()).toBe(0);
+      clipGradNorm([][Symbol.iterator](), 1);
+      await new Promise((resolve) => setImmediate(resolve));
+      const spent = warnings.filter((x) => x.code === SPENT_PARAMETERS_WARNING);
+      expect(spent).toHaveLength(1);
+      expect(spent[0].message).toMatch(/^clipGradNorm got an iterator with no parameters/);
+      clipGradNorm([], 1); // an empty array is not an iterator: nothing to say
+    } finally {
+      process.off('warning', listen);
+    }
   });
 });

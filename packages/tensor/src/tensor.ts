@@ -306,10 +306,14 @@ export class Tensor {
   }
   /** The single value of a one-element tensor (Note [item is a promise]: await it). */
   item(): Promise<number> {
-    return PendingNumber.of(this.data().then((values) => itemOf(this, values)));
+    // The shape is known now: refused at the call, as PyTorch does. A rejected promise instead
+    // became an unhandled rejection (exit 1) when `total += x.item()` was refused as a number.
+    checkOneElement(this);
+    return PendingNumber.of(this.data().then((values) => Number(values[0])));
   }
   itemSync(): number {
-    return itemOf(this, this.dataSync());
+    checkOneElement(this);
+    return Number(this.dataSync()[0]);
   }
 
   toString(): string {
@@ -353,9 +357,8 @@ function checkReadable(t: Tensor, where: string): void {
   if (t.numel > 2 ** 32 - 1) throw new ValueError(`${where}: tensor ${fmtShape(t.shape)} has ${t.numel} elements, more than a TypedArray can hold (2^32 − 1); read it in slices`);
 }
 
-function itemOf(t: Tensor, values: AnyTypedArray): number {
+function checkOneElement(t: Tensor): void {
   if (t.numel !== 1) throw new ShapeError(`item: expected a tensor with one element, got shape ${fmtShape(t.shape)}`);
-  return Number(values[0]);
 }
 
 function nest(values: AnyTypedArray, shape: readonly number[], dtype: DType): NestedArray {
