@@ -1,6 +1,6 @@
 // Renders one example of each chart so a person can look at them after changing the drawing
 // code: `npm run build -w @nutshell/plot && node packages/plot/scripts/examples.mjs [outDir]`.
-import { barChart, heatmap, imageGrid, lineChart, writePng } from '../dist/index.js';
+import { barChart, heatmap, imageGrid, lineChart, scatterChart, writePng } from '../dist/index.js';
 
 const out = process.argv[2] ?? '/tmp/plot-examples';
 
@@ -12,6 +12,17 @@ const val = valSteps.map((s, k) => (k === 5 ? NaN : 2.3 * Math.exp(-s / 700) + 0
 const series = [{ name: 'train', x: steps, y: train }, { name: 'validation', x: valSteps, y: val }];
 await writePng(`${out}/line.png`, lineChart({ title: 'LeNet on MNIST: loss', xLabel: 'step', yLabel: 'cross-entropy', series }));
 await writePng(`${out}/line-log.png`, lineChart({ title: 'loss (log y)', xLabel: 'step', yLabel: 'loss', logY: true, series }));
+
+// Embeddings of five classes projected to 2-D: overlapping clusters of translucent markers.
+let seed = 1;
+const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+const gauss = () => Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand());
+const centres = [[0, 0], [4, 1], [1, 5], [5, 5], [-2, 3]];
+const labels = Array.from({ length: 3000 }, (_, i) => i % centres.length);
+await writePng(`${out}/scatter.png`, scatterChart({
+  title: 'embeddings (PCA)', xLabel: 'PC 1', yLabel: 'PC 2', labels, classNames: ['cat', 'dog', 'bird', 'fish', 'frog'],
+  x: labels.map((k) => centres[k][0] + gauss()), y: labels.map((k) => centres[k][1] + 0.8 * gauss()),
+}));
 
 const classes = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const accuracy = [0.86, 0.97, 0.82, 0.9, 0.84, 0.96, 0.65, 0.95, 0.97, 0.96];

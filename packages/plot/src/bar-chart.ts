@@ -3,6 +3,7 @@ import { AXIS, type Color, type Rgb, seriesColor, TEXT, toRgb } from './color.js
 import { drawBorder, drawFrameText, drawYAxis, fit, type FrameText, leftMargin, metricsFor, verticalMargins, yTicksFor } from './frame.js';
 import { formatNumber, innerScale, project } from './ticks.js';
 import { PlotError } from './errors.js';
+import { checkKeys } from './options.js';
 import { extent } from './extent.js';
 
 export interface BarChartOptions extends FrameText {
@@ -17,13 +18,16 @@ export interface BarChartOptions extends FrameText {
   fontScale?: number;
 }
 
+const OPTIONS = ['labels', 'values', 'color', 'width', 'height', 'showValues', 'fontScale', 'title', 'xLabel', 'yLabel'];
+
 /**
  * A bar chart as a PNG file (per-class accuracy, parameter counts per layer …). Bars grow from
  * zero, so negative values point down; category labels turn vertical when they do not fit
  * under their bar.
  */
 export function barChart(options: BarChartOptions): Buffer {
-  const { labels, values, width = 800, height = 500 } = options ?? ({} as BarChartOptions);
+  checkKeys(options, OPTIONS, 'barChart', { renamed: { xlabel: 'xLabel', ylabel: 'yLabel', height_values: 'values', tick_label: 'labels' } });
+  const { labels, values, width = 800, height = 500 } = options;
   if (!Array.isArray(labels)) throw new PlotError(`barChart: labels must be an array of strings, got ${typeof labels}`);
   if (!values || typeof values.length !== 'number') throw new PlotError(`barChart: values must be an array of numbers, got ${typeof values}`);
   if (labels.length !== values.length) throw new PlotError(`barChart: ${labels.length} labels but ${values.length} values`);

@@ -103,16 +103,18 @@ export class Canvas {
   }
 
   /** An anti-aliased straight line of the given thickness, in pixel coordinates. */
-  line(x0: number, y0: number, x1: number, y1: number, color: Rgb, thickness = 1): void {
-    this.polyline([[x0, y0], [x1, y1]], color, thickness);
+  line(x0: number, y0: number, x1: number, y1: number, color: Rgb, thickness = 1, alpha = 1): void {
+    this.polyline([[x0, y0], [x1, y1]], color, thickness, alpha);
   }
 
   /**
    * An anti-aliased open path with round joins and caps. Each pixel gets the coverage of the
    * nearest point of the path (distance to the nearest segment against half the thickness),
    * which is exact for thick lines and within a few percent of Wu's algorithm for thin ones.
+   * `alpha` (0..1) is the opacity of the whole shape: overlapping shapes drawn one after another
+   * blend, so a dense cluster of translucent markers shows darker than a lone one.
    */
-  polyline(points: readonly Point[], color: Rgb, thickness = 1): void {
+  polyline(points: readonly Point[], color: Rgb, thickness = 1, alpha = 1): void {
     if (points.length === 0) return;
     const half = Math.max(0.5, thickness / 2);
     const [bx0, by0, bx1, by1] = this.bounds();
@@ -148,21 +150,21 @@ export class Canvas {
         }
       }
     }
-    this.composite(cov, ux0, uy0, ux1, uy1, color);
+    this.composite(cov, ux0, uy0, ux1, uy1, color, alpha);
   }
 
-  /** An anti-aliased filled disc centred at (cx, cy). */
-  fillCircle(cx: number, cy: number, radius: number, color: Rgb): void {
+  /** An anti-aliased filled disc centred at (cx, cy), with opacity `alpha` (0..1). */
+  fillCircle(cx: number, cy: number, radius: number, color: Rgb, alpha = 1): void {
     // A zero-length path with thickness 2r is exactly a disc.
-    this.polyline([[cx, cy]], color, radius * 2);
+    this.polyline([[cx, cy]], color, radius * 2, alpha);
   }
 
-  private composite(cov: Float32Array, x0: number, y0: number, x1: number, y1: number, color: Rgb): void {
+  private composite(cov: Float32Array, x0: number, y0: number, x1: number, y1: number, color: Rgb, alpha: number): void {
     for (let py = y0; py < y1; py++) {
       for (let px = x0; px < x1; px++) {
         const i = py * this.width + px;
         if (cov[i] > 0) {
-          this.blendUnchecked(i * 3, color, cov[i]);
+          this.blendUnchecked(i * 3, color, cov[i] * alpha);
           cov[i] = 0;
         }
       }

@@ -4,6 +4,7 @@ import { fit, metricsFor } from './frame.js';
 import { formatNumber, formatTick, niceTicks } from './ticks.js';
 import { extent } from './extent.js';
 import { PlotError } from './errors.js';
+import { checkKeys } from './options.js';
 import { isTensorLike, rowsOfTensor, type TensorLike } from './raster.js';
 
 export interface HeatmapOptions {
@@ -25,11 +26,14 @@ export interface HeatmapOptions {
   fontScale?: number;
 }
 
+const OPTIONS = ['title', 'rowLabels', 'colLabels', 'xLabel', 'yLabel', 'annotate', 'colormap', 'min', 'max', 'cellSize', 'fontScale'];
+
 /**
  * A matrix as coloured cells with a colour bar, e.g. a confusion matrix. The canvas is sized
  * to the grid and its labels. NaN cells are grey and annotated 'NaN'.
  */
 export function heatmap(values: ArrayLike<number>[] | TensorLike, options: HeatmapOptions = {}): Buffer {
+  checkKeys(options, OPTIONS, 'heatmap', { renamed: { cmap: 'colormap', annot: 'annotate', vmin: 'min', vmax: 'max', xticklabels: 'colLabels', yticklabels: 'rowLabels' } });
   const matrix = isTensorLike(values) ? rowsOfTensor(values, 'heatmap') : values;
   const rows = checkMatrix(matrix);
   const cols = matrix[0].length;

@@ -5,6 +5,7 @@ import { checkImage, imageOfTensor, imagesOfBatch, isByteData, isTensorLike, typ
 import type { PixelBuffer } from './png.js';
 import { extent } from './extent.js';
 import { PlotError } from './errors.js';
+import { checkKeys } from './options.js';
 
 export interface ImageGridOptions {
   /** Images per row; default ceil(sqrt(n)), a near-square grid. */
@@ -40,10 +41,7 @@ const RENAMED: Record<string, string> = { nrow: 'columns', value_range: 'normali
  * make_grid takes it ([N, C, H, W] a batch, [C, H, W] one image); tensors are read back synchronously.
  */
 export function imageGrid(input: (RasterImage | TensorLike)[] | TensorLike, options: ImageGridOptions = {}): Buffer {
-  if (options === null || typeof options !== 'object') throw new PlotError(`imageGrid: options must be an object, got ${options === null ? 'null' : typeof options}`);
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.includes(key)) throw new PlotError(`imageGrid: unknown option '${key}' (it takes ${OPTIONS.map((k) => `'${k}'`).join(', ')})${RENAMED[key] ? `; did you mean ${RENAMED[key]}?` : ''}`);
-  }
+  checkKeys(options, OPTIONS, 'imageGrid', { renamed: RENAMED });
   const images = isTensorLike(input) ? imagesOfBatch(input, 'imageGrid') : input;
   if (!Array.isArray(images) || images.length === 0) throw new PlotError('imageGrid: images must be a non-empty array or a batch tensor');
   const rasters = images.map((img, i) => (isTensorLike(img) ? imageOfTensor(img, `imageGrid: images[${i}]`) : img));

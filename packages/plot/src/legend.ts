@@ -5,6 +5,8 @@ import { fit, type Metrics } from './frame.js';
 export interface LegendEntry {
   name: string;
   color: Rgb;
+  /** A dot for the swatch instead of a line (scatter points, a line chart's markers-only series). */
+  marker?: boolean;
 }
 
 /**
@@ -43,7 +45,8 @@ export function drawLegend(canvas: Canvas, plot: Rect, entries: LegendEntry[], m
   entries.forEach((e, i) => {
     const cy = box.y + m.gap + i * rowHeight + Math.round((7 * m.font) / 2);
     if (cy > box.y + box.height - m.gap) return;
-    canvas.line(box.x + m.gap, cy, box.x + m.gap + swatch, cy, e.color, Math.max(2, m.font + 1));
+    if (e.marker) canvas.fillCircle(box.x + m.gap + swatch / 2, cy, Math.max(2.5, m.font * 2), e.color);
+    else canvas.line(box.x + m.gap, cy, box.x + m.gap + swatch, cy, e.color, Math.max(2, m.font + 1));
     canvas.text(names[i], box.x + 2 * m.gap + swatch, cy, { scale: m.font, baseline: 'middle', color: TEXT });
   });
 }

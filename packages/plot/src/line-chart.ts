@@ -1,8 +1,8 @@
-import { Canvas, type Point, type Rect } from './canvas.js';
-import { type Color, type Rgb, seriesColor, TEXT, toRgb } from './color.js';
-import { drawBorder, drawFrameText, drawXAxis, drawYAxis, type FrameText, leftMargin, metricsFor, verticalMargins, yTicksFor } from './frame.js';
-import { drawLegend } from './legend.js';
-import { linearScale, logScale, project, type Scale } from './ticks.js';
+import type { Point } from './canvas.js';
+import { type Color, type Rgb, seriesColor, toRgb } from './color.js';
+import type { FrameText } from './frame.js';
+import { checkKeys, describeValue } from './options.js';
+import { finishXYChart, type Range, startXYChart, union, usable } from './xy-frame.js';
 import { PlotError } from './errors.js';
 import { extent } from './extent.js';
 
@@ -12,9 +12,9 @@ export interface LineSeries {
   x?: ArrayLike<number>;
   y: ArrayLike<number>;
   color?: Color;
-  /** Line thickness in pixels; defaults to the chart's font scale + 1. */
+  /** Line thickness in pixels; defaults to the chart's font scale + 1. 0 draws no line, only markers. */
   thickness?: number;
-  /** Dots at each point; by default only when points are at least 12 pixels apart. */
+  /** Dots at each point; by default only when points are at least 12 pixels apart (always with thickness 0). */
   markers?: boolean;
 }
 
@@ -24,9 +24,19 @@ export interface LineChartOptions extends FrameText {
   height?: number;
   /** Logarithmic y axis; points with y ≤ 0 are gaps, like NaN. */
   logY?: boolean;
+  /** Logarithmic x axis; points with x ≤ 0 are gaps. */
+  logX?: boolean;
   /** Integer text magnification; by default 1 for small charts, 2 around 800×500. */
   fontScale?: number;
 }
+
+const OPTIONS = ['series', 'title', 'xLabel', 'yLabel', 'width', 'height', 'logY', 'logX', 'fontScale'];
+const SERIES_KEYS = ['name', 'x', 'y', 'color', 'thickness', 'markers'];
+/** matplotlib's spellings. */
+const RENAMED: Record<string, string> = {
+  xlabel: 'xLabel', ylabel: 'yLabel', label: 'name', c: 'color', linewidth: 'thickness', lw: 'thickness',
+  marker: 'markers: true', lines: 'thickness: 0 (markers only)', logy: 'logY', logx: 'logX', yscale: "logY: true", xscale: 'logX: true',
+};
 
 interface Prepared {
   name?: string;
@@ -42,69 +52,53 @@ interface Prepared {
  * nice axis ticks, grid and a legend when any series is named.
  */
 export function lineChart(options: LineChartOptions): Buffer {
-  const { width = 800, height = 500, logY = false } = options ?? ({} as LineChartOptions);
-  if (!options || !Array.isArray(options.series)) throw new PlotError('lineChart: options.series must be an array of { y, x?, name?, color? }');
+  checkKeys(options, OPTIONS, 'lineChart', { renamed: RENAMED });
+  const { width = 800, height = 500, logX = false, logY = false } = options;
+  if (!Array.isArray(options.series)) throw new PlotError(`lineChart: options.series must be an array of { y, x?, name?, color? }, got ${describeValue(options.series)}`);
   const series = options.series.map((s, i) => prepare(s, i));
-  const canvas = new Canvas(width, height);
-  const m = metricsFor(width, height, options.fontScale);
 
   // Data ranges over the points that will be drawn.
-  let yRange: [number, number] | null = null;
-  let xRange: [number, number] | null = null;
+  let yRange: Range = null;
+  let xRange: Range = null;
   for (const s of series) {
-    const drawn = (_: number, i: number) => usable(s.y[i], logY) && Number.isFinite(s.x[i]);
+    const drawn = (_: number, i: number) => usable(s.y[i], logY) && usable(s.x[i], logX);
     yRange = union(yRange, extent(s.y.filter(drawn)));
     xRange = union(xRange, extent(s.x.filter(drawn)));
   }
-  const { top, bottom } = verticalMargins(options, m, m.line);
-  const plotHeight = height - top - bottom;
-  const yScale: Scale = logY ? logScale(...(yRange ?? [1, 10])) : linearScale(...(yRange ?? [0, 1]), yTicksFor(plotHeight, m.line));
-  const left = leftMargin(options, m, yScale.labels);
-  // The last x label is centred on the right edge: leave half of a wide one (~8 characters).
-  const right = 4 * m.gap + 4 * m.font * 6;
-  const plot: Rect = { x: left, y: top, width: width - left - right, height: plotHeight };
-  if (plot.width < 16 || plot.height < 16) {
-    throw new PlotError(`lineChart: ${width}x${height} leaves no room for the plot after titles and labels; make it larger`);
-  }
-  const xScale = fitXScale(...(xRange ?? [0, 1]), plot.width, m.font, m.gap);
-
-  drawYAxis(canvas, plot, yScale, m);
-  drawXAxis(canvas, plot, xScale, m);
-  drawFrameText(canvas, plot, options, m);
-
-  canvas.clip = { x: plot.x, y: plot.y, width: plot.width, height: plot.height };
-  const px = (x: number) => project(xScale, x, plot.x, plot.x + plot.width);
-  const py = (y: number) => project(yScale, y, plot.y + plot.height, plot.y);
+  const chart = startXYChart('lineChart', { ...options, width, height }, xRange, yRange);
+  const { canvas, plot, m, px, py } = chart;
   for (const s of series) {
     const thickness = s.thickness ?? m.font + 1;
-    const runs = splitRuns(s, logY).map((run) => run.map(([x, y]) => [px(x), py(y)] as Point));
-    for (const run of runs) canvas.polyline(run, s.color, thickness);
+    const runs = splitRuns(s, logX, logY).map((run) => run.map(([x, y]) => [px(x), py(y)] as Point));
+    if (thickness > 0) for (const run of runs) canvas.polyline(run, s.color, thickness);
     const count = runs.reduce((n, r) => n + r.length, 0);
-    const showMarkers = s.markers ?? (count > 0 && plot.width / count >= 12);
+    const showMarkers = s.markers ?? (thickness === 0 || (count > 0 && plot.width / count >= 12));
+    // Markers-only series get the dots a default line would have.
+    const radius = (thickness > 0 ? thickness : m.font + 1) + 1;
     for (const run of runs) {
       for (const [x, y] of run) {
         // A point alone between gaps is invisible as a line, so it always gets a dot.
-        if (showMarkers || run.length === 1) canvas.fillCircle(x, y, thickness + 1, s.color);
+        if (showMarkers || run.length === 1) canvas.fillCircle(x, y, radius, s.color);
       }
     }
   }
-  if (yRange === null) {
-    canvas.text('no data', plot.x + plot.width / 2, plot.y + plot.height / 2, { scale: m.font, align: 'center', baseline: 'middle', color: TEXT });
-  }
-  canvas.clip = null;
-  drawBorder(canvas, plot);
   const named = series.filter((s) => s.name);
-  if (named.length > 0) drawLegend(canvas, plot, named.map((s) => ({ name: s.name!, color: s.color })), m);
-  return canvas.toPng();
+  return finishXYChart(chart, yRange !== null, named.map((s) => ({ name: s.name!, color: s.color, marker: s.thickness === 0 })));
 }
 
 function prepare(s: LineSeries, i: number): Prepared {
   const where = `lineChart: series[${i}]${s?.name ? ` ('${s.name}')` : ''}`;
-  if (!s || !isNumeric(s.y)) throw new PlotError(`${where}.y must be an array of numbers, got ${describe(s?.y)}`);
+  checkKeys(s, SERIES_KEYS, 'lineChart', { what: `series[${i}]`, renamed: RENAMED });
+  if (!isNumeric(s.y)) throw new PlotError(`${where}.y must be an array of numbers, got ${describe(s.y)}`);
   if (s.x !== undefined && !isNumeric(s.x)) throw new PlotError(`${where}.x must be an array of numbers, got ${describe(s.x)}`);
   if (s.x !== undefined && s.x.length !== s.y.length) {
     throw new PlotError(`${where}: x has ${s.x.length} values but y has ${s.y.length}`);
   }
+  if (s.thickness !== undefined && !(typeof s.thickness === 'number' && s.thickness >= 0 && Number.isFinite(s.thickness))) {
+    throw new PlotError(`${where}.thickness must be a number of pixels >= 0 (0: markers only), got ${describeValue(s.thickness)}`);
+  }
+  if (s.markers !== undefined && typeof s.markers !== 'boolean') throw new PlotError(`${where}.markers must be true or false, got ${describeValue(s.markers)}`);
+  if (s.thickness === 0 && s.markers === false) throw new PlotError(`${where}: thickness 0 with markers: false would draw nothing`);
   const y = Float64Array.from(s.y as ArrayLike<number>);
   const x = s.x ? Float64Array.from(s.x) : Float64Array.from(y, (_, k) => k);
   return { name: s.name, color: s.color !== undefined ? toRgb(s.color, `${where}.color`) : seriesColor(i), x, y, thickness: s.thickness, markers: s.markers };
@@ -115,19 +109,12 @@ const isNumeric = (a: unknown): a is ArrayLike<number> =>
 
 const describe = (a: unknown) => (a === undefined ? 'undefined' : Array.isArray(a) ? 'an array with non-numbers' : typeof a);
 
-const usable = (y: number, logY: boolean) => Number.isFinite(y) && (!logY || y > 0);
-
-function union(a: [number, number] | null, b: [number, number] | null): [number, number] | null {
-  if (!a || !b) return a ?? b;
-  return [Math.min(a[0], b[0]), Math.max(a[1], b[1])];
-}
-
-/** Splits a series into runs of drawable points; NaN, ±Infinity (and y ≤ 0 on log axes) end a run. */
-function splitRuns(s: Prepared, logY: boolean): [number, number][][] {
+/** Splits a series into runs of drawable points; NaN, ±Infinity (and values ≤ 0 on log axes) end a run. */
+function splitRuns(s: Prepared, logX: boolean, logY: boolean): [number, number][][] {
   const runs: [number, number][][] = [];
   let run: [number, number][] = [];
   for (let i = 0; i < s.y.length; i++) {
-    if (usable(s.y[i], logY) && Number.isFinite(s.x[i])) run.push([s.x[i], s.y[i]]);
+    if (usable(s.y[i], logY) && usable(s.x[i], logX)) run.push([s.x[i], s.y[i]]);
     else if (run.length > 0) {
       runs.push(run);
       run = [];
@@ -135,14 +122,4 @@ function splitRuns(s: Prepared, logY: boolean): [number, number][][] {
   }
   if (run.length > 0) runs.push(run);
   return runs;
-}
-
-/** As many x ticks as fit without their labels touching. */
-function fitXScale(min: number, max: number, plotWidth: number, font: number, gap: number): Scale {
-  for (let target = 10; target > 2; target--) {
-    const scale = linearScale(min, max, target);
-    const widest = Math.max(...scale.labels.map((l) => Canvas.measureText(l, font).width));
-    if ((widest + 4 * gap) * scale.ticks.length <= plotWidth) return scale;
-  }
-  return linearScale(min, max, 2);
 }

@@ -70,6 +70,53 @@ describe('lineChart', () => {
     expect(() => lineChart({ series: [{ y: [1] }], width: 40, height: 40 })).toThrow(/no room/);
   });
 
+  it('thickness 0 draws markers only, with no line between them (a metric-learning trial found 1-px lines)', () => {
+    const series = (thickness?: number) => [{ x: [2, 8, 2], y: [2, 8, 8], color: '#ff0000', thickness }, { x: [0, 10], y: [0, 10], color: '#0000ff', thickness: 0 }];
+    const dots = decodePng(lineChart({ series: series(0), width: 640, height: 480 }));
+    const lines = decodePng(lineChart({ series: series(), width: 640, height: 480 }));
+    const reds = (png: DecodedPng) => {
+      const px: [number, number][] = [];
+      for (let y = 0; y < png.height; y++) for (let x = 0; x < png.width; x++) if (near(rgbAt(png, x, y), [255, 0, 0], 100)) px.push([x, y]);
+      return px;
+    };
+    const onlyDots = reds(dots);
+    // Three discs of radius font + 2 = 4 (font scale 2 at this size).
+    expect(onlyDots.length).toBeGreaterThan(3 * Math.PI * 3 ** 2);
+    expect(onlyDots.length).toBeLessThan(3 * Math.PI * 5 ** 2);
+    expect(reds(lines).length).toBeGreaterThan(5 * onlyDots.length);
+    // Halfway between (2, 2) and (8, 8) there is nothing red without the line.
+    const [left, right] = [Math.min(...onlyDots.map((p) => p[0])), Math.max(...onlyDots.map((p) => p[0]))];
+    const midX = Math.round((left + right) / 2);
+    expect(onlyDots.filter(([x]) => Math.abs(x - midX) < 10).length).toBe(0);
+    expect(lines.width).toBe(640);
+  });
+
+  it('refuses unknown options and series keys, and thickness or markers of the wrong kind', () => {
+    expect(() => lineChart({ series: [{ y: [1, 2], lines: false }] } as never)).toThrow(
+      /^lineChart: unknown key 'lines' in series\[0\] \(it takes 'name', 'x', 'y', 'color', 'thickness', 'markers'\); did you mean thickness: 0 \(markers only\)\?$/,
+    );
+    expect(() => lineChart({ series: [], xlabel: 'step' } as never)).toThrow(/^lineChart: unknown option 'xlabel' \(it takes 'series', .*\); did you mean xLabel\?$/);
+    expect(() => lineChart({ series: [{ y: [1], thickness: -1 }] })).toThrow(/^lineChart: series\[0\]\.thickness must be a number of pixels >= 0 \(0: markers only\), got -1$/);
+    expect(() => lineChart({ series: [{ y: [1], markers: 'yes' as never }] })).toThrow(/^lineChart: series\[0\]\.markers must be true or false, got "yes"$/);
+    expect(() => lineChart({ series: [{ name: 'a', y: [1], thickness: 0, markers: false }] })).toThrow(/^lineChart: series\[0\] \('a'\): thickness 0 with markers: false would draw nothing$/);
+    expect(() => lineChart({ series: [null as never] })).toThrow(/^lineChart: series\[0\] must be an object, got null$/);
+    expect(() => barChart({ labels: ['a'], values: [1], ylabel: 'v' } as never)).toThrow(/^barChart: unknown option 'ylabel' .*; did you mean yLabel\?$/);
+    expect(() => heatmap([[1]], { cmap: 'gray' } as never)).toThrow(/^heatmap: unknown option 'cmap' .*; did you mean colormap\?$/);
+  });
+
+  it('logX puts decades evenly across the plot', () => {
+    const png = decodePng(lineChart({ logX: true, series: [{ x: [1, 10, 100, 0], y: [1, 1, 1, 1], color: '#ff0000', thickness: 0 }], width: 640, height: 480 }));
+    const cols = new Set<number>();
+    for (let y = 0; y < png.height; y++) for (let x = 0; x < png.width; x++) if (near(rgbAt(png, x, y), [255, 0, 0], 10)) cols.add(x);
+    // Three dots (x = 0 has no place on a log axis) in three clusters of columns, evenly spaced.
+    const xs = [...cols].sort((a, b) => a - b);
+    const clusters: number[][] = [];
+    for (const x of xs) (clusters.length && x - clusters[clusters.length - 1].at(-1)! <= 1 ? clusters[clusters.length - 1] : (clusters[clusters.length] = [])).push(x);
+    expect(clusters.length).toBe(3);
+    const centres = clusters.map((c) => (c[0] + c[c.length - 1]) / 2);
+    expect(Math.abs(centres[1] - (centres[0] + centres[2]) / 2)).toBeLessThanOrEqual(1);
+  });
+
   it('handles a million points', () => {
     const y = Float32Array.from({ length: 1_000_000 }, (_, i) => Math.sin(i / 1e5));
     expect(decodePng(lineChart({ series: [{ y }], width: 300, height: 200 })).width).toBe(300);

@@ -8,8 +8,10 @@ what it finds, to confirm the files are ones TensorBoard accepts. Run once by a 
     /tmp/tb-venv/bin/python packages/tensorboard/scripts/verify-with-tensorboard.py runs/demo
 
 The argument is an event file or a log folder; every folder below it that holds event files
-(addScalars writes sub-runs) is read as its own run. Exits 1 if a run has no data or an image
-does not decode.
+(addScalars writes sub-runs) is read as its own run. A folder with a projector_config.pbtxt
+(addEmbedding) is also served through TensorBoard's projector plugin, as the Projector tab
+fetches it: each embedding's points, metadata and sprite. Exits 1 if a run has no data, an image
+does not decode, or the projector cannot read an embedding.
 """
 import io
 import os
@@ -41,6 +43,53 @@ def png_size(data):
     with Image.open(io.BytesIO(data)) as img:
         img.load()
         return f"decoded by Pillow: {img.size[0]}x{img.size[1]} mode {img.mode}"
+
+
+def report_projector(logdir):
+    """Serves logdir's embeddings through the projector plugin's routes; returns how many it read."""
+    import json
+    from urllib.parse import quote
+    from werkzeug.test import Client
+    from werkzeug.wrappers import Response
+    from tensorboard.backend import application
+    from tensorboard.backend.event_processing import data_provider
+    from tensorboard.backend.event_processing import plugin_event_multiplexer
+    from tensorboard.plugins import base_plugin
+    from tensorboard.plugins.projector import projector_plugin
+
+    multiplexer = plugin_event_multiplexer.EventMultiplexer()
+    multiplexer.AddRunsFromDirectory(logdir)
+    multiplexer.Reload()
+    provider = data_provider.MultiplexerDataProvider(multiplexer, logdir)
+    context = base_plugin.TBContext(logdir=logdir, multiplexer=multiplexer, data_provider=provider)
+    client = Client(application.TensorBoardWSGI([projector_plugin.ProjectorPlugin(context)]), Response)
+
+    def get(route):
+        r = client.get("/data/plugin/projector" + route)
+        if r.status_code != 200:
+            raise RuntimeError(f"{route}: HTTP {r.status_code}: {r.get_data(as_text=True)}")
+        return r.get_data()
+
+    read = 0
+    for run in json.loads(get("/runs")):
+        for e in json.loads(get(f"/info?run={quote(run)}"))["embeddings"]:
+            q = f"?run={quote(run)}&name={quote(e['tensorName'])}"
+            n, d = e["tensorShape"]
+            points = len(get(q.join(["/tensor", "&num_rows=1000000"]))) // 4
+            line = f"   embedding {e['tensorName']!r:24} {n}x{d} ({points} floats served)"
+            if points != n * d:
+                raise RuntimeError(f"{e['tensorName']}: served {points} floats for a {n}x{d} tensor")
+            if "metadataPath" in e:
+                rows = get("/metadata" + q).decode("utf-8").rstrip("\n").split("\n")
+                header = "\t" in rows[0]
+                line += f", metadata {len(rows) - header} rows" + (f" (columns {rows[0].split(chr(9))})" if header else "")
+                if len(rows) - header != n:
+                    raise RuntimeError(f"{e['tensorName']}: {len(rows) - header} metadata rows for {n} points")
+            if "sprite" in e:
+                line += f", sprite {png_size(get('/sprite_image' + q))} of {e['sprite']['singleImageDim']} images"
+            print(line)
+            read += 1
+    return read
 
 
 def report(run):
@@ -79,6 +128,8 @@ def report(run):
     served = plugin_event_accumulator.EventAccumulator(run, size_guidance=KEEP_ALL)
     served.Reload()
     print(f"   {count} values; dashboards: {sorted(served.ActivePlugins())}")
+    if os.path.isdir(run) and os.path.exists(os.path.join(run, "projector_config.pbtxt")):
+        count += report_projector(run)
     return count
 
 

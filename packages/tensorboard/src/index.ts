@@ -8,6 +8,7 @@ export { frameRecord } from './record.js';
 export { ProtoWriter } from './protobuf.js';
 export { encodeEvent, scalarValue, imageValue, histogramValue, textValue, type HistogramData, type EncodedImage } from './messages.js';
 export { histogram, tensorflowBucketLimits, type Bins } from './histogram.js';
+export { type EmbeddingOptions, type EmbeddingInfo, type MetadataValue, projectorConfigText, pythonFloat } from './embedding.js';
 export { type DataSyncable, type Values } from './values.js';
 export { TensorBoardError } from './errors.js';
 export type { RasterImage } from '@nutshell/plot';

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { RasterImage, TensorLike } from '@nutshell/plot';
+import { type EmbeddingInfo, type EmbeddingOptions, projectorConfigText, writeEmbedding, writeFileAtomic } from './embedding.js';
 import { EventFile } from './event-file.js';
 import { type Bins, histogram } from './histogram.js';
 import { toSummaryImage } from './image.js';
@@ -36,6 +37,9 @@ export class SummaryWriter {
   // addScalars writes each named value to its own run folder, as torch does, so that
   // TensorBoard draws them as separate runs on one chart.
   private readonly subRuns = new Map<string, EventFile>();
+  // The embeddings this writer added, in order: projector_config.pbtxt is rewritten from them
+  // on each addEmbedding, as torch keeps its ProjectorConfig.
+  private readonly embeddings: EmbeddingInfo[] = [];
 
   constructor(logDir?: string, private readonly options: SummaryWriterOptions = {}) {
     if (logDir !== undefined && (typeof logDir !== 'string' || logDir === '')) {
@@ -104,6 +108,23 @@ export class SummaryWriter {
     checkTag(tag, 'addText');
     if (typeof text !== 'string') throw new TensorBoardError(`addText: text must be a string, got ${typeof text}`);
     this.emit(this.main, textValue(tag, text), step, wallTime, 'addText');
+  }
+
+  /**
+   * Points for TensorBoard's Projector tab (PCA, t-SNE, UMAP), as PyTorch's add_embedding:
+   * `mat` is [N, D] (a 2-D tensor or N rows of D numbers), `metadata` a label per point (or
+   * rows of several, with `metadataHeader`), `labelImg` an image per point ([N, C, H, W]). Writes
+   * `<logDir>/<globalStep, 5 digits>/<tag>/` tensors.tsv, metadata.tsv and sprite.png, and
+   * rewrites `<logDir>/projector_config.pbtxt` with every embedding this writer added. The same
+   * tag and step again replace their files and entry.
+   */
+  addEmbedding(mat: TensorLike | readonly ArrayLike<number>[], options: EmbeddingOptions = {}): void {
+    this.checkOpen('addEmbedding');
+    const info = writeEmbedding(this.logDir, mat, options);
+    const same = this.embeddings.findIndex((e) => e.tensorName === info.tensorName);
+    if (same >= 0) this.embeddings[same] = info;
+    else this.embeddings.push(info);
+    writeFileAtomic(join(this.logDir, 'projector_config.pbtxt'), [projectorConfigText(this.embeddings)]);
   }
 
   /** Forces written records to disk (they reach the file, and TensorBoard, when added). */
