@@ -2,8 +2,8 @@
 // on the mean squared error between each image and its reconstruction. Writes the loss curves,
 // test images beside their reconstructions, a walk through the code space between two test
 // images, the weights (safetensors, PyTorch's names) and TensorBoard scalars.
-import { DataLoader, FashionMNIST } from '@nutshell/data';
-import { ProgressBar, writeLines, type FashionRunOptions } from '@nutshell/example-common';
+import { DataLoader, FashionMNIST, ProgressBar } from '@nutshell/data';
+import { writeLines, type FashionRunOptions } from '@nutshell/example-common';
 import { save } from '@nutshell/nn';
 import { Adam } from '@nutshell/optim';
 import { imageGrid, writePng } from '@nutshell/plot';
@@ -60,7 +60,7 @@ export async function trainAutoencoder(o: AutoencoderOptions): Promise<Autoencod
   for (let epoch = 1; epoch <= epochs; epoch++) {
     trainLoader.setEpoch(epoch - 1);
     model.train();
-    const bar = o.quiet ? null : new ProgressBar({ total: trainLoader.length, label: `epoch ${epoch}/${epochs}`, unit: 'img' });
+    const bar = new ProgressBar({ total: trainLoader.length, desc: `epoch ${epoch}/${epochs}`, unit: 'img', disable: o.quiet });
     let sum = 0, steps = 0;
     const pending: Tensor[] = [];
     const drain = async () => {
@@ -70,7 +70,7 @@ export async function trainAutoencoder(o: AutoencoderOptions): Promise<Autoencod
         loss.dispose();
       }
       pending.length = 0;
-      if (bar) bar.metrics.loss = sum / steps;
+      bar.setPostfix({ loss: sum / steps });
     };
     for await (const batch of trainLoader as AsyncIterable<Batch>) {
       const n = batch.image.shape[0];
@@ -85,11 +85,11 @@ export async function trainAutoencoder(o: AutoencoderOptions): Promise<Autoencod
       batch.label.dispose();
       seen += n;
       if (pending.length >= STEPS_BETWEEN_READS) await drain();
-      bar?.tick(n);
+      bar.update(1, n);
     }
     await drain();
     const testLoss = await evaluate(model, testLoader as AsyncIterable<Batch>);
-    bar?.finish({ loss: sum / steps, test: testLoss });
+    bar.close({ loss: sum / steps, test: testLoss });
     history.epoch.push(epoch);
     history.trainLoss.push(sum / steps);
     history.testLoss.push(testLoss);

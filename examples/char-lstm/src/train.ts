@@ -12,8 +12,8 @@
 // entropy in nats / ln 2): 0 is a perfect predictor, log2(vocabulary) a uniform guess.
 import { readFileSync, readdirSync, lstatSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CharDataset, DataLoader, Subset } from '@nutshell/data';
-import { ProgressBar, writeLines, type RunOptions } from '@nutshell/example-common';
+import { CharDataset, DataLoader, ProgressBar, Subset } from '@nutshell/data';
+import { writeLines, type RunOptions } from '@nutshell/example-common';
 import { save } from '@nutshell/nn';
 import { Adam, CosineAnnealingLR, clipGradNorm } from '@nutshell/optim';
 import { crossEntropy, manualSeed, noGrad, reshape, scope, type Tensor } from '@nutshell/tensor';
@@ -154,7 +154,7 @@ export async function trainCharLSTM(o: CharLSTMTrainOptions): Promise<CharLSTMRe
   const start = performance.now();
   for (let epoch = 1; epoch <= epochs; epoch++) {
     model.train();
-    const bar = o.quiet ? null : new ProgressBar({ total: trainLoader.length, label: `epoch ${epoch}/${epochs}`, unit: 'char' });
+    const bar = new ProgressBar({ total: trainLoader.length, desc: `epoch ${epoch}/${epochs}`, unit: 'char', disable: o.quiet });
     let state: LSTMState | undefined;
     const pending: { loss: Tensor; norm: Tensor }[] = [];
     let epochNats = 0, epochSteps = 0;
@@ -179,7 +179,7 @@ export async function trainCharLSTM(o: CharLSTMTrainOptions): Promise<CharLSTMRe
       writer.addScalar('bpc/train', trainBpc.at(-1)!, step);
       writer.addScalar('grad_norm/mean', gradNormMean.at(-1)!, step);
       writer.addScalar('grad_norm/max', max, step);
-      if (bar) Object.assign(bar.metrics, { bpc: trainBpc.at(-1)!, 'grad norm': gradNormMean.at(-1)! });
+      bar.setPostfix({ bpc: trainBpc.at(-1)!, 'grad norm': gradNormMean.at(-1)! });
       pending.length = 0;
     };
     for await (const [input, target] of trainLoader as AsyncIterable<Pair>) {
@@ -203,12 +203,12 @@ export async function trainCharLSTM(o: CharLSTMTrainOptions): Promise<CharLSTMRe
       input.dispose();
       target.dispose();
       if (pending.length >= SYNC) await drain();
-      bar?.tick(train.batch * seqLength);
+      bar.update(1, train.batch * seqLength);
     }
     await drain();
     state?.h.dispose();
     state?.c.dispose();
-    bar?.finish();
+    bar.close();
     const v = await evaluate();
     validationBpc.push(v);
     validationSteps.push(step);

@@ -1,8 +1,8 @@
 // Training and evaluating a classifier: one epoch with a progress bar, and an evaluation that
 // returns loss, accuracy and the confusion matrix. Shared by the image examples.
 import type { Module } from '@nutshell/nn';
+import { ProgressBar } from '@nutshell/data';
 import { argmax, crossEntropy, noGrad, scope, type Tensor } from '@nutshell/tensor';
-import { ProgressBar } from './progress.js';
 
 export interface Batch {
   image: Tensor;
@@ -39,7 +39,7 @@ export async function trainEpoch(
   } = {},
 ): Promise<EpochResult> {
   model.train();
-  const bar = options.quiet ? null : new ProgressBar({ total: batches.length, label: options.label, unit: 'img' });
+  const bar = new ProgressBar({ total: batches.length, desc: options.label, unit: 'img', disable: options.quiet });
   const syncEvery = options.syncEvery ?? 2;
   const window = options.window ?? 20;
   let lossSum = 0, correct = 0, seen = 0, windowLoss = 0, windowSteps = 0;
@@ -81,15 +81,15 @@ export async function trainEpoch(
     if (pending.length >= syncEvery) await drain(syncEvery - 1);
     if (windowSteps >= window) {
       stepLosses.push(windowLoss / windowSteps);
-      if (bar) Object.assign(bar.metrics, { loss: windowLoss / windowSteps, acc: correct / seen }); // shown with the next tick (tick() would count a step)
+      bar.setPostfix({ loss: windowLoss / windowSteps, acc: correct / seen });
       windowLoss = windowSteps = 0;
     }
-    bar?.tick(n);
+    bar.update(1, n); // a step of n images: the bar counts steps, the rate images
   }
   await drain();
   if (windowSteps) stepLosses.push(windowLoss / windowSteps);
   const seconds = (performance.now() - start) / 1000;
-  bar?.finish({ loss: lossSum / seen, acc: correct / seen });
+  bar.close({ loss: lossSum / seen, acc: correct / seen });
   return { loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / seconds, stepLosses };
 }
 

@@ -1,4 +1,3 @@
-export { ProgressBar, fmtMetric, type ProgressOptions } from './progress.js';
 export { parseFlags, chooseDevice, runFolder, inRun, intFlag, floatFlag, dataFlags, type FlagSpec } from './run.js';
 export { trainEpoch, evaluate, type Batch, type EpochResult, type Evaluation, type StepOptimizer } from './classify.js';
 export { writeCurves, writeLines, writeConfusion, writeFilters, writeWeightImages, emptyHistory, type History } from './plots.js';

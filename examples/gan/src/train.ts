@@ -4,8 +4,8 @@
 // both with Adam (lr 2e-4, betas 0.5 and 0.999) on BCEWithLogitsLoss. Writes the loss curves,
 // D's mean outputs on real and fake images, a grid of samples from one fixed noise batch after
 // every epoch, both networks' weights (safetensors, PyTorch's names) and TensorBoard scalars.
-import { DataLoader, FashionMNIST } from '@nutshell/data';
-import { ProgressBar, writeLines, type FashionRunOptions } from '@nutshell/example-common';
+import { DataLoader, FashionMNIST, ProgressBar } from '@nutshell/data';
+import { writeLines, type FashionRunOptions } from '@nutshell/example-common';
 import { BCEWithLogitsLoss, save } from '@nutshell/nn';
 import { Adam } from '@nutshell/optim';
 import { imageGrid, writePng } from '@nutshell/plot';
@@ -111,7 +111,7 @@ export async function trainGan(o: GanOptions): Promise<GanResult> {
     loader.setEpoch(epoch - 1);
     generator.train();
     discriminator.train();
-    const bar = o.quiet ? null : new ProgressBar({ total: loader.length, label: `epoch ${epoch}/${epochs}`, unit: 'img' });
+    const bar = new ProgressBar({ total: loader.length, desc: `epoch ${epoch}/${epochs}`, unit: 'img', disable: o.quiet });
     const sum = [0, 0, 0, 0];
     let steps = 0;
     // Each step leaves [D loss, G loss, D(x), D(G(z))] on the device; they are read in groups.
@@ -137,7 +137,7 @@ export async function trainGan(o: GanOptions): Promise<GanResult> {
       writer.addScalar('loss/G', gLoss, step);
       writer.addScalar('D/real', dReal, step);
       writer.addScalar('D/fake', dFake, step);
-      if (bar) Object.assign(bar.metrics, { D: sum[0] / steps, G: sum[1] / steps });
+      bar.setPostfix({ D: sum[0] / steps, G: sum[1] / steps });
     };
     for await (const batch of loader as AsyncIterable<Batch>) {
       const n = batch.image.shape[0];
@@ -166,7 +166,7 @@ export async function trainGan(o: GanOptions): Promise<GanResult> {
       seen += n;
       step += 1;
       if (pending.length >= STEPS_BETWEEN_READS) await drain();
-      bar?.tick(n);
+      bar.update(1, n);
     }
     await drain();
     const [dLoss, gLoss, dReal, dFake] = sum.map((s) => s / steps);
@@ -176,7 +176,7 @@ export async function trainGan(o: GanOptions): Promise<GanResult> {
     history.dReal.push(dReal);
     history.dFake.push(dFake);
     await sample(epoch);
-    bar?.finish({ D: dLoss, G: gLoss, 'D(x)': dReal, 'D(G(z))': dFake });
+    bar.close({ D: dLoss, G: gLoss, 'D(x)': dReal, 'D(G(z))': dFake });
     writer.addScalar('samples/mean', samples.mean.at(-1)!, epoch);
     writer.addScalar('samples/std', samples.std.at(-1)!, epoch);
   }

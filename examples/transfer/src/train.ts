@@ -5,8 +5,8 @@
 //     Sneaker, Bag, Ankle boot);
 //  3. train the same architecture from scratch on the same few images, the same way;
 // and compare both on the test images of classes 5–9 after every epoch.
-import { DataLoader, FashionMNIST, compose, normalize, randomHorizontalFlip } from '@nutshell/data';
-import { ProgressBar, evaluate, fitClassifier, formatTable, trainEpoch, writeLines, type Batch, type FashionRunOptions } from '@nutshell/example-common';
+import { DataLoader, FashionMNIST, ProgressBar, compose, normalize, randomHorizontalFlip } from '@nutshell/data';
+import { evaluate, fitClassifier, formatTable, trainEpoch, writeLines, type Batch, type FashionRunOptions } from '@nutshell/example-common';
 import { Linear, type Module } from '@nutshell/nn';
 import { Adam } from '@nutshell/optim';
 import { manualSeed, type Tensor } from '@nutshell/tensor';
@@ -89,7 +89,7 @@ export async function trainTransfer(o: TransferOptions): Promise<TransferResult>
   const fewShot = async (name: string, model: Module, trainable: Iterable<Tensor>): Promise<FewShotRun> => {
     const loader = new DataLoader(few, { batchSize, shuffle: true, seed: seed + 1 });
     const optimizer = new Adam(trainable, { lr });
-    const bar = o.quiet ? null : new ProgressBar({ total: epochs, label: name.padEnd(8), unit: 'epoch' });
+    const bar = new ProgressBar({ total: epochs, desc: name.padEnd(8), unit: 'epoch', disable: o.quiet });
     const start = performance.now();
     const accuracy = [(await evaluate(model, newTest as AsyncIterable<Batch>, 5)).accuracy];
     const loss: number[] = [];
@@ -100,9 +100,10 @@ export async function trainTransfer(o: TransferOptions): Promise<TransferResult>
       loss.push(r.loss);
       writer.addScalars('fewshot_test_accuracy', { [name]: test.accuracy }, epoch);
       writer.addScalars('fewshot_train_loss', { [name]: r.loss }, epoch);
-      bar?.tick(1, { loss: r.loss, 'test acc': test.accuracy });
+      bar.setPostfix({ loss: r.loss, 'test acc': test.accuracy });
+      bar.update();
     }
-    bar?.finish();
+    bar.close();
     return { name, accuracy, loss, trainableParameters: count(model), seconds: (performance.now() - start) / 1000 };
   };
 

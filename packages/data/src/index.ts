@@ -30,3 +30,5 @@ export { toFloat } from './transforms/to-float.js';
 export { normalize } from './transforms/normalize.js';
 export { randomCrop, type RandomCropOptions } from './transforms/random-crop.js';
 export { randomHorizontalFlip } from './transforms/random-horizontal-flip.js';
+
+export { progress, ProgressBar, SyncProgressBar, type ProgressOptions, type ProgressBarOptions, type ProgressStream, type PostfixValue } from './progress.js';
