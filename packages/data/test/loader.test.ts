@@ -189,6 +189,8 @@ describe('options (found by a user trial: a misspelt batchSize gave batches of 1
     const { CharDataset, FashionMNIST, randomCrop, randomSplit } = await import('@nutshell/data');
     const data = new TensorDataset(new Float32Array([1, 2, 3, 4]));
     expect(() => new DataLoader(data, { batchsize: 4 } as never)).toThrow(/^DataLoader: unknown option 'batchsize' \(it takes 'batchSize', 'shuffle', /);
+    // PyTorch's generator= is a seed here (a user trial: no hint).
+    expect(() => new DataLoader(data, { generator: {} } as never)).toThrow(/did you mean 'seed' \(a number: each epoch's draws come from \(seed, epoch\)\)\?$/);
     expect(() => new FashionMNIST({ trian: false } as never)).toThrow(/^FashionMNIST: unknown option 'trian'/);
     expect(() => new FashionMNIST({ train: 'no' } as never)).toThrow(/^FashionMNIST: train expected a boolean, got "no"$/);
     expect(() => new CharDataset({ text: 'abc', seqLength: 2, levle: 'byte' } as never)).toThrow(/^CharDataset: unknown option 'levle'/);

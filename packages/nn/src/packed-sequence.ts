@@ -112,7 +112,11 @@ function lengthsOf(op: string, lengths: Lengths, batch: number, longest: number,
   else if (Array.isArray(lengths)) list = lengths;
   else if (ArrayBuffer.isView(lengths) && !(lengths instanceof DataView)) list = Array.from(lengths as ArrayLike<number | bigint>);
   else throw new ValueError(`${op}: lengths expected an array of integers, a typed array or a tensor, got ${describe(lengths)}`);
-  if (list.length !== batch) throw new ShapeError(`${op}: lengths has ${list.length} entries but the batch has ${batch} sequences`);
+  if (list.length !== batch) {
+    // Time-major by default, as PyTorch: a batch-first input read so has its length as the batch.
+    const hint = op === 'packPaddedSequence' ? ' (input is [T, N, …] unless batchFirst: true)' : '';
+    throw new ShapeError(`${op}: lengths has ${list.length} entries but the batch has ${batch} sequences${hint}`);
+  }
   return list.map((l, i) => {
     // An int64 tensor reads back as bigints; within the padded length they are exact as numbers.
     const n = typeof l === 'bigint' && l >= BigInt(least) && l <= BigInt(longest) ? Number(l) : l;

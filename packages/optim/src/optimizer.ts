@@ -130,12 +130,14 @@ export abstract class Optimizer<O extends { lr: number }> {
   private addGroup(owner: string, group: { params: Iterable<Tensor> }): void {
     const { params: ps, ...rest } = group;
     const tensors = [...ps];
-    const seen = new Set(this.paramGroups.flatMap((g) => g.params));
+    const earlier = new Set(this.paramGroups.flatMap((g) => g.params));
+    const seen = new Set<Tensor>();
     for (const p of tensors) {
       if (!p?.isTensor) throw new ValueError(`${owner}: params must be tensors, got ${typeof p}`);
       if (p.dtype !== 'float32') throw new ValueError(`${owner}: can only optimise float32 tensors, got ${p.dtype}`);
       if (!p.isLeaf) throw new ValueError(`${owner}: can only optimise leaf tensors, got one computed by an op (pass the leaf, or x.detach().requiresGrad_())`);
-      if (seen.has(p)) throw new ValueError(`${owner}: a parameter appears in more than one group`);
+      if (earlier.has(p)) throw new ValueError(`${owner}: a parameter appears in more than one group`);
+      if (seen.has(p)) throw new ValueError(`${owner}: a parameter appears twice in one group (PyTorch refuses it too); pass each once`);
       seen.add(p);
     }
     for (const key of Object.keys(rest)) checkGroupKey(owner, key, Object.keys(this.defaults));

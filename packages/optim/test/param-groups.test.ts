@@ -81,6 +81,8 @@ describe('addParamGroup', () => {
     stepWith(opt, [a, b]);
     expect(Array.from(b.dataSync())).toEqual([2.5]);
     expect(() => opt.addParamGroup({ params: [a] })).toThrow(/^addParamGroup: a parameter appears in more than one group$/);
+    // One group holding a parameter twice is said as such (a user trial read "more than one group").
+    expect(() => new optim.Adam([b, b])).toThrow(/^Adam: a parameter appears twice in one group \(PyTorch refuses it too\); pass each once$/);
     expect(() => opt.addParamGroup({ params: [tensor([1], { requiresGrad: true })], weight_decay: 1 })).toThrow(/^addParamGroup: param group option 'weight_decay' is spelled 'weightDecay' here$/);
   });
 });

@@ -18,7 +18,7 @@ export { scope, keep, memory, emptyCache, resetPeakMemoryStats, setNumThreads, g
 export { readTogether } from './read-together.js';
 export { trackSave } from './io/pending-saves.js';
 export { sameShape } from './shape.js';
-export { noGrad, isGradEnabled, withGradEnabled } from './autograd/grad-mode.js';
+export { enableGrad, noGrad, isGradEnabled, withGradEnabled } from './autograd/grad-mode.js';
 export { backward, grad, type BackwardOptions, type GradOptions } from './autograd/backward.js';
 export { type GradHook, type HookHandle } from './autograd/hooks.js';
 export { backends, formatBackends, type BackendsReport } from '@nutshell/native';

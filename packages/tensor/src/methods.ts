@@ -511,8 +511,33 @@ declare module './tensor.js' {
     newZeros(shape: readonly number[] | number, options?: ops.CreateOptions): Tensor;
     newOnes(shape: readonly number[] | number, options?: ops.CreateOptions): Tensor;
     newFull(shape: readonly number[] | number, value: number, options?: ops.CreateOptions): Tensor;
+    /** x.scatterAdd(dim, index, src) (out of place). */
+    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    /** The indices of the non-zero elements, int64 [n, ndim]; a promise, as the count depends on the values: `await x.nonzero()`. */
+    nonzero(): Promise<Tensor>;
+    /** `await x.maskedSelect(mask)`: the elements where mask is true, 1-d. */
+    maskedSelect(mask: Tensor): Promise<Tensor>;
+    /** `await x.unique(options)`: the sorted distinct values (with inverse / counts when asked). */
+    unique(options?: ops.UniqueOptions): Promise<ops.UniqueResult>;
+    /** `await x.bincount(options)`: how often each value 0, 1, … max occurs. */
+    bincount(options?: ops.BincountOptions): Promise<Tensor>;
   }
 }
+proto.scatterAdd = function (dim, index, src) {
+  return ops.scatterAdd(this, dim, index, src);
+};
+proto.nonzero = function () {
+  return ops.nonzero(this);
+};
+proto.maskedSelect = function (mask) {
+  return ops.maskedSelect(this, mask);
+};
+proto.unique = function (options) {
+  return ops.unique(this, options);
+};
+proto.bincount = function (options) {
+  return ops.bincount(this, options);
+};
 proto.scatter = function (dim, index, src) {
   return ops.scatter(this, dim, index, src);
 };

@@ -27,7 +27,9 @@ export function checkOptions(fn: string, options: object, known: readonly string
     if (known.includes(key)) continue;
     // PyTorch's snake_case keyword for an option spelt in camelCase here (batch_size → batchSize).
     const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    const hint = renamed[key] ? `; did you mean ${renamed[key]}?` : camel !== key && known.includes(camel) ? `; did you mean '${camel}'?` : '';
+    // PyTorch's DataLoader(generator=g) is a seed here (each epoch drawn from (seed, epoch)).
+    const seeded = key === 'generator' && known.includes('seed') ? "; did you mean 'seed' (a number: each epoch's draws come from (seed, epoch))?" : '';
+    const hint = seeded || (renamed[key] ? `; did you mean ${renamed[key]}?` : camel !== key && known.includes(camel) ? `; did you mean '${camel}'?` : '');
     throw new ValueError(`${fn}: unknown option '${key}' (it takes ${known.map((k) => `'${k}'`).join(', ')})${hint}`);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCOPE_OPAQUE, noGrad, add, backends, cat, crossEntropy, emptyCache, indexSelect, l1Loss, mseLoss, memory, mul, resetPeakMemoryStats, nonzero, ones, randn, relu, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
+import { SCOPE_OPAQUE, enableGrad, isGradEnabled, noGrad, withGradEnabled, add, backends, cat, crossEntropy, emptyCache, indexSelect, l1Loss, mseLoss, memory, mul, resetPeakMemoryStats, nonzero, ones, randn, relu, scope, sum, tensor, zeros, type Tensor } from '../src/index.js';
 
 describe('creation and reading', () => {
   it('makes tensors from nested arrays and TypedArrays and reads them back', async () => {
@@ -86,6 +86,21 @@ describe('creation from JS data (found by a user trial)', () => {
 
   it("noGrad without a function says what to write (PyTorch's with-block)", () => {
     expect(() => (noGrad as (f?: unknown) => unknown)()).toThrow(/^noGrad: expected the code to run as a function, noGrad\(\(\) => …\) \(PyTorch's with-block\), got nothing$/);
+  });
+
+  it("enableGrad and withGradEnabled are PyTorch's enable_grad and set_grad_enabled, async work included", async () => {
+    const x = ones([2], { requiresGrad: true });
+    const recorded = (y: Tensor) => y.requiresGrad;
+    expect(noGrad(() => enableGrad(() => recorded(x.mul(2))))).toBe(true);
+    expect(noGrad(() => recorded(x.mul(2)))).toBe(false);
+    expect(withGradEnabled(false, () => recorded(x.mul(2)))).toBe(false);
+    expect(noGrad(() => withGradEnabled(true, () => isGradEnabled()))).toBe(true);
+    const later = await withGradEnabled(false, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return isGradEnabled();
+    });
+    expect(later).toBe(false);
+    expect(() => (enableGrad as (f?: unknown) => unknown)(3)).toThrow(/^enableGrad: expected the code to run as a function/);
   });
 
   it('takes every TypedArray, in the dtype that holds its values', () => {

@@ -190,3 +190,40 @@ describe('clearer refusals and small PyTorch conveniences', () => {
     });
   });
 });
+
+describe("bool tensors in arithmetic, as PyTorch's (a user trial counted masks and combined them)", () => {
+  it('mask + 1 and mask * 2 count in int64; bool + bool is or, bool * bool is and; bool − bool is refused', () => {
+    scope(() => {
+      const m = tensor([1, 0, 1]).ne(0);
+      const n = tensor([1, 1, 0]).ne(0);
+      expect(m.add(1).dtype).toBe('int64');
+      expect(Array.from(m.mul(2).dataSync(), Number)).toEqual([2, 0, 2]);
+      expect(m.add(0.5).dtype).toBe('float32');
+      expect(m.add(n).tolist()).toEqual([true, true, true]);
+      expect(m.mul(n).tolist()).toEqual([true, false, false]);
+      expect(T.sum(m.add(n)).dtype).toBe('int64');
+      expect(() => m.sub(n)).toThrow(/^sub: two bool tensors are not subtracted \(PyTorch refuses it too\)/);
+    });
+  });
+
+  it('maskedFill names itself when a mask does not broadcast, and says how to fill rows', () => {
+    const x = zeros([6, 5]);
+    const rows = tensor([1, 0, 1, 0, 1, 0]).ne(0);
+    expect(() => maskedFill(x, rows, 1)).toThrow(/^maskedFill: mask \[6\] does not broadcast to input \[6,5\] \(a mask of rows lines up with the last dim; give it the input's rank: mask.view\(\[-1, 1\]\)\)$/);
+    expect(T.sum(maskedFill(x, rows.view([-1, 1]), 1)).itemSync()).toBe(15);
+    expect(() => x.index(rows)).toThrow(/x.index\(\(await nonzero\(mask\)\).view\(\[-1\]\)\) for the rows where a 1-d mask is true/);
+  });
+
+  it("where(condition) alone points at nonzero, PyTorch's one-argument form", () => {
+    expect(() => (T.where as (c: T.Tensor) => T.Tensor)(tensor([1, 0]).ne(0))).toThrow(/^where: expected \(condition, input, other\); PyTorch's one-argument where\(condition\) is await nonzero\(condition\) here/);
+  });
+
+  it('scatterAdd, nonzero, maskedSelect, unique and bincount are methods too', async () => {
+    const x = tensor([3, 1, 3, 0], { dtype: 'int64' });
+    expect((await x.bincount()).tolist()).toEqual([1, 1, 0, 2]);
+    expect((await x.unique()).values.tolist()).toEqual([0, 1, 3]);
+    expect((await x.nonzero()).shape).toEqual([3, 1]);
+    expect((await x.maskedSelect(x.gt(1))).tolist()).toEqual([3, 3]);
+    expect(zeros([3]).scatterAdd(0, tensor([0, 0, 2], { dtype: 'int64' }), tensor([1, 2, 3])).tolist()).toEqual([3, 0, 3]);
+  });
+});

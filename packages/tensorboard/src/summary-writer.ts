@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { RasterImage, TensorLike } from '@nutshell/plot';
+import { imageGrid, isTensorLike, type RasterImage, type TensorLike } from '@nutshell/plot';
 import { type EmbeddingInfo, type EmbeddingOptions, projectorConfigText, writeEmbedding, writeFileAtomic } from './embedding.js';
 import { EventFile } from './event-file.js';
 import { type Bins, histogram } from './histogram.js';
@@ -84,13 +84,29 @@ export class SummaryWriter {
   }
 
   /**
-   * An image: `{ width, height, channels: 1 | 3 | 4, data, layout? }` with Uint8Array data in
-   * 0..255 or float data in 0..1 (HWC unless layout is 'chw'), or the bytes of a PNG file.
+   * An image: a RasterImage (`{ width, height, channels: 1 | 3 | 4, data, layout? }`, Uint8Array
+   * data in 0..255 or float data in 0..1, HWC unless layout is 'chw'), the bytes of a PNG file, or
+   * a tensor [C, H, W] / [H, W] (floats in [0, 1]), as PyTorch's add_image.
    */
-  /** `image`: a RasterImage, PNG bytes, or a tensor [C, H, W] / [H, W] (floats in [0, 1]), as PyTorch's add_image. */
   addImage(tag: string, image: RasterImage | Uint8Array | TensorLike, step?: number, wallTime?: number): void {
     checkTag(tag, 'addImage');
+    if (isTensorLike(image) && image.shape.length === 4) {
+      throw new TensorBoardError(`addImage: image expected [C, H, W] or [H, W], got a batch [${image.shape.join(', ')}]: addImages(tag, batch) writes it as one grid`);
+    }
     this.emit(this.main, imageValue(tag, toSummaryImage(image, 'addImage')), step, wallTime, 'addImage');
+  }
+
+  /**
+   * A batch of images [N, C, H, W] (floats in [0, 1]) as one grid of up to 8 columns, as
+   * PyTorch's add_images.
+   */
+  addImages(tag: string, images: TensorLike, step?: number, wallTime?: number): void {
+    checkTag(tag, 'addImages');
+    if (!isTensorLike(images) || images.shape.length !== 4) {
+      throw new TensorBoardError(`addImages: images expected a tensor [N, C, H, W], got ${isTensorLike(images) ? `shape [${images.shape.join(', ')}]` : typeof images}`);
+    }
+    const grid = imageGrid(images, { columns: Math.max(1, Math.min(images.shape[0], 8)), padding: 0, scale: 1, normalize: 'none' });
+    this.emit(this.main, imageValue(tag, toSummaryImage(grid, 'addImages')), step, wallTime, 'addImages');
   }
 
   /**

@@ -117,6 +117,20 @@ describe('SummaryWriter', () => {
     expect(b.values[0].image).toMatchObject({ width: 3, height: 2, colorspace: 1 });
   });
 
+  it('takes a batch [N, C, H, W] as one grid with addImages (PyTorch add_images; a user trial), and says so to addImage', () => {
+    const dir = newDir();
+    const w = new SummaryWriter(dir);
+    const tensorLike = (shape: number[], data: Float32Array) => ({ isTensor: true as const, shape, dataSync: () => data });
+    const batch = tensorLike([10, 1, 3, 2], new Float32Array(60).fill(0.25));
+    w.addImages('samples', batch, 4);
+    expect(() => w.addImage('samples', batch, 4)).toThrow(/^addImage: image expected \[C, H, W\] or \[H, W\], got a batch \[10, 1, 3, 2\]: addImages\(tag, batch\) writes it as one grid$/);
+    expect(() => w.addImages('samples', tensorLike([1, 3, 2], new Float32Array(6)), 4)).toThrow(/^addImages: images expected a tensor \[N, C, H, W\], got shape \[1, 3, 2\]$/);
+    w.close();
+    const [, grid] = eventsIn(dir);
+    // 8 columns of 2 pixels, 2 rows of 3.
+    expect(grid.values[0].image).toMatchObject({ width: 16, height: 6 });
+  });
+
   it('writes histograms with TensorFlow buckets or fixed bins, from arrays or tensor-likes', () => {
     const dir = newDir();
     const w = new SummaryWriter(dir);

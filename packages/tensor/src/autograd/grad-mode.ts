@@ -12,7 +12,13 @@ export function noGrad<R>(fn: () => R): R {
   return mode.run(false, fn);
 }
 
-/** Runs fn with graph recording on or off. */
+/** Runs fn with graph recording on (PyTorch's torch.enable_grad(), inside a noGrad block). */
+export function enableGrad<R>(fn: () => R): R {
+  checkRunnable('enableGrad', fn);
+  return mode.run(true, fn);
+}
+
+/** Runs fn with graph recording on or off (PyTorch's torch.set_grad_enabled(mode)). */
 export function withGradEnabled<R>(enabled: boolean, fn: () => R): R {
   checkRunnable('withGradEnabled', fn);
   return mode.run(enabled, fn);

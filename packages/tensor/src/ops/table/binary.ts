@@ -13,7 +13,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { ALL, defineOp, NUMERIC, type BadSample, type OpDecl, type Sample, type SampleInput, type TensorMeta } from '../declare.js';
 import { cast } from './cast.js';
-import { eq, ge, gt, logicalAnd, lt } from './compare.js';
+import { eq, ge, gt, logicalAnd, logicalOr, lt } from './compare.js';
 import { full } from './creation.js';
 import { scalarLike } from './scalar.js';
 import { log, neg, powScalar } from './unary.js';
@@ -254,7 +254,7 @@ export const whereOp = defineOp({
 
 export type Operand = Tensor | number;
 
-/**
+/** @internal
  * Turns numbers into scalar tensors beside the tensor operand and promotes both to one dtype.
  * Whatever it returns that is not one of `a`, `b` is new and the caller's to dispose.
  */
@@ -293,9 +293,16 @@ export function binary(decl: OpDecl<{}>, a: Operand, b: Operand): Tensor {
   }
 }
 
-export const add = (a: Operand, b: Operand): Tensor => binary(addOp, a, b);
-export const sub = (a: Operand, b: Operand): Tensor => binary(subOp, a, b);
-export const mul = (a: Operand, b: Operand): Tensor => binary(mulOp, a, b);
+// PyTorch's bool + bool is a logical or and bool * bool a logical and (a user trial combined
+// masks so); bool − bool it refuses.
+const bothBool = (a: Operand, b: Operand): boolean => typeof a !== 'number' && typeof b !== 'number' && a?.dtype === 'bool' && b?.dtype === 'bool';
+
+export const add = (a: Operand, b: Operand): Tensor => (bothBool(a, b) ? logicalOr(a, b) : binary(addOp, a, b));
+export function sub(a: Operand, b: Operand): Tensor {
+  if (bothBool(a, b)) throw new DTypeError('sub: two bool tensors are not subtracted (PyTorch refuses it too): ne(a, b) is their exclusive or, logicalAnd(a, logicalNot(b)) a minus b');
+  return binary(subOp, a, b);
+}
+export const mul = (a: Operand, b: Operand): Tensor => (bothBool(a, b) ? logicalAnd(a, b) : binary(mulOp, a, b));
 /** True division (integer tensors divide in float32, as in PyTorch). */
 export const div = (a: Operand, b: Operand): Tensor => binary(divOp, a, b);
 /** Elementwise maximum; NaN in either input gives NaN; ties share the gradient. */
@@ -314,6 +321,9 @@ export function pow(input: Operand, exponent: Operand): Tensor {
 
 /** condition ? input : other, elementwise, broadcasting all three (numbers allowed for the values). */
 export function where(condition: Tensor, input: Operand, other: Operand): Tensor {
+  if (input === undefined && other === undefined && condition?.isTensor) {
+    throw new ValueError("where: expected (condition, input, other); PyTorch's one-argument where(condition) is await nonzero(condition) here (the count depends on the values)");
+  }
   let made: [Tensor, Tensor];
   if (typeof input === 'number' && typeof other === 'number') {
     const dtype: DType = Number.isInteger(input) && Number.isInteger(other) ? 'int64' : 'float32';

@@ -78,7 +78,10 @@ function resolve(fn: string, x: Tensor, specs: readonly IndexSpec[]): Resolved[]
     } else if ((spec as Tensor)?.isTensor) {
       const t = spec as Tensor;
       if (t.dtype === 'bool') {
-        throw new DTypeError(`${fn}: a bool mask selects a number of elements that depends on its values: use await maskedSelect(x, mask) to read them, and where(mask, value, x) or x.maskedFill_(mask, value) to write through it`);
+        // A mask of x's first dim picks rows (logits[trainMask] in a user's GNN): maskedSelect
+        // would broadcast it along the last dim instead, so the rows' spelling is given.
+        const rows = t.shape.length === 1 && x.ndim > 1 && specs.length === 1;
+        throw new DTypeError(`${fn}: a bool mask selects a number of elements that depends on its values: use await maskedSelect(x, mask) to read them${rows ? ', x.index((await nonzero(mask)).view([-1])) for the rows where a 1-d mask is true' : ''}, and where(mask, value, x) or x.maskedFill_(mask, value) to write through it`);
       }
       if (t.dtype !== 'int64' && t.dtype !== 'int32') throw new DTypeError(`${fn}: an index tensor expected int64 or int32, got ${t.dtype}`);
       out.push({ kind: 'tensor', index: t });

@@ -80,6 +80,12 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
   tensorArg('maskedFill', 'input', x);
   tensorArg('maskedFill', 'mask', mask);
   if (mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask expected bool, got ${mask.dtype}`);
+  // Checked here so the refusal names maskedFill (it was where's), and says how to fill rows.
+  const filled = mask.shape.length <= x.shape.length && mask.shape.every((d, i) => d === 1 || d === x.shape[x.shape.length - mask.shape.length + i]);
+  if (!filled) {
+    const rows = mask.shape.length === 1 && x.shape.length > 1 && mask.shape[0] === x.shape[0];
+    throw new ShapeError(`maskedFill: mask ${fmtShape(mask.shape)} does not broadcast to input ${fmtShape(x.shape)}${rows ? ` (a mask of rows lines up with the last dim; give it the input's rank: mask.view([${[-1, ...x.shape.slice(1).map(() => 1)].join(', ')}]))` : ''}`);
+  }
   if ((value as Tensor | undefined)?.isTensor) {
     const v = value as Tensor;
     if (v.numel !== 1) throw new ShapeError(`maskedFill: value expected a number or a 0-d (one-element) tensor, got a tensor of shape ${fmtShape(v.shape)}`);

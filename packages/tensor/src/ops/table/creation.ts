@@ -25,7 +25,7 @@ export interface CreateOptions {
 
 const CREATE_KEYS = ['dtype', 'device', 'requiresGrad'] as const;
 
-/** A creation function's options, checked: an object with only the keys it takes (`fn` names it). */
+/** @internal A creation function's options, checked: an object with only the keys it takes (`fn` names it). */
 export function createOptions<O extends object>(fn: string, options: O | undefined, keys: readonly string[] = CREATE_KEYS): O {
   if (options === undefined) return {} as O;
   checkOptions(fn, options, keys);

@@ -45,3 +45,4 @@ export * from './composed-sequences.js';
 export * from './composed-grid-sample.js';
 export * from './composed-unpool.js';
 export * from './composed-values.js';
+export * from './composed-log-math.js';

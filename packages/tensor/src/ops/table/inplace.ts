@@ -39,7 +39,7 @@ export function copyInto(dst: Tensor, src: Tensor): Tensor {
   return noGrad(() => apply(copyIntoOp, [dst, src])[0]);
 }
 
-/**
+/** @internal
  * PyTorch's in-place methods (x.add_(y), x.zero_() …): `result`, computed from x by ordinary ops,
  * is written back into x's storage, which must keep its shape and dtype (a float result is not
  * cast into an integer tensor, as PyTorch refuses it). The write is not recorded by autograd, so

@@ -38,6 +38,7 @@ function reduceOptions<O extends object>(fn: string, arg: O | number | readonly 
 const REDUCE_KEYS = ['dim', 'keepdim'] as const;
 const VARIANCE_KEYS = ['dim', 'keepdim', 'correction'] as const;
 
+/** @internal */
 export const reduceSamples: Sample[] = [
   { name: 'all', inputs: [{ shape: [3, 4] }], attrs: { dims: [], keepdim: false } },
   { name: 'dim0', inputs: [{ shape: [3, 4] }], attrs: { dims: [0], keepdim: false } },

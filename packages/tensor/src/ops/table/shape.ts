@@ -13,7 +13,7 @@ import { full } from './creation.js';
 import { sum } from './reduce.js';
 import { absent } from '../../creation.js';
 
-/** Resolves one -1 in a requested shape against a numel. */
+/** @internal Resolves one -1 in a requested shape against a numel. */
 export function inferShape(op: string, shape: readonly number[], numel: number): number[] {
   const unknown = shape.filter((d) => d === -1).length;
   if (unknown > 1) throw new ShapeError(`${op}: only one dimension can be -1, got ${fmtShape(shape)}`);
@@ -85,7 +85,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   return apply(expandOp, [x], { shape })[0];
 }
 
-/** Sums a broadcast result back down to `shape` (the inverse of broadcasting). */
+/** @internal Sums a broadcast result back down to `shape` (the inverse of broadcasting). */
 export function sumToShape(g: Tensor, shape: readonly number[], op = 'sumToShape'): Tensor {
   const lead = g.shape.length - shape.length;
   if (lead < 0) throw new ShapeError(`${op}: gradient ${fmtShape(g.shape)} has fewer dimensions than its input ${fmtShape(shape)}`);
