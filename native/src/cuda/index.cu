@@ -1,18 +1,31 @@
-// Indexing kernels: indexSelect, gather, scatterAdd, embedding, and the accumulating backward ops
-// indexSelectBackward and embeddingBackward (cpu/index.cc's semantics). Index values live on the
-// device: an out-of-range one is skipped (never written through) and reported with cpu's message
-// when the op's output is read (Note [device-side errors] in common.cuh).
+// Indexing kernels: indexSelect, gather, scatterAdd, scatterReduce, embedding, and the accumulating
+// backward ops indexSelectBackward and embeddingBackward (cpu/index.cc's semantics). Index values
+// live on the device: an out-of-range one is skipped (never written through) and reported with
+// cpu's message when the op's output is read (Note [device-side errors] in common.cuh).
 //
 // Note [deterministic index accumulation]: the backward ops sum gradients of repeated indices.
 // Instead of atomics (whose order, and so whose float rounding, changes run to run), the indices
 // are sorted with their positions (CUB's radix sort, which is stable), each destination row
 // finds its run of positions by binary search, and one thread per destination element adds its
 // contributions in position order — exactly cpu's order, so the results are bit-identical to it.
+//
+// Note [scatter reduce on cuda]: scatterReduce is deterministic, like scatterAdd. amax and amin on
+// float32, int32 and int64 run one thread per index element with atomic max/min (float through
+// its bits: atomic_extreme); max and min do not depend on the order, so the values are cpu's
+// (NaN included; a ±0 tie gives +0 for amax and -0 for amin where cpu takes the last met). sum,
+// mean, prod and uint8 take scatterAdd's lines (one thread per index line along dim, in cpu's
+// order, so bit-identical to cpu) rather than float atomics, whose order — and so rounding —
+// changes run to run (PyTorch's are not deterministic). The lines give little parallelism when
+// index has few lines (a [E, F] index scattered along dim 0 has F); the atomic path has none of
+// that limit.
 #define CCCL_DISABLE_NVTX
 #include <cub/device/device_radix_sort.cuh>
 
 #include <algorithm>
+#include <cstring>
+#include <limits>
 #include <string>
+#include <type_traits>
 
 #include "../gen/cuda_kernels.gen.h"
 #include "elementwise.cuh"
@@ -209,6 +222,197 @@ __global__ void scatter_add_kernel(int64_t lines, int64_t len, int64_t inner, In
   }
 }
 
+// ---- scatterReduce (Note [scatter reduce on cuda]) ----
+
+using Reduce = core::ScatterReduceAttrs::Reduce;
+
+template <Reduce R, typename T>
+__host__ __device__ __forceinline__ T reduce_identity() {
+  if constexpr (R == Reduce::sum || R == Reduce::mean) return T(0);
+  else if constexpr (R == Reduce::prod) return T(1);
+  else if constexpr (R == Reduce::amax) return std::is_floating_point_v<T> ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::lowest();
+  else return std::is_floating_point_v<T> ? std::numeric_limits<T>::infinity() : std::numeric_limits<T>::max();
+}
+
+// cpu/index.cc's reduce_combine: integers wrap, NaN wins amax/amin.
+template <Reduce R, typename T>
+__device__ __forceinline__ T reduce_combine(T acc, T v) {
+  if constexpr (R == Reduce::sum || R == Reduce::mean) return Wrap<T>::add(acc, v);
+  else if constexpr (R == Reduce::prod) return Wrap<T>::mul(acc, v);
+  else if constexpr (std::is_floating_point_v<T>) {
+    const T m = R == Reduce::amax ? (acc > v ? acc : v) : (acc < v ? acc : v);
+    return acc != acc ? acc : m;
+  } else if constexpr (R == Reduce::amax) return v > acc ? v : acc;
+  else return v < acc ? v : acc;
+}
+
+// cpu/index.cc's mean_of: rounding down for integers.
+template <typename T>
+__device__ __forceinline__ T mean_of(T sum, T count) {
+  if constexpr (std::is_floating_point_v<T>) return sum / count;
+  else {
+    T q = static_cast<T>(sum / count);
+    if constexpr (std::is_signed_v<T>) {
+      if (sum % count != 0 && ((sum < 0) != (count < 0))) q = static_cast<T>(q - 1);
+    }
+    return q;
+  }
+}
+
+// Offsets in a and b of index element `pos` without the dim term, and its dim coordinate.
+__device__ __forceinline__ void index_offsets_at(const IndexGeometry& g, int64_t pos, int64_t& a, int64_t& b, int64_t& j) {
+  a = 0;
+  b = 0;
+  j = 0;
+  for (int d = g.rank - 1; d >= 0; --d) {
+    const int64_t c = pos % g.index_shape[d];
+    pos /= g.index_shape[d];
+    if (d == g.dim) {
+      j = c;
+      continue;
+    }
+    a += c * g.a_strides[d];
+    b += c * g.b_strides[d];
+  }
+}
+
+// Lines as scatter_add_kernel's: one thread per index line, in cpu's order. `met` (values met per
+// output element, zeroed; only for 'mean', else null) is only touched by the line that owns the
+// element, as the output is.
+template <typename T, typename I, Reduce R>
+__global__ void scatter_reduce_line_kernel(int64_t lines, int64_t len, int64_t inner, IndexGeometry geo, int64_t bound, const T* __restrict__ src,
+                                           const I* __restrict__ idx, T* __restrict__ dst, int32_t* __restrict__ met, ErrorSlot* slot) {
+  NS_GRID_LOOP(line, lines) {
+    const int64_t o = line / inner, t = line % inner;
+    const int64_t first = o * len * inner + t;
+    int64_t a, b;
+    index_offsets(geo, first, a, b);
+    for (int64_t j = 0; j < len; ++j) {
+      const int64_t pos = first + j * inner;
+      const int64_t v = static_cast<int64_t>(idx[pos]);
+      if (v < 0 || v >= bound) {
+        report_position(slot, pos);
+        continue;
+      }
+      const int64_t q = a + v * geo.a_strides[geo.dim];
+      dst[q] = reduce_combine<R, T>(dst[q], src[b + j * geo.b_strides[geo.dim]]);
+      if (met) ++met[q];
+    }
+  }
+}
+
+template <typename T>
+__global__ void scatter_mean_kernel(int64_t n, T* __restrict__ dst, const int32_t* __restrict__ met, bool include) {
+  NS_GRID_LOOP(i, n) {
+    if (met[i] == 0) continue;
+    T count = static_cast<T>(met[i] + (include ? 1 : 0));
+    if (count == T(0)) count = T(1);  // a uint8 count that wrapped, as PyTorch's masked_fill
+    dst[i] = mean_of<T>(dst[i], count);
+  }
+}
+
+__device__ __forceinline__ uint32_t float_bits(float f) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+__device__ __forceinline__ float bits_float(uint32_t u) {
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+// The one NaN an atomic amax (amin) slot holds: the largest int (the largest unsigned), which no
+// other value replaces under either of the slot's atomics below.
+template <Reduce R>
+__device__ __forceinline__ uint32_t canonical_nan() {
+  return R == Reduce::amax ? 0x7fffffffu : 0xffffffffu;
+}
+
+// Float amax/amin as integer atomics on the bits: a non-negative float orders like its bits as a
+// signed int, a negative one (sign bit set, -0 included) inversely to its bits as an unsigned int,
+// and every non-negative float's bits are below every negative one's as unsigned, above as signed.
+// So amax is atomicMax as int for v >= +0 and atomicMin as unsigned for v <= -0 (and the reverse
+// for amin), whatever the slot holds; NaN is the canonical NaN, which neither atomic replaces.
+template <Reduce R>
+__device__ __forceinline__ void atomic_extreme(float* p, float v) {
+  const uint32_t u = v != v ? canonical_nan<R>() : float_bits(v);
+  int* as_int = reinterpret_cast<int*>(p);
+  unsigned* as_uint = reinterpret_cast<unsigned*>(p);
+  const bool negative = (u >> 31) != 0;
+  if constexpr (R == Reduce::amax) {
+    if (negative) atomicMin(as_uint, static_cast<unsigned>(u));
+    else atomicMax(as_int, static_cast<int>(u));
+  } else {
+    if (negative) atomicMax(as_uint, static_cast<unsigned>(u));
+    else atomicMin(as_int, static_cast<int>(u));
+  }
+}
+
+template <Reduce R>
+__device__ __forceinline__ void atomic_extreme(int32_t* p, int32_t v) {
+  if constexpr (R == Reduce::amax) atomicMax(reinterpret_cast<int*>(p), static_cast<int>(v));
+  else atomicMin(reinterpret_cast<int*>(p), static_cast<int>(v));
+}
+
+template <Reduce R>
+__device__ __forceinline__ void atomic_extreme(int64_t* p, int64_t v) {
+  if constexpr (R == Reduce::amax) atomicMax(reinterpret_cast<long long*>(p), static_cast<long long>(v));
+  else atomicMin(reinterpret_cast<long long*>(p), static_cast<long long>(v));
+}
+
+// The input copied into the output with each NaN made the canonical one (other NaN bits would
+// not hold their place under the atomics).
+template <Reduce R>
+__global__ void canonical_copy_kernel(int64_t n, const float* __restrict__ in, float* __restrict__ out) {
+  NS_GRID_LOOP(i, n) {
+    const float x = in[i];
+    out[i] = x != x ? bits_float(canonical_nan<R>()) : x;
+  }
+}
+
+// includeSelf false: every position something is scattered to starts from the identity, as on
+// cpu (all writers write the same value). Out-of-range indices are reported by the reducing kernel.
+template <typename T, typename I>
+__global__ void scatter_fill_kernel(int64_t n, IndexGeometry geo, int64_t bound, const I* __restrict__ idx, T* __restrict__ dst, T value) {
+  NS_GRID_LOOP(pos, n) {
+    const int64_t v = static_cast<int64_t>(idx[pos]);
+    if (v < 0 || v >= bound) continue;
+    int64_t a, b, j;
+    index_offsets_at(geo, pos, a, b, j);
+    dst[a + v * geo.a_strides[geo.dim]] = value;
+  }
+}
+
+// One thread per index element.
+template <typename T, typename I, Reduce R>
+__global__ void scatter_extreme_kernel(int64_t n, IndexGeometry geo, int64_t bound, const T* __restrict__ src, const I* __restrict__ idx, T* __restrict__ dst,
+                                       ErrorSlot* slot) {
+  NS_GRID_LOOP(pos, n) {
+    const int64_t v = static_cast<int64_t>(idx[pos]);
+    if (v < 0 || v >= bound) {
+      report_position(slot, pos);
+      continue;
+    }
+    int64_t a, b, j;
+    index_offsets_at(geo, pos, a, b, j);
+    atomic_extreme<R>(dst + a + v * geo.a_strides[geo.dim], src[b + j * geo.b_strides[geo.dim]]);
+  }
+}
+
+template <typename Fn>
+void with_reduce(Reduce r, Fn&& fn) {
+  switch (r) {
+    case Reduce::sum: return fn(std::integral_constant<Reduce, Reduce::sum>{});
+    case Reduce::prod: return fn(std::integral_constant<Reduce, Reduce::prod>{});
+    case Reduce::mean: return fn(std::integral_constant<Reduce, Reduce::mean>{});
+    case Reduce::amax: return fn(std::integral_constant<Reduce, Reduce::amax>{});
+    case Reduce::amin: return fn(std::integral_constant<Reduce, Reduce::amin>{});
+  }
+  NS_THROW(value, "unknown reduction");
+}
+
 // ---- embedding ----
 
 template <typename T, typename I>
@@ -360,6 +564,71 @@ void scatterAdd(OpCall& call) {
       scatter_add_kernel<T, I><<<blocks_for(lines), kThreads, 0, ctx.stream>>>(lines, b.n, b.inner, geo, bound, src.data<T>(), index.data<I>(),
                                                                                out.data<T>(), errors.slot());
       NS_LAUNCH_CHECK();
+    });
+    errors.finish(index.data<I>(), range_message("index", dim, bound));
+  });
+}
+
+void scatterReduce(OpCall& call) {
+  auto a = core::ScatterReduceAttrs::decode(call.reader());
+  const auto& in = call.in(0);
+  const auto& index = call.in(1);
+  const auto& src = call.in(2);
+  const auto& out = call.out(0);
+  const int64_t dim = norm_dim(a.dim, in.rank());
+  const bool include = a.includeSelf;
+  const bool extreme = (a.reduce == Reduce::amax || a.reduce == Reduce::amin) && in.dtype != core::DType::uint8;
+  DeviceContext& ctx = context_of(call);
+  const int64_t total = out.numel();
+  if (extreme && in.dtype == core::DType::float32 && total > 0) {
+    if (a.reduce == Reduce::amax) canonical_copy_kernel<Reduce::amax><<<blocks_for(total), kThreads, 0, ctx.stream>>>(total, in.data<float>(), out.data<float>());
+    else canonical_copy_kernel<Reduce::amin><<<blocks_for(total), kThreads, 0, ctx.stream>>>(total, in.data<float>(), out.data<float>());
+    NS_LAUNCH_CHECK();
+  } else if (total > 0) {
+    NS_CUDA_CHECK(cudaMemcpyAsync(out.raw(), in.raw(), static_cast<size_t>(total) * core::dtype_size(in.dtype), cudaMemcpyDeviceToDevice, ctx.stream));
+  }
+  const int64_t n = index.numel();
+  if (n == 0) return;
+  NS_CHECK(n < (int64_t{1} << 31), value, "more than 2^31 - 1 indices (" + std::to_string(n) + ")");
+  Shape out_strides = core::contiguous_strides(out.shape);
+  Shape src_strides = core::contiguous_strides(src.shape);
+  if (out_strides.empty()) out_strides = {1};
+  if (src_strides.empty()) src_strides = {1};
+  const size_t rank = std::max<size_t>(index.shape.size(), 1);
+  out_strides.resize(rank, 0);
+  src_strides.resize(rank, 0);
+  const IndexGeometry geo = geometry(index.shape, out_strides, src_strides, dim);
+  const int64_t bound = in.rank() ? in.shape[dim] : 1;
+  const Blocks b = blocks_of(index.shape, dim);
+  const int64_t lines = b.outer * b.inner;
+  ErrorReporter errors(ctx, call);
+  dispatch_index(index.dtype, [&](auto itag) {
+    using I = decltype(itag);
+    core::dispatch_dtype(in.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      with_reduce(a.reduce, [&](auto rtag) {
+        constexpr Reduce R = decltype(rtag)::value;
+        if (!include) {
+          scatter_fill_kernel<T, I><<<blocks_for(n), kThreads, 0, ctx.stream>>>(n, geo, bound, index.data<I>(), out.data<T>(), reduce_identity<R, T>());
+          NS_LAUNCH_CHECK();
+        }
+        if constexpr ((R == Reduce::amax || R == Reduce::amin) && !std::is_same_v<T, uint8_t>) {
+          scatter_extreme_kernel<T, I, R><<<blocks_for(n), kThreads, 0, ctx.stream>>>(n, geo, bound, src.data<T>(), index.data<I>(), out.data<T>(),
+                                                                                     errors.slot());
+          NS_LAUNCH_CHECK();
+        } else {
+          constexpr bool mean = R == Reduce::mean;
+          Workspace met(ctx, mean ? static_cast<size_t>(total) * sizeof(int32_t) : 0);
+          if (mean && total > 0) NS_CUDA_CHECK(cudaMemsetAsync(met.as<void>(), 0, static_cast<size_t>(total) * sizeof(int32_t), ctx.stream));
+          scatter_reduce_line_kernel<T, I, R><<<blocks_for(lines), kThreads, 0, ctx.stream>>>(lines, b.n, b.inner, geo, bound, src.data<T>(), index.data<I>(),
+                                                                                              out.data<T>(), met.as<int32_t>(), errors.slot());
+          NS_LAUNCH_CHECK();
+          if (mean && total > 0) {
+            scatter_mean_kernel<T><<<blocks_for(total), kThreads, 0, ctx.stream>>>(total, out.data<T>(), met.as<int32_t>(), include);
+            NS_LAUNCH_CHECK();
+          }
+        }
+      });
     });
     errors.finish(index.data<I>(), range_message("index", dim, bound));
   });

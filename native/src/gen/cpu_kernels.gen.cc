@@ -140,6 +140,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::round, &round);
   registry.add(core::DeviceType::cpu, core::OpId::rsqrt, &rsqrt);
   registry.add(core::DeviceType::cpu, core::OpId::scatterAdd, &scatterAdd);
+  registry.add(core::DeviceType::cpu, core::OpId::scatterReduce, &scatterReduce);
   registry.add(core::DeviceType::cpu, core::OpId::sgdStep, &sgdStep);
   registry.add(core::DeviceType::cpu, core::OpId::sgdStepForeach, &sgdStepForeach);
   registry.add(core::DeviceType::cpu, core::OpId::sigmoid, &sigmoid);

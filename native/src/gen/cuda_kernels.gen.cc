@@ -140,6 +140,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::round, &round);
   registry.add(core::DeviceType::cuda, core::OpId::rsqrt, &rsqrt);
   registry.add(core::DeviceType::cuda, core::OpId::scatterAdd, &scatterAdd);
+  registry.add(core::DeviceType::cuda, core::OpId::scatterReduce, &scatterReduce);
   registry.add(core::DeviceType::cuda, core::OpId::sgdStep, &sgdStep);
   registry.add(core::DeviceType::cuda, core::OpId::sgdStepForeach, &sgdStepForeach);
   registry.add(core::DeviceType::cuda, core::OpId::sigmoid, &sigmoid);

@@ -138,6 +138,7 @@ void rnnWorkspaceSize(core::OpCall& call);
 void round(core::OpCall& call);
 void rsqrt(core::OpCall& call);
 void scatterAdd(core::OpCall& call);
+void scatterReduce(core::OpCall& call);
 void sgdStep(core::OpCall& call);
 void sgdStepForeach(core::OpCall& call);
 void sigmoid(core::OpCall& call);

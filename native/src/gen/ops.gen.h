@@ -143,37 +143,38 @@ enum class OpId : int32_t {
   round = 132,
   rsqrt = 133,
   scatterAdd = 134,
-  sgdStep = 135,
-  sgdStepForeach = 136,
-  sigmoid = 137,
-  sigmoidBackward = 138,
-  sign = 139,
-  sin = 140,
-  sinh = 141,
-  slice = 142,
-  sliceBackward = 143,
-  softmax = 144,
-  softmaxBackward = 145,
-  softplus = 146,
-  softplusBackward = 147,
-  sort = 148,
-  split = 149,
-  sqrt = 150,
-  stack = 151,
-  std = 152,
-  sub = 153,
-  sum = 154,
-  tan = 155,
-  tanh = 156,
-  tanhBackward = 157,
-  topk = 158,
-  transpose = 159,
-  trunc = 160,
-  valueSelectingReductionBackward = 161,
-  var = 162,
-  where = 163,
+  scatterReduce = 135,
+  sgdStep = 136,
+  sgdStepForeach = 137,
+  sigmoid = 138,
+  sigmoidBackward = 139,
+  sign = 140,
+  sin = 141,
+  sinh = 142,
+  slice = 143,
+  sliceBackward = 144,
+  softmax = 145,
+  softmaxBackward = 146,
+  softplus = 147,
+  softplusBackward = 148,
+  sort = 149,
+  split = 150,
+  sqrt = 151,
+  stack = 152,
+  std = 153,
+  sub = 154,
+  sum = 155,
+  tan = 156,
+  tanh = 157,
+  tanhBackward = 158,
+  topk = 159,
+  transpose = 160,
+  trunc = 161,
+  valueSelectingReductionBackward = 162,
+  var = 163,
+  where = 164,
 };
-constexpr int kOpCount = 164;
+constexpr int kOpCount = 165;
 
 inline const char* op_name(OpId id) {
   static const char* const names[] = {
@@ -312,6 +313,7 @@ inline const char* op_name(OpId id) {
       "round",
       "rsqrt",
       "scatterAdd",
+      "scatterReduce",
       "sgdStep",
       "sgdStepForeach",
       "sigmoid",
@@ -1558,6 +1560,20 @@ struct ScatterAddAttrs {
   static ScatterAddAttrs decode(AttrReader r) {
     ScatterAddAttrs a;
     a.dim = r.integer();
+    return a;
+  }
+};
+
+struct ScatterReduceAttrs {
+  enum class Reduce : int32_t { sum, prod, mean, amax, amin };
+  int64_t dim;
+  Reduce reduce;
+  bool includeSelf;
+  static ScatterReduceAttrs decode(AttrReader r) {
+    ScatterReduceAttrs a;
+    a.dim = r.integer();
+    a.reduce = static_cast<Reduce>(r.enumeration(5));
+    a.includeSelf = r.boolean();
     return a;
   }
 };

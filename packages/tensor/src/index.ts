@@ -7,7 +7,7 @@ export { Tensor, type NestedArray } from './tensor.js';
 export { isTensor } from './is-tensor.js';
 export { tensor, type TensorOptions } from './creation.js';
 // The op table's functions behind the arity guard (Note [arity guard]), everything else as is.
-export * from './gen/guarded.gen.js';
+export * from './gen/public.gen.js';
 export { apply, applyOn } from './ops/apply.js';
 export { defineOp, opTable, type OpDecl, type Sample, type SampleInput, type TensorMeta, type OpTest } from './ops/declare.js';
 export { Device, getDefaultDevice, setDefaultDevice, type DeviceLike, type DeviceType } from './device.js';

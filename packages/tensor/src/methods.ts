@@ -513,6 +513,8 @@ declare module './tensor.js' {
     newFull(shape: readonly number[] | number, value: number, options?: ops.CreateOptions): Tensor;
     /** x.scatterAdd(dim, index, src) (out of place). */
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    /** x.scatterReduce(dim, index, src, reduce, { includeSelf }) (out of place; PyTorch's scatter_reduce). */
+    scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: ops.ScatterReduction, options?: ops.ScatterReduceOptions): Tensor;
     /** The indices of the non-zero elements, int64 [n, ndim]; a promise, as the count depends on the values: `await x.nonzero()`. */
     nonzero(): Promise<Tensor>;
     /** `await x.maskedSelect(mask)`: the elements where mask is true, 1-d. */
@@ -525,6 +527,9 @@ declare module './tensor.js' {
 }
 proto.scatterAdd = function (dim, index, src) {
   return ops.scatterAdd(this, dim, index, src);
+};
+proto.scatterReduce = function (dim, index, src, reduce, options) {
+  return ops.scatterReduce(this, dim, index, src, reduce, options);
 };
 proto.nonzero = function () {
   return ops.nonzero(this);

@@ -28,6 +28,13 @@ def _scatter_add(x, a):
     return [inp.scatter_add(a["dim"], index.long(), src[tuple(slice(0, s) for s in index.shape)])]
 
 
+def _scatter_reduce(x, a):
+    inp, index, src = x
+    # As scatterAdd's: only src's part within index's extent is read.
+    part = src[tuple(slice(0, s) for s in index.shape)]
+    return [inp.scatter_reduce(a["dim"], index.long(), part, a["reduce"], include_self=a["includeSelf"])]
+
+
 def _embedding_backward(x, a):
     # aten.embedding_dense_backward, written with index_add so that torch differentiates it for
     # every sample (its own double backward fails on an empty batch).
@@ -57,6 +64,7 @@ TORCH = {
     "indexSelectBackward": lambda x, a: [torch.ops.aten.index_select_backward(x[0], a["inputShape"], a["dim"], x[1].long())],
     "gather": lambda x, a: [torch.gather(x[0], a["dim"], x[1].long())],
     "scatterAdd": _scatter_add,
+    "scatterReduce": _scatter_reduce,
     "embedding": lambda x, a: [F.embedding(x[0].long(), x[1], padding_idx=None if a["paddingIdx"] < 0 else a["paddingIdx"])],
     "embeddingBackward": _embedding_backward,
 }

@@ -113,6 +113,7 @@ const guarded_expm1: typeof table.expm1 = guardArity('expm1', table.expm1);
 const guarded_eye: typeof table.eye = guardArity('eye', table.eye);
 const guarded_flatten: typeof table.flatten = guardArity('flatten', table.flatten);
 const guarded_flip: typeof table.flip = guardArity('flip', table.flip);
+const guarded_floatInput: typeof table.floatInput = guardArity('floatInput', table.floatInput);
 const guarded_floor: typeof table.floor = guardArity('floor', table.floor);
 const guarded_floorDivide: typeof table.floorDivide = guardArity('floorDivide', table.floorDivide);
 const guarded_fmod: typeof table.fmod = guardArity('fmod', table.fmod);
@@ -129,6 +130,7 @@ const guarded_gridSample: typeof table.gridSample = guardArity('gridSample', tab
 const guarded_groupNorm: typeof table.groupNorm = guardArity('groupNorm', table.groupNorm);
 const guarded_gru: typeof table.gru = guardArity('gru', table.gru);
 const guarded_gt: typeof table.gt = guardArity('gt', table.gt);
+const guarded_gumbelSoftmax: typeof table.gumbelSoftmax = guardArity('gumbelSoftmax', table.gumbelSoftmax);
 const guarded_hardsigmoid: typeof table.hardsigmoid = guardArity('hardsigmoid', table.hardsigmoid);
 const guarded_hardswish: typeof table.hardswish = guardArity('hardswish', table.hardswish);
 const guarded_hardtanh: typeof table.hardtanh = guardArity('hardtanh', table.hardtanh);
@@ -168,9 +170,11 @@ const guarded_log2: typeof table.log2 = guardArity('log2', table.log2);
 const guarded_logSigmoid: typeof table.logSigmoid = guardArity('logSigmoid', table.logSigmoid);
 const guarded_logSoftmax: typeof table.logSoftmax = guardArity('logSoftmax', table.logSoftmax);
 const guarded_logSoftmaxBackward: typeof table.logSoftmaxBackward = guardArity('logSoftmaxBackward', table.logSoftmaxBackward);
+const guarded_logaddexp: typeof table.logaddexp = guardArity('logaddexp', table.logaddexp);
 const guarded_logicalAnd: typeof table.logicalAnd = guardArity('logicalAnd', table.logicalAnd);
 const guarded_logicalNot: typeof table.logicalNot = guardArity('logicalNot', table.logicalNot);
 const guarded_logicalOr: typeof table.logicalOr = guardArity('logicalOr', table.logicalOr);
+const guarded_logit: typeof table.logit = guardArity('logit', table.logit);
 const guarded_logsumexp: typeof table.logsumexp = guardArity('logsumexp', table.logsumexp);
 const guarded_logsumexpBackward: typeof table.logsumexpBackward = guardArity('logsumexpBackward', table.logsumexpBackward);
 const guarded_lstm: typeof table.lstm = guardArity('lstm', table.lstm);
@@ -258,6 +262,7 @@ const guarded_sameDTypes: typeof table.sameDTypes = guardArity('sameDTypes', tab
 const guarded_scaledDotProductAttention: typeof table.scaledDotProductAttention = guardArity('scaledDotProductAttention', table.scaledDotProductAttention);
 const guarded_scatter: typeof table.scatter = guardArity('scatter', table.scatter);
 const guarded_scatterAdd: typeof table.scatterAdd = guardArity('scatterAdd', table.scatterAdd);
+const guarded_scatterReduce: typeof table.scatterReduce = guardArity('scatterReduce', table.scatterReduce);
 const guarded_searchsorted: typeof table.searchsorted = guardArity('searchsorted', table.searchsorted);
 const guarded_seed: typeof table.seed = guardArity('seed', table.seed);
 const guarded_select: typeof table.select = guardArity('select', table.select);
@@ -288,6 +293,7 @@ const guarded_square: typeof table.square = guardArity('square', table.square);
 const guarded_squeeze: typeof table.squeeze = guardArity('squeeze', table.squeeze);
 const guarded_stack: typeof table.stack = guardArity('stack', table.stack);
 const guarded_std: typeof table.std = guardArity('std', table.std);
+const guarded_stdMean: typeof table.stdMean = guardArity('stdMean', table.stdMean);
 const guarded_sub: typeof table.sub = guardArity('sub', table.sub);
 const guarded_sum: typeof table.sum = guardArity('sum', table.sum);
 const guarded_sumToShape: typeof table.sumToShape = guardArity('sumToShape', table.sumToShape);
@@ -316,10 +322,12 @@ const guarded_unsqueeze: typeof table.unsqueeze = guardArity('unsqueeze', table.
 const guarded_valueSelectingReductionBackward: typeof table.valueSelectingReductionBackward = guardArity('valueSelectingReductionBackward', table.valueSelectingReductionBackward);
 const guarded_valuesAndIndices: typeof table.valuesAndIndices = guardArity('valuesAndIndices', table.valuesAndIndices);
 const guarded_var: typeof table.var = guardArity('var', table.var);
+const guarded_varMean: typeof table.varMean = guardArity('varMean', table.varMean);
 const guarded_variance: typeof table.variance = guardArity('variance', table.variance);
 const guarded_view: typeof table.view = guardArity('view', table.view);
 const guarded_where: typeof table.where = guardArity('where', table.where);
 const guarded_writeBack: typeof table.writeBack = guardArity('writeBack', table.writeBack);
+const guarded_xlogy: typeof table.xlogy = guardArity('xlogy', table.xlogy);
 const guarded_zeros: typeof table.zeros = guardArity('zeros', table.zeros);
 const guarded_zerosLike: typeof table.zerosLike = guardArity('zerosLike', table.zerosLike);
 
@@ -433,6 +441,7 @@ export {
   guarded_eye as eye,
   guarded_flatten as flatten,
   guarded_flip as flip,
+  guarded_floatInput as floatInput,
   guarded_floor as floor,
   guarded_floorDivide as floorDivide,
   guarded_fmod as fmod,
@@ -449,6 +458,7 @@ export {
   guarded_groupNorm as groupNorm,
   guarded_gru as gru,
   guarded_gt as gt,
+  guarded_gumbelSoftmax as gumbelSoftmax,
   guarded_hardsigmoid as hardsigmoid,
   guarded_hardswish as hardswish,
   guarded_hardtanh as hardtanh,
@@ -488,9 +498,11 @@ export {
   guarded_logSigmoid as logSigmoid,
   guarded_logSoftmax as logSoftmax,
   guarded_logSoftmaxBackward as logSoftmaxBackward,
+  guarded_logaddexp as logaddexp,
   guarded_logicalAnd as logicalAnd,
   guarded_logicalNot as logicalNot,
   guarded_logicalOr as logicalOr,
+  guarded_logit as logit,
   guarded_logsumexp as logsumexp,
   guarded_logsumexpBackward as logsumexpBackward,
   guarded_lstm as lstm,
@@ -578,6 +590,7 @@ export {
   guarded_scaledDotProductAttention as scaledDotProductAttention,
   guarded_scatter as scatter,
   guarded_scatterAdd as scatterAdd,
+  guarded_scatterReduce as scatterReduce,
   guarded_searchsorted as searchsorted,
   guarded_seed as seed,
   guarded_select as select,
@@ -608,6 +621,7 @@ export {
   guarded_squeeze as squeeze,
   guarded_stack as stack,
   guarded_std as std,
+  guarded_stdMean as stdMean,
   guarded_sub as sub,
   guarded_sum as sum,
   guarded_sumToShape as sumToShape,
@@ -636,10 +650,12 @@ export {
   guarded_valueSelectingReductionBackward as valueSelectingReductionBackward,
   guarded_valuesAndIndices as valuesAndIndices,
   guarded_var as var,
+  guarded_varMean as varMean,
   guarded_variance as variance,
   guarded_view as view,
   guarded_where as where,
   guarded_writeBack as writeBack,
+  guarded_xlogy as xlogy,
   guarded_zeros as zeros,
   guarded_zerosLike as zerosLike,
 };
