@@ -1,7 +1,7 @@
 // defineFunction, PyTorch's torch.autograd.Function (Note [custom functions] in autograd/function.ts).
 import { describe, expect, it } from 'vitest';
 import { DTypeError, ShapeError, ValueError, argmax, defineFunction, exp, grad, memory, mul, neg, noGrad, ones, randn, round, scope, sum, tensor, type Tensor } from '../src/index.js';
-import { expectClose } from '../src/testing/index.js';
+import { expectClose, gradcheck } from '../src/testing/index.js';
 
 const expandTo = (v: Tensor) => v.expand([2, 2]);
 
@@ -175,5 +175,40 @@ describe('defineFunction', () => {
     }
     expect(memory().liveTensors).toBe(base.liveTensors);
     expect(memory().liveBytes).toBe(base.liveBytes);
+  });
+});
+
+describe("gradcheck(fn, inputs), PyTorch's torch.autograd.gradcheck (user trials T and U: only op declarations were taken)", () => {
+  const softplusFn = (wrong: boolean) =>
+    defineFunction({
+      name: 'mySoftplus',
+      forward(ctx, x: Tensor) {
+        ctx.saveForBackward(x);
+        return scope(() => exp(x).add(1).log());
+      },
+      backward(ctx, g: Tensor) {
+        const [x] = ctx.savedTensors;
+        const sigmoid = exp(neg(x)).add(1).reciprocal();
+        return [wrong ? g.mul(sigmoid).mul(1.5) : g.mul(sigmoid)];
+      },
+    });
+
+  it('passes a correct backward, catches a wrong one, and leaves the inputs’ .grad alone', () => {
+    scope(() => {
+      const x = randn([4, 3]).requiresGrad_();
+      const w = randn([3]);
+      const good = gradcheck((a, b) => softplusFn(false)(a).mul(b), [x, w]);
+      expect(good).toEqual({ ok: true, details: [] });
+      const bad = gradcheck((a) => softplusFn(true)(a), [x]);
+      expect(bad.ok).toBe(false);
+      expect(bad.details[0]).toMatch(/^input 0 direction 0: numeric -?\d+\.\d+ vs analytic -?\d+\.\d+$/);
+      expect(x.grad).toBeNull();
+    });
+  });
+
+  it('refuses inputs that are not tensors, or none that requires grad', () => {
+    const x = ones([2]);
+    expect(() => gradcheck((a) => a, [x])).toThrow(/^gradcheck: none of the inputs requires grad/);
+    expect(() => gradcheck((a) => a, x as never)).toThrow(/^gradcheck: inputs expected an array of tensors/);
   });
 });

@@ -10,6 +10,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import type { Tensor } from '../tensor.js';
 import type { ConcreteSample } from './samples.js';
 import { hashString, normal, seededRandom } from './rng.js';
+import { ValueError } from '../errors.js';
 
 // A sample's values for its dtype: int32 and uint8 ones wrapped as C's conversions wrap them
 // (the fixtures were made that way; tensor() refuses values out of a dtype's range).
@@ -35,46 +36,96 @@ export interface GradcheckResult {
   details: string[];
 }
 
-export function gradcheck(decl: OpDecl<any>, sample: ConcreteSample, tolerance = 1e-2, eps = 1e-2): GradcheckResult {
+export interface GradcheckOptions {
+  /** The finite-difference step (default 1e-2; float32 needs a large one). */
+  eps?: number;
+  /** Allowed |numeric − analytic| relative to 1 + their sizes (default 1e-2). */
+  tolerance?: number;
+  /** Random directions per input (default 3). */
+  directions?: number;
+  /** Seeds the directions and the upstream gradient (default 0). */
+  seed?: number;
+}
+
+/**
+ * Checks gradients against central differences (Note [gradient check]), either of an op
+ * declaration on one of its samples, or — as PyTorch's torch.autograd.gradcheck(fn, inputs) — of
+ * any function of tensors: `gradcheck((a, b) => myFn(a, b), [a, b])` differentiates with respect
+ * to the inputs that require grad (copies of them: their .grad is left alone) and returns
+ * `{ ok, details }`. Keep the inputs away from kinks (relu at 0, max at ties).
+ */
+export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | Tensor[], inputs: readonly Tensor[], options?: GradcheckOptions): GradcheckResult;
+export function gradcheck(decl: OpDecl<any>, sample: ConcreteSample, tolerance?: number, eps?: number): GradcheckResult;
+export function gradcheck(
+  what: OpDecl<any> | ((...inputs: Tensor[]) => Tensor | Tensor[]),
+  where: ConcreteSample | readonly Tensor[],
+  toleranceOrOptions: number | GradcheckOptions = {},
+  eps = 1e-2,
+): GradcheckResult {
+  if (typeof what === 'function') {
+    const o = typeof toleranceOrOptions === 'number' ? { tolerance: toleranceOrOptions } : toleranceOrOptions;
+    if (!Array.isArray(where) || !where.every((x) => (x as Tensor)?.isTensor)) {
+      throw new ValueError(`gradcheck: inputs expected an array of tensors (gradcheck(fn, [a, b])), got ${Array.isArray(where) ? 'an array with other values' : typeof where}`);
+    }
+    const fn = what;
+    const given = where as readonly Tensor[];
+    if (!given.some((x) => x.requiresGrad)) throw new ValueError('gradcheck: none of the inputs requires grad, so there is nothing to check (x.requiresGrad_())');
+    return scope(() => {
+      // Fresh leaves: the caller's tensors keep their .grad.
+      const leaves = given.map((x) => tensor(x.dataSync() as never, { shape: x.shape, dtype: x.dtype, device: x.device, requiresGrad: x.requiresGrad }));
+      const run = (xs: Tensor[]) => {
+        const out = fn(...xs);
+        const list = Array.isArray(out) ? out : [out];
+        if (!list.every((t) => t?.isTensor)) throw new ValueError('gradcheck: fn expected to return a Tensor or an array of tensors');
+        return list.filter((t) => t.dtype === 'float32');
+      };
+      return directionalCheck(run, leaves, (i) => `input ${i}`, seededRandom(o.seed ?? 0), o.tolerance ?? 1e-2, o.eps ?? 1e-2, o.directions ?? 3);
+    });
+  }
+  const decl = what;
+  const sample = where as ConcreteSample;
+  const tolerance = typeof toleranceOrOptions === 'number' ? toleranceOrOptions : 1e-2;
   return scope(() => {
     const rand = seededRandom(hashString(`${decl.name}/${sample.name}/gradcheck`));
     const inputs = inputTensors(sample, true);
-    const outs = apply(decl, inputs, sample.attrs as never).filter((o) => o.dtype === 'float32');
-    const ups = outs.map((o) => Array.from({ length: o.numel }, () => normal(rand)));
-    const loss = (xs: Tensor[]): number =>
-      scope(() => {
-        const ys = apply(decl, xs, sample.attrs as never).filter((o) => o.dtype === 'float32');
-        return ys.reduce((acc, y, k) => acc + dot(y.dataSync() as Float32Array, ups[k]), 0);
-      });
-    // Analytic: backward with upstream u on each float output.
-    for (let k = 0; k < outs.length; k++) {
-      if (!outs[k].requiresGrad) continue;
-      outs[k].backward(tensor(ups[k], { shape: outs[k].shape }), { retainGraph: k < outs.length - 1 });
-    }
-    const details: string[] = [];
-    let ok = true;
-    noGrad(() => {
-      inputs.forEach((x, i) => {
-        if (!x.requiresGrad) return;
-        const g = x.grad ? (x.grad.dataSync() as Float32Array) : new Float32Array(x.numel);
-        const base = x.dataSync() as Float32Array;
-        for (let trial = 0; trial < 3; trial++) {
-          const v = Array.from({ length: x.numel }, () => normal(rand));
-          const shifted = (sign: number) => {
-            const vals = Float32Array.from(base, (b, j) => b + sign * eps * v[j]);
-            return inputs.map((other, j) => (j === i ? tensor(vals, { shape: x.shape }) : other));
-          };
-          const numeric = (loss(shifted(+1)) - loss(shifted(-1))) / (2 * eps);
-          const analytic = dot(g, v);
-          const err = Math.abs(numeric - analytic);
-          const allowed = tolerance * (1 + Math.abs(analytic) + Math.abs(numeric));
-          if (!(err <= allowed)) {
-            ok = false;
-            details.push(`input ${i} ('${inputSpec(decl, i).name}') direction ${trial}: numeric ${numeric.toFixed(6)} vs analytic ${analytic.toFixed(6)}`);
-          }
-        }
-      });
-    });
-    return { ok, details };
+    const run = (xs: Tensor[]) => apply(decl, xs, sample.attrs as never).filter((o) => o.dtype === 'float32');
+    return directionalCheck(run, inputs, (i) => `input ${i} ('${inputSpec(decl, i).name}')`, rand, tolerance, eps, 3);
   });
+}
+
+function directionalCheck(run: (xs: Tensor[]) => Tensor[], inputs: Tensor[], nameOf: (i: number) => string, rand: () => number, tolerance: number, eps: number, directions: number): GradcheckResult {
+  const outs = run(inputs);
+  const ups = outs.map((o) => Array.from({ length: o.numel }, () => normal(rand)));
+  const loss = (xs: Tensor[]): number =>
+    scope(() => run(xs).reduce((acc, y, k) => acc + dot(y.dataSync() as Float32Array, ups[k]), 0));
+  // Analytic: backward with upstream u on each float output.
+  for (let k = 0; k < outs.length; k++) {
+    if (!outs[k].requiresGrad) continue;
+    outs[k].backward(tensor(ups[k], { shape: outs[k].shape, device: outs[k].device }), { retainGraph: k < outs.length - 1 });
+  }
+  const details: string[] = [];
+  let ok = true;
+  noGrad(() => {
+    inputs.forEach((x, i) => {
+      if (!x.requiresGrad) return;
+      const g = x.grad ? (x.grad.dataSync() as Float32Array) : new Float32Array(x.numel);
+      const base = x.dataSync() as Float32Array;
+      for (let trial = 0; trial < directions; trial++) {
+        const v = Array.from({ length: x.numel }, () => normal(rand));
+        const shifted = (sign: number) => {
+          const vals = Float32Array.from(base, (b, j) => b + sign * eps * v[j]);
+          return inputs.map((other, j) => (j === i ? tensor(vals, { shape: x.shape, device: x.device }) : other));
+        };
+        const numeric = (loss(shifted(+1)) - loss(shifted(-1))) / (2 * eps);
+        const analytic = dot(g, v);
+        const err = Math.abs(numeric - analytic);
+        const allowed = tolerance * (1 + Math.abs(analytic) + Math.abs(numeric));
+        if (!(err <= allowed)) {
+          ok = false;
+          details.push(`${nameOf(i)} direction ${trial}: numeric ${numeric.toFixed(6)} vs analytic ${analytic.toFixed(6)}`);
+        }
+      }
+    });
+  });
+  return { ok, details };
 }
