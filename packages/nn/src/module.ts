@@ -467,6 +467,11 @@ export abstract class Module {
     return { missingKeys, unexpectedKeys };
   }
 
+  /** console.log(model) prints the layer summary, as PyTorch's print(model) (it dumped the internals). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
   /** One line per module: PyTorch-like repr. */
   toString(): string {
     const kids = [...this.namedChildren()];

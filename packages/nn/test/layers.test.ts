@@ -129,8 +129,13 @@ describe('ConvTranspose2d', () => {
   });
 
   it('refuses channel counts that groups does not divide', () => {
-    expect(() => new nn.ConvTranspose2d(6, 4, 3, { groups: 4 })).toThrow(/^ConvTranspose2d: inChannels \(6\) and outChannels \(4\) must be divisible by groups \(4\)$/);
-    expect(() => new nn.ConvTranspose1d(4, 6, 3, { groups: 0 })).toThrow(/^ConvTranspose1d: inChannels \(4\) and outChannels \(6\) must be divisible by groups \(0\)$/);
+    expect(() => new nn.ConvTranspose2d(6, 4, 3, { groups: 4 })).toThrow(/^ConvTranspose2d: inChannels \(6\) must be divisible by groups \(4\)$/);
+    expect(() => new nn.ConvTranspose2d(6, 3, 3, { groups: 4 })).toThrow(/^ConvTranspose2d: inChannels \(6\) and outChannels \(3\) must be divisible by groups \(4\)$/);
+    expect(() => new nn.Conv2d(3, 8, 3, { groups: 2 })).toThrow(/^Conv2d: inChannels \(3\) must be divisible by groups \(2\)$/);
+    expect(() => new nn.ConvTranspose1d(4, 6, 3, { groups: 0 })).toThrow(/^ConvTranspose1d: groups expected a positive integer, got 0$/);
+    // PyTorch refuses 'same' with a stride when the layer is made.
+    expect(() => new nn.Conv2d(3, 8, 3, { padding: 'same', stride: 2 })).toThrow(/^Conv2d: padding 'same' is not supported for strided convolutions \(stride 2\), as in PyTorch/);
+    expect(() => new nn.Conv2d(3, 8, 3, { padding: 'same', stride: [1, 1] })).not.toThrow();
   });
 });
 

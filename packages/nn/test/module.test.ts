@@ -63,6 +63,12 @@ describe('Module', () => {
     expect(() => b.loadStateDict(Object.fromEntries(Object.entries(a.stateDict())))).toThrowError(/the state is an empty object: stateDict\(\) returns a Map/);
   });
 
+  it('console.log(model) prints the layer summary, as print(model) in PyTorch (it dumped the internals)', async () => {
+    const { inspect } = await import('node:util');
+    const m = new Linear(3, 2);
+    expect(inspect(m)).toBe(m.toString());
+  });
+
   it('freezing: a frozen module gets no gradients and its parameters do not move', async () => {
     const { SGD } = await import('@nutshell/optim');
     const frozen = new Linear(3, 3);

@@ -95,9 +95,12 @@ export function formatTensor(t: Tensor): string {
     const sep = ',' + '\n'.repeat(t.shape.length - dim - 1) + ' '.repeat(indent + 1);
     return '[' + shownAt(dim).map((i) => (i < 0 ? '...' : render(dim + 1, offset + i * strides[dim], indent + 1))).join(sep) + ']';
   };
+  // PyTorch's suffixes: the shape of an empty tensor unless 1-d; the dtype unless float32, or
+  // int64 and bool when there are values to tell them by (1 vs 1., True).
   const extras: string[] = [];
-  if (t.numel === 0) extras.push(`size=(${t.shape.join(', ')})`);
-  if (t.dtype !== 'float32') extras.push(`dtype=${t.dtype}`);
+  if (t.numel === 0 && t.shape.length !== 1) extras.push(`size=(${t.shape.join(', ')})`);
+  const evident = t.numel > 0 && (t.dtype === 'int64' || t.dtype === 'bool');
+  if (t.dtype !== 'float32' && !evident) extras.push(`dtype=${t.dtype}`);
   if (t.device.type !== 'cpu') extras.push(`device='${t.device}'`);
   if (t.gradFn) extras.push(`gradFn=<${t.gradFn.name}Backward>`);
   else if (t.requiresGrad) extras.push('requiresGrad=true');

@@ -214,6 +214,12 @@ describe("bool tensors in arithmetic, as PyTorch's (a user trial counted masks a
     expect(() => x.index(rows)).toThrow(/x.index\(\(await nonzero\(mask\)\).view\(\[-1\]\)\) for the rows where a 1-d mask is true/);
   });
 
+  it('full with a boolean makes a bool tensor, as torch.full((2,), True); other values are refused naming full', () => {
+    expect(full([2], true).dtype).toBe('bool');
+    expect(full([2], true).tolist()).toEqual([true, true]);
+    expect(() => full([2], 'x' as never)).toThrow(/^full: value expected a number or a boolean, got string$/);
+  });
+
   it("where(condition) alone points at nonzero, PyTorch's one-argument form", () => {
     expect(() => (T.where as (c: T.Tensor) => T.Tensor)(tensor([1, 0]).ne(0))).toThrow(/^where: expected \(condition, input, other\); PyTorch's one-argument where\(condition\) is await nonzero\(condition\) here/);
   });

@@ -18,8 +18,12 @@ describe("printing matches PyTorch's str(tensor)", () => {
 });
 
 describe('printing', () => {
-  it('names dtypes other than float32, and requiresGrad', () => {
+  it('names dtypes as PyTorch does (not float32, nor int64 and bool with values), and requiresGrad', () => {
     expect(tensor([1, 2], { dtype: 'int32' }).toString()).toBe('tensor([1, 2], dtype=int32)');
+    expect(tensor([1, 2], { dtype: 'int64' }).toString()).toBe('tensor([1, 2])');
+    expect(tensor([1, 0]).ne(0).toString()).toBe('tensor([ True, False])');
+    expect(tensor([], { dtype: 'int64' }).toString()).toBe('tensor([], dtype=int64)');
+    expect(tensor([]).toString()).toBe('tensor([])');
     expect(tensor([1.5, -2], { requiresGrad: true }).toString()).toBe('tensor([ 1.5000, -2.0000], requiresGrad=true)');
     expect(tensor([], { dtype: 'int64' }).reshape([0, 3]).toString()).toBe('tensor([], size=(0, 3), dtype=int64)');
   });

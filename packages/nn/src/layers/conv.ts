@@ -61,9 +61,17 @@ function padForMode(x: Tensor, mode: Exclude<PaddingMode, 'zeros'>, padding: num
 
 /** Refuses channel counts that `groups` does not divide (a layer's constructor). */
 function checkGroups(layer: string, inChannels: number, outChannels: number, groups: number): void {
-  if (!(Number.isSafeInteger(groups) && groups >= 1) || inChannels % groups || outChannels % groups) {
-    throw new ValueError(`${layer}: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups})`);
-  }
+  if (!(Number.isSafeInteger(groups) && groups >= 1)) throw new ValueError(`${layer}: groups expected a positive integer, got ${groups}`);
+  // Name the count that groups does not divide (a user read "8 must be divisible by 2" of 3 and 8).
+  const bad = [['inChannels', inChannels], ['outChannels', outChannels]].filter(([, n]) => (n as number) % groups !== 0);
+  if (bad.length) throw new ValueError(`${layer}: ${bad.map(([name, n]) => `${name} (${n})`).join(' and ')} must be divisible by groups (${groups})`);
+}
+
+/** PyTorch refuses padding 'same' with a stride other than 1 when the layer is made, not at forward. */
+function checkSamePadding(layer: string, options: { padding?: unknown; stride?: unknown }): void {
+  if (options.padding !== 'same') return;
+  const strides = [options.stride ?? 1].flat();
+  if (strides.some((s) => s !== 1)) throw new ValueError(`${layer}: padding 'same' is not supported for strided convolutions (stride ${JSON.stringify(options.stride)}), as in PyTorch; give the padding in numbers`);
 }
 
 /**
@@ -89,6 +97,7 @@ export abstract class ConvLayer<O extends { groups?: number; bias?: boolean }> e
     checkOptions(layer, options, optionNames);
     const groups = options.groups ?? 1;
     checkGroups(layer, inChannels, outChannels, groups);
+    checkSamePadding(layer, options as { padding?: unknown; stride?: unknown });
     this.weight = Parameter(zeros(weightShape(groups)));
     this.bias = options.bias ?? true ? Parameter(zeros([outChannels])) : null;
     this.resetParameters();

@@ -43,11 +43,14 @@ export function checkFillValue(fn: string, value: number, dtype: DType): void {
   }
 }
 
-function filled(fn: string, shape: readonly number[], value: number, options: CreateOptions | undefined, like?: Tensor): Tensor {
+function filled(fn: string, shape: readonly number[], fill: number | boolean, options: CreateOptions | undefined, like?: Tensor): Tensor {
   if (typeof shape === 'number') throw new ShapeError(`${fn}: shape expected an array of sizes, got ${shape} (sizes go in one array: ${fn}([${shape}, …]))`);
   checkShape(fn, shape);
+  // A boolean fill makes a bool tensor, as torch.full((2,), True) does.
+  if (typeof fill !== 'number' && typeof fill !== 'boolean') throw new ValueError(`${fn}: value expected a number or a boolean, got ${fill === null ? 'null' : typeof fill}`);
+  const value = Number(fill);
   const o = createOptions(fn, options);
-  const dtype = checkDType(o.dtype ?? like?.dtype ?? 'float32', fn);
+  const dtype = checkDType(o.dtype ?? like?.dtype ?? (typeof fill === 'boolean' ? 'bool' : 'float32'), fn);
   checkFillValue(fn, value, dtype);
   const device = o.device === undefined ? (like?.device ?? getDefaultDevice()) : Device.of(o.device, fn);
   if (device.type === 'cpu') checkFits(fn, [{ shape: [...shape], dtype }]); // as apply's check, named for the caller (a device's own allocator answers on cuda)
@@ -55,10 +58,10 @@ function filled(fn: string, shape: readonly number[], value: number, options: Cr
   return o.requiresGrad ? t.requiresGrad_() : t;
 }
 
-export const full = (shape: readonly number[], value: number, options?: CreateOptions): Tensor => filled('full', shape, value, options);
+export const full = (shape: readonly number[], value: number | boolean, options?: CreateOptions): Tensor => filled('full', shape, value, options);
 export const zeros = (shape: readonly number[], options?: CreateOptions): Tensor => filled('zeros', shape, 0, options);
 export const ones = (shape: readonly number[], options?: CreateOptions): Tensor => filled('ones', shape, 1, options);
-export const fullLike = (t: Tensor, value: number, options?: CreateOptions): Tensor => filled('fullLike', t.shape, value, options, t);
+export const fullLike = (t: Tensor, value: number | boolean, options?: CreateOptions): Tensor => filled('fullLike', t.shape, value, options, t);
 export const zerosLike = (t: Tensor, options?: CreateOptions): Tensor => filled('zerosLike', t.shape, 0, options, t);
 export const onesLike = (t: Tensor, options?: CreateOptions): Tensor => filled('onesLike', t.shape, 1, options, t);
 
