@@ -661,9 +661,9 @@ declare module './tensor.js' {
     /** PyTorch's x[...] (Note [python indexing]): x.index(':', 0) is x[:, 0]. */
     index(...specs: ops.IndexSpec[]): Tensor;
     /** PyTorch's x[...] = value, out of place. */
-    indexPut(specs: readonly ops.IndexSpec[], value: Tensor | number): Tensor;
+    indexPut(specs: readonly ops.IndexSpec[], value: Tensor | number, options?: ops.IndexPutOptions): Tensor;
     /** PyTorch's x[...] = value, in place. */
-    indexPut_(specs: readonly ops.IndexSpec[], value: Tensor | number): Tensor;
+    indexPut_(specs: readonly ops.IndexSpec[], value: Tensor | number, options?: ops.IndexPutOptions): Tensor;
   }
 }
 for (const name of ['exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'square', 'sigmoid', 'tanh', 'relu', 'floor', 'ceil', 'round', 'trunc', 'sin', 'cos', 'erf'] as const) {
@@ -675,11 +675,11 @@ for (const name of ['exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'square', 'sig
 proto.index = function (...specs) {
   return ops.index(this, ...specs);
 };
-proto.indexPut = function (specs, value) {
-  return ops.indexPut(this, specs, value);
+proto.indexPut = function (specs, value, options) {
+  return ops.indexPut(this, specs, value, options);
 };
-proto.indexPut_ = function (specs, value) {
-  return ops.writeBack('indexPut_', this, () => ops.indexPut(this, specs, value), [value]);
+proto.indexPut_ = function (specs, value, options) {
+  return ops.writeBack('indexPut_', this, () => ops.indexPut(this, specs, value, options), [value]);
 };
 for (const name of ['mul', 'div', 'pow'] as const) {
   const fn = ops[name];

@@ -114,3 +114,21 @@ describe('index refusals name what to use instead', () => {
     });
   });
 });
+
+describe('indexPut with accumulate (a GNN trial: PyTorch index_put_(…, accumulate=True))', () => {
+  it('adds at repeated positions; gradients as PyTorch', () => {
+    scope(() => {
+      const x = arange(12, { dtype: 'float32' }).reshape([3, 4]).requiresGrad_();
+      const v = tensor([1, 2, 3, 4], { requiresGrad: true });
+      const rows = tensor([0, 0, 2, 0], { dtype: 'int64' });
+      const cols = tensor([1, 1, 3, 2], { dtype: 'int64' });
+      const y = indexPut(x, [rows, cols], v, { accumulate: true });
+      sum(y.mul(arange(12, { dtype: 'float32' }).reshape([3, 4]))).backward();
+      // PyTorch 2.13.
+      expect(y.tolist()).toEqual([[0, 4, 6, 3], [4, 5, 6, 7], [8, 9, 10, 14]]);
+      expect(x.grad!.tolist()).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]);
+      expect(v.grad!.tolist()).toEqual([1, 1, 11, 2]);
+      expect(() => indexPut(x, [rows], 1, { accumulate: 1 as never })).toThrow(/^indexPut: option 'accumulate' expected a boolean, got 1$/);
+    });
+  });
+});

@@ -20,7 +20,7 @@ import { scope } from '../../memory.js';
 import { broadcastShapes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { tensor } from '../../creation.js';
-import { indexCopy } from './composed-index.js';
+import { indexAdd, indexCopy } from './composed-index.js';
 import { clone } from './composed-ops.js';
 import { movedim, select } from './composed-shape.js';
 import { arange, full } from './creation.js';
@@ -29,6 +29,7 @@ import { lt } from './compare.js';
 import { expand, permute, reshape, slice, unsqueeze } from './shape.js';
 import { add, mul, where } from './binary.js';
 import { tensorArg } from '../check-args.js';
+import { checkOptions } from '../../options.js';
 
 /** An index list: numbers, bigints (what reading an int64 tensor gives) or an integer typed array (a Subset's indices). */
 export type IndexList = readonly (number | bigint)[] | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array;
@@ -172,11 +173,21 @@ export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
 /**
  * PyTorch's x[...] = value, out of place: x with the elements `specs` pick (as index() picks
  * them) replaced by `value` (a number or a tensor broadcast to their shape). Gradients reach x
- * (but the overwritten elements) and value. x.indexPut_(specs, value) writes in place.
+ * (but the overwritten elements) and value. x.indexPut_(specs, value) writes in place. With
+ * `{ accumulate: true }` the values are added instead (repeated positions add up), as PyTorch's
+ * index_put_(…, accumulate=True).
  */
-export function indexPut(x: Tensor, specs: readonly IndexSpec[], value: Tensor | number): Tensor {
+export interface IndexPutOptions {
+  /** Add the values at the positions instead of writing them (repeated positions add up), as PyTorch's accumulate=True. */
+  accumulate?: boolean;
+}
+
+export function indexPut(x: Tensor, specs: readonly IndexSpec[], value: Tensor | number, options: IndexPutOptions = {}): Tensor {
   tensorArg('indexPut', 'input', x);
   if (!Array.isArray(specs)) throw new ValueError(`indexPut: specs expected an array of indices (as index() takes them), got ${describe(specs)}`);
+  checkOptions('indexPut', options, ['accumulate']);
+  const accumulate = options.accumulate ?? false;
+  if (typeof accumulate !== 'boolean') throw new ValueError(`indexPut: option 'accumulate' expected a boolean, got ${describe(accumulate)}`);
   const resolved = resolve('indexPut', x, specs);
   return scope(() => {
     const offsets = reshape(arange(x.numel, { dtype: 'int64', device: x.device }), x.shape);
@@ -195,7 +206,7 @@ export function indexPut(x: Tensor, specs: readonly IndexSpec[], value: Tensor |
       throw new ShapeError(`indexPut: value ${fmtShape(v.shape)} cannot be broadcast to the indexed shape ${fmtShape(positions.shape)}`);
     }
     if (positions.numel === 0) return clone(x);
-    const flat = indexCopy(reshape(x, [-1]), 0, reshape(positions, [-1]), reshape(spread, [-1]));
+    const flat = (accumulate ? indexAdd : indexCopy)(reshape(x, [-1]), 0, reshape(positions, [-1]), reshape(spread, [-1]));
     return reshape(flat, x.shape);
   });
 }
