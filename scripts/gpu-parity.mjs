@@ -170,6 +170,24 @@ check('large: embedding backward with repeated indices is cpu-exact and repeatab
     sameBits(got, applyOn(gpu, op, [gg, idx.to(target)], attrs)[0], 'embeddingBackward twice');
   }),
 );
+check("large: scatterReduce of a graph's edges into its nodes (every reduce) is cpu-exact and repeatable", () =>
+  scope(() => {
+    // 24k edges × 64 features into 2000 nodes, the index one node id per row (a GNN's segment
+    // reductions): amax/amin on atomics that do not depend on order, the others in line order.
+    const rows = T.randint(0, 2000, [24000, 1], { generator: gen(10) });
+    const idx = rows.expand([24000, 64]).contiguous();
+    const [sc, sg] = randnBoth([24000, 64], 11);
+    const [xc, xg] = randnBoth([2000, 64], 12);
+    for (const reduce of ['sum', 'prod', 'mean', 'amax', 'amin']) {
+      for (const includeSelf of [true, false]) {
+        const want = T.scatterReduce(xc, 0, idx, sc, reduce, { includeSelf });
+        const got = T.scatterReduce(xg, 0, idx.to(target), sg, reduce, { includeSelf });
+        sameBits(got, want, `scatterReduce ${reduce} includeSelf ${includeSelf} vs cpu`);
+        sameBits(got, T.scatterReduce(xg, 0, idx.to(target), sg, reduce, { includeSelf }), `scatterReduce ${reduce} twice`);
+      }
+    }
+  }),
+);
 check('random: rand/randint/dropout masks are bit-identical to cpu for one seed and offset', () =>
   scope(() => {
     for (const n of [1, 5, 4099, 1 << 20]) {
