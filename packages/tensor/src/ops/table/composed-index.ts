@@ -167,28 +167,35 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, options: R
   const flat = options.dim === undefined;
   const d = flat ? 0 : normDim('repeatInterleave', options.dim!, x.shape.length);
   const n = flat ? x.numel : x.shape.length === 0 ? 1 : x.shape[d];
-  let counts: number[];
+  // Counts and positions in typed arrays filled by loops: Array.from of an int64 read (122 ms for
+  // 200k counts), an array per element (flatMap) and an int64 index took 7 ms for 24k counts
+  // (PyTorch 0.06 ms) in a user's graph code.
+  const counts = new Float64Array(n);
   if (typeof repeats === 'number') {
     if (!Number.isSafeInteger(repeats) || repeats < 0) throw new ValueError(`repeatInterleave: repeats expected a non-negative integer, got ${repeats}`);
-    counts = Array<number>(n).fill(repeats);
+    counts.fill(repeats);
   } else {
     if (!(repeats as Tensor | undefined)?.isTensor) throw new ValueError(`repeatInterleave: repeats expected a number or an integer tensor, got ${describe(repeats)}`);
     if (repeats.dtype !== 'int64' && repeats.dtype !== 'int32') throw new DTypeError(`repeatInterleave: repeats expected int64 or int32, got ${repeats.dtype}`);
     if (repeats.shape.length > 1 || (repeats.numel !== n && repeats.numel !== 1)) {
       throw new ShapeError(`repeatInterleave: repeats expected a 0-d or 1-d tensor of ${n} counts (or one), got ${fmtShape(repeats.shape)}`);
     }
-    const read = Array.from(repeats.dataSync() as ArrayLike<number | bigint>, Number);
-    const bad = read.find((r) => r < 0);
-    if (bad !== undefined) throw new ValueError(`repeatInterleave: repeats expected non-negative counts, got ${bad}`);
-    counts = read.length === n ? read : Array<number>(n).fill(read[0]);
+    const read = repeats.dataSync() as ArrayLike<number | bigint>;
+    for (let i = 0; i < read.length; i++) counts[i] = Number(read[i]);
+    for (let i = 0; i < read.length; i++) if (counts[i] < 0) throw new ValueError(`repeatInterleave: repeats expected non-negative counts, got ${counts[i]}`);
+    if (read.length !== n) counts.fill(counts[0]);
   }
-  const picks = counts.flatMap((c, i) => Array<number>(c).fill(i));
-  if (options.outputSize !== undefined && options.outputSize !== picks.length) {
-    throw new ValueError(`repeatInterleave: option 'outputSize' expected the repeats' total ${picks.length}, got ${options.outputSize}`);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += counts[i];
+  if (options.outputSize !== undefined && options.outputSize !== total) {
+    throw new ValueError(`repeatInterleave: option 'outputSize' expected the repeats' total ${total}, got ${options.outputSize}`);
   }
+  if (total > 2 ** 31 - 1) throw new ValueError(`repeatInterleave: the repeats' total ${total} is more than an index can address here (2^31 − 1)`);
+  const picks = new Int32Array(total);
+  for (let i = 0, at = 0; i < n; i++) for (let c = counts[i]; c > 0; c--) picks[at++] = i;
   return scope(() => {
     const source = flat ? reshape(x, [x.numel]) : x.shape.length === 0 ? reshape(x, [1]) : x;
-    return indexSelect(source, d, tensor(picks, { dtype: 'int64', device: x.device, shape: [picks.length] }));
+    return indexSelect(source, d, tensor(picks, { device: x.device }));
   });
 }
 
