@@ -39,6 +39,12 @@ for (const device of devices) {
       expect(nums(f.values)).toEqual([1, 2, 5, NaN, NaN]);
       expect(f.inverse.shape).toEqual([2, 3]);
       expect(nums(f.counts)).toEqual([1, 2, 1, 1, 1]);
+      expect(nums(f.inverse)).toEqual([1, 3, 0, 1, 4, 2]);
+      // int64 beyond ±2^53 is searched exactly (as BigInts), not as doubles.
+      const big = await unique(tensor(BigInt64Array.of(2n ** 60n + 1n, 2n ** 60n, 2n ** 60n + 1n, -5n), { device }));
+      expect(Array.from(big.values.dataSync() as BigInt64Array)).toEqual([-5n, 2n ** 60n, 2n ** 60n + 1n]);
+      expect(nums(big.inverse)).toEqual([2, 1, 2, 0]);
+      expect(nums(big.counts)).toEqual([1, 1, 2]);
     });
   });
 }

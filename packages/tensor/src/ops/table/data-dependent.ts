@@ -8,6 +8,7 @@ import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
 import { tensor } from '../../creation.js';
 import type { Tensor } from '../../tensor.js';
+import { cast } from './cast.js';
 import { indexSelect } from './index-ops.js';
 import { expand, reshape } from './shape.js';
 import { tensorArg } from '../check-args.js';
@@ -74,33 +75,62 @@ export interface UniqueResult {
 export async function unique(x: Tensor, options: UniqueOptions = {}): Promise<UniqueResult> {
   tensorArg('unique', 'input', x);
   checkOptions('unique', options, ['sorted']);
-  const data = (await x.data()) as ArrayLike<number | bigint>;
-  const order = Array.from({ length: data.length }, (_, i) => i);
-  const key = (v: number | bigint) => (typeof v === 'number' && Number.isNaN(v) ? Infinity : v);
-  order.sort((a, b) => {
-    const va = data[a], vb = data[b];
-    const na = typeof va === 'number' && Number.isNaN(va), nb = typeof vb === 'number' && Number.isNaN(vb);
-    if (na || nb) return na === nb ? a - b : na ? 1 : -1;
-    return key(va) < key(vb) ? -1 : key(va) > key(vb) ? 1 : a - b;
-  });
+  // Note [unique on typed arrays]: the values sorted by the typed array's own (native, numeric)
+  // sort, deduplicated in one walk, then each element's place found by binary search. Sorting
+  // an index array with a JS comparator over BigInts took 2.35 s for 1M int64 values (PyTorch
+  // 0.47 s) in a user trial. NaNs sort last and each is a value of its own, as PyTorch's: the
+  // k-th NaN of the input maps to the k-th NaN entry.
+  const data = (await x.data()) as (Float32Array | Int32Array | BigInt64Array | Uint8Array) & ArrayLike<number | bigint>;
+  const sorted = data.slice().sort() as typeof data;
   const values: (number | bigint)[] = [];
   const counts: number[] = [];
-  const inverse = new BigInt64Array(data.length);
-  for (const i of order) {
-    const v = data[i];
-    const same = values.length > 0 && values[values.length - 1] === v; // NaN !== NaN: each its own
-    if (!same) {
+  let nanFirst = -1;
+  for (let i = 0; i < sorted.length; i++) {
+    const v = sorted[i];
+    if (typeof v === 'number' && Number.isNaN(v)) {
+      if (nanFirst < 0) nanFirst = values.length;
       values.push(v);
-      counts.push(0);
+      counts.push(1);
+    } else if (values.length > 0 && values[values.length - 1] === v) counts[counts.length - 1]++;
+    else {
+      values.push(v);
+      counts.push(1);
     }
-    counts[counts.length - 1]++;
-    inverse[i] = BigInt(values.length - 1);
+  }
+  const distinct = nanFirst < 0 ? values.length : nanFirst;
+  // Binary search on doubles: comparing BigInts cost 2.5× as much. int64 values are exact as
+  // doubles within ±2^53 (the sorted ends say whether all are); beyond, the BigInts are searched.
+  const n = data.length;
+  const exact = x.dtype !== 'int64' || n === 0 || (sorted[0] >= -(2n ** 53n) && sorted[n - 1] <= 2n ** 53n);
+  const asDoubles = (from: ArrayLike<number | bigint>, length: number): Float64Array => {
+    const out = new Float64Array(length); // a loop: TypedArray.from with a mapper is 4× slower on BigInts
+    for (let i = 0; i < length; i++) out[i] = Number(from[i]);
+    return out;
+  };
+  const keys: ArrayLike<number | bigint> = x.dtype === 'int64' && exact ? asDoubles(data, n) : data;
+  const table: ArrayLike<number | bigint> = x.dtype === 'int64' && exact ? asDoubles(values, distinct) : values;
+  const inverse32 = new Int32Array(n);
+  let nansSeen = 0;
+  for (let i = 0; i < n; i++) {
+    const v = keys[i];
+    if (v !== v) {
+      inverse32[i] = nanFirst + nansSeen++;
+      continue;
+    }
+    let lo = 0;
+    let hi = distinct - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (table[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    inverse32[i] = lo;
   }
   const device = x.device;
   const typed = x.dtype === 'int64' ? BigInt64Array.from(values as bigint[]) : (values as number[]);
   return {
     values: tensor(typed as never, { shape: [values.length], dtype: x.dtype, device }),
-    inverse: tensor(inverse, { shape: [...x.shape], device }),
+    inverse: scope(() => cast(tensor(inverse32, { shape: [...x.shape], device }), 'int64')),
     counts: tensor(BigInt64Array.from(counts, BigInt), { shape: [counts.length], device }),
   };
 }
