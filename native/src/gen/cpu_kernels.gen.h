@@ -100,6 +100,8 @@ void logsumexpBackward(core::OpCall& call);
 void lstm(core::OpCall& call);
 void lstmBackward(core::OpCall& call);
 void lt(core::OpCall& call);
+void luFactor(core::OpCall& call);
+void luSolve(core::OpCall& call);
 void matmul(core::OpCall& call);
 void max(core::OpCall& call);
 void maxDim(core::OpCall& call);

@@ -102,6 +102,8 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::lstm, &lstm);
   registry.add(core::DeviceType::cuda, core::OpId::lstmBackward, &lstmBackward);
   registry.add(core::DeviceType::cuda, core::OpId::lt, &lt);
+  registry.add(core::DeviceType::cuda, core::OpId::luFactor, &luFactor);
+  registry.add(core::DeviceType::cuda, core::OpId::luSolve, &luSolve);
   registry.add(core::DeviceType::cuda, core::OpId::matmul, &matmul);
   registry.add(core::DeviceType::cuda, core::OpId::max, &max);
   registry.add(core::DeviceType::cuda, core::OpId::maxDim, &maxDim);

@@ -2,6 +2,7 @@
 // The declarations use Node.js types (Buffer, Symbol.dispose): consumers need @types/node, which
 // TypeScript 6+ loads only when a file asks for it, as this line does.
 import './methods.js';
+import { cross as linalgCross, det as linalgDet, inv as linalgInv, luFactor as linalgLuFactor, luFactorEx as linalgLuFactorEx, luSolve as linalgLuSolve, slogdet as linalgSlogdet, solve as linalgSolve, vecdot as linalgVecdot } from './gen/public.gen.js';
 
 export { Tensor, type NestedArray } from './tensor.js';
 export { isTensor } from './is-tensor.js';
@@ -32,4 +33,16 @@ export { zeroGrads, type ZeroGradOptions } from './autograd/zero-grads.js';
 export { defineFunction, type FunctionContext, type FunctionSpec, type CustomFunction } from './autograd/function.js';
 export { checkpoint } from './autograd/checkpoint.js';
 export * as distributions from './distributions/index.js';
+// torch.linalg's spellings in one namespace (the same guarded functions the package exports).
+export const linalg = Object.freeze({
+  solve: linalgSolve,
+  inv: linalgInv,
+  det: linalgDet,
+  slogdet: linalgSlogdet,
+  luFactor: linalgLuFactor,
+  luFactorEx: linalgLuFactorEx,
+  luSolve: linalgLuSolve,
+  cross: linalgCross,
+  vecdot: linalgVecdot,
+});
 export { namedTuple, type NamedTuple } from './named-tuple.js';

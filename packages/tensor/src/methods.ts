@@ -515,6 +515,10 @@ declare module './tensor.js' {
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     /** x.scatterReduce(dim, index, src, reduce, { includeSelf }) (out of place; PyTorch's scatter_reduce). */
     scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: ops.ScatterReduction, options?: ops.ScatterReduceOptions): Tensor;
+    /** The determinant of each matrix (torch.linalg.det). */
+    det(): Tensor;
+    /** The inverse of each matrix (torch.linalg.inv). */
+    inverse(): Tensor;
     /** The indices of the non-zero elements, int64 [n, ndim]; a promise, as the count depends on the values: `await x.nonzero()`. */
     nonzero(): Promise<Tensor>;
     /** `await x.maskedSelect(mask)`: the elements where mask is true, 1-d. */
@@ -530,6 +534,12 @@ proto.scatterAdd = function (dim, index, src) {
 };
 proto.scatterReduce = function (dim, index, src, reduce, options) {
   return ops.scatterReduce(this, dim, index, src, reduce, options);
+};
+proto.det = function () {
+  return ops.det(this);
+};
+proto.inverse = function () {
+  return ops.inv(this);
 };
 proto.nonzero = function () {
   return ops.nonzero(this);

@@ -1,7 +1,9 @@
 // DESIGN §4: an op enqueues its kernel and returns; the JS thread stays free while the cpu
 // stream's worker runs it, and reading the result is the only synchronisation.
 import { describe, expect, it } from 'vitest';
-import { apply, conv2d, conv2dOp, full, scope } from '../src/index.js';
+import { apply, conv2d, full, scope } from '../src/index.js';
+// Op declarations are internal (Note [public op table]): from the op table itself.
+import { conv2dOp } from '../src/ops/table/index.js';
 
 describe('conv2d and the event loop', () => {
   it('a long convolution leaves the event loop running until its result is read', async () => {

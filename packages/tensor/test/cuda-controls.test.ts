@@ -7,9 +7,6 @@ import {
   apply,
   backends,
   clearConvAlgorithmCache,
-  conv2dBackwardDataOp,
-  conv2dBackwardWeightsOp,
-  conv2dOp,
   convAlgorithmCache,
   convAlgorithms,
   convAlgos,
@@ -22,6 +19,8 @@ import {
   type OpDecl,
   type Tensor,
 } from '../src/index.js';
+// Op declarations are internal (Note [public op table]): from the op table itself.
+import { conv2dBackwardDataOp, conv2dBackwardWeightsOp, conv2dOp } from '../src/ops/table/index.js';
 import { expectClose, seededRandom } from '../src/testing/index.js';
 
 const cuda = backends().cuda;

@@ -7,10 +7,8 @@ import {
   applyOn,
   arange,
   bernoulli,
-  bernoulliOp,
   Device,
   dropout,
-  dropoutOp,
   eye,
   Generator,
   getRngState,
@@ -23,12 +21,9 @@ import {
   rand,
   randint,
   randintLike,
-  randintOp,
   randLike,
   randn,
   randnLike,
-  randnOp,
-  randOp,
   scope,
   seed,
   setNumThreads,
@@ -40,6 +35,8 @@ import {
   DEFAULT_SEED,
   type Tensor,
 } from '../src/index.js';
+// Op declarations are internal (Note [public op table]): from the op table itself.
+import { bernoulliOp, dropoutOp, randintOp, randnOp, randOp } from '../src/ops/table/index.js';
 
 // ---- an independent Philox4x32-10 (Random123's definition) ----
 

@@ -9,13 +9,10 @@ import {
   apply,
   gru,
   lstm,
-  lstmBackwardOp,
-  lstmOp,
   memory,
   mul,
   noGrad,
   rnn,
-  rnnWorkspaceSizeOp,
   applyOn,
   scope,
   setNumThreads,
@@ -25,6 +22,8 @@ import {
   Device,
   type Tensor,
 } from '../src/index.js';
+// Op declarations are internal (Note [public op table]): from the op table itself.
+import { lstmBackwardOp, lstmOp, rnnWorkspaceSizeOp } from '../src/ops/table/index.js';
 import { readSafetensorsFile } from '../src/io/safetensors.js';
 import { expectClose } from '../src/testing/index.js';
 import { hashString, normal, seededRandom } from '../src/testing/rng.js';

@@ -81,14 +81,17 @@ const guarded_cosh: typeof table.cosh = guardArity('cosh', table.cosh);
 const guarded_cosineEmbeddingLoss: typeof table.cosineEmbeddingLoss = guardArity('cosineEmbeddingLoss', table.cosineEmbeddingLoss);
 const guarded_cosineSimilarity: typeof table.cosineSimilarity = guardArity('cosineSimilarity', table.cosineSimilarity);
 const guarded_createOptions: typeof table.createOptions = guardArity('createOptions', table.createOptions);
+const guarded_cross: typeof table.cross = guardArity('cross', table.cross);
 const guarded_crossEntropy: typeof table.crossEntropy = guardArity('crossEntropy', table.crossEntropy);
 const guarded_ctcLoss: typeof table.ctcLoss = guardArity('ctcLoss', table.ctcLoss);
 const guarded_cumprod: typeof table.cumprod = guardArity('cumprod', table.cumprod);
 const guarded_cumsum: typeof table.cumsum = guardArity('cumsum', table.cumsum);
+const guarded_det: typeof table.det = guardArity('det', table.det);
 const guarded_diag: typeof table.diag = guardArity('diag', table.diag);
 const guarded_diagonal: typeof table.diagonal = guardArity('diagonal', table.diagonal);
 const guarded_diff: typeof table.diff = guardArity('diff', table.diff);
 const guarded_div: typeof table.div = guardArity('div', table.div);
+const guarded_dot: typeof table.dot = guardArity('dot', table.dot);
 const guarded_dropout: typeof table.dropout = guardArity('dropout', table.dropout);
 const guarded_dropout1d: typeof table.dropout1d = guardArity('dropout1d', table.dropout1d);
 const guarded_dropout2d: typeof table.dropout2d = guardArity('dropout2d', table.dropout2d);
@@ -146,6 +149,7 @@ const guarded_inferShape: typeof table.inferShape = guardArity('inferShape', tab
 const guarded_initialSeed: typeof table.initialSeed = guardArity('initialSeed', table.initialSeed);
 const guarded_instanceNorm: typeof table.instanceNorm = guardArity('instanceNorm', table.instanceNorm);
 const guarded_interpolate: typeof table.interpolate = guardArity('interpolate', table.interpolate);
+const guarded_inv: typeof table.inv = guardArity('inv', table.inv);
 const guarded_isclose: typeof table.isclose = guardArity('isclose', table.isclose);
 const guarded_isfinite: typeof table.isfinite = guardArity('isfinite', table.isfinite);
 const guarded_isin: typeof table.isin = guardArity('isin', table.isin);
@@ -179,6 +183,9 @@ const guarded_logsumexp: typeof table.logsumexp = guardArity('logsumexp', table.
 const guarded_logsumexpBackward: typeof table.logsumexpBackward = guardArity('logsumexpBackward', table.logsumexpBackward);
 const guarded_lstm: typeof table.lstm = guardArity('lstm', table.lstm);
 const guarded_lt: typeof table.lt = guardArity('lt', table.lt);
+const guarded_luFactor: typeof table.luFactor = guardArity('luFactor', table.luFactor);
+const guarded_luFactorEx: typeof table.luFactorEx = guardArity('luFactorEx', table.luFactorEx);
+const guarded_luSolve: typeof table.luSolve = guardArity('luSolve', table.luSolve);
 const guarded_manualSeed: typeof table.manualSeed = guardArity('manualSeed', table.manualSeed);
 const guarded_marginRankingLoss: typeof table.marginRankingLoss = guardArity('marginRankingLoss', table.marginRankingLoss);
 const guarded_maskedFill: typeof table.maskedFill = guardArity('maskedFill', table.maskedFill);
@@ -205,6 +212,7 @@ const guarded_mul: typeof table.mul = guardArity('mul', table.mul);
 const guarded_multiLabelSoftMarginLoss: typeof table.multiLabelSoftMarginLoss = guardArity('multiLabelSoftMarginLoss', table.multiLabelSoftMarginLoss);
 const guarded_multiMarginLoss: typeof table.multiMarginLoss = guardArity('multiMarginLoss', table.multiMarginLoss);
 const guarded_multinomial: typeof table.multinomial = guardArity('multinomial', table.multinomial);
+const guarded_mv: typeof table.mv = guardArity('mv', table.mv);
 const guarded_nanToNum: typeof table.nanToNum = guardArity('nanToNum', table.nanToNum);
 const guarded_nanmean: typeof table.nanmean = guardArity('nanmean', table.nanmean);
 const guarded_nanquantile: typeof table.nanquantile = guardArity('nanquantile', table.nanquantile);
@@ -278,6 +286,7 @@ const guarded_sin: typeof table.sin = guardArity('sin', table.sin);
 const guarded_sinh: typeof table.sinh = guardArity('sinh', table.sinh);
 const guarded_slice: typeof table.slice = guardArity('slice', table.slice);
 const guarded_sliceBackward: typeof table.sliceBackward = guardArity('sliceBackward', table.sliceBackward);
+const guarded_slogdet: typeof table.slogdet = guardArity('slogdet', table.slogdet);
 const guarded_smoothL1Loss: typeof table.smoothL1Loss = guardArity('smoothL1Loss', table.smoothL1Loss);
 const guarded_softMarginLoss: typeof table.softMarginLoss = guardArity('softMarginLoss', table.softMarginLoss);
 const guarded_softmax: typeof table.softmax = guardArity('softmax', table.softmax);
@@ -285,6 +294,7 @@ const guarded_softmaxBackward: typeof table.softmaxBackward = guardArity('softma
 const guarded_softplus: typeof table.softplus = guardArity('softplus', table.softplus);
 const guarded_softplusBackward: typeof table.softplusBackward = guardArity('softplusBackward', table.softplusBackward);
 const guarded_softsign: typeof table.softsign = guardArity('softsign', table.softsign);
+const guarded_solve: typeof table.solve = guardArity('solve', table.solve);
 const guarded_sort: typeof table.sort = guardArity('sort', table.sort);
 const guarded_spaced: typeof table.spaced = guardArity('spaced', table.spaced);
 const guarded_split: typeof table.split = guardArity('split', table.split);
@@ -324,6 +334,7 @@ const guarded_valuesAndIndices: typeof table.valuesAndIndices = guardArity('valu
 const guarded_var: typeof table.var = guardArity('var', table.var);
 const guarded_varMean: typeof table.varMean = guardArity('varMean', table.varMean);
 const guarded_variance: typeof table.variance = guardArity('variance', table.variance);
+const guarded_vecdot: typeof table.vecdot = guardArity('vecdot', table.vecdot);
 const guarded_view: typeof table.view = guardArity('view', table.view);
 const guarded_where: typeof table.where = guardArity('where', table.where);
 const guarded_writeBack: typeof table.writeBack = guardArity('writeBack', table.writeBack);
@@ -409,14 +420,17 @@ export {
   guarded_cosineEmbeddingLoss as cosineEmbeddingLoss,
   guarded_cosineSimilarity as cosineSimilarity,
   guarded_createOptions as createOptions,
+  guarded_cross as cross,
   guarded_crossEntropy as crossEntropy,
   guarded_ctcLoss as ctcLoss,
   guarded_cumprod as cumprod,
   guarded_cumsum as cumsum,
+  guarded_det as det,
   guarded_diag as diag,
   guarded_diagonal as diagonal,
   guarded_diff as diff,
   guarded_div as div,
+  guarded_dot as dot,
   guarded_dropout as dropout,
   guarded_dropout1d as dropout1d,
   guarded_dropout2d as dropout2d,
@@ -474,6 +488,7 @@ export {
   guarded_initialSeed as initialSeed,
   guarded_instanceNorm as instanceNorm,
   guarded_interpolate as interpolate,
+  guarded_inv as inv,
   guarded_isclose as isclose,
   guarded_isfinite as isfinite,
   guarded_isin as isin,
@@ -507,6 +522,9 @@ export {
   guarded_logsumexpBackward as logsumexpBackward,
   guarded_lstm as lstm,
   guarded_lt as lt,
+  guarded_luFactor as luFactor,
+  guarded_luFactorEx as luFactorEx,
+  guarded_luSolve as luSolve,
   guarded_manualSeed as manualSeed,
   guarded_marginRankingLoss as marginRankingLoss,
   guarded_maskedFill as maskedFill,
@@ -533,6 +551,7 @@ export {
   guarded_multiLabelSoftMarginLoss as multiLabelSoftMarginLoss,
   guarded_multiMarginLoss as multiMarginLoss,
   guarded_multinomial as multinomial,
+  guarded_mv as mv,
   guarded_nanToNum as nanToNum,
   guarded_nanmean as nanmean,
   guarded_nanquantile as nanquantile,
@@ -606,6 +625,7 @@ export {
   guarded_sinh as sinh,
   guarded_slice as slice,
   guarded_sliceBackward as sliceBackward,
+  guarded_slogdet as slogdet,
   guarded_smoothL1Loss as smoothL1Loss,
   guarded_softMarginLoss as softMarginLoss,
   guarded_softmax as softmax,
@@ -613,6 +633,7 @@ export {
   guarded_softplus as softplus,
   guarded_softplusBackward as softplusBackward,
   guarded_softsign as softsign,
+  guarded_solve as solve,
   guarded_sort as sort,
   guarded_spaced as spaced,
   guarded_split as split,
@@ -652,6 +673,7 @@ export {
   guarded_var as var,
   guarded_varMean as varMean,
   guarded_variance as variance,
+  guarded_vecdot as vecdot,
   guarded_view as view,
   guarded_where as where,
   guarded_writeBack as writeBack,

@@ -23,6 +23,8 @@ export * from './rnn.js';
 export * from './shape.js';
 export * from './index-ops.js';
 export * from './linalg.js';
+export * from './linalg-lu.js';
+export * from './linalg-composed.js';
 export * from './sort.js';
 export * from './multinomial.js';
 export * from './composed-shape.js';
