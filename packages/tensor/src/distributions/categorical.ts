@@ -15,6 +15,7 @@ import { argmax } from '../ops/table/reduce.js';
 import { zeros } from '../ops/table/creation.js';
 import { gather } from '../ops/table/index-ops.js';
 import { multinomial } from '../ops/table/multinomial.js';
+import type { Generator } from '../ops/table/random.js';
 import { logsumexp, sum } from '../ops/table/reduce.js';
 import { softmax } from '../ops/table/softmax.js';
 import { expand, reshape, squeeze, transpose, unsqueeze } from '../ops/table/shape.js';
@@ -23,10 +24,58 @@ import { Distribution, type DistributionOptions, type SampleOptions } from './di
 import { broadcastAll, checkParam } from './params.js';
 import { probsToLogits } from './logits.js';
 import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
-import { type Violation, checksOf, notNonNegative, notReal, refuseViolations } from './validation.js';
+import { type Checks, type Violation, checksOf, notNonNegative, notReal, refuseViolations } from './validation.js';
 
 /** float32's lowest finite value: entropy clamps logits of −∞ to it so that 0·log 0 counts 0. */
 const FLOAT32_MIN = -3.4028234663852886e38;
+
+/**
+ * Categorical's parameters (OneHotCategorical's too): the given probs or logits checked, then
+ * normalised over the last dim, the other derived; batchShape drops the last dim.
+ */
+export function categoricalParams(cls: string, given: 'probs' | 'logits', value: unknown, checks: Checks): { probs: Tensor; logits: Tensor; batchShape: number[] } {
+  checkParam(cls, given, value);
+  if (typeof value === 'number' || value.shape.length === 0 || value.shape[value.shape.length - 1] === 0) {
+    const got = typeof value === 'number' ? 'a number' : fmtShape(value.shape);
+    throw new ShapeError(`${cls}: ${given} expected a tensor of at least 1 dimension with at least one category in the last, got ${got}`);
+  }
+  if (checks.tensors) {
+    refuseViolations(cls, () =>
+      given === 'probs'
+        ? [
+            { name: 'probs', bad: logicalOr(notNonNegative(value), logicalNot(isfinite(value))), expected: 'finite values >= 0' },
+            { name: 'probs', bad: logicalNot(gt(sum(value, -1), 0)), expected: 'a positive sum over the last dim' },
+          ]
+        : [{ name: 'logits', bad: notReal(value), expected: 'real values (not NaN)' }],
+    );
+  }
+  const batchShape = value.shape.slice(0, -1);
+  if (given === 'probs') {
+    const probs = scope(() => div(value, sum(value, { dim: -1, keepdim: true })));
+    return { probs, logits: scope(() => probsToLogits(probs, false)), batchShape };
+  }
+  const logits = scope(() => sub(value, logsumexp(value, { dim: -1, keepdim: true })));
+  return { probs: softmax(logits, -1), logits, batchShape };
+}
+
+/** Category indices (int64) of `shape` (sampleShape + batchShape) drawn from `probs` [...batchShape, K]. */
+export function sampleCategorical(probs: Tensor, batchShape: readonly number[], shape: number[], generator: Generator, validate: boolean): Tensor {
+  const draws = numelOf(shape.slice(0, shape.length - batchShape.length));
+  const rows = numelOf(batchShape);
+  if (draws === 0 || rows === 0) return zeros(shape, { dtype: 'int64', device: probs.device });
+  return noGrad(() =>
+    scope(() => {
+      // One row of weights per batch element, every draw of it in that row (PyTorch's sample).
+      // The weights are checked on the device at no wait (Note [weights checked on the device]):
+      // probabilities gone NaN (a diverged policy) fail the sample's read, unless validateArgs is false.
+      const perRow = multinomial(reshape(probs, [rows, probs.shape[probs.shape.length - 1]]), draws, { replacement: true, generator, validate });
+      return reshape(transpose(perRow, 0, 1), shape);
+    }),
+  );
+}
+
+/** −Σ probs·logits over the last dim, logits of −∞ clamped so that 0·log 0 counts 0. */
+export const categoricalEntropy = (logits: Tensor, probs: Tensor): Tensor => scope(() => neg(sum(mul(clamp(logits, { min: FLOAT32_MIN }), probs), -1)));
 
 export class Categorical extends Distribution {
   /** The probabilities over the last dim, normalised to sum to 1. */
@@ -39,29 +88,10 @@ export class Categorical extends Distribution {
   constructor(first: Tensor | ProbsOrLogits<Tensor>, second?: DistributionOptions) {
     const { given, value, options } = probsOrLogits('Categorical', first, second);
     const checks = checksOf('Categorical', options.validateArgs);
-    checkParam('Categorical', given, value);
-    if (typeof value === 'number' || value.shape.length === 0 || value.shape[value.shape.length - 1] === 0) {
-      const got = typeof value === 'number' ? 'a number' : fmtShape(value.shape);
-      throw new ShapeError(`Categorical: ${given} expected a tensor of at least 1 dimension with at least one category in the last, got ${got}`);
-    }
-    super(value.shape.slice(0, -1), [], checks);
-    if (checks.tensors) {
-      refuseViolations('Categorical', () =>
-        given === 'probs'
-          ? [
-              { name: 'probs', bad: logicalOr(notNonNegative(value), logicalNot(isfinite(value))), expected: 'finite values >= 0' },
-              { name: 'probs', bad: logicalNot(gt(sum(value, -1), 0)), expected: 'a positive sum over the last dim' },
-            ]
-          : [{ name: 'logits', bad: notReal(value), expected: 'real values (not NaN)' }],
-      );
-    }
-    if (given === 'probs') {
-      this.probs = scope(() => div(value, sum(value, { dim: -1, keepdim: true })));
-      this.logits = scope(() => probsToLogits(this.probs, false));
-    } else {
-      this.logits = scope(() => sub(value, logsumexp(value, { dim: -1, keepdim: true })));
-      this.probs = softmax(this.logits, -1);
-    }
+    const { probs, logits, batchShape } = categoricalParams('Categorical', given, value, checks);
+    super(batchShape, [], checks);
+    this.probs = probs;
+    this.logits = logits;
   }
 
   get device(): Device {
@@ -81,18 +111,7 @@ export class Categorical extends Distribution {
   /** Category indices (int64) of shape sampleShape + batchShape, from the generator's stream. */
   override sample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
     const { shape, generator } = this.sampleArgs('sample', sampleShape, options);
-    const draws = numelOf(shape.slice(0, shape.length - this.batchShape.length));
-    const rows = numelOf(this.batchShape);
-    if (draws === 0 || rows === 0) return zeros(shape, { dtype: 'int64', device: this.device });
-    return noGrad(() =>
-      scope(() => {
-        // One row of weights per batch element, every draw of it in that row (PyTorch's sample).
-        // The weights are checked on the device at no wait (Note [weights checked on the device]):
-        // probabilities gone NaN (a diverged policy) fail the sample's read, unless validateArgs is false.
-        const perRow = multinomial(reshape(this.probs, [rows, this.numCategories]), draws, { replacement: true, generator, validate: this.checks.numbers });
-        return reshape(transpose(perRow, 0, 1), shape);
-      }),
-    );
+    return sampleCategorical(this.probs, this.batchShape, shape, generator, this.checks.numbers);
   }
 
   /** The log-probability of category `value` (integers; float values are truncated as PyTorch's .long()). */
@@ -107,7 +126,7 @@ export class Categorical extends Distribution {
   }
 
   override entropy(): Tensor {
-    return scope(() => neg(sum(mul(clamp(this.logits, { min: FLOAT32_MIN }), this.probs), -1)));
+    return categoricalEntropy(this.logits, this.probs);
   }
 
   protected override outsideSupport(value: Tensor): Violation[] {

@@ -88,6 +88,11 @@ export abstract class Distribution {
     throw new ValueError(`${this.name}.cdf: not defined for ${this.name}`);
   }
 
+  /** The inverse of cdf: the value below which a draw falls with probability `value` (in [0, 1]). */
+  icdf(_value: Tensor | number): Tensor {
+    throw new ValueError(`${this.name}.icdf: not defined for ${this.name}`);
+  }
+
   get mean(): Tensor {
     throw new ValueError(`${this.name}.mean: not defined for ${this.name}`);
   }
@@ -125,9 +130,10 @@ export abstract class Distribution {
   /**
    * A value for logProb or cdf as a tensor on this distribution's device (a number becomes a 0-d
    * tensor), whose shape ends in eventShape and broadcasts with batchShape (PyTorch's
-   * _validate_sample); with validateArgs, one read checks it lies in the support.
+   * _validate_sample); with validateArgs, one read checks it lies in the support (or, given
+   * `outside`, meets those constraints instead: icdf's probabilities).
    */
-  protected valueArg(method: string, value: unknown): Tensor {
+  protected valueArg(method: string, value: unknown, outside?: (value: Tensor) => Violation[]): Tensor {
     const where = `${this.name}.${method}`;
     if (typeof value !== 'number' && !(value as Tensor | null | undefined)?.isTensor) {
       throw new ValueError(`${where}: value expected a tensor or a number, got ${value === null ? 'null' : value instanceof Promise ? PROMISE_HINT : typeof value}`);
@@ -147,7 +153,7 @@ export abstract class Distribution {
         throw new ShapeError(`${where}: value ${fmtShape(v.shape)} expected to broadcast with batchShape + eventShape ${fmtShape(expected)}`);
       }
     }
-    if (this.checks.tensors) refuseViolations(where, () => this.outsideSupport(v));
+    if (this.checks.tensors) refuseViolations(where, () => (outside ?? ((x: Tensor) => this.outsideSupport(x)))(v));
     return v;
   }
 

@@ -5,10 +5,15 @@ import { guardMethods } from '../guard-methods.js';
 import { trapPyTorchSpellings } from '../pytorch-spellings.js';
 import { Bernoulli } from './bernoulli.js';
 import { Categorical } from './categorical.js';
+import { ContinuousBernoulli } from './continuous-bernoulli.js';
 import { Distribution } from './distribution.js';
 import { Independent } from './independent.js';
 import { klDivergence as klDivergenceUnguarded, registerKl as registerKlUnguarded } from './kl.js';
+import './kl-more.js';
+import { Laplace } from './laplace.js';
+import { LogNormal } from './log-normal.js';
 import { Normal } from './normal.js';
+import { OneHotCategorical } from './one-hot-categorical.js';
 import { Uniform } from './uniform.js';
 import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
 
@@ -18,6 +23,10 @@ export { Bernoulli } from './bernoulli.js';
 export { Categorical } from './categorical.js';
 export { Uniform } from './uniform.js';
 export { Independent } from './independent.js';
+export { Laplace } from './laplace.js';
+export { LogNormal } from './log-normal.js';
+export { OneHotCategorical } from './one-hot-categorical.js';
+export { ContinuousBernoulli, type ContinuousBernoulliOptions } from './continuous-bernoulli.js';
 export type { Param } from './params.js';
 export type { ProbsOrLogits } from './probs-or-logits.js';
 
@@ -26,7 +35,7 @@ export const klDivergence = guardArity('klDivergence', klDivergenceUnguarded);
 export const registerKl = guardArity('registerKl', registerKlUnguarded);
 export const setDefaultValidateArgs = guardArity('setDefaultValidateArgs', setDefaultUnguarded);
 export const getDefaultValidateArgs = guardArity('getDefaultValidateArgs', getDefaultUnguarded);
-const classes = [Distribution, Normal, Bernoulli, Categorical, Uniform, Independent];
-guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'extendedShape'], classes);
+const classes = [Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli];
+guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer'], classes);
 // Note [PyTorch spellings]: d.log_prob(x), d.batch_shape, d.base_dist … refused, naming ours.
 trapPyTorchSpellings(classes, { base_dist: 'baseDist', reinterpreted_batch_ndims: 'reinterpretedBatchNdims' });

@@ -21,6 +21,8 @@ type DistributionClass<D extends Distribution> = abstract new (...args: never[])
 type KlFunction<P extends Distribution, Q extends Distribution> = (p: P, q: Q) => Tensor;
 
 const registry = new Map<DistributionClass<Distribution>, Map<DistributionClass<Distribution>, KlFunction<Distribution, Distribution>>>();
+/** The registered pairs' names in the order first registered (for the refusal's list). */
+const registeredNames: string[] = [];
 
 /** Registers KL(p ‖ q) for p of class P and q of class Q (PyTorch's @register_kl(P, Q)); a later registration of the same pair replaces it. */
 export function registerKl<P extends Distribution, Q extends Distribution>(P: DistributionClass<P>, Q: DistributionClass<Q>, fn: KlFunction<P, Q>): void {
@@ -31,6 +33,7 @@ export function registerKl<P extends Distribution, Q extends Distribution>(P: Di
   }
   if (typeof fn !== 'function') throw new ValueError(`registerKl: fn expected a function (p, q) => Tensor, got ${typeof fn}`);
   if (!registry.has(P)) registry.set(P, new Map());
+  if (!registry.get(P)!.has(Q)) registeredNames.push(`${P.name}‖${Q.name}`);
   registry.get(P)!.set(Q, fn as KlFunction<Distribution, Distribution>);
 }
 
@@ -62,7 +65,7 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
   }
   const fn = lookup(p, q);
   if (!fn) {
-    const known = [...registry].flatMap(([P, qs]) => [...qs.keys()].map((Q) => `${P.name}‖${Q.name}`)).join(', ');
+    const known = registeredNames.join(', ');
     throw new ValueError(`klDivergence: no KL divergence is registered for ${p.constructor.name}‖${q.constructor.name} (registered: ${known}; add one with registerKl)`);
   }
   return scope(() => fn(p, q));
