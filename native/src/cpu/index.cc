@@ -63,6 +63,16 @@ using core::blocks_of;
 // only happen along `dim`: each pair walks dim in order, so sums are deterministic.
 constexpr int64_t kInnerChunk = 256;
 
+// The offsets in a and b of the outer coordinate o of index_shape (its dims before `dim`).
+inline void outer_offsets(int64_t o, const Shape& index_shape, const Shape& a_strides, const Shape& b_strides, int64_t dim, int64_t& a_o, int64_t& b_o) {
+  for (int d = static_cast<int>(dim) - 1; d >= 0; --d) {
+    int64_t i = o % index_shape[d];
+    o /= index_shape[d];
+    a_o += i * a_strides[d];
+    b_o += i * b_strides[d];
+  }
+}
+
 // Shape-generic walk for gather/scatterAdd: calls fn(index_pos, input_base, src_pos) for each
 // element of `index`, where input_base is the element's offset in `input` minus its dim term.
 template <typename Fn>
@@ -84,14 +94,8 @@ void for_each_index_element(const Shape& index_shape, const Shape& input_strides
     for (int64_t job = 0; job < jobs; ++job) {
       int64_t o = job / chunks, c = job % chunks;
       int64_t t0 = c * kInnerChunk, t1 = std::min(b.inner, t0 + kInnerChunk);
-      // Offsets of the outer coordinate o (dims < dim) in input and src.
-      int64_t in_o = 0, src_o = 0, rem = o;
-      for (int d = static_cast<int>(dim) - 1; d >= 0; --d) {
-        int64_t i = rem % index_shape[d];
-        rem /= index_shape[d];
-        in_o += i * input_strides[d];
-        src_o += i * src_strides[d];
-      }
+      int64_t in_o = 0, src_o = 0;
+      outer_offsets(o, index_shape, input_strides, src_strides, dim, in_o, src_o);
       for (int64_t j = 0; j < b.n; ++j) {
         for (int64_t t = t0; t < t1; ++t) {
           int64_t in_t = t, src_t = t;
@@ -216,13 +220,8 @@ void for_each_index_row(const I* idx, const Shape& index_shape, const Shape& out
     for (int64_t job = 0; job < jobs; ++job) {
       int64_t o = job / chunks, c = job % chunks;
       int64_t t0 = c * kInnerChunk, t1 = std::min(b.inner, t0 + kInnerChunk);
-      int64_t out_o = 0, src_o = 0, rem = o;
-      for (int d = static_cast<int>(dim) - 1; d >= 0; --d) {
-        int64_t i = rem % index_shape[d];
-        rem /= index_shape[d];
-        out_o += i * out_strides[d];
-        src_o += i * src_strides[d];
-      }
+      int64_t out_o = 0, src_o = 0;
+      outer_offsets(o, index_shape, out_strides, src_strides, dim, out_o, src_o);
       for (int64_t j = 0; j < b.n; ++j) {
         int64_t v = static_cast<int64_t>(idx[(o * b.n + j) * b.inner]);
         fn(out_o + v * out_strides[dim], src_o + j * src_strides[dim], t0, t1);

@@ -533,6 +533,27 @@ void gather(OpCall& call) {
   });
 }
 
+// scatterAdd's and scatterReduce's walk: one line per (outer, inner) position of the index,
+// each along `dim` in order.
+struct ScatterLines {
+  IndexGeometry geo;
+  int64_t bound;
+  Blocks b;
+  int64_t lines;
+};
+
+static ScatterLines scatter_lines(const TensorRef& in, const TensorRef& index, const TensorRef& src, const TensorRef& out, int64_t dim) {
+  Shape out_strides = core::contiguous_strides(out.shape);
+  Shape src_strides = core::contiguous_strides(src.shape);
+  if (out_strides.empty()) out_strides = {1};
+  if (src_strides.empty()) src_strides = {1};
+  const size_t rank = std::max<size_t>(index.shape.size(), 1);
+  out_strides.resize(rank, 0);
+  src_strides.resize(rank, 0);
+  const Blocks b = blocks_of(index.shape, dim);
+  return {geometry(index.shape, out_strides, src_strides, dim), in.rank() ? in.shape[dim] : 1, b, b.outer * b.inner};
+}
+
 void scatterAdd(OpCall& call) {
   auto a = core::ScatterAddAttrs::decode(call.reader());
   const auto& in = call.in(0);
@@ -545,17 +566,11 @@ void scatterAdd(OpCall& call) {
   if (nbytes) NS_CUDA_CHECK(cudaMemcpyAsync(out.raw(), in.raw(), nbytes, cudaMemcpyDeviceToDevice, ctx.stream));
   const int64_t n = index.numel();
   if (n == 0) return;
-  Shape out_strides = core::contiguous_strides(out.shape);
-  Shape src_strides = core::contiguous_strides(src.shape);
-  if (out_strides.empty()) out_strides = {1};
-  if (src_strides.empty()) src_strides = {1};
-  const size_t rank = std::max<size_t>(index.shape.size(), 1);
-  out_strides.resize(rank, 0);
-  src_strides.resize(rank, 0);
-  const IndexGeometry geo = geometry(index.shape, out_strides, src_strides, dim);
-  const int64_t bound = in.rank() ? in.shape[dim] : 1;
-  const Blocks b = blocks_of(index.shape, dim);
-  const int64_t lines = b.outer * b.inner;
+  const ScatterLines sl = scatter_lines(in, index, src, out, dim);
+  const IndexGeometry& geo = sl.geo;
+  const int64_t bound = sl.bound;
+  const Blocks& b = sl.b;
+  const int64_t lines = sl.lines;
   ErrorReporter errors(ctx, call);
   dispatch_index(index.dtype, [&](auto itag) {
     using I = decltype(itag);
@@ -590,17 +605,11 @@ void scatterReduce(OpCall& call) {
   const int64_t n = index.numel();
   if (n == 0) return;
   NS_CHECK(n < (int64_t{1} << 31), value, "more than 2^31 - 1 indices (" + std::to_string(n) + ")");
-  Shape out_strides = core::contiguous_strides(out.shape);
-  Shape src_strides = core::contiguous_strides(src.shape);
-  if (out_strides.empty()) out_strides = {1};
-  if (src_strides.empty()) src_strides = {1};
-  const size_t rank = std::max<size_t>(index.shape.size(), 1);
-  out_strides.resize(rank, 0);
-  src_strides.resize(rank, 0);
-  const IndexGeometry geo = geometry(index.shape, out_strides, src_strides, dim);
-  const int64_t bound = in.rank() ? in.shape[dim] : 1;
-  const Blocks b = blocks_of(index.shape, dim);
-  const int64_t lines = b.outer * b.inner;
+  const ScatterLines sl = scatter_lines(in, index, src, out, dim);
+  const IndexGeometry& geo = sl.geo;
+  const int64_t bound = sl.bound;
+  const Blocks& b = sl.b;
+  const int64_t lines = sl.lines;
   ErrorReporter errors(ctx, call);
   dispatch_index(index.dtype, [&](auto itag) {
     using I = decltype(itag);
