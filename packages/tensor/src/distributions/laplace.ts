@@ -2,7 +2,6 @@
 // with PyTorch's formulas; rsample is its inverse cdf of a uniform draw in (−1, 1).
 import type { Device } from '../device.js';
 import { scope } from '../memory.js';
-import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from '../ops/table/binary.js';
 import { square } from '../ops/table/composed-ops.js';
@@ -10,8 +9,9 @@ import { expm1, log1p } from '../ops/table/math.js';
 import { uniform } from '../ops/table/random.js';
 import { abs, log, neg, sign } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
-import { type Param, broadcastParams } from './params.js';
-import { type Violation, checkNumber, checksOf, notPositive, notProbability, notReal, refuseViolations } from './validation.js';
+import { locScaleParams } from './loc-scale.js';
+import type { Param } from './params.js';
+import { type Violation, notProbability, notReal } from './validation.js';
 
 /** float32's machine epsilon: the uniform draw lies in [eps − 1, 1), so log1p(−|u|) stays finite. */
 const FLOAT32_EPS = 2 ** -23;
@@ -23,19 +23,10 @@ export class Laplace extends Distribution {
   readonly scale: Tensor;
 
   constructor(loc: Param, scale: Param, options: DistributionOptions = {}) {
-    checkOptions('Laplace', options, ['validateArgs']);
-    const checks = checksOf('Laplace', options.validateArgs);
-    checkNumber('Laplace', 'loc', loc, (v) => !Number.isNaN(v), 'a real number', checks);
-    checkNumber('Laplace', 'scale', scale, (v) => v > 0, 'a number > 0', checks);
-    const { tensors, batchShape } = broadcastParams('Laplace', [['loc', loc], ['scale', scale]]);
-    super(batchShape, [], checks);
-    [this.loc, this.scale] = tensors;
-    if (checks.tensors) {
-      refuseViolations('Laplace', () => [
-        { name: 'loc', bad: notReal(this.loc), expected: 'real values (not NaN)' },
-        { name: 'scale', bad: notPositive(this.scale), expected: 'values > 0' },
-      ]);
-    }
+    const p = locScaleParams('Laplace', loc, scale, options);
+    super(p.batchShape, [], p.checks);
+    this.loc = p.loc;
+    this.scale = p.scale;
   }
 
   get device(): Device {

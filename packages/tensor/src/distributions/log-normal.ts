@@ -4,36 +4,26 @@
 // − log y (the log-Jacobian), rsample = exp of Normal's rsample, cdf = Normal's cdf of log y.
 import type { Device } from '../device.js';
 import { scope } from '../memory.js';
-import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from '../ops/table/binary.js';
 import { square } from '../ops/table/composed-ops.js';
 import { expm1 } from '../ops/table/math.js';
 import { exp, log } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
+import { locScaleParams } from './loc-scale.js';
 import { Normal } from './normal.js';
-import { type Param, broadcastParams } from './params.js';
-import { type Violation, checkNumber, checksOf, notPositive, notReal, refuseViolations } from './validation.js';
+import type { Param } from './params.js';
+import { type Violation, notPositive } from './validation.js';
 
 export class LogNormal extends Distribution {
   /** Normal(loc, scale): the distribution of log of a draw (PyTorch's base_dist). */
   readonly baseDist: Normal;
 
   constructor(loc: Param, scale: Param, options: DistributionOptions = {}) {
-    checkOptions('LogNormal', options, ['validateArgs']);
-    const checks = checksOf('LogNormal', options.validateArgs);
-    checkNumber('LogNormal', 'loc', loc, (v) => !Number.isNaN(v), 'a real number', checks);
-    checkNumber('LogNormal', 'scale', scale, (v) => v > 0, 'a number > 0', checks);
-    const { tensors, batchShape } = broadcastParams('LogNormal', [['loc', loc], ['scale', scale]]);
-    super(batchShape, [], checks);
-    if (checks.tensors) {
-      refuseViolations('LogNormal', () => [
-        { name: 'loc', bad: notReal(tensors[0]), expected: 'real values (not NaN)' },
-        { name: 'scale', bad: notPositive(tensors[1]), expected: 'values > 0' },
-      ]);
-    }
+    const p = locScaleParams('LogNormal', loc, scale, options);
+    super(p.batchShape, [], p.checks);
     // Checked here, under this class's name; the base takes the broadcast tensors as they are.
-    this.baseDist = new Normal(tensors[0], tensors[1], { validateArgs: false });
+    this.baseDist = new Normal(p.loc, p.scale, { validateArgs: false });
   }
 
   /** The mean of log of a draw, broadcast to batchShape. */

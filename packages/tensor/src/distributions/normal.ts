@@ -1,7 +1,6 @@
 // The normal distribution N(loc, scale²) (torch.distributions.Normal), with PyTorch's formulas.
 import type { Device } from '../device.js';
 import { scope } from '../memory.js';
-import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from '../ops/table/binary.js';
 import { square } from '../ops/table/composed-ops.js';
@@ -9,8 +8,9 @@ import { erf } from '../ops/table/math.js';
 import { randn } from '../ops/table/random.js';
 import { log } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
-import { type Param, broadcastParams } from './params.js';
-import { type Violation, checkNumber, checksOf, notPositive, notReal, refuseViolations } from './validation.js';
+import { locScaleParams } from './loc-scale.js';
+import type { Param } from './params.js';
+import { type Violation, notReal } from './validation.js';
 
 const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
 
@@ -21,19 +21,10 @@ export class Normal extends Distribution {
   readonly scale: Tensor;
 
   constructor(loc: Param, scale: Param, options: DistributionOptions = {}) {
-    checkOptions('Normal', options, ['validateArgs']);
-    const checks = checksOf('Normal', options.validateArgs);
-    checkNumber('Normal', 'loc', loc, (v) => !Number.isNaN(v), 'a real number', checks);
-    checkNumber('Normal', 'scale', scale, (v) => v > 0, 'a number > 0', checks);
-    const { tensors, batchShape } = broadcastParams('Normal', [['loc', loc], ['scale', scale]]);
-    super(batchShape, [], checks);
-    [this.loc, this.scale] = tensors;
-    if (checks.tensors) {
-      refuseViolations('Normal', () => [
-        { name: 'loc', bad: notReal(this.loc), expected: 'real values (not NaN)' },
-        { name: 'scale', bad: notPositive(this.scale), expected: 'values > 0' },
-      ]);
-    }
+    const p = locScaleParams('Normal', loc, scale, options);
+    super(p.batchShape, [], p.checks);
+    this.loc = p.loc;
+    this.scale = p.scale;
   }
 
   get device(): Device {

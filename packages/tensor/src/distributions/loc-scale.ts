@@ -1,0 +1,30 @@
+// The (loc, scale) parameters Normal, Laplace and LogNormal share: a real location and a positive
+// scale, numbers checked at once, broadcast together, tensors checked when validation is on.
+import { checkOptions } from '../options.js';
+import type { Tensor } from '../tensor.js';
+import type { DistributionOptions } from './distribution.js';
+import { type Param, broadcastParams } from './params.js';
+import { type Checks, checkNumber, checksOf, notPositive, notReal, refuseViolations } from './validation.js';
+
+export interface LocScale {
+  loc: Tensor;
+  scale: Tensor;
+  batchShape: number[];
+  checks: Checks;
+}
+
+/** Checks and broadcasts `loc` and `scale` for the distribution `cls` (its name in every refusal). */
+export function locScaleParams(cls: string, loc: Param, scale: Param, options: DistributionOptions): LocScale {
+  checkOptions(cls, options, ['validateArgs']);
+  const checks = checksOf(cls, options.validateArgs);
+  checkNumber(cls, 'loc', loc, (v) => !Number.isNaN(v), 'a real number', checks);
+  checkNumber(cls, 'scale', scale, (v) => v > 0, 'a number > 0', checks);
+  const { tensors, batchShape } = broadcastParams(cls, [['loc', loc], ['scale', scale]]);
+  if (checks.tensors) {
+    refuseViolations(cls, () => [
+      { name: 'loc', bad: notReal(tensors[0]), expected: 'real values (not NaN)' },
+      { name: 'scale', bad: notPositive(tensors[1]), expected: 'values > 0' },
+    ]);
+  }
+  return { loc: tensors[0], scale: tensors[1], batchShape, checks };
+}
