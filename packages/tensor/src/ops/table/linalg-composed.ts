@@ -1,9 +1,9 @@
 // Vector products PyTorch users reach for, composed of declared ops (both devices; gradients from
 // their parts): dot, mv, cross (torch.linalg.cross), vecdot (torch.linalg.vecdot).
-import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { DTypeError, ShapeError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
-import { broadcastShapes, sameShape } from '../../shape.js';
+import { broadcastShapes, normDim, sameShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { tensorArg } from '../check-args.js';
 import { mul, sub } from './binary.js';
@@ -54,10 +54,7 @@ export function cross(a: Tensor, b: Tensor, options: CrossOptions = {}): Tensor 
   sameDType('cross', a, b);
   const shape = broadcastShapes('cross', a.shape, b.shape);
   const dim = options.dim ?? -1;
-  if (!Number.isInteger(dim) || dim < -shape.length || dim >= shape.length) {
-    throw new ValueError(`cross: dim expected an integer from ${-shape.length} to ${shape.length - 1} (the broadcast shape ${fmtShape(shape)}), got ${dim}`);
-  }
-  const d = dim < 0 ? dim + shape.length : dim;
+  const d = normDim('cross', dim, shape.length);
   const lengthAt = (s: readonly number[]) => s[d - (shape.length - s.length)];
   if (lengthAt(a.shape) !== 3 || lengthAt(b.shape) !== 3) {
     throw new ShapeError(`cross: a and b expected length 3 in dimension ${dim}, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
@@ -85,9 +82,6 @@ export function vecdot(x: Tensor, y: Tensor, options: VecdotOptions = {}): Tenso
   checkOptions('vecdot', options, ['dim']);
   sameDType('vecdot', x, y);
   const shape = broadcastShapes('vecdot', x.shape, y.shape);
-  const dim = options.dim ?? -1;
-  if (!Number.isInteger(dim) || dim < -shape.length || dim >= shape.length) {
-    throw new ValueError(`vecdot: dim expected an integer from ${-shape.length} to ${shape.length - 1} (the broadcast shape ${fmtShape(shape)}), got ${dim}`);
-  }
-  return scope(() => sum(mul(x, y), dim < 0 ? dim + shape.length : dim));
+  const d = normDim('vecdot', options.dim ?? -1, shape.length);
+  return scope(() => sum(mul(x, y), d));
 }
