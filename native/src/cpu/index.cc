@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -308,6 +309,16 @@ void gather(OpCall& call) {
   });
 }
 
+// scatterAdd's and scatterReduce's strides of the output and src (one for a 0-d tensor) and the
+// bound of `dim`.
+static std::tuple<Shape, Shape, int64_t> scatter_strides(const TensorRef& in, const TensorRef& src, const TensorRef& out, int64_t dim) {
+  Shape out_strides = core::contiguous_strides(out.shape);
+  Shape src_strides = core::contiguous_strides(src.shape);
+  if (out_strides.empty()) out_strides = {1};
+  if (src_strides.empty()) src_strides = {1};
+  return {out_strides, src_strides, in.rank() ? in.shape[dim] : 1};
+}
+
 void scatterAdd(OpCall& call) {
   auto a = core::ScatterAddAttrs::decode(call.reader());
   const auto& in = call.in(0);
@@ -315,11 +326,9 @@ void scatterAdd(OpCall& call) {
   const auto& src = call.in(2);
   const auto& out = call.out(0);
   int64_t dim = norm_dim(a.dim, in.rank());
-  Shape out_strides = core::contiguous_strides(out.shape);
-  Shape src_strides = core::contiguous_strides(src.shape);
-  if (out_strides.empty()) out_strides = {1};
-  if (src_strides.empty()) src_strides = {1};
-  int64_t bound = in.rank() ? in.shape[dim] : 1;
+  Shape out_strides, src_strides;
+  int64_t bound;
+  std::tie(out_strides, src_strides, bound) = scatter_strides(in, src, out, dim);
   with_index_type(index, [&](auto* idx) {
     check_indices(idx, index.numel(), bound, "index", dim);
     std::memcpy(out.raw(), in.raw(), static_cast<size_t>(in.numel()) * core::dtype_size(in.dtype));
@@ -344,11 +353,9 @@ void scatterReduce(OpCall& call) {
   const auto& src = call.in(2);
   const auto& out = call.out(0);
   int64_t dim = norm_dim(a.dim, in.rank());
-  Shape out_strides = core::contiguous_strides(out.shape);
-  Shape src_strides = core::contiguous_strides(src.shape);
-  if (out_strides.empty()) out_strides = {1};
-  if (src_strides.empty()) src_strides = {1};
-  int64_t bound = in.rank() ? in.shape[dim] : 1;
+  Shape out_strides, src_strides;
+  int64_t bound;
+  std::tie(out_strides, src_strides, bound) = scatter_strides(in, src, out, dim);
   const bool include = a.includeSelf;
   // Note [index rows]: index's inner dims are src's and the output's, and long enough to pay.
   const Blocks b = blocks_of(index.shape, dim);
