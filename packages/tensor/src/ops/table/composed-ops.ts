@@ -6,7 +6,7 @@
 
 import { DeviceError, DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { isFloating } from '../../dtype.js';
-import { broadcastShapes, normDim, normDims, sameShape } from '../../shape.js';
+import { broadcastShapes, broadcastsTo, normDim, normDims, sameShape } from '../../shape.js';
 import { scope } from '../../memory.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { checkOptions } from '../../options.js';
@@ -81,8 +81,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
   tensorArg('maskedFill', 'mask', mask);
   if (mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask expected bool, got ${mask.dtype}`);
   // Checked here so the refusal names maskedFill (it was where's), and says how to fill rows.
-  const filled = mask.shape.length <= x.shape.length && mask.shape.every((d, i) => d === 1 || d === x.shape[x.shape.length - mask.shape.length + i]);
-  if (!filled) {
+  if (!broadcastsTo(mask.shape, x.shape)) {
     const rows = mask.shape.length === 1 && x.shape.length > 1 && mask.shape[0] === x.shape[0];
     throw new ShapeError(`maskedFill: mask ${fmtShape(mask.shape)} does not broadcast to input ${fmtShape(x.shape)}${rows ? ` (a mask of rows lines up with the last dim; give it the input's rank: mask.view([${[-1, ...x.shape.slice(1).map(() => 1)].join(', ')}]))` : ''}`);
   }
