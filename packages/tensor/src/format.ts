@@ -25,10 +25,10 @@ function scientific(n: number): string {
   return `${mantissa}e${sign}${digits.padStart(2, '0')}`;
 }
 
-/** Python's `{:.Nf}`, which keeps the sign of -0. */
+/** Python's `{:.Nf}`, which keeps the sign of -0 (JS's toFixed drops it there only). */
 function fixed(n: number, digits: number): string {
   const text = n.toFixed(digits);
-  return Object.is(n, -0) || (n < 0 && !text.startsWith('-')) ? '-' + text : text;
+  return Object.is(n, -0) ? '-' + text : text;
 }
 
 function nonFinite(n: number): string {
