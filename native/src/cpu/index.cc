@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "../core/scatter_reduce.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
 
@@ -128,50 +129,9 @@ using Reduce = core::ScatterReduceAttrs::Reduce;
 // as PyTorch does (positions nothing reaches keep the input). 'mean' divides the sum by the number
 // of values met, plus one for the input's when included, counted in the input's dtype as PyTorch
 // counts it, rounding down for integers.
-template <typename T, bool = std::is_integral_v<T>>
-struct WrapOf {
-  using type = T;
-};
-template <typename T>
-struct WrapOf<T, true> {
-  using type = std::make_unsigned_t<T>;
-};
-
-template <Reduce R, typename T>
-inline T reduce_identity() {
-  if constexpr (R == Reduce::sum || R == Reduce::mean) return T(0);
-  else if constexpr (R == Reduce::prod) return T(1);
-  else if constexpr (R == Reduce::amax) return std::is_floating_point_v<T> ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::lowest();
-  else return std::is_floating_point_v<T> ? std::numeric_limits<T>::infinity() : std::numeric_limits<T>::max();
-}
-
-template <Reduce R, typename T>
-inline T reduce_combine(T acc, T v) {
-  using W = typename WrapOf<T>::type;
-  if constexpr (R == Reduce::sum || R == Reduce::mean) return static_cast<T>(static_cast<W>(acc) + static_cast<W>(v));
-  else if constexpr (R == Reduce::prod) return static_cast<T>(static_cast<W>(acc) * static_cast<W>(v));
-  else if constexpr (std::is_floating_point_v<T>) {
-    // NaN wins. Written to compile without branches (maxss/minss return their second operand when
-    // either is NaN, then a blend keeps a NaN acc): the winner is data-dependent, and branches
-    // mispredicted made amax 3x slower than sum.
-    const T m = R == Reduce::amax ? (acc > v ? acc : v) : (acc < v ? acc : v);
-    return acc != acc ? acc : m;
-  } else if constexpr (R == Reduce::amax) return v > acc ? v : acc;
-  else return v < acc ? v : acc;
-}
-
-// sum / count (count > 0), rounding down for integers as PyTorch's div(…, rounding_mode='floor').
-template <typename T>
-inline T mean_of(T sum, T count) {
-  if constexpr (std::is_floating_point_v<T>) return sum / count;
-  else {
-    T q = static_cast<T>(sum / count);
-    if constexpr (std::is_signed_v<T>) {
-      if (sum % count != 0 && ((sum < 0) != (count < 0))) q = static_cast<T>(q - 1);
-    }
-    return q;
-  }
-}
+using core::mean_of;
+using core::reduce_combine;
+using core::reduce_identity;
 
 template <typename Fn>
 void with_reduce(Reduce r, Fn&& fn) {

@@ -27,6 +27,7 @@
 #include <string>
 #include <type_traits>
 
+#include "../core/scatter_reduce.h"
 #include "../gen/cuda_kernels.gen.h"
 #include "elementwise.cuh"
 
@@ -226,38 +227,9 @@ __global__ void scatter_add_kernel(int64_t lines, int64_t len, int64_t inner, In
 
 using Reduce = core::ScatterReduceAttrs::Reduce;
 
-template <Reduce R, typename T>
-__host__ __device__ __forceinline__ T reduce_identity() {
-  if constexpr (R == Reduce::sum || R == Reduce::mean) return T(0);
-  else if constexpr (R == Reduce::prod) return T(1);
-  else if constexpr (R == Reduce::amax) return std::is_floating_point_v<T> ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::lowest();
-  else return std::is_floating_point_v<T> ? std::numeric_limits<T>::infinity() : std::numeric_limits<T>::max();
-}
-
-// cpu/index.cc's reduce_combine: integers wrap, NaN wins amax/amin.
-template <Reduce R, typename T>
-__device__ __forceinline__ T reduce_combine(T acc, T v) {
-  if constexpr (R == Reduce::sum || R == Reduce::mean) return Wrap<T>::add(acc, v);
-  else if constexpr (R == Reduce::prod) return Wrap<T>::mul(acc, v);
-  else if constexpr (std::is_floating_point_v<T>) {
-    const T m = R == Reduce::amax ? (acc > v ? acc : v) : (acc < v ? acc : v);
-    return acc != acc ? acc : m;
-  } else if constexpr (R == Reduce::amax) return v > acc ? v : acc;
-  else return v < acc ? v : acc;
-}
-
-// cpu/index.cc's mean_of: rounding down for integers.
-template <typename T>
-__device__ __forceinline__ T mean_of(T sum, T count) {
-  if constexpr (std::is_floating_point_v<T>) return sum / count;
-  else {
-    T q = static_cast<T>(sum / count);
-    if constexpr (std::is_signed_v<T>) {
-      if (sum % count != 0 && ((sum < 0) != (count < 0))) q = static_cast<T>(q - 1);
-    }
-    return q;
-  }
-}
+using core::mean_of;
+using core::reduce_combine;
+using core::reduce_identity;
 
 // Offsets in a and b of index element `pos` without the dim term, and its dim coordinate.
 __device__ __forceinline__ void index_offsets_at(const IndexGeometry& g, int64_t pos, int64_t& a, int64_t& b, int64_t& j) {
