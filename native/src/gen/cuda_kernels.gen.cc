@@ -51,6 +51,9 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::crossEntropyBackward, &crossEntropyBackward);
   registry.add(core::DeviceType::cuda, core::OpId::ctcLoss, &ctcLoss);
   registry.add(core::DeviceType::cuda, core::OpId::ctcLossBackward, &ctcLossBackward);
+  registry.add(core::DeviceType::cuda, core::OpId::cummax, &cummax);
+  registry.add(core::DeviceType::cuda, core::OpId::cummin, &cummin);
+  registry.add(core::DeviceType::cuda, core::OpId::cumsum, &cumsum);
   registry.add(core::DeviceType::cuda, core::OpId::div, &div);
   registry.add(core::DeviceType::cuda, core::OpId::dropout, &dropout);
   registry.add(core::DeviceType::cuda, core::OpId::dropoutBackward, &dropoutBackward);
@@ -94,6 +97,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::log2, &log2);
   registry.add(core::DeviceType::cuda, core::OpId::logSoftmax, &logSoftmax);
   registry.add(core::DeviceType::cuda, core::OpId::logSoftmaxBackward, &logSoftmaxBackward);
+  registry.add(core::DeviceType::cuda, core::OpId::logcumsumexp, &logcumsumexp);
   registry.add(core::DeviceType::cuda, core::OpId::logicalAnd, &logicalAnd);
   registry.add(core::DeviceType::cuda, core::OpId::logicalNot, &logicalNot);
   registry.add(core::DeviceType::cuda, core::OpId::logicalOr, &logicalOr);

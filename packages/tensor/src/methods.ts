@@ -334,6 +334,9 @@ declare module './tensor.js' {
     isfinite(): Tensor;
     cumsum(dim: number): Tensor;
     cumprod(dim: number): Tensor;
+    logcumsumexp(dim: number): Tensor;
+    cummax(dim: number): ops.ValuesAndIndices;
+    cummin(dim: number): ops.ValuesAndIndices;
     prod(options?: { dim?: number; keepdim?: boolean } | number): Tensor;
     any(dims?: ops.ReduceArg): Tensor;
     all(dims?: ops.ReduceArg): Tensor;
@@ -390,6 +393,15 @@ proto.cumsum = function (dim) {
 };
 proto.cumprod = function (dim) {
   return ops.cumprod(this, dim);
+};
+proto.logcumsumexp = function (dim) {
+  return ops.logcumsumexp(this, dim);
+};
+proto.cummax = function (dim) {
+  return ops.cummax(this, dim);
+};
+proto.cummin = function (dim) {
+  return ops.cummin(this, dim);
 };
 proto.prod = function (options) {
   return ops.prod(this, options);

@@ -84,6 +84,8 @@ const guarded_createOptions: typeof table.createOptions = guardArity('createOpti
 const guarded_cross: typeof table.cross = guardArity('cross', table.cross);
 const guarded_crossEntropy: typeof table.crossEntropy = guardArity('crossEntropy', table.crossEntropy);
 const guarded_ctcLoss: typeof table.ctcLoss = guardArity('ctcLoss', table.ctcLoss);
+const guarded_cummax: typeof table.cummax = guardArity('cummax', table.cummax);
+const guarded_cummin: typeof table.cummin = guardArity('cummin', table.cummin);
 const guarded_cumprod: typeof table.cumprod = guardArity('cumprod', table.cumprod);
 const guarded_cumsum: typeof table.cumsum = guardArity('cumsum', table.cumsum);
 const guarded_det: typeof table.det = guardArity('det', table.det);
@@ -175,6 +177,7 @@ const guarded_logSigmoid: typeof table.logSigmoid = guardArity('logSigmoid', tab
 const guarded_logSoftmax: typeof table.logSoftmax = guardArity('logSoftmax', table.logSoftmax);
 const guarded_logSoftmaxBackward: typeof table.logSoftmaxBackward = guardArity('logSoftmaxBackward', table.logSoftmaxBackward);
 const guarded_logaddexp: typeof table.logaddexp = guardArity('logaddexp', table.logaddexp);
+const guarded_logcumsumexp: typeof table.logcumsumexp = guardArity('logcumsumexp', table.logcumsumexp);
 const guarded_logicalAnd: typeof table.logicalAnd = guardArity('logicalAnd', table.logicalAnd);
 const guarded_logicalNot: typeof table.logicalNot = guardArity('logicalNot', table.logicalNot);
 const guarded_logicalOr: typeof table.logicalOr = guardArity('logicalOr', table.logicalOr);
@@ -270,6 +273,7 @@ const guarded_sameDTypes: typeof table.sameDTypes = guardArity('sameDTypes', tab
 const guarded_scaledDotProductAttention: typeof table.scaledDotProductAttention = guardArity('scaledDotProductAttention', table.scaledDotProductAttention);
 const guarded_scatter: typeof table.scatter = guardArity('scatter', table.scatter);
 const guarded_scatterAdd: typeof table.scatterAdd = guardArity('scatterAdd', table.scatterAdd);
+const guarded_scatterBack: typeof table.scatterBack = guardArity('scatterBack', table.scatterBack);
 const guarded_scatterReduce: typeof table.scatterReduce = guardArity('scatterReduce', table.scatterReduce);
 const guarded_searchsorted: typeof table.searchsorted = guardArity('searchsorted', table.searchsorted);
 const guarded_seed: typeof table.seed = guardArity('seed', table.seed);
@@ -298,6 +302,7 @@ const guarded_solve: typeof table.solve = guardArity('solve', table.solve);
 const guarded_sort: typeof table.sort = guardArity('sort', table.sort);
 const guarded_spaced: typeof table.spaced = guardArity('spaced', table.spaced);
 const guarded_split: typeof table.split = guardArity('split', table.split);
+const guarded_spread: typeof table.spread = guardArity('spread', table.spread);
 const guarded_sqrt: typeof table.sqrt = guardArity('sqrt', table.sqrt);
 const guarded_square: typeof table.square = guardArity('square', table.square);
 const guarded_squeeze: typeof table.squeeze = guardArity('squeeze', table.squeeze);
@@ -423,6 +428,8 @@ export {
   guarded_cross as cross,
   guarded_crossEntropy as crossEntropy,
   guarded_ctcLoss as ctcLoss,
+  guarded_cummax as cummax,
+  guarded_cummin as cummin,
   guarded_cumprod as cumprod,
   guarded_cumsum as cumsum,
   guarded_det as det,
@@ -514,6 +521,7 @@ export {
   guarded_logSoftmax as logSoftmax,
   guarded_logSoftmaxBackward as logSoftmaxBackward,
   guarded_logaddexp as logaddexp,
+  guarded_logcumsumexp as logcumsumexp,
   guarded_logicalAnd as logicalAnd,
   guarded_logicalNot as logicalNot,
   guarded_logicalOr as logicalOr,
@@ -609,6 +617,7 @@ export {
   guarded_scaledDotProductAttention as scaledDotProductAttention,
   guarded_scatter as scatter,
   guarded_scatterAdd as scatterAdd,
+  guarded_scatterBack as scatterBack,
   guarded_scatterReduce as scatterReduce,
   guarded_searchsorted as searchsorted,
   guarded_seed as seed,
@@ -637,6 +646,7 @@ export {
   guarded_sort as sort,
   guarded_spaced as spaced,
   guarded_split as split,
+  guarded_spread as spread,
   guarded_sqrt as sqrt,
   guarded_square as square,
   guarded_squeeze as squeeze,

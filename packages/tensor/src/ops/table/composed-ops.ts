@@ -1,6 +1,6 @@
 // Tensor functions PyTorch users reach for, composed of declared ops (no kernel of their own, so
 // both devices run them and the differentiable ones get their gradients from their parts): clone,
-// square, outer, oneHot, maskedFill, tril, triu, flip, repeat, cumsum, cumprod, prod, norm, isnan,
+// square, outer, oneHot, maskedFill, tril, triu, flip, repeat, cumprod, prod, norm, isnan,
 // isfinite, any, all, isclose, allclose, equal, amax, amin, normalize, cosineSimilarity,
 // pairwiseDistance.
 
@@ -142,31 +142,26 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
 }
 
 /**
- * A running combination along `dim`: log₂(n) rounds of combining the tensor with itself shifted
- * by 1, 2, 4 … and padded with the identity (Hillis–Steele), each a pad, a narrow and an add or
- * mul, so gradients come from those ops — exact even through zeros, which a division would not be.
- * Integer and bool inputs run in int64, as PyTorch's.
+ * Running products along `dim` (PyTorch's cumprod): log₂(n) rounds of multiplying the tensor by
+ * itself shifted by 1, 2, 4 … and padded with ones (Hillis–Steele), each a pad, a narrow and a
+ * mul, so the gradient comes from those ops — exact even through zeros, which a division would not
+ * be. Integer and bool inputs run in int64, as PyTorch's. (cumsum has a kernel: scan.ts.)
  */
-function scan(fn: string, x: Tensor, dim: number, combine: (a: Tensor, b: Tensor) => Tensor, identity: number): Tensor {
-  tensorArg(fn, 'input', x);
-  if (!Number.isSafeInteger(dim)) throw new ValueError(`${fn}: dim expected an integer, got ${dim === undefined ? 'none' : String(dim)} (PyTorch's ${fn} takes a dim too)`);
-  const d = normDim(fn, dim, x.shape.length);
+export function cumprod(x: Tensor, dim: number): Tensor {
+  tensorArg('cumprod', 'input', x);
+  if (!Number.isSafeInteger(dim)) throw new ValueError(`cumprod: dim expected an integer, got ${dim === undefined ? 'none' : String(dim)} (PyTorch's cumprod takes a dim too)`);
+  const d = normDim('cumprod', dim, x.shape.length);
   return scope(() => {
     const wide = isFloating(x.dtype) ? x : cast(x, 'int64');
     if (wide.shape.length === 0) return wide === x ? clone(x) : wide;
     const last = wide.shape.length - 1;
     let y = d === last ? wide : transpose(wide, d, last);
     const n = y.shape[last];
-    for (let shift = 1; shift < n; shift *= 2) y = combine(y, narrow(pad(y, [shift, 0], { value: identity }), last, 0, n));
+    for (let shift = 1; shift < n; shift *= 2) y = mul(y, narrow(pad(y, [shift, 0], { value: 1 }), last, 0, n));
     if (d !== last) y = contiguous(transpose(y, d, last));
     return y === x ? clone(x) : y; // always a new tensor: disposing the result must not dispose x
   });
 }
-
-/** Running sums along `dim` (PyTorch's cumsum). */
-export const cumsum = (x: Tensor, dim: number): Tensor => scan('cumsum', x, dim, add, 0);
-/** Running products along `dim` (PyTorch's cumprod); gradients exact through zeros. */
-export const cumprod = (x: Tensor, dim: number): Tensor => scan('cumprod', x, dim, mul, 1);
 
 /**
  * The product of the elements over `dim` (all when omitted), as PyTorch's prod: a tree of

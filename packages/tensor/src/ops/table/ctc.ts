@@ -26,7 +26,7 @@ import { apply } from '../apply.js';
 import { defineOp, FLOAT, type Sample } from '../declare.js';
 import { gradByComposition } from '../double-backward.js';
 import { add, div, mul, sub, where } from './binary.js';
-import { cumsum } from './composed-ops.js';
+import { cumsum } from './scan.js';
 import { cast } from './cast.js';
 import { gt, lt, ne, logicalAnd } from './compare.js';
 import { isinf } from './composed-elementwise.js';

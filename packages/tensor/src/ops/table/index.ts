@@ -26,6 +26,7 @@ export * from './linalg.js';
 export * from './linalg-lu.js';
 export * from './linalg-composed.js';
 export * from './sort.js';
+export * from './scan.js';
 export * from './multinomial.js';
 export * from './composed-shape.js';
 export * from './composed-index.js';

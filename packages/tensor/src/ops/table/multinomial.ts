@@ -15,7 +15,7 @@ import type { Tensor } from '../../tensor.js';
 import { add, div, minimum, sub } from './binary.js';
 import { cast } from './cast.js';
 import { lt } from './compare.js';
-import { cumsum } from './composed-ops.js';
+import { cumsum } from './scan.js';
 import { rand, type Generator } from './random.js';
 import { sum } from './reduce.js';
 import { narrow, reshape, unsqueeze } from './shape.js';

@@ -20,10 +20,13 @@ import { sum, valuesAndIndices, type ValuesAndIndices } from './reduce.js';
 import { narrow, reshape, squeeze } from './shape.js';
 
 // n distinct values 0.1 apart, shuffled: the gradient check's nudges never reorder them.
-const spread = (n: number) => Array.from({ length: n }, (_, i) => ((i * 7919) % n) * 0.1 - n * 0.05);
+/** @internal */
+export const spread = (n: number) => Array.from({ length: n }, (_, i) => ((i * 7919) % n) * 0.1 - n * 0.05);
 
-// Each output element is one input element: the gradient goes back to where it came from.
-function scatterBack({ grads: [g], outputs: [, indices], inputMeta: [x], attrs }: GradContext<{ dim: number }>): (Tensor | null)[] {
+// Each output element is one input element: the gradient goes back to where it came from (sort,
+// topk, cummax, cummin).
+/** @internal */
+export function scatterBack({ grads: [g], outputs: [, indices], inputMeta: [x], attrs }: GradContext<{ dim: number }>): (Tensor | null)[] {
   return [g ? scatterAdd(zeros(x.shape, { device: g.device }), attrs.dim, indices!, g) : null];
 }
 
