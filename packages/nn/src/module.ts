@@ -32,12 +32,30 @@ const registrationGuard: ProxyHandler<Module> = {
     }
     return Reflect.set(target, key, value, receiver);
   },
+  // Every assignment ends here too (Reflect.set defines the property on the receiver, this proxy).
+  defineProperty(target, key, descriptor) {
+    const defined = Reflect.defineProperty(target, key, descriptor);
+    if (defined) bumpLayout(target);
+    return defined;
+  },
   deleteProperty(target, key) {
     const deleted = Reflect.deleteProperty(target, key);
+    if (deleted) bumpLayout(target);
     if (deleted && typeof key === 'string') (target as unknown as { [AFTER_DELETE]?: (key: string) => void })[AFTER_DELETE]?.(key);
     return deleted;
   },
 };
+
+/**
+ * A count of the properties a module has had defined or deleted: what a container that caches its
+ * children (Sequential's forward) compares to know its cache still holds. Written on the target
+ * itself, past the proxy, so writing it is not itself a change.
+ */
+export const LAYOUT = Symbol('nutshell.layout');
+function bumpLayout(target: Module): void {
+  const t = target as unknown as { [LAYOUT]?: number };
+  t[LAYOUT] = (t[LAYOUT] ?? 0) + 1;
+}
 
 /** The code of the warning about an array of modules, for `process.on('warning')` filters and --disable-warning. */
 export const MODULE_ARRAY_WARNING = 'NUTSHELL_MODULE_ARRAY';

@@ -134,3 +134,31 @@ describe('a plain array of modules', () => {
     }
   });
 });
+
+describe("Sequential's forward follows every change to its modules (it keeps the list between calls)", () => {
+  class AddN extends Module {
+    constructor(readonly n: number) {
+      super();
+    }
+    forward(x: ReturnType<typeof ones>) {
+      return x.add(this.n);
+    }
+  }
+  const run = async (s: Sequential) => (await s.forward(ones([1])).data())[0];
+  it('after assignment, delete, append, insert and pop', async () => {
+    const s = new Sequential(new AddN(1), new AddN(10));
+    expect(await run(s)).toBe(12);
+    (s as unknown as Record<string, Module>)['1'] = new AddN(100);
+    expect(await run(s)).toBe(102);
+    s.append(new AddN(1000));
+    expect(await run(s)).toBe(1102);
+    delete (s as unknown as Record<string, Module>)['0'];
+    expect(await run(s)).toBe(1101);
+    s.insert(0, new AddN(5));
+    expect(await run(s)).toBe(1106);
+    s.pop();
+    expect(await run(s)).toBe(106);
+    (s as unknown as Record<string, Module | null>)['0'] = null;
+    expect(await run(s)).toBe(101);
+  });
+});

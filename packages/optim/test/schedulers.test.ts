@@ -58,10 +58,14 @@ describe('scheduler arguments and ReduceLROnPlateau', () => {
     expect(() => new optim.ReduceLROnPlateau(o, { mode: 'maximize' as never })).toThrow(/^ReduceLROnPlateau: mode expected 'min' or 'max', got 'maximize'$/);
   });
 
-  it('ReduceLROnPlateau reads a one-element tensor metric and resumes from its state dict', () => {
+  it('ReduceLROnPlateau reads a one-element tensor metric without blocking and resumes from its state dict', async () => {
     const o = opt();
     const s = new optim.ReduceLROnPlateau(o, { patience: 1 });
-    for (const v of [5, 4, 3, 2, 1]) s.step(zeros([]).add(v));
+    for (const v of [5, 4, 3, 2, 1]) {
+      const pending = s.step(zeros([]).add(v)); // read asynchronously (a trial's server stalled on the blocking read)
+      expect(pending).toBeInstanceOf(Promise);
+      await pending;
+    }
     expect(o.paramGroups[0].options.lr).toBe(0.1); // improving every epoch: no decay
     s.step(2);
     const saved = s.stateDict();
@@ -71,6 +75,17 @@ describe('scheduler arguments and ReduceLROnPlateau', () => {
     resumed.step(3); // the second bad epoch in a row: decay, as the original would
     expect(o2.paramGroups[0].options.lr).toBeCloseTo(0.01, 12);
     expect(() => s.step(zeros([2]))).toThrow(/^ReduceLROnPlateau.step: metric expected a number or a one-element tensor, got shape \[2\]$/);
+  });
+
+  it('ReduceLROnPlateau takes the promise item() gives, and applies when it arrives', async () => {
+    const o = opt();
+    const s = new optim.ReduceLROnPlateau(o, { patience: 0 });
+    await s.step(zeros([]).add(1).item());
+    await s.step(zeros([]).add(2).item()); // worse, patience 0: decay
+    expect(o.paramGroups[0].options.lr).toBeCloseTo(0.01, 12);
+    expect(s.lastEpoch).toBe(2);
+    await expect(s.step(Promise.resolve('1') as never)).rejects.toThrow(/^ReduceLROnPlateau.step: metric expected a promise of a number, got a promise of string$/);
+    expect(() => s.step({} as never)).toThrow(/^ReduceLROnPlateau.step: metric expected a number or a one-element tensor, got object$/);
   });
 });
 

@@ -39,14 +39,31 @@ export class ReduceLROnPlateau {
     return thresholdMode === 'rel' ? a > best * (threshold + 1) : a > best + threshold;
   }
 
-  /** `metric`: a number or a one-element tensor (read back, as PyTorch's float(metric)). */
-  /** Records the epoch's metric; `epoch` (PyTorch's deprecated argument) sets lastEpoch instead of counting. */
-  step(metric: number | Tensor, epoch?: number): void {
+  /**
+   * Records the epoch's metric; `epoch` (PyTorch's deprecated argument) sets lastEpoch instead of
+   * counting. A number applies at once. A one-element tensor (or the promise `t.item()` gives) is
+   * read without blocking the JS thread: the step applies when the value arrives, and the returned
+   * promise resolves then — `await sched.step(valLoss)` before the next epoch's first step.
+   */
+  step(metric: number, epoch?: number): void;
+  step(metric: Tensor | PromiseLike<number>, epoch?: number): Promise<void>;
+  step(metric: number | Tensor | PromiseLike<number>, epoch?: number): void | Promise<void> {
     if (epoch !== undefined && (!Number.isInteger(epoch) || epoch < 0)) throw new ValueError(`ReduceLROnPlateau.step: epoch expected an integer >= 0, got ${epoch}`);
-    if (typeof metric !== 'number') {
-      if (!(metric as Tensor | null)?.isTensor || metric.numel !== 1) throw new ValueError(`ReduceLROnPlateau.step: metric expected a number or a one-element tensor, got ${(metric as Tensor | null)?.isTensor ? `shape [${metric.shape.join(',')}]` : typeof metric}`);
-      metric = metric.itemSync();
+    if (typeof metric === 'number') return this.apply(metric, epoch);
+    if (typeof (metric as PromiseLike<number> | null)?.then === 'function') {
+      return Promise.resolve(metric as PromiseLike<number>).then((v) => this.apply(this.checkedRead(v), epoch));
     }
+    const t = metric as Tensor | null;
+    if (!t?.isTensor || t.numel !== 1) throw new ValueError(`ReduceLROnPlateau.step: metric expected a number or a one-element tensor, got ${t?.isTensor ? `shape [${t.shape.join(',')}]` : t === null ? 'null' : typeof t}`);
+    return t.item().then((v) => this.apply(v, epoch));
+  }
+
+  private checkedRead(v: unknown): number {
+    if (typeof v !== 'number') throw new ValueError(`ReduceLROnPlateau.step: metric expected a promise of a number, got a promise of ${typeof v}`);
+    return v;
+  }
+
+  private apply(metric: number, epoch: number | undefined): void {
     this.lastEpoch = epoch ?? this.lastEpoch + 1;
     if (this.better(metric, this.best)) {
       this.best = metric;
