@@ -342,7 +342,7 @@ declare module './tensor.js' {
     all(dims?: ops.ReduceArg): Tensor;
     norm(options?: ops.NormOptions): Tensor;
     repeat(sizes: readonly number[]): Tensor;
-    flip(dims: number | readonly number[]): Tensor;
+    flip(dims: number | readonly number[] | { dims: number | readonly number[] }): Tensor;
     tril(diagonal?: number): Tensor;
     triu(diagonal?: number): Tensor;
     /** value: a number or a 0-d tensor (whose gradient is the sum over the filled elements). */

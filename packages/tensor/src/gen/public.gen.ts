@@ -3,6 +3,7 @@
 export type * from '../ops/table/index.js';
 export {
   DEFAULT_SEED,
+  DEGREES_OF_FREEDOM_WARNING,
   Generator,
   KL_DIV_MEAN_WARNING,
   REDUCTIONS,

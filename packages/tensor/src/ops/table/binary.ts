@@ -252,13 +252,25 @@ export const whereOp = defineOp({
   },
 });
 
-export type Operand = Tensor | number;
+/** A tensor, or a number or bigint that acts as a 0-d tensor beside it (int64 reads give bigints). */
+export type Operand = Tensor | number | bigint;
+
+// int64 values read back as bigints, so `t.eq(actions[0])` is natural (a user trial); a bigint
+// scalar is carried as a number, exact up to 2^53.
+function fromBigint(op: string, v: Operand): Tensor | number {
+  if (typeof v !== 'bigint') return v;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new ValueError(`${op}: the bigint ${v}n is beyond 2^53 and would not be exact as a scalar; put it in an int64 tensor instead`);
+  return n;
+}
 
 /** @internal
  * Turns numbers into scalar tensors beside the tensor operand and promotes both to one dtype.
  * Whatever it returns that is not one of `a`, `b` is new and the caller's to dispose.
  */
-export function promoted(op: string, a: Operand, b: Operand): [Tensor, Tensor] {
+export function promoted(op: string, givenA: Operand, givenB: Operand): [Tensor, Tensor] {
+  const a = fromBigint(op, givenA);
+  const b = fromBigint(op, givenB);
   if (typeof a === 'number' && typeof b === 'number') {
     throw new ValueError(`${op}: expected at least one Tensor argument, got numbers ${a} and ${b}`);
   }
@@ -295,7 +307,8 @@ export function binary(decl: OpDecl<{}>, a: Operand, b: Operand): Tensor {
 
 // PyTorch's bool + bool is a logical or and bool * bool a logical and (a user trial combined
 // masks so); bool − bool it refuses.
-const bothBool = (a: Operand, b: Operand): boolean => typeof a !== 'number' && typeof b !== 'number' && a?.dtype === 'bool' && b?.dtype === 'bool';
+const isBoolTensor = (v: Operand): v is Tensor => typeof v === 'object' && v?.dtype === 'bool';
+const bothBool = (a: Operand, b: Operand): boolean => isBoolTensor(a) && isBoolTensor(b);
 
 export const add = (a: Operand, b: Operand): Tensor => (bothBool(a, b) ? logicalOr(a, b) : binary(addOp, a, b));
 export function sub(a: Operand, b: Operand): Tensor {
@@ -315,15 +328,17 @@ export const minimum = (a: Operand, b: Operand): Tensor => binary(minimumOp, a, 
  * cases, no gradient work for the exponent); a tensor exponent (or a number base) broadcasts.
  */
 export function pow(input: Operand, exponent: Operand): Tensor {
-  if (typeof exponent === 'number' && typeof input !== 'number') return powScalar(input, exponent);
+  if (typeof exponent === 'number' && typeof input === 'object') return powScalar(input, exponent);
   return binary(powOp, input, exponent);
 }
 
 /** condition ? input : other, elementwise, broadcasting all three (numbers allowed for the values). */
-export function where(condition: Tensor, input: Operand, other: Operand): Tensor {
-  if (input === undefined && other === undefined && condition?.isTensor) {
+export function where(condition: Tensor, givenInput: Operand, givenOther: Operand): Tensor {
+  if (givenInput === undefined && givenOther === undefined && condition?.isTensor) {
     throw new ValueError("where: expected (condition, input, other); PyTorch's one-argument where(condition) is await nonzero(condition) here (the count depends on the values)");
   }
+  const input = fromBigint('where', givenInput);
+  const other = fromBigint('where', givenOther);
   let made: [Tensor, Tensor];
   if (typeof input === 'number' && typeof other === 'number') {
     const dtype: DType = Number.isInteger(input) && Number.isInteger(other) ? 'int64' : 'float32';

@@ -117,9 +117,12 @@ export const tril = (x: Tensor, diagonal = 0): Tensor => triangle('tril', x, dia
 export const triu = (x: Tensor, diagonal = 0): Tensor => triangle('triu', x, diagonal, (o) => ge(o, 0));
 
 /** x with the order of `dims` reversed. */
-export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
+export function flip(x: Tensor, dims: number | readonly number[] | { dims: number | readonly number[] }): Tensor {
   tensorArg('flip', 'input', x);
-  const list = (typeof dims === 'number' ? [dims] : [...dims]).map((d) => normDim('flip', d, x.shape.length, 'dims'));
+  // PyTorch's keyword spelling, flip(x, dims=[0]), written flip(x, { dims: [0] }).
+  const given = dims !== null && typeof dims === 'object' && !Array.isArray(dims) && !ArrayBuffer.isView(dims) ? (checkOptions('flip', dims, ['dims']), (dims as { dims: number | readonly number[] }).dims) : dims;
+  if (typeof given !== 'number' && !Array.isArray(given)) throw new ValueError(`flip: dims expected a dim or an array of dims, got ${given === null ? 'null' : typeof given}`);
+  const list = (typeof given === 'number' ? [given] : [...given]).map((d) => normDim('flip', d, x.shape.length, 'dims'));
   if (new Set(list).size !== list.length) throw new ValueError(`flip: dims [${list.join(',')}] name a dimension twice`);
   return scope(() => {
     const y = list.reduce((y, d) => (y.shape[d] <= 1 ? y : indexSelect(y, d, arange(y.shape[d] - 1, -1, -1, { dtype: 'int64', device: x.device }))), x);

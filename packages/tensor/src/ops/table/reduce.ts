@@ -176,11 +176,28 @@ export interface VarianceOptions extends ReduceOptions {
   correction?: number;
 }
 
-const varianceAttrs = (o: VarianceOptions) => ({ dims: dimsOf(o), correction: o.correction ?? 1, keepdim: o.keepdim ?? false });
+/** The code of var's and std's warning about no degrees of freedom, for `process.on('warning')` filters. */
+export const DEGREES_OF_FREEDOM_WARNING = 'NUTSHELL_DEGREES_OF_FREEDOM';
+let warnedDegreesOfFreedom = false;
+
+// PyTorch warns when n − correction ≤ 0 (the result is NaN or infinite): a one-step RL episode
+// made its normalised advantages NaN with no word until a later op refused them (a user trial).
+function varianceAttrs(fn: 'var' | 'std', x: Tensor, o: VarianceOptions) {
+  const attrs = { dims: dimsOf(o), correction: o.correction ?? 1, keepdim: o.keepdim ?? false };
+  if (!warnedDegreesOfFreedom && x?.isTensor) {
+    const { dims } = reduction(fn, x.shape, attrs.dims, attrs.keepdim);
+    const n = reducedCount(x.shape, dims);
+    if (n > 0 && n - attrs.correction <= 0) {
+      warnedDegreesOfFreedom = true;
+      process.emitWarning(`${fn}: degrees of freedom is <= 0 (${n} values per result, correction ${attrs.correction}), so the result is NaN or infinite; pass { correction: 0 } for the population ${fn === 'var' ? 'variance' : 'deviation'}`, { code: DEGREES_OF_FREEDOM_WARNING });
+    }
+  }
+  return attrs;
+}
 
 /** Variance over `dim` (all dims when omitted), divided by max(0, n − correction) like PyTorch. */
 export function variance(x: Tensor, dims?: ReduceArg<VarianceOptions>): Tensor {
-  return apply(varOp, [x], varianceAttrs(reduceOptions<VarianceOptions>('var', dims, VARIANCE_KEYS)))[0];
+  return apply(varOp, [x], varianceAttrs('var', x, reduceOptions<VarianceOptions>('var', dims, VARIANCE_KEYS)))[0];
 }
 export { variance as var };
 
@@ -214,7 +231,7 @@ export const stdOp = defineOp<VarAttrs>({
 
 /** Standard deviation over `dim` (all dims when omitted): sqrt(var), same options. */
 export function std(x: Tensor, dims?: ReduceArg<VarianceOptions>): Tensor {
-  return apply(stdOp, [x], varianceAttrs(reduceOptions<VarianceOptions>('std', dims, VARIANCE_KEYS)))[0];
+  return apply(stdOp, [x], varianceAttrs('std', x, reduceOptions<VarianceOptions>('std', dims, VARIANCE_KEYS)))[0];
 }
 
 // ---- logsumexp ----
