@@ -24,6 +24,10 @@ export { readIdx, decodeIdx } from './idx/read.js';
 export { writeIdx, encodeIdx, type IdxSource, type WriteIdxOptions } from './idx/write.js';
 export { type IdxArray, type IdxDType } from './idx/format.js';
 
+export { readCsv, parseCsv } from './csv/read.js';
+export { CsvTable } from './csv/table.js';
+export { type CsvOptions, type CsvColumn } from './csv/options.js';
+
 export { type Transform, defineTransform } from './transforms/transform.js';
 export { compose } from './transforms/compose.js';
 export { toFloat } from './transforms/to-float.js';

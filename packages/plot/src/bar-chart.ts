@@ -43,7 +43,7 @@ export function barChart(options: BarChartOptions): Buffer {
   const widest = Math.max(...names.map((l) => Canvas.measureText(l, m.font).width));
   const vertical = widest > guessSlot - m.gap;
   const labelSpace = vertical ? Math.min(widest, Math.floor(height / 3)) : m.line;
-  const { top, bottom } = verticalMargins(options, m, labelSpace);
+  const { top, bottom } = verticalMargins(options, m, labelSpace, width);
   const [lo, hi] = extent([0, ...Array.from(values)]) ?? [0, 1];
   const plotHeight = height - top - bottom;
   const valueTexts = Array.from(values, (v) => formatNumber(v));

@@ -4,6 +4,11 @@
 import { Canvas, type Rect } from './canvas.js';
 import { AXIS, GRID, TEXT } from './color.js';
 import { project, type Scale } from './ticks.js';
+import { fit } from './fit-text.js';
+import { drawTitle, layoutTitle } from './title.js';
+
+// Kept here too: the charts and the legend import it from the frame.
+export { fit };
 
 export interface FrameText {
   title?: string;
@@ -31,9 +36,12 @@ export interface Margins {
   bottom: number;
 }
 
-/** Space above and below the plot: title, x tick labels (of `xTickHeight` pixels) and x label. */
-export function verticalMargins(text: FrameText, m: Metrics, xTickHeight: number): Margins {
-  const top = text.title ? 2 * m.gap + 8 * m.titleFont + m.gap : 3 * m.gap;
+/**
+ * Space above and below the plot: the title as set in `width` pixels (see title.ts), x tick
+ * labels (of `xTickHeight` pixels) and x label.
+ */
+export function verticalMargins(text: FrameText, m: Metrics, xTickHeight: number, width: number): Margins {
+  const top = text.title ? 2 * m.gap + layoutTitle(text.title, titleWidth(width, m), m).height + m.gap : 3 * m.gap;
   const bottom = m.tick + m.gap + xTickHeight + (text.xLabel ? 2 * m.gap + m.line : 0) + m.gap;
   return { top, bottom };
 }
@@ -44,6 +52,9 @@ export function leftMargin(text: FrameText, m: Metrics, yLabels: string[]): numb
   return m.gap * 2 + (text.yLabel ? m.line + 2 * m.gap : 0) + widest + m.gap + m.tick;
 }
 
+/** The width a title may take: the canvas less a gap at each side. */
+const titleWidth = (canvasWidth: number, m: Metrics) => canvasWidth - 2 * m.gap;
+
 /** How many y ticks to aim for: one per three text lines of plot height, 3 to 9. */
 export function yTicksFor(plotHeight: number, line: number): number {
   return Math.max(3, Math.min(9, Math.floor(plotHeight / (3 * line))));
@@ -51,11 +62,7 @@ export function yTicksFor(plotHeight: number, line: number): number {
 
 /** Draws the title centred over the canvas and the axis labels centred on the plot. */
 export function drawFrameText(canvas: Canvas, plot: Rect, text: FrameText, m: Metrics): void {
-  if (text.title) {
-    canvas.text(fit(text.title, canvas.width - 2 * m.gap, m.titleFont), canvas.width / 2, 2 * m.gap, {
-      scale: m.titleFont, align: 'center', color: TEXT,
-    });
-  }
+  if (text.title) drawTitle(canvas, layoutTitle(text.title, titleWidth(canvas.width, m), m), 2 * m.gap);
   if (text.xLabel) {
     canvas.text(fit(text.xLabel, plot.width, m.font), plot.x + plot.width / 2, canvas.height - m.gap, {
       scale: m.font, align: 'center', baseline: 'bottom', color: TEXT,
@@ -94,12 +101,4 @@ export function drawXAxis(canvas: Canvas, plot: Rect, scale: Scale, m: Metrics):
 /** The frame around the plot, drawn last so that data never covers it. */
 export function drawBorder(canvas: Canvas, plot: Rect): void {
   canvas.strokeRect(plot.x - 1, plot.y - 1, plot.width + 2, plot.height + 2, AXIS);
-}
-
-/** Shortens `text` with a trailing '..' until it fits in `width` pixels at `scale`. */
-export function fit(text: string, width: number, scale: number): string {
-  const chars = [...text];
-  if (Canvas.measureText(text, scale).width <= width) return text;
-  while (chars.length > 0 && Canvas.measureText(chars.join('') + '..', scale).width > width) chars.pop();
-  return chars.length > 0 ? chars.join('') + '..' : '';
 }

@@ -1,9 +1,8 @@
 import { Canvas } from './canvas.js';
-import { BLACK, CLASS_PALETTE, MISSING, type Color, type Rgb, TEXT, toRgb } from './color.js';
+import { type Color, type Rgb, TEXT, toRgb } from './color.js';
 import { fit } from './frame.js';
-import { checkImage, imageOfTensor, imagesOfBatch, isByteData, isTensorLike, type RasterImage, type TensorLike, toPixels } from './raster.js';
-import type { PixelBuffer } from './png.js';
-import { extent } from './extent.js';
+import { checkImage, imageOfTensor, imagesOfBatch, isTensorLike, type RasterImage, type TensorLike } from './raster.js';
+import { checkClassImage, modesOf, type NormalizeMode, pixelsOf } from './image-normalize.js';
 import { PlotError } from './errors.js';
 import { checkKeys } from './options.js';
 
@@ -19,9 +18,15 @@ export interface ImageGridOptions {
    * lo..hi as black..white, clamped ([-1, 1] for a generator's tanh output). The alpha of RGBA
    * images is scaled with the colours, so use 'none' for those. 'classes': one-channel images of
    * class indices (segmentation masks and predictions), 0 black (background), 1 … 18 colours of
-   * their own (CLASS_PALETTE, reused beyond), anything else (an ignore label such as 255) grey.
+   * their own (CLASS_PALETTE, reused beyond), anything else (an ignore label such as 255) grey;
+   * integer or bool data, or floats holding whole numbers (other floats are refused).
+   *
+   * A list of modes sets them image by image: one per image, or one per column when it has as
+   * many entries as there are columns (an image, its true mask and the predicted mask in
+   * columns of three: ['each', 'classes', 'classes']). Under 'all' the images drawn with 'all'
+   * share one range. Two numbers are a range, [lo, hi], not a list.
    */
-  normalize?: 'each' | 'all' | 'none' | 'classes' | readonly [number, number];
+  normalize?: NormalizeMode | readonly NormalizeMode[];
   title?: string;
   /** A caption under each image (a class name, a prediction). */
   labels?: string[];
@@ -52,20 +57,15 @@ function gridOf(images: RasterImage[], options: ImageGridOptions): Buffer {
   images.forEach((img, i) => checkImage(img, `imageGrid: images[${i}]`));
   const n = images.length;
   const { normalize = 'each', title, labels } = options;
-  const fixed = Array.isArray(normalize) ? (normalize as readonly number[]) : null;
-  if (fixed ? !(fixed.length === 2 && fixed.every(Number.isFinite) && fixed[1] > fixed[0]) : normalize !== 'each' && normalize !== 'all' && normalize !== 'none' && normalize !== 'classes') {
-    throw new PlotError(`imageGrid: normalize must be 'each', 'all', 'none', 'classes' or [lo, hi] with lo < hi, got ${JSON.stringify(normalize)}`);
-  }
-  if (normalize === 'classes') {
-    images.forEach((img, i) => {
-      if (img.channels !== 1) throw new PlotError(`imageGrid: normalize 'classes' takes one-channel images of class indices, but images[${i}] has ${img.channels} channels`);
-    });
-  }
   if (labels !== undefined && (!Array.isArray(labels) || labels.length !== n)) {
     throw new PlotError(`imageGrid: labels must have one entry per image (${n}), got ${labels?.length}`);
   }
   const columns = options.columns ?? Math.ceil(Math.sqrt(n));
   if (!Number.isInteger(columns) || columns < 1) throw new PlotError(`imageGrid: columns must be a positive integer, got ${columns}`);
+  const modes = modesOf(normalize, n, columns);
+  modes.forEach((mode, i) => {
+    if (mode === 'classes') checkClassImage(images[i], i);
+  });
   const maxW = Math.max(...images.map((i) => i.width));
   const maxH = Math.max(...images.map((i) => i.height));
   const scale = options.scale ?? Math.max(1, Math.min(16, Math.round(96 / Math.max(maxW, maxH))));
@@ -88,10 +88,9 @@ function gridOf(images: RasterImage[], options: ImageGridOptions): Buffer {
   const canvas = new Canvas(width, height, background);
   const left = Math.floor((width - gridW) / 2);
 
-  const shared = normalize === 'all' ? sharedRange(images) : undefined;
+  const allPixels = pixelsOf(images, modes);
   images.forEach((img, i) => {
-    const range = fixed ? (fixed as [number, number]) : normalize === 'each' ? (extent(img.data) ?? undefined) : normalize === 'all' ? shared : undefined;
-    const pixels = normalize === 'classes' ? classPixels(img) : toPixels(img, range ?? (isByteData(img.data) ? [0, 255] : [0, 1]));
+    const pixels = allPixels[i];
     const col = i % columns;
     const row = Math.floor(i / columns);
     // Smaller images sit centred in their cell.
@@ -114,25 +113,4 @@ function gridOf(images: RasterImage[], options: ImageGridOptions): Buffer {
   });
   if (title) canvas.text(fit(title, width - 2 * padding, titleFont), width / 2, 2 * padding, { scale: titleFont, align: 'center', color: TEXT });
   return canvas.toPng();
-}
-
-// Class indices as colours (normalize: 'classes'): 0 black, k ≥ 1 the k-th class colour, other values grey.
-function classPixels(img: RasterImage): PixelBuffer {
-  const n = img.width * img.height;
-  const out = new Uint8Array(n * 3);
-  for (let p = 0; p < n; p++) {
-    const v = Number(img.data[p]);
-    const rgb: Rgb = v === 0 ? BLACK : Number.isInteger(v) && v > 0 && v < 255 ? CLASS_PALETTE[(v - 1) % CLASS_PALETTE.length] : MISSING;
-    out.set(rgb, p * 3);
-  }
-  return { width: img.width, height: img.height, channels: 3, data: out };
-}
-
-function sharedRange(images: RasterImage[]): [number, number] | undefined {
-  let range: [number, number] | undefined;
-  for (const img of images) {
-    const r = extent(img.data);
-    if (r) range = range ? [Math.min(range[0], r[0]), Math.max(range[1], r[1])] : r;
-  }
-  return range;
 }

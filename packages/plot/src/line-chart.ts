@@ -1,6 +1,7 @@
 import type { Point } from './canvas.js';
 import { type Color, type Rgb, seriesColor, toRgb } from './color.js';
 import type { FrameText } from './frame.js';
+import { type AxisLimitOptions, LIMIT_OPTIONS, LIMITS_RENAMED } from './axis-range.js';
 import { checkKeys, describeValue } from './options.js';
 import { finishXYChart, type Range, startXYChart, union, usable } from './xy-frame.js';
 import { PlotError } from './errors.js';
@@ -18,7 +19,7 @@ export interface LineSeries {
   markers?: boolean;
 }
 
-export interface LineChartOptions extends FrameText {
+export interface LineChartOptions extends FrameText, AxisLimitOptions {
   series: LineSeries[];
   width?: number;
   height?: number;
@@ -30,12 +31,13 @@ export interface LineChartOptions extends FrameText {
   fontScale?: number;
 }
 
-const OPTIONS = ['series', 'title', 'xLabel', 'yLabel', 'width', 'height', 'logY', 'logX', 'fontScale'];
+const OPTIONS = ['series', 'title', 'xLabel', 'yLabel', 'width', 'height', 'logY', 'logX', ...LIMIT_OPTIONS, 'fontScale'];
 const SERIES_KEYS = ['name', 'x', 'y', 'color', 'thickness', 'markers'];
 /** matplotlib's spellings. */
 const RENAMED: Record<string, string> = {
   xlabel: 'xLabel', ylabel: 'yLabel', label: 'name', c: 'color', linewidth: 'thickness', lw: 'thickness',
   marker: 'markers: true', lines: 'thickness: 0 (markers only)', logy: 'logY', logx: 'logX', yscale: "logY: true", xscale: 'logX: true',
+  ...LIMITS_RENAMED,
 };
 
 interface Prepared {
@@ -66,12 +68,16 @@ export function lineChart(options: LineChartOptions): Buffer {
     xRange = union(xRange, extent(s.x.filter(drawn)));
   }
   const chart = startXYChart('lineChart', { ...options, width, height }, xRange, yRange);
-  const { canvas, plot, m, px, py } = chart;
+  const { canvas, plot, m, px, py, xScale } = chart;
+  // Points within the x axis's range: outside fixed limits they are cut off, so they do not count
+  // towards the spacing that decides on markers (zooming in on a few points shows their dots).
+  const shown = ([x]: readonly [number, number]) => x >= xScale.lo && x <= xScale.hi;
   for (const s of series) {
     const thickness = s.thickness ?? m.font + 1;
-    const runs = splitRuns(s, logX, logY).map((run) => run.map(([x, y]) => [px(x), py(y)] as Point));
+    const dataRuns = splitRuns(s, logX, logY);
+    const runs = dataRuns.map((run) => run.map(([x, y]) => [px(x), py(y)] as Point));
     if (thickness > 0) for (const run of runs) canvas.polyline(run, s.color, thickness);
-    const count = runs.reduce((n, r) => n + r.length, 0);
+    const count = dataRuns.reduce((n, r) => n + r.filter(shown).length, 0);
     const showMarkers = s.markers ?? (thickness === 0 || (count > 0 && plot.width / count >= 12));
     // Markers-only series get the dots a default line would have.
     const radius = (thickness > 0 ? thickness : m.font + 1) + 1;

@@ -1,5 +1,6 @@
 import { CLASS_PALETTE, type Color, type Rgb, seriesColor, toRgb } from './color.js';
 import type { FrameText } from './frame.js';
+import { type AxisLimitOptions, LIMIT_OPTIONS, LIMITS_RENAMED } from './axis-range.js';
 import type { LegendEntry } from './legend.js';
 import { checkKeys, describeValue } from './options.js';
 import { isTensorLike, type TensorLike } from './raster.js';
@@ -25,7 +26,7 @@ export interface ScatterSeries {
   opacity?: number;
 }
 
-export interface ScatterChartOptions extends FrameText {
+export interface ScatterChartOptions extends FrameText, AxisLimitOptions {
   /** Several sets of points, each in its own colour, named in the legend. */
   series?: ScatterSeries[];
   /** Or one set of points: x and y, or `points`. */
@@ -51,12 +52,13 @@ export interface ScatterChartOptions extends FrameText {
   fontScale?: number;
 }
 
-const OPTIONS = ['series', 'x', 'y', 'points', 'labels', 'classNames', 'color', 'size', 'opacity', 'title', 'xLabel', 'yLabel', 'width', 'height', 'logX', 'logY', 'fontScale'];
+const OPTIONS = ['series', 'x', 'y', 'points', 'labels', 'classNames', 'color', 'size', 'opacity', 'title', 'xLabel', 'yLabel', 'width', 'height', 'logX', 'logY', ...LIMIT_OPTIONS, 'fontScale'];
 const SERIES_KEYS = ['name', 'x', 'y', 'points', 'color', 'size', 'opacity'];
 /** matplotlib's plt.scatter spellings. */
 const RENAMED: Record<string, string> = {
   c: 'labels (class indices) or color', s: 'size (a diameter in pixels)', alpha: 'opacity', label: 'name', xlabel: 'xLabel', ylabel: 'yLabel',
   classes: 'classNames', names: 'classNames', target: 'labels', targets: 'labels', markersize: 'size', logx: 'logX', logy: 'logY',
+  ...LIMITS_RENAMED,
 };
 
 /** Points to draw, in the order given, in one colour or with a colour each. */

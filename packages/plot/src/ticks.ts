@@ -75,17 +75,49 @@ export function linearScale(min: number, max: number, target = 6): Scale {
 }
 
 /**
+ * A linear axis with nice ticks whose ends hug the data: each end is the data's end rounded out
+ * to a fifth of a step of 1 or 5 (a half step of 2 or 2.5, i.e. 10^k for steps 2·10^k … 5·10^k)
+ * rather than to a whole step, which left up to a step of empty plot at each side (1920..2111 ran
+ * 1900..2150, a fifth of it empty; now 1920..2120). The ends carry no tick unless they fall on
+ * one. With fewer than two ticks inside, and for flat data, the ends stay on ticks as in
+ * `linearScale`.
+ */
+export function snugScale(min: number, max: number, target = 6): Scale {
+  const nice = linearScale(min, max, target);
+  if (min === max || nice.ticks.length < 2) return nice;
+  if (min > max) [min, max] = [max, min];
+  const step = nice.ticks[1] - nice.ticks[0];
+  const unit = snapUnit(step);
+  const lo = clean(Math.floor(min / unit + 1e-9) * unit);
+  const hi = clean(Math.ceil(max / unit - 1e-9) * unit);
+  const inside = clipScale(nice, lo, hi);
+  return inside.ticks.length >= 2 ? inside : nice;
+}
+
+/** `scale` cut to run from lo to hi, keeping the ticks between them (and their labels). */
+export function clipScale(scale: Scale, lo: number, hi: number): Scale {
+  const step = scale.ticks.length > 1 ? Math.abs(scale.ticks[1] - scale.ticks[0]) : Math.abs(hi - lo);
+  const slack = step * 1e-9;
+  const keep = scale.ticks.map((t, i) => [t, scale.labels[i]] as const).filter(([t]) => t >= lo - slack && t <= hi + slack);
+  return { lo, hi, log: scale.log, ticks: keep.map(([t]) => t), labels: keep.map(([, l]) => l) };
+}
+
+// What a snug axis end rounds to for a nice step: a fifth of 1·10^k or 5·10^k, else 10^k.
+function snapUnit(step: number): number {
+  const base = 10 ** Math.floor(Math.log10(step) + 1e-9);
+  const mantissa = Math.round((step / base) * 10) / 10;
+  return clean(mantissa === 1 || mantissa === 5 ? step / 5 : base);
+}
+
+/**
  * A linear axis that runs exactly from min to max, with nice ticks inside it. For charts that
  * pad the data by a known amount (bar charts leave room for value labels) and would waste space
  * if the ends were rounded out to the next tick.
  */
 export function innerScale(min: number, max: number, target = 6): Scale {
   const all = linearScale(min, max, target);
-  const step = all.ticks.length > 1 ? all.ticks[1] - all.ticks[0] : 1;
-  const slack = Math.abs(step) * 1e-9;
-  const keep = all.ticks.map((t, i) => [t, all.labels[i]] as const).filter(([t]) => t >= min - slack && t <= max + slack);
-  const [lo, hi] = min < max ? [min, max] : [all.lo, all.hi];
-  return { lo, hi, log: false, ticks: keep.map(([t]) => t), labels: keep.map(([, l]) => l) };
+  const inner = clipScale(all, min, max);
+  return min < max ? inner : { ...inner, lo: all.lo, hi: all.hi };
 }
 
 /** A log axis over the data padded by 5% of its decades on each side, so the ends are not glued to the frame. */

@@ -6,10 +6,11 @@ import { Canvas, type Rect } from './canvas.js';
 import { TEXT } from './color.js';
 import { drawBorder, drawFrameText, drawXAxis, drawYAxis, type FrameText, leftMargin, type Metrics, metricsFor, verticalMargins, yTicksFor } from './frame.js';
 import { drawLegend, type LegendEntry } from './legend.js';
-import { linearScale, logScale, project, type Scale } from './ticks.js';
+import { project, type Scale } from './ticks.js';
+import { type AxisLimitOptions, axisLimits, type AxisLimits, axisScale } from './axis-range.js';
 import { PlotError } from './errors.js';
 
-export interface XYFrameOptions extends FrameText {
+export interface XYFrameOptions extends FrameText, AxisLimitOptions {
   width: number;
   height: number;
   fontScale?: number;
@@ -41,18 +42,20 @@ export function union(a: Range, b: Range): Range {
 
 /**
  * Lays out the canvas for data spanning `xRange` × `yRange` (null: no data) and draws the axes,
- * grid, title and axis labels. Linear axes end on nice ticks around the data, widened first by
- * `pad` times the data's span on each side (scatter markers at the extremes stay inside the
- * frame); log axes pad by 5% of their decades. On return the canvas clips to the plot, ready for
- * the data; `finishXYChart` draws the rest.
+ * grid, title and axis labels. Linear axes have nice ticks and ends just around the data (see
+ * snugScale), widened first by `pad` times the data's span on each side (scatter markers at the
+ * extremes stay inside the frame); log axes pad by 5% of their decades. xMin … yMax fix either
+ * end of either axis (axis-range.ts). On return the canvas clips to the plot, ready for the
+ * data, so what lies outside fixed limits is cut at the border; `finishXYChart` draws the rest.
  */
 export function startXYChart(fn: string, options: XYFrameOptions, xRange: Range, yRange: Range, pad = 0): XYChart {
   const { width, height, logX = false, logY = false } = options;
+  const limits = axisLimits(fn, options);
   const canvas = new Canvas(width, height);
   const m = metricsFor(width, height, options.fontScale);
-  const { top, bottom } = verticalMargins(options, m, m.line);
+  const { top, bottom } = verticalMargins(options, m, m.line, width);
   const plotHeight = height - top - bottom;
-  const yScale: Scale = logY ? logScale(...(yRange ?? [1, 10])) : linearScale(...padded(yRange ?? [0, 1], pad), yTicksFor(plotHeight, m.line));
+  const yScale = axisScale(yRange, limits.y, logY, pad, yTicksFor(plotHeight, m.line));
   const left = leftMargin(options, m, yScale.labels);
   // The last x label is centred on the right edge: leave half of a wide one (~8 characters).
   const right = 4 * m.gap + 4 * m.font * 6;
@@ -60,7 +63,7 @@ export function startXYChart(fn: string, options: XYFrameOptions, xRange: Range,
   if (plot.width < 16 || plot.height < 16) {
     throw new PlotError(`${fn}: ${width}x${height} leaves no room for the plot after titles and labels; make it larger`);
   }
-  const xScale = logX ? logScale(...(xRange ?? [1, 10])) : fitXScale(...padded(xRange ?? [0, 1], pad), plot.width, m.font, m.gap);
+  const xScale = logX ? axisScale(xRange, limits.x, true, pad, 0) : fitXScale(xRange, limits.x, pad, plot.width, m.font, m.gap);
 
   drawYAxis(canvas, plot, yScale, m);
   drawXAxis(canvas, plot, xScale, m);
@@ -85,18 +88,16 @@ export function finishXYChart(chart: XYChart, hasData: boolean, legend: LegendEn
   return canvas.toPng();
 }
 
-// Linear axes only (a log axis pads in decades). A span of zero is left to niceTicks' widening.
-function padded([lo, hi]: [number, number], pad: number): [number, number] {
-  const span = hi - lo;
-  return pad > 0 && span > 0 ? [lo - pad * span, hi + pad * span] : [lo, hi];
-}
-
-/** As many x ticks as fit without their labels touching. */
-function fitXScale(min: number, max: number, plotWidth: number, font: number, gap: number): Scale {
+/**
+ * As many x ticks as fit without their labels touching: each label and four gaps per step of
+ * the axis (a snug axis's ends are not ticks, so its span counts, not its ticks).
+ */
+function fitXScale(data: Range, limits: AxisLimits, pad: number, plotWidth: number, font: number, gap: number): Scale {
   for (let target = 10; target > 2; target--) {
-    const scale = linearScale(min, max, target);
-    const widest = Math.max(...scale.labels.map((l) => Canvas.measureText(l, font).width));
-    if ((widest + 4 * gap) * scale.ticks.length <= plotWidth) return scale;
+    const scale = axisScale(data, limits, false, pad, target);
+    const widest = Math.max(0, ...scale.labels.map((l) => Canvas.measureText(l, font).width));
+    const step = scale.ticks.length > 1 ? scale.ticks[1] - scale.ticks[0] : scale.hi - scale.lo;
+    if ((widest + 4 * gap) * ((scale.hi - scale.lo) / step + 1) <= plotWidth) return scale;
   }
-  return linearScale(min, max, 2);
+  return axisScale(data, limits, false, pad, 2);
 }
