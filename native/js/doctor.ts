@@ -32,6 +32,7 @@ export const HOW_TO = {
   cmake: 'apt-get install cmake (or: pip install cmake)',
   buildTool: 'apt-get install ninja-build (or make)',
   onednn: 'apt-get install libdnnl-dev (elsewhere: install oneDNN 2.x and set CMAKE_PREFIX_PATH or dnnl_DIR to it)',
+  lapack: 'apt-get install liblapack-dev libopenblas-openmp-dev (elsewhere: install OpenBLAS or any LAPACK and set CMAKE_PREFIX_PATH to it)',
   openmp: 'use GCC, or install libomp-dev for Clang',
   nvcc: 'install the CUDA toolkit and put nvcc on PATH (or set CUDACXX)',
   cudnn: 'pip install nvidia-cudnn-cu13 (or set CUDNN_ROOT to a cuDNN 9 install)',
@@ -87,10 +88,17 @@ find_package(dnnl 2.6 CONFIG QUIET)
 message(STATUS "NS_DNNL=\${dnnl_FOUND}|\${dnnl_VERSION}|\${dnnl_DIR}|\${dnnl_CONSIDERED_VERSIONS}|\${dnnl_CONSIDERED_CONFIGS}")
 find_package(OpenMP QUIET)
 message(STATUS "NS_OPENMP=\${OpenMP_CXX_FOUND}|\${OpenMP_CXX_VERSION}")
+set(BLA_VENDOR OpenBLAS)
+find_package(LAPACK QUIET)
+if(NOT LAPACK_FOUND)
+  unset(BLA_VENDOR)
+  find_package(LAPACK QUIET)
+endif()
+message(STATUS "NS_LAPACK=\${LAPACK_FOUND}|\${LAPACK_LIBRARIES}")
 `;
 
 /** Configures a throwaway CMake project that asks for what CMakeLists.txt asks for. */
-function probe(cmake: string, generator: string): { compiler: Check; onednn: Check; openmp?: Check } {
+function probe(cmake: string, generator: string): { compiler: Check; onednn: Check; openmp?: Check; lapack?: Check } {
   const dir = mkdtempSync(join(tmpdir(), 'nutshell-probe-'));
   try {
     writeFileSync(join(dir, 'CMakeLists.txt'), PROBE);
@@ -122,7 +130,11 @@ function probe(cmake: string, generator: string): { compiler: Check; onednn: Che
     const openmp: Check = /^(1|ON|TRUE|YES)$/i.test(ompFound ?? '')
       ? { name: 'OpenMP', ok: true, detail: ompVersion || 'found' }
       : { name: 'OpenMP', ok: false, detail: 'the compiler has no OpenMP', fix: HOW_TO.openmp };
-    return { compiler, onednn, openmp };
+    const [lapackFound, lapackLibraries] = (field('NS_LAPACK') ?? '').split('|');
+    const lapack: Check = /^(1|ON|TRUE|YES)$/i.test(lapackFound ?? '')
+      ? { name: 'LAPACK', ok: true, detail: (lapackLibraries ?? '').split(';')[0] || 'found' }
+      : { name: 'LAPACK', ok: false, detail: 'not found by find_package(LAPACK)', fix: HOW_TO.lapack };
+    return { compiler, onednn, openmp, lapack };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -170,6 +182,7 @@ export function buildChecks(): Check[] {
     const p = probe(cmake.path!, tool.generator!);
     checks.push(p.compiler, cmake, tool, p.onednn);
     if (p.openmp) checks.push(p.openmp);
+    if (p.lapack) checks.push(p.lapack);
   } else {
     checks.push(compilerByPath(), cmake, tool, oneDnnByFiles());
   }

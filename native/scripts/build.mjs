@@ -12,7 +12,8 @@ const parallel = process.env.CMAKE_BUILD_PARALLEL_LEVEL ?? '2';
 const result = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: parallel } });
 if (result.status !== 0) {
   console.error('\n@nutshell/native: the native build failed. Prerequisites: a C++17 compiler, CMake >= 3.18,');
-  console.error('oneDNN (Debian/Ubuntu: apt-get install libdnnl-dev). CUDA is optional (nvcc + cuDNN 9 + cuBLAS).');
+  console.error('oneDNN and LAPACK (Debian/Ubuntu: apt-get install libdnnl-dev liblapack-dev libopenblas-openmp-dev).');
+  console.error('CUDA is optional (nvcc + cuDNN 9 + cuBLAS).');
   process.exit(result.status ?? 1);
 }
 if (!existsSync('build/Release/nutshell.node')) {

@@ -235,7 +235,7 @@ describe('from the tarballs alone: install in a fresh project, build from source
     expect(installed?.status).toBe(0);
     const r = timed('doctor', () => run('npx', ['--no-install', 'nutshell', 'doctor'], { cwd: project, timeout: 120_000 }));
     expect(r.status, tail(r)).toBe(0);
-    for (const check of ['C++17 compiler', 'CMake', 'oneDNN', 'nvcc', 'cuDNN', 'cuBLAS', 'NVIDIA driver', 'GPU', 'cpu backend']) {
+    for (const check of ['C++17 compiler', 'CMake', 'oneDNN', 'LAPACK', 'nvcc', 'cuDNN', 'cuBLAS', 'NVIDIA driver', 'GPU', 'cpu backend']) {
       expect(r.stdout).toMatch(new RegExp(`^  [✓✗] ${check.replace(/[+]/g, '\\+')}`, 'm'));
     }
     expect(r.stdout).toMatch(/^  ✓ cpu backend/m);

@@ -1,5 +1,5 @@
-// summary(model, inputShape): runs one forward pass on zeros and prints each layer's output shape
-// and parameter count, like torchinfo / Keras' summary.
+// summary(model, inputShape): runs one forward pass on zeros and prints each layer call's output
+// shape and parameter count, in call order, like torchinfo / Keras' summary.
 import { ValueError, checkOptions, isTensor, noGrad, scope, zeros, type DType, type Tensor } from '@nutshell/tensor';
 import { Module, type RemovableHandle } from './module.js';
 
@@ -7,7 +7,10 @@ export interface LayerSummary {
   name: string;
   type: string;
   outputShape: number[] | null;
+  /** The module's own parameters, counted on its first call only (0 on the calls after it). */
   params: number;
+  /** A later call of a module already listed (torchinfo's "(recursive)"). */
+  recursive: boolean;
 }
 
 export interface ModelSummary {
@@ -56,18 +59,35 @@ function inputsOf(input: SummaryInput, dtypes: DType | readonly DType[] | undefi
  */
 export function summary(model: Module, input: SummaryInput, options: { dtypes?: DType | readonly DType[] } = {}): ModelSummary {
   checkOptions('summary', options, ['dtypes']);
+  // Rows in call order, one per call, as torchinfo lists them: a pre-hook opens a row when a
+  // module's forward starts (so a parent comes before its children), the hook after it fills in
+  // the output shape. A module called twice (a shared pooling layer) gets a row per call, its
+  // parameters counted on the first. Modules the forward never called follow, without a shape.
   const layers: LayerSummary[] = [];
   const handles: RemovableHandle[] = [];
   const modes = [...model.modules()].map((m) => [m, m.training] as const);
+  const named: [string, Module, number][] = [];
+  for (const [name, m] of model.namedModules()) { // a module registered under two names comes once
+    const own = [...m.namedParameters()].filter(([k]) => !k.includes('.')).reduce((n, [, p]) => n + p.numel, 0);
+    // The model itself has a row only for parameters of its own (a positional embedding, say),
+    // which would otherwise count in the total without appearing anywhere.
+    if (m === model && own === 0) continue;
+    named.push([m === model ? '(own)' : name, m, own]);
+  }
+  const called = new Set<Module>();
   try {
-    for (const [name, m] of model.namedModules()) { // a module registered under two names comes once
-      const own = [...m.namedParameters()].filter(([k]) => !k.includes('.')).reduce((n, [, p]) => n + p.numel, 0);
-      // The model itself has a row only for parameters of its own (a positional embedding, say),
-      // which would otherwise count in the total without appearing anywhere.
-      if (m === model && own === 0) continue;
-      const entry: LayerSummary = { name: m === model ? '(own)' : name, type: m.constructor.name, outputShape: null, params: own };
-      layers.push(entry);
-      handles.push(m.registerForwardHook((_m, _inputs, out) => void (entry.outputShape = shapeOf(out))));
+    for (const [name, m, own] of named) {
+      const open: LayerSummary[] = [];
+      handles.push(m.registerForwardPreHook(() => {
+        const row: LayerSummary = { name, type: m.constructor.name, outputShape: null, params: called.has(m) ? 0 : own, recursive: called.has(m) };
+        called.add(m);
+        layers.push(row);
+        open.push(row);
+      }));
+      handles.push(m.registerForwardHook((_m, _inputs, out) => {
+        const row = open.pop();
+        if (row) row.outputShape = shapeOf(out);
+      }));
     }
     model.eval();
     noGrad(() => scope(() => void model.forward(...inputsOf(input, options.dtypes))));
@@ -75,10 +95,13 @@ export function summary(model: Module, input: SummaryInput, options: { dtypes?: 
     handles.forEach((h) => h.remove()); // the last hook removed unwraps each forward
     for (const [m, training] of modes) m.training = training;
   }
+  for (const [name, m, own] of named) {
+    if (!called.has(m)) layers.push({ name, type: m.constructor.name, outputShape: null, params: own, recursive: false });
+  }
   const params = [...model.parameters()];
   const totalParams = params.reduce((n, p) => n + p.numel, 0);
   const trainableParams = params.filter((p) => p.requiresGrad).reduce((n, p) => n + p.numel, 0);
-  const rows = layers.map((l) => [`${l.name} (${l.type})`, l.outputShape ? `[${l.outputShape.join(', ')}]` : '-', l.params.toLocaleString('en-US')]);
+  const rows = layers.map((l) => [`${l.name} (${l.type})`, l.outputShape ? `[${l.outputShape.join(', ')}]` : '-', l.recursive ? '(recursive)' : l.params.toLocaleString('en-US')]);
   const header = ['Layer (type)', 'Output shape', 'Param #'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');

@@ -161,7 +161,26 @@ describe('Module', () => {
     let visits = 0;
     model.apply((m) => void (m === shared && visits++));
     expect(visits).toBe(1);
-    expect(summary(model, [1, 2]).layers.map((l) => l.name)).toEqual(['0', '1']);
+    // summary lists calls, as torchinfo does: the shared layer twice, its parameters once.
+    const s = summary(model, [1, 2]);
+    expect(s.layers.map((l) => [l.name, l.params, l.recursive])).toEqual([['0', 6, false], ['1', 0, false], ['0', 0, true]]);
+    expect(s.text).toMatch(/^0 \(Linear\) +\[1, 2\] +\(recursive\)$/m);
+    expect(s.totalParams).toBe(6);
+  });
+
+  it('summary lists calls in call order, parents before children, and modules never called last (a U-Net trial)', () => {
+    class Net extends Module {
+      unused = new Linear(3, 3);
+      pool = new MaxPool2d(2);
+      conv = new Conv2d(1, 2, 3, { padding: 1 });
+      forward(x: Tensor): Tensor {
+        return this.pool.forward(this.conv.forward(this.pool.forward(x)));
+      }
+    }
+    const s = summary(new Net(), [1, 1, 8, 8]);
+    expect(s.layers.map((l) => [l.name, l.outputShape])).toEqual([['pool', [1, 1, 4, 4]], ['conv', [1, 2, 4, 4]], ['pool', [1, 2, 2, 2]], ['unused', null]]);
+    const nested = summary(new Sequential(new Sequential(new Linear(2, 3)), new ReLU()), [1, 2]);
+    expect(nested.layers.map((l) => l.name)).toEqual(['0', '0.0', '1']);
   });
 
   it('default initialisation follows PyTorch: Linear weight within ±1/sqrt(fanIn)', () => {
