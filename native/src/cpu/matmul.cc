@@ -41,6 +41,10 @@ dn::dims concat_dims(const dn::dims& head, std::initializer_list<int64_t> tail) 
   return d;
 }
 
+// Products up to this size run with their row count left to run time (Note [small products keep
+// one primitive]): about 50 µs of work on one core, where building a primitive would cost more.
+constexpr double kRuntimeRowsMultiplyAdds = 1 << 20;
+
 std::string key_of(const MatmulProblem& p) {
   return "mm:" + dn::key_of(p.batch) + "|" + dn::key_of(p.a_batch) + "|" + dn::key_of(p.b_batch) + "|" + dn::key_of(p.a_stride) + "|" +
          dn::key_of(p.b_stride) + "|" + std::to_string(p.m) + "," + std::to_string(p.n) + "," + std::to_string(p.k) + "," +
@@ -111,8 +115,22 @@ bool run_matmul(const MatmulProblem& p, const float* a, const float* b, const fl
   dnnl::memory::desc b_md(b_dims, dn::dt::f32, b_strides);
   dnnl::memory::desc c_md = dn::plain_desc(c_dims, dn::dt::f32);
   dnnl::memory::desc bias_md = p.bias ? dn::plain_desc(bias_dims, dn::dt::f32) : dnnl::memory::desc();
-  auto entry = dn::cached<Entry>(key_of(p), [&] {
-    dnnl::matmul::desc desc = p.bias ? dnnl::matmul::desc(a_md, b_md, bias_md, c_md) : dnnl::matmul::desc(a_md, b_md, c_md);
+  // Note [small products keep one primitive]: every new row count of a small product (each RL
+  // episode's length, each serving batch size) cost a primitive built for it — 0.1–0.3 ms, more
+  // than the product, and RSS that grew with every size (a user trial: 149 → 276 MiB over 400
+  // sizes). A small 2-D product (a linear layer's, any plain matmul's) therefore runs on one
+  // primitive with the row count left to run time, oneDNN's gemm kernel (a microsecond or two
+  // slower per call than one built for the size). The rule is the shapes', so results are the
+  // same run after run.
+  const bool rows_at_run_time = r == 0 && !p.trans_a && static_cast<double>(p.m) * p.n * p.k <= kRuntimeRowsMultiplyAdds;
+  const std::string key = rows_at_run_time ? "mmrt:" + std::to_string(p.n) + "," + std::to_string(p.k) + "," + std::to_string(p.trans_b) +
+                                                 std::to_string(p.bias) + std::to_string(p.relu)
+                                           : key_of(p);
+  auto entry = dn::cached<Entry>(key, [&] {
+    const dnnl::memory::dim any_rows = DNNL_RUNTIME_DIM_VAL;
+    const dnnl::memory::desc a_desc = rows_at_run_time ? dnnl::memory::desc({any_rows, p.k}, dn::dt::f32, dn::dims{p.k, 1}) : a_md;
+    const dnnl::memory::desc c_desc = rows_at_run_time ? dnnl::memory::desc({any_rows, p.n}, dn::dt::f32, dn::dims{p.n, 1}) : c_md;
+    dnnl::matmul::desc desc = p.bias ? dnnl::matmul::desc(a_desc, b_md, bias_md, c_desc) : dnnl::matmul::desc(a_desc, b_md, c_desc);
     dnnl::primitive_attr attr;
     if (p.relu) {
       dnnl::post_ops ops;
