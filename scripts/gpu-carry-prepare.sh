@@ -123,6 +123,26 @@ else
   rm -f "$OUT/onednn.tar.xz"
 fi
 
+# 5b. OpenBLAS (its LAPACK: cholesky, eigh) with the Fortran runtime it needs, for a device
+# without a LAPACK of its own: libopenblas.so.0 exports LAPACK's symbols itself.
+OPENBLAS=$(readlink -f /usr/lib/*/openblas-openmp/libopenblas.so.0 2>/dev/null | head -1 || true)
+if [ -n "$OPENBLAS" ] && [ -f "$OPENBLAS" ]; then
+  STAGE=$(mktemp -d)
+  mkdir -p "$STAGE/openblas/lib"
+  cp -L "$OPENBLAS" "$STAGE/openblas/lib/libopenblas.so.0"
+  ln -s libopenblas.so.0 "$STAGE/openblas/lib/libopenblas.so"
+  for dep in libgfortran.so.5 libquadmath.so.0; do
+    f=$(ls /lib/*/"$dep" /usr/lib/*/"$dep" 2>/dev/null | head -1 || true)
+    [ -n "$f" ] && cp -L "$f" "$STAGE/openblas/lib/$dep"
+  done
+  tar -C "$STAGE" -cf - openblas | xz -6 -T1 > "$OUT/openblas.tar.xz"
+  rm -rf "$STAGE"
+  say "OpenBLAS from $OPENBLAS"
+else
+  say "OpenBLAS not found: the device must have a LAPACK installed"
+  rm -f "$OUT/openblas.tar.xz"
+fi
+
 # 6. Sizes: the carry plus the working tree (tracked and unignored files) must fit.
 carry_bytes=$(du -cb "$OUT"/node.xz "$OUT"/*.tar.xz $(ls "$OUT"/fashion-mnist/*.gz 2>/dev/null) | tail -1 | cut -f1)
 tree_bytes=$( (git ls-files -z; git ls-files -z --others --exclude-standard) | xargs -0 du -cb 2>/dev/null | awk '$2 == "total" { s += $1 } END { print s + 0 }')

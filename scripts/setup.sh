@@ -9,7 +9,7 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # --- system packages -------------------------------------------------------------------------
-APT_PACKAGES=(cmake ninja-build g++ libdnnl-dev dataset-fashion-mnist python3-venv)
+APT_PACKAGES=(cmake ninja-build g++ libdnnl-dev liblapack-dev libopenblas-openmp-dev dataset-fashion-mnist python3-venv)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -39,6 +39,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::cast, &cast);
   registry.add(core::DeviceType::cpu, core::OpId::cat, &cat);
   registry.add(core::DeviceType::cpu, core::OpId::ceil, &ceil);
+  registry.add(core::DeviceType::cpu, core::OpId::cholesky, &cholesky);
   registry.add(core::DeviceType::cpu, core::OpId::chunk, &chunk);
   registry.add(core::DeviceType::cpu, core::OpId::clamp, &clamp);
   registry.add(core::DeviceType::cpu, core::OpId::conv2d, &conv2d);
@@ -57,6 +58,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::div, &div);
   registry.add(core::DeviceType::cpu, core::OpId::dropout, &dropout);
   registry.add(core::DeviceType::cpu, core::OpId::dropoutBackward, &dropoutBackward);
+  registry.add(core::DeviceType::cpu, core::OpId::eigh, &eigh);
   registry.add(core::DeviceType::cpu, core::OpId::elu, &elu);
   registry.add(core::DeviceType::cpu, core::OpId::eluBackward, &eluBackward);
   registry.add(core::DeviceType::cpu, core::OpId::embedding, &embedding);

@@ -29,3 +29,31 @@ TORCH.update({
     "luFactorEx": _lu_factor_ex,
     "luSolve": _lu_solve,
 })
+
+
+def _cholesky(x, a):
+    """torch.linalg.cholesky_ex, with L zeroed where the factorization failed (our rule: LAPACK
+    leaves a partial factor there)."""
+    L, info = torch.linalg.cholesky_ex(x[0])
+    failed = (info != 0).reshape(*info.shape, 1, 1)
+    return [torch.where(failed, torch.zeros_like(L), L), info.to(torch.int32)]
+
+
+def _signed_columns(v):
+    """Each column's entry of largest magnitude (the first of equal ones) made positive."""
+    if v.numel() == 0:
+        return v
+    at = v.abs().argmax(dim=-2, keepdim=True)
+    sign = torch.where(torch.gather(v, -2, at) < 0, -1.0, 1.0)
+    return v * sign
+
+
+def _eigh(x, a):
+    w, v = torch.linalg.eigh(x[0], UPLO=a["uplo"])
+    return [w, _signed_columns(v)]
+
+
+TORCH.update({
+    "cholesky": _cholesky,
+    "eigh": _eigh,
+})

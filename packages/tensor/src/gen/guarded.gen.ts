@@ -62,6 +62,10 @@ const guarded_cdist: typeof table.cdist = guardArity('cdist', table.cdist);
 const guarded_ceil: typeof table.ceil = guardArity('ceil', table.ceil);
 const guarded_celu: typeof table.celu = guardArity('celu', table.celu);
 const guarded_checkFillValue: typeof table.checkFillValue = guardArity('checkFillValue', table.checkFillValue);
+const guarded_cholesky: typeof table.cholesky = guardArity('cholesky', table.cholesky);
+const guarded_choleskyEx: typeof table.choleskyEx = guardArity('choleskyEx', table.choleskyEx);
+const guarded_choleskyInverse: typeof table.choleskyInverse = guardArity('choleskyInverse', table.choleskyInverse);
+const guarded_choleskySolve: typeof table.choleskySolve = guardArity('choleskySolve', table.choleskySolve);
 const guarded_chunk: typeof table.chunk = guardArity('chunk', table.chunk);
 const guarded_clamp: typeof table.clamp = guardArity('clamp', table.clamp);
 const guarded_clampMax: typeof table.clampMax = guardArity('clampMax', table.clampMax);
@@ -100,6 +104,8 @@ const guarded_dropout2d: typeof table.dropout2d = guardArity('dropout2d', table.
 const guarded_dropout3d: typeof table.dropout3d = guardArity('dropout3d', table.dropout3d);
 const guarded_dropoutBackward: typeof table.dropoutBackward = guardArity('dropoutBackward', table.dropoutBackward);
 const guarded_dropoutScale: typeof table.dropoutScale = guardArity('dropoutScale', table.dropoutScale);
+const guarded_eigh: typeof table.eigh = guardArity('eigh', table.eigh);
+const guarded_eigvalsh: typeof table.eigvalsh = guardArity('eigvalsh', table.eigvalsh);
 const guarded_einsum: typeof table.einsum = guardArity('einsum', table.einsum);
 const guarded_elu: typeof table.elu = guardArity('elu', table.elu);
 const guarded_eluBackward: typeof table.eluBackward = guardArity('eluBackward', table.eluBackward);
@@ -299,6 +305,7 @@ const guarded_softplus: typeof table.softplus = guardArity('softplus', table.sof
 const guarded_softplusBackward: typeof table.softplusBackward = guardArity('softplusBackward', table.softplusBackward);
 const guarded_softsign: typeof table.softsign = guardArity('softsign', table.softsign);
 const guarded_solve: typeof table.solve = guardArity('solve', table.solve);
+const guarded_solveTriangular: typeof table.solveTriangular = guardArity('solveTriangular', table.solveTriangular);
 const guarded_sort: typeof table.sort = guardArity('sort', table.sort);
 const guarded_spaced: typeof table.spaced = guardArity('spaced', table.spaced);
 const guarded_split: typeof table.split = guardArity('split', table.split);
@@ -406,6 +413,10 @@ export {
   guarded_ceil as ceil,
   guarded_celu as celu,
   guarded_checkFillValue as checkFillValue,
+  guarded_cholesky as cholesky,
+  guarded_choleskyEx as choleskyEx,
+  guarded_choleskyInverse as choleskyInverse,
+  guarded_choleskySolve as choleskySolve,
   guarded_chunk as chunk,
   guarded_clamp as clamp,
   guarded_clampMax as clampMax,
@@ -444,6 +455,8 @@ export {
   guarded_dropout3d as dropout3d,
   guarded_dropoutBackward as dropoutBackward,
   guarded_dropoutScale as dropoutScale,
+  guarded_eigh as eigh,
+  guarded_eigvalsh as eigvalsh,
   guarded_einsum as einsum,
   guarded_elu as elu,
   guarded_eluBackward as eluBackward,
@@ -643,6 +656,7 @@ export {
   guarded_softplusBackward as softplusBackward,
   guarded_softsign as softsign,
   guarded_solve as solve,
+  guarded_solveTriangular as solveTriangular,
   guarded_sort as sort,
   guarded_spaced as spaced,
   guarded_split as split,

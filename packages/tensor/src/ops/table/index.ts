@@ -24,6 +24,7 @@ export * from './shape.js';
 export * from './index-ops.js';
 export * from './linalg.js';
 export * from './linalg-lu.js';
+export * from './linalg-decomp.js';
 export * from './linalg-composed.js';
 export * from './sort.js';
 export * from './scan.js';

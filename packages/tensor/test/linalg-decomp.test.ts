@@ -1,0 +1,95 @@
+// The symmetric decompositions against PyTorch (src/ops/table/linalg-decomp.ts): cholesky and
+// eigh (native ops: LAPACK on the cpu), solveTriangular, choleskySolve, choleskyInverse,
+// eigvalsh; fixture from scripts/fixtures_linalg_decomp.py. The op table holds their values,
+// refusals and cpu↔cuda parity; gradients are checked here, through symmetric inputs (Note
+// [symmetric inputs]), and against PyTorch's on the inputs directly.
+import { describe, expect, it } from 'vitest';
+import * as T from '../src/index.js';
+import type { Tensor } from '../src/index.js';
+import { gradcheck } from '../src/testing/index.js';
+import { describeGoldenCases, devices, nums, readGoldenFixture, type GoldenCall } from './golden-cases.js';
+
+const fx = readGoldenFixture('linalg-decomp');
+const eigh = (a: Tensor, UPLO?: 'L' | 'U') => [...T.linalg.eigh(a, UPLO ? { UPLO } : {})];
+const sym = (b: Tensor) => T.mul(T.add(b, T.transpose(b, -2, -1)), 0.5);
+const calls: Record<string, GoldenCall> = {
+  cholesky: (a) => T.cholesky(a),
+  choleskyBatched: (a) => T.linalg.cholesky(a),
+  choleskyUpper: (a) => T.cholesky(a, { upper: true }),
+  choleskyOfProduct: (b) => T.cholesky(T.add(T.matmul(b, T.transpose(b, 0, 1)), T.mul(T.eye(4, { device: b.device }), 4))),
+  choleskyLarger: (a) => T.cholesky(a),
+  choleskyEx: (a) => [...T.choleskyEx(a)],
+  solveTriangularLower: (a, b) => T.solveTriangular(a, b, { upper: false }),
+  solveTriangularUpperRight: (a, b) => T.linalg.solveTriangular(a, b, { upper: true, left: false }),
+  solveTriangularUnitBatched: (a, b) => T.solveTriangular(a, b, { upper: true, unitriangular: true }),
+  solveTriangularBroadcast: (a, b) => T.solveTriangular(a, b, { upper: false }),
+  choleskySolve: (b, l) => T.choleskySolve(b, l),
+  choleskyInverse: (l) => T.choleskyInverse(l),
+  eigh: (a) => eigh(a),
+  eighBatched: (a) => eigh(a),
+  eighUpper: (a) => eigh(a, 'U'),
+  eighOfSymmetrized: (b) => eigh(sym(b)),
+  eighLarger: (a) => eigh(a),
+  eigvalsh: (a) => T.linalg.eigvalsh(a),
+};
+describeGoldenCases(fx, calls, (device) => `symmetric decompositions match PyTorch, forward and backward (${device})`, { output: [2e-4, 2e-4], grad: [5e-4, 5e-4] });
+
+const read = (f: () => Tensor) => () => T.scope(() => f().dataSync());
+
+describe('symmetric decompositions', () => {
+  for (const device of devices) {
+    describe(device, () => {
+      const m = (rows: number[][]) => T.tensor(rows, { device });
+
+      it("refuses a matrix that is not positive-definite with PyTorch's message; choleskyEx says where", () => {
+        const batch = T.stack([m([[4, 0], [0, 1]]), m([[1, 2], [2, 1]])]);
+        expect(read(() => T.cholesky(batch))).toThrow(/^cholesky: \(Batch element 1\): The factorization could not be completed because the input is not positive-definite \(the leading minor of order 2 is not positive-definite\)\.$/);
+        const { L, info } = T.choleskyEx(batch);
+        expect(nums(info)).toEqual([0, 2]);
+        expect(nums(L)).toEqual([2, 0, 0, 1, 0, 0, 0, 0]);
+      });
+
+      it('reads only the triangle it is told to', () => {
+        const lower = m([[4, 100], [2, 5]]);
+        const clean = m([[4, 2], [2, 5]]);
+        expect(nums(T.cholesky(lower))).toEqual(nums(T.cholesky(clean)));
+        const upper = m([[4, 2], [-100, 5]]);
+        expect(nums(T.eigvalsh(upper, { UPLO: 'U' }))).toEqual(nums(T.eigvalsh(clean)));
+      });
+
+      it('gives each eigenvector its largest entry positive', () => {
+        // (No two entries of an eigenvector here are near in magnitude: the rule is then stable.)
+        const { eigenvalues, eigenvectors } = T.eigh(m([[2, -1, 0], [-1, 3, -1], [0, -1, 5]]));
+        expect(nums(eigenvalues).map((v) => +v.toFixed(4))).toEqual([1.3004, 3.2391, 5.4605]);
+        const V = nums(eigenvectors);
+        for (let c = 0; c < 3; c++) {
+          const col = [V[c], V[3 + c], V[6 + c]];
+          const big = col.reduce((b, v) => (Math.abs(v) > Math.abs(b) ? v : b), 0);
+          expect(big).toBeGreaterThan(0);
+        }
+      });
+
+      it('agrees with finite differences through symmetric inputs, to second order through solveTriangular', () => {
+        T.scope(() => {
+          const B = T.randn([4, 4], { device, requiresGrad: true });
+          const spd = (b: Tensor) => T.add(T.matmul(b, T.transpose(b, 0, 1)), T.mul(T.eye(4, { device }), 4));
+          expect(gradcheck((b) => T.cholesky(spd(b)), [B]).details).toEqual([]);
+          expect(gradcheck((b) => [...T.eigh(T.add(sym(b), T.diag(T.tensor([3, -1, 1, -3], { device }))))], [B]).details).toEqual([]);
+          const A = T.add(T.mul(T.randn([3, 3], { device }), 0.3), T.mul(T.eye(3, { device }), 2)).requiresGrad_();
+          const rhs = T.randn([3, 2], { device, requiresGrad: true });
+          expect(gradcheck((a, b) => T.solveTriangular(a, b, { upper: true }), [A, rhs]).details).toEqual([]);
+          const [gA] = T.grad(T.sum(T.solveTriangular(A, rhs, { upper: false })), [A], { createGraph: true });
+          const [ggA] = T.grad(T.sum(T.square(gA)), [A]);
+          expect(nums(ggA).every(Number.isFinite)).toBe(true);
+        });
+      });
+
+      it('names what is wrong', () => {
+        expect(() => T.solveTriangular(m([[1, 0], [0, 1]]), m([[1], [2]]), {} as never)).toThrow(/^solveTriangular: upper expected true or false \(PyTorch requires it too\), got undefined$/);
+        expect(() => T.solveTriangular(m([[1, 0], [0, 1]]), m([[1, 2, 3]]), { upper: true })).toThrow(/^solveTriangular: B expected \[\.\.\., 2, k\] to match A \[2,2\], got \[1,3\]$/);
+        expect(() => T.eigh(m([[1, 0], [0, 1]]), { UPLO: 'X' as never })).toThrow(/^eigh: UPLO expected 'L' or 'U', got "X"$/);
+        expect(() => T.cholesky(T.tensor([[1, 0], [0, 1]], { dtype: 'int64', device }))).toThrow(/^cholesky: A expected float32, got int64$/);
+      });
+    });
+  }
+});
