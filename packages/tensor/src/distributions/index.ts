@@ -12,6 +12,7 @@ import { klDivergence as klDivergenceUnguarded, registerKl as registerKlUnguarde
 import './kl-more.js';
 import { Laplace } from './laplace.js';
 import { LogNormal } from './log-normal.js';
+import { MultivariateNormal } from './multivariate-normal.js';
 import { Normal } from './normal.js';
 import { OneHotCategorical } from './one-hot-categorical.js';
 import { Uniform } from './uniform.js';
@@ -27,6 +28,7 @@ export { Laplace } from './laplace.js';
 export { LogNormal } from './log-normal.js';
 export { OneHotCategorical } from './one-hot-categorical.js';
 export { ContinuousBernoulli, type ContinuousBernoulliOptions } from './continuous-bernoulli.js';
+export { MultivariateNormal, type MultivariateNormalMatrix, type MultivariateNormalOptions } from './multivariate-normal.js';
 export type { Param } from './params.js';
 export type { ProbsOrLogits } from './probs-or-logits.js';
 
@@ -35,7 +37,7 @@ export const klDivergence = guardArity('klDivergence', klDivergenceUnguarded);
 export const registerKl = guardArity('registerKl', registerKlUnguarded);
 export const setDefaultValidateArgs = guardArity('setDefaultValidateArgs', setDefaultUnguarded);
 export const getDefaultValidateArgs = guardArity('getDefaultValidateArgs', getDefaultUnguarded);
-const classes = [Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli];
+const classes = [Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli, MultivariateNormal];
 guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer'], classes);
 // Note [PyTorch spellings]: d.log_prob(x), d.batch_shape, d.base_dist … refused, naming ours.
 trapPyTorchSpellings(classes, { base_dist: 'baseDist', reinterpreted_batch_ndims: 'reinterpretedBatchNdims' });

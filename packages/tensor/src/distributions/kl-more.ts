@@ -1,19 +1,23 @@
 // The KL divergences PyTorch registers between Laplace, LogNormal, OneHotCategorical,
-// ContinuousBernoulli and the distributions before them (torch/distributions/kl.py's formulas).
-// Registered after kl.ts's pairs, in the order its refusal lists them.
-import { ShapeError } from '../errors.js';
+// ContinuousBernoulli and the distributions before them, and MultivariateNormal‖MultivariateNormal
+// (torch/distributions/kl.py's formulas). Registered after kl.ts's pairs, in the order its refusal
+// lists them.
+import { ShapeError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub, where } from '../ops/table/binary.js';
 import { eq, gt, lt, logicalOr } from '../ops/table/compare.js';
 import { sum } from '../ops/table/reduce.js';
 import { square } from '../ops/table/composed-ops.js';
 import { full } from '../ops/table/creation.js';
+import { solveTriangular } from '../ops/table/linalg-decomp.js';
 import { erf, log1p } from '../ops/table/math.js';
+import { broadcastShapes } from '../shape.js';
 import { abs, exp, log, neg } from '../ops/table/unary.js';
 import { ContinuousBernoulli } from './continuous-bernoulli.js';
 import { klDivergence, registerKl } from './kl.js';
 import { Laplace } from './laplace.js';
 import { LogNormal } from './log-normal.js';
+import { MultivariateNormal, batchMahalanobis, halfLogDet } from './multivariate-normal.js';
 import { Normal } from './normal.js';
 import { OneHotCategorical } from './one-hot-categorical.js';
 import { Uniform } from './uniform.js';
@@ -91,4 +95,25 @@ registerKl(ContinuousBernoulli, Uniform, (p: ContinuousBernoulli, q: Uniform) =>
 registerKl(Uniform, ContinuousBernoulli, (p: Uniform, q: ContinuousBernoulli) => {
   const result = sub(sub(sub(neg(p.entropy()), mul(p.mean, q.logits)), log1p(neg(q.probs))), q.logNormalizer());
   return where(logicalOr(gt(p.high, 1), lt(p.low, 0)), Infinity, result);
+});
+
+// PyTorch's _kl_multivariatenormal_multivariatenormal: log det L_q − log det L_p
+// + (tr(Σ_q⁻¹·Σ_p) + (μ_q − μ_p)ᵀ·Σ_q⁻¹·(μ_q − μ_p) − d)/2, the trace as |L_q⁻¹·L_p|² (Frobenius),
+// the factors broadcast only to each other's batch dims (Note [multivariate normal's matrices]).
+registerKl(MultivariateNormal, MultivariateNormal, (p: MultivariateNormal, q: MultivariateNormal) => {
+  const [pd, qd] = [p.eventShape, q.eventShape];
+  if (pd[0] !== qd[0]) throw new ShapeError(`klDivergence: MultivariateNormal p and q expected the same eventShape, got ${fmtShape(pd)} and ${fmtShape(qd)}`);
+  try {
+    broadcastShapes('klDivergence', p.batchShape, q.batchShape);
+  } catch {
+    throw new ShapeError(`klDivergence: MultivariateNormal p and q expected batch shapes that broadcast together, got ${fmtShape(p.batchShape)} and ${fmtShape(q.batchShape)}`);
+  }
+  const n = pd[0];
+  const pL = p.unbroadcastedScaleTril;
+  const qL = q.unbroadcastedScaleTril;
+  const halfTerm1 = sub(halfLogDet(qL), halfLogDet(pL));
+  // solveTriangular broadcasts the two factors' batch dims against each other.
+  const term2 = sum(square(solveTriangular(qL, pL, { upper: false })), [-2, -1]);
+  const term3 = batchMahalanobis(qL, sub(q.loc, p.loc));
+  return add(halfTerm1, mul(sub(add(term2, term3), n), 0.5));
 });

@@ -48,13 +48,15 @@ export interface Violation {
   name: string;
   bad: Tensor;
   expected: string;
+  /** What one element of `bad` stands for, singular and plural (default ['value', 'values']; a mask over a batch of matrices counts matrices). */
+  unit?: readonly [string, string];
 }
 
 /** Reads the count of broken elements of every constraint `make` builds at once and refuses the first broken one. */
 export function refuseViolations(where: string, make: () => readonly Violation[]): void {
   const counts = scope(() => {
     const violations = make();
-    if (violations.length === 0) return { read: [], totals: [], names: [], expected: [] };
+    if (violations.length === 0) return { read: [], totals: [], names: [], expected: [], units: [] };
     const perConstraint = violations.map((v) => sum(cast(v.bad, 'int64')));
     const totals = violations.map((v) => v.bad.numel);
     return {
@@ -62,11 +64,13 @@ export function refuseViolations(where: string, make: () => readonly Violation[]
       totals,
       names: violations.map((v) => v.name),
       expected: violations.map((v) => v.expected),
+      units: violations.map((v) => v.unit ?? (['value', 'values'] as const)),
     };
   });
   counts.read.forEach((n, i) => {
     const total = counts.totals[i];
-    if (n > 0) throw new ValueError(`${where}: ${counts.names[i]} expected ${counts.expected[i]}, got ${n} of ${total} value${total === 1 ? '' : 's'} outside (found by validateArgs)`);
+    const [one, many] = counts.units[i];
+    if (n > 0) throw new ValueError(`${where}: ${counts.names[i]} expected ${counts.expected[i]}, got ${n} of ${total} ${total === 1 ? one : many} outside (found by validateArgs)`);
   });
 }
 
