@@ -20,6 +20,7 @@ enum class Scratch {
   conv_first, conv_second, conv_third,           // narrow_conv.cc, batch_lane_conv.cc, pointwise_conv.cc
   conv_flipped_weights,                          // conv.cc: the input gradient's correlation weights
   conv_reordered_weights,                        // conv.cc: weights in the layout oneDNN's primitive asks for
+  conv_primitive_scratchpad,                     // conv.cc: the working memory of oneDNN's convolution (Note [conv scratchpads])
   rnn_gx, rnn_gh, rnn_w_ih, rnn_w_hh, rnn_workspace, rnn_recompute_outputs, rnn_dgx, rnn_dgh, rnn_dh, rnn_dc, rnn_zeros, rnn_ones,
   rnn_packed_w_ih, rnn_packed_w_hh,              // packed_matmul.h: the weights an RNN layer's products read
   count
