@@ -1,7 +1,8 @@
 #pragma once
-// Decompositions of one symmetric matrix, for the backends' kernels (Note [symmetric inputs] in
-// packages/tensor/src/ops/table/linalg-decomp.ts): the cpu runs LAPACK and uses only the sign
-// rule here; the cuda kernels run these loops, one matrix per thread. Matrices are row-major.
+// Decompositions of one matrix, for the backends' kernels (cholesky and eigh of a symmetric one:
+// Note [symmetric inputs] in packages/tensor/src/ops/table/linalg-decomp.ts; svd and qr of any):
+// the cpu runs LAPACK and uses only the sign rules here; the cuda kernels run these loops, one
+// matrix per thread. Matrices are row-major.
 #include <cmath>
 #include <cstdint>
 
@@ -24,6 +25,71 @@ NS_HOST_DEVICE void normalize_column_signs(float* v, int64_t n) {
     }
     if (v[at * n + c] < 0.f) {
       for (int64_t r = 0; r < n; ++r) v[r * n + c] = -v[r * n + c];
+    }
+  }
+}
+
+// Note [singular vector signs]: u is m×ucols and vh vrows×n, row-major, pairs j < k sharing a
+// sign: each column j of u gets its largest entry (the first of equal ones) positive and row j of
+// vh flips with it; columns of u and rows of vh from k on (a full decomposition's extra ones)
+// follow the same rule alone.
+NS_HOST_DEVICE void normalize_svd_signs(float* u, int64_t m, int64_t ucols, float* vh, int64_t vrows, int64_t n, int64_t k) {
+  for (int64_t c = 0; c < ucols; ++c) {
+    int64_t at = 0;
+    float best = -1.f;
+    for (int64_t r = 0; r < m; ++r) {
+      const float a = std::fabs(u[r * ucols + c]);
+      if (a > best) {
+        best = a;
+        at = r;
+      }
+    }
+    if (!(u[at * ucols + c] < 0.f)) continue;
+    for (int64_t r = 0; r < m; ++r) u[r * ucols + c] = -u[r * ucols + c];
+    if (c < k) {
+      for (int64_t j = 0; j < n; ++j) vh[c * n + j] = -vh[c * n + j];
+    }
+  }
+  for (int64_t r = k; r < vrows; ++r) {
+    int64_t at = 0;
+    float best = -1.f;
+    for (int64_t j = 0; j < n; ++j) {
+      const float a = std::fabs(vh[r * n + j]);
+      if (a > best) {
+        best = a;
+        at = j;
+      }
+    }
+    if (vh[r * n + at] < 0.f) {
+      for (int64_t j = 0; j < n; ++j) vh[r * n + j] = -vh[r * n + j];
+    }
+  }
+}
+
+// Note [qr signs]: R (rrows×n) gets a diagonal that is never negative, row j and column j of Q
+// (m×qcols) flipped together; Q's columns from k on (a complete Q's extra ones) get their largest
+// entry positive. Row-major.
+NS_HOST_DEVICE void normalize_qr_signs(float* q, int64_t m, int64_t qcols, float* r, int64_t n, int64_t k) {
+  for (int64_t j = 0; j < k; ++j) {
+    if (!(r[j * n + j] < 0.f)) continue;
+    for (int64_t c = 0; c < n; ++c) r[j * n + c] = -r[j * n + c];
+    if (q) {
+      for (int64_t i = 0; i < m; ++i) q[i * qcols + j] = -q[i * qcols + j];
+    }
+  }
+  if (!q) return;
+  for (int64_t c = k; c < qcols; ++c) {
+    int64_t at = 0;
+    float best = -1.f;
+    for (int64_t i = 0; i < m; ++i) {
+      const float a = std::fabs(q[i * qcols + c]);
+      if (a > best) {
+        best = a;
+        at = i;
+      }
+    }
+    if (q[at * qcols + c] < 0.f) {
+      for (int64_t i = 0; i < m; ++i) q[i * qcols + c] = -q[i * qcols + c];
     }
   }
 }
@@ -160,6 +226,292 @@ NS_HOST_DEVICE int32_t jacobi_eigh_one(const float* a, float* w, float* v, Acc* 
   for (int64_t i = 0; i < n * n; ++i) v[i] = static_cast<float>(q[i]);
   normalize_column_signs(v, n);
   return 0;
+}
+
+// The scratch jacobi_svd_one takes for an m×n matrix, in Acc values: with p = max(m, n) and
+// k = min(m, n), the p×k (p×p when `full`) left vectors of the matrix worked on, the k×k
+// accumulated rotations and the k singular values.
+NS_HOST_DEVICE int64_t jacobi_svd_scratch(int64_t m, int64_t n, bool full) {
+  const int64_t p = m > n ? m : n, k = m < n ? m : n;
+  return p * (full ? p : k) + k * k + k;
+}
+
+// Whether the columns x and y (p values each) need no rotation: orthogonal to the relative
+// tolerance tol, or one of them negligible (its squared norm at most `negligible2`); with their
+// squared norms and their product.
+template <typename Acc>
+NS_HOST_DEVICE bool svd_columns_orthogonal(const Acc* x, const Acc* y, int64_t p, Acc tol, Acc negligible2, Acc& alpha, Acc& beta, Acc& gamma) {
+  alpha = 0;
+  beta = 0;
+  gamma = 0;
+  for (int64_t r = 0; r < p; ++r) {
+    alpha += x[r] * x[r];
+    beta += y[r] * y[r];
+    gamma += x[r] * y[r];
+  }
+  if (alpha <= negligible2 || beta <= negligible2) return true;
+  const Acc g = gamma < 0 ? -gamma : gamma;
+  return g <= tol * std::sqrt(alpha) * std::sqrt(beta);
+}
+
+// The singular value decomposition A = U·diag(S)·Vh of the m×n row-major a, as the cpu's gesdd
+// gives it (cpu/linalg_decomp.cc): with k = min(m, n), u m×ucols, s k values descending, vh
+// vrows×n, where ucols = m and vrows = n when `full`, else both k; signs by Note [singular vector
+// signs]. k == 0: a full u and vh are identities (nothing else is written).
+//
+// One-sided (Hestenes) Jacobi in Acc (the cuda kernel passes double) on `scratch`
+// (jacobi_svd_scratch values): it works on W = A when m >= n, else on Aᵀ (p×k, p = max(m, n),
+// stored by columns), rotating pairs of columns (accumulated in the k×k V) until every pair is
+// orthogonal to the relative tolerance |wᵢ·wⱼ| <= tol·|wᵢ|·|wⱼ| (jacobi_tolerance, or p·ε for a
+// long column where rounding reaches it), columns of norm at most p·ε·‖A‖ (zero, or rounding
+// noise from a rank-deficient A) left out of the rotations. Then W·V = U·Σ: the singular values
+// are the column norms, sorted descending with their columns of W and V, and W's left vectors are
+// its columns over their norms. Those negligible columns and, when `full`, the p − k columns
+// beyond k get instead the standard basis vector with the largest residual against the columns
+// before it (1 − Σⱼ uⱼ[r]², at least (p − c)/p), orthogonalized against them twice (Gram–Schmidt
+// in Acc) and normalized. For m >= n U is W's left vectors and Vh = Vᵀ; for m < n
+// (Aᵀ = U_W·Σ·Vᵀ) U = V and Vh = U_Wᵀ.
+//
+// Returns 0, or — not converged in kJacobiMaxSweeps sweeps — the number of column pairs still
+// above the tolerance (at least 1), and then the outputs are unspecified. A NaN or infinity in a
+// makes u, s and vh all NaN, with no error (as jacobi_eigh_one). O(p·k²) per sweep on one thread:
+// meant for small matrices.
+template <typename Acc>
+NS_HOST_DEVICE int32_t jacobi_svd_one(const float* a, float* u, float* s, float* vh, Acc* scratch, int64_t m, int64_t n, bool full) {
+  const int64_t p = m > n ? m : n, k = m < n ? m : n;
+  const int64_t ucols = full ? m : k, vrows = full ? n : k;
+  if (k == 0) {
+    if (full) {
+      for (int64_t i = 0; i < m * m; ++i) u[i] = 0.f;
+      for (int64_t i = 0; i < m; ++i) u[i * m + i] = 1.f;
+      for (int64_t i = 0; i < n * n; ++i) vh[i] = 0.f;
+      for (int64_t i = 0; i < n; ++i) vh[i * n + i] = 1.f;
+    }
+    return 0;
+  }
+  const bool tall = m >= n;
+  const int64_t wcols = full ? p : k;  // W's columns, the ones beyond k completed at the end
+  Acc* w = scratch;                    // column c at w + c·p
+  Acc* v = scratch + p * wcols;        // column c at v + c·k
+  Acc* sigma = v + k * k;
+  Acc frob2 = 0;
+  for (int64_t c = 0; c < k; ++c) {
+    for (int64_t r = 0; r < p; ++r) {
+      const Acc x = static_cast<Acc>(tall ? a[r * n + c] : a[c * n + r]);
+      w[c * p + r] = x;
+      frob2 += x * x;
+    }
+    for (int64_t r = 0; r < k; ++r) v[c * k + r] = r == c ? Acc(1) : Acc(0);
+  }
+  if (!(frob2 - frob2 == Acc(0))) {  // a NaN or an infinity read: NaN out (no error)
+    for (int64_t i = 0; i < m * ucols; ++i) u[i] = NAN;
+    for (int64_t i = 0; i < k; ++i) s[i] = NAN;
+    for (int64_t i = 0; i < vrows * n; ++i) vh[i] = NAN;
+    return 0;
+  }
+  const Acc eps = sizeof(Acc) >= 8 ? Acc(2.220446049250313e-16) : Acc(1.1920929e-7);
+  Acc tol = jacobi_tolerance<Acc>();
+  if (static_cast<Acc>(p) * eps > tol) tol = static_cast<Acc>(p) * eps;
+  // Columns at most p·ε of A's norm are rounding noise (a rank-deficient A's, left by a rotation
+  // of nearly parallel columns): rotating them against the others would only shrink them towards
+  // underflow, parallel still, so they stay as they are and get a completed left vector.
+  const Acc negligible2 = static_cast<Acc>(p) * eps * static_cast<Acc>(p) * eps * frob2;
+  bool converged = false;
+  for (int sweep = 0; sweep < kJacobiMaxSweeps && !converged; ++sweep) {
+    bool rotated = false;
+    for (int64_t i = 0; i < k; ++i) {
+      for (int64_t j = i + 1; j < k; ++j) {
+        Acc alpha, beta, gamma;
+        if (svd_columns_orthogonal(w + i * p, w + j * p, p, tol, negligible2, alpha, beta, gamma)) continue;
+        rotated = true;
+        // The rotation [c, s; -s, c] of columns (i, j) that makes them orthogonal (the smaller
+        // angle): t = tan θ solves t² + 2ζt − 1 = 0 with ζ = (β − α) / 2γ.
+        const Acc zeta = (beta - alpha) / (2 * gamma);
+        const Acc az = zeta < 0 ? -zeta : zeta;
+        Acc t = az > Acc(1e15) ? Acc(0.5) / az : Acc(1) / (az + std::sqrt(az * az + 1));  // ζ² could overflow
+        if (zeta < 0) t = -t;
+        const Acc cs = Acc(1) / std::sqrt(t * t + 1), sn = t * cs;
+        Acc* wi = w + i * p;
+        Acc* wj = w + j * p;
+        for (int64_t r = 0; r < p; ++r) {
+          const Acc x = wi[r], y = wj[r];
+          wi[r] = cs * x - sn * y;
+          wj[r] = sn * x + cs * y;
+        }
+        Acc* vi = v + i * k;
+        Acc* vj = v + j * k;
+        for (int64_t r = 0; r < k; ++r) {
+          const Acc x = vi[r], y = vj[r];
+          vi[r] = cs * x - sn * y;
+          vj[r] = sn * x + cs * y;
+        }
+      }
+    }
+    if (!rotated) converged = true;
+  }
+  if (!converged) {  // the last sweep rotated: look once more
+    int32_t left = 0;
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = i + 1; j < k; ++j) {
+        Acc alpha, beta, gamma;
+        if (!svd_columns_orthogonal(w + i * p, w + j * p, p, tol, negligible2, alpha, beta, gamma)) ++left;
+      }
+    if (left > 0) return left;
+  }
+  for (int64_t c = 0; c < k; ++c) {
+    Acc ss = 0;
+    for (int64_t r = 0; r < p; ++r) ss += w[c * p + r] * w[c * p + r];
+    sigma[c] = std::sqrt(ss);
+  }
+  // Descending by selection (k is small), each value taking its columns of W and V along.
+  for (int64_t i = 0; i < k; ++i) {
+    int64_t at = i;
+    for (int64_t j = i + 1; j < k; ++j)
+      if (sigma[j] > sigma[at]) at = j;
+    if (at == i) continue;
+    const Acc d = sigma[i];
+    sigma[i] = sigma[at];
+    sigma[at] = d;
+    for (int64_t r = 0; r < p; ++r) {
+      const Acc x = w[i * p + r];
+      w[i * p + r] = w[at * p + r];
+      w[at * p + r] = x;
+    }
+    for (int64_t r = 0; r < k; ++r) {
+      const Acc x = v[i * k + r];
+      v[i * k + r] = v[at * k + r];
+      v[at * k + r] = x;
+    }
+  }
+  // W's left vectors, column by column: the negligible ones (all after the others) and the extra
+  // ones from the standard basis, against the columns before them.
+  for (int64_t c = 0; c < wcols; ++c) {
+    Acc* wc = w + c * p;
+    if (c < k && sigma[c] * sigma[c] > negligible2) {
+      const Acc inv = Acc(1) / sigma[c];
+      for (int64_t r = 0; r < p; ++r) wc[r] *= inv;
+      continue;
+    }
+    int64_t pick = 0;
+    Acc best = -1;
+    for (int64_t r = 0; r < p; ++r) {
+      Acc left = 1;
+      for (int64_t j = 0; j < c; ++j) left -= w[j * p + r] * w[j * p + r];
+      if (left > best) {
+        best = left;
+        pick = r;
+      }
+    }
+    for (int64_t r = 0; r < p; ++r) wc[r] = r == pick ? Acc(1) : Acc(0);
+    for (int pass = 0; pass < 2; ++pass) {
+      for (int64_t j = 0; j < c; ++j) {
+        const Acc* wj = w + j * p;
+        Acc d = 0;
+        for (int64_t r = 0; r < p; ++r) d += wj[r] * wc[r];
+        for (int64_t r = 0; r < p; ++r) wc[r] -= d * wj[r];
+      }
+    }
+    Acc ss = 0;
+    for (int64_t r = 0; r < p; ++r) ss += wc[r] * wc[r];
+    const Acc inv = Acc(1) / std::sqrt(ss);
+    for (int64_t r = 0; r < p; ++r) wc[r] *= inv;
+  }
+  for (int64_t i = 0; i < k; ++i) s[i] = static_cast<float>(sigma[i]);
+  if (tall) {  // U = W's left vectors (m×ucols), Vh = Vᵀ (k = n rows)
+    for (int64_t r = 0; r < m; ++r)
+      for (int64_t c = 0; c < ucols; ++c) u[r * ucols + c] = static_cast<float>(w[c * p + r]);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j) vh[i * n + j] = static_cast<float>(v[i * k + j]);
+  } else {  // U = V (m×m), Vh = W's left vectors transposed (vrows×n)
+    for (int64_t r = 0; r < m; ++r)
+      for (int64_t c = 0; c < m; ++c) u[r * m + c] = static_cast<float>(v[c * k + r]);
+    for (int64_t i = 0; i < vrows; ++i)
+      for (int64_t j = 0; j < n; ++j) vh[i * n + j] = static_cast<float>(w[i * p + j]);
+  }
+  normalize_svd_signs(u, m, ucols, vh, vrows, n, k);
+  return 0;
+}
+
+// The scratch householder_qr_one takes for an m×n matrix whose Q has qcols columns, in Acc values:
+// the m×n matrix worked on (R above its diagonal, the reflectors below), k = min(m, n) reflector
+// scales and the m×qcols Q.
+NS_HOST_DEVICE int64_t householder_qr_scratch(int64_t m, int64_t n, int64_t qcols) {
+  const int64_t k = m < n ? m : n;
+  return m * n + k + m * qcols;
+}
+
+// The QR decomposition A = Q·R of the m×n row-major a, as the cpu's geqrf/orgqr gives it
+// (cpu/linalg_decomp.cc): with k = min(m, n), r rrows×n (rrows k or m; its strictly lower part
+// zero) and, unless q is null, q m×qcols (qcols k or m); signs by Note [qr signs]. k == 0: q is
+// the identity's first qcols columns (r has no entries then).
+//
+// Householder in Acc (the cuda kernel passes double) on `scratch` (householder_qr_scratch
+// values), with LAPACK's reflectors (larfg: H = I − τ·v·vᵀ, v₀ = 1, β = −sign(α)·‖x‖, τ = 0 when
+// the column is zero below the diagonal): columns 0..k−1 are reflected in turn, each reflector
+// applied to the columns after it (geqr2); then Q = H₀·…·Hₖ₋₁ applied to the identity's first
+// qcols columns, last reflector first (org2r's backward accumulation: Hⱼ leaves the columns before
+// j alone). The matrix and Q are stored by columns (column c at w + c·m). A NaN or an infinity in
+// a spreads NaNs through the outputs, with no error. O(m·n·k + m·qcols·k) on one thread: meant for
+// small matrices.
+template <typename Acc>
+NS_HOST_DEVICE void householder_qr_one(const float* a, float* q, float* r, Acc* scratch, int64_t m, int64_t n, int64_t rrows, int64_t qcols) {
+  const int64_t k = m < n ? m : n;
+  if (k == 0) {  // nothing to reflect: Q is the identity's first columns
+    if (q) {
+      for (int64_t i = 0; i < m * qcols; ++i) q[i] = 0.f;
+      for (int64_t i = 0; i < m && i < qcols; ++i) q[i * qcols + i] = 1.f;
+    }
+    return;
+  }
+  Acc* w = scratch;        // column c at w + c·m
+  Acc* tau = w + m * n;    // k values
+  Acc* qq = tau + k;       // column c at qq + c·m
+  for (int64_t c = 0; c < n; ++c)
+    for (int64_t i = 0; i < m; ++i) w[c * m + i] = static_cast<Acc>(a[i * n + c]);
+  for (int64_t j = 0; j < k; ++j) {
+    Acc* wj = w + j * m;
+    const Acc alpha = wj[j];
+    Acc xnorm2 = 0;  // float inputs cannot overflow or underflow it in double
+    for (int64_t i = j + 1; i < m; ++i) xnorm2 += wj[i] * wj[i];
+    if (xnorm2 == Acc(0)) {  // already upper triangular here: H = I (R's diagonal keeps alpha's sign)
+      tau[j] = 0;
+      continue;
+    }
+    const Acc beta = -std::copysign(std::sqrt(alpha * alpha + xnorm2), alpha);  // Fortran's -SIGN(·, alpha), as larfg
+    tau[j] = (beta - alpha) / beta;
+    const Acc scale = Acc(1) / (alpha - beta);
+    for (int64_t i = j + 1; i < m; ++i) wj[i] *= scale;
+    wj[j] = beta;
+    for (int64_t c = j + 1; c < n; ++c) {  // H applied to the columns after j
+      Acc* wc = w + c * m;
+      Acc d = wc[j];
+      for (int64_t i = j + 1; i < m; ++i) d += wj[i] * wc[i];
+      d *= tau[j];
+      wc[j] -= d;
+      for (int64_t i = j + 1; i < m; ++i) wc[i] -= d * wj[i];
+    }
+  }
+  for (int64_t i = 0; i < rrows; ++i)
+    for (int64_t c = 0; c < n; ++c) r[i * n + c] = c >= i ? static_cast<float>(w[c * m + i]) : 0.f;
+  if (q) {
+    for (int64_t c = 0; c < qcols; ++c)
+      for (int64_t i = 0; i < m; ++i) qq[c * m + i] = i == c ? Acc(1) : Acc(0);
+    for (int64_t j = k - 1; j >= 0; --j) {
+      if (tau[j] == Acc(0)) continue;
+      const Acc* v = w + j * m;  // v[j] = 1, implied
+      for (int64_t c = j; c < qcols; ++c) {
+        Acc* qc = qq + c * m;
+        Acc d = qc[j];
+        for (int64_t i = j + 1; i < m; ++i) d += v[i] * qc[i];
+        d *= tau[j];
+        qc[j] -= d;
+        for (int64_t i = j + 1; i < m; ++i) qc[i] -= d * v[i];
+      }
+    }
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t c = 0; c < qcols; ++c) q[i * qcols + c] = static_cast<float>(qq[c * m + i]);
+  }
+  normalize_qr_signs(q, m, qcols, r, n, k);
 }
 
 }  // namespace nutshell::core::linalg

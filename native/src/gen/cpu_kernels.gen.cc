@@ -134,6 +134,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::permute, &permute);
   registry.add(core::DeviceType::cpu, core::OpId::pow, &pow);
   registry.add(core::DeviceType::cpu, core::OpId::powScalar, &powScalar);
+  registry.add(core::DeviceType::cpu, core::OpId::qr, &qr);
   registry.add(core::DeviceType::cpu, core::OpId::rand, &rand);
   registry.add(core::DeviceType::cpu, core::OpId::randint, &randint);
   registry.add(core::DeviceType::cpu, core::OpId::randn, &randn);
@@ -169,6 +170,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::std, &std);
   registry.add(core::DeviceType::cpu, core::OpId::sub, &sub);
   registry.add(core::DeviceType::cpu, core::OpId::sum, &sum);
+  registry.add(core::DeviceType::cpu, core::OpId::svd, &svd);
   registry.add(core::DeviceType::cpu, core::OpId::tan, &tan);
   registry.add(core::DeviceType::cpu, core::OpId::tanh, &tanh);
   registry.add(core::DeviceType::cpu, core::OpId::tanhBackward, &tanhBackward);

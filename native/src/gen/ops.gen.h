@@ -137,52 +137,54 @@ enum class OpId : int32_t {
   permute = 126,
   pow = 127,
   powScalar = 128,
-  rand = 129,
-  randint = 130,
-  randn = 131,
-  relu = 132,
-  reluBackward = 133,
-  remainder = 134,
-  rmspropStep = 135,
-  rmspropStepForeach = 136,
-  rnn = 137,
-  rnnBackward = 138,
-  rnnWorkspaceSize = 139,
-  round = 140,
-  rsqrt = 141,
-  scatterAdd = 142,
-  scatterReduce = 143,
-  sgdStep = 144,
-  sgdStepForeach = 145,
-  sigmoid = 146,
-  sigmoidBackward = 147,
-  sign = 148,
-  sin = 149,
-  sinh = 150,
-  slice = 151,
-  sliceBackward = 152,
-  softmax = 153,
-  softmaxBackward = 154,
-  softplus = 155,
-  softplusBackward = 156,
-  sort = 157,
-  split = 158,
-  sqrt = 159,
-  stack = 160,
-  std = 161,
-  sub = 162,
-  sum = 163,
-  tan = 164,
-  tanh = 165,
-  tanhBackward = 166,
-  topk = 167,
-  transpose = 168,
-  trunc = 169,
-  valueSelectingReductionBackward = 170,
-  var = 171,
-  where = 172,
+  qr = 129,
+  rand = 130,
+  randint = 131,
+  randn = 132,
+  relu = 133,
+  reluBackward = 134,
+  remainder = 135,
+  rmspropStep = 136,
+  rmspropStepForeach = 137,
+  rnn = 138,
+  rnnBackward = 139,
+  rnnWorkspaceSize = 140,
+  round = 141,
+  rsqrt = 142,
+  scatterAdd = 143,
+  scatterReduce = 144,
+  sgdStep = 145,
+  sgdStepForeach = 146,
+  sigmoid = 147,
+  sigmoidBackward = 148,
+  sign = 149,
+  sin = 150,
+  sinh = 151,
+  slice = 152,
+  sliceBackward = 153,
+  softmax = 154,
+  softmaxBackward = 155,
+  softplus = 156,
+  softplusBackward = 157,
+  sort = 158,
+  split = 159,
+  sqrt = 160,
+  stack = 161,
+  std = 162,
+  sub = 163,
+  sum = 164,
+  svd = 165,
+  tan = 166,
+  tanh = 167,
+  tanhBackward = 168,
+  topk = 169,
+  transpose = 170,
+  trunc = 171,
+  valueSelectingReductionBackward = 172,
+  var = 173,
+  where = 174,
 };
-constexpr int kOpCount = 173;
+constexpr int kOpCount = 175;
 
 inline const char* op_name(OpId id) {
   static const char* const names[] = {
@@ -315,6 +317,7 @@ inline const char* op_name(OpId id) {
       "permute",
       "pow",
       "powScalar",
+      "qr",
       "rand",
       "randint",
       "randn",
@@ -350,6 +353,7 @@ inline const char* op_name(OpId id) {
       "std",
       "sub",
       "sum",
+      "svd",
       "tan",
       "tanh",
       "tanhBackward",
@@ -1495,6 +1499,16 @@ struct PowScalarAttrs {
   }
 };
 
+struct QrAttrs {
+  enum class Mode : int32_t { reduced, complete, r };
+  Mode mode;
+  static QrAttrs decode(AttrReader r) {
+    QrAttrs a;
+    a.mode = static_cast<Mode>(r.enumeration(3));
+    return a;
+  }
+};
+
 struct RandAttrs {
   std::vector<int64_t> shape;
   double low;
@@ -1841,6 +1855,15 @@ struct SumAttrs {
     SumAttrs a;
     a.dims = r.integers();
     a.keepdim = r.boolean();
+    return a;
+  }
+};
+
+struct SvdAttrs {
+  bool fullMatrices;
+  static SvdAttrs decode(AttrReader r) {
+    SvdAttrs a;
+    a.fullMatrices = r.boolean();
     return a;
   }
 };

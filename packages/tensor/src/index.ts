@@ -2,7 +2,7 @@
 // The declarations use Node.js types (Buffer, Symbol.dispose): consumers need @types/node, which
 // TypeScript 6+ loads only when a file asks for it, as this line does.
 import './methods.js';
-import { cholesky as linalgCholesky, choleskyEx as linalgCholeskyEx, eigh as linalgEigh, eigvalsh as linalgEigvalsh, solveTriangular as linalgSolveTriangular, cross as linalgCross, det as linalgDet, inv as linalgInv, luFactor as linalgLuFactor, luFactorEx as linalgLuFactorEx, luSolve as linalgLuSolve, slogdet as linalgSlogdet, solve as linalgSolve, vecdot as linalgVecdot } from './gen/public.gen.js';
+import { qr as linalgQr, svd as linalgSvd, svdvals as linalgSvdvals, pinv as linalgPinv, matrixRank as linalgMatrixRank, lstsq as linalgLstsq, cholesky as linalgCholesky, choleskyEx as linalgCholeskyEx, eigh as linalgEigh, eigvalsh as linalgEigvalsh, solveTriangular as linalgSolveTriangular, cross as linalgCross, det as linalgDet, inv as linalgInv, luFactor as linalgLuFactor, luFactorEx as linalgLuFactorEx, luSolve as linalgLuSolve, slogdet as linalgSlogdet, solve as linalgSolve, vecdot as linalgVecdot } from './gen/public.gen.js';
 
 export { Tensor, type NestedArray } from './tensor.js';
 export { isTensor } from './is-tensor.js';
@@ -47,6 +47,12 @@ export const linalg = Object.freeze({
   solveTriangular: linalgSolveTriangular,
   eigh: linalgEigh,
   eigvalsh: linalgEigvalsh,
+  qr: linalgQr,
+  svd: linalgSvd,
+  svdvals: linalgSvdvals,
+  pinv: linalgPinv,
+  matrixRank: linalgMatrixRank,
+  lstsq: linalgLstsq,
   cross: linalgCross,
   vecdot: linalgVecdot,
 });

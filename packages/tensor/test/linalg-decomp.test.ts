@@ -1,6 +1,6 @@
-// The symmetric decompositions against PyTorch (src/ops/table/linalg-decomp.ts): cholesky and
-// eigh (native ops: LAPACK on the cpu), solveTriangular, choleskySolve, choleskyInverse,
-// eigvalsh; fixture from scripts/fixtures_linalg_decomp.py. The op table holds their values,
+// The decompositions against PyTorch (src/ops/table/linalg-decomp.ts, linalg-svd.ts): cholesky,
+// eigh and svd (native ops: LAPACK on the cpu), solveTriangular, choleskySolve, choleskyInverse,
+// eigvalsh, svdvals, pinv, matrixRank, lstsq, qr; fixture from scripts/fixtures_linalg_decomp.py. The op table holds their values,
 // refusals and cpu↔cuda parity; gradients are checked here, through symmetric inputs (Note
 // [symmetric inputs]), and against PyTorch's on the inputs directly.
 import { describe, expect, it } from 'vitest';
@@ -31,8 +31,28 @@ const calls: Record<string, GoldenCall> = {
   eighOfSymmetrized: (b) => eigh(sym(b)),
   eighLarger: (a) => eigh(a),
   eigvalsh: (a) => T.linalg.eigvalsh(a),
+  svdSquare: (a) => [...T.svd(a, { fullMatrices: false })],
+  svdTall: (a) => [...T.linalg.svd(a, { fullMatrices: false })],
+  svdWideBatched: (a) => [...T.svd(a, { fullMatrices: false })],
+  // Full matrices: the extra columns are not unique; the first k are, and carry the gradient.
+  svdFullTall: (a) => {
+    const { U, S, Vh } = T.svd(a);
+    return [T.narrow(U, -1, 0, 3), S, T.narrow(Vh, -2, 0, 3)];
+  },
+  svdvals: (a) => T.svdvals(a),
+  pinv: (a) => T.pinv(a),
+  pinvWide: (a) => T.linalg.pinv(a),
+  pinvRankDeficient: (a) => T.pinv(a),
+  matrixRank: (a) => T.matrixRank(a),
+  matrixRankAtol: (a) => T.linalg.matrixRank(a, { atol: 1.5 }),
+  lstsqTall: (a, b) => [...T.lstsq(a, b)].slice(0, 2),
+  lstsqSquare: (a, b) => [T.linalg.lstsq(a, b).solution],
+  qrTall: (a) => [...T.qr(a)],
+  qrSquareBatched: (a) => [...T.linalg.qr(a)],
+  qrWide: (a) => [...T.qr(a, { mode: 'reduced' })],
+  qrCompleteWide: (a) => [...T.qr(a, { mode: 'complete' })],
 };
-describeGoldenCases(fx, calls, (device) => `symmetric decompositions match PyTorch, forward and backward (${device})`, { output: [2e-4, 2e-4], grad: [5e-4, 5e-4] });
+describeGoldenCases(fx, calls, (device) => `decompositions match PyTorch, forward and backward (${device})`, { output: [2e-4, 2e-4], grad: [5e-4, 5e-4] });
 
 const read = (f: () => Tensor) => () => T.scope(() => f().dataSync());
 
@@ -89,7 +109,22 @@ describe('symmetric decompositions', () => {
         expect(() => T.solveTriangular(m([[1, 0], [0, 1]]), m([[1, 2, 3]]), { upper: true })).toThrow(/^solveTriangular: B expected \[\.\.\., 2, k\] to match A \[2,2\], got \[1,3\]$/);
         expect(() => T.eigh(m([[1, 0], [0, 1]]), { UPLO: 'X' as never })).toThrow(/^eigh: UPLO expected 'L' or 'U', got "X"$/);
         expect(() => T.cholesky(T.tensor([[1, 0], [0, 1]], { dtype: 'int64', device }))).toThrow(/^cholesky: A expected float32, got int64$/);
+        expect(() => T.qr(m([[1, 2], [3, 4]]), { mode: 'full' as never })).toThrow(/^qr: mode expected 'reduced', 'complete' or 'r', got "full"$/);
+        const A = T.randn([3, 2], { device, requiresGrad: true });
+        expect(() => T.sum(T.qr(A, { mode: 'r' }).R).backward()).toThrow(/^qr: the derivative of qr depends on Q, which is not computed when mode='r'/);
+        expect(() => T.sum(T.qr(A, { mode: 'complete' }).Q).backward()).toThrow(/^qr: the QR decomposition is not differentiable when mode='complete' and m > n/);
       });
+    });
+  }
+});
+
+describe('decompositions of non-finite matrices', () => {
+  for (const device of devices) {
+    it(`give NaN rather than an error, the same on every device (${device})`, () => {
+      const bad = T.tensor([[1, NaN], [NaN, 2]], { device });
+      expect(nums(T.svdvals(bad)).every(Number.isNaN)).toBe(true);
+      expect(nums(T.eigvalsh(bad)).every(Number.isNaN)).toBe(true);
+      expect(nums(T.choleskyEx(bad).info)).toEqual([2]); // stopped at the row of the first NaN
     });
   }
 });

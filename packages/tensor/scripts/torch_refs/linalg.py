@@ -57,3 +57,39 @@ TORCH.update({
     "cholesky": _cholesky,
     "eigh": _eigh,
 })
+
+
+def _svd(x, a):
+    """torch.linalg.svd with our sign rule (Note [singular vector signs]): each column of U has its
+    largest entry positive, its row of Vh flipped with it; extra columns/rows alone."""
+    U, S, Vh = torch.linalg.svd(x[0], full_matrices=a["fullMatrices"])
+    k = S.shape[-1]
+    if U.numel() and k:
+        at = U[..., :, :k].abs().argmax(dim=-2, keepdim=True)
+        sign = torch.where(torch.gather(U[..., :, :k], -2, at) < 0, -1.0, 1.0)
+        U = torch.cat([U[..., :, :k] * sign, _signed_columns(U[..., :, k:])], dim=-1)
+        Vh = torch.cat([Vh[..., :k, :] * sign.mT, _signed_columns(Vh[..., k:, :].mT).mT], dim=-2)
+    return [U, S, Vh]
+
+
+TORCH.update({"svd": _svd})
+
+
+def _qr(x, a):
+    """torch.linalg.qr with our sign rule (Note [qr signs]): R's diagonal never negative, Q's
+    column flipped with its row of R; a complete Q's extra columns with their largest entry positive."""
+    mode = a["mode"]
+    Q, R = torch.linalg.qr(x[0], mode=mode)
+    k = min(x[0].shape[-2], x[0].shape[-1])
+    if R.numel():
+        d = torch.diagonal(R[..., :k, :k], dim1=-2, dim2=-1)
+        sign = torch.where(d < 0, -1.0, 1.0)
+        R = torch.cat([R[..., :k, :] * sign.unsqueeze(-1), R[..., k:, :]], dim=-2)
+        if mode != "r":
+            Q = torch.cat([Q[..., :, :k] * sign.unsqueeze(-2), _signed_columns(Q[..., :, k:])], dim=-1)
+    if mode == "r":
+        Q = torch.zeros(0)
+    return [Q, R]
+
+
+TORCH.update({"qr": _qr})

@@ -191,6 +191,7 @@ const guarded_logit: typeof table.logit = guardArity('logit', table.logit);
 const guarded_logsumexp: typeof table.logsumexp = guardArity('logsumexp', table.logsumexp);
 const guarded_logsumexpBackward: typeof table.logsumexpBackward = guardArity('logsumexpBackward', table.logsumexpBackward);
 const guarded_lstm: typeof table.lstm = guardArity('lstm', table.lstm);
+const guarded_lstsq: typeof table.lstsq = guardArity('lstsq', table.lstsq);
 const guarded_lt: typeof table.lt = guardArity('lt', table.lt);
 const guarded_luFactor: typeof table.luFactor = guardArity('luFactor', table.luFactor);
 const guarded_luFactorEx: typeof table.luFactorEx = guardArity('luFactorEx', table.luFactorEx);
@@ -200,6 +201,7 @@ const guarded_marginRankingLoss: typeof table.marginRankingLoss = guardArity('ma
 const guarded_maskedFill: typeof table.maskedFill = guardArity('maskedFill', table.maskedFill);
 const guarded_maskedSelect: typeof table.maskedSelect = guardArity('maskedSelect', table.maskedSelect);
 const guarded_matmul: typeof table.matmul = guardArity('matmul', table.matmul);
+const guarded_matrixRank: typeof table.matrixRank = guardArity('matrixRank', table.matrixRank);
 const guarded_max: typeof table.max = guardArity('max', table.max);
 const guarded_maxPool1d: typeof table.maxPool1d = guardArity('maxPool1d', table.maxPool1d);
 const guarded_maxPool2d: typeof table.maxPool2d = guardArity('maxPool2d', table.maxPool2d);
@@ -242,6 +244,7 @@ const guarded_pad: typeof table.pad = guardArity('pad', table.pad);
 const guarded_padBackward: typeof table.padBackward = guardArity('padBackward', table.padBackward);
 const guarded_pairwiseDistance: typeof table.pairwiseDistance = guardArity('pairwiseDistance', table.pairwiseDistance);
 const guarded_permute: typeof table.permute = guardArity('permute', table.permute);
+const guarded_pinv: typeof table.pinv = guardArity('pinv', table.pinv);
 const guarded_pixelShuffle: typeof table.pixelShuffle = guardArity('pixelShuffle', table.pixelShuffle);
 const guarded_pixelUnshuffle: typeof table.pixelUnshuffle = guardArity('pixelUnshuffle', table.pixelUnshuffle);
 const guarded_poissonNllLoss: typeof table.poissonNllLoss = guardArity('poissonNllLoss', table.poissonNllLoss);
@@ -250,6 +253,7 @@ const guarded_powScalar: typeof table.powScalar = guardArity('powScalar', table.
 const guarded_prelu: typeof table.prelu = guardArity('prelu', table.prelu);
 const guarded_prod: typeof table.prod = guardArity('prod', table.prod);
 const guarded_promoted: typeof table.promoted = guardArity('promoted', table.promoted);
+const guarded_qr: typeof table.qr = guardArity('qr', table.qr);
 const guarded_quantile: typeof table.quantile = guardArity('quantile', table.quantile);
 const guarded_rand: typeof table.rand = guardArity('rand', table.rand);
 const guarded_randLike: typeof table.randLike = guardArity('randLike', table.randLike);
@@ -319,6 +323,8 @@ const guarded_stdMean: typeof table.stdMean = guardArity('stdMean', table.stdMea
 const guarded_sub: typeof table.sub = guardArity('sub', table.sub);
 const guarded_sum: typeof table.sum = guardArity('sum', table.sum);
 const guarded_sumToShape: typeof table.sumToShape = guardArity('sumToShape', table.sumToShape);
+const guarded_svd: typeof table.svd = guardArity('svd', table.svd);
+const guarded_svdvals: typeof table.svdvals = guardArity('svdvals', table.svdvals);
 const guarded_swapaxes: typeof table.swapaxes = guardArity('swapaxes', table.swapaxes);
 const guarded_swapdims: typeof table.swapdims = guardArity('swapdims', table.swapdims);
 const guarded_t: typeof table.t = guardArity('t', table.t);
@@ -542,6 +548,7 @@ export {
   guarded_logsumexp as logsumexp,
   guarded_logsumexpBackward as logsumexpBackward,
   guarded_lstm as lstm,
+  guarded_lstsq as lstsq,
   guarded_lt as lt,
   guarded_luFactor as luFactor,
   guarded_luFactorEx as luFactorEx,
@@ -551,6 +558,7 @@ export {
   guarded_maskedFill as maskedFill,
   guarded_maskedSelect as maskedSelect,
   guarded_matmul as matmul,
+  guarded_matrixRank as matrixRank,
   guarded_max as max,
   guarded_maxPool1d as maxPool1d,
   guarded_maxPool2d as maxPool2d,
@@ -593,6 +601,7 @@ export {
   guarded_padBackward as padBackward,
   guarded_pairwiseDistance as pairwiseDistance,
   guarded_permute as permute,
+  guarded_pinv as pinv,
   guarded_pixelShuffle as pixelShuffle,
   guarded_pixelUnshuffle as pixelUnshuffle,
   guarded_poissonNllLoss as poissonNllLoss,
@@ -601,6 +610,7 @@ export {
   guarded_prelu as prelu,
   guarded_prod as prod,
   guarded_promoted as promoted,
+  guarded_qr as qr,
   guarded_quantile as quantile,
   guarded_rand as rand,
   guarded_randLike as randLike,
@@ -670,6 +680,8 @@ export {
   guarded_sub as sub,
   guarded_sum as sum,
   guarded_sumToShape as sumToShape,
+  guarded_svd as svd,
+  guarded_svdvals as svdvals,
   guarded_swapaxes as swapaxes,
   guarded_swapdims as swapdims,
   guarded_t as t,

@@ -25,6 +25,8 @@ export * from './index-ops.js';
 export * from './linalg.js';
 export * from './linalg-lu.js';
 export * from './linalg-decomp.js';
+export * from './linalg-svd.js';
+export * from './linalg-qr.js';
 export * from './linalg-composed.js';
 export * from './sort.js';
 export * from './scan.js';
