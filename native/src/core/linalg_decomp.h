@@ -10,23 +10,37 @@
 
 namespace nutshell::core::linalg {
 
+// Negates the `count` values x[0], x[stride], … .
+NS_HOST_DEVICE void negate(float* x, int64_t count, int64_t stride) {
+  for (int64_t i = 0; i < count; ++i) x[i * stride] = -x[i * stride];
+}
+
+// Whether the entry of largest magnitude (the first of equal ones) among x[0], x[stride], … is
+// negative: the vector that sign rules flip.
+NS_HOST_DEVICE bool largest_entry_negative(const float* x, int64_t count, int64_t stride) {
+  int64_t at = 0;
+  float best = -1.f;
+  for (int64_t i = 0; i < count; ++i) {
+    const float a = std::fabs(x[i * stride]);
+    if (a > best) {
+      best = a;
+      at = i;
+    }
+  }
+  return count > 0 && x[at * stride] < 0.f;
+}
+
+// Gives the vector its largest entry positive; returns whether it was flipped.
+NS_HOST_DEVICE bool make_largest_entry_positive(float* x, int64_t count, int64_t stride) {
+  if (!largest_entry_negative(x, count, stride)) return false;
+  negate(x, count, stride);
+  return true;
+}
+
 // Note [eigenvector signs]: each column of the n×n row-major v gets the sign that makes its entry
 // of largest magnitude (the first of equal ones) positive.
 NS_HOST_DEVICE void normalize_column_signs(float* v, int64_t n) {
-  for (int64_t c = 0; c < n; ++c) {
-    int64_t at = 0;
-    float best = -1.f;
-    for (int64_t r = 0; r < n; ++r) {
-      const float m = std::fabs(v[r * n + c]);
-      if (m > best) {
-        best = m;
-        at = r;
-      }
-    }
-    if (v[at * n + c] < 0.f) {
-      for (int64_t r = 0; r < n; ++r) v[r * n + c] = -v[r * n + c];
-    }
-  }
+  for (int64_t c = 0; c < n; ++c) make_largest_entry_positive(v + c, n, n);
 }
 
 // Note [singular vector signs]: u is m×ucols and vh vrows×n, row-major, pairs j < k sharing a
@@ -35,63 +49,22 @@ NS_HOST_DEVICE void normalize_column_signs(float* v, int64_t n) {
 // follow the same rule alone.
 NS_HOST_DEVICE void normalize_svd_signs(float* u, int64_t m, int64_t ucols, float* vh, int64_t vrows, int64_t n, int64_t k) {
   for (int64_t c = 0; c < ucols; ++c) {
-    int64_t at = 0;
-    float best = -1.f;
-    for (int64_t r = 0; r < m; ++r) {
-      const float a = std::fabs(u[r * ucols + c]);
-      if (a > best) {
-        best = a;
-        at = r;
-      }
-    }
-    if (!(u[at * ucols + c] < 0.f)) continue;
-    for (int64_t r = 0; r < m; ++r) u[r * ucols + c] = -u[r * ucols + c];
-    if (c < k) {
-      for (int64_t j = 0; j < n; ++j) vh[c * n + j] = -vh[c * n + j];
-    }
+    if (make_largest_entry_positive(u + c, m, ucols) && c < k) negate(vh + c * n, n, 1);
   }
-  for (int64_t r = k; r < vrows; ++r) {
-    int64_t at = 0;
-    float best = -1.f;
-    for (int64_t j = 0; j < n; ++j) {
-      const float a = std::fabs(vh[r * n + j]);
-      if (a > best) {
-        best = a;
-        at = j;
-      }
-    }
-    if (vh[r * n + at] < 0.f) {
-      for (int64_t j = 0; j < n; ++j) vh[r * n + j] = -vh[r * n + j];
-    }
-  }
+  for (int64_t r = k; r < vrows; ++r) make_largest_entry_positive(vh + r * n, n, 1);
 }
 
 // Note [qr signs]: R (rrows×n) gets a diagonal that is never negative, row j and column j of Q
 // (m×qcols) flipped together; Q's columns from k on (a complete Q's extra ones) get their largest
-// entry positive. Row-major.
+// entry positive. Row-major; q may be null (mode 'r').
 NS_HOST_DEVICE void normalize_qr_signs(float* q, int64_t m, int64_t qcols, float* r, int64_t n, int64_t k) {
   for (int64_t j = 0; j < k; ++j) {
     if (!(r[j * n + j] < 0.f)) continue;
-    for (int64_t c = 0; c < n; ++c) r[j * n + c] = -r[j * n + c];
-    if (q) {
-      for (int64_t i = 0; i < m; ++i) q[i * qcols + j] = -q[i * qcols + j];
-    }
+    negate(r + j * n, n, 1);
+    if (q) negate(q + j, m, qcols);
   }
   if (!q) return;
-  for (int64_t c = k; c < qcols; ++c) {
-    int64_t at = 0;
-    float best = -1.f;
-    for (int64_t i = 0; i < m; ++i) {
-      const float a = std::fabs(q[i * qcols + c]);
-      if (a > best) {
-        best = a;
-        at = i;
-      }
-    }
-    if (q[at * qcols + c] < 0.f) {
-      for (int64_t i = 0; i < m; ++i) q[i * qcols + c] = -q[i * qcols + c];
-    }
-  }
+  for (int64_t c = k; c < qcols; ++c) make_largest_entry_positive(q + c, m, qcols);
 }
 
 // The Cholesky factor of the n×n row-major a (its lower triangle read) into l (lower; the upper

@@ -125,6 +125,7 @@ const guarded_eye: typeof table.eye = guardArity('eye', table.eye);
 const guarded_flatten: typeof table.flatten = guardArity('flatten', table.flatten);
 const guarded_flip: typeof table.flip = guardArity('flip', table.flip);
 const guarded_floatInput: typeof table.floatInput = guardArity('floatInput', table.floatInput);
+const guarded_floatMatrix: typeof table.floatMatrix = guardArity('floatMatrix', table.floatMatrix);
 const guarded_floor: typeof table.floor = guardArity('floor', table.floor);
 const guarded_floorDivide: typeof table.floorDivide = guardArity('floorDivide', table.floorDivide);
 const guarded_fmod: typeof table.fmod = guardArity('fmod', table.fmod);
@@ -196,6 +197,7 @@ const guarded_lt: typeof table.lt = guardArity('lt', table.lt);
 const guarded_luFactor: typeof table.luFactor = guardArity('luFactor', table.luFactor);
 const guarded_luFactorEx: typeof table.luFactorEx = guardArity('luFactorEx', table.luFactorEx);
 const guarded_luSolve: typeof table.luSolve = guardArity('luSolve', table.luSolve);
+const guarded_mT: typeof table.mT = guardArity('mT', table.mT);
 const guarded_manualSeed: typeof table.manualSeed = guardArity('manualSeed', table.manualSeed);
 const guarded_marginRankingLoss: typeof table.marginRankingLoss = guardArity('marginRankingLoss', table.marginRankingLoss);
 const guarded_maskedFill: typeof table.maskedFill = guardArity('maskedFill', table.maskedFill);
@@ -482,6 +484,7 @@ export {
   guarded_flatten as flatten,
   guarded_flip as flip,
   guarded_floatInput as floatInput,
+  guarded_floatMatrix as floatMatrix,
   guarded_floor as floor,
   guarded_floorDivide as floorDivide,
   guarded_fmod as fmod,
@@ -553,6 +556,7 @@ export {
   guarded_luFactor as luFactor,
   guarded_luFactorEx as luFactorEx,
   guarded_luSolve as luSolve,
+  guarded_mT as mT,
   guarded_manualSeed as manualSeed,
   guarded_marginRankingLoss as marginRankingLoss,
   guarded_maskedFill as maskedFill,

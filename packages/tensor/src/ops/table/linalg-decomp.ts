@@ -30,7 +30,8 @@ import { matmul } from './linalg.js';
 import { luSolveOp } from './linalg-lu.js';
 import { expand, transpose, unsqueeze } from './shape.js';
 
-const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
+/** @internal The matrix transpose of the last two dims (PyTorch's x.mT). */
+export const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
 
 function squareOf(op: string, a: TensorMeta): number {
   const s = a.shape;
@@ -122,7 +123,8 @@ function choleskyGrad(g: Tensor, L: Tensor): Tensor {
 /** choleskyEx's result: `{ L, info }`, also `[L, info]`. */
 export type CholeskyExResult = NamedTuple<[L: Tensor, info: Tensor], { L: Tensor; info: Tensor }>;
 
-function floatMatrix(fn: string, A: unknown): asserts A is Tensor {
+/** @internal A is a float32 tensor (the decompositions' first check). */
+export function floatMatrix(fn: string, A: unknown): asserts A is Tensor {
   tensorArg(fn, 'A', A);
   if (A.dtype !== 'float32') throw new DTypeError(`${fn}: A expected float32, got ${A.dtype}`);
 }

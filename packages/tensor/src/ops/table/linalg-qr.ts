@@ -6,22 +6,19 @@
 // can be negative). Ours are never negative — a row of R and its column of Q flipped together — so
 // results agree across devices and runs; the extra columns of a complete Q (m > n) get the
 // largest-entry-positive rule of Note [eigenvector signs].
-import { ShapeError, DTypeError, ValueError, fmtShape } from '../../errors.js';
+import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import { namedTuple, type NamedTuple } from '../../named-tuple.js';
 import { checkOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
-import { tensorArg } from '../check-args.js';
 import { defineOp, FLOAT, type TensorMeta } from '../declare.js';
 import { add, mul, sub } from './binary.js';
 import { neg } from './unary.js';
 import { tril } from './composed-ops.js';
 import { matmul } from './linalg.js';
-import { solveTriangular } from './linalg-decomp.js';
-import { cat, narrow, transpose } from './shape.js';
-
-const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
+import { floatMatrix, mT, solveTriangular } from './linalg-decomp.js';
+import { cat, narrow } from './shape.js';
 
 const QR_MODES = ['reduced', 'complete', 'r'] as const;
 export type QrMode = (typeof QR_MODES)[number];
@@ -117,8 +114,7 @@ export type QrResult = NamedTuple<[Q: Tensor, R: Tensor], { Q: Tensor; R: Tensor
  * with 'complete' when m > n).
  */
 export function qr(A: Tensor, options: { mode?: QrMode } = {}): QrResult {
-  tensorArg('qr', 'A', A);
-  if (A.dtype !== 'float32') throw new DTypeError(`qr: A expected float32, got ${A.dtype}`);
+  floatMatrix('qr', A);
   checkOptions('qr', options, ['mode']);
   const mode = options.mode ?? 'reduced';
   if (!QR_MODES.includes(mode)) throw new ValueError(`qr: mode expected 'reduced', 'complete' or 'r', got ${JSON.stringify(mode)}`);

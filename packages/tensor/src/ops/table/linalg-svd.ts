@@ -22,9 +22,8 @@ import { eq, gt } from './compare.js';
 import { eye } from './creation.js';
 import { matmul } from './linalg.js';
 import { max, sum } from './reduce.js';
-import { narrow, transpose, unsqueeze } from './shape.js';
-
-const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
+import { narrow, unsqueeze } from './shape.js';
+import { floatMatrix, mT } from './linalg-decomp.js';
 
 function matrixOf(op: string, a: TensorMeta): { m: number; n: number; k: number } {
   const s = a.shape;
@@ -129,11 +128,6 @@ function svdGrad(gU: Tensor | null, gS: Tensor | null, gVh: Tensor | null, U: Te
 
 /** svd's result: `{ U, S, Vh }`, also `[U, S, Vh]`. */
 export type SvdResult = NamedTuple<[U: Tensor, S: Tensor, Vh: Tensor], { U: Tensor; S: Tensor; Vh: Tensor }>;
-
-function floatMatrix(fn: string, A: unknown): asserts A is Tensor {
-  tensorArg(fn, 'A', A);
-  if (A.dtype !== 'float32') throw new DTypeError(`${fn}: A expected float32, got ${A.dtype}`);
-}
 
 /**
  * A = U·diag(S)·Vh for A [..., m, n] (torch.linalg.svd): S descending, U [..., m, m] and Vh
