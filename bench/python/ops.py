@@ -131,6 +131,34 @@ def tiny_autograd(torch, dev):
     return fn, lambda: (fn(), {"da": checksum(a.grad), "db": checksum(b.grad)})[1]
 
 
+def fn_case(torch, w, dev):
+    """The twin of fnCase in src/suites/cases.ts: one input prepared from det() values, one call,
+    a checksum of what is unique."""
+    raw = det(torch, w["shape"], 0.37, device=dev)
+    n = w["shape"][-1]
+    prep = w["prep"]
+    x = raw.clone() if prep == "plain" else (raw @ raw.mT + n * torch.eye(n) if prep == "spd" else (raw + raw.mT) * 0.5)
+    f = w["fn"]
+    calls = {
+        "cumsum": lambda: torch.cumsum(x, -1),
+        "logcumsumexp": lambda: torch.logcumsumexp(x, -1),
+        "cummax": lambda: torch.cummax(x, -1),
+        "cholesky": lambda: torch.linalg.cholesky(x),
+        "eigh": lambda: torch.linalg.eigh(x),
+        "svd": lambda: torch.linalg.svd(x, full_matrices=False),
+        "qr": lambda: torch.linalg.qr(x),
+    }
+    fn = calls[f]
+
+    def unique():
+        out = fn()
+        if f == "eigh": return out[0]
+        if f == "svd": return out[1]
+        if f == "qr": return out[1].abs()
+        return out[0] if f == "cummax" else out
+    return fn, lambda: {"y": checksum(unique())}
+
+
 def build(torch, w, dev):
     k = w["kind"]
     if k == "conv": return conv(torch, w, w["backward"], dev)
@@ -140,6 +168,7 @@ def build(torch, w, dev):
     if k == "matmul": return matmul(torch, w, w.get("impl", "torch"), dev)
     if k == "add": return tiny_add(torch, dev)
     if k == "autograd": return tiny_autograd(torch, dev)
+    if k == "fn": return fn_case(torch, w, dev)
     raise ValueError(f"unknown workload kind {k}")
 
 

@@ -329,6 +329,62 @@ function matmulCase(id: string, label: string, m: number, k: number, n: number, 
   };
 }
 
+// The scans and decompositions: one input made from det() values ('spd': X·Xᵀ + n·I, 'sym':
+// (X + Xᵀ)/2, 'plain': X), one call; the checksum reads only what is unique (eigenvalues,
+// singular values, |R|), since vector signs are each library's own choice.
+type FnPrep = 'plain' | 'spd' | 'sym';
+type FnName = 'cumsum' | 'logcumsumexp' | 'cummax' | 'cholesky' | 'eigh' | 'svd' | 'qr';
+
+function fnCase(id: string, label: string, fn: FnName, shape: number[], prep: FnPrep, spec: TimingSpec): OpCase {
+  return {
+    id,
+    label,
+    suite: 'ops',
+    spec,
+    py: { kind: 'fn', fn, shape, prep },
+    nutshell: () => {
+      needOps(fn);
+      const raw = detTensor(shape, 0.37, 1);
+      const n = shape[shape.length - 1];
+      const x = T.scope(() => {
+        if (prep === 'plain') return raw.clone();
+        const t = T.transpose(raw, -2, -1);
+        return prep === 'spd' ? T.add(T.matmul(raw, t), T.mul(T.eye(n), n)) : T.mul(T.add(raw, t), 0.5);
+      });
+      raw.dispose();
+      const call = (): Tensor[] => {
+        switch (fn) {
+          case 'cumsum':
+            return [T.cumsum(x, -1)];
+          case 'logcumsumexp':
+            return [T.logcumsumexp(x, -1)];
+          case 'cummax':
+            return [...T.cummax(x, -1)];
+          case 'cholesky':
+            return [T.cholesky(x)];
+          case 'eigh':
+            return [...T.eigh(x)];
+          case 'svd':
+            return [...T.svd(x, { fullMatrices: false })];
+          case 'qr':
+            return [...T.qr(x)];
+        }
+      };
+      let out: Tensor[] = [];
+      const run = () => {
+        out.forEach((t) => t.dispose());
+        out = call();
+      };
+      const unique = (): Tensor => (fn === 'eigh' ? out[0] : fn === 'svd' ? out[1] : fn === 'qr' ? T.abs(out[1]) : out[0]);
+      return {
+        workload: { run, sync: () => synchronize('cpu') },
+        check: async () => (run(), { y: await checksum(unique()) }),
+        dispose: () => [x, ...out].forEach((t) => t.dispose()),
+      };
+    },
+  };
+}
+
 const tinyAdd = (device: BenchDevice = 'cpu'): OpCase => ({
   ...onDevice(device, 'overhead.add', 'tiny add (1-element tensors), per op'),
   suite: 'overhead',
@@ -397,8 +453,22 @@ export function opCases(device: BenchDevice = 'cpu'): OpCase[] {
     lstmCase(true, device),
     matmulCase('matmul.1024', `matmul ${m.m}x${m.k} @ ${m.k}x${m.n}`, m.m, m.k, m.n, { warmup: 3, reps: 10, inner: 1 }, device),
     matmulCase('peak.sgemm', `peak sgemm ${p.m}x${p.k} @ ${p.k}x${p.n}`, p.m, p.k, p.n, { warmup: 2, reps: 7, inner: 1 }, device),
+    ...(device === 'cpu' ? scanAndLinalgCases() : []),
   ];
 }
+
+const scanSpec: TimingSpec = { warmup: 3, reps: 15, inner: 1 };
+const linalgSpec: TimingSpec = { warmup: 2, reps: 9, inner: 1 };
+const scanAndLinalgCases = (): OpCase[] => [
+  fnCase('scan.cumsum', 'cumsum 1000x1000 along rows', 'cumsum', [1000, 1000], 'plain', scanSpec),
+  fnCase('scan.logcumsumexp', 'logcumsumexp 1000x1000 along rows', 'logcumsumexp', [1000, 1000], 'plain', scanSpec),
+  fnCase('scan.cummax', 'cummax 1000x1000 along rows', 'cummax', [1000, 1000], 'plain', scanSpec),
+  fnCase('linalg.cholesky.256', 'cholesky 256x256', 'cholesky', [256, 256], 'spd', linalgSpec),
+  fnCase('linalg.cholesky.batched', 'cholesky 256 x 32x32', 'cholesky', [256, 32, 32], 'spd', linalgSpec),
+  fnCase('linalg.eigh.128', 'eigh 128x128', 'eigh', [128, 128], 'sym', linalgSpec),
+  fnCase('linalg.svd.256x128', 'svd 256x128 (reduced)', 'svd', [256, 128], 'plain', linalgSpec),
+  fnCase('linalg.qr.256x128', 'qr 256x128 (reduced)', 'qr', [256, 128], 'plain', linalgSpec),
+];
 
 export function overheadCases(device: BenchDevice = 'cpu'): OpCase[] {
   return [tinyAdd(device), tinyAutograd(device)];
