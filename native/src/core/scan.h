@@ -15,15 +15,18 @@
 
 namespace nutshell::core::scan {
 
-// Lines of a scan whose elements sit `inner` apart: `width` of them side by side (consecutive in
-// memory), stepped together along the dim so the cpu's inner loop runs over contiguous elements.
-// Step: init(t) starts line t; step(t, k, pos) takes its element k, at pos from the lines' start.
+// `width` lines of a scan stepped together along the dim: element k of line t sits at
+// k·step_stride + t·line_stride from the first line's start. Neighbouring lines of a dim with
+// inner positions are consecutive in memory (line_stride 1: the cpu's inner loop reads contiguous
+// elements); rows scanned along the last dim are interleaved (line_stride n), so their running
+// values are independent chains the cpu overlaps instead of one serial chain at a time.
+// Step: init(t) starts line t; step(t, k, pos) takes its element k, at pos.
 template <int MaxWidth, typename Step>
-NS_HOST_DEVICE void scan_lines(int64_t n, int64_t inner, int width, bool reverse, Step& step) {
+NS_HOST_DEVICE void scan_lines(int64_t n, int64_t step_stride, int64_t line_stride, int width, bool reverse, Step& step) {
   for (int t = 0; t < width; ++t) step.init(t);
   for (int64_t s = 0; s < n; ++s) {
     const int64_t k = reverse ? n - 1 - s : s;
-    for (int t = 0; t < width; ++t) step(t, k, k * inner + t);
+    for (int t = 0; t < width; ++t) step(t, k, k * step_stride + t * line_stride);
   }
 }
 
@@ -79,8 +82,9 @@ struct ExtremeStep {
   int64_t* indices;
   T best[MaxWidth];
   int64_t at[MaxWidth];
+  int64_t line_stride;  // where line t's first element is: x[t·line_stride]
   NS_HOST_DEVICE void init(int t) {
-    best[t] = x[t];
+    best[t] = x[t * line_stride];
     at[t] = 0;
   }
   NS_HOST_DEVICE void operator()(int t, int64_t k, int64_t pos) {

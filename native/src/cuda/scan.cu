@@ -18,7 +18,7 @@ template <typename MakeStep>
 __global__ void scan_kernel(int64_t lines, int64_t n, int64_t inner, bool reverse, MakeStep make) {
   NS_GRID_LOOP(line, lines) {
     auto step = make((line / inner) * n * inner + line % inner);
-    core::scan::scan_lines<1>(n, inner, 1, reverse, step);
+    core::scan::scan_lines<1>(n, inner, 1, 1, reverse, step);
   }
 }
 
@@ -49,7 +49,7 @@ struct MakeExtreme {
   const T* x;
   T* values;
   int64_t* indices;
-  __device__ core::scan::ExtremeStep<1, Max, T> operator()(int64_t offset) const { return {x + offset, values + offset, indices + offset, {}, {}}; }
+  __device__ core::scan::ExtremeStep<1, Max, T> operator()(int64_t offset) const { return {x + offset, values + offset, indices + offset, {}, {}, 1}; }
 };
 
 template <bool Max>

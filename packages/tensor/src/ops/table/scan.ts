@@ -46,6 +46,8 @@ export const cumsumOp = defineOp<ScanAttrs>({
       { name: 'middle-reverse', inputs: [{ shape: [2, 4, 3] }], attrs: { dim: 1, reverse: true } },
       { name: 'wide-inner', inputs: [{ shape: [3, 300] }], attrs: { dim: 0 } },
       { name: 'long-rows', inputs: [{ shape: [2, 2000] }], attrs: { dim: -1 } },
+      // More rows than the cpu steps together (8): whole groups and a partial one.
+      { name: 'many-rows-reverse', inputs: [{ shape: [19, 7] }], attrs: { dim: 1, reverse: true } },
       { name: 'size-one', inputs: [{ shape: [3, 1] }], attrs: { dim: 1 } },
       { name: 'empty', inputs: [{ shape: [0, 4] }], attrs: { dim: 0 } },
       { name: 'scalar', inputs: [{ shape: [] }], attrs: { dim: 0 } },
@@ -84,6 +86,7 @@ export const logcumsumexpOp = defineOp<ScanAttrs>({
       { name: 'middle', inputs: [{ shape: [2, 4, 3] }], attrs: { dim: -2 } },
       { name: 'far-apart', inputs: [{ shape: [5], fill: [-1000, 0, 30, -30, 1000] }], attrs: { dim: 0 } },
       { name: 'long-rows', inputs: [{ shape: [2, 700] }], attrs: { dim: 1 } },
+      { name: 'many-rows', inputs: [{ shape: [17, 4] }], attrs: { dim: -1 } },
       { name: 'infinities-nan', inputs: [{ shape: [2, 4], fill: [-Infinity, -Infinity, 1, Infinity, 2, NaN, 3, -Infinity], noGrad: true }], attrs: { dim: 1 } },
       { name: 'size-one', inputs: [{ shape: [1, 3] }], attrs: { dim: 0 } },
       { name: 'empty', inputs: [{ shape: [2, 0] }], attrs: { dim: 1 } },
@@ -130,6 +133,7 @@ function cumulativeExtreme(name: 'cummax' | 'cummin') {
     test: {
       samples: [
         { name: 'rows', inputs: [{ shape: [3, 6] }], attrs: { dim: 1 } },
+        { name: 'many-rows', inputs: [{ shape: [2, 9, 5], fill: spread(90) }], attrs: { dim: -1 } },
         { name: 'columns', inputs: [{ shape: [5, 3] }], attrs: { dim: 0 } },
         { name: 'middle', inputs: [{ shape: [2, 4, 3] }], attrs: { dim: -2 } },
         { name: 'wide-inner', inputs: [{ shape: [4, 300], fill: spread(1200) }], attrs: { dim: 0 } },
