@@ -225,7 +225,8 @@ export function lstsq(A: Tensor, B: Tensor, options: { rcond?: number } = {}): L
     const kept = gt(S, tolerance('lstsq', S, m, n, tol));
     const inverse = where(kept, div(1, where(kept, S, 1)), 0);
     const X = matmul(mul(mT(Vh), unsqueeze(inverse, -2)), matmul(mT(U), B));
-    const residual = m > n ? sum(mul(sub(matmul(A, X), B), sub(matmul(A, X), B)), -2) : narrow(sum(B, -2), -1, 0, 0);
+    const misfit = m > n ? sub(matmul(A, X), B) : null;
+    const residual = misfit ? sum(mul(misfit, misfit), -2) : narrow(sum(B, -2), -1, 0, 0);
     return [X, residual, sum(cast(kept, 'int64'), -1), S] as const;
   });
   return namedTuple([solution, residuals, rank, singularValues] as [Tensor, Tensor, Tensor, Tensor], { solution, residuals, rank, singularValues });
