@@ -10,10 +10,8 @@ void run_op(Kernel kernel, OpCall& call, bool rethrow, OpProfile* profile) {
     if (i == 0 && rule == MarkedInputs::overwrite) continue;  // written whole, never read
     if (auto err = call.inputs[i].storage->error()) {
       if (rule == MarkedInputs::skip_update) return;  // no step from a failed backward; nothing marked
-      // An input an earlier queued op failed to make passes its error on, to surface at the read,
-      // even when this op runs inline: whether the earlier op had run yet is a race, and raising
-      // here would name this op for another's failure only when that op won it.
       for (const TensorRef& o : call.outputs) o.storage->set_error(err);
+      if (rethrow) err->raise();
       return;
     }
   }

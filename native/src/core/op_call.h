@@ -45,8 +45,7 @@ using Kernel = void (*)(OpCall&);
 // Note [marked inputs]: runs one op. A kernel that throws marks its outputs with "op: message"
 // when `rethrow` is false (queued work, reported at the next read), and throws to the caller when
 // true (work run on the calling thread). An input marked by an earlier failure marks the outputs
-// without running — inline too: the error surfaces at the read, wherever the op ran — except as
-// the op's declaration says
+// without running (and throws when `rethrow`), except as the op's declaration says
 // (marked_inputs, generated from OpDecl.markedInputs): copyInto's destination is written whole,
 // so its mark is not taken and a successful copy clears it (reloading weights recovers a model);
 // the optimiser steps skip, leaving parameter and state as they were and unmarked (a failed

@@ -123,8 +123,18 @@ class HostAllocator final : public core::Allocator {
 
 // Note [inline tiny ops]: a thread hop costs microseconds, more than a tiny op itself. When the
 // stream is idle and an op touches few elements, it runs on the calling thread; order is kept
-// because nothing is queued ahead of it.
+// because nothing is queued ahead of it. Not an op with an input an earlier queued op failed to
+// make: inline it would throw at the call, queued it passes the error on to the read — and which
+// of the two happened depended on whether that op had finished yet ("add: multinomial: …" thrown
+// at an add, or not, run to run). Queued, the error always surfaces at the read.
 constexpr int64_t kInlineElementBudget = 1 << 14;
+
+bool has_marked_input(const core::OpCall& call) {
+  for (const auto& t : call.inputs) {
+    if (t.storage->error()) return true;
+  }
+  return false;
+}
 
 // Note [threads per op]: with OMP_WAIT_POLICY=PASSIVE (our default, see native/js/addon.ts) idle
 // OpenMP threads sleep, and waking them costs tens of microseconds per op — more than a second
@@ -230,7 +240,7 @@ class CpuBackend final : public core::Backend {
     int64_t touched = 0;
     for (const auto& t : call.inputs) touched += t.numel();
     for (const auto& t : call.outputs) touched += t.numel();
-    if (touched <= kInlineElementBudget) {
+    if (touched <= kInlineElementBudget && !has_marked_input(call)) {
       bool ran = stream_.run_now_if_idle([&] { core::run_op(kernel, call, /*rethrow=*/true, &profile_); });
       if (ran) return;
     }

@@ -227,6 +227,14 @@ describe('sampling', () => {
     expect(new D.Categorical({ logits: tensor([[NaN, NaN]]), validateArgs: false }).sample().shape).toEqual([1]);
   });
 
+  it('a queued check that failed surfaces at the read whether or not it has finished (a race in CI: "add: multinomial: …" thrown at an add)', async () => {
+    const big = new D.Categorical({ logits: T.where(T.eq(T.arange(100_000).reshape([200, 500]), 7), NaN, T.zeros([200, 500])) });
+    const drawn = big.sample();
+    await T.zeros([1]).add(1).data(); // a read waits for the queue: the check has run and marked `drawn`
+    const next = T.add(drawn, 1); // tiny: it would run inline and throw here
+    await expect(next.data()).rejects.toThrow(/^multinomial: weights expected finite non-negative numbers, got nan at row 0, category 0$/);
+  });
+
   it('a seed repeats the draws, through manualSeed or a Generator', () => {
     scope(() => {
       const dists = [new D.Normal(T.zeros([3]), 1), new D.Uniform(0, 1), new D.Bernoulli(T.full([5], 0.5)), new D.Categorical(T.ones([2, 6]))];
