@@ -413,6 +413,17 @@ NS_HOST_DEVICE int64_t householder_qr_scratch(int64_t m, int64_t n, int64_t qcol
   return m * n + k + m * qcols;
 }
 
+// The column x (m values) reflected by H = I − τ·v·vᵀ, where v is zero above j, 1 at j (implied)
+// and v[i] below it: x −= τ·(vᵀx)·v.
+template <typename Acc>
+NS_HOST_DEVICE void reflect(const Acc* v, Acc tau, Acc* x, int64_t j, int64_t m) {
+  Acc d = x[j];
+  for (int64_t i = j + 1; i < m; ++i) d += v[i] * x[i];
+  d *= tau;
+  x[j] -= d;
+  for (int64_t i = j + 1; i < m; ++i) x[i] -= d * v[i];
+}
+
 // The QR decomposition A = Q·R of the m×n row-major a, as the cpu's geqrf/orgqr gives it
 // (cpu/linalg_decomp.cc): with k = min(m, n), r rrows×n (rrows k or m; its strictly lower part
 // zero) and, unless q is null, q m×qcols (qcols k or m); signs by Note [qr signs]. k == 0: q is
@@ -455,14 +466,7 @@ NS_HOST_DEVICE void householder_qr_one(const float* a, float* q, float* r, Acc* 
     const Acc scale = Acc(1) / (alpha - beta);
     for (int64_t i = j + 1; i < m; ++i) wj[i] *= scale;
     wj[j] = beta;
-    for (int64_t c = j + 1; c < n; ++c) {  // H applied to the columns after j
-      Acc* wc = w + c * m;
-      Acc d = wc[j];
-      for (int64_t i = j + 1; i < m; ++i) d += wj[i] * wc[i];
-      d *= tau[j];
-      wc[j] -= d;
-      for (int64_t i = j + 1; i < m; ++i) wc[i] -= d * wj[i];
-    }
+    for (int64_t c = j + 1; c < n; ++c) reflect(wj, tau[j], w + c * m, j, m);  // H applied to the columns after j
   }
   for (int64_t i = 0; i < rrows; ++i)
     for (int64_t c = 0; c < n; ++c) r[i * n + c] = c >= i ? static_cast<float>(w[c * m + i]) : 0.f;
@@ -471,15 +475,7 @@ NS_HOST_DEVICE void householder_qr_one(const float* a, float* q, float* r, Acc* 
       for (int64_t i = 0; i < m; ++i) qq[c * m + i] = i == c ? Acc(1) : Acc(0);
     for (int64_t j = k - 1; j >= 0; --j) {
       if (tau[j] == Acc(0)) continue;
-      const Acc* v = w + j * m;  // v[j] = 1, implied
-      for (int64_t c = j; c < qcols; ++c) {
-        Acc* qc = qq + c * m;
-        Acc d = qc[j];
-        for (int64_t i = j + 1; i < m; ++i) d += v[i] * qc[i];
-        d *= tau[j];
-        qc[j] -= d;
-        for (int64_t i = j + 1; i < m; ++i) qc[i] -= d * v[i];
-      }
+      for (int64_t c = j; c < qcols; ++c) reflect(w + j * m, tau[j], qq + c * m, j, m);
     }
     for (int64_t i = 0; i < m; ++i)
       for (int64_t c = 0; c < qcols; ++c) q[i * qcols + c] = static_cast<float>(qq[c * m + i]);

@@ -8,17 +8,9 @@
 
 #include "../gen/ops.gen.h"
 #include "host_device.h"
+#include "wrap.h"
 
 namespace nutshell::core {
-
-template <typename T, bool = std::is_integral_v<T>>
-struct WrapOf {
-  using type = T;
-};
-template <typename T>
-struct WrapOf<T, true> {
-  using type = std::make_unsigned_t<T>;
-};
 
 template <ScatterReduceAttrs::Reduce R, typename T>
 NS_HOST_DEVICE T reduce_identity() {
@@ -32,7 +24,7 @@ NS_HOST_DEVICE T reduce_identity() {
 template <ScatterReduceAttrs::Reduce R, typename T>
 NS_HOST_DEVICE T reduce_combine(T acc, T v) {
   using Reduce = ScatterReduceAttrs::Reduce;
-  using W = typename WrapOf<T>::type;
+  using W = typename WrapType<T>::type;
   if constexpr (R == Reduce::sum || R == Reduce::mean) return static_cast<T>(static_cast<W>(acc) + static_cast<W>(v));
   else if constexpr (R == Reduce::prod) return static_cast<T>(static_cast<W>(acc) * static_cast<W>(v));
   else if constexpr (std::is_floating_point_v<T>) {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string>
 
+#include "../core/linalg_messages.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
 
@@ -21,7 +22,6 @@ namespace {
 using core::OpCall;
 using Check = core::LuSolveAttrs::Check;
 
-std::string batch_prefix(bool batched, int64_t b) { return batched ? "(Batch element " + std::to_string(b) + "): " : ""; }
 
 // Factors the n×n matrix a in place; returns info.
 int32_t lu_factor_one(float* __restrict__ a, int32_t* __restrict__ piv, int64_t n) {
@@ -109,9 +109,7 @@ void luFactor(OpCall& call) {
   );
   if (a.check) {
     for (int64_t b = 0; b < batch; ++b) {
-      NS_CHECK(inf[b] == 0, value,
-               batch_prefix(in.rank() > 2, b) + "U[" + std::to_string(inf[b]) + "," + std::to_string(inf[b]) +
-                   "] is zero and using it on luSolve would result in a division by zero (luFactorEx factors a singular matrix and reports info)");
+      NS_CHECK(inf[b] == 0, value, core::linalg::lu_zero_pivot(in.rank() > 2, b, inf[b]));
     }
   }
 }
@@ -132,15 +130,12 @@ void luSolve(OpCall& call) {
   for (int64_t b = 0; b < batch; ++b) {
     for (int64_t i = 0; i < n; ++i) {
       const int32_t v = p[b * n + i];
-      NS_CHECK(v >= 1 && v <= n, value,
-               batch_prefix(batched, b) + "pivots[" + std::to_string(i) + "] = " + std::to_string(v) + " is out of range (expected 1 to " + std::to_string(n) + ")");
+      NS_CHECK(v >= 1 && v <= n, value, core::linalg::pivot_out_of_range(batched, b, i, v, n));
     }
     if (a.check == Check::none) continue;
     for (int64_t i = 0; i < n; ++i) {
       if (m[(b * n + i) * n + i] != 0.f) continue;
-      if (a.check == Check::solve) NS_THROW(value, "linalg.solve: " + batch_prefix(batched, b) + "The solver failed because the input matrix is singular.");
-      NS_THROW(value, "linalg.inv: " + batch_prefix(batched, b) + "The diagonal element " + std::to_string(i + 1) +
-                          " is zero, the inversion could not be completed because the input matrix is singular.");
+      NS_THROW(value, a.check == Check::solve ? core::linalg::solve_singular(batched, b) : core::linalg::inv_singular(batched, b, i));
     }
   }
   if (out.numel() == 0) return;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../core/linalg_decomp.h"
+#include "../core/linalg_messages.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
 
@@ -31,7 +32,6 @@ namespace {
 
 using core::OpCall;
 
-std::string batch_prefix(bool batched, int64_t b) { return batched ? "(Batch element " + std::to_string(b) + "): " : ""; }
 
 int lapack_int(int64_t n) {
   NS_CHECK(n <= 46340, shape, "matrices of order " + std::to_string(n) + " exceed LAPACK's 32-bit indices");
@@ -205,9 +205,7 @@ void svd(OpCall& call) {
     failed[b] = gesdd_one(x + b * m * n, u + b * m * ucols, s + b * std::min(m, n), vh + b * vrows * n, m, n, a.fullMatrices);
   });
   for (int64_t b = 0; b < batch; ++b) {
-    NS_CHECK(failed[b] == 0, value,
-             batch_prefix(in.rank() > 2, b) + "The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated singular values (error code: " +
-                 std::to_string(failed[b]) + ").");
+    NS_CHECK(failed[b] == 0, value, core::linalg::failed_to_converge(in.rank() > 2, b, "singular values", failed[b]));
   }
 }
 
@@ -224,9 +222,7 @@ void cholesky(OpCall& call) {
   each_matrix(batch, n, [&](int64_t b) { inf[b] = potrf_lower(l + b * n * n, n); });
   if (!a.check) return;
   for (int64_t b = 0; b < batch; ++b) {
-    NS_CHECK(inf[b] == 0, value,
-             batch_prefix(in.rank() > 2, b) + "The factorization could not be completed because the input is not positive-definite (the leading minor of order " +
-                 std::to_string(inf[b]) + " is not positive-definite).");
+    NS_CHECK(inf[b] == 0, value, core::linalg::not_positive_definite(in.rank() > 2, b, inf[b]));
   }
 }
 
@@ -244,9 +240,7 @@ void eigh(OpCall& call) {
   std::vector<int32_t> failed(static_cast<size_t>(batch), 0);
   each_matrix(batch, n, [&](int64_t b) { failed[b] = syevd_one(m + b * n * n, w + b * n, v + b * n * n, n, lower); });
   for (int64_t b = 0; b < batch; ++b) {
-    NS_CHECK(failed[b] == 0, value,
-             batch_prefix(in.rank() > 2, b) + "The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated eigenvalues (error code: " +
-                 std::to_string(failed[b]) + ").");
+    NS_CHECK(failed[b] == 0, value, core::linalg::failed_to_converge(in.rank() > 2, b, "eigenvalues", failed[b]));
   }
 }
 

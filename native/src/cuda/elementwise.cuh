@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "../core/wrap.h"
 #include "broadcast.cuh"
 
 namespace nutshell::cuda {
@@ -34,16 +35,8 @@ __device__ __forceinline__ T int_pow(T base, T exp) {
   return static_cast<T>(result);
 }
 
-// Wrapping arithmetic for every element type: in the unsigned type for integers (signed overflow
-// is undefined in C++; the cpu kernels' results wrap in practice), as is for float.
-template <typename T, bool = std::is_integral_v<T>>
-struct WrapType {
-  using type = T;
-};
-template <typename T>
-struct WrapType<T, true> {
-  using type = std::make_unsigned_t<T>;
-};
+// Wrapping arithmetic for every element type (core/wrap.h).
+using core::WrapType;
 
 template <typename T>
 struct Wrap {

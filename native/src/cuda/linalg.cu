@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <string>
 
+#include "../core/linalg_messages.h"
 #include "../gen/cuda_kernels.gen.h"
 #include "common.cuh"
 
@@ -19,7 +20,6 @@ namespace {
 using core::OpCall;
 using Check = core::LuSolveAttrs::Check;
 
-std::string batch_prefix(bool batched, int64_t b) { return batched ? "(Batch element " + std::to_string(b) + "): " : ""; }
 
 __global__ void lu_factor_kernel(const float* __restrict__ in, float* __restrict__ lu, int32_t* __restrict__ pivots, int32_t* __restrict__ info, int64_t n, bool check,
                                  ErrorSlot* slot) {
@@ -176,8 +176,7 @@ void luFactor(OpCall& call) {
   lu_factor_kernel<<<blocks, threads, 0, ctx.stream>>>(in.data<float>(), lu, pivots, info.data<int32_t>(), n, true, errors.slot());
   NS_LAUNCH_CHECK();
   errors.finish(info.data<int32_t>(), [batched](int64_t b, long long v, double) {
-    return batch_prefix(batched, b) + "U[" + std::to_string(v) + "," + std::to_string(v) +
-           "] is zero and using it on luSolve would result in a division by zero (luFactorEx factors a singular matrix and reports info)";
+    return core::linalg::lu_zero_pivot(batched, b, v);
   });
 }
 
@@ -209,11 +208,9 @@ void luSolve(OpCall& call) {
     const int64_t i = (code >> 32) & ((int64_t{1} << 28) - 1);
     if (kind == kBadPivot) {
       const int32_t v = static_cast<int32_t>(static_cast<uint32_t>(code & 0xffffffffLL));
-      return batch_prefix(batched, b) + "pivots[" + std::to_string(i) + "] = " + std::to_string(v) + " is out of range (expected 1 to " + std::to_string(n) + ")";
+      return core::linalg::pivot_out_of_range(batched, b, i, v, n);
     }
-    if (check == Check::solve) return "linalg.solve: " + batch_prefix(batched, b) + "The solver failed because the input matrix is singular.";
-    return "linalg.inv: " + batch_prefix(batched, b) + "The diagonal element " + std::to_string(i + 1) +
-           " is zero, the inversion could not be completed because the input matrix is singular.";
+    return check == Check::solve ? core::linalg::solve_singular(batched, b) : core::linalg::inv_singular(batched, b, i);
   });
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "../core/linalg_decomp.h"
+#include "../core/linalg_messages.h"
 #include "../gen/cuda_kernels.gen.h"
 #include "common.cuh"
 
@@ -23,7 +24,6 @@ namespace {
 
 using core::OpCall;
 
-std::string batch_prefix(bool batched, int64_t b) { return batched ? "(Batch element " + std::to_string(b) + "): " : ""; }
 
 // Matrices are independent and each is one thread's: small blocks keep a small batch spread over
 // the SMs.
@@ -102,8 +102,7 @@ void cholesky(OpCall& call) {
   cholesky_kernel<<<blocks, kMatrixThreads, 0, ctx.stream>>>(in.data<float>(), l, info.data<int32_t>(), batch, n, true, errors.slot());
   NS_LAUNCH_CHECK();
   errors.finish(info.data<int32_t>(), [batched](int64_t b, long long v, double) {
-    return batch_prefix(batched, b) + "The factorization could not be completed because the input is not positive-definite (the leading minor of order " +
-           std::to_string(v) + " is not positive-definite).";
+    return core::linalg::not_positive_definite(batched, b, v);
   });
 }
 
@@ -130,8 +129,7 @@ void eigh(OpCall& call) {
     NS_LAUNCH_CHECK();
   }
   errors.finish(codes.as<int32_t>(), [batched](int64_t b, long long v, double) {
-    return batch_prefix(batched, b) + "The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated eigenvalues (error code: " +
-           std::to_string(v) + ").";
+    return core::linalg::failed_to_converge(batched, b, "eigenvalues", v);
   });
 }
 
@@ -157,9 +155,7 @@ void svd(OpCall& call) {
     NS_LAUNCH_CHECK();
   }
   errors.finish(codes.as<int32_t>(), [batched](int64_t b, long long v, double) {
-    return batch_prefix(batched, b) +
-           "The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated singular values (error code: " +
-           std::to_string(v) + ").";
+    return core::linalg::failed_to_converge(batched, b, "singular values", v);
   });
 }
 
