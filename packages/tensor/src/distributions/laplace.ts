@@ -1,6 +1,5 @@
 // The Laplace distribution (torch.distributions.Laplace): density exp(−|x − loc| / scale) / (2·scale),
 // with PyTorch's formulas; rsample is its inverse cdf of a uniform draw in (−1, 1).
-import type { Device } from '../device.js';
 import { scope } from '../memory.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from '../ops/table/binary.js';
@@ -8,33 +7,22 @@ import { square } from '../ops/table/composed-ops.js';
 import { expm1, log1p } from '../ops/table/math.js';
 import { uniform } from '../ops/table/random.js';
 import { abs, log, neg, sign } from '../ops/table/unary.js';
-import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
-import { locScaleParams } from './loc-scale.js';
+import type { DistributionOptions, SampleOptions } from './distribution.js';
+import { LocScaleDistribution } from './loc-scale.js';
 import type { Param } from './params.js';
 import { type Violation, notProbability, notReal } from './validation.js';
 
 /** float32's machine epsilon: the uniform draw lies in [eps − 1, 1), so log1p(−|u|) stays finite. */
 const FLOAT32_EPS = 2 ** -23;
 
-export class Laplace extends Distribution {
+export class Laplace extends LocScaleDistribution {
   /** The location (mean, median and mode), broadcast to batchShape. */
-  readonly loc: Tensor;
+  declare readonly loc: Tensor;
   /** The scale (> 0), broadcast to batchShape: the variance is 2·scale². */
-  readonly scale: Tensor;
+  declare readonly scale: Tensor;
 
   constructor(loc: Param, scale: Param, options: DistributionOptions = {}) {
-    const p = locScaleParams('Laplace', loc, scale, options);
-    super(p.batchShape, [], p.checks);
-    this.loc = p.loc;
-    this.scale = p.scale;
-  }
-
-  get device(): Device {
-    return this.loc.device;
-  }
-
-  override get hasRsample(): boolean {
-    return true;
+    super('Laplace', loc, scale, options);
   }
 
   /** loc − scale·sign(u)·log1p(−|u|) with u uniform in [eps − 1, 1) from the generator: gradients reach loc and scale. */

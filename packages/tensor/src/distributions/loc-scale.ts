@@ -1,8 +1,9 @@
 // The (loc, scale) parameters Normal, Laplace and LogNormal share: a real location and a positive
 // scale, numbers checked at once, broadcast together, tensors checked when validation is on.
+import type { Device } from '../device.js';
 import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor.js';
-import type { DistributionOptions } from './distribution.js';
+import { Distribution, type DistributionOptions } from './distribution.js';
 import { type Param, broadcastParams } from './params.js';
 import { type Checks, checkNumber, checksOf, notPositive, notReal, refuseViolations } from './validation.js';
 
@@ -27,4 +28,25 @@ export function locScaleParams(cls: string, loc: Param, scale: Param, options: D
     ]);
   }
   return { loc: tensors[0], scale: tensors[1], batchShape, checks };
+}
+
+/** A distribution of a real location and a positive scale, both broadcast to batchShape, with a reparameterised sample (Normal, Laplace). */
+export abstract class LocScaleDistribution extends Distribution {
+  readonly loc: Tensor;
+  readonly scale: Tensor;
+
+  protected constructor(cls: string, loc: Param, scale: Param, options: DistributionOptions) {
+    const p = locScaleParams(cls, loc, scale, options);
+    super(p.batchShape, [], p.checks);
+    this.loc = p.loc;
+    this.scale = p.scale;
+  }
+
+  get device(): Device {
+    return this.loc.device;
+  }
+
+  override get hasRsample(): boolean {
+    return true;
+  }
 }

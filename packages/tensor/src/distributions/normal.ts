@@ -1,5 +1,4 @@
 // The normal distribution N(loc, scale²) (torch.distributions.Normal), with PyTorch's formulas.
-import type { Device } from '../device.js';
 import { scope } from '../memory.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from '../ops/table/binary.js';
@@ -7,32 +6,21 @@ import { square } from '../ops/table/composed-ops.js';
 import { erf } from '../ops/table/math.js';
 import { randn } from '../ops/table/random.js';
 import { log } from '../ops/table/unary.js';
-import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
-import { locScaleParams } from './loc-scale.js';
+import type { DistributionOptions, SampleOptions } from './distribution.js';
+import { LocScaleDistribution } from './loc-scale.js';
 import type { Param } from './params.js';
 import { type Violation, notReal } from './validation.js';
 
 const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
 
-export class Normal extends Distribution {
+export class Normal extends LocScaleDistribution {
   /** The mean, broadcast to batchShape. */
-  readonly loc: Tensor;
+  declare readonly loc: Tensor;
   /** The standard deviation (> 0), broadcast to batchShape. */
-  readonly scale: Tensor;
+  declare readonly scale: Tensor;
 
   constructor(loc: Param, scale: Param, options: DistributionOptions = {}) {
-    const p = locScaleParams('Normal', loc, scale, options);
-    super(p.batchShape, [], p.checks);
-    this.loc = p.loc;
-    this.scale = p.scale;
-  }
-
-  get device(): Device {
-    return this.loc.device;
-  }
-
-  override get hasRsample(): boolean {
-    return true;
+    super('Normal', loc, scale, options);
   }
 
   /** loc + ε·scale with ε ~ N(0, 1) from the generator: gradients reach loc and scale. */

@@ -20,7 +20,8 @@ type ScanAttrs = { dim: number; reverse: boolean };
 
 const scanAttrs = { dim: { kind: 'int' }, reverse: { kind: 'bool', default: false } } as const;
 
-function sameShape(op: string, x: TensorMeta, dim: number): number[] {
+// A scan's output shape (its input's), once dim is checked.
+function scanShape(op: string, x: TensorMeta, dim: number): number[] {
   normDim(op, dim, x.shape.length);
   return [...x.shape];
 }
@@ -36,7 +37,7 @@ export const cumsumOp = defineOp<ScanAttrs>({
   inputs: [{ name: 'input', dtypes: ALL }],
   attrs: scanAttrs,
   // Integers and bool sum in int64, as PyTorch's.
-  outputs: ([x], a) => [{ shape: sameShape('cumsum', x, a.dim), dtype: isFloating(x.dtype) ? x.dtype : 'int64' }],
+  outputs: ([x], a) => [{ shape: scanShape('cumsum', x, a.dim), dtype: isFloating(x.dtype) ? x.dtype : 'int64' }],
   backends: ['cpu', 'cuda'],
   grad: ({ grads: [g], attrs }) => [cumsumScan(g!, attrs.dim, !attrs.reverse)],
   test: {
@@ -75,7 +76,7 @@ export const logcumsumexpOp = defineOp<ScanAttrs>({
   name: 'logcumsumexp',
   inputs: [{ name: 'input', dtypes: FLOAT }],
   attrs: scanAttrs,
-  outputs: ([x], a) => [{ shape: sameShape('logcumsumexp', x, a.dim), dtype: x.dtype }],
+  outputs: ([x], a) => [{ shape: scanShape('logcumsumexp', x, a.dim), dtype: x.dtype }],
   backends: ['cpu', 'cuda'],
   saves: { inputs: [0], outputs: [0] },
   grad: ({ grads: [g], inputs: [x], outputs: [y], attrs }) => [logcumsumexpGrad(g!, x!, y!, attrs)],
@@ -124,7 +125,7 @@ function cumulativeExtreme(name: 'cummax' | 'cummin') {
     inputs: [{ name: 'input', dtypes: [...NUMERIC, 'bool'] }],
     attrs: { dim: { kind: 'int' } },
     outputs: ([x], a) => {
-      const shape = sameShape(name, x, a.dim);
+      const shape = scanShape(name, x, a.dim);
       return [{ shape, dtype: x.dtype }, { shape: [...shape], dtype: 'int64' }];
     },
     backends: ['cpu', 'cuda'],
