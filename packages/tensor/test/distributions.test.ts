@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as T from '../src/index.js';
 import { DTypeError, Generator, ShapeError, ValueError, backends, distributions as D, manualSeed, memory, noGrad, rand, randn, scope, tensor, type Tensor } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
+import { expectSeededDraws } from './seeded-draws.js';
 
 type Encoded = { shape: number[]; dtype: 'float32' | 'int64'; data: (number | string)[] };
 type Spec = { type: 'Independent'; base: Spec; n: number } | { type: 'Normal' | 'Bernoulli' | 'Categorical' | 'Uniform'; args: Record<string, Encoded | number> };
@@ -236,18 +237,7 @@ describe('sampling', () => {
   });
 
   it('a seed repeats the draws, through manualSeed or a Generator', () => {
-    scope(() => {
-      const dists = [new D.Normal(T.zeros([3]), 1), new D.Uniform(0, 1), new D.Bernoulli(T.full([5], 0.5)), new D.Categorical(T.ones([2, 6]))];
-      for (const d of dists) {
-        manualSeed(7);
-        const a = nums(d.sample([4]));
-        const b = nums(d.sample([4]));
-        manualSeed(7);
-        expect(nums(d.sample([4])), `${d} after manualSeed`).toEqual(a);
-        expect(a, `${d} moves on`).not.toEqual(b);
-        expect(nums(d.sample([4], { generator: new Generator(11) }))).toEqual(nums(d.sample([4], { generator: new Generator(11) })));
-      }
-    });
+    expectSeededDraws(() => [new D.Normal(T.zeros([3]), 1), new D.Uniform(0, 1), new D.Bernoulli(T.full([5], 0.5)), new D.Categorical(T.ones([2, 6]))]);
   });
 });
 
