@@ -9,7 +9,7 @@ export { imageGrid, type ImageGridOptions } from './image-grid.js';
 export type { NormalizeMode } from './image-normalize.js';
 export type { AxisLimitOptions } from './axis-range.js';
 export { encodePng, type PixelBuffer } from './png.js';
-export { writePng } from './write.js';
+export { writePng, writeFileAtomic } from './write.js';
 export { crc32 } from './crc32.js';
 export { Canvas, type Rect, type Point, type TextStyle } from './canvas.js';
 export { type Color, type Rgb, type ColormapName, PALETTE, CLASS_PALETTE, colormap, contrastText, toRgb } from './color.js';

@@ -3,10 +3,9 @@
 // tensors.tsv, their labels as metadata.tsv and their images as sprite.png, and one
 // `embeddings { … }` entry per embedding in <logDir>/projector_config.pbtxt.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { checkImage, encodePng, imageOfTensor, imagesOfBatch, isTensorLike, type RasterImage, type TensorLike } from '@nutshell/plot';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkImage, encodePng, imageOfTensor, imagesOfBatch, isTensorLike, writeFileAtomic, type RasterImage, type TensorLike } from '@nutshell/plot';
 import { TensorBoardError } from './errors.js';
 
 /** One value of metadata: a label, written as text. */
@@ -67,6 +66,7 @@ export function writeEmbedding(logDir: string, mat: unknown, options: EmbeddingO
   // PyTorch's folder: the step as str(step).zfill(5), the tag with %, / and \ percent-encoded.
   const subdir = `${zfill(globalStep, 5)}/${encodeTag(tag)}`;
   const folder = join(logDir, ...subdir.split('/'));
+  ensureFolder(folder, where);
   const info: EmbeddingInfo = { tensorName: `${tag}:${zfill(globalStep, 5)}`, tensorPath: `${subdir}/tensors.tsv` };
   if (metadata) {
     writeFileAtomic(join(folder, 'metadata.tsv'), [metadata.join('\n') + '\n']);
@@ -327,43 +327,12 @@ function makeSprite(given: EmbeddingOptions['labelImg'], n: number, where: strin
   return { png: encodePng({ width, height, channels: 3, data }), width: w, height: h };
 }
 
-/**
- * Writes a file so that a reader (TensorBoard polling the folder) sees the old one or the whole
- * new one, never a part: a temp file in the same folder, fsync, rename. Creates the folder.
- */
-export function writeFileAtomic(path: string, chunks: Iterable<string | Uint8Array>): void {
-  const dir = dirname(path);
-  ensureFolder(dir);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'w');
-    for (const chunk of chunks) {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-    }
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (err) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created, or already renamed
-    }
-    throw err;
-  }
-}
-
-function ensureFolder(dir: string): void {
+function ensureFolder(dir: string, where: string): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') {
-      throw new TensorBoardError(`addEmbedding: ${dir} (or a folder above it) exists and is not a folder`);
-    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new TensorBoardError(`${where}: ${dir} (or a folder above it) exists and is not a folder`);
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { imageGrid, isTensorLike, type RasterImage, type TensorLike } from '@nutshell/plot';
-import { type EmbeddingInfo, type EmbeddingOptions, projectorConfigText, writeEmbedding, writeFileAtomic } from './embedding.js';
+import { imageGrid, isTensorLike, writeFileAtomic, type RasterImage, type TensorLike } from '@nutshell/plot';
+import { type EmbeddingInfo, type EmbeddingOptions, projectorConfigText, writeEmbedding } from './embedding.js';
 import { EventFile } from './event-file.js';
 import { type Bins, histogram } from './histogram.js';
 import { toSummaryImage } from './image.js';

@@ -1,7 +1,7 @@
 // Writes IDX files: for fixtures, tests, and handing data to other tools in MNIST's format.
-import { renameSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { ShapeError, ValueError } from '@nutshell/tensor/errors';
+import { writeFileAtomic } from '@nutshell/tensor';
 import { numelOf } from '../ndarray.js';
 import { toBigEndian } from './byte-order.js';
 import { idxTypeOf, idxTypes } from './format.js';
@@ -41,11 +41,9 @@ export interface WriteIdxOptions {
   gzip?: boolean;
 }
 
-/** Writes `array` as an IDX file (via a temporary file and a rename, so readers never see half). */
+/** Writes `array` as an IDX file atomically (temp file, fsync, rename: readers never see half). */
 export function writeIdx(path: string, array: IdxSource, options: WriteIdxOptions = {}): void {
   const raw = encodeIdx(array);
   const bytes = (options.gzip ?? path.endsWith('.gz')) ? gzipSync(raw) : raw;
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, path);
+  writeFileAtomic(path, bytes);
 }
