@@ -202,48 +202,53 @@ def packed_fixtures():
     """Recurrent layers on packed variable-length batches (unsorted lengths, given initial states):
     the padded output, final states and every gradient."""
     torch.manual_seed(7)
-    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
     cases = [
         ("packed_lstm_bidirectional", nn.LSTM(3, 4, num_layers=2, bidirectional=True), {"cls": "LSTM", "args": [3, 4, {"numLayers": 2, "bidirectional": True}]}, False, [3, 5, 1, 5]),
         ("packed_gru_batchfirst", nn.GRU(2, 3, batch_first=True), {"cls": "GRU", "args": [2, 3, {"batchFirst": True}]}, True, [2, 4, 3]),
     ]
-    for name, module, spec, batch_first, lengths in cases:
-        T, B = max(lengths) + 1, len(lengths)  # one step of padding past the longest
-        layers = module.num_layers * (2 if module.bidirectional else 1)
-        x = randn(B, T, module.input_size) if batch_first else randn(T, B, module.input_size)
-        h0 = randn(layers, B, module.hidden_size)
-        t = {f"param.{k}": v.detach().clone() for k, v in module.state_dict().items()}
-        t["input"], t["h0"], t["lengths"] = x.clone(), h0.clone(), torch.tensor(lengths)
-        x.requires_grad_(True)
-        h0.requires_grad_(True)
-        packed = pack_padded_sequence(x, torch.tensor(lengths), batch_first=batch_first, enforce_sorted=False)
-        if isinstance(module, nn.LSTM):
-            c0 = randn(layers, B, module.hidden_size)
-            t["c0"] = c0.clone()
-            c0.requires_grad_(True)
-            out, (h, c) = module(packed, (h0, c0))
-            outs = {"h": h, "c": c}
-        else:
-            out, h = module(packed, h0)
-            outs = {"h": h}
-        padded, _ = pad_packed_sequence(out, batch_first=batch_first, padding_value=-1.0, total_length=T)
-        outs = {"output": padded, **outs}
-        gen = torch.Generator().manual_seed(1)
-        loss = 0
-        for k, o in outs.items():
-            t[f"out.{k}"] = o.detach().clone()
-            u = torch.randn(o.shape, generator=gen)
-            if k == "output":  # the padding holds -1, a constant: no gradient flows from it
-                u = u * (padded.detach() != -1.0)
-            t[f"upstream.{k}"] = u
-            loss = loss + (o * u).sum()
-        loss.backward()
-        t["grad.input"], t["grad.h0"] = x.grad.clone(), h0.grad.clone()
-        if isinstance(module, nn.LSTM):
-            t["grad.c0"] = c0.grad.clone()
-        for k, p in module.named_parameters():
-            t[f"grad.param.{k}"] = p.grad.clone()
-        save_file({k: v.contiguous() for k, v in t.items()}, os.path.join(OUT, f"{name}.safetensors"), metadata={"spec": json.dumps(spec), "batchFirst": json.dumps(batch_first)})
+    for case in cases:
+        record_packed(*case)
+
+
+def record_packed(name, module, spec, batch_first, lengths):
+    """One recurrent layer on a packed batch of `lengths` (unsorted, given initial states)."""
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+    T, B = max(lengths) + 1, len(lengths)  # one step of padding past the longest
+    layers = module.num_layers * (2 if module.bidirectional else 1)
+    x = randn(B, T, module.input_size) if batch_first else randn(T, B, module.input_size)
+    h0 = randn(layers, B, module.proj_size or module.hidden_size)
+    t = {f"param.{k}": v.detach().clone() for k, v in module.state_dict().items()}
+    t["input"], t["h0"], t["lengths"] = x.clone(), h0.clone(), torch.tensor(lengths)
+    x.requires_grad_(True)
+    h0.requires_grad_(True)
+    packed = pack_padded_sequence(x, torch.tensor(lengths), batch_first=batch_first, enforce_sorted=False)
+    if isinstance(module, nn.LSTM):
+        c0 = randn(layers, B, module.hidden_size)
+        t["c0"] = c0.clone()
+        c0.requires_grad_(True)
+        out, (h, c) = module(packed, (h0, c0))
+        outs = {"h": h, "c": c}
+    else:
+        out, h = module(packed, h0)
+        outs = {"h": h}
+    padded, _ = pad_packed_sequence(out, batch_first=batch_first, padding_value=-1.0, total_length=T)
+    outs = {"output": padded, **outs}
+    gen = torch.Generator().manual_seed(1)
+    loss = 0
+    for k, o in outs.items():
+        t[f"out.{k}"] = o.detach().clone()
+        u = torch.randn(o.shape, generator=gen)
+        if k == "output":  # the padding holds -1, a constant: no gradient flows from it
+            u = u * (padded.detach() != -1.0)
+        t[f"upstream.{k}"] = u
+        loss = loss + (o * u).sum()
+    loss.backward()
+    t["grad.input"], t["grad.h0"] = x.grad.clone(), h0.grad.clone()
+    if isinstance(module, nn.LSTM):
+        t["grad.c0"] = c0.grad.clone()
+    for k, p in module.named_parameters():
+        t[f"grad.param.{k}"] = p.grad.clone()
+    save_file({k: v.contiguous() for k, v in t.items()}, os.path.join(OUT, f"{name}.safetensors"), metadata={"spec": json.dumps(spec), "batchFirst": json.dumps(batch_first)})
 
 
 def pool1d_cases():
@@ -421,6 +426,17 @@ def record(name, module, spec, inputs, eval_mode=False, extra_meta=None):
     save_file({k: v.contiguous() for k, v in t.items()}, os.path.join(OUT, "layers", f"{name}.safetensors"), metadata=meta)
 
 
+def projected_lstm_fixtures():
+    """LSTMs with proj_size (own seed): whole sequences, batch-first, and a packed batch."""
+    torch.manual_seed(3)
+    for name, module, spec, inputs in [
+        ("lstm_projected_2layer_bidirectional", nn.LSTM(3, 5, num_layers=2, bidirectional=True, proj_size=2), {"cls": "LSTM", "args": [3, 5, {"numLayers": 2, "bidirectional": True, "projSize": 2}]}, [randn(4, 2, 3)]),
+        ("lstm_projected_batchfirst_no_bias", nn.LSTM(4, 6, batch_first=True, bias=False, proj_size=3), {"cls": "LSTM", "args": [4, 6, {"batchFirst": True, "bias": False, "projSize": 3}]}, [randn(2, 5, 4)]),
+    ]:
+        record(name, module, spec, inputs)
+    record_packed("packed_lstm_projected", nn.LSTM(3, 4, num_layers=2, proj_size=2), {"cls": "LSTM", "args": [3, 4, {"numLayers": 2, "projSize": 2}]}, False, [2, 4, 1])
+
+
 class SmallCNN(nn.Module):
     def __init__(self):
         super().__init__()
@@ -501,6 +517,7 @@ def main():
         record(name, module, spec, inputs, eval_mode=opts.get("eval", False))
     decoder_fixture()
     embedding_fixture()
+    projected_lstm_fixtures()
     print("wrote nn fixtures")
 
 

@@ -40,7 +40,7 @@ export {
 } from './layers/padding.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions } from './layers/norm.js';
 export { Embedding, type EmbeddingOptions, type EmbeddingFromPretrainedOptions } from './layers/embedding.js';
-export { RNN, LSTM, GRU, type RNNOptions, type LSTMResult, type RecurrentOutput } from './layers/rnn.js';
+export { RNN, LSTM, GRU, type RNNOptions, type LSTMOptions, type LSTMResult, type RecurrentOutput } from './layers/rnn.js';
 export { RNNCell, LSTMCell, GRUCell, type LSTMCellResult } from './layers/rnn-cells.js';
 export { PackedSequence, type PadSequenceOptions, type PaddedResult, type Lengths } from './packed-sequence.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss, HuberLoss, KLDivLoss, type Reduction, type CrossEntropyOptions } from './losses/index.js';

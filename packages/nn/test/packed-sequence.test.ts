@@ -12,7 +12,7 @@ const toTensor = (r: RawTensor, requiresGrad = false) => tensor(r.data, { shape:
 const values = (t: Tensor) => Array.from(t.dataSync() as ArrayLike<number>);
 
 describe('recurrent layers on packed sequences match PyTorch', () => {
-  for (const name of ['packed_lstm_bidirectional', 'packed_gru_batchfirst']) {
+  for (const name of ['packed_lstm_bidirectional', 'packed_gru_batchfirst', 'packed_lstm_projected']) {
     it(name, () => {
       scope(() => {
         const { tensors, metadata } = fixture(name);

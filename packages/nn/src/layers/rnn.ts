@@ -36,32 +36,41 @@ abstract class RNNBase extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bias: boolean;
+  /** An LSTM's projection width (PyTorch's proj_size); 0 without one. */
+  readonly projSize: number;
 
-  protected constructor(protected readonly kind: Kind, readonly inputSize: number, readonly hiddenSize: number, options: RNNOptions) {
+  protected constructor(protected readonly kind: Kind, readonly inputSize: number, readonly hiddenSize: number, options: RNNOptions & { projSize?: number }) {
     super();
     positionalArgs(this.constructor.name, ['inputSize', 'hiddenSize'], [inputSize, hiddenSize], true);
-    checkOptions(this.constructor.name, options, ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', ...(kind.startsWith('rnn') ? ['nonlinearity'] : [])]);
+    const kindOptions = kind.startsWith('rnn') ? ['nonlinearity'] : kind === 'lstm' ? ['projSize'] : [];
+    checkOptions(this.constructor.name, options, ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', ...kindOptions]);
     this.numLayers = options.numLayers ?? 1;
     this.bidirectional = options.bidirectional ?? false;
     this.batchFirst = options.batchFirst ?? false;
     this.dropout = options.dropout ?? 0;
     this.bias = options.bias ?? true;
+    this.projSize = options.projSize ?? 0;
     if (!(Number.isInteger(this.numLayers) && this.numLayers >= 1)) throw new ValueError(`${this.constructor.name}: numLayers expected a positive integer, got ${this.numLayers}`);
     if (!(this.dropout >= 0 && this.dropout <= 1)) throw new ValueError(`${this.constructor.name}: dropout expected a probability, got ${this.dropout}`);
+    if (!(Number.isInteger(this.projSize) && this.projSize >= 0)) throw new ValueError(`${this.constructor.name}: projSize expected a non-negative integer, got ${this.projSize}`);
+    if (this.projSize >= hiddenSize) throw new ValueError(`${this.constructor.name}: projSize expected less than hiddenSize (${hiddenSize}), got ${this.projSize}`);
     if (this.dropout > 0 && this.numLayers === 1) warnDropoutWithOneLayer(this.dropout);
     const gates = GATES[kind] * hiddenSize;
     const dirs = this.bidirectional ? 2 : 1;
+    const emitted = this.projSize > 0 ? this.projSize : hiddenSize; // what a step feeds back and passes up
     const self = this as unknown as Record<string, Tensor>;
     for (let l = 0; l < this.numLayers; l++) {
       for (let d = 0; d < dirs; d++) {
+        // PyTorch's order, which its flat weights and state_dict keep: ih, hh, biases, then hr.
         const suffix = `l${l}${d === 1 ? '_reverse' : ''}`;
-        const inSize = l === 0 ? inputSize : hiddenSize * dirs;
+        const inSize = l === 0 ? inputSize : emitted * dirs;
         self[`weight_ih_${suffix}`] = Parameter(zeros([gates, inSize]));
-        self[`weight_hh_${suffix}`] = Parameter(zeros([gates, hiddenSize]));
+        self[`weight_hh_${suffix}`] = Parameter(zeros([gates, emitted]));
         if (this.bias) {
           self[`bias_ih_${suffix}`] = Parameter(zeros([gates]));
           self[`bias_hh_${suffix}`] = Parameter(zeros([gates]));
         }
+        if (this.projSize > 0) self[`weight_hr_${suffix}`] = Parameter(zeros([this.projSize, hiddenSize]));
       }
     }
     this.resetParameters();
@@ -86,16 +95,22 @@ abstract class RNNBase extends Module {
       batchFirst: this.batchFirst,
       dropout: this.dropout,
       training: this.training,
+      ...(this.projSize > 0 ? { projSize: this.projSize } : {}),
     };
   }
 
   protected override extraRepr(): string {
-    return `${this.inputSize}, ${this.hiddenSize}${this.numLayers > 1 ? `, numLayers=${this.numLayers}` : ''}${this.bias ? '' : ', bias=false'}${this.batchFirst ? ', batchFirst=true' : ''}${this.dropout > 0 ? `, dropout=${this.dropout}` : ''}${this.bidirectional ? ', bidirectional=true' : ''}`;
+    return `${this.inputSize}, ${this.hiddenSize}${this.numLayers > 1 ? `, numLayers=${this.numLayers}` : ''}${this.bias ? '' : ', bias=false'}${this.batchFirst ? ', batchFirst=true' : ''}${this.dropout > 0 ? `, dropout=${this.dropout}` : ''}${this.bidirectional ? ', bidirectional=true' : ''}${this.projSize > 0 ? `, projSize=${this.projSize}` : ''}`;
   }
 }
 
+export interface LSTMOptions extends RNNOptions {
+  /** Project each step's hidden state to this many features (PyTorch's proj_size, < hiddenSize; Note [projected lstm]). */
+  projSize?: number;
+}
+
 export class LSTM extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
     super('lstm', inputSize, hiddenSize, options);
   }
   /**

@@ -31,7 +31,8 @@ import { apply, applyOn } from '../apply.js';
 import { defineOp, FLOAT, type BadSample, type InputSpec, type OpDecl, type OutputMeta, type Sample, type SampleInput, type TensorMeta } from '../declare.js';
 import { zeros, zerosLike } from './creation.js';
 import { dropout } from './random.js';
-import { reshape } from './shape.js';
+import { reshape, transpose } from './shape.js';
+import { runProjectedLstm } from './lstm-projected.js';
 import { absent } from '../../creation.js';
 
 // ---- cells and their shapes ----
@@ -406,7 +407,8 @@ export const rnnWorkspaceSizeOp = defineOp<WorkspaceAttrs>({
 // ---- the functional API ----
 
 /** PyTorch's parameters of a recurrent module: by name (`weight_ih_l0`, `bias_hh_l1_reverse` …) or as
- * its flat list (per layer, per direction: weight_ih, weight_hh, then bias_ih, bias_hh when present). */
+ * its flat list (per layer, per direction: weight_ih, weight_hh, then bias_ih, bias_hh when present,
+ * then an LSTM's weight_hr with projSize). */
 export type RnnWeights = Readonly<Record<string, Tensor>> | readonly Tensor[];
 
 export interface RnnOptions {
@@ -427,14 +429,20 @@ export interface RnnOptions {
   training?: boolean;
 }
 export interface LstmOptions extends RnnOptions {
-  /** Initial cell state, shaped like h0; zeros when omitted. */
+  /** Initial cell state [numLayers·directions, batch, hidden]; zeros when omitted. */
   c0?: Tensor | null;
+  /**
+   * Project each step's hidden state to this many features with weight_hr (torch.nn.LSTM's
+   * proj_size; h0, the output and h are then projSize wide). From the weights when omitted: a
+   * record holding weight_hr_l0 is projected (Note [projected lstm]).
+   */
+  projSize?: number;
 }
 export interface ElmanOptions extends RnnOptions {
   nonlinearity?: 'tanh' | 'relu';
 }
 
-const PARAM = ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'] as const;
+const PARAM = ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh', 'weight_hr'] as const;
 const paramName = (k: number, l: number, d: number) => `${PARAM[k]}_l${l}${d ? '_reverse' : ''}`;
 
 interface Stack {
@@ -442,32 +450,43 @@ interface Stack {
   D: number;
   H: number;
   hasBiases: boolean;
+  /** An LSTM's projection width (weight_hr_l* is [P, H]); 0 without one. */
+  P: number;
   /** Per layer, the op's 8 weight slots (null where the slot is empty). */
   slots: (Tensor | null)[][];
+  /** Per layer, per direction, weight_hr (projected LSTMs only). */
+  projections: Tensor[][];
 }
 
-function resolveWeights(op: string, cell: Cell, weights: RnnWeights, inputSize: number, o: RnnOptions): Stack {
+function resolveWeights(op: string, cell: Cell, weights: RnnWeights, inputSize: number, o: LstmOptions): Stack {
   const D = o.bidirectional ? 2 : 1;
   if (o.numLayers !== undefined && !(Number.isInteger(o.numLayers) && o.numLayers >= 1)) {
     throw new ValueError(`${op}: numLayers expected a positive integer, got ${String(o.numLayers)}`);
   }
+  const projSize = o.projSize ?? 0;
+  if (!(Number.isInteger(projSize) && projSize >= 0)) throw new ValueError(`${op}: projSize expected a non-negative integer, got ${String(o.projSize)}`);
+  if (projSize > 0 && cell !== LSTM) throw new ValueError(`${op}: projSize is for LSTMs only (torch.nn.LSTM's proj_size), got ${projSize}`);
   const byName = new Map<string, Tensor>();
   let L: number;
   let hasBiases: boolean;
+  let projected = projSize > 0;
   if (Array.isArray(weights)) {
     L = o.numLayers ?? 1;
     const list = weights as readonly Tensor[];
     const per = list.length / (L * D);
-    if (per !== 4 && per !== 2) {
-      throw new ValueError(`${op}: weights expected ${L * D * 4} tensors (or ${L * D * 2} without biases) for ${L} layer(s) × ${D} direction(s), got ${list.length}`);
+    const [full, bare] = projected ? [5, 3] : [4, 2];
+    if (per !== full && per !== bare) {
+      throw new ValueError(`${op}: weights expected ${L * D * full} tensors (or ${L * D * bare} without biases) for ${L} layer(s) × ${D} direction(s)${projected ? ' with projections' : ''}, got ${list.length}`);
     }
-    hasBiases = per === 4;
+    hasBiases = per === full;
+    const kinds = [0, 1, ...(hasBiases ? [2, 3] : []), ...(projected ? [4] : [])];
     let i = 0;
-    for (let l = 0; l < L; l++) for (let d = 0; d < D; d++) for (let k = 0; k < per; k++) byName.set(paramName(k, l, d), list[i++]);
+    for (let l = 0; l < L; l++) for (let d = 0; d < D; d++) for (const k of kinds) byName.set(paramName(k, l, d), list[i++]);
   } else if (weights !== null && typeof weights === 'object') {
     const record = weights as Readonly<Record<string, Tensor>>;
     L = o.numLayers ?? Math.max(1, Object.keys(record).filter((k) => /^weight_ih_l\d+$/.test(k)).length);
     hasBiases = 'bias_ih_l0' in record;
+    if ('weight_hr_l0' in record && cell === LSTM && o.projSize === undefined) projected = true;
     for (const [k, v] of Object.entries(record)) byName.set(k, v);
   } else {
     throw new ValueError(`${op}: weights expected a record of PyTorch parameter names or a list of tensors, got ${weights === null ? 'null' : typeof weights}`);
@@ -475,8 +494,9 @@ function resolveWeights(op: string, cell: Cell, weights: RnnWeights, inputSize: 
   if (o.hasBiases !== undefined && o.hasBiases !== hasBiases) {
     throw new ValueError(`${op}: hasBiases is ${o.hasBiases} but the weights ${hasBiases ? 'include' : 'have no'} biases`);
   }
+  const kinds = [0, 1, ...(hasBiases ? [2, 3] : []), ...(projected ? [4] : [])];
   const expected = new Set<string>();
-  for (let l = 0; l < L; l++) for (let d = 0; d < D; d++) for (let k = 0; k < (hasBiases ? 4 : 2); k++) expected.add(paramName(k, l, d));
+  for (let l = 0; l < L; l++) for (let d = 0; d < D; d++) for (const k of kinds) expected.add(paramName(k, l, d));
   for (const name of expected) {
     const t = byName.get(name);
     if (t === undefined) throw new ValueError(`${op}: weights is missing '${name}' (${L} layer(s), ${D} direction(s), ${hasBiases ? 'with' : 'no'} biases)`);
@@ -486,29 +506,42 @@ function resolveWeights(op: string, cell: Cell, weights: RnnWeights, inputSize: 
     if (!expected.has(name)) throw new ValueError(`${op}: weights has an unexpected entry '${name}' (expected ${[...expected].join(', ')})`);
   }
   const hh = byName.get('weight_hh_l0')!.shape;
-  const H = hh.length === 2 ? hh[1] : -1;
-  if (H < 1 || hh[0] !== cell.gates * H) throw new ShapeError(`${op}: weight_hh_l0 expected shape [${cell.gates}·hidden, hidden] with hidden > 0, got ${fmtShape(hh)}`);
-  if (o.hiddenSize !== undefined && o.hiddenSize !== H) throw new ShapeError(`${op}: hiddenSize is ${o.hiddenSize} but weight_hh_l0 has shape ${fmtShape(hh)}`);
+  // A projected LSTM's hidden width is weight_hr's second dimension; weight_hh then reads the
+  // projection, P wide (PyTorch's shapes).
+  const hr = projected ? byName.get('weight_hr_l0')!.shape : null;
+  const H = hr ? (hr.length === 2 ? hr[1] : -1) : hh.length === 2 ? hh[1] : -1;
+  const P = hr ? (hr.length === 2 ? hr[0] : -1) : 0;
+  if (hr && (H < 1 || P < 1 || P >= H)) throw new ShapeError(`${op}: weight_hr_l0 expected shape [projSize, hidden] with 0 < projSize < hidden, got ${fmtShape(hr)}`);
+  if (projSize > 0 && P !== projSize) throw new ShapeError(`${op}: projSize is ${projSize} but weight_hr_l0 has shape ${fmtShape(hr!)}`);
+  const R = hr ? P : H; // what a step emits and the next step reads
+  if (H < 1 || hh.length !== 2 || hh[0] !== cell.gates * H || hh[1] !== R) {
+    throw new ShapeError(`${op}: weight_hh_l0 expected shape [${cell.gates}·hidden, ${hr ? 'projSize' : 'hidden'}] with hidden > 0, got ${fmtShape(hh)}`);
+  }
+  if (o.hiddenSize !== undefined && o.hiddenSize !== H) throw new ShapeError(`${op}: hiddenSize is ${o.hiddenSize} but ${hr ? 'weight_hr_l0' : 'weight_hh_l0'} has shape ${fmtShape(hr ?? hh)}`);
   const GH = cell.gates * H;
   const slots: (Tensor | null)[][] = [];
+  const projections: Tensor[][] = [];
   for (let l = 0; l < L; l++) {
     const row: (Tensor | null)[] = new Array(8).fill(null);
+    const layerProjections: Tensor[] = [];
     for (let d = 0; d < D; d++) {
-      for (let k = 0; k < (hasBiases ? 4 : 2); k++) {
+      for (const k of kinds) {
         const name = paramName(k, l, d);
         const t = byName.get(name)!;
-        const want = k === 0 ? [GH, l === 0 ? inputSize : D * H] : k === 1 ? [GH, H] : [GH];
+        const want = k === 0 ? [GH, l === 0 ? inputSize : D * R] : k === 1 ? [GH, R] : k === 4 ? [P, H] : [GH];
         if (l === 0 && k === 0 && t.shape.length === 2 && t.shape[0] === GH && t.shape[1] !== inputSize) {
           // The weights fit each other: it is the input that has the wrong width.
           throw new ShapeError(`${op}: input has ${inputSize} features (its last dimension) but ${name} ${fmtShape(t.shape)} expects ${t.shape[1]} (the layer's inputSize)`);
         }
         if (!sameShape(t.shape, want)) throw new ShapeError(`${op}: ${name} expected shape ${fmtShape(want)}, got ${fmtShape(t.shape)}`);
-        row[4 * d + k] = t;
+        if (k === 4) layerProjections.push(t);
+        else row[4 * d + k] = t;
       }
     }
     slots.push(row);
+    projections.push(layerProjections);
   }
-  return { L, D, H, hasBiases, slots };
+  return { L, D, H, hasBiases, P, slots, projections };
 }
 
 const workspaceSizes = new Map<string, number>();
@@ -546,21 +579,34 @@ function runStack(
   const unbatched = x.shape.length === 2;
   const batchFirst = !unbatched && (o.batchFirst ?? false);
   const stack = resolveWeights(name, cell, weights, x.shape[x.shape.length - 1], o);
-  const { L, D, H, hasBiases } = stack;
+  const { L, D, H, P, hasBiases } = stack;
   const N = unbatched ? 1 : batchFirst ? x.shape[0] : x.shape[1];
   const T = unbatched ? x.shape[0] : batchFirst ? x.shape[1] : x.shape[0];
   if (T === 0) throw new ShapeError(`${name}: input expected a sequence length larger than 0, got ${fmtShape(x.shape)}`);
-  const stateShape = unbatched ? [L * D, H] : [L * D, N, H];
-  const initial = (given: Tensor | null | undefined, arg: string): Tensor | null => {
+  const R = P > 0 ? P : H; // the hidden state's width: the projection's when projected
+  const stateShape = (width: number) => (unbatched ? [L * D, width] : [L * D, N, width]);
+  const initial = (given: Tensor | null | undefined, arg: string, width: number): Tensor | null => {
     if (given === undefined || given === null) return null;
     if (!(given instanceof Tensor)) throw new ValueError(`${name}: ${arg} expected a Tensor, got ${typeof given}`);
-    if (!sameShape(given.shape, stateShape)) throw new ShapeError(`${name}: ${arg} expected shape ${fmtShape(stateShape)}, got ${fmtShape(given.shape)}`);
+    if (!sameShape(given.shape, stateShape(width))) throw new ShapeError(`${name}: ${arg} expected shape ${fmtShape(stateShape(width))}, got ${fmtShape(given.shape)}`);
     return given;
   };
-  const h0 = initial(o.h0, 'h0');
-  const c0 = cell.hasC ? initial(o.c0, 'c0') : null;
+  const h0 = initial(o.h0, 'h0', R);
+  const c0 = cell.hasC ? initial(o.c0, 'c0', H) : null;
   const p = o.dropout ?? 0;
   if (!(p >= 0 && p <= 1)) throw new ValueError(`${name}: dropout expected a probability in [0, 1], got ${p}`);
+  if (P > 0) {
+    return scope(() => {
+      const state = (t: Tensor | null, width: number) => (t ? reshape(t, [L * D, N, width]) : zeros([L * D, N, width], { device: x.device }));
+      const timeMajor = unbatched ? reshape(x, [T, 1, x.shape[1]]) : batchFirst ? transpose(x, 0, 1) : x;
+      const layers = stack.slots.map((row, l) =>
+        Array.from({ length: D }, (_, d) => ({ ih: row[4 * d]!, hh: row[4 * d + 1]!, biasIh: row[4 * d + 2], biasHh: row[4 * d + 3], hr: stack.projections[l][d] })),
+      );
+      const r = runProjectedLstm(timeMajor, state(h0, P), state(c0, H), layers, (out) => (p > 0 && (o.training ?? true) ? dropout(out, p, true) : out));
+      if (unbatched) return { output: reshape(r.output, [T, D * P]), h: reshape(r.h, stateShape(P)), c: reshape(r.c, stateShape(H)) };
+      return { output: batchFirst ? transpose(r.output, 0, 1) : r.output, h: r.h, c: r.c };
+    });
+  }
   return scope(() => {
     const empty = absent(x.device);
     const state = (t: Tensor | null) => (t ? reshape(t, [L * D, N, H]) : zeros([L * D, N, H], { device: x.device }));
@@ -580,14 +626,15 @@ function runStack(
       if (c) c = outs[2];
       if (l < L - 1 && p > 0 && (o.training ?? true)) y = dropout(y, p, true);
     }
-    if (unbatched) return { output: reshape(y, [T, D * H]), h: reshape(h, stateShape), c: c ? reshape(c, stateShape) : null };
+    if (unbatched) return { output: reshape(y, [T, D * H]), h: reshape(h, stateShape(H)), c: c ? reshape(c, stateShape(H)) : null };
     return { output: y, h, c };
   });
 }
 
 /**
  * A stacked LSTM with PyTorch's semantics (torch.nn.LSTM): returns the last layer's output for
- * every step, and the final hidden and cell states of every layer and direction.
+ * every step, and the final hidden and cell states of every layer and direction. With projSize (or
+ * weight_hr_l* among the weights) each step's hidden state is projected, as torch's proj_size.
  */
 export function lstm(x: Tensor, weights: RnnWeights, options: LstmOptions = {}): { output: Tensor; h: Tensor; c: Tensor } {
   const r = runStack(LSTM, x, weights, options, lstmOp, 'lstm');
