@@ -80,6 +80,13 @@ for (const device of devices) {
         const x = tensor([[1, 2, 3], [4, 5, 6]], { device });
         expect(T.unbind(x, 1).map((t) => ints(t))).toEqual([[1, 4], [2, 5], [3, 6]]);
         expect(x.unbind().length).toBe(2);
+        expect(T.unbind(T.zeros([2, 0, 3], { device }), 1)).toEqual([]);
+        // More slices than one split op outputs (16): staged splits; each slice's gradient lands in place.
+        const long = T.arange(0, 40, 1, { device }).reshape([40, 1]).float().requiresGrad_();
+        const slices = T.unbind(long, 0);
+        expect(slices.map((t) => t.shape)).toEqual(Array.from({ length: 40 }, () => [1]));
+        slices.reduce((acc: T.Tensor, t, i) => acc.add(t.mul(i)), T.zeros([1], { device })).sum().backward();
+        expect(ints(long.grad!)).toEqual(Array.from({ length: 40 }, (_, i) => i));
         expect(ints(T.mm(x, x.T))).toEqual([14, 32, 32, 77]);
         expect(T.bmm(x.reshape([1, 2, 3]), x.T.reshape([1, 3, 2])).shape).toEqual([1, 2, 2]);
         expect(x.long().dtype).toBe('int64');

