@@ -36,4 +36,13 @@ inline std::string failed_to_converge(bool batched, int64_t b, const char* what,
          " (error code: " + std::to_string(code) + ").";
 }
 
+// LAPACK (and our cuda kernels) index with 32-bit integers: every matrix an op holds, its
+// workspace included, must have fewer than 2³¹ elements. The packages refuse this at the call
+// (checkLapackSize in linalg-decomp.ts); the native check stays as a backstop.
+constexpr int64_t kLapackMaxElements = 2147483647;
+inline std::string exceeds_lapack(const char* what, int64_t rows, int64_t cols) {
+  return std::string("a ") + std::to_string(rows) + "×" + std::to_string(cols) + " " + what + " holds " + std::to_string(rows * cols) +
+         " values, more than LAPACK's 32-bit indices reach (2147483647)";
+}
+
 }  // namespace nutshell::core::linalg

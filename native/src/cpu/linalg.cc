@@ -2,88 +2,83 @@
 // packages/tensor/src/ops/table/linalg-lu.ts), LAPACK's getrf/getrs conventions: row-major
 // matrices, PA = LU with L unit lower and U upper packed in one matrix, pivots 1-based (row k was
 // exchanged with row pivots[k] − 1, in order), info the 1-based column of U's first exact zero.
-// Plain loops: one matrix per OpenMP iteration (a solve also splits its right-hand sides into
-// column blocks, so one factor with many columns, inv's, still spreads over threads). Pivots and
+// LAPACK's getrf and BLAS's trsm, one matrix per OpenMP iteration (a solve also splits its
+// right-hand sides into column blocks, so one factor with many columns, inv's, still spreads over
+// threads; a single block lets OpenBLAS thread the call itself). Pivots and
 // (when asked) U's diagonal are checked for every matrix before anything is written, the first
 // bad batch element reported; the cuda kernels report the same messages.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "../core/linalg_messages.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
 
+extern "C" {
+// Fortran LAPACK and BLAS (OpenBLAS's where found); the trailing size_t are the hidden lengths of
+// the character arguments.
+void sgetrf_(const int* m, const int* n, float* a, const int* lda, int* ipiv, int* info);
+void strsm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m, const int* n, const float* alpha, const float* a,
+            const int* lda, float* b, const int* ldb, size_t side_len, size_t uplo_len, size_t transa_len, size_t diag_len);
+}
+
 namespace nutshell::cpu {
 
 namespace {
+
+void transpose_square(const float* __restrict__ from, float* __restrict__ to, int64_t n) {
+  constexpr int64_t kTile = 32;  // tiles keep both sides' lines in cache
+  for (int64_t r0 = 0; r0 < n; r0 += kTile)
+    for (int64_t c0 = 0; c0 < n; c0 += kTile)
+      for (int64_t r = r0; r < std::min(n, r0 + kTile); ++r)
+        for (int64_t c = c0; c < std::min(n, c0 + kTile); ++c) to[c * n + r] = from[r * n + c];
+}
 
 using core::OpCall;
 using Check = core::LuSolveAttrs::Check;
 
 
-// Factors the n×n matrix a in place; returns info.
+// Factors the row-major n×n matrix a in place with LAPACK's getrf; returns info. LAPACK is
+// column-major, so the matrix goes through a transposed copy (O(n²) beside getrf's O(n³)); a
+// user trial measured the plain loop this replaces at 4× PyTorch's time for a 785×785 solve.
 int32_t lu_factor_one(float* __restrict__ a, int32_t* __restrict__ piv, int64_t n) {
-  int32_t info = 0;
-  for (int64_t k = 0; k < n; ++k) {
-    int64_t p = k;
-    float best = std::fabs(a[k * n + k]);
-    for (int64_t i = k + 1; i < n; ++i) {  // the first largest, as LAPACK's isamax
-      const float v = std::fabs(a[i * n + k]);
-      if (v > best) {
-        best = v;
-        p = i;
-      }
-    }
-    piv[k] = static_cast<int32_t>(p + 1);
-    if (a[p * n + k] != 0.f) {
-      if (p != k) std::swap_ranges(a + k * n, a + k * n + n, a + p * n);
-      const float r = 1.f / a[k * n + k];  // LAPACK scales by the reciprocal too
-      for (int64_t i = k + 1; i < n; ++i) a[i * n + k] *= r;
-    } else if (info == 0) {
-      info = static_cast<int32_t>(k + 1);  // the column below is all zero: nothing to eliminate
-    }
-    const float* __restrict__ rk = a + k * n;
-    for (int64_t i = k + 1; i < n; ++i) {
-      const float l = a[i * n + k];
-      float* __restrict__ ri = a + i * n;
-      for (int64_t j = k + 1; j < n; ++j) ri[j] -= l * rk[j];
-    }
-  }
-  return info;
+  if (n == 0) return 0;
+  thread_local std::vector<float> columns;
+  columns.resize(static_cast<size_t>(n * n));
+  transpose_square(a, columns.data(), n);
+  const int order = static_cast<int>(n);
+  int info = 0;
+  sgetrf_(&order, &order, columns.data(), &order, piv, &info);
+  transpose_square(columns.data(), a, n);
+  if (columns.capacity() * sizeof(float) > (16u << 20)) std::vector<float>().swap(columns);
+  return info < 0 ? 0 : info;
 }
 
-// Solves with the factors lu/piv for columns [c0, c1) of x (n rows of k), in place.
+// Solves with the factors lu/piv for columns [c0, c1) of x (n rows of k), in place, on BLAS's
+// triangular solves. Row-major lu read column-major is (LU)ᵀ: its upper triangle holds Lᵀ (unit
+// diagonal), its lower Uᵀ; the rows of x's column block, read column-major, are Xᵀ's. So L·X = B is
+// Xᵀ·Lᵀ = Bᵀ, a right-side solve with the upper triangle, and likewise for the others.
 void lu_solve_one(const float* __restrict__ lu, const int32_t* __restrict__ piv, float* __restrict__ x, int64_t n, int64_t k, int64_t c0, int64_t c1, bool adjoint) {
-  auto row = [&](int64_t i) { return x + i * k; };
-  auto axpy = [&](float* __restrict__ dst, const float* __restrict__ src, float s) {
-    for (int64_t c = c0; c < c1; ++c) dst[c] -= s * src[c];
-  };
   auto swap_rows = [&](int64_t i, int64_t p) {
-    if (p != i) std::swap_ranges(row(i) + c0, row(i) + c1, row(p) + c0);
+    if (p != i) std::swap_ranges(x + i * k + c0, x + i * k + c1, x + p * k + c0);
   };
+  const int rows = static_cast<int>(c1 - c0), order = static_cast<int>(n), ld = static_cast<int>(k);
+  const float one = 1.f;
+  float* block = x + c0;
+  auto trsm = [&](const char* uplo, const char* trans, const char* diag) {
+    strsm_("R", uplo, trans, diag, &rows, &order, &one, lu, &order, block, &ld, 1, 1, 1, 1);
+  };
+  if (n == 0 || rows == 0) return;
   if (!adjoint) {
     for (int64_t i = 0; i < n; ++i) swap_rows(i, piv[i] - 1);  // Pᵀ B
-    for (int64_t i = 0; i < n; ++i) {                         // L Y = Pᵀ B
-      for (int64_t r = i + 1; r < n; ++r) axpy(row(r), row(i), lu[r * n + i]);
-    }
-    for (int64_t i = n - 1; i >= 0; --i) {  // U X = Y
-      const float u = lu[i * n + i];
-      float* xi = row(i);
-      for (int64_t c = c0; c < c1; ++c) xi[c] /= u;
-      for (int64_t r = 0; r < i; ++r) axpy(row(r), xi, lu[r * n + i]);
-    }
+    trsm("U", "N", "U");                                        // L Y = Pᵀ B
+    trsm("L", "N", "N");                                        // U X = Y
   } else {
-    for (int64_t i = 0; i < n; ++i) {  // Uᵀ Y = B
-      const float u = lu[i * n + i];
-      float* xi = row(i);
-      for (int64_t c = c0; c < c1; ++c) xi[c] /= u;
-      for (int64_t r = i + 1; r < n; ++r) axpy(row(r), xi, lu[i * n + r]);
-    }
-    for (int64_t i = n - 1; i >= 0; --i) {  // Lᵀ Z = Y
-      for (int64_t r = 0; r < i; ++r) axpy(row(r), row(i), lu[i * n + r]);
-    }
+    trsm("L", "T", "N");                                             // Uᵀ Y = B
+    trsm("U", "T", "U");                                             // Lᵀ Z = Y
     for (int64_t i = n - 1; i >= 0; --i) swap_rows(i, piv[i] - 1);  // X = P Z
   }
 }

@@ -128,3 +128,18 @@ describe('decompositions of non-finite matrices', () => {
     });
   }
 });
+
+describe('tall matrices past 46340 rows (a user trial: PCA of 60000 images)', () => {
+  it('thin svd and reduced qr of a 50000×3 matrix reconstruct it (LAPACK limits elements, not rows)', () => {
+    T.scope(() => {
+      const rows = 50000;
+      const A = T.tensor(Array.from({ length: rows * 3 }, (_, i) => Math.sin(0.37 * i) + (i % 3 === 0 ? 2 : 0)), { shape: [rows, 3] });
+      const { U, S, Vh } = T.linalg.svd(A, { fullMatrices: false });
+      expect(U.shape).toEqual([rows, 3]);
+      const back = T.matmul(T.mul(U, S), Vh);
+      expect(T.max(T.abs(T.sub(back, A))).itemSync()).toBeLessThan(5e-3); // float32 over 50000 rows of values near 3
+      const { Q, R } = T.linalg.qr(A);
+      expect(T.max(T.abs(T.sub(T.matmul(Q, R), A))).itemSync()).toBeLessThan(5e-3);
+    });
+  });
+});

@@ -38,7 +38,17 @@ function squareOf(op: string, a: TensorMeta): number {
   if (s.length < 2 || s[s.length - 1] !== s[s.length - 2]) {
     throw new ShapeError(`${op}: A expected a square matrix or a batch of them [..., n, n], got ${fmtShape(s)}`);
   }
+  checkLapackSize(op, 'matrix', s[s.length - 1], s[s.length - 1]);
   return s[s.length - 1];
+}
+
+/**
+ * LAPACK (and the cuda kernels) index with 32-bit integers, so each matrix an op holds must have
+ * fewer than 2³¹ elements: a tall 60000×784 matrix is fine, a complete Q of 60000×60000 is not.
+ * Refused at the call, worded as the native backstop (core/linalg_messages.h).
+ */
+export function checkLapackSize(op: string, what: string, rows: number, cols: number, hint = ''): void {
+  if (rows * cols > 2147483647) throw new ShapeError(`${op}: a ${rows}×${cols} ${what} holds ${rows * cols} values, more than LAPACK's 32-bit indices reach (2147483647)${hint}`);
 }
 
 /** Symmetric positive-definite test matrices: M·Mᵀ + n·I from a fixed M, per batch element. */

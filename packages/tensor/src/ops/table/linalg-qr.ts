@@ -17,7 +17,7 @@ import { add, mul, sub } from './binary.js';
 import { neg } from './unary.js';
 import { tril } from './composed-ops.js';
 import { matmul } from './linalg.js';
-import { floatMatrix, mT, solveTriangular } from './linalg-decomp.js';
+import { checkLapackSize, floatMatrix, mT, solveTriangular } from './linalg-decomp.js';
 import { cat, narrow } from './shape.js';
 
 const QR_MODES = ['reduced', 'complete', 'r'] as const;
@@ -30,6 +30,8 @@ function qrShapes(a: TensorMeta, mode: QrMode): { q: number[]; r: number[] } {
   const m = s[s.length - 2];
   const n = s[s.length - 1];
   const k = Math.min(m, n);
+  checkLapackSize('qr', 'matrix', m, n);
+  if (mode === 'complete') checkLapackSize('qr', 'Q', m, m, "; mode 'reduced' gives the thin Q");
   if (mode === 'r') return { q: [0], r: [...batch, k, n] };
   return mode === 'complete' ? { q: [...batch, m, m], r: [...batch, m, n] } : { q: [...batch, m, k], r: [...batch, k, n] };
 }
@@ -69,6 +71,7 @@ export const qrOp = defineOp<{ mode: QrMode }>({
     ],
     bad: [
       { name: 'a vector', inputs: [{ shape: [3] }], error: 'ShapeError', message: /^qr: A expected a matrix or a batch of them \[\.\.\., m, n\], got \[3\]$/ },
+      { name: 'complete Q past 32-bit indices', inputs: [{ shape: [0, 50000, 2] }], attrs: { mode: 'complete' }, error: 'ShapeError', message: /^qr: a 50000×50000 Q holds 2500000000 values, .*; mode 'reduced' gives the thin Q$/ },
     ],
   },
 });

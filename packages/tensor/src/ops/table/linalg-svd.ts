@@ -23,7 +23,7 @@ import { eye } from './creation.js';
 import { matmul } from './linalg.js';
 import { max, sum } from './reduce.js';
 import { narrow, unsqueeze } from './shape.js';
-import { floatMatrix, mT } from './linalg-decomp.js';
+import { checkLapackSize, floatMatrix, mT } from './linalg-decomp.js';
 
 function matrixOf(op: string, a: TensorMeta): { m: number; n: number; k: number } {
   const s = a.shape;
@@ -50,6 +50,12 @@ export const svdOp = defineOp<{ fullMatrices: boolean }>({
   attrs: { fullMatrices: { kind: 'bool', default: true } },
   outputs: ([a], attrs) => {
     const { m, n, k } = matrixOf('svd', a);
+    checkLapackSize('svd', 'matrix', m, n);
+    if (attrs.fullMatrices) {
+      const thin = '; fullMatrices: false gives the thin factors (PyTorch: full_matrices=False)';
+      checkLapackSize('svd', 'U', m, m, thin);
+      checkLapackSize('svd', 'Vh', n, n, thin);
+    }
     const batch = a.shape.slice(0, -2);
     return [
       { shape: [...batch, m, attrs.fullMatrices ? m : k], dtype: 'float32' },
@@ -75,6 +81,14 @@ export const svdOp = defineOp<{ fullMatrices: boolean }>({
     ],
     bad: [
       { name: 'a vector', inputs: [{ shape: [4] }], error: 'ShapeError', message: /^svd: A expected a matrix or a batch of them \[\.\.\., m, n\], got \[4\]$/ },
+      // An empty batch allocates nothing; the per-matrix size is what LAPACK's indices limit.
+      {
+        name: 'full U past 32-bit indices',
+        inputs: [{ shape: [0, 50000, 3] }],
+        attrs: { fullMatrices: true },
+        error: 'ShapeError',
+        message: /^svd: a 50000×50000 U holds 2500000000 values, more than LAPACK's 32-bit indices reach \(2147483647\); fullMatrices: false gives the thin factors/,
+      },
     ],
   },
 });
