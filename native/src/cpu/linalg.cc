@@ -1,12 +1,14 @@
 // LU factorization with partial pivoting and solves with its factors (Note [lu gradients] in
 // packages/tensor/src/ops/table/linalg-lu.ts), LAPACK's getrf/getrs conventions: row-major
 // matrices, PA = LU with L unit lower and U upper packed in one matrix, pivots 1-based (row k was
-// exchanged with row pivots[k] − 1, in order), info the 1-based column of U's first exact zero.
-// LAPACK's getrf and BLAS's trsm, one matrix per OpenMP iteration (a solve also splits its
-// right-hand sides into column blocks, so one factor with many columns, inv's, still spreads over
-// threads; a single block lets OpenBLAS thread the call itself). Pivots and
-// (when asked) U's diagonal are checked for every matrix before anything is written, the first
-// bad batch element reported; the cuda kernels report the same messages.
+// exchanged with row pivots[k] − 1, in order), info the 1-based column of U's first exact zero;
+// and triangularSolve (solveTriangular, choleskySolve). LAPACK's getrf and BLAS's trsm, one matrix
+// per OpenMP iteration (a solve also splits its right-hand sides into column blocks, so one factor
+// with many columns, inv's, still spreads over threads; a single block lets OpenBLAS thread the
+// call itself). Pivots and (when asked) U's diagonal are checked for every matrix before anything
+// is written, the first bad batch element reported; the cuda kernels report the same messages.
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -142,6 +144,40 @@ void luSolve(OpCall& call) {
     for (int64_t job = 0; job < jobs; ++job) {
       const int64_t b = job / blocks, c0 = (job % blocks) * kColumnBlock;
       lu_solve_one(m + b * n * n, p + b * n, x + b * n * k, n, k, c0, std::min(k, c0 + kColumnBlock), a.adjoint);
+    }
+  );
+}
+
+void triangularSolve(OpCall& call) {
+  const auto a = core::TriangularSolveAttrs::decode(call.reader());
+  const auto& tri = call.in(0);
+  const auto& out = call.out(0);
+  const int64_t n = tri.dim(-1);
+  const int64_t k = out.dim(-1);
+  if (out.numel() == 0) return;
+  int64_t batch = 1;
+  for (int d = 0; d + 2 < tri.rank(); ++d) batch *= tri.shape[d];
+  std::memcpy(out.raw(), call.in(1).raw(), static_cast<size_t>(out.numel()) * sizeof(float));
+  const float* m = tri.data<float>();
+  float* x = out.data<float>();
+  // Row-major A read column-major is Aᵀ, and X's rows read column-major are Xᵀ: op(A)·X = B is
+  // Xᵀ·op(A)ᵀ = Bᵀ, a right-side trsm whose matrix Aᵀ holds A's upper triangle as its lower.
+  const char* uplo = a.upper ? "L" : "U";
+  const char* trans = a.transpose ? "T" : "N";
+  const char* diag = a.unitriangular ? "U" : "N";
+  const int order = static_cast<int>(n), ld = static_cast<int>(k);
+  const float one = 1.f;
+  // A single matrix's columns in one chunk per thread (trsm runs fastest on wide blocks); a batch
+  // of at least a matrix per thread, a matrix per iteration.
+  const int64_t threads = omp_get_max_threads();
+  const int64_t width = batch >= threads ? k : std::max<int64_t>(kColumnBlock, (k + threads - 1) / threads);
+  const int64_t blocks = (k + width - 1) / width;
+  const int64_t jobs = batch * blocks;
+  NS_PARALLEL_IF(jobs > 1 && batch * n * n * k >= kParallelGrain, "omp parallel for schedule(static)",
+    for (int64_t job = 0; job < jobs; ++job) {
+      const int64_t b = job / blocks, c0 = (job % blocks) * width;
+      const int rows = static_cast<int>(std::min(k, c0 + width) - c0);
+      strsm_("R", uplo, trans, diag, &rows, &order, &one, m + b * n * n, &order, x + b * n * k + c0, &ld, 1, 1, 1, 1);
     }
   );
 }

@@ -1,7 +1,8 @@
-// LU factorization with partial pivoting and solves with its factors on the GPU, as cpu/linalg.cc
-// computes them (the same pivot choice, the same order of eliminations without FMA, the same
-// messages). One block per matrix for the factorization: one thread picks the pivot, the block
-// exchanges, scales and updates the trailing matrix between barriers. One thread per
+// LU factorization with partial pivoting, solves with its factors, and triangular solves on the
+// GPU, as cpu/linalg.cc defines them (the pivot choice of LAPACK's getrf, the first largest; the
+// same messages; the cpu's blocked getrf/trsm round differently, within the declared tolerances).
+// One block per matrix for the factorization: one thread picks the pivot, the block exchanges,
+// scales and updates the trailing matrix between barriers. One thread per
 // right-hand-side column for the solves (blocks of columns per matrix), each substituting down and
 // up its own column. Bad pivots and (when asked) zeros on U's diagonal are reported per matrix
 // (Note [device-side errors] in common.cuh) with a code the message is rebuilt from; the smallest
@@ -147,6 +148,31 @@ __global__ void lu_solve_kernel(const float* __restrict__ lu_all, const int32_t*
   }
 }
 
+// op(A)·X = B for triangular A, one thread per right-hand-side column (blocks of columns per
+// matrix), substituting along its column; op(A) = Aᵀ reads A's rows as columns.
+__global__ void triangular_solve_kernel(const float* __restrict__ a_all, float* __restrict__ x_all, int64_t n, int64_t k, int64_t col_blocks, bool upper,
+                                        bool transpose, bool unit) {
+  const int64_t b = blockIdx.x / col_blocks;
+  const int64_t c = (blockIdx.x % col_blocks) * blockDim.x + threadIdx.x;
+  if (c >= k) return;
+  const float* a = a_all + b * n * n;
+  float* x = x_all + b * n * k + c;
+  // op(A)'s entry (r, j): A's (r, j), or (j, r) transposed. op(A) is upper when A is upper and not
+  // transposed, or lower and transposed: then substitute from the last row up.
+  auto at = [&](int64_t r, int64_t j) { return transpose ? a[j * n + r] : a[r * n + j]; };
+  const bool backward = upper != transpose;
+  for (int64_t s = 0; s < n; ++s) {
+    const int64_t i = backward ? n - 1 - s : s;
+    float v = x[i * k];
+    if (backward) {
+      for (int64_t j = i + 1; j < n; ++j) v -= at(i, j) * x[j * k];
+    } else {
+      for (int64_t j = 0; j < i; ++j) v -= at(i, j) * x[j * k];
+    }
+    x[i * k] = unit ? v : v / at(i, i);
+  }
+}
+
 }  // namespace
 
 void luFactor(OpCall& call) {
@@ -212,6 +238,25 @@ void luSolve(OpCall& call) {
     }
     return check == Check::solve ? core::linalg::solve_singular(batched, b) : core::linalg::inv_singular(batched, b, i);
   });
+}
+
+void triangularSolve(OpCall& call) {
+  const auto a = core::TriangularSolveAttrs::decode(call.reader());
+  const auto& tri = call.in(0);
+  const auto& out = call.out(0);
+  const int64_t n = tri.dim(-1);
+  const int64_t k = out.dim(-1);
+  if (out.numel() == 0) return;
+  int64_t batch = 1;
+  for (int d = 0; d + 2 < tri.rank(); ++d) batch *= tri.shape[d];
+  DeviceContext& ctx = context_of(call);
+  NS_CUDA_CHECK(cudaMemcpyAsync(out.raw(), call.in(1).raw(), static_cast<size_t>(out.numel()) * sizeof(float), cudaMemcpyDeviceToDevice, ctx.stream));
+  const int threads = static_cast<int>(std::min<int64_t>(kThreads, std::max<int64_t>(32, k)));
+  const int64_t col_blocks = std::max<int64_t>(1, ceil_div(k, threads));
+  NS_CHECK(batch * col_blocks < (int64_t{1} << 31), value, "more than 2^31 - 1 blocks of right-hand sides (" + std::to_string(batch * col_blocks) + ")");
+  triangular_solve_kernel<<<static_cast<unsigned>(batch * col_blocks), threads, 0, ctx.stream>>>(tri.data<float>(), out.data<float>(), n, k, col_blocks, a.upper, a.transpose,
+                                                                                                 a.unitriangular);
+  NS_LAUNCH_CHECK();
 }
 
 }  // namespace nutshell::cuda

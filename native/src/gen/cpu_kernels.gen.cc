@@ -176,6 +176,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::tanhBackward, &tanhBackward);
   registry.add(core::DeviceType::cpu, core::OpId::topk, &topk);
   registry.add(core::DeviceType::cpu, core::OpId::transpose, &transpose);
+  registry.add(core::DeviceType::cpu, core::OpId::triangularSolve, &triangularSolve);
   registry.add(core::DeviceType::cpu, core::OpId::trunc, &trunc);
   registry.add(core::DeviceType::cpu, core::OpId::valueSelectingReductionBackward, &valueSelectingReductionBackward);
   registry.add(core::DeviceType::cpu, core::OpId::var, &var);

@@ -174,6 +174,7 @@ void tanh(core::OpCall& call);
 void tanhBackward(core::OpCall& call);
 void topk(core::OpCall& call);
 void transpose(core::OpCall& call);
+void triangularSolve(core::OpCall& call);
 void trunc(core::OpCall& call);
 void valueSelectingReductionBackward(core::OpCall& call);
 void var(core::OpCall& call);

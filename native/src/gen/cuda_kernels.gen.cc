@@ -176,6 +176,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::tanhBackward, &tanhBackward);
   registry.add(core::DeviceType::cuda, core::OpId::topk, &topk);
   registry.add(core::DeviceType::cuda, core::OpId::transpose, &transpose);
+  registry.add(core::DeviceType::cuda, core::OpId::triangularSolve, &triangularSolve);
   registry.add(core::DeviceType::cuda, core::OpId::trunc, &trunc);
   registry.add(core::DeviceType::cuda, core::OpId::valueSelectingReductionBackward, &valueSelectingReductionBackward);
   registry.add(core::DeviceType::cuda, core::OpId::var, &var);

@@ -179,12 +179,13 @@ enum class OpId : int32_t {
   tanhBackward = 168,
   topk = 169,
   transpose = 170,
-  trunc = 171,
-  valueSelectingReductionBackward = 172,
-  var = 173,
-  where = 174,
+  triangularSolve = 171,
+  trunc = 172,
+  valueSelectingReductionBackward = 173,
+  var = 174,
+  where = 175,
 };
-constexpr int kOpCount = 175;
+constexpr int kOpCount = 176;
 
 inline const char* op_name(OpId id) {
   static const char* const names[] = {
@@ -359,6 +360,7 @@ inline const char* op_name(OpId id) {
       "tanhBackward",
       "topk",
       "transpose",
+      "triangularSolve",
       "trunc",
       "valueSelectingReductionBackward",
       "var",
@@ -1888,6 +1890,19 @@ struct TransposeAttrs {
     TransposeAttrs a;
     a.dim0 = r.integer();
     a.dim1 = r.integer();
+    return a;
+  }
+};
+
+struct TriangularSolveAttrs {
+  bool upper;
+  bool transpose;
+  bool unitriangular;
+  static TriangularSolveAttrs decode(AttrReader r) {
+    TriangularSolveAttrs a;
+    a.upper = r.boolean();
+    a.transpose = r.boolean();
+    a.unitriangular = r.boolean();
     return a;
   }
 };

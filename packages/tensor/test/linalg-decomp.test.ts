@@ -143,3 +143,24 @@ describe('tall matrices past 46340 rows (a user trial: PCA of 60000 images)', ()
     });
   });
 });
+
+describe('vector right-hand sides (user trials AA, AB)', () => {
+  it('lstsq takes a vector b as PyTorch does: the solution a vector, residuals [..., 1]', () => {
+    T.scope(() => {
+      const A = T.tensor([[1, 0], [1, 1], [1, 2]]);
+      const r = T.linalg.lstsq(A, T.tensor([1, 2, 4]));
+      expect(r.solution.shape).toEqual([2]);
+      expect(r.residuals.shape).toEqual([1]);
+      const column = T.linalg.lstsq(A, T.tensor([[1], [2], [4]]));
+      expect(nums(r.solution)).toEqual(nums(column.solution));
+      expect(T.linalg.lstsq(T.stack([A, A]), T.tensor([[1, 2, 4], [0, 1, 2]])).solution.shape).toEqual([2, 2]);
+    });
+  });
+
+  it('choleskySolve refuses a vector b naming itself and the fix (PyTorch needs a column too)', () => {
+    T.scope(() => {
+      const L = T.tensor([[2, 0], [1, 3]]);
+      expect(() => T.choleskySolve(T.tensor([1, 2]), L)).toThrow(/^choleskySolve: B expected \[\.\.\., 2, k\] to match L \[2,2\], got \[2\] \(a vector b as a column: b\.unsqueeze\(-1\)/);
+    });
+  });
+});

@@ -93,3 +93,13 @@ def _qr(x, a):
 
 
 TORCH.update({"qr": _qr})
+
+
+def _triangular_solve(x, a):
+    """op(A)·X = B; transposing A moves the triangle read to the other side."""
+    A = x[0].mT if a["transpose"] else x[0]
+    upper = a["upper"] != a["transpose"]
+    return [torch.linalg.solve_triangular(A, x[1], upper=upper, unitriangular=a["unitriangular"])]
+
+
+TORCH.update({"triangularSolve": _triangular_solve})

@@ -62,6 +62,7 @@ const guarded_cdist: typeof table.cdist = guardArity('cdist', table.cdist);
 const guarded_ceil: typeof table.ceil = guardArity('ceil', table.ceil);
 const guarded_celu: typeof table.celu = guardArity('celu', table.celu);
 const guarded_checkFillValue: typeof table.checkFillValue = guardArity('checkFillValue', table.checkFillValue);
+const guarded_checkLapackSize: typeof table.checkLapackSize = guardArity('checkLapackSize', table.checkLapackSize);
 const guarded_cholesky: typeof table.cholesky = guardArity('cholesky', table.cholesky);
 const guarded_choleskyEx: typeof table.choleskyEx = guardArity('choleskyEx', table.choleskyEx);
 const guarded_choleskyInverse: typeof table.choleskyInverse = guardArity('choleskyInverse', table.choleskyInverse);
@@ -421,6 +422,7 @@ export {
   guarded_ceil as ceil,
   guarded_celu as celu,
   guarded_checkFillValue as checkFillValue,
+  guarded_checkLapackSize as checkLapackSize,
   guarded_cholesky as cholesky,
   guarded_choleskyEx as choleskyEx,
   guarded_choleskyInverse as choleskyInverse,

@@ -171,8 +171,9 @@ export const opIds = {
   tanhBackward: 168,
   topk: 169,
   transpose: 170,
-  trunc: 171,
-  valueSelectingReductionBackward: 172,
-  var: 173,
-  where: 174,
+  triangularSolve: 171,
+  trunc: 172,
+  valueSelectingReductionBackward: 173,
+  var: 174,
+  where: 175,
 } as const;

@@ -1,7 +1,8 @@
 // Decompositions of symmetric matrices and what torch.linalg builds on them: the native ops
 // cholesky and eigh (cpu: LAPACK's potrf and syevd, native/src/cpu/linalg_decomp.cc; cuda: one
 // matrix per thread, native/src/cuda/linalg_decomp.cu on native/src/core/linalg_decomp.h), and
-// composed on them and on luSolve: solveTriangular, choleskySolve, choleskyInverse, eigvalsh.
+// triangularSolve (cpu: BLAS's trsm), and composed on them: solveTriangular, choleskySolve,
+// choleskyInverse, eigvalsh.
 //
 // Note [symmetric inputs]: like LAPACK and PyTorch, cholesky reads A's lower triangle and eigh
 // the triangle UPLO names; the other is never looked at. PyTorch's gradients are symmetric
@@ -25,10 +26,10 @@ import { add, div, mul, sub, where } from './binary.js';
 import { neg } from './unary.js';
 import { eq } from './compare.js';
 import { tril, triu } from './composed-ops.js';
-import { arange, eye } from './creation.js';
+import { eye } from './creation.js';
 import { matmul } from './linalg.js';
-import { luSolveOp } from './linalg-lu.js';
-import { expand, transpose, unsqueeze } from './shape.js';
+import { movedim } from './composed-shape.js';
+import { expand, reshape, transpose, unsqueeze } from './shape.js';
 
 /** @internal The matrix transpose of the last two dims (PyTorch's x.mT). */
 export const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
@@ -43,7 +44,7 @@ function squareOf(op: string, a: TensorMeta): number {
 }
 
 /**
- * LAPACK (and the cuda kernels) index with 32-bit integers, so each matrix an op holds must have
+ * @internal LAPACK (and the cuda kernels) index with 32-bit integers, so each matrix an op holds must have
  * fewer than 2³¹ elements: a tall 60000×784 matrix is fine, a complete Q of 60000×60000 is not.
  * Refused at the call, worded as the native backstop (core/linalg_messages.h).
  */
@@ -125,7 +126,7 @@ function choleskyGrad(g: Tensor, L: Tensor): Tensor {
   return scope(() => {
     const P = tril(matmul(mT(L), g));
     const phi = mul(add(P, mT(tril(P, -1))), 0.5);
-    const left = solveTriangular(mT(L), phi, { upper: true }); // L⁻ᵀ φ
+    const left = triangularSolveRaw(L, phi, { upper: false, transpose: true, unitriangular: false }); // L⁻ᵀ φ
     return solveTriangular(L, left, { upper: false, left: false }); // … · L⁻¹
   });
 }
@@ -179,11 +180,108 @@ export interface SolveTriangularOptions {
   unitriangular?: boolean;
 }
 
+/** Triangular test matrices, well conditioned: a dominant diagonal, garbage in the other triangle (never read). */
+function triangular(batch: number, n: number, upper: boolean): number[] {
+  const out: number[] = [];
+  for (let b = 0; b < batch; b++) {
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        const inside = upper ? c >= r : c <= r;
+        out.push(!inside ? 99 - r - c : r === c ? 2 + 0.5 * r - 0.25 * b : 0.4 * Math.sin(1 + r * 5 + c * 3 + b));
+      }
+    }
+  }
+  return out;
+}
+
+function triangularSolveShape(a: TensorMeta, b: TensorMeta): number[] {
+  const n = squareOf('triangularSolve', a);
+  if (b.shape.length !== a.shape.length || b.shape[b.shape.length - 2] !== n || !a.shape.slice(0, -2).every((d, i) => d === b.shape[i])) {
+    throw new ShapeError(`triangularSolve: B expected [${[...a.shape.slice(0, -2), n, 'k'].join(',')}] to match A ${fmtShape(a.shape)}, got ${fmtShape(b.shape)}`);
+  }
+  return [...b.shape];
+}
+
+/**
+ * The native triangular solve (cpu: BLAS's trsm; cuda: a thread per right-hand-side column): X
+ * with op(A)·X = B, op(A) = A or Aᵀ (`transpose`), reading only A's triangle `upper` names (and
+ * not its diagonal when `unitriangular`); A and B share their batch dims. solveTriangular,
+ * choleskySolve and choleskyInverse are built on it.
+ */
+export const triangularSolveOp = defineOp<TriangularSolveAttrs>({
+  name: 'triangularSolve',
+  inputs: [{ name: 'A', dtypes: FLOAT }, { name: 'B', dtypes: FLOAT }],
+  attrs: { upper: { kind: 'bool', default: false }, transpose: { kind: 'bool', default: false }, unitriangular: { kind: 'bool', default: false } },
+  outputs: ([a, b]) => [{ shape: triangularSolveShape(a, b), dtype: 'float32' }],
+  backends: ['cpu', 'cuda'],
+  saves: { inputs: [0], outputs: [0] },
+  // gB solves with op(A)ᵀ; gA = −gB·Xᵀ (transposed: −X·gBᵀ), kept to the triangle read (PyTorch's).
+  grad: ({ grads: [g], inputs: [A], outputs: [X], attrs, needsGrad }) => {
+    if (!g) return [null, null];
+    return scope(() => {
+      const gB = triangularSolveRaw(A!, g, { ...attrs, transpose: !attrs.transpose });
+      let gA: Tensor | null = null;
+      if (needsGrad[0]) {
+        const full = neg(attrs.transpose ? matmul(X!, mT(gB)) : matmul(gB, mT(X!)));
+        const strict = attrs.unitriangular ? 1 : 0;
+        gA = attrs.upper ? triu(full, strict) : tril(full, -strict);
+      }
+      return [gA, needsGrad[1] ? gB : null];
+    });
+  },
+  test: {
+    goldenTolerance: 2e-4,
+    samples: [
+      { name: 'lower', inputs: [{ shape: [4, 4], fill: triangular(1, 4, false) }, { shape: [4, 3] }], attrs: {} },
+      { name: 'upper', inputs: [{ shape: [4, 4], fill: triangular(1, 4, true) }, { shape: [4, 2] }], attrs: { upper: true } },
+      { name: 'lower-transposed', inputs: [{ shape: [3, 3], fill: triangular(1, 3, false) }, { shape: [3, 2] }], attrs: { transpose: true } },
+      { name: 'upper-transposed-unit', inputs: [{ shape: [4, 4], fill: triangular(1, 4, true) }, { shape: [4, 1] }], attrs: { upper: true, transpose: true, unitriangular: true } },
+      { name: 'batched-unit', inputs: [{ shape: [2, 3, 3, 3], fill: triangular(6, 3, false) }, { shape: [2, 3, 3, 2] }], attrs: { unitriangular: true } },
+      // More columns than one cuda block of threads, and a larger order.
+      { name: 'wide', inputs: [{ shape: [20, 20], fill: triangular(1, 20, true), noGrad: true }, { shape: [20, 300], noGrad: true }], attrs: { upper: true } },
+      { name: 'no-columns', inputs: [{ shape: [2, 2], fill: triangular(1, 2, false) }, { shape: [2, 0] }], attrs: {} },
+      { name: 'empty-batch', inputs: [{ shape: [0, 3, 3] }, { shape: [0, 3, 2] }], attrs: {} },
+    ],
+    bad: [
+      { name: 'non-square A', inputs: [{ shape: [2, 3] }, { shape: [2, 1] }], error: 'ShapeError', message: /^triangularSolve: A expected a square matrix or a batch of them \[\.\.\., n, n\], got \[2,3\]$/ },
+      { name: 'B rows', inputs: [{ shape: [2, 2] }, { shape: [3, 1] }], error: 'ShapeError', message: /^triangularSolve: B expected \[2,k\] to match A \[2,2\], got \[3,1\]$/ },
+      { name: 'batch mismatch', inputs: [{ shape: [2, 2, 2] }, { shape: [3, 2, 1] }], error: 'ShapeError', message: /^triangularSolve: B expected \[2,2,k\] to match A \[2,2,2\], got \[3,2,1\]$/ },
+    ],
+  },
+});
+
+type TriangularSolveAttrs = { upper: boolean; transpose: boolean; unitriangular: boolean };
+
+function triangularSolveRaw(A: Tensor, B: Tensor, attrs: TriangularSolveAttrs): Tensor {
+  return apply(triangularSolveOp, [A, B], attrs)[0];
+}
+
+/**
+ * op(A)·X = B through triangularSolve, A's and B's batch dims broadcast; a single A takes every
+ * right-hand side of a batched B as columns of one call.
+ */
+function triangularSolveBroadcast(fn: string, A: Tensor, B: Tensor, attrs: TriangularSolveAttrs): Tensor {
+  const n = A.shape[A.shape.length - 1];
+  const k = B.shape[B.shape.length - 1];
+  const batchA = A.shape.slice(0, -2);
+  const batch = broadcastBatch(fn, batchA, B.shape.slice(0, -2));
+  const count = batch.reduce((p, d) => p * d, 1);
+  return scope(() => {
+    if (batchA.every((d) => d === 1) && count > 1) {
+      const cols = reshape(movedim(expand(B, [...batch, n, k]), -2, 0), [n, count * k]);
+      const x = triangularSolveRaw(reshape(A, [n, n]), cols, attrs);
+      return movedim(reshape(x, [n, ...batch, k]), 0, -2);
+    }
+    const full = (t: Tensor, tail: number[]) => (t.shape.length === batch.length + 2 && t.shape.slice(0, -2).every((d, i) => d === batch[i]) ? t : expand(t, [...batch, ...tail]));
+    return triangularSolveRaw(full(A, [n, n]), full(B, [n, k]), attrs);
+  });
+}
+
 /**
  * X with A·X = B (or X·A = B with `left: false`) for a triangular A [..., n, n], B [..., n, k]
  * (torch.linalg.solve_triangular); only the triangle `upper` names is read, batch dims
  * broadcast. A zero on the diagonal gives infinities or NaN, as in PyTorch. Differentiable in A
- * (the gradient keeps to its triangle) and B. Built on luSolve with no row exchanges.
+ * (the gradient keeps to its triangle) and B.
  */
 export function solveTriangular(A: Tensor, B: Tensor, options: SolveTriangularOptions): Tensor {
   floatMatrix('solveTriangular', A);
@@ -195,18 +293,10 @@ export function solveTriangular(A: Tensor, B: Tensor, options: SolveTriangularOp
   const rows = B.shape.length >= 2 ? B.shape[B.shape.length - (left ? 2 : 1)] : -1;
   if (B.dtype !== 'float32') throw new DTypeError(`solveTriangular: B expected float32, got ${B.dtype}`);
   if (rows !== n) throw new ShapeError(`solveTriangular: B expected ${left ? `[..., ${n}, k]` : `[..., k, ${n}]`} to match A ${fmtShape(A.shape)}, got ${fmtShape(B.shape)}`);
-  return scope(() => {
-    // X·A = B is Aᵀ·Xᵀ = Bᵀ: the same solve with A's other triangle.
-    if (!left) return mT(solveTriangular(mT(A), mT(B), { upper: !options.upper, unitriangular: options.unitriangular }));
-    let T = options.upper ? triu(A) : tril(A);
-    if (options.unitriangular) T = add(options.upper ? triu(A, 1) : tril(A, -1), eye(n, { device: A.device }));
-    // luSolve solves with triu(factor) (adjoint: its transpose) when its pivots exchange nothing.
-    const factor = options.upper ? T : mT(T);
-    const batch = broadcastBatch('solveTriangular', A.shape.slice(0, -2), B.shape.slice(0, -2));
-    const k = B.shape[B.shape.length - 1];
-    const pivots = expand(arange(1, n + 1, { dtype: 'int32', device: A.device }), [...batch, n]);
-    return apply(luSolveOp, [expand(factor, [...batch, n, n]), pivots, expand(B, [...batch, n, k])], { adjoint: !options.upper, check: 'none' })[0];
-  });
+  const attrs = { upper: options.upper, unitriangular: options.unitriangular ?? false };
+  if (left) return triangularSolveBroadcast('solveTriangular', A, B, { ...attrs, transpose: false });
+  // X·A = B is Aᵀ·Xᵀ = Bᵀ: the transposed solve with A as it is.
+  return scope(() => mT(triangularSolveBroadcast('solveTriangular', A, mT(B), { ...attrs, transpose: true })));
 }
 
 function broadcastBatch(fn: string, a: readonly number[], b: readonly number[]): number[] {
@@ -227,7 +317,8 @@ const choleskySolveFn: CustomFunction<[Tensor, Tensor], Tensor> = defineFunction
   name: 'choleskySolve',
   forward(ctx, B: Tensor, L: Tensor): Tensor {
     return scope(() => {
-      const x = solveTriangular(mT(L), solveTriangular(L, B, { upper: false }), { upper: true });
+      const lower = { upper: false, unitriangular: false };
+      const x = triangularSolveBroadcast('choleskySolve', L, triangularSolveBroadcast('choleskySolve', L, B, { ...lower, transpose: false }), { ...lower, transpose: true });
       ctx.saveForBackward(L, x);
       return x;
     });
@@ -249,7 +340,11 @@ export function choleskySolve(B: Tensor, L: Tensor, options: { upper?: boolean }
   floatMatrix('choleskySolve', L);
   tensorArg('choleskySolve', 'B', B);
   checkOptions('choleskySolve', options, ['upper']);
-  squareOf('choleskySolve', L);
+  const n = squareOf('choleskySolve', L);
+  if (B.dtype !== 'float32') throw new DTypeError(`choleskySolve: B expected float32, got ${B.dtype}`);
+  if (B.shape.length < 2 || B.shape[B.shape.length - 2] !== n) {
+    throw new ShapeError(`choleskySolve: B expected [..., ${n}, k] to match L ${fmtShape(L.shape)}, got ${fmtShape(B.shape)}${B.shape.length === 1 ? ' (a vector b as a column: b.unsqueeze(-1), as PyTorch requires too)' : ''}`);
+  }
   return scope(() => choleskySolveFn(B, options.upper ? mT(L) : L));
 }
 

@@ -22,7 +22,7 @@ import { eq, gt } from './compare.js';
 import { eye } from './creation.js';
 import { matmul } from './linalg.js';
 import { max, sum } from './reduce.js';
-import { narrow, unsqueeze } from './shape.js';
+import { narrow, squeeze, unsqueeze } from './shape.js';
 import { checkLapackSize, floatMatrix, mT } from './linalg-decomp.js';
 
 function matrixOf(op: string, a: TensorMeta): { m: number; n: number; k: number } {
@@ -232,16 +232,22 @@ export function lstsq(A: Tensor, B: Tensor, options: { rcond?: number } = {}): L
   checkOptions('lstsq', options, ['rcond']);
   if (B.dtype !== 'float32') throw new DTypeError(`lstsq: B expected float32, got ${B.dtype}`);
   const { m, n } = matrixOf('lstsq', A);
-  if (B.shape.length < 2 || B.shape[B.shape.length - 2] !== m) throw new ShapeError(`lstsq: B expected [..., ${m}, k] to match A ${fmtShape(A.shape)}, got ${fmtShape(B.shape)}`);
+  // A vector b (one dim fewer than A, as PyTorch's rule) is one column, its solution a vector.
+  const vector = B.shape.length === A.shape.length - 1;
+  const rows = vector ? B.shape[B.shape.length - 1] : B.shape[B.shape.length - 2];
+  if (B.shape.length < 1 || (!vector && B.shape.length < 2) || rows !== m) {
+    throw new ShapeError(`lstsq: B expected [..., ${m}, k] (or a vector [..., ${m}]) to match A ${fmtShape(A.shape)}, got ${fmtShape(B.shape)}`);
+  }
   const tol: RankTolerance = options.rcond === undefined ? {} : { rtol: options.rcond };
   const [solution, residuals, rank, singularValues] = scope(() => {
+    const cols = vector ? unsqueeze(B, -1) : B;
     const { U, S, Vh } = svd(A, { fullMatrices: false });
     const kept = gt(S, tolerance('lstsq', S, m, n, tol));
     const inverse = where(kept, div(1, where(kept, S, 1)), 0);
-    const X = matmul(mul(mT(Vh), unsqueeze(inverse, -2)), matmul(mT(U), B));
-    const misfit = m > n ? sub(matmul(A, X), B) : null;
-    const residual = misfit ? sum(mul(misfit, misfit), -2) : narrow(sum(B, -2), -1, 0, 0);
-    return [X, residual, sum(cast(kept, 'int64'), -1), S] as const;
+    const X = matmul(mul(mT(Vh), unsqueeze(inverse, -2)), matmul(mT(U), cols));
+    const misfit = m > n ? sub(matmul(A, X), cols) : null;
+    const residual = misfit ? sum(mul(misfit, misfit), -2) : narrow(sum(cols, -2), -1, 0, 0);
+    return [vector ? squeeze(X, -1) : X, residual, sum(cast(kept, 'int64'), -1), S] as const;
   });
   return namedTuple([solution, residuals, rank, singularValues] as [Tensor, Tensor, Tensor, Tensor], { solution, residuals, rank, singularValues });
 }
