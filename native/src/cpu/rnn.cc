@@ -140,8 +140,12 @@ struct Partition {
   int64_t n1(int k) const { return by_batch ? std::min(N, (k + 1) * rows) : N; }
 };
 
-// Per step, multiply-adds below which one thread is faster than a barrier per step.
-constexpr int64_t kThreadedStepMacs = int64_t{1} << 19;
+// Per step, multiply-adds below which one thread is faster than a barrier per step. 2²¹ (≈ 60 µs
+// of one core's work): at 2¹⁹ a bidirectional LSTM of 128 units on batches of 8–15 rows (packed
+// sequences grouped by length land there) split its units and ran 2–4× slower at 2 threads than
+// at 1 on a loaded machine, where a barrier waits 100 µs or more for a descheduled thread (user
+// trial AE); the split saves at most half of a step that small on an idle one.
+constexpr int64_t kThreadedStepMacs = int64_t{1} << 21;
 // Splitting the batch: at least this many rows per thread (the step GEMM's M), and weights small
 // enough that every thread packing all of W_ih and W_hh and streaming them each step costs less
 // than meeting at a barrier (the bench LSTM's are 1.5 MiB; beyond, the unit split keeps a slice

@@ -11,6 +11,10 @@ describe('PyTorch spellings on modules', () => {
     expect(() => m.zero_grad).toThrowError(/spells it zeroGrad/);
     expect(() => (new LSTM(2, 3) as unknown as Record<string, unknown>).requires_grad_).toThrowError(/^LSTM\.requires_grad_: this API spells it requiresGrad_$/);
     expect(() => (Embedding as unknown as Record<string, unknown>).from_pretrained).toThrowError(/^Embedding\.from_pretrained: this API spells it fromPretrained$/);
+    // Ported RNN code calls flatten_parameters(); ours is a no-op (user trial AE).
+    const lstm = new LSTM(2, 3);
+    expect(lstm.flattenParameters()).toBeUndefined();
+    expect(() => (lstm as unknown as Record<string, unknown>).flatten_parameters).toThrowError(/^LSTM\.flatten_parameters: this API spells it flattenParameters$/);
   });
 
   it("a module's own snake_case fields are ordinary properties", () => {

@@ -82,6 +82,12 @@ abstract class RNNBase extends Module {
     for (const [, p] of this.namedParameters()) init.uniform(p, -k, k);
   }
 
+  /**
+   * PyTorch's flatten_parameters(), for code ported as it is: a no-op here, since the weights are
+   * handed to the native layer as they are on cpu and packed per call on cuda.
+   */
+  flattenParameters(): void {}
+
   /** The flat weights by PyTorch name, in PyTorch's order. */
   protected weights(): Record<string, Tensor> {
     return Object.fromEntries(this.namedParameters());
