@@ -44,4 +44,18 @@ export function fromNative(err: unknown): unknown {
   return mapped;
 }
 
+/**
+ * A native error surfacing at a read (data(), item(), dataSync()): the op that failed ran on the
+ * device's stream after its call had returned, so the error carries no JS frames and a trace
+ * pointed nowhere (a user trial's qr refusal). It gets the read's stack instead, with the async
+ * callers that awaited it, so the trace leads to the user's code; the message names the op.
+ */
+export function fromNativeAtRead(err: unknown): unknown {
+  const mapped = fromNative(err);
+  if (mapped instanceof NutshellError && !/\n\s+at /.test(mapped.stack ?? '')) {
+    Error.captureStackTrace(mapped, fromNativeAtRead);
+  }
+  return mapped;
+}
+
 export const fmtShape = (shape: readonly number[]): string => `[${shape.join(',')}]`;

@@ -1,7 +1,7 @@
 import type { NativeHandle } from '@nutshell/native';
 import { Device } from './device.js';
 import { type AnyTypedArray, type DType, dtypeSize, typedArrayFor } from './dtype.js';
-import { DisposedError, ShapeError, ValueError, fromNative, fmtShape } from './errors.js';
+import { DisposedError, ShapeError, ValueError, fromNative, fromNativeAtRead, fmtShape } from './errors.js';
 import { track } from './memory.js';
 import { native } from './native.js';
 import type { GraphNode } from './autograd/node.js';
@@ -285,7 +285,7 @@ export class Tensor {
       const buf = native().readIfReady(handle, this.nbytes) ?? (await native().read(handle, this.nbytes));
       return typedArrayFor(this.dtype, buf, this.numel);
     } catch (err) {
-      throw fromNative(err);
+      throw fromNativeAtRead(err);
     }
   }
   /** Like data(), but blocks until the values are ready (for scripts and tests). */
@@ -294,7 +294,7 @@ export class Tensor {
     try {
       return typedArrayFor(this.dtype, native().readSync(this.handle('dataSync'), this.nbytes), this.numel);
     } catch (err) {
-      throw fromNative(err);
+      throw fromNativeAtRead(err);
     }
   }
   /** Nested arrays of numbers (booleans for bool). */
