@@ -164,3 +164,15 @@ describe('vector right-hand sides (user trials AA, AB)', () => {
     });
   });
 });
+
+describe('gradcheck of a function steps a unit length along each direction (user trial AA)', () => {
+  it('passes eigvalsh of an 8×8 matrix with an eigenvalue gap of 0.05 at the default step', () => {
+    T.scope(() => {
+      // The trial's matrix (symmetric; its two smallest eigenvalues 0.05 apart).
+      const A = T.tensor([1.57746, 0.249989, -0.173578, 0.44455, -0.00182681, 0.638637, -0.0490083, -0.472237, 0.249989, 1.09648, -0.0678642, 0.546571, 0.058102, 0.0680795, -0.0879312, 0.119641, -0.173578, -0.0678642, 1.99796, -0.436963, 0.172694, -0.879222, -0.034634, 0.283624, 0.44455, 0.546571, -0.436963, 1.37792, 0.0844517, 0.480786, -0.15754, -0.28827, -0.00182681, 0.058102, 0.172694, 0.0844517, 0.686641, -0.113622, -0.000837728, 0.0632418, 0.638637, 0.0680795, -0.879222, 0.480786, -0.113622, 1.87173, -0.0911517, -0.633245, -0.0490083, -0.0879312, -0.034634, -0.15754, -0.000837728, -0.0911517, 0.877267, 0.650527, -0.472237, 0.119641, 0.283624, -0.28827, 0.0632418, -0.633245, 0.650527, 3.2726], { shape: [8, 8], requiresGrad: true });
+      const result = gradcheck((a) => T.linalg.eigvalsh(sym(a)), [A]);
+      expect(result.details).toEqual([]);
+      expect(result.ok).toBe(true);
+    });
+  });
+});
