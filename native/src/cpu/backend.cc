@@ -281,7 +281,11 @@ class CpuBackend final : public core::Backend {
       allocator_.set_idle_ns(static_cast<int64_t>(ms * 1e6));
       return "{}";
     }
-    else if (name != "profileRead") NS_THROW(value, "cpu backend has no control '" + name + "' (controls: profileStart, profileStop, profileRead, profileReset, cacheIdleMs)");
+    else if (name == "stopStream") {
+      stream_.stop(/*release_dropped=*/false);  // Note [streams at exit] in stream.cc
+      return "{}";
+    }
+    else if (name != "profileRead") NS_THROW(value, "cpu backend has no control '" + name + "' (controls: profileStart, profileStop, profileRead, profileReset, cacheIdleMs, stopStream)");
     return profile_.json();
   }
 

@@ -21,6 +21,7 @@ int default_threads() {
   int cores = omp_get_num_procs();
   return cores > 0 ? cores : 1;
 }
+
 }  // namespace
 
 // The thread starts with the first queued op: an environment that only makes tensors from data,
@@ -30,17 +31,30 @@ Stream::Stream() : threads_(default_threads()) {}
 // Only the environment that owned the stream is left to see its queued ops, and it is going
 // away (a worker_thread ending): ops not yet started are dropped rather than run, so ending a
 // worker with a full queue does not wait for it. The op running now finishes first.
-Stream::~Stream() {
-  std::deque<Queued> dropped;
+Stream::~Stream() { stop(/*release_dropped=*/true); }
+
+// Note [streams at exit]: process.exit() (or an uncaught exception) ends the process without
+// tearing the main environment down, so its stream's thread kept running queued ops while exit()
+// ran the libraries' static destructors — oneDNN unmapping the JIT code a running matmul was in (a
+// user trial: SIGSEGV in 2 of 20 exits with convolutions queued, 6 of 10 with a served model's
+// forwards). An atexit handler cannot be ordered before oneDNN's (its caches are built lazily, on
+// the stream's thread), so the tensor package stops the stream from process 'exit' (the control
+// "stopStream"): queued ops are dropped, the running one finishes, the thread is joined; an op
+// submitted after that (a later 'exit' listener's) runs at once on the caller's thread.
+
+void Stream::stop(bool release_dropped) {
+  auto* dropped = new std::deque<Queued>();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
-    dropped.swap(queue_);
-    finished_ += dropped.size();
+    dropped->swap(queue_);
+    finished_ += dropped->size();
   }
   work_ready_.notify_all();
   if (worker_.joinable()) worker_.join();
-  dropped.clear();  // after the join, outside the lock: their storages return to the allocator
+  // After the join, outside the lock: their storages return to the allocator — except at exit
+  // (Note [streams at exit]), where the allocator may already be gone and the process is ending.
+  if (release_dropped) delete dropped;
 }
 
 void Stream::apply_threads(int& applied, bool parallel) {
@@ -87,6 +101,12 @@ int64_t Stream::submit(std::function<void()> task, bool parallel) {
       const auto start = std::chrono::steady_clock::now();
       wait_until(lock, [&] { return queue_.size() < kMaxQueued / 2; });
       waited_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+    }
+    if (stopping_) {  // Note [streams at exit]: no thread any more; run it here
+      lock.unlock();
+      apply_threads(inline_threads_, parallel);
+      task();
+      return waited_ns;
     }
     if (!worker_.joinable()) worker_ = std::thread([this] { loop(); });
     queue_.push_back({std::move(task), parallel});

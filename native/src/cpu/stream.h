@@ -31,6 +31,9 @@ class Stream {
   // waits (for queue space or the queue's end); when it says true the wait throws instead.
   void set_stop_waiting(std::function<bool()> stop_waiting) { stop_waiting_ = std::move(stop_waiting); }
   int num_threads() const { return threads_.load(); }
+  // Drops the ops not yet started, lets the running one finish and joins the thread (the
+  // destructor's work, and process exit's: Note [streams at exit] in stream.cc). Idempotent.
+  void stop(bool release_dropped);
 
  private:
   void loop();
@@ -50,6 +53,7 @@ class Stream {
   int waiters_ = 0;  // threads blocked in wait() or in submit()
   static constexpr size_t kMaxQueued = 1024;
   bool busy_ = false, stopping_ = false;
+  int inline_threads_ = 0;  // OpenMP threads applied on the caller's thread after stop()
   std::atomic<int> threads_;
   std::thread worker_;
 };

@@ -23,6 +23,15 @@ export function native(): NativeAddon {
     }
   }
   checked = a;
+  // Note [streams at exit] (native/src/cpu/stream.cc): process.exit() with ops queued crashed in
+  // oneDNN's static destructors; stopping the stream first drops them and joins its thread.
+  process.once('exit', () => {
+    try {
+      a.control(0, 'stopStream', '{}'); // 0: the cpu backend
+    } catch {
+      // an addon without the control (built before it) exits as it did
+    }
+  });
   return a;
 }
 
