@@ -2,7 +2,10 @@
 // The declarations use Node.js types (Buffer, Symbol.dispose): consumers need @types/node, which
 // TypeScript 6+ loads only when a file asks for it, as this line does.
 import './methods.js';
-import { qr as linalgQr, svd as linalgSvd, svdvals as linalgSvdvals, pinv as linalgPinv, matrixRank as linalgMatrixRank, lstsq as linalgLstsq, cholesky as linalgCholesky, choleskyEx as linalgCholeskyEx, eigh as linalgEigh, eigvalsh as linalgEigvalsh, solveTriangular as linalgSolveTriangular, cross as linalgCross, det as linalgDet, inv as linalgInv, luFactor as linalgLuFactor, luFactorEx as linalgLuFactorEx, luSolve as linalgLuSolve, slogdet as linalgSlogdet, solve as linalgSolve, vecdot as linalgVecdot } from './gen/public.gen.js';
+import { qr as linalgQr, svd as linalgSvd, svdvals as linalgSvdvals, pinv as linalgPinv, matrixRank as linalgMatrixRank, lstsq as linalgLstsq, cholesky as linalgCholesky, choleskyEx as linalgCholeskyEx, eigh as linalgEigh, eigvalsh as linalgEigvalsh, solveTriangular as linalgSolveTriangular, cross as linalgCross, det as linalgDet, inv as linalgInv, luFactor as linalgLuFactor, luFactorEx as linalgLuFactorEx, luSolve as linalgLuSolve, slogdet as linalgSlogdet, solve as linalgSolve, vecdot as linalgVecdot, choleskySolve as linalgCholeskySolve, choleskyInverse as linalgCholeskyInverse, vectorNorm as linalgVectorNorm, matrixNorm as linalgMatrixNorm, cond as linalgCond, multiDot as linalgMultiDot, matrixPower as linalgMatrixPower, svdLowrank as linalgSvdLowrank } from './gen/public.gen.js';
+// torch.linalg.norm (the flat `norm` is the vector p-norm), kept out of the package's flat names.
+import { linalgNorm } from './ops/table/linalg-norms.js';
+import { guardArity } from './arity.js';
 
 export { Tensor, type NestedArray } from './tensor.js';
 export { isTensor } from './is-tensor.js';
@@ -34,7 +37,7 @@ export { defineFunction, type FunctionContext, type FunctionSpec, type CustomFun
 export { checkpoint } from './autograd/checkpoint.js';
 export * as distributions from './distributions/index.js';
 // torch.linalg's spellings in one namespace (the same guarded functions the package exports).
-export const linalg = Object.freeze({
+const linalgFunctions = Object.freeze({
   solve: linalgSolve,
   inv: linalgInv,
   det: linalgDet,
@@ -44,16 +47,43 @@ export const linalg = Object.freeze({
   luSolve: linalgLuSolve,
   cholesky: linalgCholesky,
   choleskyEx: linalgCholeskyEx,
+  choleskySolve: linalgCholeskySolve,
+  choleskyInverse: linalgCholeskyInverse,
   solveTriangular: linalgSolveTriangular,
   eigh: linalgEigh,
   eigvalsh: linalgEigvalsh,
   qr: linalgQr,
   svd: linalgSvd,
   svdvals: linalgSvdvals,
+  svdLowrank: linalgSvdLowrank,
   pinv: linalgPinv,
   matrixRank: linalgMatrixRank,
   lstsq: linalgLstsq,
   cross: linalgCross,
   vecdot: linalgVecdot,
+  norm: guardArity('linalg.norm', linalgNorm),
+  vectorNorm: linalgVectorNorm,
+  matrixNorm: linalgMatrixNorm,
+  cond: linalgCond,
+  multiDot: linalgMultiDot,
+  matrixPower: linalgMatrixPower,
+});
+// Note [linalg spellings]: ported code calls linalg.matrix_rank(A) and JavaScript answers
+// "linalg.matrix_rank is not a function". The namespace answers the snake_case form of each of its
+// camelCase names with a TypeError naming ours; any other name it lacks (symbols, 'then', a torch
+// function not here) reads as undefined, as on a plain object.
+const linalgSnake = new Map(
+  Object.keys(linalgFunctions)
+    .filter((name) => /[A-Z]/.test(name))
+    .map((name) => [name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase(), name] as const),
+);
+export const linalg: typeof linalgFunctions = new Proxy(linalgFunctions, {
+  get(target, key, receiver) {
+    if (typeof key === 'string' && !Object.prototype.hasOwnProperty.call(target, key)) {
+      const ours = linalgSnake.get(key);
+      if (ours) throw new TypeError(`linalg.${key}: this API spells it linalg.${ours}`);
+    }
+    return Reflect.get(target, key, receiver) as unknown;
+  },
 });
 export { namedTuple, type NamedTuple } from './named-tuple.js';

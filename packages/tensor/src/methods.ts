@@ -902,6 +902,68 @@ Object.defineProperty(proto, 'retainsGrad', {
   configurable: true,
 });
 
+declare module './tensor.js' {
+  interface Tensor {
+    /** The Cholesky factor (torch.linalg.cholesky; Tensor.cholesky): L lower, or Lᵀ with `upper`. */
+    cholesky(options?: { upper?: boolean }): Tensor;
+    /**
+     * PyTorch's Tensor.qr: `{ Q, R }`, reduced (`some`, the default) or complete (`some: false`),
+     * as linalg.qr's modes 'reduced' and 'complete'.
+     */
+    qr(options?: { some?: boolean }): ops.QrResult;
+    /**
+     * PyTorch's Tensor.svd (the old torch.svd, not linalg.svd): `{ U, S, V }` with V, not Vh
+     * (A = U·diag(S)·Vᵀ); reduced factors by default (`some: true`), full ones with `some: false`.
+     * Signs as linalg.svd's (each column of U has its largest entry positive).
+     */
+    svd(options?: { some?: boolean }): ops.UsvResult;
+    /** The pseudo-inverse (torch.pinverse): singular values at or below rcond·σ_max (default 1e-15) taken as zero. */
+    pinverse(options?: { rcond?: number }): Tensor;
+    /** log det of each matrix (torch.logdet): NaN for a negative determinant, -∞ for a singular matrix. */
+    logdet(): Tensor;
+    /** This matrix to the integer power n (torch.linalg.matrix_power). */
+    matrixPower(n: number): Tensor;
+    /** Matrices with this tensor's last dim on their diagonal (torch.diag_embed). */
+    diagEmbed(options?: ops.DiagEmbedOptions): Tensor;
+    /** The covariance of the variables in this tensor's rows (torch.cov). */
+    cov(options?: ops.CovOptions): Tensor;
+    /** The correlation coefficients of the variables in this tensor's rows (torch.corrcoef). */
+    corrcoef(): Tensor;
+  }
+}
+proto.cholesky = function (options) {
+  return ops.cholesky(this, options);
+};
+proto.qr = function (options = {}) {
+  checkOptions('qr', options, ['some']);
+  if (options.some !== undefined && typeof options.some !== 'boolean') throw new ValueError(`qr: some expected true or false, got ${String(options.some)}`);
+  return ops.qr(this, { mode: options.some === false ? 'complete' : 'reduced' });
+};
+proto.svd = function (options) {
+  return ops.svdWithV(this, options);
+};
+proto.pinverse = function (options = {}) {
+  checkOptions('pinverse', options, ['rcond']);
+  const rcond = options.rcond ?? 1e-15;
+  if (typeof rcond !== 'number' || !(rcond >= 0)) throw new ValueError(`pinverse: rcond expected a number >= 0, got ${String(rcond)}`);
+  return ops.pinv(this, { rtol: rcond });
+};
+proto.logdet = function () {
+  return ops.logdet(this);
+};
+proto.matrixPower = function (n) {
+  return ops.matrixPower(this, n);
+};
+proto.diagEmbed = function (options) {
+  return ops.diagEmbed(this, options);
+};
+proto.cov = function (options) {
+  return ops.cov(this, options);
+};
+proto.corrcoef = function () {
+  return ops.corrcoef(this);
+};
+
 // Every method refuses more arguments than it declares (Note [arity guard] in arity.ts): the ones
 // added here and the class's own.
 for (const name of Object.getOwnPropertyNames(proto)) {

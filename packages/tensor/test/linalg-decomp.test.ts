@@ -176,3 +176,19 @@ describe('gradcheck of a function steps a unit length along each direction (user
     });
   });
 });
+
+describe('pinv and matrixRank with hermitian (torch hermitian=True)', () => {
+  it('match PyTorch on a symmetric rank-3 matrix and read only the lower triangle', () => {
+    T.scope(() => {
+      // torch.manual_seed(0); B = randn(4, 4); A = (B + B.T) / 2 with row and column 3 zeroed.
+      const A = T.tensor([-1.1258398294448853, -0.1518249213695526, 0.03584817051887512, 0, -0.1518249213695526, 0.6920091509819031, -0.7896737456321716, 0, 0.03584817051887512, -0.7896737456321716, 0.34998318552970886, 0, 0, 0, 0, 0], { shape: [4, 4] });
+      const want = [-0.8889728784561157, 0.0578700490295887, 0.2216293066740036, 0, 0.05787006393074989, -0.9214115142822266, -2.0849263668060303, 0, 0.2216293066740036, -2.0849263668060303, -1.869680404663086, 0, 0, 0, 0, 0];
+      const got = nums(T.linalg.pinv(A, { hermitian: true }));
+      got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 4));
+      expect(nums(T.linalg.matrixRank(A, { hermitian: true }))).toEqual([3]);
+      const upperGarbage = T.add(A, T.triu(T.full([4, 4], 50), 1));
+      expect(nums(T.linalg.pinv(upperGarbage, { hermitian: true }))).toEqual(got);
+      expect(() => T.linalg.pinv(T.ones([2, 3]), { hermitian: true })).toThrow(/^pinv: hermitian expected a square A \[\.\.\., n, n\], got \[2,3\]$/);
+    });
+  });
+});

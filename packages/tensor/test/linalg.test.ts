@@ -126,7 +126,7 @@ describe('linalg', () => {
   });
 
   it('exports the torch.linalg spellings as one namespace and det/inverse as methods', () => {
-    expect(Object.keys(T.linalg).sort()).toEqual(['cholesky', 'choleskyEx', 'cross', 'det', 'eigh', 'eigvalsh', 'inv', 'lstsq', 'luFactor', 'luFactorEx', 'luSolve', 'matrixRank', 'pinv', 'qr', 'slogdet', 'solve', 'solveTriangular', 'svd', 'svdvals', 'vecdot']);
+    expect(Object.keys(T.linalg).sort()).toEqual(['cholesky', 'choleskyEx', 'choleskyInverse', 'choleskySolve', 'cond', 'cross', 'det', 'eigh', 'eigvalsh', 'inv', 'lstsq', 'luFactor', 'luFactorEx', 'luSolve', 'matrixNorm', 'matrixPower', 'matrixRank', 'multiDot', 'norm', 'pinv', 'qr', 'slogdet', 'solve', 'solveTriangular', 'svd', 'svdLowrank', 'svdvals', 'vecdot', 'vectorNorm']);
     expect(T.ones([1, 1]).mul(3).det().itemSync()).toBe(3);
     expect(T.ones([1, 1]).mul(4).inverse().itemSync()).toBe(0.25);
   });

@@ -73,6 +73,7 @@ const guarded_clampMax: typeof table.clampMax = guardArity('clampMax', table.cla
 const guarded_clampMin: typeof table.clampMin = guardArity('clampMin', table.clampMin);
 const guarded_clip: typeof table.clip = guardArity('clip', table.clip);
 const guarded_clone: typeof table.clone = guardArity('clone', table.clone);
+const guarded_cond: typeof table.cond = guardArity('cond', table.cond);
 const guarded_contiguous: typeof table.contiguous = guardArity('contiguous', table.contiguous);
 const guarded_conv1d: typeof table.conv1d = guardArity('conv1d', table.conv1d);
 const guarded_conv2d: typeof table.conv2d = guardArity('conv2d', table.conv2d);
@@ -81,10 +82,12 @@ const guarded_conv2dBackwardWeights: typeof table.conv2dBackwardWeights = guardA
 const guarded_convTranspose1d: typeof table.convTranspose1d = guardArity('convTranspose1d', table.convTranspose1d);
 const guarded_convTranspose2d: typeof table.convTranspose2d = guardArity('convTranspose2d', table.convTranspose2d);
 const guarded_copyInto: typeof table.copyInto = guardArity('copyInto', table.copyInto);
+const guarded_corrcoef: typeof table.corrcoef = guardArity('corrcoef', table.corrcoef);
 const guarded_cos: typeof table.cos = guardArity('cos', table.cos);
 const guarded_cosh: typeof table.cosh = guardArity('cosh', table.cosh);
 const guarded_cosineEmbeddingLoss: typeof table.cosineEmbeddingLoss = guardArity('cosineEmbeddingLoss', table.cosineEmbeddingLoss);
 const guarded_cosineSimilarity: typeof table.cosineSimilarity = guardArity('cosineSimilarity', table.cosineSimilarity);
+const guarded_cov: typeof table.cov = guardArity('cov', table.cov);
 const guarded_createOptions: typeof table.createOptions = guardArity('createOptions', table.createOptions);
 const guarded_cross: typeof table.cross = guardArity('cross', table.cross);
 const guarded_crossEntropy: typeof table.crossEntropy = guardArity('crossEntropy', table.crossEntropy);
@@ -95,6 +98,7 @@ const guarded_cumprod: typeof table.cumprod = guardArity('cumprod', table.cumpro
 const guarded_cumsum: typeof table.cumsum = guardArity('cumsum', table.cumsum);
 const guarded_det: typeof table.det = guardArity('det', table.det);
 const guarded_diag: typeof table.diag = guardArity('diag', table.diag);
+const guarded_diagEmbed: typeof table.diagEmbed = guardArity('diagEmbed', table.diagEmbed);
 const guarded_diagonal: typeof table.diagonal = guardArity('diagonal', table.diagonal);
 const guarded_diff: typeof table.diff = guardArity('diff', table.diff);
 const guarded_div: typeof table.div = guardArity('div', table.div);
@@ -175,6 +179,7 @@ const guarded_le: typeof table.le = guardArity('le', table.le);
 const guarded_leakyRelu: typeof table.leakyRelu = guardArity('leakyRelu', table.leakyRelu);
 const guarded_leakyReluBackward: typeof table.leakyReluBackward = guardArity('leakyReluBackward', table.leakyReluBackward);
 const guarded_lerp: typeof table.lerp = guardArity('lerp', table.lerp);
+const guarded_linalgNorm: typeof table.linalgNorm = guardArity('linalgNorm', table.linalgNorm);
 const guarded_linear: typeof table.linear = guardArity('linear', table.linear);
 const guarded_linspace: typeof table.linspace = guardArity('linspace', table.linspace);
 const guarded_log: typeof table.log = guardArity('log', table.log);
@@ -186,6 +191,7 @@ const guarded_logSoftmax: typeof table.logSoftmax = guardArity('logSoftmax', tab
 const guarded_logSoftmaxBackward: typeof table.logSoftmaxBackward = guardArity('logSoftmaxBackward', table.logSoftmaxBackward);
 const guarded_logaddexp: typeof table.logaddexp = guardArity('logaddexp', table.logaddexp);
 const guarded_logcumsumexp: typeof table.logcumsumexp = guardArity('logcumsumexp', table.logcumsumexp);
+const guarded_logdet: typeof table.logdet = guardArity('logdet', table.logdet);
 const guarded_logicalAnd: typeof table.logicalAnd = guardArity('logicalAnd', table.logicalAnd);
 const guarded_logicalNot: typeof table.logicalNot = guardArity('logicalNot', table.logicalNot);
 const guarded_logicalOr: typeof table.logicalOr = guardArity('logicalOr', table.logicalOr);
@@ -204,6 +210,8 @@ const guarded_marginRankingLoss: typeof table.marginRankingLoss = guardArity('ma
 const guarded_maskedFill: typeof table.maskedFill = guardArity('maskedFill', table.maskedFill);
 const guarded_maskedSelect: typeof table.maskedSelect = guardArity('maskedSelect', table.maskedSelect);
 const guarded_matmul: typeof table.matmul = guardArity('matmul', table.matmul);
+const guarded_matrixNorm: typeof table.matrixNorm = guardArity('matrixNorm', table.matrixNorm);
+const guarded_matrixPower: typeof table.matrixPower = guardArity('matrixPower', table.matrixPower);
 const guarded_matrixRank: typeof table.matrixRank = guardArity('matrixRank', table.matrixRank);
 const guarded_max: typeof table.max = guardArity('max', table.max);
 const guarded_maxPool1d: typeof table.maxPool1d = guardArity('maxPool1d', table.maxPool1d);
@@ -223,6 +231,7 @@ const guarded_moveaxis: typeof table.moveaxis = guardArity('moveaxis', table.mov
 const guarded_movedim: typeof table.movedim = guardArity('movedim', table.movedim);
 const guarded_mseLoss: typeof table.mseLoss = guardArity('mseLoss', table.mseLoss);
 const guarded_mul: typeof table.mul = guardArity('mul', table.mul);
+const guarded_multiDot: typeof table.multiDot = guardArity('multiDot', table.multiDot);
 const guarded_multiLabelSoftMarginLoss: typeof table.multiLabelSoftMarginLoss = guardArity('multiLabelSoftMarginLoss', table.multiLabelSoftMarginLoss);
 const guarded_multiMarginLoss: typeof table.multiMarginLoss = guardArity('multiMarginLoss', table.multiMarginLoss);
 const guarded_multinomial: typeof table.multinomial = guardArity('multinomial', table.multinomial);
@@ -246,6 +255,7 @@ const guarded_outer: typeof table.outer = guardArity('outer', table.outer);
 const guarded_pad: typeof table.pad = guardArity('pad', table.pad);
 const guarded_padBackward: typeof table.padBackward = guardArity('padBackward', table.padBackward);
 const guarded_pairwiseDistance: typeof table.pairwiseDistance = guardArity('pairwiseDistance', table.pairwiseDistance);
+const guarded_pcaLowrank: typeof table.pcaLowrank = guardArity('pcaLowrank', table.pcaLowrank);
 const guarded_permute: typeof table.permute = guardArity('permute', table.permute);
 const guarded_pinv: typeof table.pinv = guardArity('pinv', table.pinv);
 const guarded_pixelShuffle: typeof table.pixelShuffle = guardArity('pixelShuffle', table.pixelShuffle);
@@ -327,6 +337,8 @@ const guarded_sub: typeof table.sub = guardArity('sub', table.sub);
 const guarded_sum: typeof table.sum = guardArity('sum', table.sum);
 const guarded_sumToShape: typeof table.sumToShape = guardArity('sumToShape', table.sumToShape);
 const guarded_svd: typeof table.svd = guardArity('svd', table.svd);
+const guarded_svdLowrank: typeof table.svdLowrank = guardArity('svdLowrank', table.svdLowrank);
+const guarded_svdWithV: typeof table.svdWithV = guardArity('svdWithV', table.svdWithV);
 const guarded_svdvals: typeof table.svdvals = guardArity('svdvals', table.svdvals);
 const guarded_swapaxes: typeof table.swapaxes = guardArity('swapaxes', table.swapaxes);
 const guarded_swapdims: typeof table.swapdims = guardArity('swapdims', table.swapdims);
@@ -356,6 +368,7 @@ const guarded_var: typeof table.var = guardArity('var', table.var);
 const guarded_varMean: typeof table.varMean = guardArity('varMean', table.varMean);
 const guarded_variance: typeof table.variance = guardArity('variance', table.variance);
 const guarded_vecdot: typeof table.vecdot = guardArity('vecdot', table.vecdot);
+const guarded_vectorNorm: typeof table.vectorNorm = guardArity('vectorNorm', table.vectorNorm);
 const guarded_view: typeof table.view = guardArity('view', table.view);
 const guarded_where: typeof table.where = guardArity('where', table.where);
 const guarded_writeBack: typeof table.writeBack = guardArity('writeBack', table.writeBack);
@@ -433,6 +446,7 @@ export {
   guarded_clampMin as clampMin,
   guarded_clip as clip,
   guarded_clone as clone,
+  guarded_cond as cond,
   guarded_contiguous as contiguous,
   guarded_conv1d as conv1d,
   guarded_conv2d as conv2d,
@@ -441,10 +455,12 @@ export {
   guarded_convTranspose1d as convTranspose1d,
   guarded_convTranspose2d as convTranspose2d,
   guarded_copyInto as copyInto,
+  guarded_corrcoef as corrcoef,
   guarded_cos as cos,
   guarded_cosh as cosh,
   guarded_cosineEmbeddingLoss as cosineEmbeddingLoss,
   guarded_cosineSimilarity as cosineSimilarity,
+  guarded_cov as cov,
   guarded_createOptions as createOptions,
   guarded_cross as cross,
   guarded_crossEntropy as crossEntropy,
@@ -455,6 +471,7 @@ export {
   guarded_cumsum as cumsum,
   guarded_det as det,
   guarded_diag as diag,
+  guarded_diagEmbed as diagEmbed,
   guarded_diagonal as diagonal,
   guarded_diff as diff,
   guarded_div as div,
@@ -535,6 +552,7 @@ export {
   guarded_leakyRelu as leakyRelu,
   guarded_leakyReluBackward as leakyReluBackward,
   guarded_lerp as lerp,
+  guarded_linalgNorm as linalgNorm,
   guarded_linear as linear,
   guarded_linspace as linspace,
   guarded_log as log,
@@ -546,6 +564,7 @@ export {
   guarded_logSoftmaxBackward as logSoftmaxBackward,
   guarded_logaddexp as logaddexp,
   guarded_logcumsumexp as logcumsumexp,
+  guarded_logdet as logdet,
   guarded_logicalAnd as logicalAnd,
   guarded_logicalNot as logicalNot,
   guarded_logicalOr as logicalOr,
@@ -564,6 +583,8 @@ export {
   guarded_maskedFill as maskedFill,
   guarded_maskedSelect as maskedSelect,
   guarded_matmul as matmul,
+  guarded_matrixNorm as matrixNorm,
+  guarded_matrixPower as matrixPower,
   guarded_matrixRank as matrixRank,
   guarded_max as max,
   guarded_maxPool1d as maxPool1d,
@@ -583,6 +604,7 @@ export {
   guarded_movedim as movedim,
   guarded_mseLoss as mseLoss,
   guarded_mul as mul,
+  guarded_multiDot as multiDot,
   guarded_multiLabelSoftMarginLoss as multiLabelSoftMarginLoss,
   guarded_multiMarginLoss as multiMarginLoss,
   guarded_multinomial as multinomial,
@@ -606,6 +628,7 @@ export {
   guarded_pad as pad,
   guarded_padBackward as padBackward,
   guarded_pairwiseDistance as pairwiseDistance,
+  guarded_pcaLowrank as pcaLowrank,
   guarded_permute as permute,
   guarded_pinv as pinv,
   guarded_pixelShuffle as pixelShuffle,
@@ -687,6 +710,8 @@ export {
   guarded_sum as sum,
   guarded_sumToShape as sumToShape,
   guarded_svd as svd,
+  guarded_svdLowrank as svdLowrank,
+  guarded_svdWithV as svdWithV,
   guarded_svdvals as svdvals,
   guarded_swapaxes as swapaxes,
   guarded_swapdims as swapdims,
@@ -716,6 +741,7 @@ export {
   guarded_varMean as varMean,
   guarded_variance as variance,
   guarded_vecdot as vecdot,
+  guarded_vectorNorm as vectorNorm,
   guarded_view as view,
   guarded_where as where,
   guarded_writeBack as writeBack,

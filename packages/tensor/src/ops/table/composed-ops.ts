@@ -224,6 +224,7 @@ export function norm(x: Tensor, options: NormOptions = {}): Tensor {
   checkOptions('norm', options, ['p', 'dim', 'keepdim']);
   if (!isFloating(x.dtype)) throw new DTypeError(`norm: input expected float32, got ${x.dtype}`);
   const p = options.p ?? 2;
+  if ((p as unknown) === 'fro') throw new ValueError("norm: option 'p' 'fro' is p: 2 over all elements here (norm(x)); a matrix norm over two dims is linalg.matrixNorm(A, { ord: 'fro' })");
   if (!(p > 0)) throw new ValueError(`norm: option 'p' expected a number > 0 or Infinity, got ${p}`);
   const keepdim = options.keepdim ?? false;
   const dims = options.dim === undefined ? [...x.shape.keys()] : (typeof options.dim === 'number' ? [options.dim] : [...options.dim]).map((d) => normDim('norm', d, x.shape.length));

@@ -28,6 +28,8 @@ export * from './linalg-decomp.js';
 export * from './linalg-svd.js';
 export * from './linalg-qr.js';
 export * from './linalg-composed.js';
+export * from './linalg-norms.js';
+export * from './linalg-lowrank.js';
 export * from './sort.js';
 export * from './scan.js';
 export * from './multinomial.js';

@@ -23,7 +23,8 @@ import { eye } from './creation.js';
 import { matmul } from './linalg.js';
 import { max, sum } from './reduce.js';
 import { narrow, squeeze, unsqueeze } from './shape.js';
-import { checkLapackSize, floatMatrix, mT } from './linalg-decomp.js';
+import { abs } from './unary.js';
+import { checkLapackSize, eigh, floatMatrix, mT } from './linalg-decomp.js';
 
 function matrixOf(op: string, a: TensorMeta): { m: number; n: number; k: number } {
   const s = a.shape;
@@ -188,14 +189,36 @@ function tolerance(fn: string, S: Tensor, m: number, n: number, o: RankTolerance
   return maximum(mul(largest, rtol), atol);
 }
 
+export interface PinvOptions extends RankTolerance {
+  /** A is symmetric: its lower triangle is read, through eigh instead of svd (torch's hermitian=True). */
+  hermitian?: boolean;
+}
+
+/** A symmetric A's eigen-decomposition with |λ| as the singular values (hermitian=True's path). */
+function hermitianParts(fn: string, A: Tensor): { w: Tensor; V: Tensor; magnitudes: Tensor } {
+  const s = A.shape;
+  if (s[s.length - 1] !== s[s.length - 2]) throw new ShapeError(`${fn}: hermitian expected a square A [..., n, n], got ${fmtShape(s)}`);
+  const { eigenvalues: w, eigenvectors: V } = eigh(A);
+  return { w, V, magnitudes: abs(w) };
+}
+
 /**
  * The Moore–Penrose pseudo-inverse of A [..., m, n] (torch.linalg.pinv), [..., n, m]: V·S⁺·Uᵀ,
- * singular values at or below max(atol, rtol·σ_max) taken as zero. Differentiable through svd.
+ * singular values at or below max(atol, rtol·σ_max) taken as zero; `hermitian` for a symmetric A
+ * (V·Λ⁺·Vᵀ from eigh). Differentiable through svd (eigh).
  */
-export function pinv(A: Tensor, options: RankTolerance = {}): Tensor {
+export function pinv(A: Tensor, options: PinvOptions = {}): Tensor {
   floatMatrix('pinv', A);
-  checkOptions('pinv', options, ['atol', 'rtol']);
+  checkOptions('pinv', options, ['atol', 'rtol', 'hermitian']);
   const { m, n } = matrixOf('pinv', A);
+  if (options.hermitian) {
+    return scope(() => {
+      const { w, V, magnitudes } = hermitianParts('pinv', A);
+      const kept = gt(magnitudes, tolerance('pinv', magnitudes, m, n, options));
+      const inverse = where(kept, div(1, where(kept, w, 1)), 0);
+      return matmul(mul(V, unsqueeze(inverse, -2)), mT(V));
+    });
+  }
   return scope(() => {
     const { U, S, Vh } = svd(A, { fullMatrices: false });
     const tol = tolerance('pinv', S, m, n, options);
@@ -205,13 +228,13 @@ export function pinv(A: Tensor, options: RankTolerance = {}): Tensor {
   });
 }
 
-/** The number of singular values above max(atol, rtol·σ_max) (torch.linalg.matrix_rank), int64 [...]. */
-export function matrixRank(A: Tensor, options: RankTolerance = {}): Tensor {
+/** The number of singular values above max(atol, rtol·σ_max) (torch.linalg.matrix_rank; `hermitian`: |eigenvalues|), int64 [...]. */
+export function matrixRank(A: Tensor, options: PinvOptions = {}): Tensor {
   floatMatrix('matrixRank', A);
-  checkOptions('matrixRank', options, ['atol', 'rtol']);
+  checkOptions('matrixRank', options, ['atol', 'rtol', 'hermitian']);
   const { m, n } = matrixOf('matrixRank', A);
   return scope(() => {
-    const S = svdvals(A);
+    const S = options.hermitian ? hermitianParts('matrixRank', A).magnitudes : svdvals(A);
     return sum(cast(gt(S, tolerance('matrixRank', S, m, n, options)), 'int64'), -1);
   });
 }
