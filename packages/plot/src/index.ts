@@ -1,7 +1,8 @@
 /// <reference types="node" preserve="true" />
 // The declarations use Node.js types (Buffer, Symbol.dispose): consumers need @types/node, which
 // TypeScript 6+ loads only when a file asks for it, as this line does.
-export { lineChart, type LineChartOptions, type LineSeries } from './line-chart.js';
+export { lineChart, type LineChartOptions, type LineSeries, type BandSeries } from './line-chart.js';
+export type { LegendPlacement } from './legend.js';
 export { scatterChart, type ScatterChartOptions, type ScatterSeries } from './scatter-chart.js';
 export { barChart, type BarChartOptions } from './bar-chart.js';
 export { heatmap, type HeatmapOptions } from './heatmap.js';

@@ -1,7 +1,7 @@
 import { CLASS_PALETTE, type Color, type Rgb, seriesColor, toRgb } from './color.js';
-import type { FrameText } from './frame.js';
+import { type FrameText, metricsFor } from './frame.js';
 import { type AxisLimitOptions, LIMIT_OPTIONS, LIMITS_RENAMED } from './axis-range.js';
-import type { LegendEntry } from './legend.js';
+import type { LegendEntry, LegendPlacement } from './legend.js';
 import { checkKeys, describeValue } from './options.js';
 import { isTensorLike, type TensorLike } from './raster.js';
 import { finishXYChart, type Range, startXYChart, union, usable } from './xy-frame.js';
@@ -48,16 +48,18 @@ export interface ScatterChartOptions extends FrameText, AxisLimitOptions {
   /** Logarithmic axes; points at values ≤ 0 on them are left out, like NaN. */
   logX?: boolean;
   logY?: boolean;
+  /** Where the legend goes: 'auto' (default) the corner that hides the least data, a corner, 'outside' right of the plot, or 'none'. */
+  legend?: LegendPlacement;
   /** Integer text magnification; by default 1 for small charts, 2 around 800×500. */
   fontScale?: number;
 }
 
-const OPTIONS = ['series', 'x', 'y', 'points', 'labels', 'classNames', 'color', 'size', 'opacity', 'title', 'xLabel', 'yLabel', 'width', 'height', 'logX', 'logY', ...LIMIT_OPTIONS, 'fontScale'];
+const OPTIONS = ['series', 'x', 'y', 'points', 'labels', 'classNames', 'color', 'size', 'opacity', 'title', 'xLabel', 'yLabel', 'width', 'height', 'logX', 'logY', ...LIMIT_OPTIONS, 'legend', 'fontScale'];
 const SERIES_KEYS = ['name', 'x', 'y', 'points', 'color', 'size', 'opacity'];
 /** matplotlib's plt.scatter spellings. */
 const RENAMED: Record<string, string> = {
   c: 'labels (class indices) or color', s: 'size (a diameter in pixels)', alpha: 'opacity', label: 'name', xlabel: 'xLabel', ylabel: 'yLabel',
-  classes: 'classNames', names: 'classNames', target: 'labels', targets: 'labels', markersize: 'size', logx: 'logX', logy: 'logY',
+  classes: 'classNames', names: 'classNames', target: 'labels', targets: 'labels', markersize: 'size', logx: 'logX', logy: 'logY', loc: 'legend',
   ...LIMITS_RENAMED,
 };
 
@@ -94,17 +96,22 @@ export function scatterChart(options: ScatterChartOptions): Buffer {
     xRange = union(xRange, extent(s.x.filter(drawn)));
     yRange = union(yRange, extent(s.y.filter(drawn)));
   }
-  const chart = startXYChart('scatterChart', { ...options, width, height }, xRange, yRange, 0.05);
-  const { canvas, m, px, py } = chart;
+  const m = metricsFor(width, height, options.fontScale);
+  const radius = (s: PointSet) => (s.size ?? size ?? 3 + 2 * m.font) / 2;
+  // Axes padded by 5% of the data's span, and by more where the markers at the extremes need it
+  // (their radius and anti-aliased rim), so that they are drawn whole.
+  const dots = { x: xRange, y: yRange, radius: Math.max(0, ...sets.map((s) => radius(s) + 1)) };
+  const chart = startXYChart('scatterChart', { ...options, width, height }, { x: xRange, y: yRange, pad: 0.05, dots, legend });
+  const { canvas, px, py } = chart;
   for (const s of sets) {
-    const radius = (s.size ?? size ?? 3 + 2 * m.font) / 2;
+    const r = radius(s);
     const alpha = s.opacity ?? opacity ?? 0.75;
     for (let i = 0; i < s.x.length; i++) {
       if (!usable(s.x[i], logX) || !usable(s.y[i], logY)) continue;
-      canvas.fillCircle(px(s.x[i]), py(s.y[i]), radius, s.colors?.[i] ?? s.color, alpha);
+      canvas.fillCircle(px(s.x[i]), py(s.y[i]), r, s.colors?.[i] ?? s.color, alpha);
     }
   }
-  return finishXYChart(chart, xRange !== null, legend);
+  return finishXYChart(chart, xRange !== null);
 }
 
 function seriesSets(options: ScatterChartOptions): { sets: PointSet[]; legend: LegendEntry[] } {
