@@ -35,6 +35,14 @@ core::Backend* CudaLoader::backend(core::Registry& registry) {
       reason_ = std::string(NUTSHELL_CUDA_WHY_NOT) + "; after fixing that, `npm rebuild @nutshell/native` builds it";
       return;
     }
+    // No driver, no GPU: say so before loading the backend, whose cuBLAS and cuDNN cost ~150 MB
+    // of RSS and 50–100 ms (a user trial's server paid it for a getNumThreads() call). The handle
+    // stays open: the backend's runtime needs the driver.
+    if (!NUTSHELL_CUDA_EMULATED && !dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL)) {
+      const char* e = dlerror();
+      reason_ = std::string("no CUDA driver (") + (e ? e : "libcuda.so.1 not found") + ")";
+      return;
+    }
     std::string path = addon_directory() + "/" + NUTSHELL_CUDA_LIBRARY;
     void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!lib) {

@@ -281,11 +281,12 @@ class CpuBackend final : public core::Backend {
       allocator_.set_idle_ns(static_cast<int64_t>(ms * 1e6));
       return "{}";
     }
+    else if (name == "numThreads") return "{\"threads\":" + std::to_string(stream_.num_threads()) + "}";
     else if (name == "stopStream") {
       stream_.stop(/*release_dropped=*/false);  // Note [streams at exit] in stream.cc
       return "{}";
     }
-    else if (name != "profileRead") NS_THROW(value, "cpu backend has no control '" + name + "' (controls: profileStart, profileStop, profileRead, profileReset, cacheIdleMs, stopStream)");
+    else if (name != "profileRead") NS_THROW(value, "cpu backend has no control '" + name + "' (controls: profileStart, profileStop, profileRead, profileReset, cacheIdleMs, numThreads, stopStream)");
     return profile_.json();
   }
 
