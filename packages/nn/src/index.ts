@@ -86,6 +86,8 @@ export const { weightNorm, removeWeightNorm } = guardAll({ weightNorm: weightNor
 import * as bilinearLayer from './layers/bilinear.js';
 export const { bilinear } = guardAll({ bilinear: bilinearLayer.bilinear });
 export const { parametersToVector, vectorToParameters } = guardAll(paramVector);
+import * as fusion from './fusion.js';
+export const { fuseConvBnEval, fuseLinearBnEval, fuseForInference } = guardAll({ fuseConvBnEval: fusion.fuseConvBnEval, fuseLinearBnEval: fusion.fuseLinearBnEval, fuseForInference: fusion.fuseForInference });
 export { type ModelSummary, type LayerSummary } from './summary.js';
 export { type Nonlinearity, type KaimingOptions } from './init.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall, type MultiheadAttentionResult } from './layers/attention.js';
