@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { linearScale, lineChart, scatterChart, snugScale } from '../src/index.js';
 import { axisScale } from '../src/axis-range.js';
-import { decodePng, type DecodedPng, rgbAt } from './decode-png.js';
+import { AXIS_GREY as AXIS, decodePng, type DecodedPng, near, plotRect, rgbAt } from './decode-png.js';
 
-const AXIS = [80, 80, 80];
 const RED = [255, 0, 0];
-const near = (a: readonly number[], b: readonly number[], tol: number) => a.every((v, i) => Math.abs(v - b[i]) <= tol);
 
-/** The plot rectangle inside the border: the columns and rows where the border runs its full length. */
-function plotRect(png: DecodedPng): { x0: number; x1: number; y0: number; y1: number } {
-  const mid = Math.floor(png.width / 2);
-  const rows: number[] = [];
-  for (let y = 0; y < png.height; y++) if (near(rgbAt(png, mid, y), AXIS, 0)) rows.push(y);
-  const [top, bottom] = [rows[0], rows.at(-1)!];
-  const cols: number[] = [];
-  for (let x = 0; x < png.width; x++) {
-    let all = true;
-    for (let y = top; y <= bottom && all; y++) all = near(rgbAt(png, x, y), AXIS, 0);
-    if (all) cols.push(x);
-  }
-  return { x0: cols[0] + 1, x1: cols.at(-1)!, y0: top + 1, y1: bottom };
-}
 
 /** Pixels close to `color`, as [x, y]. */
 function pixelsOf(png: DecodedPng, color: readonly number[], tol = 60): [number, number][] {

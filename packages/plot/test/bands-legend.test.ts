@@ -4,28 +4,13 @@
 // variance against component numbers on a log axis).
 import { describe, expect, it } from 'vitest';
 import { Canvas, lineChart, PALETTE, PlotError, scatterChart } from '../src/index.js';
-import { decodePng, type DecodedPng, rgbAt } from './decode-png.js';
+import { AXIS_GREY as AXIS, decodePng, type DecodedPng, near, plotRect as plotRectAt, rgbAt } from './decode-png.js';
 
-const AXIS = [80, 80, 80];
 const RED = [255, 0, 0];
-const near = (a: readonly number[], b: readonly number[], tol: number) => a.every((v, i) => Math.abs(v - b[i]) <= tol);
 
 interface Box { x0: number; y0: number; x1: number; y1: number }
 
-/** The plot rectangle inside the border: the columns and rows where the border runs its full length. */
-function plotRect(png: DecodedPng): Box {
-  const mid = Math.floor(png.width / 3);
-  const rows: number[] = [];
-  for (let y = 0; y < png.height; y++) if (near(rgbAt(png, mid, y), AXIS, 0)) rows.push(y);
-  const [top, bottom] = [rows[0], rows.at(-1)!];
-  const cols: number[] = [];
-  for (let x = 0; x < png.width; x++) {
-    let all = true;
-    for (let y = top; y <= bottom && all; y++) all = near(rgbAt(png, x, y), AXIS, 0);
-    if (all) cols.push(x);
-  }
-  return { x0: cols[0] + 1, x1: cols.at(-1)!, y0: top + 1, y1: bottom };
-}
+const plotRect = (png: DecodedPng): Box => plotRectAt(png, Math.floor(png.width / 3));
 
 /** Pixels for which `test` holds, as [x, y], optionally only inside a box. */
 function pixelsWhere(png: DecodedPng, test: (rgb: readonly number[]) => boolean, box?: Box): [number, number][] {

@@ -84,3 +84,23 @@ export function rgbAt(png: DecodedPng, x: number, y: number): [number, number, n
   const i = (y * png.width + x) * png.channels;
   return [png.pixels[i], png.pixels[i + 1], png.pixels[i + 2]];
 }
+
+export const AXIS_GREY = [80, 80, 80];
+export const near = (a: readonly number[], b: readonly number[], tol: number) => a.every((v, i) => Math.abs(v - b[i]) <= tol);
+
+/**
+ * The plot rectangle inside the border: the rows where the border crosses column `probeX` (a
+ * column through the plot, clear of an outside legend), and the columns it runs full height.
+ */
+export function plotRect(png: DecodedPng, probeX = Math.floor(png.width / 2)): { x0: number; x1: number; y0: number; y1: number } {
+  const rows: number[] = [];
+  for (let y = 0; y < png.height; y++) if (near(rgbAt(png, probeX, y), AXIS_GREY, 0)) rows.push(y);
+  const [top, bottom] = [rows[0], rows.at(-1)!];
+  const cols: number[] = [];
+  for (let x = 0; x < png.width; x++) {
+    let all = true;
+    for (let y = top; y <= bottom && all; y++) all = near(rgbAt(png, x, y), AXIS_GREY, 0);
+    if (all) cols.push(x);
+  }
+  return { x0: cols[0] + 1, x1: cols.at(-1)!, y0: top + 1, y1: bottom };
+}
