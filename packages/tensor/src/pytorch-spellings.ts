@@ -28,14 +28,14 @@ function trapsFor(proto: object): object {
   return holder;
 }
 
-function trap(target: object, owner: string, snake: string, ours: string, isStatic: boolean): void {
+function trap(target: object, owner: string, snake: string, ours: string, isStatic: boolean, answer = `this API spells it ${ours}`): void {
   if (Object.prototype.hasOwnProperty.call(target, snake)) return;
   Object.defineProperty(target, snake, {
     configurable: true,
     enumerable: false,
     get(this: object): never {
       const cls = isStatic ? owner : (this?.constructor?.name ?? owner);
-      throw new ValueError(`${cls}.${snake}: this API spells it ${ours}`);
+      throw new ValueError(`${cls}.${snake}: ${answer}`);
     },
     set(this: object, value: unknown) {
       Object.defineProperty(this, snake, { value, writable: true, configurable: true, enumerable: true });
@@ -53,7 +53,15 @@ export function trapPyTorchSpellings(classesOrModules: readonly (AnyClass | obje
   for (const proto of prototypesOf(classesOrModules)) {
     const owner = (proto.constructor as { name?: string })?.name ?? 'object';
     const traps = trapsFor(proto);
-    for (const name of Object.getOwnPropertyNames(proto)) if (camel(name) && !(snakeOf(name) in proto)) trap(traps, owner, snakeOf(name), name, false);
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (!camel(name)) continue;
+      const snake = snakeOf(name);
+      if (!(snake in proto)) trap(traps, owner, snake, name, false);
+      // Ported code calls the in-place form (x.index_add_(…)); where ours has none, say so.
+      if (!name.endsWith('_') && !(`${name}_` in proto) && !(`${snake}_` in proto) && typeof Object.getOwnPropertyDescriptor(proto, name)?.value === 'function') {
+        trap(traps, owner, `${snake}_`, name, false, `this API has no in-place ${snake}_; ${name} returns a new tensor (x = x.${name}(…))`);
+      }
+    }
     for (const [snake, ours] of Object.entries(also)) if (!(snake in proto)) trap(traps, owner, snake, ours, false);
   }
   for (const cls of classesOf(classesOrModules)) {

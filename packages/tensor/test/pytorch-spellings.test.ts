@@ -21,6 +21,13 @@ describe('PyTorch spellings', () => {
     setNumThreads(before);
   });
 
+  it("an in-place form we lack (x.index_add_, x.scatter_reduce_) says so; one we have is named (user trial AC)", () => {
+    const x = randn([3, 2]) as unknown as Record<string, unknown>;
+    expect(() => x.index_add_).toThrow(/^Tensor\.index_add_: this API has no in-place index_add_; indexAdd returns a new tensor \(x = x\.indexAdd\(…\)\)$/);
+    expect(() => x.scatter_reduce_).toThrow(/no in-place scatter_reduce_; scatterReduce returns a new tensor/);
+    expect(() => x.masked_fill_).toThrow(/^Tensor\.masked_fill_: this API spells it maskedFill_$/);
+  });
+
   it('x.masked_fill, x.requires_grad_, x.grad_fn, x.is_leaf name the spelling here', () => {
     const x = randn([2, 2]);
     const names = (x as unknown) as Record<string, () => unknown>;

@@ -103,7 +103,9 @@ export function indexSelectBackward(g: Tensor, index: Tensor, dim: number, input
 
 function checkIndexFits(op: string, x: readonly number[], index: readonly number[], dim: number, what: string): number {
   if (index.length !== x.length) {
-    throw new ShapeError(`${op}: index expected as many dimensions as ${what} (${x.length}), got ${index.length} (index ${fmtShape(index)}, ${what} ${fmtShape(x)})`);
+    // PyTorch's index_select / index_add_ take the vector of rows that ported GNN code passes here.
+    const rows = index.length === 1 && x.length > 1 ? (op === 'gather' ? '; a vector of rows is indexSelect(x, dim, index)' : `; a vector of rows is indexAdd(x, dim, index, src) (or index.unsqueeze(1).expand([-1, ${x[1]}]) here)`) : '';
+    throw new ShapeError(`${op}: index expected as many dimensions as ${what} (${x.length}), got ${index.length} (index ${fmtShape(index)}, ${what} ${fmtShape(x)})${rows}`);
   }
   const d = normDim(op, dim, x.length);
   index.forEach((s, k) => {
@@ -134,7 +136,7 @@ export const gatherOp = defineOp<{ dim: number }>({
       { name: 'large', inputs: [{ shape: [64, 300] }, { shape: [64, 200], dtype: 'int64', fill: 'int:0:300' }], attrs: { dim: 1 } },
     ],
     bad: [
-      { name: 'rank mismatch', inputs: [{ shape: [3, 2] }, { shape: [2], dtype: 'int64', fill: [0, 1] }], attrs: { dim: 0 }, error: 'ShapeError', message: /^gather: index expected as many dimensions as input \(2\), got 1 \(index \[2\], input \[3,2\]\)$/ },
+      { name: 'rank mismatch', inputs: [{ shape: [3, 2] }, { shape: [2], dtype: 'int64', fill: [0, 1] }], attrs: { dim: 0 }, error: 'ShapeError', message: /^gather: index expected as many dimensions as input \(2\), got 1 \(index \[2\], input \[3,2\]\); a vector of rows is indexSelect\(x, dim, index\)$/ },
       { name: 'index too wide', inputs: [{ shape: [3, 2] }, { shape: [1, 3], dtype: 'int64', fill: [0, 1, 1] }], attrs: { dim: 0 }, error: 'ShapeError', message: /^gather: index \[1,3\] is larger than input \[3,2\] in dimension 1 \(only dimension 0 may be larger\)$/ },
       { name: 'index out of range', inputs: [{ shape: [3, 2] }, { shape: [1, 2], dtype: 'int64', fill: [0, 3] }], attrs: { dim: 0 }, error: 'ValueError', message: /^gather: index value 3 is out of range for dimension 0 with size 3 \(expected 0 to 2\)$/ },
       { name: 'negative index', inputs: [{ shape: [3, 2] }, { shape: [1, 1], dtype: 'int64', fill: [-1] }], attrs: { dim: 1 }, error: 'ValueError', message: /^gather: index value -1 is out of range for dimension 1 with size 2/ },
@@ -353,7 +355,7 @@ export const scatterReduceOp = defineOp<{ dim: number; reduce: ScatterReduction;
     bad: [
       { name: 'index larger than src', inputs: [{ shape: [3, 2] }, { shape: [2, 2], dtype: 'int64', fill: [0, 0, 0, 0] }, { shape: [1, 2] }], attrs: { dim: 0, reduce: 'sum' }, error: 'ShapeError', message: /^scatterReduce: index \[2,2\] is larger than src \[1,2\] in dimension 0$/ },
       { name: 'index larger than input', inputs: [{ shape: [3, 2] }, { shape: [2, 3], dtype: 'int64', fill: [0, 0, 0, 0, 0, 0] }, { shape: [2, 3] }], attrs: { dim: 0, reduce: 'amax' }, error: 'ShapeError', message: /^scatterReduce: index \[2,3\] is larger than input \[3,2\] in dimension 1 \(only dimension 0 may be larger\)$/ },
-      { name: 'index rank', inputs: [{ shape: [3, 2] }, { shape: [2], dtype: 'int64', fill: [0, 0] }, { shape: [2] }], attrs: { dim: 0, reduce: 'amax' }, error: 'ShapeError', message: /^scatterReduce: index expected as many dimensions as input \(2\), got 1 \(index \[2\], input \[3,2\]\)$/ },
+      { name: 'index rank', inputs: [{ shape: [3, 2] }, { shape: [2], dtype: 'int64', fill: [0, 0] }, { shape: [2] }], attrs: { dim: 0, reduce: 'amax' }, error: 'ShapeError', message: /^scatterReduce: index expected as many dimensions as input \(2\), got 1 \(index \[2\], input \[3,2\]\); a vector of rows is indexAdd\(x, dim, index, src\) \(or index\.unsqueeze\(1\)\.expand\(\[-1, 2\]\) here\)$/ },
       { name: 'src rank', inputs: [{ shape: [3, 2] }, { shape: [2, 2], dtype: 'int64', fill: [0, 0, 0, 0] }, { shape: [4] }], attrs: { dim: 0, reduce: 'mean' }, error: 'ShapeError', message: /^scatterReduce: src expected as many dimensions as index \(2\), got 1/ },
       { name: 'src dtype', inputs: [{ shape: [3] }, { shape: [1], dtype: 'int64', fill: [0] }, { shape: [1], dtype: 'int32', fill: [1] }], attrs: { dim: 0, reduce: 'prod' }, error: 'DTypeError', message: /^scatterReduce: src has dtype int32 but input has float32; they must match$/ },
       { name: 'dim out of range', inputs: [{ shape: [3] }, { shape: [1], dtype: 'int64', fill: [0] }, { shape: [1] }], attrs: { dim: 1, reduce: 'amin' }, error: 'ShapeError', message: /^scatterReduce: dim 1 is out of range for a tensor of rank 1 \(expected -1 to 0\)$/ },
