@@ -41,6 +41,10 @@ describe('safetensors checkpoints', () => {
     expect(loadMetadata(join(dir, 'c.safetensors'))).toMatchObject({ note: 'hi', format: 'pt' });
   });
 
+  it('encodeSafetensors refuses a plain record, saying what it takes (user trial AB)', () => {
+    expect(() => encodeSafetensors({ low: 1 } as never)).toThrow(/^encodeSafetensors: tensors expected an iterable of \[name, RawTensor\] pairs \(a Map, or Object\.entries\(record\)\), got object/);
+  });
+
   it('a checkpoint written by PyTorch loads and gives the same outputs', () => {
     const model = new SmallCNN().eval();
     model.loadStateDict(load(join(fixtures, 'written-by-pytorch.safetensors')));

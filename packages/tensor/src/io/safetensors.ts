@@ -110,6 +110,9 @@ export function checkSafetensorsMetadata(owner: string, metadata: unknown): void
 
 export function encodeSafetensors(tensors: Iterable<[string, RawTensor]>, metadata: Record<string, string> = {}): Buffer {
   checkSafetensorsMetadata('encodeSafetensors', metadata);
+  if (tensors === null || typeof (tensors as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function') {
+    throw new ValueError(`encodeSafetensors: tensors expected an iterable of [name, RawTensor] pairs (a Map, or Object.entries(record)), got ${tensors === null ? 'null' : typeof tensors}; nn's save() takes a model or a record of tensors`);
+  }
   const entries = [...tensors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
