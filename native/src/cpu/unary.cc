@@ -2,8 +2,8 @@
 // rsqrt, logicalNot, clamp and powScalar. exp and log run our vectorised Cephes functions (vmath.h,
 // within 1 ulp; oneDNN 2.x's eltwise log is off by up to 1.4e-6 absolute, so log(1) was −1.4e-6),
 // sqrt oneDNN's eltwise primitive (a scalar libm loop is ~10x slower: the addon is built for
-// x86-64-v2 with math errno on, so the compiler does not vectorise std::sqrt), sin and cos libm's
-// one element at a time; the rest are plain loops that the compiler vectorises, OpenMP-parallel
+// x86-64-v2 with math errno on, so the compiler does not vectorise std::sqrt), sin and cos vmath's
+// Cephes polynomials (libm past |x| = 8192); the rest are plain loops that the compiler vectorises, OpenMP-parallel
 // above kParallelGrain elements.
 #include <cmath>
 #include <limits>
@@ -124,7 +124,7 @@ void log(OpCall& call) {
 
 namespace {
 
-// sin, cos and the other transcendentals through libm's single-precision functions (correctly reduced for large arguments,
+// tan and the other transcendentals through libm's single-precision functions (correctly reduced for large arguments,
 // within 1 ulp), one element at a time: no vector library of ours covers them.
 template <float (*F)(float)>
 void float_libm(const OpCall& call) {
@@ -134,8 +134,6 @@ void float_libm(const OpCall& call) {
   });
 }
 
-float sin_of(float x) { return std::sin(x); }
-float cos_of(float x) { return std::cos(x); }
 float tan_of(float x) { return std::tan(x); }
 float asin_of(float x) { return std::asin(x); }
 float acos_of(float x) { return std::acos(x); }
@@ -165,11 +163,11 @@ void rounding(const OpCall& call, F f) {
 }  // namespace
 
 void sin(OpCall& call) {
-  float_libm<sin_of>(call);
+  float_vmath(call, vmath::sin);
 }
 
 void cos(OpCall& call) {
-  float_libm<cos_of>(call);
+  float_vmath(call, vmath::cos);
 }
 
 void floor(OpCall& call) {
