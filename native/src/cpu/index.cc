@@ -3,8 +3,6 @@
 // primitive, so these are loops. Index values are only known here: each kernel checks them
 // before writing and refuses out-of-range ones with the op's name, the argument and the bound
 // (Note [index checks]).
-#include <omp.h>
-
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -64,17 +62,8 @@ using core::Blocks;
 using core::blocks_of;
 
 // Work over (outer, inner chunk) pairs is independent for accumulating kernels whose collisions
-// only happen along `dim`: each pair walks dim in order, so sums are deterministic. A chunk is at
-// most 256 elements, and small enough that every thread gets one when the outer dims are few: a
-// graph layer aggregating [E, 64] rows along dim 0 (outer 1) was one job, so a second thread did
-// nothing (a user trial's GNN). Multiples of 16 floats keep threads off each other's cache lines.
+// only happen along `dim`: each pair walks dim in order, so sums are deterministic.
 constexpr int64_t kInnerChunk = 256;
-int64_t inner_chunk(int64_t outer, int64_t inner) {
-  const int64_t threads = omp_get_max_threads();
-  if (outer >= threads) return kInnerChunk;
-  const int64_t per_thread = (inner + threads - 1) / threads;
-  return std::min(kInnerChunk, std::max<int64_t>(16, (per_thread + 15) / 16 * 16));
-}
 
 // The offsets in a and b of the outer coordinate o of index_shape (its dims before `dim`).
 inline void outer_offsets(int64_t o, const Shape& index_shape, const Shape& a_strides, const Shape& b_strides, int64_t dim, int64_t& a_o, int64_t& b_o) {
@@ -98,8 +87,7 @@ void for_each_index_element(const Shape& index_shape, const Shape& input_strides
     return;
   }
   Blocks b = blocks_of(index_shape, dim);
-  const int64_t chunk = inner_chunk(b.outer, b.inner);
-  int64_t chunks = (b.inner + chunk - 1) / chunk;
+  int64_t chunks = (b.inner + kInnerChunk - 1) / kInnerChunk;
   int64_t jobs = b.outer * chunks;
   // Index dims never exceed the input's (or src's), so equal inner block sizes mean equal inner
   // shapes: the inner offset is then the position itself.
@@ -107,7 +95,7 @@ void for_each_index_element(const Shape& index_shape, const Shape& input_strides
   NS_PARALLEL_IF(total >= kParallelGrain, "omp parallel for schedule(static)",
     for (int64_t job = 0; job < jobs; ++job) {
       int64_t o = job / chunks, c = job % chunks;
-      int64_t t0 = c * chunk, t1 = std::min(b.inner, t0 + chunk);
+      int64_t t0 = c * kInnerChunk, t1 = std::min(b.inner, t0 + kInnerChunk);
       int64_t in_o = 0, src_o = 0;
       outer_offsets(o, index_shape, input_strides, src_strides, dim, in_o, src_o);
       for (int64_t j = 0; j < b.n; ++j) {
@@ -187,13 +175,12 @@ bool check_rows_of_one_value(const I* idx, int64_t rows, int64_t inner, int64_t 
 template <typename I, typename Fn>
 void for_each_index_row(const I* idx, const Shape& index_shape, const Shape& out_strides, const Shape& src_strides, int64_t dim, Fn&& fn) {
   Blocks b = blocks_of(index_shape, dim);
-  const int64_t chunk = inner_chunk(b.outer, b.inner);
-  int64_t chunks = (b.inner + chunk - 1) / chunk;
+  int64_t chunks = (b.inner + kInnerChunk - 1) / kInnerChunk;
   int64_t jobs = b.outer * chunks;
   NS_PARALLEL_IF(core::numel(index_shape) >= kParallelGrain, "omp parallel for schedule(static)",
     for (int64_t job = 0; job < jobs; ++job) {
       int64_t o = job / chunks, c = job % chunks;
-      int64_t t0 = c * chunk, t1 = std::min(b.inner, t0 + chunk);
+      int64_t t0 = c * kInnerChunk, t1 = std::min(b.inner, t0 + kInnerChunk);
       int64_t out_o = 0, src_o = 0;
       outer_offsets(o, index_shape, out_strides, src_strides, dim, out_o, src_o);
       for (int64_t j = 0; j < b.n; ++j) {
@@ -243,13 +230,12 @@ void indexSelectBackward(OpCall& call) {
     const float* gs = g.data<float>();
     float* d = out.data<float>();
     std::fill(d, d + out.numel(), 0.0f);
-    const int64_t chunk = inner_chunk(dst.outer, dst.inner);
-    int64_t chunks = (dst.inner + chunk - 1) / chunk;
+    int64_t chunks = (dst.inner + kInnerChunk - 1) / kInnerChunk;
     int64_t jobs = dst.outer * chunks;
     NS_PARALLEL_IF(g.numel() >= kParallelGrain, "omp parallel for schedule(static)",
       for (int64_t job = 0; job < jobs; ++job) {
         int64_t o = job / chunks, c = job % chunks;
-        int64_t t0 = c * chunk, t1 = std::min(dst.inner, t0 + chunk);
+        int64_t t0 = c * kInnerChunk, t1 = std::min(dst.inner, t0 + kInnerChunk);
         for (int64_t j = 0; j < k; ++j) {
           const float* s = gs + (o * k + j) * dst.inner;
           float* dd = d + (o * dst.n + static_cast<int64_t>(idx[j])) * dst.inner;
@@ -422,11 +408,10 @@ void embeddingBackward(OpCall& call) {
     std::fill(d, d + out.numel(), 0.0f);
     // Threads split the columns: every thread reads all indices, rows accumulate without races and
     // in index order (deterministic, like PyTorch's CPU kernel).
-    const int64_t chunk = inner_chunk(1, width);
-    int64_t chunks = (width + chunk - 1) / chunk;
+    int64_t chunks = (width + kInnerChunk - 1) / kInnerChunk;
     NS_PARALLEL_IF(g.numel() >= kParallelGrain, "omp parallel for schedule(static)",
       for (int64_t c = 0; c < chunks; ++c) {
-        int64_t t0 = c * chunk, t1 = std::min(width, t0 + chunk);
+        int64_t t0 = c * kInnerChunk, t1 = std::min(width, t0 + kInnerChunk);
         for (int64_t i = 0; i < n; ++i) {
           int64_t r = static_cast<int64_t>(idx[i]);
           if (r == a.paddingIdx) continue;

@@ -1,6 +1,6 @@
-// The scatter-style kernels split a narrow row (a graph layer's [E, 64] messages aggregated along
-// dim 0) over threads by columns: the same bits at 1 and 2 threads, and the sums a plain loop
-// gives (each output element is summed in index order by one thread either way).
+// The scatter-style kernels on a graph layer's shapes ([E, 64] messages aggregated along dim 0):
+// the same bits at 1 and 2 threads, and the sums a plain loop gives (each output element is
+// summed in index order by one thread, however the work is split).
 import { afterAll, describe, expect, it } from 'vitest';
 import { embedding, gather, getNumThreads, indexAdd, indexSelect, scatterReduce, scope, setNumThreads, tensor, zeros } from '../src/index.js';
 
