@@ -21,7 +21,6 @@ int default_threads() {
   int cores = omp_get_num_procs();
   return cores > 0 ? cores : 1;
 }
-
 }  // namespace
 
 // The thread starts with the first queued op: an environment that only makes tensors from data,
