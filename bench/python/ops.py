@@ -139,6 +139,7 @@ def fn_case(torch, w, dev):
     prep = w["prep"]
     x = raw.clone() if prep == "plain" else (raw @ raw.mT + n * torch.eye(n) if prep == "spd" else (raw + raw.mT) * 0.5)
     f = w["fn"]
+    lower = torch.tril(x) if f == "solveTriangular" else None
     calls = {
         "cumsum": lambda: torch.cumsum(x, -1),
         "logcumsumexp": lambda: torch.logcumsumexp(x, -1),
@@ -147,6 +148,10 @@ def fn_case(torch, w, dev):
         "eigh": lambda: torch.linalg.eigh(x),
         "svd": lambda: torch.linalg.svd(x, full_matrices=False),
         "qr": lambda: torch.linalg.qr(x),
+        "solve": lambda: torch.linalg.solve(x, x),
+        "inv": lambda: torch.linalg.inv(x),
+        "solveTriangular": lambda: torch.linalg.solve_triangular(lower, x, upper=False),
+        "sin": lambda: torch.sin(x),
     }
     fn = calls[f]
 

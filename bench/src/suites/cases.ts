@@ -333,7 +333,7 @@ function matmulCase(id: string, label: string, m: number, k: number, n: number, 
 // (X + Xᵀ)/2, 'plain': X), one call; the checksum reads only what is unique (eigenvalues,
 // singular values, |R|), since vector signs are each library's own choice.
 type FnPrep = 'plain' | 'spd' | 'sym';
-type FnName = 'cumsum' | 'logcumsumexp' | 'cummax' | 'cholesky' | 'eigh' | 'svd' | 'qr';
+type FnName = 'cumsum' | 'logcumsumexp' | 'cummax' | 'cholesky' | 'eigh' | 'svd' | 'qr' | 'solve' | 'inv' | 'solveTriangular' | 'sin';
 
 function fnCase(id: string, label: string, fn: FnName, shape: number[], prep: FnPrep, spec: TimingSpec): OpCase {
   return {
@@ -352,6 +352,8 @@ function fnCase(id: string, label: string, fn: FnName, shape: number[], prep: Fn
         return prep === 'spd' ? T.add(T.matmul(raw, t), T.mul(T.eye(n), n)) : T.mul(T.add(raw, t), 0.5);
       });
       raw.dispose();
+      // solveTriangular's lower factor, made once: the prepared matrix's lower triangle.
+      const lower = fn === 'solveTriangular' ? T.tril(x) : null;
       const call = (): Tensor[] => {
         switch (fn) {
           case 'cumsum':
@@ -368,6 +370,14 @@ function fnCase(id: string, label: string, fn: FnName, shape: number[], prep: Fn
             return [...T.svd(x, { fullMatrices: false })];
           case 'qr':
             return [...T.qr(x)];
+          case 'solve':
+            return [T.linalg.solve(x, x)];
+          case 'inv':
+            return [T.linalg.inv(x)];
+          case 'solveTriangular':
+            return [T.linalg.solveTriangular(lower!, x, { upper: false })];
+          case 'sin':
+            return [T.sin(x)];
         }
       };
       let out: Tensor[] = [];
@@ -379,7 +389,7 @@ function fnCase(id: string, label: string, fn: FnName, shape: number[], prep: Fn
       return {
         workload: { run, sync: () => synchronize('cpu') },
         check: async () => (run(), { y: await checksum(unique()) }),
-        dispose: () => [x, ...out].forEach((t) => t.dispose()),
+        dispose: () => [x, ...(lower ? [lower] : []), ...out].forEach((t) => t.dispose()),
       };
     },
   };
@@ -468,6 +478,10 @@ const scanAndLinalgCases = (): OpCase[] => [
   fnCase('linalg.eigh.128', 'eigh 128x128', 'eigh', [128, 128], 'sym', linalgSpec),
   fnCase('linalg.svd.256x128', 'svd 256x128 (reduced)', 'svd', [256, 128], 'plain', linalgSpec),
   fnCase('linalg.qr.256x128', 'qr 256x128 (reduced)', 'qr', [256, 128], 'plain', linalgSpec),
+  fnCase('linalg.solve.512', 'solve 512x512, 512 right-hand sides', 'solve', [512, 512], 'spd', linalgSpec),
+  fnCase('linalg.inv.512', 'inv 512x512', 'inv', [512, 512], 'spd', linalgSpec),
+  fnCase('linalg.solveTriangular.1000', 'solveTriangular 1000x1000, 1000 right-hand sides', 'solveTriangular', [1000, 1000], 'spd', linalgSpec),
+  fnCase('math.sin', 'sin 1000x1000', 'sin', [1000, 1000], 'plain', scanSpec),
 ];
 
 export function overheadCases(device: BenchDevice = 'cpu'): OpCase[] {
