@@ -28,8 +28,8 @@ import { eq } from './compare.js';
 import { tril, triu } from './composed-ops.js';
 import { eye } from './creation.js';
 import { matmul } from './linalg.js';
-import { movedim } from './composed-shape.js';
-import { expand, reshape, transpose, unsqueeze } from './shape.js';
+import { solveOverBatch } from './linalg-batch.js';
+import { expand, transpose, unsqueeze } from './shape.js';
 
 /** @internal The matrix transpose of the last two dims (PyTorch's x.mT). */
 export const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
@@ -256,25 +256,9 @@ function triangularSolveRaw(A: Tensor, B: Tensor, attrs: TriangularSolveAttrs): 
   return apply(triangularSolveOp, [A, B], attrs)[0];
 }
 
-/**
- * op(A)·X = B through triangularSolve, A's and B's batch dims broadcast; a single A takes every
- * right-hand side of a batched B as columns of one call.
- */
+/** op(A)·X = B through triangularSolve, A's and B's batch dims broadcast (solveOverBatch). */
 function triangularSolveBroadcast(fn: string, A: Tensor, B: Tensor, attrs: TriangularSolveAttrs): Tensor {
-  const n = A.shape[A.shape.length - 1];
-  const k = B.shape[B.shape.length - 1];
-  const batchA = A.shape.slice(0, -2);
-  const batch = broadcastBatch(fn, batchA, B.shape.slice(0, -2));
-  const count = batch.reduce((p, d) => p * d, 1);
-  return scope(() => {
-    if (batchA.every((d) => d === 1) && count > 1) {
-      const cols = reshape(movedim(expand(B, [...batch, n, k]), -2, 0), [n, count * k]);
-      const x = triangularSolveRaw(reshape(A, [n, n]), cols, attrs);
-      return movedim(reshape(x, [n, ...batch, k]), 0, -2);
-    }
-    const full = (t: Tensor, tail: number[]) => (t.shape.length === batch.length + 2 && t.shape.slice(0, -2).every((d, i) => d === batch[i]) ? t : expand(t, [...batch, ...tail]));
-    return triangularSolveRaw(full(A, [n, n]), full(B, [n, k]), attrs);
-  });
+  return solveOverBatch(fn, A, null, B, (a, _, b) => triangularSolveRaw(a, b, attrs));
 }
 
 /**
@@ -297,18 +281,6 @@ export function solveTriangular(A: Tensor, B: Tensor, options: SolveTriangularOp
   if (left) return triangularSolveBroadcast('solveTriangular', A, B, { ...attrs, transpose: false });
   // X·A = B is Aᵀ·Xᵀ = Bᵀ: the transposed solve with A as it is.
   return scope(() => mT(triangularSolveBroadcast('solveTriangular', A, mT(B), { ...attrs, transpose: true })));
-}
-
-function broadcastBatch(fn: string, a: readonly number[], b: readonly number[]): number[] {
-  const r = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < r; i++) {
-    const da = a[a.length - r + i] ?? 1;
-    const db = b[b.length - r + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new ShapeError(`${fn}: the batch dims of A [${a.join(',')}] and B [${b.join(',')}] expected to broadcast`);
-    out.push(da === 1 ? db : da);
-  }
-  return out;
 }
 
 // cholesky_solve and cholesky_inverse take PyTorch's gradients, which treat the factor as a full

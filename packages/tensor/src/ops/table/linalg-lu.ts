@@ -15,7 +15,6 @@ import { defineFunction, type CustomFunction } from '../../autograd/function.js'
 import { DTypeError, ShapeError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import { namedTuple, type NamedTuple } from '../../named-tuple.js';
-import { broadcastShapes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { tensorArg } from '../check-args.js';
@@ -24,15 +23,15 @@ import { add, mul, where } from './binary.js';
 import { cast } from './cast.js';
 import { eq, ne } from './compare.js';
 import { prod, tril, triu } from './composed-ops.js';
-import { diagonal, movedim } from './composed-shape.js';
+import { diagonal } from './composed-shape.js';
 import { arange, eye } from './creation.js';
 import { matmul } from './linalg.js';
 import { sum } from './reduce.js';
-import { expand, reshape, squeeze, transpose, unsqueeze } from './shape.js';
+import { expand, squeeze, transpose, unsqueeze } from './shape.js';
 import { abs, log, neg, sign } from './unary.js';
+import { solveOverBatch } from './linalg-batch.js';
 
 const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
-const numel = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
 function squareShape(op: string, arg: string, s: readonly number[]): number {
   if (s.length < 2 || s[s.length - 1] !== s[s.length - 2]) {
@@ -261,22 +260,9 @@ export function luSolve(LU: Tensor, pivots: Tensor, B: Tensor, options: { adjoin
   return solveFactored('luSolve', LU, pivots, B, options.adjoint ?? false, 'none');
 }
 
-/** luSolve over broadcast batch dims; a single factor takes every right-hand side as columns. */
+/** luSolve over broadcast batch dims (solveOverBatch). */
 function solveFactored(fn: string, lu: Tensor, pivots: Tensor, b: Tensor, adjoint: boolean, check: SingularCheck): Tensor {
-  const n = lu.shape[lu.shape.length - 1];
-  const k = b.shape[b.shape.length - 1];
-  const batchA = lu.shape.slice(0, -2);
-  const batch = broadcastShapes(fn, batchA, b.shape.slice(0, -2));
-  return scope(() => {
-    if (numel(batchA) === 1 && numel(batch) > 1) {
-      // [..., n, k] as [n, ...·k]: one factor, one call, the right-hand sides side by side.
-      const cols = movedim(expand(b, [...batch, n, k]), -2, 0);
-      const x = luSolveRaw(reshape(lu, [n, n]), reshape(pivots, [n]), reshape(cols, [n, numel(batch) * k]), adjoint, check);
-      return movedim(reshape(x, [n, ...batch, k]), 0, -2);
-    }
-    const same = (t: Tensor, tail: number[]) => (sameBatch(t.shape, [...batch, ...tail]) ? t : expand(t, [...batch, ...tail]));
-    return luSolveRaw(same(lu, [n, n]), same(pivots, [n]), same(b, [n, k]), adjoint, check);
-  });
+  return solveOverBatch(fn, lu, pivots, b, (f, p, x) => luSolveRaw(f, p!, x, adjoint, check));
 }
 
 /** B as [..., n, k] and whether it was a vector (PyTorch's rule for solve). */
