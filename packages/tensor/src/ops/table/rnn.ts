@@ -595,24 +595,25 @@ function runStack(
   const c0 = cell.hasC ? initial(o.c0, 'c0', H) : null;
   const p = o.dropout ?? 0;
   if (!(p >= 0 && p <= 1)) throw new ValueError(`${name}: dropout expected a probability in [0, 1], got ${p}`);
+  // Both paths: the initial states as [L·D, N, width] (zeros when not given), and dropout between layers.
+  const state = (t: Tensor | null, width: number) => (t ? reshape(t, [L * D, N, width]) : zeros([L * D, N, width], { device: x.device }));
+  const betweenLayers = (out: Tensor) => (p > 0 && (o.training ?? true) ? dropout(out, p, true) : out);
   if (P > 0) {
     return scope(() => {
-      const state = (t: Tensor | null, width: number) => (t ? reshape(t, [L * D, N, width]) : zeros([L * D, N, width], { device: x.device }));
       const timeMajor = unbatched ? reshape(x, [T, 1, x.shape[1]]) : batchFirst ? transpose(x, 0, 1) : x;
       const layers = stack.slots.map((row, l) =>
         Array.from({ length: D }, (_, d) => ({ ih: row[4 * d]!, hh: row[4 * d + 1]!, biasIh: row[4 * d + 2], biasHh: row[4 * d + 3], hr: stack.projections[l][d] })),
       );
-      const r = runProjectedLstm(timeMajor, state(h0, P), state(c0, H), layers, (out) => (p > 0 && (o.training ?? true) ? dropout(out, p, true) : out));
+      const r = runProjectedLstm(timeMajor, state(h0, P), state(c0, H), layers, betweenLayers);
       if (unbatched) return { output: reshape(r.output, [T, D * P]), h: reshape(r.h, stateShape(P)), c: reshape(r.c, stateShape(H)) };
       return { output: batchFirst ? transpose(r.output, 0, 1) : r.output, h: r.h, c: r.c };
     });
   }
   return scope(() => {
     const empty = absent(x.device);
-    const state = (t: Tensor | null) => (t ? reshape(t, [L * D, N, H]) : zeros([L * D, N, H], { device: x.device }));
     let y = unbatched ? reshape(x, [T, 1, x.shape[1]]) : x;
-    let h = state(h0);
-    let c = cell.hasC ? state(c0) : null;
+    let h = state(h0, H);
+    let c = cell.hasC ? state(c0, H) : null;
     for (let l = 0; l < L; l++) {
       const inputs = [y, h, ...(c ? [c] : []), ...stack.slots[l].map((t) => t ?? empty)];
       const training = isGradEnabled() && inputs.some((t) => t.requiresGrad);
@@ -624,7 +625,7 @@ function runStack(
       const outs = apply(op as typeof rnnOp, inputs, attrs as never);
       [y, h] = outs;
       if (c) c = outs[2];
-      if (l < L - 1 && p > 0 && (o.training ?? true)) y = dropout(y, p, true);
+      if (l < L - 1) y = betweenLayers(y);
     }
     if (unbatched) return { output: reshape(y, [T, D * H]), h: reshape(h, stateShape(H)), c: c ? reshape(c, stateShape(H)) : null };
     return { output: y, h, c };
