@@ -18,14 +18,7 @@
 #include "../core/linalg_messages.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
-
-extern "C" {
-// Fortran LAPACK and BLAS (OpenBLAS's where found); the trailing size_t are the hidden lengths of
-// the character arguments.
-void sgetrf_(const int* m, const int* n, float* a, const int* lda, int* ipiv, int* info);
-void strsm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m, const int* n, const float* alpha, const float* a,
-            const int* lda, float* b, const int* ldb, size_t side_len, size_t uplo_len, size_t transa_len, size_t diag_len);
-}
+#include "lapack.h"
 
 namespace nutshell::cpu {
 
@@ -55,7 +48,7 @@ int32_t lu_factor_one(float* __restrict__ a, int32_t* __restrict__ piv, int64_t 
   int info = 0;
   sgetrf_(&order, &order, columns.data(), &order, piv, &info);
   transpose_square(columns.data(), a, n);
-  if (columns.capacity() * sizeof(float) > (16u << 20)) std::vector<float>().swap(columns);
+  lapack::release_if_large(columns);
   return info < 0 ? 0 : info;
 }
 

@@ -14,46 +14,14 @@
 #include "../core/linalg_messages.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
-
-extern "C" {
-// Fortran LAPACK; the trailing size_t are the hidden lengths of the character arguments.
-void spotrf_(const char* uplo, const int* n, float* a, const int* lda, int* info, size_t uplo_len);
-void ssyevd_(const char* jobz, const char* uplo, const int* n, float* a, const int* lda, float* w, float* work, const int* lwork, int* iwork,
-             const int* liwork, int* info, size_t jobz_len, size_t uplo_len);
-void sgeqrf_(const int* m, const int* n, float* a, const int* lda, float* tau, float* work, const int* lwork, int* info);
-void sorgqr_(const int* m, const int* n, const int* k, float* a, const int* lda, const float* tau, float* work, const int* lwork, int* info);
-void sgesdd_(const char* jobz, const int* m, const int* n, float* a, const int* lda, float* s, float* u, const int* ldu, float* vt, const int* ldvt,
-             float* work, const int* lwork, int* iwork, int* info, size_t jobz_len);
-}
+#include "lapack.h"
 
 namespace nutshell::cpu {
 
 namespace {
 
 using core::OpCall;
-
-
-// Checks that a rows×cols array fits LAPACK's 32-bit indices (a tall 60000×784 matrix does).
-void check_lapack_size(const char* what, int64_t rows, int64_t cols) {
-  NS_CHECK(rows * cols <= core::linalg::kLapackMaxElements, shape, core::linalg::exceeds_lapack(what, rows, cols));
-}
-
-// A workspace size from LAPACK's query (a float): rounded up, since a float holds only 24 bits of
-// an integer and a truncated size past 2²⁴ is too small (LAPACK 3.11's sroundup_lwork).
-int lapack_work(float query) {
-  const double size = std::ceil(static_cast<double>(query) * (1.0 + 1e-6));
-  NS_CHECK(size <= static_cast<double>(core::linalg::kLapackMaxElements), shape, "LAPACK asked for a workspace of " + std::to_string(size) + " floats, more than its 32-bit indices reach");
-  return std::max(1, static_cast<int>(size));
-}
-
-// A buffer kept per thread between calls (batches of small matrices reuse it), given back once it
-// holds more than 16 MiB: a large matrix's copy and workspace would otherwise stay resident for the
-// thread's life, outside the allocator's cache and memory()'s view (a user trial: +288 MiB of RSS
-// after one QR of a 40000×784 matrix).
-template <typename T>
-void release_if_large(std::vector<T>& v) {
-  if (v.capacity() * sizeof(T) > (16u << 20)) std::vector<T>().swap(v);
-}
+using lapack::release_if_large;
 
 template <typename Fn>
 void each_matrix(int64_t batch, int64_t n, Fn&& fn) {
@@ -98,7 +66,7 @@ int32_t syevd_one(const float* a, float* w, float* v, int n, bool lower) {
   int info = 0, lwork = -1, liwork = -1, iquery = 0;
   float query = 0.f;
   ssyevd_("V", uplo, &n, buffer.data(), &n, w, &query, &lwork, &iquery, &liwork, &info, 1, 1);
-  lwork = lapack_work(query);
+  lwork = lapack::work_size(query);
   liwork = std::max(1, iquery);
   if (static_cast<int>(work.size()) < lwork) work.resize(lwork);
   if (static_cast<int>(iwork.size()) < liwork) iwork.resize(liwork);
@@ -144,7 +112,7 @@ int32_t gesdd_one(const float* a, float* u, float* s, float* vh, int m, int n, b
   float query = 0.f;
   if (static_cast<int>(iwork.size()) < 8 * k) iwork.resize(8 * k);
   sgesdd_(jobz, &n, &m, buffer.data(), &n, s, vh, &ldu, u, &ldvt, &query, &lwork, iwork.data(), &info, 1);
-  lwork = lapack_work(query);
+  lwork = lapack::work_size(query);
   if (static_cast<int>(work.size()) < lwork) work.resize(lwork);
   sgesdd_(jobz, &n, &m, buffer.data(), &n, s, vh, &ldu, u, &ldvt, work.data(), &lwork, iwork.data(), &info, 1);
   if (info == 0) core::linalg::normalize_svd_signs(u, m, full ? m : k, vh, full ? n : k, n, k);
@@ -169,7 +137,7 @@ void geqrf_one(const float* a, float* q, float* r, int m, int n, int rrows, int 
   float query = 0.f;
   if (k > 0) {
     sgeqrf_(&m, &n, buffer.data(), &m, tau.data(), &query, &lwork, &info);
-    lwork = lapack_work(query);
+    lwork = lapack::work_size(query);
     if (static_cast<int>(work.size()) < lwork) work.resize(lwork);
     sgeqrf_(&m, &n, buffer.data(), &m, tau.data(), work.data(), &lwork, &info);
   }
@@ -179,7 +147,7 @@ void geqrf_one(const float* a, float* q, float* r, int m, int n, int rrows, int 
     if (k > 0) {
       lwork = -1;
       sorgqr_(&m, &qcols, &k, buffer.data(), &m, tau.data(), &query, &lwork, &info);
-      lwork = lapack_work(query);
+      lwork = lapack::work_size(query);
       if (static_cast<int>(work.size()) < lwork) work.resize(lwork);
       sorgqr_(&m, &qcols, &k, buffer.data(), &m, tau.data(), work.data(), &lwork, &info);
     } else {  // nothing reflected: Q is the identity's first columns
@@ -201,7 +169,7 @@ void qr(OpCall& call) {
   const auto a = core::QrAttrs::decode(call.reader());
   const auto& in = call.in(0);
   using Mode = core::QrAttrs::Mode;
-  check_lapack_size(a.mode == Mode::complete ? "Q" : "matrix", in.dim(-2), std::max(in.dim(-1), a.mode == Mode::complete ? in.dim(-2) : int64_t{0}));
+  lapack::check_size(a.mode == Mode::complete ? "Q" : "matrix", in.dim(-2), std::max(in.dim(-1), a.mode == Mode::complete ? in.dim(-2) : int64_t{0}));
   const int m = static_cast<int>(in.dim(-2)), n = static_cast<int>(in.dim(-1));
   const int k = std::min(m, n);
   const int qcols = a.mode == Mode::r ? 0 : a.mode == Mode::complete ? m : k;
@@ -219,10 +187,10 @@ void qr(OpCall& call) {
 void svd(OpCall& call) {
   const auto a = core::SvdAttrs::decode(call.reader());
   const auto& in = call.in(0);
-  check_lapack_size("matrix", in.dim(-2), in.dim(-1));
+  lapack::check_size("matrix", in.dim(-2), in.dim(-1));
   if (a.fullMatrices) {
-    check_lapack_size("U", in.dim(-2), in.dim(-2));
-    check_lapack_size("Vh", in.dim(-1), in.dim(-1));
+    lapack::check_size("U", in.dim(-2), in.dim(-2));
+    lapack::check_size("Vh", in.dim(-1), in.dim(-1));
   }
   const int m = static_cast<int>(in.dim(-2)), n = static_cast<int>(in.dim(-1));
   int64_t batch = 1;
@@ -246,7 +214,7 @@ void cholesky(OpCall& call) {
   const auto& in = call.in(0);
   const auto& out = call.out(0);
   const auto& info = call.out(1);
-  check_lapack_size("matrix", in.dim(-1), in.dim(-1));
+  lapack::check_size("matrix", in.dim(-1), in.dim(-1));
   const int n = static_cast<int>(in.dim(-1));
   const int64_t batch = info.numel();
   if (in.numel() > 0) std::memcpy(out.raw(), in.raw(), static_cast<size_t>(in.numel()) * sizeof(float));
@@ -264,7 +232,7 @@ void eigh(OpCall& call) {
   const auto& in = call.in(0);
   const auto& values = call.out(0);
   const auto& vectors = call.out(1);
-  check_lapack_size("matrix", in.dim(-1), in.dim(-1));
+  lapack::check_size("matrix", in.dim(-1), in.dim(-1));
   const int n = static_cast<int>(in.dim(-1));
   const int64_t batch = n > 0 ? values.numel() / n : 0;
   const bool lower = a.uplo == core::EighAttrs::Uplo::L;
