@@ -225,7 +225,7 @@ describe('klDivergence', () => {
       expect(D.klDivergence(l, l).itemSync()).toBe(0);
       expect(Math.abs(D.klDivergence(new D.LogNormal(1, 2), new D.LogNormal(1, 2)).itemSync())).toBeLessThan(1e-7);
       expect(() => D.klDivergence(new D.LogNormal(0, 1), new D.Normal(0, 1))).toThrow(
-        /^klDivergence: no KL divergence is registered for LogNormal‖Normal \(registered: Normal‖Normal, Bernoulli‖Bernoulli, Categorical‖Categorical, Independent‖Independent, Laplace‖Laplace, .*ContinuousBernoulli‖Uniform, Uniform‖ContinuousBernoulli, MultivariateNormal‖MultivariateNormal; add one with registerKl\)$/,
+        /^klDivergence: no KL divergence is registered for LogNormal‖Normal \(registered with LogNormal or Normal: Normal‖Normal, .*Laplace‖Normal, Normal‖Laplace, .*LogNormal‖LogNormal.*; add one with registerKl\)$/,
       );
       expect(() => D.klDivergence(new D.OneHotCategorical(T.ones([3])), new D.Categorical(T.ones([3])))).toThrow(/no KL divergence is registered for OneHotCategorical‖Categorical/);
       expect(() => D.klDivergence(new D.OneHotCategorical(T.ones([3])), new D.OneHotCategorical(T.ones([4])))).toThrow(/^klDivergence: p has 3 categories but q has 4$/);

@@ -421,7 +421,7 @@ describe('refusals name the class, the argument, what was expected and what was 
   it('klDivergence', () => {
     scope(() => {
       const n = new D.Normal(0, 1);
-      expect(() => D.klDivergence(n, new D.Bernoulli(0.5))).toThrow(/^klDivergence: no KL divergence is registered for Normal‖Bernoulli \(registered: Normal‖Normal, Bernoulli‖Bernoulli, Categorical‖Categorical, Independent‖Independent.*; add one with registerKl\)$/);
+      expect(() => D.klDivergence(n, new D.Bernoulli(0.5))).toThrow(/^klDivergence: no KL divergence is registered for Normal‖Bernoulli \(registered with Normal or Bernoulli: Normal‖Normal, Bernoulli‖Bernoulli, .*; add one with registerKl\)$/);
       expect(() => D.klDivergence(n, {} as never)).toThrow(/^klDivergence: q expected a Distribution, got Object$/);
       const base = new D.Normal(T.zeros([2, 3]), 1);
       expect(() => D.klDivergence(new D.Independent(base, 1), new D.Independent(base, 2))).toThrow(/^klDivergence: Independent p and q expected the same reinterpretedBatchNdims, got 1 and 2$/);

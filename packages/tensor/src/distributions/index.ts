@@ -5,16 +5,27 @@ import { guardMethods } from '../guard-methods.js';
 import { trapPyTorchSpellings } from '../pytorch-spellings.js';
 import { Bernoulli } from './bernoulli.js';
 import { Categorical } from './categorical.js';
+import { Cauchy } from './cauchy.js';
 import { ContinuousBernoulli } from './continuous-bernoulli.js';
 import { Distribution } from './distribution.js';
+import { Exponential } from './exponential.js';
+import { Geometric } from './geometric.js';
+import { Gumbel } from './gumbel.js';
+import { HalfCauchy } from './half-cauchy.js';
+import { HalfNormal } from './half-normal.js';
 import { Independent } from './independent.js';
 import { klDivergence as klDivergenceUnguarded, registerKl as registerKlUnguarded } from './kl.js';
 import './kl-more.js';
+import './kl-third.js';
 import { Laplace } from './laplace.js';
 import { LogNormal } from './log-normal.js';
+import { MixtureSameFamily } from './mixture-same-family.js';
 import { MultivariateNormal } from './multivariate-normal.js';
 import { Normal } from './normal.js';
 import { OneHotCategorical } from './one-hot-categorical.js';
+import { Pareto } from './pareto.js';
+import { RelaxedBernoulli } from './relaxed-bernoulli.js';
+import { RelaxedOneHotCategorical } from './relaxed-one-hot-categorical.js';
 import { Uniform } from './uniform.js';
 import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
 
@@ -29,6 +40,16 @@ export { LogNormal } from './log-normal.js';
 export { OneHotCategorical } from './one-hot-categorical.js';
 export { ContinuousBernoulli, type ContinuousBernoulliOptions } from './continuous-bernoulli.js';
 export { MultivariateNormal, type MultivariateNormalMatrix, type MultivariateNormalOptions } from './multivariate-normal.js';
+export { Exponential } from './exponential.js';
+export { Cauchy } from './cauchy.js';
+export { HalfNormal } from './half-normal.js';
+export { HalfCauchy } from './half-cauchy.js';
+export { Gumbel } from './gumbel.js';
+export { Geometric } from './geometric.js';
+export { Pareto } from './pareto.js';
+export { RelaxedBernoulli } from './relaxed-bernoulli.js';
+export { RelaxedOneHotCategorical } from './relaxed-one-hot-categorical.js';
+export { MixtureSameFamily } from './mixture-same-family.js';
 export type { Param } from './params.js';
 export type { ProbsOrLogits } from './probs-or-logits.js';
 
@@ -37,7 +58,15 @@ export const klDivergence = guardArity('klDivergence', klDivergenceUnguarded);
 export const registerKl = guardArity('registerKl', registerKlUnguarded);
 export const setDefaultValidateArgs = guardArity('setDefaultValidateArgs', setDefaultUnguarded);
 export const getDefaultValidateArgs = guardArity('getDefaultValidateArgs', getDefaultUnguarded);
-const classes = [Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli, MultivariateNormal];
+const classes = [
+  Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli, MultivariateNormal,
+  Exponential, Cauchy, HalfNormal, HalfCauchy, Gumbel, Geometric, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, MixtureSameFamily,
+];
 guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer'], classes);
 // Note [PyTorch spellings]: d.log_prob(x), d.batch_shape, d.base_dist … refused, naming ours.
-trapPyTorchSpellings(classes, { base_dist: 'baseDist', reinterpreted_batch_ndims: 'reinterpretedBatchNdims' });
+trapPyTorchSpellings(classes, {
+  base_dist: 'baseDist',
+  reinterpreted_batch_ndims: 'reinterpretedBatchNdims',
+  mixture_distribution: 'mixtureDistribution',
+  component_distribution: 'componentDistribution',
+});

@@ -65,8 +65,11 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
   }
   const fn = lookup(p, q);
   if (!fn) {
-    const known = registeredNames.join(', ');
-    throw new ValueError(`klDivergence: no KL divergence is registered for ${p.constructor.name}‖${q.constructor.name} (registered: ${known}; add one with registerKl)`);
+    // Only the pairs that involve p's or q's class: the whole list runs to dozens.
+    const classes = [p.constructor.name, q.constructor.name];
+    const related = registeredNames.filter((pair) => pair.split('‖').some((c) => classes.includes(c)));
+    const known = related.length > 0 ? `registered with ${[...new Set(classes)].join(' or ')}: ${related.join(', ')}` : `none registered with ${[...new Set(classes)].join(' or ')}`;
+    throw new ValueError(`klDivergence: no KL divergence is registered for ${p.constructor.name}‖${q.constructor.name} (${known}; add one with registerKl)`);
   }
   return scope(() => fn(p, q));
 }

@@ -12,7 +12,8 @@ export function expectClose(actual: ArrayLike<number | bigint>, expected: ArrayL
     const y = Number(expected[i]);
     if (Number.isNaN(y) && Number.isNaN(x)) continue;
     if (x === y) continue;
-    if (!(Math.abs(x - y) <= atol + rtol * Math.abs(y))) {
+    // An infinite expectation is met only by itself: rtol·|∞| would accept anything.
+    if (!Number.isFinite(y) || !(Math.abs(x - y) <= atol + rtol * Math.abs(y))) {
       throw new Error(`${what}: element ${i} is ${x}, expected ${y} (|diff| ${Math.abs(x - y)} > ${atol} + ${rtol}·|expected|)`);
     }
   }
