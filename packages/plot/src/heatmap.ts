@@ -79,10 +79,16 @@ export function heatmap(values: ArrayLike<number>[] | TensorLike, options: Heatm
   // Cells, and the numbers in them in the largest font that fits every cell.
   const decimals = cellDecimals(finite);
   const annotations = matrix.map((r) => Array.from(r, (v) => (Number.isFinite(v) ? v.toFixed(decimals) : formatNumber(v))));
-  const widestNote = annotations.flat().reduce((w, a) => Math.max(w, Canvas.measureText(a, 1).width), 0);
+  const widest = annotations.flat().reduce((w, a) => (Canvas.measureText(a, 1).width > Canvas.measureText(w, 1).width ? a : w), '');
+  const widestNote = Canvas.measureText(widest, 1).width;
   let noteScale = 0;
   for (let s = f; s >= 1 && noteScale === 0; s--) if (widestNote * s <= cell * 0.85 - 2 && 8 * s <= cell * 0.6) noteScale = s;
   const annotate = (options.annotate ?? true) && noteScale > 0;
+  if (options.annotate === true && noteScale === 0 && widest !== '') {
+    // Asked for numbers that cannot be read at this size: say so rather than draw none silently.
+    const needed = Math.ceil(Math.max((widestNote + 2) / 0.85, 8 / 0.6));
+    process.emitWarning(`heatmap: the cell numbers (widest '${widest}') need cells of at least ${needed} px; cells are ${cell} px, so none are drawn — pass { cellSize: ${needed} } or annotate: false`);
+  }
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const v = matrix[r][c];

@@ -170,6 +170,23 @@ describe('heatmap', () => {
     expect(() => heatmap({ isTensor: true as const, shape: [4], dataSync: () => new Float32Array(4) })).toThrow(/^heatmap: a tensor matrix expected 2 dimensions, got \[4\]$/);
     expect(() => heatmap([[1]], { rowLabels: ['a', 'b'] })).toThrow(/rowLabels must have 1 entries/);
   });
+  it('warns, naming the cell size needed, when numbers asked for do not fit the cells', async () => {
+    const small = Array.from({ length: 11 }, (_, r) => Array.from({ length: 11 }, (_, c) => (r * 11 + c) * 1e-5));
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      heatmap(small, { cellSize: 20, annotate: true });
+      heatmap(small, { cellSize: 20 }); // numbers not asked for: dropped quietly where they do not fit
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      const needed = Number(/need cells of at least (\d+) px/.exec(warnings.join())?.[1] ?? 0);
+      heatmap(small, { cellSize: needed, annotate: true });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([expect.stringMatching(/^heatmap: the cell numbers \(widest '0\.\d{4}'\) need cells of at least \d+ px; cells are 20 px, so none are drawn — pass \{ cellSize: \d+ \} or annotate: false$/)]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });
 
 describe('imageGrid', () => {
