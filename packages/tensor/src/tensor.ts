@@ -30,21 +30,46 @@ const backstop = new FinalizationRegistry<Slot>((slot) => {
 // 20k steps). The collector cannot be made to run from here; what can be done is to say so, once,
 // when the registered tensors pass a count or a size no training step holds on purpose. The size
 // matters for large tensors: an MLP trial reached 6 GB before its 100k tensors did (views count
-// their storage again, so the bytes are an upper bound).
+// their storage again, so the bytes are an upper bound). A loop that never yields would never
+// see process.emitWarning's message (it prints on the next tick): it is written to stderr at
+// once when the loop is still running a thousand tensors later (user trial AF).
 const awaiting = { tensors: 0, bytes: 0 };
 const kPressureTensors = 100_000;
 const kPressureBytes = 2 ** 30;
-let warned = false;
+/** Registrations after the warning with no turn of the event loop: the loop is synchronous. */
+const kStillSynchronous = 1000;
+let warning: { message: string; since: number; delivered: boolean } | null = null;
 function noteRegistered(bytes: number): void {
   awaiting.tensors++;
   awaiting.bytes += bytes;
-  if (warned || (awaiting.tensors < kPressureTensors && awaiting.bytes < kPressureBytes)) return;
-  warned = true;
-  process.emitWarning(
-    `${awaiting.tensors} tensors (${(awaiting.bytes / 2 ** 20).toFixed(0)} MiB) were neither disposed nor made in a scope(); the garbage collector frees them only when the event loop turns, ` +
-      'and never in a synchronous loop (itemSync() and dataSync() do not turn it). Wrap each step in scope(() => …), dispose() what you no longer need, or await something each step (await loss.item()).',
-    { code: 'NUTSHELL_BACKSTOP_PRESSURE' },
-  );
+  if (warning) {
+    if (!warning.delivered && awaiting.tensors - warning.since >= kStillSynchronous) printNow(warning);
+    return;
+  }
+  if (awaiting.tensors < kPressureTensors && awaiting.bytes < kPressureBytes) return;
+  const w = {
+    message:
+      `${awaiting.tensors} tensors (${(awaiting.bytes / 2 ** 20).toFixed(0)} MiB) were neither disposed nor made in a scope(); the garbage collector frees them only when the event loop turns, ` +
+      'and never in a synchronous loop (itemSync() and dataSync() do not turn it). Wrap each step in scope(() => …) or dispose() what you no longer need: ' +
+      'awaiting something each step lets the collector run, but V8 may still put it off while the tensors look small to it.',
+    since: awaiting.tensors,
+    delivered: false,
+  };
+  warning = w;
+  // process.emitWarning prints on the next tick, which a loop that never yields never reaches:
+  // such a loop gets the message written at once a little later (printNow) instead.
+  process.nextTick(() => {
+    if (w.delivered) return;
+    w.delivered = true;
+    process.emitWarning(w.message, { code: 'NUTSHELL_BACKSTOP_PRESSURE' });
+  });
+}
+
+/** Writes the warning to stderr synchronously, as Node would print it (unless warnings are off). */
+function printNow(w: { message: string; delivered: boolean }): void {
+  w.delivered = true;
+  const silenced = process.execArgv.includes('--no-warnings') || process.env.NODE_NO_WARNINGS === '1';
+  if (!silenced) process.stderr.write(`(node:${process.pid}) [NUTSHELL_BACKSTOP_PRESSURE] Warning: ${w.message}\n`);
 }
 
 // Note [deferred backstop]: registering with the FinalizationRegistry (and unregistering on

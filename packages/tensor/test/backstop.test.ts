@@ -66,6 +66,19 @@ describe('GC backstop', () => {
     expect(scoped.stderr).not.toMatch(/NUTSHELL_BACKSTOP_PRESSURE/);
   });
 
+  it('prints the warning during a synchronous loop that never yields, not only after it (user trial AF)', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
+      import { writeSync } from 'node:fs';
+      import { add, tensor } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const a = tensor([1]);
+      for (let i = 0; i < 120000; i++) add(a, a);
+      writeSync(2, 'LOOP DONE\\n');`], { env: process.env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.match(/NUTSHELL_BACKSTOP_PRESSURE/g)).toHaveLength(1);
+    expect(r.stderr.indexOf('NUTSHELL_BACKSTOP_PRESSURE')).toBeLessThan(r.stderr.indexOf('LOOP DONE'));
+    expect(r.stderr).toMatch(/Wrap each step in scope\(\(\) => …\) or dispose\(\)/);
+  });
+
   it('warns by size too: 300 undisposed 4 MiB tensors pass 1 GiB long before 100k tensors', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
       import { zeros } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};

@@ -332,6 +332,18 @@ describe('validateArgs (Note [distribution argument checks])', () => {
     });
   });
 
+  it('by default, Categorical probs are still checked on the device, at no wait: logits passed as probs are refused', async () => {
+    // A user trial passed logits where probs go; PyTorch's default validation refuses them.
+    expect(() => new D.Categorical(tensor([[0, -1]]))).toThrow(/^Categorical: probs expected finite non-negative numbers, got -1(\.0+)? at row 0, category 1 \(logits go in \{ logits \}\)$/);
+    expect(() => new D.OneHotCategorical(tensor([[1, 1], [0, 0]]))).toThrow(/^OneHotCategorical: probs row 1 sums to 0/);
+    // Behind queued work the check cannot answer at the call: the error reaches the first read.
+    const busy = T.matmul(T.ones([300, 300]), T.ones([300, 300]));
+    const late = scope(() => { for (let i = 0; i < 20; i++) T.matmul(busy, busy); return new D.Categorical(tensor([[NaN, 1]])); });
+    await expect(late.probs.data()).rejects.toThrow(/multinomial: weights expected finite non-negative numbers, got nan/);
+    expect(() => new D.Categorical(tensor([[0, -1]]), { validateArgs: false })).not.toThrow();
+    busy.dispose();
+  });
+
   it('validateArgs: true reads parameters and values back and refuses what lies outside', () => {
     scope(() => {
       const on = { validateArgs: true };

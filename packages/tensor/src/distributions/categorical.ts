@@ -2,19 +2,19 @@
 // one of K categories. probs need not sum to 1 (they are divided by their sum); logits are
 // normalised by their logsumexp. batchShape is the parameter's shape without its last dim.
 import type { Device } from '../device.js';
-import { ShapeError, fmtShape } from '../errors.js';
+import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { scope } from '../memory.js';
 import { numelOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { div, mul, sub } from '../ops/table/binary.js';
+import { add, div, mul, sub } from '../ops/table/binary.js';
 import { cast } from '../ops/table/cast.js';
 import { ge, gt, logicalNot, logicalOr, lt, ne } from '../ops/table/compare.js';
 import { isfinite } from '../ops/table/composed-ops.js';
 import { argmax } from '../ops/table/reduce.js';
 import { zeros } from '../ops/table/creation.js';
 import { gather } from '../ops/table/index-ops.js';
-import { multinomial } from '../ops/table/multinomial.js';
+import { multinomial, multinomialWeightsCheck } from '../ops/table/multinomial.js';
 import type { Generator } from '../ops/table/random.js';
 import { logsumexp, sum } from '../ops/table/reduce.js';
 import { softmax } from '../ops/table/softmax.js';
@@ -51,7 +51,24 @@ export function categoricalParams(cls: string, given: 'probs' | 'logits', value:
   }
   const batchShape = value.shape.slice(0, -1);
   if (given === 'probs') {
-    const probs = scope(() => div(value, sum(value, { dim: -1, keepdim: true })));
+    const probs = scope(() => {
+      const normalised = div(value, sum(value, { dim: -1, keepdim: true }));
+      if (checks.tensors || !checks.numbers) return normalised;
+      // Without validateArgs, still refuse what cannot be probabilities — logits passed where
+      // probs go, in a user trial — at no wait: multinomial's check runs on the device and its
+      // error reaches every read of probs (Note [weights checked on the device]).
+      const K = value.shape[value.shape.length - 1];
+      let check: Tensor;
+      try {
+        check = multinomialWeightsCheck(reshape(value, [numelOf(batchShape), K]));
+      } catch (e) {
+        // The check ran at once (an idle queue): say it in this class's words.
+        if (!(e instanceof ValueError)) throw e;
+        const detail = e.message.replace(/^multinomial: weights /, 'probs ').replace(/^multinomial: (row \d+) of the weights/, 'probs $1');
+        throw new ValueError(`${cls}: ${detail}${detail.includes('non-negative') ? ' (logits go in { logits })' : ''}`);
+      }
+      return add(normalised, mul(cast(check, 'float32'), 0));
+    });
     return { probs, logits: scope(() => probsToLogits(probs, false)), batchShape };
   }
   const logits = scope(() => sub(value, logsumexp(value, { dim: -1, keepdim: true })));

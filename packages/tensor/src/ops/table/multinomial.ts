@@ -73,6 +73,14 @@ export const multinomialCheckOp = defineOp<{ needed: number }>({
 });
 
 /**
+ * @internal The weights check alone: a 0-d int64 zero that carries the error of the first bad
+ * weight (or empty row) of `weights` [rows, K] to whatever depends on it.
+ */
+export function multinomialWeightsCheck(weights: Tensor): Tensor {
+  return apply(multinomialCheckOp, [weights], { needed: 1 })[0];
+}
+
+/**
  * `numSamples` category indices (int64) per row of `weights` ([n] or [rows, n], non-negative,
  * need not sum to 1), as torch.multinomial. The weights are checked as PyTorch checks them
  * (see `validate`).
