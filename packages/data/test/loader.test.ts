@@ -195,6 +195,6 @@ describe('options (found by a user trial: a misspelt batchSize gave batches of 1
     expect(() => new FashionMNIST({ train: 'no' } as never)).toThrow(/^FashionMNIST: train expected a boolean, got "no"$/);
     expect(() => new CharDataset({ text: 'abc', seqLength: 2, levle: 'byte' } as never)).toThrow(/^CharDataset: unknown option 'levle'/);
     expect(() => randomCrop(2, { pading: 1 } as never)).toThrow(/^randomCrop: unknown option 'pading'/);
-    expect(() => randomSplit(data, [1, 3], { sed: 1 } as never)).toThrow(/^randomSplit: unknown option 'sed' \(it takes 'seed'\)$/);
+    expect(() => randomSplit(data, [1, 3], { sed: 1 } as never)).toThrow(/^randomSplit: unknown option 'sed' \(it takes 'seed'\); did you mean 'seed'\?$/);
   });
 });

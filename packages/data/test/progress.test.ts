@@ -180,7 +180,7 @@ describe('ProgressBar', () => {
       [() => new ProgressBar({ minInterval: -1, stream }), /^ProgressBar: minInterval expected a non-negative number of seconds, got -1$/],
       [() => new ProgressBar({ disable: 1 as never, stream }), /^ProgressBar: disable expected a boolean, got 1$/],
       [() => new ProgressBar({ stream: {} as never }), /^ProgressBar: stream expected a writable stream \(an object with write\(text\)\), got object$/],
-      [() => new ProgressBar({ totl: 3 } as never), /^ProgressBar: unknown option 'totl' \(it takes 'total', 'desc', .*\)$/],
+      [() => new ProgressBar({ totl: 3 } as never), /^ProgressBar: unknown option 'totl' \(it takes 'total', 'desc', .*\); did you mean 'total'\?$/],
       [() => new ProgressBar({ label: 'x' } as never), /^ProgressBar: unknown option 'label' .*; did you mean 'desc'\?$/],
       [() => new ProgressBar({ file: stream } as never), /; did you mean 'stream'\?$/],
       [() => new ProgressBar({ min_interval: 1 } as never), /; did you mean 'minInterval'\?$/],
@@ -297,7 +297,7 @@ describe('progress(iterable)', () => {
     expect(() => progress([1], { total: -2, stream })).toThrow(/^progress: total expected a non-negative finite number/);
     expect(() => progress([1], { items: 2 as never, stream })).toThrow(/^progress: items expected a function \(element\) => number, got 2$/);
     expect(() => progress([1], { unit_scale: 2 } as never)).toThrow(/^progress: unknown option 'unit_scale' .*'items'/);
-    expect(() => progress([1], { desk: 'x' } as never)).toThrow(/^progress: unknown option 'desk' \(it takes 'total', 'desc', .*'items'\)$/);
+    expect(() => progress([1], { desk: 'x' } as never)).toThrow(/^progress: unknown option 'desk' \(it takes 'total', 'desc', .*'items'\); did you mean 'desc'\?$/);
     const once = progress([1, 2], { stream });
     expect([...once]).toEqual([1, 2]);
     expect(() => [...once]).toThrow(/^ProgressBar: already iterated; make a bar per pass/);

@@ -422,7 +422,7 @@ describe('PyTorch habits from the transfer-learning trial', () => {
     const b = scope(() => summary(model, [zeros([1, 2], { dtype: 'int64' }), zeros([1, 2, 2])]));
     expect(b.layers[1].outputShape).toEqual([1, 2, 2]);
     expect(summary(new Linear(3, 1), [4, 3]).layers.map((l) => l.outputShape)).toEqual([[4, 1]]);
-    expect(() => summary(model, [[3, 5]], { dtype: 'int64' } as never)).toThrow(/^summary: unknown option 'dtype' \(it takes 'dtypes'\)$/);
+    expect(() => summary(model, [[3, 5]], { dtype: 'int64' } as never)).toThrow(/^summary: unknown option 'dtype' \(it takes 'dtypes'\); did you mean 'dtypes'\?$/);
   });
 
   it('layer reprs show their settings as PyTorch prints them', () => {

@@ -258,7 +258,7 @@ describe('LBFGS refusals', () => {
   const p = () => tensor([1, 2], { requiresGrad: true });
 
   it('options: unknown ones refused as by the other optimisers; ranges checked; PyTorch defaults', () => {
-    expect(() => new LBFGS([p()], { maxIters: 5 } as never)).toThrow(/^LBFGS: unknown option 'maxIters' \(it takes 'lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize', 'lineSearchFn'\)$/);
+    expect(() => new LBFGS([p()], { maxIters: 5 } as never)).toThrow(/^LBFGS: unknown option 'maxIters' \(it takes 'lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize', 'lineSearchFn'\); did you mean 'maxIter'\?$/);
     expect(() => new LBFGS([p()], { max_iter: 5 } as never)).toThrow(/^LBFGS: unknown option 'max_iter' .*; did you mean 'maxIter'\?$/);
     expect(() => new LBFGS([p()], { lineSearchFn: 'backtracking' } as never)).toThrow(/^LBFGS: lineSearchFn expected null or 'strong_wolfe' \(the only line search PyTorch's LBFGS has\), got 'backtracking'$/);
     expect(() => new LBFGS([p()], { historySize: 0 })).toThrow(/^LBFGS: historySize expected an integer >= 1, got 0$/);

@@ -334,7 +334,7 @@ describe('updateBn recomputes BatchNorm statistics as PyTorch does', () => {
     const model = models.mlp();
     await expect(updateBn(42 as unknown as Tensor[], model)).rejects.toThrow(/^updateBn: loader expected an async iterable of batches \(a DataLoader\) or an iterable, got number$/);
     await expect(updateBn([], {} as unknown as Module)).rejects.toThrow(/^updateBn: model expected a module \(with modules\(\), train\(\), forward\(\), as nn's Module or an AveragedModel\), got an object without modules, train, forward$/);
-    await expect(updateBn([], model, { devcie: 'cpu' } as never)).rejects.toThrow(/^updateBn: unknown option 'devcie' \(it takes 'device', 'input'\)$/);
+    await expect(updateBn([], model, { devcie: 'cpu' } as never)).rejects.toThrow(/^updateBn: unknown option 'devcie' \(it takes 'device', 'input'\); did you mean 'device'\?$/);
     // The arity guard refuses at the call, before the promise.
     expect(() => (updateBn as (...a: unknown[]) => Promise<void>)([], model, {}, 1)).toThrow(/^updateBn: takes at most 3 arguments, got 4/);
   });

@@ -168,7 +168,7 @@ describe('optimiser behaviour', () => {
     expect(() => new optim.SGD([p], { lr: undefined } as never)).toThrowError(/^SGD: lr expected a number \(lr >= 0\), got undefined$/);
     expect(() => new optim.Adam([p], { lr: '2e-4' } as never)).toThrowError(/^Adam: lr expected a number \(lr >= 0\), got the string '2e-4'$/);
     expect(new optim.SGD([p]).paramGroups[0].options.lr).toBe(1e-3); // PyTorch's default
-    expect(() => new optim.Adam([p], { beta: [0.9, 0.99] } as never)).toThrowError(/^Adam: unknown option 'beta' \(it takes 'lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'foreach'\)$/);
+    expect(() => new optim.Adam([p], { beta: [0.9, 0.99] } as never)).toThrowError(/^Adam: unknown option 'beta' \(it takes 'lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'foreach'\); did you mean 'betas'\?$/);
   });
 
   // What a scheduler adds to each group (initialLr), and keys a caller adds to a group (a name),

@@ -6,6 +6,8 @@ import { qr as linalgQr, svd as linalgSvd, svdvals as linalgSvdvals, pinv as lin
 // torch.linalg.norm (the flat `norm` is the vector p-norm), kept out of the package's flat names.
 import { linalgNorm } from './ops/table/linalg-norms.js';
 import { guardArity } from './arity.js';
+import { backward, grad } from './autograd/backward.js';
+import { jacobian as functionalJacobian, hessian as functionalHessian, vjp as functionalVjp, jvp as functionalJvp, vhp as functionalVhp, hvp as functionalHvp } from './autograd/functional.js';
 
 export { Tensor, type NestedArray } from './tensor.js';
 export { isTensor } from './is-tensor.js';
@@ -35,6 +37,17 @@ export { trapPyTorchSpellings } from './pytorch-spellings.js';
 export { zeroGrads, type ZeroGradOptions } from './autograd/zero-grads.js';
 export { defineFunction, type FunctionContext, type FunctionSpec, type CustomFunction } from './autograd/function.js';
 export { checkpoint } from './autograd/checkpoint.js';
+// torch.autograd.functional: flat (jacobian, hessian …) and as autograd.functional.jacobian …,
+// the same arity-guarded functions (Note [autograd functional]).
+export const jacobian = guardArity('jacobian', functionalJacobian);
+export const hessian = guardArity('hessian', functionalHessian);
+export const vjp = guardArity('vjp', functionalVjp);
+export const jvp = guardArity('jvp', functionalJvp);
+export const vhp = guardArity('vhp', functionalVhp);
+export const hvp = guardArity('hvp', functionalHvp);
+export type { Tensors, DifferentiableFn, FunctionalOptions, JacobianOptions, HessianOptions, JacobianOf, HessianOf, VjpResult, JvpResult, VhpResult, HvpResult } from './autograd/functional.js';
+/** torch.autograd's spellings in one namespace: autograd.grad, autograd.backward, autograd.functional.jacobian … */
+export const autograd = Object.freeze({ grad, backward, functional: Object.freeze({ jacobian, hessian, vjp, jvp, vhp, hvp }) });
 export * as distributions from './distributions/index.js';
 // torch.linalg's spellings in one namespace (the same guarded functions the package exports).
 const linalgFunctions = Object.freeze({

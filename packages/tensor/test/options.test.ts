@@ -18,7 +18,7 @@ describe('clamp arguments', () => {
       expect(values(t.clamp(null, 1))).toEqual([-2, 0.5, 1]);
       expect(values(clamp(t, 0))).toEqual([0, 0.5, 3]);
       expect(values(clamp(t, { max: 0 }))).toEqual([-2, 0, 0]);
-      expect(() => clamp(t, { mn: 0 } as never)).toThrow(/^clamp: unknown option 'mn' \(it takes 'min', 'max'\)$/);
+      expect(() => clamp(t, { mn: 0 } as never)).toThrow(/^clamp: unknown option 'mn' \(it takes 'min', 'max'\); did you mean 'min'\?$/);
       expect(() => clamp(t, null, null)).toThrow(/^clamp: at least one of 'min' or 'max' must be given$/);
     });
   });
@@ -92,7 +92,7 @@ describe('extra arguments and misplaced options are refused, not ignored', () =>
     expect(() => ones([2, 3], 'int64' as never)).toThrow(/^ones: options expected an object with 'dtype', 'device', 'requiresGrad', got string 'int64'$/);
     expect(() => zeros([2], { dtyp: 'int64' } as never)).toThrow(/^zeros: unknown option 'dtyp'/);
     expect(() => full([2], 1, [] as never)).toThrow(/^full: options expected an object .*got an array$/);
-    expect(() => randn([2], { dtyp: 'float32' } as never)).toThrow(/^randn: unknown option 'dtyp' \(it takes 'dtype', 'device', 'requiresGrad', 'generator'\)$/);
+    expect(() => randn([2], { dtyp: 'float32' } as never)).toThrow(/^randn: unknown option 'dtyp' \(it takes 'dtype', 'device', 'requiresGrad', 'generator'\); did you mean 'dtype'\?$/);
     expect(() => arange(3, { step: 2 } as never)).toThrow(/^arange: unknown option 'step'/);
   });
 
@@ -106,7 +106,7 @@ describe('extra arguments and misplaced options are refused, not ignored', () =>
       expect(values(dropout(ones([6]), 0.5, { training: false }))).toEqual([1, 1, 1, 1, 1, 1]);
       const seeded = (training: boolean | object, options?: object) => values(dropout(ones([64]), 0.5, training as never, options as never));
       expect(seeded({ generator: new T.Generator(3) })).toEqual(seeded(true, { generator: new T.Generator(3) }));
-      expect(() => dropout(ones([2]), 0.5, { trainin: false } as never)).toThrow(/^dropout: unknown option 'trainin' \(it takes 'training', 'generator'\)$/);
+      expect(() => dropout(ones([2]), 0.5, { trainin: false } as never)).toThrow(/^dropout: unknown option 'trainin' \(it takes 'training', 'generator'\); did you mean 'training'\?$/);
       expect(() => dropout(ones([2]), 0.5, 'no' as never)).toThrow(/^dropout: training expected a boolean \(or an options object\), got string$/);
       expect(() => T.groupNorm(ones([2, 4, 3]), 2, { eps: 1 } as never)).toThrow(/^groupNorm: weight expected a Tensor or null, got object \(PyTorch's order/);
     });

@@ -235,6 +235,7 @@ const guarded_multiDot: typeof table.multiDot = guardArity('multiDot', table.mul
 const guarded_multiLabelSoftMarginLoss: typeof table.multiLabelSoftMarginLoss = guardArity('multiLabelSoftMarginLoss', table.multiLabelSoftMarginLoss);
 const guarded_multiMarginLoss: typeof table.multiMarginLoss = guardArity('multiMarginLoss', table.multiMarginLoss);
 const guarded_multinomial: typeof table.multinomial = guardArity('multinomial', table.multinomial);
+const guarded_multinomialWeightsCheck: typeof table.multinomialWeightsCheck = guardArity('multinomialWeightsCheck', table.multinomialWeightsCheck);
 const guarded_mv: typeof table.mv = guardArity('mv', table.mv);
 const guarded_nanToNum: typeof table.nanToNum = guardArity('nanToNum', table.nanToNum);
 const guarded_nanmean: typeof table.nanmean = guardArity('nanmean', table.nanmean);
@@ -608,6 +609,7 @@ export {
   guarded_multiLabelSoftMarginLoss as multiLabelSoftMarginLoss,
   guarded_multiMarginLoss as multiMarginLoss,
   guarded_multinomial as multinomial,
+  guarded_multinomialWeightsCheck as multinomialWeightsCheck,
   guarded_mv as mv,
   guarded_nanToNum as nanToNum,
   guarded_nanmean as nanmean,
