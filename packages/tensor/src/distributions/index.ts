@@ -4,18 +4,29 @@ import { guardArity } from '../arity.js';
 import { guardMethods } from '../guard-methods.js';
 import { trapPyTorchSpellings } from '../pytorch-spellings.js';
 import { Bernoulli } from './bernoulli.js';
+import { Beta } from './beta.js';
+import { Binomial } from './binomial.js';
 import { Categorical } from './categorical.js';
+import { Chi2 } from './chi2.js';
 import { ContinuousBernoulli } from './continuous-bernoulli.js';
+import { Dirichlet } from './dirichlet.js';
 import { Distribution } from './distribution.js';
+import { Gamma } from './gamma.js';
 import { Independent } from './independent.js';
 import { klDivergence as klDivergenceUnguarded, registerKl as registerKlUnguarded } from './kl.js';
 import './kl-more.js';
+import './kl-gamma.js';
+import { Kumaraswamy } from './kumaraswamy.js';
 import { Laplace } from './laplace.js';
 import { LogNormal } from './log-normal.js';
 import { MultivariateNormal } from './multivariate-normal.js';
+import { NegativeBinomial } from './negative-binomial.js';
 import { Normal } from './normal.js';
 import { OneHotCategorical } from './one-hot-categorical.js';
+import { Poisson } from './poisson.js';
+import { StudentT } from './student-t.js';
 import { Uniform } from './uniform.js';
+import { Weibull } from './weibull.js';
 import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
 
 export { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
@@ -29,6 +40,16 @@ export { LogNormal } from './log-normal.js';
 export { OneHotCategorical } from './one-hot-categorical.js';
 export { ContinuousBernoulli, type ContinuousBernoulliOptions } from './continuous-bernoulli.js';
 export { MultivariateNormal, type MultivariateNormalMatrix, type MultivariateNormalOptions } from './multivariate-normal.js';
+export { Gamma } from './gamma.js';
+export { Chi2 } from './chi2.js';
+export { Beta } from './beta.js';
+export { Dirichlet } from './dirichlet.js';
+export { StudentT } from './student-t.js';
+export { Poisson } from './poisson.js';
+export { NegativeBinomial } from './negative-binomial.js';
+export { Binomial } from './binomial.js';
+export { Weibull } from './weibull.js';
+export { Kumaraswamy } from './kumaraswamy.js';
 export type { Param } from './params.js';
 export type { ProbsOrLogits } from './probs-or-logits.js';
 
@@ -37,7 +58,10 @@ export const klDivergence = guardArity('klDivergence', klDivergenceUnguarded);
 export const registerKl = guardArity('registerKl', registerKlUnguarded);
 export const setDefaultValidateArgs = guardArity('setDefaultValidateArgs', setDefaultUnguarded);
 export const getDefaultValidateArgs = guardArity('getDefaultValidateArgs', getDefaultUnguarded);
-const classes = [Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli, MultivariateNormal];
+const classes = [
+  Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli, MultivariateNormal,
+  Gamma, Chi2, Beta, Dirichlet, StudentT, Poisson, NegativeBinomial, Binomial, Weibull, Kumaraswamy,
+];
 guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer'], classes);
 // Note [PyTorch spellings]: d.log_prob(x), d.batch_shape, d.base_dist … refused, naming ours.
-trapPyTorchSpellings(classes, { base_dist: 'baseDist', reinterpreted_batch_ndims: 'reinterpretedBatchNdims' });
+trapPyTorchSpellings(classes, { base_dist: 'baseDist', reinterpreted_batch_ndims: 'reinterpretedBatchNdims', total_count: 'totalCount' });
