@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
+#include "../core/gamma_sampling.h"
 #include "../core/philox.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
@@ -308,6 +310,51 @@ void dropoutBackward(OpCall& call) {
   const int64_t n = call.out(0).numel();
   NS_PARALLEL_IF(n >= kParallelGrain, "omp parallel for simd schedule(static)",
     for (int64_t i = 0; i < n; ++i) out[i] = g[i] * static_cast<float>(mask[i]) * scale;
+  );
+}
+
+// Gamma(α, 1) and Poisson(λ) draws by rejection (Note [rejection sampling]): element i owns block
+// offset/4 + i. Costs vary per element, so the parallel loop hands out small dynamic chunks.
+namespace {
+
+template <float (*Sample)(uint64_t, uint64_t, float), typename Valid>
+void rejection_draws(const OpCall& call, int64_t seed_attr, int64_t offset_attr, const char* what, Valid valid) {
+  const uint64_t seed = seed_of(seed_attr), first_block = offset_of(offset_attr) >> 2;
+  const float* param = call.in(0).data<float>();
+  const int64_t n = call.in(0).numel();
+  for (int64_t i = 0; i < n; ++i) {
+    if (!valid(param[i])) NS_THROW(value, std::string(what) + ", got " + std::to_string(param[i]) + " at element " + std::to_string(i));
+  }
+  float* out = call.out(0).data<float>();
+  NS_PARALLEL_IF(n >= 256, "omp parallel for schedule(dynamic, 64)",
+    for (int64_t i = 0; i < n; ++i) out[i] = Sample(seed, first_block + static_cast<uint64_t>(i), param[i]);
+  );
+}
+
+bool positive_finite(float x) { return x > 0.0f && x <= std::numeric_limits<float>::max(); }
+bool non_negative_finite(float x) { return x >= 0.0f && x <= std::numeric_limits<float>::max(); }
+
+}  // namespace
+
+void standardGamma(OpCall& call) {
+  auto a = core::StandardGammaAttrs::decode(call.reader());
+  rejection_draws<core::rejection::standard_gamma>(call, a.seed, a.offset, "concentration expected finite values > 0", positive_finite);
+}
+
+void poisson(OpCall& call) {
+  auto a = core::PoissonAttrs::decode(call.reader());
+  rejection_draws<core::rejection::poisson>(call, a.seed, a.offset, "rate expected finite values >= 0", non_negative_finite);
+}
+
+// d draw / d concentration (Note [gamma reparameterisation]), times the incoming gradient.
+void standardGammaGrad(OpCall& call) {
+  const float* grad = call.in(0).data<float>();
+  const float* alpha = call.in(1).data<float>();
+  const float* draw = call.in(2).data<float>();
+  float* out = call.out(0).data<float>();
+  const int64_t n = call.out(0).numel();
+  NS_PARALLEL_IF(n >= 256, "omp parallel for schedule(dynamic, 64)",
+    for (int64_t i = 0; i < n; ++i) out[i] = grad[i] * static_cast<float>(core::gamma_fn::standard_gamma_grad(alpha[i], draw[i]));
   );
 }
 

@@ -9,6 +9,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "../core/gamma_functions.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
 #include "onednn.h"
@@ -149,6 +150,9 @@ float log2_of(float x) { return std::log2(x); }
 float log10_of(float x) { return std::log10(x); }
 float erf_of(float x) { return std::erf(x); }
 float erfc_of(float x) { return std::erfc(x); }
+// The gamma family in double, rounded once (Note [gamma functions]).
+float lgamma_of(float x) { return static_cast<float>(core::gamma_fn::log_gamma(x)); }
+float digamma_of(float x) { return static_cast<float>(core::gamma_fn::digamma(x)); }
 
 // floor, ceil, round (halves to even, the default rounding mode, as torch.round), trunc: floats only;
 // an integer is its own result.
@@ -197,6 +201,17 @@ void log2(OpCall& call) { float_libm<log2_of>(call); }
 void log10(OpCall& call) { float_libm<log10_of>(call); }
 void erf(OpCall& call) { float_libm<erf_of>(call); }
 void erfc(OpCall& call) { float_libm<erfc_of>(call); }
+void lgamma(OpCall& call) { float_libm<lgamma_of>(call); }
+void digamma(OpCall& call) { float_libm<digamma_of>(call); }
+
+void polygamma(OpCall& call) {
+  const int64_t n = core::PolygammaAttrs::decode(call.reader()).n;
+  NS_CHECK(n >= 1, value, "n expected an integer >= 1 (digamma is n = 0), got " + std::to_string(n));
+  core::dispatch_dtype(call.in(0).dtype, [&](auto tag) {
+    using T = decltype(tag);
+    map<T, float>(call.in(0), call.out(0), [n](T x) { return static_cast<float>(core::gamma_fn::polygamma(n, static_cast<double>(x))); });
+  });
+}
 
 void round(OpCall& call) {
   rounding(call, [](float x) { return std::nearbyint(x); });

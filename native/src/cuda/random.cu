@@ -8,6 +8,7 @@
 // element's draw index is offset + i, so results do not depend on the launch shape.
 #include <string>
 
+#include "../core/gamma_sampling.h"
 #include "../core/philox.h"
 #include "../gen/cuda_kernels.gen.h"
 #include "common.cuh"
@@ -205,6 +206,72 @@ void dropoutBackward(OpCall& call) {
   if (n == 0) return;
   dropout_backward_kernel<<<blocks_for(n), kThreads, 0, context_of(call).stream>>>(n, call.in(0).data<float>(), call.in(1).data<uint8_t>(),
                                                                                     static_cast<float>(a.scale), call.out(0).data<float>());
+  NS_LAUNCH_CHECK();
+}
+
+// Gamma(α, 1) and Poisson(λ) draws by rejection (Note [rejection sampling]): one thread per
+// element, which owns block offset/4 + i; a parameter outside the support is reported (its
+// element gets NaN meanwhile) and the op fails, as on cpu.
+namespace {
+
+enum class Rejection { gamma, poisson };
+
+template <Rejection kind>
+__global__ void rejection_kernel(uint64_t seed, uint64_t first_block, int64_t n, const float* __restrict__ param,
+                                 float* __restrict__ out, ErrorSlot* slot) {
+  NS_GRID_LOOP(i, n) {
+    const float p = param[i];
+    const bool valid = kind == Rejection::gamma ? (p > 0.0f && p <= FLT_MAX) : (p >= 0.0f && p <= FLT_MAX);
+    if (!valid) {
+      report_position(slot, i);
+      out[i] = NAN;
+      continue;
+    }
+    const uint64_t block = first_block + static_cast<uint64_t>(i);
+    out[i] = kind == Rejection::gamma ? core::rejection::standard_gamma(seed, block, p) : core::rejection::poisson(seed, block, p);
+  }
+}
+
+template <Rejection kind>
+void rejection_draws(OpCall& call, int64_t seed_attr, int64_t offset_attr, const char* what) {
+  const uint64_t seed = seed_of(seed_attr), first_block = offset_of(offset_attr) >> 2;
+  const auto& param = call.in(0);
+  const int64_t n = param.numel();
+  if (n == 0) return;
+  DeviceContext& ctx = context_of(call);
+  ErrorReporter errors(ctx, call);
+  rejection_kernel<kind><<<blocks_for(n), kThreads, 0, ctx.stream>>>(seed, first_block, n, param.data<float>(), call.out(0).data<float>(),
+                                                                     errors.slot());
+  NS_LAUNCH_CHECK();
+  const std::string expected = what;
+  errors.finish(param.data<float>(), [expected](int64_t i, long long, double v) {
+    return expected + ", got " + std::to_string(static_cast<float>(v)) + " at element " + std::to_string(i);
+  });
+}
+
+__global__ void standard_gamma_grad_kernel(int64_t n, const float* __restrict__ grad, const float* __restrict__ alpha,
+                                           const float* __restrict__ draw, float* __restrict__ out) {
+  NS_GRID_LOOP(i, n) out[i] = grad[i] * static_cast<float>(core::gamma_fn::standard_gamma_grad(alpha[i], draw[i]));
+}
+
+}  // namespace
+
+void standardGamma(OpCall& call) {
+  auto a = core::StandardGammaAttrs::decode(call.reader());
+  rejection_draws<Rejection::gamma>(call, a.seed, a.offset, "concentration expected finite values > 0");
+}
+
+void poisson(OpCall& call) {
+  auto a = core::PoissonAttrs::decode(call.reader());
+  rejection_draws<Rejection::poisson>(call, a.seed, a.offset, "rate expected finite values >= 0");
+}
+
+// d draw / d concentration (Note [gamma reparameterisation]), times the incoming gradient.
+void standardGammaGrad(OpCall& call) {
+  const int64_t n = call.out(0).numel();
+  if (n == 0) return;
+  standard_gamma_grad_kernel<<<blocks_for(n), kThreads, 0, context_of(call).stream>>>(
+      n, call.in(0).data<float>(), call.in(1).data<float>(), call.in(2).data<float>(), call.out(0).data<float>());
   NS_LAUNCH_CHECK();
 }
 

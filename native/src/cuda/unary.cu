@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "../core/gamma_functions.h"
 #include "../gen/cuda_kernels.gen.h"
 #include "elementwise.cuh"
 
@@ -104,6 +105,20 @@ NS_FLOAT_MATH(Log10F, log10f)
 NS_FLOAT_MATH(ErfF, erff)
 NS_FLOAT_MATH(ErfcF, erfcf)
 #undef NS_FLOAT_MATH
+// The gamma family in double, rounded once: the same definitions as cpu's (Note [gamma functions]).
+struct LgammaF : Rule<true> {
+  template <typename I>
+  __device__ float operator()(I x) const { return static_cast<float>(core::gamma_fn::log_gamma(static_cast<double>(x))); }
+};
+struct DigammaF : Rule<true> {
+  template <typename I>
+  __device__ float operator()(I x) const { return static_cast<float>(core::gamma_fn::digamma(static_cast<double>(x))); }
+};
+struct PolygammaF : Rule<true> {
+  int64_t n;
+  template <typename I>
+  __device__ float operator()(I x) const { return static_cast<float>(core::gamma_fn::polygamma(n, static_cast<double>(x))); }
+};
 // floor, ceil, round (rintf: halves to even, as torch.round), trunc on floats; integers pass unchanged.
 template <int kMode>
 struct RoundingF : Rule<false> {
@@ -220,6 +235,13 @@ void log2(OpCall& call) { map_typed(call, Log2F{}); }
 void log10(OpCall& call) { map_typed(call, Log10F{}); }
 void erf(OpCall& call) { map_typed(call, ErfF{}); }
 void erfc(OpCall& call) { map_typed(call, ErfcF{}); }
+void lgamma(OpCall& call) { map_typed(call, LgammaF{}); }
+void digamma(OpCall& call) { map_typed(call, DigammaF{}); }
+void polygamma(OpCall& call) {
+  const int64_t n = core::PolygammaAttrs::decode(call.reader()).n;
+  NS_CHECK(n >= 1, value, "n expected an integer >= 1 (digamma is n = 0), got " + std::to_string(n));
+  map_typed(call, PolygammaF{{}, n});
+}
 void sqrt(OpCall& call) { map_typed(call, SqrtF{}); }
 void rsqrt(OpCall& call) { map_typed(call, RsqrtF{}); }
 void logicalNot(OpCall& call) { map_typed(call, LogicalNotF{}); }

@@ -55,6 +55,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::cummax, &cummax);
   registry.add(core::DeviceType::cpu, core::OpId::cummin, &cummin);
   registry.add(core::DeviceType::cpu, core::OpId::cumsum, &cumsum);
+  registry.add(core::DeviceType::cpu, core::OpId::digamma, &digamma);
   registry.add(core::DeviceType::cpu, core::OpId::div, &div);
   registry.add(core::DeviceType::cpu, core::OpId::dropout, &dropout);
   registry.add(core::DeviceType::cpu, core::OpId::dropoutBackward, &dropoutBackward);
@@ -91,6 +92,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::le, &le);
   registry.add(core::DeviceType::cpu, core::OpId::leakyRelu, &leakyRelu);
   registry.add(core::DeviceType::cpu, core::OpId::leakyReluBackward, &leakyReluBackward);
+  registry.add(core::DeviceType::cpu, core::OpId::lgamma, &lgamma);
   registry.add(core::DeviceType::cpu, core::OpId::linear, &linear);
   registry.add(core::DeviceType::cpu, core::OpId::linspace, &linspace);
   registry.add(core::DeviceType::cpu, core::OpId::log, &log);
@@ -132,6 +134,8 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::pad, &pad);
   registry.add(core::DeviceType::cpu, core::OpId::padBackward, &padBackward);
   registry.add(core::DeviceType::cpu, core::OpId::permute, &permute);
+  registry.add(core::DeviceType::cpu, core::OpId::poisson, &poisson);
+  registry.add(core::DeviceType::cpu, core::OpId::polygamma, &polygamma);
   registry.add(core::DeviceType::cpu, core::OpId::pow, &pow);
   registry.add(core::DeviceType::cpu, core::OpId::powScalar, &powScalar);
   registry.add(core::DeviceType::cpu, core::OpId::qr, &qr);
@@ -167,6 +171,8 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::split, &split);
   registry.add(core::DeviceType::cpu, core::OpId::sqrt, &sqrt);
   registry.add(core::DeviceType::cpu, core::OpId::stack, &stack);
+  registry.add(core::DeviceType::cpu, core::OpId::standardGamma, &standardGamma);
+  registry.add(core::DeviceType::cpu, core::OpId::standardGammaGrad, &standardGammaGrad);
   registry.add(core::DeviceType::cpu, core::OpId::std, &std);
   registry.add(core::DeviceType::cpu, core::OpId::sub, &sub);
   registry.add(core::DeviceType::cpu, core::OpId::sum, &sum);

@@ -329,6 +329,10 @@ declare module './tensor.js' {
     log10(): Tensor;
     erf(): Tensor;
     erfc(): Tensor;
+    lgamma(): Tensor;
+    digamma(): Tensor;
+    /** ψ⁽ⁿ⁾ of this tensor (PyTorch's x.polygamma(n)). */
+    polygamma(n: number): Tensor;
     logicalNot(): Tensor;
     isnan(): Tensor;
     isfinite(): Tensor;
@@ -376,12 +380,15 @@ declare module './tensor.js' {
   }
 }
 for (const name of ['clone', 'square', 'sin', 'cos', 'floor', 'ceil', 'round', 'trunc', 'logicalNot', 'isnan', 'isfinite', 'trace',
-  'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'log1p', 'expm1', 'log2', 'log10', 'erf', 'erfc'] as const) {
+  'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'log1p', 'expm1', 'log2', 'log10', 'erf', 'erfc', 'lgamma', 'digamma'] as const) {
   const fn = ops[name] as (x: Tensor) => Tensor;
   proto[name] = function (this: Tensor) {
     return fn(this);
   };
 }
+proto.polygamma = function (this: Tensor, n: number) {
+  return ops.polygamma(n, this);
+};
 for (const name of ['mm', 'bmm', 'outer'] as const) {
   const fn = ops[name];
   proto[name] = function (this: Tensor, other: Tensor) {

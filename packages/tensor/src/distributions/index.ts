@@ -4,11 +4,16 @@ import { guardArity } from '../arity.js';
 import { guardMethods } from '../guard-methods.js';
 import { trapPyTorchSpellings } from '../pytorch-spellings.js';
 import { Bernoulli } from './bernoulli.js';
+import { Beta } from './beta.js';
+import { Binomial } from './binomial.js';
 import { Categorical } from './categorical.js';
 import { Cauchy } from './cauchy.js';
+import { Chi2 } from './chi2.js';
 import { ContinuousBernoulli } from './continuous-bernoulli.js';
+import { Dirichlet } from './dirichlet.js';
 import { Distribution } from './distribution.js';
 import { Exponential } from './exponential.js';
+import { Gamma } from './gamma.js';
 import { Geometric } from './geometric.js';
 import { Gumbel } from './gumbel.js';
 import { HalfCauchy } from './half-cauchy.js';
@@ -17,16 +22,22 @@ import { Independent } from './independent.js';
 import { klDivergence as klDivergenceUnguarded, registerKl as registerKlUnguarded } from './kl.js';
 import './kl-more.js';
 import './kl-third.js';
+import './kl-gamma.js';
+import { Kumaraswamy } from './kumaraswamy.js';
 import { Laplace } from './laplace.js';
 import { LogNormal } from './log-normal.js';
 import { MixtureSameFamily } from './mixture-same-family.js';
 import { MultivariateNormal } from './multivariate-normal.js';
+import { NegativeBinomial } from './negative-binomial.js';
 import { Normal } from './normal.js';
 import { OneHotCategorical } from './one-hot-categorical.js';
 import { Pareto } from './pareto.js';
+import { Poisson } from './poisson.js';
 import { RelaxedBernoulli } from './relaxed-bernoulli.js';
 import { RelaxedOneHotCategorical } from './relaxed-one-hot-categorical.js';
+import { StudentT } from './student-t.js';
 import { Uniform } from './uniform.js';
+import { Weibull } from './weibull.js';
 import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
 
 export { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
@@ -50,6 +61,16 @@ export { Pareto } from './pareto.js';
 export { RelaxedBernoulli } from './relaxed-bernoulli.js';
 export { RelaxedOneHotCategorical } from './relaxed-one-hot-categorical.js';
 export { MixtureSameFamily } from './mixture-same-family.js';
+export { Gamma } from './gamma.js';
+export { Chi2 } from './chi2.js';
+export { Beta } from './beta.js';
+export { Dirichlet } from './dirichlet.js';
+export { StudentT } from './student-t.js';
+export { Poisson } from './poisson.js';
+export { NegativeBinomial } from './negative-binomial.js';
+export { Binomial } from './binomial.js';
+export { Weibull } from './weibull.js';
+export { Kumaraswamy } from './kumaraswamy.js';
 export type { Param } from './params.js';
 export type { ProbsOrLogits } from './probs-or-logits.js';
 
@@ -61,6 +82,7 @@ export const getDefaultValidateArgs = guardArity('getDefaultValidateArgs', getDe
 const classes = [
   Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli, MultivariateNormal,
   Exponential, Cauchy, HalfNormal, HalfCauchy, Gumbel, Geometric, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, MixtureSameFamily,
+  Gamma, Chi2, Beta, Dirichlet, StudentT, Poisson, NegativeBinomial, Binomial, Weibull, Kumaraswamy,
 ];
 guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer'], classes);
 // Note [PyTorch spellings]: d.log_prob(x), d.batch_shape, d.base_dist … refused, naming ours.
@@ -69,4 +91,5 @@ trapPyTorchSpellings(classes, {
   reinterpreted_batch_ndims: 'reinterpretedBatchNdims',
   mixture_distribution: 'mixtureDistribution',
   component_distribution: 'componentDistribution',
+  total_count: 'totalCount',
 });

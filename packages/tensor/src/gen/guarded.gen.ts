@@ -63,6 +63,7 @@ const guarded_ceil: typeof table.ceil = guardArity('ceil', table.ceil);
 const guarded_celu: typeof table.celu = guardArity('celu', table.celu);
 const guarded_checkFillValue: typeof table.checkFillValue = guardArity('checkFillValue', table.checkFillValue);
 const guarded_checkLapackSize: typeof table.checkLapackSize = guardArity('checkLapackSize', table.checkLapackSize);
+const guarded_checkSeeded: typeof table.checkSeeded = guardArity('checkSeeded', table.checkSeeded);
 const guarded_cholesky: typeof table.cholesky = guardArity('cholesky', table.cholesky);
 const guarded_choleskyEx: typeof table.choleskyEx = guardArity('choleskyEx', table.choleskyEx);
 const guarded_choleskyInverse: typeof table.choleskyInverse = guardArity('choleskyInverse', table.choleskyInverse);
@@ -101,6 +102,7 @@ const guarded_diag: typeof table.diag = guardArity('diag', table.diag);
 const guarded_diagEmbed: typeof table.diagEmbed = guardArity('diagEmbed', table.diagEmbed);
 const guarded_diagonal: typeof table.diagonal = guardArity('diagonal', table.diagonal);
 const guarded_diff: typeof table.diff = guardArity('diff', table.diff);
+const guarded_digamma: typeof table.digamma = guardArity('digamma', table.digamma);
 const guarded_div: typeof table.div = guardArity('div', table.div);
 const guarded_dot: typeof table.dot = guardArity('dot', table.dot);
 const guarded_dropout: typeof table.dropout = guardArity('dropout', table.dropout);
@@ -141,6 +143,7 @@ const guarded_gaussianNllLoss: typeof table.gaussianNllLoss = guardArity('gaussi
 const guarded_ge: typeof table.ge = guardArity('ge', table.ge);
 const guarded_gelu: typeof table.gelu = guardArity('gelu', table.gelu);
 const guarded_geluBackward: typeof table.geluBackward = guardArity('geluBackward', table.geluBackward);
+const guarded_generatorOf: typeof table.generatorOf = guardArity('generatorOf', table.generatorOf);
 const guarded_getRngState: typeof table.getRngState = guardArity('getRngState', table.getRngState);
 const guarded_glu: typeof table.glu = guardArity('glu', table.glu);
 const guarded_gridSample: typeof table.gridSample = guardArity('gridSample', table.gridSample);
@@ -179,6 +182,7 @@ const guarded_le: typeof table.le = guardArity('le', table.le);
 const guarded_leakyRelu: typeof table.leakyRelu = guardArity('leakyRelu', table.leakyRelu);
 const guarded_leakyReluBackward: typeof table.leakyReluBackward = guardArity('leakyReluBackward', table.leakyReluBackward);
 const guarded_lerp: typeof table.lerp = guardArity('lerp', table.lerp);
+const guarded_lgamma: typeof table.lgamma = guardArity('lgamma', table.lgamma);
 const guarded_linalgNorm: typeof table.linalgNorm = guardArity('linalgNorm', table.linalgNorm);
 const guarded_linear: typeof table.linear = guardArity('linear', table.linear);
 const guarded_linspace: typeof table.linspace = guardArity('linspace', table.linspace);
@@ -209,6 +213,7 @@ const guarded_manualSeed: typeof table.manualSeed = guardArity('manualSeed', tab
 const guarded_marginRankingLoss: typeof table.marginRankingLoss = guardArity('marginRankingLoss', table.marginRankingLoss);
 const guarded_maskedFill: typeof table.maskedFill = guardArity('maskedFill', table.maskedFill);
 const guarded_maskedSelect: typeof table.maskedSelect = guardArity('maskedSelect', table.maskedSelect);
+const guarded_mathOp: typeof table.mathOp = guardArity('mathOp', table.mathOp);
 const guarded_matmul: typeof table.matmul = guardArity('matmul', table.matmul);
 const guarded_matrixNorm: typeof table.matrixNorm = guardArity('matrixNorm', table.matrixNorm);
 const guarded_matrixPower: typeof table.matrixPower = guardArity('matrixPower', table.matrixPower);
@@ -261,7 +266,9 @@ const guarded_permute: typeof table.permute = guardArity('permute', table.permut
 const guarded_pinv: typeof table.pinv = guardArity('pinv', table.pinv);
 const guarded_pixelShuffle: typeof table.pixelShuffle = guardArity('pixelShuffle', table.pixelShuffle);
 const guarded_pixelUnshuffle: typeof table.pixelUnshuffle = guardArity('pixelUnshuffle', table.pixelUnshuffle);
+const guarded_poisson: typeof table.poisson = guardArity('poisson', table.poisson);
 const guarded_poissonNllLoss: typeof table.poissonNllLoss = guardArity('poissonNllLoss', table.poissonNllLoss);
+const guarded_polygamma: typeof table.polygamma = guardArity('polygamma', table.polygamma);
 const guarded_pow: typeof table.pow = guardArity('pow', table.pow);
 const guarded_powScalar: typeof table.powScalar = guardArity('powScalar', table.powScalar);
 const guarded_prelu: typeof table.prelu = guardArity('prelu', table.prelu);
@@ -332,6 +339,7 @@ const guarded_sqrt: typeof table.sqrt = guardArity('sqrt', table.sqrt);
 const guarded_square: typeof table.square = guardArity('square', table.square);
 const guarded_squeeze: typeof table.squeeze = guardArity('squeeze', table.squeeze);
 const guarded_stack: typeof table.stack = guardArity('stack', table.stack);
+const guarded_standardGamma: typeof table.standardGamma = guardArity('standardGamma', table.standardGamma);
 const guarded_std: typeof table.std = guardArity('std', table.std);
 const guarded_stdMean: typeof table.stdMean = guardArity('stdMean', table.stdMean);
 const guarded_sub: typeof table.sub = guardArity('sub', table.sub);
@@ -437,6 +445,7 @@ export {
   guarded_celu as celu,
   guarded_checkFillValue as checkFillValue,
   guarded_checkLapackSize as checkLapackSize,
+  guarded_checkSeeded as checkSeeded,
   guarded_cholesky as cholesky,
   guarded_choleskyEx as choleskyEx,
   guarded_choleskyInverse as choleskyInverse,
@@ -475,6 +484,7 @@ export {
   guarded_diagEmbed as diagEmbed,
   guarded_diagonal as diagonal,
   guarded_diff as diff,
+  guarded_digamma as digamma,
   guarded_div as div,
   guarded_dot as dot,
   guarded_dropout as dropout,
@@ -515,6 +525,7 @@ export {
   guarded_ge as ge,
   guarded_gelu as gelu,
   guarded_geluBackward as geluBackward,
+  guarded_generatorOf as generatorOf,
   guarded_getRngState as getRngState,
   guarded_glu as glu,
   guarded_gridSample as gridSample,
@@ -553,6 +564,7 @@ export {
   guarded_leakyRelu as leakyRelu,
   guarded_leakyReluBackward as leakyReluBackward,
   guarded_lerp as lerp,
+  guarded_lgamma as lgamma,
   guarded_linalgNorm as linalgNorm,
   guarded_linear as linear,
   guarded_linspace as linspace,
@@ -583,6 +595,7 @@ export {
   guarded_marginRankingLoss as marginRankingLoss,
   guarded_maskedFill as maskedFill,
   guarded_maskedSelect as maskedSelect,
+  guarded_mathOp as mathOp,
   guarded_matmul as matmul,
   guarded_matrixNorm as matrixNorm,
   guarded_matrixPower as matrixPower,
@@ -635,7 +648,9 @@ export {
   guarded_pinv as pinv,
   guarded_pixelShuffle as pixelShuffle,
   guarded_pixelUnshuffle as pixelUnshuffle,
+  guarded_poisson as poisson,
   guarded_poissonNllLoss as poissonNllLoss,
+  guarded_polygamma as polygamma,
   guarded_pow as pow,
   guarded_powScalar as powScalar,
   guarded_prelu as prelu,
@@ -706,6 +721,7 @@ export {
   guarded_square as square,
   guarded_squeeze as squeeze,
   guarded_stack as stack,
+  guarded_standardGamma as standardGamma,
   guarded_std as std,
   guarded_stdMean as stdMean,
   guarded_sub as sub,

@@ -54,3 +54,5 @@ export * from './composed-grid-sample.js';
 export * from './composed-unpool.js';
 export * from './composed-values.js';
 export * from './composed-log-math.js';
+export * from './gamma-functions.js';
+export * from './random-rejection.js';

@@ -11,7 +11,8 @@ import { exp, sqrt, unarySamples } from './unary.js';
 
 const toFloat = ([x]: readonly TensorMeta[]) => [{ shape: [...x.shape], dtype: 'float32' as DType }];
 
-type Domain = 'any' | 'unit' | 'aboveOne' | 'positive' | 'aboveMinusOne';
+/** @internal */
+export type Domain = 'any' | 'unit' | 'aboveOne' | 'positive' | 'aboveMinusOne';
 
 // Inputs inside each function's domain, away from its edges (where the finite-difference check
 // of the gradient would cross a pole).
@@ -27,9 +28,11 @@ function domainFill(domain: Domain): ((shape: number[]) => Partial<SampleInput>)
   }
 }
 
-type Derivative = (x: Tensor, y: Tensor) => Tensor;
+/** @internal */
+export type Derivative = (x: Tensor, y: Tensor) => Tensor;
 
-function mathOp(name: string, domain: Domain, derivative: Derivative, extremes: number[]) {
+/** @internal A float32 function of one tensor with its derivative and test samples. */
+export function mathOp(name: string, domain: Domain, derivative: Derivative, extremes: number[]) {
   return defineOp({
     name,
     inputs: [{ name: 'input', dtypes: ALL }],

@@ -120,17 +120,20 @@ export function setRngState(state: RngState): void {
 // ---------------------------------------------------------------------------------------------
 // Declarations
 
-type Seeded = { seed: number; offset: number };
+/** @internal The attributes every random op has. */
+export type Seeded = { seed: number; offset: number };
 
-const seededAttrs = { seed: { kind: 'int' }, offset: { kind: 'int' } } as const;
+/** @internal */
+export const seededAttrs = { seed: { kind: 'int' }, offset: { kind: 'int' } } as const;
 
-/** Checks the attributes every random op has. */
-function checkSeeded(op: string, a: Seeded): void {
+/** @internal Checks the attributes every random op has. */
+export function checkSeeded(op: string, a: Seeded): void {
   checkSeed(a.seed, op);
   checkOffset(a.offset, op);
 }
 
-const NO_GOLDEN = 'our Philox stream differs from PyTorch’s generator, so values cannot match; test/random.test.ts checks distributions, bits against a reference Philox, and determinism';
+/** @internal */
+export const NO_GOLDEN = 'our Philox stream differs from PyTorch’s generator, so values cannot match; test/random.test.ts checks distributions, bits against a reference Philox, and determinism';
 
 const creationShapes = [
   { name: 'matrix', shape: [3, 4] },
@@ -345,7 +348,8 @@ export interface RandomOptions extends CreateOptions {
 
 const RANDOM_KEYS = ['dtype', 'device', 'requiresGrad', 'generator'] as const;
 
-function generatorOf(op: string, options: { generator?: Generator }): Generator {
+/** @internal The generator an op's options name (the default one otherwise), checked. */
+export function generatorOf(op: string, options: { generator?: Generator }): Generator {
   const g = options.generator ?? defaultGenerator;
   if (!(g instanceof Generator)) throw new ValueError(`${op}: option 'generator' expected a Generator, got ${typeof g}`);
   return g;

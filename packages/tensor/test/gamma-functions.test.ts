@@ -1,0 +1,126 @@
+// The gamma family beyond what the op table's goldens cover: the poles (where PyTorch's float
+// trigamma gives large finite numbers and ours +∞), derivatives of every order through autograd,
+// the spellings; then the rejection samplers, which have no goldens (our Philox stream is not
+// PyTorch's generator): moments of 20k draws, the reparameterised gradient's mean (E[dx/dα] = 1
+// for a Gamma(α, 1) draw, since E[x] = α), determinism across seeds and thread counts, refusals.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  Generator,
+  ValueError,
+  digamma,
+  full,
+  getNumThreads,
+  grad,
+  lgamma,
+  memory,
+  poisson,
+  polygamma,
+  scope,
+  setNumThreads,
+  standardGamma,
+  tensor,
+  type Tensor,
+} from '../src/index.js';
+
+const values = (t: Tensor) => Array.from(t.dataSync() as Float32Array);
+const moments = (xs: number[]) => {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { mean, variance: xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) };
+};
+
+describe('lgamma, digamma, polygamma', () => {
+  it('are infinite at the poles and follow the signs of ±0', () => {
+    expect(values(lgamma(tensor([0, -1, -2, -Infinity])))).toEqual([Infinity, Infinity, Infinity, Infinity]);
+    expect(values(digamma(tensor([0, -0, -1, -3])))).toEqual([-Infinity, Infinity, NaN, NaN]);
+    expect(values(polygamma(1, tensor([0, -1, -7])))).toEqual([Infinity, Infinity, Infinity]);
+    expect(values(polygamma(2, tensor([0]))))
+      .toEqual([-Infinity]);
+  });
+
+  it('polygamma(0, x) is digamma, and each is the derivative of the one before, to any order', () => {
+    const x = tensor([0.3, 1, 2.5, 7], { requiresGrad: true });
+    expect(values(polygamma(0, x))).toEqual(values(digamma(x)));
+    const [d1] = grad(lgamma(x).sum(), [x], { createGraph: true });
+    const [d2] = grad(d1!.sum(), [x], { createGraph: true });
+    const [d3] = grad(d2!.sum(), [x]);
+    const close = (a: Tensor, b: Tensor) => values(a).forEach((v, i) => expect(v).toBeCloseTo(values(b)[i]!, 4));
+    close(d1!, digamma(x));
+    close(d2!, polygamma(1, x));
+    close(d3!, polygamma(2, x));
+  });
+
+  it('has PyTorch’s method spellings and refuses a negative or fractional order', () => {
+    const x = tensor([1.5, 4]);
+    expect(values(x.lgamma())).toEqual(values(lgamma(x)));
+    expect(values(x.digamma())).toEqual(values(digamma(x)));
+    expect(values(x.polygamma(3))).toEqual(values(polygamma(3, x)));
+    expect(() => polygamma(-1, x)).toThrow(new ValueError('polygamma: n expected an integer >= 0, got -1'));
+    expect(() => polygamma(1.5, x)).toThrow(/polygamma: n expected an integer >= 0, got 1.5/);
+  });
+
+  it('takes integer inputs as floats, like PyTorch', () => {
+    const r = lgamma(tensor([1, 2, 5], { dtype: 'int32' }));
+    expect(r.dtype).toBe('float32');
+    values(r).forEach((v, i) => expect(v).toBeCloseTo(Math.log([1, 1, 24][i]!), 6));
+  });
+});
+
+describe('standardGamma', () => {
+  const threads = getNumThreads();
+  afterEach(() => setNumThreads(threads));
+
+  it.each([0.05, 0.5, 1, 4, 200])('Gamma(%f, 1) draws have mean and variance α', (alpha) => {
+    const xs = values(standardGamma(full([20000], alpha), { generator: new Generator(11) }));
+    const { mean, variance } = moments(xs);
+    // Standard errors: √(α/n) for the mean, about α·√(2/n)·√(1 + 3/α) for the variance.
+    expect(Math.abs(mean - alpha)).toBeLessThan(5 * Math.sqrt(alpha / 20000));
+    expect(Math.abs(variance - alpha)).toBeLessThan(5 * alpha * Math.sqrt((2 + 6 / alpha) / 20000));
+    expect(Math.min(...xs)).toBeGreaterThan(0);
+  });
+
+  it.each([0.3, 2, 50])('the reparameterised gradient has mean 1 at α = %f (d/dα E[x] = 1)', (alpha) => {
+    const a = full([20000], alpha).requiresGrad_();
+    const x = standardGamma(a, { generator: new Generator(5) });
+    const [g] = grad(x.sum(), [a]);
+    const { mean, variance } = moments(values(g!));
+    expect(Math.abs(mean - 1)).toBeLessThan(5 * Math.sqrt(variance / 20000));
+  });
+
+  it('depends only on the seed and the element: the same on 1 and 2 threads, new draws after each call', () => {
+    const alpha = tensor(Array.from({ length: 3000 }, (_, i) => 0.1 + (i % 17)));
+    setNumThreads(1);
+    const one = values(standardGamma(alpha, { generator: new Generator(3) }));
+    setNumThreads(2);
+    const g = new Generator(3);
+    const two = values(standardGamma(alpha, { generator: g }));
+    expect(two).toEqual(one);
+    expect(g.getState().offset).toBe(4 * 3000);
+    const next = values(standardGamma(alpha, { generator: g }));
+    expect(next.filter((v, i) => v === one[i]).length).toBeLessThan(5);
+  });
+
+  it('refuses a concentration that is not a finite positive number, naming the element', () => {
+    expect(() => standardGamma(tensor([1, 2, -0.5])).dataSync()).toThrow(/standardGamma: concentration expected finite values > 0, got -0\.5\d* at element 2/);
+    expect(() => standardGamma(tensor([NaN])).dataSync()).toThrow(/standardGamma: concentration expected finite values > 0, got nan at element 0/);
+    expect(() => standardGamma(tensor([1]), { generator: 3 as never })).toThrow(/standardGamma: option 'generator' expected a Generator/);
+  });
+});
+
+describe('poisson', () => {
+  it.each([0.5, 5, 9.9, 10, 80, 5000])('Poisson(%f) counts are whole, with mean and variance λ', (rate) => {
+    const xs = values(poisson(full([20000], rate), { generator: new Generator(21) }));
+    expect(xs.every((v) => Number.isInteger(v) && v >= 0)).toBe(true);
+    const { mean, variance } = moments(xs);
+    expect(Math.abs(mean - rate)).toBeLessThan(5 * Math.sqrt(rate / 20000));
+    expect(Math.abs(variance - rate)).toBeLessThan(5 * rate * Math.sqrt((2 + 1 / rate) / 20000));
+  });
+
+  it('gives 0 at rate 0, refuses a negative rate, and keeps no tensors', () => {
+    const before = memory().tensors;
+    scope(() => {
+      expect(values(poisson(tensor([0, 0])))).toEqual([0, 0]);
+      expect(() => poisson(tensor([3, -1])).dataSync()).toThrow(/poisson: rate expected finite values >= 0, got -1\.?\d* at element 1/);
+    });
+    expect(memory().tensors).toBe(before);
+  });
+});
