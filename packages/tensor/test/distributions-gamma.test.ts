@@ -395,7 +395,7 @@ describe('klDivergence', () => {
         /^klDivergence: Binomial p\.totalCount expected >= q\.totalCount \(PyTorch has no closed form where p's is smaller\), got 1 of 2 values below$/,
       );
       expect(() => D.klDivergence(new D.Dirichlet(T.ones([3])), new D.Dirichlet(T.ones([4])))).toThrow(/^klDivergence: Dirichlet p and q expected the same eventShape, got \[3\] and \[4\]$/);
-      expect(() => D.klDivergence(new D.StudentT(3), new D.StudentT(4))).toThrow(/^klDivergence: no KL divergence is registered for StudentT‖StudentT \(registered: .*Gamma‖Gamma, .*Poisson‖Binomial; add one with registerKl\)$/);
+      expect(() => D.klDivergence(new D.StudentT(3), new D.StudentT(4))).toThrow(/^klDivergence: no KL divergence is registered for StudentT‖StudentT \(none registered with StudentT; add one with registerKl\)$/);
       expect(() => D.klDivergence(new D.Weibull(1, 2), new D.Weibull(1, 2))).toThrow(/no KL divergence is registered for Weibull‖Weibull/);
     });
   });
