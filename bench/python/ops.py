@@ -137,7 +137,10 @@ def fn_case(torch, w, dev):
     raw = det(torch, w["shape"], 0.37, device=dev)
     n = w["shape"][-1]
     prep = w["prep"]
-    x = raw.clone() if prep == "plain" else (raw @ raw.mT + n * torch.eye(n) if prep == "spd" else (raw + raw.mT) * 0.5)
+    if prep == "positive":
+        x = raw.abs() + 0.5
+    else:
+        x = raw.clone() if prep == "plain" else (raw @ raw.mT + n * torch.eye(n) if prep == "spd" else (raw + raw.mT) * 0.5)
     f = w["fn"]
     lower = torch.tril(x) if f == "solveTriangular" else None
     calls = {
@@ -152,6 +155,8 @@ def fn_case(torch, w, dev):
         "inv": lambda: torch.linalg.inv(x),
         "solveTriangular": lambda: torch.linalg.solve_triangular(lower, x, upper=False),
         "sin": lambda: torch.sin(x),
+        "lgamma": lambda: torch.lgamma(x),
+        "digamma": lambda: torch.digamma(x),
     }
     fn = calls[f]
 

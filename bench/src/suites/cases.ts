@@ -329,11 +329,12 @@ function matmulCase(id: string, label: string, m: number, k: number, n: number, 
   };
 }
 
-// The scans and decompositions: one input made from det() values ('spd': X·Xᵀ + n·I, 'sym':
-// (X + Xᵀ)/2, 'plain': X), one call; the checksum reads only what is unique (eigenvalues,
-// singular values, |R|), since vector signs are each library's own choice.
-type FnPrep = 'plain' | 'spd' | 'sym';
-type FnName = 'cumsum' | 'logcumsumexp' | 'cummax' | 'cholesky' | 'eigh' | 'svd' | 'qr' | 'solve' | 'inv' | 'solveTriangular' | 'sin';
+// The scans, decompositions and special functions: one input made from det() values ('spd':
+// X·Xᵀ + n·I, 'sym': (X + Xᵀ)/2, 'plain': X, 'positive': |X| + ½, away from the gamma functions'
+// poles), one call; the checksum reads only what is unique (eigenvalues, singular values, |R|),
+// since vector signs are each library's own choice.
+type FnPrep = 'plain' | 'spd' | 'sym' | 'positive';
+type FnName = 'cumsum' | 'logcumsumexp' | 'cummax' | 'cholesky' | 'eigh' | 'svd' | 'qr' | 'solve' | 'inv' | 'solveTriangular' | 'sin' | 'lgamma' | 'digamma';
 
 function fnCase(id: string, label: string, fn: FnName, shape: number[], prep: FnPrep, spec: TimingSpec): OpCase {
   return {
@@ -348,6 +349,7 @@ function fnCase(id: string, label: string, fn: FnName, shape: number[], prep: Fn
       const n = shape[shape.length - 1];
       const x = T.scope(() => {
         if (prep === 'plain') return raw.clone();
+        if (prep === 'positive') return T.add(T.abs(raw), 0.5);
         const t = T.transpose(raw, -2, -1);
         return prep === 'spd' ? T.add(T.matmul(raw, t), T.mul(T.eye(n), n)) : T.mul(T.add(raw, t), 0.5);
       });
@@ -378,6 +380,10 @@ function fnCase(id: string, label: string, fn: FnName, shape: number[], prep: Fn
             return [T.linalg.solveTriangular(lower!, x, { upper: false })];
           case 'sin':
             return [T.sin(x)];
+          case 'lgamma':
+            return [T.lgamma(x)];
+          case 'digamma':
+            return [T.digamma(x)];
         }
       };
       let out: Tensor[] = [];
@@ -482,6 +488,8 @@ const scanAndLinalgCases = (): OpCase[] => [
   fnCase('linalg.inv.512', 'inv 512x512', 'inv', [512, 512], 'spd', linalgSpec),
   fnCase('linalg.solveTriangular.1000', 'solveTriangular 1000x1000, 1000 right-hand sides', 'solveTriangular', [1000, 1000], 'spd', linalgSpec),
   fnCase('math.sin', 'sin 1000x1000', 'sin', [1000, 1000], 'plain', scanSpec),
+  fnCase('math.lgamma', 'lgamma 1000x1000', 'lgamma', [1000, 1000], 'positive', scanSpec),
+  fnCase('math.digamma', 'digamma 1000x1000', 'digamma', [1000, 1000], 'positive', scanSpec),
 ];
 
 export function overheadCases(device: BenchDevice = 'cpu'): OpCase[] {
