@@ -15,7 +15,8 @@ import { sum } from '../ops/table/reduce.js';
 import { stack } from '../ops/table/shape.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
 import { dirichletMode } from './dirichlet.js';
-import { gammaDraws, positiveParams } from './gamma.js';
+import { gammaDraws } from './gamma.js';
+import { positiveParams } from './params.js';
 import type { Param } from './params.js';
 import { type Violation, notProbability } from './validation.js';
 

@@ -6,8 +6,8 @@ import type { Tensor } from '../tensor.js';
 import { mul } from '../ops/table/binary.js';
 import { full } from '../ops/table/creation.js';
 import type { DistributionOptions } from './distribution.js';
-import { Gamma, type GammaParams, positiveParams } from './gamma.js';
-import type { Param } from './params.js';
+import { Gamma, type GammaParams } from './gamma.js';
+import { type Param, positiveParams } from './params.js';
 
 export class Chi2 extends Gamma {
   /** The degrees of freedom (> 0; need not be an integer), broadcast to batchShape: 2·concentration. */

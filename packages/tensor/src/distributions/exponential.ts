@@ -5,7 +5,6 @@
 // refused only with validateArgs, as PyTorch refuses them only when validating.
 import type { Device } from '../device.js';
 import { scope } from '../memory.js';
-import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { div, mul, pow, sub } from '../ops/table/binary.js';
 import { zeros } from '../ops/table/creation.js';
@@ -13,21 +12,8 @@ import { log1p } from '../ops/table/math.js';
 import { rand } from '../ops/table/random.js';
 import { exp, log, neg } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
-import { type Param, broadcastParams } from './params.js';
-import { type Checks, type Violation, checkNumber, checksOf, notNonNegative, notPositive, notProbability, refuseViolations } from './validation.js';
-
-/**
- * Parameters that must all be > 0 (Exponential's rate, Pareto's scale and alpha): numbers checked
- * at once, broadcast together, tensors checked when validation is on — loc-scale.ts's rules.
- */
-export function positiveParams(cls: string, params: readonly (readonly [string, Param])[], options: DistributionOptions): { tensors: Tensor[]; batchShape: number[]; checks: Checks } {
-  checkOptions(cls, options, ['validateArgs']);
-  const checks = checksOf(cls, options.validateArgs);
-  for (const [name, value] of params) checkNumber(cls, name, value, (v) => v > 0, 'a number > 0', checks);
-  const { tensors, batchShape } = broadcastParams(cls, params);
-  if (checks.tensors) refuseViolations(cls, () => tensors.map((t, i) => ({ name: params[i][0], bad: notPositive(t), expected: 'values > 0' })));
-  return { tensors, batchShape, checks };
-}
+import { type Param, positiveParams } from './params.js';
+import { type Violation, notNonNegative, notProbability } from './validation.js';
 
 export class Exponential extends Distribution {
   /** The rate (> 0, 1 / the mean), broadcast to batchShape. */

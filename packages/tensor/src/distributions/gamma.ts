@@ -7,7 +7,6 @@
 // Chi2 is Gamma(df/2, 1/2) and shares everything here.
 import type { Device } from '../device.js';
 import { scope } from '../memory.js';
-import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { add, div, mul, sub } from '../ops/table/binary.js';
@@ -19,24 +18,12 @@ import { standardGamma } from '../ops/table/random-rejection.js';
 import { expand } from '../ops/table/shape.js';
 import { clamp, log } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
-import { type Param, broadcastParams } from './params.js';
-import { type Checks, type Violation, checkNumber, checksOf, notNonNegative, notPositive, refuseViolations } from './validation.js';
+import { type Param, positiveParams } from './params.js';
+import { type Checks, type Violation, notNonNegative } from './validation.js';
+
 
 /** float32's smallest positive normal number (PyTorch's torch.finfo(float32).tiny). */
 export const FLOAT32_TINY = 2 ** -126;
-
-/**
- * Parameters that must all be > 0: numbers checked at once, broadcast together, tensors checked
- * when validation is on (loc-scale.ts's rules).
- */
-export function positiveParams(cls: string, params: readonly (readonly [string, Param])[], options: DistributionOptions): { tensors: Tensor[]; batchShape: number[]; checks: Checks } {
-  checkOptions(cls, options, ['validateArgs']);
-  const checks = checksOf(cls, options.validateArgs);
-  for (const [name, value] of params) checkNumber(cls, name, value, (v) => v > 0, 'a number > 0', checks);
-  const { tensors, batchShape } = broadcastParams(cls, params);
-  if (checks.tensors) refuseViolations(cls, () => tensors.map((t, i) => ({ name: params[i][0], bad: notPositive(t), expected: 'values > 0' })));
-  return { tensors, batchShape, checks };
-}
 
 /**
  * x with values below float32's smallest normal raised to it, the gradient passing as if

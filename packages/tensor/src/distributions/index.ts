@@ -23,6 +23,7 @@ import { klDivergence as klDivergenceUnguarded, registerKl as registerKlUnguarde
 import './kl-more.js';
 import './kl-third.js';
 import './kl-gamma.js';
+import './kl-cross.js';
 import { Kumaraswamy } from './kumaraswamy.js';
 import { Laplace } from './laplace.js';
 import { LogNormal } from './log-normal.js';
@@ -36,6 +37,8 @@ import { Poisson } from './poisson.js';
 import { RelaxedBernoulli } from './relaxed-bernoulli.js';
 import { RelaxedOneHotCategorical } from './relaxed-one-hot-categorical.js';
 import { StudentT } from './student-t.js';
+import { TransformedDistribution } from './transformed-distribution.js';
+import * as transformClasses from './transforms/index.js';
 import { Uniform } from './uniform.js';
 import { Weibull } from './weibull.js';
 import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
@@ -71,6 +74,13 @@ export { NegativeBinomial } from './negative-binomial.js';
 export { Binomial } from './binomial.js';
 export { Weibull } from './weibull.js';
 export { Kumaraswamy } from './kumaraswamy.js';
+export { TransformedDistribution } from './transformed-distribution.js';
+// PyTorch has both torch.distributions.transforms.TanhTransform and torch.distributions.TanhTransform.
+export * as transforms from './transforms/index.js';
+export {
+  AbsTransform, AffineTransform, type AffineTransformOptions, ComposeTransform, Constraint, ExpTransform, InverseTransform, PowerTransform, SigmoidTransform,
+  SoftmaxTransform, TanhTransform, Transform, type TransformOptions, identityTransform,
+} from './transforms/index.js';
 export type { Param } from './params.js';
 export type { ProbsOrLogits } from './probs-or-logits.js';
 
@@ -82,7 +92,7 @@ export const getDefaultValidateArgs = guardArity('getDefaultValidateArgs', getDe
 const classes = [
   Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli, MultivariateNormal,
   Exponential, Cauchy, HalfNormal, HalfCauchy, Gumbel, Geometric, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, MixtureSameFamily,
-  Gamma, Chi2, Beta, Dirichlet, StudentT, Poisson, NegativeBinomial, Binomial, Weibull, Kumaraswamy,
+  Gamma, Chi2, Beta, Dirichlet, StudentT, Poisson, NegativeBinomial, Binomial, Weibull, Kumaraswamy, TransformedDistribution,
 ];
 guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer'], classes);
 // Note [PyTorch spellings]: d.log_prob(x), d.batch_shape, d.base_dist … refused, naming ours.
@@ -93,3 +103,6 @@ trapPyTorchSpellings(classes, {
   component_distribution: 'componentDistribution',
   total_count: 'totalCount',
 });
+// The transforms: t.forward(x, y) refused as d.logProb(x, y) is; t.log_abs_det_jacobian, t.cache_size … name ours.
+guardMethods(['forward', 'logAbsDetJacobian', 'forwardShape', 'inverseShape', 'withCache', 'equals', 'violations', 'independent'], [transformClasses]);
+trapPyTorchSpellings([transformClasses], { cache_size: 'cacheSize', event_dim: 'eventDim', _inverse: 'inv.forward', _call: 'forward' });

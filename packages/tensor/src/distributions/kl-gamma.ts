@@ -1,7 +1,7 @@
 // The KL divergences PyTorch registers between Gamma (so Chi2), Beta, Dirichlet, Poisson, Binomial
 // and the distributions before them (torch/distributions/kl.py's formulas). Registered after
-// kl-more.ts's pairs. Not here: the pairs with Exponential, Gumbel and Pareto (kl-third.ts's
-// classes) and the ones PyTorch reaches through ExponentialFamily's Bregman form or
+// kl-more.ts's pairs. Not here: the pairs with Exponential, Gumbel and Pareto (kl-cross.ts) and
+// the ones PyTorch reaches through ExponentialFamily's Bregman form or
 // TransformedDistribution (Weibull‖Weibull, Kumaraswamy‖Kumaraswamy: PyTorch gives 0 for identical
 // transforms and refuses the rest). StudentT and NegativeBinomial have none in PyTorch either.
 import { ShapeError, ValueError, fmtShape } from '../errors.js';

@@ -1,7 +1,7 @@
 // The KL divergences PyTorch registers between Exponential, Cauchy, HalfNormal, HalfCauchy,
 // Gumbel, Geometric, Pareto and the distributions before them (torch/distributions/kl.py's
-// formulas). Registered after kl-more.ts's pairs. Not here: Gumbel‖Gumbel (its closed form needs
-// lgamma) and every pair with Beta, Gamma, Poisson, Binomial, which have no class here yet.
+// formulas). Registered after kl-more.ts's pairs; Gumbel‖Gumbel and the pairs with the gamma
+// family are in kl-cross.ts.
 // PyTorch's RelaxedBernoulli and RelaxedOneHotCategorical pairs go through their bases
 // (LogitRelaxedBernoulli, ExpRelaxedCategorical), for which it registers none.
 import type { Tensor } from '../tensor.js';

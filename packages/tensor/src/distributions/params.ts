@@ -4,11 +4,14 @@
 import { Device, getDefaultDevice } from '../device.js';
 import { DeviceError, DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { scope } from '../memory.js';
+import { checkOptions } from '../options.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { PROMISE_HINT } from '../ops/check-args.js';
 import { full } from '../ops/table/creation.js';
 import { expand } from '../ops/table/shape.js';
+import type { DistributionOptions } from './distribution.js';
+import { type Checks, checkNumber, checksOf, notPositive, refuseViolations } from './validation.js';
 
 /** A parameter: a float32 tensor, or a number (a 0-d tensor on the other parameters' device). */
 export type Param = Tensor | number;
@@ -53,4 +56,19 @@ export function broadcastParams(cls: string, params: readonly (readonly [string,
   // Numbers become 0-d tensors only to be expanded: the scope frees them, keeping the results.
   const tensors = scope(() => params.map(([, v]) => expand(typeof v === 'number' ? full([], v, { device }) : v, batchShape)));
   return { tensors, batchShape, device };
+}
+
+/**
+ * Parameters that must all be > 0 (Exponential's rate, Gamma's, Beta's and Kumaraswamy's
+ * concentrations, Pareto's scale and alpha, Chi2's df, Weibull's): options checked, numbers checked
+ * at once, broadcast together, tensors checked when validation is on (loc-scale.ts's rules), each
+ * refusal naming `cls` and the parameter.
+ */
+export function positiveParams(cls: string, params: readonly (readonly [string, Param])[], options: DistributionOptions): { tensors: Tensor[]; batchShape: number[]; checks: Checks } {
+  checkOptions(cls, options, ['validateArgs']);
+  const checks = checksOf(cls, options.validateArgs);
+  for (const [name, value] of params) checkNumber(cls, name, value, (v) => v > 0, 'a number > 0', checks);
+  const { tensors, batchShape } = broadcastParams(cls, params);
+  if (checks.tensors) refuseViolations(cls, () => tensors.map((t, i) => ({ name: params[i][0], bad: notPositive(t), expected: 'values > 0' })));
+  return { tensors, batchShape, checks };
 }

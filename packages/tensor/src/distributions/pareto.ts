@@ -14,8 +14,8 @@ import { square } from '../ops/table/composed-ops.js';
 import { log1p } from '../ops/table/math.js';
 import { clamp, exp, log, neg } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
-import { Exponential, positiveParams } from './exponential.js';
-import type { Param } from './params.js';
+import { Exponential } from './exponential.js';
+import { type Param, positiveParams } from './params.js';
 import { type Violation, notProbability } from './validation.js';
 
 export class Pareto extends Distribution {

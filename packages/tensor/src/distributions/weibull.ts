@@ -24,8 +24,7 @@ import { expm1, log1p } from '../ops/table/math.js';
 import { rand } from '../ops/table/random.js';
 import { exp, log, neg } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
-import { positiveParams } from './gamma.js';
-import type { Param } from './params.js';
+import { type Param, positiveParams } from './params.js';
 import { type Violation, notPositive, notProbability } from './validation.js';
 
 /** The Euler–Mascheroni constant γ. */

@@ -1,0 +1,5 @@
+// torch.distributions.transforms: D.transforms.TanhTransform, or flat as D.TanhTransform (PyTorch
+// has both spellings). Maps with an inverse and a log-Jacobian, for TransformedDistribution.
+export { Constraint } from './constraint.js';
+export { ComposeTransform, InverseTransform, Transform, type TransformOptions, identityTransform } from './transform.js';
+export { AbsTransform, AffineTransform, type AffineTransformOptions, ExpTransform, PowerTransform, SigmoidTransform, SoftmaxTransform, TanhTransform } from './elementwise.js';
