@@ -90,23 +90,15 @@ using dnnl::algorithm;
 
 // Note [small activations]: up to kSmallEltwise elements, a oneDNN eltwise call costs more in its
 // cache lookup, argument map and stream than the work (tanh of 64 values: 5.6 µs against exp's
-// 1.2, in a user trial's RL policy). tanh and the logistic, forward and backward, are then loops
-// of ours: tanh(x) = e/(e + 2) with e = expm1(2x) (accurate near 0; |x| clamped to 10, past
-// which tanh rounds to ±1), σ(x) = 1/(1 + e^−x); NaN passes through both.
+// 1.2, in a user trial's RL policy). tanh and the logistic, forward and backward, then run on
+// vmath.h's (the LSTM cell's) in one pass.
 constexpr int64_t kSmallEltwise = 1024;
 
 bool small_forward(algorithm alg, const float* x, float* y, int64_t n) {
-  if (n > kSmallEltwise || (alg != algorithm::eltwise_tanh_use_dst_for_bwd && alg != algorithm::eltwise_logistic_use_dst_for_bwd)) return false;
-  alignas(16) float buf[kSmallEltwise];
-  if (alg == algorithm::eltwise_tanh_use_dst_for_bwd) {
-    for (int64_t i = 0; i < n; ++i) buf[i] = 2.f * (x[i] > 10.f ? 10.f : x[i] < -10.f ? -10.f : x[i]);
-    vmath::expm1(buf, buf, n);
-    for (int64_t i = 0; i < n; ++i) y[i] = buf[i] / (buf[i] + 2.f);
-  } else {
-    for (int64_t i = 0; i < n; ++i) buf[i] = -x[i];
-    vmath::exp(buf, buf, n);
-    for (int64_t i = 0; i < n; ++i) y[i] = 1.f / (1.f + buf[i]);
-  }
+  if (n > kSmallEltwise) return false;
+  if (alg == algorithm::eltwise_tanh_use_dst_for_bwd) vmath::tanh(x, y, n);
+  else if (alg == algorithm::eltwise_logistic_use_dst_for_bwd) vmath::sigmoid(x, y, n);
+  else return false;
   return true;
 }
 
