@@ -88,13 +88,47 @@ namespace {
 using core::OpCall;
 using dnnl::algorithm;
 
+// Note [small activations]: up to kSmallEltwise elements, a oneDNN eltwise call costs more in its
+// cache lookup, argument map and stream than the work (tanh of 64 values: 5.6 µs against exp's
+// 1.2, in a user trial's RL policy). tanh and the logistic, forward and backward, then run on
+// vmath.h's (the LSTM cell's) in one pass.
+constexpr int64_t kSmallEltwise = 1024;
+
+bool small_forward(algorithm alg, const float* x, float* y, int64_t n) {
+  if (n > kSmallEltwise) return false;
+  if (alg == algorithm::eltwise_tanh_use_dst_for_bwd) vmath::tanh(x, y, n);
+  else if (alg == algorithm::eltwise_logistic_use_dst_for_bwd) vmath::sigmoid(x, y, n);
+  else return false;
+  return true;
+}
+
+// From the forward's output y: tanh′ = 1 − y², σ′ = y(1 − y).
+bool small_backward(algorithm alg, const float* y, const float* g, float* dx, int64_t n) {
+  if (n > kSmallEltwise) return false;
+  if (alg == algorithm::eltwise_tanh_use_dst_for_bwd) {
+    for (int64_t i = 0; i < n; ++i) dx[i] = g[i] * (1.f - y[i] * y[i]);
+  } else if (alg == algorithm::eltwise_logistic_use_dst_for_bwd) {
+    for (int64_t i = 0; i < n; ++i) dx[i] = g[i] * (y[i] * (1.f - y[i]));
+  } else {
+    return false;
+  }
+  return true;
+}
+
 void run_forward(const OpCall& call, algorithm alg, float alpha = 0.f, float beta = 0.f) {
-  eltwise::forward(alg, alpha, beta, call.in(0).data<float>(), call.out(0).data<float>(), call.out(0).numel());
+  const float* x = call.in(0).data<float>();
+  float* y = call.out(0).data<float>();
+  const int64_t n = call.out(0).numel();
+  if (!small_forward(alg, x, y, n)) eltwise::forward(alg, alpha, beta, x, y, n);
 }
 
 // Backward ops take (grad, data): data is the forward's input, or its output for *_use_dst_*.
 void run_backward(const OpCall& call, algorithm alg, float alpha = 0.f, float beta = 0.f) {
-  eltwise::backward(alg, alpha, beta, call.in(1).data<float>(), call.in(0).data<float>(), call.out(0).data<float>(), call.out(0).numel());
+  const float* data = call.in(1).data<float>();
+  const float* g = call.in(0).data<float>();
+  float* dx = call.out(0).data<float>();
+  const int64_t n = call.out(0).numel();
+  if (!small_backward(alg, data, g, dx, n)) eltwise::backward(alg, alpha, beta, data, g, dx, n);
 }
 
 algorithm gelu_algorithm(core::GeluAttrs::Approximate a) {

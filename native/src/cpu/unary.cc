@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "../core/gamma_functions.h"
+#include "../core/inverse_error_function.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
 #include "onednn.h"
@@ -153,6 +154,7 @@ float erfc_of(float x) { return std::erfc(x); }
 // The gamma family in double, rounded once (Note [gamma functions]).
 float lgamma_of(float x) { return static_cast<float>(core::gamma_fn::log_gamma(x)); }
 float digamma_of(float x) { return static_cast<float>(core::gamma_fn::digamma(x)); }
+float erfinv_of(float x) { return static_cast<float>(core::erfinv(x)); }
 
 // floor, ceil, round (halves to even, the default rounding mode, as torch.round), trunc: floats only;
 // an integer is its own result.
@@ -203,6 +205,7 @@ void erf(OpCall& call) { float_libm<erf_of>(call); }
 void erfc(OpCall& call) { float_libm<erfc_of>(call); }
 void lgamma(OpCall& call) { float_libm<lgamma_of>(call); }
 void digamma(OpCall& call) { float_libm<digamma_of>(call); }
+void erfinv(OpCall& call) { float_libm<erfinv_of>(call); }
 
 void polygamma(OpCall& call) {
   const int64_t n = core::PolygammaAttrs::decode(call.reader()).n;

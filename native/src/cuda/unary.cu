@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "../core/gamma_functions.h"
+#include "../core/inverse_error_function.h"
 #include "../gen/cuda_kernels.gen.h"
 #include "elementwise.cuh"
 
@@ -113,6 +114,11 @@ struct LgammaF : Rule<true> {
 struct DigammaF : Rule<true> {
   template <typename I>
   __device__ float operator()(I x) const { return static_cast<float>(core::gamma_fn::digamma(static_cast<double>(x))); }
+};
+// erfinv in double, rounded once: cpu's definition (core/inverse_error_function.h).
+struct ErfinvF : Rule<true> {
+  template <typename I>
+  __device__ float operator()(I x) const { return static_cast<float>(core::erfinv(static_cast<double>(x))); }
 };
 struct PolygammaF : Rule<true> {
   int64_t n;
@@ -237,6 +243,7 @@ void erf(OpCall& call) { map_typed(call, ErfF{}); }
 void erfc(OpCall& call) { map_typed(call, ErfcF{}); }
 void lgamma(OpCall& call) { map_typed(call, LgammaF{}); }
 void digamma(OpCall& call) { map_typed(call, DigammaF{}); }
+void erfinv(OpCall& call) { map_typed(call, ErfinvF{}); }
 void polygamma(OpCall& call) {
   const int64_t n = core::PolygammaAttrs::decode(call.reader()).n;
   NS_CHECK(n >= 1, value, "n expected an integer >= 1 (digamma is n = 0), got " + std::to_string(n));

@@ -67,6 +67,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::eq, &eq);
   registry.add(core::DeviceType::cpu, core::OpId::erf, &erf);
   registry.add(core::DeviceType::cpu, core::OpId::erfc, &erfc);
+  registry.add(core::DeviceType::cpu, core::OpId::erfinv, &erfinv);
   registry.add(core::DeviceType::cpu, core::OpId::evenlyDistributeBackward, &evenlyDistributeBackward);
   registry.add(core::DeviceType::cpu, core::OpId::exp, &exp);
   registry.add(core::DeviceType::cpu, core::OpId::expand, &expand);

@@ -67,6 +67,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::eq, &eq);
   registry.add(core::DeviceType::cuda, core::OpId::erf, &erf);
   registry.add(core::DeviceType::cuda, core::OpId::erfc, &erfc);
+  registry.add(core::DeviceType::cuda, core::OpId::erfinv, &erfinv);
   registry.add(core::DeviceType::cuda, core::OpId::evenlyDistributeBackward, &evenlyDistributeBackward);
   registry.add(core::DeviceType::cuda, core::OpId::exp, &exp);
   registry.add(core::DeviceType::cuda, core::OpId::expand, &expand);

@@ -65,6 +65,7 @@ void embeddingBackward(core::OpCall& call);
 void eq(core::OpCall& call);
 void erf(core::OpCall& call);
 void erfc(core::OpCall& call);
+void erfinv(core::OpCall& call);
 void evenlyDistributeBackward(core::OpCall& call);
 void exp(core::OpCall& call);
 void expand(core::OpCall& call);

@@ -329,6 +329,7 @@ declare module './tensor.js' {
     log10(): Tensor;
     erf(): Tensor;
     erfc(): Tensor;
+    erfinv(): Tensor;
     lgamma(): Tensor;
     digamma(): Tensor;
     /** ψ⁽ⁿ⁾ of this tensor (PyTorch's x.polygamma(n)). */
@@ -380,7 +381,7 @@ declare module './tensor.js' {
   }
 }
 for (const name of ['clone', 'square', 'sin', 'cos', 'floor', 'ceil', 'round', 'trunc', 'logicalNot', 'isnan', 'isfinite', 'trace',
-  'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'log1p', 'expm1', 'log2', 'log10', 'erf', 'erfc', 'lgamma', 'digamma'] as const) {
+  'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'log1p', 'expm1', 'log2', 'log10', 'erf', 'erfc', 'erfinv', 'lgamma', 'digamma'] as const) {
   const fn = ops[name] as (x: Tensor) => Tensor;
   proto[name] = function (this: Tensor) {
     return fn(this);

@@ -46,7 +46,7 @@ TORCH = {
     "floorDivide": lambda x, a: [torch.floor_divide(x[0], x[1])],
     "atan2": lambda x, a: [torch.atan2(x[0], x[1])],
     **{name: (lambda fn: lambda x, a: [fn(x[0])])(getattr(torch, name)) for name in
-       ["tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p", "expm1", "log2", "log10", "erf", "erfc", "lgamma", "digamma"]},
+       ["tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p", "expm1", "log2", "log10", "erf", "erfc", "erfinv", "lgamma", "digamma"]},
     "polygamma": lambda x, a: [torch.polygamma(a["n"], x[0])],
     "ceil": lambda x, a: [torch.ceil(x[0])],
     "round": lambda x, a: [torch.round(x[0])],

@@ -6,36 +6,16 @@ import type { Device } from '../device.js';
 import { scope } from '../memory.js';
 import type { Tensor } from '../tensor.js';
 import { add, mul, sub, where } from '../ops/table/binary.js';
-import { eq, ge } from '../ops/table/compare.js';
-import { isfinite, square } from '../ops/table/composed-ops.js';
+import { ge } from '../ops/table/compare.js';
+import { square } from '../ops/table/composed-ops.js';
 import { zeros } from '../ops/table/creation.js';
-import { abs, exp, log, neg, sqrt } from '../ops/table/unary.js';
+import { erfinv } from '../ops/table/math.js';
+import { abs } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
 import { locScaleParams } from './loc-scale.js';
 import { Normal } from './normal.js';
 import type { Param } from './params.js';
 import { type Violation, notNonNegative, notProbability } from './validation.js';
-
-/**
- * erfinv(x) for x in [−1, 1] (±∞ at ±1, NaN outside), composed: there is no erfinv op yet (use one
- * when it exists). The value is Giles's single-precision approximation ("Approximating the erfinv
- * function", GPU Computing Gems, 2011; relative error below 4e-7 in float32), the gradient the
- * exact derivative at that value, √π/2·exp(y²): the value comes from the detached input and the
- * input joins as (x − x.detach())·√π/2·exp(y²), which is 0 in value but carries that gradient.
- */
-function erfinv(x: Tensor): Tensor {
-  return scope(() => {
-    const xd = x.detach();
-    const w = neg(log(mul(sub(1, xd), add(xd, 1))));
-    const horner = (t: Tensor, cs: readonly number[]): Tensor => cs.slice(2).reduce((p, c) => add(mul(p, t), c), add(mul(t, cs[0]), cs[1]));
-    const central = horner(sub(w, 2.5), [2.81022636e-8, 3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941]);
-    const tail = horner(sub(sqrt(w), 3), [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682]);
-    // At ±1, w = ∞ and the tail's polynomial takes the wrong sign: ±∞ there by name.
-    const y = where(eq(abs(xd), 1), mul(xd, Infinity), mul(where(ge(w, 5), tail, central), xd));
-    const slope = mul(exp(square(where(isfinite(y), y, 0))), Math.sqrt(Math.PI) / 2);
-    return add(y, mul(sub(x, xd), slope));
-  });
-}
 
 export class HalfNormal extends Distribution {
   /** Normal(0, scale): the distribution folded at 0 (PyTorch's base_dist). */

@@ -3,13 +3,13 @@ import { scope } from '../memory.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from '../ops/table/binary.js';
 import { square } from '../ops/table/composed-ops.js';
-import { erf } from '../ops/table/math.js';
+import { erf, erfinv } from '../ops/table/math.js';
 import { randn } from '../ops/table/random.js';
 import { log } from '../ops/table/unary.js';
 import type { DistributionOptions, SampleOptions } from './distribution.js';
 import { LocScaleDistribution } from './loc-scale.js';
 import type { Param } from './params.js';
-import { type Violation, notReal } from './validation.js';
+import { type Violation, notProbability, notReal } from './validation.js';
 
 const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
 
@@ -41,6 +41,14 @@ export class Normal extends LocScaleDistribution {
     return scope(() => {
       const v = this.valueArg('cdf', value);
       return mul(add(erf(div(div(sub(v, this.loc), this.scale), Math.SQRT2)), 1), 0.5);
+    });
+  }
+
+  /** loc + scale·√2·erfinv(2·value − 1) (PyTorch's formula). */
+  override icdf(value: Tensor | number): Tensor {
+    return scope(() => {
+      const v = this.valueArg('icdf', value, (x) => [{ name: 'value', bad: notProbability(x), expected: 'probabilities in [0, 1]' }]);
+      return add(this.loc, mul(mul(erfinv(sub(mul(v, 2), 1)), this.scale), Math.SQRT2));
     });
   }
 

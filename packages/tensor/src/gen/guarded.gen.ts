@@ -124,6 +124,7 @@ const guarded_eq: typeof table.eq = guardArity('eq', table.eq);
 const guarded_equal: typeof table.equal = guardArity('equal', table.equal);
 const guarded_erf: typeof table.erf = guardArity('erf', table.erf);
 const guarded_erfc: typeof table.erfc = guardArity('erfc', table.erfc);
+const guarded_erfinv: typeof table.erfinv = guardArity('erfinv', table.erfinv);
 const guarded_evenlyDistributeBackward: typeof table.evenlyDistributeBackward = guardArity('evenlyDistributeBackward', table.evenlyDistributeBackward);
 const guarded_exp: typeof table.exp = guardArity('exp', table.exp);
 const guarded_expand: typeof table.expand = guardArity('expand', table.expand);
@@ -506,6 +507,7 @@ export {
   guarded_equal as equal,
   guarded_erf as erf,
   guarded_erfc as erfc,
+  guarded_erfinv as erfinv,
   guarded_evenlyDistributeBackward as evenlyDistributeBackward,
   guarded_exp as exp,
   guarded_expand as expand,

@@ -124,6 +124,7 @@ export {
   equal,
   erf,
   erfc,
+  erfinv,
   evenlyDistributeBackward,
   exp,
   expand,

@@ -1,5 +1,5 @@
 // More elementwise math of one tensor, PyTorch's: tan, asin, acos, atan, sinh, cosh, asinh,
-// acosh, atanh, log1p, expm1, log2, log10, erf, erfc — float32 out for any input (integers
+// acosh, atanh, log1p, expm1, log2, log10, erf, erfc, erfinv — float32 out for any input (integers
 // promote, as PyTorch's do), computed by libm on cpu and CUDA's libdevice on cuda (each within a
 // few ulp of the exact value), with gradients from the derivatives below.
 import type { DType } from '../../dtype.js';
@@ -53,6 +53,7 @@ export function mathOp(name: string, domain: Domain, derivative: Derivative, ext
 
 const oneMinusSquare = (x: Tensor) => sub(1, mul(x, x));
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+const SQRT_PI_OVER_2 = Math.sqrt(Math.PI) / 2;
 
 export const tanOp = mathOp('tan', 'unit', (_x, y) => add(mul(y, y), 1), [0, -0, 1.5, -1.5, 100, Infinity, NaN]);
 export const asinOp = mathOp('asin', 'unit', (x) => div(1, sqrt(oneMinusSquare(x))), [0, 1, -1, 1.5, NaN]);
@@ -68,6 +69,7 @@ export const expm1Op = mathOp('expm1', 'any', (_x, y) => add(y, 1), [0, 1e-10, -
 export const log2Op = mathOp('log2', 'positive', (x) => div(1 / Math.LN2, x), [1, 0, -1, 1024, 1e-30, Infinity, NaN]);
 export const log10Op = mathOp('log10', 'positive', (x) => div(1 / Math.LN10, x), [1, 0, -1, 1000, 1e-30, Infinity, NaN]);
 export const erfOp = mathOp('erf', 'any', (x) => mul(exp(mul(mul(x, x), -1)), TWO_OVER_SQRT_PI), [0, 0.5, -3, 5, Infinity, -Infinity, NaN]);
+export const erfinvOp = mathOp('erfinv', 'unit', (_x, y) => mul(exp(mul(y, y)), SQRT_PI_OVER_2), [0, 0.5, -0.999, 1, -1, 1.5, -2, 1e-30, NaN]);
 export const erfcOp = mathOp('erfc', 'any', (x) => mul(exp(mul(mul(x, x), -1)), -TWO_OVER_SQRT_PI), [0, 0.5, -3, 5, 10, Infinity, NaN]);
 
 /** Tangent (float32; radians). */
@@ -125,6 +127,10 @@ export function log10(x: Tensor): Tensor {
 /** The error function (float32). */
 export function erf(x: Tensor): Tensor {
   return apply(erfOp, [x])[0];
+}
+/** The inverse of erf on [−1, 1] (float32; ±∞ at ±1, NaN outside), torch.erfinv: computed in double on both devices. */
+export function erfinv(x: Tensor): Tensor {
+  return apply(erfinvOp, [x])[0];
 }
 /** 1 − erf(x), accurate where erf is near 1 (float32). */
 export function erfc(x: Tensor): Tensor {
