@@ -14,24 +14,12 @@ the same ones from the same inputs.
 import torch
 import torch.distributions as D
 
-from golden_cases import fixture_path, randn, write_cases
+from golden_cases import f32, fixture_path, positive, randn, unit, write_cases
 
 OUT = fixture_path("distributions-more")
 torch.manual_seed(0)
 # Values outside the support are part of some cases; nutshell does not validate by default either.
 D.Distribution.set_default_validate_args(False)
-
-
-def positive(*shape):
-    return torch.rand(shape) * 1.5 + 0.3
-
-
-def unit(*shape):
-    return torch.rand(shape) * 0.9 + 0.05
-
-
-def f32(values):
-    return torch.tensor(values, dtype=torch.float32)
 
 
 def one_hot(indices, k):

@@ -28,24 +28,12 @@ from torch.distributions.transforms import (
     TanhTransform,
 )
 
-from golden_cases import fixture_path, randn, write_cases
+from golden_cases import f32, fixture_path, positive, randn, unit, write_cases
 
 OUT = fixture_path("distributions-transforms")
 torch.manual_seed(0)
 # Values outside the support are part of some cases; nutshell does not validate by default either.
 D.Distribution.set_default_validate_args(False)
-
-
-def positive(*shape):
-    return torch.rand(shape) * 1.5 + 0.3
-
-
-def unit(*shape):
-    return torch.rand(shape) * 0.9 + 0.05
-
-
-def f32(values):
-    return torch.tensor(values, dtype=torch.float32)
 
 
 def ladj(t, x):

@@ -33,6 +33,20 @@ def randn(*shape):
     return torch.randn(*shape)
 
 
+def positive(*shape):
+    """Uniform in [0.3, 1.8): scales, rates, concentrations."""
+    return torch.rand(shape) * 1.5 + 0.3
+
+
+def unit(*shape):
+    """Uniform in [0.05, 0.95): probabilities away from the ends."""
+    return torch.rand(shape) * 0.9 + 0.05
+
+
+def f32(values):
+    return torch.tensor(values, dtype=torch.float32)
+
+
 def upstream_generator():
     """The generator every file draws its upstream gradients from, case after case."""
     return torch.Generator().manual_seed(1)

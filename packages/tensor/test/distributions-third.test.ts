@@ -11,6 +11,7 @@ import * as T from '../src/index.js';
 import { DTypeError, DeviceError, Generator, ShapeError, ValueError, distributions as D, manualSeed, memory, rand, randn, scope, tensor, type Tensor } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
 import { expectSeededDraws } from './seeded-draws.js';
+import { sampleStats } from './sample-stats.js';
 import { describeGoldenCases, nums, readGoldenFixture, type GoldenCall } from './golden-cases.js';
 
 const fx = readGoldenFixture('distributions-third');
@@ -274,11 +275,7 @@ describe('rsample is reparameterised', () => {
 });
 
 describe('sampling', () => {
-  const stats = (t: Tensor): { mean: number; variance: number } => {
-    const xs = nums(t);
-    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-    return { mean, variance: xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) };
-  };
+  const stats = sampleStats;
 
   it('20k draws have the mean and variance the distribution gives', () => {
     scope(() => {

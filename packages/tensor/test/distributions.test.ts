@@ -11,6 +11,7 @@ import * as T from '../src/index.js';
 import { DTypeError, Generator, ShapeError, ValueError, backends, distributions as D, manualSeed, memory, noGrad, rand, randn, scope, tensor, type Tensor } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
 import { expectSeededDraws } from './seeded-draws.js';
+import { sampleStats } from './sample-stats.js';
 
 type Encoded = { shape: number[]; dtype: 'float32' | 'int64'; data: (number | string)[] };
 type Spec = { type: 'Independent'; base: Spec; n: number } | { type: 'Normal' | 'Bernoulli' | 'Categorical' | 'Uniform'; args: Record<string, Encoded | number> };
@@ -175,11 +176,7 @@ describe('shapes as PyTorch', () => {
 });
 
 describe('sampling', () => {
-  const stats = (t: Tensor): { mean: number; variance: number } => {
-    const xs = nums(t);
-    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-    return { mean, variance: xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) };
-  };
+  const stats = sampleStats;
 
   it('20k draws have the mean and variance they should', () => {
     scope(() => {

@@ -21,12 +21,10 @@ import {
   tensor,
   type Tensor,
 } from '../src/index.js';
+import { sampleStats } from './sample-stats.js';
 
 const values = (t: Tensor) => Array.from(t.dataSync() as Float32Array);
-const moments = (xs: number[]) => {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return { mean, variance: xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) };
-};
+const moments = sampleStats;
 
 describe('lgamma, digamma, polygamma', () => {
   it('are infinite at the poles and follow the signs of ±0', () => {
