@@ -34,5 +34,6 @@ export { toFloat } from './transforms/to-float.js';
 export { normalize } from './transforms/normalize.js';
 export { randomCrop, type RandomCropOptions } from './transforms/random-crop.js';
 export { randomHorizontalFlip } from './transforms/random-horizontal-flip.js';
+export { randomVerticalFlip } from './transforms/random-vertical-flip.js';
 
 export { progress, ProgressBar, SyncProgressBar, type ProgressOptions, type ProgressBarOptions, type ProgressStream, type PostfixValue } from './progress.js';

@@ -1,7 +1,7 @@
 // Transforms: exact results on small images, and the same result for the same rng stream.
 import { describe, expect, it } from 'vitest';
 import { DTypeError, ShapeError, ValueError } from '@nutshell/tensor';
-import { compose, normalize, randomCrop, randomHorizontalFlip, rngFor, sampleRng, toFloat, type NDArray } from '@nutshell/data';
+import { compose, normalize, randomCrop, randomHorizontalFlip, randomVerticalFlip, rngFor, sampleRng, toFloat, type NDArray } from '@nutshell/data';
 
 /** A [c, h, w] uint8 image whose pixel values are 1 + their flat index. */
 const image = (c: number, h: number, w: number): NDArray<Uint8Array> => ({ data: Uint8Array.from({ length: c * h * w }, (_, i) => i + 1), shape: [c, h, w] });
@@ -32,6 +32,20 @@ describe('transforms', () => {
     expect(randomHorizontalFlip(0)(x, rngFor(0))).toBe(x);
     expect(list(x)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1)); // input untouched
     expect(() => randomHorizontalFlip(2)).toThrow(/p expected a probability/);
+  });
+
+  it('randomVerticalFlip mirrors each plane top-bottom, or leaves the image alone; one draw either way', () => {
+    const x = image(2, 2, 3);
+    expect(list(randomVerticalFlip(1)(x, rngFor(0)))).toEqual([4, 5, 6, 1, 2, 3, 10, 11, 12, 7, 8, 9]);
+    expect(randomVerticalFlip(0)(x, rngFor(0))).toBe(x);
+    expect(list(x)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    // The same seed flips an image and its mask alike (a segmentation pair).
+    const mask = image(1, 2, 3);
+    for (let seed = 0; seed < 20; seed++) {
+      const flipped = list(randomVerticalFlip()(x, rngFor(seed)))[0] === 4;
+      expect(list(randomVerticalFlip()(mask, rngFor(seed)))[0] === 4).toBe(flipped);
+    }
+    expect(() => randomVerticalFlip(-0.1)).toThrow(/^randomVerticalFlip: p expected a probability in \[0, 1\], got -0.1$/);
   });
 
   it('called without an rng (a sample inspected by hand) they draw from a process-wide generator (found by a user trial: they crashed)', () => {

@@ -211,3 +211,12 @@ describe('workers with other datasets', () => {
     }
   });
 });
+
+describe('a worker that cannot load a TypeScript dataset module', () => {
+  it('says why (tsx does not reach worker threads) and what to do', async () => {
+    const { reviveError } = await import('../src/loader/messages.js');
+    const err = reviveError({ name: 'TypeError', message: 'Unknown file extension ".ts" for /app/data.ts' }, 'DataLoader worker 0');
+    expect(err.message).toBe(`Unknown file extension ".ts" for /app/data.ts (worker threads do not get tsx's TypeScript loader: compile the dataset's module to JavaScript, or use workers: 0) [DataLoader worker 0]`);
+    expect(reviveError({ name: 'Error', message: 'boom' }, 'DataLoader worker 1').message).toBe('boom [DataLoader worker 1]');
+  });
+});

@@ -40,11 +40,17 @@ export function maxArguments(fn: AnyFunction): number {
 }
 
 /** The refusal: naming the function, its limit, and what to write instead. */
-function tooMany(name: string, most: number, got: number): ValueError {
+function tooMany(name: string, most: number, args: readonly unknown[]): ValueError {
+  const got = args.length;
   const takes = most === 0 ? 'no arguments' : `at most ${most} argument${most > 1 ? 's' : ''}`;
+  // The user's own dims echoed back (x.permute(0, 3, 1, 2) → x.permute([0, 3, 1, 2])).
+  const dims = args.filter((a): a is number => typeof a === 'number');
+  const isTensor = (a: unknown) => (a as { isTensor?: boolean } | null)?.isTensor === true;
   const hint = SHAPE_TAKERS.has(name)
-    ? `pass the dims as one array, e.g. x.${name}([4, 3])`
-    : REDUCERS.has(name)
+    ? `pass the dims as one array, e.g. ${CREATORS.has(name) ? '' : 'x.'}${name}([${dims.length >= 2 ? dims.join(', ') : '4, 3'}])`
+    : JOINERS.has(name) && isTensor(args[0]) && isTensor(args[1])
+      ? `the tensors go in one array: ${name}([a, b, …], dim)`
+      : REDUCERS.has(name)
       ? `the dim goes inside the options with keepdim and the rest: x.${name}({ dim: 1, keepdim: true })`
       : "an extra argument would be ignored, so it is refused; PyTorch's keyword arguments (keepdim, descending, unbiased …) go in one options object here";
   return new ValueError(`${name}: takes ${takes}, got ${got} (${hint})`);
@@ -52,6 +58,12 @@ function tooMany(name: string, most: number, got: number): ValueError {
 
 /** Reductions: PyTorch's x.sum(1, keepdim=True) is x.sum({ dim: 1, keepdim: true }) here. */
 const REDUCERS = new Set(['sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'std', 'var', 'variance', 'prod', 'amax', 'amin', 'logsumexp', 'median', 'any', 'all', 'norm', 'nansum', 'nanmean']);
+
+/** Functions that join a list of tensors: cat(a, b, 1) is a slip for cat([a, b], 1). */
+const JOINERS = new Set(['cat', 'concat', 'concatenate', 'stack', 'hstack', 'vstack', 'dstack', 'columnStack']);
+
+/** Of those, the ones that make a tensor rather than reshape one (zeros(2, 3) → zeros([2, 3])). */
+const CREATORS = new Set(['zeros', 'ones', 'empty', 'rand', 'randn']);
 
 /** Functions whose PyTorch form takes dims as separate arguments (x.reshape(4, 3)). */
 const SHAPE_TAKERS = new Set(['reshape', 'view', 'permute', 'expand', 'repeat', 'flip', 'zeros', 'ones', 'empty', 'rand', 'randn']);
@@ -61,7 +73,7 @@ export function guardArity<F extends AnyFunction>(name: string, fn: F): F {
   const most = maxArguments(fn);
   if (most === Infinity) return fn;
   const guarded = function (this: unknown, ...args: unknown[]) {
-    if (args.length > most) throw tooMany(name, most, args.length);
+    if (args.length > most) throw tooMany(name, most, args);
     return fn.apply(this, args);
   };
   Object.defineProperty(guarded, 'name', { value: name });

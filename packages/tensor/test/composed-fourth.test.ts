@@ -223,7 +223,7 @@ describe('empty and emptyLike (zeros: Note [empty is zeros])', () => {
   it('refusals name empty', () => {
     expect(() => T.empty(2 as never)).toThrow(/^empty: shape expected an array of sizes, got 2 \(sizes go in one array: empty\(\[2, …\]\)\)$/);
     expect(() => T.empty([2, 3], 4 as never)).toThrow(/^empty: options expected an object/);
-    expect(() => (T.empty as (...a: unknown[]) => Tensor)(2, 3, 4)).toThrow(/^empty: takes at most 2 arguments, got 3 \(pass the dims as one array, e.g. x.empty\(\[4, 3\]\)\)$/);
+    expect(() => (T.empty as (...a: unknown[]) => Tensor)(2, 3, 4)).toThrow(/^empty: takes at most 2 arguments, got 3 \(pass the dims as one array, e.g. empty\(\[2, 3, 4\]\)\)$/);
     expect(() => T.empty([-1])).toThrow(/^empty: /);
     expect(() => T.empty([2], { dtype: 'float64' as never })).toThrow(/^empty: /);
     expect(() => T.empty([2], { requires_grad: true } as never)).toThrow(/^empty: unknown option 'requires_grad' .*; did you mean 'requiresGrad'\?$/);

@@ -71,7 +71,9 @@ describe('extra arguments and misplaced options are refused, not ignored', () =>
   it('methods and functions given more arguments than they declare (Note [arity guard])', () => {
     scope(() => {
       expect(() => x().sum(1, true as never)).toThrow(/^sum: takes at most 1 argument, got 2 \(the dim goes inside the options with keepdim and the rest: x\.sum\(\{ dim: 1, keepdim: true \}\)\)$/);
-      expect(() => x().reshape(3, 2 as never)).toThrow(/^reshape: takes at most 1 argument, got 2 \(pass the dims as one array, e\.g\. x\.reshape\(\[4, 3\]\)\)$/);
+      expect(() => x().reshape(3, 2 as never)).toThrow(/^reshape: takes at most 1 argument, got 2 \(pass the dims as one array, e\.g\. x\.reshape\(\[3, 2\]\)\)$/);
+      expect(() => (T.cat as (...a: unknown[]) => Tensor)(x(), x(), 1)).toThrow(/^cat: takes at most 2 arguments, got 3 \(the tensors go in one array: cat\(\[a, b, …\], dim\)\)$/);
+      expect(() => T.stack(x() as never, x() as never)).toThrow(/^stack: tensors expected an array of tensors, got a Tensor \(the tensors go in one array: stack\(\[a, b, …\], dim\)\)$/);
       expect(() => x().size(0, 1 as never)).toThrow(/^size: takes at most 1 argument, got 2/);
       expect(() => (sum as (...a: unknown[]) => unknown)(x(), 1, true)).toThrow(/^sum: takes at most 2 arguments, got 3/);
       expect(() => (std as (...a: unknown[]) => unknown)(x(), 1, false)).toThrow(/^std: takes at most 2 arguments, got 3/);

@@ -42,7 +42,9 @@ const classes: Record<string, new (message: string) => Error> = { DataError, Val
 
 export function reviveError(e: SerialisedError, where: string): Error {
   const Cls = classes[e.name] ?? Error;
-  const err = new Cls(`${e.message} [${where}]`);
+  // A dataset module in TypeScript run through tsx: its loader does not reach worker threads.
+  const hint = /Unknown file extension "\.[mc]?ts"/.test(e.message) ? ' (worker threads do not get tsx\'s TypeScript loader: compile the dataset\'s module to JavaScript, or use workers: 0)' : '';
+  const err = new Cls(`${e.message}${hint} [${where}]`);
   if (e.stack) err.stack = `${err.name}: ${err.message}\n    --- in ${where} ---\n${e.stack.split('\n').slice(1).join('\n')}`;
   return err;
 }

@@ -58,7 +58,8 @@ export function outer(a: Tensor, b: Tensor): Tensor {
  */
 export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   tensorArg('oneHot', 'indices', indices);
-  if (indices.dtype !== 'int64' && indices.dtype !== 'int32') throw new DTypeError(`oneHot: indices expected int64 or int32, got ${indices.dtype}`);
+  // uint8 too: the label masks a loader yields, which crossEntropy takes as they are.
+  if (indices.dtype !== 'int64' && indices.dtype !== 'int32' && indices.dtype !== 'uint8') throw new DTypeError(`oneHot: indices expected int64, int32 or uint8, got ${indices.dtype}`);
   return scope(() => {
     const values = indices.numel ? Array.from(indices.dataSync() as ArrayLike<number | bigint>, Number) : [];
     const lowest = values.reduce((m, v) => Math.min(m, v), Infinity);
@@ -66,8 +67,8 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
     const classes = numClasses === -1 ? Math.max(highest + 1, 0) : numClasses;
     if (!Number.isSafeInteger(classes) || classes < 0) throw new ValueError(`oneHot: numClasses expected a non-negative integer or -1, got ${numClasses}`);
     if (lowest < 0 || highest >= classes) throw new ValueError(`oneHot: indices expected 0 to ${classes - 1}, got values from ${lowest} to ${highest}`);
-    const classIds = arange(classes, { dtype: indices.dtype, device: indices.device });
-    return cast(eq(unsqueeze(indices, -1), classIds), 'int64');
+    const classIds = arange(classes, { dtype: indices.dtype === 'uint8' ? 'int32' : indices.dtype, device: indices.device });
+    return cast(eq(unsqueeze(indices.dtype === 'uint8' ? cast(indices, 'int32') : indices, -1), classIds), 'int64');
   });
 }
 

@@ -448,7 +448,7 @@ export function sliceBackward(g: Tensor, inputShape: readonly number[], dim: num
 // ---- cat, stack, split, chunk ----
 
 function checkTensorList(op: string, tensors: readonly Tensor[]): void {
-  if (!Array.isArray(tensors)) throw new ValueError(`${op}: tensors expected an array of tensors, got ${typeof tensors}`);
+  if (!Array.isArray(tensors)) throw new ValueError(`${op}: tensors expected an array of tensors, got ${(tensors as { isTensor?: boolean } | null)?.isTensor ? `a Tensor (the tensors go in one array: ${op}([a, b, …], dim))` : tensors === null ? 'null' : typeof tensors}`);
   if (tensors.length === 0) throw new ValueError(`${op}: tensors expected a non-empty array of tensors`);
 }
 
