@@ -3,6 +3,8 @@
 // TypeScript 6+ loads only when a file asks for it, as this line does.
 import './methods.js';
 import { qr as linalgQr, svd as linalgSvd, svdvals as linalgSvdvals, pinv as linalgPinv, matrixRank as linalgMatrixRank, lstsq as linalgLstsq, cholesky as linalgCholesky, choleskyEx as linalgCholeskyEx, eigh as linalgEigh, eigvalsh as linalgEigvalsh, solveTriangular as linalgSolveTriangular, cross as linalgCross, det as linalgDet, inv as linalgInv, luFactor as linalgLuFactor, luFactorEx as linalgLuFactorEx, luSolve as linalgLuSolve, slogdet as linalgSlogdet, solve as linalgSolve, vecdot as linalgVecdot, choleskySolve as linalgCholeskySolve, choleskyInverse as linalgCholeskyInverse, vectorNorm as linalgVectorNorm, matrixNorm as linalgMatrixNorm, cond as linalgCond, multiDot as linalgMultiDot, matrixPower as linalgMatrixPower, svdLowrank as linalgSvdLowrank } from './gen/public.gen.js';
+import { lgamma as specialLgamma, digamma as specialDigamma, polygamma as specialPolygamma, erf as specialErf, erfc as specialErfc, erfinv as specialErfinv, sigmoid as specialSigmoid, logit as specialLogit, xlogy as specialXlogy, xlog1py as specialXlog1py, expm1 as specialExpm1, exp2 as specialExp2, log1p as specialLog1p, logsumexp as specialLogsumexp, softmax as specialSoftmax, logSoftmax as specialLogSoftmax, ndtr as specialNdtr, sinc as specialSinc, entr as specialEntr } from './gen/public.gen.js';
+import { answerSnakeCase } from './namespace-spellings.js';
 // torch.linalg.norm (the flat `norm` is the vector p-norm), kept out of the package's flat names.
 import { linalgNorm } from './ops/table/linalg-norms.js';
 import { guardArity } from './arity.js';
@@ -81,22 +83,34 @@ const linalgFunctions = Object.freeze({
   multiDot: linalgMultiDot,
   matrixPower: linalgMatrixPower,
 });
-// Note [linalg spellings]: ported code calls linalg.matrix_rank(A) and JavaScript answers
-// "linalg.matrix_rank is not a function". The namespace answers the snake_case form of each of its
-// camelCase names with a TypeError naming ours; any other name it lacks (symbols, 'then', a torch
-// function not here) reads as undefined, as on a plain object.
-const linalgSnake = new Map(
-  Object.keys(linalgFunctions)
-    .filter((name) => /[A-Z]/.test(name))
-    .map((name) => [name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase(), name] as const),
+// Note [namespace spellings]: linalg.matrix_rank(A) is answered with a TypeError naming ours.
+export const linalg: typeof linalgFunctions = answerSnakeCase('linalg', linalgFunctions);
+
+// torch.special's spellings in one namespace: its own functions (composed-special.ts) and the ops
+// it shares with the flat namespace under torch's special names (gammaln, psi, expit …).
+export const special = answerSnakeCase(
+  'special',
+  Object.freeze({
+    gammaln: specialLgamma,
+    digamma: specialDigamma,
+    psi: specialDigamma,
+    polygamma: specialPolygamma,
+    erf: specialErf,
+    erfc: specialErfc,
+    erfinv: specialErfinv,
+    expit: specialSigmoid,
+    logit: specialLogit,
+    xlogy: specialXlogy,
+    xlog1py: specialXlog1py,
+    expm1: specialExpm1,
+    exp2: specialExp2,
+    log1p: specialLog1p,
+    logsumexp: specialLogsumexp,
+    softmax: specialSoftmax,
+    logSoftmax: specialLogSoftmax,
+    ndtr: specialNdtr,
+    sinc: specialSinc,
+    entr: specialEntr,
+  }),
 );
-export const linalg: typeof linalgFunctions = new Proxy(linalgFunctions, {
-  get(target, key, receiver) {
-    if (typeof key === 'string' && !Object.prototype.hasOwnProperty.call(target, key)) {
-      const ours = linalgSnake.get(key);
-      if (ours) throw new TypeError(`linalg.${key}: this API spells it linalg.${ours}`);
-    }
-    return Reflect.get(target, key, receiver) as unknown;
-  },
-});
 export { namedTuple, type NamedTuple } from './named-tuple.js';

@@ -120,6 +120,7 @@ const guarded_embedding: typeof table.embedding = guardArity('embedding', table.
 const guarded_embeddingBackward: typeof table.embeddingBackward = guardArity('embeddingBackward', table.embeddingBackward);
 const guarded_empty: typeof table.empty = guardArity('empty', table.empty);
 const guarded_emptyLike: typeof table.emptyLike = guardArity('emptyLike', table.emptyLike);
+const guarded_entr: typeof table.entr = guardArity('entr', table.entr);
 const guarded_eq: typeof table.eq = guardArity('eq', table.eq);
 const guarded_equal: typeof table.equal = guardArity('equal', table.equal);
 const guarded_erf: typeof table.erf = guardArity('erf', table.erf);
@@ -127,6 +128,7 @@ const guarded_erfc: typeof table.erfc = guardArity('erfc', table.erfc);
 const guarded_erfinv: typeof table.erfinv = guardArity('erfinv', table.erfinv);
 const guarded_evenlyDistributeBackward: typeof table.evenlyDistributeBackward = guardArity('evenlyDistributeBackward', table.evenlyDistributeBackward);
 const guarded_exp: typeof table.exp = guardArity('exp', table.exp);
+const guarded_exp2: typeof table.exp2 = guardArity('exp2', table.exp2);
 const guarded_expand: typeof table.expand = guardArity('expand', table.expand);
 const guarded_expm1: typeof table.expm1 = guardArity('expm1', table.expm1);
 const guarded_eye: typeof table.eye = guardArity('eye', table.eye);
@@ -248,6 +250,7 @@ const guarded_nanmean: typeof table.nanmean = guardArity('nanmean', table.nanmea
 const guarded_nanquantile: typeof table.nanquantile = guardArity('nanquantile', table.nanquantile);
 const guarded_nansum: typeof table.nansum = guardArity('nansum', table.nansum);
 const guarded_narrow: typeof table.narrow = guardArity('narrow', table.narrow);
+const guarded_ndtr: typeof table.ndtr = guardArity('ndtr', table.ndtr);
 const guarded_ne: typeof table.ne = guardArity('ne', table.ne);
 const guarded_neg: typeof table.neg = guardArity('neg', table.neg);
 const guarded_nllLoss: typeof table.nllLoss = guardArity('nllLoss', table.nllLoss);
@@ -319,6 +322,7 @@ const guarded_sigmoidBackward: typeof table.sigmoidBackward = guardArity('sigmoi
 const guarded_sign: typeof table.sign = guardArity('sign', table.sign);
 const guarded_silu: typeof table.silu = guardArity('silu', table.silu);
 const guarded_sin: typeof table.sin = guardArity('sin', table.sin);
+const guarded_sinc: typeof table.sinc = guardArity('sinc', table.sinc);
 const guarded_sinh: typeof table.sinh = guardArity('sinh', table.sinh);
 const guarded_slice: typeof table.slice = guardArity('slice', table.slice);
 const guarded_sliceBackward: typeof table.sliceBackward = guardArity('sliceBackward', table.sliceBackward);
@@ -382,6 +386,7 @@ const guarded_vectorNorm: typeof table.vectorNorm = guardArity('vectorNorm', tab
 const guarded_view: typeof table.view = guardArity('view', table.view);
 const guarded_where: typeof table.where = guardArity('where', table.where);
 const guarded_writeBack: typeof table.writeBack = guardArity('writeBack', table.writeBack);
+const guarded_xlog1py: typeof table.xlog1py = guardArity('xlog1py', table.xlog1py);
 const guarded_xlogy: typeof table.xlogy = guardArity('xlogy', table.xlogy);
 const guarded_zeros: typeof table.zeros = guardArity('zeros', table.zeros);
 const guarded_zerosLike: typeof table.zerosLike = guardArity('zerosLike', table.zerosLike);
@@ -503,6 +508,7 @@ export {
   guarded_embeddingBackward as embeddingBackward,
   guarded_empty as empty,
   guarded_emptyLike as emptyLike,
+  guarded_entr as entr,
   guarded_eq as eq,
   guarded_equal as equal,
   guarded_erf as erf,
@@ -510,6 +516,7 @@ export {
   guarded_erfinv as erfinv,
   guarded_evenlyDistributeBackward as evenlyDistributeBackward,
   guarded_exp as exp,
+  guarded_exp2 as exp2,
   guarded_expand as expand,
   guarded_expm1 as expm1,
   guarded_eye as eye,
@@ -631,6 +638,7 @@ export {
   guarded_nanquantile as nanquantile,
   guarded_nansum as nansum,
   guarded_narrow as narrow,
+  guarded_ndtr as ndtr,
   guarded_ne as ne,
   guarded_neg as neg,
   guarded_nllLoss as nllLoss,
@@ -702,6 +710,7 @@ export {
   guarded_sign as sign,
   guarded_silu as silu,
   guarded_sin as sin,
+  guarded_sinc as sinc,
   guarded_sinh as sinh,
   guarded_slice as slice,
   guarded_sliceBackward as sliceBackward,
@@ -765,6 +774,7 @@ export {
   guarded_view as view,
   guarded_where as where,
   guarded_writeBack as writeBack,
+  guarded_xlog1py as xlog1py,
   guarded_xlogy as xlogy,
   guarded_zeros as zeros,
   guarded_zerosLike as zerosLike,

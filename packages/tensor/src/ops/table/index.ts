@@ -56,3 +56,4 @@ export * from './composed-values.js';
 export * from './composed-log-math.js';
 export * from './gamma-functions.js';
 export * from './random-rejection.js';
+export * from './composed-special.js';
