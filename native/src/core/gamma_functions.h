@@ -123,50 +123,92 @@ NS_HOST_DEVICE Dual dual_add(Dual a, Dual b) { return {a.v + b.v, a.d + b.d}; }
 NS_HOST_DEVICE Dual dual_mul(Dual a, Dual b) { return {a.v * b.v, a.d * b.v + a.v * b.d}; }
 NS_HOST_DEVICE Dual dual_div(Dual a, Dual b) { return {a.v / b.v, (a.d * b.v - a.v * b.d) / (b.v * b.v)}; }
 
+// Both loops below run about |x − α| + a few·√α steps (capped; every draw of α ≤ 1e6 fits).
+constexpr int kMaxSteps = 100000;
+
+// Note [incomplete gamma]: the regularised lower incomplete gamma P(α, x) and Q = 1 − P, the way
+// Numerical Recipes splits them:
+//  - x < α + 1: the series P = x^α e^−x / Γ(α + 1) · S, S = Σₖ tₖ, tₖ = xᵏ / ((α+1)…(α+k)),
+//    with Σₖ tₖ Hₖ (Hₖ = Σⱼ≤ₖ 1/(α + j)) beside it, which is ∂S/∂α up to sign;
+//  - otherwise Legendre's continued fraction Q = x^α e^−x / Γ(α) · h(α, x), run by modified
+//    Lentz in dual numbers so that ∂h/∂α comes with it.
+struct LowerSeries {
+  double sum, weighted;
+};
+NS_HOST_DEVICE LowerSeries lower_series(double alpha, double x) {
+  double t = 1.0, harmonic = 0.0, sum = 1.0, weighted = 0.0;
+  for (int k = 1; k < kMaxSteps; ++k) {
+    harmonic += 1.0 / (alpha + k);
+    t *= x / (alpha + k);
+    sum += t;
+    weighted += t * harmonic;
+    if (t < 1e-17 * sum) break;
+  }
+  return {sum, weighted};
+}
+
+NS_HOST_DEVICE Dual upper_fraction(double alpha, double x) {
+  constexpr double kTiny = 1e-300;
+  Dual b{x + 1.0 - alpha, -1.0};
+  Dual c{1.0 / kTiny, 0.0};
+  Dual d = dual_div(Dual{1.0, 0.0}, b);
+  Dual h = d;
+  for (int i = 1; i < kMaxSteps; ++i) {
+    const Dual an{-i * (i - alpha), static_cast<double>(i)};
+    b.v += 2.0;
+    d = dual_add(dual_mul(an, d), b);
+    if (::fabs(d.v) < kTiny) d.v = kTiny;
+    c = dual_add(b, dual_div(an, c));
+    if (::fabs(c.v) < kTiny) c.v = kTiny;
+    d = dual_div(Dual{1.0, 0.0}, d);
+    const Dual step = dual_mul(d, c);
+    h = dual_mul(h, step);
+    if (::fabs(step.v - 1.0) < 1e-15 && ::fabs(step.d) < 1e-15) break;
+  }
+  return h;
+}
+
+// P(α, x), or Q(α, x) when `upper`, with PyTorch's edges: NaN for a negative or NaN argument and
+// at α = x = 0; P(0, x > 0) = 1, P(α, 0) = 0, P(α, ∞) = 1, P(∞, x) = 0.
+NS_HOST_DEVICE double regularized_gamma(double alpha, double x, bool upper) {
+  if (alpha != alpha || x != x || alpha < 0.0 || x < 0.0) return NAN;
+  double p;
+  if (alpha == 0.0) {
+    if (x == 0.0) return NAN;
+    p = 1.0;
+  } else if (x == 0.0) {
+    p = 0.0;
+  } else if (!is_finite(alpha)) {
+    if (!is_finite(x)) return NAN;
+    p = 0.0;
+  } else if (!is_finite(x)) {
+    p = 1.0;
+  } else if (x < alpha + 1.0) {
+    p = ::exp(alpha * ::log(x) - x - log_gamma(alpha + 1.0)) * lower_series(alpha, x).sum;
+  } else {
+    const double q = ::exp(alpha * ::log(x) - x - log_gamma(alpha)) * upper_fraction(alpha, x).v;
+    return upper ? q : 1.0 - q;
+  }
+  return upper ? 1.0 - p : p;
+}
+
 // Note [gamma reparameterisation]: d x / d α of a Gamma(α, 1) draw x, by implicit
 // differentiation of its CDF P(α, x) held fixed: dx/dα = −(∂P/∂α) / p(x; α) (Figurnov et al.,
-// "Implicit reparameterization gradients", 2018). Both pieces share the factor x^α e^−x, which
-// cancels, so nothing overflows:
-//  - x < α + 1: P's series P = x^α e^−x / Γ(α + 1) · Σₖ tₖ, tₖ = xᵏ / ((α+1)…(α+k)), gives
-//      dx/dα = −(x/α) · [S · (ln x − ψ(α + 1)) − Σₖ tₖ Hₖ],   Hₖ = Σⱼ≤ₖ 1/(α + j);
-//  - otherwise Q = 1 − P's continued fraction Q = x^α e^−x / Γ(α) · h(α, x) (Legendre's, run by
-//    modified Lentz in dual numbers to carry ∂h/∂α) gives
-//      dx/dα = x · [h · (ln x − ψ(α)) + ∂h/∂α].
+// "Implicit reparameterization gradients", 2018). Both pieces of Note [incomplete gamma] share
+// the factor x^α e^−x, which cancels, so nothing overflows:
+//  - x < α + 1:  dx/dα = −(x/α) · [S · (ln x − ψ(α + 1)) − Σₖ tₖ Hₖ];
+//  - otherwise:  dx/dα = x · [h · (ln x − ψ(α)) + ∂h/∂α].
 // PyTorch uses a fitted approximation of the same quantity; this one is exact to ~1e-12 before
-// rounding. Both loops run about |x − α| + a few·√α steps (capped; every draw of α ≤ 1e6 fits).
+// rounding. It is also −(∂P/∂α)/p for gammainc's gradient in α.
 NS_HOST_DEVICE double standard_gamma_grad(double alpha, double x) {
   if (!(alpha > 0.0) || !(x > 0.0) || !is_finite(x)) return 0.0;
   const double log_x = ::log(x);
-  constexpr int kMaxSteps = 100000;
   double result;
   if (x < alpha + 1.0) {
-    double t = 1.0, harmonic = 0.0, series = 1.0, weighted = 0.0;
-    for (int k = 1; k < kMaxSteps; ++k) {
-      harmonic += 1.0 / (alpha + k);
-      t *= x / (alpha + k);
-      series += t;
-      weighted += t * harmonic;
-      if (t < 1e-17 * series) break;
-    }
-    result = -(x / alpha) * (series * (log_x - digamma(alpha + 1.0)) - weighted);
+    const LowerSeries s = lower_series(alpha, x);
+    result = -(x / alpha) * (s.sum * (log_x - digamma(alpha + 1.0)) - s.weighted);
   } else {
-    constexpr double kTiny = 1e-300;
-    Dual b{x + 1.0 - alpha, -1.0};
-    Dual c{1.0 / kTiny, 0.0};
-    Dual d = dual_div(Dual{1.0, 0.0}, b);
-    Dual h = d;
-    for (int i = 1; i < kMaxSteps; ++i) {
-      const Dual an{-i * (i - alpha), static_cast<double>(i)};
-      b.v += 2.0;
-      d = dual_add(dual_mul(an, d), b);
-      if (::fabs(d.v) < kTiny) d.v = kTiny;
-      c = dual_add(b, dual_div(an, c));
-      if (::fabs(c.v) < kTiny) c.v = kTiny;
-      d = dual_div(Dual{1.0, 0.0}, d);
-      const Dual step = dual_mul(d, c);
-      h = dual_mul(h, step);
-      if (::fabs(step.v - 1.0) < 1e-15 && ::fabs(step.d) < 1e-15) break;
-    }
+    const Dual h = upper_fraction(alpha, x);
     result = x * (h.v * (log_x - digamma(alpha)) + h.d);
   }
   return is_finite(result) ? result : 0.0;

@@ -3,8 +3,9 @@
 // within 1 ulp; oneDNN 2.x's eltwise log is off by up to 1.4e-6 absolute, so log(1) was −1.4e-6),
 // sqrt oneDNN's eltwise primitive (a scalar libm loop is ~10x slower: the addon is built for
 // x86-64-v2 with math errno on, so the compiler does not vectorise std::sqrt), sin and cos vmath's
-// Cephes polynomials (libm past |x| = 8192); the rest are plain loops that the compiler vectorises, OpenMP-parallel
-// above kParallelGrain elements.
+// Cephes polynomials (libm past |x| = 8192); the gamma family (lgamma, digamma, polygamma,
+// gammainc of two same-shaped tensors) and erfinv in double from core/'s shared definitions; the
+// rest are plain loops that the compiler vectorises, OpenMP-parallel above kParallelGrain elements.
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -206,6 +207,18 @@ void erfc(OpCall& call) { float_libm<erfc_of>(call); }
 void lgamma(OpCall& call) { float_libm<lgamma_of>(call); }
 void digamma(OpCall& call) { float_libm<digamma_of>(call); }
 void erfinv(OpCall& call) { float_libm<erfinv_of>(call); }
+
+// P(α, x) or Q(α, x) of two tensors of one shape (the declaration broadcasts them first).
+void gammainc(OpCall& call) {
+  const bool upper = core::GammaincAttrs::decode(call.reader()).upper;
+  const float* a = call.in(0).data<float>();
+  const float* x = call.in(1).data<float>();
+  float* out = call.out(0).data<float>();
+  const int64_t n = call.out(0).numel();
+  NS_PARALLEL_IF(n >= 256, "omp parallel for schedule(dynamic, 64)",
+    for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(core::gamma_fn::regularized_gamma(a[i], x[i], upper));
+  );
+}
 
 void polygamma(OpCall& call) {
   const int64_t n = core::PolygammaAttrs::decode(call.reader()).n;

@@ -1,5 +1,7 @@
 // Elementwise math of one tensor: neg, abs, sign, exp, log, sin, cos, floor, ceil, round, sqrt,
-// rsqrt, logicalNot, clamp and powScalar, with cpu/unary.cc's types and special cases.
+// rsqrt, logicalNot, clamp and powScalar, with cpu/unary.cc's types and special cases; the gamma
+// family (lgamma, digamma, polygamma, gammainc of two same-shaped tensors) and erfinv in double
+// from core/'s shared definitions.
 // Transcendentals use CUDA's full-precision libdevice functions (expf, logf, sinf, cosf, powf:
 // within 2 ulp; sqrtf correctly rounded), so results may differ from oneDNN's in the last bit or
 // two.
@@ -244,6 +246,22 @@ void erfc(OpCall& call) { map_typed(call, ErfcF{}); }
 void lgamma(OpCall& call) { map_typed(call, LgammaF{}); }
 void digamma(OpCall& call) { map_typed(call, DigammaF{}); }
 void erfinv(OpCall& call) { map_typed(call, ErfinvF{}); }
+namespace {
+// P(α, x) or Q(α, x) of two tensors of one shape (the declaration broadcasts them first).
+__global__ void gammainc_kernel(int64_t n, const float* __restrict__ a, const float* __restrict__ x, bool upper, float* __restrict__ out) {
+  NS_GRID_LOOP(i, n) out[i] = static_cast<float>(core::gamma_fn::regularized_gamma(a[i], x[i], upper));
+}
+}  // namespace
+
+void gammainc(OpCall& call) {
+  const bool upper = core::GammaincAttrs::decode(call.reader()).upper;
+  const int64_t n = call.out(0).numel();
+  if (n == 0) return;
+  gammainc_kernel<<<blocks_for(n), kThreads, 0, context_of(call).stream>>>(n, call.in(0).data<float>(), call.in(1).data<float>(), upper,
+                                                                           call.out(0).data<float>());
+  NS_LAUNCH_CHECK();
+}
+
 void polygamma(OpCall& call) {
   const int64_t n = core::PolygammaAttrs::decode(call.reader()).n;
   NS_CHECK(n >= 1, value, "n expected an integer >= 1 (digamma is n = 0), got " + std::to_string(n));

@@ -77,6 +77,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::floor, &floor);
   registry.add(core::DeviceType::cpu, core::OpId::floorDivide, &floorDivide);
   registry.add(core::DeviceType::cpu, core::OpId::fmod, &fmod);
+  registry.add(core::DeviceType::cpu, core::OpId::gammainc, &gammainc);
   registry.add(core::DeviceType::cpu, core::OpId::gather, &gather);
   registry.add(core::DeviceType::cpu, core::OpId::ge, &ge);
   registry.add(core::DeviceType::cpu, core::OpId::gelu, &gelu);

@@ -75,6 +75,7 @@ void fill(core::OpCall& call);
 void floor(core::OpCall& call);
 void floorDivide(core::OpCall& call);
 void fmod(core::OpCall& call);
+void gammainc(core::OpCall& call);
 void gather(core::OpCall& call);
 void ge(core::OpCall& call);
 void gelu(core::OpCall& call);

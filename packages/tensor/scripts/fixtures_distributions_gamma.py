@@ -78,6 +78,8 @@ CASES = [
     ("gammaLogProb", lambda c, r, x: gam(c, r).log_prob(x), [CONC, RATE, positive(4, 2, 3) * 2], [T, T, T]),
     # x = 0: α = 1 gives log(rate) (xlogy), α > 1 −∞, α < 1 +∞.
     ("gammaLogProbAtZero", lambda c, r, x: gam(c, r).log_prob(x), [CONC, RATE, torch.zeros(3)], [F, F, F]),
+    ("gammaCdf", lambda a, r, x: D.Gamma(a, r).cdf(x), [positive(2, 3) + 0.5, positive(3), positive(4, 2, 3) * 2], [F, T, T]),
+    ("chi2Cdf", lambda df, x: D.Chi2(df).cdf(x), [positive(2, 3) * 3, positive(2, 3) * 2], [F, T]),
     ("gammaEntropy", lambda c, r: gam(c, r).entropy(), [CONC, RATE], [T, T]),
     ("gammaMean", lambda c, r: gam(c, r).mean, [CONC, RATE], [T, T]),
     ("gammaMode", lambda c, r: gam(c, r).mode, [CONC, RATE], [T, T]),

@@ -3,7 +3,7 @@
 // TypeScript 6+ loads only when a file asks for it, as this line does.
 import './methods.js';
 import { qr as linalgQr, svd as linalgSvd, svdvals as linalgSvdvals, pinv as linalgPinv, matrixRank as linalgMatrixRank, lstsq as linalgLstsq, cholesky as linalgCholesky, choleskyEx as linalgCholeskyEx, eigh as linalgEigh, eigvalsh as linalgEigvalsh, solveTriangular as linalgSolveTriangular, cross as linalgCross, det as linalgDet, inv as linalgInv, luFactor as linalgLuFactor, luFactorEx as linalgLuFactorEx, luSolve as linalgLuSolve, slogdet as linalgSlogdet, solve as linalgSolve, vecdot as linalgVecdot, choleskySolve as linalgCholeskySolve, choleskyInverse as linalgCholeskyInverse, vectorNorm as linalgVectorNorm, matrixNorm as linalgMatrixNorm, cond as linalgCond, multiDot as linalgMultiDot, matrixPower as linalgMatrixPower, svdLowrank as linalgSvdLowrank } from './gen/public.gen.js';
-import { lgamma as specialLgamma, digamma as specialDigamma, polygamma as specialPolygamma, erf as specialErf, erfc as specialErfc, erfinv as specialErfinv, sigmoid as specialSigmoid, logit as specialLogit, xlogy as specialXlogy, xlog1py as specialXlog1py, expm1 as specialExpm1, exp2 as specialExp2, log1p as specialLog1p, logsumexp as specialLogsumexp, softmax as specialSoftmax, logSoftmax as specialLogSoftmax, ndtr as specialNdtr, sinc as specialSinc, entr as specialEntr } from './gen/public.gen.js';
+import { gammainc as specialGammainc, gammaincc as specialGammaincc, lgamma as specialLgamma, digamma as specialDigamma, polygamma as specialPolygamma, erf as specialErf, erfc as specialErfc, erfinv as specialErfinv, sigmoid as specialSigmoid, logit as specialLogit, xlogy as specialXlogy, xlog1py as specialXlog1py, expm1 as specialExpm1, exp2 as specialExp2, log1p as specialLog1p, logsumexp as specialLogsumexp, softmax as specialSoftmax, logSoftmax as specialLogSoftmax, ndtr as specialNdtr, sinc as specialSinc, entr as specialEntr } from './gen/public.gen.js';
 import { answerSnakeCase } from './namespace-spellings.js';
 // torch.linalg.norm (the flat `norm` is the vector p-norm), kept out of the package's flat names.
 import { linalgNorm } from './ops/table/linalg-norms.js';
@@ -98,6 +98,8 @@ export const special = answerSnakeCase(
     erf: specialErf,
     erfc: specialErfc,
     erfinv: specialErfinv,
+    gammainc: specialGammainc,
+    gammaincc: specialGammaincc,
     expit: specialSigmoid,
     logit: specialLogit,
     xlogy: specialXlogy,

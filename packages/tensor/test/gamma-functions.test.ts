@@ -1,14 +1,17 @@
-// The gamma family beyond what the op table's goldens cover: the poles (where PyTorch's float
-// trigamma gives large finite numbers and ours +∞), derivatives of every order through autograd,
-// the spellings; then the rejection samplers, which have no goldens (our Philox stream is not
-// PyTorch's generator): moments of 20k draws, the reparameterised gradient's mean (E[dx/dα] = 1
-// for a Gamma(α, 1) draw, since E[x] = α), determinism across seeds and thread counts, refusals.
+// The gamma family beyond what the op table's goldens cover: gammainc's identities and its
+// gradient in a; the poles (where PyTorch's float trigamma gives large finite numbers and ours
+// +∞), derivatives of every order through autograd, the spellings; then the rejection samplers,
+// which have no goldens (our Philox stream is not PyTorch's generator): moments of 20k draws, the
+// reparameterised gradient's mean (E[dx/dα] = 1 for a Gamma(α, 1) draw, since E[x] = α),
+// determinism across seeds and thread counts, refusals.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Generator,
   ValueError,
   digamma,
   full,
+  gammainc,
+  gammaincc,
   getNumThreads,
   grad,
   lgamma,
@@ -60,6 +63,38 @@ describe('lgamma, digamma, polygamma', () => {
     const r = lgamma(tensor([1, 2, 5], { dtype: 'int32' }));
     expect(r.dtype).toBe('float32');
     values(r).forEach((v, i) => expect(v).toBeCloseTo(Math.log([1, 1, 24][i]!), 6));
+  });
+});
+
+describe('gammainc, gammaincc', () => {
+  it('broadcast, sum to 1, and take the CDF of Gamma draws to uniform values', () => {
+    const a = tensor([[0.5], [4]]);
+    const x = tensor([0.1, 2, 9]);
+    const p = gammainc(a, x), q = gammaincc(a, x);
+    expect(p.shape).toEqual([2, 3]);
+    values(p).forEach((v, i) => expect(v + values(q)[i]!).toBeCloseTo(1, 6));
+    // P(α, X) of X ~ Gamma(α, 1) is uniform on (0, 1): mean ½, variance 1/12.
+    const alpha = full([20000], 3);
+    const u = moments(values(gammainc(alpha, standardGamma(alpha, { generator: new Generator(9) }))));
+    expect(Math.abs(u.mean - 0.5)).toBeLessThan(5 * Math.sqrt(1 / 12 / 20000));
+    expect(Math.abs(u.variance - 1 / 12)).toBeLessThan(0.004);
+  });
+
+  it('is differentiable in a (PyTorch is not), matching central differences', () => {
+    const a = tensor([0.7, 3, 12], { requiresGrad: true });
+    const x = tensor([0.4, 2.5, 14]);
+    const [g] = grad(gammaincc(a, x).sum(), [a]);
+    const h = 1e-2;
+    const fd = values(a.detach()).map((v, i) => {
+      const at = (d: number) => values(gammaincc(tensor([v + d]), tensor([values(x)[i]!])))[0]!;
+      return (at(h) - at(-h)) / (2 * h);
+    });
+    values(g!).forEach((v, i) => expect(v).toBeCloseTo(fd[i]!, 3));
+  });
+
+  it('refuses what is not a tensor and shapes that do not broadcast', () => {
+    expect(() => gammainc(2 as never, tensor([1]))).toThrow(/^gammainc: /);
+    expect(() => gammaincc(tensor([1, 2]), tensor([1, 2, 3]))).toThrow(/^gammaincc: .*broadcast/);
   });
 });
 

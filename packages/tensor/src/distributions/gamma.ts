@@ -2,8 +2,7 @@
 // [0, ∞), with PyTorch's formulas. rsample is standardGamma(α)/rate: the draw is differentiable
 // w.r.t. α by implicit reparameterisation (Note [gamma reparameterisation] in
 // ops/table/random-rejection.ts), so gradients reach both parameters. cdf is PyTorch's
-// torch.special.gammainc(α, rate·x), the regularised incomplete gamma function, which nutshell
-// does not have: Gamma.cdf is refused as the base refuses what a distribution does not define.
+// gammainc(α, rate·x), differentiable in α too here (PyTorch's is not).
 // Chi2 is Gamma(df/2, 1/2) and shares everything here.
 import type { Device } from '../device.js';
 import { scope } from '../memory.js';
@@ -12,7 +11,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { add, div, mul, sub } from '../ops/table/binary.js';
 import { xlogy } from '../ops/table/composed-log-math.js';
 import { square } from '../ops/table/composed-ops.js';
-import { digamma, lgamma } from '../ops/table/gamma-functions.js';
+import { digamma, gammainc, lgamma } from '../ops/table/gamma-functions.js';
 import type { Generator } from '../ops/table/random.js';
 import { standardGamma } from '../ops/table/random-rejection.js';
 import { expand } from '../ops/table/shape.js';
@@ -97,6 +96,14 @@ export class Gamma extends Distribution {
     return scope(() => {
       const a = this.concentration;
       return add(add(sub(a, log(this.rate)), lgamma(a)), mul(sub(1, a), digamma(a)));
+    });
+  }
+
+  /** P(α, rate·value), the regularised lower incomplete gamma function (PyTorch's formula). */
+  override cdf(value: Tensor | number): Tensor {
+    return scope(() => {
+      const v = this.valueArg('cdf', value);
+      return gammainc(this.concentration, mul(this.rate, v));
     });
   }
 

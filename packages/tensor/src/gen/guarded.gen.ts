@@ -141,6 +141,8 @@ const guarded_floorDivide: typeof table.floorDivide = guardArity('floorDivide', 
 const guarded_fmod: typeof table.fmod = guardArity('fmod', table.fmod);
 const guarded_full: typeof table.full = guardArity('full', table.full);
 const guarded_fullLike: typeof table.fullLike = guardArity('fullLike', table.fullLike);
+const guarded_gammainc: typeof table.gammainc = guardArity('gammainc', table.gammainc);
+const guarded_gammaincc: typeof table.gammaincc = guardArity('gammaincc', table.gammaincc);
 const guarded_gather: typeof table.gather = guardArity('gather', table.gather);
 const guarded_gaussianNllLoss: typeof table.gaussianNllLoss = guardArity('gaussianNllLoss', table.gaussianNllLoss);
 const guarded_ge: typeof table.ge = guardArity('ge', table.ge);
@@ -529,6 +531,8 @@ export {
   guarded_fmod as fmod,
   guarded_full as full,
   guarded_fullLike as fullLike,
+  guarded_gammainc as gammainc,
+  guarded_gammaincc as gammaincc,
   guarded_gather as gather,
   guarded_gaussianNllLoss as gaussianNllLoss,
   guarded_ge as ge,

@@ -140,6 +140,8 @@ export {
   fmod,
   full,
   fullLike,
+  gammainc,
+  gammaincc,
   gather,
   gaussianNllLoss,
   ge,
