@@ -85,7 +85,9 @@ NS_HOST_DEVICE double hurwitz_zeta(double s, double q) {
       854513.0 / 155112100433309859840000.0,
       -236364091.0 / 1693824136731743669452800000.0,
   };
-  const double start = s > 9.0 ? s : 9.0;
+  // The direct sum runs to w₀ = max(9, s), capped at 1000: past it, w^−s has underflowed for any
+  // s that large, so the tail adds nothing (and a huge s cannot loop for ever).
+  const double start = s > 9.0 ? (s < 1000.0 ? s : 1000.0) : 9.0;
   double sum = 0.0, w = q;
   while (w < start) {
     sum += ::pow(w, -s);
@@ -108,8 +110,9 @@ NS_HOST_DEVICE double hurwitz_zeta(double s, double q) {
 // ψ⁽ⁿ⁾(x) = (−1)ⁿ⁺¹ · n! · ζ(n + 1, x) for n ≥ 1 (n = 0 is digamma).
 NS_HOST_DEVICE double polygamma(int64_t n, double x) {
   if (n == 0) return digamma(x);
+  // n! overflows a double past 170 (a huge n must not loop for ever: ±∞ or NaN follow anyway).
   double factorial = 1.0;
-  for (int64_t k = 2; k <= n; ++k) factorial *= static_cast<double>(k);
+  for (int64_t k = 2; k <= n && k <= 171; ++k) factorial *= static_cast<double>(k);
   const double sign = (n % 2 == 1) ? 1.0 : -1.0;
   return sign * factorial * hurwitz_zeta(static_cast<double>(n + 1), x);
 }
