@@ -67,7 +67,8 @@ export function categoricalParams(cls: string, given: 'probs' | 'logits', value:
         const detail = e.message.replace(/^multinomial: weights /, 'probs ').replace(/^multinomial: (row \d+) of the weights/, 'probs $1');
         throw new ValueError(`${cls}: ${detail}${detail.includes('non-negative') ? ' (logits go in { logits })' : ''}`);
       }
-      return add(normalised, mul(cast(check, 'float32'), 0));
+      // The check's output is an int64 zero: adding it keeps the values and carries its error.
+      return add(normalised, check);
     });
     return { probs, logits: scope(() => probsToLogits(probs, false)), batchShape };
   }
