@@ -154,6 +154,8 @@ export class Tensor {
   scopeOwner: unknown = undefined;
   /** @internal Note [copies of views] (view-copies.ts): a dense copy of what PyTorch returns as a view. */
   viewCopy = false;
+  /** @internal Note [grad hints] (backward.ts): what handed this tensor back as a gradient without a graph. */
+  plainGradientOf: string | null = null;
 
   /** @internal Use the creation functions (tensor, zeros …) or ops. */
   constructor(handle: NativeHandle, readonly shape: readonly number[], readonly dtype: DType, device: Device) {
