@@ -1,12 +1,13 @@
 #pragma once
 // Note [rejection sampling]: draws that need a variable number of uniforms (Gamma by Marsaglia
-// and Tsang, Poisson by multiplication or Hörmann's PTRS) cannot take fixed positions in the
-// Philox stream. Element i of such an op owns block offset/4 + i of the stream (the op reserves
-// 4 draws per element, as Generator.use rounds) and draws its attempts from the counters
-// {block, attempt, kRejectionStream}: blocks no ordinary op touches (theirs have zeros there), as
-// many as it needs, and still a function of (seed, element) only — the same on every thread count
-// and on both backends. The arithmetic is double, so cpu and cuda take the same accept/reject
-// decisions (a last-bit difference of log or cos could flip one only with probability ~1e-16).
+// and Tsang, Poisson by multiplication or Hörmann's PTRS, Binomial by waiting times or Hörmann's
+// BTRS) cannot take fixed positions in the Philox stream. Element i of such an op owns block
+// offset/4 + i of the stream (the op reserves 4 draws per element, as Generator.use rounds) and
+// draws its attempts from the counters {block, attempt, kRejectionStream}: blocks no ordinary op
+// touches (theirs have zeros there), as many as it needs, and still a function of (seed, element)
+// only — the same on every thread count and on both backends. The arithmetic is double, so cpu
+// and cuda take the same accept/reject decisions (a last-bit difference of log or cos could flip
+// one only with probability ~1e-16).
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
@@ -108,6 +109,75 @@ NS_HOST_DEVICE float poisson(uint64_t seed, uint64_t block, float rate) {
     }
   }
   return static_cast<float>(::floor(lambda));
+}
+
+// log k! − [(k + ½)·log(k + 1) − (k + 1) + ½·log 2π], the tail of Stirling's series BTRS's bound
+// needs: tabulated to k = 9, beyond that three terms of the series (error < 1e-12 there).
+NS_HOST_DEVICE double stirling_tail(double k) {
+  constexpr double kTable[10] = {0.08106146679532733,  0.04134069595540946, 0.027677925684997717, 0.02079067210376584,
+                                 0.01664469118982126,  0.013876128823072875, 0.011896709945893313, 0.010411265261973668,
+                                 0.00925546218270945, 0.008330563433359472};
+  if (k <= 9.0) return kTable[static_cast<int>(k)];
+  const double kp1sq = (k + 1.0) * (k + 1.0);
+  return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / 1260.0 / kp1sq) / kp1sq) / (k + 1.0);
+}
+
+// Binomial(n, p) for n·p < 10 (p ≤ ½): the number of geometric waiting times, ⌈log U / log(1 − p)⌉
+// each, that fit in n trials (about n·p + 1 uniforms).
+NS_HOST_DEVICE double binomial_by_waiting_times(uint64_t seed, uint64_t block, double n, double p) {
+  const double log_q = ::log1p(-p);
+  double trials = 0.0, successes = 0.0;
+  for (uint32_t attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    const philox::Block b = attempt_block(seed, block, attempt);
+    for (int k = 0; k < 4; ++k) {
+      trials += ::ceil(::log(open_uniform(b.v[k])) / log_q);
+      if (trials > n) return successes;
+      successes += 1.0;
+    }
+  }
+  return successes;
+}
+
+// Binomial(n, p) for n·p ≥ 10 (p ≤ ½): Hörmann's transformed rejection with squeeze ("The
+// generation of binomial random variates", 1993, BTRS), about 1.15 attempts of two uniforms each.
+NS_HOST_DEVICE double binomial_btrs(uint64_t seed, uint64_t block, double n, double p) {
+  const double spq = ::sqrt(n * p * (1.0 - p));
+  const double b = 1.15 + 2.53 * spq;
+  const double a = -0.0873 + 0.0248 * b + 0.01 * p;
+  const double c = n * p + 0.5;
+  const double v_r = 0.92 - 4.2 / b;
+  const double r = p / (1.0 - p);
+  const double alpha = (2.83 + 5.1 / b) * spq;
+  const double m = ::floor((n + 1.0) * p);
+  for (uint32_t attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    const philox::Block blk = attempt_block(seed, block, attempt);
+    for (int k = 0; k < 2; ++k) {
+      const double u = open_uniform(blk.v[2 * k]) - 0.5;
+      const double v = open_uniform(blk.v[2 * k + 1]);
+      const double us = 0.5 - ::fabs(u);
+      const double count = ::floor((2.0 * a / us + b) * u + c);
+      if (count < 0.0 || count > n) continue;
+      if (us >= 0.07 && v <= v_r) return count;
+      const double bound = (m + 0.5) * ::log((m + 1.0) / (r * (n - m + 1.0))) + (n + 1.0) * ::log((n - m + 1.0) / (n - count + 1.0)) +
+                           (count + 0.5) * ::log(r * (n - count + 1.0) / (count + 1.0)) + stirling_tail(m) + stirling_tail(n - m) -
+                           stirling_tail(count) - stirling_tail(n - count);
+      if (::log(v * alpha / (a / (us * us) + b)) <= bound) return count;
+    }
+  }
+  return ::floor(n * p);
+}
+
+// Binomial(n, p): n a whole number ≥ 0 and p in [0, 1] (the caller checks). p > ½ draws the
+// failures of Binomial(n, 1 − p), so both methods see p ≤ ½.
+NS_HOST_DEVICE float binomial(uint64_t seed, uint64_t block, float count, float prob) {
+  const double n = count;
+  double p = prob;
+  if (n == 0.0 || p == 0.0) return 0.0f;
+  if (p == 1.0) return count;
+  const bool failures = p > 0.5;
+  if (failures) p = 1.0 - p;
+  const double k = n * p < 10.0 ? binomial_by_waiting_times(seed, block, n, p) : binomial_btrs(seed, block, n, p);
+  return static_cast<float>(failures ? n - k : k);
 }
 
 }  // namespace nutshell::core::rejection

@@ -313,26 +313,33 @@ void dropoutBackward(OpCall& call) {
   );
 }
 
-// Gamma(α, 1) and Poisson(λ) draws by rejection (Note [rejection sampling]): element i owns block
-// offset/4 + i. Costs vary per element, so the parallel loop hands out small dynamic chunks.
+// Gamma(α, 1), Poisson(λ) and Binomial(n, p) draws by rejection (Note [rejection sampling]):
+// element i owns block offset/4 + i. Costs vary per element, so the parallel loop hands out small
+// dynamic chunks.
 namespace {
 
-template <float (*Sample)(uint64_t, uint64_t, float), typename Valid>
-void rejection_draws(const OpCall& call, int64_t seed_attr, int64_t offset_attr, const char* what, Valid valid) {
+bool positive_finite(float x) { return x > 0.0f && x <= std::numeric_limits<float>::max(); }
+bool non_negative_finite(float x) { return x >= 0.0f && x <= std::numeric_limits<float>::max(); }
+bool whole_count(float x) { return non_negative_finite(x) && std::floor(x) == x; }
+bool probability(float x) { return x >= 0.0f && x <= 1.0f; }
+
+void check_each(const float* values, int64_t n, const char* what, bool (*valid)(float)) {
+  for (int64_t i = 0; i < n; ++i) {
+    if (!valid(values[i])) NS_THROW(value, std::string(what) + ", got " + std::to_string(values[i]) + " at element " + std::to_string(i));
+  }
+}
+
+template <float (*Sample)(uint64_t, uint64_t, float)>
+void rejection_draws(const OpCall& call, int64_t seed_attr, int64_t offset_attr, const char* what, bool (*valid)(float)) {
   const uint64_t seed = seed_of(seed_attr), first_block = offset_of(offset_attr) >> 2;
   const float* param = call.in(0).data<float>();
   const int64_t n = call.in(0).numel();
-  for (int64_t i = 0; i < n; ++i) {
-    if (!valid(param[i])) NS_THROW(value, std::string(what) + ", got " + std::to_string(param[i]) + " at element " + std::to_string(i));
-  }
+  check_each(param, n, what, valid);
   float* out = call.out(0).data<float>();
   NS_PARALLEL_IF(n >= 256, "omp parallel for schedule(dynamic, 64)",
     for (int64_t i = 0; i < n; ++i) out[i] = Sample(seed, first_block + static_cast<uint64_t>(i), param[i]);
   );
 }
-
-bool positive_finite(float x) { return x > 0.0f && x <= std::numeric_limits<float>::max(); }
-bool non_negative_finite(float x) { return x >= 0.0f && x <= std::numeric_limits<float>::max(); }
 
 }  // namespace
 
@@ -344,6 +351,21 @@ void standardGamma(OpCall& call) {
 void poisson(OpCall& call) {
   auto a = core::PoissonAttrs::decode(call.reader());
   rejection_draws<core::rejection::poisson>(call, a.seed, a.offset, "rate expected finite values >= 0", non_negative_finite);
+}
+
+// Binomial(count, prob), elementwise over inputs of one shape (binomial() broadcasts them).
+void binomial(OpCall& call) {
+  auto a = core::BinomialAttrs::decode(call.reader());
+  const uint64_t seed = seed_of(a.seed), first_block = offset_of(a.offset) >> 2;
+  const float* count = call.in(0).data<float>();
+  const float* prob = call.in(1).data<float>();
+  const int64_t n = call.in(0).numel();
+  check_each(count, n, "count expected whole numbers >= 0", whole_count);
+  check_each(prob, n, "prob expected values in [0, 1]", probability);
+  float* out = call.out(0).data<float>();
+  NS_PARALLEL_IF(n >= 256, "omp parallel for schedule(dynamic, 64)",
+    for (int64_t i = 0; i < n; ++i) out[i] = core::rejection::binomial(seed, first_block + static_cast<uint64_t>(i), count[i], prob[i]);
+  );
 }
 
 // d draw / d concentration (Note [gamma reparameterisation]), times the incoming gradient.

@@ -99,10 +99,22 @@ template <typename R, typename T>
 struct has_cols<R, T, std::void_t<decltype(std::declval<const R&>().cols(std::declval<typename R::Acc*>(), std::declval<const T*>(), int64_t{}, int64_t{}))>>
     : std::true_type {};
 
+// Rows shorter than a reducer's short_row() take its scalar steps: a vector loop's dispatch,
+// tail and horizontal sum cost more than a few elements (x.sum(-1) of a [1e6, 2] tensor took 5x
+// PyTorch's time through vmath::sum, in a user trial). A reducer may set kShortRow (a sum's steps
+// stay cheaper than vmath::sum up to 64 elements; a max's and an exp-sum's only to about 16).
+template <typename R, typename = void>
+struct short_row_of : std::integral_constant<int64_t, 16> {};
+template <typename R>
+struct short_row_of<R, std::void_t<decltype(R::kShortRow)>> : std::integral_constant<int64_t, R::kShortRow> {};
+constexpr int64_t kRowGroup = 8;
+
 template <typename T, typename R>
 inline void reduce_run(const R& op, typename R::Acc& a, const T* p, int64_t n, int64_t r0) {
-  if constexpr (has_row<R, T>::value) op.row(a, p, n, r0);
-  else for (int64_t r = 0; r < n; ++r) op.step(a, p[r], r0 + r);
+  if constexpr (has_row<R, T>::value) {
+    if (n >= short_row_of<R>::value) return op.row(a, p, n, r0);
+  }
+  for (int64_t r = 0; r < n; ++r) op.step(a, p[r], r0 + r);
 }
 
 template <typename T, typename R>
@@ -132,6 +144,28 @@ void run_reduce(const ReducePlan& p, const T* x, R& op) {
     Acc a = partial[0];
     for (int t = 1; t < threads; ++t) op.merge(a, partial[static_cast<size_t>(t)]);
     op.finish(0, a);
+    return;
+  }
+  if (p.simple && p.inner == 1 && p.red < short_row_of<R>::value) {
+    // Short rows, kRowGroup at a time, stepped together: each row's steps form a chain of
+    // dependent additions (or comparisons), and interleaving rows lets their chains overlap.
+    const int64_t groups = (p.outer + kRowGroup - 1) / kRowGroup;
+    NS_PARALLEL_IF(total >= kParallelGrain, "omp parallel for schedule(static)",
+      for (int64_t grp = 0; grp < groups; ++grp) {
+        const int64_t o0 = grp * kRowGroup, rows = std::min(kRowGroup, p.outer - o0);
+        Acc acc[kRowGroup];
+        for (int64_t j = 0; j < rows; ++j) acc[j] = op.init(o0 + j);
+        const T* base = x + o0 * p.red;
+        if (rows == kRowGroup) {
+          for (int64_t r = 0; r < p.red; ++r)
+            for (int64_t j = 0; j < kRowGroup; ++j) op.step(acc[j], base[j * p.red + r], r);
+        } else {
+          for (int64_t j = 0; j < rows; ++j)
+            for (int64_t r = 0; r < p.red; ++r) op.step(acc[j], base[j * p.red + r], r);
+        }
+        for (int64_t j = 0; j < rows; ++j) op.finish(o0 + j, acc[j]);
+      }
+    );
     return;
   }
   if (p.simple && p.inner == 1) {
@@ -180,6 +214,7 @@ void run_reduce(const ReducePlan& p, const T* x, R& op) {
 template <typename T, typename Out>
 struct SumReducer {
   using Acc = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
+  static constexpr int64_t kShortRow = 64;
   Out* out;
   double scale;  // 1 for sum, 1/n for mean
   Acc init(int64_t) const { return 0; }

@@ -146,8 +146,6 @@ float cosh_of(float x) { return std::cosh(x); }
 float asinh_of(float x) { return std::asinh(x); }
 float acosh_of(float x) { return std::acosh(x); }
 float atanh_of(float x) { return std::atanh(x); }
-float log1p_of(float x) { return std::log1p(x); }
-float expm1_of(float x) { return std::expm1(x); }
 float log2_of(float x) { return std::log2(x); }
 float log10_of(float x) { return std::log10(x); }
 float erf_of(float x) { return std::erf(x); }
@@ -198,8 +196,8 @@ void cosh(OpCall& call) { float_libm<cosh_of>(call); }
 void asinh(OpCall& call) { float_libm<asinh_of>(call); }
 void acosh(OpCall& call) { float_libm<acosh_of>(call); }
 void atanh(OpCall& call) { float_libm<atanh_of>(call); }
-void log1p(OpCall& call) { float_libm<log1p_of>(call); }
-void expm1(OpCall& call) { float_libm<expm1_of>(call); }
+void log1p(OpCall& call) { float_vmath(call, vmath::log1p); }
+void expm1(OpCall& call) { float_vmath(call, vmath::expm1); }
 void log2(OpCall& call) { float_libm<log2_of>(call); }
 void log10(OpCall& call) { float_libm<log10_of>(call); }
 void erf(OpCall& call) { float_libm<erf_of>(call); }

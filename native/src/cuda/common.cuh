@@ -102,7 +102,8 @@ __device__ __forceinline__ T block_sum(T v, T* scratch) {
 // sets the host slot's `done` flag. The op's check waits in a queue (DeviceErrors,
 // device_errors.h) that is looked at, without waiting, before every launch on that GPU and after
 // every read and synchronisation: a check whose flag is set formats the same message the cpu
-// kernel throws and marks the op's outputs with "op: message". Reading an output (await t.data(),
+// kernel throws and marks the op's outputs with "op: message" (an op with two checks, binomial's
+// count and then its prob, marks with the first that fails). Reading an output (await t.data(),
 // dataSync) then rejects with that error, as a queued cpu op's would, and a launch that takes a
 // marked tensor refuses at the call. Nothing on the stream waits for the host (a host function per
 // check would stall the GPU at every such op, twice per cross-entropy training step). Deviation

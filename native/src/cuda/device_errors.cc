@@ -59,7 +59,8 @@ class SlotPool {
 
 bool fetched(const ErrorSlot* s) { return __atomic_load_n(&s->done, __ATOMIC_ACQUIRE) != 0; }
 
-// Marks the outputs that are still alive with "op: message" when the fetch found an error.
+// Marks the outputs that are still alive with "op: message" when the fetch found an error; an
+// output marked already keeps its mark (an op with two checks reports the first, as on cpu).
 void conclude(const PendingCheck& p) {
   const ErrorSlot& s = *p.slot.host;
   if (s.first == kNoError) return;
@@ -71,7 +72,7 @@ void conclude(const PendingCheck& p) {
   }
   auto err = std::make_shared<const core::KernelError>(core::KernelError{core::ErrorKind::value, p.op + ": " + message});
   for (const auto& weak : p.outputs) {
-    if (auto o = weak.lock()) o->set_error(err);
+    if (auto o = weak.lock(); o && !o->error()) o->set_error(err);
   }
 }
 

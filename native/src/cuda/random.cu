@@ -209,9 +209,9 @@ void dropoutBackward(OpCall& call) {
   NS_LAUNCH_CHECK();
 }
 
-// Gamma(α, 1) and Poisson(λ) draws by rejection (Note [rejection sampling]): one thread per
-// element, which owns block offset/4 + i; a parameter outside the support is reported (its
-// element gets NaN meanwhile) and the op fails, as on cpu.
+// Gamma(α, 1), Poisson(λ) and Binomial(n, p) draws by rejection (Note [rejection sampling]): one
+// thread per element, which owns block offset/4 + i; a parameter outside the support is reported
+// (its element gets NaN meanwhile) and the op fails, as on cpu.
 namespace {
 
 enum class Rejection { gamma, poisson };
@@ -249,6 +249,28 @@ void rejection_draws(OpCall& call, int64_t seed_attr, int64_t offset_attr, const
   });
 }
 
+// Binomial's count check, one reporter of its own (the draw kernel reports prob's positions).
+__global__ void whole_count_kernel(int64_t n, const float* __restrict__ count, ErrorSlot* slot) {
+  NS_GRID_LOOP(i, n) {
+    const float c = count[i];
+    if (!(c >= 0.0f && c <= FLT_MAX && floorf(c) == c)) report_position(slot, i);
+  }
+}
+
+__global__ void binomial_kernel(uint64_t seed, uint64_t first_block, int64_t n, const float* __restrict__ count, const float* __restrict__ prob,
+                                float* __restrict__ out, ErrorSlot* slot) {
+  NS_GRID_LOOP(i, n) {
+    const float c = count[i], p = prob[i];
+    const bool count_ok = c >= 0.0f && c <= FLT_MAX && floorf(c) == c;
+    if (!(p >= 0.0f && p <= 1.0f)) report_position(slot, i);
+    if (!count_ok || !(p >= 0.0f && p <= 1.0f)) {
+      out[i] = NAN;
+      continue;
+    }
+    out[i] = core::rejection::binomial(seed, first_block + static_cast<uint64_t>(i), c, p);
+  }
+}
+
 __global__ void standard_gamma_grad_kernel(int64_t n, const float* __restrict__ grad, const float* __restrict__ alpha,
                                            const float* __restrict__ draw, float* __restrict__ out) {
   NS_GRID_LOOP(i, n) out[i] = grad[i] * static_cast<float>(core::gamma_fn::standard_gamma_grad(alpha[i], draw[i]));
@@ -264,6 +286,30 @@ void standardGamma(OpCall& call) {
 void poisson(OpCall& call) {
   auto a = core::PoissonAttrs::decode(call.reader());
   rejection_draws<Rejection::poisson>(call, a.seed, a.offset, "rate expected finite values >= 0");
+}
+
+// Binomial(count, prob) over inputs of one shape; count is checked first, as on cpu.
+void binomial(OpCall& call) {
+  auto a = core::BinomialAttrs::decode(call.reader());
+  const uint64_t seed = seed_of(a.seed), first_block = offset_of(a.offset) >> 2;
+  const int64_t n = call.in(0).numel();
+  if (n == 0) return;
+  DeviceContext& ctx = context_of(call);
+  const float* count = call.in(0).data<float>();
+  const float* prob = call.in(1).data<float>();
+  const auto formatter = [](std::string expected) {
+    return [expected](int64_t i, long long, double v) { return expected + ", got " + std::to_string(static_cast<float>(v)) + " at element " + std::to_string(i); };
+  };
+  {
+    ErrorReporter errors(ctx, call);
+    whole_count_kernel<<<blocks_for(n), kThreads, 0, ctx.stream>>>(n, count, errors.slot());
+    NS_LAUNCH_CHECK();
+    errors.finish(count, formatter("count expected whole numbers >= 0"));
+  }
+  ErrorReporter errors(ctx, call);
+  binomial_kernel<<<blocks_for(n), kThreads, 0, ctx.stream>>>(seed, first_block, n, count, prob, call.out(0).data<float>(), errors.slot());
+  NS_LAUNCH_CHECK();
+  errors.finish(prob, formatter("prob expected values in [0, 1]"));
 }
 
 // d draw / d concentration (Note [gamma reparameterisation]), times the incoming gradient.

@@ -36,6 +36,7 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::binaryCrossEntropyBackward, &binaryCrossEntropyBackward);
   registry.add(core::DeviceType::cpu, core::OpId::binaryCrossEntropyWithLogits, &binaryCrossEntropyWithLogits);
   registry.add(core::DeviceType::cpu, core::OpId::binaryCrossEntropyWithLogitsBackward, &binaryCrossEntropyWithLogitsBackward);
+  registry.add(core::DeviceType::cpu, core::OpId::binomial, &binomial);
   registry.add(core::DeviceType::cpu, core::OpId::cast, &cast);
   registry.add(core::DeviceType::cpu, core::OpId::cat, &cat);
   registry.add(core::DeviceType::cpu, core::OpId::ceil, &ceil);

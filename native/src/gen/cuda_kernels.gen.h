@@ -34,6 +34,7 @@ void binaryCrossEntropy(core::OpCall& call);
 void binaryCrossEntropyBackward(core::OpCall& call);
 void binaryCrossEntropyWithLogits(core::OpCall& call);
 void binaryCrossEntropyWithLogitsBackward(core::OpCall& call);
+void binomial(core::OpCall& call);
 void cast(core::OpCall& call);
 void cat(core::OpCall& call);
 void ceil(core::OpCall& call);

@@ -1,13 +1,15 @@
 // The gamma family beyond what the op table's goldens cover: gammainc's identities and its
 // gradient in a; the poles (where PyTorch's float trigamma gives large finite numbers and ours
 // +∞), derivatives of every order through autograd, the spellings; then the rejection samplers,
-// which have no goldens (our Philox stream is not PyTorch's generator): moments of 20k draws, the
+// which have no goldens (our Philox stream is not PyTorch's generator): moments of 20k draws (and
+// binomial's histogram against its pmf), the
 // reparameterised gradient's mean (E[dx/dα] = 1 for a Gamma(α, 1) draw, since E[x] = α),
 // determinism across seeds and thread counts, refusals.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Generator,
   ValueError,
+  binomial,
   digamma,
   full,
   gammainc,
@@ -163,5 +165,80 @@ describe('poisson', () => {
       expect(() => poisson(tensor([3, -1])).dataSync()).toThrow(/poisson: rate expected finite values >= 0, got -1\.?\d* at element 1/);
     });
     expect(memory().tensors).toBe(before);
+  });
+});
+
+describe('binomial', () => {
+  const threads = getNumThreads();
+  afterEach(() => setNumThreads(threads));
+  const logChoose = (n: number, k: number) => values(lgamma(tensor([n + 1, k + 1, n - k + 1]))).reduce((a, b, i) => (i === 0 ? b : a - b));
+
+  // Both methods (n·min(p, 1 − p) under and over 10), p past ½ (failures of 1 − p), huge counts.
+  it.each([
+    [10, 0.3],
+    [1000, 0.005],
+    [40, 0.5],
+    [200, 0.85],
+    [1e6, 0.3],
+    [1e9, 1e-8],
+  ])('Binomial(%d, %f) counts are whole, in [0, n], with mean np and variance np(1 − p)', (n, p) => {
+    const xs = values(binomial(full([20000], n), full([20000], p), { generator: new Generator(31) }));
+    expect(xs.every((v) => Number.isInteger(v) && v >= 0 && v <= n)).toBe(true);
+    const { mean, variance } = moments(xs);
+    const v = n * p * (1 - p);
+    expect(Math.abs(mean - n * p)).toBeLessThan(5 * Math.sqrt(v / 20000));
+    expect(Math.abs(variance / v - 1)).toBeLessThan(5 * Math.sqrt(2 / 20000) + 0.01);
+  });
+
+  it.each([
+    [12, 0.3],
+    [60, 0.4],
+  ])('Binomial(%d, %f): the histogram of 50k draws fits the pmf (chi-square)', (n, p) => {
+    const draws = 50000;
+    const xs = values(binomial(full([draws], n), full([draws], p), { generator: new Generator(8) }));
+    const observed = new Array<number>(n + 1).fill(0);
+    for (const k of xs) observed[k]++;
+    let chi2 = 0;
+    let cells = 0;
+    for (let k = 0; k <= n; k++) {
+      const expected = draws * Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p));
+      if (expected < 20) continue;
+      chi2 += (observed[k] - expected) ** 2 / expected;
+      cells++;
+    }
+    // χ² with `cells` degrees of freedom has mean cells and sd √(2·cells): 5 sd is far past chance.
+    expect(chi2).toBeLessThan(cells + 5 * Math.sqrt(2 * cells));
+  });
+
+  it('takes the edges exactly, broadcasts count and prob, casts integer counts, and keeps no tensors', () => {
+    const before = memory().tensors;
+    scope(() => {
+      expect(values(binomial(tensor([0, 5, 7, 9]), tensor([0.5, 0, 1, 1])))).toEqual([0, 0, 7, 9]);
+      expect(binomial(tensor([10]), tensor([0.5, 0.2, 0.9])).shape).toEqual([3]);
+      const counts = values(binomial(tensor([3, 20], { dtype: 'int32' }), tensor(0.5)));
+      expect(counts[0]).toBeLessThanOrEqual(3);
+      expect(counts[1]).toBeLessThanOrEqual(20);
+    });
+    expect(memory().tensors).toBe(before);
+  });
+
+  it('depends only on the seed and the element: the same on 1 and 2 threads', () => {
+    const draw = () => values(binomial(full([3000], 50), full([3000], 0.3), { generator: new Generator(4) }));
+    setNumThreads(1);
+    const one = draw();
+    setNumThreads(2);
+    expect(draw()).toEqual(one);
+    const g = new Generator(4);
+    const first = values(binomial(full([100], 50), full([100], 0.3), { generator: g }));
+    expect(values(binomial(full([100], 50), full([100], 0.3), { generator: g }))).not.toEqual(first);
+  });
+
+  it('refuses a fractional or negative count and a probability outside [0, 1], naming the element', () => {
+    expect(() => binomial(tensor([1, 2.5]), tensor([0.5, 0.5])).dataSync()).toThrow(/^binomial: count expected whole numbers >= 0, got 2\.50* at element 1$/);
+    expect(() => binomial(tensor([-3]), tensor([0.5])).dataSync()).toThrow(/^binomial: count expected whole numbers >= 0, got -3\.?0* at element 0$/);
+    expect(() => binomial(tensor([4, 4]), tensor([0.5, NaN])).dataSync()).toThrow(/^binomial: prob expected values in \[0, 1\], got nan at element 1$/);
+    expect(() => binomial(tensor([1, 2]), tensor([0.5, 0.5, 0.5]))).toThrow(/^binomial: .*broadcast/);
+    expect(() => binomial([3] as never, tensor([0.5]))).toThrow(/^binomial: /);
+    expect(() => binomial(tensor([3]), tensor([0.5]), { seed: 1 } as never)).toThrow(/^binomial: unknown option 'seed'/);
   });
 });

@@ -1,7 +1,8 @@
 // The reduction plan's general path (reduced dims that are not one block), with and without a
-// reduced last dim (Note [reduction plan] in native/src/cpu/reduce.cc), against a plain JS loop.
+// reduced last dim (Note [reduction plan] in native/src/cpu/reduce.cc), and short rows stepped
+// eight at a time, against a plain JS loop.
 import { describe, expect, it } from 'vitest';
-import { logsumexp, mean, sum, tensor, variance } from '../src/index.js';
+import { amax, argmax, argmin, logsumexp, mean, sum, tensor, variance } from '../src/index.js';
 
 function reference(shape: number[], data: Float32Array, dims: number[], f: (xs: number[]) => number): number[] {
   const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
@@ -47,6 +48,33 @@ describe('reductions over dims that are not one block', () => {
       sum(lse).backward();
       // d/dx sum(logsumexp) = softmax over each group: every group's gradient sums to 1.
       close(await sum(x.grad!, { dim: dims }).data() as Float32Array, reference(shape, data, dims, () => 1));
+    });
+  }
+});
+
+describe('short rows (reduced together, eight rows at a time) and rows either side of the vector threshold', () => {
+  // 37 rows: four full groups of eight and a partial one.
+  for (const width of [1, 2, 5, 15, 16, 17, 63, 64, 65]) {
+    it(`sum, mean, var, amax, argmax, argmin and logsumexp of [37, ${width}] over the last dim`, async () => {
+      const data = Float32Array.from({ length: 37 * width }, (_, i) => Math.sin(i * 1.3) * 4 + (i % 7 === 3 ? 2 : 0));
+      const x = tensor(data, { shape: [37, width] });
+      const rows = Array.from({ length: 37 }, (_, r) => Array.from(data.subarray(r * width, (r + 1) * width)));
+      const close = (got: ArrayLike<number | bigint>, want: number[], tol = 1e-5) => {
+        expect(got.length).toBe(want.length);
+        want.forEach((w, i) => expect(Math.abs(Number(got[i]) - w), `row ${i}`).toBeLessThanOrEqual(tol * (1 + Math.abs(w))));
+      };
+      close(await sum(x, { dim: -1 }).data(), rows.map(sumOf));
+      close(await mean(x, { dim: -1 }).data(), rows.map((xs) => sumOf(xs) / width));
+      if (width > 1) {
+        close(await variance(x, { dim: -1 }).data(), rows.map((xs) => {
+          const m = sumOf(xs) / width;
+          return sumOf(xs.map((v) => (v - m) ** 2)) / (width - 1);
+        }), 1e-4);
+      }
+      close(await amax(x, { dim: -1 }).data(), rows.map((xs) => Math.max(...xs)));
+      close(await argmax(x, { dim: -1 }).data(), rows.map((xs) => xs.indexOf(Math.max(...xs))), 0);
+      close(await argmin(x, { dim: -1 }).data(), rows.map((xs) => xs.indexOf(Math.min(...xs))), 0);
+      close(await logsumexp(x, { dim: -1 }).data(), rows.map((xs) => Math.log(sumOf(xs.map(Math.exp)))));
     });
   }
 });

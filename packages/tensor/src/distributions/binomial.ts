@@ -3,37 +3,30 @@
 // new Binomial(totalCount, probs) or new Binomial(totalCount, { probs | logits, validateArgs });
 // the other of probs and logits is derived once, here (Bernoulli's rule). PyTorch's formulas.
 //
-// Note [binomial draws]: PyTorch samples with torch.binomial, which nutshell does not have. Here
-// a draw is the sum of n Bernoulli draws (the bernoulli op on the generator's stream), where n is
-// the largest totalCount: for each element, the first totalCount of them count and the rest are
-// masked. That costs n draws per element, so totalCount is limited to MAX_SAMPLED_COUNT, and a
-// tensor totalCount is read once per sample call to find n (a synchronisation; a number costs
-// nothing). Gradients do not flow through draws of a discrete distribution (there is no rsample).
+// Draws come from the binomial op (torch.binomial: waiting times for small counts, Hörmann's BTRS
+// for large ones, Note [rejection sampling]), any totalCount. Gradients do not flow through draws
+// of a discrete distribution (there is no rsample).
 import type { Device } from '../device.js';
 import { ValueError } from '../errors.js';
 import { scope } from '../memory.js';
 import type { Tensor } from '../tensor.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { sigmoid } from '../ops/table/activation.js';
-import { add, div, mul, sub, where } from '../ops/table/binary.js';
-import { gt, logicalOr, lt } from '../ops/table/compare.js';
-import { arange, zeros } from '../ops/table/creation.js';
+import { add, div, mul, sub } from '../ops/table/binary.js';
+import { gt, logicalOr } from '../ops/table/compare.js';
+import { arange } from '../ops/table/creation.js';
 import { log1p } from '../ops/table/math.js';
-import { bernoulli } from '../ops/table/random.js';
-import { max, sum } from '../ops/table/reduce.js';
+import { binomial } from '../ops/table/random-rejection.js';
+import { sum } from '../ops/table/reduce.js';
 import { expand, reshape } from '../ops/table/shape.js';
 import { lgamma } from '../ops/table/gamma-functions.js';
 import { abs, clamp, exp, floor, neg } from '../ops/table/unary.js';
-import { numelOf } from '../shape.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
 import { probsToLogits } from './logits.js';
 import { type Param, broadcastParams } from './params.js';
 import { asFloat, notCount } from './poisson.js';
 import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
 import { type Checks, type Violation, checkNumber, checksOf, notProbability, notReal, refuseViolations } from './validation.js';
-
-/** The largest totalCount Binomial.sample draws (Note [binomial draws]). */
-export const MAX_SAMPLED_COUNT = 1024;
 
 /** What Binomial and NegativeBinomial accept of totalCount and probs beyond their types. */
 export interface TrialRules {
@@ -78,7 +71,7 @@ export class Binomial extends Distribution {
   readonly probs: Tensor;
   /** log(probs / (1 − probs)), from probs clamped to [eps, 1 − eps] when probs were given. */
   readonly logits: Tensor;
-  /** totalCount where it was given as a number: sample and entropy need it without a read. */
+  /** totalCount where it was given as a number: entropy needs it without a read. */
   private readonly countNumber: number | undefined;
 
   constructor(totalCount: Param, probs: Param, options?: DistributionOptions);
@@ -99,28 +92,10 @@ export class Binomial extends Distribution {
     return this.probs.device;
   }
 
-  /**
-   * Counts (float32) of shape sampleShape + batchShape: sums of Bernoulli draws from the
-   * generator's stream (Note [binomial draws]); totalCount may be at most 1024.
-   */
+  /** Counts (float32) of shape sampleShape + batchShape from the binomial op on the generator's stream. */
   override sample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
     const { shape, generator } = this.sampleArgs('sample', sampleShape, options);
-    if (numelOf(shape) === 0) return zeros(shape, { device: this.device });
-    const n = this.countNumber ?? noGrad(() => scope(() => max(this.totalCount).itemSync()));
-    if (!(n <= MAX_SAMPLED_COUNT)) {
-      throw new ValueError(
-        `Binomial.sample: totalCount expected at most ${MAX_SAMPLED_COUNT} to sample (a draw sums one Bernoulli draw per trial; PyTorch's torch.binomial has no such limit), got ${n}`,
-      );
-    }
-    if (n <= 0) return zeros(shape, { device: this.device });
-    const trials = Math.ceil(n);
-    return noGrad(() =>
-      scope(() => {
-        const draws = bernoulli(expand(this.probs, [trials, ...shape]), { generator });
-        const index = reshape(arange(trials, { device: this.device }), [trials, ...shape.map(() => 1)]);
-        return sum(where(lt(index, this.totalCount), draws, 0), 0);
-      }),
-    );
+    return noGrad(() => scope(() => binomial(expand(this.totalCount, shape), expand(this.probs, shape), { generator })));
   }
 
   /** log C(n, k) + k·logits − n·log1p(e^logits), written as PyTorch's (stable for logits of either sign). */

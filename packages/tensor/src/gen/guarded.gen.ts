@@ -54,6 +54,7 @@ const guarded_binaryCrossEntropyWithLogits: typeof table.binaryCrossEntropyWithL
 const guarded_binaryOutputs: typeof table.binaryOutputs = guardArity('binaryOutputs', table.binaryOutputs);
 const guarded_binarySamples: typeof table.binarySamples = guardArity('binarySamples', table.binarySamples);
 const guarded_bincount: typeof table.bincount = guardArity('bincount', table.bincount);
+const guarded_binomial: typeof table.binomial = guardArity('binomial', table.binomial);
 const guarded_bmm: typeof table.bmm = guardArity('bmm', table.bmm);
 const guarded_bucketize: typeof table.bucketize = guardArity('bucketize', table.bucketize);
 const guarded_cast: typeof table.cast = guardArity('cast', table.cast);
@@ -444,6 +445,7 @@ export {
   guarded_binaryOutputs as binaryOutputs,
   guarded_binarySamples as binarySamples,
   guarded_bincount as bincount,
+  guarded_binomial as binomial,
   guarded_bmm as bmm,
   guarded_bucketize as bucketize,
   guarded_cast as cast,

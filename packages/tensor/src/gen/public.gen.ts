@@ -54,6 +54,7 @@ export {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
   bincount,
+  binomial,
   bmm,
   bucketize,
   cast,

@@ -1,13 +1,19 @@
-// Draws that take a variable number of uniforms: Gamma(α, 1) (torch._standard_gamma) and
-// Poisson(λ) (torch.poisson). Each element owns one Philox block of the generator's stream and
+// Draws that take a variable number of uniforms: Gamma(α, 1) (torch._standard_gamma), Poisson(λ)
+// (torch.poisson) and Binomial(n, p) (torch.binomial). Each element owns one Philox block of the generator's stream and
 // draws its rejection attempts from counters no other op uses (Note [rejection sampling] in
 // native/src/core/gamma_sampling.h), so values depend only on (seed, element): the same on every
 // thread count and on both backends. A Gamma draw is differentiable w.r.t. α by implicit
 // reparameterisation (Note [gamma reparameterisation]): Gamma, Beta, Dirichlet, Chi2 and StudentT
 // rsample through it.
+import { ShapeError, fmtShape } from '../../errors.js';
+import { scope } from '../../memory.js';
+import { broadcastShapes, sameShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
+import { tensorArg } from '../check-args.js';
 import { defineOp, FLOAT, type TensorMeta } from '../declare.js';
+import { cast } from './cast.js';
+import { expand } from './shape.js';
 import { NO_GOLDEN, checkSeeded, generatorOf, seededAttrs, type Generator, type Seeded } from './random.js';
 import { createOptions } from './creation.js';
 
@@ -95,6 +101,39 @@ export const poissonOp = defineOp<Seeded>({
   },
 });
 
+export const binomialOp = defineOp<Seeded>({
+  name: 'binomial',
+  inputs: [
+    { name: 'count', dtypes: FLOAT },
+    { name: 'prob', dtypes: FLOAT },
+  ],
+  attrs: { ...seededAttrs },
+  outputs: ([n, p], a) => {
+    checkSeeded('binomial', a);
+    // binomial() broadcasts first; the kernel reads both elementwise.
+    if (!sameShape(n.shape, p.shape)) {
+      throw new ShapeError(`binomial: count ${fmtShape(n.shape)} and prob ${fmtShape(p.shape)} expected the same shape`);
+    }
+    return [{ shape: [...n.shape], dtype: 'float32' as const }];
+  },
+  backends: ['cpu', 'cuda'],
+  test: {
+    noGolden: NO_GOLDEN,
+    samples: [
+      // Both methods (n·min(p, 1 − p) below and above 10), p past ½, and the edges 0 and 1.
+      { name: 'vector', inputs: [{ shape: [8], fill: [0, 5, 20, 100, 1000, 1e6, 7, 3], noGrad: true }, { shape: [8], fill: [0.3, 0, 0.4, 0.9, 0.02, 0.5, 1, 0.75], noGrad: true }], attrs: { seed: 1, offset: 0 } },
+      { name: 'matrix', inputs: [{ shape: [2, 3], fill: [1, 2, 3, 40, 50, 60], noGrad: true }, { shape: [2, 3], fill: [0.1, 0.5, 0.9, 0.3, 0.6, 0.99], noGrad: true }], attrs: { seed: 2, offset: 8 } },
+      { name: 'empty', inputs: [{ shape: [0, 3], fill: [], noGrad: true }, { shape: [0, 3], fill: [], noGrad: true }], attrs: { seed: 4, offset: 0 } },
+    ],
+    bad: [
+      { name: 'fractional count', inputs: [{ shape: [3], fill: [1, 2.5, 3] }, { shape: [3], fill: [0.5, 0.5, 0.5] }], attrs: { seed: 0, offset: 0 }, error: 'ValueError', message: /^binomial: count expected whole numbers >= 0, got 2\.50* at element 1$/ },
+      { name: 'negative count', inputs: [{ shape: [2], fill: [-1, 2] }, { shape: [2], fill: [0.5, 0.5] }], attrs: { seed: 0, offset: 0 }, error: 'ValueError', message: /^binomial: count expected whole numbers >= 0, got -10*\.?0* at element 0$/ },
+      { name: 'prob above 1', inputs: [{ shape: [2], fill: [4, 2] }, { shape: [2], fill: [0.5, 1.5] }], attrs: { seed: 0, offset: 0 }, error: 'ValueError', message: /^binomial: prob expected values in \[0, 1\], got 1\.50* at element 1$/ },
+      { name: 'shapes', inputs: [{ shape: [2] }, { shape: [3] }], attrs: { seed: 0, offset: 0 }, error: 'ShapeError', message: /^binomial: count \[2\] and prob \[3\] expected the same shape$/ },
+    ],
+  },
+});
+
 /**
  * Gamma(α, 1) draws, one per element of `concentration` (α > 0), torch._standard_gamma. Divide
  * by a rate for Gamma(α, rate). Differentiable w.r.t. α (implicit reparameterisation).
@@ -110,4 +149,23 @@ export function poisson(rate: Tensor, options: { generator?: Generator } = {}): 
   createOptions('poisson', options, ['generator']);
   const n = (rate as Tensor | undefined)?.isTensor ? rate.numel : 0;
   return generatorOf('poisson', options).use(n * DRAWS_PER_ELEMENT, (seed, offset) => apply(poissonOp, [rate], { seed, offset })[0]);
+}
+
+/**
+ * Binomial(count, prob) counts as float32, torch.binomial: `count` whole numbers ≥ 0 and `prob` in
+ * [0, 1], broadcast together. Any count: small means wait for successes, large ones take Hörmann's
+ * BTRS (Note [rejection sampling]). Not differentiable.
+ */
+export function binomial(count: Tensor, prob: Tensor, options: { generator?: Generator } = {}): Tensor {
+  createOptions('binomial', options, ['generator']);
+  tensorArg('binomial', 'count', count);
+  tensorArg('binomial', 'prob', prob);
+  const shape = broadcastShapes('binomial', count.shape, prob.shape);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return generatorOf('binomial', options).use(n * DRAWS_PER_ELEMENT, (seed, offset) =>
+    scope(() => {
+      const floatOf = (t: Tensor) => expand(t.dtype === 'float32' ? t : cast(t, 'float32'), shape);
+      return apply(binomialOp, [floatOf(count), floatOf(prob)], { seed, offset })[0];
+    }),
+  );
 }
