@@ -2,7 +2,7 @@
 // its own properties in definition order (the order PyTorch registers them in), so assignment is
 // registration: `this.fc = new Linear(4, 2)`, `this.weight = Parameter(randn(...))`. Buffers
 // (running statistics) are tensors named with registerBuffer. stateDict() keys are PyTorch's.
-import { Device, SCOPE_OPAQUE, ShapeError, ValueError, isTensor, copyInto, fmtShape, keep, noGrad, sameShape, zeroGrads, type DeviceLike, type Tensor, type ZeroGradOptions } from '@nutshell/tensor';
+import { Device, SCOPE_OPAQUE, ShapeError, ValueError, isTensor, copyInto, fmtShape, keep, noGrad, readSafetensorsFile, sameShape, tensor, zeroGrads, type DeviceLike, type Tensor, type ZeroGradOptions } from '@nutshell/tensor';
 import { Parameter, isParameter } from './parameter.js';
 import { describeStateValue } from './state-values.js';
 import { withBackwardHooks, type BackwardHook, type BackwardPreHook } from './backward-hooks.js';
@@ -443,9 +443,19 @@ export abstract class Module {
 
   /**
    * Copies values into the existing parameters and buffers (so optimisers keep their references).
-   * strict (default): missing or unexpected keys are an error; shapes must always match.
+   * strict (default): missing or unexpected keys are an error; shapes must always match. Given a
+   * path, reads that safetensors file and releases what it read once copied (load(path) hands the
+   * tensors to you, and a Map left to the collector holds them until it runs).
    */
-  loadStateDict(state: Map<string, Tensor> | Record<string, Tensor>, options: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+  loadStateDict(state: Map<string, Tensor> | Record<string, Tensor> | string, options: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+    if (typeof state === 'string') {
+      const read = new Map([...readSafetensorsFile(state).tensors].map(([k, raw]) => [k, tensor(raw.data, { shape: raw.shape, dtype: raw.dtype })]));
+      try {
+        return this.loadStateDict(read, options);
+      } finally {
+        for (const t of read.values()) t.dispose();
+      }
+    }
     const given = state instanceof Map ? state : new Map(Object.entries(state));
     const own = this.stateDict();
     const optional = new Set<string>();

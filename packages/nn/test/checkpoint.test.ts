@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataError, copyInto, decodeSafetensors, encodeSafetensors, noGrad, readSafetensorsFile, scope, tensor } from '@nutshell/tensor';
+import { DataError, copyInto, decodeSafetensors, encodeSafetensors, memory, noGrad, readSafetensorsFile, scope, tensor } from '@nutshell/tensor';
 import { expectClose, seededRandom } from '@nutshell/tensor/testing';
 import { Linear, load, loadAsync, loadMetadata, save } from '../src/index.js';
 import { SmallCNN } from './models.js';
@@ -43,6 +43,22 @@ describe('safetensors checkpoints', () => {
 
   it('encodeSafetensors refuses a plain record, saying what it takes (user trial AB)', () => {
     expect(() => encodeSafetensors({ low: 1 } as never)).toThrow(/^encodeSafetensors: tensors expected an iterable of \[name, RawTensor\] pairs \(a Map, or Object\.entries\(record\)\), got object/);
+  });
+
+  it('loadStateDict(path) reads the file, copies it in and keeps none of what it read (user trial AK: load()\'s Map looked like a leak)', async () => {
+    const dir = tmp();
+    const path = join(dir, 'lin.safetensors');
+    const a = new Linear(6, 3);
+    await save(a, path);
+    const b = new Linear(6, 3);
+    const wrong = new Linear(6, 4);
+    const before = memory('cpu').liveTensors;
+    expect(b.loadStateDict(path)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(memory('cpu').liveTensors).toBe(before);
+    expect(b.weight.dataSync()).toEqual(a.weight.dataSync());
+    expect(() => wrong.loadStateDict(path)).toThrow(/loadStateDict: 2 shape mismatches/);
+    expect(memory('cpu').liveTensors).toBe(before);
+    expect(() => b.loadStateDict(join(dir, 'missing.safetensors'))).toThrow(DataError);
   });
 
   it('a checkpoint written by PyTorch loads and gives the same outputs', () => {
@@ -242,6 +258,12 @@ describe('safetensors checkpoints', () => {
     expect(after.length === before.length || file.tensors.get('weight')!.shape[0] === 2048).toBe(true);
     expect(existsSync(path)).toBe(true);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp')).length).toBeLessThanOrEqual(1);
+    // The next save removes a temp file its dead writer left (one made by hand too, for certain);
+    // a live process's stays.
+    writeFileSync(join(dir, `.model.safetensors.${child.pid}.1.tmp`), 'partial');
+    writeFileSync(join(dir, `.model.safetensors.${process.ppid}.2.tmp`), 'someone saving');
+    await save(first, path);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([`.model.safetensors.${process.ppid}.2.tmp`]);
   });
 });
 

@@ -24,9 +24,12 @@ export { type BatchNormHost, type UpdateBnOptions } from './swa-utils-update-bn.
 import { guardAll } from '@nutshell/tensor';
 import * as clip from './clip.js';
 import * as checkpoint from './checkpoint.js';
+import * as trainingCheckpoint from './training-checkpoint.js';
 export const { clipGradNorm, clipGradValue } = guardAll(clip);
 export { SPENT_PARAMETERS_WARNING } from './clip.js';
 export const { saveOptimizer, loadOptimizer } = guardAll(checkpoint);
+export const { saveCheckpoint, loadCheckpoint } = guardAll(trainingCheckpoint);
+export type { CheckpointModel, CheckpointScheduler, TrainingParts, SaveCheckpointOptions, LoadCheckpointOptions, LoadedCheckpoint } from './training-checkpoint.js';
 import * as avgFns from './swa-utils-avg-fns.js';
 import * as updateBnFunctions from './swa-utils-update-bn.js';
 export const { getEmaMultiAvgFn, getEmaAvgFn, getSwaMultiAvgFn, getSwaAvgFn } = guardAll(avgFns);

@@ -2,7 +2,7 @@
 // length, a JSON header {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {…}},
 // then the raw little-endian bytes. Files are untrusted: every size and offset is bounded by the
 // file before anything is allocated, and any inconsistency is a DataError naming the field.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { type AnyTypedArray, type DType, dtypeSize, typedArrayFor } from '../dtype.js';
 import { DataError, ValueError } from '../errors.js';
@@ -228,9 +228,13 @@ export function decodeSafetensors(buf: Uint8Array, source = 'safetensors'): Safe
   return { tensors, metadata };
 }
 
-/** Writes a file atomically: a temp file beside it, fsync, rename (a crash leaves the old file). */
+/**
+ * Writes a file atomically: a temp file beside it, fsync, rename (a crash leaves the old file).
+ * Temp files of the same target left by processes that died mid-write are removed first.
+ */
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true }); // as writePng does: a run folder need not exist yet
+  removeAbandonedTemps(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(tmp, 'w');
   try {
@@ -251,6 +255,36 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     fsyncSync(dirFd);
     closeSync(dirFd);
   } catch {} // some filesystems refuse fsync on directories
+}
+
+// A process killed between writing its temp file and the rename leaves the temp file behind (a
+// user trial: two 2 MB files after eight kills mid-save, never cleaned). Those of `path` whose
+// writer is no longer running go; a live writer's (another process saving the same file) stays.
+function removeAbandonedTemps(path: string): void {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length));
+    if (!m || Number(m[1]) === process.pid || isRunning(Number(m[1]))) continue;
+    try {
+      unlinkSync(join(dirname(path), name));
+    } catch {} // another process removed it first
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by another user
+  }
 }
 
 export function readSafetensorsFile(path: string): SafetensorsFile {
