@@ -284,11 +284,20 @@ describe('validateArgs and refusals', () => {
     });
   });
 
+  it("LogNormal.icdf is exp of Normal's (PyTorch's values; user trial AJ)", () => {
+    scope(() => {
+      const d = new D.LogNormal(tensor([0.5, -1]), tensor([2, 0.3]));
+      // torch.distributions.LogNormal([0.5, -1], [2, 0.3]).icdf([[0.3, 0.9], [0.01, 0.5]])
+      expectClose(nums(d.icdf(tensor([[0.3, 0.9], [0.01, 0.5]]))), [0.577642023563385, 0.5403519868850708, 0.015721963718533516, 0.3678794503211975], 1e-5, 1e-6);
+      expectClose(nums(d.cdf(d.icdf(tensor([0.2, 0.7])))), [0.2, 0.7], 1e-5, 1e-6);
+    });
+  });
+
   it('methods the base does not define here are refused; PyTorch spellings name ours; extra arguments refused', () => {
     scope(() => {
       const l = new D.Laplace(T.zeros([2]), 1);
       const c = new D.ContinuousBernoulli(0.3);
-      expect(() => new D.LogNormal(0, 1).icdf(0.5)).toThrow(/^LogNormal\.icdf: not defined for LogNormal$/);
+      expect(() => new D.LogNormal(0, 1, { validateArgs: true }).icdf(1.5)).toThrow(/^LogNormal\.icdf: value expected probabilities in \[0, 1\]/);
       expect(() => new D.OneHotCategorical(T.ones([2])).cdf(0)).toThrow(/^OneHotCategorical\.cdf: not defined for OneHotCategorical$/);
       expect(() => new D.Bernoulli(0.5).icdf(0.5)).toThrow(/^Bernoulli\.icdf: not defined for Bernoulli$/);
       expect(() => (l as unknown as { log_prob: unknown }).log_prob).toThrow(/^Laplace\.log_prob: this API spells it logProb$/);

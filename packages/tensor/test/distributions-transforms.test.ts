@@ -380,6 +380,45 @@ describe('the transforms', () => {
     });
   });
 
+  it("withCache of a user's subclass: made again from { cacheSize } where its constructor takes only options; refused, naming the override, where it takes its own arguments (user trial AJ)", () => {
+    scope(() => {
+      const real = D.constraints.real;
+      expect([D.constraints.realVector.name, D.constraints.realVector.eventDim]).toEqual(['independent(real, 1)', 1]);
+      expect([D.constraints.positive, D.constraints.unitInterval, D.constraints.simplex, D.constraints.interval(-2, 3)].map(String)).toEqual(['positive', 'interval(0, 1)', 'simplex', 'interval(-2, 3)']);
+      expect(() => D.constraints.interval(3, 1)).toThrow(/^constraints\.interval: expected numbers lo <= hi, got 3 and 1$/);
+      class Shift extends D.transforms.Transform {
+        constructor(readonly c: number) {
+          super();
+        }
+        get domain() {
+          return real;
+        }
+        get codomain() {
+          return real;
+        }
+        protected map(x: Tensor): Tensor {
+          return T.add(x, this.c);
+        }
+      }
+      class Twice extends D.transforms.Transform {
+        get domain() {
+          return real;
+        }
+        get codomain() {
+          return real;
+        }
+        protected map(x: Tensor): Tensor {
+          return T.mul(x, 2);
+        }
+      }
+      expect(() => new Shift(1).withCache(1)).toThrow(/^Shift\.withCache: Shift cannot be made again from \{ cacheSize \} alone .*override copyWithCache\(cacheSize\)/);
+      expect(() => new D.ComposeTransform([new Shift(1)], { cacheSize: 1 })).toThrow(/^Shift\.withCache: /);
+      const twice = new Twice().withCache(1);
+      expect([twice.constructor.name, twice.cacheSize]).toEqual(['Twice', 1]);
+      expect(nums(twice.forward(tensor([1, 2])))).toEqual([2, 4]);
+    });
+  });
+
   it('the cache: forward and inv.forward return the kept tensor for the same tensor, and compute again once it is freed', () => {
     scope(() => {
       const t = new D.ExpTransform({ cacheSize: 1 });

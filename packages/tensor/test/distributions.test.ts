@@ -135,6 +135,20 @@ describe('shapes as PyTorch', () => {
     });
   });
 
+  it("Independent takes validateArgs as PyTorch's validate_args (default: the base's) and refuses other options (user trial AJ)", () => {
+    scope(() => {
+      const base = new D.Exponential(T.ones([2, 3]));
+      expect(new D.Independent(base, 1).validateArgs).toBe(false);
+      const checked = new D.Independent(base, 1, { validateArgs: true });
+      expect(checked.validateArgs).toBe(true);
+      expect(() => checked.logProb(T.full([2, 3], -1))).toThrow(/^Independent\.logProb: value expected values >= 0, got 6 of 6 values outside/);
+      expect(checked.logProb(T.ones([2, 3])).shape).toEqual([2]);
+      expect(new D.Independent(new D.Exponential(T.ones([2]), { validateArgs: true }), 1, { validateArgs: false }).validateArgs).toBe(false);
+      expect(() => new D.Independent(base, 1, { bogus: 1 } as never)).toThrow(/^Independent: unknown option 'bogus'/);
+      expect(() => new D.Independent(base, 1, { validate_args: true } as never)).toThrow(/^Independent: unknown option 'validate_args'.*validateArgs/);
+    });
+  });
+
   it('sample(sampleShape) is sampleShape + batchShape + eventShape for every distribution', () => {
     scope(() => {
       const dists: [string, D.Distribution, string][] = [

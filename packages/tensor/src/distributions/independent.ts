@@ -7,7 +7,9 @@ import { ValueError, fmtShape } from '../errors.js';
 import { scope } from '../memory.js';
 import type { Tensor } from '../tensor.js';
 import { sum } from '../ops/table/reduce.js';
-import { Distribution, type SampleOptions } from './distribution.js';
+import { checkOptions } from '../options.js';
+import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
+import { type Violation, checksOf } from './validation.js';
 
 /** Sums the rightmost `n` dims (none: the tensor itself). */
 export function sumRightmost(x: Tensor, n: number): Tensor {
@@ -20,8 +22,11 @@ export class Independent extends Distribution {
   /** The distribution whose batch dims are reinterpreted (PyTorch's base_dist). */
   readonly baseDist: Distribution;
   readonly reinterpretedBatchNdims: number;
+  /** Whether logProb checks values here (validateArgs given to this one, not the base). */
+  private readonly checksValues: boolean;
 
-  constructor(baseDist: Distribution, reinterpretedBatchNdims: number) {
+  constructor(baseDist: Distribution, reinterpretedBatchNdims: number, options: DistributionOptions = {}) {
+    checkOptions('Independent', options, ['validateArgs']);
     if (!(baseDist instanceof Distribution)) {
       throw new ValueError(`Independent: baseDist expected a Distribution, got ${baseDist === null ? 'null' : (baseDist as object)?.constructor?.name ?? typeof baseDist}`);
     }
@@ -30,9 +35,14 @@ export class Independent extends Distribution {
     if (!Number.isInteger(n) || n < 0 || n > batch.length) {
       throw new ValueError(`Independent: reinterpretedBatchNdims expected an integer in [0, ${batch.length}] (the base's batchShape ${fmtShape(batch)}), got ${n}`);
     }
-    super(batch.slice(0, batch.length - n), [...batch.slice(batch.length - n), ...baseDist.eventShape], { numbers: true, tensors: baseDist.validateArgs });
+    // validateArgs defaults to the base's (PyTorch's to the global default: the same unless the
+    // base was given its own). Values are checked once: by the base where it checks them, here
+    // against the base's support where only this one was asked to.
+    const checks = options.validateArgs === undefined ? { numbers: true, tensors: baseDist.validateArgs } : checksOf('Independent', options.validateArgs);
+    super(batch.slice(0, batch.length - n), [...batch.slice(batch.length - n), ...baseDist.eventShape], checks);
     this.baseDist = baseDist;
     this.reinterpretedBatchNdims = n;
+    this.checksValues = checks.tensors && !baseDist.validateArgs;
   }
 
   get device(): Device {
@@ -59,6 +69,11 @@ export class Independent extends Distribution {
       const v = this.valueArg('logProb', value);
       return sumRightmost(this.baseDist.logProb(v), this.reinterpretedBatchNdims);
     });
+  }
+
+  /** The base's support, where the base does not check values itself (read only with validateArgs). */
+  protected override outsideSupport(value: Tensor): Violation[] {
+    return this.checksValues ? (this.baseDist as unknown as { outsideSupport(v: Tensor): Violation[] }).outsideSupport(value) : [];
   }
 
   override entropy(): Tensor {

@@ -39,6 +39,7 @@ import { RelaxedOneHotCategorical } from './relaxed-one-hot-categorical.js';
 import { StudentT } from './student-t.js';
 import { TransformedDistribution } from './transformed-distribution.js';
 import * as transformClasses from './transforms/index.js';
+import { interval, positive, real, simplex, unitInterval } from './transforms/constraint.js';
 import { Uniform } from './uniform.js';
 import { Weibull } from './weibull.js';
 import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
@@ -81,6 +82,10 @@ export {
   AbsTransform, AffineTransform, type AffineTransformOptions, ComposeTransform, Constraint, ExpTransform, InverseTransform, PowerTransform, SigmoidTransform,
   SoftmaxTransform, TanhTransform, Transform, type TransformOptions, identityTransform,
 } from './transforms/index.js';
+// torch.distributions.constraints, as far as the transforms use them (the domain and codomain
+// of a Transform subclass of yours): real, realVector (PyTorch's real_vector), positive,
+// unitInterval, simplex, interval(lo, hi) and c.independent(n).
+export const constraints = Object.freeze({ real, realVector: real.independent(1), positive, unitInterval, simplex, interval: guardArity('interval', interval) });
 export type { Param } from './params.js';
 export type { ProbsOrLogits } from './probs-or-logits.js';
 

@@ -13,7 +13,7 @@ import { Distribution, type DistributionOptions, type SampleOptions } from './di
 import { locScaleParams } from './loc-scale.js';
 import { Normal } from './normal.js';
 import type { Param } from './params.js';
-import { type Violation, notPositive } from './validation.js';
+import { type Violation, notPositive, notProbability } from './validation.js';
 
 export class LogNormal extends Distribution {
   /** Normal(loc, scale): the distribution of log of a draw (PyTorch's base_dist). */
@@ -60,6 +60,11 @@ export class LogNormal extends Distribution {
 
   override cdf(value: Tensor | number): Tensor {
     return scope(() => this.baseDist.cdf(log(this.valueArg('cdf', value))));
+  }
+
+  /** exp of the base's icdf (PyTorch's, through its ExpTransform). */
+  override icdf(value: Tensor | number): Tensor {
+    return scope(() => exp(this.baseDist.icdf(this.valueArg('icdf', value, (x) => [{ name: 'value', bad: notProbability(x), expected: 'probabilities in [0, 1]' }]))));
   }
 
   /** PyTorch's: the base's entropy + loc. */

@@ -166,10 +166,22 @@ export abstract class Transform {
     return new InverseTransform(this);
   }
 
-  /** A copy with another cacheSize: a transform without parameters is made again with it. */
+  /**
+   * A copy with another cacheSize: a transform without parameters is made again with it. A
+   * subclass whose constructor takes arguments of its own overrides this (PyTorch's with_cache
+   * raises NotImplementedError there): made again from { cacheSize } alone, a user's Shift(c) got
+   * the options object as its c and failed later, far from the cause (a user trial).
+   */
   protected copyWithCache(cacheSize: 0 | 1): Transform {
     const cls = this.constructor as new (options: TransformOptions) => Transform;
-    return new cls({ cacheSize });
+    const refuse = (): never => {
+      throw new ValueError(
+        `${this.name}.withCache: ${this.name} cannot be made again from { cacheSize } alone (its constructor takes arguments of its own, or drops the options); override copyWithCache(cacheSize) to build the copy, as PyTorch asks with_cache to be implemented`,
+      );
+    };
+    if (cls.length > 0) refuse();
+    const copy = new cls({ cacheSize });
+    return copy.cacheSize === cacheSize ? copy : refuse();
   }
 
   /** forwardShape and inverseShape: the shape unchanged, once it has the constraint's event dims. */
