@@ -147,6 +147,16 @@ export class ProgressBar<T = never> implements AsyncIterable<T>, Disposable {
   #lastMark = -1;
   /** Something changed since the last line written (a log writes the final line only then). */
   #dirty = true;
+  /**
+   * Note [log lines after setPostfix]: in a log, a line due at update() waits for the step's
+   * setPostfix when the loop calls update() first and setPostfix() after it (a user trial's
+   * lines showed the previous step's lr); progress() and loops that set the postfix first, or
+   * never, get the line at update(). Which order a loop uses is seen at its first setPostfix; a
+   * waiting line is written by the next setPostfix, update, write or close.
+   */
+  #updateFirst: boolean | undefined;
+  #updated = false;
+  #lineWaiting = false;
   #closed = false;
   /** What progress() wraps, until it is iterated. */
   #source: Iterable<T> | AsyncIterable<T> | undefined;
@@ -219,10 +229,12 @@ export class ProgressBar<T = never> implements AsyncIterable<T>, Disposable {
   update(n = 1, items: number = n): void {
     checkNumber('ProgressBar.update', 'n', n, (x) => Number.isFinite(x) && x >= 0, 'a non-negative finite number');
     checkNumber('ProgressBar.update', 'items', items, (x) => Number.isFinite(x) && x >= 0, 'a non-negative finite number');
+    this.#updated = true;
+    this.#writeWaitingLine();
     this.#n += n;
     this.#items += items;
     if (n || items) this.#dirty = true;
-    this.#render();
+    this.#render(this.#updateFirst === true);
   }
 
   /**
@@ -230,8 +242,19 @@ export class ProgressBar<T = never> implements AsyncIterable<T>, Disposable {
    * in the order first set, and `undefined` removes one. tqdm's set_postfix.
    */
   setPostfix(values: Record<string, PostfixValue | undefined>): void {
+    this.#updateFirst ??= this.#updated;
     this.#mergePostfix('ProgressBar.setPostfix', values);
-    this.#render();
+    if (this.#lineWaiting) this.#writeWaitingLine();
+    else this.#render();
+  }
+
+  /** Writes the log line update() left waiting (Note [log lines after setPostfix]). */
+  #writeWaitingLine(): void {
+    if (!this.#lineWaiting) return;
+    this.#lineWaiting = false;
+    if (this.#disabled || this.#closed) return;
+    this.#dirty = false;
+    this.#stream.write(`${this.toString()}\n`);
   }
 
   /** Merges postfix values; true when one changed. */
@@ -256,6 +279,7 @@ export class ProgressBar<T = never> implements AsyncIterable<T>, Disposable {
   /** Writes a message without breaking the bar (tqdm.write): on a terminal the bar is redrawn below it. */
   write(text: string): void {
     if (this.#disabled) return;
+    this.#writeWaitingLine();
     if (this.#tty && !this.#closed) {
       this.#stream.write(`\r\x1b[K${text}\n`);
       this.#lastDraw = -Infinity;
@@ -277,6 +301,7 @@ export class ProgressBar<T = never> implements AsyncIterable<T>, Disposable {
       return;
     }
     this.#closed = true;
+    this.#lineWaiting = false; // the final line below is that line, as of now
     if (this.#disabled) return;
     if (this.#tty) {
       this.#stream.write(`\r${this.#fit(this.toString())}\x1b[K\n`);
@@ -320,8 +345,8 @@ export class ProgressBar<T = never> implements AsyncIterable<T>, Disposable {
     return cols && cols > 1 && line.length >= cols ? line.slice(0, cols - 1) : line;
   }
 
-  /** Draws the line if it is due (close() writes the final one). */
-  #render(): void {
+  /** Draws the line if it is due (close() writes the final one); in a log, `waitForPostfix` leaves a due line for the step's setPostfix. */
+  #render(waitForPostfix = false): void {
     if (this.#disabled || this.#closed) return;
     const now = performance.now();
     if (this.#tty) {
@@ -343,6 +368,10 @@ export class ProgressBar<T = never> implements AsyncIterable<T>, Disposable {
     }
     if (due) {
       this.#lastDraw = now;
+      if (waitForPostfix) {
+        this.#lineWaiting = true;
+        return;
+      }
       this.#dirty = false;
       this.#stream.write(`${this.toString()}\n`);
     }

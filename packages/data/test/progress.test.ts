@@ -39,6 +39,29 @@ describe('ProgressBar', () => {
     expect(writes[5]).toMatch(/^epoch 1 █{12}░{12} 50\/100 {2}6400 img\/s {2}0:00<0:00 {2}loss 1\.510 {2}acc 0\.4900\n$/);
   });
 
+  it('a log line waits for the step\'s setPostfix when the loop updates first (user trial AK: lines showed the previous lr)', () => {
+    const { writes, stream } = sink();
+    const bar = new ProgressBar({ total: 4, stream, logEvery: 0.5, width: 0 });
+    for (let i = 1; i <= 4; i++) {
+      bar.update();
+      bar.setPostfix({ step: i });
+    }
+    bar.close();
+    // 1/4 is written before the loop's order is known; then each line carries its own step.
+    const brief = (w: string) => [w.split('  ')[0], /step \d/.exec(w)?.[0]].filter(Boolean).join('  ');
+    expect(writes.map(brief)).toEqual(['1/4', '2/4  step 2', '4/4  step 4']);
+    const other = sink();
+    const hand = new ProgressBar({ total: 4, stream: other.stream, logEvery: 0.5, width: 0 });
+    for (let i = 1; i <= 3; i++) {
+      hand.update();
+      hand.setPostfix({ step: i });
+    }
+    hand.update(); // 4/4 waits for a setPostfix that does not come: close writes it
+    expect(other.writes.length).toBe(2);
+    hand.write('done');
+    expect(other.writes.slice(2).map((w) => brief(w.trim()))).toEqual(['4/4  step 3', 'done']);
+  });
+
   it('rate, elapsed and ETA from the clock; slow steps as seconds per step', () => {
     const { stream } = sink();
     const bar = new ProgressBar({ total: 200, stream, width: 10 });
