@@ -28,6 +28,7 @@ import { Kumaraswamy } from './kumaraswamy.js';
 import { Laplace } from './laplace.js';
 import { LogNormal } from './log-normal.js';
 import { MixtureSameFamily } from './mixture-same-family.js';
+import { Multinomial } from './multinomial.js';
 import { MultivariateNormal } from './multivariate-normal.js';
 import { NegativeBinomial } from './negative-binomial.js';
 import { Normal } from './normal.js';
@@ -54,6 +55,7 @@ export { Laplace } from './laplace.js';
 export { LogNormal } from './log-normal.js';
 export { OneHotCategorical } from './one-hot-categorical.js';
 export { ContinuousBernoulli, type ContinuousBernoulliOptions } from './continuous-bernoulli.js';
+export { Multinomial } from './multinomial.js';
 export { MultivariateNormal, type MultivariateNormalMatrix, type MultivariateNormalOptions } from './multivariate-normal.js';
 export { Exponential } from './exponential.js';
 export { Cauchy } from './cauchy.js';
@@ -97,7 +99,7 @@ export const getDefaultValidateArgs = guardArity('getDefaultValidateArgs', getDe
 const classes = [
   Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli, MultivariateNormal,
   Exponential, Cauchy, HalfNormal, HalfCauchy, Gumbel, Geometric, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, MixtureSameFamily,
-  Gamma, Chi2, Beta, Dirichlet, StudentT, Poisson, NegativeBinomial, Binomial, Weibull, Kumaraswamy, TransformedDistribution,
+  Gamma, Chi2, Beta, Dirichlet, StudentT, Poisson, NegativeBinomial, Binomial, Weibull, Kumaraswamy, TransformedDistribution, Multinomial,
 ];
 guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer'], classes);
 // Note [PyTorch spellings]: d.log_prob(x), d.batch_shape, d.base_dist … refused, naming ours.
