@@ -26,6 +26,12 @@ export interface DistributionOptions {
   validateArgs?: boolean;
 }
 
+let makeExpanded: ((base: Distribution, batchShape: readonly number[]) => Distribution) | undefined;
+/** @internal expanded.ts gives the wrapper Distribution.expand falls back on (Note [expanded distributions]). */
+export function registerExpanded(make: (base: Distribution, batchShape: readonly number[]) => Distribution): void {
+  makeExpanded = make;
+}
+
 export abstract class Distribution {
   private readonly _batchShape: readonly number[];
   private readonly _eventShape: readonly number[];
@@ -79,6 +85,27 @@ export abstract class Distribution {
 
   /** The log of the density (or mass) at `value`, of shape broadcast(value's batch dims, batchShape). */
   abstract logProb(value: Tensor | number): Tensor;
+
+  /**
+   * This distribution with its batch dims expanded to `batchShape` (PyTorch's expand): new dims
+   * in front, size-1 dims widened, draws independent along them (Note [expanded distributions]).
+   */
+  expand(batchShape: readonly number[]): Distribution {
+    const where = `${this.name}.expand`;
+    const shape = checkShape(where, batchShape, 'batchShape');
+    const from = this._batchShape;
+    const lead = shape.length - from.length;
+    if (lead < 0 || from.some((d, i) => d !== 1 && d !== shape[lead + i])) {
+      throw new ShapeError(`${where}: batchShape ${fmtShape(shape)} does not expand ${fmtShape(from)} (each existing dim must equal the new one or be 1; new dims go in front)`);
+    }
+    if (lead === 0 && from.every((d, i) => d === shape[i])) return this;
+    return this.expandTo(shape);
+  }
+
+  /** The distribution of batch shape `batchShape` (checked to expand this one's); a class that can make itself again with expanded parameters does so. */
+  protected expandTo(batchShape: number[]): Distribution {
+    return makeExpanded!(this, batchShape);
+  }
 
   entropy(): Tensor {
     throw new ValueError(`${this.name}.entropy: not defined for ${this.name}`);

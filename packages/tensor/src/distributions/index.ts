@@ -13,6 +13,7 @@ import { ContinuousBernoulli } from './continuous-bernoulli.js';
 import { Dirichlet } from './dirichlet.js';
 import { Distribution } from './distribution.js';
 import { Exponential } from './exponential.js';
+import { ExpandedDistribution } from './expanded.js';
 import { Gamma } from './gamma.js';
 import { Geometric } from './geometric.js';
 import { Gumbel } from './gumbel.js';
@@ -46,6 +47,7 @@ import { Weibull } from './weibull.js';
 import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
 
 export { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
+export { ExpandedDistribution } from './expanded.js';
 export { Normal } from './normal.js';
 export { Bernoulli } from './bernoulli.js';
 export { Categorical } from './categorical.js';
@@ -99,9 +101,9 @@ export const getDefaultValidateArgs = guardArity('getDefaultValidateArgs', getDe
 const classes = [
   Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli, MultivariateNormal,
   Exponential, Cauchy, HalfNormal, HalfCauchy, Gumbel, Geometric, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, MixtureSameFamily,
-  Gamma, Chi2, Beta, Dirichlet, StudentT, Poisson, NegativeBinomial, Binomial, Weibull, Kumaraswamy, TransformedDistribution, Multinomial,
+  Gamma, Chi2, Beta, Dirichlet, StudentT, Poisson, NegativeBinomial, Binomial, Weibull, Kumaraswamy, TransformedDistribution, Multinomial, ExpandedDistribution,
 ];
-guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer'], classes);
+guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer', 'expand'], classes);
 // Note [PyTorch spellings]: d.log_prob(x), d.batch_shape, d.base_dist … refused, naming ours.
 trapPyTorchSpellings(classes, {
   base_dist: 'baseDist',

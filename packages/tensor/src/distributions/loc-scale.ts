@@ -2,7 +2,9 @@
 // scale, numbers checked at once, broadcast together, tensors checked when validation is on.
 import type { Device } from '../device.js';
 import { checkOptions } from '../options.js';
+import { scope } from '../memory.js';
 import type { Tensor } from '../tensor.js';
+import { expand } from '../ops/table/shape.js';
 import { Distribution, type DistributionOptions } from './distribution.js';
 import { type Param, broadcastParams } from './params.js';
 import { type Checks, checkNumber, checksOf, notPositive, notReal, refuseViolations } from './validation.js';
@@ -48,5 +50,11 @@ export abstract class LocScaleDistribution extends Distribution {
 
   override get hasRsample(): boolean {
     return true;
+  }
+
+  /** The same class with loc and scale expanded (Note [expanded distributions]). */
+  protected override expandTo(batchShape: number[]): Distribution {
+    const cls = this.constructor as new (loc: Tensor, scale: Tensor, options: DistributionOptions) => Distribution;
+    return scope(() => new cls(expand(this.loc, batchShape), expand(this.scale, batchShape), { validateArgs: this.validateArgs }));
   }
 }

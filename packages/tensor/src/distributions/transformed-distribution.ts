@@ -7,10 +7,9 @@
 // As in PyTorch the event dims are the most the base and the transforms need: a base with fewer
 // event dims than the transforms' domain has its rightmost batch dims read as event dims
 // (PyTorch's Independent), and transforms whose parameters broadcast the base's shape give the
-// broadcast batch shape. PyTorch expands the base distribution to that shape; nutshell has no
-// Distribution.expand, so baseDist keeps the base's own batch shape and the draws are made of the
-// broadcast shape (extra independent draws of the base), which is what the expanded base would
-// give. cdf and icdf need transforms with a sign (monotone): a decreasing map turns cdf into
+// broadcast batch shape. PyTorch expands the base distribution to that shape; here baseDist keeps
+// the base's own batch shape and the draws are made of the broadcast shape (extra independent
+// draws of the base), which is what the expanded base (baseDist.expand(shape)) gives. cdf and icdf need transforms with a sign (monotone): a decreasing map turns cdf into
 // 1 − cdf, as PyTorch's _monotonize_cdf. Not defined, as in PyTorch: entropy, mean, variance.
 import type { Device } from '../device.js';
 import { DeviceError, ShapeError, ValueError, fmtShape } from '../errors.js';
