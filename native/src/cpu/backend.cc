@@ -158,31 +158,46 @@ constexpr double kParallelMultiplyAdds = 64e6;    // ~1 ms on one core
 constexpr double kParallelGemmMultiplyAdds = 16e6;
 constexpr int64_t kParallelElements = int64_t{1} << 20;
 
-bool worth_all_threads(const core::OpCall& call, int64_t touched) {
+bool recurrent(core::OpId op) {
+  using core::OpId;
+  return op == OpId::lstm || op == OpId::lstmBackward || op == OpId::gru || op == OpId::gruBackward || op == OpId::rnn || op == OpId::rnnBackward;
+}
+
+// Multiply-adds of the ops whose cost is theirs rather than their elements' (convolutions and
+// matrix products); 0 for the rest.
+double multiply_adds(const core::OpCall& call) {
   using core::OpId;
   // Multiply-adds per output element times outputs: a weight's elements per output channel.
   auto per_channel = [](const core::TensorRef& w) { return w.rank() > 0 && w.dim(0) > 0 ? static_cast<double>(w.numel()) / w.dim(0) : 0.0; };
   switch (call.op) {
     case OpId::conv2d:  // output elements × (C/g·kH·kW)
-      return static_cast<double>(call.out(0).numel()) * per_channel(call.in(1)) >= kParallelMultiplyAdds;
+      return static_cast<double>(call.out(0).numel()) * per_channel(call.in(1));
     case OpId::conv2dBackwardData:  // gradOutput elements × (C/g·kH·kW)
-      return static_cast<double>(call.in(0).numel()) * per_channel(call.in(1)) >= kParallelMultiplyAdds;
+      return static_cast<double>(call.in(0).numel()) * per_channel(call.in(1));
     case OpId::conv2dBackwardWeights:
-      return static_cast<double>(call.in(0).numel()) * per_channel(call.out(0)) >= kParallelMultiplyAdds;
+      return static_cast<double>(call.in(0).numel()) * per_channel(call.out(0));
     case OpId::matmul:
     case OpId::linear:
-      return call.in(0).rank() > 0 && static_cast<double>(call.out(0).numel()) * call.in(0).dim(-1) >= kParallelGemmMultiplyAdds;
-    case OpId::lstm:
-    case OpId::lstmBackward:
-    case OpId::gru:
-    case OpId::gruBackward:
-    case OpId::rnn:
-    case OpId::rnnBackward:
-      return true;
+      return call.in(0).rank() > 0 ? static_cast<double>(call.out(0).numel()) * call.in(0).dim(-1) : 0.0;
     default:
-      return touched >= kParallelElements;
+      return 0.0;
   }
 }
+
+bool worth_all_threads(const core::OpCall& call, int64_t touched) {
+  if (recurrent(call.op)) return true;
+  const double macs = multiply_adds(call);
+  if (call.op == core::OpId::matmul || call.op == core::OpId::linear) return macs >= kParallelGemmMultiplyAdds;
+  return macs > 0 ? macs >= kParallelMultiplyAdds : touched >= kParallelElements;
+}
+
+// Note [inline tiny ops] counts elements; a recurrent layer's cost grows with its steps and a
+// product's with its multiply-adds, not with what it touches (a batch-1 GRU over 48 steps, 7k
+// elements, held the JS thread 140 µs per layer in a user trial's server). Those run inline only
+// below this many multiply-adds (about 10 µs), recurrent layers never.
+constexpr double kInlineMultiplyAdds = 1 << 18;
+
+bool light_enough_to_inline(const core::OpCall& call) { return !recurrent(call.op) && multiply_adds(call) <= kInlineMultiplyAdds; }
 
 // One process-wide host allocator serves every environment's backend: a storage made in any
 // thread gives its bytes back to the same cache, the allocator outlives every storage (it is
@@ -240,7 +255,7 @@ class CpuBackend final : public core::Backend {
     int64_t touched = 0;
     for (const auto& t : call.inputs) touched += t.numel();
     for (const auto& t : call.outputs) touched += t.numel();
-    if (touched <= kInlineElementBudget && !has_marked_input(call)) {
+    if (touched <= kInlineElementBudget && light_enough_to_inline(call) && !has_marked_input(call)) {
       bool ran = stream_.run_now_if_idle([&] { core::run_op(kernel, call, /*rethrow=*/true, &profile_); });
       if (ran) return;
     }
