@@ -78,7 +78,9 @@ function noGraphHint(t: Tensor): string {
   return ' (no op that made it had an input with requiresGrad: a leaf needs { requiresGrad: true }, and a tensor computed from a gradient needs that grad() or backward() to pass { createGraph: true })';
 }
 
-const kindOf = (v: unknown): string => (v === null ? 'null' : v === undefined ? 'undefined' : Array.isArray(v) ? 'an array' : (v as Tensor).isTensor ? 'a tensor' : typeof v);
+/** @internal What an argument that should have been a tensor (or an array of them) was, for refusals here and in functional.ts. */
+export const kindOf = (v: unknown): string =>
+  v === null ? 'null' : v === undefined ? 'nothing' : Array.isArray(v) ? 'an array' : (v as Tensor).isTensor ? 'a tensor' : typeof (v as Promise<unknown>)?.then === 'function' ? 'a Promise' : typeof v;
 
 /**
  * A root of a walk refused unless it can start one. `name` names it in the message ('tensor', or

@@ -19,7 +19,7 @@ import { select } from '../ops/table/composed-shape.js';
 import { eye, zeros, zerosLike } from '../ops/table/creation.js';
 import { reshape, reshapeOp, squeeze, stack } from '../ops/table/shape.js';
 import type { Tensor } from '../tensor.js';
-import { checkGradOptions, grad, markPlainGradient } from './backward.js';
+import { checkGradOptions, grad, kindOf, markPlainGradient } from './backward.js';
 import { enableGrad } from './grad-mode.js';
 
 /** One tensor or an array of them: what fn takes and returns, what v is. */
@@ -56,9 +56,6 @@ export interface HessianOptions extends FunctionalOptions {
   /** 'reverse-mode' (the default, the only one here). */
   outerJacobianStrategy?: 'reverse-mode' | 'forward-mode';
 }
-
-const kindOf = (v: unknown): string =>
-  v === null ? 'null' : v === undefined ? 'nothing' : Array.isArray(v) ? 'an array' : (v as Tensor).isTensor ? 'a tensor' : typeof (v as Promise<unknown>)?.then === 'function' ? 'a Promise' : typeof v;
 
 /** A tensor or an array of tensors as a list, and which it was (PyTorch's _as_tuple). */
 function asList(fn: string, what: string, value: unknown): { many: boolean; list: Tensor[] } {
