@@ -187,6 +187,23 @@ describe('heatmap', () => {
       process.off('warning', onWarning);
     }
   });
+  it('cell numbers tell close values apart (decimals from the spread), or take decimals as given (user trial AL)', async () => {
+    const scores = [[0.2075, 0.2188], [0.2327, 0.2301]];
+    const widest: string[] = [];
+    const onWarning = (w: Error) => widest.push(/widest '([^']+)'/.exec(w.message)?.[1] ?? w.message);
+    process.on('warning', onWarning);
+    try {
+      heatmap(scores, { cellSize: 4, annotate: true });
+      heatmap(scores, { cellSize: 4, annotate: true, decimals: 4 });
+      heatmap([[0.97, 0.02], [0.05, 0.93]], { cellSize: 4, annotate: true });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(widest).toEqual([expect.stringMatching(/^0\.2\d\d$/), '0.2075', '0.97']);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(() => heatmap(scores, { decimals: 1.5 })).toThrow(/^heatmap: decimals expected an integer in \[0, 10\], got 1\.5$/);
+    expect(() => heatmap(scores, { fmt: '.3f' } as never)).toThrow(/^heatmap: unknown option 'fmt'.*decimals/);
+  });
 });
 
 describe('imageGrid', () => {
