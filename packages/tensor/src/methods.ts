@@ -285,6 +285,9 @@ declare module './tensor.js' {
     /** The lower median of all elements, or along a dim with indices. */
     median(options?: { keepdim?: boolean }): Tensor;
     median(options: number | (ops.KthvalueOptions & { dim: number })): ops.ValuesAndIndices;
+    /** median of the values that are not NaN (PyTorch's nanmedian). */
+    nanmedian(options?: { keepdim?: boolean }): Tensor;
+    nanmedian(options: number | (ops.KthvalueOptions & { dim: number })): ops.ValuesAndIndices;
   }
 }
 proto.sort = function (options) {
@@ -302,6 +305,9 @@ proto.kthvalue = function (k, options) {
 proto.median = function (this: Tensor, options?: number | ops.KthvalueOptions) {
   return ops.median(this, options as never);
 } as Tensor['median'];
+proto.nanmedian = function (this: Tensor, options?: number | ops.KthvalueOptions) {
+  return ops.nanmedian(this, options as never);
+} as Tensor['nanmedian'];
 
 // ---- composed functions as methods (ops/table/composed-*.ts, multinomial.ts) ----
 declare module './tensor.js' {

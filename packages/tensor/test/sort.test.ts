@@ -3,7 +3,7 @@
 // PyTorch 2.13 (values, indices, gradients on seq inputs as in composed.test.ts), NaN handling,
 // and the refusals. Run on cpu and, where available (a GPU or the emulator), on cuda too.
 import { describe, expect, it } from 'vitest';
-import { argsort, backends, kthvalue, median, scope, sort, tensor, topk, type ValuesAndIndices, type Tensor } from '../src/index.js';
+import { argsort, backends, grad, kthvalue, median, nanmedian, nansum, scope, sort, tensor, topk, type ValuesAndIndices, type Tensor } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
 
 const devices = ['cpu', ...(backends().cuda.available ? ['cuda'] : [])];
@@ -167,6 +167,28 @@ describe('(values, indices) results read by position too, as PyTorch’s tuples 
       const { values, indices } = q.max(0);
       expect(Array.from(values.dataSync())).toEqual([7, 5, 3]);
       expect(indices.dtype).toBe('int64');
+    });
+  });
+});
+
+describe('nanmedian (user trial AL)', () => {
+  it("the lower median of the values that are not NaN, as PyTorch's; NaN only where a slice is all NaN; gradient to that element", () => {
+    scope(() => {
+      const nan = NaN;
+      const x = tensor([[1, nan, 3, 2], [nan, nan, nan, nan], [5, 4, nan, 1]], { requiresGrad: true });
+      // torch.nanmedian(x, 1): values [2, nan, 4], indices [3, ·, 1] (an all-NaN row's index is any of its)
+      const r = nanmedian(x, 1);
+      expect(Array.from(r.values.dataSync())).toEqual([2, NaN, 4]);
+      const idx = Array.from(r.indices.dataSync() as BigInt64Array, Number);
+      expect([idx[0], idx[2]]).toEqual([3, 1]);
+      expect(nanmedian(x).dataSync()[0]).toBe(2); // torch.nanmedian(x): 2
+      expect(nanmedian(tensor([1, 2, 3, 4])).dataSync()[0]).toBe(2);
+      expect(nanmedian(x, { dim: 1, keepdim: true }).values.shape).toEqual([3, 1]);
+      expect(Array.from(median(x, 1).values.dataSync())).toEqual([NaN, NaN, NaN]);
+      const [g] = grad(nansum(nanmedian(x, 1).values), [x]);
+      expect(Array.from(g!.dataSync())).toEqual([0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0]);
+      expect(() => nanmedian(tensor([]))).toThrow(/^nanmedian: cannot take the median of an empty tensor \[0\]$/);
+      expect(() => nanmedian(x, { dim: 1, bogus: 1 } as never)).toThrow(/^nanmedian: unknown option 'bogus'/);
     });
   });
 });

@@ -250,6 +250,7 @@ const guarded_multinomialWeightsCheck: typeof table.multinomialWeightsCheck = gu
 const guarded_mv: typeof table.mv = guardArity('mv', table.mv);
 const guarded_nanToNum: typeof table.nanToNum = guardArity('nanToNum', table.nanToNum);
 const guarded_nanmean: typeof table.nanmean = guardArity('nanmean', table.nanmean);
+const guarded_nanmedian: typeof table.nanmedian = guardArity('nanmedian', table.nanmedian);
 const guarded_nanquantile: typeof table.nanquantile = guardArity('nanquantile', table.nanquantile);
 const guarded_nansum: typeof table.nansum = guardArity('nansum', table.nansum);
 const guarded_narrow: typeof table.narrow = guardArity('narrow', table.narrow);
@@ -641,6 +642,7 @@ export {
   guarded_mv as mv,
   guarded_nanToNum as nanToNum,
   guarded_nanmean as nanmean,
+  guarded_nanmedian as nanmedian,
   guarded_nanquantile as nanquantile,
   guarded_nansum as nansum,
   guarded_narrow as narrow,

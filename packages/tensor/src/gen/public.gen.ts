@@ -246,6 +246,7 @@ export {
   mv,
   nanToNum,
   nanmean,
+  nanmedian,
   nanquantile,
   nansum,
   narrow,

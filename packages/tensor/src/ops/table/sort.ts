@@ -11,6 +11,7 @@ import { apply } from '../apply.js';
 import { defineOp, NUMERIC, type GradContext } from '../declare.js';
 import { isFloating } from '../../dtype.js';
 import { sub, where } from './binary.js';
+import { floorDivide } from './binary-math.js';
 import { cast } from './cast.js';
 import { gt } from './compare.js';
 import { isnan } from './composed-ops.js';
@@ -18,6 +19,7 @@ import { zeros } from './creation.js';
 import { gather, scatterAdd } from './index-ops.js';
 import { sum, valuesAndIndices, type ValuesAndIndices } from './reduce.js';
 import { narrow, reshape, squeeze } from './shape.js';
+import { clamp } from './unary.js';
 
 // n distinct values 0.1 apart, shuffled: the gradient check's nudges never reorder them.
 /** @internal */
@@ -230,15 +232,40 @@ export function median(x: Tensor, options?: number | KthvalueOptions): Tensor | 
   return medianAlong(x, d, o.keepdim ?? false);
 }
 
-function medianAlong(x: Tensor, d: number, keepdim: boolean): ValuesAndIndices {
+/**
+ * The lower median along `dim` of the values that are not NaN, with its index (PyTorch's
+ * nanmedian): a slice of NaN only gives NaN. Without a dim: of all elements, a 0-d tensor.
+ */
+export function nanmedian(x: Tensor, options?: { keepdim?: boolean }): Tensor;
+export function nanmedian(x: Tensor, options: number | (KthvalueOptions & { dim: number })): ValuesAndIndices;
+export function nanmedian(x: Tensor, options?: number | KthvalueOptions): Tensor | ValuesAndIndices {
+  const o = typeof options === 'number' ? { dim: options } : (options ?? {});
+  checkOptions('nanmedian', o, ['dim', 'keepdim']);
+  if (o.dim === undefined) {
+    if (x.numel === 0) throw new ValueError(`nanmedian: cannot take the median of an empty tensor ${fmtShape(x.shape)}`);
+    return scope(() => {
+      const m = medianAlong(reshape(x, [x.numel]), 0, false, true).values;
+      return o.keepdim ? reshape(m, x.shape.map(() => 1)) : m;
+    });
+  }
+  const { d, n } = sizeAlong('nanmedian', x, o.dim);
+  if (n === 0) throw new ValueError(`nanmedian: cannot take the median of dim ${d} of size 0 (input ${fmtShape(x.shape)})`);
+  return medianAlong(x, d, o.keepdim ?? false, true);
+}
+
+/** median's (a NaN in a slice is its median) or, skipping NaN, nanmedian's. */
+function medianAlong(x: Tensor, d: number, keepdim: boolean, skipNan = false): ValuesAndIndices {
   if (!isFloating(x.dtype)) return pickAlong(x, d, ((x.shape[d] ?? 1) - 1) >> 1, keepdim);
   if (x.shape.length === 0) return sort(x, 0);
   const n = x.shape[d];
   return scope(() => {
     const { values, indices } = sort(x, d);
-    // NaN sorts last and stably: a slice's first NaN is at n − (its NaN count).
+    // NaN sorts last and stably: a slice's first NaN is at n − (its NaN count), and its other
+    // values take the places before it.
     const nans = sum(cast(isnan(x), 'int64'), { dim: d, keepdim: true });
-    const at = where(gt(nans, 0), sub(n, nans), (n - 1) >> 1);
+    const at = skipNan
+      ? floorDivide(clamp(sub(sub(n, nans), 1), { min: 0 }), 2)
+      : where(gt(nans, 0), sub(n, nans), (n - 1) >> 1);
     const pick = (t: Tensor) => (keepdim ? gather(t, d, at) : squeeze(gather(t, d, at), d));
     return valuesAndIndices(pick(values), pick(indices));
   });
