@@ -74,10 +74,14 @@ NS_HOST_DEVICE uint32_t bits24(uint32_t x) { return x >> 8; }
 NS_HOST_DEVICE float uniform(uint32_t x) { return static_cast<float>(x >> 8) * 5.9604644775390625e-8f; }
 
 // Box–Muller on two draws; see the Note for the exact formula.
+constexpr float kTwoPi = 6.2831853071795865f;
+// A uniform in (0, 1] from one draw: Box–Muller's radius takes its log.
+NS_HOST_DEVICE float open_unit(uint32_t a) { return (static_cast<float>(a) + 1.0f) * 2.3283064365386963e-10f; }
+
 NS_HOST_DEVICE void normal_pair(uint32_t a, uint32_t b, float& z0, float& z1) {
-  const float u1 = (static_cast<float>(a) + 1.0f) * 2.3283064365386963e-10f;  // (0, 1]
+  const float u1 = open_unit(a);  // (0, 1]
   const float r = sqrtf(-2.0f * logf(u1));
-  const float theta = 6.2831853071795865f * uniform(b);
+  const float theta = kTwoPi * uniform(b);
   z0 = r * cosf(theta);
   z1 = r * sinf(theta);
 }

@@ -17,6 +17,7 @@
 #include "../core/philox.h"
 #include "../gen/cpu_kernels.gen.h"
 #include "broadcast.h"
+#include "vmath.h"
 
 namespace nutshell::cpu {
 
@@ -208,18 +209,29 @@ void randn(OpCall& call) {
   float* out = call.out(0).data<float>();
   const float mean = static_cast<float>(a.mean), stddev = static_cast<float>(a.std);
   const int64_t n = call.out(0).numel();
-  // Elements 2k and 2k+1 share the draws offset + 2k, offset + 2k + 1 (kChunk is even).
+  // Elements 2k and 2k+1 share the draws offset + 2k, offset + 2k + 1 (kChunk is even): the
+  // Box–Muller pair of philox::normal_pair, its log, cos and sin taken a vector at a time
+  // (vmath.h, within 2 ulp of libm's: libm per element made randn 4x PyTorch's time).
   for_chunks(n, [&](int64_t begin, int64_t end) {
     uint32_t draws[kChunk + 1];
+    alignas(64) float radius[kChunk / 2], angle[kChunk / 2], cosine[kChunk / 2], sine[kChunk / 2];
     const int64_t pairs = (end - begin + 1) / 2;
     fill_draws(seed, offset + begin, 2 * pairs, draws);
+#pragma omp simd
+    for (int64_t p = 0; p < pairs; ++p) {
+      radius[p] = philox::open_unit(draws[2 * p]);
+      angle[p] = philox::kTwoPi * philox::uniform(draws[2 * p + 1]);
+    }
+    vmath::log(radius, radius, pairs);
+#pragma omp simd
+    for (int64_t p = 0; p < pairs; ++p) radius[p] = std::sqrt(-2.0f * radius[p]);
+    vmath::cos(angle, cosine, pairs);
+    vmath::sin(angle, sine, pairs);
     float* o = out + begin;
     const int64_t len = end - begin;
     for (int64_t p = 0; p < pairs; ++p) {
-      float z0, z1;
-      philox::normal_pair(draws[2 * p], draws[2 * p + 1], z0, z1);
-      o[2 * p] = z0 * stddev + mean;
-      if (2 * p + 1 < len) o[2 * p + 1] = z1 * stddev + mean;
+      o[2 * p] = radius[p] * cosine[p] * stddev + mean;
+      if (2 * p + 1 < len) o[2 * p + 1] = radius[p] * sine[p] * stddev + mean;
     }
   });
 }
