@@ -85,6 +85,7 @@ export const STREAM_SHUFFLE = 1;
 export const STREAM_SAMPLE = 2;
 export const STREAM_SPLIT = 3;
 export const STREAM_SAMPLER = 4;
+export const STREAM_FOLDS = 5;
 
 /** The generator a loader hands to `dataset.get(index, rng)` for one sample of one epoch. */
 export const sampleRng = (seed: number, epoch: number, index: number): Rng => rngFor(STREAM_SAMPLE, seed, epoch, index);
