@@ -218,18 +218,7 @@ export function kthvalue(x: Tensor, k: number, options: KthvalueOptions = {}): V
 export function median(x: Tensor, options?: { keepdim?: boolean }): Tensor;
 export function median(x: Tensor, options: number | (KthvalueOptions & { dim: number })): ValuesAndIndices;
 export function median(x: Tensor, options?: number | KthvalueOptions): Tensor | ValuesAndIndices {
-  const o = typeof options === 'number' ? { dim: options } : (options ?? {});
-  checkOptions('median', o, ['dim', 'keepdim']);
-  if (o.dim === undefined) {
-    if (x.numel === 0) throw new ValueError(`median: cannot take the median of an empty tensor ${fmtShape(x.shape)}`);
-    return scope(() => {
-      const m = medianAlong(reshape(x, [x.numel]), 0, false).values;
-      return o.keepdim ? reshape(m, x.shape.map(() => 1)) : m;
-    });
-  }
-  const { d, n } = sizeAlong('median', x, o.dim);
-  if (n === 0) throw new ValueError(`median: cannot take the median of dim ${d} of size 0 (input ${fmtShape(x.shape)})`);
-  return medianAlong(x, d, o.keepdim ?? false);
+  return medianOf('median', x, options, false);
 }
 
 /**
@@ -239,18 +228,22 @@ export function median(x: Tensor, options?: number | KthvalueOptions): Tensor | 
 export function nanmedian(x: Tensor, options?: { keepdim?: boolean }): Tensor;
 export function nanmedian(x: Tensor, options: number | (KthvalueOptions & { dim: number })): ValuesAndIndices;
 export function nanmedian(x: Tensor, options?: number | KthvalueOptions): Tensor | ValuesAndIndices {
+  return medianOf('nanmedian', x, options, true);
+}
+
+function medianOf(fn: string, x: Tensor, options: number | KthvalueOptions | undefined, skipNan: boolean): Tensor | ValuesAndIndices {
   const o = typeof options === 'number' ? { dim: options } : (options ?? {});
-  checkOptions('nanmedian', o, ['dim', 'keepdim']);
+  checkOptions(fn, o, ['dim', 'keepdim']);
   if (o.dim === undefined) {
-    if (x.numel === 0) throw new ValueError(`nanmedian: cannot take the median of an empty tensor ${fmtShape(x.shape)}`);
+    if (x.numel === 0) throw new ValueError(`${fn}: cannot take the median of an empty tensor ${fmtShape(x.shape)}`);
     return scope(() => {
-      const m = medianAlong(reshape(x, [x.numel]), 0, false, true).values;
+      const m = medianAlong(reshape(x, [x.numel]), 0, false, skipNan).values;
       return o.keepdim ? reshape(m, x.shape.map(() => 1)) : m;
     });
   }
-  const { d, n } = sizeAlong('nanmedian', x, o.dim);
-  if (n === 0) throw new ValueError(`nanmedian: cannot take the median of dim ${d} of size 0 (input ${fmtShape(x.shape)})`);
-  return medianAlong(x, d, o.keepdim ?? false, true);
+  const { d, n } = sizeAlong(fn, x, o.dim);
+  if (n === 0) throw new ValueError(`${fn}: cannot take the median of dim ${d} of size 0 (input ${fmtShape(x.shape)})`);
+  return medianAlong(x, d, o.keepdim ?? false, skipNan);
 }
 
 /** median's (a NaN in a slice is its median) or, skipping NaN, nanmedian's. */
