@@ -293,3 +293,43 @@ describe('refusals name the function and the argument', () => {
     expect(() => T.bucketize(x, s, { side: 'right' } as never)).toThrow(/^bucketize: unknown option 'side' \(it takes 'right', 'outInt32'\)$/);
   });
 });
+
+describe('searchsorted, bucketize and multinomial count by sorting (Note [counting by sorting]; user trial AM)', () => {
+  it('float32 rows agree with comparing every value with every entry: ties on either side, NaN entries and values, N-d rows', () => {
+    scope(() => {
+      const rand = seededRandom(11);
+      // Many ties: entries and values on a coarse grid; NaN entries sort last, as in a sorted sequence.
+      const rows = 3;
+      const grid = (k: number) => Array.from({ length: k }, () => Math.round(rand() * 8) / 4);
+      const seqData = Array.from({ length: rows }, () => [...grid(40).sort((a, b) => a - b), NaN, NaN]).flat();
+      const seq = tensor(seqData, { shape: [rows, 42] });
+      const vals = tensor([...grid(rows * 30), NaN, -Infinity, Infinity], { shape: [rows, 31] });
+      for (const right of [false, true]) {
+        const got = T.searchsorted(seq, vals, { right });
+        const compared = T.sum(right ? T.le(T.unsqueeze(seq, 1), T.unsqueeze(vals, -1)) : T.lt(T.unsqueeze(seq, 1), T.unsqueeze(vals, -1)), { dim: -1 });
+        const want = T.where(T.isnan(vals), 42, compared);
+        expect(nums(got), `right ${right}`).toEqual(nums(want));
+        const flat = T.searchsorted(T.narrow(seq, 0, 0, 1).reshape([42]), vals, { right });
+        const flatWant = T.where(T.isnan(vals), 42, T.sum((right ? T.le : T.lt)(T.narrow(seq, 0, 0, 1).reshape([1, 1, 42]), T.unsqueeze(vals, -1)), { dim: -1 }));
+        expect(nums(flat)).toEqual(nums(flatWant));
+      }
+      expect(nums(T.bucketize(tensor([0.5, 1, 1.5, NaN]), tensor([0, 1, 2])))).toEqual([1, 1, 2, 3]);
+      expect(nums(T.bucketize(tensor([0.5, 1, 1.5]), tensor([0, 1, 2]), { right: true }))).toEqual([1, 2, 2]);
+    });
+  });
+
+  it('multinomial with replacement draws 200,000 samples over 5,000 categories in their proportions (it held 200,000 × 5,000 comparisons)', () => {
+    scope(() => {
+      const w = T.pow(T.reciprocal(T.arange(1, 5001)), 0.75);
+      const draws = T.multinomial(w, 200000, { replacement: true, generator: new T.Generator(3) });
+      const counts = new Array<number>(5000).fill(0);
+      for (const d of nums(draws)) counts[d]++;
+      const total = nums(T.sum(w))[0];
+      for (const c of [0, 1, 9, 99]) {
+        const p = nums(w)[c] / total;
+        expect(Math.abs(counts[c] / 200000 - p), `category ${c}`).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / 200000));
+      }
+      expect(nums(T.amax(draws))[0]).toBeLessThan(5000);
+    });
+  });
+});

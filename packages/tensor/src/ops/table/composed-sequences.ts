@@ -22,6 +22,7 @@ import { gather, indexSelect } from './index-ops.js';
 import { sum, type ReduceArg, type ReduceOptions } from './reduce.js';
 import { cat, narrow, permute, reshape, squeeze, unsqueeze } from './shape.js';
 import { sort } from './sort.js';
+import { countBelow } from './count-below.js';
 import { abs, ceil, floor, round } from './unary.js';
 
 const describe = (v: unknown): string =>
@@ -307,9 +308,10 @@ function searchOptions(fn: string, options: unknown, keys: readonly string[]): {
 
 /**
  * For each value, the number of sequence elements below it (the first place it fits) or, with
- * right, at or below it (the last place). Every value is compared with every element of its
- * sequence and the hits summed: O(values · sequence) work, no data-dependent branches. NaN values
- * go last (the sequence's length), as PyTorch's binary search puts them.
+ * right, at or below it (the last place). float32 sequences and values are sorted together (Note
+ * [counting by sorting]); other dtypes compare every value with every element (O(values ·
+ * sequence), exact for any integer). NaN values go last (the sequence's length), as PyTorch's
+ * binary search puts them.
  */
 function search(fn: string, seq: Tensor, values: Tensor | number, right: boolean, outInt32: boolean): Tensor {
   return scope(() => {
@@ -317,6 +319,12 @@ function search(fn: string, seq: Tensor, values: Tensor | number, right: boolean
     let count: Tensor;
     if (typeof values === 'number') {
       count = Number.isNaN(values) ? tensor([n], { dtype: 'int64', shape: [], device: seq.device }) : sum(right ? le(seq, values) : lt(seq, values));
+    } else if (seq.dtype === 'float32' && values.dtype === 'float32' && values.ndim > 0 && values.numel > 0 && n > 0) {
+      // Rows: one sequence per row of values, or the one 1-d sequence for all of them.
+      const rows = seq.ndim === 1 ? reshape(values, [1, values.numel]) : values;
+      const sorted = seq.ndim === 1 ? unsqueeze(seq, 0) : seq;
+      count = reshape(countBelow(sorted, rows, right), values.shape);
+      count = where(isnan(values), n, count);
     } else {
       const s = seq.ndim === 1 ? seq : unsqueeze(seq, -2); // [..., 1, n] against values [..., m, 1]
       count = sum(right ? le(s, unsqueeze(values, -1)) : lt(s, unsqueeze(values, -1)), { dim: -1 });

@@ -13,13 +13,11 @@ import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { add, div, minimum, sub } from './binary.js';
-import { cast } from './cast.js';
-import { lt } from './compare.js';
 import { cumsum } from './scan.js';
 import { rand, type Generator } from './random.js';
-import { sum } from './reduce.js';
 import { narrow, reshape, unsqueeze } from './shape.js';
 import { topk } from './sort.js';
+import { countBelow } from './count-below.js';
 import { log, neg } from './unary.js';
 import { tensorArg } from '../check-args.js';
 import { apply } from '../apply.js';
@@ -110,8 +108,8 @@ export function multinomial(weights: Tensor, numSamples: number, options: Multin
 function withReplacement(w: Tensor, rows: number, n: number, k: number, generator?: Generator): Tensor {
   const running = cumsum(w, 1);
   const cdf = div(running, narrow(running, 1, n - 1, 1)); // [rows, n], last column 1
-  const v = sub(1, rand([rows, k, 1], { device: w.device, generator })); // (0, 1]
-  const below = sum(cast(lt(unsqueeze(cdf, 1), v), 'int64'), { dim: 2 }); // [rows, k]
+  const v = sub(1, rand([rows, k], { device: w.device, generator })); // (0, 1]
+  const below = countBelow(cdf, v, false); // [rows, k]: cdf entries below each draw (Note [counting by sorting])
   // Rounding could leave the cdf's last step a hair under v: stay in range.
   return minimum(below, n - 1);
 }
