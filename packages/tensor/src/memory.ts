@@ -167,11 +167,18 @@ export function resetPeakMemoryStats(device: DeviceLike = 'cpu'): void {
 }
 
 /**
- * Returns the cuda caching allocator's free blocks to the driver. Where cuda cannot run it has
- * nothing to return and does nothing, as torch.cuda.empty_cache(), so GPU code runs unchanged on a
- * cpu machine.
+ * Returns a caching allocator's free blocks to the system: `device`'s, or with no argument every
+ * device's — the cpu's host cache (memory('cpu').reservedBytes) and cuda's where it runs (a user
+ * trial's emptyCache() freed nothing on a cpu machine: it meant cuda alone). Where cuda cannot run
+ * emptyCache('cuda') has nothing to return and does nothing, as torch.cuda.empty_cache(), so GPU
+ * code runs unchanged on a cpu machine.
  */
-export function emptyCache(device: DeviceLike = 'cuda'): void {
+export function emptyCache(device?: DeviceLike): void {
+  if (device === undefined) {
+    native().emptyCache(Device.of('cpu', 'emptyCache').typeId);
+    if (cudaAvailable()) native().emptyCache(Device.of('cuda', 'emptyCache').typeId);
+    return;
+  }
   const d = Device.of(device, 'emptyCache');
   if (d.type === 'cuda' && !cudaAvailable()) return;
   native().emptyCache(d.typeId);

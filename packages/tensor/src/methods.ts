@@ -280,7 +280,7 @@ declare module './tensor.js' {
     sort(options?: ops.SortOptions | number): ops.ValuesAndIndices;
     argsort(options?: ops.SortOptions | number): Tensor;
     /** The k largest (or smallest) along a dim, in order: { values, indices }. */
-    topk(k: number, options?: ops.TopkOptions): ops.ValuesAndIndices;
+    topk(k: number, dimOrOptions?: ops.TopkOptions | number): ops.ValuesAndIndices;
     kthvalue(k: number, options?: ops.KthvalueOptions): ops.ValuesAndIndices;
     /** The lower median of all elements, or along a dim with indices. */
     median(options?: { keepdim?: boolean }): Tensor;

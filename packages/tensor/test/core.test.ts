@@ -430,9 +430,14 @@ describe('hints for the usual async and scope slips (found by a user trial)', ()
     });
   });
 
-  it('emptyCache() does nothing where cuda cannot run, as torch.cuda.empty_cache()', () => {
-    if (backends().cuda.available) return;
-    expect(() => emptyCache()).not.toThrow();
+  it("emptyCache('cuda') does nothing where cuda cannot run, as torch.cuda.empty_cache(); emptyCache() empties the cpu's cache too (user trial AM)", () => {
+    if (!backends().cuda.available) expect(() => emptyCache('cuda')).not.toThrow();
+    scope(() => {
+      randn([1 << 20]); // 4 MiB, freed into the host cache at the scope's end
+    });
+    const cached = memory('cpu').reservedBytes; // live tensors of other tests count too
+    emptyCache();
+    expect(memory('cpu').reservedBytes).toBeLessThanOrEqual(cached - 4 * 2 ** 20);
   });
 
   it('a disposed tensor says a scope may have ended', () => {

@@ -192,3 +192,14 @@ describe('nanmedian (user trial AL)', () => {
     });
   });
 });
+
+describe('topk takes a positional dim (user trial AM: torch.topk(x, 10, 1))', () => {
+  it('topk(x, k, dim) is topk(x, k, { dim })', () => {
+    scope(() => {
+      const x = tensor([[3, 1, 2], [0, 5, 4]]);
+      expect(Array.from(topk(x, 1, 0).indices.dataSync() as BigInt64Array, Number)).toEqual([0, 1, 1]);
+      expect(Array.from(x.topk(2, 1).values.dataSync())).toEqual([3, 2, 5, 4]);
+      expect(() => topk(x, 1, { dim: 0, bogus: 1 } as never)).toThrow(/^topk: unknown option 'bogus'/);
+    });
+  });
+});

@@ -181,7 +181,9 @@ function checkCount(fn: string, name: string, k: unknown, lo: number, n: number,
  * The k largest (or smallest) elements along `dim` with their indices, in order; ties keep their
  * input order. tfjs's topk, PyTorch's torch.topk.
  */
-export function topk(x: Tensor, k: number, options: TopkOptions = {}): ValuesAndIndices {
+export function topk(x: Tensor, k: number, dimOrOptions: TopkOptions | number = {}): ValuesAndIndices {
+  // A number is PyTorch's positional dim: torch.topk(x, k, 1).
+  const options = typeof dimOrOptions === 'number' ? { dim: dimOrOptions } : dimOrOptions;
   checkOptions('topk', options, TOPK_KEYS);
   if (!Number.isInteger(k)) throw new ValueError(`topk: k expected an integer, got ${typeof k === 'number' ? k : typeof k}`);
   const [values, indices] = apply(topkOp, [x], { k, dim: options.dim ?? -1, largest: options.largest ?? true });
