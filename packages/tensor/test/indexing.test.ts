@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import * as T from '../src/index.js';
 import { arange, backends, index, indexPut, noGrad, scope, sum, tensor, type IndexSpec, type Tensor } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
 
@@ -129,6 +130,25 @@ describe('indexPut with accumulate (a GNN trial: PyTorch index_put_(…, accumul
       expect(x.grad!.tolist()).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]);
       expect(v.grad!.tolist()).toEqual([1, 1, 11, 2]);
       expect(() => indexPut(x, [rows], 1, { accumulate: 1 as never })).toThrow(/^indexPut: option 'accumulate' expected a boolean, got 1$/);
+    });
+  });
+});
+
+describe('indexPut of one number at every dim\'s indices (Note [index put positions]; user trial AM)', () => {
+  it('writes the number at Σ index·stride, repeats and negative indices included; refuses an index out of range; the gradient skips the written places', () => {
+    scope(() => {
+      const x = T.arange(12).float().reshape([3, 4]).requiresGrad_();
+      const rows = tensor([0, 2, 2, -1], { dtype: 'int64' });
+      const cols = tensor([1, 3, 3, 0], { dtype: 'int64' });
+      const y = T.indexPut(x, [rows, cols], -Infinity);
+      expect(Array.from(y.dataSync())).toEqual([0, -Infinity, 2, 3, 4, 5, 6, 7, -Infinity, 9, 10, -Infinity]);
+      expect(Array.from(T.indexPut(x, [[1], [2, 3]], 7).dataSync())).toEqual([0, 1, 2, 3, 4, 5, 7, 7, 8, 9, 10, 11]); // broadcast lists
+      const [g] = T.grad(T.sum(T.where(T.isinf(y), 0, y)), [x]);
+      expect(Array.from(g!.dataSync())).toEqual([1, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0]);
+      expect(() => T.indexPut(x, [tensor([0], { dtype: 'int64' }), tensor([4], { dtype: 'int64' })], 1).dataSync()).toThrow(/indexSelect: .*4/);
+      const z = T.zeros([2, 3]);
+      z.indexPut_([tensor([1, 1], { dtype: 'int32' }), tensor([0, 2], { dtype: 'int32' })], 5);
+      expect(Array.from(z.dataSync())).toEqual([0, 0, 0, 5, 0, 5]);
     });
   });
 });
