@@ -56,6 +56,8 @@ describe('Embedding maxNorm matches PyTorch (looked-up rows renormalised in plac
     expect(String(new Embedding(10, 4, { paddingIdx: 2 }))).toBe('Embedding(10, 4, paddingIdx=2)');
     expect(() => new Embedding(10, 4, { maxNorm: 0 })).toThrow(/^Embedding: maxNorm expected a number > 0 \(or null for none\), got 0$/);
     expect(() => new Embedding(10, 4, { maxNorm: 1, normType: -2 })).toThrow(/^Embedding: normType expected a number > 0 or Infinity, got -2$/);
+    expect(() => new Embedding(10, 4, { sparse: true } as never)).toThrow(/^Embedding: option 'sparse' is not supported: the weight's gradient is dense here/);
+    expect(() => new Embedding(10, 4, { scale_grad_by_freq: true } as never)).toThrow(/^Embedding: option 'scale_grad_by_freq' is not supported/);
     expect(() => new Embedding(10, 4, { max_norm: 1 } as never)).toThrow(/^Embedding: unknown option 'max_norm' \(it takes 'paddingIdx', 'maxNorm', 'normType'\); did you mean 'maxNorm'\?$/);
   });
 });

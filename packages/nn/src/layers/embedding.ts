@@ -55,6 +55,12 @@ export class Embedding extends Module {
     const given = pretrained;
     pretrained = null;
     positionalArgs('Embedding', ['numEmbeddings', 'embeddingDim'], [numEmbeddings, embeddingDim], true);
+    const unsupported = options && typeof options === 'object' ? ['sparse', 'scale_grad_by_freq', 'scaleGradByFreq'].find((k) => k in options) : undefined;
+    if (unsupported) {
+      // PyTorch's sparse gradients (and SparseAdam) have no counterpart: say so, rather than only "unknown option".
+      const key = unsupported;
+      throw new ValueError(`Embedding: option '${key}' is not supported: the weight's gradient is dense here (every row, updated by any optimiser; PyTorch's sparse=True with SparseAdam has no counterpart), and scale_grad_by_freq is not implemented`);
+    }
     checkOptions('Embedding', options, OPTION_KEYS);
     let pad = options.paddingIdx;
     if (pad !== undefined) {
