@@ -59,10 +59,10 @@ function topoOrder(roots: readonly GraphNode[]): GraphNode[] {
 
 // Note [grad hints]: "does not require grad" is the refusal a PINN meets most, one line after
 // the mistake: a first derivative taken without createGraph (du = grad(u, [x])[0]) has no graph,
-// so d²u cannot be taken from it. Gradients handed back without a graph are remembered here (weakly)
-// with what made them, so the refusal can say so; otherwise it says whether grad mode is off.
-// The mark is a field of the tensor, not a WeakMap entry: backward marks every leaf's .grad on
-// every step, and a WeakMap set cost a tiny training step 8% of its time.
+// so d²u cannot be taken from it. Gradients handed back without a graph are marked with what made
+// them, so the refusal can say so; otherwise it says whether grad mode is off. The mark is a field
+// of the tensor, not a WeakMap entry: backward marks every leaf's .grad on every step, and a
+// WeakMap set cost a tiny training step 8% of its time.
 
 /** @internal Marks `t` as a gradient `origin` handed back without a graph (Note [grad hints]); the same tensor. */
 export function markPlainGradient<T extends Tensor | null>(t: T, origin: string): T {
