@@ -23,7 +23,7 @@ import { isinf } from '../ops/table/composed-elementwise.js';
 import { binomial } from '../ops/table/random-rejection.js';
 import { sum } from '../ops/table/reduce.js';
 import { cumsum } from '../ops/table/scan.js';
-import { expand, reshape, stack, unsqueeze } from '../ops/table/shape.js';
+import { reshape, stack, unsqueeze } from '../ops/table/shape.js';
 import { clamp, exp } from '../ops/table/unary.js';
 import { numelOf } from '../shape.js';
 import { Binomial } from './binomial.js';
@@ -78,10 +78,10 @@ export class Multinomial extends Distribution {
           const hits = eq(unsqueeze(draws, -1), arange(k, { dtype: 'int64', device: this.device }));
           return sum(cast(hits, 'float32'), 0);
         }
-        // p_k over the mass of categories k … K: the chance a trial left at k lands on k.
-        const probs = expand(this.probs, shape);
-        const tail = flip(cumsum(flip(probs, -1), -1), -1);
-        const conditional = clamp(where(gt(tail, 0), div(probs, tail), 0), { min: 0, max: 1 });
+        // p_k over the mass of categories k … K: the chance a trial left at k lands on k (once per
+        // batch row; binomial broadcasts it over the sample dims).
+        const tail = flip(cumsum(flip(this.probs, -1), -1), -1);
+        const conditional = clamp(where(gt(tail, 0), div(this.probs, tail), 0), { min: 0, max: 1 });
         let left: Tensor = full(rows, n, { device: this.device });
         const counts: Tensor[] = [];
         for (let c = 0; c < k - 1; c++) {

@@ -131,6 +131,7 @@ const guarded_evenlyDistributeBackward: typeof table.evenlyDistributeBackward = 
 const guarded_exp: typeof table.exp = guardArity('exp', table.exp);
 const guarded_exp2: typeof table.exp2 = guardArity('exp2', table.exp2);
 const guarded_expand: typeof table.expand = guardArity('expand', table.expand);
+const guarded_expandAsFloat: typeof table.expandAsFloat = guardArity('expandAsFloat', table.expandAsFloat);
 const guarded_expm1: typeof table.expm1 = guardArity('expm1', table.expm1);
 const guarded_eye: typeof table.eye = guardArity('eye', table.eye);
 const guarded_flatten: typeof table.flatten = guardArity('flatten', table.flatten);
@@ -523,6 +524,7 @@ export {
   guarded_exp as exp,
   guarded_exp2 as exp2,
   guarded_expand as expand,
+  guarded_expandAsFloat as expandAsFloat,
   guarded_expm1 as expm1,
   guarded_eye as eye,
   guarded_flatten as flatten,

@@ -12,10 +12,9 @@ import { apply } from '../apply.js';
 import { tensorArg } from '../check-args.js';
 import { ALL, FLOAT, defineOp } from '../declare.js';
 import { mul, sub } from './binary.js';
-import { cast } from './cast.js';
 import { xlogy } from './composed-log-math.js';
 import { standardGammaGradOp } from './random-rejection.js';
-import { expand } from './shape.js';
+import { expandAsFloat } from './shape.js';
 import { exp, neg } from './unary.js';
 import { mathOp } from './math.js';
 import { unarySamples } from './unary.js';
@@ -114,8 +113,7 @@ function incompleteGamma(fn: string, a: Tensor, x: Tensor, upper: boolean): Tens
   tensorArg(fn, 'other', x);
   return scope(() => {
     const shape = broadcastShapes(fn, a.shape, x.shape);
-    const floatOf = (t: Tensor) => expand(t.dtype === 'float32' ? t : cast(t, 'float32'), shape);
-    return apply(gammaincOp, [floatOf(a), floatOf(x)], { upper })[0];
+    return apply(gammaincOp, [expandAsFloat(a, shape), expandAsFloat(x, shape)], { upper })[0];
   });
 }
 

@@ -12,8 +12,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { tensorArg } from '../check-args.js';
 import { defineOp, FLOAT, type TensorMeta } from '../declare.js';
-import { cast } from './cast.js';
-import { expand } from './shape.js';
+import { expandAsFloat } from './shape.js';
 import { NO_GOLDEN, checkSeeded, generatorOf, seededAttrs, type Generator, type Seeded } from './random.js';
 import { createOptions } from './creation.js';
 
@@ -163,9 +162,6 @@ export function binomial(count: Tensor, prob: Tensor, options: { generator?: Gen
   const shape = broadcastShapes('binomial', count.shape, prob.shape);
   const n = shape.reduce((a, b) => a * b, 1);
   return generatorOf('binomial', options).use(n * DRAWS_PER_ELEMENT, (seed, offset) =>
-    scope(() => {
-      const floatOf = (t: Tensor) => expand(t.dtype === 'float32' ? t : cast(t, 'float32'), shape);
-      return apply(binomialOp, [floatOf(count), floatOf(prob)], { seed, offset })[0];
-    }),
+    scope(() => apply(binomialOp, [expandAsFloat(count, shape), expandAsFloat(prob, shape)], { seed, offset })[0]),
   );
 }

@@ -85,6 +85,11 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   return apply(expandOp, [x], { shape })[0];
 }
 
+/** @internal `x` as float32, expanded to `shape`: the inputs of an elementwise op whose user function broadcasts and casts (gammainc, binomial). */
+export function expandAsFloat(x: Tensor, shape: readonly number[]): Tensor {
+  return expand(x.dtype === 'float32' ? x : cast(x, 'float32'), shape);
+}
+
 /** @internal Sums a broadcast result back down to `shape` (the inverse of broadcasting). */
 export function sumToShape(g: Tensor, shape: readonly number[], op = 'sumToShape'): Tensor {
   const lead = g.shape.length - shape.length;
