@@ -383,6 +383,27 @@ def embedding_fixture():
     save_file({k: v.contiguous() for k, v in t.items()}, os.path.join(OUT, "embedding-max-norm.safetensors"))
 
 
+def embedding_bag_fixture():
+    """EmbeddingBag with max_norm over a flat input cut by offsets (an empty bag, a padding
+    position): the table before, the output, the weight's gradient and the table after, per mode."""
+    torch.manual_seed(11)
+    t = {}
+    indices = torch.tensor([1, 3, 3, 0, 7, 1, 2, 9, 0])
+    offsets = torch.tensor([0, 3, 3, 6])
+    for mode in ["sum", "mean", "max"]:
+        layer = nn.EmbeddingBag(10, 4, max_norm=1.0, mode=mode, padding_idx=0)
+        with torch.no_grad():
+            layer.weight.mul_(torch.rand(10, 1) * 1.5)  # some rows under the norm, some over
+        t[f"{mode}.weight"] = layer.weight.detach().clone()
+        out = layer(indices, offsets)
+        u = randn(*out.shape)
+        (out * u).sum().backward()
+        t[f"{mode}.output"], t[f"{mode}.upstream"] = out.detach().clone(), u
+        t[f"{mode}.grad"], t[f"{mode}.weight_after"] = layer.weight.grad.clone(), layer.weight.detach().clone()
+    t["indices"], t["offsets"] = indices, offsets
+    save_file({k: v.contiguous() for k, v in t.items()}, os.path.join(OUT, "embedding-bag-max-norm.safetensors"))
+
+
 def flat_outputs(out):
     if isinstance(out, tuple):  # RNNs: (output, h) or (output, (h, c))
         o, state = out
@@ -517,6 +538,7 @@ def main():
         record(name, module, spec, inputs, eval_mode=opts.get("eval", False))
     decoder_fixture()
     embedding_fixture()
+    embedding_bag_fixture()
     projected_lstm_fixtures()
     print("wrote nn fixtures")
 

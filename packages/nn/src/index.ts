@@ -40,6 +40,7 @@ export {
 } from './layers/padding.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions } from './layers/norm.js';
 export { Embedding, type EmbeddingOptions, type EmbeddingFromPretrainedOptions } from './layers/embedding.js';
+export { EmbeddingBag, type EmbeddingBagOptions, type EmbeddingBagFromPretrainedOptions } from './layers/embedding-bag.js';
 export { RNN, LSTM, GRU, type RNNOptions, type LSTMOptions, type LSTMResult, type RecurrentOutput } from './layers/rnn.js';
 export { RNNCell, LSTMCell, GRUCell, type LSTMCellResult } from './layers/rnn-cells.js';
 export { PackedSequence, type PadSequenceOptions, type PaddedResult, type Lengths } from './packed-sequence.js';
@@ -120,6 +121,7 @@ import * as composedActivation from './layers/composed-activation.js';
 import * as dropout from './layers/dropout.js';
 import * as norm from './layers/norm.js';
 import * as embedding from './layers/embedding.js';
+import * as embeddingBag from './layers/embedding-bag.js';
 import * as rnn from './layers/rnn.js';
 import * as rnnCells from './layers/rnn-cells.js';
 import * as losses from './losses/index.js';
@@ -133,7 +135,7 @@ import * as instanceNorm from './layers/instance-norm.js';
 import * as pixelShuffle from './layers/pixel-shuffle.js';
 import * as unflatten from './layers/unflatten.js';
 import * as padding from './layers/padding.js';
-const moduleClasses = [ModuleClass, containers, linear, bilinearLayer, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, rnn, rnnCells, losses, moreLosses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding];
+const moduleClasses = [ModuleClass, containers, linear, bilinearLayer, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, embeddingBag, rnn, rnnCells, losses, moreLosses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding];
 guardMethods(
   [
     'forward', 'train', 'eval', 'parameters', 'namedParameters', 'buffers', 'namedBuffers', 'children', 'namedChildren', 'modules', 'namedModules',

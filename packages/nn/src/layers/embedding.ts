@@ -39,6 +39,33 @@ export interface EmbeddingFromPretrainedOptions extends EmbeddingOptions {
 
 const OPTION_KEYS = ['paddingIdx', 'maxNorm', 'normType'] as const;
 
+/** `options`, after refusing PyTorch's sparse and scale_grad_by_freq with the reason (rather than only "unknown option"). */
+export function refuseSparse<O extends object>(layer: string, options: O): O {
+  const key = options && typeof options === 'object' ? ['sparse', 'scale_grad_by_freq', 'scaleGradByFreq'].find((k) => k in options) : undefined;
+  if (key) {
+    throw new ValueError(`${layer}: option '${key}' is not supported: the weight's gradient is dense here (every row, updated by any optimiser; PyTorch's sparse=True with SparseAdam has no counterpart), and scale_grad_by_freq is not implemented`);
+  }
+  return options;
+}
+
+/** The checked paddingIdx (made non-negative), maxNorm and normType of Embedding's and EmbeddingBag's options. */
+export function tableOptions(layer: string, numEmbeddings: number, options: EmbeddingOptions): { paddingIdx: number | undefined; maxNorm: number | null; normType: number } {
+  let pad = options.paddingIdx ?? undefined;
+  if (pad !== undefined) {
+    if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings) {
+      throw new ValueError(`${layer}: paddingIdx expected an integer in [${-numEmbeddings}, ${numEmbeddings}), got ${pad}`);
+    }
+    if (pad < 0) pad += numEmbeddings;
+  }
+  const maxNorm = options.maxNorm ?? null;
+  if (maxNorm !== null && !(typeof maxNorm === 'number' && maxNorm > 0)) {
+    throw new ValueError(`${layer}: maxNorm expected a number > 0 (or null for none), got ${String(maxNorm)}`);
+  }
+  const normType = options.normType ?? 2;
+  if (!(typeof normType === 'number' && normType > 0)) throw new ValueError(`${layer}: normType expected a number > 0 or Infinity, got ${String(normType)}`);
+  return { paddingIdx: pad, maxNorm, normType };
+}
+
 // Embedding.fromPretrained hands the constructor its weight here (PyTorch's private _weight
 // argument), so no random table is made and thrown away.
 let pretrained: { weight: Tensor; freeze: boolean } | null = null;
@@ -55,39 +82,14 @@ export class Embedding extends Module {
     const given = pretrained;
     pretrained = null;
     positionalArgs('Embedding', ['numEmbeddings', 'embeddingDim'], [numEmbeddings, embeddingDim], true);
-    const unsupported = options && typeof options === 'object' ? ['sparse', 'scale_grad_by_freq', 'scaleGradByFreq'].find((k) => k in options) : undefined;
-    if (unsupported) {
-      // PyTorch's sparse gradients (and SparseAdam) have no counterpart: say so, rather than only "unknown option".
-      const key = unsupported;
-      throw new ValueError(`Embedding: option '${key}' is not supported: the weight's gradient is dense here (every row, updated by any optimiser; PyTorch's sparse=True with SparseAdam has no counterpart), and scale_grad_by_freq is not implemented`);
-    }
-    checkOptions('Embedding', options, OPTION_KEYS);
-    let pad = options.paddingIdx;
-    if (pad !== undefined) {
-      if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings) {
-        throw new ValueError(`Embedding: paddingIdx expected an integer in [${-numEmbeddings}, ${numEmbeddings}), got ${pad}`);
-      }
-      if (pad < 0) pad += numEmbeddings;
-    }
-    this.paddingIdx = pad;
-    this.maxNorm = options.maxNorm ?? null;
-    if (this.maxNorm !== null && !(typeof this.maxNorm === 'number' && this.maxNorm > 0)) {
-      throw new ValueError(`Embedding: maxNorm expected a number > 0 (or null for none), got ${String(this.maxNorm)}`);
-    }
-    this.normType = options.normType ?? 2;
-    if (!(typeof this.normType === 'number' && this.normType > 0)) throw new ValueError(`Embedding: normType expected a number > 0 or Infinity, got ${String(this.normType)}`);
+    checkOptions('Embedding', refuseSparse('Embedding', options), OPTION_KEYS);
+    ({ paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType } = tableOptions('Embedding', numEmbeddings, options));
     if (given) {
       // As PyTorch's from_pretrained: the given table as is (its padding row is not zeroed).
       this.weight = Parameter(given.weight, !given.freeze);
       return;
     }
-    this.weight = Parameter(zeros([numEmbeddings, embeddingDim]));
-    init.normal(this.weight);
-    if (pad !== undefined) {
-      const values = this.weight.dataSync() as Float32Array;
-      values.fill(0, pad * embeddingDim, (pad + 1) * embeddingDim);
-      noGrad(() => scope(() => void copyInto(this.weight, tensor(values, { shape: this.weight.shape, device: this.weight.device }))));
-    }
+    this.weight = newTable(numEmbeddings, embeddingDim, this.paddingIdx);
   }
 
   /**
@@ -95,7 +97,7 @@ export class Embedding extends Module {
    * as PyTorch's), frozen unless `freeze: false`; as torch.nn.Embedding.from_pretrained.
    */
   static fromPretrained(embeddings: Tensor, options: EmbeddingFromPretrainedOptions = {}): Embedding {
-    checkOptions('Embedding.fromPretrained', options, ['freeze', ...OPTION_KEYS]);
+    checkOptions('Embedding.fromPretrained', refuseSparse('Embedding.fromPretrained', options), ['freeze', ...OPTION_KEYS]);
     if (!embeddings?.isTensor) throw new ValueError(`Embedding.fromPretrained: embeddings expected a Tensor, got ${embeddings === null ? 'null' : typeof embeddings}`);
     if (embeddings.shape.length !== 2) throw new ShapeError(`Embedding.fromPretrained: embeddings expected a 2-D tensor [numEmbeddings, embeddingDim], got ${fmtShape(embeddings.shape)}`);
     if (embeddings.dtype !== 'float32') throw new DTypeError(`Embedding.fromPretrained: embeddings expected float32, got ${embeddings.dtype}`);
@@ -110,38 +112,53 @@ export class Embedding extends Module {
   }
 
   forward(indices: Tensor): Tensor {
-    if (this.maxNorm !== null) this.renorm(indices, this.maxNorm);
+    if (this.maxNorm !== null) renormLookedUpRows(this.weight, indices, this.maxNorm, this.normType);
     return embedding(indices, this.weight, { paddingIdx: this.paddingIdx });
-  }
-
-  // PyTorch's embedding_renorm_: each distinct looked-up row whose norm exceeds maxNorm is scaled
-  // by maxNorm / (norm + 1e-7), in place and unrecorded. Indices that embedding() will refuse
-  // (wrong dtype, out of range) leave the table alone, so the lookup's own error is the one seen.
-  private renorm(indices: Tensor, maxNorm: number): void {
-    if (!indices?.isTensor || (indices.dtype !== 'int32' && indices.dtype !== 'int64')) return;
-    const n = this.numEmbeddings;
-    const rows = [...new Set(Array.from(indices.dataSync() as ArrayLike<number | bigint>, Number))].sort((a, b) => a - b);
-    if (rows.length === 0 || rows[0] < 0 || rows[rows.length - 1] >= n) return;
-    noGrad(() =>
-      scope(() => {
-        const device = this.weight.device;
-        const picked = indexSelect(this.weight, 0, tensor(Int32Array.from(rows), { device }));
-        const norms = norm(picked, { p: this.normType, dim: 1 }).dataSync() as Float32Array;
-        const scale = new Float32Array(n).fill(1);
-        let any = false;
-        rows.forEach((r, k) => {
-          if (norms[k] > maxNorm) {
-            scale[r] = maxNorm / (norms[k] + 1e-7);
-            any = true;
-          }
-        });
-        // Rows left alone are multiplied by exactly 1: unchanged.
-        if (any) copyInto(this.weight, mul(this.weight, tensor(scale, { shape: [n, 1], device })));
-      }),
-    );
   }
 
   protected override extraRepr(): string {
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== undefined ? `, paddingIdx=${this.paddingIdx}` : ''}${this.maxNorm !== null ? `, maxNorm=${this.maxNorm}` : ''}${this.normType !== 2 ? `, normType=${this.normType}` : ''}`;
   }
+}
+
+/** A trainable [numEmbeddings, dim] table drawn from N(0, 1), its paddingIdx row zero. */
+export function newTable(numEmbeddings: number, dim: number, paddingIdx: number | undefined): Tensor {
+  const weight = Parameter(zeros([numEmbeddings, dim]));
+  init.normal(weight);
+  if (paddingIdx !== undefined) {
+    const values = weight.dataSync() as Float32Array;
+    values.fill(0, paddingIdx * dim, (paddingIdx + 1) * dim);
+    noGrad(() => scope(() => void copyInto(weight, tensor(values, { shape: weight.shape, device: weight.device }))));
+  }
+  return weight;
+}
+
+/**
+ * PyTorch's embedding_renorm_ (max_norm of Embedding and EmbeddingBag): each distinct row of
+ * `weight` that `indices` looks up and whose normType-norm exceeds maxNorm is scaled by
+ * maxNorm / (norm + 1e-7), in place and unrecorded. Indices that the lookup will refuse (wrong
+ * dtype, out of range) leave the table alone, so the lookup's own error is the one seen.
+ */
+export function renormLookedUpRows(weight: Tensor, indices: Tensor, maxNorm: number, normType: number): void {
+  if (!indices?.isTensor || (indices.dtype !== 'int32' && indices.dtype !== 'int64')) return;
+  const n = weight.shape[0];
+  const rows = [...new Set(Array.from(indices.dataSync() as ArrayLike<number | bigint>, Number))].sort((a, b) => a - b);
+  if (rows.length === 0 || rows[0] < 0 || rows[rows.length - 1] >= n) return;
+  noGrad(() =>
+    scope(() => {
+      const device = weight.device;
+      const picked = indexSelect(weight, 0, tensor(Int32Array.from(rows), { device }));
+      const norms = norm(picked, { p: normType, dim: 1 }).dataSync() as Float32Array;
+      const scale = new Float32Array(n).fill(1);
+      let any = false;
+      rows.forEach((r, k) => {
+        if (norms[k] > maxNorm) {
+          scale[r] = maxNorm / (norms[k] + 1e-7);
+          any = true;
+        }
+      });
+      // Rows left alone are multiplied by exactly 1: unchanged.
+      if (any) copyInto(weight, mul(weight, tensor(scale, { shape: [n, 1], device })));
+    }),
+  );
 }

@@ -119,6 +119,7 @@ const guarded_elu: typeof table.elu = guardArity('elu', table.elu);
 const guarded_eluBackward: typeof table.eluBackward = guardArity('eluBackward', table.eluBackward);
 const guarded_embedding: typeof table.embedding = guardArity('embedding', table.embedding);
 const guarded_embeddingBackward: typeof table.embeddingBackward = guardArity('embeddingBackward', table.embeddingBackward);
+const guarded_embeddingBag: typeof table.embeddingBag = guardArity('embeddingBag', table.embeddingBag);
 const guarded_empty: typeof table.empty = guardArity('empty', table.empty);
 const guarded_emptyLike: typeof table.emptyLike = guardArity('emptyLike', table.emptyLike);
 const guarded_entr: typeof table.entr = guardArity('entr', table.entr);
@@ -512,6 +513,7 @@ export {
   guarded_eluBackward as eluBackward,
   guarded_embedding as embedding,
   guarded_embeddingBackward as embeddingBackward,
+  guarded_embeddingBag as embeddingBag,
   guarded_empty as empty,
   guarded_emptyLike as emptyLike,
   guarded_entr as entr,

@@ -119,6 +119,7 @@ export {
   eluBackward,
   embedding,
   embeddingBackward,
+  embeddingBag,
   empty,
   emptyLike,
   entr,

@@ -34,6 +34,7 @@ export * from './sort.js';
 export * from './scan.js';
 export * from './multinomial.js';
 export * from './composed-shape.js';
+export * from './composed-embedding-bag.js';
 export * from './composed-index.js';
 export * from './composed-indexing.js';
 export * from './attention.js';
