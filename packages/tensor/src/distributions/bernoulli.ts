@@ -18,6 +18,7 @@ import { type Param, broadcastAll, broadcastParams } from './params.js';
 import { probsToLogits } from './logits.js';
 import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
 import { type Violation, checkNumber, checksOf, notProbability, notReal, refuseViolations } from './validation.js';
+import { type Constraint, boolean, real, unitInterval } from './transforms/constraint.js';
 
 export class Bernoulli extends Distribution {
   /** The probability of 1, in [0, 1]. */
@@ -84,5 +85,15 @@ export class Bernoulli extends Distribution {
 
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: logicalAnd(ne(value, 0), ne(value, 1)), expected: '0 or 1' }];
+  }
+
+  /** PyTorch's support: boolean. */
+  override get support(): Constraint {
+    return boolean;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { probs: unitInterval, logits: real };
   }
 }

@@ -19,6 +19,7 @@ import { gammaDraws } from './gamma.js';
 import { positiveParams } from './params.js';
 import type { Param } from './params.js';
 import { type Violation, notProbability } from './validation.js';
+import { type Constraint, positive, unitInterval } from './transforms/constraint.js';
 
 export class Beta extends Distribution {
   /** α (> 0), the exponent of x, broadcast to batchShape. */
@@ -99,5 +100,15 @@ export class Beta extends Distribution {
   /** PyTorch's support: the unit interval [0, 1]. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notProbability(value), expected: 'values in [0, 1]' }];
+  }
+
+  /** PyTorch's support: unitInterval. */
+  override get support(): Constraint {
+    return unitInterval;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { concentration1: positive, concentration0: positive };
   }
 }

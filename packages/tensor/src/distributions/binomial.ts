@@ -27,6 +27,7 @@ import { type Param, broadcastParams } from './params.js';
 import { asFloat, notCount } from './poisson.js';
 import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
 import { type Checks, type Violation, checkNumber, checksOf, notProbability, notReal, refuseViolations } from './validation.js';
+import { type Constraint, integerInterval, nonnegativeInteger, real, unitInterval } from './transforms/constraint.js';
 
 /** What Binomial and NegativeBinomial accept of totalCount and probs beyond their types. */
 export interface TrialRules {
@@ -149,5 +150,15 @@ export class Binomial extends Distribution {
     const logFactorialNmK = lgamma(add(sub(n, v), 1));
     const normalizer = sub(add(mul(n, clampByZero(this.logits)), mul(n, log1p(exp(neg(abs(this.logits)))))), logFactorialN);
     return sub(sub(sub(mul(v, this.logits), logFactorialK), logFactorialNmK), normalizer);
+  }
+
+  /** PyTorch's support: integers 0 … totalCount. */
+  override get support(): Constraint {
+    return integerInterval(0, this.totalCount);
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { totalCount: nonnegativeInteger, probs: unitInterval, logits: real };
   }
 }

@@ -25,6 +25,7 @@ import { broadcastAll, checkParam } from './params.js';
 import { probsToLogits } from './logits.js';
 import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
 import { type Checks, type Violation, checksOf, notNonNegative, notReal, refuseViolations } from './validation.js';
+import { type Constraint, integerInterval, real, simplex } from './transforms/constraint.js';
 
 /** float32's lowest finite value: entropy clamps logits of −∞ to it so that 0·log 0 counts 0. */
 const FLOAT32_MIN = -3.4028234663852886e38;
@@ -151,5 +152,15 @@ export class Categorical extends Distribution {
     const outside = logicalOr(lt(value, 0), ge(value, this.numCategories));
     const fractional = value.dtype === 'float32' ? ne(value, trunc(value)) : null;
     return [{ name: 'value', bad: fractional ? logicalOr(outside, fractional) : outside, expected: `category indices in [0, ${this.numCategories})` }];
+  }
+
+  /** PyTorch's support: category indices 0 … K − 1. */
+  override get support(): Constraint {
+    return integerInterval(0, this.numCategories - 1);
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { probs: simplex, logits: real.independent(1) };
   }
 }

@@ -8,6 +8,7 @@ import { full } from '../ops/table/creation.js';
 import type { DistributionOptions } from './distribution.js';
 import { Gamma, type GammaParams } from './gamma.js';
 import { type Param, positiveParams } from './params.js';
+import { type Constraint, positive } from './transforms/constraint.js';
 
 export class Chi2 extends Gamma {
   /** The degrees of freedom (> 0; need not be an integer), broadcast to batchShape: 2·concentration. */
@@ -26,5 +27,10 @@ export class Chi2 extends Gamma {
       const [dfs] = p.tensors;
       return { concentration: mul(dfs, 0.5), rate: full(p.batchShape, 0.5, { device: dfs.device }), batchShape: p.batchShape, checks: p.checks };
     });
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { df: positive };
   }
 }

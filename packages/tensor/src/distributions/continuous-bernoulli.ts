@@ -25,6 +25,7 @@ import { clampProbs, probsToLogits } from './logits.js';
 import { type Param, broadcastAll, broadcastParams } from './params.js';
 import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
 import { type Violation, checkNumber, checksOf, notProbability, notReal, refuseViolations } from './validation.js';
+import { type Constraint, real, unitInterval } from './transforms/constraint.js';
 
 export interface ContinuousBernoulliOptions extends DistributionOptions {
   /** The interval of probs around ½ where the Taylor expansions stand in for the closed forms (default [0.499, 0.501]). */
@@ -172,5 +173,15 @@ export class ContinuousBernoulli extends Distribution {
   /** PyTorch's support: the unit interval [0, 1]. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notProbability(value), expected: 'values in [0, 1]' }];
+  }
+
+  /** PyTorch's support: unitInterval. */
+  override get support(): Constraint {
+    return unitInterval;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { probs: unitInterval, logits: real };
   }
 }

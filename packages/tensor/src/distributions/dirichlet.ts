@@ -24,6 +24,7 @@ import { Distribution, type DistributionOptions, type SampleOptions } from './di
 import { gammaDraws } from './gamma.js';
 import { checkParam } from './params.js';
 import { type Violation, checksOf, notPositive, refuseViolations } from './validation.js';
+import { type Constraint, positive, simplex } from './transforms/constraint.js';
 
 const VECTOR_UNIT = ['vector', 'vectors'] as const;
 
@@ -123,5 +124,15 @@ export class Dirichlet extends Distribution {
       { name: 'value', bad: logicalNot(all(ge(value, 0), -1)), expected: 'vectors on the simplex (values >= 0)', unit: VECTOR_UNIT },
       { name: 'value', bad: logicalNot(lt(abs(sub(sum(value, -1), 1)), SIMPLEX_TOLERANCE)), expected: 'vectors on the simplex (a sum of 1 over the last dim)', unit: VECTOR_UNIT },
     ];
+  }
+
+  /** PyTorch's support: simplex. */
+  override get support(): Constraint {
+    return simplex;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { concentration: positive.independent(1) };
   }
 }

@@ -14,6 +14,7 @@ import { PROMISE_HINT } from '../ops/check-args.js';
 import { full } from '../ops/table/creation.js';
 import { Generator, defaultGenerator } from '../ops/table/random.js';
 import { sqrt } from '../ops/table/unary.js';
+import type { Constraint } from './transforms/constraint.js';
 import { type Checks, type Violation, refuseViolations } from './validation.js';
 
 export interface SampleOptions {
@@ -105,6 +106,16 @@ export abstract class Distribution {
   /** The distribution of batch shape `batchShape` (checked to expand this one's); a class that can make itself again with expanded parameters does so. */
   protected expandTo(batchShape: number[]): Distribution {
     return makeExpanded!(this, batchShape);
+  }
+
+  /** The set draws lie in (PyTorch's support), a D.constraints Constraint: what bijectTo(d.support) maps the reals onto. */
+  get support(): Constraint {
+    throw new ValueError(`${this.name}.support: not defined for ${this.name}`);
+  }
+
+  /** The constraints the parameters meet, by name (PyTorch's arg_constraints): transformTo(d.argConstraints.scale) keeps an optimised scale positive. */
+  get argConstraints(): Readonly<Record<string, Constraint>> {
+    return {};
   }
 
   entropy(): Tensor {

@@ -13,6 +13,7 @@ import type { Tensor } from '../tensor.js';
 import { broadcastShapes } from '../shape.js';
 import { expand, permute, reshape } from '../ops/table/shape.js';
 import { Distribution, registerExpanded, type SampleOptions } from './distribution.js';
+import { type Constraint } from './transforms/constraint.js';
 
 export class ExpandedDistribution extends Distribution {
   /** The distribution expanded. */
@@ -107,6 +108,16 @@ export class ExpandedDistribution extends Distribution {
     }
     for (let e = 0; e < event.length; e++) order.push(front + from.length + e);
     return permute(squeezed, order);
+  }
+
+  /** The base's support. */
+  override get support(): Constraint {
+    return this.base.support;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return this.base.argConstraints;
   }
 }
 

@@ -14,6 +14,7 @@ import { exp, log, neg } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
 import { type Param, positiveParams } from './params.js';
 import { type Violation, notNonNegative, notProbability } from './validation.js';
+import { type Constraint, nonnegative, positive } from './transforms/constraint.js';
 
 export class Exponential extends Distribution {
   /** The rate (> 0, 1 / the mean), broadcast to batchShape. */
@@ -91,5 +92,15 @@ export class Exponential extends Distribution {
   /** PyTorch's support: values >= 0. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notNonNegative(value), expected: 'values >= 0' }];
+  }
+
+  /** PyTorch's support: nonnegative. */
+  override get support(): Constraint {
+    return nonnegative;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { rate: positive };
   }
 }

@@ -13,6 +13,7 @@ import { Distribution, type DistributionOptions, type SampleOptions } from './di
 import { type LocScaleDistribution, locScaleParams } from './loc-scale.js';
 import type { Param } from './params.js';
 import { type Violation, notNonNegative } from './validation.js';
+import { type Constraint, nonnegative, positive } from './transforms/constraint.js';
 
 export abstract class FoldedDistribution<B extends LocScaleDistribution> extends Distribution {
   /** Base(0, scale): the distribution folded at 0 (PyTorch's base_dist). */
@@ -70,5 +71,15 @@ export abstract class FoldedDistribution<B extends LocScaleDistribution> extends
   /** PyTorch's support: values >= 0. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notNonNegative(value), expected: 'values >= 0' }];
+  }
+
+  /** PyTorch's support: nonnegative. */
+  override get support(): Constraint {
+    return nonnegative;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { scale: positive };
   }
 }

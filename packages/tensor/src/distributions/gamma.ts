@@ -19,6 +19,7 @@ import { clamp, log } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
 import { type Param, positiveParams } from './params.js';
 import { type Checks, type Violation, notNonNegative } from './validation.js';
+import { type Constraint, nonnegative, positive } from './transforms/constraint.js';
 
 
 /** float32's smallest positive normal number (PyTorch's torch.finfo(float32).tiny). */
@@ -125,5 +126,15 @@ export class Gamma extends Distribution {
   /** PyTorch's support: values >= 0. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notNonNegative(value), expected: 'values >= 0' }];
+  }
+
+  /** PyTorch's support: nonnegative. */
+  override get support(): Constraint {
+    return nonnegative;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { concentration: positive, rate: positive };
   }
 }

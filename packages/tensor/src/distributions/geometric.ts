@@ -20,6 +20,7 @@ import { probsToLogits } from './logits.js';
 import { type Param, broadcastParams } from './params.js';
 import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
 import { type Violation, checkNumber, checksOf, notReal, refuseViolations } from './validation.js';
+import { type Constraint, nonnegativeInteger, real, unitInterval } from './transforms/constraint.js';
 
 /** float32's smallest normal number: the uniform draw's floor, so that its log is finite. */
 const FLOAT32_TINY = 2 ** -126;
@@ -104,5 +105,15 @@ export class Geometric extends Distribution {
     const fractional = value.dtype === 'float32' ? ne(value, trunc(value)) : null;
     const negative = lt(value, 0);
     return [{ name: 'value', bad: fractional ? logicalOr(negative, fractional) : negative, expected: 'non-negative integers' }];
+  }
+
+  /** PyTorch's support: nonnegativeInteger. */
+  override get support(): Constraint {
+    return nonnegativeInteger;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { probs: unitInterval, logits: real };
   }
 }

@@ -19,6 +19,7 @@ import type { DistributionOptions, SampleOptions } from './distribution.js';
 import { LocScaleDistribution } from './loc-scale.js';
 import type { Param } from './params.js';
 import { type Violation, notProbability, notReal } from './validation.js';
+import { type Constraint, positive, real } from './transforms/constraint.js';
 
 /** float32's smallest normal number and machine epsilon: the base uniform's bounds. */
 const FLOAT32_TINY = 2 ** -126;
@@ -100,5 +101,15 @@ export class Gumbel extends LocScaleDistribution {
 
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notReal(value), expected: 'real values (not NaN)' }];
+  }
+
+  /** PyTorch's support: real. */
+  override get support(): Constraint {
+    return real;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { loc: real, scale: positive };
   }
 }

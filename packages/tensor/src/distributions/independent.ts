@@ -10,6 +10,7 @@ import { sum } from '../ops/table/reduce.js';
 import { checkOptions } from '../options.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
 import { type Violation, checksOf } from './validation.js';
+import { type Constraint } from './transforms/constraint.js';
 
 /** Sums the rightmost `n` dims (none: the tensor itself). */
 export function sumRightmost(x: Tensor, n: number): Tensor {
@@ -94,5 +95,10 @@ export class Independent extends Distribution {
 
   override toString(): string {
     return `Independent(${this.baseDist.toString()}, ${this.reinterpretedBatchNdims})`;
+  }
+
+  /** PyTorch's support: the base's, with the reinterpreted dims read as one event. */
+  override get support(): Constraint {
+    return this.baseDist.support.independent(this.reinterpretedBatchNdims);
   }
 }

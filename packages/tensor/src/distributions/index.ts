@@ -41,7 +41,7 @@ import { RelaxedOneHotCategorical } from './relaxed-one-hot-categorical.js';
 import { StudentT } from './student-t.js';
 import { TransformedDistribution } from './transformed-distribution.js';
 import * as transformClasses from './transforms/index.js';
-import { interval, positive, real, simplex, unitInterval } from './transforms/constraint.js';
+import * as C from './transforms/constraint.js';
 import { Uniform } from './uniform.js';
 import { Weibull } from './weibull.js';
 import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
@@ -86,10 +86,37 @@ export {
   AbsTransform, AffineTransform, type AffineTransformOptions, ComposeTransform, Constraint, ExpTransform, InverseTransform, PowerTransform, SigmoidTransform,
   SoftmaxTransform, TanhTransform, Transform, type TransformOptions, identityTransform,
 } from './transforms/index.js';
-// torch.distributions.constraints, as far as the transforms use them (the domain and codomain
-// of a Transform subclass of yours): real, realVector (PyTorch's real_vector), positive,
-// unitInterval, simplex, interval(lo, hi) and c.independent(n).
-export const constraints = Object.freeze({ real, realVector: real.independent(1), positive, unitInterval, simplex, interval: guardArity('interval', interval) });
+// torch.distributions.constraints (camelCase): the sets a distribution's support and parameters
+// lie in (d.support, d.argConstraints) and a transform's domain and codomain; realVector is
+// PyTorch's real_vector, c.independent(n) (or independent(c, n)) its independent. The sets
+// bijectTo and transformTo map onto carry their parameters (lowerBound, upperBound, parts …).
+export const constraints = Object.freeze({
+  real: C.real,
+  realVector: C.real.independent(1),
+  positive: C.positive,
+  nonnegative: C.nonnegative,
+  unitInterval: C.unitInterval,
+  simplex: C.simplex,
+  lowerCholesky: C.lowerCholesky,
+  positiveDefinite: C.positiveDefinite,
+  positiveSemidefinite: C.positiveSemidefinite,
+  corrCholesky: C.corrCholesky,
+  boolean: C.boolean,
+  nonnegativeInteger: C.nonnegativeInteger,
+  positiveInteger: C.positiveInteger,
+  oneHot: C.oneHot,
+  interval: guardArity('interval', C.interval),
+  halfOpenInterval: guardArity('halfOpenInterval', C.halfOpenInterval),
+  greaterThan: guardArity('greaterThan', C.greaterThan),
+  greaterThanEq: guardArity('greaterThanEq', C.greaterThanEq),
+  lessThan: guardArity('lessThan', C.lessThan),
+  integerInterval: guardArity('integerInterval', C.integerInterval),
+  multinomial: guardArity('multinomial', C.multinomial),
+  independent: guardArity('independent', C.independent),
+  cat: guardArity('cat', C.cat),
+  stack: guardArity('stack', C.stack),
+  Constraint: C.Constraint,
+});
 export type { Param } from './params.js';
 export type { ProbsOrLogits } from './probs-or-logits.js';
 
@@ -111,6 +138,7 @@ trapPyTorchSpellings(classes, {
   mixture_distribution: 'mixtureDistribution',
   component_distribution: 'componentDistribution',
   total_count: 'totalCount',
+  arg_constraints: 'argConstraints',
 });
 // The transforms: t.forward(x, y) refused as d.logProb(x, y) is; t.log_abs_det_jacobian, t.cache_size … name ours.
 guardMethods(['forward', 'logAbsDetJacobian', 'forwardShape', 'inverseShape', 'withCache', 'equals', 'violations', 'independent'], [transformClasses]);

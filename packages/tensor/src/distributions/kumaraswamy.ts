@@ -20,6 +20,7 @@ import { positiveParams } from './params.js';
 import type { Param } from './params.js';
 import { type Violation, notProbability } from './validation.js';
 import { EULER_GAMMA } from './weibull.js';
+import { type Constraint, positive, unitInterval } from './transforms/constraint.js';
 
 /** E[xⁿ] = b·Γ(1 + n/a)·Γ(b)/Γ(1 + n/a + b) (PyTorch's _moments). */
 function moment(a: Tensor, b: Tensor, n: number): Tensor {
@@ -118,5 +119,15 @@ export class Kumaraswamy extends Distribution {
   /** PyTorch's support: the unit interval [0, 1]. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notProbability(value), expected: 'values in [0, 1]' }];
+  }
+
+  /** PyTorch's support: unitInterval. */
+  override get support(): Constraint {
+    return unitInterval;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { concentration1: positive, concentration0: positive };
   }
 }

@@ -11,6 +11,7 @@ import type { DistributionOptions, SampleOptions } from './distribution.js';
 import { LocScaleDistribution } from './loc-scale.js';
 import type { Param } from './params.js';
 import { type Violation, notProbability, notReal } from './validation.js';
+import { type Constraint, positive, real } from './transforms/constraint.js';
 
 /** float32's machine epsilon: the uniform draw lies in [eps − 1, 1), so log1p(−|u|) stays finite. */
 const FLOAT32_EPS = 2 ** -23;
@@ -80,5 +81,15 @@ export class Laplace extends LocScaleDistribution {
 
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notReal(value), expected: 'real values (not NaN)' }];
+  }
+
+  /** PyTorch's support: real. */
+  override get support(): Constraint {
+    return real;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { loc: real, scale: positive };
   }
 }

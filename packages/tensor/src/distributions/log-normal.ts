@@ -14,6 +14,7 @@ import { locScaleParams } from './loc-scale.js';
 import { Normal } from './normal.js';
 import type { Param } from './params.js';
 import { type Violation, notPositive, notProbability } from './validation.js';
+import { type Constraint, positive, real } from './transforms/constraint.js';
 
 export class LogNormal extends Distribution {
   /** Normal(loc, scale): the distribution of log of a draw (PyTorch's base_dist). */
@@ -93,5 +94,15 @@ export class LogNormal extends Distribution {
   /** PyTorch's support: values > 0. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notPositive(value), expected: 'values > 0' }];
+  }
+
+  /** PyTorch's support: positive. */
+  override get support(): Constraint {
+    return positive;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { loc: real, scale: positive };
   }
 }

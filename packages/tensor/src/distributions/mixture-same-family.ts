@@ -28,6 +28,7 @@ import { expand, reshape, squeeze, unsqueeze } from '../ops/table/shape.js';
 import { Categorical } from './categorical.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
 import { type Violation, checksOf } from './validation.js';
+import { type Constraint } from './transforms/constraint.js';
 
 const describe = (v: unknown): string => (v === null ? 'null' : ((v as object)?.constructor?.name ?? typeof v));
 
@@ -156,5 +157,10 @@ export class MixtureSameFamily extends Distribution {
   private paddedProbs(): Tensor {
     const probs = this.mixtureDistribution.probs;
     return reshape(probs, [...probs.shape, ...this.eventShape.map(() => 1)]);
+  }
+
+  /** PyTorch's support: the components'. */
+  override get support(): Constraint {
+    return this.componentDistribution.support;
   }
 }

@@ -32,6 +32,7 @@ import { Distribution, type DistributionOptions, type SampleOptions } from './di
 import { notCount } from './poisson.js';
 import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
 import { type Violation, checksOf } from './validation.js';
+import { type Constraint, multinomial, real, simplex } from './transforms/constraint.js';
 
 /** The most trials a draw counts one by one (Note [multinomial draws]). */
 const SMALL_COUNT = 32;
@@ -141,5 +142,15 @@ export class Multinomial extends Distribution {
 
   override toString(): string {
     return `Multinomial(totalCount: ${this.totalCount}, batchShape: [${this.batchShape}], eventShape: [${this.eventShape}])`;
+  }
+
+  /** PyTorch's support: counts summing to at most totalCount. */
+  override get support(): Constraint {
+    return multinomial(this.totalCount);
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { probs: simplex, logits: real.independent(1) };
   }
 }

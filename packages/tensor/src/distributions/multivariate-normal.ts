@@ -33,6 +33,7 @@ import { log } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
 import { checkParam, deviceOf } from './params.js';
 import { type Checks, type Violation, checksOf, notReal, refuseViolations } from './validation.js';
+import { type Constraint, lowerCholesky, positiveDefinite, real } from './transforms/constraint.js';
 
 /** The three ways to give the matrix (PyTorch's covariance_matrix, precision_matrix, scale_tril). */
 export type MultivariateNormalMatrix = 'covarianceMatrix' | 'precisionMatrix' | 'scaleTril';
@@ -58,7 +59,7 @@ const numelOf = (shape: readonly number[]): number => shape.reduce((p, n) => p *
 export const halfLogDet = (L: Tensor): Tensor => sum(log(diagonal(L)), -1);
 
 /** L·v for each matrix of L [..., n, n] and vector of v [..., n], batch dims broadcast (PyTorch's _batch_mv). */
-function batchMv(L: Tensor, v: Tensor): Tensor {
+export function batchMv(L: Tensor, v: Tensor): Tensor {
   // One matrix for all: a single product with Lᵀ, without broadcasting L over v's batch.
   if (L.shape.length === 2) return matmul(v, mT(L));
   return squeeze(matmul(L, unsqueeze(v, -1)), -1);
@@ -117,16 +118,17 @@ interface MvnParams {
   checks: Checks;
 }
 
-/** Which matrix `options` gives, refusing none, several, or anything but an options object. */
-function givenMatrix(options: unknown): MultivariateNormalMatrix {
+/** Which matrix `options` gives, refusing none, several, or anything but an options object (`cls` and its `usage` named; Wishart's too). */
+export function givenMatrix(options: unknown, cls = CLS, usage = USAGE): MultivariateNormalMatrix {
   if ((options as Tensor | null | undefined)?.isTensor) {
-    throw new ValueError(`${CLS}: options expected an object, as ${USAGE} (PyTorch's MultivariateNormal(loc, cov) is { covarianceMatrix: cov } here), got a tensor`);
+    const hint = cls === CLS ? ` (PyTorch's MultivariateNormal(loc, cov) is { covarianceMatrix: cov } here)` : '';
+    throw new ValueError(`${cls}: options expected an object, as ${usage}${hint}, got a tensor`);
   }
-  if (options === undefined) throw new ValueError(`${CLS}: expected exactly one of covarianceMatrix, precisionMatrix or scaleTril (${USAGE}), got none`);
-  checkOptions(CLS, options as object, [...MATRICES, 'validateArgs']);
+  if (options === undefined) throw new ValueError(`${cls}: expected exactly one of covarianceMatrix, precisionMatrix or scaleTril (${usage}), got none`);
+  checkOptions(cls, options as object, [...MATRICES, 'validateArgs']);
   const given = MATRICES.filter((k) => (options as Record<string, unknown>)[k] !== undefined);
   if (given.length !== 1) {
-    throw new ValueError(`${CLS}: expected exactly one of covarianceMatrix, precisionMatrix or scaleTril (${USAGE}), got ${given.length === 0 ? 'none' : given.join(' and ')}`);
+    throw new ValueError(`${cls}: expected exactly one of covarianceMatrix, precisionMatrix or scaleTril (${usage}), got ${given.length === 0 ? 'none' : given.join(' and ')}`);
   }
   return given[0];
 }
@@ -165,17 +167,20 @@ function mvnParams(loc: unknown, options: unknown): MvnParams {
 
 /**
  * L for the matrix given: scaleTril itself; the Cholesky factor of covarianceMatrix; from that of
- * precisionMatrix flipped, PyTorch's way. With validateArgs, one read checks loc, the matrix and
- * (through choleskyEx's info, whose factor is then used) positive-definiteness; without it,
- * cholesky refuses a matrix that is not positive-definite as PyTorch does.
+ * precisionMatrix flipped, PyTorch's way. With validateArgs, one read checks `also` (loc), the
+ * matrix and (through choleskyEx's info, whose factor is then used) positive-definiteness; without
+ * it, cholesky refuses a matrix that is not positive-definite as PyTorch does. Refusals name `cls`.
  */
 function factor(given: MultivariateNormalMatrix, loc: Tensor, M: Tensor, checks: Checks): Tensor {
-  const realLoc = (): Violation => ({ name: 'loc', bad: notReal(loc), expected: 'real values (not NaN)' });
+  return matrixFactor(CLS, given, M, checks, () => [{ name: 'loc', bad: notReal(loc), expected: 'real values (not NaN)' }]);
+}
+
+export function matrixFactor(cls: string, given: MultivariateNormalMatrix, M: Tensor, checks: Checks, also: () => Violation[] = () => []): Tensor {
   const realMatrix = (): Violation => ({ name: given, bad: notReal(M), expected: 'real values (not NaN)' });
   if (given === 'scaleTril') {
     if (checks.tensors) {
-      refuseViolations(CLS, () => [
-        realLoc(),
+      refuseViolations(cls, () => [
+        ...also(),
         realMatrix(),
         { name: given, bad: any(ne(tril(M), M), [-2, -1]), expected: 'lower-triangular matrices (zeros above the diagonal)', unit: MATRIX_UNIT },
         { name: given, bad: any(logicalNot(gt(diagonal(M), 0)), -1), expected: 'matrices with a positive diagonal', unit: MATRIX_UNIT },
@@ -188,28 +193,28 @@ function factor(given: MultivariateNormalMatrix, loc: Tensor, M: Tensor, checks:
     let Lf: Tensor;
     if (checks.tensors) {
       const { L, info } = choleskyEx(source);
-      refuseViolations(CLS, () => [
-        realLoc(),
+      refuseViolations(cls, () => [
+        ...also(),
         realMatrix(),
         { name: given, bad: notSymmetric(M), expected: 'symmetric matrices (within atol 1e-6, rtol 1e-5)', unit: MATRIX_UNIT },
         { name: given, bad: ne(info, 0), expected: 'positive-definite matrices', unit: MATRIX_UNIT },
       ]);
       Lf = L;
     } else {
-      Lf = choleskyOrRefuse(given, source);
+      Lf = choleskyOrRefuse(cls, given, source);
     }
     return given === 'covarianceMatrix' ? Lf : precisionToScaleTril(Lf);
   });
 }
 
 /** cholesky, its refusal at the call (a small matrix: the larger fail when read) named as the distribution's. */
-function choleskyOrRefuse(given: MultivariateNormalMatrix, source: Tensor): Tensor {
+function choleskyOrRefuse(cls: string, given: MultivariateNormalMatrix, source: Tensor): Tensor {
   try {
     return cholesky(source);
   } catch (e) {
     if (!(e instanceof ValueError) || !e.message.startsWith('cholesky:')) throw e;
     const what = given === 'covarianceMatrix' ? e.message : e.message.replace(/^cholesky:/, 'cholesky of the matrix flipped in both dims:');
-    throw new ValueError(`${CLS}: ${given} expected positive-definite matrices, got one that is not (${what})`);
+    throw new ValueError(`${cls}: ${given} expected positive-definite matrices, got one that is not (${what})`);
   }
 }
 
@@ -306,5 +311,15 @@ export class MultivariateNormal extends Distribution {
   /** PyTorch's support: real vectors. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notReal(value), expected: 'real values (not NaN)' }];
+  }
+
+  /** PyTorch's support: real.independent(1). */
+  override get support(): Constraint {
+    return real.independent(1);
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { loc: real.independent(1), covarianceMatrix: positiveDefinite, precisionMatrix: positiveDefinite, scaleTril: lowerCholesky };
   }
 }

@@ -23,6 +23,7 @@ import type { Param } from './params.js';
 import { asFloat, notCount } from './poisson.js';
 import type { ProbsOrLogits } from './probs-or-logits.js';
 import { type Violation, notNonNegative } from './validation.js';
+import { type Constraint, halfOpenInterval, nonnegative, nonnegativeInteger, real } from './transforms/constraint.js';
 
 export class NegativeBinomial extends Distribution {
   /** The number of failures to stop at (>= 0, need not be an integer), broadcast to batchShape. */
@@ -97,5 +98,15 @@ export class NegativeBinomial extends Distribution {
   /** PyTorch's support: integers >= 0. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notCount(value), expected: 'counts (integers >= 0)' }];
+  }
+
+  /** PyTorch's support: nonnegativeInteger. */
+  override get support(): Constraint {
+    return nonnegativeInteger;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { totalCount: nonnegative, probs: halfOpenInterval(0, 1), logits: real };
   }
 }

@@ -17,6 +17,7 @@ import { Distribution, type DistributionOptions, type SampleOptions } from './di
 import { broadcastAll } from './params.js';
 import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
 import { type Violation, checksOf } from './validation.js';
+import { type Constraint, oneHot, real, simplex } from './transforms/constraint.js';
 
 /** float32 one-hot rows of `indices` (int64) over `k` classes, without reading the indices. */
 const oneHotOf = (indices: Tensor, k: number): Tensor => cast(eq(unsqueeze(indices, -1), arange(k, { dtype: 'int64', device: indices.device })), 'float32');
@@ -88,5 +89,15 @@ export class OneHotCategorical extends Distribution {
       { name: 'value', bad: logicalNot(logicalOr(eq(value, 0), eq(value, 1))), expected: 'one-hot vectors (values 0 or 1)' },
       { name: 'value', bad: ne(sum(value, -1), 1), expected: 'one-hot vectors (a single 1 in the last dim)' },
     ];
+  }
+
+  /** PyTorch's support: oneHot. */
+  override get support(): Constraint {
+    return oneHot;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { probs: simplex, logits: real.independent(1) };
   }
 }

@@ -17,6 +17,7 @@ import { Distribution, type DistributionOptions, type SampleOptions } from './di
 import { Exponential } from './exponential.js';
 import { type Param, positiveParams } from './params.js';
 import { type Violation, notProbability } from './validation.js';
+import { type Constraint, greaterThanEq, positive } from './transforms/constraint.js';
 
 export class Pareto extends Distribution {
   /** The scale (> 0): the least value, and the mode. Broadcast to batchShape. */
@@ -101,5 +102,15 @@ export class Pareto extends Distribution {
   /** PyTorch's support: values >= scale. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: logicalNot(ge(value, this.scale)), expected: 'values >= scale' }];
+  }
+
+  /** PyTorch's support: values >= scale. */
+  override get support(): Constraint {
+    return greaterThanEq(this.scale);
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { scale: positive, alpha: positive };
   }
 }

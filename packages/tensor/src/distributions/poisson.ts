@@ -19,6 +19,7 @@ import { floor } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
 import { type Param, broadcastParams } from './params.js';
 import { type Violation, checkNumber, checksOf, notNonNegative, refuseViolations } from './validation.js';
+import { type Constraint, nonnegative, nonnegativeInteger } from './transforms/constraint.js';
 
 /** A count value for logProb as float32 (integer tensors are cast, as PyTorch's promotion does). */
 export const asFloat = (v: Tensor): Tensor => (v.dtype === 'float32' ? v : cast(v, 'float32'));
@@ -79,5 +80,15 @@ export class Poisson extends Distribution {
   /** PyTorch's support: integers >= 0. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notCount(value), expected: 'counts (integers >= 0)' }];
+  }
+
+  /** PyTorch's support: nonnegativeInteger. */
+  override get support(): Constraint {
+    return nonnegativeInteger;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { rate: nonnegative };
   }
 }

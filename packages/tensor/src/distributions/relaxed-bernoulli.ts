@@ -21,6 +21,7 @@ import { clampProbs, probsToLogits } from './logits.js';
 import { type Param, broadcastParams, checkParam } from './params.js';
 import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
 import { type Checks, type Violation, checkNumber, checksOf, notPositive, notProbability, notReal, refuseViolations } from './validation.js';
+import { type Constraint, real, unitInterval } from './transforms/constraint.js';
 
 /** float32's smallest normal number and machine epsilon: PyTorch's bounds for the sigmoid's output. */
 const FLOAT32_TINY = 2 ** -126;
@@ -128,5 +129,15 @@ export class RelaxedBernoulli extends Distribution {
   /** PyTorch's support: the unit interval [0, 1]. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notProbability(value), expected: 'values in [0, 1]' }];
+  }
+
+  /** PyTorch's support: unitInterval. */
+  override get support(): Constraint {
+    return unitInterval;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { probs: unitInterval, logits: real };
   }
 }

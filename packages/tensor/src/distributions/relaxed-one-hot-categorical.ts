@@ -27,6 +27,7 @@ import { type Param, checkParam, deviceOf } from './params.js';
 import type { ProbsOrLogits } from './probs-or-logits.js';
 import { relaxedArgs } from './relaxed-bernoulli.js';
 import { type Violation, notNonNegative, notPositive, refuseViolations } from './validation.js';
+import { type Constraint, real, simplex } from './transforms/constraint.js';
 
 /** log Γ(k) = log (k − 1)! for an integer k >= 1, in float64. */
 const logFactorialBelow = (k: number): number => Array.from({ length: k - 1 }, (_, i) => Math.log(i + 1)).reduce((a, b) => a + b, 0);
@@ -122,5 +123,15 @@ export class RelaxedOneHotCategorical extends Distribution {
       { name: 'value', bad: notNonNegative(value), expected: 'points of the simplex (values >= 0)' },
       { name: 'value', bad: logicalNot(lt(abs(sub(sum(value, -1), 1)), 1e-6)), expected: 'points of the simplex (summing to 1 over the last dim, within 1e-6)' },
     ];
+  }
+
+  /** PyTorch's support: simplex. */
+  override get support(): Constraint {
+    return simplex;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { probs: simplex, logits: real.independent(1) };
   }
 }

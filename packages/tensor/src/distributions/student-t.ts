@@ -17,6 +17,7 @@ import { Distribution, type DistributionOptions, type SampleOptions } from './di
 import { gammaDraws } from './gamma.js';
 import { type Param, broadcastParams } from './params.js';
 import { type Violation, checkNumber, checksOf, notPositive, notReal, refuseViolations } from './validation.js';
+import { type Constraint, positive, real } from './transforms/constraint.js';
 
 const HALF_LOG_PI = 0.5 * Math.log(Math.PI);
 
@@ -114,5 +115,15 @@ export class StudentT extends Distribution {
   /** PyTorch's support: real values. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: notReal(value), expected: 'real values (not NaN)' }];
+  }
+
+  /** PyTorch's support: real. */
+  override get support(): Constraint {
+    return real;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { df: positive, loc: real, scale: positive };
   }
 }

@@ -23,6 +23,7 @@ import { permute, reshape } from '../ops/table/shape.js';
 import { neg } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
 import { Independent, sumRightmost } from './independent.js';
+import type { Constraint } from './transforms/constraint.js';
 import { ComposeTransform, Transform, applyKeepingCaches, multiplySigns } from './transforms/transform.js';
 import { type Violation, checksOf, notProbability, refuseViolations } from './validation.js';
 
@@ -159,6 +160,13 @@ export class TransformedDistribution extends Distribution {
       const u = monotonize(this.valueArg('icdf', value, (v) => [{ name: 'value', bad: notProbability(v), expected: 'probabilities in [0, 1]' }]), sign);
       return this.transformed(this.#base.icdf(u));
     });
+  }
+
+  /** PyTorch's support: the last transform's codomain, with as many event dims as eventShape (the base's where there are no transforms). */
+  override get support(): Constraint {
+    if (this.transforms.length === 0) return this.#base.support.independent(this.#reinterpreted);
+    const codomain = this.transforms[this.transforms.length - 1].codomain;
+    return codomain.independent(Math.max(0, this.eventShape.length - codomain.eventDim));
   }
 
   override toString(): string {

@@ -13,6 +13,7 @@ import { clamp, log } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
 import { type Param, broadcastParams } from './params.js';
 import { type Violation, checkNumber, checksOf, notReal, refuseViolations } from './validation.js';
+import { type Constraint, greaterThan, interval, lessThan } from './transforms/constraint.js';
 
 export class Uniform extends Distribution {
   /** The lower bound (included), broadcast to batchShape. */
@@ -88,5 +89,15 @@ export class Uniform extends Distribution {
   /** PyTorch's support: the closed interval [low, high]. */
   protected override outsideSupport(value: Tensor): Violation[] {
     return [{ name: 'value', bad: logicalNot(logicalAnd(ge(value, this.low), le(value, this.high))), expected: 'values in [low, high]' }];
+  }
+
+  /** PyTorch's support: [low, high] (an interval of tensor bounds). */
+  override get support(): Constraint {
+    return interval(this.low, this.high);
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { low: lessThan(this.high), high: greaterThan(this.low) };
   }
 }

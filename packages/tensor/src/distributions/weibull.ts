@@ -26,6 +26,7 @@ import { exp, log, neg } from '../ops/table/unary.js';
 import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
 import { type Param, positiveParams } from './params.js';
 import { type Violation, notPositive, notProbability } from './validation.js';
+import { type Constraint, positive } from './transforms/constraint.js';
 
 /** The Euler–Mascheroni constant γ. */
 export const EULER_GAMMA = 0.5772156649015329;
@@ -116,5 +117,15 @@ export class Weibull extends Distribution {
   /** λ·E^(1/k): an Exponential(1) value E carried through PyTorch's two transforms. */
   private quantileOfExponential(e: Tensor): Tensor {
     return mul(this.scale, pow(e, reciprocal(this.concentration)));
+  }
+
+  /** PyTorch's support: positive. */
+  override get support(): Constraint {
+    return positive;
+  }
+
+  /** PyTorch's arg_constraints. */
+  override get argConstraints(): Readonly<Record<string, Constraint>> {
+    return { scale: positive, concentration: positive };
   }
 }
