@@ -42,6 +42,7 @@ import { StudentT } from './student-t.js';
 import { TransformedDistribution } from './transformed-distribution.js';
 import * as transformClasses from './transforms/index.js';
 import * as C from './transforms/constraint.js';
+import { bijectTo as bijectToUnguarded, transformTo as transformToUnguarded } from './transforms/registry.js';
 import { Uniform } from './uniform.js';
 import { Weibull } from './weibull.js';
 import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
@@ -83,9 +84,11 @@ export { TransformedDistribution } from './transformed-distribution.js';
 // PyTorch has both torch.distributions.transforms.TanhTransform and torch.distributions.TanhTransform.
 export * as transforms from './transforms/index.js';
 export {
-  AbsTransform, AffineTransform, type AffineTransformOptions, ComposeTransform, Constraint, ExpTransform, InverseTransform, PowerTransform, SigmoidTransform,
-  SoftmaxTransform, TanhTransform, Transform, type TransformOptions, identityTransform,
+  AbsTransform, AffineTransform, type AffineTransformOptions, CatTransform, ComposeTransform, Constraint, CorrCholeskyTransform, CumulativeDistributionTransform, ExpTransform,
+  IndependentTransform, InverseTransform, LowerCholeskyTransform, PositiveDefiniteTransform, PowerTransform, ReshapeTransform, SigmoidTransform, SoftmaxTransform,
+  SoftplusTransform, StackTransform, StickBreakingTransform, TanhTransform, Transform, type TransformOptions, identityTransform,
 } from './transforms/index.js';
+export type { ConstraintRegistry, TransformFactory } from './transforms/registry.js';
 // torch.distributions.constraints (camelCase): the sets a distribution's support and parameters
 // lie in (d.support, d.argConstraints) and a transform's domain and codomain; realVector is
 // PyTorch's real_vector, c.independent(n) (or independent(c, n)) its independent. The sets
@@ -125,6 +128,10 @@ export const klDivergence = guardArity('klDivergence', klDivergenceUnguarded);
 export const registerKl = guardArity('registerKl', registerKlUnguarded);
 export const setDefaultValidateArgs = guardArity('setDefaultValidateArgs', setDefaultUnguarded);
 export const getDefaultValidateArgs = guardArity('getDefaultValidateArgs', getDefaultUnguarded);
+/** PyTorch's biject_to: bijectTo(constraint) is the bijective transform from the reals onto it; bijectTo.register(constraint, factory) adds one. */
+export const bijectTo = bijectToUnguarded;
+/** PyTorch's transform_to: transformTo(constraint), transformTo.register(constraint, factory). */
+export const transformTo = transformToUnguarded;
 const classes = [
   Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli, MultivariateNormal,
   Exponential, Cauchy, HalfNormal, HalfCauchy, Gumbel, Geometric, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, MixtureSameFamily,
@@ -142,4 +149,7 @@ trapPyTorchSpellings(classes, {
 });
 // The transforms: t.forward(x, y) refused as d.logProb(x, y) is; t.log_abs_det_jacobian, t.cache_size … name ours.
 guardMethods(['forward', 'logAbsDetJacobian', 'forwardShape', 'inverseShape', 'withCache', 'equals', 'violations', 'independent'], [transformClasses]);
-trapPyTorchSpellings([transformClasses], { cache_size: 'cacheSize', event_dim: 'eventDim', _inverse: 'inv.forward', _call: 'forward' });
+trapPyTorchSpellings([transformClasses], {
+  cache_size: 'cacheSize', event_dim: 'eventDim', _inverse: 'inv.forward', _call: 'forward', base_transform: 'baseTransform',
+  reinterpreted_batch_ndims: 'reinterpretedBatchNdims', in_shape: 'inShape', out_shape: 'outShape',
+});

@@ -1,5 +1,5 @@
 // The elementwise transforms and softmax (torch.distributions.transforms): Exp, Power, Sigmoid,
-// Tanh, Abs, Affine, Softmax, with PyTorch's formulas (Sigmoid clamped to [tiny, 1 − eps] both
+// Softplus, Tanh, Abs, Affine, Softmax, with PyTorch's formulas (Sigmoid clamped to [tiny, 1 − eps] both
 // ways, Tanh's log-Jacobian in its stable form, Abs and Softmax not bijective).
 import { DeviceError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
@@ -12,7 +12,7 @@ import { add, div, mul, pow, sub } from '../../ops/table/binary.js';
 import { eq } from '../../ops/table/compare.js';
 import { all } from '../../ops/table/composed-ops.js';
 import { full } from '../../ops/table/creation.js';
-import { atanh, log1p } from '../../ops/table/math.js';
+import { atanh, expm1, log1p } from '../../ops/table/math.js';
 import { expand } from '../../ops/table/shape.js';
 import { softmax } from '../../ops/table/softmax.js';
 import { abs, clamp, exp, log, neg, sign as signOf } from '../../ops/table/unary.js';
@@ -162,6 +162,42 @@ export class SigmoidTransform extends Transform {
   /** −softplus(−x) − softplus(x). */
   protected override logAbsDet(x: Tensor): Tensor {
     return sub(neg(softplus(neg(x))), softplus(x));
+  }
+}
+
+/** y = softplus(x) = log(1 + eˣ), onto (0, ∞) (PyTorch's SoftplusTransform); x = y + log(−expm1(−y)). */
+export class SoftplusTransform extends Transform {
+  get domain(): Constraint {
+    return real;
+  }
+
+  get codomain(): Constraint {
+    return positive;
+  }
+
+  override get bijective(): boolean {
+    return true;
+  }
+
+  override get sign(): number {
+    return 1;
+  }
+
+  override equals(other: Transform): boolean {
+    return other instanceof SoftplusTransform;
+  }
+
+  protected map(x: Tensor): Tensor {
+    return softplus(x);
+  }
+
+  protected override mapInverse(y: Tensor): Tensor {
+    return add(log(neg(expm1(neg(y)))), y);
+  }
+
+  /** −softplus(−x): log sigmoid(x). */
+  protected override logAbsDet(x: Tensor): Tensor {
+    return neg(softplus(neg(x)));
   }
 }
 

@@ -1,0 +1,85 @@
+// The matrix transforms (torch.distributions.transforms): LowerCholeskyTransform, from any square
+// matrix onto lower-triangular ones with a positive diagonal, and PositiveDefiniteTransform, onto
+// symmetric positive-definite ones (L·Lᵀ of that). Neither is bijective in PyTorch (no
+// log-Jacobian, and neither here): transformTo maps lowerCholesky and positiveDefinite onto them.
+import { ShapeError, fmtShape } from '../../errors.js';
+import type { Tensor } from '../../tensor.js';
+import { add } from '../../ops/table/binary.js';
+import { tril } from '../../ops/table/composed-ops.js';
+import { diagonal } from '../../ops/table/composed-shape.js';
+import { matmul } from '../../ops/table/linalg.js';
+import { cholesky } from '../../ops/table/linalg-decomp.js';
+import { diagEmbed } from '../../ops/table/linalg-norms.js';
+import { transpose } from '../../ops/table/shape.js';
+import { exp, log } from '../../ops/table/unary.js';
+import { type Constraint, lowerCholesky, positiveDefinite, real } from './constraint.js';
+import { Transform } from './transform.js';
+
+const realMatrix = real.independent(2);
+
+/** Refuses anything but square matrices [..., n, n]. */
+function checkSquare(where: string, arg: string, t: Tensor): void {
+  const s = t.shape;
+  if (s[s.length - 1] !== s[s.length - 2]) throw new ShapeError(`${where}: ${arg} ${fmtShape(s)} expected square matrices [..., n, n]`);
+}
+
+/** tril(x, −1) + diag(exp(diagonal(x))). */
+const lowerCholeskyOf = (x: Tensor): Tensor => add(tril(x, -1), diagEmbed(exp(diagonal(x))));
+
+/** y = tril(x, −1) + diag(exp(diag x)): a Cholesky factor from any square matrix; its inverse takes log of the diagonal. */
+export class LowerCholeskyTransform extends Transform {
+  get domain(): Constraint {
+    return realMatrix;
+  }
+
+  get codomain(): Constraint {
+    return lowerCholesky;
+  }
+
+  override equals(other: Transform): boolean {
+    return other instanceof LowerCholeskyTransform;
+  }
+
+  protected override checkInput(method: string, arg: string, t: unknown, constraint: Constraint): asserts t is Tensor {
+    super.checkInput(method, arg, t, constraint);
+    checkSquare(`${this.name}.${method}`, arg, t as Tensor);
+  }
+
+  protected map(x: Tensor): Tensor {
+    return lowerCholeskyOf(x);
+  }
+
+  protected override mapInverse(y: Tensor): Tensor {
+    return add(tril(y, -1), diagEmbed(log(diagonal(y))));
+  }
+}
+
+/** y = L·Lᵀ for L = LowerCholeskyTransform(x): a positive-definite matrix from any square one; its inverse factors y by cholesky. */
+export class PositiveDefiniteTransform extends Transform {
+  get domain(): Constraint {
+    return realMatrix;
+  }
+
+  get codomain(): Constraint {
+    return positiveDefinite;
+  }
+
+  override equals(other: Transform): boolean {
+    return other instanceof PositiveDefiniteTransform;
+  }
+
+  protected override checkInput(method: string, arg: string, t: unknown, constraint: Constraint): asserts t is Tensor {
+    super.checkInput(method, arg, t, constraint);
+    checkSquare(`${this.name}.${method}`, arg, t as Tensor);
+  }
+
+  protected map(x: Tensor): Tensor {
+    const L = lowerCholeskyOf(x);
+    return matmul(L, transpose(L, -2, -1));
+  }
+
+  protected override mapInverse(y: Tensor): Tensor {
+    const L = cholesky(y);
+    return add(tril(L, -1), diagEmbed(log(diagonal(L))));
+  }
+}
