@@ -14,12 +14,15 @@ import { Dirichlet } from './dirichlet.js';
 import { Distribution } from './distribution.js';
 import { Exponential } from './exponential.js';
 import { ExpandedDistribution } from './expanded.js';
+import { FisherSnedecor } from './fisher-snedecor.js';
 import { Gamma } from './gamma.js';
+import { GeneralizedPareto } from './generalized-pareto.js';
 import { Geometric } from './geometric.js';
 import { Gumbel } from './gumbel.js';
 import { HalfCauchy } from './half-cauchy.js';
 import { HalfNormal } from './half-normal.js';
 import { Independent } from './independent.js';
+import { InverseGamma } from './inverse-gamma.js';
 import { klDivergence as klDivergenceUnguarded, registerKl as registerKlUnguarded } from './kl.js';
 import './kl-more.js';
 import './kl-third.js';
@@ -28,6 +31,7 @@ import './kl-cross.js';
 import { Kumaraswamy } from './kumaraswamy.js';
 import { Laplace } from './laplace.js';
 import { LogNormal } from './log-normal.js';
+import { LogisticNormal } from './logistic-normal.js';
 import { MixtureSameFamily } from './mixture-same-family.js';
 import { Multinomial } from './multinomial.js';
 import { MultivariateNormal } from './multivariate-normal.js';
@@ -44,6 +48,7 @@ import * as transformClasses from './transforms/index.js';
 import * as C from './transforms/constraint.js';
 import { bijectTo as bijectToUnguarded, transformTo as transformToUnguarded } from './transforms/registry.js';
 import { Uniform } from './uniform.js';
+import { VonMises } from './von-mises.js';
 import { Weibull } from './weibull.js';
 import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
 
@@ -81,6 +86,11 @@ export { Binomial } from './binomial.js';
 export { Weibull } from './weibull.js';
 export { Kumaraswamy } from './kumaraswamy.js';
 export { TransformedDistribution } from './transformed-distribution.js';
+export { InverseGamma } from './inverse-gamma.js';
+export { FisherSnedecor } from './fisher-snedecor.js';
+export { VonMises } from './von-mises.js';
+export { GeneralizedPareto } from './generalized-pareto.js';
+export { LogisticNormal } from './logistic-normal.js';
 // PyTorch has both torch.distributions.transforms.TanhTransform and torch.distributions.TanhTransform.
 export * as transforms from './transforms/index.js';
 export {
@@ -136,8 +146,9 @@ const classes = [
   Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli, MultivariateNormal,
   Exponential, Cauchy, HalfNormal, HalfCauchy, Gumbel, Geometric, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, MixtureSameFamily,
   Gamma, Chi2, Beta, Dirichlet, StudentT, Poisson, NegativeBinomial, Binomial, Weibull, Kumaraswamy, TransformedDistribution, Multinomial, ExpandedDistribution,
+  InverseGamma, FisherSnedecor, VonMises, GeneralizedPareto, LogisticNormal,
 ];
-guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer', 'expand'], classes);
+guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer', 'expand', 'logSurvivalFunction', 'logCdf'], classes);
 // Note [PyTorch spellings]: d.log_prob(x), d.batch_shape, d.base_dist … refused, naming ours.
 trapPyTorchSpellings(classes, {
   base_dist: 'baseDist',
