@@ -28,10 +28,13 @@ import './kl-more.js';
 import './kl-third.js';
 import './kl-gamma.js';
 import './kl-cross.js';
+import './kl-lowrank.js';
 import { Kumaraswamy } from './kumaraswamy.js';
+import { LKJCholesky } from './lkj-cholesky.js';
 import { Laplace } from './laplace.js';
 import { LogNormal } from './log-normal.js';
 import { LogisticNormal } from './logistic-normal.js';
+import { LowRankMultivariateNormal } from './lowrank-multivariate-normal.js';
 import { MixtureSameFamily } from './mixture-same-family.js';
 import { Multinomial } from './multinomial.js';
 import { MultivariateNormal } from './multivariate-normal.js';
@@ -50,6 +53,7 @@ import { bijectTo as bijectToUnguarded, transformTo as transformToUnguarded } fr
 import { Uniform } from './uniform.js';
 import { VonMises } from './von-mises.js';
 import { Weibull } from './weibull.js';
+import { Wishart } from './wishart.js';
 import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
 
 export { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
@@ -90,7 +94,10 @@ export { InverseGamma } from './inverse-gamma.js';
 export { FisherSnedecor } from './fisher-snedecor.js';
 export { VonMises } from './von-mises.js';
 export { GeneralizedPareto } from './generalized-pareto.js';
+export { LowRankMultivariateNormal } from './lowrank-multivariate-normal.js';
 export { LogisticNormal } from './logistic-normal.js';
+export { Wishart, type WishartOptions } from './wishart.js';
+export { LKJCholesky } from './lkj-cholesky.js';
 // PyTorch has both torch.distributions.transforms.TanhTransform and torch.distributions.TanhTransform.
 export * as transforms from './transforms/index.js';
 export {
@@ -146,7 +153,7 @@ const classes = [
   Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli, MultivariateNormal,
   Exponential, Cauchy, HalfNormal, HalfCauchy, Gumbel, Geometric, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, MixtureSameFamily,
   Gamma, Chi2, Beta, Dirichlet, StudentT, Poisson, NegativeBinomial, Binomial, Weibull, Kumaraswamy, TransformedDistribution, Multinomial, ExpandedDistribution,
-  InverseGamma, FisherSnedecor, VonMises, GeneralizedPareto, LogisticNormal,
+  InverseGamma, FisherSnedecor, VonMises, GeneralizedPareto, LowRankMultivariateNormal, LogisticNormal, Wishart, LKJCholesky,
 ];
 guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer', 'expand', 'logSurvivalFunction', 'logCdf'], classes);
 // Note [PyTorch spellings]: d.log_prob(x), d.batch_shape, d.base_dist … refused, naming ours.
@@ -157,6 +164,8 @@ trapPyTorchSpellings(classes, {
   component_distribution: 'componentDistribution',
   total_count: 'totalCount',
   arg_constraints: 'argConstraints',
+  cov_factor: 'covFactor',
+  cov_diag: 'covDiag',
 });
 // The transforms: t.forward(x, y) refused as d.logProb(x, y) is; t.log_abs_det_jacobian, t.cache_size … name ours.
 guardMethods(['forward', 'logAbsDetJacobian', 'forwardShape', 'inverseShape', 'withCache', 'equals', 'violations', 'independent'], [transformClasses]);

@@ -4,7 +4,7 @@
 // and digamma exist), Uniform with itself and Normal, and TransformedDistribution with itself.
 // Registered after kl-gamma.ts's pairs, in kl.py's order. Chi2 uses Gamma's pairs (a subclass).
 // Not here, as in PyTorch: the ExponentialFamily‖ExponentialFamily Bregman form (every such class
-// here has its own same-family pair already), and LowRankMultivariateNormal's (no class here).
+// here has its own same-family pair already). LowRankMultivariateNormal's pairs are in kl-lowrank.ts.
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
