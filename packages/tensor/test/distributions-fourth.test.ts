@@ -23,7 +23,7 @@ const mT = (x: Tensor) => T.transpose(x, -2, -1);
 /** A Cholesky factor from an unconstrained square matrix (the generator's tril_pos). */
 const trilPos = (a: Tensor) => T.add(T.tril(a, -1), T.diagEmbed(T.exp(T.diagonal(a))));
 /** B·Bᵀ + I/2 (the generator's spd). */
-const spd = (b: Tensor) => T.add(T.matmul(b, mT(b)), T.mul(T.eye(b.shape[b.shape.length - 1]), 0.5));
+const spd = (b: Tensor) => T.add(T.matmul(b, mT(b)), T.mul(T.eye(b.shape[b.shape.length - 1], { device: b.device }), 0.5));
 const catT = (l: Tensor, s: Tensor) => new D.CatTransform([new D.ExpTransform(), D.identityTransform, new D.AffineTransform(l, s)], -1, [2, 1, 2]);
 const catVecT = () => new D.CatTransform([new D.IndependentTransform(new D.ExpTransform(), 1), new D.AffineTransform(0, 2, 1)], -1, [2, 3]);
 const stackT = () => new D.StackTransform([new D.ExpTransform(), new D.SoftplusTransform(), new D.AffineTransform(1, -2)], 1);

@@ -540,9 +540,14 @@ describe('validateArgs and refusals', () => {
     if (!backends().cuda.available) return;
     scope(() => {
       const loc = tensor([1, 2], { device: 'cuda' });
-      expect(() => td(normal(0, 1), new D.AffineTransform(loc, 1))).toThrow(DeviceError);
+      expect(() => td(normal(tensor([0, 0]), 1), new D.AffineTransform(loc, 1))).toThrow(DeviceError);
+      // A base made from numbers takes the transforms' device (Note [cpu scalars on other devices]).
+      const fromNumbers = td(normal(0, 1), new D.AffineTransform(loc, 1));
+      expect(fromNumbers.device.type).toBe('cuda');
+      expect(fromNumbers.sample([3]).device.type).toBe('cuda');
+      expect(fromNumbers.logProb(tensor([0.5, 1], { device: 'cuda' })).device.type).toBe('cuda');
       expect(() => new D.AffineTransform(loc, 1).forward(tensor([1, 2]))).toThrow(/^AffineTransform\.forward: x expected a tensor on the transform's device cuda/);
-      expect(() => new D.AffineTransform(loc, tensor([1, 2]))).toThrow(/^AffineTransform: scale expected a tensor on loc's device cuda, got one on cpu$/);
+      expect(() => new D.AffineTransform(loc, tensor([1, 2]))).toThrow(/^AffineTransform: scale expected a tensor on loc's device cuda:0, got one on cpu$/);
     });
   });
 

@@ -40,6 +40,7 @@ export class TransformedDistribution extends Distribution {
   readonly transforms: readonly Transform[];
   /** The distribution given (baseDist without the Independent). */
   readonly #base: Distribution;
+  readonly #device: Device;
   /** How many of the base's rightmost batch dims are read as event dims. */
   readonly #reinterpreted: number;
   /** The base's batch shape broadcast to what the transforms need (draws are of this shape). */
@@ -58,7 +59,11 @@ export class TransformedDistribution extends Distribution {
     } else throw new ValueError(`${cls}: transforms expected a Transform or an array of Transforms, got ${describe(transforms)}`);
     checkOptions(cls, options, ['validateArgs'], { validate_args: 'validateArgs' });
     const checks = checksOf(cls, options.validateArgs);
-    const device = baseDistribution.device;
+    // A base made from numbers (0-d cpu parameters) takes the transforms' device, as PyTorch's
+    // td(Normal(0., 1.), AffineTransform(loc_cuda, scale_cuda)) scores cuda values: its draws are
+    // moved there (Note [cpu scalars on other devices]).
+    const scalarBase = baseDistribution.device.type === 'cpu' && baseDistribution.batchShape.length === 0 && baseDistribution.eventShape.length === 0;
+    const device = (scalarBase ? list.flatMap((t) => t.paramTensors())[0]?.device : undefined) ?? baseDistribution.device;
     for (const t of list) {
       for (const p of t.paramTensors()) {
         if (p.device !== device) throw new DeviceError(`${cls}: ${t} expected parameters on the base distribution's device ${device}, got one on ${p.device}`);
@@ -82,6 +87,7 @@ export class TransformedDistribution extends Distribution {
     const cut = forwardShape.length - eventDim;
     super(forwardShape.slice(0, cut), forwardShape.slice(cut), checks);
     this.#base = baseDistribution;
+    this.#device = device;
     this.#reinterpreted = Math.max(reinterpreted, 0);
     this.#drawBatch = Object.freeze(drawBatch);
     this.baseDist = reinterpreted > 0 ? new Independent(baseDistribution, reinterpreted) : baseDistribution;
@@ -89,7 +95,7 @@ export class TransformedDistribution extends Distribution {
   }
 
   get device(): Device {
-    return this.#base.device;
+    return this.#device;
   }
 
   /** @internal The base as given, how many of its batch dims are event dims here, and the batch shape of the draws (for KL). */
@@ -190,6 +196,16 @@ export class TransformedDistribution extends Distribution {
    * those sizes drawn as sample dims and moved into place.
    */
   private draw(method: 'sample' | 'rsample', sampleShape: readonly number[], options: SampleOptions): Tensor {
+    const z = this.drawOnBase(method, sampleShape, options);
+    if (z.device === this.#device) return z;
+    // A base made from numbers, transforms on another device (see the constructor).
+    if (z.requiresGrad) {
+      throw new DeviceError(`TransformedDistribution.rsample: the base's parameters are on ${z.device} and the transforms' on ${this.#device}; make the base's there too (moving a draw would drop its gradient)`);
+    }
+    return z.to(this.#device);
+  }
+
+  private drawOnBase(method: 'sample' | 'rsample', sampleShape: readonly number[], options: SampleOptions): Tensor {
     const base = this.#base;
     const batch = base.batchShape;
     const target = this.#drawBatch;

@@ -199,7 +199,15 @@ export function apply<A extends Record<string, AttrValue>>(decl: OpDecl<A>, inpu
  * that needs only an op's output shape (and its refusals), not its values.
  */
 export function outputsOf<A extends Record<string, AttrValue>>(decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A> = {}): OutputMeta[] {
-  const device = checkInputs(decl, inputs);
+  let device: Device | undefined;
+  try {
+    device = checkInputs(decl, inputs);
+  } catch (err) {
+    // The call itself would move them (Note [cpu scalars on other devices]).
+    const movable = err instanceof DeviceError ? movableScalars(decl, inputs) : null;
+    if (!movable) throw err;
+    device = movable.target;
+  }
   const outMeta = decl.outputs(inputs, resolveWith(infoOf(decl).entries, decl, attrs as Record<string, AttrValue | undefined>) as A);
   if (device?.type === 'cpu') checkFits(decl.name, outMeta);
   return outMeta;
@@ -225,8 +233,53 @@ export function applyOn<A extends Record<string, AttrValue>>(
   }
 }
 
+// Note [cpu scalars on other devices]: PyTorch lets a 0-dim cpu tensor take part in an op on
+// cuda tensors as the number it holds (x_cuda * torch.tensor(0.5); a distribution made from
+// numbers, whose parameters are 0-dim cpu tensors, scoring a cuda value). Here such a tensor is
+// copied to the op's device for the call. The mix is looked for only where checkInputs refuses
+// it, so no other call pays for the check. Not for a tensor that requires grad (a transfer
+// records no graph: the refusal stands, naming .to()) or that the op writes in place.
+function movableScalars(decl: OpDecl<any>, inputs: readonly Tensor[]): { target: Device; moves: boolean[] } | null {
+  const isCpuScalar = (t: Tensor) => t instanceof Tensor && t.device.type === 'cpu' && t.shape.length === 0;
+  const target = inputs.find((t) => t instanceof Tensor && !isCpuScalar(t))?.device;
+  if (!target || target.type === 'cpu') return null;
+  const written = decl.inplace ? Object.values(typeof decl.inplace === 'function' ? decl.inplace(inputs.length) : decl.inplace) : [];
+  const moves = inputs.map((t, i) => t instanceof Tensor && t.device !== target && isCpuScalar(t) && !t.isDisposed && !t.requiresGrad && !written.includes(i));
+  return moves.some(Boolean) ? { target, moves } : null;
+}
+
+/** `inputs` with the movable cpu scalars copied to the op's device (Note [cpu scalars on other devices]); null if none. */
+function scalarsMoved(decl: OpDecl<any>, inputs: readonly Tensor[]): Tensor[] | null {
+  const movable = movableScalars(decl, inputs);
+  if (!movable) return null;
+  const { target, moves } = movable;
+  return inputs.map((t, i) => {
+    if (!moves[i]) return t;
+    try {
+      return new Tensor(native().transfer(t.handle(decl.name), t.nbytes, target.typeId, target.index), t.shape, t.dtype, target);
+    } catch (err) {
+      throw fromNative(err);
+    }
+  });
+}
+
 function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A>): Tensor[] {
-  const device = checkInputs(decl, inputs) ?? on;
+  let given: Device | undefined;
+  try {
+    given = checkInputs(decl, inputs);
+  } catch (err) {
+    const moved = err instanceof DeviceError ? scalarsMoved(decl, inputs) : null;
+    if (!moved) throw err;
+    try {
+      return runOn(checkInputs(decl, moved) ?? on, decl, moved, attrs);
+    } finally {
+      moved.forEach((t, i) => t !== inputs[i] && t.dispose());
+    }
+  }
+  return runOn(given ?? on, decl, inputs, attrs);
+}
+
+function runOn<A extends Record<string, AttrValue>>(device: Device | undefined, decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A>): Tensor[] {
   if (!device) throw new ValueError(`${decl.name}: has no tensor arguments and no device`);
   const info = infoOf(decl);
   const resolved = resolveWith(info.entries, decl, attrs as Record<string, AttrValue | undefined>) as A;
