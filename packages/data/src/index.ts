@@ -11,7 +11,7 @@ export { Subset } from './datasets/subset.js';
 export { ConcatDataset } from './datasets/concat.js';
 export { randomSplit, type RandomSplitOptions } from './datasets/random-split.js';
 export { kFold, stratifiedKFold, type KFoldOptions, type Fold } from './datasets/k-fold.js';
-export { rocCurve, rocAuc, precisionRecallCurve, averagePrecision, confusionMatrix } from './metrics.js';
+export { rocCurve, rocAuc, precisionRecallCurve, averagePrecision, confusionMatrix, type ConfusionMatrixOptions } from './metrics.js';
 export { IdxImageDataset, type IdxImageOptions, type ImageSample } from './datasets/idx-image-dataset.js';
 export { FashionMNIST } from './datasets/fashion-mnist.js';
 export { MNIST } from './datasets/mnist.js';

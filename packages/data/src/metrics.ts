@@ -4,6 +4,7 @@
 // the scores, which is host work. Ties among scores are one threshold, as in scikit-learn, so the
 // areas do not depend on the order of tied samples.
 import { ValueError } from '@nutshell/tensor/errors';
+import { checkOptions } from '@nutshell/tensor/options';
 
 type Values = ArrayLike<number | bigint>;
 
@@ -100,20 +101,44 @@ export function averagePrecision(scores: Values, labels: Values): number {
   return ap;
 }
 
+export interface ConfusionMatrixOptions {
+  /** Classes 0 … numClasses − 1 (default: the largest id + 1). */
+  numClasses?: number;
+  /** Samples whose target is this id are left out (torchmetrics' ignore_index: a segmentation's unlabelled pixels). */
+  ignoreIndex?: number;
+}
+
 /**
  * counts[t][p]: how many samples of true class t were predicted p (rows true, columns
- * predicted, as scikit-learn's); classes 0 … numClasses − 1 (default: the largest id + 1).
+ * predicted, as scikit-learn's); classes 0 … numClasses − 1 (default: the largest id + 1). The
+ * third argument is numClasses or { numClasses, ignoreIndex }.
  */
-export function confusionMatrix(predicted: Values, target: Values, numClasses?: number): number[][] {
+export function confusionMatrix(predicted: Values, target: Values, options: number | ConfusionMatrixOptions = {}): number[][] {
+  const { numClasses, ignoreIndex } = typeof options === 'number' ? { numClasses: options, ignoreIndex: undefined } : options;
+  if (typeof options !== 'number') checkOptions('confusionMatrix', options, ['numClasses', 'ignoreIndex']);
+  if (ignoreIndex !== undefined && !Number.isInteger(ignoreIndex)) throw new ValueError(`confusionMatrix: ignoreIndex expected an integer, got ${String(ignoreIndex)}`);
   const p = valuesOf('confusionMatrix', 'predicted', predicted);
   const t = valuesOf('confusionMatrix', 'target', target);
   if (p.length !== t.length) throw new ValueError(`confusionMatrix: predicted has ${p.length} values but target has ${t.length}`);
-  const k = numClasses ?? Math.max(0, ...p, ...t) + 1;
+  let k = numClasses;
+  if (k === undefined) {
+    // A loop, not Math.max(...p): a segmentation batch's pixels overflow the call stack as arguments.
+    let largest = 0;
+    for (let i = 0; i < p.length; i++) {
+      if (t[i] === ignoreIndex) continue;
+      largest = Math.max(largest, p[i], t[i]);
+    }
+    k = largest + 1;
+  }
   if (!Number.isInteger(k) || k < 1) throw new ValueError(`confusionMatrix: numClasses expected an integer >= 1, got ${String(numClasses)}`);
   const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (let i = 0; i < p.length; i++) {
+    if (t[i] === ignoreIndex) continue;
     for (const [name, v] of [['predicted', p[i]], ['target', t[i]]] as const) {
-      if (!Number.isInteger(v) || v < 0 || v >= k) throw new ValueError(`confusionMatrix: ${name} expected class ids in [0, ${k - 1}], got ${v} at ${i}`);
+      if (!Number.isInteger(v) || v < 0 || v >= k) {
+        const hint = name === 'target' && ignoreIndex === undefined ? ' (unlabelled samples: pass { ignoreIndex })' : '';
+        throw new ValueError(`confusionMatrix: ${name} expected class ids in [0, ${k - 1}], got ${v} at ${i}${hint}`);
+      }
     }
     counts[t[i]][p[i]]++;
   }

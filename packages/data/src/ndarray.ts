@@ -19,6 +19,16 @@ export interface NDArray<D extends SampleData = SampleData> {
   readonly shape: readonly number[];
 }
 
+/**
+ * The typed-array class of `data`, to make more of the same: a Node Buffer (a Uint8Array
+ * subclass, what fs.readFileSync gives) counts as Uint8Array, whose constructor is not
+ * deprecated and which collate knows (user trial AO).
+ */
+export function arrayClassOf(data: SampleData): new (n: number) => SampleData {
+  if (typeof Buffer !== 'undefined' && Buffer.isBuffer(data)) return Uint8Array;
+  return data.constructor as new (n: number) => SampleData;
+}
+
 export const numelOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** Pairs data with a shape, checking that the sizes agree. */

@@ -44,6 +44,18 @@ describe('metrics', () => {
     expect(confusionMatrix([0, 1, 1, 2], [0, 1, 2, 2])).toEqual([[1, 0, 0], [0, 1, 0], [0, 1, 1]]);
     expect(confusionMatrix([1, 1], [0, 1], 3)).toEqual([[0, 1, 0], [0, 1, 0], [0, 0, 0]]);
     expect(() => confusionMatrix([0, 3], [0, 1], 3)).toThrow(/^confusionMatrix: predicted expected class ids in \[0, 2\], got 3 at 1$/);
+    // ignoreIndex leaves unlabelled samples out (a segmentation's 255); no numClasses: from the rest.
+    expect(confusionMatrix([1, 0, 2, 1], [1, 255, 1, 255], { ignoreIndex: 255 })).toEqual([[0, 0, 0], [0, 1, 1], [0, 0, 0]]);
+    expect(confusionMatrix([1, 0], [1, 255], { numClasses: 2, ignoreIndex: 255 })).toEqual([[0, 0], [0, 1]]);
+    expect(() => confusionMatrix([0, 1], [0, 255], 3)).toThrow(/^confusionMatrix: target expected class ids in \[0, 2\], got 255 at 1 \(unlabelled samples: pass \{ ignoreIndex \}\)$/);
+    expect(() => confusionMatrix([0], [0], { ignore_index: 255 } as never)).toThrow(/^confusionMatrix: unknown option 'ignore_index'/);
+    // A segmentation batch's pixels, with no numClasses: no call-stack overflow (user trial AO).
+    const pixels = 409_600;
+    const predicted = Uint8Array.from({ length: pixels }, (_, i) => i % 11);
+    const target = Uint8Array.from({ length: pixels }, (_, i) => (i % 7 === 0 ? 255 : i % 11));
+    const big = confusionMatrix(predicted, target, { ignoreIndex: 255 });
+    expect(big.length).toBe(11);
+    expect(big.flat().reduce((a, b) => a + b, 0)).toBe(pixels - Math.ceil(pixels / 7));
   });
 
   it('refuses tensors (naming data()), lengths that differ, labels other than 0/1, one class only, NaN scores', () => {

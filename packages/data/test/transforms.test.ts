@@ -110,3 +110,27 @@ describe('transforms', () => {
     ]);
   });
 });
+
+describe('Node Buffers as sample data (what fs.readFileSync gives)', () => {
+  it('crop and flips make Uint8Arrays, with no deprecated Buffer() call, and collate stacks them as uint8', async () => {
+    const { collate } = await import('@nutshell/data');
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const image: NDArray = { data: Buffer.from(Array.from({ length: 16 }, (_, i) => i)), shape: [1, 4, 4] };
+      const rng = rngFor(7, 0);
+      for (const t of [randomCrop(4, { padding: 1, fill: 255 }), randomHorizontalFlip(1), randomVerticalFlip(1)]) {
+        const out = t(image, rng);
+        expect(out.data.constructor).toBe(Uint8Array);
+      }
+      const batch = collate([{ mask: image }, { mask: { data: new Uint8Array(16), shape: [1, 4, 4] } }]);
+      expect(batch.mask.dtype).toBe('uint8');
+      expect(batch.mask.shape).toEqual([2, 1, 4, 4]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((m) => /Buffer\(\) is deprecated/.test(m))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});

@@ -58,17 +58,23 @@ export function fans(t: Tensor): { fanIn: number; fanOut: number } {
   return { fanIn: t.shape[1] * receptive, fanOut: t.shape[0] * receptive };
 }
 
+// A zero-element tensor (a layer with 0 channels or features) is left as it is, as PyTorch's
+// init functions do: its fans are 0, and Kaiming's bound 1/√0 would otherwise reach the draw as
+// an infinite range (user trial AO: Conv2d(0, 8, 3) failed in rand).
 function fill(t: Tensor, make: () => Tensor): Tensor {
+  if (t.numel === 0) return t;
   noGrad(() => scope(() => void copyInto(t, make())));
   return t;
 }
 
 export function uniform(t: Tensor, a = 0, b = 1): Tensor {
   target('uniform', t);
+  if (t.numel === 0) return t;
   return fill(t, () => uniformTensor(t.shape, a, b, { device: t.device }));
 }
 export function normal(t: Tensor, mean = 0, std = 1): Tensor {
   target('normal', t);
+  if (t.numel === 0) return t;
   return fill(t, () => normalTensor(mean, std, t.shape, { device: t.device }));
 }
 export function constant(t: Tensor, value: number): Tensor {
@@ -150,6 +156,7 @@ export function kaimingNormal(t: Tensor, o: KaimingOptions | number = {}): Tenso
 /** A (semi-)orthogonal matrix from the QR decomposition of a normal sample (torch.nn.init.orthogonal_). */
 export function orthogonal(t: Tensor, gain = 1): Tensor {
   target('orthogonal', t);
+  if (t.ndim >= 2 && t.numel === 0) return t;
   if (t.ndim < 2) throw new ShapeError(`orthogonal: expected a tensor of at least 2 dimensions, got shape [${t.shape}]`);
   const rows = t.shape[0];
   const cols = t.numel / rows;

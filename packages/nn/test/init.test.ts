@@ -110,3 +110,21 @@ describe('init', () => {
     expect(() => init.xavierUniform(zeros([5]))).toThrowError(/init: fan in and fan out need a tensor of at least 2 dimensions/);
   });
 });
+
+describe('zero-element tensors', () => {
+  it('are left as they are by every init, as PyTorch; layers with 0 channels or features build (user trial AO)', async () => {
+    const { Conv2d, ConvTranspose2d, Linear } = await import('../src/index.js');
+    scope(() => {
+      for (const shape of [[8, 0, 3, 3], [0, 4], [4, 0]]) {
+        const t = zeros(shape);
+        for (const f of [init.kaimingUniform, init.kaimingNormal, init.xavierUniform, init.xavierNormal, init.orthogonal, (x: typeof t) => init.uniform(x, -Infinity, Infinity)]) {
+          expect(f(t)).toBe(t);
+        }
+      }
+      expect(new Conv2d(0, 8, 3).weight.shape).toEqual([8, 0, 3, 3]);
+      expect(new ConvTranspose2d(0, 0, 2).weight.shape).toEqual([0, 0, 2, 2]);
+      const linear = new Linear(0, 4);
+      expect(Array.from(linear.forward(zeros([2, 0])).dataSync())).toEqual(new Array(8).fill(0));
+    });
+  });
+});

@@ -135,7 +135,25 @@ describe('composed tensor functions', () => {
     scope(() => {
       expect(values(oneHot(tensor([2n, 0n])))).toEqual([0, 0, 1, 1, 0, 0]);
       expect(oneHot(tensor([[1n]]), 4).shape).toEqual([1, 1, 4]);
-      expect(() => oneHot(tensor([3n]), 3)).toThrow(/^oneHot: indices expected 0 to 2, got values from 3 to 3$/);
+      expect(() => oneHot(tensor([3n]), 3)).toThrow(/^oneHot: indices expected 0 to 2 \(numClasses 3\), got 3$/);
+      expect(() => oneHot(tensor([0n, -1n]), 3)).toThrow(/^oneHot: indices expected 0 to 2 \(numClasses 3\), got -1$/);
+      // A given numClasses reads nothing back (a Dice loss's oneHot every step: user trial AO).
+      const labels = tensor([[2, 0], [1, 2]], { dtype: 'uint8' });
+      const proto = Object.getPrototypeOf(labels) as { dataSync: () => unknown; data: () => unknown };
+      const [dataSync, data] = [proto.dataSync, proto.data];
+      proto.dataSync = proto.data = () => {
+        throw new Error('read');
+      };
+      let hot: ReturnType<typeof oneHot>;
+      try {
+        hot = oneHot(labels, 3);
+      } finally {
+        [proto.dataSync, proto.data] = [dataSync, data];
+      }
+      expect(hot.shape).toEqual([2, 2, 3]);
+      expect(hot.dtype).toBe('int64');
+      expect(values(hot)).toEqual([0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1]);
+      expect(oneHot(tensor([], { dtype: 'int64' }), 2).shape).toEqual([0, 2]);
       const x = tensor([1, Number.NaN, Number.POSITIVE_INFINITY, -2]);
       expect(values(maskedFill(x, tensor([true, false, false, true]), 9))).toEqual([9, Number.NaN, Number.POSITIVE_INFINITY, 9]);
       expect(() => maskedFill(x, tensor([1, 0, 0, 1]), 0)).toThrow(/^maskedFill: mask expected bool, got float32$/);

@@ -104,6 +104,10 @@ describe('conv2d options', () => {
     scope(() => {
       const x = seq([1, 2, 5, 6]);
       const w = seq([3, 2, 3, 3]);
+      // A batch of one-channel images without its channel dim reads as one image: said (user trial AO).
+      expect(() => conv2d(seq([4, 6, 6]), seq([8, 1, 3, 3]))).toThrow(
+        /^conv2d: weight has 1 input channels but input has 4 \(input \[1,4,6,6\], weight \[8,1,3,3\]\); a 3-d input \[4,6,6\] is one unbatched \[C, H, W\] image \(a batch of one-channel images is \[N, 1, H, W\]: x\.unsqueeze\(1\)\)$/,
+      );
       expect(() => conv2d(x, w, null, { padding: 'same', stride: 2 })).toThrow(/conv2d: padding 'same' is not supported for strided convolutions/);
       expect(() => conv2d(x, w, null, { algo: 'fftTiling' })).toThrow(/conv2d: algo 'fftTiling' is not available on cpu; cpu supports 'auto', 'heuristic', 'direct', 'winograd'/);
       expect(() => conv2d(x, w, null, { algo: 'bogus' as never })).toThrow(/conv2d: option 'algo' expected one of 'auto'/);

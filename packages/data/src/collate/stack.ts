@@ -3,7 +3,7 @@
 // Fresh arrays matter: each owns its buffer, so it can be transferred to the main thread, where
 // toTensors (the second half) turns it into tensors.
 import { ShapeError, ValueError } from '@nutshell/tensor/errors';
-import { type SampleData, describe, isNDArray } from '../ndarray.js';
+import { type SampleData, arrayClassOf, describe, isNDArray } from '../ndarray.js';
 
 /** The dtypes stacking produces: those a tensor has. */
 export type StackedDType = 'float32' | 'int32' | 'int64' | 'uint8' | 'bool';
@@ -38,13 +38,14 @@ function stackArrays(values: unknown[], path: string): StackedArray {
     throw new ValueError(`collate: ${path} of sample ${b} is ${describe(v)}, but sample 0 has an array there`);
   });
   const { data: first, shape } = arrays[0];
-  const target = targetOf.get(first.constructor);
+  const kind = arrayClassOf(first);
+  const target = targetOf.get(kind);
   if (!target) throw new ValueError(`collate: ${path} is a ${first.constructor.name}, which has no tensor dtype`);
   const [dtype, Out] = target;
   const rowSize = first.length;
   const out = new Out(rowSize * arrays.length);
   arrays.forEach(({ data, shape: s }, b) => {
-    if (data.constructor !== first.constructor) {
+    if (arrayClassOf(data) !== kind) {
       throw new ValueError(`collate: ${path} is a ${first.constructor.name} in sample 0 but a ${data.constructor.name} in sample ${b}`);
     }
     if (s.length !== shape.length || s.some((d, i) => d !== shape[i])) {

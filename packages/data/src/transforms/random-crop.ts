@@ -1,7 +1,7 @@
 // Pads a CHW image by `padding` on every side (with `fill`), then cuts a size[0]×size[1] window at
 // a random position: the usual small-shift augmentation for MNIST-sized images.
 import { ShapeError, ValueError } from '@nutshell/tensor/errors';
-import type { SampleData } from '../ndarray.js';
+import { arrayClassOf } from '../ndarray.js';
 import { chw } from './check.js';
 import { type Transform, defineTransform } from './transform.js';
 import { checkOptions } from '@nutshell/tensor/options';
@@ -34,7 +34,7 @@ export function randomCrop(size: number | readonly [number, number], options: Ra
       const top = rng.int(ph - ch + 1) - padding;
       const left = rng.int(pw - cw + 1) - padding;
       const src = x.data;
-      const out = new (src.constructor as new (n: number) => SampleData)(c * ch * cw);
+      const out = new (arrayClassOf(src))(c * ch * cw);
       // An int64 mask (BigInt64Array) takes its fill as a bigint: masks are padded with an ignore label (255).
       if (fill !== 0) (out as Float32Array).fill((out instanceof BigInt64Array ? BigInt(Math.trunc(fill)) : fill) as number);
       // Columns of the window that fall inside the source image.

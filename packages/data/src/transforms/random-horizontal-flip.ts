@@ -1,6 +1,6 @@
 // Mirrors a CHW image left-right with probability p.
 import { ValueError } from '@nutshell/tensor/errors';
-import type { SampleData } from '../ndarray.js';
+import { arrayClassOf } from '../ndarray.js';
 import { chw } from './check.js';
 import { type Transform, defineTransform } from './transform.js';
 
@@ -12,7 +12,7 @@ export function randomHorizontalFlip(p = 0.5): Transform {
       // Always one draw, flipped or not, so later transforms see the same stream either way.
       if (rng.float() >= p) return x;
       const src = x.data;
-      const out = new (src.constructor as new (n: number) => SampleData)(src.length);
+      const out = new (arrayClassOf(src))(src.length);
       for (let row = 0; row < c * h; row++) {
         const base = row * w;
         for (let col = 0; col < w; col++) out[base + col] = src[base + w - 1 - col];

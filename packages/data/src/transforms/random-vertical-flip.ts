@@ -1,7 +1,7 @@
 // Mirrors a CHW image top-bottom with probability p (masks of segmentation too: give the image's
 // and the mask's transforms the same seed, as the README shows).
 import { ValueError } from '@nutshell/tensor/errors';
-import type { SampleData } from '../ndarray.js';
+import { arrayClassOf } from '../ndarray.js';
 import { chw } from './check.js';
 import { type Transform, defineTransform } from './transform.js';
 
@@ -13,7 +13,7 @@ export function randomVerticalFlip(p = 0.5): Transform {
       // Always one draw, flipped or not, so later transforms see the same stream either way.
       if (rng.float() >= p) return x;
       const src = x.data;
-      const out = new (src.constructor as new (n: number) => SampleData)(src.length);
+      const out = new (arrayClassOf(src))(src.length);
       for (let plane = 0; plane < c; plane++) {
         for (let row = 0; row < h; row++) {
           const from = (plane * h + h - 1 - row) * w;

@@ -1,4 +1,4 @@
-import { checkOptions, ValueError, interpolate, type InterpolateOptions, type Tensor } from '@nutshell/tensor';
+import { checkOptions, ValueError, interpolate, interpolateModes, type InterpolateOptions, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 
 /** Resizes [N,C,L] or [N,C,H,W] (PyTorch's nn.Upsample): `interpolate` with fixed options. */
@@ -7,6 +7,12 @@ export class Upsample extends Module {
     super();
     checkOptions('Upsample', options, ['size', 'scaleFactor', 'mode', 'alignCorners']);
     if ((options.size === undefined) === (options.scaleFactor === undefined)) throw new ValueError("Upsample: expected exactly one of the options 'size' and 'scaleFactor'");
+    // Refused here, not at the first forward (user trial AO: 'trilinear' got through to it).
+    const mode = options.mode ?? 'nearest';
+    if (!interpolateModes.includes(mode)) {
+      const hint = (mode as string) === 'trilinear' ? ' (5-d inputs and trilinear are not supported)' : '';
+      throw new ValueError(`Upsample: option 'mode' expected one of ${interpolateModes.map((m) => `'${m}'`).join(', ')}, got '${String(mode)}'${hint}`);
+    }
   }
 
   forward(x: Tensor): Tensor {
@@ -16,5 +22,24 @@ export class Upsample extends Module {
   protected override extraRepr(): string {
     const o = this.options;
     return `${o.size !== undefined ? `size=${o.size}` : `scaleFactor=${o.scaleFactor}`}, mode=${o.mode ?? 'nearest'}${o.alignCorners !== undefined ? `, alignCorners=${o.alignCorners}` : ''}`;
+  }
+}
+
+/** Upsampling options without a mode: the fixed-mode layers below. */
+export type FixedModeUpsampleOptions = Pick<InterpolateOptions, 'size' | 'scaleFactor'>;
+
+/** PyTorch's nn.UpsamplingNearest2d (older U-Nets use it): Upsample with mode 'nearest'. */
+export class UpsamplingNearest2d extends Upsample {
+  constructor(options: FixedModeUpsampleOptions) {
+    checkOptions('UpsamplingNearest2d', options, ['size', 'scaleFactor']);
+    super({ ...options, mode: 'nearest' });
+  }
+}
+
+/** PyTorch's nn.UpsamplingBilinear2d: Upsample with mode 'bilinear' and alignCorners true, as PyTorch's. */
+export class UpsamplingBilinear2d extends Upsample {
+  constructor(options: FixedModeUpsampleOptions) {
+    checkOptions('UpsamplingBilinear2d', options, ['size', 'scaleFactor']);
+    super({ ...options, mode: 'bilinear', alignCorners: true });
   }
 }

@@ -14,7 +14,7 @@ import type { Tensor } from '../../tensor.js';
 import { add, div, mul, sub, where } from './binary.js';
 import { cast } from './cast.js';
 import { eq, ge, gt, le, logicalAnd, logicalOr, lt, ne } from './compare.js';
-import { arange, checkFillValue, full } from './creation.js';
+import { arange, checkFillValue, eye, full } from './creation.js';
 import { indexSelect } from './index-ops.js';
 import { max, min, sum, type ReduceArg, type ReduceOptions } from './reduce.js';
 import { abs, clamp, powScalar, sqrt } from './unary.js';
@@ -54,12 +54,32 @@ export function outer(a: Tensor, b: Tensor): Tensor {
 
 /**
  * int64 one-hot rows: indices of any shape give shape + [numClasses]. numClasses −1 (the default)
- * takes the largest index + 1, which reads the indices (a sync), as PyTorch does.
+ * takes the largest index + 1, which reads the indices (a sync), as PyTorch does. A given
+ * numClasses reads nothing: the rows are looked up in an identity, and a value outside
+ * [0, numClasses) is refused by that lookup (indexSelect's error, at the next read when queued).
  */
 export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   tensorArg('oneHot', 'indices', indices);
   // uint8 too: the label masks a loader yields, which crossEntropy takes as they are.
   if (indices.dtype !== 'int64' && indices.dtype !== 'int32' && indices.dtype !== 'uint8') throw new DTypeError(`oneHot: indices expected int64, int32 or uint8, got ${indices.dtype}`);
+  if (numClasses !== -1) {
+    if (!Number.isSafeInteger(numClasses) || numClasses < 0) throw new ValueError(`oneHot: numClasses expected a non-negative integer or -1, got ${numClasses}`);
+    // A Dice loss's oneHot(target, C) every step must not wait for the queue (user trial AO: the
+    // JS thread held 167 ms a step by the read).
+    return scope(() => {
+      const flat = reshape(indices.dtype === 'uint8' ? cast(indices, 'int32') : indices, [indices.numel]);
+      let rows: Tensor;
+      try {
+        rows = indexSelect(eye(numClasses, { dtype: 'int64', device: indices.device }), 0, flat);
+      } catch (err) {
+        // Run at once (a small input): the refusal can still name oneHot.
+        const bad = err instanceof ValueError ? /index value (-?\d+) is out of range/.exec(err.message) : null;
+        if (bad) throw new ValueError(`oneHot: indices expected 0 to ${numClasses - 1} (numClasses ${numClasses}), got ${bad[1]}`);
+        throw err;
+      }
+      return reshape(rows, [...indices.shape, numClasses]);
+    });
+  }
   return scope(() => {
     const values = indices.numel ? Array.from(indices.dataSync() as ArrayLike<number | bigint>, Number) : [];
     const lowest = values.reduce((m, v) => Math.min(m, v), Infinity);

@@ -375,7 +375,17 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
     const x = unbatched ? reshape(input, [1, ...input.shape]) : input;
     const attrs = { ...resolveConvOptions('conv2d', x, weight, options), activation: options.activation ?? 'none' };
     const b = bias ?? absent(x?.device);
-    const y = apply(conv2dOp, [x, weight, b], attrs)[0];
+    let y: Tensor;
+    try {
+      y = apply(conv2dOp, [x, weight, b], attrs)[0];
+    } catch (err) {
+      // The refusal shows the [1, C, H, W] it read; say so (user trial AO: a batch of one-channel
+      // images [N, H, W] was read as one image of N channels).
+      if (unbatched && err instanceof ShapeError && / input channels/.test(err.message)) {
+        throw new ShapeError(`${err.message}; a 3-d input ${fmtShape(input.shape)} is one unbatched [C, H, W] image (a batch of one-channel images is [N, 1, H, W]: x.unsqueeze(1))`);
+      }
+      throw err;
+    }
     return unbatched ? reshape(y, y.shape.slice(1)) : y;
   });
 }
