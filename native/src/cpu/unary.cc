@@ -1,15 +1,15 @@
-// Elementwise math of one tensor: neg, abs, sign, exp, log, sin, cos, floor, ceil, round, trunc, sqrt,
-// rsqrt, logicalNot, clamp and powScalar. exp and log run our vectorised Cephes functions (vmath.h,
-// within 1 ulp; oneDNN 2.x's eltwise log is off by up to 1.4e-6 absolute, so log(1) was −1.4e-6),
-// sqrt oneDNN's eltwise primitive (a scalar libm loop is ~10x slower: the addon is built for
-// x86-64-v2 with math errno on, so the compiler does not vectorise std::sqrt), sin and cos vmath's
-// Cephes polynomials (libm past |x| = 8192); erf, erfc, lgamma and digamma vmath's polynomials too
-// (Note [vectorised special functions]: within 2.5 ulp of the double-precision values, negative
-// lgamma/digamma arguments per lane through core/'s double definitions); polygamma, gammainc of two
-// same-shaped tensors and erfinv in double from core/'s shared definitions; tan, the inverse and
-// hyperbolic trigonometric functions, log2 and log10 libm's float functions one element at a time;
-// the rest are plain loops that the compiler vectorises, OpenMP-parallel above kParallelGrain
-// elements.
+// Elementwise math of one tensor: neg, abs, sign, exp, log, sin, cos, floor, ceil, round, trunc,
+// sqrt, rsqrt, logicalNot, clamp and powScalar. exp and log run our vectorised Cephes functions
+// (vmath.h, within 1 ulp; oneDNN 2.x's eltwise log is off by up to 1.4e-6 absolute, so log(1) was
+// −1.4e-6), sqrt oneDNN's eltwise primitive (a scalar libm loop is ~10x slower: the addon is built
+// for x86-64-v2 with math errno on, so the compiler does not vectorise std::sqrt), sin and cos
+// vmath's Cephes polynomials (libm past |x| = 8192); erf, erfc, lgamma and digamma vmath's
+// polynomials too (Note [vectorised special functions]: within 1 ulp of the double-precision
+// values, erfc 2.5; negative lgamma/digamma arguments per lane through core/'s double definitions);
+// polygamma, gammainc of two same-shaped tensors and erfinv in double from core/'s shared
+// definitions; tan, the inverse and hyperbolic trigonometric functions, log2 and log10 libm's float
+// functions one element at a time; the rest are plain loops that the compiler vectorises,
+// OpenMP-parallel above kParallelGrain elements.
 #include <cmath>
 #include <limits>
 #include <type_traits>

@@ -28,6 +28,10 @@ typedef float f8 __attribute__((vector_size(32)));
 typedef int32_t i8 __attribute__((vector_size(32)));
 typedef float f16 __attribute__((vector_size(64)));
 typedef int32_t i16 __attribute__((vector_size(64)));
+// Doubles, as many as a float vector's lanes (two registers' worth, or more).
+typedef double d4 __attribute__((vector_size(32)));
+typedef double d8 __attribute__((vector_size(64)));
+typedef double d16 __attribute__((vector_size(128)));
 
 template <typename V>
 struct lanes;
@@ -35,17 +39,20 @@ template <>
 struct lanes<f4> {
   static constexpr int n = 4;
   typedef i4 I;
+  typedef d4 D;
 };
 template <>
 struct lanes<f8> {
   static constexpr int n = 8;
   typedef i8 I;
+  typedef d8 D;
   typedef f4 Half;
 };
 template <>
 struct lanes<f16> {
   static constexpr int n = 16;
   typedef i16 I;
+  typedef d16 D;
   typedef f8 Half;
 };
 
@@ -371,18 +378,20 @@ NS_VMATH_INLINE void cos_inplace(V& x) {
 // within 2^−28 of its function before rounding; where a result goes through zero (erf at 0, lgamma
 // at 1 and 2, digamma at its root x₀ = 1.4616…) the polynomial is fitted to f(x)/(x − root) with
 // the root's argument computed exactly, and a constant term that float cannot hold to the needed
-// precision is added in two parts, so that results keep their relative accuracy there. Against the
-// same functions in double, over every float32 (native/test/vmath_ulps.cc; the test
+// precision is added in two parts, so that results keep their relative accuracy there. lgamma and
+// digamma also do each form's last few operations in double (each rounding there cost up to half an
+// ulp: they were within 2.3 ulp in float only, at twice the speed); erfc does not, since that would
+// cost it its lead over PyTorch. Against the same functions in double, over every float32 with the
+// 16-lane build (native/test/vmath_ulps.cc; the test
 // packages/tensor/test/gamma-erf-accuracy.test.ts sweeps 370k values on each run): erf within 1.0
-// ulp, erfc 2.5, lgamma 2.3, digamma 2.2 (PyTorch's float erf, erfc and lgamma are within 1 ulp,
-// its float digamma loses all relative accuracy next to the roots; lgamma here overflows one float
-// late: log Γ(4.085e36) gives FLT_MAX, not +∞). The last ulp or so is the roundings of the final
-// few float operations, which double arithmetic there would save. Negative arguments of lgamma and
+// ulp, erfc 2.5, lgamma 1.03, digamma 1.0, no special value different (the 4-lane build, without
+// FMA, samples to 1.16, 2.4, 1.07, 1.06). PyTorch's float erf, erfc and lgamma are within 1 ulp;
+// its float digamma loses all relative accuracy next to the roots. Negative arguments of lgamma and
 // digamma (reflection through sin πx and cot πx would lose the relative accuracy near their many
 // roots) go one lane at a time through the double-precision definitions of core/gamma_functions.h,
 // which cuda uses too: rare in practice, no slower than before, and within 0.5 ulp. 1e6 values at
-// one thread: lgamma 1.0 ms, digamma 1.0, erf 0.7, erfc 1.2 (PyTorch 4.6, 11.6, 1.3, 2.1; the
-// double loop this replaced took 7–12, 25–54, and libm's erf 13–17).
+// one thread: lgamma 1.7 ms, digamma 1.25, erf 0.64, erfc 1.1 (PyTorch 4.5, 11.7, 1.3, 1.8; the
+// double loop this replaced took 7.5 and 17, and libm's erf and erfc 13).
 
 // erf(x) = x + x·Q(x²) for |x| < 1, Q(0) = 2/√π − 1 (so that 2/√π's rounding does not cost
 // tiny x an ulp).
@@ -477,13 +486,15 @@ NS_VMATH_INLINE void erfc_inplace(V& x) {
   }
 }
 
-// log Γ(1 + t) = t·(−γ + t·A(t)) for |t| ≤ ½ (the root at 1): −γ in two parts, then A.
+// The gamma pair's polynomials leave their constant terms to double arithmetic (below), which
+// holds them as the sums of the two floats given here.
+// log Γ(1 + t) = t·(−γ + t·A(t)) for |t| ≤ ½ (the root at 1).
 constexpr float kLgammaAHi = -0.577215672f, kLgammaALo = 5.45427081e-09f;
 constexpr float kLgammaA[] = {8.224670291e-01f, -4.006851912e-01f, 2.705811262e-01f, -2.074138522e-01f, 1.695590466e-01f,
                               -1.433817595e-01f, 1.252272576e-01f, -1.186965555e-01f, 1.047004163e-01f, -5.070227012e-02f,
                               5.294484273e-02f, -1.775086671e-01f, 1.568428576e-01f};
-// log Γ(x) = (x − 1)(x − 2)·C(x − 1.5) on [1, 2], between the roots (where the A and B forms
-// would each cancel digits near the other root): C(0) in two parts, then C.
+// log Γ(x) = (x − 1)(x − 2)·(C₀ + u·C(u)), u = x − 1.5, on [1, 2], between the roots (where the A
+// and B forms would each cancel digits near the other root).
 constexpr float kLgammaCHi = 0.483128965f, kLgammaCLo = -1.44063863e-08f;
 constexpr float kLgammaC[] = {-1.459598988e-01f, 6.291141361e-02f, -3.130812943e-02f, 1.679653488e-02f, -9.434787557e-03f,
                               5.455962382e-03f,  -3.124107607e-03f, 1.850872533e-03f, -1.512834453e-03f, 9.556338191e-04f};
@@ -496,66 +507,77 @@ constexpr float kLgammaStirling = 0.418938547f;
 constexpr float kLgammaS[] = {8.333298564e-02f, -2.746199491e-03f, -2.922106360e-04f};
 
 // log|Γ(x)|. Positive x: below 1 the A form (below ½ through log Γ(x) = log Γ(1 + x) − log x),
-// the C form on [1, 2), the B form on [2, 3), below 8 the B form after stepping x down to
-// [2, 3) (log Γ(x) = log Γ(x − n) + log((x − 1)…(x − n)), no digits lost: both terms are
-// positive), Stirling above; one log serves them all. +∞ at 0 and +∞, NaN propagates; negative x
-// per lane in double (Note [vectorised special functions]).
+// the C form on [1, 2), the B form on [2, 3), below 8 the B form after stepping x down to [2, 3)
+// (log Γ(x) = log Γ(x − n) + log((x − 1)…(x − n)), no digits lost: both terms are positive),
+// Stirling above; one log serves them all. Each form's polynomial runs in float and its last few
+// operations (the constant term, the product with t, the log added) in double, rounded once: that
+// saves the ulp or so that those roundings cost in float. +∞ at 0 and +∞, NaN propagates; negative
+// x per lane in double (Note [vectorised special functions]).
+//
+// Every double value is made and used within one block: one that lives across blocks (a phi of a
+// vector wider than the registers) goes through the stack at 8 lanes, 5x slower. Every select has
+// one condition: GCC turns nested selects into and/or of the comparisons, which it scalarises at
+// 16 lanes (a template compiled for the baseline instruction set, then inlined).
 template <typename V>
 NS_VMATH_INLINE void lgamma_inplace(V& x) {
   typedef typename lanes<V>::I I;
+  typedef typename lanes<V>::D D;
   float lo, hi;
   lane_range(lo, hi, x);
-  V out = V{};
-  if (lo < 1.f) {  // at t = x below ½, t = x − 1 above (exact)
-    const V t = x < 0.5f ? x : x - 1.f;
-    V p;
-    polynomial(p, t, kLgammaA);
-    out = t * ((p * t + kLgammaALo) + kLgammaAHi);
-  }
-  if (hi >= 1.f && lo < 2.f) {
-    const V u = x - 1.5f;
-    V p;
-    polynomial(p, u, kLgammaC);
-    // + 0: log Γ(1) = +0, not 0·(−1) = −0.
-    const V c = (x - 1.f) * (x - 2.f) * ((p * u + kLgammaCLo) + kLgammaCHi) + 0.f;
-    out = x < 1.f ? out : c;
-  }
-  // The argument of the one log: x below ½ and from 8, (x − 1)…(x − n) between 3 and 8, 1 (whose
-  // log is exactly 0) in between. Each select has one condition: GCC turns nested selects into
-  // and/or of the comparisons, which it scalarises at 16 lanes (from a template compiled for the
-  // baseline instruction set).
+  // Between 3 and 8: s = x − n in [2, 3) and prod = (x − 1)…(x − n) (exact steps: x ≥ 1); prod is
+  // the log's argument there, x below ½ and from 8, and 1 in between (NaN lanes start at 0).
   V prod = x < 8.f ? V{} + 1.f : x;
-  if (hi >= 2.f) {
-    // Steps down below 3 (exact: x ≥ 1), only for lanes below 8 (NaN lanes start at 0): at
-    // most 5.
-    V s = x < 8.f ? x : V{};
+  V s = x < 8.f ? x : V{};
+  if (hi >= 3.f) {
     const int steps = hi < 8.f ? static_cast<int>(hi) - 2 : 5;
     for (int k = 0; k < steps; ++k) {
       const I step = s >= 3.f;
       s = step ? s - 1.f : s;
       prod = step ? prod * s : prod;
     }
+  }
+  V lhi = V{}, llo = V{};
+  if (lo < 0.5f || hi >= 3.f) log_parts(lhi, llo, x < 0.5f ? x : prod);
+  V out = V{};
+  if (lo < 1.f) {  // at t = x below ½, t = x − 1 above (exact)
+    const V t = x < 0.5f ? x : x - 1.f;
+    V p;
+    polynomial(p, t, kLgammaA);
+    const D td = __builtin_convertvector(t, D);
+    D a = td * (__builtin_convertvector(p, D) * td + (double(kLgammaAHi) + double(kLgammaALo)));
+    if (lo < 0.5f) a -= __builtin_convertvector(lhi, D) + __builtin_convertvector(llo, D);  // log 1 = 0 from ½
+    out = __builtin_convertvector(a, V);
+  }
+  if (hi >= 1.f && lo < 2.f) {
+    const V u = x - 1.5f;
+    V p;
+    polynomial(p, u, kLgammaC);
+    const D xd = __builtin_convertvector(x, D);
+    const D cd = __builtin_convertvector(p, D) * __builtin_convertvector(u, D) + (double(kLgammaCHi) + double(kLgammaCLo));
+    const V c = __builtin_convertvector((xd - 1.0) * (xd - 2.0) * cd + 0.0, V);  // + 0: log Γ(1) = +0, not −0
+    out = x < 1.f ? out : c;
+  }
+  if (hi >= 2.f) {
     const V t = s - 2.f;
     V p;
     polynomial(p, t, kLgammaB);
-    const V b = t * ((p * t + kLgammaBLo) + kLgammaBHi);
+    const D td = __builtin_convertvector(t, D);
+    const D bd = td * (__builtin_convertvector(p, D) * td + (double(kLgammaBHi) + double(kLgammaBLo))) +
+                 (__builtin_convertvector(lhi, D) + __builtin_convertvector(llo, D));
+    const V b = __builtin_convertvector(bd, V);
     out = x < 2.f ? out : b;
   }
-  if (lo < 0.5f || hi >= 3.f) {
-    V lhi, llo;
-    log_parts(lhi, llo, x < 0.5f ? x : prod);
-    const V l = llo + lhi;
-    out = x < 0.5f ? out - l : out + l;
-    if (hi >= 8.f) {
-      const V inv = 1.f / x;
-      V s;
-      polynomial(s, inv * inv, kLgammaS);
-      // log x − 1 rounded once (lhi − 1 is exact); +∞ stays +∞.
-      const V st = (x - 0.5f) * ((lhi - 1.f) + llo) + (s * inv + kLgammaStirling);
-      out = x < 8.f ? out : st;
-    }
-    out = x == 0.f ? V{} + std::numeric_limits<float>::infinity() : out;  // log_parts has no −∞
+  if (hi >= 8.f) {
+    const V inv = 1.f / x;
+    V sp;
+    polynomial(sp, inv * inv, kLgammaS);
+    const D xd = __builtin_convertvector(x, D);
+    const D std_ = (xd - 0.5) * ((__builtin_convertvector(lhi, D) - 1.0) + __builtin_convertvector(llo, D)) +
+                   __builtin_convertvector(sp * inv + kLgammaStirling, D);
+    const V st = __builtin_convertvector(std_, V);  // +∞ stays +∞; beyond float's range, +∞
+    out = x < 8.f ? out : st;
   }
+  out = x == 0.f ? V{} + std::numeric_limits<float>::infinity() : out;  // log_parts has no −∞
   if (lo < 0.f) {
     const I negative = x < 0.f;
     for (int i = 0; i < lanes<V>::n; ++i) {
@@ -565,8 +587,8 @@ NS_VMATH_INLINE void lgamma_inplace(V& x) {
   x_or_nan(x, out);
 }
 
-// ψ(x₀ + u) = u·(ψ'(x₀) + u·R(u)) for x₀ + u in [1, 2.5], x₀ = 1.4616… (ψ's positive root, in
-// two parts), ψ'(x₀) in two parts, then R.
+// ψ(x₀ + u) = u·(ψ'(x₀) + u·R(u)) for x₀ + u in [1, 2.5], x₀ = 1.4616… (ψ's positive root),
+// both constants as the sums of two floats, like lgamma's.
 constexpr float kDigammaRoot = 1.46163213f, kDigammaRootLo = 1.24381501e-08f;
 constexpr float kDigammaRHi = 0.967672229f, kDigammaRLo = 2.00492387e-08f;
 constexpr float kDigammaR[] = {-4.427631497e-01f, 2.584991455e-01f, -1.639432162e-01f, 1.078422591e-01f,
@@ -575,32 +597,54 @@ constexpr float kDigammaR[] = {-4.427631497e-01f, 2.584991455e-01f, -1.639432162
 // ψ(x) = log x − 1/(2x) − z·T(z), z = 1/x², from x = 2.5.
 constexpr float kDigammaT[] = {8.333312720e-02f, -8.321861736e-03f, 3.751991084e-03f, -2.346813912e-03f};
 
-// ψ(x). Positive x: the R form on [1, 2.5), ψ(x + 1) − 1/x by the R form below 1 (x + 1 − x₀
-// taken as x − (x₀ − 1), so x + 1 is never rounded), the asymptotic form above 2.5. ψ(±0) = ∓∞,
-// ψ(+∞) = +∞, NaN propagates; negative x per lane in double (Note [vectorised special
-// functions]).
+// ψ(x). Positive x: the R form on [1, 2.5), ψ(x + 1) − 1/x by the R form below 1, the asymptotic
+// form above 2.5, their last few operations in double as lgamma's (and under its rules).
+// ψ(±0) = ∓∞, ψ(+∞) = +∞, NaN propagates; negative x per lane in double (Note [vectorised
+// special functions]).
 template <typename V>
 NS_VMATH_INLINE void digamma_inplace(V& x) {
   typedef typename lanes<V>::I I;
+  typedef typename lanes<V>::D D;
   float lo, hi;
   lane_range(lo, hi, x);
-  V inv = V{};
-  if (lo < 1.f || hi >= 2.5f) inv = 1.f / x;
   V out = V{};
   if (lo < 2.5f) {
-    const V u = (x < 1.f ? x - (kDigammaRoot - 1.f) : x - kDigammaRoot) - kDigammaRootLo;
+    // u = x − x₀ on [1, 2.5), (x + 1) − x₀ below 1: exact in double, and close enough in float
+    // for R's argument.
+    const V below1 = x < 1.f ? V{} + 1.f : V{};
+    const V u = ((x + below1) - kDigammaRoot) - kDigammaRootLo;
     V p;
     polynomial(p, u, kDigammaR);
-    p = u * ((p * u + kDigammaRLo) + kDigammaRHi);
-    out = x < 1.f ? p - inv : p;
+    const D xd = __builtin_convertvector(x, D);
+    const D bd = __builtin_convertvector(below1, D);
+    const D ud = (xd + bd) - (double(kDigammaRoot) + double(kDigammaRootLo));
+    D r = ud * (__builtin_convertvector(p, D) * ud + (double(kDigammaRHi) + double(kDigammaRLo)));
+    if (lo < 1.f) {
+      // − 1/x below 1, to double precision: float's 1/x, then a Newton step (which 1/x = ∞ would
+      // turn into NaN: below 1e-30, ψ(x) is −1/x in float).
+      const V inv = 1.f / x;
+      D invd = __builtin_convertvector(inv, D);
+      invd = invd + invd * (1.0 - xd * invd);
+      r -= invd * bd;
+      out = __builtin_convertvector(r, V);
+      out = x < 1e-30f ? -inv : out;
+    } else {
+      out = __builtin_convertvector(r, V);
+    }
   }
   if (hi >= 2.5f) {
     V lhi, llo;
     log_parts(lhi, llo, x);
+    const V inv = 1.f / x;
     const V z = inv * inv;
     V p;
     polynomial(p, z, kDigammaT);
-    V a = ((llo - 0.5f * inv) - z * p) + lhi;  // rounded once where log x dominates
+    const D xd = __builtin_convertvector(x, D);
+    D invd = __builtin_convertvector(inv, D);
+    invd = invd + invd * (1.0 - xd * invd);  // x ≥ 2.5 (or +∞, whose lane is replaced)
+    const D ad = (__builtin_convertvector(lhi, D) + __builtin_convertvector(llo, D)) - 0.5 * invd -
+                 __builtin_convertvector(z * p, D);
+    V a = __builtin_convertvector(ad, V);
     a = x == std::numeric_limits<float>::infinity() ? x : a;
     out = x < 2.5f ? out : a;
   }
