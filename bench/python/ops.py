@@ -139,6 +139,8 @@ def fn_case(torch, w, dev):
     prep = w["prep"]
     if prep == "positive":
         x = raw.abs() + 0.5
+    elif prep == "wide":
+        x = raw * 3
     else:
         x = raw.clone() if prep == "plain" else (raw @ raw.mT + n * torch.eye(n) if prep == "spd" else (raw + raw.mT) * 0.5)
     f = w["fn"]
@@ -157,6 +159,8 @@ def fn_case(torch, w, dev):
         "sin": lambda: torch.sin(x),
         "lgamma": lambda: torch.lgamma(x),
         "digamma": lambda: torch.digamma(x),
+        "erf": lambda: torch.erf(x),
+        "erfc": lambda: torch.erfc(x),
     }
     fn = calls[f]
 

@@ -331,10 +331,10 @@ function matmulCase(id: string, label: string, m: number, k: number, n: number, 
 
 // The scans, decompositions and special functions: one input made from det() values ('spd':
 // X·Xᵀ + n·I, 'sym': (X + Xᵀ)/2, 'plain': X, 'positive': |X| + ½, away from the gamma functions'
-// poles), one call; the checksum reads only what is unique (eigenvalues, singular values, |R|),
+// poles, 'wide': 3·X, erf's polynomial and tail regions both), one call; the checksum reads only what is unique (eigenvalues, singular values, |R|),
 // since vector signs are each library's own choice.
-type FnPrep = 'plain' | 'spd' | 'sym' | 'positive';
-type FnName = 'cumsum' | 'logcumsumexp' | 'cummax' | 'cholesky' | 'eigh' | 'svd' | 'qr' | 'solve' | 'inv' | 'solveTriangular' | 'sin' | 'lgamma' | 'digamma';
+type FnPrep = 'plain' | 'spd' | 'sym' | 'positive' | 'wide';
+type FnName = 'cumsum' | 'logcumsumexp' | 'cummax' | 'cholesky' | 'eigh' | 'svd' | 'qr' | 'solve' | 'inv' | 'solveTriangular' | 'sin' | 'lgamma' | 'digamma' | 'erf' | 'erfc';
 
 function fnCase(id: string, label: string, fn: FnName, shape: number[], prep: FnPrep, spec: TimingSpec): OpCase {
   return {
@@ -350,6 +350,7 @@ function fnCase(id: string, label: string, fn: FnName, shape: number[], prep: Fn
       const x = T.scope(() => {
         if (prep === 'plain') return raw.clone();
         if (prep === 'positive') return T.add(T.abs(raw), 0.5);
+        if (prep === 'wide') return T.mul(raw, 3);
         const t = T.transpose(raw, -2, -1);
         return prep === 'spd' ? T.add(T.matmul(raw, t), T.mul(T.eye(n), n)) : T.mul(T.add(raw, t), 0.5);
       });
@@ -384,6 +385,10 @@ function fnCase(id: string, label: string, fn: FnName, shape: number[], prep: Fn
             return [T.lgamma(x)];
           case 'digamma':
             return [T.digamma(x)];
+          case 'erf':
+            return [T.erf(x)];
+          case 'erfc':
+            return [T.erfc(x)];
         }
       };
       let out: Tensor[] = [];
@@ -490,6 +495,8 @@ const scanAndLinalgCases = (): OpCase[] => [
   fnCase('math.sin', 'sin 1000x1000', 'sin', [1000, 1000], 'plain', scanSpec),
   fnCase('math.lgamma', 'lgamma 1000x1000', 'lgamma', [1000, 1000], 'positive', scanSpec),
   fnCase('math.digamma', 'digamma 1000x1000', 'digamma', [1000, 1000], 'positive', scanSpec),
+  fnCase('math.erf', 'erf 1000x1000 (x in [-3, 3])', 'erf', [1000, 1000], 'wide', scanSpec),
+  fnCase('math.erfc', 'erfc 1000x1000 (x in [-3, 3])', 'erfc', [1000, 1000], 'wide', scanSpec),
 ];
 
 export function overheadCases(device: BenchDevice = 'cpu'): OpCase[] {

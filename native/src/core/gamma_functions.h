@@ -2,8 +2,9 @@
 // Note [gamma functions]: log Γ, ψ (digamma), ψ⁽ⁿ⁾ (polygamma, through Hurwitz's ζ) and the
 // derivative of a gamma draw with respect to its concentration, written once for both backends
 // (CUDA kernels include this through __host__ __device__). Everything is computed in double and
-// rounded to float32 at the end, so cpu and cuda agree to the last bit or two and both are at
-// least as accurate as PyTorch's float kernels. Edge values follow PyTorch (and C's conventions
+// rounded to float32 at the end, at least as accurate as PyTorch's float kernels. (The cpu's
+// lgamma and digamma of positive arguments are vectorised float polynomials instead, within 1.03
+// ulp of these: Note [vectorised special functions] in cpu/vmath.h.) Edge values follow PyTorch (and C's conventions
 // for the gamma family): ψ(±0) = ∓∞, ψ and ψ⁽ⁿ⁾ are NaN / ±∞ at the non-positive integers,
 // log Γ is +∞ there.
 #include <cfloat>

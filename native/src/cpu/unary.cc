@@ -1,11 +1,15 @@
-// Elementwise math of one tensor: neg, abs, sign, exp, log, sin, cos, floor, ceil, round, trunc, sqrt,
-// rsqrt, logicalNot, clamp and powScalar. exp and log run our vectorised Cephes functions (vmath.h,
-// within 1 ulp; oneDNN 2.x's eltwise log is off by up to 1.4e-6 absolute, so log(1) was −1.4e-6),
-// sqrt oneDNN's eltwise primitive (a scalar libm loop is ~10x slower: the addon is built for
-// x86-64-v2 with math errno on, so the compiler does not vectorise std::sqrt), sin and cos vmath's
-// Cephes polynomials (libm past |x| = 8192); the gamma family (lgamma, digamma, polygamma,
-// gammainc of two same-shaped tensors) and erfinv in double from core/'s shared definitions; the
-// rest are plain loops that the compiler vectorises, OpenMP-parallel above kParallelGrain elements.
+// Elementwise math of one tensor: neg, abs, sign, exp, log, sin, cos, floor, ceil, round, trunc,
+// sqrt, rsqrt, logicalNot, clamp and powScalar. exp and log run our vectorised Cephes functions
+// (vmath.h, within 1 ulp; oneDNN 2.x's eltwise log is off by up to 1.4e-6 absolute, so log(1) was
+// −1.4e-6), sqrt oneDNN's eltwise primitive (a scalar libm loop is ~10x slower: the addon is built
+// for x86-64-v2 with math errno on, so the compiler does not vectorise std::sqrt), sin and cos
+// vmath's Cephes polynomials (libm past |x| = 8192); erf, erfc, lgamma and digamma vmath's
+// polynomials too (Note [vectorised special functions]: within 1 ulp of the double-precision
+// values, erfc 2.5; negative lgamma/digamma arguments per lane through core/'s double definitions);
+// polygamma, gammainc of two same-shaped tensors and erfinv in double from core/'s shared
+// definitions; tan, the inverse and hyperbolic trigonometric functions, log2 and log10 libm's float
+// functions one element at a time; the rest are plain loops that the compiler vectorises,
+// OpenMP-parallel above kParallelGrain elements.
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -148,11 +152,7 @@ float acosh_of(float x) { return std::acosh(x); }
 float atanh_of(float x) { return std::atanh(x); }
 float log2_of(float x) { return std::log2(x); }
 float log10_of(float x) { return std::log10(x); }
-float erf_of(float x) { return std::erf(x); }
-float erfc_of(float x) { return std::erfc(x); }
-// The gamma family in double, rounded once (Note [gamma functions]).
-float lgamma_of(float x) { return static_cast<float>(core::gamma_fn::log_gamma(x)); }
-float digamma_of(float x) { return static_cast<float>(core::gamma_fn::digamma(x)); }
+// In double, rounded once (core/inverse_error_function.h).
 float erfinv_of(float x) { return static_cast<float>(core::erfinv(x)); }
 
 // floor, ceil, round (halves to even, the default rounding mode, as torch.round), trunc: floats only;
@@ -200,10 +200,10 @@ void log1p(OpCall& call) { float_vmath(call, vmath::log1p); }
 void expm1(OpCall& call) { float_vmath(call, vmath::expm1); }
 void log2(OpCall& call) { float_libm<log2_of>(call); }
 void log10(OpCall& call) { float_libm<log10_of>(call); }
-void erf(OpCall& call) { float_libm<erf_of>(call); }
-void erfc(OpCall& call) { float_libm<erfc_of>(call); }
-void lgamma(OpCall& call) { float_libm<lgamma_of>(call); }
-void digamma(OpCall& call) { float_libm<digamma_of>(call); }
+void erf(OpCall& call) { float_vmath(call, vmath::erf); }
+void erfc(OpCall& call) { float_vmath(call, vmath::erfc); }
+void lgamma(OpCall& call) { float_vmath(call, vmath::lgamma); }
+void digamma(OpCall& call) { float_vmath(call, vmath::digamma); }
 void erfinv(OpCall& call) { float_libm<erfinv_of>(call); }
 
 // P(α, x) or Q(α, x) of two tensors of one shape (the declaration broadcasts them first).

@@ -1,4 +1,5 @@
-// Our vectorised math (cpu/vmath.h: exp, log, expm1, softplus, sigmoid, tanh, sin, cos and the kernels built
+// Our vectorised math (cpu/vmath.h: exp, log, expm1, softplus, sigmoid, tanh, sin, cos, erf, erfc, lgamma,
+// digamma and the kernels built
 // on them — the recurrent cells, softmax, logsumexp, elu) is compiled for 16, 8 and 4 lanes and picks the widest
 // the instruction set oneDNN runs with allows. A laptop without AVX-512 runs the 8-lane build,
 // an old one the 4-lane build; ONEDNN_MAX_CPU_ISA selects them here, and each must agree with
@@ -8,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { backends } from '../src/index.js';
 
 const script = `
-  import { lstm, gru, rnn, tensor, sum, mul, softmax, logSoftmax, logsumexp, exp, log, elu, softplus, sin, cos, backends } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+  import { lstm, gru, rnn, tensor, sum, mul, softmax, logSoftmax, logsumexp, exp, log, elu, softplus, sin, cos, erf, erfc, lgamma, digamma, backends } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
   const values = (n, a, scale) => Float32Array.from({ length: n }, (_, i) => scale * Math.sin(a * i + 0.1));
   const leaf = (shape, a, scale) => tensor(values(shape.reduce((p, d) => p * d, 1), a, scale), { shape, requiresGrad: true });
   const out = [];
@@ -25,6 +26,8 @@ const script = `
   out.push(softmax(z, 1), logSoftmax(z, 0), logSoftmax(z, 1), logsumexp(z, { dim: [1] }));
   const u = leaf([1, 9003], 0.013, 12); // more than one block of vmath::blocks, with a tail
   out.push(exp(u), log(mul(u, u)), elu(u), softplus(u), sin(mul(u, 900)), cos(mul(u, 900)));
+  const w = mul(u, 0.9); // 12·sin(...) reaches −12 exactly, a pole
+  out.push(erf(mul(u, 0.4)), erfc(u), lgamma(w), digamma(w)); // every region of each, negative lgamma/digamma included
   console.log(JSON.stringify({ isa: backends().cpu.facts.isa, arrays: out.map((t) => Array.from(t.dataSync())) }));`;
 
 function runLimited(isa?: string): { isa: string; arrays: number[][] } {

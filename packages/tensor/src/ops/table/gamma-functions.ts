@@ -1,9 +1,10 @@
 // The gamma family of special functions, PyTorch's: lgamma (log|Γ|), digamma (ψ = Γ′/Γ),
 // polygamma (ψ⁽ⁿ⁾), float32 out for any input, and the regularised incomplete gamma functions
-// gammainc / gammaincc (P and Q, torch.special's). Both backends compute them in double from one
-// shared definition (native/src/core/gamma_functions.h, Note [gamma functions]) and round once,
-// so they agree with each other and are at least as accurate as PyTorch's float kernels. Each is
-// the next one's derivative: lgamma′ = ψ, ψ⁽ⁿ⁾′ = ψ⁽ⁿ⁺¹⁾, so gradients of any order exist.
+// gammainc / gammaincc (P and Q, torch.special's). cuda computes them in double from one shared
+// definition (native/src/core/gamma_functions.h, Note [gamma functions]) and rounds once, and so
+// does the cpu, but for lgamma and digamma of positive arguments: vectorised float polynomials
+// there (native/src/cpu/vmath.h, Note [vectorised special functions]), within 1.03 ulp. Each is the next one's derivative:
+// lgamma′ = ψ, ψ⁽ⁿ⁾′ = ψ⁽ⁿ⁺¹⁾, so gradients of any order exist.
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import { broadcastShapes, sameShape } from '../../shape.js';
