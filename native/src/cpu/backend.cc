@@ -6,6 +6,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <map>
 #include <mutex>
 #include <new>
@@ -84,6 +87,12 @@ class HostAllocator final : public core::Allocator {
       blocks.clear();
     }
     cached_ = 0;
+#ifdef __GLIBC__
+    // Freed blocks below glibc's mmap threshold stay in its heaps, counted in RSS: 20,000 freed
+    // tensors of 237 KB left 4.45 GB resident after emptyCache() in a user trial (AN); trimming
+    // gives them back, as emptyCache promises.
+    malloc_trim(0);
+#endif
   }
 
   // How long a freed block may wait for reuse (tests shorten it through control()).
