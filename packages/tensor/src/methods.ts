@@ -118,7 +118,8 @@ declare module './tensor.js' {
     /** Python's // (rounded down, same dtype). */
     floorDivide(other: ops.Operand): Tensor;
     atan2(other: ops.Operand): Tensor;
-    div(other: ops.Operand): Tensor;
+    /** True division, or with { roundingMode: 'trunc' | 'floor' } the rounded quotient (PyTorch's rounding_mode). */
+    div(other: ops.Operand, options?: ops.DivOptions): Tensor;
     pow(exponent: ops.Operand): Tensor;
     minimum(other: ops.Operand): Tensor;
     maximum(other: ops.Operand): Tensor;
@@ -145,7 +146,10 @@ declare module './tensor.js' {
   }
 }
 
-for (const name of ['sub', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'remainder', 'fmod', 'floorDivide', 'atan2'] as const) {
+proto.div = function (this: Tensor, other: ops.Operand, options?: ops.DivOptions) {
+  return ops.div(this, other, options);
+};
+for (const name of ['sub', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'remainder', 'fmod', 'floorDivide', 'atan2'] as const) {
   const fn = ops[name];
   proto[name] = function (this: Tensor, other: ops.Operand) {
     return fn(this, other);
@@ -664,7 +668,7 @@ declare module './tensor.js' {
     /** this + weight·(end − this). */
     lerp(end: Tensor, weight: number | Tensor): Tensor;
     mul_(other: ops.Operand): Tensor;
-    div_(other: ops.Operand): Tensor;
+    div_(other: ops.Operand, options?: ops.DivOptions): Tensor;
     pow_(exponent: ops.Operand): Tensor;
     neg_(): Tensor;
     clamp_(minOrOptions: ops.ClampOptions | number | Tensor | null, max?: number | Tensor | null): Tensor;
@@ -717,12 +721,15 @@ proto.indexPut = function (specs, value, options) {
 proto.indexPut_ = function (specs, value, options) {
   return ops.writeBack('indexPut_', this, () => ops.indexPut(this, specs, value, options), [value]);
 };
-for (const name of ['mul', 'div', 'pow'] as const) {
+for (const name of ['mul', 'pow'] as const) {
   const fn = ops[name];
   proto[`${name}_`] = function (this: Tensor, other: ops.Operand) {
     return ops.writeBack(`${name}_`, this, () => fn(this, other), [other]);
   };
 }
+proto.div_ = function (this: Tensor, other: ops.Operand, options?: ops.DivOptions) {
+  return ops.writeBack('div_', this, () => ops.div(this, other, options), [other]);
+};
 for (const name of ['add', 'sub'] as const) {
   const fn = ops[name];
   proto[`${name}_`] = function (this: Tensor, other: ops.Operand, options: { alpha?: number } = {}) {

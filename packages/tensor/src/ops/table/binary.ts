@@ -16,7 +16,10 @@ import { cast } from './cast.js';
 import { eq, ge, gt, logicalAnd, logicalOr, lt } from './compare.js';
 import { full } from './creation.js';
 import { scalarLike } from './scalar.js';
-import { log, neg, powScalar } from './unary.js';
+import { log, neg, powScalar, trunc } from './unary.js';
+import { floorDivide, fmod } from './binary-math.js';
+import { checkOptions } from '../../options.js';
+import { scope } from '../../memory.js';
 
 /**
  * @internal Test-sample helper. Deterministic values for `shape`, spaced 0.25 apart around `offset` (−1.5…1.5 + offset): kept
@@ -316,8 +319,33 @@ export function sub(a: Operand, b: Operand): Tensor {
   return binary(subOp, a, b);
 }
 export const mul = (a: Operand, b: Operand): Tensor => (bothBool(a, b) ? logicalAnd(a, b) : binary(mulOp, a, b));
-/** True division (integer tensors divide in float32, as in PyTorch). */
-export const div = (a: Operand, b: Operand): Tensor => binary(divOp, a, b);
+export interface DivOptions {
+  /**
+   * PyTorch's rounding_mode: 'trunc' rounds the quotient toward zero, 'floor' down (floorDivide,
+   * Python's //); either keeps an integer dtype, and has no gradient. Default: true division.
+   */
+  roundingMode?: 'trunc' | 'floor' | null;
+}
+
+/**
+ * True division (integer tensors divide in float32, as in PyTorch), or the quotient rounded
+ * toward zero or down with `roundingMode` (beam search's div(flatIndex, vocab, { roundingMode: 'floor' })).
+ */
+export function div(a: Operand, b: Operand, options: DivOptions = {}): Tensor {
+  if (options === null || typeof options !== 'object' || (options as Tensor).isTensor) {
+    throw new ValueError(`div: options expected an object ({ roundingMode }), got ${options === null ? 'null' : typeof options === 'object' ? 'a tensor' : typeof options}`);
+  }
+  checkOptions('div', options, ['roundingMode'], { rounding_mode: 'roundingMode' });
+  const mode = options.roundingMode ?? null;
+  if (mode === null) return binary(divOp, a, b);
+  if (mode === 'floor') return floorDivide(a, b);
+  if (mode !== 'trunc') throw new ValueError(`div: option 'roundingMode' expected 'trunc', 'floor' or null, got ${typeof mode === 'string' ? `'${mode}'` : String(mode)}`);
+  // A whole number divides an integer tensor as an integer, as PyTorch's Python int does.
+  const isFloat = (v: Operand) => (typeof v === 'number' ? !Number.isInteger(v) : typeof v === 'bigint' ? false : v.dtype === 'float32');
+  if (isFloat(a) || isFloat(b)) return trunc(binary(divOp, a, b));
+  // Integers: a − fmod(a, b) is a multiple of b, whose floor quotient is the truncated one.
+  return scope(() => floorDivide(sub(a, fmod(a, b)), b));
+}
 /** Elementwise maximum; NaN in either input gives NaN; ties share the gradient. */
 export const maximum = (a: Operand, b: Operand): Tensor => binary(maximumOp, a, b);
 /** Elementwise minimum; NaN in either input gives NaN; ties share the gradient. */
