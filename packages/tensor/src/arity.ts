@@ -51,7 +51,7 @@ function tooMany(name: string, most: number, args: readonly unknown[]): ValueErr
     : JOINERS.has(name) && isTensor(args[0]) && isTensor(args[1])
       ? `the tensors go in one array: ${name}([a, b, …], dim)`
       : REDUCERS.has(name)
-      ? `the dim goes inside the options with keepdim and the rest: x.${name}({ dim: 1, keepdim: true })`
+      ? `the dim goes inside the options with keepdim and the rest: x.${name}({ dim: ${dims[0] ?? 1}, keepdim: true })`
       : "an extra argument would be ignored, so it is refused; PyTorch's keyword arguments (keepdim, descending, unbiased …) go in one options object here";
   return new ValueError(`${name}: takes ${takes}, got ${got} (${hint})`);
 }

@@ -71,6 +71,8 @@ describe('extra arguments and misplaced options are refused, not ignored', () =>
   it('methods and functions given more arguments than they declare (Note [arity guard])', () => {
     scope(() => {
       expect(() => x().sum(1, true as never)).toThrow(/^sum: takes at most 1 argument, got 2 \(the dim goes inside the options with keepdim and the rest: x\.sum\(\{ dim: 1, keepdim: true \}\)\)$/);
+      // The user's own dim echoed back (user trial AN: argmax(-1, { keepdim: true }) was told dim 1).
+      expect(() => (x().argmax as (...a: unknown[]) => unknown)(-1, { keepdim: true })).toThrow(/^argmax: takes at most 1 argument, got 2 \(the dim goes inside the options with keepdim and the rest: x\.argmax\(\{ dim: -1, keepdim: true \}\)\)$/);
       expect(() => x().reshape(3, 2 as never)).toThrow(/^reshape: takes at most 1 argument, got 2 \(pass the dims as one array, e\.g\. x\.reshape\(\[3, 2\]\)\)$/);
       expect(() => (T.cat as (...a: unknown[]) => Tensor)(x(), x(), 1)).toThrow(/^cat: takes at most 2 arguments, got 3 \(the tensors go in one array: cat\(\[a, b, …\], dim\)\)$/);
       expect(() => T.stack(x() as never, x() as never)).toThrow(/^stack: tensors expected an array of tensors, got a Tensor \(the tensors go in one array: stack\(\[a, b, …\], dim\)\)$/);
