@@ -374,15 +374,15 @@ NS_VMATH_INLINE void cos_inplace(V& x) {
 // Note [vectorised special functions]: erf, erfc, lgamma and digamma of float32, in the style of
 // the functions above (one polynomial per region, a region computed only when one of the vector's
 // lanes falls in it, the lanes' results picked by selects). The polynomials are our own fits
-// (weighted minimax, then rounded to float one coefficient at a time and the rest refitted), each
-// within 2^−28 of its function before rounding; where a result goes through zero (erf at 0, lgamma
-// at 1 and 2, digamma at its root x₀ = 1.4616…) the polynomial is fitted to f(x)/(x − root) with
-// the root's argument computed exactly, and a constant term that float cannot hold to the needed
-// precision is added in two parts, so that results keep their relative accuracy there. lgamma and
-// digamma also do each form's last few operations in double (each rounding there cost up to half an
-// ulp: they were within 2.3 ulp in float only, at twice the speed); erfc does not, since that would
-// cost it its lead over PyTorch. Against the same functions in double, over every float32 with the
-// 16-lane build (native/test/vmath_ulps.cc; the test
+// (weighted minimax, then rounded to float one coefficient at a time and the rest refitted, by
+// native/test/vmath_fits.py), each within 2^−28 of its function before rounding; where a result
+// goes through zero (erf at 0, lgamma at 1 and 2, digamma at its root x₀ = 1.4616…) the polynomial
+// is fitted to f(x)/(x − root) with the root's argument computed exactly, and a constant term that
+// float cannot hold to the needed precision is added in two parts, so that results keep their
+// relative accuracy there. lgamma and digamma also do each form's last few operations in double
+// (each rounding there cost up to half an ulp: they were within 2.3 ulp in float only, at twice the
+// speed); erfc does not, since that would cost it its lead over PyTorch. Against the same functions
+// in double, over every float32 with the 16-lane build (native/test/vmath_ulps.cc; the test
 // packages/tensor/test/gamma-erf-accuracy.test.ts sweeps 370k values on each run): erf within 1.0
 // ulp, erfc 2.5, lgamma 1.03, digamma 1.0, no special value different (the 4-lane build, without
 // FMA, samples to 1.16, 2.4, 1.07, 1.06). PyTorch's float erf, erfc and lgamma are within 1 ulp;
