@@ -1,8 +1,8 @@
-import { checkOptions, DTypeError, embeddingBag, fmtShape, ShapeError, ValueError, type EmbeddingBagMode, type Tensor } from '@nutshell/tensor';
+import { checkOptions, embeddingBag, ValueError, type EmbeddingBagMode, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { positionalArgs } from './arg-checks.js';
 import { Parameter } from '../parameter.js';
-import { newTable, refuseSparse, renormLookedUpRows, tableOptions, type EmbeddingOptions } from './embedding.js';
+import { fromPretrainedTable, newTable, refuseSparse, renormLookedUpRows, tableOptions, takePretrained, type EmbeddingOptions } from './embedding.js';
 
 export interface EmbeddingBagOptions extends EmbeddingOptions {
   /** How a bag's rows combine: 'sum', 'mean' (default, as PyTorch's) or 'max'. */
@@ -17,9 +17,6 @@ export interface EmbeddingBagFromPretrainedOptions extends EmbeddingBagOptions {
 }
 
 const OPTION_KEYS = ['paddingIdx', 'maxNorm', 'normType', 'mode', 'includeLastOffset'] as const;
-
-// EmbeddingBag.fromPretrained hands the constructor its weight here (PyTorch's private _weight).
-let pretrained: { weight: Tensor; freeze: boolean } | null = null;
 
 /**
  * Sums, means (default) or maxima of bags of rows of a [numEmbeddings, embeddingDim] table, as
@@ -37,8 +34,7 @@ export class EmbeddingBag extends Module {
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: EmbeddingBagOptions = {}) {
     super();
-    const given = pretrained;
-    pretrained = null;
+    const given = takePretrained();
     positionalArgs('EmbeddingBag', ['numEmbeddings', 'embeddingDim'], [numEmbeddings, embeddingDim], true);
     checkOptions('EmbeddingBag', refuseSparse('EmbeddingBag', options), OPTION_KEYS);
     ({ paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType } = tableOptions('EmbeddingBag', numEmbeddings, options));
@@ -54,18 +50,7 @@ export class EmbeddingBag extends Module {
    * storage), frozen unless `freeze: false`; as torch.nn.EmbeddingBag.from_pretrained.
    */
   static fromPretrained(embeddings: Tensor, options: EmbeddingBagFromPretrainedOptions = {}): EmbeddingBag {
-    checkOptions('EmbeddingBag.fromPretrained', refuseSparse('EmbeddingBag.fromPretrained', options), ['freeze', ...OPTION_KEYS]);
-    if (!embeddings?.isTensor) throw new ValueError(`EmbeddingBag.fromPretrained: embeddings expected a Tensor, got ${embeddings === null ? 'null' : typeof embeddings}`);
-    if (embeddings.shape.length !== 2) throw new ShapeError(`EmbeddingBag.fromPretrained: embeddings expected a 2-D tensor [numEmbeddings, embeddingDim], got ${fmtShape(embeddings.shape)}`);
-    if (embeddings.dtype !== 'float32') throw new DTypeError(`EmbeddingBag.fromPretrained: embeddings expected float32, got ${embeddings.dtype}`);
-    const { freeze = true, ...rest } = options;
-    if (typeof freeze !== 'boolean') throw new ValueError(`EmbeddingBag.fromPretrained: freeze expected a boolean, got ${String(freeze)}`);
-    pretrained = { weight: embeddings.detach(), freeze };
-    try {
-      return new EmbeddingBag(embeddings.shape[0], embeddings.shape[1], rest);
-    } finally {
-      pretrained = null;
-    }
+    return fromPretrainedTable('EmbeddingBag', embeddings, options, OPTION_KEYS, (rows, dim, rest) => new EmbeddingBag(rows, dim, rest));
   }
 
   /** The bags of `input` ([bags, length], or 1-D cut at `offsets`), each position's row scaled by perSampleWeights where given. */

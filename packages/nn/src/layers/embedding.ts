@@ -66,9 +66,36 @@ export function tableOptions(layer: string, numEmbeddings: number, options: Embe
   return { paddingIdx: pad, maxNorm, normType };
 }
 
-// Embedding.fromPretrained hands the constructor its weight here (PyTorch's private _weight
-// argument), so no random table is made and thrown away.
+// fromPretrained hands the constructor its weight here (PyTorch's private _weight argument), so
+// no random table is made and thrown away; Embedding's and EmbeddingBag's share it.
 let pretrained: { weight: Tensor; freeze: boolean } | null = null;
+
+/** @internal What fromPretrained left for the constructor running now (then cleared). */
+export function takePretrained(): { weight: Tensor; freeze: boolean } | null {
+  const given = pretrained;
+  pretrained = null;
+  return given;
+}
+
+/**
+ * @internal Embedding's and EmbeddingBag's fromPretrained: `embeddings` checked and handed to the
+ * constructor `make` runs (with the options less freeze), frozen unless `freeze: false`.
+ */
+export function fromPretrainedTable<L>(layer: string, embeddings: Tensor, options: { freeze?: boolean }, keys: readonly string[], make: (rows: number, dim: number, rest: object) => L): L {
+  const where = `${layer}.fromPretrained`;
+  checkOptions(where, refuseSparse(where, options), ['freeze', ...keys]);
+  if (!embeddings?.isTensor) throw new ValueError(`${where}: embeddings expected a Tensor, got ${embeddings === null ? 'null' : typeof embeddings}`);
+  if (embeddings.shape.length !== 2) throw new ShapeError(`${where}: embeddings expected a 2-D tensor [numEmbeddings, embeddingDim], got ${fmtShape(embeddings.shape)}`);
+  if (embeddings.dtype !== 'float32') throw new DTypeError(`${where}: embeddings expected float32, got ${embeddings.dtype}`);
+  const { freeze = true, ...rest } = options;
+  if (typeof freeze !== 'boolean') throw new ValueError(`${where}: freeze expected a boolean, got ${String(freeze)}`);
+  pretrained = { weight: embeddings.detach(), freeze };
+  try {
+    return make(embeddings.shape[0], embeddings.shape[1], rest);
+  } finally {
+    pretrained = null;
+  }
+}
 
 /** A lookup table [numEmbeddings, embeddingDim]; N(0, 1) init; the paddingIdx row is zero and gets no gradient. */
 export class Embedding extends Module {
@@ -79,8 +106,7 @@ export class Embedding extends Module {
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: EmbeddingOptions = {}) {
     super();
-    const given = pretrained;
-    pretrained = null;
+    const given = takePretrained();
     positionalArgs('Embedding', ['numEmbeddings', 'embeddingDim'], [numEmbeddings, embeddingDim], true);
     checkOptions('Embedding', refuseSparse('Embedding', options), OPTION_KEYS);
     ({ paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType } = tableOptions('Embedding', numEmbeddings, options));
@@ -97,18 +123,7 @@ export class Embedding extends Module {
    * as PyTorch's), frozen unless `freeze: false`; as torch.nn.Embedding.from_pretrained.
    */
   static fromPretrained(embeddings: Tensor, options: EmbeddingFromPretrainedOptions = {}): Embedding {
-    checkOptions('Embedding.fromPretrained', refuseSparse('Embedding.fromPretrained', options), ['freeze', ...OPTION_KEYS]);
-    if (!embeddings?.isTensor) throw new ValueError(`Embedding.fromPretrained: embeddings expected a Tensor, got ${embeddings === null ? 'null' : typeof embeddings}`);
-    if (embeddings.shape.length !== 2) throw new ShapeError(`Embedding.fromPretrained: embeddings expected a 2-D tensor [numEmbeddings, embeddingDim], got ${fmtShape(embeddings.shape)}`);
-    if (embeddings.dtype !== 'float32') throw new DTypeError(`Embedding.fromPretrained: embeddings expected float32, got ${embeddings.dtype}`);
-    const { freeze = true, ...rest } = options;
-    if (typeof freeze !== 'boolean') throw new ValueError(`Embedding.fromPretrained: freeze expected a boolean, got ${String(freeze)}`);
-    pretrained = { weight: embeddings.detach(), freeze };
-    try {
-      return new Embedding(embeddings.shape[0], embeddings.shape[1], rest);
-    } finally {
-      pretrained = null;
-    }
+    return fromPretrainedTable('Embedding', embeddings, options, OPTION_KEYS, (rows, dim, rest) => new Embedding(rows, dim, rest));
   }
 
   forward(indices: Tensor): Tensor {

@@ -108,6 +108,14 @@ export abstract class Distribution {
     return makeExpanded!(this, batchShape);
   }
 
+  /**
+   * @internal Whether its parameters are 0-d cpu tensors (numbers given), which take part in ops
+   * on any device (Note [cpu scalars on other devices]).
+   */
+  get madeFromNumbers(): boolean {
+    return this.device.type === 'cpu' && this._batchShape.length === 0 && this._eventShape.length === 0;
+  }
+
   /** The set draws lie in (PyTorch's support), a D.constraints Constraint: what bijectTo(d.support) maps the reals onto. */
   get support(): Constraint {
     throw new ValueError(`${this.name}.support: not defined for ${this.name}`);
@@ -177,10 +185,8 @@ export abstract class Distribution {
       throw new ValueError(`${where}: value expected a tensor or a number, got ${value === null ? 'null' : value instanceof Promise ? PROMISE_HINT : typeof value}`);
     }
     const v = typeof value === 'number' ? full([], value, { device: this.device }) : (value as Tensor);
-    // Made from numbers (0-d cpu parameters), it scores a value on any device, as PyTorch's
-    // (Note [cpu scalars on other devices]).
-    const scalarParameters = this.device.type === 'cpu' && this._batchShape.length === 0 && this._eventShape.length === 0;
-    if (v.device !== this.device && !scalarParameters) throw new DeviceError(`${where}: value expected a tensor on the distribution's device ${this.device}, got one on ${v.device}`);
+    // Made from numbers, it scores a value on any device, as PyTorch's.
+    if (v.device !== this.device && !this.madeFromNumbers) throw new DeviceError(`${where}: value expected a tensor on the distribution's device ${this.device}, got one on ${v.device}`);
     const event = this._eventShape;
     const tail = v.shape.slice(v.shape.length - event.length);
     if (v.shape.length < event.length || tail.some((d, i) => d !== event[i])) {

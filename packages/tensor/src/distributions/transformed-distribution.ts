@@ -62,8 +62,7 @@ export class TransformedDistribution extends Distribution {
     // A base made from numbers (0-d cpu parameters) takes the transforms' device, as PyTorch's
     // td(Normal(0., 1.), AffineTransform(loc_cuda, scale_cuda)) scores cuda values: its draws are
     // moved there (Note [cpu scalars on other devices]).
-    const scalarBase = baseDistribution.device.type === 'cpu' && baseDistribution.batchShape.length === 0 && baseDistribution.eventShape.length === 0;
-    const device = (scalarBase ? list.flatMap((t) => t.paramTensors())[0]?.device : undefined) ?? baseDistribution.device;
+    const device = (baseDistribution.madeFromNumbers ? list.flatMap((t) => t.paramTensors())[0]?.device : undefined) ?? baseDistribution.device;
     for (const t of list) {
       for (const p of t.paramTensors()) {
         if (p.device !== device) throw new DeviceError(`${cls}: ${t} expected parameters on the base distribution's device ${device}, got one on ${p.device}`);

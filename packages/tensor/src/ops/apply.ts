@@ -203,10 +203,7 @@ export function outputsOf<A extends Record<string, AttrValue>>(decl: OpDecl<A>, 
   try {
     device = checkInputs(decl, inputs);
   } catch (err) {
-    // The call itself would move them (Note [cpu scalars on other devices]).
-    const movable = err instanceof DeviceError ? movableScalars(decl, inputs) : null;
-    if (!movable) throw err;
-    device = movable.target;
+    device = movableOrRethrow(err, decl, inputs).target; // the call itself would move them
   }
   const outMeta = decl.outputs(inputs, resolveWith(infoOf(decl).entries, decl, attrs as Record<string, AttrValue | undefined>) as A);
   if (device?.type === 'cpu') checkFits(decl.name, outMeta);
@@ -239,7 +236,9 @@ export function applyOn<A extends Record<string, AttrValue>>(
 // copied to the op's device for the call. The mix is looked for only where checkInputs refuses
 // it, so no other call pays for the check. Not for a tensor that requires grad (a transfer
 // records no graph: the refusal stands, naming .to()) or that the op writes in place.
-function movableScalars(decl: OpDecl<any>, inputs: readonly Tensor[]): { target: Device; moves: boolean[] } | null {
+type MovableScalars = { target: Device; moves: boolean[] };
+
+function movableScalars(decl: OpDecl<any>, inputs: readonly Tensor[]): MovableScalars | null {
   const isCpuScalar = (t: Tensor) => t instanceof Tensor && t.device.type === 'cpu' && t.shape.length === 0;
   const target = inputs.find((t) => t instanceof Tensor && !isCpuScalar(t))?.device;
   if (!target || target.type === 'cpu') return null;
@@ -248,11 +247,15 @@ function movableScalars(decl: OpDecl<any>, inputs: readonly Tensor[]): { target:
   return moves.some(Boolean) ? { target, moves } : null;
 }
 
-/** `inputs` with the movable cpu scalars copied to the op's device (Note [cpu scalars on other devices]); null if none. */
-function scalarsMoved(decl: OpDecl<any>, inputs: readonly Tensor[]): Tensor[] | null {
-  const movable = movableScalars(decl, inputs);
-  if (!movable) return null;
-  const { target, moves } = movable;
+/** The movable cpu scalars behind checkInputs' refusal `err` (Note [cpu scalars on other devices]), or `err` rethrown. */
+function movableOrRethrow(err: unknown, decl: OpDecl<any>, inputs: readonly Tensor[]): MovableScalars {
+  const movable = err instanceof DeviceError ? movableScalars(decl, inputs) : null;
+  if (!movable) throw err;
+  return movable;
+}
+
+/** `inputs` with the movable cpu scalars copied to the op's device. */
+function moveScalars(decl: OpDecl<any>, inputs: readonly Tensor[], { target, moves }: MovableScalars): Tensor[] {
   return inputs.map((t, i) => {
     if (!moves[i]) return t;
     try {
@@ -264,19 +267,19 @@ function scalarsMoved(decl: OpDecl<any>, inputs: readonly Tensor[]): Tensor[] | 
 }
 
 function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A>): Tensor[] {
-  let given: Device | undefined;
+  let device: Device | undefined;
   try {
-    given = checkInputs(decl, inputs);
+    device = checkInputs(decl, inputs);
   } catch (err) {
-    const moved = err instanceof DeviceError ? scalarsMoved(decl, inputs) : null;
-    if (!moved) throw err;
+    const moved = moveScalars(decl, inputs, movableOrRethrow(err, decl, inputs));
     try {
+      // Checked again: checkInputs stopped at the mix, before the later inputs' dtypes.
       return runOn(checkInputs(decl, moved) ?? on, decl, moved, attrs);
     } finally {
       moved.forEach((t, i) => t !== inputs[i] && t.dispose());
     }
   }
-  return runOn(given ?? on, decl, inputs, attrs);
+  return runOn(device ?? on, decl, inputs, attrs);
 }
 
 function runOn<A extends Record<string, AttrValue>>(device: Device | undefined, decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A>): Tensor[] {

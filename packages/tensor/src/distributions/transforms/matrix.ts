@@ -17,32 +17,33 @@ import { Transform } from './transform.js';
 
 const realMatrix = real.independent(2);
 
-/** Refuses anything but square matrices [..., n, n]. */
-function checkSquare(where: string, arg: string, t: Tensor): void {
-  const s = t.shape;
-  if (s[s.length - 1] !== s[s.length - 2]) throw new ShapeError(`${where}: ${arg} ${fmtShape(s)} expected square matrices [..., n, n]`);
-}
-
 /** tril(x, −1) + diag(exp(diagonal(x))). */
 const lowerCholeskyOf = (x: Tensor): Tensor => add(tril(x, -1), diagEmbed(exp(diagonal(x))));
 
-/** y = tril(x, −1) + diag(exp(diag x)): a Cholesky factor from any square matrix; its inverse takes log of the diagonal. */
-export class LowerCholeskyTransform extends Transform {
+/** Its inverse: tril(L, −1) + diag(log(diagonal(L))). */
+const unconstrainedOf = (L: Tensor): Tensor => add(tril(L, -1), diagEmbed(log(diagonal(L))));
+
+/** What both matrix transforms share: square real matrices in, refused at once otherwise. */
+abstract class SquareMatrixTransform extends Transform {
   get domain(): Constraint {
     return realMatrix;
   }
 
-  get codomain(): Constraint {
-    return lowerCholesky;
-  }
-
   override equals(other: Transform): boolean {
-    return other instanceof LowerCholeskyTransform;
+    return other.constructor === this.constructor;
   }
 
   protected override checkInput(method: string, arg: string, t: unknown, constraint: Constraint): asserts t is Tensor {
     super.checkInput(method, arg, t, constraint);
-    checkSquare(`${this.name}.${method}`, arg, t as Tensor);
+    const s = (t as Tensor).shape;
+    if (s[s.length - 1] !== s[s.length - 2]) throw new ShapeError(`${this.name}.${method}: ${arg} ${fmtShape(s)} expected square matrices [..., n, n]`);
+  }
+}
+
+/** y = tril(x, −1) + diag(exp(diag x)): a Cholesky factor from any square matrix; its inverse takes log of the diagonal. */
+export class LowerCholeskyTransform extends SquareMatrixTransform {
+  get codomain(): Constraint {
+    return lowerCholesky;
   }
 
   protected map(x: Tensor): Tensor {
@@ -50,27 +51,14 @@ export class LowerCholeskyTransform extends Transform {
   }
 
   protected override mapInverse(y: Tensor): Tensor {
-    return add(tril(y, -1), diagEmbed(log(diagonal(y))));
+    return unconstrainedOf(y);
   }
 }
 
 /** y = L·Lᵀ for L = LowerCholeskyTransform(x): a positive-definite matrix from any square one; its inverse factors y by cholesky. */
-export class PositiveDefiniteTransform extends Transform {
-  get domain(): Constraint {
-    return realMatrix;
-  }
-
+export class PositiveDefiniteTransform extends SquareMatrixTransform {
   get codomain(): Constraint {
     return positiveDefinite;
-  }
-
-  override equals(other: Transform): boolean {
-    return other instanceof PositiveDefiniteTransform;
-  }
-
-  protected override checkInput(method: string, arg: string, t: unknown, constraint: Constraint): asserts t is Tensor {
-    super.checkInput(method, arg, t, constraint);
-    checkSquare(`${this.name}.${method}`, arg, t as Tensor);
   }
 
   protected map(x: Tensor): Tensor {
@@ -79,7 +67,6 @@ export class PositiveDefiniteTransform extends Transform {
   }
 
   protected override mapInverse(y: Tensor): Tensor {
-    const L = cholesky(y);
-    return add(tril(L, -1), diagEmbed(log(diagonal(L))));
+    return unconstrainedOf(cholesky(y));
   }
 }

@@ -151,12 +151,12 @@ export function embeddingBag(input: Tensor, weight: Tensor, options: EmbeddingBa
 function bagIndex(input: Tensor, offsets: Tensor | null, includeLastOffset: boolean, paddingIdx: number | null, bags: number): Tensor {
   const n = input.numel;
   const device = input.device;
-  const positions = arange(n, { dtype: 'int64', device });
   let bagOf: Tensor;
   if (offsets === null) {
     const length = input.shape[1];
     bagOf = reshape(expand(unsqueeze(arange(bags, { dtype: 'int64', device }), 1), [bags, length]), [n]);
   } else {
+    const positions = arange(n, { dtype: 'int64', device });
     const starts = cast(includeLastOffset ? narrow(offsets, 0, 0, bags) : offsets, 'int64');
     // The number of bag starts ≤ j, less one: the last bag whose start is at or before j.
     bagOf = sub(searchsorted(starts, positions, { right: true }), 1);
