@@ -58,15 +58,15 @@ export function fans(t: Tensor): { fanIn: number; fanOut: number } {
   return { fanIn: t.shape[1] * receptive, fanOut: t.shape[0] * receptive };
 }
 
-// A zero-element tensor (a layer with 0 channels or features) is left as it is, as PyTorch's
-// init functions do: its fans are 0, and Kaiming's bound 1/√0 would otherwise reach the draw as
-// an infinite range (user trial AO: Conv2d(0, 8, 3) failed in rand).
 function fill(t: Tensor, make: () => Tensor): Tensor {
-  if (t.numel === 0) return t;
   noGrad(() => scope(() => void copyInto(t, make())));
   return t;
 }
 
+// A zero-element tensor (a layer with 0 channels or features) is left as it is, as PyTorch's
+// init functions do: its fans are 0, and Kaiming's bound 1/√0 would otherwise reach the draw as
+// an infinite range (user trial AO: Conv2d(0, 8, 3) failed in rand). The fan-based inits draw
+// through uniform or normal; orthogonal returns early itself.
 export function uniform(t: Tensor, a = 0, b = 1): Tensor {
   target('uniform', t);
   if (t.numel === 0) return t;
