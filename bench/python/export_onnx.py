@@ -19,8 +19,10 @@ def main(out):
     torch.manual_seed(0)
     written = []
     for s in CONV_SHAPES:
-        conv = torch.nn.Conv2d(s["c"], s["o"], s["k"], padding=s["pad"], bias=True).eval()
-        x = torch.randn(s["n"], s["c"], s["h"], s["w"])
+        spatial = [s["d"], s["h"], s["w"]] if "d" in s else [s["h"], s["w"]]
+        layer = torch.nn.Conv3d if "d" in s else torch.nn.Conv2d
+        conv = layer(s["c"], s["o"], s["k"], padding=s["pad"], bias=True).eval()
+        x = torch.randn(s["n"], s["c"], *spatial)
         path = os.path.join(out, f"conv_{s['name']}.onnx")
         torch.onnx.export(conv, (x,), path, dynamo=False, input_names=["x"], output_names=["y"], opset_version=17)
         written.append(path)

@@ -12,22 +12,25 @@ from common import checksum, det, measure, read_request, reply, setup_threads, u
 
 
 def conv(torch, w, backward, dev):
+    """conv2d, or conv3d where the shape has a depth "d"."""
     F = torch.nn.functional
     pad, k = w["pad"], w["k"]
-    oh, ow = w["h"] + 2 * pad - k + 1, w["w"] + 2 * pad - k + 1
-    x = det(torch, [w["n"], w["c"], w["h"], w["w"]], 0.37, 1.0, backward, dev)
-    wt = det(torch, [w["o"], w["c"], k, k], 0.11, 0.1, backward, dev)
+    spatial = [w["d"], w["h"], w["w"]] if "d" in w else [w["h"], w["w"]]
+    out = [v + 2 * pad - k + 1 for v in spatial]
+    op = F.conv3d if "d" in w else F.conv2d
+    x = det(torch, [w["n"], w["c"], *spatial], 0.37, 1.0, backward, dev)
+    wt = det(torch, [w["o"], w["c"], *[k] * len(spatial)], 0.11, 0.1, backward, dev)
     b = det(torch, [w["o"]], 0.23, 1.0, backward, dev)
     if not backward:
         def fn():
             with torch.no_grad():
-                return F.conv2d(x, wt, b, padding=pad)
+                return op(x, wt, b, padding=pad)
         return fn, lambda: {"y": checksum(fn())}
-    gy = det(torch, [w["n"], w["o"], oh, ow], 0.53, device=dev)
+    gy = det(torch, [w["n"], w["o"], *out], 0.53, device=dev)
 
     def fn():
         x.grad = None; wt.grad = None; b.grad = None  # assign, never accumulate (as nutshell's side)
-        F.conv2d(x, wt, b, padding=pad).backward(gy)
+        op(x, wt, b, padding=pad).backward(gy)
 
     def check():
         fn()

@@ -30,7 +30,8 @@ export const charTextFiles = (() => {
 })();
 
 export interface Shapes {
-  conv: { name: string; label: string; n: number; c: number; o: number; h: number; w: number; k: number; pad: number }[];
+  /** `d` (depth) makes it a 3-d convolution over [N, C, D, H, W] with a k×k×k kernel. */
+  conv: { name: string; label: string; n: number; c: number; o: number; d?: number; h: number; w: number; k: number; pad: number }[];
   maxpool: { name: string; label: string; n: number; c: number; h: number; w: number; k: number; stride: number };
   batchnorm: { name: string; label: string; n: number; c: number; h: number; w: number };
   lstm: { seq: number; batch: number; input: number; hidden: number };

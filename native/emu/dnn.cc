@@ -33,11 +33,23 @@ struct Tensor4 {
   Tensor4(const ns_emu::TensorDesc& d) : n(d.n()), c(d.c()), h(d.h()), w(d.w()) {}
   int64_t count() const { return int64_t{n} * c * h * w; }
 };
-struct Filter {
-  int k = 0, c = 0, h = 0, w = 0;
+// A convolution's tensors and filters as [N, C, D, H, W]: a 2-d one (4-d descriptors) has D = 1.
+struct Volume {
+  int nd = 0, n = 0, c = 0, d = 1, h = 0, w = 0;
+  int64_t count() const { return int64_t{n} * c * d * h * w; }
 };
+Volume volume(const ns_emu::TensorDesc& t) {
+  if (t.nd == 5) return Volume{5, t.dims[0], t.dims[1], t.dims[2], t.dims[3], t.dims[4]};
+  return Volume{t.nd, t.n(), t.c(), 1, t.h(), t.w()};
+}
+struct Filter {
+  int nd = 4, k = 0, c = 0, d = 1, h = 0, w = 0;
+  int64_t count() const { return int64_t{k} * c * d * h * w; }
+};
+// Set by cudnnSetConvolution2dDescriptor (spatial 2) or cudnnSetConvolutionNdDescriptor.
 struct Conv {
-  int pad_h = 0, pad_w = 0, u = 1, v = 1, dil_h = 1, dil_w = 1, groups = 1;
+  int spatial = 2;
+  int pad_d = 0, pad_h = 0, pad_w = 0, s_d = 1, u = 1, v = 1, dil_d = 1, dil_h = 1, dil_w = 1, groups = 1;
 };
 struct Pool {
   cudnnPoolingMode_t mode = CUDNN_POOLING_MAX;
@@ -58,20 +70,27 @@ Tensor4 t4(cudnnTensorDescriptor_t d) { return Tensor4(*reinterpret_cast<const n
 // ---- convolution geometry and algorithm rules ----
 
 struct Geom {
-  Tensor4 x, y;
+  Volume x, y;
   Filter f;
   Conv cv;
-  int out_h() const { return (x.h + 2 * cv.pad_h - cv.dil_h * (f.h - 1) - 1) / cv.u + 1; }
-  int out_w() const { return (x.w + 2 * cv.pad_w - cv.dil_w * (f.w - 1) - 1) / cv.v + 1; }
-  bool unit() const { return cv.u == 1 && cv.v == 1 && cv.dil_h == 1 && cv.dil_w == 1; }
+  static int out(int in, int pad, int k, int dil, int stride) { return (in + 2 * pad - dil * (k - 1) - 1) / stride + 1; }
+  int out_d() const { return out(x.d, cv.pad_d, f.d, cv.dil_d, cv.s_d); }
+  int out_h() const { return out(x.h, cv.pad_h, f.h, cv.dil_h, cv.u); }
+  int out_w() const { return out(x.w, cv.pad_w, f.w, cv.dil_w, cv.v); }
+  bool volumetric() const { return cv.spatial == 3; }
+  bool unit() const { return cv.u == 1 && cv.v == 1 && cv.s_d == 1 && cv.dil_h == 1 && cv.dil_w == 1 && cv.dil_d == 1; }
 };
 
+Volume vol(cudnnTensorDescriptor_t d) { return volume(*reinterpret_cast<const ns_emu::TensorDesc*>(d)); }
+
 Geom geom(cudnnTensorDescriptor_t x, cudnnFilterDescriptor_t w, cudnnConvolutionDescriptor_t c, cudnnTensorDescriptor_t y) {
-  return Geom{t4(x), t4(y), of<Filter>(w), of<Conv>(c)};
+  return Geom{vol(x), vol(y), of<Filter>(w), of<Conv>(c)};
 }
 
 bool shapes_agree(const Geom& g) {
-  return g.x.c == g.f.c * g.cv.groups && g.f.k % g.cv.groups == 0 && g.y.n == g.x.n && g.y.c == g.f.k && g.y.h == g.out_h() && g.y.w == g.out_w();
+  const int nd = g.cv.spatial + 2;
+  return g.x.nd == nd && g.y.nd == nd && g.f.nd == nd && g.x.c == g.f.c * g.cv.groups && g.f.k % g.cv.groups == 0 && g.y.n == g.x.n &&
+         g.y.c == g.f.k && g.y.d == g.out_d() && g.y.h == g.out_h() && g.y.w == g.out_w();
 }
 
 enum class Kind { implicit_gemm, precomp_gemm, gemm, direct, fft, fft_tiling, winograd, winograd_nonfused, none };
@@ -113,23 +132,26 @@ Kind bwd_filter_kind(int a) {
   }
 }
 
-// NOT_SUPPORTED or SUCCESS with the workspace the algorithm wants.
+// NOT_SUPPORTED or SUCCESS with the workspace the algorithm wants. 3-d convolutions: the GEMM
+// family and FFT tiling only (cuDNN's tables for 5-d tensors).
 cudnnStatus_t rule(Kind k, const Geom& g, size_t* bytes) {
   *bytes = 0;
+  const size_t kernel = static_cast<size_t>(g.f.d) * g.f.h * g.f.w, out_pixels = static_cast<size_t>(g.y.d) * g.y.h * g.y.w;
   switch (k) {
     case Kind::implicit_gemm: return CUDNN_STATUS_SUCCESS;
-    case Kind::precomp_gemm: *bytes = sizeof(int) * static_cast<size_t>(g.f.c) * g.f.h * g.f.w; return CUDNN_STATUS_SUCCESS;
-    case Kind::gemm: *bytes = sizeof(float) * static_cast<size_t>(g.x.c) * g.f.h * g.f.w * g.y.h * g.y.w; return CUDNN_STATUS_SUCCESS;
+    case Kind::precomp_gemm: *bytes = sizeof(int) * static_cast<size_t>(g.f.c) * kernel; return CUDNN_STATUS_SUCCESS;
+    case Kind::gemm: *bytes = sizeof(float) * static_cast<size_t>(g.x.c) * kernel * out_pixels; return CUDNN_STATUS_SUCCESS;
     case Kind::direct:
     case Kind::winograd:
     case Kind::none: return CUDNN_STATUS_NOT_SUPPORTED;
     case Kind::fft:
     case Kind::fft_tiling:
-      if (!g.unit() || g.cv.groups != 1) return CUDNN_STATUS_NOT_SUPPORTED;
-      *bytes = sizeof(float) * 2 * static_cast<size_t>(g.x.n + g.f.k) * g.x.c * (g.x.h + 2 * g.cv.pad_h) * (g.x.w + 2 * g.cv.pad_w);
+      if (!g.unit() || g.cv.groups != 1 || (k == Kind::fft && g.volumetric())) return CUDNN_STATUS_NOT_SUPPORTED;
+      *bytes = sizeof(float) * 2 * static_cast<size_t>(g.x.n + g.f.k) * g.x.c * (g.x.d + 2 * g.cv.pad_d) * (g.x.h + 2 * g.cv.pad_h) *
+               (g.x.w + 2 * g.cv.pad_w);
       return CUDNN_STATUS_SUCCESS;
     case Kind::winograd_nonfused:
-      if (!g.unit() || g.cv.groups != 1 || g.f.h != g.f.w || (g.f.h != 3 && g.f.h != 5)) return CUDNN_STATUS_NOT_SUPPORTED;
+      if (g.volumetric() || !g.unit() || g.cv.groups != 1 || g.f.h != g.f.w || (g.f.h != 3 && g.f.h != 5)) return CUDNN_STATUS_NOT_SUPPORTED;
       *bytes = sizeof(float) * 36 * static_cast<size_t>(g.x.c + g.f.k) * ((g.y.h + 3) / 4) * ((g.y.w + 3) / 4) * g.x.n;
       return CUDNN_STATUS_SUCCESS;
   }
@@ -150,22 +172,27 @@ void for_each_tap(const Geom& g, F f) {
   for (int n = 0; n < g.x.n; n++)
     for (int k = 0; k < g.f.k; k++) {
       const int grp = k / kpg;
-      for (int oy = 0; oy < g.y.h; oy++)
-        for (int ox = 0; ox < g.y.w; ox++) {
-          const int64_t yi = ((int64_t{n} * g.y.c + k) * g.y.h + oy) * g.y.w + ox;
-          for (int c = 0; c < g.f.c; c++)
-            for (int r = 0; r < g.f.h; r++) {
-              const int iy = oy * g.cv.u - g.cv.pad_h + r * g.cv.dil_h;
-              if (iy < 0 || iy >= g.x.h) continue;
-              for (int s = 0; s < g.f.w; s++) {
-                const int ix = ox * g.cv.v - g.cv.pad_w + s * g.cv.dil_w;
-                if (ix < 0 || ix >= g.x.w) continue;
-                const int64_t xi = ((int64_t{n} * g.x.c + grp * g.f.c + c) * g.x.h + iy) * g.x.w + ix;
-                const int64_t wi = ((int64_t{k} * g.f.c + c) * g.f.h + r) * g.f.w + s;
-                f(Tap{xi, wi, yi});
+      for (int oz = 0; oz < g.y.d; oz++)
+        for (int oy = 0; oy < g.y.h; oy++)
+          for (int ox = 0; ox < g.y.w; ox++) {
+            const int64_t yi = (((int64_t{n} * g.y.c + k) * g.y.d + oz) * g.y.h + oy) * g.y.w + ox;
+            for (int c = 0; c < g.f.c; c++)
+              for (int q = 0; q < g.f.d; q++) {
+                const int iz = oz * g.cv.s_d - g.cv.pad_d + q * g.cv.dil_d;
+                if (iz < 0 || iz >= g.x.d) continue;
+                for (int r = 0; r < g.f.h; r++) {
+                  const int iy = oy * g.cv.u - g.cv.pad_h + r * g.cv.dil_h;
+                  if (iy < 0 || iy >= g.x.h) continue;
+                  for (int s = 0; s < g.f.w; s++) {
+                    const int ix = ox * g.cv.v - g.cv.pad_w + s * g.cv.dil_w;
+                    if (ix < 0 || ix >= g.x.w) continue;
+                    const int64_t xi = (((int64_t{n} * g.x.c + grp * g.f.c + c) * g.x.d + iz) * g.x.h + iy) * g.x.w + ix;
+                    const int64_t wi = (((int64_t{k} * g.f.c + c) * g.f.d + q) * g.f.h + r) * g.f.w + s;
+                    f(Tap{xi, wi, yi});
+                  }
+                }
               }
-            }
-        }
+          }
     }
 }
 
@@ -188,7 +215,7 @@ cudnnStatus_t convolve(cudaStream_t stream, const char* name, Kind kind, const G
                        const void* a, Element ea, const void* b, Element eb, void* out, Element eo, int64_t out_count) {
   const cudnnStatus_t st = before_run(name, kind, g, ws_bytes, ws, beta);
   if (st != CUDNN_STATUS_SUCCESS) return st;
-  auto bytes = [&](Element e) { return ns_emu::words(e == &Tap::x ? g.x.count() : e == &Tap::y ? g.y.count() : int64_t{g.f.k} * g.f.c * g.f.h * g.f.w); };
+  auto bytes = [&](Element e) { return ns_emu::words(e == &Tap::x ? g.x.count() : e == &Tap::y ? g.y.count() : g.f.count()); };
   if (!ns_emu::device_spans(name, {{"first operand", a, bytes(ea)}, {"second operand", b, bytes(eb)}, {"output", out, bytes(eo)}, {"workspace", ws, ws ? ws_bytes : 0}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
   const float al = *static_cast<const float*>(alpha);
@@ -275,7 +302,15 @@ cudnnStatus_t cudnnCreateFilterDescriptor(cudnnFilterDescriptor_t* d) { return n
 cudnnStatus_t cudnnDestroyFilterDescriptor(cudnnFilterDescriptor_t d) { return ns_emu::destroy<Filter>(d); }
 cudnnStatus_t cudnnSetFilter4dDescriptor(cudnnFilterDescriptor_t d, cudnnDataType_t type, cudnnTensorFormat_t format, int k, int c, int h, int w) {
   if (format != CUDNN_TENSOR_NCHW || type != CUDNN_DATA_FLOAT || k <= 0 || c <= 0 || h <= 0 || w <= 0) return CUDNN_STATUS_BAD_PARAM;
-  of<Filter>(d) = Filter{k, c, h, w};
+  of<Filter>(d) = Filter{4, k, c, 1, h, w};
+  return CUDNN_STATUS_SUCCESS;
+}
+// 4-d and 5-d filters (the convolutions the backend sets up).
+cudnnStatus_t cudnnSetFilterNdDescriptor(cudnnFilterDescriptor_t d, cudnnDataType_t type, cudnnTensorFormat_t format, int nd, const int dims[]) {
+  if (format != CUDNN_TENSOR_NCHW || type != CUDNN_DATA_FLOAT || (nd != 4 && nd != 5)) return CUDNN_STATUS_BAD_PARAM;
+  for (int i = 0; i < nd; i++)
+    if (dims[i] <= 0) return CUDNN_STATUS_BAD_PARAM;
+  of<Filter>(d) = nd == 5 ? Filter{5, dims[0], dims[1], dims[2], dims[3], dims[4]} : Filter{4, dims[0], dims[1], 1, dims[2], dims[3]};
   return CUDNN_STATUS_SUCCESS;
 }
 cudnnStatus_t cudnnCreateConvolutionDescriptor(cudnnConvolutionDescriptor_t* d) { return ns_emu::create<Conv>(d); }
@@ -285,7 +320,22 @@ cudnnStatus_t cudnnSetConvolution2dDescriptor(cudnnConvolutionDescriptor_t d, in
   if (pad_h < 0 || pad_w < 0 || u <= 0 || v <= 0 || dil_h <= 0 || dil_w <= 0 || mode != CUDNN_CROSS_CORRELATION || type != CUDNN_DATA_FLOAT)
     return CUDNN_STATUS_BAD_PARAM;
   Conv& c = of<Conv>(d);
+  c.spatial = 2;
+  c.pad_d = 0, c.s_d = 1, c.dil_d = 1;
   c.pad_h = pad_h, c.pad_w = pad_w, c.u = u, c.v = v, c.dil_h = dil_h, c.dil_w = dil_w;
+  return CUDNN_STATUS_SUCCESS;
+}
+// 2 or 3 spatial dims, in the order D, H, W.
+cudnnStatus_t cudnnSetConvolutionNdDescriptor(cudnnConvolutionDescriptor_t d, int spatial, const int pads[], const int strides[], const int dilations[],
+                                              cudnnConvolutionMode_t mode, cudnnDataType_t type) {
+  if ((spatial != 2 && spatial != 3) || mode != CUDNN_CROSS_CORRELATION || type != CUDNN_DATA_FLOAT) return CUDNN_STATUS_BAD_PARAM;
+  for (int i = 0; i < spatial; i++)
+    if (pads[i] < 0 || strides[i] <= 0 || dilations[i] <= 0) return CUDNN_STATUS_BAD_PARAM;
+  Conv& c = of<Conv>(d);
+  const int o = spatial - 2;  // where H's entry is
+  c.spatial = spatial;
+  c.pad_d = spatial == 3 ? pads[0] : 0, c.s_d = spatial == 3 ? strides[0] : 1, c.dil_d = spatial == 3 ? dilations[0] : 1;
+  c.pad_h = pads[o], c.pad_w = pads[o + 1], c.u = strides[o], c.v = strides[o + 1], c.dil_h = dilations[o], c.dil_w = dilations[o + 1];
   return CUDNN_STATUS_SUCCESS;
 }
 cudnnStatus_t cudnnSetConvolutionGroupCount(cudnnConvolutionDescriptor_t d, int groups) {
@@ -294,12 +344,16 @@ cudnnStatus_t cudnnSetConvolutionGroupCount(cudnnConvolutionDescriptor_t d, int 
   return CUDNN_STATUS_SUCCESS;
 }
 cudnnStatus_t cudnnSetConvolutionMathType(cudnnConvolutionDescriptor_t, cudnnMathType_t) { return CUDNN_STATUS_SUCCESS; }
-cudnnStatus_t cudnnGetConvolution2dForwardOutputDim(const cudnnConvolutionDescriptor_t c, const cudnnTensorDescriptor_t x,
-                                                    const cudnnFilterDescriptor_t w, int* n, int* k, int* h, int* ww) {
-  Geom g{t4(x), {}, of<Filter>(w), of<Conv>(c)};
-  if (g.x.c != g.f.c * g.cv.groups || g.f.k % g.cv.groups) return CUDNN_STATUS_BAD_PARAM;
-  *n = g.x.n, *k = g.f.k, *h = g.out_h(), *ww = g.out_w();
-  return *h > 0 && *ww > 0 ? CUDNN_STATUS_SUCCESS : CUDNN_STATUS_BAD_PARAM;
+cudnnStatus_t cudnnGetConvolutionNdForwardOutputDim(const cudnnConvolutionDescriptor_t c, const cudnnTensorDescriptor_t x, const cudnnFilterDescriptor_t w,
+                                                    int nd, int out[]) {
+  Geom g{vol(x), {}, of<Filter>(w), of<Conv>(c)};
+  if (nd != g.cv.spatial + 2 || g.x.nd != nd || g.f.nd != nd || g.x.c != g.f.c * g.cv.groups || g.f.k % g.cv.groups) return CUDNN_STATUS_BAD_PARAM;
+  out[0] = g.x.n, out[1] = g.f.k;
+  if (nd == 5) out[2] = g.out_d();
+  out[nd - 2] = g.out_h(), out[nd - 1] = g.out_w();
+  for (int i = 2; i < nd; i++)
+    if (out[i] <= 0) return CUDNN_STATUS_BAD_PARAM;
+  return CUDNN_STATUS_SUCCESS;
 }
 cudnnStatus_t cudnnCreatePoolingDescriptor(cudnnPoolingDescriptor_t* d) { return ns_emu::create<Pool>(d); }
 cudnnStatus_t cudnnDestroyPoolingDescriptor(cudnnPoolingDescriptor_t d) { return ns_emu::destroy<Pool>(d); }
@@ -375,29 +429,35 @@ cudnnStatus_t cudnnConvolutionBackwardFilter(cudnnHandle_t h, const void* alpha,
                                              const cudnnFilterDescriptor_t dwd, void* dw) {
   const Geom g = geom(xd, dwd, cd, dyd);
   return convolve(ns_emu::stream_of(h), "cudnnConvolutionBackwardFilter", bwd_filter_kind(algo), g, ws, ws_bytes, alpha, beta, dy, &Tap::y, x, &Tap::x, dw, &Tap::w,
-                  int64_t{g.f.k} * g.f.c * g.f.h * g.f.w);
+                  g.f.count());
 }
 
-// C = alpha·A + beta·C, A broadcast over C's dimensions of size 1 in A (a bias [1,C,1,1]).
+// C = alpha·A + beta·C, A broadcast over C's dimensions of size 1 in A (a bias [1,C,1,1] or
+// [1,C,1,1,1]).
 cudnnStatus_t cudnnAddTensor(cudnnHandle_t h, const void* alpha, const cudnnTensorDescriptor_t ad, const void* A, const void* beta,
                              const cudnnTensorDescriptor_t cd, void* C) {
-  const Tensor4 a = t4(ad), c = t4(cd);
-  auto fits = [](int x, int y) { return x == y || x == 1; };
-  if (!fits(a.n, c.n) || !fits(a.c, c.c) || !fits(a.h, c.h) || !fits(a.w, c.w)) return CUDNN_STATUS_BAD_PARAM;
+  const ns_emu::TensorDesc a = *reinterpret_cast<const ns_emu::TensorDesc*>(ad), c = *reinterpret_cast<const ns_emu::TensorDesc*>(cd);
+  if (a.nd != c.nd) return CUDNN_STATUS_BAD_PARAM;
+  for (int i = 0; i < c.nd; i++)
+    if (a.dims[i] != c.dims[i] && a.dims[i] != 1) return CUDNN_STATUS_BAD_PARAM;
   if (!ns_emu::device_spans("cudnnAddTensor", {{"A", A, ns_emu::words(a.count())}, {"C", C, ns_emu::words(c.count())}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
   const float al = *static_cast<const float*>(alpha), be = *static_cast<const float*>(beta);
   const float* as = static_cast<const float*>(A);
   float* cs = static_cast<float*>(C);
   ns_emu::library_work(ns_emu::stream_of(h), "cudnnAddTensor", [=] {
-    for (int n = 0; n < c.n; n++)
-      for (int ch = 0; ch < c.c; ch++)
-        for (int y = 0; y < c.h; y++)
-          for (int x = 0; x < c.w; x++) {
-            const int64_t ai = ((int64_t{a.n == 1 ? 0 : n} * a.c + (a.c == 1 ? 0 : ch)) * a.h + (a.h == 1 ? 0 : y)) * a.w + (a.w == 1 ? 0 : x);
-            float& out = cs[((int64_t{n} * c.c + ch) * c.h + y) * c.w + x];
-            out = al * as[ai] + be * out;
-          }
+    const int64_t total = c.count();
+    for (int64_t i = 0; i < total; i++) {
+      // C's flat index to A's: each coordinate, 0 where A has size 1.
+      int64_t rest = i, ai = 0, a_stride = 1;
+      for (int dim = c.nd - 1; dim >= 0; dim--) {
+        const int64_t coord = rest % c.dims[dim];
+        rest /= c.dims[dim];
+        if (a.dims[dim] != 1) ai += coord * a_stride;
+        a_stride *= a.dims[dim];
+      }
+      cs[i] = al * as[ai] + be * cs[i];
+    }
   });
   return CUDNN_STATUS_SUCCESS;
 }

@@ -37,10 +37,16 @@ export interface OpCase {
   heavy?: boolean;
 }
 
-const convFlops = (s: (typeof shapes.conv)[number]) => {
-  const oh = s.h + 2 * s.pad - s.k + 1;
-  const ow = s.w + 2 * s.pad - s.k + 1;
-  return 2 * s.n * s.o * oh * ow * s.c * s.k * s.k;
+type ConvShape = (typeof shapes.conv)[number];
+/** A convolution's spatial sizes (D, H, W for a 3-d one), its output's, and its kernel's. */
+const convSpatial = (s: ConvShape) => {
+  const input = s.d === undefined ? [s.h, s.w] : [s.d, s.h, s.w];
+  return { input, output: input.map((v) => v + 2 * s.pad - s.k + 1), kernel: input.map(() => s.k) };
+};
+const product = (v: number[]) => v.reduce((a, b) => a * b, 1);
+const convFlops = (s: ConvShape) => {
+  const g = convSpatial(s);
+  return 2 * s.n * s.o * product(g.output) * s.c * product(g.kernel);
 };
 
 /** Workload ids and labels on cuda carry the device (the cpu ones keep their historical ids). */
@@ -68,9 +74,9 @@ type ConvAlgo = (typeof CUDA_ALGOS)[number];
  * Runtime and tfjs. On cuda: one case per algorithm (`algo`); 'auto' (measure once per shape,
  * like cudnn.benchmark) is the row compared with PyTorch under cudnn.benchmark.
  */
-function convCase(s: (typeof shapes.conv)[number], backward: boolean, device: BenchDevice = 'cpu', algo: ConvAlgo = 'auto'): OpCase {
-  const oh = s.h + 2 * s.pad - s.k + 1;
-  const ow = s.w + 2 * s.pad - s.k + 1;
+function convCase(s: ConvShape, backward: boolean, device: BenchDevice = 'cpu', algo: ConvAlgo = 'auto'): OpCase {
+  const g = convSpatial(s);
+  const volumetric = s.d !== undefined;
   const flops = convFlops(s) * (backward ? 3 : 1);
   const heavy = convFlops(s) > 1e9;
   const cpu = device === 'cpu';
@@ -84,12 +90,12 @@ function convCase(s: (typeof shapes.conv)[number], backward: boolean, device: Be
     heavy,
     py: cpu || algo === 'auto' ? { kind: 'conv', backward, device, ...s } : undefined,
     nutshell: () => {
-      const conv2d = op('conv2d');
-      const x = detTensor([s.n, s.c, s.h, s.w], 0.37, 1, backward, device);
-      const w = detTensor([s.o, s.c, s.k, s.k], 0.11, 0.1, backward, device);
+      const conv = op(volumetric ? 'conv3d' : 'conv2d');
+      const x = detTensor([s.n, s.c, ...g.input], 0.37, 1, backward, device);
+      const w = detTensor([s.o, s.c, ...g.kernel], 0.11, 0.1, backward, device);
       const b = detTensor([s.o], 0.23, 1, backward, device);
       const attrs = cpu ? { padding: s.pad } : { padding: s.pad, algo };
-      const call = () => unsupportedAsNotApplicable(algo, () => conv2d(x, w, b, attrs));
+      const call = () => unsupportedAsNotApplicable(algo, () => conv(x, w, b, attrs));
       const sync = () => synchronize(device);
       if (!backward) {
         let y: Tensor | null = null;
@@ -103,7 +109,7 @@ function convCase(s: (typeof shapes.conv)[number], backward: boolean, device: Be
           dispose: () => [x, w, b, y].forEach((t) => t?.dispose()),
         };
       }
-      const gy = detTensor([s.n, s.o, oh, ow], 0.53, 1, false, device);
+      const gy = detTensor([s.n, s.o, ...g.output], 0.53, 1, false, device);
       const run = () => {
         clearGrad(x, w, b);
         T.scope(() => call().backward(gy));
@@ -114,9 +120,9 @@ function convCase(s: (typeof shapes.conv)[number], backward: boolean, device: Be
         dispose: () => [x, w, b, gy].forEach((t) => t.dispose()),
       };
     },
-    ort: backward || !cpu ? undefined : { model: `conv_${s.name}.onnx`, input: () => detF32([s.n, s.c, s.h, s.w], 0.37), dims: [s.n, s.c, s.h, s.w] },
+    ort: backward || !cpu ? undefined : { model: `conv_${s.name}.onnx`, input: () => detF32([s.n, s.c, ...g.input], 0.37), dims: [s.n, s.c, ...g.input] },
     tfjs:
-      backward || !cpu
+      backward || !cpu || volumetric
         ? undefined
         : (tf) => {
             // tfjs computes NHWC (its cpu and wasm kernels have no NCHW convolution).

@@ -1,6 +1,6 @@
 // Convolution through oneDNN (2.x op descriptors, engine/stream/caching from cpu/onednn.h):
-// forward, backward data and backward weights. Some shapes run elsewhere: first layers on few
-// input channels our narrow kernels (Note [narrow-input convolution], narrow_conv.h), few
+// forward, backward data and backward weights, 2-d and 3-d (5-d ncdhw memory). Some 2-d shapes
+// run elsewhere: first layers on few input channels our narrow kernels (Note [narrow-input convolution], narrow_conv.h), few
 // channels on a vector of samples the batch-lane kernels (Note [batch-lane convolution],
 // batch_lane_conv.h), 1×1 convolutions a matmul (Note [1x1 convolution as matmul],
 // pointwise_conv.h). For the rest, source, weights and destination are described with
@@ -69,21 +69,30 @@ struct Conv {
   std::string text;  // shapes, for messages
 };
 
+// `x`, `w`, `y` of a 2-d (4-d tensors) or 3-d (5-d) convolution.
 template <typename Attrs>
 Conv describe(const Attrs& a, const core::Shape& x, const core::Shape& w, const core::Shape& y) {
-  NS_CHECK(x.size() == 4 && w.size() == 4 && y.size() == 4, shape, "expected 4-d input, weight and output");
-  NS_CHECK(a.stride.size() == 2 && a.dilation.size() == 2 && (a.padding.size() == 2 || a.padding.size() == 4) && a.groups >= 1,
+  NS_CHECK((x.size() == 4 || x.size() == 5) && w.size() == x.size() && y.size() == x.size(), shape, "expected 4-d or 5-d input, weight and output");
+  const size_t spatial = x.size() - 2;
+  NS_CHECK(a.stride.size() == spatial && a.dilation.size() == spatial && (a.padding.size() == spatial || a.padding.size() == 2 * spatial) &&
+               a.groups >= 1,
            value, "malformed convolution attributes");
   Conv c;
   int64_t g = a.groups;
-  c.src = {x[0], x[1], x[2], x[3]};
-  c.dst = {y[0], y[1], y[2], y[3]};
-  // Our [O, C/g, kH, kW] buffer is oneDNN's grouped goihw [g, O/g, C/g, kH, kW], unchanged.
-  c.wei = g == 1 ? dn::dims{w[0], w[1], w[2], w[3]} : dn::dims{g, w[0] / g, w[1], w[2], w[3]};
-  c.strides = {a.stride[0], a.stride[1]};
-  c.dilates = {a.dilation[0] - 1, a.dilation[1] - 1};
-  c.pad_l = {a.padding[0], a.padding[1]};
-  c.pad_r = a.padding.size() == 4 ? dn::dims{a.padding[2], a.padding[3]} : dn::dims{a.padding[0], a.padding[1]};
+  c.src = dn::dims(x.begin(), x.end());
+  c.dst = dn::dims(y.begin(), y.end());
+  // Our [O, C/g, k...] buffer is oneDNN's grouped goi(d)hw [g, O/g, C/g, k...], unchanged.
+  c.wei = dn::dims(w.begin(), w.end());
+  if (g != 1) {
+    c.wei[0] /= g;
+    c.wei.insert(c.wei.begin(), g);
+  }
+  for (size_t i = 0; i < spatial; ++i) {
+    c.strides.push_back(a.stride[i]);
+    c.dilates.push_back(a.dilation[i] - 1);
+    c.pad_l.push_back(a.padding[i]);
+    c.pad_r.push_back(a.padding.size() == spatial ? a.padding[i] : a.padding[spatial + i]);
+  }
   c.groups = g;
   c.algo = static_cast<int>(a.algo);
   c.alg = cpu_algorithm(c.algo);
@@ -221,33 +230,21 @@ struct BackwardWeights {
   dnnl::convolution_backward_weights prim;
 };
 
-}  // namespace
-
-void conv2d(OpCall& call) {
-  auto a = core::Conv2dAttrs::decode(call.reader());
-  const TensorRef& x = call.in(0);
-  const TensorRef& w = call.in(1);
-  const TensorRef& b = call.in(2);
-  const TensorRef& y = call.out(0);
-  Conv c = describe(a, x.shape, w.shape, y.shape);
-  if (y.numel() == 0) return;
-  bool with_bias = b.numel() > 0;
-  const bool relu = a.activation == core::Conv2dAttrs::Activation::relu;
-  if (x.numel() == 0 || w.numel() == 0) {  // no input channels: the output is the bias
-    float* out = y.data<float>();
-    int64_t channels = y.shape[1], plane = y.shape[2] * y.shape[3];
-    for (int64_t i = 0; i < y.numel(); ++i) {
-      float v = with_bias ? b.data<float>()[(i / plane) % channels] : 0.0f;
-      out[i] = relu ? std::max(v, 0.0f) : v;
-    }
-    return;
+// The output of a convolution with no input channels: its bias (or 0), through relu if fused.
+void fill_with_bias(const TensorRef& b, bool relu, const TensorRef& y) {
+  float* out = y.data<float>();
+  const bool with_bias = b.numel() > 0;
+  const int64_t channels = y.shape[1], plane = y.numel() / std::max<int64_t>(y.shape[0] * channels, 1);
+  for (int64_t i = 0; i < y.numel(); ++i) {
+    const float v = with_bias ? b.data<float>()[(i / plane) % channels] : 0.0f;
+    out[i] = relu ? std::max(v, 0.0f) : v;
   }
-  const ConvShape forward = correlation(x.shape, w.shape[0], w.shape[2], w.shape[3], c.pad_l[0], c.pad_l[1], y.shape);
-  const float* bias = with_bias ? b.data<float>() : nullptr;
-  if (narrow(c, x.shape[1], y.shape[3])) return narrow_conv_forward(forward, x.data<float>(), w.data<float>(), bias, relu, y.data<float>());
-  if (batch_lane(c, y.shape[1])) return batch_lane_conv_forward(forward, x.data<float>(), w.data<float>(), bias, relu, y.data<float>());
-  if (PointwiseConv g; pointwise(c, g) && pointwise_conv_forward(g, x.data<float>(), w.data<float>(), bias, relu, y.data<float>())) return;
-  auto entry = dn::cached<Forward>("conv2d|" + c.key + (with_bias ? "|bias" : "") + (relu ? "|relu" : ""), [&] {
+}
+
+// The three directions through oneDNN's primitives, for shapes our own kernels do not take.
+void onednn_forward(const Conv& c, const TensorRef& x, const TensorRef& w, const TensorRef& b, bool relu, const TensorRef& y) {
+  const bool with_bias = b.numel() > 0;
+  auto entry = dn::cached<Forward>("conv|" + c.key + (with_bias ? "|bias" : "") + (relu ? "|relu" : ""), [&] {
     auto e = std::make_shared<Forward>();
     e->pd = forward_pd(c, with_bias, relu);
     e->prim = dnnl::convolution_forward(e->pd);
@@ -263,6 +260,71 @@ void conv2d(OpCall& call) {
   add_scratchpad(args, entry->pd);
   execute(entry->prim, args, c, "convolution forward");
   dn::reorder_into(dst, user);
+}
+
+void onednn_backward_data(const Conv& c, const TensorRef& gy, const TensorRef& w, const TensorRef& dx) {
+  auto entry = dn::cached<BackwardData>("convBackwardData|" + c.key, [&] {
+    auto hint = forward_pd(c, false);
+    auto e = std::make_shared<BackwardData>();
+    e->pd = make_pd(c, "convolution backward data", [&] {
+      dnnl::convolution_backward_data::desc d(c.alg, any(c.src), any(c.wei), any(c.dst), c.strides, c.dilates, c.pad_l, c.pad_r);
+      return dnnl::convolution_backward_data::primitive_desc(d, scratchpad_attr(), dn::engine(), hint);
+    });
+    e->prim = dnnl::convolution_backward_data(e->pd);
+    return e;
+  });
+  std::unordered_map<int, dnnl::memory> args;
+  args[DNNL_ARG_DIFF_DST] = in_layout(dn::wrap(gy), entry->pd.diff_dst_desc(), 0);
+  args[DNNL_ARG_WEIGHTS] = weights_in(dn::wrap(w, c.wei), entry->pd.weights_desc());
+  dnnl::memory user = dn::wrap(dx);
+  dnnl::memory diff_src = dst_for(user, entry->pd.diff_src_desc(), 2);
+  args[DNNL_ARG_DIFF_SRC] = diff_src;
+  add_scratchpad(args, entry->pd);
+  execute(entry->prim, args, c, "convolution backward data");
+  dn::reorder_into(diff_src, user);
+}
+
+void onednn_backward_weights(const Conv& c, const TensorRef& x, const TensorRef& gy, const TensorRef& dw) {
+  auto entry = dn::cached<BackwardWeights>("convBackwardWeights|" + c.key, [&] {
+    auto hint = forward_pd(c, false);
+    auto e = std::make_shared<BackwardWeights>();
+    e->pd = make_pd(c, "convolution backward weights", [&] {
+      dnnl::convolution_backward_weights::desc d(c.alg, any(c.src), any(c.wei), any(c.dst), c.strides, c.dilates, c.pad_l, c.pad_r);
+      return dnnl::convolution_backward_weights::primitive_desc(d, scratchpad_attr(), dn::engine(), hint);
+    });
+    e->prim = dnnl::convolution_backward_weights(e->pd);
+    return e;
+  });
+  std::unordered_map<int, dnnl::memory> args;
+  args[DNNL_ARG_SRC] = in_layout(dn::wrap(x), entry->pd.src_desc(), 0);
+  args[DNNL_ARG_DIFF_DST] = in_layout(dn::wrap(gy), entry->pd.diff_dst_desc(), 1);
+  dnnl::memory user = dn::wrap(dw, c.wei);
+  dnnl::memory diff_w = dst_for(user, entry->pd.diff_weights_desc(), 2);
+  args[DNNL_ARG_DIFF_WEIGHTS] = diff_w;
+  add_scratchpad(args, entry->pd);
+  execute(entry->prim, args, c, "convolution backward weights");
+  dn::reorder_into(diff_w, user);
+}
+
+}  // namespace
+
+void conv2d(OpCall& call) {
+  auto a = core::Conv2dAttrs::decode(call.reader());
+  const TensorRef& x = call.in(0);
+  const TensorRef& w = call.in(1);
+  const TensorRef& b = call.in(2);
+  const TensorRef& y = call.out(0);
+  Conv c = describe(a, x.shape, w.shape, y.shape);
+  if (y.numel() == 0) return;
+  bool with_bias = b.numel() > 0;
+  const bool relu = a.activation == core::Conv2dAttrs::Activation::relu;
+  if (x.numel() == 0 || w.numel() == 0) return fill_with_bias(b, relu, y);  // no input channels: the output is the bias
+  const ConvShape forward = correlation(x.shape, w.shape[0], w.shape[2], w.shape[3], c.pad_l[0], c.pad_l[1], y.shape);
+  const float* bias = with_bias ? b.data<float>() : nullptr;
+  if (narrow(c, x.shape[1], y.shape[3])) return narrow_conv_forward(forward, x.data<float>(), w.data<float>(), bias, relu, y.data<float>());
+  if (batch_lane(c, y.shape[1])) return batch_lane_conv_forward(forward, x.data<float>(), w.data<float>(), bias, relu, y.data<float>());
+  if (PointwiseConv g; pointwise(c, g) && pointwise_conv_forward(g, x.data<float>(), w.data<float>(), bias, relu, y.data<float>())) return;
+  onednn_forward(c, x, w, b, relu, y);
 }
 
 void conv2dBackwardData(OpCall& call) {
@@ -288,25 +350,7 @@ void conv2dBackwardData(OpCall& call) {
     return (use_narrow ? narrow_conv_forward : batch_lane_conv_forward)(full, gy.data<float>(), flipped, nullptr, false, dx.data<float>());
   }
   if (PointwiseConv g; pointwise(c, g) && pointwise_conv_backward_data(g, gy.data<float>(), w.data<float>(), dx.data<float>())) return;
-  auto entry = dn::cached<BackwardData>("conv2dBackwardData|" + c.key, [&] {
-    auto hint = forward_pd(c, false);
-    auto e = std::make_shared<BackwardData>();
-    e->pd = make_pd(c, "convolution backward data", [&] {
-      dnnl::convolution_backward_data::desc d(c.alg, any(c.src), any(c.wei), any(c.dst), c.strides, c.dilates, c.pad_l, c.pad_r);
-      return dnnl::convolution_backward_data::primitive_desc(d, scratchpad_attr(), dn::engine(), hint);
-    });
-    e->prim = dnnl::convolution_backward_data(e->pd);
-    return e;
-  });
-  std::unordered_map<int, dnnl::memory> args;
-  args[DNNL_ARG_DIFF_DST] = in_layout(dn::wrap(gy), entry->pd.diff_dst_desc(), 0);
-  args[DNNL_ARG_WEIGHTS] = weights_in(dn::wrap(w, c.wei), entry->pd.weights_desc());
-  dnnl::memory user = dn::wrap(dx);
-  dnnl::memory diff_src = dst_for(user, entry->pd.diff_src_desc(), 2);
-  args[DNNL_ARG_DIFF_SRC] = diff_src;
-  add_scratchpad(args, entry->pd);
-  execute(entry->prim, args, c, "convolution backward data");
-  dn::reorder_into(diff_src, user);
+  onednn_backward_data(c, gy, w, dx);
 }
 
 void conv2dBackwardWeights(OpCall& call) {
@@ -325,25 +369,42 @@ void conv2dBackwardWeights(OpCall& call) {
     return batch_lane_conv_weight_grad(forward, x.data<float>(), gy.data<float>(), dw.data<float>());
   }
   if (PointwiseConv g; pointwise(c, g) && pointwise_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>())) return;
-  auto entry = dn::cached<BackwardWeights>("conv2dBackwardWeights|" + c.key, [&] {
-    auto hint = forward_pd(c, false);
-    auto e = std::make_shared<BackwardWeights>();
-    e->pd = make_pd(c, "convolution backward weights", [&] {
-      dnnl::convolution_backward_weights::desc d(c.alg, any(c.src), any(c.wei), any(c.dst), c.strides, c.dilates, c.pad_l, c.pad_r);
-      return dnnl::convolution_backward_weights::primitive_desc(d, scratchpad_attr(), dn::engine(), hint);
-    });
-    e->prim = dnnl::convolution_backward_weights(e->pd);
-    return e;
-  });
-  std::unordered_map<int, dnnl::memory> args;
-  args[DNNL_ARG_SRC] = in_layout(dn::wrap(x), entry->pd.src_desc(), 0);
-  args[DNNL_ARG_DIFF_DST] = in_layout(dn::wrap(gy), entry->pd.diff_dst_desc(), 1);
-  dnnl::memory user = dn::wrap(dw, c.wei);
-  dnnl::memory diff_w = dst_for(user, entry->pd.diff_weights_desc(), 2);
-  args[DNNL_ARG_DIFF_WEIGHTS] = diff_w;
-  add_scratchpad(args, entry->pd);
-  execute(entry->prim, args, c, "convolution backward weights");
-  dn::reorder_into(diff_w, user);
+  onednn_backward_weights(c, x, gy, dw);
+}
+
+// 3-d: oneDNN's primitives on 5-d memory (our kernels are 2-d).
+void conv3d(OpCall& call) {
+  auto a = core::Conv3dAttrs::decode(call.reader());
+  const TensorRef& x = call.in(0);
+  const TensorRef& w = call.in(1);
+  const TensorRef& b = call.in(2);
+  const TensorRef& y = call.out(0);
+  Conv c = describe(a, x.shape, w.shape, y.shape);
+  if (y.numel() == 0) return;
+  if (x.numel() == 0 || w.numel() == 0) return fill_with_bias(b, false, y);
+  onednn_forward(c, x, w, b, false, y);
+}
+
+void conv3dBackwardData(OpCall& call) {
+  auto a = core::Conv3dBackwardDataAttrs::decode(call.reader());
+  const TensorRef& gy = call.in(0);
+  const TensorRef& w = call.in(1);
+  const TensorRef& dx = call.out(0);
+  Conv c = describe(a, dx.shape, w.shape, gy.shape);
+  if (dx.numel() == 0) return;
+  if (gy.numel() == 0 || w.numel() == 0) return zero(dx);
+  onednn_backward_data(c, gy, w, dx);
+}
+
+void conv3dBackwardWeights(OpCall& call) {
+  auto a = core::Conv3dBackwardWeightsAttrs::decode(call.reader());
+  const TensorRef& gy = call.in(0);
+  const TensorRef& x = call.in(1);
+  const TensorRef& dw = call.out(0);
+  Conv c = describe(a, x.shape, dw.shape, gy.shape);
+  if (dw.numel() == 0) return;
+  if (gy.numel() == 0 || x.numel() == 0) return zero(dw);  // an empty batch contributes nothing
+  onednn_backward_weights(c, x, gy, dw);
 }
 
 }  // namespace nutshell::cpu

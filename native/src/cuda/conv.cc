@@ -1,5 +1,5 @@
-// Convolution on cuda: cuDNN forward, backward data and backward filter, with the algorithm
-// each op's `algo` attribute asks for (Note [conv algorithm policy] in conv_algos.cc) and
+// Convolution on cuda, 2-d and 3-d: cuDNN forward, backward data and backward filter, with the
+// algorithm each op's `algo` attribute asks for (Note [conv algorithm policy] in conv_algos.cc) and
 // asymmetric padding made symmetric by an explicitly padded input (Note [asymmetric padding] in
 // conv_algos.h). Workspaces come from the device's caching allocator. Semantics as
 // cpu/conv.cc: an output with no input channels is the bias (or 0); an empty batch gives zero
@@ -29,7 +29,7 @@ void zero(const TensorRef& t, cudaStream_t stream) {
 const float* cudnn_input(DeviceContext& ctx, const ConvSetup& s, const TensorRef& x, dnn::Scratch& padded) {
   if (!s.explicit_pad) return x.data<float>();
   const dnn::ConvShape& c = s.shape;
-  padded = dnn::Scratch(ctx, float_bytes(c.n * c.c * c.h * c.w));
+  padded = dnn::Scratch(ctx, float_bytes(c.input_count()));
   NS_CUDA_CHECK(dnn::pad_planes(x.data<float>(), padded.as<float>(), c.n * c.c, x.shape[2], x.shape[3], c.h, c.w, s.pad_top, s.pad_left, ctx.stream));
   return padded.as<float>();
 }
@@ -40,6 +40,12 @@ void run(DeviceContext& ctx, const ConvSetup& s, const dnn::ConvPlan& plan, Conv
   dnn::Scratch workspace(ctx, choice.workspace);
   const cudnnStatus_t st = plan.run(ctx.cudnn, dir, choice.algo, a, b, out, workspace.data(), choice.workspace);
   if (st != CUDNN_STATUS_SUCCESS) conv_run_failed(ctx, dir, attr, choice.algo, st, s.geom);
+}
+
+// An output with no input channels: the bias (or 0) in every position.
+void fill_with_bias(DeviceContext& ctx, const TensorRef& b, const TensorRef& y) {
+  const int64_t plane = y.numel() / (y.shape[0] * y.shape[1]);
+  NS_CUDA_CHECK(dnn::fill_channels(y.data<float>(), b.numel() > 0 ? b.data<float>() : nullptr, y.shape[0], y.shape[1], plane, ctx.stream));
 }
 
 }  // namespace
@@ -61,7 +67,7 @@ void conv2d(OpCall& call) {
     if (relu) dnn::activation_forward(ctx.cudnn, dnn::Activation::relu, y.data<float>(), y.data<float>(), y.numel());
   };
   if (x.numel() == 0 || w.numel() == 0) {  // no input channels: the output is the bias
-    NS_CUDA_CHECK(dnn::fill_channels(y.data<float>(), with_bias ? b.data<float>() : nullptr, y.shape[0], y.shape[1], y.shape[2] * y.shape[3], ctx.stream));
+    fill_with_bias(ctx, b, y);
     return activate();
   }
   const ConvSetup s = conv_setup(x.shape, w.shape, y.shape, a.stride, a.padding, a.dilation, a.groups);
@@ -87,7 +93,7 @@ void conv2dBackwardData(OpCall& call) {
   if (!s.explicit_pad) return run(ctx, s, plan, ConvDir::backward_data, static_cast<int>(a.algo), gy.raw(), w.raw(), dx.raw());
   // The gradient of the padded input, cropped to the input (the padding's gradient is dropped).
   const dnn::ConvShape& c = s.shape;
-  dnn::Scratch padded(ctx, float_bytes(c.n * c.c * c.h * c.w));
+  dnn::Scratch padded(ctx, float_bytes(c.input_count()));
   run(ctx, s, plan, ConvDir::backward_data, static_cast<int>(a.algo), gy.raw(), w.raw(), padded.data());
   NS_CUDA_CHECK(dnn::crop_planes(padded.as<float>(), dx.data<float>(), c.n * c.c, c.h, c.w, dx.shape[2], dx.shape[3], s.pad_top, s.pad_left, ctx.stream));
 }
@@ -105,6 +111,50 @@ void conv2dBackwardWeights(OpCall& call) {
   const float* xin = cudnn_input(ctx, s, x, padded);
   dnn::ConvPlan plan(s.shape);
   run(ctx, s, plan, ConvDir::backward_filter, static_cast<int>(a.algo), xin, gy.raw(), dw.raw());
+}
+
+// 3-d: cuDNN's Nd descriptors; the ops' padding is symmetric, so cuDNN reads the tensors as they are.
+void conv3d(OpCall& call) {
+  auto a = core::Conv3dAttrs::decode(call.reader());
+  const TensorRef& x = call.in(0);
+  const TensorRef& w = call.in(1);
+  const TensorRef& b = call.in(2);
+  const TensorRef& y = call.out(0);
+  NS_CHECK(y.rank() == 5, shape, "expected a 5-d output");
+  if (y.numel() == 0) return;
+  DeviceContext& ctx = context_of(call);
+  if (x.numel() == 0 || w.numel() == 0) return fill_with_bias(ctx, b, y);
+  const ConvSetup s = conv_setup(x.shape, w.shape, y.shape, a.stride, a.padding, a.dilation, a.groups);
+  NS_CHECK(b.numel() == 0 || b.numel() == s.shape.o, shape, "bias expected one value per output channel (" + s.geom.text() + ")");
+  dnn::ConvPlan plan(s.shape);
+  run(ctx, s, plan, ConvDir::forward, static_cast<int>(a.algo), x.raw(), w.raw(), y.raw());
+  if (b.numel() > 0) plan.add_bias(ctx.cudnn, b.raw(), y.raw());
+}
+
+void conv3dBackwardData(OpCall& call) {
+  auto a = core::Conv3dBackwardDataAttrs::decode(call.reader());
+  const TensorRef& gy = call.in(0);
+  const TensorRef& w = call.in(1);
+  const TensorRef& dx = call.out(0);
+  if (dx.numel() == 0) return;
+  DeviceContext& ctx = context_of(call);
+  if (gy.numel() == 0 || w.numel() == 0) return zero(dx, ctx.stream);
+  const ConvSetup s = conv_setup(dx.shape, w.shape, gy.shape, a.stride, a.padding, a.dilation, a.groups);
+  dnn::ConvPlan plan(s.shape);
+  run(ctx, s, plan, ConvDir::backward_data, static_cast<int>(a.algo), gy.raw(), w.raw(), dx.raw());
+}
+
+void conv3dBackwardWeights(OpCall& call) {
+  auto a = core::Conv3dBackwardWeightsAttrs::decode(call.reader());
+  const TensorRef& gy = call.in(0);
+  const TensorRef& x = call.in(1);
+  const TensorRef& dw = call.out(0);
+  if (dw.numel() == 0) return;
+  DeviceContext& ctx = context_of(call);
+  if (gy.numel() == 0 || x.numel() == 0) return zero(dw, ctx.stream);  // an empty batch contributes nothing
+  const ConvSetup s = conv_setup(x.shape, dw.shape, gy.shape, a.stride, a.padding, a.dilation, a.groups);
+  dnn::ConvPlan plan(s.shape);
+  run(ctx, s, plan, ConvDir::backward_filter, static_cast<int>(a.algo), x.raw(), gy.raw(), dw.raw());
 }
 
 }  // namespace nutshell::cuda

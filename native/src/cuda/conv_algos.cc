@@ -104,11 +104,6 @@ std::string list_of(const std::vector<int64_t>& v) {
   return s + "]";
 }
 
-template <size_t N>
-std::string list_of(const std::array<int64_t, N>& v) {
-  return list_of(std::vector<int64_t>(v.begin(), v.end()));
-}
-
 // ---- settings and the cache ----
 
 struct CacheEntry {
@@ -137,7 +132,8 @@ Settings& settings() {
 
 std::string cache_key(int device, ConvDir dir, int policy, const dnn::ConvShape& s) {
   std::string k = std::to_string(device) + "|" + std::to_string(static_cast<int>(dir)) + "|" + std::to_string(policy);
-  for (int64_t v : {s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.oh, s.ow, s.pad_h, s.pad_w, s.stride_h, s.stride_w, s.dil_h, s.dil_w, s.groups})
+  for (int64_t v : {s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.oh, s.ow, s.pad_h, s.pad_w, s.stride_h, s.stride_w, s.dil_h, s.dil_w, s.groups,
+                    int64_t{s.volumetric}, s.d, s.kd, s.od, s.pad_d, s.stride_d, s.dil_d})
     k += "," + std::to_string(v);
   return k;
 }
@@ -340,32 +336,48 @@ std::string ConvGeom::text() const {
 
 ConvSetup conv_setup(const core::Shape& x, const core::Shape& w, const core::Shape& y, const std::vector<int64_t>& stride,
                      const std::vector<int64_t>& padding, const std::vector<int64_t>& dilation, int64_t groups) {
-  NS_CHECK(x.size() == 4 && w.size() == 4 && y.size() == 4, shape, "expected 4-d input, weight and output");
-  NS_CHECK(stride.size() == 2 && dilation.size() == 2 && (padding.size() == 2 || padding.size() == 4) && groups >= 1, value,
-           "malformed convolution attributes");
+  NS_CHECK((x.size() == 4 || x.size() == 5) && w.size() == x.size() && y.size() == x.size(), shape, "expected 4-d or 5-d input, weight and output");
+  const bool volumetric = x.size() == 5;
+  if (volumetric) {
+    NS_CHECK(stride.size() == 3 && dilation.size() == 3 && padding.size() == 3 && groups >= 1, value, "malformed 3-d convolution attributes");
+  } else {
+    NS_CHECK(stride.size() == 2 && dilation.size() == 2 && (padding.size() == 2 || padding.size() == 4) && groups >= 1, value,
+             "malformed convolution attributes");
+  }
   ConvSetup s;
   ConvGeom& g = s.geom;
-  for (int i = 0; i < 4; ++i) g.input[i] = x[i], g.weight[i] = w[i], g.output[i] = y[i];
-  g.stride = {stride[0], stride[1]};
-  g.dilation = {dilation[0], dilation[1]};
-  g.padding = padding.size() == 4 ? std::array<int64_t, 4>{padding[0], padding[1], padding[2], padding[3]}
-                                  : std::array<int64_t, 4>{padding[0], padding[1], padding[0], padding[1]};
+  g.input.assign(x.begin(), x.end());
+  g.weight.assign(w.begin(), w.end());
+  g.output.assign(y.begin(), y.end());
+  g.stride = stride;
+  g.dilation = dilation;
+  g.padding = padding.size() == 2 ? std::vector<int64_t>{padding[0], padding[1], padding[0], padding[1]} : padding;
   g.groups = groups;
+  dnn::ConvShape& c = s.shape;
+  c.n = x[0], c.c = x[1], c.o = w[0], c.groups = groups;
+  NS_CHECK(y[0] == x[0] && y[1] == w[0] && w[1] * groups == x[1], shape, "convolution shapes do not agree (" + g.text() + ")");
+  if (volumetric) {
+    c.volumetric = true;
+    c.d = x[2], c.h = x[3], c.w = x[4];
+    c.kd = w[2], c.kh = w[3], c.kw = w[4];
+    c.od = y[2], c.oh = y[3], c.ow = y[4];
+    c.pad_d = padding[0], c.pad_h = padding[1], c.pad_w = padding[2];
+    c.stride_d = stride[0], c.stride_h = stride[1], c.stride_w = stride[2];
+    c.dil_d = dilation[0], c.dil_h = dilation[1], c.dil_w = dilation[2];
+    return s;
+  }
   // Note [asymmetric padding] (conv_algos.h).
   const int64_t sym_h = std::min(g.padding[0], g.padding[2]), sym_w = std::min(g.padding[1], g.padding[3]);
   s.pad_top = g.padding[0] - sym_h;
   s.pad_left = g.padding[1] - sym_w;
   const int64_t extra_h = s.pad_top + (g.padding[2] - sym_h), extra_w = s.pad_left + (g.padding[3] - sym_w);
   s.explicit_pad = extra_h > 0 || extra_w > 0;
-  dnn::ConvShape& c = s.shape;
-  c.n = x[0], c.c = x[1], c.h = x[2] + extra_h, c.w = x[3] + extra_w;
-  c.o = w[0], c.kh = w[2], c.kw = w[3];
+  c.h = x[2] + extra_h, c.w = x[3] + extra_w;
+  c.kh = w[2], c.kw = w[3];
   c.oh = y[2], c.ow = y[3];
   c.pad_h = sym_h, c.pad_w = sym_w;
   c.stride_h = stride[0], c.stride_w = stride[1];
   c.dil_h = dilation[0], c.dil_w = dilation[1];
-  c.groups = groups;
-  NS_CHECK(y[0] == x[0] && y[1] == w[0] && w[1] * groups == x[1], shape, "convolution shapes do not agree (" + g.text() + ")");
   return s;
 }
 
@@ -712,7 +724,7 @@ std::string conv_algorithms(const Args& args, const std::function<DeviceContext&
   dnn::ConvPlan plan(setup.shape);
   const dnn::ConvShape& s = setup.shape;
   auto floats = [](int64_t n) { return static_cast<size_t>(n) * sizeof(float); };
-  dnn::Scratch bx(ctx, floats(s.n * s.c * s.h * s.w)), bw(ctx, floats(s.o * (s.c / s.groups) * s.kh * s.kw)), by(ctx, floats(s.n * s.o * s.oh * s.ow));
+  dnn::Scratch bx(ctx, floats(s.input_count())), bw(ctx, floats(s.weight_count())), by(ctx, floats(s.output_count()));
   dnn::Scratch bdx(ctx, bx.size()), bdw(ctx, bw.size());
   NS_CUDA_CHECK(cudaMemsetAsync(bx.data(), 0, bx.size(), ctx.stream));
   NS_CUDA_CHECK(cudaMemsetAsync(bw.data(), 0, bw.size(), ctx.stream));

@@ -3,7 +3,6 @@
 // backend's controls (Backend::control: determinism, workspace limit, the per-algorithm report,
 // the cache listing). conv.cc asks choose_conv_algo which cuDNN algorithm to run; backend.cc
 // forwards control() to cuda_control.
-#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,11 +14,11 @@
 namespace nutshell::cuda {
 
 // A convolution as the op states it: input [N,C,H,W], weight [O,C/g,kH,kW], output [N,O,H',W'],
-// padding [top, left, bottom, right].
+// padding [top, left, bottom, right]; or 3-d: [N,C,D,H,W] …, padding [d, h, w].
 struct ConvGeom {
-  std::array<int64_t, 4> input{}, weight{}, output{};
-  std::array<int64_t, 2> stride{1, 1}, dilation{1, 1};
-  std::array<int64_t, 4> padding{};
+  std::vector<int64_t> input, weight, output;
+  std::vector<int64_t> stride, dilation;
+  std::vector<int64_t> padding;
   int64_t groups = 1;
   std::string text() const;  // "input [..], weight [..], output [..], stride [..], padding [..], dilation [..], groups g"
 };
@@ -36,6 +35,8 @@ struct ConvSetup {
   bool explicit_pad = false;
   int64_t pad_top = 0, pad_left = 0;  // where the input sits inside its explicitly padded copy
 };
+// 4-d tensors: a 2-d convolution, padding [h, w] or [top, left, bottom, right]; 5-d: a 3-d one,
+// padding [d, h, w] (symmetric: Note [symmetric 3-d padding] in conv3d.ts).
 ConvSetup conv_setup(const core::Shape& x, const core::Shape& w, const core::Shape& y, const std::vector<int64_t>& stride,
                      const std::vector<int64_t>& padding, const std::vector<int64_t>& dilation, int64_t groups);
 

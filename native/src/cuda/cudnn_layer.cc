@@ -163,28 +163,54 @@ const char* math_type_name(cudnnMathType_t m) {
 
 // ---- ConvPlan ----
 
+namespace {
+
+std::string dims_text(const int* d, int count) {
+  std::string t = "[";
+  for (int i = 0; i < count; ++i) t += (i ? "," : "") + std::to_string(d[i]);
+  return t + "]";
+}
+
+}  // namespace
+
 ConvPlan::ConvPlan(const ConvShape& s) : shape_(s) {
   NS_CHECK(s.groups >= 1 && s.c % s.groups == 0 && s.o % s.groups == 0, value, "malformed grouped convolution");
-  x_.set4d(s.n, s.c, s.h, s.w);
-  y_.set4d(s.n, s.o, s.oh, s.ow);
-  bias_.set4d(1, s.o, 1, 1);
+  if (s.volumetric) {
+    x_.set_nd({s.n, s.c, s.d, s.h, s.w});
+    y_.set_nd({s.n, s.o, s.od, s.oh, s.ow});
+    bias_.set_nd({1, s.o, 1, 1, 1});
+  } else {
+    x_.set4d(s.n, s.c, s.h, s.w);
+    y_.set4d(s.n, s.o, s.oh, s.ow);
+    bias_.set4d(1, s.o, 1, 1);
+  }
   try {
     NS_CUDNN_CHECK(cudnnCreateFilterDescriptor(&w_));
-    NS_CUDNN_CHECK(cudnnSetFilter4dDescriptor(w_, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, to_int(s.o, "output channels"),
-                                              to_int(s.c / s.groups, "input channels per group"), to_int(s.kh, "kernel height"),
-                                              to_int(s.kw, "kernel width")));
     NS_CUDNN_CHECK(cudnnCreateConvolutionDescriptor(&conv_));
-    NS_CUDNN_CHECK(cudnnSetConvolution2dDescriptor(conv_, to_int(s.pad_h, "padding"), to_int(s.pad_w, "padding"), to_int(s.stride_h, "stride"),
-                                                   to_int(s.stride_w, "stride"), to_int(s.dil_h, "dilation"), to_int(s.dil_w, "dilation"),
-                                                   CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
+    const int o = to_int(s.o, "output channels"), cg = to_int(s.c / s.groups, "input channels per group");
+    int expected[5], got[5] = {};
+    int rank = 4;
+    if (s.volumetric) {
+      rank = 5;
+      const int filter[5] = {o, cg, to_int(s.kd, "kernel depth"), to_int(s.kh, "kernel height"), to_int(s.kw, "kernel width")};
+      NS_CUDNN_CHECK(cudnnSetFilterNdDescriptor(w_, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, 5, filter));
+      const int pads[3] = {to_int(s.pad_d, "padding"), to_int(s.pad_h, "padding"), to_int(s.pad_w, "padding")};
+      const int strides[3] = {to_int(s.stride_d, "stride"), to_int(s.stride_h, "stride"), to_int(s.stride_w, "stride")};
+      const int dilations[3] = {to_int(s.dil_d, "dilation"), to_int(s.dil_h, "dilation"), to_int(s.dil_w, "dilation")};
+      NS_CUDNN_CHECK(cudnnSetConvolutionNdDescriptor(conv_, 3, pads, strides, dilations, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
+    } else {
+      NS_CUDNN_CHECK(cudnnSetFilter4dDescriptor(w_, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, o, cg, to_int(s.kh, "kernel height"), to_int(s.kw, "kernel width")));
+      NS_CUDNN_CHECK(cudnnSetConvolution2dDescriptor(conv_, to_int(s.pad_h, "padding"), to_int(s.pad_w, "padding"), to_int(s.stride_h, "stride"),
+                                                     to_int(s.stride_w, "stride"), to_int(s.dil_h, "dilation"), to_int(s.dil_w, "dilation"),
+                                                     CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
+    }
     NS_CUDNN_CHECK(cudnnSetConvolutionGroupCount(conv_, to_int(s.groups, "groups")));
     NS_CUDNN_CHECK(cudnnSetConvolutionMathType(conv_, CUDNN_FMA_MATH));
-    int n = 0, c = 0, h = 0, w = 0;
-    NS_CUDNN_CHECK(cudnnGetConvolution2dForwardOutputDim(conv_, x_.get(), w_, &n, &c, &h, &w));
-    NS_CHECK(n == s.n && c == s.o && h == s.oh && w == s.ow, backend,
-             "cuDNN computes a convolution output of [" + std::to_string(n) + "," + std::to_string(c) + "," + std::to_string(h) + "," +
-                 std::to_string(w) + "] where the op expects [" + std::to_string(s.n) + "," + std::to_string(s.o) + "," + std::to_string(s.oh) +
-                 "," + std::to_string(s.ow) + "]");
+    NS_CUDNN_CHECK(cudnnGetConvolutionNdForwardOutputDim(conv_, x_.get(), w_, rank, got));
+    const int64_t want[5] = {s.n, s.o, s.volumetric ? s.od : s.oh, s.volumetric ? s.oh : s.ow, s.ow};
+    for (int i = 0; i < rank; ++i) expected[i] = static_cast<int>(want[i]);
+    NS_CHECK(std::equal(got, got + rank, expected), backend,
+             "cuDNN computes a convolution output of " + dims_text(got, rank) + " where the op expects " + dims_text(expected, rank));
   } catch (...) {
     if (conv_) cudnnDestroyConvolutionDescriptor(conv_);
     if (w_) cudnnDestroyFilterDescriptor(w_);

@@ -73,12 +73,20 @@ constexpr int kConvDirCount = 3;
 
 // What cuDNN sees of one 2-d convolution: symmetric padding only (asymmetric padding is made
 // symmetric by the caller with an explicitly padded input, see Note [asymmetric padding] in
-// conv.cc), NCHW input [n,c,h,w], weight [o, c/groups, kh, kw], output [n, o, oh, ow].
+// conv_algos.h), NCHW input [n,c,h,w], weight [o, c/groups, kh, kw], output [n, o, oh, ow]. A
+// 3-d convolution (`volumetric`) adds the depth axis in front of h: input [n,c,d,h,w], weight
+// [o, c/groups, kd, kh, kw], output [n, o, od, oh, ow], through cuDNN's Nd descriptors; a 2-d
+// one keeps d = kd = od = 1.
 struct ConvShape {
   int64_t n = 0, c = 0, h = 0, w = 0;
   int64_t o = 0, kh = 0, kw = 0;
   int64_t oh = 0, ow = 0;
   int64_t pad_h = 0, pad_w = 0, stride_h = 1, stride_w = 1, dil_h = 1, dil_w = 1, groups = 1;
+  bool volumetric = false;
+  int64_t d = 1, kd = 1, od = 1, pad_d = 0, stride_d = 1, dil_d = 1;
+  int64_t input_count() const { return n * c * d * h * w; }
+  int64_t weight_count() const { return o * (c / groups) * kd * kh * kw; }
+  int64_t output_count() const { return n * o * od * oh * ow; }
 };
 
 // How many algorithms cuDNN declares for a direction, and cuDNN's name of each.

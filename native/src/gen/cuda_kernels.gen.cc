@@ -46,6 +46,9 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cuda, core::OpId::conv2d, &conv2d);
   registry.add(core::DeviceType::cuda, core::OpId::conv2dBackwardData, &conv2dBackwardData);
   registry.add(core::DeviceType::cuda, core::OpId::conv2dBackwardWeights, &conv2dBackwardWeights);
+  registry.add(core::DeviceType::cuda, core::OpId::conv3d, &conv3d);
+  registry.add(core::DeviceType::cuda, core::OpId::conv3dBackwardData, &conv3dBackwardData);
+  registry.add(core::DeviceType::cuda, core::OpId::conv3dBackwardWeights, &conv3dBackwardWeights);
   registry.add(core::DeviceType::cuda, core::OpId::copyInto, &copyInto);
   registry.add(core::DeviceType::cuda, core::OpId::cos, &cos);
   registry.add(core::DeviceType::cuda, core::OpId::cosh, &cosh);

@@ -269,6 +269,19 @@ def pool1d_cases():
     ]
 
 
+def conv3d_cases():
+    """The 3-d convolution layers, from their own seed."""
+    torch.manual_seed(5)
+    return [
+        ("conv3d", nn.Conv3d(3, 4, 3), {"cls": "Conv3d", "args": [3, 4, 3]}, [randn(2, 3, 5, 6, 5)], {}),
+        ("conv3d_stride_pad_groups", nn.Conv3d(4, 6, (3, 2, 3), stride=(2, 1, 2), padding=1, groups=2), {"cls": "Conv3d", "args": [4, 6, [3, 2, 3], {"stride": [2, 1, 2], "padding": 1, "groups": 2}]}, [randn(2, 4, 6, 5, 7)], {}),
+        ("conv3d_same_reflect", nn.Conv3d(2, 3, (2, 3, 3), padding="same", padding_mode="reflect", bias=False), {"cls": "Conv3d", "args": [2, 3, [2, 3, 3], {"padding": "same", "paddingMode": "reflect", "bias": False}]}, [randn(1, 2, 4, 5, 5)], {}),
+        ("conv3d_circular_unbatched", nn.Conv3d(2, 2, 3, padding=1, padding_mode="circular"), {"cls": "Conv3d", "args": [2, 2, 3, {"padding": 1, "paddingMode": "circular"}]}, [randn(2, 4, 4, 5)], {}),
+        ("conv_transpose3d", nn.ConvTranspose3d(4, 3, 3, stride=2, padding=1, output_padding=1), {"cls": "ConvTranspose3d", "args": [4, 3, 3, {"stride": 2, "padding": 1, "outputPadding": 1}]}, [randn(2, 4, 3, 4, 3)], {}),
+        ("conv_transpose3d_groups_dilation", nn.ConvTranspose3d(4, 6, (2, 3, 2), groups=2, dilation=(1, 2, 2), bias=False), {"cls": "ConvTranspose3d", "args": [4, 6, [2, 3, 2], {"groups": 2, "dilation": [1, 2, 2], "bias": False}]}, [randn(1, 4, 3, 4, 3)], {}),
+    ]
+
+
 def decoder_fixture():
     """TransformerDecoderLayer, TransformerDecoder and Transformer with masks: per case the state
     dict, inputs, masks, output and every gradient (inputs and parameters) for a random upstream.
@@ -535,6 +548,8 @@ def main():
     attention_mask_fixture()
     packed_fixtures()
     for name, module, spec, inputs, opts in pool1d_cases():
+        record(name, module, spec, inputs, eval_mode=opts.get("eval", False))
+    for name, module, spec, inputs, opts in conv3d_cases():
         record(name, module, spec, inputs, eval_mode=opts.get("eval", False))
     decoder_fixture()
     embedding_fixture()

@@ -9,6 +9,7 @@ export { Linear } from './layers/linear.js';
 export { Bilinear } from './layers/bilinear.js';
 export { Conv2d, Conv1d, type Conv2dOptions, type Conv1dOptions, type ConvAlgo } from './layers/conv.js';
 export { ConvTranspose2d, ConvTranspose1d, type ConvTranspose2dOptions, type ConvTranspose1dOptions } from './layers/conv-transpose.js';
+export { Conv3d, ConvTranspose3d, type Conv3dOptions, type ConvTranspose3dOptions } from './layers/conv3d.js';
 export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, type FixedModeUpsampleOptions } from './layers/upsample.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './layers/pool.js';
 export { MaxUnpool2d, type MaxUnpool2dOptions } from './layers/pool.js';

@@ -139,6 +139,50 @@ describe('ConvTranspose2d', () => {
   });
 });
 
+describe('Conv3d and ConvTranspose3d', () => {
+  it("have PyTorch's parameter names and shapes, and a 3-d U-Net's down and up steps undo each other's sizes", () => {
+    scope(() => {
+      const down = new nn.Conv3d(2, 8, 3, { stride: 2, padding: 1 });
+      const up = new nn.ConvTranspose3d(8, 2, 2, { stride: 2 });
+      expect([...down.namedParameters()].map(([k, p]) => [k, p.shape])).toEqual([
+        ['weight', [8, 2, 3, 3, 3]],
+        ['bias', [8]],
+      ]);
+      expect([...up.namedParameters()].map(([k, p]) => [k, p.shape])).toEqual([
+        ['weight', [8, 2, 2, 2, 2]],
+        ['bias', [2]],
+      ]);
+      const x = tensor(new Float32Array(2 * 2 * 8 * 12 * 10), { shape: [2, 2, 8, 12, 10] });
+      const mid = down.forward(x);
+      expect(mid.shape).toEqual([2, 8, 4, 6, 5]);
+      expect(up.forward(mid).shape).toEqual([2, 2, 8, 12, 10]);
+      expect(String(down)).toBe('Conv3d(2, 8, kernelSize=[3,3,3], stride=2, padding=1)');
+    });
+  });
+
+  it("ConvTranspose3d.forward(x, outputSize) picks the output padding, as PyTorch's", () => {
+    scope(() => {
+      const up = new nn.ConvTranspose3d(3, 2, 3, { stride: 2, padding: 1 });
+      const x = tensor(Array.from({ length: 3 * 3 * 4 * 5 }, (_, i) => Math.sin(i)), { shape: [1, 3, 3, 4, 5] });
+      expect(up.forward(x).shape).toEqual([1, 2, 5, 7, 9]);
+      const sized = up.forward(x, [6, 7, 10]);
+      expect(sized.shape).toEqual([1, 2, 6, 7, 10]);
+      const explicit = new nn.ConvTranspose3d(3, 2, 3, { stride: 2, padding: 1, outputPadding: [1, 0, 1] });
+      explicit.loadStateDict(up.stateDict());
+      expect(Array.from(sized.dataSync())).toEqual(Array.from(explicit.forward(x).dataSync()));
+      expect(() => up.forward(x, [7, 7, 9])).toThrow(/^ConvTranspose3d.forward: outputSize \[7,7,9\] is not reachable from input \[3,4,5\]: dim 0 expected 5 to 6, got 7$/);
+    });
+  });
+
+  it('refuses what PyTorch refuses when the layer is made', () => {
+    expect(() => new nn.Conv3d(3, 8, 3, { groups: 2 })).toThrow(/^Conv3d: inChannels \(3\) must be divisible by groups \(2\)$/);
+    expect(() => new nn.Conv3d(3, 8, 3, { padding: 'same', stride: 2 })).toThrow(/^Conv3d: padding 'same' is not supported for strided convolutions/);
+    expect(() => new nn.Conv3d(3, 8, 3, { activation: 'relu' } as never)).toThrow(/Conv3d.*activation/);
+    expect(() => new nn.Conv3d(3, 8, 3, { paddingMode: 'mirror' } as never)).toThrow(/^Conv3d: paddingMode expected one of 'zeros', 'reflect', 'replicate', 'circular', got "mirror"$/);
+    expect(() => new nn.ConvTranspose3d(6, 4, 3, { groups: 4 })).toThrow(/^ConvTranspose3d: inChannels \(6\) must be divisible by groups \(4\)$/);
+  });
+});
+
 describe('layer arguments (found by a user trial)', () => {
   it('refuse options a layer does not take, as PyTorch refuses unknown keyword arguments', () => {
     expect(() => new nn.Conv2d(1, 2, 3, { pading: 1 } as never)).toThrow(/^Conv2d: unknown option 'pading' \(it takes 'stride', 'padding', /);

@@ -20,7 +20,7 @@ import {
   type Tensor,
 } from '../src/index.js';
 // Op declarations are internal (Note [public op table]): from the op table itself.
-import { conv2dBackwardDataOp, conv2dBackwardWeightsOp, conv2dOp } from '../src/ops/table/index.js';
+import { conv2dBackwardDataOp, conv2dBackwardWeightsOp, conv2dOp, conv3dBackwardDataOp, conv3dBackwardWeightsOp, conv3dOp } from '../src/ops/table/index.js';
 import { expectClose, seededRandom } from '../src/testing/index.js';
 
 const cuda = backends().cuda;
@@ -101,25 +101,31 @@ function filled(shape: number[], seed: number, device: 'cpu' | 'cuda'): Tensor {
 type ConvAttrs = { stride?: number[]; padding?: number[]; dilation?: number[]; groups?: number };
 type ConvCase = { x: number[]; w: number[]; y: number[]; attrs: ConvAttrs };
 
+/** A 2-d (4-d x) or 3-d (5-d x) convolution; padding one per axis, or (2-d) before and after each. */
 function convCase(x: number[], w: number[], attrs: ConvAttrs = {}): ConvCase {
-  const [sh, sw] = attrs.stride ?? [1, 1];
-  const [dh, dw] = attrs.dilation ?? [1, 1];
-  const p = attrs.padding ?? [0, 0];
-  const [t, l, b, r] = p.length === 4 ? p : [p[0], p[1], p[0], p[1]];
-  const oh = Math.floor((x[2] + t + b - dh * (w[2] - 1) - 1) / sh) + 1;
-  const ow = Math.floor((x[3] + l + r - dw * (w[3] - 1) - 1) / sw) + 1;
-  return { x, w, y: [x[0], w[0], oh, ow], attrs };
+  const spatial = x.length - 2;
+  const one = (v: number[] | undefined, fill: number) => v ?? Array<number>(spatial).fill(fill);
+  const stride = one(attrs.stride, 1);
+  const dilation = one(attrs.dilation, 1);
+  const p = one(attrs.padding, 0);
+  const [before, after] = p.length === spatial ? [p, p] : [p.slice(0, spatial), p.slice(spatial)];
+  const out = x.slice(2).map((size, i) => Math.floor((size + before[i] + after[i] - dilation[i] * (w[2 + i] - 1) - 1) / stride[i]) + 1);
+  return { x, w, y: [x[0], w[0], ...out], attrs };
 }
 
-/** One op of the three on both devices with `algo`: the cuda result, or the error cuda threw. */
+const forwardOps: OpDecl<any>[] = [conv2dOp, conv3dOp];
+const backwardDataOps: OpDecl<any>[] = [conv2dBackwardDataOp, conv3dBackwardDataOp];
+const backwardWeightsOps: OpDecl<any>[] = [conv2dBackwardWeightsOp, conv3dBackwardWeightsOp];
+
+/** One op of the six on both devices with `algo`: the cuda result, or the error cuda threw. */
 function both(decl: OpDecl<any>, c: ConvCase, algo: string): { cpu: Float32Array; gpu: Float32Array | Error } {
   return scope(() => {
     const ins = (device: 'cpu' | 'cuda'): Tensor[] => {
-      if (decl === conv2dOp) return [filled(c.x, 1, device), filled(c.w, 2, device), filled([c.w[0]], 3, device)];
-      if (decl === conv2dBackwardDataOp) return [filled(c.y, 4, device), filled(c.w, 2, device)];
+      if (forwardOps.includes(decl)) return [filled(c.x, 1, device), filled(c.w, 2, device), filled([c.w[0]], 3, device)];
+      if (backwardDataOps.includes(decl)) return [filled(c.y, 4, device), filled(c.w, 2, device)];
       return [filled(c.y, 4, device), filled(c.x, 1, device)];
     };
-    const extra = decl === conv2dBackwardDataOp ? { inputShape: c.x } : decl === conv2dBackwardWeightsOp ? { weightShape: c.w } : {};
+    const extra = backwardDataOps.includes(decl) ? { inputShape: c.x } : backwardWeightsOps.includes(decl) ? { weightShape: c.w } : {};
     const cpu = apply(decl, ins('cpu'), { ...c.attrs, ...extra, algo: 'auto' })[0].dataSync() as Float32Array;
     try {
       const gpu = apply(decl, ins('cuda'), { ...c.attrs, ...extra, algo })[0].dataSync() as Float32Array;
@@ -137,13 +143,16 @@ const cases: [string, ConvCase][] = [
   ['3x3', convCase([2, 8, 10, 10], [8, 8, 3, 3], { padding: [1, 1] })],
   ['asymmetric', convCase([1, 2, 9, 8], [3, 2, 2, 3], { padding: [0, 1, 1, 2] })],
   ['strided-dilated-grouped', convCase([2, 4, 11, 11], [6, 2, 3, 3], { stride: [2, 2], dilation: [2, 2], padding: [1, 1], groups: 2 })],
+  // 3-d: cuDNN's Nd descriptors, where fewer algorithms apply (FFT tiling at unit stride).
+  ['3d-unit-stride', convCase([2, 3, 5, 6, 6], [4, 3, 3, 3, 3], { padding: [1, 1, 1] })],
+  ['3d-strided-grouped', convCase([1, 4, 6, 7, 5], [4, 2, 2, 3, 3], { stride: [2, 1, 2], dilation: [1, 2, 1], padding: [0, 1, 1], groups: 2 })],
 ];
 
 const refused = /not supported by cuDNN for these shapes|has no cuDNN (backward-data|backward-filter) algorithm|bytes of workspace for these shapes/;
 
 describe('cuDNN convolution algorithms on a GPU', () => {
   for (const [name, c] of cases) {
-    for (const decl of [conv2dOp, conv2dBackwardDataOp, conv2dBackwardWeightsOp]) {
+    for (const decl of c.x.length === 5 ? [conv3dOp, conv3dBackwardDataOp, conv3dBackwardWeightsOp] : [conv2dOp, conv2dBackwardDataOp, conv2dBackwardWeightsOp]) {
       gpuIt(`${decl.name} ${name}: every algo matches cpu or is refused clearly`, () => {
         const results: string[] = [];
         for (const algo of convAlgos) {

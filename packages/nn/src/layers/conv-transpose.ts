@@ -15,7 +15,7 @@ export interface ConvTranspose2dOptions {
   algo?: ConvAlgo;
 }
 
-const TRANSPOSED_OPTIONS = ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias', 'algo'];
+export const TRANSPOSED_OPTIONS = ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias', 'algo'];
 
 /**
  * The outputPadding that makes a transposed convolution's output `outputSize` (PyTorch's
@@ -23,7 +23,7 @@ const TRANSPOSED_OPTIONS = ['stride', 'padding', 'outputPadding', 'dilation', 'g
  * must lie in [smallest, smallest + stride − 1], the sizes the convolution it transposes maps
  * back to the same input size.
  */
-function outputPaddingFor(
+export function outputPaddingFor(
   layer: string,
   x: Tensor,
   outputSize: readonly number[],

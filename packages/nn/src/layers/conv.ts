@@ -31,7 +31,7 @@ export interface Conv2dOptions {
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
-function checkPaddingMode(layer: string, mode: unknown): void {
+export function checkPaddingMode(layer: string, mode: unknown): void {
   if (mode !== undefined && !PADDING_MODES.includes(mode as PaddingMode)) {
     throw new ValueError(`${layer}: paddingMode expected one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`);
   }
@@ -42,7 +42,7 @@ function checkPaddingMode(layer: string, mode: unknown): void {
  * last dim first; 'same' split as PyTorch splits it, the odd one on the right), then convolved
  * unpadded.
  */
-function padForMode(x: Tensor, mode: Exclude<PaddingMode, 'zeros'>, padding: number[] | 'same' | 'valid', kernel: number[], dilation: number[]): Tensor {
+export function padForMode(x: Tensor, mode: Exclude<PaddingMode, 'zeros'>, padding: number[] | 'same' | 'valid', kernel: number[], dilation: number[]): Tensor {
   const pads: number[] = [];
   if (Array.isArray(padding) && padding.length === 2 * kernel.length) {
     // [top, left, bottom, right] (conv2d's asymmetric form): pad's order is last dim first.
@@ -121,7 +121,7 @@ export abstract class ConvLayer<O extends { groups?: number; bias?: boolean }> e
   }
 }
 
-const CONV_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'algo', 'activation', 'paddingMode'];
+export const CONV_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'algo', 'activation', 'paddingMode'];
 
 /** 2-D convolution over [N, C, H, W]; weight [out, in/groups, kH, kW] as PyTorch. */
 export class Conv2d extends ConvLayer<Conv2dOptions> {

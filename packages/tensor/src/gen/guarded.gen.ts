@@ -62,6 +62,7 @@ const guarded_cat: typeof table.cat = guardArity('cat', table.cat);
 const guarded_cdist: typeof table.cdist = guardArity('cdist', table.cdist);
 const guarded_ceil: typeof table.ceil = guardArity('ceil', table.ceil);
 const guarded_celu: typeof table.celu = guardArity('celu', table.celu);
+const guarded_checkCpuAlgo: typeof table.checkCpuAlgo = guardArity('checkCpuAlgo', table.checkCpuAlgo);
 const guarded_checkFillValue: typeof table.checkFillValue = guardArity('checkFillValue', table.checkFillValue);
 const guarded_checkLapackSize: typeof table.checkLapackSize = guardArity('checkLapackSize', table.checkLapackSize);
 const guarded_checkSeeded: typeof table.checkSeeded = guardArity('checkSeeded', table.checkSeeded);
@@ -81,8 +82,13 @@ const guarded_conv1d: typeof table.conv1d = guardArity('conv1d', table.conv1d);
 const guarded_conv2d: typeof table.conv2d = guardArity('conv2d', table.conv2d);
 const guarded_conv2dBackwardData: typeof table.conv2dBackwardData = guardArity('conv2dBackwardData', table.conv2dBackwardData);
 const guarded_conv2dBackwardWeights: typeof table.conv2dBackwardWeights = guardArity('conv2dBackwardWeights', table.conv2dBackwardWeights);
+const guarded_conv3d: typeof table.conv3d = guardArity('conv3d', table.conv3d);
+const guarded_conv3dBackwardData: typeof table.conv3dBackwardData = guardArity('conv3dBackwardData', table.conv3dBackwardData);
+const guarded_conv3dBackwardWeights: typeof table.conv3dBackwardWeights = guardArity('conv3dBackwardWeights', table.conv3dBackwardWeights);
+const guarded_convGeometry: typeof table.convGeometry = guardArity('convGeometry', table.convGeometry);
 const guarded_convTranspose1d: typeof table.convTranspose1d = guardArity('convTranspose1d', table.convTranspose1d);
 const guarded_convTranspose2d: typeof table.convTranspose2d = guardArity('convTranspose2d', table.convTranspose2d);
+const guarded_convTranspose3d: typeof table.convTranspose3d = guardArity('convTranspose3d', table.convTranspose3d);
 const guarded_copyInto: typeof table.copyInto = guardArity('copyInto', table.copyInto);
 const guarded_corrcoef: typeof table.corrcoef = guardArity('corrcoef', table.corrcoef);
 const guarded_cos: typeof table.cos = guardArity('cos', table.cos);
@@ -133,6 +139,7 @@ const guarded_exp: typeof table.exp = guardArity('exp', table.exp);
 const guarded_exp2: typeof table.exp2 = guardArity('exp2', table.exp2);
 const guarded_expand: typeof table.expand = guardArity('expand', table.expand);
 const guarded_expandAsFloat: typeof table.expandAsFloat = guardArity('expandAsFloat', table.expandAsFloat);
+const guarded_expectShape: typeof table.expectShape = guardArity('expectShape', table.expectShape);
 const guarded_expm1: typeof table.expm1 = guardArity('expm1', table.expm1);
 const guarded_eye: typeof table.eye = guardArity('eye', table.eye);
 const guarded_flatten: typeof table.flatten = guardArity('flatten', table.flatten);
@@ -162,6 +169,7 @@ const guarded_gumbelSoftmax: typeof table.gumbelSoftmax = guardArity('gumbelSoft
 const guarded_hardsigmoid: typeof table.hardsigmoid = guardArity('hardsigmoid', table.hardsigmoid);
 const guarded_hardswish: typeof table.hardswish = guardArity('hardswish', table.hardswish);
 const guarded_hardtanh: typeof table.hardtanh = guardArity('hardtanh', table.hardtanh);
+const guarded_hasBias: typeof table.hasBias = guardArity('hasBias', table.hasBias);
 const guarded_hingeEmbeddingLoss: typeof table.hingeEmbeddingLoss = guardArity('hingeEmbeddingLoss', table.hingeEmbeddingLoss);
 const guarded_huberLoss: typeof table.huberLoss = guardArity('huberLoss', table.huberLoss);
 const guarded_index: typeof table.index = guardArity('index', table.index);
@@ -374,6 +382,7 @@ const guarded_tripletMarginLoss: typeof table.tripletMarginLoss = guardArity('tr
 const guarded_tripletMarginWithDistanceLoss: typeof table.tripletMarginWithDistanceLoss = guardArity('tripletMarginWithDistanceLoss', table.tripletMarginWithDistanceLoss);
 const guarded_triu: typeof table.triu = guardArity('triu', table.triu);
 const guarded_trunc: typeof table.trunc = guardArity('trunc', table.trunc);
+const guarded_tupleOf: typeof table.tupleOf = guardArity('tupleOf', table.tupleOf);
 const guarded_unarySamples: typeof table.unarySamples = guardArity('unarySamples', table.unarySamples);
 const guarded_unbind: typeof table.unbind = guardArity('unbind', table.unbind);
 const guarded_unflatten: typeof table.unflatten = guardArity('unflatten', table.unflatten);
@@ -456,6 +465,7 @@ export {
   guarded_cdist as cdist,
   guarded_ceil as ceil,
   guarded_celu as celu,
+  guarded_checkCpuAlgo as checkCpuAlgo,
   guarded_checkFillValue as checkFillValue,
   guarded_checkLapackSize as checkLapackSize,
   guarded_checkSeeded as checkSeeded,
@@ -475,8 +485,13 @@ export {
   guarded_conv2d as conv2d,
   guarded_conv2dBackwardData as conv2dBackwardData,
   guarded_conv2dBackwardWeights as conv2dBackwardWeights,
+  guarded_conv3d as conv3d,
+  guarded_conv3dBackwardData as conv3dBackwardData,
+  guarded_conv3dBackwardWeights as conv3dBackwardWeights,
+  guarded_convGeometry as convGeometry,
   guarded_convTranspose1d as convTranspose1d,
   guarded_convTranspose2d as convTranspose2d,
+  guarded_convTranspose3d as convTranspose3d,
   guarded_copyInto as copyInto,
   guarded_corrcoef as corrcoef,
   guarded_cos as cos,
@@ -527,6 +542,7 @@ export {
   guarded_exp2 as exp2,
   guarded_expand as expand,
   guarded_expandAsFloat as expandAsFloat,
+  guarded_expectShape as expectShape,
   guarded_expm1 as expm1,
   guarded_eye as eye,
   guarded_flatten as flatten,
@@ -556,6 +572,7 @@ export {
   guarded_hardsigmoid as hardsigmoid,
   guarded_hardswish as hardswish,
   guarded_hardtanh as hardtanh,
+  guarded_hasBias as hasBias,
   guarded_hingeEmbeddingLoss as hingeEmbeddingLoss,
   guarded_huberLoss as huberLoss,
   guarded_index as index,
@@ -768,6 +785,7 @@ export {
   guarded_tripletMarginWithDistanceLoss as tripletMarginWithDistanceLoss,
   guarded_triu as triu,
   guarded_trunc as trunc,
+  guarded_tupleOf as tupleOf,
   guarded_unarySamples as unarySamples,
   guarded_unbind as unbind,
   guarded_unflatten as unflatten,

@@ -57,40 +57,48 @@ const convAttrSpecs = {
 } as const;
 
 /** Everything a convolution's shapes say, checked once for the op and its backward ops. */
-interface ConvGeometry {
+export interface ConvGeometry {
   n: number;
   c: number;
-  h: number;
-  w: number;
   o: number;
-  kh: number;
-  kw: number;
-  oh: number;
-  ow: number;
-  /** [top, left, bottom, right] */
-  pad: [number, number, number, number];
+  /** Per spatial axis (D, H, W or H, W). */
+  kernel: number[];
+  out: number[];
 }
 
-function checkPair(op: string, name: string, v: readonly number[], min: number): void {
-  if (v.length !== 2 || !v.every((d) => Number.isSafeInteger(d) && d >= min)) {
-    throw new ValueError(`${op}: option '${name}' expected 2 integers >= ${min}, got [${v.join(',')}]`);
+/** The dims each spatial rank's convolution names in its messages. */
+const convLayouts = {
+  2: { input: '[N,C,H,W]', weight: '[O,C/groups,kH,kW]', padding: '[h, w] or [top, left, bottom, right]' },
+  3: { input: '[N,C,D,H,W]', weight: '[O,C/groups,kD,kH,kW]', padding: '[d, h, w]' },
+} as const;
+
+function checkInts(op: string, name: string, v: readonly number[], count: number, min: number): void {
+  if (v.length !== count || !v.every((d) => Number.isSafeInteger(d) && d >= min)) {
+    throw new ValueError(`${op}: option '${name}' expected ${count} integers >= ${min}, got [${v.join(',')}]`);
   }
 }
 
-/** Validates a convolution of `input` [N,C,H,W] by `weight` [O,C/groups,kH,kW]; returns its geometry. */
-function convGeometry(op: string, input: readonly number[], weight: readonly number[], a: Conv2dAttrs): ConvGeometry {
-  if (input.length !== 4) throw new ShapeError(`${op}: input expected 4 dimensions [N,C,H,W], got ${fmtShape(input)}`);
-  if (weight.length !== 4) throw new ShapeError(`${op}: weight expected 4 dimensions [O,C/groups,kH,kW], got ${fmtShape(weight)}`);
-  checkPair(op, 'stride', a.stride, 1);
-  checkPair(op, 'dilation', a.dilation, 1);
-  if (!(a.padding.length === 2 || a.padding.length === 4) || !a.padding.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new ValueError(`${op}: option 'padding' expected [h, w] or [top, left, bottom, right] of integers >= 0, got [${a.padding.join(',')}]`);
+/**
+ * Validates a convolution of `input` [N,C,...spatial] by `weight` [O,C/groups,...kernel] over
+ * `spatial` (2 or 3) axes; padding is one value per axis, or (2-d only) before and after each.
+ */
+export function convGeometry(op: string, input: readonly number[], weight: readonly number[], a: Conv2dAttrs, spatial: 2 | 3 = 2): ConvGeometry {
+  const layout = convLayouts[spatial];
+  const rank = spatial + 2;
+  if (input.length !== rank) throw new ShapeError(`${op}: input expected ${rank} dimensions ${layout.input}, got ${fmtShape(input)}`);
+  if (weight.length !== rank) throw new ShapeError(`${op}: weight expected ${rank} dimensions ${layout.weight}, got ${fmtShape(weight)}`);
+  checkInts(op, 'stride', a.stride, spatial, 1);
+  checkInts(op, 'dilation', a.dilation, spatial, 1);
+  const paddingLengths = spatial === 2 ? [2, 4] : [3];
+  if (!paddingLengths.includes(a.padding.length) || !a.padding.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new ValueError(`${op}: option 'padding' expected ${layout.padding} of integers >= 0, got [${a.padding.join(',')}]`);
   }
   if (!(a.groups >= 1)) throw new ValueError(`${op}: option 'groups' expected an integer >= 1, got ${a.groups}`);
-  const [n, c, h, w] = input;
-  const [o, cg, kh, kw] = weight;
+  const [n, c] = input;
+  const [o, cg] = weight;
+  const kernel = weight.slice(2);
   const shapes = () => `(input ${fmtShape(input)}, weight ${fmtShape(weight)})`;
-  if (kh < 1 || kw < 1) throw new ShapeError(`${op}: weight expected a kernel of at least 1x1, got ${kh}x${kw} ${shapes()}`);
+  if (kernel.some((k) => k < 1)) throw new ShapeError(`${op}: weight expected a kernel of at least ${kernel.map(() => 1).join('x')}, got ${kernel.join('x')} ${shapes()}`);
   if (o % a.groups !== 0) throw new ShapeError(`${op}: weight has ${o} output channels, not divisible by groups ${a.groups} ${shapes()}`);
   if (cg * a.groups !== c) {
     throw new ShapeError(
@@ -99,30 +107,23 @@ function convGeometry(op: string, input: readonly number[], weight: readonly num
         : `${op}: weight has ${cg} input channels per group (${a.groups} groups: ${cg * a.groups}) but input has ${c} ${shapes()}`,
     );
   }
-  const pad: [number, number, number, number] = a.padding.length === 2 ? [a.padding[0], a.padding[1], a.padding[0], a.padding[1]] : [a.padding[0], a.padding[1], a.padding[2], a.padding[3]];
-  const ekh = a.dilation[0] * (kh - 1) + 1;
-  const ekw = a.dilation[1] * (kw - 1) + 1;
-  const ph = h + pad[0] + pad[2];
-  const pw = w + pad[1] + pad[3];
-  if (ekh > ph || ekw > pw) {
-    throw new ShapeError(`${op}: kernel ${ekh}x${ekw} (dilated) is larger than the padded input ${ph}x${pw} ${shapes()}`);
+  const before = a.padding.slice(0, spatial);
+  const after = a.padding.length === spatial ? before : a.padding.slice(spatial);
+  const dilated = kernel.map((k, i) => a.dilation[i] * (k - 1) + 1);
+  const padded = input.slice(2).map((d, i) => d + before[i] + after[i]);
+  if (dilated.some((k, i) => k > padded[i])) {
+    throw new ShapeError(`${op}: kernel ${dilated.join('x')} (dilated) is larger than the padded input ${padded.join('x')} ${shapes()}`);
   }
-  return { n, c, h, w, o, kh, kw, oh: Math.floor((ph - ekh) / a.stride[0]) + 1, ow: Math.floor((pw - ekw) / a.stride[1]) + 1, pad };
+  return { n, c, o, kernel, out: padded.map((p, i) => Math.floor((p - dilated[i]) / a.stride[i]) + 1) };
 }
 
-function checkFourInts(op: string, name: string, v: readonly number[]): void {
-  if (v.length !== 4 || !v.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new ValueError(`${op}: option '${name}' expected 4 non-negative integers, got [${v.join(',')}]`);
-  }
-}
-
-function expectShape(op: string, arg: string, got: readonly number[], want: readonly number[], why: string): void {
+export function expectShape(op: string, arg: string, got: readonly number[], want: readonly number[], why: string): void {
   if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
     throw new ShapeError(`${op}: ${arg} expected shape ${fmtShape(want)} (${why}), got ${fmtShape(got)}`);
   }
 }
 
-const hasBias = (m: TensorMeta | Tensor | null | undefined) => m !== null && m !== undefined && m.shape[0] !== 0;
+export const hasBias = (m: TensorMeta | Tensor | null | undefined) => m !== null && m !== undefined && m.shape[0] !== 0;
 
 const convSamples: Sample[] = [
   { name: 'basic', inputs: [{ shape: [2, 3, 5, 5] }, { shape: [4, 3, 3, 3] }, { shape: [4] }] },
@@ -209,7 +210,7 @@ export const conv2dOp = defineOp<Conv2dOpAttrs>({
     if (b.shape.length !== 1 || (b.shape[0] !== 0 && b.shape[0] !== g.o)) {
       throw new ShapeError(`conv2d: bias expected shape [${g.o}] (one per output channel) or [0] (none), got ${fmtShape(b.shape)}`);
     }
-    return [{ shape: [g.n, g.o, g.oh, g.ow], dtype: x.dtype }];
+    return [{ shape: [g.n, g.o, ...g.out], dtype: x.dtype }];
   },
   backends: ['cpu', 'cuda'],
   saves: { inputs: [0, 1], outputs: (a) => (a.activation === 'relu' ? [0] : []) },
@@ -258,7 +259,7 @@ export const conv2dBackwardDataOp = defineOp<Conv2dBackwardDataAttrs>({
   outputs: ([gy, w], a) => {
     if (a.inputShape.length !== 4) throw new ValueError(`conv2dBackwardData: option 'inputShape' expected [N,C,H,W], got [${a.inputShape.join(',')}]`);
     const g = convGeometry('conv2dBackwardData', a.inputShape, w.shape, a);
-    expectShape('conv2dBackwardData', 'gradOutput', gy.shape, [g.n, g.o, g.oh, g.ow], 'the convolution output');
+    expectShape('conv2dBackwardData', 'gradOutput', gy.shape, [g.n, g.o, ...g.out], 'the convolution output');
     return [{ shape: [...a.inputShape], dtype: gy.dtype }];
   },
   backends: ['cpu', 'cuda'],
@@ -287,7 +288,7 @@ export const conv2dBackwardWeightsOp = defineOp<Conv2dBackwardWeightsAttrs>({
   outputs: ([gy, x], a) => {
     if (a.weightShape.length !== 4) throw new ValueError(`conv2dBackwardWeights: option 'weightShape' expected [O,C/groups,kH,kW], got [${a.weightShape.join(',')}]`);
     const g = convGeometry('conv2dBackwardWeights', x.shape, a.weightShape, a);
-    expectShape('conv2dBackwardWeights', 'gradOutput', gy.shape, [g.n, g.o, g.oh, g.ow], 'the convolution output');
+    expectShape('conv2dBackwardWeights', 'gradOutput', gy.shape, [g.n, g.o, ...g.out], 'the convolution output');
     return [{ shape: [...a.weightShape], dtype: gy.dtype }];
   },
   backends: ['cpu', 'cuda'],
@@ -337,11 +338,23 @@ export interface Conv2dOptions {
   activation?: ConvActivation;
 }
 
+/** A per-axis option: a number for every axis, or one per axis ([h, w] or [d, h, w]). */
+export function tupleOf(op: string, name: string, v: unknown, fallback: number, count: 2 | 3): number[] {
+  if (v === undefined) return Array<number>(count).fill(fallback);
+  if (typeof v === 'number') return Array<number>(count).fill(v);
+  if (Array.isArray(v) && v.length === count && v.every((d) => typeof d === 'number')) return [...v];
+  throw new ValueError(`${op}: option '${name}' expected a number or ${count === 2 ? '[h, w]' : '[d, h, w]'}, got ${JSON.stringify(v)}`);
+}
+
 function pairOf(op: string, name: string, v: unknown, fallback: number): number[] {
-  if (v === undefined) return [fallback, fallback];
-  if (typeof v === 'number') return [v, v];
-  if (Array.isArray(v) && v.length === 2 && v.every((d) => typeof d === 'number')) return [...v];
-  throw new ValueError(`${op}: option '${name}' expected a number or [h, w], got ${JSON.stringify(v)}`);
+  return tupleOf(op, name, v, fallback, 2);
+}
+
+/** cuDNN's algorithm names that cpu has no kernel for are refused before anything runs. */
+export function checkCpuAlgo(op: string, x: Tensor, algo: string): void {
+  if (x?.device?.type === 'cpu' && (convAlgos as readonly string[]).includes(algo) && !cpuConvAlgos.includes(algo as ConvAlgo)) {
+    throw new ValueError(`${op}: algo '${algo}' is not available on cpu; cpu supports ${cpuConvAlgos.map((a) => `'${a}'`).join(', ')}`);
+  }
 }
 
 function resolveConvOptions(op: string, x: Tensor, w: Tensor, o: Conv2dOptions): Conv2dAttrs {
@@ -358,9 +371,7 @@ function resolveConvOptions(op: string, x: Tensor, w: Tensor, o: Conv2dOptions):
   } else if (Array.isArray(o.padding) && o.padding.length === 4) padding = [...o.padding];
   else padding = pairOf(op, 'padding', o.padding, 0);
   const algo = o.algo ?? 'auto';
-  if (x?.device?.type === 'cpu' && convAlgos.includes(algo) && !cpuConvAlgos.includes(algo)) {
-    throw new ValueError(`${op}: algo '${algo}' is not available on cpu; cpu supports ${cpuConvAlgos.map((a) => `'${a}'`).join(', ')}`);
-  }
+  checkCpuAlgo(op, x, algo);
   return { stride, padding, dilation, groups: o.groups ?? 1, algo };
 }
 

@@ -5,6 +5,7 @@ export * from './compare.js';
 export * from './unary.js';
 export * from './cast.js';
 export * from './conv.js';
+export * from './conv3d.js';
 export * from './interpolate.js';
 export * from './composed-activations.js';
 export * from './composed-ops.js';
