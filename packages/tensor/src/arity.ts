@@ -69,8 +69,7 @@ const CREATORS = new Set(['zeros', 'ones', 'empty', 'rand', 'randn']);
 const SHAPE_TAKERS = new Set(['reshape', 'view', 'permute', 'expand', 'repeat', 'flip', 'zeros', 'ones', 'empty', 'rand', 'randn']);
 
 /** `fn` refusing more arguments than it declares (Note [arity guard]); the same function when it takes any number. */
-export function guardArity<F extends AnyFunction>(name: string, fn: F): F {
-  const most = maxArguments(fn);
+export function guardArity<F extends AnyFunction>(name: string, fn: F, most = maxArguments(fn)): F {
   if (most === Infinity) return fn;
   const guarded = function (this: unknown, ...args: unknown[]) {
     if (args.length > most) throw tooMany(name, most, args);

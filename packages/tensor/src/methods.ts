@@ -6,6 +6,7 @@ import { Device, type DeviceLike } from './device.js';
 import { checkDType, dtypes, notADType, pytorchDTypeHint, type DType } from './dtype.js';
 import { guardArity } from './arity.js';
 import { trapPyTorchSpellings } from './pytorch-spellings.js';
+import { addInPlaceMethods } from './inplace-methods.js';
 import { trapDataHabit } from './data-habit.js';
 import { DeviceError, fmtShape, fromNative, ShapeError, ValueError } from './errors.js';
 import { checkOptions } from './options.js';
@@ -984,6 +985,8 @@ proto.cov = function (options) {
 proto.corrcoef = function () {
   return ops.corrcoef(this);
 };
+
+addInPlaceMethods(proto);
 
 // Every method refuses more arguments than it declares (Note [arity guard] in arity.ts): the ones
 // added here and the class's own.

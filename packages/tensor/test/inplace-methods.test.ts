@@ -3,7 +3,7 @@
 // broadcasting the tensor itself, no float into an integer tensor, parameters only under noGrad),
 // and a graph that saved the tensor refuses its backward afterwards.
 import { describe, expect, it } from 'vitest';
-import { Generator, lerp, manualSeed, memory, noGrad, ones, scope, tensor, zeros } from '../src/index.js';
+import { Generator, lerp, manualSeed, memory, noGrad, ones, scope, tensor, zeros, type Tensor } from '../src/index.js';
 
 const values = (t: { dataSync(): ArrayLike<number | bigint> }) => Array.from(t.dataSync(), Number);
 
@@ -152,6 +152,126 @@ describe('elementwise functions in place, and uniform_/normal_ from a generator 
       expect(Array.from(u.dataSync())).toEqual(Array.from(zeros([64]).uniform_(-1, 1, { generator: new Generator(4) }).dataSync()));
       expect(Math.min(...u.dataSync())).toBeGreaterThanOrEqual(-1);
       expect(() => zeros([2]).normal_(0, 1, { gen: 1 } as never)).toThrow(/^normal_: unknown option 'gen' \(it takes 'generator'\)$/);
+    });
+  });
+});
+
+// src/inplace-methods.ts: the in-place form of out-of-place methods, and the random refills.
+describe('more of PyTorch in-place methods', () => {
+  const calls: [string, (x: Tensor) => unknown[], () => Tensor][] = [
+    ['expm1', () => [], () => tensor([0.1, -0.4, 2])],
+    ['log1p', () => [], () => tensor([0.1, 0.4, 2])],
+    ['log2', () => [], () => tensor([0.5, 4, 3])],
+    ['log10', () => [], () => tensor([0.5, 100, 3])],
+    ['tan', () => [], () => tensor([0.1, -0.4, 1])],
+    ['asin', () => [], () => tensor([0.1, -0.4, 0.9])],
+    ['acos', () => [], () => tensor([0.1, -0.4, 0.9])],
+    ['atan', () => [], () => tensor([0.1, -4, 9])],
+    ['sinh', () => [], () => tensor([0.1, -0.4, 2])],
+    ['cosh', () => [], () => tensor([0.1, -0.4, 2])],
+    ['asinh', () => [], () => tensor([0.1, -0.4, 2])],
+    ['acosh', () => [], () => tensor([1.1, 1.4, 2])],
+    ['atanh', () => [], () => tensor([0.1, -0.4, 0.9])],
+    ['erfc', () => [], () => tensor([0.1, -0.4, 2])],
+    ['erfinv', () => [], () => tensor([0.1, -0.4, 0.9])],
+    ['lgamma', () => [], () => tensor([0.1, 4, 2.5])],
+    ['digamma', () => [], () => tensor([0.1, 4, 2.5])],
+    ['polygamma', () => [1], () => tensor([0.1, 4, 2.5])],
+    ['logicalNot', () => [], () => tensor([0, 2, -1])],
+    ['nanToNum', () => [{ nan: 5 }], () => tensor([NaN, 2, Infinity])],
+    ['fmod', () => [1.5], () => tensor([-3.5, 2, 7])],
+    ['remainder', () => [tensor([1.5, -2, 4])], () => tensor([-3.5, 2, 7])],
+    ['atan2', () => [tensor([1, -2, 0.5])], () => tensor([-3.5, 2, 7])],
+    ['floorDivide', () => [2], () => tensor([-3.5, 2, 7])],
+    ['logicalAnd', () => [tensor([1, 0, 1])], () => tensor([0, 2, -1])],
+    ['logicalOr', () => [tensor([1, 0, 0])], () => tensor([0, 0, -1])],
+    ['eq', () => [2], () => tensor([0, 2, -1])],
+    ['ne', () => [2], () => tensor([0, 2, -1])],
+    ['lt', () => [tensor([1, 2, 3])], () => tensor([0, 2, -1])],
+    ['le', () => [2], () => tensor([0, 2, 3])],
+    ['gt', () => [0], () => tensor([0, 2, -1])],
+    ['ge', () => [0], () => tensor([0, 2, -1])],
+    ['scatter', () => [1, tensor([[2, 0]], { dtype: 'int64' }), tensor([[5, 6]])], () => tensor([[1, 2, 3]])],
+    ['scatterAdd', () => [1, tensor([[2, 2]], { dtype: 'int64' }), tensor([[5, 6]])], () => tensor([[1, 2, 3]])],
+    ['scatterReduce', () => [1, tensor([[2, 2]], { dtype: 'int64' }), tensor([[5, 6]]), 'amax'], () => tensor([[1, 2, 3]])],
+    ['indexAdd', () => [0, tensor([1], { dtype: 'int64' }), tensor([[1, 1]]), { alpha: 2 }], () => tensor([[1, 2], [3, 4]])],
+    ['indexCopy', () => [0, tensor([0], { dtype: 'int64' }), tensor([[9, 8]])], () => tensor([[1, 2], [3, 4]])],
+    ['tril', () => [], () => tensor([[1, 2], [3, 4]])],
+    ['triu', () => [1], () => tensor([[1, 2], [3, 4]])],
+    ['cumsum', () => [1], () => tensor([[1, 2], [3, 4]])],
+    ['cumprod', () => [0], () => tensor([[1, 2], [3, 4]])],
+    ['addmm', () => [tensor([[1, 2], [0, 1]]), tensor([[1, 0], [2, 1]]), { beta: 0.5 }], () => tensor([[1, 2], [3, 4]])],
+    ['baddbmm', () => [tensor([[[1, 2]]]), tensor([[[1], [2]]])], () => tensor([[[1]]])],
+  ];
+  for (const [name, args, make] of calls) {
+    it(`${name}_ writes ${name}'s result into the tensor`, () => {
+      scope(() => {
+        const x = make();
+        const want = values((x as unknown as Record<string, (...a: unknown[]) => Tensor>)[name](...args(x)));
+        const got = (x as unknown as Record<string, (...a: unknown[]) => Tensor>)[`${name}_`](...args(x));
+        expect(got).toBe(x);
+        expect(values(x).map((v) => Math.round(v * 1e5) / 1e5)).toEqual(want.map((v) => Math.round(v * 1e5) / 1e5));
+      });
+    });
+  }
+
+  it('keeps the tensor dtype (a comparison writes 1 or 0 into a float tensor) and PyTorch refusals', () => {
+    scope(() => {
+      const x = tensor([1, 2, 3]);
+      x.gt_(1.5);
+      expect(x.dtype).toBe('float32');
+      expect(values(x)).toEqual([0, 1, 1]);
+      const i = tensor([1, 2, 3], { dtype: 'int32' });
+      expect(() => i.log1p_()).toThrow(/^log1p_: a float32 result cannot be written into a int32 tensor in place/);
+      expect(() => x.fmod_(2, 3 as never)).toThrow(/^fmod_: takes at most 1 argument, got 2/);
+      expect(() => tensor([[1, 2]]).cumsum_(undefined as never)).toThrow(/cumsum/);
+      const p = tensor([1, 2], { requiresGrad: true });
+      expect(() => p.expm1_()).toThrow(/^expm1_: a leaf tensor that requires grad cannot be changed in place while grad mode is on/);
+      noGrad(() => p.expm1_());
+      expect(values(p)[0]).toBeCloseTo(Math.expm1(1), 5);
+    });
+  });
+
+  it('refill from the generator with the distribution PyTorch names, reproducibly', () => {
+    scope(() => {
+      const n = 20000;
+      const mean = (t: Tensor) => values(t).reduce((a, b) => a + b, 0) / n;
+      const e = zeros([n]).exponential_(2, { generator: new Generator().manualSeed(1) });
+      expect(Math.abs(mean(e) - 0.5)).toBeLessThan(0.02);
+      expect(values(e).every((v) => v >= 0)).toBe(true);
+      const again = zeros([n]).exponential_(2, { generator: new Generator().manualSeed(1) });
+      expect(values(again)).toEqual(values(e));
+      const g = zeros([n]).geometric_(0.25);
+      expect(values(g).every((v) => Number.isInteger(v) && v >= 1)).toBe(true);
+      expect(Math.abs(mean(g) - 4)).toBeLessThan(0.15);
+      const b = zeros([n], { dtype: 'int64' }).bernoulli_(0.3);
+      expect(b.dtype).toBe('int64');
+      expect(values(b).every((v) => v === 0 || v === 1)).toBe(true);
+      expect(Math.abs(mean(b) - 0.3)).toBeLessThan(0.02);
+      const bt = zeros([2, 3]).bernoulli_(tensor([0, 1, 0]));
+      expect(values(bt)).toEqual([0, 1, 0, 0, 1, 0]);
+      const r = zeros([n], { dtype: 'int32' }).random_(-3, 4);
+      const seen = new Set(values(r));
+      expect([...seen].sort((a, c) => a - c)).toEqual([-3, -2, -1, 0, 1, 2, 3]);
+      const c = zeros([n]).cauchy_(1, 0.5);
+      const sorted = values(c).sort((a, d) => a - d);
+      expect(Math.abs(sorted[n / 2] - 1)).toBeLessThan(0.05); // the median
+      expect(Math.abs(sorted[(3 * n) / 4] - sorted[n / 4] - 1)).toBeLessThan(0.07); // interquartile range 2σ
+      const l = zeros([n]).logNormal_(0.5, 0.25);
+      expect(Math.abs(mean(l.log()) - 0.5)).toBeLessThan(0.01);
+    });
+  });
+
+  it('refuses bad distribution parameters, naming the method and the argument', () => {
+    scope(() => {
+      const x = zeros([3]);
+      expect(() => x.exponential_(0)).toThrow(/^exponential_: lambd expected a positive rate, got 0$/);
+      expect(() => x.geometric_(1.5)).toThrow(/^geometric_: p expected a probability in \(0, 1\], got 1.5$/);
+      expect(() => x.bernoulli_(-0.1)).toThrow(/^bernoulli_: p expected a probability in \[0, 1\], got -0.1$/);
+      expect(() => x.cauchy_(0, -1)).toThrow(/^cauchy_: sigma expected a positive scale, got -1$/);
+      expect(() => x.random_(5, 5)).toThrow(/^random_: to expected an integer above from \(5\)/);
+      expect(() => zeros([2], { dtype: 'int32' }).exponential_()).toThrow(/^exponential_: expected a float tensor to refill, got int32$/);
+      expect(() => x.exponential_(1, { seed: 3 } as never)).toThrow(/exponential_.*seed/);
     });
   });
 });
