@@ -21,11 +21,13 @@ describe('PyTorch spellings', () => {
     setNumThreads(before);
   });
 
-  it("an in-place form we lack (x.index_add_, x.scatter_reduce_) says so; one we have is named (user trial AC)", () => {
+  it("an in-place form we lack (x.index_select_, x.masked_select_) says so; one we have is named (user trial AC)", () => {
     const x = randn([3, 2]) as unknown as Record<string, unknown>;
-    expect(() => x.index_add_).toThrow(/^Tensor\.index_add_: this API has no in-place index_add_; indexAdd returns a new tensor \(x = x\.indexAdd\(…\)\)$/);
-    expect(() => x.scatter_reduce_).toThrow(/no in-place scatter_reduce_; scatterReduce returns a new tensor/);
+    expect(() => x.index_select_).toThrow(/^Tensor\.index_select_: this API has no in-place index_select_; indexSelect returns a new tensor \(x = x\.indexSelect\(…\)\)$/);
+    expect(() => x.masked_select_).toThrow(/no in-place masked_select_; maskedSelect returns a new tensor/);
     expect(() => x.masked_fill_).toThrow(/^Tensor\.masked_fill_: this API spells it maskedFill_$/);
+    expect(() => x.index_add_).toThrow(/^Tensor\.index_add_: this API spells it indexAdd_$/);
+    expect(() => x.scatter_reduce_).toThrow(/^Tensor\.scatter_reduce_: this API spells it scatterReduce_$/);
   });
 
   it('x.masked_fill, x.requires_grad_, x.grad_fn, x.is_leaf name the spelling here', () => {
