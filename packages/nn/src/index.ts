@@ -14,6 +14,7 @@ export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, type FixedModeUpsa
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './layers/pool.js';
 export { MaxUnpool2d, type MaxUnpool2dOptions } from './layers/pool.js';
 export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type MaxPool1dOptions, type AvgPool1dOptions } from './layers/pool1d.js';
+export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, type MaxPool3dOptions, type AvgPool3dOptions } from './layers/pool3d.js';
 export { ReLU, LeakyReLU, ELU, GELU, Softplus, Sigmoid, Tanh, Softmax, LogSoftmax, Flatten } from './layers/activation.js';
 export { SiLU, Mish, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, SELU, Softsign, Hardtanh, CELU, GLU, PReLU } from './layers/composed-activation.js';
 export { Dropout } from './layers/dropout.js';
@@ -39,7 +40,7 @@ export {
   CircularPad2d,
   CircularPad3d,
 } from './layers/padding.js';
-export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions } from './layers/norm.js';
+export { BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, GroupNorm, type BatchNormOptions } from './layers/norm.js';
 export { Embedding, type EmbeddingOptions, type EmbeddingFromPretrainedOptions } from './layers/embedding.js';
 export { EmbeddingBag, type EmbeddingBagOptions, type EmbeddingBagFromPretrainedOptions } from './layers/embedding-bag.js';
 export { RNN, LSTM, GRU, type RNNOptions, type LSTMOptions, type LSTMResult, type RecurrentOutput } from './layers/rnn.js';
@@ -117,6 +118,7 @@ import * as convTranspose from './layers/conv-transpose.js';
 import * as upsample from './layers/upsample.js';
 import * as pool from './layers/pool.js';
 import * as pool1d from './layers/pool1d.js';
+import * as pool3d from './layers/pool3d.js';
 import * as activation from './layers/activation.js';
 import * as composedActivation from './layers/composed-activation.js';
 import * as dropout from './layers/dropout.js';
@@ -136,7 +138,7 @@ import * as instanceNorm from './layers/instance-norm.js';
 import * as pixelShuffle from './layers/pixel-shuffle.js';
 import * as unflatten from './layers/unflatten.js';
 import * as padding from './layers/padding.js';
-const moduleClasses = [ModuleClass, containers, linear, bilinearLayer, conv, convTranspose, upsample, pool, pool1d, activation, composedActivation, dropout, norm, embedding, embeddingBag, rnn, rnnCells, losses, moreLosses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding];
+const moduleClasses = [ModuleClass, containers, linear, bilinearLayer, conv, convTranspose, upsample, pool, pool1d, pool3d, activation, composedActivation, dropout, norm, embedding, embeddingBag, rnn, rnnCells, losses, moreLosses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding];
 guardMethods(
   [
     'forward', 'train', 'eval', 'parameters', 'namedParameters', 'buffers', 'namedBuffers', 'children', 'namedChildren', 'modules', 'namedModules',

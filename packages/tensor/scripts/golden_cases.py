@@ -1,7 +1,7 @@
 """The machinery the PyTorch golden-case scripts share (fixtures_composed_fourth.py,
 fixtures_composed_sequences.py, fixtures_composed_unpool.py, fixtures_composed_grid_sample.py,
-fixtures_losses_more.py); test/golden-cases.ts reads what it writes. A script imports it from its
-own directory, which Python puts on sys.path for a script run as
+fixtures_losses_more.py, fixtures_composed_pool3d.py); test/golden-cases.ts reads what it writes.
+A script imports it from its own directory, which Python puts on sys.path for a script run as
 
     /opt/torch-venv/bin/python scripts/<name>.py
 

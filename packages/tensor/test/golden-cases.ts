@@ -1,9 +1,10 @@
 // The machinery the PyTorch-golden tests share (composed-fourth, composed-sequences,
-// composed-unpool, composed-grid-sample, losses-more): a fixture test/fixtures/<name>.safetensors
-// as scripts/golden_cases.py writes it — per case `<case>.input.<i>`, `<case>.output.<j>`, the
-// upstream gradients `<case>.upstream.<j>` and the input gradients `<case>.grad.<i>`, metadata
-// `cases` JSON {case: meta} — and the per-case forward and backward comparison. Each test keeps its
-// own table of calls (case name → the nutshell call on the loaded inputs) and its special cases.
+// composed-unpool, composed-grid-sample, losses-more, composed-pool3d): a fixture
+// test/fixtures/<name>.safetensors as scripts/golden_cases.py writes it — per case
+// `<case>.input.<i>`, `<case>.output.<j>`, the upstream gradients `<case>.upstream.<j>` and the
+// input gradients `<case>.grad.<i>`, metadata `cases` JSON {case: meta} — and the per-case forward
+// and backward comparison. Each test keeps its own table of calls (case name → the nutshell call
+// on the loaded inputs) and its special cases.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as T from '../src/index.js';

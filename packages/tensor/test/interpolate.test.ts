@@ -61,9 +61,10 @@ describe('interpolate', () => {
       expect(() => interpolate(x, { size: [0, 3] })).toThrow(/^interpolate: option 'size' expected integers >= 1, got \[0,3\]$/);
       expect(() => interpolate(x, { scaleFactor: 0.1 })).toThrow(/^interpolate: scaleFactor \[0.1,0.1\] leaves an empty output from \[4,4\]$/);
       expect(() => interpolate(x, { size: 8, mode: 'linear' })).toThrow(/^interpolate: mode 'linear' expected \[N,C,L\] input, got \[1,1,4,4\]$/);
-      expect(() => interpolate(x, { size: 8, alignCorners: true })).toThrow(/^interpolate: option 'alignCorners' applies to the modes 'linear', 'bilinear' and 'bicubic' only, not 'nearest'$/);
-      expect(() => interpolate(x, { size: 8, mode: 'trilinear' as never })).toThrow(/^interpolate: option 'mode' expected one of 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area', got 'trilinear'$/);
-      expect(() => interpolate(seq([4, 4]), { size: 8 })).toThrow(/^interpolate: input expected \[N,C,L\] or \[N,C,H,W\], got \[4,4\]$/);
+      expect(() => interpolate(x, { size: 8, alignCorners: true })).toThrow(/^interpolate: option 'alignCorners' applies to the modes 'linear', 'bilinear', 'bicubic' and 'trilinear' only, not 'nearest'$/);
+      expect(() => interpolate(x, { size: 8, mode: 'trilinear' })).toThrow(/^interpolate: mode 'trilinear' expected \[N,C,D,H,W\] input, got \[1,1,4,4\]$/);
+      expect(() => interpolate(x, { size: 8, mode: 'lanczos' as never })).toThrow(/^interpolate: option 'mode' expected one of 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area', got 'lanczos'$/);
+      expect(() => interpolate(seq([4, 4]), { size: 8 })).toThrow(/^interpolate: input expected \[N,C,L\], \[N,C,H,W\] or \[N,C,D,H,W\], got \[4,4\]$/);
       expect(() => interpolate(tensor([1, 2, 3], { shape: [1, 1, 3], dtype: 'int32' }), { size: 8, mode: 'linear' })).toThrow(/^interpolate: input expected float32 for mode 'linear' \(the nearest modes take any dtype\), got int32$/);
       // Label masks resize with the nearest modes, in their own dtype (PyTorch: uint8).
       const mask = tensor(Array.from({ length: 12 }, (_, i) => i), { shape: [1, 1, 3, 4], dtype: 'uint8' });

@@ -56,7 +56,8 @@ abstract class BatchNormBase extends Module {
 
   forward(x: Tensor): Tensor {
     if (!this.ranks.includes(x.ndim)) {
-      throw new ValueError(`${this.constructor.name}: expected a ${this.ranks.join('-D or ')}-D input, got shape [${x.shape}]`);
+      // PyTorch's words ("expected 5D input (got 4D input)"), and the shape.
+      throw new ValueError(`${this.constructor.name}: expected ${this.ranks.map((r) => `${r}D`).join(' or ')} input (got ${x.ndim}D input of shape [${x.shape}])`);
     }
     if (x.shape[1] !== this.numFeatures) {
       throw new ValueError(`${this.constructor.name}: input has ${x.shape[1]} channels (dim 1 of [${x.shape}]) but the layer normalises ${this.numFeatures} (numFeatures)`);
@@ -114,6 +115,10 @@ export class BatchNorm1d extends BatchNormBase {
 /** Over [N, C, H, W]. */
 export class BatchNorm2d extends BatchNormBase {
   protected readonly ranks = [4];
+}
+/** Over [N, C, D, H, W] (video, volumes): the batchNorm op's statistics over N, D, H and W. */
+export class BatchNorm3d extends BatchNormBase {
+  protected readonly ranks = [5];
 }
 
 export class LayerNorm extends Module {

@@ -1,17 +1,16 @@
 import { checkOptions, ValueError, interpolate, interpolateModes, type InterpolateOptions, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 
-/** Resizes [N,C,L] or [N,C,H,W] (PyTorch's nn.Upsample): `interpolate` with fixed options. */
+/** Resizes [N,C,L], [N,C,H,W] or [N,C,D,H,W] (PyTorch's nn.Upsample): `interpolate` with fixed options ('trilinear' for volumes). */
 export class Upsample extends Module {
   constructor(readonly options: InterpolateOptions) {
     super();
     checkOptions('Upsample', options, ['size', 'scaleFactor', 'mode', 'alignCorners']);
     if ((options.size === undefined) === (options.scaleFactor === undefined)) throw new ValueError("Upsample: expected exactly one of the options 'size' and 'scaleFactor'");
-    // Refused here, not at the first forward (user trial AO: 'trilinear' got through to it).
+    // Refused here, not at the first forward (user trial AO: a mode interpolate lacked got through to it).
     const mode = options.mode ?? 'nearest';
     if (!interpolateModes.includes(mode)) {
-      const hint = (mode as string) === 'trilinear' ? ' (5-d inputs and trilinear are not supported)' : '';
-      throw new ValueError(`Upsample: option 'mode' expected one of ${interpolateModes.map((m) => `'${m}'`).join(', ')}, got '${String(mode)}'${hint}`);
+      throw new ValueError(`Upsample: option 'mode' expected one of ${interpolateModes.map((m) => `'${m}'`).join(', ')}, got '${String(mode)}'`);
     }
   }
 

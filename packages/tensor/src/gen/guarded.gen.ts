@@ -18,8 +18,11 @@ const guarded_adamaxStepForeach: typeof table.adamaxStepForeach = guardArity('ad
 const guarded_adaptiveAvgPool1d: typeof table.adaptiveAvgPool1d = guardArity('adaptiveAvgPool1d', table.adaptiveAvgPool1d);
 const guarded_adaptiveAvgPool2d: typeof table.adaptiveAvgPool2d = guardArity('adaptiveAvgPool2d', table.adaptiveAvgPool2d);
 const guarded_adaptiveAvgPool2dBackward: typeof table.adaptiveAvgPool2dBackward = guardArity('adaptiveAvgPool2dBackward', table.adaptiveAvgPool2dBackward);
+const guarded_adaptiveAvgPool3d: typeof table.adaptiveAvgPool3d = guardArity('adaptiveAvgPool3d', table.adaptiveAvgPool3d);
+const guarded_adaptiveMaxAlong: typeof table.adaptiveMaxAlong = guardArity('adaptiveMaxAlong', table.adaptiveMaxAlong);
 const guarded_adaptiveMaxPool1d: typeof table.adaptiveMaxPool1d = guardArity('adaptiveMaxPool1d', table.adaptiveMaxPool1d);
 const guarded_adaptiveMaxPool2d: typeof table.adaptiveMaxPool2d = guardArity('adaptiveMaxPool2d', table.adaptiveMaxPool2d);
+const guarded_adaptiveMaxPool3d: typeof table.adaptiveMaxPool3d = guardArity('adaptiveMaxPool3d', table.adaptiveMaxPool3d);
 const guarded_add: typeof table.add = guardArity('add', table.add);
 const guarded_addcdiv: typeof table.addcdiv = guardArity('addcdiv', table.addcdiv);
 const guarded_addcmul: typeof table.addcmul = guardArity('addcmul', table.addcmul);
@@ -44,6 +47,7 @@ const guarded_attentionWeights: typeof table.attentionWeights = guardArity('atte
 const guarded_avgPool1d: typeof table.avgPool1d = guardArity('avgPool1d', table.avgPool1d);
 const guarded_avgPool2d: typeof table.avgPool2d = guardArity('avgPool2d', table.avgPool2d);
 const guarded_avgPool2dBackward: typeof table.avgPool2dBackward = guardArity('avgPool2dBackward', table.avgPool2dBackward);
+const guarded_avgPool3d: typeof table.avgPool3d = guardArity('avgPool3d', table.avgPool3d);
 const guarded_baddbmm: typeof table.baddbmm = guardArity('baddbmm', table.baddbmm);
 const guarded_batchNorm: typeof table.batchNorm = guardArity('batchNorm', table.batchNorm);
 const guarded_bernoulli: typeof table.bernoulli = guardArity('bernoulli', table.bernoulli);
@@ -239,6 +243,7 @@ const guarded_maxPool1d: typeof table.maxPool1d = guardArity('maxPool1d', table.
 const guarded_maxPool2d: typeof table.maxPool2d = guardArity('maxPool2d', table.maxPool2d);
 const guarded_maxPool2dBackward: typeof table.maxPool2dBackward = guardArity('maxPool2dBackward', table.maxPool2dBackward);
 const guarded_maxPool2dWithIndices: typeof table.maxPool2dWithIndices = guardArity('maxPool2dWithIndices', table.maxPool2dWithIndices);
+const guarded_maxPool3d: typeof table.maxPool3d = guardArity('maxPool3d', table.maxPool3d);
 const guarded_maxUnpool2d: typeof table.maxUnpool2d = guardArity('maxUnpool2d', table.maxUnpool2d);
 const guarded_maximum: typeof table.maximum = guardArity('maximum', table.maximum);
 const guarded_mean: typeof table.mean = guardArity('mean', table.mean);
@@ -287,6 +292,8 @@ const guarded_pixelUnshuffle: typeof table.pixelUnshuffle = guardArity('pixelUns
 const guarded_poisson: typeof table.poisson = guardArity('poisson', table.poisson);
 const guarded_poissonNllLoss: typeof table.poissonNllLoss = guardArity('poissonNllLoss', table.poissonNllLoss);
 const guarded_polygamma: typeof table.polygamma = guardArity('polygamma', table.polygamma);
+const guarded_poolSizes: typeof table.poolSizes = guardArity('poolSizes', table.poolSizes);
+const guarded_pooledSizes: typeof table.pooledSizes = guardArity('pooledSizes', table.pooledSizes);
 const guarded_pow: typeof table.pow = guardArity('pow', table.pow);
 const guarded_powScalar: typeof table.powScalar = guardArity('powScalar', table.powScalar);
 const guarded_prelu: typeof table.prelu = guardArity('prelu', table.prelu);
@@ -421,8 +428,11 @@ export {
   guarded_adaptiveAvgPool1d as adaptiveAvgPool1d,
   guarded_adaptiveAvgPool2d as adaptiveAvgPool2d,
   guarded_adaptiveAvgPool2dBackward as adaptiveAvgPool2dBackward,
+  guarded_adaptiveAvgPool3d as adaptiveAvgPool3d,
+  guarded_adaptiveMaxAlong as adaptiveMaxAlong,
   guarded_adaptiveMaxPool1d as adaptiveMaxPool1d,
   guarded_adaptiveMaxPool2d as adaptiveMaxPool2d,
+  guarded_adaptiveMaxPool3d as adaptiveMaxPool3d,
   guarded_add as add,
   guarded_addcdiv as addcdiv,
   guarded_addcmul as addcmul,
@@ -447,6 +457,7 @@ export {
   guarded_avgPool1d as avgPool1d,
   guarded_avgPool2d as avgPool2d,
   guarded_avgPool2dBackward as avgPool2dBackward,
+  guarded_avgPool3d as avgPool3d,
   guarded_baddbmm as baddbmm,
   guarded_batchNorm as batchNorm,
   guarded_bernoulli as bernoulli,
@@ -642,6 +653,7 @@ export {
   guarded_maxPool2d as maxPool2d,
   guarded_maxPool2dBackward as maxPool2dBackward,
   guarded_maxPool2dWithIndices as maxPool2dWithIndices,
+  guarded_maxPool3d as maxPool3d,
   guarded_maxUnpool2d as maxUnpool2d,
   guarded_maximum as maximum,
   guarded_mean as mean,
@@ -690,6 +702,8 @@ export {
   guarded_poisson as poisson,
   guarded_poissonNllLoss as poissonNllLoss,
   guarded_polygamma as polygamma,
+  guarded_poolSizes as poolSizes,
+  guarded_pooledSizes as pooledSizes,
   guarded_pow as pow,
   guarded_powScalar as powScalar,
   guarded_prelu as prelu,

@@ -1,7 +1,8 @@
-// Resizing: PyTorch's F.interpolate (and nn.Upsample) over the last one or two dimensions. No
-// kernel of its own: 'nearest' picks rows and columns with indexSelect, 'linear'/'bilinear' is
-// separable, so each axis is a matmul by a small interpolation matrix (oneDNN / cuBLAS), and
-// 'area' is adaptive average pooling. Gradients come from those ops.
+// Resizing: PyTorch's F.interpolate (and nn.Upsample) over the last one, two or three dimensions.
+// No kernel of its own: 'nearest' picks rows and columns with indexSelect, 'linear'/'bilinear'/
+// 'trilinear' (and 'bicubic') are separable, so each axis is a matmul by a small interpolation
+// matrix (oneDNN / cuBLAS), and 'area' is adaptive average pooling (adaptiveAvgPool3d's on 5-d
+// input). Gradients come from those ops.
 
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
@@ -10,24 +11,26 @@ import { tensor } from '../../creation.js';
 import type { Tensor } from '../../tensor.js';
 import { indexSelect } from './index-ops.js';
 import { matmul } from './linalg.js';
+import { adaptiveAvgPool3d } from './composed-pool3d.js';
 import { adaptiveAvgPool2d } from './pool.js';
 import { reshape, transpose } from './shape.js';
 
-export const interpolateModes = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area'] as const;
+export const interpolateModes = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area'] as const;
 export type InterpolateMode = (typeof interpolateModes)[number];
 
 export interface InterpolateOptions {
-  /** The output's spatial size: L for [N,C,L], [H, W] (or one number for both) for [N,C,H,W]. */
+  /** The output's spatial size: L for [N,C,L], [H, W] for [N,C,H,W], [D, H, W] for [N,C,D,H,W] (or one number for all). */
   size?: number | readonly number[];
   /** Multiplies each spatial size (rounded down); the source coordinates use 1/scaleFactor, as PyTorch. */
   scaleFactor?: number | readonly number[];
   /**
    * 'nearest' (default; PyTorch's, which reads floor(d·scale)), 'nearest-exact' (the nearest pixel
-   * centre), 'linear' (3-d input), 'bilinear', 'bicubic' (4-d input), 'area' (adaptive average).
+   * centre), 'linear' (3-d input), 'bilinear', 'bicubic' (4-d input), 'trilinear' (5-d input),
+   * 'area' (adaptive average).
    * The nearest modes also take integer and bool inputs (label masks).
    */
   mode?: InterpolateMode;
-  /** Linear and cubic modes only: corner pixels' centres map onto each other (PyTorch's align_corners). */
+  /** Linear, bilinear, trilinear and bicubic modes only: corner pixels' centres map onto each other (PyTorch's align_corners). */
   alignCorners?: boolean;
 }
 
@@ -104,10 +107,14 @@ function linearMatrix(a: Axis, alignCorners: boolean): Float32Array {
   return m;
 }
 
+/** The rank each interpolating mode takes (the nearest modes and 'area' take 3, 4 and 5). */
+const modeRank: Partial<Record<InterpolateMode, number>> = { linear: 3, bilinear: 4, bicubic: 4, trilinear: 5 };
+const layoutOf: Record<number, string> = { 3: '[N,C,L]', 4: '[N,C,H,W]', 5: '[N,C,D,H,W]' };
+
 /**
- * Resizes [N,C,L] or [N,C,H,W] (PyTorch's F.interpolate): 'nearest' (default), 'nearest-exact' or
- * 'area' on either, 'linear' on [N,C,L], 'bilinear' and 'bicubic' on [N,C,H,W], by `size` or
- * `scaleFactor`.
+ * Resizes [N,C,L], [N,C,H,W] or [N,C,D,H,W] (PyTorch's F.interpolate): 'nearest' (default),
+ * 'nearest-exact' or 'area' on any, 'linear' on [N,C,L], 'bilinear' and 'bicubic' on [N,C,H,W],
+ * 'trilinear' on [N,C,D,H,W], by `size` or `scaleFactor`.
  */
 export function interpolate(input: Tensor, options: InterpolateOptions): Tensor {
   const op = 'interpolate';
@@ -119,16 +126,17 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
     const nearestMode = mode === 'nearest' || mode === 'nearest-exact';
     if (input.dtype !== 'float32' && !nearestMode) throw new DTypeError(`${op}: input expected float32 for mode '${mode}' (the nearest modes take any dtype), got ${input.dtype}`);
     const rank = input.shape.length;
-    if (rank !== 3 && rank !== 4) throw new ShapeError(`${op}: input expected [N,C,L] or [N,C,H,W], got ${fmtShape(input.shape)}`);
-    if ((mode === 'linear' && rank !== 3) || ((mode === 'bilinear' || mode === 'bicubic') && rank !== 4)) {
-      throw new ShapeError(`${op}: mode '${mode}' expected ${mode === 'linear' ? '[N,C,L]' : '[N,C,H,W]'} input, got ${fmtShape(input.shape)}`);
-    }
-    const matrixMode = mode === 'linear' || mode === 'bilinear' || mode === 'bicubic';
-    if (options.alignCorners !== undefined && !matrixMode) throw new ValueError(`${op}: option 'alignCorners' applies to the modes 'linear', 'bilinear' and 'bicubic' only, not '${mode}'`);
+    if (rank < 3 || rank > 5) throw new ShapeError(`${op}: input expected [N,C,L], [N,C,H,W] or [N,C,D,H,W], got ${fmtShape(input.shape)}`);
+    const wants = modeRank[mode];
+    if (wants !== undefined && rank !== wants) throw new ShapeError(`${op}: mode '${mode}' expected ${layoutOf[wants]} input, got ${fmtShape(input.shape)}`);
+    const matrixMode = wants !== undefined;
+    if (options.alignCorners !== undefined && !matrixMode) throw new ValueError(`${op}: option 'alignCorners' applies to the modes 'linear', 'bilinear', 'bicubic' and 'trilinear' only, not '${mode}'`);
     const axes = spatialAxes(op, input.shape.slice(2), options);
     if (mode === 'area') {
+      const out = axes.map((a) => a.outSize);
+      if (rank === 5) return adaptiveAvgPool3d(input, out as [number, number, number]);
       const x4 = rank === 3 ? reshape(input, [input.shape[0], input.shape[1], 1, input.shape[2]]) : input;
-      const y = adaptiveAvgPool2d(x4, rank === 3 ? [1, axes[0].outSize] : [axes[0].outSize, axes[1].outSize]);
+      const y = adaptiveAvgPool2d(x4, rank === 3 ? [1, out[0]] : [out[0], out[1]]);
       return rank === 3 ? reshape(y, [y.shape[0], y.shape[1], y.shape[3]]) : y;
     }
     let y = input;
@@ -138,10 +146,18 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
         y = indexSelect(y, dim, tensor(nearestIndex(a, mode === 'nearest-exact'), { dtype: 'int32', device: input.device }));
         return;
       }
-      // out = M·x along `dim`: the last axis as x·Mᵀ, the one before as M·x over the batch.
+      // out = M·x along `dim`: the last axis as x·Mᵀ; an earlier one as M·x on the
+      // [..., in, rest] view (rest: the dims after it flattened), M broadcast over the batch.
       const weights = mode === 'bicubic' ? cubicMatrix(a, options.alignCorners ?? false) : linearMatrix(a, options.alignCorners ?? false);
       const m = tensor(weights, { shape: [a.outSize, a.inSize], device: input.device });
-      y = dim === rank - 1 ? matmul(y, transpose(m, 0, 1)) : matmul(m, y);
+      if (dim === rank - 1) {
+        y = matmul(y, transpose(m, 0, 1));
+        return;
+      }
+      const lead = y.shape.slice(0, dim);
+      const rest = y.shape.slice(dim + 1);
+      const r = matmul(m, reshape(y, [...lead, a.inSize, rest.reduce((p, d) => p * d, 1)]));
+      y = reshape(r, [...lead, a.outSize, ...rest]);
     });
     return y;
   });

@@ -41,9 +41,10 @@ interface PoolGeometry {
   ow: number;
 }
 
-function checkInts(op: string, name: string, v: readonly number[], min: number): void {
-  if (v.length !== 2 || !v.every((d) => Number.isSafeInteger(d) && d >= min)) {
-    throw new ValueError(`${op}: option '${name}' expected 2 integers >= ${min}, got [${v.join(',')}]`);
+/** `v` as `n` integers of at least `min` (a pooling's sizes per axis), or a ValueError naming op and option. */
+function checkInts(op: string, name: string, v: readonly number[], min: number, n = 2): void {
+  if (v.length !== n || !v.every((d) => Number.isSafeInteger(d) && d >= min)) {
+    throw new ValueError(`${op}: option '${name}' expected ${n} integers >= ${min}, got [${v.join(',')}]`);
   }
 }
 
@@ -52,31 +53,46 @@ function checkInput(op: string, input: readonly number[]): void {
   if (input.slice(1).some((d) => d === 0)) throw new ShapeError(`${op}: input expected non-zero channels, height and width (only N may be 0), got ${fmtShape(input)}`);
 }
 
-// PyTorch's pooling_output_shape: floor (or ceil) of the window count, where ceil mode drops a
-// last window that would start in the right padding.
-function outSize(inSize: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+// PyTorch's pooling_output_shape for one axis: floor (or ceil) of the window count, where ceil
+// mode drops a last window that would start in the right padding.
+function poolOutputSize(inSize: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
   let out = Math.floor((inSize + 2 * p - d * (k - 1) - 1 + (ceil ? s - 1 : 0)) / s) + 1;
   if (ceil && (out - 1) * s >= inSize + p) out--;
   return out;
 }
 
-function poolGeometry(op: string, input: readonly number[], a: { kernelSize: readonly number[]; stride: readonly number[]; padding: readonly number[]; ceilMode: boolean }, dilation: readonly number[]): PoolGeometry {
-  checkInput(op, input);
-  checkInts(op, 'kernelSize', a.kernelSize, 1);
-  if (a.stride.length !== 0) checkInts(op, 'stride', a.stride, 1);
-  checkInts(op, 'padding', a.padding, 0);
-  checkInts(op, 'dilation', dilation, 1);
+/** A pooling window's settings, one entry per pooled axis (stride empty: the kernel size). */
+type PoolWindow = Pick<AvgPool2dAttrs, 'kernelSize' | 'stride' | 'padding' | 'ceilMode'>;
+
+/**
+ * @internal The output sizes of a pooling over the last kernelSize.length dims of `input`: the
+ * window's sizes checked (integers; padding at most half the kernel, as PyTorch requires) and
+ * each axis's pooling_output_shape, refused where one is below 1. Shared by the 2-d ops and the
+ * composed 3-d pooling (composed-pool3d.ts), so both refuse alike.
+ */
+export function pooledSizes(op: string, input: readonly number[], a: PoolWindow, dilation: readonly number[]): number[] {
+  const n = a.kernelSize.length;
+  checkInts(op, 'kernelSize', a.kernelSize, 1, n);
+  if (a.stride.length !== 0) checkInts(op, 'stride', a.stride, 1, n);
+  checkInts(op, 'padding', a.padding, 0, n);
+  checkInts(op, 'dilation', dilation, 1, n);
   const k = a.kernelSize;
   const s = a.stride.length ? a.stride : k;
-  if (a.padding[0] > Math.floor(k[0] / 2) || a.padding[1] > Math.floor(k[1] / 2)) {
+  if (a.padding.some((p, i) => p > Math.floor(k[i] / 2))) {
     throw new ValueError(`${op}: padding [${a.padding.join(',')}] should be at most half of kernelSize [${k.join(',')}]`);
   }
-  const [n, c, h, w] = input;
-  const oh = outSize(h, k[0], s[0], a.padding[0], dilation[0], a.ceilMode);
-  const ow = outSize(w, k[1], s[1], a.padding[1], dilation[1], a.ceilMode);
-  if (oh < 1 || ow < 1) {
-    throw new ShapeError(`${op}: output size ${oh}x${ow} is too small for input ${fmtShape(input)} (kernelSize [${k.join(',')}], padding [${a.padding.join(',')}], dilation [${dilation.join(',')}])`);
+  const spatial = input.slice(-n);
+  const out = spatial.map((size, i) => poolOutputSize(size, k[i], s[i], a.padding[i], dilation[i], a.ceilMode));
+  if (out.some((o) => o < 1)) {
+    throw new ShapeError(`${op}: output size ${out.join('x')} is too small for input ${fmtShape(input)} (kernelSize [${k.join(',')}], padding [${a.padding.join(',')}], dilation [${dilation.join(',')}])`);
   }
+  return out;
+}
+
+function poolGeometry(op: string, input: readonly number[], a: PoolWindow, dilation: readonly number[]): PoolGeometry {
+  checkInput(op, input);
+  const [oh, ow] = pooledSizes(op, input, a, dilation);
+  const [n, c, h, w] = input;
   return { n, c, h, w, oh, ow };
 }
 
@@ -374,12 +390,18 @@ export const adaptiveAvgPool2dBackwardOp = defineOp<{ inputShape: readonly numbe
 
 // ---- user functions ----
 
-function pairOf(op: string, name: string, v: unknown, fallback: readonly number[]): number[] {
+/**
+ * @internal A pooling size option as `n` numbers: one number for every axis, or `n` of them
+ * ([h, w], [d, h, w]); `fallback` where it is not given. Integer checks come later (checkInts).
+ */
+export function poolSizes(op: string, name: string, v: unknown, n: number, fallback: readonly number[]): number[] {
   if (v === undefined || v === null) return [...fallback];
-  if (typeof v === 'number') return [v, v];
-  if (Array.isArray(v) && v.length === 2 && v.every((d) => typeof d === 'number')) return [...v];
-  throw new ValueError(`${op}: option '${name}' expected a number or [h, w], got ${JSON.stringify(v)}`);
+  if (typeof v === 'number') return Array<number>(n).fill(v);
+  if (Array.isArray(v) && v.length === n && v.every((d) => typeof d === 'number')) return [...v];
+  throw new ValueError(`${op}: option '${name}' expected a number or ${n === 3 ? '[d, h, w]' : '[h, w]'}, got ${JSON.stringify(v)}`);
 }
+
+const pairOf = (op: string, name: string, v: unknown, fallback: readonly number[]): number[] => poolSizes(op, name, v, 2, fallback);
 
 /** Runs a 4-d pooling op on [N,C,H,W] or unbatched [C,H,W] input. */
 function pooled(input: Tensor, run: (x: Tensor) => Tensor): Tensor {

@@ -3,7 +3,7 @@
 // the 2-d pooling ops on a [N, C, 1, L] view (both devices, their fused backward ops); the
 // adaptive max is composed of narrow and max, whose gradient goes to the first maximal element of
 // each window, as PyTorch's. nn's MaxPool1d … layers call these. adaptiveMaxPool2d is the
-// adaptive max along the width, then the height.
+// adaptive max along the width, then the height (and adaptiveMaxPool3d's, then the depth).
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
@@ -11,7 +11,7 @@ import type { Tensor } from '../../tensor.js';
 import { tensorArg } from '../check-args.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from './pool.js';
 import { max } from './reduce.js';
-import { cat, narrow, reshape, squeeze, transpose, unsqueeze } from './shape.js';
+import { cat, narrow, reshape, squeeze, unsqueeze } from './shape.js';
 
 /** A 1-d size: a number, or a one-element array as PyTorch's (k,). */
 export type Size1d = number | readonly [number];
@@ -94,16 +94,19 @@ export function adaptiveAvgPool1d(x: Tensor, outputSize: Size1d): Tensor {
 /** Max pooling to `outputSize` positions with adaptiveAvgPool1d's windows (F.adaptive_max_pool1d; `1` is a max over time). */
 export function adaptiveMaxPool1d(x: Tensor, outputSize: Size1d): Tensor {
   checkInput('adaptiveMaxPool1d', x);
-  return adaptiveMaxLast(x, size1d('adaptiveMaxPool1d', 'outputSize', outputSize, 1));
+  return adaptiveMaxAlong(x, -1, size1d('adaptiveMaxPool1d', 'outputSize', outputSize, 1));
 }
 
-/** The adaptive max over the last dim to O positions. */
-function adaptiveMaxLast(x: Tensor, O: number): Tensor {
-  const d = x.shape.length - 1;
+/**
+ * @internal The adaptive max along `dim` to O positions (adaptiveAvgPool1d's windows); the
+ * gradient reaches the first maximal element of each window (max's rule, PyTorch's).
+ */
+export function adaptiveMaxAlong(x: Tensor, dim: number, O: number): Tensor {
+  const d = dim < 0 ? dim + x.shape.length : dim;
   const L = x.shape[d];
   return scope(() => {
-    // Equal windows side by side: one reduction over a [..., O, L/O] view.
-    if (L % O === 0) return max(reshape(x, [...x.shape.slice(0, d), O, L / O]), { dim: d + 1 }).values;
+    // Equal windows side by side: one reduction over a [..., O, L/O, ...] view.
+    if (L % O === 0) return max(reshape(x, [...x.shape.slice(0, d), O, L / O, ...x.shape.slice(d + 1)]), { dim: d + 1 }).values;
     const windows: Tensor[] = [];
     for (let i = 0; i < O; i++) {
       const start = Math.floor((i * L) / O);
@@ -131,5 +134,5 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [numb
     throw new ValueError(`adaptiveMaxPool2d: outputSize expected a positive integer or [h, w] (null keeps a size), got ${JSON.stringify(outputSize)}`);
   }
   const [oh, ow] = size as number[];
-  return scope(() => transpose(adaptiveMaxLast(transpose(adaptiveMaxLast(x, ow), -1, -2), oh), -1, -2));
+  return scope(() => adaptiveMaxAlong(adaptiveMaxAlong(x, -1, ow), -2, oh));
 }
