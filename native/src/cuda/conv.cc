@@ -48,21 +48,20 @@ void fill_with_bias(DeviceContext& ctx, const TensorRef& b, const TensorRef& y) 
   NS_CUDA_CHECK(dnn::fill_channels(y.data<float>(), b.numel() > 0 ? b.data<float>() : nullptr, y.shape[0], y.shape[1], plane, ctx.stream));
 }
 
-}  // namespace
-
-void conv2d(OpCall& call) {
-  auto a = core::Conv2dAttrs::decode(call.reader());
+// The three directions, 2-d and 3-d alike: a 3-d convolution's padding is symmetric (Note
+// [symmetric 3-d padding] in conv3d.ts), so conv_setup never asks for an explicitly padded copy.
+template <typename Attrs>
+void forward(OpCall& call, const Attrs& a, bool relu) {
   const TensorRef& x = call.in(0);
   const TensorRef& w = call.in(1);
   const TensorRef& b = call.in(2);
   const TensorRef& y = call.out(0);
-  NS_CHECK(y.rank() == 4, shape, "expected a 4-d output");
+  NS_CHECK(y.rank() == 4 || y.rank() == 5, shape, "expected a 4-d or 5-d output");
   if (y.numel() == 0) return;
   DeviceContext& ctx = context_of(call);
   const bool with_bias = b.numel() > 0;
   // Note [fused conv activation]: relu in place once the output (and bias) is there; cuDNN
   // allows an activation's input and output to be the same buffer.
-  const bool relu = a.activation == core::Conv2dAttrs::Activation::relu;
   auto activate = [&] {
     if (relu) dnn::activation_forward(ctx.cudnn, dnn::Activation::relu, y.data<float>(), y.data<float>(), y.numel());
   };
@@ -80,8 +79,9 @@ void conv2d(OpCall& call) {
   activate();
 }
 
-void conv2dBackwardData(OpCall& call) {
-  auto a = core::Conv2dBackwardDataAttrs::decode(call.reader());
+template <typename Attrs>
+void backward_data(OpCall& call) {
+  auto a = Attrs::decode(call.reader());
   const TensorRef& gy = call.in(0);
   const TensorRef& w = call.in(1);
   const TensorRef& dx = call.out(0);
@@ -98,8 +98,9 @@ void conv2dBackwardData(OpCall& call) {
   NS_CUDA_CHECK(dnn::crop_planes(padded.as<float>(), dx.data<float>(), c.n * c.c, c.h, c.w, dx.shape[2], dx.shape[3], s.pad_top, s.pad_left, ctx.stream));
 }
 
-void conv2dBackwardWeights(OpCall& call) {
-  auto a = core::Conv2dBackwardWeightsAttrs::decode(call.reader());
+template <typename Attrs>
+void backward_weights(OpCall& call) {
+  auto a = Attrs::decode(call.reader());
   const TensorRef& gy = call.in(0);
   const TensorRef& x = call.in(1);
   const TensorRef& dw = call.out(0);
@@ -113,48 +114,21 @@ void conv2dBackwardWeights(OpCall& call) {
   run(ctx, s, plan, ConvDir::backward_filter, static_cast<int>(a.algo), xin, gy.raw(), dw.raw());
 }
 
-// 3-d: cuDNN's Nd descriptors; the ops' padding is symmetric, so cuDNN reads the tensors as they are.
-void conv3d(OpCall& call) {
-  auto a = core::Conv3dAttrs::decode(call.reader());
-  const TensorRef& x = call.in(0);
-  const TensorRef& w = call.in(1);
-  const TensorRef& b = call.in(2);
-  const TensorRef& y = call.out(0);
-  NS_CHECK(y.rank() == 5, shape, "expected a 5-d output");
-  if (y.numel() == 0) return;
-  DeviceContext& ctx = context_of(call);
-  if (x.numel() == 0 || w.numel() == 0) return fill_with_bias(ctx, b, y);
-  const ConvSetup s = conv_setup(x.shape, w.shape, y.shape, a.stride, a.padding, a.dilation, a.groups);
-  NS_CHECK(b.numel() == 0 || b.numel() == s.shape.o, shape, "bias expected one value per output channel (" + s.geom.text() + ")");
-  dnn::ConvPlan plan(s.shape);
-  run(ctx, s, plan, ConvDir::forward, static_cast<int>(a.algo), x.raw(), w.raw(), y.raw());
-  if (b.numel() > 0) plan.add_bias(ctx.cudnn, b.raw(), y.raw());
+}  // namespace
+
+void conv2d(OpCall& call) {
+  auto a = core::Conv2dAttrs::decode(call.reader());
+  forward(call, a, a.activation == core::Conv2dAttrs::Activation::relu);
 }
 
-void conv3dBackwardData(OpCall& call) {
-  auto a = core::Conv3dBackwardDataAttrs::decode(call.reader());
-  const TensorRef& gy = call.in(0);
-  const TensorRef& w = call.in(1);
-  const TensorRef& dx = call.out(0);
-  if (dx.numel() == 0) return;
-  DeviceContext& ctx = context_of(call);
-  if (gy.numel() == 0 || w.numel() == 0) return zero(dx, ctx.stream);
-  const ConvSetup s = conv_setup(dx.shape, w.shape, gy.shape, a.stride, a.padding, a.dilation, a.groups);
-  dnn::ConvPlan plan(s.shape);
-  run(ctx, s, plan, ConvDir::backward_data, static_cast<int>(a.algo), gy.raw(), w.raw(), dx.raw());
-}
+void conv2dBackwardData(OpCall& call) { backward_data<core::Conv2dBackwardDataAttrs>(call); }
 
-void conv3dBackwardWeights(OpCall& call) {
-  auto a = core::Conv3dBackwardWeightsAttrs::decode(call.reader());
-  const TensorRef& gy = call.in(0);
-  const TensorRef& x = call.in(1);
-  const TensorRef& dw = call.out(0);
-  if (dw.numel() == 0) return;
-  DeviceContext& ctx = context_of(call);
-  if (gy.numel() == 0 || x.numel() == 0) return zero(dw, ctx.stream);  // an empty batch contributes nothing
-  const ConvSetup s = conv_setup(x.shape, dw.shape, gy.shape, a.stride, a.padding, a.dilation, a.groups);
-  dnn::ConvPlan plan(s.shape);
-  run(ctx, s, plan, ConvDir::backward_filter, static_cast<int>(a.algo), x.raw(), gy.raw(), dw.raw());
-}
+void conv2dBackwardWeights(OpCall& call) { backward_weights<core::Conv2dBackwardWeightsAttrs>(call); }
+
+void conv3d(OpCall& call) { forward(call, core::Conv3dAttrs::decode(call.reader()), false); }
+
+void conv3dBackwardData(OpCall& call) { backward_data<core::Conv3dBackwardDataAttrs>(call); }
+
+void conv3dBackwardWeights(OpCall& call) { backward_weights<core::Conv3dBackwardWeightsAttrs>(call); }
 
 }  // namespace nutshell::cuda
