@@ -50,6 +50,7 @@ def pair_cases():
         ("conv1d", nn.Conv1d(3, 5, 3), {"cls": "Conv1d", "args": [3, 5, 3]}, nn.BatchNorm1d(5), {"cls": "BatchNorm1d", "args": [5]}),
         ("linear", nn.Linear(6, 4), {"cls": "Linear", "args": [6, 4]}, nn.BatchNorm1d(4), {"cls": "BatchNorm1d", "args": [4]}),
         ("linear_nobias", nn.Linear(5, 3, bias=False), {"cls": "Linear", "args": [5, 3, {"bias": False}]}, nn.BatchNorm1d(3, eps=1e-4), {"cls": "BatchNorm1d", "args": [3, {"eps": 1e-4}]}),
+        ("conv3d", nn.Conv3d(2, 4, (2, 3, 3), padding=1), {"cls": "Conv3d", "args": [2, 4, [2, 3, 3], {"padding": 1}]}, nn.BatchNorm3d(4), {"cls": "BatchNorm3d", "args": [4]}),
     ]
 
 

@@ -13,12 +13,14 @@ import { Module } from './module.js';
 import { Identity, Sequential } from './containers.js';
 import { Parameter, isParameter } from './parameter.js';
 import { Conv1d, Conv2d } from './layers/conv.js';
+import { Conv3d } from './layers/conv3d.js';
 import { Linear } from './layers/linear.js';
-import { BatchNorm1d, BatchNorm2d } from './layers/norm.js';
+import { BatchNorm1d, BatchNorm2d, BatchNorm3d } from './layers/norm.js';
 import { ReLU } from './layers/activation.js';
 
-type Conv = Conv1d | Conv2d;
-type BatchNorm = BatchNorm1d | BatchNorm2d;
+type Conv = Conv1d | Conv2d | Conv3d;
+type BatchNorm = BatchNorm1d | BatchNorm2d | BatchNorm3d;
+type BatchNormClass = typeof BatchNorm1d | typeof BatchNorm2d | typeof BatchNorm3d;
 
 /** What was passed, for a message: a module by its class, other values by their kind. */
 function what(v: unknown): string {
@@ -29,15 +31,23 @@ function what(v: unknown): string {
 }
 
 // Exact classes only: a subclass may do more in its forward than the layer folded here, and the
-// fused layer is a plain Conv2d / Conv1d / Linear.
+// fused layer is a plain Conv1d / Conv2d / Conv3d / Linear.
 const isExactly = <C extends abstract new (...args: never[]) => unknown>(v: unknown, cls: C): v is InstanceType<C> => v instanceof Module && v.constructor === cls;
+
+/** The convolutions that fold, each with the batch norm that follows it. */
+const convKinds = [
+  { conv: Conv1d, bn: BatchNorm1d },
+  { conv: Conv2d, bn: BatchNorm2d },
+  { conv: Conv3d, bn: BatchNorm3d },
+] as const;
+const kindOf = (v: unknown) => convKinds.find((k) => isExactly(v, k.conv));
 
 /**
  * Why `layer` (a Conv2d, Conv1d or Linear, argument `layerArg`) and `bn` cannot be folded, or
  * null when they can: the reasons fuseConvBnEval / fuseLinearBnEval refuse with, and those for
  * which fuseForInference leaves a pair as it is.
  */
-function problem(fn: string, layerArg: string, layer: Conv | Linear, bn: unknown, bnClass: typeof BatchNorm1d | typeof BatchNorm2d): string | null {
+function problem(fn: string, layerArg: string, layer: Conv | Linear, bn: unknown, bnClass: BatchNormClass): string | null {
   const kind = layer.constructor.name;
   if (!isExactly(bn, bnClass)) return `${fn}: bn expected a ${bnClass.name} (after a ${kind}), got ${what(bn)}`;
   // trackRunningStats false: every forward normalises by its own batch's statistics, which no
@@ -47,8 +57,9 @@ function problem(fn: string, layerArg: string, layer: Conv | Linear, bn: unknown
   const out = layer instanceof Linear ? layer.outFeatures : layer.outChannels;
   const outName = layer instanceof Linear ? 'outFeatures' : 'outChannels';
   if (bn.numFeatures !== out) return `${fn}: bn expected ${out} features (${layerArg}'s ${outName}), got ${bn.numFeatures} (its numFeatures)`;
-  if (!(layer instanceof Linear) && (layer.options.activation ?? 'none') !== 'none') {
-    return `${fn}: ${layerArg} expected no fused activation, got activation '${layer.options.activation}' (the batch norm comes after it, so it cannot be folded into the weight)`;
+  const activation = layer instanceof Linear || layer instanceof Conv3d ? 'none' : (layer.options.activation ?? 'none');
+  if (activation !== 'none') {
+    return `${fn}: ${layerArg} expected no fused activation, got activation '${activation}' (the batch norm comes after it, so it cannot be folded into the weight)`;
   }
   // spectralNorm / weightNorm make the weight before each forward from other parameters: a weight
   // folded from it would go stale, and the fused layer would lose the reparametrisation silently.
@@ -87,37 +98,41 @@ function withParameters<L extends Conv | Linear>(fresh: L, weight: Tensor, bias:
   return fresh;
 }
 
-/** A new layer of conv's class and options (`activation` replaced when given) holding weight and bias. */
-function convWith(conv: Conv, weight: Tensor, bias: Tensor | null, activation = conv.options.activation): Conv {
-  const options = { ...conv.options, bias: bias !== null };
-  if (activation === undefined) delete options.activation;
-  else options.activation = activation;
-  const fresh = conv instanceof Conv2d ? new Conv2d(conv.inChannels, conv.outChannels, conv.kernelSize, options) : new Conv1d(conv.inChannels, conv.outChannels, conv.kernelSize, options as Conv1d['options']);
+/** A new layer of conv's class and options (a 1-d or 2-d one's `activation` replaced when given) holding weight and bias. */
+function convWith(conv: Conv, weight: Tensor, bias: Tensor | null, activation?: 'none' | 'relu'): Conv {
+  let fresh: Conv;
+  if (conv instanceof Conv3d) fresh = new Conv3d(conv.inChannels, conv.outChannels, conv.kernelSize, { ...conv.options, bias: bias !== null });
+  else {
+    const options = { ...conv.options, bias: bias !== null };
+    if (activation !== undefined) options.activation = activation;
+    fresh = conv instanceof Conv2d ? new Conv2d(conv.inChannels, conv.outChannels, conv.kernelSize, options) : new Conv1d(conv.inChannels, conv.outChannels, conv.kernelSize, options as Conv1d['options']);
+  }
   return withParameters(fresh, weight, bias, conv.weight.requiresGrad, conv.training);
 }
 
 function checkConv(fn: string, conv: unknown): asserts conv is Conv {
-  if (!isExactly(conv, Conv2d) && !isExactly(conv, Conv1d)) {
-    const sub = conv instanceof Conv2d || conv instanceof Conv1d ? ` (a subclass, whose forward may do more than the convolution folded here)` : '';
-    throw new ValueError(`${fn}: conv expected a Conv2d or Conv1d, got ${what(conv)}${sub}`);
+  if (!kindOf(conv)) {
+    const sub = convKinds.some((k) => conv instanceof k.conv) ? ` (a subclass, whose forward may do more than the convolution folded here)` : '';
+    throw new ValueError(`${fn}: conv expected a Conv1d, Conv2d or Conv3d, got ${what(conv)}${sub}`);
   }
 }
 
 /**
- * A new Conv2d (Conv1d) equal in eval mode to conv followed by bn, a BatchNorm2d (BatchNorm1d) in
- * eval mode with running statistics, as torch.nn.utils.fusion.fuse_conv_bn_eval: the weight
+ * A new Conv2d (Conv1d, Conv3d) equal in eval mode to conv followed by bn, a BatchNorm2d
+ * (BatchNorm1d, BatchNorm3d) in eval mode with running statistics, as torch.nn.utils.fusion.fuse_conv_bn_eval: the weight
  * scaled per output channel, a bias (gained when conv had none) shifted (Note [inference
  * fusion]). conv and bn are left as they are.
  */
 export function fuseConvBnEval(conv: Conv2d, bn: BatchNorm2d): Conv2d;
 export function fuseConvBnEval(conv: Conv1d, bn: BatchNorm1d): Conv1d;
+export function fuseConvBnEval(conv: Conv3d, bn: BatchNorm3d): Conv3d;
 export function fuseConvBnEval(conv: Conv, bn: BatchNorm): Conv {
   const fn = 'fuseConvBnEval';
   checkConv(fn, conv);
-  const reason = problem(fn, 'conv', conv, bn, conv instanceof Conv2d ? BatchNorm2d : BatchNorm1d);
+  const reason = problem(fn, 'conv', conv, bn, kindOf(conv)!.bn);
   if (reason) throw new ValueError(reason);
   const f = folded(conv.weight, conv.bias, bn, [conv.outChannels, ...conv.weight.shape.slice(1).map(() => 1)]);
-  return convWith(conv, f.weight, f.bias);
+  return convWith(conv, f.weight, f.bias, conv instanceof Conv3d ? undefined : conv.options.activation);
 }
 
 /**
@@ -137,9 +152,9 @@ export function fuseLinearBnEval(linear: Linear, bn: BatchNorm1d): Linear {
 /**
  * A copy of `model` in eval mode for inference (the model itself is left as it is): inside every
  * Sequential, nested ones and those held by custom modules included, Conv2d → BatchNorm2d,
- * Conv1d → BatchNorm1d and Linear → BatchNorm1d are folded into the layer (fuseConvBnEval,
- * fuseLinearBnEval), and a ReLU after a convolution (or after the batch norm folded into it)
- * into the convolution's fused activation. The modules folded away become Identity, so the other
+ * Conv1d → BatchNorm1d, Conv3d → BatchNorm3d and Linear → BatchNorm1d are folded into the layer
+ * (fuseConvBnEval, fuseLinearBnEval), and a ReLU after a 1-d or 2-d convolution (or after the
+ * batch norm folded into it) into the convolution's fused activation (conv3d has none). The modules folded away become Identity, so the other
  * layers keep their indices and state-dict names. Pairs that cannot be folded (a batch norm
  * without running statistics, channel counts that differ, a reparametrised weight, subclasses)
  * are left as they are. A Linear → BatchNorm1d pair is folded as PyTorch folds it, which assumes
@@ -162,7 +177,8 @@ function fuseSequential(seq: Sequential): void {
     const next = entries[i + 1]?.[1];
     let fused: Module | null = null;
     // problem()'s reasons are the refusals of the functions below: here they leave the pair alone.
-    if ((isExactly(layer, Conv2d) || isExactly(layer, Conv1d)) && !problem('fuseConvBnEval', 'conv', layer, next, isExactly(layer, Conv2d) ? BatchNorm2d : BatchNorm1d)) {
+    const kind = kindOf(layer);
+    if (kind && !problem('fuseConvBnEval', 'conv', layer as Conv, next, kind.bn)) {
       fused = fuseConvBnEval(layer as Conv2d, next as BatchNorm2d);
     } else if (isExactly(layer, Linear) && !problem('fuseLinearBnEval', 'linear', layer, next, BatchNorm1d)) {
       fused = fuseLinearBnEval(layer, next as BatchNorm1d);

@@ -18,10 +18,10 @@ const maxDiff = (a: Tensor, b: Tensor): number => {
   return x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
 };
 const build = (spec: { cls: string; args: unknown[] }): nn.Module => new (nn as unknown as Record<string, new (...a: unknown[]) => nn.Module>)[spec.cls](...spec.args);
-const batchNorms = (m: nn.Module) => [...m.modules()].filter((c) => c instanceof nn.BatchNorm1d || c instanceof nn.BatchNorm2d);
+const batchNorms = (m: nn.Module) => [...m.modules()].filter((c) => c instanceof nn.BatchNorm1d || c instanceof nn.BatchNorm2d || c instanceof nn.BatchNorm3d);
 
 /** Running statistics and γ, β away from their defaults, as training leaves them. */
-function trained<B extends nn.BatchNorm1d | nn.BatchNorm2d>(bn: B): B {
+function trained<B extends nn.BatchNorm1d | nn.BatchNorm2d | nn.BatchNorm3d>(bn: B): B {
   noGrad(() =>
     scope(() => {
       const n = bn.numFeatures;
@@ -49,7 +49,7 @@ describe('fuseConvBnEval / fuseLinearBnEval match torch.nn.utils.fusion', () => 
   for (const [name, spec] of Object.entries(cases)) {
     it(name, () => {
       scope(() => {
-        const layer = build(spec.layer) as nn.Conv2d | nn.Conv1d | nn.Linear;
+        const layer = build(spec.layer) as nn.Conv2d | nn.Conv1d | nn.Conv3d | nn.Linear;
         const bn = build(spec.bn) as nn.BatchNorm2d;
         layer.loadStateDict(stateWith(`${name}.layer.`));
         bn.loadStateDict(stateWith(`${name}.bn.`));
@@ -70,7 +70,7 @@ describe('fuseConvBnEval / fuseLinearBnEval match torch.nn.utils.fusion', () => 
           expect(String(fused)).toBe(String(layer).replace(', bias=false', ''));
         }
         // And it computes what the pair computes.
-        const x = randn(layer instanceof nn.Linear ? [5, layer.inFeatures] : layer instanceof nn.Conv2d ? [2, layer.inChannels, 7, 6] : [2, layer.inChannels, 9]);
+        const x = randn(layer instanceof nn.Linear ? [5, layer.inFeatures] : layer instanceof nn.Conv2d ? [2, layer.inChannels, 7, 6] : layer instanceof nn.Conv3d ? [2, layer.inChannels, 4, 5, 6] : [2, layer.inChannels, 9]);
         expect(maxDiff(fused.forward(x), bn.forward(layer.forward(x)))).toBeLessThan(1e-5);
       });
     });
@@ -196,6 +196,22 @@ describe('fuseForInference', () => {
     });
   });
 
+  it('a 3-d CNN: Conv3d → BatchNorm3d folds, the ReLU stays (conv3d has no fused activation), the same outputs', () => {
+    scope(() => {
+      manualSeed(8);
+      const model = new nn.Sequential(
+        new nn.Conv3d(1, 4, 3, { padding: 1 }), trained(new nn.BatchNorm3d(4)), new nn.ReLU(), new nn.MaxPool3d(2),
+        new nn.Conv3d(4, 6, 3, { padding: 1, bias: false }), trained(new nn.BatchNorm3d(6)), new nn.ReLU(),
+      );
+      const fused = nn.fuseForInference(model);
+      expect([...fused.children()].map((m) => m.constructor.name)).toEqual(['Conv3d', 'Identity', 'ReLU', 'MaxPool3d', 'Conv3d', 'Identity', 'ReLU']);
+      expect(batchNorms(fused)).toEqual([]);
+      model.eval();
+      const x = randn([2, 1, 4, 6, 6]);
+      expect(maxDiff(noGrad(() => fused.forward(x)), noGrad(() => model.forward(x)))).toBeLessThan(1e-5);
+    });
+  });
+
   it('a convolution that appears twice: the other use keeps the unfused one', () => {
     scope(() => {
       manualSeed(7);
@@ -227,11 +243,11 @@ describe('refusals', () => {
       expect(() => nn.fuseConvBnEval(new nn.Conv1d(3, 8, 3), bn as never)).toThrowError(/^fuseConvBnEval: bn expected a BatchNorm1d \(after a Conv1d\), got BatchNorm2d$/);
       expect(() => nn.fuseLinearBnEval(new nn.Linear(4, 8), bn as never)).toThrowError(/^fuseLinearBnEval: bn expected a BatchNorm1d \(after a Linear\), got BatchNorm2d$/);
       expect(() => nn.fuseConvBnEval(conv, null as never)).toThrowError(/^fuseConvBnEval: bn expected a BatchNorm2d \(after a Conv2d\), got null$/);
-      expect(() => nn.fuseConvBnEval(new nn.Linear(3, 8) as never, bn)).toThrowError(/^fuseConvBnEval: conv expected a Conv2d or Conv1d, got Linear$/);
-      expect(() => nn.fuseConvBnEval(new nn.ConvTranspose2d(3, 8, 3) as never, bn)).toThrowError(/^fuseConvBnEval: conv expected a Conv2d or Conv1d, got ConvTranspose2d$/);
+      expect(() => nn.fuseConvBnEval(new nn.Linear(3, 8) as never, bn)).toThrowError(/^fuseConvBnEval: conv expected a Conv1d, Conv2d or Conv3d, got Linear$/);
+      expect(() => nn.fuseConvBnEval(new nn.ConvTranspose2d(3, 8, 3) as never, bn)).toThrowError(/^fuseConvBnEval: conv expected a Conv1d, Conv2d or Conv3d, got ConvTranspose2d$/);
       class MyConv extends nn.Conv2d {}
       expect(() => nn.fuseConvBnEval(new MyConv(3, 8, 3), bn)).toThrowError(
-        /^fuseConvBnEval: conv expected a Conv2d or Conv1d, got MyConv \(a subclass, whose forward may do more than the convolution folded here\)$/,
+        /^fuseConvBnEval: conv expected a Conv1d, Conv2d or Conv3d, got MyConv \(a subclass, whose forward may do more than the convolution folded here\)$/,
       );
       expect(() => nn.fuseLinearBnEval(conv as never, new nn.BatchNorm1d(8).eval())).toThrowError(/^fuseLinearBnEval: linear expected a Linear, got Conv2d$/);
       expect(() => nn.fuseConvBnEval(new nn.Conv2d(3, 8, 3, { activation: 'relu' }), bn)).toThrowError(
