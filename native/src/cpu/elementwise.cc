@@ -310,6 +310,20 @@ void expand(OpCall& call) {
     const T* src = in.data<T>();
     T* dst = out.data<T>();
     std::array<Shape, 1> strides{broadcast_strides(in.shape, out.shape)};
+    // Note [expanding the last dim]: x.unsqueeze(-1).expand([..., r]) (interpolate's whole-factor
+    // nearest repeats each element r times, Note [nearest by whole factors]) made rows of r
+    // elements, each paying the rank's divisions for its offsets: 2× nearest of a [4,16,16,32,32]
+    // volume took 61 ms. Rows of the dim before it, each element written r times: 10.8 ms.
+    const size_t rank = out.shape.size();
+    if (rank >= 2 && strides[0][rank - 1] == 0 && out.shape[rank - 1] > 1) {
+      const int64_t r = out.shape[rank - 1];
+      const Shape outer(out.shape.begin(), out.shape.end() - 1);
+      std::array<Shape, 1> outer_strides{Shape(strides[0].begin(), strides[0].end() - 1)};
+      for_each_row<1>(outer, outer_strides, [&](int64_t len, int64_t o, const std::array<int64_t, 1>& off, const std::array<int64_t, 1>& st) {
+        for (int64_t j = 0; j < len; ++j) std::fill_n(dst + (o + j) * r, r, src[off[0] + j * st[0]]);
+      });
+      return;
+    }
     for_each_row<1>(out.shape, strides, [&](int64_t len, int64_t o, const std::array<int64_t, 1>& off, const std::array<int64_t, 1>& st) {
       if (st[0] == 1) std::memcpy(dst + o, src + off[0], sizeof(T) * len);
       else for (int64_t i = 0; i < len; ++i) dst[o + i] = src[off[0] + i * st[0]];

@@ -8,3 +8,5 @@ import type { Tensor } from './tensor.js';
 // A field of the tensor rather than a WeakSet: marking was 2 % of a backward of tiny ops.
 export const markViewCopy = (t: Tensor): void => void (t.viewCopy = true);
 export const isViewCopy = (t: Tensor): boolean => t.viewCopy;
+/** A composition's result that PyTorch returns as new storage (interpolate's repeat by expand): writable in place. */
+export const notAViewCopy = (t: Tensor): Tensor => ((t.viewCopy = false), t);

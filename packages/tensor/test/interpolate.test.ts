@@ -3,7 +3,7 @@
 // on inputs seq(shape) = sin(0.37·i + 0.1) (float32), gradients of Σ y·seq(y.shape, 0.71, 0.4):
 //   F.interpolate(x, **options) for each case in `cases` below (options in PyTorch's names).
 import { describe, expect, it } from 'vitest';
-import { interpolate, memory, scope, tensor, type InterpolateOptions, type Tensor } from '../src/index.js';
+import { indexSelect, interpolate, memory, scope, tensor, type InterpolateOptions, type Tensor } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
 
 const seq = (shape: number[], a = 0.37, b = 0.1, requiresGrad = false): Tensor =>
@@ -91,5 +91,22 @@ describe('interpolate', () => {
       interpolate(x, { scaleFactor: 2, mode: 'bilinear' }).backward(seq([1, 2, 6, 6]));
     });
     expect(memory().liveTensors).toBe(before);
+  });
+
+  it('whole-factor nearest repeats each element (Note [nearest by whole factors]): as the per-axis path, any dtype, a tensor of its own', () => {
+    scope(() => {
+      const x = seq([2, 3, 2, 3, 4], 0.37, 0.1);
+      const fast = interpolate(x, { scaleFactor: [2, 3, 1] });
+      // The per-axis picks floor(d / f), by hand.
+      const picks = (n: number, f: number) => tensor(Array.from({ length: n * f }, (_, d) => Math.floor(d / f)), { dtype: 'int64' });
+      const perAxis = indexSelect(indexSelect(x, 2, picks(2, 2)), 3, picks(3, 3));
+      expect(fast.shape).toEqual([2, 3, 4, 9, 4]);
+      expect(Array.from(fast.dataSync())).toEqual(Array.from(perAxis.dataSync()));
+      const labels = interpolate(tensor([1, 0, 2, 1], { shape: [1, 1, 2, 2], dtype: 'int64' }), { scaleFactor: 2, mode: 'nearest-exact' });
+      expect(labels.dtype).toBe('int64');
+      expect(Array.from(labels.dataSync(), Number)).toEqual([1, 1, 0, 0, 1, 1, 0, 0, 2, 2, 1, 1, 2, 2, 1, 1]);
+      fast.add_(1); // new storage, not a copy of a view
+      expect(fast.dataSync()[0]).toBeCloseTo(x.dataSync()[0] + 1, 6);
+    });
   });
 });
