@@ -13,6 +13,7 @@ import { mul } from './binary.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, pooledSizes, poolSizes } from './pool.js';
 import { adaptiveMaxAlong } from './pool1d.js';
 import { reshape } from './shape.js';
+import { mean } from './reduce.js';
 
 /*
  * Note [separable 3-d pooling]: a 3-d window is a box, the product of one interval per axis
@@ -227,6 +228,8 @@ export function adaptiveAvgPool3d(input: Tensor, outputSize: AdaptiveSize3d): Te
   const fn = 'adaptiveAvgPool3d';
   return pooled3d(fn, input, (x) => {
     const [od, oh, ow] = adaptiveSize(fn, outputSize, x.shape.slice(2));
+    // Global average pooling (a 3-d classifier's last layer): one mean rather than two adaptive passes.
+    if (od === 1 && oh === 1 && ow === 1) return mean(x, { dim: [2, 3, 4], keepdim: true });
     return separable(
       x,
       (x4) => adaptiveAvgPool2d(x4, [oh, ow]),
