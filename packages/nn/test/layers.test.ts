@@ -171,6 +171,9 @@ describe('Conv3d and ConvTranspose3d', () => {
       explicit.loadStateDict(up.stateDict());
       expect(Array.from(sized.dataSync())).toEqual(Array.from(explicit.forward(x).dataSync()));
       expect(() => up.forward(x, [7, 7, 9])).toThrow(/^ConvTranspose3d.forward: outputSize \[7,7,9\] is not reachable from input \[3,4,5\]: dim 0 expected 5 to 6, got 7$/);
+      // The whole output shape, as PyTorch's output_size=y.shape: C in front for an unbatched input.
+      expect(up.forward(x.squeeze(0), [2, 6, 7, 10]).shape).toEqual([2, 6, 7, 10]);
+      expect(() => up.forward(x, [2, 6, 7, 10])).toThrow(/^ConvTranspose3d.forward: outputSize expected 3 \(or 5, with N and C\) integers, got \[2,6,7,10\]$/);
     });
   });
 
@@ -180,6 +183,13 @@ describe('Conv3d and ConvTranspose3d', () => {
     expect(() => new nn.Conv3d(3, 8, 3, { activation: 'relu' } as never)).toThrow(/Conv3d.*activation/);
     expect(() => new nn.Conv3d(3, 8, 3, { paddingMode: 'mirror' } as never)).toThrow(/^Conv3d: paddingMode expected one of 'zeros', 'reflect', 'replicate', 'circular', got "mirror"$/);
     expect(() => new nn.ConvTranspose3d(6, 4, 3, { groups: 4 })).toThrow(/^ConvTranspose3d: inChannels \(6\) must be divisible by groups \(4\)$/);
+    // Found by user trial AP: a 2-d kernel made a 4-d weight that failed only at forward, and
+    // PyTorch's return_indices argument was dropped without a word.
+    expect(() => new nn.Conv3d(1, 2, [3, 3] as never)).toThrow(/^Conv3d: kernelSize expected a positive integer or \[kD, kH, kW\], got \[3,3\]$/);
+    expect(() => new nn.ConvTranspose3d(1, 2, [0, 3, 3])).toThrow(/^ConvTranspose3d: kernelSize expected a positive integer or \[kD, kH, kW\], got \[0,3,3\]$/);
+    for (const Layer of [nn.AdaptiveMaxPool3d, nn.AdaptiveAvgPool3d, nn.AdaptiveMaxPool2d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool1d, nn.AdaptiveAvgPool1d]) {
+      expect(() => new (Layer as new (...a: unknown[]) => unknown)(2, { returnIndices: true })).toThrow(new RegExp(`^${Layer.name}: takes one argument \\(outputSize\\), got 2; PyTorch's return_indices is not offered`));
+    }
   });
 });
 

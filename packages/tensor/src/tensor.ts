@@ -262,6 +262,9 @@ export class Tensor {
   get nbytes(): number {
     return this.numel * dtypeSize(this.dtype);
   }
+  /** The shape, as PyTorch's x.size(); with a dim (negative counts from the end), that dim's size. */
+  size(): readonly number[];
+  size(dim: number): number;
   size(dim?: number): number | readonly number[] {
     if (dim === undefined) return this.shape;
     if (!Number.isInteger(dim) || dim < -this.shape.length || dim >= this.shape.length) {

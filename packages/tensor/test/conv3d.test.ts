@@ -53,6 +53,10 @@ describe('conv3d', () => {
       expect(() => T.conv3d(x, w, null, { algo: 'fftTiling' })).toThrow(/^conv3d: algo 'fftTiling' is not available on cpu; cpu supports 'auto', 'heuristic', 'direct', 'winograd'/);
       expect(() => T.conv3d(x, w, null, { dilations: 2 } as never)).toThrow(/conv3d.*dilations/);
       expect(() => T.conv3d(x, T.randn([3, 1, 3, 3, 3]))).toThrow(/^conv3d: weight has 1 input channels but input has 2/);
+      // A batch of 2-d images reads as one unbatched volume; the refusal says so (user trial AP).
+      expect(() => T.conv3d(T.randn([8, 1, 6, 6]), T.randn([4, 1, 3, 3, 3]))).toThrow(/a 4-d input \[8,1,6,6\] is one unbatched \[C, D, H, W\] volume \(a batch of volumes is \[N, C, D, H, W\]\)$/);
+      // A fractional padding is shown as given.
+      expect(() => T.conv3d(x, w, null, { padding: 1.5 })).toThrow(/^conv3d: option 'padding' expected an array of integers, got \[1.5,1.5,1.5\]/);
     });
   });
 });

@@ -93,6 +93,22 @@ describe('interpolate', () => {
     expect(memory().liveTensors).toBe(before);
   });
 
+  it("recomputeScaleFactor is PyTorch's recompute_scale_factor=True: the size from the factor, then as if that size were given", () => {
+    scope(() => {
+      const x = seq([1, 2, 5, 7], 0.37, 0.1);
+      for (const mode of ['bilinear', 'nearest', 'bicubic'] as const) {
+        const recomputed = interpolate(x, { scaleFactor: 1.7, mode, recomputeScaleFactor: true });
+        const sized = interpolate(x, { size: [8, 11], mode });
+        expect(recomputed.shape).toEqual([1, 2, 8, 11]);
+        expect(Array.from(recomputed.dataSync())).toEqual(Array.from(sized.dataSync()));
+      }
+      // Without it the source coordinates use 1/1.7, which differs.
+      expect(Array.from(interpolate(x, { scaleFactor: 1.7, mode: 'bilinear' }).dataSync())).not.toEqual(Array.from(interpolate(x, { size: [8, 11], mode: 'bilinear' }).dataSync()));
+      expect(() => interpolate(x, { size: 4, recomputeScaleFactor: true })).toThrow(/^interpolate: option 'recomputeScaleFactor' applies to scaleFactor, not to an explicit size/);
+      expect(() => interpolate(x, { scaleFactor: 2, recomputeScaleFactor: 1 as never })).toThrow(/^interpolate: option 'recomputeScaleFactor' expected a boolean, got 1/);
+    });
+  });
+
   it('whole-factor nearest repeats each element (Note [nearest by whole factors]): as the per-axis path, any dtype, a tensor of its own', () => {
     scope(() => {
       const x = seq([2, 3, 2, 3, 4], 0.37, 0.1);

@@ -50,3 +50,13 @@ export function numberArg(layer: string, name: string, v: unknown): void {
 export function intArg(layer: string, name: string, v: unknown): void {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new ValueError(`${layer}: ${name} expected an integer, got ${got(v)}`);
 }
+
+/**
+ * An adaptive pooling layer takes its output size alone: JavaScript would drop PyTorch's second
+ * argument (AdaptiveMaxPool3d(2, return_indices=True) written new AdaptiveMaxPool3d(2, { returnIndices: true }))
+ * without a word (user trial AP).
+ */
+export function outputSizeOnly(layer: string, extra: readonly unknown[]): void {
+  if (extra.length === 0) return;
+  throw new ValueError(`${layer}: takes one argument (outputSize), got ${1 + extra.length}; PyTorch's return_indices is not offered for adaptive pooling here (there is no unpooling to use them)`);
+}

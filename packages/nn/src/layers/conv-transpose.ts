@@ -19,7 +19,8 @@ export const TRANSPOSED_OPTIONS = ['stride', 'padding', 'outputPadding', 'dilati
 
 /**
  * The outputPadding that makes a transposed convolution's output `outputSize` (PyTorch's
- * forward(input, output_size)): given as the spatial sizes, or with N and C in front. Each size
+ * forward(input, output_size)): given as the spatial sizes, or as the whole output shape (N and
+ * C, or C alone for an unbatched input, in front). Each size
  * must lie in [smallest, smallest + stride − 1], the sizes the convolution it transposes maps
  * back to the same input size.
  */
@@ -33,8 +34,10 @@ export function outputPaddingFor(
   dilation: number[],
 ): number[] {
   const k = kernel.length;
-  if (!Array.isArray(outputSize) || (outputSize.length !== k && outputSize.length !== k + 2) || !outputSize.every((v) => Number.isInteger(v))) {
-    throw new ValueError(`${layer}.forward: outputSize expected ${k} (or ${k + 2}, with N and C) integers, got ${JSON.stringify(outputSize)}`);
+  // The whole output shape is accepted too (PyTorch's output_size=y.shape): N and C, or C alone for an unbatched input.
+  const leading = x.shape.length > k + 1 ? 2 : 1;
+  if (!Array.isArray(outputSize) || (outputSize.length !== k && outputSize.length !== k + leading) || !outputSize.every((v) => Number.isInteger(v))) {
+    throw new ValueError(`${layer}.forward: outputSize expected ${k} (or ${k + leading}, with ${leading === 2 ? 'N and C' : 'C'}) integers, got ${JSON.stringify(outputSize)}`);
   }
   const want = outputSize.slice(-k);
   const input = x.shape.slice(-k);

@@ -7,6 +7,15 @@ import { outputPaddingFor, TRANSPOSED_OPTIONS } from './conv-transpose.js';
 export type Triple = number | [number, number, number];
 export const triple = (v: Triple): [number, number, number] => (typeof v === 'number' ? [v, v, v] : v);
 
+/** The kernel size, checked when the layer is made (a [kH, kW] pair made a 4-d weight that failed at forward). */
+function kernelOf(layer: string, v: unknown): [number, number, number] {
+  const k = typeof v === 'number' ? [v, v, v] : v;
+  if (!Array.isArray(k) || k.length !== 3 || !k.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+    throw new ValueError(`${layer}: kernelSize expected a positive integer or [kD, kH, kW], got ${JSON.stringify(v)}`);
+  }
+  return k as [number, number, number];
+}
+
 export interface Conv3dOptions {
   stride?: Triple;
   /** A number, [d, h, w], or 'same' / 'valid'. */
@@ -26,7 +35,7 @@ export class Conv3d extends ConvLayer<Conv3dOptions> {
 
   constructor(inChannels: number, outChannels: number, kernelSize: Triple, options: Conv3dOptions = {}) {
     // Conv2d's options less the fused activation, which the 3-d op does not have.
-    super('Conv3d', inChannels, outChannels, kernelSize, (groups) => [outChannels, inChannels / groups, ...triple(kernelSize)], options, CONV_OPTIONS.filter((o) => o !== 'activation'));
+    super('Conv3d', inChannels, outChannels, kernelSize, (groups) => [outChannels, inChannels / groups, ...kernelOf('Conv3d', kernelSize)], options, CONV_OPTIONS.filter((o) => o !== 'activation'));
     checkPaddingMode('Conv3d', options.paddingMode);
     this.kernelSize = triple(kernelSize);
   }
@@ -69,7 +78,7 @@ export class ConvTranspose3d extends ConvLayer<ConvTranspose3dOptions> {
   readonly kernelSize: [number, number, number];
 
   constructor(inChannels: number, outChannels: number, kernelSize: Triple, options: ConvTranspose3dOptions = {}) {
-    super('ConvTranspose3d', inChannels, outChannels, kernelSize, (groups) => [inChannels, outChannels / groups, ...triple(kernelSize)], options, TRANSPOSED_OPTIONS);
+    super('ConvTranspose3d', inChannels, outChannels, kernelSize, (groups) => [inChannels, outChannels / groups, ...kernelOf('ConvTranspose3d', kernelSize)], options, TRANSPOSED_OPTIONS);
     if (typeof options.padding === 'string') throw new ValueError(`ConvTranspose3d: padding expected a number or [d, h, w], got '${options.padding}'`);
     this.kernelSize = triple(kernelSize);
   }

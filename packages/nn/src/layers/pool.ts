@@ -1,6 +1,6 @@
 import { checkOptions, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, maxPool2d, maxUnpool2d, ValueError, type MaxPoolWithIndices, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
-import { positionalArgs } from './arg-checks.js';
+import { outputSizeOnly, positionalArgs } from './arg-checks.js';
 
 type Pair = number | [number, number];
 
@@ -80,9 +80,10 @@ export class AvgPool2d extends Module {
 }
 
 export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: Pair) {
+  constructor(readonly outputSize: Pair, ...extra: never[]) {
     super();
     positionalArgs('AdaptiveAvgPool2d', ['outputSize'], [outputSize]);
+    outputSizeOnly('AdaptiveAvgPool2d', extra);
   }
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool2d(x, this.outputSize);
@@ -94,9 +95,10 @@ export class AdaptiveAvgPool2d extends Module {
 
 /** Max pooling to a fixed output size (torch.nn.AdaptiveMaxPool2d; null keeps that input size). */
 export class AdaptiveMaxPool2d extends Module {
-  constructor(readonly outputSize: number | [number | null, number | null]) {
+  constructor(readonly outputSize: number | [number | null, number | null], ...extra: never[]) {
     super();
     positionalArgs('AdaptiveMaxPool2d', ['outputSize'], [outputSize]);
+    outputSizeOnly('AdaptiveMaxPool2d', extra);
   }
   forward(x: Tensor): Tensor {
     return adaptiveMaxPool2d(x, this.outputSize);

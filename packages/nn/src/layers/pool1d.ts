@@ -3,7 +3,7 @@
 // tensor package's functions (maxPool1d …, on the 2-d ops).
 import { adaptiveAvgPool1d, adaptiveMaxPool1d, avgPool1d, checkOptions, maxPool1d, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
-import { positionalArgs } from './arg-checks.js';
+import { outputSizeOnly, positionalArgs } from './arg-checks.js';
 
 /** A 1-d size: a number, or a one-element array as PyTorch's (k,). */
 type Single = number | readonly [number];
@@ -121,8 +121,9 @@ abstract class AdaptivePool1d extends Module {
 
 /** Average pooling to `outputSize` positions, windows [floor(i·L/O), ceil((i+1)·L/O)) as torch.nn.AdaptiveAvgPool1d. */
 export class AdaptiveAvgPool1d extends AdaptivePool1d {
-  constructor(outputSize: Single) {
+  constructor(outputSize: Single, ...extra: never[]) {
     super(outputSize, adaptiveAvgPool1d);
+    outputSizeOnly('AdaptiveAvgPool1d', extra);
   }
 }
 
@@ -132,7 +133,8 @@ export class AdaptiveAvgPool1d extends AdaptivePool1d {
  * returnIndices is not offered.
  */
 export class AdaptiveMaxPool1d extends AdaptivePool1d {
-  constructor(outputSize: Single) {
+  constructor(outputSize: Single, ...extra: never[]) {
     super(outputSize, adaptiveMaxPool1d);
+    outputSizeOnly('AdaptiveMaxPool1d', extra);
   }
 }

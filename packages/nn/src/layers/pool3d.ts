@@ -4,7 +4,7 @@
 // package's functions (maxPool3d …, the 2-d ops over (H, W) then D: Note [separable 3-d pooling]).
 import { adaptiveAvgPool3d, adaptiveMaxPool3d, avgPool3d, checkOptions, maxPool3d, ValueError, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
-import { positionalArgs } from './arg-checks.js';
+import { outputSizeOnly, positionalArgs } from './arg-checks.js';
 
 /** A 3-d size: one number for every axis, or [d, h, w]. */
 export type Triple = number | readonly [number, number, number];
@@ -156,14 +156,16 @@ abstract class AdaptivePool3d extends Module {
 
 /** Average pooling to `outputSize`, windows [floor(i·L/O), ceil((i+1)·L/O)) per axis, as torch.nn.AdaptiveAvgPool3d. */
 export class AdaptiveAvgPool3d extends AdaptivePool3d {
-  constructor(outputSize: AdaptiveTriple) {
+  constructor(outputSize: AdaptiveTriple, ...extra: never[]) {
     super(outputSize, adaptiveAvgPool3d);
+    outputSizeOnly('AdaptiveAvgPool3d', extra);
   }
 }
 
 /** Max pooling to `outputSize` with AdaptiveAvgPool3d's windows, as torch.nn.AdaptiveMaxPool3d (PyTorch's returnIndices is not offered). */
 export class AdaptiveMaxPool3d extends AdaptivePool3d {
-  constructor(outputSize: AdaptiveTriple) {
+  constructor(outputSize: AdaptiveTriple, ...extra: never[]) {
     super(outputSize, adaptiveMaxPool3d);
+    outputSizeOnly('AdaptiveMaxPool3d', extra);
   }
 }

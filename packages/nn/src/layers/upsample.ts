@@ -5,7 +5,7 @@ import { Module } from '../module.js';
 export class Upsample extends Module {
   constructor(readonly options: InterpolateOptions) {
     super();
-    checkOptions('Upsample', options, ['size', 'scaleFactor', 'mode', 'alignCorners']);
+    checkOptions('Upsample', options, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor']);
     if ((options.size === undefined) === (options.scaleFactor === undefined)) throw new ValueError("Upsample: expected exactly one of the options 'size' and 'scaleFactor'");
     // Refused here, not at the first forward (user trial AO: a mode interpolate lacked got through to it).
     const mode = options.mode ?? 'nearest';

@@ -25,7 +25,9 @@ const describe = (v: unknown): string =>
       : v instanceof Promise
         ? PROMISE_HINT
         : Array.isArray(v)
-          ? 'an array'
+          ? v.length <= 8 && v.every((e) => typeof e === 'number')
+            ? `[${v.join(',')}]` // the numbers themselves: [1.5,1.5] says what is wrong
+            : 'an array'
           : typeof v === 'object'
             ? (v.constructor?.name ?? 'an object')
             : `${typeof v} ${String(v)}`;

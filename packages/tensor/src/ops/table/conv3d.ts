@@ -214,7 +214,15 @@ export function conv3d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
       if (odd.some((v) => v)) padded = pad(x, [0, odd[2], 0, odd[1], 0, odd[0]]);
     } else padding = tupleOf(op, 'padding', options.padding, 0, 3);
     const b = bias ?? absent(x.device);
-    return unlift(apply(conv3dOp, [padded, weight, b], { stride, padding, dilation, groups: options.groups ?? 1, algo })[0]);
+    try {
+      return unlift(apply(conv3dOp, [padded, weight, b], { stride, padding, dilation, groups: options.groups ?? 1, algo })[0]);
+    } catch (err) {
+      // A batch of 2-d images [N, C, H, W] reads as one unbatched volume [C, D, H, W] (user trial AP).
+      if (input.shape.length === 4 && err instanceof ShapeError && / input channels/.test(err.message)) {
+        throw new ShapeError(`${err.message}; a 4-d input ${fmtShape(input.shape)} is one unbatched [C, D, H, W] volume (a batch of volumes is [N, C, D, H, W])`);
+      }
+      throw err;
+    }
   });
 }
 

@@ -33,6 +33,12 @@ export interface InterpolateOptions {
   mode?: InterpolateMode;
   /** Linear, bilinear, trilinear and bicubic modes only: corner pixels' centres map onto each other (PyTorch's align_corners). */
   alignCorners?: boolean;
+  /**
+   * With scaleFactor: compute the output size from it, then interpolate as if that size had been
+   * given (source coordinates from input/output sizes, not 1/scaleFactor), as PyTorch's
+   * recompute_scale_factor=True. Default false.
+   */
+  recomputeScaleFactor?: boolean;
 }
 
 /** Per spatial axis: the output size and the source step (input/output, or 1/scaleFactor). */
@@ -51,13 +57,20 @@ function spatialAxes(op: string, spatial: readonly number[], o: InterpolateOptio
   };
   if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new ValueError(`${op}: expected exactly one of the options 'size' and 'scaleFactor'`);
   if (o.size !== undefined) {
+    if (o.recomputeScaleFactor) throw new ValueError(`${op}: option 'recomputeScaleFactor' applies to scaleFactor, not to an explicit size (as PyTorch refuses it)`);
     const size = list('size', o.size);
     if (!size.every((s) => Number.isSafeInteger(s) && s >= 1)) throw new ValueError(`${op}: option 'size' expected integers >= 1, got [${size.join(',')}]`);
     return spatial.map((inSize, i) => ({ inSize, outSize: size[i], scale: inSize / size[i] }));
   }
   const factor = list('scaleFactor', o.scaleFactor!);
   if (!factor.every((f) => Number.isFinite(f) && f > 0)) throw new ValueError(`${op}: option 'scaleFactor' expected positive numbers, got [${factor.join(',')}]`);
-  const axes = spatial.map((inSize, i) => ({ inSize, outSize: Math.floor(inSize * factor[i]), scale: 1 / factor[i] }));
+  if (o.recomputeScaleFactor !== undefined && typeof o.recomputeScaleFactor !== 'boolean') {
+    throw new ValueError(`${op}: option 'recomputeScaleFactor' expected a boolean, got ${JSON.stringify(o.recomputeScaleFactor)}`);
+  }
+  const axes = spatial.map((inSize, i) => {
+    const outSize = Math.floor(inSize * factor[i]);
+    return { inSize, outSize, scale: o.recomputeScaleFactor ? inSize / outSize : 1 / factor[i] };
+  });
   if (axes.some((a) => a.outSize < 1)) throw new ValueError(`${op}: scaleFactor [${factor.join(',')}] leaves an empty output from ${fmtShape(spatial)}`);
   return axes;
 }
@@ -145,7 +158,7 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
   const op = 'interpolate';
   return scope(() => {
     if (!input?.isTensor) throw new ValueError(`${op}: expected a tensor input`);
-    checkOptions(op, options, ['size', 'scaleFactor', 'mode', 'alignCorners']);
+    checkOptions(op, options, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor']);
     const mode = options.mode ?? 'nearest';
     if (!interpolateModes.includes(mode)) throw new ValueError(`${op}: option 'mode' expected one of ${interpolateModes.map((m) => `'${m}'`).join(', ')}, got '${mode}'`);
     const nearestMode = mode === 'nearest' || mode === 'nearest-exact';
