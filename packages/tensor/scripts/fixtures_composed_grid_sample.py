@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch golden values for affineGrid and gridSample (test/composed-grid-sample.test.ts), the
 composed spatial-transformer functions in src/ops/table/composed-grid-sample.ts:
-F.affine_grid (2-D) and F.grid_sample (4-D input) in every mode × padding_mode × align_corners,
+F.affine_grid (2-D and 3-D) and F.grid_sample (4-D and 5-D input) in every mode × padding_mode × align_corners,
 grids reaching outside [-1, 1], exact half-pixel points for nearest, exact borders, one-pixel
 axes, non-finite grid values, and affine_grid feeding grid_sample.
 
@@ -100,6 +100,20 @@ for align in [False, True]:
     CASES.append((f"affineGridLong_{tag}", affine([1, 1, 11, 20], align), [torch.randn(1, 2, 3)], [True]))
     rot = torch.tensor([[[0.8, -0.5, 0.1], [0.45, 0.9, -0.2]], [[1.2, 0.1, 0.3], [-0.2, 0.7, 0.05]]])
     CASES.append((f"spatialTransformer_{tag}", transformer(align), [torch.randn(2, 3, 5, 6), rot], [True, True]))
+
+# Volumes (5-D input, [N, D, H, W, 3] grids; trilinear under mode 'bilinear'), drawn from their
+# own generator so the cases above keep their values.
+torch.manual_seed(3)
+for mode in MODES:
+    for padding in PADDINGS:
+        for align in [False, True]:
+            CASES.append((f"volume_{mode}_{padding}_{'aligned' if align else 'edges'}", sampler(mode, padding, align),
+                          [torch.randn(2, 2, 3, 4, 5), uniform(-1.7, 1.7, 2, 2, 3, 4, 3)], [True, True]))
+for align in [False, True]:
+    tag = "aligned" if align else "edges"
+    CASES.append((f"affineGrid3d_{tag}", affine([2, 3, 2, 4, 5], align), [torch.randn(2, 3, 4)], [True]))
+    rot3 = torch.tensor([[[0.9, -0.3, 0.1, 0.05], [0.3, 0.95, -0.1, -0.1], [-0.1, 0.1, 1.1, 0.2]]])
+    CASES.append((f"volumeTransformer_{tag}", transformer(align), [torch.randn(1, 2, 4, 5, 6), rot3], [True, True]))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 // test/fixtures/composed-grid-sample.safetensors (scripts/fixtures_composed_grid_sample.py) —
 // every mode × paddingMode × alignCorners on a batch of non-square images with grids reaching
 // outside [-1, 1], nearest at exact half pixels, exact borders, one-pixel axes, non-finite grid
-// values, affineGrid alone and feeding gridSample. Then finite-difference gradient checks,
+// values, affineGrid alone and feeding gridSample; and volumes (5-D input, trilinear). Then finite-difference gradient checks,
 // hand-computed values, empty shapes and the refusals. Run on cpu and, where available, on cuda.
 import { describe, expect, it } from 'vitest';
 import * as T from '../src/index.js';
@@ -37,6 +37,15 @@ for (const alignCorners of [false, true]) {
   calls[`affineGridOnePixel_${tag(alignCorners)}`] = (theta) => T.affineGrid(theta, [1, 2, 1, 3], { alignCorners });
   calls[`affineGridLong_${tag(alignCorners)}`] = (theta) => T.affineGrid(theta, [1, 1, 11, 20], alignCorners ? { alignCorners } : undefined);
   calls[`spatialTransformer_${tag(alignCorners)}`] = (x, theta) => T.gridSample(x, T.affineGrid(theta, x.shape, { alignCorners }), { alignCorners });
+}
+for (const mode of modes) {
+  for (const paddingMode of paddings) {
+    for (const alignCorners of [false, true]) calls[`volume_${mode}_${paddingMode}_${tag(alignCorners)}`] = (x, g) => T.gridSample(x, g, { mode, paddingMode, alignCorners });
+  }
+}
+for (const alignCorners of [false, true]) {
+  calls[`affineGrid3d_${tag(alignCorners)}`] = (theta) => T.affineGrid(theta, [2, 3, 2, 4, 5], { alignCorners });
+  calls[`volumeTransformer_${tag(alignCorners)}`] = (x, theta) => T.gridSample(x, T.affineGrid(theta, x.shape, { alignCorners }), { alignCorners });
 }
 calls.bilinearLarger = (x, g) => T.gridSample(x, g, { paddingMode: 'reflection' });
 calls.bilinearOnePoint = (x, g) => T.gridSample(x, g, { paddingMode: 'border', alignCorners: true });
@@ -90,6 +99,17 @@ describe('finite-difference gradient checks', () => {
 
   it('affineGrid: theta (linear), both alignments', () => {
     for (const alignCorners of [false, true]) gradcheckFn(`affineGrid/${alignCorners}`, (theta) => T.affineGrid(theta, [2, 1, 3, 4], { alignCorners }), [spaced([2, 2, 3])]);
+  });
+
+  it('volumes: trilinear input and grid, and a 3-d affine grid', () => {
+    // (x, y) points off the pixel boundaries as above, z likewise along a depth of 3.
+    const xy = offBoundaryGrid([1, 2, 3], 4, 5, false);
+    const z = offBoundaryGrid([1, 2, 3], 3, 3, false).values.filter((_, i) => i % 2 === 0);
+    const grid = { shape: [1, 1, 2, 3, 3], values: Array.from({ length: 6 }, (_, i) => [xy.values[2 * i], xy.values[2 * i + 1], z[i]]).flat() };
+    for (const paddingMode of paddings) {
+      gradcheckFn(`volume/${paddingMode}`, (x, g) => T.gridSample(x, g, { paddingMode }), [spaced([1, 2, 3, 4, 5]), grid], 2e-3, 2e-2);
+    }
+    gradcheckFn('affineGrid3d', (theta) => T.affineGrid(theta, [1, 1, 2, 3, 4]), [spaced([1, 3, 4])]);
   });
 });
 
@@ -152,12 +172,12 @@ describe('refusals name the function, the argument, expected and got', () => {
     expect(() => T.gridSample(tensor([[[[1]]]], { dtype: 'int32' }), g)).toThrow(/^gridSample: input expected float32, got int32$/);
     expect(() => T.gridSample(x, tensor([[[[1, 2]]]], { dtype: 'int64' }))).toThrow(/^gridSample: grid expected float32, got int64$/);
     expect(() => T.gridSample(T.zeros([3, 4, 5]), g)).toThrow(T.ShapeError);
-    expect(() => T.gridSample(T.zeros([3, 4, 5]), g)).toThrow(/^gridSample: input expected \[N, C, H_in, W_in\] \(4-D\), got \[3,4,5\]$/);
-    expect(() => T.gridSample(T.zeros([2, 3, 4, 5, 6]), g)).toThrow(/^gridSample: input expected \[N, C, H_in, W_in\] \(4-D\), got \[2,3,4,5,6\] \(volumetric 5-D input is not supported\)$/);
-    expect(() => T.gridSample(x, T.zeros([2, 3, 3, 3]))).toThrow(/^gridSample: grid expected \[N, H_out, W_out, 2\], got \[2,3,3,3\]$/);
-    expect(() => T.gridSample(x, T.zeros([2, 3, 2]))).toThrow(/^gridSample: grid expected \[N, H_out, W_out, 2\], got \[2,3,2\]$/);
+    expect(() => T.gridSample(T.zeros([3, 4, 5]), g)).toThrow(/^gridSample: input expected \[N, C, H_in, W_in\] or \[N, C, D_in, H_in, W_in\], got \[3,4,5\]$/);
+    expect(() => T.gridSample(T.zeros([2, 3, 4, 5, 6]), g)).toThrow(/^gridSample: grid expected \[N, D_out, H_out, W_out, 3\] for a 5-D input, got \[2,3,3,2\]$/);
+    expect(() => T.gridSample(x, T.zeros([2, 3, 3, 3]))).toThrow(/^gridSample: grid expected \[N, H_out, W_out, 2\] for a 4-D input, got \[2,3,3,3\]$/);
+    expect(() => T.gridSample(x, T.zeros([2, 3, 2]))).toThrow(/^gridSample: grid expected \[N, H_out, W_out, 2\] for a 4-D input, got \[2,3,2\]$/);
     expect(() => T.gridSample(x, T.zeros([1, 3, 3, 2]))).toThrow(/^gridSample: grid expected input's batch size 2 in dimension 0, got 1 \(input \[2,3,4,5\], grid \[1,3,3,2\]\)$/);
-    expect(() => T.gridSample(T.zeros([2, 3, 0, 5]), g)).toThrow(/^gridSample: input expected non-empty spatial dimensions H_in, W_in, got \[2,3,0,5\]$/);
+    expect(() => T.gridSample(T.zeros([2, 3, 0, 5]), g)).toThrow(/^gridSample: input expected non-empty spatial dimensions, got \[2,3,0,5\]$/);
     expect(() => T.gridSample(x, g, { mode: 'bicubic' } as never)).toThrow(/^gridSample: option 'mode' expected 'bilinear', 'nearest', got 'bicubic' \('bicubic' is not supported\)$/);
     expect(() => T.gridSample(x, g, { mode: 'linear' } as never)).toThrow(/^gridSample: option 'mode' expected 'bilinear', 'nearest', got 'linear'$/);
     expect(() => T.gridSample(x, g, { paddingMode: 'reflect' } as never)).toThrow(/^gridSample: option 'paddingMode' expected 'zeros', 'border', 'reflection', got 'reflect'$/);
@@ -174,12 +194,12 @@ describe('refusals name the function, the argument, expected and got', () => {
     const theta = T.zeros([2, 2, 3]);
     expect(() => T.affineGrid(3 as never, [2, 1, 2, 2])).toThrow(/^affineGrid: theta expected a tensor, got number$/);
     expect(() => T.affineGrid(tensor([[[1, 0, 0], [0, 1, 0]]], { dtype: 'int32' }), [1, 1, 2, 2])).toThrow(/^affineGrid: theta expected float32, got int32$/);
-    expect(() => T.affineGrid(theta, 4 as never)).toThrow(/^affineGrid: size expected an array \[N, C, H, W\], got number$/);
+    expect(() => T.affineGrid(theta, 4 as never)).toThrow(/^affineGrid: size expected an array \[N, C, H, W\] or \[N, C, D, H, W\], got number$/);
     expect(() => T.affineGrid(theta, [2, 1, 4])).toThrow(T.ValueError);
-    expect(() => T.affineGrid(theta, [2, 1, 4])).toThrow(/^affineGrid: size expected \[N, C, H, W\] \(4 positive integers\), got \[2,1,4\]$/);
-    expect(() => T.affineGrid(theta, [2, 1, 0, 4])).toThrow(/^affineGrid: size expected \[N, C, H, W\] \(4 positive integers\), got \[2,1,0,4\]$/);
-    expect(() => T.affineGrid(theta, [2, 1, 2.5, 4])).toThrow(/^affineGrid: size expected \[N, C, H, W\] \(4 positive integers\), got \[2,1,2.5,4\]$/);
-    expect(() => T.affineGrid(theta, [2, 1, 2, 3, 4])).toThrow(/^affineGrid: size expected \[N, C, H, W\] \(4 numbers\), got \[2,1,2,3,4\] \(3-D grids for \[N, C, D, H, W\] are not supported\)$/);
+    expect(() => T.affineGrid(theta, [2, 1, 4])).toThrow(/^affineGrid: size expected \[N, C, H, W\] or \[N, C, D, H, W\] \(positive integers\), got \[2,1,4\]$/);
+    expect(() => T.affineGrid(theta, [2, 1, 0, 4])).toThrow(/^affineGrid: size expected \[N, C, H, W\] or \[N, C, D, H, W\] \(positive integers\), got \[2,1,0,4\]$/);
+    expect(() => T.affineGrid(theta, [2, 1, 2.5, 4])).toThrow(/^affineGrid: size expected \[N, C, H, W\] or \[N, C, D, H, W\] \(positive integers\), got \[2,1,2.5,4\]$/);
+    expect(() => T.affineGrid(theta, [2, 1, 2, 3, 4])).toThrow(/^affineGrid: theta expected \[N, 3, 4\] = \[2,3,4\] for size \[2,1,2,3,4\], got \[2,2,3\]$/);
     expect(() => T.affineGrid(theta, [3, 1, 2, 2])).toThrow(T.ShapeError);
     expect(() => T.affineGrid(theta, [3, 1, 2, 2])).toThrow(/^affineGrid: theta expected \[N, 2, 3\] = \[3,2,3\] for size \[3,1,2,2\], got \[2,2,3\]$/);
     expect(() => T.affineGrid(T.zeros([2, 3, 3]), [2, 1, 2, 2])).toThrow(/^affineGrid: theta expected \[N, 2, 3\] = \[2,2,3\] for size \[2,1,2,2\], got \[2,3,3\]$/);
