@@ -56,7 +56,7 @@ const convAttrSpecs = {
   algo: { kind: convAlgos, default: 'auto' },
 } as const;
 
-/** Everything a convolution's shapes say, checked once for the op and its backward ops. */
+/** @internal Everything a convolution's shapes say, checked once for the op and its backward ops. */
 export interface ConvGeometry {
   n: number;
   c: number;
@@ -79,7 +79,7 @@ function checkInts(op: string, name: string, v: readonly number[], count: number
 }
 
 /**
- * Validates a convolution of `input` [N,C,...spatial] by `weight` [O,C/groups,...kernel] over
+ * @internal Validates a convolution of `input` [N,C,...spatial] by `weight` [O,C/groups,...kernel] over
  * `spatial` (2 or 3) axes; padding is one value per axis, or (2-d only) before and after each.
  */
 export function convGeometry(op: string, input: readonly number[], weight: readonly number[], a: Conv2dAttrs, spatial: 2 | 3 = 2): ConvGeometry {
@@ -117,12 +117,14 @@ export function convGeometry(op: string, input: readonly number[], weight: reado
   return { n, c, o, kernel, out: padded.map((p, i) => Math.floor((p - dilated[i]) / a.stride[i]) + 1) };
 }
 
+/** @internal A shape an op's argument must have, refused naming what it is. */
 export function expectShape(op: string, arg: string, got: readonly number[], want: readonly number[], why: string): void {
   if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
     throw new ShapeError(`${op}: ${arg} expected shape ${fmtShape(want)} (${why}), got ${fmtShape(got)}`);
   }
 }
 
+/** @internal Whether a conv op's bias input was given (Note [absent optional inputs]). */
 export const hasBias = (m: TensorMeta | Tensor | null | undefined) => m !== null && m !== undefined && m.shape[0] !== 0;
 
 const convSamples: Sample[] = [
@@ -338,7 +340,7 @@ export interface Conv2dOptions {
   activation?: ConvActivation;
 }
 
-/** A per-axis option: a number for every axis, or one per axis ([h, w] or [d, h, w]). */
+/** @internal A per-axis option: a number for every axis, or one per axis ([h, w] or [d, h, w]). */
 export function tupleOf(op: string, name: string, v: unknown, fallback: number, count: 2 | 3): number[] {
   if (v === undefined) return Array<number>(count).fill(fallback);
   if (typeof v === 'number') return Array<number>(count).fill(v);
@@ -350,7 +352,7 @@ function pairOf(op: string, name: string, v: unknown, fallback: number): number[
   return tupleOf(op, name, v, fallback, 2);
 }
 
-/** cuDNN's algorithm names that cpu has no kernel for are refused before anything runs. */
+/** @internal cuDNN's algorithm names that cpu has no kernel for are refused before anything runs. */
 export function checkCpuAlgo(op: string, x: Tensor, algo: string): void {
   if (x?.device?.type === 'cpu' && (convAlgos as readonly string[]).includes(algo) && !cpuConvAlgos.includes(algo as ConvAlgo)) {
     throw new ValueError(`${op}: algo '${algo}' is not available on cpu; cpu supports ${cpuConvAlgos.map((a) => `'${a}'`).join(', ')}`);
