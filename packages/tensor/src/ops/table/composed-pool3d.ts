@@ -248,6 +248,9 @@ export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize3d): Te
   const fn = 'adaptiveMaxPool3d';
   return pooled3d(fn, input, (x) => {
     const [od, oh, ow] = adaptiveSize(fn, outputSize, x.shape.slice(2));
+    // Global max pooling: one max over the flattened volume, whose first maximum is the first in
+    // (d, h, w) order, as PyTorch's.
+    if (od === 1 && oh === 1 && ow === 1) return reshape(adaptiveMaxAlong(reshape(x, [x.shape[0], x.shape[1], -1]), 2, 1), [x.shape[0], x.shape[1], 1, 1, 1]);
     return adaptiveMaxAlong(adaptiveMaxAlong(adaptiveMaxAlong(x, 4, ow), 3, oh), 2, od);
   });
 }
