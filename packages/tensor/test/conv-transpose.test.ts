@@ -91,7 +91,7 @@ describe('convTranspose2d', () => {
       }
     });
     const ops = async (options: { padding?: number; algo?: 'heuristic' }) =>
-      (await profile(() => scope(() => void convTranspose2d(randn([2, 5, 1, 1]), randn([5, 3, 4, 4]), null, options).dataSync()))).ops.map((r) => r.op);
+      (await profile(() => scope(() => void convTranspose2d(randn([2, 5, 1, 1]), randn([5, 3, 4, 4]), null, options).dataSync()))).ops.map((r) => r.op).sort(); // rows come most kernel time first, which varies by machine
     expect(await ops({})).toEqual(['matmul', 'randn', 'reshape']);
     expect(await ops({ algo: 'heuristic' })).toContain('conv2dBackwardData');
     expect(await ops({ padding: 1 })).toContain('conv2dBackwardData');
