@@ -3,9 +3,10 @@
 import { conv3d, convTranspose3d, ValueError, type Tensor } from '@nutshell/tensor';
 import { checkPaddingMode, ConvLayer, CONV_OPTIONS, padForMode, type ConvAlgo, type PaddingMode } from './conv.js';
 import { outputPaddingFor, TRANSPOSED_OPTIONS } from './conv-transpose.js';
+import type { Triple } from './pool3d.js';
 
-export type Triple = number | [number, number, number];
-export const triple = (v: Triple): [number, number, number] => (typeof v === 'number' ? [v, v, v] : v);
+/** One number per axis (D, H, W) from a Triple. */
+const triple = (v: Triple): [number, number, number] => (typeof v === 'number' ? [v, v, v] : [v[0], v[1], v[2]]);
 
 /** The kernel size, checked when the layer is made (a [kH, kW] pair made a 4-d weight that failed at forward). */
 function kernelOf(layer: string, v: unknown): [number, number, number] {
