@@ -220,15 +220,27 @@ dnnl::convolution_forward::primitive_desc forward_pd(const Conv& c, bool with_bi
   });
 }
 
-struct BackwardData {
-  dnnl::convolution_backward_data::primitive_desc pd;
-  dnnl::convolution_backward_data prim;
+// A backward primitive (convolution_backward_data or _weights) and its descriptor, cached by
+// shapes and attributes, made with the forward's descriptor as oneDNN's hint.
+template <typename Prim>
+struct Backward {
+  typename Prim::primitive_desc pd;
+  Prim prim;
 };
 
-struct BackwardWeights {
-  dnnl::convolution_backward_weights::primitive_desc pd;
-  dnnl::convolution_backward_weights prim;
-};
+template <typename Prim>
+std::shared_ptr<Backward<Prim>> backward_entry(const Conv& c, const std::string& name, const char* what) {
+  return dn::cached<Backward<Prim>>(name + "|" + c.key, [&] {
+    auto hint = forward_pd(c, false);
+    auto e = std::make_shared<Backward<Prim>>();
+    e->pd = make_pd(c, what, [&] {
+      typename Prim::desc d(c.alg, any(c.src), any(c.wei), any(c.dst), c.strides, c.dilates, c.pad_l, c.pad_r);
+      return typename Prim::primitive_desc(d, scratchpad_attr(), dn::engine(), hint);
+    });
+    e->prim = Prim(e->pd);
+    return e;
+  });
+}
 
 // The output of a convolution with no input channels: its bias (or 0), through relu if fused.
 void fill_with_bias(const TensorRef& b, bool relu, const TensorRef& y) {
@@ -263,16 +275,7 @@ void onednn_forward(const Conv& c, const TensorRef& x, const TensorRef& w, const
 }
 
 void onednn_backward_data(const Conv& c, const TensorRef& gy, const TensorRef& w, const TensorRef& dx) {
-  auto entry = dn::cached<BackwardData>("convBackwardData|" + c.key, [&] {
-    auto hint = forward_pd(c, false);
-    auto e = std::make_shared<BackwardData>();
-    e->pd = make_pd(c, "convolution backward data", [&] {
-      dnnl::convolution_backward_data::desc d(c.alg, any(c.src), any(c.wei), any(c.dst), c.strides, c.dilates, c.pad_l, c.pad_r);
-      return dnnl::convolution_backward_data::primitive_desc(d, scratchpad_attr(), dn::engine(), hint);
-    });
-    e->prim = dnnl::convolution_backward_data(e->pd);
-    return e;
-  });
+  auto entry = backward_entry<dnnl::convolution_backward_data>(c, "convBackwardData", "convolution backward data");
   std::unordered_map<int, dnnl::memory> args;
   args[DNNL_ARG_DIFF_DST] = in_layout(dn::wrap(gy), entry->pd.diff_dst_desc(), 0);
   args[DNNL_ARG_WEIGHTS] = weights_in(dn::wrap(w, c.wei), entry->pd.weights_desc());
@@ -285,16 +288,7 @@ void onednn_backward_data(const Conv& c, const TensorRef& gy, const TensorRef& w
 }
 
 void onednn_backward_weights(const Conv& c, const TensorRef& x, const TensorRef& gy, const TensorRef& dw) {
-  auto entry = dn::cached<BackwardWeights>("convBackwardWeights|" + c.key, [&] {
-    auto hint = forward_pd(c, false);
-    auto e = std::make_shared<BackwardWeights>();
-    e->pd = make_pd(c, "convolution backward weights", [&] {
-      dnnl::convolution_backward_weights::desc d(c.alg, any(c.src), any(c.wei), any(c.dst), c.strides, c.dilates, c.pad_l, c.pad_r);
-      return dnnl::convolution_backward_weights::primitive_desc(d, scratchpad_attr(), dn::engine(), hint);
-    });
-    e->prim = dnnl::convolution_backward_weights(e->pd);
-    return e;
-  });
+  auto entry = backward_entry<dnnl::convolution_backward_weights>(c, "convBackwardWeights", "convolution backward weights");
   std::unordered_map<int, dnnl::memory> args;
   args[DNNL_ARG_SRC] = in_layout(dn::wrap(x), entry->pd.src_desc(), 0);
   args[DNNL_ARG_DIFF_DST] = in_layout(dn::wrap(gy), entry->pd.diff_dst_desc(), 1);
