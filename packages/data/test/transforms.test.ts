@@ -88,7 +88,28 @@ describe('transforms', () => {
     expect(Array.from(cropped.data as BigInt64Array, Number)).toEqual(Array.from(sameWindow.data as Float32Array));
     expect(() => randomCrop(4)(x, rngFor(0))).toThrow(ShapeError);
     expect(() => randomCrop(0)).toThrow(/size expected a positive integer/);
-    expect(() => randomCrop(3)({ data: new Uint8Array(9), shape: [3, 3] }, rngFor(0))).toThrow(/shape \[C, H, W\], got \[3,3\]/);
+    expect(() => randomCrop(3)({ data: new Uint8Array(9), shape: [3, 3] }, rngFor(0))).toThrow(/shape \[C, H, W\] or a clip\/volume \[C, D, H, W\], got \[3,3\]/);
+  });
+
+  it('take a clip or volume [C, D, H, W]: every plane flipped and cropped alike, normalised per channel (user trial AP)', () => {
+    // Two channels of three frames, each frame the 3×4 image of its own plane index.
+    const clip = { data: Float32Array.from({ length: 2 * 3 * 3 * 4 }, (_, i) => i), shape: [2, 3, 3, 4] };
+    const planes = (x: NDArray, count: number) => {
+      const all = list(x), size = all.length / count;
+      return Array.from({ length: count }, (_, k) => all.slice(k * size, (k + 1) * size));
+    };
+    const plane = (k: number) => ({ data: Float32Array.from(clip.data.slice(k * 12, (k + 1) * 12)), shape: [1, 3, 4] });
+    for (const t of [randomHorizontalFlip(1), randomVerticalFlip(1), randomCrop([2, 3], { padding: 1 })]) {
+      const out = t(clip, rngFor(4));
+      expect(out.shape.slice(0, 2)).toEqual([2, 3]);
+      // The same rng stream on each plane alone gives that plane of the clip's result.
+      planes(out, 6).forEach((p, k) => expect(p).toEqual(list(t(plane(k), rngFor(4)))));
+    }
+    expect(randomCrop([2, 3])(clip, rngFor(1)).shape).toEqual([2, 3, 2, 3]);
+    const n = normalize([1, 2], [2, 4])(clip, rngFor(0));
+    expect(list(n).slice(0, 2)).toEqual([(0 - 1) / 2, (1 - 1) / 2]);
+    expect(list(n).slice(36, 38)).toEqual([(36 - 2) / 4, (37 - 2) / 4]); // channel 1 starts at D·H·W = 36
+    expect(() => normalize(0, 1)({ data: new Float32Array(32), shape: [2, 2, 2, 2, 2] }, rngFor(0))).toThrow(/expected an image of shape \[C, H, W\] or a clip\/volume \[C, D, H, W\], got \[2,2,2,2,2\]/);
   });
 
   it('are deterministic for a seed, and vary with it', () => {

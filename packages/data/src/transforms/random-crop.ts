@@ -1,8 +1,9 @@
-// Pads a CHW image by `padding` on every side (with `fill`), then cuts a size[0]×size[1] window at
-// a random position: the usual small-shift augmentation for MNIST-sized images.
+// Pads an image [C, H, W] by `padding` on every side (with `fill`), then cuts a size[0]×size[1]
+// window at a random position: the usual small-shift augmentation for MNIST-sized images. A clip
+// or volume [C, D, H, W] gets the same window in every plane.
 import { ShapeError, ValueError } from '@nutshell/tensor/errors';
 import { arrayClassOf } from '../ndarray.js';
-import { chw } from './check.js';
+import { planesOf } from './check.js';
 import { type Transform, defineTransform } from './transform.js';
 import { checkOptions } from '@nutshell/tensor/options';
 
@@ -26,7 +27,7 @@ export function randomCrop(size: number | readonly [number, number], options: Ra
   if (typeof fill !== 'number' || !Number.isFinite(fill)) throw new ValueError(`randomCrop: fill expected a finite number, got ${fill}`);
   return defineTransform(
     (x, rng) => {
-      const [c, h, w] = chw('randomCrop', x);
+      const { planes, h, w } = planesOf('randomCrop', x);
       const ph = h + 2 * padding;
       const pw = w + 2 * padding;
       if (ch > ph || cw > pw) throw new ShapeError(`randomCrop: crop ${ch}x${cw} is larger than the padded image ${ph}x${pw} (image [${x.shape.join(',')}], padding ${padding})`);
@@ -34,13 +35,13 @@ export function randomCrop(size: number | readonly [number, number], options: Ra
       const top = rng.int(ph - ch + 1) - padding;
       const left = rng.int(pw - cw + 1) - padding;
       const src = x.data;
-      const out = new (arrayClassOf(src))(c * ch * cw);
+      const out = new (arrayClassOf(src))(planes * ch * cw);
       // An int64 mask (BigInt64Array) takes its fill as a bigint: masks are padded with an ignore label (255).
       if (fill !== 0) (out as Float32Array).fill((out instanceof BigInt64Array ? BigInt(Math.trunc(fill)) : fill) as number);
       // Columns of the window that fall inside the source image.
       const c0 = Math.max(0, -left);
       const c1 = Math.min(cw, w - left);
-      for (let k = 0; k < c; k++) {
+      for (let k = 0; k < planes; k++) {
         for (let r = 0; r < ch; r++) {
           const y = top + r;
           if (y < 0 || y >= h || c1 <= c0) continue;
@@ -49,7 +50,7 @@ export function randomCrop(size: number | readonly [number, number], options: Ra
           (out as Float32Array).set((src as Float32Array).subarray(from + c0, from + c1), to + c0);
         }
       }
-      return { data: out, shape: [c, ch, cw] };
+      return { data: out, shape: [...x.shape.slice(0, -2), ch, cw] };
     },
     { module: import.meta.url, name: 'randomCrop', args: [typeof size === 'number' ? size : [...size], { padding, fill }] },
   );
