@@ -277,6 +277,7 @@ const guarded_nonzero: typeof table.nonzero = guardArity('nonzero', table.nonzer
 const guarded_norm: typeof table.norm = guardArity('norm', table.norm);
 const guarded_normal: typeof table.normal = guardArity('normal', table.normal);
 const guarded_normalize: typeof table.normalize = guardArity('normalize', table.normalize);
+const guarded_onBatch: typeof table.onBatch = guardArity('onBatch', table.onBatch);
 const guarded_oneHot: typeof table.oneHot = guardArity('oneHot', table.oneHot);
 const guarded_ones: typeof table.ones = guardArity('ones', table.ones);
 const guarded_onesLike: typeof table.onesLike = guardArity('onesLike', table.onesLike);
@@ -389,7 +390,6 @@ const guarded_tripletMarginLoss: typeof table.tripletMarginLoss = guardArity('tr
 const guarded_tripletMarginWithDistanceLoss: typeof table.tripletMarginWithDistanceLoss = guardArity('tripletMarginWithDistanceLoss', table.tripletMarginWithDistanceLoss);
 const guarded_triu: typeof table.triu = guardArity('triu', table.triu);
 const guarded_trunc: typeof table.trunc = guardArity('trunc', table.trunc);
-const guarded_tupleOf: typeof table.tupleOf = guardArity('tupleOf', table.tupleOf);
 const guarded_unarySamples: typeof table.unarySamples = guardArity('unarySamples', table.unarySamples);
 const guarded_unbind: typeof table.unbind = guardArity('unbind', table.unbind);
 const guarded_unflatten: typeof table.unflatten = guardArity('unflatten', table.unflatten);
@@ -687,6 +687,7 @@ export {
   guarded_norm as norm,
   guarded_normal as normal,
   guarded_normalize as normalize,
+  guarded_onBatch as onBatch,
   guarded_oneHot as oneHot,
   guarded_ones as ones,
   guarded_onesLike as onesLike,
@@ -799,7 +800,6 @@ export {
   guarded_tripletMarginWithDistanceLoss as tripletMarginWithDistanceLoss,
   guarded_triu as triu,
   guarded_trunc as trunc,
-  guarded_tupleOf as tupleOf,
   guarded_unarySamples as unarySamples,
   guarded_unbind as unbind,
   guarded_unflatten as unflatten,

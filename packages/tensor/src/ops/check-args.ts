@@ -30,3 +30,15 @@ export function checkTargetBroadcast(name: string, input: readonly number[], tar
     );
   }
 }
+
+/**
+ * A per-axis option (a kernel size, stride, padding, dilation) as `n` numbers: one number for
+ * every axis, or `n` of them ([h, w], [d, h, w]); `fallback` (one number for every axis, or the
+ * numbers) where it is not given. Integer checks come later, with the op's geometry.
+ */
+export function perAxis(fn: string, name: string, v: unknown, n: number, fallback: number | readonly number[]): number[] {
+  if (v === undefined) return typeof fallback === 'number' ? Array<number>(n).fill(fallback) : [...fallback];
+  if (typeof v === 'number') return Array<number>(n).fill(v);
+  if (Array.isArray(v) && v.length === n && v.every((d) => typeof d === 'number')) return [...v];
+  throw new ValueError(`${fn}: option '${name}' expected a number or ${n === 3 ? '[d, h, w]' : '[h, w]'}, got ${JSON.stringify(v)}`);
+}

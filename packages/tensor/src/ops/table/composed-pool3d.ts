@@ -5,14 +5,13 @@
 // MaxPool3d … layers and interpolate's 'area' mode on 5-d input call these.
 import { tensor } from '../../creation.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
-import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { tensorArg } from '../check-args.js';
 import { mul } from './binary.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, pooledSizes, poolSizes } from './pool.js';
 import { adaptiveMaxAlong } from './pool1d.js';
-import { reshape } from './shape.js';
+import { onBatch, reshape } from './shape.js';
 import { mean } from './reduce.js';
 
 /*
@@ -55,25 +54,21 @@ import { mean } from './reduce.js';
 type Size3d = number | readonly [number, number, number];
 
 /**
- * The input as [N, C, D, H, W] (an unbatched [C, D, H, W] gets a batch of one), checked for `fn`:
- * float32 (what the 2-d ops take), rank 4 or 5, channels and sizes above 0 (N may be 0).
+ * The input checked for `fn`: float32 (what the 2-d ops take), [N, C, D, H, W] or unbatched
+ * [C, D, H, W], channels and sizes above 0 (N may be 0).
  */
-function batched(fn: string, x: Tensor): { x5: Tensor; unbatched: boolean } {
+function checkInput(fn: string, x: Tensor): void {
   tensorArg(fn, 'input', x);
   const s = x.shape;
   if (s.length !== 4 && s.length !== 5) throw new ShapeError(`${fn}: input expected [N, C, D, H, W] or unbatched [C, D, H, W], got ${fmtShape(s)}`);
   if (s.slice(-4).some((d) => d === 0)) throw new ShapeError(`${fn}: input expected non-zero channels, depth, height and width (only N may be 0), got ${fmtShape(s)}`);
   if (x.dtype !== 'float32') throw new DTypeError(`${fn}: input expected float32, got ${x.dtype}`);
-  return s.length === 5 ? { x5: x, unbatched: false } : { x5: reshape(x, [1, ...s]), unbatched: true };
 }
 
 /** Runs `pool` on the input as [N, C, D, H, W], and drops the batch of one an unbatched input got. */
 function pooled3d(fn: string, input: Tensor, pool: (x5: Tensor) => Tensor): Tensor {
-  return scope(() => {
-    const { x5, unbatched } = batched(fn, input);
-    const y = pool(x5);
-    return unbatched ? reshape(y, y.shape.slice(1)) : y;
-  });
+  checkInput(fn, input);
+  return onBatch(input, 5, pool);
 }
 
 /** A window resolved per axis [d, h, w], its output sizes checked against the input's. */

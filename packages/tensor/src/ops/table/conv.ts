@@ -13,6 +13,7 @@ import { checkOptions } from '../../options.js';
 import { scope } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
+import { perAxis } from '../check-args.js';
 import { defineOp, FLOAT, type BadSample, type Sample, type TensorMeta } from '../declare.js';
 import { reluBackward } from './activation.js';
 import { add } from './binary.js';
@@ -340,18 +341,6 @@ export interface Conv2dOptions {
   activation?: ConvActivation;
 }
 
-/** @internal A per-axis option: a number for every axis, or one per axis ([h, w] or [d, h, w]). */
-export function tupleOf(op: string, name: string, v: unknown, fallback: number, count: 2 | 3): number[] {
-  if (v === undefined) return Array<number>(count).fill(fallback);
-  if (typeof v === 'number') return Array<number>(count).fill(v);
-  if (Array.isArray(v) && v.length === count && v.every((d) => typeof d === 'number')) return [...v];
-  throw new ValueError(`${op}: option '${name}' expected a number or ${count === 2 ? '[h, w]' : '[d, h, w]'}, got ${JSON.stringify(v)}`);
-}
-
-function pairOf(op: string, name: string, v: unknown, fallback: number): number[] {
-  return tupleOf(op, name, v, fallback, 2);
-}
-
 /** @internal cuDNN's algorithm names that cpu has no kernel for are refused before anything runs. */
 export function checkCpuAlgo(op: string, x: Tensor, algo: string): void {
   if (x?.device?.type === 'cpu' && (convAlgos as readonly string[]).includes(algo) && !cpuConvAlgos.includes(algo as ConvAlgo)) {
@@ -360,8 +349,8 @@ export function checkCpuAlgo(op: string, x: Tensor, algo: string): void {
 }
 
 function resolveConvOptions(op: string, x: Tensor, w: Tensor, o: Conv2dOptions): Conv2dAttrs {
-  const stride = pairOf(op, 'stride', o.stride, 1);
-  const dilation = pairOf(op, 'dilation', o.dilation, 1);
+  const stride = perAxis(op, 'stride', o.stride, 2, 1);
+  const dilation = perAxis(op, 'dilation', o.dilation, 2, 1);
   let padding: number[];
   if (o.padding === 'valid') padding = [0, 0];
   else if (o.padding === 'same') {
@@ -371,7 +360,7 @@ function resolveConvOptions(op: string, x: Tensor, w: Tensor, o: Conv2dOptions):
     const total = [dilation[0] * (w.shape[2] - 1), dilation[1] * (w.shape[3] - 1)];
     padding = [Math.floor(total[0] / 2), Math.floor(total[1] / 2), total[0] - Math.floor(total[0] / 2), total[1] - Math.floor(total[1] / 2)];
   } else if (Array.isArray(o.padding) && o.padding.length === 4) padding = [...o.padding];
-  else padding = pairOf(op, 'padding', o.padding, 0);
+  else padding = perAxis(op, 'padding', o.padding, 2, 0);
   const algo = o.algo ?? 'auto';
   checkCpuAlgo(op, x, algo);
   return { stride, padding, dilation, groups: o.groups ?? 1, algo };
@@ -504,7 +493,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
     const shapes = () => `(input ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)})`;
     if (wIn !== cin) throw new ShapeError(`${op}: weight has ${wIn} input channels but input has ${cin} ${shapes()}`);
     if (!(attrs.groups >= 1) || cin % attrs.groups !== 0) throw new ShapeError(`${op}: input has ${cin} channels, not divisible by groups ${attrs.groups} ${shapes()}`);
-    const outputPadding = pairOf(op, 'outputPadding', options.outputPadding, 0);
+    const outputPadding = perAxis(op, 'outputPadding', options.outputPadding, 2, 0);
     if (!outputPadding.every((p, i) => Number.isSafeInteger(p) && p >= 0 && (p < attrs.stride[i] || p < attrs.dilation[i]))) {
       throw new ValueError(
         `${op}: option 'outputPadding' expected integers >= 0 and smaller than the stride [${attrs.stride.join(',')}] or the dilation [${attrs.dilation.join(',')}], got [${outputPadding.join(',')}]`,

@@ -14,12 +14,13 @@ import { checkOptions } from '../../options.js';
 import { scope } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
+import { perAxis } from '../check-args.js';
 import { defineOp, FLOAT, type BadSample, type Sample } from '../declare.js';
 import { add } from './binary.js';
 import { sum } from './reduce.js';
-import { narrow, pad, reshape } from './shape.js';
+import { narrow, onBatch, pad, reshape } from './shape.js';
 import { absent } from '../../creation.js';
-import { checkCpuAlgo, convAlgos, convGeometry, expectShape, hasBias, tupleOf, type Conv2dAttrs, type ConvAlgo } from './conv.js';
+import { checkCpuAlgo, convAlgos, convGeometry, expectShape, hasBias, type Conv2dAttrs, type ConvAlgo } from './conv.js';
 
 /** Attributes shared by the three 3-d convolution ops: one stride, padding and dilation per axis (D, H, W). */
 export type Conv3dAttrs = Conv2dAttrs;
@@ -180,12 +181,10 @@ export interface Conv3dOptions {
   algo?: ConvAlgo;
 }
 
-/** `input` [N,C,D,H,W] or unbatched [C,D,H,W] as a batch, and a function that undoes the lift. */
-function batched(op: string, input: Tensor, layout: string): { x: Tensor; unlift: (y: Tensor) => Tensor } {
+/** `input` a tensor [N,C,D,H,W] or unbatched [C,D,H,W] (`layout` names them), or a clear refusal. */
+function checkInput(op: string, input: Tensor, layout: string): void {
   if (!input?.isTensor) throw new ValueError(`${op}: input expected a tensor, got ${String(input)}`);
   if (input.shape.length !== 4 && input.shape.length !== 5) throw new ShapeError(`${op}: input expected ${layout}, got ${fmtShape(input.shape)}`);
-  if (input.shape.length === 5) return { x: input, unlift: (y) => y };
-  return { x: reshape(input, [1, ...input.shape]), unlift: (y) => reshape(y, y.shape.slice(1)) };
 }
 
 /**
@@ -195,10 +194,10 @@ function batched(op: string, input: Tensor, layout: string): { x: Tensor; unlift
 export function conv3d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv3dOptions = {}): Tensor {
   const op = 'conv3d';
   checkOptions(op, options, ['stride', 'padding', 'dilation', 'groups', 'algo']);
-  return scope(() => {
-    const { x, unlift } = batched(op, input, '[N,C,D,H,W] or [C,D,H,W]');
-    const stride = tupleOf(op, 'stride', options.stride, 1, 3);
-    const dilation = tupleOf(op, 'dilation', options.dilation, 1, 3);
+  checkInput(op, input, '[N,C,D,H,W] or [C,D,H,W]');
+  return onBatch(input, 5, (x) => {
+    const stride = perAxis(op, 'stride', options.stride, 3, 1);
+    const dilation = perAxis(op, 'dilation', options.dilation, 3, 1);
     const algo = options.algo ?? 'auto';
     checkCpuAlgo(op, x, algo);
     let padded = x;
@@ -212,10 +211,10 @@ export function conv3d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
       padding = total.map((t) => Math.floor(t / 2));
       const odd = total.map((t) => t % 2);
       if (odd.some((v) => v)) padded = pad(x, [0, odd[2], 0, odd[1], 0, odd[0]]);
-    } else padding = tupleOf(op, 'padding', options.padding, 0, 3);
+    } else padding = perAxis(op, 'padding', options.padding, 3, 0);
     const b = bias ?? absent(x.device);
     try {
-      return unlift(apply(conv3dOp, [padded, weight, b], { stride, padding, dilation, groups: options.groups ?? 1, algo })[0]);
+      return apply(conv3dOp, [padded, weight, b], { stride, padding, dilation, groups: options.groups ?? 1, algo })[0];
     } catch (err) {
       // A batch of 2-d images [N, C, H, W] reads as one unbatched volume [C, D, H, W] (user trial AP).
       if (input.shape.length === 4 && err instanceof ShapeError && / input channels/.test(err.message)) {
@@ -247,16 +246,16 @@ export interface ConvTranspose3dOptions {
 export function convTranspose3d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose3dOptions = {}): Tensor {
   const op = 'convTranspose3d';
   checkOptions(op, options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'algo']);
-  return scope(() => {
-    const { x, unlift } = batched(op, input, '[N,C_in,D,H,W] or [C_in,D,H,W]');
+  checkInput(op, input, '[N,C_in,D,H,W] or [C_in,D,H,W]');
+  return onBatch(input, 5, (x) => {
     if (!weight?.isTensor || weight.shape.length !== 5) {
       throw new ShapeError(`${op}: weight expected 5 dimensions [C_in,C_out/groups,kD,kH,kW], got ${weight?.isTensor ? fmtShape(weight.shape) : String(weight)}`);
     }
     if (typeof options.padding === 'string') throw new ValueError(`${op}: option 'padding' expected numbers, got '${options.padding}'`);
-    const stride = tupleOf(op, 'stride', options.stride, 1, 3);
-    const dilation = tupleOf(op, 'dilation', options.dilation, 1, 3);
-    const padding = tupleOf(op, 'padding', options.padding, 0, 3);
-    const outputPadding = tupleOf(op, 'outputPadding', options.outputPadding, 0, 3);
+    const stride = perAxis(op, 'stride', options.stride, 3, 1);
+    const dilation = perAxis(op, 'dilation', options.dilation, 3, 1);
+    const padding = perAxis(op, 'padding', options.padding, 3, 0);
+    const outputPadding = perAxis(op, 'outputPadding', options.outputPadding, 3, 0);
     const groups = options.groups ?? 1;
     const algo = options.algo ?? 'auto';
     checkCpuAlgo(op, x, algo);
@@ -295,6 +294,6 @@ export function convTranspose3d(input: Tensor, weight: Tensor, bias?: Tensor | n
       }
       y = add(y, reshape(bias, [1, cout, 1, 1, 1]));
     }
-    return unlift(y);
+    return y;
   });
 }

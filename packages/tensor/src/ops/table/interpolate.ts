@@ -181,14 +181,11 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
       const picks = axes.map((a) => nearestIndex(a, mode === 'nearest-exact'));
       const factors = axes.map((a, i) => repeatFactor(a, picks[i]));
       if (factors.every((f) => f !== null)) return repeatEach(input, factors as number[]);
+      return picks.reduce((y, p, i) => indexSelect(y, 2 + i, tensor(p, { dtype: 'int32', device: input.device })), input);
     }
     let y = input;
     axes.forEach((a, i) => {
       const dim = 2 + i;
-      if (nearestMode) {
-        y = indexSelect(y, dim, tensor(nearestIndex(a, mode === 'nearest-exact'), { dtype: 'int32', device: input.device }));
-        return;
-      }
       // out = M·x along `dim`: the last axis as x·Mᵀ; an earlier one as M·x on the
       // [..., in, rest] view (rest: the dims after it flattened), M broadcast over the batch.
       const weights = mode === 'bicubic' ? cubicMatrix(a, options.alignCorners ?? false) : linearMatrix(a, options.alignCorners ?? false);

@@ -2,12 +2,12 @@
 // and adaptive average; each backward is a declared op of its own. cpu: native/src/cpu/pool.cc.
 import { checkOptions } from '../../options.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
-import { scope } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
 import { apply, outputsOf } from '../apply.js';
+import { perAxis } from '../check-args.js';
 import { defineOp, FLOAT, type Sample, type SampleInput } from '../declare.js';
 import type { Size2d } from './conv.js';
-import { reshape } from './shape.js';
+import { onBatch, reshape } from './shape.js';
 import { add, div, mul, sub } from './binary.js';
 import { cast } from './cast.js';
 import { arange, zeros } from './creation.js';
@@ -390,27 +390,13 @@ export const adaptiveAvgPool2dBackwardOp = defineOp<{ inputShape: readonly numbe
 
 // ---- user functions ----
 
-/**
- * @internal A pooling size option as `n` numbers: one number for every axis, or `n` of them
- * ([h, w], [d, h, w]); `fallback` where it is not given. Integer checks come later (checkInts).
- */
-export function poolSizes(op: string, name: string, v: unknown, n: number, fallback: readonly number[]): number[] {
-  if (v === undefined || v === null) return [...fallback];
-  if (typeof v === 'number') return Array<number>(n).fill(v);
-  if (Array.isArray(v) && v.length === n && v.every((d) => typeof d === 'number')) return [...v];
-  throw new ValueError(`${op}: option '${name}' expected a number or ${n === 3 ? '[d, h, w]' : '[h, w]'}, got ${JSON.stringify(v)}`);
-}
+/** @internal A pooling size option as `n` numbers (perAxis); null is the default too, as PyTorch's stride=None. */
+export const poolSizes = (op: string, name: string, v: unknown, n: number, fallback: readonly number[]): number[] => perAxis(op, name, v ?? undefined, n, fallback);
 
 const pairOf = (op: string, name: string, v: unknown, fallback: readonly number[]): number[] => poolSizes(op, name, v, 2, fallback);
 
 /** Runs a 4-d pooling op on [N,C,H,W] or unbatched [C,H,W] input. */
-function pooled(input: Tensor, run: (x: Tensor) => Tensor): Tensor {
-  return scope(() => {
-    const unbatched = input?.isTensor && input.shape.length === 3;
-    const y = run(unbatched ? reshape(input, [1, ...input.shape]) : input);
-    return unbatched ? reshape(y, y.shape.slice(1)) : y;
-  });
-}
+const pooled = (input: Tensor, run: (x: Tensor) => Tensor): Tensor => onBatch(input, 4, run);
 
 export interface MaxPool2dOptions {
   /** Defaults to kernelSize. */

@@ -52,6 +52,18 @@ function reshapeAs(fn: string, x: Tensor, shape: readonly number[] | number): Te
 }
 /** The same elements in `shape` (one dim may be -1: inferred); a single integer is a 1-d shape. */
 export const reshape = (x: Tensor, shape: readonly number[] | number): Tensor => reshapeAs('reshape', x, shape);
+
+/**
+ * @internal `run` on `input` as a batch: an unbatched input (one dim short of `rank`: [C, H, W]
+ * for a 4-d op, [C, D, H, W] for a 5-d one) gets a batch of one, dropped from the result.
+ */
+export function onBatch(input: Tensor, rank: number, run: (x: Tensor) => Tensor): Tensor {
+  return scope(() => {
+    const unbatched = input?.isTensor && input.shape.length === rank - 1;
+    const y = run(unbatched ? reshape(input, [1, ...input.shape]) : input);
+    return unbatched ? reshape(y, y.shape.slice(1)) : y;
+  });
+}
 /** PyTorch's view: the same as reshape here, since every tensor is dense. */
 export const view = (x: Tensor, shape: readonly number[] | number): Tensor => reshapeAs('view', x, shape);
 
