@@ -184,7 +184,7 @@ void add_scratchpad(std::unordered_map<int, dnnl::memory>& args, const Pd& pd) {
   args[DNNL_ARG_SCRATCHPAD] = dnnl::memory(desc, dn::engine(), thread_scratch(Scratch::conv_primitive_scratchpad, desc.get_size()));
 }
 
-void execute(dnnl::primitive& prim, const std::unordered_map<int, dnnl::memory>& args, const Conv& c, const char* what) {
+void execute(const dnnl::primitive& prim, const std::unordered_map<int, dnnl::memory>& args, const Conv& c, const char* what) {
   try {
     prim.execute(dn::stream(), args);
     dn::stream().wait();
@@ -253,6 +253,19 @@ void fill_with_bias(const TensorRef& b, bool relu, const TensorRef& y) {
   }
 }
 
+// Runs `prim` with `args`, its output `out_arg` written to `user`: straight into it when the
+// primitive takes its layout, else into the thread's scratch in the primitive's layout `want`
+// and reordered back.
+template <typename Pd>
+void run_into(const dnnl::primitive& prim, const Pd& pd, std::unordered_map<int, dnnl::memory>& args, int out_arg, const dnnl::memory::desc& want,
+              const dnnl::memory& user, const Conv& c, const char* what) {
+  dnnl::memory out = dst_for(user, want, 2);
+  args[out_arg] = out;
+  add_scratchpad(args, pd);
+  execute(prim, args, c, what);
+  dn::reorder_into(out, user);
+}
+
 // The three directions through oneDNN's primitives, for shapes our own kernels do not take.
 void onednn_forward(const Conv& c, const TensorRef& x, const TensorRef& w, const TensorRef& b, bool relu, const TensorRef& y) {
   const bool with_bias = b.numel() > 0;
@@ -266,12 +279,7 @@ void onednn_forward(const Conv& c, const TensorRef& x, const TensorRef& w, const
   args[DNNL_ARG_SRC] = in_layout(dn::wrap(x), entry->pd.src_desc(), 0);
   args[DNNL_ARG_WEIGHTS] = weights_in(dn::wrap(w, c.wei), entry->pd.weights_desc());
   if (with_bias) args[DNNL_ARG_BIAS] = dn::wrap(b);
-  dnnl::memory user = dn::wrap(y);
-  dnnl::memory dst = dst_for(user, entry->pd.dst_desc(), 2);
-  args[DNNL_ARG_DST] = dst;
-  add_scratchpad(args, entry->pd);
-  execute(entry->prim, args, c, "convolution forward");
-  dn::reorder_into(dst, user);
+  run_into(entry->prim, entry->pd, args, DNNL_ARG_DST, entry->pd.dst_desc(), dn::wrap(y), c, "convolution forward");
 }
 
 void onednn_backward_data(const Conv& c, const TensorRef& gy, const TensorRef& w, const TensorRef& dx) {
@@ -279,12 +287,7 @@ void onednn_backward_data(const Conv& c, const TensorRef& gy, const TensorRef& w
   std::unordered_map<int, dnnl::memory> args;
   args[DNNL_ARG_DIFF_DST] = in_layout(dn::wrap(gy), entry->pd.diff_dst_desc(), 0);
   args[DNNL_ARG_WEIGHTS] = weights_in(dn::wrap(w, c.wei), entry->pd.weights_desc());
-  dnnl::memory user = dn::wrap(dx);
-  dnnl::memory diff_src = dst_for(user, entry->pd.diff_src_desc(), 2);
-  args[DNNL_ARG_DIFF_SRC] = diff_src;
-  add_scratchpad(args, entry->pd);
-  execute(entry->prim, args, c, "convolution backward data");
-  dn::reorder_into(diff_src, user);
+  run_into(entry->prim, entry->pd, args, DNNL_ARG_DIFF_SRC, entry->pd.diff_src_desc(), dn::wrap(dx), c, "convolution backward data");
 }
 
 void onednn_backward_weights(const Conv& c, const TensorRef& x, const TensorRef& gy, const TensorRef& dw) {
@@ -292,12 +295,7 @@ void onednn_backward_weights(const Conv& c, const TensorRef& x, const TensorRef&
   std::unordered_map<int, dnnl::memory> args;
   args[DNNL_ARG_SRC] = in_layout(dn::wrap(x), entry->pd.src_desc(), 0);
   args[DNNL_ARG_DIFF_DST] = in_layout(dn::wrap(gy), entry->pd.diff_dst_desc(), 1);
-  dnnl::memory user = dn::wrap(dw, c.wei);
-  dnnl::memory diff_w = dst_for(user, entry->pd.diff_weights_desc(), 2);
-  args[DNNL_ARG_DIFF_WEIGHTS] = diff_w;
-  add_scratchpad(args, entry->pd);
-  execute(entry->prim, args, c, "convolution backward weights");
-  dn::reorder_into(diff_w, user);
+  run_into(entry->prim, entry->pd, args, DNNL_ARG_DIFF_WEIGHTS, entry->pd.diff_weights_desc(), dn::wrap(dw, c.wei), c, "convolution backward weights");
 }
 
 }  // namespace
