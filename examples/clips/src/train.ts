@@ -2,12 +2,11 @@
 // the garment's class and its direction of motion, trained with Adam on the sum of the two
 // cross-entropies. Writes accuracy curves for both heads, a strip of test clips with what the
 // model read from them, the weights (safetensors, PyTorch's names) and TensorBoard scalars.
-import { DataLoader, ProgressBar } from '@nutshell/data';
+import { DataLoader, FashionMNIST, ProgressBar } from '@nutshell/data';
 import { writeLines, type FashionRunOptions } from '@nutshell/example-common';
 import { save } from '@nutshell/nn';
 import { Adam } from '@nutshell/optim';
 import { imageGrid, writePng } from '@nutshell/plot';
-import { FashionMNIST } from '@nutshell/data';
 import { add, argmax, crossEntropy, eq, manualSeed, noGrad, scope, stack, sum, tensor, type Tensor } from '@nutshell/tensor';
 import { SummaryWriter } from '@nutshell/tensorboard';
 import { CANVAS, directionNames, FRAMES, MovingFashion } from './clips.js';
