@@ -158,6 +158,28 @@ check('large: cross entropy, warp rows and strided classes, forward and backward
     }
   }),
 );
+check('large: 3-d max and average pooling (cuDNN Nd average, our max kernel), forward and backward', () =>
+  scope(() => {
+    const [xc, xg] = randnBoth([2, 8, 12, 40, 40], 15);
+    const cases = [
+      ['max 2', (x) => T.maxPool3d(x, 2)],
+      ['max 3 s2 p1 ceil', (x) => T.maxPool3d(x, 3, { stride: 2, padding: 1, ceilMode: true })],
+      ['avg 2 (cuDNN)', (x) => T.avgPool3d(x, 2)],
+      ['avg 3 s1 p1 exclude (cuDNN)', (x) => T.avgPool3d(x, 3, { stride: 1, padding: 1, countIncludePad: false })],
+      ['avg 3 s2 p1 ceil (ours)', (x) => T.avgPool3d(x, 3, { stride: 2, padding: 1, ceilMode: true })],
+    ];
+    for (const [name, f] of cases) {
+      const c = xc.detach().requiresGrad_();
+      const g = xg.detach().requiresGrad_();
+      const yc = f(c);
+      const yg = f(g);
+      close(yg, yc, 1e-6, 1e-5, name);
+      T.sum(T.mul(yc, yc)).backward();
+      T.sum(T.mul(yg, yg)).backward();
+      close(g.grad, c.grad, 1e-5, 1e-4, `${name} grad`);
+    }
+  }),
+);
 check('large: embedding backward with repeated indices is cpu-exact and repeatable', () =>
   scope(() => {
     const idx = T.randint(0, 50, [20000], { generator: gen(8) });

@@ -39,19 +39,22 @@ def conv(torch, w, backward, dev):
 
 
 def maxpool(torch, w, backward, dev):
+    """max_pool2d, or max_pool3d where the shape has a depth "d"."""
     F = torch.nn.functional
     k, s = w["k"], w["stride"]
-    x = det(torch, [w["n"], w["c"], w["h"], w["w"]], 0.37, 1.0, backward, dev)
+    spatial = [w["d"], w["h"], w["w"]] if "d" in w else [w["h"], w["w"]]
+    op = F.max_pool3d if "d" in w else F.max_pool2d
+    x = det(torch, [w["n"], w["c"], *spatial], 0.37, 1.0, backward, dev)
     if not backward:
         def fn():
             with torch.no_grad():
-                return F.max_pool2d(x, k, s)
+                return op(x, k, s)
         return fn, lambda: {"y": checksum(fn())}
-    gy = det(torch, [w["n"], w["c"], (w["h"] - k) // s + 1, (w["w"] - k) // s + 1], 0.53, device=dev)
+    gy = det(torch, [w["n"], w["c"], *[(v - k) // s + 1 for v in spatial]], 0.53, device=dev)
 
     def fn():
         x.grad = None
-        F.max_pool2d(x, k, s).backward(gy)
+        op(x, k, s).backward(gy)
     return fn, lambda: (fn(), {"dx": checksum(x.grad)})[1]
 
 

@@ -29,10 +29,24 @@ export const charTextFiles = (() => {
   return [join(repo, 'README.md'), ...(existsSync(docs) ? readdirSync(docs).filter((f) => f.endsWith('.md')).map((f) => join(docs, f)) : [])].filter((f) => existsSync(f));
 })();
 
+/** A max pooling's workload: `d` (depth) makes it 3-d over [N, C, D, H, W] with a k×k×k window. */
+export interface PoolShape {
+  name: string;
+  label: string;
+  n: number;
+  c: number;
+  d?: number;
+  h: number;
+  w: number;
+  k: number;
+  stride: number;
+}
+
 export interface Shapes {
   /** `d` (depth) makes it a 3-d convolution over [N, C, D, H, W] with a k×k×k kernel. */
   conv: { name: string; label: string; n: number; c: number; o: number; d?: number; h: number; w: number; k: number; pad: number }[];
-  maxpool: { name: string; label: string; n: number; c: number; h: number; w: number; k: number; stride: number };
+  maxpool: PoolShape;
+  maxpool3d: PoolShape;
   batchnorm: { name: string; label: string; n: number; c: number; h: number; w: number };
   lstm: { seq: number; batch: number; input: number; hidden: number };
   matmul: { m: number; k: number; n: number };

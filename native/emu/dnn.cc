@@ -51,9 +51,11 @@ struct Conv {
   int spatial = 2;
   int pad_d = 0, pad_h = 0, pad_w = 0, s_d = 1, u = 1, v = 1, dil_d = 1, dil_h = 1, dil_w = 1, groups = 1;
 };
+// Set by cudnnSetPooling2dDescriptor (spatial 2) or cudnnSetPoolingNdDescriptor (2 or 3).
 struct Pool {
   cudnnPoolingMode_t mode = CUDNN_POOLING_MAX;
-  int kh = 1, kw = 1, ph = 0, pw = 0, sh = 1, sw = 1;
+  int spatial = 2;
+  int kd = 1, kh = 1, kw = 1, pd = 0, ph = 0, pw = 0, sd = 1, sh = 1, sw = 1;
 };
 struct Act {
   cudnnActivationMode_t mode = CUDNN_ACTIVATION_RELU;
@@ -360,7 +362,18 @@ cudnnStatus_t cudnnDestroyPoolingDescriptor(cudnnPoolingDescriptor_t d) { return
 cudnnStatus_t cudnnSetPooling2dDescriptor(cudnnPoolingDescriptor_t d, cudnnPoolingMode_t mode, cudnnNanPropagation_t, int kh, int kw, int ph, int pw,
                                           int sh, int sw) {
   if (kh <= 0 || kw <= 0 || ph < 0 || pw < 0 || sh <= 0 || sw <= 0) return CUDNN_STATUS_BAD_PARAM;
-  of<Pool>(d) = Pool{mode, kh, kw, ph, pw, sh, sw};
+  of<Pool>(d) = Pool{mode, 2, 1, kh, kw, 0, ph, pw, 1, sh, sw};
+  return CUDNN_STATUS_SUCCESS;
+}
+cudnnStatus_t cudnnSetPoolingNdDescriptor(cudnnPoolingDescriptor_t d, const cudnnPoolingMode_t mode, const cudnnNanPropagation_t, int nbDims,
+                                          const int window[], const int padding[], const int stride[]) {
+  if (nbDims != 2 && nbDims != 3) return CUDNN_STATUS_BAD_PARAM;
+  for (int i = 0; i < nbDims; i++)
+    if (window[i] <= 0 || padding[i] < 0 || stride[i] <= 0) return CUDNN_STATUS_BAD_PARAM;
+  const int o = nbDims - 2;  // where H's entry is
+  Pool p{mode, nbDims, 1, window[o], window[o + 1], 0, padding[o], padding[o + 1], 1, stride[o], stride[o + 1]};
+  if (nbDims == 3) p.kd = window[0], p.pd = padding[0], p.sd = stride[0];
+  of<Pool>(d) = p;
   return CUDNN_STATUS_SUCCESS;
 }
 cudnnStatus_t cudnnCreateActivationDescriptor(cudnnActivationDescriptor_t* d) { return ns_emu::create<Act>(d); }
@@ -467,35 +480,38 @@ cudnnStatus_t cudnnAddTensor(cudnnHandle_t h, const void* alpha, const cudnnTens
 cudnnStatus_t cudnnPoolingForward(cudnnHandle_t h, const cudnnPoolingDescriptor_t pd, const void* alpha, const cudnnTensorDescriptor_t xd, const void* x,
                                   const void* beta, const cudnnTensorDescriptor_t yd, void* y) {
   const Pool p = of<Pool>(pd);
-  const Tensor4 xs = t4(xd), ys = t4(yd);
-  if (xs.n != ys.n || xs.c != ys.c || ys.h != (xs.h + 2 * p.ph - p.kh) / p.sh + 1 || ys.w != (xs.w + 2 * p.pw - p.kw) / p.sw + 1 ||
-      *static_cast<const float*>(beta) != 0.0f)
+  const Volume xs = volume(*reinterpret_cast<const ns_emu::TensorDesc*>(xd)), ys = volume(*reinterpret_cast<const ns_emu::TensorDesc*>(yd));
+  auto out = [](int in, int k, int pad, int s) { return (in + 2 * pad - k) / s + 1; };
+  if (xs.nd != p.spatial + 2 || ys.nd != xs.nd || xs.n != ys.n || xs.c != ys.c || ys.d != out(xs.d, p.kd, p.pd, p.sd) || ys.h != out(xs.h, p.kh, p.ph, p.sh) ||
+      ys.w != out(xs.w, p.kw, p.pw, p.sw) || *static_cast<const float*>(beta) != 0.0f)
     return CUDNN_STATUS_BAD_PARAM;
   if (!ns_emu::device_spans("cudnnPoolingForward", {{"x", x, ns_emu::words(xs.count())}, {"y", y, ns_emu::words(ys.count())}}))
     return CUDNN_STATUS_EXECUTION_FAILED;
   const float* in = static_cast<const float*>(x);
-  float* out = static_cast<float*>(y);
+  float* res = static_cast<float*>(y);
   const float al = *static_cast<const float*>(alpha);
   ns_emu::library_work(ns_emu::stream_of(h), "cudnnPoolingForward", [=] {
     for (int64_t plane = 0; plane < int64_t{xs.n} * xs.c; plane++)
-      for (int oy = 0; oy < ys.h; oy++)
-        for (int ox = 0; ox < ys.w; ox++) {
-          double sum = 0;
-          float mx = -INFINITY;
-          int inside = 0;
-          for (int r = 0; r < p.kh; r++)
-            for (int s = 0; s < p.kw; s++) {
-              const int iy = oy * p.sh - p.ph + r, ix = ox * p.sw - p.pw + s;
-              if (iy < 0 || iy >= xs.h || ix < 0 || ix >= xs.w) continue;
-              const float v = in[(plane * xs.h + iy) * xs.w + ix];
-              sum += v;
-              mx = std::max(mx, v);
-              inside++;
-            }
-          const int divisor = p.mode == CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING ? p.kh * p.kw : inside;
-          const double v = p.mode == CUDNN_POOLING_MAX || p.mode == CUDNN_POOLING_MAX_DETERMINISTIC ? mx : sum / divisor;
-          out[(plane * ys.h + oy) * ys.w + ox] = static_cast<float>(al * v);
-        }
+      for (int oz = 0; oz < ys.d; oz++)
+        for (int oy = 0; oy < ys.h; oy++)
+          for (int ox = 0; ox < ys.w; ox++) {
+            double sum = 0;
+            float mx = -INFINITY;
+            int inside = 0;
+            for (int q = 0; q < p.kd; q++)
+              for (int r = 0; r < p.kh; r++)
+                for (int s = 0; s < p.kw; s++) {
+                  const int iz = oz * p.sd - p.pd + q, iy = oy * p.sh - p.ph + r, ix = ox * p.sw - p.pw + s;
+                  if (iz < 0 || iz >= xs.d || iy < 0 || iy >= xs.h || ix < 0 || ix >= xs.w) continue;
+                  const float v = in[((plane * xs.d + iz) * xs.h + iy) * xs.w + ix];
+                  sum += v;
+                  mx = std::max(mx, v);
+                  inside++;
+                }
+            const int divisor = p.mode == CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING ? p.kd * p.kh * p.kw : inside;
+            const double v = p.mode == CUDNN_POOLING_MAX || p.mode == CUDNN_POOLING_MAX_DETERMINISTIC ? mx : sum / divisor;
+            res[((plane * ys.d + oz) * ys.h + oy) * ys.w + ox] = static_cast<float>(al * v);
+          }
   });
   return CUDNN_STATUS_SUCCESS;
 }

@@ -3,7 +3,7 @@
 // built for a device: on cuda its id starts with 'cuda.', PyTorch runs it on the GPU too, and the
 // convolutions get one row per cuDNN algorithm.
 import { DEVICES } from '../args.js';
-import { shapes } from '../paths.js';
+import { shapes, type PoolShape } from '../paths.js';
 import { T, checksum, clearGrad, detTensor, needOps, op, synchronize, type BenchDevice, type Tensor } from '../nut.js';
 import type { Workload, TimingSpec } from '../timing.js';
 import { NotApplicable } from '../suite.js';
@@ -152,35 +152,36 @@ export function detF32(shape: readonly number[], a: number, scale = 1): Float32A
   return out;
 }
 
-function maxPoolCase(backward: boolean, device: BenchDevice = 'cpu'): OpCase {
-  const s = shapes.maxpool;
-  const oh = Math.floor((s.h - s.k) / s.stride) + 1;
-  const ow = Math.floor((s.w - s.k) / s.stride) + 1;
+/** Max pooling, 2-d (`maxpool.*`) or, where the shape has a depth, 3-d (`maxpool3d.*`). */
+function maxPoolCase(s: PoolShape, backward: boolean, device: BenchDevice = 'cpu'): OpCase {
+  const spatial = s.d === undefined ? [s.h, s.w] : [s.d, s.h, s.w];
+  const out = spatial.map((v) => Math.floor((v - s.k) / s.stride) + 1);
+  const prefix = s.d === undefined ? 'maxpool' : 'maxpool3d';
   return {
-    ...onDevice(device, `maxpool.${backward ? 'fwdbwd' : 'fwd'}`, `${s.label} ${backward ? 'fwd+bwd' : 'fwd'}`),
+    ...onDevice(device, `${prefix}.${backward ? 'fwdbwd' : 'fwd'}`, `${s.label} ${backward ? 'fwd+bwd' : 'fwd'}`),
     suite: 'ops',
     spec: { warmup: 3, reps: 10, inner: device === 'cpu' ? 2 : 10 },
     py: { kind: 'maxpool', backward, device, ...s },
     nutshell: () => {
-      const maxPool2d = op('maxPool2d');
+      const pool = op(s.d === undefined ? 'maxPool2d' : 'maxPool3d');
       const sync = () => synchronize(device);
-      const x = detTensor([s.n, s.c, s.h, s.w], 0.37, 1, backward, device);
+      const x = detTensor([s.n, s.c, ...spatial], 0.37, 1, backward, device);
       if (!backward) {
         let y: Tensor | null = null;
         const run = () => {
           y?.dispose();
-          y = maxPool2d(x, s.k, { stride: s.stride });
+          y = pool(x, s.k, { stride: s.stride });
         };
         return { workload: { run, sync }, check: async () => (run(), { y: await checksum(y!) }), dispose: () => [x, y].forEach((t) => t?.dispose()) };
       }
-      const gy = detTensor([s.n, s.c, oh, ow], 0.53, 1, false, device);
+      const gy = detTensor([s.n, s.c, ...out], 0.53, 1, false, device);
       const run = () => {
         clearGrad(x);
-        T.scope(() => maxPool2d(x, s.k, { stride: s.stride }).backward(gy));
+        T.scope(() => pool(x, s.k, { stride: s.stride }).backward(gy));
       };
       return { workload: { run, sync }, check: async () => (run(), { dx: await checksum(x.grad!) }), dispose: () => [x, gy].forEach((t) => t.dispose()) };
     },
-    tfjs: backward || device !== 'cpu'
+    tfjs: backward || device !== 'cpu' || s.d !== undefined
       ? undefined
       : (tf) => {
           const x = tf.tensor4d(detF32([s.n, s.h, s.w, s.c], 0.37), [s.n, s.h, s.w, s.c]);
@@ -471,8 +472,10 @@ export function opCases(device: BenchDevice = 'cpu'): OpCase[] {
   const convs = device === 'cpu' ? shapes.conv.flatMap((s) => [convCase(s, false), convCase(s, true)]) : shapes.conv.flatMap((s) => [false, true].flatMap((bwd) => CUDA_ALGOS.map((a) => convCase(s, bwd, device, a))));
   return [
     ...convs,
-    maxPoolCase(false, device),
-    maxPoolCase(true, device),
+    maxPoolCase(shapes.maxpool, false, device),
+    maxPoolCase(shapes.maxpool, true, device),
+    maxPoolCase(shapes.maxpool3d, false, device),
+    maxPoolCase(shapes.maxpool3d, true, device),
     batchNormCase('train', device),
     batchNormCase('eval', device),
     batchNormCase('fwdbwd', device),

@@ -34,6 +34,20 @@ constexpr int64_t kParallelGrain = 1 << 15;  // elements below which threading c
     }                                     \
   } while (0)
 
+// Splits rows [0, rows) into one contiguous range per thread (the op's OpenMP setting; one
+// thread when fewer than kParallelGrain elements are touched) and calls run(r0, r1) on each;
+// returns whether any call returned true.
+template <typename Run>
+bool for_row_ranges(int64_t rows, int64_t touched, Run run) {
+  const int threads = touched >= kParallelGrain && rows > 1 ? omp_get_max_threads() : 1;
+  bool flagged = false;
+  NS_PARALLEL_IF(threads > 1, "omp parallel num_threads(threads) reduction(|| : flagged)", {
+    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    flagged = run(rows * t / nt, rows * (t + 1) / nt) || flagged;
+  });
+  return flagged;
+}
+
 // Calls fn(row_len, out_offset, offsets[N], inner_strides[N]) for every innermost row of `out`.
 template <size_t N, typename Fn>
 void for_each_row(const core::Shape& out, const std::array<core::Shape, N>& strides, Fn&& fn) {

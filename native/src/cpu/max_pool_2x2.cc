@@ -1,30 +1,11 @@
 // 2×2 max pooling with stride 2 (Note [2x2 max pooling], max_pool_2x2.h).
 #include "max_pool_2x2.h"
 
-#include <omp.h>
-
 #include "broadcast.h"
 #include "isa/max_pool_2x2_rows.h"
 #include "onednn.h"
 
 namespace nutshell::cpu {
-
-namespace {
-
-// Threads (the op's OpenMP setting, one when the tensor is small) each take a contiguous range
-// of output rows, so the rows a short vector runs on into are their own.
-template <typename Run>
-bool over_rows(int64_t rows, int64_t touched, Run run) {
-  const int threads = touched >= kParallelGrain && rows > 1 ? omp_get_max_threads() : 1;
-  bool bad = false;
-  NS_PARALLEL_IF(threads > 1, "omp parallel num_threads(threads) reduction(|| : bad)", {
-    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-    bad = run(rows * t / nt, rows * (t + 1) / nt) || bad;
-  });
-  return bad;
-}
-
-}  // namespace
 
 bool max_pool_2x2_fits(int64_t h, int64_t w, int64_t oh, int64_t ow, const int64_t kernel[2], const int64_t stride[2],
                        const int64_t padding[2], const int64_t dilation[2]) {
@@ -32,10 +13,12 @@ bool max_pool_2x2_fits(int64_t h, int64_t w, int64_t oh, int64_t ow, const int64
          padding[1] == 0 && dilation[0] == 1 && dilation[1] == 1 && h % 2 == 0 && w % 2 == 0 && h > 0 && w > 0 && oh == h / 2 && ow == w / 2;
 }
 
+// Each thread takes a contiguous range of output rows (for_row_ranges), so the rows a short
+// vector runs on into are its own.
 void max_pool_2x2_forward(const float* x, float* y, uint8_t* ws, int64_t planes, int64_t h, int64_t w) {
   const int64_t rows = planes * h / 2;
   const bool wide = onednn::vector_bits() == 512;
-  over_rows(rows, planes * h * w, [&](int64_t r0, int64_t r1) {
+  for_row_ranges(rows, planes * h * w, [&](int64_t r0, int64_t r1) {
     if (wide) {
       pool2x2::forward_rows_avx512(x, y, ws, r0, r1, rows, w);
     } else {
@@ -48,7 +31,7 @@ void max_pool_2x2_forward(const float* x, float* y, uint8_t* ws, int64_t planes,
 int64_t max_pool_2x2_backward(const float* gy, const uint8_t* ws, float* dx, int64_t planes, int64_t h, int64_t w) {
   const int64_t rows = planes * h / 2;
   const bool wide = onednn::vector_bits() == 512;
-  const bool bad = over_rows(rows, planes * h * w, [&](int64_t r0, int64_t r1) {
+  const bool bad = for_row_ranges(rows, planes * h * w, [&](int64_t r0, int64_t r1) {
     return wide ? pool2x2::backward_rows_avx512(gy, ws, dx, r0, r1, rows, w) : pool2x2::backward_rows_avx2(gy, ws, dx, r0, r1, rows, w);
   });
   if (!bad) return -1;

@@ -291,14 +291,22 @@ namespace {
 class PoolDesc {
  public:
   PoolDesc(const PoolShape& s, bool include_pad) {
+    // Per pooled axis, depth first where there is one (checked before the descriptor exists).
+    std::vector<int> window, padding, stride;
+    auto axis = [&](int64_t k, int64_t p, int64_t st) {
+      window.push_back(to_int(k, "a pooling window"));
+      padding.push_back(to_int(p, "a pooling padding"));
+      stride.push_back(to_int(st, "a pooling stride"));
+    };
+    if (s.volumetric) axis(s.kd, s.pad_d, s.stride_d);
+    axis(s.kh, s.pad_h, s.stride_h);
+    axis(s.kw, s.pad_w, s.stride_w);
     NS_CUDNN_CHECK(cudnnCreatePoolingDescriptor(&desc_));
-    cudnnStatus_t st = cudnnSetPooling2dDescriptor(
-        desc_, include_pad ? CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING : CUDNN_POOLING_AVERAGE_COUNT_EXCLUDE_PADDING, CUDNN_PROPAGATE_NAN,
-        static_cast<int>(s.kh), static_cast<int>(s.kw), static_cast<int>(s.pad_h), static_cast<int>(s.pad_w), static_cast<int>(s.stride_h),
-        static_cast<int>(s.stride_w));
+    cudnnStatus_t st = cudnnSetPoolingNdDescriptor(desc_, include_pad ? CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING : CUDNN_POOLING_AVERAGE_COUNT_EXCLUDE_PADDING,
+                                                   CUDNN_PROPAGATE_NAN, static_cast<int>(window.size()), window.data(), padding.data(), stride.data());
     if (st != CUDNN_STATUS_SUCCESS) {
       cudnnDestroyPoolingDescriptor(desc_);
-      NS_THROW(backend, cudnn_status_text(st) + " (cudnnSetPooling2dDescriptor)");
+      NS_THROW(backend, cudnn_status_text(st) + " (cudnnSetPoolingNdDescriptor)");
     }
   }
   ~PoolDesc() { cudnnDestroyPoolingDescriptor(desc_); }
@@ -308,23 +316,23 @@ class PoolDesc {
   cudnnPoolingDescriptor_t desc_ = nullptr;
 };
 
-void check_pool_ints(const PoolShape& s) {
-  for (int64_t v : {s.kh, s.kw, s.stride_h, s.stride_w, s.pad_h, s.pad_w}) to_int(v, "a pooling window parameter");
-}
-
 }  // namespace
 
 bool cudnn_pool_expressible(const PoolShape& s) {
-  auto floor_out = [](int64_t in, int64_t k, int64_t st, int64_t p) { return in + 2 * p >= k ? (in + 2 * p - k) / st + 1 : 0; };
-  return s.pad_h < s.kh && s.pad_w < s.kw && floor_out(s.h, s.kh, s.stride_h, s.pad_h) == s.oh && floor_out(s.w, s.kw, s.stride_w, s.pad_w) == s.ow;
+  auto fits = [](int64_t in, int64_t out, int64_t k, int64_t st, int64_t p) { return p < k && (in + 2 * p >= k ? (in + 2 * p - k) / st + 1 : 0) == out; };
+  return fits(s.d, s.od, s.kd, s.stride_d, s.pad_d) && fits(s.h, s.oh, s.kh, s.stride_h, s.pad_h) && fits(s.w, s.ow, s.kw, s.stride_w, s.pad_w);
 }
 
 void avg_pool_forward(cudnnHandle_t h, const PoolShape& s, bool include_pad, const float* x, float* y) {
-  check_pool_ints(s);
   PoolDesc pd(s, include_pad);
   TensorDesc xd, yd;
-  xd.set4d(s.n, s.c, s.h, s.w);
-  yd.set4d(s.n, s.c, s.oh, s.ow);
+  if (s.volumetric) {
+    xd.set_nd({s.n, s.c, s.d, s.h, s.w});
+    yd.set_nd({s.n, s.c, s.od, s.oh, s.ow});
+  } else {
+    xd.set4d(s.n, s.c, s.h, s.w);
+    yd.set4d(s.n, s.c, s.oh, s.ow);
+  }
   NS_CUDNN_CHECK(cudnnPoolingForward(h, pd.get(), &kOne, xd.get(), x, &kZero, yd.get(), y));
 }
 

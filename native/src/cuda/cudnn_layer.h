@@ -135,13 +135,16 @@ class ConvPlan {
 
 // ---- pooling (average; max pooling is our own kernel: it keeps the argmax workspace) ----
 
+// A 2-d pooling of [n, c, h, w], or (`volumetric`) a 3-d one of [n, c, d, h, w] through cuDNN's
+// Nd descriptors; a 2-d one keeps the depth defaults.
 struct PoolShape {
-  int64_t n = 0, c = 0, h = 0, w = 0, oh = 0, ow = 0;
-  int64_t kh = 1, kw = 1, stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0;
+  bool volumetric = false;
+  int64_t n = 0, c = 0, d = 1, h = 0, w = 0, od = 1, oh = 0, ow = 0;
+  int64_t kd = 1, kh = 1, kw = 1, stride_d = 1, stride_h = 1, stride_w = 1, pad_d = 0, pad_h = 0, pad_w = 0;
 };
 
-// Whether cuDNN's output-size rule (floor, symmetric padding) gives exactly s.oh x s.ow: cuDNN
-// has no ceil mode, so a window that ceil mode adds needs our kernel.
+// Whether cuDNN's output-size rule (floor, symmetric padding) gives exactly the output size on
+// every axis: cuDNN has no ceil mode, so a window that ceil mode adds needs our kernel.
 bool cudnn_pool_expressible(const PoolShape& s);
 void avg_pool_forward(cudnnHandle_t h, const PoolShape& s, bool include_pad, const float* x, float* y);
 

@@ -1,8 +1,9 @@
-// Pooling on cuda.
+// Pooling on cuda, 2-d and 3-d (one set of kernels: a 2-d pooling has a depth axis of one).
 //
-// Note [cuda max pool workspace]: maxPool2d's hidden output is, on both backends, the dense
-// [N,C,H',W'] tensor of window-argmax indices (kh·kW + kw; uint8 up to 255 window elements,
-// int32 beyond) that Note [max pool workspace] in cpu/pool.cc describes. cuDNN's max pooling
+// Note [cuda max pool workspace]: maxPool2d's (maxPool3d's) hidden output is, on both backends,
+// the dense [N,C,H',W'] ([N,C,D',H',W']) tensor of window-argmax indices (kh·kW + kw; 3-d
+// (kd·kH + kh)·kW + kw; uint8 up to 255 window elements, int32 beyond) that Note [max pool
+// workspace] in cpu/pool.cc describes. cuDNN's max pooling
 // keeps no indices (its backward re-reads x and y to find the maxima) and has no dilation, so
 // cuda runs our kernels (pool_kernels.cu) and keeps the declaration as it is: the workspace means
 // the same on both devices, maxPool2dBackward's samples (given workspaces) test both, and a
@@ -10,9 +11,9 @@
 // fixed order (deterministic, no atomics on values) and refuses a workspace index that names no
 // input position of its window, as cpu does, through Note [device-side errors] in common.cuh.
 //
-// Average pooling forward runs on cuDNN when cuDNN's floor-mode output size is the op's (it has
-// no ceil mode and only symmetric padding); a window that ceil mode adds, with PyTorch's divisor
-// rule (the correction cpu applies to oneDNN's result), runs our kernel. Adaptive average pooling
+// Average pooling forward runs on cuDNN (its Nd pooling descriptor, 2 or 3 axes) when cuDNN's
+// floor-mode output size is the op's (it has no ceil mode and only symmetric padding); a window
+// that ceil mode adds, with PyTorch's divisor rule, runs our kernel. Adaptive average pooling
 // is cuDNN's average pooling when the windows are uniform (H divisible by H', W by W'), our kernel
 // otherwise. The backward ops always run our gather kernels: cudnnPoolingBackward wants the
 // forward's x and y, which the backward ops do not receive (and need not: average pooling's
@@ -31,29 +32,34 @@ namespace {
 using core::OpCall;
 using core::TensorRef;
 
-// x: the input [N,C,H,W]; y: the output [N,C,H',W'].
+// x: the input [N,C,H,W] or [N,C,D,H,W]; y: the output of the same rank.
 dnn::PoolGeom geometry(const core::Shape& x, const core::Shape& y, const std::vector<int64_t>& kernel, const std::vector<int64_t>& stride,
                        const std::vector<int64_t>& padding, const std::vector<int64_t>& dilation) {
-  NS_CHECK(x.size() == 4 && y.size() == 4, shape, "expected 4-d input and output");
-  NS_CHECK(kernel.size() == 2 && (stride.empty() || stride.size() == 2) && padding.size() == 2 && dilation.size() == 2, value,
+  NS_CHECK((x.size() == 4 || x.size() == 5) && y.size() == x.size(), shape, "expected 4-d or 5-d input and output of one rank");
+  const size_t k = x.size() - 2;
+  NS_CHECK(kernel.size() == k && (stride.empty() || stride.size() == k) && padding.size() == k && dilation.size() == k, value,
            "malformed pooling attributes");
+  int64_t in[3] = {1, 1, 1}, out[3] = {1, 1, 1}, ks[3] = {1, 1, 1}, st[3] = {1, 1, 1}, pad[3] = {0, 0, 0}, dil[3] = {1, 1, 1};
+  for (size_t i = 0; i < k; ++i) {
+    const size_t a = 3 - k + i;
+    in[a] = x[2 + i], out[a] = y[2 + i], ks[a] = kernel[i], st[a] = stride.empty() ? kernel[i] : stride[i], pad[a] = padding[i], dil[a] = dilation[i];
+    NS_CHECK(ks[a] >= 1 && st[a] >= 1 && dil[a] >= 1 && pad[a] >= 0, value, "malformed pooling attributes");
+  }
   dnn::PoolGeom g;
   g.planes = x[0] * x[1];
-  g.h = x[2], g.w = x[3], g.oh = y[2], g.ow = y[3];
-  g.kh = kernel[0], g.kw = kernel[1];
-  g.sh = stride.empty() ? kernel[0] : stride[0];
-  g.sw = stride.empty() ? kernel[1] : stride[1];
-  g.ph = padding[0], g.pw = padding[1];
-  g.dh = dilation[0], g.dw = dilation[1];
-  NS_CHECK(g.kh >= 1 && g.kw >= 1 && g.sh >= 1 && g.sw >= 1 && g.dh >= 1 && g.dw >= 1 && g.ph >= 0 && g.pw >= 0, value,
-           "malformed pooling attributes");
+  g.d = in[0], g.h = in[1], g.w = in[2], g.od = out[0], g.oh = out[1], g.ow = out[2];
+  g.kd = ks[0], g.kh = ks[1], g.kw = ks[2];
+  g.sd = st[0], g.sh = st[1], g.sw = st[2];
+  g.pd = pad[0], g.ph = pad[1], g.pw = pad[2];
+  g.dd = dil[0], g.dh = dil[1], g.dw = dil[2];
   return g;
 }
 
 dnn::PoolShape cudnn_shape(const core::Shape& x, const dnn::PoolGeom& g) {
   dnn::PoolShape s;
-  s.n = x[0], s.c = x[1], s.h = g.h, s.w = g.w, s.oh = g.oh, s.ow = g.ow;
-  s.kh = g.kh, s.kw = g.kw, s.stride_h = g.sh, s.stride_w = g.sw, s.pad_h = g.ph, s.pad_w = g.pw;
+  s.volumetric = x.size() == 5;
+  s.n = x[0], s.c = x[1], s.d = g.d, s.h = g.h, s.w = g.w, s.od = g.od, s.oh = g.oh, s.ow = g.ow;
+  s.kd = g.kd, s.kh = g.kh, s.kw = g.kw, s.stride_d = g.sd, s.stride_h = g.sh, s.stride_w = g.sw, s.pad_d = g.pd, s.pad_h = g.ph, s.pad_w = g.pw;
   return s;
 }
 
@@ -80,19 +86,24 @@ dnn::PoolShape uniform_shape(const core::Shape& x, const core::Shape& y) {
 
 }  // namespace
 
-void maxPool2d(OpCall& call) {
-  auto a = core::MaxPool2dAttrs::decode(call.reader());
+namespace {
+
+// The max and average pooling ops of either rank share these.
+template <typename Attrs>
+void max_pool(OpCall& call) {
+  auto a = Attrs::decode(call.reader());
   const TensorRef& x = call.in(0);
   const TensorRef& y = call.out(0);
   const TensorRef& ws = call.out(1);
   if (y.numel() == 0) return;
   dnn::PoolGeom g = geometry(x.shape, y.shape, a.kernelSize, a.stride, a.padding, a.dilation);
   NS_CHECK(ws.shape == y.shape, shape, "workspace " + core::shape_str(ws.shape) + " does not match the output " + core::shape_str(y.shape));
-  NS_CUDA_CHECK(dnn::max_pool2d_forward(x.data<float>(), y.data<float>(), ws.raw(), workspace_is_u8(ws), g, context_of(call).stream));
+  NS_CUDA_CHECK(dnn::max_pool_forward(x.data<float>(), y.data<float>(), ws.raw(), workspace_is_u8(ws), g, context_of(call).stream));
 }
 
-void maxPool2dBackward(OpCall& call) {
-  auto a = core::MaxPool2dBackwardAttrs::decode(call.reader());
+template <typename Attrs>
+void max_pool_backward(OpCall& call, const char* forward_op) {
+  auto a = Attrs::decode(call.reader());
   const TensorRef& gy = call.in(0);
   const TensorRef& ws = call.in(1);
   const TensorRef& dx = call.out(0);
@@ -103,39 +114,53 @@ void maxPool2dBackward(OpCall& call) {
   NS_CHECK(ws.shape == gy.shape, shape, "workspace " + core::shape_str(ws.shape) + " does not match gradOutput " + core::shape_str(gy.shape));
   const bool u8 = workspace_is_u8(ws);
   ErrorReporter errors(ctx, call);
-  NS_CUDA_CHECK(dnn::max_pool2d_backward(gy.data<float>(), ws.raw(), u8, dx.data<float>(), g, &errors.slot()->first, ctx.stream));
+  NS_CUDA_CHECK(dnn::max_pool_backward(gy.data<float>(), ws.raw(), u8, dx.data<float>(), g, &errors.slot()->first, ctx.stream));
   // cpu/pool.cc's refusal, word for word.
   const std::string text = "input " + core::shape_str(dx.shape) + ", output " + core::shape_str(gy.shape);
-  auto message = [text](int64_t pos, long long v, double) {
+  const std::string forward = forward_op;
+  auto message = [text, forward](int64_t pos, long long v, double) {
     return "workspace holds window index " + std::to_string(v) + " at element " + std::to_string(pos) +
-           ", which is not an input position of that window; pass the workspace maxPool2d made with the same options (" + text + ")";
+           ", which is not an input position of that window; pass the workspace " + forward + " made with the same options (" + text + ")";
   };
   if (u8) errors.finish(ws.data<uint8_t>(), message);
   else errors.finish(ws.data<int32_t>(), message);
 }
 
-void avgPool2d(OpCall& call) {
-  auto a = core::AvgPool2dAttrs::decode(call.reader());
+template <typename Attrs>
+void avg_pool(OpCall& call) {
+  auto a = Attrs::decode(call.reader());
   const TensorRef& x = call.in(0);
   const TensorRef& y = call.out(0);
   if (y.numel() == 0) return;
   DeviceContext& ctx = context_of(call);
-  dnn::PoolGeom g = geometry(x.shape, y.shape, a.kernelSize, a.stride, a.padding, {1, 1});
+  dnn::PoolGeom g = geometry(x.shape, y.shape, a.kernelSize, a.stride, a.padding, std::vector<int64_t>(a.kernelSize.size(), 1));
   dnn::PoolShape s = cudnn_shape(x.shape, g);
   if (dnn::cudnn_pool_expressible(s)) return dnn::avg_pool_forward(ctx.cudnn, s, a.countIncludePad, x.data<float>(), y.data<float>());
-  NS_CUDA_CHECK(dnn::avg_pool2d_forward(x.data<float>(), y.data<float>(), g, a.countIncludePad, ctx.stream));
+  NS_CUDA_CHECK(dnn::avg_pool_window_forward(x.data<float>(), y.data<float>(), g, a.countIncludePad, ctx.stream));
 }
 
-void avgPool2dBackward(OpCall& call) {
-  auto a = core::AvgPool2dBackwardAttrs::decode(call.reader());
+template <typename Attrs>
+void avg_pool_backward(OpCall& call) {
+  auto a = Attrs::decode(call.reader());
   const TensorRef& gy = call.in(0);
   const TensorRef& dx = call.out(0);
   if (dx.numel() == 0) return;
   DeviceContext& ctx = context_of(call);
   if (gy.numel() == 0) return zero(dx, ctx.stream);
-  dnn::PoolGeom g = geometry(dx.shape, gy.shape, a.kernelSize, a.stride, a.padding, {1, 1});
-  NS_CUDA_CHECK(dnn::avg_pool2d_backward(gy.data<float>(), dx.data<float>(), g, a.countIncludePad, ctx.stream));
+  dnn::PoolGeom g = geometry(dx.shape, gy.shape, a.kernelSize, a.stride, a.padding, std::vector<int64_t>(a.kernelSize.size(), 1));
+  NS_CUDA_CHECK(dnn::avg_pool_window_backward(gy.data<float>(), dx.data<float>(), g, a.countIncludePad, ctx.stream));
 }
+
+}  // namespace
+
+void maxPool2d(OpCall& call) { max_pool<core::MaxPool2dAttrs>(call); }
+void maxPool3d(OpCall& call) { max_pool<core::MaxPool3dAttrs>(call); }
+void maxPool2dBackward(OpCall& call) { max_pool_backward<core::MaxPool2dBackwardAttrs>(call, "maxPool2d"); }
+void maxPool3dBackward(OpCall& call) { max_pool_backward<core::MaxPool3dBackwardAttrs>(call, "maxPool3d"); }
+void avgPool2d(OpCall& call) { avg_pool<core::AvgPool2dAttrs>(call); }
+void avgPool3d(OpCall& call) { avg_pool<core::AvgPool3dAttrs>(call); }
+void avgPool2dBackward(OpCall& call) { avg_pool_backward<core::AvgPool2dBackwardAttrs>(call); }
+void avgPool3dBackward(OpCall& call) { avg_pool_backward<core::AvgPool3dBackwardAttrs>(call); }
 
 void adaptiveAvgPool2d(OpCall& call) {
   const TensorRef& x = call.in(0);

@@ -29,6 +29,8 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::atanh, &atanh);
   registry.add(core::DeviceType::cpu, core::OpId::avgPool2d, &avgPool2d);
   registry.add(core::DeviceType::cpu, core::OpId::avgPool2dBackward, &avgPool2dBackward);
+  registry.add(core::DeviceType::cpu, core::OpId::avgPool3d, &avgPool3d);
+  registry.add(core::DeviceType::cpu, core::OpId::avgPool3dBackward, &avgPool3dBackward);
   registry.add(core::DeviceType::cpu, core::OpId::batchNorm, &batchNorm);
   registry.add(core::DeviceType::cpu, core::OpId::batchNormBackward, &batchNormBackward);
   registry.add(core::DeviceType::cpu, core::OpId::bernoulli, &bernoulli);
@@ -123,6 +125,8 @@ void register_kernels(core::Registry& registry) {
   registry.add(core::DeviceType::cpu, core::OpId::maxDim, &maxDim);
   registry.add(core::DeviceType::cpu, core::OpId::maxPool2d, &maxPool2d);
   registry.add(core::DeviceType::cpu, core::OpId::maxPool2dBackward, &maxPool2dBackward);
+  registry.add(core::DeviceType::cpu, core::OpId::maxPool3d, &maxPool3d);
+  registry.add(core::DeviceType::cpu, core::OpId::maxPool3dBackward, &maxPool3dBackward);
   registry.add(core::DeviceType::cpu, core::OpId::maximum, &maximum);
   registry.add(core::DeviceType::cpu, core::OpId::mean, &mean);
   registry.add(core::DeviceType::cpu, core::OpId::min, &min);

@@ -32,172 +32,176 @@ enum class OpId : int32_t {
   atanh = 21,
   avgPool2d = 22,
   avgPool2dBackward = 23,
-  batchNorm = 24,
-  batchNormBackward = 25,
-  bernoulli = 26,
-  binaryCrossEntropy = 27,
-  binaryCrossEntropyBackward = 28,
-  binaryCrossEntropyWithLogits = 29,
-  binaryCrossEntropyWithLogitsBackward = 30,
-  binomial = 31,
-  cast = 32,
-  cat = 33,
-  ceil = 34,
-  cholesky = 35,
-  chunk = 36,
-  clamp = 37,
-  conv2d = 38,
-  conv2dBackwardData = 39,
-  conv2dBackwardWeights = 40,
-  conv3d = 41,
-  conv3dBackwardData = 42,
-  conv3dBackwardWeights = 43,
-  copyInto = 44,
-  cos = 45,
-  cosh = 46,
-  crossEntropy = 47,
-  crossEntropyBackward = 48,
-  ctcLoss = 49,
-  ctcLossBackward = 50,
-  cummax = 51,
-  cummin = 52,
-  cumsum = 53,
-  digamma = 54,
-  div = 55,
-  dropout = 56,
-  dropoutBackward = 57,
-  eigh = 58,
-  elu = 59,
-  eluBackward = 60,
-  embedding = 61,
-  embeddingBackward = 62,
-  eq = 63,
-  erf = 64,
-  erfc = 65,
-  erfinv = 66,
-  evenlyDistributeBackward = 67,
-  exp = 68,
-  expand = 69,
-  expm1 = 70,
-  eye = 71,
-  fill = 72,
-  floor = 73,
-  floorDivide = 74,
-  fmod = 75,
-  gammainc = 76,
-  gather = 77,
-  ge = 78,
-  gelu = 79,
-  geluBackward = 80,
-  gru = 81,
-  gruBackward = 82,
-  gt = 83,
-  indexSelect = 84,
-  indexSelectBackward = 85,
-  l1Loss = 86,
-  l1LossBackward = 87,
-  layerNorm = 88,
-  layerNormBackward = 89,
-  le = 90,
-  leakyRelu = 91,
-  leakyReluBackward = 92,
-  lgamma = 93,
-  linear = 94,
-  linspace = 95,
-  log = 96,
-  log10 = 97,
-  log1p = 98,
-  log2 = 99,
-  logSoftmax = 100,
-  logSoftmaxBackward = 101,
-  logcumsumexp = 102,
-  logicalAnd = 103,
-  logicalNot = 104,
-  logicalOr = 105,
-  logsumexp = 106,
-  logsumexpBackward = 107,
-  lstm = 108,
-  lstmBackward = 109,
-  lt = 110,
-  luFactor = 111,
-  luSolve = 112,
-  matmul = 113,
-  max = 114,
-  maxDim = 115,
-  maxPool2d = 116,
-  maxPool2dBackward = 117,
-  maximum = 118,
-  mean = 119,
-  min = 120,
-  minDim = 121,
-  minimum = 122,
-  mseLoss = 123,
-  mseLossBackward = 124,
-  mul = 125,
-  multinomial = 126,
-  narrow = 127,
-  ne = 128,
-  neg = 129,
-  nllLoss = 130,
-  nllLossBackward = 131,
-  pad = 132,
-  padBackward = 133,
-  permute = 134,
-  poisson = 135,
-  polygamma = 136,
-  pow = 137,
-  powScalar = 138,
-  qr = 139,
-  rand = 140,
-  randint = 141,
-  randn = 142,
-  relu = 143,
-  reluBackward = 144,
-  remainder = 145,
-  rmspropStep = 146,
-  rmspropStepForeach = 147,
-  rnn = 148,
-  rnnBackward = 149,
-  rnnWorkspaceSize = 150,
-  round = 151,
-  rsqrt = 152,
-  scatterAdd = 153,
-  scatterReduce = 154,
-  sgdStep = 155,
-  sgdStepForeach = 156,
-  sigmoid = 157,
-  sigmoidBackward = 158,
-  sign = 159,
-  sin = 160,
-  sinh = 161,
-  slice = 162,
-  sliceBackward = 163,
-  softmax = 164,
-  softmaxBackward = 165,
-  softplus = 166,
-  softplusBackward = 167,
-  sort = 168,
-  split = 169,
-  sqrt = 170,
-  stack = 171,
-  standardGamma = 172,
-  standardGammaGrad = 173,
-  std = 174,
-  sub = 175,
-  sum = 176,
-  svd = 177,
-  tan = 178,
-  tanh = 179,
-  tanhBackward = 180,
-  topk = 181,
-  transpose = 182,
-  triangularSolve = 183,
-  trunc = 184,
-  valueSelectingReductionBackward = 185,
-  var = 186,
-  where = 187,
+  avgPool3d = 24,
+  avgPool3dBackward = 25,
+  batchNorm = 26,
+  batchNormBackward = 27,
+  bernoulli = 28,
+  binaryCrossEntropy = 29,
+  binaryCrossEntropyBackward = 30,
+  binaryCrossEntropyWithLogits = 31,
+  binaryCrossEntropyWithLogitsBackward = 32,
+  binomial = 33,
+  cast = 34,
+  cat = 35,
+  ceil = 36,
+  cholesky = 37,
+  chunk = 38,
+  clamp = 39,
+  conv2d = 40,
+  conv2dBackwardData = 41,
+  conv2dBackwardWeights = 42,
+  conv3d = 43,
+  conv3dBackwardData = 44,
+  conv3dBackwardWeights = 45,
+  copyInto = 46,
+  cos = 47,
+  cosh = 48,
+  crossEntropy = 49,
+  crossEntropyBackward = 50,
+  ctcLoss = 51,
+  ctcLossBackward = 52,
+  cummax = 53,
+  cummin = 54,
+  cumsum = 55,
+  digamma = 56,
+  div = 57,
+  dropout = 58,
+  dropoutBackward = 59,
+  eigh = 60,
+  elu = 61,
+  eluBackward = 62,
+  embedding = 63,
+  embeddingBackward = 64,
+  eq = 65,
+  erf = 66,
+  erfc = 67,
+  erfinv = 68,
+  evenlyDistributeBackward = 69,
+  exp = 70,
+  expand = 71,
+  expm1 = 72,
+  eye = 73,
+  fill = 74,
+  floor = 75,
+  floorDivide = 76,
+  fmod = 77,
+  gammainc = 78,
+  gather = 79,
+  ge = 80,
+  gelu = 81,
+  geluBackward = 82,
+  gru = 83,
+  gruBackward = 84,
+  gt = 85,
+  indexSelect = 86,
+  indexSelectBackward = 87,
+  l1Loss = 88,
+  l1LossBackward = 89,
+  layerNorm = 90,
+  layerNormBackward = 91,
+  le = 92,
+  leakyRelu = 93,
+  leakyReluBackward = 94,
+  lgamma = 95,
+  linear = 96,
+  linspace = 97,
+  log = 98,
+  log10 = 99,
+  log1p = 100,
+  log2 = 101,
+  logSoftmax = 102,
+  logSoftmaxBackward = 103,
+  logcumsumexp = 104,
+  logicalAnd = 105,
+  logicalNot = 106,
+  logicalOr = 107,
+  logsumexp = 108,
+  logsumexpBackward = 109,
+  lstm = 110,
+  lstmBackward = 111,
+  lt = 112,
+  luFactor = 113,
+  luSolve = 114,
+  matmul = 115,
+  max = 116,
+  maxDim = 117,
+  maxPool2d = 118,
+  maxPool2dBackward = 119,
+  maxPool3d = 120,
+  maxPool3dBackward = 121,
+  maximum = 122,
+  mean = 123,
+  min = 124,
+  minDim = 125,
+  minimum = 126,
+  mseLoss = 127,
+  mseLossBackward = 128,
+  mul = 129,
+  multinomial = 130,
+  narrow = 131,
+  ne = 132,
+  neg = 133,
+  nllLoss = 134,
+  nllLossBackward = 135,
+  pad = 136,
+  padBackward = 137,
+  permute = 138,
+  poisson = 139,
+  polygamma = 140,
+  pow = 141,
+  powScalar = 142,
+  qr = 143,
+  rand = 144,
+  randint = 145,
+  randn = 146,
+  relu = 147,
+  reluBackward = 148,
+  remainder = 149,
+  rmspropStep = 150,
+  rmspropStepForeach = 151,
+  rnn = 152,
+  rnnBackward = 153,
+  rnnWorkspaceSize = 154,
+  round = 155,
+  rsqrt = 156,
+  scatterAdd = 157,
+  scatterReduce = 158,
+  sgdStep = 159,
+  sgdStepForeach = 160,
+  sigmoid = 161,
+  sigmoidBackward = 162,
+  sign = 163,
+  sin = 164,
+  sinh = 165,
+  slice = 166,
+  sliceBackward = 167,
+  softmax = 168,
+  softmaxBackward = 169,
+  softplus = 170,
+  softplusBackward = 171,
+  sort = 172,
+  split = 173,
+  sqrt = 174,
+  stack = 175,
+  standardGamma = 176,
+  standardGammaGrad = 177,
+  std = 178,
+  sub = 179,
+  sum = 180,
+  svd = 181,
+  tan = 182,
+  tanh = 183,
+  tanhBackward = 184,
+  topk = 185,
+  transpose = 186,
+  triangularSolve = 187,
+  trunc = 188,
+  valueSelectingReductionBackward = 189,
+  var = 190,
+  where = 191,
 };
-constexpr int kOpCount = 188;
+constexpr int kOpCount = 192;
 
 inline const char* op_name(OpId id) {
   static const char* const names[] = {
@@ -225,6 +229,8 @@ inline const char* op_name(OpId id) {
       "atanh",
       "avgPool2d",
       "avgPool2dBackward",
+      "avgPool3d",
+      "avgPool3dBackward",
       "batchNorm",
       "batchNormBackward",
       "bernoulli",
@@ -319,6 +325,8 @@ inline const char* op_name(OpId id) {
       "maxDim",
       "maxPool2d",
       "maxPool2dBackward",
+      "maxPool3d",
+      "maxPool3dBackward",
       "maximum",
       "mean",
       "min",
@@ -688,6 +696,42 @@ struct AvgPool2dBackwardAttrs {
   bool countIncludePad;
   static AvgPool2dBackwardAttrs decode(AttrReader r) {
     AvgPool2dBackwardAttrs a;
+    a.inputShape = r.integers();
+    a.kernelSize = r.integers();
+    a.stride = r.integers();
+    a.padding = r.integers();
+    a.ceilMode = r.boolean();
+    a.countIncludePad = r.boolean();
+    return a;
+  }
+};
+
+struct AvgPool3dAttrs {
+  std::vector<int64_t> kernelSize;
+  std::vector<int64_t> stride;
+  std::vector<int64_t> padding;
+  bool ceilMode;
+  bool countIncludePad;
+  static AvgPool3dAttrs decode(AttrReader r) {
+    AvgPool3dAttrs a;
+    a.kernelSize = r.integers();
+    a.stride = r.integers();
+    a.padding = r.integers();
+    a.ceilMode = r.boolean();
+    a.countIncludePad = r.boolean();
+    return a;
+  }
+};
+
+struct AvgPool3dBackwardAttrs {
+  std::vector<int64_t> inputShape;
+  std::vector<int64_t> kernelSize;
+  std::vector<int64_t> stride;
+  std::vector<int64_t> padding;
+  bool ceilMode;
+  bool countIncludePad;
+  static AvgPool3dBackwardAttrs decode(AttrReader r) {
+    AvgPool3dBackwardAttrs a;
     a.inputShape = r.integers();
     a.kernelSize = r.integers();
     a.stride = r.integers();
@@ -1459,6 +1503,42 @@ struct MaxPool2dBackwardAttrs {
   bool ceilMode;
   static MaxPool2dBackwardAttrs decode(AttrReader r) {
     MaxPool2dBackwardAttrs a;
+    a.inputShape = r.integers();
+    a.kernelSize = r.integers();
+    a.stride = r.integers();
+    a.padding = r.integers();
+    a.dilation = r.integers();
+    a.ceilMode = r.boolean();
+    return a;
+  }
+};
+
+struct MaxPool3dAttrs {
+  std::vector<int64_t> kernelSize;
+  std::vector<int64_t> stride;
+  std::vector<int64_t> padding;
+  std::vector<int64_t> dilation;
+  bool ceilMode;
+  static MaxPool3dAttrs decode(AttrReader r) {
+    MaxPool3dAttrs a;
+    a.kernelSize = r.integers();
+    a.stride = r.integers();
+    a.padding = r.integers();
+    a.dilation = r.integers();
+    a.ceilMode = r.boolean();
+    return a;
+  }
+};
+
+struct MaxPool3dBackwardAttrs {
+  std::vector<int64_t> inputShape;
+  std::vector<int64_t> kernelSize;
+  std::vector<int64_t> stride;
+  std::vector<int64_t> padding;
+  std::vector<int64_t> dilation;
+  bool ceilMode;
+  static MaxPool3dBackwardAttrs decode(AttrReader r) {
+    MaxPool3dBackwardAttrs a;
     a.inputShape = r.integers();
     a.kernelSize = r.integers();
     a.stride = r.integers();

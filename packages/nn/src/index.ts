@@ -14,7 +14,7 @@ export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, type FixedModeUpsa
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './layers/pool.js';
 export { MaxUnpool2d, type MaxUnpool2dOptions } from './layers/pool.js';
 export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type MaxPool1dOptions, type AvgPool1dOptions } from './layers/pool1d.js';
-export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, type MaxPool3dOptions, type AvgPool3dOptions } from './layers/pool3d.js';
+export { MaxPool3d, MaxUnpool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, type MaxPool3dOptions, type MaxUnpool3dOptions, type AvgPool3dOptions } from './layers/pool3d.js';
 export { ReLU, LeakyReLU, ELU, GELU, Softplus, Sigmoid, Tanh, Softmax, LogSoftmax, Flatten } from './layers/activation.js';
 export { SiLU, Mish, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, SELU, Softsign, Hardtanh, CELU, GLU, PReLU } from './layers/composed-activation.js';
 export { Dropout } from './layers/dropout.js';

@@ -95,7 +95,6 @@ describe('3-d pooling layers', () => {
     expect(() => new MaxPool3d(3, { padding: [1, 2, 1] })).toThrow(/^MaxPool3d: padding \[1,2,1\] should be at most half of kernelSize \[3,3,3\]$/);
     expect(() => new MaxPool3d(2, { dilation: 0 })).toThrow(/^MaxPool3d: dilation expected an integer >= 1 or \[d, h, w\] of them, got 0$/);
     expect(() => new MaxPool3d(2, { ceilMode: 'yes' as never })).toThrow(/^MaxPool3d: option 'ceilMode' expected a boolean, got "yes"$/);
-    expect(() => new MaxPool3d(2, { returnIndices: true as never })).toThrow(/^MaxPool3d: option 'returnIndices' is not supported for 3-d pooling: its indices serve MaxUnpool3d, which nutshell does not have$/);
     expect(() => new MaxPool3d({ kernelSize: 2 } as never)).toThrow(/^MaxPool3d: kernelSize is positional: new MaxPool3d\(2\)$/);
     expect(() => new AvgPool3d(2, { padding: -1 })).toThrow(/^AvgPool3d: padding expected an integer >= 0 or \[d, h, w\] of them, got -1$/);
     expect(() => new AvgPool3d(2, { divisorOverride: 0 })).toThrow(/^AvgPool3d: option 'divisorOverride' expected a non-zero integer \(or null\), got 0$/);

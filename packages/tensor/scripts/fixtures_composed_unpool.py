@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""PyTorch golden values for max_pool2d's indices, max_unpool2d and bincount
+"""PyTorch golden values for max_pool2d's and max_pool3d's indices, max_unpool2d, max_unpool3d
+and bincount
 (test/composed-unpool.test.ts, src/ops/table/composed-unpool.ts).
 
     /opt/torch-venv/bin/python scripts/fixtures_composed_unpool.py
@@ -52,6 +53,23 @@ def unpool_inputs(shape, k, **kw):
     return [randn(*idx.shape), idx]
 
 
+def pool3d(k, **kw):
+    return lambda x: list(F.max_pool3d(x, k, return_indices=True, **kw))
+
+
+def unpool3d_inputs(shape, k, **kw):
+    src = ties(*shape, levels=4)
+    idx = F.max_pool3d(src, k, return_indices=True, **kw)[1]
+    return [randn(*idx.shape), idx]
+
+
+def roundtrip3d(k, **kw):
+    def f(x):
+        y, i = F.max_pool3d(x, k, return_indices=True, **kw)
+        return F.max_unpool3d(y, i, k, stride=kw.get("stride"), padding=kw.get("padding", 0), output_size=x.shape[-3:])
+    return f
+
+
 def roundtrip(k, **kw):
     def f(x):
         y, i = F.max_pool2d(x, k, return_indices=True, **kw)
@@ -89,6 +107,21 @@ CASES = [
     ("roundTrip", roundtrip(2), [randn(2, 3, 6, 8)], [True]),
     ("roundTripOverlap", roundtrip(3, stride=2, padding=1), [ties(1, 2, 7, 7)], [True]),
     ("roundTripOdd", roundtrip(2), [randn(1, 2, 5, 7)], [True]),
+    # 3-d: the op's own windows (cpu: pool_loops.cc; cuda: pool_kernels.cu), PyTorch's picks.
+    ("pool3dBasic", pool3d(2), [randn(2, 2, 4, 6, 6)], [True]),
+    ("pool3dTies", pool3d(2), [ties(1, 2, 4, 4, 6)], [True]),
+    ("pool3dOverlapPadding", pool3d(3, stride=2, padding=1), [ties(1, 2, 5, 7, 6)], [True]),
+    ("pool3dRectDilationCeil", pool3d((2, 3, 2), stride=(2, 1, 2), padding=(1, 1, 0), dilation=(2, 1, 2), ceil_mode=True), [ties(1, 1, 7, 6, 8)], [True]),
+    ("pool3dSpecials", pool3d(2), [specials(1, 2, 4, 6, 6)], [False]),
+    ("pool3dSpecialsPadded", pool3d(3, stride=2, padding=1), [specials(1, 2, 5, 7, 7)], [False]),
+    ("pool3dUnbatched", pool3d(2, stride=1), [ties(2, 3, 4, 5)], [True]),
+    ("pool3dEmptyBatch", pool3d(2), [randn(0, 2, 4, 4, 4)], [False]),
+    ("unpool3dBasic", lambda x, i: F.max_unpool3d(x, i, 2), unpool3d_inputs((2, 2, 4, 6, 6), 2), [True, False]),
+    ("unpool3dStridePadding", lambda x, i: F.max_unpool3d(x, i, 3, stride=2, padding=1), unpool3d_inputs((1, 2, 5, 7, 7), 3, stride=2, padding=1), [True, False]),
+    ("unpool3dOutputSize", lambda x, i: F.max_unpool3d(x, i, 2, output_size=[5, 7, 9]), unpool3d_inputs((1, 2, 5, 7, 9), 2), [True, False]),
+    ("unpool3dUnbatched", lambda x, i: F.max_unpool3d(x, i, (2, 2, 1)), unpool3d_inputs((3, 4, 6, 5), (2, 2, 1)), [True, False]),
+    ("roundTrip3d", roundtrip3d(2), [randn(1, 2, 4, 6, 8)], [True]),
+    ("roundTrip3dOverlap", roundtrip3d(3, stride=2, padding=1), [ties(1, 2, 5, 5, 7)], [True]),
     ("bincount", torch.bincount, [torch.tensor([1, 3, 3, 0, 7, 3])], [False]),
     ("bincountMinlength", lambda x: torch.bincount(x, minlength=12), [torch.tensor([1, 3, 3, 0, 7, 3])], [False]),
     ("bincountMinlengthSmall", lambda x: torch.bincount(x, minlength=2), [torch.tensor([4, 4, 2], dtype=torch.int32)], [False]),

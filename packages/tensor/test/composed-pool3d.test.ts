@@ -1,5 +1,6 @@
-// The 3-d pooling functions (ops/table/composed-pool3d.ts: maxPool3d, avgPool3d,
-// adaptiveAvgPool3d, adaptiveMaxPool3d, composed of the 2-d ops, Note [separable 3-d pooling]) and
+// The 3-d pooling functions (maxPool3d and avgPool3d, ops of their own in ops/table/pool3d.ts;
+// adaptiveAvgPool3d and adaptiveMaxPool3d, composed of the 2-d ones in composed-pool3d.ts, Note
+// [separable 3-d pooling]) and
 // interpolate on [N, C, D, H, W] ('nearest', 'nearest-exact', 'trilinear', 'area') against PyTorch
 // 2.13 — outputs and the input's gradient, from test/fixtures/composed-pool3d.safetensors
 // (scripts/fixtures_composed_pool3d.py): strides, padding, dilation, ceil mode, countIncludePad
@@ -164,9 +165,9 @@ describe('refusals', () => {
   });
 
   it('maxPool3d: returnIndices; avgPool3d: divisorOverride and countIncludePad', () => {
-    expect(() => T.maxPool3d(x, 2, { returnIndices: true as never })).toThrow(/^maxPool3d: option 'returnIndices' is not supported for 3-d pooling: its indices serve MaxUnpool3d, which nutshell does not have$/);
-    expect(() => T.maxPool3d(x, 2, { returnIndices: 'yes' as never })).toThrow(/^maxPool3d: option 'returnIndices' expected false \(returnIndices: true is not supported for 3-d pooling\), got "yes"$/);
+    expect(() => T.maxPool3d(x, 2, { returnIndices: 'yes' as never })).toThrow(/^maxPool3d: option 'returnIndices' expected a boolean, got "yes"$/);
     expect(T.maxPool3d(x, 2, { returnIndices: false }).shape).toEqual([1, 2, 2, 2, 2]);
+    expect(() => T.maxPool3d(T.randn([2, 4, 4]), 2, { returnIndices: true })).toThrow(/^maxPool3d: input expected \[N, C, D, H, W\] or unbatched \[C, D, H, W\], got \[2,4,4\]$/);
     expect(() => T.avgPool3d(x, 2, { divisorOverride: 0 })).toThrow(/^avgPool3d: option 'divisorOverride' expected a non-zero integer \(or null\), got 0$/);
     expect(() => T.avgPool3d(x, 2, { divisorOverride: 1.5 })).toThrow(/^avgPool3d: option 'divisorOverride' expected a non-zero integer \(or null\), got 1.5$/);
     expect(() => T.avgPool3d(x, 2, { countIncludePad: 'no' as never })).toThrow(/^avgPool3d: option 'countIncludePad' expected a boolean, got "no"$/);

@@ -19,6 +19,14 @@ const roundTrip = (k: number, o: { stride?: number; padding?: number } = {}) => 
   const [y, i] = T.maxPool2d(x, k, { ...o, returnIndices: true });
   return T.maxUnpool2d(y, i, k, { ...o, outputSize: x.shape.slice(-2) });
 };
+const pool3d = (k: number | [number, number, number], o: Omit<T.MaxPool3dOptions, 'returnIndices'> = {}) => (x: Tensor) => {
+  const r = T.maxPool3d(x, k, { ...o, returnIndices: true });
+  return [r.output, r.indices];
+};
+const roundTrip3d = (k: number, o: { stride?: number; padding?: number } = {}) => (x: Tensor) => {
+  const [y, i] = T.maxPool3d(x, k, { ...o, returnIndices: true });
+  return T.maxUnpool3d(y, i, k, { ...o, outputSize: x.shape.slice(-3) });
+};
 const calls: Record<string, AsyncGoldenCall> = {
   poolBasic: pool(2),
   poolTies: pool(2),
@@ -46,6 +54,20 @@ const calls: Record<string, AsyncGoldenCall> = {
   roundTrip: roundTrip(2),
   roundTripOverlap: roundTrip(3, { stride: 2, padding: 1 }),
   roundTripOdd: roundTrip(2),
+  pool3dBasic: pool3d(2),
+  pool3dTies: pool3d(2),
+  pool3dOverlapPadding: pool3d(3, { stride: 2, padding: 1 }),
+  pool3dRectDilationCeil: pool3d([2, 3, 2], { stride: [2, 1, 2], padding: [1, 1, 0], dilation: [2, 1, 2], ceilMode: true }),
+  pool3dSpecials: pool3d(2),
+  pool3dSpecialsPadded: pool3d(3, { stride: 2, padding: 1 }),
+  pool3dUnbatched: pool3d(2, { stride: 1 }),
+  pool3dEmptyBatch: pool3d(2),
+  unpool3dBasic: (x, i) => T.maxUnpool3d(x, i, 2),
+  unpool3dStridePadding: (x, i) => T.maxUnpool3d(x, i, 3, { stride: 2, padding: 1 }),
+  unpool3dOutputSize: (x, i) => T.maxUnpool3d(x, i, 2, { outputSize: [5, 7, 9] }),
+  unpool3dUnbatched: (x, i) => T.maxUnpool3d(x, i, [2, 2, 1]),
+  roundTrip3d: roundTrip3d(2),
+  roundTrip3dOverlap: roundTrip3d(3, { stride: 2, padding: 1 }),
   bincount: (x) => T.bincount(x),
   bincountMinlength: (x) => T.bincount(x, { minlength: 12 }),
   bincountMinlengthSmall: (x) => T.bincount(x, { minlength: 2 }),
@@ -145,6 +167,17 @@ describe('refusals', () => {
     expect(() => T.maxUnpool2d(y, i, 2, {}, {} as never)).toThrow(/maxUnpool2d/);
     // An index outside the output plane is refused by the scatter that writes it.
     expect(() => T.maxUnpool2d(y, T.add(i, 100), 2).dataSync()).toThrow(/index value 10[0-9] is out of range/);
+  });
+  it('maxUnpool3d', () => {
+    const { output: y3, indices: i3 } = T.maxPool3d(T.randn([1, 2, 4, 4, 4]), 2, { returnIndices: true });
+    expect(() => T.maxUnpool3d(y3, T.cast(i3, 'int32'), 2)).toThrow(/^maxUnpool3d: indices expected int64, got int32$/);
+    expect(() => T.maxUnpool3d(y3, T.reshape(i3, [1, 2, 8]), 2)).toThrow(/^maxUnpool3d: indices expected the input's shape \[1,2,2,2,2\], got \[1,2,8\]$/);
+    expect(() => T.maxUnpool3d(T.reshape(y3, [2, 8]), T.reshape(i3, [2, 8]), 2)).toThrow(/^maxUnpool3d: input expected 4 or 5 dimensions \(\[C,D,H,W\] or \[N,C,D,H,W\]\), got \[2,8\]$/);
+    expect(() => T.maxUnpool3d(y3, i3, [2, 2] as never)).toThrow(/^maxUnpool3d: kernelSize expected an integer >= 1 or \[d, h, w\] of them, got \[2,2\]$/);
+    expect(() => T.maxUnpool3d(y3, i3, 2, { outputSize: [4, 6, 4] })).toThrow(/^maxUnpool3d: option 'outputSize' \[4,6,4\] is invalid: dim 1 must be between 2 and 6 \(exclusive\)/);
+    expect(() => T.maxUnpool3d(y3, i3, 2, { outputSize: [4, 4] })).toThrow(/^maxUnpool3d: option 'outputSize' expected \[D, H, W\]/);
+    expect(() => T.maxUnpool3d(y3, i3, 1, { padding: 1 })).toThrow(/^maxUnpool3d: output size 0x0x0 is too small/);
+    expect(T.maxUnpool3d(y3, i3, 2, { outputSize: [1, 2, 5, 5, 5] }).shape).toEqual([1, 2, 5, 5, 5]);
   });
   it('bincount', async () => {
     await expect(T.bincount(T.tensor([1, -2, 3], { dtype: 'int64' }))).rejects.toThrow(/^bincount: input expected non-negative values, got -2$/);

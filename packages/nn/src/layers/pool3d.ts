@@ -1,8 +1,8 @@
-// PyTorch's 3-d pooling layers (MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d) over
-// [N, C, D, H, W] or unbatched [C, D, H, W], for video and volumes: their settings checked when
-// made (a bad kernel is refused at construction, not at the first batch), the pooling the tensor
-// package's functions (maxPool3d …, the 2-d ops over (H, W) then D: Note [separable 3-d pooling]).
-import { adaptiveAvgPool3d, adaptiveMaxPool3d, avgPool3d, checkOptions, maxPool3d, ValueError, type Tensor } from '@nutshell/tensor';
+// PyTorch's 3-d pooling layers (MaxPool3d, MaxUnpool3d, AvgPool3d, AdaptiveAvgPool3d,
+// AdaptiveMaxPool3d) over [N, C, D, H, W] or unbatched [C, D, H, W], for video and volumes: their
+// settings checked when made (a bad kernel is refused at construction, not at the first batch),
+// the pooling the tensor package's functions (maxPool3d, maxUnpool3d …).
+import { adaptiveAvgPool3d, adaptiveMaxPool3d, avgPool3d, checkOptions, maxPool3d, maxUnpool3d, ValueError, type MaxPoolWithIndices, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { outputSizeOnly, positionalArgs } from './arg-checks.js';
 
@@ -49,36 +49,74 @@ export interface MaxPool3dOptions {
   dilation?: Triple;
   /** Round each output size up rather than down (default false). */
   ceilMode?: boolean;
-  /** Refused: PyTorch's indices serve MaxUnpool3d, which nutshell does not have. */
-  returnIndices?: false;
+  /** forward returns { output, indices } (also [output, indices]) for MaxUnpool3d, as PyTorch's return_indices. */
+  returnIndices?: boolean;
 }
 
-/** The largest value of each window of [N, C, D, H, W] (or [C, D, H, W]), as torch.nn.MaxPool3d. */
-export class MaxPool3d extends Module {
+/**
+ * The largest value of each window of [N, C, D, H, W] (or [C, D, H, W]), as torch.nn.MaxPool3d;
+ * with `returnIndices: true` forward returns { output, indices }.
+ */
+export class MaxPool3d<R extends boolean = false> extends Module {
   readonly kernelSize: Triple;
   readonly stride: Triple;
   readonly padding: Triple;
   readonly dilation: Triple;
   readonly ceilMode: boolean;
+  readonly returnIndices: R;
 
-  constructor(kernelSize: Triple, options: MaxPool3dOptions = {}) {
+  constructor(kernelSize: Triple, options: MaxPool3dOptions & { returnIndices?: R } = {}) {
     super();
     positionalArgs('MaxPool3d', ['kernelSize'], [kernelSize], true);
     checkOptions('MaxPool3d', options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
-    const r = options.returnIndices as unknown;
-    if (r === true) throw new ValueError("MaxPool3d: option 'returnIndices' is not supported for 3-d pooling: its indices serve MaxUnpool3d, which nutshell does not have");
-    if (r !== undefined && r !== false) throw new ValueError(`MaxPool3d: option 'returnIndices' expected false (returnIndices: true is not supported for 3-d pooling), got ${JSON.stringify(r)}`);
     ({ kernel: this.kernelSize, stride: this.stride, padding: this.padding } = windowOf('MaxPool3d', kernelSize, options));
     this.dilation = triple('MaxPool3d', 'dilation', options.dilation ?? 1, 1);
     this.ceilMode = flag('MaxPool3d', 'ceilMode', options.ceilMode, false);
+    this.returnIndices = flag('MaxPool3d', 'returnIndices', options.returnIndices, false) as R;
   }
 
-  forward(x: Tensor): Tensor {
-    return maxPool3d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+  forward(x: Tensor): R extends true ? MaxPoolWithIndices : Tensor {
+    const options = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode, returnIndices: this.returnIndices };
+    return maxPool3d(x, this.kernelSize, options) as R extends true ? MaxPoolWithIndices : Tensor;
   }
 
   protected override extraRepr(): string {
-    return `kernelSize=${fmt(this.kernelSize)}, stride=${fmt(this.stride)}, padding=${fmt(this.padding)}, dilation=${fmt(this.dilation)}, ceilMode=${this.ceilMode}`;
+    return `kernelSize=${fmt(this.kernelSize)}, stride=${fmt(this.stride)}, padding=${fmt(this.padding)}, dilation=${fmt(this.dilation)}, ceilMode=${this.ceilMode}${this.returnIndices ? ', returnIndices=true' : ''}`;
+  }
+}
+
+export interface MaxUnpool3dOptions {
+  /** The window step (default kernelSize). */
+  stride?: Triple;
+  /** The pooling's padding (default 0). */
+  padding?: Triple;
+}
+
+/**
+ * The partial inverse of MaxPool3d (torch.nn.MaxUnpool3d): forward(x, indices, { outputSize })
+ * writes x into zeros at the indices MaxPool3d({ returnIndices: true }) gave (maxUnpool3d).
+ */
+export class MaxUnpool3d extends Module {
+  readonly kernelSize: Triple;
+  readonly stride: Triple;
+  readonly padding: Triple;
+
+  constructor(kernelSize: Triple, options: MaxUnpool3dOptions = {}) {
+    super();
+    positionalArgs('MaxUnpool3d', ['kernelSize'], [kernelSize], true);
+    checkOptions('MaxUnpool3d', options, ['stride', 'padding']);
+    this.kernelSize = triple('MaxUnpool3d', 'kernelSize', kernelSize, 1);
+    this.stride = options.stride === undefined ? this.kernelSize : triple('MaxUnpool3d', 'stride', options.stride, 1);
+    this.padding = triple('MaxUnpool3d', 'padding', options.padding ?? 0, 0);
+  }
+
+  forward(x: Tensor, indices: Tensor, options: { outputSize?: readonly number[] | null } = {}): Tensor {
+    checkOptions('MaxUnpool3d.forward', options, ['outputSize']);
+    return maxUnpool3d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize: options.outputSize });
+  }
+
+  protected override extraRepr(): string {
+    return `kernelSize=${fmt(this.kernelSize)}, stride=${fmt(this.stride)}, padding=${fmt(this.padding)}`;
   }
 }
 

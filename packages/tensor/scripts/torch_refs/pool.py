@@ -1,8 +1,9 @@
-"""References for pooling: max (+ backward through the workspace), average, adaptive average.
+"""References for pooling, 2-d and 3-d: max (+ backward through the workspace), average,
+adaptive average.
 
-stride [] means the kernel size. maxPool2dBackward's workspace holds, per output, the index of
-the chosen element inside its window (kh * kW + kw), as oneDNN writes it (pool.cc's Note [max
-pool workspace]); its reference scatters through those indices directly.
+stride [] means the kernel size. The max-pool backward's workspace holds, per output, the index
+of the chosen element inside its window (kh * kW + kw; 3-d: (kd * kH + kh) * kW + kw), as oneDNN
+writes it (pool.cc's Note [max pool workspace]); its reference scatters through those indices.
 """
 import torch
 import torch.nn.functional as F
@@ -16,30 +17,52 @@ def max_pool2d(x, a):
     return [F.max_pool2d(x[0], a["kernelSize"], _stride(a), a["padding"], a["dilation"], a["ceilMode"])]
 
 
-def max_pool2d_backward(x, a):
+def max_pool_backward(x, a):
     gy, ws = x
-    n, c, oh, ow = gy.shape
-    h, w = a["inputShape"][2:]
-    kh, kw = a["kernelSize"]
-    sh, sw = _stride(a)
-    ph, pw = a["padding"]
-    dh, dw = a["dilation"]
-    idx = ws.long()
-    rows = torch.arange(oh).view(1, 1, oh, 1) * sh - ph + (idx // kw) * dh
-    cols = torch.arange(ow).view(1, 1, 1, ow) * sw - pw + (idx % kw) * dw
-    flat = (rows * w + cols).reshape(n, c, -1)
-    out = torch.zeros(n, c, h * w).scatter_add_(2, flat, gy.reshape(n, c, -1))
-    return [out.reshape(n, c, h, w)]
+    n, c = gy.shape[:2]
+    out = gy.shape[2:]
+    sizes = a["inputShape"][2:]
+    k, stride, pad, dil = a["kernelSize"], _stride(a), a["padding"], a["dilation"]
+    rest = ws.long()
+    offsets = [None] * len(k)
+    for ax in range(len(k) - 1, 0, -1):
+        offsets[ax] = rest % k[ax]
+        rest = rest // k[ax]
+    offsets[0] = rest
+    flat = 0
+    for ax in range(len(k)):
+        along = [1] * len(k)
+        along[ax] = out[ax]
+        start = torch.arange(out[ax]).view(1, 1, *along) * stride[ax] - pad[ax]
+        flat = flat * sizes[ax] + start + offsets[ax] * dil[ax]
+    total = 1
+    for d in sizes:
+        total *= d
+    outputs = gy[0, 0].numel() if n * c else 0
+    flat = flat.expand(gy.shape).reshape(n, c, outputs)
+    res = torch.zeros(n, c, total).scatter_add_(2, flat, gy.reshape(n, c, outputs))
+    return [res.reshape(a["inputShape"])]
+
+
+def max_pool3d(x, a):
+    return [F.max_pool3d(x[0], a["kernelSize"], _stride(a), a["padding"], a["dilation"], a["ceilMode"])]
+
+
+def _avg3d(inp, a):
+    return F.avg_pool3d(inp, a["kernelSize"], _stride(a), a["padding"], a["ceilMode"], a["countIncludePad"])
+
+
+def _backward_of(forward):
+    def backward(x, a):
+        inp = torch.zeros(a["inputShape"], requires_grad=True)
+        (gx,) = torch.autograd.grad(forward(inp, a), inp, x[0], create_graph=True)
+        return [gx]
+
+    return backward
 
 
 def _avg(inp, a):
     return F.avg_pool2d(inp, a["kernelSize"], _stride(a), a["padding"], a["ceilMode"], a["countIncludePad"])
-
-
-def avg_pool2d_backward(x, a):
-    inp = torch.zeros(a["inputShape"], requires_grad=True)
-    (gx,) = torch.autograd.grad(_avg(inp, a), inp, x[0], create_graph=True)
-    return [gx]
 
 
 def adaptive_avg_pool2d_backward(x, a):
@@ -51,9 +74,13 @@ def adaptive_avg_pool2d_backward(x, a):
 
 TORCH = {
     "maxPool2d": max_pool2d,
-    "maxPool2dBackward": max_pool2d_backward,
+    "maxPool2dBackward": max_pool_backward,
     "avgPool2d": lambda x, a: [_avg(x[0], a)],
-    "avgPool2dBackward": avg_pool2d_backward,
+    "avgPool2dBackward": _backward_of(_avg),
+    "maxPool3d": max_pool3d,
+    "maxPool3dBackward": max_pool_backward,
+    "avgPool3d": lambda x, a: [_avg3d(x[0], a)],
+    "avgPool3dBackward": _backward_of(_avg3d),
     "adaptiveAvgPool2d": lambda x, a: [F.adaptive_avg_pool2d(x[0], a["outputSize"])],
     "adaptiveAvgPool2dBackward": adaptive_avg_pool2d_backward,
 }

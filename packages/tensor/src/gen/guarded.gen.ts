@@ -48,6 +48,7 @@ const guarded_avgPool1d: typeof table.avgPool1d = guardArity('avgPool1d', table.
 const guarded_avgPool2d: typeof table.avgPool2d = guardArity('avgPool2d', table.avgPool2d);
 const guarded_avgPool2dBackward: typeof table.avgPool2dBackward = guardArity('avgPool2dBackward', table.avgPool2dBackward);
 const guarded_avgPool3d: typeof table.avgPool3d = guardArity('avgPool3d', table.avgPool3d);
+const guarded_avgPool3dBackward: typeof table.avgPool3dBackward = guardArity('avgPool3dBackward', table.avgPool3dBackward);
 const guarded_baddbmm: typeof table.baddbmm = guardArity('baddbmm', table.baddbmm);
 const guarded_batchNorm: typeof table.batchNorm = guardArity('batchNorm', table.batchNorm);
 const guarded_bernoulli: typeof table.bernoulli = guardArity('bernoulli', table.bernoulli);
@@ -68,6 +69,7 @@ const guarded_ceil: typeof table.ceil = guardArity('ceil', table.ceil);
 const guarded_celu: typeof table.celu = guardArity('celu', table.celu);
 const guarded_checkCpuAlgo: typeof table.checkCpuAlgo = guardArity('checkCpuAlgo', table.checkCpuAlgo);
 const guarded_checkFillValue: typeof table.checkFillValue = guardArity('checkFillValue', table.checkFillValue);
+const guarded_checkInputShape: typeof table.checkInputShape = guardArity('checkInputShape', table.checkInputShape);
 const guarded_checkLapackSize: typeof table.checkLapackSize = guardArity('checkLapackSize', table.checkLapackSize);
 const guarded_checkSeeded: typeof table.checkSeeded = guardArity('checkSeeded', table.checkSeeded);
 const guarded_cholesky: typeof table.cholesky = guardArity('cholesky', table.cholesky);
@@ -114,6 +116,7 @@ const guarded_diagEmbed: typeof table.diagEmbed = guardArity('diagEmbed', table.
 const guarded_diagonal: typeof table.diagonal = guardArity('diagonal', table.diagonal);
 const guarded_diff: typeof table.diff = guardArity('diff', table.diff);
 const guarded_digamma: typeof table.digamma = guardArity('digamma', table.digamma);
+const guarded_distinctSample: typeof table.distinctSample = guardArity('distinctSample', table.distinctSample);
 const guarded_div: typeof table.div = guardArity('div', table.div);
 const guarded_dot: typeof table.dot = guardArity('dot', table.dot);
 const guarded_dropout: typeof table.dropout = guardArity('dropout', table.dropout);
@@ -143,6 +146,7 @@ const guarded_exp: typeof table.exp = guardArity('exp', table.exp);
 const guarded_exp2: typeof table.exp2 = guardArity('exp2', table.exp2);
 const guarded_expand: typeof table.expand = guardArity('expand', table.expand);
 const guarded_expandAsFloat: typeof table.expandAsFloat = guardArity('expandAsFloat', table.expandAsFloat);
+const guarded_expectPooledShape: typeof table.expectPooledShape = guardArity('expectPooledShape', table.expectPooledShape);
 const guarded_expectShape: typeof table.expectShape = guardArity('expectShape', table.expectShape);
 const guarded_expm1: typeof table.expm1 = guardArity('expm1', table.expm1);
 const guarded_eye: typeof table.eye = guardArity('eye', table.eye);
@@ -244,7 +248,11 @@ const guarded_maxPool2d: typeof table.maxPool2d = guardArity('maxPool2d', table.
 const guarded_maxPool2dBackward: typeof table.maxPool2dBackward = guardArity('maxPool2dBackward', table.maxPool2dBackward);
 const guarded_maxPool2dWithIndices: typeof table.maxPool2dWithIndices = guardArity('maxPool2dWithIndices', table.maxPool2dWithIndices);
 const guarded_maxPool3d: typeof table.maxPool3d = guardArity('maxPool3d', table.maxPool3d);
+const guarded_maxPool3dBackward: typeof table.maxPool3dBackward = guardArity('maxPool3dBackward', table.maxPool3dBackward);
+const guarded_maxPoolScatter: typeof table.maxPoolScatter = guardArity('maxPoolScatter', table.maxPoolScatter);
+const guarded_maxPoolWorkspaceDType: typeof table.maxPoolWorkspaceDType = guardArity('maxPoolWorkspaceDType', table.maxPoolWorkspaceDType);
 const guarded_maxUnpool2d: typeof table.maxUnpool2d = guardArity('maxUnpool2d', table.maxUnpool2d);
+const guarded_maxUnpool3d: typeof table.maxUnpool3d = guardArity('maxUnpool3d', table.maxUnpool3d);
 const guarded_maximum: typeof table.maximum = guardArity('maximum', table.maximum);
 const guarded_mean: typeof table.mean = guardArity('mean', table.mean);
 const guarded_median: typeof table.median = guardArity('median', table.median);
@@ -294,6 +302,7 @@ const guarded_poisson: typeof table.poisson = guardArity('poisson', table.poisso
 const guarded_poissonNllLoss: typeof table.poissonNllLoss = guardArity('poissonNllLoss', table.poissonNllLoss);
 const guarded_polygamma: typeof table.polygamma = guardArity('polygamma', table.polygamma);
 const guarded_poolSizes: typeof table.poolSizes = guardArity('poolSizes', table.poolSizes);
+const guarded_pooled3d: typeof table.pooled3d = guardArity('pooled3d', table.pooled3d);
 const guarded_pooledSizes: typeof table.pooledSizes = guardArity('pooledSizes', table.pooledSizes);
 const guarded_pow: typeof table.pow = guardArity('pow', table.pow);
 const guarded_powScalar: typeof table.powScalar = guardArity('powScalar', table.powScalar);
@@ -407,6 +416,8 @@ const guarded_vecdot: typeof table.vecdot = guardArity('vecdot', table.vecdot);
 const guarded_vectorNorm: typeof table.vectorNorm = guardArity('vectorNorm', table.vectorNorm);
 const guarded_view: typeof table.view = guardArity('view', table.view);
 const guarded_where: typeof table.where = guardArity('where', table.where);
+const guarded_workspaceFor: typeof table.workspaceFor = guardArity('workspaceFor', table.workspaceFor);
+const guarded_workspacePositions: typeof table.workspacePositions = guardArity('workspacePositions', table.workspacePositions);
 const guarded_writeBack: typeof table.writeBack = guardArity('writeBack', table.writeBack);
 const guarded_xlog1py: typeof table.xlog1py = guardArity('xlog1py', table.xlog1py);
 const guarded_xlogy: typeof table.xlogy = guardArity('xlogy', table.xlogy);
@@ -458,6 +469,7 @@ export {
   guarded_avgPool2d as avgPool2d,
   guarded_avgPool2dBackward as avgPool2dBackward,
   guarded_avgPool3d as avgPool3d,
+  guarded_avgPool3dBackward as avgPool3dBackward,
   guarded_baddbmm as baddbmm,
   guarded_batchNorm as batchNorm,
   guarded_bernoulli as bernoulli,
@@ -478,6 +490,7 @@ export {
   guarded_celu as celu,
   guarded_checkCpuAlgo as checkCpuAlgo,
   guarded_checkFillValue as checkFillValue,
+  guarded_checkInputShape as checkInputShape,
   guarded_checkLapackSize as checkLapackSize,
   guarded_checkSeeded as checkSeeded,
   guarded_cholesky as cholesky,
@@ -524,6 +537,7 @@ export {
   guarded_diagonal as diagonal,
   guarded_diff as diff,
   guarded_digamma as digamma,
+  guarded_distinctSample as distinctSample,
   guarded_div as div,
   guarded_dot as dot,
   guarded_dropout as dropout,
@@ -553,6 +567,7 @@ export {
   guarded_exp2 as exp2,
   guarded_expand as expand,
   guarded_expandAsFloat as expandAsFloat,
+  guarded_expectPooledShape as expectPooledShape,
   guarded_expectShape as expectShape,
   guarded_expm1 as expm1,
   guarded_eye as eye,
@@ -654,7 +669,11 @@ export {
   guarded_maxPool2dBackward as maxPool2dBackward,
   guarded_maxPool2dWithIndices as maxPool2dWithIndices,
   guarded_maxPool3d as maxPool3d,
+  guarded_maxPool3dBackward as maxPool3dBackward,
+  guarded_maxPoolScatter as maxPoolScatter,
+  guarded_maxPoolWorkspaceDType as maxPoolWorkspaceDType,
   guarded_maxUnpool2d as maxUnpool2d,
+  guarded_maxUnpool3d as maxUnpool3d,
   guarded_maximum as maximum,
   guarded_mean as mean,
   guarded_median as median,
@@ -704,6 +723,7 @@ export {
   guarded_poissonNllLoss as poissonNllLoss,
   guarded_polygamma as polygamma,
   guarded_poolSizes as poolSizes,
+  guarded_pooled3d as pooled3d,
   guarded_pooledSizes as pooledSizes,
   guarded_pow as pow,
   guarded_powScalar as powScalar,
@@ -817,6 +837,8 @@ export {
   guarded_vectorNorm as vectorNorm,
   guarded_view as view,
   guarded_where as where,
+  guarded_workspaceFor as workspaceFor,
+  guarded_workspacePositions as workspacePositions,
   guarded_writeBack as writeBack,
   guarded_xlog1py as xlog1py,
   guarded_xlogy as xlogy,

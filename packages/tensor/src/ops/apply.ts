@@ -197,6 +197,14 @@ export function apply<A extends Record<string, AttrValue>>(decl: OpDecl<A>, inpu
 }
 
 /**
+ * @internal Runs one declared op outside the graph and returns all its outputs, the hidden ones
+ * (workspaces) too: for a composition that reads a workspace (maxPool3d's returnIndices).
+ */
+export function applyWithHidden<A extends Record<string, AttrValue>>(decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A> = {}): Tensor[] {
+  return timed(undefined, decl, inputs, attrs, true);
+}
+
+/**
  * What apply() checks and the outputs it would make, without running the op: for a composition
  * that needs only an op's output shape (and its refusals), not its values.
  */
@@ -219,11 +227,16 @@ export function applyOn<A extends Record<string, AttrValue>>(
   inputs: readonly Tensor[],
   attrs: Partial<A> = {},
 ): Tensor[] {
+  return timed(on, decl, inputs, attrs, false);
+}
+
+/** run(), counted in the profile's per-op call times when a profile is on. */
+function timed<A extends Record<string, AttrValue>>(on: Device | undefined, decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A>, keepHidden: boolean): Tensor[] {
   const times = opCallTimes();
-  if (times === null) return run(on, decl, inputs, attrs);
+  if (times === null) return run(on, decl, inputs, attrs, keepHidden);
   const start = performance.now();
   try {
-    return run(on, decl, inputs, attrs);
+    return run(on, decl, inputs, attrs, keepHidden);
   } finally {
     const t = times.get(decl.name) ?? { calls: 0, ms: 0 };
     t.calls++;
@@ -268,7 +281,7 @@ function moveScalars(decl: OpDecl<any>, inputs: readonly Tensor[], { target, mov
   });
 }
 
-function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A>): Tensor[] {
+function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A>, keepHidden = false): Tensor[] {
   let device: Device | undefined;
   try {
     device = checkInputs(decl, inputs);
@@ -276,15 +289,15 @@ function run<A extends Record<string, AttrValue>>(on: Device | undefined, decl: 
     const moved = moveScalars(decl, inputs, movableOrRethrow(err, decl, inputs));
     try {
       // Checked again: checkInputs stopped at the mix, before the later inputs' dtypes.
-      return runOn(checkInputs(decl, moved) ?? on, decl, moved, attrs);
+      return runOn(checkInputs(decl, moved) ?? on, decl, moved, attrs, keepHidden);
     } finally {
       moved.forEach((t, i) => t !== inputs[i] && t.dispose());
     }
   }
-  return runOn(device ?? on, decl, inputs, attrs);
+  return runOn(device ?? on, decl, inputs, attrs, keepHidden);
 }
 
-function runOn<A extends Record<string, AttrValue>>(device: Device | undefined, decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A>): Tensor[] {
+function runOn<A extends Record<string, AttrValue>>(device: Device | undefined, decl: OpDecl<A>, inputs: readonly Tensor[], attrs: Partial<A>, keepHidden = false): Tensor[] {
   if (!device) throw new ValueError(`${decl.name}: has no tensor arguments and no device`);
   const info = infoOf(decl);
   const resolved = resolveWith(info.entries, decl, attrs as Record<string, AttrValue | undefined>) as A;
@@ -322,6 +335,7 @@ function runOn<A extends Record<string, AttrValue>>(device: Device | undefined, 
   // that graph's saved tensors waited for the garbage collector (found by a user trial: 4
   // tensors a step escaped scope() in gridSample's index arithmetic).
   const differentiableOut = outputs.some((t, i) => i < visible && t.dtype === 'float32');
+  if (keepHidden) return outputs;
   if (decl.grad && isGradEnabled() && differentiableOut && inputs.some((t) => t.requiresGrad)) record(decl, inputs, resolved, outputs, visible);
   else for (let i = visible; i < outputs.length; i++) outputs[i].dispose();
   if (visible < outputs.length) outputs.length = visible;

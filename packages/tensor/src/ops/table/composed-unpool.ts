@@ -118,12 +118,13 @@ export interface MaxUnpool2dOptions {
   outputSize?: readonly number[] | null;
 }
 
-function pairArg(fn: string, name: string, v: unknown, fallback: readonly number[] | null, min: number): number[] {
-  const pair = v === undefined || v === null ? fallback : typeof v === 'number' ? [v, v] : Array.isArray(v) ? v : null;
-  if (!pair || pair.length !== 2 || !pair.every((d) => Number.isSafeInteger(d) && d >= min)) {
-    throw new ValueError(`${fn}: ${name} expected an integer >= ${min} or [h, w] of them, got ${JSON.stringify(v)}`);
+/** A size option of `axes` numbers ([h, w] or [d, h, w]), one number for all, or the fallback. */
+function sizesArg(fn: string, name: string, v: unknown, fallback: readonly number[] | null, min: number, axes: number): number[] {
+  const list = v === undefined || v === null ? fallback : typeof v === 'number' ? Array<number>(axes).fill(v) : Array.isArray(v) ? (v as number[]) : null;
+  if (!list || list.length !== axes || !list.every((d) => Number.isSafeInteger(d) && d >= min)) {
+    throw new ValueError(`${fn}: ${name} expected an integer >= ${min} or ${axes === 3 ? '[d, h, w]' : '[h, w]'} of them, got ${JSON.stringify(v)}`);
   }
-  return [...pair];
+  return [...list];
 }
 
 /*
@@ -138,7 +139,7 @@ function pairArg(fn: string, name: string, v: unknown, fallback: readonly number
  * at the indices (a repeated index passes the whole gradient to each of its writes).
  */
 const unpool = defineFunction({
-  name: 'maxUnpool2d',
+  name: 'maxUnpool',
   forward(ctx, x: Tensor, indices: Tensor, planes: number, overlapping: boolean): Tensor {
     ctx.saveForBackward(indices);
     const [n, c] = x.shape;
@@ -166,30 +167,56 @@ const unpool = defineFunction({
  * or `outputSize`, within stride of it (PyTorch's rule). Differentiable in x.
  */
 export function maxUnpool2d(x: Tensor, indices: Tensor, kernelSize: Size2d, options: MaxUnpool2dOptions = {}): Tensor {
-  const fn = 'maxUnpool2d';
+  return maxUnpool('maxUnpool2d', 2, x, indices, kernelSize, options);
+}
+
+export interface MaxUnpool3dOptions {
+  /** Defaults to kernelSize. */
+  stride?: number | readonly [number, number, number];
+  padding?: number | readonly [number, number, number];
+  /** [D, H, W] (or [N, C, D, H, W], [C, D, H, W]: the last three count); default (D_in − 1)·stride − 2·padding + kernel. */
+  outputSize?: readonly number[] | null;
+}
+
+/**
+ * PyTorch's F.max_unpool3d: x [N, C, D, H, W] (or [C, D, H, W]) written into zeros
+ * [N, C, D_out, H_out, W_out] at `indices` (int64, x's shape, flat positions (d·H_out + h)·W_out + w
+ * within each volume, as maxPool3d(…, { returnIndices: true }) gives them), the output sizes as
+ * maxUnpool2d's. Differentiable in x.
+ */
+export function maxUnpool3d(x: Tensor, indices: Tensor, kernelSize: number | readonly [number, number, number], options: MaxUnpool3dOptions = {}): Tensor {
+  return maxUnpool('maxUnpool3d', 3, x, indices, kernelSize, options);
+}
+
+/** maxUnpool2d and maxUnpool3d: the inverse of max pooling over the last `axes` dims (Note [unpool writes]). */
+function maxUnpool(fn: string, axes: 2 | 3, x: Tensor, indices: Tensor, kernelSize: unknown, options: { stride?: unknown; padding?: unknown; outputSize?: readonly number[] | null }): Tensor {
   tensorArg(fn, 'input', x);
   tensorArg(fn, 'indices', indices);
   checkOptions(fn, options, ['stride', 'padding', 'outputSize']);
   if (x.dtype !== 'float32') throw new DTypeError(`${fn}: input expected float32, got ${x.dtype}`);
   if (indices.dtype !== 'int64') throw new DTypeError(`${fn}: indices expected int64, got ${indices.dtype}`);
-  if (x.shape.length !== 3 && x.shape.length !== 4) throw new ShapeError(`${fn}: input expected 3 or 4 dimensions ([C,H,W] or [N,C,H,W]), got ${fmtShape(x.shape)}`);
+  if (x.shape.length !== axes + 1 && x.shape.length !== axes + 2) {
+    const layout = axes === 3 ? '[C,D,H,W] or [N,C,D,H,W]' : '[C,H,W] or [N,C,H,W]';
+    throw new ShapeError(`${fn}: input expected ${axes + 1} or ${axes + 2} dimensions (${layout}), got ${fmtShape(x.shape)}`);
+  }
   if (indices.shape.length !== x.shape.length || indices.shape.some((d, i) => d !== x.shape[i])) {
     throw new ShapeError(`${fn}: indices expected the input's shape ${fmtShape(x.shape)}, got ${fmtShape(indices.shape)}`);
   }
   if (indices.device !== x.device) throw new DeviceError(`${fn}: indices expected a tensor on input's device ${x.device}, got one on ${indices.device}`);
-  const kernel = pairArg(fn, 'kernelSize', kernelSize, null, 1);
-  const stride = pairArg(fn, "option 'stride'", options.stride, kernel, 1);
-  const padding = pairArg(fn, "option 'padding'", options.padding, [0, 0], 0);
-  const [h, w] = x.shape.slice(-2);
-  const natural = [0, 1].map((d) => ([h, w][d] - 1) * stride[d] - 2 * padding[d] + kernel[d]);
+  const kernel = sizesArg(fn, 'kernelSize', kernelSize, null, 1, axes);
+  const stride = sizesArg(fn, "option 'stride'", options.stride, kernel, 1, axes);
+  const padding = sizesArg(fn, "option 'padding'", options.padding, Array(axes).fill(0), 0, axes);
+  const inSizes = x.shape.slice(-axes);
+  const natural = inSizes.map((d, a) => (d - 1) * stride[a] - 2 * padding[a] + kernel[a]);
   let size = natural;
   if (options.outputSize !== undefined && options.outputSize !== null) {
     const given = options.outputSize;
-    if (!Array.isArray(given) || !given.every((d) => Number.isSafeInteger(d) && d >= 0) || ![2, x.shape.length].includes(given.length) && given.length !== 4) {
-      throw new ValueError(`${fn}: option 'outputSize' expected [H, W] (or the full output shape) of non-negative integers, got ${JSON.stringify(given)}`);
+    if (!Array.isArray(given) || !given.every((d) => Number.isSafeInteger(d) && d >= 0) || ![axes, x.shape.length, axes + 2].includes(given.length)) {
+      const spelled = axes === 3 ? '[D, H, W]' : '[H, W]';
+      throw new ValueError(`${fn}: option 'outputSize' expected ${spelled} (or the full output shape) of non-negative integers, got ${JSON.stringify(given)}`);
     }
-    size = given.slice(-2);
-    for (const d of [0, 1]) {
+    size = given.slice(-axes);
+    for (let d = 0; d < axes; d++) {
       const lo = natural[d] - stride[d];
       const hi = natural[d] + stride[d];
       if (!(lo < size[d] && size[d] < hi)) {
@@ -197,15 +224,16 @@ export function maxUnpool2d(x: Tensor, indices: Tensor, kernelSize: Size2d, opti
       }
     }
   }
-  if (size[0] < 1 || size[1] < 1) {
-    throw new ShapeError(`${fn}: output size ${size[0]}x${size[1]} is too small (input ${fmtShape(x.shape)}, kernelSize [${kernel.join(',')}], stride [${stride.join(',')}], padding [${padding.join(',')}])`);
+  if (size.some((d) => d < 1)) {
+    throw new ShapeError(`${fn}: output size ${size.join('x')} is too small (input ${fmtShape(x.shape)}, kernelSize [${kernel.join(',')}], stride [${stride.join(',')}], padding [${padding.join(',')}])`);
   }
-  const overlapping = kernel[0] > stride[0] || kernel[1] > stride[1];
+  const overlapping = kernel.some((k, d) => k > stride[d]);
   return scope(() => {
-    const x4 = x.shape.length === 3 ? reshape(x, [1, ...x.shape]) : x;
-    const i4 = indices.shape.length === 3 ? reshape(indices, [1, ...indices.shape]) : indices;
-    const y = unpool(x4, i4, size[0] * size[1], overlapping);
-    return reshape(y, [...x.shape.slice(0, -2), size[0], size[1]]);
+    const unbatched = x.shape.length === axes + 1;
+    const xb = unbatched ? reshape(x, [1, ...x.shape]) : x;
+    const ib = unbatched ? reshape(indices, [1, ...indices.shape]) : indices;
+    const y = unpool(xb, ib, size.reduce((p, d) => p * d, 1), overlapping);
+    return reshape(y, [...x.shape.slice(0, -axes), ...size]);
   });
 }
 

@@ -15,6 +15,7 @@ export * from './norm.js';
 export * from './optim.js';
 export * from './pool.js';
 export * from './pool1d.js';
+export * from './pool3d.js';
 export * from './composed-pool3d.js';
 export * from './creation.js';
 export * from './random.js';

@@ -8,11 +8,11 @@ import { perAxis } from '../check-args.js';
 import { defineOp, FLOAT, type Sample, type SampleInput } from '../declare.js';
 import type { Size2d } from './conv.js';
 import { onBatch, reshape } from './shape.js';
-import { add, div, mul, sub } from './binary.js';
+import { add, mul, sub } from './binary.js';
+import { floorDivide } from './binary-math.js';
 import { cast } from './cast.js';
 import { arange, zeros } from './creation.js';
 import { scatterAdd } from './index-ops.js';
-import { floor } from './unary.js';
 import { isCreatingGraph } from '../../autograd/grad-mode.js';
 import { maxPool2dWithIndices, type MaxPoolWithIndices } from './composed-unpool.js';
 
@@ -67,11 +67,12 @@ type PoolWindow = Pick<AvgPool2dAttrs, 'kernelSize' | 'stride' | 'padding' | 'ce
 /**
  * @internal The output sizes of a pooling over the last kernelSize.length dims of `input`: the
  * window's sizes checked (integers; padding at most half the kernel, as PyTorch requires) and
- * each axis's pooling_output_shape, refused where one is below 1. Shared by the 2-d ops and the
- * composed 3-d pooling (composed-pool3d.ts), so both refuse alike.
+ * each axis's pooling_output_shape, refused where one is below 1. `axes`: how many the op pools
+ * (default: as many as kernelSize has). Shared by the 2-d and 3-d ops (pool3d.ts), so both refuse
+ * alike.
  */
-export function pooledSizes(op: string, input: readonly number[], a: PoolWindow, dilation: readonly number[]): number[] {
-  const n = a.kernelSize.length;
+export function pooledSizes(op: string, input: readonly number[], a: PoolWindow, dilation: readonly number[], axes = a.kernelSize.length): number[] {
+  const n = axes;
   checkInts(op, 'kernelSize', a.kernelSize, 1, n);
   if (a.stride.length !== 0) checkInts(op, 'stride', a.stride, 1, n);
   checkInts(op, 'padding', a.padding, 0, n);
@@ -96,18 +97,21 @@ function poolGeometry(op: string, input: readonly number[], a: PoolWindow, dilat
   return { n, c, h, w, oh, ow };
 }
 
-function expectShape(op: string, arg: string, got: readonly number[], want: readonly number[]): void {
+/** @internal A pooling backward's gradOutput (or workspace) checked against the pooling output's shape. */
+export function expectPooledShape(op: string, arg: string, got: readonly number[], want: readonly number[]): void {
   if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
     throw new ShapeError(`${op}: ${arg} expected shape ${fmtShape(want)} (the pooling output), got ${fmtShape(got)}`);
   }
 }
 
-function checkInputShape(op: string, shape: readonly number[]): void {
-  if (shape.length !== 4) throw new ValueError(`${op}: option 'inputShape' expected [N,C,H,W], got [${shape.join(',')}]`);
+/** @internal A backward op's inputShape option checked: [N,C,H,W] (or [N,C,D,H,W] for 3 axes). */
+export function checkInputShape(op: string, shape: readonly number[], axes = 2): void {
+  const want = axes === 3 ? '[N,C,D,H,W]' : '[N,C,H,W]';
+  if (shape.length !== axes + 2) throw new ValueError(`${op}: option 'inputShape' expected ${want}, got [${shape.join(',')}]`);
 }
 
-/** The workspace dtype oneDNN uses for a window of kh·kw elements (Note [max pool workspace] in pool.cc). */
-const maxPoolWorkspaceDType = (kernelSize: readonly number[]) => (kernelSize[0] * kernelSize[1] <= 255 ? 'uint8' : 'int32');
+/** @internal The workspace dtype oneDNN uses for a window of kh·kw (kd·kh·kw) elements (Note [max pool workspace] in pool.cc). */
+export const maxPoolWorkspaceDType = (kernelSize: readonly number[]): 'uint8' | 'int32' => (kernelSize.reduce((a, b) => a * b, 1) <= 255 ? 'uint8' : 'int32');
 
 // Distinct values spaced 0.1 apart in a seeded order: max pooling's gradient check moves inputs by
 // ~0.03, which must never change which element of a window is largest.
@@ -121,7 +125,8 @@ function distinct(n: number, seed: number): number[] {
   }
   return v;
 }
-const spread = (shape: number[], seed: number): SampleInput => ({ shape, fill: distinct(shape.reduce((a, b) => a * b, 1), seed) });
+/** @internal Sample input of distinct values spaced 0.1 apart, seeded (max pooling's gradient checks). */
+export const distinctSample = (shape: number[], seed: number): SampleInput => ({ shape, fill: distinct(shape.reduce((a, b) => a * b, 1), seed) });
 
 const maxPoolAttrSpecs = {
   kernelSize: { kind: 'ints' },
@@ -132,18 +137,18 @@ const maxPoolAttrSpecs = {
 } as const;
 
 const maxPoolSamples: Sample[] = [
-  { name: 'basic', inputs: [spread([2, 3, 4, 4], 1)], attrs: { kernelSize: [2, 2] } },
-  { name: 'overlap-padding', inputs: [spread([1, 2, 5, 5], 2)], attrs: { kernelSize: [3, 3], stride: [2, 2], padding: [1, 1] } },
-  { name: 'rect-dilation', inputs: [spread([1, 2, 7, 6], 3)], attrs: { kernelSize: [2, 3], stride: [1, 2], dilation: [2, 1] } },
-  { name: 'ceil-mode', inputs: [spread([1, 1, 5, 6], 4)], attrs: { kernelSize: [2, 2], ceilMode: true } },
-  { name: 'size-one', inputs: [spread([1, 1, 1, 1], 5)], attrs: { kernelSize: [1, 1] } },
-  { name: 'global-16', inputs: [spread([1, 2, 16, 16], 6)], attrs: { kernelSize: [16, 16] } },
+  { name: 'basic', inputs: [distinctSample([2, 3, 4, 4], 1)], attrs: { kernelSize: [2, 2] } },
+  { name: 'overlap-padding', inputs: [distinctSample([1, 2, 5, 5], 2)], attrs: { kernelSize: [3, 3], stride: [2, 2], padding: [1, 1] } },
+  { name: 'rect-dilation', inputs: [distinctSample([1, 2, 7, 6], 3)], attrs: { kernelSize: [2, 3], stride: [1, 2], dilation: [2, 1] } },
+  { name: 'ceil-mode', inputs: [distinctSample([1, 1, 5, 6], 4)], attrs: { kernelSize: [2, 2], ceilMode: true } },
+  { name: 'size-one', inputs: [distinctSample([1, 1, 1, 1], 5)], attrs: { kernelSize: [1, 1] } },
+  { name: 'global-16', inputs: [distinctSample([1, 2, 16, 16], 6)], attrs: { kernelSize: [16, 16] } },
   { name: 'empty-batch', inputs: [{ shape: [0, 2, 4, 4] }], attrs: { kernelSize: [2, 2] } },
   // Note [2x2 max pooling] (native/src/cpu/max_pool_2x2.h): rows of 20 outputs (a full vector
   // and an overlapping one), rows of 6 (vectors running on into the next rows, and the last rows
   // one by one), explicit stride and ceil mode that change nothing on even sizes.
-  { name: '2x2-wide', inputs: [spread([1, 2, 4, 40], 7)], attrs: { kernelSize: [2, 2] } },
-  { name: '2x2-rows', inputs: [spread([3, 2, 8, 12], 8)], attrs: { kernelSize: [2, 2], stride: [2, 2], ceilMode: true } },
+  { name: '2x2-wide', inputs: [distinctSample([1, 2, 4, 40], 7)], attrs: { kernelSize: [2, 2] } },
+  { name: '2x2-rows', inputs: [distinctSample([3, 2, 8, 12], 8)], attrs: { kernelSize: [2, 2], stride: [2, 2], ceilMode: true } },
 ];
 
 const poolBad = (op: string, extra: Record<string, unknown> = {}) => [
@@ -177,53 +182,87 @@ export const maxPool2dOp = defineOp<MaxPool2dAttrs>({
 });
 
 /**
- * maxPool2dBackward as differentiable ops: each window's index in the workspace (u·kw + v, Note
- * [max pool workspace] in cpu/pool.cc) becomes the flat input position
- * (i·sh − ph + u·dh)·W + (j·sw − pw + v·dw), and g is added there (scatterAdd, whose gradient
- * gathers from the same positions). Positions are computed in float32, exact below 2^24.
+ * @internal The flat input position within its plane (volume) of each workspace entry of
+ * maxPool2d (maxPool3d): the window index ((t·kh + u)·kw + v, Note [max pool workspace] in
+ * cpu/pool.cc) split into its per-axis offsets, each the coordinate o·s − p + offset·d, then
+ * Σ coordinate · (the sizes after it). int64, the workspace's shape [N, C, ...output sizes].
  */
-function maxPoolScatter(g: Tensor, ws: Tensor, inputShape: readonly number[], a: MaxPool2dAttrs): Tensor {
-  const [n, c, h, w] = inputShape;
-  const [oh, ow] = ws.shape.slice(2);
-  const kw = a.kernelSize[1];
-  const [sh, sw] = a.stride.length ? a.stride : a.kernelSize;
-  const index = cast(ws, 'float32');
-  const u = floor(div(index, kw));
-  const v = sub(index, mul(u, kw));
-  const rowStart = reshape(sub(mul(arange(oh, { device: g.device, dtype: 'float32' }), sh), a.padding[0]), [oh, 1]);
-  const colStart = sub(mul(arange(ow, { device: g.device, dtype: 'float32' }), sw), a.padding[1]);
-  const flat = add(mul(add(rowStart, mul(u, a.dilation[0])), w), add(colStart, mul(v, a.dilation[1])));
-  const positions = reshape(cast(flat, 'int64'), [n, c, oh * ow]);
-  const scattered = scatterAdd(zeros([n, c, h * w], { device: g.device }), 2, positions, reshape(g, [n, c, oh * ow]));
+export function workspacePositions(ws: Tensor, inputShape: readonly number[], a: Omit<MaxPool2dAttrs, 'ceilMode'>): Tensor {
+  const sizes = inputShape.slice(2);
+  const outSizes = ws.shape.slice(2);
+  const axes = sizes.length;
+  const stride = a.stride.length ? a.stride : a.kernelSize;
+  const int64 = { device: ws.device, dtype: 'int64' as const };
+  const offsets: Tensor[] = [];
+  let rest = cast(ws, 'int64');
+  for (let ax = axes - 1; ax > 0; ax--) {
+    const quotient = floorDivide(rest, a.kernelSize[ax]);
+    offsets[ax] = sub(rest, mul(quotient, a.kernelSize[ax]));
+    rest = quotient;
+  }
+  offsets[0] = rest;
+  let flat: Tensor | null = null;
+  for (let ax = 0; ax < axes; ax++) {
+    const along = Array.from({ length: axes }, (_, i) => (i === ax ? outSizes[ax] : 1));
+    const start = reshape(sub(mul(arange(outSizes[ax], int64), stride[ax]), a.padding[ax]), along);
+    const coordinate = add(start, mul(offsets[ax], a.dilation[ax]));
+    flat = flat ? add(mul(flat, sizes[ax]), coordinate) : coordinate;
+  }
+  return flat!;
+}
+
+/**
+ * @internal maxPool2dBackward (maxPool3dBackward) as differentiable ops: g added at the
+ * workspace's input positions (scatterAdd, whose gradient gathers from the same positions).
+ */
+export function maxPoolScatter(g: Tensor, ws: Tensor, inputShape: readonly number[], a: Omit<MaxPool2dAttrs, 'ceilMode'>): Tensor {
+  const [n, c, ...sizes] = inputShape;
+  const outputs = ws.shape.slice(2).reduce((p, d) => p * d, 1);
+  const positions = reshape(workspacePositions(ws, inputShape, a), [n, c, outputs]);
+  const scattered = scatterAdd(zeros([n, c, sizes.reduce((p, d) => p * d, 1)], { device: g.device }), 2, positions, reshape(g, [n, c, outputs]));
   return reshape(scattered, inputShape);
 }
 
-// A workspace as maxPool2d would make it for `input` (its window indices point inside the
-// input), chosen by a seed instead of by values: maxPool2dBackward's samples.
-function workspaceFor(input: number[], a: Partial<MaxPool2dAttrs> & { kernelSize: number[] }, seed: number): SampleInput {
-  const full: MaxPool2dAttrs = { stride: [], padding: [0, 0], dilation: [1, 1], ceilMode: false, ...a };
-  const g = poolGeometry('workspaceFor', input, full, full.dilation);
-  const [kh, kw] = full.kernelSize;
+/** Every index of a box of `sizes`, in row-major order. */
+function* boxIndices(sizes: readonly number[]): Generator<number[]> {
+  const at = sizes.map(() => 0);
+  if (sizes.some((d) => d === 0)) return;
+  for (;;) {
+    yield [...at];
+    let ax = sizes.length - 1;
+    while (ax >= 0 && ++at[ax] === sizes[ax]) at[ax--] = 0;
+    if (ax < 0) return;
+  }
+}
+
+/**
+ * @internal A workspace as maxPool2d (maxPool3d) would make it for `input` (its window indices
+ * point inside the input), chosen by a seed instead of by values: the backward ops' samples.
+ */
+export function workspaceFor(input: number[], a: Partial<MaxPool2dAttrs> & { kernelSize: number[] }, seed: number): SampleInput {
+  const axes = a.kernelSize.length;
+  const full: MaxPool2dAttrs = { stride: [], padding: Array(axes).fill(0), dilation: Array(axes).fill(1), ceilMode: false, ...a };
+  const out = pooledSizes('workspaceFor', input, full, full.dilation);
+  const sizes = input.slice(2);
   const s = full.stride.length ? full.stride : full.kernelSize;
   const values: number[] = [];
   let r = seed;
-  for (let p = 0; p < g.n * g.c; p++) {
-    for (let i = 0; i < g.oh; i++) {
-      for (let j = 0; j < g.ow; j++) {
-        const inside: number[] = [];
-        for (let u = 0; u < kh; u++) {
-          for (let v = 0; v < kw; v++) {
-            const ih = i * s[0] - full.padding[0] + u * full.dilation[0];
-            const iw = j * s[1] - full.padding[1] + v * full.dilation[1];
-            if (ih >= 0 && ih < g.h && iw >= 0 && iw < g.w) inside.push(u * kw + v);
-          }
-        }
-        r = (r * 1103515245 + 12345) % 2147483648;
-        values.push(inside[r % inside.length]);
+  for (let p = 0; p < input[0] * input[1]; p++) {
+    for (const o of boxIndices(out)) {
+      const inside: number[] = [];
+      let v = 0;
+      for (const k of boxIndices(full.kernelSize)) {
+        if (k.every((kk, ax) => {
+          const at = o[ax] * s[ax] - full.padding[ax] + kk * full.dilation[ax];
+          return at >= 0 && at < sizes[ax];
+        })) inside.push(v);
+        v++;
       }
+      r = (r * 1103515245 + 12345) % 2147483648;
+      values.push(inside[r % inside.length]);
     }
   }
-  return { shape: [g.n, g.c, g.oh, g.ow], dtype: maxPoolWorkspaceDType(full.kernelSize), fill: values };
+  return { shape: [input[0], input[1], ...out], dtype: maxPoolWorkspaceDType(full.kernelSize), fill: values };
 }
 
 const maxPoolBackwardCases: { name: string; x: number[]; attrs: Partial<MaxPool2dAttrs> & { kernelSize: number[] } }[] = [
@@ -247,8 +286,8 @@ export const maxPool2dBackwardOp = defineOp<MaxPool2dAttrs & { inputShape: reado
     checkInputShape('maxPool2dBackward', a.inputShape);
     const g = poolGeometry('maxPool2dBackward', a.inputShape, a, a.dilation);
     const out = [g.n, g.c, g.oh, g.ow];
-    expectShape('maxPool2dBackward', 'gradOutput', gy.shape, out);
-    expectShape('maxPool2dBackward', 'workspace', ws.shape, out);
+    expectPooledShape('maxPool2dBackward', 'gradOutput', gy.shape, out);
+    expectPooledShape('maxPool2dBackward', 'workspace', ws.shape, out);
     const want = maxPoolWorkspaceDType(a.kernelSize);
     if (ws.dtype !== want) throw new DTypeError(`maxPool2dBackward: workspace expected dtype ${want} for a ${a.kernelSize.join('x')} window, got ${ws.dtype}`);
     return [{ shape: [...a.inputShape], dtype: gy.dtype }];
@@ -295,8 +334,8 @@ const avgPoolCases: Sample[] = [
   // Note [2x2 max pooling] (native/src/cpu/max_pool_2x2.h): rows of 20 outputs (a full vector
   // and an overlapping one), rows of 6 (vectors running on into the next rows, and the last rows
   // one by one), explicit stride and ceil mode that change nothing on even sizes.
-  { name: '2x2-wide', inputs: [spread([1, 2, 4, 40], 7)], attrs: { kernelSize: [2, 2] } },
-  { name: '2x2-rows', inputs: [spread([3, 2, 8, 12], 8)], attrs: { kernelSize: [2, 2], stride: [2, 2], ceilMode: true } },
+  { name: '2x2-wide', inputs: [distinctSample([1, 2, 4, 40], 7)], attrs: { kernelSize: [2, 2] } },
+  { name: '2x2-rows', inputs: [distinctSample([3, 2, 8, 12], 8)], attrs: { kernelSize: [2, 2], stride: [2, 2], ceilMode: true } },
 ];
 
 export const avgPool2dOp = defineOp<AvgPool2dAttrs>({
@@ -319,7 +358,7 @@ export const avgPool2dBackwardOp = defineOp<AvgPool2dAttrs & { inputShape: reado
   outputs: ([gy], a) => {
     checkInputShape('avgPool2dBackward', a.inputShape);
     const g = poolGeometry('avgPool2dBackward', a.inputShape, a, [1, 1]);
-    expectShape('avgPool2dBackward', 'gradOutput', gy.shape, [g.n, g.c, g.oh, g.ow]);
+    expectPooledShape('avgPool2dBackward', 'gradOutput', gy.shape, [g.n, g.c, g.oh, g.ow]);
     return [{ shape: [...a.inputShape], dtype: gy.dtype }];
   },
   backends: ['cpu', 'cuda'],
