@@ -14,6 +14,7 @@
 #include <new>
 #include <vector>
 
+#include "conv_precision.h"
 #include "onednn.h"
 #include "stream.h"
 #include "thread_scratch.h"
@@ -306,17 +307,27 @@ class CpuBackend final : public core::Backend {
       return "{}";
     }
     else if (name == "numThreads") return "{\"threads\":" + std::to_string(stream_.num_threads()) + "}";
+    else if (name == "convPrecision") {
+      // {"highest": true|false} sets it (queued: Note [cpu conv precision]); {} reads what was asked last.
+      if (args.find("\"highest\"") != std::string::npos) {
+        const bool on = args.find("true") != std::string::npos;
+        conv_precision_asked_ = on;
+        stream_.submit([on] { set_conv_highest_precision(on); }, false);
+      }
+      return std::string("{\"highest\":") + (conv_precision_asked_.load() ? "true" : "false") + "}";
+    }
     else if (name == "stopStream") {
       stream_.stop(/*release_dropped=*/false);  // Note [streams at exit] in stream.cc
       return "{}";
     }
-    else if (name != "profileRead") NS_THROW(value, "cpu backend has no control '" + name + "' (controls: profileStart, profileStop, profileRead, profileReset, cacheIdleMs, numThreads, stopStream)");
+    else if (name != "profileRead") NS_THROW(value, "cpu backend has no control '" + name + "' (controls: profileStart, profileStop, profileRead, profileReset, cacheIdleMs, numThreads, convPrecision, stopStream)");
     return profile_.json();
   }
 
  private:
   HostAllocator& allocator_ = host_allocator();
   const bool passive_ = passive_waiting();  // Note [threads per op]
+  inline static std::atomic<bool> conv_precision_asked_{false};  // process-wide, as the setting itself
   core::OpProfile profile_;  // before stream_: queued tasks use it until the worker has joined
   Stream stream_;
 };

@@ -13,6 +13,7 @@
 #include <oneapi/dnnl/dnnl_debug.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -22,6 +23,7 @@
 #include "batch_lane_conv.h"
 #include "broadcast.h"
 #include "conv_blocks.h"
+#include "conv_precision.h"
 #include "narrow_conv.h"
 #include "onednn.h"
 #include "pointwise_conv.h"
@@ -43,12 +45,14 @@ constexpr const char* kAlgoNames[] = {"auto", "heuristic", "implicitGemm", "impl
                                       "direct", "fft", "fftTiling", "winograd", "winogradNonfused"};
 constexpr int kAlgoCount = static_cast<int>(sizeof(kAlgoNames) / sizeof(kAlgoNames[0]));
 
+std::atomic<bool> highest_precision{false};  // Note [cpu conv precision]
+
 algorithm cpu_algorithm(int index) {
   NS_CHECK(index >= 0 && index < kAlgoCount, value, "algo index " + std::to_string(index) + " out of range");
   switch (index) {
     case 0:  // auto: oneDNN picks among its implementations (it measures nothing; cuDNN's 'auto' does)
     case 1:  // heuristic
-      return algorithm::convolution_auto;
+      return highest_precision.load(std::memory_order_relaxed) ? algorithm::convolution_direct : algorithm::convolution_auto;
     case 5:
       return algorithm::convolution_direct;
     case 8:
@@ -97,7 +101,7 @@ Conv describe(const Attrs& a, const core::Shape& x, const core::Shape& w, const 
   c.algo = static_cast<int>(a.algo);
   c.alg = cpu_algorithm(c.algo);
   c.key = dn::key_of(c.src) + "|" + dn::key_of(c.wei) + "|" + dn::key_of(c.dst) + "|" + dn::key_of(c.strides) + dn::key_of(c.dilates) +
-          dn::key_of(c.pad_l) + dn::key_of(c.pad_r) + "|" + std::to_string(c.algo);
+          dn::key_of(c.pad_l) + dn::key_of(c.pad_r) + "|" + std::to_string(c.algo) + "|" + std::to_string(static_cast<int>(c.alg));
   c.text = "input " + core::shape_str(x) + ", weight " + core::shape_str(w) + ", output " + core::shape_str(y);
   return c;
 }
@@ -299,6 +303,9 @@ void onednn_backward_weights(const Conv& c, const TensorRef& x, const TensorRef&
 }
 
 }  // namespace
+
+void set_conv_highest_precision(bool on) { highest_precision.store(on, std::memory_order_relaxed); }
+bool conv_highest_precision() { return highest_precision.load(std::memory_order_relaxed); }
 
 void conv2d(OpCall& call) {
   auto a = core::Conv2dAttrs::decode(call.reader());

@@ -31,6 +31,7 @@ export { backward, grad, type BackwardOptions, type GradOptions } from './autogr
 export { type GradHook, type HookHandle } from './autograd/hooks.js';
 export { backends, formatBackends, type BackendsReport } from '@nutshell/native';
 export * from './cuda-controls.js';
+export { setCpuConvPrecision, cpuConvPrecision, type CpuConvPrecision } from './conv-precision.js';
 export { profile, formatProfile, type OpProfileRow, type ProfileReport } from './profile.js';
 export { checkOptions } from './options.js';
 export { guardArity, guardAll } from './arity.js';
