@@ -24,6 +24,7 @@
 #include "broadcast.h"
 #include "conv_blocks.h"
 #include "conv_precision.h"
+#include "depthwise_conv.h"
 #include "narrow_conv.h"
 #include "onednn.h"
 #include "pointwise_conv.h"
@@ -129,6 +130,23 @@ bool pointwise(const Conv& c, PointwiseConv& g) {
   const int64_t kh = c.wei[c.wei.size() - 2], kw = c.wei.back();
   g = PointwiseConv{c.src[0], c.src[1], c.dst[1], c.dst[2] * c.dst[3]};
   return (c.algo == 0 || c.algo == 1) && pointwise_conv_fits(kh, kw, stride, dilation, padding, c.groups, g.pixels);
+}
+
+// Whether `c` is a depthwise convolution (groups = input channels > 1, one input channel per
+// group) left to us ('auto' or 'heuristic'), and its geometry for depthwise_conv.h (2-d as 3-d
+// with a depth of one). Whether it runs there is the caller's (Note [depthwise convolution]).
+bool depthwise(const Conv& c, DepthwiseConv& g) {
+  const int64_t channels = c.src[1], outs = c.dst[1];
+  if (!(c.algo == 0 || c.algo == 1) || c.groups != channels || channels < 2 || outs % channels != 0) return false;
+  const size_t spatial = c.src.size() - 2, skip = 3 - spatial;
+  g = DepthwiseConv{};
+  g.n = c.src[0], g.channels = channels, g.multiplier = outs / channels;
+  for (size_t i = 0; i < spatial; ++i) {
+    g.in[skip + i] = c.src[2 + i], g.out[skip + i] = c.dst[2 + i];
+    g.kernel[skip + i] = c.wei[c.wei.size() - spatial + i];
+    g.stride[skip + i] = c.strides[i], g.pad[skip + i] = c.pad_l[i], g.dilation[skip + i] = c.dilates[i] + 1;
+  }
+  return true;
 }
 
 // The correlation our kernels run: `in` [N, C, H, W] onto `out` [N, O, oH, oW] through an
@@ -302,6 +320,13 @@ void onednn_backward_weights(const Conv& c, const TensorRef& x, const TensorRef&
   run_into(entry->prim, entry->pd, args, DNNL_ARG_DIFF_WEIGHTS, entry->pd.diff_weights_desc(), dn::wrap(dw, c.wei), c, "convolution backward weights");
 }
 
+// Whether oneDNN's weight gradient for `c` is its gemm path (no jit kernel for the shape).
+bool onednn_weight_grad_is_gemm(const Conv& c) {
+  auto entry = backward_entry<dnnl::convolution_backward_weights>(c, "convBackwardWeights", "convolution backward weights");
+  const char* impl = entry->pd.impl_info_str();
+  return impl && std::strstr(impl, "gemm") != nullptr;
+}
+
 }  // namespace
 
 void set_conv_highest_precision(bool on) { highest_precision.store(on, std::memory_order_relaxed); }
@@ -368,10 +393,12 @@ void conv2dBackwardWeights(OpCall& call) {
     return batch_lane_conv_weight_grad(forward, x.data<float>(), gy.data<float>(), dw.data<float>());
   }
   if (PointwiseConv g; pointwise(c, g) && pointwise_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>())) return;
+  // Note [depthwise convolution]: oneDNN's depthwise weight gradient is jit only up to 3 wide.
+  if (DepthwiseConv g; depthwise(c, g) && onednn_weight_grad_is_gemm(c)) return depthwise_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>());
   onednn_backward_weights(c, x, gy, dw);
 }
 
-// 3-d: oneDNN's primitives on 5-d memory (our kernels are 2-d).
+// 3-d: oneDNN's primitives on 5-d memory; depthwise ones run ours (Note [depthwise convolution]).
 void conv3d(OpCall& call) {
   auto a = core::Conv3dAttrs::decode(call.reader());
   const TensorRef& x = call.in(0);
@@ -381,6 +408,7 @@ void conv3d(OpCall& call) {
   Conv c = describe(a, x.shape, w.shape, y.shape);
   if (y.numel() == 0) return;
   if (x.numel() == 0 || w.numel() == 0) return fill_with_bias(b, false, y);
+  if (DepthwiseConv g; depthwise(c, g)) return depthwise_conv_forward(g, x.data<float>(), w.data<float>(), b.numel() ? b.data<float>() : nullptr, false, y.data<float>());
   onednn_forward(c, x, w, b, false, y);
 }
 
@@ -392,6 +420,7 @@ void conv3dBackwardData(OpCall& call) {
   Conv c = describe(a, dx.shape, w.shape, gy.shape);
   if (dx.numel() == 0) return;
   if (gy.numel() == 0 || w.numel() == 0) return zero(dx);
+  if (DepthwiseConv g; depthwise(c, g)) return depthwise_conv_backward_data(g, gy.data<float>(), w.data<float>(), dx.data<float>());
   onednn_backward_data(c, gy, w, dx);
 }
 
@@ -403,6 +432,7 @@ void conv3dBackwardWeights(OpCall& call) {
   Conv c = describe(a, x.shape, dw.shape, gy.shape);
   if (dw.numel() == 0) return;
   if (gy.numel() == 0 || x.numel() == 0) return zero(dw);  // an empty batch contributes nothing
+  if (DepthwiseConv g; depthwise(c, g)) return depthwise_conv_weight_grad(g, x.data<float>(), gy.data<float>(), dw.data<float>());
   onednn_backward_weights(c, x, gy, dw);
 }
 

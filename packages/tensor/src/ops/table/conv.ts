@@ -248,6 +248,10 @@ const backwardCases: { name: string; x: number[]; w: number[]; y: number[]; attr
   // (LeNet's conv2 at a smaller batch; taps that fall on padding skipped at every edge).
   { name: 'batch-lane', x: [20, 6, 10, 10], w: [16, 6, 5, 5], y: [20, 16, 6, 6] },
   { name: 'batch-lane-asymmetric', x: [16, 3, 5, 9], w: [4, 3, 3, 2], y: [16, 4, 6, 9], attrs: { padding: [1, 0, 2, 1] } },
+  // Depthwise kernels wider than 3: oneDNN's weight gradient has only its gemm path for them, so
+  // cpu runs ours (Note [depthwise convolution] in native/src/cpu/depthwise_conv.h).
+  { name: 'depthwise-5x5', x: [2, 3, 7, 8], w: [3, 1, 5, 5], y: [2, 3, 7, 8], attrs: { padding: [2, 2], groups: 3 } },
+  { name: 'depthwise-multiplier-7x7', x: [1, 2, 9, 8], w: [4, 1, 7, 7], y: [1, 4, 5, 8], attrs: { stride: [2, 1], padding: [3, 3], groups: 2 } },
   // 1×1 on 128 pixels or more: a matmul on cpu (Note [1x1 convolution as matmul]).
   { name: 'pointwise', x: [3, 6, 8, 17], w: [4, 6, 1, 1], y: [3, 4, 8, 17] },
 ];

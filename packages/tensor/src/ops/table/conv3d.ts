@@ -43,6 +43,7 @@ const conv3dSamples: Sample[] = [
   { name: 'dilation', inputs: [{ shape: [1, 1, 5, 5, 6] }, { shape: [2, 1, 2, 2, 3] }, { shape: [2] }], attrs: { dilation: [2, 2, 1], padding: [1, 1, 1] } },
   { name: 'groups', inputs: [{ shape: [1, 4, 3, 4, 4] }, { shape: [6, 2, 1, 3, 3] }, { shape: [6] }], attrs: { groups: 2, padding: [0, 1, 1] } },
   { name: 'depthwise', inputs: [{ shape: [1, 3, 3, 3, 3] }, { shape: [3, 1, 3, 3, 3] }, { shape: [3] }], attrs: { groups: 3, padding: [1, 1, 1] } },
+  { name: 'depthwise-multiplier-stride', inputs: [{ shape: [2, 2, 5, 6, 7] }, { shape: [4, 1, 3, 2, 3] }, { shape: [4] }], attrs: { groups: 2, stride: [2, 1, 2], padding: [1, 1, 0], dilation: [1, 2, 1] } },
   { name: 'pointwise', inputs: [{ shape: [2, 3, 2, 3, 4] }, { shape: [4, 3, 1, 1, 1] }, { shape: [4] }] },
   { name: 'size-one', inputs: [{ shape: [1, 1, 1, 1, 1] }, { shape: [1, 1, 1, 1, 1] }, { shape: [1] }] },
   { name: 'empty-batch', inputs: [{ shape: [0, 2, 3, 3, 3] }, { shape: [3, 2, 2, 2, 2] }, { shape: [3] }] },
@@ -97,6 +98,8 @@ const backwardCases: { name: string; x: number[]; w: number[]; y: number[]; attr
   { name: 'basic', x: [2, 2, 4, 4, 3], w: [3, 2, 3, 3, 2], y: [2, 3, 2, 2, 2] },
   { name: 'stride-leftover', x: [1, 2, 5, 6, 5], w: [2, 2, 3, 3, 3], y: [1, 2, 2, 2, 2], attrs: { stride: [2, 2, 2] } },
   { name: 'padding-dilation-groups', x: [1, 4, 4, 5, 5], w: [4, 2, 2, 3, 3], y: [1, 4, 4, 5, 5], attrs: { dilation: [2, 1, 1], padding: [1, 1, 1], groups: 2 } },
+  // Depthwise: our loops on cpu (Note [depthwise convolution] in native/src/cpu/depthwise_conv.h).
+  { name: 'depthwise-multiplier', x: [1, 3, 4, 5, 6], w: [6, 1, 3, 3, 3], y: [1, 6, 2, 3, 6], attrs: { stride: [1, 2, 1], padding: [1, 1, 1], dilation: [2, 1, 1], groups: 3 } },
   { name: 'empty-batch', x: [0, 2, 3, 3, 3], w: [3, 2, 2, 2, 2], y: [0, 3, 2, 2, 2] },
 ];
 
