@@ -12,12 +12,12 @@
 // input channel; 2-d runs as 3-d with a depth of one.
 #include <cstdint>
 
+#include "window_taps.h"
+
 namespace nutshell::cpu {
 
-struct DepthwiseConv {
+struct DepthwiseConv : WindowBox {
   int64_t n = 0, channels = 0, multiplier = 1;  // input [N, C, ...]; output [N, C·multiplier, ...]
-  int64_t in[3] = {1, 1, 1}, out[3] = {1, 1, 1};
-  int64_t kernel[3] = {1, 1, 1}, stride[3] = {1, 1, 1}, pad[3] = {0, 0, 0}, dilation[3] = {1, 1, 1};  // pad: before
 };
 
 // y = depthwise(x, w) + bias (bias may be null), then max(y, 0) when `relu`.

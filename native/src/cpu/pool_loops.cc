@@ -13,38 +13,9 @@ namespace nutshell::cpu {
 
 namespace {
 
-// Outputs [lo, hi) of one axis whose window element at `offset` (−pad + its index·dilation)
-// lies inside the input: o·stride + offset in [0, in). Empty when lo >= hi.
-struct Span {
-  int64_t lo, hi;
-};
-Span inside_outputs(int64_t offset, int64_t stride, int64_t in, int64_t out) {
-  const int64_t lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-  const int64_t hi = in - 1 - offset < 0 ? 0 : (in - 1 - offset) / stride + 1;
-  return {lo, std::min(hi, out)};
-}
-
-int64_t in_volume(const PoolBox& b) { return b.in[0] * b.in[1] * b.in[2]; }
-int64_t out_volume(const PoolBox& b) { return b.out[0] * b.out[1] * b.out[2]; }
-
 // The input coordinate on axis `ax` of window element `k` (along that axis) of output index o.
 int64_t coordinate(const PoolBox& b, int ax, int64_t o, int64_t k) { return o * b.stride[ax] - b.pad[ax] + k * b.dilation[ax]; }
 bool inside(const PoolBox& b, int ax, int64_t c) { return c >= 0 && c < b.in[ax]; }
-
-// Calls row(t, u, input_row) for each window row (t, u) of output row (a, i) that lies inside
-// the input, with the flat window index of its first column, t·kH·kW + u·kW.
-template <typename Row>
-void window_rows(const PoolBox& b, int64_t a, int64_t i, Row row) {
-  for (int64_t t = 0; t < b.kernel[0]; ++t) {
-    const int64_t id = coordinate(b, 0, a, t);
-    if (!inside(b, 0, id)) continue;
-    for (int64_t u = 0; u < b.kernel[1]; ++u) {
-      const int64_t ih = coordinate(b, 1, i, u);
-      if (!inside(b, 1, ih)) continue;
-      row((t * b.kernel[1] + u) * b.kernel[2], (id * b.in[1] + ih) * b.in[2]);
-    }
-  }
-}
 
 // PyTorch's divisors along one axis, per output index: the window clipped to the padded input
 // (include_pad) or to the input.
@@ -77,30 +48,26 @@ struct Divisors {
 template <typename I>
 void max_forward(const float* x, float* y, I* ws, const PoolBox& b) {
   const int64_t od = b.out[0], oh = b.out[1], ow = b.out[2], rows = b.planes * od * oh;
-  for_row_ranges(rows, b.planes * in_volume(b), [&](int64_t r0, int64_t r1) {
+  for_row_ranges(rows, b.planes * b.in_volume(), [&](int64_t r0, int64_t r1) {
     std::vector<float> best(static_cast<size_t>(ow));
     std::vector<int32_t> pick(static_cast<size_t>(ow));
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t q = r / (od * oh), a = r / oh % od, i = r % oh;
-      const float* xq = x + q * in_volume(b);
+      const float* xq = x + q * b.in_volume();
       std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
       std::fill(pick.begin(), pick.end(), -1);
       float* bp = best.data();
       int32_t* pp = pick.data();
-      window_rows(b, a, i, [&](int64_t first, int64_t input_row) {
-        for (int64_t v = 0; v < b.kernel[2]; ++v) {
-          const int64_t offset = -b.pad[2] + v * b.dilation[2];
-          const Span s = inside_outputs(offset, b.stride[2], b.in[2], ow);
-          const float* xr = xq + input_row + offset;
-          const int32_t index = static_cast<int32_t>(first + v);
-          const int64_t sw = b.stride[2];
-          // The first element inside starts the window; then a larger one or any NaN takes over.
-          for (int64_t j = s.lo; j < s.hi; ++j) {
-            const float e = xr[j * sw];
-            const bool take = e > bp[j] || e != e || pp[j] < 0;
-            bp[j] = take ? e : bp[j];
-            pp[j] = take ? index : pp[j];
-          }
+      window_taps(b, a, i, [&](int64_t k, int64_t at, Span s) {
+        const float* xr = xq + at;
+        const int32_t index = static_cast<int32_t>(k);
+        const int64_t sw = b.stride[2];
+        // The first element inside starts the window; then a larger one or any NaN takes over.
+        for (int64_t j = s.lo; j < s.hi; ++j) {
+          const float e = xr[j * sw];
+          const bool take = e > bp[j] || e != e || pp[j] < 0;
+          bp[j] = take ? e : bp[j];
+          pp[j] = take ? index : pp[j];
         }
       });
       float* yr = y + r * ow;
@@ -116,12 +83,12 @@ void max_forward(const float* x, float* y, I* ws, const PoolBox& b) {
 
 template <typename I>
 int64_t max_backward(const float* gy, const I* ws, float* dx, const PoolBox& b) {
-  const int64_t volume = out_volume(b), window = b.kernel[0] * b.kernel[1] * b.kernel[2];
-  std::memset(dx, 0, static_cast<size_t>(b.planes * in_volume(b)) * sizeof(float));
+  const int64_t volume = b.out_volume(), window = b.taps();
+  std::memset(dx, 0, static_cast<size_t>(b.planes * b.in_volume()) * sizeof(float));
   int64_t bad = b.planes * volume;
-  for_row_ranges(b.planes, b.planes * (in_volume(b) + volume), [&](int64_t q0, int64_t q1) {
+  for_row_ranges(b.planes, b.planes * (b.in_volume() + volume), [&](int64_t q0, int64_t q1) {
     for (int64_t q = q0; q < q1; ++q) {
-      float* dq = dx + q * in_volume(b);
+      float* dq = dx + q * b.in_volume();
       int64_t o = q * volume;
       for (int64_t a = 0; a < b.out[0]; ++a) {
         for (int64_t i = 0; i < b.out[1]; ++i) {
@@ -159,21 +126,17 @@ int64_t max_pool_backward_loops(const float* gy, const void* ws, bool ws_u8, flo
 void avg_pool_forward_loops(const float* x, float* y, const PoolBox& b, bool count_include_pad) {
   const int64_t od = b.out[0], oh = b.out[1], ow = b.out[2], rows = b.planes * od * oh;
   const Divisors divisors(b, count_include_pad);
-  for_row_ranges(rows, b.planes * in_volume(b), [&](int64_t r0, int64_t r1) {
+  for_row_ranges(rows, b.planes * b.in_volume(), [&](int64_t r0, int64_t r1) {
     std::vector<float> sum(static_cast<size_t>(ow)), scale(static_cast<size_t>(ow));
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t q = r / (od * oh), a = r / oh % od, i = r % oh;
-      const float* xq = x + q * in_volume(b);
+      const float* xq = x + q * b.in_volume();
       std::fill(sum.begin(), sum.end(), 0.0f);
       float* sp = sum.data();
-      window_rows(b, a, i, [&](int64_t, int64_t input_row) {
-        for (int64_t v = 0; v < b.kernel[2]; ++v) {
-          const int64_t offset = -b.pad[2] + v;
-          const Span s = inside_outputs(offset, b.stride[2], b.in[2], ow);
-          const float* xr = xq + input_row + offset;
-          const int64_t sw = b.stride[2];
-          for (int64_t j = s.lo; j < s.hi; ++j) sp[j] += xr[j * sw];
-        }
+      window_taps(b, a, i, [&](int64_t, int64_t at, Span s) {
+        const float* xr = xq + at;
+        const int64_t sw = b.stride[2];
+        for (int64_t j = s.lo; j < s.hi; ++j) sp[j] += xr[j * sw];
       });
       divisors.row(a, i, scale.data());
       float* yr = y + r * ow;
@@ -184,27 +147,23 @@ void avg_pool_forward_loops(const float* x, float* y, const PoolBox& b, bool cou
 }
 
 void avg_pool_backward_loops(const float* gy, float* dx, const PoolBox& b, bool count_include_pad) {
-  const int64_t volume = out_volume(b), ow = b.out[2];
+  const int64_t volume = b.out_volume(), ow = b.out[2];
   const Divisors divisors(b, count_include_pad);
-  std::memset(dx, 0, static_cast<size_t>(b.planes * in_volume(b)) * sizeof(float));
-  for_row_ranges(b.planes, b.planes * (in_volume(b) + volume), [&](int64_t q0, int64_t q1) {
+  std::memset(dx, 0, static_cast<size_t>(b.planes * b.in_volume()) * sizeof(float));
+  for_row_ranges(b.planes, b.planes * (b.in_volume() + volume), [&](int64_t q0, int64_t q1) {
     std::vector<float> share(static_cast<size_t>(ow));
     for (int64_t q = q0; q < q1; ++q) {
-      float* dq = dx + q * in_volume(b);
+      float* dq = dx + q * b.in_volume();
       for (int64_t a = 0; a < b.out[0]; ++a) {
         for (int64_t i = 0; i < b.out[1]; ++i) {
           const float* g = gy + q * volume + (a * b.out[1] + i) * ow;
           divisors.row(a, i, share.data());
           for (int64_t j = 0; j < ow; ++j) share[static_cast<size_t>(j)] *= g[j];
           const float* sp = share.data();
-          window_rows(b, a, i, [&](int64_t, int64_t input_row) {
-            for (int64_t v = 0; v < b.kernel[2]; ++v) {
-              const int64_t offset = -b.pad[2] + v;
-              const Span s = inside_outputs(offset, b.stride[2], b.in[2], ow);
-              float* dr = dq + input_row + offset;
-              const int64_t sw = b.stride[2];
-              for (int64_t j = s.lo; j < s.hi; ++j) dr[j * sw] += sp[j];
-            }
+          window_taps(b, a, i, [&](int64_t, int64_t at, Span s) {
+            float* dr = dq + at;
+            const int64_t sw = b.stride[2];
+            for (int64_t j = s.lo; j < s.hi; ++j) dr[j * sw] += sp[j];
           });
         }
       }

@@ -14,15 +14,14 @@
 // (3×3 stride-2 max on [32,64,112,112]: 22 vs 33 ms; a 7×7 average of [32,1024,7,7]: 0.5 vs 5.9).
 #include <cstdint>
 
+#include "window_taps.h"
+
 namespace nutshell::cpu {
 
-// A pooling over (depth, height, width) of `planes` dense planes; a 2-d pooling has depth 1
-// (size, kernel, stride and dilation 1, padding 0). Padding is symmetric (PyTorch's), dilation
-// 1 is none.
-struct PoolBox {
+// A pooling over (depth, height, width) of `planes` dense planes; a 2-d pooling has depth 1.
+// Padding is symmetric (PyTorch's).
+struct PoolBox : WindowBox {
   int64_t planes = 0;
-  int64_t in[3] = {1, 1, 1}, out[3] = {1, 1, 1};
-  int64_t kernel[3] = {1, 1, 1}, stride[3] = {1, 1, 1}, pad[3] = {0, 0, 0}, dilation[3] = {1, 1, 1};
 };
 
 // ws: uint8 (ws_u8) or int32 window indices, one per output.
