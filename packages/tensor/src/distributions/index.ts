@@ -57,7 +57,7 @@ import { Weibull } from './weibull.js';
 import { Wishart } from './wishart.js';
 import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
 
-export { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
+export { Distribution, type DistributionOptions, type EnumerateSupportOptions, type SampleOptions } from './distribution.js';
 export { ExpandedDistribution } from './expanded.js';
 export { Normal } from './normal.js';
 export { Bernoulli } from './bernoulli.js';
@@ -166,7 +166,7 @@ const classes = [
   Gamma, Chi2, Beta, Dirichlet, StudentT, Poisson, NegativeBinomial, Binomial, Weibull, Kumaraswamy, TransformedDistribution, Multinomial, ExpandedDistribution,
   InverseGamma, FisherSnedecor, VonMises, GeneralizedPareto, LowRankMultivariateNormal, LogisticNormal, Wishart, LKJCholesky,
 ];
-guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer', 'expand', 'logSurvivalFunction', 'logCdf'], classes);
+guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer', 'expand', 'logSurvivalFunction', 'logCdf', 'enumerateSupport'], classes);
 // Note [PyTorch spellings]: d.log_prob(x), d.batch_shape, d.base_dist … refused, naming ours.
 trapPyTorchSpellings(classes, {
   base_dist: 'baseDist',
