@@ -237,7 +237,8 @@ describe('layer arguments (found by a user trial)', () => {
       [() => new nn.ConstantPad1d({ padding: 2, value: 3.5 } as never, undefined as never), 'ConstantPad1d: padding is positional: new ConstantPad1d(2, 3.5)'],
       [() => new nn.Unflatten(1, { unflattenedSize: [2, 2] } as never), 'Unflatten: unflattenedSize is positional: new Unflatten(1, [2, 2])'],
       [() => new nn.LeakyReLU({ negativeSlope: 0.2 } as never), 'LeakyReLU: negativeSlope is positional: new LeakyReLU(0.2)'],
-      [() => new nn.Softplus({ beta: 2 } as never), 'Softplus: beta is positional: new Softplus(2, threshold)'],
+      // Softplus takes { beta, threshold } as its first argument (below), but not after beta.
+      [() => new nn.Softplus(2, { threshold: 5 } as never), 'Softplus: threshold is positional: new Softplus(2, 5)'],
       [() => new nn.Hardtanh(-2, { maxVal: 2 } as never), 'Hardtanh: maxVal is positional: new Hardtanh(-2, 2)'],
       [() => new nn.GELU({ approximate: 'tanh' } as never), "GELU: approximate is positional: new GELU('tanh')"],
       [() => new nn.PReLU({ numParameters: 3 } as never), 'PReLU: numParameters is positional: new PReLU(3, init)'],
@@ -256,6 +257,29 @@ describe('layer arguments (found by a user trial)', () => {
         /^BatchNorm2d: input has 4 channels \(dim 1 of \[2,4,1,1\]\) but the layer normalises 3 \(numFeatures\)$/,
       );
     });
+  });
+});
+
+describe('Softplus takes its numbers positionally or as one options object (a trial porting probabilistic models)', () => {
+  it("gives nn.Softplus(beta=2, threshold=5)'s values either way, defaults where a key is left out", () => {
+    scope(() => {
+      const x = tensor([-3, -0.5, 0, 1, 2.4, 2.6, 4]);
+      // nn.Softplus(beta=2, threshold=5)(x) and nn.Softplus(beta=2)(x) (PyTorch 2.13).
+      const both = [0.0012378426, 0.15663084, 0.34657359, 1.0634640, 2.4040980, 2.5999999, 4];
+      const betaOnly = [0.0012378426, 0.15663084, 0.34657359, 1.0634640, 2.4040980, 2.6027505, 4.0001678];
+      expectClose(Array.from(new nn.Softplus({ beta: 2, threshold: 5 }).forward(x).dataSync()), both, 1e-6, 1e-6, 'Softplus({ beta: 2, threshold: 5 })');
+      expectClose(Array.from(new nn.Softplus(2, 5).forward(x).dataSync()), both, 1e-6, 1e-6, 'Softplus(2, 5)');
+      expectClose(Array.from(new nn.Softplus({ beta: 2 }).forward(x).dataSync()), betaOnly, 1e-6, 1e-6, 'Softplus({ beta: 2 })');
+      const layers = [new nn.Softplus({ beta: 2 }), new nn.Softplus({ threshold: 5 }), new nn.Softplus({}), new nn.Softplus()];
+      expect(layers.map((l) => [l.beta, l.threshold])).toEqual([[2, 20], [1, 5], [1, 20], [1, 20]]);
+    });
+  });
+
+  it('checks the options object as every layer checks its options', () => {
+    expect(() => new nn.Softplus({ beta: 2, treshold: 5 } as never)).toThrow(/^Softplus: unknown option 'treshold' \(it takes 'beta', 'threshold'\); did you mean 'threshold'\?$/);
+    expect(() => new nn.Softplus({ beta: '2' } as never)).toThrow(/^Softplus: beta expected a number, got '2'$/);
+    expect(() => new nn.Softplus({ beta: 2 }, 5 as never)).toThrow(/^Softplus: threshold goes inside the options object when one is given \(new Softplus\(\{ beta, threshold \}\)\), got 5 after it$/);
+    expect(() => new nn.Softplus([2] as never)).toThrow(/^Softplus: beta expected a number, got an array$/);
   });
 });
 

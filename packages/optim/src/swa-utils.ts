@@ -19,7 +19,11 @@ export interface AveragableModel {
   buffers(): Iterable<Tensor>;
   /** A deep copy: its own parameters and buffers (nn's Module.clone, PyTorch's copy.deepcopy). */
   clone(): this;
-  forward(...inputs: any[]): any;
+  /**
+   * Needed only to call the averaged model (forward, updateBn): PyTorch's AveragedModel takes any
+   * nn.Module, a holder of parameters with no forward of its own included.
+   */
+  forward?(...inputs: any[]): any;
   stateDict(): Map<string, Tensor>;
   loadStateDict(state: Map<string, Tensor>, options?: { strict?: boolean }): { missingKeys: string[]; unexpectedKeys: string[] };
   /** Needed for the `device` option only. */
@@ -42,7 +46,8 @@ export interface AveragedModelOptions {
   useBuffers?: boolean;
 }
 
-const MODEL_METHODS = ['parameters', 'buffers', 'clone', 'forward', 'stateDict', 'loadStateDict'] as const;
+// forward is not among them: it is checked when the averaged model is called (AveragedModel.forward).
+const MODEL_METHODS = ['parameters', 'buffers', 'clone', 'stateDict', 'loadStateDict'] as const;
 
 function checkModel(where: string, model: unknown): asserts model is AveragableModel {
   const missing = model !== null && typeof model === 'object' ? MODEL_METHODS.filter((m) => typeof (model as Record<string, unknown>)[m] !== 'function') : MODEL_METHODS;
@@ -85,8 +90,11 @@ export class AveragedModel<M extends AveragableModel = AveragableModel> {
     return this.averaged;
   }
 
-  /** Runs the averaged copy (PyTorch's forward, delegating to swa_model.module). */
-  forward(...inputs: Parameters<M['forward']>): ReturnType<M['forward']> {
+  /** Runs the averaged copy (PyTorch's forward, delegating to swa_model.module); the module must have a forward. */
+  forward(...inputs: Parameters<NonNullable<M['forward']>>): ReturnType<NonNullable<M['forward']>> {
+    if (typeof this.module.forward !== 'function') {
+      throw new ValueError(`AveragedModel.forward: the averaged module (${this.module.constructor?.name ?? 'object'}) has no forward(); define forward on its class to call the averaged model (averaging, stateDict and updateParameters do not need it)`);
+    }
     return this.module.forward(...inputs);
   }
 

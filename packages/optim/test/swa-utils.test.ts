@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { memory, scope, tensor, zeros, type DType, type Tensor } from '@nutshell/tensor';
+import { copyInto, memory, noGrad, scope, tensor, zeros, type DType, type Tensor } from '@nutshell/tensor';
 // optim does not depend on nn; its tests use nn's layers as the models (the workspace links them).
-import { BatchNorm1d, BatchNorm2d, Conv2d, InstanceNorm1d, Linear, ReLU, Sequential, type Module } from '@nutshell/nn';
+import { BatchNorm1d, BatchNorm2d, Conv2d, InstanceNorm1d, Linear, Module, Parameter, ReLU, Sequential } from '@nutshell/nn';
 import * as optim from '../src/index.js';
 import { AveragedModel, SWALR, getEmaAvgFn, getEmaMultiAvgFn, updateBn, type AveragedModelOptions } from '../src/index.js';
 
@@ -87,6 +87,22 @@ describe('AveragedModel follows PyTorch update by update', () => {
     twin.loadStateDict(new Map([...avg.stateDict()].filter(([k]) => k.startsWith('module.')).map(([k, v]) => [k.slice(7), v])));
     expect(a).toEqual(await read(twin.forward(x)));
     expect(a).not.toEqual(m);
+  });
+
+  it("takes a module without forward (PyTorch takes any nn.Module); calling the average then is refused, naming the module", async () => {
+    // A holder of parameters with no forward, as a JavaScript subclass of Module can be (TypeScript
+    // needs the cast: forward is abstract).
+    abstract class Holder extends Module {
+      weight = Parameter(tensor([1, 2, 3]));
+    }
+    const model = new (Holder as unknown as new () => Holder)();
+    const avg = new AveragedModel(model);
+    avg.updateParameters(model);
+    noGrad(() => copyInto(model.weight, tensor([3, 4, 5])));
+    avg.updateParameters(model);
+    expect(await read(avg.module.weight)).toEqual([2, 3, 4]);
+    expect([...avg.stateDict().keys()]).toEqual(['n_averaged', 'module.weight']);
+    expect(() => avg.forward(tensor([1]))).toThrow(/^AveragedModel\.forward: the averaged module \(Holder\) has no forward\(\); define forward on its class to call the averaged model \(averaging, stateDict and updateParameters do not need it\)$/);
   });
 
   it('the first update copies; parameters keep requiresGrad and the copy is its own', () => {
@@ -342,7 +358,7 @@ describe('updateBn recomputes BatchNorm statistics as PyTorch does', () => {
 
 describe('AveragedModel refusals', () => {
   it('refuses what is not a model, both averaging functions, unknown options', () => {
-    expect(() => new AveragedModel(zeros([2]) as never)).toThrow(/^AveragedModel: model expected a module \(with parameters, buffers, clone, forward, stateDict, loadStateDict, as nn's Module\), got a Tensor$/);
+    expect(() => new AveragedModel(zeros([2]) as never)).toThrow(/^AveragedModel: model expected a module \(with parameters, buffers, clone, stateDict, loadStateDict, as nn's Module\), got a Tensor$/);
     expect(() => new AveragedModel(averagedModel(), { avgFn: getEmaAvgFn(), multiAvgFn: getEmaMultiAvgFn() })).toThrow(/^AveragedModel: give one of avgFn and multiAvgFn, got both$/);
     expect(() => new AveragedModel(averagedModel(), { use_buffers: true } as never)).toThrow(/^AveragedModel: unknown option 'use_buffers' .*did you mean 'useBuffers'\?$/);
     expect(() => new AveragedModel(averagedModel(), { useBuffers: 1 } as never)).toThrow(/^AveragedModel: useBuffers expected a boolean, got number$/);

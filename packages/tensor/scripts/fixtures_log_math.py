@@ -26,7 +26,12 @@ CASES = [
     ("xlogyNumberInput", lambda y: torch.xlogy(2.0, y), [torch.rand(5) + 0.1], [True]),
     ("logit", torch.logit, [probabilities], [True]),
     ("logitEps", lambda p: torch.logit(p, eps=0.05), [torch.tensor([0.0, 0.01, 0.3, 0.97, 1.0, 0.5])], [True]),
-    ("logitEdges", torch.logit, [torch.tensor([0.0, 1.0, 0.5, -0.5, 1.5])], [False]),
+    # The ends and beyond: the gradient is ±∞ at 0 and 1 (by the upstream's sign), NaN outside.
+    ("logitEdges", torch.logit, [torch.tensor([0.0, 1.0, 0.5, -0.5, 1.5, nan, 0.0, 1.0])], [True]),
+    # With eps: 0 outside [eps, 1 − eps], the ends themselves in the formula; eps = 0 gives ±∞ at
+    # 0 and 1 but 0 beyond them.
+    ("logitEpsEdges", lambda p: torch.logit(p, eps=0.1), [torch.tensor([0.0, 0.05, 0.1, 0.5, 0.9, 0.95, 1.0, -0.5, 1.5, nan])], [True]),
+    ("logitEpsZero", lambda p: torch.logit(p, eps=0.0), [torch.tensor([0.0, 1.0, 0.25, -0.5, 1.5, 0.0, 1.0])], [True]),
     ("varMean", lambda x: list(torch.var_mean(x, dim=1)), [randn(4, 6)], [True]),
     ("varMeanAll", lambda x: list(torch.var_mean(x)), [randn(3, 5)], [True]),
     ("varMeanCorrectionKeepdim", lambda x: list(torch.var_mean(x, dim=(0, 2), correction=0, keepdim=True)), [randn(3, 4, 5)], [True]),

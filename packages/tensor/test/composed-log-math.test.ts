@@ -2,7 +2,8 @@
 // scripts/fixtures_log_math.py), and gumbelSoftmax's properties (it samples).
 import { describe, expect, it } from 'vitest';
 import * as T from '../src/index.js';
-import { describeGoldenCases, readGoldenFixture, type GoldenCall } from './golden-cases.js';
+import { expectClose } from '../src/testing/index.js';
+import { describeGoldenCases, nums, readGoldenFixture, type GoldenCall } from './golden-cases.js';
 
 const fx = readGoldenFixture('composed-log-math');
 const calls: Record<string, GoldenCall> = {
@@ -16,6 +17,8 @@ const calls: Record<string, GoldenCall> = {
   logit: (p) => T.logit(p),
   logitEps: (p) => T.logit(p, 0.05),
   logitEdges: (p) => T.logit(p),
+  logitEpsEdges: (p) => T.logit(p, 0.1),
+  logitEpsZero: (p) => T.logit(p, 0),
   varMean: (x) => T.varMean(x, 1),
   varMeanAll: (x) => T.varMean(x),
   varMeanCorrectionKeepdim: (x) => T.varMean(x, { dim: [0, 2], correction: 0, keepdim: true }),
@@ -23,6 +26,23 @@ const calls: Record<string, GoldenCall> = {
   stdMeanKeepdim: (x) => T.stdMean(x, { dim: 0, keepdim: true, correction: 2 }),
 };
 describeGoldenCases(fx, calls, (device) => `logaddexp, xlogy, logit, varMean, stdMean match PyTorch, forward and backward (${device})`, { output: [1e-6, 1e-5], grad: [1e-6, 1e-5] });
+
+describe('logit', () => {
+  it("has PyTorch's second derivative through its written-out gradient (torch.autograd.grad twice, create_graph=True)", () => {
+    T.scope(() => {
+      for (const [eps, values, first, second] of [
+        [null, [0.2, 0.5, 0.7], [6.25, 4, 4.7619047], [-23.437496, 0, 9.0702934]],
+        [0.1, [0.05, 0.2, 0.5, 0.7, 0.95], [0, 6.25, 4, 4.7619047, 0], [0, -23.437496, 0, 9.0702934, 0]],
+      ] as const) {
+        const x = T.tensor([...values], { requiresGrad: true });
+        const [g] = T.grad(T.sum(T.logit(x, eps)), [x], { createGraph: true }) as T.Tensor[];
+        const [gg] = T.grad(T.sum(g), [x]) as T.Tensor[];
+        expectClose(nums(g), [...first], 1e-5, 1e-5, `first derivative (eps ${eps})`);
+        expectClose(nums(gg), [...second], 1e-4, 1e-5, `second derivative (eps ${eps})`);
+      }
+    });
+  });
+});
 
 describe('gumbelSoftmax', () => {
   it('gives rows that sum to 1, repeatable with a generator; hard gives one-hots carrying the soft gradient', () => {

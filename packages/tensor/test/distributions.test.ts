@@ -456,6 +456,31 @@ describe('refusals name the class, the argument, what was expected and what was 
   });
 });
 
+describe("PyTorch's snake_case names on the namespace (Note [namespace spellings]; a trial porting probabilistic models)", () => {
+  it('D.kl_divergence, register_kl, biject_to, transform_to throw a TypeError naming ours when called', () => {
+    const ns = D as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const n = new D.Normal(0, 1);
+    for (const [snake, ours] of [['kl_divergence', 'klDivergence'], ['register_kl', 'registerKl'], ['biject_to', 'bijectTo'], ['transform_to', 'transformTo']]) {
+      expect(typeof D[ours as keyof typeof D], ours).toBe('function');
+      expect(() => ns[snake](n, n), snake).toThrow(TypeError);
+      expect(() => ns[snake](n, n), snake).toThrow(new RegExp(`^distributions\\.${snake}: this API spells it distributions\\.${ours}$`));
+    }
+    // Names PyTorch does not have stay absent, as on any object.
+    expect((D as unknown as Record<string, unknown>).kl_div).toBeUndefined();
+  });
+
+  it('D.constraints answers them when read, as linalg and special do; its own names and what it lacks as before', () => {
+    const c = D.constraints as unknown as Record<string, unknown>;
+    for (const [snake, ours] of [['greater_than', 'greaterThan'], ['real_vector', 'realVector'], ['unit_interval', 'unitInterval'], ['lower_cholesky', 'lowerCholesky'], ['half_open_interval', 'halfOpenInterval'], ['nonnegative_integer', 'nonnegativeInteger']]) {
+      expect(() => c[snake], snake).toThrow(new TypeError(`distributions.constraints.${snake}: this API spells it distributions.constraints.${ours}`));
+    }
+    expect(c.dependent).toBeUndefined();
+    expect(Object.isFrozen(D.constraints)).toBe(true);
+    expect(D.constraints.positive.name).toBe('positive');
+    expect(D.constraints.greaterThan(2).name).toBe('greaterThan(2)');
+  });
+});
+
 describe('tensor lifetimes', () => {
   it('each method leaves only its result; a scope leaves nothing, backward included', () => {
     const before = memory().liveTensors;

@@ -116,10 +116,41 @@ describe('extra arguments and misplaced options are refused, not ignored', () =>
     });
   });
 
-  it("a keyword object where a function takes the value itself says so (softplus(x, { beta: 2 }), a VAE trial)", () => {
+  it("a keyword object where a function takes the value itself says so (leakyRelu(x, { negativeSlope: 0.2 }), a VAE trial)", () => {
     scope(() => {
-      expect(() => T.softplus(randn([2]), { beta: 2 } as never)).toThrowError(/^softplus: option 'beta' expected a number, got Object; 'beta' is positional here: pass 2 itself where the object went$/);
+      expect(() => T.leakyRelu(randn([2]), { negativeSlope: 0.2 } as never)).toThrowError(/^leakyRelu: option 'negativeSlope' expected a number, got Object; 'negativeSlope' is positional here: pass 0.2 itself where the object went$/);
       expect(() => T.leakyRelu(randn([2]), { slope: 0.2 } as never)).toThrowError(/'negativeSlope' is positional here: pass the value itself where the object went$/);
+      // softplus's second argument as an object is an options object (below); its third is not.
+      expect(() => T.softplus(randn([2]), 2, { threshold: 5 } as never)).toThrowError(/^softplus: option 'threshold' expected a number, got Object; 'threshold' is positional here: pass 5 itself where the object went$/);
+    });
+  });
+
+  it("softplus takes PyTorch's keywords as { beta, threshold } beside the positional form (a trial porting probabilistic models), values as F.softplus's", () => {
+    scope(() => {
+      const x = tensor([-3, -0.5, 0, 1, 2.4, 2.6, 4]);
+      const read = (t: T.Tensor) => Array.from(t.dataSync());
+      // F.softplus(x, beta=2, threshold=5), F.softplus(x, beta=2), F.softplus(x, threshold=0.5) (PyTorch 2.13).
+      const both = [0.0012378426, 0.15663084, 0.34657359, 1.0634640, 2.4040980, 2.5999999, 4];
+      const betaOnly = [0.0012378426, 0.15663084, 0.34657359, 1.0634640, 2.4040980, 2.6027505, 4.0001678];
+      const thresholdOnly = [0.048587352, 0.47407699, 0.69314718, 1, 2.4000001, 2.5999999, 4];
+      for (const [got, want] of [
+        [T.softplus(x, { beta: 2, threshold: 5 }), both],
+        [T.softplus(x, 2, 5), both],
+        [T.softplus(x, { beta: 2 }), betaOnly],
+        [T.softplus(x, { threshold: 0.5 }), thresholdOnly],
+        [T.softplus(x, 1, 0.5), thresholdOnly],
+      ] as const) read(got).forEach((v, i) => expect(v).toBeCloseTo(want[i], 6));
+      expect(read(T.softplus(x, {}))).toEqual(read(T.softplus(x)));
+      // The gradient follows the options too: σ(βx) below the threshold, 1 above it.
+      const xg = tensor([0.5, 3], { requiresGrad: true });
+      T.sum(T.softplus(xg, { beta: 2, threshold: 5 })).backward();
+      expect(read(xg.grad!)[0]).toBeCloseTo(1 / (1 + Math.exp(-1)), 6);
+      expect(read(xg.grad!)[1]).toBe(1);
+      // Validated as the positional form is, and as every options object is.
+      expect(() => T.softplus(x, { beta: '2' } as never)).toThrow(/^softplus: option 'beta' expected a number, got string/);
+      expect(() => T.softplus(x, { beta: 2, treshold: 5 } as never)).toThrow(/^softplus: unknown option 'treshold' \(it takes 'beta', 'threshold'\); did you mean 'threshold'\?$/);
+      expect(() => T.softplus(x, { beta: 2 }, 5 as never)).toThrow(/^softplus: threshold goes inside the options object when one is given \(softplus\(x, \{ beta, threshold \}\)\), got 5 after it$/);
+      expect(() => T.softplus(x, [2] as never)).toThrow(/^softplus: option 'beta' expected a number, got/);
     });
   });
 

@@ -1,4 +1,4 @@
-import { elu, flatten, gelu, leakyRelu, logSoftmax, relu, sigmoid, softmax, softplus, tanh, type Tensor } from '@nutshell/tensor';
+import { ValueError, checkOptions, elu, flatten, gelu, leakyRelu, logSoftmax, relu, sigmoid, softmax, softplus, tanh, type SoftplusOptions, type Tensor } from '@nutshell/tensor';
 import { Module } from '../module.js';
 import { intArg, numberArg, positionalArgs } from './arg-checks.js';
 
@@ -39,12 +39,27 @@ export class GELU extends Module {
     return gelu(x, this.approximate);
   }
 }
+/**
+ * log(1 + e^(beta·x)) / beta, x itself above beta·x = threshold: new Softplus(beta, threshold) or,
+ * as PyTorch's keywords, new Softplus({ beta, threshold }) (the function softplus takes both too).
+ */
 export class Softplus extends Module {
-  constructor(readonly beta = 1, readonly threshold = 20) {
+  readonly beta: number;
+  readonly threshold: number;
+
+  constructor(beta: number | SoftplusOptions = 1, threshold?: number) {
     super();
-    positionalArgs('Softplus', ['beta', 'threshold'], [beta, threshold]);
-    numberArg('Softplus', 'beta', beta);
-    numberArg('Softplus', 'threshold', threshold);
+    // Only an object literal is the options form: anything else where beta goes meets numberArg.
+    const options = beta !== null && typeof beta === 'object' && Object.getPrototypeOf(beta) === Object.prototype ? beta : null;
+    if (!options) positionalArgs('Softplus', ['beta', 'threshold'], [beta, threshold]);
+    else {
+      checkOptions('Softplus', options, ['beta', 'threshold']);
+      if (threshold !== undefined) throw new ValueError(`Softplus: threshold goes inside the options object when one is given (new Softplus({ beta, threshold })), got ${typeof threshold === 'number' ? threshold : typeof threshold} after it`);
+    }
+    this.beta = options ? (options.beta ?? 1) : (beta as number);
+    this.threshold = (options ? options.threshold : threshold) ?? 20;
+    numberArg('Softplus', 'beta', this.beta);
+    numberArg('Softplus', 'threshold', this.threshold);
   }
   forward(x: Tensor): Tensor {
     return softplus(x, this.beta, this.threshold);

@@ -9,11 +9,12 @@ import { sigmoid } from '../ops/table/activation.js';
 import { mul, sub } from '../ops/table/binary.js';
 import { cast } from '../ops/table/cast.js';
 import { logicalAnd, ne } from '../ops/table/compare.js';
+import { arange } from '../ops/table/creation.js';
 import { binaryCrossEntropyWithLogits } from '../ops/table/loss.js';
 import { bernoulli } from '../ops/table/random.js';
 import { expand } from '../ops/table/shape.js';
 import { neg } from '../ops/table/unary.js';
-import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
+import { Distribution, type DistributionOptions, type EnumerateSupportOptions, type SampleOptions } from './distribution.js';
 import { type Param, broadcastAll, broadcastParams } from './params.js';
 import { probsToLogits } from './logits.js';
 import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
@@ -53,6 +54,16 @@ export class Bernoulli extends Distribution {
 
   get device(): Device {
     return this.probs.device;
+  }
+
+  override get hasEnumerateSupport(): boolean {
+    return true;
+  }
+
+  /** [0, 1] (float32, as the draws) along a new first dim: [2, ...batchShape], or [2, 1, …] without expand. */
+  override enumerateSupport(expand: boolean | EnumerateSupportOptions = true): Tensor {
+    const e = this.enumerateArgs(expand);
+    return scope(() => this.enumerated(arange(2, { dtype: 'float32', device: this.device }), e));
   }
 
   /** 0/1 draws (float32) from the generator's stream; no gradients (there is no rsample). */

@@ -21,7 +21,7 @@ import { sum } from '../ops/table/reduce.js';
 import { expand, reshape } from '../ops/table/shape.js';
 import { lgamma } from '../ops/table/gamma-functions.js';
 import { abs, clamp, exp, floor, neg } from '../ops/table/unary.js';
-import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
+import { Distribution, type DistributionOptions, type EnumerateSupportOptions, type SampleOptions } from './distribution.js';
 import { probsToLogits } from './logits.js';
 import { type Param, broadcastParams } from './params.js';
 import { asFloat, notCount } from './poisson.js';
@@ -121,6 +121,27 @@ export class Binomial extends Distribution {
       const lp = this.logProbOf(values);
       return neg(sum(mul(exp(lp), lp), 0));
     });
+  }
+
+  override get hasEnumerateSupport(): boolean {
+    return true;
+  }
+
+  /**
+   * The counts 0 … totalCount (float32, as the draws) along a new first dim: [totalCount + 1,
+   * ...batchShape], or [totalCount + 1, 1, …] without expand. One size for the whole batch, so,
+   * as for entropy, totalCount must have been given as a number (PyTorch reads a tensor's to
+   * check it is homogeneous; a read here would wait for the device).
+   */
+  override enumerateSupport(expand: boolean | EnumerateSupportOptions = true): Tensor {
+    const e = this.enumerateArgs(expand);
+    const n = this.countNumber;
+    if (n === undefined) {
+      throw new ValueError('Binomial.enumerateSupport: totalCount expected a number (the support 0 … totalCount is one size for the whole batch), got a tensor');
+    }
+    // PyTorch's int(totalCount), as entropy's.
+    const size = Math.max(Math.trunc(n), -1) + 1;
+    return scope(() => this.enumerated(arange(size, { dtype: 'float32', device: this.device }), e));
   }
 
   /** totalCount·probs. */

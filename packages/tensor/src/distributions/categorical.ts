@@ -12,7 +12,7 @@ import { cast } from '../ops/table/cast.js';
 import { ge, gt, logicalNot, logicalOr, lt, ne } from '../ops/table/compare.js';
 import { isfinite } from '../ops/table/composed-ops.js';
 import { argmax } from '../ops/table/reduce.js';
-import { zeros } from '../ops/table/creation.js';
+import { arange, zeros } from '../ops/table/creation.js';
 import { gather } from '../ops/table/index-ops.js';
 import { multinomial, multinomialWeightsCheck } from '../ops/table/multinomial.js';
 import type { Generator } from '../ops/table/random.js';
@@ -20,7 +20,7 @@ import { logsumexp, sum } from '../ops/table/reduce.js';
 import { softmax } from '../ops/table/softmax.js';
 import { expand, reshape, squeeze, transpose, unsqueeze } from '../ops/table/shape.js';
 import { clamp, neg, trunc } from '../ops/table/unary.js';
-import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
+import { Distribution, type DistributionOptions, type EnumerateSupportOptions, type SampleOptions } from './distribution.js';
 import { broadcastAll, checkParam } from './params.js';
 import { probsToLogits } from './logits.js';
 import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
@@ -125,6 +125,16 @@ export class Categorical extends Distribution {
   /** The number of categories K (the last dim). */
   get numCategories(): number {
     return this.probs.shape[this.probs.shape.length - 1];
+  }
+
+  override get hasEnumerateSupport(): boolean {
+    return true;
+  }
+
+  /** The categories 0 … K − 1 (int64, as the draws) along a new first dim: [K, ...batchShape], or [K, 1, …] without expand. */
+  override enumerateSupport(expand: boolean | EnumerateSupportOptions = true): Tensor {
+    const e = this.enumerateArgs(expand);
+    return scope(() => this.enumerated(arange(this.numCategories, { dtype: 'int64', device: this.device }), e));
   }
 
   /** Category indices (int64) of shape sampleShape + batchShape, from the generator's stream. */

@@ -12,6 +12,7 @@ import type { Tensor } from '../tensor.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { PROMISE_HINT } from '../ops/check-args.js';
 import { full } from '../ops/table/creation.js';
+import { expand as expandTensor, reshape } from '../ops/table/shape.js';
 import { Generator, defaultGenerator } from '../ops/table/random.js';
 import { sqrt } from '../ops/table/unary.js';
 import type { Constraint } from './transforms/constraint.js';
@@ -20,6 +21,11 @@ import { type Checks, type Violation, refuseViolations } from './validation.js';
 export interface SampleOptions {
   /** The stream to draw from (default: the shared default generator, which manualSeed seeds). */
   generator?: Generator;
+}
+
+export interface EnumerateSupportOptions {
+  /** Expand the values over the batch dims (default true), as PyTorch's enumerate_support(expand=…). */
+  expand?: boolean;
 }
 
 export interface DistributionOptions {
@@ -58,6 +64,23 @@ export abstract class Distribution {
   /** Whether rsample gives draws differentiable w.r.t. the parameters. */
   get hasRsample(): boolean {
     return false;
+  }
+
+  /** Whether enumerateSupport lists the values a draw can take (PyTorch's has_enumerate_support). */
+  get hasEnumerateSupport(): boolean {
+    return false;
+  }
+
+  /**
+   * Every value a draw can take, along a new first dim (PyTorch's enumerate_support): shape
+   * [n, ...batchShape, ...eventShape], or with expand false [n, 1 for each batch dim,
+   * ...eventShape]; `d.logProb(d.enumerateSupport())` scores each value in every batch element
+   * (exact marginalisation over a discrete latent). `expand` may be given as PyTorch's keyword,
+   * `{ expand: false }`. The finite discrete distributions have it.
+   */
+  enumerateSupport(expand: boolean | EnumerateSupportOptions = true): Tensor {
+    this.enumerateArgs(expand);
+    throw new ValueError(`${this.name}.enumerateSupport: not defined for ${this.name} (hasEnumerateSupport is false)`);
   }
 
   /** Whether logProb, cdf … read their values back to check them (validateArgs: true). */
@@ -158,6 +181,30 @@ export abstract class Distribution {
   /** The class's name, for messages (Independent's shows its base's too). */
   protected get name(): string {
     return this.constructor.name;
+  }
+
+  /** enumerateSupport's expand, given as a boolean or as PyTorch's keyword ({ expand }). */
+  protected enumerateArgs(expand: unknown): boolean {
+    const where = `${this.name}.enumerateSupport`;
+    let value = expand;
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+      checkOptions(where, value as object, ['expand']);
+      value = (value as EnumerateSupportOptions).expand ?? true;
+    }
+    if (typeof value !== 'boolean') throw new ValueError(`${where}: expand expected a boolean (or { expand }), got ${value === null ? 'null' : typeof value}`);
+    return value;
+  }
+
+  /**
+   * The support's values `values` [n, ...eventShape] laid out as enumerateSupport returns them:
+   * a size-1 dim per batch dim after the first, expanded to batchShape where `expand`.
+   */
+  protected enumerated(values: Tensor, expand: boolean): Tensor {
+    return scope(() => {
+      const [n, ...event] = values.shape;
+      const lifted = reshape(values, [n, ...this._batchShape.map(() => 1), ...event]);
+      return expand ? expandTensor(lifted, [n, ...this._batchShape, ...event]) : lifted;
+    });
   }
 
   /** Checks a sample call's arguments; returns the draws' shape and the generator. */

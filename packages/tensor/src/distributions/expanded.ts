@@ -12,7 +12,7 @@ import { scope } from '../memory.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes } from '../shape.js';
 import { expand, permute, reshape } from '../ops/table/shape.js';
-import { Distribution, registerExpanded, type SampleOptions } from './distribution.js';
+import { Distribution, registerExpanded, type EnumerateSupportOptions, type SampleOptions } from './distribution.js';
 import { type Constraint } from './transforms/constraint.js';
 
 export class ExpandedDistribution extends Distribution {
@@ -30,6 +30,19 @@ export class ExpandedDistribution extends Distribution {
 
   override get hasRsample(): boolean {
     return this.base.hasRsample;
+  }
+
+  override get hasEnumerateSupport(): boolean {
+    return this.base.hasEnumerateSupport;
+  }
+
+  /** The base's values, laid out over the new batch shape (PyTorch expands the parameters, with the same result). */
+  override enumerateSupport(expand: boolean | EnumerateSupportOptions = true): Tensor {
+    const e = this.enumerateArgs(expand);
+    return scope(() => {
+      const values = this.base.enumerateSupport(false);
+      return this.enumerated(reshape(values, [values.shape[0], ...this.eventShape]), e);
+    });
   }
 
   override sample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {

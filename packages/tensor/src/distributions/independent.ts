@@ -8,7 +8,7 @@ import { scope } from '../memory.js';
 import type { Tensor } from '../tensor.js';
 import { sum } from '../ops/table/reduce.js';
 import { checkOptions } from '../options.js';
-import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
+import { Distribution, type DistributionOptions, type EnumerateSupportOptions, type SampleOptions } from './distribution.js';
 import { type Violation, checksOf } from './validation.js';
 import { type Constraint } from './transforms/constraint.js';
 
@@ -52,6 +52,20 @@ export class Independent extends Distribution {
 
   override get hasRsample(): boolean {
     return this.baseDist.hasRsample;
+  }
+
+  /** The base's, where no batch dims are reinterpreted (PyTorch's). */
+  override get hasEnumerateSupport(): boolean {
+    return this.reinterpretedBatchNdims === 0 && this.baseDist.hasEnumerateSupport;
+  }
+
+  /** The base's enumerateSupport, where no batch dims are reinterpreted (their cartesian product is not enumerated, as in PyTorch). */
+  override enumerateSupport(expand: boolean | EnumerateSupportOptions = true): Tensor {
+    const e = this.enumerateArgs(expand);
+    if (this.reinterpretedBatchNdims > 0) {
+      throw new ValueError(`${this.name}.enumerateSupport: enumeration over the cartesian product of the reinterpreted dims is not implemented (reinterpretedBatchNdims is ${this.reinterpretedBatchNdims}; PyTorch refuses it too)`);
+    }
+    return this.baseDist.enumerateSupport(e);
   }
 
   override sample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {

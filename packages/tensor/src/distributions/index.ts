@@ -2,6 +2,7 @@
 // parts): `import { distributions as D } from '@nutshell/tensor'`.
 import { guardArity } from '../arity.js';
 import { guardMethods } from '../guard-methods.js';
+import { answerSnakeCase, snakeCaseExport } from '../namespace-spellings.js';
 import { trapPyTorchSpellings } from '../pytorch-spellings.js';
 import { Bernoulli } from './bernoulli.js';
 import { Beta } from './beta.js';
@@ -56,7 +57,7 @@ import { Weibull } from './weibull.js';
 import { Wishart } from './wishart.js';
 import { getDefaultValidateArgs as getDefaultUnguarded, setDefaultValidateArgs as setDefaultUnguarded } from './validation.js';
 
-export { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
+export { Distribution, type DistributionOptions, type EnumerateSupportOptions, type SampleOptions } from './distribution.js';
 export { ExpandedDistribution } from './expanded.js';
 export { Normal } from './normal.js';
 export { Bernoulli } from './bernoulli.js';
@@ -110,7 +111,8 @@ export type { ConstraintRegistry, TransformFactory } from './transforms/registry
 // lie in (d.support, d.argConstraints) and a transform's domain and codomain; realVector is
 // PyTorch's real_vector, c.independent(n) (or independent(c, n)) its independent. The sets
 // bijectTo and transformTo map onto carry their parameters (lowerBound, upperBound, parts …).
-export const constraints = Object.freeze({
+// PyTorch's snake_case names (constraints.greater_than) throw a TypeError naming ours (Note [namespace spellings]).
+export const constraints = answerSnakeCase('distributions.constraints', Object.freeze({
   real: C.real,
   realVector: C.real.independent(1),
   positive: C.positive,
@@ -136,7 +138,7 @@ export const constraints = Object.freeze({
   cat: guardArity('cat', C.cat),
   stack: guardArity('stack', C.stack),
   Constraint: C.Constraint,
-});
+}));
 export type { Param } from './params.js';
 export type { ProbsOrLogits } from './probs-or-logits.js';
 
@@ -149,13 +151,22 @@ export const getDefaultValidateArgs = guardArity('getDefaultValidateArgs', getDe
 export const bijectTo = bijectToUnguarded;
 /** PyTorch's transform_to: transformTo(constraint), transformTo.register(constraint, factory). */
 export const transformTo = transformToUnguarded;
+// Note [namespace spellings]: D.kl_divergence(p, q) throws a TypeError naming D.klDivergence.
+/** @deprecated PyTorch's spelling: this API spells it klDivergence (calling this throws a TypeError saying so). */
+export const kl_divergence = snakeCaseExport('distributions', 'kl_divergence', 'klDivergence');
+/** @deprecated PyTorch's spelling: this API spells it registerKl (calling this throws a TypeError saying so). */
+export const register_kl = snakeCaseExport('distributions', 'register_kl', 'registerKl');
+/** @deprecated PyTorch's spelling: this API spells it bijectTo (calling this throws a TypeError saying so). */
+export const biject_to = snakeCaseExport('distributions', 'biject_to', 'bijectTo');
+/** @deprecated PyTorch's spelling: this API spells it transformTo (calling this throws a TypeError saying so). */
+export const transform_to = snakeCaseExport('distributions', 'transform_to', 'transformTo');
 const classes = [
   Distribution, Normal, Bernoulli, Categorical, Uniform, Independent, Laplace, LogNormal, OneHotCategorical, ContinuousBernoulli, MultivariateNormal,
   Exponential, Cauchy, HalfNormal, HalfCauchy, Gumbel, Geometric, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, MixtureSameFamily,
   Gamma, Chi2, Beta, Dirichlet, StudentT, Poisson, NegativeBinomial, Binomial, Weibull, Kumaraswamy, TransformedDistribution, Multinomial, ExpandedDistribution,
   InverseGamma, FisherSnedecor, VonMises, GeneralizedPareto, LowRankMultivariateNormal, LogisticNormal, Wishart, LKJCholesky,
 ];
-guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer', 'expand', 'logSurvivalFunction', 'logCdf'], classes);
+guardMethods(['sample', 'rsample', 'logProb', 'entropy', 'cdf', 'icdf', 'extendedShape', 'logNormalizer', 'expand', 'logSurvivalFunction', 'logCdf', 'enumerateSupport'], classes);
 // Note [PyTorch spellings]: d.log_prob(x), d.batch_shape, d.base_dist … refused, naming ours.
 trapPyTorchSpellings(classes, {
   base_dist: 'baseDist',

@@ -13,7 +13,7 @@ import { gather } from '../ops/table/index-ops.js';
 import { argmax, max, sum } from '../ops/table/reduce.js';
 import { expand, squeeze, unsqueeze } from '../ops/table/shape.js';
 import { categoricalEntropy, categoricalParams, sampleCategorical } from './categorical.js';
-import { Distribution, type DistributionOptions, type SampleOptions } from './distribution.js';
+import { Distribution, type DistributionOptions, type EnumerateSupportOptions, type SampleOptions } from './distribution.js';
 import { broadcastAll } from './params.js';
 import { type ProbsOrLogits, probsOrLogits } from './probs-or-logits.js';
 import { type Violation, checksOf } from './validation.js';
@@ -46,6 +46,17 @@ export class OneHotCategorical extends Distribution {
   /** The number of categories K (the last dim, the event's size). */
   get numCategories(): number {
     return this.probs.shape[this.probs.shape.length - 1];
+  }
+
+  override get hasEnumerateSupport(): boolean {
+    return true;
+  }
+
+  /** The K one-hot rows (float32, the identity's) along a new first dim: [K, ...batchShape, K], or [K, 1, …, K] without expand. */
+  override enumerateSupport(expand: boolean | EnumerateSupportOptions = true): Tensor {
+    const e = this.enumerateArgs(expand);
+    const k = this.numCategories;
+    return scope(() => this.enumerated(oneHotOf(arange(k, { dtype: 'int64', device: this.device }), k), e));
   }
 
   /** One-hot float32 rows of shape sampleShape + batchShape + [K], from Categorical's draws. */

@@ -4,7 +4,7 @@
 // through their input. The backward ops are differentiable too (double backward, PyTorch's
 // formulas). See Note [helpers are function declarations] in binary.ts.
 import { sameShape as equalShapes } from '../../shape.js';
-import { ShapeError, fmtShape } from '../../errors.js';
+import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
 import { checkOptions } from '../../options.js';
 import { apply } from '../apply.js';
@@ -370,9 +370,29 @@ export function geluBackward(grad: Tensor, input: Tensor, approximate: GeluAppro
   return apply(geluBackwardOp, [grad, input], { approximate })[0];
 }
 
-/** log(1 + e^(beta·x)) / beta, and x itself where beta·x > threshold (PyTorch's softplus). */
-export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
-  return apply(softplusOp, [x], { beta, threshold })[0];
+/** softplus's settings as one options object, PyTorch's keywords (F.softplus(x, beta=2, threshold=5)). */
+export interface SoftplusOptions {
+  /** Default 1. */
+  beta?: number;
+  /** Above beta·x = threshold the result is x itself (default 20). */
+  threshold?: number;
+}
+
+/**
+ * log(1 + e^(beta·x)) / beta, and x itself where beta·x > threshold (PyTorch's softplus):
+ * softplus(x, beta, threshold) or softplus(x, { beta, threshold }), as gelu takes both.
+ */
+export function softplus(x: Tensor, beta: number | SoftplusOptions = 1, threshold?: number): Tensor {
+  // Only an object literal is the options form: an array or a tensor where beta goes keeps
+  // apply's own refusal ("option 'beta' expected a number").
+  if (beta !== null && typeof beta === 'object' && Object.getPrototypeOf(beta) === Object.prototype) {
+    checkOptions('softplus', beta, ['beta', 'threshold']);
+    if (threshold !== undefined) {
+      throw new ValueError(`softplus: threshold goes inside the options object when one is given (softplus(x, { beta, threshold })), got ${typeof threshold === 'number' ? threshold : typeof threshold} after it`);
+    }
+    return apply(softplusOp, [x], { beta: beta.beta, threshold: beta.threshold })[0];
+  }
+  return apply(softplusOp, [x], { beta: beta as number, threshold })[0];
 }
 export function softplusBackward(grad: Tensor, input: Tensor, beta = 1, threshold = 20): Tensor {
   return apply(softplusBackwardOp, [grad, input], { beta, threshold })[0];

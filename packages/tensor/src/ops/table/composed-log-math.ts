@@ -1,6 +1,7 @@
 // Log-space and moment functions PyTorch users reach for (VAEs, mixtures, discrete latents),
 // composed of declared ops: both devices run them and gradients come from their parts.
 // logaddexp, xlogy, logit, varMean, stdMean, gumbelSoftmax.
+import { defineFunction } from '../../autograd/function.js';
 import { isFloating } from '../../dtype.js';
 import { DTypeError, ValueError } from '../../errors.js';
 import { scope } from '../../memory.js';
@@ -9,7 +10,7 @@ import type { Tensor } from '../../tensor.js';
 import { tensorArg } from '../check-args.js';
 import { add, div, maximum, mul, promoted, sub, where, type Operand } from './binary.js';
 import { cast } from './cast.js';
-import { eq, le, logicalAnd } from './compare.js';
+import { eq, gt, le, logicalAnd, logicalOr, lt } from './compare.js';
 import { isnan } from './composed-ops.js';
 import { isinf } from './composed-elementwise.js';
 import { scatter } from './composed-index.js';
@@ -52,17 +53,38 @@ export function xlogy(x: Operand, y: Operand): Tensor {
   });
 }
 
+/*
+ * logit's gradient is written out rather than left to log(z / (1 − z))'s parts: at p = 0 those
+ * give ∞·1 − ∞·0 = NaN (and at 1 the same), where PyTorch's logit_backward gives g / (p(1 − p)),
+ * ±∞ by the sign of g (NaN for g = 0). Outside the domain its rule is its own too: without eps,
+ * NaN for p < 0 or p > 1; with eps, 0 for p < eps or p > 1 − eps, the ends themselves included
+ * in the formula (eps = 0 thus gives ±∞ at 0 and 1, 0 beyond them).
+ */
+const logitFunction = defineFunction({
+  name: 'logit',
+  forward(ctx, p: Tensor, eps: number | null): Tensor {
+    ctx.saveForBackward(p);
+    ctx.eps = eps;
+    const z = eps === null ? p : clamp(p, eps, 1 - eps);
+    return log(div(z, sub(1, z)));
+  },
+  backward(ctx, g: Tensor) {
+    const [p] = ctx.savedTensors;
+    const eps = ctx.eps as number | null;
+    const outside = eps === null ? logicalOr(lt(p, 0), gt(p, 1)) : logicalOr(lt(p, eps), gt(p, 1 - eps));
+    return [where(outside, eps === null ? NaN : 0, div(g, mul(p, sub(1, p)))), null];
+  },
+});
+
 /**
  * log(p / (1 − p)) (torch.logit), the inverse of sigmoid; with `eps`, p is first clamped into
- * [eps, 1 − eps] (so 0 and 1 give finite values, and no gradient outside).
+ * [eps, 1 − eps] (so 0 and 1 give finite values, and no gradient outside). The gradient is
+ * PyTorch's: 1/(p(1 − p)), so +∞ at 0 and 1 without eps.
  */
 export function logit(p: Tensor, eps: number | null = null): Tensor {
   tensorArg('logit', 'input', p);
   if (eps !== null && (typeof eps !== 'number' || !(eps >= 0 && eps <= 0.5))) throw new ValueError(`logit: eps expected a number from 0 to 0.5, got ${eps}`);
-  return scope(() => {
-    const z = eps === null ? p : clamp(p, eps, 1 - eps);
-    return log(div(z, sub(1, z)));
-  });
+  return logitFunction(p, eps);
 }
 
 function momentArgs(fn: string, x: Tensor, dims: ReduceArg<VarianceOptions> | undefined): { forVar: ReduceArg<VarianceOptions> | undefined; forMean: ReduceArg | undefined } {
