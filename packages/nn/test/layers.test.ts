@@ -272,6 +272,8 @@ describe('Softplus takes its numbers positionally or as one options object (a tr
       expectClose(Array.from(new nn.Softplus({ beta: 2 }).forward(x).dataSync()), betaOnly, 1e-6, 1e-6, 'Softplus({ beta: 2 })');
       const layers = [new nn.Softplus({ beta: 2 }), new nn.Softplus({ threshold: 5 }), new nn.Softplus({}), new nn.Softplus()];
       expect(layers.map((l) => [l.beta, l.threshold])).toEqual([[2, 20], [1, 5], [1, 20], [1, 20]]);
+      // Printed as PyTorch prints it: Softplus(beta=2.0, threshold=20.0), in our number format.
+      expect(layers[0].toString()).toBe('Softplus(beta=2, threshold=20)');
     });
   });
 

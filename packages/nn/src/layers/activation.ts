@@ -64,6 +64,9 @@ export class Softplus extends Module {
   forward(x: Tensor): Tensor {
     return softplus(x, this.beta, this.threshold);
   }
+  protected override extraRepr(): string {
+    return `beta=${this.beta}, threshold=${this.threshold}`;
+  }
 }
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
