@@ -2,6 +2,8 @@
 // The declarations use Node.js types (Buffer, Symbol.dispose): consumers need @types/node, which
 // TypeScript 6+ loads only when a file asks for it, as this line does.
 import './methods.js';
+// Types only: its module augmentation adds the in-place methods to Tensor's type (methods.ts imports its value).
+import './inplace-methods.js';
 import { qr as linalgQr, svd as linalgSvd, svdvals as linalgSvdvals, pinv as linalgPinv, matrixRank as linalgMatrixRank, lstsq as linalgLstsq, cholesky as linalgCholesky, choleskyEx as linalgCholeskyEx, eigh as linalgEigh, eigvalsh as linalgEigvalsh, solveTriangular as linalgSolveTriangular, cross as linalgCross, det as linalgDet, inv as linalgInv, luFactor as linalgLuFactor, luFactorEx as linalgLuFactorEx, luSolve as linalgLuSolve, slogdet as linalgSlogdet, solve as linalgSolve, vecdot as linalgVecdot, choleskySolve as linalgCholeskySolve, choleskyInverse as linalgCholeskyInverse, vectorNorm as linalgVectorNorm, matrixNorm as linalgMatrixNorm, cond as linalgCond, multiDot as linalgMultiDot, matrixPower as linalgMatrixPower, svdLowrank as linalgSvdLowrank } from './gen/public.gen.js';
 import { gammainc as specialGammainc, gammaincc as specialGammaincc, lgamma as specialLgamma, digamma as specialDigamma, polygamma as specialPolygamma, erf as specialErf, erfc as specialErfc, erfinv as specialErfinv, sigmoid as specialSigmoid, logit as specialLogit, xlogy as specialXlogy, xlog1py as specialXlog1py, expm1 as specialExpm1, exp2 as specialExp2, log1p as specialLog1p, logsumexp as specialLogsumexp, softmax as specialSoftmax, logSoftmax as specialLogSoftmax, ndtr as specialNdtr, sinc as specialSinc, entr as specialEntr } from './gen/public.gen.js';
 import { answerSnakeCase } from './namespace-spellings.js';
