@@ -122,6 +122,10 @@ CASES = [
     ("searchsortedInfRight", lambda s, v: torch.searchsorted(s, v, right=True), [T([-inf, 0, inf]), T([-inf, inf, 0, 1])], [False, False]),
     ("searchsortedMixed", lambda s, v: torch.searchsorted(s, v), [T([1, 2, 2, 4]), T([2.5, 2, -1])], [False, False]),
     ("searchsortedInt", lambda s, v: torch.searchsorted(s, v, right=True), [T([1, 2, 3], dtype=U8), T([[2, 0], [3, 9]], dtype=I32)], [False, False]),
+    # int64 (graph offsets, ids past 2**24): sorted together with the values, exact; ties both sides.
+    ("searchsortedInt64", lambda s, v: torch.searchsorted(s, v), [T([0, 3, 3, 7, 2**40, 2**40 + 1], dtype=LONG), T([[3, 2**40 + 1, -5], [2**40, 8, 3]], dtype=LONG)], [False, False]),
+    ("searchsortedInt64Right", lambda s, v: torch.searchsorted(s, v, right=True), [T([0, 3, 3, 7, 2**40, 2**40 + 1], dtype=LONG), T([[3, 2**40 + 1, -5], [2**40, 8, 3]], dtype=LONG)], [False, False]),
+    ("searchsortedInt64Rows", lambda s, v: torch.searchsorted(s, v, right=True), [T([[1, 4, 4, 9], [0, 0, 2, 5]], dtype=LONG), T([[4, 10], [0, 3]], dtype=I32)], [False, False]),
     ("searchsortedEmptySeq", lambda s, v: torch.searchsorted(s, v), [torch.zeros(0), T([1.0, -1])], [False, False]),
     ("searchsortedEmptyValues", lambda s, v: torch.searchsorted(s, v), [SEQ, torch.zeros(2, 0)], [False, False]),
     ("searchsortedZeroDim", lambda s, v: torch.searchsorted(s, v, right=True), [SEQ, T(2.0)], [False, False]),

@@ -18,7 +18,7 @@ import { argsort } from './sort.js';
 
 /**
  * For rows `entries` [..., n] (each sorted ascending) and `values` [..., m] with the same leading
- * dims, both float32: how many entries of its row are below each value (atOrBelow: ≤), int64 [..., m].
+ * dims and one dtype: how many entries of its row are below each value (atOrBelow: ≤), int64 [..., m].
  */
 export function countBelow(entries: Tensor, values: Tensor, atOrBelow: boolean): Tensor {
   const n = entries.shape[entries.ndim - 1];
