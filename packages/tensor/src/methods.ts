@@ -558,6 +558,10 @@ declare module './tensor.js' {
     unique(options?: ops.UniqueOptions): Promise<ops.UniqueResult>;
     /** `await x.bincount(options)`: how often each value 0, 1, … max occurs. */
     bincount(options?: ops.BincountOptions): Promise<Tensor>;
+    /** `await x.uniqueConsecutive(options)`: the first value (slice) of each run of equal ones, with inverse and counts. */
+    uniqueConsecutive(options?: ops.UniqueConsecutiveOptions): Promise<ops.UniqueResult>;
+    /** `await x.histc({ bins, min, max })`: a histogram of the values in equal bins (torch.histc). */
+    histc(options?: ops.HistcOptions): Promise<Tensor>;
   }
 }
 proto.scatterAdd = function (dim, index, src) {
@@ -583,6 +587,12 @@ proto.unique = function (options) {
 };
 proto.bincount = function (options) {
   return ops.bincount(this, options);
+};
+proto.uniqueConsecutive = function (options) {
+  return ops.uniqueConsecutive(this, options);
+};
+proto.histc = function (options) {
+  return ops.histc(this, options);
 };
 proto.scatter = function (dim, index, src) {
   return ops.scatter(this, dim, index, src);
