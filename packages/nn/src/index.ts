@@ -23,6 +23,7 @@ export { RMSNorm, type RMSNormOptions } from './layers/rms-norm.js';
 export { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, type InstanceNormOptions } from './layers/instance-norm.js';
 export { PixelShuffle, PixelUnshuffle } from './layers/pixel-shuffle.js';
 export { Unflatten } from './layers/unflatten.js';
+export { CosineSimilarity, PairwiseDistance } from './layers/distance.js';
 export {
   ZeroPad1d,
   ZeroPad2d,
@@ -137,8 +138,9 @@ import * as rmsNorm from './layers/rms-norm.js';
 import * as instanceNorm from './layers/instance-norm.js';
 import * as pixelShuffle from './layers/pixel-shuffle.js';
 import * as unflatten from './layers/unflatten.js';
+import * as distance from './layers/distance.js';
 import * as padding from './layers/padding.js';
-const moduleClasses = [ModuleClass, containers, linear, bilinearLayer, conv, convTranspose, upsample, pool, pool1d, pool3d, activation, composedActivation, dropout, norm, embedding, embeddingBag, rnn, rnnCells, losses, moreLosses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding];
+const moduleClasses = [ModuleClass, containers, linear, bilinearLayer, conv, convTranspose, upsample, pool, pool1d, pool3d, activation, composedActivation, dropout, norm, embedding, embeddingBag, rnn, rnnCells, losses, moreLosses, attention, transformer, transformerDecoder, channelDropout, rmsNorm, instanceNorm, pixelShuffle, unflatten, padding, distance];
 guardMethods(
   [
     'forward', 'train', 'eval', 'parameters', 'namedParameters', 'buffers', 'namedBuffers', 'children', 'namedChildren', 'modules', 'namedModules',

@@ -4,11 +4,13 @@
 // where PyTorch would record it, the result's shape and dtype kept); and the random refills
 // (x.exponential_(), x.bernoulli_(p), x.geometric_(p), x.cauchy_(), x.logNormal_(), x.random_(lo, hi))
 // draw from the counter-based generator like uniform_ and normal_. A user trial found
-// logicalOr_ and scatter_ missing: a TypeError naming nothing.
+// logicalOr_ and scatter_ missing: a TypeError naming nothing. And fillDiagonal_ (PyTorch's
+// fill_diagonal_), which has no out-of-place form: a scatter of the value at the diagonal's flat
+// positions, written back.
 import { maxArguments, guardArity } from './arity.js';
 import { checkOptions } from './options.js';
 import { isFloating } from './dtype.js';
-import { DTypeError, ValueError } from './errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
 import * as ops from './ops/table/index.js';
 import type { Tensor } from './tensor.js';
 
@@ -86,6 +88,12 @@ declare module './tensor.js' {
     logNormal_(mean?: number, std?: number, options?: RandomOptions): Tensor;
     /** Refills with integers uniform in [from, to) (from 0 when one bound is given; a range of at most 2^24), in this tensor's dtype. */
     random_(from: number, to?: number, options?: RandomOptions): Tensor;
+    /**
+     * Writes `value` on the main diagonal (PyTorch's fill_diagonal_): of a 2-d tensor, or of an
+     * n-d one whose dims are all equal (elements [i, i, …, i]). With `wrap`, a tall matrix's
+     * diagonal starts again N + 1 rows down (N the column count), as numpy's and PyTorch's.
+     */
+    fillDiagonal_(value: number, wrap?: boolean): Tensor;
   }
 }
 
@@ -119,6 +127,26 @@ export function addInPlaceMethods(proto: Tensor): void {
     );
   }
 
+  proto.fillDiagonal_ = function (value, wrap = false) {
+    const op = 'fillDiagonal_';
+    if (typeof value !== 'number' && typeof value !== 'boolean') throw new ValueError(`${op}: value expected a number, got ${value === null ? 'null' : (value as Tensor)?.isTensor ? 'a tensor (PyTorch takes a number here too)' : typeof value}`);
+    if (typeof wrap !== 'boolean') throw new ValueError(`${op}: wrap expected true or false, got ${JSON.stringify(wrap)}`);
+    const shape = this?.isTensor ? this.shape : [];
+    if (this?.isTensor && shape.length < 2) throw new ShapeError(`${op}: expected a tensor of at least 2 dims, got shape ${fmtShape(shape)}`);
+    if (shape.length > 2 && !shape.every((d) => d === shape[0])) throw new ShapeError(`${op}: expected all dims of equal length for a tensor of more than 2 dims, got shape ${fmtShape(shape)}`);
+    // The diagonal's flat positions are k·step, step the sum of the row-major strides; with wrap,
+    // a 2-d tensor's run on to its end (PyTorch's second strided fill, past the N × N block).
+    let step = 0;
+    for (let d = shape.length - 1, stride = 1; d >= 0; stride *= shape[d], d--) step += stride;
+    if (this?.isTensor && typeof value === 'number') ops.checkFillValue(op, value, this.dtype);
+    const numel = this?.isTensor ? this.numel : 0;
+    const count = numel === 0 ? 0 : wrap && shape.length === 2 ? Math.ceil(numel / step) : Math.min(...shape);
+    return ops.writeBack(op, this, () => {
+      if (count === 0) return ops.clone(this);
+      const at = ops.mul(ops.arange(count, { dtype: 'int64', device: this.device }), step);
+      return ops.reshape(ops.scatter(ops.reshape(this, [numel]), 0, at, typeof value === 'boolean' ? Number(value) : value), shape);
+    });
+  };
   proto.bernoulli_ = function (p = 0.5, options = {}) {
     checkOptions('bernoulli_', options, ['generator']);
     if (typeof p === 'number') finite('bernoulli_', 'p', p, (v) => v >= 0 && v <= 1, 'a probability in [0, 1]');

@@ -558,6 +558,10 @@ declare module './tensor.js' {
     unique(options?: ops.UniqueOptions): Promise<ops.UniqueResult>;
     /** `await x.bincount(options)`: how often each value 0, 1, … max occurs. */
     bincount(options?: ops.BincountOptions): Promise<Tensor>;
+    /** `await x.uniqueConsecutive(options)`: the first value (slice) of each run of equal ones, with inverse and counts. */
+    uniqueConsecutive(options?: ops.UniqueConsecutiveOptions): Promise<ops.UniqueResult>;
+    /** `await x.histc({ bins, min, max })`: a histogram of the values in equal bins (torch.histc). */
+    histc(options?: ops.HistcOptions): Promise<Tensor>;
   }
 }
 proto.scatterAdd = function (dim, index, src) {
@@ -583,6 +587,12 @@ proto.unique = function (options) {
 };
 proto.bincount = function (options) {
   return ops.bincount(this, options);
+};
+proto.uniqueConsecutive = function (options) {
+  return ops.uniqueConsecutive(this, options);
+};
+proto.histc = function (options) {
+  return ops.histc(this, options);
 };
 proto.scatter = function (dim, index, src) {
   return ops.scatter(this, dim, index, src);
@@ -1007,6 +1017,26 @@ trapPyTorchSpellings([Tensor], {
   type: 'x.dtype to read it, x.to(dtype) to cast',
   stride: 'nothing: tensors are contiguous here (views that PyTorch shares are copies), so strides follow from the shape',
   nelement: 'numel (a property: x.numel)',
-});
+}, sparseAnswers());
+
+/*
+ * Note [no sparse tensors]: ported graph code calls x.to_sparse(), adj.to_sparse_csr(),
+ * x.is_sparse or adj.sparse_mask(…), and JavaScript answered "x.to_sparse is not a function" (user
+ * trial AQ). There are no sparse layouts here; each such name says so and what serves instead: a
+ * sparse-times-dense product (message passing over an edge list) is a gather and a sum by index,
+ * indexAdd(zeros([N, F]), 0, dst, indexSelect(h, 0, src)) (scatterReduce for max and mean), and
+ * rows of weighted sums over variable-length index lists are embeddingBag with offsets.
+ */
+function sparseAnswers(): Record<string, string> {
+  const instead =
+    'for a sparse-times-dense product (message passing over an edge list [2, E]) gather and sum by index: indexAdd(zeros([N, F]), 0, dst, indexSelect(h, 0, src)) (scatterReduce for max or mean), or embeddingBag(indices, weight, { offsets, perSampleWeights, mode: \'sum\' }) for rows of weighted sums';
+  const none = `nutshell has no sparse tensors (every tensor is dense); ${instead}`;
+  const answers: Record<string, string> = {};
+  for (const name of ['to_sparse', 'to_sparse_coo', 'to_sparse_csr', 'to_sparse_csc', 'to_sparse_bsr', 'to_sparse_bsc', 'sparse_mask', 'sparse_dim', 'dense_dim', 'sparse_resize_', 'sparse_resize_and_clear_', 'coalesce', 'is_coalesced', 'crow_indices', 'col_indices', 'ccol_indices', 'row_indices', '_indices', '_values', '_nnz']) answers[name] = none;
+  for (const name of ['is_sparse', 'is_sparse_csr']) answers[name] = `nutshell has no sparse tensors: every tensor is dense (read it as false); ${instead}`;
+  answers.to_dense = 'tensors are always dense here: use the tensor itself (nutshell has no sparse tensors)';
+  return answers;
+}
+
 // p.data.mul_(…): refused naming what to write (Note [p.data]).
 trapDataHabit(proto, ['shape', 'dtype', 'grad', 'gradFn']);

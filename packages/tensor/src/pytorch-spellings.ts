@@ -47,8 +47,10 @@ function trap(target: object, owner: string, snake: string, ours: string, isStat
  * Traps the snake_case spelling of every camelCase method and accessor of the given classes (or
  * of the classes module namespaces export), and `also` on each of their prototypes: PyTorch names
  * of instance fields, or names that differ by more than case (`{ param_groups: 'paramGroups' }`).
+ * `answers` traps PyTorch names that have no counterpart here with a whole answer of its own
+ * (`{ to_sparse: 'there are no sparse tensors here; …' }`).
  */
-export function trapPyTorchSpellings(classesOrModules: readonly (AnyClass | object)[], also: Readonly<Record<string, string>> = {}): void {
+export function trapPyTorchSpellings(classesOrModules: readonly (AnyClass | object)[], also: Readonly<Record<string, string>> = {}, answers: Readonly<Record<string, string>> = {}): void {
   const camel = (name: string) => /^[a-z][A-Za-z0-9]*[a-z0-9][A-Z]/.test(name);
   for (const proto of prototypesOf(classesOrModules)) {
     const owner = (proto.constructor as { name?: string })?.name ?? 'object';
@@ -63,6 +65,7 @@ export function trapPyTorchSpellings(classesOrModules: readonly (AnyClass | obje
       }
     }
     for (const [snake, ours] of Object.entries(also)) if (!(snake in proto)) trap(traps, owner, snake, ours, false);
+    for (const [name, answer] of Object.entries(answers)) if (!(name in proto)) trap(traps, owner, name, '', false, answer);
   }
   for (const cls of classesOf(classesOrModules)) {
     for (let c: object | null = cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {

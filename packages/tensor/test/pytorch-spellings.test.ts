@@ -30,6 +30,17 @@ describe('PyTorch spellings', () => {
     expect(() => x.scatter_reduce_).toThrow(/^Tensor\.scatter_reduce_: this API spells it scatterReduce_$/);
   });
 
+  it("x.fill_diagonal_ names ours; x.to_sparse(), is_sparse and the other sparse names say there are no sparse tensors and what serves (user trial AQ: a bare TypeError)", () => {
+    const x = randn([3, 3]) as unknown as Record<string, () => unknown>;
+    expect(() => x.fill_diagonal_!()).toThrow(/^Tensor\.fill_diagonal_: this API spells it fillDiagonal_$/);
+    expect(() => x.unique_consecutive!()).toThrow(/^Tensor\.unique_consecutive: this API spells it uniqueConsecutive$/);
+    for (const name of ['to_sparse', 'to_sparse_coo', 'to_sparse_csr', 'to_sparse_csc', 'sparse_mask', 'coalesce', 'crow_indices', '_nnz']) {
+      expect(() => x[name]!(), name).toThrow(new RegExp(`^Tensor\\.${name}: nutshell has no sparse tensors \\(every tensor is dense\\); for a sparse-times-dense product .*indexAdd\\(zeros\\(\\[N, F\\]\\), 0, dst, indexSelect\\(h, 0, src\\)\\).*embeddingBag\\(indices, weight, \\{ offsets`));
+    }
+    expect(() => x.is_sparse).toThrow(/^Tensor\.is_sparse: nutshell has no sparse tensors: every tensor is dense \(read it as false\); /);
+    expect(() => x.to_dense!()).toThrow(/^Tensor\.to_dense: tensors are always dense here: use the tensor itself/);
+  });
+
   it('x.masked_fill, x.requires_grad_, x.grad_fn, x.is_leaf name the spelling here', () => {
     const x = randn([2, 2]);
     const names = (x as unknown) as Record<string, () => unknown>;

@@ -179,6 +179,7 @@ const guarded_hardswish: typeof table.hardswish = guardArity('hardswish', table.
 const guarded_hardtanh: typeof table.hardtanh = guardArity('hardtanh', table.hardtanh);
 const guarded_hasBias: typeof table.hasBias = guardArity('hasBias', table.hasBias);
 const guarded_hingeEmbeddingLoss: typeof table.hingeEmbeddingLoss = guardArity('hingeEmbeddingLoss', table.hingeEmbeddingLoss);
+const guarded_histc: typeof table.histc = guardArity('histc', table.histc);
 const guarded_huberLoss: typeof table.huberLoss = guardArity('huberLoss', table.huberLoss);
 const guarded_index: typeof table.index = guardArity('index', table.index);
 const guarded_indexAdd: typeof table.indexAdd = guardArity('indexAdd', table.indexAdd);
@@ -395,9 +396,11 @@ const guarded_topk: typeof table.topk = guardArity('topk', table.topk);
 const guarded_trace: typeof table.trace = guardArity('trace', table.trace);
 const guarded_transpose: typeof table.transpose = guardArity('transpose', table.transpose);
 const guarded_tril: typeof table.tril = guardArity('tril', table.tril);
+const guarded_trilIndices: typeof table.trilIndices = guardArity('trilIndices', table.trilIndices);
 const guarded_tripletMarginLoss: typeof table.tripletMarginLoss = guardArity('tripletMarginLoss', table.tripletMarginLoss);
 const guarded_tripletMarginWithDistanceLoss: typeof table.tripletMarginWithDistanceLoss = guardArity('tripletMarginWithDistanceLoss', table.tripletMarginWithDistanceLoss);
 const guarded_triu: typeof table.triu = guardArity('triu', table.triu);
+const guarded_triuIndices: typeof table.triuIndices = guardArity('triuIndices', table.triuIndices);
 const guarded_trunc: typeof table.trunc = guardArity('trunc', table.trunc);
 const guarded_unarySamples: typeof table.unarySamples = guardArity('unarySamples', table.unarySamples);
 const guarded_unbind: typeof table.unbind = guardArity('unbind', table.unbind);
@@ -405,6 +408,7 @@ const guarded_unflatten: typeof table.unflatten = guardArity('unflatten', table.
 const guarded_unfold: typeof table.unfold = guardArity('unfold', table.unfold);
 const guarded_uniform: typeof table.uniform = guardArity('uniform', table.uniform);
 const guarded_unique: typeof table.unique = guardArity('unique', table.unique);
+const guarded_uniqueConsecutive: typeof table.uniqueConsecutive = guardArity('uniqueConsecutive', table.uniqueConsecutive);
 const guarded_unreduce: typeof table.unreduce = guardArity('unreduce', table.unreduce);
 const guarded_unsqueeze: typeof table.unsqueeze = guardArity('unsqueeze', table.unsqueeze);
 const guarded_valueSelectingReductionBackward: typeof table.valueSelectingReductionBackward = guardArity('valueSelectingReductionBackward', table.valueSelectingReductionBackward);
@@ -600,6 +604,7 @@ export {
   guarded_hardtanh as hardtanh,
   guarded_hasBias as hasBias,
   guarded_hingeEmbeddingLoss as hingeEmbeddingLoss,
+  guarded_histc as histc,
   guarded_huberLoss as huberLoss,
   guarded_index as index,
   guarded_indexAdd as indexAdd,
@@ -816,9 +821,11 @@ export {
   guarded_trace as trace,
   guarded_transpose as transpose,
   guarded_tril as tril,
+  guarded_trilIndices as trilIndices,
   guarded_tripletMarginLoss as tripletMarginLoss,
   guarded_tripletMarginWithDistanceLoss as tripletMarginWithDistanceLoss,
   guarded_triu as triu,
+  guarded_triuIndices as triuIndices,
   guarded_trunc as trunc,
   guarded_unarySamples as unarySamples,
   guarded_unbind as unbind,
@@ -826,6 +833,7 @@ export {
   guarded_unfold as unfold,
   guarded_uniform as uniform,
   guarded_unique as unique,
+  guarded_uniqueConsecutive as uniqueConsecutive,
   guarded_unreduce as unreduce,
   guarded_unsqueeze as unsqueeze,
   guarded_valueSelectingReductionBackward as valueSelectingReductionBackward,

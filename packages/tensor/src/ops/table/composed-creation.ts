@@ -1,7 +1,9 @@
 // Creation functions composed of declared ops: empty / emptyLike (PyTorch's uninitialised
-// tensors, zero-filled here) and meshgrid (coordinate grids from 1-d tensors, as expand()s).
-import { Device, getDefaultDevice } from '../../device.js';
-import { checkDType } from '../../dtype.js';
+// tensors, zero-filled here), meshgrid (coordinate grids from 1-d tensors, as expand()s) and
+// triuIndices / trilIndices (a triangle's coordinates, made on the host).
+import { tensor } from '../../creation.js';
+import { Device, getDefaultDevice, type DeviceLike } from '../../device.js';
+import { checkDType, type DType } from '../../dtype.js';
 import { DeviceError, DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { scope } from '../../memory.js';
 import { checkOptions } from '../../options.js';
@@ -9,6 +11,7 @@ import { checkShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { checkFits } from '../apply.js';
 import { tensorArg } from '../check-args.js';
+import { cast } from './cast.js';
 import { createOptions, full, type CreateOptions } from './creation.js';
 import { expand, reshape } from './shape.js';
 
@@ -77,4 +80,57 @@ export function meshgrid(tensors: readonly Tensor[], options: MeshgridOptions = 
       return expand(reshape(t, along), shape);
     }),
   );
+}
+
+export interface TriangleIndicesOptions {
+  /** int64 (default) or int32. */
+  dtype?: DType;
+  device?: DeviceLike;
+}
+
+/**
+ * The coordinates [2, K] (rows, then columns) of the elements of a row × col matrix on and above
+ * (`upper`) or on and below the diagonal `offset`, in row-major order: torch.triu_indices and
+ * torch.tril_indices. Made on the host (a loop per row) and copied to the device.
+ */
+function triangleIndices(fn: string, upper: boolean, row: number, col: number, offsetOrOptions: number | TriangleIndicesOptions | undefined, givenOptions: TriangleIndicesOptions | undefined): Tensor {
+  const optionsFirst = offsetOrOptions !== null && typeof offsetOrOptions === 'object';
+  if (optionsFirst && givenOptions !== undefined) throw new ValueError(`${fn}: the options go last, after offset, got two options objects`);
+  const offset = optionsFirst || offsetOrOptions === undefined ? 0 : offsetOrOptions;
+  const options = createOptions<TriangleIndicesOptions>(fn, optionsFirst ? offsetOrOptions : givenOptions, ['dtype', 'device']);
+  for (const [name, v] of [['row', row], ['col', col]] as const) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new ValueError(`${fn}: ${name} expected a non-negative integer, got ${typeof v === 'number' ? v : JSON.stringify(v)}`);
+  }
+  if (!Number.isSafeInteger(offset)) throw new ValueError(`${fn}: offset expected an integer, got ${typeof offset === 'number' ? offset : JSON.stringify(offset)}`);
+  const dtype = checkDType(options.dtype ?? 'int64', fn);
+  if (dtype !== 'int64' && dtype !== 'int32') throw new DTypeError(`${fn}: option 'dtype' expected int64 or int32, got ${dtype} (as PyTorch's)`);
+  const device = options.device === undefined ? getDefaultDevice() : Device.of(options.device, fn);
+  // Row i holds columns [max(0, i + offset), col) (upper) or [0, min(col, i + offset + 1)) (lower).
+  const span = (i: number): [number, number] => (upper ? [Math.min(col, Math.max(0, i + offset)), col] : [0, Math.max(0, Math.min(col, i + offset + 1))]);
+  let count = 0;
+  for (let i = 0; i < row; i++) count += span(i)[1] - span(i)[0];
+  if (2 * count > 2 ** 31 - 1) throw new ValueError(`${fn}: ${row} × ${col} with offset ${offset} gives ${count} index pairs, more than this function holds (2^30)`);
+  const out = new Int32Array(2 * count);
+  let k = 0;
+  for (let i = 0; i < row; i++) {
+    const [from, to] = span(i);
+    for (let j = from; j < to; j++, k++) {
+      out[k] = i;
+      out[count + k] = j;
+    }
+  }
+  return scope(() => {
+    const t = tensor(out, { shape: [2, count], device });
+    return dtype === 'int32' ? t : cast(t, 'int64');
+  });
+}
+
+/** torch.triu_indices(row, col, offset): [2, K] coordinates of the upper triangle (j − i >= offset) of a row × col matrix, row by row; int64 unless the options say int32. */
+export function triuIndices(row: number, col: number, offset?: number | TriangleIndicesOptions, options?: TriangleIndicesOptions): Tensor {
+  return triangleIndices('triuIndices', true, row, col, offset, options);
+}
+
+/** torch.tril_indices(row, col, offset): [2, K] coordinates of the lower triangle (j − i <= offset) of a row × col matrix, row by row; int64 unless the options say int32. */
+export function trilIndices(row: number, col: number, offset?: number | TriangleIndicesOptions, options?: TriangleIndicesOptions): Tensor {
+  return triangleIndices('trilIndices', false, row, col, offset, options);
 }

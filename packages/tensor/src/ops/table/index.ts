@@ -56,6 +56,7 @@ export * from './ctc.js';
 export * from './composed-sequences.js';
 export * from './composed-grid-sample.js';
 export * from './composed-unpool.js';
+export * from './composed-histc.js';
 export * from './composed-values.js';
 export * from './composed-log-math.js';
 export * from './gamma-functions.js';
