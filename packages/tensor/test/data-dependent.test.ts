@@ -45,6 +45,15 @@ for (const device of devices) {
       expect(Array.from(big.values.dataSync() as BigInt64Array)).toEqual([-5n, 2n ** 60n, 2n ** 60n + 1n]);
       expect(nums(big.inverse)).toEqual([2, 1, 2, 0]);
       expect(nums(big.counts)).toEqual([1, 1, 2]);
+      // bool (sorted as uint8), empty input, and -0 equal to 0 (one value, as PyTorch).
+      const b = await unique(tensor([true, false, true], { dtype: 'bool', device }));
+      expect(b.values.dtype).toBe('bool');
+      expect(nums(b.values)).toEqual([0, 1]);
+      expect(nums(b.inverse)).toEqual([1, 0, 1]);
+      const e = await unique(tensor([], { shape: [0, 3], device }));
+      expect([e.values.shape, e.inverse.shape, e.counts.shape]).toEqual([[0], [0, 3], [0]]);
+      const z = await unique(tensor([0, -0, 1], { device }));
+      expect(nums(z.counts)).toEqual([2, 1]);
     });
   });
 }
