@@ -84,9 +84,10 @@ void max_forward(const float* x, float* y, I* ws, const PoolBox& b) {
 template <typename I>
 int64_t max_backward(const float* gy, const I* ws, float* dx, const PoolBox& b) {
   const int64_t volume = b.out_volume(), window = b.taps();
-  std::memset(dx, 0, static_cast<size_t>(b.planes * b.in_volume()) * sizeof(float));
   int64_t bad = b.planes * volume;
   for_row_ranges(b.planes, b.planes * (b.in_volume() + volume), [&](int64_t q0, int64_t q1) {
+    // Each thread zeroes the planes it scatters into (one pass over memory it is about to touch).
+    std::memset(dx + q0 * b.in_volume(), 0, static_cast<size_t>((q1 - q0) * b.in_volume()) * sizeof(float));
     for (int64_t q = q0; q < q1; ++q) {
       float* dq = dx + q * b.in_volume();
       int64_t o = q * volume;
@@ -149,8 +150,8 @@ void avg_pool_forward_loops(const float* x, float* y, const PoolBox& b, bool cou
 void avg_pool_backward_loops(const float* gy, float* dx, const PoolBox& b, bool count_include_pad) {
   const int64_t volume = b.out_volume(), ow = b.out[2];
   const Divisors divisors(b, count_include_pad);
-  std::memset(dx, 0, static_cast<size_t>(b.planes * b.in_volume()) * sizeof(float));
   for_row_ranges(b.planes, b.planes * (b.in_volume() + volume), [&](int64_t q0, int64_t q1) {
+    std::memset(dx + q0 * b.in_volume(), 0, static_cast<size_t>((q1 - q0) * b.in_volume()) * sizeof(float));
     std::vector<float> share(static_cast<size_t>(ow));
     for (int64_t q = q0; q < q1; ++q) {
       float* dq = dx + q * b.in_volume();
