@@ -10,6 +10,9 @@ read by test/transforms-torchvision.test.ts (the tests never need PyTorch).
   transforms/_functional_tensor.py formulas (_blend, rgb_to_grayscale, adjust_brightness,
   adjust_contrast, adjust_saturation, adjust_hue, _rgb2hsv, _hsv2rgb) are copied below with the
   same torch ops, for float32 images.
+- randomRotation's rotate: torchvision's F.rotate on a tensor (_get_inverse_affine_matrix,
+  _gen_affine_grid, _apply_grid_transform with its fill mask) copied the same way, on
+  torch.nn.functional.grid_sample.
 """
 import json
 import math
@@ -99,6 +102,67 @@ def adjust_hue(img, hue_factor):
     return _hsv2rgb(img)
 
 
+def _get_inverse_affine_matrix(center, angle, translate, scale, shear):
+    rot = math.radians(angle)
+    sx = math.radians(shear[0])
+    sy = math.radians(shear[1])
+    cx, cy = center
+    tx, ty = translate
+    a = math.cos(rot - sy) / math.cos(sy)
+    b = -math.cos(rot - sy) * math.tan(sx) / math.cos(sy) - math.sin(rot)
+    c = math.sin(rot - sy) / math.cos(sy)
+    d = -math.sin(rot - sy) * math.tan(sx) / math.cos(sy) + math.cos(rot)
+    matrix = [d, -b, 0.0, -c, a, 0.0]
+    matrix = [x / scale for x in matrix]
+    matrix[2] += matrix[0] * (-cx - tx) + matrix[1] * (-cy - ty)
+    matrix[5] += matrix[3] * (-cx - tx) + matrix[4] * (-cy - ty)
+    matrix[2] += cx
+    matrix[5] += cy
+    return matrix
+
+
+def _gen_affine_grid(theta, w, h, ow, oh):
+    d = 0.5
+    base_grid = torch.empty(1, oh, ow, 3, dtype=theta.dtype, device=theta.device)
+    x_grid = torch.linspace(-ow * 0.5 + d, ow * 0.5 + d - 1, steps=ow, device=theta.device)
+    base_grid[..., 0].copy_(x_grid)
+    y_grid = torch.linspace(-oh * 0.5 + d, oh * 0.5 + d - 1, steps=oh, device=theta.device).unsqueeze_(-1)
+    base_grid[..., 1].copy_(y_grid)
+    base_grid[..., 2].fill_(1)
+    rescaled_theta = theta.transpose(1, 2) / torch.tensor([0.5 * w, 0.5 * h], dtype=theta.dtype, device=theta.device)
+    output_grid = base_grid.view(1, oh * ow, 3).bmm(rescaled_theta)
+    return output_grid.view(1, oh, ow, 2)
+
+
+def _apply_grid_transform(img, grid, mode, fill):
+    img = img.unsqueeze(0)
+    if fill is not None:
+        mask = torch.ones((img.shape[0], 1, img.shape[2], img.shape[3]), dtype=img.dtype, device=img.device)
+        img = torch.cat((img, mask), dim=1)
+    img = F.grid_sample(img, grid, mode=mode, padding_mode="zeros", align_corners=False)
+    if fill is not None:
+        mask = img[:, -1:, :, :]
+        img = img[:, :-1, :, :]
+        mask = mask.expand_as(img)
+        fill_list, len_fill = (fill, len(fill)) if isinstance(fill, (tuple, list)) else ([float(fill)], 1)
+        fill_img = torch.tensor(fill_list, dtype=img.dtype, device=img.device).view(1, len_fill, 1, 1).expand_as(img)
+        if mode == "nearest":
+            mask = mask < 0.5
+            img[mask] = fill_img[mask]
+        else:
+            img = img * mask + (1.0 - mask) * fill_img
+    return img.squeeze(0)
+
+
+def rotate(img, angle, interpolation, fill):
+    """torchvision's F.rotate on a float tensor, expand=False, center=None (RandomRotation's fill: a list per channel)."""
+    matrix = _get_inverse_affine_matrix([0.0, 0.0], -angle, [0.0, 0.0], 1.0, [0.0, 0.0])
+    w, h = img.shape[-1], img.shape[-2]
+    theta = torch.tensor(matrix, dtype=img.dtype).reshape(1, 2, 3)
+    grid = _gen_affine_grid(theta, w=w, h=h, ow=w, oh=h)
+    return _apply_grid_transform(img, grid, interpolation, fill)
+
+
 # ---- cases ----
 
 def values(t):
@@ -163,8 +227,20 @@ def main():
         y = fns[k][1](y, factors[fns[k][0]])
     jitter = {"order": order, "factors": factors, "shape": list(rgb.shape), "x": values(rgb), "y": values(y)}
 
+    rotation = []
+    for shape, angle, mode, fill in [
+        ((3, 7, 9), 30.0, "bilinear", 0.0),
+        ((3, 8, 8), -45.0, "bilinear", [0.2, 0.5, 0.9]),
+        ((1, 6, 9), 17.0, "nearest", 0.3),
+        ((2, 5, 6), 123.0, "nearest", 0.0),
+        ((1, 6, 6), 90.0, "bilinear", 0.0),
+    ]:
+        x = image(*shape)
+        fill_list = [float(fill)] * shape[0] if isinstance(fill, float) else fill
+        rotation.append({"shape": list(shape), "x": values(x), "angle": angle, "interpolation": mode, "fill": fill, "y": values(rotate(x, angle, mode, fill_list))})
+
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"torch": torch.__version__, "resize": resize, "adjust": adjust, "jitter": jitter}) + "\n")
+    OUT.write_text(json.dumps({"torch": torch.__version__, "resize": resize, "adjust": adjust, "jitter": jitter, "rotation": rotation}) + "\n")
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
 
 

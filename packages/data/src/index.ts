@@ -44,5 +44,6 @@ export { adjustBrightness, adjustContrast, adjustSaturation, adjustHue } from '.
 export { colorJitter, type ColorJitterOptions } from './transforms/color-jitter.js';
 export { gaussianNoise, type GaussianNoiseOptions } from './transforms/gaussian-noise.js';
 export { randomErasing, type RandomErasingOptions } from './transforms/random-erasing.js';
+export { randomRotation, rotate, type RandomRotationOptions, type RotateOptions } from './transforms/random-rotation.js';
 
 export { progress, ProgressBar, SyncProgressBar, type ProgressOptions, type ProgressBarOptions, type ProgressStream, type PostfixValue } from './progress.js';

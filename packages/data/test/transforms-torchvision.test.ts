@@ -1,5 +1,5 @@
-// torchvision's transforms: resize against torch.nn.functional.interpolate and the color
-// adjustments against torchvision's functional_tensor formulas (test/fixtures/transforms.json,
+// torchvision's transforms: resize against torch.nn.functional.interpolate, the color
+// adjustments and rotate against torchvision's functional_tensor formulas (test/fixtures/transforms.json,
 // written by scripts/fixtures_transforms.py); centerCrop's and randomResizedCrop's windows,
 // colorJitter's, gaussianNoise's and randomErasing's draws by their ranges and distributions;
 // refusals; determinism under a seed; worker specs.
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DTypeError, ShapeError, ValueError } from '@nutshell/tensor';
 import {
   adjustBrightness, adjustContrast, adjustHue, adjustSaturation, buildFromSpec, centerCrop, colorJitter, compose, gaussianNoise, randomErasing,
-  randomResizedCrop, randomResizedCropParams, resize, rngFor, sampleRng, type NDArray, type Transform,
+  randomResizedCrop, randomResizedCropParams, randomRotation, resize, rotate, rngFor, sampleRng, type NDArray, type Transform,
 } from '@nutshell/data';
 
 interface Case { shape: number[]; x: number[]; y: number[] }
@@ -16,6 +16,7 @@ const fixtures = JSON.parse(readFileSync(new URL('./fixtures/transforms.json', i
   resize: (Case & { size: [number, number]; interpolation: 'bilinear' | 'nearest' })[];
   adjust: (Case & { fn: 'brightness' | 'contrast' | 'saturation' | 'hue'; factor: number })[];
   jitter: Case & { order: number[]; factors: Record<string, number> };
+  rotation: (Case & { angle: number; interpolation: 'bilinear' | 'nearest'; fill: number | number[] })[];
 };
 
 const f32 = (shape: number[], values: number[]): NDArray<Float32Array> => ({ data: Float32Array.from(values), shape });
@@ -351,16 +352,50 @@ describe('randomErasing', () => {
   });
 });
 
+describe('randomRotation', () => {
+  it.each(fixtures.rotation.map((c) => [`rotate ${c.angle} ${c.interpolation} fill ${c.fill} [${c.shape}]`, c] as const))('%s (torchvision F.rotate golden)', (_, c) => {
+    expectClose(rotate(f32(c.shape, c.x), c.angle, { interpolation: c.interpolation, fill: c.fill }), c, 1e-6);
+  });
+
+  it('draws one angle uniformly from degrees; the same rng gives the same image; a clip turns every frame alike', () => {
+    const x = noiseImage(3, 7, 9);
+    for (let s = 0; s < 20; s++) {
+      const r = rngFor(s);
+      const angle = -30 + 60 * r.float();
+      expect(list(randomRotation(30, { interpolation: 'bilinear', fill: [0.1, 0.2, 0.3] })(x, rngFor(s)))).toEqual(list(rotate(x, angle, { interpolation: 'bilinear', fill: [0.1, 0.2, 0.3] })));
+      const r2 = rngFor(s);
+      expect(list(randomRotation([10, 20])(x, rngFor(s)))).toEqual(list(rotate(x, 10 + 10 * r2.float())));
+    }
+    expect(list(rotate(x, 0))).toEqual(list(x));
+    const clip = f32([1, 2, 7, 9], [...list(x).slice(0, 63), ...list(x).slice(63, 126)]);
+    const turned = list(rotate(clip, 33, { interpolation: 'bilinear' }));
+    expect(turned.slice(0, 63)).toEqual(list(rotate(f32([1, 7, 9], list(x).slice(0, 63)), 33, { interpolation: 'bilinear' })));
+    expect(turned.slice(63)).toEqual(list(rotate(f32([1, 7, 9], list(x).slice(63, 126)), 33, { interpolation: 'bilinear' })));
+  });
+
+  it('refuses bad arguments', () => {
+    expect(() => randomRotation(-5)).toThrow(/^randomRotation: degrees expected a non-negative number d \(for \[-d, d\]\) or \[min, max\] with min <= max, got -5$/);
+    expect(() => randomRotation([20, 10])).toThrow(/randomRotation: degrees expected .* got \[20,10\]/);
+    expect(() => randomRotation(10, { interpolation: 'bicubic' as 'nearest' })).toThrow(/^randomRotation: interpolation expected 'bilinear' or 'nearest'/);
+    expect(() => randomRotation(10, { fill: 'white' as unknown as number })).toThrow(/^randomRotation: fill expected a finite number or a non-empty array of them \(one per channel\), got "white"$/);
+    expect(() => randomRotation(10, { fill: [0, 0] })(noiseImage(3, 4, 4), rngFor(0))).toThrow(/^randomRotation: fill has 2 values but the image has 3 channels/);
+    expect(() => randomRotation(10, { expand: true } as object)).toThrow(/randomRotation/);
+    expect(() => randomRotation(10)({ data: new Uint8Array(4), shape: [1, 2, 2] }, rngFor(0))).toThrow(/^randomRotation: expected float32 values/);
+    expect(() => rotate(noiseImage(1, 2, 2), NaN)).toThrow(/^rotate: angle expected a finite number of degrees, got NaN$/);
+  });
+});
+
 describe('the new transforms in workers', () => {
   it('describe themselves, and the spec rebuilt (as a worker does) gives the same output for the same rng', async () => {
     const x = noiseImage(3, 12, 16);
     const t: Transform = compose(
       randomResizedCrop(10, { scale: [0.2, 1] }), centerCrop([8, 9]), resize([6, 7], { interpolation: 'nearest' }), resize(5),
       colorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 }), gaussianNoise({ sigma: 0.05 }), randomErasing({ p: 1, value: 'random' }),
+      randomRotation(20, { interpolation: 'bilinear', fill: 0.5 }),
     );
     const spec = t.workerSpec!();
     expect(spec.args.map((a) => (a as { $spec: { name: string } }).$spec.name)).toEqual([
-      'randomResizedCrop', 'centerCrop', 'resize', 'resize', 'colorJitter', 'gaussianNoise', 'randomErasing',
+      'randomResizedCrop', 'centerCrop', 'resize', 'resize', 'colorJitter', 'gaussianNoise', 'randomErasing', 'randomRotation',
     ]);
     const cloned = structuredClone(spec);
     const rebuilt = (await buildFromSpec(cloned)) as Transform;

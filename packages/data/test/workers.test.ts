@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DataError, ValueError, type Tensor } from '@nutshell/tensor';
 import {
   DataLoader, FashionMNIST, TensorDataset, WeightedRandomSampler, compose, normalize, randomCrop, randomHorizontalFlip, randomSplit, type Dataset,
-  centerCrop, colorJitter, gaussianNoise, randomErasing, randomResizedCrop,
+  centerCrop, colorJitter, gaussianNoise, randomErasing, randomResizedCrop, randomRotation,
 } from '@nutshell/data';
 import { ExitingDataset, FlakyDataset, SlowDataset } from './fixtures/flaky-dataset.mjs';
 import { stringify } from './helpers.js';
@@ -44,10 +44,10 @@ describe.skipIf(!haveFashion)('workers on Fashion-MNIST', () => {
     expect(DataLoader.liveWorkers).toBe(0);
   });
 
-  it("torchvision's augmentations (randomResizedCrop, colorJitter, gaussianNoise, randomErasing, centerCrop) give the same batches with 2 workers as with none", async () => {
+  it("torchvision's augmentations (randomResizedCrop, colorJitter, gaussianNoise, randomErasing, centerCrop, randomRotation) give the same batches with 2 workers as with none", async () => {
     const augmented = new FashionMNIST({
       train: false, subset: 256,
-      transform: compose(randomResizedCrop(24, { scale: [0.5, 1] }), colorJitter({ brightness: 0.4, contrast: 0.4 }), gaussianNoise({ sigma: 0.05 }), randomErasing(), centerCrop(20)),
+      transform: compose(randomResizedCrop(24, { scale: [0.5, 1] }), colorJitter({ brightness: 0.4, contrast: 0.4 }), gaussianNoise({ sigma: 0.05 }), randomErasing(), centerCrop(20), randomRotation(15, { interpolation: 'bilinear' })),
     });
     const opts = { batchSize: 64, shuffle: true, seed: 5 };
     const without = await firstBatches(new DataLoader(augmented, opts), 4);
