@@ -37,5 +37,13 @@ export { normalize } from './transforms/normalize.js';
 export { randomCrop, type RandomCropOptions } from './transforms/random-crop.js';
 export { randomHorizontalFlip } from './transforms/random-horizontal-flip.js';
 export { randomVerticalFlip } from './transforms/random-vertical-flip.js';
+export { resize, type ResizeOptions, type Interpolation } from './transforms/resize.js';
+export { centerCrop } from './transforms/center-crop.js';
+export { randomResizedCrop, randomResizedCropParams, type RandomResizedCropOptions, type CropBox } from './transforms/random-resized-crop.js';
+export { adjustBrightness, adjustContrast, adjustSaturation, adjustHue } from './transforms/adjust-color.js';
+export { colorJitter, type ColorJitterOptions } from './transforms/color-jitter.js';
+export { gaussianNoise, type GaussianNoiseOptions } from './transforms/gaussian-noise.js';
+export { randomErasing, type RandomErasingOptions } from './transforms/random-erasing.js';
+export { randomRotation, rotate, type RandomRotationOptions, type RotateOptions } from './transforms/random-rotation.js';
 
 export { progress, ProgressBar, SyncProgressBar, type ProgressOptions, type ProgressBarOptions, type ProgressStream, type PostfixValue } from './progress.js';

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DataError, ValueError, type Tensor } from '@nutshell/tensor';
 import {
   DataLoader, FashionMNIST, TensorDataset, WeightedRandomSampler, compose, normalize, randomCrop, randomHorizontalFlip, randomSplit, type Dataset,
+  centerCrop, colorJitter, gaussianNoise, randomErasing, randomResizedCrop, randomRotation,
 } from '@nutshell/data';
 import { ExitingDataset, FlakyDataset, SlowDataset } from './fixtures/flaky-dataset.mjs';
 import { stringify } from './helpers.js';
@@ -41,6 +42,20 @@ describe.skipIf(!haveFashion)('workers on Fashion-MNIST', () => {
     expect(withWorkers).toEqual(without);
     expect(loader.liveWorkers).toBe(0);
     expect(DataLoader.liveWorkers).toBe(0);
+  });
+
+  it("torchvision's augmentations (randomResizedCrop, colorJitter, gaussianNoise, randomErasing, centerCrop, randomRotation) give the same batches with 2 workers as with none", async () => {
+    const augmented = new FashionMNIST({
+      train: false, subset: 256,
+      transform: compose(randomResizedCrop(24, { scale: [0.5, 1] }), colorJitter({ brightness: 0.4, contrast: 0.4 }), gaussianNoise({ sigma: 0.05 }), randomErasing(), centerCrop(20), randomRotation(15, { interpolation: 'bilinear' })),
+    });
+    const opts = { batchSize: 64, shuffle: true, seed: 5 };
+    const without = await firstBatches(new DataLoader(augmented, opts), 4);
+    const loader = new DataLoader(augmented, { ...opts, workers: 2 });
+    const withWorkers = await firstBatches(loader, 4);
+    expect(withWorkers).toHaveLength(4);
+    expect(withWorkers).toEqual(without);
+    expect(loader.liveWorkers).toBe(0);
   });
 
   it('a weighted sampler gives the same batches with 2 workers as with none', async () => {
