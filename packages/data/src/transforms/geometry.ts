@@ -29,11 +29,16 @@ export function roundHalfEven(v: number): number {
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** The ch×cw window at (top, left) of every H×W plane; rows or columns outside the image are 0. */
-export function cropPlanes(x: NDArray, planes: number, h: number, w: number, top: number, left: number, ch: number, cw: number): NDArray {
+/**
+ * The ch×cw window at (top, left) of every H×W plane; rows or columns outside the image are
+ * `fill` (0 by default; an int64 mask's fill becomes a bigint). The whole image with nothing to
+ * fill is x itself.
+ */
+export function cropPlanes(x: NDArray, planes: number, h: number, w: number, top: number, left: number, ch: number, cw: number, fill = 0): NDArray {
   if (top === 0 && left === 0 && ch === h && cw === w) return x;
   const src = x.data as Float32Array;
   const out = new (arrayClassOf(x.data))(planes * ch * cw) as Float32Array;
+  if (fill !== 0) out.fill((out instanceof BigInt64Array ? BigInt(Math.trunc(fill)) : fill) as number);
   const c0 = Math.max(0, -left);
   const c1 = Math.min(cw, w - left);
   for (let k = 0; k < planes; k++) {

@@ -2,8 +2,8 @@
 // window at a random position: the usual small-shift augmentation for MNIST-sized images. A clip
 // or volume [C, D, H, W] gets the same window in every plane.
 import { ShapeError, ValueError } from '@nutshell/tensor/errors';
-import { arrayClassOf } from '../ndarray.js';
 import { planesOf } from './check.js';
+import { cropPlanes } from './geometry.js';
 import { type Transform, defineTransform } from './transform.js';
 import { checkOptions } from '@nutshell/tensor/options';
 
@@ -34,23 +34,7 @@ export function randomCrop(size: number | readonly [number, number], options: Ra
       // Offsets into the padded image, drawn in a fixed order (top, then left).
       const top = rng.int(ph - ch + 1) - padding;
       const left = rng.int(pw - cw + 1) - padding;
-      const src = x.data;
-      const out = new (arrayClassOf(src))(planes * ch * cw);
-      // An int64 mask (BigInt64Array) takes its fill as a bigint: masks are padded with an ignore label (255).
-      if (fill !== 0) (out as Float32Array).fill((out instanceof BigInt64Array ? BigInt(Math.trunc(fill)) : fill) as number);
-      // Columns of the window that fall inside the source image.
-      const c0 = Math.max(0, -left);
-      const c1 = Math.min(cw, w - left);
-      for (let k = 0; k < planes; k++) {
-        for (let r = 0; r < ch; r++) {
-          const y = top + r;
-          if (y < 0 || y >= h || c1 <= c0) continue;
-          const from = (k * h + y) * w + left;
-          const to = (k * ch + r) * cw;
-          (out as Float32Array).set((src as Float32Array).subarray(from + c0, from + c1), to + c0);
-        }
-      }
-      return { data: out, shape: [...x.shape.slice(0, -2), ch, cw] };
+      return cropPlanes(x, planes, h, w, top, left, ch, cw, fill);
     },
     { module: import.meta.url, name: 'randomCrop', args: [typeof size === 'number' ? size : [...size], { padding, fill }] },
   );
